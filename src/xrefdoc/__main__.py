@@ -1,0 +1,7 @@
+"""Entry point for ``python -m xrefdoc``."""
+
+from __future__ import annotations
+
+from xrefdoc.cli import main
+
+raise SystemExit(main())

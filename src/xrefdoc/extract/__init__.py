@@ -1,0 +1,91 @@
+"""One ``FileRecord`` per file: read, decode, detect the language, run its extractor."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from pathlib import Path
+
+from xrefdoc.extract.data import extract_data
+from xrefdoc.extract.markup import extract_markdown, extract_rst
+from xrefdoc.extract.python import extract_python
+from xrefdoc.extract.result import Extracted
+from xrefdoc.extract.tokens import extract_tokens
+from xrefdoc.languages import BINARY, Language, detect_language
+from xrefdoc.model import Diagnostic, FileRecord
+
+_BINARY_PROBE = 8192
+
+
+def decode(data: bytes) -> tuple[str, str, Diagnostic | None]:
+    """Text, the encoding used, and a note when a fallback was needed."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", "replace"), "utf-8-sig", None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", "replace"), "utf-16", None
+    try:
+        return data.decode("utf-8"), "utf-8", None
+    except UnicodeDecodeError as error:
+        note = Diagnostic(f"not valid UTF-8 (byte {error.start}); decoded as Latin-1")
+        return data.decode("latin-1"), "latin-1", note
+
+
+def is_binary(data: bytes) -> bool:
+    """A NUL byte in the first block marks binary, unless a UTF-16 byte-order mark explains it."""
+    head = data[:_BINARY_PROBE]
+    return b"\0" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
+def count_lines(text: str) -> int:
+    if not text:
+        return 0
+    return text.count("\n") + (0 if text.endswith("\n") else 1)
+
+
+def extract_text(text: str, path: str, language: Language) -> Extracted:
+    """Dispatch to the extractor of the language's family."""
+    if language.family == "python":
+        return extract_python(text, path)
+    if language.family == "markdown":
+        return extract_markdown(text)
+    if language.family == "rst":
+        return extract_rst(text)
+    if language.family == "data":
+        return extract_data(text, language.name)
+    return extract_tokens(text, language.lexer)
+
+
+def extract_file(root: Path, path: str) -> FileRecord:
+    """The record of ``root/path``; never raises for a file's content."""
+    data = (root / path).read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    name = path.rpartition("/")[2]
+    if is_binary(data):
+        return FileRecord(path, len(data), 0, BINARY.name, BINARY.family, None, digest, is_binary=True)
+    text, encoding, note = decode(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    language = detect_language(name, data[:256])
+    extracted = extract_text(text, path, language)
+    diagnostics = ((note,) if note else ()) + extracted.diagnostics
+    return FileRecord(
+        path=path,
+        size=len(data),
+        lines=count_lines(text),
+        language=language.name,
+        family=language.family,
+        encoding=encoding,
+        sha256=digest,
+        docstring=extracted.docstring,
+        symbols=extracted.symbols,
+        imports=extracted.imports,
+        references=extracted.references,
+        headings=extracted.headings,
+        diagnostics=diagnostics,
+        has_main_guard=extracted.has_main_guard,
+    )
+
+
+def read_text(root: Path, record: FileRecord) -> str:
+    """The file's text as extraction saw it (same decoding, ``\\n`` line endings)."""
+    text, _, _ = decode((root / record.path).read_bytes())
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -1,0 +1,160 @@
+"""Python extraction with the standard library's ``ast``: definitions, imports and uses."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from xrefdoc.extract.result import Extracted
+from xrefdoc.extract.tokens import extract_tokens
+from xrefdoc.model import Diagnostic, Import, Reference, Symbol
+
+# Statements whose bodies still run at the enclosing scope (module or class level).
+_BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)
+if hasattr(ast, "TryStar"):
+    _BLOCKS = (*_BLOCKS, ast.TryStar)
+
+
+def _first_line(doc: str | None) -> str:
+    if not doc:
+        return ""
+    for line in doc.strip().splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def _unparse(node: ast.AST | None) -> str:
+    if node is None:
+        return ""
+    try:
+        return ast.unparse(node)
+    except (ValueError, RecursionError):
+        return "…"
+
+
+def _function_signature(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    signature = f"({_unparse(node.args)})"
+    if node.returns is not None:
+        signature += f" -> {_unparse(node.returns)}"
+    return signature
+
+
+def _class_signature(node: ast.ClassDef) -> str:
+    bases = [_unparse(base) for base in node.bases]
+    bases += [f"{kw.arg}={_unparse(kw.value)}" if kw.arg else f"**{_unparse(kw.value)}" for kw in node.keywords]
+    return f"({', '.join(bases)})" if bases else ""
+
+
+def _is_main_guard(node: ast.stmt) -> bool:
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    test = node.test
+    sides = [test.left, *test.comparators]
+    has_name = any(isinstance(side, ast.Name) and side.id == "__name__" for side in sides)
+    has_main = any(isinstance(side, ast.Constant) and side.value == "__main__" for side in sides)
+    return has_name and has_main
+
+
+def _assigned_names(target: ast.expr) -> list[ast.Name]:
+    if isinstance(target, ast.Name):
+        return [target]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for element in target.elts for name in _assigned_names(element)]
+    if isinstance(target, ast.Starred):
+        return _assigned_names(target.value)
+    return []
+
+
+def _variable_kind(name: str) -> str:
+    letters = name.strip("_")
+    return "constant" if letters and letters.upper() == letters and any(c.isalpha() for c in letters) else "variable"
+
+
+@dataclass
+class _Collector:
+    """Walks statements keeping the chain of enclosing classes and functions."""
+
+    symbols: list[Symbol] = field(default_factory=list)
+    imports: list[Import] = field(default_factory=list)
+
+    def statements(self, body: list[ast.stmt], scope: list[tuple[str, str]]) -> None:
+        for node in body:
+            self.statement(node, scope)
+
+    def statement(self, node: ast.stmt, scope: list[tuple[str, str]]) -> None:
+        parent = ".".join(name for name, _ in scope) or None
+        in_class = bool(scope) and scope[-1][1] == "class"
+        at_definition_level = not scope or in_class
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            kind = "method" if in_class else "function"
+            self.symbols.append(
+                Symbol(node.name, kind, node.lineno, node.end_lineno or node.lineno, parent,
+                       _function_signature(node), _first_line(ast.get_docstring(node)))
+            )
+            self.statements(node.body, [*scope, (node.name, "function")])
+        elif isinstance(node, ast.ClassDef):
+            self.symbols.append(
+                Symbol(node.name, "class", node.lineno, node.end_lineno or node.lineno, parent,
+                       _class_signature(node), _first_line(ast.get_docstring(node)))
+            )
+            self.statements(node.body, [*scope, (node.name, "class")])
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                self.imports.append(Import(alias.name, (), node.lineno))
+        elif isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+            names = tuple(alias.name for alias in node.names)
+            self.imports.append(Import(module, names, node.lineno, node.level))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and at_definition_level:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for name in _assigned_names(target):
+                    self.symbols.append(
+                        Symbol(name.id, _variable_kind(name.id), node.lineno,
+                               node.end_lineno or node.lineno, parent)
+                    )
+        elif isinstance(node, _BLOCKS):
+            for child_body in ("body", "orelse", "finalbody"):
+                self.statements(getattr(node, child_body, []), scope)
+            for handler in getattr(node, "handlers", []):
+                self.statements(handler.body, scope)
+        elif hasattr(ast, "Match") and isinstance(node, ast.Match):
+            for case in node.cases:
+                self.statements(case.body, scope)
+        # Imports inside function bodies are found by the walk above; nothing else defines names.
+
+
+def _references(tree: ast.Module) -> list[Reference]:
+    found: set[tuple[str, int]] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            found.add((node.id, node.lineno))
+        elif isinstance(node, ast.Attribute):
+            found.add((node.attr, node.end_lineno or node.lineno))
+    return [Reference(name, line) for name, line in sorted(found, key=lambda item: (item[1], item[0]))]
+
+
+def extract_python(text: str, path: str) -> Extracted:
+    """Definitions, imports and name uses of a Python file; tokens when it does not parse."""
+    try:
+        tree = ast.parse(text, filename=path)
+    except SyntaxError as error:
+        message = f"Python syntax error: {error.msg}"
+        return extract_tokens(text, "python", (Diagnostic(message, error.lineno),))
+    except (ValueError, RecursionError, MemoryError) as error:
+        message = f"Python could not be parsed: {type(error).__name__}: {error}"
+        return extract_tokens(text, "python", (Diagnostic(message),))
+    collector = _Collector()
+    try:
+        collector.statements(tree.body, [])
+        references = _references(tree)
+    except RecursionError:
+        return extract_tokens(text, "python", (Diagnostic("Python nesting too deep to analyse"),))
+    return Extracted(
+        symbols=tuple(collector.symbols),
+        imports=tuple(collector.imports),
+        references=tuple(references),
+        docstring=ast.get_docstring(tree) or "",
+        has_main_guard=any(_is_main_guard(node) for node in tree.body),
+    )

@@ -1,0 +1,89 @@
+"""Fallback extraction from Pygments tokens, and the test for identifier-like prose words."""
+
+from __future__ import annotations
+
+import re
+
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.token import Name
+from pygments.util import ClassNotFound
+
+from xrefdoc.extract.result import Extracted
+from xrefdoc.model import Diagnostic, Reference
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
+
+
+def is_identifier_like(word: str) -> bool:
+    """True for words that read as code in prose: ``snake_case``, ``a.b``, ``camelCase``,
+    ``ALL_CAPS_1``. Plain capitalised words ("The", "If") and bare acronyms ("API") are prose."""
+    if "." in word:
+        parts = word.split(".")
+        return any(len(part) > 1 for part in parts) and not word[-1] == "."
+    if "_" in word and any(ch.isalnum() for ch in word):
+        return True
+    if _INNER_CAPITAL.search(word):
+        return True
+    return word.isupper() and any(ch.isdigit() for ch in word)
+
+
+def prose_identifiers(text: str, first_line: int = 1) -> list[Reference]:
+    """Identifier-like words of prose, with their lines; URLs are skipped."""
+    found: list[Reference] = []
+    for offset, line in enumerate(text.split("\n")):
+        line = _URL.sub(" ", line)
+        for match in _WORD.finditer(line):
+            word = match.group(0)
+            if is_identifier_like(word):
+                found.append(Reference(word, first_line + offset, exact=False))
+    return found
+
+
+def code_identifiers(text: str, first_line: int = 1) -> list[Reference]:
+    """Every identifier of a code fragment (inline code in prose): code is all names."""
+    found: list[Reference] = []
+    for offset, line in enumerate(text.split("\n")):
+        for match in _WORD.finditer(line):
+            found.append(Reference(match.group(0), first_line + offset, exact=False))
+    return found
+
+
+def lexer_for(alias: str) -> Lexer | None:
+    try:
+        return get_lexer_by_name(alias or "text", stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return None
+
+
+def lexer_names(text: str, alias: str, first_line: int = 1) -> list[Reference]:
+    """Name tokens that the lexer of ``alias`` finds, as textual (inexact) references."""
+    lexer = lexer_for(alias)
+    if lexer is None or alias == "text":
+        return prose_identifiers(text, first_line)
+    found: list[Reference] = []
+    line = first_line
+    for token_type, value in lexer.get_tokens(text):
+        if token_type in Name and _WORD.fullmatch(value):
+            found.append(Reference(value, line, exact=False))
+        line += value.count("\n")
+    return found
+
+
+def extract_tokens(text: str, alias: str, diagnostics: tuple[Diagnostic, ...] = ()) -> Extracted:
+    """The fallback for any text: its names, as the lexer sees them."""
+    return Extracted(references=tuple(dedupe(lexer_names(text, alias))), diagnostics=diagnostics)
+
+
+def dedupe(references: list[Reference]) -> list[Reference]:
+    """One reference per (name, line), in order."""
+    seen: set[tuple[str, int]] = set()
+    unique: list[Reference] = []
+    for ref in references:
+        key = (ref.name, ref.line)
+        if key not in seen:
+            seen.add(key)
+            unique.append(ref)
+    return unique

@@ -1,0 +1,89 @@
+"""Language detection: file name and extension first, then the shebang line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pygments.lexers import find_lexer_class_for_filename
+from pygments.util import ClassNotFound
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """A language's display name, its extractor family and the Pygments lexer alias."""
+
+    name: str
+    family: str
+    lexer: str
+
+
+PYTHON = Language("Python", "python", "python")
+MARKDOWN = Language("Markdown", "markdown", "markdown")
+RST = Language("reStructuredText", "rst", "rst")
+PLAIN = Language("Text", "text", "text")
+BINARY = Language("Binary", "binary", "")
+
+_BY_EXTENSION = {
+    ".py": PYTHON,
+    ".pyi": Language("Python stub", "python", "python"),
+    ".md": MARKDOWN,
+    ".markdown": MARKDOWN,
+    ".rst": RST,
+    ".txt": PLAIN,
+    ".toml": Language("TOML", "data", "toml"),
+    ".json": Language("JSON", "data", "json"),
+    ".yaml": Language("YAML", "data", "yaml"),
+    ".yml": Language("YAML", "data", "yaml"),
+    ".ini": Language("INI", "data", "ini"),
+    ".cfg": Language("INI", "data", "ini"),
+}
+
+_BY_NAME = {
+    "Makefile": Language("Makefile", "text", "make"),
+    "GNUmakefile": Language("Makefile", "text", "make"),
+    "Dockerfile": Language("Docker", "text", "docker"),
+    ".gitignore": Language("Git ignore rules", "text", "text"),
+    "LICENSE": PLAIN,
+}
+
+_SHEBANG = re.compile(rb"^#!\s*(?:/usr/bin/env\s+(?:-\S+\s+)*)?\S*?([A-Za-z]+)[0-9.]*\b")
+_SHEBANG_LANGUAGES = {
+    b"python": PYTHON,
+    b"bash": Language("Bash", "text", "bash"),
+    b"sh": Language("Shell", "text", "bash"),
+    b"zsh": Language("Shell", "text", "bash"),
+    b"node": Language("JavaScript", "text", "javascript"),
+    b"perl": Language("Perl", "text", "perl"),
+    b"ruby": Language("Ruby", "text", "ruby"),
+}
+
+
+@lru_cache(maxsize=4096)
+def _by_file_name(name: str) -> Language | None:
+    if name in _BY_NAME:
+        return _BY_NAME[name]
+    _, dot, ext = name.rpartition(".")
+    if dot and ext:
+        known = _BY_EXTENSION.get("." + ext.lower())
+        if known is not None:
+            return known
+    try:
+        lexer_class = find_lexer_class_for_filename(name)
+    except ClassNotFound:
+        return None
+    if lexer_class is None:
+        return None
+    return Language(lexer_class.name, "text", lexer_class.aliases[0] if lexer_class.aliases else "text")
+
+
+def detect_language(name: str, head: bytes) -> Language:
+    """The language of a file from its base name, or from ``head`` (its first bytes)."""
+    found = _by_file_name(name)
+    if found is not None:
+        return found
+    match = _SHEBANG.match(head)
+    if match:
+        return _SHEBANG_LANGUAGES.get(match.group(1), PLAIN)
+    return PLAIN

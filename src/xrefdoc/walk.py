@@ -1,0 +1,145 @@
+"""The list of files to document: git's view of the tree, or a walk honouring .gitignore."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from xrefdoc.config import Settings
+
+# A folder holding one of these is a build output or our own work folder, never source.
+OUTPUT_MARKERS = (".buildinfo", ".xrefdoc-work")
+
+
+@dataclass(slots=True)
+class WalkResult:
+    """Files to document (relative, ``/``-separated, sorted) and files left out with why."""
+
+    files: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _git_listing(root: Path) -> list[str] | None:
+    """Tracked plus untracked-but-not-ignored files, or None when root is not in a work tree."""
+    try:
+        completed = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return None
+    if completed.returncode != 0:
+        return None
+    names = completed.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return sorted({name for name in names if name})
+
+
+def _gitignore_spec(folder: Path) -> pathspec.PathSpec | None:
+    ignore_file = folder / ".gitignore"
+    if not ignore_file.is_file():
+        return None
+    lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _is_output_folder(folder: Path) -> bool:
+    return any((folder / marker).exists() for marker in OUTPUT_MARKERS)
+
+
+def _is_virtualenv(folder: Path) -> bool:
+    return (folder / "pyvenv.cfg").is_file()
+
+
+def _directory_listing(root: Path) -> list[str]:
+    """Walk without following links, applying each folder's .gitignore to what lies below it."""
+    found: list[str] = []
+    specs: list[tuple[str, pathspec.PathSpec]] = []
+
+    def ignored(rel: str, is_dir: bool) -> bool:
+        for base, spec in specs:
+            if base and not rel.startswith(base + "/"):
+                continue
+            inner = rel[len(base) + 1 :] if base else rel
+            if spec.match_file(inner + ("/" if is_dir else "")):
+                return True
+        return False
+
+    for current, dirnames, filenames in os.walk(root, followlinks=False):
+        current_path = Path(current)
+        rel_dir = current_path.relative_to(root).as_posix()
+        rel_dir = "" if rel_dir == "." else rel_dir
+        spec = _gitignore_spec(current_path)
+        if spec is not None:
+            specs.append((rel_dir, spec))
+        kept = []
+        for name in sorted(dirnames):
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            if name == ".git" or ignored(rel, True):
+                continue
+            kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            if not ignored(rel, False):
+                found.append(rel)
+    return sorted(found)
+
+
+def _reason_to_skip(root: Path, rel: str, settings: Settings, checked: dict[str, str | None]) -> str | None:
+    """Why a listed path is not documented, or None to document it."""
+    parts = rel.split("/")
+    for depth in range(1, len(parts)):
+        folder_rel = "/".join(parts[:depth])
+        if folder_rel not in checked:
+            folder = root / folder_rel
+            reason: str | None = None
+            if folder.resolve() in settings.never or _is_output_folder(folder):
+                reason = f"inside build output {folder_rel}/"
+            elif _is_virtualenv(folder):
+                reason = f"inside virtual environment {folder_rel}/"
+            elif folder.is_symlink():
+                reason = f"inside linked folder {folder_rel}/"
+            checked[folder_rel] = reason
+        if checked[folder_rel]:
+            return checked[folder_rel]
+    path = root / rel
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "dangling or looping symbolic link"
+        if not target.is_relative_to(root):
+            return "symbolic link pointing outside the tree"
+    if path.is_dir():
+        return "a folder listed as a file (git submodule)"
+    if not path.is_file():
+        return "listed by git but missing on disk"
+    return None
+
+
+def walk(settings: Settings) -> WalkResult:
+    """The files under ``settings.root`` to document, honouring include and exclude globs."""
+    root = settings.root
+    listing = _git_listing(root)
+    if listing is None:
+        listing = _directory_listing(root)
+    include = pathspec.GitIgnoreSpec.from_lines(settings.include) if settings.include else None
+    exclude = pathspec.GitIgnoreSpec.from_lines(settings.exclude) if settings.exclude else None
+    result = WalkResult()
+    checked: dict[str, str | None] = {}
+    for rel in listing:
+        if include is not None and not include.match_file(rel):
+            continue
+        if exclude is not None and exclude.match_file(rel):
+            continue
+        reason = _reason_to_skip(root, rel, settings, checked)
+        if reason is None:
+            result.files.append(rel)
+        else:
+            result.skipped.append((rel, reason))
+    return result
