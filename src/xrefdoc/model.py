@@ -70,6 +70,7 @@ class FileRecord:
     lines: int
     language: str
     family: str
+    lexer: str
     encoding: str | None
     sha256: str
     is_binary: bool = False

@@ -61,7 +61,9 @@ def extract_file(root: Path, path: str) -> FileRecord:
     digest = hashlib.sha256(data).hexdigest()
     name = path.rpartition("/")[2]
     if is_binary(data):
-        return FileRecord(path, len(data), 0, BINARY.name, BINARY.family, None, digest, is_binary=True)
+        return FileRecord(
+            path, len(data), 0, BINARY.name, BINARY.family, BINARY.lexer, None, digest, is_binary=True
+        )
     text, encoding, note = decode(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     language = detect_language(name, data[:256])
@@ -73,6 +75,7 @@ def extract_file(root: Path, path: str) -> FileRecord:
         lines=count_lines(text),
         language=language.name,
         family=language.family,
+        lexer=language.lexer,
         encoding=encoding,
         sha256=digest,
         docstring=extracted.docstring,

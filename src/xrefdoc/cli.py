@@ -1,0 +1,99 @@
+"""Command line: ``xrefdoc build`` runs the site build, ``xrefdoc scan`` prints the records."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, NoReturn
+
+from xrefdoc import __version__
+from xrefdoc.config import DEFAULT_SOURCE_CAP, make_settings
+from xrefdoc.errors import ConfigError, XrefdocError
+from xrefdoc.pipeline import scan
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ConfigError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="xrefdoc", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"xrefdoc {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    build = commands.add_parser("build", help="build the cross-referenced site of a tree")
+    build.add_argument("source", help="the tree to document")
+    build.add_argument("-o", "--output", default="_build/html", help="the site folder (default: %(default)s)")
+    build.add_argument("--work-dir", help="Sphinx sources and doctrees (default: beside the output, in .xrefdoc/)")
+    build.add_argument("-W", "--fail-on-warning", action="store_true", help="turn warnings into errors")
+    build.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    _add_selection(build)
+
+    scan_command = commands.add_parser("scan", help="print the extracted records as JSON")
+    scan_command.add_argument("source", help="the tree to scan")
+    _add_selection(scan_command)
+    return parser
+
+
+def _add_selection(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--include", action="append", default=[], metavar="GLOB", help="document only matching files")
+    command.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="leave matching files out")
+    command.add_argument("--source-cap", type=int, default=DEFAULT_SOURCE_CAP, metavar="BYTES",
+                         help="cut shown source after this many bytes (default: %(default)s)")
+
+
+def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
+    settings = make_settings(
+        arguments.source, include=arguments.include, exclude=arguments.exclude,
+        source_cap=arguments.source_cap, setting_prefix="--",
+    )
+    result = scan(settings)
+    files = []
+    for record in result.records:
+        resolved = result.index.resolved[record.path]
+        files.append({
+            "path": record.path,
+            "language": record.language,
+            "size": record.size,
+            "lines": record.lines,
+            "sha256": record.sha256,
+            "symbols": [
+                {key: value for key, value in asdict(symbol).items() if key != "doc"}
+                for symbol in record.symbols
+            ],
+            "imports": [
+                {"module": imp.module, "names": list(imp.names), "line": imp.line, "resolved": target}
+                for imp, target in zip(record.imports, resolved, strict=True)
+            ],
+        })
+    return {"files": files}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        arguments = _parser().parse_args(argv)
+        if arguments.command == "scan":
+            json.dump(_scan_json(arguments), sys.stdout, indent=1, ensure_ascii=False)
+            sys.stdout.write("\n")
+            return 0
+        from xrefdoc.standalone import build_site
+
+        return build_site(
+            Path(arguments.source), Path(arguments.output),
+            work_dir=Path(arguments.work_dir) if arguments.work_dir else None,
+            include=arguments.include, exclude=arguments.exclude, source_cap=arguments.source_cap,
+            fail_on_warning=arguments.fail_on_warning, quiet=arguments.quiet,
+        )
+    except XrefdocError as error:
+        print(f"xrefdoc: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("xrefdoc: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,75 @@
+"""Page names and links: where each page of the site lives and how pages point at each other.
+
+A file ``a/b.py`` gets ``a/b.py_docs`` and ``a/b.py_kw``; a folder ``a`` gets ``a/index``
+and ``a/doc``; the root folder gets ``index`` and ``doc``. File pages always end in ``_docs``
+or ``_kw`` and folder pages are named ``index``/``doc`` inside their folder, so a real file
+called ``index.md``, ``doc.md`` or ``x_kw.md`` gets ``index.md_docs`` etc. and never collides
+with a generated name. The A-Z keyword pages are ``keywords`` and ``keywords-<letter>``,
+names that no file or folder page can take.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+_ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+@dataclass(frozen=True, slots=True)
+class PageNames:
+    """Page names of one site; ``prefix`` places them in a subfolder of a larger site."""
+
+    prefix: str = ""
+
+    def file_page(self, path: str, kind: str) -> str:
+        return f"{self.prefix}{path}_{kind}"
+
+    def folder_page(self, folder: str, kind: str) -> str:
+        return f"{self.prefix}{folder}/{kind}" if folder else f"{self.prefix}{kind}"
+
+    def keywords_page(self) -> str:
+        return f"{self.prefix}keywords"
+
+    def letter_page(self, letter: str) -> str:
+        return f"{self.prefix}keywords-{letter}"
+
+
+def keyword_letter(name: str) -> str:
+    """The A-Z page a keyword is listed on: its first letter, ``_`` or ``other``."""
+    first = name[:1].lower()
+    if "a" <= first <= "z":
+        return first
+    return "underscore" if first == "_" else "other"
+
+
+def keyword_anchor(name: str) -> str:
+    """A stable HTML id for a keyword's entry, distinct for every distinct name."""
+    return "kw-" + _ANCHOR_UNSAFE.sub(lambda match: f"-{ord(match.group()):x}-", name)
+
+
+def line_anchor(line: int) -> str:
+    return f"L{line}"
+
+
+def href(from_page: str, to_page: str, anchor: str | None = None) -> str:
+    """A relative, URL-quoted link from one page to another (``.html`` pages)."""
+    start = posixpath.dirname(from_page) or "."
+    relative = posixpath.relpath(to_page + ".html", start)
+    link = quote(relative, safe="/")
+    return f"{link}#{anchor}" if anchor else link
+
+
+def folder_of(path: str) -> str:
+    return path.rpartition("/")[0]
+
+
+def breadcrumbs(path: str) -> list[tuple[str, str]]:
+    """(label, folder) pairs from the root to the folder holding ``path`` (itself if a folder)."""
+    crumbs = [("root", "")]
+    parts = path.split("/") if path else []
+    for depth in range(1, len(parts) + 1):
+        crumbs.append((parts[depth - 1], "/".join(parts[:depth])))
+    return crumbs

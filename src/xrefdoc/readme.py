@@ -1,0 +1,84 @@
+"""A folder's README as safe HTML: formatting rendered, markup and directives never run."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from html import escape
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+README_NAMES = ("readme.md", "readme.markdown", "readme.rst", "readme.txt", "readme")
+
+# Maps a link's tree path (relative to the root) to a page link, or None when not documented.
+TreeLink = Callable[[str], str | None]
+
+
+def find_readme(files: list[str]) -> str | None:
+    """The folder's README among its files (paths), by conventional name."""
+    by_name = {path.rpartition("/")[2].lower(): path for path in files}
+    for name in README_NAMES:
+        if name in by_name:
+            return by_name[name]
+    return None
+
+
+def _rewrite_links(tokens: list[Token], folder: str, tree_link: TreeLink) -> None:
+    """Relative links to files of the tree go to their pages; others that cannot resolve
+    lose their link; images become their alt text (the site does not copy them)."""
+    for token in tokens:
+        if token.children:
+            _rewrite_links(token.children, folder, tree_link)
+        if token.type == "link_open":
+            target = str(token.attrGet("href") or "")
+            if target.startswith(("#", "http://", "https://", "mailto:")) or "://" in target:
+                continue
+            path = posixpath.normpath(posixpath.join(folder, target.split("#")[0]))
+            page = tree_link(path) if not path.startswith("..") else None
+            token.attrSet("href", page or "#")
+        elif token.type == "image":
+            token.type = "text"
+            token.content = token.content or str(token.attrGet("alt") or "")
+            token.children = None
+
+
+def markdown_html(text: str, folder: str, tree_link: TreeLink) -> str:
+    """CommonMark with tables; raw HTML in the README is shown as text."""
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table")
+    tokens = parser.parse(text)
+    _rewrite_links(tokens, folder, tree_link)
+    return str(parser.renderer.render(tokens, parser.options, {}))
+
+
+def rst_html(text: str) -> str:
+    """reStructuredText through docutils with raw output and file inclusion switched off."""
+    from docutils.core import publish_parts
+
+    parts = publish_parts(
+        source=text,
+        writer_name="html5",
+        settings_overrides={
+            "raw_enabled": False,
+            "file_insertion_enabled": False,
+            "report_level": 5,
+            "halt_level": 5,
+            "input_encoding": "unicode",
+            "output_encoding": "unicode",
+            "doctitle_xform": False,
+        },
+    )
+    return str(parts["body"])
+
+
+def readme_html(name: str, text: str, folder: str, tree_link: TreeLink) -> str:
+    """HTML for a README by its file name; plain text for anything but Markdown and reST."""
+    lower = name.lower()
+    if lower.endswith((".md", ".markdown")):
+        return markdown_html(text, folder, tree_link)
+    if lower.endswith(".rst"):
+        try:
+            return rst_html(text)
+        except Exception:  # noqa: BLE001 - docutils raises many kinds; the text still shows
+            pass
+    return f"<pre>{escape(text)}</pre>"

@@ -1,0 +1,131 @@
+"""Templates plus a thin driver: records and the index in, page bodies and MyST text out."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterable
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from xrefdoc.extract import read_text
+from xrefdoc.model import FileRecord
+from xrefdoc.pages import href
+from xrefdoc.readme import find_readme, readme_html
+from xrefdoc.resources import resource_dir
+from xrefdoc.views import (
+    SiteContext,
+    docs_page,
+    folder_view,
+    keyword_pages,
+    keywords_root,
+    kw_page,
+)
+
+_MYST_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def myst_escape(value: object) -> str:
+    """Text taken from the tree, made inert in MyST: every ASCII punctuation character is
+    backslash-escaped (CommonMark allows it for all of them) and line breaks become spaces."""
+    text = str(value).replace("\r", " ").replace("\n", " ")
+    return _MYST_SPECIAL.sub(r"\\\1", text)
+
+
+def raw_html_block(html: str) -> str:
+    """Our own HTML as a MyST raw block; backticks become entities so no fence can close it."""
+    return "````{raw} html\n" + html.replace("`", "&#96;") + "\n````"
+
+
+def html_anchor(anchor: str) -> str:
+    """An empty element carrying an id (ids from ``keyword_anchor`` are ``[A-Za-z0-9_.-]``)."""
+    return f'<span id="{anchor}"></span>'
+
+
+class _OurTemplates(jinja2.BaseLoader):
+    """Serves ``!name`` from xrefdoc's own templates, so a user's override can extend ours."""
+
+    def __init__(self, folder: Path) -> None:
+        self._inner = jinja2.FileSystemLoader(str(folder))
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, object]:
+        if not template.startswith("!"):
+            raise jinja2.TemplateNotFound(template)
+        return self._inner.get_source(environment, template[1:])  # type: ignore[return-value]
+
+
+def make_environment(user_template_dirs: Iterable[Path] = ()) -> jinja2.Environment:
+    """One environment per run: the user's folders first, then ours."""
+    ours = resource_dir("templates")
+    loader = jinja2.ChoiceLoader(
+        [
+            *(jinja2.FileSystemLoader(str(folder)) for folder in user_template_dirs),
+            jinja2.FileSystemLoader(str(ours)),
+            _OurTemplates(ours),
+        ]
+    )
+    environment = jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    environment.filters["md"] = myst_escape
+    environment.filters["raw_block"] = raw_html_block
+    environment.filters["html_anchor"] = html_anchor
+    environment.filters["shell_quote"] = shlex.quote
+    return environment
+
+
+def render_file_pages(
+    environment: jinja2.Environment, site: SiteContext, root: Path, record: FileRecord
+) -> tuple[tuple[str, str], tuple[str, str]]:
+    """((pagename, body HTML) of the _docs page, the same of the _kw page)."""
+    text = None if record.is_binary else read_text(root, record)
+    docs = docs_page(site, record, text)
+    kw = kw_page(site, record)
+    docs_body = environment.get_template("file_docs.html").render(crumbs_list=docs.pop("crumbs"), **docs)
+    kw_body = environment.get_template("file_kw.html").render(crumbs_list=kw.pop("crumbs"), **kw)
+    return (docs["page"], docs_body), (kw["page"], kw_body)
+
+
+def render_myst_pages(environment: jinja2.Environment, site: SiteContext, root: Path) -> dict[str, str]:
+    """Docname → MyST text for every folder's index and doc page and the A-Z pages."""
+    pages: dict[str, str] = {}
+    index = site.index
+    names = site.names
+    index_template = environment.get_template("folder_index.md")
+    doc_template = environment.get_template("folder_doc.md")
+    for folder, info in index.folders.items():
+        context = folder_view(site, folder, "index")
+        pages[context["page"]] = index_template.render(**context)
+        context = folder_view(site, folder, "doc")
+        readme_path = find_readme(info.files)
+        if readme_path is not None:
+            record = index.records[readme_path]
+            page = context["page"]
+
+            def tree_link(path: str, page: str = page) -> str | None:
+                if path in index.records:
+                    return href(page, names.file_page(path, "docs"))
+                if path in index.folders or path == ".":
+                    return href(page, names.folder_page("" if path == "." else path, "index"))
+                return None
+
+            text = "" if record.is_binary else read_text(root, record)
+            context["readme"] = {
+                "name": record.name,
+                "html": Markup(readme_html(record.name, text, folder, tree_link)),
+            }
+        else:
+            context["readme"] = None
+        pages[context["page"]] = doc_template.render(**context)
+    letters = keyword_pages(site)
+    letter_template = environment.get_template("keywords_letter.md")
+    for context in letters.values():
+        pages[context["page"]] = letter_template.render(**context)
+    root_context = keywords_root(site, sorted(letters))
+    pages[root_context["page"]] = environment.get_template("keywords.md").render(**root_context)
+    return pages

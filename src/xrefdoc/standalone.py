@@ -1,0 +1,85 @@
+"""The standalone site: the same extension, run by Sphinx with our own ``conf/``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from xrefdoc.config import make_settings
+from xrefdoc.errors import BuildError, ConfigError, XrefdocError
+from xrefdoc.fsutil import write_if_changed
+from xrefdoc.resources import resource_dir
+from xrefdoc.sphinx import WORK_MARKER
+
+
+def default_work_dir(output: Path) -> Path:
+    """Sphinx's sources and doctrees live beside the site, so the site folder stays publishable."""
+    return output.parent / ".xrefdoc" / output.name
+
+
+def _check_output(output: Path, setting: str) -> None:
+    if output.exists() and not output.is_dir():
+        raise ConfigError(f"{setting}: not a folder: {output}")
+
+
+def build_site(
+    source: Path,
+    output: Path,
+    *,
+    work_dir: Path | None = None,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    source_cap: int,
+    fail_on_warning: bool = False,
+    quiet: bool = False,
+) -> int:
+    """Build the site of ``source`` into ``output``; returns the exit code."""
+    output = output.resolve()
+    work = (work_dir or default_work_dir(output)).resolve()
+    settings = make_settings(
+        source, include=include, exclude=exclude, source_cap=source_cap,
+        never=[output, work], setting_prefix="--",
+    )
+    _check_output(output, "--output")
+    _check_output(work, "--work-dir")
+    if settings.root == output or output in settings.root.parents:
+        raise ConfigError(f"--output: the site folder must not contain the source: {output}")
+
+    from sphinx.application import Sphinx
+    from sphinx.errors import SphinxError
+
+    sources = work / "src"
+    sources.mkdir(parents=True, exist_ok=True)
+    write_if_changed(work / WORK_MARKER, "Work folder of xrefdoc; never documented.\n")
+    overrides = {
+        "project": settings.root.name or str(settings.root),
+        "xrefdoc_root": str(settings.root),
+        "xrefdoc_include": list(settings.include),
+        "xrefdoc_exclude": list(settings.exclude),
+        "xrefdoc_source_cap": settings.source_cap,
+    }
+    try:
+        app = Sphinx(
+            srcdir=sources,
+            confdir=resource_dir("conf"),
+            outdir=output,
+            doctreedir=work / "doctrees",
+            buildername="html",
+            confoverrides=overrides,
+            status=None if quiet else sys.stdout,
+            warning=sys.stderr,
+            warningiserror=fail_on_warning,
+            keep_going=fail_on_warning,
+        )
+        app.build()
+    except XrefdocError:
+        raise
+    except SphinxError as error:
+        cause = getattr(error, "orig_exc", None) or error.__cause__
+        if isinstance(cause, XrefdocError):
+            raise cause from None
+        raise BuildError(f"Sphinx build failed: {error}") from None
+    if app.statuscode == 0 and not quiet:
+        print(f"xrefdoc: site written to {output}/index.html")
+    return int(app.statuscode)
