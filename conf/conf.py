@@ -18,4 +18,5 @@ html_theme_options = {"page_width": "min(1400px, 96vw)", "show_powered_by": Fals
 html_copy_source = False
 html_show_sourcelink = False
 html_show_sphinx = False
+html_show_copyright = False
 html_last_updated_fmt = None

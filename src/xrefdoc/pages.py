@@ -66,9 +66,9 @@ def folder_of(path: str) -> str:
     return path.rpartition("/")[0]
 
 
-def breadcrumbs(path: str) -> list[tuple[str, str]]:
-    """(label, folder) pairs from the root to the folder holding ``path`` (itself if a folder)."""
-    crumbs = [("root", "")]
+def breadcrumbs(path: str, root_label: str) -> list[tuple[str, str]]:
+    """(label, folder) pairs from the root to the folder ``path``, both included."""
+    crumbs = [(root_label, "")]
     parts = path.split("/") if path else []
     for depth in range(1, len(parts) + 1):
         crumbs.append((parts[depth - 1], "/".join(parts[:depth])))

@@ -89,7 +89,9 @@ def _generate(app: Sphinx) -> None:
                 location=(str(settings.root / record.path), diagnostic.line),
             )
     environment = make_environment()
-    site = SiteContext(result.index, PageNames(prefix), settings.source_cap)
+    site = SiteContext(
+        result.index, PageNames(prefix), settings.source_cap, settings.root.name or str(settings.root)
+    )
     pages = render_myst_pages(environment, site, settings.root)
     relative_pages = {name[len(prefix):] + ".md": text for name, text in pages.items()}
     written, deleted = replace_generated(output, relative_pages)

@@ -33,7 +33,7 @@ KEYWORD_GROUPS = (
     ("method", "Methods", "detailed-analysis"),
     ("constant", "Constants", "detailed-analysis"),
     ("variable", "Variables", "detailed-analysis"),
-    ("key", "Keys", "high-level-overview"),
+    ("key", "Keys", "detailed-analysis"),
     ("heading", "Headings", "high-level-overview"),
     ("import", "Imports", "dependencies"),
     ("identifier", "Identifiers", "original-source"),
@@ -52,6 +52,7 @@ class SiteContext:
     index: Index
     names: PageNames
     source_cap: int
+    title: str
 
 
 def human_size(size: int) -> str:
@@ -68,7 +69,7 @@ def human_size(size: int) -> str:
 def _crumbs(site: SiteContext, page: str, folder: str) -> list[dict[str, str]]:
     return [
         {"label": label, "href": href(page, site.names.folder_page(path, "index"))}
-        for label, path in breadcrumbs(folder)
+        for label, path in breadcrumbs(folder, site.title)
     ]
 
 
@@ -134,6 +135,7 @@ def _analysis(site: SiteContext, record: FileRecord, page: str) -> dict[str, lis
         "functions": [_symbol_view(site, page, record.path, s) for s in top if s.kind == "function"],
         "constants": [_symbol_view(site, page, record.path, s) for s in top if s.kind == "constant"],
         "variables": [_symbol_view(site, page, record.path, s) for s in top if s.kind == "variable"],
+        "data_keys": [_symbol_view(site, page, record.path, s) for s in top if s.kind == "key"],
     }
 
 
@@ -191,7 +193,7 @@ def docs_page(site: SiteContext, record: FileRecord, text: str | None) -> dict[s
         "related": _related(site, record, page),
         "is_test": record.path in site.index.test_files,
         "kw_href": href(page, names.file_page(record.path, "kw")),
-        "folder_label": folder or "root",
+        "folder_label": folder or site.title,
         "folder_index_href": href(page, names.folder_page(folder, "index")),
         "folder_doc_href": href(page, names.folder_page(folder, "doc")),
         "sections": DOCS_SECTIONS,
@@ -247,7 +249,7 @@ def kw_page(site: SiteContext, record: FileRecord) -> dict[str, Any]:
         "record": record,
         "crumbs": _crumbs(site, page, record.folder),
         "docs_href": href(page, docs),
-        "folder_label": record.folder or "root",
+        "folder_label": record.folder or site.title,
         "folder_index_href": href(page, names.folder_page(record.folder, "index")),
         "groups": groups,
     }
@@ -285,8 +287,9 @@ def folder_view(site: SiteContext, folder: str, kind: str) -> dict[str, Any]:
     return {
         "page": page,
         "folder": folder,
-        "title": folder or "root",
-        "crumbs": _crumbs(site, page, folder),
+        "title": folder or site.title,
+        "current": folder.rpartition("/")[2] or site.title,
+        "crumbs": _crumbs(site, page, folder.rpartition("/")[0]) if folder else [],
         "files": files,
         "subfolders": subfolders,
         "languages": sorted(info.languages_below.items(), key=lambda item: (-item[1], item[0])),
@@ -339,5 +342,6 @@ def keywords_root(site: SiteContext, letters: list[str]) -> dict[str, Any]:
             {"letter": letter, "href": href(page, site.names.letter_page(letter))} for letter in letters
         ],
         "total": len(site.index.definitions),
+        "title": site.title,
         "root_href": href(page, site.names.folder_page("", "index")),
     }

@@ -1,0 +1,55 @@
+"""Checks a built site: every internal link points at an existing page and anchor."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+
+class _PageScan(HTMLParser):
+    """Collects the ids a page defines and the links it makes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in ("id", "name"):
+                self.ids.add(value)
+            elif name == "href" and tag in ("a", "link"):
+                self.links.append(value)
+
+
+def _scan(page: Path, cache: dict[Path, _PageScan]) -> _PageScan:
+    if page not in cache:
+        scanner = _PageScan()
+        scanner.feed(page.read_text(encoding="utf-8", errors="replace"))
+        cache[page] = scanner
+    return cache[page]
+
+
+def broken_links(site: Path) -> list[str]:
+    """``page: link`` for every internal link whose file or anchor does not exist."""
+    site = site.resolve()
+    cache: dict[Path, _PageScan] = {}
+    problems: list[str] = []
+    for page in sorted(site.rglob("*.html")):
+        for link in _scan(page, cache).links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith("//"):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            where = f"{page.relative_to(site).as_posix()}: {link}"
+            if not target.is_relative_to(site) or not target.is_file():
+                problems.append(f"{where} (no such file)")
+            elif parts.fragment and target.suffix == ".html":
+                if unquote(parts.fragment) not in _scan(target, cache).ids:
+                    problems.append(f"{where} (no such anchor)")
+    return problems
