@@ -1,0 +1,39 @@
+"""Small shared helpers for the tests: writing a tree of files, and extracting it."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from xrefdoc.extract import extract_file
+from xrefdoc.model import FileRecord
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write ``files`` ({relative path: text}) under ``root`` and return ``root``.
+
+    Text is dedented, so the tests can indent file bodies with the code around them;
+    a leading newline is dropped. Bytes are written as they are.
+    """
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            text = textwrap.dedent(content)
+            if text.startswith("\n"):
+                text = text[1:]
+            path.write_text(text, encoding="utf-8", newline="\n")
+    return root
+
+
+def extract_tree(root: Path, files: dict[str, str | bytes]) -> dict[str, FileRecord]:
+    """Write ``files`` under ``root`` and extract each one: {relative path: record}."""
+    write_tree(root, files)
+    return {relative: extract_file(root, relative) for relative in files}
+
+
+def extract_one(root: Path, relative: str, text: str | bytes) -> FileRecord:
+    """Write one file under ``root`` and return its record."""
+    return extract_tree(root, {relative: text})[relative]
