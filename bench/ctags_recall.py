@@ -8,7 +8,7 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 # Ctags Python kinds mapped to xrefdoc kinds; other ctags kinds are ignored.
 # Ctags tags a function nested in a method as "function" (scopeKind "member"), as xrefdoc does,
@@ -46,7 +46,7 @@ class CtagsResult:
     anonymous: int
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     print(f"ctags_recall: {message}", file=sys.stderr)
     raise SystemExit(2)
 
