@@ -106,6 +106,15 @@ class _Collector:
             module = "." * node.level + (node.module or "")
             names = tuple(alias.name for alias in node.names)
             self.imports.append(Import(module, names, node.lineno, node.level))
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):
+            # A named lambda defines a function (ctags agrees), at any depth.
+            signature = f"({_unparse(node.value.args)})"
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    self.symbols.append(
+                        Symbol(target.id, "method" if in_class else "function", node.lineno,
+                               node.end_lineno or node.lineno, parent, signature)
+                    )
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and at_definition_level:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
