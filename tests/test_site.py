@@ -228,3 +228,10 @@ def test_missing_source_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureF
     error = capsys.readouterr().err.strip()
     assert error.count("\n") == 0 and "does not exist" in error
     assert not (tmp_path / "out").exists()
+
+
+def test_warnings_fail_the_build_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tree = write_tree(tmp_path / "tree", {"ok.py": "x = 1\n", "bad.py": "def f(:\n    pass\n"})
+    assert main(["build", str(tree), "-o", str(tmp_path / "out"), "-q"]) == 0
+    assert main(["build", str(tree), "-o", str(tmp_path / "out2"), "-q", "-W"]) == 1
+    assert "bad.py:1" in capsys.readouterr().err

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from xrefdoc import __version__
-from xrefdoc.config import DEFAULT_SOURCE_CAP, make_settings
+from xrefdoc.config import CLI_SETTING_NAMES, DEFAULT_SOURCE_CAP, make_settings
 from xrefdoc.errors import ConfigError, XrefdocError
 from xrefdoc.pipeline import scan
 
@@ -52,7 +52,7 @@ def _add_selection(command: argparse.ArgumentParser) -> None:
 def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
     settings = make_settings(
         arguments.source, include=arguments.include, exclude=arguments.exclude,
-        source_cap=arguments.source_cap, setting_prefix="--",
+        source_cap=arguments.source_cap, setting_names=CLI_SETTING_NAMES,
     )
     result = scan(settings)
     files = []

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from xrefdoc.errors import ConfigError
 
 DEFAULT_SOURCE_CAP = 512 * 1024
+
+# How the command line spells each setting, for error messages.
+CLI_SETTING_NAMES = {
+    "root": "SRC", "include": "--include", "exclude": "--exclude", "source_cap": "--source-cap",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,21 +45,27 @@ def make_settings(
     source_cap: object = DEFAULT_SOURCE_CAP,
     never: Sequence[Path] = (),
     setting_prefix: str = "",
+    setting_names: Mapping[str, str] | None = None,
 ) -> Settings:
-    """Check every value and name the offending setting in the error."""
+    """Check every value and name the offending setting in the error (``setting_names``
+    maps a field to how the user spells it, else ``setting_prefix`` + field)."""
+
+    def name(field: str) -> str:
+        return (setting_names or {}).get(field, setting_prefix + field)
+
     root_path = Path(root).expanduser()
     if not root_path.exists():
-        raise ConfigError(f"{setting_prefix}root: source path does not exist: {root}")
+        raise ConfigError(f"{name('root')}: source path does not exist: {root}")
     if not root_path.is_dir():
-        raise ConfigError(f"{setting_prefix}root: source path is not a folder: {root}")
+        raise ConfigError(f"{name('root')}: source path is not a folder: {root}")
     if isinstance(source_cap, bool) or not isinstance(source_cap, int) or source_cap <= 0:
         raise ConfigError(
-            f"{setting_prefix}source_cap must be a positive number of bytes, got {source_cap!r}"
+            f"{name('source_cap')} must be a positive number of bytes, got {source_cap!r}"
         )
     return Settings(
         root=root_path.resolve(),
-        include=_glob_list(f"{setting_prefix}include", include),
-        exclude=_glob_list(f"{setting_prefix}exclude", exclude),
+        include=_glob_list(name("include"), include),
+        exclude=_glob_list(name("exclude"), exclude),
         source_cap=source_cap,
         never=tuple(Path(p).resolve() for p in never),
     )

@@ -86,7 +86,7 @@ def _generate(app: Sphinx) -> None:
         for diagnostic in record.diagnostics:
             logger.warning(
                 "%s", diagnostic.message, type="xrefdoc", subtype="parse",
-                location=(str(settings.root / record.path), diagnostic.line),
+                location=f"{settings.root / record.path}:{diagnostic.line or 1}",
             )
     environment = make_environment()
     site = SiteContext(

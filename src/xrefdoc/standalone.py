@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from xrefdoc.config import make_settings
+from xrefdoc.config import CLI_SETTING_NAMES, make_settings
 from xrefdoc.errors import BuildError, ConfigError, XrefdocError
 from xrefdoc.fsutil import write_if_changed
 from xrefdoc.resources import resource_dir
@@ -39,7 +40,7 @@ def build_site(
     work = (work_dir or default_work_dir(output)).resolve()
     settings = make_settings(
         source, include=include, exclude=exclude, source_cap=source_cap,
-        never=[output, work], setting_prefix="--",
+        never=[output, work], setting_names=CLI_SETTING_NAMES,
     )
     _check_output(output, "--output")
     _check_output(work, "--work-dir")
@@ -48,6 +49,7 @@ def build_site(
 
     from sphinx.application import Sphinx
     from sphinx.errors import SphinxError
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     sources = work / "src"
     sources.mkdir(parents=True, exist_ok=True)
@@ -59,20 +61,23 @@ def build_site(
         "xrefdoc_exclude": list(settings.exclude),
         "xrefdoc_source_cap": settings.source_cap,
     }
+    confdir = resource_dir("conf")
     try:
-        app = Sphinx(
-            srcdir=sources,
-            confdir=resource_dir("conf"),
-            outdir=output,
-            doctreedir=work / "doctrees",
-            buildername="html",
-            confoverrides=overrides,
-            status=None if quiet else sys.stdout,
-            warning=sys.stderr,
-            warningiserror=fail_on_warning,
-            keep_going=fail_on_warning,
-        )
-        app.build()
+        # As sphinx-build does: docutils' registries are process-wide, keep ours apart.
+        with patch_docutils(confdir), docutils_namespace():
+            app = Sphinx(
+                srcdir=sources,
+                confdir=confdir,
+                outdir=output,
+                doctreedir=work / "doctrees",
+                buildername="html",
+                confoverrides=overrides,
+                status=None if quiet else sys.stdout,
+                warning=sys.stderr,
+                warningiserror=fail_on_warning,
+                keep_going=fail_on_warning,
+            )
+            app.build()
     except XrefdocError:
         raise
     except SphinxError as error:
@@ -80,6 +85,10 @@ def build_site(
         if isinstance(cause, XrefdocError):
             raise cause from None
         raise BuildError(f"Sphinx build failed: {error}") from None
+    except Exception as error:
+        # A bug of ours or of an extension: keep the traceback for the report, then one line.
+        traceback.print_exc(file=sys.stderr)
+        raise BuildError(f"build failed: {type(error).__name__}: {error}") from None
     if app.statuscode == 0 and not quiet:
         print(f"xrefdoc: site written to {output}/index.html")
     return int(app.statuscode)
