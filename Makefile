@@ -28,7 +28,7 @@ test: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet ruff mypy
+	$(BIN)/python -m pip install --quiet ruff mypy types-Pygments
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 

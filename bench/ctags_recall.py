@@ -54,8 +54,13 @@ def fail(message: str) -> NoReturn:
 def run(command: list[str], cwd: Path | None = None, stdin: str | None = None) -> str:
     try:
         result = subprocess.run(
-            command, cwd=cwd, input=stdin, capture_output=True,
-            text=True, encoding="utf-8", errors="replace",
+            command,
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
         )
     except FileNotFoundError:
         fail(f"{command[0]} is not installed")
@@ -88,8 +93,17 @@ def xrefdoc_kinds(files: list[dict[str, Any]]) -> dict[Key, set[str]]:
 def run_ctags(src: Path, paths: list[str]) -> CtagsResult:
     # The file list goes on stdin (-L -) rather than argv, so large trees do not hit ARG_MAX;
     # the E field marks ctags' invented names for lambdas (anonFunc…) as "anonymous".
-    command = ["ctags", "-R", "--output-format=json", "--fields=+nKE", "--languages=Python",
-               "-f", "-", "-L", "-"]
+    command = [
+        "ctags",
+        "-R",
+        "--output-format=json",
+        "--fields=+nKE",
+        "--languages=Python",
+        "-f",
+        "-",
+        "-L",
+        "-",
+    ]
     output = run(command, cwd=src, stdin="\n".join(paths) + "\n")
     tags: list[Tag] = []
     anonymous = 0

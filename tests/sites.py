@@ -36,12 +36,19 @@ def page_text(path: Path) -> str:
 def main_body(html: str) -> str:
     """The part of a page that xrefdoc writes (the theme's ``div.body``)."""
     start = html.index('<div class="body" role="main">')
-    end = html.index('<div class="sphinxsidebar"', start) if '<div class="sphinxsidebar"' in html else len(html)
+    end = (
+        html.index('<div class="sphinxsidebar"', start)
+        if '<div class="sphinxsidebar"' in html
+        else len(html)
+    )
     return html[start:end]
 
 
 def h2_titles(html: str) -> list[str]:
-    return [unescape(re.sub(r"<[^>]+>", "", title)).strip() for title in re.findall(r"<h2[^>]*>(.*?)</h2>", html, re.S)]
+    return [
+        unescape(re.sub(r"<[^>]+>", "", title)).strip()
+        for title in re.findall(r"<h2[^>]*>(.*?)</h2>", html, re.S)
+    ]
 
 
 def source_line(html: str, number: int) -> str:

@@ -43,7 +43,9 @@ def test_markdown_headings_with_levels_and_lines(tmp_path: Path) -> None:
     ]
 
 
-def test_markdown_heading_symbols_run_to_the_next_heading_of_same_or_higher_rank(tmp_path: Path) -> None:
+def test_markdown_heading_symbols_run_to_the_next_heading_of_same_or_higher_rank(
+    tmp_path: Path,
+) -> None:
     record = extract_one(tmp_path, "README.md", MARKDOWN)
     spans = [(s.name, s.kind, s.line, s.end_line) for s in record.symbols]
     assert spans[:4] == [
@@ -233,7 +235,11 @@ def test_toml_top_level_keys_and_tables(tmp_path: Path) -> None:
     assert record.language == "TOML"
     # Keys inside a table belong to the table and are not listed.
     assert keys(record) == [
-        ("name", 1), ("quoted", 2), ("version.major", 3), ("tool.pytest", 5), ("bin", 8)
+        ("name", 1),
+        ("quoted", 2),
+        ("version.major", 3),
+        ("tool.pytest", 5),
+        ("bin", 8),
     ]
     assert record.diagnostics == ()
     assert [(s.line, s.end_line) for s in record.symbols][:4] == [(1, 1), (2, 2), (3, 4), (5, 7)]
@@ -283,7 +289,9 @@ def test_malformed_json_gives_a_diagnostic_with_its_line_and_still_keys(tmp_path
 
 
 def test_ini_sections(tmp_path: Path) -> None:
-    record = extract_one(tmp_path, "setup.cfg", "[metadata]\nname = x\n\n[options]\nzip_safe = False\n")
+    record = extract_one(
+        tmp_path, "setup.cfg", "[metadata]\nname = x\n\n[options]\nzip_safe = False\n"
+    )
     assert record.language == "INI"
     assert keys(record) == [("metadata", 1), ("options", 4)]
 
@@ -304,7 +312,7 @@ _OFF_BY_ONE = pytest.mark.xfail(
         pytest.param("a.md", "# Title\n\nBody.", id="markdown-no-final-newline"),
         pytest.param("a.md", "# Title\n\nBody.\n", id="markdown", marks=_OFF_BY_ONE),
         pytest.param("a.rst", "Title\n=====\n\nBody.\n", id="rst", marks=_OFF_BY_ONE),
-        pytest.param("a.toml", 'a = 1\nb = 2\n', id="toml", marks=_OFF_BY_ONE),
+        pytest.param("a.toml", "a = 1\nb = 2\n", id="toml", marks=_OFF_BY_ONE),
         pytest.param("a.yaml", "a: 1\nb: 2\n", id="yaml", marks=_OFF_BY_ONE),
     ],
 )

@@ -114,7 +114,9 @@ def test_record_basics(sample) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_module_docstring_is_kept_whole(sample) -> None:  # type: ignore[no-untyped-def]
-    assert sample.docstring == "Tools for shapes.\n\nA longer description that is not the first line."
+    assert (
+        sample.docstring == "Tools for shapes.\n\nA longer description that is not the first line."
+    )
 
 
 def test_classes_and_their_lines(sample) -> None:  # type: ignore[no-untyped-def]
@@ -178,7 +180,11 @@ def test_nested_functions_have_the_enclosing_function_as_parent(sample) -> None:
 
 
 def test_module_constants_and_variables(sample) -> None:  # type: ignore[no-untyped-def]
-    kinds = {s.name: s.kind for s in sample.symbols if s.parent is None and s.kind in ("constant", "variable")}
+    kinds = {
+        s.name: s.kind
+        for s in sample.symbols
+        if s.parent is None and s.kind in ("constant", "variable")
+    }
     assert kinds == {
         "MAX_SIZE": "constant",
         "_PRIVATE_LIMIT": "constant",
@@ -227,11 +233,15 @@ def test_references_are_names_used_with_their_lines(sample) -> None:  # type: ig
 
 
 def test_main_guard(tmp_path: Path) -> None:
-    with_guard = extract_one(tmp_path, "tool.py", 'def main():\n    pass\n\nif __name__ == "__main__":\n    main()\n')
+    with_guard = extract_one(
+        tmp_path, "tool.py", 'def main():\n    pass\n\nif __name__ == "__main__":\n    main()\n'
+    )
     reversed_guard = extract_one(tmp_path, "tool2.py", "if '__main__' == __name__:\n    pass\n")
     without = extract_one(tmp_path, "lib.py", "def main():\n    pass\n")
     other_compare = extract_one(tmp_path, "other.py", 'if __name__ == "lib":\n    pass\n')
-    nested = extract_one(tmp_path, "nested.py", 'def f():\n    if __name__ == "__main__":\n        pass\n')
+    nested = extract_one(
+        tmp_path, "nested.py", 'def f():\n    if __name__ == "__main__":\n        pass\n'
+    )
     assert with_guard.has_main_guard is True
     assert reversed_guard.has_main_guard is True
     assert without.has_main_guard is False

@@ -27,9 +27,12 @@ def test_this_repository_documents_itself(tmp_path: Path) -> None:
     output = tmp_path / "site"
     assert main(["build", str(CHECKOUT), "-o", str(output), "-q", "-W"]) == 0
     missing = [
-        path for path in tracked
+        path
+        for path in tracked
         if (CHECKOUT / path).is_file()
-        and not ((output / f"{path}_docs.html").is_file() and (output / f"{path}_kw.html").is_file())
+        and not (
+            (output / f"{path}_docs.html").is_file() and (output / f"{path}_kw.html").is_file()
+        )
     ]
     assert missing == []
     assert (output / "index.html").is_file()

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from sites import h2_titles, hrefs, main_body, make_git_repository, page_text, source_line, write_tree
+from sites import (
+    h2_titles,
+    hrefs,
+    main_body,
+    make_git_repository,
+    page_text,
+    source_line,
+    write_tree,
+)
 from xrefdoc.check import broken_links
 from xrefdoc.cli import main
 
@@ -97,16 +105,33 @@ def test_real_index_and_doc_files_get_their_own_pages(site: Path) -> None:
 
 def test_docs_sections_follow_the_seed_order(site: Path) -> None:
     order = [
-        "File Metadata", "File Purpose", "Original Source", "High-Level Overview",
-        "Detailed Analysis", "Architecture & Design", "Dependencies", "Code Patterns & Idioms",
-        "Performance Considerations", "Security & Safety", "Testing & Usage", "Related Files",
+        "File Metadata",
+        "File Purpose",
+        "Original Source",
+        "High-Level Overview",
+        "Detailed Analysis",
+        "Architecture & Design",
+        "Dependencies",
+        "Code Patterns & Idioms",
+        "Performance Considerations",
+        "Security & Safety",
+        "Testing & Usage",
+        "Related Files",
         "Cross-References",
     ]
     titles = h2_titles(main_body(page_text(site / "pkg/core.py_docs.html")))
     assert titles == sorted(titles, key=order.index)
-    for expected in ("File Metadata", "Original Source", "High-Level Overview", "Detailed Analysis",
-                     "Architecture & Design", "Dependencies", "Testing & Usage", "Related Files",
-                     "Cross-References"):
+    for expected in (
+        "File Metadata",
+        "Original Source",
+        "High-Level Overview",
+        "Detailed Analysis",
+        "Architecture & Design",
+        "Dependencies",
+        "Testing & Usage",
+        "Related Files",
+        "Cross-References",
+    ):
         assert expected in titles
 
 
@@ -129,8 +154,13 @@ def test_every_source_line_has_an_anchor(site: Path) -> None:
 def test_keyword_links_land_on_the_defining_line(site: Path) -> None:
     kw = page_text(site / "pkg/core.py_kw.html")
     docs = page_text(site / "pkg/core.py_docs.html")
-    expected = {"Engine": "class Engine:", "run": "def run(self, job: str) -> int:", "helper": "def helper(path: str) -> str:",
-                "MAX_SIZE": "MAX_SIZE = 10", "stop": "def stop() -> None:"}
+    expected = {
+        "Engine": "class Engine:",
+        "run": "def run(self, job: str) -> int:",
+        "helper": "def helper(path: str) -> str:",
+        "MAX_SIZE": "MAX_SIZE = 10",
+        "stop": "def stop() -> None:",
+    }
     for name, line_text in expected.items():
         match = re.search(rf'<a href="core\.py_docs\.html#L(\d+)"><code>{name}</code></a>', kw)
         assert match, name
@@ -199,8 +229,14 @@ def test_prose_keywords_are_identifiers_not_capitalised_words(site: Path) -> Non
 
 
 def test_no_old_generator_defects(site: Path) -> None:
-    boilerplate = ("Classs", "No obvious security concerns", "Dependency analysis not applicable",
-                   "No specific patterns", "Run it with: python docs", "may be located in")
+    boilerplate = (
+        "Classs",
+        "No obvious security concerns",
+        "Dependency analysis not applicable",
+        "No specific patterns",
+        "Run it with: python docs",
+        "may be located in",
+    )
     for page in site.rglob("*.html"):
         text = page_text(page)
         for phrase in boilerplate:
@@ -223,14 +259,18 @@ def test_documented_markup_is_shown_as_text(site: Path) -> None:
     assert "&lt;script&gt;" in hostile and "<b>raw</b>" not in hostile
 
 
-def test_missing_source_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_source_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["build", str(tmp_path / "nope"), "-o", str(tmp_path / "out")]) == 2
     error = capsys.readouterr().err.strip()
     assert error.count("\n") == 0 and "does not exist" in error
     assert not (tmp_path / "out").exists()
 
 
-def test_warnings_fail_the_build_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_warnings_fail_the_build_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     tree = write_tree(tmp_path / "tree", {"ok.py": "x = 1\n", "bad.py": "def f(:\n    pass\n"})
     assert main(["build", str(tree), "-o", str(tmp_path / "out"), "-q"]) == 0
     assert main(["build", str(tree), "-o", str(tmp_path / "out2"), "-q", "-W"]) == 1

@@ -29,9 +29,21 @@ def isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def git(root: Path, *args: str) -> str:
     completed = subprocess.run(
-        ["git", "-c", "user.email=tests@example.com", "-c", "user.name=Tests",
-         "-c", "commit.gpgsign=false", "-C", str(root), *args],
-        capture_output=True, text=True, check=True,
+        [
+            "git",
+            "-c",
+            "user.email=tests@example.com",
+            "-c",
+            "user.name=Tests",
+            "-c",
+            "commit.gpgsign=false",
+            "-C",
+            str(root),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return completed.stdout
 
@@ -51,25 +63,31 @@ def reasons(result) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 def test_git_lists_tracked_and_untracked_files_but_not_ignored_ones(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "repo")
-    write_tree(root, {
-        ".gitignore": "*.log\nbuild/\n",
-        "README.md": "# Project\n",
-        "pkg/__init__.py": "",
-        "pkg/mod.py": "X = 1\n",
-        "sub/.gitignore": "secret.txt\n",
-    })
+    write_tree(
+        root,
+        {
+            ".gitignore": "*.log\nbuild/\n",
+            "README.md": "# Project\n",
+            "pkg/__init__.py": "",
+            "pkg/mod.py": "X = 1\n",
+            "sub/.gitignore": "secret.txt\n",
+        },
+    )
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "initial")
     # Written after the commit: untracked; some of them ignored.
-    write_tree(root, {
-        "notes.txt": "untracked, not ignored\n",
-        "pkg/new.py": "Y = 2\n",
-        "debug.log": "ignored by *.log\n",
-        "pkg/trace.log": "ignored by *.log below the root too\n",
-        "build/out.txt": "ignored folder\n",
-        "sub/secret.txt": "ignored by the nested .gitignore\n",
-        "sub/public.txt": "kept\n",
-    })
+    write_tree(
+        root,
+        {
+            "notes.txt": "untracked, not ignored\n",
+            "pkg/new.py": "Y = 2\n",
+            "debug.log": "ignored by *.log\n",
+            "pkg/trace.log": "ignored by *.log below the root too\n",
+            "build/out.txt": "ignored folder\n",
+            "sub/secret.txt": "ignored by the nested .gitignore\n",
+            "sub/public.txt": "kept\n",
+        },
+    )
 
     result = walk(make_settings(root))
 
@@ -111,15 +129,18 @@ def test_git_root_in_a_subfolder_lists_paths_relative_to_it(tmp_path: Path) -> N
 
 def test_git_virtualenv_and_sphinx_output_are_skipped_with_reasons(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "repo")
-    write_tree(root, {
-        "app.py": "print('hi')\n",
-        # Neither folder is ignored, so git lists them and walk has to recognise them.
-        ".venv/pyvenv.cfg": "home = /usr/bin\n",
-        ".venv/lib/python3.11/site-packages/dep.py": "",
-        "docs/_build/html/.buildinfo": "# Sphinx build info version 1\n",
-        "docs/_build/html/index.html": "<html></html>\n",
-        "docs/index.rst": "Title\n=====\n",
-    })
+    write_tree(
+        root,
+        {
+            "app.py": "print('hi')\n",
+            # Neither folder is ignored, so git lists them and walk has to recognise them.
+            ".venv/pyvenv.cfg": "home = /usr/bin\n",
+            ".venv/lib/python3.11/site-packages/dep.py": "",
+            "docs/_build/html/.buildinfo": "# Sphinx build info version 1\n",
+            "docs/_build/html/index.html": "<html></html>\n",
+            "docs/index.rst": "Title\n=====\n",
+        },
+    )
 
     result = walk(make_settings(root))
 
@@ -208,7 +229,9 @@ def test_plain_folder_listing_agrees_with_git(tmp_path: Path) -> None:
     repo = write_tree(make_repo(tmp_path / "repo"), NESTED_IGNORES)
 
     assert walk(make_settings(plain)).files == walk(make_settings(repo)).files
-    expected = sorted(filter(None, git(repo, "ls-files", "--others", "--exclude-standard").split("\n")))
+    expected = sorted(
+        filter(None, git(repo, "ls-files", "--others", "--exclude-standard").split("\n"))
+    )
     assert walk(make_settings(plain)).files == expected
 
 
@@ -236,13 +259,16 @@ def test_plain_folder_nested_negation_reincludes_a_file(tmp_path: Path) -> None:
 
 
 def test_plain_folder_skips_git_folder_virtualenv_and_sphinx_output(tmp_path: Path) -> None:
-    root = write_tree(tmp_path / "tree", {
-        "main.py": "",
-        "env/pyvenv.cfg": "home = /usr/bin\n",
-        "env/bin/activate": "",
-        "site/.buildinfo": "",
-        "site/index.html": "",
-    })
+    root = write_tree(
+        tmp_path / "tree",
+        {
+            "main.py": "",
+            "env/pyvenv.cfg": "home = /usr/bin\n",
+            "env/bin/activate": "",
+            "site/.buildinfo": "",
+            "site/index.html": "",
+        },
+    )
     # A stray '.git' folder that is not a repository is never listed either.
     write_tree(root, {".git/config": "not really\n"})
 
@@ -292,18 +318,40 @@ SELECTION = {
     ("include", "exclude", "expected"),
     [
         ((), (), sorted(SELECTION)),
-        (("*.py",), (), ["pkg/__init__.py", "pkg/core.py", "setup.py",
-                         "tests/fixtures/sample.py", "tests/test_core.py"]),
+        (
+            ("*.py",),
+            (),
+            [
+                "pkg/__init__.py",
+                "pkg/core.py",
+                "setup.py",
+                "tests/fixtures/sample.py",
+                "tests/test_core.py",
+            ],
+        ),
         (("*.py",), ("tests/",), ["pkg/__init__.py", "pkg/core.py", "setup.py"]),
         (("pkg/",), (), ["pkg/__init__.py", "pkg/core.py", "pkg/data/table.csv"]),
-        ((), ("*.md", "pkg/data/"), ["pkg/__init__.py", "pkg/core.py", "setup.py",
-                                     "tests/fixtures/sample.py", "tests/test_core.py"]),
+        (
+            (),
+            ("*.md", "pkg/data/"),
+            [
+                "pkg/__init__.py",
+                "pkg/core.py",
+                "setup.py",
+                "tests/fixtures/sample.py",
+                "tests/test_core.py",
+            ],
+        ),
         (("/setup.py", "tests/test_*.py"), (), ["setup.py", "tests/test_core.py"]),
     ],
     ids=["everything", "only-python", "python-not-tests", "one-folder", "exclude-only", "anchored"],
 )
 def test_include_and_exclude_globs(
-    tmp_path: Path, in_git: bool, include: tuple[str, ...], exclude: tuple[str, ...], expected: list[str]
+    tmp_path: Path,
+    in_git: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    expected: list[str],
 ) -> None:
     root = tmp_path / "tree"
     if in_git:

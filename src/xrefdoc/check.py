@@ -49,7 +49,10 @@ def broken_links(site: Path) -> list[str]:
             where = f"{page.relative_to(site).as_posix()}: {link}"
             if not target.is_relative_to(site) or not target.is_file():
                 problems.append(f"{where} (no such file)")
-            elif parts.fragment and target.suffix == ".html":
-                if unquote(parts.fragment) not in _scan(target, cache).ids:
-                    problems.append(f"{where} (no such anchor)")
+            elif (
+                parts.fragment
+                and target.suffix == ".html"
+                and unquote(parts.fragment) not in _scan(target, cache).ids
+            ):
+                problems.append(f"{where} (no such anchor)")
     return problems

@@ -30,9 +30,15 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="build the cross-referenced site of a tree")
     build.add_argument("source", help="the tree to document")
-    build.add_argument("-o", "--output", default="_build/html", help="the site folder (default: %(default)s)")
-    build.add_argument("--work-dir", help="Sphinx sources and doctrees (default: beside the output, in .xrefdoc/)")
-    build.add_argument("-W", "--fail-on-warning", action="store_true", help="turn warnings into errors")
+    build.add_argument(
+        "-o", "--output", default="_build/html", help="the site folder (default: %(default)s)"
+    )
+    build.add_argument(
+        "--work-dir", help="Sphinx sources and doctrees (default: beside the output, in .xrefdoc/)"
+    )
+    build.add_argument(
+        "-W", "--fail-on-warning", action="store_true", help="turn warnings into errors"
+    )
     build.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     _add_selection(build)
 
@@ -43,36 +49,59 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_selection(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--include", action="append", default=[], metavar="GLOB", help="document only matching files")
-    command.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="leave matching files out")
-    command.add_argument("--source-cap", type=int, default=DEFAULT_SOURCE_CAP, metavar="BYTES",
-                         help="cut shown source after this many bytes (default: %(default)s)")
+    command.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="document only matching files",
+    )
+    command.add_argument(
+        "--exclude", action="append", default=[], metavar="GLOB", help="leave matching files out"
+    )
+    command.add_argument(
+        "--source-cap",
+        type=int,
+        default=DEFAULT_SOURCE_CAP,
+        metavar="BYTES",
+        help="cut shown source after this many bytes (default: %(default)s)",
+    )
 
 
 def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
     settings = make_settings(
-        arguments.source, include=arguments.include, exclude=arguments.exclude,
-        source_cap=arguments.source_cap, setting_names=CLI_SETTING_NAMES,
+        arguments.source,
+        include=arguments.include,
+        exclude=arguments.exclude,
+        source_cap=arguments.source_cap,
+        setting_names=CLI_SETTING_NAMES,
     )
     result = scan(settings)
     files = []
     for record in result.records:
         resolved = result.index.resolved[record.path]
-        files.append({
-            "path": record.path,
-            "language": record.language,
-            "size": record.size,
-            "lines": record.lines,
-            "sha256": record.sha256,
-            "symbols": [
-                {key: value for key, value in asdict(symbol).items() if key != "doc"}
-                for symbol in record.symbols
-            ],
-            "imports": [
-                {"module": imp.module, "names": list(imp.names), "line": imp.line, "resolved": target}
-                for imp, target in zip(record.imports, resolved, strict=True)
-            ],
-        })
+        files.append(
+            {
+                "path": record.path,
+                "language": record.language,
+                "size": record.size,
+                "lines": record.lines,
+                "sha256": record.sha256,
+                "symbols": [
+                    {key: value for key, value in asdict(symbol).items() if key != "doc"}
+                    for symbol in record.symbols
+                ],
+                "imports": [
+                    {
+                        "module": imp.module,
+                        "names": list(imp.names),
+                        "line": imp.line,
+                        "resolved": target,
+                    }
+                    for imp, target in zip(record.imports, resolved, strict=True)
+                ],
+            }
+        )
     return {"files": files}
 
 
@@ -86,10 +115,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from xrefdoc.standalone import build_site
 
         return build_site(
-            Path(arguments.source), Path(arguments.output),
+            Path(arguments.source),
+            Path(arguments.output),
             work_dir=Path(arguments.work_dir) if arguments.work_dir else None,
-            include=arguments.include, exclude=arguments.exclude, source_cap=arguments.source_cap,
-            fail_on_warning=arguments.fail_on_warning, quiet=arguments.quiet,
+            include=arguments.include,
+            exclude=arguments.exclude,
+            source_cap=arguments.source_cap,
+            fail_on_warning=arguments.fail_on_warning,
+            quiet=arguments.quiet,
         )
     except XrefdocError as error:
         print(f"xrefdoc: error: {error}", file=sys.stderr)

@@ -12,7 +12,10 @@ DEFAULT_SOURCE_CAP = 512 * 1024
 
 # How the command line spells each setting, for error messages.
 CLI_SETTING_NAMES = {
-    "root": "SRC", "include": "--include", "exclude": "--exclude", "source_cap": "--source-cap",
+    "root": "SRC",
+    "include": "--include",
+    "exclude": "--exclude",
+    "source_cap": "--source-cap",
 }
 
 

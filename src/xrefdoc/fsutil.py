@@ -37,7 +37,9 @@ def replace_generated(folder: Path, pages: dict[str, str]) -> tuple[int, int]:
     previous: set[str] = set()
     if manifest.is_file():
         previous = set(manifest.read_text(encoding="utf-8").splitlines())
-    written = sum(write_if_changed(folder / relative, text) for relative, text in sorted(pages.items()))
+    written = sum(
+        write_if_changed(folder / relative, text) for relative, text in sorted(pages.items())
+    )
     stale = sorted(previous - set(pages))
     for relative in stale:
         (folder / relative).unlink(missing_ok=True)

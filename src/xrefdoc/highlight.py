@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from pygments.token import STANDARD_TYPES, Name, _TokenType
+from pygments.token import STANDARD_TYPES, _TokenType
 
-from xrefdoc.extract.tokens import lexer_for
+from xrefdoc.extract.tokens import is_name_token, lexer_for
 
 LinkFor = Callable[[str, int], str | None]
 
 
 def _css_class(token_type: _TokenType) -> str:
-    while token_type not in STANDARD_TYPES:
+    while token_type not in STANDARD_TYPES and token_type.parent is not None:
         token_type = token_type.parent
-    return STANDARD_TYPES[token_type]
+    return str(STANDARD_TYPES.get(token_type, ""))
 
 
 def _line_html(number: int, code: str) -> str:
@@ -45,7 +45,7 @@ def highlight_source(text: str, lexer_alias: str, link_for: LinkFor | None = Non
             piece = escape(segment, quote=False)
             if css:
                 piece = f'<span class="{css}">{piece}</span>'
-            if link_for is not None and token_type in Name:
+            if link_for is not None and is_name_token(token_type):
                 target = link_for(segment, number)
                 if target is not None:
                     piece = f'<a class="xref-name" href="{escape(target)}">{piece}</a>'

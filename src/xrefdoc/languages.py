@@ -75,7 +75,9 @@ def _by_file_name(name: str) -> Language | None:
         return None
     if lexer_class is None:
         return None
-    return Language(lexer_class.name, "text", lexer_class.aliases[0] if lexer_class.aliases else "text")
+    return Language(
+        lexer_class.name, "text", lexer_class.aliases[0] if lexer_class.aliases else "text"
+    )
 
 
 def detect_language(name: str, head: bytes) -> Language:

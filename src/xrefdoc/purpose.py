@@ -7,8 +7,23 @@ from markupsafe import Markup
 from xrefdoc.model import FileRecord
 from xrefdoc.xref import Index
 
-_BUILD_NAMES = {"Makefile", "GNUmakefile", "CMakeLists.txt", "Dockerfile", "noxfile.py", "tox.ini", "setup.py"}
-_CONFIG_NAMES = {"pyproject.toml", "setup.cfg", "conf.py", ".gitignore", ".gitattributes", ".editorconfig"}
+_BUILD_NAMES = {
+    "Makefile",
+    "GNUmakefile",
+    "CMakeLists.txt",
+    "Dockerfile",
+    "noxfile.py",
+    "tox.ini",
+    "setup.py",
+}
+_CONFIG_NAMES = {
+    "pyproject.toml",
+    "setup.cfg",
+    "conf.py",
+    ".gitignore",
+    ".gitattributes",
+    ".editorconfig",
+}
 
 
 def _count(number: int, singular: str, plural: str) -> str:
@@ -23,29 +38,49 @@ def purpose_statements(record: FileRecord, index: Index) -> list[Markup]:
         statements.append(Markup("Binary file: its content is not shown."))
         return statements
     if record.path in index.test_files:
-        tests = [s for s in record.symbols if s.kind == "function" and s.parent is None and s.name.startswith("test")]
+        tests = [
+            s
+            for s in record.symbols
+            if s.kind == "function" and s.parent is None and s.name.startswith("test")
+        ]
         classes = [s for s in record.symbols if s.kind == "class" and s.name.startswith("Test")]
         methods = [s for s in record.symbols if s.kind == "method" and s.name.startswith("test")]
         parts = []
         if tests:
             parts.append(_count(len(tests), "test function", "test functions"))
         if classes:
-            parts.append(_count(len(classes), "test class", "test classes") + f" with {_count(len(methods), 'test method', 'test methods')}")
+            parts.append(
+                _count(len(classes), "test class", "test classes")
+                + f" with {_count(len(methods), 'test method', 'test methods')}"
+            )
         statements.append(Markup("Test module: {}.").format(", ".join(parts)))
     if name == "conftest.py":
-        statements.append(Markup("pytest configuration: fixtures and hooks for the tests in this folder and below."))
+        statements.append(
+            Markup(
+                "pytest configuration: fixtures and hooks for the tests in this folder and below."
+            )
+        )
     if name == "__init__.py":
         package = record.folder.rpartition("/")[2] or "the root package"
-        reexported = sorted({n for imp in record.imports if imp.level for n in imp.names if n != "*"})
+        reexported = sorted(
+            {n for imp in record.imports if imp.level for n in imp.names if n != "*"}
+        )
         sentence = Markup("Package initialiser of <code>{}</code>.").format(package)
         if reexported:
             count = _count(len(reexported), "name", "names")
             sentence += Markup(" Re-exports {} from its submodules.").format(count)
         statements.append(sentence)
     if name == "__main__.py":
-        statements.append(Markup("Entry point: runs when the package is executed with <code>python -m</code>."))
+        statements.append(
+            Markup("Entry point: runs when the package is executed with <code>python -m</code>.")
+        )
     elif record.has_main_guard:
-        statements.append(Markup('Entry point: runs as a script (it has an <code>if __name__ == "__main__":</code> block).'))
+        statements.append(
+            Markup(
+                "Entry point: runs as a script "
+                '(it has an <code>if __name__ == "__main__":</code> block).'
+            )
+        )
     if name in _BUILD_NAMES or record.path.startswith((".ci/", ".github/workflows/")):
         statements.append(Markup("Build or CI script."))
     elif name in _CONFIG_NAMES or record.family == "data":

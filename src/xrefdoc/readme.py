@@ -79,6 +79,6 @@ def readme_html(name: str, text: str, folder: str, tree_link: TreeLink) -> str:
     if lower.endswith(".rst"):
         try:
             return rst_html(text)
-        except Exception:  # noqa: BLE001 - docutils raises many kinds; the text still shows
+        except Exception:
             pass
     return f"<pre>{escape(text)}</pre>"

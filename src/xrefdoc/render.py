@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import jinja2
@@ -50,10 +50,12 @@ class _OurTemplates(jinja2.BaseLoader):
     def __init__(self, folder: Path) -> None:
         self._inner = jinja2.FileSystemLoader(str(folder))
 
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, object]:
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
         if not template.startswith("!"):
             raise jinja2.TemplateNotFound(template)
-        return self._inner.get_source(environment, template[1:])  # type: ignore[return-value]
+        return self._inner.get_source(environment, template[1:])
 
 
 def make_environment(user_template_dirs: Iterable[Path] = ()) -> jinja2.Environment:
@@ -86,12 +88,16 @@ def render_file_pages(
     text = None if record.is_binary else read_text(root, record)
     docs = docs_page(site, record, text)
     kw = kw_page(site, record)
-    docs_body = environment.get_template("file_docs.html").render(crumbs_list=docs.pop("crumbs"), **docs)
+    docs_body = environment.get_template("file_docs.html").render(
+        crumbs_list=docs.pop("crumbs"), **docs
+    )
     kw_body = environment.get_template("file_kw.html").render(crumbs_list=kw.pop("crumbs"), **kw)
     return (docs["page"], docs_body), (kw["page"], kw_body)
 
 
-def render_myst_pages(environment: jinja2.Environment, site: SiteContext, root: Path) -> dict[str, str]:
+def render_myst_pages(
+    environment: jinja2.Environment, site: SiteContext, root: Path
+) -> dict[str, str]:
     """Docname → MyST text for every folder's index and doc page and the A-Z pages."""
     pages: dict[str, str] = {}
     index = site.index
@@ -117,7 +123,9 @@ def render_myst_pages(environment: jinja2.Environment, site: SiteContext, root: 
             text = "" if record.is_binary else read_text(root, record)
             context["readme"] = {
                 "name": record.name,
-                "html": Markup(readme_html(record.name, text, folder, tree_link)),
+                "html": Markup('<div class="xref-readme">{}</div>').format(
+                    Markup(readme_html(record.name, text, folder, tree_link))
+                ),
             }
         else:
             context["readme"] = None

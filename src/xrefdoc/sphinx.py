@@ -85,19 +85,28 @@ def _generate(app: Sphinx) -> None:
     for record in result.records:
         for diagnostic in record.diagnostics:
             logger.warning(
-                "%s", diagnostic.message, type="xrefdoc", subtype="parse",
+                "%s",
+                diagnostic.message,
+                type="xrefdoc",
+                subtype="parse",
                 location=f"{settings.root / record.path}:{diagnostic.line or 1}",
             )
     environment = make_environment()
     site = SiteContext(
-        result.index, PageNames(prefix), settings.source_cap, settings.root.name or str(settings.root)
+        result.index,
+        PageNames(prefix),
+        settings.source_cap,
+        settings.root.name or str(settings.root),
     )
     pages = render_myst_pages(environment, site, settings.root)
-    relative_pages = {name[len(prefix):] + ".md": text for name, text in pages.items()}
+    relative_pages = {name[len(prefix) :] + ".md": text for name, text in pages.items()}
     written, deleted = replace_generated(output, relative_pages)
     logger.info(
         "xrefdoc: %d files documented, %d folder and index pages (%d rewritten, %d removed)",
-        len(result.records), len(pages), written, deleted,
+        len(result.records),
+        len(pages),
+        written,
+        deleted,
     )
     _STATE[app] = _Generated(settings.root, result, site, environment)
 
@@ -108,7 +117,11 @@ def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         return
     records = list(state.scan.records)
     for record in status_iterator(
-        records, "xrefdoc: writing file pages... ", "darkgreen", len(records), app.verbosity,
+        records,
+        "xrefdoc: writing file pages... ",
+        "darkgreen",
+        len(records),
+        app.verbosity,
         stringify_func=lambda record: record.path,
     ):
         (docs_name, docs_body), (kw_name, kw_body) = render_file_pages(

@@ -39,8 +39,12 @@ def build_site(
     output = output.resolve()
     work = (work_dir or default_work_dir(output)).resolve()
     settings = make_settings(
-        source, include=include, exclude=exclude, source_cap=source_cap,
-        never=[output, work], setting_names=CLI_SETTING_NAMES,
+        source,
+        include=include,
+        exclude=exclude,
+        source_cap=source_cap,
+        never=[output, work],
+        setting_names=CLI_SETTING_NAMES,
     )
     _check_output(output, "--output")
     _check_output(work, "--work-dir")

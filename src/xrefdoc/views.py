@@ -126,20 +126,29 @@ def _analysis(site: SiteContext, record: FileRecord, page: str) -> dict[str, lis
             view["members"] = [
                 _symbol_view(site, page, record.path, member)
                 for member in record.symbols
-                if member.parent == symbol.qualname and member.kind in ("method", "class", "constant", "variable")
+                if member.parent == symbol.qualname
+                and member.kind in ("method", "class", "constant", "variable")
             ]
             classes.append(view)
     top = [s for s in record.symbols if s.parent is None]
     return {
         "classes": classes,
-        "functions": [_symbol_view(site, page, record.path, s) for s in top if s.kind == "function"],
-        "constants": [_symbol_view(site, page, record.path, s) for s in top if s.kind == "constant"],
-        "variables": [_symbol_view(site, page, record.path, s) for s in top if s.kind == "variable"],
+        "functions": [
+            _symbol_view(site, page, record.path, s) for s in top if s.kind == "function"
+        ],
+        "constants": [
+            _symbol_view(site, page, record.path, s) for s in top if s.kind == "constant"
+        ],
+        "variables": [
+            _symbol_view(site, page, record.path, s) for s in top if s.kind == "variable"
+        ],
         "data_keys": [_symbol_view(site, page, record.path, s) for s in top if s.kind == "key"],
     }
 
 
-def _dependencies(site: SiteContext, record: FileRecord, page: str) -> dict[str, list[dict[str, Any]]]:
+def _dependencies(
+    site: SiteContext, record: FileRecord, page: str
+) -> dict[str, list[dict[str, Any]]]:
     groups: dict[str, list[dict[str, Any]]] = {"in-tree": [], "stdlib": [], "third-party": []}
     for position, imp in enumerate(record.imports):
         resolved = site.index.resolved_import(record.path, position)
@@ -148,7 +157,9 @@ def _dependencies(site: SiteContext, record: FileRecord, page: str) -> dict[str,
                 "module": imp.module,
                 "names": list(imp.names),
                 "line": imp.line,
-                "line_href": href(page, site.names.file_page(record.path, "docs"), line_anchor(imp.line)),
+                "line_href": href(
+                    page, site.names.file_page(record.path, "docs"), line_anchor(imp.line)
+                ),
                 "target": _file_link(site, page, resolved) if resolved else None,
             }
         )
@@ -184,8 +195,7 @@ def docs_page(site: SiteContext, record: FileRecord, text: str | None) -> dict[s
         "source": _source_view(site, record, text, page) if text is not None else None,
         "overview": overview,
         "outline": [
-            {"level": h.level, "text": h.text,
-             "href": href(page, page, line_anchor(h.line))}
+            {"level": h.level, "text": h.text, "href": href(page, page, line_anchor(h.line))}
             for h in record.headings
         ],
         "analysis": _analysis(site, record, page),
@@ -224,7 +234,8 @@ def kw_page(site: SiteContext, record: FileRecord) -> dict[str, Any]:
             "detail": detail,
             "href": href(page, docs, line_anchor(line)),
             "index_href": href(page, names.letter_page(keyword_letter(name)), keyword_anchor(name))
-            if in_index else None,
+            if in_index
+            else None,
         }
 
     groups = []
@@ -237,13 +248,20 @@ def kw_page(site: SiteContext, record: FileRecord) -> dict[str, Any]:
         elif kind == "identifier":
             entries = [entry(name, line) for name, line in _identifier_keywords(site, record)]
         else:
-            entries = [entry(s.name, s.line, s.parent or "") for s in record.symbols if s.kind == kind]
+            entries = [
+                entry(s.name, s.line, s.parent or "") for s in record.symbols if s.kind == kind
+            ]
         if entries:
             section_title = dict(DOCS_SECTIONS)[section]
-            groups.append({
-                "kind": kind, "heading": heading, "entries": entries,
-                "section": section_title, "section_href": href(page, docs, section),
-            })
+            groups.append(
+                {
+                    "kind": kind,
+                    "heading": heading,
+                    "entries": entries,
+                    "section": section_title,
+                    "section_href": href(page, docs, section),
+                }
+            )
     return {
         "page": page,
         "record": record,
@@ -264,15 +282,17 @@ def folder_view(site: SiteContext, folder: str, kind: str) -> dict[str, Any]:
     files = []
     for path in info.files:
         record = index.records[path]
-        files.append({
-            "name": record.name,
-            "language": record.language,
-            "size": human_size(record.size),
-            "lines": record.lines,
-            "keywords": len(record.symbols),
-            "docs_href": href(page, names.file_page(path, "docs")),
-            "kw_href": href(page, names.file_page(path, "kw")),
-        })
+        files.append(
+            {
+                "name": record.name,
+                "language": record.language,
+                "size": human_size(record.size),
+                "lines": record.lines,
+                "keywords": len(record.symbols),
+                "docs_href": href(page, names.file_page(path, "docs")),
+                "kw_href": href(page, names.file_page(path, "kw")),
+            }
+        )
     subfolders = [
         {
             "name": sub.rpartition("/")[2],
@@ -283,7 +303,9 @@ def folder_view(site: SiteContext, folder: str, kind: str) -> dict[str, Any]:
     ]
     used: Counter[str] = Counter()
     for path in info.files:
-        used.update(ref.name for ref in index.records[path].references if ref.name in index.definitions)
+        used.update(
+            ref.name for ref in index.records[path].references if ref.name in index.definitions
+        )
     return {
         "page": page,
         "folder": folder,
@@ -297,8 +319,11 @@ def folder_view(site: SiteContext, folder: str, kind: str) -> dict[str, Any]:
         "doc_href": href(page, names.folder_page(folder, "doc")),
         "keywords_href": href(page, names.keywords_page()),
         "top_keywords": [
-            {"name": name, "uses": count,
-             "href": href(page, names.letter_page(keyword_letter(name)), keyword_anchor(name))}
+            {
+                "name": name,
+                "uses": count,
+                "href": href(page, names.letter_page(keyword_letter(name)), keyword_anchor(name)),
+            }
             for name, count in sorted(used.items(), key=lambda item: (-item[1], item[0]))[:20]
         ],
     }
@@ -315,22 +340,30 @@ def keyword_pages(site: SiteContext) -> dict[str, dict[str, Any]]:
         page = names.letter_page(letter)
         entries = []
         for name in keywords:
-            entries.append({
-                "name": name,
-                "anchor": keyword_anchor(name),
-                "definitions": [
-                    {
-                        "kind": d.symbol.kind,
-                        "qualname": d.symbol.qualname,
-                        "path": d.path,
-                        "line": d.symbol.line,
-                        "href": href(page, names.file_page(d.path, "docs"), line_anchor(d.symbol.line)),
-                    }
-                    for d in site.index.definitions[name]
-                ],
-            })
-        pages[letter] = {"page": page, "letter": letter, "entries": entries,
-                         "keywords_href": href(page, names.keywords_page())}
+            entries.append(
+                {
+                    "name": name,
+                    "anchor": keyword_anchor(name),
+                    "definitions": [
+                        {
+                            "kind": d.symbol.kind,
+                            "qualname": d.symbol.qualname,
+                            "path": d.path,
+                            "line": d.symbol.line,
+                            "href": href(
+                                page, names.file_page(d.path, "docs"), line_anchor(d.symbol.line)
+                            ),
+                        }
+                        for d in site.index.definitions[name]
+                    ],
+                }
+            )
+        pages[letter] = {
+            "page": page,
+            "letter": letter,
+            "entries": entries,
+            "keywords_href": href(page, names.keywords_page()),
+        }
     return pages
 
 
@@ -339,7 +372,8 @@ def keywords_root(site: SiteContext, letters: list[str]) -> dict[str, Any]:
     return {
         "page": page,
         "letters": [
-            {"letter": letter, "href": href(page, site.names.letter_page(letter))} for letter in letters
+            {"letter": letter, "href": href(page, site.names.letter_page(letter))}
+            for letter in letters
         ],
         "total": len(site.index.definitions),
         "title": site.title,

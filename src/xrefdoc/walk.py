@@ -27,7 +27,16 @@ def _git_listing(root: Path) -> list[str] | None:
     """Tracked plus untracked-but-not-ignored files, or None when root is not in a work tree."""
     try:
         completed = subprocess.run(
-            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            [
+                "git",
+                "-C",
+                str(root),
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+            ],
             capture_output=True,
             check=False,
         )
@@ -39,7 +48,7 @@ def _git_listing(root: Path) -> list[str] | None:
     return sorted({name for name in names if name})
 
 
-def _gitignore_spec(folder: Path) -> pathspec.PathSpec | None:
+def _gitignore_spec(folder: Path) -> pathspec.GitIgnoreSpec | None:
     ignore_file = folder / ".gitignore"
     if not ignore_file.is_file():
         return None
@@ -58,7 +67,7 @@ def _is_virtualenv(folder: Path) -> bool:
 def _directory_listing(root: Path) -> list[str]:
     """Walk without following links, applying each folder's .gitignore to what lies below it."""
     found: list[str] = []
-    specs: list[tuple[str, pathspec.PathSpec]] = []
+    specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
 
     def ignored(rel: str, is_dir: bool) -> bool:
         for base, spec in specs:
@@ -90,7 +99,9 @@ def _directory_listing(root: Path) -> list[str]:
     return sorted(found)
 
 
-def _reason_to_skip(root: Path, rel: str, settings: Settings, checked: dict[str, str | None]) -> str | None:
+def _reason_to_skip(
+    root: Path, rel: str, settings: Settings, checked: dict[str, str | None]
+) -> str | None:
     """Why a listed path is not documented, or None to document it."""
     parts = rel.split("/")
     for depth in range(1, len(parts)):

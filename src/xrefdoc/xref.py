@@ -89,7 +89,9 @@ def _module_file(folder: str, dotted: str, files: frozenset[str]) -> str | None:
     return None
 
 
-def resolve_import(path: str, imp: Import, module_map: dict[str, str], files: frozenset[str]) -> str | None:
+def resolve_import(
+    path: str, imp: Import, module_map: dict[str, str], files: frozenset[str]
+) -> str | None:
     """The in-tree file an import points to: a submodule when one name is imported from a
     package and it is a module, else the module itself (or its ``__init__.py``)."""
     if imp.level:
@@ -100,7 +102,9 @@ def resolve_import(path: str, imp: Import, module_map: dict[str, str], files: fr
             folder = folder.rpartition("/")[0]
         dotted = imp.module.lstrip(".")
         if len(imp.names) == 1:
-            sub = _module_file(folder, f"{dotted}.{imp.names[0]}" if dotted else imp.names[0], files)
+            sub = _module_file(
+                folder, f"{dotted}.{imp.names[0]}" if dotted else imp.names[0], files
+            )
             if sub is not None:
                 return sub
         return _module_file(folder, dotted, files)
@@ -141,9 +145,9 @@ def _folders(records: Iterable[FileRecord]) -> dict[str, Folder]:
             if not folder:
                 break
             folder = folder.rpartition("/")[0]
-    for folder in folders.values():
-        folder.files.sort()
-        folder.folders.sort()
+    for info in folders.values():
+        info.files.sort()
+        info.folders.sort()
     return folders
 
 

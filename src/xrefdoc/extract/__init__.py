@@ -62,7 +62,15 @@ def extract_file(root: Path, path: str) -> FileRecord:
     name = path.rpartition("/")[2]
     if is_binary(data):
         return FileRecord(
-            path, len(data), 0, BINARY.name, BINARY.family, BINARY.lexer, None, digest, is_binary=True
+            path,
+            len(data),
+            0,
+            BINARY.name,
+            BINARY.family,
+            BINARY.lexer,
+            None,
+            digest,
+            is_binary=True,
         )
     text, encoding, note = decode(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")

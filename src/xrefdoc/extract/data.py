@@ -34,7 +34,9 @@ def _keys(text: str, language: str) -> list[tuple[str, int]]:
             keys.append((section.group(1).strip(), number))
         elif language == "JSON":
             indent = len(line) - len(line.lstrip())
-            if (key := _JSON_KEY.match(line)) and (json_depth_one is None or indent == json_depth_one):
+            if (key := _JSON_KEY.match(line)) and (
+                json_depth_one is None or indent == json_depth_one
+            ):
                 json_depth_one = indent
                 keys.append((key.group(1), number))
     return keys

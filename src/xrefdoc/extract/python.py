@@ -10,9 +10,7 @@ from xrefdoc.extract.tokens import extract_tokens
 from xrefdoc.model import Diagnostic, Import, Reference, Symbol
 
 # Statements whose bodies still run at the enclosing scope (module or class level).
-_BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)
-if hasattr(ast, "TryStar"):
-    _BLOCKS = (*_BLOCKS, ast.TryStar)
+_BLOCKS = (ast.If, ast.Try, ast.TryStar, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)
 
 
 def _first_line(doc: str | None) -> str:
@@ -42,7 +40,10 @@ def _function_signature(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
 
 def _class_signature(node: ast.ClassDef) -> str:
     bases = [_unparse(base) for base in node.bases]
-    bases += [f"{kw.arg}={_unparse(kw.value)}" if kw.arg else f"**{_unparse(kw.value)}" for kw in node.keywords]
+    bases += [
+        f"{kw.arg}={_unparse(kw.value)}" if kw.arg else f"**{_unparse(kw.value)}"
+        for kw in node.keywords
+    ]
     return f"({', '.join(bases)})" if bases else ""
 
 
@@ -68,7 +69,11 @@ def _assigned_names(target: ast.expr) -> list[ast.Name]:
 
 def _variable_kind(name: str) -> str:
     letters = name.strip("_")
-    return "constant" if letters and letters.upper() == letters and any(c.isalpha() for c in letters) else "variable"
+    return (
+        "constant"
+        if letters and letters.upper() == letters and any(c.isalpha() for c in letters)
+        else "variable"
+    )
 
 
 @dataclass
@@ -89,14 +94,28 @@ class _Collector:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             kind = "method" if in_class else "function"
             self.symbols.append(
-                Symbol(node.name, kind, node.lineno, node.end_lineno or node.lineno, parent,
-                       _function_signature(node), _first_line(ast.get_docstring(node)))
+                Symbol(
+                    node.name,
+                    kind,
+                    node.lineno,
+                    node.end_lineno or node.lineno,
+                    parent,
+                    _function_signature(node),
+                    _first_line(ast.get_docstring(node)),
+                )
             )
             self.statements(node.body, [*scope, (node.name, "function")])
         elif isinstance(node, ast.ClassDef):
             self.symbols.append(
-                Symbol(node.name, "class", node.lineno, node.end_lineno or node.lineno, parent,
-                       _class_signature(node), _first_line(ast.get_docstring(node)))
+                Symbol(
+                    node.name,
+                    "class",
+                    node.lineno,
+                    node.end_lineno or node.lineno,
+                    parent,
+                    _class_signature(node),
+                    _first_line(ast.get_docstring(node)),
+                )
             )
             self.statements(node.body, [*scope, (node.name, "class")])
         elif isinstance(node, ast.Import):
@@ -112,23 +131,34 @@ class _Collector:
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     self.symbols.append(
-                        Symbol(target.id, "method" if in_class else "function", node.lineno,
-                               node.end_lineno or node.lineno, parent, signature)
+                        Symbol(
+                            target.id,
+                            "method" if in_class else "function",
+                            node.lineno,
+                            node.end_lineno or node.lineno,
+                            parent,
+                            signature,
+                        )
                     )
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and at_definition_level:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
                 for name in _assigned_names(target):
                     self.symbols.append(
-                        Symbol(name.id, _variable_kind(name.id), node.lineno,
-                               node.end_lineno or node.lineno, parent)
+                        Symbol(
+                            name.id,
+                            _variable_kind(name.id),
+                            node.lineno,
+                            node.end_lineno or node.lineno,
+                            parent,
+                        )
                     )
         elif isinstance(node, _BLOCKS):
             for child_body in ("body", "orelse", "finalbody"):
                 self.statements(getattr(node, child_body, []), scope)
             for handler in getattr(node, "handlers", []):
                 self.statements(handler.body, scope)
-        elif hasattr(ast, "Match") and isinstance(node, ast.Match):
+        elif isinstance(node, ast.Match):
             for case in node.cases:
                 self.statements(case.body, scope)
         # Imports inside function bodies are found by the walk above; nothing else defines names.
@@ -141,7 +171,9 @@ def _references(tree: ast.Module) -> list[Reference]:
             found.add((node.id, node.lineno))
         elif isinstance(node, ast.Attribute):
             found.add((node.attr, node.end_lineno or node.lineno))
-    return [Reference(name, line) for name, line in sorted(found, key=lambda item: (item[1], item[0]))]
+    return [
+        Reference(name, line) for name, line in sorted(found, key=lambda item: (item[1], item[0]))
+    ]
 
 
 def extract_python(text: str, path: str) -> Extracted:

@@ -6,7 +6,7 @@ import re
 
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
-from pygments.token import Name
+from pygments.token import Name, _TokenType
 from pygments.util import ClassNotFound
 
 from xrefdoc.extract.result import Extracted
@@ -22,7 +22,7 @@ def is_identifier_like(word: str) -> bool:
     ``ALL_CAPS_1``. Plain capitalised words ("The", "If") and bare acronyms ("API") are prose."""
     if "." in word:
         parts = word.split(".")
-        return any(len(part) > 1 for part in parts) and not word[-1] == "."
+        return any(len(part) > 1 for part in parts) and word[-1] != "."
     if "_" in word and any(ch.isalnum() for ch in word):
         return True
     if _INNER_CAPITAL.search(word):
@@ -51,6 +51,11 @@ def code_identifiers(text: str, first_line: int = 1) -> list[Reference]:
     return found
 
 
+def is_name_token(token_type: _TokenType) -> bool:
+    """A Pygments name token (of any sub-kind)."""
+    return token_type in Name  # type: ignore[comparison-overlap]  # stubs type it as a tuple
+
+
 def lexer_for(alias: str) -> Lexer | None:
     try:
         return get_lexer_by_name(alias or "text", stripnl=False, ensurenl=False)
@@ -66,7 +71,7 @@ def lexer_names(text: str, alias: str, first_line: int = 1) -> list[Reference]:
     found: list[Reference] = []
     line = first_line
     for token_type, value in lexer.get_tokens(text):
-        if token_type in Name and _WORD.fullmatch(value):
+        if is_name_token(token_type) and _WORD.fullmatch(value):
             found.append(Reference(value, line, exact=False))
         line += value.count("\n")
     return found
