@@ -137,11 +137,6 @@ def test_markdown_code_fences_are_lexed_by_their_language(tmp_path: Path) -> Non
     assert "words" not in names
 
 
-@pytest.mark.xfail(
-    reason="markup.code_identifiers_in_inline counts lines only at softbreak/hardbreak tokens; "
-    "a code span wrapping onto the next line has no break token, so later lines drift by one",
-    strict=True,
-)
 def test_markdown_reference_lines_after_a_code_span_that_wraps(tmp_path: Path) -> None:
     text = "Some `first_part\nsecond_part` text\nthen snake_case here\n"
     record = extract_one(tmp_path, "wrap.md", text)
@@ -298,22 +293,15 @@ def test_ini_sections(tmp_path: Path) -> None:
 
 # --- where the last section ends -----------------------------------------------------------
 
-_OFF_BY_ONE = pytest.mark.xfail(
-    reason="the last heading/key ends at text.count('\\n') + 1 (markup.py, data.py) or "
-    "len(text.split('\\n')) (extract_rst), one past the last line when the file ends "
-    "with a newline",
-    strict=True,
-)
-
 
 @pytest.mark.parametrize(
     ("name", "text"),
     [
         pytest.param("a.md", "# Title\n\nBody.", id="markdown-no-final-newline"),
-        pytest.param("a.md", "# Title\n\nBody.\n", id="markdown", marks=_OFF_BY_ONE),
-        pytest.param("a.rst", "Title\n=====\n\nBody.\n", id="rst", marks=_OFF_BY_ONE),
-        pytest.param("a.toml", "a = 1\nb = 2\n", id="toml", marks=_OFF_BY_ONE),
-        pytest.param("a.yaml", "a: 1\nb: 2\n", id="yaml", marks=_OFF_BY_ONE),
+        pytest.param("a.md", "# Title\n\nBody.\n", id="markdown"),
+        pytest.param("a.rst", "Title\n=====\n\nBody.\n", id="rst"),
+        pytest.param("a.toml", "a = 1\nb = 2\n", id="toml"),
+        pytest.param("a.yaml", "a: 1\nb: 2\n", id="yaml"),
     ],
 )
 def test_last_symbol_ends_on_the_last_line(tmp_path: Path, name: str, text: str) -> None:

@@ -283,3 +283,26 @@ def test_crlf_line_endings_give_the_same_lines(tmp_path: Path) -> None:
     record = extract_one(tmp_path, "win.py", b"A = 1\r\n\r\ndef f():\r\n    pass\r\n")
     assert record.lines == 4
     assert [(s.name, s.line, s.end_line) for s in record.symbols] == [("A", 1, 1), ("f", 3, 4)]
+
+
+def test_named_lambdas_are_functions_or_methods(tmp_path: Path) -> None:
+    text = (
+        "square = lambda x: x * x\n"
+        "\n"
+        "class Box:\n"
+        "    size = lambda self, scale=1: scale\n"
+        "\n"
+        "def make():\n"
+        "    inner = lambda: 0\n"
+        "    plain = 1\n"
+        "    return inner, plain\n"
+    )
+    record = extract_one(tmp_path, "lambdas.py", text)
+    found = {s.qualname: (s.kind, s.line, s.signature) for s in record.symbols}
+    assert found == {
+        "square": ("function", 1, "(x)"),
+        "Box": ("class", 3, ""),
+        "Box.size": ("method", 4, "(self, scale=1)"),
+        "make": ("function", 6, "()"),
+        "make.inner": ("function", 7, "()"),
+    }

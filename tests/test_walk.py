@@ -235,11 +235,6 @@ def test_plain_folder_listing_agrees_with_git(tmp_path: Path) -> None:
     assert walk(make_settings(plain)).files == expected
 
 
-@pytest.mark.xfail(
-    reason="walk._directory_listing: a parent .gitignore match returns True before a nested "
-    "'!pattern' can re-include the file (git lets the deeper file override)",
-    strict=True,
-)
 def test_plain_folder_nested_negation_reincludes_a_file(tmp_path: Path) -> None:
     tree = {
         ".gitignore": "*.log\n",

@@ -113,8 +113,16 @@ def test_src_layout_module_is_importable_without_src(index: Index) -> None:
 
 
 def test_module_names() -> None:
-    files = frozenset({"pkg/__init__.py", "pkg/core.py", "src/lib/__init__.py", "src/lib/mod.py",
-                       "scripts/tool.py", "src/ns/mod.py"})
+    files = frozenset(
+        {
+            "pkg/__init__.py",
+            "pkg/core.py",
+            "src/lib/__init__.py",
+            "src/lib/mod.py",
+            "scripts/tool.py",
+            "src/ns/mod.py",
+        }
+    )
     assert module_names("pkg/core.py", files) == ["pkg.core"]
     assert module_names("pkg/__init__.py", files) == ["pkg"]
     assert set(module_names("src/lib/mod.py", files)) == {"lib.mod", "src.lib.mod"}
@@ -182,7 +190,9 @@ def test_folders_hold_their_files_and_subfolders(index: Index) -> None:
 
 
 def test_definitions_by_name_leave_headings_out(index: Index) -> None:
-    assert [(d.path, d.symbol.kind) for d in index.definitions["run"]] == [("pkg/core.py", "function")]
+    assert [(d.path, d.symbol.kind) for d in index.definitions["run"]] == [
+        ("pkg/core.py", "function")
+    ]
     assert [d.path for d in index.definitions["other"]] == ["src/lib/other.py"]
     assert "Demo" not in index.definitions
 

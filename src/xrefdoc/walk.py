@@ -70,13 +70,16 @@ def _directory_listing(root: Path) -> list[str]:
     specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
 
     def ignored(rel: str, is_dir: bool) -> bool:
+        # Like git: the last matching pattern decides, deeper .gitignore files coming later.
+        decision: bool | None = None
         for base, spec in specs:
             if base and not rel.startswith(base + "/"):
                 continue
             inner = rel[len(base) + 1 :] if base else rel
-            if spec.match_file(inner + ("/" if is_dir else "")):
-                return True
-        return False
+            result = spec.check_file(inner + ("/" if is_dir else ""))
+            if result.include is not None:
+                decision = result.include
+        return bool(decision)
 
     for current, dirnames, filenames in os.walk(root, followlinks=False):
         current_path = Path(current)

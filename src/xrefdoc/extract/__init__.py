@@ -9,7 +9,7 @@ from pathlib import Path
 from xrefdoc.extract.data import extract_data
 from xrefdoc.extract.markup import extract_markdown, extract_rst
 from xrefdoc.extract.python import extract_python
-from xrefdoc.extract.result import Extracted
+from xrefdoc.extract.result import Extracted, count_lines
 from xrefdoc.extract.tokens import extract_tokens
 from xrefdoc.languages import BINARY, Language, detect_language
 from xrefdoc.model import Diagnostic, FileRecord
@@ -34,12 +34,6 @@ def is_binary(data: bytes) -> bool:
     """A NUL byte in the first block marks binary, unless a UTF-16 byte-order mark explains it."""
     head = data[:_BINARY_PROBE]
     return b"\0" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-
-
-def count_lines(text: str) -> int:
-    if not text:
-        return 0
-    return text.count("\n") + (0 if text.endswith("\n") else 1)
 
 
 def extract_text(text: str, path: str, language: Language) -> Extracted:

@@ -6,7 +6,7 @@ import json
 import re
 import tomllib
 
-from xrefdoc.extract.result import Extracted
+from xrefdoc.extract.result import Extracted, count_lines
 from xrefdoc.model import Diagnostic, Symbol
 
 _TOML_TABLE = re.compile(r"^\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
@@ -57,7 +57,7 @@ def _parse_error(text: str, language: str) -> Diagnostic | None:
 
 def extract_data(text: str, language: str) -> Extracted:
     """Top-level keys with their lines (kind ``key``); a parse error is said, not fatal."""
-    total = text.count("\n") + 1
+    total = max(1, count_lines(text))
     keys = _keys(text, language)
     symbols = []
     for index, (name, line) in enumerate(keys):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
-from xrefdoc.extract.result import Extracted
+from xrefdoc.extract.result import Extracted, count_lines
 from xrefdoc.extract.tokens import code_identifiers, dedupe, lexer_names, prose_identifiers
 from xrefdoc.model import Heading, Reference, Symbol
 
@@ -28,6 +29,7 @@ def extract_markdown(text: str) -> Extracted:
     """Headings, inline code, code blocks (by their language's lexer) and prose identifiers."""
     parser = MarkdownIt("commonmark")
     tokens = parser.parse(text)
+    source_lines = text.split("\n")
     headings: list[Heading] = []
     references: list[Reference] = []
     for index, token in enumerate(tokens):
@@ -35,13 +37,13 @@ def extract_markdown(text: str) -> Extracted:
         if token.type == "heading_open":
             inline = tokens[index + 1]
             headings.append(Heading(int(token.tag[1:]), inline.content.strip(), first))
-            references.extend(code_identifiers_in_inline(inline.children or [], first))
+            references.extend(_inline_references(inline, source_lines))
         elif token.type in ("fence", "code_block"):
             language = token.info.split()[0] if token.info.strip() else "text"
             references.extend(lexer_names(token.content, language, first + (token.type == "fence")))
         elif token.type == "inline" and tokens[index - 1].type != "heading_open":
-            references.extend(code_identifiers_in_inline(token.children or [], first))
-    total = text.count("\n") + 1
+            references.extend(_inline_references(token, source_lines))
+    total = max(1, count_lines(text))
     return Extracted(
         symbols=_heading_symbols(headings, total),
         headings=tuple(headings),
@@ -49,18 +51,26 @@ def extract_markdown(text: str) -> Extracted:
     )
 
 
-def code_identifiers_in_inline(children: list, first_line: int) -> list[Reference]:  # type: ignore[type-arg]
-    """Names in inline code spans, and identifier-like words in the surrounding prose."""
+def _inline_references(inline: Token, source_lines: list[str]) -> list[Reference]:
+    """Names in inline code spans and identifier-like words of the prose around them, each
+    placed on the source line where it is written (a code span may wrap across lines)."""
+    start, end = inline.map if inline.map else (0, len(source_lines))
     found: list[Reference] = []
-    line = first_line
-    for child in children:
+    for child in inline.children or []:
         if child.type == "code_inline":
-            found.extend(code_identifiers(child.content, line))
+            found.extend(code_identifiers(child.content, start + 1))
         elif child.type == "text":
-            found.extend(prose_identifiers(child.content, line))
-        elif child.type in ("softbreak", "hardbreak"):
-            line += 1
-    return found
+            found.extend(prose_identifiers(child.content, start + 1))
+    placed: list[Reference] = []
+    cursor = start
+    for ref in found:
+        for number in range(cursor, end):
+            if ref.name in source_lines[number]:
+                cursor = number
+                ref = Reference(ref.name, number + 1, ref.exact)
+                break
+        placed.append(ref)
+    return placed
 
 
 _RST_ADORNMENT = re.compile(r"^([!-/:-@\[-`{-~])\1{2,}\s*$")
@@ -96,7 +106,7 @@ def extract_rst(text: str) -> Extracted:
         references.extend(prose_identifiers(remainder, index + 1))
         index += 2 if title_at is not None else 1
     return Extracted(
-        symbols=_heading_symbols(headings, len(lines)),
+        symbols=_heading_symbols(headings, max(1, count_lines(text))),
         headings=tuple(headings),
         references=tuple(dedupe(references)),
     )

@@ -18,3 +18,10 @@ class Extracted:
     diagnostics: tuple[Diagnostic, ...] = ()
     docstring: str = ""
     has_main_guard: bool = False
+
+
+def count_lines(text: str) -> int:
+    """Lines as an editor shows them: a final newline does not start another line."""
+    if not text:
+        return 0
+    return text.count("\n") + (0 if text.endswith("\n") else 1)
