@@ -1,4 +1,4 @@
-"""Helpers for the site tests: write a tree, make it a git repository, read built pages."""
+"""Helpers for the site tests: make a git repository, read what the built pages show."""
 
 from __future__ import annotations
 
@@ -8,18 +8,6 @@ from html import unescape
 from pathlib import Path
 
 GIT = ["git", "-c", "user.email=tests@xrefdoc.invalid", "-c", "user.name=xrefdoc tests"]
-
-
-def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
-    """Write ``{relative path: content}`` under ``root``; bytes are written as they are."""
-    for relative, content in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
 
 
 def make_git_repository(root: Path) -> None:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-
+from helpers import write_tree
 from sites import (
     h2_titles,
     hrefs,
@@ -14,8 +14,8 @@ from sites import (
     make_git_repository,
     page_text,
     source_line,
-    write_tree,
 )
+
 from xrefdoc.check import broken_links
 from xrefdoc.cli import main
 
@@ -53,12 +53,16 @@ FILES: dict[str, str | bytes] = {
     "notes_kw.md": "# Notes\n",
     "pkg/__init__.py": '"""The package."""\n\nfrom .core import Engine\n',
     "pkg/core.py": CORE,
-    "pkg/util.py": "from .core import Engine, helper\n\n\ndef make_engine() -> Engine:\n    return Engine()\n",
+    "pkg/util.py": (
+        "from .core import Engine, helper\n\n\ndef make_engine() -> Engine:\n    return Engine()\n"
+    ),
     "tests/test_core.py": (
         "from pkg.core import Engine\n\n\ndef test_run():\n    assert Engine().run('ab') == 12\n"
     ),
     "docs/guide.md": "# Guide\n\n## Install\n\nRun `make_engine`.\n\n## Use\n\nText.\n",
-    "docs/hostile.md": "# Hostile\n\n<script>alert('x')</script>\n\n```{raw} html\n<b>raw</b>\n```\n",
+    "docs/hostile.md": (
+        "# Hostile\n\n<script>alert('x')</script>\n\n```{raw} html\n<b>raw</b>\n```\n"
+    ),
     "data.bin": b"\x00\x01\x02binary\x00",
     "broken.py": "def ok():\n    pass\n\ndef broken(:\n    pass\n",
     ".gitignore": "ignored.txt\n",

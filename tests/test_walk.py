@@ -366,3 +366,12 @@ def test_excluded_files_are_not_reported_as_skipped(tmp_path: Path) -> None:
 
     assert result.files == ["a.py"]
     assert result.skipped == []
+
+
+def test_plain_folder_reports_a_linked_folder_instead_of_following_it(tmp_path: Path) -> None:
+    outside = write_tree(tmp_path / "outside", {"secret.py": "x = 1\n"})
+    root = write_tree(tmp_path / "tree", {"a.py": "y = 2\n"})
+    (root / "linked").symlink_to(outside, target_is_directory=True)
+    result = walk(make_settings(root))
+    assert result.files == ["a.py"]
+    assert reasons(result) == {"linked": "linked folder, not followed"}

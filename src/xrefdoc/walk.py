@@ -64,9 +64,11 @@ def _is_virtualenv(folder: Path) -> bool:
     return (folder / "pyvenv.cfg").is_file()
 
 
-def _directory_listing(root: Path) -> list[str]:
-    """Walk without following links, applying each folder's .gitignore to what lies below it."""
+def _directory_listing(root: Path) -> tuple[list[str], list[str]]:
+    """Files (walked without following links, each folder's .gitignore applied to what lies
+    below it) and the linked folders met on the way."""
     found: list[str] = []
+    linked_folders: list[str] = []
     specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
 
     def ignored(rel: str, is_dir: bool) -> bool:
@@ -93,13 +95,16 @@ def _directory_listing(root: Path) -> list[str]:
             rel = f"{rel_dir}/{name}" if rel_dir else name
             if name == ".git" or ignored(rel, True):
                 continue
+            if (current_path / name).is_symlink():
+                linked_folders.append(rel)
+                continue
             kept.append(name)
         dirnames[:] = kept
         for name in sorted(filenames):
             rel = f"{rel_dir}/{name}" if rel_dir else name
             if not ignored(rel, False):
                 found.append(rel)
-    return sorted(found)
+    return sorted(found), linked_folders
 
 
 def _reason_to_skip(
@@ -140,11 +145,12 @@ def walk(settings: Settings) -> WalkResult:
     """The files under ``settings.root`` to document, honouring include and exclude globs."""
     root = settings.root
     listing = _git_listing(root)
+    linked_folders: list[str] = []
     if listing is None:
-        listing = _directory_listing(root)
+        listing, linked_folders = _directory_listing(root)
     include = pathspec.GitIgnoreSpec.from_lines(settings.include) if settings.include else None
     exclude = pathspec.GitIgnoreSpec.from_lines(settings.exclude) if settings.exclude else None
-    result = WalkResult()
+    result = WalkResult(skipped=[(rel, "linked folder, not followed") for rel in linked_folders])
     checked: dict[str, str | None] = {}
     for rel in listing:
         if include is not None and not include.match_file(rel):
