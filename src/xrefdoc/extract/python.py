@@ -76,6 +76,18 @@ def _variable_kind(name: str) -> str:
     )
 
 
+def _definition(
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
+    kind: str,
+    parent: str | None,
+    signature: str,
+) -> Symbol:
+    """The symbol of a ``def`` or ``class``: its span, signature and first docstring line."""
+    end = node.end_lineno or node.lineno
+    doc = _first_line(ast.get_docstring(node))
+    return Symbol(node.name, kind, node.lineno, end, parent, signature, doc)
+
+
 @dataclass
 class _Collector:
     """Walks statements keeping the chain of enclosing classes and functions."""
@@ -93,30 +105,10 @@ class _Collector:
         at_definition_level = not scope or in_class
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             kind = "method" if in_class else "function"
-            self.symbols.append(
-                Symbol(
-                    node.name,
-                    kind,
-                    node.lineno,
-                    node.end_lineno or node.lineno,
-                    parent,
-                    _function_signature(node),
-                    _first_line(ast.get_docstring(node)),
-                )
-            )
+            self.symbols.append(_definition(node, kind, parent, _function_signature(node)))
             self.statements(node.body, [*scope, (node.name, "function")])
         elif isinstance(node, ast.ClassDef):
-            self.symbols.append(
-                Symbol(
-                    node.name,
-                    "class",
-                    node.lineno,
-                    node.end_lineno or node.lineno,
-                    parent,
-                    _class_signature(node),
-                    _first_line(ast.get_docstring(node)),
-                )
-            )
+            self.symbols.append(_definition(node, "class", parent, _class_signature(node)))
             self.statements(node.body, [*scope, (node.name, "class")])
         elif isinstance(node, ast.Import):
             for alias in node.names:
