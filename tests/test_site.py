@@ -279,3 +279,18 @@ def test_warnings_fail_the_build_when_asked(
     assert main(["build", str(tree), "-o", str(tmp_path / "out"), "-q"]) == 0
     assert main(["build", str(tree), "-o", str(tmp_path / "out2"), "-q", "-W"]) == 1
     assert "bad.py:1" in capsys.readouterr().err
+
+
+def test_large_source_is_cut_at_the_cap_with_a_note(tmp_path: Path) -> None:
+    text = "".join(f"value_{number} = {number}\n" for number in range(1, 401))
+    tree = write_tree(tmp_path / "tree", {"big.py": text})
+    assert (
+        main(["build", str(tree), "-o", str(tmp_path / "out"), "-q", "--source-cap", "1000"]) == 0
+    )
+    body = main_body(page_text(tmp_path / "out" / "big.py_docs.html"))
+    assert "Source cut after line" in body and "of 400" in body
+    assert '<span class="xl" id="L1">' in body
+    assert '<span class="xl" id="L400">' not in body, "lines past the cap are not shown"
+    kw = main_body(page_text(tmp_path / "out" / "big.py_kw.html"))
+    assert "value_400" in kw, "keywords still cover the whole file"
+    assert broken_links(tmp_path / "out") == [], "links to lines past the cut land on the note"

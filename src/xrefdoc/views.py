@@ -92,8 +92,10 @@ def _symbol_view(site: SiteContext, page: str, path: str, symbol: Symbol) -> dic
 
 def _source_view(site: SiteContext, record: FileRecord, text: str, page: str) -> dict[str, Any]:
     cut_note = ""
-    if len(text.encode("utf-8", "surrogatepass")) > site.source_cap:
-        kept = text.encode("utf-8", "surrogatepass")[: site.source_cap].decode("utf-8", "ignore")
+    cut_anchors = ""
+    encoded = text.encode("utf-8", "surrogatepass")
+    if len(encoded) > site.source_cap:
+        kept = encoded[: site.source_cap].decode("utf-8", "ignore")
         kept = kept.rpartition("\n")[0] or kept
         shown = kept.count("\n") + 1
         cut_note = (
@@ -101,6 +103,7 @@ def _source_view(site: SiteContext, record: FileRecord, text: str, page: str) ->
             f"source cap of {site.source_cap:,} bytes."
         )
         text = kept
+        cut_anchors = _anchors_past_the_cut(record, shown)
     definitions = site.index.definitions
 
     def link_for(name: str, line: int) -> str | None:
@@ -114,7 +117,24 @@ def _source_view(site: SiteContext, record: FileRecord, text: str, page: str) ->
                 return href(page, target_page, line_anchor(target.symbol.line))
         return href(page, site.names.letter_page(keyword_letter(name)), keyword_anchor(name))
 
-    return {"html": highlight_source(text, record.lexer, link_for), "cut_note": cut_note}
+    return {
+        "html": highlight_source(text, record.lexer, link_for),
+        "cut_note": cut_note,
+        "cut_anchors": cut_anchors,
+    }
+
+
+def _anchors_past_the_cut(record: FileRecord, shown: int) -> str:
+    """Empty ``L<n>`` targets for every line past the cut that some page links to, so such
+    links land on the note that says the source was cut instead of nowhere."""
+    lines = {symbol.line for symbol in record.symbols}
+    lines |= {imp.line for imp in record.imports}
+    lines |= {heading.line for heading in record.headings}
+    lines |= {diagnostic.line for diagnostic in record.diagnostics if diagnostic.line}
+    lines |= {ref.line for ref in record.references}
+    return "".join(
+        f'<span id="{line_anchor(line)}"></span>' for line in sorted(lines) if line > shown
+    )
 
 
 def _analysis(site: SiteContext, record: FileRecord, page: str) -> dict[str, list[dict[str, Any]]]:
