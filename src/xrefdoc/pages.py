@@ -62,10 +62,6 @@ def href(from_page: str, to_page: str, anchor: str | None = None) -> str:
     return f"{link}#{anchor}" if anchor else link
 
 
-def folder_of(path: str) -> str:
-    return path.rpartition("/")[0]
-
-
 def breadcrumbs(path: str, root_label: str) -> list[tuple[str, str]]:
     """(label, folder) pairs from the root to the folder ``path``, both included."""
     crumbs = [(root_label, "")]

@@ -105,13 +105,12 @@ def render_myst_pages(
     index_template = environment.get_template("folder_index.md")
     doc_template = environment.get_template("folder_doc.md")
     for folder, info in index.folders.items():
-        context = folder_view(site, folder, "index")
-        pages[context["page"]] = index_template.render(**context)
-        context = folder_view(site, folder, "doc")
+        context = folder_view(site, folder)
+        pages[names.folder_page(folder, "index")] = index_template.render(**context)
+        page = names.folder_page(folder, "doc")
         readme_path = find_readme(info.files)
         if readme_path is not None:
             record = index.records[readme_path]
-            page = context["page"]
 
             def tree_link(path: str, page: str = page) -> str | None:
                 if path in index.records:
@@ -129,7 +128,7 @@ def render_myst_pages(
             }
         else:
             context["readme"] = None
-        pages[context["page"]] = doc_template.render(**context)
+        pages[page] = doc_template.render(**context)
     letters = keyword_pages(site)
     letter_template = environment.get_template("keywords_letter.md")
     for context in letters.values():

@@ -230,7 +230,7 @@ def docs_page(site: SiteContext, record: FileRecord, text: str | None) -> dict[s
     }
 
 
-def _identifier_keywords(site: SiteContext, record: FileRecord) -> list[tuple[str, int]]:
+def _identifier_keywords(record: FileRecord) -> list[tuple[str, int]]:
     defined = {s.name for s in record.symbols}
     first_use: dict[str, int] = {}
     for ref in record.references:
@@ -266,7 +266,7 @@ def kw_page(site: SiteContext, record: FileRecord) -> dict[str, Any]:
                 for imported in imp.names or (imp.module,):
                     entries.append(entry(imported, imp.line, imp.module if imp.names else ""))
         elif kind == "identifier":
-            entries = [entry(name, line) for name, line in _identifier_keywords(site, record)]
+            entries = [entry(name, line) for name, line in _identifier_keywords(record)]
         else:
             entries = [
                 entry(s.name, s.line, s.parent or "") for s in record.symbols if s.kind == kind
@@ -293,11 +293,12 @@ def kw_page(site: SiteContext, record: FileRecord) -> dict[str, Any]:
     }
 
 
-def folder_view(site: SiteContext, folder: str, kind: str) -> dict[str, Any]:
-    """The context of a folder's index or doc page (MyST documents)."""
+def folder_view(site: SiteContext, folder: str) -> dict[str, Any]:
+    """The context shared by a folder's index and doc pages (MyST documents): both sit in the
+    folder itself, so every relative link is the same from either."""
     index = site.index
     names = site.names
-    page = names.folder_page(folder, kind)
+    page = names.folder_page(folder, "index")
     info = index.folders[folder]
     files = []
     for path in info.files:
@@ -327,7 +328,6 @@ def folder_view(site: SiteContext, folder: str, kind: str) -> dict[str, Any]:
             ref.name for ref in index.records[path].references if ref.name in index.definitions
         )
     return {
-        "page": page,
         "folder": folder,
         "title": folder or site.title,
         "current": folder.rpartition("/")[2] or site.title,
