@@ -84,7 +84,16 @@ def test_top_level_shape(scanned: tuple[Path, dict[str, Any]]) -> None:
 def test_every_file_entry_has_the_contract_fields(scanned: tuple[Path, dict[str, Any]]) -> None:
     root, output = scanned
     for entry in output["files"]:
-        assert set(entry) == {"path", "language", "size", "lines", "sha256", "symbols", "imports"}
+        assert set(entry) == {
+            "path",
+            "language",
+            "size",
+            "lines",
+            "sha256",
+            "symbols",
+            "imports",
+            "references",
+        }
         data = (root / entry["path"]).read_bytes()
         assert entry["size"] == len(data)
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()

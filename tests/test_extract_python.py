@@ -224,12 +224,19 @@ def test_imports(sample) -> None:  # type: ignore[no-untyped-def]
     assert len(sample.imports) == 7
 
 
-def test_references_are_names_used_with_their_lines(sample) -> None:  # type: ignore[no-untyped-def]
-    refs = {(ref.name, ref.line) for ref in sample.references}
-    assert ("Base", line_of(SAMPLE, "class Shape(")) in refs
-    assert ("Registry", line_of(SAMPLE, "class Shape(")) in refs
-    assert ("environ", line_of(SAMPLE, "os.environ.get")) in refs
-    assert all(ref.exact for ref in sample.references)
+def test_references_are_resolvable_uses_with_their_lines(sample) -> None:  # type: ignore[no-untyped-def]
+    refs = {(ref.name, ref.line): ref for ref in sample.references}
+    imported = line_of(SAMPLE, "from collections import")
+    assert refs[("OrderedDict", imported)].target == "collections.OrderedDict"
+    assert refs[("y", line_of(SAMPLE, "import y as z"))].target == "..pkg.mod.y"
+    assert refs[("environ", line_of(SAMPLE, "os.environ.get"))].target == "os.environ"
+    assert refs[("deepest", line_of(SAMPLE, "return deepest()"))].target == "~outer.inner.deepest"
+    # Names bound nowhere in the file (Base, Registry) and locals are no keyword's uses.
+    names = {name for name, _ in refs}
+    assert not names & {"Base", "Registry", "local_value", "a", "self"}
+    # An attribute of a name bound nowhere is a textual use, without a target.
+    textual = [(ref.name, ref.line, ref.target) for ref in sample.references if not ref.exact]
+    assert textual == [("decorator", line_of(SAMPLE, "@other.decorator"), "")]
 
 
 def test_main_guard(tmp_path: Path) -> None:

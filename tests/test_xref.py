@@ -70,6 +70,11 @@ TREE = {
 }
 
 
+def modules(index: Index, path: str) -> list[str | None]:
+    """The in-tree module each import statement of ``path`` loads."""
+    return [target.module for target in index.import_targets[path]]
+
+
 @pytest.fixture
 def index(tmp_path: Path) -> Index:
     records = extract_tree(tmp_path, TREE)
@@ -77,7 +82,7 @@ def index(tmp_path: Path) -> Index:
 
 
 def test_absolute_imports_resolve_to_tree_files(index: Index) -> None:
-    assert index.resolved["app.py"] == [
+    assert modules(index, "app.py") == [
         None,  # __future__
         "pkg/__init__.py",  # import pkg: the package's __init__.py
         "pkg/core.py",  # import pkg.core
@@ -91,16 +96,16 @@ def test_absolute_imports_resolve_to_tree_files(index: Index) -> None:
 
 
 def test_relative_imports_resolve_to_tree_files(index: Index) -> None:
-    assert index.resolved["pkg/__init__.py"] == ["pkg/core.py"]
-    assert index.resolved["pkg/core.py"] == [
+    assert modules(index, "pkg/__init__.py") == ["pkg/core.py"]
+    assert modules(index, "pkg/core.py") == [
         None,
         None,
         "pkg/util.py",  # from . import util
         "pkg/sub/helpers.py",  # from .sub import helpers
         None,  # from .missing import nothing: no such module
     ]
-    assert index.resolved["pkg/sub/__init__.py"] == ["pkg/sub/helpers.py"]
-    assert index.resolved["pkg/sub/helpers.py"] == [
+    assert modules(index, "pkg/sub/__init__.py") == ["pkg/sub/helpers.py"]
+    assert modules(index, "pkg/sub/helpers.py") == [
         "pkg/util.py",  # from .. import util
         "pkg/core.py",  # from ..core import run as go
         None,  # from ... import beyond: no beyond.py at the tree's root
@@ -108,8 +113,8 @@ def test_relative_imports_resolve_to_tree_files(index: Index) -> None:
 
 
 def test_src_layout_module_is_importable_without_src(index: Index) -> None:
-    assert index.resolved["src/lib/mod.py"] == ["src/lib/other.py"]
-    assert index.resolved["tests/test_mod.py"] == [None, "src/lib/mod.py"]
+    assert modules(index, "src/lib/mod.py") == ["src/lib/other.py"]
+    assert modules(index, "tests/test_mod.py") == [None, "src/lib/mod.py"]
 
 
 def test_module_names() -> None:
@@ -219,7 +224,7 @@ def test_import_category_of_the_tree_imports(index: Index) -> None:
     record = index.records["pkg/core.py"]
     categories = [
         (imp.module, import_category(imp.module, imp.level, target))
-        for imp, target in zip(record.imports, index.resolved["pkg/core.py"], strict=True)
+        for imp, target in zip(record.imports, modules(index, "pkg/core.py"), strict=True)
     ]
     assert categories == [
         ("os", "stdlib"),
@@ -234,6 +239,6 @@ def test_build_index_ignores_record_order(tmp_path: Path) -> None:
     records = list(extract_tree(tmp_path, TREE).values())
     forward = build_index(records)
     backward = build_index(list(reversed(records)))
-    assert forward.resolved == backward.resolved
+    assert forward.import_targets == backward.import_targets
     assert forward.imported_by == backward.imported_by
     assert list(forward.records) == sorted(TREE)

@@ -79,7 +79,7 @@ def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
     result = scan(settings)
     files = []
     for record in result.records:
-        resolved = result.index.resolved[record.path]
+        targets = result.index.import_targets[record.path]
         files.append(
             {
                 "path": record.path,
@@ -88,7 +88,11 @@ def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
                 "lines": record.lines,
                 "sha256": record.sha256,
                 "symbols": [
-                    {key: value for key, value in asdict(symbol).items() if key != "doc"}
+                    {
+                        key: value
+                        for key, value in asdict(symbol).items()
+                        if key not in ("doc", "bases")
+                    }
                     for symbol in record.symbols
                 ],
                 "imports": [
@@ -96,9 +100,13 @@ def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
                         "module": imp.module,
                         "names": list(imp.names),
                         "line": imp.line,
-                        "resolved": target,
+                        "resolved": target.module,
                     }
-                    for imp, target in zip(record.imports, resolved, strict=True)
+                    for imp, target in zip(record.imports, targets, strict=True)
+                ],
+                "references": [
+                    {"name": ref.name, "line": ref.line, "exact": ref.exact}
+                    for ref in record.references
                 ],
             }
         )

@@ -19,6 +19,8 @@ class Symbol:
     parent: str | None = None
     signature: str = ""
     doc: str = ""
+    # For a class: where its bases point, as reference targets (see ``Reference``).
+    bases: tuple[str, ...] = ()
 
     @property
     def qualname(self) -> str:
@@ -37,11 +39,34 @@ class Import:
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """A use of a name at a line (``exact`` is false for a lexer-only, textual match)."""
+    """A use of a name at a line, and what the file says it refers to.
+
+    ``target`` is a dotted path resolved against the whole tree later: ``pkg.mod.name``
+    (absolute), ``..mod.name`` (relative to the file, like a relative import) or
+    ``~Class.name`` (in the file's own namespace). ``a|b`` lists candidates, the first that
+    resolves wins. ``exact`` is false for a textual match (a lexer token, an attribute of a
+    value of unknown type), which has no target.
+    """
 
     name: str
     line: int
     exact: bool = True
+    target: str = ""
+
+
+def child_target(base: str, name: str) -> str:
+    """``name`` inside ``base``: ``pkg`` + ``x`` is ``pkg.x``, ``..`` + ``x`` is ``..x``."""
+    return f"{base}{name}" if not base or base.endswith(".") else f"{base}.{name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """A module-level name bound by an import (``*`` for a star import), and its target, so
+    a name re-exported through a package's ``__init__`` leads to its definition."""
+
+    name: str
+    target: str
+    line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +106,7 @@ class FileRecord:
     headings: tuple[Heading, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     has_main_guard: bool = False
+    aliases: tuple[Alias, ...] = ()
 
     @property
     def folder(self) -> str:

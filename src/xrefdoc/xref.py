@@ -1,24 +1,44 @@
-"""The whole-tree index, built purely from records: definitions, import graph, folders."""
+"""The whole-tree index, built purely from records: definitions, uses, import graph, folders."""
 
 from __future__ import annotations
 
-import posixpath
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from xrefdoc.model import FileRecord, Import, Symbol
+from xrefdoc.model import FileRecord, Import, Symbol, child_target
+from xrefdoc.resolve import Definition, TreeResolver
 
 STDLIB = frozenset(sys.stdlib_module_names)
 
 
+# Kinds a textual match (a lexer token, an attribute of a value of unknown type) may mean.
+TEXTUAL_KINDS = frozenset({"class", "function", "method", "constant"})
+
+
 @dataclass(frozen=True, slots=True)
-class Definition:
-    """Where a name is defined: the file and the symbol."""
+class Use:
+    """A use of a keyword at a line: the definition it means, or None for a textual match
+    (the name is the same; which definition, if any, is meant is not known)."""
 
     path: str
-    symbol: Symbol
+    line: int
+    name: str  # as written at the use, which an import alias may have renamed
+    definition: Definition | None
+
+    @property
+    def keyword(self) -> str:
+        return self.definition.symbol.name if self.definition else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class ImportTarget:
+    """An import statement's in-tree file, and for each imported name defined in another
+    file (a submodule, or a name re-exported through a package), that file."""
+
+    module: str | None
+    names: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -37,8 +57,13 @@ class Index:
     """Everything the pages need to know about the tree as a whole."""
 
     records: dict[str, FileRecord]
+    # Keyword → every definition of that name, sorted by path and line.
     definitions: dict[str, list[Definition]]
-    resolved: dict[str, list[str | None]]
+    # Keyword → its uses, sorted by path and line; file → the uses it holds, by line.
+    uses: dict[str, list[Use]]
+    uses_in: dict[str, list[Use]]
+    # File → the targets of its imports, one per import statement, in order.
+    import_targets: dict[str, list[ImportTarget]]
     imports_of: dict[str, list[str]]
     imported_by: dict[str, list[str]]
     folders: dict[str, Folder]
@@ -46,7 +71,7 @@ class Index:
     test_files: frozenset[str]
 
     def resolved_import(self, path: str, position: int) -> str | None:
-        return self.resolved[path][position]
+        return self.import_targets[path][position].module
 
 
 def module_names(path: str, python_files: frozenset[str]) -> list[str]:
@@ -80,37 +105,24 @@ def build_module_map(python_files: Iterable[str]) -> dict[str, str]:
     return mapping
 
 
-def _module_file(folder: str, dotted: str, files: frozenset[str]) -> str | None:
-    base = posixpath.join(folder, *dotted.split(".")) if dotted else folder
-    for candidate in (base + ".py", base + "/__init__.py", base + ".pyi"):
-        candidate = posixpath.normpath(candidate)
-        if candidate in files:
-            return candidate
-    return None
-
-
-def resolve_import(
-    path: str, imp: Import, module_map: dict[str, str], files: frozenset[str]
-) -> str | None:
-    """The in-tree file an import points to: a submodule when one name is imported from a
-    package and it is a module, else the module itself (or its ``__init__.py``)."""
-    if imp.level:
-        folder = path.rpartition("/")[0]
-        for _ in range(imp.level - 1):
-            if not folder:
-                return None
-            folder = folder.rpartition("/")[0]
-        dotted = imp.module.lstrip(".")
-        if len(imp.names) == 1:
-            sub = _module_file(
-                folder, f"{dotted}.{imp.names[0]}" if dotted else imp.names[0], files
-            )
-            if sub is not None:
-                return sub
-        return _module_file(folder, dotted, files)
-    if len(imp.names) == 1 and f"{imp.module}.{imp.names[0]}" in module_map:
-        return module_map[f"{imp.module}.{imp.names[0]}"]
-    return module_map.get(imp.module)
+def resolve_import(path: str, imp: Import, resolver: TreeResolver) -> ImportTarget:
+    """The in-tree file an import statement loads (a submodule when its one name is a
+    module), and the files that define the names it imports when those are elsewhere."""
+    base = "." * imp.level + imp.module.lstrip(".") if imp.level else imp.module
+    if len(imp.names) == 1 and imp.names[0] != "*":
+        submodule = resolver.resolve(path, child_target(base, imp.names[0])).module
+        if submodule is not None:
+            return ImportTarget(submodule)
+    module = resolver.resolve(path, base).module
+    names: list[tuple[str, str]] = []
+    for name in imp.names:
+        if name == "*":
+            continue
+        found = resolver.resolve(path, child_target(base, name))
+        where = found.definition.path if found.definition else found.module
+        if where is not None and where not in (module, path):
+            names.append((name, where))
+    return ImportTarget(module, tuple(names))
 
 
 def is_test_file(record: FileRecord) -> bool:
@@ -151,42 +163,106 @@ def _folders(records: Iterable[FileRecord]) -> dict[str, Folder]:
     return folders
 
 
+def qualified_name(path: str, symbol: Symbol, module: str | None) -> str:
+    """``pkg.mod.Class.method`` for Python, ``path:Class.method`` for other files."""
+    if module is None:
+        return f"{path}:{symbol.qualname}"
+    return f"{module}.{symbol.qualname}" if module else symbol.qualname
+
+
+def _definitions(
+    by_path: dict[str, FileRecord], python_files: frozenset[str]
+) -> dict[str, list[Definition]]:
+    """File → its definitions (headings are outline, not keywords)."""
+    found: dict[str, list[Definition]] = {}
+    for path, record in by_path.items():
+        module: str | None = None
+        if path in python_files:
+            names = module_names(path, python_files)
+            module = names[0] if names else ""
+        found[path] = [
+            Definition(path, symbol, qualified_name(path, symbol, module))
+            for symbol in record.symbols
+            if symbol.kind != "heading"
+        ]
+    return found
+
+
+def _uses_of(
+    record: FileRecord, resolver: TreeResolver, textual_names: frozenset[str]
+) -> list[Use]:
+    """The uses a file holds: references resolved to definitions, and textual matches of
+    names that some class, function, method or constant of the tree bears."""
+    found: dict[tuple[int, str, str], Use] = {}
+    for ref in record.references:
+        definition = None
+        textual = not ref.exact
+        if ref.exact:
+            resolution = resolver.resolve(record.path, ref.target)
+            definition = resolution.definition
+            textual = resolution.textual
+        if definition is not None:
+            key = (ref.line, ref.name, definition.qualname)
+            found.setdefault(key, Use(record.path, ref.line, ref.name, definition))
+        elif textual and ref.name in textual_names:
+            found.setdefault((ref.line, ref.name, ""), Use(record.path, ref.line, ref.name, None))
+    return sorted(found.values(), key=lambda use: (use.line, use.name))
+
+
 def build_index(records: Iterable[FileRecord]) -> Index:
     """The index of all records; pure, no files read."""
     by_path = {record.path: record for record in sorted(records, key=lambda r: r.path)}
-    files = frozenset(by_path)
     python_files = frozenset(path for path, record in by_path.items() if record.family == "python")
     module_map = build_module_map(python_files)
+    definitions_in = _definitions(by_path, python_files)
+    resolver = TreeResolver(by_path, module_map, definitions_in)
 
     definitions: dict[str, list[Definition]] = defaultdict(list)
-    resolved: dict[str, list[str | None]] = {}
+    for found in definitions_in.values():
+        for definition in found:
+            definitions[definition.symbol.name].append(definition)
+    textual_names = frozenset(
+        name
+        for name, found in definitions.items()
+        if any(d.symbol.kind in TEXTUAL_KINDS for d in found)
+    )
+
+    import_targets: dict[str, list[ImportTarget]] = {}
     imports_of: dict[str, set[str]] = defaultdict(set)
     imported_by: dict[str, set[str]] = defaultdict(set)
+    uses: dict[str, list[Use]] = defaultdict(list)
+    uses_in: dict[str, list[Use]] = {}
     for path, record in by_path.items():
-        for symbol in record.symbols:
-            if symbol.kind != "heading":
-                definitions[symbol.name].append(Definition(path, symbol))
-        targets = [resolve_import(path, imp, module_map, files) for imp in record.imports]
-        resolved[path] = targets
+        targets = [resolve_import(path, imp, resolver) for imp in record.imports]
+        import_targets[path] = targets
         for target in targets:
-            if target is not None and target != path:
-                imports_of[path].add(target)
-                imported_by[target].add(path)
+            for reached in (target.module, *(where for _, where in target.names)):
+                if reached is not None and reached != path:
+                    imports_of[path].add(reached)
+                    imported_by[reached].add(path)
+        uses_in[path] = _uses_of(record, resolver, textual_names)
+        for use in uses_in[path]:
+            uses[use.keyword].append(use)
 
     test_files = frozenset(path for path, record in by_path.items() if is_test_file(record))
-    tests_of: dict[str, list[str]] = defaultdict(list)
-    for test in sorted(test_files):
-        for target in sorted(imports_of.get(test, ())):
-            tests_of[target].append(test)
+    tested: dict[str, set[str]] = defaultdict(set)
+    for test in test_files:
+        for imported in imports_of.get(test, ()):
+            tested[imported].add(test)
+        for use in uses_in[test]:
+            if use.definition is not None and use.definition.path != test:
+                tested[use.definition.path].add(test)
 
     return Index(
         records=by_path,
         definitions=dict(definitions),
-        resolved=resolved,
+        uses=dict(uses),
+        uses_in=uses_in,
+        import_targets=import_targets,
         imports_of={path: sorted(targets) for path, targets in imports_of.items()},
         imported_by={path: sorted(sources) for path, sources in imported_by.items()},
         folders=_folders(by_path.values()),
-        tests_of=dict(tests_of),
+        tests_of={path: sorted(tests) for path, tests in tested.items()},
         test_files=test_files,
     )
 

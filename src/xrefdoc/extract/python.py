@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from xrefdoc.extract.python_names import resolve_names
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
-from xrefdoc.model import Diagnostic, Import, Reference, Symbol
+from xrefdoc.model import Diagnostic, Import, Symbol
 
 # Statements whose bodies still run at the enclosing scope (module or class level).
 _BLOCKS = (ast.If, ast.Try, ast.TryStar, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)
@@ -156,18 +157,6 @@ class _Collector:
         # Imports inside function bodies are found by the walk above; nothing else defines names.
 
 
-def _references(tree: ast.Module) -> list[Reference]:
-    found: set[tuple[str, int]] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            found.add((node.id, node.lineno))
-        elif isinstance(node, ast.Attribute):
-            found.add((node.attr, node.end_lineno or node.lineno))
-    return [
-        Reference(name, line) for name, line in sorted(found, key=lambda item: (item[1], item[0]))
-    ]
-
-
 def extract_python(text: str, path: str) -> Extracted:
     """Definitions, imports and name uses of a Python file; tokens when it does not parse."""
     try:
@@ -181,13 +170,20 @@ def extract_python(text: str, path: str) -> Extracted:
     collector = _Collector()
     try:
         collector.statements(tree.body, [])
-        references = _references(tree)
+        names = resolve_names(tree)
     except RecursionError:
         return extract_tokens(text, "python", (Diagnostic("Python nesting too deep to analyse"),))
+    symbols = [
+        replace(symbol, bases=names.class_bases.get((symbol.qualname, symbol.line), ()))
+        if symbol.kind == "class"
+        else symbol
+        for symbol in collector.symbols
+    ]
     return Extracted(
-        symbols=tuple(collector.symbols),
+        symbols=tuple(symbols),
         imports=tuple(collector.imports),
-        references=tuple(references),
+        references=names.references,
+        aliases=names.aliases,
         docstring=ast.get_docstring(tree) or "",
         has_main_guard=any(_is_main_guard(node) for node in tree.body),
     )

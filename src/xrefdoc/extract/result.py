@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xrefdoc.model import Diagnostic, Heading, Import, Reference, Symbol
+from xrefdoc.model import Alias, Diagnostic, Heading, Import, Reference, Symbol
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +18,7 @@ class Extracted:
     diagnostics: tuple[Diagnostic, ...] = ()
     docstring: str = ""
     has_main_guard: bool = False
+    aliases: tuple[Alias, ...] = ()
 
 
 def count_lines(text: str) -> int:

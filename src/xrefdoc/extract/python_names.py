@@ -1,0 +1,323 @@
+"""What each name used in a Python file refers to, from the file's own scopes and imports.
+
+Python's scope rules, applied statically: a name bound anywhere in a function is local to
+it (unless declared ``global``/``nonlocal``), class bodies are not visible from their
+methods, comprehensions and lambdas have scopes of their own. A use that resolves to a local
+value or a builtin is not a use of any keyword and is dropped; a use that resolves to an
+import, a definition of this file, or an attribute of either gets a target path (see
+``model.Reference``) that the cross-reference stage follows across the tree. An attribute of
+a value of unknown type (``obj.run``) is kept as a textual use, without a target.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from xrefdoc.model import Alias, Reference, child_target
+
+BUILTIN_NAMES = frozenset(dir(builtins))
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+@dataclass(frozen=True, slots=True)
+class _Binding:
+    """What a bound name stands for: candidate targets, or none for a plain local value.
+    ``reported`` is false for ``self``/``cls``, which lead to their class's members but
+    are not themselves uses of the class."""
+
+    targets: tuple[str, ...] = ()
+    reported: bool = True
+
+
+_LOCAL = _Binding()
+
+
+@dataclass(slots=True)
+class _Scope:
+    kind: str  # "module", "class" or "function" (lambdas and comprehensions too)
+    qualname: str  # the ``parent`` of symbols defined here; "" at module level
+    parent: _Scope | None
+    bindings: dict[str, _Binding] = field(default_factory=dict)
+    declared_global: set[str] = field(default_factory=set)
+    declared_nonlocal: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedNames:
+    """The uses of one file, its module-level import aliases and its classes' bases."""
+
+    references: tuple[Reference, ...]
+    aliases: tuple[Alias, ...]
+    # (class qualname, line) → targets of its bases.
+    class_bases: dict[tuple[str, int], tuple[str, ...]]
+
+
+def _join(parent: str, name: str) -> str:
+    return f"{parent}.{name}" if parent else name
+
+
+def _import_from_base(node: ast.ImportFrom) -> str:
+    return "." * node.level + (node.module or "")
+
+
+class _BindingCollector:
+    """The names one scope binds, found without entering nested scopes."""
+
+    def __init__(self, scope: _Scope) -> None:
+        self.scope = scope
+        self.imported: dict[str, list[str]] = {}
+        self.import_lines: dict[str, int] = {}
+        self.defined: dict[str, list[str]] = {}
+        self.stars: list[Alias] = []
+
+    def _store_target(self, name: str) -> str | None:
+        if self.scope.kind == "function":
+            return None
+        return "~" + _join(self.scope.qualname, name)
+
+    def _add(self, table: dict[str, list[str]], name: str, target: str | None) -> None:
+        targets = table.setdefault(name, [])
+        if target is not None and target not in targets:
+            targets.append(target)
+
+    def collect(self, nodes: Iterable[ast.AST]) -> None:
+        stack = list(nodes)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
+                self._add(self.defined, node.name, "~" + _join(self.scope.qualname, node.name))
+                continue
+            if isinstance(node, (ast.Lambda, *_COMPREHENSIONS)):
+                continue
+            if isinstance(node, ast.Name):
+                if not isinstance(node.ctx, ast.Load):
+                    self._add(self.defined, node.id, self._store_target(node.id))
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    bound = alias.asname or alias.name.split(".")[0]
+                    self._add(self.imported, bound, alias.name if alias.asname else bound)
+                    self.import_lines.setdefault(bound, node.lineno)
+            elif isinstance(node, ast.ImportFrom):
+                base = _import_from_base(node)
+                for alias in node.names:
+                    if alias.name == "*":
+                        self.stars.append(Alias("*", base, node.lineno))
+                    else:
+                        bound = alias.asname or alias.name
+                        self._add(self.imported, bound, child_target(base, alias.name))
+                        self.import_lines.setdefault(bound, node.lineno)
+            elif isinstance(node, ast.Global):
+                self.scope.declared_global.update(node.names)
+            elif isinstance(node, ast.Nonlocal):
+                self.scope.declared_nonlocal.update(node.names)
+            elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+                self._add(self.defined, node.name, self._store_target(node.name))
+            elif isinstance(node, ast.MatchMapping) and node.rest:
+                self._add(self.defined, node.rest, self._store_target(node.rest))
+            stack.extend(ast.iter_child_nodes(node))
+
+    def bind(self) -> None:
+        """Imports win over other bindings (``try: from x import f`` / ``except: def f``
+        keeps both, the import first); a name only ever assigned is a plain value."""
+        for name in self.imported.keys() | self.defined.keys():
+            targets = self.imported.get(name, []) + self.defined.get(name, [])
+            binding = _Binding(tuple(dict.fromkeys(targets))) if targets else _LOCAL
+            self.scope.bindings[name] = binding
+
+
+def _parameters(arguments: ast.arguments) -> list[ast.arg]:
+    found = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    found += [arg for arg in (arguments.vararg, arguments.kwarg) if arg is not None]
+    return found
+
+
+def _is_staticmethod(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(
+        isinstance(decorator, ast.Name) and decorator.id == "staticmethod"
+        for decorator in node.decorator_list
+    )
+
+
+class _Resolver:
+    """Walks the tree scope by scope, recording each use with what it refers to."""
+
+    def __init__(self) -> None:
+        self.references: set[Reference] = set()
+        self.class_bases: dict[tuple[str, int], tuple[str, ...]] = {}
+        self.module_has_star = False
+
+    # Scopes -----------------------------------------------------------------------------
+
+    def module(self, tree: ast.Module) -> list[Alias]:
+        scope = _Scope("module", "", None)
+        collector = _BindingCollector(scope)
+        collector.collect(tree.body)
+        collector.bind()
+        self.module_has_star = bool(collector.stars)
+        for statement in tree.body:
+            self.visit(statement, scope)
+        aliases = [
+            Alias(name, "|".join(targets), collector.import_lines[name])
+            for name, targets in sorted(collector.imported.items())
+        ]
+        return aliases + collector.stars
+
+    def _function_scope(
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda,
+        parent: _Scope,
+        qualname: str,
+    ) -> _Scope:
+        scope = _Scope("function", qualname, parent)
+        parameters = _parameters(node.args)
+        for parameter in parameters:
+            scope.bindings[parameter.arg] = _LOCAL
+        collector = _BindingCollector(scope)
+        collector.collect(node.body if isinstance(node.body, list) else [node.body])
+        collector.bind()
+        if (
+            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and parent.kind == "class"
+            and not _is_staticmethod(node)
+        ):
+            receiver = (node.args.posonlyargs + node.args.args)[:1]
+            if receiver and scope.bindings.get(receiver[0].arg) is _LOCAL:
+                scope.bindings[receiver[0].arg] = _Binding(("~" + parent.qualname,), False)
+        return scope
+
+    def _lookup(self, name: str, scope: _Scope) -> _Binding | None:
+        current: _Scope | None = scope
+        first = True
+        while current is not None:
+            if name in current.declared_global:
+                while current.parent is not None:
+                    current = current.parent
+                return current.bindings.get(name)
+            skip = (current.kind == "class" and not first) or name in current.declared_nonlocal
+            if not skip and name in current.bindings:
+                return current.bindings[name]
+            first = False
+            current = current.parent
+        return None
+
+    # Uses -------------------------------------------------------------------------------
+
+    def _targets_of(self, node: ast.expr, scope: _Scope) -> tuple[str, ...]:
+        """Candidate paths of an expression made of names and attributes, or none."""
+        if isinstance(node, ast.Name):
+            binding = self._lookup(node.id, scope)
+            if binding is None and self.module_has_star and node.id not in BUILTIN_NAMES:
+                return ("~" + node.id,)
+            return binding.targets if binding is not None else ()
+        if isinstance(node, ast.Attribute):
+            return tuple(f"{base}.{node.attr}" for base in self._targets_of(node.value, scope))
+        if isinstance(node, ast.Subscript):  # Generic[T], list[int] as a base class
+            return self._targets_of(node.value, scope)
+        return ()
+
+    def _use_name(self, name: str, line: int, scope: _Scope) -> None:
+        binding = self._lookup(name, scope)
+        if binding is None:
+            if self.module_has_star and name not in BUILTIN_NAMES:
+                self.references.add(Reference(name, line, True, "~" + name))
+            return
+        if binding.targets and binding.reported:
+            self.references.add(Reference(name, line, True, "|".join(binding.targets)))
+
+    def _use_attribute(self, node: ast.Attribute, scope: _Scope) -> None:
+        line = node.end_lineno or node.lineno
+        targets = self._targets_of(node, scope)
+        if targets:
+            self.references.add(Reference(node.attr, line, True, "|".join(targets)))
+        else:
+            self.references.add(Reference(node.attr, line, False))
+
+    def visit(self, node: ast.AST, scope: _Scope) -> None:
+        if isinstance(node, _FUNCTIONS):
+            self._visit_outer_parts(node.decorator_list, node.args, scope)
+            if node.returns is not None:
+                self.visit(node.returns, scope)
+            inner = self._function_scope(node, scope, _join(scope.qualname, node.name))
+            for statement in node.body:
+                self.visit(statement, inner)
+        elif isinstance(node, ast.ClassDef):
+            qualname = _join(scope.qualname, node.name)
+            for part in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
+                self.visit(part, scope)
+            bases = ["|".join(self._targets_of(base, scope)) for base in node.bases]
+            self.class_bases[(qualname, node.lineno)] = tuple(base for base in bases if base)
+            inner = _Scope("class", qualname, scope)
+            collector = _BindingCollector(inner)
+            collector.collect(node.body)
+            collector.bind()
+            for statement in node.body:
+                self.visit(statement, inner)
+        elif isinstance(node, ast.Lambda):
+            self._visit_outer_parts([], node.args, scope)
+            self.visit(node.body, self._function_scope(node, scope, scope.qualname))
+        elif isinstance(node, _COMPREHENSIONS):
+            self._visit_comprehension(node, scope)
+        elif isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load):
+                self._use_name(node.id, node.lineno, scope)
+        elif isinstance(node, ast.Attribute):
+            self._use_attribute(node, scope)
+            self.visit(node.value, scope)
+        elif isinstance(node, ast.ImportFrom):
+            base = _import_from_base(node)
+            for alias in node.names:
+                if alias.name != "*":
+                    target = child_target(base, alias.name)
+                    self.references.add(Reference(alias.name, alias.lineno, True, target))
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            self._use_name(node.target.id, node.target.lineno, scope)
+            self.visit(node.value, scope)
+        else:
+            for child in ast.iter_child_nodes(node):
+                self.visit(child, scope)
+
+    def _visit_outer_parts(
+        self, decorators: list[ast.expr], arguments: ast.arguments, scope: _Scope
+    ) -> None:
+        """Decorators, defaults and annotations run in the enclosing scope."""
+        outer: list[ast.AST] = [*decorators, *arguments.defaults]
+        outer += [default for default in arguments.kw_defaults if default is not None]
+        outer += [arg.annotation for arg in _parameters(arguments) if arg.annotation]
+        for part in outer:
+            self.visit(part, scope)
+
+    def _visit_comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp, scope: _Scope
+    ) -> None:
+        generators = node.generators
+        self.visit(generators[0].iter, scope)
+        inner = _Scope("function", scope.qualname, scope)
+        for generator in generators:
+            for name in ast.walk(generator.target):
+                if isinstance(name, ast.Name):
+                    inner.bindings[name.id] = _LOCAL
+        parts: list[ast.AST] = []
+        for position, generator in enumerate(generators):
+            if position:
+                parts.append(generator.iter)
+            parts.extend(generator.ifs)
+            parts.append(generator.target)  # attributes and subscripts in targets are uses
+        if isinstance(node, ast.DictComp):
+            parts += [node.key, node.value]
+        else:
+            parts.append(node.elt)
+        for part in parts:
+            self.visit(part, inner)
+
+
+def resolve_names(tree: ast.Module) -> ResolvedNames:
+    """Every use in ``tree`` with its target; raises RecursionError on pathological nesting."""
+    resolver = _Resolver()
+    aliases = resolver.module(tree)
+    references = sorted(resolver.references, key=lambda r: (r.line, r.name, r.target, r.exact))
+    return ResolvedNames(tuple(references), tuple(aliases), resolver.class_bases)
