@@ -375,3 +375,35 @@ def test_plain_folder_reports_a_linked_folder_instead_of_following_it(tmp_path: 
     result = walk(make_settings(root))
     assert result.files == ["a.py"]
     assert reasons(result) == {"linked": "linked folder, not followed"}
+
+
+# --- cache folders (CACHEDIR.TAG) ----------------------------------------------------------
+
+
+CACHE_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# some tool's cache\n"
+
+
+@pytest.mark.parametrize("in_git", [False, True], ids=["plain", "git"])
+def test_a_folder_tagged_as_a_cache_is_skipped_with_a_reason(tmp_path: Path, in_git: bool) -> None:
+    root = tmp_path / "tree"
+    if in_git:
+        make_repo(root)
+    write_tree(
+        root,
+        {
+            "app.py": "",
+            # A tool's cache without a .gitignore of its own: only the tag says what it is.
+            ".toolcache/CACHEDIR.TAG": CACHE_TAG,
+            ".toolcache/entries/1.bin": b"\x00",
+            # A file of that name without the signature is not a tag.
+            "spec/CACHEDIR.TAG": "How tools mark their caches.\n",
+        },
+    )
+
+    result = walk(make_settings(root))
+
+    assert result.files == ["app.py", "spec/CACHEDIR.TAG"]
+    assert reasons(result) == {
+        ".toolcache/CACHEDIR.TAG": "inside cache folder .toolcache/",
+        ".toolcache/entries/1.bin": "inside cache folder .toolcache/",
+    }

@@ -13,6 +13,9 @@ from xrefdoc.config import Settings
 
 # A folder holding one of these is a build output or our own work folder, never source.
 OUTPUT_MARKERS = (".buildinfo", ".xrefdoc-work")
+# A folder tagged like this is a cache (https://bford.info/cachedir/): ours, pytest's, mypy's.
+CACHE_TAG = "CACHEDIR.TAG"
+CACHE_TAG_SIGNATURE = b"Signature: 8a477f597d28d172789f06886806bc55"
 
 
 @dataclass(slots=True)
@@ -58,6 +61,15 @@ def _gitignore_spec(folder: Path) -> pathspec.GitIgnoreSpec | None:
 
 def _is_output_folder(folder: Path) -> bool:
     return any((folder / marker).exists() for marker in OUTPUT_MARKERS)
+
+
+def _is_cache_folder(folder: Path) -> bool:
+    """The convention asks tools to check the signature, not only the file's name."""
+    try:
+        with (folder / CACHE_TAG).open("rb") as tag:
+            return tag.read(len(CACHE_TAG_SIGNATURE)) == CACHE_TAG_SIGNATURE
+    except OSError:
+        return False
 
 
 def _is_virtualenv(folder: Path) -> bool:
@@ -121,6 +133,8 @@ def _reason_to_skip(
                 reason = f"inside build output {folder_rel}/"
             elif _is_virtualenv(folder):
                 reason = f"inside virtual environment {folder_rel}/"
+            elif _is_cache_folder(folder):
+                reason = f"inside cache folder {folder_rel}/"
             elif folder.is_symlink():
                 reason = f"inside linked folder {folder_rel}/"
             checked[folder_rel] = reason

@@ -49,10 +49,21 @@ def extract_text(text: str, path: str, language: Language) -> Extracted:
     return extract_tokens(text, language.lexer)
 
 
+def read_file(root: Path, path: str) -> tuple[bytes, str]:
+    """The bytes of ``root/path`` and their SHA-256, the key the record cache looks up."""
+    data = (root / path).read_bytes()
+    return data, hashlib.sha256(data).hexdigest()
+
+
 def extract_file(root: Path, path: str) -> FileRecord:
     """The record of ``root/path``; never raises for a file's content."""
-    data = (root / path).read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
+    data, digest = read_file(root, path)
+    return extract_bytes(path, data, digest)
+
+
+def extract_bytes(path: str, data: bytes, digest: str) -> FileRecord:
+    """The record of a file's content; ``digest`` is the SHA-256 of ``data``, computed once by
+    the reader. Never raises for the content."""
     name = path.rpartition("/")[2]
     if is_binary(data):
         return FileRecord(

@@ -1,0 +1,302 @@
+"""Extracted records kept between runs, keyed by path, content hash and extractor version."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import importlib.resources
+import io
+import json
+import pickle
+import sqlite3
+import sys
+from collections.abc import Collection
+from pathlib import Path
+from types import TracebackType
+from typing import Self, TypeGuard
+
+import xrefdoc
+from xrefdoc.config import Settings
+from xrefdoc.model import FileRecord
+from xrefdoc.walk import CACHE_TAG, CACHE_TAG_SIGNATURE
+
+CACHE_FOLDER = ".xrefdoc-cache"
+DATABASE = "records.sqlite"
+CACHEDIR_TAG_TEXT = (
+    f"{CACHE_TAG_SIGNATURE.decode()}\n"
+    "# This file is a cache directory tag created by xrefdoc.\n"
+    "# For information about cache directory tags, see https://bford.info/cachedir/\n"
+)
+# Commit this often inside a run, so a killed run keeps most of its work.
+COMMIT_EVERY = 500
+# Third-party code whose output lands in records: a new release may extract differently.
+_EXTRACTION_DISTRIBUTIONS = ("pygments", "markdown-it-py")
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, version TEXT NOT NULL, record BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@functools.cache
+def extractor_version() -> str:
+    """A hash of everything that decides what extraction returns, so a change to any of it
+    (our extraction code, the model, the Python that parses, a lexer library) misses."""
+    digest = hashlib.sha256(f"{xrefdoc.__version__}\0{sys.version}\0".encode())
+    for name in _EXTRACTION_DISTRIBUTIONS:
+        try:
+            digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name}=absent\0".encode())
+    package = importlib.resources.files("xrefdoc")
+    # Every module of ours that extraction imports; extend this when it imports another.
+    sources = [package / "model.py", package / "languages.py"]
+    sources += sorted(
+        (item for item in (package / "extract").iterdir() if item.name.endswith(".py")),
+        key=lambda item: item.name,
+    )
+    for source in sources:
+        digest.update(f"{source.name}\0".encode())
+        if source.is_file():
+            digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    """Loads only our model's classes: the cache sits in the documented tree, and a planted
+    file must not run code when it is read."""
+
+    def find_class(self, module: str, name: str) -> type:
+        if module == "xrefdoc.model":
+            found = getattr(sys.modules[module], name, None)
+            if isinstance(found, type) and found.__module__ == module:
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not a record class")
+
+
+def _is_globs(value: object) -> TypeGuard[list[str]]:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _is_corrupt(error: sqlite3.Error) -> bool:
+    return error.sqlite_errorcode in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    return str(error)
+
+
+class RecordCache:
+    """One run's handle on the cache. ``reason`` is a one-line note for the log: why the cache
+    is off (then every lookup misses and the run is only slower), or what was repaired."""
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection | None,
+        version: str,
+        reason: str = "",
+        database: Path | None = None,
+    ) -> None:
+        self._connection = connection
+        self._version = version
+        self._pending = 0
+        self.reason = reason
+        self.database = database
+
+    @classmethod
+    def disabled(cls, reason: str = "") -> RecordCache:
+        return cls(None, "", reason)
+
+    @classmethod
+    def open(cls, root: Path) -> RecordCache:
+        """The cache of ``root``; never raises: an unusable location gives a disabled cache
+        with the reason, a corrupt database is replaced by an empty one."""
+        folder = root / CACHE_FOLDER
+        try:
+            folder.mkdir(exist_ok=True)
+            _write_markers(folder)
+        except OSError as error:
+            return cls.disabled(f"cache disabled, cannot write {folder}: {_reason(error)}")
+        database = folder / DATABASE
+        version = extractor_version()
+        try:
+            return cls(_connect(database, version), version, database=database)
+        except sqlite3.Error as error:
+            if not _is_corrupt(error):
+                return cls.disabled(f"cache disabled, cannot use {database}: {error}")
+            try:
+                _remove_database(database)
+                connection = _connect(database, version)
+            except (OSError, sqlite3.Error) as retry_error:
+                return cls.disabled(
+                    f"cache disabled, cannot replace corrupt {database}: {_reason(retry_error)}"
+                )
+            note = f"replaced corrupt cache {database} ({error})"
+            return cls(connection, version, note, database)
+
+    @property
+    def enabled(self) -> bool:
+        return self._connection is not None
+
+    def get(self, path: str, sha256: str) -> FileRecord | None:
+        """The stored record of this exact content at this path, or None."""
+        row = self._query(
+            "SELECT record FROM records WHERE path = ? AND sha256 = ? AND version = ?",
+            (path, sha256, self._version),
+        )
+        if not row or not isinstance(row[0], bytes):
+            return None
+        try:
+            record = _ModelUnpickler(io.BytesIO(row[0])).load()
+        except Exception:  # any damage to one row is a miss, whatever the unpickler raised
+            return None
+        if isinstance(record, FileRecord) and record.path == path and record.sha256 == sha256:
+            return record
+        return None
+
+    def put(self, record: FileRecord) -> None:
+        """Store ``record``, replacing the row of an earlier content of the same path."""
+        blob = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+        self._execute(
+            "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
+            (record.path, record.sha256, self._version, blob),
+        )
+        self._pending += 1
+        if self._pending >= COMMIT_EVERY:
+            self.commit()
+
+    def prune(self, root: Path, documented: Collection[str]) -> None:
+        """Forget paths neither documented this run nor present on disk any more (a file left
+        out by include/exclude keeps its row for the next full run)."""
+        if self._connection is None:
+            return
+        try:
+            stored = [path for (path,) in self._connection.execute("SELECT path FROM records")]
+        except sqlite3.Error as error:
+            self._fail(error)
+            return
+        kept = set(documented)
+        gone = [path for path in stored if path not in kept and not (root / path).is_file()]
+        for path in gone:
+            self._execute("DELETE FROM records WHERE path = ?", (path,))
+
+    def save_settings(self, settings: Settings) -> None:
+        """Remember the selection of this scan, for commands that later look records up."""
+        value = json.dumps({"include": list(settings.include), "exclude": list(settings.exclude)})
+        self._execute("INSERT OR REPLACE INTO meta VALUES ('selection', ?)", (value,))
+
+    def last_settings(self) -> dict[str, list[str]] | None:
+        """The include and exclude globs of the last scan that saved them, or None."""
+        row = self._query("SELECT value FROM meta WHERE key = 'selection'", ())
+        if not row or not isinstance(row[0], str):
+            return None
+        try:
+            value = json.loads(row[0])
+        except ValueError:
+            return None
+        if not isinstance(value, dict):
+            return None
+        include, exclude = value.get("include"), value.get("exclude")
+        if not (_is_globs(include) and _is_globs(exclude)):
+            return None
+        return {"include": include, "exclude": exclude}
+
+    def commit(self) -> None:
+        if self._connection is not None and self._connection.in_transaction:
+            try:
+                self._connection.execute("COMMIT")
+            except sqlite3.Error as error:
+                self._fail(error)
+        self._pending = 0
+
+    def close(self) -> None:
+        """Commit what this run stored and let go of the database."""
+        self.commit()
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _query(self, sql: str, parameters: tuple[object, ...]) -> tuple[object, ...] | None:
+        """The first row of a read, or None; a failure turns the cache off."""
+        if self._connection is None:
+            return None
+        try:
+            row: tuple[object, ...] | None = self._connection.execute(sql, parameters).fetchone()
+        except sqlite3.Error as error:
+            self._fail(error)
+            return None
+        return row
+
+    def _execute(self, sql: str, parameters: tuple[object, ...]) -> None:
+        """Run one write inside the run's transaction. A failure (another run holding the lock,
+        a full disk, damage) turns the cache off."""
+        if self._connection is None:
+            return
+        try:
+            if not self._connection.in_transaction:
+                self._connection.execute("BEGIN")
+            self._connection.execute(sql, parameters)
+        except sqlite3.Error as error:
+            self._fail(error)
+
+    def _fail(self, error: sqlite3.Error) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
+        self.reason = f"cache disabled during the run: {error}"
+        if _is_corrupt(error) and self.database is not None:
+            try:
+                _remove_database(self.database)
+            except OSError:
+                return
+            self.reason += " (removed; the next run starts a fresh cache)"
+
+
+def _write_markers(folder: Path) -> None:
+    """Keep git and backup tools out of the folder, as .pytest_cache does."""
+    for name, text in (
+        (".gitignore", "# Created by xrefdoc.\n*\n"),
+        (CACHE_TAG, CACHEDIR_TAG_TEXT),
+    ):
+        marker = folder / name
+        if not marker.is_file():
+            marker.write_text(text, encoding="utf-8")
+
+
+def _connect(database: Path, version: str) -> sqlite3.Connection:
+    """Open, create the tables and drop rows of other extractor versions; any write problem
+    shows here, before the run relies on the cache."""
+    connection = sqlite3.connect(database, isolation_level=None)
+    try:
+        # WAL: a killed run leaves the last committed state, and readers never block.
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.executescript(_SCHEMA)
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("DELETE FROM records WHERE version != ?", (version,))
+        connection.execute("INSERT OR REPLACE INTO meta VALUES ('extractor', ?)", (version,))
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _remove_database(database: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        database.with_name(database.name + suffix).unlink(missing_ok=True)

@@ -1,0 +1,336 @@
+"""The record cache: a second scan of an unchanged tree parses nothing, and a missing,
+unwritable or damaged cache never stops a scan."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from helpers import write_tree
+from sites import make_git_repository
+
+from xrefdoc import cache as cache_module
+from xrefdoc.cache import CACHE_FOLDER, DATABASE, RecordCache
+from xrefdoc.config import make_settings
+from xrefdoc.pipeline import Scan, scan
+
+TREE: dict[str, str | bytes] = {
+    "README.md": "# Demo\n\nUse `demo.core`.\n",
+    "demo/__init__.py": '"""The demo package."""\n\nfrom .core import Engine\n',
+    "demo/core.py": "class Engine:\n    def start(self) -> None:\n        pass\n",
+    "demo/util.py": "def helper():\n    return 1\n",
+    "config.toml": 'name = "demo"\n',
+    "data.bin": b"\x00\x01binary",
+}
+
+
+def scan_tree(
+    root: Path,
+    *,
+    include: list[str] | None = None,
+    exclude: list[str] | None = None,
+    **options: bool,
+) -> Scan:
+    return scan(make_settings(root, include=include or [], exclude=exclude or []), **options)
+
+
+def stored_rows(root: Path) -> list[tuple[str, str]]:
+    """(path, extractor version) of every row, read straight from the database file."""
+    database = root / CACHE_FOLDER / DATABASE
+    with closing(sqlite3.connect(database)) as connection:
+        return sorted(connection.execute("SELECT path, version FROM records").fetchall())
+
+
+def paths_of(result: Scan) -> set[str]:
+    return {record.path for record in result.records}
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    return write_tree(tmp_path / "tree", TREE)
+
+
+@pytest.fixture
+def isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keep the user's git configuration out, and stop git from finding a repository above."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def read_only(tmp_path: Path) -> Iterator[list[Path]]:
+    """Folders appended to the list are made read-only by the test and writable again after;
+    the test is skipped where permissions do not bind (running as root)."""
+    folders: list[Path] = []
+    yield folders
+    for folder in folders:
+        folder.chmod(0o755)
+
+
+def make_read_only(folders: list[Path], folder: Path) -> None:
+    folders.append(folder)
+    folder.chmod(0o555)
+    if os.access(folder, os.W_OK):
+        pytest.skip("permissions do not bind for this user (root?)")
+
+
+class Planted:
+    """What a hostile tree could put in its cache: loading it with plain pickle runs code."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[Path]]:
+        return Path.touch, (self.marker,)
+
+
+# --- hits and misses -----------------------------------------------------------------------
+
+
+def test_second_scan_of_an_unchanged_tree_extracts_nothing(tree: Path) -> None:
+    first = scan_tree(tree)
+    second = scan_tree(tree)
+
+    assert (first.cache_hits, first.cache_misses) == (0, len(TREE))
+    assert (second.cache_hits, second.cache_misses) == (len(TREE), 0)
+    assert second.records == first.records
+    assert second.records == scan_tree(tree, use_cache=False).records
+    assert second.walked.files == first.walked.files == sorted(TREE)
+    assert first.cache_note == second.cache_note == ""
+
+
+def test_a_changed_file_is_the_only_one_extracted_again(tree: Path) -> None:
+    first = scan_tree(tree)
+    write_tree(tree, {"demo/util.py": "def renamed_helper():\n    return 2\n"})
+
+    second = scan_tree(tree)
+
+    assert (second.cache_hits, second.cache_misses) == (len(TREE) - 1, 1)
+    changed = {record.path: record for record in second.records}["demo/util.py"]
+    assert [symbol.name for symbol in changed.symbols] == ["renamed_helper"]
+    unchanged = [record for record in second.records if record.path != "demo/util.py"]
+    assert unchanged == [record for record in first.records if record.path != "demo/util.py"]
+
+
+def test_parse_problems_come_back_from_the_cache(tree: Path) -> None:
+    """A cached record still carries its diagnostics, so a rebuild warns as the first did."""
+    write_tree(tree, {"bad.py": "def f(:\n    pass\n"})
+    first = {record.path: record for record in scan_tree(tree).records}
+    second = {record.path: record for record in scan_tree(tree).records}
+    assert first["bad.py"].diagnostics
+    assert second["bad.py"].diagnostics == first["bad.py"].diagnostics
+
+
+def test_a_new_extractor_version_misses_everything_and_drops_old_rows(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scan_tree(tree)
+    old_version = cache_module.extractor_version()
+    assert {version for _, version in stored_rows(tree)} == {old_version}
+    monkeypatch.setattr(cache_module, "extractor_version", lambda: "changed extraction code")
+
+    result = scan_tree(tree)
+
+    assert (result.cache_hits, result.cache_misses) == (0, len(TREE))
+    assert stored_rows(tree) == [(path, "changed extraction code") for path in sorted(TREE)]
+
+
+def test_deleted_files_are_forgotten_and_excluded_ones_kept(tree: Path) -> None:
+    scan_tree(tree)
+    (tree / "demo/util.py").unlink()
+
+    result = scan_tree(tree, exclude=["*.toml"])
+
+    assert "config.toml" not in paths_of(result)
+    stored = {path for path, _ in stored_rows(tree)}
+    assert stored == set(TREE) - {"demo/util.py"}
+    # The excluded file's row is still there: a full run right after extracts nothing.
+    assert scan_tree(tree).cache_misses == 0
+
+
+def test_scan_without_the_cache_writes_nothing_into_the_tree(tree: Path) -> None:
+    result = scan_tree(tree, use_cache=False)
+    assert paths_of(result) == set(TREE)
+    assert result.cache_misses == len(TREE)
+    assert not (tree / CACHE_FOLDER).exists()
+
+
+def test_a_killed_scan_keeps_the_records_it_committed(tree: Path) -> None:
+    if not hasattr(signal, "SIGKILL"):
+        pytest.skip("no SIGKILL here")
+    script = f"""
+import os, signal
+from pathlib import Path
+from xrefdoc import cache
+from xrefdoc.config import make_settings
+from xrefdoc.pipeline import scan
+cache.COMMIT_EVERY = 2
+
+def progress(paths):
+    for number, path in enumerate(paths):
+        if number == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+        yield path
+
+scan(make_settings(Path({str(tree)!r})), progress)
+"""
+    completed = subprocess.run([sys.executable, "-c", script], check=False, timeout=120)
+    assert completed.returncode == -signal.SIGKILL
+
+    result = scan_tree(tree)
+
+    # Three files were extracted before the kill; the first two were committed.
+    assert (result.cache_hits, result.cache_misses) == (2, len(TREE) - 2)
+    assert result.cache_note == ""
+
+
+# --- the selection of the last scan --------------------------------------------------------
+
+
+def test_the_last_scans_selection_is_remembered(tree: Path) -> None:
+    with RecordCache.open(tree) as cache:
+        assert cache.last_settings() is None
+
+    scan_tree(tree, include=["*.py", "*.md"], exclude=["demo/util.py"])
+
+    with RecordCache.open(tree) as cache:
+        assert cache.last_settings() == {"include": ["*.py", "*.md"], "exclude": ["demo/util.py"]}
+
+
+# --- where the cache lives -----------------------------------------------------------------
+
+
+def test_the_cache_folder_is_marked_for_git_and_backup_tools(tree: Path) -> None:
+    scan_tree(tree)
+    folder = tree / CACHE_FOLDER
+    assert "*" in (folder / ".gitignore").read_text(encoding="utf-8").splitlines()
+    tag = (folder / "CACHEDIR.TAG").read_text(encoding="utf-8")
+    assert tag.startswith("Signature: 8a477f597d28d172789f06886806bc55\n")
+    assert "xrefdoc" in tag.splitlines()[1]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_the_cache_folder_is_never_documented_in_a_git_work_tree(
+    tree: Path, isolated_git: None
+) -> None:
+    make_git_repository(tree)
+    scan_tree(tree)
+
+    result = scan_tree(tree)
+
+    assert result.walked.files == sorted(TREE)
+    assert result.walked.skipped == []
+    status = subprocess.run(
+        ["git", "-C", str(tree), "status", "--porcelain", "--untracked-files=all"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert status.stdout == "", "git sees the cache folder"
+
+
+def test_the_cache_folder_is_never_documented_in_a_plain_folder(tree: Path) -> None:
+    scan_tree(tree)
+    assert (tree / CACHE_FOLDER / DATABASE).is_file()
+
+    result = scan_tree(tree)
+
+    assert result.walked.files == sorted(TREE)
+    assert result.walked.skipped == []
+
+
+def test_a_cache_folder_that_lost_its_gitignore_is_still_not_documented(tree: Path) -> None:
+    scan_tree(tree)
+    (tree / CACHE_FOLDER / ".gitignore").unlink()
+    (tree / CACHE_FOLDER / "CACHEDIR.TAG").unlink()
+
+    result = scan_tree(tree)
+
+    assert result.walked.files == sorted(TREE)
+    assert (tree / CACHE_FOLDER / ".gitignore").is_file(), "the markers are written again"
+
+
+# --- a cache that cannot be used -----------------------------------------------------------
+
+
+def test_a_read_only_tree_disables_the_cache_and_the_scan_succeeds(
+    tree: Path, read_only: list[Path]
+) -> None:
+    make_read_only(read_only, tree)
+
+    result = scan_tree(tree)
+
+    assert paths_of(result) == set(TREE)
+    assert result.cache_misses == len(TREE)
+    assert "cache disabled" in result.cache_note
+    assert str(tree / CACHE_FOLDER) in result.cache_note
+    assert "\n" not in result.cache_note
+    assert not (tree / CACHE_FOLDER).exists()
+
+
+def test_a_read_only_cache_folder_disables_the_cache_and_the_scan_succeeds(
+    tree: Path, read_only: list[Path]
+) -> None:
+    scan_tree(tree)
+    (tree / CACHE_FOLDER / DATABASE).unlink()
+    make_read_only(read_only, tree / CACHE_FOLDER)
+
+    result = scan_tree(tree)
+
+    assert paths_of(result) == set(TREE)
+    assert "cache disabled" in result.cache_note
+
+
+@pytest.mark.parametrize("blocker", [CACHE_FOLDER, f"{CACHE_FOLDER}/{DATABASE}/"])
+def test_a_cache_path_taken_by_something_else_disables_the_cache(tree: Path, blocker: str) -> None:
+    """A file where the folder should be, or a folder where the database should be."""
+    if blocker.endswith("/"):
+        (tree / blocker).mkdir(parents=True)
+    else:
+        (tree / blocker).write_text("not a folder\n", encoding="utf-8")
+
+    result = scan_tree(tree)
+
+    assert set(TREE) <= paths_of(result)
+    assert "cache disabled" in result.cache_note
+    assert "\n" not in result.cache_note
+
+
+def test_a_corrupt_database_is_replaced_and_the_scan_succeeds(tree: Path) -> None:
+    write_tree(tree, {f"{CACHE_FOLDER}/{DATABASE}": b"\x13garbage, not SQLite\x00" * 200})
+
+    first = scan_tree(tree)
+    second = scan_tree(tree)
+
+    assert paths_of(first) == set(TREE)
+    assert "replaced corrupt cache" in first.cache_note
+    assert (second.cache_hits, second.cache_misses, second.cache_note) == (len(TREE), 0, "")
+
+
+def test_a_row_that_does_not_load_is_a_miss_and_runs_no_code(tree: Path) -> None:
+    scan_tree(tree)
+    marker = tree.parent / "planted-code-ran"
+    planted = pickle.dumps(Planted(marker))
+    assert not marker.exists()
+    database = tree / CACHE_FOLDER / DATABASE
+    with closing(sqlite3.connect(database)) as connection, connection:
+        connection.execute("UPDATE records SET record = ? WHERE path = 'demo/core.py'", (planted,))
+        connection.execute("UPDATE records SET record = x'00ff' WHERE path = 'README.md'")
+
+    result = scan_tree(tree)
+
+    assert (result.cache_hits, result.cache_misses) == (len(TREE) - 2, 2)
+    assert result.records == scan_tree(tree, use_cache=False).records
+    assert not marker.exists()
