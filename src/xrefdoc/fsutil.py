@@ -10,6 +10,16 @@ from pathlib import Path
 MANIFEST = ".xrefdoc-manifest"
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+# Files we write get the permissions any new file gets (mkstemp would make them private).
+_FILE_MODE = 0o666 & ~_umask()
+
+
 def write_if_changed(path: Path, text: str) -> bool:
     """Write ``text`` to ``path`` atomically unless it already holds exactly that."""
     data = text.encode("utf-8")
@@ -23,6 +33,7 @@ def write_if_changed(path: Path, text: str) -> bool:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        os.chmod(temporary, _FILE_MODE)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -3,13 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
 
 from pygments.token import STANDARD_TYPES, _TokenType
 
 from xrefdoc.extract.tokens import is_name_token, lexer_for
 
-LinkFor = Callable[[str, int], str | None]
+
+@dataclass(frozen=True, slots=True)
+class NameLink:
+    """Where a name in the source leads, what hovering it says, and whether the link is a
+    textual match (the name is the same; the definition meant is not known)."""
+
+    href: str
+    title: str
+    textual: bool = False
+
+    def wrap(self, piece: str) -> str:
+        css = "xref-name xref-textual" if self.textual else "xref-name"
+        return (
+            f'<a class="{css}" href="{escape(self.href)}" title="{escape(self.title)}">'
+            f"{piece}</a>"
+        )
+
+
+LinkFor = Callable[[str, int], NameLink | None]
 
 
 def _css_class(token_type: _TokenType) -> str:
@@ -46,9 +65,9 @@ def highlight_source(text: str, lexer_alias: str, link_for: LinkFor | None = Non
             if css:
                 piece = f'<span class="{css}">{piece}</span>'
             if link_for is not None and is_name_token(token_type):
-                target = link_for(segment, number)
-                if target is not None:
-                    piece = f'<a class="xref-name" href="{escape(target)}">{piece}</a>'
+                link = link_for(segment, number)
+                if link is not None:
+                    piece = link.wrap(piece)
             parts.append(piece)
     if parts:
         out.append(_line_html(number, "".join(parts)))

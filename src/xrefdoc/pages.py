@@ -4,8 +4,10 @@ A file ``a/b.py`` gets ``a/b.py_docs`` and ``a/b.py_kw``; a folder ``a`` gets ``
 and ``a/doc``; the root folder gets ``index`` and ``doc``. File pages always end in ``_docs``
 or ``_kw`` and folder pages are named ``index``/``doc`` inside their folder, so a real file
 called ``index.md``, ``doc.md`` or ``x_kw.md`` gets ``index.md_docs`` etc. and never collides
-with a generated name. The A-Z keyword pages are ``keywords`` and ``keywords-<letter>``,
-names that no file or folder page can take.
+with a generated name. The A-Z keyword pages are ``keywords`` and ``keywords-<letter>``
+(``keywords-<letter>-<n>`` when a letter needs several pages), names that no file or folder
+page can take; a keyword with too many uses for its entry gets ``keyword-uses/<slug>``, whose
+slug ends in a hash, so it is never ``index``, ``doc`` or a name ending in ``_docs``/``_kw``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-_ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
+_ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_.]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,9 @@ class PageNames:
     def letter_page(self, letter: str) -> str:
         return f"{self.prefix}keywords-{letter}"
 
+    def keyword_full_page(self, slug: str) -> str:
+        return f"{self.prefix}keyword-uses/{slug}"
+
 
 def keyword_letter(name: str) -> str:
     """The A-Z page a keyword is listed on: its first letter, ``_`` or ``other``."""
@@ -45,9 +50,18 @@ def keyword_letter(name: str) -> str:
     return "underscore" if first == "_" else "other"
 
 
+def _anchor_text(text: str) -> str:
+    return _ANCHOR_UNSAFE.sub(lambda match: f"-{ord(match.group()):x}-", text)
+
+
 def keyword_anchor(name: str) -> str:
     """A stable HTML id for a keyword's entry, distinct for every distinct name."""
-    return "kw-" + _ANCHOR_UNSAFE.sub(lambda match: f"-{ord(match.group()):x}-", name)
+    return "kw-" + _anchor_text(name)
+
+
+def definition_anchor(qualname: str) -> str:
+    """A stable HTML id for one definition in a keyword's entry (``def-pkg.mod.Class``)."""
+    return "def-" + _anchor_text(qualname)
 
 
 def line_anchor(line: int) -> str:

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
 from xrefdoc.extract import read_text
+from xrefdoc.kwviews import full_keyword_page, keywords_root, letter_page
 from xrefdoc.model import FileRecord
 from xrefdoc.pages import href
 from xrefdoc.readme import find_readme, readme_html
 from xrefdoc.resources import resource_dir
-from xrefdoc.views import (
-    SiteContext,
-    docs_page,
-    folder_view,
-    keyword_pages,
-    keywords_root,
-    kw_page,
-)
+from xrefdoc.views import SiteContext, docs_page, folder_view, kw_page
 
 _MYST_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 
@@ -37,6 +32,14 @@ def myst_escape(value: object) -> str:
 def raw_html_block(html: str) -> str:
     """Our own HTML as a MyST raw block; backticks become entities so no fence can close it."""
     return "````{raw} html\n" + html.replace("`", "&#96;") + "\n````"
+
+
+def objects_directive(objects: Iterable[tuple[str, str]]) -> str:
+    """The ``xref:keywords`` directive registering (name, anchor) pairs with Sphinx: one JSON
+    array per line, every non-ASCII character and backtick escaped, so no value from the tree
+    can end the fence or be read as MyST."""
+    lines = [json.dumps(list(pair)).replace("`", "\\u0060") for pair in objects]
+    return "```{xref:keywords}\n" + "".join(line + "\n" for line in lines) + "```"
 
 
 def html_anchor(anchor: str) -> str:
@@ -77,6 +80,7 @@ def make_environment(user_template_dirs: Iterable[Path] = ()) -> jinja2.Environm
     environment.filters["md"] = myst_escape
     environment.filters["raw_block"] = raw_html_block
     environment.filters["html_anchor"] = html_anchor
+    environment.filters["objects_directive"] = objects_directive
     environment.filters["shell_quote"] = shlex.quote
     return environment
 
@@ -129,10 +133,21 @@ def render_myst_pages(
         else:
             context["readme"] = None
         pages[page] = doc_template.render(**context)
-    letters = keyword_pages(site)
     letter_template = environment.get_template("keywords_letter.md")
-    for context in letters.values():
+    for keyword_page in site.keywords.pages:
+        context = letter_page(site, keyword_page)
         pages[context["page"]] = letter_template.render(**context)
-    root_context = keywords_root(site, sorted(letters))
+    root_context = keywords_root(site)
     pages[root_context["page"]] = environment.get_template("keywords.md").render(**root_context)
     return pages
+
+
+def render_keyword_full_pages(
+    environment: jinja2.Environment, site: SiteContext
+) -> Iterator[tuple[str, str, str]]:
+    """(pagename, title, body HTML) of each keyword's own page of all definitions and uses."""
+    template = environment.get_template("keyword_full.html")
+    for name in sorted(site.keywords.full_page_of):
+        context = full_keyword_page(site, name)
+        entry = context.pop("entry")
+        yield context["page"], context["title"], template.render(entry_view=entry, **context)

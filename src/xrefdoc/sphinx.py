@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,12 +17,19 @@ from sphinx.util.display import status_iterator
 
 from xrefdoc import __version__
 from xrefdoc.config import DEFAULT_SOURCE_CAP, make_settings
+from xrefdoc.domain import XrefDomain
+from xrefdoc.export import index_data
 from xrefdoc.fsutil import replace_generated, write_if_changed
 from xrefdoc.pages import PageNames
 from xrefdoc.pipeline import Scan, scan
-from xrefdoc.render import make_environment, render_file_pages, render_myst_pages
+from xrefdoc.render import (
+    make_environment,
+    render_file_pages,
+    render_keyword_full_pages,
+    render_myst_pages,
+)
 from xrefdoc.resources import resource_dir
-from xrefdoc.views import SiteContext
+from xrefdoc.views import SiteContext, make_site
 from xrefdoc.walk import OUTPUT_MARKERS
 
 logger = logging.getLogger(__name__)
@@ -91,8 +99,13 @@ def _generate(app: Sphinx) -> None:
                 subtype="parse",
                 location=f"{settings.root / record.path}:{diagnostic.line or 1}",
             )
+    if result.cache_note:
+        logger.info("xrefdoc: %s", result.cache_note)
+    logger.info(
+        "xrefdoc: %d files parsed, %d taken from the cache", result.cache_misses, result.cache_hits
+    )
     environment = make_environment()
-    site = SiteContext(
+    site = make_site(
         result.index,
         PageNames(prefix),
         settings.source_cap,
@@ -129,6 +142,17 @@ def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         )
         yield docs_name, {"title": record.path, "body": docs_body}, "page.html"
         yield kw_name, {"title": f"Keywords of {record.path}", "body": kw_body}, "page.html"
+    for name, title, body in render_keyword_full_pages(state.environment, state.site):
+        yield name, {"title": title, "body": body}, "page.html"
+
+
+def _export_index(app: Sphinx, exception: BaseException | None) -> None:
+    """``_xref/index.json`` in the site: every keyword with its definitions and uses."""
+    state = _STATE.get(app)
+    if state is None or exception is not None or app.builder.format != "html":
+        return
+    text = json.dumps(index_data(state.scan.index), ensure_ascii=False, separators=(",", ":"))
+    write_if_changed(Path(app.outdir) / "_xref" / "index.json", text + "\n")
 
 
 def _add_static_files(app: Sphinx, config: Config) -> None:
@@ -145,5 +169,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _add_static_files)
     app.connect("builder-inited", _generate)
     app.connect("html-collect-pages", _collect_pages)
+    app.connect("build-finished", _export_index)
+    app.add_domain(XrefDomain)
     app.add_css_file("xrefdoc.css")
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

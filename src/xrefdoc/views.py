@@ -6,11 +6,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from xrefdoc.highlight import highlight_source
+from xrefdoc.highlight import NameLink, highlight_source
+from xrefdoc.kwlayout import KeywordLayout, keyword_layout
 from xrefdoc.model import FileRecord, Symbol
-from xrefdoc.pages import PageNames, breadcrumbs, href, keyword_anchor, keyword_letter, line_anchor
+from xrefdoc.pages import PageNames, breadcrumbs, href, keyword_anchor, line_anchor
 from xrefdoc.purpose import purpose_statements
-from xrefdoc.xref import Index, import_category
+from xrefdoc.resolve import Definition
+from xrefdoc.xref import TEXTUAL_KINDS, Index, Use, import_category
 
 # Sections of a _docs page, in the order users know from the old generator.
 DOCS_SECTIONS = (
@@ -40,19 +42,33 @@ KEYWORD_GROUPS = (
 )
 
 SIBLING_LIMIT = 12
-
-# Definitions that names in highlighted source link to.
-LINKED_KINDS = frozenset({"class", "function", "method", "constant"})
+USED_ELSEWHERE_LIMIT = 30
 
 
 @dataclass(frozen=True, slots=True)
 class SiteContext:
-    """What every page renderer needs: the index, page names and the tree's root."""
+    """What every page renderer needs: the index, page names, the A-Z layout, the title."""
 
     index: Index
     names: PageNames
     source_cap: int
     title: str
+    keywords: KeywordLayout
+
+
+def make_site(index: Index, names: PageNames, source_cap: int, title: str) -> SiteContext:
+    return SiteContext(index, names, source_cap, title, keyword_layout(index, names))
+
+
+def keyword_href(site: SiteContext, page: str, name: str) -> str | None:
+    """Link from ``page`` to a keyword's entry in the A-Z index, if it has one."""
+    target = site.keywords.page_of.get(name)
+    return href(page, target, keyword_anchor(name)) if target else None
+
+
+def definition_href(site: SiteContext, page: str, definition: Definition) -> str:
+    target = site.names.file_page(definition.path, "docs")
+    return href(page, target, line_anchor(definition.symbol.line))
 
 
 def human_size(size: int) -> str:
@@ -79,6 +95,7 @@ def _file_link(site: SiteContext, page: str, path: str, kind: str = "docs") -> d
 
 def _symbol_view(site: SiteContext, page: str, path: str, symbol: Symbol) -> dict[str, Any]:
     return {
+        "entry_href": keyword_href(site, page, symbol.name),
         "name": symbol.name,
         "qualname": symbol.qualname,
         "kind": symbol.kind,
@@ -104,24 +121,66 @@ def _source_view(site: SiteContext, record: FileRecord, text: str, page: str) ->
         )
         text = kept
         cut_anchors = _anchors_past_the_cut(record, shown)
-    definitions = site.index.definitions
-
-    def link_for(name: str, line: int) -> str | None:
-        found = [d for d in definitions.get(name, ()) if d.symbol.kind in LINKED_KINDS]
-        if not found:
-            return None
-        if len(found) == 1:
-            target = found[0]
-            if not (target.path == record.path and target.symbol.line == line):
-                target_page = site.names.file_page(target.path, "docs")
-                return href(page, target_page, line_anchor(target.symbol.line))
-        return href(page, site.names.letter_page(keyword_letter(name)), keyword_anchor(name))
-
+    links = _name_links(site, record, page)
     return {
-        "html": highlight_source(text, record.lexer, link_for),
+        "html": highlight_source(text, record.lexer, lambda name, line: links.get((name, line))),
         "cut_note": cut_note,
         "cut_anchors": cut_anchors,
     }
+
+
+def _entry_link(site: SiteContext, page: str, keyword: str, textual: bool) -> NameLink | None:
+    entry = keyword_href(site, page, keyword)
+    if entry is None:
+        return None
+    count = len(site.index.definitions.get(keyword, ()))
+    uses = len(site.index.uses.get(keyword, ()))
+    title = f"{keyword}: {count} definition{'s' if count != 1 else ''}, {uses} use"
+    title += "" if uses == 1 else "s"
+    if textual:
+        title = f"textual match, {title}"
+    return NameLink(entry, title, textual)
+
+
+def _use_link(site: SiteContext, record: FileRecord, page: str, use: Use) -> NameLink | None:
+    """Where a name in the source leads: the one definition it means, else the entry."""
+    definition = use.definition
+    if definition is None:
+        candidates = [
+            d for d in site.index.definitions.get(use.keyword, ()) if d.symbol.kind in TEXTUAL_KINDS
+        ]
+        if len(candidates) != 1:
+            return _entry_link(site, page, use.keyword, textual=True)
+        definition = candidates[0]
+        title = f"textual match: {definition.qualname} ({definition.symbol.kind})"
+        return NameLink(definition_href(site, page, definition), title, textual=True)
+    if definition.path == record.path and definition.symbol.line == use.line:
+        return _entry_link(site, page, use.keyword, textual=False)
+    where = f"{definition.path}:{definition.symbol.line}"
+    title = f"{definition.qualname} ({definition.symbol.kind}, {where})"
+    return NameLink(definition_href(site, page, definition), title)
+
+
+def _name_links(
+    site: SiteContext, record: FileRecord, page: str
+) -> dict[tuple[str, int], NameLink]:
+    """(name as written, line) → its link; a definition's own name leads to its entry."""
+    links: dict[tuple[str, int], NameLink] = {}
+    for use in site.index.uses_in.get(record.path, ()):
+        link = _use_link(site, record, page, use)
+        if link is None:
+            continue
+        key = (use.name, use.line)
+        if key in links and links[key] != link:
+            # Two uses of the same name on one line meaning different things.
+            link = _entry_link(site, page, use.keyword, textual=False) or link
+        links[key] = link
+    for symbol in record.symbols:
+        if symbol.kind != "heading":
+            own = _entry_link(site, page, symbol.name, textual=False)
+            if own is not None:
+                links[(symbol.name, symbol.line)] = own
+    return links
 
 
 def _anchors_past_the_cut(record: FileRecord, shown: int) -> str:
@@ -181,9 +240,34 @@ def _dependencies(
                     page, site.names.file_page(record.path, "docs"), line_anchor(imp.line)
                 ),
                 "target": _file_link(site, page, resolved) if resolved else None,
+                "via": [
+                    {"name": name, **_file_link(site, page, where)}
+                    for name, where in site.index.import_targets[record.path][position].names
+                ],
             }
         )
     return groups
+
+
+def _used_elsewhere(site: SiteContext, record: FileRecord, page: str) -> dict[str, Any]:
+    """What this file defines that other files use, most used first."""
+    used: list[dict[str, Any]] = []
+    for definition in site.index.definitions_in.get(record.path, ()):
+        users = site.index.users.get(definition, ())
+        if users:
+            used.append(
+                {
+                    "qualname": definition.symbol.qualname,
+                    "kind": definition.symbol.kind,
+                    "files": len(users),
+                    "href": keyword_href(site, page, definition.symbol.name),
+                }
+            )
+    used.sort(key=lambda item: (-item["files"], item["qualname"]))
+    return {
+        "items": used[:USED_ELSEWHERE_LIMIT],
+        "more": max(0, len(used) - USED_ELSEWHERE_LIMIT),
+    }
 
 
 def _related(site: SiteContext, record: FileRecord, page: str) -> dict[str, Any]:
@@ -221,6 +305,7 @@ def docs_page(site: SiteContext, record: FileRecord, text: str | None) -> dict[s
         "analysis": _analysis(site, record, page),
         "dependencies": _dependencies(site, record, page),
         "related": _related(site, record, page),
+        "used_elsewhere": _used_elsewhere(site, record, page),
         "is_test": record.path in site.index.test_files,
         "kw_href": href(page, names.file_page(record.path, "kw")),
         "folder_label": folder or site.title,
@@ -244,18 +329,14 @@ def kw_page(site: SiteContext, record: FileRecord) -> dict[str, Any]:
     names = site.names
     page = names.file_page(record.path, "kw")
     docs = names.file_page(record.path, "docs")
-    definitions = site.index.definitions
 
     def entry(name: str, line: int, detail: str = "") -> dict[str, Any]:
-        in_index = name in definitions
         return {
             "name": name,
             "line": line,
             "detail": detail,
             "href": href(page, docs, line_anchor(line)),
-            "index_href": href(page, names.letter_page(keyword_letter(name)), keyword_anchor(name))
-            if in_index
-            else None,
+            "index_href": keyword_href(site, page, name),
         }
 
     groups = []
@@ -324,9 +405,7 @@ def folder_view(site: SiteContext, folder: str) -> dict[str, Any]:
     ]
     used: Counter[str] = Counter()
     for path in info.files:
-        used.update(
-            ref.name for ref in index.records[path].references if ref.name in index.definitions
-        )
+        used.update(use.keyword for use in index.uses_in.get(path, ()))
     return {
         "folder": folder,
         "title": folder or site.title,
@@ -342,60 +421,8 @@ def folder_view(site: SiteContext, folder: str) -> dict[str, Any]:
             {
                 "name": name,
                 "uses": count,
-                "href": href(page, names.letter_page(keyword_letter(name)), keyword_anchor(name)),
+                "href": keyword_href(site, page, name),
             }
             for name, count in sorted(used.items(), key=lambda item: (-item[1], item[0]))[:20]
         ],
-    }
-
-
-def keyword_pages(site: SiteContext) -> dict[str, dict[str, Any]]:
-    """Context of each A-Z page (by letter), every defined name with all its definitions."""
-    names = site.names
-    by_letter: dict[str, list[str]] = {}
-    for name in sorted(site.index.definitions, key=lambda item: (item.lower(), item)):
-        by_letter.setdefault(keyword_letter(name), []).append(name)
-    pages = {}
-    for letter, keywords in by_letter.items():
-        page = names.letter_page(letter)
-        entries = []
-        for name in keywords:
-            entries.append(
-                {
-                    "name": name,
-                    "anchor": keyword_anchor(name),
-                    "definitions": [
-                        {
-                            "kind": d.symbol.kind,
-                            "qualname": d.symbol.qualname,
-                            "path": d.path,
-                            "line": d.symbol.line,
-                            "href": href(
-                                page, names.file_page(d.path, "docs"), line_anchor(d.symbol.line)
-                            ),
-                        }
-                        for d in site.index.definitions[name]
-                    ],
-                }
-            )
-        pages[letter] = {
-            "page": page,
-            "letter": letter,
-            "entries": entries,
-            "keywords_href": href(page, names.keywords_page()),
-        }
-    return pages
-
-
-def keywords_root(site: SiteContext, letters: list[str]) -> dict[str, Any]:
-    page = site.names.keywords_page()
-    return {
-        "page": page,
-        "letters": [
-            {"letter": letter, "href": href(page, site.names.letter_page(letter))}
-            for letter in letters
-        ],
-        "total": len(site.index.definitions),
-        "title": site.title,
-        "root_href": href(page, site.names.folder_page("", "index")),
     }

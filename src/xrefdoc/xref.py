@@ -57,11 +57,14 @@ class Index:
     """Everything the pages need to know about the tree as a whole."""
 
     records: dict[str, FileRecord]
-    # Keyword → every definition of that name, sorted by path and line.
+    # Keyword → every definition of that name, sorted by path and line; file → its own.
     definitions: dict[str, list[Definition]]
+    definitions_in: dict[str, list[Definition]]
     # Keyword → its uses, sorted by path and line; file → the uses it holds, by line.
     uses: dict[str, list[Use]]
     uses_in: dict[str, list[Use]]
+    # Definition → the other files whose uses mean it exactly (sorted).
+    users: dict[Definition, list[str]]
     # File → the targets of its imports, one per import statement, in order.
     import_targets: dict[str, list[ImportTarget]]
     imports_of: dict[str, list[str]]
@@ -232,6 +235,7 @@ def build_index(records: Iterable[FileRecord]) -> Index:
     imported_by: dict[str, set[str]] = defaultdict(set)
     uses: dict[str, list[Use]] = defaultdict(list)
     uses_in: dict[str, list[Use]] = {}
+    users: dict[Definition, set[str]] = defaultdict(set)
     for path, record in by_path.items():
         targets = [resolve_import(path, imp, resolver) for imp in record.imports]
         import_targets[path] = targets
@@ -243,6 +247,8 @@ def build_index(records: Iterable[FileRecord]) -> Index:
         uses_in[path] = _uses_of(record, resolver, textual_names)
         for use in uses_in[path]:
             uses[use.keyword].append(use)
+            if use.definition is not None and use.definition.path != path:
+                users[use.definition].add(path)
 
     test_files = frozenset(path for path, record in by_path.items() if is_test_file(record))
     tested: dict[str, set[str]] = defaultdict(set)
@@ -256,8 +262,10 @@ def build_index(records: Iterable[FileRecord]) -> Index:
     return Index(
         records=by_path,
         definitions=dict(definitions),
+        definitions_in=definitions_in,
         uses=dict(uses),
         uses_in=uses_in,
+        users={definition: sorted(paths) for definition, paths in users.items()},
         import_targets=import_targets,
         imports_of={path: sorted(targets) for path, targets in imports_of.items()},
         imported_by={path: sorted(sources) for path, sources in imported_by.items()},

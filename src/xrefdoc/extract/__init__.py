@@ -98,6 +98,7 @@ def extract_bytes(path: str, data: bytes, digest: str) -> FileRecord:
         headings=extracted.headings,
         diagnostics=diagnostics,
         has_main_guard=extracted.has_main_guard,
+        aliases=extracted.aliases,
     )
 
 

@@ -1,0 +1,182 @@
+"""What the A-Z keyword pages show: each keyword's definitions and its uses grouped by file."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from xrefdoc.kwlayout import (
+    DEFINITIONS_SHOWN,
+    USE_FILES_SHOWN,
+    USE_LINES_SHOWN,
+    KeywordPage,
+)
+from xrefdoc.pages import definition_anchor, href, keyword_anchor, line_anchor
+from xrefdoc.views import SiteContext, definition_href
+from xrefdoc.xref import Use
+
+TEXTUAL_TITLE = "textual match: the name is the same, the definition meant is not known"
+
+
+def letter_label(letter: str) -> str:
+    return {"underscore": "_", "other": "Other"}.get(letter, letter.upper())
+
+
+def _use_groups(
+    site: SiteContext, page: str, uses: list[Use], limit: bool
+) -> tuple[list[dict[str, Any]], int]:
+    """Uses grouped by file (files and lines in order), and how many were left out."""
+    groups: list[dict[str, Any]] = []
+    shown = 0
+    for path, in_file in groupby(uses, key=lambda use: use.path):
+        file_uses = list(in_file)
+        if limit and (len(groups) >= USE_FILES_SHOWN or shown >= USE_LINES_SHOWN):
+            break
+        if limit:
+            file_uses = file_uses[: USE_LINES_SHOWN - shown]
+        docs = site.names.file_page(path, "docs")
+        lines = []
+        for use in file_uses:
+            line_href = href(page, docs, line_anchor(use.line))
+            lines.append({"line": use.line, "href": line_href, "textual": use.definition is None})
+        groups.append({"path": path, "href": href(page, docs), "lines": lines})
+        shown += len(file_uses)
+    return groups, len(uses) - shown
+
+
+def keyword_entry(
+    site: SiteContext, page: str, name: str, limit: bool
+) -> dict[str, Any]:
+    """One keyword: definitions, use counts, uses by file (cut on a letter page when long,
+    with a link to its own page that has them all)."""
+    definitions = site.index.definitions[name]
+    uses = site.index.uses.get(name, [])
+    shown_definitions = definitions[:DEFINITIONS_SHOWN] if limit else definitions
+    definition_views = []
+    objects = site.keywords.object_names
+    for definition in shown_definitions:
+        definition_views.append(
+            {
+                "kind": definition.symbol.kind,
+                "qualname": definition.qualname,
+                "path": definition.path,
+                "line": definition.symbol.line,
+                "href": definition_href(site, page, definition),
+                "anchor": definition_anchor(objects[definition]),
+            }
+        )
+    groups, hidden_uses = _use_groups(site, page, uses, limit)
+    full_page = site.keywords.full_page_of.get(name) if limit else None
+    return {
+        "name": name,
+        "anchor": keyword_anchor(name),
+        "definitions": definition_views,
+        "hidden_definitions": len(definitions) - len(shown_definitions),
+        "uses": len(uses),
+        "textual_uses": sum(1 for use in uses if use.definition is None),
+        "files": len({use.path for use in uses}),
+        "groups": groups,
+        "hidden_uses": hidden_uses,
+        "full_href": href(page, full_page, keyword_anchor(name)) if full_page else None,
+    }
+
+
+def _letters_nav(site: SiteContext, page: str) -> list[dict[str, Any]]:
+    current = next((p.letter for p in site.keywords.pages if p.page == page), None)
+    return [
+        {
+            "label": letter_label(p.letter),
+            "href": href(page, p.page),
+            "current": p.letter == current,
+        }
+        for p in site.keywords.pages
+        if p.part == 1
+    ]
+
+
+def _page_objects(site: SiteContext, keyword_page: KeywordPage) -> list[tuple[str, str]]:
+    """(object name, anchor) of every definition listed on the page; one cut from its entry
+    points at the entry, which links to the page that shows it."""
+    objects = site.keywords.object_names
+    found = []
+    for name in keyword_page.keywords:
+        for position, definition in enumerate(site.index.definitions[name]):
+            shown = position < DEFINITIONS_SHOWN
+            anchor = definition_anchor(objects[definition]) if shown else keyword_anchor(name)
+            found.append((objects[definition], anchor))
+    return found
+
+
+def _part_label(keyword_page: KeywordPage) -> str:
+    first, last = keyword_page.keywords[0], keyword_page.keywords[-1]
+    return first if first == last else f"{first} \u2013 {last}"
+
+
+def letter_page(site: SiteContext, keyword_page: KeywordPage) -> dict[str, Any]:
+    """The context of one A-Z page (a MyST document, so Sphinx indexes its objects)."""
+    page = keyword_page.page
+    label = letter_label(keyword_page.letter)
+    title = f"Keywords: {label}"
+    if keyword_page.parts > 1:
+        title += f" ({keyword_page.part} of {keyword_page.parts})"
+    entries = [keyword_entry(site, page, name, True) for name in keyword_page.keywords]
+    siblings = [p for p in site.keywords.pages if p.letter == keyword_page.letter]
+    return {
+        "page": page,
+        "title": title,
+        "letters": _letters_nav(site, page),
+        "parts": [
+            {"label": _part_label(p), "href": href(page, p.page), "current": p.page == page}
+            for p in siblings
+        ]
+        if len(siblings) > 1
+        else [],
+        "entries": entries,
+        "objects": _page_objects(site, keyword_page),
+        "keywords_href": href(page, site.names.keywords_page()),
+        "textual_title": TEXTUAL_TITLE,
+    }
+
+
+def full_keyword_page(site: SiteContext, name: str) -> dict[str, Any]:
+    """The context of a keyword's own page: every definition and every use."""
+    page = site.keywords.full_page_of[name]
+    letter_page_name = site.keywords.page_of[name]
+    return {
+        "page": page,
+        "title": f"Keyword {name}",
+        "entry": keyword_entry(site, page, name, False),
+        "letter_href": href(page, letter_page_name, keyword_anchor(name)),
+        "keywords_href": href(page, site.names.keywords_page()),
+        "letters": _letters_nav(site, page),
+        "textual_title": TEXTUAL_TITLE,
+    }
+
+
+def keywords_root(site: SiteContext) -> dict[str, Any]:
+    """The context of the A-Z index's first page: letters with their parts and counts."""
+    page = site.names.keywords_page()
+    letters: dict[str, dict[str, Any]] = {}
+    for keyword_page in site.keywords.pages:
+        entry = letters.setdefault(
+            keyword_page.letter,
+            {
+                "label": letter_label(keyword_page.letter),
+                "href": href(page, keyword_page.page),
+                "keywords": 0,
+                "parts": [],
+            },
+        )
+        entry["keywords"] += len(keyword_page.keywords)
+        if keyword_page.parts > 1:
+            entry["parts"].append(
+                {"label": _part_label(keyword_page), "href": href(page, keyword_page.page)}
+            )
+    return {
+        "page": page,
+        "letters": list(letters.values()),
+        "total": len(site.index.definitions),
+        "uses": sum(len(uses) for uses in site.index.uses.values()),
+        "title": site.title,
+        "root_href": href(page, site.names.folder_page("", "index")),
+    }
