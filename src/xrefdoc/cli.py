@@ -1,9 +1,10 @@
-"""Command line: ``xrefdoc build`` runs the site build, ``xrefdoc scan`` prints the records."""
+"""Command line: ``build`` makes the site, ``scan`` prints the records, ``lookup`` a name."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -45,7 +46,28 @@ def _parser() -> argparse.ArgumentParser:
     scan_command = commands.add_parser("scan", help="print the extracted records as JSON")
     scan_command.add_argument("source", help="the tree to scan")
     _add_selection(scan_command)
+
+    lookup = commands.add_parser(
+        "lookup", help="print where a name is defined and used, one path:line per row"
+    )
+    lookup.add_argument("name", help="a name (run), or a qualified name (Engine.run)")
+    lookup.add_argument("--root", default=".", help="the documented tree (default: .)")
+    lookup.add_argument("--json", action="store_true", help="print JSON instead of rows")
     return parser
+
+
+def _lookup(arguments: argparse.Namespace) -> int:
+    from xrefdoc.lookup import find, json_data, load_index, text_rows
+
+    index = load_index(Path(arguments.root))
+    found = find(index, arguments.name)
+    if arguments.json:
+        json.dump(json_data(index, found), sys.stdout, indent=1, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        for row in text_rows(found):
+            print(row)
+    return 0
 
 
 def _add_selection(command: argparse.ArgumentParser) -> None:
@@ -116,6 +138,8 @@ def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         arguments = _parser().parse_args(argv)
+        if arguments.command == "lookup":
+            return _lookup(arguments)
         if arguments.command == "scan":
             json.dump(_scan_json(arguments), sys.stdout, indent=1, ensure_ascii=False)
             sys.stdout.write("\n")
@@ -138,3 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("xrefdoc: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader (``| head``) went away: stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141

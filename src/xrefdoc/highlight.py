@@ -23,8 +23,7 @@ class NameLink:
     def wrap(self, piece: str) -> str:
         css = "xref-name xref-textual" if self.textual else "xref-name"
         return (
-            f'<a class="{css}" href="{escape(self.href)}" title="{escape(self.title)}">'
-            f"{piece}</a>"
+            f'<a class="{css}" href="{escape(self.href)}" title="{escape(self.title)}">{piece}</a>'
         )
 
 

@@ -44,9 +44,7 @@ def _use_groups(
     return groups, len(uses) - shown
 
 
-def keyword_entry(
-    site: SiteContext, page: str, name: str, limit: bool
-) -> dict[str, Any]:
+def keyword_entry(site: SiteContext, page: str, name: str, limit: bool) -> dict[str, Any]:
     """One keyword: definitions, use counts, uses by file (cut on a letter page when long,
     with a link to its own page that has them all)."""
     definitions = site.index.definitions[name]

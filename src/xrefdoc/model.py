@@ -43,9 +43,10 @@ class Reference:
 
     ``target`` is a dotted path resolved against the whole tree later: ``pkg.mod.name``
     (absolute), ``..mod.name`` (relative to the file, like a relative import) or
-    ``~Class.name`` (in the file's own namespace). ``a|b`` lists candidates, the first that
-    resolves wins. ``exact`` is false for a textual match (a lexer token, an attribute of a
-    value of unknown type), which has no target.
+    ``~Class.name`` (in the file's own namespace); ``Engine().run`` is a member of what calling
+    ``Engine`` returns. ``a|b`` lists candidates, the first that resolves wins. ``exact`` is
+    false for a textual match (a lexer token, an attribute of a value of unknown type), which
+    has no target.
     """
 
     name: str

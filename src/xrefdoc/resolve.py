@@ -141,16 +141,18 @@ class TreeResolver:
         if not parts or parts == [""]:
             return Resolution(module=path)
         head, rest = parts[0], parts[1:]
+        called = head.endswith("()")
+        head = head.removesuffix("()")
         definition = self._members.get(path, {}).get((None, head))
         if definition is not None:
+            if called:
+                return self._returned(definition, rest, depth)
             return self._in_symbol(definition, rest, depth)
         alias = self._aliases.get(path, {}).get(head)
         if alias is not None:
-            suffix = "".join(f".{part}" for part in rest)
-            return self._candidates(
-                path, "|".join(c + suffix for c in alias.split("|")), depth + 1
-            )
-        if _is_package(path):
+            suffix = ("()" if called else "") + "".join(f".{part}" for part in rest)
+            return self._candidates(path, "|".join(c + suffix for c in alias.split("|")), depth + 1)
+        if _is_package(path) and not called:
             sub = module_file(path.rpartition("/")[0], head, self._files)
             if sub is not None:
                 return self._in_module(sub, rest, depth)
@@ -160,12 +162,22 @@ class TreeResolver:
                 return found
         return TEXTUAL if rest else NOTHING
 
+    def _returned(self, definition: Definition, parts: list[str], depth: int) -> Resolution:
+        """Members of what calling ``definition`` returns: an instance, for a class; of
+        unknown type otherwise."""
+        if definition.symbol.kind == "class":
+            return self._in_symbol(definition, parts, depth)
+        return TEXTUAL if parts else NOTHING
+
     def _in_symbol(self, definition: Definition, parts: list[str], depth: int) -> Resolution:
         if not parts:
             return Resolution(definition=definition)
         symbol = definition.symbol
-        member = self._members.get(definition.path, {}).get((symbol.qualname, parts[0]))
+        head = parts[0].removesuffix("()")
+        member = self._members.get(definition.path, {}).get((symbol.qualname, head))
         if member is not None:
+            if parts[0].endswith("()"):
+                return self._returned(member, parts[1:], depth)
             return self._in_symbol(member, parts[1:], depth)
         if symbol.kind == "class" and depth <= _MAX_DEPTH:
             for base in symbol.bases:

@@ -12,7 +12,7 @@ from xrefdoc.model import FileRecord, Symbol
 from xrefdoc.pages import PageNames, breadcrumbs, href, keyword_anchor, line_anchor
 from xrefdoc.purpose import purpose_statements
 from xrefdoc.resolve import Definition
-from xrefdoc.xref import TEXTUAL_KINDS, Index, Use, import_category
+from xrefdoc.xref import Index, Use, import_category, may_match_textually
 
 # Sections of a _docs page, in the order users know from the old generator.
 DOCS_SECTIONS = (
@@ -147,7 +147,7 @@ def _use_link(site: SiteContext, record: FileRecord, page: str, use: Use) -> Nam
     definition = use.definition
     if definition is None:
         candidates = [
-            d for d in site.index.definitions.get(use.keyword, ()) if d.symbol.kind in TEXTUAL_KINDS
+            d for d in site.index.definitions.get(use.keyword, ()) if may_match_textually(d.symbol)
         ]
         if len(candidates) != 1:
             return _entry_link(site, page, use.keyword, textual=True)

@@ -13,8 +13,18 @@ from xrefdoc.resolve import Definition, TreeResolver
 STDLIB = frozenset(sys.stdlib_module_names)
 
 
-# Kinds a textual match (a lexer token, an attribute of a value of unknown type) may mean.
+# Kinds a textual match (a lexer token, an attribute of a value of unknown type) may mean,
+# besides attributes of classes.
 TEXTUAL_KINDS = frozenset({"class", "function", "method", "constant"})
+
+
+def may_match_textually(symbol: Symbol) -> bool:
+    """Whether a textual match of the symbol's name may mean it: a class, function, method,
+    constant or class attribute may be reached through a value of unknown type; a module
+    variable or a data key is not, so ``obj.path`` never leads to a ``path`` variable."""
+    if symbol.kind in TEXTUAL_KINDS:
+        return True
+    return symbol.kind == "variable" and symbol.parent is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +237,7 @@ def build_index(records: Iterable[FileRecord]) -> Index:
     textual_names = frozenset(
         name
         for name, found in definitions.items()
-        if any(d.symbol.kind in TEXTUAL_KINDS for d in found)
+        if any(may_match_textually(d.symbol) for d in found)
     )
 
     import_targets: dict[str, list[ImportTarget]] = {}

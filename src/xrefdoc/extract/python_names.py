@@ -218,6 +218,8 @@ class _Resolver:
             return tuple(f"{base}.{node.attr}" for base in self._targets_of(node.value, scope))
         if isinstance(node, ast.Subscript):  # Generic[T], list[int] as a base class
             return self._targets_of(node.value, scope)
+        if isinstance(node, ast.Call):  # Engine().run: a member of what the call returns
+            return tuple(f"{base}()" for base in self._targets_of(node.func, scope))
         return ()
 
     def _use_name(self, name: str, line: int, scope: _Scope) -> None:

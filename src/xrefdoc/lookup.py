@@ -1,0 +1,81 @@
+"""``xrefdoc lookup``: a name's definitions and uses, from the cached records of the last run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xrefdoc.cache import RecordCache
+from xrefdoc.config import CLI_SETTING_NAMES, make_settings
+from xrefdoc.errors import XrefdocError
+from xrefdoc.export import keyword_data
+from xrefdoc.pipeline import scan
+from xrefdoc.resolve import Definition
+from xrefdoc.xref import Index, Use
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """The definitions a looked-up name matches and the uses of them."""
+
+    name: str
+    definitions: list[Definition]
+    uses: list[Use]
+
+
+def load_index(root: Path) -> Index:
+    """The index of ``root`` as the last build selected it: the cache supplies every record
+    whose file is unchanged, anything else is extracted now."""
+    settings = make_settings(root, setting_names={**CLI_SETTING_NAMES, "root": "--root"})
+    with RecordCache.open(settings.root) as cache:
+        selection = cache.last_settings() if cache.enabled else None
+    if selection:
+        settings = make_settings(
+            settings.root,
+            include=selection["include"],
+            exclude=selection["exclude"],
+            setting_names=CLI_SETTING_NAMES,
+        )
+    return scan(settings).index
+
+
+def find(index: Index, name: str) -> Found:
+    """``name`` as a keyword (``run``), or as a qualified name or its tail (``Engine.run``,
+    ``pkg.mod.Engine.run``), which selects the definitions it names and their exact uses."""
+    if name in index.definitions:
+        return Found(name, index.definitions[name], index.uses.get(name, []))
+    keyword = name.rpartition(".")[2]
+    definitions = [
+        d
+        for d in index.definitions.get(keyword, ())
+        if d.qualname == name or d.qualname.endswith("." + name)
+    ]
+    if not definitions:
+        raise XrefdocError(f"unknown name: {name} (no definition in the tree)")
+    chosen = set(definitions)
+    uses = [use for use in index.uses.get(keyword, ()) if use.definition in chosen]
+    return Found(keyword, definitions, uses)
+
+
+def text_rows(found: Found) -> list[str]:
+    """``path:line: what`` rows, as compilers print them, so editors can jump to each."""
+    rows = [
+        f"{d.path}:{d.symbol.line}: definition: {d.symbol.kind} {d.qualname}"
+        for d in found.definitions
+    ]
+    for use in found.uses:
+        if use.definition is None:
+            rows.append(f"{use.path}:{use.line}: use (textual match)")
+        else:
+            rows.append(f"{use.path}:{use.line}: use of {use.definition.qualname}")
+    return rows
+
+
+def json_data(index: Index, found: Found) -> dict[str, Any]:
+    data = keyword_data(index, found.name)
+    qualnames = {d.qualname for d in found.definitions}
+    data["definitions"] = [d for d in data["definitions"] if d["qualname"] in qualnames]
+    if len(found.definitions) != len(index.definitions[found.name]):
+        data["uses"] = [u for u in data["uses"] if u.get("qualname") in qualnames]
+    return {"name": found.name, **data}
