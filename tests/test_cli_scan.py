@@ -265,3 +265,15 @@ def test_bad_option_value(tmp_path: Path) -> None:
 
 def test_missing_source_argument() -> None:
     assert_usage_error(run_scan(), "source")
+
+
+def test_references_are_the_names_each_file_uses(scanned: tuple[Path, dict[str, Any]]) -> None:
+    _, output = scanned
+    files = by_path(output)
+    core = {(ref["name"], ref["line"], ref["exact"]) for ref in files["demo/core.py"]["references"]}
+    assert ("util", 2, True) in core, "an imported name, on its import line"
+    assert not {name for name, _, _ in core} & {"self", "fast", "x", "y"}, "locals are no uses"
+    init = files["demo/__init__.py"]["references"]
+    assert init == [{"name": "Engine", "line": 3, "exact": True}]
+    readme = files["README.md"]["references"]
+    assert {"name": "demo.core", "line": 3, "exact": False} in readme

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from html import unescape
 from pathlib import Path
 from urllib.parse import unquote
@@ -222,8 +221,10 @@ def test_large_letters_are_split_into_pages(
     assert broken_links(output) == []
 
 
-def test_any_role_in_a_sphinx_project_links_to_a_keyword(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_any_role_in_a_sphinx_project_links_to_a_keyword(tmp_path: Path, jobs: str) -> None:
     from sphinx.cmd.build import build_main
+    from sphinx.util.inventory import InventoryFile
 
     tree = write_tree(
         tmp_path / "tree", {"pkg/__init__.py": "", **{"pkg/core.py": TREE["pkg/core.py"]}}
@@ -236,7 +237,9 @@ def test_any_role_in_a_sphinx_project_links_to_a_keyword(tmp_path: Path) -> None
         },
     )
     out = tmp_path / "out"
-    assert build_main(["-q", "-W", "-b", "html", str(docs), str(out)]) == 0, sys.stderr
+    assert build_main(["-q", "-W", "-j", jobs, "-b", "html", str(docs), str(out)]) == 0
+    inventory = InventoryFile.loads((out / "objects.inv").read_bytes(), uri="")
+    assert "pkg.core.Engine.run" in inventory.data["xref:keyword"], "merged from every worker"
     index = page_text(out / "index.html")
     assert re.search(r'href="_xref/keywords-r\.html#def-pkg\.core\.Engine\.run"', index)
     assert broken_links(out) == []
