@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from helpers import extract_one
 
+from xrefdoc.extract import read_text
 from xrefdoc.model import Import, Symbol
 
 SAMPLE = '''\
@@ -313,3 +314,12 @@ def test_named_lambdas_are_functions_or_methods(tmp_path: Path) -> None:
         "make": ("function", 6, "()"),
         "make.inner": ("function", 7, "()"),
     }
+
+
+def test_declared_encoding_is_honoured_when_the_file_is_not_utf8(tmp_path: Path) -> None:
+    text = '# -*- coding: windows-1251 -*-\nX = "\u0425"  # Cyrillic Kha\n'
+    record = extract_one(tmp_path, "cp.py", text.encode("cp1251"))
+    assert record.encoding == "cp1251"
+    assert record.diagnostics == ()
+    assert [symbol.name for symbol in record.symbols] == ["X"]
+    assert 'X = "\u0425"' in read_text(tmp_path, record)

@@ -157,7 +157,8 @@ def test_self_leads_to_the_class_but_is_not_a_use_of_it(tmp_path: Path) -> None:
         """,
     )
     assert uses(record) == {
-        ("stop", 3): "~Engine.stop",
+        # self is an instance (what calling the class returns), cls the class itself.
+        ("stop", 3): "~Engine().stop",
         ("run", 7): "~Engine.run",
         # A static method's first parameter is an ordinary value of unknown type.
         ("anything", 11): "?",
@@ -238,3 +239,46 @@ def test_comprehension_variables_do_not_leak_but_outer_names_resolve(tmp_path: P
         ("key", 3): "lib.key",
         ("items", 3): "lib.items",
     }
+
+
+def test_items_and_calls_of_self_are_values_of_unknown_type(tmp_path: Path) -> None:
+    record = extract_one(
+        tmp_path,
+        "m.py",
+        """\
+        class Polygon:
+            def rings(self):
+                return self[0].tuple, self().kml
+        """,
+    )
+    found = uses(record)
+    assert found[("tuple", 3)] == "?"
+    assert found[("kml", 3)] == "~Polygon()().kml", "resolves to nothing in the tree"
+
+
+def test_parameter_also_bound_by_an_import_is_a_local(tmp_path: Path) -> None:
+    record = extract_one(
+        tmp_path,
+        "m.py",
+        """\
+        def get_version(version=None):
+            if version is None:
+                from pkg import VERSION as version
+            return version
+        """,
+    )
+    assert ("version", 4) not in uses(record)
+
+
+def test_each_use_carries_the_column_of_its_name(tmp_path: Path) -> None:
+    record = extract_one(
+        tmp_path,
+        "m.py",
+        "from lib import schemes, échelle\n\nx = [schemes, lib2.schemes, échelle]\n",
+    )
+    columns = {(ref.name, ref.line, ref.column) for ref in record.references}
+    assert ("schemes", 1, 16) in columns
+    assert ("schemes", 3, 5) in columns
+    assert ("schemes", 3, 19) in columns, "the attribute's own column"
+    # Columns count UTF-8 bytes, as ast does: é is two bytes.
+    assert ("échelle", 1, 25) in columns and ("échelle", 3, 28) in columns

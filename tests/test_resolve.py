@@ -150,3 +150,19 @@ def test_alias_cycles_end(tmp_path: Path) -> None:
     )
     index = build_index(records.values())
     assert index.uses_in["c.py"] == []
+
+
+def test_a_name_defined_again_means_the_definition_above_the_use(tmp_path: Path) -> None:
+    records = extract_tree(
+        tmp_path,
+        {
+            "m.py": "def f():\n    pass\n\nf()\n\ndef f():\n    pass\n\nf()\n",
+            "other.py": "from m import f\n\nf()\n",
+        },
+    )
+    index = build_index(records.values())
+    assert [(u.line, u.definition.symbol.line) for u in index.uses_in["m.py"] if u.definition] == [
+        (4, 1),
+        (9, 6),
+    ]
+    assert {u.definition.symbol.line for u in index.uses_in["other.py"] if u.definition} == {1}

@@ -34,6 +34,13 @@ TREE: dict[str, str | bytes] = {
 
         def start():
             return Engine().run()
+
+
+        class Tuner:
+            speed = 1
+
+            def tune(self, speed):
+                self.speed = speed
         """,
     "pkg/helpers.py": "def assist(value=0):\n    return value\n",
     "app.py": """\
@@ -93,7 +100,7 @@ def test_every_exact_name_link_lands_on_its_definition_line(site: Path) -> None:
             if textual or ("_docs.html#L" not in link and not link.startswith("#L")):
                 continue
             line = target_line(site, page, link)
-            definition = rf"\b(def|class)\s+{re.escape(name)}\b|^{re.escape(name)}\s*="
+            definition = rf"\b(def|class)\s+{re.escape(name)}\b|^\s*{re.escape(name)}\s*="
             assert re.search(definition, line), (page, name, link, line)
             checked += 1
     assert checked > 60
@@ -104,6 +111,14 @@ def test_import_alias_and_reexport_links_reach_the_real_definition(site: Path) -
     links = {(name, link) for link, name, _ in name_links(page_text(page))}
     assert ("Engine", "pkg/core.py_docs.html#L6") in links, "through pkg/__init__.py"
     assert ("assist", "pkg/helpers.py_docs.html#L1") in links
+
+
+def test_a_parameter_beside_a_linked_attribute_of_the_same_name_is_no_link(site: Path) -> None:
+    html = page_text(site / "pkg/core.py_docs.html")
+    line = re.search(r'<span class="xl" id="L20">.*?</span>\n', html)
+    assert line
+    links = name_links(line.group(0))
+    assert [(link, name) for link, name, _ in links] == [("core.py_docs.html#L17", "speed")]
 
 
 def test_definition_names_link_to_their_keyword_entry(site: Path) -> None:

@@ -27,7 +27,8 @@ class NameLink:
         )
 
 
-LinkFor = Callable[[str, int], NameLink | None]
+# (name, line, column in UTF-8 bytes) → the name's link, if it has one.
+LinkFor = Callable[[str, int, int], NameLink | None]
 
 
 def _css_class(token_type: _TokenType) -> str:
@@ -50,6 +51,7 @@ def highlight_source(text: str, lexer_alias: str, link_for: LinkFor | None = Non
     assert lexer is not None
     out = ['<div class="highlight xref-source"><pre>']
     number = 1
+    column = 0
     parts: list[str] = []
     for token_type, value in lexer.get_tokens(text):
         css = _css_class(token_type)
@@ -58,13 +60,16 @@ def highlight_source(text: str, lexer_alias: str, link_for: LinkFor | None = Non
                 out.append(_line_html(number, "".join(parts)))
                 parts = []
                 number += 1
+                column = 0
             if not segment:
                 continue
+            start = column
+            column += len(segment) if segment.isascii() else len(segment.encode("utf-8"))
             piece = escape(segment, quote=False)
             if css:
                 piece = f'<span class="{css}">{piece}</span>'
             if link_for is not None and is_name_token(token_type):
-                link = link_for(segment, number)
+                link = link_for(segment, number, start)
                 if link is not None:
                     piece = link.wrap(piece)
             parts.append(piece)

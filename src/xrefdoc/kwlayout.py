@@ -18,7 +18,8 @@ from xrefdoc.resolve import Definition
 from xrefdoc.xref import Index
 
 PAGE_ENTRY_LIMIT = 1500
-PAGE_ROW_BUDGET = 15000
+# About 150 bytes of HTML a row: a letter page stays under about a megabyte.
+PAGE_ROW_BUDGET = 6000
 DEFINITIONS_SHOWN = 10
 USE_FILES_SHOWN = 8
 USE_LINES_SHOWN = 40

@@ -53,6 +53,9 @@ class Reference:
     line: int
     exact: bool = True
     target: str = ""
+    # Where the name starts on its line, in UTF-8 bytes as ``ast`` counts; -1 when unknown
+    # (a lexer's textual match), which matches every token of that name on the line.
+    column: int = -1
 
 
 def child_target(base: str, name: str) -> str:

@@ -79,11 +79,13 @@ class TreeResolver:
     ) -> None:
         self._files = frozenset(records)
         self._module_map = module_map
-        self._members: dict[str, dict[tuple[str | None, str], Definition]] = {}
+        # File → (parent, name) → definitions in line order (a name may be defined again).
+        self._members: dict[str, dict[tuple[str | None, str], list[Definition]]] = {}
         for path, found in definitions.items():
             members = self._members.setdefault(path, {})
             for definition in found:
-                members.setdefault((definition.symbol.parent, definition.symbol.name), definition)
+                key = (definition.symbol.parent, definition.symbol.name)
+                members.setdefault(key, []).append(definition)
         self._aliases: dict[str, dict[str, str]] = {}
         self._stars: dict[str, list[str]] = {}
         for path, record in records.items():
@@ -92,17 +94,33 @@ class TreeResolver:
                     self._stars.setdefault(path, []).append(alias.target)
                 else:
                     self._aliases.setdefault(path, {}).setdefault(alias.name, alias.target)
-        self._memo: dict[tuple[str, str], Resolution] = {}
+        self._memo: dict[tuple[str, str, int], Resolution] = {}
+        # The file and line of the use being resolved (line 0: not a same-file target).
+        self._start = ""
+        self._line = 0
 
-    def resolve(self, path: str, target: str) -> Resolution:
-        """What ``target``, written in file ``path``, refers to."""
+    def resolve(self, path: str, target: str, line: int = 0) -> Resolution:
+        """What ``target``, written at ``line`` of file ``path``, refers to. A name defined
+        more than once in the file means its last definition above the use."""
         start = path if target.startswith(("~", ".")) else ""
-        key = (start, target)
+        key = (start, target, line if target.startswith("~") else 0)
         found = self._memo.get(key)
         if found is None:
+            self._start, self._line = path, key[2]
             found = self._candidates(path, target, 0)
             self._memo[key] = found
         return found
+
+    def _member(self, path: str, parent: str | None, name: str) -> Definition | None:
+        """The definition of ``name`` in ``parent`` of ``path``: the one in force at the use
+        line for a use in the same file, else the first."""
+        found = self._members.get(path, {}).get((parent, name))
+        if not found:
+            return None
+        if self._line and len(found) > 1 and path == self._start:
+            above = [d for d in found if d.symbol.line <= self._line]
+            return above[-1] if above else found[0]
+        return found[0]
 
     def _candidates(self, path: str, target: str, depth: int) -> Resolution:
         best = NOTHING
@@ -143,7 +161,7 @@ class TreeResolver:
         head, rest = parts[0], parts[1:]
         called = head.endswith("()")
         head = head.removesuffix("()")
-        definition = self._members.get(path, {}).get((None, head))
+        definition = self._member(path, None, head)
         if definition is not None:
             if called:
                 return self._returned(definition, rest, depth)
@@ -174,7 +192,7 @@ class TreeResolver:
             return Resolution(definition=definition)
         symbol = definition.symbol
         head = parts[0].removesuffix("()")
-        member = self._members.get(definition.path, {}).get((symbol.qualname, head))
+        member = self._member(definition.path, symbol.qualname, head)
         if member is not None:
             if parts[0].endswith("()"):
                 return self._returned(member, parts[1:], depth)

@@ -123,7 +123,7 @@ def _source_view(site: SiteContext, record: FileRecord, text: str, page: str) ->
         cut_anchors = _anchors_past_the_cut(record, shown)
     links = _name_links(site, record, page)
     return {
-        "html": highlight_source(text, record.lexer, lambda name, line: links.get((name, line))),
+        "html": highlight_source(text, record.lexer, links.link_for),
         "cut_note": cut_note,
         "cut_anchors": cut_anchors,
     }
@@ -161,25 +161,37 @@ def _use_link(site: SiteContext, record: FileRecord, page: str, use: Use) -> Nam
     return NameLink(definition_href(site, page, definition), title)
 
 
-def _name_links(
-    site: SiteContext, record: FileRecord, page: str
-) -> dict[tuple[str, int], NameLink]:
-    """(name as written, line) → its link; a definition's own name leads to its entry."""
-    links: dict[tuple[str, int], NameLink] = {}
+@dataclass(frozen=True, slots=True)
+class _NameLinks:
+    """The links of one file's names: by position for uses whose column is known, by
+    (name, line) for a definition's own name and for textual matches of the lexer."""
+
+    at: dict[tuple[int, int], tuple[str, NameLink]]
+    own: dict[tuple[str, int], NameLink]
+    loose: dict[tuple[str, int], NameLink]
+
+    def link_for(self, name: str, line: int, column: int) -> NameLink | None:
+        found = self.at.get((line, column))
+        if found is not None and found[0] == name:
+            return found[1]
+        return self.own.get((name, line)) or self.loose.get((name, line))
+
+
+def _name_links(site: SiteContext, record: FileRecord, page: str) -> _NameLinks:
+    links = _NameLinks({}, {}, {})
     for use in site.index.uses_in.get(record.path, ()):
         link = _use_link(site, record, page, use)
         if link is None:
             continue
-        key = (use.name, use.line)
-        if key in links and links[key] != link:
-            # Two uses of the same name on one line meaning different things.
-            link = _entry_link(site, page, use.keyword, textual=False) or link
-        links[key] = link
+        if use.column >= 0:
+            links.at[(use.line, use.column)] = (use.name, link)
+        else:
+            links.loose.setdefault((use.name, use.line), link)
     for symbol in record.symbols:
         if symbol.kind != "heading":
             own = _entry_link(site, page, symbol.name, textual=False)
             if own is not None:
-                links[(symbol.name, symbol.line)] = own
+                links.own[(symbol.name, symbol.line)] = own
     return links
 
 

@@ -13,6 +13,9 @@ from xrefdoc.resolve import Definition, TreeResolver
 STDLIB = frozenset(sys.stdlib_module_names)
 
 
+# A textual match of a shorter name (``e``, ``Q`` in minified JavaScript) is noise.
+TEXTUAL_MIN_LENGTH = 3
+
 # Kinds a textual match (a lexer token, an attribute of a value of unknown type) may mean,
 # besides attributes of classes.
 TEXTUAL_KINDS = frozenset({"class", "function", "method", "constant"})
@@ -36,6 +39,7 @@ class Use:
     line: int
     name: str  # as written at the use, which an import alias may have renamed
     definition: Definition | None
+    column: int = -1  # as in ``Reference``
 
     @property
     def keyword(self) -> str:
@@ -206,20 +210,19 @@ def _uses_of(
 ) -> list[Use]:
     """The uses a file holds: references resolved to definitions, and textual matches of
     names that some class, function, method or constant of the tree bears."""
-    found: dict[tuple[int, str, str], Use] = {}
+    found: list[Use] = []
     for ref in record.references:
         definition = None
         textual = not ref.exact
         if ref.exact:
-            resolution = resolver.resolve(record.path, ref.target)
+            resolution = resolver.resolve(record.path, ref.target, ref.line)
             definition = resolution.definition
             textual = resolution.textual
         if definition is not None:
-            key = (ref.line, ref.name, definition.qualname)
-            found.setdefault(key, Use(record.path, ref.line, ref.name, definition))
-        elif textual and ref.name in textual_names:
-            found.setdefault((ref.line, ref.name, ""), Use(record.path, ref.line, ref.name, None))
-    return sorted(found.values(), key=lambda use: (use.line, use.name))
+            found.append(Use(record.path, ref.line, ref.name, definition, ref.column))
+        elif textual and ref.name in textual_names and len(ref.name) >= TEXTUAL_MIN_LENGTH:
+            found.append(Use(record.path, ref.line, ref.name, None, ref.column))
+    return sorted(found, key=lambda use: (use.line, use.column, use.name))
 
 
 def build_index(records: Iterable[FileRecord]) -> Index:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from pathlib import Path
 
 from xrefdoc.extract.data import extract_data
@@ -16,9 +17,26 @@ from xrefdoc.model import Diagnostic, FileRecord
 
 _BINARY_PROBE = 8192
 
+# A PEP 263 (and Emacs/Vim) coding declaration in a comment on one of the first two lines.
+_CODING = re.compile(rb"^[ \t\f]*(?:#|//|/\*|--|;|%).*?coding[:=][ \t]*([-\w.]+)")
+
+
+def declared_encoding(data: bytes) -> str | None:
+    """The codec a file declares in its first two lines, if Python knows it."""
+    for line in data.split(b"\n", 2)[:2]:
+        match = _CODING.match(line)
+        if match:
+            name = match.group(1).decode("ascii")
+            try:
+                return codecs.lookup(name).name
+            except LookupError:
+                return None
+    return None
+
 
 def decode(data: bytes) -> tuple[str, str, Diagnostic | None]:
-    """Text, the encoding used, and a note when a fallback was needed."""
+    """Text, the encoding used, and a note when a fallback was needed: a byte-order mark,
+    UTF-8, the encoding the file declares (PEP 263), else Latin-1 with a note."""
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :].decode("utf-8", "replace"), "utf-8-sig", None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -26,6 +44,9 @@ def decode(data: bytes) -> tuple[str, str, Diagnostic | None]:
     try:
         return data.decode("utf-8"), "utf-8", None
     except UnicodeDecodeError as error:
+        declared = declared_encoding(data)
+        if declared is not None:
+            return data.decode(declared, "replace"), declared, None
         note = Diagnostic(f"not valid UTF-8 (byte {error.start}); decoded as Latin-1")
         return data.decode("latin-1"), "latin-1", note
 

@@ -136,11 +136,12 @@ def _parameters(arguments: ast.arguments) -> list[ast.arg]:
     return found
 
 
-def _is_staticmethod(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    return any(
-        isinstance(decorator, ast.Name) and decorator.id == "staticmethod"
-        for decorator in node.decorator_list
-    )
+def _method_kind(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    """``static``, ``class`` or ``instance``, from the decorators."""
+    names = {d.id for d in node.decorator_list if isinstance(d, ast.Name)}
+    if "staticmethod" in names:
+        return "static"
+    return "class" if "classmethod" in names else "instance"
 
 
 class _Resolver:
@@ -175,19 +176,19 @@ class _Resolver:
     ) -> _Scope:
         scope = _Scope("function", qualname, parent)
         parameters = _parameters(node.args)
-        for parameter in parameters:
-            scope.bindings[parameter.arg] = _LOCAL
         collector = _BindingCollector(scope)
         collector.collect(node.body if isinstance(node.body, list) else [node.body])
         collector.bind()
-        if (
-            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-            and parent.kind == "class"
-            and not _is_staticmethod(node)
-        ):
+        for parameter in parameters:
+            # Also bound by an import in the body: which one a use sees depends on the flow.
+            scope.bindings[parameter.arg] = _LOCAL
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and parent.kind == "class":
             receiver = (node.args.posonlyargs + node.args.args)[:1]
-            if receiver and scope.bindings.get(receiver[0].arg) is _LOCAL:
-                scope.bindings[receiver[0].arg] = _Binding(("~" + parent.qualname,), False)
+            kind = _method_kind(node)
+            if receiver and kind != "static":
+                # ``self`` is an instance (what calling the class returns), ``cls`` the class.
+                target = "~" + parent.qualname + ("()" if kind == "instance" else "")
+                scope.bindings[receiver[0].arg] = _Binding((target,), False)
         return scope
 
     def _lookup(self, name: str, scope: _Scope) -> _Binding | None:
@@ -207,37 +208,40 @@ class _Resolver:
 
     # Uses -------------------------------------------------------------------------------
 
-    def _targets_of(self, node: ast.expr, scope: _Scope) -> tuple[str, ...]:
-        """Candidate paths of an expression made of names and attributes, or none."""
+    def _targets_of(self, node: ast.expr, scope: _Scope, base: bool = False) -> tuple[str, ...]:
+        """Candidate paths of an expression made of names, attributes and calls, or none;
+        ``base`` reads ``Generic[T]`` as ``Generic`` (a class base, not an item of it)."""
         if isinstance(node, ast.Name):
             binding = self._lookup(node.id, scope)
             if binding is None and self.module_has_star and node.id not in BUILTIN_NAMES:
                 return ("~" + node.id,)
             return binding.targets if binding is not None else ()
         if isinstance(node, ast.Attribute):
-            return tuple(f"{base}.{node.attr}" for base in self._targets_of(node.value, scope))
-        if isinstance(node, ast.Subscript):  # Generic[T], list[int] as a base class
+            return tuple(f"{path}.{node.attr}" for path in self._targets_of(node.value, scope))
+        if base and isinstance(node, ast.Subscript):
             return self._targets_of(node.value, scope)
         if isinstance(node, ast.Call):  # Engine().run: a member of what the call returns
-            return tuple(f"{base}()" for base in self._targets_of(node.func, scope))
+            return tuple(f"{path}()" for path in self._targets_of(node.func, scope))
         return ()
 
-    def _use_name(self, name: str, line: int, scope: _Scope) -> None:
+    def _use_name(self, name: str, line: int, column: int, scope: _Scope) -> None:
         binding = self._lookup(name, scope)
         if binding is None:
             if self.module_has_star and name not in BUILTIN_NAMES:
-                self.references.add(Reference(name, line, True, "~" + name))
+                self.references.add(Reference(name, line, True, "~" + name, column))
             return
         if binding.targets and binding.reported:
-            self.references.add(Reference(name, line, True, "|".join(binding.targets)))
+            target = "|".join(binding.targets)
+            self.references.add(Reference(name, line, True, target, column))
 
     def _use_attribute(self, node: ast.Attribute, scope: _Scope) -> None:
         line = node.end_lineno or node.lineno
+        column = (node.end_col_offset or 0) - len(node.attr.encode("utf-8"))
         targets = self._targets_of(node, scope)
         if targets:
-            self.references.add(Reference(node.attr, line, True, "|".join(targets)))
+            self.references.add(Reference(node.attr, line, True, "|".join(targets), column))
         else:
-            self.references.add(Reference(node.attr, line, False))
+            self.references.add(Reference(node.attr, line, False, "", column))
 
     def visit(self, node: ast.AST, scope: _Scope) -> None:
         if isinstance(node, _FUNCTIONS):
@@ -251,7 +255,7 @@ class _Resolver:
             qualname = _join(scope.qualname, node.name)
             for part in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
                 self.visit(part, scope)
-            bases = ["|".join(self._targets_of(base, scope)) for base in node.bases]
+            bases = ["|".join(self._targets_of(base, scope, base=True)) for base in node.bases]
             self.class_bases[(qualname, node.lineno)] = tuple(base for base in bases if base)
             inner = _Scope("class", qualname, scope)
             collector = _BindingCollector(inner)
@@ -266,7 +270,7 @@ class _Resolver:
             self._visit_comprehension(node, scope)
         elif isinstance(node, ast.Name):
             if isinstance(node.ctx, ast.Load):
-                self._use_name(node.id, node.lineno, scope)
+                self._use_name(node.id, node.lineno, node.col_offset, scope)
         elif isinstance(node, ast.Attribute):
             self._use_attribute(node, scope)
             self.visit(node.value, scope)
@@ -274,10 +278,12 @@ class _Resolver:
             base = _import_from_base(node)
             for alias in node.names:
                 if alias.name != "*":
-                    target = child_target(base, alias.name)
-                    self.references.add(Reference(alias.name, alias.lineno, True, target))
+                    path = child_target(base, alias.name)
+                    reference = Reference(alias.name, alias.lineno, True, path, alias.col_offset)
+                    self.references.add(reference)
         elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            self._use_name(node.target.id, node.target.lineno, scope)
+            name = node.target
+            self._use_name(name.id, name.lineno, name.col_offset, scope)
             self.visit(node.value, scope)
         else:
             for child in ast.iter_child_nodes(node):
@@ -321,5 +327,5 @@ def resolve_names(tree: ast.Module) -> ResolvedNames:
     """Every use in ``tree`` with its target; raises RecursionError on pathological nesting."""
     resolver = _Resolver()
     aliases = resolver.module(tree)
-    references = sorted(resolver.references, key=lambda r: (r.line, r.name, r.target, r.exact))
+    references = sorted(resolver.references, key=lambda r: (r.line, r.column, r.name, r.target))
     return ResolvedNames(tuple(references), tuple(aliases), resolver.class_bases)
