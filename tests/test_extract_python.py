@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -257,7 +258,7 @@ def test_main_guard(tmp_path: Path) -> None:
     assert nested.has_main_guard is False
 
 
-def test_syntax_error_gives_a_diagnostic_and_token_references(tmp_path: Path) -> None:
+def test_syntax_error_gives_a_diagnostic_and_what_the_grammar_recovers(tmp_path: Path) -> None:
     text = "import os\n\ndef broken(:\n    return helper_value\n"
     record = extract_one(tmp_path, "broken.py", text)
     assert record.language == "Python"
@@ -266,12 +267,41 @@ def test_syntax_error_gives_a_diagnostic_and_token_references(tmp_path: Path) ->
     diagnostic = record.diagnostics[0]
     assert "syntax error" in diagnostic.message.lower()
     assert diagnostic.line == 3
-    assert record.symbols == ()
+    assert [(s.name, s.kind, s.line) for s in record.symbols] == [("broken", "function", 3)]
+    assert [(imp.module, imp.line) for imp in record.imports] == [("os", 1)]
     names = {(ref.name, ref.line) for ref in record.references}
-    assert ("broken", 3) in names
     assert ("helper_value", 4) in names
-    # Found by the lexer, not by the parser: only textual matches.
+    # Found by the grammar, not resolved by ast: only textual matches.
     assert not any(ref.exact for ref in record.references)
+
+
+NEWER_PYTHON = """\
+from .base import Base
+
+type Pair[T] = tuple[T, T]
+
+
+class Box[T](Base):
+    def get(self) -> T:
+        ...
+
+
+def first[T](items: list[T]) -> T:
+    return items[0]
+"""
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="this interpreter parses PEP 695")
+def test_python_newer_than_the_interpreter_is_read_with_the_grammar(tmp_path: Path) -> None:
+    record = extract_one(tmp_path, "pkg/newer.py", NEWER_PYTHON)
+    assert [(s.name, s.kind, s.parent, s.line, s.end_line) for s in record.symbols] == [
+        ("Box", "class", None, 6, 8),
+        ("get", "method", "Box", 7, 8),
+        ("first", "function", None, 11, 12),
+    ]
+    assert [(imp.module, imp.level, imp.line) for imp in record.imports] == [(".base", 1, 1)]
+    (diagnostic,) = record.diagnostics
+    assert "tree-sitter" in diagnostic.message and diagnostic.line == 3
 
 
 def test_empty_file(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from typing import Self, TypeGuard
 
 import xrefdoc
 from xrefdoc.config import Settings
+from xrefdoc.extract.treesitter import GRAMMAR_DISTRIBUTIONS
 from xrefdoc.model import FileRecord
 from xrefdoc.walk import CACHE_TAG, CACHE_TAG_SIGNATURE
 
@@ -31,7 +32,12 @@ CACHEDIR_TAG_TEXT = (
 # Commit this often inside a run, so a killed run keeps most of its work.
 COMMIT_EVERY = 500
 # Third-party code whose output lands in records: a new release may extract differently.
-_EXTRACTION_DISTRIBUTIONS = ("pygments", "markdown-it-py")
+_EXTRACTION_DISTRIBUTIONS = (
+    "pygments",
+    "markdown-it-py",
+    "tree-sitter",
+    *(f"tree-sitter-{grammar}" for grammar in GRAMMAR_DISTRIBUTIONS),
+)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
     path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, version TEXT NOT NULL, record BLOB NOT NULL

@@ -25,6 +25,12 @@ RST = Language("reStructuredText", "rst", "rst")
 PLAIN = Language("Text", "text", "text")
 BINARY = Language("Binary", "binary", "")
 
+JAVASCRIPT = Language("JavaScript", "javascript", "javascript")
+C = Language("C", "c", "c")
+CPP = Language("C++", "cpp", "cpp")
+RUBY = Language("Ruby", "ruby", "ruby")
+BASH = Language("Bash", "bash", "bash")
+
 _BY_EXTENSION = {
     ".py": PYTHON,
     ".pyi": Language("Python stub", "python", "python"),
@@ -38,6 +44,33 @@ _BY_EXTENSION = {
     ".yml": Language("YAML", "data", "yaml"),
     ".ini": Language("INI", "data", "ini"),
     ".cfg": Language("INI", "data", "ini"),
+    # Languages with a tree-sitter grammar: the family names the grammar.
+    ".js": JAVASCRIPT,
+    ".mjs": JAVASCRIPT,
+    ".cjs": JAVASCRIPT,
+    ".jsx": JAVASCRIPT,
+    ".ts": Language("TypeScript", "typescript", "typescript"),
+    ".mts": Language("TypeScript", "typescript", "typescript"),
+    ".cts": Language("TypeScript", "typescript", "typescript"),
+    ".tsx": Language("TSX", "tsx", "typescript"),
+    ".c": C,
+    ".h": Language("C header", "c", "c"),
+    ".cc": CPP,
+    ".cpp": CPP,
+    ".cxx": CPP,
+    ".c++": CPP,
+    ".hh": Language("C++ header", "cpp", "cpp"),
+    ".hpp": Language("C++ header", "cpp", "cpp"),
+    ".hxx": Language("C++ header", "cpp", "cpp"),
+    ".cu": Language("CUDA", "cpp", "cuda"),
+    ".cuh": Language("CUDA header", "cpp", "cuda"),
+    ".go": Language("Go", "go", "go"),
+    ".rs": Language("Rust", "rust", "rust"),
+    ".java": Language("Java", "java", "java"),
+    ".rb": RUBY,
+    ".rake": RUBY,
+    ".sh": BASH,
+    ".bash": BASH,
 }
 
 _BY_NAME = {
@@ -45,18 +78,20 @@ _BY_NAME = {
     "GNUmakefile": Language("Makefile", "text", "make"),
     "Dockerfile": Language("Docker", "text", "docker"),
     ".gitignore": Language("Git ignore rules", "text", "text"),
+    "Rakefile": RUBY,
+    "Gemfile": RUBY,
     "LICENSE": PLAIN,
 }
 
 _SHEBANG = re.compile(rb"^#!\s*(?:/usr/bin/env\s+(?:-\S+\s+)*)?\S*?([A-Za-z]+)[0-9.]*\b")
 _SHEBANG_LANGUAGES = {
     b"python": PYTHON,
-    b"bash": Language("Bash", "text", "bash"),
-    b"sh": Language("Shell", "text", "bash"),
+    b"bash": BASH,
+    b"sh": Language("Shell", "bash", "bash"),
     b"zsh": Language("Shell", "text", "bash"),
-    b"node": Language("JavaScript", "text", "javascript"),
+    b"node": JAVASCRIPT,
     b"perl": Language("Perl", "text", "perl"),
-    b"ruby": Language("Ruby", "text", "ruby"),
+    b"ruby": RUBY,
 }
 
 

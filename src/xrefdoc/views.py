@@ -243,7 +243,7 @@ def _dependencies(
     groups: dict[str, list[dict[str, Any]]] = {"in-tree": [], "stdlib": [], "third-party": []}
     for position, imp in enumerate(record.imports):
         resolved = site.index.resolved_import(record.path, position)
-        groups[import_category(imp.module, imp.level, resolved)].append(
+        groups[import_category(imp.module, imp.level, resolved, record.family)].append(
             {
                 "module": imp.module,
                 "names": list(imp.names),

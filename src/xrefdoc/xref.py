@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from xrefdoc.includes import FileImports, is_standard_import
 from xrefdoc.model import FileRecord, Import, Symbol, child_target
 from xrefdoc.resolve import Definition, TreeResolver
 
@@ -232,6 +233,7 @@ def build_index(records: Iterable[FileRecord]) -> Index:
     module_map = build_module_map(python_files)
     definitions_in = _definitions(by_path, python_files)
     resolver = TreeResolver(by_path, module_map, definitions_in)
+    file_imports = FileImports(by_path)
 
     definitions: dict[str, list[Definition]] = defaultdict(list)
     for found in definitions_in.values():
@@ -250,7 +252,13 @@ def build_index(records: Iterable[FileRecord]) -> Index:
     uses_in: dict[str, list[Use]] = {}
     users: dict[Definition, set[str]] = defaultdict(set)
     for path, record in by_path.items():
-        targets = [resolve_import(path, imp, resolver) for imp in record.imports]
+        if record.family == "python":
+            targets = [resolve_import(path, imp, resolver) for imp in record.imports]
+        else:
+            targets = [
+                ImportTarget(file_imports.resolve(path, record.family, imp.module))
+                for imp in record.imports
+            ]
         import_targets[path] = targets
         for target in targets:
             for reached in (target.module, *(where for _, where in target.names)):
@@ -288,9 +296,13 @@ def build_index(records: Iterable[FileRecord]) -> Index:
     )
 
 
-def import_category(module: str, level: int, resolved: str | None) -> str:
+def import_category(module: str, level: int, resolved: str | None, family: str = "python") -> str:
     """``in-tree``, ``stdlib`` or ``third-party`` for the Dependencies section."""
     if resolved is not None or level:
         return "in-tree"
+    if family != "python":
+        if module.startswith((".", "/")):
+            return "in-tree"
+        return "stdlib" if is_standard_import(family, module) else "third-party"
     top = module.split(".")[0]
     return "stdlib" if top in STDLIB or top == "__future__" else "third-party"

@@ -12,6 +12,7 @@ from xrefdoc.extract.markup import extract_markdown, extract_rst
 from xrefdoc.extract.python import extract_python
 from xrefdoc.extract.result import Extracted, count_lines
 from xrefdoc.extract.tokens import extract_tokens
+from xrefdoc.extract.treesitter import extract_treesitter, has_grammar
 from xrefdoc.languages import BINARY, Language, detect_language
 from xrefdoc.model import Diagnostic, FileRecord
 
@@ -67,6 +68,8 @@ def extract_text(text: str, path: str, language: Language) -> Extracted:
         return extract_rst(text)
     if language.family == "data":
         return extract_data(text, language.name)
+    if has_grammar(language.family):
+        return extract_treesitter(text, language.family)
     return extract_tokens(text, language.lexer)
 
 

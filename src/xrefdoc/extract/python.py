@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass, field, replace
 
 from xrefdoc.extract.python_names import resolve_names
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
+from xrefdoc.extract.treesitter import extract_treesitter
 from xrefdoc.model import Diagnostic, Import, Symbol
 
 # Statements whose bodies still run at the enclosing scope (module or class level).
@@ -157,13 +159,34 @@ class _Collector:
         # Imports inside function bodies are found by the walk above; nothing else defines names.
 
 
+def _extract_with_grammar(text: str, error: SyntaxError) -> Extracted:
+    """A file this interpreter cannot parse (often Python newer than it): its classes,
+    functions, methods and imports from the tree-sitter grammar, its names as textual uses,
+    and the error on the page."""
+    found = extract_treesitter(text, "python")
+    imports = tuple(
+        Import(imp.module, (), imp.line, len(imp.module) - len(imp.module.lstrip(".")))
+        for imp in found.imports
+    )
+    message = (
+        f"Python syntax error: {error.msg} (for this interpreter, Python "
+        f"{sys.version_info.major}.{sys.version_info.minor}); definitions read with the "
+        "tree-sitter grammar, names linked as textual matches"
+    )
+    return Extracted(
+        symbols=found.symbols,
+        imports=imports,
+        references=found.references,
+        diagnostics=(Diagnostic(message, error.lineno),),
+    )
+
+
 def extract_python(text: str, path: str) -> Extracted:
     """Definitions, imports and name uses of a Python file; tokens when it does not parse."""
     try:
         tree = ast.parse(text, filename=path)
     except SyntaxError as error:
-        message = f"Python syntax error: {error.msg}"
-        return extract_tokens(text, "python", (Diagnostic(message, error.lineno),))
+        return _extract_with_grammar(text, error)
     except (ValueError, RecursionError, MemoryError) as error:
         message = f"Python could not be parsed: {type(error).__name__}: {error}"
         return extract_tokens(text, "python", (Diagnostic(message),))
