@@ -1,0 +1,304 @@
+"""Languages with a tree-sitter grammar: definitions with parents, uses, imports, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import extract_one, extract_tree
+
+from xrefdoc.model import FileRecord
+from xrefdoc.xref import build_index
+
+# (file name, source, expected (kind, qualname, line, end line), expected imports)
+SNIPPETS = {
+    "javascript": (
+        "app.js",
+        """\
+        import util from './util.js';
+        const fs = require('fs');
+        class Engine {
+          run() {
+            return helper();
+          }
+        }
+        function helper() { return new Engine(); }
+        const arrow = () => 1;
+        """,
+        [
+            ("class", "Engine", 3, 7),
+            ("method", "Engine.run", 4, 6),
+            ("function", "helper", 8, 8),
+            ("function", "arrow", 9, 9),
+        ],
+        [("./util.js", 1), ("fs", 2)],
+    ),
+    "typescript": (
+        "app.ts",
+        """\
+        import { Base } from './base';
+        interface Shape { area(): number }
+        export class Square extends Base implements Shape {
+          area(): number { return 1; }
+        }
+        export function make(): Square { return new Square(); }
+        """,
+        [
+            ("class", "Shape", 2, 2),
+            ("method", "Shape.area", 2, 2),
+            ("class", "Square", 3, 5),
+            ("method", "Square.area", 4, 4),
+            ("function", "make", 6, 6),
+        ],
+        [("./base", 1)],
+    ),
+    "tsx": (
+        "view.tsx",
+        """\
+        import React from 'react';
+        export function App() {
+          return <div>hi</div>;
+        }
+        """,
+        [("function", "App", 2, 4)],
+        [("react", 1)],
+    ),
+    "c": (
+        "src/main.c",
+        """\
+        #include "util.h"
+        #include <stdio.h>
+        struct point { int x; };
+        int add(int a, int b);
+        static int *make(void) { return 0; }
+        int add(int a, int b) {
+          return a + b;
+        }
+        """,
+        [("class", "point", 3, 3), ("function", "make", 5, 5), ("function", "add", 6, 8)],
+        [("util.h", 1)],
+    ),
+    "cpp": (
+        "engine.cu",
+        """\
+        #include "engine.hpp"
+        namespace ns {
+        class Engine {
+         public:
+          void run() {}
+          int stop();
+        };
+        int Engine::stop() { return 1; }
+        }
+        """,
+        [
+            ("class", "ns.Engine", 3, 7),
+            ("method", "ns.Engine.run", 5, 5),
+            ("method", "Engine.stop", 8, 8),
+        ],
+        [("engine.hpp", 1)],
+    ),
+    "go": (
+        "cmd/main.go",
+        """\
+        package main
+
+        import (
+        \t"fmt"
+        \t"example.com/proj/util"
+        )
+
+        type Engine struct{}
+
+        func (e *Engine) Run() {}
+
+        func main() {
+        \tfmt.Println(util.Name)
+        }
+        """,
+        [
+            ("class", "Engine", 8, 8),
+            ("method", "Engine.Run", 10, 10),
+            ("function", "main", 12, 14),
+        ],
+        [("fmt", 4), ("example.com/proj/util", 5)],
+    ),
+    "rust": (
+        "src/main.rs",
+        """\
+        use crate::util::helper;
+        mod util;
+        struct Engine;
+        impl Engine {
+            fn run(&self) {}
+        }
+        fn main() {
+            helper();
+        }
+        """,
+        [
+            ("class", "util", 2, 2),
+            ("class", "Engine", 3, 3),
+            ("method", "Engine.run", 5, 5),
+            ("function", "main", 7, 9),
+        ],
+        [("crate::util::helper", 1), ("util", 2)],
+    ),
+    "java": (
+        "src/com/x/Engine.java",
+        """\
+        package com.x;
+        import com.x.util.Helper;
+        public class Engine {
+          public Engine() {}
+          void run() { Helper.go(); }
+        }
+        """,
+        [
+            ("class", "Engine", 3, 6),
+            ("method", "Engine.Engine", 4, 4),
+            ("method", "Engine.run", 5, 5),
+        ],
+        [("com.x.util.Helper", 2)],
+    ),
+    "ruby": (
+        "lib/engine.rb",
+        """\
+        require 'json'
+        require_relative 'util'
+        module Cars
+          class Engine
+            def run; end
+            def self.build; end
+          end
+        end
+        """,
+        [
+            ("class", "Cars", 3, 8),
+            ("class", "Cars.Engine", 4, 7),
+            ("method", "Cars.Engine.run", 5, 5),
+            ("method", "Cars.Engine.build", 6, 6),
+        ],
+        [("json", 1), ("util", 2)],
+    ),
+    "bash": (
+        "scripts/build.sh",
+        """\
+        source ./lib.sh
+        function greet() { echo hi; }
+        bye() { greet; }
+        """,
+        [("function", "greet", 2, 2), ("function", "bye", 3, 3)],
+        [("./lib.sh", 1)],
+    ),
+}
+
+
+@pytest.mark.parametrize("family", sorted(SNIPPETS))
+def test_definitions_parents_and_imports(tmp_path: Path, family: str) -> None:
+    name, source, definitions, imports = SNIPPETS[family]
+    record = extract_one(tmp_path, name, source)
+    assert record.family == family
+    assert [(s.kind, s.qualname, s.line, s.end_line) for s in record.symbols] == definitions
+    assert [(imp.module, imp.line) for imp in record.imports] == imports
+    assert record.diagnostics == ()
+
+
+@pytest.mark.parametrize("family", sorted(SNIPPETS))
+def test_uses_are_textual_identifiers_with_columns(tmp_path: Path, family: str) -> None:
+    name, source, definitions, _ = SNIPPETS[family]
+    record = extract_one(tmp_path, name, source)
+    assert record.references and not any(ref.exact for ref in record.references)
+    text = (tmp_path / name).read_text(encoding="utf-8").split("\n")
+    for ref in record.references:
+        line = text[ref.line - 1].encode("utf-8")
+        assert line[ref.column : ref.column + len(ref.name.encode())].decode() == ref.name
+    first_defined = definitions[0][1].rpartition(".")[2]
+    assert first_defined in {ref.name for ref in record.references}
+
+
+MALFORMED = {
+    "javascript": ("bad.js", "function ok() {}\nclass {{{ broken\n"),
+    "c": ("bad.c", "int ok(void) { return 0; }\nint broken( {\n"),
+    "go": ("bad.go", "package main\nfunc ok() {}\nfunc broken( {\n"),
+    "rust": ("bad.rs", "fn ok() {}\nfn broken( {\n"),
+    "java": ("Bad.java", "class Ok { void ok() {} }\nclass {\n"),
+    "ruby": ("bad.rb", "def ok; end\ndef broken(\n"),
+    "bash": ("bad.sh", "ok() { echo; }\nbroken() {\n"),
+}
+
+
+@pytest.mark.parametrize("family", sorted(MALFORMED))
+def test_malformed_file_keeps_what_the_grammar_recovers_with_a_note(
+    tmp_path: Path, family: str
+) -> None:
+    name, source = MALFORMED[family]
+    record = extract_one(tmp_path, name, source)
+    assert "ok" in {symbol.name for symbol in record.symbols}
+    (diagnostic,) = record.diagnostics
+    assert "syntax error" in diagnostic.message and diagnostic.line is not None
+
+
+def test_language_without_a_grammar_falls_back_to_lexer_tokens(tmp_path: Path) -> None:
+    record = extract_one(tmp_path, "script.lua", "function greet(name)\n  print(name)\nend\n")
+    assert record.language == "Lua" and record.family == "text"
+    assert record.symbols == ()
+    assert "greet" in {ref.name for ref in record.references}
+
+
+def test_shebang_picks_the_grammar(tmp_path: Path) -> None:
+    record = extract_one(tmp_path, "tool", "#!/usr/bin/env bash\nmain() { echo; }\n")
+    assert record.family == "bash"
+    assert [s.name for s in record.symbols] == ["main"]
+
+
+def resolved(records: dict[str, FileRecord], path: str) -> list[str | None]:
+    index = build_index(records.values())
+    return [target.module for target in index.import_targets[path]]
+
+
+def test_includes_and_imports_resolve_to_tree_files(tmp_path: Path) -> None:
+    records = extract_tree(
+        tmp_path,
+        {
+            "include/proj/util.h": "int util(void);\n",
+            "src/main.c": '#include "proj/util.h"\n#include "local.h"\n',
+            "src/local.h": "#define X 1\n",
+            "web/app.js": "import a from './lib/a';\nimport b from 'react';\n",
+            "web/lib/a.ts": "export const a = 1;\n",
+            "go.mod": "module example.com/proj\n",
+            "cmd/main.go": 'package main\nimport "example.com/proj/util"\n',
+            "util/util.go": "package util\n",
+            "util/util_test.go": "package util\n",
+            "src/lib.rs": "mod engine;\nuse crate::engine::run;\n",
+            "src/engine/mod.rs": "pub fn run() {}\n",
+            "java/com/x/Engine.java": "package com.x;\nimport com.x.util.Helper;\n",
+            "java/com/x/util/Helper.java": "package com.x.util;\nclass Helper {}\n",
+            "lib/engine.rb": "require_relative 'util'\nrequire 'json'\n",
+            "lib/util.rb": "module Util; end\n",
+            "scripts/run.sh": "source ./common.sh\n",
+            "scripts/common.sh": "x=1\n",
+        },
+    )
+    assert resolved(records, "src/main.c") == ["include/proj/util.h", "src/local.h"]
+    assert resolved(records, "web/app.js") == ["web/lib/a.ts", None]
+    assert resolved(records, "cmd/main.go") == ["util/util.go"]
+    assert resolved(records, "src/lib.rs") == ["src/engine/mod.rs", "src/engine/mod.rs"]
+    assert resolved(records, "java/com/x/Engine.java") == ["java/com/x/util/Helper.java"]
+    assert resolved(records, "lib/engine.rb") == ["lib/util.rb", None]
+    assert resolved(records, "scripts/run.sh") == ["scripts/common.sh"]
+
+
+def test_other_languages_definitions_feed_the_index(tmp_path: Path) -> None:
+    records = extract_tree(
+        tmp_path,
+        {
+            "engine.js": "class Engine { run() {} }\n",
+            "main.js": "import { Engine } from './engine.js';\nnew Engine().run();\n",
+        },
+    )
+    index = build_index(records.values())
+    assert [d.qualname for d in index.definitions["Engine"]] == ["engine.js:Engine"]
+    uses = {(use.path, use.line) for use in index.uses["Engine"]}
+    assert ("main.js", 2) in uses
+    assert all(use.definition is None for use in index.uses["Engine"]), "textual matches"
