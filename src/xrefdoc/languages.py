@@ -54,7 +54,8 @@ _BY_EXTENSION = {
     ".cts": Language("TypeScript", "typescript", "typescript"),
     ".tsx": Language("TSX", "tsx", "typescript"),
     ".c": C,
-    ".h": Language("C header", "c", "c"),
+    # A .h file may hold C or C++; the C++ grammar reads both.
+    ".h": Language("C/C++ header", "cpp", "c"),
     ".cc": CPP,
     ".cpp": CPP,
     ".cxx": CPP,

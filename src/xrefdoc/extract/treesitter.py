@@ -108,6 +108,10 @@ GRAMMARS: dict[str, Grammar] = {
         "tree_sitter_cpp",
         extra_tags="""
             (namespace_definition name: (namespace_identifier) @name) @container.module
+            (struct_specifier name: (template_type name: (type_identifier) @name)
+              body: (_)) @definition.class
+            (class_specifier name: (template_type name: (type_identifier) @name)
+              body: (_)) @definition.class
         """,
         imports=_C_INCLUDES,
     ),
@@ -263,7 +267,9 @@ def _definitions(compiled: _Compiled, root: ts.Node) -> list[_Found]:
                 our_kind,
                 node.start_byte,
                 node.end_byte,
-                node.start_point.row + 1,
+                # The name's line, as ctags and Python's ast give it: after decorators,
+                # annotations and a C return type on a line of its own.
+                name_node.start_point.row + 1,
                 node.end_point.row + 1,
                 scope,
             )
