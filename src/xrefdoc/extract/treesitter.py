@@ -112,6 +112,15 @@ GRAMMARS: dict[str, Grammar] = {
               body: (_)) @definition.class
             (class_specifier name: (template_type name: (type_identifier) @name)
               body: (_)) @definition.class
+            ; ``struct API Name { ... }``: an export macro before the name reads as a
+            ; function whose type is the bodiless ``struct API``.
+            (function_definition type: [(struct_specifier !body) (class_specifier !body)]
+              declarator: (identifier) @name) @definition.class
+            (function_declarator
+              declarator: [(operator_name) (destructor_name)] @name) @definition.function
+            (function_declarator declarator: (qualified_identifier
+              scope: (namespace_identifier) @local.scope
+              name: [(operator_name) (destructor_name)] @name)) @definition.method
         """,
         imports=_C_INCLUDES,
     ),
@@ -259,11 +268,12 @@ def _definitions(compiled: _Compiled, root: ts.Node) -> list[_Found]:
                 continue
             scope_nodes = captures.get("local.scope")
             scope = _text(scope_nodes[0]) if scope_nodes else None
-            key = (node.start_byte, _text(name_node))
+            name = _definition_name(name_node)
+            key = (node.start_byte, name)
             if key in found and (found[key].scope or not scope):
                 continue
             found[key] = _Found(
-                _text(name_node),
+                name,
                 our_kind,
                 node.start_byte,
                 node.end_byte,
@@ -298,6 +308,15 @@ def _symbols(found: list[_Found]) -> list[Symbol]:
 
 def _text(node: ts.Node) -> str:
     return (node.text or b"").decode("utf-8", "replace")
+
+
+def _definition_name(node: ts.Node) -> str:
+    """A definition's name as ctags spells it: ``operator ==`` for a C++ operator."""
+    text = _text(node)
+    if node.type == "operator_name":
+        symbol = text.removeprefix("operator").strip()
+        return f"operator {symbol}" if symbol and not symbol[0].isalnum() else text
+    return text
 
 
 def _imports(compiled: _Compiled, root: ts.Node) -> list[Import]:
