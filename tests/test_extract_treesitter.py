@@ -302,3 +302,35 @@ def test_other_languages_definitions_feed_the_index(tmp_path: Path) -> None:
     uses = {(use.path, use.line) for use in index.uses["Engine"]}
     assert ("main.js", 2) in uses
     assert all(use.definition is None for use in index.uses["Engine"]), "textual matches"
+
+
+def test_cpp_operators_destructors_export_macros_and_specialisations(tmp_path: Path) -> None:
+    record = extract_one(
+        tmp_path,
+        "api.hpp",
+        """\
+        struct API Approx {
+          bool operator!=(const Approx&) const { return false; }
+          ~Approx() {}
+        };
+        template <typename T> struct Format {};
+        template <> struct Format<double> { static double ten(); };
+        template <>
+        inline double
+        Format<double>::ten() { return 10; }
+        INLINE_MACRO info_t *
+        lookup(int key) {
+          return 0;
+        }
+        int prototype(int key);
+        """,
+    )
+    assert [(s.kind, s.qualname, s.line) for s in record.symbols] == [
+        ("class", "Approx", 1),
+        ("method", "Approx.operator !=", 2),
+        ("method", "Approx.~Approx", 3),
+        ("class", "Format", 5),
+        ("class", "Format", 6),
+        ("method", "Format.ten", 9),
+        ("function", "lookup", 11),
+    ]

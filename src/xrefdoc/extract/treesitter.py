@@ -31,13 +31,15 @@ _KINDS = {
 }
 _CLASS_LIKE = frozenset({"class"})
 
-# Declarator wrappers between a C/C++ function's name and its definition.
-_DECLARATOR_WRAPPERS = frozenset(
+# Where a C/C++ function declarator shows it declares rather than defines.
+_NOT_A_DEFINITION = frozenset(
     {
-        "function_declarator",
-        "pointer_declarator",
-        "reference_declarator",
-        "parenthesized_declarator",
+        "declaration",
+        "field_declaration",
+        "parameter_declaration",
+        "compound_statement",
+        "translation_unit",
+        "type_definition",
     }
 )
 
@@ -118,6 +120,12 @@ GRAMMARS: dict[str, Grammar] = {
               declarator: (identifier) @name) @definition.class
             (function_declarator
               declarator: [(operator_name) (destructor_name)] @name) @definition.function
+            (function_declarator declarator: (qualified_identifier
+              scope: (template_type name: (type_identifier) @local.scope)
+              name: (identifier) @name)) @definition.method
+            ; Error recovery after a macro before the return type leaves the name a type.
+            (function_definition (_ (_ (function_declarator
+              declarator: (type_identifier) @name) @definition.function)))
             (function_declarator declarator: (qualified_identifier
               scope: (namespace_identifier) @local.scope
               name: [(operator_name) (destructor_name)] @name)) @definition.method
@@ -228,15 +236,18 @@ def has_grammar(family: str) -> bool:
 
 def _definition_node(node: ts.Node) -> ts.Node | None:
     """The node a definition spans: a C/C++ function declarator climbs to its function
-    definition; a declarator of a mere declaration (a prototype) defines nothing."""
-    if node.type not in _DECLARATOR_WRAPPERS:
+    definition (through pointer and reference declarators, or what error recovery made of a
+    macro before the return type); a declarator of a mere declaration (a prototype) or of a
+    parameter defines nothing."""
+    if node.type != "function_declarator":
         return node
-    current = node
-    while current.parent is not None and current.parent.type in _DECLARATOR_WRAPPERS:
+    current = node.parent
+    for _ in range(4):
+        if current is None or current.type in _NOT_A_DEFINITION:
+            return None
+        if current.type == "function_definition":
+            return current
         current = current.parent
-    parent = current.parent
-    if parent is not None and parent.type == "function_definition":
-        return parent
     return None
 
 
