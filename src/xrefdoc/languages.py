@@ -89,7 +89,7 @@ _SHEBANG_LANGUAGES = {
     b"python": PYTHON,
     b"bash": BASH,
     b"sh": Language("Shell", "bash", "bash"),
-    b"zsh": Language("Shell", "text", "bash"),
+    b"zsh": Language("Shell", "bash", "bash"),
     b"node": JAVASCRIPT,
     b"perl": Language("Perl", "text", "perl"),
     b"ruby": RUBY,
