@@ -7,6 +7,7 @@ from pathlib import Path
 
 from xrefdoc.extract import extract_file
 from xrefdoc.model import FileRecord
+from xrefdoc.xref import Index, build_index
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -37,3 +38,8 @@ def extract_tree(root: Path, files: dict[str, str | bytes]) -> dict[str, FileRec
 def extract_one(root: Path, relative: str, text: str | bytes) -> FileRecord:
     """Write one file under ``root`` and return its record."""
     return extract_tree(root, {relative: text})[relative]
+
+
+def index_tree(root: Path, files: dict[str, str | bytes]) -> Index:
+    """Write ``files`` under ``root``, extract them and index the whole tree."""
+    return build_index(extract_tree(root, files).values())

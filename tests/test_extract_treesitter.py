@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import extract_one, extract_tree
+from helpers import extract_one, index_tree
 
-from xrefdoc.model import FileRecord
-from xrefdoc.xref import build_index
+from xrefdoc.xref import Index
 
 # (file name, source, expected (kind, qualname, line, end line), expected imports)
 SNIPPETS = {
@@ -252,13 +251,12 @@ def test_shebang_picks_the_grammar(tmp_path: Path) -> None:
     assert [s.name for s in record.symbols] == ["main"]
 
 
-def resolved(records: dict[str, FileRecord], path: str) -> list[str | None]:
-    index = build_index(records.values())
+def resolved(index: Index, path: str) -> list[str | None]:
     return [target.module for target in index.import_targets[path]]
 
 
 def test_includes_and_imports_resolve_to_tree_files(tmp_path: Path) -> None:
-    records = extract_tree(
+    index = index_tree(
         tmp_path,
         {
             "include/proj/util.h": "int util(void);\n",
@@ -280,24 +278,23 @@ def test_includes_and_imports_resolve_to_tree_files(tmp_path: Path) -> None:
             "scripts/common.sh": "x=1\n",
         },
     )
-    assert resolved(records, "src/main.c") == ["include/proj/util.h", "src/local.h"]
-    assert resolved(records, "web/app.js") == ["web/lib/a.ts", None]
-    assert resolved(records, "cmd/main.go") == ["util/util.go"]
-    assert resolved(records, "src/lib.rs") == ["src/engine/mod.rs", "src/engine/mod.rs"]
-    assert resolved(records, "java/com/x/Engine.java") == ["java/com/x/util/Helper.java"]
-    assert resolved(records, "lib/engine.rb") == ["lib/util.rb", None]
-    assert resolved(records, "scripts/run.sh") == ["scripts/common.sh"]
+    assert resolved(index, "src/main.c") == ["include/proj/util.h", "src/local.h"]
+    assert resolved(index, "web/app.js") == ["web/lib/a.ts", None]
+    assert resolved(index, "cmd/main.go") == ["util/util.go"]
+    assert resolved(index, "src/lib.rs") == ["src/engine/mod.rs", "src/engine/mod.rs"]
+    assert resolved(index, "java/com/x/Engine.java") == ["java/com/x/util/Helper.java"]
+    assert resolved(index, "lib/engine.rb") == ["lib/util.rb", None]
+    assert resolved(index, "scripts/run.sh") == ["scripts/common.sh"]
 
 
 def test_other_languages_definitions_feed_the_index(tmp_path: Path) -> None:
-    records = extract_tree(
+    index = index_tree(
         tmp_path,
         {
             "engine.js": "class Engine { run() {} }\n",
             "main.js": "import { Engine } from './engine.js';\nnew Engine().run();\n",
         },
     )
-    index = build_index(records.values())
     assert [d.qualname for d in index.definitions["Engine"]] == ["engine.js:Engine"]
     uses = {(use.path, use.line) for use in index.uses["Engine"]}
     assert ("main.js", 2) in uses

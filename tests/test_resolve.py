@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import extract_tree
+from helpers import index_tree
 
-from xrefdoc.xref import Index, build_index
+from xrefdoc.xref import Index
 
 TREE = {
     "pkg/__init__.py": "from .core import Engine\nfrom .api import *\n",
@@ -68,8 +68,7 @@ TREE = {
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Index:
-    records = extract_tree(tmp_path_factory.mktemp("tree"), TREE)
-    return build_index(records.values())
+    return index_tree(tmp_path_factory.mktemp("tree"), TREE)
 
 
 def uses_in(index: Index, path: str) -> set[tuple[str, int, str | None]]:
@@ -140,7 +139,7 @@ def test_users_of_a_definition_are_other_files(index: Index) -> None:
 
 
 def test_alias_cycles_end(tmp_path: Path) -> None:
-    records = extract_tree(
+    index = index_tree(
         tmp_path,
         {
             "a.py": "from b import thing\n",
@@ -148,19 +147,17 @@ def test_alias_cycles_end(tmp_path: Path) -> None:
             "c.py": "from a import thing\n\nthing()\n",
         },
     )
-    index = build_index(records.values())
     assert index.uses_in["c.py"] == []
 
 
 def test_a_name_defined_again_means_the_definition_above_the_use(tmp_path: Path) -> None:
-    records = extract_tree(
+    index = index_tree(
         tmp_path,
         {
             "m.py": "def f():\n    pass\n\nf()\n\ndef f():\n    pass\n\nf()\n",
             "other.py": "from m import f\n\nf()\n",
         },
     )
-    index = build_index(records.values())
     assert [(u.line, u.definition.symbol.line) for u in index.uses_in["m.py"] if u.definition] == [
         (4, 1),
         (9, 6),

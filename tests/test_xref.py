@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import extract_tree
+from helpers import extract_tree, index_tree
 
 from xrefdoc.xref import Index, build_index, import_category, module_names
 
@@ -77,8 +77,7 @@ def modules(index: Index, path: str) -> list[str | None]:
 
 @pytest.fixture
 def index(tmp_path: Path) -> Index:
-    records = extract_tree(tmp_path, TREE)
-    return build_index(records.values())
+    return index_tree(tmp_path, TREE)
 
 
 def test_absolute_imports_resolve_to_tree_files(index: Index) -> None:

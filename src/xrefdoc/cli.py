@@ -62,7 +62,7 @@ def _lookup(arguments: argparse.Namespace) -> int:
     index = load_index(Path(arguments.root))
     found = find(index, arguments.name)
     if arguments.json:
-        json.dump(json_data(index, found), sys.stdout, indent=1, ensure_ascii=False)
+        json.dump(json_data(found), sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         for row in text_rows(found):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from xrefdoc.xref import Index
+from xrefdoc.resolve import Definition
+from xrefdoc.xref import Index, Use
 
 FORMAT_VERSION = 1
 
 
-def keyword_data(index: Index, name: str) -> dict[str, Any]:
-    """A keyword's definitions and uses (``exact`` is false for a textual match)."""
+def uses_data(definitions: Iterable[Definition], uses: Iterable[Use]) -> dict[str, Any]:
+    """Definitions and uses as JSON data (``exact`` is false for a textual match)."""
     return {
         "definitions": [
             {
@@ -20,7 +22,7 @@ def keyword_data(index: Index, name: str) -> dict[str, Any]:
                 "kind": d.symbol.kind,
                 "qualname": d.qualname,
             }
-            for d in index.definitions.get(name, ())
+            for d in definitions
         ],
         "uses": [
             {
@@ -29,7 +31,7 @@ def keyword_data(index: Index, name: str) -> dict[str, Any]:
                 "exact": use.definition is not None,
                 **({"qualname": use.definition.qualname} if use.definition else {}),
             }
-            for use in index.uses.get(name, ())
+            for use in uses
         ],
     }
 
@@ -38,5 +40,8 @@ def index_data(index: Index) -> dict[str, Any]:
     """Every keyword, sorted, with its definitions and uses; no absolute paths or times."""
     return {
         "version": FORMAT_VERSION,
-        "keywords": {name: keyword_data(index, name) for name in sorted(index.definitions)},
+        "keywords": {
+            name: uses_data(index.definitions[name], index.uses.get(name, ()))
+            for name in sorted(index.definitions)
+        },
     }

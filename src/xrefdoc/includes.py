@@ -78,18 +78,15 @@ class FileImports:
 
     def _go_package(self, spec: str) -> str | None:
         """A Go import names a package folder: the longest tree folder the import path ends
-        with; its first non-test ``.go`` file stands for it."""
-        best: str | None = None
-        for folder, files in self._folder_files.items():
-            named = bool(folder) and (spec == folder or spec.endswith("/" + folder))
-            longer = best is None or len(folder) > len(best)
-            if named and longer and any(f.endswith(".go") for f in files):
-                best = folder
-        if best is None:
-            return None
-        files = [f for f in self._folder_files[best] if f.endswith(".go")]
-        plain = [f for f in files if not f.endswith("_test.go")]
-        return (plain or files)[0]
+        with (whole segments); its first non-test ``.go`` file stands for it."""
+        segments = spec.split("/")
+        for start in range(len(segments)):
+            files = self._folder_files.get("/".join(segments[start:]), ())
+            go_files = [f for f in files if f.endswith(".go")]
+            if go_files:
+                plain = [f for f in go_files if not f.endswith("_test.go")]
+                return (plain or go_files)[0]
+        return None
 
     def _rust_module(self, path: str, spec: str) -> str | None:
         """``mod x;`` beside the file, or ``use crate::a::b`` / ``super::`` / ``self::``

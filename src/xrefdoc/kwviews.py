@@ -11,8 +11,8 @@ from xrefdoc.kwlayout import (
     USE_LINES_SHOWN,
     KeywordPage,
 )
-from xrefdoc.pages import definition_anchor, href, keyword_anchor, line_anchor
-from xrefdoc.views import SiteContext, definition_href
+from xrefdoc.pages import definition_anchor, href, keyword_anchor
+from xrefdoc.views import SiteContext, definition_href, line_href
 from xrefdoc.xref import Use
 
 TEXTUAL_TITLE = "textual match: the name is the same, the definition meant is not known"
@@ -34,12 +34,16 @@ def _use_groups(
             break
         if limit:
             file_uses = file_uses[: USE_LINES_SHOWN - shown]
-        docs = site.names.file_page(path, "docs")
-        lines = []
-        for use in file_uses:
-            line_href = href(page, docs, line_anchor(use.line))
-            lines.append({"line": use.line, "href": line_href, "textual": use.definition is None})
-        groups.append({"path": path, "href": href(page, docs), "lines": lines})
+        lines = [
+            {
+                "line": use.line,
+                "href": line_href(site, page, path, use.line),
+                "textual": use.definition is None,
+            }
+            for use in file_uses
+        ]
+        docs = href(page, site.names.file_page(path, "docs"))
+        groups.append({"path": path, "href": docs, "lines": lines})
         shown += len(file_uses)
     return groups, len(uses) - shown
 

@@ -9,7 +9,7 @@ from typing import Any
 from xrefdoc.cache import RecordCache
 from xrefdoc.config import CLI_SETTING_NAMES, make_settings
 from xrefdoc.errors import XrefdocError
-from xrefdoc.export import keyword_data
+from xrefdoc.export import uses_data
 from xrefdoc.pipeline import scan
 from xrefdoc.resolve import Definition
 from xrefdoc.xref import Index, Use
@@ -72,10 +72,6 @@ def text_rows(found: Found) -> list[str]:
     return rows
 
 
-def json_data(index: Index, found: Found) -> dict[str, Any]:
-    data = keyword_data(index, found.name)
-    qualnames = {d.qualname for d in found.definitions}
-    data["definitions"] = [d for d in data["definitions"] if d["qualname"] in qualnames]
-    if len(found.definitions) != len(index.definitions[found.name]):
-        data["uses"] = [u for u in data["uses"] if u.get("qualname") in qualnames]
-    return {"name": found.name, **data}
+def json_data(found: Found) -> dict[str, Any]:
+    """The same definitions and uses as the rows, as JSON data."""
+    return {"name": found.name, **uses_data(found.definitions, found.uses)}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_.]")
@@ -68,11 +69,16 @@ def line_anchor(line: int) -> str:
     return f"L{line}"
 
 
+@lru_cache(maxsize=1 << 16)
+def _page_url(start: str, to_page: str) -> str:
+    """The quoted relative URL of a page from a folder; cached, since every page links to
+    the same few targets (its folder, the keyword pages) many times."""
+    return quote(posixpath.relpath(to_page + ".html", start), safe="/")
+
+
 def href(from_page: str, to_page: str, anchor: str | None = None) -> str:
     """A relative, URL-quoted link from one page to another (``.html`` pages)."""
-    start = posixpath.dirname(from_page) or "."
-    relative = posixpath.relpath(to_page + ".html", start)
-    link = quote(relative, safe="/")
+    link = _page_url(posixpath.dirname(from_page) or ".", to_page)
     return f"{link}#{anchor}" if anchor else link
 
 

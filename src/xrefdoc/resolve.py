@@ -163,9 +163,7 @@ class TreeResolver:
         head = head.removesuffix("()")
         definition = self._member(path, None, head)
         if definition is not None:
-            if called:
-                return self._returned(definition, rest, depth)
-            return self._in_symbol(definition, rest, depth)
+            return self._enter(definition, called, rest, depth)
         alias = self._aliases.get(path, {}).get(head)
         if alias is not None:
             suffix = ("()" if called else "") + "".join(f".{part}" for part in rest)
@@ -180,12 +178,14 @@ class TreeResolver:
                 return found
         return TEXTUAL if rest else NOTHING
 
-    def _returned(self, definition: Definition, parts: list[str], depth: int) -> Resolution:
-        """Members of what calling ``definition`` returns: an instance, for a class; of
-        unknown type otherwise."""
-        if definition.symbol.kind == "class":
-            return self._in_symbol(definition, parts, depth)
-        return TEXTUAL if parts else NOTHING
+    def _enter(
+        self, definition: Definition, called: bool, parts: list[str], depth: int
+    ) -> Resolution:
+        """Follow ``parts`` inside ``definition``, or, when it is ``called``, inside what the
+        call returns: an instance, for a class; a value of unknown type otherwise."""
+        if called and definition.symbol.kind != "class":
+            return TEXTUAL if parts else NOTHING
+        return self._in_symbol(definition, parts, depth)
 
     def _in_symbol(self, definition: Definition, parts: list[str], depth: int) -> Resolution:
         if not parts:
@@ -194,9 +194,7 @@ class TreeResolver:
         head = parts[0].removesuffix("()")
         member = self._member(definition.path, symbol.qualname, head)
         if member is not None:
-            if parts[0].endswith("()"):
-                return self._returned(member, parts[1:], depth)
-            return self._in_symbol(member, parts[1:], depth)
+            return self._enter(member, parts[0].endswith("()"), parts[1:], depth)
         if symbol.kind == "class" and depth <= _MAX_DEPTH:
             for base in symbol.bases:
                 found = self._candidates(definition.path, base, depth + 1)

@@ -12,7 +12,7 @@ from xrefdoc.model import FileRecord, Symbol
 from xrefdoc.pages import PageNames, breadcrumbs, href, keyword_anchor, line_anchor
 from xrefdoc.purpose import purpose_statements
 from xrefdoc.resolve import Definition
-from xrefdoc.xref import Index, Use, import_category, may_match_textually
+from xrefdoc.xref import Index, Use, import_category
 
 # Sections of a _docs page, in the order users know from the old generator.
 DOCS_SECTIONS = (
@@ -66,9 +66,13 @@ def keyword_href(site: SiteContext, page: str, name: str) -> str | None:
     return href(page, target, keyword_anchor(name)) if target else None
 
 
+def line_href(site: SiteContext, page: str, path: str, line: int) -> str:
+    """Link from ``page`` to a line of a file's source on its _docs page."""
+    return href(page, site.names.file_page(path, "docs"), line_anchor(line))
+
+
 def definition_href(site: SiteContext, page: str, definition: Definition) -> str:
-    target = site.names.file_page(definition.path, "docs")
-    return href(page, target, line_anchor(definition.symbol.line))
+    return line_href(site, page, definition.path, definition.symbol.line)
 
 
 def human_size(size: int) -> str:
@@ -103,7 +107,7 @@ def _symbol_view(site: SiteContext, page: str, path: str, symbol: Symbol) -> dic
         "end_line": symbol.end_line,
         "signature": symbol.signature,
         "doc": symbol.doc,
-        "href": href(page, site.names.file_page(path, "docs"), line_anchor(symbol.line)),
+        "href": line_href(site, page, path, symbol.line),
     }
 
 
@@ -146,9 +150,7 @@ def _use_link(site: SiteContext, record: FileRecord, page: str, use: Use) -> Nam
     """Where a name in the source leads: the one definition it means, else the entry."""
     definition = use.definition
     if definition is None:
-        candidates = [
-            d for d in site.index.definitions.get(use.keyword, ()) if may_match_textually(d.symbol)
-        ]
+        candidates = site.index.textual_definitions.get(use.keyword, ())
         if len(candidates) != 1:
             return _entry_link(site, page, use.keyword, textual=True)
         definition = candidates[0]
@@ -241,20 +243,18 @@ def _dependencies(
     site: SiteContext, record: FileRecord, page: str
 ) -> dict[str, list[dict[str, Any]]]:
     groups: dict[str, list[dict[str, Any]]] = {"in-tree": [], "stdlib": [], "third-party": []}
-    for position, imp in enumerate(record.imports):
-        resolved = site.index.resolved_import(record.path, position)
+    targets = site.index.import_targets[record.path]
+    for imp, target in zip(record.imports, targets, strict=True):
+        resolved = target.module
         groups[import_category(imp.module, imp.level, resolved, record.family)].append(
             {
                 "module": imp.module,
                 "names": list(imp.names),
                 "line": imp.line,
-                "line_href": href(
-                    page, site.names.file_page(record.path, "docs"), line_anchor(imp.line)
-                ),
+                "line_href": line_href(site, page, record.path, imp.line),
                 "target": _file_link(site, page, resolved) if resolved else None,
                 "via": [
-                    {"name": name, **_file_link(site, page, where)}
-                    for name, where in site.index.import_targets[record.path][position].names
+                    {"name": name, **_file_link(site, page, where)} for name, where in target.names
                 ],
             }
         )
@@ -347,7 +347,7 @@ def kw_page(site: SiteContext, record: FileRecord) -> dict[str, Any]:
             "name": name,
             "line": line,
             "detail": detail,
-            "href": href(page, docs, line_anchor(line)),
+            "href": line_href(site, page, record.path, line),
             "index_href": keyword_href(site, page, name),
         }
 

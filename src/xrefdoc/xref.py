@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from xrefdoc.includes import FileImports, is_standard_import
@@ -75,6 +75,8 @@ class Index:
     # Keyword → every definition of that name, sorted by path and line; file → its own.
     definitions: dict[str, list[Definition]]
     definitions_in: dict[str, list[Definition]]
+    # Keyword → the definitions a textual match of it may mean (only keywords that have any).
+    textual_definitions: dict[str, tuple[Definition, ...]]
     # Keyword → its uses, sorted by path and line; file → the uses it holds, by line.
     uses: dict[str, list[Use]]
     uses_in: dict[str, list[Use]]
@@ -87,9 +89,6 @@ class Index:
     folders: dict[str, Folder]
     tests_of: dict[str, list[str]]
     test_files: frozenset[str]
-
-    def resolved_import(self, path: str, position: int) -> str | None:
-        return self.import_targets[path][position].module
 
 
 def module_names(path: str, python_files: frozenset[str]) -> list[str]:
@@ -126,7 +125,7 @@ def build_module_map(python_files: Iterable[str]) -> dict[str, str]:
 def resolve_import(path: str, imp: Import, resolver: TreeResolver) -> ImportTarget:
     """The in-tree file an import statement loads (a submodule when its one name is a
     module), and the files that define the names it imports when those are elsewhere."""
-    base = "." * imp.level + imp.module.lstrip(".") if imp.level else imp.module
+    base = imp.module  # a relative import's module keeps its dots: ``..core``
     if len(imp.names) == 1 and imp.names[0] != "*":
         submodule = resolver.resolve(path, child_target(base, imp.names[0])).module
         if submodule is not None:
@@ -207,10 +206,10 @@ def _definitions(
 
 
 def _uses_of(
-    record: FileRecord, resolver: TreeResolver, textual_names: frozenset[str]
+    record: FileRecord, resolver: TreeResolver, textual_names: Collection[str]
 ) -> list[Use]:
     """The uses a file holds: references resolved to definitions, and textual matches of
-    names that some class, function, method or constant of the tree bears."""
+    ``textual_names``."""
     found: list[Use] = []
     for ref in record.references:
         definition = None
@@ -221,7 +220,7 @@ def _uses_of(
             textual = resolution.textual
         if definition is not None:
             found.append(Use(record.path, ref.line, ref.name, definition, ref.column))
-        elif textual and ref.name in textual_names and len(ref.name) >= TEXTUAL_MIN_LENGTH:
+        elif textual and ref.name in textual_names:
             found.append(Use(record.path, ref.line, ref.name, None, ref.column))
     return sorted(found, key=lambda use: (use.line, use.column, use.name))
 
@@ -239,11 +238,13 @@ def build_index(records: Iterable[FileRecord]) -> Index:
     for found in definitions_in.values():
         for definition in found:
             definitions[definition.symbol.name].append(definition)
-    textual_names = frozenset(
-        name
+    textual_definitions = {
+        name: matched
         for name, found in definitions.items()
-        if any(may_match_textually(d.symbol) for d in found)
-    )
+        if len(name) >= TEXTUAL_MIN_LENGTH
+        and (matched := tuple(d for d in found if may_match_textually(d.symbol)))
+    }
+    test_files = frozenset(path for path, record in by_path.items() if is_test_file(record))
 
     import_targets: dict[str, list[ImportTarget]] = {}
     imports_of: dict[str, set[str]] = defaultdict(set)
@@ -251,6 +252,7 @@ def build_index(records: Iterable[FileRecord]) -> Index:
     uses: dict[str, list[Use]] = defaultdict(list)
     uses_in: dict[str, list[Use]] = {}
     users: dict[Definition, set[str]] = defaultdict(set)
+    tested: dict[str, set[str]] = defaultdict(set)
     for path, record in by_path.items():
         if record.family == "python":
             targets = [resolve_import(path, imp, resolver) for imp in record.imports]
@@ -265,25 +267,22 @@ def build_index(records: Iterable[FileRecord]) -> Index:
                 if reached is not None and reached != path:
                     imports_of[path].add(reached)
                     imported_by[reached].add(path)
-        uses_in[path] = _uses_of(record, resolver, textual_names)
+        uses_in[path] = _uses_of(record, resolver, textual_definitions)
         for use in uses_in[path]:
             uses[use.keyword].append(use)
             if use.definition is not None and use.definition.path != path:
                 users[use.definition].add(path)
-
-    test_files = frozenset(path for path, record in by_path.items() if is_test_file(record))
-    tested: dict[str, set[str]] = defaultdict(set)
-    for test in test_files:
-        for imported in imports_of.get(test, ()):
-            tested[imported].add(test)
-        for use in uses_in[test]:
-            if use.definition is not None and use.definition.path != test:
-                tested[use.definition.path].add(test)
+        if path in test_files:
+            # A test file tests what it imports and what it uses.
+            used = {use.definition.path for use in uses_in[path] if use.definition is not None}
+            for tested_path in (imports_of.get(path, set()) | used) - {path}:
+                tested[tested_path].add(path)
 
     return Index(
         records=by_path,
         definitions=dict(definitions),
         definitions_in=definitions_in,
+        textual_definitions=textual_definitions,
         uses=dict(uses),
         uses_in=uses_in,
         users={definition: sorted(paths) for definition, paths in users.items()},

@@ -6,7 +6,7 @@ import ast
 import sys
 from dataclasses import dataclass, field, replace
 
-from xrefdoc.extract.python_names import resolve_names
+from xrefdoc.extract.python_names import import_from_base, resolve_names
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
 from xrefdoc.extract.treesitter import extract_treesitter
@@ -117,7 +117,7 @@ class _Collector:
             for alias in node.names:
                 self.imports.append(Import(alias.name, (), node.lineno))
         elif isinstance(node, ast.ImportFrom):
-            module = "." * node.level + (node.module or "")
+            module = import_from_base(node)
             names = tuple(alias.name for alias in node.names)
             self.imports.append(Import(module, names, node.lineno, node.level))
         elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):

@@ -61,7 +61,8 @@ def _join(parent: str, name: str) -> str:
     return f"{parent}.{name}" if parent else name
 
 
-def _import_from_base(node: ast.ImportFrom) -> str:
+def import_from_base(node: ast.ImportFrom) -> str:
+    """The module of ``from … import``, a relative one with its dots (``..core``)."""
     return "." * node.level + (node.module or "")
 
 
@@ -103,7 +104,7 @@ class _BindingCollector:
                     self._add(self.imported, bound, alias.name if alias.asname else bound)
                     self.import_lines.setdefault(bound, node.lineno)
             elif isinstance(node, ast.ImportFrom):
-                base = _import_from_base(node)
+                base = import_from_base(node)
                 for alias in node.names:
                     if alias.name == "*":
                         self.stars.append(Alias("*", base, node.lineno))
@@ -128,6 +129,17 @@ class _BindingCollector:
             targets = self.imported.get(name, []) + self.defined.get(name, [])
             binding = _Binding(tuple(dict.fromkeys(targets))) if targets else _LOCAL
             self.scope.bindings[name] = binding
+
+
+def _bound_scope(
+    kind: str, qualname: str, parent: _Scope | None, body: Iterable[ast.AST]
+) -> tuple[_Scope, _BindingCollector]:
+    """A new scope with the names ``body`` binds in it."""
+    scope = _Scope(kind, qualname, parent)
+    collector = _BindingCollector(scope)
+    collector.collect(body)
+    collector.bind()
+    return scope, collector
 
 
 def _parameters(arguments: ast.arguments) -> list[ast.arg]:
@@ -155,10 +167,7 @@ class _Resolver:
     # Scopes -----------------------------------------------------------------------------
 
     def module(self, tree: ast.Module) -> list[Alias]:
-        scope = _Scope("module", "", None)
-        collector = _BindingCollector(scope)
-        collector.collect(tree.body)
-        collector.bind()
+        scope, collector = _bound_scope("module", "", None, tree.body)
         self.module_has_star = bool(collector.stars)
         for statement in tree.body:
             self.visit(statement, scope)
@@ -174,11 +183,9 @@ class _Resolver:
         parent: _Scope,
         qualname: str,
     ) -> _Scope:
-        scope = _Scope("function", qualname, parent)
+        body = node.body if isinstance(node.body, list) else [node.body]
+        scope, _ = _bound_scope("function", qualname, parent, body)
         parameters = _parameters(node.args)
-        collector = _BindingCollector(scope)
-        collector.collect(node.body if isinstance(node.body, list) else [node.body])
-        collector.bind()
         for parameter in parameters:
             # Also bound by an import in the body: which one a use sees depends on the flow.
             scope.bindings[parameter.arg] = _LOCAL
@@ -190,6 +197,14 @@ class _Resolver:
                 target = "~" + parent.qualname + ("()" if kind == "instance" else "")
                 scope.bindings[receiver[0].arg] = _Binding((target,), False)
         return scope
+
+    def _binding_of(self, name: str, scope: _Scope) -> _Binding | None:
+        """The binding a use of ``name`` sees; a name bound nowhere in a module with star
+        imports may come from one of them, so it is looked up in the module namespace."""
+        binding = self._lookup(name, scope)
+        if binding is None and self.module_has_star and name not in BUILTIN_NAMES:
+            return _Binding(("~" + name,))
+        return binding
 
     def _lookup(self, name: str, scope: _Scope) -> _Binding | None:
         current: _Scope | None = scope
@@ -212,9 +227,7 @@ class _Resolver:
         """Candidate paths of an expression made of names, attributes and calls, or none;
         ``base`` reads ``Generic[T]`` as ``Generic`` (a class base, not an item of it)."""
         if isinstance(node, ast.Name):
-            binding = self._lookup(node.id, scope)
-            if binding is None and self.module_has_star and node.id not in BUILTIN_NAMES:
-                return ("~" + node.id,)
+            binding = self._binding_of(node.id, scope)
             return binding.targets if binding is not None else ()
         if isinstance(node, ast.Attribute):
             return tuple(f"{path}.{node.attr}" for path in self._targets_of(node.value, scope))
@@ -225,12 +238,8 @@ class _Resolver:
         return ()
 
     def _use_name(self, name: str, line: int, column: int, scope: _Scope) -> None:
-        binding = self._lookup(name, scope)
-        if binding is None:
-            if self.module_has_star and name not in BUILTIN_NAMES:
-                self.references.add(Reference(name, line, True, "~" + name, column))
-            return
-        if binding.targets and binding.reported:
+        binding = self._binding_of(name, scope)
+        if binding is not None and binding.targets and binding.reported:
             target = "|".join(binding.targets)
             self.references.add(Reference(name, line, True, target, column))
 
@@ -257,10 +266,7 @@ class _Resolver:
                 self.visit(part, scope)
             bases = ["|".join(self._targets_of(base, scope, base=True)) for base in node.bases]
             self.class_bases[(qualname, node.lineno)] = tuple(base for base in bases if base)
-            inner = _Scope("class", qualname, scope)
-            collector = _BindingCollector(inner)
-            collector.collect(node.body)
-            collector.bind()
+            inner, _ = _bound_scope("class", qualname, scope, node.body)
             for statement in node.body:
                 self.visit(statement, inner)
         elif isinstance(node, ast.Lambda):
@@ -275,7 +281,7 @@ class _Resolver:
             self._use_attribute(node, scope)
             self.visit(node.value, scope)
         elif isinstance(node, ast.ImportFrom):
-            base = _import_from_base(node)
+            base = import_from_base(node)
             for alias in node.names:
                 if alias.name != "*":
                     path = child_target(base, alias.name)

@@ -76,35 +76,33 @@ class Grammar:
 
 
 _C_INCLUDES = "(preproc_include path: (string_literal) @import)"
+_ES_MODULE_IMPORTS = """
+    (import_statement source: (string) @import)
+    (export_statement source: (string) @import)
+"""
+
+
+def _typescript(function: str) -> Grammar:
+    """TypeScript or TSX: the JavaScript tags plus TypeScript's own."""
+    return Grammar(
+        "tree_sitter_typescript",
+        function,
+        ("tree_sitter_javascript:tags.scm", "tags.scm"),
+        imports=_ES_MODULE_IMPORTS,
+    )
+
 
 GRAMMARS: dict[str, Grammar] = {
     "javascript": Grammar(
         "tree_sitter_javascript",
-        imports="""
-            (import_statement source: (string) @import)
-            (export_statement source: (string) @import)
+        imports=_ES_MODULE_IMPORTS
+        + """
             (call_expression function: (identifier) @_require (#eq? @_require "require")
               arguments: (arguments . (string) @import))
         """,
     ),
-    "typescript": Grammar(
-        "tree_sitter_typescript",
-        "language_typescript",
-        ("tree_sitter_javascript:tags.scm", "tags.scm"),
-        imports="""
-            (import_statement source: (string) @import)
-            (export_statement source: (string) @import)
-        """,
-    ),
-    "tsx": Grammar(
-        "tree_sitter_typescript",
-        "language_tsx",
-        ("tree_sitter_javascript:tags.scm", "tags.scm"),
-        imports="""
-            (import_statement source: (string) @import)
-            (export_statement source: (string) @import)
-        """,
-    ),
+    "typescript": _typescript("language_typescript"),
+    "tsx": _typescript("language_tsx"),
     "c": Grammar("tree_sitter_c", imports=_C_INCLUDES),
     "cpp": Grammar(
         "tree_sitter_cpp",
@@ -269,6 +267,9 @@ def _definitions(compiled: _Compiled, root: ts.Node) -> list[_Found]:
         if not names:
             continue
         name_node = names[0]
+        name = _definition_name(name_node)
+        scope_nodes = captures.get("local.scope")
+        scope = _text(scope_nodes[0]) if scope_nodes else None
         for capture, nodes in captures.items():
             category, _, kind = capture.partition(".")
             if category not in ("definition", "container"):
@@ -277,9 +278,6 @@ def _definitions(compiled: _Compiled, root: ts.Node) -> list[_Found]:
             node = _definition_node(nodes[0]) if our_kind else None
             if node is None or our_kind is None:
                 continue
-            scope_nodes = captures.get("local.scope")
-            scope = _text(scope_nodes[0]) if scope_nodes else None
-            name = _definition_name(name_node)
             key = (node.start_byte, name)
             if key in found and (found[key].scope or not scope):
                 continue
