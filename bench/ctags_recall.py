@@ -10,9 +10,10 @@ total per language, and exits 1 when a language's recall is below 0.95.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -78,10 +79,32 @@ class Tag:
 
 @dataclass
 class CtagsResult:
-    """The tags ctags found, and how many anonymous (lambda) tags were set aside."""
+    """The tags ctags found, and how many it found that are not definitions, by reason."""
 
     tags: list[Tag]
-    anonymous: int
+    set_aside: Counter[str]
+
+
+# Ctags' JavaScript parser calls "class" what holds members by its heuristics: every
+# variable set to an object literal (``var req = { method: 'GET' }`` in a test callback),
+# and the name before a ``this.`` use it mis-scopes (``this.timeout(5000)``). A "class"
+# tag is a class or a constructor function only when its line says ``class`` or
+# ``function`` (or is an arrow function); the rest are set aside and counted.
+HEURISTIC_CLASS_LANGUAGES = {"JavaScript", "TypeScript"}
+DECLARES_A_CLASS = re.compile(r"\bclass\b|\bfunction\b|=>")
+
+
+def set_aside_reason(record: dict[str, Any], kind: str) -> str | None:
+    """Why a ctags tag is not a definition to look for, or None when it is one."""
+    if "anonymous" in record.get("extras", "").split(","):
+        return "anonymous function"
+    if (
+        kind == "class"
+        and record.get("language") in HEURISTIC_CLASS_LANGUAGES
+        and not DECLARES_A_CLASS.search(record.get("pattern", ""))
+    ):
+        return "object literal or this. use called a class"
+    return None
 
 
 def fail(message: str) -> NoReturn:
@@ -133,7 +156,8 @@ def xrefdoc_kinds(files: list[dict[str, Any]]) -> dict[Key, set[str]]:
 
 def run_ctags(src: Path, paths: list[str], language: str) -> CtagsResult:
     # The file list goes on stdin (-L -) rather than argv, so large trees do not hit ARG_MAX;
-    # the E field marks ctags' invented names for lambdas (anonFunc…) as "anonymous".
+    # the E field marks ctags' invented names for lambdas (anonFunc…) as "anonymous"; the
+    # pattern field is the tag's source line.
     command = [
         "ctags",
         "-R",
@@ -147,18 +171,19 @@ def run_ctags(src: Path, paths: list[str], language: str) -> CtagsResult:
     ]
     output = run(command, cwd=src, stdin="\n".join(paths) + "\n")
     tags: list[Tag] = []
-    anonymous = 0
+    set_aside: Counter[str] = Counter()
     for line in output.splitlines():
         record = json.loads(line)
         kinds = PYTHON_KINDS if record.get("language") == "Python" else CTAGS_KINDS
         kind = kinds.get(record.get("kind", ""))
         if record.get("_type") != "tag" or kind is None:
             continue
-        if "anonymous" in record.get("extras", "").split(","):
-            anonymous += 1
+        reason = set_aside_reason(record, kind)
+        if reason:
+            set_aside[reason] += 1
             continue
         tags.append(Tag(record["path"].removeprefix("./"), record["name"], record["line"], kind))
-    return CtagsResult(tags, anonymous)
+    return CtagsResult(tags, set_aside)
 
 
 def recall(kind: str, tags: list[Tag], found: dict[Key, set[str]]) -> tuple[int, list[Tag]]:
@@ -178,6 +203,8 @@ def main(argv: list[str]) -> int:
         for language, paths in sorted(paths_by_language(files).items()):
             ctags = run_ctags(src, paths, language)
             print(f"{src.name} {language}: {len(paths)} files, {len(ctags.tags)} ctags tags")
+            for reason, count in sorted(ctags.set_aside.items()):
+                print(f"  set aside: {count} {reason}")
             for kind in KINDS:
                 expected, misses = recall(kind, ctags.tags, found)
                 if not expected:

@@ -23,12 +23,23 @@ SNIPPETS = {
         }
         function helper() { return new Engine(); }
         const arrow = () => 1;
+        function View(name) { this.name = name; }
+        View.prototype.render = function render(options) {
+          return options;
+        };
+        res.send = function send(body) {};
+        const MAX_AGE = 60, routes = { home: '/' };
         """,
         [
             ("class", "Engine", 3, 7),
             ("method", "Engine.run", 4, 6),
             ("function", "helper", 8, 8),
             ("function", "arrow", 9, 9),
+            ("function", "View", 10, 10),
+            ("method", "View.render", 11, 13),
+            ("function", "send", 14, 14),
+            ("constant", "MAX_AGE", 15, 15),
+            ("variable", "routes", 15, 15),
         ],
         [("./util.js", 1), ("fs", 2)],
     ),
@@ -330,4 +341,65 @@ def test_cpp_operators_destructors_export_macros_and_specialisations(tmp_path: P
         ("class", "Format", 6),
         ("method", "Format.ten", 9),
         ("function", "lookup", 11),
+    ]
+
+
+def test_cpp_macros_do_not_hide_the_definitions_after_them(tmp_path: Path) -> None:
+    """Real doctest/nlohmann shapes: a macro invoked at file scope, namespace macros alone
+    on their lines, export and attribute macros. tree-sitter alone loses ``Timer``."""
+    record = extract_one(
+        tmp_path,
+        "test.h",
+        """\
+        #define DOCTEST_INTERFACE
+        #define DOCTEST_NOEXCEPT
+        #define DEFINE_DECORATOR(name, type, def) struct name { type data; }
+        NLOHMANN_JSON_NAMESPACE_BEGIN
+        DEFINE_DECORATOR(test_suite, const char*, "");
+        DEFINE_DECORATOR(skip, bool, true);
+        class DOCTEST_INTERFACE Context {
+        public:
+          int run() DOCTEST_NOEXCEPT { return 0; }
+        };
+        DOCTEST_NORETURN void fail() { throw 1; }
+        struct Timer { long ticks(); };
+        long Timer::ticks() { return 0; }
+        NLOHMANN_JSON_NAMESPACE_END
+        """,
+    )
+    assert [(s.kind, s.qualname, s.line) for s in record.symbols] == [
+        ("class", "Context", 7),
+        ("method", "Context.run", 9),
+        ("function", "fail", 11),
+        ("class", "Timer", 12),
+        ("method", "Timer.ticks", 13),
+    ]
+    assert {"DOCTEST_INTERFACE", "DEFINE_DECORATOR", "test_suite"} <= {
+        ref.name for ref in record.references
+    }, "uses still come from the file as written"
+
+
+def test_javascript_class_expressions_and_constructors(tmp_path: Path) -> None:
+    """webpack's shapes: ``X.Template = class Impl`` names the class twice; a constructor
+    is a method; ``module.exports = class`` is the class under its own name only."""
+    record = extract_one(
+        tmp_path,
+        "dep.js",
+        """\
+        class CssUrlDependency {
+          constructor(request) { this.request = request; }
+        }
+        CssUrlDependency.Template = class CssUrlDependencyTemplate extends Base {
+          apply(source) {}
+        };
+        module.exports = class ResolverFactory {};
+        """,
+    )
+    assert [(s.kind, s.qualname, s.line) for s in record.symbols] == [
+        ("class", "CssUrlDependency", 1),
+        ("method", "CssUrlDependency.constructor", 2),
+        ("class", "CssUrlDependency.Template", 4),
+        ("class", "CssUrlDependencyTemplate", 4),
+        ("method", "CssUrlDependencyTemplate.apply", 5),
+        ("class", "ResolverFactory", 7),
     ]

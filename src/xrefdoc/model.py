@@ -8,6 +8,17 @@ from dataclasses import dataclass
 SYMBOL_KINDS = ("class", "function", "method", "constant", "variable", "heading", "key")
 
 
+def variable_kind(name: str) -> str:
+    """A module-level name is a constant when spelled in capitals (``MAX_SIZE``), by the
+    convention of every language we read; otherwise a variable."""
+    letters = name.strip("_")
+    return (
+        "constant"
+        if letters and letters.upper() == letters and any(c.isalpha() for c in letters)
+        else "variable"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Symbol:
     """A name a file defines: its kind, where it starts and ends, and its enclosing name."""

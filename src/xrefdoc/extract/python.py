@@ -10,7 +10,7 @@ from xrefdoc.extract.python_names import import_from_base, resolve_names
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
 from xrefdoc.extract.treesitter import extract_treesitter
-from xrefdoc.model import Diagnostic, Import, Symbol
+from xrefdoc.model import Diagnostic, Import, Symbol, variable_kind
 
 # Statements whose bodies still run at the enclosing scope (module or class level).
 _BLOCKS = (ast.If, ast.Try, ast.TryStar, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)
@@ -68,15 +68,6 @@ def _assigned_names(target: ast.expr) -> list[ast.Name]:
     if isinstance(target, ast.Starred):
         return _assigned_names(target.value)
     return []
-
-
-def _variable_kind(name: str) -> str:
-    letters = name.strip("_")
-    return (
-        "constant"
-        if letters and letters.upper() == letters and any(c.isalpha() for c in letters)
-        else "variable"
-    )
 
 
 def _definition(
@@ -142,7 +133,7 @@ class _Collector:
                     self.symbols.append(
                         Symbol(
                             name.id,
-                            _variable_kind(name.id),
+                            variable_kind(name.id),
                             node.lineno,
                             node.end_lineno or node.lineno,
                             parent,

@@ -5,14 +5,16 @@ imports or includes. A language is a grammar module and a few lines in ``GRAMMAR
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 import tree_sitter as ts
 
+from xrefdoc.extract.cmacros import without_macros
 from xrefdoc.extract.result import Extracted
-from xrefdoc.model import Diagnostic, Import, Reference, Symbol
+from xrefdoc.model import Diagnostic, Import, Reference, Symbol, variable_kind
 
 # tags.scm capture kinds (``definition.<kind>``) as our symbol kinds; kinds not listed
 # (``definition.macro`` and the like) are left out.
@@ -28,7 +30,10 @@ _KINDS = {
     "function": "function",
     "method": "method",
     "constant": "constant",
+    "variable": "variable",
 }
+# Kinds any other definition of the same node takes precedence over.
+_WEAK_KINDS = frozenset({"variable", "constant"})
 _CLASS_LIKE = frozenset({"class"})
 
 # Where a C/C++ function declarator shows it declares rather than defines.
@@ -62,9 +67,12 @@ class Grammar:
     ``tags`` are files of the wheel's ``queries/`` folder (or of another grammar's, as
     ``module:file``); ``extra_tags`` our own patterns in the same capture convention, with
     ``container.<kind>`` for a node that only gives its members a parent (a Rust ``impl``);
+    ``@ignore`` marks a node that defines nothing whatever else matches it;
     ``imports`` captures ``@import`` nodes whose text names the imported module or file;
     ``identifiers`` are the node types whose text is a name. A ``@local.scope`` capture
     names the class a definition belongs to (a Go method's receiver, C++ ``A::run``).
+    ``repair`` makes a copy of a file that does not parse, offsets unchanged, that the
+    grammar may read better (C and C++ with their macros blanked out).
     """
 
     module: str
@@ -73,9 +81,37 @@ class Grammar:
     extra_tags: str = ""
     imports: str = ""
     identifiers: tuple[str, ...] = _IDENTIFIER_TYPES
+    repair: Callable[[bytes], bytes] | None = None
 
 
 _C_INCLUDES = "(preproc_include path: (string_literal) @import)"
+# JavaScript and TypeScript: a constructor is a method (the wheel's tags leave it out);
+# ``X.prototype.m = function`` is a method of X; ``X.T = class Y`` is a class T of X (and
+# Y: two names of one class); a declaration
+# at the top of a module is a variable (or constant), as in Python, unless it binds what
+# ``require`` returns: that is an import.
+_ES_EXTRA_TAGS = """
+    (method_definition name: (property_identifier) @name
+      (#eq? @name "constructor")) @definition.method
+    (assignment_expression
+      left: (member_expression object: (identifier) @local.scope
+        property: (property_identifier) @name)
+      right: (class) (#not-match? @local.scope "^(module|exports)$")) @definition.class
+    (assignment_expression
+      left: (member_expression
+        object: (member_expression object: (identifier) @local.scope
+          property: (property_identifier) @_prototype (#eq? @_prototype "prototype"))
+        property: (property_identifier) @name)
+      right: [(function_expression) (arrow_function)]) @definition.method
+    (variable_declarator value: (call_expression function: (identifier) @_require
+      (#eq? @_require "require"))) @ignore
+    (program (lexical_declaration
+      (variable_declarator name: (identifier) @name) @definition.variable))
+    (program (variable_declaration
+      (variable_declarator name: (identifier) @name) @definition.variable))
+    (program (export_statement declaration: (lexical_declaration
+      (variable_declarator name: (identifier) @name) @definition.variable)))
+"""
 _ES_MODULE_IMPORTS = """
     (import_statement source: (string) @import)
     (export_statement source: (string) @import)
@@ -88,6 +124,7 @@ def _typescript(function: str) -> Grammar:
         "tree_sitter_typescript",
         function,
         ("tree_sitter_javascript:tags.scm", "tags.scm"),
+        extra_tags=_ES_EXTRA_TAGS,
         imports=_ES_MODULE_IMPORTS,
     )
 
@@ -95,6 +132,7 @@ def _typescript(function: str) -> Grammar:
 GRAMMARS: dict[str, Grammar] = {
     "javascript": Grammar(
         "tree_sitter_javascript",
+        extra_tags=_ES_EXTRA_TAGS,
         imports=_ES_MODULE_IMPORTS
         + """
             (call_expression function: (identifier) @_require (#eq? @_require "require")
@@ -103,7 +141,7 @@ GRAMMARS: dict[str, Grammar] = {
     ),
     "typescript": _typescript("language_typescript"),
     "tsx": _typescript("language_tsx"),
-    "c": Grammar("tree_sitter_c", imports=_C_INCLUDES),
+    "c": Grammar("tree_sitter_c", imports=_C_INCLUDES, repair=without_macros),
     "cpp": Grammar(
         "tree_sitter_cpp",
         extra_tags="""
@@ -129,6 +167,7 @@ GRAMMARS: dict[str, Grammar] = {
               name: [(operator_name) (destructor_name)] @name)) @definition.method
         """,
         imports=_C_INCLUDES,
+        repair=without_macros,
     ),
     "go": Grammar(
         "tree_sitter_go",
@@ -262,7 +301,9 @@ class _Found:
 
 def _definitions(compiled: _Compiled, root: ts.Node) -> list[_Found]:
     found: dict[tuple[int, str], _Found] = {}
+    ignored: set[int] = set()
     for _, captures in ts.QueryCursor(compiled.tags).matches(root):
+        ignored.update(node.start_byte for node in captures.get("ignore", ()))
         names = captures.get("name")
         if not names:
             continue
@@ -278,8 +319,10 @@ def _definitions(compiled: _Compiled, root: ts.Node) -> list[_Found]:
             node = _definition_node(nodes[0]) if our_kind else None
             if node is None or our_kind is None:
                 continue
+            if our_kind == "variable":
+                our_kind = variable_kind(name)
             key = (node.start_byte, name)
-            if key in found and (found[key].scope or not scope):
+            if key in found and not _takes_precedence(our_kind, scope, found[key]):
                 continue
             found[key] = _Found(
                 name,
@@ -292,26 +335,69 @@ def _definitions(compiled: _Compiled, root: ts.Node) -> list[_Found]:
                 node.end_point.row + 1,
                 scope,
             )
-    return sorted(found.values(), key=lambda item: (item.start, -item.end))
+    kept = (item for item in found.values() if item.start not in ignored)
+    return _without_nested_duplicates(sorted(kept, key=lambda item: (item.start, -item.end)))
+
+
+def _takes_precedence(kind: str, scope: str | None, other: _Found) -> bool:
+    """Of two definitions of one node, a function beats a variable and a named scope (the
+    class of ``X.prototype.m``) beats none."""
+    if (kind in _WEAK_KINDS) != (other.kind in _WEAK_KINDS):
+        return other.kind in _WEAK_KINDS
+    return bool(scope) and not other.scope
+
+
+def _without_nested_duplicates(found: list[_Found]) -> list[_Found]:
+    """One definition per name and line: ``res.send = function send() {}`` is the
+    assignment, not also the function expression inside it. ``found`` is in document
+    order, outer definitions before the ones they enclose."""
+    kept: list[_Found] = []
+    enclosing: list[_Found] = []
+    for item in found:
+        while enclosing and enclosing[-1].end <= item.start:
+            enclosing.pop()
+        if not any(outer.name == item.name and outer.line == item.line for outer in enclosing):
+            kept.append(item)
+        enclosing.append(item)
+    return kept
+
+
+@dataclass(frozen=True, slots=True)
+class _Enclosing:
+    end: int
+    qualname: str
+    kind: str
+    nesting_parent: str | None  # by nesting alone, not by a named scope
+    nesting_parent_kind: str | None
 
 
 def _symbols(found: list[_Found]) -> list[Symbol]:
     """Symbols with their parents, from how definitions nest; a function inside a class
-    (or a Rust ``impl``) is a method."""
+    (or a Rust ``impl``) is a method. A class that ends where an enclosing class ends is
+    that class under a second name (``X.Template = class TemplateImpl {}``): a sibling."""
     symbols: list[Symbol] = []
-    stack: list[tuple[int, str, str]] = []  # (end byte, qualname, kind)
+    stack: list[_Enclosing] = []
     for item in found:
-        while stack and stack[-1][0] <= item.start:
+        while stack and stack[-1].end <= item.start:
             stack.pop()
-        parent = item.scope or (stack[-1][1] if stack else None)
-        parent_kind = "class" if item.scope else (stack[-1][2] if stack else None)
+        outer = stack[-1] if stack else None
+        if outer is None:
+            nesting_parent, nesting_kind = None, None
+        elif item.kind == outer.kind == "class" and item.end == outer.end:
+            nesting_parent, nesting_kind = outer.nesting_parent, outer.nesting_parent_kind
+        else:
+            nesting_parent, nesting_kind = outer.qualname, outer.kind
+        parent, parent_kind = (
+            (item.scope, "class") if item.scope else (nesting_parent, nesting_kind)
+        )
         qualname = f"{parent}.{item.name}" if parent else item.name
         kind = item.kind
         if kind == "function" and parent_kind in ("class", "container"):
             kind = "method"
         if kind != "container":
             symbols.append(Symbol(item.name, kind, item.line, item.end_line, parent))
-        stack.append((item.end, qualname, "class" if kind in _CLASS_LIKE else kind))
+        enclosing_kind = "class" if kind in _CLASS_LIKE else kind
+        stack.append(_Enclosing(item.end, qualname, enclosing_kind, nesting_parent, nesting_kind))
     return symbols
 
 
@@ -348,31 +434,56 @@ def _references(compiled: _Compiled, root: ts.Node) -> list[Reference]:
     return sorted(found, key=lambda ref: (ref.line, ref.column, ref.name))
 
 
-def _first_error(root: ts.Node) -> ts.Node | None:
+def _errors(root: ts.Node) -> Iterator[ts.Node]:
+    """The outermost error and missing nodes below the root, in document order (a root that
+    is all error, as unbalanced ``#if`` branches make it, is looked into)."""
     cursor = root.walk()
     while True:
         node = cursor.node
-        if node is not None and (node.is_error or node.is_missing):
-            return node
-        if node is not None and node.has_error and cursor.goto_first_child():
+        if node is not None and node != root and (node.is_error or node.is_missing):
+            yield node
+        elif node is not None and node.has_error and cursor.goto_first_child():
             continue
         while not cursor.goto_next_sibling():
             if not cursor.goto_parent():
-                return None
+                return
+
+
+def _error_bytes(root: ts.Node) -> int:
+    return sum(max(node.end_byte - node.start_byte, 1) for node in _errors(root))
+
+
+def _definitions_read_best(
+    compiled: _Compiled, family: str, source: bytes, root: ts.Node
+) -> tuple[list[_Found], ts.Node]:
+    """Definitions from the file's own tree or, when it has errors and the language has a
+    repair (C/C++ macros blanked out), from the repaired copy's if that finds more, or as
+    many with fewer errors; with the tree they came from."""
+    found = _definitions(compiled, root)
+    repair = GRAMMARS[family].repair
+    if not root.has_error or repair is None:
+        return found, root
+    repaired = compiled.parser.parse(repair(source)).root_node
+    found_repaired = _definitions(compiled, repaired)
+    if (len(found_repaired), -_error_bytes(repaired)) > (len(found), -_error_bytes(root)):
+        return found_repaired, repaired
+    return found, root
 
 
 def extract_treesitter(text: str, family: str) -> Extracted:
     """Definitions, uses and imports of a file in a language with a grammar; a file with
     syntax errors keeps what the grammar recovered, with a note of the first error."""
     compiled = _compiled(family)
-    root = compiled.parser.parse(text.encode("utf-8", "surrogatepass")).root_node
+    source = text.encode("utf-8", "surrogatepass")
+    root = compiled.parser.parse(source).root_node
+    found, definitions_root = _definitions_read_best(compiled, family, source, root)
     diagnostics: tuple[Diagnostic, ...] = ()
-    if root.has_error:
-        error = _first_error(root)
-        line = error.start_point.row + 1 if error is not None else None
-        diagnostics = (Diagnostic(f"{family} syntax error; definitions may be incomplete", line),)
+    if definitions_root.has_error:
+        error = next(_errors(definitions_root), definitions_root)
+        message = f"{family} syntax error; definitions may be incomplete"
+        diagnostics = (Diagnostic(message, error.start_point.row + 1),)
     return Extracted(
-        symbols=tuple(_symbols(_definitions(compiled, root))),
+        symbols=tuple(_symbols(found)),
         imports=tuple(_imports(compiled, root)),
         references=tuple(_references(compiled, root)),
         diagnostics=diagnostics,
