@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import extract_one
+from helpers import extract_one, index_tree
 
 # --- Markdown ------------------------------------------------------------------------------
 
@@ -308,3 +308,73 @@ def test_last_symbol_ends_on_the_last_line(tmp_path: Path, name: str, text: str)
     record = extract_one(tmp_path, name, text)
     assert record.symbols
     assert record.symbols[-1].end_line == record.lines
+
+
+# --- code blocks read by their language's extractor ----------------------------------------
+
+ENGINE = "class Engine:\n    def run(self):\n        return 1\n"
+
+
+def _uses_by_file(index: object, name: str) -> dict[tuple[str, int, int], str | None]:
+    return {
+        (use.path, use.line, use.column): use.definition.qualname if use.definition else None
+        for use in index.uses[name]  # type: ignore[attr-defined]
+    }
+
+
+def test_markdown_python_blocks_link_their_imports_to_the_tree(tmp_path: Path) -> None:
+    readme = """\
+# Usage
+
+1. Build an engine:
+
+   ```python
+   from pkg.core import Engine
+   Engine().run()
+   ```
+
+```{code-block} python
+result = Engine()
+```
+"""
+    index = index_tree(
+        tmp_path, {"pkg/__init__.py": "", "pkg/core.py": ENGINE, "README.md": readme}
+    )
+    engine = _uses_by_file(index, "Engine")
+    # Exact uses at the name's own byte column in the file (the block is indented 3).
+    assert engine[("README.md", 6, 24)] == "pkg.core.Engine"
+    assert engine[("README.md", 7, 3)] == "pkg.core.Engine"
+    assert _uses_by_file(index, "run")[("README.md", 7, 12)] == "pkg.core.Engine.run"
+    # Without an import, a name of the tree is still a (textual) use.
+    assert engine[("README.md", 11, -1)] is None
+    assert "result" not in index.definitions, "a block's definitions are examples"
+
+
+def test_rst_code_blocks_and_highlighted_literal_blocks(tmp_path: Path) -> None:
+    guide = """\
+Guide
+=====
+
+.. code-block:: python
+   :linenos:
+
+   from pkg.core import Engine
+   Engine().run()
+
+.. highlight:: python
+
+Then::
+
+    from pkg import core
+    core.Engine()
+
+Back to prose about run_all.
+"""
+    index = index_tree(tmp_path, {"pkg/__init__.py": "", "pkg/core.py": ENGINE, "guide.rst": guide})
+    engine = _uses_by_file(index, "Engine")
+    assert engine[("guide.rst", 7, 24)] == "pkg.core.Engine"
+    assert engine[("guide.rst", 8, 3)] == "pkg.core.Engine"
+    assert engine[("guide.rst", 15, 9)] == "pkg.core.Engine"
+    record = extract_one(tmp_path, "guide.rst", guide)
+    assert ("run_all", 17) in {(ref.name, ref.line) for ref in record.references}
+    assert [h.text for h in record.headings] == ["Guide"]

@@ -136,7 +136,12 @@ def test_textual_matches_are_marked_and_unimported_names_are_not_links(site: Pat
     assert ("pkg/core.py_docs.html#L7", "run", True) in app
     assert [name for _, name, _ in name_links(page_text(site / "loose.py_docs.html"))] == ["f"]
     notes = name_links(page_text(site / "web/notes.js_docs.html"))
-    assert {(name, textual) for _, name, textual in notes} == {("Engine", True), ("start", True)}
+    # A module-level JS variable is a definition: its name links to its own entry.
+    assert {(name, textual) for _, name, textual in notes} == {
+        ("engine", False),
+        ("Engine", True),
+        ("start", True),
+    }
 
 
 def test_entries_list_uses_by_file_linked_to_their_lines(site: Path) -> None:

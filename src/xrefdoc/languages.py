@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pygments.lexers import find_lexer_class_for_filename
+from pygments.lexers import find_lexer_class_for_filename, get_lexer_by_name
 from pygments.util import ClassNotFound
 
 
@@ -125,3 +125,21 @@ def detect_language(name: str, head: bytes) -> Language:
     if match:
         return _SHEBANG_LANGUAGES.get(match.group(1), PLAIN)
     return PLAIN
+
+
+@lru_cache(maxsize=256)
+def language_of_code_block(info: str) -> Language | None:
+    """The language a Markdown fence or a reST ``code-block`` names (``python``, ``js``,
+    ``c++``, ``sh``): Pygments' lexer of that alias, known by the file names it reads."""
+    alias = info.strip().split(maxsplit=1)[0].strip("{}").lower() if info.strip() else ""
+    if not alias:
+        return None
+    try:
+        lexer_class = get_lexer_by_name(alias).__class__
+    except ClassNotFound:
+        return None
+    for pattern in lexer_class.filenames:
+        found = _by_file_name(pattern.replace("*", "block", 1))
+        if found is not None and found.family != "text":
+            return found
+    return Language(lexer_class.name, "text", alias)

@@ -63,9 +63,9 @@ def extract_text(text: str, path: str, language: Language) -> Extracted:
     if language.family == "python":
         return extract_python(text, path)
     if language.family == "markdown":
-        return extract_markdown(text)
+        return extract_markdown(text, lambda code, block: extract_text(code, path, block))
     if language.family == "rst":
-        return extract_rst(text)
+        return extract_rst(text, lambda code, block: extract_text(code, path, block))
     if language.family == "data":
         return extract_data(text, language.name)
     if has_grammar(language.family):

@@ -1,15 +1,56 @@
-"""Markdown and reStructuredText: headings and the identifier-like words of their prose."""
+"""Markdown and reStructuredText: headings, the identifier-like words of their prose, and
+the uses in their code blocks, read by the extractor of each block's language."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from xrefdoc.extract.result import Extracted, count_lines
 from xrefdoc.extract.tokens import code_identifiers, dedupe, lexer_names, prose_identifiers
+from xrefdoc.languages import Language, language_of_code_block
 from xrefdoc.model import Heading, Reference, Symbol
+
+# Reads a code block's text as a file of the given language would be read.
+CodeExtractor = Callable[[str, Language], Extracted]
+# Families whose extractor knows a language's syntax (the others are read as tokens).
+_CODE_FAMILIES_READ_AS_TOKENS = frozenset({"text", "data", "markdown", "rst", "binary"})
+# MyST directives whose argument names the language of their body.
+_MYST_CODE_DIRECTIVES = frozenset({"{code-block}", "{code}", "{code-cell}", "{sourcecode}"})
+
+
+def code_block_references(
+    code: str, info: str, first_line: int, indent: int, extract_code: CodeExtractor
+) -> list[Reference]:
+    """The uses in a code block whose first line is ``first_line`` of the file and whose
+    text is indented by ``indent`` bytes there: a block in a language with an extractor
+    (``python``, ``js``, ``cpp``…) is read by it, so ``from pkg import Engine`` makes an
+    exact use of ``pkg.Engine``, and its other names are textual uses; other blocks give
+    their lexer's name tokens. Definitions in a block are examples, not the tree's: only
+    uses are kept."""
+    words = info.split()
+    if words and words[0] in _MYST_CODE_DIRECTIVES:
+        words = words[1:]
+    alias = words[0] if words else "text"
+    language = language_of_code_block(alias)
+    if language is None or language.family in _CODE_FAMILIES_READ_AS_TOKENS:
+        return lexer_names(code, alias, first_line)
+    placed = []
+    for ref in extract_code(code, language).references:
+        # A target in the block's own namespace names an example's variable, not the tree's.
+        exact = ref.exact and not ref.target.startswith("~")
+        column = ref.column + indent if ref.column >= 0 else -1
+        placed.append(
+            Reference(
+                ref.name, ref.line + first_line - 1, exact, ref.target if exact else "", column
+            )
+        )
+    # Names the block uses without defining or importing them (``compute_total(items)``)
+    # are still names of the tree, as textual uses.
+    return placed + lexer_names(code, language.lexer, first_line)
 
 
 def _heading_symbols(headings: list[Heading], total_lines: int) -> tuple[Symbol, ...]:
@@ -25,8 +66,9 @@ def _heading_symbols(headings: list[Heading], total_lines: int) -> tuple[Symbol,
     return tuple(symbols)
 
 
-def extract_markdown(text: str) -> Extracted:
-    """Headings, inline code, code blocks (by their language's lexer) and prose identifiers."""
+def extract_markdown(text: str, extract_code: CodeExtractor) -> Extracted:
+    """Headings, inline code, code blocks (by their language's extractor) and prose
+    identifiers."""
     parser = MarkdownIt("commonmark")
     tokens = parser.parse(text)
     source_lines = text.split("\n")
@@ -39,8 +81,11 @@ def extract_markdown(text: str) -> Extracted:
             headings.append(Heading(int(token.tag[1:]), inline.content.strip(), first))
             references.extend(_inline_references(inline, source_lines))
         elif token.type in ("fence", "code_block"):
-            language = token.info.split()[0] if token.info.strip() else "text"
-            references.extend(lexer_names(token.content, language, first + (token.type == "fence")))
+            body_line = first + (token.type == "fence")
+            indent = _stripped_indent(token.content, source_lines, body_line)
+            references.extend(
+                code_block_references(token.content, token.info, body_line, indent, extract_code)
+            )
         elif token.type == "inline" and tokens[index - 1].type != "heading_open":
             references.extend(_inline_references(token, source_lines))
     total = max(1, count_lines(text))
@@ -49,6 +94,19 @@ def extract_markdown(text: str) -> Extracted:
         headings=tuple(headings),
         references=tuple(dedupe(references)),
     )
+
+
+def _stripped_indent(code: str, source_lines: list[str], first_line: int) -> int:
+    """How many bytes of each source line the parser stripped from a code block's lines
+    (its list, quote or code indentation), from the block's first non-blank line."""
+    for offset, line in enumerate(code.split("\n")):
+        number = first_line - 1 + offset
+        if line.strip() and number < len(source_lines):
+            source = source_lines[number]
+            if source.endswith(line):
+                return len(source[: len(source) - len(line)].encode("utf-8"))
+            return 0
+    return 0
 
 
 def _inline_references(inline: Token, source_lines: list[str]) -> list[Reference]:
@@ -77,15 +135,72 @@ _RST_ADORNMENT = re.compile(r"^([!-/:-@\[-`{-~])\1{2,}\s*$")
 _RST_INLINE_LITERAL = re.compile(r"``(.+?)``")
 
 
-def extract_rst(text: str) -> Extracted:
-    """Section titles (levels in order of first use of each adornment) and inline literals."""
+_RST_CODE_DIRECTIVE = re.compile(r"^(\s*)\.\.\s+(?:code-block|code|sourcecode)::\s*(\S*)\s*$")
+_RST_HIGHLIGHT = re.compile(r"^\s*\.\.\s+highlight::\s*(\S+)")
+_RST_OPTION = re.compile(r"^\s+:[\w-]+:")
+
+
+def _rst_block_end(lines: list[str], start: int, indent: int) -> int:
+    """The index after an indented block that begins at ``start`` under a line indented by
+    ``indent`` characters: it runs while lines are blank or indented deeper."""
+    end = start
+    while end < len(lines) and (
+        not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent
+    ):
+        end += 1
+    return end
+
+
+def _rst_code_block(
+    lines: list[str], start: int, end: int, alias: str, extract_code: CodeExtractor
+) -> list[Reference]:
+    """The uses in the indented body ``lines[start:end]`` of a code block."""
+    body = lines[start:end]
+    depth = min((len(line) - len(line.lstrip()) for line in body if line.strip()), default=0)
+    code = "\n".join(line[depth:] for line in body)
+    return code_block_references(code, alias, start + 1, depth, extract_code)
+
+
+def _rst_line_references(line: str, number: int) -> list[Reference]:
+    """The names in a line of prose: in its inline literals, and its identifier-like words."""
+    found: list[Reference] = []
+    for match in _RST_INLINE_LITERAL.finditer(line):
+        found.extend(code_identifiers(match.group(1), number))
+    found.extend(prose_identifiers(_RST_INLINE_LITERAL.sub(" ", line), number))
+    return found
+
+
+def extract_rst(text: str, extract_code: CodeExtractor) -> Extracted:
+    """Section titles (levels in order of first use of each adornment), inline literals,
+    and code blocks (``code-block`` directives, and ``::`` literal blocks once a
+    ``highlight`` directive names their language) by their language's extractor."""
     lines = text.split("\n")
     styles: list[tuple[str, bool]] = []
     headings: list[Heading] = []
     references: list[Reference] = []
+    highlight = ""
     index = 0
     while index < len(lines):
         line = lines[index]
+        directive = _RST_CODE_DIRECTIVE.match(line)
+        literal = (
+            bool(highlight) and line.rstrip().endswith("::") and not line.lstrip().startswith("..")
+        )
+        if directive or literal:
+            indent = len(line) - len(line.lstrip())
+            body_start = index + 1
+            while body_start < len(lines) and _RST_OPTION.match(lines[body_start]):
+                body_start += 1
+            end = _rst_block_end(lines, body_start, indent)
+            alias = (directive.group(2) if directive else highlight) or highlight or "text"
+            if literal:
+                references.extend(_rst_line_references(line, index + 1))
+            references.extend(_rst_code_block(lines, body_start, end, alias, extract_code))
+            index = max(end, index + 1)
+            continue
+        chosen = _RST_HIGHLIGHT.match(line)
+        if chosen:
+            highlight = chosen.group(1)
         title_at = None
         if (
             index + 1 < len(lines)
@@ -100,10 +215,7 @@ def extract_rst(text: str) -> Extracted:
                 styles.append(style)
             title_at = index
             headings.append(Heading(styles.index(style) + 1, line.strip(), index + 1))
-        for match in _RST_INLINE_LITERAL.finditer(line):
-            references.extend(code_identifiers(match.group(1), index + 1))
-        remainder = _RST_INLINE_LITERAL.sub(" ", line)
-        references.extend(prose_identifiers(remainder, index + 1))
+        references.extend(_rst_line_references(line, index + 1))
         index += 2 if title_at is not None else 1
     return Extracted(
         symbols=_heading_symbols(headings, max(1, count_lines(text))),
