@@ -55,6 +55,7 @@ CTAGS_LANGUAGES = {
     "Ruby": "Ruby",
     "Bash": "Sh",
     "Shell": "Sh",
+    "Zsh": "Sh",
 }
 
 Key = tuple[str, str, int]

@@ -403,3 +403,33 @@ def test_javascript_class_expressions_and_constructors(tmp_path: Path) -> None:
         ("method", "CssUrlDependencyTemplate.apply", 5),
         ("class", "ResolverFactory", 7),
     ]
+
+
+def test_zsh_function_heads_survive_what_the_bash_grammar_cannot_read(tmp_path: Path) -> None:
+    """ripgrep's ci/test-complete: zsh expansions turn a function into a Bash parse error;
+    its head is still a definition."""
+    record = extract_one(
+        tmp_path,
+        "ci/test-complete",
+        """\
+        #!/usr/bin/env zsh
+        get_comp_args() {
+            ( _RG_COMPLETE_LIST_ARGS=1 source $1 )
+        }
+        main() {
+            [[ -e $rg ]] || {
+                print -ru2 - "${ZSH_ARGZERO:t}: rg not found: $rg"
+                return 1
+            }
+            help_args=( ${(f)"$(
+                $rg --help
+            )"} )
+        }
+        main "$@"
+        """,
+    )
+    assert [(s.kind, s.name, s.line) for s in record.symbols] == [
+        ("function", "get_comp_args", 2),
+        ("function", "main", 5),
+    ]
+    assert record.diagnostics and "syntax error" in record.diagnostics[0].message

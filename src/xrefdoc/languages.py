@@ -30,6 +30,8 @@ C = Language("C", "c", "c")
 CPP = Language("C++", "cpp", "cpp")
 RUBY = Language("Ruby", "ruby", "ruby")
 BASH = Language("Bash", "bash", "bash")
+# zsh has no grammar of its own; Bash's reads most of it (see the bash ``function_heads``).
+ZSH = Language("Zsh", "bash", "bash")
 
 _BY_EXTENSION = {
     ".py": PYTHON,
@@ -72,6 +74,8 @@ _BY_EXTENSION = {
     ".rake": RUBY,
     ".sh": BASH,
     ".bash": BASH,
+    ".zsh": ZSH,
+    ".zsh-theme": ZSH,
 }
 
 _BY_NAME = {
@@ -89,7 +93,7 @@ _SHEBANG_LANGUAGES = {
     b"python": PYTHON,
     b"bash": BASH,
     b"sh": Language("Shell", "bash", "bash"),
-    b"zsh": Language("Shell", "bash", "bash"),
+    b"zsh": ZSH,
     b"node": JAVASCRIPT,
     b"perl": Language("Perl", "text", "perl"),
     b"ruby": RUBY,

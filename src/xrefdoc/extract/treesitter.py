@@ -5,6 +5,7 @@ imports or includes. A language is a grammar module and a few lines in ``GRAMMAR
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -72,7 +73,9 @@ class Grammar:
     ``identifiers`` are the node types whose text is a name. A ``@local.scope`` capture
     names the class a definition belongs to (a Go method's receiver, C++ ``A::run``).
     ``repair`` makes a copy of a file that does not parse, offsets unchanged, that the
-    grammar may read better (C and C++ with their macros blanked out).
+    grammar may read better (C and C++ with their macros blanked out). ``function_heads``
+    finds function heads by line (group 1 or 2 the name) in a file the grammar cannot
+    read, where a dialect it does not know (zsh read as Bash) hides them.
     """
 
     module: str
@@ -82,6 +85,7 @@ class Grammar:
     imports: str = ""
     identifiers: tuple[str, ...] = _IDENTIFIER_TYPES
     repair: Callable[[bytes], bytes] | None = None
+    function_heads: re.Pattern[bytes] | None = None
 
 
 _C_INCLUDES = "(preproc_include path: (string_literal) @import)"
@@ -216,6 +220,9 @@ GRAMMARS: dict[str, Grammar] = {
               argument: (word) @import)
         """,
         identifiers=("command_name", "variable_name"),
+        function_heads=re.compile(
+            rb"^[ \t]*(?:function[ \t]+([\w.:-]+)|([\w.:-]+)[ \t]*\([ \t]*\))", re.MULTILINE
+        ),
     ),
     # For Python that the running interpreter's ``ast`` cannot parse (newer syntax).
     "python": Grammar(
@@ -470,6 +477,21 @@ def _definitions_read_best(
     return found, root
 
 
+def _definitions_by_line(
+    pattern: re.Pattern[bytes], source: bytes, found: list[_Found]
+) -> list[_Found]:
+    """``found`` and the function heads ``pattern`` finds that it lacks, in document order."""
+    known = {(item.name, item.line) for item in found}
+    added: list[_Found] = []
+    for match in pattern.finditer(source):
+        name = (match.group(1) or match.group(2)).decode("utf-8", "replace")
+        line = source.count(b"\n", 0, match.start()) + 1
+        if (name, line) not in known:
+            known.add((name, line))
+            added.append(_Found(name, "function", match.start(), match.end(), line, line, None))
+    return sorted(found + added, key=lambda item: (item.start, -item.end)) if added else found
+
+
 def extract_treesitter(text: str, family: str) -> Extracted:
     """Definitions, uses and imports of a file in a language with a grammar; a file with
     syntax errors keeps what the grammar recovered, with a note of the first error."""
@@ -477,6 +499,9 @@ def extract_treesitter(text: str, family: str) -> Extracted:
     source = text.encode("utf-8", "surrogatepass")
     root = compiled.parser.parse(source).root_node
     found, definitions_root = _definitions_read_best(compiled, family, source, root)
+    heads = GRAMMARS[family].function_heads
+    if heads is not None and definitions_root.has_error:
+        found = _definitions_by_line(heads, source, found)
     diagnostics: tuple[Diagnostic, ...] = ()
     if definitions_root.has_error:
         error = next(_errors(definitions_root), definitions_root)
