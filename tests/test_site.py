@@ -46,7 +46,8 @@ def helper(path: str) -> str:
 FILES: dict[str, str | bytes] = {
     "README.md": (
         "# Sample project\n\nThe `Engine.run` method is the entry. If You read the API docs,\n"
-        "you WILL see snake_case_name and camelCase words.\n\nSee [the core](pkg/core.py).\n"
+        "you WILL see snake_case_name and camelCase words.\n\nSee [the core](pkg/core.py)"
+        " and [Usage & setup](#usage--setup).\n\n## Usage & setup\n\nRun it.\n"
     ),
     "index.md": "# A real index.md\n\nNot the folder page.\n",
     "doc.md": "# A real doc.md\n",
@@ -203,6 +204,8 @@ def test_folder_pages_list_files_with_type_size_and_keywords(site: Path) -> None
     doc = main_body(page_text(site / "doc.html"))
     assert "Sample project" in doc, "the README is rendered on the folder doc page"
     assert "pkg/core.py_docs.html" in hrefs(doc), "README links to tree files go to their pages"
+    # The README's own section links (GitHub's heading ids) land on its headings.
+    assert "#readme-usage--setup" in hrefs(doc) and 'id="readme-usage--setup"' in doc
 
 
 def test_dependencies_split_and_linked(site: Path) -> None:

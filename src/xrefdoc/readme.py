@@ -8,11 +8,15 @@ from html import escape
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.anchors.index import slugify
 
 README_NAMES = ("readme.md", "readme.markdown", "readme.rst", "readme.txt", "readme")
 
 # Maps a link's tree path (relative to the root) to a page link, or None when not documented.
 TreeLink = Callable[[str], str | None]
+# README headings get GitHub's ids under this prefix, apart from the ids of the page around.
+ANCHOR_PREFIX = "readme-"
 
 
 def find_readme(files: list[str]) -> str | None:
@@ -32,7 +36,10 @@ def _rewrite_links(tokens: list[Token], folder: str, tree_link: TreeLink) -> Non
             _rewrite_links(token.children, folder, tree_link)
         if token.type == "link_open":
             target = str(token.attrGet("href") or "")
-            if target.startswith(("#", "http://", "https://", "mailto:")) or "://" in target:
+            if target.startswith("#"):
+                token.attrSet("href", "#" + ANCHOR_PREFIX + target[1:])
+                continue
+            if target.startswith(("http://", "https://", "mailto:")) or "://" in target:
                 continue
             path = posixpath.normpath(posixpath.join(folder, target.split("#")[0]))
             page = tree_link(path) if not path.startswith("..") else None
@@ -44,8 +51,12 @@ def _rewrite_links(tokens: list[Token], folder: str, tree_link: TreeLink) -> Non
 
 
 def markdown_html(text: str, folder: str, tree_link: TreeLink) -> str:
-    """CommonMark with tables; raw HTML in the README is shown as text."""
+    """CommonMark with tables; raw HTML in the README is shown as text. Headings carry
+    GitHub's ids (prefixed), so the README's own ``#section`` links work."""
     parser = MarkdownIt("commonmark", {"html": False}).enable("table")
+    parser.use(
+        anchors_plugin, min_level=1, max_level=6, slug_func=lambda t: ANCHOR_PREFIX + slugify(t)
+    )
     tokens = parser.parse(text)
     _rewrite_links(tokens, folder, tree_link)
     return str(parser.renderer.render(tokens, parser.options, {}))
