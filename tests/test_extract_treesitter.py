@@ -99,12 +99,16 @@ SNIPPETS = {
           int stop();
         };
         int Engine::stop() { return 1; }
+        __global__ void kernel(float *x) {}
+        void launch(float *x) { kernel<<<1, 32>>>(x); }
         }
         """,
         [
             ("class", "ns.Engine", 3, 7),
             ("method", "ns.Engine.run", 5, 5),
             ("method", "Engine.stop", 8, 8),
+            ("function", "ns.kernel", 9, 9),
+            ("function", "ns.launch", 10, 10),
         ],
         [("engine.hpp", 1)],
     ),

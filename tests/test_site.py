@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -47,9 +48,13 @@ FILES: dict[str, str | bytes] = {
     "README.md": (
         "# Sample project\n\nThe `Engine.run` method is the entry. If You read the API docs,\n"
         "you WILL see snake_case_name and camelCase words.\n\nSee [the core](pkg/core.py)"
-        " and [Usage & setup](#usage--setup).\n\n## Usage & setup\n\nRun it.\n"
+        " and [Usage & setup](#usage--setup) ([note](#f1)).\n\n## Usage & setup\n\nRun it.\n"
     ),
     "index.md": "# A real index.md\n\nNot the folder page.\n",
+    # Methods of a class declared elsewhere and a function in a namespace: no class here.
+    "native/engine.cpp": (
+        '#include "engine.h"\nint Engine::stop() { return 1; }\nnamespace ns { void tick() {} }\n'
+    ),
     "doc.md": "# A real doc.md\n",
     "notes_kw.md": "# Notes\n",
     "pkg/__init__.py": '"""The package."""\n\nfrom .core import Engine\n',
@@ -206,6 +211,16 @@ def test_folder_pages_list_files_with_type_size_and_keywords(site: Path) -> None
     assert "pkg/core.py_docs.html" in hrefs(doc), "README links to tree files go to their pages"
     # The README's own section links (GitHub's heading ids) land on its headings.
     assert "#readme-usage--setup" in hrefs(doc) and 'id="readme-usage--setup"' in doc
+    assert "#readme-f1" not in hrefs(doc), "a link to an anchor the README lacks is dropped"
+
+
+def test_every_symbol_of_a_kw_page_is_in_the_detailed_analysis(site: Path) -> None:
+    body = main_body(page_text(site / "native/engine.cpp_docs.html"))
+    analysis = unescape(re.sub(r"<[^>]+>", "", body.split('id="detailed-analysis"')[1]))
+    assert "Methods of classes defined elsewhere" in analysis and "Engine.stop" in analysis
+    assert "Functions" in analysis and "ns.tick" in analysis
+    kw = page_text(site / "native/engine.cpp_kw.html")
+    assert "engine.cpp_docs.html#detailed-analysis" in hrefs(kw)
 
 
 def test_dependencies_split_and_linked(site: Path) -> None:

@@ -28,16 +28,20 @@ def find_readme(files: list[str]) -> str | None:
     return None
 
 
-def _rewrite_links(tokens: list[Token], folder: str, tree_link: TreeLink) -> None:
-    """Relative links to files of the tree go to their pages; others that cannot resolve
-    lose their link; images become their alt text (the site does not copy them)."""
+def _rewrite_links(
+    tokens: list[Token], folder: str, tree_link: TreeLink, heading_ids: set[str]
+) -> None:
+    """Relative links to files of the tree go to their pages, links to the README's own
+    headings to their ids; others that cannot resolve lose their link; images become their
+    alt text (the site does not copy them)."""
     for token in tokens:
         if token.children:
-            _rewrite_links(token.children, folder, tree_link)
+            _rewrite_links(token.children, folder, tree_link, heading_ids)
         if token.type == "link_open":
             target = str(token.attrGet("href") or "")
             if target.startswith("#"):
-                token.attrSet("href", "#" + ANCHOR_PREFIX + target[1:])
+                anchor = ANCHOR_PREFIX + target[1:]
+                token.attrSet("href", "#" + anchor if anchor in heading_ids else "#")
                 continue
             if target.startswith(("http://", "https://", "mailto:")) or "://" in target:
                 continue
@@ -58,7 +62,8 @@ def markdown_html(text: str, folder: str, tree_link: TreeLink) -> str:
         anchors_plugin, min_level=1, max_level=6, slug_func=lambda t: ANCHOR_PREFIX + slugify(t)
     )
     tokens = parser.parse(text)
-    _rewrite_links(tokens, folder, tree_link)
+    heading_ids = {str(t.attrGet("id")) for t in tokens if t.type == "heading_open"}
+    _rewrite_links(tokens, folder, tree_link, heading_ids)
     return str(parser.renderer.render(tokens, parser.options, {}))
 
 

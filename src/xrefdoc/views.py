@@ -101,6 +101,7 @@ def _symbol_view(site: SiteContext, page: str, path: str, symbol: Symbol) -> dic
     return {
         "entry_href": keyword_href(site, page, symbol.name),
         "name": symbol.name,
+        "label": symbol.name,
         "qualname": symbol.qualname,
         "kind": symbol.kind,
         "line": symbol.line,
@@ -211,7 +212,11 @@ def _anchors_past_the_cut(record: FileRecord, shown: int) -> str:
 
 
 def _analysis(site: SiteContext, record: FileRecord, page: str) -> dict[str, list[dict[str, Any]]]:
-    """Classes with their members, module-level functions, constants and variables."""
+    """Every symbol of the file, so that each group of its _kw page has a place here:
+    classes with their members; then, by kind, what belongs to no class of this file (free
+    and nested functions, functions in a namespace, methods of a class defined elsewhere
+    such as C++ ``Engine::run``), labelled with their qualified names."""
+    class_names = {s.qualname for s in record.symbols if s.kind == "class"}
     classes = []
     for symbol in record.symbols:
         if symbol.kind == "class":
@@ -223,19 +228,22 @@ def _analysis(site: SiteContext, record: FileRecord, page: str) -> dict[str, lis
                 and member.kind in ("method", "class", "constant", "variable")
             ]
             classes.append(view)
-    top = [s for s in record.symbols if s.parent is None]
+    outside = [s for s in record.symbols if s.parent not in class_names]
+
+    def of_kind(kind: str) -> list[dict[str, Any]]:
+        return [
+            {**_symbol_view(site, page, record.path, s), "label": s.qualname}
+            for s in outside
+            if s.kind == kind
+        ]
+
     return {
         "classes": classes,
-        "functions": [
-            _symbol_view(site, page, record.path, s) for s in top if s.kind == "function"
-        ],
-        "constants": [
-            _symbol_view(site, page, record.path, s) for s in top if s.kind == "constant"
-        ],
-        "variables": [
-            _symbol_view(site, page, record.path, s) for s in top if s.kind == "variable"
-        ],
-        "data_keys": [_symbol_view(site, page, record.path, s) for s in top if s.kind == "key"],
+        "functions": of_kind("function"),
+        "methods": of_kind("method"),
+        "constants": of_kind("constant"),
+        "variables": of_kind("variable"),
+        "data_keys": of_kind("key"),
     }
 
 

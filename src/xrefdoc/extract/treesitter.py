@@ -13,7 +13,7 @@ from importlib import resources
 
 import tree_sitter as ts
 
-from xrefdoc.extract.cmacros import without_macros
+from xrefdoc.extract.cpp_repair import readable_copy
 from xrefdoc.extract.result import Extracted
 from xrefdoc.model import Diagnostic, Import, Reference, Symbol, variable_kind
 
@@ -67,15 +67,18 @@ class Grammar:
 
     ``tags`` are files of the wheel's ``queries/`` folder (or of another grammar's, as
     ``module:file``); ``extra_tags`` our own patterns in the same capture convention, with
-    ``container.<kind>`` for a node that only gives its members a parent (a Rust ``impl``);
+    ``container.<kind>`` for a node that only gives its members a parent (a Rust ``impl``,
+    whose functions are methods, as ``container.class``; a C++ namespace, whose functions
+    stay functions, as ``container.module``);
     ``@ignore`` marks a node that defines nothing whatever else matches it;
     ``imports`` captures ``@import`` nodes whose text names the imported module or file;
     ``identifiers`` are the node types whose text is a name. A ``@local.scope`` capture
     names the class a definition belongs to (a Go method's receiver, C++ ``A::run``).
     ``repair`` makes a copy of a file that does not parse, offsets unchanged, that the
-    grammar may read better (C and C++ with their macros blanked out). ``function_heads``
-    finds function heads by line (group 1 or 2 the name) in a file the grammar cannot
-    read, where a dialect it does not know (zsh read as Bash) hides them.
+    grammar may read better (C, C++ and CUDA with macros and CUDA's extensions blanked
+    out). ``function_heads`` finds function heads by line (group 1 or 2 the name) in a
+    file the grammar cannot read, where a dialect it does not know (zsh read as Bash)
+    hides them.
     """
 
     module: str
@@ -145,7 +148,7 @@ GRAMMARS: dict[str, Grammar] = {
     ),
     "typescript": _typescript("language_typescript"),
     "tsx": _typescript("language_tsx"),
-    "c": Grammar("tree_sitter_c", imports=_C_INCLUDES, repair=without_macros),
+    "c": Grammar("tree_sitter_c", imports=_C_INCLUDES, repair=readable_copy),
     "cpp": Grammar(
         "tree_sitter_cpp",
         extra_tags="""
@@ -171,7 +174,7 @@ GRAMMARS: dict[str, Grammar] = {
               name: [(operator_name) (destructor_name)] @name)) @definition.method
         """,
         imports=_C_INCLUDES,
-        repair=without_macros,
+        repair=readable_copy,
     ),
     "go": Grammar(
         "tree_sitter_go",
@@ -298,7 +301,7 @@ def _definition_node(node: ts.Node) -> ts.Node | None:
 @dataclass(slots=True)
 class _Found:
     name: str
-    kind: str  # one of our kinds, or "container"
+    kind: str  # one of our kinds, or a container's ("container.class", "container.module")
     start: int
     end: int
     line: int
@@ -322,7 +325,7 @@ def _definitions(compiled: _Compiled, root: ts.Node) -> list[_Found]:
             category, _, kind = capture.partition(".")
             if category not in ("definition", "container"):
                 continue
-            our_kind = "container" if category == "container" else _KINDS.get(kind)
+            our_kind = capture if category == "container" else _KINDS.get(kind)
             node = _definition_node(nodes[0]) if our_kind else None
             if node is None or our_kind is None:
                 continue
@@ -399,9 +402,9 @@ def _symbols(found: list[_Found]) -> list[Symbol]:
         )
         qualname = f"{parent}.{item.name}" if parent else item.name
         kind = item.kind
-        if kind == "function" and parent_kind in ("class", "container"):
+        if kind == "function" and parent_kind in ("class", "container.class"):
             kind = "method"
-        if kind != "container":
+        if not kind.startswith("container"):
             symbols.append(Symbol(item.name, kind, item.line, item.end_line, parent))
         enclosing_kind = "class" if kind in _CLASS_LIKE else kind
         stack.append(_Enclosing(item.end, qualname, enclosing_kind, nesting_parent, nesting_kind))

@@ -1,4 +1,5 @@
-"""C and C++ as tree-sitter can read it: macro uses blanked out in a copy of the source.
+"""C, C++ and CUDA as tree-sitter can read them: macro uses and CUDA's extensions blanked
+out in a copy of the source.
 
 A grammar does not expand macros, so an export macro (``class API Engine``), an attribute
 macro (``NORETURN void fail()``, ``f() NOEXCEPT {``), a macro alone on its line
@@ -7,7 +8,8 @@ macro (``NORETURN void fail()``, ``f() NOEXCEPT {``), a macro alone on its line
 error. The copy keeps every byte offset and line, so definitions found in it are where they
 are in the file; only macro uses become spaces. A macro is a name this file ``#define``s,
 or a capitalised name with an underscore (``TORCH_API``), the convention of every large C
-and C++ code base.
+and C++ code base. CUDA's qualifiers (``__global__``) and kernel launches
+(``kernel<<<grid, block>>>(x)``) are blanked the same way.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ import re
 
 _DEFINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+(\w+)(\()?([^\n]*)", re.MULTILINE)
 _MACRO_SHAPE = re.compile(rb"[A-Z][A-Z0-9]*_[A-Z0-9_]*\Z")
+_CUDA_QUALIFIER = re.compile(
+    rb"__(?:global|device|host|forceinline|noinline|shared|constant|managed|launch_bounds)__\Z"
+)
+_KERNEL_LAUNCH = re.compile(rb"<<<[^;{}]*?>>>")
 _NAME = rb"\b([A-Za-z_]\w*)"
 # A macro invocation alone on its line (its arguments may span lines), not opening a body.
 _INVOCATION_START = re.compile(rb"^[ \t]*" + _NAME + rb"[ \t]*\(", re.MULTILINE)
@@ -48,7 +54,11 @@ class _Macros:
         return name in self.functions or bool(_MACRO_SHAPE.match(name))
 
     def specifier(self, name: bytes) -> bool:
-        return name in self.empty or bool(_MACRO_SHAPE.match(name))
+        return (
+            name in self.empty
+            or bool(_MACRO_SHAPE.match(name))
+            or bool(_CUDA_QUALIFIER.match(name))
+        )
 
 
 def _closing_paren(source: bytes, start: int) -> int | None:
@@ -85,8 +95,9 @@ def _in_preprocessor_line(source: bytes, offset: int) -> bool:
     return bool(_PREPROCESSOR_LINE.match(source, line_start))
 
 
-def without_macros(source: bytes) -> bytes:
-    """``source`` with its macro uses blanked out, offsets and lines unchanged."""
+def readable_copy(source: bytes) -> bytes:
+    """``source`` with its macro uses and CUDA extensions blanked out, offsets and lines
+    unchanged."""
     macros = _Macros(source)
     buffer = bytearray(source)
     for match in _INVOCATION_START.finditer(source):
@@ -105,4 +116,6 @@ def without_macros(source: bytes) -> bytes:
                 source, match.start()
             ):
                 _blank(buffer, match.start(1), match.end(1))
+    for match in _KERNEL_LAUNCH.finditer(source):
+        _blank(buffer, match.start(), match.end())
     return bytes(buffer)
