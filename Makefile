@@ -10,7 +10,7 @@ OUT    ?= _build/html
 # Reinstall the package whenever its sources, templates or configuration change.
 PACKAGE_FILES := pyproject.toml $(shell find src templates conf -type f ! -name '*.pyc' 2>/dev/null)
 
-.PHONY: html test lint clean
+.PHONY: html test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,17 @@ html: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
+
+# The scale benchmark: BENCH_SOURCE is a real tree cloned outside this one (default: this
+# repository); the peers are installed when missing (Debian packages need root).
+BENCH_SOURCE ?= .
+BENCH_ARGS   ?=
+bench: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet sphinx-autoapi
+	@command -v doxygen >/dev/null && command -v htags >/dev/null || \
+		apt-get install -y -qq doxygen global >/dev/null 2>&1 || \
+		echo "bench: doxygen and global (GNU GLOBAL) not installed; their rows will say so"
+	$(BIN)/python bench/scale.py --source "$(BENCH_SOURCE)" $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet ruff mypy types-Pygments

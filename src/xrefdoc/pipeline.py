@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from xrefdoc import timings
 from xrefdoc.cache import RecordCache
 from xrefdoc.config import Settings
 from xrefdoc.extract import extract_bytes, read_file
@@ -40,6 +41,7 @@ def scan(settings: Settings, progress: Progress = _unchanged, *, use_cache: bool
     with cache:
         # Opened before the walk, so the cache folder already carries its markers when listed.
         walked = walk(settings)
+        timings.lap("walk")
         records = []
         hits = 0
         for path in progress(list(walked.files)):
@@ -58,10 +60,13 @@ def scan(settings: Settings, progress: Progress = _unchanged, *, use_cache: bool
         walked.files[:] = [record.path for record in records]
         cache.prune(settings.root, walked.files)
         cache.save_settings(settings)
+    timings.lap("extract")
+    index = build_index(records)
+    timings.lap("xref")
     return Scan(
         walked,
         tuple(records),
-        build_index(records),
+        index,
         cache_hits=hits,
         cache_misses=len(records) - hits,
         cache_note=cache.reason,

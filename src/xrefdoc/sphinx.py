@@ -15,7 +15,7 @@ from sphinx.config import Config
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
-from xrefdoc import __version__
+from xrefdoc import __version__, timings
 from xrefdoc.config import DEFAULT_SOURCE_CAP, make_settings
 from xrefdoc.domain import XrefDomain
 from xrefdoc.export import index_data
@@ -66,6 +66,7 @@ def _output_folder(app: Sphinx) -> tuple[Path, str]:
 
 
 def _generate(app: Sphinx) -> None:
+    timings.lap("sphinx set-up")
     root = _root(app)
     if root is None:
         logger.info("xrefdoc: xrefdoc_root is not set; nothing to document")
@@ -122,9 +123,11 @@ def _generate(app: Sphinx) -> None:
         deleted,
     )
     _STATE[app] = _Generated(settings.root, result, site, environment)
+    timings.lap("render folder and keyword pages")
 
 
 def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    timings.lap("sphinx write")
     state = _STATE.get(app)
     if state is None:
         return
@@ -144,6 +147,7 @@ def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         yield kw_name, {"title": f"Keywords of {record.path}", "body": kw_body}, "page.html"
     for name, title, body in render_keyword_full_pages(state.environment, state.site):
         yield name, {"title": title, "body": body}, "page.html"
+    timings.lap("file pages")
 
 
 def _export_index(app: Sphinx, exception: BaseException | None) -> None:
@@ -170,6 +174,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _generate)
     app.connect("html-collect-pages", _collect_pages)
     app.connect("build-finished", _export_index)
+    app.connect("env-updated", lambda app, env: timings.lap("sphinx read"))
+    app.connect("build-finished", lambda app, error: timings.lap("search index and finish"), 900)
     app.add_domain(XrefDomain)
     app.add_css_file("xrefdoc.css")
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -7,6 +7,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from xrefdoc import timings
 from xrefdoc.config import CLI_SETTING_NAMES, make_settings
 from xrefdoc.errors import BuildError, ConfigError, XrefdocError
 from xrefdoc.fsutil import write_if_changed
@@ -36,6 +37,7 @@ def build_site(
     quiet: bool = False,
 ) -> int:
     """Build the site of ``source`` into ``output``; returns the exit code."""
+    timings.start()
     output = output.resolve()
     work = (work_dir or default_work_dir(output)).resolve()
     settings = make_settings(

@@ -1,0 +1,302 @@
+"""How xrefdoc scales: builds of N copies of a real tree, against the floor and the peers.
+
+    python bench/scale.py --source DIR [--sizes 2000,20000] [--work DIR] [--no-peers]
+
+For each size, a tree of ``copy00/ … copyNN/`` copies of the files xrefdoc documents in
+``--source`` (a repository cloned outside this one) is built three times in subprocesses:
+cold (no cache, no output), again with no change, and after one Python file gained a
+function (the bench checks the function's page and its keyword entry). Each build reports
+its stages through ``XREFDOC_TIMINGS`` (``xrefdoc/timings.py``). In the same run it measures
+the floor (reading every file, parsing the Python ones with ``ast``, highlighting every file
+once with Pygments in a pool of one process per core) and, when installed, the peers on the
+same tree: Doxygen (source browser and references on), GNU GLOBAL's ``gtags`` + ``htags``,
+and sphinx-autoapi on the smallest tree. A peer still running after ``--peer-timeout``
+seconds is stopped and reported as such. Prints markdown tables; figures, not verdicts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import json
+import math
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import TextLexer, get_lexer_for_filename
+from pygments.util import ClassNotFound
+
+from xrefdoc.config import make_settings
+from xrefdoc.walk import walk
+
+CHANGED_FUNCTION = "bench_changed_function"
+
+
+@dataclass
+class Build:
+    """One build of ours: wall time, peak memory, and its stages in order."""
+
+    seconds: float
+    peak_mib: float
+    stages: list[tuple[str, float, float]] = field(default_factory=list)
+
+
+@dataclass
+class SizeResult:
+    files: int
+    floor: dict[str, float]
+    cold: Build
+    unchanged: Build
+    one_changed: Build
+    change_visible: bool
+    output_mib: float
+    page_bytes: int
+    peers: dict[str, str]
+
+
+def source_files(source: Path) -> list[str]:
+    return walk(make_settings(source)).files
+
+
+def make_tree(source: Path, files: list[str], size: int, tree: Path) -> int:
+    """``tree`` holding as many whole copies of ``files`` as reach about ``size`` files."""
+    copies = max(1, round(size / len(files)))
+    if tree.exists():
+        shutil.rmtree(tree)
+    for number in range(copies):
+        for path in files:
+            target = tree / f"copy{number:02d}" / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source / path, target, follow_symlinks=False)
+    return copies * len(files)
+
+
+def _highlight_one(path: str) -> int:
+    data = Path(path).read_bytes()
+    text = data.decode("utf-8", "replace")
+    try:
+        lexer = get_lexer_for_filename(path, text)
+    except ClassNotFound:
+        lexer = TextLexer()
+    return len(highlight(text, lexer, HtmlFormatter()))
+
+
+def floor(tree: Path) -> dict[str, float]:
+    """Seconds to read every file, parse the Python ones, highlight all (one process a core)."""
+    paths = sorted(str(p) for p in tree.rglob("*") if p.is_file())
+    start = time.perf_counter()
+    contents = {path: Path(path).read_bytes() for path in paths}
+    read = time.perf_counter() - start
+    start = time.perf_counter()
+    for path, data in contents.items():
+        if path.endswith(".py"):
+            with contextlib.suppress(SyntaxError, ValueError):
+                ast.parse(data)
+    parse = time.perf_counter() - start
+    start = time.perf_counter()
+    with multiprocessing.Pool(os.cpu_count()) as pool:
+        pool.map(_highlight_one, paths, chunksize=32)
+    highlighting = time.perf_counter() - start
+    return {"read": read, "ast": parse, "highlight": highlighting}
+
+
+def run_build(tree: Path, output: Path, timings: Path) -> Build:
+    timings.unlink(missing_ok=True)
+    environment = {**os.environ, "XREFDOC_TIMINGS": str(timings)}
+    command = [sys.executable, "-m", "xrefdoc", "build", str(tree), "-o", str(output), "-q"]
+    start = time.perf_counter()
+    result = subprocess.run(command, env=environment, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"scale: build of {tree} failed:\n{result.stderr[-2000:]}")
+    stages = []
+    for line in timings.read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        stages.append((entry["stage"], entry["seconds"], entry["peak_mib"]))
+    return Build(seconds, max((peak for _, _, peak in stages), default=0.0), stages)
+
+
+def change_one_file(tree: Path, files: list[str]) -> str:
+    """Add a function to the first Python file of copy00; its path."""
+    path = next(p for p in files if p.endswith(".py") and "/" in p)
+    target = tree / "copy00" / path
+    with open(target, "a", encoding="utf-8") as out:
+        out.write(f"\n\ndef {CHANGED_FUNCTION}():\n    return 1\n")
+    return f"copy00/{path}"
+
+
+def change_visible(output: Path, changed: str) -> bool:
+    page = output / f"{changed}_docs.html"
+    in_page = page.exists() and CHANGED_FUNCTION in page.read_text(encoding="utf-8")
+    letter = CHANGED_FUNCTION[0]
+    in_index = any(
+        CHANGED_FUNCTION in p.read_text(encoding="utf-8")
+        for p in output.glob(f"keywords-{letter}*.html")
+    )
+    return in_page and in_index
+
+
+def folder_mib(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+
+
+def timed_peer(command: list[str], cwd: Path, timeout: float) -> str:
+    start = time.perf_counter()
+    try:
+        result = subprocess.run(command, cwd=cwd, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return f"stopped after {timeout:.0f} s"
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        return f"failed ({result.returncode}) after {seconds:.1f} s"
+    return f"{seconds:.1f} s"
+
+
+def run_peers(tree: Path, work: Path, smallest: bool, timeout: float) -> dict[str, str]:
+    peers: dict[str, str] = {}
+    if shutil.which("doxygen"):
+        out = work / "doxygen"
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True)
+        (out / "Doxyfile").write_text(
+            f"INPUT = {tree}\nRECURSIVE = YES\nOUTPUT_DIRECTORY = {out}\nEXTRACT_ALL = YES\n"
+            "SOURCE_BROWSER = YES\nREFERENCED_BY_RELATION = YES\nREFERENCES_RELATION = YES\n"
+            "GENERATE_LATEX = NO\nQUIET = YES\nWARNINGS = NO\n",
+            encoding="utf-8",
+        )
+        peers["Doxygen"] = timed_peer(["doxygen", str(out / "Doxyfile")], out, timeout)
+    else:
+        peers["Doxygen"] = "not installed"
+    if shutil.which("gtags") and shutil.which("htags"):
+        for name in ("GTAGS", "GRTAGS", "GPATH", "HTML"):
+            target = tree / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            else:
+                target.unlink(missing_ok=True)
+        peers["gtags + htags"] = timed_peer(
+            ["sh", "-c", "gtags && htags --suggest2"], tree, timeout
+        )
+    else:
+        peers["gtags + htags"] = "not installed"
+    if smallest:
+        peers["sphinx-autoapi"] = run_autoapi(tree, work / "autoapi", timeout)
+    return peers
+
+
+def run_autoapi(tree: Path, work: Path, timeout: float) -> str:
+    try:
+        import autoapi  # noqa: F401
+    except ImportError:
+        return "not installed"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    (work / "conf.py").write_text(
+        f"extensions = ['autoapi.extension']\nautoapi_dirs = [{str(tree)!r}]\n",
+        encoding="utf-8",
+    )
+    (work / "index.rst").write_text("Tree\n====\n", encoding="utf-8")
+    command = [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(work), str(work / "_build")]
+    return timed_peer(command, work, timeout)
+
+
+def measure(source: Path, files: list[str], size: int, args: argparse.Namespace, smallest: bool):
+    work = args.work / f"size-{size}"
+    tree, output, timings = work / "tree", work / "out", work / "timings.jsonl"
+    count = make_tree(source, files, size, tree)
+    shutil.rmtree(output, ignore_errors=True)
+    shutil.rmtree(work / ".xrefdoc", ignore_errors=True)
+    print(f"size {size}: {count} files in {tree}", flush=True)
+    floor_seconds = floor(tree)
+    cold = run_build(tree, output, timings)
+    unchanged = run_build(tree, output, timings)
+    changed = change_one_file(tree, files)
+    one_changed = run_build(tree, output, timings)
+    visible = change_visible(output, changed)
+    page = output / f"copy00/{files[0]}_docs.html"
+    peers = {} if args.no_peers else run_peers(tree, work, smallest, args.peer_timeout)
+    return SizeResult(
+        count,
+        floor_seconds,
+        cold,
+        unchanged,
+        one_changed,
+        visible,
+        folder_mib(output),
+        page.stat().st_size if page.exists() else 0,
+        peers,
+    )
+
+
+def report(results: list[SizeResult]) -> None:
+    for result in results:
+        floor_total = sum(result.floor.values())
+        print(f"\n## {result.files} files\n")
+        print("| stage | cold s | peak MiB | no change s | one changed s |")
+        print("| --- | --: | --: | --: | --: |")
+        unchanged = dict((name, s) for name, s, _ in result.unchanged.stages)
+        changed = dict((name, s) for name, s, _ in result.one_changed.stages)
+        for name, seconds, peak in result.cold.stages:
+            print(
+                f"| {name} | {seconds:.1f} | {peak:.0f} | {unchanged.get(name, 0):.1f} "
+                f"| {changed.get(name, 0):.1f} |"
+            )
+        print(
+            f"| **whole build** | {result.cold.seconds:.1f} | {result.cold.peak_mib:.0f} "
+            f"| {result.unchanged.seconds:.1f} | {result.one_changed.seconds:.1f} |"
+        )
+        print()
+        print(
+            f"floor: read {result.floor['read']:.1f} s, ast {result.floor['ast']:.1f} s, "
+            f"highlight ({os.cpu_count()} processes) {result.floor['highlight']:.1f} s; "
+            f"ours / floor {result.cold.seconds / floor_total:.2f}, "
+            f"ours / highlighting pass {result.cold.seconds / result.floor['highlight']:.2f}"
+        )
+        print(
+            f"output {result.output_mib:.0f} MiB; one file's _docs page {result.page_bytes} "
+            f"bytes; the changed function visible after the rebuild: {result.change_visible}"
+        )
+        for peer, outcome in result.peers.items():
+            print(f"peer {peer}: {outcome}")
+    if len(results) > 1:
+        small, large = results[0], results[-1]
+        factor = large.files / small.files
+        print(f"\n## Growth from {small.files} to {large.files} files (x{factor:.1f})\n")
+        print("| stage | growth |")
+        print("| --- | --: |")
+        large_stages = {name: s for name, s, _ in large.cold.stages}
+        for name, seconds, _ in small.cold.stages:
+            grown = large_stages.get(name, 0) / seconds if seconds > 0.05 else math.nan
+            print(f"| {name} | {grown:.1f}x |")
+        print(f"| page weight | {large.page_bytes / max(small.page_bytes, 1):.2f}x |")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", type=Path, required=True)
+    parser.add_argument("--sizes", default="2000,20000")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/xrefdoc-scale"))
+    parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--peer-timeout", type=float, default=900.0)
+    args = parser.parse_args(argv)
+    source = args.source.resolve()
+    files = source_files(source)
+    if not files:
+        sys.exit(f"scale: no files to document in {source}")
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+    results = [measure(source, files, size, args, smallest=(size == sizes[0])) for size in sizes]
+    report(results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
