@@ -334,3 +334,16 @@ def test_a_row_that_does_not_load_is_a_miss_and_runs_no_code(tree: Path) -> None
     assert (result.cache_hits, result.cache_misses) == (len(TREE) - 2, 2)
     assert result.records == scan_tree(tree, use_cache=False).records
     assert not marker.exists()
+
+
+# --- extraction in worker processes ---------------------------------------------------------
+
+
+def test_worker_processes_extract_the_same_records_in_walk_order(
+    tree: Path, tmp_path: Path
+) -> None:
+    alone = scan(make_settings(tree), use_cache=False, pool_min_files=10**9)
+    pooled = scan(make_settings(tree), use_cache=False, pool_min_files=1)
+    assert [record.path for record in pooled.records] == sorted(TREE)
+    assert pooled.records == alone.records
+    assert pooled.cache_misses == len(TREE)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from xrefdoc import timings
@@ -33,7 +36,41 @@ def _unchanged(paths: Iterable[str]) -> Iterable[str]:
     return paths
 
 
-def scan(settings: Settings, progress: Progress = _unchanged, *, use_cache: bool = True) -> Scan:
+# Below this many files to extract, starting worker processes costs more than it saves.
+POOL_MIN_FILES = 64
+
+
+def _extract_one(item: tuple[str, bytes, str]) -> FileRecord:
+    return extract_bytes(*item)
+
+
+def _extracted(
+    pending: list[tuple[str, bytes, str]], progress: Progress, pool_min_files: int
+) -> Iterator[FileRecord]:
+    """The records of ``pending`` (path, bytes, digest), in order, as they are extracted:
+    in one worker process per core for many files, here for a few."""
+    workers = os.cpu_count() or 1
+    paths = progress([path for path, _, _ in pending])
+    if workers < 2 or len(pending) < pool_min_files:
+        for _, item in zip(paths, pending, strict=False):
+            yield _extract_one(item)
+        return
+    # forkserver: workers that do not inherit the state (threads, open files) of a Sphinx
+    # process; each imports the extractors once.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results = pool.map(_extract_one, pending, chunksize=8)
+        for _, record in zip(paths, results, strict=False):
+            yield record
+
+
+def scan(
+    settings: Settings,
+    progress: Progress = _unchanged,
+    *,
+    use_cache: bool = True,
+    pool_min_files: int = POOL_MIN_FILES,
+) -> Scan:
     """Walk, extract every file (or take its record from the cache when its content is
     unchanged), and index; a file that cannot be read is skipped with why. ``use_cache=False``
     is for callers that must not write into the tree."""
@@ -42,9 +79,9 @@ def scan(settings: Settings, progress: Progress = _unchanged, *, use_cache: bool
         # Opened before the walk, so the cache folder already carries its markers when listed.
         walked = walk(settings)
         timings.lap("walk")
-        records = []
-        hits = 0
-        for path in progress(list(walked.files)):
+        by_path: dict[str, FileRecord] = {}
+        pending: list[tuple[str, bytes, str]] = []
+        for path in walked.files:
             try:
                 data, digest = read_file(settings.root, path)
             except OSError as error:
@@ -52,11 +89,14 @@ def scan(settings: Settings, progress: Progress = _unchanged, *, use_cache: bool
                 continue
             record = cache.get(path, digest)
             if record is None:
-                record = extract_bytes(path, data, digest)
-                cache.put(record)
+                pending.append((path, data, digest))
             else:
-                hits += 1
-            records.append(record)
+                by_path[path] = record
+        hits = len(by_path)
+        for record in _extracted(pending, progress, pool_min_files):
+            cache.put(record)
+            by_path[record.path] = record
+        records = [by_path[path] for path in walked.files if path in by_path]
         walked.files[:] = [record.path for record in records]
         cache.prune(settings.root, walked.files)
         cache.save_settings(settings)
