@@ -183,8 +183,11 @@ def run_peers(tree: Path, work: Path, smallest: bool, timeout: float) -> dict[st
                 shutil.rmtree(target)
             else:
                 target.unlink(missing_ok=True)
+        # The new-ctags label reads every language Universal Ctags knows (the built-in
+        # parser skips Python). Debian's pygments label crashes on real trees (GLOBAL 6.6:
+        # "unexpected type string").
         peers["gtags + htags"] = timed_peer(
-            ["sh", "-c", "gtags && htags --suggest2"], tree, timeout
+            ["sh", "-c", "gtags --gtagslabel=new-ctags && htags --suggest2"], tree, timeout
         )
     else:
         peers["gtags + htags"] = "not installed"
