@@ -132,14 +132,11 @@ def detect_language(name: str, head: bytes) -> Language:
 
 
 @lru_cache(maxsize=256)
-def language_of_code_block(info: str) -> Language | None:
-    """The language a Markdown fence or a reST ``code-block`` names (``python``, ``js``,
-    ``c++``, ``sh``): Pygments' lexer of that alias, known by the file names it reads."""
-    alias = info.strip().split(maxsplit=1)[0].strip("{}").lower() if info.strip() else ""
-    if not alias:
-        return None
+def language_of_code_block(alias: str) -> Language | None:
+    """The language a code block names by a Pygments alias (``python``, ``js``, ``c++``,
+    ``sh``): that alias's lexer, known by the file names it reads."""
     try:
-        lexer_class = get_lexer_by_name(alias).__class__
+        lexer_class = get_lexer_by_name(alias.lower()).__class__
     except ClassNotFound:
         return None
     for pattern in lexer_class.filenames:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +41,8 @@ KEYWORD_GROUPS = (
     ("identifier", "Identifiers", "original-source"),
 )
 
+# Kinds listed under their class in Detailed Analysis.
+MEMBER_KINDS = frozenset({"method", "class", "constant", "variable"})
 SIBLING_LIMIT = 12
 USED_ELSEWHERE_LIMIT = 30
 
@@ -217,17 +219,15 @@ def _analysis(site: SiteContext, record: FileRecord, page: str) -> dict[str, lis
     and nested functions, functions in a namespace, methods of a class defined elsewhere
     such as C++ ``Engine::run``), labelled with their qualified names."""
     class_names = {s.qualname for s in record.symbols if s.kind == "class"}
-    classes = []
-    for symbol in record.symbols:
-        if symbol.kind == "class":
-            view = _symbol_view(site, page, record.path, symbol)
-            view["members"] = [
-                _symbol_view(site, page, record.path, member)
-                for member in record.symbols
-                if member.parent == symbol.qualname
-                and member.kind in ("method", "class", "constant", "variable")
-            ]
-            classes.append(view)
+    members: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for member in record.symbols:
+        if member.parent in class_names and member.kind in MEMBER_KINDS:
+            members[member.parent].append(_symbol_view(site, page, record.path, member))
+    classes = [
+        {**_symbol_view(site, page, record.path, s), "members": members.get(s.qualname, [])}
+        for s in record.symbols
+        if s.kind == "class"
+    ]
     outside = [s for s in record.symbols if s.parent not in class_names]
 
     def of_kind(kind: str) -> list[dict[str, Any]]:

@@ -257,6 +257,7 @@ def _query_text(grammar: Grammar) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
+    grammar: Grammar
     parser: ts.Parser
     tags: ts.Query
     identifiers: ts.Query
@@ -273,7 +274,11 @@ def _compiled(family: str) -> _Compiled:
     identifiers = ts.Query(language, "[" + " ".join(f"({kind})" for kind in names) + "] @id")
     imports = ts.Query(language, grammar.imports) if grammar.imports else None
     return _Compiled(
-        ts.Parser(language), ts.Query(language, _query_text(grammar)), identifiers, imports
+        grammar,
+        ts.Parser(language),
+        ts.Query(language, _query_text(grammar)),
+        identifiers,
+        imports,
     )
 
 
@@ -345,8 +350,13 @@ def _definitions(compiled: _Compiled, root: ts.Node) -> list[_Found]:
                 node.end_point.row + 1,
                 scope,
             )
-    kept = (item for item in found.values() if item.start not in ignored)
-    return _without_nested_duplicates(sorted(kept, key=lambda item: (item.start, -item.end)))
+    kept = [item for item in found.values() if item.start not in ignored]
+    return _without_nested_duplicates(_in_document_order(kept))
+
+
+def _in_document_order(found: list[_Found]) -> list[_Found]:
+    """Sorted by start, an enclosing definition before the ones it encloses."""
+    return sorted(found, key=lambda item: (item.start, -item.end))
 
 
 def _takes_precedence(kind: str, scope: str | None, other: _Found) -> bool:
@@ -464,13 +474,13 @@ def _error_bytes(root: ts.Node) -> int:
 
 
 def _definitions_read_best(
-    compiled: _Compiled, family: str, source: bytes, root: ts.Node
+    compiled: _Compiled, source: bytes, root: ts.Node
 ) -> tuple[list[_Found], ts.Node]:
     """Definitions from the file's own tree or, when it has errors and the language has a
     repair (C/C++ macros blanked out), from the repaired copy's if that finds more, or as
     many with fewer errors; with the tree they came from."""
     found = _definitions(compiled, root)
-    repair = GRAMMARS[family].repair
+    repair = compiled.grammar.repair
     if not root.has_error or repair is None:
         return found, root
     repaired = compiled.parser.parse(repair(source)).root_node
@@ -486,13 +496,15 @@ def _definitions_by_line(
     """``found`` and the function heads ``pattern`` finds that it lacks, in document order."""
     known = {(item.name, item.line) for item in found}
     added: list[_Found] = []
+    line, counted = 1, 0  # lines are counted once, from one match to the next
     for match in pattern.finditer(source):
         name = (match.group(1) or match.group(2)).decode("utf-8", "replace")
-        line = source.count(b"\n", 0, match.start()) + 1
+        line += source.count(b"\n", counted, match.start())
+        counted = match.start()
         if (name, line) not in known:
             known.add((name, line))
             added.append(_Found(name, "function", match.start(), match.end(), line, line, None))
-    return sorted(found + added, key=lambda item: (item.start, -item.end)) if added else found
+    return _in_document_order(found + added) if added else found
 
 
 def extract_treesitter(text: str, family: str) -> Extracted:
@@ -501,8 +513,8 @@ def extract_treesitter(text: str, family: str) -> Extracted:
     compiled = _compiled(family)
     source = text.encode("utf-8", "surrogatepass")
     root = compiled.parser.parse(source).root_node
-    found, definitions_root = _definitions_read_best(compiled, family, source, root)
-    heads = GRAMMARS[family].function_heads
+    found, definitions_root = _definitions_read_best(compiled, source, root)
+    heads = compiled.grammar.function_heads
     if heads is not None and definitions_root.has_error:
         found = _definitions_by_line(heads, source, found)
     diagnostics: tuple[Diagnostic, ...] = ()
