@@ -9,6 +9,7 @@ from html import escape
 from pygments.token import STANDARD_TYPES, _TokenType
 
 from xrefdoc.extract.tokens import is_name_token, lexer_for
+from xrefdoc.pages import line_anchor
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +39,9 @@ def _css_class(token_type: _TokenType) -> str:
 
 
 def _line_html(number: int, code: str) -> str:
+    anchor = line_anchor(number)
     return (
-        f'<span class="xl" id="L{number}"><a class="ln" href="#L{number}">{number}</a>'
-        f"{code}</span>\n"
+        f'<span class="xl" id="{anchor}"><a class="ln" href="#{anchor}">{number}</a>{code}</span>\n'
     )
 
 

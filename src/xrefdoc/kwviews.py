@@ -147,7 +147,8 @@ def full_keyword_page(site: SiteContext, name: str) -> dict[str, Any]:
     return {
         "page": page,
         "title": f"Keyword {name}",
-        "entry": keyword_entry(site, page, name, False),
+        # Not "entry": the template imports a macro of that name.
+        "entry_view": keyword_entry(site, page, name, False),
         "letter_href": href(page, letter_page_name, keyword_anchor(name)),
         "keywords_href": href(page, site.names.keywords_page()),
         "letters": _letters_nav(site, page),

@@ -30,14 +30,14 @@ def load_index(root: Path) -> Index:
     settings = make_settings(root, setting_names={**CLI_SETTING_NAMES, "root": "--root"})
     with RecordCache.open(settings.root) as cache:
         selection = cache.last_settings() if cache.enabled else None
-    if selection:
-        settings = make_settings(
-            settings.root,
-            include=selection["include"],
-            exclude=selection["exclude"],
-            setting_names=CLI_SETTING_NAMES,
-        )
-    return scan(settings).index
+        if selection:
+            settings = make_settings(
+                settings.root,
+                include=selection["include"],
+                exclude=selection["exclude"],
+                setting_names=CLI_SETTING_NAMES,
+            )
+        return scan(settings, cache=cache).index
 
 
 def find(index: Index, name: str) -> Found:

@@ -69,12 +69,15 @@ def scan(
     progress: Progress = _unchanged,
     *,
     use_cache: bool = True,
+    cache: RecordCache | None = None,
     pool_min_files: int = POOL_MIN_FILES,
 ) -> Scan:
     """Walk, extract every file (or take its record from the cache when its content is
     unchanged), and index; a file that cannot be read is skipped with why. ``use_cache=False``
-    is for callers that must not write into the tree."""
-    cache = RecordCache.open(settings.root) if use_cache else RecordCache.disabled()
+    is for callers that must not write into the tree; ``cache`` one the caller has open
+    already (the scan closes it)."""
+    if cache is None:
+        cache = RecordCache.open(settings.root) if use_cache else RecordCache.disabled()
     with cache:
         # Opened before the walk, so the cache folder already carries its markers when listed.
         walked = walk(settings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from xrefdoc.model import FileRecord
-from xrefdoc.xref import Index
+from xrefdoc.xref import Index, is_test_class, is_test_function
 
 _BUILD_NAMES = {
     "Makefile",
@@ -38,12 +38,8 @@ def purpose_statements(record: FileRecord, index: Index) -> list[Markup]:
         statements.append(Markup("Binary file: its content is not shown."))
         return statements
     if record.path in index.test_files:
-        tests = [
-            s
-            for s in record.symbols
-            if s.kind == "function" and s.parent is None and s.name.startswith("test")
-        ]
-        classes = [s for s in record.symbols if s.kind == "class" and s.name.startswith("Test")]
+        tests = [s for s in record.symbols if is_test_function(s)]
+        classes = [s for s in record.symbols if is_test_class(s)]
         methods = [s for s in record.symbols if s.kind == "method" and s.name.startswith("test")]
         parts = []
         if tests:

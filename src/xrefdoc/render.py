@@ -76,6 +76,8 @@ def make_environment(user_template_dirs: Iterable[Path] = ()) -> jinja2.Environm
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        # One environment per run: its templates never change while it lives.
+        auto_reload=False,
     )
     environment.filters["md"] = myst_escape
     environment.filters["raw_block"] = raw_html_block
@@ -92,10 +94,8 @@ def render_file_pages(
     text = None if record.is_binary else read_text(root, record)
     docs = docs_page(site, record, text)
     kw = kw_page(site, record)
-    docs_body = environment.get_template("file_docs.html").render(
-        crumbs_list=docs.pop("crumbs"), **docs
-    )
-    kw_body = environment.get_template("file_kw.html").render(crumbs_list=kw.pop("crumbs"), **kw)
+    docs_body = environment.get_template("file_docs.html").render(**docs)
+    kw_body = environment.get_template("file_kw.html").render(**kw)
     return (docs["page"], docs_body), (kw["page"], kw_body)
 
 
@@ -149,5 +149,4 @@ def render_keyword_full_pages(
     template = environment.get_template("keyword_full.html")
     for name in sorted(site.keywords.full_page_of):
         context = full_keyword_page(site, name)
-        entry = context.pop("entry")
-        yield context["page"], context["title"], template.render(entry_view=entry, **context)
+        yield context["page"], context["title"], template.render(**context)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xrefdoc.highlight import NameLink, highlight_source
-from xrefdoc.kwlayout import KeywordLayout, keyword_layout
+from xrefdoc.kwlayout import KeywordLayout, keyword_layout, keyword_sort_key
 from xrefdoc.model import FileRecord, Symbol
 from xrefdoc.pages import PageNames, breadcrumbs, href, keyword_anchor, line_anchor
 from xrefdoc.purpose import purpose_statements
@@ -27,6 +27,7 @@ DOCS_SECTIONS = (
     ("related-files", "Related Files"),
     ("cross-references", "Cross-References"),
 )
+SECTION_TITLES = dict(DOCS_SECTIONS)
 
 # Keyword groups of a _kw page: (kind, heading, the _docs section that covers them).
 KEYWORD_GROUPS = (
@@ -80,12 +81,12 @@ def definition_href(site: SiteContext, page: str, definition: Definition) -> str
 def human_size(size: int) -> str:
     if size < 1024:
         return f"{size:,} bytes"
-    for unit in ("KB", "MB", "GB"):
+    for unit in ("KB", "MB"):
         size_f = size / 1024
-        if size_f < 1024 or unit == "GB":
+        if size_f < 1024:
             return f"{size_f:,.1f} {unit}"
         size = int(size_f)
-    return f"{size:,} bytes"
+    return f"{size / 1024:,.1f} GB"
 
 
 def _crumbs(site: SiteContext, page: str, folder: str) -> list[dict[str, str]]:
@@ -95,8 +96,8 @@ def _crumbs(site: SiteContext, page: str, folder: str) -> list[dict[str, str]]:
     ]
 
 
-def _file_link(site: SiteContext, page: str, path: str, kind: str = "docs") -> dict[str, str]:
-    return {"label": path, "href": href(page, site.names.file_page(path, kind))}
+def _file_link(site: SiteContext, page: str, path: str) -> dict[str, str]:
+    return {"label": path, "href": href(page, site.names.file_page(path, "docs"))}
 
 
 def _symbol_view(site: SiteContext, page: str, path: str, symbol: Symbol) -> dict[str, Any]:
@@ -314,7 +315,7 @@ def docs_page(site: SiteContext, record: FileRecord, text: str | None) -> dict[s
         "page": page,
         "record": record,
         "size_text": human_size(record.size),
-        "crumbs": _crumbs(site, page, folder),
+        "crumbs_list": _crumbs(site, page, folder),
         "purpose": purpose_statements(record, site.index),
         "source": _source_view(site, record, text, page) if text is not None else None,
         "overview": overview,
@@ -341,7 +342,7 @@ def _identifier_keywords(record: FileRecord) -> list[tuple[str, int]]:
     for ref in record.references:
         if ref.name not in defined and ref.name not in first_use:
             first_use[ref.name] = ref.line
-    return sorted(first_use.items(), key=lambda item: (item[0].lower(), item[0]))
+    return sorted(first_use.items(), key=lambda item: keyword_sort_key(item[0]))
 
 
 def kw_page(site: SiteContext, record: FileRecord) -> dict[str, Any]:
@@ -373,7 +374,7 @@ def kw_page(site: SiteContext, record: FileRecord) -> dict[str, Any]:
                 entry(s.name, s.line, s.parent or "") for s in record.symbols if s.kind == kind
             ]
         if entries:
-            section_title = dict(DOCS_SECTIONS)[section]
+            section_title = SECTION_TITLES[section]
             groups.append(
                 {
                     "kind": kind,
@@ -386,7 +387,7 @@ def kw_page(site: SiteContext, record: FileRecord) -> dict[str, Any]:
     return {
         "page": page,
         "record": record,
-        "crumbs": _crumbs(site, page, record.folder),
+        "crumbs_list": _crumbs(site, page, record.folder),
         "docs_href": href(page, docs),
         "folder_label": record.folder or site.title,
         "folder_index_href": href(page, names.folder_page(record.folder, "index")),

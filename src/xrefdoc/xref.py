@@ -112,12 +112,12 @@ def module_names(path: str, python_files: frozenset[str]) -> list[str]:
     return list(dict.fromkeys(name for name in names if name))
 
 
-def build_module_map(python_files: Iterable[str]) -> dict[str, str]:
-    """Dotted module name → file; on a clash the shortest, then first sorted, path wins."""
-    files = frozenset(python_files)
+def build_module_map(names_of: dict[str, list[str]]) -> dict[str, str]:
+    """Dotted module name → file, from each Python file's module names; on a clash the
+    shortest, then first sorted, path wins."""
     mapping: dict[str, str] = {}
-    for path in sorted(files, key=lambda item: (item.count("/"), item)):
-        for name in module_names(path, files):
+    for path in sorted(names_of, key=lambda item: (item.count("/"), item)):
+        for name in names_of[path]:
             mapping.setdefault(name, path)
     return mapping
 
@@ -142,16 +142,22 @@ def resolve_import(path: str, imp: Import, resolver: TreeResolver) -> ImportTarg
     return ImportTarget(module, tuple(names))
 
 
+def is_test_function(symbol: Symbol) -> bool:
+    """A module-level function pytest collects."""
+    return symbol.kind == "function" and symbol.parent is None and symbol.name.startswith("test")
+
+
+def is_test_class(symbol: Symbol) -> bool:
+    """A class pytest collects."""
+    return symbol.kind == "class" and symbol.name.startswith("Test")
+
+
 def is_test_file(record: FileRecord) -> bool:
     """A Python file named like a test that defines tests pytest would collect."""
     name = record.name
     if record.family != "python" or not (name.startswith("test_") or name.endswith("_test.py")):
         return False
-    return any(
-        (symbol.kind == "function" and symbol.parent is None and symbol.name.startswith("test"))
-        or (symbol.kind == "class" and symbol.name.startswith("Test"))
-        for symbol in record.symbols
-    )
+    return any(is_test_function(s) or is_test_class(s) for s in record.symbols)
 
 
 def _folder(folders: dict[str, Folder], path: str) -> Folder:
@@ -188,14 +194,14 @@ def qualified_name(path: str, symbol: Symbol, module: str | None) -> str:
 
 
 def _definitions(
-    by_path: dict[str, FileRecord], python_files: frozenset[str]
+    by_path: dict[str, FileRecord], names_of: dict[str, list[str]]
 ) -> dict[str, list[Definition]]:
     """File → its definitions (headings are outline, not keywords)."""
     found: dict[str, list[Definition]] = {}
     for path, record in by_path.items():
         module: str | None = None
-        if path in python_files:
-            names = module_names(path, python_files)
+        if path in names_of:
+            names = names_of[path]
             module = names[0] if names else ""
         found[path] = [
             Definition(path, symbol, qualified_name(path, symbol, module))
@@ -229,8 +235,9 @@ def build_index(records: Iterable[FileRecord]) -> Index:
     """The index of all records; pure, no files read."""
     by_path = {record.path: record for record in sorted(records, key=lambda r: r.path)}
     python_files = frozenset(path for path, record in by_path.items() if record.family == "python")
-    module_map = build_module_map(python_files)
-    definitions_in = _definitions(by_path, python_files)
+    names_of = {path: module_names(path, python_files) for path in python_files}
+    module_map = build_module_map(names_of)
+    definitions_in = _definitions(by_path, names_of)
     resolver = TreeResolver(by_path, module_map, definitions_in)
     file_imports = FileImports(by_path)
 

@@ -102,7 +102,7 @@ def extract_bytes(path: str, data: bytes, digest: str) -> FileRecord:
             is_binary=True,
         )
     text, encoding, note = decode(data)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _with_newlines(text)
     language = detect_language(name, data[:256])
     extracted = extract_text(text, path, language)
     diagnostics = ((note,) if note else ()) + extracted.diagnostics
@@ -126,7 +126,12 @@ def extract_bytes(path: str, data: bytes, digest: str) -> FileRecord:
     )
 
 
+def _with_newlines(text: str) -> str:
+    """``\\r\\n`` and ``\\r`` line endings as ``\\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def read_text(root: Path, record: FileRecord) -> str:
     """The file's text as extraction saw it (same decoding, ``\\n`` line endings)."""
     text, _, _ = decode((root / record.path).read_bytes())
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return _with_newlines(text)

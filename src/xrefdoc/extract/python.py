@@ -70,6 +70,13 @@ def _assigned_names(target: ast.expr) -> list[ast.Name]:
     return []
 
 
+def _assigned(
+    node: ast.Assign | ast.AnnAssign, name: str, kind: str, parent: str | None, signature: str = ""
+) -> Symbol:
+    """The symbol an assignment to ``name`` defines, spanning the whole statement."""
+    return Symbol(name, kind, node.lineno, node.end_lineno or node.lineno, parent, signature)
+
+
 def _definition(
     node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
     kind: str,
@@ -113,32 +120,17 @@ class _Collector:
             self.imports.append(Import(module, names, node.lineno, node.level))
         elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):
             # A named lambda defines a function (ctags agrees), at any depth.
+            kind = "method" if in_class else "function"
             signature = f"({_unparse(node.value.args)})"
             for target in node.targets:
                 if isinstance(target, ast.Name):
-                    self.symbols.append(
-                        Symbol(
-                            target.id,
-                            "method" if in_class else "function",
-                            node.lineno,
-                            node.end_lineno or node.lineno,
-                            parent,
-                            signature,
-                        )
-                    )
+                    self.symbols.append(_assigned(node, target.id, kind, parent, signature))
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and at_definition_level:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
                 for name in _assigned_names(target):
-                    self.symbols.append(
-                        Symbol(
-                            name.id,
-                            variable_kind(name.id),
-                            node.lineno,
-                            node.end_lineno or node.lineno,
-                            parent,
-                        )
-                    )
+                    kind = variable_kind(name.id)
+                    self.symbols.append(_assigned(node, name.id, kind, parent))
         elif isinstance(node, _BLOCKS):
             for child_body in ("body", "orelse", "finalbody"):
                 self.statements(getattr(node, child_body, []), scope)

@@ -57,10 +57,6 @@ class ResolvedNames:
     class_bases: dict[tuple[str, int], tuple[str, ...]]
 
 
-def _join(parent: str, name: str) -> str:
-    return f"{parent}.{name}" if parent else name
-
-
 def import_from_base(node: ast.ImportFrom) -> str:
     """The module of ``from … import``, a relative one with its dots (``..core``)."""
     return "." * node.level + (node.module or "")
@@ -79,7 +75,7 @@ class _BindingCollector:
     def _store_target(self, name: str) -> str | None:
         if self.scope.kind == "function":
             return None
-        return "~" + _join(self.scope.qualname, name)
+        return "~" + child_target(self.scope.qualname, name)
 
     def _add(self, table: dict[str, list[str]], name: str, target: str | None) -> None:
         targets = table.setdefault(name, [])
@@ -91,7 +87,9 @@ class _BindingCollector:
         while stack:
             node = stack.pop()
             if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
-                self._add(self.defined, node.name, "~" + _join(self.scope.qualname, node.name))
+                self._add(
+                    self.defined, node.name, "~" + child_target(self.scope.qualname, node.name)
+                )
                 continue
             if isinstance(node, (ast.Lambda, *_COMPREHENSIONS)):
                 continue
@@ -257,11 +255,11 @@ class _Resolver:
             self._visit_outer_parts(node.decorator_list, node.args, scope)
             if node.returns is not None:
                 self.visit(node.returns, scope)
-            inner = self._function_scope(node, scope, _join(scope.qualname, node.name))
+            inner = self._function_scope(node, scope, child_target(scope.qualname, node.name))
             for statement in node.body:
                 self.visit(statement, inner)
         elif isinstance(node, ast.ClassDef):
-            qualname = _join(scope.qualname, node.name)
+            qualname = child_target(scope.qualname, node.name)
             for part in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
                 self.visit(part, scope)
             bases = ["|".join(self._targets_of(base, scope, base=True)) for base in node.bases]
