@@ -1,4 +1,6 @@
-"""Extracted records kept between runs, keyed by path, content hash and extractor version."""
+"""Extracted records kept between runs, keyed by path, content hash and extractor version;
+and the highlighted source of each content (``SourceHTML``), keyed by content hash, lexer and
+source cap, so no content is lexed twice."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from typing import Self, TypeGuard
 import xrefdoc
 from xrefdoc.config import Settings
 from xrefdoc.extract.treesitter import GRAMMAR_DISTRIBUTIONS
+from xrefdoc.highlight import SourceHTML
 from xrefdoc.model import FileRecord
 from xrefdoc.walk import CACHE_TAG, CACHE_TAG_SIGNATURE
 
@@ -43,7 +46,13 @@ CREATE TABLE IF NOT EXISTS records (
     path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, version TEXT NOT NULL, record BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (
+    sha256 TEXT NOT NULL, lexer TEXT NOT NULL, cap INTEGER NOT NULL, version TEXT NOT NULL,
+    html BLOB NOT NULL, PRIMARY KEY (sha256, lexer, cap)
+);
 """
+# A highlighted source is found by its content, its lexer and the cap it was cut at.
+SourceKey = tuple[str, str, int]
 
 
 @functools.cache
@@ -58,7 +67,7 @@ def extractor_version() -> str:
             digest.update(f"{name}=absent\0".encode())
     package = importlib.resources.files("xrefdoc")
     # Every module of ours that extraction imports; extend this when it imports another.
-    sources = [package / "model.py", package / "languages.py"]
+    sources = [package / "model.py", package / "languages.py", package / "highlight.py"]
     sources += sorted(
         (item for item in (package / "extract").iterdir() if item.name.endswith(".py")),
         key=lambda item: item.name,
@@ -189,6 +198,38 @@ class RecordCache:
         gone = [path for path in stored if path not in kept and not (root / path).is_file()]
         for path in gone:
             self._execute("DELETE FROM records WHERE path = ?", (path,))
+        self._execute("DELETE FROM sources WHERE sha256 NOT IN (SELECT sha256 FROM records)", ())
+
+    def source_keys(self) -> set[SourceKey]:
+        """The keys of every highlighted source stored, read in one query."""
+        if self._connection is None:
+            return set()
+        try:
+            rows = self._connection.execute(
+                "SELECT sha256, lexer, cap FROM sources WHERE version = ?", (self._version,)
+            ).fetchall()
+        except sqlite3.Error as error:
+            self._fail(error)
+            return set()
+        return {(sha256, lexer, cap) for sha256, lexer, cap in rows}
+
+    def get_source(self, key: SourceKey) -> SourceHTML | None:
+        row = self._query(
+            "SELECT html FROM sources WHERE sha256 = ? AND lexer = ? AND cap = ? AND version = ?",
+            (*key, self._version),
+        )
+        if not row or not isinstance(row[0], bytes):
+            return None
+        return SourceHTML.from_bytes(row[0])
+
+    def put_source(self, key: SourceKey, blob: bytes) -> None:
+        """Store the ``SourceHTML.to_bytes()`` of a content."""
+        self._execute(
+            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)", (*key, self._version, blob)
+        )
+        self._pending += 1
+        if self._pending >= COMMIT_EVERY:
+            self.commit()
 
     def save_settings(self, settings: Settings) -> None:
         """Remember the selection of this scan, for commands that later look records up."""
@@ -295,6 +336,7 @@ def _connect(database: Path, version: str) -> sqlite3.Connection:
         connection.executescript(_SCHEMA)
         connection.execute("BEGIN IMMEDIATE")
         connection.execute("DELETE FROM records WHERE version != ?", (version,))
+        connection.execute("DELETE FROM sources WHERE version != ?", (version,))
         connection.execute("INSERT OR REPLACE INTO meta VALUES ('extractor', ?)", (version,))
         connection.execute("COMMIT")
     except BaseException:

@@ -1,7 +1,16 @@
-"""Highlighted source: one anchored line per source line, known names turned into links."""
+"""Highlighted source: one anchored line per source line, known names turned into links.
+
+Lexing is the costly part of a page (Pygments, about 15 ms a file), and it depends only on
+the file's content, its lexer and the source cap. So it is done once per content hash, in the
+worker processes, and kept in the cache as ``SourceHTML``: the HTML with every name token
+held apart. Each build then adds the links its index knows, which costs a dictionary lookup
+per name.
+"""
 
 from __future__ import annotations
 
+import json
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
@@ -32,49 +41,118 @@ class NameLink:
 LinkFor = Callable[[str, int, int], NameLink | None]
 
 
+@dataclass(frozen=True, slots=True)
+class SourceHTML:
+    """A file's highlighted source without links: ``pieces`` alternate between fixed HTML
+    and the HTML of one name token (first and last are fixed), ``names`` holds (name, line,
+    column) of each name piece; ``shown_lines`` is how many lines the cap left, or 0 when
+    nothing was cut."""
+
+    pieces: list[str]
+    names: list[tuple[str, int, int]]
+    shown_lines: int = 0
+
+    def html(self, link_for: LinkFor | None = None) -> str:
+        """The ``<pre>`` HTML with a link on each name ``link_for`` knows."""
+        if link_for is None or not self.names:
+            return "".join(self.pieces)
+        pieces = self.pieces
+        out = [pieces[0]]
+        for position, (name, line, column) in enumerate(self.names):
+            piece = pieces[2 * position + 1]
+            link = link_for(name, line, column)
+            out.append(piece if link is None else link.wrap(piece))
+            out.append(pieces[2 * position + 2])
+        return "".join(out)
+
+    def to_bytes(self) -> bytes:
+        return zlib.compress(json.dumps([self.pieces, self.names, self.shown_lines]).encode(), 1)
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> SourceHTML | None:
+        """The stored value, or None for anything that is not one (a damaged cache row)."""
+        try:
+            pieces, names, shown = json.loads(zlib.decompress(blob))
+        except (ValueError, TypeError, zlib.error):
+            return None
+        if not (isinstance(pieces, list) and isinstance(names, list) and isinstance(shown, int)):
+            return None
+        if len(pieces) != 2 * len(names) + 1 or not all(isinstance(p, str) for p in pieces):
+            return None
+        return cls(pieces, [(str(n), int(line), int(col)) for n, line, col in names], shown)
+
+
 def _css_class(token_type: _TokenType) -> str:
     while token_type not in STANDARD_TYPES and token_type.parent is not None:
         token_type = token_type.parent
     return str(STANDARD_TYPES.get(token_type, ""))
 
 
-def _line_html(number: int, code: str) -> str:
+def _line_start(number: int) -> str:
     anchor = line_anchor(number)
-    return (
-        f'<span class="xl" id="{anchor}"><a class="ln" href="#{anchor}">{number}</a>{code}</span>\n'
-    )
+    return f'<span class="xl" id="{anchor}"><a class="ln" href="#{anchor}">{number}</a>'
 
 
-def highlight_source(text: str, lexer_alias: str, link_for: LinkFor | None = None) -> str:
-    """``<pre>`` HTML of ``text``: an ``L<n>`` anchor on every line, Pygments' CSS classes
-    (styled by Sphinx's ``pygments.css``), and a link on each name ``link_for`` knows."""
+def cut_at_cap(text: str, cap: int) -> tuple[str, int]:
+    """The text to show under a cap of ``cap`` UTF-8 bytes, ending at a whole line, and the
+    number of lines kept (0 when the whole text fits)."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    if len(encoded) <= cap:
+        return text, 0
+    kept = encoded[:cap].decode("utf-8", "ignore")
+    kept = kept.rpartition("\n")[0] or kept
+    return kept, kept.count("\n") + 1
+
+
+def prepare_source(text: str, lexer_alias: str, cap: int) -> SourceHTML:
+    """Lex ``text`` (cut at ``cap`` bytes) into a ``SourceHTML``: an ``L<n>`` anchor on every
+    line and Pygments' CSS classes (styled by Sphinx's ``pygments.css``)."""
+    text, shown = cut_at_cap(text, cap)
     lexer = lexer_for(lexer_alias) or lexer_for("text")
     assert lexer is not None
-    out = ['<div class="highlight xref-source"><pre>']
+    pieces: list[str] = []
+    names: list[tuple[str, int, int]] = []
+    fixed = ['<div class="highlight xref-source"><pre>', _line_start(1)]
     number = 1
     column = 0
-    parts: list[str] = []
+    line_empty = True
     for token_type, value in lexer.get_tokens(text):
         css = _css_class(token_type)
+        is_name = is_name_token(token_type)
         for position, segment in enumerate(value.split("\n")):
             if position:
-                out.append(_line_html(number, "".join(parts)))
-                parts = []
                 number += 1
                 column = 0
+                fixed.append("</span>\n" + _line_start(number))
+                line_empty = True
             if not segment:
                 continue
+            line_empty = False
             start = column
             column += len(segment) if segment.isascii() else len(segment.encode("utf-8"))
             piece = escape(segment, quote=False)
             if css:
                 piece = f'<span class="{css}">{piece}</span>'
-            if link_for is not None and is_name_token(token_type):
-                link = link_for(segment, number, start)
-                if link is not None:
-                    piece = link.wrap(piece)
-            parts.append(piece)
-    if parts:
-        out.append(_line_html(number, "".join(parts)))
-    out.append("</pre></div>")
-    return "".join(out)
+            if is_name:
+                pieces.append("".join(fixed))
+                pieces.append(piece)
+                names.append((segment, number, start))
+                fixed = []
+            else:
+                fixed.append(piece)
+    if len(fixed) == 2 and not pieces:
+        fixed.pop()  # no text, no lines
+    elif line_empty and number > 1:
+        # Pygments ends the text with a newline: the line after it exists only when the
+        # text had content there.
+        fixed[-1] = "</span>\n"
+    else:
+        fixed.append("</span>\n")
+    fixed.append("</pre></div>")
+    pieces.append("".join(fixed))
+    return SourceHTML(pieces, names, shown)
+
+
+def highlight_source(text: str, lexer_alias: str, link_for: LinkFor | None = None) -> str:
+    """``<pre>`` HTML of the whole of ``text`` with a link on each name ``link_for`` knows."""
+    return prepare_source(text, lexer_alias, cap=len(text) * 4 + 1).html(link_for)

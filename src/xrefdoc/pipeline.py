@@ -9,9 +9,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from xrefdoc import timings
-from xrefdoc.cache import RecordCache
+from xrefdoc.cache import RecordCache, SourceKey
 from xrefdoc.config import Settings
-from xrefdoc.extract import extract_bytes, read_file
+from xrefdoc.extract import extract_bytes, lexer_of, read_file, text_of
+from xrefdoc.highlight import prepare_source
 from xrefdoc.model import FileRecord
 from xrefdoc.walk import WalkResult, walk
 from xrefdoc.xref import Index, build_index
@@ -36,32 +37,48 @@ def _unchanged(paths: Iterable[str]) -> Iterable[str]:
     return paths
 
 
-# Below this many files to extract, starting worker processes costs more than it saves.
+# Below this many files to work on, starting worker processes costs more than it saves.
 POOL_MIN_FILES = 64
 
 
-def _extract_one(item: tuple[str, bytes, str]) -> FileRecord:
-    return extract_bytes(*item)
+@dataclass(frozen=True, slots=True)
+class _Work:
+    """One file for a worker: its record when the cache had it (else extract it), and the
+    key of its highlighted source when that must be made too."""
+
+    path: str
+    data: bytes
+    digest: str
+    record: FileRecord | None
+    source_key: SourceKey | None
 
 
-def _extracted(
-    pending: list[tuple[str, bytes, str]], progress: Progress, pool_min_files: int
-) -> Iterator[FileRecord]:
-    """The records of ``pending`` (path, bytes, digest), in order, as they are extracted:
-    in one worker process per core for many files, here for a few."""
+def _do(work: _Work) -> tuple[FileRecord, bytes | None]:
+    record = work.record or extract_bytes(work.path, work.data, work.digest)
+    if work.source_key is None:
+        return record, None
+    _, lexer, cap = work.source_key
+    return record, prepare_source(text_of(work.data), lexer, cap).to_bytes()
+
+
+def _done(
+    pending: list[_Work], progress: Progress, pool_min_files: int
+) -> Iterator[tuple[_Work, FileRecord, bytes | None]]:
+    """Each pending work item with its record and highlighted source, in order, as they are
+    made: in one worker process per core for many files, here for a few."""
     workers = os.cpu_count() or 1
-    paths = progress([path for path, _, _ in pending])
+    paths = progress([work.path for work in pending])
     if workers < 2 or len(pending) < pool_min_files:
-        for _, item in zip(paths, pending, strict=False):
-            yield _extract_one(item)
+        for _, work in zip(paths, pending, strict=False):
+            yield work, *_do(work)
         return
     # forkserver: workers that do not inherit the state (threads, open files) of a Sphinx
     # process; each imports the extractors once.
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = pool.map(_extract_one, pending, chunksize=8)
-        for _, record in zip(paths, results, strict=False):
-            yield record
+        results = pool.map(_do, pending, chunksize=8)
+        for (_, work), result in zip(zip(paths, pending, strict=False), results, strict=False):
+            yield work, *result
 
 
 def scan(
@@ -71,11 +88,13 @@ def scan(
     use_cache: bool = True,
     cache: RecordCache | None = None,
     pool_min_files: int = POOL_MIN_FILES,
+    highlight: bool = False,
 ) -> Scan:
     """Walk, extract every file (or take its record from the cache when its content is
     unchanged), and index; a file that cannot be read is skipped with why. ``use_cache=False``
     is for callers that must not write into the tree; ``cache`` one the caller has open
-    already (the scan closes it)."""
+    already (the scan closes it). ``highlight`` also stores every text content's
+    highlighted source in the cache (for the pages), once per content."""
     if cache is None:
         cache = RecordCache.open(settings.root) if use_cache else RecordCache.disabled()
     with cache:
@@ -83,7 +102,9 @@ def scan(
         walked = walk(settings)
         timings.lap("walk")
         by_path: dict[str, FileRecord] = {}
-        pending: list[tuple[str, bytes, str]] = []
+        pending: list[_Work] = []
+        # Highlighting is only worth doing where the pages can find it again.
+        highlighted = cache.source_keys() if highlight and cache.enabled else None
         for path in walked.files:
             try:
                 data, digest = read_file(settings.root, path)
@@ -91,14 +112,26 @@ def scan(
                 walked.skipped.append((path, f"unreadable: {error.strerror or error}"))
                 continue
             record = cache.get(path, digest)
-            if record is None:
-                pending.append((path, data, digest))
-            else:
+            source_key = None
+            if highlighted is not None:
+                lexer = record.lexer if record else lexer_of(path, data)
+                if lexer is not None and not (record and record.is_binary):
+                    source_key = (digest, lexer, settings.source_cap)
+                    if source_key in highlighted:
+                        source_key = None
+                    else:
+                        highlighted.add(source_key)
+            if record is None or source_key is not None:
+                pending.append(_Work(path, data, digest, record, source_key))
+            if record is not None:
                 by_path[path] = record
         hits = len(by_path)
-        for record in _extracted(pending, progress, pool_min_files):
-            cache.put(record)
-            by_path[record.path] = record
+        for work, record, blob in _done(pending, progress, pool_min_files):
+            if work.record is None:
+                cache.put(record)
+                by_path[record.path] = record
+            if work.source_key is not None and blob is not None:
+                cache.put_source(work.source_key, blob)
         records = [by_path[path] for path in walked.files if path in by_path]
         walked.files[:] = [record.path for record in records]
         cache.prune(settings.root, walked.files)

@@ -7,11 +7,14 @@ import re
 import shlex
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from xrefdoc.cache import RecordCache
 from xrefdoc.extract import read_text
+from xrefdoc.highlight import SourceHTML, prepare_source
 from xrefdoc.kwviews import full_keyword_page, keywords_root, letter_page
 from xrefdoc.model import FileRecord
 from xrefdoc.pages import href
@@ -87,58 +90,92 @@ def make_environment(user_template_dirs: Iterable[Path] = ()) -> jinja2.Environm
     return environment
 
 
+def source_of(cache: RecordCache, root: Path, record: FileRecord, cap: int) -> SourceHTML | None:
+    """The file's highlighted source: from the cache, where the scan put it, else lexed now
+    (the cache is off, or was damaged during the run); None for a binary file."""
+    if record.is_binary:
+        return None
+    found = cache.get_source((record.sha256, record.lexer, cap))
+    return found or prepare_source(read_text(root, record), record.lexer, cap)
+
+
 def render_file_pages(
-    environment: jinja2.Environment, site: SiteContext, root: Path, record: FileRecord
+    environment: jinja2.Environment,
+    site: SiteContext,
+    root: Path,
+    record: FileRecord,
+    cache: RecordCache,
 ) -> tuple[tuple[str, str], tuple[str, str]]:
     """((pagename, body HTML) of the _docs page, the same of the _kw page)."""
-    text = None if record.is_binary else read_text(root, record)
-    docs = docs_page(site, record, text)
+    docs = docs_page(site, record, source_of(cache, root, record, site.source_cap))
     kw = kw_page(site, record)
     docs_body = environment.get_template("file_docs.html").render(**docs)
     kw_body = environment.get_template("file_kw.html").render(**kw)
     return (docs["page"], docs_body), (kw["page"], kw_body)
 
 
-def render_myst_pages(
-    environment: jinja2.Environment, site: SiteContext, root: Path
-) -> dict[str, str]:
-    """Docname → MyST text for every folder's index and doc page and the A-Z pages."""
-    pages: dict[str, str] = {}
+def _readme(site: SiteContext, root: Path, folder: str, page: str) -> dict[str, Any] | None:
+    """The folder's README as HTML for its doc page, links into the tree made relative."""
     index = site.index
     names = site.names
-    index_template = environment.get_template("folder_index.md")
-    doc_template = environment.get_template("folder_doc.md")
-    for folder, info in index.folders.items():
+    readme_path = find_readme(index.folders[folder].files)
+    if readme_path is None:
+        return None
+    record = index.records[readme_path]
+
+    def tree_link(path: str) -> str | None:
+        if path in index.records:
+            return href(page, names.file_page(path, "docs"))
+        if path in index.folders or path == ".":
+            return href(page, names.folder_page("" if path == "." else path, "index"))
+        return None
+
+    text = "" if record.is_binary else read_text(root, record)
+    return {
+        "name": record.name,
+        "html": Markup('<div class="xref-readme">{}</div>').format(
+            Markup(readme_html(record.name, text, folder, tree_link))
+        ),
+    }
+
+
+def render_folder_pages(
+    environment: jinja2.Environment, site: SiteContext, root: Path
+) -> Iterator[tuple[str, str, str]]:
+    """(pagename, title, body HTML) of every folder's index and doc page, except the root
+    folder's index, which is Sphinx's root document (see ``render_myst_pages``)."""
+    index_template = environment.get_template("folder_index.html")
+    doc_template = environment.get_template("folder_doc.html")
+    names = site.names
+    for folder in site.index.folders:
         context = folder_view(site, folder)
-        pages[names.folder_page(folder, "index")] = index_template.render(**context)
+        if folder:
+            page = names.folder_page(folder, "index")
+            yield page, context["title"], index_template.render(**context, with_title=True)
         page = names.folder_page(folder, "doc")
-        readme_path = find_readme(info.files)
-        if readme_path is not None:
-            record = index.records[readme_path]
+        readme = _readme(site, root, folder, page)
+        body = doc_template.render(**context, readme=readme)
+        yield page, f"{context['title']}: overview", body
 
-            def tree_link(path: str, page: str = page) -> str | None:
-                if path in index.records:
-                    return href(page, names.file_page(path, "docs"))
-                if path in index.folders or path == ".":
-                    return href(page, names.folder_page("" if path == "." else path, "index"))
-                return None
 
-            text = "" if record.is_binary else read_text(root, record)
-            context["readme"] = {
-                "name": record.name,
-                "html": Markup('<div class="xref-readme">{}</div>').format(
-                    Markup(readme_html(record.name, text, folder, tree_link))
-                ),
-            }
-        else:
-            context["readme"] = None
-        pages[page] = doc_template.render(**context)
+def render_myst_pages(environment: jinja2.Environment, site: SiteContext) -> dict[str, str]:
+    """Docname → MyST text for the documents Sphinx reads: the root folder's index (the
+    site's root document) and the A-Z pages."""
+    pages: dict[str, str] = {}
+    root_context = folder_view(site, "")
+    body = environment.get_template("folder_index.html").render(**root_context, with_title=False)
+    root_page = site.names.folder_page("", "index")
+    pages[root_page] = environment.get_template("root_index.md").render(
+        title=root_context["title"], body=body
+    )
     letter_template = environment.get_template("keywords_letter.md")
     for keyword_page in site.keywords.pages:
         context = letter_page(site, keyword_page)
         pages[context["page"]] = letter_template.render(**context)
-    root_context = keywords_root(site)
-    pages[root_context["page"]] = environment.get_template("keywords.md").render(**root_context)
+    keywords_context = keywords_root(site)
+    pages[keywords_context["page"]] = environment.get_template("keywords.md").render(
+        **keywords_context
+    )
     return pages
 
 

@@ -16,6 +16,7 @@ from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
 from xrefdoc import __version__, timings
+from xrefdoc.cache import RecordCache
 from xrefdoc.config import DEFAULT_SOURCE_CAP, make_settings
 from xrefdoc.domain import XrefDomain
 from xrefdoc.export import index_data
@@ -25,6 +26,7 @@ from xrefdoc.pipeline import Scan, scan
 from xrefdoc.render import (
     make_environment,
     render_file_pages,
+    render_folder_pages,
     render_keyword_full_pages,
     render_myst_pages,
 )
@@ -88,7 +90,7 @@ def _generate(app: Sphinx) -> None:
             paths, "xrefdoc: extracting... ", "darkgreen", len(paths), app.verbosity
         )
 
-    result = scan(settings, progress)
+    result = scan(settings, progress, highlight=True)
     for path, reason in result.walked.skipped:
         logger.info("xrefdoc: not documented: %s (%s)", path, reason)
     for record in result.records:
@@ -112,11 +114,11 @@ def _generate(app: Sphinx) -> None:
         settings.source_cap,
         settings.root.name or str(settings.root),
     )
-    pages = render_myst_pages(environment, site, settings.root)
+    pages = render_myst_pages(environment, site)
     relative_pages = {name[len(prefix) :] + ".md": text for name, text in pages.items()}
     written, deleted = replace_generated(output, relative_pages)
     logger.info(
-        "xrefdoc: %d files documented, %d folder and index pages (%d rewritten, %d removed)",
+        "xrefdoc: %d files documented, %d keyword and root pages (%d rewritten, %d removed)",
         len(result.records),
         len(pages),
         written,
@@ -132,19 +134,22 @@ def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if state is None:
         return
     records = list(state.scan.records)
-    for record in status_iterator(
-        records,
-        "xrefdoc: writing file pages... ",
-        "darkgreen",
-        len(records),
-        app.verbosity,
-        stringify_func=lambda record: record.path,
-    ):
-        (docs_name, docs_body), (kw_name, kw_body) = render_file_pages(
-            state.environment, state.site, state.root, record
-        )
-        yield docs_name, {"title": record.path, "body": docs_body}, "page.html"
-        yield kw_name, {"title": f"Keywords of {record.path}", "body": kw_body}, "page.html"
+    with RecordCache.open(state.root) as cache:
+        for record in status_iterator(
+            records,
+            "xrefdoc: writing file pages... ",
+            "darkgreen",
+            len(records),
+            app.verbosity,
+            stringify_func=lambda record: record.path,
+        ):
+            (docs_name, docs_body), (kw_name, kw_body) = render_file_pages(
+                state.environment, state.site, state.root, record, cache
+            )
+            yield docs_name, {"title": record.path, "body": docs_body}, "page.html"
+            yield kw_name, {"title": f"Keywords of {record.path}", "body": kw_body}, "page.html"
+    for name, title, body in render_folder_pages(state.environment, state.site, state.root):
+        yield name, {"title": title, "body": body}, "page.html"
     for name, title, body in render_keyword_full_pages(state.environment, state.site):
         yield name, {"title": title, "body": body}, "page.html"
     timings.lap("file pages")

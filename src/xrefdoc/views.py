@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from xrefdoc.highlight import NameLink, highlight_source
+from xrefdoc.highlight import NameLink, SourceHTML
 from xrefdoc.kwlayout import KeywordLayout, keyword_layout, keyword_sort_key
 from xrefdoc.model import FileRecord, Symbol
 from xrefdoc.pages import PageNames, breadcrumbs, href, keyword_anchor, line_anchor
@@ -115,26 +115,19 @@ def _symbol_view(site: SiteContext, page: str, path: str, symbol: Symbol) -> dic
     }
 
 
-def _source_view(site: SiteContext, record: FileRecord, text: str, page: str) -> dict[str, Any]:
+def _source_view(
+    site: SiteContext, record: FileRecord, source: SourceHTML, page: str
+) -> dict[str, Any]:
     cut_note = ""
     cut_anchors = ""
-    encoded = text.encode("utf-8", "surrogatepass")
-    if len(encoded) > site.source_cap:
-        kept = encoded[: site.source_cap].decode("utf-8", "ignore")
-        kept = kept.rpartition("\n")[0] or kept
-        shown = kept.count("\n") + 1
+    if source.shown_lines:
         cut_note = (
-            f"Source cut after line {shown:,} of {record.lines:,}: the file is larger than the "
-            f"source cap of {site.source_cap:,} bytes."
+            f"Source cut after line {source.shown_lines:,} of {record.lines:,}: the file is "
+            f"larger than the source cap of {site.source_cap:,} bytes."
         )
-        text = kept
-        cut_anchors = _anchors_past_the_cut(record, shown)
+        cut_anchors = _anchors_past_the_cut(record, source.shown_lines)
     links = _name_links(site, record, page)
-    return {
-        "html": highlight_source(text, record.lexer, links.link_for),
-        "cut_note": cut_note,
-        "cut_anchors": cut_anchors,
-    }
+    return {"html": source.html(links.link_for), "cut_note": cut_note, "cut_anchors": cut_anchors}
 
 
 def _entry_link(site: SiteContext, page: str, keyword: str, textual: bool) -> NameLink | None:
@@ -303,8 +296,8 @@ def _related(site: SiteContext, record: FileRecord, page: str) -> dict[str, Any]
     }
 
 
-def docs_page(site: SiteContext, record: FileRecord, text: str | None) -> dict[str, Any]:
-    """The context of a file's _docs page; ``text`` is None for a binary file."""
+def docs_page(site: SiteContext, record: FileRecord, source: SourceHTML | None) -> dict[str, Any]:
+    """The context of a file's _docs page; ``source`` is None for a binary file."""
     names = site.names
     page = names.file_page(record.path, "docs")
     folder = record.folder
@@ -317,7 +310,7 @@ def docs_page(site: SiteContext, record: FileRecord, text: str | None) -> dict[s
         "size_text": human_size(record.size),
         "crumbs_list": _crumbs(site, page, folder),
         "purpose": purpose_statements(record, site.index),
-        "source": _source_view(site, record, text, page) if text is not None else None,
+        "source": _source_view(site, record, source, page) if source is not None else None,
         "overview": overview,
         "outline": [
             {"level": h.level, "text": h.text, "href": href(page, page, line_anchor(h.line))}

@@ -131,7 +131,19 @@ def _with_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_text(root: Path, record: FileRecord) -> str:
-    """The file's text as extraction saw it (same decoding, ``\\n`` line endings)."""
-    text, _, _ = decode((root / record.path).read_bytes())
+def text_of(data: bytes) -> str:
+    """A text file's content as extraction sees it (same decoding, ``\\n`` line endings)."""
+    text, _, _ = decode(data)
     return _with_newlines(text)
+
+
+def read_text(root: Path, record: FileRecord) -> str:
+    """The file's text as extraction saw it."""
+    return text_of((root / record.path).read_bytes())
+
+
+def lexer_of(path: str, data: bytes) -> str | None:
+    """The Pygments lexer ``extract_bytes`` will choose for this content; None for binary."""
+    if is_binary(data):
+        return None
+    return detect_language(path.rpartition("/")[2], data[:256]).lexer
