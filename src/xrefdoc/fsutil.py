@@ -44,19 +44,31 @@ def write_if_changed(path: Path, text: str) -> bool:
 def replace_generated(folder: Path, pages: dict[str, str]) -> tuple[int, int]:
     """Write ``pages`` (relative path → text) under ``folder`` and delete the files an earlier
     run wrote that this one did not; returns (written, deleted)."""
-    manifest = folder / MANIFEST
-    previous: set[str] = set()
-    if manifest.is_file():
-        previous = set(manifest.read_text(encoding="utf-8").splitlines())
     written = sum(
         write_if_changed(folder / relative, text) for relative, text in sorted(pages.items())
     )
-    stale = sorted(previous - set(pages))
-    for relative in stale:
-        (folder / relative).unlink(missing_ok=True)
-    _remove_empty_folders(folder, [(folder / relative).parent for relative in stale])
-    write_if_changed(manifest, "".join(f"{relative}\n" for relative in sorted(pages)))
-    return written, len(stale)
+    return written, remove_stale(folder, folder / MANIFEST, pages)
+
+
+def remove_stale(folder: Path, manifest: Path, current: Iterable[str]) -> int:
+    """Delete the files under ``folder`` that ``manifest`` lists and ``current`` (relative
+    paths) does not, then list ``current`` in it; returns how many were deleted. Only files
+    inside ``folder`` are ever deleted, whatever the manifest says."""
+    previous: set[str] = set()
+    if manifest.is_file():
+        previous = set(manifest.read_text(encoding="utf-8").splitlines())
+    kept = sorted(set(current))
+    top = folder.resolve()
+    stale = [
+        path
+        for relative in sorted(previous - set(kept))
+        if (path := (folder / relative).resolve()).is_relative_to(top) and path != top
+    ]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    _remove_empty_folders(top, [path.parent for path in stale])
+    write_if_changed(manifest, "".join(f"{relative}\n" for relative in kept))
+    return len(stale)
 
 
 def _remove_empty_folders(top: Path, folders: Iterable[Path]) -> None:

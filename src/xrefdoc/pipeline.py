@@ -89,18 +89,21 @@ def scan(
     cache: RecordCache | None = None,
     pool_min_files: int = POOL_MIN_FILES,
     highlight: bool = False,
+    walked: WalkResult | None = None,
 ) -> Scan:
     """Walk, extract every file (or take its record from the cache when its content is
     unchanged), and index; a file that cannot be read is skipped with why. ``use_cache=False``
     is for callers that must not write into the tree; ``cache`` one the caller has open
     already (the scan closes it). ``highlight`` also stores every text content's
-    highlighted source in the cache (for the pages), once per content."""
+    highlighted source in the cache (for the pages), once per content. ``walked`` is the
+    walk's result when the caller has walked already."""
     if cache is None:
         cache = RecordCache.open(settings.root) if use_cache else RecordCache.disabled()
     with cache:
         # Opened before the walk, so the cache folder already carries its markers when listed.
-        walked = walk(settings)
-        timings.lap("walk")
+        if walked is None:
+            walked = walk(settings)
+            timings.lap("walk")
         by_path: dict[str, FileRecord] = {}
         pending: list[_Work] = []
         # Highlighting is only worth doing where the pages can find it again.

@@ -1,0 +1,91 @@
+"""Rebuilds into an existing site: nothing redone after no change, every change shown, pages of
+removed files deleted, and a failed build never taken for a complete one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import write_tree
+from sites import main_body, page_text
+
+from xrefdoc.check import broken_links
+from xrefdoc.cli import main
+
+FILES = {
+    "pkg/__init__.py": "",
+    "pkg/core.py": "class Engine:\n    def run(self):\n        return 1\n",
+    "pkg/util.py": "from pkg.core import Engine\n\n\ndef start():\n    return Engine().run()\n",
+    "old/gone.py": "def vanishing_helper():\n    return 2\n",
+    "README.md": "# Demo\n",
+}
+
+
+def build(tree: Path, output: Path, *extra: str) -> int:
+    return main(["build", str(tree), "-o", str(output), *extra])
+
+
+def pages(output: Path) -> dict[str, tuple[bytes, int]]:
+    """Every HTML page of the site: its bytes and modification time."""
+    return {
+        path.relative_to(output).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in output.rglob("*.html")
+    }
+
+
+def test_a_rebuild_after_no_change_rewrites_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = write_tree(tmp_path / "tree", FILES)
+    output = tmp_path / "out"
+    assert build(tree, output) == 0
+    before = pages(output)
+    capsys.readouterr()
+    assert build(tree, output) == 0
+    assert "no file changed since the last complete build" in capsys.readouterr().out
+    after = pages(output)
+    assert {page: data for page, (data, _) in after.items()} == {
+        page: data for page, (data, _) in before.items()
+    }
+    # Sphinx writes its own search and general index pages on every build.
+    rewritten = {page for page in after if after[page][1] != before[page][1]}
+    assert rewritten == {"search.html", "genindex.html"}, "none of xrefdoc's pages written again"
+
+
+def test_a_changed_file_shows_in_its_page_and_in_the_keyword_index(tmp_path: Path) -> None:
+    tree = write_tree(tmp_path / "tree", FILES)
+    output = tmp_path / "out"
+    assert build(tree, output, "-q") == 0
+    with (tree / "pkg/core.py").open("a", encoding="utf-8") as out:
+        out.write("\n\ndef freshly_added():\n    return 3\n")
+    assert build(tree, output, "-q") == 0
+    assert "freshly_added" in main_body(page_text(output / "pkg/core.py_docs.html"))
+    letter = main_body(page_text(output / "keywords-f.html"))
+    assert "freshly_added" in letter and "pkg/core.py_docs.html#L6" in letter
+
+
+def test_pages_of_removed_files_and_folders_are_deleted(tmp_path: Path) -> None:
+    tree = write_tree(tmp_path / "tree", FILES)
+    output = tmp_path / "out"
+    assert build(tree, output, "-q") == 0
+    assert (output / "old/gone.py_docs.html").is_file()
+    assert (output / "keywords-v.html").is_file()
+    (tree / "old/gone.py").unlink()
+    (tree / "old").rmdir()
+    assert build(tree, output, "-q") == 0
+    assert not (output / "old").exists(), "the file's pages and its folder's pages are gone"
+    assert not (output / "keywords-v.html").exists(), "a letter page left without keywords"
+    assert "gone.py" not in page_text(output / "index.html")
+    assert (output / "pkg/core.py_docs.html").is_file()
+    assert broken_links(output) == []
+
+
+def test_a_build_failed_by_warnings_is_not_taken_for_a_complete_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = write_tree(tmp_path / "tree", {**FILES, "bad.py": "def f(:\n    pass\n"})
+    output = tmp_path / "out"
+    assert build(tree, output, "-q", "-W") == 1
+    capsys.readouterr()
+    assert build(tree, output, "-q", "-W") == 1, "the second build fails the same way"
+    assert "bad.py:1" in capsys.readouterr().err
