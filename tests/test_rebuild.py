@@ -89,3 +89,79 @@ def test_a_build_failed_by_warnings_is_not_taken_for_a_complete_one(
     capsys.readouterr()
     assert build(tree, output, "-q", "-W") == 1, "the second build fails the same way"
     assert "bad.py:1" in capsys.readouterr().err
+
+
+RICH = {
+    **FILES,
+    "pkg/models.py": (
+        "from pkg.core import Engine\n\n\nclass Car(Engine):\n    wheels = 4\n\n"
+        "    def drive(self):\n        return self.run()\n"
+    ),
+    "tests/test_core.py": (
+        "from pkg.core import Engine\n\n\ndef test_run():\n    assert Engine().run() == 1\n"
+    ),
+    "docs/guide.md": "# Guide\n\nCall `pkg.core.Engine.run` or `start`.\n",
+}
+
+
+def _edit(tree: Path, path: str, text: str | None) -> None:
+    target = tree / path
+    if text is None:
+        target.unlink()
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+
+
+def _html(output: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(output).as_posix(): path.read_bytes() for path in output.rglob("*.html")
+    }
+
+
+@pytest.mark.parametrize(
+    "edits",
+    [
+        pytest.param(
+            [("pkg/core.py", '"""Engine."""\n\n' + FILES["pkg/core.py"])], id="lines-shift"
+        ),
+        pytest.param(
+            [("pkg/extra.py", "from pkg.core import Engine\n\nSPARE = Engine()\n")],
+            id="file-added",
+        ),
+        pytest.param([("pkg/models.py", None)], id="file-removed"),
+        pytest.param(
+            [("pkg/util.py", FILES["pkg/util.py"].replace("start", "begin"))],
+            id="definition-renamed",
+        ),
+        pytest.param(
+            [("pkg/__init__.py", "from pkg.core import Engine\n")], id="package-reexports"
+        ),
+        pytest.param([("zeta/z.py", "def zulu_name():\n    return 0\n")], id="new-letter"),
+        pytest.param([("tests/test_core.py", None)], id="test-removed"),
+        pytest.param(
+            [("other/runner.py", "class Runner:\n    def run(self):\n        return 2\n")],
+            id="second-definition-of-a-name",
+        ),
+        pytest.param(
+            [("pkg/models.py", None), ("pkg/vehicles/models.py", RICH["pkg/models.py"])],
+            id="file-moved",
+        ),
+        pytest.param([("README.md", "# Demo\n\nSee `pkg.util.start`.\n")], id="readme"),
+    ],
+)
+def test_a_rebuild_after_changes_equals_a_build_from_scratch(
+    tmp_path: Path, edits: list[tuple[str, str | None]]
+) -> None:
+    tree = write_tree(tmp_path / "tree", RICH)
+    output = tmp_path / "site" / "out"
+    assert build(tree, output, "-q") == 0
+    for path, text in edits:
+        _edit(tree, path, text)
+    assert build(tree, output, "-q") == 0
+    scratch = tmp_path / "scratch" / "out"
+    assert build(tree, scratch, "-q") == 0
+    rebuilt, clean = _html(output), _html(scratch)
+    assert sorted(rebuilt) == sorted(clean), "the same pages, none missing, none stale"
+    different = [page for page in clean if rebuilt[page] != clean[page]]
+    assert different == [], "every page as a build from scratch writes it"

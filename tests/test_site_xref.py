@@ -124,8 +124,8 @@ def test_a_parameter_beside_a_linked_attribute_of_the_same_name_is_no_link(site:
 def test_definition_names_link_to_their_keyword_entry(site: Path) -> None:
     html = page_text(site / "pkg/core.py_docs.html")
     assert re.search(
-        r'<a class="xref-name" href="\.\./keywords-e\.html#kw-Engine" title="Engine: 1 definition, '
-        r'\d+ uses">',
+        r'<a class="xref-name" href="\.\./keywords-e\.html#kw-Engine" title="Engine: 1 definition; '
+        r'uses in the keyword index">',
         html,
     )
 

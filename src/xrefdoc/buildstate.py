@@ -29,10 +29,9 @@ def _template_digest() -> str:
     return digest.hexdigest()
 
 
-def tree_signature(settings: Settings, walked: WalkResult, extra: Iterable[str] = ()) -> str:
-    """A digest of everything a build's pages are made from; ``extra`` is what the caller
-    adds (where pages go, the output's configuration)."""
-    digest = hashlib.sha256()
+def settings_signature(settings: Settings, extra: Iterable[str] = ()) -> str:
+    """A digest of what decides the pages besides the tree: xrefdoc's code and templates, the
+    settings, and what the caller adds (where pages go, the output's configuration)."""
     head = [
         __version__,
         extractor_version(),
@@ -42,9 +41,15 @@ def tree_signature(settings: Settings, walked: WalkResult, extra: Iterable[str] 
         settings.exclude,
         settings.source_cap,
         list(extra),
-        walked.skipped,
     ]
-    digest.update(json.dumps(head, default=list).encode())
+    return hashlib.sha256(json.dumps(head, default=list).encode()).hexdigest()
+
+
+def tree_signature(settings: Settings, walked: WalkResult, settings_digest: str) -> str:
+    """A digest of everything a build's pages are made from: ``settings_signature`` and the
+    tree as the walk sees it."""
+    digest = hashlib.sha256(settings_digest.encode())
+    digest.update(json.dumps(walked.skipped).encode())
     root = settings.root
     for path in walked.files:
         try:

@@ -28,6 +28,13 @@ def write_if_changed(path: Path, text: str) -> bool:
             return False
     except OSError:
         pass
+    write_bytes_atomically(path, data)
+    return True
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` by a file holding ``data``: a reader sees the old file or the new one,
+    never part of one, even when the writer is killed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
@@ -38,16 +45,18 @@ def write_if_changed(path: Path, text: str) -> bool:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return True
 
 
-def replace_generated(folder: Path, pages: dict[str, str]) -> tuple[int, int]:
+def replace_generated(
+    folder: Path, pages: dict[str, str], kept: Iterable[str] = ()
+) -> tuple[int, int]:
     """Write ``pages`` (relative path → text) under ``folder`` and delete the files an earlier
-    run wrote that this one did not; returns (written, deleted)."""
+    run wrote that are neither in ``pages`` nor in ``kept`` (pages left as they are); returns
+    (written, deleted)."""
     written = sum(
         write_if_changed(folder / relative, text) for relative, text in sorted(pages.items())
     )
-    return written, remove_stale(folder, folder / MANIFEST, pages)
+    return written, remove_stale(folder, folder / MANIFEST, [*pages, *kept])
 
 
 def remove_stale(folder: Path, manifest: Path, current: Iterable[str]) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -140,14 +140,20 @@ def _readme(site: SiteContext, root: Path, folder: str, page: str) -> dict[str, 
 
 
 def render_folder_pages(
-    environment: jinja2.Environment, site: SiteContext, root: Path
+    environment: jinja2.Environment,
+    site: SiteContext,
+    root: Path,
+    only: Collection[str] | None = None,
 ) -> Iterator[tuple[str, str, str]]:
-    """(pagename, title, body HTML) of every folder's index and doc page, except the root
-    folder's index, which is Sphinx's root document (see ``render_myst_pages``)."""
+    """(pagename, title, body HTML) of every folder's index and doc page (of the folders in
+    ``only``, when given), except the root folder's index, which is Sphinx's root document
+    (see ``render_myst_pages``)."""
     index_template = environment.get_template("folder_index.html")
     doc_template = environment.get_template("folder_doc.html")
     names = site.names
     for folder in site.index.folders:
+        if only is not None and folder not in only:
+            continue
         context = folder_view(site, folder)
         if folder:
             page = names.folder_page(folder, "index")
@@ -158,9 +164,11 @@ def render_folder_pages(
         yield page, f"{context['title']}: overview", body
 
 
-def render_myst_pages(environment: jinja2.Environment, site: SiteContext) -> dict[str, str]:
+def render_myst_pages(
+    environment: jinja2.Environment, site: SiteContext, letters: Collection[str] | None = None
+) -> dict[str, str]:
     """Docname → MyST text for the documents Sphinx reads: the root folder's index (the
-    site's root document) and the A-Z pages."""
+    site's root document) and the A-Z pages (the letter pages in ``letters``, when given)."""
     pages: dict[str, str] = {}
     root_context = folder_view(site, "")
     body = environment.get_template("folder_index.html").render(**root_context, with_title=False)
@@ -170,6 +178,8 @@ def render_myst_pages(environment: jinja2.Environment, site: SiteContext) -> dic
     )
     letter_template = environment.get_template("keywords_letter.md")
     for keyword_page in site.keywords.pages:
+        if letters is not None and keyword_page.page not in letters:
+            continue
         context = letter_page(site, keyword_page)
         pages[context["page"]] = letter_template.render(**context)
     keywords_context = keywords_root(site)
@@ -180,10 +190,35 @@ def render_myst_pages(environment: jinja2.Environment, site: SiteContext) -> dic
 
 
 def render_keyword_full_pages(
-    environment: jinja2.Environment, site: SiteContext
+    environment: jinja2.Environment, site: SiteContext, only: Collection[str] | None = None
 ) -> Iterator[tuple[str, str, str]]:
-    """(pagename, title, body HTML) of each keyword's own page of all definitions and uses."""
+    """(pagename, title, body HTML) of each keyword's own page of all definitions and uses
+    (of the pages in ``only``, when given)."""
     template = environment.get_template("keyword_full.html")
     for name in sorted(site.keywords.full_page_of):
+        if only is not None and site.keywords.full_page_of[name] not in only:
+            continue
         context = full_keyword_page(site, name)
         yield context["page"], context["title"], template.render(**context)
+
+
+def myst_page_names(site: SiteContext) -> list[str]:
+    """Every page ``render_myst_pages`` makes."""
+    names = site.names
+    return [
+        names.folder_page("", "index"),
+        names.keywords_page(),
+        *(page.page for page in site.keywords.pages),
+    ]
+
+
+def collected_page_names(site: SiteContext) -> list[str]:
+    """Every page the other renderers make (file, folder and keyword-use pages)."""
+    names = site.names
+    pages = [names.file_page(path, kind) for path in site.index.records for kind in ("docs", "kw")]
+    for folder in site.index.folders:
+        if folder:
+            pages.append(names.folder_page(folder, "index"))
+        pages.append(names.folder_page(folder, "doc"))
+    pages.extend(site.keywords.full_page_of.values())
+    return pages

@@ -16,16 +16,19 @@ from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
 from xrefdoc import __version__, timings
-from xrefdoc.buildstate import BuildState, tree_signature
+from xrefdoc.buildstate import BuildState, settings_signature, tree_signature
 from xrefdoc.cache import RecordCache
 from xrefdoc.config import DEFAULT_SOURCE_CAP, make_settings
 from xrefdoc.domain import XrefDomain
 from xrefdoc.export import index_data
 from xrefdoc.fsutil import remove_stale, replace_generated, write_if_changed
+from xrefdoc.incremental import Plan, SiteFacts, plan_pages, site_facts
 from xrefdoc.pages import PageNames
 from xrefdoc.pipeline import Scan, scan
 from xrefdoc.render import (
+    collected_page_names,
     make_environment,
+    myst_page_names,
     render_file_pages,
     render_folder_pages,
     render_keyword_full_pages,
@@ -42,6 +45,8 @@ WORK_MARKER = OUTPUT_MARKERS[1]
 STATE_FILE = "xrefdoc-build-state"
 # In Sphinx's doctree folder: the pages the last build rendered into the HTML builder.
 PAGES_FILE = "xrefdoc-pages"
+# In Sphinx's doctree folder: what the last complete build's pages were made from.
+FACTS_FILE = "xrefdoc-page-facts"
 
 
 @dataclass(slots=True)
@@ -54,6 +59,8 @@ class _Generated:
     environment: jinja2.Environment
     state: BuildState
     signature: str
+    facts: SiteFacts
+    plan: Plan | None
 
 
 _STATE: weakref.WeakKeyDictionary[Sphinx, _Generated] = weakref.WeakKeyDictionary()
@@ -96,12 +103,16 @@ def _generate(app: Sphinx) -> None:
     walked = walk(settings)
     timings.lap("walk")
     state = BuildState(Path(app.doctreedir) / STATE_FILE)
-    signature = tree_signature(settings, walked, _output_signature(app, prefix))
+    settings_digest = settings_signature(settings, _output_signature(app, prefix))
+    signature = tree_signature(settings, walked, settings_digest)
     root_page = Path(app.outdir) / f"{PageNames(prefix).folder_page('', 'index')}.html"
     if state.matches(signature) and root_page.is_file():
         logger.info("xrefdoc: no file changed since the last complete build; pages kept")
         return
     state.forget()
+    facts_file = Path(app.doctreedir) / FACTS_FILE
+    old_facts = SiteFacts.load(facts_file)
+    facts_file.unlink(missing_ok=True)
 
     def progress(paths: Any) -> Iterator[str]:
         yield from status_iterator(
@@ -132,17 +143,28 @@ def _generate(app: Sphinx) -> None:
         settings.source_cap,
         settings.root.name or str(settings.root),
     )
-    pages = render_myst_pages(environment, site)
+    facts = site_facts(site, settings_digest)
+    plan = plan_pages(site, facts, old_facts)
+    if plan is not None:
+        logger.info(
+            "xrefdoc: pages to render again: %d files, %d folders, %d keyword pages",
+            len(plan.files),
+            len(plan.folders),
+            len(plan.keyword_pages),
+        )
+    pages = render_myst_pages(environment, site, None if plan is None else plan.keyword_pages)
     relative_pages = {name[len(prefix) :] + ".md": text for name, text in pages.items()}
-    written, deleted = replace_generated(output, relative_pages)
+    kept = [name[len(prefix) :] + ".md" for name in myst_page_names(site)]
+    written, deleted = replace_generated(output, relative_pages, kept)
     logger.info(
-        "xrefdoc: %d files documented, %d keyword and root pages (%d rewritten, %d removed)",
+        "xrefdoc: %d files documented; keyword and root pages: %d rewritten, %d removed",
         len(result.records),
-        len(pages),
         written,
         deleted,
     )
-    _STATE[app] = _Generated(settings.root, result, site, environment, state, signature)
+    _STATE[app] = _Generated(
+        settings.root, result, site, environment, state, signature, facts, plan
+    )
     timings.lap("render folder and keyword pages")
 
 
@@ -153,14 +175,14 @@ def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     state = _STATE.get(app)
     if state is None:
         return
-    written: list[str] = []
-    for page in _rendered_pages(app, state):
-        written.append(page[0])
-        yield page
+    yield from _rendered_pages(app, state)
     # Our documents that Sphinx read count as current, so a page that moved between the two
     # kinds is never deleted after being written, and one that left the sources goes too.
     prefix = state.site.names.prefix
-    current = [*written, *(name for name in app.env.all_docs if name.startswith(prefix))]
+    current = [
+        *collected_page_names(state.site),
+        *(name for name in app.env.all_docs if name.startswith(prefix)),
+    ]
     manifest = Path(app.doctreedir) / PAGES_FILE
     removed = remove_stale(Path(app.outdir), manifest, (f"{name}.html" for name in current))
     if removed:
@@ -169,7 +191,8 @@ def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
 
 
 def _rendered_pages(app: Sphinx, state: _Generated) -> Iterator[tuple[str, dict[str, Any], str]]:
-    records = list(state.scan.records)
+    plan = state.plan
+    records = [r for r in state.scan.records if plan is None or r.path in plan.files]
     with RecordCache.open(state.root) as cache:
         for record in status_iterator(
             records,
@@ -184,9 +207,15 @@ def _rendered_pages(app: Sphinx, state: _Generated) -> Iterator[tuple[str, dict[
             )
             yield docs_name, {"title": record.path, "body": docs_body}, "page.html"
             yield kw_name, {"title": f"Keywords of {record.path}", "body": kw_body}, "page.html"
-    for name, title, body in render_folder_pages(state.environment, state.site, state.root):
+    folders = None if plan is None else plan.folders
+    for name, title, body in render_folder_pages(
+        state.environment, state.site, state.root, folders
+    ):
         yield name, {"title": title, "body": body}, "page.html"
-    for name, title, body in render_keyword_full_pages(state.environment, state.site):
+    keyword_pages = None if plan is None else plan.keyword_pages
+    for name, title, body in render_keyword_full_pages(
+        state.environment, state.site, keyword_pages
+    ):
         yield name, {"title": title, "body": body}, "page.html"
 
 
@@ -211,6 +240,7 @@ def _finish(app: Sphinx, exception: BaseException | None) -> None:
     text = json.dumps(index_data(state.scan.index), ensure_ascii=False, separators=(",", ":"))
     write_if_changed(Path(app.outdir) / "_xref" / "index.json", text + "\n")
     if not (getattr(app, "_fail_on_warnings", False) and getattr(app, "_warncount", 0)):
+        state.facts.save(Path(app.doctreedir) / FACTS_FILE)
         state.state.record(state.signature)
 
 

@@ -134,10 +134,10 @@ def _entry_link(site: SiteContext, page: str, keyword: str, textual: bool) -> Na
     entry = keyword_href(site, page, keyword)
     if entry is None:
         return None
+    # No use count here: it changes with every file that uses the name, and every page that
+    # shows the name would have to be written again; the entry has the uses.
     count = len(site.index.definitions.get(keyword, ()))
-    uses = len(site.index.uses.get(keyword, ()))
-    title = f"{keyword}: {count} definition{'s' if count != 1 else ''}, {uses} use"
-    title += "" if uses == 1 else "s"
+    title = f"{keyword}: {count} definition{'s' if count != 1 else ''}; uses in the keyword index"
     if textual:
         title = f"textual match, {title}"
     return NameLink(entry, title, textual)

@@ -1,0 +1,218 @@
+"""Which pages a build must render again, from what changed since the last complete build.
+
+A page is rendered again when something it shows may have changed. What a file's pages show
+comes from three places, and each is summed up by a digest kept between builds:
+
+- the file itself: its content hash;
+- each keyword it mentions (uses or defines): where the keyword's entry is, and every
+  definition a link to it may lead to (path, lines, qualified name, kind) — so a function
+  that moves rewrites the pages that link to it, and no page shows a count of uses;
+- its place in the tree: its folder's listing, its imports both ways and what they resolve
+  to, the tests that cover it, how many files use each of its definitions.
+
+A file that imports a changed file is rendered again too, since its names may resolve
+differently. Folder pages follow their files; keyword pages follow the files whose uses or
+definitions they list (kept per file as the keyword pages it "touches").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xrefdoc.fsutil import write_bytes_atomically
+from xrefdoc.resolve import Definition
+from xrefdoc.views import SIBLING_LIMIT, SiteContext
+
+# Bump when what the facts mean changes: facts of another format are not compared.
+FACTS_FORMAT = 1
+
+
+def _digest(value: object) -> bytes:
+    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+
+
+def _definition_facts(definitions: Iterable[Definition]) -> list[tuple[object, ...]]:
+    return [
+        (d.path, d.symbol.line, d.symbol.end_line, d.qualname, d.symbol.kind) for d in definitions
+    ]
+
+
+@dataclass(slots=True)
+class SiteFacts:
+    """What the pages of one build were made from (see the module's docstring)."""
+
+    settings: str
+    files: dict[str, str] = field(default_factory=dict)
+    keywords: dict[str, bytes] = field(default_factory=dict)
+    places: dict[str, bytes] = field(default_factory=dict)
+    touches: dict[str, frozenset[str]] = field(default_factory=dict)
+    keyword_pages: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def to_bytes(self) -> bytes:
+        value = (
+            FACTS_FORMAT,
+            self.settings,
+            self.files,
+            self.keywords,
+            self.places,
+            {path: sorted(pages) for path, pages in self.touches.items()},
+            self.keyword_pages,
+        )
+        return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def load(cls, path: Path) -> SiteFacts | None:
+        """The facts stored at ``path``, or None when there are none usable."""
+        try:
+            value = _BuiltinsOnly(io.BytesIO(path.read_bytes())).load()
+            version, settings, files, keywords, places, touches, keyword_pages = value
+        except Exception:  # missing, damaged or of another format: render everything
+            return None
+        if version != FACTS_FORMAT:
+            return None
+        frozen = {name: frozenset(pages) for name, pages in touches.items()}
+        return cls(settings, files, keywords, places, frozen, keyword_pages)
+
+    def save(self, path: Path) -> None:
+        write_bytes_atomically(path, self.to_bytes())
+
+
+class _BuiltinsOnly(pickle.Unpickler):
+    """Facts hold only str, bytes, int, tuples, lists and dicts: nothing else is loaded."""
+
+    def find_class(self, module: str, name: str) -> type:
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in page facts")
+
+
+def _keyword_facts(site: SiteContext) -> dict[str, bytes]:
+    index = site.index
+    layout = site.keywords
+    return {
+        name: _digest(
+            (
+                layout.page_of.get(name),
+                layout.full_page_of.get(name),
+                _definition_facts(definitions),
+                _definition_facts(index.textual_definitions.get(name, ())),
+            )
+        )
+        for name, definitions in index.definitions.items()
+    }
+
+
+def _place_fact(site: SiteContext, path: str) -> bytes:
+    index = site.index
+    siblings = index.folders[path.rpartition("/")[0]].files
+    return _digest(
+        (
+            siblings[: SIBLING_LIMIT + 1],
+            len(siblings),
+            index.import_targets.get(path),
+            index.imports_of.get(path),
+            index.imported_by.get(path),
+            index.tests_of.get(path),
+            path in index.test_files,
+            [(d.qualname, len(index.users.get(d, ()))) for d in index.definitions_in.get(path, ())],
+        )
+    )
+
+
+def _touches(site: SiteContext, path: str) -> frozenset[str]:
+    """The keyword pages (letter pages, keywords' own pages) that list a use or a definition
+    of this file."""
+    layout = site.keywords
+    names = {use.keyword for use in site.index.uses_in.get(path, ())}
+    names.update(d.symbol.name for d in site.index.definitions_in.get(path, ()))
+    pages = {layout.page_of[name] for name in names if name in layout.page_of}
+    pages.update(layout.full_page_of[name] for name in names if name in layout.full_page_of)
+    return frozenset(pages)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The pages to render: files (both pages of each), folders (both pages), keyword pages
+    (letter pages and keywords' own pages, by page name)."""
+
+    files: frozenset[str]
+    folders: frozenset[str]
+    keyword_pages: frozenset[str]
+
+
+def site_facts(site: SiteContext, settings: str) -> SiteFacts:
+    """Every fact but ``touches``, which ``plan_pages`` completes."""
+    index = site.index
+    return SiteFacts(
+        settings=settings,
+        files={path: record.sha256 for path, record in index.records.items()},
+        keywords=_keyword_facts(site),
+        places={path: _place_fact(site, path) for path in index.records},
+        keyword_pages={page.page: page.keywords for page in site.keywords.pages},
+    )
+
+
+def _with_ancestors(folders: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    for folder in folders:
+        while folder not in found:
+            found.add(folder)
+            if not folder:
+                break
+            folder = folder.rpartition("/")[0]
+    return found
+
+
+def plan_pages(site: SiteContext, new: SiteFacts, old: SiteFacts | None) -> Plan | None:
+    """The pages whose inputs changed since ``old``; None when everything must be rendered
+    (no earlier facts, or other settings, code or templates). Fills ``new.touches``."""
+    index = site.index
+    if old is None or old.settings != new.settings:
+        new.touches = {path: _touches(site, path) for path in index.records}
+        return None
+    changed = {path for path, sha in new.files.items() if old.files.get(path) != sha}
+    removed = set(old.files) - set(new.files)
+    dirty = set(changed)
+    keywords = {
+        name
+        for name in new.keywords.keys() | old.keywords.keys()
+        if new.keywords.get(name) != old.keywords.get(name)
+    }
+    for name in keywords:
+        dirty.update(use.path for use in index.uses.get(name, ()))
+        dirty.update(d.path for d in index.definitions.get(name, ()))
+    if keywords:
+        # A name that lost its last definition has no uses left in the index, but the pages
+        # that linked it must lose the link: find them by the names their files mention.
+        dirty.update(
+            path
+            for path, record in index.records.items()
+            if path not in dirty and any(ref.name in keywords for ref in record.references)
+        )
+    dirty.update(path for path, fact in new.places.items() if old.places.get(path) != fact)
+    for path in changed:
+        dirty.update(index.imported_by.get(path, ()))
+    dirty &= set(new.files)
+
+    new.touches = {
+        path: _touches(site, path) if path in dirty else old.touches.get(path, frozenset())
+        for path in index.records
+    }
+    if new.keyword_pages.keys() != old.keyword_pages.keys():
+        # Every letter page links to every other: a page more or less changes them all.
+        keyword_pages = set(new.keyword_pages)
+    else:
+        keyword_pages = {
+            page
+            for page, keywords in new.keyword_pages.items()
+            if old.keyword_pages[page] != keywords
+        }
+    for path in dirty | removed:
+        keyword_pages |= new.touches.get(path, frozenset()) | old.touches.get(path, frozenset())
+    folders = _with_ancestors(path.rpartition("/")[0] for path in changed | removed)
+    folders |= {path.rpartition("/")[0] for path in dirty}
+    folders &= set(index.folders)
+    return Plan(frozenset(dirty), frozenset(folders), frozenset(keyword_pages))
