@@ -14,6 +14,7 @@ import pickle
 import sqlite3
 import sys
 from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Self, TypeGuard
@@ -174,8 +175,10 @@ class RecordCache:
         return None
 
     def put(self, record: FileRecord) -> None:
-        """Store ``record``, replacing the row of an earlier content of the same path."""
-        blob = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+        """Store ``record``, replacing the row of an earlier content of the same path. Its
+        references are stored as plain tuples, which load without calling any class."""
+        plain = tuple((n, line, e, t, c) for n, line, e, t, c in record.references)
+        blob = pickle.dumps(replace(record, references=plain), protocol=pickle.HIGHEST_PROTOCOL)
         self._execute(
             "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
             (record.path, record.sha256, self._version, blob),

@@ -127,8 +127,8 @@ def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
                     for imp, target in zip(record.imports, targets, strict=True)
                 ],
                 "references": [
-                    {"name": ref.name, "line": ref.line, "exact": ref.exact}
-                    for ref in record.references
+                    {"name": name, "line": line, "exact": exact}
+                    for name, line, exact, _, _ in record.references
                 ],
             }
         )

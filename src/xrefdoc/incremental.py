@@ -186,11 +186,12 @@ def plan_pages(site: SiteContext, new: SiteFacts, old: SiteFacts | None) -> Plan
         dirty.update(d.path for d in index.definitions.get(name, ()))
     if keywords:
         # A name that lost its last definition has no uses left in the index, but the pages
-        # that linked it must lose the link: find them by the names their files mention.
+        # that linked it must lose the link: find them by the names their files mention
+        # (``ref[0]`` is the name: see ``ReferenceData``).
         dirty.update(
             path
             for path, record in index.records.items()
-            if path not in dirty and any(ref.name in keywords for ref in record.references)
+            if path not in dirty and any(ref[0] in keywords for ref in record.references)
         )
     dirty.update(path for path, fact in new.places.items() if old.places.get(path) != fact)
     for path in changed:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # Symbol kinds of the stable ``scan`` contract.
 SYMBOL_KINDS = ("class", "function", "method", "constant", "variable", "heading", "key")
@@ -48,8 +49,7 @@ class Import:
     level: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
+class Reference(NamedTuple):
     """A use of a name at a line, and what the file says it refers to.
 
     ``target`` is a dotted path resolved against the whole tree later: ``pkg.mod.name``
@@ -67,6 +67,12 @@ class Reference:
     # Where the name starts on its line, in UTF-8 bytes as ``ast`` counts; -1 when unknown
     # (a lexer's textual match), which matches every token of that name on the line.
     column: int = -1
+
+
+# A reference as a record holds it: a ``Reference`` when just extracted, the plain tuple
+# the cache keeps otherwise (a file holds hundreds; plain tuples load ten times faster).
+# Read it by unpacking: ``for name, line, exact, target, column in record.references``.
+ReferenceData = tuple[str, int, bool, str, int]
 
 
 def child_target(base: str, name: str) -> str:
@@ -117,7 +123,7 @@ class FileRecord:
     docstring: str = ""
     symbols: tuple[Symbol, ...] = ()
     imports: tuple[Import, ...] = ()
-    references: tuple[Reference, ...] = ()
+    references: tuple[ReferenceData, ...] = ()
     headings: tuple[Heading, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     has_main_guard: bool = False

@@ -217,17 +217,18 @@ def _uses_of(
     """The uses a file holds: references resolved to definitions, and textual matches of
     ``textual_names``."""
     found: list[Use] = []
-    for ref in record.references:
+    path = record.path
+    for name, line, exact, target, column in record.references:
         definition = None
-        textual = not ref.exact
-        if ref.exact:
-            resolution = resolver.resolve(record.path, ref.target, ref.line)
+        textual = not exact
+        if exact:
+            resolution = resolver.resolve(path, target, line)
             definition = resolution.definition
             textual = resolution.textual
         if definition is not None:
-            found.append(Use(record.path, ref.line, ref.name, definition, ref.column))
-        elif textual and ref.name in textual_names:
-            found.append(Use(record.path, ref.line, ref.name, None, ref.column))
+            found.append(Use(path, line, name, definition, column))
+        elif textual and name in textual_names:
+            found.append(Use(path, line, name, None, column))
     return sorted(found, key=lambda use: (use.line, use.column, use.name))
 
 
