@@ -113,10 +113,10 @@ def _edit(tree: Path, path: str, text: str | None) -> None:
     target.write_text(text, encoding="utf-8")
 
 
-def _html(output: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(output).as_posix(): path.read_bytes() for path in output.rglob("*.html")
-    }
+def _site_files(output: Path) -> dict[str, bytes]:
+    """The pages of the site and the parts of ``_xref/index.json``."""
+    files = [*output.rglob("*.html"), *(output / "_xref").rglob("*.json")]
+    return {path.relative_to(output).as_posix(): path.read_bytes() for path in files}
 
 
 @pytest.mark.parametrize(
@@ -161,7 +161,7 @@ def test_a_rebuild_after_changes_equals_a_build_from_scratch(
     assert build(tree, output, "-q") == 0
     scratch = tmp_path / "scratch" / "out"
     assert build(tree, scratch, "-q") == 0
-    rebuilt, clean = _html(output), _html(scratch)
+    rebuilt, clean = _site_files(output), _site_files(scratch)
     assert sorted(rebuilt) == sorted(clean), "the same pages, none missing, none stale"
     different = [page for page in clean if rebuilt[page] != clean[page]]
     assert different == [], "every page as a build from scratch writes it"

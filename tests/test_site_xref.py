@@ -185,8 +185,12 @@ def test_keywords_are_sphinx_objects_in_search_and_inventory(site: Path) -> None
 
 
 def test_index_json_holds_every_keyword_with_definitions_and_uses(site: Path) -> None:
-    data = json.loads(page_text(site / "_xref" / "index.json"))
-    assert data["version"] == 1
+    listing = json.loads(page_text(site / "_xref" / "index.json"))
+    assert listing["version"] == 2
+    parts = [part for part in listing["parts"] if part["first"] <= "stop" <= part["last"]]
+    assert [part["file"] for part in parts] == ["index/keywords-s.json"]
+    data = json.loads(page_text(site / "_xref" / parts[0]["file"]))
+    assert len(data["keywords"]) == parts[0]["keywords"]
     stop = data["keywords"]["stop"]
     assert stop["definitions"] == [
         {
@@ -200,7 +204,7 @@ def test_index_json_holds_every_keyword_with_definitions_and_uses(site: Path) ->
     assert stop["uses"] == [
         {"path": "pkg/core.py", "line": 8, "exact": True, "qualname": "pkg.core.Base.stop"}
     ]
-    assert str(site.parent) not in page_text(site / "_xref" / "index.json")
+    assert str(site.parent) not in page_text(site / "_xref" / parts[0]["file"])
 
 
 def test_dependencies_and_related_files_follow_reexports_and_uses(site: Path) -> None:

@@ -1,14 +1,20 @@
-"""The index as plain JSON data: ``_xref/index.json`` beside the site, and ``lookup --json``."""
+"""The index as plain JSON data: ``_xref/index.json`` beside the site, and ``lookup --json``.
+
+``index.json`` lists the parts of the index, one per page of the A-Z index, and each part
+(``_xref/index/<page>.json``) holds the keywords of that page: a reader (a keyword box, a
+tool) loads only the part it needs, and a build rewrites only the parts that changed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from xrefdoc.kwlayout import KeywordLayout, KeywordPage
 from xrefdoc.resolve import Definition
 from xrefdoc.xref import Index, Use
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def uses_data(definitions: Iterable[Definition], uses: Iterable[Use]) -> dict[str, Any]:
@@ -36,12 +42,35 @@ def uses_data(definitions: Iterable[Definition], uses: Iterable[Use]) -> dict[st
     }
 
 
-def index_data(index: Index) -> dict[str, Any]:
-    """Every keyword, sorted, with its definitions and uses; no absolute paths or times."""
+def part_file(page: str) -> str:
+    """Where the part of the A-Z page ``page`` lives, relative to ``_xref/``."""
+    return f"index/{page.rpartition('/')[2]}.json"
+
+
+def index_parts(layout: KeywordLayout) -> dict[str, Any]:
+    """The list of parts: each A-Z page's file, first and last keyword (in the pages' order:
+    case-insensitive), and keyword count."""
+    return {
+        "version": FORMAT_VERSION,
+        "parts": [
+            {
+                "file": part_file(page.page),
+                "first": page.keywords[0],
+                "last": page.keywords[-1],
+                "keywords": len(page.keywords),
+            }
+            for page in layout.pages
+        ],
+    }
+
+
+def index_part(index: Index, page: KeywordPage) -> dict[str, Any]:
+    """The keywords of one A-Z page, sorted, with their definitions and uses; no absolute
+    paths or times."""
     return {
         "version": FORMAT_VERSION,
         "keywords": {
             name: uses_data(index.definitions[name], index.uses.get(name, ()))
-            for name in sorted(index.definitions)
+            for name in page.keywords
         },
     }

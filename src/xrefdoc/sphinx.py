@@ -20,7 +20,7 @@ from xrefdoc.buildstate import BuildState, settings_signature, tree_signature
 from xrefdoc.cache import RecordCache
 from xrefdoc.config import DEFAULT_SOURCE_CAP, make_settings
 from xrefdoc.domain import XrefDomain
-from xrefdoc.export import index_data
+from xrefdoc.export import index_part, index_parts, part_file
 from xrefdoc.fsutil import remove_stale, replace_generated, write_if_changed
 from xrefdoc.incremental import Plan, SiteFacts, plan_pages, site_facts
 from xrefdoc.pages import PageNames
@@ -47,6 +47,8 @@ STATE_FILE = "xrefdoc-build-state"
 PAGES_FILE = "xrefdoc-pages"
 # In Sphinx's doctree folder: what the last complete build's pages were made from.
 FACTS_FILE = "xrefdoc-page-facts"
+# In Sphinx's doctree folder: the parts of ``_xref/index.json`` the last build wrote.
+INDEX_PARTS_FILE = "xrefdoc-index-parts"
 
 
 @dataclass(slots=True)
@@ -231,14 +233,32 @@ def _output_signature(app: Sphinx, prefix: str) -> list[str]:
     ]
 
 
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _write_index_json(app: Sphinx, state: _Generated) -> None:
+    """``_xref/index.json`` and its parts (see ``export``): the parts of the A-Z pages this
+    build rendered again, and the list; parts of pages that are gone are deleted."""
+    folder = Path(app.outdir) / "_xref"
+    layout = state.site.keywords
+    plan = state.plan
+    for page in layout.pages:
+        if plan is None or page.page in plan.keyword_pages:
+            text = _json(index_part(state.site.index, page))
+            write_if_changed(folder / part_file(page.page), text)
+    write_if_changed(folder / "index.json", _json(index_parts(layout)))
+    current = [part_file(page.page) for page in layout.pages]
+    remove_stale(folder, Path(app.doctreedir) / INDEX_PARTS_FILE, current)
+
+
 def _finish(app: Sphinx, exception: BaseException | None) -> None:
     """Write ``_xref/index.json`` in the site (every keyword with its definitions and uses),
     then record the build as complete, unless it failed (warnings count when they fail it)."""
     state = _STATE.get(app)
     if state is None or exception is not None or app.builder.format != "html":
         return
-    text = json.dumps(index_data(state.scan.index), ensure_ascii=False, separators=(",", ":"))
-    write_if_changed(Path(app.outdir) / "_xref" / "index.json", text + "\n")
+    _write_index_json(app, state)
     if not (getattr(app, "_fail_on_warnings", False) and getattr(app, "_warncount", 0)):
         state.facts.save(Path(app.doctreedir) / FACTS_FILE)
         state.state.record(state.signature)
