@@ -9,6 +9,7 @@ import pytest
 from helpers import write_tree
 from sites import main_body, page_text
 
+from xrefdoc import writer
 from xrefdoc.check import broken_links
 from xrefdoc.cli import main
 
@@ -165,3 +166,23 @@ def test_a_rebuild_after_changes_equals_a_build_from_scratch(
     assert sorted(rebuilt) == sorted(clean), "the same pages, none missing, none stale"
     different = [page for page in clean if rebuilt[page] != clean[page]]
     assert different == [], "every page as a build from scratch writes it"
+
+
+def test_pages_written_by_worker_processes_equal_those_written_in_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = write_tree(tmp_path / "tree", RICH)
+    serial = tmp_path / "serial" / "out"
+    assert build(tree, serial, "-q") == 0
+    monkeypatch.setattr(writer, "PARALLEL_MIN_JOBS", 1)
+    monkeypatch.setattr(writer, "JOBS_PER_CHUNK", 2)
+    monkeypatch.setattr(writer.os, "cpu_count", lambda: 2)
+    parallel = tmp_path / "parallel" / "out"
+    assert build(tree, parallel, "-q") == 0
+    assert _site_files(parallel) == _site_files(serial)
+    # And a rebuild after a change, written by the workers, matches too.
+    _edit(tree, "pkg/core.py", '"""Engine."""\n\n' + FILES["pkg/core.py"])
+    assert build(tree, parallel, "-q") == 0
+    monkeypatch.undo()
+    assert build(tree, serial, "-q") == 0
+    assert _site_files(parallel) == _site_files(serial)

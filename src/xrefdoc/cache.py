@@ -154,6 +154,19 @@ class RecordCache:
             note = f"replaced corrupt cache {database} ({error})"
             return cls(connection, version, note, database)
 
+    @classmethod
+    def reader(cls, root: Path) -> RecordCache:
+        """The cache of ``root`` opened read-only, for the page writers (several processes
+        at once); disabled when there is none to read."""
+        database = root / CACHE_FOLDER / DATABASE
+        if not database.is_file():
+            return cls.disabled()
+        try:
+            connection = sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True)
+        except sqlite3.Error as error:
+            return cls.disabled(f"cache not readable: {error}")
+        return cls(connection, extractor_version(), database=database)
+
     @property
     def enabled(self) -> bool:
         return self._connection is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -140,28 +140,22 @@ def _readme(site: SiteContext, root: Path, folder: str, page: str) -> dict[str, 
 
 
 def render_folder_pages(
-    environment: jinja2.Environment,
-    site: SiteContext,
-    root: Path,
-    only: Collection[str] | None = None,
-) -> Iterator[tuple[str, str, str]]:
-    """(pagename, title, body HTML) of every folder's index and doc page (of the folders in
-    ``only``, when given), except the root folder's index, which is Sphinx's root document
-    (see ``render_myst_pages``)."""
-    index_template = environment.get_template("folder_index.html")
-    doc_template = environment.get_template("folder_doc.html")
+    environment: jinja2.Environment, site: SiteContext, root: Path, folder: str
+) -> list[tuple[str, str, str]]:
+    """(pagename, title, body HTML) of a folder's index and doc page; the root folder's index
+    is Sphinx's root document instead (see ``render_myst_pages``)."""
     names = site.names
-    for folder in site.index.folders:
-        if only is not None and folder not in only:
-            continue
-        context = folder_view(site, folder)
-        if folder:
-            page = names.folder_page(folder, "index")
-            yield page, context["title"], index_template.render(**context, with_title=True)
-        page = names.folder_page(folder, "doc")
-        readme = _readme(site, root, folder, page)
-        body = doc_template.render(**context, readme=readme)
-        yield page, f"{context['title']}: overview", body
+    context = folder_view(site, folder)
+    pages = []
+    if folder:
+        page = names.folder_page(folder, "index")
+        body = environment.get_template("folder_index.html").render(**context, with_title=True)
+        pages.append((page, context["title"], body))
+    page = names.folder_page(folder, "doc")
+    readme = _readme(site, root, folder, page)
+    body = environment.get_template("folder_doc.html").render(**context, readme=readme)
+    pages.append((page, f"{context['title']}: overview", body))
+    return pages
 
 
 def render_myst_pages(
@@ -189,17 +183,13 @@ def render_myst_pages(
     return pages
 
 
-def render_keyword_full_pages(
-    environment: jinja2.Environment, site: SiteContext, only: Collection[str] | None = None
-) -> Iterator[tuple[str, str, str]]:
-    """(pagename, title, body HTML) of each keyword's own page of all definitions and uses
-    (of the pages in ``only``, when given)."""
-    template = environment.get_template("keyword_full.html")
-    for name in sorted(site.keywords.full_page_of):
-        if only is not None and site.keywords.full_page_of[name] not in only:
-            continue
-        context = full_keyword_page(site, name)
-        yield context["page"], context["title"], template.render(**context)
+def render_keyword_full_page(
+    environment: jinja2.Environment, site: SiteContext, name: str
+) -> tuple[str, str, str]:
+    """(pagename, title, body HTML) of a keyword's own page of all definitions and uses."""
+    context = full_keyword_page(site, name)
+    body = environment.get_template("keyword_full.html").render(**context)
+    return context["page"], context["title"], body
 
 
 def myst_page_names(site: SiteContext) -> list[str]:

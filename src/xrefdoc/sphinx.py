@@ -29,14 +29,12 @@ from xrefdoc.render import (
     collected_page_names,
     make_environment,
     myst_page_names,
-    render_file_pages,
-    render_folder_pages,
-    render_keyword_full_pages,
     render_myst_pages,
 )
 from xrefdoc.resources import resource_dir
 from xrefdoc.views import SiteContext, make_site
 from xrefdoc.walk import OUTPUT_MARKERS, walk
+from xrefdoc.writer import page_jobs, write_pages
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +175,8 @@ def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     state = _STATE.get(app)
     if state is None:
         return
-    yield from _rendered_pages(app, state)
+    jobs = page_jobs(state.site, state.plan)
+    yield from write_pages(app, state.environment, state.site, state.root, jobs)
     # Our documents that Sphinx read count as current, so a page that moved between the two
     # kinds is never deleted after being written, and one that left the sources goes too.
     prefix = state.site.names.prefix
@@ -190,35 +189,6 @@ def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if removed:
         logger.info("xrefdoc: %d pages of files and folders no longer in the tree removed", removed)
     timings.lap("file pages")
-
-
-def _rendered_pages(app: Sphinx, state: _Generated) -> Iterator[tuple[str, dict[str, Any], str]]:
-    plan = state.plan
-    records = [r for r in state.scan.records if plan is None or r.path in plan.files]
-    with RecordCache.open(state.root) as cache:
-        for record in status_iterator(
-            records,
-            "xrefdoc: writing file pages... ",
-            "darkgreen",
-            len(records),
-            app.verbosity,
-            stringify_func=lambda record: record.path,
-        ):
-            (docs_name, docs_body), (kw_name, kw_body) = render_file_pages(
-                state.environment, state.site, state.root, record, cache
-            )
-            yield docs_name, {"title": record.path, "body": docs_body}, "page.html"
-            yield kw_name, {"title": f"Keywords of {record.path}", "body": kw_body}, "page.html"
-    folders = None if plan is None else plan.folders
-    for name, title, body in render_folder_pages(
-        state.environment, state.site, state.root, folders
-    ):
-        yield name, {"title": title, "body": body}, "page.html"
-    keyword_pages = None if plan is None else plan.keyword_pages
-    for name, title, body in render_keyword_full_pages(
-        state.environment, state.site, keyword_pages
-    ):
-        yield name, {"title": title, "body": body}, "page.html"
 
 
 def _output_signature(app: Sphinx, prefix: str) -> list[str]:

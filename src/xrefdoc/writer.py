@@ -1,0 +1,127 @@
+"""The pages rendered by Jinja into Sphinx's HTML builder (file, folder and keyword-use
+pages), written in worker processes when there are many.
+
+Rendering a page and laying it out in the theme (``handle_page``) takes a few milliseconds,
+and a large tree has tens of thousands of pages, so the work is split into chunks written by
+forked workers, the way Sphinx's own parallel writer calls ``handle_page``. A worker inherits
+the index, the templates and the builder, and sends back only its log.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.util.display import status_iterator
+from sphinx.util.parallel import ParallelTasks, parallel_available
+
+from xrefdoc.cache import RecordCache
+from xrefdoc.incremental import Plan
+from xrefdoc.render import render_file_pages, render_folder_pages, render_keyword_full_page
+from xrefdoc.views import SiteContext
+
+# (kind, key): ("file", path), ("folder", folder) or ("keyword", name).
+PageJob = tuple[str, str]
+Page = tuple[str, dict[str, Any], str]
+
+# Below this many jobs, forking workers costs more than it saves.
+PARALLEL_MIN_JOBS = 200
+JOBS_PER_CHUNK = 300
+
+
+def page_jobs(site: SiteContext, plan: Plan | None) -> list[PageJob]:
+    """Every page to render: all of them, or those ``plan`` names."""
+    index = site.index
+    files = [p for p in index.records if plan is None or p in plan.files]
+    folders = [f for f in index.folders if plan is None or f in plan.folders]
+    full_pages = site.keywords.full_page_of
+    keywords = [
+        name
+        for name in sorted(full_pages)
+        if plan is None or full_pages[name] in plan.keyword_pages
+    ]
+    return [
+        *(("file", path) for path in files),
+        *(("folder", folder) for folder in folders),
+        *(("keyword", name) for name in keywords),
+    ]
+
+
+def _pages(
+    environment: jinja2.Environment, site: SiteContext, root: Path, cache: RecordCache, job: PageJob
+) -> Iterator[Page]:
+    kind, key = job
+    if kind == "file":
+        record = site.index.records[key]
+        (docs_name, docs_body), (kw_name, kw_body) = render_file_pages(
+            environment, site, root, record, cache
+        )
+        yield docs_name, {"title": key, "body": docs_body}, "page.html"
+        yield kw_name, {"title": f"Keywords of {key}", "body": kw_body}, "page.html"
+    elif kind == "folder":
+        for name, title, body in render_folder_pages(environment, site, root, key):
+            yield name, {"title": title, "body": body}, "page.html"
+    else:
+        name, title, body = render_keyword_full_page(environment, site, key)
+        yield name, {"title": title, "body": body}, "page.html"
+
+
+def write_pages(
+    app: Sphinx,
+    environment: jinja2.Environment,
+    site: SiteContext,
+    root: Path,
+    jobs: list[PageJob],
+) -> Iterator[Page]:
+    """For ``html-collect-pages``: yields the pages for Sphinx to write when they are few;
+    writes them in one worker per core (and yields nothing) when they are many."""
+    workers = os.cpu_count() or 1
+    summary = "xrefdoc: writing pages... "
+    builder = app.builder
+    if (
+        not isinstance(builder, StandaloneHTMLBuilder)
+        or not parallel_available
+        or workers < 2
+        or len(jobs) < PARALLEL_MIN_JOBS
+    ):
+        with RecordCache.reader(root) as cache:
+            for job in status_iterator(
+                jobs, summary, "darkgreen", len(jobs), app.verbosity, stringify_func=_label
+            ):
+                yield from _pages(environment, site, root, cache, job)
+        return
+
+    def write_chunk(chunk: list[PageJob]) -> None:
+        with RecordCache.reader(root) as cache:
+            for job in chunk:
+                for name, context, template in _pages(environment, site, root, cache, job):
+                    builder.handle_page(name, context, template)
+
+    chunks = [jobs[start : start + JOBS_PER_CHUNK] for start in range(0, len(jobs), JOBS_PER_CHUNK)]
+    tasks = ParallelTasks(workers)
+    # Objects that exist now are never collected in the workers, so the garbage collector
+    # does not write to (and copy) the memory they share with this process.
+    gc.freeze()
+    try:
+        for chunk in status_iterator(
+            chunks,
+            summary,
+            "darkgreen",
+            len(chunks),
+            app.verbosity,
+            stringify_func=lambda chunk: _label(chunk[0]),
+        ):
+            tasks.add_task(write_chunk, chunk)
+        tasks.join()
+    finally:
+        gc.unfreeze()
+
+
+def _label(job: PageJob) -> str:
+    return job[1] or "."
