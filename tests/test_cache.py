@@ -3,6 +3,7 @@ unwritable or damaged cache never stops a scan."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import shutil
@@ -19,6 +20,7 @@ from helpers import write_tree
 from sites import make_git_repository
 
 from xrefdoc import cache as cache_module
+from xrefdoc import pipeline
 from xrefdoc.cache import CACHE_FOLDER, DATABASE, RecordCache
 from xrefdoc.config import make_settings
 from xrefdoc.pipeline import Scan, scan
@@ -347,3 +349,38 @@ def test_worker_processes_extract_the_same_records_in_walk_order(
     assert [record.path for record in pooled.records] == sorted(TREE)
     assert pooled.records == alone.records
     assert pooled.cache_misses == len(TREE)
+
+
+def test_a_file_unchanged_since_the_last_scan_is_not_read_again(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Files written by the test are "racy" (just modified) for two seconds: none here.
+    monkeypatch.setattr(cache_module, "_RACY_NS", 0)
+    first = scan_tree(tree)
+    reads: list[str] = []
+    real_read = pipeline.read_file
+
+    def counting_read(root: Path, path: str) -> tuple[bytes, str]:
+        reads.append(path)
+        return real_read(root, path)
+
+    monkeypatch.setattr(pipeline, "read_file", counting_read)
+    second = scan_tree(tree)
+    assert reads == [], "size, times and inode unchanged: the stored record is trusted"
+    assert second.records == first.records
+
+
+def test_a_file_rewritten_with_its_old_size_and_time_is_read_again(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "_RACY_NS", 0)
+    first = {record.path: record for record in scan_tree(tree).records}
+    target = tree / "demo/util.py"
+    before = target.stat()
+    target.write_text("def helper():\n    return 2\n", encoding="utf-8")
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert target.stat().st_size == before.st_size
+    second = {record.path: record for record in scan_tree(tree).records}
+    # The change time (which no one can set back) still differs, so the file is read.
+    assert second["demo/util.py"].sha256 == hashlib.sha256(target.read_bytes()).hexdigest()
+    assert second["demo/util.py"].sha256 != first["demo/util.py"].sha256

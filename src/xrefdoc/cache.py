@@ -10,6 +10,7 @@ import importlib.metadata
 import importlib.resources
 import io
 import json
+import os
 import pickle
 import sqlite3
 import sys
@@ -44,7 +45,8 @@ _EXTRACTION_DISTRIBUTIONS = (
 )
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
-    path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, version TEXT NOT NULL, record BLOB NOT NULL
+    path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, version TEXT NOT NULL, record BLOB NOT NULL,
+    stamp TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
@@ -90,6 +92,32 @@ class _ModelUnpickler(pickle.Unpickler):
             if isinstance(found, type) and found.__module__ == module:
                 return found
         raise pickle.UnpicklingError(f"{module}.{name} is not a record class")
+
+
+def _record(blob: object, path: str, sha256: str) -> FileRecord | None:
+    """The record a row holds, when it is one of this path and content."""
+    if not isinstance(blob, bytes):
+        return None
+    try:
+        record = _ModelUnpickler(io.BytesIO(blob)).load()
+    except Exception:  # any damage to one row is a miss, whatever the unpickler raised
+        return None
+    if isinstance(record, FileRecord) and record.path == path and record.sha256 == sha256:
+        return record
+    return None
+
+
+# A file changed this close to the scan may change again within the same timestamp.
+_RACY_NS = 2_000_000_000
+
+
+def file_stamp(info: os.stat_result, scan_started_ns: int) -> str:
+    """What identifies a file's content without reading it (size, times, inode), as make and
+    git trust; empty for a file modified just before the scan, which is read every time
+    until it is older (git's "racy" case)."""
+    if max(info.st_mtime_ns, info.st_ctime_ns) >= scan_started_ns - _RACY_NS:
+        return ""
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
 
 
 def _is_globs(value: object) -> TypeGuard[list[str]]:
@@ -177,25 +205,40 @@ class RecordCache:
             "SELECT record FROM records WHERE path = ? AND sha256 = ? AND version = ?",
             (path, sha256, self._version),
         )
-        if not row or not isinstance(row[0], bytes):
-            return None
-        try:
-            record = _ModelUnpickler(io.BytesIO(row[0])).load()
-        except Exception:  # any damage to one row is a miss, whatever the unpickler raised
-            return None
-        if isinstance(record, FileRecord) and record.path == path and record.sha256 == sha256:
-            return record
-        return None
+        return _record(row[0], path, sha256) if row else None
 
-    def put(self, record: FileRecord) -> None:
-        """Store ``record``, replacing the row of an earlier content of the same path. Its
+    def stamps(self) -> dict[str, tuple[str, str]]:
+        """Path → (stamp, content hash) of every stored record, read in one query."""
+        if self._connection is None:
+            return {}
+        try:
+            rows = self._connection.execute(
+                "SELECT path, stamp, sha256 FROM records WHERE version = ? AND stamp != ''",
+                (self._version,),
+            ).fetchall()
+        except sqlite3.Error as error:
+            self._fail(error)
+            return {}
+        return {path: (stamp, sha256) for path, stamp, sha256 in rows}
+
+    def put(self, record: FileRecord, stamp: str = "") -> None:
+        """Store ``record``, replacing the row of an earlier content of the same path; with
+        ``stamp`` (see ``file_stamp``), a later scan trusts it without reading the file. Its
         references are stored as plain tuples, which load without calling any class."""
         plain = tuple((n, line, e, t, c) for n, line, e, t, c in record.references)
         blob = pickle.dumps(replace(record, references=plain), protocol=pickle.HIGHEST_PROTOCOL)
         self._execute(
-            "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
-            (record.path, record.sha256, self._version, blob),
+            "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)",
+            (record.path, record.sha256, self._version, blob, stamp),
         )
+        self._count_write()
+
+    def set_stamp(self, path: str, stamp: str) -> None:
+        """Remember that the file at ``path`` with this stamp holds its stored content."""
+        self._execute("UPDATE records SET stamp = ? WHERE path = ?", (stamp, path))
+        self._count_write()
+
+    def _count_write(self) -> None:
         self._pending += 1
         if self._pending >= COMMIT_EVERY:
             self.commit()
@@ -243,9 +286,7 @@ class RecordCache:
         self._execute(
             "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)", (*key, self._version, blob)
         )
-        self._pending += 1
-        if self._pending >= COMMIT_EVERY:
-            self.commit()
+        self._count_write()
 
     def save_settings(self, settings: Settings) -> None:
         """Remember the selection of this scan, for commands that later look records up."""
@@ -349,6 +390,9 @@ def _connect(database: Path, version: str) -> sqlite3.Connection:
         # WAL: a killed run leaves the last committed state, and readers never block.
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(records)")}
+        if columns and "stamp" not in columns:
+            connection.execute("DROP TABLE records")  # a cache of an earlier layout
         connection.executescript(_SCHEMA)
         connection.execute("BEGIN IMMEDIATE")
         connection.execute("DELETE FROM records WHERE version != ?", (version,))

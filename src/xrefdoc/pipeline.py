@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from xrefdoc import timings
-from xrefdoc.cache import RecordCache, SourceKey
+from xrefdoc.cache import RecordCache, SourceKey, file_stamp
 from xrefdoc.config import Settings
 from xrefdoc.extract import extract_bytes, lexer_of, read_file, text_of
 from xrefdoc.highlight import prepare_source
@@ -106,15 +107,29 @@ def scan(
             timings.lap("walk")
         by_path: dict[str, FileRecord] = {}
         pending: list[_Work] = []
+        stamps: dict[str, str] = {}
         # Highlighting is only worth doing where the pages can find it again.
         highlighted = cache.source_keys() if highlight and cache.enabled else None
+        stored = cache.stamps()
+        started = time.time_ns()
         for path in walked.files:
             try:
-                data, digest = read_file(settings.root, path)
+                stamp = file_stamp(os.stat(settings.root / path), started)
+                record = None
+                if stamp and stored.get(path, ("",))[0] == stamp:
+                    # Unchanged since the scan that stored it: the file is not even read.
+                    digest = stored[path][1]
+                    record = cache.get(path, digest)
+                data = b""
+                if record is None:
+                    data, digest = read_file(settings.root, path)
+                    record = cache.get(path, digest)
+                    if record is not None and stamp:
+                        cache.set_stamp(path, stamp)
             except OSError as error:
                 walked.skipped.append((path, f"unreadable: {error.strerror or error}"))
                 continue
-            record = cache.get(path, digest)
+            stamps[path] = stamp
             source_key = None
             if highlighted is not None:
                 lexer = record.lexer if record else lexer_of(path, data)
@@ -125,13 +140,19 @@ def scan(
                     else:
                         highlighted.add(source_key)
             if record is None or source_key is not None:
-                pending.append(_Work(path, data, digest, record, source_key))
+                if source_key is not None and not data:
+                    try:
+                        data, _ = read_file(settings.root, path)
+                    except OSError:
+                        source_key = None  # the pages will say the source cannot be shown
+                if record is None or source_key is not None:
+                    pending.append(_Work(path, data, digest, record, source_key))
             if record is not None:
                 by_path[path] = record
         hits = len(by_path)
         for work, record, blob in _done(pending, progress, pool_min_files):
             if work.record is None:
-                cache.put(record)
+                cache.put(record, stamps[work.path])
                 by_path[record.path] = record
             if work.source_key is not None and blob is not None:
                 cache.put_source(work.source_key, blob)
