@@ -3,11 +3,14 @@ removed files deleted, and a failed build never taken for a complete one."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 from pathlib import Path
 
 import pytest
 from helpers import write_tree
 from sites import main_body, page_text
+from sphinx.cmd.build import build_main
 
 from xrefdoc import writer
 from xrefdoc.check import broken_links
@@ -44,13 +47,34 @@ def test_a_rebuild_after_no_change_rewrites_nothing(
     capsys.readouterr()
     assert build(tree, output) == 0
     assert "no file changed since the last complete build" in capsys.readouterr().out
+    assert pages(output) == before, "every page kept, none written again, Sphinx not run"
+
+
+def test_inside_sphinx_a_rebuild_after_no_change_renders_no_page(tmp_path: Path) -> None:
+    tree = write_tree(tmp_path / "tree", FILES)
+    project = write_tree(
+        tmp_path / "docs",
+        {
+            "conf.py": f"extensions = ['xrefdoc.sphinx']\nxrefdoc_root = {str(tree)!r}\n",
+            "index.md": "# Project\n\n```{toctree}\n_xref/index\n```\n",
+        },
+    )
+    output = tmp_path / "html"
+    assert sphinx_build([str(project), str(output), "-q"], io.StringIO()) == 0
+    before = pages(output)
+    status = io.StringIO()
+    assert sphinx_build([str(project), str(output)], status) == 0
+    assert "xrefdoc: no file changed since the last complete build" in status.getvalue()
     after = pages(output)
-    assert {page: data for page, (data, _) in after.items()} == {
-        page: data for page, (data, _) in before.items()
-    }
-    # Sphinx writes its own search and general index pages on every build.
+    assert (output / "_xref/pkg/core.py_docs.html").is_file()
+    # Sphinx writes its own search and general index pages on every build; xrefdoc nothing.
     rewritten = {page for page in after if after[page][1] != before[page][1]}
-    assert rewritten == {"search.html", "genindex.html"}, "none of xrefdoc's pages written again"
+    assert rewritten == {"search.html", "genindex.html"}
+
+
+def sphinx_build(arguments: list[str], status: io.StringIO) -> int:
+    with contextlib.redirect_stdout(status):
+        return build_main(arguments)
 
 
 def test_a_changed_file_shows_in_its_page_and_in_the_keyword_index(tmp_path: Path) -> None:
@@ -186,3 +210,16 @@ def test_pages_written_by_worker_processes_equal_those_written_in_one(
     monkeypatch.undo()
     assert build(tree, serial, "-q") == 0
     assert _site_files(parallel) == _site_files(serial)
+
+
+def test_progress_in_a_log_is_one_line_per_stage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = write_tree(tmp_path / "tree", RICH)
+    assert build(tree, tmp_path / "out") == 0
+    log = capsys.readouterr().out
+    # Not a terminal: no colour codes, no percentage line per file, the counts once.
+    assert "\x1b[" not in log and "\r" not in log
+    assert not [line for line in log.splitlines() if line.startswith("xrefdoc:") and "%]" in line]
+    assert log.count(f"xrefdoc: extracting and highlighting... {len(RICH)} files") == 1
+    assert log.count("xrefdoc: writing pages... ") == 1

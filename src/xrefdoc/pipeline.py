@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -18,7 +18,7 @@ from xrefdoc.model import FileRecord
 from xrefdoc.walk import WalkResult, walk
 from xrefdoc.xref import Index, build_index
 
-Progress = Callable[[Iterable[str]], Iterable[str]]
+Progress = Callable[[Sequence[str]], Iterable[str]]
 
 
 @dataclass(frozen=True, slots=True)

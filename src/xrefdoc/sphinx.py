@@ -13,7 +13,6 @@ import jinja2
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
-from sphinx.util.display import status_iterator
 
 from xrefdoc import __version__, timings
 from xrefdoc.buildstate import BuildState, settings_signature, tree_signature
@@ -25,6 +24,7 @@ from xrefdoc.fsutil import remove_stale, replace_generated, write_if_changed
 from xrefdoc.incremental import Plan, SiteFacts, plan_pages, site_facts
 from xrefdoc.pages import PageNames
 from xrefdoc.pipeline import Scan, scan
+from xrefdoc.progress import progress_of
 from xrefdoc.render import (
     collected_page_names,
     make_environment,
@@ -114,11 +114,7 @@ def _generate(app: Sphinx) -> None:
     old_facts = SiteFacts.load(facts_file)
     facts_file.unlink(missing_ok=True)
 
-    def progress(paths: Any) -> Iterator[str]:
-        yield from status_iterator(
-            paths, "xrefdoc: extracting... ", "darkgreen", len(paths), app.verbosity
-        )
-
+    progress = progress_of(app.verbosity, "xrefdoc: extracting and highlighting... ")
     result = scan(settings, progress, highlight=True, walked=walked)
     for path, reason in result.walked.skipped:
         logger.info("xrefdoc: not documented: %s (%s)", path, reason)
@@ -200,6 +196,8 @@ def _output_signature(app: Sphinx, prefix: str) -> list[str]:
         prefix,
         str(getattr(build_info, "config_hash", "")),
         str(getattr(build_info, "tags_hash", "")),
+        # A build that fails on warnings must see the warnings of unchanged files again.
+        str(getattr(app, "_fail_on_warnings", False)),
     ]
 
 

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
+import sphinx
+
 from xrefdoc import timings
+from xrefdoc.buildstate import BuildState, settings_signature, tree_signature
 from xrefdoc.config import CLI_SETTING_NAMES, make_settings
 from xrefdoc.errors import BuildError, ConfigError, XrefdocError
 from xrefdoc.fsutil import write_if_changed
 from xrefdoc.resources import resource_dir
 from xrefdoc.sphinx import WORK_MARKER
+from xrefdoc.walk import walk
+
+# In the work folder: the signature of the last complete standalone build.
+STANDALONE_STATE_FILE = "xrefdoc-site-state"
 
 
 def default_work_dir(output: Path) -> Path:
@@ -53,10 +62,6 @@ def build_site(
     if settings.root == output or output in settings.root.parents:
         raise ConfigError(f"--output: the site folder must not contain the source: {output}")
 
-    from sphinx.application import Sphinx
-    from sphinx.errors import SphinxError
-    from sphinx.util.docutils import docutils_namespace, patch_docutils
-
     sources = work / "src"
     sources.mkdir(parents=True, exist_ok=True)
     write_if_changed(work / WORK_MARKER, "Work folder of xrefdoc; never documented.\n")
@@ -68,6 +73,62 @@ def build_site(
         "xrefdoc_source_cap": settings.source_cap,
     }
     confdir = resource_dir("conf")
+    # Nothing changed since the last complete build: the site stands, Sphinx is not started.
+    state = BuildState(work / STANDALONE_STATE_FILE)
+    configuration = [
+        sphinx.__version__,
+        (confdir / "conf.py").read_text(encoding="utf-8"),
+        json.dumps(overrides, sort_keys=True),
+        str(output),
+        str(fail_on_warning),
+    ]
+    signature = tree_signature(
+        settings, walk(settings), settings_signature(settings, configuration)
+    )
+    if state.matches(signature) and (output / "index.html").is_file():
+        if not quiet:
+            print(f"xrefdoc: no file changed since the last complete build of {output}")
+        return 0
+    state.forget()
+    with _colour_only_on_a_terminal():
+        status = _run_sphinx(sources, confdir, output, work, overrides, fail_on_warning, quiet)
+    if status == 0:
+        state.record(signature)
+    return status
+
+
+@contextmanager
+def _colour_only_on_a_terminal() -> Iterator[None]:
+    """As ``sphinx-build`` does: no colour codes in a log or a pipe (``NO_COLOR`` and
+    ``FORCE_COLOR`` respected); the setting is Sphinx's, process-wide, so it is put back."""
+    try:
+        from sphinx._cli.util import colour
+    except ImportError:  # another Sphinx layout: leave colour as Sphinx decides
+        yield
+        return
+    was_disabled = colour._COLOURING_DISABLED
+    if not colour.terminal_supports_colour():
+        colour.disable_colour()
+    try:
+        yield
+    finally:
+        if not was_disabled:
+            colour.enable_colour()
+
+
+def _run_sphinx(
+    sources: Path,
+    confdir: Path,
+    output: Path,
+    work: Path,
+    overrides: dict[str, object],
+    fail_on_warning: bool,
+    quiet: bool,
+) -> int:
+    from sphinx.application import Sphinx
+    from sphinx.errors import SphinxError
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
     try:
         # As sphinx-build does: docutils' registries are process-wide, keep ours apart.
         with patch_docutils(confdir), docutils_namespace():

@@ -18,11 +18,11 @@ from typing import Any
 import jinja2
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
-from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks, parallel_available
 
 from xrefdoc.cache import RecordCache
 from xrefdoc.incremental import Plan
+from xrefdoc.progress import progress
 from xrefdoc.render import render_file_pages, render_folder_pages, render_keyword_full_page
 from xrefdoc.views import SiteContext
 
@@ -91,9 +91,7 @@ def write_pages(
         or len(jobs) < PARALLEL_MIN_JOBS
     ):
         with RecordCache.reader(root) as cache:
-            for job in status_iterator(
-                jobs, summary, "darkgreen", len(jobs), app.verbosity, stringify_func=_label
-            ):
+            for job in progress(jobs, summary, app.verbosity, _label, "files and folders"):
                 yield from _pages(environment, site, root, cache, job)
         return
 
@@ -109,13 +107,8 @@ def write_pages(
     # does not write to (and copy) the memory they share with this process.
     gc.freeze()
     try:
-        for chunk in status_iterator(
-            chunks,
-            summary,
-            "darkgreen",
-            len(chunks),
-            app.verbosity,
-            stringify_func=lambda chunk: _label(chunk[0]),
+        for chunk in progress(
+            chunks, summary, app.verbosity, lambda chunk: _label(chunk[0]), "chunks of pages"
         ):
             tasks.add_task(write_chunk, chunk)
         tasks.join()
