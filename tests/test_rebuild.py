@@ -199,7 +199,7 @@ def test_pages_written_by_worker_processes_equal_those_written_in_one(
     serial = tmp_path / "serial" / "out"
     assert build(tree, serial, "-q") == 0
     monkeypatch.setattr(writer, "PARALLEL_MIN_JOBS", 1)
-    monkeypatch.setattr(writer, "JOBS_PER_CHUNK", 2)
+    monkeypatch.setattr(writer, "CHUNKS_PER_WORKER", 5)
     monkeypatch.setattr(writer.os, "cpu_count", lambda: 2)
     parallel = tmp_path / "parallel" / "out"
     assert build(tree, parallel, "-q") == 0

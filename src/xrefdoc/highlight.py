@@ -88,6 +88,17 @@ def _css_class(token_type: _TokenType) -> str:
     return str(STANDARD_TYPES.get(token_type, ""))
 
 
+# Token type → (CSS class, is a name): a few dozen types, looked up for every token.
+_TOKEN_STYLE: dict[_TokenType, tuple[str, bool]] = {}
+
+
+def _token_style(token_type: _TokenType) -> tuple[str, bool]:
+    style = _TOKEN_STYLE.get(token_type)
+    if style is None:
+        style = _TOKEN_STYLE[token_type] = (_css_class(token_type), is_name_token(token_type))
+    return style
+
+
 def _line_start(number: int) -> str:
     anchor = line_anchor(number)
     return f'<span class="xl" id="{anchor}"><a class="ln" href="#{anchor}">{number}</a>'
@@ -117,9 +128,9 @@ def prepare_source(text: str, lexer_alias: str, cap: int) -> SourceHTML:
     column = 0
     line_empty = True
     for token_type, value in lexer.get_tokens(text):
-        css = _css_class(token_type)
-        is_name = is_name_token(token_type)
-        for position, segment in enumerate(value.split("\n")):
+        css, is_name = _token_style(token_type)
+        segments = value.split("\n") if "\n" in value else (value,)
+        for position, segment in enumerate(segments):
             if position:
                 number += 1
                 column = 0
