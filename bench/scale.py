@@ -121,7 +121,8 @@ def run_build(tree: Path, output: Path, timings: Path) -> Build:
     if result.returncode != 0:
         sys.exit(f"scale: build of {tree} failed:\n{result.stderr[-2000:]}")
     stages = []
-    for line in timings.read_text(encoding="utf-8").splitlines():
+    lines = timings.read_text(encoding="utf-8").splitlines() if timings.exists() else []
+    for line in lines:
         entry = json.loads(line)
         stages.append((entry["stage"], entry["seconds"], entry["peak_mib"]))
     return Build(seconds, max((peak for _, _, peak in stages), default=0.0), stages)

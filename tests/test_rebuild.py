@@ -12,7 +12,7 @@ from helpers import write_tree
 from sites import main_body, page_text
 from sphinx.cmd.build import build_main
 
-from xrefdoc import writer
+from xrefdoc import kwlayout, kwviews, writer
 from xrefdoc.check import broken_links
 from xrefdoc.cli import main
 
@@ -126,6 +126,12 @@ RICH = {
         "from pkg.core import Engine\n\n\ndef test_run():\n    assert Engine().run() == 1\n"
     ),
     "docs/guide.md": "# Guide\n\nCall `pkg.core.Engine.run` or `start`.\n",
+    "docs/README.md": "# Docs\n\nSee [the new module](../pkg/new.py).\n",
+    "lib/__init__.py": "from lib.sub import f\n",
+    "lib/sub/__init__.py": "from lib.sub.impl1 import f\n",
+    "lib/sub/impl1.py": "def f():\n    return 1\n",
+    "lib/sub/impl2.py": "\n\ndef f():\n    return 2\n",
+    "app.py": "import lib\n\nlib.f()\n",
 }
 
 
@@ -173,11 +179,26 @@ def _site_files(output: Path) -> dict[str, bytes]:
             id="file-moved",
         ),
         pytest.param([("README.md", "# Demo\n\nSee `pkg.util.start`.\n")], id="readme"),
+        pytest.param(
+            [("lib/sub/__init__.py", "from lib.sub.impl2 import f\n")],
+            id="re-export-two-files-away",
+        ),
+        pytest.param([("pkg/new.py", "NEW = 1\n")], id="file-a-readme-elsewhere-links-to"),
     ],
 )
+@pytest.mark.parametrize("small_pages", [False, True], ids=["pages", "small-pages"])
 def test_a_rebuild_after_changes_equals_a_build_from_scratch(
-    tmp_path: Path, edits: list[tuple[str, str | None]]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    edits: list[tuple[str, str | None]],
+    small_pages: bool,
 ) -> None:
+    if small_pages:
+        # Letters split into parts and keywords with pages of their own, on a small tree.
+        monkeypatch.setattr(kwlayout, "PAGE_ENTRY_LIMIT", 2)
+        for module in (kwlayout, kwviews):
+            monkeypatch.setattr(module, "DEFINITIONS_SHOWN", 1)
+            monkeypatch.setattr(module, "USE_LINES_SHOWN", 1)
     tree = write_tree(tmp_path / "tree", RICH)
     output = tmp_path / "site" / "out"
     assert build(tree, output, "-q") == 0
@@ -197,18 +218,17 @@ def test_pages_written_by_worker_processes_equal_those_written_in_one(
 ) -> None:
     tree = write_tree(tmp_path / "tree", RICH)
     serial = tmp_path / "serial" / "out"
-    assert build(tree, serial, "-q") == 0
+    assert build(tree, serial, "-q", "-j", "1") == 0
     monkeypatch.setattr(writer, "PARALLEL_MIN_JOBS", 1)
     monkeypatch.setattr(writer, "CHUNKS_PER_WORKER", 5)
-    monkeypatch.setattr(writer.os, "cpu_count", lambda: 2)
     parallel = tmp_path / "parallel" / "out"
-    assert build(tree, parallel, "-q") == 0
+    assert build(tree, parallel, "-q", "-j", "2") == 0
     assert _site_files(parallel) == _site_files(serial)
     # And a rebuild after a change, written by the workers, matches too.
     _edit(tree, "pkg/core.py", '"""Engine."""\n\n' + FILES["pkg/core.py"])
-    assert build(tree, parallel, "-q") == 0
+    assert build(tree, parallel, "-q", "-j", "2") == 0
     monkeypatch.undo()
-    assert build(tree, serial, "-q") == 0
+    assert build(tree, serial, "-q", "-j", "1") == 0
     assert _site_files(parallel) == _site_files(serial)
 
 
@@ -223,3 +243,26 @@ def test_progress_in_a_log_is_one_line_per_stage(
     assert not [line for line in log.splitlines() if line.startswith("xrefdoc:") and "%]" in line]
     assert log.count(f"xrefdoc: extracting and highlighting... {len(RICH)} files") == 1
     assert log.count("xrefdoc: writing pages... ") == 1
+
+
+def test_a_failing_page_writer_fails_the_build_and_the_next_build_repairs_the_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = write_tree(tmp_path / "tree", RICH)
+    output = tmp_path / "site" / "out"
+    real_render = writer.render_file_pages
+
+    def failing_render(*arguments: object) -> object:
+        if getattr(arguments[3], "path", "") == "pkg/util.py":
+            raise RuntimeError("planted failure")
+        return real_render(*arguments)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(writer, "PARALLEL_MIN_JOBS", 1)
+    monkeypatch.setattr(writer, "render_file_pages", failing_render)
+    assert build(tree, output, "-q", "-j", "2") != 0
+    assert "planted failure" in capsys.readouterr().err
+    monkeypatch.setattr(writer, "render_file_pages", real_render)
+    assert build(tree, output, "-q", "-j", "2") == 0
+    scratch = tmp_path / "scratch" / "out"
+    assert build(tree, scratch, "-q", "-j", "1") == 0
+    assert _site_files(output) == _site_files(scratch)

@@ -24,6 +24,18 @@ class _Parser(argparse.ArgumentParser):
         raise ConfigError(message)
 
 
+def _jobs(value: str) -> int:
+    if value == "auto":
+        return os.cpu_count() or 1
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"a number of processes or auto, got {value!r}")
+    return jobs
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="xrefdoc", description=__doc__)
     parser.add_argument("--version", action="version", version=f"xrefdoc {__version__}")
@@ -41,6 +53,15 @@ def _parser() -> argparse.ArgumentParser:
         "-W", "--fail-on-warning", action="store_true", help="turn warnings into errors"
     )
     build.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    build.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default="auto",
+        metavar="N",
+        help="processes for Sphinx and for writing pages: a number or auto, one per core "
+        "(default: %(default)s)",
+    )
     _add_selection(build)
 
     scan_command = commands.add_parser("scan", help="print the extracted records as JSON")
@@ -155,6 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             source_cap=arguments.source_cap,
             fail_on_warning=arguments.fail_on_warning,
             quiet=arguments.quiet,
+            jobs=arguments.jobs,
         )
     except XrefdocError as error:
         print(f"xrefdoc: error: {error}", file=sys.stderr)

@@ -88,3 +88,14 @@ def _remove_empty_folders(top: Path, folders: Iterable[Path]) -> None:
             except OSError:
                 break
             folder = folder.parent
+
+
+def pages_intact(folder: Path, manifest: Path) -> bool:
+    """Whether every file ``manifest`` lists (relative to ``folder``) is still there: a
+    site someone deleted pages from, or a work folder kept without its site, is not one a
+    build can leave as it is."""
+    try:
+        listed = manifest.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return False
+    return bool(listed) and all(os.path.isfile(os.path.join(folder, name)) for name in listed)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xrefdoc.fsutil import write_bytes_atomically
+from xrefdoc.readme import find_readme
 from xrefdoc.resolve import Definition
 from xrefdoc.views import SIBLING_LIMIT, SiteContext
 
@@ -71,12 +72,12 @@ class SiteFacts:
         try:
             value = _BuiltinsOnly(io.BytesIO(path.read_bytes())).load()
             version, settings, files, keywords, places, touches, keyword_pages = value
+            if version != FACTS_FORMAT:
+                return None
+            frozen = {name: frozenset(pages) for name, pages in touches.items()}
+            return cls(settings, files, keywords, places, frozen, keyword_pages)
         except Exception:  # missing, damaged or of another format: render everything
             return None
-        if version != FACTS_FORMAT:
-            return None
-        frozen = {name: frozenset(pages) for name, pages in touches.items()}
-        return cls(settings, files, keywords, places, frozen, keyword_pages)
 
     def save(self, path: Path) -> None:
         write_bytes_atomically(path, self.to_bytes())
@@ -117,6 +118,14 @@ def _place_fact(site: SiteContext, path: str) -> bytes:
             index.imported_by.get(path),
             index.tests_of.get(path),
             path in index.test_files,
+            # What each name resolves to, which may change through re-exports in files
+            # this one does not import directly.
+            [
+                (u.line, u.column, u.definition.path, u.definition.symbol.line)
+                if u.definition
+                else (u.line, u.column)
+                for u in index.uses_in.get(path, ())
+            ],
             [(d.qualname, len(index.users.get(d, ()))) for d in index.definitions_in.get(path, ())],
         )
     )
@@ -144,7 +153,7 @@ class Plan:
 
 
 def site_facts(site: SiteContext, settings: str) -> SiteFacts:
-    """Every fact but ``touches``, which ``plan_pages`` completes."""
+    """Every fact but ``touches``, which ``complete_facts`` adds."""
     index = site.index
     return SiteFacts(
         settings=settings,
@@ -168,10 +177,9 @@ def _with_ancestors(folders: Iterable[str]) -> set[str]:
 
 def plan_pages(site: SiteContext, new: SiteFacts, old: SiteFacts | None) -> Plan | None:
     """The pages whose inputs changed since ``old``; None when everything must be rendered
-    (no earlier facts, or other settings, code or templates). Fills ``new.touches``."""
+    (no earlier facts, or other settings, code or templates)."""
     index = site.index
     if old is None or old.settings != new.settings:
-        new.touches = {path: _touches(site, path) for path in index.records}
         return None
     changed = {path for path, sha in new.files.items() if old.files.get(path) != sha}
     removed = set(old.files) - set(new.files)
@@ -198,22 +206,41 @@ def plan_pages(site: SiteContext, new: SiteFacts, old: SiteFacts | None) -> Plan
         dirty.update(index.imported_by.get(path, ()))
     dirty &= set(new.files)
 
-    new.touches = {
-        path: _touches(site, path) if path in dirty else old.touches.get(path, frozenset())
-        for path in index.records
-    }
+    layout = site.keywords
+    keyword_pages: set[str] = set()
     if new.keyword_pages.keys() != old.keyword_pages.keys():
-        # Every letter page links to every other: a page more or less changes them all.
-        keyword_pages = set(new.keyword_pages)
+        # Every A-Z page (a keyword's own page too) links to every letter: a letter page more
+        # or less changes them all.
+        keyword_pages = set(new.keyword_pages) | set(layout.full_page_of.values())
     else:
-        keyword_pages = {
-            page
-            for page, keywords in new.keyword_pages.items()
-            if old.keyword_pages[page] != keywords
+        relisted = {
+            page.letter for page in layout.pages if old.keyword_pages[page.page] != page.keywords
         }
+        # The parts of a letter name each other by first and last keyword.
+        keyword_pages = {page.page for page in layout.pages if page.letter in relisted}
+    for path in dirty:
+        keyword_pages |= _touches(site, path)
     for path in dirty | removed:
-        keyword_pages |= new.touches.get(path, frozenset()) | old.touches.get(path, frozenset())
+        keyword_pages |= old.touches.get(path, frozenset())
     folders = _with_ancestors(path.rpartition("/")[0] for path in changed | removed)
     folders |= {path.rpartition("/")[0] for path in dirty}
+    if new.files.keys() != old.files.keys():
+        # A README links to files anywhere in the tree: one that came or went may change it.
+        folders |= {name for name, folder in index.folders.items() if find_readme(folder.files)}
     folders &= set(index.folders)
     return Plan(frozenset(dirty), frozenset(folders), frozenset(keyword_pages))
+
+
+def complete_facts(
+    site: SiteContext, new: SiteFacts, old: SiteFacts | None, plan: Plan | None
+) -> None:
+    """Add to ``new`` the keyword pages each file touches: worked out again for the files
+    the plan renders, carried over from ``old`` for the others."""
+    new.touches = {
+        path: (
+            _touches(site, path)
+            if plan is None or old is None or path in plan.files
+            else old.touches.get(path, frozenset())
+        )
+        for path in site.index.records
+    }

@@ -20,8 +20,14 @@ from xrefdoc.cache import RecordCache
 from xrefdoc.config import DEFAULT_SOURCE_CAP, make_settings
 from xrefdoc.domain import XrefDomain
 from xrefdoc.export import index_part, index_parts, part_file
-from xrefdoc.fsutil import remove_stale, replace_generated, write_if_changed
-from xrefdoc.incremental import Plan, SiteFacts, plan_pages, site_facts
+from xrefdoc.fsutil import (
+    MANIFEST,
+    pages_intact,
+    remove_stale,
+    replace_generated,
+    write_if_changed,
+)
+from xrefdoc.incremental import Plan, SiteFacts, complete_facts, plan_pages, site_facts
 from xrefdoc.pages import PageNames
 from xrefdoc.pipeline import Scan, scan
 from xrefdoc.progress import progress_of
@@ -105,13 +111,17 @@ def _generate(app: Sphinx) -> None:
     state = BuildState(Path(app.doctreedir) / STATE_FILE)
     settings_digest = settings_signature(settings, _output_signature(app, prefix))
     signature = tree_signature(settings, walked, settings_digest)
-    root_page = Path(app.outdir) / f"{PageNames(prefix).folder_page('', 'index')}.html"
-    if state.matches(signature) and root_page.is_file():
+    # What the last build wrote is only trusted while it is all there (a deleted site, a CI
+    # cache that kept the work folder but not the pages: everything is rendered again).
+    intact = pages_intact(Path(app.outdir), Path(app.doctreedir) / PAGES_FILE) and pages_intact(
+        output, output / MANIFEST
+    )
+    if intact and state.matches(signature):
         logger.info("xrefdoc: no file changed since the last complete build; pages kept")
         return
     state.forget()
     facts_file = Path(app.doctreedir) / FACTS_FILE
-    old_facts = SiteFacts.load(facts_file)
+    old_facts = SiteFacts.load(facts_file) if intact else None
     facts_file.unlink(missing_ok=True)
 
     progress = progress_of(app.verbosity, "xrefdoc: extracting and highlighting... ")
@@ -141,6 +151,7 @@ def _generate(app: Sphinx) -> None:
     )
     facts = site_facts(site, settings_digest)
     plan = plan_pages(site, facts, old_facts)
+    complete_facts(site, facts, old_facts, plan)
     if plan is not None:
         logger.info(
             "xrefdoc: pages to render again: %d files, %d folders, %d keyword pages",

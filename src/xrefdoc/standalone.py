@@ -15,9 +15,9 @@ from xrefdoc import timings
 from xrefdoc.buildstate import BuildState, settings_signature, tree_signature
 from xrefdoc.config import CLI_SETTING_NAMES, make_settings
 from xrefdoc.errors import BuildError, ConfigError, XrefdocError
-from xrefdoc.fsutil import write_if_changed
+from xrefdoc.fsutil import pages_intact, write_if_changed
 from xrefdoc.resources import resource_dir
-from xrefdoc.sphinx import WORK_MARKER
+from xrefdoc.sphinx import PAGES_FILE, WORK_MARKER
 from xrefdoc.walk import walk
 
 # In the work folder: the signature of the last complete standalone build.
@@ -44,8 +44,10 @@ def build_site(
     source_cap: int,
     fail_on_warning: bool = False,
     quiet: bool = False,
+    jobs: int = 1,
 ) -> int:
-    """Build the site of ``source`` into ``output``; returns the exit code."""
+    """Build the site of ``source`` into ``output`` with ``jobs`` processes (Sphinx's ``-j``);
+    returns the exit code."""
     timings.start()
     output = output.resolve()
     work = (work_dir or default_work_dir(output)).resolve()
@@ -85,13 +87,16 @@ def build_site(
     signature = tree_signature(
         settings, walk(settings), settings_signature(settings, configuration)
     )
-    if state.matches(signature) and (output / "index.html").is_file():
+    timings.lap("check for changes")
+    if state.matches(signature) and pages_intact(output, work / "doctrees" / PAGES_FILE):
         if not quiet:
             print(f"xrefdoc: no file changed since the last complete build of {output}")
         return 0
     state.forget()
     with _colour_only_on_a_terminal():
-        status = _run_sphinx(sources, confdir, output, work, overrides, fail_on_warning, quiet)
+        status = _run_sphinx(
+            sources, confdir, output, work, overrides, fail_on_warning, quiet, jobs
+        )
     if status == 0:
         state.record(signature)
     return status
@@ -124,6 +129,7 @@ def _run_sphinx(
     overrides: dict[str, object],
     fail_on_warning: bool,
     quiet: bool,
+    jobs: int,
 ) -> int:
     from sphinx.application import Sphinx
     from sphinx.errors import SphinxError
@@ -143,6 +149,7 @@ def _run_sphinx(
                 warning=sys.stderr,
                 warningiserror=fail_on_warning,
                 keep_going=fail_on_warning,
+                parallel=jobs,
             )
             app.build()
     except XrefdocError:

@@ -10,7 +10,6 @@ the index, the templates and the builder, and sends back only its log.
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import jinja2
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.errors import ExtensionError
 from sphinx.util.parallel import ParallelTasks, parallel_available
 
 from xrefdoc.cache import RecordCache
@@ -83,7 +83,7 @@ def write_pages(
 ) -> Iterator[Page]:
     """For ``html-collect-pages``: yields the pages for Sphinx to write when they are few;
     writes them in one worker per core (and yields nothing) when they are many."""
-    workers = os.cpu_count() or 1
+    workers = app.parallel
     summary = "xrefdoc: writing pages... "
     builder = app.builder
     if (
@@ -91,9 +91,12 @@ def write_pages(
         or not parallel_available
         or workers < 2
         or len(jobs) < PARALLEL_MIN_JOBS
+        # As Sphinx's own writer: only when every extension says it is safe (one that
+        # collects state in html-page-context would lose what the workers saw).
+        or not app.is_parallel_allowed("write")
     ):
         with RecordCache.reader(root) as cache:
-            for job in progress(jobs, summary, app.verbosity, _label, "files and folders"):
+            for job in progress(jobs, summary, app.verbosity, _label, "pages' sources"):
                 yield from _pages(environment, site, root, cache, job)
         return
 
@@ -105,6 +108,7 @@ def write_pages(
 
     size = -(-len(jobs) // (workers * CHUNKS_PER_WORKER))
     chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
+    finished: list[int] = []
     tasks = ParallelTasks(workers)
     # Objects that exist now are never collected in the workers, so the garbage collector
     # does not write to (and copy) the memory they share with this process.
@@ -113,10 +117,17 @@ def write_pages(
         for chunk in progress(
             chunks, summary, app.verbosity, lambda chunk: _label(chunk[0]), "chunks of pages"
         ):
-            tasks.add_task(write_chunk, chunk)
+            tasks.add_task(write_chunk, chunk, lambda chunk, _: finished.append(len(chunk)))
         tasks.join()
     finally:
         gc.unfreeze()
+    # ParallelTasks stops the other workers when one fails while tasks are still being
+    # added, without raising: a build with missing pages must not pass for a complete one.
+    if len(finished) != len(chunks):
+        raise ExtensionError(
+            f"xrefdoc: page writers stopped: {len(chunks) - len(finished)} of {len(chunks)} "
+            "chunks of pages not written"
+        )
 
 
 def _label(job: PageJob) -> str:
