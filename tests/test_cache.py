@@ -4,6 +4,7 @@ unwritable or damaged cache never stops a scan."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import shutil
@@ -11,6 +12,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import zlib
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -22,6 +24,7 @@ from sites import make_git_repository
 from xrefdoc import cache as cache_module
 from xrefdoc import pipeline
 from xrefdoc.cache import CACHE_FOLDER, DATABASE, RecordCache
+from xrefdoc.cli import main
 from xrefdoc.config import make_settings
 from xrefdoc.pipeline import Scan, scan
 
@@ -336,6 +339,24 @@ def test_a_row_that_does_not_load_is_a_miss_and_runs_no_code(tree: Path) -> None
     assert (result.cache_hits, result.cache_misses) == (len(TREE) - 2, 2)
     assert result.records == scan_tree(tree, use_cache=False).records
     assert not marker.exists()
+
+
+def test_a_planted_highlighted_source_does_not_reach_the_site(tree: Path, tmp_path: Path) -> None:
+    assert main(["build", str(tree), "-o", str(tmp_path / "first"), "-q"]) == 0
+    planted = [
+        ['<div class="highlight xref-source"><pre><script>alert(1)</script>'],
+        [],
+        0,
+    ]
+    blob = zlib.compress(json.dumps(planted).encode())
+    database = tree / CACHE_FOLDER / DATABASE
+    with closing(sqlite3.connect(database)) as connection, connection:
+        assert connection.execute("UPDATE sources SET html = ?", (blob,)).rowcount > 0
+
+    assert main(["build", str(tree), "-o", str(tmp_path / "second"), "-q"]) == 0
+    page = (tmp_path / "second" / "demo/core.py_docs.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page
+    assert 'id="L1"' in page and "Engine" in page, "the source is lexed again instead"
 
 
 # --- extraction in worker processes ---------------------------------------------------------

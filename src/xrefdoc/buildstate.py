@@ -8,7 +8,9 @@ was stopped half-way is never taken for a complete one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import json
 import os
 from collections.abc import Iterable
@@ -21,21 +23,35 @@ from xrefdoc.fsutil import write_if_changed
 from xrefdoc.resources import resource_dir
 from xrefdoc.walk import WalkResult
 
+# What besides xrefdoc's own files decides how pages look.
+_PAGE_DISTRIBUTIONS = ("sphinx", "myst-parser", "jinja2", "markupsafe", "pygments", "alabaster")
 
-def _template_digest() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(resource_dir("templates").iterdir()):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+
+@functools.cache
+def code_digest() -> str:
+    """xrefdoc's code, templates, static files and configuration, and the versions of the
+    libraries that render pages: a change to any of them renders every page again."""
+    digest = hashlib.sha256(extractor_version().encode())
+    package = Path(__file__).resolve().parent
+    folders = [package, resource_dir("templates"), resource_dir("static"), resource_dir("conf")]
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix != ".pyc":
+                digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in _PAGE_DISTRIBUTIONS:
+        try:
+            digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name}=absent\0".encode())
     return digest.hexdigest()
 
 
 def settings_signature(settings: Settings, extra: Iterable[str] = ()) -> str:
-    """A digest of what decides the pages besides the tree: xrefdoc's code and templates, the
-    settings, and what the caller adds (where pages go, the output's configuration)."""
+    """A digest of what decides the pages besides the tree: ``code_digest``, the settings,
+    and what the caller adds (where pages go, the output's configuration)."""
     head = [
         __version__,
-        extractor_version(),
-        _template_digest(),
+        code_digest(),
         str(settings.root),
         settings.include,
         settings.exclude,
@@ -53,7 +69,8 @@ def tree_signature(settings: Settings, walked: WalkResult, settings_digest: str)
     root = settings.root
     for path in walked.files:
         try:
-            info = os.stat(root / path, follow_symlinks=False)
+            # Followed: a link's page shows its target (inside the tree, the walk made sure).
+            info = os.stat(root / path)
         except OSError:
             stamp = "missing"
         else:

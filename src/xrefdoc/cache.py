@@ -70,7 +70,7 @@ def extractor_version() -> str:
             digest.update(f"{name}=absent\0".encode())
     package = importlib.resources.files("xrefdoc")
     # Every module of ours that extraction imports; extend this when it imports another.
-    sources = [package / "model.py", package / "languages.py", package / "highlight.py"]
+    sources = [package / "model.py", package / "languages.py"]
     sources += sorted(
         (item for item in (package / "extract").iterdir() if item.name.endswith(".py")),
         key=lambda item: item.name,
@@ -79,6 +79,17 @@ def extractor_version() -> str:
         digest.update(f"{source.name}\0".encode())
         if source.is_file():
             digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.cache
+def source_version() -> str:
+    """A hash of everything that decides a highlighted source (``SourceHTML``): our
+    highlighter, the line anchors and token rules it uses, and Pygments."""
+    digest = hashlib.sha256(f"pygments={importlib.metadata.version('pygments')}\0".encode())
+    package = importlib.resources.files("xrefdoc")
+    for source in (package / "highlight.py", package / "pages.py", package / "extract/tokens.py"):
+        digest.update(f"{source.name}\0".encode() + source.read_bytes())
     return digest.hexdigest()
 
 
@@ -147,6 +158,7 @@ class RecordCache:
     ) -> None:
         self._connection = connection
         self._version = version
+        self._source_version = source_version()
         self._pending = 0
         self.reason = reason
         self.database = database
@@ -168,13 +180,13 @@ class RecordCache:
         database = folder / DATABASE
         version = extractor_version()
         try:
-            return cls(_connect(database, version), version, database=database)
+            return cls(_connect(database, version, source_version()), version, database=database)
         except sqlite3.Error as error:
             if not _is_corrupt(error):
                 return cls.disabled(f"cache disabled, cannot use {database}: {error}")
             try:
                 _remove_database(database)
-                connection = _connect(database, version)
+                connection = _connect(database, version, source_version())
             except (OSError, sqlite3.Error) as retry_error:
                 return cls.disabled(
                     f"cache disabled, cannot replace corrupt {database}: {_reason(retry_error)}"
@@ -193,7 +205,9 @@ class RecordCache:
             connection = sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True)
         except sqlite3.Error as error:
             return cls.disabled(f"cache not readable: {error}")
-        return cls(connection, extractor_version(), database=database)
+        # No ``database``: a reader that meets damage turns itself off and deletes nothing
+        # (the other writers are still reading it).
+        return cls(connection, extractor_version())
 
     @property
     def enabled(self) -> bool:
@@ -265,7 +279,8 @@ class RecordCache:
             return set()
         try:
             rows = self._connection.execute(
-                "SELECT sha256, lexer, cap FROM sources WHERE version = ?", (self._version,)
+                "SELECT sha256, lexer, cap FROM sources WHERE version = ?",
+                (self._source_version,),
             ).fetchall()
         except sqlite3.Error as error:
             self._fail(error)
@@ -275,7 +290,7 @@ class RecordCache:
     def get_source(self, key: SourceKey) -> SourceHTML | None:
         row = self._query(
             "SELECT html FROM sources WHERE sha256 = ? AND lexer = ? AND cap = ? AND version = ?",
-            (*key, self._version),
+            (*key, self._source_version),
         )
         if not row or not isinstance(row[0], bytes):
             return None
@@ -284,7 +299,8 @@ class RecordCache:
     def put_source(self, key: SourceKey, blob: bytes) -> None:
         """Store the ``SourceHTML.to_bytes()`` of a content."""
         self._execute(
-            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)", (*key, self._version, blob)
+            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
+            (*key, self._source_version, blob),
         )
         self._count_write()
 
@@ -382,7 +398,7 @@ def _write_markers(folder: Path) -> None:
             marker.write_text(text, encoding="utf-8")
 
 
-def _connect(database: Path, version: str) -> sqlite3.Connection:
+def _connect(database: Path, version: str, sources_version: str) -> sqlite3.Connection:
     """Open, create the tables and drop rows of other extractor versions; any write problem
     shows here, before the run relies on the cache."""
     connection = sqlite3.connect(database, isolation_level=None)
@@ -396,7 +412,7 @@ def _connect(database: Path, version: str) -> sqlite3.Connection:
         connection.executescript(_SCHEMA)
         connection.execute("BEGIN IMMEDIATE")
         connection.execute("DELETE FROM records WHERE version != ?", (version,))
-        connection.execute("DELETE FROM sources WHERE version != ?", (version,))
+        connection.execute("DELETE FROM sources WHERE version != ?", (sources_version,))
         connection.execute("INSERT OR REPLACE INTO meta VALUES ('extractor', ?)", (version,))
         connection.execute("COMMIT")
     except BaseException:

@@ -10,6 +10,7 @@ per name.
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,9 +78,25 @@ class SourceHTML:
             return None
         if not (isinstance(pieces, list) and isinstance(names, list) and isinstance(shown, int)):
             return None
-        if len(pieces) != 2 * len(names) + 1 or not all(isinstance(p, str) for p in pieces):
+        if len(pieces) != 2 * len(names) + 1 or not all(map(_is_our_markup, pieces)):
             return None
         return cls(pieces, [(str(n), int(line), int(col)) for n, line, col in names], shown)
+
+
+# Every tag ``prepare_source`` writes; the text between tags is escaped.
+_OUR_TAGS = re.compile(
+    r'<span class="[a-z0-9 ]*">|<span class="xl" id="L\d+">|<a class="ln" href="#L\d+">|'
+    r'<div class="highlight xref-source">|</span>|</a>|<pre>|</pre>|</div>'
+)
+
+
+def _is_our_markup(piece: object) -> bool:
+    """Whether a stored piece holds only markup ``prepare_source`` writes: the cache lives in
+    the documented tree, and a planted row must not put its own HTML into the site."""
+    if not isinstance(piece, str):
+        return False
+    text = _OUR_TAGS.sub("", piece)
+    return "<" not in text and ">" not in text
 
 
 def _css_class(token_type: _TokenType) -> str:
@@ -162,8 +179,3 @@ def prepare_source(text: str, lexer_alias: str, cap: int) -> SourceHTML:
     fixed.append("</pre></div>")
     pieces.append("".join(fixed))
     return SourceHTML(pieces, names, shown)
-
-
-def highlight_source(text: str, lexer_alias: str, link_for: LinkFor | None = None) -> str:
-    """``<pre>`` HTML of the whole of ``text`` with a link on each name ``link_for`` knows."""
-    return prepare_source(text, lexer_alias, cap=len(text) * 4 + 1).html(link_for)

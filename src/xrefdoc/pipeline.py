@@ -142,9 +142,12 @@ def scan(
             if record is None or source_key is not None:
                 if source_key is not None and not data:
                     try:
-                        data, _ = read_file(settings.root, path)
+                        data, read_digest = read_file(settings.root, path)
                     except OSError:
-                        source_key = None  # the pages will say the source cannot be shown
+                        read_digest = ""
+                    if read_digest != digest:
+                        # Changed since it was looked at: the pages lex it themselves.
+                        source_key = None
                 if record is None or source_key is not None:
                     pending.append(_Work(path, data, digest, record, source_key))
             if record is not None:

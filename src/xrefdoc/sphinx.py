@@ -29,7 +29,7 @@ from xrefdoc.fsutil import (
 )
 from xrefdoc.incremental import Plan, SiteFacts, complete_facts, plan_pages, site_facts
 from xrefdoc.pages import PageNames
-from xrefdoc.pipeline import Scan, scan
+from xrefdoc.pipeline import scan
 from xrefdoc.progress import progress_of
 from xrefdoc.render import (
     collected_page_names,
@@ -60,7 +60,6 @@ class _Generated:
     """What ``builder-inited`` produced, kept for the page-writing phase."""
 
     root: Path
-    scan: Scan
     site: SiteContext
     environment: jinja2.Environment
     state: BuildState
@@ -169,9 +168,7 @@ def _generate(app: Sphinx) -> None:
         written,
         deleted,
     )
-    _STATE[app] = _Generated(
-        settings.root, result, site, environment, state, signature, facts, plan
-    )
+    _STATE[app] = _Generated(settings.root, site, environment, state, signature, facts, plan)
     timings.lap("render folder and keyword pages")
 
 
