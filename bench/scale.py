@@ -60,6 +60,8 @@ class SizeResult:
     change_visible: bool
     output_mib: float
     page_bytes: int
+    search_index_kib: float
+    serial: Build | None
     peers: dict[str, str]
 
 
@@ -111,10 +113,11 @@ def floor(tree: Path) -> dict[str, float]:
     return {"read": read, "ast": parse, "highlight": highlighting}
 
 
-def run_build(tree: Path, output: Path, timings: Path) -> Build:
+def run_build(tree: Path, output: Path, timings: Path, *options: str) -> Build:
     timings.unlink(missing_ok=True)
     environment = {**os.environ, "XREFDOC_TIMINGS": str(timings)}
     command = [sys.executable, "-m", "xrefdoc", "build", str(tree), "-o", str(output), "-q"]
+    command += options
     start = time.perf_counter()
     result = subprocess.run(command, env=environment, capture_output=True, text=True)
     seconds = time.perf_counter() - start
@@ -229,6 +232,12 @@ def measure(source: Path, files: list[str], size: int, args: argparse.Namespace,
     one_changed = run_build(tree, output, timings)
     visible = change_visible(output, changed)
     page = output / f"copy00/{files[0]}_docs.html"
+    serial = None
+    if smallest:
+        # Sphinx's -j and our page writers: one process (-j 1) against the default (auto).
+        shutil.rmtree(tree / ".xrefdoc-cache", ignore_errors=True)
+        shutil.rmtree(work / "out-j1", ignore_errors=True)
+        serial = run_build(tree, work / "out-j1", work / "timings-j1.jsonl", "-j", "1")
     peers = {} if args.no_peers else run_peers(tree, work, smallest, args.peer_timeout)
     return SizeResult(
         count,
@@ -239,6 +248,8 @@ def measure(source: Path, files: list[str], size: int, args: argparse.Namespace,
         visible,
         folder_mib(output),
         page.stat().st_size if page.exists() else 0,
+        (output / "searchindex.js").stat().st_size / 1024,
+        serial,
         peers,
     )
 
@@ -271,6 +282,12 @@ def report(results: list[SizeResult]) -> None:
             f"output {result.output_mib:.0f} MiB; one file's _docs page {result.page_bytes} "
             f"bytes; the changed function visible after the rebuild: {result.change_visible}"
         )
+        print(f"Sphinx search index (searchindex.js): {result.search_index_kib:,.0f} KiB")
+        if result.serial is not None:
+            print(
+                f"cold build with -j 1: {result.serial.seconds:.1f} s "
+                f"(default -j auto: {result.cold.seconds:.1f} s)"
+            )
         for peer, outcome in result.peers.items():
             print(f"peer {peer}: {outcome}")
     if len(results) > 1:
