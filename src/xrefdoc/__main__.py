@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from xrefdoc.cli import main
+from xrefdoc.cli import run
 
-raise SystemExit(main())
+run()
