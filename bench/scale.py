@@ -183,18 +183,18 @@ def run_peers(tree: Path, work: Path, smallest: bool, timeout: float) -> dict[st
     else:
         peers["Doxygen"] = "not installed"
     if shutil.which("gtags") and shutil.which("htags"):
-        for name in ("GTAGS", "GRTAGS", "GPATH", "HTML"):
-            target = tree / name
-            if target.is_dir():
-                shutil.rmtree(target)
-            else:
-                target.unlink(missing_ok=True)
+        # Database and pages outside the tree, which later runs document.
+        database = work / "global"
+        shutil.rmtree(database, ignore_errors=True)
+        database.mkdir(parents=True)
         # The new-ctags label reads every language Universal Ctags knows (the built-in
-        # parser skips Python). Debian's pygments label crashes on real trees (GLOBAL 6.6:
-        # "unexpected type string").
-        peers["gtags + htags"] = timed_peer(
-            ["sh", "-c", "gtags --gtagslabel=new-ctags && htags --suggest2"], tree, timeout
+        # parser skips Python); it indexes definitions, not uses. Debian's pygments label,
+        # which would add the uses, crashes on this tree (GLOBAL 6.6: "unexpected type
+        # string"). So this peer does less than we do: no use is cross-referenced.
+        command = (
+            f"gtags --gtagslabel=new-ctags {database} && htags --suggest2 -d {database} {database}"
         )
+        peers["gtags + htags"] = timed_peer(["sh", "-c", command], tree, timeout)
     else:
         peers["gtags + htags"] = "not installed"
     if smallest:
@@ -209,8 +209,17 @@ def run_autoapi(tree: Path, work: Path, timeout: float) -> str:
         return "not installed"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
+    # sphinx-autoapi stops at the first Python file its parser cannot read (PEP 695 syntax
+    # on an older Python): those are left out, as a user would have to.
+    unreadable = []
+    for path in sorted(tree.rglob("*.py")):
+        try:
+            ast.parse(path.read_bytes())
+        except (SyntaxError, ValueError):
+            unreadable.append(str(path))
     (work / "conf.py").write_text(
-        f"extensions = ['autoapi.extension']\nautoapi_dirs = [{str(tree)!r}]\n",
+        f"extensions = ['autoapi.extension']\nautoapi_dirs = [{str(tree)!r}]\n"
+        f"autoapi_ignore = ['*migrations*', *{unreadable!r}]\n",
         encoding="utf-8",
     )
     (work / "index.rst").write_text("Tree\n====\n", encoding="utf-8")
