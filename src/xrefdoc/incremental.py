@@ -8,11 +8,11 @@ comes from three places, and each is summed up by a digest kept between builds:
   definition a link to it may lead to (path, lines, qualified name, kind) — so a function
   that moves rewrites the pages that link to it, and no page shows a count of uses;
 - its place in the tree: its folder's listing, its imports both ways and what they resolve
-  to, the tests that cover it, how many files use each of its definitions.
+  to, the tests that cover it, how many files use each of its definitions, and what each
+  name it uses resolves to (which a re-export in a file it does not even import changes).
 
-A file that imports a changed file is rendered again too, since its names may resolve
-differently. Folder pages follow their files; keyword pages follow the files whose uses or
-definitions they list (kept per file as the keyword pages it "touches").
+Folder pages follow their files; keyword pages follow the files whose uses or definitions
+they list (kept per file as the keyword pages it "touches").
 """
 
 from __future__ import annotations
@@ -201,9 +201,9 @@ def plan_pages(site: SiteContext, new: SiteFacts, old: SiteFacts | None) -> Plan
             for path, record in index.records.items()
             if path not in dirty and any(ref[0] in keywords for ref in record.references)
         )
+    # A file that imports a changed one is rendered again only when something it shows
+    # changed: its place fact holds what each of its names resolves to.
     dirty.update(path for path, fact in new.places.items() if old.places.get(path) != fact)
-    for path in changed:
-        dirty.update(index.imported_by.get(path, ()))
     dirty &= set(new.files)
 
     layout = site.keywords
