@@ -184,6 +184,16 @@ def test_keywords_are_sphinx_objects_in_search_and_inventory(site: Path) -> None
     assert "pkg.core.Engine.run" in search and '"xref:keyword"' in search
 
 
+def test_search_index_holds_keywords_and_titles_not_the_pages_text(site: Path) -> None:
+    index = json.loads(
+        re.sub(r"^Search\.setIndex\((.*)\)\s*$", r"\1", page_text(site / "searchindex.js"))
+    )
+    # The letter pages list uses by file and line, under a legend: none of it is a term.
+    legend_words = {"textual", "definition", "known"}
+    assert not legend_words & set(index["terms"]), "a letter page's text was indexed"
+    assert "Keywords: R" in index["titles"]
+
+
 def test_index_json_holds_every_keyword_with_definitions_and_uses(site: Path) -> None:
     listing = json.loads(page_text(site / "_xref" / "index.json"))
     assert listing["version"] == 2

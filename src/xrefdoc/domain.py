@@ -52,13 +52,42 @@ class KeywordsDirective(SphinxDirective):
         return []
 
 
+class html_block(nodes.General, nodes.Element):  # type: ignore[misc]
+    """HTML of xrefdoc's own (a keyword page's body), written as it is by HTML builders and
+    left out by the others. Unlike a ``raw`` node, Sphinx's search does not index its text:
+    a letter page's uses and paths are not search terms (the keywords are, as objects)."""
+
+
+class HtmlDirective(SphinxDirective):
+    """``xref:html``: its content is one ``html_block`` (written by xrefdoc, never by hand)."""
+
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        block = html_block()
+        block["html"] = "\n".join(self.content)
+        return [block]
+
+
+def visit_html_block(translator: Any, node: html_block) -> None:
+    translator.body.append(node["html"])
+    raise nodes.SkipNode
+
+
+def skip_html_block(translator: Any, node: html_block) -> None:
+    raise nodes.SkipNode
+
+
 class XrefDomain(Domain):
     """Keyword objects: name → (document, anchor)."""
 
     name = "xref"
     label = "xrefdoc"
     object_types: ClassVar[dict[str, ObjType]] = {OBJECT_TYPE: ObjType("keyword", "kw")}
-    directives: ClassVar[dict[str, type[Directive]]] = {"keywords": KeywordsDirective}
+    directives: ClassVar[dict[str, type[Directive]]] = {
+        "keywords": KeywordsDirective,
+        "html": HtmlDirective,
+    }
     initial_data: ClassVar[dict[str, Any]] = {"objects": {}}
     data_version = 1
 

@@ -33,8 +33,9 @@ def myst_escape(value: object) -> str:
 
 
 def raw_html_block(html: str) -> str:
-    """Our own HTML as a MyST raw block; backticks become entities so no fence can close it."""
-    return "````{raw} html\n" + html.replace("`", "&#96;") + "\n````"
+    """Our own HTML as an ``xref:html`` block (see ``domain.html_block``); backticks become
+    entities so no fence can close it."""
+    return "````{xref:html}\n" + html.replace("`", "&#96;") + "\n````"
 
 
 def objects_directive(objects: Iterable[tuple[str, str]]) -> str:

@@ -19,7 +19,7 @@ from xrefdoc import __version__, timings
 from xrefdoc.buildstate import BuildState, settings_signature, tree_signature
 from xrefdoc.cache import RecordCache
 from xrefdoc.config import DEFAULT_SOURCE_CAP, Settings, make_settings
-from xrefdoc.domain import XrefDomain
+from xrefdoc.domain import XrefDomain, html_block, skip_html_block, visit_html_block
 from xrefdoc.export import index_part, index_parts, part_file
 from xrefdoc.fsutil import (
     MANIFEST,
@@ -283,5 +283,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", lambda app, env: timings.lap("sphinx read"))
     app.connect("build-finished", lambda app, error: timings.lap("search index and finish"), 900)
     app.add_domain(XrefDomain)
+    skip = (skip_html_block, None)
+    app.add_node(
+        html_block,
+        html=(visit_html_block, None),
+        latex=skip,
+        text=skip,
+        man=skip,
+        texinfo=skip,
+    )
     app.add_css_file("xrefdoc.css")
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
