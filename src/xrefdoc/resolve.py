@@ -94,6 +94,14 @@ class TreeResolver:
                     self._stars.setdefault(path, []).append(alias.target)
                 else:
                     self._aliases.setdefault(path, {}).setdefault(alias.name, alias.target)
+        # Files that define some name twice in one scope: only there does the line of a use
+        # decide which definition a same-file target means (elsewhere one answer serves
+        # every line, and the memo finds it).
+        self._redefining = frozenset(
+            path
+            for path, members in self._members.items()
+            if any(len(found) > 1 for found in members.values())
+        )
         self._memo: dict[tuple[str, str, int], Resolution] = {}
         # The file and line of the use being resolved (line 0: not a same-file target).
         self._start = ""
@@ -103,7 +111,8 @@ class TreeResolver:
         """What ``target``, written at ``line`` of file ``path``, refers to. A name defined
         more than once in the file means its last definition above the use."""
         start = path if target.startswith(("~", ".")) else ""
-        key = (start, target, line if target.startswith("~") else 0)
+        by_line = target.startswith("~") and path in self._redefining
+        key = (start, target, line if by_line else 0)
         found = self._memo.get(key)
         if found is None:
             self._start, self._line = path, key[2]
