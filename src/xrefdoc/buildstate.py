@@ -12,7 +12,6 @@ import functools
 import hashlib
 import importlib.metadata
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from xrefdoc.cache import extractor_version
 from xrefdoc.config import Settings
 from xrefdoc.fsutil import write_if_changed
 from xrefdoc.resources import resource_dir
-from xrefdoc.walk import WalkResult
+from xrefdoc.walk import WalkResult, stat_stamp
 
 # What besides xrefdoc's own files decides how pages look.
 _PAGE_DISTRIBUTIONS = ("sphinx", "myst-parser", "jinja2", "markupsafe", "pygments", "alabaster")
@@ -66,15 +65,9 @@ def tree_signature(settings: Settings, walked: WalkResult, settings_digest: str)
     tree as the walk sees it."""
     digest = hashlib.sha256(settings_digest.encode())
     digest.update(json.dumps(walked.skipped).encode())
-    root = settings.root
     for path in walked.files:
-        try:
-            # Followed: a link's page shows its target (inside the tree, the walk made sure).
-            info = os.stat(root / path)
-        except OSError:
-            stamp = "missing"
-        else:
-            stamp = f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
+        # As the walk found it: a link's target (inside the tree, the walk made sure).
+        stamp = stat_stamp(walked.stats[path])
         digest.update(f"{path}\0{stamp}\0".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 

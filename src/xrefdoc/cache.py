@@ -25,7 +25,7 @@ from xrefdoc.config import Settings
 from xrefdoc.extract.treesitter import GRAMMAR_DISTRIBUTIONS
 from xrefdoc.highlight import SourceHTML
 from xrefdoc.model import FileRecord
-from xrefdoc.walk import CACHE_TAG, CACHE_TAG_SIGNATURE
+from xrefdoc.walk import CACHE_TAG, CACHE_TAG_SIGNATURE, stat_stamp
 
 CACHE_FOLDER = ".xrefdoc-cache"
 DATABASE = "records.sqlite"
@@ -123,12 +123,12 @@ _RACY_NS = 2_000_000_000
 
 
 def file_stamp(info: os.stat_result, scan_started_ns: int) -> str:
-    """What identifies a file's content without reading it (size, times, inode), as make and
-    git trust; empty for a file modified just before the scan, which is read every time
-    until it is older (git's "racy" case)."""
+    """The ``stat_stamp`` a record is stored with, which make and git would trust; empty for
+    a file modified just before the scan, which is read every time until it is older (git's
+    "racy" case)."""
     if max(info.st_mtime_ns, info.st_ctime_ns) >= scan_started_ns - _RACY_NS:
         return ""
-    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
+    return stat_stamp(info)
 
 
 def _is_globs(value: object) -> TypeGuard[list[str]]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from xrefdoc import timings
 from xrefdoc.cache import RecordCache, SourceKey, file_stamp
@@ -82,6 +82,33 @@ def _done(
             yield work, *result
 
 
+def _cached(
+    cache: RecordCache, root: Path, path: str, stamp: str, stored: dict[str, tuple[str, str]]
+) -> tuple[FileRecord | None, bytes | None, str]:
+    """The stored record of a file (or None), its bytes when they had to be read (None when
+    the stamp vouched for them) and its content hash."""
+    stored_stamp, stored_digest = stored.get(path, ("", ""))
+    if stamp and stamp == stored_stamp:
+        # Unchanged since the scan that stored it: the file is not even read.
+        record = cache.get(path, stored_digest)
+        if record is not None:
+            return record, None, stored_digest
+    data, digest = read_file(root, path)
+    record = cache.get(path, digest)
+    if record is not None and stamp:
+        cache.set_stamp(path, stamp)
+    return record, data, digest
+
+
+def _content(root: Path, path: str, digest: str) -> bytes | None:
+    """The file's bytes if they still hash to ``digest``, else None."""
+    try:
+        data, now = read_file(root, path)
+    except OSError:
+        return None
+    return data if now == digest else None
+
+
 def scan(
     settings: Settings,
     progress: Progress = _unchanged,
@@ -111,45 +138,29 @@ def scan(
         # Highlighting is only worth doing where the pages can find it again.
         highlighted = cache.source_keys() if highlight and cache.enabled else None
         stored = cache.stamps()
-        started = time.time_ns()
         for path in walked.files:
+            stamp = file_stamp(walked.stats[path], walked.started_ns)
             try:
-                stamp = file_stamp(os.stat(settings.root / path), started)
-                record = None
-                if stamp and stored.get(path, ("",))[0] == stamp:
-                    # Unchanged since the scan that stored it: the file is not even read.
-                    digest = stored[path][1]
-                    record = cache.get(path, digest)
-                data = b""
-                if record is None:
-                    data, digest = read_file(settings.root, path)
-                    record = cache.get(path, digest)
-                    if record is not None and stamp:
-                        cache.set_stamp(path, stamp)
+                record, data, digest = _cached(cache, settings.root, path, stamp, stored)
             except OSError as error:
                 walked.skipped.append((path, f"unreadable: {error.strerror or error}"))
                 continue
             stamps[path] = stamp
             source_key = None
             if highlighted is not None:
-                lexer = record.lexer if record else lexer_of(path, data)
-                if lexer is not None and not (record and record.is_binary):
+                if record is None:
+                    lexer = lexer_of(path, data or b"")
+                else:
+                    lexer = None if record.is_binary else record.lexer
+                if lexer is not None and (digest, lexer, settings.source_cap) not in highlighted:
                     source_key = (digest, lexer, settings.source_cap)
-                    if source_key in highlighted:
-                        source_key = None
-                    else:
-                        highlighted.add(source_key)
+                    highlighted.add(source_key)
+            if source_key is not None and data is None:
+                data = _content(settings.root, path, digest)
+                if data is None:
+                    source_key = None  # changed since: the pages lex it themselves
             if record is None or source_key is not None:
-                if source_key is not None and not data:
-                    try:
-                        data, read_digest = read_file(settings.root, path)
-                    except OSError:
-                        read_digest = ""
-                    if read_digest != digest:
-                        # Changed since it was looked at: the pages lex it themselves.
-                        source_key = None
-                if record is None or source_key is not None:
-                    pending.append(_Work(path, data, digest, record, source_key))
+                pending.append(_Work(path, data or b"", digest, record, source_key))
             if record is not None:
                 by_path[path] = record
         hits = len(by_path)

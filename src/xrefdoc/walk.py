@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,10 +22,19 @@ CACHE_TAG_SIGNATURE = b"Signature: 8a477f597d28d172789f06886806bc55"
 
 @dataclass(slots=True)
 class WalkResult:
-    """Files to document (relative, ``/``-separated, sorted) and files left out with why."""
+    """Files to document (relative, ``/``-separated, sorted) and files left out with why;
+    the status of each file as the walk found it (a link's target's), and when the walk
+    started, so later stages need not ask the file system again."""
 
     files: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    stats: dict[str, os.stat_result] = field(default_factory=dict)
+    started_ns: int = 0
+
+
+def stat_stamp(info: os.stat_result) -> str:
+    """Size, times and inode: what tells a file's content changed without reading it."""
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
 
 
 def _git_listing(root: Path) -> list[str] | None:
@@ -120,10 +130,10 @@ def _directory_listing(root: Path) -> tuple[list[str], list[str]]:
     return sorted(found), linked_folders
 
 
-def _reason_to_skip(
+def _examine(
     root: Path, rel: str, settings: Settings, checked: dict[str, str | None]
-) -> str | None:
-    """Why a listed path is not documented, or None to document it."""
+) -> str | os.stat_result:
+    """Why a listed path is not documented, or the status of the file to document."""
     parts = rel.split("/")
     for depth in range(1, len(parts)):
         folder_rel = "/".join(parts[:depth])
@@ -139,48 +149,54 @@ def _reason_to_skip(
             elif folder.is_symlink():
                 reason = f"inside linked folder {folder_rel}/"
             checked[folder_rel] = reason
-        if checked[folder_rel]:
-            return checked[folder_rel]
+        folder_reason = checked[folder_rel]
+        if folder_reason:
+            return folder_reason
     # One system call for the common case, a plain file: this runs for every file of the tree.
     name = os.path.join(root, rel)
     try:
-        mode = os.lstat(name).st_mode
+        info = os.lstat(name)
     except OSError:
         return "listed by git but missing on disk"
-    if stat.S_ISLNK(mode):
+    if stat.S_ISLNK(info.st_mode):
         try:
             target = Path(name).resolve(strict=True)
         except (OSError, RuntimeError):
             return "dangling or looping symbolic link"
         if not target.is_relative_to(root):
             return "symbolic link pointing outside the tree"
-        mode = os.stat(name).st_mode
-    if stat.S_ISDIR(mode):
+        info = os.stat(name)
+    if stat.S_ISDIR(info.st_mode):
         return "a folder listed as a file (git submodule)"
-    if not stat.S_ISREG(mode):
+    if not stat.S_ISREG(info.st_mode):
         return "listed by git but missing on disk"
-    return None
+    return info
 
 
 def walk(settings: Settings) -> WalkResult:
     """The files under ``settings.root`` to document, honouring include and exclude globs."""
     root = settings.root
+    started = time.time_ns()
     listing = _git_listing(root)
     linked_folders: list[str] = []
     if listing is None:
         listing, linked_folders = _directory_listing(root)
     include = pathspec.GitIgnoreSpec.from_lines(settings.include) if settings.include else None
     exclude = pathspec.GitIgnoreSpec.from_lines(settings.exclude) if settings.exclude else None
-    result = WalkResult(skipped=[(rel, "linked folder, not followed") for rel in linked_folders])
+    result = WalkResult(
+        skipped=[(rel, "linked folder, not followed") for rel in linked_folders],
+        started_ns=started,
+    )
     checked: dict[str, str | None] = {}
     for rel in listing:
         if include is not None and not include.match_file(rel):
             continue
         if exclude is not None and exclude.match_file(rel):
             continue
-        reason = _reason_to_skip(root, rel, settings, checked)
-        if reason is None:
-            result.files.append(rel)
+        found = _examine(root, rel, settings, checked)
+        if isinstance(found, str):
+            result.skipped.append((rel, found))
         else:
-            result.skipped.append((rel, reason))
+            result.files.append(rel)
+            result.stats[rel] = found
     return result
