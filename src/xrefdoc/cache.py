@@ -18,7 +18,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
-from typing import Self, TypeGuard
+from typing import Any, Self, TypeGuard
 
 import xrefdoc
 from xrefdoc.config import Settings
@@ -223,16 +223,10 @@ class RecordCache:
 
     def stamps(self) -> dict[str, tuple[str, str]]:
         """Path → (stamp, content hash) of every stored record, read in one query."""
-        if self._connection is None:
-            return {}
-        try:
-            rows = self._connection.execute(
-                "SELECT path, stamp, sha256 FROM records WHERE version = ? AND stamp != ''",
-                (self._version,),
-            ).fetchall()
-        except sqlite3.Error as error:
-            self._fail(error)
-            return {}
+        rows = self._rows(
+            "SELECT path, stamp, sha256 FROM records WHERE version = ? AND stamp != ''",
+            (self._version,),
+        )
         return {path: (stamp, sha256) for path, stamp, sha256 in rows}
 
     def put(self, record: FileRecord, stamp: str = "") -> None:
@@ -241,32 +235,21 @@ class RecordCache:
         references are stored as plain tuples, which load without calling any class."""
         plain = tuple((n, line, e, t, c) for n, line, e, t, c in record.references)
         blob = pickle.dumps(replace(record, references=plain), protocol=pickle.HIGHEST_PROTOCOL)
-        self._execute(
+        self._store(
             "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)",
             (record.path, record.sha256, self._version, blob, stamp),
         )
-        self._count_write()
 
     def set_stamp(self, path: str, stamp: str) -> None:
         """Remember that the file at ``path`` with this stamp holds its stored content."""
-        self._execute("UPDATE records SET stamp = ? WHERE path = ?", (stamp, path))
-        self._count_write()
-
-    def _count_write(self) -> None:
-        self._pending += 1
-        if self._pending >= COMMIT_EVERY:
-            self.commit()
+        self._store("UPDATE records SET stamp = ? WHERE path = ?", (stamp, path))
 
     def prune(self, root: Path, documented: Collection[str]) -> None:
         """Forget paths neither documented this run nor present on disk any more (a file left
         out by include/exclude keeps its row for the next full run)."""
         if self._connection is None:
             return
-        try:
-            stored = [path for (path,) in self._connection.execute("SELECT path FROM records")]
-        except sqlite3.Error as error:
-            self._fail(error)
-            return
+        stored = [path for (path,) in self._rows("SELECT path FROM records", ())]
         kept = set(documented)
         gone = [path for path in stored if path not in kept and not (root / path).is_file()]
         for path in gone:
@@ -275,16 +258,9 @@ class RecordCache:
 
     def source_keys(self) -> set[SourceKey]:
         """The keys of every highlighted source stored, read in one query."""
-        if self._connection is None:
-            return set()
-        try:
-            rows = self._connection.execute(
-                "SELECT sha256, lexer, cap FROM sources WHERE version = ?",
-                (self._source_version,),
-            ).fetchall()
-        except sqlite3.Error as error:
-            self._fail(error)
-            return set()
+        rows = self._rows(
+            "SELECT sha256, lexer, cap FROM sources WHERE version = ?", (self._source_version,)
+        )
         return {(sha256, lexer, cap) for sha256, lexer, cap in rows}
 
     def get_source(self, key: SourceKey) -> SourceHTML | None:
@@ -298,11 +274,10 @@ class RecordCache:
 
     def put_source(self, key: SourceKey, blob: bytes) -> None:
         """Store the ``SourceHTML.to_bytes()`` of a content."""
-        self._execute(
+        self._store(
             "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
             (*key, self._source_version, blob),
         )
-        self._count_write()
 
     def save_settings(self, settings: Settings) -> None:
         """Remember the selection of this scan, for commands that later look records up."""
@@ -361,6 +336,24 @@ class RecordCache:
             self._fail(error)
             return None
         return row
+
+    def _rows(self, sql: str, parameters: tuple[object, ...]) -> list[tuple[Any, ...]]:
+        """Every row of a read, or none; a failure turns the cache off."""
+        if self._connection is None:
+            return []
+        try:
+            rows: list[tuple[Any, ...]] = self._connection.execute(sql, parameters).fetchall()
+        except sqlite3.Error as error:
+            self._fail(error)
+            return []
+        return rows
+
+    def _store(self, sql: str, parameters: tuple[object, ...]) -> None:
+        """One write of a stored value, committed with the next ``COMMIT_EVERY``."""
+        self._execute(sql, parameters)
+        self._pending += 1
+        if self._pending >= COMMIT_EVERY:
+            self.commit()
 
     def _execute(self, sql: str, parameters: tuple[object, ...]) -> None:
         """Run one write inside the run's transaction. A failure (another run holding the lock,

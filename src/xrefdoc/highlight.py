@@ -9,6 +9,7 @@ per name.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import zlib
@@ -105,15 +106,10 @@ def _css_class(token_type: _TokenType) -> str:
     return str(STANDARD_TYPES.get(token_type, ""))
 
 
-# Token type → (CSS class, is a name): a few dozen types, looked up for every token.
-_TOKEN_STYLE: dict[_TokenType, tuple[str, bool]] = {}
-
-
+@functools.cache
 def _token_style(token_type: _TokenType) -> tuple[str, bool]:
-    style = _TOKEN_STYLE.get(token_type)
-    if style is None:
-        style = _TOKEN_STYLE[token_type] = (_css_class(token_type), is_name_token(token_type))
-    return style
+    """(CSS class, is a name) of a token type: a few dozen types, asked for every token."""
+    return _css_class(token_type), is_name_token(token_type)
 
 
 def _line_start(number: int) -> str:

@@ -106,13 +106,18 @@ def render_file_pages(
     root: Path,
     record: FileRecord,
     cache: RecordCache,
-) -> tuple[tuple[str, str], tuple[str, str]]:
-    """((pagename, body HTML) of the _docs page, the same of the _kw page)."""
+) -> list[tuple[str, str, str]]:
+    """(pagename, title, body HTML) of the file's _docs page and of its _kw page."""
     docs = docs_page(site, record, source_of(cache, root, record, site.source_cap))
     kw = kw_page(site, record)
-    docs_body = environment.get_template("file_docs.html").render(**docs)
-    kw_body = environment.get_template("file_kw.html").render(**kw)
-    return (docs["page"], docs_body), (kw["page"], kw_body)
+    return [
+        (docs["page"], record.path, environment.get_template("file_docs.html").render(**docs)),
+        (
+            kw["page"],
+            f"Keywords of {record.path}",
+            environment.get_template("file_kw.html").render(**kw),
+        ),
+    ]
 
 
 def _readme(site: SiteContext, root: Path, folder: str, page: str) -> dict[str, Any] | None:
@@ -186,11 +191,11 @@ def render_myst_pages(
 
 def render_keyword_full_page(
     environment: jinja2.Environment, site: SiteContext, name: str
-) -> tuple[str, str, str]:
+) -> list[tuple[str, str, str]]:
     """(pagename, title, body HTML) of a keyword's own page of all definitions and uses."""
     context = full_keyword_page(site, name)
     body = environment.get_template("keyword_full.html").render(**context)
-    return context["page"], context["title"], body
+    return [(context["page"], context["title"], body)]
 
 
 def myst_page_names(site: SiteContext) -> list[str]:

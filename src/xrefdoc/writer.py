@@ -64,17 +64,12 @@ def _pages(
 ) -> Iterator[Page]:
     kind, key = job
     if kind == "file":
-        record = site.index.records[key]
-        (docs_name, docs_body), (kw_name, kw_body) = render_file_pages(
-            environment, site, root, record, cache
-        )
-        yield docs_name, {"title": key, "body": docs_body}, "page.html"
-        yield kw_name, {"title": f"Keywords of {key}", "body": kw_body}, "page.html"
+        pages = render_file_pages(environment, site, root, site.index.records[key], cache)
     elif kind == "folder":
-        for name, title, body in render_folder_pages(environment, site, root, key):
-            yield name, {"title": title, "body": body}, "page.html"
+        pages = render_folder_pages(environment, site, root, key)
     else:
-        name, title, body = render_keyword_full_page(environment, site, key)
+        pages = render_keyword_full_page(environment, site, key)
+    for name, title, body in pages:
         yield name, {"title": title, "body": body}, "page.html"
 
 
