@@ -30,7 +30,7 @@ from xrefdoc.fsutil import (
 )
 from xrefdoc.incremental import Plan, SiteFacts, complete_facts, plan_pages, site_facts
 from xrefdoc.pages import PageNames
-from xrefdoc.pipeline import scan
+from xrefdoc.pipeline import Scan, scan
 from xrefdoc.progress import progress_of
 from xrefdoc.render import (
     collected_page_names,
@@ -150,22 +150,7 @@ def _generate(app: Sphinx) -> None:
 
     progress = progress_of(app.verbosity, "xrefdoc: extracting and highlighting... ")
     result = scan(settings, progress, highlight=True, walked=walked)
-    for path, reason in result.walked.skipped:
-        logger.info("xrefdoc: not documented: %s (%s)", path, reason)
-    for record in result.records:
-        for diagnostic in record.diagnostics:
-            logger.warning(
-                "%s",
-                diagnostic.message,
-                type="xrefdoc",
-                subtype="parse",
-                location=f"{settings.root / record.path}:{diagnostic.line or 1}",
-            )
-    if result.cache_note:
-        logger.info("xrefdoc: %s", result.cache_note)
-    logger.info(
-        "xrefdoc: %d files parsed, %d taken from the cache", result.cache_misses, result.cache_hits
-    )
+    _report(settings, result)
     environment = make_environment()
     site = make_site(
         result.index,
@@ -195,6 +180,26 @@ def _generate(app: Sphinx) -> None:
     )
     _STATE[app] = _Generated(settings.root, site, environment, state, signature, facts, plan)
     timings.lap("render folder and keyword pages")
+
+
+def _report(settings: Settings, result: Scan) -> None:
+    """Log what the scan left out, the files' parse problems (as warnings), and the cache."""
+    for path, reason in result.walked.skipped:
+        logger.info("xrefdoc: not documented: %s (%s)", path, reason)
+    for record in result.records:
+        for diagnostic in record.diagnostics:
+            logger.warning(
+                "%s",
+                diagnostic.message,
+                type="xrefdoc",
+                subtype="parse",
+                location=f"{settings.root / record.path}:{diagnostic.line or 1}",
+            )
+    if result.cache_note:
+        logger.info("xrefdoc: %s", result.cache_note)
+    logger.info(
+        "xrefdoc: %d files parsed, %d taken from the cache", result.cache_misses, result.cache_hits
+    )
 
 
 def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
