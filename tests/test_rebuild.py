@@ -232,15 +232,22 @@ def test_pages_written_by_worker_processes_equal_those_written_in_one(
     assert _site_files(parallel) == _site_files(serial)
 
 
+@pytest.mark.parametrize("ci", [False, True], ids=["log", "ci-log"])
 def test_progress_in_a_log_is_one_line_per_stage(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, ci: bool
 ) -> None:
+    for name in ("CI", "FORCE_COLOR", "FORCE_COLOUR", "NO_COLOR", "NO_COLOUR"):
+        monkeypatch.delenv(name, raising=False)
+    if ci:  # Sphinx colours a CI log (CI=true), as its runners render colour; counts stay once.
+        monkeypatch.setenv("CI", "true")
     tree = write_tree(tmp_path / "tree", RICH)
     assert build(tree, tmp_path / "out") == 0
     log = capsys.readouterr().out
-    # Not a terminal: no colour codes, no percentage line per file, the counts once.
-    assert "\x1b[" not in log and "\r" not in log
-    assert not [line for line in log.splitlines() if line.startswith("xrefdoc:") and "%]" in line]
+    # Not a terminal: no colour unless CI; our stages print no redrawn or per-file
+    # percentage lines (Sphinx's own, in colour, redraw with a carriage return), counts once.
+    assert ("\x1b[" in log) == ci and ("\r" in log) <= ci
+    ours = [line for line in log.split("\n") if "xrefdoc:" in line]
+    assert ours and not [line for line in ours if "%]" in line or "\r" in line]
     assert log.count(f"xrefdoc: extracting and highlighting... {len(RICH)} files") == 1
     assert log.count("xrefdoc: writing pages... ") == 1
 
