@@ -184,6 +184,30 @@ def test_keywords_are_sphinx_objects_in_search_and_inventory(site: Path) -> None
     assert "pkg.core.Engine.run" in search and '"xref:keyword"' in search
 
 
+def test_a_name_defined_in_several_places_is_one_object_pointing_at_its_entry(
+    tmp_path: Path,
+) -> None:
+    from sphinx.util.inventory import InventoryFile
+
+    module = "def helper():\n    return 1\n"
+    copies = {
+        f"copy{n}/pkg/{name}": text
+        for n in (1, 2, 3)
+        for name, text in (("__init__.py", ""), ("mod.py", module))
+    }
+    tree = write_tree(tmp_path / "tree", {**copies, "solo/one.py": "def lonely():\n    pass\n"})
+    out = tmp_path / "out"
+    assert main(["build", str(tree), "-o", str(out), "-q"]) == 0
+    keywords = InventoryFile.loads((out / "objects.inv").read_bytes(), uri="").data["xref:keyword"]
+    # Three definitions of pkg.mod.helper: one object, at the entry that lists all three.
+    assert sorted(keywords) == ["one.lonely", "pkg.mod.helper"]
+    page, _, anchor = keywords["pkg.mod.helper"].uri.partition("#")
+    entry = main_body(page_text(out / page)).split(f'id="{anchor}"', 1)[1]
+    assert all(f"copy{n}/pkg/mod.py" in entry for n in (1, 2, 3))
+    page, _, anchor = keywords["one.lonely"].uri.partition("#")
+    assert anchor.startswith("def-") and f'id="{anchor}"' in page_text(out / page)
+
+
 def test_search_index_holds_keywords_and_titles_not_the_pages_text(site: Path) -> None:
     index = json.loads(
         re.sub(r"^Search\.setIndex\((.*)\)\s*$", r"\1", page_text(site / "searchindex.js"))

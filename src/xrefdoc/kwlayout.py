@@ -46,12 +46,12 @@ class KeywordLayout:
     pages: tuple[KeywordPage, ...]
     page_of: dict[str, str]
     full_page_of: dict[str, str]
-    object_names: dict[Definition, str]
+    definition_ids: dict[Definition, str]
 
 
-def object_names(index: Index) -> dict[Definition, str]:
-    """The name each definition is registered under with Sphinx (search, ``objects.inv``):
-    its qualified name, with its place added when several definitions share it."""
+def definition_ids(index: Index) -> dict[Definition, str]:
+    """A name distinct for each definition, for its anchor in a keyword entry: its
+    qualified name, with its place added when several definitions share it."""
     counts = Counter(d.qualname for found in index.definitions.values() for d in found)
     return {
         d: d.qualname if counts[d.qualname] == 1 else f"{d.qualname} ({d.path}:{d.symbol.line})"
@@ -114,4 +114,4 @@ def keyword_layout(index: Index, names: PageNames) -> KeywordLayout:
                 page_of[name] = page
                 if is_cut(index, name):
                     full_page_of[name] = names.keyword_full_page(full_page_slug(name))
-    return KeywordLayout(tuple(pages), page_of, full_page_of, object_names(index))
+    return KeywordLayout(tuple(pages), page_of, full_page_of, definition_ids(index))

@@ -55,7 +55,7 @@ def keyword_entry(site: SiteContext, page: str, name: str, limit: bool) -> dict[
     uses = site.index.uses.get(name, [])
     shown_definitions = definitions[:DEFINITIONS_SHOWN] if limit else definitions
     definition_views = []
-    objects = site.keywords.object_names
+    ids = site.keywords.definition_ids
     for definition in shown_definitions:
         definition_views.append(
             {
@@ -64,7 +64,7 @@ def keyword_entry(site: SiteContext, page: str, name: str, limit: bool) -> dict[
                 "path": definition.path,
                 "line": definition.symbol.line,
                 "href": definition_href(site, page, definition),
-                "anchor": definition_anchor(objects[definition]),
+                "anchor": definition_anchor(ids[definition]),
             }
         )
     groups, hidden_uses = _use_groups(site, page, uses, limit)
@@ -97,15 +97,22 @@ def _letters_nav(site: SiteContext, page: str) -> list[dict[str, Any]]:
 
 
 def _page_objects(site: SiteContext, keyword_page: KeywordPage) -> list[tuple[str, str]]:
-    """(object name, anchor) of every definition listed on the page; one cut from its entry
-    points at the entry, which links to the page that shows it."""
-    objects = site.keywords.object_names
+    """(object name, anchor) of every qualified name defined on the page: one object per
+    name, not per definition, so the search index and ``objects.inv`` grow with the names of
+    a tree, not with its copies. A name defined once points at its definition when shown;
+    one defined in several places, or cut from its entry, at the entry that lists them."""
+    ids = site.keywords.definition_ids
     found = []
     for name in keyword_page.keywords:
+        places: dict[str, list[int]] = {}
         for position, definition in enumerate(site.index.definitions[name]):
-            shown = position < DEFINITIONS_SHOWN
-            anchor = definition_anchor(objects[definition]) if shown else keyword_anchor(name)
-            found.append((objects[definition], anchor))
+            places.setdefault(definition.qualname, []).append(position)
+        for qualname, positions in places.items():
+            position = positions[0]
+            definition = site.index.definitions[name][position]
+            alone_and_shown = len(positions) == 1 and position < DEFINITIONS_SHOWN
+            anchor = definition_anchor(ids[definition]) if alone_and_shown else keyword_anchor(name)
+            found.append((qualname, anchor))
     return found
 
 
