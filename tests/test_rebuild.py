@@ -12,7 +12,7 @@ from helpers import write_tree
 from sites import main_body, page_text
 from sphinx.cmd.build import build_main
 
-from xrefdoc import kwlayout, kwviews, writer
+from xrefdoc import kwlayout, kwviews, render, writer
 from xrefdoc.check import broken_links
 from xrefdoc.cli import main
 
@@ -87,6 +87,39 @@ def test_a_changed_file_shows_in_its_page_and_in_the_keyword_index(tmp_path: Pat
     assert "freshly_added" in main_body(page_text(output / "pkg/core.py_docs.html"))
     letter = main_body(page_text(output / "keywords-f.html"))
     assert "freshly_added" in letter and "pkg/core.py_docs.html#L6" in letter
+
+
+def test_a_new_definition_renders_only_the_keyword_page_that_lists_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = write_tree(tmp_path / "tree", FILES)
+    output = tmp_path / "out"
+    assert build(tree, output, "-q") == 0
+    before = pages(output)
+    rendered: list[str] = []
+    real_letter_page = render.letter_page
+
+    def counted(site: object, keyword_page: kwlayout.KeywordPage) -> object:
+        rendered.append(keyword_page.page)
+        return real_letter_page(site, keyword_page)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "letter_page", counted)
+    # The edited file also defines Engine and run, whose entries do not change; the A-Z
+    # root shows how many keywords each letter has.
+    with (tree / "pkg/core.py").open("a", encoding="utf-8") as out:
+        out.write("\n\ndef runner_added():\n    return 3\n")
+    assert build(tree, output, "-q") == 0
+    after = pages(output)
+    keyword_pages = {page for page in after if page.startswith("keyword")}
+    rewritten = {page for page in keyword_pages if after[page][1] != before[page][1]}
+    assert rewritten - {"keywords.html"} == {"keywords-r.html"}
+    assert rendered == ["keywords-r"], "no other letter page is even rendered"
+    assert "runner_added" in main_body(page_text(output / "keywords-r.html"))
+    # A new use of Engine in the same file: Engine's letter page is rewritten too.
+    with (tree / "pkg/core.py").open("a", encoding="utf-8") as out:
+        out.write("\n\ndef runner_two():\n    return Engine()\n")
+    assert build(tree, output, "-q") == 0
+    assert "pkg/core.py_docs.html#L11" in main_body(page_text(output / "keywords-e.html"))
 
 
 def test_pages_of_removed_files_and_folders_are_deleted(tmp_path: Path) -> None:

@@ -11,8 +11,11 @@ comes from three places, and each is summed up by a digest kept between builds:
   to, the tests that cover it, how many files use each of its definitions, and what each
   name it uses resolves to (which a re-export in a file it does not even import changes).
 
-Folder pages follow their files; keyword pages follow the files whose uses or definitions
-they list (kept per file as the keyword pages it "touches").
+Folder pages follow their files. A keyword's entry (on its letter page, and on its own page
+when it is cut) follows its keyword digest and the digest of its uses (file, line, column,
+textual or not). Uses change only in files that are rendered again, so only the keywords
+those files mention now, or mentioned before (on the keyword pages they "touched"), have
+their use digests worked out again; the others are carried over.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from xrefdoc.resolve import Definition
 from xrefdoc.views import SIBLING_LIMIT, SiteContext
 
 # Bump when what the facts mean changes: facts of another format are not compared.
-FACTS_FORMAT = 1
+FACTS_FORMAT = 2
 
 
 def _digest(value: object) -> bytes:
@@ -53,6 +56,7 @@ class SiteFacts:
     places: dict[str, bytes] = field(default_factory=dict)
     touches: dict[str, frozenset[str]] = field(default_factory=dict)
     keyword_pages: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    uses: dict[str, bytes] = field(default_factory=dict)
 
     def to_bytes(self) -> bytes:
         value = (
@@ -63,6 +67,7 @@ class SiteFacts:
             self.places,
             {path: sorted(pages) for path, pages in self.touches.items()},
             self.keyword_pages,
+            self.uses,
         )
         return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -71,11 +76,11 @@ class SiteFacts:
         """The facts stored at ``path``, or None when there are none usable."""
         try:
             value = _BuiltinsOnly(io.BytesIO(path.read_bytes())).load()
-            version, settings, files, keywords, places, touches, keyword_pages = value
-            if version != FACTS_FORMAT:
+            if value[0] != FACTS_FORMAT:
                 return None
+            _, settings, files, keywords, places, touches, keyword_pages, uses = value
             frozen = {name: frozenset(pages) for name, pages in touches.items()}
-            return cls(settings, files, keywords, places, frozen, keyword_pages)
+            return cls(settings, files, keywords, places, frozen, keyword_pages, uses)
         except Exception:  # missing, damaged or of another format: render everything
             return None
 
@@ -131,12 +136,31 @@ def _place_fact(site: SiteContext, path: str) -> bytes:
     )
 
 
+def _uses_digest(site: SiteContext, name: str) -> bytes:
+    """What a keyword's entry (and its part of ``index.json``) shows of its uses: where
+    each is, and the definition it means, if known."""
+    return _digest(
+        [
+            (u.path, u.line, u.column, u.definition.qualname, u.definition.path)
+            if u.definition
+            else (u.path, u.line, u.column)
+            for u in site.index.uses.get(name, ())
+        ]
+    )
+
+
+def _mentioned(site: SiteContext, path: str) -> set[str]:
+    """The keywords whose entries list a use or a definition of this file."""
+    names = {use.keyword for use in site.index.uses_in.get(path, ())}
+    names.update(d.symbol.name for d in site.index.definitions_in.get(path, ()))
+    return names
+
+
 def _touches(site: SiteContext, path: str) -> frozenset[str]:
     """The keyword pages (letter pages, keywords' own pages) that list a use or a definition
     of this file."""
     layout = site.keywords
-    names = {use.keyword for use in site.index.uses_in.get(path, ())}
-    names.update(d.symbol.name for d in site.index.definitions_in.get(path, ()))
+    names = _mentioned(site, path)
     pages = {layout.page_of[name] for name in names if name in layout.page_of}
     pages.update(layout.full_page_of[name] for name in names if name in layout.full_page_of)
     return frozenset(pages)
@@ -145,11 +169,13 @@ def _touches(site: SiteContext, path: str) -> frozenset[str]:
 @dataclass(frozen=True, slots=True)
 class Plan:
     """The pages to render: files (both pages of each), folders (both pages), keyword pages
-    (letter pages and keywords' own pages, by page name)."""
+    (letter pages and keywords' own pages, by page name); and the use digests it worked out
+    again (see the module's docstring)."""
 
     files: frozenset[str]
     folders: frozenset[str]
     keyword_pages: frozenset[str]
+    use_digests: dict[str, bytes] = field(default_factory=dict)
 
 
 def site_facts(site: SiteContext, settings: str) -> SiteFacts:
@@ -218,24 +244,40 @@ def plan_pages(site: SiteContext, new: SiteFacts, old: SiteFacts | None) -> Plan
         }
         # The parts of a letter name each other by first and last keyword.
         keyword_pages = {page.page for page in layout.pages if page.letter in relisted}
+    # Entries whose uses may have changed: the keywords the files rendered again mention
+    # now, and those on the keyword pages they (or removed files) touched before.
+    candidates = set(keywords)
     for path in dirty:
-        keyword_pages |= _touches(site, path)
+        candidates |= _mentioned(site, path)
     for path in dirty | removed:
-        keyword_pages |= old.touches.get(path, frozenset())
+        for page in old.touches.get(path, frozenset()):
+            candidates.update(old.keyword_pages.get(page, ()))
+    use_digests = {name: _uses_digest(site, name) for name in candidates if name in new.keywords}
+    for name in candidates:
+        if name in keywords or use_digests.get(name) != old.uses.get(name):
+            keyword_pages.update(
+                pages[name] for pages in (layout.page_of, layout.full_page_of) if name in pages
+            )
     folders = _with_ancestors(path.rpartition("/")[0] for path in changed | removed)
     folders |= {path.rpartition("/")[0] for path in dirty}
     if new.files.keys() != old.files.keys():
         # A README links to files anywhere in the tree: one that came or went may change it.
         folders |= {name for name, folder in index.folders.items() if find_readme(folder.files)}
     folders &= set(index.folders)
-    return Plan(frozenset(dirty), frozenset(folders), frozenset(keyword_pages))
+    return Plan(frozenset(dirty), frozenset(folders), frozenset(keyword_pages), use_digests)
 
 
 def complete_facts(
     site: SiteContext, new: SiteFacts, old: SiteFacts | None, plan: Plan | None
 ) -> None:
-    """Add to ``new`` the keyword pages each file touches: worked out again for the files
-    the plan renders, carried over from ``old`` for the others."""
+    """Add to ``new`` the keyword pages each file touches and each keyword's use digest:
+    worked out again for the files and keywords the plan renders, carried over from ``old``
+    for the others."""
+    if plan is None or old is None:
+        new.uses = {name: _uses_digest(site, name) for name in new.keywords}
+    else:
+        new.uses = {name: old.uses[name] for name in new.keywords if name in old.uses}
+        new.uses.update(plan.use_digests)
     new.touches = {
         path: (
             _touches(site, path)
