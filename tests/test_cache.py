@@ -15,6 +15,7 @@ import sys
 import zlib
 from collections.abc import Iterator
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from xrefdoc import pipeline
 from xrefdoc.cache import CACHE_FOLDER, DATABASE, RecordCache
 from xrefdoc.cli import main
 from xrefdoc.config import make_settings
+from xrefdoc.model import References
 from xrefdoc.pipeline import Scan, scan
 
 TREE: dict[str, str | bytes] = {
@@ -99,6 +101,16 @@ class Planted:
 
     def __reduce__(self) -> tuple[object, tuple[Path]]:
         return Path.touch, (self.marker,)
+
+
+class UnevenReferences:
+    """Pickles as ``References`` columns of different lengths."""
+
+    def __init__(self, columns: tuple[object, ...]) -> None:
+        self.columns = columns
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return References, self.columns
 
 
 # --- hits and misses -----------------------------------------------------------------------
@@ -332,11 +344,21 @@ def test_a_row_that_does_not_load_is_a_miss_and_runs_no_code(tree: Path) -> None
     database = tree / CACHE_FOLDER / DATABASE
     with closing(sqlite3.connect(database)) as connection, connection:
         connection.execute("UPDATE records SET record = ? WHERE path = 'demo/core.py'", (planted,))
-        connection.execute("UPDATE records SET record = x'00ff' WHERE path = 'README.md'")
+        connection.execute("UPDATE records SET record = x'00ff' WHERE path = 'demo/util.py'")
+        # A record of the right path and content whose reference columns do not line up.
+        (blob,) = connection.execute(
+            "SELECT record FROM records WHERE path = 'README.md'"
+        ).fetchone()
+        record = pickle.loads(blob)
+        names, lines, exact, targets, columns = record.references.__reduce__()[1]
+        assert names
+        uneven = UnevenReferences((names, lines[:-4], exact, targets, columns))
+        bad = pickle.dumps(replace(record, references=uneven))
+        connection.execute("UPDATE records SET record = ? WHERE path = 'README.md'", (bad,))
 
     result = scan_tree(tree)
 
-    assert (result.cache_hits, result.cache_misses) == (len(TREE) - 2, 2)
+    assert (result.cache_hits, result.cache_misses) == (len(TREE) - 3, 3)
     assert result.records == scan_tree(tree, use_cache=False).records
     assert not marker.exists()
 

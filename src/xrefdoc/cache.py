@@ -15,7 +15,6 @@ import pickle
 import sqlite3
 import sys
 from collections.abc import Collection
-from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeGuard
@@ -231,10 +230,8 @@ class RecordCache:
 
     def put(self, record: FileRecord, stamp: str = "") -> None:
         """Store ``record``, replacing the row of an earlier content of the same path; with
-        ``stamp`` (see ``file_stamp``), a later scan trusts it without reading the file. Its
-        references are stored as plain tuples, which load without calling any class."""
-        plain = tuple((n, line, e, t, c) for n, line, e, t, c in record.references)
-        blob = pickle.dumps(replace(record, references=plain), protocol=pickle.HIGHEST_PROTOCOL)
+        ``stamp`` (see ``file_stamp``), a later scan trusts it without reading the file."""
+        blob = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
         self._store(
             "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)",
             (record.path, record.sha256, self._version, blob, stamp),

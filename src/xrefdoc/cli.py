@@ -149,7 +149,7 @@ def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
                 ],
                 "references": [
                     {"name": name, "line": line, "exact": exact}
-                    for name, line, exact, _, _ in record.references
+                    for name, line, exact, _, _ in record.references.rows()
                 ],
             }
         )

@@ -220,12 +220,11 @@ def plan_pages(site: SiteContext, new: SiteFacts, old: SiteFacts | None) -> Plan
         dirty.update(d.path for d in index.definitions.get(name, ()))
     if keywords:
         # A name that lost its last definition has no uses left in the index, but the pages
-        # that linked it must lose the link: find them by the names their files mention
-        # (``ref[0]`` is the name: see ``ReferenceData``).
+        # that linked it must lose the link: find them by the names their files mention.
         dirty.update(
             path
             for path, record in index.records.items()
-            if path not in dirty and any(ref[0] in keywords for ref in record.references)
+            if path not in dirty and any(name in keywords for name in record.references.names())
         )
     # A file that imports a changed one is rendered again only when something it shows
     # changed: its place fact holds what each of its names resolves to.

@@ -201,7 +201,7 @@ def _anchors_past_the_cut(record: FileRecord, shown: int) -> str:
     lines |= {imp.line for imp in record.imports}
     lines |= {heading.line for heading in record.headings}
     lines |= {diagnostic.line for diagnostic in record.diagnostics if diagnostic.line}
-    lines |= {line for _, line, _, _, _ in record.references}
+    lines |= {line for _, line, _, _, _ in record.references.rows()}
     return "".join(
         f'<span id="{line_anchor(line)}"></span>' for line in sorted(lines) if line > shown
     )
@@ -332,7 +332,7 @@ def docs_page(site: SiteContext, record: FileRecord, source: SourceHTML | None) 
 def _identifier_keywords(record: FileRecord) -> list[tuple[str, int]]:
     defined = {s.name for s in record.symbols}
     first_use: dict[str, int] = {}
-    for name, line, _, _, _ in record.references:
+    for name, line, _, _, _ in record.references.rows():
         if name not in defined and name not in first_use:
             first_use[name] = line
     return sorted(first_use.items(), key=lambda item: keyword_sort_key(item[0]))

@@ -218,7 +218,7 @@ def _uses_of(
     ``textual_names``."""
     found: list[Use] = []
     path = record.path
-    for name, line, exact, target, column in record.references:
+    for name, line, exact, target, column in record.references.rows():
         definition = None
         textual = not exact
         if exact:

@@ -14,7 +14,7 @@ from xrefdoc.extract.result import Extracted, count_lines
 from xrefdoc.extract.tokens import extract_tokens
 from xrefdoc.extract.treesitter import extract_treesitter, has_grammar
 from xrefdoc.languages import BINARY, Language, detect_language
-from xrefdoc.model import Diagnostic, FileRecord
+from xrefdoc.model import Diagnostic, FileRecord, References
 
 _BINARY_PROBE = 8192
 
@@ -118,7 +118,7 @@ def extract_bytes(path: str, data: bytes, digest: str) -> FileRecord:
         docstring=extracted.docstring,
         symbols=extracted.symbols,
         imports=extracted.imports,
-        references=extracted.references,
+        references=References.of(extracted.references),
         headings=extracted.headings,
         diagnostics=diagnostics,
         has_main_guard=extracted.has_main_guard,
