@@ -79,7 +79,7 @@ class SourceHTML:
             return None
         if not (isinstance(pieces, list) and isinstance(names, list) and isinstance(shown, int)):
             return None
-        if len(pieces) != 2 * len(names) + 1 or not all(map(_is_our_markup, pieces)):
+        if len(pieces) != 2 * len(names) + 1 or not _is_our_markup(pieces):
             return None
         return cls(pieces, [(str(n), int(line), int(col)) for n, line, col in names], shown)
 
@@ -91,12 +91,14 @@ _OUR_TAGS = re.compile(
 )
 
 
-def _is_our_markup(piece: object) -> bool:
-    """Whether a stored piece holds only markup ``prepare_source`` writes: the cache lives in
-    the documented tree, and a planted row must not put its own HTML into the site."""
-    if not isinstance(piece, str):
+def _is_our_markup(pieces: list[object]) -> bool:
+    """Whether stored pieces hold only markup ``prepare_source`` writes: the cache lives in
+    the documented tree, and a planted row must not put its own HTML into the site. The
+    pieces are checked in one pass, joined by a line break that no tag pattern matches, so
+    a tag split between two pieces is not taken for one."""
+    if not all(isinstance(piece, str) for piece in pieces):
         return False
-    text = _OUR_TAGS.sub("", piece)
+    text = _OUR_TAGS.sub("", "\n".join(pieces))  # type: ignore[arg-type]
     return "<" not in text and ">" not in text
 
 
