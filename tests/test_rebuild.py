@@ -4,6 +4,7 @@ removed files deleted, and a failed build never taken for a complete one."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 from pathlib import Path
 
@@ -61,6 +62,7 @@ def test_inside_sphinx_a_rebuild_after_no_change_renders_no_page(tmp_path: Path)
     )
     output = tmp_path / "html"
     assert sphinx_build([str(project), str(output), "-q"], io.StringIO()) == 0
+    assert gc.isenabled(), "generation pauses the garbage collector, and turns it back on"
     before = pages(output)
     status = io.StringIO()
     assert sphinx_build([str(project), str(output)], status) == 0

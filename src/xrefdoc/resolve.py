@@ -10,6 +10,7 @@ submodules and its star imports, then through a class's members and its bases.
 from __future__ import annotations
 
 import posixpath
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from xrefdoc.model import FileRecord, Symbol, child_target
@@ -64,6 +65,10 @@ def package_folder(path: str, level: int) -> str | None:
     return folder
 
 
+def _definition_line(definition: Definition) -> int:
+    return definition.symbol.line
+
+
 def _is_package(path: str) -> bool:
     return path.rpartition("/")[2] in ("__init__.py", "__init__.pyi")
 
@@ -86,6 +91,8 @@ class TreeResolver:
             for definition in found:
                 key = (definition.symbol.parent, definition.symbol.name)
                 members.setdefault(key, []).append(definition)
+            for same_name in members.values():
+                same_name.sort(key=_definition_line)
         self._aliases: dict[str, dict[str, str]] = {}
         self._stars: dict[str, list[str]] = {}
         for path, record in records.items():
@@ -127,8 +134,8 @@ class TreeResolver:
         if not found:
             return None
         if self._line and len(found) > 1 and path == self._start:
-            above = [d for d in found if d.symbol.line <= self._line]
-            return above[-1] if above else found[0]
+            above = bisect_right(found, self._line, key=_definition_line)
+            return found[above - 1] if above else found[0]
         return found[0]
 
     def _candidates(self, path: str, target: str, depth: int) -> Resolution:

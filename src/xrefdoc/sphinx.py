@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import weakref
 from collections.abc import Iterator
@@ -109,7 +110,28 @@ def walk_offered(settings: Settings, walked: WalkResult) -> Iterator[None]:
         _PREWALKED.pop(key, None)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while the records and the index are made: they
+    are millions of objects that live to the end of the build and hold no cycles, and each
+    full collection walked them all again (a third of the index's time on 20,000 files)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _generate(app: Sphinx) -> None:
+    """On ``builder-inited``: scan the tree, plan the pages, and write the MyST documents
+    Sphinx reads (the other pages are written by ``_collect_pages``)."""
+    with _collector_paused():
+        _generate_pages(app)
+
+
+def _generate_pages(app: Sphinx) -> None:
     timings.lap("sphinx set-up")
     root = _root(app)
     if root is None:
