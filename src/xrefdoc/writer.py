@@ -21,6 +21,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util.parallel import ParallelTasks, parallel_available
 
 from xrefdoc.cache import RecordCache
+from xrefdoc.frames import PageFrames
 from xrefdoc.incremental import Plan
 from xrefdoc.progress import progress
 from xrefdoc.render import render_file_pages, render_folder_pages, render_keyword_full_page
@@ -73,6 +74,29 @@ def _pages(
         yield name, {"title": title, "body": body}, "page.html"
 
 
+def _unframed(frames: PageFrames | None, pages: Iterator[Page]) -> Iterator[Page]:
+    """Writes each page through its frame (``frames``); yields those it cannot."""
+    for page in pages:
+        name, context, _ = page
+        if frames is None or not frames.write(name, context["title"], context["body"]):
+            yield page
+
+
+def _representatives(site: SiteContext, jobs: list[PageJob]) -> dict[int, str]:
+    """One page name of each depth the jobs write (a job's pages share its depth)."""
+    names = site.names
+    found: dict[int, str] = {}
+    for kind, key in jobs:
+        if kind == "file":
+            name = names.file_page(key, "docs")
+        elif kind == "folder":
+            name = names.folder_page(key, "index")
+        else:
+            name = names.keyword_full_page("page")
+        found.setdefault(name.count("/"), name)
+    return found
+
+
 def write_pages(
     app: Sphinx,
     environment: jinja2.Environment,
@@ -81,7 +105,29 @@ def write_pages(
     jobs: list[PageJob],
 ) -> Iterator[Page]:
     """For ``html-collect-pages``: yields the pages for Sphinx to write when they are few;
-    writes them in one worker per core (and yields nothing) when they are many."""
+    writes them in one worker per core (and yields nothing) when they are many. Pages go
+    through their theme frames where those are proven (see ``frames``)."""
+    builder = app.builder
+    frames = (
+        PageFrames(builder, site.names.prefix)
+        if isinstance(builder, StandaloneHTMLBuilder)
+        else None
+    )
+    try:
+        yield from _write_pages(app, environment, site, root, jobs, frames)
+    finally:
+        if frames is not None:
+            frames.close()
+
+
+def _write_pages(
+    app: Sphinx,
+    environment: jinja2.Environment,
+    site: SiteContext,
+    root: Path,
+    jobs: list[PageJob],
+    frames: PageFrames | None,
+) -> Iterator[Page]:
     workers = app.parallel
     summary = "xrefdoc: writing pages... "
     builder = app.builder
@@ -96,14 +142,18 @@ def write_pages(
     ):
         with RecordCache.reader(root) as cache:
             for job in progress(jobs, summary, app.verbosity, _label, "pages' sources"):
-                yield from _pages(environment, site, root, cache, job)
+                yield from _unframed(frames, _pages(environment, site, root, cache, job))
         return
 
     def write_chunk(chunk: list[PageJob]) -> None:
         with RecordCache.reader(root) as cache:
             for job in chunk:
-                for name, context, template in _pages(environment, site, root, cache, job):
+                pages = _pages(environment, site, root, cache, job)
+                for name, context, template in _unframed(frames, pages):
                     builder.handle_page(name, context, template)
+
+    if frames is not None:
+        frames.prepare(_representatives(site, jobs).values())
 
     size = min(-(-len(jobs) // (workers * CHUNKS_PER_WORKER)), MAX_JOBS_PER_CHUNK)
     chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]

@@ -1,0 +1,166 @@
+"""Pages laid out in the theme without rendering the theme for each page.
+
+Sphinx's ``handle_page`` renders the whole theme layout for every page (a few milliseconds:
+about half the cost of a file page). For the pages xrefdoc writes, the layout differs from
+page to page only by the page's name, its title and its body; its relative links depend only
+on how deep the page is. So the layout is rendered once per depth with made-up values (a
+"frame"), and each page fills its values in.
+
+A frame is trusted only when that is provably so for this theme and configuration: it is
+rendered twice, with two different sets of made-up values, and filling the first with the
+second's values must give the second byte for byte. It is used only where nothing else can
+make a page differ (the known ``html-page-context`` handlers, sidebars the same for every
+page) and for names and titles that no escaping changes; any other page is laid out by
+``handle_page`` as before.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.util import logging
+from sphinx.util.osutil import ensuredir
+
+logger = logging.getLogger(__name__)
+
+# Modules whose ``html-page-context`` handlers change nothing between two of our pages of
+# the same depth (resource paths, MathJax only on pages with equations, the theme's
+# version). Another handler may, so its presence turns frames off.
+KNOWN_PAGE_CONTEXT_MODULES = ("sphinx.builders.html", "sphinx.ext.mathjax", "alabaster")
+
+# Names and titles that escaping, URL quoting and ``striptags`` leave as they are.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_./+-]+")
+_UNSAFE_IN_TITLE = re.compile(r"[<>&\"'\\\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Values:
+    pagename: str
+    title: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """A laid-out page cut at each of its values: ``pieces`` alternate between fixed text
+    and a slot (``pagename``, ``title`` or ``body``), first and last fixed."""
+
+    pieces: tuple[str, ...]
+
+    def fill(self, values: _Values) -> str:
+        out = []
+        for position, piece in enumerate(self.pieces):
+            out.append(getattr(values, piece) if position % 2 else piece)
+        return "".join(out)
+
+
+def _made_up(pagename_like: str, prefix: str, which: str) -> _Values:
+    """Values for a page in the same folder of the site as ``pagename_like`` (under
+    ``prefix``) and as deep, of letters only, found in no page by chance."""
+    folders = pagename_like.count("/") - prefix.count("/")
+    name = "/".join([f"xrefdocframe{which}dir"] * folders + [f"xrefdocframe{which}page"])
+    return _Values(prefix + name, f"Xrefdocframe{which}title", f"xrefdocframe{which}body")
+
+
+def _cut(output: str, values: _Values) -> Frame | None:
+    slots = {values.pagename: "pagename", values.title: "title", values.body: "body"}
+    pieces = re.split("(" + "|".join(map(re.escape, slots)) + ")", output)
+    if pieces.count(values.body) != 1:
+        return None
+    return Frame(tuple(slots[p] if i % 2 else p for i, p in enumerate(pieces)))
+
+
+def frames_allowed(builder: object) -> bool:
+    """Whether this build's pages can only differ by name, title, body and depth."""
+    if type(builder) is not StandaloneHTMLBuilder:  # dirhtml, singlehtml: other URLs
+        return False
+    sidebars = builder.config.html_sidebars
+    if any(pattern != "**" for pattern in sidebars):
+        return False
+    handlers = builder.events.listeners.get("html-page-context", [])
+    return all(
+        listener.handler.__module__.partition(".")[0] in ("xrefdoc",)
+        or listener.handler.__module__ in KNOWN_PAGE_CONTEXT_MODULES
+        for listener in handlers
+    )
+
+
+class PageFrames:
+    """Writes pages through frames where they are proven (see the module's docstring)."""
+
+    def __init__(self, builder: StandaloneHTMLBuilder, prefix: str) -> None:
+        """``prefix``: the folder of the site every page written here is in."""
+        self._builder = builder
+        self._prefix = prefix
+        self._allowed = frames_allowed(builder)
+        self._frames: dict[int, Frame | None] = {}
+        self._scratch: Path | None = None
+        self._owner = os.getpid()
+
+    def write(self, pagename: str, title: str, body: str) -> bool:
+        """Write the page through its frame; False when it must go through ``handle_page``."""
+        if not self._allowed or not _PLAIN_NAME.fullmatch(pagename):
+            return False
+        if not pagename.startswith(self._prefix):
+            return False
+        if _UNSAFE_IN_TITLE.search(title) or title != " ".join(title.split()):
+            return False
+        frame = self._frame(pagename)
+        if frame is None:
+            return False
+        builder = self._builder
+        output = frame.fill(_Values(pagename, title, body))
+        path = builder.get_output_path(pagename)
+        ensuredir(path.parent)
+        encoding = builder.config.html_output_encoding
+        path.write_text(output, encoding=encoding, errors="xmlcharrefreplace")
+        return True
+
+    def prepare(self, pagenames: Iterable[str]) -> None:
+        """Make the frames these pages need now, so forked writers share them."""
+        for pagename in pagenames:
+            if self._allowed and pagename.startswith(self._prefix):
+                self._frame(pagename)
+
+    def close(self) -> None:
+        """Remove the scratch folder (only the process that made it: workers share it)."""
+        if self._scratch is not None and os.getpid() == self._owner:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+    def _frame(self, pagename: str) -> Frame | None:
+        depth = pagename.count("/")
+        if depth not in self._frames:
+            self._frames[depth] = self._proven_frame(pagename)
+        return self._frames[depth]
+
+    def _render(self, values: _Values) -> str:
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="xrefdoc-frame-"))
+            self._owner = os.getpid()
+        target = self._scratch / f"frame-{os.getpid()}.html"
+        self._builder.handle_page(
+            values.pagename, {"title": values.title, "body": values.body}, outfilename=target
+        )
+        encoding = self._builder.config.html_output_encoding
+        return target.read_text(encoding=encoding)
+
+    def _proven_frame(self, pagename: str) -> Frame | None:
+        first = _made_up(pagename, self._prefix, "a")
+        second = _made_up(pagename, self._prefix, "b")
+        frame = _cut(self._render(first), first)
+        if frame is None or frame.fill(second) != self._render(second):
+            logger.info(
+                "xrefdoc: the theme lays out pages of depth %d differently from page to page; "
+                "each is rendered in full",
+                pagename.count("/"),
+            )
+            return None
+        return frame
