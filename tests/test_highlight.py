@@ -26,6 +26,10 @@ def test_a_row_with_markup_of_its_own_is_refused() -> None:
     assert SourceHTML.from_bytes(stored(good, [["x", 1, 0]])) is not None
     planted = [start, "<img src=x onerror=alert(1)>", end]
     assert SourceHTML.from_bytes(stored(planted, [["x", 1, 0]])) is None
+    attribute = [start + '<span class="k" onclick="alert(1)">', "x", "</span>" + end]
+    assert SourceHTML.from_bytes(stored(attribute, [["x", 1, 0]])) is None
+    unescaped = [start, "x", " a > b" + end]
+    assert SourceHTML.from_bytes(stored(unescaped, [["x", 1, 0]])) is None
     # A tag is only ours when whole in one piece: halves in two pieces are refused.
     split = [start + '<span class="', "k", '">x</span>' + end]
     assert SourceHTML.from_bytes(stored(split, [["k", 1, 0]])) is None

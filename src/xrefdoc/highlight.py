@@ -84,22 +84,24 @@ class SourceHTML:
         return cls(pieces, [(str(n), int(line), int(col)) for n, line, col in names], shown)
 
 
-# Every tag ``prepare_source`` writes; the text between tags is escaped.
-_OUR_TAGS = re.compile(
-    r'<span class="[a-z0-9 ]*">|<span class="xl" id="L\d+">|<a class="ln" href="#L\d+">|'
-    r'<div class="highlight xref-source">|</span>|</a>|<pre>|</pre>|</div>'
+# Any "<" that does not open a tag ``prepare_source`` writes (the text between tags is
+# escaped, and none of these tags holds a "<" or ">" inside).
+_FOREIGN_TAG = re.compile(
+    r'<(?!span class="[a-z0-9 ]*">|span class="xl" id="L\d+">|a class="ln" href="#L\d+">|'
+    r'div class="highlight xref-source">|/span>|/a>|pre>|/pre>|/div>)'
 )
 
 
 def _is_our_markup(pieces: list[object]) -> bool:
     """Whether stored pieces hold only markup ``prepare_source`` writes: the cache lives in
-    the documented tree, and a planted row must not put its own HTML into the site. The
-    pieces are checked in one pass, joined by a line break that no tag pattern matches, so
-    a tag split between two pieces is not taken for one."""
+    the documented tree, and a planted row must not put its own HTML into the site. Every
+    "<" must open one of our tags, and every ">" close one (each has exactly one of each);
+    the pieces are joined by a line break, which no tag holds, so a tag split between two
+    pieces is not taken for one."""
     if not all(isinstance(piece, str) for piece in pieces):
         return False
-    text = _OUR_TAGS.sub("", "\n".join(pieces))  # type: ignore[arg-type]
-    return "<" not in text and ">" not in text
+    text = "\n".join(pieces)  # type: ignore[arg-type]
+    return _FOREIGN_TAG.search(text) is None and text.count("<") == text.count(">")
 
 
 def _css_class(token_type: _TokenType) -> str:
