@@ -187,19 +187,49 @@ def run_peers(tree: Path, work: Path, smallest: bool, timeout: float) -> dict[st
         database = work / "global"
         shutil.rmtree(database, ignore_errors=True)
         database.mkdir(parents=True)
-        # The new-ctags label reads every language Universal Ctags knows (the built-in
-        # parser skips Python); it indexes definitions, not uses. Debian's pygments label,
-        # which would add the uses, crashes on this tree (GLOBAL 6.6: "unexpected type
-        # string"). So this peer does less than we do: no use is cross-referenced.
+        config = _global_config(work)
+        if config is not None:
+            # The pygments label: definitions from Universal Ctags, every name a use.
+            setup = f"export GTAGSCONF={config}; "
+            label, name = "pygments", "gtags + htags (definitions and uses)"
+        else:
+            # Definitions only: this peer then does less than we do.
+            setup, label, name = "", "new-ctags", "gtags + htags (definitions only)"
         command = (
-            f"gtags --gtagslabel=new-ctags {database} && htags --suggest2 -d {database} {database}"
+            f"{setup}gtags --gtagslabel={label} {database} && "
+            f"htags --suggest2 -d {database} {database}"
         )
-        peers["gtags + htags"] = timed_peer(["sh", "-c", command], tree, timeout)
+        peers[name] = timed_peer(["sh", "-c", command], tree, timeout)
     else:
         peers["gtags + htags"] = "not installed"
     if smallest:
         peers["sphinx-autoapi"] = run_autoapi(tree, work / "autoapi", timeout)
     return peers
+
+
+def _global_config(work: Path) -> Path | None:
+    """GNU GLOBAL's configuration with its pygments label made to work here: Debian's names
+    Exuberant Ctags for definitions, which is not packaged any more (Universal Ctags is),
+    and the label reads gettext's binary ``.mo`` files as Modelica source, whose bytes
+    break the parser's output ("unexpected type string"). None when GLOBAL's own
+    configuration or a ctags is not found."""
+    system = next(
+        (p for p in (Path("/etc/gtags/gtags.conf"), Path("/etc/gtags.conf")) if p.exists()), None
+    )
+    ctags = shutil.which("ctags-universal") or shutil.which("ctags")
+    if system is None or ctags is None:
+        return None
+    lines = system.read_text(encoding="utf-8").splitlines()
+    in_pygments = False
+    for number, line in enumerate(lines):
+        if not line.startswith(("\t", " ", "#")):
+            in_pygments = line.startswith("pygments-parser")
+        if in_pygments and ":ctagscom=" in line:
+            lines[number] = f"\t:ctagscom={ctags}:\\"
+        lines[number] = lines[number].replace(":skip=", ":skip=*.mo,", 1)
+    config = work / "gtags.conf"
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return config
 
 
 def run_autoapi(tree: Path, work: Path, timeout: float) -> str:
