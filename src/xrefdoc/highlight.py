@@ -19,7 +19,7 @@ from html import escape
 
 from pygments.token import STANDARD_TYPES, _TokenType
 
-from xrefdoc.extract.tokens import is_name_token, lexer_for
+from xrefdoc.extract.tokens import is_name_token, lexed
 from xrefdoc.pages import line_anchor
 
 
@@ -136,15 +136,15 @@ def prepare_source(text: str, lexer_alias: str, cap: int) -> SourceHTML:
     """Lex ``text`` (cut at ``cap`` bytes) into a ``SourceHTML``: an ``L<n>`` anchor on every
     line and Pygments' CSS classes (styled by Sphinx's ``pygments.css``)."""
     text, shown = cut_at_cap(text, cap)
-    lexer = lexer_for(lexer_alias) or lexer_for("text")
-    assert lexer is not None
+    tokens = lexed(text, lexer_alias) or lexed(text, "text")
+    assert tokens is not None
     pieces: list[str] = []
     names: list[tuple[str, int, int]] = []
     fixed = ['<div class="highlight xref-source"><pre>', _line_start(1)]
     number = 1
     column = 0
     line_empty = True
-    for token_type, value in lexer.get_tokens(text):
+    for token_type, value in tokens:
         css, is_name = _token_style(token_type)
         segments = value.split("\n") if "\n" in value else (value,)
         for position, segment in enumerate(segments):

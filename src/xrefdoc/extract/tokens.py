@@ -63,14 +63,33 @@ def lexer_for(alias: str) -> Lexer | None:
         return None
 
 
+Tokens = list[tuple[_TokenType, str]]
+_last_lexed: tuple[str, str, Tokens] | None = None
+
+
+def lexed(text: str, alias: str) -> Tokens | None:
+    """The tokens the lexer of ``alias`` finds in ``text`` (None: no such lexer). The last
+    result is kept: a worker extracts a file's names and then highlights the same text,
+    and lexing is the cost of both."""
+    global _last_lexed
+    if _last_lexed is not None and _last_lexed[0] == alias and _last_lexed[1] == text:
+        return _last_lexed[2]
+    lexer = lexer_for(alias)
+    if lexer is None:
+        return None
+    tokens = list(lexer.get_tokens(text))
+    _last_lexed = (alias, text, tokens)
+    return tokens
+
+
 def lexer_names(text: str, alias: str, first_line: int = 1) -> list[Reference]:
     """Name tokens that the lexer of ``alias`` finds, as textual (inexact) references."""
-    lexer = lexer_for(alias)
-    if lexer is None or alias == "text":
+    tokens = lexed(text, alias) if alias != "text" else None
+    if tokens is None:
         return prose_identifiers(text, first_line)
     found: list[Reference] = []
     line = first_line
-    for token_type, value in lexer.get_tokens(text):
+    for token_type, value in tokens:
         if is_name_token(token_type) and _WORD.fullmatch(value):
             found.append(Reference(value, line, exact=False))
         line += value.count("\n")
