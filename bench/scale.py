@@ -20,7 +20,6 @@ import argparse
 import ast
 import contextlib
 import json
-import math
 import multiprocessing
 import os
 import shutil
@@ -337,8 +336,11 @@ def report(results: list[SizeResult]) -> None:
         print("| --- | --: |")
         large_stages = {name: s for name, s, _ in large.cold.stages}
         for name, seconds, _ in small.cold.stages:
-            grown = large_stages.get(name, 0) / seconds if seconds > 0.05 else math.nan
-            print(f"| {name} | {grown:.1f}x |")
+            large_seconds = large_stages.get(name, 0.0)
+            if seconds > 0.05:
+                print(f"| {name} | {large_seconds / seconds:.1f}x |")
+            else:  # too short to divide by: the figures themselves
+                print(f"| {name} | {seconds:.2f} s -> {large_seconds:.2f} s |")
         print(f"| page weight | {large.page_bytes / max(small.page_bytes, 1):.2f}x |")
 
 
