@@ -20,6 +20,8 @@ TREE = {
     "pkg/deep/er/still/leaf.py": "from pkg.core import Engine\n\nEngine().run()\n",
     "docs/guide.md": "# Guide\n\nCall `pkg.core.Engine.run`.\n",
     "odd name with spaces.py": "VALUE = 1\n",
+    "pkg/a+b.py": "PLUS = 1\n",
+    "_sources/beside_sphinx.py": "BESIDE = 1\n",
     "top.py": "import pkg\n",
 }
 
@@ -56,6 +58,8 @@ def test_framed_pages_are_the_pages_sphinx_writes(
     if jobs == "1":  # the workers' records stay in the workers
         assert "pkg/deep/er/still/leaf.py_docs" in written
         assert "odd name with spaces.py_docs" not in written, "a name to quote: handle_page"
+        assert "pkg/a+b.py_docs" not in written, "quoted in a URL: handle_page"
+        assert "_sources/beside_sphinx.py_docs" not in written, "beside Sphinx's own folder"
     monkeypatch.setattr(frames, "frames_allowed", lambda builder: False)
     assert main(["build", str(tree), "-o", str(tmp_path / "full"), "-q", "-j", jobs]) == 0
     framed, full = html_pages(tmp_path / "framed"), html_pages(tmp_path / "full")
@@ -73,8 +77,9 @@ def sphinx_project(tmp_path: Path, tree: Path, extra_conf: str) -> Path:
             ),
             "index.md": "# Project\n\n```{toctree}\n_xref/index\n```\n",
             "_templates/page.html": (
-                '{% extends "!page.html" %}\n'
-                "{% block body %}<p>{{ pagename|upper }}</p>{{ super() }}{% endblock %}\n"
+                '{% extends "!page.html" %}\n{% block body %}'
+                "{% if pagename.startswith('_xref/pkg/') %}<p>IN-PKG</p>{% endif %}"
+                "{{ super() }}{% endblock %}\n"
             ),
         },
     )
@@ -90,14 +95,18 @@ def sphinx_build(project: Path, output: Path) -> int:
     [
         # A sidebar with the project's table of contents: its links depend on depth only.
         ("html_sidebars = {'**': ['navigation.html', 'searchbox.html']}\n", True),
-        # A layout that shows the page's name transformed: no frame survives the proof.
+        # With a canonical URL holding each page's name.
+        ("html_baseurl = 'https://example.org/docs/'\n", True),
+        # Templates of the project's own (this one branches on the page's name): no frames.
         ("templates_path = ['_templates']\n", False),
+        # A page-context handler in conf.py: it may change any page, no frames.
+        ("def setup(app):\n    app.connect('html-page-context', lambda *args: None)\n", False),
         # Sidebars chosen by page name: frames are not even tried.
         ("html_sidebars = {'_xref/pkg/**': ['searchbox.html']}\n", False),
     ],
-    ids=["toctree-sidebar", "page-name-in-layout", "sidebars-by-name"],
+    ids=["toctree-sidebar", "base-url", "own-templates", "conf-handler", "sidebars-by-name"],
 )
-def test_inside_a_sphinx_project_frames_are_used_only_where_proven(
+def test_inside_a_sphinx_project_frames_are_used_only_where_safe(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra_conf: str, framed: bool
 ) -> None:
     tree = write_tree(tmp_path / "tree", TREE)
@@ -112,6 +121,9 @@ def test_inside_a_sphinx_project_frames_are_used_only_where_proven(
     assert [page for page in pages if pages[page] != full[page]] == []
     leaf = pages["_xref/pkg/deep/er/still/leaf.py_docs.html"].decode()
     if "templates_path" in extra_conf:
-        assert "<p>_XREF/PKG/DEEP/ER/STILL/LEAF.PY_DOCS</p>" in leaf
+        assert "<p>IN-PKG</p>" in leaf
+    if "html_baseurl" in extra_conf:
+        canonical = "https://example.org/docs/_xref/pkg/deep/er/still/leaf.py_docs.html"
+        assert f'<link rel="canonical" href="{canonical}"' in leaf
     if "navigation.html" in extra_conf:  # the toctree's entry: the site's root, _xref/index
         assert '<a class="reference internal" href="../../../../index.html">tree</a>' in leaf

@@ -63,6 +63,7 @@ def test_inside_sphinx_a_rebuild_after_no_change_renders_no_page(tmp_path: Path)
     output = tmp_path / "html"
     assert sphinx_build([str(project), str(output), "-q"], io.StringIO()) == 0
     assert gc.isenabled(), "generation pauses the garbage collector, and turns it back on"
+    assert gc.get_freeze_count() == 0, "what generation froze is thawed when the build ends"
     before = pages(output)
     status = io.StringIO()
     assert sphinx_build([str(project), str(output)], status) == 0

@@ -6,12 +6,14 @@ page to page only by the page's name, its title and its body; its relative links
 on how deep the page is. So the layout is rendered once per depth with made-up values (a
 "frame"), and each page fills its values in.
 
-A frame is trusted only when that is provably so for this theme and configuration: it is
-rendered twice, with two different sets of made-up values, and filling the first with the
-second's values must give the second byte for byte. It is used only where nothing else can
-make a page differ (the known ``html-page-context`` handlers, sidebars the same for every
-page) and for names and titles that no escaping changes; any other page is laid out by
-``handle_page`` as before.
+Frames are used only where nothing else can make two such pages differ: a theme whose
+templates were read for it (they print the page's name and title, and compare the name only
+with "search"), no templates of the project's own (``templates_path``), only known
+``html-page-context`` handlers, sidebars the same for every page, names and titles that no
+escaping or quoting changes, and pages in no folder that also holds a document or Sphinx's
+own files (``relative_uri`` would shorten links to those). Each frame is also checked: it is
+rendered twice with two sets of made-up values, and filling the first with the second's
+values must give the second byte for byte. Any other page is laid out by ``handle_page``.
 """
 
 from __future__ import annotations
@@ -32,11 +34,15 @@ logger = logging.getLogger(__name__)
 
 # Modules whose ``html-page-context`` handlers change nothing between two of our pages of
 # the same depth (resource paths, MathJax only on pages with equations, the theme's
-# version). Another handler may, so its presence turns frames off.
+# version). Another handler may (one in ``conf.py`` has no module), so it turns frames off.
 KNOWN_PAGE_CONTEXT_MODULES = ("sphinx.builders.html", "sphinx.ext.mathjax", "alabaster")
+# Themes whose templates were read for this (see the module's docstring).
+KNOWN_THEMES = ("alabaster", "basic")
+# Where Sphinx writes files of its own, beside the documents.
+SPHINX_FOLDERS = ("_static", "_images", "_downloads", "_sources")
 
 # Names and titles that escaping, URL quoting and ``striptags`` leave as they are.
-_PLAIN_NAME = re.compile(r"[A-Za-z0-9_./+-]+")
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_./-]+")
 _UNSAFE_IN_TITLE = re.compile(r"[<>&\"'\\\x00-\x1f\x7f]")
 
 
@@ -81,14 +87,28 @@ def frames_allowed(builder: object) -> bool:
     """Whether this build's pages can only differ by name, title, body and depth."""
     if type(builder) is not StandaloneHTMLBuilder:  # dirhtml, singlehtml: other URLs
         return False
-    sidebars = builder.config.html_sidebars
-    if any(pattern != "**" for pattern in sidebars):
+    config = builder.config
+    if config.html_theme not in KNOWN_THEMES or config.templates_path:
+        return False
+    if any(pattern != "**" for pattern in config.html_sidebars):
         return False
     handlers = builder.events.listeners.get("html-page-context", [])
-    return all(
-        listener.handler.__module__.partition(".")[0] in ("xrefdoc",)
-        or listener.handler.__module__ in KNOWN_PAGE_CONTEXT_MODULES
-        for listener in handlers
+    return all(_known_handler(listener.handler) for listener in handlers)
+
+
+def _known_handler(handler: object) -> bool:
+    module = getattr(handler, "__module__", None) or ""
+    return module.partition(".")[0] == "xrefdoc" or module in KNOWN_PAGE_CONTEXT_MODULES
+
+
+def _shared_folders(builder: StandaloneHTMLBuilder, prefix: str) -> frozenset[str]:
+    """The first folders under ``prefix`` that hold a document or Sphinx's own files: a
+    page in one of them gets shortened links to those, which a frame does not have."""
+    paths = [*builder.env.all_docs, *(f"{folder}/" for folder in SPHINX_FOLDERS)]
+    return frozenset(
+        rest.partition("/")[0]
+        for path in paths
+        if path.startswith(prefix) and "/" in (rest := path[len(prefix) :])
     )
 
 
@@ -101,6 +121,7 @@ class PageFrames:
         self._prefix = prefix
         self._allowed = frames_allowed(builder)
         self._frames: dict[int, Frame | None] = {}
+        self._shared = _shared_folders(builder, prefix) if self._allowed else frozenset()
         self._scratch: Path | None = None
         self._owner = os.getpid()
 
@@ -109,6 +130,8 @@ class PageFrames:
         if not self._allowed or not _PLAIN_NAME.fullmatch(pagename):
             return False
         if not pagename.startswith(self._prefix):
+            return False
+        if pagename[len(self._prefix) :].partition("/")[0] in self._shared:
             return False
         if _UNSAFE_IN_TITLE.search(title) or title != " ".join(title.split()):
             return False
@@ -150,7 +173,7 @@ class PageFrames:
             values.pagename, {"title": values.title, "body": values.body}, outfilename=target
         )
         encoding = self._builder.config.html_output_encoding
-        return target.read_text(encoding=encoding)
+        return target.read_bytes().decode(encoding)  # line breaks as written
 
     def _proven_frame(self, pagename: str) -> Frame | None:
         first = _made_up(pagename, self._prefix, "a")

@@ -114,24 +114,40 @@ def walk_offered(settings: Settings, walked: WalkResult) -> Iterator[None]:
 def _collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off while the records and the index are made: they
     are millions of objects that live to the end of the build and hold no cycles, and each
-    full collection walked them all again (a third of the index's time on 20,000 files).
-    Then they are frozen (``gc.freeze``), or the first collections after the pause would
-    walk them all the same."""
+    full collection walked them all again (a third of the index's time on 20,000 files)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
         if enabled:
             gc.enable()
 
 
+# Builds whose objects ``_generate`` froze, thawed when the build finishes.
+_FROZEN: weakref.WeakSet[Sphinx] = weakref.WeakSet()
+
+
 def _generate(app: Sphinx) -> None:
     """On ``builder-inited``: scan the tree, plan the pages, and write the MyST documents
-    Sphinx reads (the other pages are written by ``_collect_pages``)."""
+    Sphinx reads (the other pages are written by ``_collect_pages``). What it made is then
+    frozen for the garbage collector until the build finishes, or the first collections
+    after the pause would walk it all the same; not when the host process froze objects
+    of its own, which it may thaw when it likes."""
+    freeze = gc.get_freeze_count() == 0
     with _collector_paused():
         _generate_pages(app)
+    if freeze:
+        gc.freeze()
+        _FROZEN.add(app)
+
+
+def _thaw(app: Sphinx, exception: BaseException | None) -> None:
+    """On ``build-finished``: what ``_generate`` froze can be collected again (a process
+    that builds many times, such as a language server, must not keep every build)."""
+    if app in _FROZEN:
+        _FROZEN.discard(app)
+        gc.unfreeze()
 
 
 def _generate_pages(app: Sphinx) -> None:
@@ -310,6 +326,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _generate)
     app.connect("html-collect-pages", _collect_pages)
     app.connect("build-finished", _finish)
+    app.connect("build-finished", _thaw, 1000)
     app.connect("env-updated", lambda app, env: timings.lap("sphinx read"))
     app.connect("build-finished", lambda app, error: timings.lap("search index and finish"), 900)
     app.add_domain(XrefDomain)

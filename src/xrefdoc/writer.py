@@ -106,7 +106,7 @@ def write_pages(
 ) -> Iterator[Page]:
     """For ``html-collect-pages``: yields the pages for Sphinx to write when they are few;
     writes them in one worker per core (and yields nothing) when they are many. Pages go
-    through their theme frames where those are proven (see ``frames``)."""
+    through their theme frames where that is safe (see ``frames``)."""
     builder = app.builder
     frames = (
         PageFrames(builder, site.names.prefix)
@@ -160,7 +160,9 @@ def _write_pages(
     finished: list[int] = []
     tasks = ParallelTasks(workers)
     # Objects that exist now are never collected in the workers, so the garbage collector
-    # does not write to (and copy) the memory they share with this process.
+    # does not write to (and copy) the memory they share with this process. Thawed here
+    # unless something was frozen before, whose owner thaws it (``sphinx._thaw``).
+    frozen_before = gc.get_freeze_count() > 0
     gc.freeze()
     try:
         for chunk in progress(
@@ -169,7 +171,8 @@ def _write_pages(
             tasks.add_task(write_chunk, chunk, lambda chunk, _: finished.append(len(chunk)))
         tasks.join()
     finally:
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
     # ParallelTasks stops the other workers when one fails while tasks are still being
     # added, without raising: a build with missing pages must not pass for a complete one.
     if len(finished) != len(chunks):
