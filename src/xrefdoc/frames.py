@@ -113,7 +113,7 @@ def _shared_folders(builder: StandaloneHTMLBuilder, prefix: str) -> frozenset[st
 
 
 class PageFrames:
-    """Writes pages through frames where they are proven (see the module's docstring)."""
+    """Writes pages through frames where that is safe (see the module's docstring)."""
 
     def __init__(self, builder: StandaloneHTMLBuilder, prefix: str) -> None:
         """``prefix``: the folder of the site every page written here is in."""
@@ -161,7 +161,7 @@ class PageFrames:
     def _frame(self, pagename: str) -> Frame | None:
         depth = pagename.count("/")
         if depth not in self._frames:
-            self._frames[depth] = self._proven_frame(pagename)
+            self._frames[depth] = self._checked_frame(pagename)
         return self._frames[depth]
 
     def _render(self, values: _Values) -> str:
@@ -175,7 +175,7 @@ class PageFrames:
         encoding = self._builder.config.html_output_encoding
         return target.read_bytes().decode(encoding)  # line breaks as written
 
-    def _proven_frame(self, pagename: str) -> Frame | None:
+    def _checked_frame(self, pagename: str) -> Frame | None:
         first = _made_up(pagename, self._prefix, "a")
         second = _made_up(pagename, self._prefix, "b")
         frame = _cut(self._render(first), first)
