@@ -156,11 +156,10 @@ def _mentioned(site: SiteContext, path: str) -> set[str]:
     return names
 
 
-def _touches(site: SiteContext, path: str) -> frozenset[str]:
-    """The keyword pages (letter pages, keywords' own pages) that list a use or a definition
-    of this file."""
+def _touches(site: SiteContext, names: set[str]) -> frozenset[str]:
+    """The keyword pages (letter pages, keywords' own pages) that list these keywords (the
+    ones a file mentions)."""
     layout = site.keywords
-    names = _mentioned(site, path)
     pages = {layout.page_of[name] for name in names if name in layout.page_of}
     pages.update(layout.full_page_of[name] for name in names if name in layout.full_page_of)
     return frozenset(pages)
@@ -169,17 +168,41 @@ def _touches(site: SiteContext, path: str) -> frozenset[str]:
 @dataclass(frozen=True, slots=True)
 class Plan:
     """The pages to render: files (both pages of each), folders (both pages), keyword pages
-    (letter pages and keywords' own pages, by page name); and the use digests it worked out
-    again (see the module's docstring)."""
+    (letter pages and keywords' own pages, by page name)."""
 
     files: frozenset[str]
     folders: frozenset[str]
     keyword_pages: frozenset[str]
-    use_digests: dict[str, bytes] = field(default_factory=dict)
 
 
-def site_facts(site: SiteContext, settings: str) -> SiteFacts:
-    """Every fact but ``touches``, which ``complete_facts`` adds."""
+def plan_build(
+    site: SiteContext, settings: str, old: SiteFacts | None
+) -> tuple[SiteFacts, Plan | None]:
+    """The facts of this build, and the pages whose inputs changed since ``old`` (None when
+    everything must be rendered: no earlier facts, or other settings, code or templates).
+    What the plan does not render again keeps its touches and use digests from ``old``."""
+    new = _site_facts(site, settings)
+    if old is None or old.settings != new.settings:
+        mentioned = {path: _mentioned(site, path) for path in site.index.records}
+        new.uses = {name: _uses_digest(site, name) for name in new.keywords}
+        new.touches = {path: _touches(site, names) for path, names in mentioned.items()}
+        return new, None
+    plan, mentioned, use_digests = _plan_pages(site, new, old)
+    new.uses = {name: old.uses[name] for name in new.keywords if name in old.uses}
+    new.uses.update(use_digests)
+    new.touches = {
+        path: (
+            _touches(site, mentioned[path])
+            if path in mentioned
+            else old.touches.get(path, frozenset())
+        )
+        for path in site.index.records
+    }
+    return new, plan
+
+
+def _site_facts(site: SiteContext, settings: str) -> SiteFacts:
+    """Every fact but ``touches`` and ``uses``, which ``plan_build`` adds."""
     index = site.index
     return SiteFacts(
         settings=settings,
@@ -201,12 +224,12 @@ def _with_ancestors(folders: Iterable[str]) -> set[str]:
     return found
 
 
-def plan_pages(site: SiteContext, new: SiteFacts, old: SiteFacts | None) -> Plan | None:
-    """The pages whose inputs changed since ``old``; None when everything must be rendered
-    (no earlier facts, or other settings, code or templates)."""
+def _plan_pages(
+    site: SiteContext, new: SiteFacts, old: SiteFacts
+) -> tuple[Plan, dict[str, set[str]], dict[str, bytes]]:
+    """The plan; the keywords each file it renders mentions; the use digests it worked
+    out again."""
     index = site.index
-    if old is None or old.settings != new.settings:
-        return None
     changed = {path for path, sha in new.files.items() if old.files.get(path) != sha}
     removed = set(old.files) - set(new.files)
     dirty = set(changed)
@@ -245,9 +268,8 @@ def plan_pages(site: SiteContext, new: SiteFacts, old: SiteFacts | None) -> Plan
         keyword_pages = {page.page for page in layout.pages if page.letter in relisted}
     # Entries whose uses may have changed: the keywords the files rendered again mention
     # now, and those on the keyword pages they (or removed files) touched before.
-    candidates = set(keywords)
-    for path in dirty:
-        candidates |= _mentioned(site, path)
+    mentioned = {path: _mentioned(site, path) for path in dirty}
+    candidates = set(keywords).union(*mentioned.values())
     for path in dirty | removed:
         for page in old.touches.get(path, frozenset()):
             candidates.update(old.keyword_pages.get(page, ()))
@@ -263,25 +285,5 @@ def plan_pages(site: SiteContext, new: SiteFacts, old: SiteFacts | None) -> Plan
         # A README links to files anywhere in the tree: one that came or went may change it.
         folders |= {name for name, folder in index.folders.items() if find_readme(folder.files)}
     folders &= set(index.folders)
-    return Plan(frozenset(dirty), frozenset(folders), frozenset(keyword_pages), use_digests)
-
-
-def complete_facts(
-    site: SiteContext, new: SiteFacts, old: SiteFacts | None, plan: Plan | None
-) -> None:
-    """Add to ``new`` the keyword pages each file touches and each keyword's use digest:
-    worked out again for the files and keywords the plan renders, carried over from ``old``
-    for the others."""
-    if plan is None or old is None:
-        new.uses = {name: _uses_digest(site, name) for name in new.keywords}
-    else:
-        new.uses = {name: old.uses[name] for name in new.keywords if name in old.uses}
-        new.uses.update(plan.use_digests)
-    new.touches = {
-        path: (
-            _touches(site, path)
-            if plan is None or old is None or path in plan.files
-            else old.touches.get(path, frozenset())
-        )
-        for path in site.index.records
-    }
+    plan = Plan(frozenset(dirty), frozenset(folders), frozenset(keyword_pages))
+    return plan, mentioned, use_digests

@@ -29,7 +29,7 @@ from xrefdoc.fsutil import (
     replace_generated,
     write_if_changed,
 )
-from xrefdoc.incremental import Plan, SiteFacts, complete_facts, plan_pages, site_facts
+from xrefdoc.incremental import Plan, SiteFacts, plan_build
 from xrefdoc.pages import PageNames
 from xrefdoc.pipeline import Scan, scan
 from xrefdoc.progress import progress_of
@@ -202,9 +202,7 @@ def _generate_pages(app: Sphinx) -> None:
         settings.source_cap,
         settings.root.name or str(settings.root),
     )
-    facts = site_facts(site, settings_digest)
-    plan = plan_pages(site, facts, old_facts)
-    complete_facts(site, facts, old_facts, plan)
+    facts, plan = plan_build(site, settings_digest, old_facts)
     if plan is not None:
         logger.info(
             "xrefdoc: pages to render again: %d files, %d folders, %d keyword pages",
