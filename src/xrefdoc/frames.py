@@ -83,10 +83,8 @@ def _cut(output: str, values: _Values) -> Frame | None:
     return Frame(tuple(slots[p] if i % 2 else p for i, p in enumerate(pieces)))
 
 
-def frames_allowed(builder: object) -> bool:
+def frames_allowed(builder: StandaloneHTMLBuilder) -> bool:
     """Whether this build's pages can only differ by name, title, body and depth."""
-    if type(builder) is not StandaloneHTMLBuilder:  # dirhtml, singlehtml: other URLs
-        return False
     config = builder.config
     if config.html_theme not in KNOWN_THEMES or config.templates_path:
         return False
@@ -116,41 +114,51 @@ class PageFrames:
     """Writes pages through frames where that is safe (see the module's docstring)."""
 
     def __init__(self, builder: StandaloneHTMLBuilder, prefix: str) -> None:
-        """``prefix``: the folder of the site every page written here is in."""
+        """Use ``for_builder``. ``prefix``: the folder of the site every page is in."""
         self._builder = builder
         self._prefix = prefix
-        self._allowed = frames_allowed(builder)
+        self._encoding = builder.config.html_output_encoding
         self._frames: dict[int, Frame | None] = {}
-        self._shared = _shared_folders(builder, prefix) if self._allowed else frozenset()
+        self._shared = _shared_folders(builder, prefix)
+        self._folders_made: set[Path] = set()
         self._scratch: Path | None = None
-        self._owner = os.getpid()
+        self._owner = 0
+
+    @classmethod
+    def for_builder(cls, builder: object, prefix: str) -> PageFrames | None:
+        """Frames for this build's pages, or None where frames are not safe at all."""
+        if type(builder) is not StandaloneHTMLBuilder:  # dirhtml, singlehtml: other URLs
+            return None
+        if not frames_allowed(builder):
+            return None
+        return cls(builder, prefix)
 
     def write(self, pagename: str, title: str, body: str) -> bool:
         """Write the page through its frame; False when it must go through ``handle_page``."""
-        if not self._allowed or not _PLAIN_NAME.fullmatch(pagename):
-            return False
-        if not pagename.startswith(self._prefix):
-            return False
-        if pagename[len(self._prefix) :].partition("/")[0] in self._shared:
-            return False
         if _UNSAFE_IN_TITLE.search(title) or title != " ".join(title.split()):
             return False
-        frame = self._frame(pagename)
+        frame = self._frame(pagename) if self._framable(pagename) else None
         if frame is None:
             return False
-        builder = self._builder
+        path = self._builder.get_output_path(pagename)
+        if path.parent not in self._folders_made:
+            ensuredir(path.parent)
+            self._folders_made.add(path.parent)
         output = frame.fill(_Values(pagename, title, body))
-        path = builder.get_output_path(pagename)
-        ensuredir(path.parent)
-        encoding = builder.config.html_output_encoding
-        path.write_text(output, encoding=encoding, errors="xmlcharrefreplace")
+        path.write_text(output, encoding=self._encoding, errors="xmlcharrefreplace")
         return True
 
     def prepare(self, pagenames: Iterable[str]) -> None:
         """Make the frames these pages need now, so forked writers share them."""
         for pagename in pagenames:
-            if self._allowed and pagename.startswith(self._prefix):
+            if self._framable(pagename):
                 self._frame(pagename)
+
+    def _framable(self, pagename: str) -> bool:
+        """A plain name under the prefix, in no folder it shares with other files."""
+        if not _PLAIN_NAME.fullmatch(pagename) or not pagename.startswith(self._prefix):
+            return False
+        return pagename[len(self._prefix) :].partition("/")[0] not in self._shared
 
     def close(self) -> None:
         """Remove the scratch folder (only the process that made it: workers share it)."""
@@ -172,8 +180,7 @@ class PageFrames:
         self._builder.handle_page(
             values.pagename, {"title": values.title, "body": values.body}, outfilename=target
         )
-        encoding = self._builder.config.html_output_encoding
-        return target.read_bytes().decode(encoding)  # line breaks as written
+        return target.read_bytes().decode(self._encoding)  # line breaks as written
 
     def _checked_frame(self, pagename: str) -> Frame | None:
         first = _made_up(pagename, self._prefix, "a")

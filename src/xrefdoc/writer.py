@@ -107,12 +107,7 @@ def write_pages(
     """For ``html-collect-pages``: yields the pages for Sphinx to write when they are few;
     writes them in one worker per core (and yields nothing) when they are many. Pages go
     through their theme frames where that is safe (see ``frames``)."""
-    builder = app.builder
-    frames = (
-        PageFrames(builder, site.names.prefix)
-        if isinstance(builder, StandaloneHTMLBuilder)
-        else None
-    )
+    frames = PageFrames.for_builder(app.builder, site.names.prefix)
     try:
         yield from _write_pages(app, environment, site, root, jobs, frames)
     finally:
