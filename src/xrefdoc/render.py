@@ -206,15 +206,3 @@ def myst_page_names(site: SiteContext) -> list[str]:
         names.keywords_page(),
         *(page.page for page in site.keywords.pages),
     ]
-
-
-def collected_page_names(site: SiteContext) -> list[str]:
-    """Every page the other renderers make (file, folder and keyword-use pages)."""
-    names = site.names
-    pages = [names.file_page(path, kind) for path in site.index.records for kind in ("docs", "kw")]
-    for folder in site.index.folders:
-        if folder:
-            pages.append(names.folder_page(folder, "index"))
-        pages.append(names.folder_page(folder, "doc"))
-    pages.extend(site.keywords.full_page_of.values())
-    return pages

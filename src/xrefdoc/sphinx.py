@@ -34,7 +34,6 @@ from xrefdoc.pages import PageNames
 from xrefdoc.pipeline import Scan, scan
 from xrefdoc.progress import progress_of
 from xrefdoc.render import (
-    collected_page_names,
     make_environment,
     myst_page_names,
     render_myst_pages,
@@ -42,7 +41,7 @@ from xrefdoc.render import (
 from xrefdoc.resources import resource_dir
 from xrefdoc.views import SiteContext, make_site
 from xrefdoc.walk import OUTPUT_MARKERS, WalkResult, walk
-from xrefdoc.writer import page_jobs, write_pages
+from xrefdoc.writer import collected_page_names, page_jobs, write_pages
 
 logger = logging.getLogger(__name__)
 

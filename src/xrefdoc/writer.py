@@ -82,17 +82,27 @@ def _unframed(frames: PageFrames | None, pages: Iterator[Page]) -> Iterator[Page
             yield page
 
 
-def _representatives(site: SiteContext, jobs: list[PageJob]) -> dict[int, str]:
-    """One page name of each depth the jobs write (a job's pages share its depth)."""
+def job_pages(site: SiteContext, job: PageJob) -> list[str]:
+    """The names of the pages a job writes (all in one folder)."""
     names = site.names
+    kind, key = job
+    if kind == "file":
+        return [names.file_page(key, "docs"), names.file_page(key, "kw")]
+    if kind == "folder":  # the root folder's index is Sphinx's root document
+        return [*([names.folder_page(key, "index")] if key else []), names.folder_page(key, "doc")]
+    return [site.keywords.full_page_of[key]]
+
+
+def collected_page_names(site: SiteContext) -> list[str]:
+    """Every page the writer makes (file, folder and keyword-use pages)."""
+    return [name for job in page_jobs(site, None) for name in job_pages(site, job)]
+
+
+def _representatives(site: SiteContext, jobs: list[PageJob]) -> dict[int, str]:
+    """One page name of each depth the jobs write."""
     found: dict[int, str] = {}
-    for kind, key in jobs:
-        if kind == "file":
-            name = names.file_page(key, "docs")
-        elif kind == "folder":
-            name = names.folder_page(key, "index")
-        else:
-            name = names.keyword_full_page("page")
+    for job in jobs:
+        name = job_pages(site, job)[-1]
         found.setdefault(name.count("/"), name)
     return found
 
