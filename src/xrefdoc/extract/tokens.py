@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from pygments.lexer import Lexer
@@ -64,22 +65,15 @@ def lexer_for(alias: str) -> Lexer | None:
 
 
 Tokens = list[tuple[_TokenType, str]]
-_last_lexed: tuple[str, str, Tokens] | None = None
 
 
+@functools.lru_cache(maxsize=1)
 def lexed(text: str, alias: str) -> Tokens | None:
     """The tokens the lexer of ``alias`` finds in ``text`` (None: no such lexer). The last
     result is kept: a worker extracts a file's names and then highlights the same text,
-    and lexing is the cost of both."""
-    global _last_lexed
-    if _last_lexed is not None and _last_lexed[0] == alias and _last_lexed[1] == text:
-        return _last_lexed[2]
+    and lexing is the cost of both. Callers must not change the list."""
     lexer = lexer_for(alias)
-    if lexer is None:
-        return None
-    tokens = list(lexer.get_tokens(text))
-    _last_lexed = (alias, text, tokens)
-    return tokens
+    return None if lexer is None else list(lexer.get_tokens(text))
 
 
 def lexer_names(text: str, alias: str, first_line: int = 1) -> list[Reference]:
