@@ -109,6 +109,13 @@ def _content(root: Path, path: str, digest: str) -> bytes | None:
     return data if now == digest else None
 
 
+def walk_tree(settings: Settings) -> WalkResult:
+    """The walk of a tree that will be scanned with its cache: the cache folder is made
+    first, so it already carries its markers when the walk lists it (and leaves it out)."""
+    RecordCache.open(settings.root).close()
+    return walk(settings)
+
+
 def scan(
     settings: Settings,
     progress: Progress = _unchanged,

@@ -13,13 +13,12 @@ import sphinx
 
 from xrefdoc import timings
 from xrefdoc.buildstate import BuildState, settings_signature, tree_signature
-from xrefdoc.cache import RecordCache
 from xrefdoc.config import CLI_SETTING_NAMES, make_settings
 from xrefdoc.errors import BuildError, ConfigError, XrefdocError
 from xrefdoc.fsutil import pages_intact, write_if_changed
+from xrefdoc.pipeline import walk_tree
 from xrefdoc.resources import resource_dir
 from xrefdoc.sphinx import PAGES_FILE, WORK_MARKER, walk_offered
-from xrefdoc.walk import walk
 
 # In the work folder: the signature of the last complete standalone build.
 STANDALONE_STATE_FILE = "xrefdoc-site-state"
@@ -85,9 +84,7 @@ def build_site(
         str(output),
         str(fail_on_warning),
     ]
-    # Made before the walk, so the cache folder already carries its markers when listed.
-    RecordCache.open(settings.root).close()
-    walked = walk(settings)
+    walked = walk_tree(settings)
     signature = tree_signature(settings, walked, settings_signature(settings, configuration))
     timings.lap("check for changes")
     if state.matches(signature) and pages_intact(output, work / "doctrees" / PAGES_FILE):
