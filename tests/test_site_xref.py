@@ -43,6 +43,21 @@ TREE: dict[str, str | bytes] = {
                 self.speed = speed
         """,
     "pkg/helpers.py": "def assist(value=0):\n    return value\n",
+    "pkg/tracing.py": "def traced(function):\n    return function\n",
+    "jobs.py": """\
+        from pkg import tracing
+        from pkg.tracing import traced
+
+
+        @traced
+        def nightly():
+            return 1
+
+
+        @tracing.traced
+        def weekly():
+            return 2
+        """,
     "app.py": """\
         from pkg import Engine
         from pkg.helpers import assist
@@ -111,6 +126,16 @@ def test_import_alias_and_reexport_links_reach_the_real_definition(site: Path) -
     links = {(name, link) for link, name, _ in name_links(page_text(page))}
     assert ("Engine", "pkg/core.py_docs.html#L6") in links, "through pkg/__init__.py"
     assert ("assist", "pkg/helpers.py_docs.html#L1") in links
+
+
+def test_a_decorator_links_to_its_definition(site: Path) -> None:
+    html = page_text(site / "jobs.py_docs.html")
+    assert source_line(html, 5) == "@traced"
+    for number in (5, 10):
+        line = re.search(rf'<span class="xl" id="L{number}">.*?</span>\n', html)
+        assert line
+        links = {(name, link) for link, name, _ in name_links(line.group(0))}
+        assert ("traced", "pkg/tracing.py_docs.html#L1") in links, number
 
 
 def test_a_parameter_beside_a_linked_attribute_of_the_same_name_is_no_link(site: Path) -> None:

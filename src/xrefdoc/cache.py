@@ -84,10 +84,13 @@ def extractor_version() -> str:
 @functools.cache
 def source_version() -> str:
     """A hash of everything that decides a highlighted source (``SourceHTML``): our
-    highlighter, the line anchors and token rules it uses, and Pygments."""
-    digest = hashlib.sha256(f"pygments={importlib.metadata.version('pygments')}\0".encode())
+    highlighter, the line anchors and token rules it uses, Pygments and the Python grammar."""
+    digest = hashlib.sha256()
+    for name in ("pygments", "tree-sitter", "tree-sitter-python"):
+        digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
     package = importlib.resources.files("xrefdoc")
-    for source in (package / "highlight.py", package / "pages.py", package / "extract/tokens.py"):
+    modules = ("highlight.py", "pages.py", "extract/tokens.py", "extract/python_tokens.py")
+    for source in (package / module for module in modules):
         digest.update(f"{source.name}\0".encode() + source.read_bytes())
     return digest.hexdigest()
 

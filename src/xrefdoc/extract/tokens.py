@@ -10,6 +10,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import Name, _TokenType
 from pygments.util import ClassNotFound
 
+from xrefdoc.extract.python_tokens import Tokens, python_tokens
 from xrefdoc.extract.result import Extracted
 from xrefdoc.model import Diagnostic, Reference
 
@@ -64,14 +65,16 @@ def lexer_for(alias: str) -> Lexer | None:
         return None
 
 
-Tokens = list[tuple[_TokenType, str]]
-
-
 @functools.lru_cache(maxsize=1)
 def lexed(text: str, alias: str) -> Tokens | None:
-    """The tokens the lexer of ``alias`` finds in ``text`` (None: no such lexer). The last
-    result is kept: a worker extracts a file's names and then highlights the same text,
-    and lexing is the cost of both. Callers must not change the list."""
+    """The tokens the lexer of ``alias`` finds in ``text`` (None: no such lexer). Python is
+    read by tree-sitter where it parses cleanly (``python_tokens``), a few times faster.
+    The last result is kept: a worker extracts a file's names and then highlights the same
+    text, and lexing is the cost of both. Callers must not change the list."""
+    if alias == "python":
+        tokens = python_tokens(text)
+        if tokens is not None:
+            return tokens
     lexer = lexer_for(alias)
     return None if lexer is None else list(lexer.get_tokens(text))
 
