@@ -76,9 +76,14 @@ def _page_url(start: str, to_page: str) -> str:
     return quote(posixpath.relpath(to_page + ".html", start), safe="/")
 
 
+@lru_cache(maxsize=1 << 12)
+def _folder_of(page: str) -> str:
+    return posixpath.dirname(page) or "."
+
+
 def href(from_page: str, to_page: str, anchor: str | None = None) -> str:
     """A relative, URL-quoted link from one page to another (``.html`` pages)."""
-    link = _page_url(posixpath.dirname(from_page) or ".", to_page)
+    link = _page_url(_folder_of(from_page), to_page)
     return f"{link}#{anchor}" if anchor else link
 
 

@@ -53,8 +53,9 @@ def code_identifiers(text: str, first_line: int = 1) -> list[Reference]:
     return found
 
 
+@functools.cache
 def is_name_token(token_type: _TokenType) -> bool:
-    """A Pygments name token (of any sub-kind)."""
+    """A Pygments name token (of any sub-kind); a few dozen types, asked for every token."""
     return token_type in Name  # type: ignore[comparison-overlap]  # stubs type it as a tuple
 
 
