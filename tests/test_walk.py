@@ -283,15 +283,18 @@ def test_plain_folder_symlinks_dangling_or_leaving_the_tree_are_skipped(tmp_path
     root = write_tree(tmp_path / "tree", {"real.py": ""})
     (root / "broken.py").symlink_to("missing.py")
     (root / "leak.txt").symlink_to(outside / "secret.txt")
-    (root / "alias.py").symlink_to("real.py")  # stays inside the tree: documented
+    (root / "alias.py").symlink_to("real.py")  # stays inside the tree: documented once
+    write_tree(root, {"skipped/only.py": "", ".gitignore": "skipped/\n"})
+    (root / "only_link.py").symlink_to("skipped/only.py")  # its target has no pages
 
     result = walk(make_settings(root))
 
-    assert result.files == ["alias.py", "real.py"]
+    assert result.files == [".gitignore", "only_link.py", "real.py"]
     why = reasons(result)
-    assert set(why) == {"broken.py", "leak.txt"}
+    assert set(why) == {"broken.py", "leak.txt", "alias.py"}
     assert "dangling" in why["broken.py"]
     assert "outside" in why["leak.txt"]
+    assert why["alias.py"] == "symbolic link to real.py, documented there"
 
 
 # --- include and exclude globs -------------------------------------------------------------

@@ -131,7 +131,11 @@ def _directory_listing(root: Path) -> tuple[list[str], list[str]]:
 
 
 def _examine(
-    root: Path, rel: str, settings: Settings, checked: dict[str, str | None]
+    root: Path,
+    rel: str,
+    settings: Settings,
+    checked: dict[str, str | None],
+    links: dict[str, str],
 ) -> str | os.stat_result:
     """Why a listed path is not documented, or the status of the file to document."""
     parts = rel.split("/")
@@ -165,6 +169,7 @@ def _examine(
             return "dangling or looping symbolic link"
         if not target.is_relative_to(root):
             return "symbolic link pointing outside the tree"
+        links[rel] = target.relative_to(root).as_posix()
         info = os.stat(name)
     if stat.S_ISDIR(info.st_mode):
         return "a folder listed as a file (git submodule)"
@@ -188,15 +193,30 @@ def walk(settings: Settings) -> WalkResult:
         started_ns=started,
     )
     checked: dict[str, str | None] = {}
+    links: dict[str, str] = {}  # symbolic link → the file of the tree it points at
     for rel in listing:
         if include is not None and not include.match_file(rel):
             continue
         if exclude is not None and exclude.match_file(rel):
             continue
-        found = _examine(root, rel, settings, checked)
+        found = _examine(root, rel, settings, checked, links)
         if isinstance(found, str):
             result.skipped.append((rel, found))
         else:
             result.files.append(rel)
             result.stats[rel] = found
+    _document_linked_files_once(result, links)
     return result
+
+
+def _document_linked_files_once(result: WalkResult, links: dict[str, str]) -> None:
+    """A link to a file that has pages of its own is noted, not documented a second time
+    (its names would be listed twice in the index)."""
+    documented = set(result.files)
+    doubles = {rel for rel, target in links.items() if target in documented and target != rel}
+    if not doubles:
+        return
+    result.files = [rel for rel in result.files if rel not in doubles]
+    for rel in sorted(doubles):
+        del result.stats[rel]
+        result.skipped.append((rel, f"symbolic link to {links[rel]}, documented there"))

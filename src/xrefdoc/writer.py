@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,9 @@ def _pages(
     else:
         pages = render_keyword_full_page(environment, site, key)
     for name, title, body in pages:
-        yield name, {"title": title, "body": body}, "page.html"
+        # A theme prints the title as HTML (``title|striptags|e``): a file named
+        # ``a<b>.py`` must not lose its ``<b>``.
+        yield name, {"title": escape(title, quote=False), "body": body}, "page.html"
 
 
 def _unframed(frames: PageFrames | None, pages: Iterator[Page]) -> Iterator[Page]:

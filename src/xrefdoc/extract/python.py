@@ -170,15 +170,20 @@ def extract_python(text: str, path: str) -> Extracted:
         tree = ast.parse(text, filename=path)
     except SyntaxError as error:
         return _extract_with_grammar(text, error)
-    except (ValueError, RecursionError, MemoryError) as error:
-        message = f"Python could not be parsed: {type(error).__name__}: {error}"
+    except (RecursionError, MemoryError) as error:
+        kind = type(error).__name__
+        message = f"Python nested too deeply for its parser ({kind}); names read from tokens"
+        return extract_tokens(text, "python", (Diagnostic(message),))
+    except ValueError as error:  # a NUL byte
+        message = f"Python could not be parsed: {error}; names read from tokens"
         return extract_tokens(text, "python", (Diagnostic(message),))
     collector = _Collector()
     try:
         collector.statements(tree.body, [])
         names = resolve_names(tree)
     except RecursionError:
-        return extract_tokens(text, "python", (Diagnostic("Python nesting too deep to analyse"),))
+        message = "Python nested too deeply to analyse (RecursionError); names read from tokens"
+        return extract_tokens(text, "python", (Diagnostic(message),))
     symbols = [
         replace(symbol, bases=names.class_bases.get((symbol.qualname, symbol.line), ()))
         if symbol.kind == "class"
