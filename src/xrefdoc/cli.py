@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from xrefdoc import __version__
-from xrefdoc.config import CLI_SETTING_NAMES, DEFAULT_SOURCE_CAP, make_settings
+from xrefdoc.config import DEFAULT_SOURCE_CAP, command_settings
 from xrefdoc.errors import ConfigError, XrefdocError
 from xrefdoc.pipeline import scan
 
@@ -105,19 +105,17 @@ def _add_selection(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--source-cap",
         type=int,
-        default=DEFAULT_SOURCE_CAP,
         metavar="BYTES",
-        help="cut shown source after this many bytes (default: %(default)s)",
+        help=f"cut shown source after this many bytes (default: {DEFAULT_SOURCE_CAP})",
     )
 
 
 def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
-    settings = make_settings(
+    settings = command_settings(
         arguments.source,
         include=arguments.include,
         exclude=arguments.exclude,
         source_cap=arguments.source_cap,
-        setting_names=CLI_SETTING_NAMES,
     )
     result = scan(settings)
     files = []

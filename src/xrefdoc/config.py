@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,4 +73,64 @@ def make_settings(
         exclude=_glob_list(name("exclude"), exclude),
         source_cap=source_cap,
         never=tuple(Path(p).resolve() for p in never),
+    )
+
+
+# The settings a tree may keep in its pyproject.toml, under [tool.xrefdoc].
+PROJECT_SETTINGS = ("include", "exclude", "source_cap")
+
+
+def project_settings(root: Path) -> dict[str, object]:
+    """The ``[tool.xrefdoc]`` table of the tree's ``pyproject.toml`` ({} without one). A
+    file that is not TOML is a warning, not an error: it is also a file of the tree, and no
+    file of the tree stops the build. A setting we do not know is an error."""
+    path = root / "pyproject.toml"
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return {}
+    except tomllib.TOMLDecodeError as error:
+        print(
+            f"xrefdoc: warning: {path} is not TOML ({error}); [tool.xrefdoc] not read",
+            file=sys.stderr,
+        )
+        return {}
+    tool = document.get("tool", {})
+    table = tool.get("xrefdoc", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.xrefdoc] must be a table, got {table!r}")
+    unknown = sorted(set(table) - set(PROJECT_SETTINGS))
+    if unknown:
+        known = ", ".join(PROJECT_SETTINGS)
+        raise ConfigError(f"{path}: [tool.xrefdoc] has no setting {unknown[0]!r} (known: {known})")
+    return table
+
+
+def command_settings(
+    root: str | Path,
+    *,
+    include: Sequence[str],
+    exclude: Sequence[str],
+    source_cap: int | None,
+    never: Sequence[Path] = (),
+) -> Settings:
+    """The settings of a command: what the command line leaves out comes from the tree's
+    ``[tool.xrefdoc]``, then the defaults; an error names where the bad value was set."""
+    root_path = Path(root).expanduser()
+    names = dict(CLI_SETTING_NAMES)
+    given: dict[str, object] = {"include": include, "exclude": exclude, "source_cap": source_cap}
+    project = project_settings(root_path) if root_path.is_dir() else {}
+    for key, value in project.items():
+        if not given[key]:
+            given[key] = value
+            names[key] = f"{root_path / 'pyproject.toml'} [tool.xrefdoc] {key}"
+    if given["source_cap"] is None:
+        given["source_cap"] = DEFAULT_SOURCE_CAP
+    return make_settings(
+        root,
+        include=given["include"],
+        exclude=given["exclude"],
+        source_cap=given["source_cap"],
+        never=never,
+        setting_names=names,
     )

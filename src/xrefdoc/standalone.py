@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
@@ -13,7 +14,7 @@ import sphinx
 
 from xrefdoc import timings
 from xrefdoc.buildstate import BuildState, settings_signature, tree_signature
-from xrefdoc.config import CLI_SETTING_NAMES, make_settings
+from xrefdoc.config import command_settings
 from xrefdoc.errors import BuildError, ConfigError, XrefdocError
 from xrefdoc.fsutil import pages_intact, write_if_changed
 from xrefdoc.pipeline import walk_tree
@@ -22,6 +23,8 @@ from xrefdoc.sphinx import PAGES_FILE, WORK_MARKER, walk_offered
 
 # In the work folder: the signature of the last complete standalone build.
 STANDALONE_STATE_FILE = "xrefdoc-site-state"
+# In the work folder while Sphinx runs: found at the start, the last build was killed.
+UNFINISHED_FILE = "xrefdoc-build-unfinished"
 
 
 def default_work_dir(output: Path) -> Path:
@@ -41,7 +44,7 @@ def build_site(
     work_dir: Path | None = None,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
-    source_cap: int,
+    source_cap: int | None = None,
     fail_on_warning: bool = False,
     quiet: bool = False,
     jobs: int = 1,
@@ -51,13 +54,8 @@ def build_site(
     timings.start()
     output = output.resolve()
     work = (work_dir or default_work_dir(output)).resolve()
-    settings = make_settings(
-        source,
-        include=include,
-        exclude=exclude,
-        source_cap=source_cap,
-        never=[output, work],
-        setting_names=CLI_SETTING_NAMES,
+    settings = command_settings(
+        source, include=include, exclude=exclude, source_cap=source_cap, never=[output, work]
     )
     _check_output(output, "--output")
     _check_output(work, "--work-dir")
@@ -92,13 +90,28 @@ def build_site(
             print(f"xrefdoc: no file changed since the last complete build of {output}")
         return 0
     state.forget()
+    _start_afresh_after_a_killed_build(work, quiet)
     with _colour_only_on_a_terminal(), walk_offered(settings, walked):
         status = _run_sphinx(
             sources, confdir, output, work, overrides, fail_on_warning, quiet, jobs
         )
+    (work / UNFINISHED_FILE).unlink(missing_ok=True)
     if status == 0:
         state.record(signature)
     return status
+
+
+def _start_afresh_after_a_killed_build(work: Path, quiet: bool) -> None:
+    """A build killed part-way leaves Sphinx's environment saying its documents are built
+    while its search index and some pages are not written, and our plan of what changed
+    says the same: the next build would complete nothing. So its doctrees go, and Sphinx
+    and the page writer start from nothing (the cache of extracted records stays)."""
+    marker = work / UNFINISHED_FILE
+    if marker.exists():
+        if not quiet:
+            print("xrefdoc: the last build was stopped before it finished; writing every page")
+        shutil.rmtree(work / "doctrees", ignore_errors=True)
+    write_if_changed(marker, "A build of xrefdoc is running, or was killed.\n")
 
 
 @contextmanager
