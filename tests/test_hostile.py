@@ -84,6 +84,7 @@ TREE: dict[str, str | bytes] = {
     "unary.py": "x = " + "-" * 100_000 + "1\n",
     "one_line.js": "var a = [" + ",".join(["1"] * 150_000) + "];\n",
     "big.txt": "".join(f"line {number} of a large text file\n" for number in range(160_000)),
+    "config/empty.json": "",  # does not parse, and has no line 1 to link to
     "config/bad.json": '{"key": [1, 2,, }\n',
     "config/bad.yaml": "key: [unclosed\n  - : :\n\t tab\n",
     "config/bad.toml": "[table\nkey = = 1\n",
