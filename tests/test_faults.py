@@ -122,5 +122,6 @@ def test_a_killed_build_is_completed_by_the_next(
 
     build(tree, site)
     assert differing(pages(clean_site), pages(site)) == []
+    assert not [path for path in site.rglob("*") if path.name.endswith(".tmp")]
     assert broken_links(site) == []
     shutil.rmtree(tmp_path)

@@ -145,7 +145,11 @@ class PageFrames:
             ensuredir(path.parent)
             self._folders_made.add(path.parent)
         output = frame.fill(_Values(pagename, title, body))
-        path.write_text(output, encoding=self._encoding, errors="xmlcharrefreplace")
+        # Written beside the page, then renamed: a reader (or a killed build) sees the old
+        # page or the new one, never part of one. The name is this process's own.
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(output, encoding=self._encoding, errors="xmlcharrefreplace")
+        os.replace(temporary, path)
         return True
 
     def prepare(self, pagenames: Iterable[str]) -> None:

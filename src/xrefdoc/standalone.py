@@ -90,7 +90,7 @@ def build_site(
             print(f"xrefdoc: no file changed since the last complete build of {output}")
         return 0
     state.forget()
-    _start_afresh_after_a_killed_build(work, quiet)
+    _start_afresh_after_a_killed_build(work, output, quiet)
     with _colour_only_on_a_terminal(), walk_offered(settings, walked):
         status = _run_sphinx(
             sources, confdir, output, work, overrides, fail_on_warning, quiet, jobs
@@ -101,16 +101,19 @@ def build_site(
     return status
 
 
-def _start_afresh_after_a_killed_build(work: Path, quiet: bool) -> None:
+def _start_afresh_after_a_killed_build(work: Path, output: Path, quiet: bool) -> None:
     """A build killed part-way leaves Sphinx's environment saying its documents are built
     while its search index and some pages are not written, and our plan of what changed
     says the same: the next build would complete nothing. So its doctrees go, and Sphinx
-    and the page writer start from nothing (the cache of extracted records stays)."""
+    and the page writer start from nothing (the cache of extracted records stays); the
+    pages it was writing when killed (``.NAME.PID.tmp``) are removed."""
     marker = work / UNFINISHED_FILE
     if marker.exists():
         if not quiet:
             print("xrefdoc: the last build was stopped before it finished; writing every page")
         shutil.rmtree(work / "doctrees", ignore_errors=True)
+        for unfinished_page in output.rglob(".*.tmp"):
+            unfinished_page.unlink(missing_ok=True)
     write_if_changed(marker, "A build of xrefdoc is running, or was killed.\n")
 
 
