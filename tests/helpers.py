@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -43,3 +46,34 @@ def extract_one(root: Path, relative: str, text: str | bytes) -> FileRecord:
 def index_tree(root: Path, files: dict[str, str | bytes]) -> Index:
     """Write ``files`` under ``root``, extract them and index the whole tree."""
     return build_index(extract_tree(root, files).values())
+
+
+def run_xrefdoc(
+    command: str, *args: str, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m xrefdoc COMMAND ARGS`` in a process of its own, its output as UTF-8."""
+    env = dict(os.environ)
+    env["PYTHONIOENCODING"] = "utf-8"
+    env.pop("PYTHONWARNINGS", None)
+    return subprocess.run(
+        [sys.executable, "-m", "xrefdoc", command, *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
+
+
+def assert_usage_error(completed: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    """Exit code 2 and one line ``xrefdoc: error: ...`` holding each fragment, no traceback."""
+    assert completed.returncode == 2, completed.stderr
+    assert completed.stdout == ""
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1, completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert lines[0].startswith("xrefdoc: error: ")
+    for fragment in fragments:
+        assert fragment in lines[0]

@@ -4,25 +4,15 @@ tree's own ``[tool.xrefdoc]`` settings."""
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import write_tree
+from helpers import assert_usage_error, run_xrefdoc, write_tree
 
 
 def run_build(*args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    return subprocess.run(
-        [sys.executable, "-m", "xrefdoc", "build", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-        env=env,
-    )
+    return run_xrefdoc("build", *args)
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -42,15 +32,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     completed = run_build(str(tree), "-o", str(site), "-q")
     assert completed.returncode == 0, completed.stderr
     return tree, site
-
-
-def one_line_error(completed: subprocess.CompletedProcess[str], *fragments: str) -> None:
-    assert completed.returncode == 2, completed.stderr
-    assert "Traceback" not in completed.stderr
-    (line,) = completed.stderr.strip().splitlines()
-    assert line.startswith("xrefdoc: error: ")
-    for fragment in fragments:
-        assert fragment in line, line
 
 
 @pytest.mark.parametrize(
@@ -87,7 +68,7 @@ def test_usage_and_setting_errors_are_one_line_and_keep_the_site(
             "bad glob list in pyproject": 'exclude = "tests/*"',
         }[case]
         (tmp_path / "configured" / "pyproject.toml").write_text(f"[tool.xrefdoc]\n{setting}\n")
-    one_line_error(run_build(source, "-o", str(site), "-q", *extra), *fragments)
+    assert_usage_error(run_build(source, "-o", str(site), "-q", *extra), *fragments)
     assert snapshot(site) == before
 
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import write_tree
+from helpers import assert_usage_error, run_xrefdoc, write_tree
 
 SYMBOL_KINDS = {"class", "function", "method", "constant", "variable", "heading", "key"}
 
@@ -45,19 +43,7 @@ TREE = {
 
 
 def run_scan(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env["PYTHONIOENCODING"] = "utf-8"
-    env.pop("PYTHONWARNINGS", None)
-    return subprocess.run(
-        [sys.executable, "-m", "xrefdoc", "scan", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-        cwd=cwd,
-        env=env,
-        timeout=120,
-    )
+    return run_xrefdoc("scan", *args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
@@ -231,17 +217,6 @@ def test_empty_tree(tmp_path: Path) -> None:
     completed = run_scan(str(tmp_path / "empty"))
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout) == {"files": []}
-
-
-def assert_usage_error(completed: subprocess.CompletedProcess[str], *fragments: str) -> None:
-    assert completed.returncode == 2
-    assert completed.stdout == ""
-    lines = completed.stderr.strip().splitlines()
-    assert len(lines) == 1, completed.stderr
-    assert "Traceback" not in completed.stderr
-    assert lines[0].startswith("xrefdoc: error: ")
-    for fragment in fragments:
-        assert fragment in lines[0]
 
 
 def test_missing_source_path(tmp_path: Path) -> None:

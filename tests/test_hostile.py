@@ -96,7 +96,7 @@ TREE: dict[str, str | bytes] = {
     # Folders named like the ones Sphinx writes into the site.
     "_static/app.js": "function start() {}\n",
     "_sources/notes.txt": "notes\n",
-    "_images/logo.svg": "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(2)</script></svg>\n",
+    "_images/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(2)</script></svg>\n',
     DEEP: "DEEP_VALUE = 1\n",
     **{f"names/{name}": "ODD = 1\n" for name in ODD_NAMES},
 }

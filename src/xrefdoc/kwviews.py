@@ -12,6 +12,7 @@ from xrefdoc.kwlayout import (
     KeywordPage,
 )
 from xrefdoc.pages import definition_anchor, href, keyword_anchor
+from xrefdoc.resolve import Definition
 from xrefdoc.views import SiteContext, definition_href, line_href
 from xrefdoc.xref import Use
 
@@ -104,13 +105,12 @@ def _page_objects(site: SiteContext, keyword_page: KeywordPage) -> list[tuple[st
     ids = site.keywords.definition_ids
     found = []
     for name in keyword_page.keywords:
-        places: dict[str, list[int]] = {}
+        places: dict[str, list[tuple[int, Definition]]] = {}
         for position, definition in enumerate(site.index.definitions[name]):
-            places.setdefault(definition.qualname, []).append(position)
-        for qualname, positions in places.items():
-            position = positions[0]
-            definition = site.index.definitions[name][position]
-            alone_and_shown = len(positions) == 1 and position < DEFINITIONS_SHOWN
+            places.setdefault(definition.qualname, []).append((position, definition))
+        for qualname, defined in places.items():
+            position, definition = defined[0]
+            alone_and_shown = len(defined) == 1 and position < DEFINITIONS_SHOWN
             anchor = definition_anchor(ids[definition]) if alone_and_shown else keyword_anchor(name)
             found.append((qualname, anchor))
     return found

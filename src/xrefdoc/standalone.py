@@ -90,23 +90,28 @@ def build_site(
             print(f"xrefdoc: no file changed since the last complete build of {output}")
         return 0
     state.forget()
-    _start_afresh_after_a_killed_build(work, output, quiet)
-    with _colour_only_on_a_terminal(), walk_offered(settings, walked):
+    with (
+        _colour_only_on_a_terminal(),
+        _marked_unfinished(work, output, quiet),
+        walk_offered(settings, walked),
+    ):
         status = _run_sphinx(
             sources, confdir, output, work, overrides, fail_on_warning, quiet, jobs
         )
-    (work / UNFINISHED_FILE).unlink(missing_ok=True)
     if status == 0:
         state.record(signature)
     return status
 
 
-def _start_afresh_after_a_killed_build(work: Path, output: Path, quiet: bool) -> None:
-    """A build killed part-way leaves Sphinx's environment saying its documents are built
-    while its search index and some pages are not written, and our plan of what changed
-    says the same: the next build would complete nothing. So its doctrees go, and Sphinx
-    and the page writer start from nothing (the cache of extracted records stays); the
-    pages it was writing when killed (``.NAME.PID.tmp``) are removed."""
+@contextmanager
+def _marked_unfinished(work: Path, output: Path, quiet: bool) -> Iterator[None]:
+    """A marker in the work folder while Sphinx runs; left behind when the run does not end
+    (killed, or an error). A build killed part-way leaves Sphinx's environment saying its
+    documents are built while its search index and some pages are not written, and our plan
+    of what changed says the same: the next build would complete nothing. So a build that
+    finds the marker removes the doctrees, and Sphinx and the page writer start from
+    nothing (the cache of extracted records stays), and the pages being written when the
+    last build was killed (``.NAME.PID.tmp``) are removed."""
     marker = work / UNFINISHED_FILE
     if marker.exists():
         if not quiet:
@@ -115,6 +120,8 @@ def _start_afresh_after_a_killed_build(work: Path, output: Path, quiet: bool) ->
         for unfinished_page in output.rglob(".*.tmp"):
             unfinished_page.unlink(missing_ok=True)
     write_if_changed(marker, "A build of xrefdoc is running, or was killed.\n")
+    yield
+    marker.unlink(missing_ok=True)
 
 
 @contextmanager

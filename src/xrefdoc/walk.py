@@ -213,7 +213,7 @@ def _document_linked_files_once(result: WalkResult, links: dict[str, str]) -> No
     """A link to a file that has pages of its own is noted, not documented a second time
     (its names would be listed twice in the index)."""
     documented = set(result.files)
-    doubles = {rel for rel, target in links.items() if target in documented and target != rel}
+    doubles = {rel for rel, target in links.items() if target in documented}
     if not doubles:
         return
     result.files = [rel for rel in result.files if rel not in doubles]

@@ -138,7 +138,7 @@ class _Lexer:
             assert current is not None
             kind = current.type
             if kind == "string":
-                self.string(current, parents[-1][0] if parents else "")
+                self.string(current, _parent(parents))
             elif current.child_count:
                 parents.append((kind, cursor.field_name))
                 cursor.goto_first_child()
@@ -153,7 +153,6 @@ class _Lexer:
     def leaf(self, node: ts.Node, kind: str, parents: Ancestry, field: str | None) -> None:
         start, end = node.start_byte, node.end_byte
         token_type = _LEAF_TYPES.get(kind)
-        parent = parents[-1][0] if parents else ""
         if token_type is not None:
             if kind == "comment" and start == 0 and self.data.startswith(b"#!"):
                 token_type = Comment.Hashbang
@@ -163,13 +162,13 @@ class _Lexer:
             token_type = _name_type(self.piece(start, end), parents, field)
         elif kind in _OPERATOR_WORDS:
             token_type = Operator.Word
-        elif kind in ("import", "from") and parent in _IMPORTS:
+        elif kind in ("import", "from") and _parent(parents) in _IMPORTS:
             token_type = Keyword.Namespace
         elif kind in _KEYWORDS:
             token_type = Keyword
         elif kind in _PUNCTUATION:
             token_type = Punctuation
-        elif kind == "." and (parent == "import_prefix" or _names_a_module(parents)):
+        elif kind == "." and (_parent(parents) == "import_prefix" or _names_a_module(parents)):
             token_type = Name.Namespace
         else:
             token_type = Operator
@@ -213,13 +212,12 @@ class _Lexer:
     def string_text(self, start: int, end: int, body: _TokenType, formats: bool) -> None:
         """Plain text of a string; in a string that is not an f-string, the fields of
         ``%`` and ``str.format`` stand out."""
-        if formats and end > start:
+        if formats:
             for match in _FORMAT_FIELD.finditer(self.data, start, end):
-                if match.group("text"):
-                    continue
-                self.emit(self.done, match.start(), body)
-                self.emit(match.start(), match.end(), String.Interpol)
-        self.emit(self.done if end > start else start, end, body)
+                if not match.group("text"):
+                    self.emit(self.done, match.start(), body)
+                    self.emit(match.start(), match.end(), String.Interpol)
+        self.emit(self.done, end, body)
 
     def interpolation(self, node: ts.Node, body: _TokenType) -> None:
         for child in node.children:
@@ -246,7 +244,7 @@ class _Lexer:
 
 def _name_type(text: str, parents: Ancestry, field: str | None) -> _TokenType:
     """The Pygments type of an identifier, from the nodes that hold it."""
-    parent = parents[-1][0] if parents else ""
+    parent = _parent(parents)
     magic = _MAGIC_NAMES.get(text)
     if field == "name" and parent == "function_definition":
         return Name.Function.Magic if magic is Name.Function.Magic else Name.Function
@@ -269,6 +267,10 @@ def _name_type(text: str, parents: Ancestry, field: str | None) -> _TokenType:
     if text in _PSEUDO_BUILTINS:
         return Name.Builtin.Pseudo
     return _BUILTINS.get(text, Name)
+
+
+def _parent(parents: Ancestry) -> str:
+    return parents[-1][0] if parents else ""
 
 
 def _grandparent(parents: Ancestry) -> str:
