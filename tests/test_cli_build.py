@@ -92,6 +92,12 @@ def test_pyproject_settings_apply_and_the_command_line_wins(tmp_path: Path) -> N
     assert (wide / "tests/test_core.py_docs.html").exists()
 
 
+def test_a_bad_command_line_value_is_not_hidden_by_the_pyproject(tmp_path: Path) -> None:
+    tree = write_tree(tmp_path / "tree", {"pyproject.toml": "[tool.xrefdoc]\nsource_cap = 100\n"})
+    completed = run_build(str(tree), "-o", str(tmp_path / "site"), "--source-cap", "0")
+    assert_usage_error(completed, "--source-cap", "positive")
+
+
 def test_a_pyproject_that_is_not_toml_is_a_warning(tmp_path: Path) -> None:
     tree = write_tree(tmp_path / "tree", {"pyproject.toml": "[tool.xrefdoc\n", "a.py": "A = 1\n"})
     completed = run_build(str(tree), "-o", str(tmp_path / "site"), "-q")

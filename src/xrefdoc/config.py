@@ -121,7 +121,7 @@ def command_settings(
     given: dict[str, object] = {"include": include, "exclude": exclude, "source_cap": source_cap}
     project = project_settings(root_path) if root_path.is_dir() else {}
     for key, value in project.items():
-        if not given[key]:
+        if given[key] is None or given[key] == []:  # left out (0 is given, and is an error)
             given[key] = value
             names[key] = f"{root_path / 'pyproject.toml'} [tool.xrefdoc] {key}"
     if given["source_cap"] is None:
