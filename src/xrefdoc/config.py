@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,7 +80,13 @@ def make_settings(
 PROJECT_SETTINGS = ("include", "exclude", "source_cap")
 
 
-def project_settings(root: Path) -> dict[str, object]:
+def _warn_on_stderr(message: str) -> None:
+    print(f"xrefdoc: warning: {message}", file=sys.stderr)
+
+
+def project_settings(
+    root: Path, warn: Callable[[str], None] = _warn_on_stderr
+) -> dict[str, object]:
     """The ``[tool.xrefdoc]`` table of the tree's ``pyproject.toml`` ({} without one). A
     file that is not TOML is a warning, not an error: it is also a file of the tree, and no
     file of the tree stops the build. A setting we do not know is an error."""
@@ -90,10 +96,7 @@ def project_settings(root: Path) -> dict[str, object]:
     except (OSError, UnicodeDecodeError):
         return {}
     except tomllib.TOMLDecodeError as error:
-        print(
-            f"xrefdoc: warning: {path} is not TOML ({error}); [tool.xrefdoc] not read",
-            file=sys.stderr,
-        )
+        warn(f"{path} is not TOML ({error}); [tool.xrefdoc] not read")
         return {}
     tool = document.get("tool", {})
     table = tool.get("xrefdoc", {}) if isinstance(tool, dict) else {}
@@ -106,6 +109,36 @@ def project_settings(root: Path) -> dict[str, object]:
     return table
 
 
+def layered_settings(
+    root: str | Path,
+    given: Mapping[str, object],
+    setting_names: Mapping[str, str],
+    *,
+    never: Sequence[Path] = (),
+    warn: Callable[[str], None] = _warn_on_stderr,
+) -> Settings:
+    """Settings from three layers: what the user gave (the command line, ``conf.py``; a
+    value of None was not given), then the tree's ``[tool.xrefdoc]``, then the defaults. An
+    error names where the bad value was set (``setting_names`` spells the first layer)."""
+    root_path = Path(root).expanduser()
+    names = dict(setting_names)
+    values = {key: given.get(key) for key in PROJECT_SETTINGS}
+    wanted = root_path.is_dir() and None in values.values()
+    project = project_settings(root_path, warn) if wanted else {}
+    for key, value in project.items():
+        if values[key] is None:
+            values[key] = value
+            names[key] = f"{root_path / 'pyproject.toml'} [tool.xrefdoc] {key}"
+    return make_settings(
+        root,
+        include=() if values["include"] is None else values["include"],
+        exclude=() if values["exclude"] is None else values["exclude"],
+        source_cap=DEFAULT_SOURCE_CAP if values["source_cap"] is None else values["source_cap"],
+        never=never,
+        setting_names=names,
+    )
+
+
 def command_settings(
     root: str | Path,
     *,
@@ -114,23 +147,7 @@ def command_settings(
     source_cap: int | None,
     never: Sequence[Path] = (),
 ) -> Settings:
-    """The settings of a command: what the command line leaves out comes from the tree's
-    ``[tool.xrefdoc]``, then the defaults; an error names where the bad value was set."""
-    root_path = Path(root).expanduser()
-    names = dict(CLI_SETTING_NAMES)
-    given: dict[str, object] = {"include": include, "exclude": exclude, "source_cap": source_cap}
-    project = project_settings(root_path) if root_path.is_dir() else {}
-    for key, value in project.items():
-        if given[key] is None or given[key] == []:  # left out (0 is given, and is an error)
-            given[key] = value
-            names[key] = f"{root_path / 'pyproject.toml'} [tool.xrefdoc] {key}"
-    if given["source_cap"] is None:
-        given["source_cap"] = DEFAULT_SOURCE_CAP
-    return make_settings(
-        root,
-        include=given["include"],
-        exclude=given["exclude"],
-        source_cap=given["source_cap"],
-        never=never,
-        setting_names=names,
-    )
+    """The settings of a command: an option left out (an empty list, no number; 0 is given,
+    and is an error) comes from the tree's ``[tool.xrefdoc]``, then the defaults."""
+    given = {"include": include or None, "exclude": exclude or None, "source_cap": source_cap}
+    return layered_settings(root, given, CLI_SETTING_NAMES, never=never)

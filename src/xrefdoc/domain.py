@@ -1,9 +1,12 @@
-"""The ``xref`` Sphinx domain: every definition as a ``keyword`` object, so Sphinx's search
-shows it, ``objects.inv`` lists it, and ``{any}`` references resolve to it."""
+"""The ``xref`` Sphinx domain: every definition as a ``keyword`` object and every documented
+file and folder as a ``file`` object, so Sphinx's search shows them, ``objects.inv`` lists
+them (another project links to them through intersphinx), and prose links to them with the
+``kw`` role (``{kw}`Engine.run```, ``:kw:`pkg/core.py```) or ``{any}``."""
 
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Iterable, Set
 from typing import Any, ClassVar
 
@@ -14,13 +17,22 @@ from sphinx.addnodes import pending_xref
 from sphinx.builders import Builder
 from sphinx.domains import Domain, ObjType
 from sphinx.environment import BuildEnvironment
+from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
+from xrefdoc.kwlayout import keyword_sort_key
+from xrefdoc.pages import keyword_anchor, keyword_letter
+
 logger = logging.getLogger(__name__)
 
 OBJECT_TYPE = "keyword"
+FILE_TYPE = "file"
+ROLE = "kw"
+# The warning of a ``kw`` role whose target the tree does not have (type ``ref``, subtype
+# ``kw``: ``suppress_warnings = ["ref.kw"]`` silences it).
+DANGLING_WARNING = "xrefdoc: no keyword, file or folder named %(target)r in the documented tree"
 
 
 class KeywordsDirective(SphinxDirective):
@@ -79,25 +91,50 @@ def skip_html_block(translator: Any, node: html_block) -> None:
 
 
 class XrefDomain(Domain):
-    """Keyword objects: name → (document, anchor)."""
+    """Keyword objects: name → (document, anchor), registered by the A-Z pages as Sphinx reads
+    them; files and folders: path → page, set by the extension for the whole tree at once."""
 
     name = "xref"
     label = "xrefdoc"
-    object_types: ClassVar[dict[str, ObjType]] = {OBJECT_TYPE: ObjType("keyword", "kw")}
+    object_types: ClassVar[dict[str, ObjType]] = {
+        OBJECT_TYPE: ObjType("keyword", ROLE),
+        FILE_TYPE: ObjType("file", ROLE),
+    }
     directives: ClassVar[dict[str, type[Directive]]] = {
         "keywords": KeywordsDirective,
         "html": HtmlDirective,
     }
-    initial_data: ClassVar[dict[str, Any]] = {"objects": {}}
-    data_version = 1
+    roles: ClassVar[dict[str, Any]] = {
+        ROLE: XRefRole(innernodeclass=nodes.literal, warn_dangling=True)
+    }
+    dangling_warnings: ClassVar[dict[str, str]] = {ROLE: DANGLING_WARNING}
+    initial_data: ClassVar[dict[str, Any]] = {"objects": {}, "files": {}, "entry_pages": None}
+    data_version = 2
 
     @property
     def objects(self) -> dict[str, tuple[str, str]]:
         objects: dict[str, tuple[str, str]] = self.data.setdefault("objects", {})
         return objects
 
+    @property
+    def files(self) -> dict[str, str]:
+        """Path of a documented file or folder (``pkg/core.py``, ``pkg``, ``.`` for the root)
+        → the page that documents it."""
+        files: dict[str, str] = self.data.setdefault("files", {})
+        return files
+
     def add_object(self, name: str, docname: str, anchor: str) -> None:
         self.objects[name] = (docname, anchor)
+
+    def set_tree(
+        self,
+        files: dict[str, str],
+        entry_pages: dict[str, list[tuple[tuple[str, str], str]]] | None,
+    ) -> None:
+        """The documented files and folders (path → page), and the A-Z pages by letter as
+        (sort key of their first keyword, page), in order."""
+        self.data["files"] = files
+        self.data["entry_pages"] = entry_pages
 
     def clear_doc(self, docname: str) -> None:
         for name, (found_in, _) in list(self.objects.items()):
@@ -105,6 +142,8 @@ class XrefDomain(Domain):
                 del self.objects[name]
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        # Files are set before the documents are read, in the main process: only keywords
+        # come from the workers of a parallel read.
         for name, (docname, anchor) in otherdata["objects"].items():
             if docname in docnames:
                 self.objects[name] = (docname, anchor)
@@ -112,20 +151,43 @@ class XrefDomain(Domain):
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
         for name, (docname, anchor) in sorted(self.objects.items()):
             yield name, name, OBJECT_TYPE, docname, anchor, 1
+        for path, docname in sorted(self.files.items()):
+            yield path, path, FILE_TYPE, docname, "", 1
 
-    def find(self, target: str) -> str | None:
-        """The object named ``target``, else the first whose name ends with ``.target``."""
+    def find(self, target: str) -> tuple[str, str, str] | None:
+        """(page, anchor, title) of ``target``: the keyword of that qualified name; else the
+        file or folder of that path (``./`` and a trailing ``/`` allowed); else the keyword
+        whose qualified name ends with ``.target`` (``Engine.run`` for
+        ``pkg.core.Engine.run``), or, when several do, the A-Z entry that lists them all."""
         if target in self.objects:
-            return target
+            return (*self.objects[target], target)
+        path = target.removeprefix("./").rstrip("/") or "."
+        if path in self.files:
+            return self.files[path], "", path
         suffix = "." + target
         matches = sorted(name for name in self.objects if name.endswith(suffix))
-        return matches[0] if matches else None
+        if not matches:
+            return None
+        name = target.rpartition(".")[2]
+        entry_page = self._entry_page(name) if len(matches) > 1 else None
+        if entry_page is None:
+            return (*self.objects[matches[0]], matches[0])
+        return entry_page, keyword_anchor(name), target
+
+    def _entry_page(self, name: str) -> str | None:
+        """The A-Z page whose keywords' range holds ``name`` (pages of a letter are in
+        keyword order)."""
+        pages: list[tuple[tuple[str, str], str]] = (self.data.get("entry_pages") or {}).get(
+            keyword_letter(name), []
+        )
+        at = bisect_right(pages, (keyword_sort_key(name), "\U0010ffff")) - 1
+        return pages[at][1] if at >= 0 else None
 
     def _reference(
-        self, builder: Builder, fromdocname: str, name: str, contnode: Element
+        self, builder: Builder, fromdocname: str, found: tuple[str, str, str], contnode: Element
     ) -> nodes.reference:
-        docname, anchor = self.objects[name]
-        return make_refnode(builder, fromdocname, docname, anchor, contnode, name)
+        docname, anchor, title = found
+        return make_refnode(builder, fromdocname, docname, anchor, contnode, title)
 
     def resolve_xref(
         self,
@@ -137,8 +199,8 @@ class XrefDomain(Domain):
         node: pending_xref,
         contnode: Element,
     ) -> nodes.reference | None:
-        name = self.find(target)
-        return self._reference(builder, fromdocname, name, contnode) if name else None
+        found = self.find(target)
+        return self._reference(builder, fromdocname, found, contnode) if found else None
 
     def resolve_any_xref(
         self,
@@ -149,7 +211,7 @@ class XrefDomain(Domain):
         node: pending_xref,
         contnode: Element,
     ) -> list[tuple[str, nodes.reference]]:
-        name = self.find(target)
-        if name is None:
+        found = self.find(target)
+        if found is None:
             return []
-        return [("xref:kw", self._reference(builder, fromdocname, name, contnode))]
+        return [(f"xref:{ROLE}", self._reference(builder, fromdocname, found, contnode))]
