@@ -309,3 +309,14 @@ def test_a_failing_page_writer_fails_the_build_and_the_next_build_repairs_the_si
     scratch = tmp_path / "scratch" / "out"
     assert build(tree, scratch, "-q", "-j", "1") == 0
     assert _site_files(output) == _site_files(scratch)
+
+
+def test_verbose_progress_in_a_log_names_every_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = write_tree(tmp_path / "tree", RICH)
+    assert build(tree, tmp_path / "out", "-v") == 0
+    log = capsys.readouterr().out
+    extracting = [line for line in log.split("\n") if "extracting and highlighting..." in line]
+    assert len(extracting) == len(RICH)
+    assert sorted(line.rsplit(" ", 1)[1] for line in extracting) == sorted(RICH)

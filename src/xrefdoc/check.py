@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -33,16 +34,29 @@ def _scan(page: Path, cache: dict[Path, _PageScan]) -> _PageScan:
     return cache[page]
 
 
-def broken_links(site: Path) -> list[str]:
-    """``page: link`` for every internal link whose file or anchor does not exist."""
+@dataclass(frozen=True, slots=True)
+class SiteCheck:
+    """What ``check_site`` found: pages and internal links read, and the broken ones."""
+
+    pages: int
+    links: int
+    broken: list[str]
+
+
+def check_site(site: Path) -> SiteCheck:
+    """Every internal link of every page of ``site``; ``page: link (reason)`` for each whose
+    file or anchor does not exist. Links to other sites are not followed."""
     site = site.resolve()
     cache: dict[Path, _PageScan] = {}
     problems: list[str] = []
+    pages = links = 0
     for page in sorted(site.rglob("*.html")):
+        pages += 1
         for link in _scan(page, cache).links:
             parts = urlsplit(link)
             if parts.scheme or parts.netloc or link.startswith("//"):
                 continue
+            links += 1
             target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
             if target.is_dir():
                 target = target / "index.html"
@@ -55,4 +69,9 @@ def broken_links(site: Path) -> list[str]:
                 and unquote(parts.fragment) not in _scan(target, cache).ids
             ):
                 problems.append(f"{where} (no such anchor)")
-    return problems
+    return SiteCheck(pages, links, problems)
+
+
+def broken_links(site: Path) -> list[str]:
+    """``page: link (reason)`` for every internal link whose file or anchor does not exist."""
+    return check_site(site).broken

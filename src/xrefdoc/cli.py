@@ -54,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     build.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="more detail (Sphinx's -v; in a log, each stage lists its items)",
+    )
+    build.add_argument(
         "-j",
         "--jobs",
         type=_jobs,
@@ -67,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     scan_command = commands.add_parser("scan", help="print the extracted records as JSON")
     scan_command.add_argument("source", help="the tree to scan")
     _add_selection(scan_command)
+
+    check = commands.add_parser(
+        "check", help="check every internal link and anchor of a built site (exit 1 if broken)"
+    )
+    check.add_argument("site", help="the site folder (the -o of build)")
+    check.add_argument("-q", "--quiet", action="store_true", help="print only broken links")
 
     lookup = commands.add_parser(
         "lookup", help="print where a name is defined and used, one path:line per row"
@@ -88,6 +101,30 @@ def _lookup(arguments: argparse.Namespace) -> int:
     else:
         for row in text_rows(found):
             print(row)
+    return 0
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    """Broken links one per line on stdout, and a summary; exit 1 when any is broken."""
+    from xrefdoc.check import check_site
+
+    site = Path(arguments.site)
+    if not site.is_dir():
+        raise ConfigError(f"SITE: not a folder: {site}")
+    found = check_site(site)
+    if found.pages == 0:
+        raise ConfigError(f"SITE: no HTML page in {site}")
+    for problem in found.broken:
+        print(problem)
+    if found.broken:
+        print(
+            f"xrefdoc: {len(found.broken)} broken of {found.links:,} internal links "
+            f"in {found.pages:,} pages",
+            file=sys.stderr,
+        )
+        return 1
+    if not arguments.quiet:
+        print(f"xrefdoc: {found.links:,} internal links in {found.pages:,} pages, none broken")
     return 0
 
 
@@ -159,6 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments = _parser().parse_args(argv)
         if arguments.command == "lookup":
             return _lookup(arguments)
+        if arguments.command == "check":
+            return _check(arguments)
         if arguments.command == "scan":
             json.dump(_scan_json(arguments), sys.stdout, indent=1, ensure_ascii=False)
             sys.stdout.write("\n")
@@ -174,6 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             source_cap=arguments.source_cap,
             fail_on_warning=arguments.fail_on_warning,
             quiet=arguments.quiet,
+            verbosity=arguments.verbose,
             jobs=arguments.jobs,
         )
     except XrefdocError as error:

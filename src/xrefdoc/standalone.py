@@ -47,6 +47,7 @@ def build_site(
     source_cap: int | None = None,
     fail_on_warning: bool = False,
     quiet: bool = False,
+    verbosity: int = 0,
     jobs: int = 1,
 ) -> int:
     """Build the site of ``source`` into ``output`` with ``jobs`` processes (Sphinx's ``-j``);
@@ -96,7 +97,7 @@ def build_site(
         walk_offered(settings, walked),
     ):
         status = _run_sphinx(
-            sources, confdir, output, work, overrides, fail_on_warning, quiet, jobs
+            sources, confdir, output, work, overrides, fail_on_warning, quiet, verbosity, jobs
         )
     if status == 0:
         state.record(signature)
@@ -151,6 +152,7 @@ def _run_sphinx(
     overrides: dict[str, object],
     fail_on_warning: bool,
     quiet: bool,
+    verbosity: int,
     jobs: int,
 ) -> int:
     from sphinx.application import Sphinx
@@ -172,6 +174,7 @@ def _run_sphinx(
                 warningiserror=fail_on_warning,
                 keep_going=fail_on_warning,
                 parallel=jobs,
+                verbosity=verbosity,
             )
             app.build()
     except XrefdocError:
