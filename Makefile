@@ -10,7 +10,7 @@ OUT    ?= _build/html
 # Reinstall the package whenever its sources, templates or configuration change.
 PACKAGE_FILES := pyproject.toml $(shell find src templates conf -type f ! -name '*.pyc' 2>/dev/null)
 
-.PHONY: html test lint bench clean
+.PHONY: html test docs lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ html: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
+
+# The user guide (docs/), with this repository documented beside it by the extension;
+# warnings are errors, and every internal link of the result must resolve.
+DOCS_OUT ?= _build/docs
+docs: $(VENV)/.installed
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs "$(DOCS_OUT)"
+	$(BIN)/xrefdoc check -q "$(DOCS_OUT)"
 
 # The scale benchmark: BENCH_SOURCE is a real tree cloned outside this one (default: this
 # repository); the peers are installed when missing (Debian packages need root).
@@ -44,5 +51,5 @@ lint: $(VENV)/.installed
 	$(BIN)/mypy
 
 clean:
-	rm -rf _build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf _build docs/_xref .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
