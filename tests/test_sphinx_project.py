@@ -208,3 +208,11 @@ def test_another_project_links_to_a_keyword_through_intersphinx(tmp_path: Path) 
         "https://engines.invalid/docs/_xref/keywords-r.html#def-pkg.core.Engine.run",
         "https://engines.invalid/docs/_xref/pkg/core.py_docs.html",
     ]
+
+
+def test_a_builder_whose_urls_differ_is_warned_about(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    code, errors = sphinx_build("-b", "dirhtml", str(project), str(tmp_path / "html"))
+    assert code == 0
+    assert "xrefdoc: the dirhtml builder names pages differently" in errors
+    assert errors.rstrip().endswith("[xrefdoc.builder]")

@@ -103,6 +103,11 @@ def _output_folder(app: Sphinx) -> tuple[Path, str]:
     return folder, "" if relative == "." else f"{relative}/"
 
 
+# HTML builders whose page URLs are not the html builder's ``NAME.html``, which the pages'
+# links between each other assume.
+PAGE_URL_BUILDERS = frozenset({"dirhtml", "singlehtml"})
+
+
 # Walks done by the caller of this build in the same process (``xrefdoc build`` walks to
 # see whether anything changed): taken instead of walking the tree a second time.
 _PREWALKED: dict[tuple[Path, tuple[str, ...], tuple[str, ...]], WalkResult] = {}
@@ -187,6 +192,14 @@ def _generate_pages(app: Sphinx) -> None:
     if root is None:
         logger.info("xrefdoc: xrefdoc_root is not set; nothing to document")
         return
+    if app.builder.name in PAGE_URL_BUILDERS:
+        logger.warning(
+            "xrefdoc: the %s builder names pages differently from the html builder, so the "
+            "links between the reference's pages would not resolve; build it with html",
+            app.builder.name,
+            type="xrefdoc",
+            subtype="builder",
+        )
     try:
         output, prefix = _output_folder(app)
         settings = _settings(app, root, output)
