@@ -17,3 +17,4 @@ xrefdoc_root = ".."
 html_theme = "alabaster"
 html_theme_options = {"page_width": "min(1200px, 96vw)", "show_powered_by": False}
 html_show_sourcelink = False
+html_show_copyright = False

@@ -241,7 +241,7 @@ def _generate_pages(app: Sphinx) -> None:
         result.index,
         names,
         settings.source_cap,
-        settings.root.name or str(settings.root),
+        _title(app, settings.root),
     )
     domain.set_tree(domain.files, _entry_pages(site))
     facts, plan = plan_build(site, settings_digest, old_facts)
@@ -264,6 +264,13 @@ def _generate_pages(app: Sphinx) -> None:
     )
     _STATE[app] = _Generated(settings.root, site, environment, state, signature, facts, plan)
     timings.lap("render folder and keyword pages")
+
+
+def _title(app: Sphinx, root: Path) -> str:
+    """The reference's title: the Sphinx project's name, else the tree's folder name."""
+    project = str(app.config.project or "")
+    unset = Config.config_values["project"].default
+    return project if project and project != unset else root.name or str(root)
 
 
 def _domain(app: Sphinx) -> XrefDomain:
