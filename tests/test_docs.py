@@ -12,6 +12,7 @@ import yaml
 from helpers import run_xrefdoc, write_tree
 from sites import make_git_repository
 from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace
 
 from xrefdoc.cli import _parser
 
@@ -28,9 +29,11 @@ def test_every_setting_of_the_extension_is_in_the_configuration_reference(
     project = write_tree(
         tmp_path / "docs", {"conf.py": "extensions = ['xrefdoc.sphinx']\n", "index.md": "# X\n"}
     )
-    app = Sphinx(project, project, tmp_path / "out", tmp_path / "doctrees", "html",
-                 status=io.StringIO(), warning=io.StringIO())  # fmt: skip
-    settings = [value.name for value in app.config if value.name.startswith("xrefdoc_")]
+    # As sphinx-build does: docutils' registries are process-wide, keep this app's apart.
+    with docutils_namespace():
+        app = Sphinx(project, project, tmp_path / "out", tmp_path / "doctrees", "html",
+                     status=io.StringIO(), warning=io.StringIO())  # fmt: skip
+        settings = [value.name for value in app.config if value.name.startswith("xrefdoc_")]
     assert len(settings) >= 5
     reference = guide("configuration.md")
     for name in settings:

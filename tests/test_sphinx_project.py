@@ -58,11 +58,12 @@ REST_PAGE = """\
 
 
 def sphinx_build(*arguments: str) -> tuple[int, str]:
-    """``sphinx-build`` in this process: its exit code and what it wrote to stderr."""
+    """``sphinx-build`` in this process: its exit code and what it wrote to stderr (without
+    the colour it has when ``CI`` is set)."""
     errors = io.StringIO()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(errors):
         code = build_main(["-q", "-b", "html", *arguments])
-    return code, errors.getvalue()
+    return code, re.sub(r"\x1b\[[0-9;]*m", "", errors.getvalue())
 
 
 def make_project(tmp_path: Path, conf: str = "", **pages: str) -> Path:

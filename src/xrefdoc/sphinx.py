@@ -157,8 +157,9 @@ def _generate(app: Sphinx) -> None:
     Sphinx reads (the other pages are written by ``_collect_pages``). What it made is then
     frozen for the garbage collector until the build finishes, or the first collections
     after the pause would walk it all the same; not when the host process froze objects
-    of its own, which it may thaw when it likes."""
-    freeze = gc.get_freeze_count() == 0
+    of its own, which it may thaw when it likes. Without a tree to document (a project
+    that loads the extension for its role), nothing is made and nothing frozen."""
+    freeze = gc.get_freeze_count() == 0 and _root(app) is not None
     with _collector_paused(freeze_after=freeze):
         _generate_pages(app)
     if freeze:
