@@ -1,4 +1,5 @@
-"""Command line: ``build`` makes the site, ``scan`` prints the records, ``lookup`` a name."""
+"""Command line: ``build`` makes the site, ``generate`` its Markdown pages, ``scan`` prints the
+records, ``lookup`` a name."""
 
 from __future__ import annotations
 
@@ -71,6 +72,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_selection(build)
 
+    generate = commands.add_parser(
+        "generate", help="write the pages of a tree as Markdown files, for a forge or other tools"
+    )
+    generate.add_argument("source", help="the tree to document")
+    generate.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="the pages' folder; inside the tree (docs/reference), line links go to the files",
+    )
+    generate.add_argument(
+        "--format", choices=["markdown"], default="markdown", help="(default: %(default)s)"
+    )
+    generate.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    _add_selection(generate)
+
     scan_command = commands.add_parser("scan", help="print the extracted records as JSON")
     scan_command.add_argument("source", help="the tree to scan")
     _add_selection(scan_command)
@@ -101,6 +118,26 @@ def _lookup(arguments: argparse.Namespace) -> int:
     else:
         for row in text_rows(found):
             print(row)
+    return 0
+
+
+def _generate(arguments: argparse.Namespace) -> int:
+    from xrefdoc.markdown_export import generate_markdown
+
+    output = Path(arguments.output)
+    outcome = generate_markdown(
+        Path(arguments.source),
+        output,
+        include=arguments.include,
+        exclude=arguments.exclude,
+        source_cap=arguments.source_cap,
+        quiet=arguments.quiet,
+    )
+    if not arguments.quiet:
+        print(
+            f"xrefdoc: {outcome.files:,} files documented in {output}: {outcome.written:,} "
+            f"pages written, {outcome.unchanged:,} unchanged, {outcome.removed:,} removed"
+        )
     return 0
 
 
@@ -198,6 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _lookup(arguments)
         if arguments.command == "check":
             return _check(arguments)
+        if arguments.command == "generate":
+            return _generate(arguments)
         if arguments.command == "scan":
             json.dump(_scan_json(arguments), sys.stdout, indent=1, ensure_ascii=False)
             sys.stdout.write("\n")

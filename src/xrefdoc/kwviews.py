@@ -11,7 +11,7 @@ from xrefdoc.kwlayout import (
     USE_LINES_SHOWN,
     KeywordPage,
 )
-from xrefdoc.pages import definition_anchor, href, keyword_anchor
+from xrefdoc.pages import definition_anchor, keyword_anchor
 from xrefdoc.resolve import Definition
 from xrefdoc.views import SiteContext, definition_href, line_href
 from xrefdoc.xref import Use
@@ -43,7 +43,7 @@ def _use_groups(
             }
             for use in file_uses
         ]
-        docs = href(page, site.names.file_page(path, "docs"))
+        docs = site.names.href(page, site.names.file_page(path, "docs"))
         groups.append({"path": path, "href": docs, "lines": lines})
         shown += len(file_uses)
     return groups, len(uses) - shown
@@ -80,7 +80,7 @@ def keyword_entry(site: SiteContext, page: str, name: str, limit: bool) -> dict[
         "files": len({use.path for use in uses}),
         "groups": groups,
         "hidden_uses": hidden_uses,
-        "full_href": href(page, full_page, keyword_anchor(name)) if full_page else None,
+        "full_href": site.names.href(page, full_page, keyword_anchor(name)) if full_page else None,
     }
 
 
@@ -89,7 +89,7 @@ def _letters_nav(site: SiteContext, page: str) -> list[dict[str, Any]]:
     return [
         {
             "label": letter_label(p.letter),
-            "href": href(page, p.page),
+            "href": site.names.href(page, p.page),
             "current": p.letter == current,
         }
         for p in site.keywords.pages
@@ -123,6 +123,7 @@ def _part_label(keyword_page: KeywordPage) -> str:
 
 def letter_page(site: SiteContext, keyword_page: KeywordPage) -> dict[str, Any]:
     """The context of one A-Z page (a MyST document, so Sphinx indexes its objects)."""
+    names = site.names
     page = keyword_page.page
     label = letter_label(keyword_page.letter)
     title = f"Keywords: {label}"
@@ -135,14 +136,14 @@ def letter_page(site: SiteContext, keyword_page: KeywordPage) -> dict[str, Any]:
         "title": title,
         "letters": _letters_nav(site, page),
         "parts": [
-            {"label": _part_label(p), "href": href(page, p.page), "current": p.page == page}
+            {"label": _part_label(p), "href": names.href(page, p.page), "current": p.page == page}
             for p in siblings
         ]
         if len(siblings) > 1
         else [],
         "entries": entries,
         "objects": _page_objects(site, keyword_page),
-        "keywords_href": href(page, site.names.keywords_page()),
+        "keywords_href": names.href(page, names.keywords_page()),
         "textual_title": TEXTUAL_TITLE,
     }
 
@@ -156,8 +157,8 @@ def full_keyword_page(site: SiteContext, name: str) -> dict[str, Any]:
         "title": f"Keyword {name}",
         # Not "entry": the template imports a macro of that name.
         "entry_view": keyword_entry(site, page, name, False),
-        "letter_href": href(page, letter_page_name, keyword_anchor(name)),
-        "keywords_href": href(page, site.names.keywords_page()),
+        "letter_href": site.names.href(page, letter_page_name, keyword_anchor(name)),
+        "keywords_href": site.names.href(page, site.names.keywords_page()),
         "letters": _letters_nav(site, page),
         "textual_title": TEXTUAL_TITLE,
     }
@@ -165,14 +166,15 @@ def full_keyword_page(site: SiteContext, name: str) -> dict[str, Any]:
 
 def keywords_root(site: SiteContext) -> dict[str, Any]:
     """The context of the A-Z index's first page: letters with their parts and counts."""
-    page = site.names.keywords_page()
+    names = site.names
+    page = names.keywords_page()
     letters: dict[str, dict[str, Any]] = {}
     for keyword_page in site.keywords.pages:
         entry = letters.setdefault(
             keyword_page.letter,
             {
                 "label": letter_label(keyword_page.letter),
-                "href": href(page, keyword_page.page),
+                "href": names.href(page, keyword_page.page),
                 "keywords": 0,
                 "parts": [],
             },
@@ -180,7 +182,7 @@ def keywords_root(site: SiteContext) -> dict[str, Any]:
         entry["keywords"] += len(keyword_page.keywords)
         if keyword_page.parts > 1:
             entry["parts"].append(
-                {"label": _part_label(keyword_page), "href": href(page, keyword_page.page)}
+                {"label": _part_label(keyword_page), "href": names.href(page, keyword_page.page)}
             )
     return {
         "page": page,
@@ -188,5 +190,5 @@ def keywords_root(site: SiteContext) -> dict[str, Any]:
         "total": len(site.index.definitions),
         "uses": sum(len(uses) for uses in site.index.uses.values()),
         "title": site.title,
-        "root_href": href(page, site.names.folder_page("", "index")),
+        "root_href": names.href(page, names.folder_page("", "index")),
     }

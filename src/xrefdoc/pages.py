@@ -8,6 +8,7 @@ with a generated name. The A-Z keyword pages are ``keywords`` and ``keywords-<le
 (``keywords-<letter>-<n>`` when a letter needs several pages), names that no file or folder
 page can take; a keyword with too many uses for its entry gets ``keyword-uses/<slug>``, whose
 slug ends in a hash, so it is never ``index``, ``doc`` or a name ending in ``_docs``/``_kw``.
+Names have no extension: links add the site's (``.html``, or ``.md`` for the Markdown tree).
 """
 
 from __future__ import annotations
@@ -23,9 +24,18 @@ _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_.]")
 
 @dataclass(frozen=True, slots=True)
 class PageNames:
-    """Page names of one site; ``prefix`` places them in a subfolder of a larger site."""
+    """Page names of one site and how its links are spelled: ``prefix`` places the pages in
+    a subfolder of a larger site, ``suffix`` is the pages' file extension (``.html``, or
+    ``.md`` for the Markdown tree). A link to a line of a file goes to the line's anchor on
+    the file's _docs page when pages have one on each line (``line_anchors``, the HTML
+    site); else, a forge cannot anchor a line inside a code block, to the original file
+    with ``#L<n>`` as forges number its lines when ``source_prefix`` leads from the site's
+    top folder to the documented tree (``../../``), or else to the _docs page's source."""
 
     prefix: str = ""
+    suffix: str = ".html"
+    line_anchors: bool = True
+    source_prefix: str | None = None
 
     def file_page(self, path: str, kind: str) -> str:
         return f"{self.prefix}{path}_{kind}"
@@ -41,6 +51,41 @@ class PageNames:
 
     def keyword_full_page(self, slug: str) -> str:
         return f"{self.prefix}keyword-uses/{slug}"
+
+    def href(self, from_page: str, to_page: str, anchor: str | None = None) -> str:
+        """A relative, URL-quoted link from one page to another."""
+        link = _page_url(_folder_of(from_page), to_page, self.suffix)
+        return f"{link}#{anchor}" if anchor else link
+
+    def line_href(self, from_page: str, path: str, line: int) -> str:
+        """A link from a page to line ``line`` of the file ``path`` (see the class)."""
+        if self.line_anchors:
+            return self.href(from_page, self.file_page(path, "docs"), line_anchor(line))
+        if self.source_prefix is None:
+            return self.href(from_page, self.file_page(path, "docs"), SOURCE_SECTION)
+        url = _source_url(_folder_of(from_page), self.source_prefix + path)
+        query = "?plain=1" if _rendered_by_forges(path) else ""
+        return f"{url}{query}#{line_anchor(line)}"
+
+    def source_href(self, from_page: str, path: str) -> str | None:
+        """A link from a page to the original file ``path``, when the site knows the way."""
+        if self.source_prefix is None:
+            return None
+        return _source_url(_folder_of(from_page), self.source_prefix + path)
+
+
+# The _docs page's section holding the file's source (its HTML id and its Markdown heading's
+# slug alike).
+SOURCE_SECTION = "original-source"
+
+# Extensions of files a forge shows rendered (documents; data as a table, a map, a notebook
+# or an image) rather than as numbered lines: a line link asks for their source
+# (``?plain=1``, GitHub's and GitLab's spelling), or ``#L<n>`` would lead nowhere.
+RENDERED_BY_FORGES = frozenset(
+    {"md", "markdown", "mdown", "mkdn", "mkd", "rst", "adoc", "asciidoc", "org", "textile"}
+    | {"rdoc", "creole", "mediawiki", "wiki", "pod"}
+    | {"ipynb", "csv", "tsv", "svg", "geojson", "topojson"}
+)
 
 
 def keyword_letter(name: str) -> str:
@@ -70,21 +115,30 @@ def line_anchor(line: int) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
-def _page_url(start: str, to_page: str) -> str:
+def _page_url(start: str, to_page: str, suffix: str) -> str:
     """The quoted relative URL of a page from a folder; cached, since every page links to
     the same few targets (its folder, the keyword pages) many times."""
-    return quote(posixpath.relpath(to_page + ".html", start), safe="/")
+    return quote(posixpath.relpath(to_page + suffix, start), safe="/")
+
+
+@lru_cache(maxsize=1 << 16)
+def _source_url(start: str, source: str) -> str:
+    """The quoted URL of an original file (``source`` relative to the site's top folder,
+    starting with its ``../``) from a folder of the site: one ``../`` per level of
+    ``start`` (no ``relpath``, which would resolve the leading ``../`` against the working
+    folder)."""
+    depth = 0 if start == "." else start.count("/") + 1
+    return quote("../" * depth + source, safe="/")
+
+
+def _rendered_by_forges(path: str) -> bool:
+    stem, dot, extension = path.rpartition("/")[2].rpartition(".")
+    return bool(dot and stem) and extension.lower() in RENDERED_BY_FORGES
 
 
 @lru_cache(maxsize=1 << 12)
 def _folder_of(page: str) -> str:
     return posixpath.dirname(page) or "."
-
-
-def href(from_page: str, to_page: str, anchor: str | None = None) -> str:
-    """A relative, URL-quoted link from one page to another (``.html`` pages)."""
-    link = _page_url(_folder_of(from_page), to_page)
-    return f"{link}#{anchor}" if anchor else link
 
 
 def breadcrumbs(path: str, root_label: str) -> list[tuple[str, str]]:

@@ -1,8 +1,10 @@
-"""A folder's README as safe HTML: formatting rendered, markup and directives never run."""
+"""A folder's README for its doc page: safe HTML (formatting rendered, markup and directives
+never run), or its first paragraph as plain text."""
 
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable
 from html import escape
 
@@ -98,3 +100,55 @@ def readme_html(name: str, text: str, folder: str, tree_link: TreeLink) -> str:
         except Exception:
             pass
     return f"<pre>{escape(text)}</pre>"
+
+
+SUMMARY_LIMIT = 600
+_UNDERLINE = re.compile(r"^\s*([=\-`:'\"~^_*+#<>.])\1+\s*$")
+
+
+def readme_summary(name: str, text: str) -> str:
+    """The README's first paragraph as plain text (Markdown formatting, links and HTML
+    dropped, their text kept), cut at about ``SUMMARY_LIMIT`` characters; "" when it has
+    none. For pages that cannot show the README itself (the Markdown tree, where its
+    relative links and HTML would break)."""
+    if name.lower().endswith((".md", ".markdown")):
+        summary = _markdown_first_paragraph(text)
+    else:
+        summary = _text_first_paragraph(text)
+    summary = " ".join(summary.split())
+    if len(summary) > SUMMARY_LIMIT:
+        summary = summary[:SUMMARY_LIMIT].rsplit(" ", 1)[0] + " \u2026"
+    return summary
+
+
+def _markdown_first_paragraph(text: str) -> str:
+    tokens = MarkdownIt("commonmark", {"html": True}).parse(text)
+    for position, token in enumerate(tokens):
+        if token.type == "paragraph_open":
+            return _inline_text(tokens[position + 1].children or [])
+    return ""
+
+
+def _inline_text(children: list[Token]) -> str:
+    pieces = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            pieces.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            pieces.append(" ")
+        elif child.type == "image":
+            pieces.append(_inline_text(child.children or []))
+    return "".join(pieces)
+
+
+def _text_first_paragraph(text: str) -> str:
+    """reStructuredText or plain text: the first block of lines that is no heading, no
+    directive or comment (``..``) and no field list."""
+    for block in re.split(r"\n\s*\n", text):
+        lines = [line for line in block.strip().splitlines() if not _UNDERLINE.match(line)]
+        if len(lines) <= 1 and len(block.strip().splitlines()) > 1:
+            continue  # a heading: its text and its underline
+        if not lines or lines[0].lstrip().startswith(("..", ":")):
+            continue
+        return " ".join(lines)
+    return ""

@@ -17,7 +17,6 @@ from xrefdoc.extract import read_text
 from xrefdoc.highlight import SourceHTML, prepare_source
 from xrefdoc.kwviews import full_keyword_page, keywords_root, letter_page
 from xrefdoc.model import FileRecord
-from xrefdoc.pages import href
 from xrefdoc.readme import find_readme, readme_html
 from xrefdoc.resources import resource_dir
 from xrefdoc.views import SiteContext, docs_page, folder_view, kw_page
@@ -65,18 +64,21 @@ class _OurTemplates(jinja2.BaseLoader):
         return self._inner.get_source(environment, template[1:])
 
 
-def make_environment(user_template_dirs: Iterable[Path] = ()) -> jinja2.Environment:
-    """One environment per run: the user's folders first, then ours."""
-    ours = resource_dir("templates")
-    loader = jinja2.ChoiceLoader(
+def template_loader(ours: Path, user_template_dirs: Iterable[Path] = ()) -> jinja2.BaseLoader:
+    """The user's folders first, then ours (``!name`` is always ours)."""
+    return jinja2.ChoiceLoader(
         [
             *(jinja2.FileSystemLoader(str(folder)) for folder in user_template_dirs),
             jinja2.FileSystemLoader(str(ours)),
             _OurTemplates(ours),
         ]
     )
+
+
+def make_environment(user_template_dirs: Iterable[Path] = ()) -> jinja2.Environment:
+    """One environment per run: the user's folders first, then ours."""
     environment = jinja2.Environment(
-        loader=loader,
+        loader=template_loader(resource_dir("templates"), user_template_dirs),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -131,9 +133,9 @@ def _readme(site: SiteContext, root: Path, folder: str, page: str) -> dict[str, 
 
     def tree_link(path: str) -> str | None:
         if path in index.records:
-            return href(page, names.file_page(path, "docs"))
+            return names.href(page, names.file_page(path, "docs"))
         if path in index.folders or path == ".":
-            return href(page, names.folder_page("" if path == "." else path, "index"))
+            return names.href(page, names.folder_page("" if path == "." else path, "index"))
         return None
 
     text = "" if record.is_binary else read_text(root, record)

@@ -9,7 +9,7 @@ from typing import Any
 from xrefdoc.highlight import NameLink, SourceHTML
 from xrefdoc.kwlayout import KeywordLayout, keyword_layout, keyword_sort_key
 from xrefdoc.model import FileRecord, Symbol
-from xrefdoc.pages import PageNames, breadcrumbs, href, keyword_anchor, line_anchor
+from xrefdoc.pages import PageNames, breadcrumbs, keyword_anchor, line_anchor
 from xrefdoc.purpose import purpose_statements
 from xrefdoc.resolve import Definition
 from xrefdoc.xref import Index, Use, import_category
@@ -29,7 +29,9 @@ DOCS_SECTIONS = (
 )
 SECTION_TITLES = dict(DOCS_SECTIONS)
 
-# Keyword groups of a _kw page: (kind, heading, the _docs section that covers them).
+# Keyword groups of a _kw page: (kind, heading, the _docs section that covers them). Those
+# sections' ids are also the GitHub slugs of their headings, so the Markdown pages link to
+# them the same way.
 KEYWORD_GROUPS = (
     ("class", "Classes", "detailed-analysis"),
     ("function", "Functions", "detailed-analysis"),
@@ -66,12 +68,12 @@ def make_site(index: Index, names: PageNames, source_cap: int, title: str) -> Si
 def keyword_href(site: SiteContext, page: str, name: str) -> str | None:
     """Link from ``page`` to a keyword's entry in the A-Z index, if it has one."""
     target = site.keywords.page_of.get(name)
-    return href(page, target, keyword_anchor(name)) if target else None
+    return site.names.href(page, target, keyword_anchor(name)) if target else None
 
 
 def line_href(site: SiteContext, page: str, path: str, line: int) -> str:
-    """Link from ``page`` to a line of a file's source on its _docs page."""
-    return href(page, site.names.file_page(path, "docs"), line_anchor(line))
+    """Link from ``page`` to a line of a file (see ``PageNames.line_href``)."""
+    return site.names.line_href(page, path, line)
 
 
 def definition_href(site: SiteContext, page: str, definition: Definition) -> str:
@@ -91,13 +93,13 @@ def human_size(size: int) -> str:
 
 def _crumbs(site: SiteContext, page: str, folder: str) -> list[dict[str, str]]:
     return [
-        {"label": label, "href": href(page, site.names.folder_page(path, "index"))}
+        {"label": label, "href": site.names.href(page, site.names.folder_page(path, "index"))}
         for label, path in breadcrumbs(folder, site.title)
     ]
 
 
 def _file_link(site: SiteContext, page: str, path: str) -> dict[str, str]:
-    return {"label": path, "href": href(page, site.names.file_page(path, "docs"))}
+    return {"label": path, "href": site.names.href(page, site.names.file_page(path, "docs"))}
 
 
 def _symbol_view(site: SiteContext, page: str, path: str, symbol: Symbol) -> dict[str, Any]:
@@ -297,7 +299,17 @@ def _related(site: SiteContext, record: FileRecord, page: str) -> dict[str, Any]
 
 
 def docs_page(site: SiteContext, record: FileRecord, source: SourceHTML | None) -> dict[str, Any]:
-    """The context of a file's _docs page; ``source`` is None for a binary file."""
+    """The context of a file's _docs page on the HTML site; ``source`` is None for a binary
+    file."""
+    context = docs_view(site, record)
+    if source is not None:
+        context["source"] = _source_view(site, record, source, context["page"])
+    return context
+
+
+def docs_view(site: SiteContext, record: FileRecord) -> dict[str, Any]:
+    """What a file's _docs page shows but its source, which each kind of page shows its own
+    way (``source`` is None here)."""
     names = site.names
     page = names.file_page(record.path, "docs")
     folder = record.folder
@@ -310,10 +322,26 @@ def docs_page(site: SiteContext, record: FileRecord, source: SourceHTML | None) 
         "size_text": human_size(record.size),
         "crumbs_list": _crumbs(site, page, folder),
         "purpose": purpose_statements(record, site.index),
-        "source": _source_view(site, record, source, page) if source is not None else None,
+        "source": None,
+        "diagnostics": [
+            {
+                "message": diagnostic.message,
+                "line": diagnostic.line,
+                # A line past the end (an empty file's) is named, not linked.
+                "href": line_href(site, page, record.path, diagnostic.line)
+                if diagnostic.line and diagnostic.line <= record.lines
+                else None,
+            }
+            for diagnostic in record.diagnostics
+        ],
         "overview": overview,
         "outline": [
-            {"level": h.level, "text": h.text, "href": href(page, page, line_anchor(h.line))}
+            {
+                "level": h.level,
+                "text": h.text,
+                "line": h.line,
+                "href": line_href(site, page, record.path, h.line),
+            }
             for h in record.headings
         ],
         "analysis": _analysis(site, record, page),
@@ -321,10 +349,10 @@ def docs_page(site: SiteContext, record: FileRecord, source: SourceHTML | None) 
         "related": _related(site, record, page),
         "used_elsewhere": _used_elsewhere(site, record, page),
         "is_test": record.path in site.index.test_files,
-        "kw_href": href(page, names.file_page(record.path, "kw")),
+        "kw_href": names.href(page, names.file_page(record.path, "kw")),
         "folder_label": folder or site.title,
-        "folder_index_href": href(page, names.folder_page(folder, "index")),
-        "folder_doc_href": href(page, names.folder_page(folder, "doc")),
+        "folder_index_href": names.href(page, names.folder_page(folder, "index")),
+        "folder_doc_href": names.href(page, names.folder_page(folder, "doc")),
         "sections": DOCS_SECTIONS,
     }
 
@@ -374,16 +402,16 @@ def kw_page(site: SiteContext, record: FileRecord) -> dict[str, Any]:
                     "heading": heading,
                     "entries": entries,
                     "section": section_title,
-                    "section_href": href(page, docs, section),
+                    "section_href": names.href(page, docs, section),
                 }
             )
     return {
         "page": page,
         "record": record,
         "crumbs_list": _crumbs(site, page, record.folder),
-        "docs_href": href(page, docs),
+        "docs_href": names.href(page, docs),
         "folder_label": record.folder or site.title,
-        "folder_index_href": href(page, names.folder_page(record.folder, "index")),
+        "folder_index_href": names.href(page, names.folder_page(record.folder, "index")),
         "groups": groups,
     }
 
@@ -405,15 +433,15 @@ def folder_view(site: SiteContext, folder: str) -> dict[str, Any]:
                 "size": human_size(record.size),
                 "lines": record.lines,
                 "keywords": len(record.symbols),
-                "docs_href": href(page, names.file_page(path, "docs")),
-                "kw_href": href(page, names.file_page(path, "kw")),
+                "docs_href": names.href(page, names.file_page(path, "docs")),
+                "kw_href": names.href(page, names.file_page(path, "kw")),
             }
         )
     subfolders = [
         {
             "name": sub.rpartition("/")[2],
             "files": sum(index.folders[sub].languages_below.values()),
-            "href": href(page, names.folder_page(sub, "index")),
+            "href": names.href(page, names.folder_page(sub, "index")),
         }
         for sub in info.folders
     ]
@@ -428,9 +456,9 @@ def folder_view(site: SiteContext, folder: str) -> dict[str, Any]:
         "files": files,
         "subfolders": subfolders,
         "languages": sorted(info.languages_below.items(), key=lambda item: (-item[1], item[0])),
-        "index_href": href(page, names.folder_page(folder, "index")),
-        "doc_href": href(page, names.folder_page(folder, "doc")),
-        "keywords_href": href(page, names.keywords_page()),
+        "index_href": names.href(page, names.folder_page(folder, "index")),
+        "doc_href": names.href(page, names.folder_page(folder, "doc")),
+        "keywords_href": names.href(page, names.keywords_page()),
         "top_keywords": [
             {
                 "name": name,
