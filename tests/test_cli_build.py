@@ -104,3 +104,23 @@ def test_a_pyproject_that_is_not_toml_is_a_warning(tmp_path: Path) -> None:
     assert completed.returncode == 0, completed.stderr
     assert "pyproject.toml is not TOML" in completed.stderr
     assert (tmp_path / "site" / "pyproject.toml_docs.html").exists()
+
+
+def test_a_generated_folder_in_the_tree_is_one_line_of_the_log(tmp_path: Path) -> None:
+    tree = write_tree(
+        tmp_path / "tree",
+        {
+            "pkg/core.py": "def run():\n    return 1\n",
+        },
+    )
+    (tree / "dangling.py").symlink_to(tree / "gone.py")
+    assert run_xrefdoc("generate", str(tree), "-o", str(tree / "docs/reference")).returncode == 0
+    pages = sum(1 for page in (tree / "docs/reference").rglob("*") if page.is_file())
+    built = run_xrefdoc("build", str(tree), "-o", str(tmp_path / "site"))
+    assert built.returncode == 0, built.stderr
+    skipped = [line for line in built.stdout.splitlines() if "not documented:" in line]
+    assert skipped == [
+        "xrefdoc: not documented: dangling.py (dangling or looping symbolic link)",
+        f"xrefdoc: not documented: docs/reference/ (inside generated output docs/reference/, "
+        f"{pages} files)",
+    ]

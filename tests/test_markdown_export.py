@@ -368,7 +368,7 @@ def test_the_pages_are_never_documented_and_a_second_run_writes_nothing(
     assert not list(output.rglob("docs/reference/*")), "the pages documented themselves"
     pages = sum(1 for page in output.rglob("*") if page.is_file())
     assert (
-        f"not documented: docs/reference/ (inside build output docs/reference/, {pages} files)"
+        f"not documented: docs/reference/ (inside generated output docs/reference/, {pages} files)"
         in (out)
     )
 

@@ -154,7 +154,7 @@ def test_git_virtualenv_and_sphinx_output_are_skipped_with_reasons(tmp_path: Pat
     }
     assert "virtual environment" in why[".venv/lib/python3.11/site-packages/dep.py"]
     assert ".venv" in why[".venv/lib/python3.11/site-packages/dep.py"]
-    assert "build output" in why["docs/_build/html/index.html"]
+    assert "generated output" in why["docs/_build/html/index.html"]
     assert "docs/_build/html" in why["docs/_build/html/index.html"]
 
 
@@ -273,7 +273,7 @@ def test_plain_folder_skips_git_folder_virtualenv_and_sphinx_output(tmp_path: Pa
     why = reasons(result)
     assert "virtual environment" in why["env/bin/activate"]
     assert "virtual environment" in why["env/pyvenv.cfg"]
-    assert "build output" in why["site/index.html"]
+    assert "generated output" in why["site/index.html"]
     assert not any(path.startswith(".git/") for path in why)
 
 

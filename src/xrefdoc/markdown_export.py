@@ -46,7 +46,7 @@ from xrefdoc.readme import find_readme, readme_summary
 from xrefdoc.render import template_loader
 from xrefdoc.resources import resource_dir
 from xrefdoc.views import SiteContext, docs_view, folder_view, kw_page, make_site
-from xrefdoc.walk import OUTPUT_MARKERS
+from xrefdoc.walk import OUTPUT_MARKERS, skipped_report
 
 # The output folder carries the marker of generated folders, so no walk of a tree that
 # holds it (``generate . -o docs/reference``, then committed) ever documents the pages.
@@ -355,19 +355,10 @@ def write_pages(
 
 def _report(settings: Settings, result: Scan, quiet: bool) -> None:
     """What the scan left out (unless quiet) and the files' parse problems (as warnings),
-    as ``build`` logs them; files left out with their folder are one line, so pages kept
-    inside the tree (thousands of them, committed) do not flood every run."""
+    as ``build`` logs them."""
     if not quiet:
-        folders: dict[str, int] = {}
-        for path, reason in result.walked.skipped:
-            if reason.startswith("inside ") and reason.endswith("/"):
-                folders[reason] = folders.get(reason, 0) + 1
-            else:
-                print(f"xrefdoc: not documented: {path} ({reason})")
-        for reason, count in folders.items():
-            folder = reason.rpartition(" ")[2]
-            files = "file" if count == 1 else "files"
-            print(f"xrefdoc: not documented: {folder} ({reason}, {count:,} {files})")
+        for line in skipped_report(result.walked.skipped):
+            print(f"xrefdoc: {line}")
     for record in result.records:
         for diagnostic in record.diagnostics:
             location = f"{settings.root / record.path}:{diagnostic.line or 1}"

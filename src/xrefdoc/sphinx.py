@@ -42,7 +42,7 @@ from xrefdoc.render import (
 )
 from xrefdoc.resources import resource_dir
 from xrefdoc.views import SiteContext, make_site
-from xrefdoc.walk import OUTPUT_MARKERS, WalkResult
+from xrefdoc.walk import OUTPUT_MARKERS, WalkResult, skipped_report
 from xrefdoc.writer import collected_page_names, page_jobs, write_pages
 
 logger = logging.getLogger(__name__)
@@ -302,8 +302,8 @@ def _entry_pages(site: SiteContext) -> dict[str, list[tuple[tuple[str, str], str
 
 def _report(settings: Settings, result: Scan) -> None:
     """Log what the scan left out, the files' parse problems (as warnings), and the cache."""
-    for path, reason in result.walked.skipped:
-        logger.info("xrefdoc: not documented: %s (%s)", path, reason)
+    for line in skipped_report(result.walked.skipped):
+        logger.info("xrefdoc: %s", line)
     for record in result.records:
         for diagnostic in record.diagnostics:
             logger.warning(

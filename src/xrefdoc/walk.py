@@ -145,7 +145,7 @@ def _examine(
             folder = root / folder_rel
             reason: str | None = None
             if folder.resolve() in settings.never or _is_output_folder(folder):
-                reason = f"inside build output {folder_rel}/"
+                reason = f"inside generated output {folder_rel}/"
             elif _is_virtualenv(folder):
                 reason = f"inside virtual environment {folder_rel}/"
             elif _is_cache_folder(folder):
@@ -220,3 +220,21 @@ def _document_linked_files_once(result: WalkResult, links: dict[str, str]) -> No
     for rel in sorted(doubles):
         del result.stats[rel]
         result.skipped.append((rel, f"symbolic link to {links[rel]}, documented there"))
+
+
+def skipped_report(skipped: list[tuple[str, str]]) -> list[str]:
+    """What the walk left out, as log lines: one per file, except the files left out with
+    their folder (an output folder, a virtual environment), one line per folder with its
+    count, so a folder of thousands of generated pages does not flood every run."""
+    lines: list[str] = []
+    folders: dict[str, int] = {}
+    for path, reason in skipped:
+        if reason.startswith("inside ") and reason.endswith("/"):
+            folders[reason] = folders.get(reason, 0) + 1
+        else:
+            lines.append(f"not documented: {path} ({reason})")
+    for reason, count in folders.items():
+        folder = reason.rpartition(" ")[2]
+        files = "file" if count == 1 else "files"
+        lines.append(f"not documented: {folder} ({reason}, {count:,} {files})")
+    return lines
