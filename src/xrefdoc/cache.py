@@ -70,10 +70,11 @@ def extractor_version() -> str:
     package = importlib.resources.files("xrefdoc")
     # Every module of ours that extraction imports; extend this when it imports another.
     sources = [package / "model.py", package / "languages.py"]
-    sources += sorted(
-        (item for item in (package / "extract").iterdir() if item.name.endswith(".py")),
-        key=lambda item: item.name,
-    )
+    for folder in ("extract", "analysis"):
+        sources += sorted(
+            (item for item in (package / folder).iterdir() if item.name.endswith(".py")),
+            key=lambda item: item.name,
+        )
     for source in sources:
         digest.update(f"{source.name}\0".encode())
         if source.is_file():

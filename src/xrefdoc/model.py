@@ -197,6 +197,20 @@ class Diagnostic:
 
 
 @dataclass(frozen=True, slots=True)
+class Finding:
+    """What static analysis found at one line: the rule's id (``security.eval``), its
+    category (purpose, pattern, performance, security, testing) and a sentence about this
+    file, never one that would be true of every file."""
+
+    __reduce__ = _reduce_to_fields
+
+    rule: str
+    category: str
+    line: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class FileRecord:
     """Everything extraction learned about one file; pickles cleanly for the cache."""
 
@@ -219,6 +233,7 @@ class FileRecord:
     diagnostics: tuple[Diagnostic, ...] = ()
     has_main_guard: bool = False
     aliases: tuple[Alias, ...] = ()
+    findings: tuple[Finding, ...] = ()
 
     @property
     def folder(self) -> str:

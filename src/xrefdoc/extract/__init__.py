@@ -123,6 +123,7 @@ def extract_bytes(path: str, data: bytes, digest: str) -> FileRecord:
         diagnostics=diagnostics,
         has_main_guard=extracted.has_main_guard,
         aliases=extracted.aliases,
+        findings=extracted.findings,
     )
 
 

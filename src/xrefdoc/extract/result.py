@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xrefdoc.model import Alias, Diagnostic, Heading, Import, Reference, Symbol
+from xrefdoc.model import Alias, Diagnostic, Finding, Heading, Import, Reference, Symbol
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +19,7 @@ class Extracted:
     docstring: str = ""
     has_main_guard: bool = False
     aliases: tuple[Alias, ...] = ()
+    findings: tuple[Finding, ...] = ()
 
 
 def count_lines(text: str) -> int:
