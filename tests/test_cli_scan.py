@@ -79,6 +79,7 @@ def test_every_file_entry_has_the_contract_fields(scanned: tuple[Path, dict[str,
             "symbols",
             "imports",
             "references",
+            "findings",
         }
         data = (root / entry["path"]).read_bytes()
         assert entry["size"] == len(data)

@@ -188,6 +188,7 @@ def test_docs_page_has_the_sections_in_order_with_their_values(inside: tuple[Pat
         "Detailed Analysis",
         "Architecture & Design",
         "Dependencies",
+        "Code Patterns & Idioms",
         "Testing & Usage",
         "Related Files",
         "Cross-References",

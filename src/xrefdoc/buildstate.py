@@ -55,6 +55,7 @@ def settings_signature(settings: Settings, extra: Iterable[str] = ()) -> str:
         settings.include,
         settings.exclude,
         settings.source_cap,
+        settings.disable_rules,
         list(extra),
     ]
     return hashlib.sha256(json.dumps(head, default=list).encode()).hexdigest()

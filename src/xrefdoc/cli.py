@@ -131,6 +131,7 @@ def _generate(arguments: argparse.Namespace) -> int:
         include=arguments.include,
         exclude=arguments.exclude,
         source_cap=arguments.source_cap,
+        disable_rules=arguments.disable_rule,
         quiet=arguments.quiet,
     )
     if not arguments.quiet:
@@ -177,6 +178,13 @@ def _add_selection(command: argparse.ArgumentParser) -> None:
         "--exclude", action="append", default=[], metavar="GLOB", help="leave matching files out"
     )
     command.add_argument(
+        "--disable-rule",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="leave out an analysis rule's findings, or a whole category (security, pattern...)",
+    )
+    command.add_argument(
         "--source-cap",
         type=int,
         metavar="BYTES",
@@ -190,6 +198,7 @@ def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
         include=arguments.include,
         exclude=arguments.exclude,
         source_cap=arguments.source_cap,
+        disable_rules=arguments.disable_rule,
     )
     result = scan(settings)
     files = []
@@ -223,6 +232,10 @@ def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
                     {"name": name, "line": line, "exact": exact}
                     for name, line, exact, _, _ in record.references.rows()
                 ],
+                "findings": [
+                    {"rule": f.rule, "category": f.category, "line": f.line, "message": f.message}
+                    for f in record.findings
+                ],
             }
         )
     return {"files": files}
@@ -250,6 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             include=arguments.include,
             exclude=arguments.exclude,
             source_cap=arguments.source_cap,
+            disable_rules=arguments.disable_rule,
             fail_on_warning=arguments.fail_on_warning,
             quiet=arguments.quiet,
             verbosity=arguments.verbose,

@@ -18,6 +18,7 @@ CLI_SETTING_NAMES = {
     "include": "--include",
     "exclude": "--exclude",
     "source_cap": "--source-cap",
+    "disable_rules": "--disable-rule",
 }
 
 
@@ -29,6 +30,8 @@ class Settings:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     source_cap: int = DEFAULT_SOURCE_CAP
+    # Analysis rules or whole categories not reported (``security.eval``, ``pattern``).
+    disable_rules: tuple[str, ...] = ()
     # Paths never documented although inside the root (the output, Sphinx's work folders).
     never: tuple[Path, ...] = ()
 
@@ -48,6 +51,7 @@ def make_settings(
     include: object = (),
     exclude: object = (),
     source_cap: object = DEFAULT_SOURCE_CAP,
+    disable_rules: object = (),
     never: Sequence[Path] = (),
     setting_prefix: str = "",
     setting_names: Mapping[str, str] | None = None,
@@ -72,12 +76,29 @@ def make_settings(
         include=_glob_list(name("include"), include),
         exclude=_glob_list(name("exclude"), exclude),
         source_cap=source_cap,
+        disable_rules=_rule_list(name("disable_rules"), disable_rules),
         never=tuple(Path(p).resolve() for p in never),
     )
 
 
 # The settings a tree may keep in its pyproject.toml, under [tool.xrefdoc].
-PROJECT_SETTINGS = ("include", "exclude", "source_cap")
+PROJECT_SETTINGS = ("include", "exclude", "source_cap", "disable_rules")
+
+
+def _rule_list(setting: str, value: object) -> tuple[str, ...]:
+    """Rule ids or categories, each one xrefdoc has: a misspelt one would silently turn
+    nothing off."""
+    from xrefdoc.analysis.catalogue import RULE_IDS
+    from xrefdoc.analysis.rules import CATEGORIES
+
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise ConfigError(f"{setting} must be a list of rule ids or categories, got {value!r}")
+    for item in value:
+        if item not in RULE_IDS and item not in CATEGORIES:
+            raise ConfigError(
+                f"{setting}: no rule or category {item!r} (categories: {', '.join(CATEGORIES)})"
+            )
+    return tuple(value)
 
 
 def _warn_on_stderr(message: str) -> None:
@@ -134,6 +155,7 @@ def layered_settings(
         include=() if values["include"] is None else values["include"],
         exclude=() if values["exclude"] is None else values["exclude"],
         source_cap=DEFAULT_SOURCE_CAP if values["source_cap"] is None else values["source_cap"],
+        disable_rules=() if values["disable_rules"] is None else values["disable_rules"],
         never=never,
         setting_names=names,
     )
@@ -145,9 +167,15 @@ def command_settings(
     include: Sequence[str],
     exclude: Sequence[str],
     source_cap: int | None,
+    disable_rules: Sequence[str] = (),
     never: Sequence[Path] = (),
 ) -> Settings:
     """The settings of a command: an option left out (an empty list, no number; 0 is given,
     and is an error) comes from the tree's ``[tool.xrefdoc]``, then the defaults."""
-    given = {"include": include or None, "exclude": exclude or None, "source_cap": source_cap}
+    given = {
+        "include": include or None,
+        "exclude": exclude or None,
+        "source_cap": source_cap,
+        "disable_rules": disable_rules or None,
+    }
     return layered_settings(root, given, CLI_SETTING_NAMES, never=never)

@@ -372,6 +372,7 @@ def generate_markdown(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     source_cap: int | None = None,
+    disable_rules: Sequence[str] = (),
     quiet: bool = False,
 ) -> Outcome:
     """Generate the Markdown pages of ``source`` into ``output``; a usage or configuration
@@ -379,7 +380,12 @@ def generate_markdown(
     timings.start()
     output = output.expanduser().resolve()
     settings = command_settings(
-        source, include=include, exclude=exclude, source_cap=source_cap, never=[output]
+        source,
+        include=include,
+        exclude=exclude,
+        source_cap=source_cap,
+        disable_rules=disable_rules,
+        never=[output],
     )
     check_output(settings.root, output)
     result = scan(settings)

@@ -6,10 +6,11 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from xrefdoc import timings
+from xrefdoc.analysis.rules import enabled
 from xrefdoc.cache import RecordCache, SourceKey, file_stamp
 from xrefdoc.config import Settings
 from xrefdoc.extract import extract_bytes, lexer_of, read_file, text_of
@@ -109,6 +110,14 @@ def _content(root: Path, path: str, digest: str) -> bytes | None:
     return data if now == digest else None
 
 
+def _without_disabled(record: FileRecord, disabled: tuple[str, ...]) -> FileRecord:
+    """The record without the findings of rules the user turned off (the cache keeps them
+    all, so turning a rule on again needs no parsing)."""
+    if not record.findings:
+        return record
+    return replace(record, findings=tuple(enabled(record.findings, disabled)))
+
+
 def walk_tree(settings: Settings) -> WalkResult:
     """The walk of a tree that will be scanned with its cache: the cache folder is made
     first, so it already carries its markers when the walk lists it (and leaves it out)."""
@@ -178,6 +187,8 @@ def scan(
             if work.source_key is not None and blob is not None:
                 cache.put_source(work.source_key, blob)
         records = [by_path[path] for path in walked.files if path in by_path]
+        if settings.disable_rules:
+            records = [_without_disabled(record, settings.disable_rules) for record in records]
         walked.files[:] = [record.path for record in records]
         cache.prune(settings.root, walked.files)
         cache.save_settings(settings)

@@ -403,6 +403,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("xrefdoc_include", None, "env")
     app.add_config_value("xrefdoc_exclude", None, "env")
     app.add_config_value("xrefdoc_source_cap", None, "env")
+    app.add_config_value("xrefdoc_disable_rules", None, "env")
     app.add_config_value("xrefdoc_output", "_xref", "env", str)
     app.connect("config-inited", _add_static_files)
     app.connect("builder-inited", _generate)

@@ -45,6 +45,7 @@ def build_site(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     source_cap: int | None = None,
+    disable_rules: Sequence[str] = (),
     fail_on_warning: bool = False,
     quiet: bool = False,
     verbosity: int = 0,
@@ -56,7 +57,12 @@ def build_site(
     output = output.resolve()
     work = (work_dir or default_work_dir(output)).resolve()
     settings = command_settings(
-        source, include=include, exclude=exclude, source_cap=source_cap, never=[output, work]
+        source,
+        include=include,
+        exclude=exclude,
+        source_cap=source_cap,
+        disable_rules=disable_rules,
+        never=[output, work],
     )
     _check_output(output, "--output")
     _check_output(work, "--work-dir")
@@ -72,6 +78,7 @@ def build_site(
         "xrefdoc_include": list(settings.include),
         "xrefdoc_exclude": list(settings.exclude),
         "xrefdoc_source_cap": settings.source_cap,
+        "xrefdoc_disable_rules": list(settings.disable_rules),
     }
     confdir = resource_dir("conf")
     # Nothing changed since the last complete build: the site stands, Sphinx is not started.

@@ -23,11 +23,21 @@ DOCS_SECTIONS = (
     ("detailed-analysis", "Detailed Analysis"),
     ("architecture-design", "Architecture & Design"),
     ("dependencies", "Dependencies"),
+    ("code-patterns", "Code Patterns & Idioms"),
+    ("performance", "Performance Considerations"),
+    ("security", "Security & Safety"),
     ("testing-usage", "Testing & Usage"),
     ("related-files", "Related Files"),
     ("cross-references", "Cross-References"),
 )
 SECTION_TITLES = dict(DOCS_SECTIONS)
+# The _docs section that shows each category of findings (purpose and testing findings join
+# the sections of those names).
+FINDING_SECTIONS = {
+    "pattern": "code-patterns",
+    "performance": "performance",
+    "security": "security",
+}
 
 # Keyword groups of a _kw page: (kind, heading, the _docs section that covers them). Those
 # sections' ids are also the GitHub slugs of their headings, so the Markdown pages link to
@@ -307,6 +317,36 @@ def docs_page(site: SiteContext, record: FileRecord, source: SourceHTML | None) 
     return context
 
 
+def _findings(site: SiteContext, record: FileRecord, page: str) -> dict[str, list[dict[str, Any]]]:
+    """The file's findings by the _docs section that shows them, each with its rule, the
+    message split into text and code (``parts``: (is code, text)), and a link to its line."""
+    sections: dict[str, list[dict[str, Any]]] = {
+        section: [] for section in FINDING_SECTIONS.values()
+    }
+    for finding in record.findings:
+        section = FINDING_SECTIONS.get(finding.category)
+        if section is None:
+            continue
+        sections[section].append(
+            {
+                "rule": finding.rule,
+                "line": finding.line,
+                "parts": message_parts(finding.message),
+                "href": line_href(site, page, record.path, finding.line)
+                if finding.line <= record.lines
+                else None,
+            }
+        )
+    return sections
+
+
+def message_parts(message: str) -> list[tuple[bool, str]]:
+    """A finding's message as (is code, text) pieces: its `` `code` `` spans apart, so each
+    kind of page marks them up its own way and escapes the rest."""
+    pieces = message.split("`")
+    return [(position % 2 == 1, piece) for position, piece in enumerate(pieces) if piece]
+
+
 def docs_view(site: SiteContext, record: FileRecord) -> dict[str, Any]:
     """What a file's _docs page shows but its source, which each kind of page shows its own
     way (``source`` is None here)."""
@@ -346,6 +386,7 @@ def docs_view(site: SiteContext, record: FileRecord) -> dict[str, Any]:
         ],
         "analysis": _analysis(site, record, page),
         "dependencies": _dependencies(site, record, page),
+        "findings": _findings(site, record, page),
         "related": _related(site, record, page),
         "used_elsewhere": _used_elsewhere(site, record, page),
         "is_test": record.path in site.index.test_files,

@@ -1,0 +1,9 @@
+"""Every analysis rule xrefdoc has, by id: what ``disable_rules`` may name."""
+
+from __future__ import annotations
+
+from xrefdoc.analysis.python_rules import PYTHON_RULES
+from xrefdoc.analysis.rules import Rule
+
+RULES: tuple[Rule, ...] = PYTHON_RULES
+RULE_IDS = frozenset(rule.id for rule in RULES)
