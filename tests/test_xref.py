@@ -241,3 +241,40 @@ def test_build_index_ignores_record_order(tmp_path: Path) -> None:
     assert forward.import_targets == backward.import_targets
     assert forward.imported_by == backward.imported_by
     assert list(forward.records) == sorted(TREE)
+
+
+def test_a_test_file_counts_its_functions_and_the_methods_of_its_test_classes(
+    tmp_path: Path,
+) -> None:
+    from helpers import extract_one
+
+    from xrefdoc.xref import count_tests
+
+    record = extract_one(
+        tmp_path,
+        "tests/test_engine.py",
+        """\
+        import unittest
+
+        def helper():
+            pass
+
+        def test_starts():
+            pass
+
+        class TestEngine:
+            def setup_method(self):
+                pass
+
+            def test_runs(self):
+                pass
+
+            def test_stops(self):
+                pass
+
+        class EngineCase(unittest.TestCase):
+            def test_checks(self):
+                pass
+        """,
+    )
+    assert count_tests(record) == 4

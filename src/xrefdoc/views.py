@@ -12,7 +12,7 @@ from xrefdoc.model import FileRecord, Symbol
 from xrefdoc.pages import PageNames, breadcrumbs, keyword_anchor, line_anchor
 from xrefdoc.purpose import purpose_statements
 from xrefdoc.resolve import Definition
-from xrefdoc.xref import Index, Use, import_category
+from xrefdoc.xref import Index, Use, count_tests, import_category
 
 # Sections of a _docs page, in the order users know from the old generator.
 DOCS_SECTIONS = (
@@ -390,6 +390,7 @@ def docs_view(site: SiteContext, record: FileRecord) -> dict[str, Any]:
         "related": _related(site, record, page),
         "used_elsewhere": _used_elsewhere(site, record, page),
         "is_test": record.path in site.index.test_files,
+        "test_count": count_tests(record),
         "kw_href": names.href(page, names.file_page(record.path, "kw")),
         "folder_label": folder or site.title,
         "folder_index_href": names.href(page, names.folder_page(folder, "index")),

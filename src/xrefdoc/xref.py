@@ -152,6 +152,24 @@ def is_test_class(symbol: Symbol) -> bool:
     return symbol.kind == "class" and symbol.name.startswith("Test")
 
 
+def count_tests(record: FileRecord) -> int:
+    """The tests pytest would collect from the file: test functions, and the test methods
+    of its test classes and ``unittest.TestCase`` subclasses (before parametrisation, which
+    only running can count)."""
+    classes = {
+        s.qualname
+        for s in record.symbols
+        if is_test_class(s)
+        or (s.kind == "class" and any(base.endswith("TestCase") for base in s.bases))
+    }
+    return sum(
+        1
+        for s in record.symbols
+        if is_test_function(s)
+        or (s.kind == "method" and s.parent in classes and s.name.startswith("test"))
+    )
+
+
 def is_test_file(record: FileRecord) -> bool:
     """A Python file named like a test that defines tests pytest would collect."""
     name = record.name
