@@ -63,6 +63,13 @@ def test_findings_are_in_their_sections_linked_to_their_lines(tmp_path: Path) ->
     assert section(html, "performance")[0].startswith("line 7: settings keeps its results")
     empty = main_body(page_text(site / "pkg/__init__.py_docs.html"))
     assert "Security &amp; Safety" not in empty, "a section with nothing to say is left out"
+    folder = main_body(page_text(site / "pkg/doc.html"))
+    assert (
+        '<tr><td>Security &amp; Safety</td><td class="xref-number">2</td>'
+        '<td><a href="core.py_docs.html#security">core.py</a> (2)</td></tr>'
+    ) in folder
+    root = main_body(page_text(site / "doc.html"))
+    assert 'id="findings"' not in root, "the root folder's own files have no findings"
     assert broken_links(site) == []
 
 

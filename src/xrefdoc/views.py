@@ -458,6 +458,37 @@ def kw_page(site: SiteContext, record: FileRecord) -> dict[str, Any]:
     }
 
 
+def _folder_findings(site: SiteContext, folder: str, page: str) -> list[dict[str, Any]]:
+    """Per findings section, how many findings the folder's own files have, and which files
+    (each linked to that section of its _docs page), most first."""
+    names = site.names
+    counts: dict[str, Counter[str]] = {section: Counter() for section in FINDING_SECTIONS.values()}
+    for path in site.index.folders[folder].files:
+        for finding in site.index.records[path].findings:
+            section = FINDING_SECTIONS.get(finding.category)
+            if section is not None:
+                counts[section][path] += 1
+    return [
+        {
+            "section": section,
+            "title": SECTION_TITLES[section],
+            "total": sum(by_file.values()),
+            "files": [
+                {
+                    "name": path.rpartition("/")[2],
+                    "count": count,
+                    "href": names.href(page, names.file_page(path, "docs"), section),
+                    # Markdown headings have the forge's slugs, not our ids: the page alone.
+                    "page_href": names.href(page, names.file_page(path, "docs")),
+                }
+                for path, count in sorted(by_file.items(), key=lambda item: (-item[1], item[0]))
+            ],
+        }
+        for section, by_file in counts.items()
+        if by_file
+    ]
+
+
 def folder_view(site: SiteContext, folder: str) -> dict[str, Any]:
     """The context shared by a folder's index and doc pages (MyST documents): both sit in the
     folder itself, so every relative link is the same from either."""
@@ -501,6 +532,7 @@ def folder_view(site: SiteContext, folder: str) -> dict[str, Any]:
         "index_href": names.href(page, names.folder_page(folder, "index")),
         "doc_href": names.href(page, names.folder_page(folder, "doc")),
         "keywords_href": names.href(page, names.keywords_page()),
+        "findings": _folder_findings(site, folder, page),
         "top_keywords": [
             {
                 "name": name,
