@@ -377,8 +377,20 @@ CASES = [
         """,
         (2, "`chunks` is a generator"),
         """
+        import contextlib
+        import pytest
+
         def chunks(items, size):
             return [items[start : start + size] for start in range(0, len(items), size)]
+
+        @contextlib.contextmanager
+        def opened(path):
+            with open(path) as stream:
+                yield stream
+
+        @pytest.fixture
+        def database(tmp_path):
+            yield connect(tmp_path)
         """,
     ),
     (
@@ -392,6 +404,10 @@ CASES = [
         """
         def fetch(session, url):
             return session.get(url).text
+
+        async def pages(session, urls):
+            for url in urls:
+                yield await fetch(session, url)
         """,
     ),
     (

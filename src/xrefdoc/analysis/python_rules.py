@@ -377,8 +377,6 @@ def _function_rules(walk: _Walk, node: ast.FunctionDef | ast.AsyncFunctionDef) -
             walk.add(COMPILE, node, f"{label} is compiled by `{name}`")
         if name in _CONTEXT_DECORATORS:
             walk.add(CONTEXT_MANAGER, node, f"{label} is a context manager (`{name}`)")
-    if isinstance(node, ast.AsyncFunctionDef):
-        walk.add(ASYNC, node, f"{label} is a coroutine (`async def`)")
     # A fixture returning a factory is no decorator, though it looks like one.
     if _returns_inner_function(node) and not any(d.endswith("fixture") for d in decorators):
         walk.decorators_defined.append(node)
@@ -593,6 +591,23 @@ def _header_end(statement: ast.stmt) -> int:
     return max(statement.lineno, inner.lineno - 1) if inner is not None else last
 
 
+def _shape_rules(walk: _Walk, node: ast.FunctionDef | ast.AsyncFunctionDef, yields: bool) -> None:
+    """Generator or coroutine, once the body is known. A generator that a decorator turns
+    into something else (a context manager, a pytest fixture) is said to be that instead."""
+    asynchronous = isinstance(node, ast.AsyncFunctionDef)
+    label = f"`{node.name}`"
+    if yields:
+        decorators = [
+            walk.dotted(d.func if isinstance(d, ast.Call) else d) or "" for d in node.decorator_list
+        ]
+        if any(d in _CONTEXT_DECORATORS or d.endswith("fixture") for d in decorators):
+            return
+        kind = "an asynchronous generator" if asynchronous else "a generator"
+        walk.add(GENERATOR, node, f"{label} is {kind}")
+    elif asynchronous:
+        walk.add(ASYNC, node, f"{label} is a coroutine (`async def`)")
+
+
 def _visit_statements(walk: _Walk, lines: _Lines, statements: Iterator[ast.stmt]) -> None:
     for statement in statements:
         _visit_statement(walk, lines, statement)
@@ -607,10 +622,7 @@ def _visit_statement(walk: _Walk, lines: _Lines, node: ast.stmt) -> None:
         _visit_statements(walk, lines, _child_statements(node))
         walk.loops = saved_loops
         walk.scopes.pop()
-        if scope.yields:
-            asynchronous = isinstance(node, ast.AsyncFunctionDef)
-            kind = "an asynchronous generator" if asynchronous else "a generator"
-            walk.add(GENERATOR, node, f"`{node.name}` is {kind}")
+        _shape_rules(walk, node, scope.yields)
         return
     if isinstance(node, ast.ClassDef):
         _class_rules(walk, node)
