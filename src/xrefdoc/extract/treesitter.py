@@ -13,6 +13,8 @@ from importlib import resources
 
 import tree_sitter as ts
 
+from xrefdoc.analysis.rules import unsilenced
+from xrefdoc.analysis.treesitter_rules import treesitter_findings
 from xrefdoc.extract.cpp_repair import readable_copy
 from xrefdoc.extract.result import Extracted
 from xrefdoc.model import Diagnostic, Import, Reference, Symbol, variable_kind
@@ -522,9 +524,12 @@ def extract_treesitter(text: str, family: str) -> Extracted:
         error = next(_errors(definitions_root), definitions_root)
         message = f"{family} syntax error; definitions may be incomplete"
         diagnostics = (Diagnostic(message, error.start_point.row + 1),)
+    language = compiled.parser.language
+    findings = () if language is None else treesitter_findings(family, language, root)
     return Extracted(
         symbols=tuple(_symbols(found)),
         imports=tuple(_imports(compiled, root)),
         references=tuple(_references(compiled, root)),
         diagnostics=diagnostics,
+        findings=unsilenced(findings, text.splitlines()),
     )
