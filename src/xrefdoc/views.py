@@ -34,6 +34,7 @@ SECTION_TITLES = dict(DOCS_SECTIONS)
 # The _docs section that shows each category of findings (purpose and testing findings join
 # the sections of those names).
 FINDING_SECTIONS = {
+    "purpose": "file-purpose",
     "pattern": "code-patterns",
     "performance": "performance",
     "security": "security",

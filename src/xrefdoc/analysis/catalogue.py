@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from xrefdoc.analysis.file_rules import FILE_RULES
 from xrefdoc.analysis.python_rules import PYTHON_RULES
 from xrefdoc.analysis.rules import Rule
 
-RULES: tuple[Rule, ...] = PYTHON_RULES
+RULES: tuple[Rule, ...] = (*FILE_RULES, *PYTHON_RULES)
 RULE_IDS = frozenset(rule.id for rule in RULES)

@@ -7,6 +7,8 @@ import hashlib
 import re
 from pathlib import Path
 
+from xrefdoc.analysis.file_rules import file_findings
+from xrefdoc.analysis.rules import unsilenced
 from xrefdoc.extract.data import extract_data
 from xrefdoc.extract.markup import extract_markdown, extract_rst
 from xrefdoc.extract.python import extract_python
@@ -123,7 +125,12 @@ def extract_bytes(path: str, data: bytes, digest: str) -> FileRecord:
         diagnostics=diagnostics,
         has_main_guard=extracted.has_main_guard,
         aliases=extracted.aliases,
-        findings=extracted.findings,
+        findings=tuple(
+            sorted(
+                (*extracted.findings, *unsilenced(file_findings(path, text), text.split("\n"))),
+                key=lambda finding: (finding.line, finding.rule),
+            )
+        ),
     )
 
 
