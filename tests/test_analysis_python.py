@@ -14,7 +14,7 @@ from xrefdoc.model import Finding
 
 def findings(code: str) -> list[Finding]:
     text = textwrap.dedent(code)
-    return list(unsilenced(python_findings(ast.parse(text), text), text.splitlines()))
+    return list(unsilenced(python_findings(ast.parse(text), text), text))
 
 
 def of(rule: str, code: str) -> list[tuple[int, str]]:

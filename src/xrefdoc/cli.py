@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from xrefdoc import __version__
-from xrefdoc.config import DEFAULT_SOURCE_CAP, command_settings
+from xrefdoc.config import DEFAULT_SOURCE_CAP, command_settings, tree_options
 from xrefdoc.errors import ConfigError, XrefdocError
 from xrefdoc.pipeline import scan
 
@@ -126,13 +126,7 @@ def _generate(arguments: argparse.Namespace) -> int:
 
     output = Path(arguments.output)
     outcome = generate_markdown(
-        Path(arguments.source),
-        output,
-        include=arguments.include,
-        exclude=arguments.exclude,
-        source_cap=arguments.source_cap,
-        disable_rules=arguments.disable_rule,
-        quiet=arguments.quiet,
+        Path(arguments.source), output, _tree_options(arguments), quiet=arguments.quiet
     )
     if not arguments.quiet:
         print(
@@ -166,6 +160,16 @@ def _check(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _tree_options(arguments: argparse.Namespace) -> dict[str, object]:
+    """What the options of ``_add_selection`` gave (None where left out)."""
+    return tree_options(
+        include=arguments.include,
+        exclude=arguments.exclude,
+        source_cap=arguments.source_cap,
+        disable_rules=arguments.disable_rule,
+    )
+
+
 def _add_selection(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--include",
@@ -193,13 +197,7 @@ def _add_selection(command: argparse.ArgumentParser) -> None:
 
 
 def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
-    settings = command_settings(
-        arguments.source,
-        include=arguments.include,
-        exclude=arguments.exclude,
-        source_cap=arguments.source_cap,
-        disable_rules=arguments.disable_rule,
-    )
+    settings = command_settings(arguments.source, _tree_options(arguments))
     result = scan(settings)
     files = []
     for record in result.records:
@@ -260,10 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             Path(arguments.source),
             Path(arguments.output),
             work_dir=Path(arguments.work_dir) if arguments.work_dir else None,
-            include=arguments.include,
-            exclude=arguments.exclude,
-            source_cap=arguments.source_cap,
-            disable_rules=arguments.disable_rule,
+            options=_tree_options(arguments),
             fail_on_warning=arguments.fail_on_warning,
             quiet=arguments.quiet,
             verbosity=arguments.verbose,

@@ -53,14 +53,13 @@ def make_settings(
     source_cap: object = DEFAULT_SOURCE_CAP,
     disable_rules: object = (),
     never: Sequence[Path] = (),
-    setting_prefix: str = "",
     setting_names: Mapping[str, str] | None = None,
 ) -> Settings:
     """Check every value and name the offending setting in the error (``setting_names``
-    maps a field to how the user spells it, else ``setting_prefix`` + field)."""
+    maps a field to how the user spells it)."""
 
     def name(field: str) -> str:
-        return (setting_names or {}).get(field, setting_prefix + field)
+        return (setting_names or {}).get(field, field)
 
     root_path = Path(root).expanduser()
     if not root_path.exists():
@@ -150,32 +149,41 @@ def layered_settings(
         if values[key] is None:
             values[key] = value
             names[key] = f"{root_path / 'pyproject.toml'} [tool.xrefdoc] {key}"
-    return make_settings(
-        root,
-        include=() if values["include"] is None else values["include"],
-        exclude=() if values["exclude"] is None else values["exclude"],
-        source_cap=DEFAULT_SOURCE_CAP if values["source_cap"] is None else values["source_cap"],
-        disable_rules=() if values["disable_rules"] is None else values["disable_rules"],
-        never=never,
-        setting_names=names,
-    )
+    chosen = {key: value for key, value in values.items() if value is not None}
+    return make_settings(root, **chosen, never=never, setting_names=names)
+
+
+def tree_options(
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    source_cap: int | None = None,
+    disable_rules: Sequence[str] = (),
+) -> dict[str, object]:
+    """The tree's settings as a command line gives them, each None where it was left out
+    (an empty list, no number; 0 is given, and is an error)."""
+    return {
+        "include": list(include) or None,
+        "exclude": list(exclude) or None,
+        "source_cap": source_cap,
+        "disable_rules": list(disable_rules) or None,
+    }
 
 
 def command_settings(
-    root: str | Path,
-    *,
-    include: Sequence[str],
-    exclude: Sequence[str],
-    source_cap: int | None,
-    disable_rules: Sequence[str] = (),
-    never: Sequence[Path] = (),
+    root: str | Path, options: Mapping[str, object], never: Sequence[Path] = ()
 ) -> Settings:
-    """The settings of a command: an option left out (an empty list, no number; 0 is given,
-    and is an error) comes from the tree's ``[tool.xrefdoc]``, then the defaults."""
-    given = {
-        "include": include or None,
-        "exclude": exclude or None,
-        "source_cap": source_cap,
-        "disable_rules": disable_rules or None,
-    }
-    return layered_settings(root, given, CLI_SETTING_NAMES, never=never)
+    """The settings of a command: what ``options`` (see ``tree_options``) leaves out comes
+    from the tree's ``[tool.xrefdoc]``, then the defaults."""
+    return layered_settings(root, options, CLI_SETTING_NAMES, never=never)
+
+
+def check_output_folder(
+    folder: Path, setting: str, root: Path | None = None, what: str = ""
+) -> None:
+    """A folder a command writes into: not a file and, when ``root`` is the documented tree,
+    neither the tree nor a folder that holds it (``what`` names the folder in the error)."""
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"{setting}: not a folder: {folder}")
+    if root is not None and (folder == root or root.is_relative_to(folder)):
+        raise ConfigError(f"{setting}: the {what} must not contain the source: {folder}")

@@ -126,15 +126,18 @@ class XrefDomain(Domain):
     def add_object(self, name: str, docname: str, anchor: str) -> None:
         self.objects[name] = (docname, anchor)
 
-    def set_tree(
-        self,
-        files: dict[str, str],
-        entry_pages: dict[str, list[tuple[tuple[str, str], str]]] | None,
-    ) -> None:
-        """The documented files and folders (path → page), and the A-Z pages by letter as
-        (sort key of their first keyword, page), in order."""
+    def set_files(self, files: dict[str, str]) -> None:
+        """The documented files and folders (path → page), set on every build."""
         self.data["files"] = files
+
+    def set_entry_pages(self, entry_pages: dict[str, list[tuple[tuple[str, str], str]]]) -> None:
+        """The A-Z pages by letter as (sort key of their first keyword, page), in order; set
+        when the index is made."""
         self.data["entry_pages"] = entry_pages
+
+    def has_entry_pages(self) -> bool:
+        """Whether an earlier build of this environment set them (a new one has None)."""
+        return self.data.get("entry_pages") is not None
 
     def clear_doc(self, docname: str) -> None:
         for name, (found_in, _) in list(self.objects.items()):

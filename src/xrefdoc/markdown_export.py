@@ -11,12 +11,11 @@ wrote for files that are gone are deleted, and nothing else there is touched.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import shlex
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,8 @@ from typing import Any
 import jinja2
 
 from xrefdoc import timings
-from xrefdoc.config import Settings, command_settings
+from xrefdoc.collector import frozen_for_forked_workers
+from xrefdoc.config import Settings, check_output_folder, command_settings, tree_options
 from xrefdoc.errors import ConfigError
 from xrefdoc.extract import read_text
 from xrefdoc.fsutil import MANIFEST, remove_stale, write_if_changed
@@ -43,7 +43,8 @@ from xrefdoc.model import FileRecord
 from xrefdoc.pages import PageNames
 from xrefdoc.pipeline import Scan, scan
 from xrefdoc.readme import find_readme, readme_summary
-from xrefdoc.render import template_loader
+from xrefdoc.render import PageJob, collected_page_names, myst_page_names, template_loader
+from xrefdoc.render import page_jobs as html_page_jobs
 from xrefdoc.resources import resource_dir
 from xrefdoc.views import SiteContext, docs_view, folder_view, kw_page, make_site
 from xrefdoc.walk import OUTPUT_MARKERS, skipped_report
@@ -94,26 +95,10 @@ def markdown_names(root: Path, output: Path) -> PageNames:
     return PageNames(suffix=".md", line_anchors=False, source_prefix=source_prefix)
 
 
-def check_output(root: Path, output: Path) -> None:
-    """The output must be a folder (or not exist yet) that neither is nor holds the tree."""
-    if output.exists() and not output.is_dir():
-        raise ConfigError(f"--output: not a folder: {output}")
-    if output == root or root.is_relative_to(output):
-        raise ConfigError(f"--output: the pages' folder must not contain the source: {output}")
-
-
 def page_files(site: SiteContext) -> list[str]:
-    """Every page's file, relative to the output folder."""
-    names = site.names
-    pages: list[str] = []
-    for path in site.index.records:
-        pages += [names.file_page(path, "docs"), names.file_page(path, "kw")]
-    for folder in site.index.folders:
-        pages += [names.folder_page(folder, "index"), names.folder_page(folder, "doc")]
-    pages.append(names.keywords_page())
-    pages += [keyword_page.page for keyword_page in site.keywords.pages]
-    pages += sorted(site.keywords.full_page_of.values())
-    return [page + names.suffix for page in pages]
+    """Every page's file, relative to the output folder: the pages of the HTML site."""
+    pages = [*myst_page_names(site), *collected_page_names(site)]
+    return [page + site.names.suffix for page in pages]
 
 
 def _listed(manifest: Path) -> set[str]:
@@ -211,19 +196,13 @@ def _readme_view(site: SiteContext, root: Path, folder: str, page: str) -> dict[
     }
 
 
-# (kind, key): ("file", path), ("folder", folder), ("keywords", ""), ("letter", page name)
-# or ("keyword", name), for a keyword's own page.
-PageJob = tuple[str, str]
-
-
 def page_jobs(site: SiteContext) -> list[PageJob]:
-    """Every page to render, grouped by what makes it."""
+    """Every page to render, grouped by what makes it: the HTML writer's jobs, and the
+    pages the HTML site has Sphinx read, ``("keywords", "")`` and ``("letter", page)``."""
     return [
-        *(("file", path) for path in site.index.records),
-        *(("folder", folder) for folder in site.index.folders),
+        *html_page_jobs(site, None),
         ("keywords", ""),
         *(("letter", keyword_page.page) for keyword_page in site.keywords.pages),
-        *(("keyword", name) for name in sorted(site.keywords.full_page_of)),
     ]
 
 
@@ -323,17 +302,12 @@ def render_and_write(renderer: PageRenderer, output: Path, jobs: list[PageJob]) 
     # are spread over the workers.
     count = workers * CHUNKS_PER_WORKER
     chunks = [jobs[start::count] for start in range(count)]
-    # What exists now is never collected in the workers, so they do not copy the memory
-    # they share with this process by touching it.
-    frozen_before = gc.get_freeze_count() > 0
-    gc.freeze()
-    try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers, _start_worker, (renderer, output)) as pool:
-            counts = pool.map(_write_chunk, chunks, chunksize=1)
-    finally:
-        if not frozen_before:
-            gc.unfreeze()
+    context = multiprocessing.get_context("fork")
+    with (
+        frozen_for_forked_workers(),
+        context.Pool(workers, _start_worker, (renderer, output)) as pool,
+    ):
+        counts = pool.map(_write_chunk, chunks, chunksize=1)
     return sum(written for written, _ in counts), sum(unchanged for _, unchanged in counts)
 
 
@@ -368,26 +342,16 @@ def _report(settings: Settings, result: Scan, quiet: bool) -> None:
 def generate_markdown(
     source: Path,
     output: Path,
+    options: Mapping[str, object] | None = None,
     *,
-    include: Sequence[str] = (),
-    exclude: Sequence[str] = (),
-    source_cap: int | None = None,
-    disable_rules: Sequence[str] = (),
     quiet: bool = False,
 ) -> Outcome:
     """Generate the Markdown pages of ``source`` into ``output``; a usage or configuration
     problem raises ``ConfigError`` before anything is written."""
     timings.start()
     output = output.expanduser().resolve()
-    settings = command_settings(
-        source,
-        include=include,
-        exclude=exclude,
-        source_cap=source_cap,
-        disable_rules=disable_rules,
-        never=[output],
-    )
-    check_output(settings.root, output)
+    settings = command_settings(source, options or tree_options(), never=[output])
+    check_output_folder(output, "--output", settings.root, "pages' folder")
     result = scan(settings)
     _report(settings, result, quiet)
     title = settings.root.name or str(settings.root)

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from xrefdoc.cache import RecordCache
 from xrefdoc.extract import read_text
 from xrefdoc.highlight import SourceHTML, prepare_source
+from xrefdoc.incremental import Plan
 from xrefdoc.kwviews import full_keyword_page, keywords_root, letter_page
 from xrefdoc.model import FileRecord
 from xrefdoc.readme import find_readme, readme_html
@@ -208,3 +209,42 @@ def myst_page_names(site: SiteContext) -> list[str]:
         names.keywords_page(),
         *(page.page for page in site.keywords.pages),
     ]
+
+
+# (kind, key): ("file", path), ("folder", folder) or ("keyword", name): the pages the
+# writer renders besides the MyST documents.
+PageJob = tuple[str, str]
+
+
+def page_jobs(site: SiteContext, plan: Plan | None) -> list[PageJob]:
+    """Every page to render: all of them, or those ``plan`` names."""
+    index = site.index
+    files = [p for p in index.records if plan is None or p in plan.files]
+    folders = [f for f in index.folders if plan is None or f in plan.folders]
+    full_pages = site.keywords.full_page_of
+    keywords = [
+        name
+        for name in sorted(full_pages)
+        if plan is None or full_pages[name] in plan.keyword_pages
+    ]
+    return [
+        *(("file", path) for path in files),
+        *(("folder", folder) for folder in folders),
+        *(("keyword", name) for name in keywords),
+    ]
+
+
+def job_pages(site: SiteContext, job: PageJob) -> list[str]:
+    """The names of the pages a job writes (all in one folder)."""
+    names = site.names
+    kind, key = job
+    if kind == "file":
+        return [names.file_page(key, "docs"), names.file_page(key, "kw")]
+    if kind == "folder":  # the root folder's index is Sphinx's root document
+        return [*([names.folder_page(key, "index")] if key else []), names.folder_page(key, "doc")]
+    return [site.keywords.full_page_of[key]]
+
+
+def collected_page_names(site: SiteContext) -> list[str]:
+    """Every page the writer makes (file, folder and keyword-use pages)."""
+    return [name for job in page_jobs(site, None) for name in job_pages(site, job)]

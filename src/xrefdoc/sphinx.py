@@ -19,6 +19,7 @@ from sphinx.util import logging
 
 from xrefdoc import __version__, timings
 from xrefdoc.buildstate import BuildState, settings_signature, tree_signature
+from xrefdoc.collector import collector_paused
 from xrefdoc.config import PROJECT_SETTINGS, Settings, layered_settings
 from xrefdoc.domain import ROLE, XrefDomain, html_block, skip_html_block, visit_html_block
 from xrefdoc.errors import ConfigError as XrefdocConfigError
@@ -36,14 +37,16 @@ from xrefdoc.pages import PageNames
 from xrefdoc.pipeline import Scan, scan, walk_tree
 from xrefdoc.progress import progress_of
 from xrefdoc.render import (
+    collected_page_names,
     make_environment,
     myst_page_names,
+    page_jobs,
     render_myst_pages,
 )
 from xrefdoc.resources import resource_dir
 from xrefdoc.views import SiteContext, make_site
 from xrefdoc.walk import OUTPUT_MARKERS, WalkResult, skipped_report
-from xrefdoc.writer import collected_page_names, page_jobs, write_pages
+from xrefdoc.writer import write_pages
 
 logger = logging.getLogger(__name__)
 
@@ -130,24 +133,6 @@ def walk_offered(settings: Settings, walked: WalkResult) -> Iterator[None]:
         _PREWALKED.pop(key, None)
 
 
-@contextmanager
-def _collector_paused(freeze_after: bool) -> Iterator[None]:
-    """Python's cyclic garbage collector off while the records and the index are made: they
-    are millions of objects that live to the end of the build and hold no cycles, and each
-    full collection walked them all again (a third of the index's time on 20,000 files).
-    With ``freeze_after``, a block that succeeds has what it made frozen before the
-    collector is back on: the first collection after the pause would walk it all."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-        if freeze_after:
-            gc.freeze()
-    finally:
-        if enabled:
-            gc.enable()
-
-
 # Builds whose objects ``_generate`` froze, thawed when the build finishes.
 _FROZEN: weakref.WeakSet[Sphinx] = weakref.WeakSet()
 
@@ -160,7 +145,7 @@ def _generate(app: Sphinx) -> None:
     of its own, which it may thaw when it likes. Without a tree to document (a project
     that loads the extension for its role), nothing is made and nothing frozen."""
     freeze = gc.get_freeze_count() == 0 and _root(app) is not None
-    with _collector_paused(freeze_after=freeze):
+    with collector_paused(freeze_after=freeze):
         _generate_pages(app)
     if freeze:
         _FROZEN.add(app)
@@ -222,11 +207,10 @@ def _generate_pages(app: Sphinx) -> None:
     )
     domain = _domain(app)
     names = PageNames(prefix)
-    # The A-Z pages are known once the index is made; kept from the last build if it stands
-    # (None: this environment never had them, so the pages are made again).
-    entry_pages = domain.data.get("entry_pages")
-    domain.set_tree(_tree_pages(walked.files, names), entry_pages)
-    if intact and state.matches(signature) and entry_pages is not None:
+    # The A-Z pages are known once the index is made: kept from the last build if it stands;
+    # an environment that never had them has the pages made again.
+    domain.set_files(_tree_pages(walked.files, names))
+    if intact and state.matches(signature) and domain.has_entry_pages():
         logger.info("xrefdoc: no file changed since the last complete build; pages kept")
         return
     state.forget()
@@ -244,7 +228,7 @@ def _generate_pages(app: Sphinx) -> None:
         settings.source_cap,
         _title(app, settings.root),
     )
-    domain.set_tree(domain.files, _entry_pages(site))
+    domain.set_entry_pages(_entry_pages(site))
     facts, plan = plan_build(site, settings_digest, old_facts)
     if plan is not None:
         logger.info(
@@ -400,10 +384,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_parser")
     app.add_config_value("xrefdoc_root", "", "env", str)
     # None: not set in conf.py, so taken from the tree's [tool.xrefdoc], else the default.
-    app.add_config_value("xrefdoc_include", None, "env")
-    app.add_config_value("xrefdoc_exclude", None, "env")
-    app.add_config_value("xrefdoc_source_cap", None, "env")
-    app.add_config_value("xrefdoc_disable_rules", None, "env")
+    for key in PROJECT_SETTINGS:
+        app.add_config_value(f"xrefdoc_{key}", None, "env")
     app.add_config_value("xrefdoc_output", "_xref", "env", str)
     app.connect("config-inited", _add_static_files)
     app.connect("builder-inited", _generate)

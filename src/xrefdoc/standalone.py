@@ -6,7 +6,7 @@ import json
 import shutil
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,8 +14,8 @@ import sphinx
 
 from xrefdoc import timings
 from xrefdoc.buildstate import BuildState, settings_signature, tree_signature
-from xrefdoc.config import command_settings
-from xrefdoc.errors import BuildError, ConfigError, XrefdocError
+from xrefdoc.config import PROJECT_SETTINGS, check_output_folder, command_settings, tree_options
+from xrefdoc.errors import BuildError, XrefdocError
 from xrefdoc.fsutil import pages_intact, write_if_changed
 from xrefdoc.pipeline import walk_tree
 from xrefdoc.resources import resource_dir
@@ -32,9 +32,9 @@ def default_work_dir(output: Path) -> Path:
     return output.parent / ".xrefdoc" / output.name
 
 
-def _check_output(output: Path, setting: str) -> None:
-    if output.exists() and not output.is_dir():
-        raise ConfigError(f"{setting}: not a folder: {output}")
+def _plain(value: object) -> object:
+    """A setting as ``conf.py`` would spell it (a list, not a tuple)."""
+    return list(value) if isinstance(value, tuple) else value
 
 
 def build_site(
@@ -42,32 +42,21 @@ def build_site(
     output: Path,
     *,
     work_dir: Path | None = None,
-    include: Sequence[str] = (),
-    exclude: Sequence[str] = (),
-    source_cap: int | None = None,
-    disable_rules: Sequence[str] = (),
+    options: Mapping[str, object] | None = None,
     fail_on_warning: bool = False,
     quiet: bool = False,
     verbosity: int = 0,
     jobs: int = 1,
 ) -> int:
     """Build the site of ``source`` into ``output`` with ``jobs`` processes (Sphinx's ``-j``);
-    returns the exit code."""
+    ``options`` are the tree's settings the command line gave (``config.tree_options``).
+    Returns the exit code."""
     timings.start()
     output = output.resolve()
     work = (work_dir or default_work_dir(output)).resolve()
-    settings = command_settings(
-        source,
-        include=include,
-        exclude=exclude,
-        source_cap=source_cap,
-        disable_rules=disable_rules,
-        never=[output, work],
-    )
-    _check_output(output, "--output")
-    _check_output(work, "--work-dir")
-    if settings.root == output or output in settings.root.parents:
-        raise ConfigError(f"--output: the site folder must not contain the source: {output}")
+    settings = command_settings(source, options or tree_options(), never=[output, work])
+    check_output_folder(output, "--output", settings.root, "site folder")
+    check_output_folder(work, "--work-dir")
 
     sources = work / "src"
     sources.mkdir(parents=True, exist_ok=True)
@@ -75,10 +64,7 @@ def build_site(
     overrides = {
         "project": settings.root.name or str(settings.root),
         "xrefdoc_root": str(settings.root),
-        "xrefdoc_include": list(settings.include),
-        "xrefdoc_exclude": list(settings.exclude),
-        "xrefdoc_source_cap": settings.source_cap,
-        "xrefdoc_disable_rules": list(settings.disable_rules),
+        **{f"xrefdoc_{key}": _plain(getattr(settings, key)) for key in PROJECT_SETTINGS},
     }
     confdir = resource_dir("conf")
     # Nothing changed since the last complete build: the site stands, Sphinx is not started.

@@ -87,6 +87,14 @@ def line_href(site: SiteContext, page: str, path: str, line: int) -> str:
     return site.names.line_href(page, path, line)
 
 
+def _existing_line_href(
+    site: SiteContext, page: str, record: FileRecord, line: int | None
+) -> str | None:
+    """A link to a line of the file, or None when the file has no such line (an empty
+    file's line 1): such a line is named, not linked."""
+    return line_href(site, page, record.path, line) if line and line <= record.lines else None
+
+
 def definition_href(site: SiteContext, page: str, definition: Definition) -> str:
     return line_href(site, page, definition.path, definition.symbol.line)
 
@@ -333,9 +341,7 @@ def _findings(site: SiteContext, record: FileRecord, page: str) -> dict[str, lis
                 "rule": finding.rule,
                 "line": finding.line,
                 "parts": message_parts(finding.message),
-                "href": line_href(site, page, record.path, finding.line)
-                if finding.line <= record.lines
-                else None,
+                "href": _existing_line_href(site, page, record, finding.line),
             }
         )
     return sections
@@ -368,10 +374,7 @@ def docs_view(site: SiteContext, record: FileRecord) -> dict[str, Any]:
             {
                 "message": diagnostic.message,
                 "line": diagnostic.line,
-                # A line past the end (an empty file's) is named, not linked.
-                "href": line_href(site, page, record.path, diagnostic.line)
-                if diagnostic.line and diagnostic.line <= record.lines
-                else None,
+                "href": _existing_line_href(site, page, record, diagnostic.line),
             }
             for diagnostic in record.diagnostics
         ],

@@ -9,7 +9,6 @@ the index, the templates and the builder, and sends back only its log.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from html import escape
 from pathlib import Path
@@ -22,14 +21,18 @@ from sphinx.errors import ExtensionError
 from sphinx.util.parallel import ParallelTasks, parallel_available
 
 from xrefdoc.cache import RecordCache
+from xrefdoc.collector import frozen_for_forked_workers
 from xrefdoc.frames import PageFrames
-from xrefdoc.incremental import Plan
 from xrefdoc.progress import progress
-from xrefdoc.render import render_file_pages, render_folder_pages, render_keyword_full_page
+from xrefdoc.render import (
+    PageJob,
+    job_pages,
+    render_file_pages,
+    render_folder_pages,
+    render_keyword_full_page,
+)
 from xrefdoc.views import SiteContext
 
-# (kind, key): ("file", path), ("folder", folder) or ("keyword", name).
-PageJob = tuple[str, str]
 Page = tuple[str, dict[str, Any], str]
 
 # Below this many jobs, forking workers costs more than it saves.
@@ -41,24 +44,6 @@ CHUNKS_PER_WORKER = 3
 # cause is not found yet: its Python objects do not grow so), so a chunk has a ceiling:
 # on 20,000 files, chunks of 3,500 jobs took a worker to 2.5 GB.
 MAX_JOBS_PER_CHUNK = 1000
-
-
-def page_jobs(site: SiteContext, plan: Plan | None) -> list[PageJob]:
-    """Every page to render: all of them, or those ``plan`` names."""
-    index = site.index
-    files = [p for p in index.records if plan is None or p in plan.files]
-    folders = [f for f in index.folders if plan is None or f in plan.folders]
-    full_pages = site.keywords.full_page_of
-    keywords = [
-        name
-        for name in sorted(full_pages)
-        if plan is None or full_pages[name] in plan.keyword_pages
-    ]
-    return [
-        *(("file", path) for path in files),
-        *(("folder", folder) for folder in folders),
-        *(("keyword", name) for name in keywords),
-    ]
 
 
 def _pages(
@@ -83,22 +68,6 @@ def _unframed(frames: PageFrames | None, pages: Iterator[Page]) -> Iterator[Page
         name, context, _ = page
         if frames is None or not frames.write(name, context["title"], context["body"]):
             yield page
-
-
-def job_pages(site: SiteContext, job: PageJob) -> list[str]:
-    """The names of the pages a job writes (all in one folder)."""
-    names = site.names
-    kind, key = job
-    if kind == "file":
-        return [names.file_page(key, "docs"), names.file_page(key, "kw")]
-    if kind == "folder":  # the root folder's index is Sphinx's root document
-        return [*([names.folder_page(key, "index")] if key else []), names.folder_page(key, "doc")]
-    return [site.keywords.full_page_of[key]]
-
-
-def collected_page_names(site: SiteContext) -> list[str]:
-    """Every page the writer makes (file, folder and keyword-use pages)."""
-    return [name for job in page_jobs(site, None) for name in job_pages(site, job)]
 
 
 def _representatives(site: SiteContext, jobs: list[PageJob]) -> dict[int, str]:
@@ -167,20 +136,12 @@ def _write_pages(
     chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
     finished: list[int] = []
     tasks = ParallelTasks(workers)
-    # Objects that exist now are never collected in the workers, so the garbage collector
-    # does not write to (and copy) the memory they share with this process. Thawed here
-    # unless something was frozen before, whose owner thaws it (``sphinx._thaw``).
-    frozen_before = gc.get_freeze_count() > 0
-    gc.freeze()
-    try:
+    with frozen_for_forked_workers():
         for chunk in progress(
             chunks, summary, app.verbosity, lambda chunk: _label(chunk[0]), "chunks of pages"
         ):
             tasks.add_task(write_chunk, chunk, lambda chunk, _: finished.append(len(chunk)))
         tasks.join()
-    finally:
-        if not frozen_before:
-            gc.unfreeze()
     # ParallelTasks stops the other workers when one fails while tasks are still being
     # added, without raising: a build with missing pages must not pass for a complete one.
     if len(finished) != len(chunks):

@@ -138,11 +138,10 @@ LARGE_TEXT = 10_000
 
 @dataclass(slots=True)
 class _Scope:
-    """The function or class being walked: its name, and for a function what the rules
-    that look at its whole body collect."""
+    """The function or class being walked: its name, and for a function whether its body
+    yields (a generator)."""
 
     name: str
-    node: ast.AST | None = None
     yields: bool = False
 
 
@@ -216,7 +215,7 @@ def _import_names(tree: ast.Module) -> tuple[dict[str, str], set[str]]:
                 defined |= {argument.arg for argument in every}
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-                defined |= _target_names(target)
+                defined |= _names_in(target)
     return imports, defined
 
 
@@ -230,10 +229,6 @@ def _is_constant(node: ast.expr | None, value: object) -> bool:
 
 def _names_in(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-
-
-def _target_names(target: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
 
 
 def _entropy(text: str) -> float:
@@ -616,7 +611,7 @@ def _visit_statements(walk: _Walk, lines: _Lines, statements: Iterator[ast.stmt]
 def _visit_statement(walk: _Walk, lines: _Lines, node: ast.stmt) -> None:
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         _function_rules(walk, node)
-        scope = _Scope(node.name, node)
+        scope = _Scope(node.name)
         walk.scopes.append(scope)
         saved_loops, walk.loops = walk.loops, []
         _visit_statements(walk, lines, _child_statements(node))
@@ -649,7 +644,7 @@ def _visit_statement(walk: _Walk, lines: _Lines, node: ast.stmt) -> None:
 
 def _loop_changes(node: ast.For | ast.AsyncFor | ast.While) -> set[str]:
     """The names a loop changes: its target and every name assigned in its body."""
-    changing = _target_names(node.target) if isinstance(node, (ast.For, ast.AsyncFor)) else set()
+    changing = _names_in(node.target) if isinstance(node, (ast.For, ast.AsyncFor)) else set()
     for statement in node.body:
         for child in ast.walk(statement):
             if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):

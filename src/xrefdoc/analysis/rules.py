@@ -4,7 +4,7 @@ and the setting that turns it off."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from xrefdoc.model import Finding
@@ -37,19 +37,27 @@ def _matches(finding: Finding, names: Iterable[str]) -> bool:
     return any(name in (finding.rule, finding.category) for name in names)
 
 
-def unsilenced(findings: Iterable[Finding], lines: Sequence[str]) -> tuple[Finding, ...]:
-    """The findings whose line carries no marker silencing them, sorted by line and rule,
-    one per rule and line."""
+def unsilenced(findings: Iterable[Finding], text: str) -> tuple[Finding, ...]:
+    """The findings of a file whose line carries no marker silencing them, sorted by line
+    and rule, one per rule and line. The text is split into lines only when it holds a
+    marker at all (most files hold none)."""
     kept: dict[tuple[int, str], Finding] = {}
     for finding in findings:
-        text = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
-        marker = _MARKER.search(text) if "xrefdoc" in text else None
-        if marker is not None:
-            named = marker.group(1)
-            if named is None or _matches(finding, (n.strip() for n in named.split(","))):
-                continue
         kept.setdefault((finding.line, finding.rule), finding)
+    if "xrefdoc" in text:
+        lines = text.split("\n")
+        for key, finding in list(kept.items()):
+            line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
+            if _silences(_MARKER.search(line), finding):
+                del kept[key]
     return tuple(kept[key] for key in sorted(kept))
+
+
+def _silences(marker: re.Match[str] | None, finding: Finding) -> bool:
+    if marker is None:
+        return False
+    named = marker.group(1)
+    return named is None or _matches(finding, (name.strip() for name in named.split(",")))
 
 
 def enabled(findings: Iterable[Finding], disabled: Iterable[str]) -> list[Finding]:

@@ -125,12 +125,8 @@ def extract_bytes(path: str, data: bytes, digest: str) -> FileRecord:
         diagnostics=diagnostics,
         has_main_guard=extracted.has_main_guard,
         aliases=extracted.aliases,
-        findings=tuple(
-            sorted(
-                (*extracted.findings, *unsilenced(file_findings(path, text), text.split("\n"))),
-                key=lambda finding: (finding.line, finding.rule),
-            )
-        ),
+        # Silencing markers are honoured here, once for every rule of every language.
+        findings=unsilenced((*extracted.findings, *file_findings(path, text)), text),
     )
 
 

@@ -7,7 +7,6 @@ import sys
 from dataclasses import dataclass, field, replace
 
 from xrefdoc.analysis.python_rules import python_findings
-from xrefdoc.analysis.rules import unsilenced
 from xrefdoc.extract.python_names import import_from_base, resolve_names
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
@@ -183,7 +182,7 @@ def extract_python(text: str, path: str) -> Extracted:
     try:
         collector.statements(tree.body, [])
         names = resolve_names(tree)
-        findings = unsilenced(python_findings(tree, text), text.splitlines())
+        findings = python_findings(tree, text)
     except RecursionError:
         message = "Python nested too deeply to analyse (RecursionError); names read from tokens"
         return extract_tokens(text, "python", (Diagnostic(message),))
@@ -200,5 +199,5 @@ def extract_python(text: str, path: str) -> Extracted:
         aliases=names.aliases,
         docstring=ast.get_docstring(tree) or "",
         has_main_guard=any(_is_main_guard(node) for node in tree.body),
-        findings=findings,
+        findings=tuple(findings),
     )

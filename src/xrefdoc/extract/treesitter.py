@@ -13,7 +13,6 @@ from importlib import resources
 
 import tree_sitter as ts
 
-from xrefdoc.analysis.rules import unsilenced
 from xrefdoc.analysis.treesitter_rules import treesitter_findings
 from xrefdoc.extract.cpp_repair import readable_copy
 from xrefdoc.extract.result import Extracted
@@ -531,5 +530,5 @@ def extract_treesitter(text: str, family: str) -> Extracted:
         imports=tuple(_imports(compiled, root)),
         references=tuple(_references(compiled, root)),
         diagnostics=diagnostics,
-        findings=unsilenced(findings, text.splitlines()),
+        findings=tuple(findings),
     )
