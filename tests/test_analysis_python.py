@@ -440,6 +440,56 @@ CASES = [
         from .core import Engine, run
         """,
     ),
+    (
+        "purpose.fixture",
+        """
+        import pytest
+
+        @pytest.fixture(scope="session", autouse=True)
+        def database(tmp_path_factory):
+            yield connect(tmp_path_factory.mktemp("db"))
+        """,
+        (5, "`database` is a pytest fixture (scope `session`, used by every test in its reach"),
+        """
+        import pytest
+
+        @pytest.mark.parametrize("size", [1, 2])
+        def test_sizes(size):
+            assert size
+
+        def fixture(value):  # a function named fixture is not pytest's
+            return value
+
+        @fixture
+        def not_a_fixture():
+            return 1
+        """,
+    ),
+    (
+        "purpose.script",
+        """
+        import sys
+
+        def main(argv):
+            return 0
+
+        if __name__ == "__main__":
+            sys.exit(main(sys.argv[1:]))
+        """,
+        (7, "Runs as a script: its `__main__` block calls `sys.exit`, `main`"),
+        """
+        import sys
+
+        def main(argv):
+            if __name__ != "__main__":  # not the guard
+                return 1
+            return 0
+
+        def run():
+            if __name__ == "__main__":  # not at module level
+                main([])
+        """,
+    ),
 ]
 
 

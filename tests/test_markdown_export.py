@@ -208,10 +208,22 @@ def test_docs_page_has_the_sections_in_order_with_their_values(inside: tuple[Pat
     assert "- [line 4](../../../pkg/core.py#L4): `yaml`" in text, "a third-party import"
     assert "- [`tests/test_core.py`](../tests/test_core.py_docs.md)" in text, "tested by"
     test_page = read(output / "tests/test_core.py_docs.md")
-    assert "- Test module: 1 test function.\n" in test_page
-    assert "```sh\npython -m pytest tests/test_core.py\n```" in test_page
+    assert (
+        "- [line 4](../../../tests/test_core.py#L4): Test module of `pkg.core`: 1 test function "
+        "(`purpose.test-module`)\n"
+    ) in test_page
+    assert (
+        "- [line 4](../../../tests/test_core.py#L4): Run its 1 test from the root of the tree "
+        "with `python -m pytest tests/test_core.py` (`testing.run`)\n"
+    ) in test_page
+    assert (
+        "- [line 9](../../../pkg/core.py#L9): Tested by `tests/test_core.py`, which uses "
+        "`Engine`, `run` (`testing.tested-by`)"
+    ) in text
     package = read(output / "pkg/__init__.py_docs.md")
-    assert "- Package initialiser of `pkg`. Re-exports 1 name from its submodules.\n" in package
+    assert (
+        "Initialiser of the package `pkg`; re-exports 1 name from its submodules: `Engine`"
+    ) in package
 
 
 def test_problems_reading_a_file_are_said_with_their_line(inside: tuple[Path, Path]) -> None:
@@ -226,13 +238,8 @@ def test_problems_reading_a_file_are_said_with_their_line(inside: tuple[Path, Pa
 def test_sections_with_nothing_to_say_are_left_out(inside: tuple[Path, Path]) -> None:
     _, output = inside
     binary = read(output / "data.bin_docs.md")
-    assert h2_titles(binary) == [
-        "File Metadata",
-        "File Purpose",
-        "Related Files",
-        "Cross-References",
-    ]
-    assert "Binary file: its content is not shown." in binary
+    assert h2_titles(binary) == ["File Metadata", "Related Files", "Cross-References"]
+    assert "- **Language:** Binary (its content is not shown)\n" in binary
     assert "- **Lines:**" not in binary
     readme = h2_titles(read(output / "README.md_docs.md"))
     assert "Dependencies" not in readme and "Testing & Usage" not in readme

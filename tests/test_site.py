@@ -236,8 +236,11 @@ def test_dependencies_split_and_linked(site: Path) -> None:
 
 def test_test_file_gets_its_exact_command_and_others_none(site: Path) -> None:
     body = main_body(page_text(site / "tests/test_core.py_docs.html"))
-    assert "python -m pytest tests/test_core.py" in body
-    assert "<code>tests/test_core.py</code> holds 1 test; run it from the root of the tree" in body
+    testing = body.split('id="testing-usage"')[1].split("</section>")[0]
+    assert (
+        "Run its 1 test from the root of the tree with "
+        "<code>python -m pytest tests/test_core.py</code>"
+    ) in testing
     core = main_body(page_text(site / "pkg/core.py_docs.html"))
     assert "test_core.py_docs.html" in core.split('id="testing-usage"')[1]
     for page in site.rglob("*.md_docs.html"):

@@ -123,6 +123,8 @@ def _place_fact(site: SiteContext, path: str) -> bytes:
             index.imported_by.get(path),
             index.tests_of.get(path),
             path in index.test_files,
+            # Its findings, some of which come from other files (tests, the packaging).
+            index.records[path].findings,
             # What each name resolves to, which may change through re-exports in files
             # this one does not import directly.
             [

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import shlex
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -36,7 +35,6 @@ from xrefdoc.mdescape import (
     code_block,
     code_span,
     finalize,
-    from_inline_html,
     link_target,
 )
 from xrefdoc.model import FileRecord
@@ -80,8 +78,6 @@ def markdown_environment(user_template_dirs: Iterable[Path] = ()) -> jinja2.Envi
         url=link_target,
         anchor=anchor,
         code_block=code_block,
-        from_html=from_inline_html,
-        shell_quote=shlex.quote,
     )
     return environment
 

@@ -9,12 +9,9 @@ the same characters, never as emphasis, a link, a heading, a table cell boundary
 
 from __future__ import annotations
 
-import html
 import re
 from functools import lru_cache
 from urllib.parse import quote
-
-from markupsafe import Markup
 
 
 class MarkdownText(str):
@@ -132,32 +129,6 @@ def anchor(identifier: str) -> MarkdownText:
     if not _ANCHOR_ID.fullmatch(identifier):
         raise ValueError(f"not an anchor id: {identifier!r}")
     return MarkdownText(f'<a id="{identifier}"></a>')
-
-
-_CODE_ELEMENT = re.compile(r"<code>(.*?)</code>", re.S)
-_TAG = re.compile(r"<[^>]*>")
-
-
-def from_inline_html(sentence: Markup | str) -> MarkdownText:
-    """A sentence of our own inline HTML (``purpose_statements``: text and ``<code>``) as
-    Markdown: ``<code>`` becomes a code span, other tags are dropped, and the text, tree
-    values included, is unescaped and escaped again for Markdown."""
-    pieces = []
-    position = 0
-    for match in _CODE_ELEMENT.finditer(sentence):
-        pieces.append(_plain(sentence[position : match.start()], at_start=not position))
-        pieces.append(code_span(html.unescape(_TAG.sub("", match.group(1)))))
-        position = match.end()
-    pieces.append(_plain(sentence[position:], at_start=not position))
-    return MarkdownText("".join(pieces))
-
-
-def _plain(fragment: str, at_start: bool) -> str:
-    """Text between code elements; only the sentence's start can start a block."""
-    text = html.unescape(_TAG.sub("", fragment))
-    if at_start:
-        return escape_text(text)
-    return _SPECIAL.sub(_escape_special, _LINE_BREAKS.sub(" ", text))
 
 
 def finalize(value: object) -> MarkdownText:

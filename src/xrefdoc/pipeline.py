@@ -1,4 +1,4 @@
-"""The stages before rendering, run in order: walk, extract, cross-reference."""
+"""The stages before rendering, run in order: walk, extract, cross-reference, analyze."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from xrefdoc import timings
+from xrefdoc.analysis.project import read_project
 from xrefdoc.analysis.rules import enabled
+from xrefdoc.analysis.stage import analyze, analyzed
 from xrefdoc.cache import RecordCache, SourceKey, file_stamp
 from xrefdoc.config import Settings
 from xrefdoc.extract import extract_bytes, lexer_of, read_file, text_of
@@ -195,6 +197,9 @@ def scan(
     timings.lap("extract")
     index = build_index(records)
     timings.lap("xref")
+    analyze(index, read_project(settings.root, walked.files), settings.disable_rules)
+    records = list(analyzed(records, index))
+    timings.lap("analyze")
     return Scan(
         walked,
         tuple(records),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any
@@ -90,7 +89,6 @@ def make_environment(user_template_dirs: Iterable[Path] = ()) -> jinja2.Environm
     environment.filters["raw_block"] = raw_html_block
     environment.filters["html_anchor"] = html_anchor
     environment.filters["objects_directive"] = objects_directive
-    environment.filters["shell_quote"] = shlex.quote
     return environment
 
 

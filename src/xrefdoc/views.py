@@ -10,9 +10,8 @@ from xrefdoc.highlight import NameLink, SourceHTML
 from xrefdoc.kwlayout import KeywordLayout, keyword_layout, keyword_sort_key
 from xrefdoc.model import FileRecord, Symbol
 from xrefdoc.pages import PageNames, breadcrumbs, keyword_anchor, line_anchor
-from xrefdoc.purpose import purpose_statements
 from xrefdoc.resolve import Definition
-from xrefdoc.xref import Index, Use, count_tests, import_category
+from xrefdoc.xref import Index, Use, import_category
 
 # Sections of a _docs page, in the order users know from the old generator.
 DOCS_SECTIONS = (
@@ -31,14 +30,16 @@ DOCS_SECTIONS = (
     ("cross-references", "Cross-References"),
 )
 SECTION_TITLES = dict(DOCS_SECTIONS)
-# The _docs section that shows each category of findings (purpose and testing findings join
-# the sections of those names).
+# The _docs section that shows each category of findings.
 FINDING_SECTIONS = {
     "purpose": "file-purpose",
     "pattern": "code-patterns",
     "performance": "performance",
     "security": "security",
+    "testing": "testing-usage",
 }
+# At most this many "tested by" findings on a page; Related Files lists every test file.
+TESTED_BY_SHOWN = 20
 
 # Keyword groups of a _kw page: (kind, heading, the _docs section that covers them). Those
 # sections' ids are also the GitHub slugs of their headings, so the Markdown pages link to
@@ -326,16 +327,20 @@ def docs_page(site: SiteContext, record: FileRecord, source: SourceHTML | None) 
     return context
 
 
-def _findings(site: SiteContext, record: FileRecord, page: str) -> dict[str, list[dict[str, Any]]]:
+def _findings(site: SiteContext, record: FileRecord, page: str) -> dict[str, Any]:
     """The file's findings by the _docs section that shows them, each with its rule, the
-    message split into text and code (``parts``: (is code, text)), and a link to its line."""
-    sections: dict[str, list[dict[str, Any]]] = {
-        section: [] for section in FINDING_SECTIONS.values()
-    }
+    message split into text and code (``parts``: (is code, text)), and a link to its line;
+    ``more-tests``: how many "tested by" findings were left out."""
+    sections: dict[str, Any] = {section: [] for section in FINDING_SECTIONS.values()}
+    tested_by = 0
     for finding in record.findings:
         section = FINDING_SECTIONS.get(finding.category)
         if section is None:
             continue
+        if finding.rule == "testing.tested-by":
+            tested_by += 1
+            if tested_by > TESTED_BY_SHOWN:
+                continue
         sections[section].append(
             {
                 "rule": finding.rule,
@@ -344,6 +349,7 @@ def _findings(site: SiteContext, record: FileRecord, page: str) -> dict[str, lis
                 "href": _existing_line_href(site, page, record, finding.line),
             }
         )
+    sections["more-tests"] = max(0, tested_by - TESTED_BY_SHOWN)
     return sections
 
 
@@ -368,7 +374,6 @@ def docs_view(site: SiteContext, record: FileRecord) -> dict[str, Any]:
         "record": record,
         "size_text": human_size(record.size),
         "crumbs_list": _crumbs(site, page, folder),
-        "purpose": purpose_statements(record, site.index),
         "source": None,
         "diagnostics": [
             {
@@ -393,8 +398,6 @@ def docs_view(site: SiteContext, record: FileRecord) -> dict[str, Any]:
         "findings": _findings(site, record, page),
         "related": _related(site, record, page),
         "used_elsewhere": _used_elsewhere(site, record, page),
-        "is_test": record.path in site.index.test_files,
-        "test_count": count_tests(record),
         "kw_href": names.href(page, names.file_page(record.path, "kw")),
         "folder_label": folder or site.title,
         "folder_index_href": names.href(page, names.folder_page(folder, "index")),

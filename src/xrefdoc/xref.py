@@ -147,35 +147,49 @@ def is_test_function(symbol: Symbol) -> bool:
     return symbol.kind == "function" and symbol.parent is None and symbol.name.startswith("test")
 
 
-def is_test_class(symbol: Symbol) -> bool:
-    """A class pytest collects."""
-    return symbol.kind == "class" and symbol.name.startswith("Test")
-
-
-def count_tests(record: FileRecord) -> int:
-    """The tests pytest would collect from the file: test functions, and the test methods
-    of its test classes and ``unittest.TestCase`` subclasses (before parametrisation, which
-    only running can count)."""
-    classes = {
+def test_classes(record: FileRecord) -> set[str]:
+    """The classes whose test methods run: ``Test*`` classes (pytest) and ``TestCase``
+    subclasses (unittest, which pytest runs too)."""
+    return {
         s.qualname
         for s in record.symbols
-        if is_test_class(s)
-        or (s.kind == "class" and any(base.endswith("TestCase") for base in s.bases))
+        if s.kind == "class"
+        and (s.name.startswith("Test") or any(base.endswith("TestCase") for base in s.bases))
     }
-    return sum(
-        1
+
+
+def test_symbols(record: FileRecord) -> list[Symbol]:
+    """The tests a runner would collect from the file: its test functions and the test
+    methods of its test classes (before parametrisation, which only running can count)."""
+    classes = test_classes(record)
+    return [
+        s
         for s in record.symbols
         if is_test_function(s)
         or (s.kind == "method" and s.parent in classes and s.name.startswith("test"))
-    )
+    ]
+
+
+def count_tests(record: FileRecord) -> int:
+    return len(test_symbols(record))
+
+
+_TEST_FOLDERS = frozenset({"tests", "test"})
+
+
+def is_test_support(path: str) -> bool:
+    """A file of the tests' own (a conftest, a helper in a ``tests/`` folder): what test
+    files use of it is not what they test."""
+    parts = path.split("/")
+    return parts[-1] == "conftest.py" or any(part in _TEST_FOLDERS for part in parts[:-1])
 
 
 def is_test_file(record: FileRecord) -> bool:
-    """A Python file named like a test that defines tests pytest would collect."""
+    """A Python file named like a test (``test_*.py``, ``*_test.py``) that holds tests."""
     name = record.name
     if record.family != "python" or not (name.startswith("test_") or name.endswith("_test.py")):
         return False
-    return any(is_test_function(s) or is_test_class(s) for s in record.symbols)
+    return bool(test_symbols(record))
 
 
 def _folder(folders: dict[str, Folder], path: str) -> Folder:
@@ -302,7 +316,8 @@ def build_index(records: Iterable[FileRecord]) -> Index:
             # A test file tests what it imports and what it uses.
             used = {use.definition.path for use in uses_in[path] if use.definition is not None}
             for tested_path in (imports_of.get(path, set()) | used) - {path}:
-                tested[tested_path].add(path)
+                if not is_test_support(tested_path):
+                    tested[tested_path].add(path)
 
     return Index(
         records=by_path,

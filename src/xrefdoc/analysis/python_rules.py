@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import TypeGuard
 
 from xrefdoc.analysis.rules import Rule
 from xrefdoc.model import Finding
@@ -45,11 +46,14 @@ GENERATOR = Rule("pattern.generator", "generator functions")
 ASYNC = Rule("pattern.async", "coroutines (async def)")
 TYPED_API = Rule("pattern.typed-api", "the share of public functions fully annotated")
 EXPORTS = Rule("pattern.exports", "the names __all__ exports")
+FIXTURE = Rule("purpose.fixture", "a pytest fixture defined")
+SCRIPT = Rule("purpose.script", 'an if __name__ == "__main__": block, and what it calls')
 
 PYTHON_RULES = (
     *(EVAL, SHELL, UNSAFE_LOAD, YAML_LOAD, MKTEMP, WEAK_RANDOM, TLS_OFF, CREDENTIAL, SQL_FORMAT),
     *(CACHE, COMPILE, CONCURRENCY, SUBPROCESS, LOOP_IO, LARGE_LITERAL),
     *(DATACLASS, ABSTRACT, CONTEXT_MANAGER, DECORATOR, GENERATOR, ASYNC, TYPED_API, EXPORTS),
+    *(FIXTURE, SCRIPT),
 )
 
 _SUBPROCESS_CALLS = {
@@ -111,6 +115,7 @@ _DATACLASS_DECORATORS = {
 _RECORD_BASES = {"typing.NamedTuple", "typing.TypedDict", "pydantic.BaseModel"}
 _ABSTRACT_BASES = {"abc.ABC", "typing.Protocol", "typing_extensions.Protocol"}
 _CONTEXT_DECORATORS = {"contextlib.contextmanager", "contextlib.asynccontextmanager"}
+_FIXTURE_DECORATORS = {"pytest.fixture", "pytest_asyncio.fixture"}
 _SECRET_NAME = re.compile(
     r"(?:^|_)(?:password|passwd|pwd|secret|token|api_?key|access_?key|secret_?key|"
     r"private_?key|auth_?token|nonce|salt|otp|csrf)$",
@@ -372,9 +377,66 @@ def _function_rules(walk: _Walk, node: ast.FunctionDef | ast.AsyncFunctionDef) -
             walk.add(COMPILE, node, f"{label} is compiled by `{name}`")
         if name in _CONTEXT_DECORATORS:
             walk.add(CONTEXT_MANAGER, node, f"{label} is a context manager (`{name}`)")
+    _fixture_rule(walk, node)
     # A fixture returning a factory is no decorator, though it looks like one.
     if _returns_inner_function(node) and not any(d.endswith("fixture") for d in decorators):
         walk.decorators_defined.append(node)
+
+
+def _fixture_rule(walk: _Walk, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+    """A pytest fixture, with the scope and autouse its decorator gives (the defaults are
+    not said)."""
+    for decorator in node.decorator_list:
+        call = decorator if isinstance(decorator, ast.Call) else None
+        if walk.dotted(call.func if call else decorator) not in _FIXTURE_DECORATORS:
+            continue
+        details = []
+        scope = _keyword(call, "scope") if call else None
+        if (
+            isinstance(scope, ast.Constant)
+            and isinstance(scope.value, str)
+            and scope.value != "function"
+        ):
+            details.append(f"scope `{scope.value}`")
+        if call is not None and _is_constant(_keyword(call, "autouse"), True):
+            details.append("used by every test in its reach without being asked for")
+        name = _keyword(call, "name") if call else None
+        if isinstance(name, ast.Constant) and isinstance(name.value, str):
+            details.insert(0, f"requested as `{name.value}`")
+        said = f" ({', '.join(details)})" if details else ""
+        walk.add(FIXTURE, node, f"`{node.name}` is a pytest fixture{said}")
+        return
+
+
+def is_main_guard(node: ast.stmt) -> TypeGuard[ast.If]:
+    """``if __name__ == "__main__":``, either way round."""
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    sides = [node.test.left, *node.test.comparators]
+    has_name = any(isinstance(side, ast.Name) and side.id == "__name__" for side in sides)
+    has_main = any(isinstance(side, ast.Constant) and side.value == "__main__" for side in sides)
+    return has_name and has_main
+
+
+def _script_rule(walk: _Walk, tree: ast.Module) -> None:
+    """What a module run as a script does: the functions its main block calls."""
+    for node in tree.body:
+        if not is_main_guard(node):
+            continue
+        called: list[str] = []
+        for child in ast.walk(node):
+            if isinstance(child, ast.Call):
+                name = walk.dotted(child.func)
+                if name and name not in called:
+                    called.append(name)
+        if called:
+            shown = ", ".join(f"`{name}`" for name in called[:3])
+            more = f" and {len(called) - 3} more" if len(called) > 3 else ""
+            does = f"calls {shown}{more}"
+        else:
+            does = f"runs {len(node.body)} statement{'s' if len(node.body) != 1 else ''}"
+        walk.add(SCRIPT, node, f"Runs as a script: its `__main__` block {does}")
+        return
 
 
 def _returns_inner_function(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -722,4 +784,5 @@ def python_findings(tree: ast.Module, text: str) -> list[Finding]:
             DECORATOR, node, f"`{node.name}` is a decorator: it returns a wrapping function{used}"
         )
     walk.found.extend(_typed_api(tree))
+    _script_rule(walk, tree)
     return walk.found

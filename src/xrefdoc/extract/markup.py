@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
 
 from xrefdoc.extract.result import Extracted, count_lines
 from xrefdoc.extract.tokens import code_identifiers, dedupe, lexer_names, prose_identifiers
@@ -69,7 +70,8 @@ def _heading_symbols(headings: list[Heading], total_lines: int) -> tuple[Symbol,
 def extract_markdown(text: str, extract_code: CodeExtractor) -> Extracted:
     """Headings, inline code, code blocks (by their language's extractor) and prose
     identifiers."""
-    parser = MarkdownIt("commonmark")
+    # Front matter (``---`` … ``---`` at the top) is metadata, not a setext heading.
+    parser = MarkdownIt("commonmark").use(front_matter_plugin)
     tokens = parser.parse(text)
     source_lines = text.split("\n")
     headings: list[Heading] = []

@@ -6,7 +6,7 @@ import ast
 import sys
 from dataclasses import dataclass, field, replace
 
-from xrefdoc.analysis.python_rules import python_findings
+from xrefdoc.analysis.python_rules import is_main_guard, python_findings
 from xrefdoc.extract.python_names import import_from_base, resolve_names
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
@@ -49,16 +49,6 @@ def _class_signature(node: ast.ClassDef) -> str:
         for kw in node.keywords
     ]
     return f"({', '.join(bases)})" if bases else ""
-
-
-def _is_main_guard(node: ast.stmt) -> bool:
-    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
-        return False
-    test = node.test
-    sides = [test.left, *test.comparators]
-    has_name = any(isinstance(side, ast.Name) and side.id == "__name__" for side in sides)
-    has_main = any(isinstance(side, ast.Constant) and side.value == "__main__" for side in sides)
-    return has_name and has_main
 
 
 def _assigned_names(target: ast.expr) -> list[ast.Name]:
@@ -198,6 +188,6 @@ def extract_python(text: str, path: str) -> Extracted:
         references=names.references,
         aliases=names.aliases,
         docstring=ast.get_docstring(tree) or "",
-        has_main_guard=any(_is_main_guard(node) for node in tree.body),
+        has_main_guard=any(is_main_guard(node) for node in tree.body),
         findings=tuple(findings),
     )

@@ -1,0 +1,89 @@
+"""Testing & Usage: for a test file, the exact command that runs it (pytest from the folder
+pytest takes as its root, unittest for a unittest-only file in a project without pytest
+configuration, tox when its configuration hands paths to pytest) and how many tests it holds;
+for any other file, the test files that use what it defines."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterator
+
+from xrefdoc.analysis.project import ProjectFacts
+from xrefdoc.analysis.rules import Rule
+from xrefdoc.analysis.tree import TreeFacts
+from xrefdoc.model import FileRecord, Finding
+from xrefdoc.xref import is_test_function, test_symbols
+
+RUN = Rule("testing.run", "the command that runs a test file, and its number of tests")
+TESTED_BY = Rule("testing.tested-by", "a test file that imports the file or uses its names")
+TESTING_RULES = (RUN, TESTED_BY)
+SHOWN_NAMES = 3
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def _relative(path: str, folder: str) -> str:
+    return path[len(folder) + 1 :] if folder else path
+
+
+def _unittest_only(record: FileRecord) -> bool:
+    """Tests only in ``TestCase`` subclasses, and no pytest imported: unittest runs it."""
+    if any(imp.module.partition(".")[0] == "pytest" for imp in record.imports):
+        return False
+    tests = test_symbols(record)
+    classes = {s.qualname: s for s in record.symbols if s.kind == "class"}
+    return all(
+        not is_test_function(test)
+        and test.parent in classes
+        and any(base.endswith("TestCase") for base in classes[test.parent].bases)
+        for test in tests
+    )
+
+
+def run_command(record: FileRecord, facts: ProjectFacts) -> tuple[str, str, str]:
+    """The command that runs the file's tests, the folder to run it from, and why that
+    runner (the configuration file that says so, or nothing)."""
+    root = facts.pytest_root(record.path)
+    if root is not None:
+        folder, config = root
+        command = f"python -m pytest {shlex.quote(_relative(record.path, folder))}"
+        return command, folder, f"pytest's configuration is `{config}`"
+    if _unittest_only(record):
+        return f"python -m unittest {shlex.quote(record.path)}", "", ""
+    return f"python -m pytest {shlex.quote(record.path)}", "", ""
+
+
+def _run(record: FileRecord, tree: TreeFacts) -> Iterator[Finding]:
+    if record.path not in tree.index.test_files:
+        return
+    tests = test_symbols(record)
+    facts = tree.project
+    command, folder, why = run_command(record, facts)
+    where = f"`{folder}/`" if folder else "the root of the tree"
+    sentence = f"Run its {_plural(len(tests), 'test')} from {where} with `{command}`"
+    if why:
+        sentence += f" ({why})"
+    tox = facts.tox_run(record.path)
+    if tox is not None:
+        tox_folder, run = tox
+        path = shlex.quote(_relative(record.path, tox_folder))
+        sentence += f"; or through tox with `tox -- {path}` (`{run.path}` hands paths to pytest)"
+    yield RUN.at(tests[0].line, sentence)
+
+
+def _tested_by(record: FileRecord, tree: TreeFacts) -> Iterator[Finding]:
+    used = tree.test_uses.get(record.path, {})
+    for test_path in tree.index.tests_of.get(record.path, ()):
+        names = used.get(test_path, [])
+        if names:
+            shown = ", ".join(f"`{name}`" for _, name in names[:SHOWN_NAMES])
+            more = f" and {len(names) - SHOWN_NAMES} more" if len(names) > SHOWN_NAMES else ""
+            yield TESTED_BY.at(names[0][0], f"Tested by `{test_path}`, which uses {shown}{more}")
+        else:
+            yield TESTED_BY.at(1, f"Tested by `{test_path}`, which imports it")
+
+
+def testing_findings(record: FileRecord, tree: TreeFacts) -> list[Finding]:
+    return [*_run(record, tree), *_tested_by(record, tree)]
