@@ -14,6 +14,7 @@ from sites import make_git_repository
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
+from xrefdoc.analysis.catalogue import RULES
 from xrefdoc.cli import _parser
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -38,6 +39,13 @@ def test_every_setting_of_the_extension_is_in_the_configuration_reference(
     reference = guide("configuration.md")
     for name in settings:
         assert f"| `{name}` |" in reference, f"{name} has no row in docs/configuration.md"
+
+
+def test_every_analysis_rule_is_in_the_rules_reference() -> None:
+    reference = guide("rules.md")
+    assert len(RULES) >= 30
+    for rule in RULES:
+        assert f"| `{rule.id}` |" in reference, f"{rule.id} has no row in docs/rules.md"
 
 
 def _subcommands() -> dict[str, argparse.ArgumentParser]:
