@@ -80,10 +80,15 @@ CASES = [
         (6, "`pickle.load()` in `restore` can run code hidden in the data"),
         """
         import json
+        import pickle
 
         def restore(path):
             with open(path) as stream:
                 return json.load(stream)
+
+        def test_config_pickles(config):
+            # A round trip loads what the code itself just dumped.
+            assert pickle.loads(pickle.dumps(config)) == config
         """,
     ),
     (

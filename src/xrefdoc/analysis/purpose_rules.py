@@ -104,6 +104,10 @@ def _plural(count: int, word: str, plural: str = "") -> str:
     return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
+def _length(record: FileRecord) -> str:
+    return _plural(record.lines, "line") if record.lines and record.size else "empty"
+
+
 def _place(folder: str) -> str:
     return f"`{folder}/`" if folder else "the root of the tree"
 
@@ -227,7 +231,7 @@ def _config(record: FileRecord) -> Finding | None:
     if not keys and record.family == "python":
         keys = [s.name for s in record.symbols if s.kind in ("variable", "constant")]
     reader = f" of {tool}" if tool else f" ({record.language})"
-    holds = f": it sets {_listed(keys)}" if keys else f", {_plural(record.lines, 'line')}"
+    holds = f": it sets {_listed(keys)}" if keys else f", {_length(record)}"
     return CONFIG.at(1, f"Configuration{reader} for {_place(record.folder)}{holds}")
 
 
@@ -237,7 +241,7 @@ def _docs(record: FileRecord) -> Finding | None:
     if not record.headings:
         return DOCS.at(
             1,
-            f"Documentation ({record.language}) without headings, {_plural(record.lines, 'line')}",
+            f"Documentation ({record.language}) without headings, {_length(record)}",
         )
     title = record.headings[0]
     more = len(record.headings) - 1
@@ -249,7 +253,7 @@ def _data(record: FileRecord) -> Finding | None:
     if record.family != "data":
         return None
     keys = _top_keys(record)
-    holds = f"top-level keys {_listed(keys)}" if keys else _plural(record.lines, "line")
+    holds = f"top-level keys {_listed(keys)}" if keys else _length(record)
     return DATA.at(1, f"Data ({record.language}): {holds}")
 
 

@@ -262,7 +262,8 @@ def _call_rules(walk: _Walk, call: ast.Call) -> None:
     if name in _PROCESS_CALLS:
         walk.add(SUBPROCESS, call, f"`{name}()`{where} starts a process")
     if name in _UNSAFE_LOADS and not (
-        name == "torch.load" and _is_constant(_keyword(call, "weights_only"), True)
+        (name == "torch.load" and _is_constant(_keyword(call, "weights_only"), True))
+        or _round_trip(walk, call)
     ):
         walk.add(UNSAFE_LOAD, call, f"`{name}()`{where} can run code hidden in the data it loads")
     if name in ("numpy.load",) and _is_constant(_keyword(call, "allow_pickle"), True):
@@ -301,6 +302,15 @@ def _method_rules(walk: _Walk, call: ast.Call) -> None:
             f"`.{func.attr}()`{walk.where()} gets SQL built by string formatting; "
             "pass the values as parameters",
         )
+
+
+def _round_trip(walk: _Walk, call: ast.Call) -> bool:
+    """``pickle.loads(pickle.dumps(x))``: the data is what the code itself just wrote."""
+    argument = call.args[0] if call.args else None
+    if not isinstance(argument, ast.Call):
+        return False
+    dumped = walk.dotted(argument.func) or ""
+    return dumped.rpartition(".")[2] in ("dumps", "dump")
 
 
 def _safe_yaml(walk: _Walk, call: ast.Call) -> bool:

@@ -126,7 +126,9 @@ def extract_bytes(path: str, data: bytes, digest: str) -> FileRecord:
         has_main_guard=extracted.has_main_guard,
         aliases=extracted.aliases,
         # Silencing markers are honoured here, once for every rule of every language.
-        findings=unsilenced((*extracted.findings, *file_findings(path, text)), text),
+        findings=unsilenced(
+            (*extracted.findings, *file_findings(path, text, language.family)), text
+        ),
     )
 
 
