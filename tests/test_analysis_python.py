@@ -427,7 +427,7 @@ CASES = [
         def _helper(x):
             return x
         """,
-        (2, "1 of 2 public functions annotate every parameter and the return"),
+        (2, "Fully annotated (every parameter and the return): 1 of 2 public functions"),
         """
         def _helper(x):
             return x

@@ -59,6 +59,7 @@ LIBRARY = {
             sys.exit(main())
         """,
     "tests/helpers.py": "from pkg.core import Pump\n\n\ndef pump() -> Pump:\n    return Pump()\n",
+    "pkg/testing/__init__.py": "class FakePump:\n    def run(self) -> int:\n        return 0\n",
     "tests/conftest.py": """
         import pytest
 
@@ -75,6 +76,7 @@ LIBRARY = {
         import unittest
 
         from pkg.core import Pump, start
+        from pkg.testing import FakePump
         from tests.helpers import pump
 
 
@@ -103,7 +105,7 @@ def test_a_test_module_says_what_it_tests_and_how_many_tests_it_holds(tmp_path: 
         "Test module of `pkg.core`: 1 test function and test classes `PumpCase`, `TestPump` "
         "with 2 test methods"
     ]
-    assert found["tests/test_core.py"][0][:2] == ("purpose.test-module", 7)
+    assert found["tests/test_core.py"][0][:2] == ("purpose.test-module", 8)
     # Helpers of the tests define no test, and their name says they are none.
     assert rule(found, "tests/helpers.py", "purpose.test-module") == []
     assert rule(found, "pkg/core.py", "purpose.test-module") == []
@@ -119,8 +121,10 @@ def test_what_tests_use_of_a_file_is_said_on_the_file_not_on_test_helpers(tmp_pa
             "Tested by `tests/test_core.py`, which uses `Pump`, `run`, `start`",
         )
     ]
-    # test_core.py uses the helper, but a helper of the tests is not what they test.
+    # test_core.py uses the helper and the package's testing utilities, but what helps the
+    # tests is not what they test.
     assert rule(found, "tests/helpers.py", "testing.tested-by") == []
+    assert rule(found, "pkg/testing/__init__.py", "testing.tested-by") == []
     assert rule(found, "pkg/cli.py", "testing.tested-by") == []
 
 
@@ -181,6 +185,9 @@ def test_entry_points_main_module_main_block_and_console_scripts(tmp_path: Path)
     assert all("missing" not in f[2] for fs in found.values() for f in fs)
     assert rule(found, "pkg/core.py", "purpose.script") == []
     assert rule(found, "pkg/core.py", "purpose.console-script") == []
+    # A __main__.py outside a package (a script of the tree's root) is run by path, not -m.
+    loose = findings(tmp_path / "loose", {"__main__.py": "print('hi')\n"})
+    assert rule(loose, "__main__.py", "purpose.main-module") == []
 
 
 def test_console_scripts_of_setup_cfg_and_a_src_layout(tmp_path: Path) -> None:
@@ -254,6 +261,10 @@ def test_the_run_command_follows_pytest_configuration_in_a_subproject(tmp_path: 
         "Run its 1 test from `service/` with `python -m pytest tests/test_api.py` "
         "(pytest's configuration is `service/pytest.ini`)"
     )
+    # Only test files get a command; a helper named like a test but holding none gets none.
+    assert all(f[0] != "testing.run" for f in found["pyproject.toml"])
+    lookalike = findings(tmp_path / "b", {"tests/test_data.py": "CASES = [1, 2]\n"})
+    assert rule(lookalike, "tests/test_data.py", "testing.run") == []
     # No pytest configuration above it (a pyproject.toml without a pytest table is none).
     assert _run_message(found, "tools/tests/test_lint.py") == (
         "Run its 1 test from the root of the tree with `python -m pytest tools/tests/test_lint.py`"

@@ -174,12 +174,13 @@ def count_tests(record: FileRecord) -> int:
     return len(test_symbols(record))
 
 
-_TEST_FOLDERS = frozenset({"tests", "test"})
+_TEST_FOLDERS = frozenset({"tests", "test", "testing"})
 
 
 def is_test_support(path: str) -> bool:
-    """A file of the tests' own (a conftest, a helper in a ``tests/`` folder): what test
-    files use of it is not what they test."""
+    """A file of the tests' own (a conftest, a helper in a ``tests/`` folder, a package's
+    ``testing/`` utilities such as ``sphinx.testing``): what test files use of it is not
+    what they test."""
     parts = path.split("/")
     return parts[-1] == "conftest.py" or any(part in _TEST_FOLDERS for part in parts[:-1])
 

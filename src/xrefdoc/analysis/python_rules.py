@@ -768,8 +768,8 @@ def _typed_api(tree: ast.Module) -> Iterator[Finding]:
     typed = sum(1 for function in public if _fully_annotated(function))
     yield TYPED_API.at(
         public[0].lineno,
-        f"{typed} of {len(public)} public function{'s' if len(public) != 1 else ''} "
-        "annotate every parameter and the return",
+        "Fully annotated (every parameter and the return): "
+        f"{typed} of {len(public)} public function{'s' if len(public) != 1 else ''}",
     )
 
 
