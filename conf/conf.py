@@ -11,10 +11,10 @@ source_suffix = {".md": "markdown"}
 
 xrefdoc_output = ""
 
-html_theme = "alabaster"
-# No page carries the whole navigation tree: breadcrumbs and folder pages instead.
-html_sidebars = {"**": ["searchfield.html"]}
-html_theme_options = {"page_width": "min(1400px, 96vw)", "show_powered_by": False}
+# xrefdoc's own theme (bench/themes.py measures it against others): light and dark, the
+# keyword box and search in its header, no sidebar: no page carries the whole navigation
+# tree, a file's page shows its folder's neighbours instead.
+html_theme = "xrefdoc"
 html_copy_source = False
 html_show_sourcelink = False
 html_show_sphinx = False

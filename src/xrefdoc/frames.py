@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 # version). Another handler may (one in ``conf.py`` has no module), so it turns frames off.
 KNOWN_PAGE_CONTEXT_MODULES = ("sphinx.builders.html", "sphinx.ext.mathjax", "alabaster")
 # Themes whose templates were read for this (see the module's docstring).
-KNOWN_THEMES = ("alabaster", "basic")
+KNOWN_THEMES = ("alabaster", "basic", "xrefdoc")
 # Where Sphinx writes files of its own, beside the documents.
 SPHINX_FOLDERS = ("_static", "_images", "_downloads", "_sources")
 

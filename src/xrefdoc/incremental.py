@@ -7,9 +7,10 @@ comes from three places, and each is summed up by a digest kept between builds:
 - each keyword it mentions (uses or defines): where the keyword's entry is, and every
   definition a link to it may lead to (path, lines, qualified name, kind) — so a function
   that moves rewrites the pages that link to it, and no page shows a count of uses;
-- its place in the tree: its folder's listing, its imports both ways and what they resolve
-  to, the tests that cover it, how many files use each of its definitions, and what each
-  name it uses resolves to (which a re-export in a file it does not even import changes).
+- its place in the tree: its folder's listing (and the neighbours its folder tree shows),
+  its imports both ways and what they resolve to, the tests that cover it, its findings,
+  how many files use each of its definitions, and what each name it uses resolves to
+  (which a re-export in a file it does not even import changes).
 
 Folder pages follow their files. A keyword's entry (on its letter page, and on its own page
 when it is cut) follows its keyword digest and the digest of its uses (file, line, column,
@@ -30,7 +31,7 @@ from pathlib import Path
 from xrefdoc.fsutil import write_bytes_atomically
 from xrefdoc.readme import find_readme
 from xrefdoc.resolve import Definition
-from xrefdoc.views import SIBLING_LIMIT, SiteContext
+from xrefdoc.views import SIBLING_LIMIT, SiteContext, tree_window
 
 # Bump when what the facts mean changes: facts of another format are not compared.
 FACTS_FORMAT = 2
@@ -118,6 +119,8 @@ def _place_fact(site: SiteContext, path: str) -> bytes:
         (
             siblings[: SIBLING_LIMIT + 1],
             len(siblings),
+            # The folder tree beside the page.
+            tree_window(index, path),
             index.import_targets.get(path),
             index.imports_of.get(path),
             index.imported_by.get(path),

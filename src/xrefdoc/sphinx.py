@@ -32,6 +32,7 @@ from xrefdoc.fsutil import (
     write_if_changed,
 )
 from xrefdoc.incremental import Plan, SiteFacts, plan_build
+from xrefdoc.kwbox import INDEX_SCRIPT, index_script, page_script, part_script
 from xrefdoc.kwlayout import keyword_sort_key
 from xrefdoc.pages import PageNames
 from xrefdoc.pipeline import Scan, scan, walk_tree
@@ -44,6 +45,7 @@ from xrefdoc.render import (
     render_myst_pages,
 )
 from xrefdoc.resources import resource_dir
+from xrefdoc.theme import DARK_CSS, THEME, dark_highlighting_css
 from xrefdoc.views import SiteContext, make_site
 from xrefdoc.walk import OUTPUT_MARKERS, WalkResult, skipped_report
 from xrefdoc.writer import write_pages
@@ -345,18 +347,25 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def _write_index_json(app: Sphinx, state: _Generated) -> None:
-    """``_xref/index.json`` and its parts (see ``export``): the parts of the A-Z pages this
-    build rendered again, and the list; parts of pages that are gone are deleted."""
+def _write_index_data(app: Sphinx, state: _Generated) -> None:
+    """``_xref/index.json`` and its parts (see ``export``), and the keyword box's scripts
+    (see ``kwbox``): the parts of the A-Z pages this build rendered again, and the lists;
+    parts of pages that are gone are deleted."""
     folder = Path(app.outdir) / "_xref"
     layout = state.site.keywords
     plan = state.plan
+    index = state.site.index
     for page in layout.pages:
         if plan is None or page.page in plan.keyword_pages:
-            text = _json(index_part(state.site.index, page))
-            write_if_changed(folder / part_file(page.page), text)
+            write_if_changed(folder / part_file(page.page), _json(index_part(index, page)))
+            write_if_changed(folder / part_script(page), page_script(index, page))
     write_if_changed(folder / "index.json", _json(index_parts(layout)))
-    current = [part_file(page.page) for page in layout.pages]
+    write_if_changed(folder / INDEX_SCRIPT, index_script(layout))
+    current = [
+        *(part_file(page.page) for page in layout.pages),
+        *(part_script(page) for page in layout.pages),
+        INDEX_SCRIPT,
+    ]
     remove_stale(folder, Path(app.doctreedir) / INDEX_PARTS_FILE, current)
 
 
@@ -366,7 +375,7 @@ def _finish(app: Sphinx, exception: BaseException | None) -> None:
     state = _STATE.get(app)
     if state is None or exception is not None or app.builder.format != "html":
         return
-    _write_index_json(app, state)
+    _write_index_data(app, state)
     if not (getattr(app, "_fail_on_warnings", False) and getattr(app, "_warncount", 0)):
         state.facts.save(Path(app.doctreedir) / FACTS_FILE)
         state.state.record(state.signature)
@@ -374,6 +383,15 @@ def _finish(app: Sphinx, exception: BaseException | None) -> None:
 
 def _add_static_files(app: Sphinx, config: Config) -> None:
     config.html_static_path.append(str(resource_dir("static")))
+    # Where the pages are, for the theme's links to the keyword index.
+    output = str(config.xrefdoc_output).strip("/")
+    config.html_context.setdefault("xrefdoc_prefix", f"{output}/" if output else "")
+
+
+def _write_dark_highlighting(app: Sphinx, exception: BaseException | None) -> None:
+    """The xrefdoc theme's highlighting colours in the dark (see ``theme``)."""
+    if exception is None and app.builder.format == "html" and app.config.html_theme == THEME:
+        write_if_changed(Path(app.outdir) / "_static" / DARK_CSS, dark_highlighting_css())
 
 
 def _unprefixed_role(name: str, *arguments: Any, **options: Any) -> Any:
@@ -391,6 +409,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _generate)
     app.connect("html-collect-pages", _collect_pages)
     app.connect("build-finished", _finish)
+    app.connect("build-finished", _write_dark_highlighting)
     app.connect("build-finished", _thaw, 1000)
     app.connect("env-updated", lambda app, env: timings.lap("sphinx read"))
     app.connect("build-finished", lambda app, error: timings.lap("search index and finish"), 900)
@@ -407,4 +426,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
         texinfo=skip,
     )
     app.add_css_file("xrefdoc.css")
+    app.add_js_file("xrefdoc.js", loading_method="defer")
+    app.add_html_theme(THEME, str(resource_dir("theme")))
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -61,8 +61,11 @@ def build_site(
     sources = work / "src"
     sources.mkdir(parents=True, exist_ok=True)
     write_if_changed(work / WORK_MARKER, "Work folder of xrefdoc; never documented.\n")
+    title = settings.root.name or str(settings.root)
     overrides = {
-        "project": settings.root.name or str(settings.root),
+        "project": title,
+        # The tree's name alone, not Sphinx's "NAME documentation".
+        "html_title": title,
         "xrefdoc_root": str(settings.root),
         **{f"xrefdoc_{key}": _plain(getattr(settings, key)) for key in PROJECT_SETTINGS},
     }

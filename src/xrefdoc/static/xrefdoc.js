@@ -1,0 +1,404 @@
+/* xrefdoc's pages in the browser: line ranges (#L14-L20) and their permalinks, a card for
+   each name of the source (its definition and how often it is used), the keyword box, and
+   the filter of an A-Z page. Every page works without this script but the keyword box: it
+   only adds to what the links already do. The keyword data is loaded a piece at a time,
+   as scripts (a page read from disk may run a script but not fetch a file), on the first
+   keystroke or hover, never before. */
+(function () {
+  "use strict";
+
+  var root = document.documentElement.dataset.content_root || "";
+
+  /* --- keyword data: _xref/kw/index.js, then one part per A-Z page ------------------ */
+
+  var pages = null;          // [[href, first, last]] once loaded
+  var waitingForPages = [];
+  var parts = {};            // href -> rows [name, definitions, uses, files, where]
+  var waitingForParts = {};
+
+  function load(src, onError) {
+    var script = document.createElement("script");
+    script.src = root + "_xref/" + src;
+    script.async = true;
+    script.onerror = onError;
+    document.head.appendChild(script);
+  }
+
+  window.xrefdocKeywordIndex = function (list) {
+    pages = list;
+    var waiting = waitingForPages;
+    waitingForPages = [];
+    waiting.forEach(function (callback) { callback(); });
+  };
+
+  window.xrefdocKeywordPart = function (data) {
+    var href = data[0];
+    parts[href] = data[1];
+    var waiting = waitingForParts[href] || [];
+    delete waitingForParts[href];
+    waiting.forEach(function (callback) { callback(); });
+  };
+
+  function withPages(callback) {
+    if (pages) { callback(); return; }
+    waitingForPages.push(callback);
+    if (waitingForPages.length === 1) {
+      load("kw/index.js", function () { pages = []; callback(); });
+    }
+  }
+
+  function withPart(href, callback) {
+    if (parts[href]) { callback(); return; }
+    var waiting = waitingForParts[href] = waitingForParts[href] || [];
+    waiting.push(callback);
+    if (waiting.length === 1) {
+      var file = href.split("/").pop().replace(/\.html$/, ".js");
+      load("kw/" + file, function () { parts[href] = []; callback(); });
+    }
+  }
+
+  // The A-Z pages are sorted by lower-cased name, each page on its own.
+  function pagesFor(prefix) {
+    var low = prefix.toLowerCase();
+    return (pages || []).filter(function (page) {
+      var first = page[1].toLowerCase(), last = page[2].toLowerCase();
+      return last >= low && first.slice(0, low.length) <= low;
+    });
+  }
+
+  function anchor(name) {
+    return "kw-" + name.replace(/[^A-Za-z0-9_.]/gu, function (c) {
+      return "-" + c.codePointAt(0).toString(16) + "-";
+    });
+  }
+
+  function entryHref(page, name) { return root + page + "#" + anchor(name); }
+
+  function plural(count, word) { return count + " " + word + (count === 1 ? "" : "s"); }
+
+  /* --- the keyword box -------------------------------------------------------------- */
+
+  function keywordBox(input) {
+    var list = document.getElementById(input.getAttribute("aria-controls"));
+    var results = [];
+    var active = -1;
+    var asked = "";
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+
+    function show(items, note) {
+      results = items;
+      list.textContent = "";
+      items.forEach(function (item, position) {
+        var option = document.createElement("li");
+        option.id = list.id + "-" + position;
+        option.setAttribute("role", "option");
+        var code = document.createElement("code");
+        code.textContent = item.name;
+        var small = document.createElement("small");
+        small.textContent = item.where + " · " + plural(item.uses, "use");
+        option.appendChild(code);
+        option.appendChild(small);
+        option.addEventListener("mousedown", function (event) {
+          event.preventDefault();
+          location.href = item.href;
+        });
+        list.appendChild(option);
+      });
+      if (note) {
+        var hint = document.createElement("li");
+        hint.className = "xt-kw-note";
+        hint.textContent = note;
+        list.appendChild(hint);
+      }
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      select(items.length ? 0 : -1);
+    }
+
+    function select(position) {
+      var options = list.querySelectorAll("[role=option]");
+      options.forEach(function (option, at) {
+        option.setAttribute("aria-selected", at === position ? "true" : "false");
+      });
+      active = position;
+      if (position >= 0) {
+        input.setAttribute("aria-activedescendant", options[position].id);
+        options[position].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function search() {
+      var query = input.value.trim();
+      asked = query;
+      if (!query) { close(); return; }
+      withPages(function () {
+        var found = pagesFor(query);
+        if (query.length === 1) { found = found.slice(0, 1); }
+        if (!found.length) { show([], "No keyword starts with " + query); return; }
+        var pending = found.length;
+        found.forEach(function (page) {
+          withPart(page[0], function () {
+            pending -= 1;
+            if (pending === 0 && asked === query) { rank(query, found); }
+          });
+        });
+      });
+    }
+
+    function rank(query, found) {
+      var low = query.toLowerCase();
+      var items = [];
+      found.forEach(function (page) {
+        parts[page[0]].forEach(function (row) {
+          if (row[0].toLowerCase().slice(0, low.length) === low) {
+            items.push({
+              name: row[0], definitions: row[1], uses: row[2], where: row[4],
+              href: entryHref(page[0], row[0]),
+            });
+          }
+        });
+      });
+      items.sort(function (a, b) {
+        var exact = (b.name === query) - (a.name === query);
+        var same = (b.name.toLowerCase() === low) - (a.name.toLowerCase() === low);
+        return exact || same || a.name.length - b.name.length || b.uses - a.uses ||
+          (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      });
+      var more = items.length > 12 ? (items.length - 12) + " more: keep typing" : "";
+      show(items.slice(0, 12), items.length ? more : "No keyword starts with " + query);
+    }
+
+    input.addEventListener("input", search);
+    input.addEventListener("focus", function () { withPages(function () {}); });
+    input.addEventListener("blur", close);
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" && results.length) {
+        event.preventDefault();
+        select((active + 1) % results.length);
+      } else if (event.key === "ArrowUp" && results.length) {
+        event.preventDefault();
+        select((active - 1 + results.length) % results.length);
+      } else if (event.key === "Enter") {
+        event.preventDefault();
+        if (active >= 0 && results[active]) { location.href = results[active].href; }
+      } else if (event.key === "Escape") {
+        close();
+      }
+    });
+    input.form.addEventListener("submit", function (event) { event.preventDefault(); });
+  }
+
+  /* --- line ranges and permalinks ----------------------------------------------------- */
+
+  var RANGE = /^#L(\d+)(?:-L?(\d+))?$/;
+
+  function lines() { return document.querySelectorAll(".xref-source .xl"); }
+
+  function highlight() {
+    lines().forEach(function (line) { line.classList.remove("xref-hl"); });
+    var bar = document.querySelector(".xref-permalink");
+    var match = RANGE.exec(location.hash);
+    if (!match) { if (bar) { bar.hidden = true; } return; }
+    var first = +match[1], last = match[2] ? +match[2] : first;
+    if (last < first) { var swap = first; first = last; last = swap; }
+    for (var number = first; number <= last; number++) {
+      var line = document.getElementById("L" + number);
+      if (line) { line.classList.add("xref-hl"); }
+    }
+    var start = document.getElementById("L" + first);
+    if (!start) { return; }
+    if (match[2]) { start.scrollIntoView({ block: "center" }); }
+    permalinkBar(first, last);
+  }
+
+  function permalinkBar(first, last) {
+    var bar = document.querySelector(".xref-permalink");
+    if (!bar) {
+      bar = document.createElement("div");
+      bar.className = "xref-permalink";
+      bar.setAttribute("role", "status");
+      var label = document.createElement("span");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "Copy permalink";
+      button.addEventListener("click", function () {
+        copy(location.href, function (done) {
+          button.textContent = done ? "Copied" : "Copy failed";
+          setTimeout(function () { button.textContent = "Copy permalink"; }, 1500);
+        });
+      });
+      bar.appendChild(label);
+      bar.appendChild(button);
+      document.body.appendChild(bar);
+    }
+    bar.firstChild.textContent = first === last ? "Line " + first : "Lines " + first + "–" + last;
+    bar.hidden = false;
+  }
+
+  function copy(text, done) {
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(false); });
+      return;
+    }
+    var area = document.createElement("textarea");
+    area.value = text;
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    area.remove();
+    done(ok);
+  }
+
+  // Shift-click on a line number extends the selection into a range.
+  function onLineNumber(event) {
+    var number = event.target.closest(".xref-source a.ln");
+    if (!number || !event.shiftKey) { return; }
+    var match = RANGE.exec(location.hash);
+    if (!match) { return; }
+    event.preventDefault();
+    var target = +number.getAttribute("href").slice(2);
+    var first = +match[1];
+    var range = target === first ? "#L" + first :
+      "#L" + Math.min(first, target) + "-L" + Math.max(first, target);
+    history.replaceState(null, "", range);
+    highlight();
+  }
+
+  /* --- the card of a name in the source -------------------------------------------- */
+
+  var card = null, cardFor = null, timer = 0;
+
+  function showCard(link) {
+    var name = link.textContent;
+    if (!card) {
+      card = document.createElement("div");
+      card.className = "xref-card";
+      card.setAttribute("role", "tooltip");
+      card.id = "xref-card";
+      card.addEventListener("mouseleave", hideCard);
+      document.body.appendChild(card);
+    }
+    cardFor = link;
+    link.setAttribute("aria-describedby", card.id);
+    // The card says what the title said: the browser's own tooltip would say it twice.
+    if (link.title) { link.dataset.title = link.title; link.removeAttribute("title"); }
+    card.textContent = "";
+    var title = document.createElement("div");
+    title.className = "xref-card-title";
+    title.textContent = link.dataset.title || name;
+    card.appendChild(title);
+    var counts = document.createElement("div");
+    counts.className = "xref-card-counts";
+    counts.textContent = "…";
+    card.appendChild(counts);
+    var box = link.getBoundingClientRect();
+    card.style.left = Math.max(4, Math.min(box.left + scrollX, scrollX + innerWidth - 360)) + "px";
+    card.style.top = (box.bottom + scrollY + 4) + "px";
+    card.hidden = false;
+    withPages(function () {
+      var found = pagesFor(name);
+      var pending = found.length;
+      if (!pending) { counts.textContent = "Not in the keyword index"; return; }
+      found.forEach(function (page) {
+        withPart(page[0], function () {
+          pending -= 1;
+          if (pending || cardFor !== link) { return; }
+          var row = null, where = null;
+          found.forEach(function (candidate) {
+            (parts[candidate[0]] || []).forEach(function (r) {
+              if (r[0] === name) { row = r; where = candidate[0]; }
+            });
+          });
+          if (!row) { counts.textContent = "Not in the keyword index"; return; }
+          counts.textContent = plural(row[1], "definition") + " · " + plural(row[2], "use") +
+            " in " + plural(row[3], "file") + " · ";
+          var all = document.createElement("a");
+          all.href = entryHref(where, name);
+          all.textContent = "all uses";
+          counts.appendChild(all);
+        });
+      });
+    });
+  }
+
+  function hideCard() {
+    clearTimeout(timer);
+    if (card) { card.hidden = true; }
+    if (cardFor) { cardFor.removeAttribute("aria-describedby"); }
+    cardFor = null;
+  }
+
+  function nameOf(event) { return event.target.closest && event.target.closest(".xref-source a.xref-name"); }
+
+  /* --- the filter of an A-Z page ----------------------------------------------------- */
+
+  function letterFilter(list) {
+    var label = document.createElement("label");
+    label.className = "xref-filter";
+    label.textContent = "Filter this page ";
+    var input = document.createElement("input");
+    input.type = "search";
+    input.placeholder = "part of a name";
+    label.appendChild(input);
+    list.parentNode.insertBefore(label, list);
+    var terms = Array.prototype.map.call(list.querySelectorAll("dt"), function (term) {
+      return [term, term.querySelector(".xref-keyword").textContent.toLowerCase()];
+    });
+    input.addEventListener("input", function () {
+      var wanted = input.value.trim().toLowerCase();
+      terms.forEach(function (pair) {
+        var hidden = wanted !== "" && pair[1].indexOf(wanted) < 0;
+        pair[0].hidden = hidden;
+        var next = pair[0].nextElementSibling;
+        while (next && next.tagName === "DD") { next.hidden = hidden; next = next.nextElementSibling; }
+      });
+    });
+  }
+
+  /* --- start ------------------------------------------------------------------------ */
+
+  function start() {
+    var box = document.getElementById("xt-kw-input");
+    if (box) { keywordBox(box); }
+    document.querySelectorAll("dl.xref-kwindex").forEach(letterFilter);
+    if (document.querySelector(".xref-source")) {
+      highlight();
+      addEventListener("hashchange", highlight);
+      document.addEventListener("click", onLineNumber);
+      document.addEventListener("mouseover", function (event) {
+        var link = nameOf(event);
+        if (!link || link === cardFor) { return; }
+        clearTimeout(timer);
+        timer = setTimeout(function () { showCard(link); }, 350);
+      });
+      document.addEventListener("mouseout", function (event) {
+        var link = nameOf(event);
+        if (!link) { return; }
+        clearTimeout(timer);
+        var to = event.relatedTarget;
+        if (card && to && card.contains(to)) { return; }
+        timer = setTimeout(hideCard, 300);
+      });
+      document.addEventListener("focusin", function (event) {
+        var link = nameOf(event);
+        if (link) { showCard(link); } else if (!card || !card.contains(event.target)) { hideCard(); }
+      });
+      document.addEventListener("keydown", function (event) { if (event.key === "Escape") { hideCard(); } });
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

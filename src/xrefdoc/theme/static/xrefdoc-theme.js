@@ -1,0 +1,26 @@
+/* The light/dark switch of xrefdoc's theme: the reader's choice is kept in localStorage and
+   applied before the first paint by the layout; without this script the system's
+   preference decides. */
+(function () {
+  "use strict";
+  var button = document.querySelector(".xt-mode");
+  if (!button) { return; }
+  var html = document.documentElement;
+  function current() {
+    if (html.dataset.theme) { return html.dataset.theme; }
+    return matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  }
+  function label() {
+    var next = current() === "dark" ? "light" : "dark";
+    button.setAttribute("aria-label", "Switch to the " + next + " theme");
+    button.title = "Switch to the " + next + " theme";
+  }
+  button.hidden = false;
+  label();
+  button.addEventListener("click", function () {
+    var next = current() === "dark" ? "light" : "dark";
+    html.dataset.theme = next;
+    try { localStorage.setItem("xrefdoc-theme", next); } catch (e) {}
+    label();
+  });
+})();
