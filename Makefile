@@ -24,7 +24,13 @@ $(VENV)/.installed: $(BIN)/python $(PACKAGE_FILES)
 html: $(VENV)/.installed
 	$(BIN)/xrefdoc build "$(SRC)" -o "$(OUT)"
 
+# The browser tests drive Debian's Chromium; installed when missing (needs root), else they
+# skip and say why.
 test: $(VENV)/.installed
+	@command -v chromium >/dev/null || \
+		(apt-get install -y -qq chromium >/dev/null 2>&1 || \
+		 (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1)) || \
+		echo "test: Chromium is not installed and could not be; the browser tests will skip"
 	$(BIN)/python -m pytest
 
 # The user guide (docs/), with this repository documented beside it by the extension;

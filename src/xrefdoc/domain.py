@@ -152,8 +152,9 @@ class XrefDomain(Domain):
                 self.objects[name] = (docname, anchor)
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
+        # Keywords rank first in Sphinx's search (priority 0: "important"), files next.
         for name, (docname, anchor) in sorted(self.objects.items()):
-            yield name, name, OBJECT_TYPE, docname, anchor, 1
+            yield name, name, OBJECT_TYPE, docname, anchor, 0
         for path, docname in sorted(self.files.items()):
             yield path, path, FILE_TYPE, docname, "", 1
 

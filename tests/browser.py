@@ -1,0 +1,87 @@
+"""A real browser for the tests: Debian's Chromium driven by Playwright, and a site served on
+localhost. Tests that need it skip, saying why, only where no browser can be started."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Where Debian (and most Linux distributions) put Chromium; XREFDOC_CHROMIUM overrides.
+CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def chromium_path() -> str | None:
+    wanted = os.environ.get("XREFDOC_CHROMIUM")
+    if wanted:
+        return wanted
+    for path in CHROMIUM_PATHS:
+        if Path(path).is_file():
+            return path
+    return shutil.which("chromium")
+
+
+@contextmanager
+def browser() -> Iterator[Any]:
+    """A headless Chromium, or a skip that says what is missing."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the browser tests need the playwright package (pip install '.[test]')")
+    path = chromium_path()
+    if path is None:
+        pytest.skip(
+            "the browser tests need Chromium (Debian: apt-get install chromium; or set "
+            "XREFDOC_CHROMIUM to a Chromium binary)"
+        )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=path, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """``folder`` served over HTTP on localhost (a free port); yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class ConsoleProblems:
+    """The console errors, warnings and uncaught exceptions of the pages a test opened."""
+
+    def __init__(self, page: Any) -> None:
+        self.found: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.found.append(f"uncaught: {error}"))
+        page.on("requestfailed", lambda request: self.found.append(f"failed: {request.url}"))
+
+    def _console(self, message: Any) -> None:
+        if message.type in ("error", "warning"):
+            self.found.append(f"{message.type}: {message.text}")
