@@ -58,6 +58,8 @@ FILES: dict[str, str | bytes] = {
     "    return start_pump(2).run(3)\n",
     "tests/test_pump.py": "from plant.pumps.pump import Pump\n\n\ndef test_run():\n"
     "    assert Pump(2).run(3) == 6\n",
+    # Enough names under W for the letter to take two pages of the keyword index.
+    "plant/widgets.py": "".join(f"WIDGET_{n} = {n}\n" for n in range(1600)),
 }
 PUMP_PAGE = "plant/pumps/pump.py_docs.html"
 RUN_LINE = 14
@@ -146,6 +148,28 @@ def test_the_keyword_box_jumps_to_a_keyword_entry(page: Any, site: str) -> None:
         page.press("#xt-kw-input", "Enter")
     assert page.url.endswith("keywords-p.html#kw-Pump")
     assert page.locator("#kw-Pump").is_visible()
+
+
+def test_a_letter_page_filters_as_you_type_across_the_letter(page: Any, site: str) -> None:
+    page.goto(site + "keywords-w.html")
+    assert page.locator("nav.xref-parts a").count() >= 1, "W takes more than one page"
+    page.fill(".xref-filter input", "widget_10")
+    shown = page.eval_on_selector_all(
+        "dl.xref-kwindex dt:not([hidden]) .xref-keyword", "names => names.map(n => n.textContent)"
+    )
+    expected = sorted(
+        (f"WIDGET_{n}" for n in range(1600) if "widget_10" in f"widget_{n}"), key=str.lower
+    )
+    assert shown == expected
+    # Names of the letter's other page are listed from the keyword data, each a link.
+    page.fill(".xref-filter input", "widget_99")
+    page.locator(".xref-elsewhere li").first.wait_for()
+    elsewhere = page.locator(".xref-elsewhere a").all_inner_texts()
+    assert sorted(elsewhere) == sorted(f"WIDGET_{n}" for n in (99, *range(990, 1000)))
+    assert page.locator("dl.xref-kwindex dt:not([hidden])").count() == 0
+    with page.expect_navigation():
+        page.locator(".xref-elsewhere a", has_text="WIDGET_995").click()
+    assert page.url.endswith("#kw-WIDGET_995") and page.locator("#kw-WIDGET_995").is_visible()
 
 
 def test_a_line_anchor_highlights_and_scrolls_to_its_line(page: Any, site: str) -> None:

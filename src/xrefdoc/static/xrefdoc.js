@@ -341,18 +341,28 @@
 
   /* --- the filter of an A-Z page ----------------------------------------------------- */
 
+  // Filters the entries of this page as the reader types; when the letter has other pages,
+  // their matching names are listed too, from the keyword data.
   function letterFilter(list) {
     var label = document.createElement("label");
     label.className = "xref-filter";
-    label.textContent = "Filter this page ";
+    label.textContent = "Filter this letter ";
     var input = document.createElement("input");
     input.type = "search";
     input.placeholder = "part of a name";
     label.appendChild(input);
+    var elsewhere = document.createElement("ul");
+    elsewhere.className = "xref-elsewhere";
+    elsewhere.hidden = true;
     list.parentNode.insertBefore(label, list);
+    list.parentNode.insertBefore(elsewhere, list);
     var terms = Array.prototype.map.call(list.querySelectorAll("dt"), function (term) {
       return [term, term.querySelector(".xref-keyword").textContent.toLowerCase()];
     });
+    var others = Array.prototype.map.call(
+      document.querySelectorAll("nav.xref-parts a[href]"),
+      function (link) { return link.getAttribute("href").split("#")[0].split("/").pop(); }
+    );
     input.addEventListener("input", function () {
       var wanted = input.value.trim().toLowerCase();
       terms.forEach(function (pair) {
@@ -361,7 +371,35 @@
         var next = pair[0].nextElementSibling;
         while (next && next.tagName === "DD") { next.hidden = hidden; next = next.nextElementSibling; }
       });
+      showElsewhere(wanted);
     });
+
+    function showElsewhere(wanted) {
+      elsewhere.textContent = "";
+      elsewhere.hidden = true;
+      if (!wanted || !others.length) { return; }
+      withPages(function () {
+        var hrefs = (pages || []).map(function (page) { return page[0]; }).filter(function (href) {
+          return others.indexOf(href.split("/").pop()) >= 0;
+        });
+        hrefs.forEach(function (href) {
+          withPart(href, function () {
+            if (input.value.trim().toLowerCase() !== wanted) { return; }
+            parts[href].forEach(function (row) {
+              if (row[0].toLowerCase().indexOf(wanted) < 0 || elsewhere.children.length >= 50) { return; }
+              var item = document.createElement("li");
+              var link = document.createElement("a");
+              link.href = entryHref(href, row[0]);
+              link.textContent = row[0];
+              item.appendChild(link);
+              item.appendChild(document.createTextNode(" (another page of this letter)"));
+              elsewhere.appendChild(item);
+              elsewhere.hidden = false;
+            });
+          });
+        });
+      });
+    }
   }
 
   /* --- start ------------------------------------------------------------------------ */
