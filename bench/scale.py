@@ -33,6 +33,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import TextLexer, get_lexer_for_filename
 from pygments.util import ClassNotFound
+from weight import measure_page
 
 from xrefdoc.config import make_settings
 from xrefdoc.walk import walk
@@ -59,6 +60,8 @@ class SizeResult:
     change_visible: bool
     output_mib: float
     page_bytes: int
+    # The page with every asset a browser fetches for it on a cold cache (weight.py).
+    transferred_bytes: int
     search_index_kib: float
     serial: Build | None
     peers: dict[str, str]
@@ -286,6 +289,7 @@ def measure(source: Path, files: list[str], size: int, args: argparse.Namespace,
         visible,
         folder_mib(output),
         page.stat().st_size if page.exists() else 0,
+        measure_page(page, output).total if page.exists() else 0,
         (output / "searchindex.js").stat().st_size / 1024,
         serial,
         peers,
@@ -317,8 +321,9 @@ def report(results: list[SizeResult]) -> None:
             f"ours / highlighting pass {result.cold.seconds / result.floor['highlight']:.2f}"
         )
         print(
-            f"output {result.output_mib:.0f} MiB; one file's _docs page {result.page_bytes} "
-            f"bytes; the changed function visible after the rebuild: {result.change_visible}"
+            f"output {result.output_mib:.0f} MiB; one file's _docs page {result.page_bytes:,} "
+            f"bytes, {result.transferred_bytes:,} with its assets; the changed function "
+            f"visible after the rebuild: {result.change_visible}"
         )
         print(f"Sphinx search index (searchindex.js): {result.search_index_kib:,.0f} KiB")
         if result.serial is not None:
@@ -342,6 +347,8 @@ def report(results: list[SizeResult]) -> None:
             else:  # too short to divide by: the figures themselves
                 print(f"| {name} | {seconds:.2f} s -> {large_seconds:.2f} s |")
         print(f"| page weight | {large.page_bytes / max(small.page_bytes, 1):.2f}x |")
+        transferred = large.transferred_bytes / max(small.transferred_bytes, 1)
+        print(f"| page with its assets | {transferred:.2f}x |")
 
 
 def main(argv: list[str]) -> int:
