@@ -28,10 +28,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xrefdoc.foldertree import tree_window
 from xrefdoc.fsutil import write_bytes_atomically
 from xrefdoc.readme import find_readme
 from xrefdoc.resolve import Definition
-from xrefdoc.views import SIBLING_LIMIT, SiteContext, tree_window
+from xrefdoc.views import SIBLING_LIMIT, SiteContext
 
 # Bump when what the facts mean changes: facts of another format are not compared.
 FACTS_FORMAT = 2

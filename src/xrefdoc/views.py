@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from xrefdoc.foldertree import FolderTrees
 from xrefdoc.highlight import NameLink, SourceHTML
 from xrefdoc.kwlayout import KeywordLayout, keyword_layout, keyword_sort_key
 from xrefdoc.model import FileRecord, Symbol
@@ -60,8 +60,6 @@ KEYWORD_GROUPS = (
 # Kinds listed under their class in Detailed Analysis.
 MEMBER_KINDS = frozenset({"method", "class", "constant", "variable"})
 SIBLING_LIMIT = 12
-# Entries of its folder shown beside a file's pages (see ``tree_window``).
-TREE_SHOWN = 30
 USED_ELSEWHERE_LIMIT = 30
 
 
@@ -74,10 +72,12 @@ class SiteContext:
     source_cap: int
     title: str
     keywords: KeywordLayout
+    trees: FolderTrees
 
 
 def make_site(index: Index, names: PageNames, source_cap: int, title: str) -> SiteContext:
-    return SiteContext(index, names, source_cap, title, keyword_layout(index, names))
+    layout = keyword_layout(index, names)
+    return SiteContext(index, names, source_cap, title, layout, FolderTrees(index, names, title))
 
 
 def keyword_href(site: SiteContext, page: str, name: str) -> str | None:
@@ -119,54 +119,6 @@ def _crumbs(site: SiteContext, page: str, folder: str) -> list[dict[str, str]]:
         {"label": label, "href": site.names.href(page, site.names.folder_page(path, "index"))}
         for label, path in breadcrumbs(folder, site.title)
     ]
-
-
-def tree_window(index: Index, path: str) -> tuple[list[str], int, int]:
-    """What a file's page shows of its folder: the subfolders then the files, all of them
-    when few, else the TREE_SHOWN nearest the file; and how many are left out before and
-    after. Found by bisection, so a folder of many files costs no more per page."""
-    folder = index.folders[path.rpartition("/")[0]]
-    total = len(folder.folders) + len(folder.files)
-    if total <= TREE_SHOWN:
-        return [*folder.folders, *folder.files], 0, 0
-    at = len(folder.folders) + bisect_left(folder.files, path)
-    start = min(max(0, at - TREE_SHOWN // 2), total - TREE_SHOWN)
-    shown = [
-        folder.folders[n] if n < len(folder.folders) else folder.files[n - len(folder.folders)]
-        for n in range(start, start + TREE_SHOWN)
-    ]
-    return shown, start, total - start - TREE_SHOWN
-
-
-def tree_view(site: SiteContext, page: str, path: str) -> dict[str, Any]:
-    """A file's place in the tree for the HTML pages: the folders from the root down to its
-    own, and the neighbours ``tree_window`` shows; never the whole tree."""
-    names = site.names
-    index = site.index
-    folder = path.rpartition("/")[0]
-    ancestors = [
-        {"label": label, "href": names.href(page, names.folder_page(at, "index"))}
-        for label, at in breadcrumbs(folder, site.title)
-    ]
-    shown, before, after = tree_window(index, path)
-    return {
-        "ancestors": ancestors,
-        "entries": [
-            {
-                "label": entry.rpartition("/")[2] + ("/" if entry in index.folders else ""),
-                "href": names.href(
-                    page,
-                    names.folder_page(entry, "index")
-                    if entry in index.folders
-                    else names.file_page(entry, "docs"),
-                ),
-                "current": entry == path,
-            }
-            for entry in shown
-        ],
-        "before": before,
-        "after": after,
-    }
 
 
 def _file_link(site: SiteContext, page: str, path: str) -> dict[str, str]:
@@ -373,7 +325,7 @@ def docs_page(site: SiteContext, record: FileRecord, source: SourceHTML | None) 
     """The context of a file's _docs page on the HTML site; ``source`` is None for a binary
     file."""
     context = docs_view(site, record)
-    context["tree"] = tree_view(site, context["page"], record.path)
+    context["tree"] = site.trees.html(record.path)
     if source is not None:
         context["source"] = _source_view(site, record, source, context["page"])
     return context
