@@ -125,6 +125,8 @@ def test_search_finds_a_keyword_first_and_leads_to_its_definition_line(
     page.fill("#xt-search-input", "start_pump")
     page.press("#xt-search-input", "Enter")
     page.wait_for_selector("#search-results ul.search li", timeout=15000)
+    # The search page has its breadcrumbs too, back to the root.
+    assert page.locator("nav.xref-crumbs").inner_text().endswith("/ Search")
     first = page.locator("#search-results ul.search li").first
     assert "start_pump" in first.inner_text()
     first.locator("a").first.click()
