@@ -258,7 +258,7 @@ def test_the_run_command_follows_pytest_configuration_in_a_subproject(tmp_path: 
     }
     found = findings(tmp_path, files)
     assert _run_message(found, "service/tests/test_api.py") == (
-        "Run its 1 test from `service/` with `python -m pytest tests/test_api.py` "
+        "Run its test from `service/` with `python -m pytest tests/test_api.py` "
         "(pytest's configuration is `service/pytest.ini`)"
     )
     # Only test files get a command; a helper named like a test but holding none gets none.
@@ -267,7 +267,7 @@ def test_the_run_command_follows_pytest_configuration_in_a_subproject(tmp_path: 
     assert rule(lookalike, "tests/test_data.py", "testing.run") == []
     # No pytest configuration above it (a pyproject.toml without a pytest table is none).
     assert _run_message(found, "tools/tests/test_lint.py") == (
-        "Run its 1 test from the root of the tree with `python -m pytest tools/tests/test_lint.py`"
+        "Run its test from the root of the tree with `python -m pytest tools/tests/test_lint.py`"
     )
 
 
@@ -288,7 +288,7 @@ def test_a_unittest_only_file_without_pytest_configuration_runs_with_unittest(
     found = findings(tmp_path, files)
     message = _run_message(found, "tests/test_case.py")
     assert message == (
-        "Run its 1 test from the root of the tree with `python -m unittest tests/test_case.py`"
+        "Run its test from the root of the tree with `python -m unittest tests/test_case.py`"
     )
     # The command as said runs the test.
     completed = subprocess.run(
@@ -322,3 +322,51 @@ def test_tree_rules_can_be_turned_off(tmp_path: Path, disabled: str) -> None:
     assert rule(found, "tests/test_core.py", "testing.run") != []
     if disabled == "purpose":
         assert all(f[0].startswith("testing.") for fs in found.values() for f in fs)
+
+
+def test_values_of_the_tree_stay_code_and_the_odd_cases_read_right(tmp_path: Path) -> None:
+    files = {
+        "docs/odd.md": "# Title with `code` in it\n",
+        "__init__.py": "",
+        "tools/__main__.py": "print('tools')\n",
+        "setup.cfg": (
+            "[options.entry_points]\nconsole_scripts =\n    pump = pump.cli:main [color]\n"
+        ),
+        "pump/__init__.py": "",
+        "pump/cli.py": "def main():\n    return 0\n",
+    }
+    found = findings(tmp_path, files)
+    # A backtick of the tree cannot turn the sentence's code inside out.
+    assert rule(found, "docs/odd.md", "purpose.docs") == [
+        "Documentation (Markdown) titled `Title with 'code' in it`"
+    ]
+    assert rule(found, "__init__.py", "purpose.package-init") == [
+        "Initialiser of the tree's root package"
+    ]
+    # A folder that is no package still runs with -m by its dotted path.
+    assert rule(found, "tools/__main__.py", "purpose.main-module") == [
+        "Runs when the package is executed: `python -m tools`"
+    ]
+    # Extras of a setup.cfg entry point are not part of the function's name.
+    (script,) = [f for f in found["pump/cli.py"] if f[0] == "purpose.console-script"]
+    assert script[1] == 1 and script[2].endswith(": it runs `main`")
+
+
+def test_pytest_toml_is_pytests_first_choice(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": "[tool.pytest.ini_options]\naddopts = '-q'\n",
+        "app/pytest.toml": "[pytest]\n",
+        "app/tests/test_a.py": "def test_a():\n    pass\n",
+    }
+    assert _run_message(findings(tmp_path, files), "app/tests/test_a.py") == (
+        "Run its test from `app/` with `python -m pytest tests/test_a.py` "
+        "(pytest's configuration is `app/pytest.toml`)"
+    )
+
+
+def test_a_conftest_says_nothing_false_when_its_fixture_rule_is_off(tmp_path: Path) -> None:
+    found = findings(tmp_path, LIBRARY, "purpose.fixture")
+    (sentence,) = rule(found, "tests/conftest.py", "purpose.conftest")
+    assert sentence == (
+        "pytest reads it for every test in `tests/` and below: the hook `pytest_configure`"
+    )

@@ -213,7 +213,7 @@ def test_docs_page_has_the_sections_in_order_with_their_values(inside: tuple[Pat
         "(`purpose.test-module`)\n"
     ) in test_page
     assert (
-        "- [line 4](../../../tests/test_core.py#L4): Run its 1 test from the root of the tree "
+        "- [line 4](../../../tests/test_core.py#L4): Run its test from the root of the tree "
         "with `python -m pytest tests/test_core.py` (`testing.run`)\n"
     ) in test_page
     assert (

@@ -182,8 +182,10 @@ def _edit(tree: Path, path: str, text: str | None) -> None:
 
 
 def _site_files(output: Path) -> dict[str, bytes]:
-    """The pages of the site and the parts of ``_xref/index.json``."""
-    files = [*output.rglob("*.html"), *(output / "_xref").rglob("*.json")]
+    """The pages of the site, the parts of ``_xref/index.json`` and the keyword box's data
+    (``_xref/kw/*.js``)."""
+    xref = output / "_xref"
+    files = [*output.rglob("*.html"), *xref.rglob("*.json"), *xref.rglob("*.js")]
     return {path.relative_to(output).as_posix(): path.read_bytes() for path in files}
 
 
@@ -221,6 +223,11 @@ def _site_files(output: Path) -> dict[str, bytes]:
             id="re-export-two-files-away",
         ),
         pytest.param([("pkg/new.py", "NEW = 1\n")], id="file-a-readme-elsewhere-links-to"),
+        pytest.param([("pytest.ini", "[pytest]\n")], id="pytest-configuration-added"),
+        pytest.param(
+            [(f"pkg/filler_{n:02}.py", f"FILLER_{n} = {n}\n") for n in range(30)],
+            id="folder-grows-past-its-tree-window",
+        ),
     ],
 )
 @pytest.mark.parametrize("small_pages", [False, True], ids=["pages", "small-pages"])

@@ -238,7 +238,7 @@ def test_test_file_gets_its_exact_command_and_others_none(site: Path) -> None:
     body = main_body(page_text(site / "tests/test_core.py_docs.html"))
     testing = body.split('id="testing-usage"')[1].split("</section>")[0]
     assert (
-        "Run its 1 test from the root of the tree with "
+        "Run its test from the root of the tree with "
         "<code>python -m pytest tests/test_core.py</code>"
     ) in testing
     core = main_body(page_text(site / "pkg/core.py_docs.html"))

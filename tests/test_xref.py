@@ -248,7 +248,7 @@ def test_a_test_file_counts_its_functions_and_the_methods_of_its_test_classes(
 ) -> None:
     from helpers import extract_one
 
-    from xrefdoc.xref import count_tests
+    from xrefdoc.xref import collected_tests
 
     record = extract_one(
         tmp_path,
@@ -277,4 +277,4 @@ def test_a_test_file_counts_its_functions_and_the_methods_of_its_test_classes(
                 pass
         """,
     )
-    assert count_tests(record) == 4
+    assert len(collected_tests(record)) == 4

@@ -34,7 +34,12 @@ def tree_window(index: Index, path: str) -> tuple[list[str], int, int]:
     return shown, start, total - start - TREE_SHOWN
 
 
-_HERE = '<a class="xref-here" aria-current="page" '
+# The file's own entry: the page itself on its _docs page, where the reader is on its _kw
+# page (the entry links to the _docs page).
+_HERE = {
+    "docs": '<a class="xref-here" aria-current="page" ',
+    "kw": '<a class="xref-here" aria-current="location" ',
+}
 
 
 class _Folder:
@@ -58,20 +63,16 @@ class FolderTrees:
         self._title = title
         self._folders: dict[str, _Folder] = {}
 
-    def html(self, path: str) -> Markup:
+    def html(self, path: str, kind: str = "docs") -> Markup:
+        """The tree beside the ``kind`` page (``docs`` or ``kw``) of the file ``path``."""
         folder = self._folder(path.rpartition("/")[0])
         shown, before, after = tree_window(self._index, path)
         items = []
         if before:
             items.append(_more(folder.index_href, f"{before} more before"))
         for entry in shown:
-            if entry == path:
-                item = folder.entries[entry].replace(
-                    "<a ", '<a class="xref-here" aria-current="page" ', 1
-                )
-            else:
-                item = folder.entries[entry]
-            items.append(item)
+            item = folder.entries[entry]
+            items.append(item.replace("<a ", _HERE[kind], 1) if entry == path else item)
         if after:
             items.append(_more(folder.index_href, f"{after} more after"))
         return Markup(folder.opening + "\n".join(items) + folder.closing)
@@ -108,4 +109,4 @@ class FolderTrees:
 
 
 def _more(href: str, text: str) -> str:
-    return f'<li class="xref-tree-more"><a href="{escape(href)}">{text}</a></li>'
+    return f'<li class="xref-tree-more"><a href="{escape(href)}">{escape(text)}</a></li>'

@@ -8,12 +8,13 @@ on how deep the page is. So the layout is rendered once per depth with made-up v
 
 Frames are used only where nothing else can make two such pages differ: a theme whose
 templates were read for it (they print the page's name and title, and compare the name only
-with "search"), no templates of the project's own (``templates_path``), only known
-``html-page-context`` handlers, sidebars the same for every page, names and titles that no
-escaping or quoting changes, and pages in no folder that also holds a document or Sphinx's
-own files (``relative_uri`` would shorten links to those). Each frame is also checked: it is
-rendered twice with two sets of made-up values, and filling the first with the second's
-values must give the second byte for byte. Any other page is laid out by ``handle_page``.
+with Sphinx's own "search" and "genindex"), no templates of the project's own
+(``templates_path``), only known ``html-page-context`` handlers, sidebars the same for
+every page, names and titles that no escaping or quoting changes, and pages in no folder
+that also holds a document or Sphinx's own files (``relative_uri`` would shorten links to
+those). Each frame is also checked: it is rendered twice with two sets of made-up values,
+and filling the first with the second's values must give the second byte for byte. Any
+other page is laid out by ``handle_page``.
 """
 
 from __future__ import annotations

@@ -111,7 +111,7 @@ def render_file_pages(
     """(pagename, title, body HTML) of the file's _docs page and of its _kw page."""
     docs = docs_page(site, record, source_of(cache, root, record, site.source_cap))
     kw = kw_page(site, record)
-    kw["tree"] = docs["tree"]
+    kw["tree"] = site.trees.html(record.path, "kw")
     return [
         (docs["page"], record.path, environment.get_template("file_docs.html").render(**docs)),
         (

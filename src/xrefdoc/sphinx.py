@@ -389,8 +389,9 @@ def _add_static_files(app: Sphinx, config: Config) -> None:
 
 
 def _write_dark_highlighting(app: Sphinx, exception: BaseException | None) -> None:
-    """The xrefdoc theme's highlighting colours in the dark (see ``theme``)."""
-    if exception is None and app.builder.format == "html" and app.config.html_theme == THEME:
+    """The highlighting colours in the dark of xrefdoc's theme and of themes that inherit
+    it (see ``theme``); written for every HTML build, since any theme may inherit it."""
+    if exception is None and app.builder.format == "html":
         write_if_changed(Path(app.outdir) / "_static" / DARK_CSS, dark_highlighting_css())
 
 

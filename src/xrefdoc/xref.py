@@ -147,7 +147,7 @@ def is_test_function(symbol: Symbol) -> bool:
     return symbol.kind == "function" and symbol.parent is None and symbol.name.startswith("test")
 
 
-def test_classes(record: FileRecord) -> set[str]:
+def tested_classes(record: FileRecord) -> set[str]:
     """The classes whose test methods run: ``Test*`` classes (pytest) and ``TestCase``
     subclasses (unittest, which pytest runs too)."""
     return {
@@ -158,20 +158,16 @@ def test_classes(record: FileRecord) -> set[str]:
     }
 
 
-def test_symbols(record: FileRecord) -> list[Symbol]:
+def collected_tests(record: FileRecord) -> list[Symbol]:
     """The tests a runner would collect from the file: its test functions and the test
     methods of its test classes (before parametrisation, which only running can count)."""
-    classes = test_classes(record)
+    classes = tested_classes(record)
     return [
         s
         for s in record.symbols
         if is_test_function(s)
         or (s.kind == "method" and s.parent in classes and s.name.startswith("test"))
     ]
-
-
-def count_tests(record: FileRecord) -> int:
-    return len(test_symbols(record))
 
 
 _TEST_FOLDERS = frozenset({"tests", "test", "testing"})
@@ -190,7 +186,7 @@ def is_test_file(record: FileRecord) -> bool:
     name = record.name
     if record.family != "python" or not (name.startswith("test_") or name.endswith("_test.py")):
         return False
-    return bool(test_symbols(record))
+    return bool(collected_tests(record))
 
 
 def _folder(folders: dict[str, Folder], path: str) -> Folder:

@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # pytest's own order when one folder holds several (its "rootdir" rules).
-PYTEST_FILES = ("pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
+PYTEST_FILES = (
+    "pytest.toml",
+    ".pytest.toml",
+    "pytest.ini",
+    ".pytest.ini",
+    "pyproject.toml",
+    "tox.ini",
+    "setup.cfg",
+)
 _PACKAGING_FILES = ("pyproject.toml", "setup.cfg")
 _READ_CAP = 1 << 20
 
@@ -29,7 +37,9 @@ class Script:
 
     @property
     def function(self) -> str:
-        return self.target.partition(":")[2].strip()
+        """The object the script calls, without the extras a setup.cfg may add
+        (``pkg.cli:main [color]``)."""
+        return self.target.partition(":")[2].partition("[")[0].strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +125,8 @@ def _pyproject(path: str, data: dict[str, object]) -> tuple[list[Script], bool]:
         if isinstance(target, str):
             scripts.append(Script(name, target, path, "[tool.poetry.scripts]"))
     tool = _table(data, "tool")
-    has_pytest = "ini_options" in _table(tool, "pytest") or "pytest" in tool
+    # [tool.pytest.ini_options], or pytest 9's native [tool.pytest].
+    has_pytest = "pytest" in tool
     return scripts, has_pytest
 
 
@@ -178,7 +189,7 @@ def read_project(root: Path, files: Iterable[str]) -> ProjectFacts:
                 is_pytest_root = parser.has_section("pytest")
                 if _tox_passes_paths(parser):
                     facts.tox[folder] = ToxRun(path)
-            else:  # pytest.ini is a root even when empty
+            else:  # pytest.ini and pytest.toml make a root even when empty
                 is_pytest_root = True
         if is_pytest_root:
             found.setdefault(folder, {})[name] = path

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from xrefdoc.analysis.project import ProjectFacts
 from xrefdoc.analysis.rules import Rule
 from xrefdoc.analysis.tree import TreeFacts
+from xrefdoc.analysis.wording import code, listed, place, plural
 from xrefdoc.model import FileRecord, Finding
-from xrefdoc.xref import is_test_function, module_names, test_classes, test_symbols
+from xrefdoc.xref import collected_tests, is_test_function, module_names, tested_classes
 
 TEST_MODULE = Rule("purpose.test-module", "a module of tests a test runner collects")
 CONFTEST = Rule("purpose.conftest", "a conftest.py: fixtures and hooks for a folder's tests")
@@ -68,6 +69,8 @@ _CI_FOLDERS = {
 _CONFIG_FILES = {
     "pyproject.toml": "Python packaging and tools",
     "setup.cfg": "setuptools and tools",
+    "pytest.toml": "pytest",
+    ".pytest.toml": "pytest",
     "pytest.ini": "pytest",
     ".pytest.ini": "pytest",
     "mypy.ini": "mypy",
@@ -91,42 +94,27 @@ _CONFIG_FILES = {
     "MANIFEST.in": "setuptools (sdist contents)",
 }
 _CONFIG_EXTENSIONS = (".ini", ".cfg", ".conf", ".toml", ".properties")
-SHOWN = 4
-
-
-def _listed(names: list[str], shown: int = SHOWN) -> str:
-    """`a`, `b`, `c` and 3 more."""
-    text = ", ".join(f"`{name}`" for name in names[:shown])
-    return f"{text} and {len(names) - shown} more" if len(names) > shown else text
-
-
-def _plural(count: int, word: str, plural: str = "") -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
 def _length(record: FileRecord) -> str:
-    return _plural(record.lines, "line") if record.lines and record.size else "empty"
-
-
-def _place(folder: str) -> str:
-    return f"`{folder}/`" if folder else "the root of the tree"
+    return plural(record.lines, "line") if record.lines and record.size else "empty"
 
 
 def _test_module(record: FileRecord, tree: TreeFacts) -> Iterator[Finding]:
     if record.path not in tree.index.test_files:
         return
-    tests = test_symbols(record)
+    tests = collected_tests(record)
     functions = sum(1 for s in tests if is_test_function(s))
-    classes = [c for c in sorted(test_classes(record)) if any(t.parent == c for t in tests)]
+    classes = [c for c in sorted(tested_classes(record)) if any(t.parent == c for t in tests)]
     parts = []
     if functions:
-        parts.append(_plural(functions, "test function"))
+        parts.append(plural(functions, "test function"))
     if classes:
         methods = len(tests) - functions
         kind = "test class" if len(classes) == 1 else "test classes"
-        parts.append(f"{kind} {_listed(classes, 2)} with {_plural(methods, 'test method')}")
+        parts.append(f"{kind} {listed(classes, 2)} with {plural(methods, 'test method')}")
     tested = [_module_label(path, tree) for path in tree.tested_in.get(record.path, [])]
-    what = f" of {_listed(tested, 3)}" if tested else ""
+    what = f" of {listed(tested, 3)}" if tested else ""
     yield TEST_MODULE.at(tests[0].line, f"Test module{what}: {' and '.join(parts)}")
 
 
@@ -145,12 +133,12 @@ def _conftest(record: FileRecord) -> Iterator[Finding]:
         for s in record.symbols
         if s.kind == "function" and s.parent is None and s.name.startswith("pytest_")
     ]
-    parts = [_plural(fixtures, "fixture")] if fixtures else []
+    parts = [plural(fixtures, "fixture")] if fixtures else []
     if hooks:
-        parts.append(f"the {'hook' if len(hooks) == 1 else 'hooks'} {_listed(hooks)}")
-    holds = f": {' and '.join(parts)}" if parts else ", though it defines no fixture or hook"
+        parts.append(f"the {'hook' if len(hooks) == 1 else 'hooks'} {listed(hooks)}")
+    holds = f": {' and '.join(parts)}" if parts else ""
     yield CONFTEST.at(
-        1, f"pytest reads it for every test in {_place(record.folder)} and below{holds}"
+        1, f"pytest reads it for every test in {place(record.folder)} and below{holds}"
     )
 
 
@@ -158,12 +146,13 @@ def _package_init(record: FileRecord, python_files: frozenset[str]) -> Iterator[
     if record.name != "__init__.py":
         return
     names = module_names(record.path, python_files)
-    package = names[0] if names and names[0] else record.folder or "the root package"
+    dotted = names[0] if names and names[0] else record.folder.replace("/", ".")
+    package = f"the package {code(dotted)}" if dotted else "the tree's root package"
     reexported = sorted({n for imp in record.imports if imp.level for n in imp.names if n != "*"})
-    sentence = f"Initialiser of the package `{package}`"
+    sentence = f"Initialiser of {package}"
     if reexported:
-        sentence += f"; re-exports {_plural(len(reexported), 'name')} from its submodules"
-        sentence += f": {_listed(reexported)}"
+        sentence += f"; re-exports {plural(len(reexported), 'name')} from its submodules"
+        sentence += f": {listed(reexported)}"
     first = next((imp.line for imp in record.imports if imp.level), 1)
     yield PACKAGE_INIT.at(first, sentence)
 
@@ -172,19 +161,21 @@ def _main_module(record: FileRecord, python_files: frozenset[str]) -> Iterator[F
     if record.name != "__main__.py" or not record.folder:
         return
     names = module_names(record.path, python_files)
-    package = names[0].rpartition(".")[0] if names else record.folder.replace("/", ".")
-    yield MAIN_MODULE.at(1, f"Runs when the package is executed: `python -m {package}`")
+    # pkg.__main__ → pkg; a folder that is no package runs by its dotted path all the same.
+    package = names[0].rpartition(".")[0] if names else ""
+    package = package or record.folder.replace("/", ".")
+    yield MAIN_MODULE.at(1, f"Runs when the package is executed: {code('python -m ' + package)}")
 
 
 def _console_scripts(record: FileRecord, facts: ProjectFacts) -> Iterator[Finding]:
     for script in facts.scripts.get(record.path, ()):
         function = script.function
         line = next((s.line for s in record.symbols if s.qualname == function), 1)
-        runs = f": it runs `{function}`" if function else ""
+        runs = f": it runs {code(function)}" if function else ""
         yield CONSOLE_SCRIPT.at(
             line,
-            f"Entry point of the command `{script.name}`, declared in `{script.declared_in}` "
-            f"under `{script.table}`{runs}",
+            f"Entry point of the command {code(script.name)}, declared in "
+            f"{code(script.declared_in)} under {code(script.table)}{runs}",
         )
 
 
@@ -197,14 +188,14 @@ def _build(record: FileRecord) -> Finding | None:
     for ci_folder, service in _CI_FOLDERS.items():
         if folder == ci_folder or folder.startswith(ci_folder + "/"):
             keys = _top_keys(record)
-            shows = f"; its top-level keys are {_listed(keys)}" if keys else ""
-            return BUILD.at(1, f"CI file of {service}, `{name}` in `{folder}/`{shows}")
+            shows = f"; its top-level keys are {listed(keys)}" if keys else ""
+            return BUILD.at(1, f"CI file of {service}, {code(name)} in {place(folder)}{shows}")
     tool = _BUILD_FILES.get(name)
     if tool is None:
         return None
     functions = [s.name for s in record.symbols if s.kind == "function" and s.parent is None]
-    defines = f"; it defines {_listed(functions)}" if functions else ""
-    return BUILD.at(1, f"Build file read by {tool} in {_place(folder)}{defines}")
+    defines = f"; it defines {listed(functions)}" if functions else ""
+    return BUILD.at(1, f"Build file read by {tool} in {place(folder)}{defines}")
 
 
 def _pyproject(record: FileRecord) -> Finding:
@@ -214,11 +205,11 @@ def _pyproject(record: FileRecord) -> Finding:
     packaging = [f"[{k}]" for k in keys if k in ("project", "build-system")]
     parts = []
     if packaging:
-        parts.append(f"packaging ({_listed(packaging)})")
+        parts.append(f"packaging ({listed(packaging)})")
     if tools:
-        parts.append(f"the settings of {_listed(tools, 6)}")
+        parts.append(f"the settings of {listed(tools, 6)}")
     holds = f": {' and '.join(parts)}" if parts else ", with no table of packaging or tools"
-    return CONFIG.at(1, f"Project configuration for {_place(record.folder)}{holds}")
+    return CONFIG.at(1, f"Project configuration for {place(record.folder)}{holds}")
 
 
 def _config(record: FileRecord) -> Finding | None:
@@ -231,8 +222,8 @@ def _config(record: FileRecord) -> Finding | None:
     if not keys and record.family == "python":
         keys = [s.name for s in record.symbols if s.kind in ("variable", "constant")]
     reader = f" of {tool}" if tool else f" ({record.language})"
-    holds = f": it sets {_listed(keys)}" if keys else f", {_length(record)}"
-    return CONFIG.at(1, f"Configuration{reader} for {_place(record.folder)}{holds}")
+    holds = f": it sets {listed(keys)}" if keys else f", {_length(record)}"
+    return CONFIG.at(1, f"Configuration{reader} for {place(record.folder)}{holds}")
 
 
 def _docs(record: FileRecord) -> Finding | None:
@@ -245,15 +236,17 @@ def _docs(record: FileRecord) -> Finding | None:
         )
     title = record.headings[0]
     more = len(record.headings) - 1
-    sections = f", with {_plural(more, 'more heading')}" if more else ""
-    return DOCS.at(title.line, f"Documentation ({record.language}) titled `{title.text}`{sections}")
+    sections = f", with {plural(more, 'more heading')}" if more else ""
+    return DOCS.at(
+        title.line, f"Documentation ({record.language}) titled {code(title.text)}{sections}"
+    )
 
 
 def _data(record: FileRecord) -> Finding | None:
     if record.family != "data":
         return None
     keys = _top_keys(record)
-    holds = f"top-level keys {_listed(keys)}" if keys else _length(record)
+    holds = f"top-level keys {listed(keys)}" if keys else _length(record)
     return DATA.at(1, f"Data ({record.language}): {holds}")
 
 

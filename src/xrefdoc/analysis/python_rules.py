@@ -19,6 +19,7 @@ from itertools import accumulate
 from typing import TypeGuard
 
 from xrefdoc.analysis.rules import Rule
+from xrefdoc.analysis.wording import code
 from xrefdoc.model import Finding
 
 # --- the rules -------------------------------------------------------------------------
@@ -310,7 +311,9 @@ def _round_trip(walk: _Walk, call: ast.Call) -> bool:
     if not isinstance(argument, ast.Call):
         return False
     dumped = walk.dotted(argument.func) or ""
-    return dumped.rpartition(".")[2] in ("dumps", "dump")
+    loader = walk.dotted(call.func) or ""
+    module, _, function = dumped.rpartition(".")
+    return function in ("dumps", "dump") and module == loader.rpartition(".")[0]
 
 
 def _safe_yaml(walk: _Walk, call: ast.Call) -> bool:
@@ -407,12 +410,12 @@ def _fixture_rule(walk: _Walk, node: ast.FunctionDef | ast.AsyncFunctionDef) -> 
             and isinstance(scope.value, str)
             and scope.value != "function"
         ):
-            details.append(f"scope `{scope.value}`")
+            details.append(f"scope {code(scope.value)}")
         if call is not None and _is_constant(_keyword(call, "autouse"), True):
             details.append("used by every test in its reach without being asked for")
         name = _keyword(call, "name") if call else None
         if isinstance(name, ast.Constant) and isinstance(name.value, str):
-            details.insert(0, f"requested as `{name.value}`")
+            details.insert(0, f"requested as {code(name.value)}")
         said = f" ({', '.join(details)})" if details else ""
         walk.add(FIXTURE, node, f"`{node.name}` is a pytest fixture{said}")
         return

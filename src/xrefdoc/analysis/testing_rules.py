@@ -11,17 +11,14 @@ from collections.abc import Iterator
 from xrefdoc.analysis.project import ProjectFacts
 from xrefdoc.analysis.rules import Rule
 from xrefdoc.analysis.tree import TreeFacts
+from xrefdoc.analysis.wording import code, listed, place
 from xrefdoc.model import FileRecord, Finding
-from xrefdoc.xref import is_test_function, test_symbols
+from xrefdoc.xref import collected_tests, is_test_function
 
 RUN = Rule("testing.run", "the command that runs a test file, and its number of tests")
 TESTED_BY = Rule("testing.tested-by", "a test file that imports the file or uses its names")
 TESTING_RULES = (RUN, TESTED_BY)
 SHOWN_NAMES = 3
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
 
 
 def _relative(path: str, folder: str) -> str:
@@ -32,7 +29,7 @@ def _unittest_only(record: FileRecord) -> bool:
     """Tests only in ``TestCase`` subclasses, and no pytest imported: unittest runs it."""
     if any(imp.module.partition(".")[0] == "pytest" for imp in record.imports):
         return False
-    tests = test_symbols(record)
+    tests = collected_tests(record)
     classes = {s.qualname: s for s in record.symbols if s.kind == "class"}
     return all(
         not is_test_function(test)
@@ -49,7 +46,7 @@ def run_command(record: FileRecord, facts: ProjectFacts) -> tuple[str, str, str]
     if root is not None:
         folder, config = root
         command = f"python -m pytest {shlex.quote(_relative(record.path, folder))}"
-        return command, folder, f"pytest's configuration is `{config}`"
+        return command, folder, f"pytest's configuration is {code(config)}"
     if _unittest_only(record):
         return f"python -m unittest {shlex.quote(record.path)}", "", ""
     return f"python -m pytest {shlex.quote(record.path)}", "", ""
@@ -58,18 +55,19 @@ def run_command(record: FileRecord, facts: ProjectFacts) -> tuple[str, str, str]
 def _run(record: FileRecord, tree: TreeFacts) -> Iterator[Finding]:
     if record.path not in tree.index.test_files:
         return
-    tests = test_symbols(record)
+    tests = collected_tests(record)
     facts = tree.project
     command, folder, why = run_command(record, facts)
-    where = f"`{folder}/`" if folder else "the root of the tree"
-    sentence = f"Run its {_plural(len(tests), 'test')} from {where} with `{command}`"
+    count = "its test" if len(tests) == 1 else f"its {len(tests)} tests"
+    sentence = f"Run {count} from {place(folder)} with {code(command)}"
     if why:
         sentence += f" ({why})"
     tox = facts.tox_run(record.path)
     if tox is not None:
         tox_folder, run = tox
         path = shlex.quote(_relative(record.path, tox_folder))
-        sentence += f"; or through tox with `tox -- {path}` (`{run.path}` hands paths to pytest)"
+        tox_command = code(f"tox -- {path}")
+        sentence += f"; or through tox with {tox_command} ({code(run.path)} hands paths to pytest)"
     yield RUN.at(tests[0].line, sentence)
 
 
@@ -78,11 +76,10 @@ def _tested_by(record: FileRecord, tree: TreeFacts) -> Iterator[Finding]:
     for test_path in tree.index.tests_of.get(record.path, ()):
         names = used.get(test_path, [])
         if names:
-            shown = ", ".join(f"`{name}`" for _, name in names[:SHOWN_NAMES])
-            more = f" and {len(names) - SHOWN_NAMES} more" if len(names) > SHOWN_NAMES else ""
-            yield TESTED_BY.at(names[0][0], f"Tested by `{test_path}`, which uses {shown}{more}")
+            shown = listed([name for _, name in names], SHOWN_NAMES)
+            yield TESTED_BY.at(names[0][0], f"Tested by {code(test_path)}, which uses {shown}")
         else:
-            yield TESTED_BY.at(1, f"Tested by `{test_path}`, which imports it")
+            yield TESTED_BY.at(1, f"Tested by {code(test_path)}, which imports it")
 
 
 def testing_findings(record: FileRecord, tree: TreeFacts) -> list[Finding]:

@@ -12,7 +12,7 @@ from xrefdoc.xref import Index
 
 # Tested file → test file → (line, name) of each definition of the tested file that the
 # test file uses, in line order.
-TestUses = dict[str, dict[str, list[tuple[int, str]]]]
+UsesByTest = dict[str, dict[str, list[tuple[int, str]]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +20,7 @@ class TreeFacts:
     index: Index
     project: ProjectFacts
     python_files: frozenset[str]
-    test_uses: TestUses
+    test_uses: UsesByTest
     # Test file → the files it tests (the reverse of ``index.tests_of``).
     tested_in: dict[str, list[str]]
 
@@ -35,7 +35,7 @@ class TreeFacts:
         return cls(index, project, python_files, _test_uses(index), tested_in)
 
 
-def _test_uses(index: Index) -> TestUses:
+def _test_uses(index: Index) -> UsesByTest:
     """From the test files' uses alone (first use of each name)."""
     found: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for test_path in index.test_files:

@@ -43,7 +43,8 @@
     if (pages) { callback(); return; }
     waitingForPages.push(callback);
     if (waitingForPages.length === 1) {
-      load("kw/index.js", function () { pages = []; callback(); });
+      // A part that cannot load answers every caller as an empty one would.
+      load("kw/index.js", function () { window.xrefdocKeywordIndex([]); });
     }
   }
 
@@ -53,7 +54,7 @@
     waiting.push(callback);
     if (waiting.length === 1) {
       var file = href.split("/").pop().replace(/\.html$/, ".js");
-      load("kw/" + file, function () { parts[href] = []; callback(); });
+      load("kw/" + file, function () { window.xrefdocKeywordPart([href, []]); });
     }
   }
 
@@ -209,6 +210,8 @@
     if (!match) { if (bar) { bar.hidden = true; } return; }
     var first = +match[1], last = match[2] ? +match[2] : first;
     if (last < first) { var swap = first; first = last; last = swap; }
+    last = Math.min(last, lines().length);
+    if (first > last) { return; }
     for (var number = first; number <= last; number++) {
       var line = document.getElementById("L" + number);
       if (line) { line.classList.add("xref-hl"); }
@@ -262,10 +265,14 @@
   function onLineNumber(event) {
     var number = event.target.closest(".xref-source a.ln");
     if (!number || !event.shiftKey) { return; }
-    var match = RANGE.exec(location.hash);
-    if (!match) { return; }
     event.preventDefault();
     var target = +number.getAttribute("href").slice(2);
+    var match = RANGE.exec(location.hash);
+    if (!match) {  // nothing selected yet: the line itself
+      history.replaceState(null, "", "#L" + target);
+      highlight();
+      return;
+    }
     var first = +match[1];
     var range = target === first ? "#L" + first :
       "#L" + Math.min(first, target) + "-L" + Math.max(first, target);
@@ -407,7 +414,10 @@
   function start() {
     var box = document.getElementById("xt-kw-input");
     if (box) { keywordBox(box); }
-    document.querySelectorAll("dl.xref-kwindex").forEach(letterFilter);
+    // A-Z pages only: a keyword's own page holds one entry.
+    document.querySelectorAll("dl.xref-kwindex").forEach(function (list) {
+      if (list.querySelectorAll("dt").length > 1) { letterFilter(list); }
+    });
     if (document.querySelector(".xref-source")) {
       highlight();
       addEventListener("hashchange", highlight);
