@@ -1,7 +1,7 @@
 """Which Sphinx HTML theme suits xrefdoc's sites: page weight and build time, measured.
 
     python bench/themes.py --source /path/to/a/real/tree [--sizes 200,2000] [--repeat 3]
-        [--themes alabaster,furo,pydata_sphinx_theme,sphinx_rtd_theme,sphinx_book_theme]
+        [--themes alabaster,furo,pydata_sphinx_theme,sphinx_rtd_theme,sphinx_book_theme,xrefdoc]
         [--page path/of/a/file/of/the/source] [--work /tmp/xrefdoc-themes]
 
 Why: a site of a tree of 20,000 files has 40,000 pages of files. A theme whose sidebar
@@ -53,7 +53,7 @@ from weight import KINDS, Page, measure_page, parse_tags
 from xrefdoc.cache import CACHE_FOLDER
 
 REFERENCE = "basic"
-DEFAULT_THEMES = "alabaster,furo,pydata_sphinx_theme,sphinx_rtd_theme,sphinx_book_theme"
+DEFAULT_THEMES = "alabaster,furo,pydata_sphinx_theme,sphinx_rtd_theme,sphinx_book_theme,xrefdoc"
 # A theme's part of a page (all but xrefdoc's body) growing by more than this many bytes
 # from the smallest to the largest tree, or its navigation links by more than this ratio,
 # grows with the tree. In bytes: a theme's fixed assets (megabytes for some) would hide an
