@@ -370,3 +370,20 @@ def test_a_conftest_says_nothing_false_when_its_fixture_rule_is_off(tmp_path: Pa
     assert sentence == (
         "pytest reads it for every test in `tests/` and below: the hook `pytest_configure`"
     )
+
+
+def test_poetry_scripts_as_strings_and_tables(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": (
+            '[tool.poetry.scripts]\npump = "pump.cli:main"\n'
+            'prime = { reference = "pump.cli:prime" }\n'
+            'setup = { reference = "scripts/setup.sh", type = "file" }\n'
+        ),
+        "pump/__init__.py": "",
+        "pump/cli.py": "def main():\n    return 0\n\n\ndef prime():\n    return 1\n",
+    }
+    found = findings(tmp_path, files)
+    scripts = [f[1:] for f in found["pump/cli.py"] if f[0] == "purpose.console-script"]
+    assert [line for line, _ in scripts] == [1, 5]
+    assert "the command `pump`" in scripts[0][1] and "the command `prime`" in scripts[1][1]
+    assert all("setup" not in message for _, message in scripts)

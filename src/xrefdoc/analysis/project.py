@@ -121,7 +121,8 @@ def _pyproject(path: str, data: dict[str, object]) -> tuple[list[Script], bool]:
     ]
     for name, target in _table(data, "tool", "poetry", "scripts").items():
         if isinstance(target, dict):
-            target = target.get("reference") if target.get("type", "file") != "file" else None
+            # Poetry: a table without a type is a console script; "file" scripts run a file.
+            target = target.get("reference") if target.get("type", "console") != "file" else None
         if isinstance(target, str):
             scripts.append(Script(name, target, path, "[tool.poetry.scripts]"))
     tool = _table(data, "tool")
