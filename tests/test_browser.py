@@ -134,6 +134,8 @@ def test_search_finds_a_keyword_first_and_leads_to_its_definition_line(
     # The definition in the keyword's entry, then its line in the source.
     assert page.url.endswith("keywords-s.html#def-plant.pumps.pump.start_pump")
     page.locator("[id='def-plant.pumps.pump.start_pump'] a").click()
+    # The source page's stylesheets, not just its address, before its colours are read.
+    page.wait_for_load_state("load")
     line = int(re.search(r"#L(\d+)$", page.url).group(1))
     assert page.url.split("#")[0].endswith(PUMP_PAGE)
     assert "def start_pump" in page.inner_text(f"#L{line}")
@@ -254,6 +256,7 @@ def test_everything_but_search_and_the_keyword_box_works_without_javascript(
     page.click("a[href='pump.py_docs.html'] >> nth=0")
     # A name in the source is a link to its definition.
     page.click("#L26 a.xref-name >> text=Pump")
+    page.wait_for_load_state("load")
     assert re.search(r"pump\.py_docs\.html#L\d+$", page.url)
     page.goto(f"{site}{PUMP_PAGE}#L{RUN_LINE}")
     assert background(page, f"#L{RUN_LINE}") != background(page, f"#L{RUN_LINE + 1}")
