@@ -100,3 +100,20 @@ def test_scan_lists_findings_and_an_unknown_rule_is_a_usage_error(tmp_path: Path
         run_xrefdoc("scan", str(tree), "--disable-rule", "security.evil"),
         "--disable-rule: no rule or category 'security.evil'",
     )
+
+
+def test_a_file_tested_by_many_shows_twenty_and_says_where_the_rest_are(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {"pkg/__init__.py": "", "pkg/core.py": "def run():\n    pass\n"}
+    for n in range(23):
+        files[f"tests/test_core_{n:02}.py"] = (
+            "from pkg.core import run\n\n\ndef test_run():\n    run()\n"
+        )
+    tree = write_tree(tmp_path / "tree", files)
+    built = run_xrefdoc("build", str(tree), "-o", str(tmp_path / "site"), "-q")
+    assert built.returncode == 0, built.stderr
+    body = main_body(page_text(tmp_path / "site" / "pkg/core.py_docs.html"))
+    testing = body.split('id="testing-usage"')[1].split("</section>")[0]
+    assert testing.count("testing.tested-by") == 20
+    assert '<a href="#related-files">3 more test files under Related Files</a>' in testing
+    tests = body.split('id="related-files"')[1].split("<h3>Tests</h3>")[1].split("<h3>")[0]
+    assert len(re.findall(r'<a href="[^"]*test_core_\d+\.py_docs\.html"', tests)) == 23

@@ -7,6 +7,7 @@ at 20,000 files the tree costs a few microseconds a page, not a template's loops
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
@@ -42,16 +43,15 @@ _HERE = {
 }
 
 
+@dataclass(slots=True)
 class _Folder:
-    """The pieces of the tree for the pages of one folder."""
+    """The pieces of the tree for the pages of one folder: what comes before the entries,
+    what after, the folder's index, and each entry's item by path."""
 
-    __slots__ = ("closing", "entries", "index_href", "opening")
-
-    def __init__(self, opening: str, closing: str, index_href: str) -> None:
-        self.opening = opening
-        self.closing = closing
-        self.index_href = index_href
-        self.entries: dict[str, str] = {}
+    opening: str
+    closing: str
+    index_href: str
+    entries: dict[str, str] = field(default_factory=dict)
 
 
 class FolderTrees:

@@ -331,11 +331,13 @@ def docs_page(site: SiteContext, record: FileRecord, source: SourceHTML | None) 
     return context
 
 
-def _findings(site: SiteContext, record: FileRecord, page: str) -> dict[str, Any]:
+def _findings(
+    site: SiteContext, record: FileRecord, page: str
+) -> tuple[dict[str, list[dict[str, Any]]], int]:
     """The file's findings by the _docs section that shows them, each with its rule, the
     message split into text and code (``parts``: (is code, text)), and a link to its line;
-    ``more-tests``: how many "tested by" findings were left out."""
-    sections: dict[str, Any] = {section: [] for section in FINDING_SECTIONS.values()}
+    and how many "tested by" findings were left out."""
+    sections: dict[str, list[dict[str, Any]]] = {s: [] for s in FINDING_SECTIONS.values()}
     tested_by = 0
     for finding in record.findings:
         section = FINDING_SECTIONS.get(finding.category)
@@ -353,8 +355,7 @@ def _findings(site: SiteContext, record: FileRecord, page: str) -> dict[str, Any
                 "href": _existing_line_href(site, page, record, finding.line),
             }
         )
-    sections["more-tests"] = max(0, tested_by - TESTED_BY_SHOWN)
-    return sections
+    return sections, max(0, tested_by - TESTED_BY_SHOWN)
 
 
 def message_parts(message: str) -> list[tuple[bool, str]]:
@@ -373,6 +374,7 @@ def docs_view(site: SiteContext, record: FileRecord) -> dict[str, Any]:
     overview = ""
     if record.docstring:
         overview = record.docstring.strip().split("\n\n")[0]
+    findings, more_tests = _findings(site, record, page)
     return {
         "page": page,
         "record": record,
@@ -399,7 +401,8 @@ def docs_view(site: SiteContext, record: FileRecord) -> dict[str, Any]:
         ],
         "analysis": _analysis(site, record, page),
         "dependencies": _dependencies(site, record, page),
-        "findings": _findings(site, record, page),
+        "findings": findings,
+        "more_tests": more_tests,
         "related": _related(site, record, page),
         "used_elsewhere": _used_elsewhere(site, record, page),
         "kw_href": names.href(page, names.file_page(record.path, "kw")),
