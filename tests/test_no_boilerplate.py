@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -180,14 +181,22 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_tree(tmp_path_factory.mktemp("plant"), FILES)
 
 
+def sentences_by_kind(
+    folder: Path, suffix: str, sentences: Callable[[Path], set[str]]
+) -> dict[str, list[set[str]]]:
+    """The sentences of every page of ``folder`` (Sphinx's static files aside), by kind."""
+    pages: dict[str, list[set[str]]] = defaultdict(list)
+    for page in folder.rglob(f"*{suffix}"):
+        kind = kind_of(page, suffix)
+        if kind is not None and "_static" not in page.parts:
+            pages[kind].append(sentences(page))
+    return pages
+
+
 def test_no_html_page_says_what_every_page_of_its_kind_says(tree: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     assert main(["build", str(tree), "-o", str(site), "-q"]) == 0
-    pages: dict[str, list[set[str]]] = defaultdict(list)
-    for page in site.rglob("*.html"):
-        kind = kind_of(page, ".html")
-        if kind is not None and "_static" not in page.parts:
-            pages[kind].append(html_sentences(page))
+    pages = sentences_by_kind(site, ".html", html_sentences)
     # The kinds are there, with what they must show.
     assert len(pages["_docs.py"]) >= 9 and len(pages["_docs.bin"]) == 2
     assert any("Test module of" in sentence for s in pages["_docs.py"] for sentence in s)
@@ -197,10 +206,6 @@ def test_no_html_page_says_what_every_page_of_its_kind_says(tree: Path, tmp_path
 def test_no_markdown_page_says_what_every_page_of_its_kind_says(tree: Path, tmp_path: Path) -> None:
     output = tmp_path / "md"
     assert main(["generate", str(tree), "-o", str(output), "-q"]) == 0
-    pages: dict[str, list[set[str]]] = defaultdict(list)
-    for page in output.rglob("*.md"):
-        kind = kind_of(page, ".md")
-        if kind is not None:
-            pages[kind].append(markdown_sentences(page))
+    pages = sentences_by_kind(output, ".md", markdown_sentences)
     assert len(pages["_docs.py"]) >= 9
     assert_no_sentence_on_every_page_of_a_kind(pages)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import posixpath
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -104,8 +105,13 @@ def _output_folder(app: Sphinx) -> tuple[Path, str]:
             f"xrefdoc_output: {folder} holds files that xrefdoc did not write; "
             "name a new or empty folder for the generated pages"
         )
-    relative = folder.relative_to(source).as_posix()
-    return folder, "" if relative == "." else f"{relative}/"
+    return folder, _page_prefix(folder.relative_to(source).as_posix())
+
+
+def _page_prefix(relative: str) -> str:
+    """The start of the page names of pages in the folder ``relative`` of the source
+    (``.`` for the source itself)."""
+    return "" if relative == "." else f"{relative}/"
 
 
 # HTML builders whose page URLs are not the html builder's ``NAME.html``, which the pages'
@@ -383,9 +389,10 @@ def _finish(app: Sphinx, exception: BaseException | None) -> None:
 
 def _add_static_files(app: Sphinx, config: Config) -> None:
     config.html_static_path.append(str(resource_dir("static")))
-    # Where the pages are, for the theme's links to the keyword index.
-    output = str(config.xrefdoc_output).strip("/")
-    config.html_context.setdefault("xrefdoc_prefix", f"{output}/" if output else "")
+    # Where the pages are, for the theme's links to the keyword index (as _output_folder
+    # will name them; the folder is checked when the build starts).
+    output = posixpath.normpath(str(config.xrefdoc_output).strip("/") or ".")
+    config.html_context.setdefault("xrefdoc_prefix", _page_prefix(output))
 
 
 def _write_dark_highlighting(app: Sphinx, exception: BaseException | None) -> None:

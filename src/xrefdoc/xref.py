@@ -147,14 +147,18 @@ def is_test_function(symbol: Symbol) -> bool:
     return symbol.kind == "function" and symbol.parent is None and symbol.name.startswith("test")
 
 
+def is_test_case(symbol: Symbol) -> bool:
+    """A ``unittest.TestCase`` subclass (by the name of a base)."""
+    return symbol.kind == "class" and any(base.endswith("TestCase") for base in symbol.bases)
+
+
 def tested_classes(record: FileRecord) -> set[str]:
     """The classes whose test methods run: ``Test*`` classes (pytest) and ``TestCase``
     subclasses (unittest, which pytest runs too)."""
     return {
         s.qualname
         for s in record.symbols
-        if s.kind == "class"
-        and (s.name.startswith("Test") or any(base.endswith("TestCase") for base in s.bases))
+        if (s.kind == "class" and s.name.startswith("Test")) or is_test_case(s)
     }
 
 

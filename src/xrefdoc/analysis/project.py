@@ -21,7 +21,6 @@ PYTEST_FILES = (
     "tox.ini",
     "setup.cfg",
 )
-_PACKAGING_FILES = ("pyproject.toml", "setup.cfg")
 _READ_CAP = 1 << 20
 
 
@@ -42,41 +41,32 @@ class Script:
         return self.target.partition(":")[2].partition("[")[0].strip()
 
 
-@dataclass(frozen=True, slots=True)
-class ToxRun:
-    """A tox.ini whose test environment hands its extra arguments (``{posargs}``) to pytest,
-    so ``tox -- PATH`` runs one file."""
-
-    path: str
-
-
 @dataclass(slots=True)
 class ProjectFacts:
     """``scripts``: file path → the scripts whose target is in it. ``pytest_configs``: folder
-    → the file that makes it a pytest root. ``tox``: folder → its tox.ini passing {posargs}."""
+    → the file that makes it a pytest root. ``tox``: folder → its tox.ini, when that hands
+    its extra arguments (``{posargs}``) to pytest, so ``tox -- PATH`` runs one file."""
 
     scripts: dict[str, list[Script]] = field(default_factory=dict)
     pytest_configs: dict[str, str] = field(default_factory=dict)
-    tox: dict[str, ToxRun] = field(default_factory=dict)
+    tox: dict[str, str] = field(default_factory=dict)
 
     def pytest_root(self, path: str) -> tuple[str, str] | None:
         """The folder pytest would take as the root for ``path`` and its configuration
         file: the nearest folder above it that holds one."""
-        folder = _nearest(self.pytest_configs, path)
-        return None if folder is None else (folder, self.pytest_configs[folder])
+        return _nearest(self.pytest_configs, path)
 
-    def tox_run(self, path: str) -> tuple[str, ToxRun] | None:
+    def tox_run(self, path: str) -> tuple[str, str] | None:
         """The nearest tox.ini above ``path`` that hands paths to pytest, and its folder."""
-        folder = _nearest(self.tox, path)
-        return None if folder is None else (folder, self.tox[folder])
+        return _nearest(self.tox, path)
 
 
-def _nearest(by_folder: Mapping[str, object], path: str) -> str | None:
-    """The nearest folder above ``path`` among the keys of ``by_folder``."""
+def _nearest(by_folder: Mapping[str, str], path: str) -> tuple[str, str] | None:
+    """The nearest folder above ``path`` among the keys of ``by_folder``, with its value."""
     folder = path.rpartition("/")[0]
     while True:
         if folder in by_folder:
-            return folder
+            return folder, by_folder[folder]
         if not folder:
             return None
         folder = folder.rpartition("/")[0]
@@ -170,10 +160,9 @@ def read_project(root: Path, files: Iterable[str]) -> ProjectFacts:
     facts = ProjectFacts()
     found: dict[str, dict[str, str]] = {}
     scripts: list[Script] = []
-    for path in sorted(present):
+    # Only the few configuration files are sorted, not every path of the tree.
+    for path in sorted(p for p in present if p.rpartition("/")[2] in PYTEST_FILES):
         folder, _, name = path.rpartition("/")
-        if name not in PYTEST_FILES:
-            continue
         text = _text(root, path)
         if text is None:
             continue
@@ -189,7 +178,7 @@ def read_project(root: Path, files: Iterable[str]) -> ProjectFacts:
             elif name == "tox.ini":
                 is_pytest_root = parser.has_section("pytest")
                 if _tox_passes_paths(parser):
-                    facts.tox[folder] = ToxRun(path)
+                    facts.tox[folder] = path
             else:  # pytest.ini and pytest.toml make a root even when empty
                 is_pytest_root = True
         if is_pytest_root:

@@ -118,10 +118,16 @@ def _test_module(record: FileRecord, tree: TreeFacts) -> Iterator[Finding]:
     yield TEST_MODULE.at(tests[0].line, f"Test module{what}: {' and '.join(parts)}")
 
 
+def _module_name(path: str, python_files: frozenset[str]) -> str:
+    """The dotted name a Python file is imported by ("" for none: not Python, or the root's
+    ``__init__.py``)."""
+    names = module_names(path, python_files) if path in python_files else []
+    return names[0] if names else ""
+
+
 def _module_label(path: str, tree: TreeFacts) -> str:
     """A Python file by its dotted module name, any other by its path."""
-    names = module_names(path, tree.python_files) if path in tree.python_files else []
-    return names[0] if names and names[0] else path
+    return _module_name(path, tree.python_files) or path
 
 
 def _conftest(record: FileRecord) -> Iterator[Finding]:
@@ -145,8 +151,7 @@ def _conftest(record: FileRecord) -> Iterator[Finding]:
 def _package_init(record: FileRecord, python_files: frozenset[str]) -> Iterator[Finding]:
     if record.name != "__init__.py":
         return
-    names = module_names(record.path, python_files)
-    dotted = names[0] if names and names[0] else record.folder.replace("/", ".")
+    dotted = _module_name(record.path, python_files) or record.folder.replace("/", ".")
     package = f"the package {code(dotted)}" if dotted else "the tree's root package"
     reexported = sorted({n for imp in record.imports if imp.level for n in imp.names if n != "*"})
     sentence = f"Initialiser of {package}"
@@ -160,9 +165,8 @@ def _package_init(record: FileRecord, python_files: frozenset[str]) -> Iterator[
 def _main_module(record: FileRecord, python_files: frozenset[str]) -> Iterator[Finding]:
     if record.name != "__main__.py" or not record.folder:
         return
-    names = module_names(record.path, python_files)
     # pkg.__main__ → pkg; a folder that is no package runs by its dotted path all the same.
-    package = names[0].rpartition(".")[0] if names else ""
+    package = _module_name(record.path, python_files).rpartition(".")[0]
     package = package or record.folder.replace("/", ".")
     yield MAIN_MODULE.at(1, f"Runs when the package is executed: {code('python -m ' + package)}")
 

@@ -19,7 +19,7 @@ from itertools import accumulate
 from typing import TypeGuard
 
 from xrefdoc.analysis.rules import Rule
-from xrefdoc.analysis.wording import code
+from xrefdoc.analysis.wording import code, listed, plural
 from xrefdoc.model import Finding
 
 # --- the rules -------------------------------------------------------------------------
@@ -367,42 +367,51 @@ def _loop_io(walk: _Walk, call: ast.Call, name: str) -> None:
 # --- rules on definitions and statements -------------------------------------------------
 
 
-def _decorator_names(
+# A decorator as written, and the dotted name it stands for ("" when it is no name).
+_Decorator = tuple[ast.expr, str]
+
+
+def _decorators(
     walk: _Walk, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
-) -> list[str]:
-    names = []
+) -> list[_Decorator]:
+    """The definition's decorators with their names, each named one counted as used: worked
+    out once per definition for every rule that asks."""
+    found = []
     for decorator in node.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        name = walk.dotted(target)
+        name = walk.dotted(target) or ""
         if name:
-            names.append(name)
             walk.decorators_used[name] += 1
-    return names
+        found.append((decorator, name))
+    return found
 
 
-def _function_rules(walk: _Walk, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-    decorators = _decorator_names(walk, node)
+def _function_rules(
+    walk: _Walk, node: ast.FunctionDef | ast.AsyncFunctionDef, decorators: list[_Decorator]
+) -> None:
     label = f"`{node.name}`"
-    for name in decorators:
+    for _, name in decorators:
         if name in _CACHE_DECORATORS:
             walk.add(CACHE, node, f"{label} keeps its results (`{name}`)")
         if name in _COMPILERS:
             walk.add(COMPILE, node, f"{label} is compiled by `{name}`")
         if name in _CONTEXT_DECORATORS:
             walk.add(CONTEXT_MANAGER, node, f"{label} is a context manager (`{name}`)")
-    _fixture_rule(walk, node)
+    _fixture_rule(walk, node, decorators)
     # A fixture returning a factory is no decorator, though it looks like one.
-    if _returns_inner_function(node) and not any(d.endswith("fixture") for d in decorators):
+    if _returns_inner_function(node) and not any(n.endswith("fixture") for _, n in decorators):
         walk.decorators_defined.append(node)
 
 
-def _fixture_rule(walk: _Walk, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+def _fixture_rule(
+    walk: _Walk, node: ast.FunctionDef | ast.AsyncFunctionDef, decorators: list[_Decorator]
+) -> None:
     """A pytest fixture, with the scope and autouse its decorator gives (the defaults are
     not said)."""
-    for decorator in node.decorator_list:
-        call = decorator if isinstance(decorator, ast.Call) else None
-        if walk.dotted(call.func if call else decorator) not in _FIXTURE_DECORATORS:
+    for decorator, decorator_name in decorators:
+        if decorator_name not in _FIXTURE_DECORATORS:
             continue
+        call = decorator if isinstance(decorator, ast.Call) else None
         details = []
         scope = _keyword(call, "scope") if call else None
         if (
@@ -442,12 +451,11 @@ def _script_rule(walk: _Walk, tree: ast.Module) -> None:
                 name = walk.dotted(child.func)
                 if name and name not in called:
                     called.append(name)
-        if called:
-            shown = ", ".join(f"`{name}`" for name in called[:3])
-            more = f" and {len(called) - 3} more" if len(called) > 3 else ""
-            does = f"calls {shown}{more}"
-        else:
-            does = f"runs {len(node.body)} statement{'s' if len(node.body) != 1 else ''}"
+        does = (
+            f"calls {listed(called, 3)}"
+            if called
+            else f"runs {plural(len(node.body), 'statement')}"
+        )
         walk.add(SCRIPT, node, f"Runs as a script: its `__main__` block {does}")
         return
 
@@ -486,7 +494,7 @@ def _returns_inner_function(node: ast.FunctionDef | ast.AsyncFunctionDef) -> boo
 
 def _class_rules(walk: _Walk, node: ast.ClassDef) -> None:
     label = f"`{node.name}`"
-    for name in _decorator_names(walk, node):
+    for _, name in _decorators(walk, node):
         if name in _DATACLASS_DECORATORS or name.rpartition(".")[2] == "dataclass":
             walk.add(DATACLASS, node, f"{label} is a data class (`@{name}`)")
     bases = [walk.dotted(base) or "" for base in node.bases]
@@ -661,16 +669,18 @@ def _header_end(statement: ast.stmt) -> int:
     return max(statement.lineno, inner.lineno - 1) if inner is not None else last
 
 
-def _shape_rules(walk: _Walk, node: ast.FunctionDef | ast.AsyncFunctionDef, yields: bool) -> None:
+def _shape_rules(
+    walk: _Walk,
+    node: ast.FunctionDef | ast.AsyncFunctionDef,
+    yields: bool,
+    decorators: list[_Decorator],
+) -> None:
     """Generator or coroutine, once the body is known. A generator that a decorator turns
     into something else (a context manager, a pytest fixture) is said to be that instead."""
     asynchronous = isinstance(node, ast.AsyncFunctionDef)
     label = f"`{node.name}`"
     if yields:
-        decorators = [
-            walk.dotted(d.func if isinstance(d, ast.Call) else d) or "" for d in node.decorator_list
-        ]
-        if any(d in _CONTEXT_DECORATORS or d.endswith("fixture") for d in decorators):
+        if any(n in _CONTEXT_DECORATORS or n.endswith("fixture") for _, n in decorators):
             return
         kind = "an asynchronous generator" if asynchronous else "a generator"
         walk.add(GENERATOR, node, f"{label} is {kind}")
@@ -685,14 +695,15 @@ def _visit_statements(walk: _Walk, lines: _Lines, statements: Iterator[ast.stmt]
 
 def _visit_statement(walk: _Walk, lines: _Lines, node: ast.stmt) -> None:
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        _function_rules(walk, node)
+        decorators = _decorators(walk, node)
+        _function_rules(walk, node, decorators)
         scope = _Scope(node.name)
         walk.scopes.append(scope)
         saved_loops, walk.loops = walk.loops, []
         _visit_statements(walk, lines, _child_statements(node))
         walk.loops = saved_loops
         walk.scopes.pop()
-        _shape_rules(walk, node, scope.yields)
+        _shape_rules(walk, node, scope.yields, decorators)
         return
     if isinstance(node, ast.ClassDef):
         _class_rules(walk, node)
@@ -772,7 +783,7 @@ def _typed_api(tree: ast.Module) -> Iterator[Finding]:
     yield TYPED_API.at(
         public[0].lineno,
         "Fully annotated (every parameter and the return): "
-        f"{typed} of {len(public)} public function{'s' if len(public) != 1 else ''}",
+        f"{typed} of {plural(len(public), 'public function')}",
     )
 
 
@@ -792,7 +803,7 @@ def python_findings(tree: ast.Module, text: str) -> list[Finding]:
     _visit_statements(walk, _lines_of(text, imports), iter(tree.body))
     for node in walk.decorators_defined:
         uses = walk.decorators_used[node.name]
-        used = f"; used {uses} time{'s' if uses != 1 else ''} in this file" if uses else ""
+        used = f"; used {plural(uses, 'time')} in this file" if uses else ""
         walk.add(
             DECORATOR, node, f"`{node.name}` is a decorator: it returns a wrapping function{used}"
         )

@@ -13,7 +13,7 @@ from xrefdoc.analysis.rules import Rule
 from xrefdoc.analysis.tree import TreeFacts
 from xrefdoc.analysis.wording import code, listed, place
 from xrefdoc.model import FileRecord, Finding
-from xrefdoc.xref import collected_tests, is_test_function
+from xrefdoc.xref import collected_tests, is_test_case
 
 RUN = Rule("testing.run", "the command that runs a test file, and its number of tests")
 TESTED_BY = Rule("testing.tested-by", "a test file that imports the file or uses its names")
@@ -29,14 +29,8 @@ def _unittest_only(record: FileRecord) -> bool:
     """Tests only in ``TestCase`` subclasses, and no pytest imported: unittest runs it."""
     if any(imp.module.partition(".")[0] == "pytest" for imp in record.imports):
         return False
-    tests = collected_tests(record)
-    classes = {s.qualname: s for s in record.symbols if s.kind == "class"}
-    return all(
-        not is_test_function(test)
-        and test.parent in classes
-        and any(base.endswith("TestCase") for base in classes[test.parent].bases)
-        for test in tests
-    )
+    test_cases = {s.qualname for s in record.symbols if is_test_case(s)}
+    return all(test.parent in test_cases for test in collected_tests(record))
 
 
 def run_command(record: FileRecord, facts: ProjectFacts) -> tuple[str, str, str]:
@@ -64,10 +58,10 @@ def _run(record: FileRecord, tree: TreeFacts) -> Iterator[Finding]:
         sentence += f" ({why})"
     tox = facts.tox_run(record.path)
     if tox is not None:
-        tox_folder, run = tox
+        tox_folder, tox_ini = tox
         path = shlex.quote(_relative(record.path, tox_folder))
         tox_command = code(f"tox -- {path}")
-        sentence += f"; or through tox with {tox_command} ({code(run.path)} hands paths to pytest)"
+        sentence += f"; or through tox with {tox_command} ({code(tox_ini)} hands paths to pytest)"
     yield RUN.at(tests[0].line, sentence)
 
 

@@ -14,21 +14,16 @@ DARK_STYLE = "github-dark"
 
 
 def dark_highlighting_css(style: str = DARK_STYLE) -> str:
-    rules = HtmlFormatter(style=style).get_style_defs(".highlight")  # type: ignore[no-untyped-call]
-    chosen = _scoped(rules, 'html[data-theme="dark"]')
-    system = _scoped(rules, 'html:not([data-theme="light"])')
+    """The style's rules twice, each time under a scope of its own: Pygments puts a prefix in
+    front of every selector of the background's and the tokens' rules."""
+    formatter = HtmlFormatter(style=style)
+
+    def scoped(scope: str) -> str:
+        prefix = f"{scope} .highlight"
+        rules = [*formatter.get_background_style_defs(prefix)]  # type: ignore[no-untyped-call]
+        rules += formatter.get_token_style_defs(prefix)  # type: ignore[no-untyped-call]
+        return "\n".join(rules)
+
+    chosen = scoped('html[data-theme="dark"]')
+    system = scoped('html:not([data-theme="light"])')
     return f"{chosen}\n@media (prefers-color-scheme: dark) {{\n{system}\n}}\n"
-
-
-def _scoped(rules: str, scope: str) -> str:
-    """Every rule of ``rules`` with ``scope`` in front of each selector."""
-    lines = []
-    for line in rules.splitlines():
-        selectors, brace, body = line.partition("{")
-        if not brace or selectors.strip().startswith(("pre", "td.", "span.")):
-            if brace and selectors.strip().startswith("pre"):
-                lines.append(f"{scope} .highlight {selectors.strip()} {{{body}")
-            continue
-        scoped = ", ".join(f"{scope} {s.strip()}" for s in selectors.split(","))
-        lines.append(f"{scoped} {{{body}")
-    return "\n".join(lines)
