@@ -8,8 +8,10 @@ import zlib
 from xrefdoc.highlight import SourceHTML, prepare_source
 
 
-def stored(pieces: list[str], names: list[list[object]]) -> bytes:
-    return zlib.compress(json.dumps([pieces, names, 0]).encode())
+def stored(pieces: list[str], names: list[list[object]], header: bytes | None = None) -> bytes:
+    """A cache row as ``SourceHTML.to_bytes`` writes one: a JSON line, then NUL-joined pieces."""
+    header = json.dumps([0, names]).encode() if header is None else header
+    return zlib.compress(header + b"\n" + "\x00".join(pieces).encode())
 
 
 def test_a_highlighted_source_comes_back_from_its_bytes() -> None:
@@ -33,4 +35,15 @@ def test_a_row_with_markup_of_its_own_is_refused() -> None:
     # A tag is only ours when whole in one piece: halves in two pieces are refused.
     split = [start + '<span class="', "k", '">x</span>' + end]
     assert SourceHTML.from_bytes(stored(split, [["k", 1, 0]])) is None
-    assert SourceHTML.from_bytes(stored([start, 7, end], [["x", 1, 0]])) is None  # type: ignore[list-item]
+    # Damaged rows: more names than name pieces, a header that is not ours, not zlib.
+    assert SourceHTML.from_bytes(stored(good, [["x", 1, 0], ["y", 1, 2]])) is None
+    assert SourceHTML.from_bytes(stored(good, [], header=b'{"a": 1}')) is None
+    assert SourceHTML.from_bytes(stored(good, [["x", 1, "z"]])) is None
+    assert SourceHTML.from_bytes(b"not a row") is None
+
+
+def test_a_nul_in_the_text_is_shown_and_stored_as_the_replacement_character() -> None:
+    source = prepare_source("a = '\x00'\nb = a\n", "python", 10_000)
+    assert "\x00" not in source.html() and "\ufffd" in source.html()
+    assert SourceHTML.from_bytes(source.to_bytes()) == source
+    assert [name for name, _, _ in source.names] == ["a", "b", "a"]

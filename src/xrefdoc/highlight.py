@@ -9,7 +9,6 @@ per name.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import zlib
@@ -68,22 +67,34 @@ class SourceHTML:
         return "".join(out)
 
     def to_bytes(self) -> bytes:
-        return zlib.compress(json.dumps([self.pieces, self.names, self.shown_lines]).encode(), 1)
+        """A line of JSON (the cut and the names), then the pieces joined by NUL, which no
+        piece holds (``prepare_source`` shows a NUL of the text as U+FFFD): read back with
+        one split instead of decoding a JSON string per piece."""
+        header = json.dumps([self.shown_lines, self.names]).encode()
+        body = _SEPARATOR.join(self.pieces).encode("utf-8", "surrogatepass")
+        return zlib.compress(header + b"\n" + body, 1)
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> SourceHTML | None:
         """The stored value, or None for anything that is not one (a damaged cache row)."""
         try:
-            pieces, names, shown = json.loads(zlib.decompress(blob))
+            header, _, body = zlib.decompress(blob).partition(b"\n")
+            shown, names = json.loads(header)
+            text = body.decode("utf-8", "surrogatepass")
         except (ValueError, TypeError, zlib.error):
             return None
-        if not (isinstance(pieces, list) and isinstance(names, list) and isinstance(shown, int)):
+        if not (isinstance(shown, int) and isinstance(names, list)) or not _is_our_markup(text):
             return None
-        if len(pieces) != 2 * len(names) + 1 or not _is_our_markup(pieces):
+        pieces = text.split(_SEPARATOR)
+        if len(pieces) != 2 * len(names) + 1:
             return None
-        return cls(pieces, [(str(n), int(line), int(col)) for n, line, col in names], shown)
+        try:
+            return cls(pieces, [(str(n), int(line), int(col)) for n, line, col in names], shown)
+        except (ValueError, TypeError):
+            return None
 
 
+_SEPARATOR = "\x00"
 # Any "<" that does not open a tag ``prepare_source`` writes (the text between tags is
 # escaped, and none of these tags holds a "<" or ">" inside).
 _FOREIGN_TAG = re.compile(
@@ -92,16 +103,16 @@ _FOREIGN_TAG = re.compile(
 )
 
 
-def _is_our_markup(pieces: list[object]) -> bool:
-    """Whether stored pieces hold only markup ``prepare_source`` writes: the cache lives in
-    the documented tree, and a planted row must not put its own HTML into the site. Every
-    "<" must open one of our tags, and every ">" close one (each has exactly one of each);
-    the pieces are joined by a line break, which no tag holds, so a tag split between two
-    pieces is not taken for one."""
-    if not all(isinstance(piece, str) for piece in pieces):
-        return False
-    text = "\n".join(pieces)  # type: ignore[arg-type]
+def _is_our_markup(text: str) -> bool:
+    """Whether stored pieces (joined by NUL) hold only markup ``prepare_source`` writes: the
+    cache lives in the documented tree, and a planted row must not put its own HTML into
+    the site. Every "<" must open one of our tags, and every ">" close one (each has
+    exactly one of each); no tag holds a NUL, so a tag split between two pieces is not
+    taken for one."""
     return _FOREIGN_TAG.search(text) is None and text.count("<") == text.count(">")
+
+
+_NEEDS_ESCAPE = re.compile("[&<>\x00]")
 
 
 def _css_class(token_type: _TokenType) -> str:
@@ -110,10 +121,21 @@ def _css_class(token_type: _TokenType) -> str:
     return str(STANDARD_TYPES.get(token_type, ""))
 
 
-@functools.cache
-def _token_style(token_type: _TokenType) -> tuple[str, bool]:
-    """(CSS class, is a name) of a token type: a few dozen types, asked for every token."""
-    return _css_class(token_type), is_name_token(token_type)
+# id(token type) → (opening tag, closing tag, is a name). Token types are module-level
+# singletons that live as long as Pygments; keyed by id, since hashing one hashes the whole
+# tuple it is, for every token of every file.
+_STYLES: dict[int, tuple[str, str, bool]] = {}
+
+
+def _token_style(token_type: _TokenType) -> tuple[str, str, bool]:
+    css = _css_class(token_type)
+    style = (
+        f'<span class="{css}">' if css else "",
+        "</span>" if css else "",
+        is_name_token(token_type),
+    )
+    _STYLES[id(token_type)] = style
+    return style
 
 
 def _line_start(number: int) -> str:
@@ -134,18 +156,21 @@ def cut_at_cap(text: str, cap: int) -> tuple[str, int]:
 
 def prepare_source(text: str, lexer_alias: str, cap: int) -> SourceHTML:
     """Lex ``text`` (cut at ``cap`` bytes) into a ``SourceHTML``: an ``L<n>`` anchor on every
-    line and Pygments' CSS classes (styled by Sphinx's ``pygments.css``)."""
+    line and Pygments' CSS classes (styled by Sphinx's ``pygments.css``). The loop runs once
+    per token of every file of the tree: it looks styles up by id and escapes only text
+    that needs it."""
     text, shown = cut_at_cap(text, cap)
     tokens = lexed(text, lexer_alias) or lexed(text, "text")
     assert tokens is not None
     pieces: list[str] = []
     names: list[tuple[str, int, int]] = []
     fixed = ['<div class="highlight xref-source"><pre>', _line_start(1)]
+    styles = _STYLES
     number = 1
     column = 0
     line_empty = True
     for token_type, value in tokens:
-        css, is_name = _token_style(token_type)
+        style = styles.get(id(token_type)) or _token_style(token_type)
         segments = value.split("\n") if "\n" in value else (value,)
         for position, segment in enumerate(segments):
             if position:
@@ -158,10 +183,12 @@ def prepare_source(text: str, lexer_alias: str, cap: int) -> SourceHTML:
             line_empty = False
             start = column
             column += len(segment) if segment.isascii() else len(segment.encode("utf-8"))
-            piece = escape(segment, quote=False)
-            if css:
-                piece = f'<span class="{css}">{piece}</span>'
-            if is_name:
+            piece = segment
+            if _NEEDS_ESCAPE.search(segment):
+                piece = escape(segment, quote=False).replace(_SEPARATOR, "\ufffd")
+            if style[0]:
+                piece = style[0] + piece + style[1]
+            if style[2]:
                 pieces.append("".join(fixed))
                 pieces.append(piece)
                 names.append((segment, number, start))

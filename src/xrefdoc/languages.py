@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pygments.lexers import find_lexer_class_for_filename, get_lexer_by_name
+from pygments.lexers import find_lexer_class_by_name, find_lexer_class_for_filename
 from pygments.util import ClassNotFound
 
 
@@ -136,7 +136,7 @@ def language_of_code_block(alias: str) -> Language | None:
     """The language a code block names by a Pygments alias (``python``, ``js``, ``c++``,
     ``sh``): that alias's lexer, known by the file names it reads."""
     try:
-        lexer_class = get_lexer_by_name(alias.lower()).__class__
+        lexer_class = find_lexer_class_by_name(alias.lower())
     except ClassNotFound:
         return None
     for pattern in lexer_class.filenames:

@@ -59,7 +59,10 @@ def is_name_token(token_type: _TokenType) -> bool:
     return token_type in Name  # type: ignore[comparison-overlap]  # stubs type it as a tuple
 
 
+@functools.cache
 def lexer_for(alias: str) -> Lexer | None:
+    """The lexer of ``alias``, made once per process: finding it by name scans every lexer
+    Pygments has, and a lexer keeps no state between texts."""
     try:
         return get_lexer_by_name(alias or "text", stripnl=False, ensurenl=False)
     except ClassNotFound:
