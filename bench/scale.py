@@ -12,6 +12,13 @@ once with Pygments in a pool of one process per core) and, when installed, the p
 same tree: Doxygen (source browser and references on), GNU GLOBAL's ``gtags`` + ``htags``,
 and sphinx-autoapi on the smallest tree. A peer still running after ``--peer-timeout``
 seconds is stopped and reported as such. Prints markdown tables; figures, not verdicts.
+
+Nothing is deleted while anything is timed: what an earlier run left in ``--work`` is moved
+aside and deleted when the bench ends. ext4 without a journal (this machine's disk) passes
+over each inode freed in the last five to ten minutes, one by one, whenever it makes a file,
+so a build that follows a large deletion spends much of its time in the kernel (measured
+here: file pages 29 s → 43 s on 20,000 files, with 40% system time). For the same reason,
+start the bench some ten minutes after deleting a large tree.
 """
 
 from __future__ import annotations
@@ -67,17 +74,38 @@ class SizeResult:
     peers: dict[str, str]
 
 
+class Trash:
+    """Folders moved out of the way now and deleted when the bench ends (see the module's
+    docstring): a rename frees no inode."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._count = 0
+
+    def discard(self, path: Path) -> None:
+        if not path.exists():
+            return
+        self._folder.mkdir(parents=True, exist_ok=True)
+        target = self._folder / path.name
+        while target.exists():  # also what a stopped run left here
+            self._count += 1
+            target = self._folder / f"{path.name}-{self._count}"
+        path.rename(target)
+
+    def empty(self) -> None:
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+
 def source_files(source: Path) -> list[str]:
     return walk(make_settings(source)).files
 
 
-def make_tree(source: Path, files: list[str], size: int, tree: Path) -> int:
+def make_tree(source: Path, files: list[str], size: int, tree: Path, trash: Trash) -> int:
     """``tree`` holding as many whole copies of ``files`` as reach about ``size`` files. Copy
     number N ends every file with N more newlines, so no two copies share a content hash: a
     real tree of 20,000 files has 20,000 contents, and xrefdoc does work once per content."""
     copies = max(1, round(size / len(files)))
-    if tree.exists():
-        shutil.rmtree(tree)
+    trash.discard(tree)
     for number in range(copies):
         for path in files:
             target = tree / f"copy{number:02d}" / path
@@ -169,11 +197,13 @@ def timed_peer(command: list[str], cwd: Path, timeout: float) -> str:
     return f"{seconds:.1f} s"
 
 
-def run_peers(tree: Path, work: Path, smallest: bool, timeout: float) -> dict[str, str]:
+def run_peers(
+    tree: Path, work: Path, smallest: bool, timeout: float, trash: Trash
+) -> dict[str, str]:
     peers: dict[str, str] = {}
     if shutil.which("doxygen"):
         out = work / "doxygen"
-        shutil.rmtree(out, ignore_errors=True)
+        trash.discard(out)
         out.mkdir(parents=True)
         (out / "Doxyfile").write_text(
             f"INPUT = {tree}\nRECURSIVE = YES\nOUTPUT_DIRECTORY = {out}\nEXTRACT_ALL = YES\n"
@@ -187,7 +217,7 @@ def run_peers(tree: Path, work: Path, smallest: bool, timeout: float) -> dict[st
     if shutil.which("gtags") and shutil.which("htags"):
         # Database and pages outside the tree, which later runs document.
         database = work / "global"
-        shutil.rmtree(database, ignore_errors=True)
+        trash.discard(database)
         database.mkdir(parents=True)
         config = _global_config(work)
         if config is not None:
@@ -205,7 +235,7 @@ def run_peers(tree: Path, work: Path, smallest: bool, timeout: float) -> dict[st
     else:
         peers["gtags + htags"] = "not installed"
     if smallest:
-        peers["sphinx-autoapi"] = run_autoapi(tree, work / "autoapi", timeout)
+        peers["sphinx-autoapi"] = run_autoapi(tree, work / "autoapi", timeout, trash)
     return peers
 
 
@@ -234,12 +264,12 @@ def _global_config(work: Path) -> Path | None:
     return config
 
 
-def run_autoapi(tree: Path, work: Path, timeout: float) -> str:
+def run_autoapi(tree: Path, work: Path, timeout: float, trash: Trash) -> str:
     try:
         import autoapi  # noqa: F401
     except ImportError:
         return "not installed"
-    shutil.rmtree(work, ignore_errors=True)
+    trash.discard(work)
     work.mkdir(parents=True)
     # sphinx-autoapi stops at the first Python file its parser cannot read (PEP 695 syntax
     # on an older Python): those are left out, as a user would have to.
@@ -259,12 +289,19 @@ def run_autoapi(tree: Path, work: Path, timeout: float) -> str:
     return timed_peer(command, work, timeout)
 
 
-def measure(source: Path, files: list[str], size: int, args: argparse.Namespace, smallest: bool):
+def measure(
+    source: Path,
+    files: list[str],
+    size: int,
+    args: argparse.Namespace,
+    smallest: bool,
+    trash: Trash,
+) -> SizeResult:
     work = args.work / f"size-{size}"
     tree, output, timings = work / "tree", work / "out", work / "timings.jsonl"
-    count = make_tree(source, files, size, tree)
-    shutil.rmtree(output, ignore_errors=True)
-    shutil.rmtree(work / ".xrefdoc", ignore_errors=True)
+    count = make_tree(source, files, size, tree, trash)
+    trash.discard(output)
+    trash.discard(work / ".xrefdoc")
     print(f"size {size}: {count} files in {tree}", flush=True)
     floor_seconds = floor(tree)
     cold = run_build(tree, output, timings)
@@ -276,10 +313,10 @@ def measure(source: Path, files: list[str], size: int, args: argparse.Namespace,
     serial = None
     if smallest:
         # Sphinx's -j and our page writers: one process (-j 1) against the default (auto).
-        shutil.rmtree(tree / ".xrefdoc-cache", ignore_errors=True)
-        shutil.rmtree(work / "out-j1", ignore_errors=True)
+        trash.discard(tree / ".xrefdoc-cache")
+        trash.discard(work / "out-j1")
         serial = run_build(tree, work / "out-j1", work / "timings-j1.jsonl", "-j", "1")
-    peers = {} if args.no_peers else run_peers(tree, work, smallest, args.peer_timeout)
+    peers = {} if args.no_peers else run_peers(tree, work, smallest, args.peer_timeout, trash)
     return SizeResult(
         count,
         floor_seconds,
@@ -364,7 +401,11 @@ def main(argv: list[str]) -> int:
     if not files:
         sys.exit(f"scale: no files to document in {source}")
     sizes = sorted(int(size) for size in args.sizes.split(","))
-    results = [measure(source, files, size, args, smallest=(size == sizes[0])) for size in sizes]
+    trash = Trash(args.work / ".trash")
+    try:
+        results = [measure(source, files, size, args, size == sizes[0], trash) for size in sizes]
+    finally:
+        trash.empty()
     report(results)
     return 0
 
