@@ -4,7 +4,6 @@ unwritable or damaged cache never stops a scan."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 import shutil
@@ -12,7 +11,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import zlib
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import replace
@@ -27,6 +25,7 @@ from xrefdoc import pipeline
 from xrefdoc.cache import CACHE_FOLDER, DATABASE, RecordCache
 from xrefdoc.cli import main
 from xrefdoc.config import make_settings
+from xrefdoc.highlight import SourceHTML
 from xrefdoc.model import References
 from xrefdoc.pipeline import Scan, scan
 
@@ -192,6 +191,7 @@ import os, signal
 from pathlib import Path
 from xrefdoc import cache
 from xrefdoc.config import make_settings
+from xrefdoc.highlight import SourceHTML
 from xrefdoc.pipeline import scan
 cache.COMMIT_EVERY = 2
 
@@ -365,12 +365,10 @@ def test_a_row_that_does_not_load_is_a_miss_and_runs_no_code(tree: Path) -> None
 
 def test_a_planted_highlighted_source_does_not_reach_the_site(tree: Path, tmp_path: Path) -> None:
     assert main(["build", str(tree), "-o", str(tmp_path / "first"), "-q"]) == 0
-    planted = [
-        ['<div class="highlight xref-source"><pre><script>alert(1)</script>'],
-        [],
-        0,
-    ]
-    blob = zlib.compress(json.dumps(planted).encode())
+    # A well-formed row (as ``to_bytes`` writes one) whose markup is not ours.
+    planted = SourceHTML(['<div class="highlight xref-source"><pre><script>alert(1)</script>'], [])
+    blob = planted.to_bytes()
+    assert SourceHTML.from_bytes(blob, check_markup=False) == planted
     database = tree / CACHE_FOLDER / DATABASE
     with closing(sqlite3.connect(database)) as connection, connection:
         assert connection.execute("UPDATE sources SET html = ?", (blob,)).rowcount > 0

@@ -264,14 +264,16 @@ class RecordCache:
         )
         return {(sha256, lexer, cap) for sha256, lexer, cap in rows}
 
-    def get_source(self, key: SourceKey) -> SourceHTML | None:
+    def get_source(self, key: SourceKey, fresh: bool = False) -> SourceHTML | None:
+        """The highlighted source stored under ``key``; ``fresh``: this build stored it
+        (see ``SourceHTML.from_bytes``)."""
         row = self._query(
             "SELECT html FROM sources WHERE sha256 = ? AND lexer = ? AND cap = ? AND version = ?",
             (*key, self._source_version),
         )
         if not row or not isinstance(row[0], bytes):
             return None
-        return SourceHTML.from_bytes(row[0])
+        return SourceHTML.from_bytes(row[0], check_markup=not fresh)
 
     def put_source(self, key: SourceKey, blob: bytes) -> None:
         """Store the ``SourceHTML.to_bytes()`` of a content."""

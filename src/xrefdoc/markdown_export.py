@@ -41,7 +41,13 @@ from xrefdoc.model import FileRecord
 from xrefdoc.pages import PageNames
 from xrefdoc.pipeline import Scan, scan
 from xrefdoc.readme import find_readme, readme_summary
-from xrefdoc.render import PageJob, collected_page_names, myst_page_names, template_loader
+from xrefdoc.render import (
+    PageJob,
+    ViewEnvironment,
+    collected_page_names,
+    myst_page_names,
+    template_loader,
+)
 from xrefdoc.render import page_jobs as html_page_jobs
 from xrefdoc.resources import resource_dir
 from xrefdoc.views import SiteContext, docs_view, folder_view, kw_page, make_site
@@ -66,7 +72,7 @@ class Outcome:
 def markdown_environment(user_template_dirs: Iterable[Path] = ()) -> jinja2.Environment:
     """One environment per run. No HTML autoescaping: every ``{{ value }}`` goes through
     ``finalize``, which escapes it for Markdown unless a filter made it Markdown."""
-    environment = jinja2.Environment(
+    environment = ViewEnvironment(
         loader=template_loader(resource_dir("templates") / "markdown", user_template_dirs),
         autoescape=False,
         finalize=finalize,

@@ -35,6 +35,8 @@ class Scan:
     cache_hits: int = 0
     cache_misses: int = 0
     cache_note: str = ""
+    # The highlighted sources this scan stored itself (see ``SourceHTML.from_bytes``).
+    fresh_sources: frozenset[SourceKey] = frozenset()
 
 
 def _unchanged(paths: Iterable[str]) -> Iterable[str]:
@@ -182,12 +184,14 @@ def scan(
             if record is not None:
                 by_path[path] = record
         hits = len(by_path)
+        fresh: set[SourceKey] = set()
         for work, record, blob in _done(pending, progress, pool_min_files):
             if work.record is None:
                 cache.put(record, stamps[work.path])
                 by_path[record.path] = record
             if work.source_key is not None and blob is not None:
                 cache.put_source(work.source_key, blob)
+                fresh.add(work.source_key)
         records = [by_path[path] for path in walked.files if path in by_path]
         if settings.disable_rules:
             records = [_without_disabled(record, settings.disable_rules) for record in records]
@@ -207,4 +211,5 @@ def scan(
         cache_hits=hits,
         cache_misses=len(records) - hits,
         cache_note=cache.reason,
+        fresh_sources=frozenset(fresh) if cache.enabled else frozenset(),
     )

@@ -235,6 +235,7 @@ def _generate_pages(app: Sphinx) -> None:
         names,
         settings.source_cap,
         _title(app, settings.root),
+        result.fresh_sources,
     )
     domain.set_entry_pages(_entry_pages(site))
     facts, plan = plan_build(site, settings_digest, old_facts)

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from xrefdoc.cache import SourceKey
 from xrefdoc.foldertree import FolderTrees
 from xrefdoc.highlight import NameLink, SourceHTML
 from xrefdoc.kwlayout import KeywordLayout, keyword_layout, keyword_sort_key
@@ -73,11 +74,20 @@ class SiteContext:
     title: str
     keywords: KeywordLayout
     trees: FolderTrees
+    # The highlighted sources the scan stored itself (``Scan.fresh_sources``).
+    fresh_sources: frozenset[SourceKey] = frozenset()
 
 
-def make_site(index: Index, names: PageNames, source_cap: int, title: str) -> SiteContext:
+def make_site(
+    index: Index,
+    names: PageNames,
+    source_cap: int,
+    title: str,
+    fresh_sources: frozenset[SourceKey] = frozenset(),
+) -> SiteContext:
     layout = keyword_layout(index, names)
-    return SiteContext(index, names, source_cap, title, layout, FolderTrees(index, names, title))
+    trees = FolderTrees(index, names, title)
+    return SiteContext(index, names, source_cap, title, layout, trees, fresh_sources)
 
 
 def keyword_href(site: SiteContext, page: str, name: str) -> str | None:
