@@ -363,6 +363,17 @@ def test_a_row_that_does_not_load_is_a_miss_and_runs_no_code(tree: Path) -> None
     assert not marker.exists()
 
 
+def test_only_the_sources_a_scan_stored_itself_skip_the_markup_check(tree: Path) -> None:
+    first = scan_tree(tree, highlight=True)
+    texts = [record for record in first.records if not record.is_binary]
+    cap = make_settings(tree).source_cap
+    keys = {(record.sha256, record.lexer, cap) for record in texts}
+    assert first.fresh_sources == keys
+    # A later scan reads the same rows back: they may have been planted since, so every
+    # one of them is checked.
+    assert scan_tree(tree, highlight=True).fresh_sources == frozenset()
+
+
 def test_a_planted_highlighted_source_does_not_reach_the_site(tree: Path, tmp_path: Path) -> None:
     assert main(["build", str(tree), "-o", str(tmp_path / "first"), "-q"]) == 0
     # A well-formed row (as ``to_bytes`` writes one) whose markup is not ours.

@@ -191,7 +191,8 @@ def scan(
                 by_path[record.path] = record
             if work.source_key is not None and blob is not None:
                 cache.put_source(work.source_key, blob)
-                fresh.add(work.source_key)
+                if cache.enabled:
+                    fresh.add(work.source_key)
         records = [by_path[path] for path in walked.files if path in by_path]
         if settings.disable_rules:
             records = [_without_disabled(record, settings.disable_rules) for record in records]
@@ -211,5 +212,5 @@ def scan(
         cache_hits=hits,
         cache_misses=len(records) - hits,
         cache_note=cache.reason,
-        fresh_sources=frozenset(fresh) if cache.enabled else frozenset(),
+        fresh_sources=frozenset(fresh),
     )
