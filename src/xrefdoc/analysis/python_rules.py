@@ -20,6 +20,7 @@ from typing import TypeGuard
 
 from xrefdoc.analysis.rules import Rule
 from xrefdoc.analysis.wording import code, listed, plural
+from xrefdoc.extract.ast_nodes import child_nodes, walk_nodes
 from xrefdoc.model import Finding
 
 # --- the rules -------------------------------------------------------------------------
@@ -234,7 +235,7 @@ def _is_constant(node: ast.expr | None, value: object) -> bool:
 
 
 def _names_in(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return {n.id for n in walk_nodes(node) if isinstance(n, ast.Name)}
 
 
 def _entropy(text: str) -> float:
@@ -336,7 +337,7 @@ def _formatted_sql(node: ast.expr) -> bool:
         )
         dynamic = any(isinstance(part, ast.FormattedValue) for part in node.values)
     elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Add)):
-        constants = [n.value for n in ast.walk(node) if isinstance(n, ast.Constant)]
+        constants = [n.value for n in walk_nodes(node) if isinstance(n, ast.Constant)]
         text = " ".join(c for c in constants if isinstance(c, str))
         dynamic = any(not isinstance(n, ast.Constant) for n in (node.left, node.right))
     elif (
@@ -446,7 +447,7 @@ def _script_rule(walk: _Walk, tree: ast.Module) -> None:
         if not is_main_guard(node):
             continue
         called: list[str] = []
-        for child in ast.walk(node):
+        for child in walk_nodes(node):
             if isinstance(child, ast.Call):
                 name = walk.dotted(child.func)
                 if name and name not in called:
@@ -485,7 +486,7 @@ def _returns_inner_function(node: ast.FunctionDef | ast.AsyncFunctionDef) -> boo
         )
         calls_given = given is not None and any(
             isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == given
-            for call in ast.walk(inner)
+            for call in walk_nodes(inner)
         )
         if wraps or calls_given or _returns_inner_function(inner):
             return True
@@ -562,7 +563,7 @@ def _secret_value(walk: _Walk, value: ast.expr, name: str) -> None:
         ):
             walk.add(CREDENTIAL, value, f"`{name}` is set to a literal that looks like a secret")
         return
-    for call in (n for n in ast.walk(value) if isinstance(n, ast.Call)):
+    for call in (n for n in walk_nodes(value) if isinstance(n, ast.Call)):
         called = walk.dotted(call.func) or ""
         if called.startswith("random."):
             walk.add(
@@ -716,7 +717,7 @@ def _visit_statement(walk: _Walk, lines: _Lines, node: ast.stmt) -> None:
     elif isinstance(node, ast.AnnAssign):
         _assignment_rules(walk, [node.target], node.value)
     if lines.interesting(node.lineno, _header_end(node)):
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             if not isinstance(child, (ast.stmt, ast.ExceptHandler, ast.match_case)):
                 _visit_expression(walk, child)
     if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
@@ -732,7 +733,7 @@ def _loop_changes(node: ast.For | ast.AsyncFor | ast.While) -> set[str]:
     """The names a loop changes: its target and every name assigned in its body."""
     changing = _names_in(node.target) if isinstance(node, (ast.For, ast.AsyncFor)) else set()
     for statement in node.body:
-        for child in ast.walk(statement):
+        for child in walk_nodes(statement):
             if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
                 changing.add(child.id)
     return changing
@@ -760,7 +761,7 @@ def _visit_expression(walk: _Walk, node: ast.AST) -> None:
         kind = "string" if isinstance(node.value, str) else "bytes literal"
         size = f"{len(node.value):,} characters"
         walk.add(LARGE_LITERAL, node, f"a {kind} of {size}{walk.where()}")
-    for child in ast.iter_child_nodes(node):
+    for child in child_nodes(node):
         _visit_expression(walk, child)
 
 

@@ -16,6 +16,7 @@ import builtins
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from xrefdoc.extract.ast_nodes import child_nodes, walk_nodes
 from xrefdoc.model import Alias, Reference, child_target
 
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -118,7 +119,7 @@ class _BindingCollector:
                 self._add(self.defined, node.name, self._store_target(node.name))
             elif isinstance(node, ast.MatchMapping) and node.rest:
                 self._add(self.defined, node.rest, self._store_target(node.rest))
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(child_nodes(node))
 
     def bind(self) -> None:
         """Imports win over other bindings (``try: from x import f`` / ``except: def f``
@@ -290,7 +291,7 @@ class _Resolver:
             self._use_name(name.id, name.lineno, name.col_offset, scope)
             self.visit(node.value, scope)
         else:
-            for child in ast.iter_child_nodes(node):
+            for child in child_nodes(node):
                 self.visit(child, scope)
 
     def _visit_outer_parts(
@@ -310,7 +311,7 @@ class _Resolver:
         self.visit(generators[0].iter, scope)
         inner = _Scope("function", scope.qualname, scope)
         for generator in generators:
-            for name in ast.walk(generator.target):
+            for name in walk_nodes(generator.target):
                 if isinstance(name, ast.Name):
                     inner.bindings[name.id] = _LOCAL
         parts: list[ast.AST] = []
