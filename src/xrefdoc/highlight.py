@@ -142,6 +142,12 @@ def _token_style(token_type: _TokenType) -> tuple[str, str, bool]:
     return style
 
 
+def _escaped(text: str) -> str:
+    """Text as HTML; a NUL (the pieces' separator in the cache) as U+FFFD, as browsers
+    show it."""
+    return escape(text, quote=False).replace(_SEPARATOR, "\ufffd")
+
+
 def _line_start(number: int) -> str:
     anchor = line_anchor(number)
     return f'<span class="xl" id="{anchor}"><a class="ln" href="#{anchor}">{number}</a>'
@@ -160,9 +166,12 @@ def cut_at_cap(text: str, cap: int) -> tuple[str, int]:
 
 def prepare_source(text: str, lexer_alias: str, cap: int) -> SourceHTML:
     """Lex ``text`` (cut at ``cap`` bytes) into a ``SourceHTML``: an ``L<n>`` anchor on every
-    line and Pygments' CSS classes (styled by Sphinx's ``pygments.css``). The loop runs once
-    per token of every file of the tree: it looks styles up by id and escapes only text
-    that needs it."""
+    line and Pygments' CSS classes (styled by Sphinx's ``pygments.css``).
+
+    The loop runs once per token of every file of the tree, so it is written for speed:
+    styles looked up by id, text escaped only where it needs it, and a token's lines before
+    its last taken apart only when it has several (a third of the tokens); the last (most
+    often the only) line of a token is handled inline."""
     text, shown = cut_at_cap(text, cap)
     tokens = lexed(text, lexer_alias) or lexed(text, "text")
     assert tokens is not None
@@ -170,35 +179,46 @@ def prepare_source(text: str, lexer_alias: str, cap: int) -> SourceHTML:
     names: list[tuple[str, int, int]] = []
     fixed = ['<div class="highlight xref-source"><pre>', _line_start(1)]
     styles = _STYLES
+    needs_escape = _NEEDS_ESCAPE.search
     number = 1
     column = 0
     line_empty = True
     for token_type, value in tokens:
-        style = styles.get(id(token_type)) or _token_style(token_type)
-        segments = value.split("\n") if "\n" in value else (value,)
-        for position, segment in enumerate(segments):
-            if position:
+        open_tag, close_tag, is_name = styles.get(id(token_type)) or _token_style(token_type)
+        if "\n" in value:
+            lines = value.split("\n")
+            value = lines.pop()
+            for line in lines:
+                if line:
+                    piece = open_tag + _escaped(line) + close_tag
+                    if is_name:
+                        pieces += ("".join(fixed), piece)
+                        names.append((line, number, column))
+                        fixed = []
+                    else:
+                        fixed.append(piece)
                 number += 1
                 column = 0
-                fixed.append("</span>\n" + _line_start(number))
-                line_empty = True
-            if not segment:
-                continue
-            line_empty = False
-            start = column
-            column += len(segment) if segment.isascii() else len(segment.encode("utf-8"))
-            piece = segment
-            if _NEEDS_ESCAPE.search(segment):
-                piece = escape(segment, quote=False).replace(_SEPARATOR, "\ufffd")
-            if style[0]:
-                piece = style[0] + piece + style[1]
-            if style[2]:
-                pieces.append("".join(fixed))
-                pieces.append(piece)
-                names.append((segment, number, start))
-                fixed = []
-            else:
-                fixed.append(piece)
+                # _line_start, written out: this runs once per line of the tree.
+                fixed.append(
+                    f'</span>\n<span class="xl" id="L{number}"><a class="ln" href="#L{number}">'
+                    f"{number}</a>"
+                )
+            line_empty = True
+        if not value:
+            continue
+        line_empty = False
+        start = column
+        column += len(value) if value.isascii() else len(value.encode("utf-8"))
+        piece = _escaped(value) if needs_escape(value) else value
+        if open_tag:
+            piece = open_tag + piece + close_tag
+        if is_name:
+            pieces += ("".join(fixed), piece)
+            names.append((value, number, start))
+            fixed = []
+        else:
+            fixed.append(piece)
     if len(fixed) == 2 and not pieces:
         fixed.pop()  # no text, no lines
     elif line_empty and number > 1:
