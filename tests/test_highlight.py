@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import zlib
 
 from xrefdoc.highlight import SourceHTML, prepare_source
 
 
-def stored(pieces: list[str], names: list[list[object]], header: bytes | None = None) -> bytes:
-    """A cache row as ``SourceHTML.to_bytes`` writes one: a JSON line, then NUL-joined pieces."""
-    header = json.dumps([0, names]).encode() if header is None else header
-    return zlib.compress(header + b"\n" + "\x00".join(pieces).encode())
+def stored(pieces: list[str], names: list[tuple[str, int, int]]) -> bytes:
+    """A cache row holding these pieces and names, well-formed whatever they hold."""
+    return SourceHTML(pieces, names).to_bytes()
 
 
 def test_a_highlighted_source_comes_back_from_its_bytes() -> None:
@@ -25,20 +23,21 @@ def test_a_highlighted_source_comes_back_from_its_bytes() -> None:
 def test_a_row_with_markup_of_its_own_is_refused() -> None:
     start, end = '<div class="highlight xref-source"><pre>', "</pre></div>"
     good = [start + '<span class="k">', "x", "</span>" + end]
-    assert SourceHTML.from_bytes(stored(good, [["x", 1, 0]])) is not None
+    assert SourceHTML.from_bytes(stored(good, [("x", 1, 0)])) is not None
     planted = [start, "<img src=x onerror=alert(1)>", end]
-    assert SourceHTML.from_bytes(stored(planted, [["x", 1, 0]])) is None
+    assert SourceHTML.from_bytes(stored(planted, [("x", 1, 0)])) is None
     attribute = [start + '<span class="k" onclick="alert(1)">', "x", "</span>" + end]
-    assert SourceHTML.from_bytes(stored(attribute, [["x", 1, 0]])) is None
+    assert SourceHTML.from_bytes(stored(attribute, [("x", 1, 0)])) is None
     unescaped = [start, "x", " a > b" + end]
-    assert SourceHTML.from_bytes(stored(unescaped, [["x", 1, 0]])) is None
+    assert SourceHTML.from_bytes(stored(unescaped, [("x", 1, 0)])) is None
     # A tag is only ours when whole in one piece: halves in two pieces are refused.
     split = [start + '<span class="', "k", '">x</span>' + end]
-    assert SourceHTML.from_bytes(stored(split, [["k", 1, 0]])) is None
-    # Damaged rows: more names than name pieces, a header that is not ours, not zlib.
-    assert SourceHTML.from_bytes(stored(good, [["x", 1, 0], ["y", 1, 2]])) is None
-    assert SourceHTML.from_bytes(stored(good, [], header=b'{"a": 1}')) is None
-    assert SourceHTML.from_bytes(stored(good, [["x", 1, "z"]])) is None
+    assert SourceHTML.from_bytes(stored(split, [("k", 1, 0)])) is None
+    # Damaged rows: more names than name pieces, a row cut short, not zlib at all.
+    assert SourceHTML.from_bytes(stored(good, [("x", 1, 0), ("y", 1, 2)])) is None
+    whole = zlib.decompress(stored(good, [("x", 1, 0)]))
+    for cut in (4, 14, 18, len(whole) - 3):
+        assert SourceHTML.from_bytes(zlib.compress(whole[:cut])) is None, cut
     assert SourceHTML.from_bytes(b"not a row") is None
 
 

@@ -85,8 +85,9 @@ def extractor_version() -> str:
 @functools.cache
 def source_version() -> str:
     """A hash of everything that decides a highlighted source (``SourceHTML``): our
-    highlighter, the line anchors and token rules it uses, Pygments and the Python grammar."""
-    digest = hashlib.sha256()
+    highlighter, the line anchors and token rules it uses, Pygments and the Python grammar;
+    and the byte order its stored numbers are written in."""
+    digest = hashlib.sha256(sys.byteorder.encode())
     for name in ("pygments", "tree-sitter", "tree-sitter-python"):
         digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
     package = importlib.resources.files("xrefdoc")

@@ -9,8 +9,9 @@ per name.
 
 from __future__ import annotations
 
-import json
+import array
 import re
+import struct
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -67,12 +68,21 @@ class SourceHTML:
         return "".join(out)
 
     def to_bytes(self) -> bytes:
-        """A line of JSON (the cut and the names), then the pieces joined by NUL, which no
-        piece holds (``prepare_source`` shows a NUL of the text as U+FFFD): read back with
-        one split instead of decoding a JSON string per piece."""
-        header = json.dumps([self.shown_lines, self.names]).encode()
+        """The cut and the count of names, each name's line and column as arrays of 32-bit
+        numbers, then the names and the pieces as text joined by NUL, which no piece holds
+        (``prepare_source`` shows a NUL of the text as U+FFFD; a name's NUL is stored as one
+        too). Read back with a split and two array copies, with nothing to decode or
+        convert one value at a time."""
+        names = [name for name, _, _ in self.names]
+        joined = _SEPARATOR.join(names)
+        if joined.count(_SEPARATOR) != max(len(names) - 1, 0):
+            joined = _SEPARATOR.join(name.replace(_SEPARATOR, "\ufffd") for name in names)
+        names_bytes = joined.encode("utf-8", "surrogatepass")
+        lines = array.array("I", [line for _, line, _ in self.names])
+        columns = array.array("I", [column for _, _, column in self.names])
+        header = _HEADER.pack(self.shown_lines, len(names), len(names_bytes))
         body = _SEPARATOR.join(self.pieces).encode("utf-8", "surrogatepass")
-        return zlib.compress(header + b"\n" + body, 1)
+        return zlib.compress(header + lines.tobytes() + columns.tobytes() + names_bytes + body, 1)
 
     @classmethod
     def from_bytes(cls, blob: bytes, check_markup: bool = True) -> SourceHTML | None:
@@ -80,24 +90,30 @@ class SourceHTML:
         Its markup is checked (``_is_our_markup``) unless ``check_markup`` is False, for a
         row the same build wrote a moment ago: the check was 7% of writing a page."""
         try:
-            header, _, body = zlib.decompress(blob).partition(b"\n")
-            shown, names = json.loads(header)
-            text = body.decode("utf-8", "surrogatepass")
-        except (ValueError, TypeError, zlib.error):
+            data = zlib.decompress(blob)
+            shown, count, names_size = _HEADER.unpack_from(data)
+            lines, columns = array.array("I"), array.array("I")
+            start = _HEADER.size
+            lines.frombytes(data[start : start + 4 * count])
+            columns.frombytes(data[start + 4 * count : start + 8 * count])
+            start += 8 * count
+            names_text = data[start : start + names_size].decode("utf-8", "surrogatepass")
+            text = data[start + names_size :].decode("utf-8", "surrogatepass")
+        except (ValueError, struct.error, zlib.error):
             return None
-        if not (isinstance(shown, int) and isinstance(names, list)):
+        names = names_text.split(_SEPARATOR) if count else []
+        if not (len(lines) == len(columns) == len(names) == count):
             return None
         if check_markup and not _is_our_markup(text):
             return None
         pieces = text.split(_SEPARATOR)
-        if len(pieces) != 2 * len(names) + 1:
+        if len(pieces) != 2 * count + 1:
             return None
-        try:
-            return cls(pieces, [(str(n), int(line), int(col)) for n, line, col in names], shown)
-        except (ValueError, TypeError):
-            return None
+        return cls(pieces, list(zip(names, lines, columns, strict=True)), shown)
 
 
+# The head of a stored source: lines shown (0: all), names, bytes of the names' text.
+_HEADER = struct.Struct("<III")
 _SEPARATOR = "\x00"
 # Any "<" that does not open a tag ``prepare_source`` writes (the text between tags is
 # escaped, and none of these tags holds a "<" or ">" inside).
