@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 
 from xrefdoc.analysis.rules import Rule
+from xrefdoc.languages import MINIFIED_FAMILY
 from xrefdoc.model import Finding
 
-GENERATED = Rule("purpose.generated", "a file that says a tool generated it")
+GENERATED = Rule("purpose.generated", "a file that says a tool generated it, or minified code")
 VENDORED = Rule("purpose.vendored", "a file under a folder of code copied from elsewhere")
 FILE_RULES = (GENERATED, VENDORED)
 
@@ -45,6 +46,15 @@ def file_findings(path: str, text: str, family: str) -> list[Finding]:
             said = line.strip()[:80].replace("`", "'")
             found.append(GENERATED.at(number, f"Generated code: line {number} says `{said}`"))
             break
+    if family == MINIFIED_FAMILY and not found:
+        width = len(text) // max(text.count("\n") + (not text.endswith("\n")), 1)
+        found.append(
+            GENERATED.at(
+                1,
+                f"Minified code: its lines average {width:,} characters; shown as plain text, "
+                "its names not indexed",
+            )
+        )
     folders = path.split("/")[:-1]
     vendor = next((folder for folder in folders if folder.lower() in _VENDOR_FOLDERS), None)
     if vendor is not None:

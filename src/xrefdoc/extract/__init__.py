@@ -15,7 +15,7 @@ from xrefdoc.extract.python import extract_python
 from xrefdoc.extract.result import Extracted, count_lines
 from xrefdoc.extract.tokens import extract_tokens
 from xrefdoc.extract.treesitter import extract_treesitter, has_grammar
-from xrefdoc.languages import BINARY, Language, detect_language
+from xrefdoc.languages import BINARY, MINIFIED_FAMILY, Language, language_of
 from xrefdoc.model import Diagnostic, FileRecord, References
 
 _BINARY_PROBE = 8192
@@ -62,6 +62,8 @@ def is_binary(data: bytes) -> bool:
 
 def extract_text(text: str, path: str, language: Language) -> Extracted:
     """Dispatch to the extractor of the language's family."""
+    if language.family == MINIFIED_FAMILY:
+        return Extracted()  # its names are noise (see ``is_minified``)
     if language.family == "python":
         return extract_python(text, path)
     if language.family == "markdown":
@@ -105,7 +107,7 @@ def extract_bytes(path: str, data: bytes, digest: str) -> FileRecord:
         )
     text, encoding, note = decode(data)
     text = _with_newlines(text)
-    language = detect_language(name, data[:256])
+    language = language_of(name, data)
     extracted = extract_text(text, path, language)
     diagnostics = ((note,) if note else ()) + extracted.diagnostics
     return FileRecord(
@@ -152,4 +154,4 @@ def lexer_of(path: str, data: bytes) -> str | None:
     """The Pygments lexer ``extract_bytes`` will choose for this content; None for binary."""
     if is_binary(data):
         return None
-    return detect_language(path.rpartition("/")[2], data[:256]).lexer
+    return language_of(path.rpartition("/")[2], data).lexer
