@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import zlib
+import pytest
+import zstandard
 
+from xrefdoc import highlight
 from xrefdoc.highlight import SourceHTML, prepare_source
 
 
@@ -33,12 +35,26 @@ def test_a_row_with_markup_of_its_own_is_refused() -> None:
     # A tag is only ours when whole in one piece: halves in two pieces are refused.
     split = [start + '<span class="', "k", '">x</span>' + end]
     assert SourceHTML.from_bytes(stored(split, [("k", 1, 0)])) is None
-    # Damaged rows: more names than name pieces, a row cut short, not zlib at all.
+    # Damaged rows: more names than name pieces, a row cut short, not a row at all.
     assert SourceHTML.from_bytes(stored(good, [("x", 1, 0), ("y", 1, 2)])) is None
-    whole = zlib.decompress(stored(good, [("x", 1, 0)]))
+    whole = zstandard.ZstdDecompressor().decompress(stored(good, [("x", 1, 0)]))
     for cut in (4, 14, 18, len(whole) - 3):
-        assert SourceHTML.from_bytes(zlib.compress(whole[:cut])) is None, cut
+        assert SourceHTML.from_bytes(zstandard.ZstdCompressor().compress(whole[:cut])) is None
     assert SourceHTML.from_bytes(b"not a row") is None
+
+
+def test_a_row_that_does_not_say_its_size_or_says_too_much_is_not_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    start, end = '<div class="highlight xref-source"><pre>', "</pre></div>"
+    row = stored([start + "x = 1" + end], [])
+    assert SourceHTML.from_bytes(row) is not None
+    whole = zstandard.ZstdDecompressor().decompress(row)
+    unsized = zstandard.ZstdCompressor(write_content_size=False).compress(whole)
+    assert SourceHTML.from_bytes(unsized) is None
+    # A row whose frame says it holds more than any source can (a decompression bomb).
+    monkeypatch.setattr(highlight, "MAX_STORED_SIZE", len(whole) - 1)
+    assert SourceHTML.from_bytes(row) is None
 
 
 def test_a_nul_in_the_text_is_shown_and_stored_as_the_replacement_character() -> None:

