@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import TypeGuard
 
+from xrefdoc.analysis.ast_nodes import child_nodes, walk_nodes
 from xrefdoc.analysis.rules import Rule
 from xrefdoc.analysis.wording import code, listed, plural
-from xrefdoc.extract.ast_nodes import child_nodes, walk_nodes
 from xrefdoc.model import Finding
 
 # --- the rules -------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import builtins
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from xrefdoc.extract.ast_nodes import child_nodes, walk_nodes
+from xrefdoc.analysis.ast_nodes import child_nodes, walk_nodes
 from xrefdoc.model import Alias, Reference, child_target
 
 BUILTIN_NAMES = frozenset(dir(builtins))
