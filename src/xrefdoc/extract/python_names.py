@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import ast
 import builtins
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from xrefdoc.analysis.ast_nodes import child_nodes, walk_nodes
 from xrefdoc.model import Alias, Reference, child_target
@@ -23,6 +24,12 @@ BUILTIN_NAMES = frozenset(dir(builtins))
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+# The nodes ``_BindingCollector.collect`` reads (or stops at); it walks through the others.
+_BINDING_NODES = frozenset(
+    {*_FUNCTIONS, ast.ClassDef, ast.Lambda, *_COMPREHENSIONS, ast.Name, ast.Import}
+    | {ast.ImportFrom, ast.Global, ast.Nonlocal, ast.ExceptHandler, ast.MatchAs, ast.MatchStar}
+    | {ast.MatchMapping}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +94,9 @@ class _BindingCollector:
         stack = list(nodes)
         while stack:
             node = stack.pop()
+            if type(node) not in _BINDING_NODES:  # most nodes: only their children count
+                stack.extend(child_nodes(node))
+                continue
             if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
                 self._add(
                     self.defined, node.name, "~" + child_target(self.scope.qualname, node.name)
@@ -252,41 +262,56 @@ class _Resolver:
             self.references.add(Reference(node.attr, line, False, "", column))
 
     def visit(self, node: ast.AST, scope: _Scope) -> None:
-        if isinstance(node, _FUNCTIONS):
-            self._visit_outer_parts(node.decorator_list, node.args, scope)
-            if node.returns is not None:
-                self.visit(node.returns, scope)
-            inner = self._function_scope(node, scope, child_target(scope.qualname, node.name))
-            for statement in node.body:
-                self.visit(statement, inner)
-        elif isinstance(node, ast.ClassDef):
-            qualname = child_target(scope.qualname, node.name)
-            for part in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
-                self.visit(part, scope)
-            bases = ["|".join(self._targets_of(base, scope, base=True)) for base in node.bases]
-            self.class_bases[(qualname, node.lineno)] = tuple(base for base in bases if base)
-            inner, _ = _bound_scope("class", qualname, scope, node.body)
-            for statement in node.body:
-                self.visit(statement, inner)
-        elif isinstance(node, ast.Lambda):
-            self._visit_outer_parts([], node.args, scope)
-            self.visit(node.body, self._function_scope(node, scope, scope.qualname))
-        elif isinstance(node, _COMPREHENSIONS):
-            self._visit_comprehension(node, scope)
-        elif isinstance(node, ast.Name):
-            if isinstance(node.ctx, ast.Load):
-                self._use_name(node.id, node.lineno, node.col_offset, scope)
-        elif isinstance(node, ast.Attribute):
-            self._use_attribute(node, scope)
-            self.visit(node.value, scope)
-        elif isinstance(node, ast.ImportFrom):
-            base = import_from_base(node)
-            for alias in node.names:
-                if alias.name != "*":
-                    path = child_target(base, alias.name)
-                    reference = Reference(alias.name, alias.lineno, True, path, alias.col_offset)
-                    self.references.add(reference)
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+        """Record the uses under ``node``: a handler for the nodes that bind or use names,
+        found by the node's type (this runs for every node of every module), else its
+        children."""
+        handler = _VISITORS.get(type(node))
+        if handler is not None:
+            handler(self, node, scope)
+        else:
+            for child in child_nodes(node):
+                self.visit(child, scope)
+
+    def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: _Scope) -> None:
+        self._visit_outer_parts(node.decorator_list, node.args, scope)
+        if node.returns is not None:
+            self.visit(node.returns, scope)
+        inner = self._function_scope(node, scope, child_target(scope.qualname, node.name))
+        for statement in node.body:
+            self.visit(statement, inner)
+
+    def _visit_class(self, node: ast.ClassDef, scope: _Scope) -> None:
+        qualname = child_target(scope.qualname, node.name)
+        for part in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
+            self.visit(part, scope)
+        bases = ["|".join(self._targets_of(base, scope, base=True)) for base in node.bases]
+        self.class_bases[(qualname, node.lineno)] = tuple(base for base in bases if base)
+        inner, _ = _bound_scope("class", qualname, scope, node.body)
+        for statement in node.body:
+            self.visit(statement, inner)
+
+    def _visit_lambda(self, node: ast.Lambda, scope: _Scope) -> None:
+        self._visit_outer_parts([], node.args, scope)
+        self.visit(node.body, self._function_scope(node, scope, scope.qualname))
+
+    def _visit_name(self, node: ast.Name, scope: _Scope) -> None:
+        if isinstance(node.ctx, ast.Load):
+            self._use_name(node.id, node.lineno, node.col_offset, scope)
+
+    def _visit_attribute(self, node: ast.Attribute, scope: _Scope) -> None:
+        self._use_attribute(node, scope)
+        self.visit(node.value, scope)
+
+    def _visit_import_from(self, node: ast.ImportFrom, scope: _Scope) -> None:
+        base = import_from_base(node)
+        for alias in node.names:
+            if alias.name != "*":
+                path = child_target(base, alias.name)
+                reference = Reference(alias.name, alias.lineno, True, path, alias.col_offset)
+                self.references.add(reference)
+
+    def _visit_augmented(self, node: ast.AugAssign, scope: _Scope) -> None:
+        if isinstance(node.target, ast.Name):
             name = node.target
             self._use_name(name.id, name.lineno, name.col_offset, scope)
             self.visit(node.value, scope)
@@ -326,6 +351,20 @@ class _Resolver:
             parts.append(node.elt)
         for part in parts:
             self.visit(part, inner)
+
+
+_Visitor = Callable[[_Resolver, Any, _Scope], None]
+_VISITORS: dict[type[ast.AST], _Visitor] = {
+    ast.FunctionDef: _Resolver._visit_function,
+    ast.AsyncFunctionDef: _Resolver._visit_function,
+    ast.ClassDef: _Resolver._visit_class,
+    ast.Lambda: _Resolver._visit_lambda,
+    **dict.fromkeys(_COMPREHENSIONS, _Resolver._visit_comprehension),
+    ast.Name: _Resolver._visit_name,
+    ast.Attribute: _Resolver._visit_attribute,
+    ast.ImportFrom: _Resolver._visit_import_from,
+    ast.AugAssign: _Resolver._visit_augmented,
+}
 
 
 def resolve_names(tree: ast.Module) -> ResolvedNames:
