@@ -13,7 +13,7 @@ from xrefdoc.kwlayout import (
 )
 from xrefdoc.pages import definition_anchor, keyword_anchor
 from xrefdoc.resolve import Definition
-from xrefdoc.views import SiteContext, definition_href, line_href
+from xrefdoc.views import SiteContext, definition_href
 from xrefdoc.xref import Use
 
 TEXTUAL_TITLE = "textual match: the name is the same, the definition meant is not known"
@@ -35,13 +35,10 @@ def _use_groups(
             break
         if limit:
             file_uses = file_uses[: USE_LINES_SHOWN - shown]
+        hrefs = site.names.line_hrefs(page, path, (use.line for use in file_uses))
         lines = [
-            {
-                "line": use.line,
-                "href": line_href(site, page, path, use.line),
-                "textual": use.definition is None,
-            }
-            for use in file_uses
+            {"line": use.line, "href": href, "textual": use.definition is None}
+            for use, href in zip(file_uses, hrefs, strict=True)
         ]
         docs = site.names.href(page, site.names.file_page(path, "docs"))
         groups.append({"path": path, "href": docs, "lines": lines})

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote
@@ -66,6 +67,14 @@ class PageNames:
         url = _source_url(_folder_of(from_page), self.source_prefix + path)
         query = "?plain=1" if _rendered_by_forges(path) else ""
         return f"{url}{query}#{line_anchor(line)}"
+
+    def line_hrefs(self, from_page: str, path: str, lines: Iterable[int]) -> list[str]:
+        """``line_href`` for many lines of one file: the way to its page is found once (a
+        keyword's own page lists hundreds of thousands of lines on a large tree)."""
+        if self.line_anchors:
+            page = self.href(from_page, self.file_page(path, "docs"))
+            return [f"{page}#{line_anchor(line)}" for line in lines]
+        return [self.line_href(from_page, path, line) for line in lines]
 
     def source_href(self, from_page: str, path: str) -> str | None:
         """A link from a page to the original file ``path``, when the site knows the way."""

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from xrefdoc.cache import RecordCache, SourceKey
 from xrefdoc.extract import read_text
@@ -104,6 +104,22 @@ class ViewEnvironment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
+def use_links(lines: Iterable[dict[str, Any]], textual_title: str) -> Markup:
+    """The links to the lines of one file in a keyword's entry, `` <a href="…">12</a>``
+    each, a textual match in italics with its title: what a template loop wrote, written
+    here because a keyword's own page lists hundreds of thousands of them on a large tree."""
+    title = escape(textual_title)
+    links = []
+    for line in lines:
+        href = escape(line["href"])
+        number = line["line"]
+        if line["textual"]:
+            links.append(f' <a href="{href}" class="xref-textual" title="{title}">{number}</a>')
+        else:
+            links.append(f' <a href="{href}">{number}</a>')
+    return Markup("".join(links))
+
+
 def template_loader(ours: Path, user_template_dirs: Iterable[Path] = ()) -> jinja2.BaseLoader:
     """The user's folders first, then ours (``!name`` is always ours)."""
     return jinja2.ChoiceLoader(
@@ -129,6 +145,7 @@ def make_environment(user_template_dirs: Iterable[Path] = ()) -> jinja2.Environm
     environment.filters["raw_block"] = raw_html_block
     environment.filters["html_anchor"] = html_anchor
     environment.filters["objects_directive"] = objects_directive
+    environment.filters["use_links"] = use_links
     return environment
 
 
