@@ -106,7 +106,13 @@ def keyword_letter(name: str) -> str:
 
 
 def _anchor_text(text: str) -> str:
+    if text.isascii():  # one translation instead of a call per character to replace
+        return text.translate(_ASCII_ANCHOR)
     return _ANCHOR_UNSAFE.sub(lambda match: f"-{ord(match.group()):x}-", text)
+
+
+# ``_ANCHOR_UNSAFE``'s replacement of every ASCII character, as a translation table.
+_ASCII_ANCHOR = {code: f"-{code:x}-" for code in range(128) if _ANCHOR_UNSAFE.fullmatch(chr(code))}
 
 
 def keyword_anchor(name: str) -> str:

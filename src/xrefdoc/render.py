@@ -104,6 +104,9 @@ class ViewEnvironment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
+_HTML_SPECIAL = re.compile("[&<>\"']")
+
+
 def use_links(lines: Iterable[dict[str, Any]], textual_title: str) -> Markup:
     """The links to the lines of one file in a keyword's entry, `` <a href="…">12</a>``
     each, a textual match in italics with its title: what a template loop wrote, written
@@ -111,7 +114,9 @@ def use_links(lines: Iterable[dict[str, Any]], textual_title: str) -> Markup:
     title = escape(textual_title)
     links = []
     for line in lines:
-        href = escape(line["href"])
+        href = line["href"]
+        if _HTML_SPECIAL.search(href):  # a quoted URL has none: escape only what needs it
+            href = escape(href)
         number = line["line"]
         if line["textual"]:
             links.append(f' <a href="{href}" class="xref-textual" title="{title}">{number}</a>')
