@@ -74,14 +74,11 @@ class SourceHTML:
         (``prepare_source`` shows a NUL of the text as U+FFFD; a name's NUL is stored as one
         too). Read back with a split and two array copies, with nothing to decode or
         convert one value at a time."""
-        names = [name for name, _, _ in self.names]
-        joined = _SEPARATOR.join(names)
-        if joined.count(_SEPARATOR) != max(len(names) - 1, 0):
-            joined = _SEPARATOR.join(name.replace(_SEPARATOR, "\ufffd") for name in names)
-        names_bytes = joined.encode("utf-8", "surrogatepass")
+        names = (name.replace(_SEPARATOR, "\ufffd") for name, _, _ in self.names)
+        names_bytes = _SEPARATOR.join(names).encode("utf-8", "surrogatepass")
         lines = array.array("I", [line for _, line, _ in self.names])
         columns = array.array("I", [column for _, _, column in self.names])
-        header = _HEADER.pack(self.shown_lines, len(names), len(names_bytes))
+        header = _HEADER.pack(self.shown_lines, len(self.names), len(names_bytes))
         body = _SEPARATOR.join(self.pieces).encode("utf-8", "surrogatepass")
         data = header + lines.tobytes() + columns.tobytes() + names_bytes + body
         return _compressor().compress(data)

@@ -247,3 +247,10 @@ class FileRecord:
     def extension(self) -> str:
         stem, dot, ext = self.name.rpartition(".")
         return f".{ext}" if dot and stem else ""
+
+
+def count_lines(text: str) -> int:
+    """Lines as an editor shows them: a final newline does not start another line."""
+    if not text:
+        return 0
+    return text.count("\n") + (0 if text.endswith("\n") else 1)

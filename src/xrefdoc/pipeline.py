@@ -191,8 +191,7 @@ def scan(
                 by_path[record.path] = record
             if work.source_key is not None and blob is not None:
                 cache.put_source(work.source_key, blob)
-                if cache.enabled:
-                    fresh.add(work.source_key)
+                fresh.add(work.source_key)
         records = [by_path[path] for path in walked.files if path in by_path]
         if settings.disable_rules:
             records = [_without_disabled(record, settings.disable_rules) for record in records]

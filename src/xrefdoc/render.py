@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from xrefdoc.cache import RecordCache, SourceKey
+from xrefdoc.cache import RecordCache
 from xrefdoc.extract import read_text
 from xrefdoc.highlight import SourceHTML, prepare_source
 from xrefdoc.incremental import Plan
@@ -155,19 +155,16 @@ def make_environment(user_template_dirs: Iterable[Path] = ()) -> jinja2.Environm
 
 
 def source_of(
-    cache: RecordCache,
-    root: Path,
-    record: FileRecord,
-    cap: int,
-    fresh: frozenset[SourceKey] = frozenset(),
+    site: SiteContext, cache: RecordCache, root: Path, record: FileRecord
 ) -> SourceHTML | None:
-    """The file's highlighted source: from the cache, where the scan put it, else lexed now
-    (the cache is off, or was damaged during the run); None for a binary file."""
+    """The file's highlighted source, cut at the site's cap: from the cache, where the scan
+    put it, else lexed now (the cache is off, or was damaged during the run); None for a
+    binary file."""
     if record.is_binary:
         return None
-    key = (record.sha256, record.lexer, cap)
-    found = cache.get_source(key, fresh=key in fresh)
-    return found or prepare_source(read_text(root, record), record.lexer, cap)
+    key = (record.sha256, record.lexer, site.source_cap)
+    found = cache.get_source(key, fresh=key in site.fresh_sources)
+    return found or prepare_source(read_text(root, record), record.lexer, site.source_cap)
 
 
 def render_file_pages(
@@ -178,9 +175,7 @@ def render_file_pages(
     cache: RecordCache,
 ) -> list[tuple[str, str, str]]:
     """(pagename, title, body HTML) of the file's _docs page and of its _kw page."""
-    docs = docs_page(
-        site, record, source_of(cache, root, record, site.source_cap, site.fresh_sources)
-    )
+    docs = docs_page(site, record, source_of(site, cache, root, record))
     kw = kw_page(site, record)
     kw["tree"] = site.trees.html(record.path, "kw")
     return [

@@ -7,7 +7,7 @@ import re
 
 from xrefdoc.analysis.rules import Rule
 from xrefdoc.languages import MINIFIED_FAMILY
-from xrefdoc.model import Finding
+from xrefdoc.model import Finding, count_lines
 
 GENERATED = Rule("purpose.generated", "a file that says a tool generated it, or minified code")
 VENDORED = Rule("purpose.vendored", "a file under a folder of code copied from elsewhere")
@@ -47,7 +47,7 @@ def file_findings(path: str, text: str, family: str) -> list[Finding]:
             found.append(GENERATED.at(number, f"Generated code: line {number} says `{said}`"))
             break
     if family == MINIFIED_FAMILY and not found:
-        width = len(text) // max(text.count("\n") + (not text.endswith("\n")), 1)
+        width = len(text) // max(count_lines(text), 1)
         found.append(
             GENERATED.at(
                 1,

@@ -12,11 +12,11 @@ from xrefdoc.analysis.rules import unsilenced
 from xrefdoc.extract.data import extract_data
 from xrefdoc.extract.markup import extract_markdown, extract_rst
 from xrefdoc.extract.python import extract_python
-from xrefdoc.extract.result import Extracted, count_lines
+from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
 from xrefdoc.extract.treesitter import extract_treesitter, has_grammar
 from xrefdoc.languages import BINARY, MINIFIED_FAMILY, Language, language_of
-from xrefdoc.model import Diagnostic, FileRecord, References
+from xrefdoc.model import Diagnostic, FileRecord, References, count_lines
 
 _BINARY_PROBE = 8192
 

@@ -6,8 +6,8 @@ import json
 import re
 import tomllib
 
-from xrefdoc.extract.result import Extracted, count_lines
-from xrefdoc.model import Diagnostic, Symbol
+from xrefdoc.extract.result import Extracted
+from xrefdoc.model import Diagnostic, Symbol, count_lines
 
 _TOML_TABLE = re.compile(r"^\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _TOML_KEY = re.compile(r"^([A-Za-z0-9_.\"'-]+)\s*=")

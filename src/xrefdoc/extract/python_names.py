@@ -269,8 +269,11 @@ class _Resolver:
         if handler is not None:
             handler(self, node, scope)
         else:
-            for child in child_nodes(node):
-                self.visit(child, scope)
+            self._visit_children(node, scope)
+
+    def _visit_children(self, node: ast.AST, scope: _Scope) -> None:
+        for child in child_nodes(node):
+            self.visit(child, scope)
 
     def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: _Scope) -> None:
         self._visit_outer_parts(node.decorator_list, node.args, scope)
@@ -316,8 +319,7 @@ class _Resolver:
             self._use_name(name.id, name.lineno, name.col_offset, scope)
             self.visit(node.value, scope)
         else:
-            for child in child_nodes(node):
-                self.visit(child, scope)
+            self._visit_children(node, scope)
 
     def _visit_outer_parts(
         self, decorators: list[ast.expr], arguments: ast.arguments, scope: _Scope

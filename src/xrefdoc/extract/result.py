@@ -20,10 +20,3 @@ class Extracted:
     has_main_guard: bool = False
     aliases: tuple[Alias, ...] = ()
     findings: tuple[Finding, ...] = ()
-
-
-def count_lines(text: str) -> int:
-    """Lines as an editor shows them: a final newline does not start another line."""
-    if not text:
-        return 0
-    return text.count("\n") + (0 if text.endswith("\n") else 1)
