@@ -410,3 +410,90 @@ def test_a_folder_tagged_as_a_cache_is_skipped_with_a_reason(tmp_path: Path, in_
         ".toolcache/CACHEDIR.TAG": "inside cache folder .toolcache/",
         ".toolcache/entries/1.bin": "inside cache folder .toolcache/",
     }
+
+
+# --- special files and folders: each left out with its own reason ---------------------------
+
+
+def _make_socket(path: Path) -> None:
+    """A Unix socket at ``path`` (bound from its folder: socket paths are short)."""
+    import socket
+
+    here = Path.cwd()
+    os.chdir(path.parent)
+    try:
+        with socket.socket(socket.AF_UNIX) as server:
+            server.bind(path.name)
+    finally:
+        os.chdir(here)
+
+
+@pytest.mark.parametrize("in_git", [False, True], ids=["plain", "git"])
+def test_fifo_and_socket_are_named_as_such_not_missing(tmp_path: Path, in_git: bool) -> None:
+    root = tmp_path / "tree"
+    if in_git:
+        make_repo(root)
+    write_tree(root, {"a.py": "", "special/keep.py": ""})
+    os.mkfifo(root / "special" / "pipe")
+    _make_socket(root / "special" / "sock")
+    if in_git:
+        # git lists neither as untracked; a tracked file replaced by one is listed.
+        write_tree(root, {"was_file.py": "", "was_sock.py": ""})
+        git(root, "add", "was_file.py", "was_sock.py")
+        (root / "was_file.py").unlink()
+        os.mkfifo(root / "was_file.py")
+        (root / "was_sock.py").unlink()
+        _make_socket(root / "was_sock.py")
+
+    result = walk(make_settings(root))
+
+    assert result.files == ["a.py", "special/keep.py"]
+    why = reasons(result)
+    fifo, sock = ("was_file.py", "was_sock.py") if in_git else ("special/pipe", "special/sock")
+    assert set(why) == {fifo, sock}
+    assert why[fifo] == "a FIFO (named pipe), not a regular file"
+    assert why[sock] == "a socket, not a regular file"
+
+
+def test_a_device_file_is_named_as_such(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "tree", {"a.py": ""})
+    try:
+        os.mknod(root / "null", 0o600 | __import__("stat").S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("making a device file needs privileges")
+
+    result = walk(make_settings(root))
+
+    assert reasons(result) == {"null": "a device file, not a regular file"}
+
+
+def test_git_linked_folder_is_a_linked_folder_not_a_submodule(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "repo")
+    write_tree(root, {"pkg/mod.py": "X = 1\n"})
+    (root / "alias").symlink_to("pkg", target_is_directory=True)
+    git(root, "add", "-A")  # git tracks the link itself
+
+    result = walk(make_settings(root))
+
+    assert result.files == ["pkg/mod.py"]
+    assert reasons(result) == {"alias": "linked folder, not followed"}
+
+
+def test_plain_folder_that_vanishes_while_walked_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder that cannot be listed (here: removed between its parent's listing and its
+    own; test_hostile_names.py has an unreadable one) is reported, not silently dropped."""
+    root = write_tree(tmp_path / "tree", {"a.py": "", "gone/b.py": ""})
+    real_scandir = os.scandir
+
+    def scandir(path: object) -> object:
+        if isinstance(path, str) and Path(path).name == "gone":
+            shutil.rmtree(root / "gone")
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = walk(make_settings(root))
+
+    assert result.files == ["a.py"]
+    assert reasons(result) == {"gone": "folder that cannot be read: No such file or directory"}

@@ -12,6 +12,7 @@ from pathlib import Path
 import pathspec
 
 from xrefdoc.config import Settings
+from xrefdoc.gitignore import IgnoreRule, IgnoreRules, parse_ignore_file
 
 # A folder holding one of these is a build output or our own work folder, never source.
 OUTPUT_MARKERS = (".buildinfo", ".xrefdoc-work")
@@ -30,6 +31,13 @@ class WalkResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     stats: dict[str, os.stat_result] = field(default_factory=dict)
     started_ns: int = 0
+    # Files whose name on disk is not UTF-8: the name shown (``shown_name``) → the name on
+    # disk, to read them by.
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def on_disk(self, path: str) -> str:
+        """The name on disk of a file the result lists."""
+        return self.sources.get(path, path)
 
 
 def stat_stamp(info: os.stat_result) -> str:
@@ -62,12 +70,15 @@ def _git_listing(root: Path) -> list[str] | None:
     return sorted({name for name in names if name})
 
 
-def _gitignore_spec(folder: Path) -> pathspec.GitIgnoreSpec | None:
+def _gitignore_rules(folder: Path) -> list[IgnoreRule]:
+    """The rules of a folder's .gitignore; git reads no .gitignore through a link."""
     ignore_file = folder / ".gitignore"
-    if not ignore_file.is_file():
-        return None
-    lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    if ignore_file.is_symlink() or not ignore_file.is_file():
+        return []
+    try:
+        return parse_ignore_file(ignore_file.read_bytes())
+    except OSError:
+        return []
 
 
 def _is_output_folder(folder: Path) -> bool:
@@ -87,47 +98,41 @@ def _is_virtualenv(folder: Path) -> bool:
     return (folder / "pyvenv.cfg").is_file()
 
 
-def _directory_listing(root: Path) -> tuple[list[str], list[str]]:
-    """Files (walked without following links, each folder's .gitignore applied to what lies
-    below it) and the linked folders met on the way."""
+def _directory_listing(root: Path) -> tuple[list[str], list[tuple[str, str]]]:
+    """Files (walked without following links, .gitignore files applied as git applies them)
+    and the folders met on the way that are not walked, with why: linked folders, and
+    folders that cannot be listed."""
     found: list[str] = []
-    linked_folders: list[str] = []
-    specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
+    unwalked: list[tuple[str, str]] = []
+    rules = IgnoreRules()
 
-    def ignored(rel: str, is_dir: bool) -> bool:
-        # Like git: the last matching pattern decides, deeper .gitignore files coming later.
-        decision: bool | None = None
-        for base, spec in specs:
-            if base and not rel.startswith(base + "/"):
-                continue
-            inner = rel[len(base) + 1 :] if base else rel
-            result = spec.check_file(inner + ("/" if is_dir else ""))
-            if result.include is not None:
-                decision = result.include
-        return bool(decision)
+    def unlistable(error: OSError) -> None:
+        folder = Path(error.filename).relative_to(root).as_posix() if error.filename else "?"
+        unwalked.append((folder, f"folder that cannot be read: {error.strerror or error}"))
 
-    for current, dirnames, filenames in os.walk(root, followlinks=False):
+    for current, dirnames, filenames in os.walk(root, onerror=unlistable, followlinks=False):
         current_path = Path(current)
         rel_dir = current_path.relative_to(root).as_posix()
         rel_dir = "" if rel_dir == "." else rel_dir
-        spec = _gitignore_spec(current_path)
-        if spec is not None:
-            specs.append((rel_dir, spec))
+        rules.add(rel_dir, _gitignore_rules(current_path))
         kept = []
         for name in sorted(dirnames):
             rel = f"{rel_dir}/{name}" if rel_dir else name
-            if name == ".git" or ignored(rel, True):
+            if name == ".git":
                 continue
             if (current_path / name).is_symlink():
-                linked_folders.append(rel)
+                # git lists a link as a file, whatever it points at.
+                if not rules.ignored(rel, False):
+                    unwalked.append((rel, "linked folder, not followed"))
                 continue
-            kept.append(name)
+            if not rules.ignored(rel, True):
+                kept.append(name)
         dirnames[:] = kept
         for name in sorted(filenames):
             rel = f"{rel_dir}/{name}" if rel_dir else name
-            if not ignored(rel, False):
+            if not rules.ignored(rel, False):
                 found.append(rel)
-    return sorted(found), linked_folders
+    return sorted(found), unwalked
 
 
 def _examine(
@@ -160,8 +165,10 @@ def _examine(
     name = os.path.join(root, rel)
     try:
         info = os.lstat(name)
-    except OSError:
+    except FileNotFoundError:
         return "listed by git but missing on disk"
+    except OSError as error:
+        return f"cannot be read: {error.strerror or error}"
     if stat.S_ISLNK(info.st_mode):
         try:
             target = Path(name).resolve(strict=True)
@@ -169,13 +176,27 @@ def _examine(
             return "dangling or looping symbolic link"
         if not target.is_relative_to(root):
             return "symbolic link pointing outside the tree"
-        links[rel] = target.relative_to(root).as_posix()
         info = os.stat(name)
+        if stat.S_ISDIR(info.st_mode):
+            return "linked folder, not followed"
+        links[rel] = target.relative_to(root).as_posix()
     if stat.S_ISDIR(info.st_mode):
         return "a folder listed as a file (git submodule)"
     if not stat.S_ISREG(info.st_mode):
-        return "listed by git but missing on disk"
+        return _not_a_regular_file(info.st_mode)
     return info
+
+
+def _not_a_regular_file(mode: int) -> str:
+    """Why a special file (or a link to one) has no pages: reading a FIFO waits for a writer,
+    a device may never end."""
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe), not a regular file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a regular file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device file, not a regular file"
+    return "not a regular file"
 
 
 def walk(settings: Settings) -> WalkResult:
@@ -183,21 +204,19 @@ def walk(settings: Settings) -> WalkResult:
     root = settings.root
     started = time.time_ns()
     listing = _git_listing(root)
-    linked_folders: list[str] = []
+    unwalked: list[tuple[str, str]] = []
     if listing is None:
-        listing, linked_folders = _directory_listing(root)
+        listing, unwalked = _directory_listing(root)
     include = pathspec.GitIgnoreSpec.from_lines(settings.include) if settings.include else None
     exclude = pathspec.GitIgnoreSpec.from_lines(settings.exclude) if settings.exclude else None
-    result = WalkResult(
-        skipped=[(rel, "linked folder, not followed") for rel in linked_folders],
-        started_ns=started,
-    )
+    result = WalkResult(skipped=unwalked, started_ns=started)
     checked: dict[str, str | None] = {}
     links: dict[str, str] = {}  # symbolic link → the file of the tree it points at
     for rel in listing:
-        if include is not None and not include.match_file(rel):
+        shown = shown_name(rel)
+        if include is not None and not include.match_file(shown):
             continue
-        if exclude is not None and exclude.match_file(rel):
+        if exclude is not None and exclude.match_file(shown):
             continue
         found = _examine(root, rel, settings, checked, links)
         if isinstance(found, str):
@@ -206,7 +225,45 @@ def walk(settings: Settings) -> WalkResult:
             result.files.append(rel)
             result.stats[rel] = found
     _document_linked_files_once(result, links)
+    _show_names_as_text(result)
     return result
+
+
+def shown_name(rel: str) -> str:
+    """A path as pages, logs and the cache show it: a byte of the name that is not UTF-8 as
+    ``\\xNN`` (the name holds it as a lone surrogate, which no text output can encode)."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return rel
+
+
+def _show_names_as_text(result: WalkResult) -> None:
+    """Every path of the result as ``shown_name`` gives it, files keeping their names on
+    disk in ``result.sources``; a file whose shown name is another file's is left out (only
+    a name that holds ``\\x`` as text can be)."""
+    if all(shown_name(rel) == rel for rel in result.files) and all(
+        shown_name(f"{rel}{reason}") == f"{rel}{reason}" for rel, reason in result.skipped
+    ):
+        return
+    taken = {rel for rel in result.files if shown_name(rel) == rel}
+    files: list[str] = []
+    stats: dict[str, os.stat_result] = {}
+    skipped = [(shown_name(rel), shown_name(reason)) for rel, reason in result.skipped]
+    for rel in result.files:
+        shown = shown_name(rel)
+        if shown != rel:
+            if shown in taken:
+                skipped.append((shown, "its name, shown as text, is another file's name"))
+                continue
+            taken.add(shown)
+            result.sources[shown] = rel
+        files.append(shown)
+        stats[shown] = result.stats[rel]
+    result.files = sorted(files)
+    result.stats = stats
+    result.skipped = skipped
 
 
 def _document_linked_files_once(result: WalkResult, links: dict[str, str]) -> None:
