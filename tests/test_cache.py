@@ -17,12 +17,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from helpers import write_tree
-from sites import make_git_repository
+from helpers import run_xrefdoc, write_tree
 
 from xrefdoc import cache as cache_module
 from xrefdoc import pipeline
-from xrefdoc.cache import CACHE_FOLDER, DATABASE, RecordCache
+from xrefdoc.cache import DATABASE, RecordCache, cache_location
 from xrefdoc.cli import main
 from xrefdoc.config import make_settings
 from xrefdoc.highlight import SourceHTML
@@ -49,9 +48,25 @@ def scan_tree(
     return scan(make_settings(root, include=include or [], exclude=exclude or []), **options)
 
 
+def database_of(root: Path) -> Path:
+    """The database file of the cache of ``root``."""
+    location = cache_location(root.resolve())
+    assert location.folder is not None
+    return location.folder / DATABASE
+
+
+def open_cache(root: Path) -> RecordCache:
+    return RecordCache.open(cache_location(root.resolve()))
+
+
+def remove_database(database: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        database.with_name(database.name + suffix).unlink(missing_ok=True)
+
+
 def stored_rows(root: Path) -> list[tuple[str, str]]:
     """(path, extractor version) of every row, read straight from the database file."""
-    database = root / CACHE_FOLDER / DATABASE
+    database = database_of(root)
     with closing(sqlite3.connect(database)) as connection:
         return sorted(connection.execute("SELECT path, version FROM records").fetchall())
 
@@ -63,16 +78,6 @@ def paths_of(result: Scan) -> set[str]:
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
     return write_tree(tmp_path / "tree", TREE)
-
-
-@pytest.fixture
-def isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Keep the user's git configuration out, and stop git from finding a repository above."""
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
@@ -176,11 +181,14 @@ def test_deleted_files_are_forgotten_and_excluded_ones_kept(tree: Path) -> None:
     assert scan_tree(tree).cache_misses == 0
 
 
-def test_scan_without_the_cache_writes_nothing_into_the_tree(tree: Path) -> None:
+def test_scan_without_the_cache_writes_no_cache(tree: Path) -> None:
     result = scan_tree(tree, use_cache=False)
     assert paths_of(result) == set(TREE)
     assert result.cache_misses == len(TREE)
-    assert not (tree / CACHE_FOLDER).exists()
+    assert not database_of(tree).parent.exists()
+    assert sorted(path.name for path in tree.iterdir()) == sorted(
+        {"README.md", "demo", "config.toml", "data.bin"}
+    )
 
 
 def test_a_killed_scan_keeps_the_records_it_committed(tree: Path) -> None:
@@ -217,92 +225,93 @@ scan(make_settings(Path({str(tree)!r})), progress)
 
 
 def test_the_last_scans_selection_is_remembered(tree: Path) -> None:
-    with RecordCache.open(tree) as cache:
+    with open_cache(tree) as cache:
         assert cache.last_settings() is None
 
     scan_tree(tree, include=["*.py", "*.md"], exclude=["demo/util.py"])
 
-    with RecordCache.open(tree) as cache:
+    with open_cache(tree) as cache:
         assert cache.last_settings() == {"include": ["*.py", "*.md"], "exclude": ["demo/util.py"]}
 
 
-# --- where the cache lives -----------------------------------------------------------------
+# --- the cache folder (more on where it lives in test_cache_location.py) --------------------
 
 
 def test_the_cache_folder_is_marked_for_git_and_backup_tools(tree: Path) -> None:
     scan_tree(tree)
-    folder = tree / CACHE_FOLDER
+    folder = database_of(tree).parent
     assert "*" in (folder / ".gitignore").read_text(encoding="utf-8").splitlines()
     tag = (folder / "CACHEDIR.TAG").read_text(encoding="utf-8")
     assert tag.startswith("Signature: 8a477f597d28d172789f06886806bc55\n")
     assert "xrefdoc" in tag.splitlines()[1]
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-def test_the_cache_folder_is_never_documented_in_a_git_work_tree(
-    tree: Path, isolated_git: None
-) -> None:
-    make_git_repository(tree)
-    scan_tree(tree)
+def test_a_cache_dir_inside_a_plain_folder_is_never_documented(tree: Path) -> None:
+    settings = make_settings(tree, cache_dir=tree / ".cache")
+    scan(settings)
+    assert any((tree / ".cache").rglob(DATABASE))
 
-    result = scan_tree(tree)
+    result = scan(settings)
 
     assert result.walked.files == sorted(TREE)
     assert result.walked.skipped == []
-    status = subprocess.run(
-        ["git", "-C", str(tree), "status", "--porcelain", "--untracked-files=all"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert status.stdout == "", "git sees the cache folder"
+    assert result.cache_hits == len(TREE)
 
 
-def test_the_cache_folder_is_never_documented_in_a_plain_folder(tree: Path) -> None:
+def test_a_cache_folder_in_the_tree_that_lost_its_markers_gets_them_back(tree: Path) -> None:
+    settings = make_settings(tree, cache_dir=tree / ".cache")
+    scan(settings)
+    [folder] = (tree / ".cache").iterdir()
+    (folder / ".gitignore").unlink()
+    (folder / "CACHEDIR.TAG").unlink()
+
+    result = scan(settings)
+
+    assert result.walked.files == sorted(TREE)
+    assert (folder / ".gitignore").is_file(), "the markers are written again"
+
+
+def test_an_old_cache_folder_in_the_tree_is_not_read_documented_or_deleted(tree: Path) -> None:
+    """Where earlier versions kept the cache: its rows could come with the tree."""
+    old = tree / ".xrefdoc-cache"
     scan_tree(tree)
-    assert (tree / CACHE_FOLDER / DATABASE).is_file()
+    shutil.copytree(database_of(tree).parent, old)
+    shutil.rmtree(database_of(tree).parent)
 
     result = scan_tree(tree)
 
+    assert (result.cache_hits, result.cache_misses) == (0, len(TREE))
+    assert result.cache_note.startswith(f"{old} is not read: a cache inside the tree")
     assert result.walked.files == sorted(TREE)
-    assert result.walked.skipped == []
-
-
-def test_a_cache_folder_that_lost_its_gitignore_is_still_not_documented(tree: Path) -> None:
-    scan_tree(tree)
-    (tree / CACHE_FOLDER / ".gitignore").unlink()
-    (tree / CACHE_FOLDER / "CACHEDIR.TAG").unlink()
-
-    result = scan_tree(tree)
-
-    assert result.walked.files == sorted(TREE)
-    assert (tree / CACHE_FOLDER / ".gitignore").is_file(), "the markers are written again"
+    assert (old / DATABASE).is_file()
 
 
 # --- a cache that cannot be used -----------------------------------------------------------
 
 
-def test_a_read_only_tree_disables_the_cache_and_the_scan_succeeds(
-    tree: Path, read_only: list[Path]
+def test_a_cache_folder_that_cannot_be_made_disables_the_cache_and_the_scan_succeeds(
+    tree: Path, tmp_path: Path, read_only: list[Path]
 ) -> None:
-    make_read_only(read_only, tree)
+    base = tmp_path / "read-only"
+    base.mkdir()
+    make_read_only(read_only, base)
 
-    result = scan_tree(tree)
+    result = scan(make_settings(tree, cache_dir=base))
 
     assert paths_of(result) == set(TREE)
     assert result.cache_misses == len(TREE)
     assert "cache disabled" in result.cache_note
-    assert str(tree / CACHE_FOLDER) in result.cache_note
+    assert str(base) in result.cache_note
     assert "\n" not in result.cache_note
-    assert not (tree / CACHE_FOLDER).exists()
+    assert list(base.iterdir()) == []
 
 
 def test_a_read_only_cache_folder_disables_the_cache_and_the_scan_succeeds(
     tree: Path, read_only: list[Path]
 ) -> None:
     scan_tree(tree)
-    (tree / CACHE_FOLDER / DATABASE).unlink()
-    make_read_only(read_only, tree / CACHE_FOLDER)
+    database_of(tree).unlink()
+    make_read_only(read_only, database_of(tree).parent)
 
     result = scan_tree(tree)
 
@@ -310,13 +319,15 @@ def test_a_read_only_cache_folder_disables_the_cache_and_the_scan_succeeds(
     assert "cache disabled" in result.cache_note
 
 
-@pytest.mark.parametrize("blocker", [CACHE_FOLDER, f"{CACHE_FOLDER}/{DATABASE}/"])
+@pytest.mark.parametrize("blocker", ["file", "folder"])
 def test_a_cache_path_taken_by_something_else_disables_the_cache(tree: Path, blocker: str) -> None:
     """A file where the folder should be, or a folder where the database should be."""
-    if blocker.endswith("/"):
-        (tree / blocker).mkdir(parents=True)
+    database = database_of(tree)
+    if blocker == "folder":
+        database.mkdir(parents=True)
     else:
-        (tree / blocker).write_text("not a folder\n", encoding="utf-8")
+        database.parent.parent.mkdir(parents=True, exist_ok=True)
+        database.parent.write_text("not a folder\n", encoding="utf-8")
 
     result = scan_tree(tree)
 
@@ -326,7 +337,8 @@ def test_a_cache_path_taken_by_something_else_disables_the_cache(tree: Path, blo
 
 
 def test_a_corrupt_database_is_replaced_and_the_scan_succeeds(tree: Path) -> None:
-    write_tree(tree, {f"{CACHE_FOLDER}/{DATABASE}": b"\x13garbage, not SQLite\x00" * 200})
+    database_of(tree).parent.mkdir(parents=True)
+    database_of(tree).write_bytes(b"\x13garbage, not SQLite\x00" * 200)
 
     first = scan_tree(tree)
     second = scan_tree(tree)
@@ -336,12 +348,46 @@ def test_a_corrupt_database_is_replaced_and_the_scan_succeeds(tree: Path) -> Non
     assert (second.cache_hits, second.cache_misses, second.cache_note) == (len(TREE), 0, "")
 
 
+# A cache written by another xrefdoc: tables of another layout, or another layout number.
+OTHER_LAYOUTS = {
+    "other tables": [
+        "CREATE TABLE records (path TEXT PRIMARY KEY, sha256 TEXT, version TEXT, record BLOB)",
+        "CREATE TABLE sources (sha256 TEXT PRIMARY KEY, html BLOB)",
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ],
+    "another layout number": ["PRAGMA user_version = 999"],
+}
+
+
+@pytest.mark.parametrize("layout", OTHER_LAYOUTS)
+def test_a_cache_of_another_layout_is_replaced_and_the_next_build_uses_it(
+    tree: Path, tmp_path: Path, layout: str
+) -> None:
+    """Issue 19, defect 11: such a cache used to say "cache disabled" on every run."""
+    scan_tree(tree)  # the tables as this xrefdoc makes them, for the layout number's case
+    database = database_of(tree)
+    if layout == "other tables":
+        remove_database(database)
+    with closing(sqlite3.connect(database)) as connection, connection:
+        for statement in OTHER_LAYOUTS[layout]:
+            connection.execute(statement)
+
+    first = run_xrefdoc("build", str(tree), "-o", str(tmp_path / "first"))
+    second = run_xrefdoc("build", str(tree), "-o", str(tmp_path / "second"))
+
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    [replaced] = [line for line in first.stdout.splitlines() if "replaced" in line]
+    assert str(database) in replaced and "layout" in replaced, replaced
+    assert "cache disabled" not in first.stdout + second.stdout
+    assert f"0 files parsed, {len(TREE)} taken from the cache" in second.stdout, second.stdout
+
+
 def test_a_row_that_does_not_load_is_a_miss_and_runs_no_code(tree: Path) -> None:
     scan_tree(tree)
     marker = tree.parent / "planted-code-ran"
     planted = pickle.dumps(Planted(marker))
     assert not marker.exists()
-    database = tree / CACHE_FOLDER / DATABASE
+    database = database_of(tree)
     with closing(sqlite3.connect(database)) as connection, connection:
         connection.execute("UPDATE records SET record = ? WHERE path = 'demo/core.py'", (planted,))
         connection.execute("UPDATE records SET record = x'00ff' WHERE path = 'demo/util.py'")
@@ -380,7 +426,7 @@ def test_a_planted_highlighted_source_does_not_reach_the_site(tree: Path, tmp_pa
     planted = SourceHTML(['<div class="highlight xref-source"><pre><script>alert(1)</script>'], [])
     blob = planted.to_bytes()
     assert SourceHTML.from_bytes(blob, check_markup=False) == planted
-    database = tree / CACHE_FOLDER / DATABASE
+    database = database_of(tree)
     with closing(sqlite3.connect(database)) as connection, connection:
         assert connection.execute("UPDATE sources SET html = ?", (blob,)).rowcount > 0
 

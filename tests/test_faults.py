@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from helpers import write_tree
 
+from xrefdoc.cache import cache_location
 from xrefdoc.check import broken_links
 
 
@@ -91,10 +92,16 @@ def when_exists(pattern: str) -> Callable[[Path, Path], bool]:
     return ready
 
 
+def cache_opened(tree: Path, site: Path) -> bool:
+    """The build opened the tree's record cache: extraction starts."""
+    folder = cache_location(tree.resolve()).folder
+    return folder is not None and any(folder.glob("records.sqlite*"))
+
+
 @pytest.mark.parametrize(
     ("moment", "ready"),
     [
-        ("while extracting", when_exists(".xrefdoc-cache/records.sqlite*")),
+        ("while extracting", cache_opened),
         ("while writing pages", when_exists("site/pkg/sub_3/*_kw.html")),
     ],
 )

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from helpers import write_tree
 
+from xrefdoc.cache import cache_location
 from xrefdoc.cli import main
 
 # Every use in this tree is an import then a use of the imported name, or of an attribute
@@ -173,7 +174,8 @@ def test_lookup_reads_the_cache_of_the_last_build(
     assert (
         main(["build", str(root), "-o", str(tmp_path / "out"), "-q", "--exclude", "extra/*"]) == 0
     )
-    assert (root / ".xrefdoc-cache" / "records.sqlite").is_file()
+    location = cache_location(root.resolve())
+    assert location.database is not None and location.database.is_file()
     found = lookup_json(capsys, root, "checkout")
     # The build's selection is remembered: the excluded file is not looked at.
     assert {d["path"] for d in found["definitions"]} == {"shop/cart.py"}

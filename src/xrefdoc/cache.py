@@ -1,6 +1,9 @@
 """Extracted records kept between runs, keyed by path, content hash and extractor version;
 and the highlighted source of each content (``SourceHTML``), keyed by content hash, lexer and
-source cap, so no content is lexed twice."""
+source cap, so no content is lexed twice.
+
+The cache of a tree lives outside it (``cache_location``): its rows are trusted, so no file
+that comes with the tree (a commit, a pull request) may be read as one."""
 
 from __future__ import annotations
 
@@ -12,9 +15,13 @@ import io
 import json
 import os
 import pickle
+import re
 import sqlite3
+import subprocess
 import sys
 from collections.abc import Collection
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeGuard
@@ -26,8 +33,11 @@ from xrefdoc.highlight import SourceHTML
 from xrefdoc.model import FileRecord
 from xrefdoc.walk import CACHE_TAG, CACHE_TAG_SIGNATURE, stat_stamp
 
-CACHE_FOLDER = ".xrefdoc-cache"
+# Where the cache of a tree used to live, inside it; never read now (see ``cache_location``).
+OLD_CACHE_FOLDER = ".xrefdoc-cache"
 DATABASE = "records.sqlite"
+# The folder that holds the cache of every tree, instead of the user's cache directory.
+CACHE_DIR_VARIABLE = "XREFDOC_CACHE_DIR"
 CACHEDIR_TAG_TEXT = (
     f"{CACHE_TAG_SIGNATURE.decode()}\n"
     "# This file is a cache directory tag created by xrefdoc.\n"
@@ -42,17 +52,20 @@ _EXTRACTION_DISTRIBUTIONS = (
     "tree-sitter",
     *(f"tree-sitter-{grammar}" for grammar in GRAMMAR_DISTRIBUTIONS),
 )
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS records (
+# The tables, and their layout number (kept in ``PRAGMA user_version``): change the number
+# with the tables, and a cache of the other layout is replaced by an empty one.
+LAYOUT = 1
+_TABLES = (
+    """CREATE TABLE records (
     path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, version TEXT NOT NULL, record BLOB NOT NULL,
     stamp TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS sources (
+)""",
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE sources (
     sha256 TEXT NOT NULL, lexer TEXT NOT NULL, cap INTEGER NOT NULL, version TEXT NOT NULL,
     html BLOB NOT NULL, PRIMARY KEY (sha256, lexer, cap)
-);
-"""
+)""",
+)
 # A highlighted source is found by its content, its lexer and the cap it was cut at.
 SourceKey = tuple[str, str, int]
 
@@ -149,6 +162,113 @@ def _reason(error: BaseException) -> str:
     return str(error)
 
 
+def _joined(*notes: str) -> str:
+    """Notes for the log's one line about the cache."""
+    return "; ".join(note for note in notes if note)
+
+
+@dataclass(frozen=True, slots=True)
+class CacheLocation:
+    """Where the cache of one tree lives, as ``cache_location`` found it: ``folder`` holds
+    its database unless ``refused`` says why it must not be used (then nothing there is read
+    or written); ``note`` is a line for the log besides."""
+
+    folder: Path | None
+    refused: str = ""
+    note: str = ""
+
+    @property
+    def database(self) -> Path | None:
+        """The database file to use, or None when there is none to use."""
+        if self.folder is None or self.refused:
+            return None
+        return self.folder / DATABASE
+
+
+def cache_location(root: Path, chosen: Path | None = None) -> CacheLocation:
+    """Where the cache of the tree at ``root`` (resolved) lives: its own folder, named after
+    the tree's path (a digest, and the end of its name to be read), inside ``chosen``
+    (``--cache-dir``), else ``$XREFDOC_CACHE_DIR``, else the user's cache directory
+    (``$XDG_CACHE_HOME/xrefdoc``, ``~/.cache/xrefdoc``). Every command asks here; none
+    makes the path itself.
+
+    A cached row is trusted as the record of a content, so the cache must never be a file a
+    tree can bring along: a place where git tracks any file is refused (a commit could put
+    rows there), and the old folder inside the tree is no longer read."""
+    try:
+        base = _cache_base(chosen)
+    except RuntimeError as error:  # no home folder to find ~/.cache in
+        return CacheLocation(None, f"cache disabled, no folder for it: {error}")
+    folder = base / _tree_folder_name(root)
+    note = ""
+    old = root / OLD_CACHE_FOLDER
+    if (old / DATABASE).exists():
+        note = f"{old} is not read: a cache inside the tree is not trusted; this tree's is {folder}"
+    untrusted = _written_by_git(base)
+    if untrusted:
+        refused = (
+            f"cache disabled, {base} is not used: {untrusted}, and no commit may decide what "
+            "pages show; choose a --cache-dir that git does not track"
+        )
+        return CacheLocation(folder, refused, note)
+    return CacheLocation(folder, note=note)
+
+
+def _cache_base(chosen: Path | None) -> Path:
+    """The folder that holds the cache of every tree."""
+    if chosen is None and os.environ.get(CACHE_DIR_VARIABLE):
+        chosen = Path(os.environ[CACHE_DIR_VARIABLE])
+    if chosen is not None:
+        return Path(os.path.abspath(chosen.expanduser()))
+    # The XDG specification: a relative path in the variable is invalid and ignored.
+    xdg_cache = os.environ.get("XDG_CACHE_HOME", "")
+    user_cache = Path(xdg_cache) if os.path.isabs(xdg_cache) else Path.home() / ".cache"
+    return user_cache / "xrefdoc"
+
+
+def _tree_folder_name(root: Path) -> str:
+    """One folder per tree path: trees of the same name elsewhere never share a cache."""
+    digest = hashlib.sha256(os.fsencode(root)).hexdigest()[:16]
+    tail = re.sub(r"[^A-Za-z0-9._-]+", "_", root.name).strip("._-")[:32]
+    return f"{tail}-{digest}" if tail else digest
+
+
+def _written_by_git(folder: Path) -> str:
+    """Why a checkout may have written into ``folder`` (git tracks a file in it, or at it: a
+    committed link), or '' when it cannot have. Asked of the folder as given and as its
+    links resolve."""
+    for path in dict.fromkeys((folder, folder.resolve())):
+        # git runs in the nearest folder that exists, not through a link (its target may be
+        # in another repository, or none).
+        anchor = path
+        while anchor.parent != anchor and (anchor.is_symlink() or not anchor.is_dir()):
+            anchor = anchor.parent
+        found = _tracked_files(anchor, path.relative_to(anchor).as_posix())
+        if found:
+            return found
+    return ""
+
+
+def _tracked_files(anchor: Path, pathspec: str) -> str:
+    """'git tracks FILE there' for the first file git tracks at ``pathspec`` (relative to
+    ``anchor``); '' for none, or outside any repository; when git cannot answer, why."""
+    environment = {**os.environ, "LC_ALL": "C", "LANGUAGE": ""}
+    command = ["git", "--literal-pathspecs", "-C", str(anchor), "ls-files", "-z", "--", pathspec]
+    try:
+        listed = subprocess.run(command, capture_output=True, check=False, env=environment)
+    except OSError as error:
+        if any((folder / ".git").exists() for folder in (anchor, *anchor.parents)):
+            return f"git, needed to see whether it tracks files there, did not run: {error}"
+        return ""
+    if listed.returncode != 0:
+        if b"not a git repository" in listed.stderr:
+            return ""
+        answer = listed.stderr.decode(errors="replace").strip().splitlines() or ["no answer"]
+        return f"git could not say whether it tracks files there: {answer[0]}"
+    first = listed.stdout.partition(b"\0")[0]
+    return f"git tracks {os.fsdecode(first)} there" if first else ""
+
+
 class RecordCache:
     """One run's handle on the cache. ``reason`` is a one-line note for the log: why the cache
     is off (then every lookup misses and the run is only slower), or what was repaired."""
@@ -159,6 +279,7 @@ class RecordCache:
         version: str,
         reason: str = "",
         database: Path | None = None,
+        location: CacheLocation | None = None,
     ) -> None:
         self._connection = connection
         self._version = version
@@ -166,44 +287,53 @@ class RecordCache:
         self._pending = 0
         self.reason = reason
         self.database = database
+        # Where it was opened, for the readers of the same cache (None: nowhere).
+        self.location = location
 
     @classmethod
-    def disabled(cls, reason: str = "") -> RecordCache:
-        return cls(None, "", reason)
+    def disabled(cls, reason: str = "", location: CacheLocation | None = None) -> RecordCache:
+        return cls(None, "", reason, location=location)
 
     @classmethod
-    def open(cls, root: Path) -> RecordCache:
-        """The cache of ``root``; never raises: an unusable location gives a disabled cache
-        with the reason, a corrupt database is replaced by an empty one."""
-        folder = root / CACHE_FOLDER
+    def open(cls, location: CacheLocation) -> RecordCache:
+        """The cache at ``location`` (see ``cache_location``); never raises: a location that
+        is refused or cannot be written gives a disabled cache with the reason, a database
+        that is corrupt or of another layout is replaced by an empty one."""
+        database = location.database
+        if database is None:
+            return cls.disabled(_joined(location.refused, location.note), location)
+        folder = database.parent
         try:
-            folder.mkdir(exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
             _write_markers(folder)
         except OSError as error:
-            return cls.disabled(f"cache disabled, cannot write {folder}: {_reason(error)}")
-        database = folder / DATABASE
+            reason = f"cache disabled, cannot write {folder}: {_reason(error)}"
+            return cls.disabled(_joined(reason, location.note), location)
         version = extractor_version()
         try:
-            return cls(_connect(database, version, source_version()), version, database=database)
+            connection = _connect(database, version, source_version())
+            return cls(connection, version, location.note, database, location)
+        except _OtherLayout as error:
+            replaced = f"replaced the cache {database} of another layout ({error})"
         except sqlite3.Error as error:
             if not _is_corrupt(error):
-                return cls.disabled(f"cache disabled, cannot use {database}: {error}")
-            try:
-                _remove_database(database)
-                connection = _connect(database, version, source_version())
-            except (OSError, sqlite3.Error) as retry_error:
-                return cls.disabled(
-                    f"cache disabled, cannot replace corrupt {database}: {_reason(retry_error)}"
-                )
-            note = f"replaced corrupt cache {database} ({error})"
-            return cls(connection, version, note, database)
+                reason = f"cache disabled, cannot use {database}: {error}"
+                return cls.disabled(_joined(reason, location.note), location)
+            replaced = f"replaced corrupt cache {database} ({error})"
+        try:
+            _remove_database(database)
+            connection = _connect(database, version, source_version())
+        except (OSError, sqlite3.Error, _OtherLayout) as retry_error:
+            reason = f"cache disabled, cannot replace {database}: {_reason(retry_error)}"
+            return cls.disabled(_joined(reason, location.note), location)
+        return cls(connection, version, _joined(replaced, location.note), database, location)
 
     @classmethod
-    def reader(cls, root: Path) -> RecordCache:
-        """The cache of ``root`` opened read-only, for the page writers (several processes
-        at once); disabled when there is none to read."""
-        database = root / CACHE_FOLDER / DATABASE
-        if not database.is_file():
+    def reader(cls, location: CacheLocation) -> RecordCache:
+        """The cache at ``location`` opened read-only, for the page writers (several
+        processes at once); disabled when there is none to read."""
+        database = location.database
+        if database is None or not database.is_file():
             return cls.disabled()
         try:
             connection = sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True)
@@ -211,7 +341,7 @@ class RecordCache:
             return cls.disabled(f"cache not readable: {error}")
         # No ``database``: a reader that meets damage turns itself off and deletes nothing
         # (the other writers are still reading it).
-        return cls(connection, extractor_version())
+        return cls(connection, extractor_version(), location=location)
 
     @property
     def enabled(self) -> bool:
@@ -384,6 +514,17 @@ class RecordCache:
             self.reason += " (removed; the next run starts a fresh cache)"
 
 
+def make_cache_folder(location: CacheLocation) -> None:
+    """Make the cache folder with its markers, before a walk of a tree that may hold it; a
+    problem is left for ``RecordCache.open`` to report."""
+    if location.database is not None:
+        try:
+            location.database.parent.mkdir(parents=True, exist_ok=True)
+            _write_markers(location.database.parent)
+        except OSError:
+            pass
+
+
 def _write_markers(folder: Path) -> None:
     """Keep git and backup tools out of the folder, as .pytest_cache does."""
     for name, text in (
@@ -395,19 +536,55 @@ def _write_markers(folder: Path) -> None:
             marker.write_text(text, encoding="utf-8")
 
 
+class _OtherLayout(Exception):
+    """The database holds a cache of another layout (another xrefdoc wrote it)."""
+
+
+def _schema(connection: sqlite3.Connection) -> list[tuple[object, ...]]:
+    """Every table, index and trigger of the database, as SQLite keeps their definitions."""
+    return connection.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+    ).fetchall()
+
+
+@functools.cache
+def _our_schema() -> list[tuple[object, ...]]:
+    with closing(sqlite3.connect(":memory:")) as connection:
+        for table in _TABLES:
+            connection.execute(table)
+        return _schema(connection)
+
+
+def _layout_problem(connection: sqlite3.Connection) -> str:
+    """Why the database is not a cache of ``LAYOUT``, or '' (also for a new, empty one)."""
+    (layout,) = connection.execute("PRAGMA user_version").fetchone()
+    schema = _schema(connection)
+    if layout == 0 and not schema:
+        return ""
+    if layout != LAYOUT:
+        return f"its layout is {layout}, this xrefdoc's is {LAYOUT}"
+    if schema != _our_schema():
+        return f"its tables are not those of layout {LAYOUT}"
+    return ""
+
+
 def _connect(database: Path, version: str, sources_version: str) -> sqlite3.Connection:
-    """Open, create the tables and drop rows of other extractor versions; any write problem
-    shows here, before the run relies on the cache."""
+    """Open, create the tables of a new database and drop rows of other extractor versions;
+    any write problem shows here, before the run relies on the cache. A database of another
+    layout raises ``_OtherLayout``."""
     connection = sqlite3.connect(database, isolation_level=None)
     try:
         # WAL: a killed run leaves the last committed state, and readers never block.
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
-        columns = {row[1] for row in connection.execute("PRAGMA table_info(records)")}
-        if columns and "stamp" not in columns:
-            connection.execute("DROP TABLE records")  # a cache of an earlier layout
-        connection.executescript(_SCHEMA)
         connection.execute("BEGIN IMMEDIATE")
+        problem = _layout_problem(connection)
+        if problem:
+            raise _OtherLayout(problem)
+        if not _schema(connection):
+            for table in _TABLES:
+                connection.execute(table)
+            connection.execute(f"PRAGMA user_version = {LAYOUT}")
         connection.execute("DELETE FROM records WHERE version != ?", (version,))
         connection.execute("DELETE FROM sources WHERE version != ?", (sources_version,))
         connection.execute("INSERT OR REPLACE INTO meta VALUES ('extractor', ?)", (version,))

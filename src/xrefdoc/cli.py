@@ -71,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
         "(default: %(default)s)",
     )
     _add_selection(build)
+    _add_cache_dir(build)
 
     generate = commands.add_parser(
         "generate", help="write the pages of a tree as Markdown files, for a forge or other tools"
@@ -87,10 +88,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     _add_selection(generate)
+    _add_cache_dir(generate)
 
     scan_command = commands.add_parser("scan", help="print the extracted records as JSON")
     scan_command.add_argument("source", help="the tree to scan")
     _add_selection(scan_command)
+    _add_cache_dir(scan_command)
 
     check = commands.add_parser(
         "check", help="check every internal link and anchor of a built site (exit 1 if broken)"
@@ -104,13 +107,30 @@ def _parser() -> argparse.ArgumentParser:
     lookup.add_argument("name", help="a name (run), or a qualified name (Engine.run)")
     lookup.add_argument("--root", default=".", help="the documented tree (default: .)")
     lookup.add_argument("--json", action="store_true", help="print JSON instead of rows")
+    _add_cache_dir(lookup)
     return parser
+
+
+def _add_cache_dir(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="keep the record cache of each tree in DIR (default: $XREFDOC_CACHE_DIR, else "
+        "$XDG_CACHE_HOME/xrefdoc or ~/.cache/xrefdoc); not a folder git tracks files in",
+    )
+
+
+def _note_cache(note: str) -> None:
+    """The cache's one line (why it is off, what was replaced), beside the output."""
+    if note:
+        print(f"xrefdoc: {note}", file=sys.stderr)
 
 
 def _lookup(arguments: argparse.Namespace) -> int:
     from xrefdoc.lookup import find, json_data, load_index, text_rows
 
-    index = load_index(Path(arguments.root))
+    index, note = load_index(Path(arguments.root), arguments.cache_dir)
+    _note_cache(note)
     found = find(index, arguments.name)
     if arguments.json:
         json.dump(json_data(found), sys.stdout, indent=1, ensure_ascii=False)
@@ -167,6 +187,7 @@ def _tree_options(arguments: argparse.Namespace) -> dict[str, object]:
         exclude=arguments.exclude,
         source_cap=arguments.source_cap,
         disable_rules=arguments.disable_rule,
+        cache_dir=arguments.cache_dir,
     )
 
 
@@ -199,6 +220,7 @@ def _add_selection(command: argparse.ArgumentParser) -> None:
 def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
     settings = command_settings(arguments.source, _tree_options(arguments))
     result = scan(settings)
+    _note_cache(result.cache_note)
     files = []
     for record in result.records:
         targets = result.index.import_targets[record.path]

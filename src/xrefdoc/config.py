@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
@@ -19,6 +20,7 @@ CLI_SETTING_NAMES = {
     "exclude": "--exclude",
     "source_cap": "--source-cap",
     "disable_rules": "--disable-rule",
+    "cache_dir": "--cache-dir",
 }
 
 
@@ -34,6 +36,9 @@ class Settings:
     disable_rules: tuple[str, ...] = ()
     # Paths never documented although inside the root (the output, Sphinx's work folders).
     never: tuple[Path, ...] = ()
+    # The folder that holds the cache of every tree (see ``cache.cache_location``); None:
+    # $XREFDOC_CACHE_DIR, else the user's cache directory. Never from the tree's own files.
+    cache_dir: Path | None = None
 
 
 def _glob_list(setting: str, value: object) -> tuple[str, ...]:
@@ -53,6 +58,7 @@ def make_settings(
     source_cap: object = DEFAULT_SOURCE_CAP,
     disable_rules: object = (),
     never: Sequence[Path] = (),
+    cache_dir: str | Path | None = None,
     setting_names: Mapping[str, str] | None = None,
 ) -> Settings:
     """Check every value and name the offending setting in the error (``setting_names``
@@ -70,6 +76,11 @@ def make_settings(
         raise ConfigError(
             f"{name('source_cap')} must be a positive number of bytes, got {source_cap!r}"
         )
+    cache_path = None
+    if cache_dir is not None:
+        cache_path = Path(os.path.abspath(Path(cache_dir).expanduser()))
+        if cache_path.exists() and not cache_path.is_dir():
+            raise ConfigError(f"{name('cache_dir')}: not a folder: {cache_dir}")
     return Settings(
         root=root_path.resolve(),
         include=_glob_list(name("include"), include),
@@ -77,6 +88,7 @@ def make_settings(
         source_cap=source_cap,
         disable_rules=_rule_list(name("disable_rules"), disable_rules),
         never=tuple(Path(p).resolve() for p in never),
+        cache_dir=cache_path,
     )
 
 
@@ -139,7 +151,8 @@ def layered_settings(
 ) -> Settings:
     """Settings from three layers: what the user gave (the command line, ``conf.py``; a
     value of None was not given), then the tree's ``[tool.xrefdoc]``, then the defaults. An
-    error names where the bad value was set (``setting_names`` spells the first layer)."""
+    error names where the bad value was set (``setting_names`` spells the first layer).
+    ``cache_dir`` only comes from the first layer: a tree must not choose where its cache is."""
     root_path = Path(root).expanduser()
     names = dict(setting_names)
     values = {key: given.get(key) for key in PROJECT_SETTINGS}
@@ -150,7 +163,12 @@ def layered_settings(
             values[key] = value
             names[key] = f"{root_path / 'pyproject.toml'} [tool.xrefdoc] {key}"
     chosen = {key: value for key, value in values.items() if value is not None}
-    return make_settings(root, **chosen, never=never, setting_names=names)
+    cache_dir = given.get("cache_dir")
+    if cache_dir is not None and not isinstance(cache_dir, (str, Path)):
+        raise ConfigError(
+            f"{names.get('cache_dir', 'cache_dir')} must be a path, got {cache_dir!r}"
+        )
+    return make_settings(root, **chosen, never=never, cache_dir=cache_dir, setting_names=names)
 
 
 def tree_options(
@@ -159,14 +177,16 @@ def tree_options(
     exclude: Sequence[str] = (),
     source_cap: int | None = None,
     disable_rules: Sequence[str] = (),
+    cache_dir: str | None = None,
 ) -> dict[str, object]:
     """The tree's settings as a command line gives them, each None where it was left out
-    (an empty list, no number; 0 is given, and is an error)."""
+    (an empty list, no number; 0 is given, and is an error); and where the cache goes."""
     return {
         "include": list(include) or None,
         "exclude": list(exclude) or None,
         "source_cap": source_cap,
         "disable_rules": list(disable_rules) or None,
+        "cache_dir": cache_dir,
     }
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xrefdoc.cache import RecordCache
+from xrefdoc.cache import RecordCache, cache_location
 from xrefdoc.config import CLI_SETTING_NAMES, make_settings
 from xrefdoc.errors import XrefdocError
 from xrefdoc.export import uses_data
@@ -24,20 +24,24 @@ class Found:
     uses: list[Use]
 
 
-def load_index(root: Path) -> Index:
-    """The index of ``root`` as the last build selected it: the cache supplies every record
-    whose file is unchanged, anything else is extracted now."""
-    settings = make_settings(root, setting_names={**CLI_SETTING_NAMES, "root": "--root"})
-    with RecordCache.open(settings.root) as cache:
+def load_index(root: Path, cache_dir: str | None = None) -> tuple[Index, str]:
+    """The index of ``root`` as the last build selected it: the cache (in ``cache_dir``, see
+    ``cache.cache_location``) supplies every record whose file is unchanged, anything else
+    is extracted now. With the cache's note for the log, if any."""
+    names = {**CLI_SETTING_NAMES, "root": "--root"}
+    settings = make_settings(root, cache_dir=cache_dir, setting_names=names)
+    with RecordCache.open(cache_location(settings.root, settings.cache_dir)) as cache:
         selection = cache.last_settings() if cache.enabled else None
         if selection:
             settings = make_settings(
                 settings.root,
                 include=selection["include"],
                 exclude=selection["exclude"],
+                cache_dir=settings.cache_dir,
                 setting_names=CLI_SETTING_NAMES,
             )
-        return scan(settings, cache=cache).index
+        result = scan(settings, cache=cache)
+        return result.index, result.cache_note
 
 
 def find(index: Index, name: str) -> Found:

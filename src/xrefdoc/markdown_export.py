@@ -330,11 +330,13 @@ def write_pages(
 
 
 def _report(settings: Settings, result: Scan, quiet: bool) -> None:
-    """What the scan left out (unless quiet) and the files' parse problems (as warnings),
-    as ``build`` logs them."""
+    """What the scan left out and the cache's note (unless quiet), and the files' parse
+    problems (as warnings), as ``build`` logs them."""
     if not quiet:
         for line in skipped_report(result.walked.skipped):
             print(f"xrefdoc: {line}")
+        if result.cache_note:
+            print(f"xrefdoc: {result.cache_note}")
     for record in result.records:
         for diagnostic in record.diagnostics:
             location = f"{settings.root / record.path}:{diagnostic.line or 1}"

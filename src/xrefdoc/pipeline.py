@@ -13,7 +13,14 @@ from xrefdoc import timings
 from xrefdoc.analysis.project import read_project
 from xrefdoc.analysis.rules import enabled
 from xrefdoc.analysis.stage import analyze, analyzed
-from xrefdoc.cache import RecordCache, SourceKey, file_stamp
+from xrefdoc.cache import (
+    CacheLocation,
+    RecordCache,
+    SourceKey,
+    cache_location,
+    file_stamp,
+    make_cache_folder,
+)
 from xrefdoc.config import Settings
 from xrefdoc.extract import extract_bytes, lexer_of, read_file, text_of
 from xrefdoc.highlight import prepare_source
@@ -37,6 +44,8 @@ class Scan:
     cache_note: str = ""
     # The highlighted sources this scan stored itself (see ``SourceHTML.from_bytes``).
     fresh_sources: frozenset[SourceKey] = frozenset()
+    # Where the cache the pages read highlighted sources from is (None: none).
+    cache_location: CacheLocation | None = None
 
 
 def _unchanged(paths: Iterable[str]) -> Iterable[str]:
@@ -124,8 +133,9 @@ def _without_disabled(record: FileRecord, disabled: tuple[str, ...]) -> FileReco
 
 def walk_tree(settings: Settings) -> WalkResult:
     """The walk of a tree that will be scanned with its cache: the cache folder is made
-    first, so it already carries its markers when the walk lists it (and leaves it out)."""
-    RecordCache.open(settings.root).close()
+    first, so it already carries its markers when the walk lists it (and leaves it out),
+    should the user have put it inside the tree."""
+    make_cache_folder(cache_location(settings.root, settings.cache_dir))
     return walk(settings)
 
 
@@ -141,12 +151,15 @@ def scan(
 ) -> Scan:
     """Walk, extract every file (or take its record from the cache when its content is
     unchanged), and index; a file that cannot be read is skipped with why. ``use_cache=False``
-    is for callers that must not write into the tree; ``cache`` one the caller has open
+    is for callers that must not write a cache; ``cache`` one the caller has open
     already (the scan closes it). ``highlight`` also stores every text content's
     highlighted source in the cache (for the pages), once per content. ``walked`` is the
     walk's result when the caller has walked already."""
     if cache is None:
-        cache = RecordCache.open(settings.root) if use_cache else RecordCache.disabled()
+        if use_cache:
+            cache = RecordCache.open(cache_location(settings.root, settings.cache_dir))
+        else:
+            cache = RecordCache.disabled()
     with cache:
         # Opened before the walk, so the cache folder already carries its markers when listed.
         if walked is None:
@@ -212,4 +225,5 @@ def scan(
         cache_misses=len(records) - hits,
         cache_note=cache.reason,
         fresh_sources=frozenset(fresh),
+        cache_location=cache.location,
     )

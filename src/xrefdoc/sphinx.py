@@ -20,6 +20,7 @@ from sphinx.util import logging
 
 from xrefdoc import __version__, timings
 from xrefdoc.buildstate import BuildState, settings_signature, tree_signature
+from xrefdoc.cache import CacheLocation
 from xrefdoc.collector import collector_paused
 from xrefdoc.config import PROJECT_SETTINGS, Settings, layered_settings
 from xrefdoc.domain import ROLE, XrefDomain, html_block, skip_html_block, visit_html_block
@@ -69,6 +70,7 @@ class _Generated:
     """What ``builder-inited`` produced, kept for the page-writing phase."""
 
     root: Path
+    cache: CacheLocation | None
     site: SiteContext
     environment: jinja2.Environment
     state: BuildState
@@ -171,7 +173,9 @@ def _settings(app: Sphinx, root: Path, output: Path) -> Settings:
     """The settings of ``conf.py``; what it leaves out comes from the tree's
     ``[tool.xrefdoc]``, then the defaults."""
     given = {key: getattr(app.config, f"xrefdoc_{key}") for key in PROJECT_SETTINGS}
-    names = {key: f"xrefdoc_{key}" for key in ("root", *PROJECT_SETTINGS)}
+    names = {key: f"xrefdoc_{key}" for key in ("root", "cache_dir", *PROJECT_SETTINGS)}
+    cache_dir = str(app.config.xrefdoc_cache_dir)
+    given["cache_dir"] = Path(app.confdir, cache_dir) if cache_dir else None
 
     def warn(message: str) -> None:
         logger.warning("xrefdoc: %s", message, type="xrefdoc", subtype="config")
@@ -256,7 +260,9 @@ def _generate_pages(app: Sphinx) -> None:
         written,
         deleted,
     )
-    _STATE[app] = _Generated(settings.root, site, environment, state, signature, facts, plan)
+    _STATE[app] = _Generated(
+        settings.root, result.cache_location, site, environment, state, signature, facts, plan
+    )
     timings.lap("render folder and keyword pages")
 
 
@@ -321,7 +327,7 @@ def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if state is None:
         return
     jobs = page_jobs(state.site, state.plan)
-    yield from write_pages(app, state.environment, state.site, state.root, jobs)
+    yield from write_pages(app, state.environment, state.site, state.root, jobs, state.cache)
     # Our documents that Sphinx read count as current, so a page that moved between the two
     # kinds is never deleted after being written, and one that left the sources goes too.
     prefix = state.site.names.prefix
@@ -414,6 +420,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     for key in PROJECT_SETTINGS:
         app.add_config_value(f"xrefdoc_{key}", None, "env")
     app.add_config_value("xrefdoc_output", "_xref", "env", str)
+    # Where the record cache goes (see ``cache.cache_location``); "": the default.
+    app.add_config_value("xrefdoc_cache_dir", "", "", str)
     app.connect("config-inited", _add_static_files)
     app.connect("builder-inited", _generate)
     app.connect("html-collect-pages", _collect_pages)

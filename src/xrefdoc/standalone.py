@@ -68,6 +68,7 @@ def build_site(
         "html_title": title,
         "xrefdoc_root": str(settings.root),
         **{f"xrefdoc_{key}": _plain(getattr(settings, key)) for key in PROJECT_SETTINGS},
+        "xrefdoc_cache_dir": str(settings.cache_dir or ""),
     }
     confdir = resource_dir("conf")
     # Nothing changed since the last complete build: the site stands, Sphinx is not started.

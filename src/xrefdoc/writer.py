@@ -20,7 +20,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.errors import ExtensionError
 from sphinx.util.parallel import ParallelTasks, parallel_available
 
-from xrefdoc.cache import RecordCache
+from xrefdoc.cache import CacheLocation, RecordCache
 from xrefdoc.collector import frozen_for_forked_workers
 from xrefdoc.frames import PageFrames
 from xrefdoc.progress import progress
@@ -79,19 +79,25 @@ def _representatives(site: SiteContext, jobs: list[PageJob]) -> dict[int, str]:
     return found
 
 
+def _reader(location: CacheLocation | None) -> RecordCache:
+    return RecordCache.disabled() if location is None else RecordCache.reader(location)
+
+
 def write_pages(
     app: Sphinx,
     environment: jinja2.Environment,
     site: SiteContext,
     root: Path,
     jobs: list[PageJob],
+    cache: CacheLocation | None = None,
 ) -> Iterator[Page]:
     """For ``html-collect-pages``: yields the pages for Sphinx to write when they are few;
     writes them in one worker per core (and yields nothing) when they are many. Pages go
-    through their theme frames where that is safe (see ``frames``)."""
+    through their theme frames where that is safe (see ``frames``). Highlighted sources
+    come from the cache at ``cache``, where the scan put them (None: lexed here)."""
     frames = PageFrames.for_builder(app.builder, site.names.prefix)
     try:
-        yield from _write_pages(app, environment, site, root, jobs, frames)
+        yield from _write_pages(app, environment, site, root, jobs, frames, cache)
     finally:
         if frames is not None:
             frames.close()
@@ -104,6 +110,7 @@ def _write_pages(
     root: Path,
     jobs: list[PageJob],
     frames: PageFrames | None,
+    cache_location: CacheLocation | None,
 ) -> Iterator[Page]:
     workers = app.parallel
     summary = "xrefdoc: writing pages... "
@@ -117,13 +124,13 @@ def _write_pages(
         # collects state in html-page-context would lose what the workers saw).
         or not app.is_parallel_allowed("write")
     ):
-        with RecordCache.reader(root) as cache:
+        with _reader(cache_location) as cache:
             for job in progress(jobs, summary, app.verbosity, _label, "pages' sources"):
                 yield from _unframed(frames, _pages(environment, site, root, cache, job))
         return
 
     def write_chunk(chunk: list[PageJob]) -> None:
-        with RecordCache.reader(root) as cache:
+        with _reader(cache_location) as cache:
             for job in chunk:
                 pages = _pages(environment, site, root, cache, job)
                 for name, context, template in _unframed(frames, pages):
