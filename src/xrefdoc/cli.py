@@ -4,6 +4,8 @@ records, ``lookup`` a name."""
 from __future__ import annotations
 
 import argparse
+import codecs
+import io
 import json
 import os
 import sys
@@ -133,8 +135,7 @@ def _lookup(arguments: argparse.Namespace) -> int:
     _note_cache(note)
     found = find(index, arguments.name)
     if arguments.json:
-        json.dump(json_data(found), sys.stdout, indent=1, ensure_ascii=False)
-        sys.stdout.write("\n")
+        _print_json(json_data(found))
     else:
         for row in text_rows(found):
             print(row)
@@ -261,7 +262,24 @@ def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
     return {"files": files}
 
 
+def _printable_output() -> None:
+    """Whatever text a command prints, the terminal gets it: a character its encoding has no
+    byte for (a name on a non-UTF-8 terminal) is written as an escape, not a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _print_json(value: object) -> None:
+    """JSON on stdout: as UTF-8 text when stdout takes UTF-8, else with ``\\u`` escapes
+    (an escape written in place of a character would not be JSON)."""
+    utf8 = codecs.lookup(sys.stdout.encoding or "ascii").name == "utf-8"
+    json.dump(value, sys.stdout, indent=1, ensure_ascii=not utf8)
+    sys.stdout.write("\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _printable_output()
     try:
         arguments = _parser().parse_args(argv)
         if arguments.command == "lookup":
@@ -271,8 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments.command == "generate":
             return _generate(arguments)
         if arguments.command == "scan":
-            json.dump(_scan_json(arguments), sys.stdout, indent=1, ensure_ascii=False)
-            sys.stdout.write("\n")
+            _print_json(_scan_json(arguments))
             return 0
         from xrefdoc.standalone import build_site
 

@@ -158,13 +158,14 @@ def _outline_depths(outline: list[dict[str, Any]]) -> None:
         open_levels.append(heading["level"])
 
 
-def _source_view(root: Path, record: FileRecord, cap: int) -> dict[str, Any] | None:
+def _source_view(site: SiteContext, root: Path, record: FileRecord) -> dict[str, Any] | None:
     """The file's text as a fenced block, cut at the source cap with a note; None for a
     binary file."""
     if record.is_binary:
         return None
+    cap = site.source_cap
     try:
-        text = read_text(root, record)
+        text = read_text(root, record, site.sources.get(record.path))
     except OSError as error:
         return {"block": MarkdownText(""), "note": f"The file could not be read: {error}"}
     shown, kept_lines = cut_at_cap(text, cap)
@@ -186,7 +187,8 @@ def _readme_view(site: SiteContext, root: Path, folder: str, page: str) -> dict[
     summary = ""
     if not record.is_binary:
         try:
-            summary = readme_summary(record.name, read_text(root, record))
+            text = read_text(root, record, site.sources.get(record.path))
+            summary = readme_summary(record.name, text)
         except OSError:
             summary = ""
     names = site.names
@@ -241,7 +243,7 @@ class PageRenderer:
         if kind == "file":
             record = site.index.records[key]
             docs = docs_view(site, record)
-            docs["source"] = _source_view(self.root, record, site.source_cap)
+            docs["source"] = _source_view(site, self.root, record)
             docs["original_href"] = names.source_href(docs["page"], record.path)
             _outline_depths(docs["outline"])
             yield self._page("file_docs", docs)
@@ -360,7 +362,11 @@ def generate_markdown(
     _report(settings, result, quiet)
     title = settings.root.name or str(settings.root)
     site = make_site(
-        result.index, markdown_names(settings.root, output), settings.source_cap, title
+        result.index,
+        markdown_names(settings.root, output),
+        settings.source_cap,
+        title,
+        sources=result.walked.sources,
     )
     expected = page_files(site)
     ours = _listed(output / MANIFEST)

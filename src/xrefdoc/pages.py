@@ -13,6 +13,7 @@ Names have no extension: links add the site's (``.html``, or ``.md`` for the Mar
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 from collections.abc import Iterable
@@ -39,7 +40,7 @@ class PageNames:
     source_prefix: str | None = None
 
     def file_page(self, path: str, kind: str) -> str:
-        return f"{self.prefix}{path}_{kind}"
+        return f"{self.prefix}{page_stem(path)}_{kind}"
 
     def folder_page(self, folder: str, kind: str) -> str:
         return f"{self.prefix}{folder}/{kind}" if folder else f"{self.prefix}{kind}"
@@ -127,6 +128,34 @@ def definition_anchor(qualname: str) -> str:
 
 def line_anchor(line: int) -> str:
     return f"L{line}"
+
+
+# The longest file name a page's own part of its name may take, in bytes. A file system takes
+# 255 bytes a name; a page adds ``_docs`` and ``.html``, a page written through a frame has
+# a temporary name ``.<name>.<pid>.tmp`` beside it, and a little is left for what else
+# Sphinx or a deploy tool may add.
+PAGE_NAME_BYTES = 200
+# A longer name keeps this many bytes of its start, then ``~`` and a hash of the whole name.
+_KEPT_BYTES = 180
+
+
+@lru_cache(maxsize=1 << 16)
+def page_stem(path: str) -> str:
+    """The page name of the file ``path`` before its ``_docs``/``_kw``: the path itself,
+    except that a file name longer than ``PAGE_NAME_BYTES`` is cut and given a hash of the
+    full name, so the page's file and its temporary file can be made (``[Errno 36] File
+    name too long`` otherwise), the same name on every build. Folders keep their names: a
+    folder of the tree is a folder of the site, and its pages' names (``index``, ``doc``)
+    are short. Titles and breadcrumbs show the full path."""
+    folder, slash, name = path.rpartition("/")
+    if len(name) * 4 <= PAGE_NAME_BYTES:  # no UTF-8 character is longer than 4 bytes
+        return path
+    encoded = name.encode("utf-8", "surrogateescape")
+    if len(encoded) <= PAGE_NAME_BYTES:
+        return path
+    kept = encoded[:_KEPT_BYTES].decode("utf-8", "ignore")  # whole characters only
+    digest = hashlib.blake2b(encoded, digest_size=8).hexdigest()
+    return f"{folder}{slash}{kept}~{digest}"
 
 
 @lru_cache(maxsize=1 << 16)

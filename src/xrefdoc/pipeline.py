@@ -97,17 +97,23 @@ def _done(
 
 
 def _cached(
-    cache: RecordCache, root: Path, path: str, stamp: str, stored: dict[str, tuple[str, str]]
+    cache: RecordCache,
+    root: Path,
+    path: str,
+    on_disk: str,
+    stamp: str,
+    stored: dict[str, tuple[str, str]],
 ) -> tuple[FileRecord | None, bytes | None, str]:
     """The stored record of a file (or None), its bytes when they had to be read (None when
-    the stamp vouched for them) and its content hash."""
+    the stamp vouched for them) and its content hash; the file is read by its name
+    ``on_disk`` (``path`` is the name shown, see ``walk.shown_name``)."""
     stored_stamp, stored_digest = stored.get(path, ("", ""))
     if stamp and stamp == stored_stamp:
         # Unchanged since the scan that stored it: the file is not even read.
         record = cache.get(path, stored_digest)
         if record is not None:
             return record, None, stored_digest
-    data, digest = read_file(root, path)
+    data, digest = read_file(root, on_disk)
     record = cache.get(path, digest)
     if record is not None and stamp:
         cache.set_stamp(path, stamp)
@@ -174,7 +180,8 @@ def scan(
         for path in walked.files:
             stamp = file_stamp(walked.stats[path], walked.started_ns)
             try:
-                record, data, digest = _cached(cache, settings.root, path, stamp, stored)
+                on_disk = walked.on_disk(path)
+                record, data, digest = _cached(cache, settings.root, path, on_disk, stamp, stored)
             except OSError as error:
                 walked.skipped.append((path, f"unreadable: {error.strerror or error}"))
                 continue
@@ -189,7 +196,7 @@ def scan(
                     source_key = (digest, lexer, settings.source_cap)
                     highlighted.add(source_key)
             if source_key is not None and data is None:
-                data = _content(settings.root, path, digest)
+                data = _content(settings.root, walked.on_disk(path), digest)
                 if data is None:
                     source_key = None  # changed since: the pages lex it themselves
             if record is None or source_key is not None:

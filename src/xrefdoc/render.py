@@ -164,7 +164,10 @@ def source_of(
         return None
     key = (record.sha256, record.lexer, site.source_cap)
     found = cache.get_source(key, fresh=key in site.fresh_sources)
-    return found or prepare_source(read_text(root, record), record.lexer, site.source_cap)
+    if found is not None:
+        return found
+    text = read_text(root, record, site.sources.get(record.path))
+    return prepare_source(text, record.lexer, site.source_cap)
 
 
 def render_file_pages(
@@ -204,7 +207,7 @@ def _readme(site: SiteContext, root: Path, folder: str, page: str) -> dict[str, 
             return names.href(page, names.folder_page("" if path == "." else path, "index"))
         return None
 
-    text = "" if record.is_binary else read_text(root, record)
+    text = "" if record.is_binary else read_text(root, record, site.sources.get(record.path))
     return {
         "name": record.name,
         "html": Markup('<div class="xref-readme">{}</div>').format(

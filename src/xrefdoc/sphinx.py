@@ -240,6 +240,7 @@ def _generate_pages(app: Sphinx) -> None:
         settings.source_cap,
         _title(app, settings.root),
         result.fresh_sources,
+        result.walked.sources,
     )
     domain.set_entry_pages(_entry_pages(site))
     facts, plan = plan_build(site, settings_digest, old_facts)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from xrefdoc.cache import SourceKey
@@ -76,6 +77,8 @@ class SiteContext:
     trees: FolderTrees
     # The highlighted sources the scan stored itself (``Scan.fresh_sources``).
     fresh_sources: frozenset[SourceKey] = frozenset()
+    # Files whose name on disk is not the name shown (``WalkResult.sources``).
+    sources: Mapping[str, str] = field(default_factory=dict)
 
 
 def make_site(
@@ -84,10 +87,13 @@ def make_site(
     source_cap: int,
     title: str,
     fresh_sources: frozenset[SourceKey] = frozenset(),
+    sources: Mapping[str, str] | None = None,
 ) -> SiteContext:
     layout = keyword_layout(index, names)
     trees = FolderTrees(index, names, title)
-    return SiteContext(index, names, source_cap, title, layout, trees, fresh_sources)
+    return SiteContext(
+        index, names, source_cap, title, layout, trees, fresh_sources, dict(sources or {})
+    )
 
 
 def keyword_href(site: SiteContext, page: str, name: str) -> str | None:

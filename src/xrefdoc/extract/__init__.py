@@ -145,9 +145,10 @@ def text_of(data: bytes) -> str:
     return _with_newlines(text)
 
 
-def read_text(root: Path, record: FileRecord) -> str:
-    """The file's text as extraction saw it."""
-    return text_of((root / record.path).read_bytes())
+def read_text(root: Path, record: FileRecord, on_disk: str | None = None) -> str:
+    """The file's text as extraction saw it; ``on_disk`` is its name on disk when that is
+    not the name shown (``WalkResult.sources``)."""
+    return text_of((root / (on_disk or record.path)).read_bytes())
 
 
 def lexer_of(path: str, data: bytes) -> str | None:
