@@ -59,13 +59,32 @@ def replace_generated(
     return written, remove_stale(folder, folder / MANIFEST, [*pages, *kept])
 
 
+# A listing holds any file name: each path ends with a NUL, the one character no name holds
+# (a name may hold a newline). Listings without this first line hold a path a line.
+LISTING_HEADER = "xrefdoc listing, NUL-separated\n"
+
+
+def read_listing(manifest: Path) -> set[str]:
+    """The relative paths a manifest lists (none when it is missing or unreadable)."""
+    try:
+        text = manifest.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return set()
+    if not text.startswith(LISTING_HEADER):
+        return set(text.splitlines())  # written by an earlier version
+    return set(text[len(LISTING_HEADER) :].split("\0")[:-1])
+
+
+def write_listing(manifest: Path, relatives: Iterable[str]) -> None:
+    names = "".join(f"{relative}\0" for relative in sorted(set(relatives)))
+    write_if_changed(manifest, LISTING_HEADER + names)
+
+
 def remove_stale(folder: Path, manifest: Path, current: Iterable[str]) -> int:
     """Delete the files under ``folder`` that ``manifest`` lists and ``current`` (relative
     paths) does not, then list ``current`` in it; returns how many were deleted. Only files
     inside ``folder`` are ever deleted, whatever the manifest says."""
-    previous: set[str] = set()
-    if manifest.is_file():
-        previous = set(manifest.read_text(encoding="utf-8").splitlines())
+    previous = read_listing(manifest)
     kept = sorted(set(current))
     top = folder.resolve()
     stale = [
@@ -76,7 +95,7 @@ def remove_stale(folder: Path, manifest: Path, current: Iterable[str]) -> int:
     for path in stale:
         path.unlink(missing_ok=True)
     _remove_empty_folders(top, [path.parent for path in stale])
-    write_if_changed(manifest, "".join(f"{relative}\n" for relative in kept))
+    write_listing(manifest, kept)
     return len(stale)
 
 
@@ -94,8 +113,5 @@ def pages_intact(folder: Path, manifest: Path) -> bool:
     """Whether every file ``manifest`` lists (relative to ``folder``) is still there: a
     site someone deleted pages from, or a work folder kept without its site, is not one a
     build can leave as it is."""
-    try:
-        listed = manifest.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return False
+    listed = read_listing(manifest)
     return bool(listed) and all(os.path.isfile(os.path.join(folder, name)) for name in listed)

@@ -26,7 +26,13 @@ from xrefdoc.collector import frozen_for_forked_workers
 from xrefdoc.config import Settings, check_output_folder, command_settings, tree_options
 from xrefdoc.errors import ConfigError
 from xrefdoc.extract import read_text
-from xrefdoc.fsutil import MANIFEST, remove_stale, write_if_changed
+from xrefdoc.fsutil import (
+    MANIFEST,
+    read_listing,
+    remove_stale,
+    write_if_changed,
+    write_listing,
+)
 from xrefdoc.highlight import cut_at_cap
 from xrefdoc.kwviews import full_keyword_page, keywords_root, letter_page
 from xrefdoc.mdescape import (
@@ -104,10 +110,7 @@ def page_files(site: SiteContext) -> list[str]:
 
 
 def _listed(manifest: Path) -> set[str]:
-    try:
-        return set(manifest.read_text(encoding="utf-8").splitlines())
-    except OSError:
-        return set()
+    return read_listing(manifest)
 
 
 def check_not_users(output: Path, pages: Sequence[str], ours: set[str]) -> None:
@@ -325,7 +328,7 @@ def write_pages(
     ours = _listed(manifest)
     output.mkdir(parents=True, exist_ok=True)
     write_if_changed(output / PAGES_MARKER, MARKER_TEXT)
-    write_if_changed(manifest, "".join(f"{page}\n" for page in sorted(ours | set(expected))))
+    write_listing(manifest, ours | set(expected))
     written, unchanged = render_and_write(renderer, output, jobs)
     removed = remove_stale(output, manifest, expected)
     return written, unchanged, removed
