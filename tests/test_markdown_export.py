@@ -17,6 +17,7 @@ from sites import make_git_repository
 
 from xrefdoc import markdown_export
 from xrefdoc.cli import main
+from xrefdoc.fsutil import read_listing
 from xrefdoc.mdescape import code_block, code_span, escape_text
 
 CORE = '''"""The engine: runs jobs."""
@@ -142,7 +143,7 @@ def test_every_file_and_folder_has_its_pages(inside: tuple[Path, Path]) -> None:
         for page in output.rglob("*_docs.md")
     }
     assert documented == set(FILES), "exactly the tree's files: not the pages themselves"
-    listed = set(read(output / ".xrefdoc-manifest").splitlines())
+    listed = read_listing(output / ".xrefdoc-manifest")
     assert listed == {page.relative_to(output).as_posix() for page in output.rglob("*.md")}
 
 
