@@ -77,3 +77,35 @@ def assert_usage_error(completed: subprocess.CompletedProcess[str], *fragments: 
     assert lines[0].startswith("xrefdoc: error: ")
     for fragment in fragments:
         assert fragment in lines[0]
+
+
+def tree_files(count: int) -> dict[str, str | bytes]:
+    """Modules that import each other, some prose and data: enough for a build to take a
+    few seconds, so it can be stopped in the middle."""
+    files: dict[str, str | bytes] = {"README.md": "# Fleet\n\nSee `pkg.mod_0.Engine_0`.\n"}
+    for n in range(count):
+        after = (n + 1) % count
+        files[f"pkg/sub_{n % 7}/mod_{n}.py"] = (
+            f"from pkg.sub_{after % 7}.mod_{after} import Engine_{after}\n\n\n"
+            f"class Engine_{n}:\n"
+            f'    """Engine number {n}."""\n\n'
+            f"    def run_{n}(self, value):\n"
+            f"        return Engine_{after}().run_{after}(value) if value else {n}\n"
+        )
+        if n % 25 == 0:
+            files[f"docs/note_{n}.md"] = f"# Note {n}\n\nUses `Engine_{n}.run_{n}`.\n"
+            files[f"data/table_{n}.json"] = f'{{"engine": {n}, "name": "Engine_{n}"}}\n'
+    return files
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    """What a reader gets: every page, the search index and the inventory."""
+    return {
+        path.relative_to(site).as_posix(): path.read_bytes()
+        for path in sorted(site.rglob("*"))
+        if path.suffix in (".html", ".js", ".inv") and "_static" not in path.parts
+    }
+
+
+def differing(left: dict[str, bytes], right: dict[str, bytes]) -> list[str]:
+    return sorted(name for name in left.keys() | right.keys() if left.get(name) != right.get(name))

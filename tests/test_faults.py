@@ -13,29 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import write_tree
+from helpers import differing, site_files, tree_files, write_tree
 
 from xrefdoc.cache import cache_location
 from xrefdoc.check import broken_links
-
-
-def tree_files(count: int) -> dict[str, str | bytes]:
-    """Modules that import each other, some prose and data: enough for a build to take a
-    few seconds, so it can be stopped in the middle."""
-    files: dict[str, str | bytes] = {"README.md": "# Fleet\n\nSee `pkg.mod_0.Engine_0`.\n"}
-    for n in range(count):
-        after = (n + 1) % count
-        files[f"pkg/sub_{n % 7}/mod_{n}.py"] = (
-            f"from pkg.sub_{after % 7}.mod_{after} import Engine_{after}\n\n\n"
-            f"class Engine_{n}:\n"
-            f'    """Engine number {n}."""\n\n'
-            f"    def run_{n}(self, value):\n"
-            f"        return Engine_{after}().run_{after}(value) if value else {n}\n"
-        )
-        if n % 25 == 0:
-            files[f"docs/note_{n}.md"] = f"# Note {n}\n\nUses `Engine_{n}.run_{n}`.\n"
-            files[f"data/table_{n}.json"] = f'{{"engine": {n}, "name": "Engine_{n}"}}\n'
-    return files
 
 
 def build_command(tree: Path, site: Path) -> list[str]:
@@ -48,19 +29,6 @@ def build(tree: Path, site: Path, seed: str = "0") -> None:
         build_command(tree, site), capture_output=True, text=True, check=False, env=env
     )
     assert completed.returncode == 0, completed.stderr
-
-
-def pages(site: Path) -> dict[str, bytes]:
-    """What a reader gets: every page, the search index and the inventory."""
-    return {
-        path.relative_to(site).as_posix(): path.read_bytes()
-        for path in sorted(site.rglob("*"))
-        if path.suffix in (".html", ".js", ".inv") and "_static" not in path.parts
-    }
-
-
-def differing(left: dict[str, bytes], right: dict[str, bytes]) -> list[str]:
-    return sorted(name for name in left.keys() | right.keys() if left.get(name) != right.get(name))
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +48,7 @@ def test_two_builds_give_the_same_bytes(
     # Another place, another hash seed: no absolute path, no set order reaches a page.
     tree = write_tree(tmp_path / "elsewhere" / "tree", files)
     build(tree, tmp_path / "site", seed="12345")
-    first, second = pages(site), pages(tmp_path / "site")
+    first, second = site_files(site), site_files(tmp_path / "site")
     assert len(first) > 500
     assert differing(first, second) == []
 
@@ -128,7 +96,32 @@ def test_a_killed_build_is_completed_by_the_next(
     process.wait()
 
     build(tree, site)
-    assert differing(pages(clean_site), pages(site)) == []
+    assert differing(site_files(clean_site), site_files(site)) == []
     assert not [path for path in site.rglob("*") if path.name.endswith(".tmp")]
     assert broken_links(site) == []
     shutil.rmtree(tmp_path)
+
+
+def test_a_second_build_into_the_same_site_waits_for_the_first(
+    clean: tuple[dict[str, str | bytes], Path], tmp_path: Path
+) -> None:
+    files, clean_site = clean
+    tree = write_tree(tmp_path / "tree", files)
+    site = tmp_path / "site"
+    first = subprocess.Popen(
+        build_command(tree, site), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    started = when_exists(".xrefdoc/site/xrefdoc-build-unfinished")
+    deadline = time.monotonic() + 120
+    while not started(tree, site) and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert first.poll() is None, "the first build ended before the second started"
+
+    second = subprocess.run(build_command(tree, site), capture_output=True, text=True)
+    _, first_errors = first.communicate(timeout=120)
+    assert first.returncode == 0, first_errors
+    assert second.returncode == 0, second.stderr
+    assert "another build into" in second.stderr
+    assert "waiting for it to finish" in second.stderr
+    assert differing(site_files(clean_site), site_files(site)) == []
+    assert broken_links(site) == []

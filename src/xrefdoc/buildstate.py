@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from xrefdoc import __version__
-from xrefdoc.cache import extractor_version
+from xrefdoc.cache import RecordCache, cache_location, extractor_version, file_stamp
 from xrefdoc.config import Settings
+from xrefdoc.extract import read_file
 from xrefdoc.fsutil import write_if_changed
 from xrefdoc.resources import resource_dir
 from xrefdoc.walk import WalkResult, stat_stamp
@@ -73,6 +74,30 @@ def tree_signature(settings: Settings, walked: WalkResult, settings_digest: str)
     return digest.hexdigest()
 
 
+def content_signature(settings: Settings, walked: WalkResult, settings_digest: str) -> str | None:
+    """A digest of what the pages are made from, by the files' contents instead of their
+    times: a checkout or a ``touch`` changes ``tree_signature`` but not this, and then no
+    page may be written again. Contents come from the cache where a file's stamp vouches
+    for its stored hash, else from reading the file; None when the cache is off (every
+    file would be read for it)."""
+    with RecordCache.open(cache_location(settings.root, settings.cache_dir)) as cache:
+        if not cache.enabled:
+            return None
+        stored = cache.stamps()
+    digest = hashlib.sha256(settings_digest.encode())
+    digest.update(json.dumps(walked.skipped).encode())
+    for path in walked.files:
+        stamp = file_stamp(walked.stats[path], walked.started_ns)
+        stored_stamp, sha256 = stored.get(path, ("", ""))
+        if not stamp or stamp != stored_stamp:
+            try:
+                _, sha256 = read_file(settings.root, walked.on_disk(path))
+            except OSError:
+                return None
+        digest.update(f"{path}\0{sha256}\0".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
 class BuildState:
     """The signature of the last complete build, kept in one file of the work folder."""
 
@@ -89,5 +114,6 @@ class BuildState:
         """Called before anything is written: until the build completes, none is recorded."""
         self.path.unlink(missing_ok=True)
 
-    def record(self, signature: str) -> None:
-        write_if_changed(self.path, signature + "\n")
+    def record(self, signature: str | None) -> None:
+        if signature is not None:
+            write_if_changed(self.path, signature + "\n")

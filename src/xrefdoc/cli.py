@@ -8,7 +8,9 @@ import codecs
 import io
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -17,7 +19,9 @@ from typing import Any, NoReturn
 from xrefdoc import __version__
 from xrefdoc.config import DEFAULT_SOURCE_CAP, command_settings, tree_options
 from xrefdoc.errors import ConfigError, XrefdocError
-from xrefdoc.pipeline import scan
+
+# The exit codes of a build stopped by Ctrl-C or SIGTERM, as a shell reports them.
+INTERRUPTED = frozenset({128 + signal.SIGINT, 128 + signal.SIGTERM})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -219,6 +223,7 @@ def _add_selection(command: argparse.ArgumentParser) -> None:
 
 
 def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
+    from xrefdoc.pipeline import scan
     settings = command_settings(arguments.source, _tree_options(arguments))
     result = scan(settings)
     _note_cache(result.cache_note)
@@ -262,6 +267,25 @@ def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
     return {"files": files}
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job cancelled, ``timeout``, ``kill``), taken as Ctrl-C is: the build
+    stops where it is, its workers with it, and says so in one line."""
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM raises ``Terminated`` in this process. A process forked from it (a page
+    writer, Sphinx's own) inherits the handler, but ends as SIGTERM ends any process."""
+    command = os.getpid()
+
+    def stop(signal_number: int, frame: object) -> None:
+        if os.getpid() != command:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+        raise Terminated
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def _printable_output() -> None:
     """Whatever text a command prints, the terminal gets it: a character its encoding has no
     byte for (a name on a non-UTF-8 terminal) is written as an escape, not a traceback."""
@@ -280,6 +304,8 @@ def _print_json(value: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _printable_output()
+    if threading.current_thread() is threading.main_thread():
+        _stop_on_sigterm()
     try:
         arguments = _parser().parse_args(argv)
         if arguments.command == "lookup":
@@ -306,9 +332,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except XrefdocError as error:
         print(f"xrefdoc: error: {error}", file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         print("xrefdoc: interrupted", file=sys.stderr)
-        return 130
+        return 128 + (signal.SIGTERM if isinstance(stop, Terminated) else signal.SIGINT)
     except BrokenPipeError:
         # The reader (``| head``) went away: stop quietly, as other command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -321,6 +347,10 @@ def run() -> None:
     seconds; the files are closed and the output flushed, so nothing is lost (mypy does the
     same)."""
     code = main()
+    if code in INTERRUPTED:
+        # An ordinary exit, so the worker pools' finalizers release what they hold (named
+        # semaphores) instead of leaving the warnings of a leak.
+        sys.exit(code)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

@@ -1,13 +1,18 @@
-"""Writes that are atomic and skipped when nothing changed, and the record of what we wrote."""
+"""Writes that are atomic and skipped when nothing changed, the record of what we wrote, and
+one build at a time."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 MANIFEST = ".xrefdoc-manifest"
+# The end of the name of a file being written: one left by a stopped run is deleted.
+TEMPORARY_SUFFIX = ".tmp"
 
 
 def _umask() -> int:
@@ -36,7 +41,8 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
     """Replace ``path`` by a file holding ``data``: a reader sees the old file or the new one,
     never part of one, even when the writer is killed."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    # Named so that no reader takes it for a page (Sphinx reads every ``.md`` of its source).
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=TEMPORARY_SUFFIX)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -53,10 +59,12 @@ def replace_generated(
     """Write ``pages`` (relative path → text) under ``folder`` and delete the files an earlier
     run wrote that are neither in ``pages`` nor in ``kept`` (pages left as they are); returns
     (written, deleted)."""
+    manifest = folder / MANIFEST
+    declare_coming(manifest, pages)
     written = sum(
         write_if_changed(folder / relative, text) for relative, text in sorted(pages.items())
     )
-    return written, remove_stale(folder, folder / MANIFEST, [*pages, *kept])
+    return written, remove_stale(folder, manifest, [*pages, *kept])
 
 
 # A listing holds any file name: each path ends with a NUL, the one character no name holds
@@ -80,16 +88,26 @@ def write_listing(manifest: Path, relatives: Iterable[str]) -> None:
     write_if_changed(manifest, LISTING_HEADER + names)
 
 
+def declare_coming(manifest: Path, coming: Iterable[str]) -> None:
+    """Before anything is written: list the files about to be written beside those listed
+    already. A run stopped part-way then leaves every file it may have written listed, and
+    the next run deletes those that are no longer current (``remove_stale``)."""
+    listed = read_listing(manifest)
+    coming = set(coming)
+    if not coming <= listed:
+        write_listing(manifest, listed | coming)
+
+
 def remove_stale(folder: Path, manifest: Path, current: Iterable[str]) -> int:
     """Delete the files under ``folder`` that ``manifest`` lists and ``current`` (relative
     paths) does not, then list ``current`` in it; returns how many were deleted. Only files
     inside ``folder`` are ever deleted, whatever the manifest says."""
     previous = read_listing(manifest)
-    kept = sorted(set(current))
+    kept = set(current)
     top = folder.resolve()
     stale = [
         path
-        for relative in sorted(previous - set(kept))
+        for relative in sorted(previous - kept)
         if (path := (folder / relative).resolve()).is_relative_to(top) and path != top
     ]
     for path in stale:
@@ -97,6 +115,34 @@ def remove_stale(folder: Path, manifest: Path, current: Iterable[str]) -> int:
     _remove_empty_folders(top, [path.parent for path in stale])
     write_listing(manifest, kept)
     return len(stale)
+
+
+def remove_unfinished(folder: Path) -> None:
+    """Delete the files a stopped run was writing under ``folder`` (``.NAME.tmp``)."""
+    for unfinished in folder.rglob(f".*{TEMPORARY_SUFFIX}"):
+        unfinished.unlink(missing_ok=True)
+
+
+@contextmanager
+def one_at_a_time(lock: Path, waiting: Callable[[str], None]) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``lock`` for the block. When another process holds
+    it, ``waiting`` is told which (its process id), then the block waits its turn. The
+    kernel lets go of the lock when its holder ends, killed or not, so none goes stale."""
+    with open(lock, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            waiting(f"process {handle.read().strip() or 'unknown'}")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _remove_empty_folders(top: Path, folders: Iterable[Path]) -> None:

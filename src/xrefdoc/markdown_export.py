@@ -26,13 +26,7 @@ from xrefdoc.collector import frozen_for_forked_workers
 from xrefdoc.config import Settings, check_output_folder, command_settings, tree_options
 from xrefdoc.errors import ConfigError
 from xrefdoc.extract import read_text
-from xrefdoc.fsutil import (
-    MANIFEST,
-    read_listing,
-    remove_stale,
-    write_if_changed,
-    write_listing,
-)
+from xrefdoc.fsutil import MANIFEST, declare_coming, read_listing, remove_stale, write_if_changed
 from xrefdoc.highlight import cut_at_cap
 from xrefdoc.kwviews import full_keyword_page, keywords_root, letter_page
 from xrefdoc.mdescape import (
@@ -58,6 +52,7 @@ from xrefdoc.render import page_jobs as html_page_jobs
 from xrefdoc.resources import resource_dir
 from xrefdoc.views import SiteContext, docs_view, folder_view, kw_page, make_site
 from xrefdoc.walk import OUTPUT_MARKERS, skipped_report
+from xrefdoc.workers import start_worker
 
 # The output folder carries the marker of generated folders, so no walk of a tree that
 # holds it (``generate . -o docs/reference``, then committed) ever documents the pages.
@@ -107,10 +102,6 @@ def page_files(site: SiteContext) -> list[str]:
     """Every page's file, relative to the output folder: the pages of the HTML site."""
     pages = [*myst_page_names(site), *collected_page_names(site)]
     return [page + site.names.suffix for page in pages]
-
-
-def _listed(manifest: Path) -> set[str]:
-    return read_listing(manifest)
 
 
 def check_not_users(output: Path, pages: Sequence[str], ours: set[str]) -> None:
@@ -283,9 +274,10 @@ CHUNKS_PER_WORKER = 4
 _worker: tuple[PageRenderer, Path] | None = None
 
 
-def _start_worker(renderer: PageRenderer, output: Path) -> None:
+def _start_worker(renderer: PageRenderer, output: Path, parent: int) -> None:
     global _worker
     _worker = (renderer, output)
+    start_worker(parent)
 
 
 def _write_chunk(jobs: list[PageJob]) -> tuple[int, int]:
@@ -312,7 +304,7 @@ def render_and_write(renderer: PageRenderer, output: Path, jobs: list[PageJob]) 
     context = multiprocessing.get_context("fork")
     with (
         frozen_for_forked_workers(),
-        context.Pool(workers, _start_worker, (renderer, output)) as pool,
+        context.Pool(workers, _start_worker, (renderer, output, os.getpid())) as pool,
     ):
         counts = pool.map(_write_chunk, chunks, chunksize=1)
     return sum(written for written, _ in counts), sum(unchanged for _, unchanged in counts)
@@ -325,10 +317,9 @@ def write_pages(
     not; returns (written, unchanged, removed). The list of our files is extended before
     any page is written, so a run killed half-way leaves every page it wrote known as ours."""
     manifest = output / MANIFEST
-    ours = _listed(manifest)
     output.mkdir(parents=True, exist_ok=True)
     write_if_changed(output / PAGES_MARKER, MARKER_TEXT)
-    write_listing(manifest, ours | set(expected))
+    declare_coming(manifest, expected)
     written, unchanged = render_and_write(renderer, output, jobs)
     removed = remove_stale(output, manifest, expected)
     return written, unchanged, removed
@@ -372,7 +363,7 @@ def generate_markdown(
         sources=result.walked.sources,
     )
     expected = page_files(site)
-    ours = _listed(output / MANIFEST)
+    ours = read_listing(output / MANIFEST)
     check_not_users(output, expected, ours)
     if not quiet:
         _note_users_files(settings.root, output, result.walked.skipped, ours)

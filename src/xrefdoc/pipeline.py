@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from xrefdoc.extract import extract_bytes, lexer_of, read_file, text_of
 from xrefdoc.highlight import prepare_source
 from xrefdoc.model import FileRecord
 from xrefdoc.walk import WalkResult, walk
+from xrefdoc.workers import ordered_map
 from xrefdoc.xref import Index, build_index
 
 Progress = Callable[[Sequence[str]], Iterable[str]]
@@ -87,13 +86,9 @@ def _done(
         for _, work in zip(paths, pending, strict=False):
             yield work, *_do(work)
         return
-    # forkserver: workers that do not inherit the state (threads, open files) of a Sphinx
-    # process; each imports the extractors once.
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = pool.map(_do, pending, chunksize=8)
-        for (_, work), result in zip(zip(paths, pending, strict=False), results, strict=False):
-            yield work, *result
+    results = ordered_map(_do, pending, workers, chunksize=8)
+    for (_, work), result in zip(zip(paths, pending, strict=False), results, strict=False):
+        yield work, *result
 
 
 def _cached(

@@ -28,6 +28,7 @@ from xrefdoc.errors import ConfigError as XrefdocConfigError
 from xrefdoc.export import index_part, index_parts, part_file
 from xrefdoc.fsutil import (
     MANIFEST,
+    declare_coming,
     pages_intact,
     remove_stale,
     replace_generated,
@@ -47,6 +48,7 @@ from xrefdoc.render import (
     render_myst_pages,
 )
 from xrefdoc.resources import resource_dir
+from xrefdoc.searchindex import drop_empty_terms
 from xrefdoc.theme import DARK_CSS, THEME, dark_highlighting_css
 from xrefdoc.views import SiteContext, make_site
 from xrefdoc.walk import OUTPUT_MARKERS, WalkResult, skipped_report
@@ -63,6 +65,8 @@ PAGES_FILE = "xrefdoc-pages"
 FACTS_FILE = "xrefdoc-page-facts"
 # In Sphinx's doctree folder: the parts of ``_xref/index.json`` the last build wrote.
 INDEX_PARTS_FILE = "xrefdoc-index-parts"
+# What must outlive a stopped build: the lists of what the builds wrote into the site.
+WRITTEN_LISTS = frozenset({PAGES_FILE, INDEX_PARTS_FILE})
 
 
 @dataclass(slots=True)
@@ -251,6 +255,12 @@ def _generate_pages(app: Sphinx) -> None:
             len(plan.folders),
             len(plan.keyword_pages),
         )
+    # Every page this build may write is listed before any is written, so a build stopped
+    # part-way leaves none the next build cannot find and delete.
+    declare_coming(
+        Path(app.doctreedir) / PAGES_FILE,
+        (f"{name}.html" for name in (*collected_page_names(site), *myst_page_names(site))),
+    )
     pages = render_myst_pages(environment, site, None if plan is None else plan.keyword_pages)
     relative_pages = {name[len(prefix) :] + ".md": text for name, text in pages.items()}
     kept = [name[len(prefix) :] + ".md" for name in myst_page_names(site)]
@@ -369,18 +379,20 @@ def _write_index_data(app: Sphinx, state: _Generated) -> None:
     layout = state.site.keywords
     plan = state.plan
     index = state.site.index
+    current = [
+        *(part_file(page.page) for page in layout.pages),
+        *(part_script(page) for page in layout.pages),
+        INDEX_SCRIPT,
+    ]
+    manifest = Path(app.doctreedir) / INDEX_PARTS_FILE
+    declare_coming(manifest, current)
     for page in layout.pages:
         if plan is None or page.page in plan.keyword_pages:
             write_if_changed(folder / part_file(page.page), _json(index_part(index, page)))
             write_if_changed(folder / part_script(page), page_script(index, page))
     write_if_changed(folder / "index.json", _json(index_parts(layout)))
     write_if_changed(folder / INDEX_SCRIPT, index_script(layout))
-    current = [
-        *(part_file(page.page) for page in layout.pages),
-        *(part_script(page) for page in layout.pages),
-        INDEX_SCRIPT,
-    ]
-    remove_stale(folder, Path(app.doctreedir) / INDEX_PARTS_FILE, current)
+    remove_stale(folder, manifest, current)
 
 
 def _finish(app: Sphinx, exception: BaseException | None) -> None:
@@ -401,6 +413,14 @@ def _add_static_files(app: Sphinx, config: Config) -> None:
     # will name them; the folder is checked when the build starts).
     output = posixpath.normpath(str(config.xrefdoc_output).strip("/") or ".")
     config.html_context.setdefault("xrefdoc_prefix", _page_prefix(output))
+
+
+def _clean_search_index(app: Sphinx, exception: BaseException | None) -> None:
+    """Sphinx's search index without the terms of pages that are gone (see
+    ``searchindex``), so a rebuild after a removal writes what a clean build does."""
+    filename = getattr(app.builder, "searchindex_filename", None)
+    if exception is None and app.builder.format == "html" and filename:
+        drop_empty_terms(Path(app.outdir) / filename)
 
 
 def _write_dark_highlighting(app: Sphinx, exception: BaseException | None) -> None:
@@ -428,6 +448,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-collect-pages", _collect_pages)
     app.connect("build-finished", _finish)
     app.connect("build-finished", _write_dark_highlighting)
+    app.connect("build-finished", _clean_search_index)
     app.connect("build-finished", _thaw, 1000)
     app.connect("env-updated", lambda app, env: timings.lap("sphinx read"))
     app.connect("build-finished", lambda app, error: timings.lap("search index and finish"), 900)

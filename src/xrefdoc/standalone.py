@@ -13,16 +13,31 @@ from pathlib import Path
 import sphinx
 
 from xrefdoc import timings
-from xrefdoc.buildstate import BuildState, settings_signature, tree_signature
-from xrefdoc.config import PROJECT_SETTINGS, check_output_folder, command_settings, tree_options
+from xrefdoc.buildstate import (
+    BuildState,
+    content_signature,
+    settings_signature,
+    tree_signature,
+)
+from xrefdoc.config import (
+    PROJECT_SETTINGS,
+    Settings,
+    check_output_folder,
+    command_settings,
+    tree_options,
+)
 from xrefdoc.errors import BuildError, XrefdocError
-from xrefdoc.fsutil import pages_intact, write_if_changed
+from xrefdoc.fsutil import one_at_a_time, pages_intact, remove_unfinished, write_if_changed
 from xrefdoc.pipeline import walk_tree
 from xrefdoc.resources import resource_dir
-from xrefdoc.sphinx import PAGES_FILE, WORK_MARKER, walk_offered
+from xrefdoc.sphinx import PAGES_FILE, WORK_MARKER, WRITTEN_LISTS, walk_offered
 
 # In the work folder: the signature of the last complete standalone build.
 STANDALONE_STATE_FILE = "xrefdoc-site-state"
+# In the work folder: the same, by the files' contents instead of their times.
+CONTENTS_STATE_FILE = "xrefdoc-site-contents"
+# In the work folder: held by the build that runs (``fsutil.one_at_a_time``).
+LOCK_FILE = "xrefdoc-build.lock"
 # In the work folder while Sphinx runs: found at the start, the last build was killed.
 UNFINISHED_FILE = "xrefdoc-build-unfinished"
 
@@ -61,6 +76,30 @@ def build_site(
     sources = work / "src"
     sources.mkdir(parents=True, exist_ok=True)
     write_if_changed(work / WORK_MARKER, "Work folder of xrefdoc; never documented.\n")
+
+    def wait(holder: str) -> None:
+        print(
+            f"xrefdoc: another build into {output} is running ({holder}); waiting for it to finish",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    # One build at a time per work folder: a second build would take the first one's
+    # unfinished marker for a killed build's and delete what the first is writing.
+    with one_at_a_time(work / LOCK_FILE, wait):
+        return _build_site(settings, output, work, fail_on_warning, quiet, verbosity, jobs)
+
+
+def _build_site(
+    settings: Settings,
+    output: Path,
+    work: Path,
+    fail_on_warning: bool,
+    quiet: bool,
+    verbosity: int,
+    jobs: int,
+) -> int:
+    sources = work / "src"
     title = settings.root.name or str(settings.root)
     overrides = {
         "project": title,
@@ -80,14 +119,27 @@ def build_site(
         str(output),
         str(fail_on_warning),
     ]
+    contents = BuildState(work / CONTENTS_STATE_FILE)
     walked = walk_tree(settings)
-    signature = tree_signature(settings, walked, settings_signature(settings, configuration))
-    timings.lap("check for changes")
-    if state.matches(signature) and pages_intact(output, work / "doctrees" / PAGES_FILE):
+    settings_digest = settings_signature(settings, configuration)
+    signature = tree_signature(settings, walked, settings_digest)
+    intact = pages_intact(output, work / "doctrees" / PAGES_FILE)
+    if intact and state.matches(signature):
+        timings.lap("check for changes")
         if not quiet:
             print(f"xrefdoc: no file changed since the last complete build of {output}")
         return 0
+    # Times changed; if no content did (a checkout, a touch), not a byte of the site would.
+    # Taken before the build, so a file changed while it runs is seen as changed next time.
+    content = content_signature(settings, walked, settings_digest)
+    timings.lap("check for changes")
+    if intact and content is not None and contents.matches(content):
+        state.record(signature)
+        if not quiet:
+            print(f"xrefdoc: no file's content changed since the last complete build of {output}")
+        return 0
     state.forget()
+    contents.forget()
     with (
         _colour_only_on_a_terminal(),
         _marked_unfinished(work, output, quiet),
@@ -98,6 +150,7 @@ def build_site(
         )
     if status == 0:
         state.record(signature)
+        contents.record(content)
     return status
 
 
@@ -109,17 +162,32 @@ def _marked_unfinished(work: Path, output: Path, quiet: bool) -> Iterator[None]:
     of what changed says the same: the next build would complete nothing. So a build that
     finds the marker removes the doctrees, and Sphinx and the page writer start from
     nothing (the cache of extracted records stays), and the pages being written when the
-    last build was killed (``.NAME.PID.tmp``) are removed."""
+    last build was killed (``.NAME.PID.tmp``) are removed. The lists of the pages written
+    stay: they name every page the stopped build may have written (see
+    ``fsutil.declare_coming``), so the next build deletes those of files now gone."""
     marker = work / UNFINISHED_FILE
     if marker.exists():
         if not quiet:
             print("xrefdoc: the last build was stopped before it finished; writing every page")
-        shutil.rmtree(work / "doctrees", ignore_errors=True)
-        for unfinished_page in output.rglob(".*.tmp"):
-            unfinished_page.unlink(missing_ok=True)
+        _forget_doctrees(work / "doctrees")
+        remove_unfinished(output)
+        remove_unfinished(work)
     write_if_changed(marker, "A build of xrefdoc is running, or was killed.\n")
     yield
     marker.unlink(missing_ok=True)
+
+
+def _forget_doctrees(doctrees: Path) -> None:
+    """Everything Sphinx and we keep between builds but the lists of written pages."""
+    if not doctrees.is_dir():
+        return
+    for entry in doctrees.iterdir():
+        if entry.name in WRITTEN_LISTS:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
 
 
 @contextmanager

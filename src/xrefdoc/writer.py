@@ -9,6 +9,7 @@ the index, the templates and the builder, and sends back only its log.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from html import escape
 from pathlib import Path
@@ -32,6 +33,7 @@ from xrefdoc.render import (
     render_keyword_full_page,
 )
 from xrefdoc.views import SiteContext
+from xrefdoc.workers import end_with
 
 Page = tuple[str, dict[str, Any], str]
 
@@ -129,7 +131,10 @@ def _write_pages(
                 yield from _unframed(frames, _pages(environment, site, root, cache, job))
         return
 
+    parent = os.getpid()
+
     def write_chunk(chunk: list[PageJob]) -> None:
+        end_with(parent)  # a forked writer, which a killed build must not leave behind
         with _reader(cache_location) as cache:
             for job in chunk:
                 pages = _pages(environment, site, root, cache, job)
