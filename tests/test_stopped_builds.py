@@ -179,3 +179,48 @@ def leftover_processes(session: int) -> list[str]:
         if int(fields[3]) == session and fields[0] != "Z":
             found.append(entry.name)
     return found
+
+
+def worker_processes(session: int) -> list[int]:
+    """The worker processes (of ``multiprocessing``) in the build's session."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        if int(fields[3]) == session and b"multiprocessing" in command:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize("signal_name", list(SIGNALS))
+def test_workers_end_with_a_build_stopped_while_files_are_parsed(
+    tmp_path: Path, signal_name: str
+) -> None:
+    tree = write_tree(tmp_path / "tree", FILES)
+    site = tmp_path / "site"
+    process = subprocess.Popen(
+        build_command(tree, site),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while not worker_processes(process.pid) and time.monotonic() < deadline:
+        assert process.poll() is None, "the build ended before its workers started"
+        time.sleep(0.01)
+    workers = worker_processes(process.pid)
+    assert workers, "no extraction worker started"
+    time.sleep(0.3)  # the workers are parsing
+    os.kill(process.pid, SIGNALS[signal_name])  # the main process only
+    _, stderr = process.communicate(timeout=60)
+
+    assert not leftover_processes(process.pid), "workers outlived the build"
+    if signal_name != "SIGKILL":
+        assert process.returncode == 128 + SIGNALS[signal_name], stderr
+        assert stderr.strip().splitlines() == ["xrefdoc: interrupted"], stderr
+    build(tree, site)
+    assert broken_links(site) == []

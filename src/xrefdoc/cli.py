@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 
 from xrefdoc import __version__
 from xrefdoc.config import DEFAULT_SOURCE_CAP, command_settings, tree_options
-from xrefdoc.errors import ConfigError, XrefdocError
+from xrefdoc.errors import ConfigError, FileSystemError, XrefdocError
 
 # The exit codes of a build stopped by Ctrl-C or SIGTERM, as a shell reports them.
 INTERRUPTED = frozenset({128 + signal.SIGINT, 128 + signal.SIGTERM})
@@ -224,6 +224,7 @@ def _add_selection(command: argparse.ArgumentParser) -> None:
 
 def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
     from xrefdoc.pipeline import scan
+
     settings = command_settings(arguments.source, _tree_options(arguments))
     result = scan(settings)
     _note_cache(result.cache_note)
@@ -339,6 +340,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader (``| head``) went away: stop quietly, as other command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except OSError as error:  # a folder or file of ours that cannot be made or read
+        print(f"xrefdoc: error: {FileSystemError.of(error)}", file=sys.stderr)
+        return FileSystemError.exit_code
 
 
 def run() -> None:

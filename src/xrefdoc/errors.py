@@ -19,3 +19,15 @@ class BuildError(XrefdocError):
     """The Sphinx build itself failed."""
 
     exit_code = 1
+
+
+class FileSystemError(XrefdocError):
+    """A file or folder that could not be written or read (a read-only or full disk): the
+    path and the cause, in one line."""
+
+    exit_code = 1
+
+    @classmethod
+    def of(cls, error: OSError) -> FileSystemError:
+        cause = error.strerror or str(error)
+        return cls(f"{error.filename}: {cause}" if error.filename else cause)

@@ -31,6 +31,8 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 from sphinx.util.osutil import ensuredir
 
+from xrefdoc.fsutil import naming
+
 logger = logging.getLogger(__name__)
 
 # Modules whose ``html-page-context`` handlers change nothing between two of our pages of
@@ -149,8 +151,13 @@ class PageFrames:
         # Written beside the page, then renamed: a reader (or a killed build) sees the old
         # page or the new one, never part of one. The name is this process's own.
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(output, encoding=self._encoding, errors="xmlcharrefreplace")
-        os.replace(temporary, path)
+        try:
+            with naming(path):
+                temporary.write_text(output, encoding=self._encoding, errors="xmlcharrefreplace")
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
         return True
 
     def prepare(self, pagenames: Iterable[str]) -> None:

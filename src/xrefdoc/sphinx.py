@@ -65,6 +65,9 @@ PAGES_FILE = "xrefdoc-pages"
 FACTS_FILE = "xrefdoc-page-facts"
 # In Sphinx's doctree folder: the parts of ``_xref/index.json`` the last build wrote.
 INDEX_PARTS_FILE = "xrefdoc-index-parts"
+# In the site: the index of every keyword, and its folder.
+INDEX_FILE = "index.json"
+INDEX_FOLDER = "_xref"
 # What must outlive a stopped build: the lists of what the builds wrote into the site.
 WRITTEN_LISTS = frozenset({PAGES_FILE, INDEX_PARTS_FILE})
 
@@ -218,7 +221,8 @@ def _generate_pages(app: Sphinx) -> None:
     signature = tree_signature(settings, walked, settings_digest)
     # What the last build wrote is only trusted while it is all there (a deleted site, a CI
     # cache that kept the work folder but not the pages: everything is rendered again).
-    intact = pages_intact(Path(app.outdir), Path(app.doctreedir) / PAGES_FILE) and pages_intact(
+    site_folder = Path(app.config.xrefdoc_site_folder or app.outdir)
+    intact = pages_intact(site_folder, Path(app.doctreedir) / PAGES_FILE) and pages_intact(
         output, output / MANIFEST
     )
     domain = _domain(app)
@@ -375,11 +379,12 @@ def _write_index_data(app: Sphinx, state: _Generated) -> None:
     """``_xref/index.json`` and its parts (see ``export``), and the keyword box's scripts
     (see ``kwbox``): the parts of the A-Z pages this build rendered again, and the lists;
     parts of pages that are gone are deleted."""
-    folder = Path(app.outdir) / "_xref"
+    folder = Path(app.outdir) / INDEX_FOLDER
     layout = state.site.keywords
     plan = state.plan
     index = state.site.index
     current = [
+        INDEX_FILE,
         *(part_file(page.page) for page in layout.pages),
         *(part_script(page) for page in layout.pages),
         INDEX_SCRIPT,
@@ -390,7 +395,7 @@ def _write_index_data(app: Sphinx, state: _Generated) -> None:
         if plan is None or page.page in plan.keyword_pages:
             write_if_changed(folder / part_file(page.page), _json(index_part(index, page)))
             write_if_changed(folder / part_script(page), page_script(index, page))
-    write_if_changed(folder / "index.json", _json(index_parts(layout)))
+    write_if_changed(folder / INDEX_FILE, _json(index_parts(layout)))
     write_if_changed(folder / INDEX_SCRIPT, index_script(layout))
     remove_stale(folder, manifest, current)
 
@@ -441,6 +446,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     for key in PROJECT_SETTINGS:
         app.add_config_value(f"xrefdoc_{key}", None, "env")
     app.add_config_value("xrefdoc_output", "_xref", "env", str)
+    # Where the pages end up when not in Sphinx's output folder (``xrefdoc build`` stages
+    # them there and publishes them, see ``publish``).
+    app.add_config_value("xrefdoc_site_folder", "", "", str)
     # Where the record cache goes (see ``cache.cache_location``); "": the default.
     app.add_config_value("xrefdoc_cache_dir", "", "", str)
     app.connect("config-inited", _add_static_files)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import sys
 import traceback
@@ -26,16 +27,35 @@ from xrefdoc.config import (
     command_settings,
     tree_options,
 )
-from xrefdoc.errors import BuildError, XrefdocError
-from xrefdoc.fsutil import one_at_a_time, pages_intact, remove_unfinished, write_if_changed
+from xrefdoc.errors import BuildError, FileSystemError, XrefdocError
+from xrefdoc.fsutil import (
+    one_at_a_time,
+    pages_intact,
+    read_listing,
+    remove_unfinished,
+    write_if_changed,
+    write_listing,
+)
 from xrefdoc.pipeline import walk_tree
+from xrefdoc.publish import publish
 from xrefdoc.resources import resource_dir
-from xrefdoc.sphinx import PAGES_FILE, WORK_MARKER, WRITTEN_LISTS, walk_offered
+from xrefdoc.sphinx import (
+    INDEX_FOLDER,
+    INDEX_PARTS_FILE,
+    PAGES_FILE,
+    WORK_MARKER,
+    WRITTEN_LISTS,
+    walk_offered,
+)
 
 # In the work folder: the signature of the last complete standalone build.
 STANDALONE_STATE_FILE = "xrefdoc-site-state"
 # In the work folder: the same, by the files' contents instead of their times.
 CONTENTS_STATE_FILE = "xrefdoc-site-contents"
+# In the work folder: what Sphinx writes, published into the site when the build succeeds.
+STAGE = "html"
+# In the work folder: every file published into the site.
+PUBLISHED_FILE = "xrefdoc-published"
 # In the work folder: held by the build that runs (``fsutil.one_at_a_time``).
 LOCK_FILE = "xrefdoc-build.lock"
 # In the work folder while Sphinx runs: found at the start, the last build was killed.
@@ -108,6 +128,7 @@ def _build_site(
         "xrefdoc_root": str(settings.root),
         **{f"xrefdoc_{key}": _plain(getattr(settings, key)) for key in PROJECT_SETTINGS},
         "xrefdoc_cache_dir": str(settings.cache_dir or ""),
+        "xrefdoc_site_folder": str(output),
     }
     confdir = resource_dir("conf")
     # Nothing changed since the last complete build: the site stands, Sphinx is not started.
@@ -140,18 +161,44 @@ def _build_site(
         return 0
     state.forget()
     contents.forget()
+    published = work / PUBLISHED_FILE
+    if not published.exists():  # a site an older xrefdoc wrote in place: its lists name it
+        doctrees = work / "doctrees"
+        parts = read_listing(doctrees / INDEX_PARTS_FILE)
+        earlier = [*read_listing(doctrees / PAGES_FILE), *(f"{INDEX_FOLDER}/{p}" for p in parts)]
+        write_listing(published, earlier)
     with (
         _colour_only_on_a_terminal(),
         _marked_unfinished(work, output, quiet),
         walk_offered(settings, walked),
     ):
         status = _run_sphinx(
-            sources, confdir, output, work, overrides, fail_on_warning, quiet, verbosity, jobs
+            sources, confdir, work, overrides, fail_on_warning, quiet, verbosity, jobs
         )
+        if status == 0:
+            _publish(work, output)
     if status == 0:
         state.record(signature)
         contents.record(content)
+        if not quiet:
+            print(f"xrefdoc: site written to {output}/index.html")
     return status
+
+
+def _publish(work: Path, output: Path) -> None:
+    """The staged site into ``output`` (see ``publish``): the pages of files and folders and
+    the index data move; Sphinx's own documents and files stay staged for the next build."""
+    doctrees = work / "doctrees"
+    own_documents = {
+        path.relative_to(work / "src").with_suffix(".html").as_posix()
+        for path in (work / "src").rglob("*.md")
+    }
+    moved = {page for page in read_listing(doctrees / PAGES_FILE) if page not in own_documents}
+    moved.update(f"{INDEX_FOLDER}/{part}" for part in read_listing(doctrees / INDEX_PARTS_FILE))
+    try:
+        publish(work / STAGE, output, moved, work / PUBLISHED_FILE)
+    except OSError as error:
+        raise FileSystemError.of(error) from None
 
 
 @contextmanager
@@ -209,10 +256,39 @@ def _colour_only_on_a_terminal() -> Iterator[None]:
             colour.enable_colour()
 
 
+class _RaiseWriteFailures(logging.Filter):
+    """Sphinx logs a page it could not write (a full disk) as a warning and goes on; the
+    warning's arguments carry the error, which is raised instead, where it happened."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING and isinstance(record.args, tuple):
+            for argument in record.args:
+                if isinstance(argument, OSError):
+                    path = next((a for a in record.args if isinstance(a, (str, Path))), None)
+                    if argument.filename is None and path is not None:
+                        raise OSError(argument.errno, argument.strerror, str(path))
+                    raise argument
+        return True
+
+
+@contextmanager
+def _write_failures_stop_the_build() -> Iterator[None]:
+    """``_RaiseWriteFailures`` on the handlers of Sphinx's log, as Sphinx's own ``-W``
+    filter works, for the block."""
+    handlers = logging.getLogger("sphinx").handlers
+    failures = _RaiseWriteFailures()
+    for handler in handlers:
+        handler.addFilter(failures)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(failures)
+
+
 def _run_sphinx(
     sources: Path,
     confdir: Path,
-    output: Path,
     work: Path,
     overrides: dict[str, object],
     fail_on_warning: bool,
@@ -221,7 +297,7 @@ def _run_sphinx(
     jobs: int,
 ) -> int:
     from sphinx.application import Sphinx
-    from sphinx.errors import SphinxError
+    from sphinx.errors import SphinxError, SphinxParallelError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     try:
@@ -230,7 +306,7 @@ def _run_sphinx(
             app = Sphinx(
                 srcdir=sources,
                 confdir=confdir,
-                outdir=output,
+                outdir=work / STAGE,
                 doctreedir=work / "doctrees",
                 buildername="html",
                 confoverrides=overrides,
@@ -241,18 +317,23 @@ def _run_sphinx(
                 parallel=jobs,
                 verbosity=verbosity,
             )
-            app.build()
+            with _write_failures_stop_the_build():
+                app.build()
     except XrefdocError:
         raise
     except SphinxError as error:
         cause = getattr(error, "orig_exc", None) or error.__cause__
         if isinstance(cause, XrefdocError):
             raise cause from None
+        if isinstance(cause, OSError):
+            raise FileSystemError.of(cause) from None
+        if isinstance(cause, SphinxParallelError):  # a page writer's, its cause in words
+            raise BuildError(f"page writer failed: {cause.message}") from None
         raise BuildError(f"Sphinx build failed: {error}") from None
+    except OSError as error:
+        raise FileSystemError.of(error) from None
     except Exception as error:
         # A bug of ours or of an extension: keep the traceback for the report, then one line.
         traceback.print_exc(file=sys.stderr)
         raise BuildError(f"build failed: {type(error).__name__}: {error}") from None
-    if app.statuscode == 0 and not quiet:
-        print(f"xrefdoc: site written to {output}/index.html")
     return int(app.statuscode)
