@@ -186,8 +186,10 @@ def _line_start(number: int) -> str:
 def cut_at_cap(text: str, cap: int) -> tuple[str, int]:
     """The text to show under a cap of ``cap`` UTF-8 bytes, ending at a whole line, and the
     number of lines kept (0 when the whole text fits)."""
-    encoded = text.encode("utf-8", "surrogatepass")
-    if len(encoded) <= cap:
+    # A character is at least one byte: past ``cap`` characters the text is cut, and the
+    # first ``cap`` of them hold the bytes kept. A huge file is not encoded whole.
+    encoded = text[: cap + 1].encode("utf-8", "surrogatepass")
+    if len(text) <= cap and len(encoded) <= cap:
         return text, 0
     kept = encoded[:cap].decode("utf-8", "ignore")
     kept = kept.rpartition("\n")[0] or kept

@@ -44,13 +44,27 @@ def unsilenced(findings: Iterable[Finding], text: str) -> tuple[Finding, ...]:
     kept: dict[tuple[int, str], Finding] = {}
     for finding in findings:
         kept.setdefault((finding.line, finding.rule), finding)
-    if "xrefdoc" in text:
-        lines = text.split("\n")
+    if kept and "xrefdoc" in text:
+        lines = _lines_at(text, {finding.line for finding in kept.values()})
         for key, finding in list(kept.items()):
-            line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
-            if _silences(_MARKER.search(line), finding):
+            if _silences(_MARKER.search(lines.get(finding.line, "")), finding):
                 del kept[key]
     return tuple(kept[key] for key in sorted(kept))
+
+
+def _lines_at(text: str, numbers: set[int]) -> dict[int, str]:
+    """The lines of ``text`` numbered ``numbers`` (from 1), read up to the last of them:
+    splitting a huge file into all its lines cost more memory than the file."""
+    found: dict[int, str] = {}
+    last = max(numbers, default=0)
+    start, number = 0, 1
+    while number <= last and start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if number in numbers:
+            found[number] = text[start:end]
+        start, number = end + 1, number + 1
+    return found
 
 
 def _silences(marker: re.Match[str] | None, finding: Finding) -> bool:

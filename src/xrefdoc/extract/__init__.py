@@ -11,6 +11,7 @@ from xrefdoc.analysis.file_rules import file_findings
 from xrefdoc.analysis.rules import unsilenced
 from xrefdoc.extract.data import extract_data
 from xrefdoc.extract.markup import extract_markdown, extract_rst
+from xrefdoc.extract.oversized import extract_oversized, is_oversized
 from xrefdoc.extract.python import extract_python
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
@@ -26,7 +27,7 @@ _CODING = re.compile(rb"^[ \t\f]*(?:#|//|/\*|--|;|%).*?coding[:=][ \t]*([-\w.]+)
 
 def declared_encoding(data: bytes) -> str | None:
     """The codec a file declares in its first two lines, if Python knows it."""
-    for line in data.split(b"\n", 2)[:2]:
+    for line in _first_lines(data, 2):
         match = _CODING.match(line)
         if match:
             name = match.group(1).decode("ascii")
@@ -35,6 +36,18 @@ def declared_encoding(data: bytes) -> str | None:
             except LookupError:
                 return None
     return None
+
+
+def _first_lines(data: bytes, count: int) -> list[bytes]:
+    """The first ``count`` lines of ``data``, without copying the rest."""
+    lines: list[bytes] = []
+    start = 0
+    while len(lines) < count and start <= len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        lines.append(data[start:end])
+        start = end + 1
+    return lines
 
 
 def decode(data: bytes) -> tuple[str, str, Diagnostic | None]:
@@ -108,7 +121,10 @@ def extract_bytes(path: str, data: bytes, digest: str) -> FileRecord:
     text, encoding, note = decode(data)
     text = _with_newlines(text)
     language = language_of(name, data)
-    extracted = extract_text(text, path, language)
+    if is_oversized(len(data)) and language.family != MINIFIED_FAMILY:
+        extracted = extract_oversized(text, len(data), language.family)
+    else:
+        extracted = extract_text(text, path, language)
     diagnostics = ((note,) if note else ()) + extracted.diagnostics
     return FileRecord(
         path=path,

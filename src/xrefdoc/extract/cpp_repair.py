@@ -15,20 +15,24 @@ and C++ code base. CUDA's qualifiers (``__global__``) and kernel launches
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 _DEFINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+(\w+)(\()?([^\n]*)", re.MULTILINE)
 _MACRO_SHAPE = re.compile(rb"[A-Z][A-Z0-9]*_[A-Z0-9_]*\Z")
 _CUDA_QUALIFIER = re.compile(
     rb"__(?:global|device|host|forceinline|noinline|shared|constant|managed|launch_bounds)__\Z"
 )
-_KERNEL_LAUNCH = re.compile(rb"<<<[^;{}]*?>>>")
+_KERNEL_LAUNCH_OPEN = re.compile(rb"<<<")
+_KERNEL_LAUNCH_CLOSE_OR_STOP = re.compile(rb">>>|[;{}]")
 _NAME = rb"\b([A-Za-z_]\w*)"
 # A macro invocation alone on its line (its arguments may span lines), not opening a body.
 _INVOCATION_START = re.compile(rb"^[ \t]*" + _NAME + rb"[ \t]*\(", re.MULTILINE)
-_INVOCATION_END = re.compile(rb"[ \t]*;?[ \t]*(?://[^\n]*)?(?=\n|\Z)")
+# Possessive runs of blanks (here and in ``_ALONE``): two runs side by side were tried at
+# every split of a long run, quadratic in its length.
+_INVOCATION_END = re.compile(rb"[ \t]*+;?[ \t]*+(?://[^\n]*+)?(?=\n|\Z)")
 _BODY_FOLLOWS = re.compile(rb"\s*\{")
 # A macro alone on its line (``NAMESPACE_BEGIN``, ``Q_OBJECT``).
-_ALONE = re.compile(rb"^[ \t]*" + _NAME + rb"[ \t]*;?[ \t]*(?://[^\n]*)?$", re.MULTILINE)
+_ALONE = re.compile(rb"^[ \t]*+" + _NAME + rb"[ \t]*+;?[ \t]*+(?://[^\n]*+)?$", re.MULTILINE)
 # A macro in a specifier's place: before a type or name, or after a parameter list.
 _SPECIFIER = re.compile(_NAME + rb"(?=[ \t]+[A-Za-z_~:\[])")
 _TRAILING = re.compile(
@@ -61,61 +65,128 @@ class _Macros:
         )
 
 
-def _closing_paren(source: bytes, start: int) -> int | None:
-    """The offset after the parenthesis that closes the one at ``start``, skipping string
-    and character literals; None when the file ends first."""
-    depth = 0
-    index = start
-    quote: int | None = None
-    while index < len(source):
-        char = source[index]
-        if quote is not None:
-            if char == 0x5C:  # backslash
-                index += 1
-            elif char == quote:
-                quote = None
-        elif char in b"\"'":
-            quote = char
-        elif char == 0x28:
-            depth += 1
-        elif char == 0x29:
-            depth -= 1
-            if depth == 0:
-                return index + 1
-        index += 1
-    return None
+# What the scan for a closing parenthesis stops at; other bytes change nothing.
+_PAREN_EVENT = re.compile(rb"[()\"'\\]")
+# The scans of one file together read at most this many times its length (and 64 KiB): past
+# that, an invocation is left as it is. Each scan records where every parenthesis it passes
+# closes, so no ordinary file comes near; a file built to defeat that stays linear.
+SCAN_BUDGET = 8
+
+
+class _Parens:
+    """Where the parenthesis at an offset closes, skipping string and character literals.
+
+    Scanning from every invocation to its closing parenthesis read nested and unclosed
+    invocations again and again: quadratic. A scan from one parenthesis meets the others
+    in the same state as a scan of their own would start in (outside a literal), so it
+    records where each of them closes (None when the file ends first) and theirs need no
+    scan."""
+
+    def __init__(self, source: bytes) -> None:
+        self.source = source
+        self.closing: dict[int, int | None] = {}
+        self.budget = SCAN_BUDGET * len(source) + (1 << 16)
+
+    def close_of(self, start: int) -> int | None:
+        """The offset after the parenthesis that closes the one at ``start``; None when
+        the file ends first."""
+        if start in self.closing:
+            return self.closing[start]
+        if self.budget <= 0:
+            return None
+        source, closing = self.source, self.closing
+        open_at: list[int] = []
+        quote: int | None = None
+        index = start
+        while (event := _PAREN_EVENT.search(source, index)) is not None:
+            index = event.start()
+            char = source[index]
+            if quote is not None:
+                if char == 0x5C:  # backslash: the next byte is escaped
+                    index += 1
+                elif char == quote:
+                    quote = None
+            elif char in b"\"'":
+                quote = char
+            elif char == 0x28:
+                open_at.append(index)
+            elif char == 0x29 and open_at:
+                closing[open_at.pop()] = index + 1
+                if not open_at:
+                    self.budget -= index + 1 - start
+                    return index + 1
+            index += 1
+        closing.update(dict.fromkeys(open_at))
+        self.budget -= len(source) - start
+        return None
 
 
 def _blank(buffer: bytearray, start: int, end: int) -> None:
     buffer[start:end] = bytes(b if b == 0x0A else 0x20 for b in buffer[start:end])
 
 
-def _in_preprocessor_line(source: bytes, offset: int) -> bool:
-    line_start = source.rfind(b"\n", 0, offset) + 1
-    return bool(_PREPROCESSOR_LINE.match(source, line_start))
+class _PreprocessorLines:
+    """Whether an offset is on a preprocessor line (``#define``, ``#if``). Looking back for
+    each offset's line start was quadratic on a long line; the lines are found once, and
+    each one's end when first asked."""
+
+    def __init__(self, source: bytes) -> None:
+        self.source = source
+        self.starts = [match.start() for match in _PREPROCESSOR_LINE.finditer(source)]
+        self.ends: dict[int, int] = {}
+
+    def __contains__(self, offset: int) -> bool:
+        at = bisect_right(self.starts, offset) - 1
+        if at < 0:
+            return False
+        end = self.ends.get(at)
+        if end is None:
+            end = self.source.find(b"\n", self.starts[at])
+            end = self.ends[at] = len(self.source) if end < 0 else end
+        return offset <= end
+
+
+def _kernel_launches(source: bytes) -> list[tuple[int, int]]:
+    """The spans of ``<<<...>>>`` with no ``;``, ``{`` or ``}`` inside. An opening that finds
+    a stop first fails, and so do the openings before that stop: they are skipped, not
+    searched again."""
+    spans = []
+    position = 0
+    while (opening := _KERNEL_LAUNCH_OPEN.search(source, position)) is not None:
+        found = _KERNEL_LAUNCH_CLOSE_OR_STOP.search(source, opening.end())
+        if found is None:
+            break
+        if found.group() == b">>>":
+            spans.append((opening.start(), found.end()))
+            position = found.end()
+        else:
+            position = found.end()
+    return spans
 
 
 def readable_copy(source: bytes) -> bytes:
     """``source`` with its macro uses and CUDA extensions blanked out, offsets and lines
     unchanged."""
     macros = _Macros(source)
+    preprocessor = _PreprocessorLines(source)
+    parens = _Parens(source)
     buffer = bytearray(source)
+    blanked = 0  # invocations nest: the part of one inside another is blanked already
     for match in _INVOCATION_START.finditer(source):
-        if not macros.invoked(match.group(1)) or _in_preprocessor_line(source, match.start()):
+        if not macros.invoked(match.group(1)) or match.start() in preprocessor:
             continue
-        end = _closing_paren(source, match.end() - 1)
+        end = parens.close_of(match.end() - 1)
         if end is None:
             continue
         tail = _INVOCATION_END.match(source, end)
         if tail is None or _BODY_FOLLOWS.match(source, tail.end()):
             continue
-        _blank(buffer, match.start(1), tail.end())
+        _blank(buffer, max(match.start(1), blanked), tail.end())
+        blanked = max(blanked, tail.end())
     for pattern in (_ALONE, _SPECIFIER, _TRAILING):
         for match in pattern.finditer(source):
-            if macros.specifier(match.group(1)) and not _in_preprocessor_line(
-                source, match.start()
-            ):
+            if macros.specifier(match.group(1)) and match.start() not in preprocessor:
                 _blank(buffer, match.start(1), match.end(1))
-    for match in _KERNEL_LAUNCH.finditer(source):
-        _blank(buffer, match.start(), match.end())
+    for start, end in _kernel_launches(source):
+        _blank(buffer, start, end)
     return bytes(buffer)

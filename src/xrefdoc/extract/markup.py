@@ -111,6 +111,14 @@ def _stripped_indent(code: str, source_lines: list[str], first_line: int) -> int
     return 0
 
 
+# A paragraph longer than this (in characters) places its names by a search that only
+# moves forward, within a window: looking for each name from the line of the one before
+# costs the paragraph's length for a name written otherwise in the source (``a\\_b``), and
+# the line's length for each name of a long line, quadratic in a huge paragraph.
+_EXACT_PLACING = 16_384
+_PLACING_WINDOW = 4_096
+
+
 def _inline_references(inline: Token, source_lines: list[str]) -> list[Reference]:
     """Names in inline code spans and identifier-like words of the prose around them, each
     placed on the source line where it is written (a code span may wrap across lines)."""
@@ -121,6 +129,11 @@ def _inline_references(inline: Token, source_lines: list[str]) -> list[Reference
             found.extend(code_identifiers(child.content, start + 1))
         elif child.type == "text":
             found.extend(prose_identifiers(child.content, start + 1))
+    if not found:
+        return found
+    block = "\n".join(source_lines[start:end])
+    if len(block) > _EXACT_PLACING:
+        return _placed_forward(found, block, start)
     placed: list[Reference] = []
     cursor = start
     for ref in found:
@@ -133,11 +146,30 @@ def _inline_references(inline: Token, source_lines: list[str]) -> list[Reference
     return placed
 
 
-_RST_ADORNMENT = re.compile(r"^([!-/:-@\[-`{-~])\1{2,}\s*$")
+def _placed_forward(found: list[Reference], block: str, start: int) -> list[Reference]:
+    """Each name on the line where it is next written in ``block`` (the source lines from
+    ``start``), within ``_PLACING_WINDOW`` characters of the name before; a name not found
+    there keeps its line."""
+    placed: list[Reference] = []
+    offset = 0
+    line = start
+    for ref in found:
+        at = block.find(ref.name, offset, offset + _PLACING_WINDOW)
+        if at >= 0:
+            line += block.count("\n", offset, at)
+            offset = at
+            ref = Reference(ref.name, line + 1, ref.exact)
+        placed.append(ref)
+    return placed
+
+
+_RST_ADORNMENT = re.compile(r"^([!-/:-@\[-`{-~])\1{2,}+\s*+$")
 _RST_INLINE_LITERAL = re.compile(r"``(.+?)``")
 
 
-_RST_CODE_DIRECTIVE = re.compile(r"^(\s*)\.\.\s+(?:code-block|code|sourcecode)::\s*(\S*)\s*$")
+# Possessive after "::": spaces, a word and spaces were tried at every split of a long run
+# of spaces (quadratic).
+_RST_CODE_DIRECTIVE = re.compile(r"^(\s*)\.\.\s+(?:code-block|code|sourcecode)::\s*+(\S*+)\s*+$")
 _RST_HIGHLIGHT = re.compile(r"^\s*\.\.\s+highlight::\s*(\S+)")
 _RST_OPTION = re.compile(r"^\s+:[\w-]+:")
 

@@ -262,6 +262,7 @@ class _Compiled:
     parser: ts.Parser
     tags: ts.Query
     identifiers: ts.Query
+    identifier_kinds: frozenset[str]
     imports: ts.Query | None
 
 
@@ -279,6 +280,7 @@ def _compiled(family: str) -> _Compiled:
         ts.Parser(language),
         ts.Query(language, _query_text(grammar)),
         identifiers,
+        frozenset(names),
         imports,
     )
 
@@ -474,6 +476,66 @@ def _error_bytes(root: ts.Node) -> int:
     return sum(max(node.end_byte - node.start_byte, 1) for node in _errors(root))
 
 
+# tree-sitter's queries read, for each node, its later siblings up to the next named one: a
+# node with a long run of unnamed children (punctuation, keywords), which only error recovery
+# makes (``((((``…), costs them time quadratic in the run (0.6 s for 20,000 ``[``). A tree
+# with a run longer than this is not queried; its names are read by a walk of its leaves.
+MAX_UNNAMED_RUN = 512
+
+
+def longest_unnamed_run(root: ts.Node) -> int:
+    """The longest run of unnamed children of any node with an error below it (only those
+    have long runs); 0 for a tree without errors."""
+    longest = 0
+    pending = [root] if root.has_error else []
+    while pending:
+        node = pending.pop()
+        run = 0
+        for child in node.children:
+            if child.is_named:
+                run = 0
+                if child.has_error:
+                    pending.append(child)
+            else:
+                run += 1
+                longest = max(longest, run)
+                if child.has_error and child.child_count:
+                    pending.append(child)
+    return longest
+
+
+def _leaf_references(compiled: _Compiled, root: ts.Node) -> list[Reference]:
+    """What ``_references`` finds, by a walk of the tree instead of a query."""
+    kinds = compiled.identifier_kinds
+    found = set()
+    cursor = root.walk()
+    while True:
+        node = cursor.node
+        assert node is not None
+        if node.type in kinds:
+            found.add(
+                Reference(_text(node), node.start_point.row + 1, False, "", node.start_point.column)
+            )
+        if cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return sorted(found, key=lambda ref: (ref.line, ref.column, ref.name))
+
+
+def _names_only(compiled: _Compiled, family: str, root: ts.Node, run: int) -> Extracted:
+    """A tree too broken to query (see ``MAX_UNNAMED_RUN``): its names, and why nothing more."""
+    error = next(_errors(root), root)
+    message = (
+        f"{family} syntax error too broken to read definitions (a run of {run:,} tokens "
+        "without a name); names read from the tokens of its tree"
+    )
+    return Extracted(
+        references=tuple(_leaf_references(compiled, root)),
+        diagnostics=(Diagnostic(message, error.start_point.row + 1),),
+    )
+
+
 def _definitions_read_best(
     compiled: _Compiled, source: bytes, root: ts.Node
 ) -> tuple[list[_Found], ts.Node]:
@@ -485,6 +547,8 @@ def _definitions_read_best(
     if not root.has_error or repair is None:
         return found, root
     repaired = compiled.parser.parse(repair(source)).root_node
+    if longest_unnamed_run(repaired) > MAX_UNNAMED_RUN:
+        return found, root
     found_repaired = _definitions(compiled, repaired)
     if (len(found_repaired), -_error_bytes(repaired)) > (len(found), -_error_bytes(root)):
         return found_repaired, repaired
@@ -514,6 +578,9 @@ def extract_treesitter(text: str, family: str) -> Extracted:
     compiled = _compiled(family)
     source = text.encode("utf-8", "surrogatepass")
     root = compiled.parser.parse(source).root_node
+    run = longest_unnamed_run(root)
+    if run > MAX_UNNAMED_RUN:
+        return _names_only(compiled, family, root, run)
     found, definitions_root = _definitions_read_best(compiled, source, root)
     heads = compiled.grammar.function_heads
     if heads is not None and definitions_root.has_error:
