@@ -77,12 +77,10 @@ def tree_signature(settings: Settings, walked: WalkResult, settings_digest: str)
 def content_signature(settings: Settings, walked: WalkResult, settings_digest: str) -> str | None:
     """A digest of what the pages are made from, by the files' contents instead of their
     times: a checkout or a ``touch`` changes ``tree_signature`` but not this, and then no
-    page may be written again. Contents come from the cache where a file's stamp vouches
-    for its stored hash, else from reading the file; None when the cache is off (every
-    file would be read for it)."""
-    with RecordCache.open(cache_location(settings.root, settings.cache_dir)) as cache:
-        if not cache.enabled:
-            return None
+    page may be written again. A file's hash comes from the cache where its stamp vouches
+    for the stored one, else from reading it; None when a file cannot be read."""
+    # Read-only: a cache to repair or replace is the scan's to repair, and to log.
+    with RecordCache.reader(cache_location(settings.root, settings.cache_dir)) as cache:
         stored = cache.stamps()
     digest = hashlib.sha256(settings_digest.encode())
     digest.update(json.dumps(walked.skipped).encode())
