@@ -109,3 +109,29 @@ def site_files(site: Path) -> dict[str, bytes]:
 
 def differing(left: dict[str, bytes], right: dict[str, bytes]) -> list[str]:
     return sorted(name for name in left.keys() | right.keys() if left.get(name) != right.get(name))
+
+
+def build_command(tree: Path, site: Path, *options: str) -> list[str]:
+    """``xrefdoc build TREE -o SITE -q`` in a process of its own."""
+    return [sys.executable, "-m", "xrefdoc", "build", str(tree), "-o", str(site), "-q", *options]
+
+
+def start_build(tree: Path, site: Path) -> subprocess.Popen[str]:
+    """A build started in a session of its own (so its processes can be found and
+    stopped), its output kept."""
+    return subprocess.Popen(
+        build_command(tree, site),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def whole_site(site: Path) -> dict[str, bytes]:
+    """Every file of a site, as a reader (or a deploy) gets it."""
+    return {
+        path.relative_to(site).as_posix(): path.read_bytes()
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }

@@ -7,20 +7,15 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import differing, site_files, tree_files, write_tree
+from helpers import build_command, differing, site_files, start_build, tree_files, write_tree
 
 from xrefdoc.cache import cache_location
 from xrefdoc.check import broken_links
-
-
-def build_command(tree: Path, site: Path) -> list[str]:
-    return [sys.executable, "-m", "xrefdoc", "build", str(tree), "-o", str(site), "-q"]
 
 
 def build(tree: Path, site: Path, seed: str = "0") -> None:
@@ -108,9 +103,7 @@ def test_a_second_build_into_the_same_site_waits_for_the_first(
     files, clean_site = clean
     tree = write_tree(tmp_path / "tree", files)
     site = tmp_path / "site"
-    first = subprocess.Popen(
-        build_command(tree, site), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+    first = start_build(tree, site)
     started = when_exists(".xrefdoc/site/xrefdoc-build-unfinished")
     deadline = time.monotonic() + 120
     while not started(tree, site) and first.poll() is None and time.monotonic() < deadline:

@@ -5,22 +5,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import tree_files, write_tree
+from helpers import build_command, tree_files, whole_site, write_tree
 
 from xrefdoc.check import broken_links
-
-
-def whole_site(site: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(site).as_posix(): path.read_bytes()
-        for path in sorted(site.rglob("*"))
-        if path.is_file()
-    }
 
 
 def mount(*arguments: str) -> subprocess.CompletedProcess[str]:
@@ -44,7 +35,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 def build(tree: Path, site: Path, *options: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "xrefdoc", "build", str(tree), "-o", str(site), "-q", *options],
+        build_command(tree, site, *options),
         capture_output=True,
         text=True,
         check=False,

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import write_tree
+from helpers import whole_site, write_tree
 from sites import main_body, page_text
 from sphinx.cmd.build import build_main
 
@@ -208,12 +208,6 @@ def _edit(tree: Path, path: str, text: str | None) -> None:
     target.write_text(text, encoding="utf-8")
 
 
-def _site_files(output: Path) -> dict[str, bytes]:
-    """Every file of the site: pages, the search index and inventory, ``_xref``'s data."""
-    files = [path for path in output.rglob("*") if path.is_file()]
-    return {path.relative_to(output).as_posix(): path.read_bytes() for path in files}
-
-
 @pytest.mark.parametrize(
     "edits",
     [
@@ -276,7 +270,7 @@ def test_a_rebuild_after_changes_equals_a_build_from_scratch(
     assert build(tree, output, "-q") == 0
     scratch = tmp_path / "scratch" / "out"
     assert build(tree, scratch, "-q") == 0
-    rebuilt, clean = _site_files(output), _site_files(scratch)
+    rebuilt, clean = whole_site(output), whole_site(scratch)
     assert sorted(rebuilt) == sorted(clean), "the same pages, none missing, none stale"
     different = [page for page in clean if rebuilt[page] != clean[page]]
     assert different == [], "every page as a build from scratch writes it"
@@ -292,13 +286,13 @@ def test_pages_written_by_worker_processes_equal_those_written_in_one(
     monkeypatch.setattr(writer, "CHUNKS_PER_WORKER", 5)
     parallel = tmp_path / "parallel" / "out"
     assert build(tree, parallel, "-q", "-j", "2") == 0
-    assert _site_files(parallel) == _site_files(serial)
+    assert whole_site(parallel) == whole_site(serial)
     # And a rebuild after a change, written by the workers, matches too.
     _edit(tree, "pkg/core.py", '"""Engine."""\n\n' + FILES["pkg/core.py"])
     assert build(tree, parallel, "-q", "-j", "2") == 0
     monkeypatch.undo()
     assert build(tree, serial, "-q", "-j", "1") == 0
-    assert _site_files(parallel) == _site_files(serial)
+    assert whole_site(parallel) == whole_site(serial)
 
 
 @pytest.mark.parametrize("ci", [False, True], ids=["log", "ci-log"])
@@ -341,7 +335,7 @@ def test_a_failing_page_writer_fails_the_build_and_the_next_build_repairs_the_si
     assert build(tree, output, "-q", "-j", "2") == 0
     scratch = tmp_path / "scratch" / "out"
     assert build(tree, scratch, "-q", "-j", "1") == 0
-    assert _site_files(output) == _site_files(scratch)
+    assert whole_site(output) == whole_site(scratch)
 
 
 def test_verbose_progress_in_a_log_names_every_file(

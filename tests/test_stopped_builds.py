@@ -8,13 +8,12 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from helpers import differing, tree_files, write_tree
+from helpers import build_command, differing, start_build, tree_files, whole_site, write_tree
 
 from xrefdoc.check import broken_links
 
@@ -51,22 +50,9 @@ def git(tree: Path, *args: str) -> None:
     subprocess.run(["git", "-C", str(tree), *args], check=True, capture_output=True)
 
 
-def build_command(tree: Path, site: Path) -> list[str]:
-    return [sys.executable, "-m", "xrefdoc", "build", str(tree), "-o", str(site), "-q"]
-
-
 def build(tree: Path, site: Path) -> None:
     completed = subprocess.run(build_command(tree, site), capture_output=True, text=True)
     assert completed.returncode == 0, completed.stderr
-
-
-def whole_site(site: Path) -> dict[str, bytes]:
-    """Every file of the site, as a reader (or a deploy) gets it."""
-    return {
-        path.relative_to(site).as_posix(): path.read_bytes()
-        for path in sorted(site.rglob("*"))
-        if path.is_file()
-    }
 
 
 def committed_tree(folder: Path) -> Path:
@@ -137,13 +123,7 @@ def test_a_stopped_build_is_completed_by_the_next(
     restore(tree, site)
     CHANGES[change](tree)
 
-    process = subprocess.Popen(
-        build_command(tree, site),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    process = start_build(tree, site)
     time.sleep(moment * durations[change])
     assert process.poll() is None, f"the build ended before {moment:.0%} of its time"
     os.kill(process.pid, SIGNALS[signal_name])
@@ -201,13 +181,7 @@ def test_workers_end_with_a_build_stopped_while_files_are_parsed(
 ) -> None:
     tree = write_tree(tmp_path / "tree", FILES)
     site = tmp_path / "site"
-    process = subprocess.Popen(
-        build_command(tree, site),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    process = start_build(tree, site)
     deadline = time.monotonic() + 60
     while not worker_processes(process.pid) and time.monotonic() < deadline:
         assert process.poll() is None, "the build ended before its workers started"
