@@ -126,7 +126,7 @@ def test_a_stopped_build_is_completed_by_the_next(
     process = start_build(tree, site)
     time.sleep(moment * durations[change])
     assert process.poll() is None, f"the build ended before {moment:.0%} of its time"
-    os.kill(process.pid, SIGNALS[signal_name])
+    stop(process, signal_name)
     _, stderr = process.communicate(timeout=60)
 
     if signal_name != "SIGKILL":
@@ -143,6 +143,15 @@ def test_a_stopped_build_is_completed_by_the_next(
     assert differing(clean_sites[change], whole_site(site)) == []
     assert not [path for path in site.rglob("*") if path.name.endswith(".tmp")]
     assert broken_links(site) == []
+
+
+def stop(process: subprocess.Popen[str], signal_name: str) -> None:
+    """Ctrl-C, as a terminal sends it (to the whole process group); or the signal sent to
+    the main process only, as ``kill``, ``timeout`` or a CI runner does."""
+    if signal_name == "SIGINT":
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        os.kill(process.pid, SIGNALS[signal_name])
 
 
 def leftover_processes(session: int) -> list[str]:
@@ -189,7 +198,7 @@ def test_workers_end_with_a_build_stopped_while_files_are_parsed(
     workers = worker_processes(process.pid)
     assert workers, "no extraction worker started"
     time.sleep(0.3)  # the workers are parsing
-    os.kill(process.pid, SIGNALS[signal_name])  # the main process only
+    stop(process, signal_name)
     _, stderr = process.communicate(timeout=60)
 
     assert not leftover_processes(process.pid), "workers outlived the build"
