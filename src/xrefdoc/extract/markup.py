@@ -136,12 +136,18 @@ def _inline_references(inline: Token, source_lines: list[str]) -> list[Reference
         return _placed_forward(found, block, start)
     placed: list[Reference] = []
     cursor = start
+    missing_from: dict[str, int] = {}  # a name not written from this line on (``a\\_b``)
     for ref in found:
+        if missing_from.get(ref.name, end) <= cursor:
+            placed.append(ref)
+            continue
         for number in range(cursor, end):
             if ref.name in source_lines[number]:
                 cursor = number
                 ref = Reference(ref.name, number + 1, ref.exact)
                 break
+        else:
+            missing_from[ref.name] = cursor
         placed.append(ref)
     return placed
 

@@ -133,25 +133,23 @@ class _Collector:
         # Imports inside function bodies are found by the walk above; nothing else defines names.
 
 
-def _extract_with_grammar(text: str, error: SyntaxError) -> Extracted:
-    """A file this interpreter cannot parse (often Python newer than it): its classes,
-    functions, methods and imports from the tree-sitter grammar, its names as textual uses,
-    and the error on the page."""
+def _extract_with_grammar(text: str, reason: str, line: int | None = None) -> Extracted:
+    """A file this interpreter cannot parse (often Python newer than it, or nested deeper
+    than its parser goes): its classes, functions, methods and imports from the tree-sitter
+    grammar, its names as textual uses, and the reason on the page."""
     found = extract_treesitter(text, "python")
     imports = tuple(
         Import(imp.module, (), imp.line, len(imp.module) - len(imp.module.lstrip(".")))
         for imp in found.imports
     )
     message = (
-        f"Python syntax error: {error.msg} (for this interpreter, Python "
-        f"{sys.version_info.major}.{sys.version_info.minor}); definitions read with the "
-        "tree-sitter grammar, names linked as textual matches"
+        f"{reason}; definitions read with the tree-sitter grammar, names linked as textual matches"
     )
     return Extracted(
         symbols=found.symbols,
         imports=imports,
         references=found.references,
-        diagnostics=(Diagnostic(message, error.lineno),),
+        diagnostics=(Diagnostic(message, line),),
     )
 
 
@@ -160,11 +158,14 @@ def extract_python(text: str, path: str) -> Extracted:
     try:
         tree = ast.parse(text, filename=path)
     except SyntaxError as error:
-        return _extract_with_grammar(text, error)
+        version = f"Python {sys.version_info.major}.{sys.version_info.minor}"
+        reason = f"Python syntax error: {error.msg} (for this interpreter, {version})"
+        return _extract_with_grammar(text, reason, error.lineno)
     except (RecursionError, MemoryError) as error:
+        # The grammar's parser is not recursive: it reads what is too deep for ``ast``, in
+        # time linear in the text (the tokens of Pygments cost ten times as much).
         kind = type(error).__name__
-        message = f"Python nested too deeply for its parser ({kind}); names read from tokens"
-        return extract_tokens(text, "python", (Diagnostic(message),))
+        return _extract_with_grammar(text, f"Python nested too deeply for its parser ({kind})")
     except ValueError as error:  # a NUL byte
         message = f"Python could not be parsed: {error}; names read from tokens"
         return extract_tokens(text, "python", (Diagnostic(message),))

@@ -30,6 +30,8 @@ from pygments.token import (
     _TokenType,
 )
 
+from xrefdoc.extract.parsing import parse_bounded
+
 Tokens = list[tuple[_TokenType, str]]
 
 _IMPORTS = frozenset({"import_statement", "import_from_statement", "future_import_statement"})
@@ -95,8 +97,8 @@ def python_tokens(text: str) -> Tokens | None:
         data = text.encode("utf-8")
     except UnicodeEncodeError:
         return None
-    tree = _parser().parse(data)
-    if tree.root_node.has_error:
+    tree = parse_bounded(_parser(), data)
+    if tree is None or tree.root_node.has_error:
         return None
     return _Lexer(text, data).run(tree)
 

@@ -84,7 +84,60 @@ def lexed(text: str, alias: str) -> Tokens | None:
         if tokens is not None:
             return tokens
     lexer = lexer_for(alias)
-    return None if lexer is None else list(lexer.get_tokens(text))
+    return None if lexer is None else pygments_tokens(lexer, text)
+
+
+# Pygments' C and C++ lexers (and its Markdown, reST and Java lexers on blank lines) try, at
+# a name, patterns that scan the blanks after it in time that grows with the square of
+# their length: 1.4 s for a name, 4,000 spaces and another name; a file within the source
+# cap could take hours. The lexer is given runs of blanks no longer than this: a run keeps
+# its first characters and its last (the one the lexer's next token meets), and the blanks
+# it was not given are put back in its tokens, after the character before them.
+LEXED_BLANKS = 64
+_LONG_BLANKS = re.compile(rf"[ \t\n]{{{LEXED_BLANKS + 1},}}")
+
+
+def pygments_tokens(lexer: Lexer, text: str) -> Tokens:
+    """The tokens of ``text`` by ``lexer``, long runs of blanks shortened for the lexer (see
+    ``LEXED_BLANKS``) and restored in the tokens."""
+    cuts: list[tuple[int, str]] = []  # (offset in the shortened text, the blanks left out)
+    removed = 0
+    kept = LEXED_BLANKS - 1
+
+    def shorten(match: re.Match[str]) -> str:
+        nonlocal removed
+        run = match.group()
+        cuts.append((match.start() - removed + kept, run[kept:-1]))
+        removed += len(run) - LEXED_BLANKS
+        return run[:kept] + run[-1]
+
+    tokens = list(lexer.get_tokens(_LONG_BLANKS.sub(shorten, text)))
+    return _restored(tokens, cuts) if cuts else tokens
+
+
+def _restored(tokens: Tokens, cuts: list[tuple[int, str]]) -> Tokens:
+    """``tokens`` with each cut's blanks put back after the character before its offset."""
+    restored: Tokens = []
+    position = 0
+    pending = iter(cuts)
+    cut = next(pending, None)
+    for token_type, value in tokens:
+        end = position + len(value)
+        if cut is None or cut[0] > end:
+            restored.append((token_type, value))
+            position = end
+            continue
+        pieces: list[str] = []
+        taken = 0
+        while cut is not None and cut[0] <= end:
+            at = cut[0] - position
+            pieces += (value[taken:at], cut[1])
+            taken = at
+            cut = next(pending, None)
+        pieces.append(value[taken:])
+        restored.append((token_type, "".join(pieces)))
+        position = end
+    return restored
 
 
 def lexer_names(text: str, alias: str, first_line: int = 1) -> list[Reference]:

@@ -15,7 +15,9 @@ import tree_sitter as ts
 
 from xrefdoc.analysis.treesitter_rules import treesitter_findings
 from xrefdoc.extract.cpp_repair import readable_copy
+from xrefdoc.extract.parsing import parse_bounded
 from xrefdoc.extract.result import Extracted
+from xrefdoc.extract.tokens import extract_tokens
 from xrefdoc.model import Diagnostic, Import, Reference, Symbol, variable_kind
 
 # tags.scm capture kinds (``definition.<kind>``) as our symbol kinds; kinds not listed
@@ -546,7 +548,10 @@ def _definitions_read_best(
     repair = compiled.grammar.repair
     if not root.has_error or repair is None:
         return found, root
-    repaired = compiled.parser.parse(repair(source)).root_node
+    repaired_tree = parse_bounded(compiled.parser, repair(source))
+    if repaired_tree is None:
+        return found, root
+    repaired = repaired_tree.root_node
     if longest_unnamed_run(repaired) > MAX_UNNAMED_RUN:
         return found, root
     found_repaired = _definitions(compiled, repaired)
@@ -577,7 +582,14 @@ def extract_treesitter(text: str, family: str) -> Extracted:
     syntax errors keeps what the grammar recovered, with a note of the first error."""
     compiled = _compiled(family)
     source = text.encode("utf-8", "surrogatepass")
-    root = compiled.parser.parse(source).root_node
+    tree = parse_bounded(compiled.parser, source)
+    if tree is None:
+        message = (
+            f"{family} syntax too broken for the grammar to read in time proportional to "
+            "its size; names read from tokens"
+        )
+        return extract_tokens(text, family, (Diagnostic(message),))
+    root = tree.root_node
     run = longest_unnamed_run(root)
     if run > MAX_UNNAMED_RUN:
         return _names_only(compiled, family, root, run)
