@@ -62,3 +62,12 @@ def test_a_nul_in_the_text_is_shown_and_stored_as_the_replacement_character() ->
     assert "\x00" not in source.html() and "\ufffd" in source.html()
     assert SourceHTML.from_bytes(source.to_bytes()) == source
     assert [name for name, _, _ in source.names] == ["a", "b", "a"]
+
+
+def test_a_line_too_long_for_the_lexer_is_shown_whole_and_the_lines_after_it_highlighted() -> None:
+    junk = "&%" * 4_000  # Pygments' YAML lexer took 0.5 s on this line alone, 30 s on 64 KB
+    source = prepare_source(f"first: 1\n{junk}\nlast_key: 2\n", "yaml", 1_000_000)
+    html = source.html()
+    assert junk.replace("&", "&amp;") in html, "the long line, whole, as text"
+    assert '<span class="nt">last_key</span>' in html, "the next line highlighted as before"
+    assert 'id="L3"' in html and 'id="L4"' not in html

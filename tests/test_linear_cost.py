@@ -145,21 +145,7 @@ HIGHLIGHTED_SHAPES = (
 )
 
 
-# Left to Pygments: its YAML lexer costs quadratic time on a run of characters it cannot
-# read (each an error token; 2.7 s for 16 KB). Highlighting is cut at the source cap, so a
-# file costs at most that of its first 512 KB: minutes, not hours of a file of any size.
-KNOWN_QUADRATIC_LEXERS = {("yaml", "punctuation pairs"): "Pygments' YAML lexer on error tokens"}
-HIGHLIGHT_CASES = [
-    pytest.param(
-        lexer,
-        shape,
-        marks=[pytest.mark.xfail(reason=KNOWN_QUADRATIC_LEXERS[lexer, shape], strict=True)]
-        if (lexer, shape) in KNOWN_QUADRATIC_LEXERS
-        else [],
-    )
-    for lexer in LEXERS
-    for shape in HIGHLIGHTED_SHAPES
-]
+HIGHLIGHT_CASES = [(lexer, shape) for lexer in LEXERS for shape in HIGHLIGHTED_SHAPES]
 
 
 def _shape(kind: str, shape: str) -> Callable[[int], str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
@@ -97,22 +98,45 @@ LEXED_BLANKS = 64
 _LONG_BLANKS = re.compile(rf"[ \t\n]{{{LEXED_BLANKS + 1},}}")
 
 
+# Other lexers (YAML on characters it cannot read: 8,000 of them on a line took 0.5 s) try,
+# at every character, patterns that scan to the end of the line. A line longer than this is
+# not given to the lexer: it is shown as the text around it is, and its names are not read.
+LEXED_LINE = 2048
+_LONG_LINE = re.compile(rf"[^\n]{{{LEXED_LINE + 1},}}")
+
+
 def pygments_tokens(lexer: Lexer, text: str) -> Tokens:
-    """The tokens of ``text`` by ``lexer``, long runs of blanks shortened for the lexer (see
-    ``LEXED_BLANKS``) and restored in the tokens."""
-    cuts: list[tuple[int, str]] = []  # (offset in the shortened text, the blanks left out)
-    removed = 0
+    """The tokens of ``text`` by ``lexer``, with long lines (see ``LEXED_LINE``) and long
+    runs of blanks (see ``LEXED_BLANKS``) shortened for the lexer and restored in the
+    tokens."""
+    text, long_lines = _shortened(_LONG_LINE, text, lambda line: (0, line))
     kept = LEXED_BLANKS - 1
+    text, blanks = _shortened(_LONG_BLANKS, text, lambda run: (kept, run[kept:-1]))
+    tokens = list(lexer.get_tokens(text))
+    for cuts in (blanks, long_lines):
+        if cuts:
+            tokens = _restored(tokens, cuts)
+    return tokens
+
+
+def _shortened(
+    pattern: re.Pattern[str], text: str, cut: Callable[[str], tuple[int, str]]
+) -> tuple[str, list[tuple[int, str]]]:
+    """``text`` without what ``cut`` takes out of each match of ``pattern`` (it says where in
+    the match the cut starts, and what it takes), and the cuts: (offset in the shortened
+    text, what was taken out)."""
+    cuts: list[tuple[int, str]] = []
+    removed = 0
 
     def shorten(match: re.Match[str]) -> str:
         nonlocal removed
-        run = match.group()
-        cuts.append((match.start() - removed + kept, run[kept:-1]))
-        removed += len(run) - LEXED_BLANKS
-        return run[:kept] + run[-1]
+        found = match.group()
+        start, taken = cut(found)
+        cuts.append((match.start() - removed + start, taken))
+        removed += len(taken)
+        return found[:start] + found[start + len(taken) :]
 
-    tokens = list(lexer.get_tokens(_LONG_BLANKS.sub(shorten, text)))
-    return _restored(tokens, cuts) if cuts else tokens
+    return pattern.sub(shorten, text), cuts
 
 
 def _restored(tokens: Tokens, cuts: list[tuple[int, str]]) -> Tokens:
