@@ -95,9 +95,10 @@ def publish(stage: Path, site: Path, moved: Collection[str], listing: Path) -> i
     # Everything that needed room is written: from here on, only renames.
     for source, target in publication.renames:
         os.replace(source, target)
-    for relative in current:
-        if relative in moved:
-            (stage / relative).unlink(missing_ok=True)  # copied to a site on another disk
+    if not renamed:  # pages copied to a site on another file system leave the stage too
+        for relative in current:
+            if relative in moved:
+                (stage / relative).unlink(missing_ok=True)
     remove_stale(site, listing, [*current, *moved])
     return len(publication.renames)
 

@@ -177,6 +177,7 @@ def _build_site(
         )
         if status == 0:
             _publish(work, output)
+            timings.lap("publish")
     if status == 0:
         state.record(signature)
         contents.record(content)
