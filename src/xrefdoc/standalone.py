@@ -318,6 +318,9 @@ def _run_sphinx(
                 parallel=jobs,
                 verbosity=verbosity,
             )
+            # Sphinx would name its output folder, the stage; the site's place is said after
+            # publishing.
+            app.builder.epilog = ""  # type: ignore[misc]  # this build's own, not the class's
             with _write_failures_stop_the_build():
                 app.build()
     except XrefdocError:
