@@ -4,6 +4,7 @@ records, ``lookup`` a name."""
 from __future__ import annotations
 
 import argparse
+import atexit
 import codecs
 import io
 import json
@@ -352,9 +353,12 @@ def run() -> None:
     same)."""
     code = main()
     if code in INTERRUPTED:
-        # An ordinary exit, so the worker pools' finalizers release what they hold (named
-        # semaphores) instead of leaving the warnings of a leak.
-        sys.exit(code)
+        # What an ordinary exit runs first, so the worker pools' finalizers release what they
+        # hold (named semaphores) instead of leaving the warnings of a leak. Not the ordinary
+        # exit itself: CPython takes a Ctrl-C that landed in an ``exec`` of a string (as
+        # dataclasses do while modules load) for one nobody handled, and ends the process by
+        # SIGINT instead of with our code.
+        atexit._run_exitfuncs()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
