@@ -84,6 +84,8 @@ class _Generated:
     signature: str
     facts: SiteFacts
     plan: Plan | None
+    # Every page the writer makes (``render.collected_page_names``), named once a build.
+    collected: list[str]
 
 
 _STATE: weakref.WeakKeyDictionary[Sphinx, _Generated] = weakref.WeakKeyDictionary()
@@ -261,13 +263,15 @@ def _generate_pages(app: Sphinx) -> None:
         )
     # Every page this build may write is listed before any is written, so a build stopped
     # part-way leaves none the next build cannot find and delete.
+    collected = collected_page_names(site)
+    own_documents = myst_page_names(site)
     declare_coming(
         Path(app.doctreedir) / PAGES_FILE,
-        (f"{name}.html" for name in (*collected_page_names(site), *myst_page_names(site))),
+        (f"{name}.html" for name in (*collected, *own_documents)),
     )
     pages = render_myst_pages(environment, site, None if plan is None else plan.keyword_pages)
     relative_pages = {name[len(prefix) :] + ".md": text for name, text in pages.items()}
-    kept = [name[len(prefix) :] + ".md" for name in myst_page_names(site)]
+    kept = [name[len(prefix) :] + ".md" for name in own_documents]
     written, deleted = replace_generated(output, relative_pages, kept)
     logger.info(
         "xrefdoc: %d files documented; keyword and root pages: %d rewritten, %d removed",
@@ -276,7 +280,15 @@ def _generate_pages(app: Sphinx) -> None:
         deleted,
     )
     _STATE[app] = _Generated(
-        settings.root, result.cache_location, site, environment, state, signature, facts, plan
+        settings.root,
+        result.cache_location,
+        site,
+        environment,
+        state,
+        signature,
+        facts,
+        plan,
+        collected,
     )
     timings.lap("render folder and keyword pages")
 
@@ -347,7 +359,7 @@ def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     # kinds is never deleted after being written, and one that left the sources goes too.
     prefix = state.site.names.prefix
     current = [
-        *collected_page_names(state.site),
+        *state.collected,
         *(name for name in app.env.all_docs if name.startswith(prefix)),
     ]
     manifest = Path(app.doctreedir) / PAGES_FILE

@@ -93,8 +93,7 @@ def build_site(
     check_output_folder(output, "--output", settings.root, "site folder")
     check_output_folder(work, "--work-dir")
 
-    sources = work / "src"
-    sources.mkdir(parents=True, exist_ok=True)
+    (work / "src").mkdir(parents=True, exist_ok=True)
     write_if_changed(work / WORK_MARKER, "Work folder of xrefdoc; never documented.\n")
 
     def wait(holder: str) -> None:

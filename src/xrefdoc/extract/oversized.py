@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from xrefdoc.extract.result import Extracted
-from xrefdoc.extract.tokens import is_identifier_like
+from xrefdoc.extract.tokens import DOTTED_WORD, is_identifier_like
 from xrefdoc.model import Diagnostic, Reference
 
 # Bytes. A module constant rather than a setting: a record is cached by its content's hash,
@@ -24,7 +24,6 @@ MAX_NAMES = 100_000
 _MIB = 1024 * 1024
 _PROSE_FAMILIES = frozenset({"markdown", "rst", "text"})
 _CODE_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_PROSE_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 # Words that are syntax, not names, in the languages we read.
 _RESERVED = frozenset(
     {
@@ -138,7 +137,7 @@ def extract_oversized(text: str, size: int, family: str) -> Extracted:
     prose the identifier-like words (as ``prose_identifiers`` has them), in code every word
     that is not a reserved word. The diagnostic says why and what was done instead."""
     prose = family in _PROSE_FAMILIES
-    pattern = _PROSE_WORD if prose else _CODE_WORD
+    pattern = DOTTED_WORD if prose else _CODE_WORD
     first_lines: dict[str, int] = {}
     skipped: set[str] = set()
     line, counted = 1, 0  # newlines are counted once, from one new name to the next

@@ -15,7 +15,8 @@ from xrefdoc.extract.python_tokens import Tokens, python_tokens
 from xrefdoc.extract.result import Extracted
 from xrefdoc.model import Diagnostic, Reference
 
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+# A name, dotted or not: the words of prose and code read as names.
+DOTTED_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 # A URL: a scheme, "://" and what follows up to a space. A scheme starts with a letter, so a
 # match starts at the first letter of a run of scheme characters; the look-behind keeps the
 # search from starting again inside a run it has read (a long word cost quadratic time:
@@ -42,7 +43,7 @@ def prose_identifiers(text: str, first_line: int = 1) -> list[Reference]:
     found: list[Reference] = []
     for offset, line in enumerate(text.split("\n")):
         line = _URL.sub(r"\1 ", line)
-        for match in _WORD.finditer(line):
+        for match in DOTTED_WORD.finditer(line):
             word = match.group(0)
             if is_identifier_like(word):
                 found.append(Reference(word, first_line + offset, exact=False))
@@ -53,7 +54,7 @@ def code_identifiers(text: str, first_line: int = 1) -> list[Reference]:
     """Every identifier of a code fragment (inline code in prose): code is all names."""
     found: list[Reference] = []
     for offset, line in enumerate(text.split("\n")):
-        for match in _WORD.finditer(line):
+        for match in DOTTED_WORD.finditer(line):
             found.append(Reference(match.group(0), first_line + offset, exact=False))
     return found
 
@@ -172,7 +173,7 @@ def lexer_names(text: str, alias: str, first_line: int = 1) -> list[Reference]:
     found: list[Reference] = []
     line = first_line
     for token_type, value in tokens:
-        if is_name_token(token_type) and _WORD.fullmatch(value):
+        if is_name_token(token_type) and DOTTED_WORD.fullmatch(value):
             found.append(Reference(value, line, exact=False))
         line += value.count("\n")
     return found
