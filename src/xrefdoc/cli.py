@@ -304,10 +304,24 @@ def _print_json(value: object) -> None:
     sys.stdout.write("\n")
 
 
+_CHILDREN_IGNORE_CTRL_C: list[bool] = []
+
+
+def _leave_ctrl_c_to_this_process() -> None:
+    """Ctrl-C reaches the whole process group: a process forked from this one (Sphinx's
+    readers and writers, ours) ignores it, and ends when this one stops it (else one that
+    was starting printed a traceback, and its parent met a closed pipe instead of the
+    interruption). Registered once a process."""
+    if not _CHILDREN_IGNORE_CTRL_C:
+        os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+        _CHILDREN_IGNORE_CTRL_C.append(True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _printable_output()
     if threading.current_thread() is threading.main_thread():
         _stop_on_sigterm()
+        _leave_ctrl_c_to_this_process()
     try:
         arguments = _parser().parse_args(argv)
         if arguments.command == "lookup":
