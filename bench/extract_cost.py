@@ -19,10 +19,10 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from xrefdoc.config import make_settings
+from xrefdoc.core.settings import make_settings
 from xrefdoc.extract import extract_bytes
-from xrefdoc.languages import detect_language
-from xrefdoc.walk import walk
+from xrefdoc.core.languages import detect_language
+from xrefdoc.walk.tree import walk
 
 REPEATS = 3
 BUCKETS = ((1 << 10, 4 << 10), (4 << 10, 16 << 10), (16 << 10, 64 << 10), (64 << 10, 256 << 10))

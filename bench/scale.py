@@ -42,8 +42,8 @@ from pygments.lexers import TextLexer, get_lexer_for_filename
 from pygments.util import ClassNotFound
 from weight import measure_page
 
-from xrefdoc.config import make_settings
-from xrefdoc.walk import walk
+from xrefdoc.core.settings import make_settings
+from xrefdoc.walk.tree import walk
 
 CHANGED_FUNCTION = "bench_changed_function"
 

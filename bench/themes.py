@@ -50,7 +50,7 @@ from pathlib import Path
 from scale import make_tree, source_files
 from weight import KINDS, Page, measure_page, parse_tags
 
-from xrefdoc.cache import CACHE_FOLDER
+from xrefdoc.store.cache import CACHE_FOLDER
 
 REFERENCE = "basic"
 DEFAULT_THEMES = "alabaster,furo,pydata_sphinx_theme,sphinx_rtd_theme,sphinx_book_theme,xrefdoc"

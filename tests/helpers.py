@@ -8,9 +8,9 @@ import sys
 import textwrap
 from pathlib import Path
 
+from xrefdoc.core.model import FileRecord
 from xrefdoc.extract import extract_file
-from xrefdoc.model import FileRecord
-from xrefdoc.xref import Index, build_index
+from xrefdoc.xref.index import Index, build_index
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:

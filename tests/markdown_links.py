@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from xrefdoc.pages import RENDERED_BY_FORGES
+from xrefdoc.site.names import RENDERED_BY_FORGES
 
 # The only HTML the pages may hold: our empty anchors.
 OUR_HTML = re.compile(r'<a id="[A-Za-z0-9_.-]+">|</a>')

@@ -14,8 +14,8 @@ from sites import make_git_repository
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
-from xrefdoc.analysis.catalogue import RULES
-from xrefdoc.cli import _parser
+from xrefdoc.analyze.catalogue import RULES
+from xrefdoc.commands.cli import _parser
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

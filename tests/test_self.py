@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from xrefdoc.check import broken_links
-from xrefdoc.cli import main
+from xrefdoc.commands.check import broken_links
+from xrefdoc.commands.cli import main
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from xrefdoc.cli import run
+from xrefdoc.commands.cli import run
 
 run()

@@ -7,8 +7,10 @@ import hashlib
 import re
 from pathlib import Path
 
-from xrefdoc.analysis.file_rules import file_findings
-from xrefdoc.analysis.rules import unsilenced
+from xrefdoc.analyze.file_rules import file_findings
+from xrefdoc.analyze.rules import unsilenced
+from xrefdoc.core.languages import BINARY, MINIFIED_FAMILY, Language, language_of
+from xrefdoc.core.model import Diagnostic, FileRecord, References, count_lines
 from xrefdoc.extract.data import extract_data
 from xrefdoc.extract.markup import extract_markdown, extract_rst
 from xrefdoc.extract.oversized import extract_oversized, is_oversized
@@ -16,8 +18,6 @@ from xrefdoc.extract.python import extract_python
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
 from xrefdoc.extract.treesitter import extract_treesitter, has_grammar
-from xrefdoc.languages import BINARY, MINIFIED_FAMILY, Language, language_of
-from xrefdoc.model import Diagnostic, FileRecord, References, count_lines
 
 _BINARY_PROBE = 8192
 

@@ -6,8 +6,8 @@ import json
 import re
 import tomllib
 
+from xrefdoc.core.model import Diagnostic, Symbol, count_lines
 from xrefdoc.extract.result import Extracted
-from xrefdoc.model import Diagnostic, Symbol, count_lines
 
 _TOML_KEY = re.compile(r"^([A-Za-z0-9_.\"'-]+)\s*=")
 _YAML_KEY = re.compile(r"^([A-Za-z_][\w.-]*|\"[^\"]+\"|'[^']+')\s*:(?:\s|$)")

@@ -10,10 +10,10 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from xrefdoc.core.languages import Language, language_of_code_block
+from xrefdoc.core.model import Heading, Reference, Symbol, count_lines
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import code_identifiers, dedupe, lexer_names, prose_identifiers
-from xrefdoc.languages import Language, language_of_code_block
-from xrefdoc.model import Heading, Reference, Symbol, count_lines
 
 # Reads a code block's text as a file of the given language would be read.
 CodeExtractor = Callable[[str, Language], Extracted]

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
+from xrefdoc.core.model import Diagnostic, Reference
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import DOTTED_WORD, is_identifier_like
-from xrefdoc.model import Diagnostic, Reference
 
 # Bytes. A module constant rather than a setting: a record is cached by its content's hash,
 # so a setting would have to join the cache's key. Files of source this large are

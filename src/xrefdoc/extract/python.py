@@ -6,12 +6,12 @@ import ast
 import sys
 from dataclasses import dataclass, field, replace
 
-from xrefdoc.analysis.python_rules import is_main_guard, python_findings
+from xrefdoc.analyze.python_rules import is_main_guard, python_findings
+from xrefdoc.core.model import Diagnostic, Import, Symbol, variable_kind
 from xrefdoc.extract.python_names import import_from_base, resolve_names
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
 from xrefdoc.extract.treesitter import extract_treesitter
-from xrefdoc.model import Diagnostic, Import, Symbol, variable_kind
 
 # Statements whose bodies still run at the enclosing scope (module or class level).
 _BLOCKS = (ast.If, ast.Try, ast.TryStar, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)

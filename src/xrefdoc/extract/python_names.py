@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from xrefdoc.analysis.ast_nodes import child_nodes, walk_nodes
-from xrefdoc.model import Alias, Reference, child_target
+from xrefdoc.core.model import Alias, Reference, child_target
+from xrefdoc.extract.ast_nodes import child_nodes, walk_nodes
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 

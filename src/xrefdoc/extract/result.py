@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xrefdoc.model import Alias, Diagnostic, Finding, Heading, Import, Reference, Symbol
+from xrefdoc.core.model import Alias, Diagnostic, Finding, Heading, Import, Reference, Symbol
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,9 +11,9 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import Name, _TokenType
 from pygments.util import ClassNotFound
 
+from xrefdoc.core.model import Diagnostic, Reference
 from xrefdoc.extract.python_tokens import Tokens, python_tokens
 from xrefdoc.extract.result import Extracted
-from xrefdoc.model import Diagnostic, Reference
 
 # A name, dotted or not: the words of prose and code read as names.
 DOTTED_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")

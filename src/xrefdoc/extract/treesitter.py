@@ -13,12 +13,12 @@ from importlib import resources
 
 import tree_sitter as ts
 
-from xrefdoc.analysis.treesitter_rules import treesitter_findings
+from xrefdoc.analyze.treesitter_rules import treesitter_findings
+from xrefdoc.core.model import Diagnostic, Import, Reference, Symbol, variable_kind
 from xrefdoc.extract.cpp_repair import readable_copy
 from xrefdoc.extract.parsing import parse_bounded
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
-from xrefdoc.model import Diagnostic, Import, Reference, Symbol, variable_kind
 
 # tags.scm capture kinds (``definition.<kind>``) as our symbol kinds; kinds not listed
 # (``definition.macro`` and the like) are left out.

@@ -1,0 +1,1 @@
+"""The command line: build, generate, scan, lookup and check."""

@@ -1,0 +1,378 @@
+"""Command line: ``build`` makes the site, ``generate`` its Markdown pages, ``scan`` prints the
+records, ``lookup`` a name."""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import codecs
+import io
+import json
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, NoReturn
+
+from xrefdoc import __version__
+from xrefdoc.core.errors import ConfigError, FileSystemError, XrefdocError
+from xrefdoc.core.settings import DEFAULT_SOURCE_CAP, command_settings, tree_options
+
+# The exit codes of a build stopped by Ctrl-C or SIGTERM, as a shell reports them.
+INTERRUPTED = frozenset({128 + signal.SIGINT, 128 + signal.SIGTERM})
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ConfigError(message)
+
+
+def _jobs(value: str) -> int:
+    if value == "auto":
+        return os.cpu_count() or 1
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"a number of processes or auto, got {value!r}")
+    return jobs
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="xrefdoc", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"xrefdoc {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    build = commands.add_parser("build", help="build the cross-referenced site of a tree")
+    build.add_argument("source", help="the tree to document")
+    build.add_argument(
+        "-o", "--output", default="_build/html", help="the site folder (default: %(default)s)"
+    )
+    build.add_argument(
+        "--work-dir", help="Sphinx sources and doctrees (default: beside the output, in .xrefdoc/)"
+    )
+    build.add_argument(
+        "-W", "--fail-on-warning", action="store_true", help="turn warnings into errors"
+    )
+    build.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    build.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="more detail (Sphinx's -v; in a log, each stage lists its items)",
+    )
+    build.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default="auto",
+        metavar="N",
+        help="processes for Sphinx and for writing pages: a number or auto, one per core "
+        "(default: %(default)s)",
+    )
+    _add_selection(build)
+    _add_cache_dir(build)
+
+    generate = commands.add_parser(
+        "generate", help="write the pages of a tree as Markdown files, for a forge or other tools"
+    )
+    generate.add_argument("source", help="the tree to document")
+    generate.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="the pages' folder; inside the tree (docs/reference), line links go to the files",
+    )
+    generate.add_argument(
+        "--format", choices=["markdown"], default="markdown", help="(default: %(default)s)"
+    )
+    generate.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    _add_selection(generate)
+    _add_cache_dir(generate)
+
+    scan_command = commands.add_parser("scan", help="print the extracted records as JSON")
+    scan_command.add_argument("source", help="the tree to scan")
+    _add_selection(scan_command)
+    _add_cache_dir(scan_command)
+
+    check = commands.add_parser(
+        "check", help="check every internal link and anchor of a built site (exit 1 if broken)"
+    )
+    check.add_argument("site", help="the site folder (the -o of build)")
+    check.add_argument("-q", "--quiet", action="store_true", help="print only broken links")
+
+    lookup = commands.add_parser(
+        "lookup", help="print where a name is defined and used, one path:line per row"
+    )
+    lookup.add_argument("name", help="a name (run), or a qualified name (Engine.run)")
+    lookup.add_argument("--root", default=".", help="the documented tree (default: .)")
+    lookup.add_argument("--json", action="store_true", help="print JSON instead of rows")
+    _add_cache_dir(lookup)
+    return parser
+
+
+def _add_cache_dir(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="keep the record cache of each tree in DIR (default: $XREFDOC_CACHE_DIR, else "
+        "$XDG_CACHE_HOME/xrefdoc or ~/.cache/xrefdoc); not a folder git tracks files in",
+    )
+
+
+def _note_cache(note: str) -> None:
+    """The cache's one line (why it is off, what was replaced), beside the output."""
+    if note:
+        print(f"xrefdoc: {note}", file=sys.stderr)
+
+
+def _lookup(arguments: argparse.Namespace) -> int:
+    from xrefdoc.commands.lookup import find, json_data, load_index, text_rows
+
+    index, note = load_index(Path(arguments.root), arguments.cache_dir)
+    _note_cache(note)
+    found = find(index, arguments.name)
+    if arguments.json:
+        _print_json(json_data(found))
+    else:
+        for row in text_rows(found):
+            print(row)
+    return 0
+
+
+def _generate(arguments: argparse.Namespace) -> int:
+    from xrefdoc.markdown.export import generate_markdown
+
+    output = Path(arguments.output)
+    outcome = generate_markdown(
+        Path(arguments.source), output, _tree_options(arguments), quiet=arguments.quiet
+    )
+    if not arguments.quiet:
+        print(
+            f"xrefdoc: {outcome.files:,} files documented in {output}: {outcome.written:,} "
+            f"pages written, {outcome.unchanged:,} unchanged, {outcome.removed:,} removed"
+        )
+    return 0
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    """Broken links one per line on stdout, and a summary; exit 1 when any is broken."""
+    from xrefdoc.commands.check import check_site
+
+    site = Path(arguments.site)
+    if not site.is_dir():
+        raise ConfigError(f"SITE: not a folder: {site}")
+    found = check_site(site)
+    if found.pages == 0:
+        raise ConfigError(f"SITE: no HTML page in {site}")
+    for problem in found.broken:
+        print(problem)
+    if found.broken:
+        print(
+            f"xrefdoc: {len(found.broken)} broken of {found.links:,} internal links "
+            f"in {found.pages:,} pages",
+            file=sys.stderr,
+        )
+        return 1
+    if not arguments.quiet:
+        print(f"xrefdoc: {found.links:,} internal links in {found.pages:,} pages, none broken")
+    return 0
+
+
+def _tree_options(arguments: argparse.Namespace) -> dict[str, object]:
+    """What the options of ``_add_selection`` gave (None where left out)."""
+    return tree_options(
+        include=arguments.include,
+        exclude=arguments.exclude,
+        source_cap=arguments.source_cap,
+        disable_rules=arguments.disable_rule,
+        cache_dir=arguments.cache_dir,
+    )
+
+
+def _add_selection(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="document only matching files",
+    )
+    command.add_argument(
+        "--exclude", action="append", default=[], metavar="GLOB", help="leave matching files out"
+    )
+    command.add_argument(
+        "--disable-rule",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="leave out an analysis rule's findings, or a whole category (security, pattern...)",
+    )
+    command.add_argument(
+        "--source-cap",
+        type=int,
+        metavar="BYTES",
+        help=f"cut shown source after this many bytes (default: {DEFAULT_SOURCE_CAP})",
+    )
+
+
+def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
+    from xrefdoc.pipeline.scan import scan
+
+    settings = command_settings(arguments.source, _tree_options(arguments))
+    result = scan(settings)
+    _note_cache(result.cache_note)
+    files = []
+    for record in result.records:
+        targets = result.index.import_targets[record.path]
+        files.append(
+            {
+                "path": record.path,
+                "language": record.language,
+                "size": record.size,
+                "lines": record.lines,
+                "sha256": record.sha256,
+                "symbols": [
+                    {
+                        key: value
+                        for key, value in asdict(symbol).items()
+                        if key not in ("doc", "bases")
+                    }
+                    for symbol in record.symbols
+                ],
+                "imports": [
+                    {
+                        "module": imp.module,
+                        "names": list(imp.names),
+                        "line": imp.line,
+                        "resolved": target.module,
+                    }
+                    for imp, target in zip(record.imports, targets, strict=True)
+                ],
+                "references": [
+                    {"name": name, "line": line, "exact": exact}
+                    for name, line, exact, _, _ in record.references.rows()
+                ],
+                "findings": [
+                    {"rule": f.rule, "category": f.category, "line": f.line, "message": f.message}
+                    for f in record.findings
+                ],
+            }
+        )
+    return {"files": files}
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job cancelled, ``timeout``, ``kill``), taken as Ctrl-C is: the build
+    stops where it is, its workers with it, and says so in one line."""
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM raises ``Terminated`` in this process. A process forked from it (a page
+    writer, Sphinx's own) inherits the handler, but ends as SIGTERM ends any process."""
+    command = os.getpid()
+
+    def stop(signal_number: int, frame: object) -> None:
+        if os.getpid() != command:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+        raise Terminated
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def _printable_output() -> None:
+    """Whatever text a command prints, the terminal gets it: a character its encoding has no
+    byte for (a name on a non-UTF-8 terminal) is written as an escape, not a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _print_json(value: object) -> None:
+    """JSON on stdout: as UTF-8 text when stdout takes UTF-8, else with ``\\u`` escapes
+    (an escape written in place of a character would not be JSON)."""
+    utf8 = codecs.lookup(sys.stdout.encoding or "ascii").name == "utf-8"
+    json.dump(value, sys.stdout, indent=1, ensure_ascii=not utf8)
+    sys.stdout.write("\n")
+
+
+_CHILDREN_IGNORE_CTRL_C: list[bool] = []
+
+
+def _leave_ctrl_c_to_this_process() -> None:
+    """Ctrl-C reaches the whole process group: a process forked from this one (Sphinx's
+    readers and writers, ours) ignores it, and ends when this one stops it (else one that
+    was starting printed a traceback, and its parent met a closed pipe instead of the
+    interruption). Registered once a process."""
+    if not _CHILDREN_IGNORE_CTRL_C:
+        os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+        _CHILDREN_IGNORE_CTRL_C.append(True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _printable_output()
+    if threading.current_thread() is threading.main_thread():
+        _stop_on_sigterm()
+        _leave_ctrl_c_to_this_process()
+    try:
+        arguments = _parser().parse_args(argv)
+        if arguments.command == "lookup":
+            return _lookup(arguments)
+        if arguments.command == "check":
+            return _check(arguments)
+        if arguments.command == "generate":
+            return _generate(arguments)
+        if arguments.command == "scan":
+            _print_json(_scan_json(arguments))
+            return 0
+        from xrefdoc.sphinx.standalone import build_site
+
+        return build_site(
+            Path(arguments.source),
+            Path(arguments.output),
+            work_dir=Path(arguments.work_dir) if arguments.work_dir else None,
+            options=_tree_options(arguments),
+            fail_on_warning=arguments.fail_on_warning,
+            quiet=arguments.quiet,
+            verbosity=arguments.verbose,
+            jobs=arguments.jobs,
+        )
+    except XrefdocError as error:
+        print(f"xrefdoc: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt as stop:
+        print("xrefdoc: interrupted", file=sys.stderr)
+        return 128 + (signal.SIGTERM if isinstance(stop, Terminated) else signal.SIGINT)
+    except BrokenPipeError:
+        # The reader (``| head``) went away: stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except OSError as error:  # a folder or file of ours that cannot be made or read
+        print(f"xrefdoc: error: {FileSystemError.of(error)}", file=sys.stderr)
+        return FileSystemError.exit_code
+
+
+def run() -> None:
+    """The ``xrefdoc`` command: ``main``, then leave at once. After a build of a large tree
+    the process holds a gigabyte of small objects, and freeing them one by one at exit took
+    seconds; the files are closed and the output flushed, so nothing is lost (mypy does the
+    same)."""
+    code = main()
+    if code in INTERRUPTED:
+        # What an ordinary exit runs first, so the worker pools' finalizers release what they
+        # hold (named semaphores) instead of leaving the warnings of a leak. Not the ordinary
+        # exit itself: CPython takes a Ctrl-C that landed in an ``exec`` of a string (as
+        # dataclasses do while modules load) for one nobody handled, and ends the process by
+        # SIGINT instead of with our code.
+        atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -1,0 +1,209 @@
+"""The settings of one run, validated up front so a bad value stops nothing half-built."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from xrefdoc.core.errors import ConfigError
+
+DEFAULT_SOURCE_CAP = 512 * 1024
+
+# How the command line spells each setting, for error messages.
+CLI_SETTING_NAMES = {
+    "root": "SRC",
+    "include": "--include",
+    "exclude": "--exclude",
+    "source_cap": "--source-cap",
+    "disable_rules": "--disable-rule",
+    "cache_dir": "--cache-dir",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What to document and how; ``root`` is absolute and exists."""
+
+    root: Path
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    source_cap: int = DEFAULT_SOURCE_CAP
+    # Analysis rules or whole categories not reported (``security.eval``, ``pattern``).
+    disable_rules: tuple[str, ...] = ()
+    # Paths never documented although inside the root (the output, Sphinx's work folders).
+    never: tuple[Path, ...] = ()
+    # The folder that holds the cache of every tree (see ``cache.cache_location``); None:
+    # $XREFDOC_CACHE_DIR, else the user's cache directory. Never from the tree's own files.
+    cache_dir: Path | None = None
+
+
+def _glob_list(setting: str, value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise ConfigError(f"{setting} must be a list of glob patterns, got {value!r}")
+    for item in value:
+        if not isinstance(item, str) or not item:
+            raise ConfigError(f"{setting} must hold non-empty strings, got {item!r}")
+    return tuple(value)
+
+
+def make_settings(
+    root: str | Path,
+    *,
+    include: object = (),
+    exclude: object = (),
+    source_cap: object = DEFAULT_SOURCE_CAP,
+    disable_rules: object = (),
+    never: Sequence[Path] = (),
+    cache_dir: str | Path | None = None,
+    setting_names: Mapping[str, str] | None = None,
+) -> Settings:
+    """Check every value and name the offending setting in the error (``setting_names``
+    maps a field to how the user spells it)."""
+
+    def name(field: str) -> str:
+        return (setting_names or {}).get(field, field)
+
+    root_path = Path(root).expanduser()
+    if not root_path.exists():
+        raise ConfigError(f"{name('root')}: source path does not exist: {root}")
+    if not root_path.is_dir():
+        raise ConfigError(f"{name('root')}: source path is not a folder: {root}")
+    if isinstance(source_cap, bool) or not isinstance(source_cap, int) or source_cap <= 0:
+        raise ConfigError(
+            f"{name('source_cap')} must be a positive number of bytes, got {source_cap!r}"
+        )
+    cache_path = None
+    if cache_dir is not None:
+        cache_path = Path(os.path.abspath(Path(cache_dir).expanduser()))
+        if cache_path.exists() and not cache_path.is_dir():
+            raise ConfigError(f"{name('cache_dir')}: not a folder: {cache_dir}")
+    return Settings(
+        root=root_path.resolve(),
+        include=_glob_list(name("include"), include),
+        exclude=_glob_list(name("exclude"), exclude),
+        source_cap=source_cap,
+        disable_rules=_rule_list(name("disable_rules"), disable_rules),
+        never=tuple(Path(p).resolve() for p in never),
+        cache_dir=cache_path,
+    )
+
+
+# The settings a tree may keep in its pyproject.toml, under [tool.xrefdoc].
+PROJECT_SETTINGS = ("include", "exclude", "source_cap", "disable_rules")
+
+
+def _rule_list(setting: str, value: object) -> tuple[str, ...]:
+    """Rule ids or categories, each one xrefdoc has: a misspelt one would silently turn
+    nothing off."""
+    from xrefdoc.analyze.catalogue import RULE_IDS
+    from xrefdoc.analyze.rules import CATEGORIES
+
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise ConfigError(f"{setting} must be a list of rule ids or categories, got {value!r}")
+    for item in value:
+        if item not in RULE_IDS and item not in CATEGORIES:
+            raise ConfigError(
+                f"{setting}: no rule or category {item!r} (categories: {', '.join(CATEGORIES)})"
+            )
+    return tuple(value)
+
+
+def _warn_on_stderr(message: str) -> None:
+    print(f"xrefdoc: warning: {message}", file=sys.stderr)
+
+
+def project_settings(
+    root: Path, warn: Callable[[str], None] = _warn_on_stderr
+) -> dict[str, object]:
+    """The ``[tool.xrefdoc]`` table of the tree's ``pyproject.toml`` ({} without one). A
+    file that is not TOML is a warning, not an error: it is also a file of the tree, and no
+    file of the tree stops the build. A setting we do not know is an error."""
+    path = root / "pyproject.toml"
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return {}
+    except tomllib.TOMLDecodeError as error:
+        warn(f"{path} is not TOML ({error}); [tool.xrefdoc] not read")
+        return {}
+    tool = document.get("tool", {})
+    table = tool.get("xrefdoc", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.xrefdoc] must be a table, got {table!r}")
+    unknown = sorted(set(table) - set(PROJECT_SETTINGS))
+    if unknown:
+        known = ", ".join(PROJECT_SETTINGS)
+        raise ConfigError(f"{path}: [tool.xrefdoc] has no setting {unknown[0]!r} (known: {known})")
+    return table
+
+
+def layered_settings(
+    root: str | Path,
+    given: Mapping[str, object],
+    setting_names: Mapping[str, str],
+    *,
+    never: Sequence[Path] = (),
+    warn: Callable[[str], None] = _warn_on_stderr,
+) -> Settings:
+    """Settings from three layers: what the user gave (the command line, ``conf.py``; a
+    value of None was not given), then the tree's ``[tool.xrefdoc]``, then the defaults. An
+    error names where the bad value was set (``setting_names`` spells the first layer).
+    ``cache_dir`` only comes from the first layer: a tree must not choose where its cache is."""
+    root_path = Path(root).expanduser()
+    names = dict(setting_names)
+    values = {key: given.get(key) for key in PROJECT_SETTINGS}
+    wanted = root_path.is_dir() and None in values.values()
+    project = project_settings(root_path, warn) if wanted else {}
+    for key, value in project.items():
+        if values[key] is None:
+            values[key] = value
+            names[key] = f"{root_path / 'pyproject.toml'} [tool.xrefdoc] {key}"
+    chosen = {key: value for key, value in values.items() if value is not None}
+    cache_dir = given.get("cache_dir")
+    if cache_dir is not None and not isinstance(cache_dir, (str, Path)):
+        raise ConfigError(
+            f"{names.get('cache_dir', 'cache_dir')} must be a path, got {cache_dir!r}"
+        )
+    return make_settings(root, **chosen, never=never, cache_dir=cache_dir, setting_names=names)
+
+
+def tree_options(
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    source_cap: int | None = None,
+    disable_rules: Sequence[str] = (),
+    cache_dir: str | None = None,
+) -> dict[str, object]:
+    """The tree's settings as a command line gives them, each None where it was left out
+    (an empty list, no number; 0 is given, and is an error); and where the cache goes."""
+    return {
+        "include": list(include) or None,
+        "exclude": list(exclude) or None,
+        "source_cap": source_cap,
+        "disable_rules": list(disable_rules) or None,
+        "cache_dir": cache_dir,
+    }
+
+
+def command_settings(
+    root: str | Path, options: Mapping[str, object], never: Sequence[Path] = ()
+) -> Settings:
+    """The settings of a command: what ``options`` (see ``tree_options``) leaves out comes
+    from the tree's ``[tool.xrefdoc]``, then the defaults."""
+    return layered_settings(root, options, CLI_SETTING_NAMES, never=never)
+
+
+def check_output_folder(
+    folder: Path, setting: str, root: Path | None = None, what: str = ""
+) -> None:
+    """A folder a command writes into: not a file and, when ``root`` is the documented tree,
+    neither the tree nor a folder that holds it (``what`` names the folder in the error)."""
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"{setting}: not a folder: {folder}")
+    if root is not None and (folder == root or root.is_relative_to(folder)):
+        raise ConfigError(f"{setting}: the {what} must not contain the source: {folder}")

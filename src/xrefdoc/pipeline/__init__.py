@@ -1,0 +1,2 @@
+"""The stages before the site, run in order with the cache: walk, extract, cross-reference,
+analyze."""

@@ -1,0 +1,231 @@
+"""The stages before rendering, run in order: walk, extract, cross-reference, analyze."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from xrefdoc.analyze.project import read_project
+from xrefdoc.analyze.rules import enabled
+from xrefdoc.analyze.stage import analyze, analyzed
+from xrefdoc.core import timings
+from xrefdoc.core.executor import ordered_map
+from xrefdoc.core.model import FileRecord
+from xrefdoc.core.settings import Settings
+from xrefdoc.extract import extract_bytes, lexer_of, read_file, text_of
+from xrefdoc.site.highlight import prepare_source
+from xrefdoc.store.cache import (
+    CacheLocation,
+    RecordCache,
+    SourceKey,
+    cache_location,
+    file_stamp,
+    make_cache_folder,
+)
+from xrefdoc.walk.tree import WalkResult, walk
+from xrefdoc.xref.index import Index, build_index
+
+Progress = Callable[[Sequence[str]], Iterable[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """The walk's outcome, every record, and the index built from them; how many records came
+    from the cache and how many were extracted, and the cache's note for the log, if any."""
+
+    walked: WalkResult
+    records: tuple[FileRecord, ...]
+    index: Index
+    cache_hits: int = 0
+    cache_misses: int = 0
+    cache_note: str = ""
+    # The highlighted sources this scan stored itself (see ``SourceHTML.from_bytes``).
+    fresh_sources: frozenset[SourceKey] = frozenset()
+    # Where the cache the pages read highlighted sources from is (None: none).
+    cache_location: CacheLocation | None = None
+
+
+def _unchanged(paths: Iterable[str]) -> Iterable[str]:
+    return paths
+
+
+# Below this many files to work on, starting worker processes costs more than it saves.
+POOL_MIN_FILES = 64
+
+
+@dataclass(frozen=True, slots=True)
+class _Work:
+    """One file for a worker: its record when the cache had it (else extract it), and the
+    key of its highlighted source when that must be made too."""
+
+    path: str
+    data: bytes
+    digest: str
+    record: FileRecord | None
+    source_key: SourceKey | None
+
+
+def _do(work: _Work) -> tuple[FileRecord, bytes | None]:
+    record = work.record or extract_bytes(work.path, work.data, work.digest)
+    if work.source_key is None:
+        return record, None
+    _, lexer, cap = work.source_key
+    return record, prepare_source(text_of(work.data), lexer, cap).to_bytes()
+
+
+def _done(
+    pending: list[_Work], progress: Progress, pool_min_files: int
+) -> Iterator[tuple[_Work, FileRecord, bytes | None]]:
+    """Each pending work item with its record and highlighted source, in order, as they are
+    made: in one worker process per core for many files, here for a few."""
+    workers = os.cpu_count() or 1
+    paths = progress([work.path for work in pending])
+    if workers < 2 or len(pending) < pool_min_files:
+        for _, work in zip(paths, pending, strict=False):
+            yield work, *_do(work)
+        return
+    results = ordered_map(_do, pending, workers, chunksize=8)
+    for (_, work), result in zip(zip(paths, pending, strict=False), results, strict=False):
+        yield work, *result
+
+
+def _cached(
+    cache: RecordCache,
+    root: Path,
+    path: str,
+    on_disk: str,
+    stamp: str,
+    stored: dict[str, tuple[str, str]],
+) -> tuple[FileRecord | None, bytes | None, str]:
+    """The stored record of a file (or None), its bytes when they had to be read (None when
+    the stamp vouched for them) and its content hash; the file is read by its name
+    ``on_disk`` (``path`` is the name shown, see ``walk.shown_name``)."""
+    stored_stamp, stored_digest = stored.get(path, ("", ""))
+    if stamp and stamp == stored_stamp:
+        # Unchanged since the scan that stored it: the file is not even read.
+        record = cache.get(path, stored_digest)
+        if record is not None:
+            return record, None, stored_digest
+    data, digest = read_file(root, on_disk)
+    record = cache.get(path, digest)
+    if record is not None and stamp:
+        cache.set_stamp(path, stamp)
+    return record, data, digest
+
+
+def _content(root: Path, path: str, digest: str) -> bytes | None:
+    """The file's bytes if they still hash to ``digest``, else None."""
+    try:
+        data, now = read_file(root, path)
+    except OSError:
+        return None
+    return data if now == digest else None
+
+
+def _without_disabled(record: FileRecord, disabled: tuple[str, ...]) -> FileRecord:
+    """The record without the findings of rules the user turned off (the cache keeps them
+    all, so turning a rule on again needs no parsing)."""
+    if not record.findings:
+        return record
+    return replace(record, findings=tuple(enabled(record.findings, disabled)))
+
+
+def walk_tree(settings: Settings) -> WalkResult:
+    """The walk of a tree that will be scanned with its cache: the cache folder is made
+    first, so it already carries its markers when the walk lists it (and leaves it out),
+    should the user have put it inside the tree."""
+    make_cache_folder(cache_location(settings.root, settings.cache_dir))
+    return walk(settings)
+
+
+def scan(
+    settings: Settings,
+    progress: Progress = _unchanged,
+    *,
+    use_cache: bool = True,
+    cache: RecordCache | None = None,
+    pool_min_files: int = POOL_MIN_FILES,
+    highlight: bool = False,
+    walked: WalkResult | None = None,
+) -> Scan:
+    """Walk, extract every file (or take its record from the cache when its content is
+    unchanged), and index; a file that cannot be read is skipped with why. ``use_cache=False``
+    is for callers that must not write a cache; ``cache`` one the caller has open
+    already (the scan closes it). ``highlight`` also stores every text content's
+    highlighted source in the cache (for the pages), once per content. ``walked`` is the
+    walk's result when the caller has walked already."""
+    if cache is None:
+        if use_cache:
+            cache = RecordCache.open(cache_location(settings.root, settings.cache_dir))
+        else:
+            cache = RecordCache.disabled()
+    with cache:
+        # Opened before the walk, so the cache folder already carries its markers when listed.
+        if walked is None:
+            walked = walk(settings)
+            timings.lap("walk")
+        by_path: dict[str, FileRecord] = {}
+        pending: list[_Work] = []
+        stamps: dict[str, str] = {}
+        # Highlighting is only worth doing where the pages can find it again.
+        highlighted = cache.source_keys() if highlight and cache.enabled else None
+        stored = cache.stamps()
+        for path in walked.files:
+            stamp = file_stamp(walked.stats[path], walked.started_ns)
+            try:
+                on_disk = walked.on_disk(path)
+                record, data, digest = _cached(cache, settings.root, path, on_disk, stamp, stored)
+            except OSError as error:
+                walked.skipped.append((path, f"unreadable: {error.strerror or error}"))
+                continue
+            stamps[path] = stamp
+            source_key = None
+            if highlighted is not None:
+                if record is None:
+                    lexer = lexer_of(path, data or b"")
+                else:
+                    lexer = None if record.is_binary else record.lexer
+                if lexer is not None and (digest, lexer, settings.source_cap) not in highlighted:
+                    source_key = (digest, lexer, settings.source_cap)
+                    highlighted.add(source_key)
+            if source_key is not None and data is None:
+                data = _content(settings.root, walked.on_disk(path), digest)
+                if data is None:
+                    source_key = None  # changed since: the pages lex it themselves
+            if record is None or source_key is not None:
+                pending.append(_Work(path, data or b"", digest, record, source_key))
+            if record is not None:
+                by_path[path] = record
+        hits = len(by_path)
+        fresh: set[SourceKey] = set()
+        for work, record, blob in _done(pending, progress, pool_min_files):
+            if work.record is None:
+                cache.put(record, stamps[work.path])
+                by_path[record.path] = record
+            if work.source_key is not None and blob is not None:
+                cache.put_source(work.source_key, blob)
+                fresh.add(work.source_key)
+        records = [by_path[path] for path in walked.files if path in by_path]
+        if settings.disable_rules:
+            records = [_without_disabled(record, settings.disable_rules) for record in records]
+        walked.files[:] = [record.path for record in records]
+        cache.prune(settings.root, walked.files)
+        cache.save_settings(settings)
+    timings.lap("extract")
+    index = build_index(records)
+    timings.lap("xref")
+    analyze(index, read_project(settings.root, walked.files), settings.disable_rules)
+    records = list(analyzed(records, index))
+    timings.lap("analyze")
+    return Scan(
+        walked,
+        tuple(records),
+        index,
+        cache_hits=hits,
+        cache_misses=len(records) - hits,
+        cache_note=cache.reason,
+        fresh_sources=frozenset(fresh),
+        cache_location=cache.location,
+    )

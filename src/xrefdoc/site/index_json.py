@@ -1,0 +1,76 @@
+"""The index as plain JSON data: ``_xref/index.json`` beside the site, and ``lookup --json``.
+
+``index.json`` lists the parts of the index, one per page of the A-Z index, and each part
+(``_xref/index/<page>.json``) holds the keywords of that page: a reader (a keyword box, a
+tool) loads only the part it needs, and a build rewrites only the parts that changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from xrefdoc.site.keyword_layout import KeywordLayout, KeywordPage
+from xrefdoc.xref.index import Index, Use
+from xrefdoc.xref.resolve import Definition
+
+FORMAT_VERSION = 2
+
+
+def uses_data(definitions: Iterable[Definition], uses: Iterable[Use]) -> dict[str, Any]:
+    """Definitions and uses as JSON data (``exact`` is false for a textual match)."""
+    return {
+        "definitions": [
+            {
+                "path": d.path,
+                "line": d.symbol.line,
+                "end_line": d.symbol.end_line,
+                "kind": d.symbol.kind,
+                "qualname": d.qualname,
+            }
+            for d in definitions
+        ],
+        "uses": [
+            {
+                "path": use.path,
+                "line": use.line,
+                "exact": use.definition is not None,
+                **({"qualname": use.definition.qualname} if use.definition else {}),
+            }
+            for use in uses
+        ],
+    }
+
+
+def part_file(page: str) -> str:
+    """Where the part of the A-Z page ``page`` lives, relative to ``_xref/``."""
+    return f"index/{page.rpartition('/')[2]}.json"
+
+
+def index_parts(layout: KeywordLayout) -> dict[str, Any]:
+    """The list of parts: each A-Z page's file, first and last keyword (in the pages' order:
+    case-insensitive), and keyword count."""
+    return {
+        "version": FORMAT_VERSION,
+        "parts": [
+            {
+                "file": part_file(page.page),
+                "first": page.keywords[0],
+                "last": page.keywords[-1],
+                "keywords": len(page.keywords),
+            }
+            for page in layout.pages
+        ],
+    }
+
+
+def index_part(index: Index, page: KeywordPage) -> dict[str, Any]:
+    """The keywords of one A-Z page, sorted, with their definitions and uses; no absolute
+    paths or times."""
+    return {
+        "version": FORMAT_VERSION,
+        "keywords": {
+            name: uses_data(index.definitions[name], index.uses.get(name, ()))
+            for name in page.keywords
+        },
+    }

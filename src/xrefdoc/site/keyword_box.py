@@ -1,0 +1,59 @@
+"""The data of the keyword box and of the source's name cards, loaded by the browser a
+piece at a time: ``_xref/kw/index.js`` lists the A-Z pages by their first keyword (a few
+bytes per page), and ``_xref/kw/<page>.js`` holds, for each keyword of one A-Z page, how
+many definitions and uses it has, in how many files, and where its first definition is. A
+box that is typed into loads the list, then only the part its prefix falls in; nothing is
+loaded before the first keystroke or hover.
+
+They are scripts (a call with the data), not JSON: a browser reading the site from disk
+(``file://``) runs a script it is given, where it refuses to fetch a JSON file. Each part
+follows its A-Z page, so a build rewrites only the parts of the pages it renders again.
+"""
+
+from __future__ import annotations
+
+import json
+
+from xrefdoc.site.keyword_layout import KeywordLayout, KeywordPage
+from xrefdoc.xref.index import Index
+
+FOLDER = "kw"
+INDEX_SCRIPT = f"{FOLDER}/index.js"
+
+
+def part_script(page: KeywordPage) -> str:
+    """Where one A-Z page's part lives, relative to ``_xref/``."""
+    return f"{FOLDER}/{page.page.rpartition('/')[2]}.js"
+
+
+def _call(function: str, value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # A name such as "</script>" must not end a script element that inlines this text.
+    safe = text.replace("</", "<\\/")
+    return f"{function}({safe});\n"
+
+
+def _href(page: KeywordPage) -> str:
+    return f"{page.page}.html"
+
+
+def index_script(layout: KeywordLayout) -> str:
+    """The A-Z pages, each as [its address from the site's root, its first keyword, its
+    last]; a page's keywords are sorted by their lower-cased names."""
+    return _call(
+        "xrefdocKeywordIndex",
+        [[_href(page), page.keywords[0], page.keywords[-1]] for page in layout.pages],
+    )
+
+
+def page_script(index: Index, page: KeywordPage) -> str:
+    """The part of one A-Z page: [name, definitions, uses, files using it, where its first
+    definition is (``kind path:line``)] for each of its keywords, in the page's order."""
+    rows = []
+    for name in page.keywords:
+        definitions = index.definitions[name]
+        uses = index.uses.get(name, ())
+        first = definitions[0]
+        where = f"{first.symbol.kind} {first.path}:{first.symbol.line}"
+        rows.append([name, len(definitions), len(uses), len({use.path for use in uses}), where])
+    return _call("xrefdocKeywordPart", [_href(page), rows])

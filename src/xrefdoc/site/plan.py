@@ -1,0 +1,295 @@
+"""Which pages a build must render again, from what changed since the last complete build.
+
+A page is rendered again when something it shows may have changed. What a file's pages show
+comes from three places, and each is summed up by a digest kept between builds:
+
+- the file itself: its content hash;
+- each keyword it mentions (uses or defines): where the keyword's entry is, and every
+  definition a link to it may lead to (path, lines, qualified name, kind) — so a function
+  that moves rewrites the pages that link to it, and no page shows a count of uses;
+- its place in the tree: its folder's listing (and the neighbours its folder tree shows),
+  its imports both ways and what they resolve to, the tests that cover it, its findings,
+  how many files use each of its definitions, and what each name it uses resolves to
+  (which a re-export in a file it does not even import changes).
+
+Folder pages follow their files. A keyword's entry (on its letter page, and on its own page
+when it is cut) follows its keyword digest and the digest of its uses (file, line, column,
+textual or not). Uses change only in files that are rendered again, so only the keywords
+those files mention now, or mentioned before (on the keyword pages they "touched"), have
+their use digests worked out again; the others are carried over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xrefdoc.core.fsutil import write_bytes_atomically
+from xrefdoc.site.folder_tree import tree_window
+from xrefdoc.site.readme import find_readme
+from xrefdoc.site.views import SIBLING_LIMIT, SiteContext
+from xrefdoc.xref.resolve import Definition
+
+# Bump when what the facts mean changes: facts of another format are not compared.
+FACTS_FORMAT = 2
+
+
+def _digest(value: object) -> bytes:
+    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+
+
+def _definition_facts(definitions: Iterable[Definition]) -> list[tuple[object, ...]]:
+    return [
+        (d.path, d.symbol.line, d.symbol.end_line, d.qualname, d.symbol.kind) for d in definitions
+    ]
+
+
+@dataclass(slots=True)
+class SiteFacts:
+    """What the pages of one build were made from (see the module's docstring)."""
+
+    settings: str
+    files: dict[str, str] = field(default_factory=dict)
+    keywords: dict[str, bytes] = field(default_factory=dict)
+    places: dict[str, bytes] = field(default_factory=dict)
+    touches: dict[str, frozenset[str]] = field(default_factory=dict)
+    keyword_pages: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    uses: dict[str, bytes] = field(default_factory=dict)
+
+    def to_bytes(self) -> bytes:
+        value = (
+            FACTS_FORMAT,
+            self.settings,
+            self.files,
+            self.keywords,
+            self.places,
+            {path: sorted(pages) for path, pages in self.touches.items()},
+            self.keyword_pages,
+            self.uses,
+        )
+        return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def load(cls, path: Path) -> SiteFacts | None:
+        """The facts stored at ``path``, or None when there are none usable."""
+        try:
+            value = _BuiltinsOnly(io.BytesIO(path.read_bytes())).load()
+            if value[0] != FACTS_FORMAT:
+                return None
+            _, settings, files, keywords, places, touches, keyword_pages, uses = value
+            frozen = {name: frozenset(pages) for name, pages in touches.items()}
+            return cls(settings, files, keywords, places, frozen, keyword_pages, uses)
+        except Exception:  # missing, damaged or of another format: render everything
+            return None
+
+    def save(self, path: Path) -> None:
+        write_bytes_atomically(path, self.to_bytes())
+
+
+class _BuiltinsOnly(pickle.Unpickler):
+    """Facts hold only str, bytes, int, tuples, lists and dicts: nothing else is loaded."""
+
+    def find_class(self, module: str, name: str) -> type:
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in page facts")
+
+
+def _keyword_facts(site: SiteContext) -> dict[str, bytes]:
+    index = site.index
+    layout = site.keywords
+    return {
+        name: _digest(
+            (
+                layout.page_of.get(name),
+                layout.full_page_of.get(name),
+                _definition_facts(definitions),
+                _definition_facts(index.textual_definitions.get(name, ())),
+            )
+        )
+        for name, definitions in index.definitions.items()
+    }
+
+
+def _place_fact(site: SiteContext, path: str) -> bytes:
+    index = site.index
+    siblings = index.folders[path.rpartition("/")[0]].files
+    return _digest(
+        (
+            siblings[: SIBLING_LIMIT + 1],
+            len(siblings),
+            # The folder tree beside the page.
+            tree_window(index, path),
+            index.import_targets.get(path),
+            index.imports_of.get(path),
+            index.imported_by.get(path),
+            index.tests_of.get(path),
+            path in index.test_files,
+            # Its findings, some of which come from other files (tests, the packaging).
+            index.records[path].findings,
+            # What each name resolves to, which may change through re-exports in files
+            # this one does not import directly.
+            [
+                (u.line, u.column, u.definition.path, u.definition.symbol.line)
+                if u.definition
+                else (u.line, u.column)
+                for u in index.uses_in.get(path, ())
+            ],
+            [(d.qualname, len(index.users.get(d, ()))) for d in index.definitions_in.get(path, ())],
+        )
+    )
+
+
+def _uses_digest(site: SiteContext, name: str) -> bytes:
+    """What a keyword's entry (and its part of ``index.json``) shows of its uses: where
+    each is, and the definition it means, if known."""
+    return _digest(
+        [
+            (u.path, u.line, u.column, u.definition.qualname, u.definition.path)
+            if u.definition
+            else (u.path, u.line, u.column)
+            for u in site.index.uses.get(name, ())
+        ]
+    )
+
+
+def _mentioned(site: SiteContext, path: str) -> set[str]:
+    """The keywords whose entries list a use or a definition of this file."""
+    names = {use.keyword for use in site.index.uses_in.get(path, ())}
+    names.update(d.symbol.name for d in site.index.definitions_in.get(path, ()))
+    return names
+
+
+def _touches(site: SiteContext, names: set[str]) -> frozenset[str]:
+    """The keyword pages (letter pages, keywords' own pages) that list these keywords (the
+    ones a file mentions)."""
+    layout = site.keywords
+    pages = {layout.page_of[name] for name in names if name in layout.page_of}
+    pages.update(layout.full_page_of[name] for name in names if name in layout.full_page_of)
+    return frozenset(pages)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The pages to render: files (both pages of each), folders (both pages), keyword pages
+    (letter pages and keywords' own pages, by page name)."""
+
+    files: frozenset[str]
+    folders: frozenset[str]
+    keyword_pages: frozenset[str]
+
+
+def plan_build(
+    site: SiteContext, settings: str, old: SiteFacts | None
+) -> tuple[SiteFacts, Plan | None]:
+    """The facts of this build, and the pages whose inputs changed since ``old`` (None when
+    everything must be rendered: no earlier facts, or other settings, code or templates).
+    What the plan does not render again keeps its touches and use digests from ``old``."""
+    new = _site_facts(site, settings)
+    if old is None or old.settings != new.settings:
+        mentioned = {path: _mentioned(site, path) for path in site.index.records}
+        new.uses = {name: _uses_digest(site, name) for name in new.keywords}
+        new.touches = {path: _touches(site, names) for path, names in mentioned.items()}
+        return new, None
+    plan, mentioned, use_digests = _plan_pages(site, new, old)
+    new.uses = {name: old.uses[name] for name in new.keywords if name in old.uses}
+    new.uses.update(use_digests)
+    new.touches = {
+        path: (
+            _touches(site, mentioned[path])
+            if path in mentioned
+            else old.touches.get(path, frozenset())
+        )
+        for path in site.index.records
+    }
+    return new, plan
+
+
+def _site_facts(site: SiteContext, settings: str) -> SiteFacts:
+    """Every fact but ``touches`` and ``uses``, which ``plan_build`` adds."""
+    index = site.index
+    return SiteFacts(
+        settings=settings,
+        files={path: record.sha256 for path, record in index.records.items()},
+        keywords=_keyword_facts(site),
+        places={path: _place_fact(site, path) for path in index.records},
+        keyword_pages={page.page: page.keywords for page in site.keywords.pages},
+    )
+
+
+def _with_ancestors(folders: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    for folder in folders:
+        while folder not in found:
+            found.add(folder)
+            if not folder:
+                break
+            folder = folder.rpartition("/")[0]
+    return found
+
+
+def _plan_pages(
+    site: SiteContext, new: SiteFacts, old: SiteFacts
+) -> tuple[Plan, dict[str, set[str]], dict[str, bytes]]:
+    """The plan; the keywords each file it renders mentions; the use digests it worked
+    out again."""
+    index = site.index
+    changed = {path for path, sha in new.files.items() if old.files.get(path) != sha}
+    removed = set(old.files) - set(new.files)
+    dirty = set(changed)
+    keywords = {
+        name
+        for name in new.keywords.keys() | old.keywords.keys()
+        if new.keywords.get(name) != old.keywords.get(name)
+    }
+    for name in keywords:
+        dirty.update(use.path for use in index.uses.get(name, ()))
+        dirty.update(d.path for d in index.definitions.get(name, ()))
+    if keywords:
+        # A name that lost its last definition has no uses left in the index, but the pages
+        # that linked it must lose the link: find them by the names their files mention.
+        dirty.update(
+            path
+            for path, record in index.records.items()
+            if path not in dirty and any(name in keywords for name in record.references.names())
+        )
+    # A file that imports a changed one is rendered again only when something it shows
+    # changed: its place fact holds what each of its names resolves to.
+    dirty.update(path for path, fact in new.places.items() if old.places.get(path) != fact)
+    dirty &= set(new.files)
+
+    layout = site.keywords
+    keyword_pages: set[str] = set()
+    if new.keyword_pages.keys() != old.keyword_pages.keys():
+        # Every A-Z page (a keyword's own page too) links to every letter: a letter page more
+        # or less changes them all.
+        keyword_pages = set(new.keyword_pages) | set(layout.full_page_of.values())
+    else:
+        relisted = {
+            page.letter for page in layout.pages if old.keyword_pages[page.page] != page.keywords
+        }
+        # The parts of a letter name each other by first and last keyword.
+        keyword_pages = {page.page for page in layout.pages if page.letter in relisted}
+    # Entries whose uses may have changed: the keywords the files rendered again mention
+    # now, and those on the keyword pages they (or removed files) touched before.
+    mentioned = {path: _mentioned(site, path) for path in dirty}
+    candidates = set(keywords).union(*mentioned.values())
+    for path in dirty | removed:
+        for page in old.touches.get(path, frozenset()):
+            candidates.update(old.keyword_pages.get(page, ()))
+    use_digests = {name: _uses_digest(site, name) for name in candidates if name in new.keywords}
+    for name in candidates:
+        if name in keywords or use_digests.get(name) != old.uses.get(name):
+            keyword_pages.update(
+                pages[name] for pages in (layout.page_of, layout.full_page_of) if name in pages
+            )
+    folders = _with_ancestors(path.rpartition("/")[0] for path in changed | removed)
+    folders |= {path.rpartition("/")[0] for path in dirty}
+    if new.files.keys() != old.files.keys():
+        # A README links to files anywhere in the tree: one that came or went may change it.
+        folders |= {name for name, folder in index.folders.items() if find_readme(folder.files)}
+    folders &= set(index.folders)
+    plan = Plan(frozenset(dirty), frozenset(folders), frozenset(keyword_pages))
+    return plan, mentioned, use_digests

@@ -1,0 +1,318 @@
+"""Templates plus a thin driver: records and the index in, page bodies and MyST text out."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Collection, Iterable, MutableMapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from xrefdoc.core.model import FileRecord
+from xrefdoc.core.resources import resource_dir
+from xrefdoc.extract import read_text
+from xrefdoc.site.highlight import SourceHTML, prepare_source
+from xrefdoc.site.keyword_views import full_keyword_page, keywords_root, letter_page
+from xrefdoc.site.plan import Plan
+from xrefdoc.site.readme import find_readme, readme_html
+from xrefdoc.site.views import SiteContext, docs_page, folder_view, kw_page
+from xrefdoc.store.cache import RecordCache
+
+_MYST_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def myst_escape(value: object) -> str:
+    """Text taken from the tree, made inert in MyST: every ASCII punctuation character is
+    backslash-escaped (CommonMark allows it for all of them) and line breaks become spaces."""
+    text = str(value).replace("\r", " ").replace("\n", " ")
+    return _MYST_SPECIAL.sub(r"\\\1", text)
+
+
+def raw_html_block(html: str) -> str:
+    """Our own HTML as an ``xref:html`` block (see ``domain.html_block``); backticks become
+    entities so no fence can close it."""
+    return "````{xref:html}\n" + html.replace("`", "&#96;") + "\n````"
+
+
+def objects_directive(objects: Iterable[tuple[str, str]]) -> str:
+    """The ``xref:keywords`` directive registering (name, anchor) pairs with Sphinx: one JSON
+    array per line, every non-ASCII character and backtick escaped, so no value from the tree
+    can end the fence or be read as MyST."""
+    lines = [json.dumps(list(pair)).replace("`", "\\u0060") for pair in objects]
+    return "```{xref:keywords}\n" + "".join(line + "\n" for line in lines) + "```"
+
+
+def html_anchor(anchor: str) -> str:
+    """An empty element carrying an id (ids from ``keyword_anchor`` are ``[A-Za-z0-9_.-]``)."""
+    return f'<span id="{anchor}"></span>'
+
+
+class _OurTemplates(jinja2.BaseLoader):
+    """Serves ``!name`` from xrefdoc's own templates, so a user's override can extend ours."""
+
+    def __init__(self, folder: Path) -> None:
+        self._inner = jinja2.FileSystemLoader(str(folder))
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        if not template.startswith("!"):
+            raise jinja2.TemplateNotFound(template)
+        return self._inner.get_source(environment, template[1:])
+
+
+# What ``getattr`` finds on a plain dict: its methods, nothing of its own.
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class ViewEnvironment(jinja2.Environment):
+    """The run's Jinja environment, with two lookups made cheaper.
+
+    Jinja's ``a.b`` tries the attribute ``b``, then the item. Our views are plain dicts, so
+    every ``entry.href`` raised and caught an AttributeError first: 8% of writing a page.
+    For a plain dict, whose only attributes are dict's own, looking the item up first gives
+    the same answer."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._by_name: dict[str, jinja2.Template] = {}
+
+    def get_template(
+        self,
+        name: str | jinja2.Template,
+        parent: str | None = None,
+        globals: MutableMapping[str, Any] | None = None,
+    ) -> jinja2.Template:
+        """Jinja's lookup makes a cache key and asks the loader on every call (3% of
+        writing a page); a run's templates never change, so a name is looked up once."""
+        if not isinstance(name, str) or parent is not None or globals is not None:
+            return super().get_template(name, parent, globals)
+        found = self._by_name.get(name)
+        if found is None:
+            found = self._by_name[name] = super().get_template(name)
+        return found
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass  # Jinja's own lookup makes the Undefined
+        return super().getattr(obj, attribute)
+
+
+_HTML_SPECIAL = re.compile("[&<>\"']")
+
+
+def use_links(lines: Iterable[dict[str, Any]], textual_title: str) -> Markup:
+    """The links to the lines of one file in a keyword's entry, `` <a href="…">12</a>``
+    each, a textual match in italics with its title: what a template loop wrote, written
+    here because a keyword's own page lists hundreds of thousands of them on a large tree."""
+    title = escape(textual_title)
+    links = []
+    for line in lines:
+        href = line["href"]
+        if _HTML_SPECIAL.search(href):  # a quoted URL has none: escape only what needs it
+            href = escape(href)
+        number = line["line"]
+        if line["textual"]:
+            links.append(f' <a href="{href}" class="xref-textual" title="{title}">{number}</a>')
+        else:
+            links.append(f' <a href="{href}">{number}</a>')
+    return Markup("".join(links))
+
+
+def template_loader(ours: Path, user_template_dirs: Iterable[Path] = ()) -> jinja2.BaseLoader:
+    """The user's folders first, then ours (``!name`` is always ours)."""
+    return jinja2.ChoiceLoader(
+        [
+            *(jinja2.FileSystemLoader(str(folder)) for folder in user_template_dirs),
+            jinja2.FileSystemLoader(str(ours)),
+            _OurTemplates(ours),
+        ]
+    )
+
+
+def make_environment(user_template_dirs: Iterable[Path] = ()) -> jinja2.Environment:
+    """One environment per run: the user's folders first, then ours."""
+    environment = ViewEnvironment(
+        loader=template_loader(resource_dir("templates"), user_template_dirs),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        # One environment per run: its templates never change while it lives.
+        auto_reload=False,
+    )
+    environment.filters["md"] = myst_escape
+    environment.filters["raw_block"] = raw_html_block
+    environment.filters["html_anchor"] = html_anchor
+    environment.filters["objects_directive"] = objects_directive
+    environment.filters["use_links"] = use_links
+    return environment
+
+
+def source_of(
+    site: SiteContext, cache: RecordCache, root: Path, record: FileRecord
+) -> SourceHTML | None:
+    """The file's highlighted source, cut at the site's cap: from the cache, where the scan
+    put it, else lexed now (the cache is off, or was damaged during the run); None for a
+    binary file."""
+    if record.is_binary:
+        return None
+    key = (record.sha256, record.lexer, site.source_cap)
+    found = cache.get_source(key, fresh=key in site.fresh_sources)
+    if found is not None:
+        return found
+    text = read_text(root, record, site.sources.get(record.path))
+    return prepare_source(text, record.lexer, site.source_cap)
+
+
+def render_file_pages(
+    environment: jinja2.Environment,
+    site: SiteContext,
+    root: Path,
+    record: FileRecord,
+    cache: RecordCache,
+) -> list[tuple[str, str, str]]:
+    """(pagename, title, body HTML) of the file's _docs page and of its _kw page."""
+    docs = docs_page(site, record, source_of(site, cache, root, record))
+    kw = kw_page(site, record)
+    kw["tree"] = site.trees.html(record.path, "kw")
+    return [
+        (docs["page"], record.path, environment.get_template("file_docs.html").render(**docs)),
+        (
+            kw["page"],
+            f"Keywords of {record.path}",
+            environment.get_template("file_kw.html").render(**kw),
+        ),
+    ]
+
+
+def _readme(site: SiteContext, root: Path, folder: str, page: str) -> dict[str, Any] | None:
+    """The folder's README as HTML for its doc page, links into the tree made relative."""
+    index = site.index
+    names = site.names
+    readme_path = find_readme(index.folders[folder].files)
+    if readme_path is None:
+        return None
+    record = index.records[readme_path]
+
+    def tree_link(path: str) -> str | None:
+        if path in index.records:
+            return names.href(page, names.file_page(path, "docs"))
+        if path in index.folders or path == ".":
+            return names.href(page, names.folder_page("" if path == "." else path, "index"))
+        return None
+
+    text = "" if record.is_binary else read_text(root, record, site.sources.get(record.path))
+    return {
+        "name": record.name,
+        "html": Markup('<div class="xref-readme">{}</div>').format(
+            Markup(readme_html(record.name, text, folder, tree_link))
+        ),
+    }
+
+
+def render_folder_pages(
+    environment: jinja2.Environment, site: SiteContext, root: Path, folder: str
+) -> list[tuple[str, str, str]]:
+    """(pagename, title, body HTML) of a folder's index and doc page; the root folder's index
+    is Sphinx's root document instead (see ``render_myst_pages``)."""
+    names = site.names
+    context = folder_view(site, folder)
+    pages = []
+    if folder:
+        page = names.folder_page(folder, "index")
+        body = environment.get_template("folder_index.html").render(**context, with_title=True)
+        pages.append((page, context["title"], body))
+    page = names.folder_page(folder, "doc")
+    readme = _readme(site, root, folder, page)
+    body = environment.get_template("folder_doc.html").render(**context, readme=readme)
+    pages.append((page, f"{context['title']}: overview", body))
+    return pages
+
+
+def render_myst_pages(
+    environment: jinja2.Environment, site: SiteContext, letters: Collection[str] | None = None
+) -> dict[str, str]:
+    """Docname → MyST text for the documents Sphinx reads: the root folder's index (the
+    site's root document) and the A-Z pages (the letter pages in ``letters``, when given)."""
+    pages: dict[str, str] = {}
+    root_context = folder_view(site, "")
+    body = environment.get_template("folder_index.html").render(**root_context, with_title=False)
+    root_page = site.names.folder_page("", "index")
+    pages[root_page] = environment.get_template("root_index.md").render(
+        title=root_context["title"], body=body
+    )
+    letter_template = environment.get_template("keywords_letter.md")
+    for keyword_page in site.keywords.pages:
+        if letters is not None and keyword_page.page not in letters:
+            continue
+        context = letter_page(site, keyword_page)
+        pages[context["page"]] = letter_template.render(**context)
+    keywords_context = keywords_root(site)
+    pages[keywords_context["page"]] = environment.get_template("keywords.md").render(
+        **keywords_context
+    )
+    return pages
+
+
+def render_keyword_full_page(
+    environment: jinja2.Environment, site: SiteContext, name: str
+) -> list[tuple[str, str, str]]:
+    """(pagename, title, body HTML) of a keyword's own page of all definitions and uses."""
+    context = full_keyword_page(site, name)
+    body = environment.get_template("keyword_full.html").render(**context)
+    return [(context["page"], context["title"], body)]
+
+
+def myst_page_names(site: SiteContext) -> list[str]:
+    """Every page ``render_myst_pages`` makes."""
+    names = site.names
+    return [
+        names.folder_page("", "index"),
+        names.keywords_page(),
+        *(page.page for page in site.keywords.pages),
+    ]
+
+
+# (kind, key): ("file", path), ("folder", folder) or ("keyword", name): the pages the
+# writer renders besides the MyST documents.
+PageJob = tuple[str, str]
+
+
+def page_jobs(site: SiteContext, plan: Plan | None) -> list[PageJob]:
+    """Every page to render: all of them, or those ``plan`` names."""
+    index = site.index
+    files = [p for p in index.records if plan is None or p in plan.files]
+    folders = [f for f in index.folders if plan is None or f in plan.folders]
+    full_pages = site.keywords.full_page_of
+    keywords = [
+        name
+        for name in sorted(full_pages)
+        if plan is None or full_pages[name] in plan.keyword_pages
+    ]
+    return [
+        *(("file", path) for path in files),
+        *(("folder", folder) for folder in folders),
+        *(("keyword", name) for name in keywords),
+    ]
+
+
+def job_pages(site: SiteContext, job: PageJob) -> list[str]:
+    """The names of the pages a job writes (all in one folder)."""
+    names = site.names
+    kind, key = job
+    if kind == "file":
+        return [names.file_page(key, "docs"), names.file_page(key, "kw")]
+    if kind == "folder":  # the root folder's index is Sphinx's root document
+        return [*([names.folder_page(key, "index")] if key else []), names.folder_page(key, "doc")]
+    return [site.keywords.full_page_of[key]]
+
+
+def collected_page_names(site: SiteContext) -> list[str]:
+    """Every page the writer makes (file, folder and keyword-use pages)."""
+    return [name for job in page_jobs(site, None) for name in job_pages(site, job)]

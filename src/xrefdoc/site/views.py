@@ -1,0 +1,574 @@
+"""What each page shows, as plain data for the templates: one function per page kind."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from xrefdoc.core.model import FileRecord, Symbol
+from xrefdoc.site.folder_tree import FolderTrees
+from xrefdoc.site.highlight import NameLink, SourceHTML
+from xrefdoc.site.keyword_layout import KeywordLayout, keyword_layout, keyword_sort_key
+from xrefdoc.site.names import PageNames, breadcrumbs, keyword_anchor, line_anchor
+from xrefdoc.store.cache import SourceKey
+from xrefdoc.xref.index import Index, Use, import_category
+from xrefdoc.xref.resolve import Definition
+
+# Sections of a _docs page, in the order users know from the old generator.
+DOCS_SECTIONS = (
+    ("file-metadata", "File Metadata"),
+    ("file-purpose", "File Purpose"),
+    ("original-source", "Original Source"),
+    ("high-level-overview", "High-Level Overview"),
+    ("detailed-analysis", "Detailed Analysis"),
+    ("architecture-design", "Architecture & Design"),
+    ("dependencies", "Dependencies"),
+    ("code-patterns", "Code Patterns & Idioms"),
+    ("performance", "Performance Considerations"),
+    ("security", "Security & Safety"),
+    ("testing-usage", "Testing & Usage"),
+    ("related-files", "Related Files"),
+    ("cross-references", "Cross-References"),
+)
+SECTION_TITLES = dict(DOCS_SECTIONS)
+# The _docs section that shows each category of findings.
+FINDING_SECTIONS = {
+    "purpose": "file-purpose",
+    "pattern": "code-patterns",
+    "performance": "performance",
+    "security": "security",
+    "testing": "testing-usage",
+}
+# At most this many "tested by" findings on a page; Related Files lists every test file.
+TESTED_BY_SHOWN = 20
+
+# Keyword groups of a _kw page: (kind, heading, the _docs section that covers them). Those
+# sections' ids are also the GitHub slugs of their headings, so the Markdown pages link to
+# them the same way.
+KEYWORD_GROUPS = (
+    ("class", "Classes", "detailed-analysis"),
+    ("function", "Functions", "detailed-analysis"),
+    ("method", "Methods", "detailed-analysis"),
+    ("constant", "Constants", "detailed-analysis"),
+    ("variable", "Variables", "detailed-analysis"),
+    ("key", "Keys", "detailed-analysis"),
+    ("heading", "Headings", "high-level-overview"),
+    ("import", "Imports", "dependencies"),
+    ("identifier", "Identifiers", "original-source"),
+)
+
+# Kinds listed under their class in Detailed Analysis.
+MEMBER_KINDS = frozenset({"method", "class", "constant", "variable"})
+SIBLING_LIMIT = 12
+USED_ELSEWHERE_LIMIT = 30
+
+
+@dataclass(frozen=True, slots=True)
+class SiteContext:
+    """What every page renderer needs: the index, page names, the A-Z layout, the title."""
+
+    index: Index
+    names: PageNames
+    source_cap: int
+    title: str
+    keywords: KeywordLayout
+    trees: FolderTrees
+    # The highlighted sources the scan stored itself (``Scan.fresh_sources``).
+    fresh_sources: frozenset[SourceKey] = frozenset()
+    # Files whose name on disk is not the name shown (``WalkResult.sources``).
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+
+def make_site(
+    index: Index,
+    names: PageNames,
+    source_cap: int,
+    title: str,
+    fresh_sources: frozenset[SourceKey] = frozenset(),
+    sources: Mapping[str, str] | None = None,
+) -> SiteContext:
+    layout = keyword_layout(index, names)
+    trees = FolderTrees(index, names, title)
+    return SiteContext(
+        index, names, source_cap, title, layout, trees, fresh_sources, dict(sources or {})
+    )
+
+
+def keyword_href(site: SiteContext, page: str, name: str) -> str | None:
+    """Link from ``page`` to a keyword's entry in the A-Z index, if it has one."""
+    target = site.keywords.page_of.get(name)
+    return site.names.href(page, target, keyword_anchor(name)) if target else None
+
+
+def line_href(site: SiteContext, page: str, path: str, line: int) -> str:
+    """Link from ``page`` to a line of a file (see ``PageNames.line_href``)."""
+    return site.names.line_href(page, path, line)
+
+
+def _existing_line_href(
+    site: SiteContext, page: str, record: FileRecord, line: int | None
+) -> str | None:
+    """A link to a line of the file, or None when the file has no such line (an empty
+    file's line 1): such a line is named, not linked."""
+    return line_href(site, page, record.path, line) if line and line <= record.lines else None
+
+
+def definition_href(site: SiteContext, page: str, definition: Definition) -> str:
+    return line_href(site, page, definition.path, definition.symbol.line)
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size:,} bytes"
+    for unit in ("KB", "MB"):
+        size_f = size / 1024
+        if size_f < 1024:
+            return f"{size_f:,.1f} {unit}"
+        size = int(size_f)
+    return f"{size / 1024:,.1f} GB"
+
+
+def _crumbs(site: SiteContext, page: str, folder: str) -> list[dict[str, str]]:
+    return [
+        {"label": label, "href": site.names.href(page, site.names.folder_page(path, "index"))}
+        for label, path in breadcrumbs(folder, site.title)
+    ]
+
+
+def _file_link(site: SiteContext, page: str, path: str) -> dict[str, str]:
+    return {"label": path, "href": site.names.href(page, site.names.file_page(path, "docs"))}
+
+
+def _symbol_view(site: SiteContext, page: str, path: str, symbol: Symbol) -> dict[str, Any]:
+    return {
+        "entry_href": keyword_href(site, page, symbol.name),
+        "name": symbol.name,
+        "label": symbol.name,
+        "qualname": symbol.qualname,
+        "kind": symbol.kind,
+        "line": symbol.line,
+        "end_line": symbol.end_line,
+        "signature": symbol.signature,
+        "doc": symbol.doc,
+        "href": line_href(site, page, path, symbol.line),
+    }
+
+
+def _source_view(
+    site: SiteContext, record: FileRecord, source: SourceHTML, page: str
+) -> dict[str, Any]:
+    cut_note = ""
+    cut_anchors = ""
+    if source.shown_lines:
+        cut_note = (
+            f"Source cut after line {source.shown_lines:,} of {record.lines:,}: the file is "
+            f"larger than the source cap of {site.source_cap:,} bytes."
+        )
+        cut_anchors = _anchors_past_the_cut(record, source.shown_lines)
+    links = _name_links(site, record, page)
+    return {"html": source.html(links.link_for), "cut_note": cut_note, "cut_anchors": cut_anchors}
+
+
+def _entry_link(site: SiteContext, page: str, keyword: str, textual: bool) -> NameLink | None:
+    entry = keyword_href(site, page, keyword)
+    if entry is None:
+        return None
+    # No use count here: it changes with every file that uses the name, and every page that
+    # shows the name would have to be written again; the entry has the uses.
+    count = len(site.index.definitions.get(keyword, ()))
+    title = f"{keyword}: {count} definition{'s' if count != 1 else ''}; uses in the keyword index"
+    if textual:
+        title = f"textual match, {title}"
+    return NameLink(entry, title, textual)
+
+
+def _use_link(site: SiteContext, record: FileRecord, page: str, use: Use) -> NameLink | None:
+    """Where a name in the source leads: the one definition it means, else the entry."""
+    definition = use.definition
+    if definition is None:
+        candidates = site.index.textual_definitions.get(use.keyword, ())
+        if len(candidates) != 1:
+            return _entry_link(site, page, use.keyword, textual=True)
+        definition = candidates[0]
+        title = f"textual match: {definition.qualname} ({definition.symbol.kind})"
+        return NameLink(definition_href(site, page, definition), title, textual=True)
+    if definition.path == record.path and definition.symbol.line == use.line:
+        return _entry_link(site, page, use.keyword, textual=False)
+    where = f"{definition.path}:{definition.symbol.line}"
+    title = f"{definition.qualname} ({definition.symbol.kind}, {where})"
+    return NameLink(definition_href(site, page, definition), title)
+
+
+@dataclass(frozen=True, slots=True)
+class _NameLinks:
+    """The links of one file's names: by position for uses whose column is known, by
+    (name, line) for a definition's own name and for textual matches of the lexer."""
+
+    at: dict[tuple[int, int], tuple[str, NameLink]]
+    own: dict[tuple[str, int], NameLink]
+    loose: dict[tuple[str, int], NameLink]
+
+    def link_for(self, name: str, line: int, column: int) -> NameLink | None:
+        found = self.at.get((line, column))
+        if found is not None and found[0] == name:
+            return found[1]
+        return self.own.get((name, line)) or self.loose.get((name, line))
+
+
+def _name_links(site: SiteContext, record: FileRecord, page: str) -> _NameLinks:
+    links = _NameLinks({}, {}, {})
+    for use in site.index.uses_in.get(record.path, ()):
+        link = _use_link(site, record, page, use)
+        if link is None:
+            continue
+        if use.column >= 0:
+            links.at[(use.line, use.column)] = (use.name, link)
+        else:
+            links.loose.setdefault((use.name, use.line), link)
+    for symbol in record.symbols:
+        if symbol.kind != "heading":
+            own = _entry_link(site, page, symbol.name, textual=False)
+            if own is not None:
+                links.own[(symbol.name, symbol.line)] = own
+    return links
+
+
+def _anchors_past_the_cut(record: FileRecord, shown: int) -> str:
+    """Empty ``L<n>`` targets for every line past the cut that some page links to, so such
+    links land on the note that says the source was cut instead of nowhere."""
+    lines = {symbol.line for symbol in record.symbols}
+    lines |= {imp.line for imp in record.imports}
+    lines |= {heading.line for heading in record.headings}
+    lines |= {diagnostic.line for diagnostic in record.diagnostics if diagnostic.line}
+    lines |= {line for _, line, _, _, _ in record.references.rows()}
+    return "".join(
+        f'<span id="{line_anchor(line)}"></span>' for line in sorted(lines) if line > shown
+    )
+
+
+def _analysis(site: SiteContext, record: FileRecord, page: str) -> dict[str, list[dict[str, Any]]]:
+    """Every symbol of the file, so that each group of its _kw page has a place here:
+    classes with their members; then, by kind, what belongs to no class of this file (free
+    and nested functions, functions in a namespace, methods of a class defined elsewhere
+    such as C++ ``Engine::run``), labelled with their qualified names."""
+    class_names = {s.qualname for s in record.symbols if s.kind == "class"}
+    members: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for member in record.symbols:
+        if member.parent in class_names and member.kind in MEMBER_KINDS:
+            members[member.parent].append(_symbol_view(site, page, record.path, member))
+    classes = [
+        {**_symbol_view(site, page, record.path, s), "members": members.get(s.qualname, [])}
+        for s in record.symbols
+        if s.kind == "class"
+    ]
+    outside = [s for s in record.symbols if s.parent not in class_names]
+
+    def of_kind(kind: str) -> list[dict[str, Any]]:
+        return [
+            {**_symbol_view(site, page, record.path, s), "label": s.qualname}
+            for s in outside
+            if s.kind == kind
+        ]
+
+    return {
+        "classes": classes,
+        "functions": of_kind("function"),
+        "methods": of_kind("method"),
+        "constants": of_kind("constant"),
+        "variables": of_kind("variable"),
+        "data_keys": of_kind("key"),
+    }
+
+
+def _dependencies(
+    site: SiteContext, record: FileRecord, page: str
+) -> dict[str, list[dict[str, Any]]]:
+    groups: dict[str, list[dict[str, Any]]] = {"in-tree": [], "stdlib": [], "third-party": []}
+    targets = site.index.import_targets[record.path]
+    for imp, target in zip(record.imports, targets, strict=True):
+        resolved = target.module
+        groups[import_category(imp.module, imp.level, resolved, record.family)].append(
+            {
+                "module": imp.module,
+                "names": list(imp.names),
+                "line": imp.line,
+                "line_href": line_href(site, page, record.path, imp.line),
+                "target": _file_link(site, page, resolved) if resolved else None,
+                "via": [
+                    {"name": name, **_file_link(site, page, where)} for name, where in target.names
+                ],
+            }
+        )
+    return groups
+
+
+def _used_elsewhere(site: SiteContext, record: FileRecord, page: str) -> dict[str, Any]:
+    """What this file defines that other files use, most used first."""
+    used: list[dict[str, Any]] = []
+    for definition in site.index.definitions_in.get(record.path, ()):
+        users = site.index.users.get(definition, ())
+        if users:
+            used.append(
+                {
+                    "qualname": definition.symbol.qualname,
+                    "kind": definition.symbol.kind,
+                    "files": len(users),
+                    "href": keyword_href(site, page, definition.symbol.name),
+                }
+            )
+    used.sort(key=lambda item: (-item["files"], item["qualname"]))
+    return {
+        "items": used[:USED_ELSEWHERE_LIMIT],
+        "more": max(0, len(used) - USED_ELSEWHERE_LIMIT),
+    }
+
+
+def _related(site: SiteContext, record: FileRecord, page: str) -> dict[str, Any]:
+    index = site.index
+    siblings = [p for p in index.folders[record.folder].files if p != record.path]
+    return {
+        "siblings": [_file_link(site, page, p) for p in siblings[:SIBLING_LIMIT]],
+        "more_siblings": max(0, len(siblings) - SIBLING_LIMIT),
+        "imports": [_file_link(site, page, p) for p in index.imports_of.get(record.path, [])],
+        "imported_by": [_file_link(site, page, p) for p in index.imported_by.get(record.path, [])],
+        "tests": [_file_link(site, page, p) for p in index.tests_of.get(record.path, [])],
+    }
+
+
+def docs_page(site: SiteContext, record: FileRecord, source: SourceHTML | None) -> dict[str, Any]:
+    """The context of a file's _docs page on the HTML site; ``source`` is None for a binary
+    file."""
+    context = docs_view(site, record)
+    context["tree"] = site.trees.html(record.path)
+    if source is not None:
+        context["source"] = _source_view(site, record, source, context["page"])
+    return context
+
+
+def _findings(
+    site: SiteContext, record: FileRecord, page: str
+) -> tuple[dict[str, list[dict[str, Any]]], int]:
+    """The file's findings by the _docs section that shows them, each with its rule, the
+    message split into text and code (``parts``: (is code, text)), and a link to its line;
+    and how many "tested by" findings were left out."""
+    sections: dict[str, list[dict[str, Any]]] = {s: [] for s in FINDING_SECTIONS.values()}
+    tested_by = 0
+    for finding in record.findings:
+        section = FINDING_SECTIONS.get(finding.category)
+        if section is None:
+            continue
+        if finding.rule == "testing.tested-by":
+            tested_by += 1
+            if tested_by > TESTED_BY_SHOWN:
+                continue
+        sections[section].append(
+            {
+                "rule": finding.rule,
+                "line": finding.line,
+                "parts": message_parts(finding.message),
+                "href": _existing_line_href(site, page, record, finding.line),
+            }
+        )
+    return sections, max(0, tested_by - TESTED_BY_SHOWN)
+
+
+def message_parts(message: str) -> list[tuple[bool, str]]:
+    """A finding's message as (is code, text) pieces: its `` `code` `` spans apart, so each
+    kind of page marks them up its own way and escapes the rest."""
+    pieces = message.split("`")
+    return [(position % 2 == 1, piece) for position, piece in enumerate(pieces) if piece]
+
+
+def docs_view(site: SiteContext, record: FileRecord) -> dict[str, Any]:
+    """What a file's _docs page shows but its source, which each kind of page shows its own
+    way (``source`` is None here)."""
+    names = site.names
+    page = names.file_page(record.path, "docs")
+    folder = record.folder
+    overview = ""
+    if record.docstring:
+        overview = record.docstring.strip().split("\n\n")[0]
+    findings, more_tests = _findings(site, record, page)
+    return {
+        "page": page,
+        "record": record,
+        "size_text": human_size(record.size),
+        "crumbs_list": _crumbs(site, page, folder),
+        "source": None,
+        "diagnostics": [
+            {
+                "message": diagnostic.message,
+                "line": diagnostic.line,
+                "href": _existing_line_href(site, page, record, diagnostic.line),
+            }
+            for diagnostic in record.diagnostics
+        ],
+        "overview": overview,
+        "outline": [
+            {
+                "level": h.level,
+                "text": h.text,
+                "line": h.line,
+                "href": line_href(site, page, record.path, h.line),
+            }
+            for h in record.headings
+        ],
+        "analysis": _analysis(site, record, page),
+        "dependencies": _dependencies(site, record, page),
+        "findings": findings,
+        "more_tests": more_tests,
+        "related": _related(site, record, page),
+        "used_elsewhere": _used_elsewhere(site, record, page),
+        "kw_href": names.href(page, names.file_page(record.path, "kw")),
+        "folder_label": folder or site.title,
+        "folder_index_href": names.href(page, names.folder_page(folder, "index")),
+        "folder_doc_href": names.href(page, names.folder_page(folder, "doc")),
+        "sections": DOCS_SECTIONS,
+    }
+
+
+def _identifier_keywords(record: FileRecord) -> list[tuple[str, int]]:
+    defined = {s.name for s in record.symbols}
+    first_use: dict[str, int] = {}
+    for name, line, _, _, _ in record.references.rows():
+        if name not in defined and name not in first_use:
+            first_use[name] = line
+    return sorted(first_use.items(), key=lambda item: keyword_sort_key(item[0]))
+
+
+def kw_page(site: SiteContext, record: FileRecord) -> dict[str, Any]:
+    """The context of a file's _kw page: its keywords grouped by kind, each linked twice."""
+    names = site.names
+    page = names.file_page(record.path, "kw")
+    docs = names.file_page(record.path, "docs")
+
+    def entry(name: str, line: int, detail: str = "") -> dict[str, Any]:
+        return {
+            "name": name,
+            "line": line,
+            "detail": detail,
+            "href": line_href(site, page, record.path, line),
+            "index_href": keyword_href(site, page, name),
+        }
+
+    groups = []
+    for kind, heading, section in KEYWORD_GROUPS:
+        if kind == "import":
+            entries = []
+            for imp in record.imports:
+                for imported in imp.names or (imp.module,):
+                    entries.append(entry(imported, imp.line, imp.module if imp.names else ""))
+        elif kind == "identifier":
+            entries = [entry(name, line) for name, line in _identifier_keywords(record)]
+        else:
+            entries = [
+                entry(s.name, s.line, s.parent or "") for s in record.symbols if s.kind == kind
+            ]
+        if entries:
+            section_title = SECTION_TITLES[section]
+            groups.append(
+                {
+                    "kind": kind,
+                    "heading": heading,
+                    "entries": entries,
+                    "section": section_title,
+                    "section_href": names.href(page, docs, section),
+                }
+            )
+    return {
+        "page": page,
+        "record": record,
+        "crumbs_list": _crumbs(site, page, record.folder),
+        "docs_href": names.href(page, docs),
+        "folder_label": record.folder or site.title,
+        "folder_index_href": names.href(page, names.folder_page(record.folder, "index")),
+        "groups": groups,
+    }
+
+
+def _folder_findings(site: SiteContext, folder: str, page: str) -> list[dict[str, Any]]:
+    """Per findings section, how many findings the folder's own files have, and which files
+    (each linked to that section of its _docs page), most first."""
+    names = site.names
+    counts: dict[str, Counter[str]] = {section: Counter() for section in FINDING_SECTIONS.values()}
+    for path in site.index.folders[folder].files:
+        for finding in site.index.records[path].findings:
+            section = FINDING_SECTIONS.get(finding.category)
+            if section is not None:
+                counts[section][path] += 1
+    return [
+        {
+            "section": section,
+            "title": SECTION_TITLES[section],
+            "total": sum(by_file.values()),
+            "files": [
+                {
+                    "name": path.rpartition("/")[2],
+                    "count": count,
+                    "href": names.href(page, names.file_page(path, "docs"), section),
+                    # Markdown headings have the forge's slugs, not our ids: the page alone.
+                    "page_href": names.href(page, names.file_page(path, "docs")),
+                }
+                for path, count in sorted(by_file.items(), key=lambda item: (-item[1], item[0]))
+            ],
+        }
+        for section, by_file in counts.items()
+        if by_file
+    ]
+
+
+def folder_view(site: SiteContext, folder: str) -> dict[str, Any]:
+    """The context shared by a folder's index and doc pages (MyST documents): both sit in the
+    folder itself, so every relative link is the same from either."""
+    index = site.index
+    names = site.names
+    page = names.folder_page(folder, "index")
+    info = index.folders[folder]
+    files = []
+    for path in info.files:
+        record = index.records[path]
+        files.append(
+            {
+                "name": record.name,
+                "language": record.language,
+                "size": human_size(record.size),
+                "lines": record.lines,
+                "keywords": len(record.symbols),
+                "docs_href": names.href(page, names.file_page(path, "docs")),
+                "kw_href": names.href(page, names.file_page(path, "kw")),
+            }
+        )
+    subfolders = [
+        {
+            "name": sub.rpartition("/")[2],
+            "files": sum(index.folders[sub].languages_below.values()),
+            "href": names.href(page, names.folder_page(sub, "index")),
+        }
+        for sub in info.folders
+    ]
+    used: Counter[str] = Counter()
+    for path in info.files:
+        used.update(use.keyword for use in index.uses_in.get(path, ()))
+    return {
+        "folder": folder,
+        "title": folder or site.title,
+        "current": folder.rpartition("/")[2] or site.title,
+        "crumbs": _crumbs(site, page, folder.rpartition("/")[0]) if folder else [],
+        "files": files,
+        "subfolders": subfolders,
+        "languages": sorted(info.languages_below.items(), key=lambda item: (-item[1], item[0])),
+        "index_href": names.href(page, names.folder_page(folder, "index")),
+        "doc_href": names.href(page, names.folder_page(folder, "doc")),
+        "keywords_href": names.href(page, names.keywords_page()),
+        "findings": _folder_findings(site, folder, page),
+        "top_keywords": [
+            {
+                "name": name,
+                "uses": count,
+                "href": keyword_href(site, page, name),
+            }
+            for name, count in sorted(used.items(), key=lambda item: (-item[1], item[0]))[:20]
+        ],
+    }

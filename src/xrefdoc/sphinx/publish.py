@@ -1,0 +1,110 @@
+"""The site folder changes only when a build succeeded, and then all at once.
+
+``xrefdoc build`` has Sphinx write into a stage in its work folder; publishing then puts
+into the site what differs from it. Everything that needs room is written first, beside its
+place; only when all of it is written are the files renamed into place (a rename needs no
+room). A full or read-only disk therefore stops the build with the last complete site as it
+was. Pages of files and folders leave the stage when published (they are the bulk of the
+site, and nothing reads them back); what Sphinx reads back to know what to rewrite (its own
+pages, the search index, ``.buildinfo``) stays there and is copied.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xrefdoc.core.fsutil import (
+    TEMPORARY_SUFFIX,
+    declare_coming,
+    naming,
+    read_listing,
+    remove_stale,
+)
+
+
+def staged_files(stage: Path) -> Iterator[str]:
+    """Every file of the stage, relative and ``/``-separated."""
+    for folder, _, names in os.walk(stage):
+        relative = os.path.relpath(folder, stage)
+        for name in names:
+            if not name.endswith(TEMPORARY_SUFFIX):
+                yield name if relative == "." else f"{relative}/{name}".replace(os.sep, "/")
+
+
+@dataclass(slots=True)
+class _Publication:
+    """What one publishing does: files to rename into the site (from where), and the
+    temporary copies made so far (deleted if it stops)."""
+
+    renames: list[tuple[Path, Path]] = field(default_factory=list)
+    temporaries: list[Path] = field(default_factory=list)
+
+    def copy(self, source: Path, target: Path) -> None:
+        temporary = target.with_name(f".{target.name}.publish{TEMPORARY_SUFFIX}")
+        self.temporaries.append(temporary)
+        try:
+            shutil.copyfile(source, temporary)
+        except OSError as error:  # named after the source it read; the target lacks room
+            raise OSError(error.errno, error.strerror, str(target)) from error
+        self.renames.append((temporary, target))
+
+    def abandon(self) -> None:
+        for temporary in self.temporaries:
+            temporary.unlink(missing_ok=True)
+
+
+def publish(stage: Path, site: Path, moved: Collection[str], listing: Path) -> int:
+    """Make ``site`` hold what ``stage`` holds. ``moved`` names every page of files and
+    folders the site has now (the stage holds those written by this build): they leave the
+    stage, the other files are copied; a file the site holds already, byte for byte, is not
+    written again. ``listing`` names every file of the site that was published, so the
+    ones neither staged nor moved are deleted. Returns how many files were written."""
+    current = sorted(staged_files(stage))
+    previous = read_listing(listing)
+    now = {*previous, *current}
+    declare_coming(listing, now)
+    publication = _Publication()
+    with naming(site):
+        site.mkdir(parents=True, exist_ok=True)
+    # A rename needs the stage and the site on one file system; else the pages are copied.
+    renamed = os.stat(stage).st_dev == os.stat(site).st_dev
+    folders: set[Path] = set()
+    try:
+        for relative in current:
+            source, target = stage / relative, site / relative
+            if _same_bytes(source, target):
+                if relative in moved:
+                    source.unlink()
+                continue
+            if target.parent not in folders:
+                with naming(target.parent):
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            if renamed and relative in moved:
+                publication.renames.append((source, target))
+            else:
+                publication.copy(source, target)
+    except BaseException:
+        publication.abandon()
+        raise
+    # Everything that needed room is written: from here on, only renames.
+    for source, target in publication.renames:
+        os.replace(source, target)
+    if not renamed:  # pages copied to a site on another file system leave the stage too
+        for relative in current:
+            if relative in moved:
+                (stage / relative).unlink(missing_ok=True)
+    remove_stale(site, listing, [*current, *moved])
+    return len(publication.renames)
+
+
+def _same_bytes(source: Path, target: Path) -> bool:
+    try:
+        return filecmp.cmp(source, target, shallow=False)
+    except OSError:
+        return False

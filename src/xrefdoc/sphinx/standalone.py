@@ -1,0 +1,342 @@
+"""The standalone site: the same extension, run by Sphinx with our own ``conf/``."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sys
+import traceback
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import sphinx
+
+from xrefdoc.core import timings
+from xrefdoc.core.errors import BuildError, FileSystemError, XrefdocError
+from xrefdoc.core.fsutil import (
+    one_at_a_time,
+    pages_intact,
+    read_listing,
+    remove_unfinished,
+    write_if_changed,
+    write_listing,
+)
+from xrefdoc.core.resources import resource_dir
+from xrefdoc.core.settings import (
+    PROJECT_SETTINGS,
+    Settings,
+    check_output_folder,
+    command_settings,
+    tree_options,
+)
+from xrefdoc.pipeline.scan import walk_tree
+from xrefdoc.sphinx.extension import (
+    INDEX_FOLDER,
+    INDEX_PARTS_FILE,
+    PAGES_FILE,
+    WORK_MARKER,
+    WRITTEN_LISTS,
+    walk_offered,
+)
+from xrefdoc.sphinx.publish import publish
+from xrefdoc.store.buildstate import (
+    BuildState,
+    content_signature,
+    settings_signature,
+    tree_signature,
+)
+
+# In the work folder: the signature of the last complete standalone build.
+STANDALONE_STATE_FILE = "xrefdoc-site-state"
+# In the work folder: the same, by the files' contents instead of their times.
+CONTENTS_STATE_FILE = "xrefdoc-site-contents"
+# In the work folder: what Sphinx writes, published into the site when the build succeeds.
+STAGE = "html"
+# In the work folder: every file published into the site.
+PUBLISHED_FILE = "xrefdoc-published"
+# In the work folder: held by the build that runs (``fsutil.one_at_a_time``).
+LOCK_FILE = "xrefdoc-build.lock"
+# In the work folder while Sphinx runs: found at the start, the last build was killed.
+UNFINISHED_FILE = "xrefdoc-build-unfinished"
+
+
+def default_work_dir(output: Path) -> Path:
+    """Sphinx's sources and doctrees live beside the site, so the site folder stays publishable."""
+    return output.parent / ".xrefdoc" / output.name
+
+
+def _plain(value: object) -> object:
+    """A setting as ``conf.py`` would spell it (a list, not a tuple)."""
+    return list(value) if isinstance(value, tuple) else value
+
+
+def build_site(
+    source: Path,
+    output: Path,
+    *,
+    work_dir: Path | None = None,
+    options: Mapping[str, object] | None = None,
+    fail_on_warning: bool = False,
+    quiet: bool = False,
+    verbosity: int = 0,
+    jobs: int = 1,
+) -> int:
+    """Build the site of ``source`` into ``output`` with ``jobs`` processes (Sphinx's ``-j``);
+    ``options`` are the tree's settings the command line gave (``config.tree_options``).
+    Returns the exit code."""
+    timings.start()
+    output = output.resolve()
+    work = (work_dir or default_work_dir(output)).resolve()
+    settings = command_settings(source, options or tree_options(), never=[output, work])
+    check_output_folder(output, "--output", settings.root, "site folder")
+    check_output_folder(work, "--work-dir")
+
+    (work / "src").mkdir(parents=True, exist_ok=True)
+    write_if_changed(work / WORK_MARKER, "Work folder of xrefdoc; never documented.\n")
+
+    def wait(holder: str) -> None:
+        print(
+            f"xrefdoc: another build into {output} is running ({holder}); waiting for it to finish",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    # One build at a time per work folder: a second build would take the first one's
+    # unfinished marker for a killed build's and delete what the first is writing.
+    with one_at_a_time(work / LOCK_FILE, wait):
+        return _build_site(settings, output, work, fail_on_warning, quiet, verbosity, jobs)
+
+
+def _build_site(
+    settings: Settings,
+    output: Path,
+    work: Path,
+    fail_on_warning: bool,
+    quiet: bool,
+    verbosity: int,
+    jobs: int,
+) -> int:
+    sources = work / "src"
+    title = settings.root.name or str(settings.root)
+    overrides = {
+        "project": title,
+        # The tree's name alone, not Sphinx's "NAME documentation".
+        "html_title": title,
+        "xrefdoc_root": str(settings.root),
+        **{f"xrefdoc_{key}": _plain(getattr(settings, key)) for key in PROJECT_SETTINGS},
+        "xrefdoc_cache_dir": str(settings.cache_dir or ""),
+        "xrefdoc_site_folder": str(output),
+    }
+    confdir = resource_dir("conf")
+    # Nothing changed since the last complete build: the site stands, Sphinx is not started.
+    state = BuildState(work / STANDALONE_STATE_FILE)
+    configuration = [
+        sphinx.__version__,
+        (confdir / "conf.py").read_text(encoding="utf-8"),
+        json.dumps(overrides, sort_keys=True),
+        str(output),
+        str(fail_on_warning),
+    ]
+    contents = BuildState(work / CONTENTS_STATE_FILE)
+    walked = walk_tree(settings)
+    settings_digest = settings_signature(settings, configuration)
+    signature = tree_signature(settings, walked, settings_digest)
+    intact = pages_intact(output, work / "doctrees" / PAGES_FILE)
+    if intact and state.matches(signature):
+        timings.lap("check for changes")
+        if not quiet:
+            print(f"xrefdoc: no file changed since the last complete build of {output}")
+        return 0
+    # Times changed; if no content did (a checkout, a touch), not a byte of the site would.
+    # Taken before the build, so a file changed while it runs is seen as changed next time.
+    content = content_signature(settings, walked, settings_digest)
+    timings.lap("check for changes")
+    if intact and content is not None and contents.matches(content):
+        state.record(signature)
+        if not quiet:
+            print(f"xrefdoc: no file's content changed since the last complete build of {output}")
+        return 0
+    state.forget()
+    contents.forget()
+    published = work / PUBLISHED_FILE
+    if not published.exists():  # a site an older xrefdoc wrote in place: its lists name it
+        doctrees = work / "doctrees"
+        parts = read_listing(doctrees / INDEX_PARTS_FILE)
+        earlier = [*read_listing(doctrees / PAGES_FILE), *(f"{INDEX_FOLDER}/{p}" for p in parts)]
+        write_listing(published, earlier)
+    with (
+        _colour_only_on_a_terminal(),
+        _marked_unfinished(work, output, quiet),
+        walk_offered(settings, walked),
+    ):
+        status = _run_sphinx(
+            sources, confdir, work, overrides, fail_on_warning, quiet, verbosity, jobs
+        )
+        if status == 0:
+            _publish(work, output)
+            timings.lap("publish")
+    if status == 0:
+        state.record(signature)
+        contents.record(content)
+        if not quiet:
+            print(f"xrefdoc: site written to {output}/index.html")
+    return status
+
+
+def _publish(work: Path, output: Path) -> None:
+    """The staged site into ``output`` (see ``publish``): the pages of files and folders and
+    the index data move; Sphinx's own documents and files stay staged for the next build."""
+    doctrees = work / "doctrees"
+    own_documents = {
+        path.relative_to(work / "src").with_suffix(".html").as_posix()
+        for path in (work / "src").rglob("*.md")
+    }
+    moved = {page for page in read_listing(doctrees / PAGES_FILE) if page not in own_documents}
+    moved.update(f"{INDEX_FOLDER}/{part}" for part in read_listing(doctrees / INDEX_PARTS_FILE))
+    try:
+        publish(work / STAGE, output, moved, work / PUBLISHED_FILE)
+    except OSError as error:
+        raise FileSystemError.of(error) from None
+
+
+@contextmanager
+def _marked_unfinished(work: Path, output: Path, quiet: bool) -> Iterator[None]:
+    """A marker in the work folder while Sphinx runs; left behind when the run does not end
+    (killed, or an error). A build killed part-way leaves Sphinx's environment saying its
+    documents are built while its search index and some pages are not written, and our plan
+    of what changed says the same: the next build would complete nothing. So a build that
+    finds the marker removes the doctrees, and Sphinx and the page writer start from
+    nothing (the cache of extracted records stays), and the pages being written when the
+    last build was killed (``.NAME.PID.tmp``) are removed. The lists of the pages written
+    stay: they name every page the stopped build may have written (see
+    ``fsutil.declare_coming``), so the next build deletes those of files now gone."""
+    marker = work / UNFINISHED_FILE
+    if marker.exists():
+        if not quiet:
+            print("xrefdoc: the last build was stopped before it finished; writing every page")
+        _forget_doctrees(work / "doctrees")
+        remove_unfinished(output)
+        remove_unfinished(work)
+    write_if_changed(marker, "A build of xrefdoc is running, or was killed.\n")
+    yield
+    marker.unlink(missing_ok=True)
+
+
+def _forget_doctrees(doctrees: Path) -> None:
+    """Everything Sphinx and we keep between builds but the lists of written pages."""
+    if not doctrees.is_dir():
+        return
+    for entry in doctrees.iterdir():
+        if entry.name in WRITTEN_LISTS:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+@contextmanager
+def _colour_only_on_a_terminal() -> Iterator[None]:
+    """As ``sphinx-build`` does: no colour codes in a log or a pipe (``NO_COLOR`` and
+    ``FORCE_COLOR`` respected); the setting is Sphinx's, process-wide, so it is put back."""
+    try:
+        from sphinx._cli.util import colour
+    except ImportError:  # another Sphinx layout: leave colour as Sphinx decides
+        yield
+        return
+    was_disabled = colour._COLOURING_DISABLED
+    if not colour.terminal_supports_colour():
+        colour.disable_colour()
+    try:
+        yield
+    finally:
+        if not was_disabled:
+            colour.enable_colour()
+
+
+class _RaiseWriteFailures(logging.Filter):
+    """Sphinx logs a page it could not write (a full disk) as a warning and goes on; the
+    warning's arguments carry the error, which is raised instead, where it happened."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING and isinstance(record.args, tuple):
+            for argument in record.args:
+                if isinstance(argument, OSError):
+                    path = next((a for a in record.args if isinstance(a, (str, Path))), None)
+                    if argument.filename is None and path is not None:
+                        raise OSError(argument.errno, argument.strerror, str(path))
+                    raise argument
+        return True
+
+
+@contextmanager
+def _write_failures_stop_the_build() -> Iterator[None]:
+    """``_RaiseWriteFailures`` on the handlers of Sphinx's log, as Sphinx's own ``-W``
+    filter works, for the block."""
+    handlers = logging.getLogger("sphinx").handlers
+    failures = _RaiseWriteFailures()
+    for handler in handlers:
+        handler.addFilter(failures)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(failures)
+
+
+def _run_sphinx(
+    sources: Path,
+    confdir: Path,
+    work: Path,
+    overrides: dict[str, object],
+    fail_on_warning: bool,
+    quiet: bool,
+    verbosity: int,
+    jobs: int,
+) -> int:
+    from sphinx.application import Sphinx
+    from sphinx.errors import SphinxError, SphinxParallelError
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    try:
+        # As sphinx-build does: docutils' registries are process-wide, keep ours apart.
+        with patch_docutils(confdir), docutils_namespace():
+            app = Sphinx(
+                srcdir=sources,
+                confdir=confdir,
+                outdir=work / STAGE,
+                doctreedir=work / "doctrees",
+                buildername="html",
+                confoverrides=overrides,
+                status=None if quiet else sys.stdout,
+                warning=sys.stderr,
+                warningiserror=fail_on_warning,
+                keep_going=fail_on_warning,
+                parallel=jobs,
+                verbosity=verbosity,
+            )
+            # Sphinx would name its output folder, the stage; the site's place is said after
+            # publishing.
+            app.builder.epilog = ""  # type: ignore[misc]  # this build's own, not the class's
+            with _write_failures_stop_the_build():
+                app.build()
+    except XrefdocError:
+        raise
+    except SphinxError as error:
+        cause = getattr(error, "orig_exc", None) or error.__cause__
+        if isinstance(cause, XrefdocError):
+            raise cause from None
+        if isinstance(cause, OSError):
+            raise FileSystemError.of(cause) from None
+        if isinstance(cause, SphinxParallelError):  # a page writer's, its cause in words
+            raise BuildError(f"page writer failed: {cause.message}") from None
+        raise BuildError(f"Sphinx build failed: {error}") from None
+    except OSError as error:
+        raise FileSystemError.of(error) from None
+    except Exception as error:
+        # A bug of ours or of an extension: keep the traceback for the report, then one line.
+        traceback.print_exc(file=sys.stderr)
+        raise BuildError(f"build failed: {type(error).__name__}: {error}") from None
+    return int(app.statuscode)

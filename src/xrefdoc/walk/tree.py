@@ -1,0 +1,297 @@
+"""The list of files to document: git's view of the tree, or a walk honouring .gitignore."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from xrefdoc.core.settings import Settings
+from xrefdoc.walk.gitignore import IgnoreRule, IgnoreRules, parse_ignore_file
+
+# A folder holding one of these is a build output or our own work folder, never source.
+OUTPUT_MARKERS = (".buildinfo", ".xrefdoc-work")
+# A folder tagged like this is a cache (https://bford.info/cachedir/): ours, pytest's, mypy's.
+CACHE_TAG = "CACHEDIR.TAG"
+CACHE_TAG_SIGNATURE = b"Signature: 8a477f597d28d172789f06886806bc55"
+
+
+@dataclass(slots=True)
+class WalkResult:
+    """Files to document (relative, ``/``-separated, sorted) and files left out with why;
+    the status of each file as the walk found it (a link's target's), and when the walk
+    started, so later stages need not ask the file system again."""
+
+    files: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    stats: dict[str, os.stat_result] = field(default_factory=dict)
+    started_ns: int = 0
+    # Files whose name on disk is not UTF-8: the name shown (``shown_name``) → the name on
+    # disk, to read them by.
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def on_disk(self, path: str) -> str:
+        """The name on disk of a file the result lists."""
+        return self.sources.get(path, path)
+
+
+def stat_stamp(info: os.stat_result) -> str:
+    """Size, times and inode: what tells a file's content changed without reading it."""
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
+
+
+def _git_listing(root: Path) -> list[str] | None:
+    """Tracked plus untracked-but-not-ignored files, or None when root is not in a work tree."""
+    try:
+        completed = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(root),
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+            ],
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return None
+    if completed.returncode != 0:
+        return None
+    names = completed.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return sorted({name for name in names if name})
+
+
+def _gitignore_rules(folder: Path) -> list[IgnoreRule]:
+    """The rules of a folder's .gitignore; git reads no .gitignore through a link."""
+    ignore_file = folder / ".gitignore"
+    if ignore_file.is_symlink() or not ignore_file.is_file():
+        return []
+    try:
+        return parse_ignore_file(ignore_file.read_bytes())
+    except OSError:
+        return []
+
+
+def _is_output_folder(folder: Path) -> bool:
+    return any((folder / marker).exists() for marker in OUTPUT_MARKERS)
+
+
+def _is_cache_folder(folder: Path) -> bool:
+    """The convention asks tools to check the signature, not only the file's name."""
+    try:
+        with (folder / CACHE_TAG).open("rb") as tag:
+            return tag.read(len(CACHE_TAG_SIGNATURE)) == CACHE_TAG_SIGNATURE
+    except OSError:
+        return False
+
+
+def _is_virtualenv(folder: Path) -> bool:
+    return (folder / "pyvenv.cfg").is_file()
+
+
+def _directory_listing(root: Path) -> tuple[list[str], list[tuple[str, str]]]:
+    """Files (walked without following links, .gitignore files applied as git applies them)
+    and the folders met on the way that are not walked, with why: linked folders, and
+    folders that cannot be listed."""
+    found: list[str] = []
+    unwalked: list[tuple[str, str]] = []
+    rules = IgnoreRules()
+
+    def unlistable(error: OSError) -> None:
+        folder = Path(error.filename).relative_to(root).as_posix() if error.filename else "?"
+        unwalked.append((folder, f"folder that cannot be read: {error.strerror or error}"))
+
+    for current, dirnames, filenames in os.walk(root, onerror=unlistable, followlinks=False):
+        current_path = Path(current)
+        rel_dir = current_path.relative_to(root).as_posix()
+        rel_dir = "" if rel_dir == "." else rel_dir
+        rules.add(rel_dir, _gitignore_rules(current_path))
+        kept = []
+        for name in sorted(dirnames):
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            if name == ".git":
+                continue
+            if (current_path / name).is_symlink():
+                # git lists a link as a file, whatever it points at.
+                if not rules.ignored(rel, False):
+                    unwalked.append((rel, "linked folder, not followed"))
+                continue
+            if not rules.ignored(rel, True):
+                kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            if not rules.ignored(rel, False):
+                found.append(rel)
+    return sorted(found), unwalked
+
+
+def _examine(
+    root: Path,
+    rel: str,
+    settings: Settings,
+    checked: dict[str, str | None],
+    links: dict[str, str],
+) -> str | os.stat_result:
+    """Why a listed path is not documented, or the status of the file to document."""
+    parts = rel.split("/")
+    for depth in range(1, len(parts)):
+        folder_rel = "/".join(parts[:depth])
+        if folder_rel not in checked:
+            folder = root / folder_rel
+            reason: str | None = None
+            if folder.resolve() in settings.never or _is_output_folder(folder):
+                reason = f"inside generated output {folder_rel}/"
+            elif _is_virtualenv(folder):
+                reason = f"inside virtual environment {folder_rel}/"
+            elif _is_cache_folder(folder):
+                reason = f"inside cache folder {folder_rel}/"
+            elif folder.is_symlink():
+                reason = f"inside linked folder {folder_rel}/"
+            checked[folder_rel] = reason
+        folder_reason = checked[folder_rel]
+        if folder_reason:
+            return folder_reason
+    # One system call for the common case, a plain file: this runs for every file of the tree.
+    name = os.path.join(root, rel)
+    try:
+        info = os.lstat(name)
+    except FileNotFoundError:
+        return "listed by git but missing on disk"
+    except OSError as error:
+        return f"cannot be read: {error.strerror or error}"
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            target = Path(name).resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "dangling or looping symbolic link"
+        if not target.is_relative_to(root):
+            return "symbolic link pointing outside the tree"
+        info = os.stat(name)
+        if stat.S_ISDIR(info.st_mode):
+            return "linked folder, not followed"
+        links[rel] = target.relative_to(root).as_posix()
+    if stat.S_ISDIR(info.st_mode):
+        return "a folder listed as a file (git submodule)"
+    if not stat.S_ISREG(info.st_mode):
+        return _not_a_regular_file(info.st_mode)
+    return info
+
+
+def _not_a_regular_file(mode: int) -> str:
+    """Why a special file (or a link to one) has no pages: reading a FIFO waits for a writer,
+    a device may never end."""
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe), not a regular file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a regular file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device file, not a regular file"
+    return "not a regular file"
+
+
+def walk(settings: Settings) -> WalkResult:
+    """The files under ``settings.root`` to document, honouring include and exclude globs."""
+    root = settings.root
+    started = time.time_ns()
+    listing = _git_listing(root)
+    unwalked: list[tuple[str, str]] = []
+    if listing is None:
+        listing, unwalked = _directory_listing(root)
+    include = pathspec.GitIgnoreSpec.from_lines(settings.include) if settings.include else None
+    exclude = pathspec.GitIgnoreSpec.from_lines(settings.exclude) if settings.exclude else None
+    result = WalkResult(skipped=unwalked, started_ns=started)
+    checked: dict[str, str | None] = {}
+    links: dict[str, str] = {}  # symbolic link → the file of the tree it points at
+    for rel in listing:
+        shown = shown_name(rel)
+        if include is not None and not include.match_file(shown):
+            continue
+        if exclude is not None and exclude.match_file(shown):
+            continue
+        found = _examine(root, rel, settings, checked, links)
+        if isinstance(found, str):
+            result.skipped.append((rel, found))
+        else:
+            result.files.append(rel)
+            result.stats[rel] = found
+    _document_linked_files_once(result, links)
+    _show_names_as_text(result)
+    return result
+
+
+def shown_name(rel: str) -> str:
+    """A path as pages, logs and the cache show it: a byte of the name that is not UTF-8 as
+    ``\\xNN`` (the name holds it as a lone surrogate, which no text output can encode)."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return rel
+
+
+def _show_names_as_text(result: WalkResult) -> None:
+    """Every path of the result as ``shown_name`` gives it, files keeping their names on
+    disk in ``result.sources``; a file whose shown name is another file's is left out (only
+    a name that holds ``\\x`` as text can be)."""
+    if all(shown_name(rel) == rel for rel in result.files) and all(
+        shown_name(f"{rel}{reason}") == f"{rel}{reason}" for rel, reason in result.skipped
+    ):
+        return
+    taken = {rel for rel in result.files if shown_name(rel) == rel}
+    files: list[str] = []
+    stats: dict[str, os.stat_result] = {}
+    skipped = [(shown_name(rel), shown_name(reason)) for rel, reason in result.skipped]
+    for rel in result.files:
+        shown = shown_name(rel)
+        if shown != rel:
+            if shown in taken:
+                skipped.append((shown, "its name, shown as text, is another file's name"))
+                continue
+            taken.add(shown)
+            result.sources[shown] = rel
+        files.append(shown)
+        stats[shown] = result.stats[rel]
+    result.files = sorted(files)
+    result.stats = stats
+    result.skipped = skipped
+
+
+def _document_linked_files_once(result: WalkResult, links: dict[str, str]) -> None:
+    """A link to a file that has pages of its own is noted, not documented a second time
+    (its names would be listed twice in the index)."""
+    documented = set(result.files)
+    doubles = {rel for rel, target in links.items() if target in documented}
+    if not doubles:
+        return
+    result.files = [rel for rel in result.files if rel not in doubles]
+    for rel in sorted(doubles):
+        del result.stats[rel]
+        result.skipped.append((rel, f"symbolic link to {links[rel]}, documented there"))
+
+
+def skipped_report(skipped: list[tuple[str, str]]) -> list[str]:
+    """What the walk left out, as log lines: one per file, except the files left out with
+    their folder (an output folder, a virtual environment), one line per folder with its
+    count, so a folder of thousands of generated pages does not flood every run."""
+    lines: list[str] = []
+    folders: dict[str, int] = {}
+    for path, reason in skipped:
+        if reason.startswith("inside ") and reason.endswith("/"):
+            folders[reason] = folders.get(reason, 0) + 1
+        else:
+            lines.append(f"not documented: {path} ({reason})")
+    for reason, count in folders.items():
+        folder = reason.rpartition(" ")[2]
+        files = "file" if count == 1 else "files"
+        lines.append(f"not documented: {folder} ({reason}, {count:,} {files})")
+    return lines

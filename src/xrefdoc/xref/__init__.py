@@ -1,0 +1,2 @@
+"""The cross-reference stage: the whole-tree index built purely from records, and how
+references resolve across files."""

@@ -1,0 +1,349 @@
+"""The whole-tree index, built purely from records: definitions, uses, import graph, folders."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+
+from xrefdoc.core.model import FileRecord, Import, Symbol, child_target
+from xrefdoc.xref.imports import FileImports, is_standard_import
+from xrefdoc.xref.resolve import Definition, TreeResolver
+
+STDLIB = frozenset(sys.stdlib_module_names)
+
+
+# A textual match of a shorter name (``e``, ``Q`` in minified JavaScript) is noise.
+TEXTUAL_MIN_LENGTH = 3
+
+# Kinds a textual match (a lexer token, an attribute of a value of unknown type) may mean,
+# besides attributes of classes.
+TEXTUAL_KINDS = frozenset({"class", "function", "method", "constant"})
+
+
+def may_match_textually(symbol: Symbol) -> bool:
+    """Whether a textual match of the symbol's name may mean it: a class, function, method,
+    constant or class attribute may be reached through a value of unknown type; a module
+    variable or a data key is not, so ``obj.path`` never leads to a ``path`` variable."""
+    if symbol.kind in TEXTUAL_KINDS:
+        return True
+    return symbol.kind == "variable" and symbol.parent is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    """A use of a keyword at a line: the definition it means, or None for a textual match
+    (the name is the same; which definition, if any, is meant is not known)."""
+
+    path: str
+    line: int
+    name: str  # as written at the use, which an import alias may have renamed
+    definition: Definition | None
+    column: int = -1  # as in ``Reference``
+
+    @property
+    def keyword(self) -> str:
+        return self.definition.symbol.name if self.definition else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class ImportTarget:
+    """An import statement's in-tree file, and for each imported name defined in another
+    file (a submodule, or a name re-exported through a package), that file."""
+
+    module: str | None
+    names: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(slots=True)
+class Folder:
+    """A folder's direct subfolders and files (both sorted)."""
+
+    path: str
+    folders: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    # Languages of every file below this folder, at any depth.
+    languages_below: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(slots=True)
+class Index:
+    """Everything the pages need to know about the tree as a whole."""
+
+    records: dict[str, FileRecord]
+    # Keyword → every definition of that name, sorted by path and line; file → its own.
+    definitions: dict[str, list[Definition]]
+    definitions_in: dict[str, list[Definition]]
+    # Keyword → the definitions a textual match of it may mean (only keywords that have any).
+    textual_definitions: dict[str, tuple[Definition, ...]]
+    # Keyword → its uses, sorted by path and line; file → the uses it holds, by line.
+    uses: dict[str, list[Use]]
+    uses_in: dict[str, list[Use]]
+    # Definition → the other files whose uses mean it exactly (sorted).
+    users: dict[Definition, list[str]]
+    # File → the targets of its imports, one per import statement, in order.
+    import_targets: dict[str, list[ImportTarget]]
+    imports_of: dict[str, list[str]]
+    imported_by: dict[str, list[str]]
+    folders: dict[str, Folder]
+    tests_of: dict[str, list[str]]
+    test_files: frozenset[str]
+
+
+def module_names(path: str, python_files: frozenset[str]) -> list[str]:
+    """Dotted names under which ``path`` can be imported: from its top package, from the
+    tree root, and from a ``src/`` layout."""
+    stem = path[: -len(".pyi")] if path.endswith(".pyi") else path[: -len(".py")]
+    parts = stem.split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+        folder_parts = parts
+    else:
+        folder_parts = parts[:-1]
+    if not parts:
+        return []
+    top = len(folder_parts)
+    while top > 0 and "/".join(folder_parts[:top]) + "/__init__.py" in python_files:
+        top -= 1
+    names = [".".join(parts[top:]), ".".join(parts)]
+    if parts[0] == "src" and len(parts) > 1:
+        names.append(".".join(parts[1:]))
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def build_module_map(names_of: dict[str, list[str]]) -> dict[str, str]:
+    """Dotted module name → file, from each Python file's module names; on a clash the
+    shortest, then first sorted, path wins."""
+    mapping: dict[str, str] = {}
+    for path in sorted(names_of, key=lambda item: (item.count("/"), item)):
+        for name in names_of[path]:
+            mapping.setdefault(name, path)
+    return mapping
+
+
+def resolve_import(path: str, imp: Import, resolver: TreeResolver) -> ImportTarget:
+    """The in-tree file an import statement loads (a submodule when its one name is a
+    module), and the files that define the names it imports when those are elsewhere."""
+    base = imp.module  # a relative import's module keeps its dots: ``..core``
+    if len(imp.names) == 1 and imp.names[0] != "*":
+        submodule = resolver.resolve(path, child_target(base, imp.names[0])).module
+        if submodule is not None:
+            return ImportTarget(submodule)
+    module = resolver.resolve(path, base).module
+    names: list[tuple[str, str]] = []
+    for name in imp.names:
+        if name == "*":
+            continue
+        found = resolver.resolve(path, child_target(base, name))
+        where = found.definition.path if found.definition else found.module
+        if where is not None and where not in (module, path):
+            names.append((name, where))
+    return ImportTarget(module, tuple(names))
+
+
+def is_test_function(symbol: Symbol) -> bool:
+    """A module-level function pytest collects."""
+    return symbol.kind == "function" and symbol.parent is None and symbol.name.startswith("test")
+
+
+def is_test_case(symbol: Symbol) -> bool:
+    """A ``unittest.TestCase`` subclass (by the name of a base)."""
+    return symbol.kind == "class" and any(base.endswith("TestCase") for base in symbol.bases)
+
+
+def tested_classes(record: FileRecord) -> set[str]:
+    """The classes whose test methods run: ``Test*`` classes (pytest) and ``TestCase``
+    subclasses (unittest, which pytest runs too)."""
+    return {
+        s.qualname
+        for s in record.symbols
+        if (s.kind == "class" and s.name.startswith("Test")) or is_test_case(s)
+    }
+
+
+def collected_tests(record: FileRecord) -> list[Symbol]:
+    """The tests a runner would collect from the file: its test functions and the test
+    methods of its test classes (before parametrisation, which only running can count)."""
+    classes = tested_classes(record)
+    return [
+        s
+        for s in record.symbols
+        if is_test_function(s)
+        or (s.kind == "method" and s.parent in classes and s.name.startswith("test"))
+    ]
+
+
+_TEST_FOLDERS = frozenset({"tests", "test", "testing"})
+
+
+def is_test_support(path: str) -> bool:
+    """A file of the tests' own (a conftest, a helper in a ``tests/`` folder, a package's
+    ``testing/`` utilities such as ``sphinx.testing``): what test files use of it is not
+    what they test."""
+    parts = path.split("/")
+    return parts[-1] == "conftest.py" or any(part in _TEST_FOLDERS for part in parts[:-1])
+
+
+def is_test_file(record: FileRecord) -> bool:
+    """A Python file named like a test (``test_*.py``, ``*_test.py``) that holds tests."""
+    name = record.name
+    if record.family != "python" or not (name.startswith("test_") or name.endswith("_test.py")):
+        return False
+    return bool(collected_tests(record))
+
+
+def _folder(folders: dict[str, Folder], path: str) -> Folder:
+    """The folder at ``path``, created with all its ancestors on first use."""
+    if path not in folders:
+        folders[path] = Folder(path)
+        if path:
+            _folder(folders, path.rpartition("/")[0]).folders.append(path)
+    return folders[path]
+
+
+def _folders(records: Iterable[FileRecord]) -> dict[str, Folder]:
+    folders: dict[str, Folder] = {}
+    _folder(folders, "")
+    for record in records:
+        folder = record.folder
+        _folder(folders, folder).files.append(record.path)
+        while True:
+            folders[folder].languages_below[record.language] += 1
+            if not folder:
+                break
+            folder = folder.rpartition("/")[0]
+    for info in folders.values():
+        info.files.sort()
+        info.folders.sort()
+    return folders
+
+
+def qualified_name(path: str, symbol: Symbol, module: str | None) -> str:
+    """``pkg.mod.Class.method`` for Python, ``path:Class.method`` for other files."""
+    if module is None:
+        return f"{path}:{symbol.qualname}"
+    return f"{module}.{symbol.qualname}" if module else symbol.qualname
+
+
+def _definitions(
+    by_path: dict[str, FileRecord], names_of: dict[str, list[str]]
+) -> dict[str, list[Definition]]:
+    """File → its definitions (headings are outline, not keywords)."""
+    found: dict[str, list[Definition]] = {}
+    for path, record in by_path.items():
+        module: str | None = None
+        if path in names_of:
+            names = names_of[path]
+            module = names[0] if names else ""
+        found[path] = [
+            Definition(path, symbol, qualified_name(path, symbol, module))
+            for symbol in record.symbols
+            if symbol.kind != "heading"
+        ]
+    return found
+
+
+def _uses_of(
+    record: FileRecord, resolver: TreeResolver, textual_names: Collection[str]
+) -> list[Use]:
+    """The uses a file holds: references resolved to definitions, and textual matches of
+    ``textual_names``."""
+    found: list[Use] = []
+    path = record.path
+    for name, line, exact, target, column in record.references.rows():
+        definition = None
+        textual = not exact
+        if exact:
+            resolution = resolver.resolve(path, target, line)
+            definition = resolution.definition
+            textual = resolution.textual
+        if definition is not None:
+            found.append(Use(path, line, name, definition, column))
+        elif textual and name in textual_names:
+            found.append(Use(path, line, name, None, column))
+    return sorted(found, key=lambda use: (use.line, use.column, use.name))
+
+
+def build_index(records: Iterable[FileRecord]) -> Index:
+    """The index of all records; pure, no files read."""
+    by_path = {record.path: record for record in sorted(records, key=lambda r: r.path)}
+    python_files = frozenset(path for path, record in by_path.items() if record.family == "python")
+    names_of = {path: module_names(path, python_files) for path in python_files}
+    module_map = build_module_map(names_of)
+    definitions_in = _definitions(by_path, names_of)
+    resolver = TreeResolver(by_path, module_map, definitions_in)
+    file_imports = FileImports(by_path)
+
+    definitions: dict[str, list[Definition]] = defaultdict(list)
+    for found in definitions_in.values():
+        for definition in found:
+            definitions[definition.symbol.name].append(definition)
+    textual_definitions = {
+        name: matched
+        for name, found in definitions.items()
+        if len(name) >= TEXTUAL_MIN_LENGTH
+        and (matched := tuple(d for d in found if may_match_textually(d.symbol)))
+    }
+    test_files = frozenset(path for path, record in by_path.items() if is_test_file(record))
+
+    import_targets: dict[str, list[ImportTarget]] = {}
+    imports_of: dict[str, set[str]] = defaultdict(set)
+    imported_by: dict[str, set[str]] = defaultdict(set)
+    uses: dict[str, list[Use]] = defaultdict(list)
+    uses_in: dict[str, list[Use]] = {}
+    users: dict[Definition, set[str]] = defaultdict(set)
+    tested: dict[str, set[str]] = defaultdict(set)
+    for path, record in by_path.items():
+        if record.family == "python":
+            targets = [resolve_import(path, imp, resolver) for imp in record.imports]
+        else:
+            targets = [
+                ImportTarget(file_imports.resolve(path, record.family, imp.module))
+                for imp in record.imports
+            ]
+        import_targets[path] = targets
+        for target in targets:
+            for reached in (target.module, *(where for _, where in target.names)):
+                if reached is not None and reached != path:
+                    imports_of[path].add(reached)
+                    imported_by[reached].add(path)
+        uses_in[path] = _uses_of(record, resolver, textual_definitions)
+        for use in uses_in[path]:
+            uses[use.keyword].append(use)
+            if use.definition is not None and use.definition.path != path:
+                users[use.definition].add(path)
+        if path in test_files:
+            # A test file tests what it imports and what it uses.
+            used = {use.definition.path for use in uses_in[path] if use.definition is not None}
+            for tested_path in (imports_of.get(path, set()) | used) - {path}:
+                if not is_test_support(tested_path):
+                    tested[tested_path].add(path)
+
+    return Index(
+        records=by_path,
+        definitions=dict(definitions),
+        definitions_in=definitions_in,
+        textual_definitions=textual_definitions,
+        uses=dict(uses),
+        uses_in=uses_in,
+        users={definition: sorted(paths) for definition, paths in users.items()},
+        import_targets=import_targets,
+        imports_of={path: sorted(targets) for path, targets in imports_of.items()},
+        imported_by={path: sorted(sources) for path, sources in imported_by.items()},
+        folders=_folders(by_path.values()),
+        tests_of={path: sorted(tests) for path, tests in tested.items()},
+        test_files=test_files,
+    )
+
+
+def import_category(module: str, level: int, resolved: str | None, family: str = "python") -> str:
+    """``in-tree``, ``stdlib`` or ``third-party`` for the Dependencies section."""
+    if resolved is not None or level:
+        return "in-tree"
+    if family != "python":
+        if module.startswith((".", "/")):
+            return "in-tree"
+        return "stdlib" if is_standard_import(family, module) else "third-party"
+    top = module.split(".")[0]
+    return "stdlib" if top in STDLIB or top == "__future__" else "third-party"

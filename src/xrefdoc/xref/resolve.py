@@ -1,0 +1,224 @@
+"""Following a reference's target across the tree: modules, re-exports, class members, bases.
+
+Targets are the dotted paths that extraction writes into ``Reference.target`` and
+``Alias.target`` (``pkg.mod.name``, ``..mod.name``, ``~Class.name``, ``a|b``). Each is
+followed the way Python would look it up: the longest prefix that is an in-tree module, then
+one name at a time through the module's definitions, its import aliases (re-exports), its
+submodules and its star imports, then through a class's members and its bases.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from xrefdoc.core.model import FileRecord, Symbol, child_target
+
+# Longest chain of aliases and bases followed before giving up (cycles stop here too).
+_MAX_DEPTH = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """Where a name is defined: the file, the symbol, and its fully qualified name."""
+
+    path: str
+    symbol: Symbol
+    qualname: str
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What a target means: a definition, an in-tree module, a textual match (an attribute
+    of a value whose type is unknown), or nothing in this tree."""
+
+    definition: Definition | None = None
+    module: str | None = None
+    textual: bool = False
+
+
+NOTHING = Resolution()
+TEXTUAL = Resolution(textual=True)
+
+
+def module_file(folder: str, dotted: str, files: frozenset[str]) -> str | None:
+    """The file of module ``dotted`` under ``folder`` (a package before a plain module, as
+    Python's finder does); ``dotted`` empty means the package ``folder`` itself."""
+    if not dotted:
+        init = posixpath.join(folder, "__init__.py") if folder else "__init__.py"
+        return init if init in files else None
+    base = posixpath.join(folder, *dotted.split("."))
+    for candidate in (base + "/__init__.py", base + ".py", base + "/__init__.pyi", base + ".pyi"):
+        if candidate in files:
+            return candidate
+    return None
+
+
+def package_folder(path: str, level: int) -> str | None:
+    """The folder a relative import of ``level`` dots starts from, or None above the root."""
+    folder = path.rpartition("/")[0]
+    for _ in range(level - 1):
+        if not folder:
+            return None
+        folder = folder.rpartition("/")[0]
+    return folder
+
+
+def _definition_line(definition: Definition) -> int:
+    return definition.symbol.line
+
+
+def _is_package(path: str) -> bool:
+    return path.rpartition("/")[2] in ("__init__.py", "__init__.pyi")
+
+
+class TreeResolver:
+    """Resolves targets against all records; results are memoised per (start, target)."""
+
+    def __init__(
+        self,
+        records: dict[str, FileRecord],
+        module_map: dict[str, str],
+        definitions: dict[str, list[Definition]],
+    ) -> None:
+        self._files = frozenset(records)
+        self._module_map = module_map
+        # File → (parent, name) → definitions in line order (a name may be defined again).
+        self._members: dict[str, dict[tuple[str | None, str], list[Definition]]] = {}
+        for path, found in definitions.items():
+            members = self._members.setdefault(path, {})
+            for definition in found:
+                key = (definition.symbol.parent, definition.symbol.name)
+                members.setdefault(key, []).append(definition)
+            for same_name in members.values():
+                same_name.sort(key=_definition_line)
+        self._aliases: dict[str, dict[str, str]] = {}
+        self._stars: dict[str, list[str]] = {}
+        for path, record in records.items():
+            for alias in record.aliases:
+                if alias.name == "*":
+                    self._stars.setdefault(path, []).append(alias.target)
+                else:
+                    self._aliases.setdefault(path, {}).setdefault(alias.name, alias.target)
+        # Files that define some name twice in one scope: only there does the line of a use
+        # decide which definition a same-file target means (elsewhere one answer serves
+        # every line, and the memo finds it).
+        self._redefining = frozenset(
+            path
+            for path, members in self._members.items()
+            if any(len(found) > 1 for found in members.values())
+        )
+        self._memo: dict[tuple[str, str, int], Resolution] = {}
+        # The file and line of the use being resolved (line 0: not a same-file target).
+        self._start = ""
+        self._line = 0
+
+    def resolve(self, path: str, target: str, line: int = 0) -> Resolution:
+        """What ``target``, written at ``line`` of file ``path``, refers to. A name defined
+        more than once in the file means its last definition above the use."""
+        start = path if target.startswith(("~", ".")) else ""
+        by_line = target.startswith("~") and path in self._redefining
+        key = (start, target, line if by_line else 0)
+        found = self._memo.get(key)
+        if found is None:
+            self._start, self._line = path, key[2]
+            found = self._candidates(path, target, 0)
+            self._memo[key] = found
+        return found
+
+    def _member(self, path: str, parent: str | None, name: str) -> Definition | None:
+        """The definition of ``name`` in ``parent`` of ``path``: the one in force at the use
+        line for a use in the same file, else the first."""
+        found = self._members.get(path, {}).get((parent, name))
+        if not found:
+            return None
+        if self._line and len(found) > 1 and path == self._start:
+            above = bisect_right(found, self._line, key=_definition_line)
+            return found[above - 1] if above else found[0]
+        return found[0]
+
+    def _candidates(self, path: str, target: str, depth: int) -> Resolution:
+        best = NOTHING
+        for candidate in target.split("|"):
+            found = self._one(path, candidate, depth)
+            if found.definition is not None:
+                return found
+            if best is NOTHING or (found.module and not best.module):
+                best = found
+        return best
+
+    def _one(self, path: str, target: str, depth: int) -> Resolution:
+        if depth > _MAX_DEPTH or not target:
+            return NOTHING
+        if target.startswith("~"):
+            return self._in_module(path, target[1:].split("."), depth)
+        if target.startswith("."):
+            rest = target.lstrip(".")
+            folder = package_folder(path, len(target) - len(rest))
+            if folder is None:
+                return NOTHING
+            parts = rest.split(".") if rest else []
+            for size in range(len(parts), -1, -1):
+                found = module_file(folder, ".".join(parts[:size]), self._files)
+                if found is not None:
+                    return self._in_module(found, parts[size:], depth)
+            return NOTHING
+        parts = target.split(".")
+        for size in range(len(parts), 0, -1):
+            found = self._module_map.get(".".join(parts[:size]))
+            if found is not None:
+                return self._in_module(found, parts[size:], depth)
+        return NOTHING
+
+    def _in_module(self, path: str, parts: list[str], depth: int) -> Resolution:
+        if not parts or parts == [""]:
+            return Resolution(module=path)
+        head, rest = parts[0], parts[1:]
+        called = head.endswith("()")
+        head = head.removesuffix("()")
+        definition = self._member(path, None, head)
+        if definition is not None:
+            return self._enter(definition, called, rest, depth)
+        alias = self._aliases.get(path, {}).get(head)
+        if alias is not None:
+            suffix = ("()" if called else "") + "".join(f".{part}" for part in rest)
+            return self._candidates(path, "|".join(c + suffix for c in alias.split("|")), depth + 1)
+        if _is_package(path) and not called:
+            sub = module_file(path.rpartition("/")[0], head, self._files)
+            if sub is not None:
+                return self._in_module(sub, rest, depth)
+        for star in self._stars.get(path, ()):
+            found = self._one(path, child_target(star, ".".join(parts)), depth + 1)
+            if found.definition is not None or found.module is not None:
+                return found
+        return TEXTUAL if rest else NOTHING
+
+    def _enter(
+        self, definition: Definition, called: bool, parts: list[str], depth: int
+    ) -> Resolution:
+        """Follow ``parts`` inside ``definition``, or, when it is ``called``, inside what the
+        call returns: an instance, for a class; a value of unknown type otherwise."""
+        if called and definition.symbol.kind != "class":
+            return TEXTUAL if parts else NOTHING
+        return self._in_symbol(definition, parts, depth)
+
+    def _in_symbol(self, definition: Definition, parts: list[str], depth: int) -> Resolution:
+        if not parts:
+            return Resolution(definition=definition)
+        symbol = definition.symbol
+        head = parts[0].removesuffix("()")
+        member = self._member(definition.path, symbol.qualname, head)
+        if member is not None:
+            return self._enter(member, parts[0].endswith("()"), parts[1:], depth)
+        if symbol.kind == "class" and depth <= _MAX_DEPTH:
+            for base in symbol.bases:
+                found = self._candidates(definition.path, base, depth + 1)
+                if found.definition is not None and found.definition.symbol.kind == "class":
+                    inherited = self._in_symbol(found.definition, parts, depth + 1)
+                    if inherited.definition is not None:
+                        return inherited
+            # A member no class in the tree defines: an instance attribute; what follows
+            # it is an attribute of a value of unknown type.
+            return TEXTUAL if len(parts) > 1 else NOTHING
+        return TEXTUAL

@@ -1,0 +1,120 @@
+"""Builds that are killed, and builds that are repeated: a killed build leaves a cache and a
+site the next build completes; the same tree gives the same pages, byte for byte."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from helpers import build_command, differing, site_files, start_build, tree_files, write_tree
+
+from xrefdoc.commands.check import broken_links
+from xrefdoc.store.cache import cache_location
+
+
+def build(tree: Path, site: Path, seed: str = "0") -> None:
+    env = dict(os.environ, PYTHONHASHSEED=seed)
+    completed = subprocess.run(
+        build_command(tree, site), capture_output=True, text=True, check=False, env=env
+    )
+    assert completed.returncode == 0, completed.stderr
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str | bytes], Path]:
+    """The tree's files and the site of a clean build of them."""
+    files = tree_files(240)
+    base = tmp_path_factory.mktemp("clean")
+    tree = write_tree(base / "tree", files)
+    build(tree, base / "site")
+    return files, base / "site"
+
+
+def test_two_builds_give_the_same_bytes(
+    clean: tuple[dict[str, str | bytes], Path], tmp_path: Path
+) -> None:
+    files, site = clean
+    # Another place, another hash seed: no absolute path, no set order reaches a page.
+    tree = write_tree(tmp_path / "elsewhere" / "tree", files)
+    build(tree, tmp_path / "site", seed="12345")
+    first, second = site_files(site), site_files(tmp_path / "site")
+    assert len(first) > 500
+    assert differing(first, second) == []
+
+
+def when_exists(pattern: str) -> Callable[[Path, Path], bool]:
+    def ready(tree: Path, site: Path) -> bool:
+        return any(site.parent.glob(pattern)) or any(tree.glob(pattern))
+
+    return ready
+
+
+def cache_opened(tree: Path, site: Path) -> bool:
+    """The build opened the tree's record cache: extraction starts."""
+    folder = cache_location(tree.resolve()).folder
+    return folder is not None and any(folder.glob("records.sqlite*"))
+
+
+@pytest.mark.parametrize(
+    ("moment", "ready"),
+    [
+        ("while extracting", cache_opened),
+        ("while writing pages", when_exists("site/pkg/sub_3/*_kw.html")),
+    ],
+)
+def test_a_killed_build_is_completed_by_the_next(
+    clean: tuple[dict[str, str | bytes], Path],
+    tmp_path: Path,
+    moment: str,
+    ready: Callable[[Path, Path], bool],
+) -> None:
+    files, clean_site = clean
+    tree = write_tree(tmp_path / "tree", files)
+    site = tmp_path / "site"
+    process = subprocess.Popen(
+        build_command(tree, site),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while not ready(tree, site) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert process.poll() is None, f"the build ended before it could be killed {moment}"
+    os.killpg(process.pid, signal.SIGKILL)  # the build and its worker processes
+    process.wait()
+
+    build(tree, site)
+    assert differing(site_files(clean_site), site_files(site)) == []
+    assert not [path for path in site.rglob("*") if path.name.endswith(".tmp")]
+    assert broken_links(site) == []
+    shutil.rmtree(tmp_path)
+
+
+def test_a_second_build_into_the_same_site_waits_for_the_first(
+    clean: tuple[dict[str, str | bytes], Path], tmp_path: Path
+) -> None:
+    files, clean_site = clean
+    tree = write_tree(tmp_path / "tree", files)
+    site = tmp_path / "site"
+    first = start_build(tree, site)
+    started = when_exists(".xrefdoc/site/xrefdoc-build-unfinished")
+    deadline = time.monotonic() + 120
+    while not started(tree, site) and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert first.poll() is None, "the first build ended before the second started"
+
+    second = subprocess.run(build_command(tree, site), capture_output=True, text=True)
+    _, first_errors = first.communicate(timeout=120)
+    assert first.returncode == 0, first_errors
+    assert second.returncode == 0, second.stderr
+    assert "another build into" in second.stderr
+    assert "waiting for it to finish" in second.stderr
+    assert differing(site_files(clean_site), site_files(site)) == []
+    assert broken_links(site) == []

@@ -1,0 +1,351 @@
+"""Rebuilds into an existing site: nothing redone after no change, every change shown, pages of
+removed files deleted, and a failed build never taken for a complete one."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import io
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+from helpers import whole_site, write_tree
+from sites import main_body, page_text
+from sphinx.cmd.build import build_main
+
+from xrefdoc.commands.check import broken_links
+from xrefdoc.commands.cli import main
+from xrefdoc.site import keyword_layout as kwlayout
+from xrefdoc.site import keyword_views as kwviews
+from xrefdoc.site import render, writer
+
+FILES = {
+    "pkg/__init__.py": "",
+    "pkg/core.py": "class Engine:\n    def run(self):\n        return 1\n",
+    "pkg/util.py": "from pkg.core import Engine\n\n\ndef start():\n    return Engine().run()\n",
+    "old/gone.py": "def vanishing_helper():\n    return 2\n",
+    "README.md": "# Demo\n",
+}
+
+
+def build(tree: Path, output: Path, *extra: str) -> int:
+    return main(["build", str(tree), "-o", str(output), *extra])
+
+
+def pages(output: Path) -> dict[str, tuple[bytes, int]]:
+    """Every HTML page of the site: its bytes and modification time."""
+    return {
+        path.relative_to(output).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in output.rglob("*.html")
+    }
+
+
+def test_a_rebuild_after_no_change_rewrites_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = write_tree(tmp_path / "tree", FILES)
+    output = tmp_path / "out"
+    assert build(tree, output) == 0
+    before = pages(output)
+    capsys.readouterr()
+    assert build(tree, output) == 0
+    assert "no file changed since the last complete build" in capsys.readouterr().out
+    assert pages(output) == before, "every page kept, none written again, Sphinx not run"
+
+
+def written(output: Path) -> dict[str, tuple[int, int]]:
+    """Every file of the site: when it was last written, and which file it is (a file
+    replaced by an equal one is written too, for a deploy that compares times)."""
+    return {str(path): (path.stat().st_mtime_ns, path.stat().st_ino) for path in output.rglob("*")}
+
+
+def test_a_rebuild_after_only_times_changed_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = write_tree(tmp_path / "tree", FILES)
+    output = tmp_path / "out"
+    assert build(tree, output) == 0
+    before = written(output)
+    later = time.time() + 60  # a checkout, or a touch of every file
+    for path in tree.rglob("*"):
+        os.utime(path, (later, later))
+    capsys.readouterr()
+    assert build(tree, output) == 0
+    assert "no file's content changed since the last complete build" in capsys.readouterr().out
+    assert written(output) == before, "no file of the site written again"
+    # And the times are known now: the next build has nothing to read.
+    assert build(tree, output) == 0
+    assert "no file changed since the last complete build" in capsys.readouterr().out
+
+
+def test_inside_sphinx_a_rebuild_after_no_change_renders_no_page(tmp_path: Path) -> None:
+    tree = write_tree(tmp_path / "tree", FILES)
+    project = write_tree(
+        tmp_path / "docs",
+        {
+            "conf.py": f"extensions = ['xrefdoc.sphinx']\nxrefdoc_root = {str(tree)!r}\n",
+            "index.md": "# Project\n\n```{toctree}\n_xref/index\n```\n",
+        },
+    )
+    output = tmp_path / "html"
+    assert sphinx_build([str(project), str(output), "-q"], io.StringIO()) == 0
+    assert gc.isenabled(), "generation pauses the garbage collector, and turns it back on"
+    assert gc.get_freeze_count() == 0, "what generation froze is thawed when the build ends"
+    before = pages(output)
+    status = io.StringIO()
+    assert sphinx_build([str(project), str(output)], status) == 0
+    assert "xrefdoc: no file changed since the last complete build" in status.getvalue()
+    after = pages(output)
+    assert (output / "_xref/pkg/core.py_docs.html").is_file()
+    # Sphinx writes its own search and general index pages on every build; xrefdoc nothing.
+    rewritten = {page for page in after if after[page][1] != before[page][1]}
+    assert rewritten == {"search.html", "genindex.html"}
+
+
+def sphinx_build(arguments: list[str], status: io.StringIO) -> int:
+    with contextlib.redirect_stdout(status):
+        return build_main(arguments)
+
+
+def test_a_changed_file_shows_in_its_page_and_in_the_keyword_index(tmp_path: Path) -> None:
+    tree = write_tree(tmp_path / "tree", FILES)
+    output = tmp_path / "out"
+    assert build(tree, output, "-q") == 0
+    with (tree / "pkg/core.py").open("a", encoding="utf-8") as out:
+        out.write("\n\ndef freshly_added():\n    return 3\n")
+    assert build(tree, output, "-q") == 0
+    assert "freshly_added" in main_body(page_text(output / "pkg/core.py_docs.html"))
+    letter = main_body(page_text(output / "keywords-f.html"))
+    assert "freshly_added" in letter and "pkg/core.py_docs.html#L6" in letter
+
+
+def test_a_new_definition_renders_only_the_keyword_page_that_lists_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = write_tree(tmp_path / "tree", FILES)
+    output = tmp_path / "out"
+    assert build(tree, output, "-q") == 0
+    before = pages(output)
+    rendered: list[str] = []
+    real_letter_page = render.letter_page
+
+    def counted(site: object, keyword_page: kwlayout.KeywordPage) -> object:
+        rendered.append(keyword_page.page)
+        return real_letter_page(site, keyword_page)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "letter_page", counted)
+    # The edited file also defines Engine and run, whose entries do not change; the A-Z
+    # root shows how many keywords each letter has.
+    with (tree / "pkg/core.py").open("a", encoding="utf-8") as out:
+        out.write("\n\ndef runner_added():\n    return 3\n")
+    assert build(tree, output, "-q") == 0
+    after = pages(output)
+    keyword_pages = {page for page in after if page.startswith("keyword")}
+    rewritten = {page for page in keyword_pages if after[page][1] != before[page][1]}
+    assert rewritten - {"keywords.html"} == {"keywords-r.html"}
+    assert rendered == ["keywords-r"], "no other letter page is even rendered"
+    assert "runner_added" in main_body(page_text(output / "keywords-r.html"))
+    # A new use of Engine in the same file: Engine's letter page is rewritten too.
+    with (tree / "pkg/core.py").open("a", encoding="utf-8") as out:
+        out.write("\n\ndef runner_two():\n    return Engine()\n")
+    assert build(tree, output, "-q") == 0
+    assert "pkg/core.py_docs.html#L11" in main_body(page_text(output / "keywords-e.html"))
+
+
+def test_pages_of_removed_files_and_folders_are_deleted(tmp_path: Path) -> None:
+    tree = write_tree(tmp_path / "tree", FILES)
+    output = tmp_path / "out"
+    assert build(tree, output, "-q") == 0
+    assert (output / "old/gone.py_docs.html").is_file()
+    assert (output / "keywords-v.html").is_file()
+    (tree / "old/gone.py").unlink()
+    (tree / "old").rmdir()
+    assert build(tree, output, "-q") == 0
+    assert not (output / "old").exists(), "the file's pages and its folder's pages are gone"
+    assert not (output / "keywords-v.html").exists(), "a letter page left without keywords"
+    assert "gone.py" not in page_text(output / "index.html")
+    assert (output / "pkg/core.py_docs.html").is_file()
+    assert broken_links(output) == []
+
+
+def test_a_build_failed_by_warnings_is_not_taken_for_a_complete_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = write_tree(tmp_path / "tree", {**FILES, "bad.py": "def f(:\n    pass\n"})
+    output = tmp_path / "out"
+    assert build(tree, output, "-q", "-W") == 1
+    capsys.readouterr()
+    assert build(tree, output, "-q", "-W") == 1, "the second build fails the same way"
+    assert "bad.py:1" in capsys.readouterr().err
+
+
+RICH = {
+    **FILES,
+    "pkg/models.py": (
+        "from pkg.core import Engine\n\n\nclass Car(Engine):\n    wheels = 4\n\n"
+        "    def drive(self):\n        return self.run()\n"
+    ),
+    "tests/test_core.py": (
+        "from pkg.core import Engine\n\n\ndef test_run():\n    assert Engine().run() == 1\n"
+    ),
+    "docs/guide.md": "# Guide\n\nCall `pkg.core.Engine.run` or `start`.\n",
+    "docs/README.md": "# Docs\n\nSee [the new module](../pkg/new.py).\n",
+    "lib/__init__.py": "from lib.sub import f\n",
+    "lib/sub/__init__.py": "from lib.sub.impl1 import f\n",
+    "lib/sub/impl1.py": "def f():\n    return 1\n",
+    "lib/sub/impl2.py": "\n\ndef f():\n    return 2\n",
+    "app.py": "import lib\n\nlib.f()\n",
+}
+
+
+def _edit(tree: Path, path: str, text: str | None) -> None:
+    target = tree / path
+    if text is None:
+        target.unlink()
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "edits",
+    [
+        pytest.param(
+            [("pkg/core.py", '"""Engine."""\n\n' + FILES["pkg/core.py"])], id="lines-shift"
+        ),
+        pytest.param(
+            [("pkg/extra.py", "from pkg.core import Engine\n\nSPARE = Engine()\n")],
+            id="file-added",
+        ),
+        pytest.param([("pkg/models.py", None)], id="file-removed"),
+        pytest.param(
+            [("pkg/util.py", FILES["pkg/util.py"].replace("start", "begin"))],
+            id="definition-renamed",
+        ),
+        pytest.param(
+            [("pkg/__init__.py", "from pkg.core import Engine\n")], id="package-reexports"
+        ),
+        pytest.param([("zeta/z.py", "def zulu_name():\n    return 0\n")], id="new-letter"),
+        pytest.param([("tests/test_core.py", None)], id="test-removed"),
+        pytest.param(
+            [("other/runner.py", "class Runner:\n    def run(self):\n        return 2\n")],
+            id="second-definition-of-a-name",
+        ),
+        pytest.param(
+            [("pkg/models.py", None), ("pkg/vehicles/models.py", RICH["pkg/models.py"])],
+            id="file-moved",
+        ),
+        pytest.param([("README.md", "# Demo\n\nSee `pkg.util.start`.\n")], id="readme"),
+        pytest.param(
+            [("lib/sub/__init__.py", "from lib.sub.impl2 import f\n")],
+            id="re-export-two-files-away",
+        ),
+        pytest.param([("pkg/new.py", "NEW = 1\n")], id="file-a-readme-elsewhere-links-to"),
+        pytest.param([("pytest.ini", "[pytest]\n")], id="pytest-configuration-added"),
+        pytest.param(
+            [(f"pkg/filler_{n:02}.py", f"FILLER_{n} = {n}\n") for n in range(30)],
+            id="folder-grows-past-its-tree-window",
+        ),
+    ],
+)
+@pytest.mark.parametrize("small_pages", [False, True], ids=["pages", "small-pages"])
+def test_a_rebuild_after_changes_equals_a_build_from_scratch(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    edits: list[tuple[str, str | None]],
+    small_pages: bool,
+) -> None:
+    if small_pages:
+        # Letters split into parts and keywords with pages of their own, on a small tree.
+        monkeypatch.setattr(kwlayout, "PAGE_ENTRY_LIMIT", 2)
+        for module in (kwlayout, kwviews):
+            monkeypatch.setattr(module, "DEFINITIONS_SHOWN", 1)
+            monkeypatch.setattr(module, "USE_LINES_SHOWN", 1)
+    tree = write_tree(tmp_path / "tree", RICH)
+    output = tmp_path / "site" / "out"
+    assert build(tree, output, "-q") == 0
+    for path, text in edits:
+        _edit(tree, path, text)
+    assert build(tree, output, "-q") == 0
+    scratch = tmp_path / "scratch" / "out"
+    assert build(tree, scratch, "-q") == 0
+    rebuilt, clean = whole_site(output), whole_site(scratch)
+    assert sorted(rebuilt) == sorted(clean), "the same pages, none missing, none stale"
+    different = [page for page in clean if rebuilt[page] != clean[page]]
+    assert different == [], "every page as a build from scratch writes it"
+
+
+def test_pages_written_by_worker_processes_equal_those_written_in_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = write_tree(tmp_path / "tree", RICH)
+    serial = tmp_path / "serial" / "out"
+    assert build(tree, serial, "-q", "-j", "1") == 0
+    monkeypatch.setattr(writer, "PARALLEL_MIN_JOBS", 1)
+    monkeypatch.setattr(writer, "CHUNKS_PER_WORKER", 5)
+    parallel = tmp_path / "parallel" / "out"
+    assert build(tree, parallel, "-q", "-j", "2") == 0
+    assert whole_site(parallel) == whole_site(serial)
+    # And a rebuild after a change, written by the workers, matches too.
+    _edit(tree, "pkg/core.py", '"""Engine."""\n\n' + FILES["pkg/core.py"])
+    assert build(tree, parallel, "-q", "-j", "2") == 0
+    monkeypatch.undo()
+    assert build(tree, serial, "-q", "-j", "1") == 0
+    assert whole_site(parallel) == whole_site(serial)
+
+
+@pytest.mark.parametrize("ci", [False, True], ids=["log", "ci-log"])
+def test_progress_in_a_log_is_one_line_per_stage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, ci: bool
+) -> None:
+    for name in ("CI", "FORCE_COLOR", "FORCE_COLOUR", "NO_COLOR", "NO_COLOUR"):
+        monkeypatch.delenv(name, raising=False)
+    if ci:  # Sphinx colours a CI log (CI=true), as its runners render colour; counts stay once.
+        monkeypatch.setenv("CI", "true")
+    tree = write_tree(tmp_path / "tree", RICH)
+    assert build(tree, tmp_path / "out") == 0
+    log = capsys.readouterr().out
+    # Not a terminal: no colour unless CI; our stages print no redrawn or per-file
+    # percentage lines (Sphinx's own, in colour, redraw with a carriage return), counts once.
+    assert ("\x1b[" in log) == ci and ("\r" in log) <= ci
+    ours = [line for line in log.split("\n") if "xrefdoc:" in line]
+    assert ours and not [line for line in ours if "%]" in line or "\r" in line]
+    assert log.count(f"xrefdoc: extracting and highlighting... {len(RICH)} files") == 1
+    assert log.count("xrefdoc: writing pages... ") == 1
+
+
+def test_a_failing_page_writer_fails_the_build_and_the_next_build_repairs_the_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = write_tree(tmp_path / "tree", RICH)
+    output = tmp_path / "site" / "out"
+    real_render = writer.render_file_pages
+
+    def failing_render(*arguments: object) -> object:
+        if getattr(arguments[3], "path", "") == "pkg/util.py":
+            raise RuntimeError("planted failure")
+        return real_render(*arguments)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(writer, "PARALLEL_MIN_JOBS", 1)
+    monkeypatch.setattr(writer, "render_file_pages", failing_render)
+    assert build(tree, output, "-q", "-j", "2") != 0
+    assert "planted failure" in capsys.readouterr().err
+    monkeypatch.setattr(writer, "render_file_pages", real_render)
+    assert build(tree, output, "-q", "-j", "2") == 0
+    scratch = tmp_path / "scratch" / "out"
+    assert build(tree, scratch, "-q", "-j", "1") == 0
+    assert whole_site(output) == whole_site(scratch)
+
+
+def test_verbose_progress_in_a_log_names_every_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = write_tree(tmp_path / "tree", RICH)
+    assert build(tree, tmp_path / "out", "-v") == 0
+    log = re.sub(r"\x1b\[[0-9;]*m", "", capsys.readouterr().out)  # colour, when CI is set
+    extracting = [line for line in log.split("\n") if "extracting and highlighting..." in line]
+    assert len(extracting) == len(RICH)
+    assert sorted(line.rsplit(" ", 1)[1] for line in extracting) == sorted(RICH)

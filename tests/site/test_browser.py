@@ -1,0 +1,326 @@
+"""The site as a person uses it, in a real browser (headless Chromium) against a site built
+from a fixture tree and served on localhost: breadcrumbs, search and the keyword box down
+to a definition's line, line anchors and ranges, the name cards, the light/dark switch, the
+pages without JavaScript, landmarks, heading order and contrast. Screenshots of the main
+pages at desktop and phone widths go to ``_build/screenshots`` (not committed)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import DESKTOP, PHONE, ConsoleProblems, browser, served
+from helpers import write_tree
+
+from xrefdoc.commands.cli import main
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "_build" / "screenshots"
+
+PUMP = '''"""Pumps and what drives them."""
+
+import json
+
+DEFAULT_RATE = 4
+
+
+class Pump:
+    """Moves a liquid at a rate."""
+
+    def __init__(self, rate: int = DEFAULT_RATE) -> None:
+        self.rate = rate
+
+    def run(self, seconds: int) -> int:
+        """How much the pump moves in ``seconds``."""
+        moved = self.rate * seconds
+        if moved < 0:
+            raise ValueError("a pump does not run backwards")
+        return moved
+
+    def report(self) -> str:
+        return json.dumps({"rate": self.rate})
+
+
+def start_pump(rate: int) -> Pump:
+    return Pump(rate)
+'''
+FILES: dict[str, str | bytes] = {
+    "README.md": "# Plant\n\nThe `Pump` moves liquids; see [the pumps](plant/pumps/pump.py).\n",
+    "plant/__init__.py": "from .pumps.pump import Pump\n",
+    "plant/pumps/__init__.py": "",
+    "plant/pumps/pump.py": PUMP,
+    "plant/pumps/valve.py": "from .pump import Pump\n\n\ndef drain(pump: Pump) -> int:\n"
+    "    return pump.run(1)\n",
+    "plant/control/loop.py": "from plant.pumps.pump import start_pump\n\n\ndef tick():\n"
+    "    return start_pump(2).run(3)\n",
+    "tests/test_pump.py": "from plant.pumps.pump import Pump\n\n\ndef test_run():\n"
+    "    assert Pump(2).run(3) == 6\n",
+    # Enough names under W for the letter to take two pages of the keyword index.
+    "plant/widgets.py": "".join(f"WIDGET_{n} = {n}\n" for n in range(1600)),
+}
+PUMP_PAGE = "plant/pumps/pump.py_docs.html"
+RUN_LINE = 14
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tree = write_tree(tmp_path_factory.mktemp("plant"), FILES)
+    output = tree / "_build" / "html"
+    assert main(["build", str(tree), "-o", str(output), "-q"]) == 0
+    with served(output) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    with browser() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(viewport=DESKTOP)
+    opened = context.new_page()
+    problems = ConsoleProblems(opened)
+    yield opened
+    context.close()
+    assert problems.found == [], "console errors"
+
+
+def shoot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+
+
+def background(page: Any, selector: str) -> str:
+    return str(page.eval_on_selector(selector, "e => getComputedStyle(e).backgroundColor"))
+
+
+def test_root_then_a_file_then_its_breadcrumbs(page: Any, site: str) -> None:
+    page.goto(site)
+    assert page.title().startswith("plant")
+    page.click("text=plant/")
+    page.click("text=pumps/")
+    page.click("a[href='pump.py_docs.html'] >> nth=0")
+    assert page.url.endswith(PUMP_PAGE)
+    assert page.inner_text("h1") == "plant/pumps/pump.py"
+    # The folder tree beside it: the path down to its folder, its neighbours, itself marked.
+    tree = page.locator("nav.xref-tree")
+    assert tree.locator("[aria-current=page]").inner_text() == "pump.py"
+    assert "valve.py" in tree.inner_text() and "loop.py" not in tree.inner_text()
+    page.get_by_role("navigation", name="Breadcrumbs").get_by_role(
+        "link", name="plant", exact=True
+    ).click()
+    assert page.url.endswith("/plant/index.html")
+    assert page.inner_text("h1").startswith("plant")
+
+
+def test_search_finds_a_keyword_first_and_leads_to_its_definition_line(
+    page: Any, site: str
+) -> None:
+    page.goto(site + PUMP_PAGE)
+    page.fill("#xt-search-input", "start_pump")
+    page.press("#xt-search-input", "Enter")
+    page.wait_for_selector("#search-results ul.search li", timeout=15000)
+    # The search page has its breadcrumbs too, back to the root.
+    assert page.locator("nav.xref-crumbs").inner_text().endswith("/ Search")
+    first = page.locator("#search-results ul.search li").first
+    assert "start_pump" in first.inner_text()
+    first.locator("a").first.click()
+    # The definition in the keyword's entry, then its line in the source.
+    assert page.url.endswith("keywords-s.html#def-plant.pumps.pump.start_pump")
+    page.locator("[id='def-plant.pumps.pump.start_pump'] a").click()
+    # The source page's stylesheets, not just its address, before its colours are read.
+    page.wait_for_load_state("load")
+    line = int(re.search(r"#L(\d+)$", page.url).group(1))
+    assert page.url.split("#")[0].endswith(PUMP_PAGE)
+    assert "def start_pump" in page.inner_text(f"#L{line}")
+    assert background(page, f"#L{line}") != background(page, f"#L{line - 1}")
+
+
+def test_the_keyword_box_jumps_to_a_keyword_entry(page: Any, site: str) -> None:
+    page.goto(site + "plant/control/loop.py_docs.html")
+    page.fill("#xt-kw-input", "Pu")
+    page.wait_for_selector("#xt-kw-list [role=option]")
+    options = page.locator("#xt-kw-list [role=option]").all_inner_texts()
+    assert options and options[0].startswith("Pump")
+    shoot(page, "keyword-box-desktop")
+    with page.expect_navigation():
+        page.press("#xt-kw-input", "Enter")
+    assert page.url.endswith("keywords-p.html#kw-Pump")
+    assert page.locator("#kw-Pump").is_visible()
+
+
+def test_a_letter_page_filters_as_you_type_across_the_letter(page: Any, site: str) -> None:
+    page.goto(site + "keywords-w.html")
+    assert page.locator("nav.xref-parts a").count() >= 1, "W takes more than one page"
+    page.fill(".xref-filter input", "widget_10")
+    shown = page.eval_on_selector_all(
+        "dl.xref-kwindex dt:not([hidden]) .xref-keyword", "names => names.map(n => n.textContent)"
+    )
+    expected = sorted(
+        (f"WIDGET_{n}" for n in range(1600) if "widget_10" in f"widget_{n}"), key=str.lower
+    )
+    assert shown == expected
+    # Names of the letter's other page are listed from the keyword data, each a link.
+    page.fill(".xref-filter input", "widget_99")
+    page.locator(".xref-elsewhere li").first.wait_for()
+    elsewhere = page.locator(".xref-elsewhere a").all_inner_texts()
+    assert sorted(elsewhere) == sorted(f"WIDGET_{n}" for n in (99, *range(990, 1000)))
+    assert page.locator("dl.xref-kwindex dt:not([hidden])").count() == 0
+    with page.expect_navigation():
+        page.locator(".xref-elsewhere a", has_text="WIDGET_995").click()
+    assert page.url.endswith("#kw-WIDGET_995") and page.locator("#kw-WIDGET_995").is_visible()
+
+
+def test_a_line_anchor_highlights_and_scrolls_to_its_line(page: Any, site: str) -> None:
+    page.goto(f"{site}{PUMP_PAGE}#L{RUN_LINE}")
+    line = page.locator(f"#L{RUN_LINE}")
+    assert "def run" in line.inner_text()
+    assert line.is_visible() and line.evaluate("e => e.getBoundingClientRect().top < innerHeight")
+    assert background(page, f"#L{RUN_LINE}") != background(page, f"#L{RUN_LINE + 1}")
+    shoot(page, "file-page-desktop")
+    # A range, and its permalink.
+    page.goto(f"{site}{PUMP_PAGE}#L{RUN_LINE}-L{RUN_LINE + 5}")
+    marked = page.eval_on_selector_all(".xl.xref-hl", "lines => lines.map(l => l.id)")
+    assert marked == [f"L{n}" for n in range(RUN_LINE, RUN_LINE + 6)]
+    assert page.inner_text(".xref-permalink").startswith(f"Lines {RUN_LINE}\u2013{RUN_LINE + 5}")
+    # Shift-click on a line number extends the selection.
+    page.goto(f"{site}{PUMP_PAGE}#L{RUN_LINE}")
+    page.click(f"#L{RUN_LINE + 2} a.ln", modifiers=["Shift"])
+    assert page.url.endswith(f"#L{RUN_LINE}-L{RUN_LINE + 2}")
+
+
+def test_a_name_in_the_source_has_a_card_with_its_definition_and_uses(page: Any, site: str) -> None:
+    page.goto(site + "plant/control/loop.py_docs.html")
+    page.hover("#L5 a.xref-name >> text=start_pump")
+    card = page.locator(".xref-card")
+    card.locator(".xref-card-counts a").wait_for()
+    text = card.inner_text()
+    assert "plant.pumps.pump.start_pump" in text
+    # Imported and called in loop.py.
+    assert "1 definition · 2 uses in 1 file" in text
+
+
+def test_dark_mode_switches_and_is_remembered(page: Any, site: str) -> None:
+    page.goto(site + PUMP_PAGE)
+    light = background(page, "body")
+    page.click("button.xt-mode")
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    dark = background(page, "body")
+    assert dark != light and _luminance(dark) < 0.1 < _luminance(light)
+    page.reload()
+    assert background(page, "body") == dark
+    shoot(page, "file-page-dark-desktop")
+
+
+def test_screenshots_of_the_main_pages_at_desktop_and_phone_widths(
+    chromium: Any, site: str
+) -> None:
+    started = time.time()
+    for size_name, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        context = chromium.new_context(viewport=size)
+        page = context.new_page()
+        problems = ConsoleProblems(page)
+        for name, address in (
+            ("root", ""),
+            ("file-page", PUMP_PAGE),
+            ("keyword-page", "keywords-p.html"),
+            ("search-result", "search.html?q=Pump"),
+        ):
+            page.goto(site + address)
+            if name == "search-result":
+                page.wait_for_selector("#search-results ul.search li", timeout=15000)
+            shoot(page, f"{name}-{size_name}")
+            # Nothing wider than the screen: no sideways scrolling of the page itself.
+            assert page.evaluate("document.documentElement.scrollWidth <= innerWidth + 1"), name
+        context.close()
+        assert problems.found == []
+    # Written by this run, not left by an earlier one.
+    fresh = [shot for shot in SCREENSHOTS.glob("*.png") if shot.stat().st_mtime >= started - 1]
+    assert len(fresh) >= 8
+
+
+def test_everything_but_search_and_the_keyword_box_works_without_javascript(
+    chromium: Any, site: str
+) -> None:
+    context = chromium.new_context(viewport=DESKTOP, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site)
+    page.click("text=plant/")
+    page.click("text=pumps/")
+    page.click("a[href='pump.py_docs.html'] >> nth=0")
+    # A name in the source is a link to its definition.
+    page.click("#L26 a.xref-name >> text=Pump")
+    page.wait_for_load_state("load")
+    assert re.search(r"pump\.py_docs\.html#L\d+$", page.url)
+    page.goto(f"{site}{PUMP_PAGE}#L{RUN_LINE}")
+    assert background(page, f"#L{RUN_LINE}") != background(page, f"#L{RUN_LINE + 1}")
+    # The theme follows the system's preference without the switch.
+    assert page.locator("button.xt-mode").is_hidden()
+    page.goto(site + "keywords-p.html")
+    assert page.locator("#kw-Pump").is_visible()
+    context.close()
+
+
+def test_landmarks_headings_and_link_texts(page: Any, site: str) -> None:
+    for address in ("", PUMP_PAGE, "plant/pumps/pump.py_kw.html", "keywords-p.html"):
+        page.goto(site + address)
+        assert page.locator("header").count() == 1, address
+        assert page.locator("[role=main]").count() == 1, address
+        # Navigation of the page's own, besides the header's tools.
+        assert page.locator("div.body nav").count() >= 1, address
+        levels = page.eval_on_selector_all(
+            "div.body h1, div.body h2, div.body h3, div.body h4",
+            "hs => hs.map(h => +h.tagName[1])",
+        )
+        assert levels and levels[0] == 1, address
+        for before, after in itertools.pairwise(levels):
+            assert after <= before + 1, (address, levels)
+        empty = page.eval_on_selector_all(
+            "a[href]",
+            "as => as.filter(a => !(a.textContent.trim() || a.getAttribute('aria-label')))"
+            ".map(a => a.outerHTML)",
+        )
+        assert empty == [], address
+        for label in page.eval_on_selector_all(
+            "input", "is => is.map(i => i.labels.length || i.getAttribute('aria-label'))"
+        ):
+            assert label, address
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_text_and_links_have_enough_contrast(chromium: Any, site: str, theme: str) -> None:
+    context = chromium.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(site + PUMP_PAGE)
+    page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
+    body = background(page, "body")
+    for selector in ("div.body p", "div.body a", ".xt-header a", ".xref-crumbs", ".ln"):
+        colour = page.eval_on_selector(selector, "e => getComputedStyle(e).color")
+        ground = body if selector != ".ln" else background(page, "div.highlight")
+        assert _contrast(colour, ground) >= 4.5, (theme, selector, colour, ground)
+    context.close()
+
+
+def _channels(colour: str) -> tuple[float, float, float]:
+    red, green, blue = (float(n) for n in re.findall(r"[\d.]+", colour)[:3])
+    return red, green, blue
+
+
+def _luminance(colour: str) -> float:
+    def linear(channel: float) -> float:
+        channel /= 255
+        return channel / 12.92 if channel <= 0.03928 else ((channel + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(c) for c in _channels(colour))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def _contrast(first: str, second: str) -> float:
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
