@@ -72,4 +72,5 @@ class Hooks:
     on_treesitter_tree: Event[[str, ts.Language, ts.Node]] = field(default_factory=Event)
     # Any text file (not a binary one): its path, text and language family.
     on_file: Event[[str, str, str]] = field(default_factory=Event)
+    # Last, all the file's findings with its text: the ones to keep.
     on_findings: FindingsEvent = field(default_factory=FindingsEvent)
