@@ -8,9 +8,14 @@ import sys
 import textwrap
 from pathlib import Path
 
+from xrefdoc.analyze.plugin import register_rules
 from xrefdoc.core.model import FileRecord
 from xrefdoc.extract import extract_file
+from xrefdoc.extract.hooks import Hooks
 from xrefdoc.xref.index import Index, build_index
+
+# Extraction's hooks as a build registers them: every rule that reads one file.
+RULES = register_rules(Hooks())
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -33,9 +38,10 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
 
 
 def extract_tree(root: Path, files: dict[str, str | bytes]) -> dict[str, FileRecord]:
-    """Write ``files`` under ``root`` and extract each one: {relative path: record}."""
+    """Write ``files`` under ``root`` and extract each one, its per-file rules run as a
+    build runs them: {relative path: record}."""
     write_tree(root, files)
-    return {relative: extract_file(root, relative) for relative in files}
+    return {relative: extract_file(root, relative, RULES) for relative in files}
 
 
 def extract_one(root: Path, relative: str, text: str | bytes) -> FileRecord:

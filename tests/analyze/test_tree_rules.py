@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import write_tree
 
+from xrefdoc.analyze.catalogue import RULE_NAMES
 from xrefdoc.core.settings import make_settings
 from xrefdoc.pipeline.scan import scan
 
@@ -20,7 +21,8 @@ def findings(
 ) -> dict[str, list[tuple[str, int, str]]]:
     """Every tree-analysed file's findings of the purpose and testing rules."""
     write_tree(root, files)
-    result = scan(make_settings(root, disable_rules=disabled), use_cache=False)
+    settings = make_settings(root, disable_rules=disabled, rule_names=RULE_NAMES)
+    result = scan(settings, use_cache=False)
     return {
         record.path: [
             (f.rule, f.line, f.message)

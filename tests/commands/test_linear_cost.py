@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+from helpers import RULES
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -184,7 +185,7 @@ def growth_ratio(run: Callable[[str], object], make: Callable[[int], str]) -> fl
 
 
 def _extractor(name: str) -> Callable[[str], object]:
-    return lambda text: extract_bytes(name, text.encode("utf-8"), "0" * 64)
+    return lambda text: extract_bytes(name, text.encode("utf-8"), "0" * 64, RULES)
 
 
 def _highlighter(lexer: str) -> Callable[[str], object]:

@@ -8,6 +8,7 @@ import tracemalloc
 from collections.abc import Callable
 
 import pytest
+from helpers import RULES
 
 from xrefdoc.extract import extract_bytes, oversized
 from xrefdoc.extract.tokens import lexed
@@ -55,7 +56,7 @@ def _peak(run: Callable[[], object]) -> int:
 @pytest.mark.usefixtures("small_cap")
 def test_a_python_file_over_the_cap_is_read_as_words_and_says_why() -> None:
     data = _python(3 * CAP)
-    record = extract_bytes("big.py", data, "0" * 64)
+    record = extract_bytes("big.py", data, "0" * 64, RULES)
     [diagnostic] = record.diagnostics
     assert diagnostic.message.startswith(
         f"too large to parse ({len(data) / 2**20:.1f} MB > 0.0625 MB cap); names found by tokens"
@@ -72,7 +73,7 @@ def test_a_python_file_over_the_cap_is_read_as_words_and_says_why() -> None:
 
 @pytest.mark.usefixtures("small_cap")
 def test_a_file_under_the_cap_is_parsed() -> None:
-    record = extract_bytes("small.py", _python(CAP // 2), "0" * 64)
+    record = extract_bytes("small.py", _python(CAP // 2), "0" * 64, RULES)
     assert record.diagnostics == ()
     assert any(symbol.name == "Engine_0" for symbol in record.symbols)
 
@@ -91,7 +92,7 @@ def test_a_file_under_the_cap_is_parsed() -> None:
 )
 def test_every_language_over_the_cap_is_read_as_words(name: str, unit: str) -> None:
     data = (unit * (3 * CAP // len(unit))).encode()
-    record = extract_bytes(name, data, "0" * 64)
+    record = extract_bytes(name, data, "0" * 64, RULES)
     assert [d.message.partition(";")[0] for d in record.diagnostics] == [
         f"too large to parse ({len(data) / 2**20:.1f} MB > 0.0625 MB cap)"
     ]
@@ -105,7 +106,7 @@ def test_every_language_over_the_cap_is_read_as_words(name: str, unit: str) -> N
 def test_names_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(oversized, "MAX_NAMES", 100)
     data = "".join(f"name_{n} = {n}\n" for n in range(20_000)).encode()
-    record = extract_bytes("many.py", data, "0" * 64)
+    record = extract_bytes("many.py", data, "0" * 64, RULES)
     assert len(record.references) == 100
     assert record.diagnostics[0].message.endswith("(the first 100 names)")
 
@@ -115,7 +116,7 @@ def test_memory_of_a_file_over_the_cap_is_a_small_multiple_of_its_size() -> None
     """``ast`` holds about 70 bytes for each byte of Python; words hold the text once and
     each distinct name once (here a few: the names of a generated file repeat)."""
     data = PYTHON_UNIT.format(n=0).encode() * (32 * CAP // len(PYTHON_UNIT))
-    peak = _peak(lambda: extract_bytes("big.py", data, "0" * 64))
+    peak = _peak(lambda: extract_bytes("big.py", data, "0" * 64, RULES))
     assert peak < 3 * len(data), f"{peak:,} bytes for {len(data):,}"
 
 

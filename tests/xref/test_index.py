@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError, replace
 from pathlib import Path
 
 import pytest
 from helpers import extract_tree, index_tree
 
+from xrefdoc.core.model import Finding
 from xrefdoc.xref.index import Index, build_index, import_category, module_names
 
 TREE = {
@@ -241,6 +243,26 @@ def test_build_index_ignores_record_order(tmp_path: Path) -> None:
     assert forward.import_targets == backward.import_targets
     assert forward.imported_by == backward.imported_by
     assert list(forward.records) == sorted(TREE)
+
+
+def test_an_index_is_never_changed_with_records_makes_another(tmp_path: Path) -> None:
+    records = extract_tree(tmp_path, TREE)
+    index = build_index(records.values())
+    core = records["pkg/core.py"]
+    found = Finding("testing.tested-by", "testing", 1, "Tested by `tests/test_core.py`")
+    analysed = replace(core, findings=(*core.findings, found))
+
+    later = index.with_records([analysed])
+
+    assert later.records["pkg/core.py"] is analysed
+    assert index.records["pkg/core.py"] is core, "the first index still holds its record"
+    assert list(later.records) == list(index.records)
+    assert all(later.records[path] is index.records[path] for path in TREE if path != "pkg/core.py")
+    assert later.uses is index.uses and later.imported_by is index.imported_by
+    with pytest.raises(FrozenInstanceError):
+        index.records = {}  # type: ignore[misc]
+    with pytest.raises(KeyError, match=r"elsewhere\.py"):
+        index.with_records([replace(core, path="elsewhere.py")])
 
 
 def test_a_test_file_counts_its_functions_and_the_methods_of_its_test_classes(

@@ -16,12 +16,12 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import TypeGuard
 
 from xrefdoc.analyze.rules import Rule
 from xrefdoc.analyze.wording import code, listed, plural
 from xrefdoc.core.model import Finding
 from xrefdoc.extract.ast_nodes import child_nodes, walk_nodes
+from xrefdoc.extract.python import is_main_guard
 
 # --- the rules -------------------------------------------------------------------------
 
@@ -448,16 +448,6 @@ def _fixture_rule(
         said = f" ({', '.join(details)})" if details else ""
         walk.add(FIXTURE, node, f"`{node.name}` is a pytest fixture{said}")
         return
-
-
-def is_main_guard(node: ast.stmt) -> TypeGuard[ast.If]:
-    """``if __name__ == "__main__":``, either way round."""
-    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
-        return False
-    sides = [node.test.left, *node.test.comparators]
-    has_name = any(isinstance(side, ast.Name) and side.id == "__name__" for side in sides)
-    has_main = any(isinstance(side, ast.Constant) and side.value == "__main__" for side in sides)
-    return has_name and has_main
 
 
 def _script_rule(walk: _Walk, tree: ast.Module) -> None:

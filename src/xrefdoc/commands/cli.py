@@ -224,9 +224,10 @@ def _add_selection(command: argparse.ArgumentParser) -> None:
 
 
 def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
+    from xrefdoc.analyze.catalogue import RULE_NAMES
     from xrefdoc.pipeline.scan import scan
 
-    settings = command_settings(arguments.source, _tree_options(arguments))
+    settings = command_settings(arguments.source, _tree_options(arguments), rule_names=RULE_NAMES)
     result = scan(settings)
     _note_cache(result.cache_note)
     files = []

@@ -25,6 +25,20 @@ CLI_SETTING_NAMES = {
 
 
 @dataclass(frozen=True, slots=True)
+class RuleNames:
+    """What ``disable_rules`` may name: the analysis rules' ids and their categories. The
+    analyze stage knows them (``analyze.catalogue.RULE_NAMES``); core imports no later
+    stage, so whoever makes the settings hands them in."""
+
+    ids: frozenset[str]
+    categories: tuple[str, ...]
+
+
+# For settings that name no rules to turn off: any name given is unknown.
+NO_RULE_NAMES = RuleNames(frozenset(), ())
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """What to document and how; ``root`` is absolute and exists."""
 
@@ -60,9 +74,11 @@ def make_settings(
     never: Sequence[Path] = (),
     cache_dir: str | Path | None = None,
     setting_names: Mapping[str, str] | None = None,
+    rule_names: RuleNames = NO_RULE_NAMES,
 ) -> Settings:
     """Check every value and name the offending setting in the error (``setting_names``
-    maps a field to how the user spells it)."""
+    maps a field to how the user spells it; ``rule_names`` is what ``disable_rules`` may
+    name)."""
 
     def name(field: str) -> str:
         return (setting_names or {}).get(field, field)
@@ -86,7 +102,7 @@ def make_settings(
         include=_glob_list(name("include"), include),
         exclude=_glob_list(name("exclude"), exclude),
         source_cap=source_cap,
-        disable_rules=_rule_list(name("disable_rules"), disable_rules),
+        disable_rules=_rule_list(name("disable_rules"), disable_rules, rule_names),
         never=tuple(Path(p).resolve() for p in never),
         cache_dir=cache_path,
     )
@@ -96,19 +112,15 @@ def make_settings(
 PROJECT_SETTINGS = ("include", "exclude", "source_cap", "disable_rules")
 
 
-def _rule_list(setting: str, value: object) -> tuple[str, ...]:
+def _rule_list(setting: str, value: object, known: RuleNames) -> tuple[str, ...]:
     """Rule ids or categories, each one xrefdoc has: a misspelt one would silently turn
     nothing off."""
-    from xrefdoc.analyze.catalogue import RULE_IDS
-    from xrefdoc.analyze.rules import CATEGORIES
-
     if isinstance(value, str) or not isinstance(value, Sequence):
         raise ConfigError(f"{setting} must be a list of rule ids or categories, got {value!r}")
     for item in value:
-        if item not in RULE_IDS and item not in CATEGORIES:
-            raise ConfigError(
-                f"{setting}: no rule or category {item!r} (categories: {', '.join(CATEGORIES)})"
-            )
+        if item not in known.ids and item not in known.categories:
+            categories = ", ".join(known.categories)
+            raise ConfigError(f"{setting}: no rule or category {item!r} (categories: {categories})")
     return tuple(value)
 
 
@@ -146,13 +158,15 @@ def layered_settings(
     given: Mapping[str, object],
     setting_names: Mapping[str, str],
     *,
+    rule_names: RuleNames,
     never: Sequence[Path] = (),
     warn: Callable[[str], None] = _warn_on_stderr,
 ) -> Settings:
     """Settings from three layers: what the user gave (the command line, ``conf.py``; a
     value of None was not given), then the tree's ``[tool.xrefdoc]``, then the defaults. An
     error names where the bad value was set (``setting_names`` spells the first layer).
-    ``cache_dir`` only comes from the first layer: a tree must not choose where its cache is."""
+    ``cache_dir`` only comes from the first layer: a tree must not choose where its cache is.
+    ``rule_names`` is what ``disable_rules`` may name."""
     root_path = Path(root).expanduser()
     names = dict(setting_names)
     values = {key: given.get(key) for key in PROJECT_SETTINGS}
@@ -168,7 +182,14 @@ def layered_settings(
         raise ConfigError(
             f"{names.get('cache_dir', 'cache_dir')} must be a path, got {cache_dir!r}"
         )
-    return make_settings(root, **chosen, never=never, cache_dir=cache_dir, setting_names=names)
+    return make_settings(
+        root,
+        **chosen,
+        never=never,
+        cache_dir=cache_dir,
+        setting_names=names,
+        rule_names=rule_names,
+    )
 
 
 def tree_options(
@@ -191,11 +212,16 @@ def tree_options(
 
 
 def command_settings(
-    root: str | Path, options: Mapping[str, object], never: Sequence[Path] = ()
+    root: str | Path,
+    options: Mapping[str, object],
+    never: Sequence[Path] = (),
+    *,
+    rule_names: RuleNames,
 ) -> Settings:
     """The settings of a command: what ``options`` (see ``tree_options``) leaves out comes
-    from the tree's ``[tool.xrefdoc]``, then the defaults."""
-    return layered_settings(root, options, CLI_SETTING_NAMES, never=never)
+    from the tree's ``[tool.xrefdoc]``, then the defaults; ``rule_names`` is what
+    ``disable_rules`` may name."""
+    return layered_settings(root, options, CLI_SETTING_NAMES, rule_names=rule_names, never=never)
 
 
 def check_output_folder(

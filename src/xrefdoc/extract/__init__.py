@@ -7,11 +7,10 @@ import hashlib
 import re
 from pathlib import Path
 
-from xrefdoc.analyze.file_rules import file_findings
-from xrefdoc.analyze.rules import unsilenced
 from xrefdoc.core.languages import BINARY, MINIFIED_FAMILY, Language, language_of
 from xrefdoc.core.model import Diagnostic, FileRecord, References, count_lines
 from xrefdoc.extract.data import extract_data
+from xrefdoc.extract.hooks import Hooks
 from xrefdoc.extract.markup import extract_markdown, extract_rst
 from xrefdoc.extract.oversized import extract_oversized, is_oversized
 from xrefdoc.extract.python import extract_python
@@ -73,20 +72,20 @@ def is_binary(data: bytes) -> bool:
     return b"\0" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
 
 
-def extract_text(text: str, path: str, language: Language) -> Extracted:
+def extract_text(text: str, path: str, language: Language, hooks: Hooks) -> Extracted:
     """Dispatch to the extractor of the language's family."""
     if language.family == MINIFIED_FAMILY:
         return Extracted()  # its names are noise (see ``is_minified``)
     if language.family == "python":
-        return extract_python(text, path)
+        return extract_python(text, path, hooks)
     if language.family == "markdown":
-        return extract_markdown(text, lambda code, block: extract_text(code, path, block))
+        return extract_markdown(text, lambda code, block: extract_text(code, path, block, hooks))
     if language.family == "rst":
-        return extract_rst(text, lambda code, block: extract_text(code, path, block))
+        return extract_rst(text, lambda code, block: extract_text(code, path, block, hooks))
     if language.family == "data":
         return extract_data(text, language.name)
     if has_grammar(language.family):
-        return extract_treesitter(text, language.family)
+        return extract_treesitter(text, language.family, hooks)
     return extract_tokens(text, language.lexer)
 
 
@@ -96,15 +95,16 @@ def read_file(root: Path, path: str) -> tuple[bytes, str]:
     return data, hashlib.sha256(data).hexdigest()
 
 
-def extract_file(root: Path, path: str) -> FileRecord:
+def extract_file(root: Path, path: str, hooks: Hooks) -> FileRecord:
     """The record of ``root/path``; never raises for a file's content."""
     data, digest = read_file(root, path)
-    return extract_bytes(path, data, digest)
+    return extract_bytes(path, data, digest, hooks)
 
 
-def extract_bytes(path: str, data: bytes, digest: str) -> FileRecord:
+def extract_bytes(path: str, data: bytes, digest: str, hooks: Hooks) -> FileRecord:
     """The record of a file's content; ``digest`` is the SHA-256 of ``data``, computed once by
-    the reader. Never raises for the content."""
+    the reader. Its findings are those of the rules registered on ``hooks``. Never raises
+    for the content."""
     name = path.rpartition("/")[2]
     if is_binary(data):
         return FileRecord(
@@ -124,7 +124,7 @@ def extract_bytes(path: str, data: bytes, digest: str) -> FileRecord:
     if is_oversized(len(data)) and language.family != MINIFIED_FAMILY:
         extracted = extract_oversized(text, len(data), language.family)
     else:
-        extracted = extract_text(text, path, language)
+        extracted = extract_text(text, path, language, hooks)
     diagnostics = ((note,) if note else ()) + extracted.diagnostics
     return FileRecord(
         path=path,
@@ -143,9 +143,8 @@ def extract_bytes(path: str, data: bytes, digest: str) -> FileRecord:
         diagnostics=diagnostics,
         has_main_guard=extracted.has_main_guard,
         aliases=extracted.aliases,
-        # Silencing markers are honoured here, once for every rule of every language.
-        findings=unsilenced(
-            (*extracted.findings, *file_findings(path, text, language.family)), text
+        findings=hooks.on_findings.call(
+            (*extracted.findings, *hooks.on_file.call(path, text, language.family)), text
         ),
     )
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import ast
 import sys
 from dataclasses import dataclass, field, replace
+from typing import TypeGuard
 
-from xrefdoc.analyze.python_rules import is_main_guard, python_findings
 from xrefdoc.core.model import Diagnostic, Import, Symbol, variable_kind
+from xrefdoc.extract.hooks import Hooks
 from xrefdoc.extract.python_names import import_from_base, resolve_names
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
@@ -133,11 +134,23 @@ class _Collector:
         # Imports inside function bodies are found by the walk above; nothing else defines names.
 
 
-def _extract_with_grammar(text: str, reason: str, line: int | None = None) -> Extracted:
+def is_main_guard(node: ast.stmt) -> TypeGuard[ast.If]:
+    """``if __name__ == "__main__":``, either way round."""
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    sides = [node.test.left, *node.test.comparators]
+    has_name = any(isinstance(side, ast.Name) and side.id == "__name__" for side in sides)
+    has_main = any(isinstance(side, ast.Constant) and side.value == "__main__" for side in sides)
+    return has_name and has_main
+
+
+def _extract_with_grammar(
+    text: str, reason: str, hooks: Hooks, line: int | None = None
+) -> Extracted:
     """A file this interpreter cannot parse (often Python newer than it, or nested deeper
     than its parser goes): its classes, functions, methods and imports from the tree-sitter
     grammar, its names as textual uses, and the reason on the page."""
-    found = extract_treesitter(text, "python")
+    found = extract_treesitter(text, "python", hooks)
     imports = tuple(
         Import(imp.module, (), imp.line, len(imp.module) - len(imp.module.lstrip(".")))
         for imp in found.imports
@@ -153,19 +166,22 @@ def _extract_with_grammar(text: str, reason: str, line: int | None = None) -> Ex
     )
 
 
-def extract_python(text: str, path: str) -> Extracted:
-    """Definitions, imports and name uses of a Python file; tokens when it does not parse."""
+def extract_python(text: str, path: str, hooks: Hooks) -> Extracted:
+    """Definitions, imports and name uses of a Python file, and the findings of the rules
+    registered on ``hooks``; tokens when it does not parse."""
     try:
         tree = ast.parse(text, filename=path)
     except SyntaxError as error:
         version = f"Python {sys.version_info.major}.{sys.version_info.minor}"
         reason = f"Python syntax error: {error.msg} (for this interpreter, {version})"
-        return _extract_with_grammar(text, reason, error.lineno)
+        return _extract_with_grammar(text, reason, hooks, error.lineno)
     except (RecursionError, MemoryError) as error:
         # The grammar's parser is not recursive: it reads what is too deep for ``ast``, in
         # time linear in the text (the tokens of Pygments cost ten times as much).
         kind = type(error).__name__
-        return _extract_with_grammar(text, f"Python nested too deeply for its parser ({kind})")
+        return _extract_with_grammar(
+            text, f"Python nested too deeply for its parser ({kind})", hooks
+        )
     except ValueError as error:  # a NUL byte
         message = f"Python could not be parsed: {error}; names read from tokens"
         return extract_tokens(text, "python", (Diagnostic(message),))
@@ -173,7 +189,7 @@ def extract_python(text: str, path: str) -> Extracted:
     try:
         collector.statements(tree.body, [])
         names = resolve_names(tree)
-        findings = python_findings(tree, text)
+        findings = hooks.on_python_tree.call(tree, text)
     except RecursionError:
         message = "Python nested too deeply to analyse (RecursionError); names read from tokens"
         return extract_tokens(text, "python", (Diagnostic(message),))

@@ -13,9 +13,9 @@ from importlib import resources
 
 import tree_sitter as ts
 
-from xrefdoc.analyze.treesitter_rules import treesitter_findings
 from xrefdoc.core.model import Diagnostic, Import, Reference, Symbol, variable_kind
 from xrefdoc.extract.cpp_repair import readable_copy
+from xrefdoc.extract.hooks import Hooks
 from xrefdoc.extract.parsing import parse_bounded
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
@@ -577,9 +577,10 @@ def _definitions_by_line(
     return _in_document_order(found + added) if added else found
 
 
-def extract_treesitter(text: str, family: str) -> Extracted:
-    """Definitions, uses and imports of a file in a language with a grammar; a file with
-    syntax errors keeps what the grammar recovered, with a note of the first error."""
+def extract_treesitter(text: str, family: str, hooks: Hooks) -> Extracted:
+    """Definitions, uses and imports of a file in a language with a grammar, and the
+    findings of the rules registered on ``hooks``; a file with syntax errors keeps what the
+    grammar recovered, with a note of the first error."""
     compiled = _compiled(family)
     source = text.encode("utf-8", "surrogatepass")
     tree = parse_bounded(compiled.parser, source)
@@ -603,7 +604,7 @@ def extract_treesitter(text: str, family: str) -> Extracted:
         message = f"{family} syntax error; definitions may be incomplete"
         diagnostics = (Diagnostic(message, error.start_point.row + 1),)
     language = compiled.parser.language
-    findings = () if language is None else treesitter_findings(family, language, root)
+    findings = () if language is None else hooks.on_treesitter_tree.call(family, language, root)
     return Extracted(
         symbols=tuple(_symbols(found)),
         imports=tuple(_imports(compiled, root)),

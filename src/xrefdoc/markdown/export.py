@@ -21,6 +21,7 @@ from typing import Any
 
 import jinja2
 
+from xrefdoc.analyze.catalogue import RULE_NAMES
 from xrefdoc.core import timings
 from xrefdoc.core.errors import ConfigError
 from xrefdoc.core.executor import start_worker
@@ -356,7 +357,9 @@ def generate_markdown(
     problem raises ``ConfigError`` before anything is written."""
     timings.start()
     output = output.expanduser().resolve()
-    settings = command_settings(source, options or tree_options(), never=[output])
+    settings = command_settings(
+        source, options or tree_options(), never=[output], rule_names=RULE_NAMES
+    )
     check_output_folder(output, "--output", settings.root, "pages' folder")
     result = scan(settings)
     _report(settings, result, quiet)

@@ -7,14 +7,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from xrefdoc.analyze.plugin import register_rules
 from xrefdoc.analyze.project import read_project
 from xrefdoc.analyze.rules import enabled
-from xrefdoc.analyze.stage import analyze, analyzed
+from xrefdoc.analyze.stage import analyze, with_findings
 from xrefdoc.core import timings
 from xrefdoc.core.executor import ordered_map
 from xrefdoc.core.model import FileRecord
 from xrefdoc.core.settings import Settings
 from xrefdoc.extract import extract_bytes, lexer_of, read_file, text_of
+from xrefdoc.extract.hooks import Hooks
 from xrefdoc.site.highlight import prepare_source
 from xrefdoc.store.cache import (
     CacheLocation,
@@ -67,8 +69,13 @@ class _Work:
     source_key: SourceKey | None
 
 
+# The per-file rules, run by extraction through its hooks. Registered as this module is
+# imported, so a worker process, which imports it to run ``_do``, registers them too.
+_RULE_HOOKS = register_rules(Hooks())
+
+
 def _do(work: _Work) -> tuple[FileRecord, bytes | None]:
-    record = work.record or extract_bytes(work.path, work.data, work.digest)
+    record = work.record or extract_bytes(work.path, work.data, work.digest, _RULE_HOOKS)
     if work.source_key is None:
         return record, None
     _, lexer, cap = work.source_key
@@ -216,8 +223,10 @@ def scan(
     timings.lap("extract")
     index = build_index(records)
     timings.lap("xref")
-    analyze(index, read_project(settings.root, walked.files), settings.disable_rules)
-    records = list(analyzed(records, index))
+    project = read_project(settings.root, walked.files)
+    found_in = analyze(records, index, project, settings.disable_rules)
+    records = list(with_findings(records, found_in))
+    index = index.with_records(records)
     timings.lap("analyze")
     return Scan(
         walked,

@@ -19,6 +19,7 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from xrefdoc import __version__
+from xrefdoc.analyze.catalogue import RULE_NAMES
 from xrefdoc.core import timings
 from xrefdoc.core.errors import ConfigError as XrefdocConfigError
 from xrefdoc.core.fsutil import (
@@ -191,7 +192,7 @@ def _settings(app: Sphinx, root: Path, output: Path) -> Settings:
         logger.warning("xrefdoc: %s", message, type="xrefdoc", subtype="config")
 
     never = [Path(app.outdir), Path(app.doctreedir), output]
-    return layered_settings(root, given, names, never=never, warn=warn)
+    return layered_settings(root, given, names, rule_names=RULE_NAMES, never=never, warn=warn)
 
 
 def _generate_pages(app: Sphinx) -> None:

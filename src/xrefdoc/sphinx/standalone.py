@@ -13,6 +13,7 @@ from pathlib import Path
 
 import sphinx
 
+from xrefdoc.analyze.catalogue import RULE_NAMES
 from xrefdoc.core import timings
 from xrefdoc.core.errors import BuildError, FileSystemError, XrefdocError
 from xrefdoc.core.fsutil import (
@@ -89,7 +90,9 @@ def build_site(
     timings.start()
     output = output.resolve()
     work = (work_dir or default_work_dir(output)).resolve()
-    settings = command_settings(source, options or tree_options(), never=[output, work])
+    settings = command_settings(
+        source, options or tree_options(), never=[output, work], rule_names=RULE_NAMES
+    )
     check_output_folder(output, "--output", settings.root, "site folder")
     check_output_folder(work, "--work-dir")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from xrefdoc.core.model import FileRecord, Import, Symbol, child_target
 from xrefdoc.xref.imports import FileImports, is_standard_import
@@ -67,9 +67,10 @@ class Folder:
     languages_below: Counter[str] = field(default_factory=Counter)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Index:
-    """Everything the pages need to know about the tree as a whole."""
+    """Everything the pages need to know about the tree as a whole; made once from all the
+    records and never changed after (``with_records`` makes another)."""
 
     records: dict[str, FileRecord]
     # Keyword → every definition of that name, sorted by path and line; file → its own.
@@ -89,6 +90,17 @@ class Index:
     folders: dict[str, Folder]
     tests_of: dict[str, list[str]]
     test_files: frozenset[str]
+
+    def with_records(self, records: Iterable[FileRecord]) -> Index:
+        """This index holding ``records`` in place of its records of the same paths, all
+        else shared: for records that gained what the index is not made from (the analyze
+        stage's findings). A path the index does not hold is a KeyError."""
+        by_path = dict(self.records)
+        for record in records:
+            if record.path not in by_path:
+                raise KeyError(record.path)
+            by_path[record.path] = record
+        return replace(self, records=by_path)
 
 
 def module_names(path: str, python_files: frozenset[str]) -> list[str]:
