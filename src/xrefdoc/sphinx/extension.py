@@ -72,9 +72,6 @@ INDEX_PARTS_FILE = "xrefdoc-index-parts"
 # In the site: the index of every keyword, and its folder.
 INDEX_FILE = "index.json"
 INDEX_FOLDER = "_xref"
-# Of what the environment keeps for the extension; a new number makes Sphinx read every
-# document again.
-ENV_VERSION = 1
 # What must outlive a stopped build: the lists of what the builds wrote into the site.
 WRITTEN_LISTS = frozenset({PAGES_FILE, INDEX_PARTS_FILE})
 
@@ -508,11 +505,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("xrefdoc.css")
     app.add_js_file("xrefdoc.js", loading_method="defer")
     app.add_html_theme(THEME, str(THEME_FOLDER))
-    return {
-        "version": __version__,
-        # What the environment keeps of ours: the ``xref`` domain's data (its documents'
-        # keywords merged from parallel readers, see ``domain``).
-        "env_version": ENV_VERSION,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    # No ``env_version``: the environment keeps nothing of ours outside the ``xref`` domain,
+    # whose ``data_version`` Sphinx checks itself (and an extension's ``env_version`` is
+    # written into every site's search index).
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
