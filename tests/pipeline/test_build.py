@@ -4,7 +4,6 @@ the standalone build and the extension both ask: what counts as a change and wha
 from __future__ import annotations
 
 import os
-import pickle
 import time
 from pathlib import Path
 
@@ -158,13 +157,6 @@ def test_another_selection_of_files_is_walked_again(tree: Path) -> None:
     assert not build.walks_like(make_settings(tree, exclude=["README.md"]))
     assert not build.walks_like(make_settings(tree, include=["pkg/*"]))
     assert not build.walks_like(make_settings(tree, cache_dir=tree.parent / "cache"))
-
-
-def test_a_build_is_never_pickled_with_the_sphinx_environment(tree: Path) -> None:
-    build = TreeBuild(make_settings(tree))
-    build.walked()
-    assert pickle.loads(pickle.dumps(build)) is None
-    assert pickle.loads(pickle.dumps({"xrefdoc_tree_build": build})) == {"xrefdoc_tree_build": None}
 
 
 def test_the_signatures_recorded_are_those_taken_before_the_build(

@@ -161,7 +161,6 @@ def test_every_setting_declares_its_types(rootdir: Path, make_app: MakeApp, tmp_
         "xrefdoc_output",
         "xrefdoc_site_folder",
         "xrefdoc_cache_dir",
-        "xrefdoc_tree_build",
     ]
     # A project that documents no tree: the extension only loads its settings and its role.
     app = make_app(

@@ -4,7 +4,6 @@ walk, done once, and the one test of what changed since the last complete build.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from xrefdoc.core.settings import Settings
 from xrefdoc.pipeline.scan import walk_tree
@@ -22,14 +21,14 @@ from xrefdoc.walk.tree import WalkResult
 @dataclass(eq=False, slots=True)
 class TreeBuild:
     """The tree of ``settings`` as one build sees it. The standalone build decides with it
-    whether Sphinx need run at all, then hands it to the extension (the ``xrefdoc_tree_build``
-    setting), which decides against its own last build without walking or hashing the tree
-    a second time."""
+    whether Sphinx need run at all, then hands it to the extension (with the Sphinx
+    application it starts), which decides against its own last build without walking or
+    hashing the tree a second time."""
 
     settings: Settings
-    _walked: WalkResult | None = field(default=None, init=False)
+    _walked: WalkResult | None = field(default=None, init=False, repr=False)
     # Each file's content hash (``content_hashes``) once asked for (None: a file unreadable).
-    _hashes: list[tuple[str, str]] | None = field(default=None, init=False)
+    _hashes: list[tuple[str, str]] | None = field(default=None, init=False, repr=False)
     _hashed: bool = field(default=False, init=False)
 
     def walks_like(self, settings: Settings) -> bool:
@@ -78,9 +77,3 @@ class TreeBuild:
             self._hashes = content_hashes(self.settings, self.walked())
             self._hashed = True
         return self._hashes
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Sphinx pickles its configuration with the environment it saves, and sends it back
-        from every parallel reader; a build belongs to the process that runs it, so it is
-        left out (unpickled, it is None)."""
-        return type(None), ()

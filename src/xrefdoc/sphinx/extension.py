@@ -261,8 +261,8 @@ def _generate_pages(app: Sphinx) -> _GeneratedSite | None:
     # The A-Z pages are known once the index is made: kept from the last build if it stands;
     # an environment that never had them has the pages made again.
     domain.set_files(_tree_pages(walked.files, names))
-    kept = intact and domain.has_entry_pages()
-    change, signatures = build.changes(last, settings_digest, intact=kept)
+    trusted = intact and domain.has_entry_pages()
+    change, signatures = build.changes(last, settings_digest, intact=trusted)
     if change is not Change.CHANGED:
         what = "file" if change is Change.UNCHANGED else "file's content"
         logger.info("xrefdoc: no %s changed since the last complete build; pages kept", what)
@@ -303,8 +303,8 @@ def _generate_pages(app: Sphinx) -> _GeneratedSite | None:
     )
     pages = render_myst_pages(environment, site, None if plan is None else plan.keyword_pages)
     relative_pages = {name[len(prefix) :] + ".md": text for name, text in pages.items()}
-    kept_pages = [name[len(prefix) :] + ".md" for name in own_documents]
-    written, deleted = replace_generated(output, relative_pages, kept_pages)
+    kept = [name[len(prefix) :] + ".md" for name in own_documents]
+    written, deleted = replace_generated(output, relative_pages, kept)
     logger.info(
         "xrefdoc: %d files documented; keyword and root pages: %d rewritten, %d removed",
         len(result.records),
@@ -326,12 +326,20 @@ def _generate_pages(app: Sphinx) -> _GeneratedSite | None:
     )
 
 
+class StandaloneSphinx(Sphinx):
+    """Sphinx as ``xrefdoc build`` runs it: it carries the build that already walked the tree
+    (to see whether anything changed, see ``standalone``), which the extension continues."""
+
+    def __init__(self, *arguments: Any, tree_build: TreeBuild, **options: Any) -> None:
+        # Set first: the extension takes it on ``builder-inited``, inside Sphinx's __init__.
+        self.tree_build = tree_build
+        super().__init__(*arguments, **options)
+
+
 def _tree_build(app: Sphinx, settings: Settings) -> TreeBuild:
-    """The build ``xrefdoc build`` started (it walked the tree to see whether anything
-    changed), else a new one."""
-    offered = app.config.xrefdoc_tree_build
-    if isinstance(offered, TreeBuild) and offered.walks_like(settings):
-        return offered
+    """The build ``xrefdoc build`` started, else a new one."""
+    if isinstance(app, StandaloneSphinx) and app.tree_build.walks_like(settings):
+        return app.tree_build
     return TreeBuild(settings)
 
 
@@ -388,6 +396,7 @@ def _report(settings: Settings, result: Scan) -> list[FileWarning]:
 
 
 def _warn_about_files(warnings: list[FileWarning]) -> None:
+    """Each as a warning of type ``xrefdoc.parse`` (``suppress_warnings`` silences them)."""
     for message, location in warnings:
         logger.warning("%s", message, type="xrefdoc", subtype="parse", location=location)
 
@@ -480,9 +489,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("xrefdoc_site_folder", "", "", str)
     # Where the record cache goes (see ``cache.cache_location``); "": the default.
     app.add_config_value("xrefdoc_cache_dir", "", "", str)
-    # Set by ``xrefdoc build`` only: the build that walked the tree to see whether anything
-    # changed, so this one does not walk it again.
-    app.add_config_value("xrefdoc_tree_build", None, "", frozenset({TreeBuild, NoneType}))
     app.connect("config-inited", _add_static_files)
     # It connects what the build's later events need (``_GeneratedSite``).
     app.connect("builder-inited", _generate)

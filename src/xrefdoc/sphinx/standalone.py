@@ -38,6 +38,7 @@ from xrefdoc.sphinx.extension import (
     PAGES_FILE,
     WORK_MARKER,
     WRITTEN_LISTS,
+    StandaloneSphinx,
 )
 from xrefdoc.sphinx.publish import publish
 from xrefdoc.store.buildstate import Change, LastBuild, settings_signature
@@ -150,11 +151,9 @@ def _build_site(
         parts = read_listing(doctrees / INDEX_PARTS_FILE)
         earlier = [*read_listing(doctrees / PAGES_FILE), *(f"{INDEX_FOLDER}/{p}" for p in parts)]
         write_listing(published, earlier)
-    # The extension takes the tree's walk (and what this check learnt) from here.
-    overrides["xrefdoc_tree_build"] = build
     with _colour_only_on_a_terminal(), _marked_unfinished(work, output, quiet):
         status = _run_sphinx(
-            sources, confdir, work, overrides, fail_on_warning, quiet, verbosity, jobs
+            build, sources, confdir, work, overrides, fail_on_warning, quiet, verbosity, jobs
         )
         if status == 0:
             _publish(work, output)
@@ -266,6 +265,7 @@ def _write_failures_stop_the_build() -> Iterator[None]:
 
 
 def _run_sphinx(
+    build: TreeBuild,
     sources: Path,
     confdir: Path,
     work: Path,
@@ -275,14 +275,15 @@ def _run_sphinx(
     verbosity: int,
     jobs: int,
 ) -> int:
-    from sphinx.application import Sphinx
     from sphinx.errors import SphinxError, SphinxParallelError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     try:
         # As sphinx-build does: docutils' registries are process-wide, keep ours apart.
         with patch_docutils(confdir), docutils_namespace():
-            app = Sphinx(
+            # The extension continues ``build``: the tree is not walked again.
+            app = StandaloneSphinx(
+                tree_build=build,
                 srcdir=sources,
                 confdir=confdir,
                 outdir=work / STAGE,
