@@ -1,5 +1,7 @@
 """Shared fixtures: the record cache of every tree lives in a temporary folder (for every
-test), and a git that sees no configuration or repository of the user's (when asked)."""
+test), and a git that sees no configuration or repository of the user's (when asked); and
+Sphinx's own test fixtures (``app``, ``make_app``, the ``sphinx`` marker) for the extension's
+tests, whose roots are in ``roots/``."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+pytest_plugins = ("sphinx.testing.fixtures",)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import gc
 import json
 import posixpath
-import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import NoneType
 from typing import Any
 
 import jinja2
@@ -34,7 +33,8 @@ from xrefdoc.core.gc_pause import collector_paused
 from xrefdoc.core.progress import progress_of
 from xrefdoc.core.resources import resource_dir
 from xrefdoc.core.settings import PROJECT_SETTINGS, Settings, layered_settings
-from xrefdoc.pipeline.scan import Scan, scan, walk_tree
+from xrefdoc.pipeline.build import TreeBuild
+from xrefdoc.pipeline.scan import Scan, scan
 from xrefdoc.site.index_json import index_part, index_parts, part_file
 from xrefdoc.site.keyword_box import INDEX_SCRIPT, index_script, page_script, part_script
 from xrefdoc.site.keyword_layout import keyword_sort_key
@@ -52,15 +52,18 @@ from xrefdoc.site.writer import write_pages
 from xrefdoc.sphinx.domain import ROLE, XrefDomain, html_block, skip_html_block, visit_html_block
 from xrefdoc.sphinx.searchindex import drop_empty_terms
 from xrefdoc.sphinx.theme import DARK_CSS, THEME, THEME_FOLDER, dark_highlighting_css
-from xrefdoc.store.buildstate import BuildState, settings_signature, tree_signature
+from xrefdoc.store.buildstate import Change, LastBuild, Signatures, settings_signature
 from xrefdoc.store.cache import CacheLocation
-from xrefdoc.walk.tree import OUTPUT_MARKERS, WalkResult, skipped_report
+from xrefdoc.walk.tree import OUTPUT_MARKERS, skipped_report
 
 logger = logging.getLogger(__name__)
 
 WORK_MARKER = OUTPUT_MARKERS[1]
-# In Sphinx's doctree folder: the signature of the last complete build.
+# In Sphinx's doctree folder: the signatures of the last complete build, by the files' times
+# and by their contents, and the warnings it gave about the tree's files.
 STATE_FILE = "xrefdoc-build-state"
+CONTENTS_STATE_FILE = "xrefdoc-build-contents"
+WARNINGS_FILE = "xrefdoc-build-warnings"
 # In Sphinx's doctree folder: the pages the last build rendered into the HTML builder.
 PAGES_FILE = "xrefdoc-pages"
 # In Sphinx's doctree folder: what the last complete build's pages were made from.
@@ -74,23 +77,71 @@ INDEX_FOLDER = "_xref"
 WRITTEN_LISTS = frozenset({PAGES_FILE, INDEX_PARTS_FILE})
 
 
+# The types of the settings a tree may keep in its ``[tool.xrefdoc]`` (``PROJECT_SETTINGS``)
+# as ``conf.py`` gives them; None: not set there, so taken from the tree, else the default.
+SETTING_TYPES: dict[str, frozenset[type]] = {
+    "include": frozenset({list, tuple, NoneType}),
+    "exclude": frozenset({list, tuple, NoneType}),
+    "source_cap": frozenset({int, NoneType}),
+    "disable_rules": frozenset({list, tuple, NoneType}),
+}
+
+# A warning about a file of the tree: its text and where (``path:line``).
+FileWarning = tuple[str, str]
+
+
 @dataclass(slots=True)
-class _Generated:
-    """What ``builder-inited`` produced, kept for the page-writing phase."""
+class _GeneratedSite:
+    """What ``builder-inited`` produced, for the rest of the same build: its methods are
+    connected to the build's later events, so the state is the build's own (never a module's,
+    never pickled with the environment)."""
 
     root: Path
     cache: CacheLocation | None
     site: SiteContext
     environment: jinja2.Environment
-    state: BuildState
-    signature: str
+    last: LastBuild
+    signatures: Signatures
+    warnings: list[FileWarning]
     facts: SiteFacts
     plan: Plan | None
     # Every page the writer makes (``render.collected_page_names``), named once a build.
     collected: list[str]
 
+    def collect_pages(self, app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+        """On ``html-collect-pages``: the pages rendered by Jinja into the HTML builder; then
+        the ones an earlier build wrote for files and folders that are gone are deleted."""
+        timings.lap("sphinx write")
+        jobs = page_jobs(self.site, self.plan)
+        yield from write_pages(app, self.environment, self.site, self.root, jobs, self.cache)
+        # Our documents that Sphinx read count as current, so a page that moved between the
+        # two kinds is never deleted after being written, and one that left the sources goes.
+        prefix = self.site.names.prefix
+        current = [
+            *self.collected,
+            *(name for name in app.env.all_docs if name.startswith(prefix)),
+        ]
+        manifest = Path(app.doctreedir) / PAGES_FILE
+        removed = remove_stale(Path(app.outdir), manifest, (f"{name}.html" for name in current))
+        if removed:
+            logger.info(
+                "xrefdoc: %d pages of files and folders no longer in the tree removed", removed
+            )
+        timings.lap("file pages")
 
-_STATE: weakref.WeakKeyDictionary[Sphinx, _Generated] = weakref.WeakKeyDictionary()
+    def finish(self, app: Sphinx, exception: BaseException | None) -> None:
+        """On ``build-finished``: write ``_xref/index.json`` in the site (every keyword with
+        its definitions and uses), then record the build as complete unless it failed. Its
+        warnings are recorded first: a later build that keeps these pages says them again, so
+        a build that fails on warnings fails again (Sphinx tells an extension neither whether
+        warnings fail the build nor how many there were)."""
+        if exception is not None or app.builder.format != "html":
+            return
+        _write_index_data(app, self)
+        doctrees = Path(app.doctreedir)
+        write_if_changed(doctrees / WARNINGS_FILE, _json(self.warnings))
+        self.facts.save(doctrees / FACTS_FILE)
+        self.last.record(self.signatures)
 
 
 def _root(app: Sphinx) -> Path | None:
@@ -132,52 +183,28 @@ def _page_prefix(relative: str) -> str:
 PAGE_URL_BUILDERS = frozenset({"dirhtml", "singlehtml"})
 
 
-# Walks done by the caller of this build in the same process (``xrefdoc build`` walks to
-# see whether anything changed): taken instead of walking the tree a second time.
-_PREWALKED: dict[tuple[Path, tuple[str, ...], tuple[str, ...]], WalkResult] = {}
-
-
-def _walk_key(settings: Settings) -> tuple[Path, tuple[str, ...], tuple[str, ...]]:
-    return settings.root, settings.include, settings.exclude
-
-
-@contextmanager
-def walk_offered(settings: Settings, walked: WalkResult) -> Iterator[None]:
-    """Inside the block, a build of the same tree and selection takes ``walked`` instead of
-    walking. Only for a walk whose ``never`` folders are that build's output and work
-    folders, which the walk leaves out by their markers anyway."""
-    key = _walk_key(settings)
-    _PREWALKED[key] = walked
-    try:
-        yield
-    finally:
-        _PREWALKED.pop(key, None)
-
-
-# Builds whose objects ``_generate`` froze, thawed when the build finishes.
-_FROZEN: weakref.WeakSet[Sphinx] = weakref.WeakSet()
-
-
 def _generate(app: Sphinx) -> None:
     """On ``builder-inited``: scan the tree, plan the pages, and write the MyST documents
-    Sphinx reads (the other pages are written by ``_collect_pages``). What it made is then
-    frozen for the garbage collector until the build finishes, or the first collections
-    after the pause would walk it all the same; not when the host process froze objects
-    of its own, which it may thaw when it likes. Without a tree to document (a project
-    that loads the extension for its role), nothing is made and nothing frozen."""
+    Sphinx reads (the other pages are written by ``_GeneratedSite.collect_pages``). What it
+    made is then frozen for the garbage collector until the build finishes, or the first
+    collections after the pause would walk it all the same; not when the host process froze
+    objects of its own, which it may thaw when it likes. Without a tree to document (a
+    project that loads the extension for its role), nothing is made and nothing frozen."""
     freeze = gc.get_freeze_count() == 0 and _root(app) is not None
     with collector_paused(freeze_after=freeze):
-        _generate_pages(app)
+        generated = _generate_pages(app)
     if freeze:
-        _FROZEN.add(app)
+        app.connect("build-finished", _thaw, 1000)
+    if generated is not None:
+        app.connect("html-collect-pages", generated.collect_pages)
+        app.connect("build-finished", generated.finish)
 
 
 def _thaw(app: Sphinx, exception: BaseException | None) -> None:
-    """On ``build-finished``: what ``_generate`` froze can be collected again (a process
-    that builds many times, such as a language server, must not keep every build)."""
-    if app in _FROZEN:
-        _FROZEN.discard(app)
-        gc.unfreeze()
+    """On ``build-finished`` of a build that froze what it made: it can be collected again
+    (a process that builds many times, such as a language server, must not keep every
+    build)."""
+    gc.unfreeze()
 
 
 def _settings(app: Sphinx, root: Path, output: Path) -> Settings:
@@ -195,12 +222,14 @@ def _settings(app: Sphinx, root: Path, output: Path) -> Settings:
     return layered_settings(root, given, names, rule_names=RULE_NAMES, never=never, warn=warn)
 
 
-def _generate_pages(app: Sphinx) -> None:
+def _generate_pages(app: Sphinx) -> _GeneratedSite | None:
+    """Everything ``_generate`` makes; None when there is nothing to write: no tree, or no
+    change since the last complete build."""
     timings.lap("sphinx set-up")
     root = _root(app)
     if root is None:
         logger.info("xrefdoc: xrefdoc_root is not set; nothing to document")
-        return
+        return None
     if app.builder.name in PAGE_URL_BUILDERS:
         logger.warning(
             "xrefdoc: the %s builder names pages differently from the html builder, so the "
@@ -216,17 +245,16 @@ def _generate_pages(app: Sphinx) -> None:
         raise ConfigError(str(error)) from error
     output.mkdir(parents=True, exist_ok=True)
     write_if_changed(output / WORK_MARKER, "Pages generated by xrefdoc; never documented.\n")
-    walked = _PREWALKED.pop(_walk_key(settings), None)
-    if walked is None:
-        walked = walk_tree(settings)
+    build = _tree_build(app, settings)
+    walked = build.walked()
     timings.lap("walk")
-    state = BuildState(Path(app.doctreedir) / STATE_FILE)
+    doctrees = Path(app.doctreedir)
+    last = LastBuild(doctrees / STATE_FILE, doctrees / CONTENTS_STATE_FILE)
     settings_digest = settings_signature(settings, _output_signature(app, prefix))
-    signature = tree_signature(settings, walked, settings_digest)
     # What the last build wrote is only trusted while it is all there (a deleted site, a CI
     # cache that kept the work folder but not the pages: everything is rendered again).
     site_folder = Path(app.config.xrefdoc_site_folder or app.outdir)
-    intact = pages_intact(site_folder, Path(app.doctreedir) / PAGES_FILE) and pages_intact(
+    intact = pages_intact(site_folder, doctrees / PAGES_FILE) and pages_intact(
         output, output / MANIFEST
     )
     domain = _domain(app)
@@ -234,17 +262,20 @@ def _generate_pages(app: Sphinx) -> None:
     # The A-Z pages are known once the index is made: kept from the last build if it stands;
     # an environment that never had them has the pages made again.
     domain.set_files(_tree_pages(walked.files, names))
-    if intact and state.matches(signature) and domain.has_entry_pages():
-        logger.info("xrefdoc: no file changed since the last complete build; pages kept")
-        return
-    state.forget()
-    facts_file = Path(app.doctreedir) / FACTS_FILE
+    trusted = intact and domain.has_entry_pages()
+    change, signatures = build.changes(last, settings_digest, intact=trusted)
+    if change is not Change.CHANGED:
+        what = "file" if change is Change.UNCHANGED else "file's content"
+        logger.info("xrefdoc: no %s changed since the last complete build; pages kept", what)
+        _warn_about_files(_read_warnings(doctrees / WARNINGS_FILE))
+        return None
+    facts_file = doctrees / FACTS_FILE
     old_facts = SiteFacts.load(facts_file) if intact else None
     facts_file.unlink(missing_ok=True)
 
     progress = progress_of(app.verbosity, "xrefdoc: extracting and highlighting... ")
     result = scan(settings, progress, highlight=True, walked=walked)
-    _report(settings, result)
+    warnings = _report(settings, result)
     environment = make_environment()
     site = make_site(
         result.index,
@@ -268,7 +299,7 @@ def _generate_pages(app: Sphinx) -> None:
     collected = collected_page_names(site)
     own_documents = myst_page_names(site)
     declare_coming(
-        Path(app.doctreedir) / PAGES_FILE,
+        doctrees / PAGES_FILE,
         (f"{name}.html" for name in (*collected, *own_documents)),
     )
     pages = render_myst_pages(environment, site, None if plan is None else plan.keyword_pages)
@@ -281,18 +312,36 @@ def _generate_pages(app: Sphinx) -> None:
         written,
         deleted,
     )
-    _STATE[app] = _Generated(
+    timings.lap("render folder and keyword pages")
+    return _GeneratedSite(
         settings.root,
         result.cache_location,
         site,
         environment,
-        state,
-        signature,
+        last,
+        signatures,
+        warnings,
         facts,
         plan,
         collected,
     )
-    timings.lap("render folder and keyword pages")
+
+
+class StandaloneSphinx(Sphinx):
+    """Sphinx as ``xrefdoc build`` runs it: it carries the build that already walked the tree
+    (to see whether anything changed, see ``standalone``), which the extension continues."""
+
+    def __init__(self, *arguments: Any, tree_build: TreeBuild, **options: Any) -> None:
+        # Set first: the extension takes it on ``builder-inited``, inside Sphinx's __init__.
+        self.tree_build = tree_build
+        super().__init__(*arguments, **options)
+
+
+def _tree_build(app: Sphinx, settings: Settings) -> TreeBuild:
+    """The build ``xrefdoc build`` started, else a new one."""
+    if isinstance(app, StandaloneSphinx) and app.tree_build.walks_like(settings):
+        return app.tree_build
+    return TreeBuild(settings)
 
 
 def _title(app: Sphinx, root: Path) -> str:
@@ -328,47 +377,38 @@ def _entry_pages(site: SiteContext) -> dict[str, list[tuple[tuple[str, str], str
     return pages
 
 
-def _report(settings: Settings, result: Scan) -> None:
-    """Log what the scan left out, the files' parse problems (as warnings), and the cache."""
+def _report(settings: Settings, result: Scan) -> list[FileWarning]:
+    """Log what the scan left out, the files' parse problems (as warnings, returned too), and
+    the cache."""
     for line in skipped_report(result.walked.skipped):
         logger.info("xrefdoc: %s", line)
-    for record in result.records:
-        for diagnostic in record.diagnostics:
-            logger.warning(
-                "%s",
-                diagnostic.message,
-                type="xrefdoc",
-                subtype="parse",
-                location=f"{settings.root / record.path}:{diagnostic.line or 1}",
-            )
+    warnings = [
+        (diagnostic.message, f"{settings.root / record.path}:{diagnostic.line or 1}")
+        for record in result.records
+        for diagnostic in record.diagnostics
+    ]
+    _warn_about_files(warnings)
     if result.cache_note:
         logger.info("xrefdoc: %s", result.cache_note)
     logger.info(
         "xrefdoc: %d files parsed, %d taken from the cache", result.cache_misses, result.cache_hits
     )
+    return warnings
 
 
-def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """The pages rendered by Jinja into the HTML builder; then the ones an earlier build
-    wrote for files and folders that are gone are deleted."""
-    timings.lap("sphinx write")
-    state = _STATE.get(app)
-    if state is None:
-        return
-    jobs = page_jobs(state.site, state.plan)
-    yield from write_pages(app, state.environment, state.site, state.root, jobs, state.cache)
-    # Our documents that Sphinx read count as current, so a page that moved between the two
-    # kinds is never deleted after being written, and one that left the sources goes too.
-    prefix = state.site.names.prefix
-    current = [
-        *state.collected,
-        *(name for name in app.env.all_docs if name.startswith(prefix)),
-    ]
-    manifest = Path(app.doctreedir) / PAGES_FILE
-    removed = remove_stale(Path(app.outdir), manifest, (f"{name}.html" for name in current))
-    if removed:
-        logger.info("xrefdoc: %d pages of files and folders no longer in the tree removed", removed)
-    timings.lap("file pages")
+def _warn_about_files(warnings: list[FileWarning]) -> None:
+    """Each as a warning of type ``xrefdoc.parse`` (``suppress_warnings`` silences them)."""
+    for message, location in warnings:
+        logger.warning("%s", message, type="xrefdoc", subtype="parse", location=location)
+
+
+def _read_warnings(path: Path) -> list[FileWarning]:
+    """The warnings ``_GeneratedSite.finish`` recorded ([] when there is no list)."""
+    try:
+        listed = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [(str(message), str(location)) for message, location in listed]
 
 
 def _output_signature(app: Sphinx, prefix: str) -> list[str]:
@@ -380,8 +420,6 @@ def _output_signature(app: Sphinx, prefix: str) -> list[str]:
         prefix,
         str(getattr(build_info, "config_hash", "")),
         str(getattr(build_info, "tags_hash", "")),
-        # A build that fails on warnings must see the warnings of unchanged files again.
-        str(getattr(app, "_fail_on_warnings", False)),
     ]
 
 
@@ -389,7 +427,7 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def _write_index_data(app: Sphinx, state: _Generated) -> None:
+def _write_index_data(app: Sphinx, state: _GeneratedSite) -> None:
     """``_xref/index.json`` and its parts (see ``export``), and the keyword box's scripts
     (see ``kwbox``): the parts of the A-Z pages this build rendered again, and the lists;
     parts of pages that are gone are deleted."""
@@ -412,18 +450,6 @@ def _write_index_data(app: Sphinx, state: _Generated) -> None:
     write_if_changed(folder / INDEX_FILE, _json(index_parts(layout)))
     write_if_changed(folder / INDEX_SCRIPT, index_script(layout))
     remove_stale(folder, manifest, current)
-
-
-def _finish(app: Sphinx, exception: BaseException | None) -> None:
-    """Write ``_xref/index.json`` in the site (every keyword with its definitions and uses),
-    then record the build as complete, unless it failed (warnings count when they fail it)."""
-    state = _STATE.get(app)
-    if state is None or exception is not None or app.builder.format != "html":
-        return
-    _write_index_data(app, state)
-    if not (getattr(app, "_fail_on_warnings", False) and getattr(app, "_warncount", 0)):
-        state.facts.save(Path(app.doctreedir) / FACTS_FILE)
-        state.state.record(state.signature)
 
 
 def _add_static_files(app: Sphinx, config: Config) -> None:
@@ -456,9 +482,8 @@ def _unprefixed_role(name: str, *arguments: Any, **options: Any) -> Any:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_parser")
     app.add_config_value("xrefdoc_root", "", "env", str)
-    # None: not set in conf.py, so taken from the tree's [tool.xrefdoc], else the default.
-    for key in PROJECT_SETTINGS:
-        app.add_config_value(f"xrefdoc_{key}", None, "env")
+    for key, types in SETTING_TYPES.items():
+        app.add_config_value(f"xrefdoc_{key}", None, "env", types)
     app.add_config_value("xrefdoc_output", "_xref", "env", str)
     # Where the pages end up when not in Sphinx's output folder (``xrefdoc build`` stages
     # them there and publishes them, see ``publish``).
@@ -466,12 +491,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Where the record cache goes (see ``cache.cache_location``); "": the default.
     app.add_config_value("xrefdoc_cache_dir", "", "", str)
     app.connect("config-inited", _add_static_files)
+    # It connects what the build's later events need (``_GeneratedSite``).
     app.connect("builder-inited", _generate)
-    app.connect("html-collect-pages", _collect_pages)
-    app.connect("build-finished", _finish)
     app.connect("build-finished", _write_dark_highlighting)
     app.connect("build-finished", _clean_search_index)
-    app.connect("build-finished", _thaw, 1000)
     app.connect("env-updated", lambda app, env: timings.lap("sphinx read"))
     app.connect("build-finished", lambda app, error: timings.lap("search index and finish"), 900)
     app.add_domain(XrefDomain)
@@ -489,4 +512,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("xrefdoc.css")
     app.add_js_file("xrefdoc.js", loading_method="defer")
     app.add_html_theme(THEME, str(THEME_FOLDER))
+    # No ``env_version``: the environment keeps nothing of ours outside the ``xref`` domain,
+    # whose ``data_version`` Sphinx checks itself (and an extension's ``env_version`` is
+    # written into every site's search index).
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -32,22 +32,17 @@ from xrefdoc.core.settings import (
     command_settings,
     tree_options,
 )
-from xrefdoc.pipeline.scan import walk_tree
+from xrefdoc.pipeline.build import TreeBuild
 from xrefdoc.sphinx.extension import (
     INDEX_FOLDER,
     INDEX_PARTS_FILE,
     PAGES_FILE,
     WORK_MARKER,
     WRITTEN_LISTS,
-    walk_offered,
+    StandaloneSphinx,
 )
 from xrefdoc.sphinx.publish import publish
-from xrefdoc.store.buildstate import (
-    BuildState,
-    content_signature,
-    settings_signature,
-    tree_signature,
-)
+from xrefdoc.store.buildstate import Change, LastBuild, settings_signature
 
 # In the work folder: the signature of the last complete standalone build.
 STANDALONE_STATE_FILE = "xrefdoc-site-state"
@@ -134,7 +129,7 @@ def _build_site(
     }
     confdir = resource_dir("conf")
     # Nothing changed since the last complete build: the site stands, Sphinx is not started.
-    state = BuildState(work / STANDALONE_STATE_FILE)
+    last = LastBuild(work / STANDALONE_STATE_FILE, work / CONTENTS_STATE_FILE)
     configuration = [
         sphinx.__version__,
         (confdir / "conf.py").read_text(encoding="utf-8"),
@@ -142,47 +137,32 @@ def _build_site(
         str(output),
         str(fail_on_warning),
     ]
-    contents = BuildState(work / CONTENTS_STATE_FILE)
-    walked = walk_tree(settings)
-    settings_digest = settings_signature(settings, configuration)
-    signature = tree_signature(settings, walked, settings_digest)
+    build = TreeBuild(settings)
     intact = pages_intact(output, work / "doctrees" / PAGES_FILE)
-    if intact and state.matches(signature):
-        timings.lap("check for changes")
-        if not quiet:
-            print(f"xrefdoc: no file changed since the last complete build of {output}")
-        return 0
-    # Times changed; if no content did (a checkout, a touch), not a byte of the site would.
-    # Taken before the build, so a file changed while it runs is seen as changed next time.
-    content = content_signature(settings, walked, settings_digest)
+    change, signatures = build.changes(
+        last, settings_signature(settings, configuration), intact=intact
+    )
     timings.lap("check for changes")
-    if intact and content is not None and contents.matches(content):
-        state.record(signature)
+    if change is not Change.CHANGED:
         if not quiet:
-            print(f"xrefdoc: no file's content changed since the last complete build of {output}")
+            what = "file" if change is Change.UNCHANGED else "file's content"
+            print(f"xrefdoc: no {what} changed since the last complete build of {output}")
         return 0
-    state.forget()
-    contents.forget()
     published = work / PUBLISHED_FILE
     if not published.exists():  # a site an older xrefdoc wrote in place: its lists name it
         doctrees = work / "doctrees"
         parts = read_listing(doctrees / INDEX_PARTS_FILE)
         earlier = [*read_listing(doctrees / PAGES_FILE), *(f"{INDEX_FOLDER}/{p}" for p in parts)]
         write_listing(published, earlier)
-    with (
-        _colour_only_on_a_terminal(),
-        _marked_unfinished(work, output, quiet),
-        walk_offered(settings, walked),
-    ):
+    with _colour_only_on_a_terminal(), _marked_unfinished(work, output, quiet):
         status = _run_sphinx(
-            sources, confdir, work, overrides, fail_on_warning, quiet, verbosity, jobs
+            build, sources, confdir, work, overrides, fail_on_warning, quiet, verbosity, jobs
         )
         if status == 0:
             _publish(work, output)
             timings.lap("publish")
     if status == 0:
-        state.record(signature)
-        contents.record(content)
+        last.record(signatures)
         if not quiet:
             print(f"xrefdoc: site written to {output}/index.html")
     return status
@@ -244,19 +224,17 @@ def _forget_doctrees(doctrees: Path) -> None:
 def _colour_only_on_a_terminal() -> Iterator[None]:
     """As ``sphinx-build`` does: no colour codes in a log or a pipe (``NO_COLOR`` and
     ``FORCE_COLOR`` respected); the setting is Sphinx's, process-wide, so it is put back."""
-    try:
-        from sphinx._cli.util import colour
-    except ImportError:  # another Sphinx layout: leave colour as Sphinx decides
-        yield
-        return
-    was_disabled = colour._COLOURING_DISABLED
-    if not colour.terminal_supports_colour():
-        colour.disable_colour()
+    from sphinx.util.console import color_terminal, colorize, coloron, nocolor
+
+    # With colour off, Sphinx colours a text by giving it back as it is.
+    was_on = colorize("bold", "") != ""
+    if not color_terminal():
+        nocolor()
     try:
         yield
     finally:
-        if not was_disabled:
-            colour.enable_colour()
+        if was_on:
+            coloron()
 
 
 class _RaiseWriteFailures(logging.Filter):
@@ -290,6 +268,7 @@ def _write_failures_stop_the_build() -> Iterator[None]:
 
 
 def _run_sphinx(
+    build: TreeBuild,
     sources: Path,
     confdir: Path,
     work: Path,
@@ -299,14 +278,15 @@ def _run_sphinx(
     verbosity: int,
     jobs: int,
 ) -> int:
-    from sphinx.application import Sphinx
     from sphinx.errors import SphinxError, SphinxParallelError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     try:
         # As sphinx-build does: docutils' registries are process-wide, keep ours apart.
         with patch_docutils(confdir), docutils_namespace():
-            app = Sphinx(
+            # The extension continues ``build``: the tree is not walked again.
+            app = StandaloneSphinx(
+                tree_build=build,
                 srcdir=sources,
                 confdir=confdir,
                 outdir=work / STAGE,

@@ -1,0 +1,1 @@
+from .core import Engine  # noqa: F401  (the package names it)

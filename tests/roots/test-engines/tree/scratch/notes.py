@@ -1,0 +1,2 @@
+def scribble():
+    pass
