@@ -18,10 +18,28 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from urllib.parse import quote
 
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_.]")
+
+
+class FilePageKind(StrEnum):
+    """The two pages of a file, and the end of their names (``a/b.py_docs``): its
+    documentation with its source, and its keywords. A ``StrEnum``, so a page name is
+    spelled with the value (see ``core.model.SymbolKind``)."""
+
+    DOCS = "docs"
+    KW = "kw"
+
+
+class FolderPageKind(StrEnum):
+    """The two pages of a folder, and their names inside it (``a/index``): the index of
+    its files and subfolders, and its overview (README, languages, findings)."""
+
+    INDEX = "index"
+    DOC = "doc"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +57,10 @@ class PageNames:
     line_anchors: bool = True
     source_prefix: str | None = None
 
-    def file_page(self, path: str, kind: str) -> str:
+    def file_page(self, path: str, kind: FilePageKind) -> str:
         return f"{self.prefix}{page_stem(path)}_{kind}"
 
-    def folder_page(self, folder: str, kind: str) -> str:
+    def folder_page(self, folder: str, kind: FolderPageKind) -> str:
         return f"{self.prefix}{folder}/{kind}" if folder else f"{self.prefix}{kind}"
 
     def keywords_page(self) -> str:
@@ -62,9 +80,9 @@ class PageNames:
     def line_href(self, from_page: str, path: str, line: int) -> str:
         """A link from a page to line ``line`` of the file ``path`` (see the class)."""
         if self.line_anchors:
-            return self.href(from_page, self.file_page(path, "docs"), line_anchor(line))
+            return self.href(from_page, self.file_page(path, FilePageKind.DOCS), line_anchor(line))
         if self.source_prefix is None:
-            return self.href(from_page, self.file_page(path, "docs"), SOURCE_SECTION)
+            return self.href(from_page, self.file_page(path, FilePageKind.DOCS), SOURCE_SECTION)
         url = _source_url(_folder_of(from_page), self.source_prefix + path)
         query = "?plain=1" if _rendered_by_forges(path) else ""
         return f"{url}{query}#{line_anchor(line)}"
@@ -73,7 +91,7 @@ class PageNames:
         """``line_href`` for many lines of one file: the way to its page is found once (a
         keyword's own page lists hundreds of thousands of lines on a large tree)."""
         if self.line_anchors:
-            page = self.href(from_page, self.file_page(path, "docs"))
+            page = self.href(from_page, self.file_page(path, FilePageKind.DOCS))
             return [f"{page}#{line_anchor(line)}" for line in lines]
         return [self.line_href(from_page, path, line) for line in lines]
 
