@@ -186,6 +186,10 @@ def _settings(app: Sphinx, root: Path, output: Path) -> Settings:
     names = {key: f"xrefdoc_{key}" for key in ("root", "cache_dir", *PROJECT_SETTINGS)}
     cache_dir = str(app.config.xrefdoc_cache_dir)
     given["cache_dir"] = Path(app.confdir, cache_dir) if cache_dir else None
+    templates = app.config.xrefdoc_templates
+    if isinstance(templates, (str, Path)):  # another type is named as wrong by the settings
+        templates = Path(app.confdir, templates) if str(templates) else None
+    given["templates"] = templates
 
     def warn(message: str) -> None:
         logger.warning("xrefdoc: %s", message, type="xrefdoc", subtype="config")
@@ -244,7 +248,7 @@ def _generate_pages(app: Sphinx) -> None:
     progress = progress_of(app.verbosity, "xrefdoc: extracting and highlighting... ")
     result = scan(settings, progress, highlight=True, walked=walked)
     _report(settings, result)
-    environment = make_environment()
+    environment = make_environment([settings.templates] if settings.templates else [])
     site = make_site(
         result.index,
         names,
@@ -457,7 +461,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("xrefdoc_root", "", "env", str)
     # None: not set in conf.py, so taken from the tree's [tool.xrefdoc], else the default.
     for key in PROJECT_SETTINGS:
-        app.add_config_value(f"xrefdoc_{key}", None, "env")
+        if key != "templates":
+            app.add_config_value(f"xrefdoc_{key}", None, "env")
+    # A folder of templates searched before ours, relative to conf.py's folder.
+    app.add_config_value("xrefdoc_templates", None, "env", types=(str, type(None)))
     app.add_config_value("xrefdoc_output", "_xref", "env", str)
     # Where the pages end up when not in Sphinx's output folder (``xrefdoc build`` stages
     # them there and publishes them, see ``publish``).
