@@ -47,7 +47,7 @@ from xrefdoc.markdown.escape import (
 from xrefdoc.pipeline.scan import Scan, scan
 from xrefdoc.site.highlight import cut_at_cap
 from xrefdoc.site.keyword_views import full_keyword_page, keywords_root, letter_page
-from xrefdoc.site.names import FilePageKind, FolderPageKind, PageNames
+from xrefdoc.site.names import FolderPageKind, PageNames
 from xrefdoc.site.readme import find_readme, readme_summary
 from xrefdoc.site.render import (
     JobKind,
@@ -200,7 +200,7 @@ def _readme_view(site: SiteContext, root: Path, folder: str, page: str) -> dict[
     return {
         "name": record.name,
         "summary": summary,
-        "docs_href": names.href(page, names.file_page(readme_path, FilePageKind.DOCS)),
+        "docs_href": names.href(page, names.file_page(readme_path)),
         "original_href": names.source_href(page, readme_path),
     }
 
@@ -258,9 +258,7 @@ class PageRenderer:
             yield self._page("file_kw", kw_page(site, record))
         elif kind == JobKind.FOLDER:
             context = folder_view(site, key)
-            yield self._page(
-                "folder_index", {**context, "page": names.folder_page(key, FolderPageKind.INDEX)}
-            )
+            yield self._page("folder_index", {**context, "page": names.folder_page(key)})
             doc_page = names.folder_page(key, FolderPageKind.DOC)
             readme = _readme_view(site, self.root, key, doc_page)
             yield self._page("folder_doc", {**context, "page": doc_page, "readme": readme})

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from xrefdoc.site.names import FilePageKind, FolderPageKind, PageNames, breadcrumbs
+from xrefdoc.site.names import FilePageKind, PageNames, breadcrumbs
 from xrefdoc.xref.index import Index
 
 # Entries of its folder shown beside a file's pages.
@@ -86,25 +86,23 @@ class FolderTrees:
     def _make(self, path: str) -> _Folder:
         names = self._names
         # Any page of the folder: all of them link to the same places the same way.
-        page = names.file_page(f"{path}/x" if path else "x", FilePageKind.DOCS)
+        page = names.file_page(f"{path}/x" if path else "x")
         crumbs = breadcrumbs(path, self._title)
-        crumb_hrefs = [
-            names.href(page, names.folder_page(at, FolderPageKind.INDEX)) for _, at in crumbs
-        ]
         opening = '<nav class="xref-tree" aria-label="Folder tree">\n' + "".join(
-            f'<ul><li><a href="{escape(href)}">{escape(label)}</a>\n'
-            for (label, _), href in zip(crumbs, crumb_hrefs, strict=True)
+            f'<ul><li><a href="{escape(names.href(page, names.folder_page(at)))}">'
+            f"{escape(label)}</a>\n"
+            for label, at in crumbs
         )
         closing = "\n</ul>\n" + "</li></ul>" * len(crumbs) + "\n</nav>"
-        index_href = names.href(page, names.folder_page(path, FolderPageKind.INDEX))
+        index_href = names.href(page, names.folder_page(path))
         folder = _Folder(opening + "<ul>\n", closing, index_href)
         info = self._index.folders[path]
         for sub in info.folders:
-            href = names.href(page, names.folder_page(sub, FolderPageKind.INDEX))
+            href = names.href(page, names.folder_page(sub))
             label = sub.rpartition("/")[2] + "/"
             folder.entries[sub] = f'<li><a href="{escape(href)}">{escape(label)}</a></li>'
         for file in info.files:
-            href = names.href(page, names.file_page(file, FilePageKind.DOCS))
+            href = names.href(page, names.file_page(file))
             label = file.rpartition("/")[2]
             folder.entries[file] = f'<li><a href="{escape(href)}">{escape(label)}</a></li>'
         return folder

@@ -10,7 +10,7 @@ from xrefdoc.site.keyword_layout import (
     USE_LINES_SHOWN,
     KeywordPage,
 )
-from xrefdoc.site.names import FilePageKind, FolderPageKind, definition_anchor, keyword_anchor
+from xrefdoc.site.names import definition_anchor, keyword_anchor
 from xrefdoc.site.view_types import (
     DefinitionView,
     FullKeywordView,
@@ -50,7 +50,7 @@ def _use_groups(
             {"line": use.line, "href": href, "textual": use.definition is None}
             for use, href in zip(file_uses, hrefs, strict=True)
         ]
-        docs = site.names.href(page, site.names.file_page(path, FilePageKind.DOCS))
+        docs = site.names.href(page, site.names.file_page(path))
         groups.append({"path": path, "href": docs, "lines": lines})
         shown += len(file_uses)
     return groups, len(uses) - shown
@@ -197,5 +197,5 @@ def keywords_root(site: SiteContext) -> KeywordsRootView:
         "total": len(site.index.definitions),
         "uses": sum(len(uses) for uses in site.index.uses.values()),
         "title": site.title,
-        "root_href": names.href(page, names.folder_page("", FolderPageKind.INDEX)),
+        "root_href": names.href(page, names.folder_page("")),
     }

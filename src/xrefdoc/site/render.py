@@ -204,11 +204,9 @@ def _readme(site: SiteContext, root: Path, folder: str, page: str) -> ReadmeView
 
     def tree_link(path: str) -> str | None:
         if path in index.records:
-            return names.href(page, names.file_page(path, FilePageKind.DOCS))
+            return names.href(page, names.file_page(path))
         if path in index.folders or path == ".":
-            return names.href(
-                page, names.folder_page("" if path == "." else path, FolderPageKind.INDEX)
-            )
+            return names.href(page, names.folder_page("" if path == "." else path))
         return None
 
     text = "" if record.is_binary else read_text(root, record, site.sources.get(record.path))
@@ -229,7 +227,7 @@ def render_folder_pages(
     context = folder_view(site, folder)
     pages = []
     if folder:
-        page = names.folder_page(folder, FolderPageKind.INDEX)
+        page = names.folder_page(folder)
         body = environment.get_template("folder_index.html").render(**context, with_title=True)
         pages.append((page, context["title"], body))
     page = names.folder_page(folder, FolderPageKind.DOC)
@@ -247,7 +245,7 @@ def render_myst_pages(
     pages: dict[str, str] = {}
     root_context = folder_view(site, "")
     body = environment.get_template("folder_index.html").render(**root_context, with_title=False)
-    root_page = site.names.folder_page("", FolderPageKind.INDEX)
+    root_page = site.names.folder_page("")
     pages[root_page] = environment.get_template("root_index.md").render(
         title=root_context["title"], body=body
     )
@@ -277,7 +275,7 @@ def myst_page_names(site: SiteContext) -> list[str]:
     """Every page ``render_myst_pages`` makes."""
     names = site.names
     return [
-        names.folder_page("", FolderPageKind.INDEX),
+        names.folder_page(""),
         names.keywords_page(),
         *(page.page for page in site.keywords.pages),
     ]
@@ -323,10 +321,10 @@ def job_pages(site: SiteContext, job: PageJob) -> list[str]:
     names = site.names
     kind, key = job
     if kind == JobKind.FILE:
-        return [names.file_page(key, FilePageKind.DOCS), names.file_page(key, FilePageKind.KW)]
+        return [names.file_page(key), names.file_page(key, FilePageKind.KW)]
     if kind == JobKind.FOLDER:  # the root folder's index is Sphinx's root document
         return [
-            *([names.folder_page(key, FolderPageKind.INDEX)] if key else []),
+            *([names.folder_page(key)] if key else []),
             names.folder_page(key, FolderPageKind.DOC),
         ]
     return [site.keywords.full_page_of[key]]

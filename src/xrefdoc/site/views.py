@@ -166,7 +166,7 @@ def _crumbs(site: SiteContext, page: str, folder: str) -> list[Link]:
     return [
         {
             "label": label,
-            "href": site.names.href(page, site.names.folder_page(path, FolderPageKind.INDEX)),
+            "href": site.names.href(page, site.names.folder_page(path)),
         }
         for label, path in breadcrumbs(folder, site.title)
     ]
@@ -175,7 +175,7 @@ def _crumbs(site: SiteContext, page: str, folder: str) -> list[Link]:
 def _file_link(site: SiteContext, page: str, path: str) -> Link:
     return {
         "label": path,
-        "href": site.names.href(page, site.names.file_page(path, FilePageKind.DOCS)),
+        "href": site.names.href(page, site.names.file_page(path)),
     }
 
 
@@ -422,7 +422,7 @@ def docs_view(site: SiteContext, record: FileRecord) -> DocsView:
     """What a file's _docs page shows but its source, which each kind of page shows its own
     way (``source`` is None here)."""
     names = site.names
-    page = names.file_page(record.path, FilePageKind.DOCS)
+    page = names.file_page(record.path)
     folder = record.folder
     overview = ""
     if record.docstring:
@@ -460,7 +460,7 @@ def docs_view(site: SiteContext, record: FileRecord) -> DocsView:
         "used_elsewhere": _used_elsewhere(site, record, page),
         "kw_href": names.href(page, names.file_page(record.path, FilePageKind.KW)),
         "folder_label": folder or site.title,
-        "folder_index_href": names.href(page, names.folder_page(folder, FolderPageKind.INDEX)),
+        "folder_index_href": names.href(page, names.folder_page(folder)),
         "folder_doc_href": names.href(page, names.folder_page(folder, FolderPageKind.DOC)),
         "sections": DOCS_SECTIONS,
     }
@@ -479,7 +479,7 @@ def kw_page(site: SiteContext, record: FileRecord) -> KwView:
     """The context of a file's _kw page: its keywords grouped by kind, each linked twice."""
     names = site.names
     page = names.file_page(record.path, FilePageKind.KW)
-    docs = names.file_page(record.path, FilePageKind.DOCS)
+    docs = names.file_page(record.path)
 
     def entry(name: str, line: int, detail: str = "") -> KeywordItem:
         return {
@@ -520,9 +520,7 @@ def kw_page(site: SiteContext, record: FileRecord) -> KwView:
         "crumbs_list": _crumbs(site, page, record.folder),
         "docs_href": names.href(page, docs),
         "folder_label": record.folder or site.title,
-        "folder_index_href": names.href(
-            page, names.folder_page(record.folder, FolderPageKind.INDEX)
-        ),
+        "folder_index_href": names.href(page, names.folder_page(record.folder)),
         "groups": groups,
     }
 
@@ -546,9 +544,9 @@ def _folder_findings(site: SiteContext, folder: str, page: str) -> list[FolderFi
                 {
                     "name": path.rpartition("/")[2],
                     "count": count,
-                    "href": names.href(page, names.file_page(path, FilePageKind.DOCS), section),
+                    "href": names.href(page, names.file_page(path), section),
                     # Markdown headings have the forge's slugs, not our ids: the page alone.
-                    "page_href": names.href(page, names.file_page(path, FilePageKind.DOCS)),
+                    "page_href": names.href(page, names.file_page(path)),
                 }
                 for path, count in sorted(by_file.items(), key=lambda item: (-item[1], item[0]))
             ],
@@ -563,7 +561,7 @@ def folder_view(site: SiteContext, folder: str) -> FolderView:
     folder itself, so every relative link is the same from either."""
     index = site.index
     names = site.names
-    page = names.folder_page(folder, FolderPageKind.INDEX)
+    page = names.folder_page(folder)
     info = index.folders[folder]
     files: list[FolderFile] = []
     for path in info.files:
@@ -575,7 +573,7 @@ def folder_view(site: SiteContext, folder: str) -> FolderView:
                 "size": human_size(record.size),
                 "lines": record.lines,
                 "keywords": len(record.symbols),
-                "docs_href": names.href(page, names.file_page(path, FilePageKind.DOCS)),
+                "docs_href": names.href(page, names.file_page(path)),
                 "kw_href": names.href(page, names.file_page(path, FilePageKind.KW)),
             }
         )
@@ -583,7 +581,7 @@ def folder_view(site: SiteContext, folder: str) -> FolderView:
         {
             "name": sub.rpartition("/")[2],
             "files": sum(index.folders[sub].languages_below.values()),
-            "href": names.href(page, names.folder_page(sub, FolderPageKind.INDEX)),
+            "href": names.href(page, names.folder_page(sub)),
         }
         for sub in info.folders
     ]
@@ -598,7 +596,7 @@ def folder_view(site: SiteContext, folder: str) -> FolderView:
         "files": files,
         "subfolders": subfolders,
         "languages": sorted(info.languages_below.items(), key=lambda item: (-item[1], item[0])),
-        "index_href": names.href(page, names.folder_page(folder, FolderPageKind.INDEX)),
+        "index_href": names.href(page, names.folder_page(folder)),
         "doc_href": names.href(page, names.folder_page(folder, FolderPageKind.DOC)),
         "keywords_href": names.href(page, names.keywords_page()),
         "findings": _folder_findings(site, folder, page),

@@ -37,7 +37,7 @@ from xrefdoc.pipeline.scan import Scan, scan, walk_tree
 from xrefdoc.site.index_json import index_part, index_parts, part_file
 from xrefdoc.site.keyword_box import INDEX_SCRIPT, index_script, page_script, part_script
 from xrefdoc.site.keyword_layout import keyword_sort_key
-from xrefdoc.site.names import FilePageKind, FolderPageKind, PageNames
+from xrefdoc.site.names import PageNames
 from xrefdoc.site.plan import Plan, SiteFacts, plan_build
 from xrefdoc.site.render import (
     collected_page_names,
@@ -313,12 +313,12 @@ def _domain(app: Sphinx) -> XrefDomain:
 
 def _tree_pages(files: list[str], names: PageNames) -> dict[str, str]:
     """Every documented file and folder (``.`` the root) → the page the ``kw`` role links."""
-    pages = {".": names.folder_page("", FolderPageKind.INDEX)}
+    pages = {".": names.folder_page("")}
     for path in files:
-        pages[path] = names.file_page(path, FilePageKind.DOCS)
+        pages[path] = names.file_page(path)
         folder = path.rpartition("/")[0]
         while folder and folder not in pages:
-            pages[folder] = names.folder_page(folder, FolderPageKind.INDEX)
+            pages[folder] = names.folder_page(folder)
             folder = folder.rpartition("/")[0]
     return pages
 
