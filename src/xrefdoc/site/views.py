@@ -164,19 +164,13 @@ def human_size(size: int) -> str:
 
 def _crumbs(site: SiteContext, page: str, folder: str) -> list[Link]:
     return [
-        {
-            "label": label,
-            "href": site.names.href(page, site.names.folder_page(path)),
-        }
+        {"label": label, "href": site.names.href(page, site.names.folder_page(path))}
         for label, path in breadcrumbs(folder, site.title)
     ]
 
 
 def _file_link(site: SiteContext, page: str, path: str) -> Link:
-    return {
-        "label": path,
-        "href": site.names.href(page, site.names.file_page(path)),
-    }
+    return {"label": path, "href": site.names.href(page, site.names.file_page(path))}
 
 
 def _symbol_view(site: SiteContext, page: str, path: str, symbol: Symbol) -> SymbolView:
