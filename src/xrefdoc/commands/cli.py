@@ -77,6 +77,12 @@ def _parser() -> argparse.ArgumentParser:
         help="processes for Sphinx and for writing pages: a number or auto, one per core "
         "(default: %(default)s)",
     )
+    build.add_argument(
+        "--templates",
+        metavar="DIR",
+        help='your templates, searched before xrefdoc\'s: one that extends "!file_docs.html" '
+        "replaces a block of it (see the configuration docs)",
+    )
     _add_selection(build)
     _add_cache_dir(build)
 
@@ -194,6 +200,8 @@ def _tree_options(arguments: argparse.Namespace) -> dict[str, object]:
         source_cap=arguments.source_cap,
         disable_rules=arguments.disable_rule,
         cache_dir=arguments.cache_dir,
+        # Only ``build`` renders the HTML templates.
+        templates=getattr(arguments, "templates", None),
     )
 
 

@@ -5,20 +5,37 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, NamedTuple
 
-# Symbol kinds of the stable ``scan`` contract.
-SYMBOL_KINDS = ("class", "function", "method", "constant", "variable", "heading", "key")
+
+class SymbolKind(StrEnum):
+    """What a symbol is: the kinds of the stable ``scan`` contract.
+
+    A ``StrEnum`` (a ``str`` and an ``Enum``, as griffe's kinds are), so a kind is equal to
+    its value, hashes like it and prints as it (``str``, f-strings, ``json.dumps`` and
+    Jinja's ``{{ kind }}`` all give ``class``): pages, the index JSON and the ``scan``
+    output spell kinds as they always did. A plain ``(str, Enum)`` would print
+    ``SymbolKind.CLASS``. Pickled by value, so the record cache loads it (see
+    ``cache._ModelUnpickler``)."""
+
+    CLASS = "class"
+    FUNCTION = "function"
+    METHOD = "method"
+    CONSTANT = "constant"
+    VARIABLE = "variable"
+    HEADING = "heading"
+    KEY = "key"
 
 
-def variable_kind(name: str) -> str:
+def variable_kind(name: str) -> SymbolKind:
     """A module-level name is a constant when spelled in capitals (``MAX_SIZE``), by the
     convention of every language we read; otherwise a variable."""
     letters = name.strip("_")
     return (
-        "constant"
+        SymbolKind.CONSTANT
         if letters and letters.upper() == letters and any(c.isalpha() for c in letters)
-        else "variable"
+        else SymbolKind.VARIABLE
     )
 
 
@@ -36,7 +53,7 @@ class Symbol:
     __reduce__ = _reduce_to_fields
 
     name: str
-    kind: str
+    kind: SymbolKind
     line: int
     end_line: int
     parent: str | None = None

@@ -21,6 +21,7 @@ CLI_SETTING_NAMES = {
     "source_cap": "--source-cap",
     "disable_rules": "--disable-rule",
     "cache_dir": "--cache-dir",
+    "templates": "--templates",
 }
 
 
@@ -53,6 +54,9 @@ class Settings:
     # The folder that holds the cache of every tree (see ``cache.cache_location``); None:
     # $XREFDOC_CACHE_DIR, else the user's cache directory. Never from the tree's own files.
     cache_dir: Path | None = None
+    # A folder of the user's templates, searched before ours (``render.template_loader``),
+    # so one can extend ours (``{% extends "!file_docs.html" %}``) and replace a block.
+    templates: Path | None = None
 
 
 def _glob_list(setting: str, value: object) -> tuple[str, ...]:
@@ -73,6 +77,7 @@ def make_settings(
     disable_rules: object = (),
     never: Sequence[Path] = (),
     cache_dir: str | Path | None = None,
+    templates: object = None,
     setting_names: Mapping[str, str] | None = None,
     rule_names: RuleNames = NO_RULE_NAMES,
 ) -> Settings:
@@ -105,11 +110,27 @@ def make_settings(
         disable_rules=_rule_list(name("disable_rules"), disable_rules, rule_names),
         never=tuple(Path(p).resolve() for p in never),
         cache_dir=cache_path,
+        templates=_template_folder(name("templates"), templates),
     )
 
 
+def _template_folder(setting: str, value: object) -> Path | None:
+    """An existing folder (relative paths were resolved where they were set): a misspelt
+    one would silently leave every page as it was."""
+    if value is None:
+        return None
+    if not isinstance(value, (str, Path)) or not str(value):
+        raise ConfigError(f"{setting} must be the path of a folder of templates, got {value!r}")
+    folder = Path(os.path.abspath(Path(value).expanduser()))
+    if not folder.exists():
+        raise ConfigError(f"{setting}: no such folder of templates: {value}")
+    if not folder.is_dir():
+        raise ConfigError(f"{setting}: not a folder: {value}")
+    return folder
+
+
 # The settings a tree may keep in its pyproject.toml, under [tool.xrefdoc].
-PROJECT_SETTINGS = ("include", "exclude", "source_cap", "disable_rules")
+PROJECT_SETTINGS = ("include", "exclude", "source_cap", "disable_rules", "templates")
 
 
 def _rule_list(setting: str, value: object, known: RuleNames) -> tuple[str, ...]:
@@ -174,7 +195,10 @@ def layered_settings(
     project = project_settings(root_path, warn) if wanted else {}
     for key, value in project.items():
         if values[key] is None:
-            values[key] = value
+            # A folder named in the tree's pyproject.toml is relative to the tree.
+            values[key] = (
+                root_path / value if key == "templates" and isinstance(value, str) else value
+            )
             names[key] = f"{root_path / 'pyproject.toml'} [tool.xrefdoc] {key}"
     chosen = {key: value for key, value in values.items() if value is not None}
     cache_dir = given.get("cache_dir")
@@ -199,6 +223,7 @@ def tree_options(
     source_cap: int | None = None,
     disable_rules: Sequence[str] = (),
     cache_dir: str | None = None,
+    templates: str | None = None,
 ) -> dict[str, object]:
     """The tree's settings as a command line gives them, each None where it was left out
     (an empty list, no number; 0 is given, and is an error); and where the cache goes."""
@@ -208,6 +233,7 @@ def tree_options(
         "source_cap": source_cap,
         "disable_rules": list(disable_rules) or None,
         "cache_dir": cache_dir,
+        "templates": templates,
     }
 
 

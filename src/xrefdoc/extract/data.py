@@ -6,7 +6,7 @@ import json
 import re
 import tomllib
 
-from xrefdoc.core.model import Diagnostic, Symbol, count_lines
+from xrefdoc.core.model import Diagnostic, Symbol, SymbolKind, count_lines
 from xrefdoc.extract.result import Extracted
 
 _TOML_KEY = re.compile(r"^([A-Za-z0-9_.\"'-]+)\s*=")
@@ -93,6 +93,6 @@ def extract_data(text: str, language: str) -> Extracted:
     symbols = []
     for index, (name, line) in enumerate(keys):
         end = keys[index + 1][1] - 1 if index + 1 < len(keys) else total
-        symbols.append(Symbol(name, "key", line, max(line, end)))
+        symbols.append(Symbol(name, SymbolKind.KEY, line, max(line, end)))
     error = _parse_error(text, language)
     return Extracted(symbols=tuple(symbols), diagnostics=(error,) if error else ())

@@ -11,7 +11,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from xrefdoc.core.languages import Language, language_of_code_block
-from xrefdoc.core.model import Heading, Reference, Symbol, count_lines
+from xrefdoc.core.model import Heading, Reference, Symbol, SymbolKind, count_lines
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import code_identifiers, dedupe, lexer_names, prose_identifiers
 
@@ -63,7 +63,7 @@ def _heading_symbols(headings: list[Heading], total_lines: int) -> tuple[Symbol,
             if later.level <= heading.level:
                 end = max(heading.line, later.line - 1)
                 break
-        symbols.append(Symbol(heading.text, "heading", heading.line, end))
+        symbols.append(Symbol(heading.text, SymbolKind.HEADING, heading.line, end))
     return tuple(symbols)
 
 

@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from typing import TypeGuard
 
-from xrefdoc.core.model import Diagnostic, Import, Symbol, variable_kind
+from xrefdoc.core.model import Diagnostic, Import, Symbol, SymbolKind, variable_kind
 from xrefdoc.extract.hooks import Hooks
 from xrefdoc.extract.python_names import import_from_base, resolve_names
 from xrefdoc.extract.result import Extracted
@@ -63,7 +63,11 @@ def _assigned_names(target: ast.expr) -> list[ast.Name]:
 
 
 def _assigned(
-    node: ast.Assign | ast.AnnAssign, name: str, kind: str, parent: str | None, signature: str = ""
+    node: ast.Assign | ast.AnnAssign,
+    name: str,
+    kind: SymbolKind,
+    parent: str | None,
+    signature: str = "",
 ) -> Symbol:
     """The symbol an assignment to ``name`` defines, spanning the whole statement."""
     return Symbol(name, kind, node.lineno, node.end_lineno or node.lineno, parent, signature)
@@ -71,7 +75,7 @@ def _assigned(
 
 def _definition(
     node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
-    kind: str,
+    kind: SymbolKind,
     parent: str | None,
     signature: str,
 ) -> Symbol:
@@ -97,11 +101,11 @@ class _Collector:
         in_class = bool(scope) and scope[-1][1] == "class"
         at_definition_level = not scope or in_class
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            kind = "method" if in_class else "function"
+            kind = SymbolKind.METHOD if in_class else SymbolKind.FUNCTION
             self.symbols.append(_definition(node, kind, parent, _function_signature(node)))
             self.statements(node.body, [*scope, (node.name, "function")])
         elif isinstance(node, ast.ClassDef):
-            self.symbols.append(_definition(node, "class", parent, _class_signature(node)))
+            self.symbols.append(_definition(node, SymbolKind.CLASS, parent, _class_signature(node)))
             self.statements(node.body, [*scope, (node.name, "class")])
         elif isinstance(node, ast.Import):
             for alias in node.names:
@@ -112,7 +116,7 @@ class _Collector:
             self.imports.append(Import(module, names, node.lineno, node.level))
         elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):
             # A named lambda defines a function (ctags agrees), at any depth.
-            kind = "method" if in_class else "function"
+            kind = SymbolKind.METHOD if in_class else SymbolKind.FUNCTION
             signature = f"({_unparse(node.value.args)})"
             for target in node.targets:
                 if isinstance(target, ast.Name):

@@ -13,7 +13,7 @@ from importlib import resources
 
 import tree_sitter as ts
 
-from xrefdoc.core.model import Diagnostic, Import, Reference, Symbol, variable_kind
+from xrefdoc.core.model import Diagnostic, Import, Reference, Symbol, SymbolKind, variable_kind
 from xrefdoc.extract.cpp_repair import readable_copy
 from xrefdoc.extract.hooks import Hooks
 from xrefdoc.extract.parsing import parse_bounded
@@ -23,18 +23,18 @@ from xrefdoc.extract.tokens import extract_tokens
 # tags.scm capture kinds (``definition.<kind>``) as our symbol kinds; kinds not listed
 # (``definition.macro`` and the like) are left out.
 _KINDS = {
-    "class": "class",
-    "interface": "class",
-    "struct": "class",
-    "enum": "class",
-    "union": "class",
-    "module": "class",
-    "trait": "class",
-    "type": "class",
-    "function": "function",
-    "method": "method",
-    "constant": "constant",
-    "variable": "variable",
+    "class": SymbolKind.CLASS,
+    "interface": SymbolKind.CLASS,
+    "struct": SymbolKind.CLASS,
+    "enum": SymbolKind.CLASS,
+    "union": SymbolKind.CLASS,
+    "module": SymbolKind.CLASS,
+    "trait": SymbolKind.CLASS,
+    "type": SymbolKind.CLASS,
+    "function": SymbolKind.FUNCTION,
+    "method": SymbolKind.METHOD,
+    "constant": SymbolKind.CONSTANT,
+    "variable": SymbolKind.VARIABLE,
 }
 # Kinds any other definition of the same node takes precedence over.
 _WEAK_KINDS = frozenset({"variable", "constant"})
@@ -311,7 +311,7 @@ def _definition_node(node: ts.Node) -> ts.Node | None:
 @dataclass(slots=True)
 class _Found:
     name: str
-    kind: str  # one of our kinds, or a container's ("container.class", "container.module")
+    kind: str  # a SymbolKind, or a container's ("container.class", "container.module")
     start: int
     end: int
     line: int
@@ -417,9 +417,9 @@ def _symbols(found: list[_Found]) -> list[Symbol]:
         )
         qualname = f"{parent}.{item.name}" if parent else item.name
         kind = item.kind
-        if kind == "function" and parent_kind in ("class", "container.class"):
-            kind = "method"
-        if not kind.startswith("container"):
+        if kind == SymbolKind.FUNCTION and parent_kind in ("class", "container.class"):
+            kind = SymbolKind.METHOD
+        if isinstance(kind, SymbolKind):  # a container is no symbol
             symbols.append(Symbol(item.name, kind, item.line, item.end_line, parent))
         enclosing_kind = "class" if kind in _CLASS_LIKE else kind
         stack.append(_Enclosing(item.end, qualname, enclosing_kind, nesting_parent, nesting_kind))
@@ -573,7 +573,9 @@ def _definitions_by_line(
         counted = match.start()
         if (name, line) not in known:
             known.add((name, line))
-            added.append(_Found(name, "function", match.start(), match.end(), line, line, None))
+            added.append(
+                _Found(name, SymbolKind.FUNCTION, match.start(), match.end(), line, line, None)
+            )
     return _in_document_order(found + added) if added else found
 
 

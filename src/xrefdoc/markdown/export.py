@@ -48,9 +48,10 @@ from xrefdoc.markdown.escape import (
 from xrefdoc.pipeline.scan import Scan, scan
 from xrefdoc.site.highlight import cut_at_cap
 from xrefdoc.site.keyword_views import full_keyword_page, keywords_root, letter_page
-from xrefdoc.site.names import PageNames
+from xrefdoc.site.names import FolderPageKind, PageNames
 from xrefdoc.site.readme import find_readme, readme_summary
 from xrefdoc.site.render import (
+    JobKind,
     PageJob,
     ViewEnvironment,
     collected_page_names,
@@ -58,6 +59,7 @@ from xrefdoc.site.render import (
     template_loader,
 )
 from xrefdoc.site.render import page_jobs as html_page_jobs
+from xrefdoc.site.view_types import OutlineItem
 from xrefdoc.site.views import SiteContext, docs_view, folder_view, kw_page, make_site
 from xrefdoc.walk.tree import OUTPUT_MARKERS, skipped_report
 
@@ -148,15 +150,18 @@ def _note_users_files(
         )
 
 
-def _outline_depths(outline: list[dict[str, Any]]) -> None:
-    """Nest headings by level, each at most one deeper than the one before it, so a jump
-    (h1 to h3) still makes a nested list rather than an indented code block."""
+def _outline_depths(outline: list[OutlineItem]) -> list[dict[str, object]]:
+    """The headings with their nesting depth by level, each at most one deeper than the
+    one before it, so a jump (h1 to h3) still makes a nested list rather than an indented
+    code block."""
+    nested: list[dict[str, object]] = []
     open_levels: list[int] = []
     for heading in outline:
         while open_levels and open_levels[-1] >= heading["level"]:
             open_levels.pop()
-        heading["depth"] = len(open_levels)
+        nested.append({**heading, "depth": len(open_levels)})
         open_levels.append(heading["level"])
+    return nested
 
 
 def _source_view(site: SiteContext, root: Path, record: FileRecord) -> dict[str, Any] | None:
@@ -196,18 +201,18 @@ def _readme_view(site: SiteContext, root: Path, folder: str, page: str) -> dict[
     return {
         "name": record.name,
         "summary": summary,
-        "docs_href": names.href(page, names.file_page(readme_path, "docs")),
+        "docs_href": names.href(page, names.file_page(readme_path)),
         "original_href": names.source_href(page, readme_path),
     }
 
 
 def page_jobs(site: SiteContext) -> list[PageJob]:
     """Every page to render, grouped by what makes it: the HTML writer's jobs, and the
-    pages the HTML site has Sphinx read, ``("keywords", "")`` and ``("letter", page)``."""
+    pages the HTML site has Sphinx read, ``(KEYWORDS, "")`` and ``(LETTER, page)``."""
     return [
         *html_page_jobs(site, None),
-        ("keywords", ""),
-        *(("letter", keyword_page.page) for keyword_page in site.keywords.pages),
+        (JobKind.KEYWORDS, ""),
+        *((JobKind.LETTER, keyword_page.page) for keyword_page in site.keywords.pages),
     ]
 
 
@@ -232,7 +237,7 @@ class PageRenderer:
         }
         self.letter_pages = {page.page: page for page in site.keywords.pages}
 
-    def _page(self, template: str, context: dict[str, Any]) -> tuple[str, str]:
+    def _page(self, template: str, context: Mapping[str, Any]) -> tuple[str, str]:
         text = self.templates[template].render(**context)
         # One newline at the end of every page, whatever the template left.
         return context["page"] + self.suffix, text.rstrip() + "\n"
@@ -241,23 +246,26 @@ class PageRenderer:
         site = self.site
         names = site.names
         kind, key = job
-        if kind == "file":
+        if kind == JobKind.FILE:
             record = site.index.records[key]
             docs = docs_view(site, record)
-            docs["source"] = _source_view(site, self.root, record)
-            docs["original_href"] = names.source_href(docs["page"], record.path)
-            _outline_depths(docs["outline"])
-            yield self._page("file_docs", docs)
+            markdown_docs = {
+                **docs,
+                "source": _source_view(site, self.root, record),
+                "original_href": names.source_href(docs["page"], record.path),
+                "outline": _outline_depths(docs["outline"]),
+            }
+            yield self._page("file_docs", markdown_docs)
             yield self._page("file_kw", kw_page(site, record))
-        elif kind == "folder":
+        elif kind == JobKind.FOLDER:
             context = folder_view(site, key)
-            yield self._page("folder_index", {**context, "page": names.folder_page(key, "index")})
-            doc_page = names.folder_page(key, "doc")
+            yield self._page("folder_index", {**context, "page": names.folder_page(key)})
+            doc_page = names.folder_page(key, FolderPageKind.DOC)
             readme = _readme_view(site, self.root, key, doc_page)
             yield self._page("folder_doc", {**context, "page": doc_page, "readme": readme})
-        elif kind == "keywords":
+        elif kind == JobKind.KEYWORDS:
             yield self._page("keywords", keywords_root(site))
-        elif kind == "letter":
+        elif kind == JobKind.LETTER:
             yield self._page("keywords_letter", letter_page(site, self.letter_pages[key]))
         else:
             yield self._page("keyword_full", full_keyword_page(site, key))

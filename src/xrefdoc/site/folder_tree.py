@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from xrefdoc.site.names import PageNames, breadcrumbs
+from xrefdoc.site.names import FilePageKind, PageNames, breadcrumbs
 from xrefdoc.xref.index import Index
 
 # Entries of its folder shown beside a file's pages.
@@ -38,8 +38,8 @@ def tree_window(index: Index, path: str) -> tuple[list[str], int, int]:
 # The file's own entry: the page itself on its _docs page, where the reader is on its _kw
 # page (the entry links to the _docs page).
 _HERE = {
-    "docs": '<a class="xref-here" aria-current="page" ',
-    "kw": '<a class="xref-here" aria-current="location" ',
+    FilePageKind.DOCS: '<a class="xref-here" aria-current="page" ',
+    FilePageKind.KW: '<a class="xref-here" aria-current="location" ',
 }
 
 
@@ -63,7 +63,7 @@ class FolderTrees:
         self._title = title
         self._folders: dict[str, _Folder] = {}
 
-    def html(self, path: str, kind: str = "docs") -> Markup:
+    def html(self, path: str, kind: FilePageKind = FilePageKind.DOCS) -> Markup:
         """The tree beside the ``kind`` page (``docs`` or ``kw``) of the file ``path``."""
         folder = self._folder(path.rpartition("/")[0])
         shown, before, after = tree_window(self._index, path)
@@ -86,23 +86,23 @@ class FolderTrees:
     def _make(self, path: str) -> _Folder:
         names = self._names
         # Any page of the folder: all of them link to the same places the same way.
-        page = names.file_page(f"{path}/x" if path else "x", "docs")
+        page = names.file_page(f"{path}/x" if path else "x")
         crumbs = breadcrumbs(path, self._title)
         opening = '<nav class="xref-tree" aria-label="Folder tree">\n' + "".join(
-            f'<ul><li><a href="{escape(names.href(page, names.folder_page(at, "index")))}">'
+            f'<ul><li><a href="{escape(names.href(page, names.folder_page(at)))}">'
             f"{escape(label)}</a>\n"
             for label, at in crumbs
         )
         closing = "\n</ul>\n" + "</li></ul>" * len(crumbs) + "\n</nav>"
-        index_href = names.href(page, names.folder_page(path, "index"))
+        index_href = names.href(page, names.folder_page(path))
         folder = _Folder(opening + "<ul>\n", closing, index_href)
         info = self._index.folders[path]
         for sub in info.folders:
-            href = names.href(page, names.folder_page(sub, "index"))
+            href = names.href(page, names.folder_page(sub))
             label = sub.rpartition("/")[2] + "/"
             folder.entries[sub] = f'<li><a href="{escape(href)}">{escape(label)}</a></li>'
         for file in info.files:
-            href = names.href(page, names.file_page(file, "docs"))
+            href = names.href(page, names.file_page(file))
             label = file.rpartition("/")[2]
             folder.entries[file] = f'<li><a href="{escape(href)}">{escape(label)}</a></li>'
         return folder

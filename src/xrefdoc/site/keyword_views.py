@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from itertools import groupby
-from typing import Any
 
 from xrefdoc.site.keyword_layout import (
     DEFINITIONS_SHOWN,
@@ -12,6 +11,17 @@ from xrefdoc.site.keyword_layout import (
     KeywordPage,
 )
 from xrefdoc.site.names import definition_anchor, keyword_anchor
+from xrefdoc.site.view_types import (
+    DefinitionView,
+    FullKeywordView,
+    KeywordEntry,
+    KeywordsRootView,
+    LetterPageView,
+    LetterSummary,
+    NavLink,
+    UseGroup,
+    UseLine,
+)
 from xrefdoc.site.views import SiteContext, definition_href
 from xrefdoc.xref.index import Use
 from xrefdoc.xref.resolve import Definition
@@ -25,9 +35,9 @@ def letter_label(letter: str) -> str:
 
 def _use_groups(
     site: SiteContext, page: str, uses: list[Use], limit: bool
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[UseGroup], int]:
     """Uses grouped by file (files and lines in order), and how many were left out."""
-    groups: list[dict[str, Any]] = []
+    groups: list[UseGroup] = []
     shown = 0
     for path, in_file in groupby(uses, key=lambda use: use.path):
         file_uses = list(in_file)
@@ -36,23 +46,23 @@ def _use_groups(
         if limit:
             file_uses = file_uses[: USE_LINES_SHOWN - shown]
         hrefs = site.names.line_hrefs(page, path, (use.line for use in file_uses))
-        lines = [
+        lines: list[UseLine] = [
             {"line": use.line, "href": href, "textual": use.definition is None}
             for use, href in zip(file_uses, hrefs, strict=True)
         ]
-        docs = site.names.href(page, site.names.file_page(path, "docs"))
+        docs = site.names.href(page, site.names.file_page(path))
         groups.append({"path": path, "href": docs, "lines": lines})
         shown += len(file_uses)
     return groups, len(uses) - shown
 
 
-def keyword_entry(site: SiteContext, page: str, name: str, limit: bool) -> dict[str, Any]:
+def keyword_entry(site: SiteContext, page: str, name: str, limit: bool) -> KeywordEntry:
     """One keyword: definitions, use counts, uses by file (cut on a letter page when long,
     with a link to its own page that has them all)."""
     definitions = site.index.definitions[name]
     uses = site.index.uses.get(name, [])
     shown_definitions = definitions[:DEFINITIONS_SHOWN] if limit else definitions
-    definition_views = []
+    definition_views: list[DefinitionView] = []
     ids = site.keywords.definition_ids
     for definition in shown_definitions:
         definition_views.append(
@@ -81,7 +91,7 @@ def keyword_entry(site: SiteContext, page: str, name: str, limit: bool) -> dict[
     }
 
 
-def _letters_nav(site: SiteContext, page: str) -> list[dict[str, Any]]:
+def _letters_nav(site: SiteContext, page: str) -> list[NavLink]:
     current = next((p.letter for p in site.keywords.pages if p.page == page), None)
     return [
         {
@@ -118,7 +128,7 @@ def _part_label(keyword_page: KeywordPage) -> str:
     return first if first == last else f"{first} \u2013 {last}"
 
 
-def letter_page(site: SiteContext, keyword_page: KeywordPage) -> dict[str, Any]:
+def letter_page(site: SiteContext, keyword_page: KeywordPage) -> LetterPageView:
     """The context of one A-Z page (a MyST document, so Sphinx indexes its objects)."""
     names = site.names
     page = keyword_page.page
@@ -145,7 +155,7 @@ def letter_page(site: SiteContext, keyword_page: KeywordPage) -> dict[str, Any]:
     }
 
 
-def full_keyword_page(site: SiteContext, name: str) -> dict[str, Any]:
+def full_keyword_page(site: SiteContext, name: str) -> FullKeywordView:
     """The context of a keyword's own page: every definition and every use."""
     page = site.keywords.full_page_of[name]
     letter_page_name = site.keywords.page_of[name]
@@ -161,11 +171,11 @@ def full_keyword_page(site: SiteContext, name: str) -> dict[str, Any]:
     }
 
 
-def keywords_root(site: SiteContext) -> dict[str, Any]:
+def keywords_root(site: SiteContext) -> KeywordsRootView:
     """The context of the A-Z index's first page: letters with their parts and counts."""
     names = site.names
     page = names.keywords_page()
-    letters: dict[str, dict[str, Any]] = {}
+    letters: dict[str, LetterSummary] = {}
     for keyword_page in site.keywords.pages:
         entry = letters.setdefault(
             keyword_page.letter,
@@ -187,5 +197,5 @@ def keywords_root(site: SiteContext) -> dict[str, Any]:
         "total": len(site.index.definitions),
         "uses": sum(len(uses) for uses in site.index.uses.values()),
         "title": site.title,
-        "root_href": names.href(page, names.folder_page("", "index")),
+        "root_href": names.href(page, names.folder_page("")),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Collection, Iterable, MutableMapping
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,10 @@ from xrefdoc.core.resources import resource_dir
 from xrefdoc.extract import read_text
 from xrefdoc.site.highlight import SourceHTML, prepare_source
 from xrefdoc.site.keyword_views import full_keyword_page, keywords_root, letter_page
+from xrefdoc.site.names import FilePageKind, FolderPageKind
 from xrefdoc.site.plan import Plan
 from xrefdoc.site.readme import find_readme, readme_html
+from xrefdoc.site.view_types import KwPage, ReadmeView, UseLine
 from xrefdoc.site.views import SiteContext, docs_page, folder_view, kw_page
 from xrefdoc.store.cache import RecordCache
 
@@ -107,7 +110,7 @@ class ViewEnvironment(jinja2.Environment):
 _HTML_SPECIAL = re.compile("[&<>\"']")
 
 
-def use_links(lines: Iterable[dict[str, Any]], textual_title: str) -> Markup:
+def use_links(lines: Iterable[UseLine], textual_title: str) -> Markup:
     """The links to the lines of one file in a keyword's entry, `` <a href="…">12</a>``
     each, a textual match in italics with its title: what a template loop wrote, written
     here because a keyword's own page lists hundreds of thousands of them on a large tree."""
@@ -179,8 +182,7 @@ def render_file_pages(
 ) -> list[tuple[str, str, str]]:
     """(pagename, title, body HTML) of the file's _docs page and of its _kw page."""
     docs = docs_page(site, record, source_of(site, cache, root, record))
-    kw = kw_page(site, record)
-    kw["tree"] = site.trees.html(record.path, "kw")
+    kw: KwPage = {**kw_page(site, record), "tree": site.trees.html(record.path, FilePageKind.KW)}
     return [
         (docs["page"], record.path, environment.get_template("file_docs.html").render(**docs)),
         (
@@ -191,7 +193,7 @@ def render_file_pages(
     ]
 
 
-def _readme(site: SiteContext, root: Path, folder: str, page: str) -> dict[str, Any] | None:
+def _readme(site: SiteContext, root: Path, folder: str, page: str) -> ReadmeView | None:
     """The folder's README as HTML for its doc page, links into the tree made relative."""
     index = site.index
     names = site.names
@@ -202,9 +204,9 @@ def _readme(site: SiteContext, root: Path, folder: str, page: str) -> dict[str, 
 
     def tree_link(path: str) -> str | None:
         if path in index.records:
-            return names.href(page, names.file_page(path, "docs"))
+            return names.href(page, names.file_page(path))
         if path in index.folders or path == ".":
-            return names.href(page, names.folder_page("" if path == "." else path, "index"))
+            return names.href(page, names.folder_page("" if path == "." else path))
         return None
 
     text = "" if record.is_binary else read_text(root, record, site.sources.get(record.path))
@@ -225,10 +227,10 @@ def render_folder_pages(
     context = folder_view(site, folder)
     pages = []
     if folder:
-        page = names.folder_page(folder, "index")
+        page = names.folder_page(folder)
         body = environment.get_template("folder_index.html").render(**context, with_title=True)
         pages.append((page, context["title"], body))
-    page = names.folder_page(folder, "doc")
+    page = names.folder_page(folder, FolderPageKind.DOC)
     readme = _readme(site, root, folder, page)
     body = environment.get_template("folder_doc.html").render(**context, readme=readme)
     pages.append((page, f"{context['title']}: overview", body))
@@ -243,7 +245,7 @@ def render_myst_pages(
     pages: dict[str, str] = {}
     root_context = folder_view(site, "")
     body = environment.get_template("folder_index.html").render(**root_context, with_title=False)
-    root_page = site.names.folder_page("", "index")
+    root_page = site.names.folder_page("")
     pages[root_page] = environment.get_template("root_index.md").render(
         title=root_context["title"], body=body
     )
@@ -273,15 +275,27 @@ def myst_page_names(site: SiteContext) -> list[str]:
     """Every page ``render_myst_pages`` makes."""
     names = site.names
     return [
-        names.folder_page("", "index"),
+        names.folder_page(""),
         names.keywords_page(),
         *(page.page for page in site.keywords.pages),
     ]
 
 
-# (kind, key): ("file", path), ("folder", folder) or ("keyword", name): the pages the
-# writer renders besides the MyST documents.
-PageJob = tuple[str, str]
+class JobKind(StrEnum):
+    """What a page job renders, by its key: a file's two pages (its path), a folder's
+    (the folder), a keyword's own page (the name). The Markdown export renders the A-Z
+    index's pages as jobs too (``KEYWORDS`` with no key, ``LETTER`` by page name), which the
+    HTML site has Sphinx read as MyST documents instead."""
+
+    FILE = "file"
+    FOLDER = "folder"
+    KEYWORD = "keyword"
+    KEYWORDS = "keywords"
+    LETTER = "letter"
+
+
+# (kind, key): the pages the writer renders besides the MyST documents.
+PageJob = tuple[JobKind, str]
 
 
 def page_jobs(site: SiteContext, plan: Plan | None) -> list[PageJob]:
@@ -296,9 +310,9 @@ def page_jobs(site: SiteContext, plan: Plan | None) -> list[PageJob]:
         if plan is None or full_pages[name] in plan.keyword_pages
     ]
     return [
-        *(("file", path) for path in files),
-        *(("folder", folder) for folder in folders),
-        *(("keyword", name) for name in keywords),
+        *((JobKind.FILE, path) for path in files),
+        *((JobKind.FOLDER, folder) for folder in folders),
+        *((JobKind.KEYWORD, name) for name in keywords),
     ]
 
 
@@ -306,10 +320,13 @@ def job_pages(site: SiteContext, job: PageJob) -> list[str]:
     """The names of the pages a job writes (all in one folder)."""
     names = site.names
     kind, key = job
-    if kind == "file":
-        return [names.file_page(key, "docs"), names.file_page(key, "kw")]
-    if kind == "folder":  # the root folder's index is Sphinx's root document
-        return [*([names.folder_page(key, "index")] if key else []), names.folder_page(key, "doc")]
+    if kind == JobKind.FILE:
+        return [names.file_page(key), names.file_page(key, FilePageKind.KW)]
+    if kind == JobKind.FOLDER:  # the root folder's index is Sphinx's root document
+        return [
+            *([names.folder_page(key)] if key else []),
+            names.folder_page(key, FolderPageKind.DOC),
+        ]
     return [site.keywords.full_page_of[key]]
 
 

@@ -5,13 +5,40 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-from xrefdoc.core.model import FileRecord, Symbol
+from xrefdoc.core.model import FileRecord, Symbol, SymbolKind
 from xrefdoc.site.folder_tree import FolderTrees
 from xrefdoc.site.highlight import NameLink, SourceHTML
 from xrefdoc.site.keyword_layout import KeywordLayout, keyword_layout, keyword_sort_key
-from xrefdoc.site.names import PageNames, breadcrumbs, keyword_anchor, line_anchor
+from xrefdoc.site.names import (
+    FilePageKind,
+    FolderPageKind,
+    PageNames,
+    breadcrumbs,
+    keyword_anchor,
+    line_anchor,
+)
+from xrefdoc.site.view_types import (
+    AnalysisView,
+    ClassView,
+    DocsPage,
+    DocsView,
+    FindingView,
+    FolderFile,
+    FolderFindings,
+    FolderView,
+    ImportView,
+    KeywordGroup,
+    KeywordItem,
+    KwView,
+    Link,
+    RelatedView,
+    SourceView,
+    Subfolder,
+    SymbolView,
+    UsedElsewhereView,
+    UsedItem,
+)
 from xrefdoc.store.cache import SourceKey
 from xrefdoc.xref.index import Index, Use, import_category
 from xrefdoc.xref.resolve import Definition
@@ -47,20 +74,25 @@ TESTED_BY_SHOWN = 20
 # Keyword groups of a _kw page: (kind, heading, the _docs section that covers them). Those
 # sections' ids are also the GitHub slugs of their headings, so the Markdown pages link to
 # them the same way.
-KEYWORD_GROUPS = (
-    ("class", "Classes", "detailed-analysis"),
-    ("function", "Functions", "detailed-analysis"),
-    ("method", "Methods", "detailed-analysis"),
-    ("constant", "Constants", "detailed-analysis"),
-    ("variable", "Variables", "detailed-analysis"),
-    ("key", "Keys", "detailed-analysis"),
-    ("heading", "Headings", "high-level-overview"),
-    ("import", "Imports", "dependencies"),
-    ("identifier", "Identifiers", "original-source"),
+# Besides the symbols' kinds, a file's imports and the names it uses but does not define.
+IMPORTS_GROUP = "import"
+IDENTIFIERS_GROUP = "identifier"
+KEYWORD_GROUPS: tuple[tuple[str, str, str], ...] = (
+    (SymbolKind.CLASS, "Classes", "detailed-analysis"),
+    (SymbolKind.FUNCTION, "Functions", "detailed-analysis"),
+    (SymbolKind.METHOD, "Methods", "detailed-analysis"),
+    (SymbolKind.CONSTANT, "Constants", "detailed-analysis"),
+    (SymbolKind.VARIABLE, "Variables", "detailed-analysis"),
+    (SymbolKind.KEY, "Keys", "detailed-analysis"),
+    (SymbolKind.HEADING, "Headings", "high-level-overview"),
+    (IMPORTS_GROUP, "Imports", "dependencies"),
+    (IDENTIFIERS_GROUP, "Identifiers", "original-source"),
 )
 
 # Kinds listed under their class in Detailed Analysis.
-MEMBER_KINDS = frozenset({"method", "class", "constant", "variable"})
+MEMBER_KINDS = frozenset(
+    {SymbolKind.METHOD, SymbolKind.CLASS, SymbolKind.CONSTANT, SymbolKind.VARIABLE}
+)
 SIBLING_LIMIT = 12
 USED_ELSEWHERE_LIMIT = 30
 
@@ -130,18 +162,18 @@ def human_size(size: int) -> str:
     return f"{size / 1024:,.1f} GB"
 
 
-def _crumbs(site: SiteContext, page: str, folder: str) -> list[dict[str, str]]:
+def _crumbs(site: SiteContext, page: str, folder: str) -> list[Link]:
     return [
-        {"label": label, "href": site.names.href(page, site.names.folder_page(path, "index"))}
+        {"label": label, "href": site.names.href(page, site.names.folder_page(path))}
         for label, path in breadcrumbs(folder, site.title)
     ]
 
 
-def _file_link(site: SiteContext, page: str, path: str) -> dict[str, str]:
-    return {"label": path, "href": site.names.href(page, site.names.file_page(path, "docs"))}
+def _file_link(site: SiteContext, page: str, path: str) -> Link:
+    return {"label": path, "href": site.names.href(page, site.names.file_page(path))}
 
 
-def _symbol_view(site: SiteContext, page: str, path: str, symbol: Symbol) -> dict[str, Any]:
+def _symbol_view(site: SiteContext, page: str, path: str, symbol: Symbol) -> SymbolView:
     return {
         "entry_href": keyword_href(site, page, symbol.name),
         "name": symbol.name,
@@ -158,7 +190,7 @@ def _symbol_view(site: SiteContext, page: str, path: str, symbol: Symbol) -> dic
 
 def _source_view(
     site: SiteContext, record: FileRecord, source: SourceHTML, page: str
-) -> dict[str, Any]:
+) -> SourceView:
     cut_note = ""
     cut_anchors = ""
     if source.shown_lines:
@@ -228,7 +260,7 @@ def _name_links(site: SiteContext, record: FileRecord, page: str) -> _NameLinks:
         else:
             links.loose.setdefault((use.name, use.line), link)
     for symbol in record.symbols:
-        if symbol.kind != "heading":
+        if symbol.kind != SymbolKind.HEADING:
             own = _entry_link(site, page, symbol.name, textual=False)
             if own is not None:
                 links.own[(symbol.name, symbol.line)] = own
@@ -248,24 +280,24 @@ def _anchors_past_the_cut(record: FileRecord, shown: int) -> str:
     )
 
 
-def _analysis(site: SiteContext, record: FileRecord, page: str) -> dict[str, list[dict[str, Any]]]:
+def _analysis(site: SiteContext, record: FileRecord, page: str) -> AnalysisView:
     """Every symbol of the file, so that each group of its _kw page has a place here:
     classes with their members; then, by kind, what belongs to no class of this file (free
     and nested functions, functions in a namespace, methods of a class defined elsewhere
     such as C++ ``Engine::run``), labelled with their qualified names."""
-    class_names = {s.qualname for s in record.symbols if s.kind == "class"}
-    members: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    class_names = {s.qualname for s in record.symbols if s.kind == SymbolKind.CLASS}
+    members: dict[str | None, list[SymbolView]] = defaultdict(list)
     for member in record.symbols:
         if member.parent in class_names and member.kind in MEMBER_KINDS:
             members[member.parent].append(_symbol_view(site, page, record.path, member))
-    classes = [
+    classes: list[ClassView] = [
         {**_symbol_view(site, page, record.path, s), "members": members.get(s.qualname, [])}
         for s in record.symbols
-        if s.kind == "class"
+        if s.kind == SymbolKind.CLASS
     ]
     outside = [s for s in record.symbols if s.parent not in class_names]
 
-    def of_kind(kind: str) -> list[dict[str, Any]]:
+    def of_kind(kind: SymbolKind) -> list[SymbolView]:
         return [
             {**_symbol_view(site, page, record.path, s), "label": s.qualname}
             for s in outside
@@ -274,18 +306,16 @@ def _analysis(site: SiteContext, record: FileRecord, page: str) -> dict[str, lis
 
     return {
         "classes": classes,
-        "functions": of_kind("function"),
-        "methods": of_kind("method"),
-        "constants": of_kind("constant"),
-        "variables": of_kind("variable"),
-        "data_keys": of_kind("key"),
+        "functions": of_kind(SymbolKind.FUNCTION),
+        "methods": of_kind(SymbolKind.METHOD),
+        "constants": of_kind(SymbolKind.CONSTANT),
+        "variables": of_kind(SymbolKind.VARIABLE),
+        "data_keys": of_kind(SymbolKind.KEY),
     }
 
 
-def _dependencies(
-    site: SiteContext, record: FileRecord, page: str
-) -> dict[str, list[dict[str, Any]]]:
-    groups: dict[str, list[dict[str, Any]]] = {"in-tree": [], "stdlib": [], "third-party": []}
+def _dependencies(site: SiteContext, record: FileRecord, page: str) -> dict[str, list[ImportView]]:
+    groups: dict[str, list[ImportView]] = {"in-tree": [], "stdlib": [], "third-party": []}
     targets = site.index.import_targets[record.path]
     for imp, target in zip(record.imports, targets, strict=True):
         resolved = target.module
@@ -304,9 +334,9 @@ def _dependencies(
     return groups
 
 
-def _used_elsewhere(site: SiteContext, record: FileRecord, page: str) -> dict[str, Any]:
+def _used_elsewhere(site: SiteContext, record: FileRecord, page: str) -> UsedElsewhereView:
     """What this file defines that other files use, most used first."""
-    used: list[dict[str, Any]] = []
+    used: list[UsedItem] = []
     for definition in site.index.definitions_in.get(record.path, ()):
         users = site.index.users.get(definition, ())
         if users:
@@ -325,7 +355,7 @@ def _used_elsewhere(site: SiteContext, record: FileRecord, page: str) -> dict[st
     }
 
 
-def _related(site: SiteContext, record: FileRecord, page: str) -> dict[str, Any]:
+def _related(site: SiteContext, record: FileRecord, page: str) -> RelatedView:
     index = site.index
     siblings = [p for p in index.folders[record.folder].files if p != record.path]
     return {
@@ -337,23 +367,24 @@ def _related(site: SiteContext, record: FileRecord, page: str) -> dict[str, Any]
     }
 
 
-def docs_page(site: SiteContext, record: FileRecord, source: SourceHTML | None) -> dict[str, Any]:
+def docs_page(site: SiteContext, record: FileRecord, source: SourceHTML | None) -> DocsPage:
     """The context of a file's _docs page on the HTML site; ``source`` is None for a binary
     file."""
-    context = docs_view(site, record)
-    context["tree"] = site.trees.html(record.path)
-    if source is not None:
-        context["source"] = _source_view(site, record, source, context["page"])
-    return context
+    view = docs_view(site, record)
+    return {
+        **view,
+        "tree": site.trees.html(record.path),
+        "source": None if source is None else _source_view(site, record, source, view["page"]),
+    }
 
 
 def _findings(
     site: SiteContext, record: FileRecord, page: str
-) -> tuple[dict[str, list[dict[str, Any]]], int]:
+) -> tuple[dict[str, list[FindingView]], int]:
     """The file's findings by the _docs section that shows them, each with its rule, the
     message split into text and code (``parts``: (is code, text)), and a link to its line;
     and how many "tested by" findings were left out."""
-    sections: dict[str, list[dict[str, Any]]] = {s: [] for s in FINDING_SECTIONS.values()}
+    sections: dict[str, list[FindingView]] = {s: [] for s in FINDING_SECTIONS.values()}
     tested_by = 0
     for finding in record.findings:
         section = FINDING_SECTIONS.get(finding.category)
@@ -381,11 +412,11 @@ def message_parts(message: str) -> list[tuple[bool, str]]:
     return [(position % 2 == 1, piece) for position, piece in enumerate(pieces) if piece]
 
 
-def docs_view(site: SiteContext, record: FileRecord) -> dict[str, Any]:
+def docs_view(site: SiteContext, record: FileRecord) -> DocsView:
     """What a file's _docs page shows but its source, which each kind of page shows its own
     way (``source`` is None here)."""
     names = site.names
-    page = names.file_page(record.path, "docs")
+    page = names.file_page(record.path)
     folder = record.folder
     overview = ""
     if record.docstring:
@@ -421,10 +452,10 @@ def docs_view(site: SiteContext, record: FileRecord) -> dict[str, Any]:
         "more_tests": more_tests,
         "related": _related(site, record, page),
         "used_elsewhere": _used_elsewhere(site, record, page),
-        "kw_href": names.href(page, names.file_page(record.path, "kw")),
+        "kw_href": names.href(page, names.file_page(record.path, FilePageKind.KW)),
         "folder_label": folder or site.title,
-        "folder_index_href": names.href(page, names.folder_page(folder, "index")),
-        "folder_doc_href": names.href(page, names.folder_page(folder, "doc")),
+        "folder_index_href": names.href(page, names.folder_page(folder)),
+        "folder_doc_href": names.href(page, names.folder_page(folder, FolderPageKind.DOC)),
         "sections": DOCS_SECTIONS,
     }
 
@@ -438,13 +469,13 @@ def _identifier_keywords(record: FileRecord) -> list[tuple[str, int]]:
     return sorted(first_use.items(), key=lambda item: keyword_sort_key(item[0]))
 
 
-def kw_page(site: SiteContext, record: FileRecord) -> dict[str, Any]:
+def kw_page(site: SiteContext, record: FileRecord) -> KwView:
     """The context of a file's _kw page: its keywords grouped by kind, each linked twice."""
     names = site.names
-    page = names.file_page(record.path, "kw")
-    docs = names.file_page(record.path, "docs")
+    page = names.file_page(record.path, FilePageKind.KW)
+    docs = names.file_page(record.path)
 
-    def entry(name: str, line: int, detail: str = "") -> dict[str, Any]:
+    def entry(name: str, line: int, detail: str = "") -> KeywordItem:
         return {
             "name": name,
             "line": line,
@@ -453,14 +484,14 @@ def kw_page(site: SiteContext, record: FileRecord) -> dict[str, Any]:
             "index_href": keyword_href(site, page, name),
         }
 
-    groups = []
+    groups: list[KeywordGroup] = []
     for kind, heading, section in KEYWORD_GROUPS:
-        if kind == "import":
+        if kind == IMPORTS_GROUP:
             entries = []
             for imp in record.imports:
                 for imported in imp.names or (imp.module,):
                     entries.append(entry(imported, imp.line, imp.module if imp.names else ""))
-        elif kind == "identifier":
+        elif kind == IDENTIFIERS_GROUP:
             entries = [entry(name, line) for name, line in _identifier_keywords(record)]
         else:
             entries = [
@@ -483,12 +514,12 @@ def kw_page(site: SiteContext, record: FileRecord) -> dict[str, Any]:
         "crumbs_list": _crumbs(site, page, record.folder),
         "docs_href": names.href(page, docs),
         "folder_label": record.folder or site.title,
-        "folder_index_href": names.href(page, names.folder_page(record.folder, "index")),
+        "folder_index_href": names.href(page, names.folder_page(record.folder)),
         "groups": groups,
     }
 
 
-def _folder_findings(site: SiteContext, folder: str, page: str) -> list[dict[str, Any]]:
+def _folder_findings(site: SiteContext, folder: str, page: str) -> list[FolderFindings]:
     """Per findings section, how many findings the folder's own files have, and which files
     (each linked to that section of its _docs page), most first."""
     names = site.names
@@ -507,9 +538,9 @@ def _folder_findings(site: SiteContext, folder: str, page: str) -> list[dict[str
                 {
                     "name": path.rpartition("/")[2],
                     "count": count,
-                    "href": names.href(page, names.file_page(path, "docs"), section),
+                    "href": names.href(page, names.file_page(path), section),
                     # Markdown headings have the forge's slugs, not our ids: the page alone.
-                    "page_href": names.href(page, names.file_page(path, "docs")),
+                    "page_href": names.href(page, names.file_page(path)),
                 }
                 for path, count in sorted(by_file.items(), key=lambda item: (-item[1], item[0]))
             ],
@@ -519,14 +550,14 @@ def _folder_findings(site: SiteContext, folder: str, page: str) -> list[dict[str
     ]
 
 
-def folder_view(site: SiteContext, folder: str) -> dict[str, Any]:
+def folder_view(site: SiteContext, folder: str) -> FolderView:
     """The context shared by a folder's index and doc pages (MyST documents): both sit in the
     folder itself, so every relative link is the same from either."""
     index = site.index
     names = site.names
-    page = names.folder_page(folder, "index")
+    page = names.folder_page(folder)
     info = index.folders[folder]
-    files = []
+    files: list[FolderFile] = []
     for path in info.files:
         record = index.records[path]
         files.append(
@@ -536,15 +567,15 @@ def folder_view(site: SiteContext, folder: str) -> dict[str, Any]:
                 "size": human_size(record.size),
                 "lines": record.lines,
                 "keywords": len(record.symbols),
-                "docs_href": names.href(page, names.file_page(path, "docs")),
-                "kw_href": names.href(page, names.file_page(path, "kw")),
+                "docs_href": names.href(page, names.file_page(path)),
+                "kw_href": names.href(page, names.file_page(path, FilePageKind.KW)),
             }
         )
-    subfolders = [
+    subfolders: list[Subfolder] = [
         {
             "name": sub.rpartition("/")[2],
             "files": sum(index.folders[sub].languages_below.values()),
-            "href": names.href(page, names.folder_page(sub, "index")),
+            "href": names.href(page, names.folder_page(sub)),
         }
         for sub in info.folders
     ]
@@ -559,8 +590,8 @@ def folder_view(site: SiteContext, folder: str) -> dict[str, Any]:
         "files": files,
         "subfolders": subfolders,
         "languages": sorted(info.languages_below.items(), key=lambda item: (-item[1], item[0])),
-        "index_href": names.href(page, names.folder_page(folder, "index")),
-        "doc_href": names.href(page, names.folder_page(folder, "doc")),
+        "index_href": names.href(page, names.folder_page(folder)),
+        "doc_href": names.href(page, names.folder_page(folder, FolderPageKind.DOC)),
         "keywords_href": names.href(page, names.keywords_page()),
         "findings": _folder_findings(site, folder, page),
         "top_keywords": [

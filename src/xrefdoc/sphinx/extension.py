@@ -84,6 +84,8 @@ SETTING_TYPES: dict[str, frozenset[type]] = {
     "exclude": frozenset({list, tuple, NoneType}),
     "source_cap": frozenset({int, NoneType}),
     "disable_rules": frozenset({list, tuple, NoneType}),
+    # A folder of templates searched before ours, relative to conf.py's folder.
+    "templates": frozenset({str, NoneType}),
 }
 
 # A warning about a file of the tree: its text and where (``path:line``).
@@ -214,6 +216,10 @@ def _settings(app: Sphinx, root: Path, output: Path) -> Settings:
     names = {key: f"xrefdoc_{key}" for key in ("root", "cache_dir", *PROJECT_SETTINGS)}
     cache_dir = str(app.config.xrefdoc_cache_dir)
     given["cache_dir"] = Path(app.confdir, cache_dir) if cache_dir else None
+    templates = app.config.xrefdoc_templates
+    if isinstance(templates, (str, Path)):  # another type is named as wrong by the settings
+        templates = Path(app.confdir, templates) if str(templates) else None
+    given["templates"] = templates
 
     def warn(message: str) -> None:
         logger.warning("xrefdoc: %s", message, type="xrefdoc", subtype="config")
@@ -276,7 +282,7 @@ def _generate_pages(app: Sphinx) -> _GeneratedSite | None:
     progress = progress_of(app.verbosity, "xrefdoc: extracting and highlighting... ")
     result = scan(settings, progress, highlight=True, walked=walked)
     warnings = _report(settings, result)
-    environment = make_environment()
+    environment = make_environment([settings.templates] if settings.templates else [])
     site = make_site(
         result.index,
         names,
@@ -359,12 +365,12 @@ def _domain(app: Sphinx) -> XrefDomain:
 
 def _tree_pages(files: list[str], names: PageNames) -> dict[str, str]:
     """Every documented file and folder (``.`` the root) → the page the ``kw`` role links."""
-    pages = {".": names.folder_page("", "index")}
+    pages = {".": names.folder_page("")}
     for path in files:
-        pages[path] = names.file_page(path, "docs")
+        pages[path] = names.file_page(path)
         folder = path.rpartition("/")[0]
         while folder and folder not in pages:
-            pages[folder] = names.folder_page(folder, "index")
+            pages[folder] = names.folder_page(folder)
             folder = folder.rpartition("/")[0]
     return pages
 

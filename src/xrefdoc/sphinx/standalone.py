@@ -64,7 +64,9 @@ def default_work_dir(output: Path) -> Path:
 
 
 def _plain(value: object) -> object:
-    """A setting as ``conf.py`` would spell it (a list, not a tuple)."""
+    """A setting as ``conf.py`` would spell it (a list, not a tuple; a path as a string)."""
+    if isinstance(value, Path):
+        return str(value)
     return list(value) if isinstance(value, tuple) else value
 
 

@@ -49,6 +49,21 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
+def templates_digest(folder: Path | None) -> str:
+    """The user's templates (``Settings.templates``): every file's path and content, so
+    editing one renders every page again; empty without a folder."""
+    if folder is None:
+        return ""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            name = path.relative_to(folder).as_posix()
+            digest.update(
+                name.encode("utf-8", "surrogateescape") + b"\0" + path.read_bytes() + b"\0"
+            )
+    return digest.hexdigest()
+
+
 def settings_signature(settings: Settings, extra: Iterable[str] = ()) -> str:
     """A digest of what decides the pages besides the tree: ``code_digest``, the settings,
     and what the caller adds (where pages go, the output's configuration)."""
@@ -60,6 +75,8 @@ def settings_signature(settings: Settings, extra: Iterable[str] = ()) -> str:
         settings.exclude,
         settings.source_cap,
         settings.disable_rules,
+        str(settings.templates or ""),
+        templates_digest(settings.templates),
         list(extra),
     ]
     return hashlib.sha256(json.dumps(head, default=list).encode()).hexdigest()

@@ -1,0 +1,256 @@
+"""The page views of a small tree made by the real stages (walk, extraction, index): what each
+page would show, before any template renders it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from helpers import write_tree
+
+from xrefdoc.core.model import SymbolKind
+from xrefdoc.core.settings import make_settings
+from xrefdoc.pipeline.scan import scan
+from xrefdoc.site.highlight import prepare_source
+from xrefdoc.site.keyword_layout import USE_LINES_SHOWN
+from xrefdoc.site.keyword_views import (
+    full_keyword_page,
+    keyword_entry,
+    keywords_root,
+    letter_page,
+)
+from xrefdoc.site.names import PageNames
+from xrefdoc.site.views import SiteContext, docs_page, docs_view, folder_view, kw_page, make_site
+
+TREE: dict[str, str | bytes] = {
+    "README.md": "# Fleet\n\nUses `Engine`.\n",
+    "pkg/__init__.py": "from .core import Engine\n",
+    "pkg/core.py": '''\
+        """Engines that run.
+
+        More about them."""
+        import os
+
+        LIMIT = 3
+
+
+        class Engine:
+            """Runs things."""
+
+            speed = 1
+
+            def run(self, value):
+                return helper(value)
+
+
+        def helper(value):
+            return os.path.join(value)
+    ''',
+    "pkg/pumps.py": """\
+        from pkg.core import Engine
+
+
+        class Pump(Engine):
+            def run(self):
+                return Engine().run(2)
+    """,
+}
+
+
+def make_tree_site(
+    root: Path, files: dict[str, str | bytes], source_cap: int = 4096
+) -> SiteContext:
+    """The tree written under ``root``, scanned (no cache) and laid out as the HTML site."""
+    write_tree(root, files)
+    settings = make_settings(root, source_cap=source_cap)
+    result = scan(settings, use_cache=False)
+    return make_site(result.index, PageNames(), settings.source_cap, "fleet")
+
+
+def test_a_files_page_lists_its_symbols_under_their_class_and_by_kind(tmp_path: Path) -> None:
+    site = make_tree_site(tmp_path, TREE)
+    view = docs_view(site, site.index.records["pkg/core.py"])
+
+    assert view["page"] == "pkg/core.py_docs"
+    assert [crumb["label"] for crumb in view["crumbs_list"]] == ["fleet", "pkg"]
+    assert view["overview"] == "Engines that run."  # the docstring's first paragraph
+    analysis = view["analysis"]
+    (engine,) = analysis["classes"]
+    assert (engine["name"], engine["kind"], engine["line"], engine["doc"]) == (
+        "Engine",
+        SymbolKind.CLASS,
+        9,
+        "Runs things.",
+    )
+    assert engine["href"] == "core.py_docs.html#L9"
+    assert engine["entry_href"] == "../keywords-e.html#kw-Engine"
+    members = [(m["name"], m["kind"], m["signature"]) for m in engine["members"]]
+    assert members == [("speed", "variable", ""), ("run", "method", "(self, value)")]
+    assert [(f["label"], f["line"]) for f in analysis["functions"]] == [("helper", 18)]
+    assert [c["label"] for c in analysis["constants"]] == ["LIMIT"]
+    assert analysis["methods"] == analysis["variables"] == analysis["data_keys"] == []
+    assert view["source"] is None  # each kind of page adds its own
+
+
+def test_a_files_page_shows_its_imports_and_who_uses_it(tmp_path: Path) -> None:
+    site = make_tree_site(tmp_path, TREE)
+    view = docs_view(site, site.index.records["pkg/core.py"])
+
+    stdlib = view["dependencies"]["stdlib"]
+    assert [(d["module"], d["line"], d["target"]) for d in stdlib] == [("os", 4, None)]
+    assert view["dependencies"]["in-tree"] == view["dependencies"]["third-party"] == []
+    related = view["related"]
+    assert [link["label"] for link in related["imported_by"]] == ["pkg/__init__.py", "pkg/pumps.py"]
+    assert [link["href"] for link in related["siblings"]] == [
+        "__init__.py_docs.html",
+        "pumps.py_docs.html",
+    ]
+    used = [(u["qualname"], u["kind"], u["files"]) for u in view["used_elsewhere"]["items"]]
+    assert used == [("Engine", "class", 2), ("Engine.run", "method", 1)]
+
+    pumps = docs_view(site, site.index.records["pkg/pumps.py"])
+    (in_tree,) = pumps["dependencies"]["in-tree"]
+    assert in_tree["module"] == "pkg.core"
+    assert in_tree["target"] == {"label": "pkg/core.py", "href": "core.py_docs.html"}
+
+
+def test_a_files_source_links_each_name_to_its_definition(tmp_path: Path) -> None:
+    site = make_tree_site(tmp_path, TREE)
+    record = site.index.records["pkg/core.py"]
+    text = (tmp_path / "pkg/core.py").read_text(encoding="utf-8")
+    view = docs_page(site, record, prepare_source(text, record.lexer, site.source_cap))
+
+    source = view["source"]
+    assert source is not None
+    lines = dict(re.findall(r'<span class="xl" id="(L\d+)">(.*)', source["html"]))
+    # ``helper(value)`` in Engine.run leads to helper's line, and says what it is; the name
+    # where it is defined leads to its entry in the A-Z index.
+    assert (
+        'href="core.py_docs.html#L18" title="pkg.core.helper (function, pkg/core.py:18)"'
+        in (lines["L15"])
+    )
+    assert 'href="../keywords-h.html#kw-helper"' in lines["L18"]
+    assert source["cut_note"] == source["cut_anchors"] == ""
+    assert "xref-tree" in view["tree"]  # the folder tree beside the page
+
+
+def test_a_source_cut_by_the_cap_says_where(tmp_path: Path) -> None:
+    site = make_tree_site(tmp_path, TREE, source_cap=60)
+    record = site.index.records["pkg/core.py"]
+    text = (tmp_path / "pkg/core.py").read_text(encoding="utf-8")
+    source = docs_page(site, record, prepare_source(text, record.lexer, 60))["source"]
+
+    assert source is not None
+    assert source["cut_note"] == (
+        "Source cut after line 5 of 19: the file is larger than the source cap of 60 bytes."
+    )
+    # Lines past the cut that other pages link to (Engine's, helper's) still have a target.
+    assert '<span id="L9"></span>' in source["cut_anchors"]
+    assert '<span id="L18"></span>' in source["cut_anchors"]
+
+
+def test_a_files_keyword_page_groups_its_names_by_kind(tmp_path: Path) -> None:
+    site = make_tree_site(tmp_path, TREE)
+    view = kw_page(site, site.index.records["pkg/core.py"])
+
+    groups = {group["heading"]: group for group in view["groups"]}
+    assert list(groups) == [
+        "Classes",
+        "Functions",
+        "Methods",
+        "Constants",
+        "Variables",
+        "Imports",
+        "Identifiers",
+    ]
+    (run,) = groups["Methods"]["entries"]
+    assert (run["name"], run["line"], run["detail"]) == ("run", 14, "Engine")
+    assert run["index_href"] == "../keywords-r.html#kw-run"
+    assert groups["Methods"]["section_href"] == "core.py_docs.html#detailed-analysis"
+    (os_import,) = groups["Imports"]["entries"]
+    assert (os_import["name"], os_import["index_href"]) == ("os", None)  # not defined here
+    assert [e["name"] for e in groups["Identifiers"]["entries"]] == ["join", "os", "path"]
+
+
+def test_a_folders_pages_list_its_files_subfolders_and_most_used_names(tmp_path: Path) -> None:
+    site = make_tree_site(tmp_path, TREE)
+    pkg = folder_view(site, "pkg")
+
+    assert [(f["name"], f["language"], f["lines"], f["keywords"]) for f in pkg["files"]] == [
+        ("__init__.py", "Python", 1, 0),
+        ("core.py", "Python", 19, 5),
+        ("pumps.py", "Python", 6, 2),
+    ]
+    assert pkg["files"][1]["docs_href"] == "core.py_docs.html"
+    assert pkg["subfolders"] == []
+    assert pkg["languages"] == [("Python", 3)]
+    # Most used first: Engine in __init__.py once and in pumps.py three times.
+    assert [(k["name"], k["uses"]) for k in pkg["top_keywords"]] == [
+        ("Engine", 4),
+        ("helper", 1),
+        ("run", 1),
+    ]
+    assert [crumb["label"] for crumb in pkg["crumbs"]] == ["fleet"]
+
+    root = folder_view(site, "")
+    assert root["title"] == "fleet"
+    assert root["subfolders"] == [{"name": "pkg", "files": 3, "href": "pkg/index.html"}]
+    assert [f["name"] for f in root["files"]] == ["README.md"]
+    assert root["languages"] == [("Python", 3), ("Markdown", 1)]
+
+
+def test_a_keywords_entry_lists_its_definitions_and_its_uses_by_file(tmp_path: Path) -> None:
+    site = make_tree_site(tmp_path, TREE)
+    entry = keyword_entry(site, "keywords-e", "Engine", True)
+
+    (definition,) = entry["definitions"]
+    assert (definition["kind"], definition["qualname"], definition["path"], definition["line"]) == (
+        SymbolKind.CLASS,
+        "pkg.core.Engine",
+        "pkg/core.py",
+        9,
+    )
+    assert definition["href"] == "pkg/core.py_docs.html#L9"
+    uses = {group["path"]: group["lines"] for group in entry["groups"]}
+    assert list(uses) == ["README.md", "pkg/__init__.py", "pkg/pumps.py"]
+    assert [(line["line"], line["textual"]) for line in uses["pkg/pumps.py"]] == [
+        (1, False),
+        (4, False),
+        (6, False),
+    ]
+    # The README names it in prose: the same name, which definition it means is not known.
+    assert [(line["line"], line["textual"]) for line in uses["README.md"]] == [(3, True)]
+    assert (entry["uses"], entry["textual_uses"], entry["files"]) == (5, 1, 3)
+    assert (entry["hidden_uses"], entry["hidden_definitions"], entry["full_href"]) == (0, 0, None)
+
+
+def test_the_az_pages_list_every_defined_name(tmp_path: Path) -> None:
+    site = make_tree_site(tmp_path, TREE)
+    root = keywords_root(site)
+
+    assert [letter["label"] for letter in root["letters"]] == ["E", "H", "L", "P", "R", "S"]
+    assert root["total"] == 6  # Engine, helper, LIMIT, Pump, run, speed
+    page_e = next(page for page in site.keywords.pages if page.letter == "e")
+    letter = letter_page(site, page_e)
+    assert letter["title"] == "Keywords: E"
+    assert [entry["name"] for entry in letter["entries"]] == ["Engine"]
+    assert ("pkg.core.Engine", "def-pkg.core.Engine") in letter["objects"]
+    current = [link["label"] for link in letter["letters"] if link["current"]]
+    assert current == ["E"]
+
+
+def test_a_long_entry_is_cut_on_its_letter_page_and_whole_on_its_own(tmp_path: Path) -> None:
+    calls = "".join(f"    helper({n})\n" for n in range(USE_LINES_SHOWN + 5))
+    files = {**TREE, "pkg/busy.py": f"from pkg.core import helper\n\n\ndef busy():\n{calls}"}
+    site = make_tree_site(tmp_path, files)
+    page = site.keywords.page_of["helper"]
+
+    cut = keyword_entry(site, page, "helper", True)
+    shown = sum(len(group["lines"]) for group in cut["groups"])
+    assert shown == USE_LINES_SHOWN
+    assert cut["hidden_uses"] == cut["uses"] - USE_LINES_SHOWN > 0
+    whole = full_keyword_page(site, "helper")
+    assert cut["full_href"] == f"{whole['page']}.html#kw-helper"
+    every = whole["entry_view"]
+    assert sum(len(group["lines"]) for group in every["groups"]) == every["uses"] == cut["uses"]
+    assert every["full_href"] is None and every["hidden_uses"] == 0
