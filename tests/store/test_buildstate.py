@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import write_tree
 
+from xrefdoc.analyze.catalogue import RULE_NAMES
 from xrefdoc.core.settings import Settings, make_settings
 from xrefdoc.pipeline.scan import scan, walk_tree
 from xrefdoc.store import buildstate
@@ -100,7 +101,9 @@ def test_the_settings_and_the_output_are_part_of_the_settings_signature(tree: Pa
     others = [
         settings_signature(make_settings(tree, exclude=["README.md"]), ["html", "/site"]),
         settings_signature(make_settings(tree, source_cap=1000), ["html", "/site"]),
-        settings_signature(make_settings(tree, disable_rules=["pattern"]), ["html", "/site"]),
+        settings_signature(
+            make_settings(tree, disable_rules=["pattern"], rule_names=RULE_NAMES), ["html", "/site"]
+        ),
         settings_signature(plain, ["html", "/elsewhere"]),
         settings_signature(plain, ["dirhtml", "/site"]),
     ]
