@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 from xrefdoc.analyze.plugin import register_rules
@@ -141,3 +142,18 @@ def whole_site(site: Path) -> dict[str, bytes]:
         for path in sorted(site.rglob("*"))
         if path.is_file()
     }
+
+
+def aged_tree(root: Path, files: dict[str, str | bytes], seconds: float = -3600) -> Path:
+    """``write_tree``, with every file's times moved by ``seconds`` (in the past by default:
+    files changed just before a walk are read every time, see ``cache.file_stamp``)."""
+    write_tree(root, files)
+    age(root, seconds)
+    return root
+
+
+def age(root: Path, seconds: float = -3600) -> None:
+    """Every file's times under ``root`` moved by ``seconds`` (in the past by default)."""
+    moment = time.time() + seconds
+    for path in root.rglob("*"):
+        os.utime(path, (moment, moment))

@@ -4,11 +4,10 @@ the standalone build and the extension both ask: what counts as a change and wha
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
-from helpers import write_tree
+from helpers import age, aged_tree, write_tree
 
 from xrefdoc.core.settings import make_settings
 from xrefdoc.pipeline import build as build_module
@@ -24,21 +23,12 @@ FILES: dict[str, str | bytes] = {
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
-    root = write_tree(tmp_path / "tree", FILES)
-    age(root)
-    return root
+    return aged_tree(tmp_path / "tree", FILES)
 
 
 @pytest.fixture
 def last(tmp_path: Path) -> LastBuild:
     return LastBuild(tmp_path / "state-by-time", tmp_path / "state-by-content")
-
-
-def age(root: Path, seconds: float = -3600) -> None:
-    """Every file's times moved by ``seconds`` (in the past by default)."""
-    moment = time.time() + seconds
-    for path in root.rglob("*"):
-        os.utime(path, (moment, moment))
 
 
 def check(tree: Path, last: LastBuild, digest: str = "settings", *, intact: bool = True) -> Change:

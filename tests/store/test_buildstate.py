@@ -4,12 +4,10 @@ notices (an edit, a touch, a removed or added file, a setting) and what it does 
 from __future__ import annotations
 
 import hashlib
-import os
-import time
 from pathlib import Path
 
 import pytest
-from helpers import write_tree
+from helpers import age, aged_tree, write_tree
 
 from xrefdoc.analyze.catalogue import RULE_NAMES
 from xrefdoc.core.settings import Settings, make_settings
@@ -34,17 +32,7 @@ FILES: dict[str, str | bytes] = {
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
-    root = write_tree(tmp_path / "tree", FILES)
-    age(root)
-    return root
-
-
-def age(root: Path, seconds: float = -3600) -> None:
-    """Every file's times moved by ``seconds`` (in the past by default: files changed just
-    before a walk are read every time, see ``cache.file_stamp``)."""
-    moment = time.time() + seconds
-    for path in root.rglob("*"):
-        os.utime(path, (moment, moment))
+    return aged_tree(tmp_path / "tree", FILES)
 
 
 def signatures(settings: Settings, digest: str = "settings") -> tuple[str, str | None]:
