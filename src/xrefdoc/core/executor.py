@@ -1,24 +1,77 @@
-"""Worker processes that never outlive the build: they leave Ctrl-C to the main process,
-die when it dies, and are stopped at once when it is interrupted."""
+"""Running a batch of tasks in worker processes, results in order: the one place that starts
+workers (how, with what set-up, under which garbage-collector setting), and the seam where
+a distributed executor plugs in.
+
+Every stage that fans out (extraction, the HTML page writers, the Markdown export) hands a
+batch to an ``Executor``: a task is a function of the batch's shared state and one item.
+``local_executor`` picks how the batch runs on this machine:
+
+- ``"spawn"``: long-lived workers that inherit nothing from this process (no threads, no
+  open files of a Sphinx process); the shared state is pickled to each worker once.
+- ``"fork"``: a fresh process forked for each task, which inherits this process's memory
+  (the index, the templates, a Sphinx builder: things that cannot be pickled or cost too
+  much to) and hands back what it copied of it when the task ends.
+- in this process, when the batch is too small for workers to pay for their start.
+
+Workers leave Ctrl-C to the main process, die when it dies, and are stopped at once when
+it stops early (an error, Ctrl-C, SIGTERM).
+"""
 
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import select
 import signal
 import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from functools import partial
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from types import TracebackType
+from typing import Any, Generic, Literal, Protocol, Self, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Shared = TypeVar("Shared")
+Shared_co = TypeVar("Shared_co", covariant=True)
+
+StartMethod = Literal["spawn", "fork"]
 
 # prctl(2): the signal the kernel sends this process when its parent ends.
 _PR_SET_PDEATHSIG = 1
+
+
+class Executor(Protocol[Shared_co]):
+    """Runs tasks over a batch of items, each as ``task(shared, item)`` where ``shared`` is
+    the state the executor was made with, and gives the results in the items' order. Tasks
+    and items are picklable (a distributed executor sends them over the network); only the
+    local ``"fork"`` executor takes tasks that are not. ``close`` stops what still runs."""
+
+    def map(
+        self, task: Callable[[Shared_co, Item], Result], items: Iterable[Item]
+    ) -> Iterator[Result]: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None: ...
+
+
+class WorkerFailed(Exception):
+    """A forked worker ended without handing back its task's result (killed, out of memory),
+    or with an error that could not be sent back as it was."""
 
 
 def end_with(parent: int) -> None:
@@ -54,21 +107,230 @@ def start_worker(parent: int) -> None:
     end_with(parent)
 
 
-def ordered_map(
-    function: Callable[[Item], Result], items: Iterable[Item], workers: int, chunksize: int
-) -> Iterator[Result]:
-    """``function`` of each item in ``workers`` spawned processes, results in order. Spawned,
-    not forked: a worker inherits none of the state (threads, open files) of a Sphinx
-    process, and no helper process or socket folder is left behind. When the caller stops
-    early (an error, Ctrl-C), the workers are stopped at once, not after their queue."""
-    context = multiprocessing.get_context("spawn")
-    before = set(multiprocessing.active_children())
-    pool = ProcessPoolExecutor(workers, context, start_worker, (os.getpid(),))
-    try:
-        yield from pool.map(function, items, chunksize=chunksize)
-    except BaseException:
-        for child in set(multiprocessing.active_children()) - before:
+class _Closing:
+    """``with executor:`` closes it; when the block raised, it stops what still runs."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        """End every worker at once, whatever it was doing."""
+        self.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.stop()
+
+
+class InProcess(_Closing, Generic[Shared]):
+    """Each task run here, one after the other: for a batch too small for workers."""
+
+    def __init__(self, shared: Shared) -> None:
+        self._shared = shared
+
+    def map(
+        self, task: Callable[[Shared, Item], Result], items: Iterable[Item]
+    ) -> Iterator[Result]:
+        shared = self._shared
+        return (task(shared, item) for item in items)
+
+    def close(self) -> None:
+        pass
+
+
+# A spawned worker's copy of its batch's shared state, set once as the worker starts: the
+# only state a worker keeps between tasks.
+_worker_shared: Any = None
+
+
+def _start_spawned(parent: int, shared: object) -> None:
+    global _worker_shared
+    _worker_shared = shared
+    start_worker(parent)
+
+
+def _with_shared(task: Callable[[Any, Item], Result], item: Item) -> Result:
+    return task(_worker_shared, item)
+
+
+class SpawnedPool(_Closing, Generic[Shared]):
+    """``workers`` spawned processes, each given the shared state once and then items in
+    chunks of ``chunksize``. Spawned, not forked: a worker inherits none of the state
+    (threads, open files) of a Sphinx process, and no helper process or socket folder is
+    left behind. When the caller stops early, the workers are stopped at once, not after
+    their queue."""
+
+    def __init__(self, shared: Shared, workers: int, chunksize: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._before = set(multiprocessing.active_children())
+        self._pool = ProcessPoolExecutor(workers, context, _start_spawned, (os.getpid(), shared))
+        self._chunksize = chunksize
+        self._unfinished = 0
+
+    def map(
+        self, task: Callable[[Shared, Item], Result], items: Iterable[Item]
+    ) -> Iterator[Result]:
+        self._unfinished += 1
+        try:
+            yield from self._pool.map(partial(_with_shared, task), items, chunksize=self._chunksize)
+        except BaseException:
+            self.stop()
+            raise
+        self._unfinished -= 1
+
+    def stop(self) -> None:
+        for child in set(multiprocessing.active_children()) - self._before:
             child.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def close(self) -> None:
+        if self._unfinished:  # a batch left half-read: its remaining work is not wanted
+            self.stop()
+        self._pool.shutdown(wait=True)
+
+
+def _run_forked(
+    sender: Connection,
+    parent: int,
+    task: Callable[[Any, Any], object],
+    shared: object,
+    item: object,
+) -> None:
+    """A forked worker's life: one task, and its result or its error sent back."""
+    start_worker(parent)
+    try:
+        result = task(shared, item)
+    except BaseException as error:  # whatever it was, the main process decides what it means
+        trace = traceback.format_exc()
+        try:
+            sender.send((False, (error, trace)))
+        except Exception:  # an error that does not pickle: its traceback says what it was
+            sender.send((False, (None, trace)))
+        return
+    sender.send((True, result))
+
+
+class ForkedTasks(_Closing, Generic[Shared]):
+    """A process forked for each task, at most ``workers`` at once. Each inherits this
+    process's memory (the shared state is never pickled) and gives it back when its task
+    ends: a long-lived forked worker would, by touching inherited objects, copy more of
+    them with every task. While the executor is open, the objects that existed when it
+    opened are never collected in the workers (``gc.freeze``), so the collector does not
+    write to (and copy) the memory they share with this process."""
+
+    def __init__(self, shared: Shared, workers: int) -> None:
+        self._shared = shared
+        self._workers = workers
+        self._context = multiprocessing.get_context("fork")
+        self._running: dict[int, tuple[BaseProcess, Connection]] = {}
+        # Thawed on close unless something was frozen before, whose owner thaws it.
+        self._thaw = gc.get_freeze_count() == 0
+        gc.freeze()
+
+    def map(
+        self, task: Callable[[Shared, Item], Result], items: Iterable[Item]
+    ) -> Iterator[Result]:
+        waiting = enumerate(items)
+        finished: dict[int, Result] = {}
+        position = 0
+        exhausted = False
+        try:
+            while True:
+                while not exhausted and len(self._running) < self._workers:
+                    found = next(waiting, None)
+                    if found is None:
+                        exhausted = True
+                    else:
+                        self._start(task, *found)
+                if position in finished:
+                    yield finished.pop(position)
+                    position += 1
+                elif not self._running:
+                    return
+                else:
+                    ready = wait([receiver for _, receiver in self._running.values()])
+                    for number, (_, receiver) in list(self._running.items()):
+                        if receiver in ready:
+                            finished[number] = self._receive(number)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, task: Callable[[Shared, Any], object], number: int, item: object) -> None:
+        receiver, sender = self._context.Pipe(duplex=False)
+        process = self._context.Process(
+            target=_run_forked,
+            args=(sender, os.getpid(), task, self._shared, item),
+            daemon=True,
+        )
+        self._running[number] = (process, receiver)
+        process.start()
+        sender.close()
+
+    def _receive(self, number: int) -> Any:
+        process, receiver = self._running.pop(number)
+        try:
+            succeeded, value = receiver.recv()
+        except EOFError:
+            process.join()
+            raise WorkerFailed(
+                f"a worker process ended (exit code {process.exitcode}) without its result"
+            ) from None
+        finally:
+            receiver.close()
+        process.join()
+        if succeeded:
+            return value
+        error, trace = value
+        if isinstance(error, BaseException):
+            raise error from WorkerFailed(f"in the worker process:\n{trace}")
+        raise WorkerFailed(f"in the worker process:\n{trace}")
+
+    def stop(self) -> None:
+        running, self._running = self._running, {}
+        for process, _ in running.values():
+            process.terminate()
+        for process, receiver in running.values():
+            process.join()
+            receiver.close()
+        self.close()
+
+    def close(self) -> None:
+        if self._running:
+            self.stop()
+        if self._thaw:
+            gc.unfreeze()
+            self._thaw = False
+
+
+def local_executor(
+    shared: Shared,
+    *,
+    size: int,
+    min_size: int,
+    start_method: StartMethod = "spawn",
+    workers: int | None = None,
+    chunksize: int = 1,
+) -> Executor[Shared]:
+    """The executor of this machine for a batch that holds ``size`` units of work (files,
+    pages): ``workers`` processes (one per core unless given) started by ``start_method``
+    (see the module's docstring); in this process when the batch is smaller than
+    ``min_size`` (starting workers would cost more than they save), there is one worker,
+    or the start method is not available here. ``chunksize``: how many items a spawned
+    worker is sent at a time."""
+    count = (os.cpu_count() or 1) if workers is None else workers
+    if count < 2 or size < min_size or start_method not in multiprocessing.get_all_start_methods():
+        return InProcess(shared)
+    if start_method == "fork":
+        return ForkedTasks(shared, count)
+    return SpawnedPool(shared, count, chunksize)
