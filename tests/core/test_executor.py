@@ -7,8 +7,11 @@ import gc
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -128,3 +131,37 @@ def test_the_collector_leaves_inherited_objects_alone_while_forked_workers_run()
     with local_executor(None, size=6, min_size=1, start_method="fork", workers=2):
         assert gc.get_freeze_count() > before
     assert gc.get_freeze_count() == before
+
+
+def test_processes_forked_by_anyone_after_the_set_up_are_workers(tmp_path: Path) -> None:
+    """As Sphinx's parallel readers: forked with ``os.fork``, not by the executor."""
+    script = """
+import os, signal, sys, time
+from xrefdoc.core.executor import treat_forked_processes_as_workers
+treat_forked_processes_as_workers()
+if os.fork() == 0:
+    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    print(os.getpid(), ignored, flush=True)
+    time.sleep(60)  # until its parent ends
+    os._exit(0)
+time.sleep(0.5)
+os._exit(0)  # as a killed build: no clean-up, no waiting for the child
+"""
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    child, ignored = completed.stdout.split()
+    assert ignored == "True"
+    deadline = time.monotonic() + 10
+    while running(int(child)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(int(child)), "the forked process outlived its parent"
+
+
+def running(process: int) -> bool:
+    """Whether the process exists and has not ended (a zombie has)."""
+    try:
+        stat = Path(f"/proc/{process}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"

@@ -19,22 +19,26 @@ it stops early (an error, Ctrl-C, SIGTERM).
 
 from __future__ import annotations
 
-import ctypes
 import gc
-import multiprocessing
 import os
+import pickle
 import select
 import signal
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
 from types import TracebackType
-from typing import Any, Generic, Literal, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, Self, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
+# ``multiprocessing``, ``concurrent.futures`` and ``ctypes`` are imported where a batch runs
+# or a worker starts: every command imports this module to set itself up (a third of its
+# start-up time went to them), and most start no worker.
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -79,6 +83,8 @@ def end_with(parent: int) -> None:
     children outlive the process that asked for them). Where the kernel can tell (Linux),
     it sends SIGKILL; elsewhere a thread waits for the parent and ends the process."""
     if sys.platform.startswith("linux") and os.getppid() == parent:
+        import ctypes
+
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) == 0:
             if os.getppid() != parent:  # ended before the request was made
@@ -105,6 +111,24 @@ def start_worker(parent: int) -> None:
     decides what it means (else every worker prints its own traceback)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     end_with(parent)
+
+
+# The process that is forking, noted just before (``treat_forked_processes_as_workers``).
+_forking: list[int] = []
+
+
+def treat_forked_processes_as_workers() -> None:
+    """Every process forked from this one from now on is set up as a worker (``start_worker``)
+    from its first instruction, ours and those Sphinx forks to read and write in parallel:
+    else a Sphinx reader that was starting when Ctrl-C came printed a traceback, and one
+    whose build was killed (SIGKILL) waited for ever to hand back its result, holding the
+    build's lock. For the main process of a command; registered once a process."""
+    if not _forking:
+        _forking.append(os.getpid())
+        os.register_at_fork(
+            before=lambda: _forking.__setitem__(0, os.getpid()),
+            after_in_child=lambda: start_worker(_forking[0]),
+        )
 
 
 class _Closing:
@@ -153,10 +177,12 @@ class InProcess(_Closing, Generic[Shared]):
 _worker_shared: Any = None
 
 
-def _start_spawned(parent: int, shared: object) -> None:
+def _start_spawned(parent: int, shared: bytes) -> None:
+    """Set up first, then load the shared state: loading imports its modules, which takes
+    long enough for a Ctrl-C to land in it (and print a traceback) if it came first."""
     global _worker_shared
-    _worker_shared = shared
     start_worker(parent)
+    _worker_shared = pickle.loads(shared)
 
 
 def _with_shared(task: Callable[[Any, Item], Result], item: Item) -> Result:
@@ -171,9 +197,13 @@ class SpawnedPool(_Closing, Generic[Shared]):
     their queue."""
 
     def __init__(self, shared: Shared, workers: int, chunksize: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context("spawn")
         self._before = set(multiprocessing.active_children())
-        self._pool = ProcessPoolExecutor(workers, context, _start_spawned, (os.getpid(), shared))
+        state = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
+        self._pool = ProcessPoolExecutor(workers, context, _start_spawned, (os.getpid(), state))
         self._chunksize = chunksize
         self._unfinished = 0
 
@@ -189,6 +219,8 @@ class SpawnedPool(_Closing, Generic[Shared]):
         self._unfinished -= 1
 
     def stop(self) -> None:
+        import multiprocessing
+
         for child in set(multiprocessing.active_children()) - self._before:
             child.terminate()
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -231,6 +263,8 @@ class ForkedTasks(_Closing, Generic[Shared]):
     def __init__(self, shared: Shared, workers: int) -> None:
         self._shared = shared
         self._workers = workers
+        import multiprocessing
+
         self._context = multiprocessing.get_context("fork")
         self._running: dict[int, tuple[BaseProcess, Connection]] = {}
         # Thawed on close unless something was frozen before, whose owner thaws it.
@@ -258,7 +292,7 @@ class ForkedTasks(_Closing, Generic[Shared]):
                 elif not self._running:
                     return
                 else:
-                    ready = wait([receiver for _, receiver in self._running.values()])
+                    ready = _wait([receiver for _, receiver in self._running.values()])
                     for number, (_, receiver) in list(self._running.items()):
                         if receiver in ready:
                             finished[number] = self._receive(number)
@@ -313,6 +347,13 @@ class ForkedTasks(_Closing, Generic[Shared]):
             self._thaw = False
 
 
+def _wait(receivers: list[Connection]) -> list[Any]:
+    """The receivers that have something to read (or whose sender is gone)."""
+    from multiprocessing.connection import wait
+
+    return wait(receivers)
+
+
 def local_executor(
     shared: Shared,
     *,
@@ -328,6 +369,8 @@ def local_executor(
     ``min_size`` (starting workers would cost more than they save), there is one worker,
     or the start method is not available here. ``chunksize``: how many items a spawned
     worker is sent at a time."""
+    import multiprocessing
+
     count = (os.cpu_count() or 1) if workers is None else workers
     if count < 2 or size < min_size or start_method not in multiprocessing.get_all_start_methods():
         return InProcess(shared)
