@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import run_xrefdoc, write_tree
@@ -24,7 +25,7 @@ from xrefdoc.core.model import References
 from xrefdoc.core.settings import make_settings
 from xrefdoc.pipeline import scan as pipeline
 from xrefdoc.pipeline.scan import Scan, scan
-from xrefdoc.site.highlight import SourceHTML
+from xrefdoc.site.highlight import SourceHTML, highlighted_source
 from xrefdoc.store import cache as cache_module
 from xrefdoc.store.cache import DATABASE, RecordCache, cache_location
 
@@ -43,7 +44,7 @@ def scan_tree(
     *,
     include: list[str] | None = None,
     exclude: list[str] | None = None,
-    **options: bool,
+    **options: Any,
 ) -> Scan:
     return scan(make_settings(root, include=include or [], exclude=exclude or []), **options)
 
@@ -410,14 +411,26 @@ def test_a_row_that_does_not_load_is_a_miss_and_runs_no_code(tree: Path) -> None
 
 
 def test_only_the_sources_a_scan_stored_itself_skip_the_markup_check(tree: Path) -> None:
-    first = scan_tree(tree, highlight=True)
+    first = scan_tree(tree, derive=highlighted_source)
     texts = [record for record in first.records if not record.is_binary]
     cap = make_settings(tree).source_cap
     keys = {(record.sha256, record.lexer, cap) for record in texts}
-    assert first.fresh_sources == keys
+    assert first.cache_location is not None
+    with RecordCache.reader(first.cache_location) as reader:
+        stored = {key: reader.get_source(key) for key in keys}
+    assert all(source is not None and source.this_run for source in stored.values())
     # A later scan reads the same rows back: they may have been planted since, so every
-    # one of them is checked.
-    assert scan_tree(tree, highlight=True).fresh_sources == frozenset()
+    # one of them is checked; and so is every row for a reader that was not handed the
+    # location of the run that stored it.
+    second = scan_tree(tree, derive=highlighted_source)
+    assert second.cache_location is not None
+    for location in (second.cache_location, cache_location(tree.resolve())):
+        with RecordCache.reader(location) as reader:
+            again = {key: reader.get_source(key) for key in keys}
+        assert all(source is not None and not source.this_run for source in again.values())
+        assert {key: source.blob for key, source in again.items() if source} == {
+            key: source.blob for key, source in stored.items() if source
+        }
 
 
 def test_a_planted_highlighted_source_does_not_reach_the_site(tree: Path, tmp_path: Path) -> None:

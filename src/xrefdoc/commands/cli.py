@@ -19,6 +19,7 @@ from typing import Any, NoReturn
 
 from xrefdoc import __version__
 from xrefdoc.core.errors import ConfigError, FileSystemError, XrefdocError
+from xrefdoc.core.executor import treat_forked_processes_as_workers
 from xrefdoc.core.settings import DEFAULT_SOURCE_CAP, command_settings, tree_options
 
 # The exit codes of a build stopped by Ctrl-C or SIGTERM, as a shell reports them.
@@ -313,24 +314,11 @@ def _print_json(value: object) -> None:
     sys.stdout.write("\n")
 
 
-_CHILDREN_IGNORE_CTRL_C: list[bool] = []
-
-
-def _leave_ctrl_c_to_this_process() -> None:
-    """Ctrl-C reaches the whole process group: a process forked from this one (Sphinx's
-    readers and writers, ours) ignores it, and ends when this one stops it (else one that
-    was starting printed a traceback, and its parent met a closed pipe instead of the
-    interruption). Registered once a process."""
-    if not _CHILDREN_IGNORE_CTRL_C:
-        os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
-        _CHILDREN_IGNORE_CTRL_C.append(True)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     _printable_output()
     if threading.current_thread() is threading.main_thread():
         _stop_on_sigterm()
-        _leave_ctrl_c_to_this_process()
+        treat_forked_processes_as_workers()
     try:
         arguments = _parser().parse_args(argv)
         if arguments.command == "lookup":

@@ -1,24 +1,81 @@
-"""Worker processes that never outlive the build: they leave Ctrl-C to the main process,
-die when it dies, and are stopped at once when it is interrupted."""
+"""Running a batch of tasks in worker processes, results in order: the one place that starts
+workers (how, with what set-up, under which garbage-collector setting), and the seam where
+a distributed executor plugs in.
+
+Every stage that fans out (extraction, the HTML page writers, the Markdown export) hands a
+batch to an ``Executor``: a task is a function of the batch's shared state and one item.
+``local_executor`` picks how the batch runs on this machine:
+
+- ``"spawn"``: long-lived workers that inherit nothing from this process (no threads, no
+  open files of a Sphinx process); the shared state is pickled to each worker once.
+- ``"fork"``: a fresh process forked for each task, which inherits this process's memory
+  (the index, the templates, a Sphinx builder: things that cannot be pickled or cost too
+  much to) and hands back what it copied of it when the task ends.
+- in this process, when the batch is too small for workers to pay for their start.
+
+Workers leave Ctrl-C to the main process, die when it dies, and are stopped at once when
+it stops early (an error, Ctrl-C, SIGTERM).
+"""
 
 from __future__ import annotations
 
-import ctypes
-import multiprocessing
+import gc
 import os
+import pickle
 import select
 import signal
 import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from functools import partial
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, Self, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
+# ``multiprocessing``, ``concurrent.futures`` and ``ctypes`` are imported where a batch runs
+# or a worker starts: every command imports this module to set itself up (a third of its
+# start-up time went to them), and most start no worker.
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Shared = TypeVar("Shared")
+Shared_co = TypeVar("Shared_co", covariant=True)
+
+StartMethod = Literal["spawn", "fork"]
 
 # prctl(2): the signal the kernel sends this process when its parent ends.
 _PR_SET_PDEATHSIG = 1
+
+
+class Executor(Protocol[Shared_co]):
+    """Runs tasks over a batch of items, each as ``task(shared, item)`` where ``shared`` is
+    the state the executor was made with, and gives the results in the items' order. Tasks
+    and items are picklable (a distributed executor sends them over the network); only the
+    local ``"fork"`` executor takes tasks that are not. ``close`` stops what still runs."""
+
+    def map(
+        self, task: Callable[[Shared_co, Item], Result], items: Iterable[Item]
+    ) -> Iterator[Result]: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None: ...
+
+
+class WorkerFailed(Exception):
+    """A forked worker ended without handing back its task's result (killed, out of memory),
+    or with an error that could not be sent back as it was."""
 
 
 def end_with(parent: int) -> None:
@@ -26,6 +83,8 @@ def end_with(parent: int) -> None:
     children outlive the process that asked for them). Where the kernel can tell (Linux),
     it sends SIGKILL; elsewhere a thread waits for the parent and ends the process."""
     if sys.platform.startswith("linux") and os.getppid() == parent:
+        import ctypes
+
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) == 0:
             if os.getppid() != parent:  # ended before the request was made
@@ -54,21 +113,267 @@ def start_worker(parent: int) -> None:
     end_with(parent)
 
 
-def ordered_map(
-    function: Callable[[Item], Result], items: Iterable[Item], workers: int, chunksize: int
-) -> Iterator[Result]:
-    """``function`` of each item in ``workers`` spawned processes, results in order. Spawned,
-    not forked: a worker inherits none of the state (threads, open files) of a Sphinx
-    process, and no helper process or socket folder is left behind. When the caller stops
-    early (an error, Ctrl-C), the workers are stopped at once, not after their queue."""
-    context = multiprocessing.get_context("spawn")
-    before = set(multiprocessing.active_children())
-    pool = ProcessPoolExecutor(workers, context, start_worker, (os.getpid(),))
-    try:
-        yield from pool.map(function, items, chunksize=chunksize)
-    except BaseException:
-        for child in set(multiprocessing.active_children()) - before:
+# The process that is forking, noted just before (``treat_forked_processes_as_workers``).
+_forking: list[int] = []
+
+
+def treat_forked_processes_as_workers() -> None:
+    """Every process forked from this one from now on is set up as a worker (``start_worker``)
+    from its first instruction, ours and those Sphinx forks to read and write in parallel:
+    else a Sphinx reader that was starting when Ctrl-C came printed a traceback, and one
+    whose build was killed (SIGKILL) waited for ever to hand back its result, holding the
+    build's lock. For the main process of a command; registered once a process."""
+    if not _forking:
+        _forking.append(os.getpid())
+        os.register_at_fork(
+            before=lambda: _forking.__setitem__(0, os.getpid()),
+            after_in_child=lambda: start_worker(_forking[0]),
+        )
+
+
+class _Closing:
+    """``with executor:`` closes it; when the block raised, it stops what still runs."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        """End every worker at once, whatever it was doing."""
+        self.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.stop()
+
+
+class InProcess(_Closing, Generic[Shared]):
+    """Each task run here, one after the other: for a batch too small for workers."""
+
+    def __init__(self, shared: Shared) -> None:
+        self._shared = shared
+
+    def map(
+        self, task: Callable[[Shared, Item], Result], items: Iterable[Item]
+    ) -> Iterator[Result]:
+        shared = self._shared
+        return (task(shared, item) for item in items)
+
+    def close(self) -> None:
+        pass
+
+
+# A spawned worker's copy of its batch's shared state, set once as the worker starts: the
+# only state a worker keeps between tasks.
+_worker_shared: Any = None
+
+
+def _start_spawned(parent: int, shared: bytes) -> None:
+    """Set up first, then load the shared state: loading imports its modules, which takes
+    long enough for a Ctrl-C to land in it (and print a traceback) if it came first."""
+    global _worker_shared
+    start_worker(parent)
+    _worker_shared = pickle.loads(shared)
+
+
+def _with_shared(task: Callable[[Any, Item], Result], item: Item) -> Result:
+    return task(_worker_shared, item)
+
+
+class SpawnedPool(_Closing, Generic[Shared]):
+    """``workers`` spawned processes, each given the shared state once and then items in
+    chunks of ``chunksize``. Spawned, not forked: a worker inherits none of the state
+    (threads, open files) of a Sphinx process, and no helper process or socket folder is
+    left behind. When the caller stops early, the workers are stopped at once, not after
+    their queue."""
+
+    def __init__(self, shared: Shared, workers: int, chunksize: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn")
+        self._before = set(multiprocessing.active_children())
+        state = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
+        self._pool = ProcessPoolExecutor(workers, context, _start_spawned, (os.getpid(), state))
+        self._chunksize = chunksize
+        self._unfinished = 0
+
+    def map(
+        self, task: Callable[[Shared, Item], Result], items: Iterable[Item]
+    ) -> Iterator[Result]:
+        self._unfinished += 1
+        try:
+            yield from self._pool.map(partial(_with_shared, task), items, chunksize=self._chunksize)
+        except BaseException:
+            self.stop()
+            raise
+        self._unfinished -= 1
+
+    def stop(self) -> None:
+        import multiprocessing
+
+        for child in set(multiprocessing.active_children()) - self._before:
             child.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def close(self) -> None:
+        if self._unfinished:  # a batch left half-read: its remaining work is not wanted
+            self.stop()
+        self._pool.shutdown(wait=True)
+
+
+def _run_forked(
+    sender: Connection,
+    parent: int,
+    task: Callable[[Any, Any], object],
+    shared: object,
+    item: object,
+) -> None:
+    """A forked worker's life: one task, and its result or its error sent back."""
+    start_worker(parent)
+    try:
+        result = task(shared, item)
+    except BaseException as error:  # whatever it was, the main process decides what it means
+        trace = traceback.format_exc()
+        try:
+            sender.send((False, (error, trace)))
+        except Exception:  # an error that does not pickle: its traceback says what it was
+            sender.send((False, (None, trace)))
+        return
+    sender.send((True, result))
+
+
+class ForkedTasks(_Closing, Generic[Shared]):
+    """A process forked for each task, at most ``workers`` at once. Each inherits this
+    process's memory (the shared state is never pickled) and gives it back when its task
+    ends: a long-lived forked worker would, by touching inherited objects, copy more of
+    them with every task. While the executor is open, the objects that existed when it
+    opened are never collected in the workers (``gc.freeze``), so the collector does not
+    write to (and copy) the memory they share with this process."""
+
+    def __init__(self, shared: Shared, workers: int) -> None:
+        self._shared = shared
+        self._workers = workers
+        import multiprocessing
+
+        self._context = multiprocessing.get_context("fork")
+        self._running: dict[int, tuple[BaseProcess, Connection]] = {}
+        # Thawed on close unless something was frozen before, whose owner thaws it.
+        self._thaw = gc.get_freeze_count() == 0
+        gc.freeze()
+
+    def map(
+        self, task: Callable[[Shared, Item], Result], items: Iterable[Item]
+    ) -> Iterator[Result]:
+        waiting = enumerate(items)
+        finished: dict[int, Result] = {}
+        position = 0
+        exhausted = False
+        try:
+            while True:
+                while not exhausted and len(self._running) < self._workers:
+                    found = next(waiting, None)
+                    if found is None:
+                        exhausted = True
+                    else:
+                        self._start(task, *found)
+                if position in finished:
+                    yield finished.pop(position)
+                    position += 1
+                elif not self._running:
+                    return
+                else:
+                    ready = _wait([receiver for _, receiver in self._running.values()])
+                    for number, (_, receiver) in list(self._running.items()):
+                        if receiver in ready:
+                            finished[number] = self._receive(number)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, task: Callable[[Shared, Any], object], number: int, item: object) -> None:
+        receiver, sender = self._context.Pipe(duplex=False)
+        process = self._context.Process(
+            target=_run_forked,
+            args=(sender, os.getpid(), task, self._shared, item),
+            daemon=True,
+        )
+        self._running[number] = (process, receiver)
+        process.start()
+        sender.close()
+
+    def _receive(self, number: int) -> Any:
+        process, receiver = self._running.pop(number)
+        try:
+            succeeded, value = receiver.recv()
+        except EOFError:
+            process.join()
+            raise WorkerFailed(
+                f"a worker process ended (exit code {process.exitcode}) without its result"
+            ) from None
+        finally:
+            receiver.close()
+        process.join()
+        if succeeded:
+            return value
+        error, trace = value
+        if isinstance(error, BaseException):
+            raise error from WorkerFailed(f"in the worker process:\n{trace}")
+        raise WorkerFailed(f"in the worker process:\n{trace}")
+
+    def stop(self) -> None:
+        running, self._running = self._running, {}
+        for process, _ in running.values():
+            process.terminate()
+        for process, receiver in running.values():
+            process.join()
+            receiver.close()
+        self.close()
+
+    def close(self) -> None:
+        if self._running:
+            self.stop()
+        if self._thaw:
+            gc.unfreeze()
+            self._thaw = False
+
+
+def _wait(receivers: list[Connection]) -> list[Any]:
+    """The receivers that have something to read (or whose sender is gone)."""
+    from multiprocessing.connection import wait
+
+    return wait(receivers)
+
+
+def local_executor(
+    shared: Shared,
+    *,
+    size: int,
+    min_size: int,
+    start_method: StartMethod = "spawn",
+    workers: int | None = None,
+    chunksize: int = 1,
+) -> Executor[Shared]:
+    """The executor of this machine for a batch that holds ``size`` units of work (files,
+    pages): ``workers`` processes (one per core unless given) started by ``start_method``
+    (see the module's docstring); in this process when the batch is smaller than
+    ``min_size`` (starting workers would cost more than they save), there is one worker,
+    or the start method is not available here. ``chunksize``: how many items a spawned
+    worker is sent at a time."""
+    import multiprocessing
+
+    count = (os.cpu_count() or 1) if workers is None else workers
+    if count < 2 or size < min_size or start_method not in multiprocessing.get_all_start_methods():
+        return InProcess(shared)
+    if start_method == "fork":
+        return ForkedTasks(shared, count)
+    return SpawnedPool(shared, count, chunksize)

@@ -24,17 +24,3 @@ def collector_paused(freeze_after: bool) -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-@contextmanager
-def frozen_for_forked_workers() -> Iterator[None]:
-    """Objects that exist now are never collected in workers forked inside the block, so
-    the collector does not write to (and copy) the memory they share with this process.
-    Thawed after the block unless something was frozen before, whose owner thaws it."""
-    frozen_before = gc.get_freeze_count() > 0
-    gc.freeze()
-    try:
-        yield
-    finally:
-        if not frozen_before:
-            gc.unfreeze()

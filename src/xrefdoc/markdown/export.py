@@ -11,7 +11,6 @@ wrote for files that are gone are deleted, and nothing else there is touched.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -24,7 +23,7 @@ import jinja2
 from xrefdoc.analyze.catalogue import RULE_NAMES
 from xrefdoc.core import timings
 from xrefdoc.core.errors import ConfigError
-from xrefdoc.core.executor import start_worker
+from xrefdoc.core.executor import local_executor
 from xrefdoc.core.fsutil import (
     MANIFEST,
     declare_coming,
@@ -32,7 +31,6 @@ from xrefdoc.core.fsutil import (
     remove_stale,
     write_if_changed,
 )
-from xrefdoc.core.gc_pause import frozen_for_forked_workers
 from xrefdoc.core.model import FileRecord
 from xrefdoc.core.resources import resource_dir
 from xrefdoc.core.settings import Settings, check_output_folder, command_settings, tree_options
@@ -285,19 +283,10 @@ def _write(output: Path, pages: Iterable[tuple[str, str]]) -> tuple[int, int]:
 # Below this many jobs, starting workers costs more than it saves.
 PARALLEL_MIN_JOBS = 400
 CHUNKS_PER_WORKER = 4
-# A forked worker's renderer and output folder (set in the worker, never in the parent).
-_worker: tuple[PageRenderer, Path] | None = None
 
 
-def _start_worker(renderer: PageRenderer, output: Path, parent: int) -> None:
-    global _worker
-    _worker = (renderer, output)
-    start_worker(parent)
-
-
-def _write_chunk(jobs: list[PageJob]) -> tuple[int, int]:
-    assert _worker is not None
-    renderer, output = _worker
+def _write_chunk(destination: tuple[PageRenderer, Path], jobs: list[PageJob]) -> tuple[int, int]:
+    renderer, output = destination
     return _write(output, (page for job in jobs for page in renderer.pages(job)))
 
 
@@ -305,23 +294,14 @@ def render_and_write(renderer: PageRenderer, output: Path, jobs: list[PageJob]) 
     """Render and write every job's pages: in forked workers, one per core, when there are
     many (each inherits the index and templates, and sends back two counts); here for a few,
     or where processes cannot be forked."""
-    workers = os.cpu_count() or 1
-    if (
-        workers < 2
-        or len(jobs) < PARALLEL_MIN_JOBS
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        return _write(output, (page for job in jobs for page in renderer.pages(job)))
     # Every chunk takes every n-th job, so the few large pages (the A-Z index, at the end)
     # are spread over the workers.
-    count = workers * CHUNKS_PER_WORKER
+    count = (os.cpu_count() or 1) * CHUNKS_PER_WORKER
     chunks = [jobs[start::count] for start in range(count)]
-    context = multiprocessing.get_context("fork")
-    with (
-        frozen_for_forked_workers(),
-        context.Pool(workers, _start_worker, (renderer, output, os.getpid())) as pool,
-    ):
-        counts = pool.map(_write_chunk, chunks, chunksize=1)
+    with local_executor(
+        (renderer, output), size=len(jobs), min_size=PARALLEL_MIN_JOBS, start_method="fork"
+    ) as executor:
+        counts = list(executor.map(_write_chunk, chunks))
     return sum(written for written, _ in counts), sum(unchanged for _, unchanged in counts)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,12 +11,11 @@ from xrefdoc.analyze.project import read_project
 from xrefdoc.analyze.rules import enabled
 from xrefdoc.analyze.stage import analyze, with_findings
 from xrefdoc.core import timings
-from xrefdoc.core.executor import ordered_map
+from xrefdoc.core.executor import local_executor
 from xrefdoc.core.model import FileRecord
 from xrefdoc.core.settings import Settings
 from xrefdoc.extract import extract_bytes, lexer_of, read_file, text_of
 from xrefdoc.extract.hooks import Hooks
-from xrefdoc.site.highlight import prepare_source
 from xrefdoc.store.cache import (
     CacheLocation,
     RecordCache,
@@ -30,6 +28,10 @@ from xrefdoc.walk.tree import WalkResult, walk
 from xrefdoc.xref.index import Index, build_index
 
 Progress = Callable[[Sequence[str]], Iterable[str]]
+# Made from a text content for its lexer and the source cap, in the same pass as the
+# content's extraction, and kept in the cache under (content hash, lexer, cap), so it is made
+# once per content: the site passes its highlighter. Picklable (it runs in the workers).
+DeriveSource = Callable[[str, str, int], bytes]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +45,7 @@ class Scan:
     cache_hits: int = 0
     cache_misses: int = 0
     cache_note: str = ""
-    # The highlighted sources this scan stored itself (see ``SourceHTML.from_bytes``).
-    fresh_sources: frozenset[SourceKey] = frozenset()
-    # Where the cache the pages read highlighted sources from is (None: none).
+    # Where the cache that holds what ``derive`` made is (None: none).
     cache_location: CacheLocation | None = None
 
 
@@ -60,7 +60,7 @@ POOL_MIN_FILES = 64
 @dataclass(frozen=True, slots=True)
 class _Work:
     """One file for a worker: its record when the cache had it (else extract it), and the
-    key of its highlighted source when that must be made too."""
+    key of its derived source when that must be made too."""
 
     path: str
     data: bytes
@@ -74,28 +74,24 @@ class _Work:
 _RULE_HOOKS = register_rules(Hooks())
 
 
-def _do(work: _Work) -> tuple[FileRecord, bytes | None]:
+def _do(derive: DeriveSource | None, work: _Work) -> tuple[FileRecord, bytes | None]:
     record = work.record or extract_bytes(work.path, work.data, work.digest, _RULE_HOOKS)
-    if work.source_key is None:
+    if work.source_key is None or derive is None:
         return record, None
     _, lexer, cap = work.source_key
-    return record, prepare_source(text_of(work.data), lexer, cap).to_bytes()
+    return record, derive(text_of(work.data), lexer, cap)
 
 
 def _done(
-    pending: list[_Work], progress: Progress, pool_min_files: int
+    pending: list[_Work], progress: Progress, pool_min_files: int, derive: DeriveSource | None
 ) -> Iterator[tuple[_Work, FileRecord, bytes | None]]:
-    """Each pending work item with its record and highlighted source, in order, as they are
-    made: in one worker process per core for many files, here for a few."""
-    workers = os.cpu_count() or 1
+    """Each pending work item with its record and derived source, in order, as they are
+    made: in worker processes for many files, here for a few."""
     paths = progress([work.path for work in pending])
-    if workers < 2 or len(pending) < pool_min_files:
-        for _, work in zip(paths, pending, strict=False):
-            yield work, *_do(work)
-        return
-    results = ordered_map(_do, pending, workers, chunksize=8)
-    for (_, work), result in zip(zip(paths, pending, strict=False), results, strict=False):
-        yield work, *result
+    with local_executor(derive, size=len(pending), min_size=pool_min_files, chunksize=8) as pool:
+        results = pool.map(_do, pending)
+        for (_, work), result in zip(zip(paths, pending, strict=False), results, strict=False):
+            yield work, *result
 
 
 def _cached(
@@ -154,15 +150,16 @@ def scan(
     use_cache: bool = True,
     cache: RecordCache | None = None,
     pool_min_files: int = POOL_MIN_FILES,
-    highlight: bool = False,
+    derive: DeriveSource | None = None,
     walked: WalkResult | None = None,
 ) -> Scan:
     """Walk, extract every file (or take its record from the cache when its content is
     unchanged), and index; a file that cannot be read is skipped with why. ``use_cache=False``
     is for callers that must not write a cache; ``cache`` one the caller has open
-    already (the scan closes it). ``highlight`` also stores every text content's
-    highlighted source in the cache (for the pages), once per content. ``walked`` is the
-    walk's result when the caller has walked already."""
+    already (the scan closes it). ``derive`` (see ``DeriveSource``) is also run on every text
+    content the cache has no output of it for, in the same workers as the extraction, and
+    its output stored in the cache. ``walked`` is the walk's result when the caller has
+    walked already."""
     if cache is None:
         if use_cache:
             cache = RecordCache.open(cache_location(settings.root, settings.cache_dir))
@@ -176,8 +173,8 @@ def scan(
         by_path: dict[str, FileRecord] = {}
         pending: list[_Work] = []
         stamps: dict[str, str] = {}
-        # Highlighting is only worth doing where the pages can find it again.
-        highlighted = cache.source_keys() if highlight and cache.enabled else None
+        # Deriving is only worth doing where the caller can find the output again.
+        derived = cache.source_keys() if derive is not None and cache.enabled else None
         stored = cache.stamps()
         for path in walked.files:
             stamp = file_stamp(walked.stats[path], walked.started_ns)
@@ -189,31 +186,29 @@ def scan(
                 continue
             stamps[path] = stamp
             source_key = None
-            if highlighted is not None:
+            if derived is not None:
                 if record is None:
                     lexer = lexer_of(path, data or b"")
                 else:
                     lexer = None if record.is_binary else record.lexer
-                if lexer is not None and (digest, lexer, settings.source_cap) not in highlighted:
+                if lexer is not None and (digest, lexer, settings.source_cap) not in derived:
                     source_key = (digest, lexer, settings.source_cap)
-                    highlighted.add(source_key)
+                    derived.add(source_key)
             if source_key is not None and data is None:
                 data = _content(settings.root, walked.on_disk(path), digest)
                 if data is None:
-                    source_key = None  # changed since: the pages lex it themselves
+                    source_key = None  # changed since: the caller derives it itself
             if record is None or source_key is not None:
                 pending.append(_Work(path, data or b"", digest, record, source_key))
             if record is not None:
                 by_path[path] = record
         hits = len(by_path)
-        fresh: set[SourceKey] = set()
-        for work, record, blob in _done(pending, progress, pool_min_files):
+        for work, record, blob in _done(pending, progress, pool_min_files, derive):
             if work.record is None:
                 cache.put(record, stamps[work.path])
                 by_path[record.path] = record
             if work.source_key is not None and blob is not None:
                 cache.put_source(work.source_key, blob)
-                fresh.add(work.source_key)
         records = [by_path[path] for path in walked.files if path in by_path]
         if settings.disable_rules:
             records = [_without_disabled(record, settings.disable_rules) for record in records]
@@ -235,6 +230,5 @@ def scan(
         cache_hits=hits,
         cache_misses=len(records) - hits,
         cache_note=cache.reason,
-        fresh_sources=frozenset(fresh),
         cache_location=cache.location,
     )

@@ -1,8 +1,9 @@
 """Highlighted source: one anchored line per source line, known names turned into links.
 
 Lexing is the costly part of a page (Pygments, about 15 ms a file), and it depends only on
-the file's content, its lexer and the source cap. So it is done once per content hash, in the
-worker processes, and kept in the cache as ``SourceHTML``: the HTML with every name token
+the file's content, its lexer and the source cap. So it is done once per content hash: the
+site hands ``highlighted_source`` to the scan, which runs it in the extraction's worker
+processes and keeps its bytes in the cache, a ``SourceHTML``: the HTML with every name token
 held apart. Each build then adds the links its index knows, which costs a dictionary lookup
 per name.
 """
@@ -262,3 +263,9 @@ def prepare_source(text: str, lexer_alias: str, cap: int) -> SourceHTML:
     fixed.append("</pre></div>")
     pieces.append("".join(fixed))
     return SourceHTML(pieces, names, shown)
+
+
+def highlighted_source(text: str, lexer_alias: str, cap: int) -> bytes:
+    """``prepare_source`` as the bytes the cache keeps: what the site hands the scan to run
+    beside extraction (``pipeline.scan``'s ``derive``)."""
+    return prepare_source(text, lexer_alias, cap).to_bytes()

@@ -165,10 +165,12 @@ def source_of(
     binary file."""
     if record.is_binary:
         return None
-    key = (record.sha256, record.lexer, site.source_cap)
-    found = cache.get_source(key, fresh=key in site.fresh_sources)
-    if found is not None:
-        return found
+    stored = cache.get_source((record.sha256, record.lexer, site.source_cap))
+    if stored is not None:
+        # A row this run stored is its own; any other may have been planted since.
+        found = SourceHTML.from_bytes(stored.blob, check_markup=not stored.this_run)
+        if found is not None:
+            return found
     text = read_text(root, record, site.sources.get(record.path))
     return prepare_source(text, record.lexer, site.source_cap)
 

@@ -39,7 +39,6 @@ from xrefdoc.site.view_types import (
     UsedElsewhereView,
     UsedItem,
 )
-from xrefdoc.store.cache import SourceKey
 from xrefdoc.xref.index import Index, Use, import_category
 from xrefdoc.xref.resolve import Definition
 
@@ -107,8 +106,6 @@ class SiteContext:
     title: str
     keywords: KeywordLayout
     trees: FolderTrees
-    # The highlighted sources the scan stored itself (``Scan.fresh_sources``).
-    fresh_sources: frozenset[SourceKey] = frozenset()
     # Files whose name on disk is not the name shown (``WalkResult.sources``).
     sources: Mapping[str, str] = field(default_factory=dict)
 
@@ -118,14 +115,11 @@ def make_site(
     names: PageNames,
     source_cap: int,
     title: str,
-    fresh_sources: frozenset[SourceKey] = frozenset(),
     sources: Mapping[str, str] | None = None,
 ) -> SiteContext:
     layout = keyword_layout(index, names)
     trees = FolderTrees(index, names, title)
-    return SiteContext(
-        index, names, source_cap, title, layout, trees, fresh_sources, dict(sources or {})
-    )
+    return SiteContext(index, names, source_cap, title, layout, trees, dict(sources or {}))
 
 
 def keyword_href(site: SiteContext, page: str, name: str) -> str | None:

@@ -3,14 +3,16 @@ pages), written in worker processes when there are many.
 
 Rendering a page and laying it out in the theme (``handle_page``) takes a few milliseconds,
 and a large tree has tens of thousands of pages, so the work is split into chunks written by
-forked workers, the way Sphinx's own parallel writer calls ``handle_page``. A worker inherits
-the index, the templates and the builder, and sends back only its log.
+forked workers (``local_executor``'s ``"fork"``), the way Sphinx's own parallel writer calls
+``handle_page``. A worker inherits the index, the templates and the builder, and sends back
+only its log.
 """
 
 from __future__ import annotations
 
-import os
+import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -18,11 +20,10 @@ from typing import Any
 import jinja2
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
-from sphinx.errors import ExtensionError
-from sphinx.util.parallel import ParallelTasks, parallel_available
+from sphinx.util import logging as sphinx_logging
+from sphinx.util.parallel import parallel_available
 
-from xrefdoc.core.executor import end_with
-from xrefdoc.core.gc_pause import frozen_for_forked_workers
+from xrefdoc.core.executor import local_executor
 from xrefdoc.core.progress import progress
 from xrefdoc.site.frames import PageFrames
 from xrefdoc.site.render import (
@@ -34,6 +35,8 @@ from xrefdoc.site.render import (
 )
 from xrefdoc.site.views import SiteContext
 from xrefdoc.store.cache import CacheLocation, RecordCache
+
+logger = sphinx_logging.getLogger(__name__)
 
 Page = tuple[str, dict[str, Any], str]
 
@@ -131,36 +134,46 @@ def _write_pages(
                 yield from _unframed(frames, _pages(environment, site, root, cache, job))
         return
 
-    parent = os.getpid()
-
-    def write_chunk(chunk: list[PageJob]) -> None:
-        end_with(parent)  # a forked writer, which a killed build must not leave behind
-        with _reader(cache_location) as cache:
-            for job in chunk:
-                pages = _pages(environment, site, root, cache, job)
-                for name, context, template in _unframed(frames, pages):
-                    builder.handle_page(name, context, template)
-
     if frames is not None:
         frames.prepare(_representatives(site, jobs).values())
 
     size = min(-(-len(jobs) // (workers * CHUNKS_PER_WORKER)), MAX_JOBS_PER_CHUNK)
     chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
-    finished: list[int] = []
-    tasks = ParallelTasks(workers)
-    with frozen_for_forked_workers():
-        for chunk in progress(
-            chunks, summary, app.verbosity, lambda chunk: _label(chunk[0]), "chunks of pages"
-        ):
-            tasks.add_task(write_chunk, chunk, lambda chunk, _: finished.append(len(chunk)))
-        tasks.join()
-    # ParallelTasks stops the other workers when one fails while tasks are still being
-    # added, without raising: a build with missing pages must not pass for a complete one.
-    if len(finished) != len(chunks):
-        raise ExtensionError(
-            f"xrefdoc: page writers stopped: {len(chunks) - len(finished)} of {len(chunks)} "
-            "chunks of pages not written"
-        )
+    writer = _ChunkWriter(environment, site, root, frames, cache_location, builder)
+    chunk_progress = progress(
+        chunks, summary, app.verbosity, lambda chunk: _label(chunk[0]), "chunks of pages"
+    )
+    with local_executor(
+        writer, size=len(jobs), min_size=PARALLEL_MIN_JOBS, start_method="fork", workers=workers
+    ) as executor:
+        for _, logs in zip(chunk_progress, executor.map(_write_chunk, chunks), strict=True):
+            for log in logs:
+                logger.handle(log)
+
+
+@dataclass(frozen=True, slots=True)
+class _ChunkWriter:
+    """What a forked writer inherits to write its chunk of pages."""
+
+    environment: jinja2.Environment
+    site: SiteContext
+    root: Path
+    frames: PageFrames | None
+    cache_location: CacheLocation | None
+    builder: StandaloneHTMLBuilder
+
+
+def _write_chunk(writer: _ChunkWriter, chunk: list[PageJob]) -> list[logging.LogRecord]:
+    """Write a chunk's pages in a forked worker; what it logged, for the build to log (its
+    warnings count for ``-W`` there), as Sphinx's own parallel writer does."""
+    collector = sphinx_logging.LogCollector()
+    with collector.collect(), _reader(writer.cache_location) as cache:
+        for job in chunk:
+            pages = _pages(writer.environment, writer.site, writer.root, cache, job)
+            for name, context, template in _unframed(writer.frames, pages):
+                writer.builder.handle_page(name, context, template)
+    sphinx_logging.convert_serializable(collector.logs)
+    return collector.logs
 
 
 def _label(job: PageJob) -> str:

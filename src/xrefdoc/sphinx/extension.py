@@ -35,6 +35,7 @@ from xrefdoc.core.resources import resource_dir
 from xrefdoc.core.settings import PROJECT_SETTINGS, Settings, layered_settings
 from xrefdoc.pipeline.build import TreeBuild
 from xrefdoc.pipeline.scan import Scan, scan
+from xrefdoc.site.highlight import highlighted_source
 from xrefdoc.site.index_json import index_part, index_parts, part_file
 from xrefdoc.site.keyword_box import INDEX_SCRIPT, index_script, page_script, part_script
 from xrefdoc.site.keyword_layout import keyword_sort_key
@@ -280,7 +281,7 @@ def _generate_pages(app: Sphinx) -> _GeneratedSite | None:
     facts_file.unlink(missing_ok=True)
 
     progress = progress_of(app.verbosity, "xrefdoc: extracting and highlighting... ")
-    result = scan(settings, progress, highlight=True, walked=walked)
+    result = scan(settings, progress, derive=highlighted_source, walked=walked)
     warnings = _report(settings, result)
     environment = make_environment([settings.templates] if settings.templates else [])
     site = make_site(
@@ -288,8 +289,7 @@ def _generate_pages(app: Sphinx) -> _GeneratedSite | None:
         names,
         settings.source_cap,
         _title(app, settings.root),
-        result.fresh_sources,
-        result.walked.sources,
+        sources=result.walked.sources,
     )
     domain.set_entry_pages(_entry_pages(site))
     facts, plan = plan_build(site, settings_digest, old_facts)

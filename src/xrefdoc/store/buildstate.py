@@ -9,9 +9,7 @@ half-way is never taken for a complete one. ``pipeline.build`` compares them.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import importlib.metadata
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,33 +18,11 @@ from pathlib import Path
 
 from xrefdoc import __version__
 from xrefdoc.core.fsutil import write_if_changed
-from xrefdoc.core.resources import resource_dir
 from xrefdoc.core.settings import Settings
 from xrefdoc.extract import read_file
-from xrefdoc.store.cache import RecordCache, cache_location, extractor_version, file_stamp
+from xrefdoc.store.cache import RecordCache, cache_location, file_stamp
+from xrefdoc.store.versions import pages_version
 from xrefdoc.walk.tree import WalkResult, stat_stamp
-
-# What besides xrefdoc's own files decides how pages look.
-_PAGE_DISTRIBUTIONS = ("sphinx", "myst-parser", "jinja2", "markupsafe", "pygments", "alabaster")
-
-
-@functools.cache
-def code_digest() -> str:
-    """xrefdoc's code, templates, static files and configuration, and the versions of the
-    libraries that render pages: a change to any of them renders every page again."""
-    digest = hashlib.sha256(extractor_version().encode())
-    package = Path(__file__).resolve().parents[1]
-    folders = [package, resource_dir("templates"), resource_dir("static"), resource_dir("conf")]
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.suffix != ".pyc":
-                digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    for name in _PAGE_DISTRIBUTIONS:
-        try:
-            digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
-        except importlib.metadata.PackageNotFoundError:
-            digest.update(f"{name}=absent\0".encode())
-    return digest.hexdigest()
 
 
 def templates_digest(folder: Path | None) -> str:
@@ -65,11 +41,12 @@ def templates_digest(folder: Path | None) -> str:
 
 
 def settings_signature(settings: Settings, extra: Iterable[str] = ()) -> str:
-    """A digest of what decides the pages besides the tree: ``code_digest``, the settings,
-    and what the caller adds (where pages go, the output's configuration)."""
+    """A digest of what decides the pages besides the tree: xrefdoc's code and the libraries
+    it renders with (``pages_version``), the settings, and what the caller adds (where pages
+    go, the output's configuration)."""
     head = [
         __version__,
-        code_digest(),
+        pages_version(),
         str(settings.root),
         settings.include,
         settings.exclude,

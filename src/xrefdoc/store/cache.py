@@ -1,6 +1,7 @@
 """Extracted records kept between runs, keyed by path, content hash and extractor version;
-and the highlighted source of each content (``SourceHTML``), keyed by content hash, lexer and
-source cap, so no content is lexed twice.
+and the highlighted source of each content, keyed by content hash, lexer, source cap and
+highlighter version, so no content is lexed twice. A highlighted source is bytes to the
+cache: the site makes and reads them (``site.highlight.SourceHTML``).
 
 The cache of a tree lives outside it (``cache_location``): its rows are trusted, so no file
 that comes with the tree (a commit, a pull request) may be read as one."""
@@ -9,28 +10,25 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
-import importlib.resources
 import io
 import json
 import os
 import pickle
 import re
+import secrets
 import sqlite3
 import subprocess
 import sys
 from collections.abc import Collection
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeGuard
 
-import xrefdoc
 from xrefdoc.core.model import FileRecord
 from xrefdoc.core.settings import Settings
-from xrefdoc.extract.treesitter import GRAMMAR_DISTRIBUTIONS
-from xrefdoc.site.highlight import SourceHTML
+from xrefdoc.store.versions import extractor_version, highlighter_version
 from xrefdoc.walk.tree import CACHE_TAG, CACHE_TAG_SIGNATURE, stat_stamp
 
 # Where the cache of a tree used to live, inside it; never read now (see ``cache_location``).
@@ -45,16 +43,9 @@ CACHEDIR_TAG_TEXT = (
 )
 # Commit this often inside a run, so a killed run keeps most of its work.
 COMMIT_EVERY = 500
-# Third-party code whose output lands in records: a new release may extract differently.
-_EXTRACTION_DISTRIBUTIONS = (
-    "pygments",
-    "markdown-it-py",
-    "tree-sitter",
-    *(f"tree-sitter-{grammar}" for grammar in GRAMMAR_DISTRIBUTIONS),
-)
 # The tables, and their layout number (kept in ``PRAGMA user_version``): change the number
 # with the tables, and a cache of the other layout is replaced by an empty one.
-LAYOUT = 1
+LAYOUT = 2
 _TABLES = (
     """CREATE TABLE records (
     path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, version TEXT NOT NULL, record BLOB NOT NULL,
@@ -63,56 +54,21 @@ _TABLES = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE TABLE sources (
     sha256 TEXT NOT NULL, lexer TEXT NOT NULL, cap INTEGER NOT NULL, version TEXT NOT NULL,
-    html BLOB NOT NULL, PRIMARY KEY (sha256, lexer, cap)
+    run TEXT NOT NULL, html BLOB NOT NULL, PRIMARY KEY (sha256, lexer, cap)
 )""",
 )
 # A highlighted source is found by its content, its lexer and the cap it was cut at.
 SourceKey = tuple[str, str, int]
 
 
-@functools.cache
-def extractor_version() -> str:
-    """A hash of everything that decides what extraction returns, so a change to any of it
-    (our extraction code, the model, the Python that parses, a lexer library) misses."""
-    digest = hashlib.sha256(f"{xrefdoc.__version__}\0{sys.version}\0".encode())
-    for name in _EXTRACTION_DISTRIBUTIONS:
-        try:
-            digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
-        except importlib.metadata.PackageNotFoundError:
-            digest.update(f"{name}=absent\0".encode())
-    package = importlib.resources.files("xrefdoc")
-    # Every module of ours that extraction imports; extend this when it imports another.
-    sources = [package / "core" / "model.py", package / "core" / "languages.py"]
-    for folder in ("extract", "analyze"):
-        sources += sorted(
-            (item for item in (package / folder).iterdir() if item.name.endswith(".py")),
-            key=lambda item: item.name,
-        )
-    for source in sources:
-        digest.update(f"{source.name}\0".encode())
-        if source.is_file():
-            digest.update(source.read_bytes())
-    return digest.hexdigest()
+@dataclass(frozen=True, slots=True)
+class StoredSource:
+    """A highlighted source as stored, and whether the run that handed out this reader's
+    location stored it (then nothing can have planted it since, and the site need not
+    check its markup again: the check was 7% of writing a page)."""
 
-
-@functools.cache
-def source_version() -> str:
-    """A hash of everything that decides a highlighted source (``SourceHTML``): our
-    highlighter, the line anchors and token rules it uses, Pygments and the Python grammar;
-    and the byte order its stored numbers are written in."""
-    digest = hashlib.sha256(sys.byteorder.encode())
-    for name in ("pygments", "tree-sitter", "tree-sitter-python"):
-        digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
-    package = importlib.resources.files("xrefdoc")
-    modules = (
-        "site/highlight.py",
-        "site/names.py",
-        "extract/tokens.py",
-        "extract/python_tokens.py",
-    )
-    for source in (package / module for module in modules):
-        digest.update(f"{source.name}\0".encode() + source.read_bytes())
-    return digest.hexdigest()
+    blob: bytes
+    this_run: bool
 
 
 class _ModelUnpickler(pickle.Unpickler):
@@ -176,11 +132,14 @@ def _joined(*notes: str) -> str:
 class CacheLocation:
     """Where the cache of one tree lives, as ``cache_location`` found it: ``folder`` holds
     its database unless ``refused`` says why it must not be used (then nothing there is read
-    or written); ``note`` is a line for the log besides."""
+    or written); ``note`` is a line for the log besides. ``run`` is a secret of the run
+    that opened the cache to write (see ``RecordCache.location``): the rows it wrote carry
+    it, and readers opened at this location know them by it."""
 
     folder: Path | None
     refused: str = ""
     note: str = ""
+    run: str = ""
 
     @property
     def database(self) -> Path | None:
@@ -288,12 +247,16 @@ class RecordCache:
     ) -> None:
         self._connection = connection
         self._version = version
-        self._source_version = source_version()
+        self._source_version = highlighter_version()
         self._pending = 0
         self.reason = reason
         self.database = database
-        # Where it was opened, for the readers of the same cache (None: nowhere).
+        # Where it was opened, for the readers of the same cache (None: nowhere); a cache
+        # opened to write gives it the secret its highlighted sources are stored with.
         self.location = location
+        if location is not None and connection is not None and database is not None:
+            self.location = replace(location, run=secrets.token_hex(16))
+        self._run = "" if self.location is None else self.location.run
 
     @classmethod
     def disabled(cls, reason: str = "", location: CacheLocation | None = None) -> RecordCache:
@@ -316,7 +279,7 @@ class RecordCache:
             return cls.disabled(_joined(reason, location.note), location)
         version = extractor_version()
         try:
-            connection = _connect(database, version, source_version())
+            connection = _connect(database, version, highlighter_version())
             return cls(connection, version, location.note, database, location)
         except _OtherLayout as error:
             replaced = f"replaced the cache {database} of another layout ({error})"
@@ -327,7 +290,7 @@ class RecordCache:
             replaced = f"replaced corrupt cache {database} ({error})"
         try:
             _remove_database(database)
-            connection = _connect(database, version, source_version())
+            connection = _connect(database, version, highlighter_version())
         except (OSError, sqlite3.Error, _OtherLayout) as retry_error:
             reason = f"cache disabled, cannot replace {database}: {_reason(retry_error)}"
             return cls.disabled(_joined(reason, location.note), location)
@@ -400,22 +363,22 @@ class RecordCache:
         )
         return {(sha256, lexer, cap) for sha256, lexer, cap in rows}
 
-    def get_source(self, key: SourceKey, fresh: bool = False) -> SourceHTML | None:
-        """The highlighted source stored under ``key``; ``fresh``: this build stored it
-        (see ``SourceHTML.from_bytes``)."""
+    def get_source(self, key: SourceKey) -> StoredSource | None:
+        """The highlighted source stored under ``key``, or None."""
         row = self._query(
-            "SELECT html FROM sources WHERE sha256 = ? AND lexer = ? AND cap = ? AND version = ?",
+            "SELECT html, run FROM sources "
+            "WHERE sha256 = ? AND lexer = ? AND cap = ? AND version = ?",
             (*key, self._source_version),
         )
         if not row or not isinstance(row[0], bytes):
             return None
-        return SourceHTML.from_bytes(row[0], check_markup=not fresh)
+        return StoredSource(row[0], bool(self._run) and row[1] == self._run)
 
     def put_source(self, key: SourceKey, blob: bytes) -> None:
-        """Store the ``SourceHTML.to_bytes()`` of a content."""
+        """Store the highlighted source of a content, marked as this run's."""
         self._store(
-            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
-            (*key, self._source_version, blob),
+            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)",
+            (*key, self._source_version, self._run, blob),
         )
 
     def save_settings(self, settings: Settings) -> None:
