@@ -126,6 +126,22 @@ def test_a_caller_that_stops_early_leaves_no_worker_running(start_method: StartM
     assert time.monotonic() - started < 30, "the workers' queue was waited for"
 
 
+def test_a_forked_worker_that_handles_sigterm_itself_is_still_stopped_at_once() -> None:
+    # A worker forked from a process with a SIGTERM handler of its own (a command run in
+    # this process installs one) inherits it: asking it to end is not enough.
+    before = signal.signal(signal.SIGTERM, lambda number, frame: None)
+    try:
+        started = time.monotonic()
+        with local_executor(None, size=6, min_size=1, start_method="fork", workers=2) as pool:
+            for result in pool.map(_waits, ITEMS):
+                assert result == 0
+                break
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert multiprocessing.active_children() == []
+    assert time.monotonic() - started < 30, "the workers' queue was waited for"
+
+
 def test_the_collector_leaves_inherited_objects_alone_while_forked_workers_run() -> None:
     before = gc.get_freeze_count()
     with local_executor(None, size=6, min_size=1, start_method="fork", workers=2):

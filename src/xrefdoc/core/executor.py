@@ -26,6 +26,7 @@ import select
 import signal
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
@@ -221,6 +222,7 @@ class SpawnedPool(_Closing, Generic[Shared]):
     def stop(self) -> None:
         import multiprocessing
 
+        # Spawned workers inherit no SIGTERM handler: asked to end, they end.
         for child in set(multiprocessing.active_children()) - self._before:
             child.terminate()
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -332,10 +334,8 @@ class ForkedTasks(_Closing, Generic[Shared]):
 
     def stop(self) -> None:
         running, self._running = self._running, {}
-        for process, _ in running.values():
-            process.terminate()
-        for process, receiver in running.values():
-            process.join()
+        _end_at_once(process for process, _ in running.values())
+        for _, receiver in running.values():
             receiver.close()
         self.close()
 
@@ -345,6 +345,25 @@ class ForkedTasks(_Closing, Generic[Shared]):
         if self._thaw:
             gc.unfreeze()
             self._thaw = False
+
+
+# How long a worker asked to end (SIGTERM) has before it is killed.
+_GRACE_SECONDS = 1.0
+
+
+def _end_at_once(processes: Iterable[BaseProcess]) -> None:
+    """Ask each process to end, then kill the ones still there after a moment: a worker
+    forked from a process that handles SIGTERM itself (a command run in-process, as the
+    tests do) inherits the handler, and must not be waited for to the end of its task."""
+    asked = list(processes)
+    for process in asked:
+        process.terminate()
+    deadline = time.monotonic() + _GRACE_SECONDS
+    for process in asked:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.exitcode is None:
+            process.kill()
+            process.join()
 
 
 def _wait(receivers: list[Connection]) -> list[Any]:
