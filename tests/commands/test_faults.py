@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -118,3 +119,29 @@ def test_a_second_build_into_the_same_site_waits_for_the_first(
     assert "waiting for it to finish" in second.stderr
     assert differing(site_files(clean_site), site_files(site)) == []
     assert broken_links(site) == []
+
+
+def test_a_stop_that_lands_where_python_ignores_errors_still_stops_the_command() -> None:
+    # SIGTERM inside a finaliser (or a weak reference's callback while a module is
+    # imported) is an error Python ignores and prints; the command must stop all the same.
+    code = """
+import os, signal, sys, time
+from xrefdoc.commands import cli
+cli._stop_on_sigterm()
+cli._stop_even_when_swallowed()
+class Finalised:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.2)
+try:
+    Finalised()
+    for _ in range(100):
+        time.sleep(0.01)
+    print("went on")
+except cli.Terminated:
+    print("stopped")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout == "stopped\n"
+    assert "Exception ignored" not in done.stderr
+    assert "Traceback" not in done.stderr

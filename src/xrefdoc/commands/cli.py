@@ -298,6 +298,25 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
+def _stop_even_when_swallowed() -> None:
+    """A Ctrl-C or SIGTERM that lands in code whose errors Python ignores (a weak
+    reference's callback while a module is imported, a finaliser) is printed there as
+    "Exception ignored" with a traceback, and the build goes on. It is raised again at the
+    next instruction of ordinary code instead, and not printed."""
+    printed = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        stopped = unraisable.exc_value
+        if isinstance(stopped, KeyboardInterrupt):
+            again = signal.SIGTERM if isinstance(stopped, Terminated) else signal.SIGINT
+            # Sent from another thread a moment later: raised here, it would be ignored again.
+            threading.Timer(0.05, os.kill, (os.getpid(), again)).start()
+        else:
+            printed(unraisable)
+
+    sys.unraisablehook = hook
+
+
 def _printable_output() -> None:
     """Whatever text a command prints, the terminal gets it: a character its encoding has no
     byte for (a name on a non-UTF-8 terminal) is written as an escape, not a traceback."""
@@ -318,6 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _printable_output()
     if threading.current_thread() is threading.main_thread():
         _stop_on_sigterm()
+        _stop_even_when_swallowed()
         treat_forked_processes_as_workers()
     try:
         arguments = _parser().parse_args(argv)
