@@ -144,6 +144,14 @@ def whole_site(site: Path) -> dict[str, bytes]:
     }
 
 
+# A small package and a README, aged (``aged_tree``) by the build-state and change tests.
+ENGINE_FILES: dict[str, str | bytes] = {
+    "pkg/__init__.py": "",
+    "pkg/core.py": "class Engine:\n    def run(self):\n        return 1\n",
+    "README.md": "# Engines\n",
+}
+
+
 def aged_tree(root: Path, files: dict[str, str | bytes], seconds: float = -3600) -> Path:
     """``write_tree``, with every file's times moved by ``seconds`` (in the past by default:
     files changed just before a walk are read every time, see ``cache.file_stamp``)."""

@@ -7,23 +7,17 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers import age, aged_tree, write_tree
+from helpers import ENGINE_FILES, age, aged_tree, write_tree
 
 from xrefdoc.core.settings import make_settings
 from xrefdoc.pipeline import build as build_module
 from xrefdoc.pipeline.build import TreeBuild
 from xrefdoc.store.buildstate import Change, LastBuild, Signatures
 
-FILES: dict[str, str | bytes] = {
-    "pkg/__init__.py": "",
-    "pkg/core.py": "class Engine:\n    def run(self):\n        return 1\n",
-    "README.md": "# Engines\n",
-}
-
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
-    return aged_tree(tmp_path / "tree", FILES)
+    return aged_tree(tmp_path / "tree", ENGINE_FILES)
 
 
 @pytest.fixture

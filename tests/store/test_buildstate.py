@@ -7,7 +7,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from helpers import age, aged_tree, write_tree
+from helpers import ENGINE_FILES, age, aged_tree, write_tree
 
 from xrefdoc.analyze.catalogue import RULE_NAMES
 from xrefdoc.core.settings import Settings, make_settings
@@ -23,16 +23,10 @@ from xrefdoc.store.buildstate import (
     tree_signature,
 )
 
-FILES: dict[str, str | bytes] = {
-    "pkg/__init__.py": "",
-    "pkg/core.py": "class Engine:\n    def run(self):\n        return 1\n",
-    "README.md": "# Engines\n",
-}
-
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
-    return aged_tree(tmp_path / "tree", FILES)
+    return aged_tree(tmp_path / "tree", ENGINE_FILES)
 
 
 def signatures(settings: Settings, digest: str = "settings") -> tuple[str, str | None]:
@@ -119,7 +113,8 @@ def test_content_hashes_come_from_the_cache_where_the_stamp_vouches(
     settings = make_settings(tree)
     scan(settings)  # stores every file's stamp and hash
     expected = [
-        (path, hashlib.sha256((tree / path).read_bytes()).hexdigest()) for path in sorted(FILES)
+        (path, hashlib.sha256((tree / path).read_bytes()).hexdigest())
+        for path in sorted(ENGINE_FILES)
     ]
 
     def unreadable(root: Path, path: str) -> tuple[bytes, str]:

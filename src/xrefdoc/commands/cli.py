@@ -304,8 +304,10 @@ def _stop_even_when_swallowed() -> None:
     "Exception ignored" with a traceback, and the build goes on. It is raised again at the
     next instruction of ordinary code instead, and not printed."""
     printed = sys.unraisablehook
+    if getattr(printed, "__name__", "") == "_raised_again":  # a command run in-process again
+        return
 
-    def hook(unraisable: Any) -> None:
+    def _raised_again(unraisable: Any) -> None:
         stopped = unraisable.exc_value
         if isinstance(stopped, KeyboardInterrupt):
             again = signal.SIGTERM if isinstance(stopped, Terminated) else signal.SIGINT
@@ -314,7 +316,7 @@ def _stop_even_when_swallowed() -> None:
         else:
             printed(unraisable)
 
-    sys.unraisablehook = hook
+    sys.unraisablehook = _raised_again
 
 
 def _printable_output() -> None:

@@ -23,6 +23,7 @@ from xrefdoc.store.cache import (
     cache_location,
     file_stamp,
     make_cache_folder,
+    vouched_digest,
 )
 from xrefdoc.walk.tree import WalkResult, walk
 from xrefdoc.xref.index import Index, build_index
@@ -105,8 +106,8 @@ def _cached(
     """The stored record of a file (or None), its bytes when they had to be read (None when
     the stamp vouched for them) and its content hash; the file is read by its name
     ``on_disk`` (``path`` is the name shown, see ``walk.shown_name``)."""
-    stored_stamp, stored_digest = stored.get(path, ("", ""))
-    if stamp and stamp == stored_stamp:
+    stored_digest = vouched_digest(stored, path, stamp)
+    if stored_digest is not None:
         # Unchanged since the scan that stored it: the file is not even read.
         record = cache.get(path, stored_digest)
         if record is not None:

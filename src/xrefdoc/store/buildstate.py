@@ -20,7 +20,7 @@ from xrefdoc import __version__
 from xrefdoc.core.fsutil import write_if_changed
 from xrefdoc.core.settings import Settings
 from xrefdoc.extract import read_file
-from xrefdoc.store.cache import RecordCache, cache_location, file_stamp
+from xrefdoc.store.cache import RecordCache, cache_location, file_stamp, vouched_digest
 from xrefdoc.store.versions import pages_version
 from xrefdoc.walk.tree import WalkResult, stat_stamp
 
@@ -81,8 +81,8 @@ def content_hashes(settings: Settings, walked: WalkResult) -> list[tuple[str, st
     hashes = []
     for path in walked.files:
         stamp = file_stamp(walked.stats[path], walked.started_ns)
-        stored_stamp, sha256 = stored.get(path, ("", ""))
-        if not stamp or stamp != stored_stamp:
+        sha256 = vouched_digest(stored, path, stamp)
+        if sha256 is None:
             try:
                 _, sha256 = read_file(settings.root, walked.on_disk(path))
             except OSError:

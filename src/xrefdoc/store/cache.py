@@ -109,6 +109,13 @@ def file_stamp(info: os.stat_result, scan_started_ns: int) -> str:
     return stat_stamp(info)
 
 
+def vouched_digest(stored: dict[str, tuple[str, str]], path: str, stamp: str) -> str | None:
+    """The content hash stored for ``path`` (``RecordCache.stamps``) when the file's stamp
+    now is the one stored with it, so the file is unchanged and need not be read; else None."""
+    stored_stamp, digest = stored.get(path, ("", ""))
+    return digest if stamp and stamp == stored_stamp else None
+
+
 def _is_globs(value: object) -> TypeGuard[list[str]]:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
