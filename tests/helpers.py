@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -165,3 +166,8 @@ def age(root: Path, seconds: float = -3600) -> None:
     moment = time.time() + seconds
     for path in root.rglob("*"):
         os.utime(path, (moment, moment))
+
+
+def uncoloured(log: str) -> str:
+    """A log as a reader of a plain file sees it: Sphinx colours its output when ``CI`` is set."""
+    return re.sub(r"\x1b\[[0-9;]*m", "", log)

@@ -7,12 +7,11 @@ import contextlib
 import gc
 import io
 import os
-import re
 import time
 from pathlib import Path
 
 import pytest
-from helpers import whole_site, write_tree
+from helpers import uncoloured, whole_site, write_tree
 from sites import main_body, page_text
 from sphinx.cmd.build import build_main
 
@@ -345,7 +344,7 @@ def test_verbose_progress_in_a_log_names_every_file(
 ) -> None:
     tree = write_tree(tmp_path / "tree", RICH)
     assert build(tree, tmp_path / "out", "-v") == 0
-    log = re.sub(r"\x1b\[[0-9;]*m", "", capsys.readouterr().out)  # colour, when CI is set
+    log = uncoloured(capsys.readouterr().out)
     extracting = [line for line in log.split("\n") if "extracting and highlighting..." in line]
     assert len(extracting) == len(RICH)
     assert sorted(line.rsplit(" ", 1)[1] for line in extracting) == sorted(RICH)

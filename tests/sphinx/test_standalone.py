@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import write_tree
+from helpers import uncoloured, write_tree
 
 from xrefdoc.core.settings import Settings
 from xrefdoc.pipeline import build as build_module
@@ -45,7 +45,7 @@ def test_the_tree_is_walked_once_by_a_build_that_runs_sphinx(
     capsys.readouterr()
     assert build_site(tree, site) == 0
     assert len(walks) == 2, "the extension continued the standalone build's walk"
-    said = capsys.readouterr().out
+    said = uncoloured(capsys.readouterr().out)
     assert "xrefdoc: 1 files parsed, 1 taken from the cache" in said
     # Nothing of the handing over reaches Sphinx's configuration or its environment.
     assert "configuration has changed" not in said
