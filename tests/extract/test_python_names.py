@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
-from helpers import extract_one
+from helpers import extract_one, index_tree
 
 from xrefdoc.core.model import Alias, FileRecord
 
@@ -242,18 +243,20 @@ def test_comprehension_variables_do_not_leak_but_outer_names_resolve(tmp_path: P
 
 
 def test_items_and_calls_of_self_are_values_of_unknown_type(tmp_path: Path) -> None:
-    record = extract_one(
-        tmp_path,
-        "m.py",
-        """\
+    source = """\
         class Polygon:
             def rings(self):
-                return self[0].tuple, self().kml
-        """,
-    )
-    found = uses(record)
-    assert found[("tuple", 3)] == "?"
-    assert found[("kml", 3)] == "~Polygon()().kml", "resolves to nothing in the tree"
+                return self[0].rings, self().rings
+        """
+    found = {(ref.target, ref.column) for ref in extract_one(tmp_path, "m.py", source).references}
+    assert found == {("~Polygon().[].rings", 23), ("~Polygon()().rings", 37)}
+    # Polygon is no container and has no __call__: neither is its own ``rings``, both are
+    # textual matches.
+    index = index_tree(tmp_path / "tree", {"m.py": textwrap.dedent(source)})
+    assert [(use.name, use.definition) for use in index.uses_in["m.py"]] == [
+        ("rings", None),
+        ("rings", None),
+    ]
 
 
 def test_parameter_also_bound_by_an_import_is_a_local(tmp_path: Path) -> None:

@@ -95,8 +95,8 @@ def test_import_as_and_reexports_through_init(index: Index) -> None:
     assert ("Engine", 2, "pkg.core.Engine") in found, "re-exported by pkg/__init__.py"
     assert ("Engine", 8, "pkg.core.Engine") in found
     assert ("connect", 10, "pkg.api.connect") in found, "re-exported by a star import"
-    # ``engine`` is a local value of unknown type: its ``run`` is only a textual match.
-    assert ("run", 9, None) in found
+    # ``engine`` is a local bound by a constructor call: an Engine.
+    assert ("run", 9, "pkg.core.Engine.run") in found
 
 
 def test_ambiguous_name_keeps_all_definitions_and_imports_pick_one(index: Index) -> None:
@@ -104,9 +104,12 @@ def test_ambiguous_name_keeps_all_definitions_and_imports_pick_one(index: Index)
         "pkg.core.Engine.run",
         "pkg.sub.helpers.run",
     ]
-    meant = {use.path: use.definition.qualname for use in index.uses["run"] if use.definition}
-    assert meant["tests/test_app.py"] == "pkg.sub.helpers.run"
-    assert meant["app.py"] == "pkg.sub.helpers.run"
+    meant = {
+        (use.path, use.line): use.definition.qualname for use in index.uses["run"] if use.definition
+    }
+    assert meant[("tests/test_app.py", 5)] == "pkg.sub.helpers.run"
+    assert meant[("app.py", 7)] == "pkg.sub.helpers.run", "h.run, h the module"
+    assert meant[("app.py", 9)] == "pkg.core.Engine.run", "engine.run, engine an Engine"
 
 
 def test_members_resolve_through_self_and_base_classes(index: Index) -> None:

@@ -61,6 +61,11 @@ class Symbol:
     doc: str = ""
     # For a class: where its bases point, as reference targets (see ``Reference``).
     bases: tuple[str, ...] = ()
+    # Where the value of a variable or property leads, and what calling a function or
+    # method returns, as reference targets in the file's namespace (``~Engine()``: an
+    # instance of Engine; ``[~Engine()]``: a container of them); empty when not known.
+    value_type: str = ""
+    return_type: str = ""
 
     @property
     def qualname(self) -> str:
@@ -85,7 +90,9 @@ class Reference(NamedTuple):
     ``target`` is a dotted path resolved against the whole tree later: ``pkg.mod.name``
     (absolute), ``..mod.name`` (relative to the file, like a relative import) or
     ``~Class.name`` (in the file's own namespace); ``Engine().run`` is a member of what calling
-    ``Engine`` returns. ``a|b`` lists candidates, the first that resolves wins. ``exact`` is
+    ``Engine`` returns, ``items.[]`` an element of ``items`` (iterated or indexed), and
+    ``Engine().^.run`` the ``run`` that ``super()`` finds in Engine's bases. ``a|b`` lists
+    candidates, the first that resolves wins. ``exact`` is
     false for a textual match (a lexer token, an attribute of a value of unknown type), which
     has no target.
     """

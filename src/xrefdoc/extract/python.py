@@ -9,10 +9,13 @@ from typing import TypeGuard
 
 from xrefdoc.core.model import Diagnostic, Import, Symbol, SymbolKind, variable_kind
 from xrefdoc.extract.hooks import Hooks
-from xrefdoc.extract.python_names import import_from_base, resolve_names
+from xrefdoc.extract.python_names import ResolvedNames, import_from_base, resolve_names
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
 from xrefdoc.extract.treesitter import extract_treesitter
+
+# Kinds of symbols that hold a value (an attribute's type can be theirs).
+_VALUES = frozenset({SymbolKind.VARIABLE, SymbolKind.CONSTANT})
 
 # Statements whose bodies still run at the enclosing scope (module or class level).
 _BLOCKS = (ast.If, ast.Try, ast.TryStar, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)
@@ -138,6 +141,38 @@ class _Collector:
         # Imports inside function bodies are found by the walk above; nothing else defines names.
 
 
+def _with_names(symbols: list[Symbol], names: ResolvedNames) -> tuple[Symbol, ...]:
+    """The file's definitions with what reading its names taught: each class's bases, the
+    types of variables and properties, the return types of functions, and the attributes
+    its methods assign to ``self`` (definitions of their class, unless the class body
+    already defines the name, whose type they then give when it has none)."""
+    found: list[Symbol] = []
+    for symbol in symbols:
+        key = (symbol.qualname, symbol.line)
+        if symbol.kind == "class":
+            symbol = replace(symbol, bases=names.class_bases.get(key, ()))
+        elif key in names.value_types or key in names.return_types:
+            value, returned = names.value_types.get(key, ""), names.return_types.get(key, "")
+            symbol = replace(symbol, value_type=value, return_type=returned)
+        found.append(symbol)
+    members: dict[tuple[str | None, str], int] = {}
+    for position, symbol in enumerate(found):
+        members.setdefault((symbol.parent, symbol.name), position)
+    attributes: list[Symbol] = []
+    for attribute in names.attributes:
+        known = members.get((attribute.owner, attribute.name))
+        if known is None:
+            kind = variable_kind(attribute.name)
+            line, end, owner = attribute.line, attribute.end_line, attribute.owner
+            symbol = Symbol(attribute.name, kind, line, end, owner, value_type=attribute.value_type)
+            attributes.append(symbol)
+        elif found[known].kind in _VALUES and not found[known].value_type:
+            found[known] = replace(found[known], value_type=attribute.value_type)
+    if attributes:  # in line order among the others, after those of the same line
+        found = sorted(found + attributes, key=lambda symbol: symbol.line)
+    return tuple(found)
+
+
 def is_main_guard(node: ast.stmt) -> TypeGuard[ast.If]:
     """``if __name__ == "__main__":``, either way round."""
     if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
@@ -197,14 +232,8 @@ def extract_python(text: str, path: str, hooks: Hooks) -> Extracted:
     except RecursionError:
         message = "Python nested too deeply to analyse (RecursionError); names read from tokens"
         return extract_tokens(text, "python", (Diagnostic(message),))
-    symbols = [
-        replace(symbol, bases=names.class_bases.get((symbol.qualname, symbol.line), ()))
-        if symbol.kind == "class"
-        else symbol
-        for symbol in collector.symbols
-    ]
     return Extracted(
-        symbols=tuple(symbols),
+        symbols=_with_names(collector.symbols, names),
         imports=tuple(collector.imports),
         references=names.references,
         aliases=names.aliases,

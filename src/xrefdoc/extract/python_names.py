@@ -1,12 +1,21 @@
-"""What each name used in a Python file refers to, from the file's own scopes and imports.
+"""What each name used in a Python file refers to, from the file's own scopes, imports and
+annotations.
 
 Python's scope rules, applied statically: a name bound anywhere in a function is local to
 it (unless declared ``global``/``nonlocal``), class bodies are not visible from their
-methods, comprehensions and lambdas have scopes of their own. A use that resolves to a local
-value or a builtin is not a use of any keyword and is dropped; a use that resolves to an
-import, a definition of this file, or an attribute of either gets a target path (see
-``model.Reference``) that the cross-reference stage follows across the tree. An attribute of
-a value of unknown type (``obj.run``) is kept as a textual use, without a target.
+methods, comprehensions and lambdas have scopes of their own. Within a scope the statements
+are read in order, as they run: a use sees the bindings on the paths that reach it (an
+import inside an ``if`` below a use does not bind it there), and the bodies of functions are
+read when their scope ends, as they run after it. A use that resolves to a local value or a
+builtin is not a use of any keyword and is dropped; a use that resolves to an import, a
+definition of this file, or an attribute of either gets a target path (see
+``model.Reference``) that the cross-reference stage follows across the tree.
+
+Values are typed as a type checker would, statically: an annotated parameter or variable,
+a constructor call, a call of a function whose return type is written or evident, ``self``,
+``super()``, the element of an annotated container, the target of ``with``. So
+``ctx.invoke`` with ``ctx: Context`` has the target ``~Context().invoke``. A value of unknown
+type (``obj.run``) keeps its attribute as a textual use, without a target.
 """
 
 from __future__ import annotations
@@ -19,6 +28,9 @@ from typing import Any
 
 from xrefdoc.core.model import Alias, Reference, child_target
 from xrefdoc.extract.ast_nodes import child_nodes, walk_nodes
+from xrefdoc.extract.python_flow import LOCAL as _LOCAL
+from xrefdoc.extract.python_flow import Binding, FlowState, ends_abruptly, join_states
+from xrefdoc.extract.python_types import AnnotationReader, container, elements_of
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 
@@ -30,19 +42,8 @@ _BINDING_NODES = frozenset(
     | {ast.ImportFrom, ast.Global, ast.Nonlocal, ast.ExceptHandler, ast.MatchAs, ast.MatchStar}
     | {ast.MatchMapping}
 )
-
-
-@dataclass(frozen=True, slots=True)
-class _Binding:
-    """What a bound name stands for: candidate targets, or none for a plain local value.
-    ``reported`` is false for ``self``/``cls``, which lead to their class's members but
-    are not themselves uses of the class."""
-
-    targets: tuple[str, ...] = ()
-    reported: bool = True
-
-
-_LOCAL = _Binding()
+# Decorators that make a method's value what it returns, read as an attribute.
+_PROPERTIES = frozenset({"property", "cached_property", "abstractproperty"})
 
 
 @dataclass(slots=True)
@@ -50,24 +51,68 @@ class _Scope:
     kind: str  # "module", "class" or "function" (lambdas and comprehensions too)
     qualname: str  # the ``parent`` of symbols defined here; "" at module level
     parent: _Scope | None
-    bindings: dict[str, _Binding] = field(default_factory=dict)
+    # Every binding of the scope, wherever it is (what a use sees that no path reaches).
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    # The bindings on the paths to the statement being read.
+    flow: FlowState = field(default_factory=dict)
     declared_global: set[str] = field(default_factory=set)
     declared_nonlocal: set[str] = field(default_factory=set)
+    # Bodies of the functions defined here, read when the scope ends (module and functions).
+    deferred: list[Callable[[], None]] = field(default_factory=list)
+    # For a method: its class; ``receiver`` names its ``self`` (instance methods only).
+    owner: str = ""
+    receiver: str = ""
+    # For a ``def``: the targets of each value it returns (None: unknown), and whether it
+    # yields (then a call returns a generator, not those values).
+    returned: list[tuple[str, ...]] | None = None
+    yields: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceAttribute:
+    """``self.name = …`` in a method: an attribute of the method's class, where it is first
+    assigned, and the targets of its type when written or evident."""
+
+    owner: str
+    name: str
+    line: int
+    end_line: int
+    value_type: str
 
 
 @dataclass(frozen=True, slots=True)
 class ResolvedNames:
-    """The uses of one file, its module-level import aliases and its classes' bases."""
+    """The uses of one file, its module-level import aliases, and what it says of its
+    definitions: classes' bases, the types of variables and properties, the return types of
+    functions (each keyed by (qualname, line), as targets), and instance attributes."""
 
     references: tuple[Reference, ...]
     aliases: tuple[Alias, ...]
-    # (class qualname, line) → targets of its bases.
     class_bases: dict[tuple[str, int], tuple[str, ...]]
+    value_types: dict[tuple[str, int], str]
+    return_types: dict[tuple[str, int], str]
+    attributes: tuple[InstanceAttribute, ...]
 
 
 def import_from_base(node: ast.ImportFrom) -> str:
     """The module of ``from … import``, a relative one with its dots (``..core``)."""
     return "." * node.level + (node.module or "")
+
+
+def _import_targets(node: ast.ImportFrom) -> list[tuple[str, str]]:
+    """(bound name, target) for each name ``from … import`` binds (not ``*``)."""
+    base = import_from_base(node)
+    return [
+        (alias.asname or alias.name, child_target(base, alias.name))
+        for alias in node.names
+        if alias.name != "*"
+    ]
+
+
+def _bound_by_import(alias: ast.alias) -> tuple[str, str]:
+    """(bound name, target) of one name of ``import a.b [as c]``."""
+    bound = alias.asname or alias.name.split(".")[0]
+    return bound, alias.name if alias.asname else bound
 
 
 class _BindingCollector:
@@ -79,11 +124,6 @@ class _BindingCollector:
         self.import_lines: dict[str, int] = {}
         self.defined: dict[str, list[str]] = {}
         self.stars: list[Alias] = []
-
-    def _store_target(self, name: str) -> str | None:
-        if self.scope.kind == "function":
-            return None
-        return "~" + child_target(self.scope.qualname, name)
 
     def _add(self, table: dict[str, list[str]], name: str, target: str | None) -> None:
         targets = table.setdefault(name, [])
@@ -98,37 +138,33 @@ class _BindingCollector:
                 stack.extend(child_nodes(node))
                 continue
             if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
-                self._add(
-                    self.defined, node.name, "~" + child_target(self.scope.qualname, node.name)
-                )
+                self._add(self.defined, node.name, _definition_target(self.scope, node.name))
                 continue
             if isinstance(node, (ast.Lambda, *_COMPREHENSIONS)):
                 continue
             if isinstance(node, ast.Name):
                 if not isinstance(node.ctx, ast.Load):
-                    self._add(self.defined, node.id, self._store_target(node.id))
+                    self._add(self.defined, node.id, _store_target(self.scope, node.id))
             elif isinstance(node, ast.Import):
                 for alias in node.names:
-                    bound = alias.asname or alias.name.split(".")[0]
-                    self._add(self.imported, bound, alias.name if alias.asname else bound)
+                    bound, target = _bound_by_import(alias)
+                    self._add(self.imported, bound, target)
                     self.import_lines.setdefault(bound, node.lineno)
             elif isinstance(node, ast.ImportFrom):
-                base = import_from_base(node)
                 for alias in node.names:
                     if alias.name == "*":
-                        self.stars.append(Alias("*", base, node.lineno))
-                    else:
-                        bound = alias.asname or alias.name
-                        self._add(self.imported, bound, child_target(base, alias.name))
-                        self.import_lines.setdefault(bound, node.lineno)
+                        self.stars.append(Alias("*", import_from_base(node), node.lineno))
+                for bound, target in _import_targets(node):
+                    self._add(self.imported, bound, target)
+                    self.import_lines.setdefault(bound, node.lineno)
             elif isinstance(node, ast.Global):
                 self.scope.declared_global.update(node.names)
             elif isinstance(node, ast.Nonlocal):
                 self.scope.declared_nonlocal.update(node.names)
             elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-                self._add(self.defined, node.name, self._store_target(node.name))
+                self._add(self.defined, node.name, _store_target(self.scope, node.name))
             elif isinstance(node, ast.MatchMapping) and node.rest:
-                self._add(self.defined, node.rest, self._store_target(node.rest))
+                self._add(self.defined, node.rest, _store_target(self.scope, node.rest))
             stack.extend(child_nodes(node))
 
     def bind(self) -> None:
@@ -136,8 +172,20 @@ class _BindingCollector:
         keeps both, the import first); a name only ever assigned is a plain value."""
         for name in self.imported.keys() | self.defined.keys():
             targets = self.imported.get(name, []) + self.defined.get(name, [])
-            binding = _Binding(tuple(dict.fromkeys(targets))) if targets else _LOCAL
+            binding = Binding(tuple(dict.fromkeys(targets))) if targets else _LOCAL
             self.scope.bindings[name] = binding
+
+
+def _store_target(scope: _Scope, name: str) -> str | None:
+    """What assigning ``name`` in ``scope`` defines: a module or class variable; nothing in
+    a function (a local value)."""
+    if scope.kind == "function":
+        return None
+    return "~" + child_target(scope.qualname, name)
+
+
+def _definition_target(scope: _Scope, name: str) -> str:
+    return "~" + child_target(scope.qualname, name)
 
 
 def _bound_scope(
@@ -157,12 +205,23 @@ def _parameters(arguments: ast.arguments) -> list[ast.arg]:
     return found
 
 
-def _method_kind(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
-    """``static``, ``class`` or ``instance``, from the decorators."""
-    names = {d.id for d in node.decorator_list if isinstance(d, ast.Name)}
-    if "staticmethod" in names:
-        return "static"
-    return "class" if "classmethod" in names else "instance"
+def _host(scope: _Scope) -> _Scope:
+    """The scope whose end runs the bodies of functions defined in ``scope``: the nearest
+    one that is not a class body."""
+    current = scope
+    while current.kind == "class" and current.parent is not None:
+        current = current.parent
+    return current
+
+
+def _method_of(scope: _Scope) -> _Scope | None:
+    """The ``def`` of a method that ``scope`` is in (or is), if any."""
+    current: _Scope | None = scope
+    while current is not None and current.kind == "function":
+        if current.owner:
+            return current
+        current = current.parent
+    return None
 
 
 class _Resolver:
@@ -171,6 +230,9 @@ class _Resolver:
     def __init__(self) -> None:
         self.references: set[Reference] = set()
         self.class_bases: dict[tuple[str, int], tuple[str, ...]] = {}
+        self.value_types: dict[tuple[str, int], str] = {}
+        self.return_types: dict[tuple[str, int], str] = {}
+        self.attributes: dict[tuple[str, str], InstanceAttribute] = {}
         self.module_has_star = False
 
     # Scopes -----------------------------------------------------------------------------
@@ -178,13 +240,24 @@ class _Resolver:
     def module(self, tree: ast.Module) -> list[Alias]:
         scope, collector = _bound_scope("module", "", None, tree.body)
         self.module_has_star = bool(collector.stars)
-        for statement in tree.body:
-            self.visit(statement, scope)
+        self._body(tree.body, scope)
+        self._end(scope)
         aliases = [
             Alias(name, "|".join(targets), collector.import_lines[name])
             for name, targets in sorted(collector.imported.items())
         ]
         return aliases + collector.stars
+
+    def _end(self, scope: _Scope) -> None:
+        """Read the bodies of the functions defined in ``scope``, now that it has run."""
+        while scope.deferred:
+            pending, scope.deferred = scope.deferred, []
+            for read in pending:
+                read()
+
+    def _body(self, statements: list[ast.stmt], scope: _Scope) -> None:
+        for statement in statements:
+            self.visit(statement, scope)
 
     def _function_scope(
         self,
@@ -194,57 +267,182 @@ class _Resolver:
     ) -> _Scope:
         body = node.body if isinstance(node.body, list) else [node.body]
         scope, _ = _bound_scope("function", qualname, parent, body)
-        parameters = _parameters(node.args)
-        for parameter in parameters:
+        receiver = self._receiver(node, parent)
+        reader = AnnotationReader(lambda n: self._targets_of(n, parent), self._self_type(parent))
+        for position, parameter in enumerate(_parameters(node.args)):
             # Also bound by an import in the body: which one a use sees depends on the flow.
-            scope.bindings[parameter.arg] = _LOCAL
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and parent.kind == "class":
-            receiver = (node.args.posonlyargs + node.args.args)[:1]
-            kind = _method_kind(node)
-            if receiver and kind != "static":
-                # ``self`` is an instance (what calling the class returns), ``cls`` the class.
-                target = "~" + parent.qualname + ("()" if kind == "instance" else "")
-                scope.bindings[receiver[0].arg] = _Binding((target,), False)
+            binding = _LOCAL
+            if position == 0 and receiver is not None:
+                binding = receiver
+            elif parameter.annotation is not None:
+                typed = reader.value(parameter.annotation)
+                if parameter is node.args.vararg or parameter is node.args.kwarg:
+                    typed = container(typed)
+                binding = Binding(typed, False) if typed else _LOCAL
+            scope.bindings[parameter.arg] = binding
+            scope.flow[parameter.arg] = binding
+        if receiver is not None:
+            scope.owner = parent.qualname
+            if receiver.targets[0].endswith("()"):
+                scope.receiver = (node.args.posonlyargs + node.args.args)[0].arg
         return scope
 
-    def _binding_of(self, name: str, scope: _Scope) -> _Binding | None:
+    def _receiver(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, parent: _Scope
+    ) -> Binding | None:
+        """``self`` of an instance method is an instance (what calling the class returns),
+        ``cls`` of a class method the class; neither is a use of the class."""
+        if not isinstance(node, _FUNCTIONS) or parent.kind != "class":
+            return None
+        if not (node.args.posonlyargs + node.args.args):
+            return None
+        names = self._decorator_names(node, parent)
+        if "staticmethod" in names:
+            return None
+        instance = "classmethod" not in names and node.name != "__new__"
+        return Binding(("~" + parent.qualname + ("()" if instance else ""),), False)
+
+    def _self_type(self, scope: _Scope) -> tuple[str, ...]:
+        """``Self`` in an annotation read in ``scope``: an instance of the enclosing class."""
+        if scope.kind == "class":
+            return ("~" + scope.qualname + "()",)
+        method = _method_of(scope)
+        return ("~" + method.owner + "()",) if method is not None else ()
+
+    def _decorator_names(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: _Scope
+    ) -> set[str]:
+        """The last part of each decorator's name (``cached_property`` for
+        ``functools.cached_property``), as written or as imported."""
+        names: set[str] = set()
+        for decorator in node.decorator_list:
+            if isinstance(decorator, ast.Call):
+                decorator = decorator.func
+            if isinstance(decorator, ast.Name):
+                names.add(decorator.id)
+            elif isinstance(decorator, ast.Attribute):
+                names.add(decorator.attr)
+            names.update(t.rpartition(".")[2] for t in self._targets_of(decorator, scope))
+        return names
+
+    def _binding_of(self, name: str, scope: _Scope) -> Binding | None:
         """The binding a use of ``name`` sees; a name bound nowhere in a module with star
         imports may come from one of them, so it is looked up in the module namespace."""
         binding = self._lookup(name, scope)
         if binding is None and self.module_has_star and name not in BUILTIN_NAMES:
-            return _Binding(("~" + name,))
+            return Binding(("~" + name,))
         return binding
 
-    def _lookup(self, name: str, scope: _Scope) -> _Binding | None:
+    def _lookup(self, name: str, scope: _Scope) -> Binding | None:
         current: _Scope | None = scope
         first = True
         while current is not None:
             if name in current.declared_global:
                 while current.parent is not None:
                     current = current.parent
-                return current.bindings.get(name)
+                return current.flow.get(name) or current.bindings.get(name)
             skip = (current.kind == "class" and not first) or name in current.declared_nonlocal
-            if not skip and name in current.bindings:
-                return current.bindings[name]
+            if not skip:
+                found = current.flow.get(name) or current.bindings.get(name)
+                if found is not None:
+                    return found
             first = False
             current = current.parent
         return None
 
-    # Uses -------------------------------------------------------------------------------
+    def _bind(self, scope: _Scope, name: str, binding: Binding) -> None:
+        """``name`` is bound to ``binding`` from here on in ``scope``'s flow."""
+        if name not in scope.declared_global and name not in scope.declared_nonlocal:
+            scope.flow[name] = binding
+
+    def _bind_value(
+        self, scope: _Scope, target: ast.expr, typed: tuple[str, ...], line: int
+    ) -> None:
+        """An assignment of a value of ``typed`` to ``target``: a local value of that type
+        in a function; a variable of this module or class, with that type, elsewhere."""
+        if isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._bind_value(scope, element, (), line)
+        elif isinstance(target, ast.Starred):
+            self._bind_value(scope, target.value, (), line)
+        elif isinstance(target, ast.Name):
+            if scope.kind == "function":
+                self._bind(scope, target.id, Binding(typed, False) if typed else _LOCAL)
+            else:
+                stored = _definition_target(scope, target.id)
+                self._bind(scope, target.id, Binding((stored,)))
+                if typed:
+                    key = (child_target(scope.qualname, target.id), line)
+                    self.value_types.setdefault(key, "|".join(typed))
+        elif isinstance(target, ast.Attribute):
+            self._instance_attribute(scope, target, typed, line)
+
+    def _instance_attribute(
+        self, scope: _Scope, target: ast.Attribute, typed: tuple[str, ...], line: int
+    ) -> None:
+        """``self.name = …`` in a method defines an attribute of its class (where it is
+        first assigned), typed by the first assignment whose type is known."""
+        method = _method_of(scope)
+        value = target.value
+        if method is None or not isinstance(value, ast.Name) or value.id != method.receiver:
+            return
+        if self._lookup(value.id, scope) is not method.bindings.get(value.id):
+            return  # ``self`` rebound to something else
+        key = (method.owner, target.attr)
+        known = self.attributes.get(key)
+        if known is None:
+            end = target.end_lineno or line
+            self.attributes[key] = InstanceAttribute(*key, line, end, "|".join(typed))
+        elif typed and not known.value_type:
+            self.attributes[key] = InstanceAttribute(
+                *key, known.line, known.end_line, "|".join(typed)
+            )
+
+    # Values -----------------------------------------------------------------------------
 
     def _targets_of(self, node: ast.expr, scope: _Scope, base: bool = False) -> tuple[str, ...]:
-        """Candidate paths of an expression made of names, attributes and calls, or none;
-        ``base`` reads ``Generic[T]`` as ``Generic`` (a class base, not an item of it)."""
+        """Candidate paths of an expression made of names, attributes, calls and items, or
+        none; ``base`` reads ``Generic[T]`` as ``Generic`` (a class base, not an item)."""
         if isinstance(node, ast.Name):
             binding = self._binding_of(node.id, scope)
             return binding.targets if binding is not None else ()
         if isinstance(node, ast.Attribute):
             return tuple(f"{path}.{node.attr}" for path in self._targets_of(node.value, scope))
-        if base and isinstance(node, ast.Subscript):
-            return self._targets_of(node.value, scope)
+        if isinstance(node, ast.Subscript):
+            found = self._targets_of(node.value, scope)
+            return found if base else elements_of(found)
         if isinstance(node, ast.Call):  # Engine().run: a member of what the call returns
+            special = self._builtin_call(node, scope)
+            if special is not None:
+                return special
             return tuple(f"{path}()" for path in self._targets_of(node.func, scope))
+        if isinstance(node, ast.Await):
+            return self._targets_of(node.value, scope)
+        if isinstance(node, ast.NamedExpr):
+            return self._targets_of(node.value, scope)
+        if isinstance(node, ast.IfExp):
+            return _union(self._targets_of(node.body, scope), self._targets_of(node.orelse, scope))
+        if isinstance(node, ast.BoolOp):
+            return _union(*(self._targets_of(value, scope) for value in node.values))
         return ()
+
+    def _builtin_call(self, node: ast.Call, scope: _Scope) -> tuple[str, ...] | None:
+        """``super()`` and ``super(C, self)``: the next class after C in its method
+        resolution order (``^``, see ``model.Reference``); ``type(x)``: x's class."""
+        func = node.func
+        if not isinstance(func, ast.Name) or self._binding_of(func.id, scope) is not None:
+            return None
+        if func.id == "super":
+            if node.args:
+                return tuple(f"{t}().^" for t in self._targets_of(node.args[0], scope))
+            method = _method_of(scope)
+            return (f"~{method.owner}().^",) if method is not None else ()
+        if func.id == "type" and len(node.args) == 1:
+            found = self._targets_of(node.args[0], scope)
+            return tuple(t.removesuffix("()") for t in found if t.endswith("()"))
+        return None
+
+    # Uses -------------------------------------------------------------------------------
 
     def _use_name(self, name: str, line: int, column: int, scope: _Scope) -> None:
         binding = self._binding_of(name, scope)
@@ -279,9 +477,29 @@ class _Resolver:
         self._visit_outer_parts(node.decorator_list, node.args, scope)
         if node.returns is not None:
             self.visit(node.returns, scope)
-        inner = self._function_scope(node, scope, child_target(scope.qualname, node.name))
-        for statement in node.body:
-            self.visit(statement, inner)
+        qualname = child_target(scope.qualname, node.name)
+        self._bind(scope, node.name, Binding((_definition_target(scope, node.name),)))
+        _host(scope).deferred.append(lambda: self._function_body(node, scope, qualname))
+
+    def _function_body(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, parent: _Scope, qualname: str
+    ) -> None:
+        inner = self._function_scope(node, parent, qualname)
+        inner.returned = []
+        self._body(node.body, inner)
+        self._end(inner)
+        reader = AnnotationReader(lambda n: self._targets_of(n, parent), self._self_type(parent))
+        returned = reader.value(node.returns)
+        if not returned and node.returns is None and inner.returned and not inner.yields:
+            first = inner.returned[0]
+            if first and all(found == first for found in inner.returned):
+                returned = first
+        if returned:
+            is_property = (
+                parent.kind == "class" and self._decorator_names(node, parent) & _PROPERTIES
+            )
+            table = self.value_types if is_property else self.return_types
+            table[(qualname, node.lineno)] = "|".join(returned)
 
     def _visit_class(self, node: ast.ClassDef, scope: _Scope) -> None:
         qualname = child_target(scope.qualname, node.name)
@@ -290,8 +508,8 @@ class _Resolver:
         bases = ["|".join(self._targets_of(base, scope, base=True)) for base in node.bases]
         self.class_bases[(qualname, node.lineno)] = tuple(base for base in bases if base)
         inner, _ = _bound_scope("class", qualname, scope, node.body)
-        for statement in node.body:
-            self.visit(statement, inner)
+        self._body(node.body, inner)
+        self._bind(scope, node.name, Binding((_definition_target(scope, node.name),)))
 
     def _visit_lambda(self, node: ast.Lambda, scope: _Scope) -> None:
         self._visit_outer_parts([], node.args, scope)
@@ -305,6 +523,11 @@ class _Resolver:
         self._use_attribute(node, scope)
         self.visit(node.value, scope)
 
+    def _visit_import(self, node: ast.Import, scope: _Scope) -> None:
+        for alias in node.names:
+            bound, target = _bound_by_import(alias)
+            self._bind(scope, bound, Binding((target,)))
+
     def _visit_import_from(self, node: ast.ImportFrom, scope: _Scope) -> None:
         base = import_from_base(node)
         for alias in node.names:
@@ -312,6 +535,41 @@ class _Resolver:
                 path = child_target(base, alias.name)
                 reference = Reference(alias.name, alias.lineno, True, path, alias.col_offset)
                 self.references.add(reference)
+        for bound, target in _import_targets(node):
+            self._bind(scope, bound, Binding((target,)))
+
+    def _visit_assign(self, node: ast.Assign, scope: _Scope) -> None:
+        self.visit(node.value, scope)
+        typed = self._targets_of(node.value, scope)
+        for target in node.targets:
+            self._visit_target(target, scope)
+            self._bind_value(scope, target, typed, node.lineno)
+
+    def _visit_annotated(self, node: ast.AnnAssign, scope: _Scope) -> None:
+        self.visit(node.annotation, scope)
+        if node.value is not None:
+            self.visit(node.value, scope)
+        reader = AnnotationReader(lambda n: self._targets_of(n, scope), self._self_type(scope))
+        typed = reader.value(node.annotation)
+        if not typed and node.value is not None:
+            typed = self._targets_of(node.value, scope)
+        self._visit_target(node.target, scope)
+        if node.value is not None or scope.kind != "function":
+            self._bind_value(scope, node.target, typed, node.lineno)
+        elif isinstance(node.target, ast.Name):  # ``x: Engine`` declares a local's type
+            self._bind(scope, node.target.id, Binding(typed, False) if typed else _LOCAL)
+
+    def _visit_target(self, target: ast.expr, scope: _Scope) -> None:
+        """The uses inside an assignment's target (``a.b[c] = …`` uses a, b and c)."""
+        if not isinstance(target, ast.Name):
+            self.visit(target, scope)
+
+    def _visit_named(self, node: ast.NamedExpr, scope: _Scope) -> None:
+        self.visit(node.value, scope)
+        binder = scope
+        while binder.kind == "function" and binder.returned is None and binder.parent:
+            binder = binder.parent  # a comprehension's ``:=`` binds in the enclosing scope
+        self._bind_value(binder, node.target, self._targets_of(node.value, scope), node.lineno)
 
     def _visit_augmented(self, node: ast.AugAssign, scope: _Scope) -> None:
         if isinstance(node.target, ast.Name):
@@ -320,6 +578,106 @@ class _Resolver:
             self.visit(node.value, scope)
         else:
             self._visit_children(node, scope)
+
+    def _visit_return(self, node: ast.Return, scope: _Scope) -> None:
+        if node.value is not None:
+            self.visit(node.value, scope)
+            if scope.returned is not None and not (
+                isinstance(node.value, ast.Constant) and node.value.value is None
+            ):
+                scope.returned.append(self._targets_of(node.value, scope))
+
+    def _visit_yield(self, node: ast.Yield | ast.YieldFrom, scope: _Scope) -> None:
+        scope.yields = True
+        self._visit_children(node, scope)
+
+    # Statements that branch ---------------------------------------------------------------
+
+    def _branches(
+        self, scope: _Scope, start: FlowState, bodies: list[list[ast.stmt]], loop: bool = False
+    ) -> None:
+        """Read each body from ``start``; the flow after is the join of those that go on
+        (``loop``: the bodies are a loop's, which ``continue`` and ``break`` leave)."""
+        ends: list[FlowState] = []
+        for body in bodies:
+            scope.flow = dict(start)
+            self._body(body, scope)
+            if not ends_abruptly(body, loop):
+                ends.append(scope.flow)
+        scope.flow = join_states(ends) if ends else dict(start)
+
+    def _visit_if(self, node: ast.If, scope: _Scope) -> None:
+        self.visit(node.test, scope)
+        self._branches(scope, scope.flow, [node.body, node.orelse])
+
+    def _visit_while(self, node: ast.While, scope: _Scope) -> None:
+        self.visit(node.test, scope)
+        self._branches(scope, scope.flow, [node.body, []], loop=True)
+        self._body(node.orelse, scope)
+
+    def _visit_for(self, node: ast.For | ast.AsyncFor, scope: _Scope) -> None:
+        self.visit(node.iter, scope)
+        self._visit_target(node.target, scope)
+        elements = elements_of(self._targets_of(node.iter, scope))
+        self._bind_value(scope, node.target, elements, node.lineno)
+        self._branches(scope, scope.flow, [node.body, []], loop=True)
+        self._body(node.orelse, scope)
+
+    def _visit_with(self, node: ast.With | ast.AsyncWith, scope: _Scope) -> None:
+        enter = "__aenter__()" if isinstance(node, ast.AsyncWith) else "__enter__()"
+        for item in node.items:
+            self.visit(item.context_expr, scope)
+            if item.optional_vars is not None:
+                found = self._targets_of(item.context_expr, scope)
+                self._visit_target(item.optional_vars, scope)
+                typed = tuple(f"{t}.{enter}" for t in found if not t.startswith("["))
+                self._bind_value(scope, item.optional_vars, typed, node.lineno)
+        self._body(node.body, scope)
+
+    def _visit_try(self, node: ast.Try | ast.TryStar, scope: _Scope) -> None:
+        start = dict(scope.flow)
+        self._body(node.body, scope)
+        after_body = scope.flow
+        ends: list[FlowState] = []
+        self._body(node.orelse, scope)
+        if not ends_abruptly(node.orelse or node.body):
+            ends.append(scope.flow)
+        for handler in node.handlers:  # an exception may stop the body anywhere
+            scope.flow = join_states([start, after_body])
+            if handler.type is not None:
+                self.visit(handler.type, scope)
+            if handler.name:
+                self._bind_value(
+                    scope, ast.Name(handler.name, ast.Store()), self._caught(handler, scope), 0
+                )
+            self._body(handler.body, scope)
+            if not ends_abruptly(handler.body):
+                ends.append(scope.flow)
+        scope.flow = join_states(ends) if ends else join_states([start, after_body])
+        self._body(node.finalbody, scope)
+
+    def _caught(self, handler: ast.ExceptHandler, scope: _Scope) -> tuple[str, ...]:
+        """``except Error as e``: e is an instance of Error (of any of a tuple's)."""
+        kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        found = _union(*(self._targets_of(kind, scope) for kind in kinds if kind is not None))
+        return tuple(f"{target}()" for target in found)
+
+    def _visit_match(self, node: ast.Match, scope: _Scope) -> None:
+        self.visit(node.subject, scope)
+        start = dict(scope.flow)
+        ends: list[FlowState] = [start]
+        for case in node.cases:
+            scope.flow = dict(start)
+            self.visit(case.pattern, scope)
+            if case.guard is not None:
+                self.visit(case.guard, scope)
+            for name in walk_nodes(case.pattern):
+                if isinstance(name, (ast.MatchAs, ast.MatchStar)) and name.name:
+                    self._bind_value(scope, ast.Name(name.name, ast.Store()), (), 0)
+            self._body(case.body, scope)
+            if not ends_abruptly(case.body):
+                ends.append(scope.flow)
+        scope.flow = join_states(ends)
 
     def _visit_outer_parts(
         self, decorators: list[ast.expr], arguments: ast.arguments, scope: _Scope
@@ -337,10 +695,14 @@ class _Resolver:
         generators = node.generators
         self.visit(generators[0].iter, scope)
         inner = _Scope("function", scope.qualname, scope)
-        for generator in generators:
+        for position, generator in enumerate(generators):
+            iterated = self._targets_of(generator.iter, inner if position else scope)
             for name in walk_nodes(generator.target):
                 if isinstance(name, ast.Name):
                     inner.bindings[name.id] = _LOCAL
+            if isinstance(generator.target, ast.Name) and iterated:
+                typed = elements_of(iterated)
+                inner.bindings[generator.target.id] = Binding(typed, False)
         parts: list[ast.AST] = []
         for position, generator in enumerate(generators):
             if position:
@@ -355,6 +717,10 @@ class _Resolver:
             self.visit(part, inner)
 
 
+def _union(*members: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(target for member in members for target in member))
+
+
 _Visitor = Callable[[_Resolver, Any, _Scope], None]
 _VISITORS: dict[type[ast.AST], _Visitor] = {
     ast.FunctionDef: _Resolver._visit_function,
@@ -364,8 +730,24 @@ _VISITORS: dict[type[ast.AST], _Visitor] = {
     **dict.fromkeys(_COMPREHENSIONS, _Resolver._visit_comprehension),
     ast.Name: _Resolver._visit_name,
     ast.Attribute: _Resolver._visit_attribute,
+    ast.Import: _Resolver._visit_import,
     ast.ImportFrom: _Resolver._visit_import_from,
+    ast.Assign: _Resolver._visit_assign,
+    ast.AnnAssign: _Resolver._visit_annotated,
+    ast.NamedExpr: _Resolver._visit_named,
     ast.AugAssign: _Resolver._visit_augmented,
+    ast.Return: _Resolver._visit_return,
+    ast.Yield: _Resolver._visit_yield,
+    ast.YieldFrom: _Resolver._visit_yield,
+    ast.If: _Resolver._visit_if,
+    ast.While: _Resolver._visit_while,
+    ast.For: _Resolver._visit_for,
+    ast.AsyncFor: _Resolver._visit_for,
+    ast.With: _Resolver._visit_with,
+    ast.AsyncWith: _Resolver._visit_with,
+    ast.Try: _Resolver._visit_try,
+    ast.TryStar: _Resolver._visit_try,
+    ast.Match: _Resolver._visit_match,
 }
 
 
@@ -374,4 +756,11 @@ def resolve_names(tree: ast.Module) -> ResolvedNames:
     resolver = _Resolver()
     aliases = resolver.module(tree)
     references = sorted(resolver.references, key=lambda r: (r.line, r.column, r.name, r.target))
-    return ResolvedNames(tuple(references), tuple(aliases), resolver.class_bases)
+    return ResolvedNames(
+        tuple(references),
+        tuple(aliases),
+        resolver.class_bases,
+        resolver.value_types,
+        resolver.return_types,
+        tuple(sorted(resolver.attributes.values(), key=lambda a: (a.line, a.owner, a.name))),
+    )

@@ -149,8 +149,8 @@ class TreeResolver:
         return best
 
     def _one(self, path: str, target: str, depth: int) -> Resolution:
-        if depth > _MAX_DEPTH or not target:
-            return NOTHING
+        if depth > _MAX_DEPTH or not target or target.startswith("["):
+            return NOTHING  # a container is reached only through its element, ``[]``
         if target.startswith("~"):
             return self._in_module(path, target[1:].split("."), depth)
         if target.startswith("."):
@@ -198,27 +198,66 @@ class TreeResolver:
         self, definition: Definition, called: bool, parts: list[str], depth: int
     ) -> Resolution:
         """Follow ``parts`` inside ``definition``, or, when it is ``called``, inside what the
-        call returns: an instance, for a class; a value of unknown type otherwise."""
-        if called and definition.symbol.kind != "class":
+        call returns: an instance, for a class; the written or evident return type of a
+        function; a value of unknown type otherwise. A variable or property leads on to the
+        type of its value."""
+        symbol = definition.symbol
+        if symbol.kind == "class":
+            return self._in_symbol(definition, parts, depth)
+        if called:
+            if symbol.return_type and parts:
+                return self._follow(definition.path, symbol.return_type, parts, depth)
+            if symbol.value_type and parts:  # a variable holding a class or a function
+                return self._follow(definition.path, symbol.value_type, ["()", *parts], depth)
             return TEXTUAL if parts else NOTHING
+        if symbol.value_type and parts:
+            return self._follow(definition.path, symbol.value_type, parts, depth)
         return self._in_symbol(definition, parts, depth)
+
+    def _follow(self, path: str, types: str, parts: list[str], depth: int) -> Resolution:
+        """``parts`` reached through a value of ``types`` (targets in file ``path``): members
+        of an instance or a class, or, through ``[]``, of a container's element; textual
+        when the type is in the tree but not the member (see ``_in_bases``), nothing when
+        the type is not in the tree (a member of a builtin container, of a library's
+        class)."""
+        candidates: list[str] = []
+        for candidate in types.split("|"):
+            rest = parts
+            if rest[0] == "()":  # calling the value: a class gives an instance
+                candidate, rest = candidate + "()", rest[1:]
+            if candidate.startswith("["):
+                if rest[0] != "[]":
+                    continue  # a member of a builtin container
+                candidate, rest = candidate[1:-1], rest[1:]
+            candidates.append(candidate + "".join(f".{part}" for part in rest))
+        return self._candidates(path, "|".join(candidates), depth + 1) if candidates else NOTHING
 
     def _in_symbol(self, definition: Definition, parts: list[str], depth: int) -> Resolution:
         if not parts:
             return Resolution(definition=definition)
         symbol = definition.symbol
+        if parts[0] == "^":  # super(): the members of the bases, not the class's own
+            return (
+                self._in_bases(definition, parts[1:], depth) if symbol.kind == "class" else TEXTUAL
+            )
         head = parts[0].removesuffix("()")
         member = self._member(definition.path, symbol.qualname, head)
         if member is not None:
             return self._enter(member, parts[0].endswith("()"), parts[1:], depth)
-        if symbol.kind == "class" and depth <= _MAX_DEPTH:
-            for base in symbol.bases:
+        if symbol.kind == "class":
+            return self._in_bases(definition, parts, depth)
+        return TEXTUAL
+
+    def _in_bases(self, definition: Definition, parts: list[str], depth: int) -> Resolution:
+        """``parts`` looked up in the bases of class ``definition``, in order (depth first,
+        the method resolution order of single inheritance)."""
+        if depth <= _MAX_DEPTH:
+            for base in definition.symbol.bases:
                 found = self._candidates(definition.path, base, depth + 1)
                 if found.definition is not None and found.definition.symbol.kind == "class":
                     inherited = self._in_symbol(found.definition, parts, depth + 1)
                     if inherited.definition is not None:
                         return inherited
-            # A member no class in the tree defines: an instance attribute; what follows
-            # it is an attribute of a value of unknown type.
-            return TEXTUAL if len(parts) > 1 else NOTHING
-        return TEXTUAL
+        # A member no class in the tree defines: an instance attribute; what follows it is
+        # an attribute of a value of unknown type.
+        return TEXTUAL if len(parts) > 1 else NOTHING
