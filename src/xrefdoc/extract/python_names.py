@@ -294,9 +294,9 @@ class _Resolver:
         ``cls`` of a class method the class; neither is a use of the class."""
         if not isinstance(node, _FUNCTIONS) or parent.kind != "class":
             return None
-        if not (node.args.posonlyargs + node.args.args):
+        if not (node.args.posonlyargs or node.args.args):
             return None
-        names = self._decorator_names(node, parent)
+        names = self._decorator_names(node, parent) if node.decorator_list else set()
         if "staticmethod" in names:
             return None
         instance = "classmethod" not in names and node.name != "__new__"
@@ -315,7 +315,7 @@ class _Resolver:
         """The last part of each decorator's name (``cached_property`` for
         ``functools.cached_property``), as written or as imported."""
         names: set[str] = set()
-        for decorator in node.decorator_list:
+        for decorator in node.decorator_list:  # most functions have none
             if isinstance(decorator, ast.Call):
                 decorator = decorator.func
             if isinstance(decorator, ast.Name):
@@ -495,8 +495,8 @@ class _Resolver:
             if first and all(found == first for found in inner.returned):
                 returned = first
         if returned:
-            is_property = (
-                parent.kind == "class" and self._decorator_names(node, parent) & _PROPERTIES
+            is_property = parent.kind == "class" and bool(
+                node.decorator_list and self._decorator_names(node, parent) & _PROPERTIES
             )
             table = self.value_types if is_property else self.return_types
             table[(qualname, node.lineno)] = "|".join(returned)

@@ -4,8 +4,8 @@ An annotation is read statically, never evaluated: ``Engine`` and ``"Engine"`` m
 instance of the class the name leads to (``~Engine()``, see ``model.Reference``),
 ``type[Engine]`` the class itself, ``Optional[Engine]``, ``Engine | None`` and ``Union`` each
 member that is not ``None``, and a container of a written element type (``list[Engine]``,
-``Iterator[Engine]``) is marked with ``[]`` around its element's targets, so iterating it or
-indexing it gives the element. Wrappers that only qualify a type (``Final``, ``ClassVar``,
+``Iterator[Engine]``, ``tuple[Engine, ...]``) is marked with ``[]`` around its element's
+targets, so iterating it or indexing it gives the element. Wrappers that only qualify a type (``Final``, ``ClassVar``,
 ``Annotated``) are seen through. Anything else (``Any``, a ``Callable``, a type variable) gives
 no targets: the value's type is unknown, and what is reached through it stays textual.
 """
@@ -28,12 +28,10 @@ _ELEMENT_FIRST = frozenset(
     {"list", "List", "set", "Set", "frozenset", "FrozenSet", "Sequence", "MutableSequence"}
     | {"Iterable", "Iterator", "Collection", "AbstractSet", "MutableSet", "Deque", "deque"}
     | {"Generator", "AsyncIterator", "AsyncIterable", "AsyncGenerator", "Reversible"}
-    | {"tuple", "Tuple"}
 )
-# Mappings: indexing gives the value type (their last parameter).
-_VALUE_LAST = frozenset(
-    {"dict", "Dict", "Mapping", "MutableMapping", "DefaultDict", "defaultdict", "OrderedDict"}
-)
+# A tuple's elements share a type only when written ``tuple[Engine, ...]``. A mapping is
+# not read: iterating it gives its keys, indexing it its values.
+_TUPLES = frozenset({"tuple", "Tuple"})
 _SELF = frozenset({"Self"})
 # ``"Engine"`` inside quotes: longer strings are prose, not annotations.
 _LONGEST_STRING_ANNOTATION = 200
@@ -109,6 +107,8 @@ class AnnotationReader:
         if name is None and isinstance(node.value, ast.Name) and not found:
             name = node.value.id  # a builtin generic: ``list[Engine]``
         items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if not items:  # ``tuple[()]``
+            return ()
         if name is None:  # an in-tree generic class: ``Registry[Engine]`` is a Registry
             return tuple(f"{target}()" for target in found)
         if name in _UNIONS:
@@ -119,9 +119,13 @@ class AnnotationReader:
             return tuple(target.removesuffix("()") for target in self.value(items[0]))
         if name in _ELEMENT_FIRST:
             return container(self.value(items[0]))
-        if name in _VALUE_LAST:
-            return container(self.value(items[-1]))
+        if name in _TUPLES and len(items) == 2 and _is_ellipsis(items[1]):
+            return container(self.value(items[0]))
         return ()
+
+
+def _is_ellipsis(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is Ellipsis
 
 
 def _union(*members: tuple[str, ...]) -> tuple[str, ...]:
