@@ -5,9 +5,10 @@ instance of the class the name leads to (``~Engine()``, see ``model.Reference``)
 ``type[Engine]`` the class itself, ``Optional[Engine]``, ``Engine | None`` and ``Union`` each
 member that is not ``None``, and a container of a written element type (``list[Engine]``,
 ``Iterator[Engine]``, ``tuple[Engine, ...]``) is marked with ``[]`` around its element's
-targets, so iterating it or indexing it gives the element. Wrappers that only qualify a type (``Final``, ``ClassVar``,
-``Annotated``) are seen through. Anything else (``Any``, a ``Callable``, a type variable) gives
-no targets: the value's type is unknown, and what is reached through it stays textual.
+targets, so iterating it or indexing it gives the element. Wrappers that only qualify a
+type (``Final``, ``ClassVar``, ``Annotated``) are seen through. Anything else (``Any``, a
+``Callable``, a type variable, a mapping) gives no targets: the value's type is unknown, and
+what is reached through it stays textual.
 """
 
 from __future__ import annotations
