@@ -223,7 +223,8 @@ def _use_link(site: SiteContext, record: FileRecord, page: str, use: Use) -> Nam
         if len(candidates) != 1:
             return _entry_link(site, page, use.keyword, textual=True)
         definition = candidates[0]
-        title = f"textual match: {definition.qualname} ({definition.symbol.kind})"
+        where = f"{definition.path}:{definition.symbol.line}"
+        title = f"textual match: {definition.qualname} ({definition.symbol.kind}, {where})"
         return NameLink(definition_href(site, page, definition), title, textual=True)
     if definition.path == record.path and definition.symbol.line == use.line:
         return _entry_link(site, page, use.keyword, textual=False)
