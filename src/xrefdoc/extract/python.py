@@ -10,6 +10,7 @@ from typing import TypeGuard
 from xrefdoc.core.model import Diagnostic, Import, Symbol, SymbolKind, variable_kind
 from xrefdoc.extract.hooks import Hooks
 from xrefdoc.extract.python_names import import_from_base, resolve_names
+from xrefdoc.extract.python_overloads import fold_overloads, overload_stub_lines
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
 from xrefdoc.extract.treesitter import extract_treesitter
@@ -201,7 +202,7 @@ def extract_python(text: str, path: str, hooks: Hooks) -> Extracted:
         replace(symbol, bases=names.class_bases.get((symbol.qualname, symbol.line), ()))
         if symbol.kind == "class"
         else symbol
-        for symbol in collector.symbols
+        for symbol in fold_overloads(collector.symbols, overload_stub_lines(tree, text))
     ]
     return Extracted(
         symbols=tuple(symbols),
