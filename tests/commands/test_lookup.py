@@ -192,3 +192,77 @@ def test_lookup_without_a_previous_run_scans(
 def test_missing_root_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lookup", "x", "--root", str(tmp_path / "nope")]) == 2
     assert "--root" in capsys.readouterr().err
+
+
+# ``machine.run()`` and ``item.limit`` are of unknown type: textual matches, which may mean
+# any class's ``run`` or ``limit``. A module-level ``limit`` is not among what they may mean.
+RUNNERS = {
+    "works/__init__.py": "",
+    "works/engines.py": """\
+        class Engine:
+            limit = 3
+
+            def run(self):
+                return self.limit
+
+
+        class Pump:
+            def run(self):
+                return 2
+        """,
+    "works/settings.py": "limit = 10\n",
+    "works/shop.py": """\
+        from works.engines import Engine
+        from works.settings import limit
+
+
+        def start(machine, item):
+            machine.run()
+            Engine().run()
+            return item.limit + limit
+        """,
+}
+
+
+@pytest.fixture(scope="module")
+def runners(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_tree(tmp_path_factory.mktemp("runners"), RUNNERS)
+
+
+def test_a_qualified_lookup_lists_exact_uses_then_the_textual_candidates(
+    runners: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["lookup", "Engine.run", "--root", str(runners)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "works/engines.py:4: definition: method works.engines.Engine.run",
+        "works/shop.py:7: use of works.engines.Engine.run",
+        "works/shop.py:6: use (textual match: may mean any of the 2 definitions of run)",
+    ]
+    found = lookup_json(capsys, runners, "works.engines.Engine.run")
+    assert [(u["line"], u["exact"], u["match"]) for u in found["uses"]] == [
+        (7, True, "exact"),
+        (6, False, "textual"),
+    ]
+    assert found["candidates"] == 2
+    # Pump.run has no exact use, and the same textual one.
+    found = lookup_json(capsys, runners, "Pump.run")
+    assert [(u["line"], u["match"]) for u in found["uses"]] == [(6, "textual")]
+
+
+def test_a_qualified_lookup_lists_no_textual_use_that_cannot_mean_it(
+    runners: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # ``item.limit`` may mean Engine.limit, a class attribute, but not the module's variable.
+    found = lookup_json(capsys, runners, "settings.limit")
+    assert [(u["line"], u["match"]) for u in found["uses"]] == [(2, "exact"), (8, "exact")]
+    assert "candidates" not in found
+    found = lookup_json(capsys, runners, "Engine.limit")
+    assert [(u["line"], u["match"]) for u in found["uses"]] == [(5, "exact"), (8, "textual")]
+    # A bare name lists every use, exact ones first.
+    found = lookup_json(capsys, runners, "limit")
+    assert [(u["path"], u["line"], u["match"]) for u in found["uses"]] == [
+        ("works/engines.py", 5, "exact"),
+        ("works/shop.py", 2, "exact"),
+        ("works/shop.py", 8, "exact"),
+        ("works/shop.py", 8, "textual"),
+    ]

@@ -48,6 +48,25 @@ class Pump:
 def start_pump(rate: int) -> Pump:
     return Pump(rate)
 '''
+MOTORS = '''"""Motors, and what they are told to do."""
+
+from typing import overload
+
+
+class Motor:
+    """Turns at a speed."""
+
+    @overload
+    def run(self, seconds: int) -> int: ...
+    @overload
+    def run(self, seconds: float) -> float: ...
+    def run(self, seconds):
+        return seconds * 2
+
+
+def flush(device):
+    return device.run(2)
+'''
 FILES: dict[str, str | bytes] = {
     "README.md": "# Plant\n\nThe `Pump` moves liquids; see [the pumps](plant/pumps/pump.py).\n",
     "plant/__init__.py": "from .pumps.pump import Pump\n",
@@ -55,6 +74,7 @@ FILES: dict[str, str | bytes] = {
     "plant/pumps/pump.py": PUMP,
     "plant/pumps/valve.py": "from .pump import Pump\n\n\ndef drain(pump: Pump) -> int:\n"
     "    return pump.run(1)\n",
+    "plant/motors.py": MOTORS,
     "plant/control/loop.py": "from plant.pumps.pump import start_pump\n\n\ndef tick():\n"
     "    return start_pump(2).run(3)\n",
     "tests/test_pump.py": "from plant.pumps.pump import Pump\n\n\ndef test_run():\n"
@@ -204,6 +224,34 @@ def test_a_name_in_the_source_has_a_card_with_its_definition_and_uses(page: Any,
     assert "plant.pumps.pump.start_pump" in text
     # Imported and called in loop.py.
     assert "1 definition · 2 uses in 1 file" in text
+
+
+def test_a_textual_matchs_card_lists_the_definitions_it_may_mean_each_a_link(
+    page: Any, site: str
+) -> None:
+    # ``device`` is of unknown type: ``device.run`` may mean Motor.run or Pump.run.
+    page.goto(site + "plant/motors.py_docs.html")
+    page.hover("#L18 a.xref-textual >> text=run")
+    card = page.locator(".xref-card")
+    card.locator(".xref-card-candidates a").first.wait_for()
+    assert (
+        card.locator(".xref-card-candidates div").inner_text() == "May mean one of 2 definitions:"
+    )
+    assert card.locator(".xref-card-candidates li").all_inner_texts() == [
+        # The overloaded method's one definition: its implementation.
+        "plant.motors.Motor.run\nmethod · plant/motors.py:13",
+        "plant.pumps.pump.Pump.run\nmethod · plant/pumps/pump.py:14",
+    ]
+    shoot(page, "textual-card-desktop")
+    # The pointer goes from the name into the card, and one click chooses.
+    with page.expect_navigation():
+        card.locator("a", has_text="plant.pumps.pump.Pump.run").click()
+    assert page.url.endswith(f"plant/pumps/pump.py_docs.html#L{RUN_LINE}")
+    # An exact link's card names its one definition, and lists no candidates.
+    page.hover("#L26 a.xref-name >> text=Pump")
+    page.locator(".xref-card .xref-card-counts a").wait_for()
+    assert "plant.pumps.pump.Pump" in page.inner_text(".xref-card")
+    assert page.locator(".xref-card .xref-card-candidates").count() == 0
 
 
 def test_dark_mode_switches_and_is_remembered(page: Any, site: str) -> None:

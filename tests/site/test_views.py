@@ -20,6 +20,7 @@ from xrefdoc.site.keyword_views import (
     letter_page,
 )
 from xrefdoc.site.names import PageNames
+from xrefdoc.site.render import make_environment
 from xrefdoc.site.views import SiteContext, docs_page, docs_view, folder_view, kw_page, make_site
 
 TREE: dict[str, str | bytes] = {
@@ -254,3 +255,88 @@ def test_a_long_entry_is_cut_on_its_letter_page_and_whole_on_its_own(tmp_path: P
     every = whole["entry_view"]
     assert sum(len(group["lines"]) for group in every["groups"]) == every["uses"] == cut["uses"]
     assert every["full_href"] is None and every["hidden_uses"] == 0
+
+
+OVERLOADED: dict[str, str | bytes] = {
+    "calc/__init__.py": "",
+    "calc/numbers.py": '''\
+        from typing import overload
+
+
+        @overload
+        def parse(value: str) -> int: ...
+        @overload
+        def parse(value: bytes) -> int: ...
+        def parse(value):
+            """Read a whole number."""
+            return int(value)
+
+
+        TOTAL = parse("3")
+    ''',
+    "calc/numbers.pyi": """\
+        from typing import overload
+
+
+        @overload
+        def parse(value: str) -> int: ...
+        @overload
+        def parse(value: bytes) -> int: ...
+    """,
+}
+# A stub's signature in Detailed Analysis, linked to the stub's line.
+OVERLOAD_ITEM = (
+    '<li><span class="xref-kind">overload</span> <a href="numbers.{ext}_docs.html#L{line}">'
+    '<code class="xref-sig"><span class="xref-name">parse</span>({value}) -&gt; int</code></a> '
+    '<span class="xref-lines">line {line}</span></li>'
+)
+
+
+def test_an_overloaded_function_is_one_definition_listing_its_signatures(tmp_path: Path) -> None:
+    site = make_tree_site(tmp_path, OVERLOADED)
+    record = site.index.records["calc/numbers.py"]
+    text = (tmp_path / "calc/numbers.py").read_text(encoding="utf-8")
+    view = docs_page(site, record, prepare_source(text, record.lexer, site.source_cap))
+
+    (parse,) = view["analysis"]["functions"]
+    assert (parse["line"], parse["end_line"], parse["signature"]) == (8, 10, "(value)")
+    assert parse["overloads"] == [
+        {"signature": "(value: str) -> int", "line": 5, "href": "numbers.py_docs.html#L5"},
+        {"signature": "(value: bytes) -> int", "line": 7, "href": "numbers.py_docs.html#L7"},
+    ]
+    html = make_environment().get_template("file_docs.html").render(**view)
+    for line, value in ((5, "value: str"), (7, "value: bytes")):
+        assert OVERLOAD_ITEM.format(ext="py", line=line, value=value) in html
+    # Each stub's name leads to the definition; the use on line 13 too.
+    source = view["source"]
+    assert source is not None
+    lines = dict(re.findall(r'<span class="xl" id="(L\d+)">(.*)', source["html"]))
+    stub_link = 'href="numbers.py_docs.html#L8" title="parse: an overload; the definition is at'
+    assert stub_link in lines["L5"] and stub_link in lines["L7"]
+    assert 'href="numbers.py_docs.html#L8" title="calc.numbers.parse (function' in lines["L13"]
+
+    # The stubs alone: the first is the definition, and lists the other signature only.
+    stub_file = site.index.records["calc/numbers.pyi"]
+    (only_stubs,) = docs_view(site, stub_file)["analysis"]["functions"]
+    assert (only_stubs["line"], only_stubs["signature"]) == (5, "(value: str) -> int")
+    assert [o["line"] for o in only_stubs["overloads"]] == [7]
+
+    # The keyword's entry: two definitions (one per file), each saying it has two overloads.
+    entry = keyword_entry(site, "keywords-p", "parse", limit=True)
+    assert [(d["path"], d["line"], d["overloads"]) for d in entry["definitions"]] == [
+        ("calc/numbers.py", 8, 2),
+        ("calc/numbers.pyi", 5, 2),
+    ]
+    macros = make_environment().get_template("_kwindex.html").module
+    entry_html = str(macros.entry(entry, "textual"))
+    assert '<span class="xref-where">calc/numbers.py:8 · 2 overloads</span>' in entry_html
+
+
+def test_a_function_without_overloads_lists_none(tmp_path: Path) -> None:
+    site = make_tree_site(tmp_path, TREE)
+    view = docs_view(site, site.index.records["pkg/core.py"])
+    assert [f["overloads"] for f in view["analysis"]["functions"]] == [[]]
+    html = make_environment().get_template("file_docs.html").render(**view, tree="")
+    assert "xref-overloads" not in html and "overload" not in html
+    entry = keyword_entry(site, "keywords-h", "helper", limit=True)
+    assert [d["overloads"] for d in entry["definitions"]] == [0]

@@ -155,6 +155,26 @@ def test_parse_problems_come_back_from_the_cache(tree: Path) -> None:
     assert second["bad.py"].diagnostics == first["bad.py"].diagnostics
 
 
+def test_overload_signatures_come_back_from_the_cache(tree: Path) -> None:
+    """A symbol's ``@overload`` stubs are a field of the record: the cache's unpickler, which
+    loads only the model's classes, loads them."""
+    overloaded = (
+        "from typing import overload\n\n\n@overload\ndef size(value: str) -> int: ...\n"
+        "@overload\ndef size(value: bytes) -> int: ...\ndef size(value):\n    return 1\n"
+    )
+    write_tree(tree, {"demo/sizes.py": overloaded})
+    first = {record.path: record for record in scan_tree(tree).records}
+    second_scan = scan_tree(tree)
+    second = {record.path: record for record in second_scan.records}
+    assert second_scan.cache_misses == 0
+    (size,) = second["demo/sizes.py"].symbols
+    assert [(stub.line, stub.signature) for stub in size.overloads] == [
+        (5, "(value: str) -> int"),
+        (7, "(value: bytes) -> int"),
+    ]
+    assert second["demo/sizes.py"] == first["demo/sizes.py"]
+
+
 def test_a_new_extractor_version_misses_everything_and_drops_old_rows(
     tree: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -166,3 +166,91 @@ def test_a_name_defined_again_means_the_definition_above_the_use(tmp_path: Path)
         (9, 6),
     ]
     assert {u.definition.symbol.line for u in index.uses_in["other.py"] if u.definition} == {1}
+
+
+OVERLOADED = {
+    "shapes/__init__.py": "from .convert import to_shape\n",
+    "shapes/convert.py": """\
+        import typing as t
+
+
+        @t.overload
+        def to_shape(value: str) -> Shape: ...
+        @t.overload
+        def to_shape(value: dict) -> Shape: ...
+        def to_shape(value):
+            return Shape(value)
+
+
+        class Shape:
+            @t.overload
+            def scale(self, factor: int) -> Shape: ...
+            @t.overload
+            def scale(self, factor: float) -> Shape: ...
+            def scale(self, factor):
+                return self
+        """,
+    "shapes/stubs.pyi": """\
+        from typing import overload
+
+
+        @overload
+        def area(side: int) -> int: ...
+        @overload
+        def area(side: float) -> float: ...
+        """,
+    "app.py": """\
+        from shapes import to_shape
+        from shapes.convert import Shape
+        from shapes.stubs import area
+
+
+        def build():
+            return to_shape("square").scale(2), Shape().scale(1.5), area(3)
+        """,
+    # Its own ``overload``: each of its three ``def``s stays a definition.
+    "registry.py": """\
+        def overload(function):
+            return function
+
+
+        @overload
+        def handler(event: str) -> None: ...
+        @overload
+        def handler(event: int) -> None: ...
+        def handler(event):
+            pass
+
+
+        handler("x")
+        """,
+}
+
+
+def test_uses_of_an_overloaded_function_lead_to_its_implementation(tmp_path: Path) -> None:
+    index = index_tree(tmp_path, OVERLOADED)
+
+    meant = {
+        (u.name, u.definition.path, u.definition.symbol.line)
+        for u in index.uses_in["app.py"]
+        if u.definition is not None and u.name in ("to_shape", "scale", "area")
+    }
+    assert meant == {
+        ("to_shape", "shapes/convert.py", 8),
+        # Through what ``Shape()`` returns.
+        ("scale", "shapes/convert.py", 17),
+        # Only stubs: the first stands for them.
+        ("area", "shapes/stubs.pyi", 5),
+    }
+    # One definition each in the keyword index, not one per stub.
+    assert [(d.path, d.symbol.line) for d in index.definitions["to_shape"]] == [
+        ("shapes/convert.py", 8)
+    ]
+    assert [(d.qualname, d.symbol.line) for d in index.definitions["scale"]] == [
+        ("shapes.convert.Shape.scale", 17)
+    ]
+    # A decorator of the project's own named ``overload`` folds nothing: the use on line 13
+    # means the last ``def`` above it, as for any name defined again.
+    assert [d.symbol.line for d in index.definitions["handler"]] == [6, 8, 9]
+    (use,) = [u for u in index.uses_in["registry.py"] if u.name == "handler"]
+    assert use.definition is not None and use.definition.symbol.line == 9

@@ -253,7 +253,7 @@ def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
                     {
                         key: value
                         for key, value in asdict(symbol).items()
-                        if key not in ("doc", "bases")
+                        if key not in ("doc", "bases", "overloads")
                     }
                     for symbol in record.symbols
                 ],

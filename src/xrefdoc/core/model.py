@@ -47,6 +47,18 @@ def _reduce_to_fields(self: Any) -> tuple[type, tuple[object, ...]]:
 
 
 @dataclass(frozen=True, slots=True)
+class Overload:
+    """One ``@overload`` stub of a function: the line of its ``def`` and its signature. The
+    stubs are kept on the symbol they describe, not as definitions of their own, so a use
+    of the function leads to one place and the reader still sees every way to call it."""
+
+    __reduce__ = _reduce_to_fields
+
+    line: int
+    signature: str
+
+
+@dataclass(frozen=True, slots=True)
 class Symbol:
     """A name a file defines: its kind, where it starts and ends, and its enclosing name."""
 
@@ -66,6 +78,9 @@ class Symbol:
     # instance of Engine; ``[~Engine()]``: a container of them); empty when not known.
     value_type: str = ""
     return_type: str = ""
+    # For a function: its ``@overload`` stubs, in order. The symbol is their implementation,
+    # or, when none follows them (a ``.pyi`` file, a protocol), the first stub itself.
+    overloads: tuple[Overload, ...] = ()
 
     @property
     def qualname(self) -> str:

@@ -10,6 +10,7 @@ from typing import TypeGuard
 from xrefdoc.core.model import Diagnostic, Import, Symbol, SymbolKind, variable_kind
 from xrefdoc.extract.hooks import Hooks
 from xrefdoc.extract.python_names import ResolvedNames, import_from_base, resolve_names
+from xrefdoc.extract.python_overloads import fold_overloads, overload_stub_lines
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
 from xrefdoc.extract.treesitter import extract_treesitter
@@ -151,9 +152,15 @@ def _with_names(symbols: list[Symbol], names: ResolvedNames) -> tuple[Symbol, ..
         key = (symbol.qualname, symbol.line)
         if symbol.kind == "class":
             symbol = replace(symbol, bases=names.class_bases.get(key, ()))
-        elif key in names.value_types or key in names.return_types:
+        else:
             value, returned = names.value_types.get(key, ""), names.return_types.get(key, "")
-            symbol = replace(symbol, value_type=value, return_type=returned)
+            if not returned and symbol.overloads:  # the stubs', when they all agree
+                stubs = {
+                    names.return_types.get((symbol.qualname, o.line), "") for o in symbol.overloads
+                }
+                returned = stubs.pop() if len(stubs) == 1 else ""
+            if value or returned:
+                symbol = replace(symbol, value_type=value, return_type=returned)
         found.append(symbol)
     members: dict[tuple[str | None, str], int] = {}
     for position, symbol in enumerate(found):
@@ -232,8 +239,9 @@ def extract_python(text: str, path: str, hooks: Hooks) -> Extracted:
     except RecursionError:
         message = "Python nested too deeply to analyse (RecursionError); names read from tokens"
         return extract_tokens(text, "python", (Diagnostic(message),))
+    symbols = fold_overloads(collector.symbols, overload_stub_lines(tree, text))
     return Extracted(
-        symbols=_with_names(collector.symbols, names),
+        symbols=_with_names(symbols, names),
         imports=tuple(collector.imports),
         references=names.references,
         aliases=names.aliases,

@@ -17,19 +17,26 @@ from xrefdoc.xref.resolve import Definition
 FORMAT_VERSION = 2
 
 
+def definition_data(definition: Definition) -> dict[str, Any]:
+    """A definition as JSON data; a function with ``@overload`` stubs lists their lines and
+    signatures (``overloads``), and only such a function has that key."""
+    symbol = definition.symbol
+    data: dict[str, Any] = {
+        "path": definition.path,
+        "line": symbol.line,
+        "end_line": symbol.end_line,
+        "kind": symbol.kind,
+        "qualname": definition.qualname,
+    }
+    if symbol.overloads:
+        data["overloads"] = [{"line": o.line, "signature": o.signature} for o in symbol.overloads]
+    return data
+
+
 def uses_data(definitions: Iterable[Definition], uses: Iterable[Use]) -> dict[str, Any]:
     """Definitions and uses as JSON data (``exact`` is false for a textual match)."""
     return {
-        "definitions": [
-            {
-                "path": d.path,
-                "line": d.symbol.line,
-                "end_line": d.symbol.end_line,
-                "kind": d.symbol.kind,
-                "qualname": d.qualname,
-            }
-            for d in definitions
-        ],
+        "definitions": [definition_data(d) for d in definitions],
         "uses": [
             {
                 "path": use.path,

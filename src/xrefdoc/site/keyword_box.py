@@ -1,9 +1,12 @@
 """The data of the keyword box and of the source's name cards, loaded by the browser a
 piece at a time: ``_xref/kw/index.js`` lists the A-Z pages by their first keyword (a few
 bytes per page), and ``_xref/kw/<page>.js`` holds, for each keyword of one A-Z page, how
-many definitions and uses it has, in how many files, and where its first definition is. A
-box that is typed into loads the list, then only the part its prefix falls in; nothing is
-loaded before the first keystroke or hover.
+many definitions and uses it has, in how many files, where its first definition is, and,
+when a textual match of it may mean several definitions, those candidates (the card of a
+textual match lists them, so the reader chooses in one click). A box that is typed into
+loads the list, then only the part its prefix falls in; nothing is loaded before the first
+keystroke or hover. The candidates live here, once per keyword for the whole site, not on
+the links of the pages: a large file has thousands of textual matches.
 
 They are scripts (a call with the data), not JSON: a browser reading the site from disk
 (``file://``) runs a script it is given, where it refuses to fetch a JSON file. Each part
@@ -15,10 +18,14 @@ from __future__ import annotations
 import json
 
 from xrefdoc.site.keyword_layout import KeywordLayout, KeywordPage
+from xrefdoc.site.names import PageNames
 from xrefdoc.xref.index import Index
 
 FOLDER = "kw"
 INDEX_SCRIPT = f"{FOLDER}/index.js"
+# A card lists at most this many candidates of a textual match, and links to the keyword's
+# entry for the others.
+CARD_CANDIDATES = 20
 
 
 def part_script(page: KeywordPage) -> str:
@@ -46,14 +53,33 @@ def index_script(layout: KeywordLayout) -> str:
     )
 
 
-def page_script(index: Index, page: KeywordPage) -> str:
+def _candidates(index: Index, names: PageNames, name: str) -> list[object]:
+    """[how many, [[qualified name, kind, path, line, address from the site's root], ...]]
+    of the definitions a textual match of ``name`` may mean, the first ``CARD_CANDIDATES``
+    in the index's order; empty when there are fewer than two (a textual match with one
+    candidate links straight to it, and its title names it)."""
+    found = index.textual_definitions.get(name, ())
+    if len(found) < 2:
+        return []
+    shown = found[:CARD_CANDIDATES]
+    hrefs = [names.line_href("", d.path, d.symbol.line) for d in shown]
+    rows = [
+        [d.qualname, d.symbol.kind, d.path, d.symbol.line, href]
+        for d, href in zip(shown, hrefs, strict=True)
+    ]
+    return [len(found), rows]
+
+
+def page_script(index: Index, page: KeywordPage, names: PageNames) -> str:
     """The part of one A-Z page: [name, definitions, uses, files using it, where its first
-    definition is (``kind path:line``)] for each of its keywords, in the page's order."""
+    definition is (``kind path:line``)] for each of its keywords, in the page's order, and
+    for a keyword whose textual matches may mean several definitions, its ``_candidates``."""
     rows = []
     for name in page.keywords:
         definitions = index.definitions[name]
         uses = index.uses.get(name, ())
         first = definitions[0]
         where = f"{first.symbol.kind} {first.path}:{first.symbol.line}"
-        rows.append([name, len(definitions), len(uses), len({use.path for use in uses}), where])
+        row = [name, len(definitions), len(uses), len({use.path for use in uses}), where]
+        rows.append(row + _candidates(index, names, name))
     return _call("xrefdocKeywordPart", [_href(page), rows])

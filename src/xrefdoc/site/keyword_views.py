@@ -73,6 +73,7 @@ def keyword_entry(site: SiteContext, page: str, name: str, limit: bool) -> Keywo
                 "line": definition.symbol.line,
                 "href": definition_href(site, page, definition),
                 "anchor": definition_anchor(ids[definition]),
+                "overloads": len(definition.symbol.overloads),
             }
         )
     groups, hidden_uses = _use_groups(site, page, uses, limit)

@@ -5,8 +5,8 @@ comes from three places, and each is summed up by a digest kept between builds:
 
 - the file itself: its content hash;
 - each keyword it mentions (uses or defines): where the keyword's entry is, and every
-  definition a link to it may lead to (path, lines, qualified name, kind) — so a function
-  that moves rewrites the pages that link to it, and no page shows a count of uses;
+  definition a link to it may lead to (path, lines, qualified name, kind, overloads) — so a
+  function that moves rewrites the pages that link to it, and no page shows a count of uses;
 - its place in the tree: its folder's listing (and the neighbours its folder tree shows),
   its imports both ways and what they resolve to, the tests that cover it, its findings,
   how many files use each of its definitions, and what each name it uses resolves to
@@ -35,7 +35,7 @@ from xrefdoc.site.views import SIBLING_LIMIT, SiteContext
 from xrefdoc.xref.resolve import Definition
 
 # Bump when what the facts mean changes: facts of another format are not compared.
-FACTS_FORMAT = 2
+FACTS_FORMAT = 3
 
 
 def _digest(value: object) -> bytes:
@@ -44,7 +44,8 @@ def _digest(value: object) -> bytes:
 
 def _definition_facts(definitions: Iterable[Definition]) -> list[tuple[object, ...]]:
     return [
-        (d.path, d.symbol.line, d.symbol.end_line, d.qualname, d.symbol.kind) for d in definitions
+        (d.path, d.symbol.line, d.symbol.end_line, d.qualname, d.symbol.kind, d.symbol.overloads)
+        for d in definitions
     ]
 
 

@@ -26,9 +26,18 @@ class Link(TypedDict):
 # --- A file's _docs page (``file_docs.html``) ---
 
 
+class OverloadView(TypedDict):
+    """An ``@overload`` signature of a function, linked to the line of its stub."""
+
+    signature: str
+    line: int
+    href: str
+
+
 class SymbolView(TypedDict):
     """A definition in Detailed Analysis: ``label`` is its name, or its qualified name when
-    it is listed outside its class; ``entry_href`` leads to its keyword entry."""
+    it is listed outside its class; ``entry_href`` leads to its keyword entry; ``overloads``
+    are its ``@overload`` signatures but the one it is itself."""
 
     entry_href: str | None
     name: str
@@ -38,6 +47,7 @@ class SymbolView(TypedDict):
     line: int
     end_line: int
     signature: str
+    overloads: list[OverloadView]
     doc: str
     href: str
 
@@ -295,12 +305,16 @@ class UseGroup(TypedDict):
 
 
 class DefinitionView(TypedDict):
+    """A definition in a keyword's entry; ``overloads``: how many ``@overload`` signatures
+    it has."""
+
     kind: SymbolKind
     qualname: str
     path: str
     line: int
     href: str
     anchor: str
+    overloads: int
 
 
 class KeywordEntry(TypedDict):

@@ -177,6 +177,11 @@ def _symbol_view(site: SiteContext, page: str, path: str, symbol: Symbol) -> Sym
         "line": symbol.line,
         "end_line": symbol.end_line,
         "signature": symbol.signature,
+        "overloads": [
+            {"signature": o.signature, "line": o.line, "href": line_href(site, page, path, o.line)}
+            for o in symbol.overloads
+            if o.line != symbol.line
+        ],
         "doc": symbol.doc,
         "href": line_href(site, page, path, symbol.line),
     }
@@ -218,7 +223,8 @@ def _use_link(site: SiteContext, record: FileRecord, page: str, use: Use) -> Nam
         if len(candidates) != 1:
             return _entry_link(site, page, use.keyword, textual=True)
         definition = candidates[0]
-        title = f"textual match: {definition.qualname} ({definition.symbol.kind})"
+        where = f"{definition.path}:{definition.symbol.line}"
+        title = f"textual match: {definition.qualname} ({definition.symbol.kind}, {where})"
         return NameLink(definition_href(site, page, definition), title, textual=True)
     if definition.path == record.path and definition.symbol.line == use.line:
         return _entry_link(site, page, use.keyword, textual=False)
@@ -258,6 +264,11 @@ def _name_links(site: SiteContext, record: FileRecord, page: str) -> _NameLinks:
             own = _entry_link(site, page, symbol.name, textual=False)
             if own is not None:
                 links.own[(symbol.name, symbol.line)] = own
+        for stub in symbol.overloads:
+            if stub.line != symbol.line:  # a stub's name leads to the function it describes
+                title = f"{symbol.qualname}: an overload; the definition is at line {symbol.line}"
+                href = line_href(site, page, record.path, symbol.line)
+                links.own[(symbol.name, stub.line)] = NameLink(href, title)
     return links
 
 
@@ -265,6 +276,7 @@ def _anchors_past_the_cut(record: FileRecord, shown: int) -> str:
     """Empty ``L<n>`` targets for every line past the cut that some page links to, so such
     links land on the note that says the source was cut instead of nowhere."""
     lines = {symbol.line for symbol in record.symbols}
+    lines |= {stub.line for symbol in record.symbols for stub in symbol.overloads}
     lines |= {imp.line for imp in record.imports}
     lines |= {heading.line for heading in record.headings}
     lines |= {diagnostic.line for diagnostic in record.diagnostics if diagnostic.line}

@@ -452,7 +452,7 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite) -> None:
     for page in layout.pages:
         if plan is None or page.page in plan.keyword_pages:
             write_if_changed(folder / part_file(page.page), _json(index_part(index, page)))
-            write_if_changed(folder / part_script(page), page_script(index, page))
+            write_if_changed(folder / part_script(page), page_script(index, page, state.site.names))
     write_if_changed(folder / INDEX_FILE, _json(index_parts(layout)))
     write_if_changed(folder / INDEX_SCRIPT, index_script(layout))
     remove_stale(folder, manifest, current)

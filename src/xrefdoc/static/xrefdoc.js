@@ -13,7 +13,9 @@
 
   var pages = null;          // [[href, first, last]] once loaded
   var waitingForPages = [];
-  var parts = {};            // href -> rows [name, definitions, uses, files, where]
+  // href -> rows [name, definitions, uses, files, where(, candidates, [candidate])]: a
+  // candidate is [qualname, kind, path, line, href] (see keyword_box.py).
+  var parts = {};
   var waitingForParts = {};
 
   function load(src, onError) {
@@ -292,6 +294,8 @@
       card.setAttribute("role", "tooltip");
       card.id = "xref-card";
       card.addEventListener("mouseleave", hideCard);
+      // The pointer crossed from the name into the card: it stays while the reader chooses.
+      card.addEventListener("mouseenter", function () { clearTimeout(timer); });
       document.body.appendChild(card);
     }
     cardFor = link;
@@ -332,9 +336,46 @@
           all.href = entryHref(where, name);
           all.textContent = "all uses";
           counts.appendChild(all);
+          if (link.classList.contains("xref-textual") && row[6]) {
+            card.appendChild(candidateList(row[5], row[6], all.href));
+          }
         });
       });
     });
+  }
+
+  // The definitions a textual match may mean, each a link to its line; the keyword's
+  // entry has those past the first few.
+  function candidateList(total, candidates, entry) {
+    var box = document.createElement("div");
+    box.className = "xref-card-candidates";
+    var lead = document.createElement("div");
+    lead.textContent = "May mean one of " + plural(total, "definition") + ":";
+    box.appendChild(lead);
+    var list = document.createElement("ul");
+    candidates.forEach(function (candidate) {
+      var item = document.createElement("li");
+      var go = document.createElement("a");
+      go.href = root + candidate[4];
+      var code = document.createElement("code");
+      code.textContent = candidate[0];
+      go.appendChild(code);
+      var small = document.createElement("small");
+      small.textContent = candidate[1] + " · " + candidate[2] + ":" + candidate[3];
+      item.appendChild(go);
+      item.appendChild(small);
+      list.appendChild(item);
+    });
+    if (total > candidates.length) {
+      var more = document.createElement("li");
+      var rest = document.createElement("a");
+      rest.href = entry;
+      rest.textContent = (total - candidates.length) + " more in the keyword index";
+      more.appendChild(rest);
+      list.appendChild(more);
+    }
+    box.appendChild(list);
+    return box;
   }
 
   function hideCard() {

@@ -45,7 +45,7 @@ CACHEDIR_TAG_TEXT = (
 COMMIT_EVERY = 500
 # The tables, and their layout number (kept in ``PRAGMA user_version``): change the number
 # with the tables, and a cache of the other layout is replaced by an empty one.
-LAYOUT = 3
+LAYOUT = 2
 _TABLES = (
     """CREATE TABLE records (
     path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, version TEXT NOT NULL, record BLOB NOT NULL,

@@ -1,0 +1,315 @@
+"""Uses reached through values whose type is known statically, as a type checker knows it:
+annotations, constructor calls, return types, attributes of ``self``, ``super()``,
+properties, ``with`` targets. Each rule with a lookalike that must not resolve."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from helpers import index_tree
+
+from xrefdoc.xref.index import Index
+
+CORE = """\
+    from __future__ import annotations
+
+    from dataclasses import dataclass
+    from functools import cached_property
+    from typing import Self
+
+
+    class Config:
+        verbosity = 0
+
+        def reload(self) -> None:
+            pass
+
+
+    @dataclass
+    class Engine:
+        name: str
+        config: Config
+
+        def run(self) -> int:
+            return 1
+
+        @cached_property
+        def settings(self) -> Config:
+            return self.config
+
+        def describe(self):
+            return self.name
+
+        @classmethod
+        def create(cls) -> Self:
+            return cls("x", Config())
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *args):
+            pass
+
+
+    def make() -> Engine:
+        return Engine("a", Config())
+
+
+    def build():
+        return Engine("b", Config())
+
+
+    def anything(value):
+        return value
+    """
+
+
+def index_of(tmp_path: Path, files: dict[str, str]) -> Index:
+    tree = {"pkg/__init__.py": "", "pkg/core.py": CORE}
+    tree |= {path: textwrap.dedent(text) for path, text in files.items()}
+    return index_tree(tmp_path / "tree", tree)
+
+
+def meant(index: Index, path: str, line: int, name: str) -> list[str | None]:
+    """What each use of ``name`` on ``line`` of ``path`` links to: the qualified name of its
+    definition, or None for a textual match."""
+    return [
+        use.definition.qualname if use.definition else None
+        for use in index.uses_in[path]
+        if use.line == line and use.name == name
+    ]
+
+
+def test_annotated_parameters_lead_to_their_class(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "pkg/app.py": """\
+                from typing import TYPE_CHECKING, Optional
+
+                if TYPE_CHECKING:
+                    from .core import Config, Engine
+
+
+                def start(engine: Engine, spare: Optional[Engine], config: "Config | None"):
+                    engine.run()
+                    spare.run()
+                    config.reload()
+
+
+                def guess(engine, config=None):
+                    engine.run()
+                    config.reload()
+                """
+        },
+    )
+    assert meant(index, "pkg/app.py", 8, "run") == ["pkg.core.Engine.run"]
+    assert meant(index, "pkg/app.py", 9, "run") == ["pkg.core.Engine.run"], "Optional[T]"
+    assert meant(index, "pkg/app.py", 10, "reload") == ["pkg.core.Config.reload"], "a string"
+    # Lookalike: unannotated parameters are of unknown type, their members textual.
+    assert meant(index, "pkg/app.py", 14, "run") == [None]
+    assert meant(index, "pkg/app.py", 15, "reload") == [None]
+
+
+def test_module_instances_and_locals_bound_by_calls(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "pkg/shared.py": """\
+                from .core import Config, Engine
+
+                engine = Engine("shared", Config())
+                """,
+            "pkg/app.py": """\
+                from .core import Engine, anything, build, make
+                from .shared import engine
+
+
+                def main(other):
+                    engine.run()
+                    made = make()
+                    made.run()
+                    built = build()
+                    built.describe()
+                    make().config.reload()
+                    Engine.create().run()
+                    made = anything(other)
+                    made.run()
+                """,
+        },
+    )
+    assert meant(index, "pkg/app.py", 6, "run") == ["pkg.core.Engine.run"], "a module's instance"
+    assert meant(index, "pkg/app.py", 8, "run") == ["pkg.core.Engine.run"], "-> Engine"
+    assert meant(index, "pkg/app.py", 10, "describe") == ["pkg.core.Engine.describe"], "returns"
+    assert meant(index, "pkg/app.py", 11, "reload") == ["pkg.core.Config.reload"], "a field"
+    assert meant(index, "pkg/app.py", 12, "run") == ["pkg.core.Engine.run"], "-> Self"
+    # Lookalike: rebound to what a function of unknown return type gives.
+    assert meant(index, "pkg/app.py", 14, "run") == [None]
+
+
+def test_attributes_of_self_are_definitions_and_typed(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "pkg/garage.py": """\
+                from .core import Config, Engine, make
+
+
+                class Garage:
+                    def __init__(self, config: Config) -> None:
+                        self.config = config
+                        self.engine = make()
+                        self.engines: list[Engine] = []
+                        self.note = None
+
+                    def service(self) -> None:
+                        self.config.reload()
+                        self.engine.settings.reload()
+                        for engine in self.engines:
+                            engine.run()
+                        self.engines[0].run()
+                        self.note.run()
+                """
+        },
+    )
+    attributes = {d.qualname: d.symbol.line for d in index.definitions_in["pkg/garage.py"]}
+    assert attributes["pkg.garage.Garage.engine"] == 7
+    assert meant(index, "pkg/garage.py", 12, "config") == ["pkg.garage.Garage.config"]
+    assert meant(index, "pkg/garage.py", 12, "reload") == ["pkg.core.Config.reload"]
+    assert meant(index, "pkg/garage.py", 13, "reload") == ["pkg.core.Config.reload"], "property"
+    assert meant(index, "pkg/garage.py", 15, "run") == ["pkg.core.Engine.run"], "an element"
+    assert meant(index, "pkg/garage.py", 16, "run") == ["pkg.core.Engine.run"], "an item"
+    # Lookalike: an attribute assigned only None is of unknown type.
+    assert meant(index, "pkg/garage.py", 17, "run") == [None]
+
+
+def test_super_finds_the_next_class_in_the_bases(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "pkg/commands.py": """\
+                class Command:
+                    def invoke(self, ctx):
+                        return ctx
+
+
+                class Group(Command):
+                    def invoke(self, ctx):
+                        super().invoke(ctx)
+                        super(Group, self).invoke(ctx)
+                        return self.invoke(ctx)
+                """,
+            "pkg/more.py": """\
+                from .commands import Group
+
+
+                class Chain(Group):
+                    def invoke(self, ctx):
+                        return super().invoke(ctx)
+                """,
+        },
+    )
+    assert meant(index, "pkg/commands.py", 8, "invoke") == ["pkg.commands.Command.invoke"]
+    assert meant(index, "pkg/commands.py", 9, "invoke") == ["pkg.commands.Command.invoke"]
+    # Lookalike: without super(), the class's own method.
+    assert meant(index, "pkg/commands.py", 10, "invoke") == ["pkg.commands.Group.invoke"]
+    assert meant(index, "pkg/more.py", 6, "invoke") == ["pkg.commands.Group.invoke"]
+
+
+def test_with_targets_and_caught_exceptions(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "pkg/use.py": """\
+                from .core import Config, Engine
+
+
+                class Failure(Exception):
+                    def explain(self):
+                        return "why"
+
+
+                def main(lock):
+                    with Engine("w", Config()) as engine:
+                        engine.run()
+                    with lock as held:
+                        held.run()
+                    try:
+                        pass
+                    except Failure as error:
+                        error.explain()
+                """
+        },
+    )
+    assert meant(index, "pkg/use.py", 11, "run") == ["pkg.core.Engine.run"], "__enter__: self"
+    assert meant(index, "pkg/use.py", 13, "run") == [None], "a parameter of unknown type"
+    assert meant(index, "pkg/use.py", 17, "explain") == ["pkg.use.Failure.explain"]
+
+
+def test_a_plain_method_is_not_followed_as_a_property(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "pkg/use.py": """\
+                from .core import make
+
+
+                def main():
+                    make().describe.reload()
+                    make().settings.reload()
+                """
+        },
+    )
+    # ``describe`` is a method: ``describe.reload`` is an attribute of a bound method.
+    assert meant(index, "pkg/use.py", 5, "reload") == [None]
+    assert meant(index, "pkg/use.py", 6, "reload") == ["pkg.core.Config.reload"]
+
+
+def test_a_use_sees_the_binding_that_runs_before_it(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "pkg/tools.py": "def helper():\n    return 1\n",
+            "pkg/use.py": """\
+                import sys
+
+
+                def helper():
+                    return 0
+
+
+                helper()
+                if sys.platform == "win32":
+                    from .tools import helper
+                helper()
+
+
+                def later():
+                    return helper()
+                """,
+        },
+    )
+    # Before the import runs, the name is the function above it.
+    assert meant(index, "pkg/use.py", 8, "helper") == ["pkg.use.helper"]
+    # After the ``if``, either: the import may have run.
+    assert meant(index, "pkg/use.py", 11, "helper") == ["pkg.tools.helper"]
+    assert meant(index, "pkg/use.py", 15, "helper") == ["pkg.tools.helper"]
+
+
+def test_a_local_shadowing_a_class_is_not_that_class(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "pkg/use.py": """\
+                from .core import Engine
+
+
+                def main(factory):
+                    Engine = factory
+                    Engine().run()
+                """
+        },
+    )
+    assert meant(index, "pkg/use.py", 6, "run") == [None]
+    assert meant(index, "pkg/use.py", 6, "Engine") == []
