@@ -136,14 +136,16 @@ def test_lookup_matches_an_independent_ast_reading(
         assert exact_users == users.get(name, set()), name
 
 
-def test_rows_are_path_line_and_textual_matches_say_so(
+def test_rows_are_path_line_and_what_is_used(
     tree: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["lookup", "total", "--root", str(tree)]) == 0
     rows = capsys.readouterr().out.splitlines()
+    # ``price = Price()``: price is a Price, so ``price.total()`` is an exact use (textual
+    # rows: see the RUNNERS tests below).
     assert rows == [
         "shop/money.py:9: definition: method shop.money.Price.total",
-        "shop/cart.py:7: use (textual match)",
+        "shop/cart.py:7: use of shop.money.Price.total",
     ]
 
 
