@@ -19,6 +19,7 @@ from typing import Any
 
 from xrefdoc.core.model import Alias, Reference, child_target
 from xrefdoc.extract.ast_nodes import child_nodes, walk_nodes
+from xrefdoc.extract.type_params import TypeAlias, TypeParameter, type_params_of
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 
@@ -47,7 +48,9 @@ _LOCAL = _Binding()
 
 @dataclass(slots=True)
 class _Scope:
-    kind: str  # "module", "class" or "function" (lambdas and comprehensions too)
+    # "module", "class", "function" (lambdas and comprehensions too) or "annotation" (the
+    # scope of PEP 695's type parameters: it sees the class it is directly in)
+    kind: str
     qualname: str  # the ``parent`` of symbols defined here; "" at module level
     parent: _Scope | None
     bindings: dict[str, _Binding] = field(default_factory=dict)
@@ -198,7 +201,8 @@ class _Resolver:
         for parameter in parameters:
             # Also bound by an import in the body: which one a use sees depends on the flow.
             scope.bindings[parameter.arg] = _LOCAL
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and parent.kind == "class":
+        owner = parent.parent if parent.kind == "annotation" and parent.parent else parent
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and owner.kind == "class":
             receiver = (node.args.posonlyargs + node.args.args)[:1]
             kind = _method_kind(node)
             if receiver and kind != "static":
@@ -223,7 +227,9 @@ class _Resolver:
                 while current.parent is not None:
                     current = current.parent
                 return current.bindings.get(name)
-            skip = (current.kind == "class" and not first) or name in current.declared_nonlocal
+            seen_from_annotation = scope.kind == "annotation" and current is scope.parent
+            hidden_class = current.kind == "class" and not first and not seen_from_annotation
+            skip = hidden_class or name in current.declared_nonlocal
             if not skip and name in current.bindings:
                 return current.bindings[name]
             first = False
@@ -275,23 +281,46 @@ class _Resolver:
         for child in child_nodes(node):
             self.visit(child, scope)
 
+    def _type_params_scope(self, params: list[TypeParameter], scope: _Scope) -> _Scope:
+        """The scope that PEP 695's type parameters open around a definition (``scope``
+        without any): its names are local; their bounds are uses in it."""
+        if not params:
+            return scope
+        inner = _Scope("annotation", scope.qualname, scope)
+        for param in params:
+            inner.bindings[param.name] = _LOCAL
+        for param in params:
+            for part in (getattr(param, "bound", None), getattr(param, "default_value", None)):
+                if part is not None:
+                    self.visit(part, inner)
+        return inner
+
     def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: _Scope) -> None:
-        self._visit_outer_parts(node.decorator_list, node.args, scope)
+        annotations = self._type_params_scope(type_params_of(node), scope)
+        self._visit_outer_parts(node.decorator_list, node.args, scope, annotations)
         if node.returns is not None:
-            self.visit(node.returns, scope)
-        inner = self._function_scope(node, scope, child_target(scope.qualname, node.name))
+            self.visit(node.returns, annotations)
+        inner = self._function_scope(node, annotations, child_target(scope.qualname, node.name))
         for statement in node.body:
             self.visit(statement, inner)
 
     def _visit_class(self, node: ast.ClassDef, scope: _Scope) -> None:
         qualname = child_target(scope.qualname, node.name)
-        for part in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
-            self.visit(part, scope)
-        bases = ["|".join(self._targets_of(base, scope, base=True)) for base in node.bases]
+        for decorator in node.decorator_list:
+            self.visit(decorator, scope)
+        outer = self._type_params_scope(type_params_of(node), scope)
+        for part in [*node.bases, *(k.value for k in node.keywords)]:
+            self.visit(part, outer)
+        bases = ["|".join(self._targets_of(base, outer, base=True)) for base in node.bases]
         self.class_bases[(qualname, node.lineno)] = tuple(base for base in bases if base)
-        inner, _ = _bound_scope("class", qualname, scope, node.body)
+        inner, _ = _bound_scope("class", qualname, outer, node.body)
         for statement in node.body:
             self.visit(statement, inner)
+
+    def _visit_type_alias(self, node: TypeAlias, scope: _Scope) -> None:
+        """``type Pair[T] = tuple[T, T]``: the value is read in the parameters' scope (the
+        name is a binding of ``scope``, found with its others)."""
+        self.visit(node.value, self._type_params_scope(node.type_params, scope))
 
     def _visit_lambda(self, node: ast.Lambda, scope: _Scope) -> None:
         self._visit_outer_parts([], node.args, scope)
@@ -322,14 +351,21 @@ class _Resolver:
             self._visit_children(node, scope)
 
     def _visit_outer_parts(
-        self, decorators: list[ast.expr], arguments: ast.arguments, scope: _Scope
+        self,
+        decorators: list[ast.expr],
+        arguments: ast.arguments,
+        scope: _Scope,
+        annotations: _Scope | None = None,
     ) -> None:
-        """Decorators, defaults and annotations run in the enclosing scope."""
+        """Decorators, defaults and annotations run in the enclosing scope (annotations in
+        the scope of the type parameters, when there are some)."""
         outer: list[ast.AST] = [*decorators, *arguments.defaults]
         outer += [default for default in arguments.kw_defaults if default is not None]
-        outer += [arg.annotation for arg in _parameters(arguments) if arg.annotation]
         for part in outer:
             self.visit(part, scope)
+        for arg in _parameters(arguments):
+            if arg.annotation:
+                self.visit(arg.annotation, annotations or scope)
 
     def _visit_comprehension(
         self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp, scope: _Scope
@@ -366,6 +402,7 @@ _VISITORS: dict[type[ast.AST], _Visitor] = {
     ast.Attribute: _Resolver._visit_attribute,
     ast.ImportFrom: _Resolver._visit_import_from,
     ast.AugAssign: _Resolver._visit_augmented,
+    TypeAlias: _Resolver._visit_type_alias,
 }
 
 

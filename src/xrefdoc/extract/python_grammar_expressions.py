@@ -1,0 +1,797 @@
+"""Python expressions of the tree-sitter grammar's tree as standard-library ``ast`` nodes,
+placed where CPython's parser places them (``python_grammar`` converts the statements)."""
+
+from __future__ import annotations
+
+import ast
+import unicodedata
+import warnings
+from collections.abc import Callable
+from types import EllipsisType
+from typing import Protocol, cast
+from typing import TypeVar as _Typed
+
+import tree_sitter as ts
+
+# Nodes that may stand between any two tokens; none of them is syntax.
+_EXTRAS = frozenset({"comment", "line_continuation"})
+# A tree nested deeper than this many grammar nodes is not converted: the conversion recurses
+# (two or three Python frames a level), and so do the resolver and rules that read its result.
+MAX_DEPTH = 200
+
+_BINARY = {
+    "+": ast.Add,
+    "-": ast.Sub,
+    "*": ast.Mult,
+    "@": ast.MatMult,
+    "/": ast.Div,
+    "%": ast.Mod,
+    "//": ast.FloorDiv,
+    "**": ast.Pow,
+    "|": ast.BitOr,
+    "&": ast.BitAnd,
+    "^": ast.BitXor,
+    "<<": ast.LShift,
+    ">>": ast.RShift,
+}
+_AUGMENTED = {f"{operator}=": kind for operator, kind in _BINARY.items()}
+_UNARY = {"+": ast.UAdd, "-": ast.USub, "~": ast.Invert}
+_COMPARISONS = {
+    "<": ast.Lt,
+    "<=": ast.LtE,
+    "==": ast.Eq,
+    "!=": ast.NotEq,
+    ">=": ast.GtE,
+    ">": ast.Gt,
+    "in": ast.In,
+    "not in": ast.NotIn,
+    "is": ast.Is,
+    "is not": ast.IsNot,
+}
+_ConstantValue = str | bytes | bool | int | float | complex | EllipsisType | None
+_CONSTANTS: dict[str, _ConstantValue] = {
+    "true": True,
+    "false": False,
+    "none": None,
+    "ellipsis": ...,
+}
+
+_STAR = ord("*")
+# Expressions that begin with their first operand.
+_OPERATIONS = frozenset(
+    {"attribute", "call", "subscript", "binary_operator", "comparison_operator"}
+    | {"boolean_operator", "conditional_expression"}
+)
+
+
+class GrammarSyntaxError(SyntaxError):
+    """The tree holds something this converter does not read as Python 3: a syntax error
+    the grammar recovered from, or a Python 2 form (``print x``, ``0777``)."""
+
+
+def unsupported(node: ts.Node, what: str = "") -> GrammarSyntaxError:
+    error = GrammarSyntaxError(what or f"unexpected {node.type}")
+    error.lineno = node.start_point.row + 1
+    return error
+
+
+def kids(node: ts.Node) -> list[ts.Node]:
+    """The named children of ``node``, without comments and line continuations."""
+    return [child for child in node.named_children if child.type not in _EXTRAS]
+
+
+def tokens(node: ts.Node) -> list[ts.Node]:
+    """All children of ``node``, without comments and line continuations."""
+    return [child for child in node.children if child.type not in _EXTRAS]
+
+
+class _Located(Protocol):
+    """A syntax node with a place in the source."""
+
+    lineno: int
+    col_offset: int
+    end_lineno: int | None
+    end_col_offset: int | None
+
+
+_Node = _Typed("_Node", bound=ast.AST)
+
+
+def place(node: _Node, start: ts.Node | ast.AST, end: ts.Node | ast.AST) -> _Node:
+    """``node`` spanning from where ``start`` begins to where ``end`` ends."""
+    located = cast(_Located, node)
+    if isinstance(start, ts.Node):
+        point = start.start_point
+        located.lineno, located.col_offset = point.row + 1, point.column
+    else:
+        begin = cast(_Located, start)
+        located.lineno, located.col_offset = begin.lineno, begin.col_offset
+    if isinstance(end, ts.Node):
+        point = end.end_point
+        located.end_lineno, located.end_col_offset = point.row + 1, point.column
+    else:
+        finish = cast(_Located, end)
+        located.end_lineno, located.end_col_offset = finish.end_lineno, finish.end_col_offset
+    return node
+
+
+def set_context(target: ast.expr, context: ast.expr_context, node: ts.Node) -> ast.expr:
+    """``target`` as CPython marks an assignment or deletion target: the names, tuples,
+    lists and starred items it is made of take ``context``, the rest stay loads."""
+    pending = [target]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, (ast.Name, ast.Attribute, ast.Subscript)):
+            current.ctx = context
+        elif isinstance(current, (ast.Tuple, ast.List)):
+            current.ctx = context
+            pending.extend(current.elts)
+        elif isinstance(current, ast.Starred):
+            current.ctx = context
+            pending.append(current.value)
+        else:
+            raise unsupported(node, f"cannot assign to {type(current).__name__}")
+    return target
+
+
+class ExpressionConverter:
+    """Converts expressions; the statement converter extends it."""
+
+    def __init__(self, source: bytes) -> None:
+        self.source = source
+        self.depth = 0
+        self._escapes: dict[str, str | bytes] = {}
+        self._loose_stars: set[int] = set()
+
+    def text(self, node: ts.Node) -> str:
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", "surrogatepass")
+
+    def identifier(self, node: ts.Node) -> str:
+        """An identifier as CPython stores it: NFKC-normalized."""
+        name = self.text(node)
+        return name if name.isascii() else unicodedata.normalize("NFKC", name)
+
+    def expression(self, node: ts.Node) -> ast.expr:
+        handler = _EXPRESSIONS.get(node.type)
+        if handler is None:
+            raise unsupported(node)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise RecursionError("Python nested too deeply for the grammar converter")
+        start = node.start_byte
+        if (
+            self.source[start] == _STAR
+            and node.type in _OPERATIONS
+            and start not in self._loose_stars
+        ):
+            converted = self._star_outside(node, handler)
+        else:
+            converted = handler(self, node)
+        self.depth -= 1
+        return converted
+
+    def _star_outside(self, node: ts.Node, handler: _Handler) -> ast.expr:
+        """``*a.b()``: the grammar binds the star to ``a`` (a starred target's form); the
+        star applies to the whole operation."""
+        star = node
+        while star.type != "list_splat":
+            star = tokens(star)[0]
+        self._loose_stars.add(star.start_byte)
+        value = handler(self, node)
+        operand = kids(star)[0].start_point
+        current: ast.AST | None = value
+        while current is not None and current.col_offset == star.start_point.column:  # type: ignore[attr-defined]
+            current.lineno, current.col_offset = operand.row + 1, operand.column  # type: ignore[attr-defined]
+            current = _first_operand(current)
+        return place(ast.Starred(value=value, ctx=ast.Load()), node, node)
+
+    def target(self, node: ts.Node, context: ast.expr_context) -> ast.expr:
+        return set_context(self.expression(node), context, node)
+
+    def tuple_of(self, items: list[ts.Node], start: ts.Node, end: ts.Node) -> ast.Tuple:
+        elements = [self.expression(item) for item in items]
+        return place(ast.Tuple(elts=elements, ctx=ast.Load()), start, end)
+
+    def unparenthesized(self, node: ts.Node, items: list[ts.Node]) -> ast.expr:
+        """One expression, or the tuple that items separated by commas make (its span
+        takes in a trailing comma, as CPython's does)."""
+        commas = [child for child in tokens(node) if child.type == ","]
+        if len(items) == 1 and not commas:
+            return self.expression(items[0])
+        last = max([items[-1], *commas], key=lambda child: child.end_byte)
+        return self.tuple_of(items, items[0], last)
+
+    # Names and atoms ---------------------------------------------------------------------
+
+    def _name(self, node: ts.Node) -> ast.expr:
+        return place(ast.Name(id=self.identifier(node), ctx=ast.Load()), node, node)
+
+    def _constant(self, node: ts.Node) -> ast.expr:
+        return place(ast.Constant(value=_CONSTANTS[node.type]), node, node)
+
+    def _number(self, node: ts.Node) -> ast.expr:
+        text = self.text(node)
+        if text.isdigit() and (text[0] != "0" or text.strip("0") == ""):
+            value: _ConstantValue = int(text)
+        else:
+            try:
+                value = ast.literal_eval(text)
+            except (SyntaxError, ValueError) as error:
+                raise unsupported(node, f"not a Python 3 number: {text}") from error
+        return place(ast.Constant(value=value), node, node)
+
+    def _inner(self, node: ts.Node) -> ast.expr:
+        """The one expression a node wraps (``type``, ``await``, ``*``, ``**``)."""
+        inner = kids(node)
+        if len(inner) != 1:
+            raise unsupported(node)
+        return self.expression(inner[0])
+
+    def _parenthesized(self, node: ts.Node) -> ast.expr:
+        """``(value)`` is ``value``, placed without its parentheses; ``(*a)`` is no
+        expression."""
+        inner = kids(node)
+        if len(inner) != 1 or inner[0].type == "list_splat":
+            raise unsupported(node)
+        return self.expression(inner[0])
+
+    # Operators ---------------------------------------------------------------------------
+
+    def _attribute(self, node: ts.Node) -> ast.expr:
+        value = self.expression(_field(node, "object"))
+        attribute = self.identifier(_field(node, "attribute"))
+        return place(ast.Attribute(value=value, attr=attribute, ctx=ast.Load()), node, node)
+
+    def _binary(self, node: ts.Node) -> ast.expr:
+        left = self.expression(_field(node, "left"))
+        operator = _BINARY[_field(node, "operator").type]()
+        right = self.expression(_field(node, "right"))
+        return place(ast.BinOp(left=left, op=operator, right=right), node, node)
+
+    def _unary(self, node: ts.Node) -> ast.expr:
+        operator = _UNARY[_field(node, "operator").type]()
+        operand = self.expression(_field(node, "argument"))
+        return place(ast.UnaryOp(op=operator, operand=operand), node, node)
+
+    def _not(self, node: ts.Node) -> ast.expr:
+        operand = self.expression(_field(node, "argument"))
+        return place(ast.UnaryOp(op=ast.Not(), operand=operand), node, node)
+
+    def _boolean(self, node: ts.Node) -> ast.expr:
+        """``a or b or c`` is one ``BoolOp``; the grammar nests it to the left."""
+        operator = _field(node, "operator").type
+        rights = []
+        current = node
+        while current.type == "boolean_operator" and _field(current, "operator").type == operator:
+            rights.append(_field(current, "right"))
+            current = _field(current, "left")
+        values = [self.expression(current)]
+        values += [self.expression(right) for right in reversed(rights)]
+        kind = ast.And() if operator == "and" else ast.Or()
+        return place(ast.BoolOp(op=kind, values=values), node, node)
+
+    def _comparison(self, node: ts.Node) -> ast.expr:
+        operands, operators = [], []
+        for child in tokens(node):
+            if child.is_named:
+                operands.append(self.expression(child))
+            elif child.type in _COMPARISONS:
+                operators.append(_COMPARISONS[child.type]())
+            else:
+                raise unsupported(child, f"not a Python 3 comparison: {child.type}")
+        compare = ast.Compare(left=operands[0], ops=operators, comparators=operands[1:])
+        return place(compare, node, node)
+
+    def _conditional(self, node: ts.Node) -> ast.expr:
+        body, test, orelse = (self.expression(part) for part in kids(node))
+        return place(ast.IfExp(test=test, body=body, orelse=orelse), node, node)
+
+    def _named(self, node: ts.Node) -> ast.expr:
+        target = self.target(_field(node, "name"), ast.Store())
+        if not isinstance(target, ast.Name):
+            raise unsupported(node, "not a name before :=")
+        value = self.expression(_field(node, "value"))
+        return place(ast.NamedExpr(target=target, value=value), node, node)
+
+    def _await(self, node: ts.Node) -> ast.expr:
+        return place(ast.Await(value=self._inner(node)), node, node)
+
+    def _yield(self, node: ts.Node) -> ast.expr:
+        parts = tokens(node)
+        values = kids(node)
+        if len(parts) > 1 and parts[1].type == "from":
+            return place(ast.YieldFrom(value=self.expression(values[0])), node, node)
+        value = self.expression(values[0]) if values else None
+        return place(ast.Yield(value=value), node, node)
+
+    def _lambda(self, node: ts.Node) -> ast.expr:
+        parameters = node.child_by_field_name("parameters")
+        arguments = self.parameters(parameters)
+        body = self.expression(_field(node, "body"))
+        return place(ast.Lambda(args=arguments, body=body), node, node)
+
+    def _starred(self, node: ts.Node) -> ast.expr:
+        if node.start_byte in self._loose_stars:  # see ``_star_outside``
+            return self._inner(node)
+        return place(ast.Starred(value=self._inner(node), ctx=ast.Load()), node, node)
+
+    # Calls and subscripts ----------------------------------------------------------------
+
+    def _call(self, node: ts.Node) -> ast.expr:
+        function = self.expression(_field(node, "function"))
+        arguments = _field(node, "arguments")
+        if arguments.type == "generator_expression":
+            call = ast.Call(func=function, args=[self.expression(arguments)], keywords=[])
+        else:
+            positional, keywords = self.arguments(arguments)
+            call = ast.Call(func=function, args=positional, keywords=keywords)
+        return place(call, node, node)
+
+    def arguments(self, node: ts.Node) -> tuple[list[ast.expr], list[ast.keyword]]:
+        """The positional and keyword arguments of a call or a class's bases."""
+        positional: list[ast.expr] = []
+        keywords: list[ast.keyword] = []
+        for child in kids(node):
+            if child.type == "keyword_argument":
+                name = self.identifier(_field(child, "name"))
+                value = self.expression(_field(child, "value"))
+                keywords.append(place(ast.keyword(arg=name, value=value), child, child))
+            elif child.type == "dictionary_splat":
+                value = self._inner(child)
+                keywords.append(place(ast.keyword(arg=None, value=value), child, child))
+            else:
+                positional.append(self.expression(child))
+        return positional, keywords
+
+    def _subscript(self, node: ts.Node) -> ast.expr:
+        value = self.expression(_field(node, "value"))
+        items = node.children_by_field_name("subscript")
+        commas = [child for child in tokens(node) if child.type == ","]
+        if len(items) == 1 and not commas and items[0].type != "list_splat":
+            index = self.slice_item(items[0])
+        else:
+            elements = [self.slice_item(item) for item in items]
+            last = max([items[-1], *commas], key=lambda child: child.end_byte)
+            index = place(ast.Tuple(elts=elements, ctx=ast.Load()), items[0], last)
+        return place(ast.Subscript(value=value, slice=index, ctx=ast.Load()), node, node)
+
+    def slice_item(self, node: ts.Node) -> ast.expr:
+        if node.type != "slice":
+            return self.expression(node)
+        parts: list[ast.expr | None] = [None, None, None]
+        position = 0
+        for child in tokens(node):
+            if child.type == ":":
+                position += 1
+            else:
+                parts[position] = self.expression(child)
+        lower, upper, step = parts
+        return place(ast.Slice(lower=lower, upper=upper, step=step), node, node)
+
+    # Displays and comprehensions ---------------------------------------------------------
+
+    def _tuple(self, node: ts.Node) -> ast.expr:
+        elements = [self.expression(child) for child in kids(node)]
+        return place(ast.Tuple(elts=elements, ctx=ast.Load()), node, node)
+
+    def _parenthesized_pattern(self, node: ts.Node) -> ast.expr:
+        """``(a, b)`` as a target; ``(a)`` is only ``a``."""
+        inner = kids(node)
+        if len(inner) == 1 and not any(child.type == "," for child in tokens(node)):
+            return self.expression(inner[0])
+        return self._tuple(node)
+
+    def _list(self, node: ts.Node) -> ast.expr:
+        elements = [self.expression(child) for child in kids(node)]
+        return place(ast.List(elts=elements, ctx=ast.Load()), node, node)
+
+    def _set(self, node: ts.Node) -> ast.expr:
+        elements = [self.expression(child) for child in kids(node)]
+        return place(ast.Set(elts=elements), node, node)
+
+    def _expression_list(self, node: ts.Node) -> ast.expr:
+        return self.tuple_of(kids(node), node, node)
+
+    def _dictionary(self, node: ts.Node) -> ast.expr:
+        keys: list[ast.expr | None] = []
+        values: list[ast.expr] = []
+        for child in kids(node):
+            if child.type == "pair":
+                keys.append(self.expression(_field(child, "key")))
+                values.append(self.expression(_field(child, "value")))
+            else:  # ``**mapping``
+                keys.append(None)
+                values.append(self._inner(child))
+        return place(ast.Dict(keys=keys, values=values), node, node)
+
+    def _comprehension(self, node: ts.Node) -> ast.expr:
+        body = _field(node, "body")
+        generators: list[ast.comprehension] = []
+        for clause in kids(node)[1:]:
+            if clause.type == "for_in_clause":
+                iterables = clause.children_by_field_name("right")
+                if len(iterables) != 1 or any(c.type == "," for c in tokens(clause)):
+                    raise unsupported(clause, "unparenthesized tuple in a comprehension")
+                is_async = int(tokens(clause)[0].type == "async")
+                target = self.target(_field(clause, "left"), ast.Store())
+                iterable = self.expression(iterables[0])
+                comprehension = ast.comprehension(
+                    target=target, iter=iterable, ifs=[], is_async=is_async
+                )
+                generators.append(comprehension)
+            elif clause.type == "if_clause":
+                generators[-1].ifs.append(self._inner(clause))
+            else:
+                raise unsupported(clause)
+        converted: ast.expr
+        if node.type == "dictionary_comprehension":
+            key = self.expression(_field(body, "key"))
+            value = self.expression(_field(body, "value"))
+            converted = ast.DictComp(key=key, value=value, generators=generators)
+        else:
+            kind = _COMPREHENSION_KINDS[node.type]
+            converted = kind(elt=self.expression(body), generators=generators)
+        return place(converted, node, node)
+
+    # Type expressions (annotations, ``type`` statements) ---------------------------------
+
+    def _generic_type(self, node: ts.Node) -> ast.expr:
+        name, parameters = kids(node)
+        items = kids(parameters)
+        commas = [child for child in tokens(parameters) if child.type == ","]
+        if len(items) == 1 and not commas and kids(items[0])[0].type != "splat_type":
+            index = self._type_item(items[0])
+        else:
+            elements = [self._type_item(item) for item in items]
+            last = max([items[-1], *commas], key=lambda child: child.end_byte)
+            index = place(ast.Tuple(elts=elements, ctx=ast.Load()), items[0], last)
+        subscript = ast.Subscript(value=self._name(name), slice=index, ctx=ast.Load())
+        return place(subscript, node, node)
+
+    def _type_item(self, node: ts.Node) -> ast.expr:
+        """An item between the brackets of a generic type: ``a[1:2]`` reads as a
+        constrained type there, which is a slice."""
+        (inner,) = kids(node)
+        if inner.type != "constrained_type":
+            return self.expression(inner)
+        lower, upper = kids(inner)
+        return place(
+            ast.Slice(lower=self.expression(lower), upper=self.expression(upper), step=None),
+            inner,
+            inner,
+        )
+
+    def _union_type(self, node: ts.Node) -> ast.expr:
+        """``A[int] | B | C``: the grammar may nest it to the right (``A[int] | (B | C)``,
+        the rest read as one expression); ``|`` is left-associative."""
+        operands: list[ts.Node] = []
+        pending = [node]
+        while pending:
+            current = pending.pop()
+            if current.type == "type":
+                pending.append(kids(current)[0])
+            elif current.type == "union_type" or (
+                current.type == "binary_operator" and _field(current, "operator").type == "|"
+            ):
+                pending.extend(reversed(kids(current)))
+            else:
+                operands.append(current)
+        union = self.expression(operands[0])
+        for operand in operands[1:]:
+            right = self.expression(operand)
+            union = place(ast.BinOp(left=union, op=ast.BitOr(), right=right), node, operand)
+        return union
+
+    def _member_type(self, node: ts.Node) -> ast.expr:
+        value, name = kids(node)
+        attribute = ast.Attribute(
+            value=self.expression(value), attr=self.identifier(name), ctx=ast.Load()
+        )
+        return place(attribute, node, node)
+
+    def _splat_type(self, node: ts.Node) -> ast.expr:
+        star, name = tokens(node)
+        if star.type != "*":
+            raise unsupported(node, "** outside type parameters")
+        return place(ast.Starred(value=self._name(name), ctx=ast.Load()), node, node)
+
+    # Parameters (the statement converter's ``def`` and lambdas both read them) ----------
+
+    def parameters(self, node: ts.Node | None) -> ast.arguments:
+        """A ``def``'s or a lambda's parameters: positional-only ones are those before
+        ``/``, keyword-only ones those after ``*`` or ``*args``."""
+        positional: list[ast.arg] = []
+        positional_only: list[ast.arg] = []
+        keyword_only: list[ast.arg] = []
+        defaults: list[ast.expr] = []
+        keyword_defaults: list[ast.expr | None] = []
+        variadic = keywords = None
+        after_star = False
+        for child in kids(node) if node is not None else []:
+            kind = child.type
+            if kind == "positional_separator":
+                positional_only, positional = positional, []
+                continue
+            if kind == "keyword_separator":
+                after_star = True
+                continue
+            name = child
+            default = annotation = None
+            annotation_node: ts.Node | None = None  # the span of an argument ends with it
+            if kind in ("default_parameter", "typed_default_parameter"):
+                name = _field(child, "name")
+                default = self.expression(_field(child, "value"))
+            if kind in ("typed_parameter", "typed_default_parameter"):
+                annotation_node = _field(child, "type")
+                annotation = self.expression(annotation_node)
+                if kind == "typed_parameter":
+                    name = kids(child)[0]
+            if name.type in ("list_splat_pattern", "dictionary_splat_pattern"):
+                (identifier,) = kids(name)
+                argument = place(ast.arg(arg=self.identifier(identifier)), identifier, identifier)
+                argument.annotation = annotation
+                if annotation_node is not None:
+                    place(argument, identifier, annotation_node)
+                if name.type == "list_splat_pattern":
+                    variadic, after_star = argument, True
+                else:
+                    keywords = argument
+                continue
+            if name.type != "identifier":
+                raise unsupported(name, "not a Python 3 parameter")
+            argument = place(ast.arg(arg=self.identifier(name)), name, name)
+            argument.annotation = annotation
+            if annotation_node is not None:
+                place(argument, name, annotation_node)
+            if after_star:
+                keyword_only.append(argument)
+                keyword_defaults.append(default)
+            else:
+                positional.append(argument)
+                if default is not None:
+                    defaults.append(default)
+        return ast.arguments(
+            posonlyargs=positional_only,
+            args=positional,
+            vararg=variadic,
+            kwonlyargs=keyword_only,
+            kw_defaults=keyword_defaults,
+            kwarg=keywords,
+            defaults=defaults,
+        )
+
+    # Strings -----------------------------------------------------------------------------
+
+    def _string(self, node: ts.Node) -> ast.expr:
+        """A string, or strings written side by side: one ``Constant``, or one
+        ``JoinedStr`` when any of them is an f-string (its parts all spanning the whole,
+        as CPython 3.11 places them)."""
+        pieces = [node] if node.type == "string" else kids(node)
+        prefixes = [self._prefix(piece) for piece in pieces]
+        if any("b" in prefix for prefix in prefixes):
+            if not all("b" in prefix for prefix in prefixes):
+                raise unsupported(node, "bytes and strings side by side")
+            value = b"".join(self._bytes(piece) for piece in pieces)
+            return place(ast.Constant(value=value), node, node)
+        if not any("f" in prefix for prefix in prefixes):
+            text = "".join(
+                self._plain(piece, prefix) for piece, prefix in zip(pieces, prefixes, strict=True)
+            )
+            kind = "u" if "u" in prefixes[0] else None
+            return place(ast.Constant(value=text, kind=kind), node, node)
+        parts: list[str | ast.FormattedValue] = []
+        for piece, prefix in zip(pieces, prefixes, strict=True):
+            if "f" in prefix:
+                parts += self._formatted_parts(piece, "r" in prefix, node)
+            else:
+                parts.append(self._plain(piece, prefix))
+        return place(ast.JoinedStr(values=_joined(parts, node, node)), node, node)
+
+    def _prefix(self, piece: ts.Node) -> str:
+        start = tokens(piece)[0]
+        prefix = self.text(start).rstrip("'\"").lower()
+        mixed = ("u" in prefix and len(prefix) > 1) or ("b" in prefix and "f" in prefix)
+        if set(prefix) - set("rbuf") or mixed:
+            raise unsupported(piece, f"string prefix {prefix!r}")
+        return prefix
+
+    def _plain(self, piece: ts.Node, prefix: str) -> str:
+        text = self.text(piece)
+        body = text[len(prefix) :]
+        quote = 3 if body[:3] in ('"""', "'''") else 1
+        inner = body[quote:-quote]
+        if "\\" not in inner and "\r" not in inner:
+            return inner
+        if "r" in prefix:
+            return inner.replace("\r\n", "\n").replace("\r", "\n")
+        return str(self._literal(text.replace("\r\n", "\n"), piece))
+
+    def _bytes(self, piece: ts.Node) -> bytes:
+        value = self._literal(self.text(piece).replace("\r\n", "\n"), piece)
+        if not isinstance(value, bytes):
+            raise unsupported(piece)
+        return value
+
+    def _literal(self, text: str, node: ts.Node) -> str | bytes:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes are warnings, not errors
+            try:
+                value = ast.literal_eval(text)
+            except (SyntaxError, ValueError) as error:
+                raise unsupported(node, "not a Python 3 string") from error
+        if not isinstance(value, (str, bytes)):
+            raise unsupported(node)
+        return value
+
+    def _formatted_parts(
+        self, piece: ts.Node, raw: bool, whole: ts.Node
+    ) -> list[str | ast.FormattedValue]:
+        parts: list[str | ast.FormattedValue] = []
+        for child in tokens(piece)[1:-1]:
+            if child.type == "interpolation":
+                parts += self._interpolation(child, raw, whole, piece)
+            elif child.type == "string_content":
+                parts.append(self._content(child, raw))
+            else:
+                raise unsupported(child)
+        return parts
+
+    def _content(self, node: ts.Node, raw: bool) -> str:
+        """The text of an f-string between replacement fields, its escapes decoded (and
+        its line ends, as Python reads source, made ``\\n``)."""
+        found = []
+        offset = node.start_byte
+        for child in [*node.named_children, None]:
+            end = node.end_byte if child is None else child.start_byte
+            text = self.source[offset:end].decode("utf-8", "surrogatepass")
+            found.append(text.replace("\r\n", "\n").replace("\r", "\n"))
+            if child is None:
+                break
+            offset = child.end_byte
+            escape = self.text(child)
+            if child.type == "escape_interpolation":
+                found.append(escape[0])
+            elif raw:
+                found.append(escape.replace("\r\n", "\n"))
+            else:
+                found.append(str(self._escape(escape.replace("\r\n", "\n"), child)))
+        return "".join(found)
+
+    def _escape(self, escape: str, node: ts.Node) -> str | bytes:
+        decoded = self._escapes.get(escape)
+        if decoded is None:
+            decoded = self._escapes[escape] = self._literal(f'"{escape}"', node)
+        return decoded
+
+    def _interpolation(
+        self, node: ts.Node, raw: bool, whole: ts.Node, piece: ts.Node
+    ) -> list[str | ast.FormattedValue]:
+        """``{value!r:spec}``: the formatted value, after ``{value=}``'s text."""
+        parts: list[str | ast.FormattedValue] = []
+        expression = _field(node, "expression")
+        value = self.expression(expression)
+        children = tokens(node)
+        conversion = -1
+        specifier = node.child_by_field_name("format_specifier")
+        if any(child.type == "=" for child in children):
+            equals = next(child for child in children if child.type == "=")
+            debug_text = self.source[children[0].end_byte : equals.end_byte]
+            parts.append(debug_text.decode("utf-8", "surrogatepass"))
+            conversion = -1 if specifier is not None else ord("r")
+        converter = node.child_by_field_name("type_conversion")
+        if converter is not None:
+            conversion = ord(self.text(converter)[1])
+        spec = None
+        if specifier is not None:
+            # CPython 3.11 places a format spec, and the text that ends it, on the one
+            # string that holds it; the rest on the whole.
+            spec_parts = self._specifier_parts(specifier, raw, whole, piece)
+            spec = place(ast.JoinedStr(values=_joined(spec_parts, whole, piece)), piece, piece)
+        formatted = ast.FormattedValue(value=value, conversion=conversion, format_spec=spec)
+        parts.append(place(formatted, whole, whole))
+        return parts
+
+    def _specifier_parts(
+        self, node: ts.Node, raw: bool, whole: ts.Node, piece: ts.Node
+    ) -> list[str | ast.FormattedValue]:
+        parts: list[str | ast.FormattedValue] = []
+        offset = tokens(node)[0].end_byte  # after the colon
+        for child in kids(node):
+            parts.append(self.source[offset : child.start_byte].decode("utf-8", "surrogatepass"))
+            parts += self._interpolation(child, raw, whole, piece)
+            offset = child.end_byte
+        parts.append(self.source[offset : node.end_byte].decode("utf-8", "surrogatepass"))
+        return parts
+
+
+def _joined(parts: list[str | ast.FormattedValue], whole: ts.Node, last: ts.Node) -> list[ast.expr]:
+    """The values of a ``JoinedStr``: neighbouring texts as one constant, empty ones left
+    out; each placed on ``whole``, the text after the last value on ``last``."""
+    values: list[ast.expr] = []
+    pending: list[str] = []
+    for part in [*parts, None]:
+        if isinstance(part, str):
+            pending.append(part)
+            continue
+        text = "".join(pending)
+        pending = []
+        if text:
+            span = whole if part is not None else last
+            values.append(place(ast.Constant(value=text), span, span))
+        if part is not None:
+            values.append(part)
+    return values
+
+
+def _first_operand(node: ast.AST) -> ast.AST | None:
+    """The operand an operation begins with, if it begins with one."""
+    if isinstance(node, ast.Call):
+        return node.func
+    if isinstance(node, (ast.Attribute, ast.Subscript)):
+        return node.value
+    if isinstance(node, (ast.BinOp, ast.Compare)):
+        return node.left
+    if isinstance(node, ast.BoolOp):
+        return node.values[0]
+    if isinstance(node, ast.IfExp):
+        return node.body
+    return None
+
+
+def _field(node: ts.Node, name: str) -> ts.Node:
+    found = node.child_by_field_name(name)
+    if found is None:
+        raise unsupported(node, f"{node.type} without its {name}")
+    return found
+
+
+_COMPREHENSION_KINDS: dict[str, type[ast.ListComp | ast.SetComp | ast.GeneratorExp]] = {
+    "list_comprehension": ast.ListComp,
+    "set_comprehension": ast.SetComp,
+    "generator_expression": ast.GeneratorExp,
+}
+
+_Handler = Callable[[ExpressionConverter, ts.Node], ast.expr]
+_EXPRESSIONS: dict[str, _Handler] = {
+    "identifier": ExpressionConverter._name,
+    "keyword_identifier": ExpressionConverter._name,
+    **dict.fromkeys(_CONSTANTS, ExpressionConverter._constant),
+    "integer": ExpressionConverter._number,
+    "float": ExpressionConverter._number,
+    "string": ExpressionConverter._string,
+    "concatenated_string": ExpressionConverter._string,
+    "type": ExpressionConverter._inner,
+    "parenthesized_expression": ExpressionConverter._parenthesized,
+    "as_pattern_target": ExpressionConverter._inner,
+    "attribute": ExpressionConverter._attribute,
+    "binary_operator": ExpressionConverter._binary,
+    "unary_operator": ExpressionConverter._unary,
+    "not_operator": ExpressionConverter._not,
+    "boolean_operator": ExpressionConverter._boolean,
+    "comparison_operator": ExpressionConverter._comparison,
+    "conditional_expression": ExpressionConverter._conditional,
+    "named_expression": ExpressionConverter._named,
+    "await": ExpressionConverter._await,
+    "yield": ExpressionConverter._yield,
+    "lambda": ExpressionConverter._lambda,
+    "list_splat": ExpressionConverter._starred,
+    "list_splat_pattern": ExpressionConverter._starred,
+    "call": ExpressionConverter._call,
+    "subscript": ExpressionConverter._subscript,
+    "tuple": ExpressionConverter._tuple,
+    "tuple_pattern": ExpressionConverter._parenthesized_pattern,
+    "list": ExpressionConverter._list,
+    "list_pattern": ExpressionConverter._list,
+    "set": ExpressionConverter._set,
+    "expression_list": ExpressionConverter._expression_list,
+    "pattern_list": ExpressionConverter._expression_list,
+    "dictionary": ExpressionConverter._dictionary,
+    "list_comprehension": ExpressionConverter._comprehension,
+    "set_comprehension": ExpressionConverter._comprehension,
+    "generator_expression": ExpressionConverter._comprehension,
+    "dictionary_comprehension": ExpressionConverter._comprehension,
+    "generic_type": ExpressionConverter._generic_type,
+    "union_type": ExpressionConverter._union_type,
+    "member_type": ExpressionConverter._member_type,
+    "splat_type": ExpressionConverter._splat_type,
+}
