@@ -60,7 +60,37 @@ def parse_with_grammar(text: str) -> ast.Module:
         error = GrammarSyntaxError("syntax error")
         error.lineno = _first_error_line(root)
         raise error
+    misread = _misread_type_statements(root)
+    if misread:
+        # The grammar reads ``type(x).y = 1`` as a ``type`` statement; with the keyword
+        # spelled as another name of the same length it reads the assignment, in the same
+        # places. The converter takes names from the text as written.
+        patched = bytearray(source)
+        for offset in misread:
+            patched[offset : offset + len(b"type")] = b"typ_"
+        tree = parse_bounded(_parser(), bytes(patched))
+        if tree is None or tree.root_node.has_error:
+            raise GrammarSyntaxError("a type statement the grammar misreads")
+        root = tree.root_node
     return _Converter(source).module(root)
+
+
+@cache
+def _type_statements() -> ts.Query:
+    return ts.Query(ts.Language(tree_sitter_python.language()), "(type_alias_statement) @alias")
+
+
+def _misread_type_statements(root: ts.Node) -> list[int]:
+    """Where the grammar read a ``type`` statement whose name is no name (a misread
+    assignment)."""
+    found = []
+    for statement in ts.QueryCursor(_type_statements()).captures(root).get("alias", []):
+        (name,) = kids(_field(statement, "left"))
+        if name.type == "generic_type":
+            name = kids(name)[0]
+        if name.type != "identifier":
+            found.append(statement.start_byte)
+    return found
 
 
 def _first_error_line(root: ts.Node) -> int:
@@ -269,10 +299,10 @@ class _Converter(PatternConverter):
             test = self.expression(_field(clause, "condition"))
             body = self.body(clause, "consequence")
             nested = ast.If(test=test, body=body, orelse=orelse)
-            orelse = [place(nested, clause, (orelse or body)[-1])]
+            orelse = [place(nested, clause, last_token(node))]
         test = self.expression(_field(node, "condition"))
         body = self.body(node, "consequence")
-        return place(ast.If(test=test, body=body, orelse=orelse), node, (orelse or body)[-1])
+        return place(ast.If(test=test, body=body, orelse=orelse), node, last_token(node))
 
     def _for(self, node: ts.Node) -> ast.stmt:
         target = self.target(_field(node, "left"), ast.Store())
@@ -282,14 +312,14 @@ class _Converter(PatternConverter):
         orelse = self.body(alternative) if alternative is not None else []
         kind = ast.AsyncFor if tokens(node)[0].type == "async" else ast.For
         loop = kind(target=target, iter=iterable, body=body, orelse=orelse, type_comment=None)
-        return place(loop, node, (orelse or body)[-1])
+        return place(loop, node, last_token(node))
 
     def _while(self, node: ts.Node) -> ast.stmt:
         test = self.expression(_field(node, "condition"))
         body = self.body(node)
         alternative = node.child_by_field_name("alternative")
         orelse = self.body(alternative) if alternative is not None else []
-        return place(ast.While(test=test, body=body, orelse=orelse), node, (orelse or body)[-1])
+        return place(ast.While(test=test, body=body, orelse=orelse), node, last_token(node))
 
     def _try(self, node: ts.Node) -> ast.stmt:
         body = self.body(node)
@@ -307,8 +337,7 @@ class _Converter(PatternConverter):
                 final = self.statements(kids(clause)[-1])
         kind = ast.TryStar if grouped else ast.Try
         statement = kind(body=body, handlers=handlers, orelse=orelse, finalbody=final)
-        last = (final or orelse or handlers or body)[-1]
-        return place(statement, node, last)
+        return place(statement, node, last_token(node))
 
     def _handler(self, clause: ts.Node) -> ast.ExceptHandler:
         values = clause.children_by_field_name("value")
@@ -331,12 +360,14 @@ class _Converter(PatternConverter):
         if not body:
             raise unsupported(clause, "an empty block")
         handler = ast.ExceptHandler(type=kind, name=name, body=body)
-        return place(handler, clause, body[-1])
+        return place(handler, clause, last_token(clause))
 
     def _with(self, node: ts.Node) -> ast.stmt:
         items = []
         for item in kids(kids(node)[0]):
             value = _field(item, "value")
+            if value.type == "parenthesized_expression" and kids(value)[0].type == "as_pattern":
+                (value,) = kids(value)  # ``with (open(path)\n as file):``
             if value.type == "as_pattern":
                 context, target = kids(value)
                 items.append(
@@ -349,7 +380,7 @@ class _Converter(PatternConverter):
                 items.append(ast.withitem(context_expr=self.expression(value), optional_vars=None))
         body = self.body(node)
         kind = ast.AsyncWith if tokens(node)[0].type == "async" else ast.With
-        return place(kind(items=items, body=body, type_comment=None), node, body[-1])
+        return place(kind(items=items, body=body, type_comment=None), node, last_token(node))
 
     def _function(self, node: ts.Node, decorators: list[ast.expr] | None = None) -> ast.stmt:
         name = self.identifier(_field(node, "name"))
@@ -368,7 +399,7 @@ class _Converter(PatternConverter):
             type_comment=None,
         )
         set_type_params(function, parameters)
-        return place(function, node, body[-1])
+        return place(function, node, last_token(node))
 
     def _class(self, node: ts.Node, decorators: list[ast.expr] | None = None) -> ast.stmt:
         name = self.identifier(_field(node, "name"))
@@ -384,7 +415,7 @@ class _Converter(PatternConverter):
             decorator_list=decorators or [],
         )
         set_type_params(definition, parameters)
-        return place(definition, node, body[-1])
+        return place(definition, node, last_token(node))
 
     def _decorated(self, node: ts.Node) -> ast.stmt:
         decorators = [self._inner(child) for child in kids(node) if child.type == "decorator"]
@@ -406,7 +437,7 @@ class _Converter(PatternConverter):
         ]
         if not cases:
             raise unsupported(node, "a match without cases")
-        return place(ast.Match(subject=subject, cases=cases), node, cases[-1].body[-1])
+        return place(ast.Match(subject=subject, cases=cases), node, last_token(node))
 
     def case(self, clause: ts.Node) -> ast.match_case:
         patterns = [child for child in kids(clause) if child.type == "case_pattern"]
@@ -421,6 +452,18 @@ class _Converter(PatternConverter):
         guard = self._inner(guard_node) if guard_node is not None else None
         body = self.body(clause, "consequence")
         return ast.match_case(pattern=pattern, guard=guard, body=body)
+
+
+def last_token(node: ts.Node) -> ts.Node:
+    """The last token of a compound statement, where CPython ends it (not a comment after
+    it, which the grammar's node may hold; a semicolon after its last statement, which the
+    grammar's last statement does not)."""
+    current = node
+    while True:
+        children = tokens(current)
+        if not children:
+            return current
+        current = children[-1]
 
 
 def _end(node: ts.Node) -> int:

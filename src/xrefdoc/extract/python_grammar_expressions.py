@@ -34,6 +34,22 @@ _BINARY = {
     "<<": ast.LShift,
     ">>": ast.RShift,
 }
+# Python's binding strength of each binary operator (``**`` groups to the right).
+_PRECEDENCE = {
+    "|": 1,
+    "^": 2,
+    "&": 3,
+    "<<": 4,
+    ">>": 4,
+    "+": 5,
+    "-": 5,
+    "*": 6,
+    "@": 6,
+    "/": 6,
+    "//": 6,
+    "%": 6,
+    "**": 7,
+}
 _AUGMENTED = {f"{operator}=": kind for operator, kind in _BINARY.items()}
 _UNARY = {"+": ast.UAdd, "-": ast.USub, "~": ast.Invert}
 _COMPARISONS = {
@@ -243,10 +259,43 @@ class ExpressionConverter:
         return place(ast.Attribute(value=value, attr=attribute, ctx=ast.Load()), node, node)
 
     def _binary(self, node: ts.Node) -> ast.expr:
-        left = self.expression(_field(node, "left"))
-        operator = _BINARY[_field(node, "operator").type]()
-        right = self.expression(_field(node, "right"))
-        return place(ast.BinOp(left=left, op=operator, right=right), node, node)
+        """Operands and operators written without parentheses, grouped by Python's
+        precedence: the grammar ranks ``^`` above ``&`` (``a & b ^ c`` is ``(a & b) ^ c``).
+        Read with stacks, so that a sum of a thousand terms is not a thousand levels
+        deep."""
+        sequence: list[ts.Node] = []  # operand, operator, operand, ...
+        pending = [node]
+        while pending:
+            current = pending.pop()
+            if current.type == "binary_operator":
+                operator = _field(current, "operator")
+                pending += [_field(current, "right"), operator, _field(current, "left")]
+            else:
+                sequence.append(current)
+        operands: list[tuple[ast.expr, ts.Node, ts.Node]] = []
+        operators: list[ts.Node] = []
+
+        def combine() -> None:
+            right, _, last = operands.pop()
+            left, first, _ = operands.pop()
+            operator = _BINARY[operators.pop().type]()
+            binary = place(ast.BinOp(left=left, op=operator, right=right), first, last)
+            operands.append((binary, first, last))
+
+        for position, part in enumerate(sequence):
+            if position % 2 == 0:
+                operands.append((self.expression(part), part, part))
+                continue
+            rank = _PRECEDENCE[part.type]
+            while operators and (
+                _PRECEDENCE[operators[-1].type] > rank
+                or (_PRECEDENCE[operators[-1].type] == rank and part.type != "**")
+            ):
+                combine()
+            operators.append(part)
+        while operators:
+            combine()
+        return operands[0][0]
 
     def _unary(self, node: ts.Node) -> ast.expr:
         operator = _UNARY[_field(node, "operator").type]()
@@ -294,7 +343,15 @@ class ExpressionConverter:
         return place(ast.NamedExpr(target=target, value=value), node, node)
 
     def _await(self, node: ts.Node) -> ast.expr:
-        return place(ast.Await(value=self._inner(node)), node, node)
+        """``await a ** b`` is ``(await a) ** b``: the grammar ranks ``**`` above
+        ``await``."""
+        (inner,) = kids(node)
+        if inner.type == "binary_operator" and _field(inner, "operator").type == "**":
+            base = _field(inner, "left")
+            awaited = place(ast.Await(value=self.expression(base)), node, base)
+            exponent = self.expression(_field(inner, "right"))
+            return place(ast.BinOp(left=awaited, op=ast.Pow(), right=exponent), node, node)
+        return place(ast.Await(value=self.expression(inner)), node, node)
 
     def _yield(self, node: ts.Node) -> ast.expr:
         parts = tokens(node)
@@ -634,6 +691,14 @@ class ExpressionConverter:
                 parts.append(self._content(child, raw))
             else:
                 raise unsupported(child)
+        # The grammar's scanner may end a raw string's text with an escaped quote in its
+        # closing token (``rf'{x}\\''``).
+        start, *_, end = tokens(piece)
+        quote = self.text(start).lstrip("rRfF")
+        closing = len(quote)
+        if end.end_byte - end.start_byte > closing:
+            text = self.source[end.start_byte : end.end_byte - closing].decode("utf-8")
+            parts.append(text if raw else str(self._literal(f'"{text}"', end)))
         return parts
 
     def _content(self, node: ts.Node, raw: bool) -> str:
@@ -671,14 +736,22 @@ class ExpressionConverter:
         expression = _field(node, "expression")
         value = self.expression(expression)
         children = tokens(node)
+        if expression.type in ("expression_list", "pattern_list"):
+            # CPython 3.11 reads ``{a, b}`` as ``(a, b)``: the braces, or the brace and
+            # what ends the value, are the tuple's parentheses.
+            brace = children[0].start_point
+            after = next(c for c in children if c.start_byte >= expression.end_byte)
+            value.lineno, value.col_offset = brace.row + 1, brace.column
+            value.end_lineno = after.start_point.row + 1
+            value.end_col_offset = after.start_point.column + 1
         conversion = -1
         specifier = node.child_by_field_name("format_specifier")
-        if any(child.type == "=" for child in children):
-            equals = next(child for child in children if child.type == "=")
-            debug_text = self.source[children[0].end_byte : equals.end_byte]
+        converter = node.child_by_field_name("type_conversion")
+        if any(child.type == "=" for child in children):  # ``{value = }``: its text first
+            end = (converter or specifier or children[-1]).start_byte
+            debug_text = self.source[children[0].end_byte : end]
             parts.append(debug_text.decode("utf-8", "surrogatepass"))
             conversion = -1 if specifier is not None else ord("r")
-        converter = node.child_by_field_name("type_conversion")
         if converter is not None:
             conversion = ord(self.text(converter)[1])
         spec = None

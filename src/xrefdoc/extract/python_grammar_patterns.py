@@ -151,10 +151,23 @@ class PatternConverter(ExpressionConverter):
             if child.type != "case_pattern":
                 continue
             inner = tokens(child)
+            captured = None
+            if inner[0].type == "as_pattern":  # ``C(key=pattern as name)``, read as
+                keyword, _, captured = tokens(inner[0])  # ``(key=pattern) as name``
+                inner = tokens(keyword)
             if inner[0].type == "keyword_pattern":
                 name, _, *value = tokens(inner[0])
                 names.append(self.identifier(name))
-                keyword_patterns.append(self.simple_pattern(value))
+                keyword_pattern = self.simple_pattern(value)
+                if captured is not None:
+                    keyword_pattern = place(
+                        ast.MatchAs(pattern=keyword_pattern, name=self.identifier(captured)),
+                        value[0],
+                        captured,
+                    )
+                keyword_patterns.append(keyword_pattern)
+            elif captured is not None:
+                raise unsupported(child)
             elif names:
                 raise unsupported(child, "a positional pattern after keyword patterns")
             else:
