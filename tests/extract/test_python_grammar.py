@@ -397,6 +397,10 @@ def test_the_grammar_misreading_type_as_a_statement_is_read_as_python() -> None:
         ("value = 0777\n", 1),
         ("template = t'{name}'\n", 1),  # Python 3.14's template strings are not converted
         ("def f[T = int](): pass\n", 1),  # nor 3.13's type parameter defaults
+        # The grammar accepts these; Python's parser does not.
+        ("run(1,\n    retries=3, path)\n", 2),
+        ("run(**options, *paths)\n", 1),
+        ("def run(path=None, mode):\n    pass\n", 1),
     ],
 )
 def test_what_is_not_python_3_to_the_converter_is_a_syntax_error(code: str, line: int) -> None:

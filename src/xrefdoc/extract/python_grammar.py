@@ -12,6 +12,7 @@ errors is not converted: the caller keeps the grammar fallback and its diagnosti
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from functools import cache
 
@@ -60,7 +61,7 @@ def parse_with_grammar(text: str) -> ast.Module:
         error = GrammarSyntaxError("syntax error")
         error.lineno = _first_error_line(root)
         raise error
-    misread = _misread_type_statements(root)
+    misread = _misread_type_statements(root) if _MAYBE_MISREAD.search(source) else []
     if misread:
         # The grammar reads ``type(x).y = 1`` as a ``type`` statement; with the keyword
         # spelled as another name of the same length it reads the assignment, in the same
@@ -73,6 +74,11 @@ def parse_with_grammar(text: str) -> ast.Module:
             raise GrammarSyntaxError("a type statement the grammar misreads")
         root = tree.root_node
     return _Converter(source).module(root)
+
+
+# A statement the grammar may misread as a ``type`` statement begins ``type(``, ``type[`` or
+# ``type.``: without one, the query for them is not run.
+_MAYBE_MISREAD = re.compile(rb"\btype\s*[(\[.]")
 
 
 @cache

@@ -385,10 +385,15 @@ class ExpressionConverter:
         return place(call, node, node)
 
     def arguments(self, node: ts.Node) -> tuple[list[ast.expr], list[ast.keyword]]:
-        """The positional and keyword arguments of a call or a class's bases."""
+        """The positional and keyword arguments of a call or a class's bases (the order
+        Python's parser requires, which the grammar does not, checked)."""
         positional: list[ast.expr] = []
         keywords: list[ast.keyword] = []
         for child in kids(node):
+            if keywords and child.type not in ("keyword_argument", "dictionary_splat"):
+                unpacked = keywords[-1].arg is None
+                if child.type != "list_splat" or unpacked:
+                    raise unsupported(child, "an argument out of order")
             if child.type == "keyword_argument":
                 name = self.identifier(_field(child, "name"))
                 value = self.expression(_field(child, "value"))
@@ -603,10 +608,13 @@ class ExpressionConverter:
             if after_star:
                 keyword_only.append(argument)
                 keyword_defaults.append(default)
+            elif default is not None:
+                positional.append(argument)
+                defaults.append(default)
+            elif defaults:
+                raise unsupported(name, "a parameter without a default after one with")
             else:
                 positional.append(argument)
-                if default is not None:
-                    defaults.append(default)
         return ast.arguments(
             posonlyargs=positional_only,
             args=positional,
