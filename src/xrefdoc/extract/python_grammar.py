@@ -20,10 +20,10 @@ import tree_sitter as ts
 import tree_sitter_python
 
 from xrefdoc.extract.parsing import parse_bounded
-from xrefdoc.extract.python_grammar_expressions import (
-    _AUGMENTED,
+from xrefdoc.extract.python_grammar_expressions import AUGMENTED
+from xrefdoc.extract.python_grammar_nodes import (
     GrammarSyntaxError,
-    _field,
+    field_of,
     kids,
     place,
     tokens,
@@ -91,7 +91,7 @@ def _misread_type_statements(root: ts.Node) -> list[int]:
     assignment)."""
     found = []
     for statement in ts.QueryCursor(_type_statements()).captures(root).get("alias", []):
-        (name,) = kids(_field(statement, "left"))
+        (name,) = kids(field_of(statement, "left"))
         if name.type == "generic_type":
             name = kids(name)[0]
         if name.type != "identifier":
@@ -131,7 +131,7 @@ class _Converter(PatternConverter):
         return found
 
     def body(self, node: ts.Node, name: str = "body") -> list[ast.stmt]:
-        found = self.statements(_field(node, name))
+        found = self.statements(field_of(node, name))
         if not found:
             raise unsupported(node, "an empty block")
         return found
@@ -144,16 +144,16 @@ class _Converter(PatternConverter):
             return self._assignment(node, parts[0])
         if len(parts) == 1 and parts[0].type == "augmented_assignment":
             assignment = parts[0]
-            target = self.single_target(_field(assignment, "left"))
-            operator = _AUGMENTED[_field(assignment, "operator").type]()
-            value = self.expression(_field(assignment, "right"))
+            target = self.single_target(field_of(assignment, "left"))
+            operator = AUGMENTED[field_of(assignment, "operator").type]()
+            value = self.expression(field_of(assignment, "right"))
             return place(ast.AugAssign(target=target, op=operator, value=value), node, node)
         return place(ast.Expr(value=self.unparenthesized(node, parts)), node, node)
 
     def _assignment(self, statement: ts.Node, node: ts.Node) -> ast.stmt:
         annotation = node.child_by_field_name("type")
         if annotation is not None:
-            left = _field(node, "left")
+            left = field_of(node, "left")
             target = self.single_target(left)
             right = node.child_by_field_name("right")
             value = self.expression(right) if right is not None else None
@@ -170,8 +170,8 @@ class _Converter(PatternConverter):
         while current.type == "assignment":
             if current.child_by_field_name("type") is not None:
                 raise unsupported(current, "an annotation in a chain of assignments")
-            targets.append(self.target(_field(current, "left"), ast.Store()))
-            current = _field(current, "right")
+            targets.append(self.target(field_of(current, "left"), ast.Store()))
+            current = field_of(current, "right")
         assign = ast.Assign(targets=targets, value=self.expression(current), type_comment=None)
         return place(assign, statement, statement)
 
@@ -224,8 +224,8 @@ class _Converter(PatternConverter):
         found = []
         for name in names:
             if name.type == "aliased_import":
-                dotted = self._dotted(_field(name, "name"))
-                alias = self.identifier(_field(name, "alias"))
+                dotted = self._dotted(field_of(name, "name"))
+                alias = self.identifier(field_of(name, "alias"))
                 found.append(place(ast.alias(name=dotted, asname=alias), name, name))
             else:
                 found.append(place(ast.alias(name=self._dotted(name), asname=None), name, name))
@@ -236,7 +236,7 @@ class _Converter(PatternConverter):
         return place(ast.Import(names=names), node, node)
 
     def _import_from(self, node: ts.Node) -> ast.stmt:
-        base = _field(node, "module_name")
+        base = field_of(node, "module_name")
         level = 0
         module: str | None = None
         if base.type == "relative_import":
@@ -259,7 +259,7 @@ class _Converter(PatternConverter):
         return place(imported, node, node)
 
     def _type_alias(self, node: ts.Node) -> ast.stmt:
-        (left,) = kids(_field(node, "left"))
+        (left,) = kids(field_of(node, "left"))
         parameters: list[TypeParameter] = []
         if left.type == "generic_type":
             left, parameter_list = kids(left)
@@ -267,7 +267,7 @@ class _Converter(PatternConverter):
         if left.type != "identifier":
             raise unsupported(left, "a type alias's name")
         name = place(ast.Name(id=self.identifier(left), ctx=ast.Store()), left, left)
-        value = self.expression(_field(node, "right"))
+        value = self.expression(field_of(node, "right"))
         alias = TypeAlias(name=name, type_params=parameters, value=value)
         return place(alias, node, node)
 
@@ -302,17 +302,17 @@ class _Converter(PatternConverter):
         if alternatives and alternatives[-1].type == "else_clause":
             orelse = self.body(alternatives.pop())
         for clause in reversed(alternatives):  # elif: an ``if`` in the ``else``
-            test = self.expression(_field(clause, "condition"))
+            test = self.expression(field_of(clause, "condition"))
             body = self.body(clause, "consequence")
             nested = ast.If(test=test, body=body, orelse=orelse)
             orelse = [place(nested, clause, last_token(node))]
-        test = self.expression(_field(node, "condition"))
+        test = self.expression(field_of(node, "condition"))
         body = self.body(node, "consequence")
         return place(ast.If(test=test, body=body, orelse=orelse), node, last_token(node))
 
     def _for(self, node: ts.Node) -> ast.stmt:
-        target = self.target(_field(node, "left"), ast.Store())
-        iterable = self.expression(_field(node, "right"))
+        target = self.target(field_of(node, "left"), ast.Store())
+        iterable = self.expression(field_of(node, "right"))
         body = self.body(node)
         alternative = node.child_by_field_name("alternative")
         orelse = self.body(alternative) if alternative is not None else []
@@ -321,7 +321,7 @@ class _Converter(PatternConverter):
         return place(loop, node, last_token(node))
 
     def _while(self, node: ts.Node) -> ast.stmt:
-        test = self.expression(_field(node, "condition"))
+        test = self.expression(field_of(node, "condition"))
         body = self.body(node)
         alternative = node.child_by_field_name("alternative")
         orelse = self.body(alternative) if alternative is not None else []
@@ -371,7 +371,7 @@ class _Converter(PatternConverter):
     def _with(self, node: ts.Node) -> ast.stmt:
         items = []
         for item in kids(kids(node)[0]):
-            value = _field(item, "value")
+            value = field_of(item, "value")
             if value.type == "parenthesized_expression" and kids(value)[0].type == "as_pattern":
                 (value,) = kids(value)  # ``with (open(path)\n as file):``
             if value.type == "as_pattern":
@@ -389,9 +389,9 @@ class _Converter(PatternConverter):
         return place(kind(items=items, body=body, type_comment=None), node, last_token(node))
 
     def _function(self, node: ts.Node, decorators: list[ast.expr] | None = None) -> ast.stmt:
-        name = self.identifier(_field(node, "name"))
+        name = self.identifier(field_of(node, "name"))
         parameters = self.type_parameters(node.child_by_field_name("type_parameters"))
-        arguments = self.parameters(_field(node, "parameters"))
+        arguments = self.parameters(field_of(node, "parameters"))
         returns_node = node.child_by_field_name("return_type")
         returns = self.expression(returns_node) if returns_node is not None else None
         body = self.body(node)
@@ -408,7 +408,7 @@ class _Converter(PatternConverter):
         return place(function, node, last_token(node))
 
     def _class(self, node: ts.Node, decorators: list[ast.expr] | None = None) -> ast.stmt:
-        name = self.identifier(_field(node, "name"))
+        name = self.identifier(field_of(node, "name"))
         parameters = self.type_parameters(node.child_by_field_name("type_parameters"))
         superclasses = node.child_by_field_name("superclasses")
         bases, keywords = self.arguments(superclasses) if superclasses else ([], [])
@@ -425,7 +425,7 @@ class _Converter(PatternConverter):
 
     def _decorated(self, node: ts.Node) -> ast.stmt:
         decorators = [self._inner(child) for child in kids(node) if child.type == "decorator"]
-        definition = _field(node, "definition")
+        definition = field_of(node, "definition")
         if definition.type == "class_definition":
             return self._class(definition, decorators)
         return self._function(definition, decorators)
@@ -439,7 +439,7 @@ class _Converter(PatternConverter):
             subject = self.tuple_of(subjects, subjects[0], max([subjects[-1], *commas], key=_end))
         cases = [
             self.case(clause)
-            for clause in _field(node, "body").children_by_field_name("alternative")
+            for clause in field_of(node, "body").children_by_field_name("alternative")
         ]
         if not cases:
             raise unsupported(node, "a match without cases")

@@ -4,20 +4,21 @@ placed where CPython's parser places them (``python_grammar`` converts the state
 from __future__ import annotations
 
 import ast
-import unicodedata
-import warnings
 from collections.abc import Callable
 from types import EllipsisType
-from typing import Protocol, cast
-from typing import TypeVar as _Typed
 
 import tree_sitter as ts
 
-# Nodes that may stand between any two tokens; none of them is syntax.
-_EXTRAS = frozenset({"comment", "line_continuation"})
-# A tree nested deeper than this many grammar nodes is not converted: the conversion recurses
-# (two or three Python frames a level), and so do the resolver and rules that read its result.
-MAX_DEPTH = 200
+from xrefdoc.extract.python_grammar_nodes import (
+    MAX_DEPTH,
+    field_of,
+    kids,
+    place,
+    set_context,
+    tokens,
+    unsupported,
+)
+from xrefdoc.extract.python_grammar_strings import StringConverter
 
 _BINARY = {
     "+": ast.Add,
@@ -50,7 +51,7 @@ _PRECEDENCE = {
     "%": 6,
     "**": 7,
 }
-_AUGMENTED = {f"{operator}=": kind for operator, kind in _BINARY.items()}
+AUGMENTED = {f"{operator}=": kind for operator, kind in _BINARY.items()}
 _UNARY = {"+": ast.UAdd, "-": ast.USub, "~": ast.Invert}
 _COMPARISONS = {
     "<": ast.Lt,
@@ -80,92 +81,12 @@ _OPERATIONS = frozenset(
 )
 
 
-class GrammarSyntaxError(SyntaxError):
-    """The tree holds something this converter does not read as Python 3: a syntax error
-    the grammar recovered from, or a Python 2 form (``print x``, ``0777``)."""
-
-
-def unsupported(node: ts.Node, what: str = "") -> GrammarSyntaxError:
-    error = GrammarSyntaxError(what or f"unexpected {node.type}")
-    error.lineno = node.start_point.row + 1
-    return error
-
-
-def kids(node: ts.Node) -> list[ts.Node]:
-    """The named children of ``node``, without comments and line continuations."""
-    return [child for child in node.named_children if child.type not in _EXTRAS]
-
-
-def tokens(node: ts.Node) -> list[ts.Node]:
-    """All children of ``node``, without comments and line continuations."""
-    return [child for child in node.children if child.type not in _EXTRAS]
-
-
-class _Located(Protocol):
-    """A syntax node with a place in the source."""
-
-    lineno: int
-    col_offset: int
-    end_lineno: int | None
-    end_col_offset: int | None
-
-
-_Node = _Typed("_Node", bound=ast.AST)
-
-
-def place(node: _Node, start: ts.Node | ast.AST, end: ts.Node | ast.AST) -> _Node:
-    """``node`` spanning from where ``start`` begins to where ``end`` ends."""
-    located = cast(_Located, node)
-    if isinstance(start, ts.Node):
-        point = start.start_point
-        located.lineno, located.col_offset = point.row + 1, point.column
-    else:
-        begin = cast(_Located, start)
-        located.lineno, located.col_offset = begin.lineno, begin.col_offset
-    if isinstance(end, ts.Node):
-        point = end.end_point
-        located.end_lineno, located.end_col_offset = point.row + 1, point.column
-    else:
-        finish = cast(_Located, end)
-        located.end_lineno, located.end_col_offset = finish.end_lineno, finish.end_col_offset
-    return node
-
-
-def set_context(target: ast.expr, context: ast.expr_context, node: ts.Node) -> ast.expr:
-    """``target`` as CPython marks an assignment or deletion target: the names, tuples,
-    lists and starred items it is made of take ``context``, the rest stay loads."""
-    pending = [target]
-    while pending:
-        current = pending.pop()
-        if isinstance(current, (ast.Name, ast.Attribute, ast.Subscript)):
-            current.ctx = context
-        elif isinstance(current, (ast.Tuple, ast.List)):
-            current.ctx = context
-            pending.extend(current.elts)
-        elif isinstance(current, ast.Starred):
-            current.ctx = context
-            pending.append(current.value)
-        else:
-            raise unsupported(node, f"cannot assign to {type(current).__name__}")
-    return target
-
-
-class ExpressionConverter:
-    """Converts expressions; the statement converter extends it."""
+class ExpressionConverter(StringConverter):
+    """Converts expressions; the pattern and statement converters extend it."""
 
     def __init__(self, source: bytes) -> None:
-        self.source = source
-        self.depth = 0
-        self._escapes: dict[str, str | bytes] = {}
+        super().__init__(source)
         self._loose_stars: set[int] = set()
-
-    def text(self, node: ts.Node) -> str:
-        return self.source[node.start_byte : node.end_byte].decode("utf-8", "surrogatepass")
-
-    def identifier(self, node: ts.Node) -> str:
-        """An identifier as CPython stores it: NFKC-normalized."""
-        name = self.text(node)
-        return name if name.isascii() else unicodedata.normalize("NFKC", name)
 
     def expression(self, node: ts.Node) -> ast.expr:
         handler = _EXPRESSIONS.get(node.type)
@@ -254,8 +175,8 @@ class ExpressionConverter:
     # Operators ---------------------------------------------------------------------------
 
     def _attribute(self, node: ts.Node) -> ast.expr:
-        value = self.expression(_field(node, "object"))
-        attribute = self.identifier(_field(node, "attribute"))
+        value = self.expression(field_of(node, "object"))
+        attribute = self.identifier(field_of(node, "attribute"))
         return place(ast.Attribute(value=value, attr=attribute, ctx=ast.Load()), node, node)
 
     def _binary(self, node: ts.Node) -> ast.expr:
@@ -268,8 +189,8 @@ class ExpressionConverter:
         while pending:
             current = pending.pop()
             if current.type == "binary_operator":
-                operator = _field(current, "operator")
-                pending += [_field(current, "right"), operator, _field(current, "left")]
+                operator = field_of(current, "operator")
+                pending += [field_of(current, "right"), operator, field_of(current, "left")]
             else:
                 sequence.append(current)
         operands: list[tuple[ast.expr, ts.Node, ts.Node]] = []
@@ -298,22 +219,22 @@ class ExpressionConverter:
         return operands[0][0]
 
     def _unary(self, node: ts.Node) -> ast.expr:
-        operator = _UNARY[_field(node, "operator").type]()
-        operand = self.expression(_field(node, "argument"))
+        operator = _UNARY[field_of(node, "operator").type]()
+        operand = self.expression(field_of(node, "argument"))
         return place(ast.UnaryOp(op=operator, operand=operand), node, node)
 
     def _not(self, node: ts.Node) -> ast.expr:
-        operand = self.expression(_field(node, "argument"))
+        operand = self.expression(field_of(node, "argument"))
         return place(ast.UnaryOp(op=ast.Not(), operand=operand), node, node)
 
     def _boolean(self, node: ts.Node) -> ast.expr:
         """``a or b or c`` is one ``BoolOp``; the grammar nests it to the left."""
-        operator = _field(node, "operator").type
+        operator = field_of(node, "operator").type
         rights = []
         current = node
-        while current.type == "boolean_operator" and _field(current, "operator").type == operator:
-            rights.append(_field(current, "right"))
-            current = _field(current, "left")
+        while current.type == "boolean_operator" and field_of(current, "operator").type == operator:
+            rights.append(field_of(current, "right"))
+            current = field_of(current, "left")
         values = [self.expression(current)]
         values += [self.expression(right) for right in reversed(rights)]
         kind = ast.And() if operator == "and" else ast.Or()
@@ -336,20 +257,20 @@ class ExpressionConverter:
         return place(ast.IfExp(test=test, body=body, orelse=orelse), node, node)
 
     def _named(self, node: ts.Node) -> ast.expr:
-        target = self.target(_field(node, "name"), ast.Store())
+        target = self.target(field_of(node, "name"), ast.Store())
         if not isinstance(target, ast.Name):
             raise unsupported(node, "not a name before :=")
-        value = self.expression(_field(node, "value"))
+        value = self.expression(field_of(node, "value"))
         return place(ast.NamedExpr(target=target, value=value), node, node)
 
     def _await(self, node: ts.Node) -> ast.expr:
         """``await a ** b`` is ``(await a) ** b``: the grammar ranks ``**`` above
         ``await``."""
         (inner,) = kids(node)
-        if inner.type == "binary_operator" and _field(inner, "operator").type == "**":
-            base = _field(inner, "left")
+        if inner.type == "binary_operator" and field_of(inner, "operator").type == "**":
+            base = field_of(inner, "left")
             awaited = place(ast.Await(value=self.expression(base)), node, base)
-            exponent = self.expression(_field(inner, "right"))
+            exponent = self.expression(field_of(inner, "right"))
             return place(ast.BinOp(left=awaited, op=ast.Pow(), right=exponent), node, node)
         return place(ast.Await(value=self.expression(inner)), node, node)
 
@@ -364,7 +285,7 @@ class ExpressionConverter:
     def _lambda(self, node: ts.Node) -> ast.expr:
         parameters = node.child_by_field_name("parameters")
         arguments = self.parameters(parameters)
-        body = self.expression(_field(node, "body"))
+        body = self.expression(field_of(node, "body"))
         return place(ast.Lambda(args=arguments, body=body), node, node)
 
     def _starred(self, node: ts.Node) -> ast.expr:
@@ -375,8 +296,8 @@ class ExpressionConverter:
     # Calls and subscripts ----------------------------------------------------------------
 
     def _call(self, node: ts.Node) -> ast.expr:
-        function = self.expression(_field(node, "function"))
-        arguments = _field(node, "arguments")
+        function = self.expression(field_of(node, "function"))
+        arguments = field_of(node, "arguments")
         if arguments.type == "generator_expression":
             call = ast.Call(func=function, args=[self.expression(arguments)], keywords=[])
         else:
@@ -395,8 +316,8 @@ class ExpressionConverter:
                 if child.type != "list_splat" or unpacked:
                     raise unsupported(child, "an argument out of order")
             if child.type == "keyword_argument":
-                name = self.identifier(_field(child, "name"))
-                value = self.expression(_field(child, "value"))
+                name = self.identifier(field_of(child, "name"))
+                value = self.expression(field_of(child, "value"))
                 keywords.append(place(ast.keyword(arg=name, value=value), child, child))
             elif child.type == "dictionary_splat":
                 value = self._inner(child)
@@ -406,7 +327,7 @@ class ExpressionConverter:
         return positional, keywords
 
     def _subscript(self, node: ts.Node) -> ast.expr:
-        value = self.expression(_field(node, "value"))
+        value = self.expression(field_of(node, "value"))
         items = node.children_by_field_name("subscript")
         commas = [child for child in tokens(node) if child.type == ","]
         if len(items) == 1 and not commas and items[0].type != "list_splat":
@@ -459,15 +380,15 @@ class ExpressionConverter:
         values: list[ast.expr] = []
         for child in kids(node):
             if child.type == "pair":
-                keys.append(self.expression(_field(child, "key")))
-                values.append(self.expression(_field(child, "value")))
+                keys.append(self.expression(field_of(child, "key")))
+                values.append(self.expression(field_of(child, "value")))
             else:  # ``**mapping``
                 keys.append(None)
                 values.append(self._inner(child))
         return place(ast.Dict(keys=keys, values=values), node, node)
 
     def _comprehension(self, node: ts.Node) -> ast.expr:
-        body = _field(node, "body")
+        body = field_of(node, "body")
         generators: list[ast.comprehension] = []
         for clause in kids(node)[1:]:
             if clause.type == "for_in_clause":
@@ -475,7 +396,7 @@ class ExpressionConverter:
                 if len(iterables) != 1 or any(c.type == "," for c in tokens(clause)):
                     raise unsupported(clause, "unparenthesized tuple in a comprehension")
                 is_async = int(tokens(clause)[0].type == "async")
-                target = self.target(_field(clause, "left"), ast.Store())
+                target = self.target(field_of(clause, "left"), ast.Store())
                 iterable = self.expression(iterables[0])
                 comprehension = ast.comprehension(
                     target=target, iter=iterable, ifs=[], is_async=is_async
@@ -487,8 +408,8 @@ class ExpressionConverter:
                 raise unsupported(clause)
         converted: ast.expr
         if node.type == "dictionary_comprehension":
-            key = self.expression(_field(body, "key"))
-            value = self.expression(_field(body, "value"))
+            key = self.expression(field_of(body, "key"))
+            value = self.expression(field_of(body, "value"))
             converted = ast.DictComp(key=key, value=value, generators=generators)
         else:
             kind = _COMPREHENSION_KINDS[node.type]
@@ -533,7 +454,7 @@ class ExpressionConverter:
             if current.type == "type":
                 pending.append(kids(current)[0])
             elif current.type == "union_type" or (
-                current.type == "binary_operator" and _field(current, "operator").type == "|"
+                current.type == "binary_operator" and field_of(current, "operator").type == "|"
             ):
                 pending.extend(reversed(kids(current)))
             else:
@@ -581,10 +502,10 @@ class ExpressionConverter:
             default = annotation = None
             annotation_node: ts.Node | None = None  # the span of an argument ends with it
             if kind in ("default_parameter", "typed_default_parameter"):
-                name = _field(child, "name")
-                default = self.expression(_field(child, "value"))
+                name = field_of(child, "name")
+                default = self.expression(field_of(child, "value"))
             if kind in ("typed_parameter", "typed_default_parameter"):
-                annotation_node = _field(child, "type")
+                annotation_node = field_of(child, "type")
                 annotation = self.expression(annotation_node)
                 if kind == "typed_parameter":
                     name = kids(child)[0]
@@ -625,184 +546,6 @@ class ExpressionConverter:
             defaults=defaults,
         )
 
-    # Strings -----------------------------------------------------------------------------
-
-    def _string(self, node: ts.Node) -> ast.expr:
-        """A string, or strings written side by side: one ``Constant``, or one
-        ``JoinedStr`` when any of them is an f-string (its parts all spanning the whole,
-        as CPython 3.11 places them)."""
-        pieces = [node] if node.type == "string" else kids(node)
-        prefixes = [self._prefix(piece) for piece in pieces]
-        if any("b" in prefix for prefix in prefixes):
-            if not all("b" in prefix for prefix in prefixes):
-                raise unsupported(node, "bytes and strings side by side")
-            value = b"".join(self._bytes(piece) for piece in pieces)
-            return place(ast.Constant(value=value), node, node)
-        if not any("f" in prefix for prefix in prefixes):
-            text = "".join(
-                self._plain(piece, prefix) for piece, prefix in zip(pieces, prefixes, strict=True)
-            )
-            kind = "u" if "u" in prefixes[0] else None
-            return place(ast.Constant(value=text, kind=kind), node, node)
-        parts: list[str | ast.FormattedValue] = []
-        for piece, prefix in zip(pieces, prefixes, strict=True):
-            if "f" in prefix:
-                parts += self._formatted_parts(piece, "r" in prefix, node)
-            else:
-                parts.append(self._plain(piece, prefix))
-        return place(ast.JoinedStr(values=_joined(parts, node, node)), node, node)
-
-    def _prefix(self, piece: ts.Node) -> str:
-        start = tokens(piece)[0]
-        prefix = self.text(start).rstrip("'\"").lower()
-        mixed = ("u" in prefix and len(prefix) > 1) or ("b" in prefix and "f" in prefix)
-        if set(prefix) - set("rbuf") or mixed:
-            raise unsupported(piece, f"string prefix {prefix!r}")
-        return prefix
-
-    def _plain(self, piece: ts.Node, prefix: str) -> str:
-        text = self.text(piece)
-        body = text[len(prefix) :]
-        quote = 3 if body[:3] in ('"""', "'''") else 1
-        inner = body[quote:-quote]
-        if "\\" not in inner and "\r" not in inner:
-            return inner
-        if "r" in prefix:
-            return inner.replace("\r\n", "\n").replace("\r", "\n")
-        return str(self._literal(text.replace("\r\n", "\n"), piece))
-
-    def _bytes(self, piece: ts.Node) -> bytes:
-        value = self._literal(self.text(piece).replace("\r\n", "\n"), piece)
-        if not isinstance(value, bytes):
-            raise unsupported(piece)
-        return value
-
-    def _literal(self, text: str, node: ts.Node) -> str | bytes:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # invalid escapes are warnings, not errors
-            try:
-                value = ast.literal_eval(text)
-            except (SyntaxError, ValueError) as error:
-                raise unsupported(node, "not a Python 3 string") from error
-        if not isinstance(value, (str, bytes)):
-            raise unsupported(node)
-        return value
-
-    def _formatted_parts(
-        self, piece: ts.Node, raw: bool, whole: ts.Node
-    ) -> list[str | ast.FormattedValue]:
-        parts: list[str | ast.FormattedValue] = []
-        for child in tokens(piece)[1:-1]:
-            if child.type == "interpolation":
-                parts += self._interpolation(child, raw, whole, piece)
-            elif child.type == "string_content":
-                parts.append(self._content(child, raw))
-            else:
-                raise unsupported(child)
-        # The grammar's scanner may end a raw string's text with an escaped quote in its
-        # closing token (``rf'{x}\\''``).
-        start, *_, end = tokens(piece)
-        quote = self.text(start).lstrip("rRfF")
-        closing = len(quote)
-        if end.end_byte - end.start_byte > closing:
-            text = self.source[end.start_byte : end.end_byte - closing].decode("utf-8")
-            parts.append(text if raw else str(self._literal(f'"{text}"', end)))
-        return parts
-
-    def _content(self, node: ts.Node, raw: bool) -> str:
-        """The text of an f-string between replacement fields, its escapes decoded (and
-        its line ends, as Python reads source, made ``\\n``)."""
-        found = []
-        offset = node.start_byte
-        for child in [*node.named_children, None]:
-            end = node.end_byte if child is None else child.start_byte
-            text = self.source[offset:end].decode("utf-8", "surrogatepass")
-            found.append(text.replace("\r\n", "\n").replace("\r", "\n"))
-            if child is None:
-                break
-            offset = child.end_byte
-            escape = self.text(child)
-            if child.type == "escape_interpolation":
-                found.append(escape[0])
-            elif raw:
-                found.append(escape.replace("\r\n", "\n"))
-            else:
-                found.append(str(self._escape(escape.replace("\r\n", "\n"), child)))
-        return "".join(found)
-
-    def _escape(self, escape: str, node: ts.Node) -> str | bytes:
-        decoded = self._escapes.get(escape)
-        if decoded is None:
-            decoded = self._escapes[escape] = self._literal(f'"{escape}"', node)
-        return decoded
-
-    def _interpolation(
-        self, node: ts.Node, raw: bool, whole: ts.Node, piece: ts.Node
-    ) -> list[str | ast.FormattedValue]:
-        """``{value!r:spec}``: the formatted value, after ``{value=}``'s text."""
-        parts: list[str | ast.FormattedValue] = []
-        expression = _field(node, "expression")
-        value = self.expression(expression)
-        children = tokens(node)
-        if expression.type in ("expression_list", "pattern_list"):
-            # CPython 3.11 reads ``{a, b}`` as ``(a, b)``: the braces, or the brace and
-            # what ends the value, are the tuple's parentheses.
-            brace = children[0].start_point
-            after = next(c for c in children if c.start_byte >= expression.end_byte)
-            value.lineno, value.col_offset = brace.row + 1, brace.column
-            value.end_lineno = after.start_point.row + 1
-            value.end_col_offset = after.start_point.column + 1
-        conversion = -1
-        specifier = node.child_by_field_name("format_specifier")
-        converter = node.child_by_field_name("type_conversion")
-        if any(child.type == "=" for child in children):  # ``{value = }``: its text first
-            end = (converter or specifier or children[-1]).start_byte
-            debug_text = self.source[children[0].end_byte : end]
-            parts.append(debug_text.decode("utf-8", "surrogatepass"))
-            conversion = -1 if specifier is not None else ord("r")
-        if converter is not None:
-            conversion = ord(self.text(converter)[1])
-        spec = None
-        if specifier is not None:
-            # CPython 3.11 places a format spec, and the text that ends it, on the one
-            # string that holds it; the rest on the whole.
-            spec_parts = self._specifier_parts(specifier, raw, whole, piece)
-            spec = place(ast.JoinedStr(values=_joined(spec_parts, whole, piece)), piece, piece)
-        formatted = ast.FormattedValue(value=value, conversion=conversion, format_spec=spec)
-        parts.append(place(formatted, whole, whole))
-        return parts
-
-    def _specifier_parts(
-        self, node: ts.Node, raw: bool, whole: ts.Node, piece: ts.Node
-    ) -> list[str | ast.FormattedValue]:
-        parts: list[str | ast.FormattedValue] = []
-        offset = tokens(node)[0].end_byte  # after the colon
-        for child in kids(node):
-            parts.append(self.source[offset : child.start_byte].decode("utf-8", "surrogatepass"))
-            parts += self._interpolation(child, raw, whole, piece)
-            offset = child.end_byte
-        parts.append(self.source[offset : node.end_byte].decode("utf-8", "surrogatepass"))
-        return parts
-
-
-def _joined(parts: list[str | ast.FormattedValue], whole: ts.Node, last: ts.Node) -> list[ast.expr]:
-    """The values of a ``JoinedStr``: neighbouring texts as one constant, empty ones left
-    out; each placed on ``whole``, the text after the last value on ``last``."""
-    values: list[ast.expr] = []
-    pending: list[str] = []
-    for part in [*parts, None]:
-        if isinstance(part, str):
-            pending.append(part)
-            continue
-        text = "".join(pending)
-        pending = []
-        if text:
-            span = whole if part is not None else last
-            values.append(place(ast.Constant(value=text), span, span))
-        if part is not None:
-            values.append(part)
-    return values
-
 
 def _first_operand(node: ast.AST) -> ast.AST | None:
     """The operand an operation begins with, if it begins with one."""
@@ -817,13 +560,6 @@ def _first_operand(node: ast.AST) -> ast.AST | None:
     if isinstance(node, ast.IfExp):
         return node.body
     return None
-
-
-def _field(node: ts.Node, name: str) -> ts.Node:
-    found = node.child_by_field_name(name)
-    if found is None:
-        raise unsupported(node, f"{node.type} without its {name}")
-    return found
 
 
 _COMPREHENSION_KINDS: dict[str, type[ast.ListComp | ast.SetComp | ast.GeneratorExp]] = {

@@ -7,13 +7,8 @@ import ast
 
 import tree_sitter as ts
 
-from xrefdoc.extract.python_grammar_expressions import (
-    ExpressionConverter,
-    kids,
-    place,
-    tokens,
-    unsupported,
-)
+from xrefdoc.extract.python_grammar_expressions import ExpressionConverter
+from xrefdoc.extract.python_grammar_nodes import kids, place, tokens, unsupported
 
 _SINGLETONS = {"true": True, "false": False, "none": None}
 
