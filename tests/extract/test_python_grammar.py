@@ -254,6 +254,7 @@ SNIPPETS = {
 
         values: list[int | str] = []
         mapping: typing.Mapping[str, list[Engine | None]]
+        shape: Array[*Shape] = Array[*tuple[int, ...]]()
     """,
     "non_ascii": """
         naïve = "café"

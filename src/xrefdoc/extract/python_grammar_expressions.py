@@ -329,14 +329,21 @@ class ExpressionConverter(StringConverter):
     def _subscript(self, node: ts.Node) -> ast.expr:
         value = self.expression(field_of(node, "value"))
         items = node.children_by_field_name("subscript")
-        commas = [child for child in tokens(node) if child.type == ","]
-        if len(items) == 1 and not commas and items[0].type != "list_splat":
-            index = self.slice_item(items[0])
-        else:
-            elements = [self.slice_item(item) for item in items]
-            last = max([items[-1], *commas], key=lambda child: child.end_byte)
-            index = place(ast.Tuple(elts=elements, ctx=ast.Load()), items[0], last)
+        index = self._index(node, items, self.slice_item)
         return place(ast.Subscript(value=value, slice=index, ctx=ast.Load()), node, node)
+
+    def _index(
+        self, node: ts.Node, items: list[ts.Node], convert: Callable[[ts.Node], ast.expr]
+    ) -> ast.expr:
+        """What is between a subscript's brackets: one item, or the tuple that items
+        separated by commas, or a starred item, make (its span takes in a trailing
+        comma)."""
+        elements = [convert(item) for item in items]
+        commas = [child for child in tokens(node) if child.type == ","]
+        if len(elements) == 1 and not commas and not isinstance(elements[0], ast.Starred):
+            return elements[0]
+        last = max([items[-1], *commas], key=lambda child: child.end_byte)
+        return place(ast.Tuple(elts=elements, ctx=ast.Load()), items[0], last)
 
     def slice_item(self, node: ts.Node) -> ast.expr:
         if node.type != "slice":
@@ -420,14 +427,7 @@ class ExpressionConverter(StringConverter):
 
     def _generic_type(self, node: ts.Node) -> ast.expr:
         name, parameters = kids(node)
-        items = kids(parameters)
-        commas = [child for child in tokens(parameters) if child.type == ","]
-        if len(items) == 1 and not commas and kids(items[0])[0].type != "splat_type":
-            index = self._type_item(items[0])
-        else:
-            elements = [self._type_item(item) for item in items]
-            last = max([items[-1], *commas], key=lambda child: child.end_byte)
-            index = place(ast.Tuple(elts=elements, ctx=ast.Load()), items[0], last)
+        index = self._index(parameters, kids(parameters), self._type_item)
         subscript = ast.Subscript(value=self._name(name), slice=index, ctx=ast.Load())
         return place(subscript, node, node)
 
