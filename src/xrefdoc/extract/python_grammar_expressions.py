@@ -116,9 +116,10 @@ class ExpressionConverter(StringConverter):
         self._loose_stars.add(star.start_byte)
         value = handler(self, node)
         operand = kids(star)[0].start_point
-        current: ast.AST | None = value
-        while current is not None and current.col_offset == star.start_point.column:  # type: ignore[attr-defined]
-            current.lineno, current.col_offset = operand.row + 1, operand.column  # type: ignore[attr-defined]
+        at_star = (star.start_point.row + 1, star.start_point.column)
+        current: ast.expr | None = value
+        while current is not None and (current.lineno, current.col_offset) == at_star:
+            current.lineno, current.col_offset = operand.row + 1, operand.column
             current = _first_operand(current)
         return place(ast.Starred(value=value, ctx=ast.Load()), node, node)
 
@@ -547,7 +548,7 @@ class ExpressionConverter(StringConverter):
         )
 
 
-def _first_operand(node: ast.AST) -> ast.AST | None:
+def _first_operand(node: ast.expr) -> ast.expr | None:
     """The operand an operation begins with, if it begins with one."""
     if isinstance(node, ast.Call):
         return node.func
