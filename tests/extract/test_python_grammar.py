@@ -207,6 +207,7 @@ SNIPPETS = {
         escaped = f"line\\n{x}\\t{y}"
         tuple_value = f"{a, b}"
         raw_format = rf"\\d{count}"
+        padded = f"{count:=10} {count :=8}"
     """,
     "match": """
         match command.split():

@@ -140,8 +140,10 @@ class StringConverter(ConverterBase):
         """``{value!r:spec}``: the formatted value, after ``{value=}``'s text."""
         parts: list[str | ast.FormattedValue] = []
         expression = field_of(node, "expression")
-        value = self.expression(expression)
         children = tokens(node)
+        if expression.type == "named_expression":
+            return [self._walrus_lookalike(node, expression, whole, piece)]
+        value = self.expression(expression)
         if expression.type in ("expression_list", "pattern_list"):
             # CPython 3.11 reads ``{a, b}`` as ``(a, b)``: the braces, or the brace and
             # what ends the value, are the tuple's parentheses.
@@ -169,6 +171,21 @@ class StringConverter(ConverterBase):
         formatted = ast.FormattedValue(value=value, conversion=conversion, format_spec=spec)
         parts.append(place(formatted, whole, whole))
         return parts
+
+    def _walrus_lookalike(
+        self, node: ts.Node, expression: ts.Node, whole: ts.Node, piece: ts.Node
+    ) -> ast.FormattedValue:
+        """``{x:=10}``: in a replacement field the colon begins the format spec (``=10``),
+        where the grammar reads ``x := 10``."""
+        name, walrus = tokens(expression)[:2]
+        spec_text = self.source[walrus.start_byte + 1 : tokens(node)[-1].start_byte]
+        if b"{" in spec_text or b"}" in spec_text or name.type != "identifier":
+            raise unsupported(node, "a format spec after := in a replacement field")
+        value = self.expression(name)
+        constant = place(ast.Constant(value=spec_text.decode("utf-8")), piece, piece)
+        spec = place(ast.JoinedStr(values=[constant]), piece, piece)
+        formatted = ast.FormattedValue(value=value, conversion=-1, format_spec=spec)
+        return place(formatted, whole, whole)
 
     def _specifier_parts(
         self, node: ts.Node, raw: bool, whole: ts.Node, piece: ts.Node
