@@ -9,11 +9,13 @@ from typing import TypeGuard
 
 from xrefdoc.core.model import Diagnostic, Import, Symbol, SymbolKind, variable_kind
 from xrefdoc.extract.hooks import Hooks
+from xrefdoc.extract.python_grammar import parse_with_grammar
 from xrefdoc.extract.python_names import ResolvedNames, import_from_base, resolve_names
 from xrefdoc.extract.python_overloads import fold_overloads, overload_stub_lines
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
 from xrefdoc.extract.treesitter import extract_treesitter
+from xrefdoc.extract.type_params import TypeAlias, type_params_of, type_params_text
 
 # Kinds of symbols that hold a value (an attribute's type can be theirs).
 _VALUES = frozenset({SymbolKind.VARIABLE, SymbolKind.CONSTANT})
@@ -41,7 +43,7 @@ def _unparse(node: ast.AST | None) -> str:
 
 
 def _function_signature(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
-    signature = f"({_unparse(node.args)})"
+    signature = f"{type_params_text(type_params_of(node))}({_unparse(node.args)})"
     if node.returns is not None:
         signature += f" -> {_unparse(node.returns)}"
     return signature
@@ -53,7 +55,8 @@ def _class_signature(node: ast.ClassDef) -> str:
         f"{kw.arg}={_unparse(kw.value)}" if kw.arg else f"**{_unparse(kw.value)}"
         for kw in node.keywords
     ]
-    return f"({', '.join(bases)})" if bases else ""
+    parameters = type_params_text(type_params_of(node))
+    return f"{parameters}({', '.join(bases)})" if bases else parameters
 
 
 def _assigned_names(target: ast.expr) -> list[ast.Name]:
@@ -131,6 +134,12 @@ class _Collector:
                 for name in _assigned_names(target):
                     kind = variable_kind(name.id)
                     self.symbols.append(_assigned(node, name.id, kind, parent))
+        elif isinstance(node, TypeAlias) and at_definition_level:  # like ``Pair = tuple[T, T]``
+            defined = node.name.id
+            signature = type_params_text(node.type_params)
+            line, end = node.lineno, node.end_lineno or node.lineno
+            symbol = Symbol(defined, variable_kind(defined), line, end, parent, signature)
+            self.symbols.append(symbol)
         elif isinstance(node, _BLOCKS):
             for child_body in ("body", "orelse", "finalbody"):
                 self.statements(getattr(node, child_body, []), scope)
@@ -218,9 +227,12 @@ def extract_python(text: str, path: str, hooks: Hooks) -> Extracted:
     try:
         tree = ast.parse(text, filename=path)
     except SyntaxError as error:
-        version = f"Python {sys.version_info.major}.{sys.version_info.minor}"
-        reason = f"Python syntax error: {error.msg} (for this interpreter, {version})"
-        return _extract_with_grammar(text, reason, hooks, error.lineno)
+        try:  # syntax newer than this interpreter's, read by the grammar as ``ast`` would
+            tree = parse_with_grammar(text)
+        except (SyntaxError, RecursionError):
+            version = f"Python {sys.version_info.major}.{sys.version_info.minor}"
+            reason = f"Python syntax error: {error.msg} (for this interpreter, {version})"
+            return _extract_with_grammar(text, reason, hooks, error.lineno)
     except (RecursionError, MemoryError) as error:
         # The grammar's parser is not recursive: it reads what is too deep for ``ast``, in
         # time linear in the text (the tokens of Pygments cost ten times as much).

@@ -31,6 +31,7 @@ from xrefdoc.extract.ast_nodes import child_nodes, walk_nodes
 from xrefdoc.extract.python_flow import LOCAL as _LOCAL
 from xrefdoc.extract.python_flow import Binding, FlowState, ends_abruptly, join_states
 from xrefdoc.extract.python_types import AnnotationReader, container, elements_of
+from xrefdoc.extract.type_params import TypeAlias, TypeParameter, type_params_of
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 
@@ -48,7 +49,9 @@ _PROPERTIES = frozenset({"property", "cached_property", "abstractproperty"})
 
 @dataclass(slots=True)
 class _Scope:
-    kind: str  # "module", "class" or "function" (lambdas and comprehensions too)
+    # "module", "class", "function" (lambdas and comprehensions too) or "annotation" (the
+    # scope of PEP 695's type parameters: it sees the class it is directly in)
+    kind: str
     qualname: str  # the ``parent`` of symbols defined here; "" at module level
     parent: _Scope | None
     # Every binding of the scope, wherever it is (what a use sees that no path reaches).
@@ -205,11 +208,17 @@ def _parameters(arguments: ast.arguments) -> list[ast.arg]:
     return found
 
 
+def _outside_annotation(scope: _Scope) -> _Scope:
+    """The scope around PEP 695's type parameters when ``scope`` is theirs, else ``scope``:
+    where a method's class is."""
+    return scope.parent if scope.kind == "annotation" and scope.parent else scope
+
+
 def _host(scope: _Scope) -> _Scope:
     """The scope whose end runs the bodies of functions defined in ``scope``: the nearest
-    one that is not a class body."""
+    one that is not a class body (nor the scope of type parameters)."""
     current = scope
-    while current.kind == "class" and current.parent is not None:
+    while current.kind in ("class", "annotation") and current.parent is not None:
         current = current.parent
     return current
 
@@ -282,7 +291,7 @@ class _Resolver:
             scope.bindings[parameter.arg] = binding
             scope.flow[parameter.arg] = binding
         if receiver is not None:
-            scope.owner = parent.qualname
+            scope.owner = _outside_annotation(parent).qualname
             if receiver.targets[0].endswith("()"):
                 scope.receiver = (node.args.posonlyargs + node.args.args)[0].arg
         return scope
@@ -292,6 +301,7 @@ class _Resolver:
     ) -> Binding | None:
         """``self`` of an instance method is an instance (what calling the class returns),
         ``cls`` of a class method the class; neither is a use of the class."""
+        parent = _outside_annotation(parent)
         if not isinstance(node, _FUNCTIONS) or parent.kind != "class":
             return None
         if not (node.args.posonlyargs or node.args.args):
@@ -304,6 +314,7 @@ class _Resolver:
 
     def _self_type(self, scope: _Scope) -> tuple[str, ...]:
         """``Self`` in an annotation read in ``scope``: an instance of the enclosing class."""
+        scope = _outside_annotation(scope)
         if scope.kind == "class":
             return ("~" + scope.qualname + "()",)
         method = _method_of(scope)
@@ -341,7 +352,9 @@ class _Resolver:
                 while current.parent is not None:
                     current = current.parent
                 return current.flow.get(name) or current.bindings.get(name)
-            skip = (current.kind == "class" and not first) or name in current.declared_nonlocal
+            seen_from_annotation = scope.kind == "annotation" and current is scope.parent
+            hidden_class = current.kind == "class" and not first and not seen_from_annotation
+            skip = hidden_class or name in current.declared_nonlocal
             if not skip:
                 found = current.flow.get(name) or current.bindings.get(name)
                 if found is not None:
@@ -473,13 +486,28 @@ class _Resolver:
         for child in child_nodes(node):
             self.visit(child, scope)
 
+    def _type_params_scope(self, params: list[TypeParameter], scope: _Scope) -> _Scope:
+        """The scope that PEP 695's type parameters open around a definition (``scope``
+        without any): its names are local; their bounds are uses in it."""
+        if not params:
+            return scope
+        inner = _Scope("annotation", scope.qualname, scope)
+        for param in params:
+            inner.bindings[param.name] = _LOCAL
+        for param in params:
+            for part in (getattr(param, "bound", None), getattr(param, "default_value", None)):
+                if part is not None:
+                    self.visit(part, inner)
+        return inner
+
     def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: _Scope) -> None:
-        self._visit_outer_parts(node.decorator_list, node.args, scope)
+        annotations = self._type_params_scope(type_params_of(node), scope)
+        self._visit_outer_parts(node.decorator_list, node.args, scope, annotations)
         if node.returns is not None:
-            self.visit(node.returns, scope)
+            self.visit(node.returns, annotations)
         qualname = child_target(scope.qualname, node.name)
         self._bind(scope, node.name, Binding((_definition_target(scope, node.name),)))
-        _host(scope).deferred.append(lambda: self._function_body(node, scope, qualname))
+        _host(scope).deferred.append(lambda: self._function_body(node, annotations, qualname))
 
     def _function_body(
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, parent: _Scope, qualname: str
@@ -495,7 +523,7 @@ class _Resolver:
             if first and all(found == first for found in inner.returned):
                 returned = first
         if returned:
-            is_property = parent.kind == "class" and bool(
+            is_property = _outside_annotation(parent).kind == "class" and bool(
                 node.decorator_list and self._decorator_names(node, parent) & _PROPERTIES
             )
             table = self.value_types if is_property else self.return_types
@@ -503,13 +531,23 @@ class _Resolver:
 
     def _visit_class(self, node: ast.ClassDef, scope: _Scope) -> None:
         qualname = child_target(scope.qualname, node.name)
-        for part in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
-            self.visit(part, scope)
-        bases = ["|".join(self._targets_of(base, scope, base=True)) for base in node.bases]
+        for decorator in node.decorator_list:
+            self.visit(decorator, scope)
+        outer = self._type_params_scope(type_params_of(node), scope)
+        for part in [*node.bases, *(k.value for k in node.keywords)]:
+            self.visit(part, outer)
+        bases = ["|".join(self._targets_of(base, outer, base=True)) for base in node.bases]
         self.class_bases[(qualname, node.lineno)] = tuple(base for base in bases if base)
-        inner, _ = _bound_scope("class", qualname, scope, node.body)
+        inner, _ = _bound_scope("class", qualname, outer, node.body)
         self._body(node.body, inner)
         self._bind(scope, node.name, Binding((_definition_target(scope, node.name),)))
+
+    def _visit_type_alias(self, node: TypeAlias, scope: _Scope) -> None:
+        """``type Pair[T] = tuple[T, T]``: the value is read in the parameters' scope (the
+        name is bound after it: an alias of the class the value names)."""
+        inner = self._type_params_scope(node.type_params, scope)
+        self.visit(node.value, inner)
+        self._bind_value(scope, node.name, self._targets_of(node.value, inner), node.lineno)
 
     def _visit_lambda(self, node: ast.Lambda, scope: _Scope) -> None:
         self._visit_outer_parts([], node.args, scope)
@@ -680,14 +718,21 @@ class _Resolver:
         scope.flow = join_states(ends)
 
     def _visit_outer_parts(
-        self, decorators: list[ast.expr], arguments: ast.arguments, scope: _Scope
+        self,
+        decorators: list[ast.expr],
+        arguments: ast.arguments,
+        scope: _Scope,
+        annotations: _Scope | None = None,
     ) -> None:
-        """Decorators, defaults and annotations run in the enclosing scope."""
+        """Decorators, defaults and annotations run in the enclosing scope (annotations in
+        the scope of the type parameters, when there are some)."""
         outer: list[ast.AST] = [*decorators, *arguments.defaults]
         outer += [default for default in arguments.kw_defaults if default is not None]
-        outer += [arg.annotation for arg in _parameters(arguments) if arg.annotation]
         for part in outer:
             self.visit(part, scope)
+        for arg in _parameters(arguments):
+            if arg.annotation:
+                self.visit(arg.annotation, annotations or scope)
 
     def _visit_comprehension(
         self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp, scope: _Scope
@@ -748,6 +793,7 @@ _VISITORS: dict[type[ast.AST], _Visitor] = {
     ast.Try: _Resolver._visit_try,
     ast.TryStar: _Resolver._visit_try,
     ast.Match: _Resolver._visit_match,
+    TypeAlias: _Resolver._visit_type_alias,
 }
 
 
