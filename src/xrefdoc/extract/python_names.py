@@ -69,6 +69,7 @@ class _Scope:
     # yields (then a call returns a generator, not those values).
     returned: list[tuple[str, ...]] | None = None
     yields: bool = False
+    yielded: list[tuple[str, ...]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +279,7 @@ class _Resolver:
         scope, _ = _bound_scope("function", qualname, parent, body)
         receiver = self._receiver(node, parent)
         reader = AnnotationReader(lambda n: self._targets_of(n, parent), self._self_type(parent))
+        fixtures = self._fixture_parameters(node, parent)
         for position, parameter in enumerate(_parameters(node.args)):
             # Also bound by an import in the body: which one a use sees depends on the flow.
             binding = _LOCAL
@@ -288,6 +290,8 @@ class _Resolver:
                 if parameter is node.args.vararg or parameter is node.args.kwarg:
                     typed = container(typed)
                 binding = Binding(typed, False) if typed else _LOCAL
+            elif parameter.arg in fixtures:
+                binding = Binding(("@" + parameter.arg,), False)
             scope.bindings[parameter.arg] = binding
             scope.flow[parameter.arg] = binding
         if receiver is not None:
@@ -295,6 +299,25 @@ class _Resolver:
             if receiver.targets[0].endswith("()"):
                 scope.receiver = (node.args.posonlyargs + node.args.args)[0].arg
         return scope
+
+    def _fixture_parameters(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, parent: _Scope
+    ) -> set[str]:
+        """The parameters pytest gives a fixture's value (``@name``, see
+        ``model.Reference``): those of a test or a fixture without a default."""
+        if not isinstance(node, _FUNCTIONS):
+            return set()
+        if not node.name.startswith("test") and (
+            not node.decorator_list or "fixture" not in self._decorator_names(node, parent)
+        ):
+            return set()
+        arguments = node.args
+        positional = arguments.posonlyargs + arguments.args
+        plain = positional[: len(positional) - len(arguments.defaults)]
+        plain += [
+            a for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True) if d is None
+        ]
+        return {argument.arg for argument in plain if argument.annotation is None}
 
     def _receiver(
         self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, parent: _Scope
@@ -518,16 +541,21 @@ class _Resolver:
         self._end(inner)
         reader = AnnotationReader(lambda n: self._targets_of(n, parent), self._self_type(parent))
         returned = reader.value(node.returns)
-        if not returned and node.returns is None and inner.returned and not inner.yields:
-            first = inner.returned[0]
-            if first and all(found == first for found in inner.returned):
-                returned = first
-        if returned:
+        if not returned and node.returns is None and not inner.yields:
+            returned = _agreed(inner.returned)
+        decorators = self._decorator_names(node, parent) if node.decorator_list else set()
+        key = (qualname, node.lineno)
+        if "fixture" in decorators:  # what a test's parameter of this name is given
+            if inner.yields:
+                written = tuple(t[1:-1] for t in returned if t.startswith("["))
+                returned = written if node.returns is not None else _agreed(inner.yielded)
+            if returned:
+                self.value_types[key] = "|".join(returned)
+        elif returned:
             is_property = _outside_annotation(parent).kind == "class" and bool(
-                node.decorator_list and self._decorator_names(node, parent) & _PROPERTIES
+                decorators & _PROPERTIES
             )
-            table = self.value_types if is_property else self.return_types
-            table[(qualname, node.lineno)] = "|".join(returned)
+            (self.value_types if is_property else self.return_types)[key] = "|".join(returned)
 
     def _visit_class(self, node: ast.ClassDef, scope: _Scope) -> None:
         qualname = child_target(scope.qualname, node.name)
@@ -628,6 +656,8 @@ class _Resolver:
     def _visit_yield(self, node: ast.Yield | ast.YieldFrom, scope: _Scope) -> None:
         scope.yields = True
         self._visit_children(node, scope)
+        if isinstance(node, ast.Yield) and node.value is not None:
+            scope.yielded.append(self._targets_of(node.value, scope))
 
     # Statements that branch ---------------------------------------------------------------
 
@@ -760,6 +790,13 @@ class _Resolver:
             parts.append(node.elt)
         for part in parts:
             self.visit(part, inner)
+
+
+def _agreed(values: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The targets every value has, when they all have the same (a function's returns)."""
+    if values and values[0] and all(found == values[0] for found in values):
+        return values[0]
+    return ()
 
 
 def _union(*members: tuple[str, ...]) -> tuple[str, ...]:

@@ -153,6 +153,8 @@ class TreeResolver:
             return NOTHING  # a container is reached only through its element, ``[]``
         if target.startswith("~"):
             return self._in_module(path, target[1:].split("."), depth)
+        if target.startswith("@"):
+            return self._fixture_value(path, target[1:].split("."), depth)
         if target.startswith("."):
             rest = target.lstrip(".")
             folder = package_folder(path, len(target) - len(rest))
@@ -193,6 +195,30 @@ class TreeResolver:
             if found.definition is not None or found.module is not None:
                 return found
         return TEXTUAL if rest else NOTHING
+
+    def _fixture_value(self, path: str, parts: list[str], depth: int) -> Resolution:
+        """``parts`` of the value pytest gives a test's parameter named ``parts[0]``: what
+        the fixture of that name returns or yields, found as pytest finds it, in the test's
+        module, then in the ``conftest.py`` of its folder and of each folder above."""
+        name, rest = parts[0], parts[1:]
+        if not rest:
+            return NOTHING
+        folder = path.rpartition("/")[0]
+        places = [path]
+        while True:
+            places.append(f"{folder}/conftest.py" if folder else "conftest.py")
+            if not folder:
+                break
+            folder = folder.rpartition("/")[0]
+        for place in places:
+            if place not in self._files:
+                continue
+            found = self._in_module(place, [name], depth + 1).definition
+            if found is not None and found.symbol.kind == "function":
+                if not found.symbol.value_type:
+                    break
+                return self._follow(found.path, found.symbol.value_type, rest, depth)
+        return TEXTUAL  # a fixture of pytest's own (``tmp_path``) or of a plugin
 
     def _enter(
         self, definition: Definition, called: bool, parts: list[str], depth: int
