@@ -313,3 +313,45 @@ def test_a_local_shadowing_a_class_is_not_that_class(tmp_path: Path) -> None:
     )
     assert meant(index, "pkg/use.py", 6, "run") == [None]
     assert meant(index, "pkg/use.py", 6, "Engine") == []
+
+
+def test_a_tests_parameters_are_the_values_of_its_fixtures(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "tests/conftest.py": """\
+                from collections.abc import Iterator
+
+                import pytest
+
+                from pkg.core import Config, Engine
+
+
+                @pytest.fixture
+                def engine():
+                    return Engine("test", Config())
+
+
+                @pytest.fixture
+                def config() -> Iterator[Config]:
+                    yield Config()
+                """,
+            "tests/unit/test_engine.py": """\
+                import pytest
+
+
+                @pytest.mark.parametrize("speed", [1, 2])
+                def test_run(engine, config, speed, tmp_path, other=None):
+                    result = engine.run()
+                    config.reload()
+                    speed.run()
+                    other.run()
+                """,
+        },
+    )
+    path = "tests/unit/test_engine.py"
+    assert meant(index, path, 6, "run") == ["pkg.core.Engine.run"], "returned by a conftest's"
+    assert meant(index, path, 7, "reload") == ["pkg.core.Config.reload"], "yielded"
+    # Lookalikes: a parametrized argument (no fixture of its name), a defaulted parameter.
+    assert meant(index, path, 8, "run") == [None]
+    assert meant(index, path, 9, "run") == [None]
