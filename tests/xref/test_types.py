@@ -355,3 +355,41 @@ def test_a_tests_parameters_are_the_values_of_its_fixtures(tmp_path: Path) -> No
     # Lookalikes: a parametrized argument (no fixture of its name), a defaulted parameter.
     assert meant(index, path, 8, "run") == [None]
     assert meant(index, path, 9, "run") == [None]
+
+
+def test_each_test_gets_the_fixture_its_own_folders_define(tmp_path: Path) -> None:
+    fixture = "import pytest\n\n\nclass {0}:\n    def go(self):\n        pass\n\n\n"
+    fixture += "@pytest.fixture\ndef thing():\n    return {0}()\n"
+    test = "def test_thing(thing):\n    thing.go()\n"
+    index = index_of(
+        tmp_path,
+        {
+            "tests/engines/conftest.py": fixture.format("Motor"),
+            "tests/engines/test_a.py": test,
+            "tests/pumps/conftest.py": fixture.format("Pump"),
+            "tests/pumps/test_b.py": test,
+        },
+    )
+    assert meant(index, "tests/engines/test_a.py", 2, "go") == ["conftest.Motor.go"]
+    assert meant(index, "tests/pumps/test_b.py", 2, "go") == ["conftest.Pump.go"]
+
+
+def test_a_member_of_a_base_from_outside_the_tree_is_no_textual_match(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "pkg/client.py": """\
+                from werkzeug.test import Client
+
+
+                class FlaskClient(Client):
+                    def session_transaction(self):
+                        pass
+
+                    def run(self):
+                        return self.get("/").run()
+                """
+        },
+    )
+    # ``get`` is werkzeug's: what it returns is nothing of this tree, not any ``run``.
+    assert meant(index, "pkg/client.py", 9, "run") == []

@@ -117,7 +117,7 @@ class TreeResolver:
     def resolve(self, path: str, target: str, line: int = 0) -> Resolution:
         """What ``target``, written at ``line`` of file ``path``, refers to. A name defined
         more than once in the file means its last definition above the use."""
-        start = path if target.startswith(("~", ".")) else ""
+        start = path if target.startswith(("~", ".", "@")) else ""
         by_line = target.startswith("~") and path in self._redefining
         key = (start, target, line if by_line else 0)
         found = self._memo.get(key)
@@ -277,13 +277,17 @@ class TreeResolver:
     def _in_bases(self, definition: Definition, parts: list[str], depth: int) -> Resolution:
         """``parts`` looked up in the bases of class ``definition``, in order (depth first,
         the method resolution order of single inheritance)."""
+        outside = False
         if depth <= _MAX_DEPTH:
             for base in definition.symbol.bases:
                 found = self._candidates(definition.path, base, depth + 1)
-                if found.definition is not None and found.definition.symbol.kind == "class":
-                    inherited = self._in_symbol(found.definition, parts, depth + 1)
-                    if inherited.definition is not None:
-                        return inherited
-        # A member no class in the tree defines: an instance attribute; what follows it is
-        # an attribute of a value of unknown type.
-        return TEXTUAL if len(parts) > 1 else NOTHING
+                if found.definition is None or found.definition.symbol.kind != "class":
+                    outside = True
+                    continue
+                inherited = self._in_symbol(found.definition, parts, depth + 1)
+                if inherited.definition is not None:
+                    return inherited
+                outside = outside or inherited is NOTHING
+        # A member no class in the tree defines: one a base from outside the tree has, or
+        # an instance attribute, of which what follows is of unknown type.
+        return TEXTUAL if len(parts) > 1 and not outside else NOTHING
