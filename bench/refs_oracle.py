@@ -42,6 +42,8 @@ BINDING_KEYWORDS = frozenset({"def", "class", "as", "global", "nonlocal"})
 UNANSWERED = frozenset({"none", "import", "binding", "compiled", "instance attribute"})
 CALLABLE = frozenset({"class", "function"})
 DEFINED_BY_DEF = frozenset({"class", "function", "property"})
+# How many lines above a rebinding a ``global`` statement is looked for.
+GLOBAL_REACH = 30
 # The end of ``self.`` before an attribute's name.
 SELF_ATTRIBUTE = re.compile(r"\b(?:self|cls)\s*\.\s*$")
 
@@ -175,52 +177,93 @@ def in_tree(name: Any, root: Path) -> str | None:
     return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else None
 
 
-def members(index: Index, path: str, line: int, name: str) -> set[Definition]:
-    """The definitions of ``name`` in the class around ``path:line``, else in the nearest of
-    its in-tree bases (found by their names) that has one."""
+def bases_of(index: Index, cls: Definition) -> list[Definition]:
+    """The in-tree classes a class's bases may be, found by their names (rough, enough to
+    match jedi's instance attributes)."""
+    found = []
+    for base in cls.symbol.bases:
+        spelled = base.split("|")[0].rpartition(".")[2].lstrip("~")
+        found += [d for d in index.definitions.get(spelled, ()) if d.symbol.kind == "class"]
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Tree:
+    """A tree as both sides see it: its root, xrefdoc's index, and each class's subclasses."""
+
+    root: Path
+    index: Index
+    subclasses: dict[Definition, list[Definition]]
+
+    @classmethod
+    def of(cls, root: Path, index: Index) -> Tree:
+        subclasses: dict[Definition, list[Definition]] = defaultdict(list)
+        for found in index.definitions.values():
+            for d in found:
+                if d.symbol.kind == "class":
+                    for base in bases_of(index, d):
+                        subclasses[base].append(d)
+        return cls(root, index, subclasses)
+
+
+def members(tree: Tree, path: str, line: int, name: str) -> set[Definition]:
+    """The declarations of attribute ``name`` of the class around ``path:line``: in it or its
+    nearest in-tree base that has one, and in its subclasses, which may declare it again."""
     around = [
         d
-        for d in index.definitions_in.get(path, ())
+        for d in tree.index.definitions_in.get(path, ())
         if d.symbol.kind == "class" and d.symbol.line <= line <= d.symbol.end_line
     ]
-    queue = [max(around, key=lambda d: len(d.symbol.qualname))] if around else []
-    seen: set[Definition] = set()
-    while queue:
-        cls = queue.pop(0)
-        seen.add(cls)
-        found = {
+    if not around:
+        return set()
+    start = max(around, key=lambda d: len(d.symbol.qualname))
+
+    def declared(cls: Definition) -> set[Definition]:
+        return {
             d
-            for d in index.definitions.get(name, ())
+            for d in tree.index.definitions.get(name, ())
             if d.path == cls.path and d.symbol.parent == cls.symbol.qualname
         }
-        if found:
-            return found
-        for base in cls.symbol.bases:
-            spelled = base.split("|")[0].rpartition(".")[2].lstrip("~")
-            queue += [
-                d
-                for d in index.definitions.get(spelled, ())
-                if d.symbol.kind == "class" and d not in seen
-            ]
-    return set()
+
+    found: set[Definition] = set()
+    queue, seen = [start], {start}
+    while queue and not found:  # up, breadth first, to the nearest declaration
+        cls = queue.pop(0)
+        found = declared(cls)
+        queue += [base for base in bases_of(tree.index, cls) if base not in seen]
+        seen.update(queue)
+    queue, seen = [start], {start}
+    while queue:  # down, every declaration
+        cls = queue.pop()
+        found |= declared(cls)
+        queue += [sub for sub in tree.subclasses.get(cls, ()) if sub not in seen]
+        seen.update(queue)
+    return found
 
 
-def ours(name: Any, root: Path, index: Index) -> set[Definition]:
+def ours(name: Any, tree: Tree) -> set[Definition]:
     """The definitions of ours a jedi name is: in its file, the innermost one it is
-    ``within``. jedi places an instance attribute at a ``self.name = …``; when its class or
-    a base declares the name in its body, that declaration is ours."""
-    path = in_tree(name, root)
+    ``within``. jedi places an instance attribute at a ``self.name = …``, which is ours when
+    its class, a base or a subclass declares the name in its body; and a module variable
+    that a function rebinds under ``global`` at that rebinding."""
+    path = in_tree(name, tree.root)
     if path is None or name.line is None:
         return set()
-    found = [d for d in index.definitions_in.get(path, ()) if within(d, name)]
+    definitions = tree.index.definitions_in.get(path, ())
+    found = [d for d in definitions if within(d, name)]
     if found:
         return {max(found, key=lambda d: d.symbol.line)}
     if SELF_ATTRIBUTE.search(name.get_line_code()[: name.column]):
-        return members(index, path, name.line, name.name)
+        return members(tree, path, name.line, name.name)
+    declared = re.compile(rf"^\s*global\s[^\n]*\b{re.escape(name.name)}\b", re.MULTILINE)
+    if name.type == "statement" and declared.search(name.get_line_code(before=GLOBAL_REACH)):
+        return {d for d in definitions if d.symbol.name == name.name and d.symbol.parent is None}
     return set()
 
 
-def ask_jedi(script: Any, token: Token, root: Path, index: Index) -> Answer:
+def ask_jedi(script: Any, token: Token, tree: Tree) -> Answer:
+    """jedi's answer for one token."""
+    root, index = tree.root, tree.index
     try:
         names = script.goto(token.line, token.column, follow_imports=True)
         if not names:
@@ -235,7 +278,7 @@ def ask_jedi(script: Any, token: Token, root: Path, index: Index) -> Answer:
     here = (root / token.path, token.line, token.column)
     if any((n.module_path, n.line, n.column) == here for n in names):
         return Answer(frozenset(), "binding", "the name is bound here")
-    matched = {d for name in names for d in ours(name, root, index)}
+    matched = {d for name in names for d in ours(name, tree)}
     said = "; ".join(sorted(describe_jedi(name, root) for name in names))
     if matched:
         return Answer(frozenset(matched), "definition", said)
@@ -288,7 +331,9 @@ def bindings(statements: Iterable[ast.AST]) -> Scope:
     is for categories, which may be rough)."""
     found: Scope = {}
     for node in (child for statement in statements for child in ast.walk(statement)):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.setdefault(node.name, "class" if isinstance(node, ast.ClassDef) else "def")
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
             for alias in node.names:
                 found.setdefault(alias.asname or alias.name.split(".")[0], "import")
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
@@ -395,6 +440,7 @@ def measure(root: Path, size: int, seed: int) -> Tally:
     start = time.perf_counter()
     index = index_tree(root)
     tally.xrefdoc_seconds = time.perf_counter() - start
+    tree = Tree.of(root, index)
     python = [path for path, r in index.records.items() if r.family == "python"]
     for path in python:
         tally.uses += len(index.uses_in[path])
@@ -424,7 +470,7 @@ def measure(root: Path, size: int, seed: int) -> Tally:
             uses[(each.line, each.name)].append(each)
         categories = categories_of(texts[path])
         for token in tokens:
-            answer = ask_jedi(script, token, root, index)
+            answer = ask_jedi(script, token, tree)
             use = use_at(uses, token)
             category = categories.get((token.line, token.byte_column), "bare name")
             judge(tally, index, token, use, answer, category)

@@ -53,8 +53,20 @@ def make(label: str = "café") -> Engine:
 
 
 class Turbo(Engine):
+    name = "turbo"
+
     def boost(self, boost: int) -> None:
-        self.name = "turbo"
+        self.name = "boosted"
+
+
+_default: Engine | None = None
+
+
+def default() -> Engine:
+    global _default
+    if _default is None:
+        _default = make()
+    return _default
 '''
 
 MAIN = """\
@@ -76,7 +88,8 @@ def test_tokens_are_uses_of_defined_names_not_bindings(tmp_path: Path) -> None:
     found = [(t.line, t.name) for t in tokens]
     # The class and function names after ``def``/``class``, the parameter ``name``, the
     # ``self.name`` assigned and the keyword argument ``name=`` are where names are bound.
-    assert found == [(12, "name"), (19, "Engine"), (20, "Engine"), (24, "Engine")]
+    expected = [(12, "name"), (19, "Engine"), (20, "Engine"), (24, "Engine"), (31, "Engine")]
+    assert found == [*expected, (34, "Engine"), (37, "make")]
 
 
 def test_columns_are_characters_for_jedi_and_bytes_for_xrefdoc(tmp_path: Path) -> None:
@@ -106,49 +119,60 @@ def test_a_sample_is_the_same_for_a_seed_and_in_file_order() -> None:
 
 def jedi_name(root: Path, path: str, line: int, column: int, name: str, kind: str) -> object:
     """A stand-in for the ``jedi.api.classes.Name`` that the bench reads."""
-    code = (root / path).read_text(encoding="utf-8").splitlines()[line - 1]
+    lines = (root / path).read_text(encoding="utf-8").splitlines()
+
+    def get_line_code(before: int = 0) -> str:
+        return "\n".join(lines[max(0, line - 1 - before) : line])
+
     return SimpleNamespace(
         module_path=root / path,
         line=line,
         column=column,
         name=name,
         type=kind,
-        get_line_code=lambda: code,
+        get_line_code=get_line_code,
     )
 
 
 def test_jedi_names_match_the_definitions_they_are(tmp_path: Path) -> None:
     root = write_tree(tmp_path, {"pkg/__init__.py": "", "pkg/engine.py": ENGINE})
     index = index_of(root)
+    tree = oracle.Tree.of(root, index)
 
     def matched(line: int, column: int, name: str, kind: str) -> list[str]:
-        found = oracle.ours(jedi_name(root, "pkg/engine.py", line, column, name, kind), root, index)
+        found = oracle.ours(jedi_name(root, "pkg/engine.py", line, column, name, kind), tree)
         return sorted(f"{d.qualname}:{d.symbol.line}" for d in found)
 
     # A decorated method: jedi's line is the ``def`` line, as ast's.
     assert matched(15, 8, "run", "function") == ["pkg.engine.Engine.run:15"]
-    # ``self.name = …`` is the attribute the class body declares, or a base's.
-    assert matched(12, 13, "name", "statement") == ["pkg.engine.Engine.name:9"]
-    assert matched(26, 13, "name", "statement") == ["pkg.engine.Engine.name:9"]
+    # ``self.name = …`` is the attribute the class body declares (or the nearest base's),
+    # and those subclasses declare again.
+    assert matched(12, 13, "name", "statement") == [
+        "pkg.engine.Engine.name:9",
+        "pkg.engine.Turbo.name:25",
+    ]
+    assert matched(28, 13, "name", "statement") == ["pkg.engine.Turbo.name:25"]
+    # A module variable rebound under ``global`` is the module's.
+    assert matched(37, 8, "_default", "statement") == ["pkg.engine._default:31"]
     # A local of ``make`` is not ``make``, though inside its lines; nor is a parameter the
     # method of the same name on its line.
     assert matched(20, 4, "engine", "statement") == []
     assert matched(20, 4, "make", "statement") == []
-    assert matched(25, 20, "boost", "param") == []
-    assert matched(25, 8, "boost", "function") == ["pkg.engine.Turbo.boost:25"]
+    assert matched(27, 20, "boost", "param") == []
+    assert matched(27, 8, "boost", "function") == ["pkg.engine.Turbo.boost:27"]
     elsewhere = jedi_name(root, "pkg/engine.py", 6, 6, "Engine", "class")
-    assert oracle.ours(elsewhere, tmp_path / "other", index) == set()
+    assert oracle.ours(elsewhere, oracle.Tree.of(tmp_path / "other", index)) == set()
 
 
 def test_the_bench_agrees_with_jedi_on_plain_imports_and_calls(tmp_path: Path) -> None:
     pytest.importorskip("jedi")
     root = write_tree(tmp_path, {"pkg/__init__.py": "", "pkg/engine.py": ENGINE, "main.py": MAIN})
     tally = oracle.measure(root.resolve(), size=1000, seed=1)
-    # jedi sends nine tokens to definitions of the tree: ``Engine`` and ``make`` imported and
-    # called, ``Engine`` in ``make``'s return annotation, in its call and as a base, and
-    # ``run`` twice (of a call's result and of a list's element), which xrefdoc links
-    # textually today.
-    assert tally.referenced == 9
-    assert tally.found == 9
-    assert tally.exact_answered >= 7
+    # jedi sends fourteen tokens to definitions of the tree: ``Engine`` six times (imported,
+    # in annotations, called, as a base), ``make`` thrice, the module variables ``résumé``
+    # once and ``_default`` twice (read under ``global``: the module's), and ``run`` twice
+    # (of a call's result and of a list's element), which xrefdoc links textually today.
+    assert tally.referenced == 14
+    assert tally.found == 14
+    assert tally.exact_answered >= 12
     assert tally.exact_agreed == tally.exact_answered
