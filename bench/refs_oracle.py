@@ -241,6 +241,13 @@ def members(tree: Tree, path: str, line: int, name: str) -> set[Definition]:
     return found
 
 
+def line_code(name: Any, before: int = 0) -> str:
+    """The line of jedi's name and ``before`` lines above it; "" for a compiled name."""
+    if name.line is None or name.column is None:
+        return ""
+    return str(name.get_line_code(before=before))
+
+
 def ours(name: Any, tree: Tree) -> set[Definition]:
     """The definitions of ours a jedi name is: in its file, the innermost one it is
     ``within``. jedi places an instance attribute at a ``self.name = …``, which is ours when
@@ -253,10 +260,10 @@ def ours(name: Any, tree: Tree) -> set[Definition]:
     found = [d for d in definitions if within(d, name)]
     if found:
         return {max(found, key=lambda d: d.symbol.line)}
-    if SELF_ATTRIBUTE.search(name.get_line_code()[: name.column]):
+    if SELF_ATTRIBUTE.search(line_code(name)[: name.column]):
         return members(tree, path, name.line, name.name)
     declared = re.compile(rf"^\s*global\s[^\n]*\b{re.escape(name.name)}\b", re.MULTILINE)
-    if name.type == "statement" and declared.search(name.get_line_code(before=GLOBAL_REACH)):
+    if name.type == "statement" and declared.search(line_code(name, GLOBAL_REACH)):
         return {d for d in definitions if d.symbol.name == name.name and d.symbol.parent is None}
     return set()
 
@@ -264,15 +271,12 @@ def ours(name: Any, tree: Tree) -> set[Definition]:
 def ask_jedi(script: Any, token: Token, tree: Tree) -> Answer:
     """jedi's answer for one token."""
     root, index = tree.root, tree.index
-    try:
-        names = script.goto(token.line, token.column, follow_imports=True)
-        if not names:
-            # goto finds no class or function used above its definition (a forward
-            # reference in an annotation); infer does, as itself.
-            inferred = script.infer(token.line, token.column)
-            names = [n for n in inferred if n.name == token.name and n.type in CALLABLE]
-    except Exception as error:  # jedi's own faults: counted as no answer
-        return Answer(frozenset(), "none", f"jedi failed: {type(error).__name__}")
+    names = script.goto(token.line, token.column, follow_imports=True)
+    if not names:
+        # goto finds no class or function used above its definition (a forward reference
+        # in an annotation); infer does, as itself.
+        inferred = script.infer(token.line, token.column)
+        names = [n for n in inferred if n.name == token.name and n.type in CALLABLE]
     if not names:
         return Answer(frozenset(), "none", "nothing")
     here = (root / token.path, token.line, token.column)
@@ -304,7 +308,7 @@ def is_compiled_from_tree(name: Any, index: Index) -> bool:
 def is_instance_attribute(name: Any) -> bool:
     """Whether jedi's name is a ``self.name = …`` that no class body declares."""
     return name.module_path is not None and bool(
-        SELF_ATTRIBUTE.search(name.get_line_code()[: name.column])
+        SELF_ATTRIBUTE.search(line_code(name)[: name.column])
     )
 
 
@@ -411,6 +415,7 @@ class Tally:
     sampled: int = 0
     exact_answered: int = 0
     exact_agreed: int = 0
+    same_qualname: int = 0  # of the rest: another definition of the same qualified name
     referenced: int = 0  # jedi sent the token to a definition of ours
     exact_found: int = 0
     found: int = 0
@@ -470,7 +475,10 @@ def measure(root: Path, size: int, seed: int) -> Tally:
             uses[(each.line, each.name)].append(each)
         categories = categories_of(texts[path])
         for token in tokens:
-            answer = ask_jedi(script, token, tree)
+            try:
+                answer = ask_jedi(script, token, tree)
+            except Exception as error:  # a fault of jedi's: no answer
+                answer = Answer(frozenset(), "none", f"jedi failed: {error!r}")
             use = use_at(uses, token)
             category = categories.get((token.line, token.byte_column), "bare name")
             judge(tally, index, token, use, answer, category)
@@ -498,6 +506,7 @@ def judge(
                 (d.path, d.qualname) == (linked.path, linked.qualname) for d in answer.definitions
             ):
                 kind = "precision: another definition of the same qualified name"
+                tally.same_qualname += 1
             said = describe_use(use, index)
             tally.disagreements.append((kind, category, token, said, answer.said))
     if not answer.definitions:
@@ -551,7 +560,8 @@ def main(argv: list[str]) -> int:
         kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(tally.jedi_kinds.items()))
         print(
             f"{root.name}: {tally.universe} candidate tokens, {tally.sampled} sampled; "
-            f"jedi: {kinds}",
+            f"jedi: {kinds}; exact links jedi sends to another definition of the same "
+            f"qualified name (an @overload stub, a redefinition): {tally.same_qualname}",
             flush=True,
         )
     print()
