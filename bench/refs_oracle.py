@@ -208,7 +208,9 @@ class Tree:
 
 def members(tree: Tree, path: str, line: int, name: str) -> set[Definition]:
     """The declarations of attribute ``name`` of the class around ``path:line``: in it or its
-    nearest in-tree base that has one, and in its subclasses, which may declare it again."""
+    nearest in-tree base that has one, and then in its subclasses, which may declare it
+    again. None when neither it nor a base declares it (a subclass's declaration is
+    another attribute then)."""
     around = [
         d
         for d in tree.index.definitions_in.get(path, ())
@@ -232,8 +234,8 @@ def members(tree: Tree, path: str, line: int, name: str) -> set[Definition]:
         found = declared(cls)
         queue += [base for base in bases_of(tree.index, cls) if base not in seen]
         seen.update(queue)
-    queue, seen = [start], {start}
-    while queue:  # down, every declaration
+    queue, seen = ([start] if found else []), {start}
+    while queue:  # down, every declaration that overrides it
         cls = queue.pop()
         found |= declared(cls)
         queue += [sub for sub in tree.subclasses.get(cls, ()) if sub not in seen]
