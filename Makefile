@@ -10,7 +10,7 @@ OUT    ?= _build/html
 # Reinstall the package whenever its sources, templates or configuration change.
 PACKAGE_FILES := pyproject.toml $(shell find src templates conf -type f ! -name '*.pyc' 2>/dev/null)
 
-.PHONY: html test docs lint bench clean
+.PHONY: html test docs lint bench bench-refs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,15 @@ bench: $(VENV)/.installed
 		apt-get install -y -qq doxygen global >/dev/null 2>&1 || \
 		echo "bench: doxygen and global (GNU GLOBAL) not installed; their rows will say so"
 	$(BIN)/python bench/scale.py --source "$(BENCH_SOURCE)" $(BENCH_ARGS)
+
+# xrefdoc's Python links against jedi's (bench/refs_oracle.py) on REFS_SOURCES, real trees
+# downloaded outside this one (default: this repository); jedi, the oracle, is installed
+# here only (the "oracle" extra), never by html or test.
+REFS_SOURCES ?= .
+REFS_ARGS    ?=
+bench-refs: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet ".[oracle]"
+	$(BIN)/python bench/refs_oracle.py $(REFS_ARGS) $(REFS_SOURCES)
 
 lint: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet ruff mypy types-Pygments
