@@ -2,6 +2,7 @@
 same size, measured in one process.
 
     python bench/extract_cost.py [SRC ...]
+    python bench/extract_cost.py --total FAMILY [SRC ...]
 
 Every file of the trees (as ``xrefdoc`` selects them) is read once, then extracted
 ``REPEATS`` times by the same function a build runs (``extract_bytes``: decoding, language
@@ -9,6 +10,10 @@ detection, the family's extractor); the fastest run counts. Files are grouped by
 buckets a factor of four wide, and each language's median cost per KiB in a bucket is set
 against the median of its Python files in that bucket. Prints a markdown table and exits 1
 when a language costs more than twice as much as Python on files of the same size.
+
+``--total FAMILY`` prints instead the whole cost of extracting every file of that family
+(the sum of each file's fastest run): run it with two checkouts on ``PYTHONPATH`` (paired,
+e.g. with ``farm-bench --vs``) to set an extractor's cost against its previous version's.
 """
 
 from __future__ import annotations
@@ -19,9 +24,11 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from xrefdoc.analyze.plugin import register_rules
+from xrefdoc.core.languages import detect_language
 from xrefdoc.core.settings import make_settings
 from xrefdoc.extract import extract_bytes
-from xrefdoc.core.languages import detect_language
+from xrefdoc.extract.hooks import Hooks
 from xrefdoc.walk.tree import walk
 
 REPEATS = 3
@@ -31,6 +38,8 @@ LIMIT = 2.0
 # Families with an extractor of their own (the others are read as lexer tokens).
 MEASURED = {"python", "javascript", "typescript", "tsx", "c", "cpp", "go", "rust", "java"}
 MEASURED |= {"ruby", "bash"}
+# The rules a build runs on each parsed tree: their cost is part of extraction's.
+HOOKS = register_rules(Hooks())
 
 
 def bucket_of(size: int) -> tuple[int, int] | None:
@@ -50,24 +59,40 @@ def cost(path: str, data: bytes) -> float:
     best = float("inf")
     for _ in range(REPEATS):
         start = time.perf_counter()
-        extract_bytes(path, data, "")
+        extract_bytes(path, data, "", HOOKS)
         best = min(best, time.perf_counter() - start)
     return best
 
 
-def main(argv: list[str]) -> int:
-    sources = [Path(arg) for arg in argv] or [Path(__file__).resolve().parent.parent]
-    # (language family, bucket) → seconds per KiB of each file
-    per_kib: dict[tuple[str, tuple[int, int]], list[float]] = defaultdict(list)
+def files_of(sources: list[Path]) -> list[tuple[str, str, bytes]]:
+    """(family, path, content) of every file the trees select."""
+    found = []
     for src in sources:
         root = src.resolve()
         for path in walk(make_settings(root)).files:
             data = (root / path).read_bytes()
-            bucket = bucket_of(len(data))
-            family = detect_language(path.rpartition("/")[2], data[:256]).family
-            if bucket is None or family not in MEASURED:
-                continue
-            per_kib[(family, bucket)].append(cost(path, data) / (len(data) / 1024))
+            found.append((detect_language(path.rpartition("/")[2], data[:256]).family, path, data))
+    return found
+
+
+def total(family: str, sources: list[Path]) -> int:
+    files = [(path, data) for kind, path, data in files_of(sources) if kind == family]
+    seconds = sum(cost(path, data) for path, data in files)
+    print(f"{family}: {len(files)} files, {seconds:.3f} s (each file's fastest of {REPEATS})")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--total"]:
+        return total(argv[1], [Path(arg) for arg in argv[2:]])
+    sources = [Path(arg) for arg in argv] or [Path(__file__).resolve().parent.parent]
+    # (language family, bucket) → seconds per KiB of each file
+    per_kib: dict[tuple[str, tuple[int, int]], list[float]] = defaultdict(list)
+    for family, path, data in files_of(sources):
+        bucket = bucket_of(len(data))
+        if bucket is None or family not in MEASURED:
+            continue
+        per_kib[(family, bucket)].append(cost(path, data) / (len(data) / 1024))
     print("| language | size | files | ms/KiB | Python ms/KiB | ratio |")
     print("| --- | --- | --: | --: | --: | --: |")
     over = []

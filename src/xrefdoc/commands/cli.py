@@ -232,6 +232,11 @@ def _add_selection(command: argparse.ArgumentParser) -> None:
     )
 
 
+# A symbol's fields in ``scan``'s output, its stable contract: what the model gains for the
+# pages and the resolver (docstring, bases, overloads, types) stays out.
+_SCAN_SYMBOL_FIELDS = ("name", "kind", "line", "end_line", "parent", "signature")
+
+
 def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
     from xrefdoc.analyze.catalogue import RULE_NAMES
     from xrefdoc.pipeline.scan import scan
@@ -253,7 +258,7 @@ def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
                     {
                         key: value
                         for key, value in asdict(symbol).items()
-                        if key not in ("doc", "bases", "overloads")
+                        if key in _SCAN_SYMBOL_FIELDS
                     }
                     for symbol in record.symbols
                 ],
