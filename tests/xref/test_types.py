@@ -393,3 +393,37 @@ def test_a_member_of_a_base_from_outside_the_tree_is_no_textual_match(tmp_path: 
     )
     # ``get`` is werkzeug's: what it returns is nothing of this tree, not any ``run``.
     assert meant(index, "pkg/client.py", 9, "run") == []
+
+
+def test_values_of_pythons_own_types_lead_to_nothing_of_the_tree(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "pkg/text.py": """\
+                class Joiner:
+                    def join(self, parts):
+                        return parts
+
+                    def append(self, part):
+                        return part
+
+
+                def main(unknown):
+                    words = []
+                    words.append("a")
+                    "-".join(words)
+                    str.join("-", words)
+                    label = ""
+                    if words:
+                        label = unknown()
+                    label.join(words)
+                    return Joiner().__class__.join
+                """
+        },
+    )
+    assert meant(index, "pkg/text.py", 11, "append") == [], "a list's own"
+    assert meant(index, "pkg/text.py", 12, "join") == [], "a str's own"
+    assert meant(index, "pkg/text.py", 13, "join") == []
+    assert meant(index, "pkg/text.py", 18, "join") == [], "what every object has"
+    # Lookalike: a str on one path, a value of unknown type on the other.
+    assert meant(index, "pkg/text.py", 17, "join") == [None]

@@ -27,20 +27,30 @@ class Binding:
 
 LOCAL = Binding()
 
+# The prefix of targets of Python's own types (``builtins.str()``): nothing of the tree.
+BUILTINS = "builtins."
+
 # Name → its binding on the paths read so far.
 FlowState = dict[str, Binding]
 
 
+def _is_builtin(binding: Binding) -> bool:
+    return all(target.startswith(BUILTINS) for target in binding.targets)
+
+
 def _merge(one: Binding, other: Binding) -> Binding:
     """A name bound to ``one`` on some paths and ``other`` on the rest. A value of unknown
-    type beside a typed one (``x = None`` then ``x = Engine()``) is that type; beside an
-    import or a definition it may be either, so it is neither."""
+    type (``None`` too: ``x = None`` then ``x = Engine()``) beside one of a type of the
+    tree is of that type; beside an import, a definition or a value of Python's own type
+    (``""``) it may be anything, so it is unknown."""
     if one == other:
         return one
     if not one.targets or not other.targets:
         known = one if one.targets else other
-        return LOCAL if known.reported else known
+        return LOCAL if known.reported or _is_builtin(known) else known
     targets = tuple(dict.fromkeys(one.targets + other.targets))
+    if not _is_builtin(Binding(targets)):  # ``""`` beside an Engine: what an Engine has
+        targets = tuple(target for target in targets if not target.startswith(BUILTINS))
     return Binding(targets, one.reported and other.reported)
 
 

@@ -28,12 +28,31 @@ from typing import Any
 
 from xrefdoc.core.model import Alias, Reference, child_target
 from xrefdoc.extract.ast_nodes import child_nodes, walk_nodes
+from xrefdoc.extract.python_flow import BUILTINS, Binding, FlowState, ends_abruptly, join_states
 from xrefdoc.extract.python_flow import LOCAL as _LOCAL
-from xrefdoc.extract.python_flow import Binding, FlowState, ends_abruptly, join_states
 from xrefdoc.extract.python_types import AnnotationReader, container, elements_of
 from xrefdoc.extract.type_params import TypeAlias, TypeParameter, type_params_of
 
 BUILTIN_NAMES = frozenset(dir(builtins))
+_BUILTIN_CLASSES = frozenset(
+    name
+    for name in BUILTIN_NAMES
+    if isinstance(getattr(builtins, name), type)
+    and not issubclass(getattr(builtins, name), BaseException)
+    and name not in ("type", "super", "object")
+)
+# Literals and displays: values of Python's own types, whose members are none of the tree's
+# (``"-".join``, ``[].append``: no use of a ``join`` or ``append`` the tree defines).
+_LITERALS: dict[type[ast.AST], str] = {
+    ast.JoinedStr: f"{BUILTINS}str()",
+    ast.List: f"{BUILTINS}list()",
+    ast.ListComp: f"{BUILTINS}list()",
+    ast.Dict: f"{BUILTINS}dict()",
+    ast.DictComp: f"{BUILTINS}dict()",
+    ast.Set: f"{BUILTINS}set()",
+    ast.SetComp: f"{BUILTINS}set()",
+    ast.Tuple: f"{BUILTINS}tuple()",
+}
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -441,7 +460,9 @@ class _Resolver:
         none; ``base`` reads ``Generic[T]`` as ``Generic`` (a class base, not an item)."""
         if isinstance(node, ast.Name):
             binding = self._binding_of(node.id, scope)
-            return binding.targets if binding is not None else ()
+            if binding is None:  # ``str.join``, ``object.__setattr__``: Python's own
+                return (BUILTINS + node.id,) if node.id in BUILTIN_NAMES else ()
+            return binding.targets
         if isinstance(node, ast.Attribute):
             return tuple(f"{path}.{node.attr}" for path in self._targets_of(node.value, scope))
         if isinstance(node, ast.Subscript):
@@ -460,11 +481,17 @@ class _Resolver:
             return _union(self._targets_of(node.body, scope), self._targets_of(node.orelse, scope))
         if isinstance(node, ast.BoolOp):
             return _union(*(self._targets_of(value, scope) for value in node.values))
+        literal = _LITERALS.get(type(node))
+        if literal is not None:
+            return (literal,)
+        if isinstance(node, ast.Constant) and node.value is not None:  # None: a placeholder
+            return (f"{BUILTINS}{type(node.value).__name__}()",)
         return ()
 
     def _builtin_call(self, node: ast.Call, scope: _Scope) -> tuple[str, ...] | None:
         """``super()`` and ``super(C, self)``: the next class after C in its method
-        resolution order (``^``, see ``model.Reference``); ``type(x)``: x's class."""
+        resolution order (``^``, see ``model.Reference``); ``type(x)``: x's class; a builtin
+        class called, an instance of it."""
         func = node.func
         if not isinstance(func, ast.Name) or self._binding_of(func.id, scope) is not None:
             return None
@@ -476,6 +503,8 @@ class _Resolver:
         if func.id == "type" and len(node.args) == 1:
             found = self._targets_of(node.args[0], scope)
             return tuple(t.removesuffix("()") for t in found if t.endswith("()"))
+        if func.id in _BUILTIN_CLASSES:  # ``dict(…)``: a dict, whose members are Python's
+            return (f"{BUILTINS}{func.id}()",)
         return None
 
     # Uses -------------------------------------------------------------------------------

@@ -289,5 +289,8 @@ class TreeResolver:
                     return inherited
                 outside = outside or inherited is NOTHING
         # A member no class in the tree defines: one a base from outside the tree has, or
-        # an instance attribute, of which what follows is of unknown type.
-        return TEXTUAL if len(parts) > 1 and not outside else NOTHING
+        # Python gives every object (``__class__``), or an instance attribute, of which
+        # what follows is of unknown type.
+        if outside or parts[0].startswith("__"):
+            return NOTHING
+        return TEXTUAL if len(parts) > 1 else NOTHING
