@@ -161,8 +161,9 @@ def test_jedi_names_match_the_definitions_they_are(tmp_path: Path) -> None:
         "pkg.engine.Turbo.name:25",
     ]
     assert matched(28, 13, "name", "statement") == ["pkg.engine.Turbo.name:25"]
-    # An attribute only a subclass declares is not the subclass's in the base.
-    assert matched(43, 13, "speed", "statement") == []
+    # An attribute only a subclass declares is not the subclass's in the base: the base's
+    # own first assignment to ``self.speed`` is the base's definition of it.
+    assert matched(43, 13, "speed", "statement") == ["pkg.engine.Base.speed:43"]
     # A module variable rebound under ``global`` is the module's.
     assert matched(37, 8, "_default", "statement") == ["pkg.engine._default:31"]
     # A local of ``make`` is not ``make``, though inside its lines; nor is a parameter the
