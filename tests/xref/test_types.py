@@ -427,3 +427,34 @@ def test_values_of_pythons_own_types_lead_to_nothing_of_the_tree(tmp_path: Path)
     assert meant(index, "pkg/text.py", 18, "join") == [], "what every object has"
     # Lookalike: a str on one path, a value of unknown type on the other.
     assert meant(index, "pkg/text.py", 17, "join") == [None]
+
+
+def test_cls_of_init_subclass_is_the_class_not_an_instance(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "pkg/views.py": """\
+                class View:
+                    methods = None
+
+
+                class MethodView(View):
+                    def __init_subclass__(cls, **kwargs):
+                        cls.methods = {"GET"}
+
+                    def dispatch(self):
+                        self.handler = None
+
+
+                class GetView(MethodView):
+                    pass
+
+
+                GetView.methods
+                """
+        },
+    )
+    defined = {d.qualname for d in index.definitions_in["pkg/views.py"]}
+    assert "pkg.views.MethodView.handler" in defined, "self.handler = … in a method"
+    assert "pkg.views.MethodView.methods" not in defined, "cls.methods = … sets View's"
+    assert meant(index, "pkg/views.py", 17, "methods") == ["pkg.views.View.methods"]

@@ -62,6 +62,8 @@ _BINDING_NODES = frozenset(
     | {ast.ImportFrom, ast.Global, ast.Nonlocal, ast.ExceptHandler, ast.MatchAs, ast.MatchStar}
     | {ast.MatchMapping}
 )
+# Methods whose first parameter is the class without a decorator saying so.
+_CLASS_RECEIVERS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
 # Decorators that make a method's value what it returns, read as an attribute.
 _PROPERTIES = frozenset({"property", "cached_property", "abstractproperty"})
 
@@ -351,7 +353,7 @@ class _Resolver:
         names = self._decorator_names(node, parent) if node.decorator_list else set()
         if "staticmethod" in names:
             return None
-        instance = "classmethod" not in names and node.name != "__new__"
+        instance = "classmethod" not in names and node.name not in _CLASS_RECEIVERS
         return Binding(("~" + parent.qualname + ("()" if instance else ""),), False)
 
     def _self_type(self, scope: _Scope) -> tuple[str, ...]:
