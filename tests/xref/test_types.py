@@ -458,3 +458,48 @@ def test_cls_of_init_subclass_is_the_class_not_an_instance(tmp_path: Path) -> No
     assert "pkg.views.MethodView.handler" in defined, "self.handler = … in a method"
     assert "pkg.views.MethodView.methods" not in defined, "cls.methods = … sets View's"
     assert meant(index, "pkg/views.py", 17, "methods") == ["pkg.views.View.methods"]
+
+
+def test_a_decorated_function_is_what_its_decorator_returns(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "pkg/cli.py": """\
+                import functools
+                import typing as t
+
+                F = t.TypeVar("F")
+
+
+                class Group:
+                    def command(self):
+                        pass
+
+
+                def group(name: str | None = None) -> t.Callable[[t.Callable[..., t.Any]], Group]:
+                    return lambda f: Group()
+
+
+                def keep(f: F) -> F:
+                    return f
+
+
+                @group()
+                def cli():
+                    pass
+
+
+                @keep
+                @functools.lru_cache
+                def plain():
+                    pass
+
+
+                cli.command()
+                plain.command()
+                """
+        },
+    )
+    assert meant(index, "pkg/cli.py", 31, "command") == ["pkg.cli.Group.command"]
+    # Lookalike: decorators that give back the function (a type variable, a cache).
+    assert meant(index, "pkg/cli.py", 32, "command") == [None]

@@ -62,6 +62,13 @@ _BINDING_NODES = frozenset(
     | {ast.ImportFrom, ast.Global, ast.Nonlocal, ast.ExceptHandler, ast.MatchAs, ast.MatchStar}
     | {ast.MatchMapping}
 )
+# Decorators after which a function's name is still the function, or what ``_PROPERTIES``
+# and fixtures make of it (read elsewhere), or a value that is not worth reading.
+_KEEPING = frozenset(
+    {"property", "cached_property", "abstractproperty", "setter", "getter", "deleter"}
+    | {"staticmethod", "classmethod", "overload", "abstractmethod", "override", "final"}
+    | {"fixture", "wraps", "contextmanager", "asynccontextmanager", "lru_cache", "cache"}
+)
 # Methods whose first parameter is the class without a decorator saying so.
 _CLASS_RECEIVERS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
 # Decorators that make a method's value what it returns, read as an attribute.
@@ -364,6 +371,17 @@ class _Resolver:
         method = _method_of(scope)
         return ("~" + method.owner + "()",) if method is not None else ()
 
+    def _decorated(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: _Scope
+    ) -> tuple[str, ...]:
+        """What the name of a decorated function holds, when its outermost decorator is a
+        call of known type (``@click.group()``: what calling ``group()`` returns, a Group),
+        and not one of those that keep the function (or make a property, a fixture)."""
+        if not node.decorator_list or self._decorator_names(node, scope) & _KEEPING:
+            return ()
+        found = self._targets_of(node.decorator_list[0], scope)
+        return tuple(f"{target}()" for target in found if not target.startswith(BUILTINS))
+
     def _decorator_names(
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: _Scope
     ) -> set[str]:
@@ -560,6 +578,9 @@ class _Resolver:
         if node.returns is not None:
             self.visit(node.returns, annotations)
         qualname = child_target(scope.qualname, node.name)
+        decorated = self._decorated(node, scope)
+        if decorated:
+            self.value_types[(qualname, node.lineno)] = "|".join(decorated)
         self._bind(scope, node.name, Binding((_definition_target(scope, node.name),)))
         _host(scope).deferred.append(lambda: self._function_body(node, annotations, qualname))
 

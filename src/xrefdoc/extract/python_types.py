@@ -2,7 +2,8 @@
 
 An annotation is read statically, never evaluated: ``Engine`` and ``"Engine"`` mean an
 instance of the class the name leads to (``~Engine()``, see ``model.Reference``),
-``type[Engine]`` the class itself, ``Optional[Engine]``, ``Engine | None`` and ``Union`` each
+``type[Engine]`` the class itself (and so does ``Callable[..., Engine]``: calling either
+gives an Engine), ``Optional[Engine]``, ``Engine | None`` and ``Union`` each
 member that is not ``None``, and a container of a written element type (``list[Engine]``,
 ``Iterator[Engine]``, ``tuple[Engine, ...]``) is marked with ``[]`` around its element's
 targets, so iterating it or indexing it gives the element. Wrappers that only qualify a
@@ -118,6 +119,8 @@ class AnnotationReader:
             return self.value(items[0])
         if name in _CLASS_OF:
             return tuple(target.removesuffix("()") for target in self.value(items[0]))
+        if name == "Callable":  # calling it gives an R, as calling the class R does
+            return tuple(t.removesuffix("()") for t in self.value(items[-1]) if t.endswith("()"))
         if name in _ELEMENT_FIRST:
             return container(self.value(items[0]))
         if name in _TUPLES and len(items) == 2 and _is_ellipsis(items[1]):

@@ -69,6 +69,17 @@ def _definition_line(definition: Definition) -> int:
     return definition.symbol.line
 
 
+def _call_of(parts: list[str]) -> tuple[str, bool, list[str]]:
+    """The name of ``parts[0]``, whether it is called, and what follows: ``make()()`` is
+    ``make`` called, then what that gives called again (a part ``()``)."""
+    head, rest = parts[0], parts[1:]
+    called = head.endswith("()")
+    head = head.removesuffix("()")
+    while head.endswith("()"):
+        head, rest = head[:-2], ["()", *rest]
+    return head, called, rest
+
+
 def _is_package(path: str) -> bool:
     return path.rpartition("/")[2] in ("__init__.py", "__init__.pyi")
 
@@ -176,9 +187,7 @@ class TreeResolver:
     def _in_module(self, path: str, parts: list[str], depth: int) -> Resolution:
         if not parts or parts == [""]:
             return Resolution(module=path)
-        head, rest = parts[0], parts[1:]
-        called = head.endswith("()")
-        head = head.removesuffix("()")
+        head, called, rest = _call_of(parts)
         definition = self._member(path, None, head)
         if definition is not None:
             return self._enter(definition, called, rest, depth)
@@ -266,10 +275,12 @@ class TreeResolver:
             return (
                 self._in_bases(definition, parts[1:], depth) if symbol.kind == "class" else TEXTUAL
             )
-        head = parts[0].removesuffix("()")
+        if parts[0] == "()":  # an instance called: its ``__call__``
+            parts = ["__call__()", *parts[1:]]
+        head, called, rest = _call_of(parts)
         member = self._member(definition.path, symbol.qualname, head)
         if member is not None:
-            return self._enter(member, parts[0].endswith("()"), parts[1:], depth)
+            return self._enter(member, called, rest, depth)
         if symbol.kind == "class":
             return self._in_bases(definition, parts, depth)
         return TEXTUAL
@@ -289,8 +300,8 @@ class TreeResolver:
                     return inherited
                 outside = outside or inherited is NOTHING
         # A member no class in the tree defines: one a base from outside the tree has, or
-        # Python gives every object (``__class__``), or an instance attribute, of which
-        # what follows is of unknown type.
-        if outside or parts[0].startswith("__"):
+        # Python gives every object (``__class__``), or an instance attribute or what
+        # calling an instance gives, of which what follows is of unknown type.
+        if outside or (parts[0].startswith("__") and parts[0] != "__call__()"):
             return NOTHING
         return TEXTUAL if len(parts) > 1 else NOTHING
