@@ -503,3 +503,32 @@ def test_a_decorated_function_is_what_its_decorator_returns(tmp_path: Path) -> N
     assert meant(index, "pkg/cli.py", 31, "command") == ["pkg.cli.Group.command"]
     # Lookalike: decorators that give back the function (a type variable, a cache).
     assert meant(index, "pkg/cli.py", 32, "command") == [None]
+
+
+def test_a_decorated_tests_own_functions_are_still_its_own(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "tests/test_cli.py": """\
+                import pytest
+
+                from pkg.core import Config
+
+
+                def marker(f) -> Config:
+                    return Config()
+
+
+                @marker
+                def test_group():
+                    def cli():
+                        pass
+
+                    cli()
+                    return test_group.reload()
+                """
+        },
+    )
+    # ``test_group`` holds a Config (its decorator's), and still defines ``cli``.
+    assert meant(index, "tests/test_cli.py", 15, "cli") == ["test_cli.test_group.cli"]
+    assert meant(index, "tests/test_cli.py", 16, "reload") == ["pkg.core.Config.reload"]

@@ -68,6 +68,7 @@ _KEEPING = frozenset(
     {"property", "cached_property", "abstractproperty", "setter", "getter", "deleter"}
     | {"staticmethod", "classmethod", "overload", "abstractmethod", "override", "final"}
     | {"fixture", "wraps", "contextmanager", "asynccontextmanager", "lru_cache", "cache"}
+    | {"parametrize", "skip", "skipif", "xfail", "usefixtures", "filterwarnings"}
 )
 # Methods whose first parameter is the class without a decorator saying so.
 _CLASS_RECEIVERS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})

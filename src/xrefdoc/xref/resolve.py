@@ -69,6 +69,10 @@ def _definition_line(definition: Definition) -> int:
     return definition.symbol.line
 
 
+# Kinds whose symbol holds definitions of its own besides a value (a decorated function).
+_CALLABLES = frozenset({"function", "method"})
+
+
 def _call_of(parts: list[str]) -> tuple[str, bool, list[str]]:
     """The name of ``parts[0]``, whether it is called, and what follows: ``make()()`` is
     ``make`` called, then what that gives called again (a part ``()``)."""
@@ -246,6 +250,10 @@ class TreeResolver:
                 return self._follow(definition.path, symbol.value_type, ["()", *parts], depth)
             return TEXTUAL if parts else NOTHING
         if symbol.value_type and parts:
+            if symbol.kind in _CALLABLES:  # a function's own nested definitions first
+                found = self._in_symbol(definition, parts, depth)
+                if found.definition is not None:
+                    return found
             return self._follow(definition.path, symbol.value_type, parts, depth)
         return self._in_symbol(definition, parts, depth)
 
