@@ -126,9 +126,9 @@ def test_a_stop_that_lands_where_python_ignores_errors_still_stops_the_command()
     # imported) is an error Python ignores and prints; the command must stop all the same.
     code = """
 import os, signal, sys, time
-from xrefdoc.commands import cli
-cli._stop_on_sigterm()
-cli._stop_even_when_swallowed()
+from xrefdoc.core import stopping
+stopping.install()
+stopping.begin()
 class Finalised:
     def __del__(self):
         os.kill(os.getpid(), signal.SIGTERM)
@@ -138,10 +138,75 @@ try:
     for _ in range(100):
         time.sleep(0.01)
     print("went on")
-except cli.Terminated:
+except stopping.Terminated:
     print("stopped")
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout == "stopped\n"
     assert "Exception ignored" not in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_ctrl_c_that_a_library_swallows_still_stops_the_build(tmp_path: Path) -> None:
+    # Ctrl-C while Sphinx is imported, as xml.etree imports pyexpat: CPython turns the
+    # KeyboardInterrupt into an ImportError there (PyCapsule_Import), which ElementTree
+    # catches. The build went on and exited 0, printing nothing (as a CI run did when a build
+    # was sent Ctrl-C with its extraction workers starting).
+    tree = write_tree(tmp_path / "tree", {"pkg/core.py": "class Engine:\n    pass\n"})
+    site, landed = tmp_path / "site", tmp_path / "landed"
+    code = """
+import os, signal, sys
+from pathlib import Path
+
+_, tree, site, landed = sys.argv
+
+class CtrlCOnPyexpat:
+    def find_spec(self, name, path=None, target=None):
+        if name == "pyexpat":
+            sys.meta_path.remove(self)
+            Path(landed).touch()
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, CtrlCOnPyexpat())
+from xrefdoc.commands.cli import run
+sys.argv = ["xrefdoc", "build", tree, "-o", site, "-q"]
+run()
+"""
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tree), str(site), str(landed)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert landed.exists(), "the build no longer imports pyexpat: move the Ctrl-C elsewhere"
+    assert done.returncode == 128 + signal.SIGINT, done.stderr
+    assert done.stderr.strip().splitlines() == ["xrefdoc: interrupted"], done.stderr
+    assert not (site / "index.html").exists(), "the build went on after Ctrl-C"
+    assert time.monotonic() - started < 60
+
+
+def test_a_stopped_command_ends_the_workers_a_library_left_running() -> None:
+    # Sphinx's parallel readers are left running when its clean-up fails as a Ctrl-C
+    # unwinds it (its ParallelTasks.terminate raises KeyError); one blocked handing back its
+    # result (nobody reads it now) was waited for by the exit functions, for ever.
+    code = """
+import multiprocessing
+from xrefdoc.commands import cli
+
+def reader(receiver, sender):
+    receiver.close()  # so that it ends if this test fails, and its parent is killed
+    sender.send(b"doctree" * 1_000_000)
+
+def stopped_build():
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    context.Process(target=reader, args=(receiver, sender)).start()
+    return 130
+
+cli.main = stopped_build
+cli.run()
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 128 + signal.SIGINT, done.stderr

@@ -142,6 +142,27 @@ def test_a_forked_worker_that_handles_sigterm_itself_is_still_stopped_at_once() 
     assert time.monotonic() - started < 30, "the workers' queue was waited for"
 
 
+def test_a_spawned_worker_sent_ctrl_c_while_it_starts_leaves_it_to_this_process(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # Ctrl-C reaches the whole process group: a worker still starting Python and importing
+    # its modules died printing a KeyboardInterrupt traceback, and the batch failed. Each is
+    # sent one the moment it exists, before it can set itself up.
+    import multiprocessing.util
+
+    spawn = multiprocessing.util.spawnv_passfds
+
+    def spawn_and_interrupt(path: bytes, args: list[str], passfds: list[int]) -> int:
+        process: int = spawn(path, args, passfds)
+        os.kill(process, signal.SIGINT)
+        return process
+
+    monkeypatch.setattr(multiprocessing.util, "spawnv_passfds", spawn_and_interrupt)
+    with local_executor(3, size=len(ITEMS), min_size=1, start_method="spawn", workers=2) as pool:
+        assert list(pool.map(_scaled, ITEMS)) == [3 * item for item in ITEMS]
+    assert "KeyboardInterrupt" not in capfd.readouterr().err
+
+
 def test_the_collector_leaves_inherited_objects_alone_while_forked_workers_run() -> None:
     before = gc.get_freeze_count()
     with local_executor(None, size=6, min_size=1, start_method="fork", workers=2):

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from xrefdoc import __version__
+from xrefdoc.core import stopping
 from xrefdoc.core.errors import ConfigError, FileSystemError, XrefdocError
-from xrefdoc.core.executor import treat_forked_processes_as_workers
+from xrefdoc.core.executor import end_workers, treat_forked_processes_as_workers
 from xrefdoc.core.settings import DEFAULT_SOURCE_CAP, command_settings, tree_options
 
 # The exit codes of a build stopped by Ctrl-C or SIGTERM, as a shell reports them.
@@ -284,46 +285,6 @@ def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
     return {"files": files}
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (a CI job cancelled, ``timeout``, ``kill``), taken as Ctrl-C is: the build
-    stops where it is, its workers with it, and says so in one line."""
-
-
-def _stop_on_sigterm() -> None:
-    """SIGTERM raises ``Terminated`` in this process. A process forked from it (a page
-    writer, Sphinx's own) inherits the handler, but ends as SIGTERM ends any process."""
-    command = os.getpid()
-
-    def stop(signal_number: int, frame: object) -> None:
-        if os.getpid() != command:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            os.kill(os.getpid(), signal.SIGTERM)
-        raise Terminated
-
-    signal.signal(signal.SIGTERM, stop)
-
-
-def _stop_even_when_swallowed() -> None:
-    """A Ctrl-C or SIGTERM that lands in code whose errors Python ignores (a weak
-    reference's callback while a module is imported, a finaliser) is printed there as
-    "Exception ignored" with a traceback, and the build goes on. It is raised again at the
-    next instruction of ordinary code instead, and not printed."""
-    printed = sys.unraisablehook
-    if getattr(printed, "__name__", "") == "_raised_again":  # a command run in-process again
-        return
-
-    def _raised_again(unraisable: Any) -> None:
-        stopped = unraisable.exc_value
-        if isinstance(stopped, KeyboardInterrupt):
-            again = signal.SIGTERM if isinstance(stopped, Terminated) else signal.SIGINT
-            # Sent from another thread a moment later: raised here, it would be ignored again.
-            threading.Timer(0.05, os.kill, (os.getpid(), again)).start()
-        else:
-            printed(unraisable)
-
-    sys.unraisablehook = _raised_again
-
-
 def _printable_output() -> None:
     """Whatever text a command prints, the terminal gets it: a character its encoding has no
     byte for (a name on a non-UTF-8 terminal) is written as an escape, not a traceback."""
@@ -343,45 +304,66 @@ def _print_json(value: object) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     _printable_output()
     if threading.current_thread() is threading.main_thread():
-        _stop_on_sigterm()
-        _stop_even_when_swallowed()
+        stopping.install()
         treat_forked_processes_as_workers()
+    stopping.begin()
     try:
-        arguments = _parser().parse_args(argv)
-        if arguments.command == "lookup":
-            return _lookup(arguments)
-        if arguments.command == "check":
-            return _check(arguments)
-        if arguments.command == "generate":
-            return _generate(arguments)
-        if arguments.command == "scan":
-            _print_json(_scan_json(arguments))
-            return 0
-        from xrefdoc.sphinx.standalone import build_site
+        try:
+            code = _command(argv)
+        finally:
+            stopping.settle()
+    except BaseException as error:
+        stop = stopping.stop_behind(error)
+        if stop is None:
+            return _failed(error)
+    else:
+        stop = stopping.requested()
+        if stop is None:
+            return code
+    # Whatever became of the exception (raised here, swallowed by a library, or turned into
+    # another error), the command was stopped, and says only that.
+    print("xrefdoc: interrupted", file=sys.stderr)
+    return 128 + stopping.signal_of(stop)
 
-        return build_site(
-            Path(arguments.source),
-            Path(arguments.output),
-            work_dir=Path(arguments.work_dir) if arguments.work_dir else None,
-            options=_tree_options(arguments),
-            fail_on_warning=arguments.fail_on_warning,
-            quiet=arguments.quiet,
-            verbosity=arguments.verbose,
-            jobs=arguments.jobs,
-        )
-    except XrefdocError as error:
+
+def _command(argv: Sequence[str] | None) -> int:
+    arguments = _parser().parse_args(argv)
+    if arguments.command == "lookup":
+        return _lookup(arguments)
+    if arguments.command == "check":
+        return _check(arguments)
+    if arguments.command == "generate":
+        return _generate(arguments)
+    if arguments.command == "scan":
+        _print_json(_scan_json(arguments))
+        return 0
+    from xrefdoc.sphinx.standalone import build_site
+
+    return build_site(
+        Path(arguments.source),
+        Path(arguments.output),
+        work_dir=Path(arguments.work_dir) if arguments.work_dir else None,
+        options=_tree_options(arguments),
+        fail_on_warning=arguments.fail_on_warning,
+        quiet=arguments.quiet,
+        verbosity=arguments.verbose,
+        jobs=arguments.jobs,
+    )
+
+
+def _failed(error: BaseException) -> int:
+    """The exit code of a command that failed, its reason printed in one line."""
+    if isinstance(error, XrefdocError):
         print(f"xrefdoc: error: {error}", file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt as stop:
-        print("xrefdoc: interrupted", file=sys.stderr)
-        return 128 + (signal.SIGTERM if isinstance(stop, Terminated) else signal.SIGINT)
-    except BrokenPipeError:
+    if isinstance(error, BrokenPipeError):
         # The reader (``| head``) went away: stop quietly, as other command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-    except OSError as error:  # a folder or file of ours that cannot be made or read
+    if isinstance(error, OSError):  # a folder or file of ours that cannot be made or read
         print(f"xrefdoc: error: {FileSystemError.of(error)}", file=sys.stderr)
         return FileSystemError.exit_code
+    raise error
 
 
 def run() -> None:
@@ -391,6 +373,7 @@ def run() -> None:
     same)."""
     code = main()
     if code in INTERRUPTED:
+        end_workers()
         # What an ordinary exit runs first, so the worker pools' finalizers release what they
         # hold (named semaphores) instead of leaving the warnings of a leak. Not the ordinary
         # exit itself: CPython takes a Ctrl-C that landed in an ``exec`` of a string (as

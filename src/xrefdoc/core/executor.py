@@ -29,9 +29,12 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, Self, TypeVar
+
+from xrefdoc.core import stopping
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -110,8 +113,32 @@ def _exit_after(parent: int) -> None:
 def start_worker(parent: int) -> None:
     """A worker's set-up: Ctrl-C reaches the whole process group, and only the main process
     decides what it means (else every worker prints its own traceback)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            break
+        except KeyboardInterrupt:  # one that landed as the process started: not ours
+            continue
+    # A spawned worker starts with the stops held back (``_stops_held``): a Ctrl-C that
+    # came meanwhile is dropped now that it is ignored; a SIGTERM ends the worker now.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, stopping.SIGNALS)
     end_with(parent)
+
+
+@contextmanager
+def _stops_held() -> Iterator[None]:
+    """The signals that stop a command (``stopping.SIGNALS``) held back from this thread
+    for the block, and delivered when it ends, so the workers it spawns are all known to
+    the pool (one whose start a stop interrupted was left waiting for its task, and printed
+    a traceback when the command ended). A process spawned meanwhile inherits the hold: a
+    Ctrl-C that comes while it starts Python and imports its modules waits until it ignores
+    Ctrl-C (``start_worker``); without it, such a worker died printing a
+    ``KeyboardInterrupt`` traceback."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, stopping.SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 # The process that is forking, noted just before (``treat_forked_processes_as_workers``).
@@ -213,7 +240,11 @@ class SpawnedPool(_Closing, Generic[Shared]):
     ) -> Iterator[Result]:
         self._unfinished += 1
         try:
-            yield from self._pool.map(partial(_with_shared, task), items, chunksize=self._chunksize)
+            with _stops_held():  # the pool spawns its workers as the tasks are submitted
+                results = self._pool.map(
+                    partial(_with_shared, task), items, chunksize=self._chunksize
+                )
+            yield from results
         except BaseException:
             self.stop()
             raise
@@ -364,6 +395,17 @@ def _end_at_once(processes: Iterable[BaseProcess]) -> None:
         if process.exitcode is None:
             process.kill()
             process.join()
+
+
+def end_workers() -> None:
+    """End at once every worker process this one started that still runs, whoever started
+    it: for a command that was stopped, before its exit functions, which wait for them.
+    Sphinx's parallel readers are left running when its clean-up fails as a Ctrl-C unwinds
+    it (``ParallelTasks.terminate`` raises KeyError), and one blocked handing back its
+    result was waited for ever."""
+    import multiprocessing
+
+    _end_at_once(multiprocessing.active_children())
 
 
 def _wait(receivers: list[Connection]) -> list[Any]:

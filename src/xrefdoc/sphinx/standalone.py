@@ -14,7 +14,7 @@ from pathlib import Path
 import sphinx
 
 from xrefdoc.analyze.catalogue import RULE_NAMES
-from xrefdoc.core import timings
+from xrefdoc.core import stopping, timings
 from xrefdoc.core.errors import BuildError, FileSystemError, XrefdocError
 from xrefdoc.core.fsutil import (
     one_at_a_time,
@@ -321,6 +321,10 @@ def _run_sphinx(
     except OSError as error:
         raise FileSystemError.of(error) from None
     except Exception as error:
+        if stopping.stop_behind(error) is not None:
+            # Not a bug: the stop, which Sphinx turned into another error as it cleaned up
+            # (its parallel tasks raise KeyError); the command reports the stop.
+            raise
         # A bug of ours or of an extension: keep the traceback for the report, then one line.
         traceback.print_exc(file=sys.stderr)
         raise BuildError(f"build failed: {type(error).__name__}: {error}") from None

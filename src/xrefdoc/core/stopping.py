@@ -1,0 +1,168 @@
+"""Ctrl-C and SIGTERM noted as a fact of the process, not only raised as an exception: a stop
+that lands where a library swallows it, or turns it into another error, still stops the
+command, at once, and is reported as a stop.
+
+Python raises ``KeyboardInterrupt`` wherever the main thread happens to be, and some code
+there loses it: CPython's ``PyCapsule_Import`` turns it into an ``ImportError`` that
+``xml.etree.ElementTree`` catches (a Ctrl-C while Sphinx was imported was lost, and the build
+went on to exit 0); Python 3.11 turns it into a ``RuntimeError`` inside ``__set_name__``;
+Sphinx's parallel tasks turn it into a ``KeyError`` as they clean up; a finaliser prints and
+drops it. So the handler notes the stop before raising it; until the command settles, the
+main thread looks every few hundredths of a second (a timer's SIGALRM, so no thread is
+needed) whether it is handling the stop, and raises it again when it is not; and the command
+asks ``requested()`` rather than trusting the exception to reach it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job cancelled, ``timeout``, ``kill``), taken as Ctrl-C is: the build
+    stops where it is, its workers with it, and says so in one line."""
+
+
+# The signals whose handlers raise a stop in the main thread: Ctrl-C, SIGTERM, and the timer
+# that raises a lost stop again.
+SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGALRM})
+
+# How often the main thread looks whether it handles a noted stop, and how many looks in a
+# row must find it not doing so before the stop is raised again: the exception is not on
+# the stack for an instant as it passes from one handler to the next.
+_LOOK_EVERY = 0.05
+_LOOKS = 3
+
+
+@dataclass
+class _Command:
+    """The stop state of this process. ``running``: a command is between ``begin`` and
+    ``settle`` (outside one, the signals raise as Python's own handlers do); ``stop``: the
+    first stop noted while it ran; ``settled``: its outcome is decided, a later stop is noted
+    only; ``unhandled``: the looks in a row that found the stop not being handled."""
+
+    owner: int = 0
+    running: bool = False
+    stop: KeyboardInterrupt | None = None
+    settled: bool = False
+    unhandled: int = 0
+
+
+_command = _Command()
+
+
+def install() -> None:
+    """For the main thread of a command's process, once: SIGINT raises ``KeyboardInterrupt``
+    and SIGTERM ``Terminated``, both noted; a stop Python would print as an error it ignores
+    (in a finaliser) is not printed, as it is raised again. A process forked from this one
+    (a worker) leaves Ctrl-C to this one, and ends on SIGTERM as any process does."""
+    if _command.owner:
+        return
+    _command.owner = os.getpid()
+    signal.signal(signal.SIGINT, _on_stop)
+    signal.signal(signal.SIGTERM, _on_stop)
+    signal.signal(signal.SIGALRM, _look)
+    printed = sys.unraisablehook
+
+    def unraisable(found: Any) -> None:
+        if not (isinstance(found.exc_value, KeyboardInterrupt) and _raised_again()):
+            printed(found)
+
+    sys.unraisablehook = unraisable
+
+
+def begin() -> None:
+    """A command starts: no stop noted yet."""
+    _command.running = True
+    _command.stop = None
+    _command.settled = False
+
+
+def settle() -> None:
+    """The command's outcome is being decided: a stop noted from now on is not raised (it
+    would interrupt the report of the outcome, or the clean-up after it), and a lost one is
+    not raised again. With no stop noted, the signals raise as usual again."""
+    _command.settled = True
+    if _command.stop is None:
+        _command.running = False
+    else:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def requested() -> KeyboardInterrupt | None:
+    """The stop noted during the command, whatever became of its exception."""
+    return _command.stop
+
+
+def stop_behind(error: BaseException) -> KeyboardInterrupt | None:
+    """The stop noted during the command, else the ``KeyboardInterrupt`` that ``error`` is
+    or was raised while handling (a library's clean-up failing as a Ctrl-C unwinds it)."""
+    return _command.stop or _stop_in(error)
+
+
+def signal_of(stop: KeyboardInterrupt) -> signal.Signals:
+    return signal.SIGTERM if isinstance(stop, Terminated) else signal.SIGINT
+
+
+def _on_stop(number: int, frame: object) -> None:
+    if os.getpid() != _command.owner:
+        # A process forked from this one before it set itself up as a worker: Ctrl-C is
+        # the main process's to handle; SIGTERM ends it.
+        if number == signal.SIGTERM:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+        return
+    stop = Terminated() if number == signal.SIGTERM else KeyboardInterrupt()
+    if _command.running:
+        if _command.stop is None:
+            _command.stop = stop
+            _command.unhandled = 0
+            signal.setitimer(signal.ITIMER_REAL, _LOOK_EVERY, _LOOK_EVERY)
+        if _command.settled:
+            return
+    raise stop
+
+
+def _look(number: int, frame: object) -> None:
+    """Raises the noted stop again where the main thread is, unless it is handling it (a
+    ``KeyboardInterrupt`` among the errors of the ``except`` and ``finally`` blocks and the
+    context managers' exits it is in)."""
+    stop = _command.stop
+    if stop is None or not _raised_again():
+        return
+    if _stop_in(sys.exc_info()[1]) is not None:
+        _command.unhandled = 0
+        return
+    _command.unhandled += 1
+    if _command.unhandled >= _LOOKS:
+        _command.unhandled = 0
+        raise Terminated() if isinstance(stop, Terminated) else KeyboardInterrupt()
+
+
+def _raised_again() -> bool:
+    """Whether a noted stop that is lost will be raised again."""
+    return (
+        os.getpid() == _command.owner
+        and _command.running
+        and not _command.settled
+        and _command.stop is not None
+    )
+
+
+def _stop_in(error: BaseException | None) -> KeyboardInterrupt | None:
+    """``error`` if it is a stop, else a stop it was raised from or while handling."""
+    waiting = [error]
+    seen: set[int] = set()
+    while waiting:
+        found = waiting.pop()
+        if found is None or id(found) in seen:
+            continue
+        if isinstance(found, KeyboardInterrupt):
+            return found
+        seen.add(id(found))
+        waiting += [found.__cause__, found.__context__]
+    return None

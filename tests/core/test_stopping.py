@@ -1,0 +1,54 @@
+"""Stops as facts of the process: a Ctrl-C that code swallows is raised again until the
+command handles it, and a clean-up that handles it is left to finish."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from xrefdoc.core import stopping
+
+
+def test_a_swallowed_ctrl_c_is_raised_again_but_not_inside_the_clean_up_it_starts() -> None:
+    code = """
+import os, signal, time
+from xrefdoc.core import stopping
+stopping.install()
+stopping.begin()
+events = []
+try:
+    try:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)
+    except KeyboardInterrupt:
+        pass  # swallowed, as some libraries do
+    events.append("swallowed")
+    try:
+        for _ in range(200):
+            time.sleep(0.01)
+        events.append("went on")
+    except KeyboardInterrupt:
+        events.append("raised again")
+        time.sleep(0.5)  # a clean-up that handles the stop
+        events.append("cleaned up")
+        raise
+except KeyboardInterrupt:
+    stopping.settle()
+    events.append("stopped" if stopping.requested() else "forgotten")
+os.kill(os.getpid(), signal.SIGINT)  # after the outcome is settled: noted, not raised
+print(" ".join(events))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout == "swallowed raised again cleaned up stopped\n", done.stderr
+    assert done.returncode == 0, done.stderr
+
+
+def test_an_error_raised_while_a_stop_unwinds_is_the_stop() -> None:
+    # Sphinx's parallel tasks raise KeyError from their clean-up as a Ctrl-C passes.
+    try:
+        try:
+            raise KeyboardInterrupt
+        finally:
+            {}[0]
+    except KeyError as error:
+        assert isinstance(stopping.stop_behind(error), KeyboardInterrupt)
