@@ -34,8 +34,8 @@ BUILTINS = "builtins."
 FlowState = dict[str, Binding]
 
 
-def _is_builtin(binding: Binding) -> bool:
-    return all(target.startswith(BUILTINS) for target in binding.targets)
+def _all_builtin(targets: tuple[str, ...]) -> bool:
+    return all(target.startswith(BUILTINS) for target in targets)
 
 
 def _merge(one: Binding, other: Binding) -> Binding:
@@ -47,9 +47,9 @@ def _merge(one: Binding, other: Binding) -> Binding:
         return one
     if not one.targets or not other.targets:
         known = one if one.targets else other
-        return LOCAL if known.reported or _is_builtin(known) else known
+        return LOCAL if known.reported or _all_builtin(known.targets) else known
     targets = tuple(dict.fromkeys(one.targets + other.targets))
-    if not _is_builtin(Binding(targets)):  # ``""`` beside an Engine: what an Engine has
+    if not _all_builtin(targets):  # ``""`` beside an Engine: what an Engine has
         targets = tuple(target for target in targets if not target.startswith(BUILTINS))
     return Binding(targets, one.reported and other.reported)
 

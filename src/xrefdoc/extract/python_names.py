@@ -30,7 +30,7 @@ from xrefdoc.core.model import Alias, Reference, child_target
 from xrefdoc.extract.ast_nodes import child_nodes, walk_nodes
 from xrefdoc.extract.python_flow import BUILTINS, Binding, FlowState, ends_abruptly, join_states
 from xrefdoc.extract.python_flow import LOCAL as _LOCAL
-from xrefdoc.extract.python_types import AnnotationReader, container, elements_of
+from xrefdoc.extract.python_types import AnnotationReader, container, elements_of, union
 from xrefdoc.extract.type_params import TypeAlias, TypeParameter, type_params_of
 
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -244,6 +244,24 @@ def _outside_annotation(scope: _Scope) -> _Scope:
     return scope.parent if scope.kind == "annotation" and scope.parent else scope
 
 
+def _fixture_parameters(
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, decorators: frozenset[str]
+) -> set[str]:
+    """The parameters pytest gives a fixture's value (``@name``, see ``model.Reference``):
+    those of a test or a fixture without a default."""
+    if not isinstance(node, _FUNCTIONS):
+        return set()
+    if not node.name.startswith("test") and "fixture" not in decorators:
+        return set()
+    arguments = node.args
+    positional = arguments.posonlyargs + arguments.args
+    plain = positional[: len(positional) - len(arguments.defaults)]
+    plain += [
+        a for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True) if d is None
+    ]
+    return {argument.arg for argument in plain if argument.annotation is None}
+
+
 def _host(scope: _Scope) -> _Scope:
     """The scope whose end runs the bodies of functions defined in ``scope``: the nearest
     one that is not a class body (nor the scope of type parameters)."""
@@ -303,12 +321,15 @@ class _Resolver:
         node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda,
         parent: _Scope,
         qualname: str,
+        decorators: frozenset[str] = frozenset(),
     ) -> _Scope:
+        """The scope of a ``def`` (whose ``decorators`` are named, see ``_decorator_names``)
+        or a lambda, its parameters bound to what they are given."""
         body = node.body if isinstance(node.body, list) else [node.body]
         scope, _ = _bound_scope("function", qualname, parent, body)
-        receiver = self._receiver(node, parent)
+        receiver = self._receiver(node, parent, decorators)
         reader = AnnotationReader(lambda n: self._targets_of(n, parent), self._self_type(parent))
-        fixtures = self._fixture_parameters(node, parent)
+        fixtures = _fixture_parameters(node, decorators)
         for position, parameter in enumerate(_parameters(node.args)):
             # Also bound by an import in the body: which one a use sees depends on the flow.
             binding = _LOCAL
@@ -329,27 +350,11 @@ class _Resolver:
                 scope.receiver = (node.args.posonlyargs + node.args.args)[0].arg
         return scope
 
-    def _fixture_parameters(
-        self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, parent: _Scope
-    ) -> set[str]:
-        """The parameters pytest gives a fixture's value (``@name``, see
-        ``model.Reference``): those of a test or a fixture without a default."""
-        if not isinstance(node, _FUNCTIONS):
-            return set()
-        if not node.name.startswith("test") and (
-            not node.decorator_list or "fixture" not in self._decorator_names(node, parent)
-        ):
-            return set()
-        arguments = node.args
-        positional = arguments.posonlyargs + arguments.args
-        plain = positional[: len(positional) - len(arguments.defaults)]
-        plain += [
-            a for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True) if d is None
-        ]
-        return {argument.arg for argument in plain if argument.annotation is None}
-
     def _receiver(
-        self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, parent: _Scope
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda,
+        parent: _Scope,
+        decorators: frozenset[str],
     ) -> Binding | None:
         """``self`` of an instance method is an instance (what calling the class returns),
         ``cls`` of a class method the class; neither is a use of the class."""
@@ -358,10 +363,9 @@ class _Resolver:
             return None
         if not (node.args.posonlyargs or node.args.args):
             return None
-        names = self._decorator_names(node, parent) if node.decorator_list else set()
-        if "staticmethod" in names:
+        if "staticmethod" in decorators:
             return None
-        instance = "classmethod" not in names and node.name not in _CLASS_RECEIVERS
+        instance = "classmethod" not in decorators and node.name not in _CLASS_RECEIVERS
         return Binding(("~" + parent.qualname + ("()" if instance else ""),), False)
 
     def _self_type(self, scope: _Scope) -> tuple[str, ...]:
@@ -373,23 +377,29 @@ class _Resolver:
         return ("~" + method.owner + "()",) if method is not None else ()
 
     def _decorated(
-        self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: _Scope
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef,
+        scope: _Scope,
+        decorators: frozenset[str],
     ) -> tuple[str, ...]:
         """What the name of a decorated function holds, when its outermost decorator is a
         call of known type (``@click.group()``: what calling ``group()`` returns, a Group),
         and not one of those that keep the function (or make a property, a fixture)."""
-        if not node.decorator_list or self._decorator_names(node, scope) & _KEEPING:
+        if not node.decorator_list or decorators & _KEEPING:
             return ()
         found = self._targets_of(node.decorator_list[0], scope)
         return tuple(f"{target}()" for target in found if not target.startswith(BUILTINS))
 
     def _decorator_names(
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: _Scope
-    ) -> set[str]:
+    ) -> frozenset[str]:
         """The last part of each decorator's name (``cached_property`` for
-        ``functools.cached_property``), as written or as imported."""
+        ``functools.cached_property``), as written or as imported: read once, where the
+        ``def`` runs."""
+        if not node.decorator_list:  # most functions have none
+            return frozenset()
         names: set[str] = set()
-        for decorator in node.decorator_list:  # most functions have none
+        for decorator in node.decorator_list:
             if isinstance(decorator, ast.Call):
                 decorator = decorator.func
             if isinstance(decorator, ast.Name):
@@ -397,7 +407,7 @@ class _Resolver:
             elif isinstance(decorator, ast.Attribute):
                 names.add(decorator.attr)
             names.update(t.rpartition(".")[2] for t in self._targets_of(decorator, scope))
-        return names
+        return frozenset(names)
 
     def _binding_of(self, name: str, scope: _Scope) -> Binding | None:
         """The binding a use of ``name`` sees; a name bound nowhere in a module with star
@@ -499,9 +509,9 @@ class _Resolver:
         if isinstance(node, ast.NamedExpr):
             return self._targets_of(node.value, scope)
         if isinstance(node, ast.IfExp):
-            return _union(self._targets_of(node.body, scope), self._targets_of(node.orelse, scope))
+            return union(self._targets_of(node.body, scope), self._targets_of(node.orelse, scope))
         if isinstance(node, ast.BoolOp):
-            return _union(*(self._targets_of(value, scope) for value in node.values))
+            return union(*(self._targets_of(value, scope) for value in node.values))
         literal = _LITERALS.get(type(node))
         if literal is not None:
             return (literal,)
@@ -579,16 +589,23 @@ class _Resolver:
         if node.returns is not None:
             self.visit(node.returns, annotations)
         qualname = child_target(scope.qualname, node.name)
-        decorated = self._decorated(node, scope)
+        decorators = self._decorator_names(node, scope)
+        decorated = self._decorated(node, scope, decorators)
         if decorated:
             self.value_types[(qualname, node.lineno)] = "|".join(decorated)
         self._bind(scope, node.name, Binding((_definition_target(scope, node.name),)))
-        _host(scope).deferred.append(lambda: self._function_body(node, annotations, qualname))
+        _host(scope).deferred.append(
+            lambda: self._function_body(node, annotations, qualname, decorators)
+        )
 
     def _function_body(
-        self, node: ast.FunctionDef | ast.AsyncFunctionDef, parent: _Scope, qualname: str
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef,
+        parent: _Scope,
+        qualname: str,
+        decorators: frozenset[str],
     ) -> None:
-        inner = self._function_scope(node, parent, qualname)
+        inner = self._function_scope(node, parent, qualname, decorators)
         inner.returned = []
         self._body(node.body, inner)
         self._end(inner)
@@ -596,7 +613,6 @@ class _Resolver:
         returned = reader.value(node.returns)
         if not returned and node.returns is None and not inner.yields:
             returned = _agreed(inner.returned)
-        decorators = self._decorator_names(node, parent) if node.decorator_list else set()
         key = (qualname, node.lineno)
         if "fixture" in decorators:  # what a test's parameter of this name is given
             if inner.yields:
@@ -780,7 +796,7 @@ class _Resolver:
     def _caught(self, handler: ast.ExceptHandler, scope: _Scope) -> tuple[str, ...]:
         """``except Error as e``: e is an instance of Error (of any of a tuple's)."""
         kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-        found = _union(*(self._targets_of(kind, scope) for kind in kinds if kind is not None))
+        found = union(*(self._targets_of(kind, scope) for kind in kinds if kind is not None))
         return tuple(f"{target}()" for target in found)
 
     def _visit_match(self, node: ast.Match, scope: _Scope) -> None:
@@ -850,10 +866,6 @@ def _agreed(values: list[tuple[str, ...]]) -> tuple[str, ...]:
     if values and values[0] and all(found == values[0] for found in values):
         return values[0]
     return ()
-
-
-def _union(*members: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(target for member in members for target in member))
 
 
 _Visitor = Callable[[_Resolver, Any, _Scope], None]

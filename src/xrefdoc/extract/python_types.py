@@ -81,7 +81,7 @@ class AnnotationReader:
         if isinstance(node, ast.Constant):
             return self._string(node.value)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-            return _union(self.value(node.left), self.value(node.right))
+            return union(self.value(node.left), self.value(node.right))
         if isinstance(node, ast.Subscript):
             return self._subscript(node)
         if isinstance(node, (ast.Name, ast.Attribute)):
@@ -114,7 +114,7 @@ class AnnotationReader:
         if name is None:  # an in-tree generic class: ``Registry[Engine]`` is a Registry
             return tuple(f"{target}()" for target in found)
         if name in _UNIONS:
-            return _union(*(self.value(item) for item in items))
+            return union(*(self.value(item) for item in items))
         if name in _QUALIFIERS:
             return self.value(items[0])
         if name in _CLASS_OF:
@@ -132,5 +132,6 @@ def _is_ellipsis(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is Ellipsis
 
 
-def _union(*members: tuple[str, ...]) -> tuple[str, ...]:
+def union(*members: tuple[str, ...]) -> tuple[str, ...]:
+    """Every target of ``members``, each once, in order."""
     return tuple(dict.fromkeys(target for member in members for target in member))
