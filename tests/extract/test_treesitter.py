@@ -85,7 +85,13 @@ SNIPPETS = {
           return a + b;
         }
         """,
-        [("class", "point", 3, 3), ("function", "make", 5, 5), ("function", "add", 6, 8)],
+        [
+            ("class", "point", 3, 3),
+            ("field", "point.x", 3, 3),
+            ("prototype", "add", 4, 4),
+            ("function", "make", 5, 5),
+            ("function", "add", 6, 8),
+        ],
         [("util.h", 1)],
     ),
     "cpp": (
@@ -104,8 +110,10 @@ SNIPPETS = {
         }
         """,
         [
+            ("namespace", "ns", 2, 11),
             ("class", "ns.Engine", 3, 7),
             ("method", "ns.Engine.run", 5, 5),
+            ("prototype", "ns.Engine.stop", 6, 6),
             ("method", "Engine.stop", 8, 8),
             ("function", "ns.kernel", 9, 9),
             ("function", "ns.launch", 10, 10),
@@ -343,8 +351,10 @@ def test_cpp_operators_destructors_export_macros_and_specialisations(tmp_path: P
         ("method", "Approx.~Approx", 3),
         ("class", "Format", 5),
         ("class", "Format", 6),
+        ("prototype", "Format.ten", 6),
         ("method", "Format.ten", 9),
         ("function", "lookup", 11),
+        ("prototype", "prototype", 14),
     ]
 
 
@@ -372,10 +382,14 @@ def test_cpp_macros_do_not_hide_the_definitions_after_them(tmp_path: Path) -> No
         """,
     )
     assert [(s.kind, s.qualname, s.line) for s in record.symbols] == [
+        ("macro", "DOCTEST_INTERFACE", 1),
+        ("macro", "DOCTEST_NOEXCEPT", 2),
+        ("macro", "DEFINE_DECORATOR", 3),
         ("class", "Context", 7),
         ("method", "Context.run", 9),
         ("function", "fail", 11),
         ("class", "Timer", 12),
+        ("prototype", "Timer.ticks", 12),
         ("method", "Timer.ticks", 13),
     ]
     assert {"DOCTEST_INTERFACE", "DEFINE_DECORATOR", "test_suite"} <= {

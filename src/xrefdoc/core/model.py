@@ -24,6 +24,17 @@ class SymbolKind(StrEnum):
     METHOD = "method"
     CONSTANT = "constant"
     VARIABLE = "variable"
+    # What languages other than Python define besides those: a preprocessor macro, a
+    # field of a struct, class or interface, a member of an enum, a typedef or type alias,
+    # a C++ namespace, a function declared without its body (a C prototype, a C++ method
+    # declared in its class), a Rust ``impl`` block (named after its type).
+    MACRO = "macro"
+    FIELD = "field"
+    ENUMERATOR = "enumerator"
+    TYPE = "type"
+    NAMESPACE = "namespace"
+    PROTOTYPE = "prototype"
+    IMPL = "impl"
     HEADING = "heading"
     KEY = "key"
 

@@ -1,12 +1,13 @@
 """Extraction with tree-sitter grammars from their PyPI wheels: definitions from each
-grammar's own ``queries/tags.scm`` (plus a few patterns of ours), identifier uses, and
-imports or includes. A language is a grammar module and a few lines in ``GRAMMARS``."""
+grammar's own ``queries/tags.scm`` and the patterns of ours in ``grammars``, identifier
+uses, and imports or includes."""
 
 from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Iterator
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -14,238 +15,45 @@ from importlib import resources
 import tree_sitter as ts
 
 from xrefdoc.core.model import Diagnostic, Import, Reference, Symbol, SymbolKind, variable_kind
-from xrefdoc.extract.cpp_repair import readable_copy
+from xrefdoc.extract.grammars import GRAMMARS, Grammar
+from xrefdoc.extract.grammars.grammar import KINDS
 from xrefdoc.extract.hooks import Hooks
 from xrefdoc.extract.parsing import parse_bounded
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
 
-# tags.scm capture kinds (``definition.<kind>``) as our symbol kinds; kinds not listed
-# (``definition.macro`` and the like) are left out.
-_KINDS = {
-    "class": SymbolKind.CLASS,
-    "interface": SymbolKind.CLASS,
-    "struct": SymbolKind.CLASS,
-    "enum": SymbolKind.CLASS,
-    "union": SymbolKind.CLASS,
-    "module": SymbolKind.CLASS,
-    "trait": SymbolKind.CLASS,
-    "type": SymbolKind.CLASS,
-    "function": SymbolKind.FUNCTION,
-    "method": SymbolKind.METHOD,
-    "constant": SymbolKind.CONSTANT,
-    "variable": SymbolKind.VARIABLE,
-}
-# Kinds any other definition of the same node takes precedence over.
-_WEAK_KINDS = frozenset({"variable", "constant"})
-_CLASS_LIKE = frozenset({"class"})
-
-# Where a C/C++ function declarator shows it declares rather than defines.
-_NOT_A_DEFINITION = frozenset(
-    {
-        "declaration",
-        "field_declaration",
-        "parameter_declaration",
-        "compound_statement",
-        "translation_unit",
-        "type_definition",
-    }
+# Kinds any other definition of the same node takes precedence over (``int f(int);`` is
+# a prototype, not a variable; ``void run();`` in a C++ class a prototype, not a field).
+_WEAK_KINDS = frozenset({SymbolKind.VARIABLE, SymbolKind.CONSTANT, SymbolKind.FIELD})
+_CLASS_LIKE = frozenset({SymbolKind.CLASS})
+# Kinds that hold no named class: a C ``typedef struct Foo {...} Foo;`` or ``struct Foo
+# {...} foo;`` spans the struct, which is still a class of the file, not of the typedef.
+_NOT_ENCLOSING_CLASSES = frozenset(
+    {SymbolKind.TYPE, SymbolKind.VARIABLE, SymbolKind.CONSTANT, SymbolKind.FIELD}
+)
+# Kinds that are locals inside a grammar's local scopes (a function's body).
+_LOCAL_KINDS = frozenset(
+    {SymbolKind.VARIABLE, SymbolKind.CONSTANT, SymbolKind.TYPE, SymbolKind.PROTOTYPE}
 )
 
-# Leaf node types that are names, in any grammar (those a grammar lacks are skipped).
-_IDENTIFIER_TYPES = (
-    "identifier",
-    "type_identifier",
-    "field_identifier",
-    "property_identifier",
-    "constant",
-    "shorthand_property_identifier",
-    "namespace_identifier",
+# Kinds whose ``@type`` capture is the type of their value (a prototype's is its return
+# type).
+_TYPED_KINDS = frozenset(
+    {SymbolKind.FIELD, SymbolKind.VARIABLE, SymbolKind.CONSTANT, SymbolKind.TYPE}
 )
 
-
-@dataclass(frozen=True, slots=True)
-class Grammar:
-    """Where a language's grammar lives and the queries that read it.
-
-    ``tags`` are files of the wheel's ``queries/`` folder (or of another grammar's, as
-    ``module:file``); ``extra_tags`` our own patterns in the same capture convention, with
-    ``container.<kind>`` for a node that only gives its members a parent (a Rust ``impl``,
-    whose functions are methods, as ``container.class``; a C++ namespace, whose functions
-    stay functions, as ``container.module``);
-    ``@ignore`` marks a node that defines nothing whatever else matches it;
-    ``imports`` captures ``@import`` nodes whose text names the imported module or file;
-    ``identifiers`` are the node types whose text is a name. A ``@local.scope`` capture
-    names the class a definition belongs to (a Go method's receiver, C++ ``A::run``).
-    ``repair`` makes a copy of a file that does not parse, offsets unchanged, that the
-    grammar may read better (C, C++ and CUDA with macros and CUDA's extensions blanked
-    out). ``function_heads`` finds function heads by line (group 1 or 2 the name) in a
-    file the grammar cannot read, where a dialect it does not know (zsh read as Bash)
-    hides them.
-    """
-
-    module: str
-    function: str = "language"
-    tags: tuple[str, ...] = ("tags.scm",)
-    extra_tags: str = ""
-    imports: str = ""
-    identifiers: tuple[str, ...] = _IDENTIFIER_TYPES
-    repair: Callable[[bytes], bytes] | None = None
-    function_heads: re.Pattern[bytes] | None = None
-
-
-_C_INCLUDES = "(preproc_include path: (string_literal) @import)"
-# JavaScript and TypeScript: a constructor is a method (the wheel's tags leave it out);
-# ``X.prototype.m = function`` is a method of X; ``X.T = class Y`` is a class T of X (and
-# Y: two names of one class); a declaration
-# at the top of a module is a variable (or constant), as in Python, unless it binds what
-# ``require`` returns: that is an import.
-_ES_EXTRA_TAGS = """
-    (method_definition name: (property_identifier) @name
-      (#eq? @name "constructor")) @definition.method
-    (assignment_expression
-      left: (member_expression object: (identifier) @local.scope
-        property: (property_identifier) @name)
-      right: (class) (#not-match? @local.scope "^(module|exports)$")) @definition.class
-    (assignment_expression
-      left: (member_expression
-        object: (member_expression object: (identifier) @local.scope
-          property: (property_identifier) @_prototype (#eq? @_prototype "prototype"))
-        property: (property_identifier) @name)
-      right: [(function_expression) (arrow_function)]) @definition.method
-    (variable_declarator value: (call_expression function: (identifier) @_require
-      (#eq? @_require "require"))) @ignore
-    (program (lexical_declaration
-      (variable_declarator name: (identifier) @name) @definition.variable))
-    (program (variable_declaration
-      (variable_declarator name: (identifier) @name) @definition.variable))
-    (program (export_statement declaration: (lexical_declaration
-      (variable_declarator name: (identifier) @name) @definition.variable)))
-"""
-_ES_MODULE_IMPORTS = """
-    (import_statement source: (string) @import)
-    (export_statement source: (string) @import)
-"""
-
-
-def _typescript(function: str) -> Grammar:
-    """TypeScript or TSX: the JavaScript tags plus TypeScript's own."""
-    return Grammar(
-        "tree_sitter_typescript",
-        function,
-        ("tree_sitter_javascript:tags.scm", "tags.scm"),
-        extra_tags=_ES_EXTRA_TAGS,
-        imports=_ES_MODULE_IMPORTS,
-    )
-
-
-GRAMMARS: dict[str, Grammar] = {
-    "javascript": Grammar(
-        "tree_sitter_javascript",
-        extra_tags=_ES_EXTRA_TAGS,
-        imports=_ES_MODULE_IMPORTS
-        + """
-            (call_expression function: (identifier) @_require (#eq? @_require "require")
-              arguments: (arguments . (string) @import))
-        """,
-    ),
-    "typescript": _typescript("language_typescript"),
-    "tsx": _typescript("language_tsx"),
-    "c": Grammar("tree_sitter_c", imports=_C_INCLUDES, repair=readable_copy),
-    "cpp": Grammar(
-        "tree_sitter_cpp",
-        extra_tags="""
-            (namespace_definition name: (namespace_identifier) @name) @container.module
-            (struct_specifier name: (template_type name: (type_identifier) @name)
-              body: (_)) @definition.class
-            (class_specifier name: (template_type name: (type_identifier) @name)
-              body: (_)) @definition.class
-            ; ``struct API Name { ... }``: an export macro before the name reads as a
-            ; function whose type is the bodiless ``struct API``.
-            (function_definition type: [(struct_specifier !body) (class_specifier !body)]
-              declarator: (identifier) @name) @definition.class
-            (function_declarator
-              declarator: [(operator_name) (destructor_name)] @name) @definition.function
-            (function_declarator declarator: (qualified_identifier
-              scope: (template_type name: (type_identifier) @local.scope)
-              name: (identifier) @name)) @definition.method
-            ; Error recovery after a macro before the return type leaves the name a type.
-            (function_definition (_ (_ (function_declarator
-              declarator: (type_identifier) @name) @definition.function)))
-            (function_declarator declarator: (qualified_identifier
-              scope: (namespace_identifier) @local.scope
-              name: [(operator_name) (destructor_name)] @name)) @definition.method
-        """,
-        imports=_C_INCLUDES,
-        repair=readable_copy,
-    ),
-    "go": Grammar(
-        "tree_sitter_go",
-        extra_tags="""
-            (method_declaration
-              receiver: (parameter_list (parameter_declaration
-                type: [(type_identifier) @local.scope
-                       (pointer_type (type_identifier) @local.scope)]))
-              name: (field_identifier) @name) @definition.method
-        """,
-        imports="(import_spec path: (_) @import)",
-    ),
-    "rust": Grammar(
-        "tree_sitter_rust",
-        extra_tags="""
-            (impl_item type: (type_identifier) @name) @container.class
-            (impl_item type: (generic_type type: (type_identifier) @name)) @container.class
-        """,
-        imports="""
-            (use_declaration argument: (_) @import)
-            (mod_item name: (identifier) @import !body)
-        """,
-    ),
-    "java": Grammar(
-        "tree_sitter_java",
-        extra_tags="""
-            (constructor_declaration name: (identifier) @name) @definition.method
-            (enum_declaration name: (identifier) @name) @definition.enum
-        """,
-        imports="(import_declaration (scoped_identifier) @import)",
-    ),
-    "ruby": Grammar(
-        "tree_sitter_ruby",
-        imports="""
-            (call method: (identifier) @_require
-              (#any-of? @_require "require" "require_relative" "load")
-              arguments: (argument_list . (string (string_content) @import)))
-        """,
-    ),
-    "bash": Grammar(
-        "tree_sitter_bash",
-        tags=(),
-        extra_tags="(function_definition name: (word) @name) @definition.function",
-        imports="""
-            (command name: (command_name) @_source (#any-of? @_source "source" ".")
-              argument: (word) @import)
-        """,
-        identifiers=("command_name", "variable_name"),
-        function_heads=re.compile(
-            rb"^[ \t]*(?:function[ \t]+([\w.:-]+)|([\w.:-]+)[ \t]*\([ \t]*\))", re.MULTILINE
-        ),
-    ),
-    # For Python that the running interpreter's ``ast`` cannot parse (newer syntax).
-    "python": Grammar(
-        "tree_sitter_python",
-        imports="""
-            (import_statement name: [(dotted_name) @import
-                                     (aliased_import name: (dotted_name) @import)])
-            (import_from_statement module_name: (_) @import)
-        """,
-    ),
-}
-
-
-# The PyPI names of the grammar wheels (``tree-sitter-<name>``), for the cache's version.
-GRAMMAR_DISTRIBUTIONS = tuple(
-    sorted({grammar.module.removeprefix("tree_sitter_") for grammar in GRAMMARS.values()})
+# Where a C/C++ function declarator shows that it declares a prototype (a C++ method in
+# its class is a field declaration), and where it declares no function at all.
+_DECLARATIONS = frozenset({"declaration", "field_declaration"})
+_NOT_A_FUNCTION = frozenset(
+    {"parameter_declaration", "compound_statement", "translation_unit", "type_definition"}
 )
+# The node types whose text is a declared name, at the end of a C declarator.
+_DECLARED_NAMES = frozenset(
+    {"identifier", "field_identifier", "type_identifier", "operator_name", "destructor_name"}
+)
+# The prefix of a type in C and C++'s one tree-wide namespace (``::lua_State``).
+C_NAMESPACE = "::"
 
 
 def _query_text(grammar: Grammar) -> str:
@@ -266,6 +74,7 @@ class _Compiled:
     identifiers: ts.Query
     identifier_kinds: frozenset[str]
     imports: ts.Query | None
+    local_scopes: ts.Query | None
 
 
 @cache
@@ -277,6 +86,12 @@ def _compiled(family: str) -> _Compiled:
     names = [kind for kind in grammar.identifiers if language.id_for_node_kind(kind, True)]
     identifiers = ts.Query(language, "[" + " ".join(f"({kind})" for kind in names) + "] @id")
     imports = ts.Query(language, grammar.imports) if grammar.imports else None
+    scopes = " ".join(
+        f"({kind})"
+        for kind in sorted(grammar.local_scopes)
+        if language.id_for_node_kind(kind, True)
+    )
+    local_scopes = ts.Query(language, f"[{scopes}] @scope") if scopes else None
     return _Compiled(
         grammar,
         ts.Parser(language),
@@ -284,6 +99,7 @@ def _compiled(family: str) -> _Compiled:
         identifiers,
         frozenset(names),
         imports,
+        local_scopes,
     )
 
 
@@ -291,56 +107,131 @@ def has_grammar(family: str) -> bool:
     return family in GRAMMARS
 
 
-def _definition_node(node: ts.Node) -> ts.Node | None:
-    """The node a definition spans: a C/C++ function declarator climbs to its function
-    definition (through pointer and reference declarators, or what error recovery made of a
-    macro before the return type); a declarator of a mere declaration (a prototype) or of a
-    parameter defines nothing."""
+def _definition_node(node: ts.Node) -> tuple[ts.Node | None, bool]:
+    """The node a definition spans, and whether it only declares: a C/C++ function
+    declarator climbs to its function definition (through pointer and reference
+    declarators, or what error recovery made of a macro before the return type) or to the
+    declaration that makes it a prototype; one of a parameter or a typedef defines nothing."""
     if node.type != "function_declarator":
-        return node
+        return node, False
     current = node.parent
     for _ in range(4):
-        if current is None or current.type in _NOT_A_DEFINITION:
-            return None
+        if current is None or current.type in _NOT_A_FUNCTION:
+            return None, False
         if current.type == "function_definition":
-            return current
+            return current, False
+        if current.type in _DECLARATIONS:
+            return current, True
         current = current.parent
+    return None, False
+
+
+def _declared_name(node: ts.Node, functions: bool) -> ts.Node | None:
+    """The name a C declarator declares: ``*const names[]``, ``x = 1`` and ``(*fn)(int)``
+    declare ``names``, ``x`` and ``fn``; ``f(int)`` declares a function, a name only where
+    ``functions`` (a typedef of a function type)."""
+    for _ in range(12):
+        if node.type in _DECLARED_NAMES:
+            return node
+        if node.type == "function_declarator" and not functions:
+            inner = node.child_by_field_name("declarator")
+            if inner is None or inner.type != "parenthesized_declarator":
+                return None
+            if inner.named_children and inner.named_children[0].type == "identifier":
+                return None  # lua's ``int (lua_gettop) (lua_State *L)``
+        if node.type == "qualified_identifier":  # ``int Engine::count = 0;``
+            inner = node.child_by_field_name("name")
+        elif node.type == "parenthesized_declarator":
+            inner = node.named_children[0] if node.named_children else None
+        else:
+            inner = node.child_by_field_name("declarator")
+        if inner is None:
+            return None
+        node = inner
     return None
+
+
+def _type_name(node: ts.Node) -> str:
+    """The tree-wide name of the type a C declaration names (``struct lua_State *`` and
+    ``lua_State *`` both name ``lua_State``), or empty for a built-in or unnamed type."""
+    if node.type in ("struct_specifier", "union_specifier", "enum_specifier", "class_specifier"):
+        name = node.child_by_field_name("name")
+        return _type_name(name) if name is not None else ""
+    if node.type in ("qualified_identifier", "template_type"):
+        name = node.child_by_field_name("name")
+        return _type_name(name) if name is not None else ""
+    return _text(node) if node.type == "type_identifier" else ""
 
 
 @dataclass(slots=True)
 class _Found:
     name: str
-    kind: str  # a SymbolKind, or a container's ("container.class", "container.module")
+    kind: SymbolKind | str  # or a container's ("container.class", "container.module")
     start: int
     end: int
     line: int
     end_line: int
     scope: str | None  # a C++ ``A::run`` names its class itself
+    signature: str = ""
+    value_type: str = ""
 
 
-def _definitions(compiled: _Compiled, root: ts.Node) -> list[_Found]:
+class _LocalScopes:
+    """The byte ranges of a tree's local scopes (function bodies), merged, for the test of
+    whether a definition lies inside one."""
+
+    def __init__(self, compiled: _Compiled, root: ts.Node) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        if compiled.local_scopes is None:
+            return
+        nodes = ts.QueryCursor(compiled.local_scopes).captures(root).get("scope", [])
+        for node in sorted(nodes, key=lambda item: item.start_byte):
+            if self._ends and node.start_byte < self._ends[-1]:
+                self._ends[-1] = max(self._ends[-1], node.end_byte)
+            else:
+                self._starts.append(node.start_byte)
+                self._ends.append(node.end_byte)
+
+    def __contains__(self, node: ts.Node) -> bool:
+        at = bisect_right(self._starts, node.start_byte) - 1
+        return at >= 0 and node.start_byte < self._ends[at] and node.end_byte <= self._ends[at]
+
+
+def _definitions(compiled: _Compiled, root: ts.Node) -> tuple[list[_Found], bool]:
+    """The definitions of a tree, and whether the grammar misread some (a name that is a
+    reserved word: a macro before ``int (lua_gettop) (lua_State *L)`` reads as a function
+    ``int``); those are left out."""
     found: dict[tuple[int, str], _Found] = {}
+    reserved = compiled.grammar.reserved
+    misread = False
     ignored: set[int] = set()
+    locals_ = _LocalScopes(compiled, root)
     for _, captures in ts.QueryCursor(compiled.tags).matches(root):
         ignored.update(node.start_byte for node in captures.get("ignore", ()))
-        names = captures.get("name")
-        if not names:
-            continue
-        name_node = names[0]
-        name = _definition_name(name_node)
         scope_nodes = captures.get("local.scope")
         scope = _text(scope_nodes[0]) if scope_nodes else None
         for capture, nodes in captures.items():
             category, _, kind = capture.partition(".")
             if category not in ("definition", "container"):
                 continue
-            our_kind = capture if category == "container" else _KINDS.get(kind)
-            node = _definition_node(nodes[0]) if our_kind else None
-            if node is None or our_kind is None:
+            our_kind: SymbolKind | str | None = (
+                capture if category == "container" else KINDS.get(kind)
+            )
+            named = _name_and_node(captures, nodes[0], our_kind)
+            if named is None or our_kind is None:
                 continue
-            if our_kind == "variable":
+            name_node, node, declares = named
+            name = _definition_name(name_node)
+            if name in reserved:
+                misread = True
+                continue
+            if declares:
+                our_kind = SymbolKind.PROTOTYPE
+            elif our_kind == SymbolKind.VARIABLE:
                 our_kind = variable_kind(name)
+            if our_kind in _LOCAL_KINDS and node in locals_:
+                continue
             key = (node.start_byte, name)
             if key in found and not _takes_precedence(our_kind, scope, found[key]):
                 continue
@@ -354,9 +245,48 @@ def _definitions(compiled: _Compiled, root: ts.Node) -> list[_Found]:
                 name_node.start_point.row + 1,
                 node.end_point.row + 1,
                 scope,
+                _signature(captures),
+                _value_type(captures, name) if our_kind in _TYPED_KINDS else "",
             )
     kept = [item for item in found.values() if item.start not in ignored]
-    return _without_nested_duplicates(_in_document_order(kept))
+    return _without_nested_duplicates(_in_document_order(kept)), misread
+
+
+def _name_and_node(
+    captures: dict[str, list[ts.Node]], node: ts.Node, kind: SymbolKind | str | None
+) -> tuple[ts.Node, ts.Node, bool] | None:
+    """A definition's name node, the node it spans and whether it only declares (a
+    prototype); None for a match that defines nothing. A C declaration of several names
+    (``int a, *b;``) defines each over its own declarator; one that declares a function
+    (``int f(int);``) is that function's prototype, not a variable."""
+    if kind is None:
+        return None
+    names = captures.get("name")
+    if names:
+        spanned, declares = _definition_node(node)
+        return (names[0], spanned, declares) if spanned is not None else None
+    declarators = captures.get("declarator")
+    if not declarators:
+        return None
+    declarator = declarators[0]
+    name = _declared_name(declarator, functions=kind == SymbolKind.TYPE)
+    if name is None:
+        return None
+    return name, (node if kind == SymbolKind.TYPE else declarator), False
+
+
+def _signature(captures: dict[str, list[ts.Node]]) -> str:
+    """A macro's parameters as written, on one line: ``(L,i)``."""
+    nodes = captures.get("signature")
+    return " ".join(_text(nodes[0]).split()) if nodes else ""
+
+
+def _value_type(captures: dict[str, list[ts.Node]], name: str) -> str:
+    """Where a C field, variable or typedef leads: the type it names, as a target in the
+    tree-wide namespace (``::CallInfo``); not a typedef's own name again."""
+    nodes = captures.get("type")
+    found = _type_name(nodes[0]) if nodes else ""
+    return C_NAMESPACE + found if found and found != name else ""
 
 
 def _in_document_order(found: list[_Found]) -> list[_Found]:
@@ -364,7 +294,7 @@ def _in_document_order(found: list[_Found]) -> list[_Found]:
     return sorted(found, key=lambda item: (item.start, -item.end))
 
 
-def _takes_precedence(kind: str, scope: str | None, other: _Found) -> bool:
+def _takes_precedence(kind: SymbolKind | str, scope: str | None, other: _Found) -> bool:
     """Of two definitions of one node, a function beats a variable and a named scope (the
     class of ``X.prototype.m``) beats none."""
     if (kind in _WEAK_KINDS) != (other.kind in _WEAK_KINDS):
@@ -391,15 +321,16 @@ def _without_nested_duplicates(found: list[_Found]) -> list[_Found]:
 class _Enclosing:
     end: int
     qualname: str
-    kind: str
+    kind: SymbolKind | str
     nesting_parent: str | None  # by nesting alone, not by a named scope
-    nesting_parent_kind: str | None
+    nesting_parent_kind: SymbolKind | str | None
 
 
 def _symbols(found: list[_Found]) -> list[Symbol]:
     """Symbols with their parents, from how definitions nest; a function inside a class
     (or a Rust ``impl``) is a method. A class that ends where an enclosing class ends is
-    that class under a second name (``X.Template = class TemplateImpl {}``): a sibling."""
+    that class under a second name (``X.Template = class TemplateImpl {}``): a sibling; so
+    is a named class inside a typedef, variable or field (``typedef struct Foo {...} Foo``)."""
     symbols: list[Symbol] = []
     stack: list[_Enclosing] = []
     for item in found:
@@ -408,21 +339,33 @@ def _symbols(found: list[_Found]) -> list[Symbol]:
         outer = stack[-1] if stack else None
         if outer is None:
             nesting_parent, nesting_kind = None, None
-        elif item.kind == outer.kind == "class" and item.end == outer.end:
+        elif item.kind in _CLASS_LIKE and (
+            (outer.kind in _CLASS_LIKE and item.end == outer.end)
+            or outer.kind in _NOT_ENCLOSING_CLASSES
+        ):
             nesting_parent, nesting_kind = outer.nesting_parent, outer.nesting_parent_kind
         else:
             nesting_parent, nesting_kind = outer.qualname, outer.kind
         parent, parent_kind = (
-            (item.scope, "class") if item.scope else (nesting_parent, nesting_kind)
+            (item.scope, SymbolKind.CLASS) if item.scope else (nesting_parent, nesting_kind)
         )
         qualname = f"{parent}.{item.name}" if parent else item.name
         kind = item.kind
-        if kind == SymbolKind.FUNCTION and parent_kind in ("class", "container.class"):
+        if kind == SymbolKind.FUNCTION and parent_kind in (SymbolKind.CLASS, "container.class"):
             kind = SymbolKind.METHOD
         if isinstance(kind, SymbolKind):  # a container is no symbol
-            symbols.append(Symbol(item.name, kind, item.line, item.end_line, parent))
-        enclosing_kind = "class" if kind in _CLASS_LIKE else kind
-        stack.append(_Enclosing(item.end, qualname, enclosing_kind, nesting_parent, nesting_kind))
+            symbols.append(
+                Symbol(
+                    item.name,
+                    kind,
+                    item.line,
+                    item.end_line,
+                    parent,
+                    signature=item.signature,
+                    value_type=item.value_type,
+                )
+            )
+        stack.append(_Enclosing(item.end, qualname, kind, nesting_parent, nesting_kind))
     return symbols
 
 
@@ -541,12 +484,12 @@ def _names_only(compiled: _Compiled, family: str, root: ts.Node, run: int) -> Ex
 def _definitions_read_best(
     compiled: _Compiled, source: bytes, root: ts.Node
 ) -> tuple[list[_Found], ts.Node]:
-    """Definitions from the file's own tree or, when it has errors and the language has a
-    repair (C/C++ macros blanked out), from the repaired copy's if that finds more, or as
-    many with fewer errors; with the tree they came from."""
-    found = _definitions(compiled, root)
+    """Definitions from the file's own tree or, when it has errors or misread names and the
+    language has a repair (C/C++ macros blanked out), from the repaired copy's if that
+    finds more, or as many with fewer errors; with the tree they came from."""
+    found, misread = _definitions(compiled, root)
     repair = compiled.grammar.repair
-    if not root.has_error or repair is None:
+    if not (root.has_error or misread) or repair is None:
         return found, root
     repaired_tree = parse_bounded(compiled.parser, repair(source))
     if repaired_tree is None:
@@ -554,7 +497,7 @@ def _definitions_read_best(
     repaired = repaired_tree.root_node
     if longest_unnamed_run(repaired) > MAX_UNNAMED_RUN:
         return found, root
-    found_repaired = _definitions(compiled, repaired)
+    found_repaired, _ = _definitions(compiled, repaired)
     if (len(found_repaired), -_error_bytes(repaired)) > (len(found), -_error_bytes(root)):
         return found_repaired, repaired
     return found, root

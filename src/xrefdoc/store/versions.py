@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from xrefdoc.core.resources import resource_dir
-from xrefdoc.extract.treesitter import GRAMMAR_DISTRIBUTIONS
+from xrefdoc.extract.grammars import GRAMMAR_DISTRIBUTIONS
 
 # The folder that holds the package ``xrefdoc`` (``src`` in a checkout).
 _ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,92 @@
+"""C, C++ and CUDA: functions and their prototypes, structs, unions, classes, enums and
+their enumerators, fields, typedefs, file-scope variables, macros and C++ namespaces.
+
+Our own patterns rather than the wheels' ``tags.scm``, which know functions and types only
+(and take ``enum Color c;`` for a definition of ``Color``). An include guard (``#ifndef
+LUA_H`` / ``#define LUA_H`` around a header) defines nothing a reader looks up: it is left
+out of the index."""
+
+from __future__ import annotations
+
+from xrefdoc.extract.cpp_repair import readable_copy
+from xrefdoc.extract.grammars.grammar import Grammar
+
+_C_TAGS = """
+    (struct_specifier name: (type_identifier) @name body: (_)) @definition.class
+    (union_specifier name: (type_identifier) @name body: (_)) @definition.class
+    (enum_specifier name: (type_identifier) @name body: (_)) @definition.enum
+    (enumerator name: (identifier) @name) @definition.enumerator
+    ; A function declarator is a function where it has a body, else a prototype (see
+    ; treesitter._definition_node); lua writes ``int (lua_gettop) (lua_State *L)``.
+    (function_declarator declarator: [(identifier) @name
+      (parenthesized_declarator (identifier) @name)]) @definition.function
+    (type_definition type: (_) @type declarator: (_) @declarator) @definition.typedef
+    (field_declaration type: (_) @type declarator: (_) @declarator) @definition.field
+    ; Declarations outside functions: variables, ``static`` and ``extern`` (locals are
+    ; dropped by the grammar's local scopes); one of a function is its prototype.
+    (declaration type: (_) @type declarator: (_) @declarator) @definition.variable
+    (preproc_def name: (identifier) @name) @definition.macro
+    (preproc_function_def name: (identifier) @name
+      parameters: (preproc_params) @signature) @definition.macro
+    (translation_unit (preproc_ifdef "#ifndef" name: (identifier) @_guard
+      . (preproc_def name: (identifier) @_defined !value) @ignore
+      (#eq? @_guard @_defined)))
+"""
+
+_CPP_TAGS = """
+    (class_specifier name: (type_identifier) @name body: (_)) @definition.class
+    (function_declarator declarator: (field_identifier) @name) @definition.function
+    (function_declarator declarator: (qualified_identifier
+      scope: (namespace_identifier) @local.scope name: (identifier) @name)) @definition.method
+    (namespace_definition name: (namespace_identifier) @name) @definition.namespace
+    (alias_declaration name: (type_identifier) @name type: (_) @type) @definition.typedef
+    (struct_specifier name: (template_type name: (type_identifier) @name)
+      body: (_)) @definition.class
+    (class_specifier name: (template_type name: (type_identifier) @name)
+      body: (_)) @definition.class
+    ; ``struct API Name { ... }``: an export macro before the name reads as a
+    ; function whose type is the bodiless ``struct API``.
+    (function_definition type: [(struct_specifier !body) (class_specifier !body)]
+      declarator: (identifier) @name) @definition.class
+    (function_declarator
+      declarator: [(operator_name) (destructor_name)] @name) @definition.function
+    (function_declarator declarator: (qualified_identifier
+      scope: (template_type name: (type_identifier) @local.scope)
+      name: (identifier) @name)) @definition.method
+    ; Error recovery after a macro before the return type leaves the name a type.
+    (function_definition (_ (_ (function_declarator
+      declarator: (type_identifier) @name) @definition.function)))
+    (function_declarator declarator: (qualified_identifier
+      scope: (namespace_identifier) @local.scope
+      name: [(operator_name) (destructor_name)] @name)) @definition.method
+"""
+
+_INCLUDES = "(preproc_include path: (string_literal) @import)"
+_LOCAL_SCOPES = frozenset({"function_definition", "lambda_expression"})
+# Type and storage words that a macro before them can make the grammar read as a name.
+_RESERVED = frozenset(
+    {
+        "auto", "bool", "char", "const", "double", "extern", "float", "inline", "int",
+        "long", "register", "short", "signed", "static", "struct", "union", "unsigned",
+        "void", "volatile",
+    }
+)  # fmt: skip
+
+C = Grammar(
+    "tree_sitter_c",
+    tags=(),
+    extra_tags=_C_TAGS,
+    imports=_INCLUDES,
+    local_scopes=_LOCAL_SCOPES,
+    reserved=_RESERVED,
+    repair=readable_copy,
+)
+CPP = Grammar(
+    "tree_sitter_cpp",
+    tags=(),
+    extra_tags=_C_TAGS + _CPP_TAGS,
+    imports=_INCLUDES,
+    local_scopes=_LOCAL_SCOPES,
+    reserved=_RESERVED,
+    repair=readable_copy,
+)
