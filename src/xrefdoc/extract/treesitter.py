@@ -26,6 +26,8 @@ from xrefdoc.extract.tokens import extract_tokens
 # a prototype, not a variable; ``void run();`` in a C++ class a prototype, not a field).
 _WEAK_KINDS = frozenset({SymbolKind.VARIABLE, SymbolKind.CONSTANT, SymbolKind.FIELD})
 _CLASS_LIKE = frozenset({SymbolKind.CLASS})
+# What a function inside is a method of: a class, or a Rust ``impl`` block of its type.
+_HOLDS_METHODS = frozenset({SymbolKind.CLASS, SymbolKind.IMPL, "container.class"})
 # Kinds that hold no named class: a C ``typedef struct Foo {...} Foo;`` or ``struct Foo
 # {...} foo;`` spans the struct, which is still a class of the file, not of the typedef.
 _NOT_ENCLOSING_CLASSES = frozenset(
@@ -351,7 +353,7 @@ def _symbols(found: list[_Found]) -> list[Symbol]:
         )
         qualname = f"{parent}.{item.name}" if parent else item.name
         kind = item.kind
-        if kind == SymbolKind.FUNCTION and parent_kind in (SymbolKind.CLASS, "container.class"):
+        if kind == SymbolKind.FUNCTION and parent_kind in _HOLDS_METHODS:
             kind = SymbolKind.METHOD
         if isinstance(kind, SymbolKind):  # a container is no symbol
             symbols.append(
