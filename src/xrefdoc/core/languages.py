@@ -33,6 +33,18 @@ BASH = Language("Bash", "bash", "bash")
 # zsh has no grammar of its own; Bash's reads most of it (see the bash ``function_heads``).
 ZSH = Language("Zsh", "bash", "bash")
 
+# C and C++, whose files share one namespace of names (a header of either is read as C++).
+C_FAMILIES = frozenset({"c", "cpp"})
+# Families whose files can use each other's definitions by name alone.
+_NAME_GROUPS = {"cpp": "c", "typescript": "javascript", "tsx": "javascript"}
+
+
+def name_group(family: str) -> str:
+    """The group of families whose definitions a use in ``family`` may mean by its name:
+    C with C++, JavaScript with TypeScript, any other family alone."""
+    return _NAME_GROUPS.get(family, family)
+
+
 _BY_EXTENSION = {
     ".py": PYTHON,
     ".pyi": Language("Python stub", "python", "python"),

@@ -15,6 +15,8 @@ from importlib import resources
 import tree_sitter as ts
 
 from xrefdoc.core.model import Diagnostic, Import, Reference, Symbol, SymbolKind, variable_kind
+from xrefdoc.extract.c_declarators import C_NAMESPACE, declared_name, type_name
+from xrefdoc.extract.c_members import UNKNOWN_MEMBER
 from xrefdoc.extract.grammars import GRAMMARS, Grammar
 from xrefdoc.extract.grammars.grammar import KINDS
 from xrefdoc.extract.hooks import Hooks
@@ -50,12 +52,6 @@ _DECLARATIONS = frozenset({"declaration", "field_declaration"})
 _NOT_A_FUNCTION = frozenset(
     {"parameter_declaration", "compound_statement", "translation_unit", "type_definition"}
 )
-# The node types whose text is a declared name, at the end of a C declarator.
-_DECLARED_NAMES = frozenset(
-    {"identifier", "field_identifier", "type_identifier", "operator_name", "destructor_name"}
-)
-# The prefix of a type in C and C++'s one tree-wide namespace (``::lua_State``).
-C_NAMESPACE = "::"
 
 
 def _query_text(grammar: Grammar) -> str:
@@ -126,43 +122,6 @@ def _definition_node(node: ts.Node) -> tuple[ts.Node | None, bool]:
             return current, True
         current = current.parent
     return None, False
-
-
-def _declared_name(node: ts.Node, functions: bool) -> ts.Node | None:
-    """The name a C declarator declares: ``*const names[]``, ``x = 1`` and ``(*fn)(int)``
-    declare ``names``, ``x`` and ``fn``; ``f(int)`` declares a function, a name only where
-    ``functions`` (a typedef of a function type)."""
-    for _ in range(12):
-        if node.type in _DECLARED_NAMES:
-            return node
-        if node.type == "function_declarator" and not functions:
-            inner = node.child_by_field_name("declarator")
-            if inner is None or inner.type != "parenthesized_declarator":
-                return None
-            if inner.named_children and inner.named_children[0].type == "identifier":
-                return None  # lua's ``int (lua_gettop) (lua_State *L)``
-        if node.type == "qualified_identifier":  # ``int Engine::count = 0;``
-            inner = node.child_by_field_name("name")
-        elif node.type == "parenthesized_declarator":
-            inner = node.named_children[0] if node.named_children else None
-        else:
-            inner = node.child_by_field_name("declarator")
-        if inner is None:
-            return None
-        node = inner
-    return None
-
-
-def _type_name(node: ts.Node) -> str:
-    """The tree-wide name of the type a C declaration names (``struct lua_State *`` and
-    ``lua_State *`` both name ``lua_State``), or empty for a built-in or unnamed type."""
-    if node.type in ("struct_specifier", "union_specifier", "enum_specifier", "class_specifier"):
-        name = node.child_by_field_name("name")
-        return _type_name(name) if name is not None else ""
-    if node.type in ("qualified_identifier", "template_type"):
-        name = node.child_by_field_name("name")
-        return _type_name(name) if name is not None else ""
-    return _text(node) if node.type == "type_identifier" else ""
 
 
 @dataclass(slots=True)
@@ -271,7 +230,7 @@ def _name_and_node(
     if not declarators:
         return None
     declarator = declarators[0]
-    name = _declared_name(declarator, functions=kind == SymbolKind.TYPE)
+    name = declared_name(declarator, functions=kind == SymbolKind.TYPE)
     if name is None:
         return None
     return name, (node if kind == SymbolKind.TYPE else declarator), False
@@ -287,7 +246,7 @@ def _value_type(captures: dict[str, list[ts.Node]], name: str) -> str:
     """Where a C field, variable or typedef leads: the type it names, as a target in the
     tree-wide namespace (``::CallInfo``); not a typedef's own name again."""
     nodes = captures.get("type")
-    found = _type_name(nodes[0]) if nodes else ""
+    found = type_name(nodes[0]) if nodes else ""
     return C_NAMESPACE + found if found and found != name else ""
 
 
@@ -396,12 +355,26 @@ def _imports(compiled: _Compiled, root: ts.Node) -> list[Import]:
 
 
 def _references(compiled: _Compiled, root: ts.Node) -> list[Reference]:
-    """Every identifier, as a textual use at its line and byte column."""
+    """Every identifier, as a textual use at its line and byte column; a member use whose
+    target the grammar knows (C's ``p->top``) with that target."""
     found = {
         Reference(_text(node), node.start_point.row + 1, False, "", node.start_point.column)
         for node in ts.QueryCursor(compiled.identifiers).captures(root).get("id", [])
     }
+    members = compiled.grammar.member_targets
+    language = compiled.parser.language
+    if members is not None and language is not None:
+        targets = members(language, root)
+        found = {_with_target(ref, targets.get((ref.line, ref.column))) for ref in found}
     return sorted(found, key=lambda ref: (ref.line, ref.column, ref.name))
+
+
+def _with_target(reference: Reference, target: str | None) -> Reference:
+    """``reference`` leading to ``target``: exact for a member of a known type, textual for
+    one of an unknown type (``UNKNOWN_MEMBER``)."""
+    if target is None:
+        return reference
+    return reference._replace(exact=target != UNKNOWN_MEMBER, target=target)
 
 
 def _errors(root: ts.Node) -> Iterator[ts.Node]:

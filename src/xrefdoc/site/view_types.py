@@ -58,11 +58,20 @@ class ClassView(SymbolView):
     members: list[SymbolView]
 
 
+class SymbolGroupView(TypedDict):
+    """Symbols of one kind, under a heading."""
+
+    title: str
+    items: list[SymbolView]
+
+
 class AnalysisView(TypedDict):
     """Detailed Analysis: classes with their members, then what belongs to no class of
-    the file, by kind."""
+    the file, by kind (``groups``, every kind that has any; the lists by kind after it are
+    kept for templates that name them)."""
 
     classes: list[ClassView]
+    groups: list[SymbolGroupView]
     functions: list[SymbolView]
     methods: list[SymbolView]
     constants: list[SymbolView]

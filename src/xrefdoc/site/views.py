@@ -35,11 +35,12 @@ from xrefdoc.site.view_types import (
     RelatedView,
     SourceView,
     Subfolder,
+    SymbolGroupView,
     SymbolView,
     UsedElsewhereView,
     UsedItem,
 )
-from xrefdoc.xref.index import Index, Use, import_category
+from xrefdoc.xref.index import Index, Use, import_category, textual_candidates
 from xrefdoc.xref.resolve import Definition
 
 # Sections of a _docs page, in the order users know from the old generator.
@@ -82,6 +83,13 @@ KEYWORD_GROUPS: tuple[tuple[str, str, str], ...] = (
     (SymbolKind.METHOD, "Methods", "detailed-analysis"),
     (SymbolKind.CONSTANT, "Constants", "detailed-analysis"),
     (SymbolKind.VARIABLE, "Variables", "detailed-analysis"),
+    (SymbolKind.MACRO, "Macros", "detailed-analysis"),
+    (SymbolKind.TYPE, "Types", "detailed-analysis"),
+    (SymbolKind.FIELD, "Fields", "detailed-analysis"),
+    (SymbolKind.ENUMERATOR, "Enumerators", "detailed-analysis"),
+    (SymbolKind.PROTOTYPE, "Prototypes", "detailed-analysis"),
+    (SymbolKind.NAMESPACE, "Namespaces", "detailed-analysis"),
+    (SymbolKind.IMPL, "Impl blocks", "detailed-analysis"),
     (SymbolKind.KEY, "Keys", "detailed-analysis"),
     (SymbolKind.HEADING, "Headings", "high-level-overview"),
     (IMPORTS_GROUP, "Imports", "dependencies"),
@@ -90,7 +98,31 @@ KEYWORD_GROUPS: tuple[tuple[str, str, str], ...] = (
 
 # Kinds listed under their class in Detailed Analysis.
 MEMBER_KINDS = frozenset(
-    {SymbolKind.METHOD, SymbolKind.CLASS, SymbolKind.CONSTANT, SymbolKind.VARIABLE}
+    {
+        SymbolKind.METHOD,
+        SymbolKind.CLASS,
+        SymbolKind.CONSTANT,
+        SymbolKind.VARIABLE,
+        SymbolKind.FIELD,
+        SymbolKind.ENUMERATOR,
+        SymbolKind.PROTOTYPE,
+        SymbolKind.TYPE,
+    }
+)
+# Detailed Analysis: what belongs to no class of the file, by kind, after the classes.
+OUTSIDE_GROUPS: tuple[tuple[SymbolKind, str], ...] = (
+    (SymbolKind.FUNCTION, "Functions"),
+    (SymbolKind.PROTOTYPE, "Prototypes"),
+    (SymbolKind.METHOD, "Methods of classes defined elsewhere"),
+    (SymbolKind.MACRO, "Macros"),
+    (SymbolKind.TYPE, "Types"),
+    (SymbolKind.NAMESPACE, "Namespaces"),
+    (SymbolKind.IMPL, "Impl blocks"),
+    (SymbolKind.CONSTANT, "Constants"),
+    (SymbolKind.VARIABLE, "Variables"),
+    (SymbolKind.FIELD, "Fields"),
+    (SymbolKind.ENUMERATOR, "Enumerators"),
+    (SymbolKind.KEY, "Keys"),
 )
 SIBLING_LIMIT = 12
 USED_ELSEWHERE_LIMIT = 30
@@ -219,7 +251,9 @@ def _use_link(site: SiteContext, record: FileRecord, page: str, use: Use) -> Nam
     """Where a name in the source leads: the one definition it means, else the entry."""
     definition = use.definition
     if definition is None:
-        candidates = site.index.textual_definitions.get(use.keyword, ())
+        candidates = textual_candidates(site.index, use)
+        if not candidates:
+            return None  # a member no struct or class of the tree has
         if len(candidates) != 1:
             return _entry_link(site, page, use.keyword, textual=True)
         definition = candidates[0]
@@ -310,8 +344,14 @@ def _analysis(site: SiteContext, record: FileRecord, page: str) -> AnalysisView:
             if s.kind == kind
         ]
 
+    groups: list[SymbolGroupView] = [
+        {"title": title, "items": items}
+        for kind, title in OUTSIDE_GROUPS
+        if (items := of_kind(kind))
+    ]
     return {
         "classes": classes,
+        "groups": groups,
         "functions": of_kind(SymbolKind.FUNCTION),
         "methods": of_kind(SymbolKind.METHOD),
         "constants": of_kind(SymbolKind.CONSTANT),

@@ -7,11 +7,14 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 
+from xrefdoc.core.languages import name_group
 from xrefdoc.core.model import FileRecord, Import, Symbol, child_target
 from xrefdoc.xref.imports import FileImports, is_standard_import
-from xrefdoc.xref.resolve import Definition, TreeResolver
+from xrefdoc.xref.resolve import C_NAMESPACE, Definition, TreeResolver
 
 STDLIB = frozenset(sys.stdlib_module_names)
+# The target of a textual member use (``extract.c_members``).
+UNKNOWN_MEMBER = "."
 
 
 # A textual match of a shorter name (``e``, ``Q`` in minified JavaScript) is noise.
@@ -19,16 +22,38 @@ TEXTUAL_MIN_LENGTH = 3
 
 # Kinds a textual match (a lexer token, an attribute of a value of unknown type) may mean,
 # besides attributes of classes.
-TEXTUAL_KINDS = frozenset({"class", "function", "method", "constant"})
+TEXTUAL_KINDS = frozenset(
+    {"class", "function", "method", "constant", "macro", "enumerator", "field", "type"}
+)
+# Kinds a textual member use (``p->top`` where the type of ``p`` is not known) may mean.
+MEMBER_KINDS = frozenset({"field", "method", "prototype", "variable", "constant"})
+# Families whose module-level variables a use elsewhere may mean by name alone (C's
+# globals, Go's package variables); a member use there is told apart (``UNKNOWN_MEMBER``).
+GLOBAL_VARIABLE_FAMILIES = frozenset({"c", "cpp", "go"})
+# Kinds a use in a language without imports we follow means exactly when the name has no
+# other definition in the tree's files of that language (``LUA_NUMBER_FMT``, ``TK_GOTO``).
+UNIQUE_KINDS = frozenset({"macro", "enumerator", "constant"})
 
 
-def may_match_textually(symbol: Symbol) -> bool:
+def may_match_textually(symbol: Symbol, family: str = "python") -> bool:
     """Whether a textual match of the symbol's name may mean it: a class, function, method,
-    constant or class attribute may be reached through a value of unknown type; a module
-    variable or a data key is not, so ``obj.path`` never leads to a ``path`` variable."""
-    if symbol.kind in TEXTUAL_KINDS:
+    constant, macro, enumerator, field, type or class attribute may be reached through a
+    value of unknown type; a module variable or a data key is not, so ``obj.path`` never
+    leads to a ``path`` variable, except in C and Go, whose member uses are told apart. A
+    prototype may, where the name has no function (see ``_textual_definitions``)."""
+    if symbol.kind in TEXTUAL_KINDS or symbol.kind == "prototype":
         return True
-    return symbol.kind == "variable" and symbol.parent is not None
+    return symbol.kind == "variable" and (
+        symbol.parent is not None or family in GLOBAL_VARIABLE_FAMILIES
+    )
+
+
+def may_match_member(symbol: Symbol) -> bool:
+    """Whether a member use of unknown type may mean the symbol: a field or method, or a
+    variable or constant of a class."""
+    if symbol.kind in ("field", "method"):
+        return True
+    return symbol.kind in MEMBER_KINDS and symbol.parent is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +66,8 @@ class Use:
     name: str  # as written at the use, which an import alias may have renamed
     definition: Definition | None
     column: int = -1  # as in ``Reference``
+    # A member use of unknown type (``p->top``), which only a field or method can mean.
+    member: bool = False
 
     @property
     def keyword(self) -> str:
@@ -101,6 +128,13 @@ class Index:
                 raise KeyError(record.path)
             by_path[record.path] = record
         return replace(self, records=by_path)
+
+
+def textual_candidates(index: Index, use: Use) -> tuple[Definition, ...]:
+    """The definitions a textual use may mean: those of its keyword, only members for a
+    member use of unknown type."""
+    found = index.textual_definitions.get(use.keyword, ())
+    return tuple(d for d in found if may_match_member(d.symbol)) if use.member else found
 
 
 def module_names(path: str, python_files: frozenset[str]) -> list[str]:
@@ -257,10 +291,14 @@ def _definitions(
 
 
 def _uses_of(
-    record: FileRecord, resolver: TreeResolver, textual_names: Collection[str]
+    record: FileRecord,
+    resolver: TreeResolver,
+    textual_names: Collection[str],
+    unique: dict[str, Definition],
 ) -> list[Use]:
-    """The uses a file holds: references resolved to definitions, and textual matches of
-    ``textual_names``."""
+    """The uses a file holds: references resolved to definitions, textual matches of
+    ``unique`` names (the one definition of that name in the file's language), and other
+    textual matches of ``textual_names``."""
     found: list[Use] = []
     path = record.path
     for name, line, exact, target, column in record.references.rows():
@@ -270,11 +308,48 @@ def _uses_of(
             resolution = resolver.resolve(path, target, line)
             definition = resolution.definition
             textual = resolution.textual
+        elif not target:
+            definition = unique.get(name)
         if definition is not None:
             found.append(Use(path, line, name, definition, column))
         elif textual and name in textual_names:
-            found.append(Use(path, line, name, None, column))
+            member = target == UNKNOWN_MEMBER or target.startswith(C_NAMESPACE)
+            found.append(Use(path, line, name, None, column, member))
     return sorted(found, key=lambda use: (use.line, use.column, use.name))
+
+
+def _textual_definitions(
+    definitions: dict[str, list[Definition]], by_path: dict[str, FileRecord]
+) -> dict[str, tuple[Definition, ...]]:
+    """Keyword → the definitions a textual match of it may mean; a prototype only where the
+    name has no other (a use of ``lua_gettop`` means its body, not its declaration)."""
+    found = {}
+    for name, defined in definitions.items():
+        if len(name) < TEXTUAL_MIN_LENGTH:
+            continue
+        matched = [d for d in defined if may_match_textually(d.symbol, by_path[d.path].family)]
+        bodies = [d for d in matched if d.symbol.kind != "prototype"]
+        if matched:
+            found[name] = tuple(bodies or matched)
+    return found
+
+
+def _unique_definitions(
+    definitions: dict[str, list[Definition]], by_path: dict[str, FileRecord]
+) -> dict[str, dict[str, Definition]]:
+    """Name group (``languages.name_group``) → name → its one definition in the group's
+    files, for names whose one definition is of ``UNIQUE_KINDS`` (prototypes aside)."""
+    found: dict[str, dict[str, Definition]] = defaultdict(dict)
+    for name, defined in definitions.items():
+        by_group: dict[str, list[Definition]] = defaultdict(list)
+        for definition in defined:
+            family = by_path[definition.path].family
+            if family != "python" and definition.symbol.kind != "prototype":
+                by_group[name_group(family)].append(definition)
+        for group, candidates in by_group.items():
+            if len(candidates) == 1 and candidates[0].symbol.kind in UNIQUE_KINDS:
+                found[group][name] = candidates[0]
+    return dict(found)
 
 
 def build_index(records: Iterable[FileRecord]) -> Index:
@@ -291,12 +366,8 @@ def build_index(records: Iterable[FileRecord]) -> Index:
     for found in definitions_in.values():
         for definition in found:
             definitions[definition.symbol.name].append(definition)
-    textual_definitions = {
-        name: matched
-        for name, found in definitions.items()
-        if len(name) >= TEXTUAL_MIN_LENGTH
-        and (matched := tuple(d for d in found if may_match_textually(d.symbol)))
-    }
+    textual_definitions = _textual_definitions(definitions, by_path)
+    unique_by_group = _unique_definitions(definitions, by_path)
     test_files = frozenset(path for path, record in by_path.items() if is_test_file(record))
 
     import_targets: dict[str, list[ImportTarget]] = {}
@@ -320,7 +391,10 @@ def build_index(records: Iterable[FileRecord]) -> Index:
                 if reached is not None and reached != path:
                     imports_of[path].add(reached)
                     imported_by[reached].add(path)
-        uses_in[path] = _uses_of(record, resolver, textual_definitions)
+        unique = (
+            {} if record.family == "python" else unique_by_group.get(name_group(record.family), {})
+        )
+        uses_in[path] = _uses_of(record, resolver, textual_definitions, unique)
         for use in uses_in[path]:
             uses[use.keyword].append(use)
             if use.definition is not None and use.definition.path != path:

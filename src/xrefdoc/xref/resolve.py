@@ -4,7 +4,9 @@ Targets are the dotted paths that extraction writes into ``Reference.target`` an
 ``Alias.target`` (``pkg.mod.name``, ``..mod.name``, ``~Class.name``, ``a|b``). Each is
 followed the way Python would look it up: the longest prefix that is an in-tree module, then
 one name at a time through the module's definitions, its import aliases (re-exports), its
-submodules and its star imports, then through a class's members and its bases.
+submodules and its star imports, then through a class's members and its bases. A C or C++
+target (``::lua_State.top``) starts from the struct, class or typedef of that name in any C
+or C++ file of the tree.
 """
 
 from __future__ import annotations
@@ -13,7 +15,11 @@ import posixpath
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from xrefdoc.core.languages import C_FAMILIES
 from xrefdoc.core.model import FileRecord, Symbol, child_target
+
+# The prefix of a target in C and C++'s tree-wide namespace (``extract.c_declarators``).
+C_NAMESPACE = "::"
 
 # Longest chain of aliases and bases followed before giving up (cycles stop here too).
 _MAX_DEPTH = 12
@@ -68,6 +74,10 @@ def package_folder(path: str, level: int) -> str | None:
 def _definition_line(definition: Definition) -> int:
     return definition.symbol.line
 
+
+# The kinds of a C or C++ type a ``::`` target starts from: a struct, union or class, or a
+# typedef (which leads on to the type it names, or holds an unnamed struct's fields).
+_C_TYPES = frozenset({"class", "type"})
 
 # Kinds whose symbol holds definitions of its own besides a value (a decorated function).
 _CALLABLES = frozenset({"function", "method"})
@@ -124,6 +134,13 @@ class TreeResolver:
             for path, members in self._members.items()
             if any(len(found) > 1 for found in members.values())
         )
+        # C and C++ types by name, over the whole tree, in path and line order.
+        self._c_types: dict[str, list[Definition]] = {}
+        for path in sorted(definitions):
+            if records[path].family in C_FAMILIES:
+                for definition in definitions[path]:
+                    if definition.symbol.kind in _C_TYPES:
+                        self._c_types.setdefault(definition.symbol.name, []).append(definition)
         self._memo: dict[tuple[str, str, int], Resolution] = {}
         # The file and line of the use being resolved (line 0: not a same-file target).
         self._start = ""
@@ -166,6 +183,8 @@ class TreeResolver:
     def _one(self, path: str, target: str, depth: int) -> Resolution:
         if depth > _MAX_DEPTH or not target or target.startswith("["):
             return NOTHING  # a container is reached only through its element, ``[]``
+        if target.startswith(C_NAMESPACE):
+            return self._in_c_type(target[len(C_NAMESPACE) :].split("."), depth)
         if target.startswith("~"):
             return self._in_module(path, target[1:].split("."), depth)
         if target.startswith("@"):
@@ -208,6 +227,25 @@ class TreeResolver:
             if found.definition is not None or found.module is not None:
                 return found
         return TEXTUAL if rest else NOTHING
+
+    def _in_c_type(self, parts: list[str], depth: int) -> Resolution:
+        """``parts`` of a C or C++ type named ``parts[0]``: the member of the one struct,
+        union or class of that name that has it, or of the type a typedef names. A member
+        that no such type has, or that several have, is a textual match."""
+        name, rest = parts[0], parts[1:]
+        if not rest:
+            return NOTHING
+        found: list[Definition] = []
+        for definition in self._c_types.get(name, ()):
+            symbol = definition.symbol
+            if symbol.kind == "type" and symbol.value_type:
+                target = symbol.value_type + "".join(f".{part}" for part in rest)
+                reached = self._one(definition.path, target, depth + 1)
+            else:
+                reached = self._in_symbol(definition, rest, depth + 1)
+            if reached.definition is not None and reached.definition not in found:
+                found.append(reached.definition)
+        return Resolution(definition=found[0]) if len(found) == 1 else TEXTUAL
 
     def _fixture_value(self, path: str, parts: list[str], depth: int) -> Resolution:
         """``parts`` of the value pytest gives a test's parameter named ``parts[0]``: what

@@ -8,6 +8,7 @@ out of the index."""
 
 from __future__ import annotations
 
+from xrefdoc.extract.c_members import member_targets
 from xrefdoc.extract.cpp_repair import readable_copy
 from xrefdoc.extract.grammars.grammar import Grammar
 
@@ -79,6 +80,7 @@ C = Grammar(
     imports=_INCLUDES,
     local_scopes=_LOCAL_SCOPES,
     reserved=_RESERVED,
+    member_targets=member_targets,
     repair=readable_copy,
 )
 CPP = Grammar(
@@ -88,5 +90,6 @@ CPP = Grammar(
     imports=_INCLUDES,
     local_scopes=_LOCAL_SCOPES,
     reserved=_RESERVED,
+    member_targets=member_targets,
     repair=readable_copy,
 )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+import tree_sitter as ts
 
 from xrefdoc.core.model import SymbolKind
 
@@ -64,6 +66,7 @@ class Grammar:
     ``local_scopes`` are the node types (function bodies) inside which a variable or a
     declaration is a local, not a definition.
     ``reserved`` are words that are never a name: a definition so named is a misreading.
+    ``member_targets`` gives the targets of member uses (``p->top``) by line and column.
     ``repair`` makes a copy of a file that does not parse, offsets unchanged, that the
     grammar may read better (C, C++ and CUDA with macros and CUDA's extensions blanked
     out). ``function_heads`` finds function heads by line (group 1 or 2 the name) in a
@@ -79,5 +82,6 @@ class Grammar:
     identifiers: tuple[str, ...] = IDENTIFIER_TYPES
     local_scopes: frozenset[str] = frozenset()
     reserved: frozenset[str] = frozenset()
+    member_targets: Callable[[ts.Language, ts.Node], Mapping[tuple[int, int], str]] | None = None
     repair: Callable[[bytes], bytes] | None = None
     function_heads: re.Pattern[bytes] | None = None

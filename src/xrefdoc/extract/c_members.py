@@ -1,0 +1,156 @@
+"""C and C++ member uses: ``p->top`` leads to the field ``top`` of the struct ``p`` points
+to, where the type of ``p`` is declared in the same function (a parameter ``lua_State *L``,
+a local ``struct Foo s``) or at file scope, or is the class of a C++ method (``this``).
+
+Each member use gets a target in the tree-wide C namespace: ``::lua_State.top``, and through
+a chain of fields ``::lua_State.ci.func`` (the resolver follows each field's type). A member
+of a value whose type is not declared gets the target ``.``: a textual match that only a
+member (a field, a method) can mean."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Mapping
+from functools import cache
+
+import tree_sitter as ts
+
+from xrefdoc.extract.c_declarators import C_NAMESPACE, declared_name, text_of, type_name
+
+# The target of a member use whose object's type is unknown.
+UNKNOWN_MEMBER = "."
+
+_QUERIES = """
+    (function_definition) @function
+    (parameter_declaration type: (_) @type declarator: (_) @declarator) @typed
+    (declaration type: (_) @type declarator: (_) @declarator) @typed
+    (field_expression field: (field_identifier) @member) @use
+"""
+# Expressions whose value has the type of their one operand, as far as members go: a
+# pointer dereferenced (``(*p).x``), an element (``a[i].x``), parentheses.
+_SAME_TYPE = frozenset({"pointer_expression", "subscript_expression", "parenthesized_expression"})
+_CLASS_BODIES = frozenset({"class_specifier", "struct_specifier", "union_specifier"})
+_FILE_SCOPE = -1
+
+
+@cache
+def _query(language: ts.Language) -> ts.Query:
+    return ts.Query(language, _QUERIES)
+
+
+class _Scopes:
+    """The types of the names each function declares (its parameters and locals), and of
+    those declared at file scope; a name declared twice with different types has none."""
+
+    def __init__(self, functions: list[ts.Node]) -> None:
+        self.functions = functions
+        self._starts = [node.start_byte for node in functions]
+        self._types: dict[int, dict[str, str]] = {}
+
+    def function_of(self, node: ts.Node) -> int:
+        """The index of the innermost function that holds ``node``, or ``_FILE_SCOPE``."""
+        at = bisect_right(self._starts, node.start_byte) - 1
+        while at >= 0:
+            function = self.functions[at]
+            if function.start_byte <= node.start_byte and node.end_byte <= function.end_byte:
+                return at
+            at -= 1
+        return _FILE_SCOPE
+
+    def declare(self, scope: int, name: str, type_: str) -> None:
+        names = self._types.setdefault(scope, {})
+        if names.get(name, type_) != type_:
+            type_ = ""
+        names[name] = type_
+
+    def type_of(self, scope: int, name: str) -> str:
+        found = self._types.get(scope, {}).get(name)
+        if found is None and scope != _FILE_SCOPE:
+            found = self._types.get(_FILE_SCOPE, {}).get(name)
+        return found or ""
+
+
+def _class_of_method(function: ts.Node) -> str:
+    """The class a C++ method belongs to: ``A::run`` names it, a method defined in its
+    class body sits in it; empty for a free function."""
+    declarator = function.child_by_field_name("declarator")
+    while declarator is not None and declarator.type != "function_declarator":
+        declarator = declarator.child_by_field_name("declarator")
+    name = declarator.child_by_field_name("declarator") if declarator is not None else None
+    if name is not None and name.type == "qualified_identifier":
+        scope = name.child_by_field_name("scope")
+        if scope is None:
+            return ""
+        return text_of(scope) if scope.type == "namespace_identifier" else type_name(scope)
+    parent = function.parent
+    if parent is not None and parent.type == "field_declaration_list":
+        owner = parent.parent
+        if owner is not None and owner.type in _CLASS_BODIES:
+            return type_name(owner)
+    return ""
+
+
+def _target_of(expression: ts.Node, scope: int, scopes: _Scopes) -> str:
+    """What ``expression`` is as a target in the C namespace (``::lua_State``,
+    ``::lua_State.ci``), or empty when its type is not declared."""
+    for _ in range(16):
+        if expression.type not in _SAME_TYPE:
+            break
+        inner = expression.child_by_field_name("argument") or (
+            expression.named_children[0] if expression.named_children else None
+        )
+        if inner is None:
+            return ""
+        expression = inner
+    if expression.type == "identifier":
+        found = scopes.type_of(scope, text_of(expression))
+        return C_NAMESPACE + found if found else ""
+    if expression.type == "this" and scope != _FILE_SCOPE:
+        owner = _class_of_method(scopes.functions[scope])
+        return C_NAMESPACE + owner if owner else ""
+    if expression.type == "cast_expression":
+        descriptor = expression.child_by_field_name("type")
+        written = descriptor.child_by_field_name("type") if descriptor is not None else None
+        found = type_name(written) if written is not None else ""
+        return C_NAMESPACE + found if found else ""
+    if expression.type == "field_expression":
+        argument = expression.child_by_field_name("argument")
+        field = expression.child_by_field_name("field")
+        if argument is None or field is None or field.type != "field_identifier":
+            return ""
+        base = _target_of(argument, scope, scopes)
+        return f"{base}.{text_of(field)}" if base else ""
+    return ""
+
+
+def member_targets(language: ts.Language, root: ts.Node) -> Mapping[tuple[int, int], str]:
+    """The target of each member use (``p->top``), by the line and byte column of the
+    member's name: a field of a declared type, or ``UNKNOWN_MEMBER``."""
+    functions: list[ts.Node] = []
+    typed: list[tuple[ts.Node, ts.Node]] = []
+    uses: list[tuple[ts.Node, ts.Node]] = []
+    for _, captures in ts.QueryCursor(_query(language)).matches(root):
+        if "function" in captures:
+            functions.append(captures["function"][0])
+        elif "typed" in captures:
+            typed.append((captures["type"][0], captures["declarator"][0]))
+        elif "use" in captures:
+            uses.append((captures["use"][0], captures["member"][0]))
+    functions.sort(key=lambda node: node.start_byte)
+    scopes = _Scopes(functions)
+    for type_node, declarator in typed:
+        name = declared_name(declarator, functions=False)
+        if name is None:
+            continue
+        scope = scopes.function_of(declarator)
+        parent = declarator.parent
+        if scope == _FILE_SCOPE and parent is not None and parent.type == "parameter_declaration":
+            continue  # a parameter of a prototype names nothing outside it
+        scopes.declare(scope, text_of(name), type_name(type_node))
+    targets: dict[tuple[int, int], str] = {}
+    for use, member in uses:
+        argument = use.child_by_field_name("argument")
+        base = _target_of(argument, scopes.function_of(use), scopes) if argument else ""
+        where = (member.start_point.row + 1, member.start_point.column)
+        targets[where] = f"{base}.{text_of(member)}" if base else UNKNOWN_MEMBER
+    return targets
