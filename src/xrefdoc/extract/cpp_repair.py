@@ -41,6 +41,15 @@ _TRAILING = re.compile(
 _PREPROCESSOR_LINE = re.compile(rb"^[ \t]*#", re.MULTILINE)
 
 
+def _ends_a_list(source: bytes, start: int) -> bool:
+    """Whether the name alone on its line at ``start`` follows a comma: the last member of
+    an enum (``TK_AND,`` / ``TK_GOTO``), not a macro."""
+    at = start - 1
+    while at >= 0 and source[at] in b" \t\r\n":
+        at -= 1
+    return at >= 0 and source[at] == ord(",")
+
+
 class _Macros:
     """The macros a file defines, and the test of whether a name is a macro."""
 
@@ -185,6 +194,8 @@ def readable_copy(source: bytes) -> bytes:
         blanked = max(blanked, tail.end())
     for pattern in (_ALONE, _SPECIFIER, _TRAILING):
         for match in pattern.finditer(source):
+            if pattern is _ALONE and _ends_a_list(source, match.start(1)):
+                continue
             if macros.specifier(match.group(1)) and match.start() not in preprocessor:
                 _blank(buffer, match.start(1), match.end(1))
     for start, end in _kernel_launches(source):

@@ -26,10 +26,17 @@ _C_TAGS = """
     ; Declarations outside functions: variables, ``static`` and ``extern`` (locals are
     ; dropped by the grammar's local scopes); one of a function is its prototype.
     (declaration type: (_) @type declarator: (_) @declarator) @definition.variable
+    ; ``int (lua_gettop) (lua_State *L);`` read by the C++ grammar as a call: outside
+    ; functions (see local scopes), where no expression can stand, it is a prototype.
+    (expression_statement (call_expression
+      function: (call_expression arguments: (argument_list . (identifier) @name .))
+      arguments: (argument_list)) @definition.prototype)
     (preproc_def name: (identifier) @name) @definition.macro
     (preproc_function_def name: (identifier) @name
       parameters: (preproc_params) @signature) @definition.macro
-    (translation_unit (preproc_ifdef "#ifndef" name: (identifier) @_guard
+    ; An include guard: the file's first ``#ifndef`` (after comments), and a ``#define``
+    ; of the same name, without a value, right after it.
+    (translation_unit . (comment)* . (preproc_ifdef "#ifndef" name: (identifier) @_guard
       . (preproc_def name: (identifier) @_defined !value) @ignore
       (#eq? @_guard @_defined)))
 """
