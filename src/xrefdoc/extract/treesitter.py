@@ -5,7 +5,6 @@ uses, and imports or includes."""
 from __future__ import annotations
 
 import importlib
-import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,6 +44,9 @@ _LOCAL_KINDS = frozenset(
 _TYPED_KINDS = frozenset(
     {SymbolKind.FIELD, SymbolKind.VARIABLE, SymbolKind.CONSTANT, SymbolKind.TYPE}
 )
+
+# Kinds the file's own tree adds to those of a macro-blanked copy (see ``_with_others``).
+_KEPT_FROM_THE_FILE = frozenset({SymbolKind.TYPE, SymbolKind.MACRO, SymbolKind.ENUMERATOR})
 
 # Where a C/C++ function declarator shows that it declares a prototype (a C++ method in
 # its class is a field declaration), and where it declares no function at all.
@@ -159,7 +161,7 @@ class _LocalScopes:
         return at >= 0 and node.start_byte < self._ends[at] and node.end_byte <= self._ends[at]
 
 
-def _definitions(compiled: _Compiled, root: ts.Node) -> tuple[list[_Found], bool]:
+def _definitions(compiled: _Compiled, root: ts.Node, source: bytes) -> tuple[list[_Found], bool]:
     """The definitions of a tree, and whether the grammar misread some (a name that is a
     reserved word: a macro before ``int (lua_gettop) (lua_State *L)`` reads as a function
     ``int``); those are left out."""
@@ -169,7 +171,9 @@ def _definitions(compiled: _Compiled, root: ts.Node) -> tuple[list[_Found], bool
     ignored: set[int] = set()
     locals_ = _LocalScopes(compiled, root)
     for _, captures in ts.QueryCursor(compiled.tags).matches(root):
-        ignored.update(node.start_byte for node in captures.get("ignore", ()))
+        wrappers = captures.get("ignore.whole_file")
+        if not wrappers or _holds_the_rest(wrappers[0]):
+            ignored.update(node.start_byte for node in captures.get("ignore", ()))
         scope_nodes = captures.get("local.scope")
         scope = _text(scope_nodes[0]) if scope_nodes else None
         for capture, nodes in captures.items():
@@ -209,8 +213,20 @@ def _definitions(compiled: _Compiled, root: ts.Node) -> tuple[list[_Found], bool
                 _signature(captures),
                 _value_type(captures, name) if our_kind in _TYPED_KINDS else "",
             )
+    if root.has_error and compiled.grammar.line_definitions:
+        _definitions_by_line(compiled, source, found)
     kept = [item for item in found.values() if item.start not in ignored]
     return _without_nested_duplicates(_in_document_order(kept)), misread
+
+
+def _holds_the_rest(node: ts.Node) -> bool:
+    """Whether nothing but comments follows ``node`` in its parent."""
+    sibling = node.next_named_sibling
+    while sibling is not None:
+        if sibling.type != "comment":
+            return False
+        sibling = sibling.next_named_sibling
+    return True
 
 
 def _name_and_node(
@@ -461,40 +477,66 @@ def _definitions_read_best(
 ) -> tuple[list[_Found], ts.Node]:
     """Definitions from the file's own tree or, when it has errors or misread names and the
     language has a repair (C/C++ macros blanked out), from the repaired copy's if that
-    finds more, or as many with fewer errors; with the tree they came from."""
-    found, misread = _definitions(compiled, root)
+    finds more, or as many with fewer errors (with those only the file's own tree finds);
+    with the tree they came from."""
+    found, misread = _definitions(compiled, root, source)
     repair = compiled.grammar.repair
     if not (root.has_error or misread) or repair is None:
         return found, root
-    repaired_tree = parse_bounded(compiled.parser, repair(source))
+    repaired_source = repair(source)
+    repaired_tree = parse_bounded(compiled.parser, repaired_source)
     if repaired_tree is None:
         return found, root
     repaired = repaired_tree.root_node
     if longest_unnamed_run(repaired) > MAX_UNNAMED_RUN:
         return found, root
-    found_repaired, _ = _definitions(compiled, repaired)
+    found_repaired, _ = _definitions(compiled, repaired, repaired_source)
     if (len(found_repaired), -_error_bytes(repaired)) > (len(found), -_error_bytes(root)):
-        return found_repaired, repaired
+        return _with_others(found_repaired, found), repaired
     return found, root
 
 
-def _definitions_by_line(
-    pattern: re.Pattern[bytes], source: bytes, found: list[_Found]
-) -> list[_Found]:
-    """``found`` and the function heads ``pattern`` finds that it lacks, in document order."""
+def _with_others(found: list[_Found], others: list[_Found]) -> list[_Found]:
+    """``found`` and those of ``others`` at a name and line it lacks: what the macro-blanked
+    copy lost, where a macro was a name (``typedef LUA_INTEGER lua_Integer;``). Only kinds
+    a macro cannot fake: a macro invocation reads as a prototype or a variable."""
     known = {(item.name, item.line) for item in found}
-    added: list[_Found] = []
-    line, counted = 1, 0  # lines are counted once, from one match to the next
-    for match in pattern.finditer(source):
-        name = (match.group(1) or match.group(2)).decode("utf-8", "replace")
-        line += source.count(b"\n", counted, match.start())
-        counted = match.start()
-        if (name, line) not in known:
+    added = [
+        item
+        for item in others
+        if item.kind in _KEPT_FROM_THE_FILE and (item.name, item.line) not in known
+    ]
+    return _without_nested_duplicates(_in_document_order(found + added)) if added else found
+
+
+def _definitions_by_line(
+    compiled: _Compiled, source: bytes, found: dict[tuple[int, str], _Found]
+) -> None:
+    """Add to ``found`` the definitions the grammar's line patterns find that it lacks (by
+    name and line), keyed by where each match starts."""
+    known = {(item.name, item.line) for item in found.values()}
+    for pattern, kind in compiled.grammar.line_definitions:
+        line, counted = 1, 0  # lines are counted once, from one match to the next
+        signature_group = pattern.groupindex.get("signature")
+        for match in pattern.finditer(source):
+            name = next(group for group in match.groups() if group).decode("utf-8", "replace")
+            line += source.count(b"\n", counted, match.start())
+            counted = match.start()
+            if (name, line) in known:
+                continue
             known.add((name, line))
-            added.append(
-                _Found(name, SymbolKind.FUNCTION, match.start(), match.end(), line, line, None)
+            signature = match.group(signature_group) if signature_group else None
+            start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+            found[(start, name)] = _Found(
+                name,
+                kind,
+                start,
+                match.end(),
+                line,
+                line,
+                None,
+                " ".join(signature.decode("utf-8", "replace").split()) if signature else "",
             )
-    return _in_document_order(found + added) if added else found
 
 
 def extract_treesitter(text: str, family: str, hooks: Hooks) -> Extracted:
@@ -515,9 +557,6 @@ def extract_treesitter(text: str, family: str, hooks: Hooks) -> Extracted:
     if run > MAX_UNNAMED_RUN:
         return _names_only(compiled, family, root, run)
     found, definitions_root = _definitions_read_best(compiled, source, root)
-    heads = compiled.grammar.function_heads
-    if heads is not None and definitions_root.has_error:
-        found = _definitions_by_line(heads, source, found)
     diagnostics: tuple[Diagnostic, ...] = ()
     if definitions_root.has_error:
         error = next(_errors(definitions_root), definitions_root)

@@ -8,6 +8,9 @@ out of the index."""
 
 from __future__ import annotations
 
+import re
+
+from xrefdoc.core.model import SymbolKind
 from xrefdoc.extract.c_members import member_targets
 from xrefdoc.extract.cpp_repair import readable_copy
 from xrefdoc.extract.grammars.grammar import Grammar
@@ -31,14 +34,17 @@ _C_TAGS = """
     (expression_statement (call_expression
       function: (call_expression arguments: (argument_list . (identifier) @name .))
       arguments: (argument_list)) @definition.prototype)
+    (expression_statement (binary_expression operator: "*" right: (call_expression
+      function: (parenthesized_expression (identifier) @name)
+      arguments: (argument_list))) @definition.prototype)
     (preproc_def name: (identifier) @name) @definition.macro
     (preproc_function_def name: (identifier) @name
       parameters: (preproc_params) @signature) @definition.macro
-    ; An include guard: the file's first ``#ifndef`` (after comments), and a ``#define``
-    ; of the same name, without a value, right after it.
+    ; An include guard: an ``#ifndef`` around the whole file (comments aside), and a
+    ; ``#define`` of the same name, without a value, right after it.
     (translation_unit . (comment)* . (preproc_ifdef "#ifndef" name: (identifier) @_guard
       . (preproc_def name: (identifier) @_defined !value) @ignore
-      (#eq? @_guard @_defined)))
+      (#eq? @_guard @_defined)) @ignore.whole_file)
 """
 
 _CPP_TAGS = """
@@ -69,6 +75,13 @@ _CPP_TAGS = """
       name: [(operator_name) (destructor_name)] @name)) @definition.method
 """
 
+# A ``#define`` is one line (or more, continued): found by line where the tree is broken.
+_DEFINES = (
+    (
+        re.compile(rb"^[ \t]*#[ \t]*define[ \t]+(\w+)(?P<signature>\([^)\n]*\))?", re.MULTILINE),
+        SymbolKind.MACRO,
+    ),
+)
 _INCLUDES = "(preproc_include path: (string_literal) @import)"
 _LOCAL_SCOPES = frozenset({"function_definition", "lambda_expression"})
 # Type and storage words that a macro before them can make the grammar read as a name.
@@ -88,6 +101,7 @@ C = Grammar(
     local_scopes=_LOCAL_SCOPES,
     reserved=_RESERVED,
     member_targets=member_targets,
+    line_definitions=_DEFINES,
     repair=readable_copy,
 )
 CPP = Grammar(
@@ -98,5 +112,6 @@ CPP = Grammar(
     local_scopes=_LOCAL_SCOPES,
     reserved=_RESERVED,
     member_targets=member_targets,
+    line_definitions=_DEFINES,
     repair=readable_copy,
 )

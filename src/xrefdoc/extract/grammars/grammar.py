@@ -56,8 +56,10 @@ class Grammar:
     (``definition.<kind>``, a kind of ``KINDS``), with ``container.<kind>`` for a node that
     only gives its members a parent (a Rust ``impl``, whose functions are methods, as
     ``container.class``); ``@ignore`` marks a node that defines nothing whatever else
-    matches it. A definition's name is its ``@name`` capture or, for a C declaration, the
-    name its ``@declarator`` capture declares (through pointers, arrays, initialisers);
+    matches it (where the match has an ``@ignore.whole_file`` node, only when that node
+    holds the rest of the file: nothing but comments follows it). A definition's name is
+    its ``@name`` capture or, for a C declaration, the name its ``@declarator`` declares
+    (through pointers, arrays, initialisers);
     ``@signature`` is a macro's parameter list; ``@type`` the type of a field or variable,
     or what a typedef names; ``@local.scope`` names the class a definition belongs to (a Go
     method's receiver, C++ ``A::run``).
@@ -69,9 +71,9 @@ class Grammar:
     ``member_targets`` gives the targets of member uses (``p->top``) by line and column.
     ``repair`` makes a copy of a file that does not parse, offsets unchanged, that the
     grammar may read better (C, C++ and CUDA with macros and CUDA's extensions blanked
-    out). ``function_heads`` finds function heads by line (group 1 or 2 the name) in a
-    file the grammar cannot read, where a dialect it does not know (zsh read as Bash)
-    hides them.
+    out). ``line_definitions`` find definitions by line in a file the grammar cannot read
+    whole, where a dialect it does not know (zsh read as Bash) or a macro hides them: each
+    pattern's first group that matched is the name, a group ``signature`` the signature.
     """
 
     module: str
@@ -84,4 +86,4 @@ class Grammar:
     reserved: frozenset[str] = frozenset()
     member_targets: Callable[[ts.Language, ts.Node], Mapping[tuple[int, int], str]] | None = None
     repair: Callable[[bytes], bytes] | None = None
-    function_heads: re.Pattern[bytes] | None = None
+    line_definitions: tuple[tuple[re.Pattern[bytes], SymbolKind], ...] = ()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from xrefdoc.core.model import SymbolKind
 from xrefdoc.extract.grammars.grammar import Grammar
 
 BASH = Grammar(
@@ -15,7 +16,13 @@ BASH = Grammar(
           argument: (word) @import)
     """,
     identifiers=("command_name", "variable_name"),
-    function_heads=re.compile(
-        rb"^[ \t]*(?:function[ \t]+([\w.:-]+)|([\w.:-]+)[ \t]*\([ \t]*\))", re.MULTILINE
+    line_definitions=(
+        (
+            re.compile(
+                rb"^[ \t]*(?:function[ \t]+([\w.:-]+)|([\w.:-]+)[ \t]*\([ \t]*\))",
+                re.MULTILINE,
+            ),
+            SymbolKind.FUNCTION,
+        ),
     ),
 )
