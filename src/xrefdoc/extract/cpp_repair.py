@@ -1,5 +1,5 @@
-"""C, C++ and CUDA as tree-sitter can read them: macro uses and CUDA's extensions blanked
-out in a copy of the source.
+"""C, C++ and CUDA as tree-sitter can read them: macro uses, GCC attributes and CUDA's
+extensions blanked out in a copy of the source.
 
 A grammar does not expand macros, so an export macro (``class API Engine``), an attribute
 macro (``NORETURN void fail()``, ``f() NOEXCEPT {``), a macro alone on its line
@@ -38,6 +38,9 @@ _SPECIFIER = re.compile(_NAME + rb"(?=[ \t]+[A-Za-z_~:\[])")
 _TRAILING = re.compile(
     rb"\)[ \t]*" + _NAME + rb"(?=[ \t]*(?:\{|;|:|=|const\b|override\b|final\b|\n))"
 )
+# A GCC attribute, ``__attribute__ ((deprecated))``, which the grammar does not read
+# everywhere GCC does (before a declarator in a list).
+_ATTRIBUTE = re.compile(rb"\b__attribute__[ \t]*\(")
 _PREPROCESSOR_LINE = re.compile(rb"^[ \t]*#", re.MULTILINE)
 
 
@@ -200,4 +203,8 @@ def readable_copy(source: bytes) -> bytes:
                 _blank(buffer, match.start(1), match.end(1))
     for start, end in _kernel_launches(source):
         _blank(buffer, start, end)
+    for match in _ATTRIBUTE.finditer(source):
+        end = parens.close_of(match.end() - 1)
+        if end is not None:
+            _blank(buffer, match.start(), end)
     return bytes(buffer)
