@@ -74,6 +74,7 @@ NOT_DEFINITIONS_BY_PARSER = {
     "Go": {"package": "package clause", "packageName": "import alias", "unknown": "reference"},
     "Java": {"package": "package clause"},
     "Ruby": {"library": "require"},
+    "RSpec": {"describe": "RSpec describe block", "context": "RSpec context block"},
     "Python": {"namespace": "import", "unknown": "import", "module": "import"},
     "Sh": {"heredoc": "here-document label", "script": "sourced script"},
 }
@@ -88,6 +89,21 @@ ANONYMOUS_NAME = re.compile(r"^(?:__anon|anonFunc|AnonymousFunction)")
 # ``function`` (or is an arrow function); the rest are set aside and counted.
 HEURISTIC_CLASS_PARSERS = {"JavaScript", "TypeScript"}
 DECLARES_A_CLASS = re.compile(r"\bclass\b|\bfunction\b|=>")
+# Ctags' TypeScript parser tags the declarations in a function body as constants and
+# variables, scoped to the function, or to nothing in an arrow function passed as an argument
+# (``test("parses", () => { const schema = ... })``); its JavaScript parser tags some too.
+# Such a tag is a local when its scope is a function or, outside a namespace, when its line
+# is an indented declaration or a ``for`` (a comma-continued ``  , app = express()`` stays a
+# definition). ``const x = require("x")`` binds an import, as xrefdoc reads it. The parsers
+# also tag as constants the keys of object literals (``  transform: transformProcessor,``)
+# and, wrongly, names that are declared nowhere on their line: a type (``core`` in
+# ``const X: core.$constructor<X>``), a call after a comment (``/*@__PURE__*/ anchor(…)``),
+# ``_000`` in ``10_000``.
+BINDING_KINDS = {"variable", "constant"}
+FUNCTION_SCOPES = {"function", "method", "getter", "setter", "generator"}
+NAMESPACE_SCOPES = {"namespace", "module"}
+EXPORTS = {"module.exports", "exports"}
+LOCAL_DECLARATION = re.compile(r"/\^(?:\s+(?:const|let|var|using)\b|\s*for\b)")
 
 # An include guard: a header whose first code is ``#ifndef NAME`` (or ``#if !defined NAME``)
 # then ``#define NAME`` with no value. xrefdoc leaves these out of its index on purpose.
@@ -225,22 +241,80 @@ def include_guard(header: Path) -> tuple[str, int] | None:
     return define.group(1), first_two[1][0]
 
 
-def set_aside_reason(record: dict[str, Any], header: bool, src: Path) -> str | None:
+def is_object_literal(record: dict[str, Any]) -> bool:
+    """Whether ctags' JavaScript or TypeScript "class" is an object literal or a ``this.`` use
+    (see ``DECLARES_A_CLASS``)."""
+    return (
+        record["kind"] == "class"
+        and record["language"] in HEURISTIC_CLASS_PARSERS
+        and not DECLARES_A_CLASS.search(record.get("pattern", ""))
+    )
+
+
+def qualified_name(record: dict[str, Any]) -> str:
+    scope = record.get("scope")
+    return f"{scope}.{record['name']}" if scope else str(record["name"])
+
+
+def declares(name: str, pattern: str) -> bool:
+    """Whether the line ``pattern`` declares ``name``: ``const name``, ``let a, name``,
+    ``const { name } =``, or a comma-continued ``  , name = ...``."""
+    name = re.escape(name)
+    return bool(
+        re.search(rf"\b(?:const|let|var|using)\s+{name}\b", pattern)
+        or re.search(rf"\b(?:const|let|var|using)\b.*,\s*{name}\s*=", pattern)
+        or re.search(rf"\b(?:const|let|var|using)\s*[{{\[][^=]*\b{name}\b", pattern)
+        or re.match(rf"/\^\s*,\s*{name}\s*=", pattern)
+    )
+
+
+def script_reason(record: dict[str, Any], object_literals: set[tuple[str, str]]) -> str | None:
+    """Why a JavaScript or TypeScript tag is not a definition to look for, or None."""
+    name, kind, pattern = record["name"], record["kind"], record.get("pattern", "")
+    if is_object_literal(record):
+        return "object literal or this. use called a class"
+    if (record["path"], record.get("scope")) in object_literals:
+        return "member of an object literal"
+    if kind not in BINDING_KINDS:
+        return None
+    if re.search(rf"\b{re.escape(name)}\b[^=]*=\s*require\s*\(", pattern):
+        return "require() binding (an import)"
+    if record.get("scopeKind") in FUNCTION_SCOPES or (
+        record.get("scopeKind") not in NAMESPACE_SCOPES and LOCAL_DECLARATION.match(pattern)
+    ):
+        return "local (ctags tags declarations in function bodies)"
+    if declares(name, pattern):
+        return None
+    if re.search(rf"\b{re.escape(name)}\s*:", pattern):
+        return "object literal key ctags calls a constant"
+    return "ctags error: no declaration of the name on its line"
+
+
+def ruby_assigns(record: dict[str, Any]) -> bool:
+    """Whether a Ruby constant's line assigns it (``FORMAT = ...``, ``A, B = ...``) rather
+    than using it as a hash key (``CONTENT_TYPE => type``), which ctags also tags."""
+    name = re.escape(record["name"])
+    return not re.search(rf"\b{name}\s*=>", record.get("pattern", ""))
+
+
+def set_aside_reason(
+    record: dict[str, Any], header: bool, src: Path, object_literals: set[tuple[str, str]]
+) -> str | None:
     """Why a ctags tag is not a definition to look for, or None when it is one. ``header``
-    says the tag is in a C or C++ header, where a macro may be an include guard."""
-    kind = record.get("kind", "")
-    parser = record.get("language", "")
+    says the tag is in a C or C++ header, where a macro may be an include guard;
+    ``object_literals`` are the JavaScript or TypeScript "classes" that are object literals,
+    as (path, qualified name)."""
+    kind = record["kind"]
+    parser = record["language"]
     reason = NOT_DEFINITIONS.get(kind) or NOT_DEFINITIONS_BY_PARSER.get(parser, {}).get(kind)
     if reason:
         return reason
     if "anonymous" in record.get("extras", "").split(",") or ANONYMOUS_NAME.match(record["name"]):
         return "anonymous name"
-    if (
-        kind == "class"
-        and parser in HEURISTIC_CLASS_PARSERS
-        and not DECLARES_A_CLASS.search(record.get("pattern", ""))
-    ):
-        return "object literal or this. use called a class"
+    if parser in HEURISTIC_CLASS_PARSERS:
+        return script_reason(record, object_literals)
+    if parser == "Ruby" and kind == "constant" and not ruby_assigns(record):
+        return "ctags error: a constant used as a hash key"
     if kind == "macro" and header:
         guard = include_guard(src / record["path"])
         if guard == (record["name"], record["line"]):
@@ -252,12 +326,13 @@ def run_ctags(src: Path, paths: list[str], language: str, parser: str) -> CtagsR
     """Ctags' definitions in ``paths`` (of xrefdoc's ``language``), read with ``parser``."""
     # The file list goes on stdin (-L -) rather than argv, so large trees do not hit ARG_MAX;
     # K spells kinds in full, E marks ctags' invented names (anonFunc…) as "anonymous", l
-    # names the parser; the pattern field is the tag's source line. C and C++ prototypes (p)
-    # and extern declarations (x) are definitions a reader looks up, off by default.
+    # names the parser, p the kind of the tag's scope; the pattern field is the tag's source
+    # line. C and C++ prototypes (p) and extern declarations (x) are definitions a reader
+    # looks up, off by default.
     command = [
         "ctags",
         "--output-format=json",
-        "--fields=+nKEl",
+        "--fields=+nKElp",
         "--kinds-C=+px",
         "--kinds-C++=+px",
         "--kinds-CUDA=+px",
@@ -268,15 +343,22 @@ def run_ctags(src: Path, paths: list[str], language: str, parser: str) -> CtagsR
         "-",
     ]
     output = run(command, cwd=src, stdin="\n".join(paths) + "\n")
+    records = [
+        record for record in map(json.loads, output.splitlines()) if record["_type"] == "tag"
+    ]
+    for record in records:
+        record["path"] = record["path"].removeprefix("./")
+    # The members of ``module.exports = {...}`` are exported definitions, kept.
+    object_literals = {
+        (record["path"], qualified_name(record))
+        for record in records
+        if is_object_literal(record) and qualified_name(record) not in EXPORTS
+    }
     header = "header" in language
     tags: list[Tag] = []
     set_aside: Counter[str] = Counter()
-    for line in output.splitlines():
-        record = json.loads(line)
-        if record.get("_type") != "tag":
-            continue
-        record["path"] = record["path"].removeprefix("./")
-        reason = set_aside_reason(record, header, src)
+    for record in records:
+        reason = set_aside_reason(record, header, src, object_literals)
         if reason:
             set_aside[reason] += 1
             continue
