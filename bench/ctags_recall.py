@@ -34,7 +34,9 @@ ALL = "(all kinds)"
 
 # xrefdoc's language names as the ctags parser forced on their files. Forcing it (rather than
 # letting ctags pick by extension) reads the files ctags maps to no parser: .cjs, .mts, .tsx,
-# Rakefile, shebang scripts. A .h file is read as C or C++ by the tree (see ``ctags_parser``).
+# Rakefile, shebang scripts. A .h file is read as C++, as ctags maps it: on redis's headers its
+# C parser misses the C++ ones (hiredis's Qt adapter, fast_float) and takes constructor
+# initialisers for functions, where the C++ parser loses a field named ``using``.
 CTAGS_LANGUAGES = {
     "Python": "Python",
     "JavaScript": "JavaScript",
@@ -54,7 +56,7 @@ CTAGS_LANGUAGES = {
     "Shell": "Sh",
     "Zsh": "Sh",
 }
-CPP_LANGUAGES = {"C++", "C++ header", "CUDA", "CUDA header"}
+C_FAMILY = {"C", "C/C++ header", "C++", "C++ header", "CUDA", "CUDA header"}
 
 # Ctags kinds, of any parser, that are not definitions a reader looks up. Most are off by
 # default and stay off; they are named so that turning one on cannot make it count.
@@ -103,6 +105,9 @@ BINDING_KINDS = {"variable", "constant"}
 FUNCTION_SCOPES = {"function", "method", "getter", "setter", "generator"}
 NAMESPACE_SCOPES = {"namespace", "module"}
 EXPORTS = {"module.exports", "exports"}
+# ``if (…) {`` tagged as a method, ``type instanceof ZodLazy`` as a type alias.
+SCRIPT_KEYWORDS = {"if", "else", "for", "while", "do", "switch", "case", "return", "new"}
+SCRIPT_KEYWORDS |= {"typeof", "instanceof", "in", "of", "catch", "try", "throw", "delete"}
 LOCAL_DECLARATION = re.compile(r"/\^(?:\s+(?:const|let|var|using)\b|\s*for\b)")
 
 # An include guard: a header whose first code is ``#ifndef NAME`` (or ``#if !defined NAME``)
@@ -122,6 +127,8 @@ class Tag:
     name: str
     line: int
     kind: str
+    # The tag's source line, as ctags' pattern (``/^...$/``).
+    pattern: str = field(default="", compare=False)
 
     @property
     def key(self) -> Key:
@@ -201,16 +208,6 @@ def paths_by_language(files: list[dict[str, Any]]) -> dict[str, list[str]]:
     return found
 
 
-def ctags_parser(language: str, paths: dict[str, list[str]]) -> str:
-    """The ctags parser for xrefdoc's ``language``: a .h file is C in a tree with more C files
-    than C++ ones (lua, redis), C++ otherwise. Ctags' C++ parser would read lua's headers,
-    but takes C names such as ``new`` or ``class`` for keywords."""
-    if language != "C/C++ header":
-        return CTAGS_LANGUAGES[language]
-    cpp_files = sum(len(paths.get(name, ())) for name in CPP_LANGUAGES)
-    return "C" if len(paths.get("C", ())) > cpp_files else "C++"
-
-
 def xrefdoc_kinds(files: list[dict[str, Any]]) -> dict[Key, set[str]]:
     """Every xrefdoc symbol, of any kind, by (path, name, line)."""
     kinds: dict[Key, set[str]] = defaultdict(set)
@@ -271,6 +268,8 @@ def declares(name: str, pattern: str) -> bool:
 def script_reason(record: dict[str, Any], object_literals: set[tuple[str, str]]) -> str | None:
     """Why a JavaScript or TypeScript tag is not a definition to look for, or None."""
     name, kind, pattern = record["name"], record["kind"], record.get("pattern", "")
+    if name in SCRIPT_KEYWORDS:
+        return "ctags error: a keyword tagged as a name"
     if is_object_literal(record):
         return "object literal or this. use called a class"
     if (record["path"], record.get("scope")) in object_literals:
@@ -279,8 +278,10 @@ def script_reason(record: dict[str, Any], object_literals: set[tuple[str, str]])
         return None
     if re.search(rf"\b{re.escape(name)}\b[^=]*=\s*require\s*\(", pattern):
         return "require() binding (an import)"
-    if record.get("scopeKind") in FUNCTION_SCOPES or (
-        record.get("scopeKind") not in NAMESPACE_SCOPES and LOCAL_DECLARATION.match(pattern)
+    if (
+        record.get("scopeKind") in FUNCTION_SCOPES
+        or (record.get("scopeKind") not in NAMESPACE_SCOPES and LOCAL_DECLARATION.match(pattern))
+        or re.search(rf"\bfor\s*\(\s*(?:const|let|var)\s+{re.escape(name)}\b", pattern)
     ):
         return "local (ctags tags declarations in function bodies)"
     if declares(name, pattern):
@@ -288,6 +289,16 @@ def script_reason(record: dict[str, Any], object_literals: set[tuple[str, str]])
     if re.search(rf"\b{re.escape(name)}\s*:", pattern):
         return "object literal key ctags calls a constant"
     return "ctags error: no declaration of the name on its line"
+
+
+def ruby_alias_name(record: dict[str, Any]) -> str:
+    """A Ruby alias's name as written: ctags drops the ``?``, ``!`` or ``=`` that ends it
+    (``alias member? has_key?`` is tagged ``member``)."""
+    name = record["name"]
+    written = re.search(
+        rf"\balias(?:_method)?\s+:?{re.escape(name)}([?!=])", record.get("pattern", "")
+    )
+    return name + written.group(1) if written else str(name)
 
 
 def ruby_assigns(record: dict[str, Any]) -> bool:
@@ -348,6 +359,8 @@ def run_ctags(src: Path, paths: list[str], language: str, parser: str) -> CtagsR
     ]
     for record in records:
         record["path"] = record["path"].removeprefix("./")
+        if record["language"] == "Ruby" and record["kind"] == "alias":
+            record["name"] = ruby_alias_name(record)
     # The members of ``module.exports = {...}`` are exported definitions, kept.
     object_literals = {
         (record["path"], qualified_name(record))
@@ -362,8 +375,37 @@ def run_ctags(src: Path, paths: list[str], language: str, parser: str) -> CtagsR
         if reason:
             set_aside[reason] += 1
             continue
-        tags.append(Tag(record["path"], record["name"], record["line"], record["kind"]))
+        tags.append(
+            Tag(
+                record["path"],
+                record["name"],
+                record["line"],
+                record["kind"],
+                record.get("pattern", ""),
+            )
+        )
     return CtagsResult(tags, set_aside)
+
+
+def set_aside_macro_calls(results: dict[str, CtagsResult]) -> None:
+    """Set aside the C and C++ functions and prototypes ctags reads from a macro call that
+    opens a line, where the macro is defined in the tree: ``TEST_BEGIN(test_overflow) {``
+    (a function ``TEST_BEGIN``), ``JEMALLOC_ATTR(malloc)`` above a function,
+    ``LUAI_DDEC(const lu_byte luaP_opmodes[NUM_OPCODES];)`` (a prototype ``LUAI_DDEC``)."""
+    c_family = [result for language, result in results.items() if language in C_FAMILY]
+    macros = {tag.name for result in c_family for tag in result.tags if tag.kind == "macro"}
+    for result in c_family:
+        kept = []
+        for tag in result.tags:
+            if (
+                tag.kind in {"function", "prototype"}
+                and tag.name in macros
+                and re.match(rf"/\^\s*{re.escape(tag.name)}\s*\(", tag.pattern)
+            ):
+                result.set_aside["ctags error: a macro call read as a function"] += 1
+            else:
+                kept.append(tag)
+        result.tags = kept
 
 
 def tally(tags: list[Tag], found: dict[Key, set[str]]) -> dict[str, Tally]:
@@ -466,13 +508,16 @@ def main(argv: list[str]) -> int:
         files = scan(src)
         found = xrefdoc_kinds(files)
         paths = paths_by_language(files)
-        for language, language_paths in sorted(paths.items()):
-            parser = ctags_parser(language, paths)
-            ctags = run_ctags(src, language_paths, language, parser)
+        results = {
+            language: run_ctags(src, language_paths, language, CTAGS_LANGUAGES[language])
+            for language, language_paths in sorted(paths.items())
+        }
+        set_aside_macro_calls(results)
+        for language, ctags in results.items():
             aside = ", ".join(f"{n} {reason}" for reason, n in ctags.set_aside.most_common())
             print(
-                f"{src.name} {language} (ctags {parser}): {len(language_paths)} files, "
-                f"{len(ctags.tags)} tags" + (f"; set aside {aside}" if aside else "")
+                f"{src.name} {language}: {len(paths[language])} files, {len(ctags.tags)} tags"
+                + (f"; set aside {aside}" if aside else "")
             )
             tallies = tally(ctags.tags, found)
             print_tree_table(tallies)

@@ -113,7 +113,7 @@ def counter_tree(tmp_path: Path) -> Path:
 def test_c_definitions_of_every_kind_are_counted_and_the_include_guard_set_aside(
     counter_tree: Path,
 ) -> None:
-    header = bench.run_ctags(counter_tree, ["counter.h"], "C/C++ header", "C")
+    header = bench.run_ctags(counter_tree, ["counter.h"], "C/C++ header", "C++")
     source = bench.run_ctags(counter_tree, ["counter.c"], "C", "C")
 
     kinds = {tag.name: tag.kind for tag in header.tags + source.tags}
@@ -149,6 +149,61 @@ def test_go_package_clause_and_import_alias_are_set_aside(counter_tree: Path) ->
     }
     assert result.set_aside == Counter({"package clause": 1, "import alias": 1})
     assert "words" not in {tag.name for tag in result.tags}
+
+
+SERVER_JS = """
+var express = require('express')
+  , app = express();
+
+describe('app', function () {
+  it('answers', function () {
+    var req = { method: 'GET' };
+    app.handle(req);
+  });
+});
+
+module.exports = {
+  listen: function (port) { return app.listen(port); },
+};
+"""
+
+LIMITS_TEST_TS = """
+import { z } from "zod";
+
+export const LIMIT = 10_000;
+
+test("parses", () => {
+  const schema = z.string().max(LIMIT);
+  schema.parse("x");
+});
+"""
+
+
+@needs_ctags
+def test_script_imports_locals_and_object_literals_are_set_aside(tmp_path: Path) -> None:
+    tree = write_tree(tmp_path, {"server.js": SERVER_JS, "limits.test.ts": LIMITS_TEST_TS})
+
+    script = bench.run_ctags(tree, ["server.js"], "JavaScript", "JavaScript")
+    typed = bench.run_ctags(tree, ["limits.test.ts"], "TypeScript", "TypeScript")
+
+    # A comma-continued declaration and a module.exports member are definitions.
+    assert {(tag.name, tag.line) for tag in script.tags} == {("app", 2), ("listen", 12)}
+    assert script.set_aside == Counter(
+        {
+            "anonymous name": 2,
+            "require() binding (an import)": 1,
+            "object literal or this. use called a class": 2,
+            "member of an object literal": 1,
+        }
+    )
+    # The test callback's const is a local; ctags' ``_000`` (from ``10_000``) is its error.
+    assert [(tag.name, tag.kind) for tag in typed.tags] == [("LIMIT", "constant")]
+    assert typed.set_aside == Counter(
+        {
+            "local (ctags tags declarations in function bodies)": 1,
+            "ctags error: no declaration of the name on its line": 1,
+        }
+    )
 
 
 @pytest.mark.parametrize(
@@ -209,3 +264,90 @@ def test_the_bench_reports_each_kind_and_writes_every_miss(
         re.fullmatch(rf"{re.escape(str(counter_tree))}/\S+:\d+ \w+ \w+", line) for line in lines
     )
     assert not any(" COUNTER_H " in line or " step " in line for line in lines)
+
+
+def test_a_macro_call_ctags_reads_as_a_function_head_is_set_aside() -> None:
+    header = bench.CtagsResult(
+        [
+            bench.Tag("test.h", "TEST_BEGIN", 12, "macro", "/^#define TEST_BEGIN(f) \\\\$/"),
+            bench.Tag(
+                "test.h", "lua_pop", 14, "macro", "/^#define lua_pop(L,n) lua_settop(L, -(n)-1)$/"
+            ),
+        ],
+        Counter(),
+    )
+    source = bench.CtagsResult(
+        [
+            bench.Tag("mallocx.c", "TEST_BEGIN", 64, "function", "/^TEST_BEGIN(test_overflow) {$/"),
+            # A function may share a macro's name: its line names a return type first.
+            bench.Tag(
+                "lapi.c",
+                "lua_pop",
+                80,
+                "function",
+                "/^LUA_API void (lua_pop) (lua_State *L, int n) {$/",
+            ),
+        ],
+        Counter(),
+    )
+
+    bench.set_aside_macro_calls({"C/C++ header": header, "C": source})
+
+    assert [tag.name for tag in source.tags] == ["lua_pop"]
+    assert source.set_aside == Counter({"ctags error: a macro call read as a function": 1})
+    assert len(header.tags) == 2
+
+
+HEADERS_RB = """
+module Rack
+  class Headers < Hash
+    CACHE_CONTROL = 'cache-control'
+
+    def has_key?(key)
+      super(key.downcase)
+    end
+    alias member? has_key?
+
+    def to_env
+      {
+        CACHE_CONTROL => self[CACHE_CONTROL],
+      }
+    end
+  end
+end
+"""
+
+HEADERS_SPEC_RB = """
+describe Rack::Headers do
+  context 'with a key' do
+    it 'finds it' do
+      expect(Rack::Headers.new).not_to be_nil
+    end
+  end
+end
+"""
+
+
+@needs_ctags
+def test_ruby_hash_keys_and_rspec_blocks_are_set_aside_and_aliases_keep_their_names(
+    tmp_path: Path,
+) -> None:
+    tree = write_tree(tmp_path, {"headers.rb": HEADERS_RB, "headers_spec.rb": HEADERS_SPEC_RB})
+
+    result = bench.run_ctags(tree, ["headers.rb", "headers_spec.rb"], "Ruby", "Ruby")
+
+    assert {(tag.name, tag.line, tag.kind) for tag in result.tags} == {
+        ("Rack", 1, "module"),
+        ("Headers", 2, "class"),
+        ("CACHE_CONTROL", 3, "constant"),
+        ("has_key?", 5, "method"),
+        ("member?", 8, "alias"),
+        ("to_env", 10, "method"),
+    }
+    assert result.set_aside == Counter(
+        {
+            "ctags error: a constant used as a hash key": 1,
+            "RSpec describe block": 1,
+            "RSpec context block": 1,
+        }
+    )
