@@ -108,6 +108,7 @@ EXPORTS = {"module.exports", "exports"}
 # ``if (…) {`` tagged as a method, ``type instanceof ZodLazy`` as a type alias.
 SCRIPT_KEYWORDS = {"if", "else", "for", "while", "do", "switch", "case", "return", "new"}
 SCRIPT_KEYWORDS |= {"typeof", "instanceof", "in", "of", "catch", "try", "throw", "delete"}
+SCRIPT_KEYWORDS |= {"extends", "implements", "keyof", "infer"}
 LOCAL_DECLARATION = re.compile(r"/\^(?:\s+(?:const|let|var|using)\b|\s*for\b)")
 
 # An include guard: a header whose first code is ``#ifndef NAME`` (or ``#if !defined NAME``)
@@ -301,6 +302,14 @@ def ruby_alias_name(record: dict[str, Any]) -> str:
     return name + written.group(1) if written else str(name)
 
 
+def ruby_singleton_name(record: dict[str, Any]) -> str:
+    """A Ruby singleton method's name: on a one-line ``def self.start_hook; end`` or
+    ``def obj.is_a?(thing) …`` ctags names the receiver (``self``, ``obj``)."""
+    name = record["name"]
+    written = re.search(rf"\bdef\s+{re.escape(name)}\.(\w+[?!=]?)", record.get("pattern", ""))
+    return written.group(1) if written else str(name)
+
+
 def ruby_assigns(record: dict[str, Any]) -> bool:
     """Whether a Ruby constant's line assigns it (``FORMAT = ...``, ``A, B = ...``) rather
     than using it as a hash key (``CONTENT_TYPE => type``), which ctags also tags."""
@@ -361,6 +370,8 @@ def run_ctags(src: Path, paths: list[str], language: str, parser: str) -> CtagsR
         record["path"] = record["path"].removeprefix("./")
         if record["language"] == "Ruby" and record["kind"] == "alias":
             record["name"] = ruby_alias_name(record)
+        if record["language"] == "Ruby" and record["kind"] == "singletonMethod":
+            record["name"] = ruby_singleton_name(record)
     # The members of ``module.exports = {...}`` are exported definitions, kept.
     object_literals = {
         (record["path"], qualified_name(record))

@@ -307,6 +307,7 @@ module Rack
       super(key.downcase)
     end
     alias member? has_key?
+    def self.start_hook; end
 
     def to_env
       {
@@ -342,7 +343,8 @@ def test_ruby_hash_keys_and_rspec_blocks_are_set_aside_and_aliases_keep_their_na
         ("CACHE_CONTROL", 3, "constant"),
         ("has_key?", 5, "method"),
         ("member?", 8, "alias"),
-        ("to_env", 10, "method"),
+        ("start_hook", 9, "singletonMethod"),
+        ("to_env", 11, "method"),
     }
     assert result.set_aside == Counter(
         {
