@@ -102,6 +102,10 @@ DECLARES_A_CLASS = re.compile(r"\bclass\b|\bfunction\b|=>")
 # ``const X: core.$constructor<X>``), a call after a comment (``/*@__PURE__*/ anchor(…)``),
 # ``_000`` in ``10_000``.
 BINDING_KINDS = {"variable", "constant"}
+# C and C++: a typedef, variable or prototype in a function body is a local, as xrefdoc
+# reads it (ctags scopes it to the function).
+C_PARSERS = {"C", "C++", "CUDA"}
+C_LOCAL_KINDS = {"typedef", "variable", "externvar", "prototype"}
 FUNCTION_SCOPES = {"function", "method", "getter", "setter", "generator"}
 NAMESPACE_SCOPES = {"namespace", "module"}
 EXPORTS = {"module.exports", "exports"}
@@ -335,6 +339,8 @@ def set_aside_reason(
         return script_reason(record, object_literals)
     if parser == "Ruby" and kind == "constant" and not ruby_assigns(record):
         return "ctags error: a constant used as a hash key"
+    if parser in C_PARSERS and kind in C_LOCAL_KINDS and record.get("scopeKind") == "function":
+        return "local (a typedef, variable or prototype in a function body)"
     if kind == "macro" and header:
         guard = include_guard(src / record["path"])
         if guard == (record["name"], record["line"]):

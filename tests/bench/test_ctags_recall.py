@@ -73,7 +73,8 @@ COUNTER_C = """
 int counter_total = 0;
 
 int counter_add(Counter *c, int n) {
-    int step = 1;
+    typedef int step_t;
+    step_t step = 1;
     if (COUNTER_FULL(c))
         goto full;
     c->count += n * step;
@@ -136,6 +137,11 @@ def test_c_definitions_of_every_kind_are_counted_and_the_include_guard_set_aside
     assert "COUNTER_H" not in kinds
     assert header.set_aside == Counter({"include guard": 1})
     assert not {"step", "c", "n", "full"} & kinds.keys()
+    # A typedef in a function body is a local, which ctags tags: set aside and counted.
+    assert "step_t" not in kinds
+    assert source.set_aside == Counter(
+        {"local (a typedef, variable or prototype in a function body)": 1}
+    )
 
 
 @needs_ctags
