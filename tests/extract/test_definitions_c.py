@@ -191,3 +191,34 @@ def test_member_uses_lead_to_the_field_of_the_declared_type(tmp_path: Path) -> N
     assert members[(5, 7)] == ("top", True, "::lua_State.top")
     assert members[(5, 32)] == ("top", True, "::lua_State.top"), "a cast names the type"
     assert members[(6, 9)] == ("top", False, "."), "unknown type: a textual member use"
+
+
+def test_declarations_behind_export_macros_and_attributes(tmp_path: Path) -> None:
+    """lua.h and redismodule.h shapes: an export macro before a parenthesised name, a
+    function pointer behind one, a GCC attribute inside a declarator list."""
+    record = extract_one(
+        tmp_path,
+        "api.h",
+        """\
+        LUA_API lua_State *(lua_newthread) (lua_State *L);
+        LUA_API int   (lua_gettop) (lua_State *L);
+        LUA_API void  (lua_settop) (lua_State *L, int idx);
+        REDISMODULE_API void (*RedisModule_AutoMemory)(RedisModuleCtx *ctx) REDISMODULE_ATTR;
+        static const RedisModuleEvent
+            RedisModuleEvent_SwapDB = { REDISMODULE_EVENT_SWAPDB, 1 },
+            __attribute__ ((deprecated))
+            RedisModuleEvent_ReplBackup = { REDISMODULE_EVENT_REPL_BACKUP, 1 },
+            RedisModuleEvent_Config = { REDISMODULE_EVENT_CONFIG, 1 };
+        typedef LUA_INTEGER lua_Integer;
+        """,
+    )
+    assert kinds(record.symbols) == [
+        ("prototype", "lua_newthread", 1),
+        ("prototype", "lua_gettop", 2),
+        ("prototype", "lua_settop", 3),
+        ("variable", "RedisModule_AutoMemory", 4),
+        ("variable", "RedisModuleEvent_SwapDB", 6),
+        ("variable", "RedisModuleEvent_ReplBackup", 8),
+        ("variable", "RedisModuleEvent_Config", 9),
+        ("type", "lua_Integer", 10),
+    ]

@@ -188,6 +188,8 @@ def _definitions(compiled: _Compiled, root: ts.Node, source: bytes) -> tuple[lis
                 continue
             name_node, node, declares = named
             name = _definition_name(name_node)
+            if not name:
+                continue  # a name error recovery made up (a missing node)
             if name in reserved:
                 misread = True
                 continue

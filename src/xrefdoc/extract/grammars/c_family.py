@@ -34,6 +34,10 @@ _C_TAGS = """
     (expression_statement (call_expression
       function: (call_expression arguments: (argument_list . (identifier) @name .))
       arguments: (argument_list)) @definition.prototype)
+    (expression_statement (call_expression
+      function: (call_expression
+        arguments: (argument_list . (pointer_expression argument: (identifier) @name) .))
+      arguments: (argument_list)) @definition.variable)  ; ``void (*hook)(Ctx *c);``
     (expression_statement (binary_expression operator: "*" right: (call_expression
       function: (parenthesized_expression (identifier) @name)
       arguments: (argument_list))) @definition.prototype)
