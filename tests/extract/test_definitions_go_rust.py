@@ -260,3 +260,21 @@ def test_go_and_rust_locals_stay_out(tmp_path: Path) -> None:
     assert not go_names & {"retries", "attempts", "state", "open", "handler", "body", "_"}
     assert not go_names & {"w", "r", "err", "onError", "addr"}
     assert not rust_names & {"ORIGIN", "CALLS", "Radius", "scale", "factor", "radius"}
+
+
+def test_a_rust_module_is_a_namespace_whose_functions_stay_functions(tmp_path: Path) -> None:
+    record = extract_one(
+        tmp_path,
+        "src/lib.rs",
+        """\
+        mod tests {
+            fn parses() {}
+            struct Probe;
+        }
+        """,
+    )
+    assert [(s.kind, s.qualname, s.line) for s in record.symbols] == [
+        ("namespace", "tests", 1),
+        ("function", "tests.parses", 2),
+        ("class", "tests.Probe", 3),
+    ]

@@ -159,7 +159,7 @@ SNIPPETS = {
         }
         """,
         [
-            ("class", "util", 2, 2),
+            ("namespace", "util", 2, 2),
             ("class", "Engine", 3, 3),
             ("impl", "Engine", 4, 6),
             ("method", "Engine.run", 5, 5),

@@ -49,7 +49,7 @@ _TAGS = """
     (union_item name: (type_identifier) @name) @definition.union
     (enum_item name: (type_identifier) @name) @definition.enum
     (trait_item name: (type_identifier) @name) @definition.trait
-    (mod_item name: (identifier) @name) @definition.module
+    (mod_item name: (identifier) @name) @definition.namespace
     (macro_definition name: (identifier) @name) @definition.macro
     (associated_type name: (type_identifier) @name) @definition.alias
     (enum_variant name: (identifier) @name) @definition.enumerator
