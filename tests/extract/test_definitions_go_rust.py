@@ -278,3 +278,21 @@ def test_a_rust_module_is_a_namespace_whose_functions_stay_functions(tmp_path: P
         ("function", "tests.parses", 2),
         ("class", "tests.Probe", 3),
     ]
+
+
+def test_a_rust_impl_whose_type_wraps_is_at_the_impl_line(tmp_path: Path) -> None:
+    record = extract_one(
+        tmp_path,
+        "src/walk.rs",
+        """\
+        impl<'s, P: ParallelVisitorBuilder<'s>>
+            Builder<'s> for FnBuilder<P>
+        {
+            fn build(&mut self) {}
+        }
+        """,
+    )
+    assert [(s.kind, s.qualname, s.line) for s in record.symbols] == [
+        ("impl", "FnBuilder", 1),
+        ("method", "FnBuilder.build", 4),
+    ]

@@ -208,8 +208,9 @@ def _definitions(compiled: _Compiled, root: ts.Node, source: bytes) -> tuple[lis
                 node.start_byte,
                 node.end_byte,
                 # The name's line, as ctags and Python's ast give it: after decorators,
-                # annotations and a C return type on a line of its own.
-                name_node.start_point.row + 1,
+                # annotations and a C return type on a line of its own; an ``impl``'s own
+                # line (its type may wrap to the next).
+                (node if our_kind == SymbolKind.IMPL else name_node).start_point.row + 1,
                 node.end_point.row + 1,
                 scope,
                 _signature(captures),
