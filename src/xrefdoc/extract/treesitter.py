@@ -354,8 +354,11 @@ def _text(node: ts.Node) -> str:
 
 
 def _definition_name(node: ts.Node) -> str:
-    """A definition's name as ctags spells it: ``operator ==`` for a C++ operator."""
+    """A definition's name as ctags spells it: ``operator ==`` for a C++ operator, ``run``
+    for a Ruby symbol ``:run`` (``alias_method :run, :call``)."""
     text = _text(node)
+    if node.type == "simple_symbol":
+        return text.removeprefix(":")
     if node.type == "operator_name":
         symbol = text.removeprefix("operator").strip()
         return f"operator {symbol}" if symbol and not symbol[0].isalnum() else text
