@@ -378,6 +378,10 @@ def run_ctags(src: Path, paths: list[str], language: str, parser: str) -> CtagsR
             record["name"] = ruby_alias_name(record)
         if record["language"] == "Ruby" and record["kind"] == "singletonMethod":
             record["name"] = ruby_singleton_name(record)
+        if record["language"] == "Ruby" and record["kind"] == "accessor":
+            # ``attr_accessor :x`` is tagged ``x`` and ``x=``; xrefdoc has one attribute,
+            # named as its uses write it (``x``).
+            record["name"] = str(record["name"]).removesuffix("=")
     # The members of ``module.exports = {...}`` are exported definitions, kept.
     object_literals = {
         (record["path"], qualified_name(record))
@@ -387,8 +391,14 @@ def run_ctags(src: Path, paths: list[str], language: str, parser: str) -> CtagsR
     header = "header" in language
     tags: list[Tag] = []
     set_aside: Counter[str] = Counter()
+    accessors: set[tuple[str, str, int]] = set()
     for record in records:
         reason = set_aside_reason(record, header, src, object_literals)
+        if record["kind"] == "accessor" and not reason:
+            key = (record["path"], record["name"], record["line"])
+            if key in accessors:
+                reason = "the writer of an attr_accessor, the same attribute"
+            accessors.add(key)
         if reason:
             set_aside[reason] += 1
             continue
