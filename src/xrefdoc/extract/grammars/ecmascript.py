@@ -110,6 +110,10 @@ _JS_TAGS = """
       property: [(property_identifier) (private_property_identifier)] @name) @definition.field
 """
 
+# The members of an object type a type alias names (one in a function is a local, and so are
+# its members).
+_OBJECT_TYPE_FIELDS = """(type_alias_declaration value: (object_type
+      (property_signature name: (property_identifier) @name) @definition.field))"""
 # A constructor's parameters with a modifier (``private a``, ``readonly b``) in a class body.
 _PARAMETER_FIELDS = """(class_body (method_definition name: (property_identifier) @_constructor
       parameters: (formal_parameters [
@@ -130,8 +134,6 @@ _TS_TAGS = f"""
     (abstract_class_declaration name: (type_identifier) @name) @definition.class
     (interface_declaration name: (type_identifier) @name) @definition.interface
     (interface_body (property_signature name: (property_identifier) @name) @definition.field)
-    (type_alias_declaration value: (object_type
-      (property_signature name: (property_identifier) @name) @definition.field))
     (method_signature name: (property_identifier) @name) @definition.method
     (abstract_method_signature name: (property_identifier) @name) @definition.method
     (function_signature name: (identifier) @name) @definition.prototype
@@ -143,6 +145,9 @@ _TS_TAGS = f"""
     ])
     [(internal_module name: [(identifier) (nested_identifier)] @name)
      (module name: (identifier) @name)] @definition.namespace
+    (program [{_OBJECT_TYPE_FIELDS} (export_statement declaration: {_OBJECT_TYPE_FIELDS})])
+    (internal_module body: (statement_block [
+      {_OBJECT_TYPE_FIELDS} (export_statement declaration: {_OBJECT_TYPE_FIELDS})]))
     (internal_module body: (statement_block [
       {_BINDINGS} (export_statement declaration: {_BINDINGS})]))
     (module body: (statement_block [{_BINDINGS} (export_statement declaration: {_BINDINGS})]))
