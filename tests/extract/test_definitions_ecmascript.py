@@ -293,3 +293,38 @@ def test_locals_and_callback_parameters_stay_out(tmp_path: Path) -> None:
         ("class", "Registry", 13),
         ("method", "Registry.register", 15),
     ]
+
+
+def test_declared_objects_classes_assigned_and_generator_values(tmp_path: Path) -> None:
+    """undici's shapes: a ``.d.ts`` declares a constructor as a constant of an object type
+    (its members are fields); a class or a generator assigned to a name is defined there."""
+    assert definitions(
+        tmp_path,
+        "types/eventsource.d.ts",
+        """\
+        export declare const EventSource: {
+          prototype: EventSource
+          readonly OPEN: 1
+        }
+        """,
+    ) == [
+        ("variable", "EventSource", 1),
+        ("field", "EventSource.prototype", 2),
+        ("field", "EventSource.OPEN", 3),
+    ]
+    assert definitions(
+        tmp_path,
+        "lib/core/connect.js",
+        """\
+        let SessionCache;
+        if (global.FinalizationRegistry) {
+          SessionCache = class WeakSessionCache {};
+        }
+        const iterate = async function* (body) {};
+        """,
+    ) == [
+        ("variable", "SessionCache", 1),
+        ("class", "SessionCache", 3),
+        ("class", "WeakSessionCache", 3),
+        ("function", "iterate", 5),
+    ]

@@ -33,10 +33,11 @@ _DESTRUCTURED = """(variable_declarator
 _DESTRUCTURINGS = f"[(lexical_declaration {_DESTRUCTURED}) (variable_declaration {_DESTRUCTURED})]"
 # A constructor is a method; a function in an object literal is a function (its object is a
 # variable, not a class); ``X.prototype.m = function`` is a method of X; ``X.T = class Y`` is a
-# class T of X (and Y: two names of one class). A declaration at the top of a module is a
-# variable (or constant), as in Python, unless it binds what ``require`` returns: that is an
-# import. ``exports.x = …``, ``module.exports.x = …`` and the members of ``module.exports =
-# {…}`` are the module's own definitions (``module.exports`` itself is none).
+# class T of X (and Y: two names of one class), as ``T = class Y`` is a class T. A
+# declaration at the top of a module is a variable (or constant), as in Python, unless it
+# binds what ``require`` returns: that is an import. ``exports.x = …``, ``module.exports.x =
+# …`` and the members of ``module.exports = {…}`` are the module's own definitions
+# (``module.exports`` itself is none).
 _ES_TAGS = f"""
     (class_body (method_definition
       name: [(property_identifier) (private_property_identifier)] @name) @definition.method)
@@ -49,12 +50,13 @@ _ES_TAGS = f"""
       (generator_function_declaration name: (identifier) @name)
     ] @definition.function
     (variable_declarator name: (identifier) @name
-      value: [(arrow_function) (function_expression)]) @definition.function
+      value: [(arrow_function) (function_expression) (generator_function)]) @definition.function
     (assignment_expression
       left: [(identifier) @name (member_expression property: (property_identifier) @name)]
-      right: [(arrow_function) (function_expression)]) @definition.function
+      right: [(arrow_function) (function_expression) (generator_function)]) @definition.function
     (pair key: (property_identifier) @name
-      value: [(arrow_function) (function_expression)]) @definition.function
+      value: [(arrow_function) (function_expression) (generator_function)]) @definition.function
+    (assignment_expression left: (identifier) @name right: (class)) @definition.class
     (assignment_expression
       left: (member_expression object: (identifier) @local.scope
         property: (property_identifier) @name)
@@ -127,7 +129,8 @@ _PARAMETER_FIELDS = """(class_body (method_definition name: (property_identifier
 # namespace (``namespace A {}``, ``module A {}``) is a namespace, whose functions stay
 # functions; a function's signature without a body (``declare function``, an overload) is a
 # prototype, as a C header's; a constructor's parameter with a modifier is a field of its
-# class; a ``declare const`` is a variable (or constant).
+# class; a ``declare const`` is a variable (or constant), the members of its object type
+# (``declare const EventSource: { readonly OPEN: 1 }``) its fields.
 _TS_TAGS = f"""
     (public_field_definition
       name: [(property_identifier) (private_property_identifier)] @name) @definition.field
@@ -148,10 +151,13 @@ _TS_TAGS = f"""
     (program [{_OBJECT_TYPE_FIELDS} (export_statement declaration: {_OBJECT_TYPE_FIELDS})])
     (internal_module body: (statement_block [
       {_OBJECT_TYPE_FIELDS} (export_statement declaration: {_OBJECT_TYPE_FIELDS})]))
-    (internal_module body: (statement_block [
-      {_BINDINGS} (export_statement declaration: {_BINDINGS})]))
-    (module body: (statement_block [{_BINDINGS} (export_statement declaration: {_BINDINGS})]))
+    (internal_module body: (statement_block {_BINDINGS}))
+    (internal_module body: (statement_block (export_statement declaration: {_BINDINGS})))
+    (module body: (statement_block {_BINDINGS}))
+    (module body: (statement_block (export_statement declaration: {_BINDINGS})))
     (ambient_declaration {_BINDINGS})
+    (ambient_declaration (_ (variable_declarator type: (type_annotation (object_type
+      (property_signature name: (property_identifier) @name) @definition.field)))))
     (class_declaration name: (type_identifier) @local.scope body: {_PARAMETER_FIELDS})
     (abstract_class_declaration name: (type_identifier) @local.scope body: {_PARAMETER_FIELDS})
 """
