@@ -102,10 +102,11 @@ DECLARES_A_CLASS = re.compile(r"\bclass\b|\bfunction\b|=>")
 # ``const X: core.$constructor<X>``), a call after a comment (``/*@__PURE__*/ anchor(…)``),
 # ``_000`` in ``10_000``.
 BINDING_KINDS = {"variable", "constant"}
-# C and C++: a typedef, variable or prototype in a function body is a local, as xrefdoc
-# reads it (ctags scopes it to the function).
-C_PARSERS = {"C", "C++", "CUDA"}
-C_LOCAL_KINDS = {"typedef", "variable", "externvar", "prototype"}
+# C, C++ and Rust: a typedef, variable, prototype or Rust ``static`` in a function body is a
+# local, as xrefdoc reads it (ctags scopes it to the function or method).
+ITEM_PARSERS = {"C", "C++", "CUDA", "Rust"}
+ITEM_LOCAL_KINDS = {"typedef", "variable", "externvar", "prototype"}
+ITEM_LOCAL_SCOPES = {"function", "method"}
 FUNCTION_SCOPES = {"function", "method", "getter", "setter", "generator"}
 NAMESPACE_SCOPES = {"namespace", "module"}
 EXPORTS = {"module.exports", "exports"}
@@ -114,6 +115,7 @@ SCRIPT_KEYWORDS = {"if", "else", "for", "while", "do", "switch", "case", "return
 SCRIPT_KEYWORDS |= {"typeof", "instanceof", "in", "of", "catch", "try", "throw", "delete"}
 SCRIPT_KEYWORDS |= {"extends", "implements", "keyof", "infer"}
 LOCAL_DECLARATION = re.compile(r"/\^(?:\s+(?:const|let|var|using)\b|\s*for\b)")
+LOCAL_TYPE_ALIAS = re.compile(r"/\^\s+type\b")
 
 # An include guard: a header whose first code is ``#ifndef NAME`` (or ``#if !defined NAME``)
 # then ``#define NAME`` with no value. xrefdoc leaves these out of its index on purpose.
@@ -277,8 +279,16 @@ def script_reason(record: dict[str, Any], object_literals: set[tuple[str, str]])
         return "ctags error: a keyword tagged as a name"
     if is_object_literal(record):
         return "object literal or this. use called a class"
+    if kind == "alias" and not re.search(rf"\btype\s+{re.escape(name)}\s*[=<]", pattern):
+        return "import or export of a type (import {type X})"
     if (record["path"], record.get("scope")) in object_literals:
         return "member of an object literal"
+    scope_kind = record.get("scopeKind")
+    if kind == "alias" and (
+        scope_kind in FUNCTION_SCOPES
+        or (scope_kind not in NAMESPACE_SCOPES and LOCAL_TYPE_ALIAS.match(pattern))
+    ):
+        return "local (ctags tags declarations in function bodies)"
     if kind not in BINDING_KINDS:
         return None
     if re.search(rf"\b{re.escape(name)}\b[^=]*=\s*require\s*\(", pattern):
@@ -337,9 +347,22 @@ def set_aside_reason(
         return "anonymous name"
     if parser in HEURISTIC_CLASS_PARSERS:
         return script_reason(record, object_literals)
+    if (
+        parser == "Rust"
+        and kind == "variable"
+        and not re.search(
+            rf"(?<!')\b(?:static|const)\s+(?:mut\s+)?{re.escape(record['name'])}\b",
+            record.get("pattern", ""),
+        )
+    ):
+        return "ctags error: the type of a const or static read as its name"
     if parser == "Ruby" and kind == "constant" and not ruby_assigns(record):
         return "ctags error: a constant used as a hash key"
-    if parser in C_PARSERS and kind in C_LOCAL_KINDS and record.get("scopeKind") == "function":
+    if (
+        parser in ITEM_PARSERS
+        and kind in ITEM_LOCAL_KINDS
+        and record.get("scopeKind") in ITEM_LOCAL_SCOPES
+    ):
         return "local (a typedef, variable or prototype in a function body)"
     if kind == "macro" and header:
         guard = include_guard(src / record["path"])

@@ -212,6 +212,48 @@ def test_script_imports_locals_and_object_literals_are_set_aside(tmp_path: Path)
     )
 
 
+LOGGER_RS = """
+const LOGGER: &'static Logger = &Logger(());
+static COUNT: usize = 0;
+
+fn choices() -> usize {
+    static CHOICES: usize = 3;
+    CHOICES
+}
+"""
+
+SCHEMA_TS = """
+import { type Infer, parse } from "./core";
+
+export type Schema = { name: string };
+
+test("infers", () => {
+  type Out = Infer<Schema>;
+});
+"""
+
+
+@needs_ctags
+def test_rust_and_typescript_misreadings_and_locals_are_set_aside(tmp_path: Path) -> None:
+    tree = write_tree(tmp_path, {"logger.rs": LOGGER_RS, "schema.ts": SCHEMA_TS})
+
+    rust = bench.run_ctags(tree, ["logger.rs"], "Rust", "Rust")
+    typed = bench.run_ctags(tree, ["schema.ts"], "TypeScript", "TypeScript")
+
+    # ctags tags ``Logger`` (the type) for ``const LOGGER``; a static in a fn is a local.
+    assert {(tag.name, tag.kind) for tag in rust.tags} >= {("COUNT", "variable")}
+    assert "Logger" not in {tag.name for tag in rust.tags}
+    assert "CHOICES" not in {tag.name for tag in rust.tags}
+    assert rust.set_aside["ctags error: the type of a const or static read as its name"] == 1
+    assert rust.set_aside["local (a typedef, variable or prototype in a function body)"] == 1
+    # ``import { type Infer }`` is an import; a type alias in a test callback a local.
+    assert [(tag.name, tag.kind) for tag in typed.tags if tag.kind == "alias"] == [
+        ("Schema", "alias")
+    ]
+    assert typed.set_aside["import or export of a type (import {type X})"] == 1
+    assert typed.set_aside["local (ctags tags declarations in function bodies)"] == 1
+
+
 @pytest.mark.parametrize(
     ("text", "guard"),
     [
