@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from xrefdoc.core.languages import name_group
@@ -25,6 +25,8 @@ TEXTUAL_MIN_LENGTH = 3
 TEXTUAL_KINDS = frozenset(
     {"class", "function", "method", "constant", "macro", "enumerator", "field", "type"}
 )
+# Kinds a textual use in a file of another language may mean (see ``may_mean``).
+LANGUAGE_WIDE_KINDS = frozenset({"class", "function", "method", "constant", "variable"})
 # Kinds a textual member use (``p->top`` where the type of ``p`` is not known) may mean.
 MEMBER_KINDS = frozenset({"field", "method", "prototype", "variable", "constant"})
 # Families whose module-level variables a use elsewhere may mean by name alone (C's
@@ -131,10 +133,32 @@ class Index:
 
 
 def textual_candidates(index: Index, use: Use) -> tuple[Definition, ...]:
-    """The definitions a textual use may mean: those of its keyword, only members for a
-    member use of unknown type."""
+    """The definitions a textual use may mean: those of its keyword that a use in its
+    file's language may mean (``may_mean``), only members for a member use of unknown
+    type."""
+    group = name_group(index.records[use.path].family)
     found = index.textual_definitions.get(use.keyword, ())
-    return tuple(d for d in found if may_match_member(d.symbol)) if use.member else found
+    return tuple(
+        d
+        for d in found
+        if may_mean(d, name_group(index.records[d.path].family), group)
+        and (not use.member or may_match_member(d.symbol))
+    )
+
+
+def may_mean(definition: Definition, group: str, use_group: str) -> bool:
+    """Whether a textual use in a file of ``use_group`` may mean a definition in a file of
+    ``group`` (name groups, ``languages.name_group``)."""
+    return group == use_group or language_wide(definition.symbol)
+
+
+def language_wide(symbol: Symbol) -> bool:
+    """Whether a textual use in another language may mean the symbol: a class, function,
+    method, constant or class attribute (a README's code, a binding) may; a macro, field,
+    enumerator, type, prototype or global variable only in its own language."""
+    if symbol.kind == "variable" and symbol.parent is None:
+        return False
+    return symbol.kind in LANGUAGE_WIDE_KINDS
 
 
 def module_names(path: str, python_files: frozenset[str]) -> list[str]:
@@ -293,14 +317,16 @@ def _definitions(
 def _uses_of(
     record: FileRecord,
     resolver: TreeResolver,
-    textual_names: Collection[str],
+    textual_names: Mapping[str, frozenset[str] | None],
     unique: dict[str, Definition],
 ) -> list[Use]:
     """The uses a file holds: references resolved to definitions, textual matches of
     ``unique`` names (the one definition of that name in the file's language), and other
-    textual matches of ``textual_names``."""
+    textual matches of ``textual_names`` (name → the name groups whose uses may mean one
+    of its definitions, None for any)."""
     found: list[Use] = []
     path = record.path
+    group = name_group(record.family)
     for name, line, exact, target, column in record.references.rows():
         definition = None
         textual = not exact
@@ -313,8 +339,10 @@ def _uses_of(
         if definition is not None:
             found.append(Use(path, line, name, definition, column))
         elif textual and name in textual_names:
-            member = target == UNKNOWN_MEMBER or target.startswith(C_NAMESPACE)
-            found.append(Use(path, line, name, None, column, member))
+            groups = textual_names[name]
+            if groups is None or group in groups:
+                member = target == UNKNOWN_MEMBER or target.startswith(C_NAMESPACE)
+                found.append(Use(path, line, name, None, column, member))
     return sorted(found, key=lambda use: (use.line, use.column, use.name))
 
 
@@ -331,6 +359,19 @@ def _textual_definitions(
         bodies = [d for d in matched if d.symbol.kind != "prototype"]
         if matched:
             found[name] = tuple(bodies or matched)
+    return found
+
+
+def _textual_groups(
+    textual: dict[str, tuple[Definition, ...]], by_path: dict[str, FileRecord]
+) -> dict[str, frozenset[str] | None]:
+    """Name → None when a use in any language may mean one of its textual definitions,
+    else the name groups whose uses may (see ``may_mean``)."""
+    found: dict[str, frozenset[str] | None] = {}
+    for name, defined in textual.items():
+        groups = {name_group(by_path[d.path].family) for d in defined}
+        anywhere = any(language_wide(d.symbol) for d in defined)
+        found[name] = None if anywhere else frozenset(groups)
     return found
 
 
@@ -367,6 +408,7 @@ def build_index(records: Iterable[FileRecord]) -> Index:
         for definition in found:
             definitions[definition.symbol.name].append(definition)
     textual_definitions = _textual_definitions(definitions, by_path)
+    textual_groups = _textual_groups(textual_definitions, by_path)
     unique_by_group = _unique_definitions(definitions, by_path)
     test_files = frozenset(path for path, record in by_path.items() if is_test_file(record))
 
@@ -394,7 +436,7 @@ def build_index(records: Iterable[FileRecord]) -> Index:
         unique = (
             {} if record.family == "python" else unique_by_group.get(name_group(record.family), {})
         )
-        uses_in[path] = _uses_of(record, resolver, textual_definitions, unique)
+        uses_in[path] = _uses_of(record, resolver, textual_groups, unique)
         for use in uses_in[path]:
             uses[use.keyword].append(use)
             if use.definition is not None and use.definition.path != path:

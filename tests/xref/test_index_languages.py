@@ -1,0 +1,68 @@
+"""Uses outside Python: a name's one macro, enumerator or constant links exactly; a member
+use of unknown type means fields and methods only; the new kinds stay in their language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import index_tree
+
+from xrefdoc.xref.index import Index, Use, textual_candidates
+
+TREE: dict[str, str | bytes] = {
+    "c/store.h": """\
+        #define STORE_MAX 64
+        enum mode { MODE_FAST, MODE_SAFE };
+        struct store { int data; int mode; };
+        int store_size(struct store *s);
+        """,
+    "c/store.c": """\
+        #include "store.h"
+        int data(void) { return STORE_MAX; }
+        int store_size(struct store *s) { return s->data + MODE_FAST; }
+        int peek(void *p) { return ((struct other *)p)->data + unknown->data; }
+        """,
+    "web/store.js": "class Store {\n  data = 1;\n  mode = 'fast';\n}\n",
+    "app.py": "def show(record):\n    return record.data, record.mode\n",
+}
+
+
+def uses_on(index: Index, path: str, line: int, name: str) -> list[Use]:
+    return [use for use in index.uses_in[path] if use.line == line and use.name == name]
+
+
+def test_a_unique_macro_and_enumerator_link_exactly(tmp_path: Path) -> None:
+    index = index_tree(tmp_path, TREE)
+    [macro] = uses_on(index, "c/store.c", 2, "STORE_MAX")
+    assert macro.definition is not None and macro.definition.path == "c/store.h"
+    assert macro.definition.symbol.kind == "macro"
+    [enumerator] = uses_on(index, "c/store.c", 3, "MODE_FAST")
+    assert enumerator.definition is not None
+    assert enumerator.definition.qualname == "c/store.h:mode.MODE_FAST"
+
+
+def test_a_member_of_a_declared_type_links_to_its_field(tmp_path: Path) -> None:
+    index = index_tree(tmp_path, TREE)
+    [field] = uses_on(index, "c/store.c", 3, "data")
+    assert field.definition is not None
+    assert field.definition.qualname == "c/store.h:store.data"
+
+
+def test_a_member_of_unknown_type_means_fields_of_its_language_only(tmp_path: Path) -> None:
+    index = index_tree(tmp_path, TREE)
+    casts, unknown = uses_on(index, "c/store.c", 4, "data")
+    # ``struct other`` has no field data: a textual member use, as is ``unknown->data``.
+    for use in (casts, unknown):
+        assert use.definition is None and use.member
+        assert [d.qualname for d in textual_candidates(index, use)] == ["c/store.h:store.data"], (
+            "not the function data() of store.c, not the JavaScript field"
+        )
+
+
+def test_python_uses_do_not_mean_fields_of_other_languages(tmp_path: Path) -> None:
+    index = index_tree(tmp_path, TREE)
+    # A class or function of any language may be meant (a binding); a field is not.
+    [data] = uses_on(index, "app.py", 2, "data")
+    assert [d.qualname for d in textual_candidates(index, data)] == ["c/store.c:data"]
+    [mode] = uses_on(index, "app.py", 2, "mode")
+    assert [d.qualname for d in textual_candidates(index, mode)] == ["c/store.h:mode"]
