@@ -19,8 +19,10 @@ _DECLARED_NAMES = frozenset(
 _WRAPPING = frozenset({"parenthesized_declarator", "reference_declarator"})
 
 
-def text_of(node: ts.Node) -> str:
-    return (node.text or b"").decode("utf-8", "replace")
+def text_of(source: bytes, node: ts.Node) -> str:
+    """A node's text, sliced from the source it was parsed from: ``node.text`` asks the
+    parser's read callback for it again, a copy of a whole chunk each time."""
+    return source[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
 
 def declared_name(node: ts.Node, functions: bool) -> ts.Node | None:
@@ -48,13 +50,13 @@ def declared_name(node: ts.Node, functions: bool) -> ts.Node | None:
     return None
 
 
-def type_name(node: ts.Node) -> str:
+def type_name(source: bytes, node: ts.Node) -> str:
     """The tree-wide name of the type a C declaration names (``struct lua_State *`` and
     ``lua_State *`` both name ``lua_State``), or empty for a built-in or unnamed type."""
     if node.type in ("struct_specifier", "union_specifier", "enum_specifier", "class_specifier"):
         name = node.child_by_field_name("name")
-        return type_name(name) if name is not None else ""
+        return type_name(source, name) if name is not None else ""
     if node.type in ("qualified_identifier", "template_type"):
         name = node.child_by_field_name("name")
-        return type_name(name) if name is not None else ""
-    return text_of(node) if node.type == "type_identifier" else ""
+        return type_name(source, name) if name is not None else ""
+    return text_of(source, node) if node.type == "type_identifier" else ""

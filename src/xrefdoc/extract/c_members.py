@@ -70,7 +70,7 @@ class _Scopes:
         return found or ""
 
 
-def _class_of_method(function: ts.Node) -> str:
+def _class_of_method(source: bytes, function: ts.Node) -> str:
     """The class a C++ method belongs to: ``A::run`` names it, a method defined in its
     class body sits in it; empty for a free function."""
     declarator = function.child_by_field_name("declarator")
@@ -81,16 +81,20 @@ def _class_of_method(function: ts.Node) -> str:
         scope = name.child_by_field_name("scope")
         if scope is None:
             return ""
-        return text_of(scope) if scope.type == "namespace_identifier" else type_name(scope)
+        return (
+            text_of(source, scope)
+            if scope.type == "namespace_identifier"
+            else type_name(source, scope)
+        )
     parent = function.parent
     if parent is not None and parent.type == "field_declaration_list":
         owner = parent.parent
         if owner is not None and owner.type in _CLASS_BODIES:
-            return type_name(owner)
+            return type_name(source, owner)
     return ""
 
 
-def _target_of(expression: ts.Node, scope: int, scopes: _Scopes) -> str:
+def _target_of(source: bytes, expression: ts.Node, scope: int, scopes: _Scopes) -> str:
     """What ``expression`` is as a target in the C namespace (``::lua_State``,
     ``::lua_State.ci``), or empty when its type is not declared."""
     for _ in range(16):
@@ -103,27 +107,29 @@ def _target_of(expression: ts.Node, scope: int, scopes: _Scopes) -> str:
             return ""
         expression = inner
     if expression.type == "identifier":
-        found = scopes.type_of(scope, text_of(expression))
+        found = scopes.type_of(scope, text_of(source, expression))
         return C_NAMESPACE + found if found else ""
     if expression.type == "this" and scope != _FILE_SCOPE:
-        owner = _class_of_method(scopes.functions[scope])
+        owner = _class_of_method(source, scopes.functions[scope])
         return C_NAMESPACE + owner if owner else ""
     if expression.type == "cast_expression":
         descriptor = expression.child_by_field_name("type")
         written = descriptor.child_by_field_name("type") if descriptor is not None else None
-        found = type_name(written) if written is not None else ""
+        found = type_name(source, written) if written is not None else ""
         return C_NAMESPACE + found if found else ""
     if expression.type == "field_expression":
         argument = expression.child_by_field_name("argument")
         field = expression.child_by_field_name("field")
         if argument is None or field is None or field.type != "field_identifier":
             return ""
-        base = _target_of(argument, scope, scopes)
-        return f"{base}.{text_of(field)}" if base else ""
+        base = _target_of(source, argument, scope, scopes)
+        return f"{base}.{text_of(source, field)}" if base else ""
     return ""
 
 
-def member_targets(language: ts.Language, root: ts.Node) -> Mapping[tuple[int, int], str]:
+def member_targets(
+    language: ts.Language, root: ts.Node, source: bytes
+) -> Mapping[tuple[int, int], str]:
     """The target of each member use (``p->top``), by the line and byte column of the
     member's name: a field of a declared type, or ``UNKNOWN_MEMBER``."""
     functions: list[ts.Node] = []
@@ -146,11 +152,11 @@ def member_targets(language: ts.Language, root: ts.Node) -> Mapping[tuple[int, i
         parent = declarator.parent
         if scope == _FILE_SCOPE and parent is not None and parent.type == "parameter_declaration":
             continue  # a parameter of a prototype names nothing outside it
-        scopes.declare(scope, text_of(name), type_name(type_node))
+        scopes.declare(scope, text_of(source, name), type_name(source, type_node))
     targets: dict[tuple[int, int], str] = {}
     for use, member in uses:
         argument = use.child_by_field_name("argument")
-        base = _target_of(argument, scopes.function_of(use), scopes) if argument else ""
+        base = _target_of(source, argument, scopes.function_of(use), scopes) if argument else ""
         where = (member.start_point.row + 1, member.start_point.column)
-        targets[where] = f"{base}.{text_of(member)}" if base else UNKNOWN_MEMBER
+        targets[where] = f"{base}.{text_of(source, member)}" if base else UNKNOWN_MEMBER
     return targets

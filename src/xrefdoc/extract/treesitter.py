@@ -14,7 +14,7 @@ from importlib import resources
 import tree_sitter as ts
 
 from xrefdoc.core.model import Diagnostic, Import, Reference, Symbol, SymbolKind, variable_kind
-from xrefdoc.extract.c_declarators import C_NAMESPACE, declared_name, type_name
+from xrefdoc.extract.c_declarators import C_NAMESPACE, declared_name, text_of, type_name
 from xrefdoc.extract.c_members import UNKNOWN_MEMBER
 from xrefdoc.extract.grammars import GRAMMARS, Grammar
 from xrefdoc.extract.grammars.grammar import KINDS
@@ -175,7 +175,7 @@ def _definitions(compiled: _Compiled, root: ts.Node, source: bytes) -> tuple[lis
         if not wrappers or _holds_the_rest(wrappers[0]):
             ignored.update(node.start_byte for node in captures.get("ignore", ()))
         scope_nodes = captures.get("local.scope")
-        scope = _text(scope_nodes[0]) if scope_nodes else None
+        scope = text_of(source, scope_nodes[0]) if scope_nodes else None
         for capture, nodes in captures.items():
             category, _, kind = capture.partition(".")
             if category not in ("definition", "container"):
@@ -187,7 +187,7 @@ def _definitions(compiled: _Compiled, root: ts.Node, source: bytes) -> tuple[lis
             if named is None or our_kind is None:
                 continue
             name_node, node, declares = named
-            name = _definition_name(name_node)
+            name = _definition_name(source, name_node)
             if not name:
                 continue  # a name error recovery made up (a missing node)
             if name in reserved:
@@ -213,8 +213,8 @@ def _definitions(compiled: _Compiled, root: ts.Node, source: bytes) -> tuple[lis
                 (node if our_kind == SymbolKind.IMPL else name_node).start_point.row + 1,
                 node.end_point.row + 1,
                 scope,
-                _signature(captures),
-                _value_type(captures, name) if our_kind in _TYPED_KINDS else "",
+                _signature(source, captures),
+                _value_type(source, captures, name) if our_kind in _TYPED_KINDS else "",
             )
     if root.has_error and compiled.grammar.line_definitions:
         _definitions_by_line(compiled, source, found)
@@ -255,17 +255,17 @@ def _name_and_node(
     return name, (node if kind == SymbolKind.TYPE else declarator), False
 
 
-def _signature(captures: dict[str, list[ts.Node]]) -> str:
+def _signature(source: bytes, captures: dict[str, list[ts.Node]]) -> str:
     """A macro's parameters as written, on one line: ``(L,i)``."""
     nodes = captures.get("signature")
-    return " ".join(_text(nodes[0]).split()) if nodes else ""
+    return " ".join(text_of(source, nodes[0]).split()) if nodes else ""
 
 
-def _value_type(captures: dict[str, list[ts.Node]], name: str) -> str:
+def _value_type(source: bytes, captures: dict[str, list[ts.Node]], name: str) -> str:
     """Where a C field, variable or typedef leads: the type it names, as a target in the
     tree-wide namespace (``::CallInfo``); not a typedef's own name again."""
     nodes = captures.get("type")
-    found = type_name(nodes[0]) if nodes else ""
+    found = type_name(source, nodes[0]) if nodes else ""
     return C_NAMESPACE + found if found and found != name else ""
 
 
@@ -349,14 +349,10 @@ def _symbols(found: list[_Found]) -> list[Symbol]:
     return symbols
 
 
-def _text(node: ts.Node) -> str:
-    return (node.text or b"").decode("utf-8", "replace")
-
-
-def _definition_name(node: ts.Node) -> str:
+def _definition_name(source: bytes, node: ts.Node) -> str:
     """A definition's name as ctags spells it: ``operator ==`` for a C++ operator, ``run``
     for a Ruby symbol ``:run`` (``alias_method :run, :call``)."""
-    text = _text(node)
+    text = text_of(source, node)
     if node.type == "simple_symbol":
         return text.removeprefix(":")
     if node.type == "operator_name":
@@ -365,28 +361,30 @@ def _definition_name(node: ts.Node) -> str:
     return text
 
 
-def _imports(compiled: _Compiled, root: ts.Node) -> list[Import]:
+def _imports(compiled: _Compiled, root: ts.Node, source: bytes) -> list[Import]:
     if compiled.imports is None:
         return []
     found = []
     for node in ts.QueryCursor(compiled.imports).captures(root).get("import", []):
-        spec = _text(node).strip().strip("\"'`<>")
+        spec = text_of(source, node).strip().strip("\"'`<>")
         if spec:
             found.append(Import(spec, (), node.start_point.row + 1))
     return sorted(set(found), key=lambda imp: (imp.line, imp.module))
 
 
-def _references(compiled: _Compiled, root: ts.Node) -> list[Reference]:
+def _references(compiled: _Compiled, root: ts.Node, source: bytes) -> list[Reference]:
     """Every identifier, as a textual use at its line and byte column; a member use whose
     target the grammar knows (C's ``p->top``) with that target."""
     found = {
-        Reference(_text(node), node.start_point.row + 1, False, "", node.start_point.column)
+        Reference(
+            text_of(source, node), node.start_point.row + 1, False, "", node.start_point.column
+        )
         for node in ts.QueryCursor(compiled.identifiers).captures(root).get("id", [])
     }
     members = compiled.grammar.member_targets
     language = compiled.parser.language
     if members is not None and language is not None:
-        targets = members(language, root)
+        targets = members(language, root, source)
         found = {_with_target(ref, targets.get((ref.line, ref.column))) for ref in found}
     return sorted(found, key=lambda ref: (ref.line, ref.column, ref.name))
 
@@ -446,7 +444,7 @@ def longest_unnamed_run(root: ts.Node) -> int:
     return longest
 
 
-def _leaf_references(compiled: _Compiled, root: ts.Node) -> list[Reference]:
+def _leaf_references(compiled: _Compiled, root: ts.Node, source: bytes) -> list[Reference]:
     """What ``_references`` finds, by a walk of the tree instead of a query."""
     kinds = compiled.identifier_kinds
     found = set()
@@ -456,7 +454,13 @@ def _leaf_references(compiled: _Compiled, root: ts.Node) -> list[Reference]:
         assert node is not None
         if node.type in kinds:
             found.add(
-                Reference(_text(node), node.start_point.row + 1, False, "", node.start_point.column)
+                Reference(
+                    text_of(source, node),
+                    node.start_point.row + 1,
+                    False,
+                    "",
+                    node.start_point.column,
+                )
             )
         if cursor.goto_first_child():
             continue
@@ -465,7 +469,9 @@ def _leaf_references(compiled: _Compiled, root: ts.Node) -> list[Reference]:
                 return sorted(found, key=lambda ref: (ref.line, ref.column, ref.name))
 
 
-def _names_only(compiled: _Compiled, family: str, root: ts.Node, run: int) -> Extracted:
+def _names_only(
+    compiled: _Compiled, family: str, root: ts.Node, source: bytes, run: int
+) -> Extracted:
     """A tree too broken to query (see ``MAX_UNNAMED_RUN``): its names, and why nothing more."""
     error = next(_errors(root), root)
     message = (
@@ -473,7 +479,7 @@ def _names_only(compiled: _Compiled, family: str, root: ts.Node, run: int) -> Ex
         "without a name); names read from the tokens of its tree"
     )
     return Extracted(
-        references=tuple(_leaf_references(compiled, root)),
+        references=tuple(_leaf_references(compiled, root, source)),
         diagnostics=(Diagnostic(message, error.start_point.row + 1),),
     )
 
@@ -561,7 +567,7 @@ def extract_treesitter(text: str, family: str, hooks: Hooks) -> Extracted:
     root = tree.root_node
     run = longest_unnamed_run(root)
     if run > MAX_UNNAMED_RUN:
-        return _names_only(compiled, family, root, run)
+        return _names_only(compiled, family, root, source, run)
     found, definitions_root = _definitions_read_best(compiled, source, root)
     diagnostics: tuple[Diagnostic, ...] = ()
     if definitions_root.has_error:
@@ -572,8 +578,8 @@ def extract_treesitter(text: str, family: str, hooks: Hooks) -> Extracted:
     findings = () if language is None else hooks.on_treesitter_tree.call(family, language, root)
     return Extracted(
         symbols=tuple(_symbols(found)),
-        imports=tuple(_imports(compiled, root)),
-        references=tuple(_references(compiled, root)),
+        imports=tuple(_imports(compiled, root, source)),
+        references=tuple(_references(compiled, root, source)),
         diagnostics=diagnostics,
         findings=tuple(findings),
     )

@@ -84,6 +84,8 @@ class Grammar:
     identifiers: tuple[str, ...] = IDENTIFIER_TYPES
     local_scopes: frozenset[str] = frozenset()
     reserved: frozenset[str] = frozenset()
-    member_targets: Callable[[ts.Language, ts.Node], Mapping[tuple[int, int], str]] | None = None
+    member_targets: (
+        Callable[[ts.Language, ts.Node, bytes], Mapping[tuple[int, int], str]] | None
+    ) = None
     repair: Callable[[bytes], bytes] | None = None
     line_definitions: tuple[tuple[re.Pattern[bytes], SymbolKind], ...] = ()
