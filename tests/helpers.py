@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from types import ModuleType
 
 from xrefdoc.analyze.plugin import register_rules
 from xrefdoc.core.model import FileRecord
@@ -171,3 +173,14 @@ def age(root: Path, seconds: float = -3600) -> None:
 def uncoloured(log: str) -> str:
     """A log as a reader of a plain file sees it: Sphinx colours its output when ``CI`` is set."""
     return re.sub(r"\x1b\[[0-9;]*m", "", log)
+
+
+def load_bench(name: str) -> ModuleType:
+    """The script ``bench/<name>.py`` as a module (the benches are scripts, not a package)."""
+    path = Path(__file__).resolve().parent.parent / "bench" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while defined
+    spec.loader.exec_module(module)
+    return module

@@ -4,31 +4,16 @@ answers per kind. The tests that run Universal Ctags skip when it is not install
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 
 import pytest
-from helpers import write_tree
+from helpers import load_bench, write_tree
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "ctags_recall.py"
-
-
-def load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("ctags_recall", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while defined
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = load_bench()
+bench = load_bench("ctags_recall")
 
 
 def universal_ctags() -> bool:

@@ -4,29 +4,15 @@ test runs jedi, and skips when it is not installed (``make bench-refs`` installs
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 
 import pytest
-from helpers import write_tree
+from helpers import load_bench, write_tree
 
 from xrefdoc.xref.index import Index
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "refs_oracle.py"
-
-
-def load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("refs_oracle", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while defined
-    spec.loader.exec_module(module)
-    return module
-
-
-oracle = load_bench()
+oracle = load_bench("refs_oracle")
 
 ENGINE = '''\
 """Engines."""

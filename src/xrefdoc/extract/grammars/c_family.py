@@ -97,25 +97,21 @@ _RESERVED = frozenset(
     }
 )  # fmt: skip
 
-C = Grammar(
-    "tree_sitter_c",
-    tags=(),
-    extra_tags=_C_TAGS,
-    imports=_INCLUDES,
-    local_scopes=_LOCAL_SCOPES,
-    reserved=_RESERVED,
-    member_targets=member_targets,
-    line_definitions=_DEFINES,
-    repair=readable_copy,
-)
-CPP = Grammar(
-    "tree_sitter_cpp",
-    tags=(),
-    extra_tags=_C_TAGS + _CPP_TAGS,
-    imports=_INCLUDES,
-    local_scopes=_LOCAL_SCOPES,
-    reserved=_RESERVED,
-    member_targets=member_targets,
-    line_definitions=_DEFINES,
-    repair=readable_copy,
-)
+
+def _c_family(module: str, tags: str) -> Grammar:
+    """C or C++ (which reads CUDA and every ``.h``): the same reading, their own patterns."""
+    return Grammar(
+        module,
+        tags=(),
+        extra_tags=tags,
+        imports=_INCLUDES,
+        local_scopes=_LOCAL_SCOPES,
+        reserved=_RESERVED,
+        member_targets=member_targets,
+        line_definitions=_DEFINES,
+        repair=readable_copy,
+    )
+
+
+C = _c_family("tree_sitter_c", _C_TAGS)
+CPP = _c_family("tree_sitter_cpp", _C_TAGS + _CPP_TAGS)
