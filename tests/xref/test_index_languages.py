@@ -66,3 +66,37 @@ def test_python_uses_do_not_mean_fields_of_other_languages(tmp_path: Path) -> No
     assert [d.qualname for d in textual_candidates(index, data)] == ["c/store.c:data"]
     [mode] = uses_on(index, "app.py", 2, "mode")
     assert [d.qualname for d in textual_candidates(index, mode)] == ["c/store.h:mode"]
+
+
+GO_TREE: dict[str, str | bytes] = {
+    "server/config.go": """\
+        package server
+
+        type Config struct {
+        \tName string
+        \tnext *Config
+        }
+        """,
+    "server/run.go": """\
+        package server
+
+        import "fmt"
+
+        func (c *Config) Run(other *Config) {
+        \tfmt.Println(c.Name, other.next.Name)
+        }
+        """,
+    "client/config.go": "package client\n\ntype Config struct {\n\tName string\n}\n",
+}
+
+
+def test_a_go_member_of_a_written_type_links_to_its_package_s_field(tmp_path: Path) -> None:
+    index = index_tree(tmp_path, GO_TREE)
+    receiver, chained = uses_on(index, "server/run.go", 6, "Name")
+    for use in (receiver, chained):
+        assert use.definition is not None, use
+        assert use.definition.qualname == "server/config.go:Config.Name", "not client's"
+    [through] = uses_on(index, "server/run.go", 6, "next")
+    assert through.definition is not None and through.definition.symbol.kind == "field"
+    # A package's function: nothing says what fmt is, so no member restriction.
+    assert all(use.definition is None for use in uses_on(index, "server/run.go", 6, "Println"))

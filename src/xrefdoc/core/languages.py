@@ -33,8 +33,6 @@ BASH = Language("Bash", "bash", "bash")
 # zsh has no grammar of its own; Bash's reads most of it (see the bash ``function_heads``).
 ZSH = Language("Zsh", "bash", "bash")
 
-# C and C++, whose files share one namespace of names (a header of either is read as C++).
-C_FAMILIES = frozenset({"c", "cpp"})
 # Families whose files can use each other's definitions by name alone.
 _NAME_GROUPS = {"cpp": "c", "typescript": "javascript", "tsx": "javascript"}
 

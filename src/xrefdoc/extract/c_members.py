@@ -9,13 +9,13 @@ member (a field, a method) can mean."""
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Mapping
 from functools import cache
 
 import tree_sitter as ts
 
-from xrefdoc.extract.c_declarators import C_NAMESPACE, declared_name, text_of, type_name
+from xrefdoc.extract.c_declarators import declared_name
+from xrefdoc.extract.member_types import FILE_SCOPE, TYPE_NAMESPACE, Scopes, node_text, type_name
 
 # The target of a member use whose object's type is unknown.
 UNKNOWN_MEMBER = "."
@@ -30,44 +30,11 @@ _QUERIES = """
 # pointer dereferenced (``(*p).x``), an element (``a[i].x``), parentheses.
 _SAME_TYPE = frozenset({"pointer_expression", "subscript_expression", "parenthesized_expression"})
 _CLASS_BODIES = frozenset({"class_specifier", "struct_specifier", "union_specifier"})
-_FILE_SCOPE = -1
 
 
 @cache
 def _query(language: ts.Language) -> ts.Query:
     return ts.Query(language, _QUERIES)
-
-
-class _Scopes:
-    """The types of the names each function declares (its parameters and locals), and of
-    those declared at file scope; a name declared twice with different types has none."""
-
-    def __init__(self, functions: list[ts.Node]) -> None:
-        self.functions = functions
-        self._starts = [node.start_byte for node in functions]
-        self._types: dict[int, dict[str, str]] = {}
-
-    def function_of(self, node: ts.Node) -> int:
-        """The index of the innermost function that holds ``node``, or ``_FILE_SCOPE``."""
-        at = bisect_right(self._starts, node.start_byte) - 1
-        while at >= 0:
-            function = self.functions[at]
-            if function.start_byte <= node.start_byte and node.end_byte <= function.end_byte:
-                return at
-            at -= 1
-        return _FILE_SCOPE
-
-    def declare(self, scope: int, name: str, type_: str) -> None:
-        names = self._types.setdefault(scope, {})
-        if names.get(name, type_) != type_:
-            type_ = ""
-        names[name] = type_
-
-    def type_of(self, scope: int, name: str) -> str:
-        found = self._types.get(scope, {}).get(name)
-        if found is None and scope != _FILE_SCOPE:
-            found = self._types.get(_FILE_SCOPE, {}).get(name)
-        return found or ""
 
 
 def _class_of_method(source: bytes, function: ts.Node) -> str:
@@ -82,7 +49,7 @@ def _class_of_method(source: bytes, function: ts.Node) -> str:
         if scope is None:
             return ""
         return (
-            text_of(source, scope)
+            node_text(source, scope)
             if scope.type == "namespace_identifier"
             else type_name(source, scope)
         )
@@ -94,7 +61,7 @@ def _class_of_method(source: bytes, function: ts.Node) -> str:
     return ""
 
 
-def _target_of(source: bytes, expression: ts.Node, scope: int, scopes: _Scopes) -> str:
+def _target_of(source: bytes, expression: ts.Node, scope: int, scopes: Scopes) -> str:
     """What ``expression`` is as a target in the C namespace (``::lua_State``,
     ``::lua_State.ci``), or empty when its type is not declared."""
     for _ in range(16):
@@ -107,23 +74,23 @@ def _target_of(source: bytes, expression: ts.Node, scope: int, scopes: _Scopes) 
             return ""
         expression = inner
     if expression.type == "identifier":
-        found = scopes.type_of(scope, text_of(source, expression))
-        return C_NAMESPACE + found if found else ""
-    if expression.type == "this" and scope != _FILE_SCOPE:
+        found = scopes.type_of(scope, node_text(source, expression))
+        return TYPE_NAMESPACE + found if found else ""
+    if expression.type == "this" and scope != FILE_SCOPE:
         owner = _class_of_method(source, scopes.functions[scope])
-        return C_NAMESPACE + owner if owner else ""
+        return TYPE_NAMESPACE + owner if owner else ""
     if expression.type == "cast_expression":
         descriptor = expression.child_by_field_name("type")
         written = descriptor.child_by_field_name("type") if descriptor is not None else None
         found = type_name(source, written) if written is not None else ""
-        return C_NAMESPACE + found if found else ""
+        return TYPE_NAMESPACE + found if found else ""
     if expression.type == "field_expression":
         argument = expression.child_by_field_name("argument")
         field = expression.child_by_field_name("field")
         if argument is None or field is None or field.type != "field_identifier":
             return ""
         base = _target_of(source, argument, scope, scopes)
-        return f"{base}.{text_of(source, field)}" if base else ""
+        return f"{base}.{node_text(source, field)}" if base else ""
     return ""
 
 
@@ -143,20 +110,20 @@ def member_targets(
         elif "use" in captures:
             uses.append((captures["use"][0], captures["member"][0]))
     functions.sort(key=lambda node: node.start_byte)
-    scopes = _Scopes(functions)
+    scopes = Scopes(functions)
     for type_node, declarator in typed:
         name = declared_name(declarator, functions=False)
         if name is None:
             continue
         scope = scopes.function_of(declarator)
         parent = declarator.parent
-        if scope == _FILE_SCOPE and parent is not None and parent.type == "parameter_declaration":
+        if scope == FILE_SCOPE and parent is not None and parent.type == "parameter_declaration":
             continue  # a parameter of a prototype names nothing outside it
-        scopes.declare(scope, text_of(source, name), type_name(source, type_node))
+        scopes.declare(scope, node_text(source, name), type_name(source, type_node))
     targets: dict[tuple[int, int], str] = {}
     for use, member in uses:
         argument = use.child_by_field_name("argument")
         base = _target_of(source, argument, scopes.function_of(use), scopes) if argument else ""
         where = (member.start_point.row + 1, member.start_point.column)
-        targets[where] = f"{base}.{text_of(source, member)}" if base else UNKNOWN_MEMBER
+        targets[where] = f"{base}.{node_text(source, member)}" if base else UNKNOWN_MEMBER
     return targets

@@ -14,11 +14,12 @@ from importlib import resources
 import tree_sitter as ts
 
 from xrefdoc.core.model import Diagnostic, Import, Reference, Symbol, SymbolKind, variable_kind
-from xrefdoc.extract.c_declarators import C_NAMESPACE, declared_name, text_of, type_name
+from xrefdoc.extract.c_declarators import declared_name
 from xrefdoc.extract.c_members import UNKNOWN_MEMBER
 from xrefdoc.extract.grammars import GRAMMARS, Grammar
 from xrefdoc.extract.grammars.grammar import KINDS
 from xrefdoc.extract.hooks import Hooks
+from xrefdoc.extract.member_types import TYPE_NAMESPACE, node_text, type_name
 from xrefdoc.extract.parsing import parse_bounded
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
@@ -175,7 +176,7 @@ def _definitions(compiled: _Compiled, root: ts.Node, source: bytes) -> tuple[lis
         if not wrappers or _holds_the_rest(wrappers[0]):
             ignored.update(node.start_byte for node in captures.get("ignore", ()))
         scope_nodes = captures.get("local.scope")
-        scope = text_of(source, scope_nodes[0]) if scope_nodes else None
+        scope = node_text(source, scope_nodes[0]) if scope_nodes else None
         for capture, nodes in captures.items():
             category, _, kind = capture.partition(".")
             if category not in ("definition", "container"):
@@ -258,7 +259,7 @@ def _name_and_node(
 def _signature(source: bytes, captures: dict[str, list[ts.Node]]) -> str:
     """A macro's parameters as written, on one line: ``(L,i)``."""
     nodes = captures.get("signature")
-    return " ".join(text_of(source, nodes[0]).split()) if nodes else ""
+    return " ".join(node_text(source, nodes[0]).split()) if nodes else ""
 
 
 def _value_type(source: bytes, captures: dict[str, list[ts.Node]], name: str) -> str:
@@ -266,7 +267,7 @@ def _value_type(source: bytes, captures: dict[str, list[ts.Node]], name: str) ->
     tree-wide namespace (``::CallInfo``); not a typedef's own name again."""
     nodes = captures.get("type")
     found = type_name(source, nodes[0]) if nodes else ""
-    return C_NAMESPACE + found if found and found != name else ""
+    return TYPE_NAMESPACE + found if found and found != name else ""
 
 
 def _in_document_order(found: list[_Found]) -> list[_Found]:
@@ -352,7 +353,7 @@ def _symbols(found: list[_Found]) -> list[Symbol]:
 def _definition_name(source: bytes, node: ts.Node) -> str:
     """A definition's name as ctags spells it: ``operator ==`` for a C++ operator, ``run``
     for a Ruby symbol ``:run`` (``alias_method :run, :call``)."""
-    text = text_of(source, node)
+    text = node_text(source, node)
     if node.type == "simple_symbol":
         return text.removeprefix(":")
     if node.type == "operator_name":
@@ -366,7 +367,7 @@ def _imports(compiled: _Compiled, root: ts.Node, source: bytes) -> list[Import]:
         return []
     found = []
     for node in ts.QueryCursor(compiled.imports).captures(root).get("import", []):
-        spec = text_of(source, node).strip().strip("\"'`<>")
+        spec = node_text(source, node).strip().strip("\"'`<>")
         if spec:
             found.append(Import(spec, (), node.start_point.row + 1))
     return sorted(set(found), key=lambda imp: (imp.line, imp.module))
@@ -377,7 +378,7 @@ def _references(compiled: _Compiled, root: ts.Node, source: bytes) -> list[Refer
     target the grammar knows (C's ``p->top``) with that target."""
     found = {
         Reference(
-            text_of(source, node), node.start_point.row + 1, False, "", node.start_point.column
+            node_text(source, node), node.start_point.row + 1, False, "", node.start_point.column
         )
         for node in ts.QueryCursor(compiled.identifiers).captures(root).get("id", [])
     }
@@ -455,7 +456,7 @@ def _leaf_references(compiled: _Compiled, root: ts.Node, source: bytes) -> list[
         if node.type in kinds:
             found.add(
                 Reference(
-                    text_of(source, node),
+                    node_text(source, node),
                     node.start_point.row + 1,
                     False,
                     "",

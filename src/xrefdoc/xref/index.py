@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from xrefdoc.core.languages import name_group
 from xrefdoc.core.model import FileRecord, Import, Symbol, child_target
 from xrefdoc.xref.imports import FileImports, is_standard_import
-from xrefdoc.xref.resolve import C_NAMESPACE, Definition, TreeResolver
+from xrefdoc.xref.resolve import TYPE_NAMESPACE, Definition, TreeResolver
 
 STDLIB = frozenset(sys.stdlib_module_names)
 # The target of a textual member use (``extract.c_members``).
@@ -341,7 +341,7 @@ def _uses_of(
         elif textual and name in textual_names:
             groups = textual_names[name]
             if groups is None or group in groups:
-                member = target == UNKNOWN_MEMBER or target.startswith(C_NAMESPACE)
+                member = target == UNKNOWN_MEMBER or target.startswith(TYPE_NAMESPACE)
                 found.append(Use(path, line, name, None, column, member))
     return sorted(found, key=lambda use: (use.line, use.column, use.name))
 

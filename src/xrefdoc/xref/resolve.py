@@ -4,9 +4,9 @@ Targets are the dotted paths that extraction writes into ``Reference.target`` an
 ``Alias.target`` (``pkg.mod.name``, ``..mod.name``, ``~Class.name``, ``a|b``). Each is
 followed the way Python would look it up: the longest prefix that is an in-tree module, then
 one name at a time through the module's definitions, its import aliases (re-exports), its
-submodules and its star imports, then through a class's members and its bases. A C or C++
-target (``::lua_State.top``) starts from the struct, class or typedef of that name in any C
-or C++ file of the tree.
+submodules and its star imports, then through a class's members and its bases. A target in
+the namespace of types (C's ``::lua_State.top``, Go's ``::Engine.Name``) starts from the
+struct, class or typedef of that name in the files of the use's language.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import posixpath
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from xrefdoc.core.languages import C_FAMILIES
+from xrefdoc.core.languages import name_group
 from xrefdoc.core.model import FileRecord, Symbol, child_target
 
-# The prefix of a target in C and C++'s tree-wide namespace (``extract.c_declarators``).
-C_NAMESPACE = "::"
+# The prefix of a target in the tree-wide namespace of types (``extract.member_types``).
+TYPE_NAMESPACE = "::"
 
 # Longest chain of aliases and bases followed before giving up (cycles stop here too).
 _MAX_DEPTH = 12
@@ -75,9 +75,9 @@ def _definition_line(definition: Definition) -> int:
     return definition.symbol.line
 
 
-# The kinds of a C or C++ type a ``::`` target starts from: a struct, union or class, or a
-# typedef (which leads on to the type it names, or holds an unnamed struct's fields).
-_C_TYPES = frozenset({"class", "type"})
+# The kinds of a type a ``::`` target starts from: a struct, union or class (a Go struct),
+# or a typedef (which leads on to the type it names, or holds an unnamed struct's fields).
+_TYPE_KINDS = frozenset({"class", "type"})
 
 # Kinds whose symbol holds definitions of its own besides a value (a decorated function).
 _CALLABLES = frozenset({"function", "method"})
@@ -134,13 +134,17 @@ class TreeResolver:
             for path, members in self._members.items()
             if any(len(found) > 1 for found in members.values())
         )
-        # C and C++ types by name, over the whole tree, in path and line order.
-        self._c_types: dict[str, list[Definition]] = {}
+        # The types of each name group (C with C++, Go) by name, over the whole tree, in
+        # path and line order; the group of each file.
+        self._groups = {path: name_group(record.family) for path, record in records.items()}
+        self._types: dict[tuple[str, str], list[Definition]] = {}
         for path in sorted(definitions):
-            if records[path].family in C_FAMILIES:
+            group = self._groups[path]
+            if group != "python":
                 for definition in definitions[path]:
-                    if definition.symbol.kind in _C_TYPES:
-                        self._c_types.setdefault(definition.symbol.name, []).append(definition)
+                    if definition.symbol.kind in _TYPE_KINDS:
+                        key = (group, definition.symbol.name)
+                        self._types.setdefault(key, []).append(definition)
         self._memo: dict[tuple[str, str, int], Resolution] = {}
         # The file and line of the use being resolved (line 0: not a same-file target).
         self._start = ""
@@ -150,6 +154,8 @@ class TreeResolver:
         """What ``target``, written at ``line`` of file ``path``, refers to. A name defined
         more than once in the file means its last definition above the use."""
         start = path if target.startswith(("~", ".", "@")) else ""
+        if target.startswith(TYPE_NAMESPACE):  # the types of its group, its folder's first
+            start = f"{self._groups[path]}:{path.rpartition('/')[0]}"
         by_line = target.startswith("~") and path in self._redefining
         key = (start, target, line if by_line else 0)
         found = self._memo.get(key)
@@ -183,8 +189,8 @@ class TreeResolver:
     def _one(self, path: str, target: str, depth: int) -> Resolution:
         if depth > _MAX_DEPTH or not target or target.startswith("["):
             return NOTHING  # a container is reached only through its element, ``[]``
-        if target.startswith(C_NAMESPACE):
-            return self._in_c_type(target[len(C_NAMESPACE) :].split("."), depth)
+        if target.startswith(TYPE_NAMESPACE):
+            return self._in_type(target[len(TYPE_NAMESPACE) :].split("."), depth)
         if target.startswith("~"):
             return self._in_module(path, target[1:].split("."), depth)
         if target.startswith("@"):
@@ -228,15 +234,18 @@ class TreeResolver:
                 return found
         return TEXTUAL if rest else NOTHING
 
-    def _in_c_type(self, parts: list[str], depth: int) -> Resolution:
-        """``parts`` of a C or C++ type named ``parts[0]``: the member of the one struct,
-        union or class of that name that has it, or of the type a typedef names. A member
-        that no such type has, or that several have, is a textual match."""
+    def _in_type(self, parts: list[str], depth: int) -> Resolution:
+        """``parts`` of a type named ``parts[0]`` in the use's name group: the member of the
+        one struct, union or class of that name that has it (one in the use's folder, a Go
+        package, before others), or of the type a typedef names. A member that no such type
+        has, or that several have, is a textual match."""
         name, rest = parts[0], parts[1:]
         if not rest:
             return NOTHING
+        group = self._groups[self._start]
+        folder = self._start.rpartition("/")[0]
         found: list[Definition] = []
-        for definition in self._c_types.get(name, ()):
+        for definition in self._types.get((group, name), ()):
             symbol = definition.symbol
             if symbol.kind == "type" and symbol.value_type:
                 target = symbol.value_type + "".join(f".{part}" for part in rest)
@@ -245,7 +254,11 @@ class TreeResolver:
                 reached = self._in_symbol(definition, rest, depth + 1)
             if reached.definition is not None and reached.definition not in found:
                 found.append(reached.definition)
-        return Resolution(definition=found[0]) if len(found) == 1 else TEXTUAL
+        near = [d for d in found if d.path.rpartition("/")[0] == folder]
+        for candidates in (near, found):
+            if len(candidates) == 1:
+                return Resolution(definition=candidates[0])
+        return TEXTUAL
 
     def _fixture_value(self, path: str, parts: list[str], depth: int) -> Resolution:
         """``parts`` of the value pytest gives a test's parameter named ``parts[0]``: what

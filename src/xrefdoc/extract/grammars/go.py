@@ -4,10 +4,12 @@ fields, interface method specs, and package-level constants and variables.
 Our own patterns rather than the wheel's ``tags.scm``, whose reference patterns (every type
 name is a ``@reference.type``) cost a match each and define nothing. What is declared inside
 a function (variables, constants, types and their fields) is a local, as for Universal
-Ctags, and so is the blank identifier ``_``."""
+Ctags, and so is the blank identifier ``_``. A field's ``@type`` is its value's type, so
+``e.next.Name`` leads through ``next`` (see ``go_members``)."""
 
 from __future__ import annotations
 
+from xrefdoc.extract.go_members import member_targets
 from xrefdoc.extract.grammars.grammar import Grammar
 
 _TAGS = """
@@ -24,11 +26,11 @@ _TAGS = """
     ; The fields of a named struct type; an embedded one is named by its type, as ctags
     ; names it (``io.Writer``, ``*Base`` and ``List[T]`` embed ``Writer``, ``Base``, ``List``).
     (type_spec type: (struct_type (field_declaration_list
-      (field_declaration . name: (field_identifier) @name . type: (_)) @definition.field)))
+      (field_declaration . name: (field_identifier) @name . type: (_) @type) @definition.field)))
     (type_spec type: (struct_type (field_declaration_list (field_declaration
-      (field_identifier) @name @definition.field . (field_identifier)))))
+      (field_identifier) @name @definition.field . (field_identifier) type: (_) @type))))
     (type_spec type: (struct_type (field_declaration_list (field_declaration
-      (field_identifier) . (field_identifier) @name @definition.field))))
+      (field_identifier) . (field_identifier) @name @definition.field type: (_) @type))))
     (type_spec type: (struct_type (field_declaration_list (field_declaration
       !name
       type: [(type_identifier) @name
@@ -64,4 +66,5 @@ GO = Grammar(
     extra_tags=_TAGS,
     imports="(import_spec path: (_) @import)",
     local_scopes=frozenset({"function_declaration", "method_declaration", "func_literal"}),
+    member_targets=member_targets,
 )

@@ -1,0 +1,87 @@
+"""Go member uses: ``e.Name`` leads to the field ``Name`` of the struct ``e`` holds, where
+the type of ``e`` is written in the same function (a receiver ``(e *Engine)``, a parameter,
+``var e Engine``, ``e := &Engine{}``) or at package level.
+
+Each such use gets a target in the tree-wide namespace of types, as C's do (``::Engine.Name``,
+through a chain of fields ``::Engine.next.Name``). A member of anything else keeps its
+textual match of every definition of that name: ``fmt.Println`` names a package's function,
+and nothing in the file tells a package from a value of unknown type."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+
+import tree_sitter as ts
+
+from xrefdoc.extract.member_types import FILE_SCOPE, TYPE_NAMESPACE, Scopes, node_text, type_name
+
+_QUERIES = """
+    [(function_declaration) (method_declaration) (func_literal)] @function
+    (parameter_declaration name: (identifier) @name type: (_) @type) @typed
+    (var_spec name: (identifier) @name type: (_) @type) @typed
+    (short_var_declaration
+      left: (expression_list . (identifier) @name)
+      right: (expression_list . [(composite_literal type: (_) @type)
+                                 (unary_expression operand: (composite_literal type: (_) @type))
+                                ])) @typed
+    (selector_expression field: (field_identifier) @member) @use
+"""
+
+
+@cache
+def _query(language: ts.Language) -> ts.Query:
+    return ts.Query(language, _QUERIES)
+
+
+def _target_of(source: bytes, expression: ts.Node, scope: int, scopes: Scopes) -> str:
+    """What ``expression`` is as a target in the namespace of types (``::Engine``,
+    ``::Engine.next``), or empty when its type is not written."""
+    for _ in range(16):
+        if expression.type != "parenthesized_expression" or not expression.named_children:
+            break
+        expression = expression.named_children[0]
+    if expression.type == "identifier":
+        found = scopes.type_of(scope, node_text(source, expression))
+        return TYPE_NAMESPACE + found if found else ""
+    if expression.type == "selector_expression":
+        operand = expression.child_by_field_name("operand")
+        field = expression.child_by_field_name("field")
+        if operand is None or field is None:
+            return ""
+        base = _target_of(source, operand, scope, scopes)
+        return f"{base}.{node_text(source, field)}" if base else ""
+    return ""
+
+
+def member_targets(
+    language: ts.Language, root: ts.Node, source: bytes
+) -> Mapping[tuple[int, int], str]:
+    """The target of each member use whose object's type is written, by the line and byte
+    column of the member's name."""
+    functions: list[ts.Node] = []
+    typed: list[tuple[ts.Node, ts.Node]] = []
+    uses: list[tuple[ts.Node, ts.Node]] = []
+    for _, captures in ts.QueryCursor(_query(language)).matches(root):
+        if "function" in captures:
+            functions.append(captures["function"][0])
+        elif "typed" in captures:
+            typed.append((captures["type"][0], captures["name"][0]))
+        elif "use" in captures:
+            uses.append((captures["use"][0], captures["member"][0]))
+    functions.sort(key=lambda node: node.start_byte)
+    scopes = Scopes(functions)
+    for type_node, name in typed:
+        scope = scopes.function_of(name)
+        parent = name.parent if scope == FILE_SCOPE else None
+        if parent is not None and parent.type == "parameter_declaration":
+            continue  # a parameter of a function type names nothing outside it
+        scopes.declare(scope, node_text(source, name), type_name(source, type_node))
+    targets: dict[tuple[int, int], str] = {}
+    for use, member in uses:
+        operand = use.child_by_field_name("operand")
+        base = _target_of(source, operand, scopes.function_of(use), scopes) if operand else ""
+        if base:
+            where = (member.start_point.row + 1, member.start_point.column)
+            targets[where] = f"{base}.{node_text(source, member)}"
+    return targets

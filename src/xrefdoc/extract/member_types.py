@@ -1,0 +1,99 @@
+"""What member uses need in any language with a grammar: a node's text, the type a
+declaration names, and the types of the names each function declares; the prefix of a
+target in the tree-wide namespace of types (``::Engine.name``, see ``xref.resolve``)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+import tree_sitter as ts
+
+# The prefix of a type in the tree-wide namespace of a language's types (``::lua_State``),
+# as a reference target: C and C++ have one namespace, and Go's types are looked up there
+# too, those of the use's own package first.
+TYPE_NAMESPACE = "::"
+# The scope of what a file declares outside its functions.
+FILE_SCOPE = -1
+# Type nodes that name the type inside them: a pointer (Go's ``*Engine``), a generic
+# (``List[T]``), a qualified name (``config.Config``, C++ ``ns::Engine``).
+_WRAPPERS = {
+    "pointer_type": None,
+    "generic_type": "type",
+    "qualified_type": "name",
+    "qualified_identifier": "name",
+    "template_type": "name",
+    "struct_specifier": "name",
+    "union_specifier": "name",
+    "enum_specifier": "name",
+    "class_specifier": "name",
+}
+
+
+# Go's predeclared types, which no struct of the tree can be.
+_PREDECLARED = frozenset(
+    {
+        "any", "bool", "byte", "comparable", "complex64", "complex128", "error", "float32",
+        "float64", "int", "int8", "int16", "int32", "int64", "rune", "string", "uint",
+        "uint8", "uint16", "uint32", "uint64", "uintptr",
+    }
+)  # fmt: skip
+
+
+def node_text(source: bytes, node: ts.Node) -> str:
+    """A node's text, sliced from the source it was parsed from: ``node.text`` asks the
+    parser's read callback for it again, a copy of a whole chunk each time."""
+    return source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+
+def type_name(source: bytes, node: ts.Node) -> str:
+    """The tree-wide name of the type a declaration names (C's ``struct lua_State`` and
+    ``lua_State``, Go's ``*Engine`` and ``config.Config``), or empty for a built-in,
+    unnamed or composite type (a slice, a map)."""
+    for _ in range(8):
+        if node.type not in _WRAPPERS:
+            break
+        field = _WRAPPERS[node.type]
+        inner = (
+            node.child_by_field_name(field)
+            if field
+            else (node.named_children[0] if node.named_children else None)
+        )
+        if inner is None:
+            return ""
+        node = inner
+    if node.type != "type_identifier":
+        return ""
+    name = node_text(source, node)
+    return "" if name in _PREDECLARED else name
+
+
+class Scopes:
+    """The types of the names each function declares (its parameters and locals), and of
+    those declared at file scope; a name declared twice with different types has none."""
+
+    def __init__(self, functions: list[ts.Node]) -> None:
+        self.functions = functions
+        self._starts = [node.start_byte for node in functions]
+        self._types: dict[int, dict[str, str]] = {}
+
+    def function_of(self, node: ts.Node) -> int:
+        """The index of the innermost function that holds ``node``, or ``FILE_SCOPE``."""
+        at = bisect_right(self._starts, node.start_byte) - 1
+        while at >= 0:
+            function = self.functions[at]
+            if function.start_byte <= node.start_byte and node.end_byte <= function.end_byte:
+                return at
+            at -= 1
+        return FILE_SCOPE
+
+    def declare(self, scope: int, name: str, type_: str) -> None:
+        names = self._types.setdefault(scope, {})
+        if names.get(name, type_) != type_:
+            type_ = ""
+        names[name] = type_
+
+    def type_of(self, scope: int, name: str) -> str:
+        found = self._types.get(scope, {}).get(name)
+        if found is None and scope != FILE_SCOPE:
+            found = self._types.get(FILE_SCOPE, {}).get(name)
+        return found or ""
