@@ -15,11 +15,11 @@ TYPE_NAMESPACE = "::"
 # The scope of what a file declares outside its functions.
 FILE_SCOPE = -1
 # Type nodes that name the type inside them: a pointer (Go's ``*Engine``), a generic
-# (``List[T]``), a qualified name (``config.Config``, C++ ``ns::Engine``).
+# (``List[T]``), a C++ qualified name (``ns::Engine``). Go's ``http.Request`` is another
+# package's type, which a struct of the tree with the same name is not: it names none.
 _WRAPPERS = {
     "pointer_type": None,
     "generic_type": "type",
-    "qualified_type": "name",
     "qualified_identifier": "name",
     "template_type": "name",
     "struct_specifier": "name",
@@ -47,8 +47,8 @@ def node_text(source: bytes, node: ts.Node) -> str:
 
 def type_name(source: bytes, node: ts.Node) -> str:
     """The tree-wide name of the type a declaration names (C's ``struct lua_State`` and
-    ``lua_State``, Go's ``*Engine`` and ``config.Config``), or empty for a built-in,
-    unnamed or composite type (a slice, a map)."""
+    ``lua_State``, Go's ``*Engine``), or empty for a built-in, unnamed, composite (a slice,
+    a map) or other package's type."""
     for _ in range(8):
         if node.type not in _WRAPPERS:
             break
