@@ -22,6 +22,12 @@ TREE: dict[str, str | bytes] = {
         int store_size(struct store *s) { return s->data + MODE_FAST; }
         int peek(void *p) { return ((struct other *)p)->data + unknown->data; }
         """,
+    "c/other.c": """\
+        #define LOCAL_LIMIT 8
+        #define T 1
+        int other(void) { return LOCAL_LIMIT; }
+        """,
+    "c/user.cc": "template <typename T> T twice(T v) { return v + LOCAL_LIMIT; }\n",
     "web/store.js": "class Store {\n  data = 1;\n  mode = 'fast';\n}\n",
     "app.py": "def show(record):\n    return record.data, record.mode\n",
 }
@@ -39,6 +45,16 @@ def test_a_unique_macro_and_enumerator_link_exactly(tmp_path: Path) -> None:
     [enumerator] = uses_on(index, "c/store.c", 3, "MODE_FAST")
     assert enumerator.definition is not None
     assert enumerator.definition.qualname == "c/store.h:mode.MODE_FAST"
+
+
+def test_a_source_file_s_macro_links_exactly_only_in_that_file(tmp_path: Path) -> None:
+    index = index_tree(tmp_path, TREE)
+    [own] = uses_on(index, "c/other.c", 3, "LOCAL_LIMIT")
+    assert own.definition is not None and own.definition.path == "c/other.c"
+    # Another file cannot include a .c file's macros, and ``T`` is a template parameter.
+    [elsewhere] = uses_on(index, "c/user.cc", 1, "LOCAL_LIMIT")
+    assert elsewhere.definition is None
+    assert all(use.definition is None for use in index.uses_in["c/user.cc"] if use.name == "T")
 
 
 def test_a_member_of_a_declared_type_links_to_its_field(tmp_path: Path) -> None:

@@ -35,6 +35,8 @@ GLOBAL_VARIABLE_FAMILIES = frozenset({"c", "cpp", "go"})
 # Kinds a use in a language without imports we follow means exactly when the name has no
 # other definition in the tree's files of that language (``LUA_NUMBER_FMT``, ``TK_GOTO``).
 UNIQUE_KINDS = frozenset({"macro", "enumerator", "constant"})
+# C and C++ source files, whose macros and enumerators no other file includes.
+C_SOURCE_SUFFIXES = (".c", ".cc", ".cpp", ".cxx", ".c++", ".cu", ".m", ".mm")
 
 
 def may_match_textually(symbol: Symbol, family: str = "python") -> bool:
@@ -336,6 +338,8 @@ def _uses_of(
             textual = resolution.textual
         elif not target:
             definition = unique.get(name)
+            if definition is not None and not _visible(definition, path):
+                definition = None
         if definition is not None:
             found.append(Use(path, line, name, definition, column))
         elif textual and name in textual_names:
@@ -379,9 +383,12 @@ def _unique_definitions(
     definitions: dict[str, list[Definition]], by_path: dict[str, FileRecord]
 ) -> dict[str, dict[str, Definition]]:
     """Name group (``languages.name_group``) → name → its one definition in the group's
-    files, for names whose one definition is of ``UNIQUE_KINDS`` (prototypes aside)."""
+    files, for names of three letters or more whose one definition is of ``UNIQUE_KINDS``
+    (prototypes aside)."""
     found: dict[str, dict[str, Definition]] = defaultdict(dict)
     for name, defined in definitions.items():
+        if len(name) < TEXTUAL_MIN_LENGTH:
+            continue  # ``T``: a template parameter or a local far more often
         by_group: dict[str, list[Definition]] = defaultdict(list)
         for definition in defined:
             family = by_path[definition.path].family
@@ -391,6 +398,14 @@ def _unique_definitions(
             if len(candidates) == 1 and candidates[0].symbol.kind in UNIQUE_KINDS:
                 found[group][name] = candidates[0]
     return dict(found)
+
+
+def _visible(definition: Definition, path: str) -> bool:
+    """Whether a use in ``path`` can see ``definition`` by its name alone: a C or C++ macro,
+    enumerator or constant of a source file (not a header) only in that file, since only a
+    header is included elsewhere."""
+    where = definition.path
+    return where == path or not where.endswith(C_SOURCE_SUFFIXES)
 
 
 def build_index(records: Iterable[FileRecord]) -> Index:
