@@ -222,3 +222,19 @@ def test_declarations_behind_export_macros_and_attributes(tmp_path: Path) -> Non
         ("variable", "RedisModuleEvent_Config", 9),
         ("type", "lua_Integer", 10),
     ]
+
+
+def test_a_guard_after_includes_or_in_a_broken_header_stays_out(tmp_path: Path) -> None:
+    after_includes = extract_one(
+        tmp_path,
+        "atomicvar.h",
+        "#include <stdint.h>\n#ifndef __ATOMIC_VAR_H\n#define __ATOMIC_VAR_H\nint a;\n#endif\n",
+    )
+    assert kinds(after_includes.symbols) == [("variable", "a", 4)]
+    broken = extract_one(
+        tmp_path,
+        "broken.h",
+        "#ifndef BROKEN_H\n#define BROKEN_H\n#define LIMIT 4\nint f( {{{\n#endif\n",
+    )
+    assert broken.diagnostics, "the grammar cannot read it"
+    assert kinds(broken.symbols) == [("macro", "LIMIT", 3)]

@@ -116,3 +116,60 @@ def test_a_go_member_of_a_written_type_links_to_its_package_s_field(tmp_path: Pa
     assert through.definition is not None and through.definition.symbol.kind == "field"
     # A package's function: nothing says what fmt is, so no member restriction.
     assert all(use.definition is None for use in uses_on(index, "server/run.go", 6, "Println"))
+
+
+def test_scoped_names_of_other_languages_are_textual_matches(tmp_path: Path) -> None:
+    index = index_tree(
+        tmp_path,
+        {
+            "src/lowargs.rs": "pub enum EncodingMode {\n    Some(String),\n    Auto,\n}\n",
+            "src/build.rs": "fn main() {\n    let x = Some(1);\n}\n",
+            "a/enum.ts": "enum Colors { Red, Green }\n",
+            "b/enum.ts": "const MyEnum = { Values: { Red: 1 } };\nMyEnum.Values.Red;\n",
+        },
+    )
+    assert all(use.definition is None for use in uses_on(index, "src/build.rs", 2, "Some"))
+    assert all(use.definition is None for use in uses_on(index, "b/enum.ts", 2, "Red"))
+
+
+def test_typedefs_that_name_each_other_lead_nowhere_quickly(tmp_path: Path) -> None:
+    headers = {f"h{n}.h": "typedef struct A B;\ntypedef struct B A;\n" for n in range(4)}
+    index = index_tree(tmp_path, {**headers, "u.c": "int f(B *p) { return p->x + p->y; }\n"})
+    assert all(use.definition is None for use in index.uses_in["u.c"])
+
+
+def test_a_go_closure_sees_the_types_of_its_function(tmp_path: Path) -> None:
+    index = index_tree(
+        tmp_path,
+        {
+            "srv/engine.go": """\
+                package srv
+
+                type Engine struct {
+                \tName string
+                }
+
+                func Serve(e *Engine) func() string {
+                \treturn func() string { return e.Name }
+                }
+                """,
+        },
+    )
+    [use] = uses_on(index, "srv/engine.go", 8, "Name")
+    assert use.definition is not None and use.definition.qualname == "srv/engine.go:Engine.Name"
+
+
+def test_a_cpp_method_use_leads_to_its_body_not_its_declaration(tmp_path: Path) -> None:
+    index = index_tree(
+        tmp_path,
+        {
+            "e.h": "class Engine {\n public:\n  int count;\n  int run();\n};\n",
+            "e.cc": '#include "e.h"\nint Engine::run() { return this->count; }\n',
+            "main.cc": '#include "e.h"\nint go(Engine *e) { return e->run(); }\n',
+        },
+    )
+    [call] = uses_on(index, "main.cc", 2, "run")
+    assert call.definition is not None
+    assert (call.definition.path, call.definition.symbol.kind) == ("e.cc", "method")
+    [field] = uses_on(index, "e.cc", 2, "count")
+    assert field.definition is not None and field.definition.qualname == "e.h:Engine.count"

@@ -110,6 +110,12 @@ class Import:
     level: int = 0
 
 
+# The prefix of a target in the tree-wide namespace of types (see ``Reference``).
+TYPE_NAMESPACE = "::"
+# The target of a textual member use (see ``Reference``).
+UNKNOWN_MEMBER = "."
+
+
 class Reference(NamedTuple):
     """A use of a name at a line, and what the file says it refers to.
 
@@ -118,9 +124,12 @@ class Reference(NamedTuple):
     ``~Class.name`` (in the file's own namespace); ``Engine().run`` is a member of what calling
     ``Engine`` returns, ``items.[]`` an element of ``items`` (iterated or indexed), and
     ``Engine().^.run`` the ``run`` that ``super()`` finds in Engine's bases. ``a|b`` lists
-    candidates, the first that resolves wins. ``exact`` is
+    candidates, the first that resolves wins. ``::lua_State.top`` starts from a type of that
+    name among the files of the use's language (``TYPE_NAMESPACE``: C and C++ share one
+    namespace of types, Go's packages are looked in, the use's own first). ``exact`` is
     false for a textual match (a lexer token, an attribute of a value of unknown type), which
-    has no target.
+    has no target, or ``UNKNOWN_MEMBER`` for a member of a value of unknown type
+    (``p->top``), which only a field or method can mean.
     """
 
     name: str

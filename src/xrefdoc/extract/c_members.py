@@ -14,15 +14,15 @@ from functools import cache
 
 import tree_sitter as ts
 
+from xrefdoc.core.model import TYPE_NAMESPACE, UNKNOWN_MEMBER
 from xrefdoc.extract.c_declarators import declared_name
-from xrefdoc.extract.member_types import FILE_SCOPE, TYPE_NAMESPACE, Scopes, node_text, type_name
+from xrefdoc.extract.member_types import FILE_SCOPE, Scopes, node_text, type_name
 
 # The target of a member use whose object's type is unknown.
-UNKNOWN_MEMBER = "."
 
 _QUERIES = """
     (function_definition) @function
-    (parameter_declaration type: (_) @type declarator: (_) @declarator) @typed
+    (parameter_declaration type: (_) @type declarator: (_) @declarator) @parameter
     (declaration type: (_) @type declarator: (_) @declarator) @typed
     (field_expression field: (field_identifier) @member) @use
 """
@@ -100,24 +100,24 @@ def member_targets(
     """The target of each member use (``p->top``), by the line and byte column of the
     member's name: a field of a declared type, or ``UNKNOWN_MEMBER``."""
     functions: list[ts.Node] = []
-    typed: list[tuple[ts.Node, ts.Node]] = []
+    typed: list[tuple[ts.Node, ts.Node, bool]] = []
     uses: list[tuple[ts.Node, ts.Node]] = []
     for _, captures in ts.QueryCursor(_query(language)).matches(root):
         if "function" in captures:
             functions.append(captures["function"][0])
-        elif "typed" in captures:
-            typed.append((captures["type"][0], captures["declarator"][0]))
+        elif "declarator" in captures:
+            parameter = "parameter" in captures
+            typed.append((captures["type"][0], captures["declarator"][0], parameter))
         elif "use" in captures:
             uses.append((captures["use"][0], captures["member"][0]))
     functions.sort(key=lambda node: node.start_byte)
     scopes = Scopes(functions)
-    for type_node, declarator in typed:
+    for type_node, declarator, parameter in typed:
         name = declared_name(declarator, functions=False)
         if name is None:
             continue
         scope = scopes.function_of(declarator)
-        parent = declarator.parent
-        if scope == FILE_SCOPE and parent is not None and parent.type == "parameter_declaration":
+        if scope == FILE_SCOPE and parameter:
             continue  # a parameter of a prototype names nothing outside it
         scopes.declare(scope, node_text(source, name), type_name(source, type_node))
     targets: dict[tuple[int, int], str] = {}

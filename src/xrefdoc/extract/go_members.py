@@ -14,11 +14,12 @@ from functools import cache
 
 import tree_sitter as ts
 
-from xrefdoc.extract.member_types import FILE_SCOPE, TYPE_NAMESPACE, Scopes, node_text, type_name
+from xrefdoc.core.model import TYPE_NAMESPACE
+from xrefdoc.extract.member_types import FILE_SCOPE, Scopes, node_text, type_name
 
 _QUERIES = """
     [(function_declaration) (method_declaration) (func_literal)] @function
-    (parameter_declaration name: (identifier) @name type: (_) @type) @typed
+    (parameter_declaration name: (identifier) @name type: (_) @type) @parameter
     (var_spec name: (identifier) @name type: (_) @type) @typed
     (short_var_declaration
       left: (expression_list . (identifier) @name)
@@ -60,21 +61,21 @@ def member_targets(
     """The target of each member use whose object's type is written, by the line and byte
     column of the member's name."""
     functions: list[ts.Node] = []
-    typed: list[tuple[ts.Node, ts.Node]] = []
+    typed: list[tuple[ts.Node, ts.Node, bool]] = []
     uses: list[tuple[ts.Node, ts.Node]] = []
     for _, captures in ts.QueryCursor(_query(language)).matches(root):
         if "function" in captures:
             functions.append(captures["function"][0])
-        elif "typed" in captures:
-            typed.append((captures["type"][0], captures["name"][0]))
+        elif "name" in captures:
+            parameter = "parameter" in captures
+            typed.append((captures["type"][0], captures["name"][0], parameter))
         elif "use" in captures:
             uses.append((captures["use"][0], captures["member"][0]))
     functions.sort(key=lambda node: node.start_byte)
     scopes = Scopes(functions)
-    for type_node, name in typed:
+    for type_node, name, parameter in typed:
         scope = scopes.function_of(name)
-        parent = name.parent if scope == FILE_SCOPE else None
-        if parent is not None and parent.type == "parameter_declaration":
+        if scope == FILE_SCOPE and parameter:
             continue  # a parameter of a function type names nothing outside it
         scopes.declare(scope, node_text(source, name), type_name(source, type_node))
     targets: dict[tuple[int, int], str] = {}

@@ -8,10 +8,6 @@ from bisect import bisect_right
 
 import tree_sitter as ts
 
-# The prefix of a type in the tree-wide namespace of a language's types (``::lua_State``),
-# as a reference target: C and C++ have one namespace, and Go's types are looked up there
-# too, those of the use's own package first.
-TYPE_NAMESPACE = "::"
 # The scope of what a file declares outside its functions.
 FILE_SCOPE = -1
 # Type nodes that name the type inside them: a pointer (Go's ``*Engine``), a generic
@@ -69,21 +65,31 @@ def type_name(source: bytes, node: ts.Node) -> str:
 
 class Scopes:
     """The types of the names each function declares (its parameters and locals), and of
-    those declared at file scope; a name declared twice with different types has none."""
+    those declared at file scope; a name declared twice with different types has none. A
+    function nested in another (a Go closure) sees the names of those around it."""
 
     def __init__(self, functions: list[ts.Node]) -> None:
+        """``functions`` in document order."""
         self.functions = functions
         self._starts = [node.start_byte for node in functions]
+        # The function that holds each one, or FILE_SCOPE: functions nest, never overlap.
+        self._parents: list[int] = []
+        open_: list[int] = []
+        for index, function in enumerate(functions):
+            while open_ and functions[open_[-1]].end_byte <= function.start_byte:
+                open_.pop()
+            self._parents.append(open_[-1] if open_ else FILE_SCOPE)
+            open_.append(index)
         self._types: dict[int, dict[str, str]] = {}
 
     def function_of(self, node: ts.Node) -> int:
-        """The index of the innermost function that holds ``node``, or ``FILE_SCOPE``."""
+        """The index of the innermost function that holds ``node``, or ``FILE_SCOPE``: the
+        last function to start before it, or the nearest one around that which holds it."""
         at = bisect_right(self._starts, node.start_byte) - 1
-        while at >= 0:
-            function = self.functions[at]
-            if function.start_byte <= node.start_byte and node.end_byte <= function.end_byte:
+        while at != FILE_SCOPE:
+            if node.end_byte <= self.functions[at].end_byte:
                 return at
-            at -= 1
+            at = self._parents[at]
         return FILE_SCOPE
 
     def declare(self, scope: int, name: str, type_: str) -> None:
@@ -93,7 +99,9 @@ class Scopes:
         names[name] = type_
 
     def type_of(self, scope: int, name: str) -> str:
-        found = self._types.get(scope, {}).get(name)
-        if found is None and scope != FILE_SCOPE:
-            found = self._types.get(FILE_SCOPE, {}).get(name)
-        return found or ""
+        """The type of ``name`` in ``scope``, or in the functions and the file around it."""
+        while True:
+            found = self._types.get(scope, {}).get(name)
+            if found is not None or scope == FILE_SCOPE:
+                return found or ""
+            scope = self._parents[scope]

@@ -13,13 +13,21 @@ from importlib import resources
 
 import tree_sitter as ts
 
-from xrefdoc.core.model import Diagnostic, Import, Reference, Symbol, SymbolKind, variable_kind
+from xrefdoc.core.model import (
+    TYPE_NAMESPACE,
+    UNKNOWN_MEMBER,
+    Diagnostic,
+    Import,
+    Reference,
+    Symbol,
+    SymbolKind,
+    variable_kind,
+)
 from xrefdoc.extract.c_declarators import declared_name
-from xrefdoc.extract.c_members import UNKNOWN_MEMBER
 from xrefdoc.extract.grammars import GRAMMARS, Grammar
 from xrefdoc.extract.grammars.grammar import KINDS
 from xrefdoc.extract.hooks import Hooks
-from xrefdoc.extract.member_types import TYPE_NAMESPACE, node_text, type_name
+from xrefdoc.extract.member_types import node_text, type_name
 from xrefdoc.extract.parsing import parse_bounded
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
@@ -217,9 +225,17 @@ def _definitions(compiled: _Compiled, root: ts.Node, source: bytes) -> tuple[lis
                 _signature(source, captures),
                 _value_type(source, captures, name) if our_kind in _TYPED_KINDS else "",
             )
-    if root.has_error and compiled.grammar.line_definitions:
-        _definitions_by_line(compiled, source, found)
-    kept = [item for item in found.values() if item.start not in ignored]
+    none = frozenset[tuple[str, int]]()
+    if root.has_error:
+        if compiled.grammar.line_definitions:
+            _definitions_by_line(compiled, source, found)
+        if compiled.grammar.not_definitions is not None:
+            none = compiled.grammar.not_definitions(source)
+    kept = [
+        item
+        for item in found.values()
+        if item.start not in ignored and (item.name, item.line) not in none
+    ]
     return _without_nested_duplicates(_in_document_order(kept)), misread
 
 

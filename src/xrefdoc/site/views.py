@@ -337,26 +337,23 @@ def _analysis(site: SiteContext, record: FileRecord, page: str) -> AnalysisView:
     ]
     outside = [s for s in record.symbols if s.parent not in class_names]
 
-    def of_kind(kind: SymbolKind) -> list[SymbolView]:
-        return [
-            {**_symbol_view(site, page, record.path, s), "label": s.qualname}
-            for s in outside
-            if s.kind == kind
-        ]
-
+    by_kind: dict[str, list[SymbolView]] = defaultdict(list)
+    for s in outside:
+        by_kind[s.kind].append({**_symbol_view(site, page, record.path, s), "label": s.qualname})
     groups: list[SymbolGroupView] = [
-        {"title": title, "items": items}
+        {"title": title, "items": by_kind[kind]}
         for kind, title in OUTSIDE_GROUPS
-        if (items := of_kind(kind))
+        if kind in by_kind
     ]
     return {
         "classes": classes,
         "groups": groups,
-        "functions": of_kind(SymbolKind.FUNCTION),
-        "methods": of_kind(SymbolKind.METHOD),
-        "constants": of_kind(SymbolKind.CONSTANT),
-        "variables": of_kind(SymbolKind.VARIABLE),
-        "data_keys": of_kind(SymbolKind.KEY),
+        # By kind, for templates of users' that name them (ours read ``groups``).
+        "functions": by_kind.get(SymbolKind.FUNCTION, []),
+        "methods": by_kind.get(SymbolKind.METHOD, []),
+        "constants": by_kind.get(SymbolKind.CONSTANT, []),
+        "variables": by_kind.get(SymbolKind.VARIABLE, []),
+        "data_keys": by_kind.get(SymbolKind.KEY, []),
     }
 
 

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from xrefdoc.core.languages import name_group
-from xrefdoc.core.model import FileRecord, Import, Symbol, child_target
+from xrefdoc.core.model import (
+    TYPE_NAMESPACE,
+    UNKNOWN_MEMBER,
+    FileRecord,
+    Import,
+    Symbol,
+    child_target,
+)
 from xrefdoc.xref.imports import FileImports, is_standard_import
-from xrefdoc.xref.resolve import TYPE_NAMESPACE, Definition, TreeResolver
+from xrefdoc.xref.resolve import Definition, TreeResolver
 
 STDLIB = frozenset(sys.stdlib_module_names)
-# The target of a textual member use (``extract.c_members``).
-UNKNOWN_MEMBER = "."
 
 
 # A textual match of a shorter name (``e``, ``Q`` in minified JavaScript) is noise.
@@ -32,9 +37,12 @@ MEMBER_KINDS = frozenset({"field", "method", "prototype", "variable", "constant"
 # Families whose module-level variables a use elsewhere may mean by name alone (C's
 # globals, Go's package variables); a member use there is told apart (``UNKNOWN_MEMBER``).
 GLOBAL_VARIABLE_FAMILIES = frozenset({"c", "cpp", "go"})
-# Kinds a use in a language without imports we follow means exactly when the name has no
-# other definition in the tree's files of that language (``LUA_NUMBER_FMT``, ``TK_GOTO``).
+# Kinds a C or C++ use means exactly when the name has no other definition in the tree's C
+# and C++ files (``LUA_NUMBER_FMT``, ``TK_GOTO``): C has one namespace of these names.
+# Other languages scope them (``Mode::Fast``, ``Color.RED``, a Go package's ``param``,
+# Rust's ``Some`` beside a variant ``Some`` of some enum): a textual match there.
 UNIQUE_KINDS = frozenset({"macro", "enumerator", "constant"})
+UNIQUE_GROUP = "c"
 # C and C++ source files, whose macros and enumerators no other file includes.
 C_SOURCE_SUFFIXES = (".c", ".cc", ".cpp", ".cxx", ".c++", ".cu", ".m", ".mm")
 
@@ -320,12 +328,14 @@ def _uses_of(
     record: FileRecord,
     resolver: TreeResolver,
     textual_names: Mapping[str, frozenset[str] | None],
+    members: Collection[tuple[str, str]],
     unique: dict[str, Definition],
 ) -> list[Use]:
     """The uses a file holds: references resolved to definitions, textual matches of
     ``unique`` names (the one definition of that name in the file's language), and other
     textual matches of ``textual_names`` (name → the name groups whose uses may mean one
-    of its definitions, None for any)."""
+    of its definitions, None for any); a member use of unknown type only of a (name group,
+    name) of ``members``."""
     found: list[Use] = []
     path = record.path
     group = name_group(record.family)
@@ -344,8 +354,10 @@ def _uses_of(
             found.append(Use(path, line, name, definition, column))
         elif textual and name in textual_names:
             groups = textual_names[name]
+            member = target == UNKNOWN_MEMBER or target.startswith(TYPE_NAMESPACE)
+            if member and (group, name) not in members:
+                continue  # no field or method of its language has the name
             if groups is None or group in groups:
-                member = target == UNKNOWN_MEMBER or target.startswith(TYPE_NAMESPACE)
                 found.append(Use(path, line, name, None, column, member))
     return sorted(found, key=lambda use: (use.line, use.column, use.name))
 
@@ -381,23 +393,21 @@ def _textual_groups(
 
 def _unique_definitions(
     definitions: dict[str, list[Definition]], by_path: dict[str, FileRecord]
-) -> dict[str, dict[str, Definition]]:
-    """Name group (``languages.name_group``) → name → its one definition in the group's
-    files, for names of three letters or more whose one definition is of ``UNIQUE_KINDS``
-    (prototypes aside)."""
-    found: dict[str, dict[str, Definition]] = defaultdict(dict)
+) -> dict[str, Definition]:
+    """Name → its one definition in the tree's C and C++ files, for names of three letters
+    or more whose one definition there is of ``UNIQUE_KINDS`` (prototypes aside)."""
+    found: dict[str, Definition] = {}
     for name, defined in definitions.items():
         if len(name) < TEXTUAL_MIN_LENGTH:
             continue  # ``T``: a template parameter or a local far more often
-        by_group: dict[str, list[Definition]] = defaultdict(list)
-        for definition in defined:
-            family = by_path[definition.path].family
-            if family != "python" and definition.symbol.kind != "prototype":
-                by_group[name_group(family)].append(definition)
-        for group, candidates in by_group.items():
-            if len(candidates) == 1 and candidates[0].symbol.kind in UNIQUE_KINDS:
-                found[group][name] = candidates[0]
-    return dict(found)
+        candidates = [
+            d
+            for d in defined
+            if d.symbol.kind != "prototype" and name_group(by_path[d.path].family) == UNIQUE_GROUP
+        ]
+        if len(candidates) == 1 and candidates[0].symbol.kind in UNIQUE_KINDS:
+            found[name] = candidates[0]
+    return found
 
 
 def _visible(definition: Definition, path: str) -> bool:
@@ -424,7 +434,13 @@ def build_index(records: Iterable[FileRecord]) -> Index:
             definitions[definition.symbol.name].append(definition)
     textual_definitions = _textual_definitions(definitions, by_path)
     textual_groups = _textual_groups(textual_definitions, by_path)
-    unique_by_group = _unique_definitions(definitions, by_path)
+    members = {
+        (name_group(by_path[d.path].family), name)
+        for name, defined in textual_definitions.items()
+        for d in defined
+        if may_match_member(d.symbol)
+    }
+    unique = _unique_definitions(definitions, by_path)
     test_files = frozenset(path for path, record in by_path.items() if is_test_file(record))
 
     import_targets: dict[str, list[ImportTarget]] = {}
@@ -448,10 +464,8 @@ def build_index(records: Iterable[FileRecord]) -> Index:
                 if reached is not None and reached != path:
                     imports_of[path].add(reached)
                     imported_by[reached].add(path)
-        unique = (
-            {} if record.family == "python" else unique_by_group.get(name_group(record.family), {})
-        )
-        uses_in[path] = _uses_of(record, resolver, textual_groups, unique)
+        in_group = unique if name_group(record.family) == UNIQUE_GROUP else {}
+        uses_in[path] = _uses_of(record, resolver, textual_groups, members, in_group)
         for use in uses_in[path]:
             uses[use.keyword].append(use)
             if use.definition is not None and use.definition.path != path:

@@ -16,10 +16,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from xrefdoc.core.languages import name_group
-from xrefdoc.core.model import FileRecord, Symbol, child_target
-
-# The prefix of a target in the tree-wide namespace of types (``extract.member_types``).
-TYPE_NAMESPACE = "::"
+from xrefdoc.core.model import TYPE_NAMESPACE, FileRecord, Symbol, child_target
 
 # Longest chain of aliases and bases followed before giving up (cycles stop here too).
 _MAX_DEPTH = 12
@@ -138,14 +135,25 @@ class TreeResolver:
         # path and line order; the group of each file.
         self._groups = {path: name_group(record.family) for path, record in records.items()}
         self._types: dict[tuple[str, str], list[Definition]] = {}
+        # The bodies of methods by (group, class name, name): ``int Engine::stop() {...}``
+        # for the ``int stop();`` its class declares.
+        self._bodies: dict[tuple[str, str, str], list[Definition]] = {}
         for path in sorted(definitions):
             group = self._groups[path]
-            if group != "python":
-                for definition in definitions[path]:
-                    if definition.symbol.kind in _TYPE_KINDS:
-                        key = (group, definition.symbol.name)
-                        self._types.setdefault(key, []).append(definition)
+            if group == "python":
+                continue
+            for definition in definitions[path]:
+                symbol = definition.symbol
+                if symbol.kind in _TYPE_KINDS:
+                    self._types.setdefault((group, symbol.name), []).append(definition)
+                elif symbol.kind in _CALLABLES and symbol.parent:
+                    owner = symbol.parent.rpartition(".")[2]
+                    self._bodies.setdefault((group, owner, symbol.name), []).append(definition)
         self._memo: dict[tuple[str, str, int], Resolution] = {}
+        # ``_in_type`` by (group, folder, type name, member path): typedefs of one name in
+        # several headers lead to each other, and each would be tried again at every step.
+        self._type_memo: dict[tuple[str, str, str, tuple[str, ...]], Resolution] = {}
+        self._types_open: set[tuple[str, str, str, tuple[str, ...]]] = set()
         # The file and line of the use being resolved (line 0: not a same-file target).
         self._start = ""
         self._line = 0
@@ -244,6 +252,23 @@ class TreeResolver:
             return NOTHING
         group = self._groups[self._start]
         folder = self._start.rpartition("/")[0]
+        key = (group, folder, name, tuple(rest))
+        known = self._type_memo.get(key)
+        if known is not None:
+            return known
+        if key in self._types_open:  # ``typedef struct A B; typedef struct B A;``
+            return TEXTUAL
+        self._types_open.add(key)
+        try:
+            known = self._in_type_first_time(name, rest, group, folder, depth)
+        finally:
+            self._types_open.discard(key)
+        self._type_memo[key] = known
+        return known
+
+    def _in_type_first_time(
+        self, name: str, rest: list[str], group: str, folder: str, depth: int
+    ) -> Resolution:
         found: list[Definition] = []
         for definition in self._types.get((group, name), ()):
             symbol = definition.symbol
@@ -254,11 +279,21 @@ class TreeResolver:
                 reached = self._in_symbol(definition, rest, depth + 1)
             if reached.definition is not None and reached.definition not in found:
                 found.append(reached.definition)
+        found = [self._body_of(group, d) for d in found]
         near = [d for d in found if d.path.rpartition("/")[0] == folder]
         for candidates in (near, found):
             if len(candidates) == 1:
                 return Resolution(definition=candidates[0])
         return TEXTUAL
+
+    def _body_of(self, group: str, definition: Definition) -> Definition:
+        """The one body of a method a class only declares (a C++ prototype), else the
+        definition itself."""
+        symbol = definition.symbol
+        if symbol.kind != "prototype" or not symbol.parent:
+            return definition
+        bodies = self._bodies.get((group, symbol.parent.rpartition(".")[2], symbol.name), [])
+        return bodies[0] if len(bodies) == 1 else definition
 
     def _fixture_value(self, path: str, parts: list[str], depth: int) -> Resolution:
         """``parts`` of the value pytest gives a test's parameter named ``parts[0]``: what

@@ -44,10 +44,11 @@ _C_TAGS = """
     (preproc_def name: (identifier) @name) @definition.macro
     (preproc_function_def name: (identifier) @name
       parameters: (preproc_params) @signature) @definition.macro
-    ; An include guard: an ``#ifndef`` around the whole file (comments aside), and a
-    ; ``#define`` of the same name, without a value, right after it.
-    (translation_unit . (comment)* . (preproc_ifdef "#ifndef" name: (identifier) @_guard
-      . (preproc_def name: (identifier) @_defined !value) @ignore
+    ; An include guard: an ``#ifndef`` around the rest of the file (comments aside), and
+    ; a ``#define`` of the same name, without a value, right after it and before the
+    ; header's content (``#ifndef LUA_USE_C89 / #define LUA_USE_C89 / #endif`` sets a flag).
+    (translation_unit (preproc_ifdef "#ifndef" name: (identifier) @_guard
+      . (preproc_def name: (identifier) @_defined !value) @ignore . (_)
       (#eq? @_guard @_defined)) @ignore.whole_file)
 """
 
@@ -79,13 +80,43 @@ _CPP_TAGS = """
       name: [(operator_name) (destructor_name)] @name)) @definition.method
 """
 
-# A ``#define`` is one line (or more, continued): found by line where the tree is broken.
+# A ``#define`` is one line (or more, continued): found by line where the tree is broken,
+# but for the include guard's (see ``include_guard``).
 _DEFINES = (
     (
         re.compile(rb"^[ \t]*#[ \t]*define[ \t]+(\w+)(?P<signature>\([^)\n]*\))?", re.MULTILINE),
         SymbolKind.MACRO,
     ),
 )
+_CONDITIONAL = re.compile(rb"^[ \t]*#[ \t]*(ifndef|ifdef|if)\b([^\n]*)", re.MULTILINE)
+_DIRECTIVE = re.compile(rb"^[ \t]*#[ \t]*(\w+)([^\n]*)", re.MULTILINE)
+_NOT_DEFINED = re.compile(rb"!\s*defined\s*\(?\s*(\w+)\s*\)?\Z")
+_COMMENT = re.compile(rb"/\*.*?\*/|//.*")
+
+
+def include_guard(source: bytes) -> frozenset[tuple[str, int]]:
+    """The name and line of a header's include guard, read from its text: its first
+    conditional is ``#ifndef X`` (or ``#if !defined(X)``) and its next directive ``#define
+    X`` with no value. For a file the grammar cannot read whole, whose tree may not show
+    the guard around the rest of the file."""
+    first = _CONDITIONAL.search(source)
+    if first is None or first.group(1) == b"ifdef":
+        return frozenset()
+    test = _COMMENT.sub(b"", first.group(2)).strip()
+    if first.group(1) == b"ifndef":
+        name = test
+    else:
+        negated = _NOT_DEFINED.match(test)
+        name = negated.group(1) if negated else b""
+    following = _DIRECTIVE.search(source, first.end())
+    if not name or following is None or following.group(1) != b"define":
+        return frozenset()
+    if _COMMENT.sub(b"", following.group(2)).split() != [name]:
+        return frozenset()
+    line = source.count(b"\n", 0, following.start()) + 1
+    return frozenset({(name.decode("utf-8", "replace"), line)})
+
+
 _INCLUDES = "(preproc_include path: (string_literal) @import)"
 _LOCAL_SCOPES = frozenset({"function_definition", "lambda_expression"})
 # Type and storage words that a macro before them can make the grammar read as a name.
@@ -109,6 +140,7 @@ def _c_family(module: str, tags: str) -> Grammar:
         reserved=_RESERVED,
         member_targets=member_targets,
         line_definitions=_DEFINES,
+        not_definitions=include_guard,
         repair=readable_copy,
     )
 

@@ -74,6 +74,8 @@ class Grammar:
     out). ``line_definitions`` find definitions by line in a file the grammar cannot read
     whole, where a dialect it does not know (zsh read as Bash) or a macro hides them: each
     pattern's first group that matched is the name, a group ``signature`` the signature.
+    ``not_definitions`` gives, from the text, the names and lines that define nothing in a
+    tree with errors (a C include guard the broken tree does not show as one).
     """
 
     module: str
@@ -89,3 +91,4 @@ class Grammar:
     ) = None
     repair: Callable[[bytes], bytes] | None = None
     line_definitions: tuple[tuple[re.Pattern[bytes], SymbolKind], ...] = ()
+    not_definitions: Callable[[bytes], frozenset[tuple[str, int]]] | None = None
