@@ -391,27 +391,21 @@ def _imports(compiled: _Compiled, root: ts.Node, source: bytes) -> list[Import]:
 
 def _references(compiled: _Compiled, root: ts.Node, source: bytes) -> list[Reference]:
     """Every identifier, as a textual use at its line and byte column; a member use whose
-    target the grammar knows (C's ``p->top``) with that target."""
-    found = {
-        Reference(
-            node_text(source, node), node.start_point.row + 1, False, "", node.start_point.column
-        )
-        for node in ts.QueryCursor(compiled.identifiers).captures(root).get("id", [])
-    }
+    target the grammar knows (C's ``p->top``) with that target: exact for a member of a
+    known type, textual for one of an unknown type (``UNKNOWN_MEMBER``)."""
     members = compiled.grammar.member_targets
     language = compiled.parser.language
-    if members is not None and language is not None:
-        targets = members(language, root, source)
-        found = {_with_target(ref, targets.get((ref.line, ref.column))) for ref in found}
+    targets = members(language, root, source) if members and language else {}
+    found = set()
+    for node in ts.QueryCursor(compiled.identifiers).captures(root).get("id", []):
+        row, column = node.start_point
+        target = targets.get((row + 1, column)) if targets else None
+        if target is None:
+            found.add(Reference(node_text(source, node), row + 1, False, "", column))
+        else:
+            exact = target != UNKNOWN_MEMBER
+            found.add(Reference(node_text(source, node), row + 1, exact, target, column))
     return sorted(found, key=lambda ref: (ref.line, ref.column, ref.name))
-
-
-def _with_target(reference: Reference, target: str | None) -> Reference:
-    """``reference`` leading to ``target``: exact for a member of a known type, textual for
-    one of an unknown type (``UNKNOWN_MEMBER``)."""
-    if target is None:
-        return reference
-    return reference._replace(exact=target != UNKNOWN_MEMBER, target=target)
 
 
 def _errors(root: ts.Node) -> Iterator[ts.Node]:

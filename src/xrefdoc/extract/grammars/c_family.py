@@ -15,7 +15,25 @@ from xrefdoc.extract.c_members import member_targets
 from xrefdoc.extract.cpp_repair import readable_copy
 from xrefdoc.extract.grammars.grammar import Grammar
 
-_C_TAGS = """
+# Declarations outside functions: variables, ``static`` and ``extern``; one of a function
+# is its prototype. Only where a file-scope declaration stands, so that a function's many
+# locals are no match (one in a function's ``#if`` is dropped as a local, see the grammar's
+# local scopes).
+_FILE_SCOPE_DECLARATIONS = "".join(
+    f"({parent} (declaration type: (_) @type declarator: (_) @declarator) @definition.variable)\n"
+    for parent in (
+        "translation_unit",
+        "declaration_list",
+        "linkage_specification",
+        "preproc_if",
+        "preproc_ifdef",
+        "preproc_else",
+        "preproc_elif",
+    )
+)
+_C_TAGS = (
+    _FILE_SCOPE_DECLARATIONS
+    + """
     (struct_specifier name: (type_identifier) @name body: (_)) @definition.class
     (union_specifier name: (type_identifier) @name body: (_)) @definition.class
     (enum_specifier name: (type_identifier) @name body: (_)) @definition.enum
@@ -26,9 +44,6 @@ _C_TAGS = """
       (parenthesized_declarator (identifier) @name)]) @definition.function
     (type_definition type: (_) @type declarator: (_) @declarator) @definition.typedef
     (field_declaration type: (_) @type declarator: (_) @declarator) @definition.field
-    ; Declarations outside functions: variables, ``static`` and ``extern`` (locals are
-    ; dropped by the grammar's local scopes); one of a function is its prototype.
-    (declaration type: (_) @type declarator: (_) @declarator) @definition.variable
     ; ``int (lua_gettop) (lua_State *L);`` read by the C++ grammar as a call: outside
     ; functions (see local scopes), where no expression can stand, it is a prototype.
     (expression_statement (call_expression
@@ -51,6 +66,7 @@ _C_TAGS = """
       . (preproc_def name: (identifier) @_defined !value) @ignore . (_)
       (#eq? @_guard @_defined)) @ignore.whole_file)
 """
+)
 
 _CPP_TAGS = """
     (class_specifier name: (type_identifier) @name body: (_)) @definition.class

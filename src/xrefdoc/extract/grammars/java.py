@@ -10,7 +10,12 @@ from xrefdoc.extract.grammars.grammar import Grammar
 # types: an anonymous class's fields (``new Object() { int n; }``) are a method's locals.
 # Locals are another node (``local_variable_declaration``), never matched. Ctags 5.9 reads
 # a record as a method and not its components; to a reader it is a class, they its fields.
+# The wheel's ``tags.scm`` is not read: its reference patterns (every call, every type in a
+# list) cost a match each and define nothing.
 _TAGS = """
+    (class_declaration name: (identifier) @name) @definition.class
+    (method_declaration name: (identifier) @name) @definition.method
+    (interface_declaration name: (identifier) @name) @definition.interface
     (constructor_declaration name: (identifier) @name) @definition.method
     (compact_constructor_declaration name: (identifier) @name) @definition.method
     (enum_declaration name: (identifier) @name) @definition.enum
@@ -34,6 +39,7 @@ _TAGS = """
 
 JAVA = Grammar(
     "tree_sitter_java",
+    tags=(),
     extra_tags=_TAGS,
     imports="(import_declaration (scoped_identifier) @import)",
 )

@@ -10,8 +10,18 @@ from xrefdoc.extract.grammars.grammar import Grammar
 # Ruby looks constants up. An attribute is each name an ``attr_*`` call lists, spanning
 # its own argument so that two of one line do not nest, under its reader's name (``x``
 # for ``attr_writer :x``, which ctags names ``x=``): the name its uses are written with.
-# Local variables and block parameters are identifiers, never matched.
+# Local variables and block parameters are identifiers, never matched. The wheel's
+# ``tags.scm`` is not read: its reference patterns match every identifier and call, a
+# match each that defines nothing (they were most of the extraction's time).
 _TAGS = """
+    (method name: (_) @name) @definition.method
+    (singleton_method name: (_) @name) @definition.method
+    (alias name: (_) @name) @definition.method
+    (setter (identifier) @ignore)
+    (class name: [(constant) @name (scope_resolution name: (_) @name)]) @definition.class
+    (singleton_class
+      value: [(constant) @name (scope_resolution name: (_) @name)]) @definition.class
+    (module name: [(constant) @name (scope_resolution name: (_) @name)]) @definition.module
     (assignment left: (constant) @name) @definition.constant
     (operator_assignment left: (constant) @name) @definition.constant
     (assignment left: (left_assignment_list (constant) @name @definition.constant))
@@ -29,6 +39,7 @@ _TAGS = """
 
 RUBY = Grammar(
     "tree_sitter_ruby",
+    tags=(),
     extra_tags=_TAGS,
     imports="""
         (call method: (identifier) @_require
