@@ -43,6 +43,8 @@ _HOLDS_METHODS = frozenset({SymbolKind.CLASS, SymbolKind.IMPL, "container.class"
 _NOT_ENCLOSING_CLASSES = frozenset(
     {SymbolKind.TYPE, SymbolKind.VARIABLE, SymbolKind.CONSTANT, SymbolKind.FIELD}
 )
+# The tags query's capture of a grammar's local scopes.
+_LOCAL_SCOPE = "local.function"
 # Kinds that are locals inside a grammar's local scopes (a function's body).
 _LOCAL_KINDS = frozenset(
     {SymbolKind.VARIABLE, SymbolKind.CONSTANT, SymbolKind.TYPE, SymbolKind.PROTOTYPE}
@@ -83,7 +85,6 @@ class _Compiled:
     identifiers: ts.Query
     identifier_kinds: frozenset[str]
     imports: ts.Query | None
-    local_scopes: ts.Query | None
 
 
 @cache
@@ -100,15 +101,15 @@ def _compiled(family: str) -> _Compiled:
         for kind in sorted(grammar.local_scopes)
         if language.id_for_node_kind(kind, True)
     )
-    local_scopes = ts.Query(language, f"[{scopes}] @scope") if scopes else None
+    # A local scope is a match of the tags query too: one walk of the tree finds both.
+    local_scopes = f"[{scopes}] @{_LOCAL_SCOPE}" if scopes else ""
     return _Compiled(
         grammar,
         ts.Parser(language),
-        ts.Query(language, _query_text(grammar)),
+        ts.Query(language, _query_text(grammar) + "\n" + local_scopes),
         identifiers,
         frozenset(names),
         imports,
-        local_scopes,
     )
 
 
@@ -152,12 +153,9 @@ class _LocalScopes:
     """The byte ranges of a tree's local scopes (function bodies), merged, for the test of
     whether a definition lies inside one."""
 
-    def __init__(self, compiled: _Compiled, root: ts.Node) -> None:
+    def __init__(self, nodes: list[ts.Node]) -> None:
         self._starts: list[int] = []
         self._ends: list[int] = []
-        if compiled.local_scopes is None:
-            return
-        nodes = ts.QueryCursor(compiled.local_scopes).captures(root).get("scope", [])
         for node in sorted(nodes, key=lambda item: item.start_byte):
             if self._ends and node.start_byte < self._ends[-1]:
                 self._ends[-1] = max(self._ends[-1], node.end_byte)
@@ -165,9 +163,9 @@ class _LocalScopes:
                 self._starts.append(node.start_byte)
                 self._ends.append(node.end_byte)
 
-    def __contains__(self, node: ts.Node) -> bool:
-        at = bisect_right(self._starts, node.start_byte) - 1
-        return at >= 0 and node.start_byte < self._ends[at] and node.end_byte <= self._ends[at]
+    def holds(self, start: int, end: int) -> bool:
+        at = bisect_right(self._starts, start) - 1
+        return at >= 0 and start < self._ends[at] and end <= self._ends[at]
 
 
 def _definitions(compiled: _Compiled, root: ts.Node, source: bytes) -> tuple[list[_Found], bool]:
@@ -178,8 +176,11 @@ def _definitions(compiled: _Compiled, root: ts.Node, source: bytes) -> tuple[lis
     reserved = compiled.grammar.reserved
     misread = False
     ignored: set[int] = set()
-    locals_ = _LocalScopes(compiled, root)
+    scopes: list[ts.Node] = []
     for _, captures in ts.QueryCursor(compiled.tags).matches(root):
+        if _LOCAL_SCOPE in captures:
+            scopes.extend(captures[_LOCAL_SCOPE])
+            continue
         wrappers = captures.get("ignore.whole_file")
         if not wrappers or _holds_the_rest(wrappers[0]):
             ignored.update(node.start_byte for node in captures.get("ignore", ()))
@@ -206,8 +207,6 @@ def _definitions(compiled: _Compiled, root: ts.Node, source: bytes) -> tuple[lis
                 our_kind = SymbolKind.PROTOTYPE
             elif our_kind == SymbolKind.VARIABLE:
                 our_kind = variable_kind(name)
-            if our_kind in _LOCAL_KINDS and node in locals_:
-                continue
             key = (node.start_byte, name)
             if key in found and not _takes_precedence(our_kind, scope, found[key]):
                 continue
@@ -231,10 +230,13 @@ def _definitions(compiled: _Compiled, root: ts.Node, source: bytes) -> tuple[lis
             _definitions_by_line(compiled, source, found)
         if compiled.grammar.not_definitions is not None:
             none = compiled.grammar.not_definitions(source)
+    locals_ = _LocalScopes(scopes)
     kept = [
         item
         for item in found.values()
-        if item.start not in ignored and (item.name, item.line) not in none
+        if item.start not in ignored
+        and (item.name, item.line) not in none
+        and not (item.kind in _LOCAL_KINDS and locals_.holds(item.start, item.end))
     ]
     return _without_nested_duplicates(_in_document_order(kept)), misread
 
