@@ -29,6 +29,7 @@ _FILE_SCOPE_DECLARATIONS = "".join(
         "preproc_ifdef",
         "preproc_else",
         "preproc_elif",
+        "ERROR",  # what error recovery kept of a file's broken part
     )
 )
 _C_TAGS = (
