@@ -32,6 +32,13 @@ def test_the_kinds_are_those_of_the_scan_contract() -> None:
         "method",
         "constant",
         "variable",
+        "macro",
+        "field",
+        "enumerator",
+        "type",
+        "namespace",
+        "prototype",
+        "impl",
         "heading",
         "key",
     ]

@@ -16,7 +16,7 @@ import tree_sitter as ts
 
 from xrefdoc.core.model import TYPE_NAMESPACE, UNKNOWN_MEMBER
 from xrefdoc.extract.c_declarators import declared_name
-from xrefdoc.extract.member_types import FILE_SCOPE, Scopes, node_text, type_name
+from xrefdoc.extract.member_types import FILE_SCOPE, MAX_CHAIN, Scopes, node_text, type_name
 
 # The target of a member use whose object's type is unknown.
 
@@ -63,16 +63,42 @@ def _class_of_method(source: bytes, function: ts.Node) -> str:
 
 def _target_of(source: bytes, expression: ts.Node, scope: int, scopes: Scopes) -> str:
     """What ``expression`` is as a target in the C namespace (``::lua_State``,
-    ``::lua_State.ci``), or empty when its type is not declared."""
-    for _ in range(16):
+    ``::lua_State.ci``), or empty when its type is not declared. A chain of more than
+    ``MAX_CHAIN`` members is not followed: each use of one would walk it again."""
+    fields: list[str] = []
+    for _ in range(MAX_CHAIN):
+        expression = _operand(expression)
+        if expression.type != "field_expression":
+            break
+        argument = expression.child_by_field_name("argument")
+        field = expression.child_by_field_name("field")
+        if argument is None or field is None or field.type != "field_identifier":
+            return ""
+        fields.append(node_text(source, field))
+        expression = argument
+    else:
+        return ""
+    base = _base_of(source, expression, scope, scopes)
+    return base + "".join(f".{field}" for field in reversed(fields)) if base else ""
+
+
+def _operand(expression: ts.Node) -> ts.Node:
+    """``expression`` without what keeps its type: ``(*p)``, ``a[i]``, parentheses."""
+    for _ in range(MAX_CHAIN):
         if expression.type not in _SAME_TYPE:
             break
         inner = expression.child_by_field_name("argument") or (
             expression.named_children[0] if expression.named_children else None
         )
         if inner is None:
-            return ""
+            break
         expression = inner
+    return expression
+
+
+def _base_of(source: bytes, expression: ts.Node, scope: int, scopes: Scopes) -> str:
+    """The type of the object a chain of members starts from: a declared name, C++
+    ``this``, a cast; empty when not known."""
     if expression.type == "identifier":
         found = scopes.type_of(scope, node_text(source, expression))
         return TYPE_NAMESPACE + found if found else ""
@@ -84,13 +110,6 @@ def _target_of(source: bytes, expression: ts.Node, scope: int, scopes: Scopes) -
         written = descriptor.child_by_field_name("type") if descriptor is not None else None
         found = type_name(source, written) if written is not None else ""
         return TYPE_NAMESPACE + found if found else ""
-    if expression.type == "field_expression":
-        argument = expression.child_by_field_name("argument")
-        field = expression.child_by_field_name("field")
-        if argument is None or field is None or field.type != "field_identifier":
-            return ""
-        base = _target_of(source, argument, scope, scopes)
-        return f"{base}.{node_text(source, field)}" if base else ""
     return ""
 
 

@@ -15,7 +15,7 @@ from functools import cache
 import tree_sitter as ts
 
 from xrefdoc.core.model import TYPE_NAMESPACE
-from xrefdoc.extract.member_types import FILE_SCOPE, Scopes, node_text, type_name
+from xrefdoc.extract.member_types import FILE_SCOPE, MAX_CHAIN, Scopes, node_text, type_name
 
 _QUERIES = """
     [(function_declaration) (method_declaration) (func_literal)] @function
@@ -37,22 +37,26 @@ def _query(language: ts.Language) -> ts.Query:
 
 def _target_of(source: bytes, expression: ts.Node, scope: int, scopes: Scopes) -> str:
     """What ``expression`` is as a target in the namespace of types (``::Engine``,
-    ``::Engine.next``), or empty when its type is not written."""
-    for _ in range(16):
-        if expression.type != "parenthesized_expression" or not expression.named_children:
+    ``::Engine.next``), or empty when its type is not written. A chain of more than
+    ``MAX_CHAIN`` selectors is not followed: each use of one would walk it again."""
+    fields: list[str] = []
+    for _ in range(MAX_CHAIN):
+        while expression.type == "parenthesized_expression" and expression.named_children:
+            expression = expression.named_children[0]
+        if expression.type != "selector_expression":
             break
-        expression = expression.named_children[0]
-    if expression.type == "identifier":
-        found = scopes.type_of(scope, node_text(source, expression))
-        return TYPE_NAMESPACE + found if found else ""
-    if expression.type == "selector_expression":
         operand = expression.child_by_field_name("operand")
         field = expression.child_by_field_name("field")
         if operand is None or field is None:
             return ""
-        base = _target_of(source, operand, scope, scopes)
-        return f"{base}.{node_text(source, field)}" if base else ""
-    return ""
+        fields.append(node_text(source, field))
+        expression = operand
+    else:
+        return ""
+    if expression.type != "identifier":
+        return ""
+    found = scopes.type_of(scope, node_text(source, expression))
+    return TYPE_NAMESPACE + found + "".join(f".{f}" for f in reversed(fields)) if found else ""
 
 
 def member_targets(

@@ -8,6 +8,9 @@ from bisect import bisect_right
 
 import tree_sitter as ts
 
+# The longest chain of members followed (``a->b.c->d``: three); a longer one is not typed,
+# since each use in it would walk it again.
+MAX_CHAIN = 32
 # The scope of what a file declares outside its functions.
 FILE_SCOPE = -1
 # Type nodes that name the type inside them: a pointer (Go's ``*Engine``), a generic
