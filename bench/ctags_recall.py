@@ -277,6 +277,8 @@ def script_reason(record: dict[str, Any], object_literals: set[tuple[str, str]])
     name, kind, pattern = record["name"], record["kind"], record.get("pattern", "")
     if name in SCRIPT_KEYWORDS:
         return "ctags error: a keyword tagged as a name"
+    if name.startswith("["):
+        return "computed member name (an expression: [Symbol.iterator])"
     if is_object_literal(record):
         return "object literal or this. use called a class"
     if kind == "alias" and not re.search(rf"\btype\s+{re.escape(name)}\s*[=<]", pattern):
@@ -304,6 +306,14 @@ def script_reason(record: dict[str, Any], object_literals: set[tuple[str, str]])
     if re.search(rf"\b{re.escape(name)}\s*:", pattern):
         return "object literal key ctags calls a constant"
     return "ctags error: no declaration of the name on its line"
+
+
+def script_private_name(record: dict[str, Any]) -> str:
+    """A JavaScript private member's name as written: ctags drops the ``#`` of ``#count``
+    (xrefdoc keeps it, as uses write it: ``this.#count``)."""
+    name = str(record["name"])
+    written = re.search(rf"(?<![\w$])#{re.escape(name)}\b", record.get("pattern", ""))
+    return "#" + name if written else name
 
 
 def ruby_alias_name(record: dict[str, Any]) -> str:
@@ -401,6 +411,8 @@ def run_ctags(src: Path, paths: list[str], language: str, parser: str) -> CtagsR
             record["name"] = ruby_alias_name(record)
         if record["language"] == "Ruby" and record["kind"] == "singletonMethod":
             record["name"] = ruby_singleton_name(record)
+        if record["language"] in HEURISTIC_CLASS_PARSERS:
+            record["name"] = script_private_name(record)
         if record["language"] == "Ruby" and record["kind"] == "accessor":
             # ``attr_accessor :x`` is tagged ``x`` and ``x=``; xrefdoc has one attribute,
             # named as its uses write it (``x``).

@@ -239,6 +239,27 @@ def test_rust_and_typescript_misreadings_and_locals_are_set_aside(tmp_path: Path
     assert typed.set_aside["local (ctags tags declarations in function bodies)"] == 1
 
 
+POOL_JS = """
+class Pool {
+  #closed = false
+  static [Symbol.hasInstance] (value) {
+    return true
+  }
+}
+"""
+
+
+@needs_ctags
+def test_private_names_keep_their_hash_and_computed_names_are_set_aside(
+    tmp_path: Path,
+) -> None:
+    tree = write_tree(tmp_path, {"pool.js": POOL_JS})
+    script = bench.run_ctags(tree, ["pool.js"], "JavaScript", "JavaScript")
+    names = {tag.name for tag in script.tags}
+    assert "#closed" in names and "closed" not in names, "named as uses write it"
+    assert script.set_aside["computed member name (an expression: [Symbol.iterator])"] == 1
+
+
 @pytest.mark.parametrize(
     ("text", "guard"),
     [
