@@ -115,6 +115,8 @@ SCRIPT_KEYWORDS = {"if", "else", "for", "while", "do", "switch", "case", "return
 SCRIPT_KEYWORDS |= {"typeof", "instanceof", "in", "of", "catch", "try", "throw", "delete"}
 SCRIPT_KEYWORDS |= {"extends", "implements", "keyof", "infer"}
 LOCAL_DECLARATION = re.compile(r"/\^(?:\s+(?:const|let|var|using)\b|\s*for\b)")
+# A class field's line: ``  static #count = 0``, ``  timeout;``, ``  kConnected``.
+CLASS_FIELD = re.compile(r"\s*(?:static\s+)?(?:readonly\s+)?#?[\w$]+\s*(?:[=;:?!]|\$/|$)")
 LOCAL_TYPE_ALIAS = re.compile(r"/\^\s+type\b")
 
 # An include guard: a header whose first code is ``#ifndef NAME`` (or ``#if !defined NAME``)
@@ -279,6 +281,9 @@ def script_reason(record: dict[str, Any], object_literals: set[tuple[str, str]])
         return "ctags error: a keyword tagged as a name"
     if name.startswith("["):
         return "computed member name (an expression: [Symbol.iterator])"
+    if kind == "field" and not CLASS_FIELD.match(pattern.removeprefix("/^")):
+        # ``get (name) {`` (a getter ``get`` read as a field ``name``), locals in methods.
+        return "ctags error: a parameter or local read as a class field"
     if is_object_literal(record):
         return "object literal or this. use called a class"
     if kind == "alias" and not re.search(rf"\btype\s+{re.escape(name)}\s*[=<]", pattern):
