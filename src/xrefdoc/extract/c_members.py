@@ -16,9 +16,7 @@ import tree_sitter as ts
 
 from xrefdoc.core.model import TYPE_NAMESPACE, UNKNOWN_MEMBER
 from xrefdoc.extract.c_declarators import declared_name
-from xrefdoc.extract.member_types import FILE_SCOPE, MAX_CHAIN, Scopes, node_text, type_name
-
-# The target of a member use whose object's type is unknown.
+from xrefdoc.extract.member_types import FILE_SCOPE, MAX_CHAIN, Scopes, gather, node_text, type_name
 
 _QUERIES = """
     (function_definition) @function
@@ -118,20 +116,9 @@ def member_targets(
 ) -> Mapping[tuple[int, int], str]:
     """The target of each member use (``p->top``), by the line and byte column of the
     member's name: a field of a declared type, or ``UNKNOWN_MEMBER``."""
-    functions: list[ts.Node] = []
-    typed: list[tuple[ts.Node, ts.Node, bool]] = []
-    uses: list[tuple[ts.Node, ts.Node]] = []
-    for _, captures in ts.QueryCursor(_query(language)).matches(root):
-        if "function" in captures:
-            functions.append(captures["function"][0])
-        elif "declarator" in captures:
-            parameter = "parameter" in captures
-            typed.append((captures["type"][0], captures["declarator"][0], parameter))
-        elif "use" in captures:
-            uses.append((captures["use"][0], captures["member"][0]))
-    functions.sort(key=lambda node: node.start_byte)
-    scopes = Scopes(functions)
-    for type_node, declarator, parameter in typed:
+    found = gather(_query(language), root)
+    scopes = found.scopes
+    for type_node, declarator, parameter in found.declarations:
         name = declared_name(declarator, functions=False)
         if name is None:
             continue
@@ -140,7 +127,7 @@ def member_targets(
             continue  # a parameter of a prototype names nothing outside it
         scopes.declare(scope, node_text(source, name), type_name(source, type_node))
     targets: dict[tuple[int, int], str] = {}
-    for use, member in uses:
+    for use, member in found.uses:
         argument = use.child_by_field_name("argument")
         base = _target_of(source, argument, scopes.function_of(use), scopes) if argument else ""
         where = (member.start_point.row + 1, member.start_point.column)

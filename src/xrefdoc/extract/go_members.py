@@ -15,14 +15,14 @@ from functools import cache
 import tree_sitter as ts
 
 from xrefdoc.core.model import TYPE_NAMESPACE
-from xrefdoc.extract.member_types import FILE_SCOPE, MAX_CHAIN, Scopes, node_text, type_name
+from xrefdoc.extract.member_types import FILE_SCOPE, MAX_CHAIN, Scopes, gather, node_text, type_name
 
 _QUERIES = """
     [(function_declaration) (method_declaration) (func_literal)] @function
-    (parameter_declaration name: (identifier) @name type: (_) @type) @parameter
-    (var_spec name: (identifier) @name type: (_) @type) @typed
+    (parameter_declaration name: (identifier) @declarator type: (_) @type) @parameter
+    (var_spec name: (identifier) @declarator type: (_) @type) @typed
     (short_var_declaration
-      left: (expression_list . (identifier) @name)
+      left: (expression_list . (identifier) @declarator)
       right: (expression_list . [(composite_literal type: (_) @type)
                                  (unary_expression operand: (composite_literal type: (_) @type))
                                 ])) @typed
@@ -64,26 +64,15 @@ def member_targets(
 ) -> Mapping[tuple[int, int], str]:
     """The target of each member use whose object's type is written, by the line and byte
     column of the member's name."""
-    functions: list[ts.Node] = []
-    typed: list[tuple[ts.Node, ts.Node, bool]] = []
-    uses: list[tuple[ts.Node, ts.Node]] = []
-    for _, captures in ts.QueryCursor(_query(language)).matches(root):
-        if "function" in captures:
-            functions.append(captures["function"][0])
-        elif "name" in captures:
-            parameter = "parameter" in captures
-            typed.append((captures["type"][0], captures["name"][0], parameter))
-        elif "use" in captures:
-            uses.append((captures["use"][0], captures["member"][0]))
-    functions.sort(key=lambda node: node.start_byte)
-    scopes = Scopes(functions)
-    for type_node, name, parameter in typed:
+    found = gather(_query(language), root)
+    scopes = found.scopes
+    for type_node, name, parameter in found.declarations:
         scope = scopes.function_of(name)
         if scope == FILE_SCOPE and parameter:
             continue  # a parameter of a function type names nothing outside it
         scopes.declare(scope, node_text(source, name), type_name(source, type_node))
     targets: dict[tuple[int, int], str] = {}
-    for use, member in uses:
+    for use, member in found.uses:
         operand = use.child_by_field_name("operand")
         base = _target_of(source, operand, scopes.function_of(use), scopes) if operand else ""
         if base:

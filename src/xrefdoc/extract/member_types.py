@@ -5,6 +5,7 @@ target in the tree-wide namespace of types (``::Engine.name``, see ``xref.resolv
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 
 import tree_sitter as ts
 
@@ -108,3 +109,33 @@ class Scopes:
             if found is not None or scope == FILE_SCOPE:
                 return found or ""
             scope = self._parents[scope]
+
+
+@dataclass(frozen=True, slots=True)
+class Gathered:
+    """What a language's member query finds in a tree: its functions' scopes, each
+    declaration (the type it writes, its declarator, whether it is a parameter) and each
+    member use (the member expression, the member's name)."""
+
+    scopes: Scopes
+    declarations: list[tuple[ts.Node, ts.Node, bool]]
+    uses: list[tuple[ts.Node, ts.Node]]
+
+
+def gather(query: ts.Query, root: ts.Node) -> Gathered:
+    """One walk of ``root`` with a member query, whose patterns capture ``@function``, a
+    declaration's ``@type`` and ``@declarator`` (``@parameter`` for a parameter's), or a
+    member use's ``@use`` and its ``@member``."""
+    functions: list[ts.Node] = []
+    declarations: list[tuple[ts.Node, ts.Node, bool]] = []
+    uses: list[tuple[ts.Node, ts.Node]] = []
+    for _, captures in ts.QueryCursor(query).matches(root):
+        if "function" in captures:
+            functions.append(captures["function"][0])
+        elif "declarator" in captures:
+            parameter = "parameter" in captures
+            declarations.append((captures["type"][0], captures["declarator"][0], parameter))
+        elif "use" in captures:
+            uses.append((captures["use"][0], captures["member"][0]))
+    functions.sort(key=lambda node: node.start_byte)
+    return Gathered(Scopes(functions), declarations, uses)
