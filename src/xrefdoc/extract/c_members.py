@@ -111,21 +111,17 @@ def _base_of(source: bytes, expression: ts.Node, scope: int, scopes: Scopes) -> 
     return ""
 
 
+def _declared(declarator: ts.Node) -> ts.Node | None:
+    return declared_name(declarator, functions=False)
+
+
 def member_targets(
     language: ts.Language, root: ts.Node, source: bytes
 ) -> Mapping[tuple[int, int], str]:
     """The target of each member use (``p->top``), by the line and byte column of the
     member's name: a field of a declared type, or ``UNKNOWN_MEMBER``."""
-    found = gather(_query(language), root)
+    found = gather(_query(language), root, source, _declared)
     scopes = found.scopes
-    for type_node, declarator, parameter in found.declarations:
-        name = declared_name(declarator, functions=False)
-        if name is None:
-            continue
-        scope = scopes.function_of(declarator)
-        if scope == FILE_SCOPE and parameter:
-            continue  # a parameter of a prototype names nothing outside it
-        scopes.declare(scope, node_text(source, name), type_name(source, type_node))
     targets: dict[tuple[int, int], str] = {}
     for use, member in found.uses:
         argument = use.child_by_field_name("argument")

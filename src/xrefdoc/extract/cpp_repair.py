@@ -17,7 +17,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-_DEFINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+(\w+)(\()?([^\n]*)", re.MULTILINE)
+# ``#define NAME``, the start of every macro definition (``grammars.c_family`` reads it too).
+DEFINE_HEAD = rb"^[ \t]*#[ \t]*define[ \t]+(\w+)"
+_DEFINE = re.compile(DEFINE_HEAD + rb"(\()?([^\n]*)", re.MULTILINE)
 _MACRO_SHAPE = re.compile(rb"[A-Z][A-Z0-9]*_[A-Z0-9_]*\Z")
 _CUDA_QUALIFIER = re.compile(
     rb"__(?:global|device|host|forceinline|noinline|shared|constant|managed|launch_bounds)__\Z"

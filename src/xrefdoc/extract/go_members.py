@@ -15,7 +15,7 @@ from functools import cache
 import tree_sitter as ts
 
 from xrefdoc.core.model import TYPE_NAMESPACE
-from xrefdoc.extract.member_types import FILE_SCOPE, MAX_CHAIN, Scopes, gather, node_text, type_name
+from xrefdoc.extract.member_types import MAX_CHAIN, Scopes, gather, node_text
 
 _QUERIES = """
     [(function_declaration) (method_declaration) (func_literal)] @function
@@ -64,13 +64,8 @@ def member_targets(
 ) -> Mapping[tuple[int, int], str]:
     """The target of each member use whose object's type is written, by the line and byte
     column of the member's name."""
-    found = gather(_query(language), root)
+    found = gather(_query(language), root, source, lambda name: name)
     scopes = found.scopes
-    for type_node, name, parameter in found.declarations:
-        scope = scopes.function_of(name)
-        if scope == FILE_SCOPE and parameter:
-            continue  # a parameter of a function type names nothing outside it
-        scopes.declare(scope, node_text(source, name), type_name(source, type_node))
     targets: dict[tuple[int, int], str] = {}
     for use, member in found.uses:
         operand = use.child_by_field_name("operand")

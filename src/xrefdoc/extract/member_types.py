@@ -1,10 +1,11 @@
 """What member uses need in any language with a grammar: a node's text, the type a
-declaration names, and the types of the names each function declares; the prefix of a
-target in the tree-wide namespace of types (``::Engine.name``, see ``xref.resolve``)."""
+declaration names, the functions that hold each place of a file (which also tell a
+definition from a local) and the types of the names each declares."""
 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import tree_sitter as ts
@@ -87,11 +88,16 @@ class Scopes:
         self._types: dict[int, dict[str, str]] = {}
 
     def function_of(self, node: ts.Node) -> int:
-        """The index of the innermost function that holds ``node``, or ``FILE_SCOPE``: the
-        last function to start before it, or the nearest one around that which holds it."""
-        at = bisect_right(self._starts, node.start_byte) - 1
+        """The index of the innermost function that holds ``node``, or ``FILE_SCOPE``."""
+        return self.innermost(node.start_byte, node.end_byte)
+
+    def innermost(self, start: int, end: int) -> int:
+        """The index of the innermost function that holds the bytes ``start`` to ``end``, or
+        ``FILE_SCOPE``: the last function to start before them, or the nearest one around
+        that which holds them."""
+        at = bisect_right(self._starts, start) - 1
         while at != FILE_SCOPE:
-            if node.end_byte <= self.functions[at].end_byte:
+            if end <= self.functions[at].end_byte:
                 return at
             at = self._parents[at]
         return FILE_SCOPE
@@ -113,19 +119,25 @@ class Scopes:
 
 @dataclass(frozen=True, slots=True)
 class Gathered:
-    """What a language's member query finds in a tree: its functions' scopes, each
-    declaration (the type it writes, its declarator, whether it is a parameter) and each
-    member use (the member expression, the member's name)."""
+    """What a language's member query finds in a tree: its functions' scopes, with the
+    types their names are declared with, and each member use (the member expression, the
+    member's name)."""
 
     scopes: Scopes
-    declarations: list[tuple[ts.Node, ts.Node, bool]]
     uses: list[tuple[ts.Node, ts.Node]]
 
 
-def gather(query: ts.Query, root: ts.Node) -> Gathered:
+def gather(
+    query: ts.Query,
+    root: ts.Node,
+    source: bytes,
+    name_of: Callable[[ts.Node], ts.Node | None],
+) -> Gathered:
     """One walk of ``root`` with a member query, whose patterns capture ``@function``, a
     declaration's ``@type`` and ``@declarator`` (``@parameter`` for a parameter's), or a
-    member use's ``@use`` and its ``@member``."""
+    member use's ``@use`` and its ``@member``; each declaration's name (``name_of`` its
+    declarator) declared in its function with the type it writes. A parameter outside any
+    function (of a prototype, of a function type) names nothing."""
     functions: list[ts.Node] = []
     declarations: list[tuple[ts.Node, ts.Node, bool]] = []
     uses: list[tuple[ts.Node, ts.Node]] = []
@@ -138,4 +150,13 @@ def gather(query: ts.Query, root: ts.Node) -> Gathered:
         elif "use" in captures:
             uses.append((captures["use"][0], captures["member"][0]))
     functions.sort(key=lambda node: node.start_byte)
-    return Gathered(Scopes(functions), declarations, uses)
+    scopes = Scopes(functions)
+    for type_node, declarator, parameter in declarations:
+        name = name_of(declarator)
+        if name is None:
+            continue
+        scope = scopes.function_of(declarator)
+        if scope == FILE_SCOPE and parameter:
+            continue
+        scopes.declare(scope, node_text(source, name), type_name(source, type_node))
+    return Gathered(scopes, uses)

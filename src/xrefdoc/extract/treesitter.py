@@ -5,7 +5,6 @@ uses, and imports or includes."""
 from __future__ import annotations
 
 import importlib
-from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -27,7 +26,7 @@ from xrefdoc.extract.c_declarators import declared_name
 from xrefdoc.extract.grammars import GRAMMARS, Grammar
 from xrefdoc.extract.grammars.grammar import KINDS
 from xrefdoc.extract.hooks import Hooks
-from xrefdoc.extract.member_types import node_text, type_name
+from xrefdoc.extract.member_types import FILE_SCOPE, Scopes, node_text, type_name
 from xrefdoc.extract.parsing import parse_bounded
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
@@ -149,25 +148,6 @@ class _Found:
     value_type: str = ""
 
 
-class _LocalScopes:
-    """The byte ranges of a tree's local scopes (function bodies), merged, for the test of
-    whether a definition lies inside one."""
-
-    def __init__(self, nodes: list[ts.Node]) -> None:
-        self._starts: list[int] = []
-        self._ends: list[int] = []
-        for node in sorted(nodes, key=lambda item: item.start_byte):
-            if self._ends and node.start_byte < self._ends[-1]:
-                self._ends[-1] = max(self._ends[-1], node.end_byte)
-            else:
-                self._starts.append(node.start_byte)
-                self._ends.append(node.end_byte)
-
-    def holds(self, start: int, end: int) -> bool:
-        at = bisect_right(self._starts, start) - 1
-        return at >= 0 and start < self._ends[at] and end <= self._ends[at]
-
-
 def _definitions(compiled: _Compiled, root: ts.Node, source: bytes) -> tuple[list[_Found], bool]:
     """The definitions of a tree, and whether the grammar misread some (a name that is a
     reserved word: a macro before ``int (lua_gettop) (lua_State *L)`` reads as a function
@@ -230,13 +210,15 @@ def _definitions(compiled: _Compiled, root: ts.Node, source: bytes) -> tuple[lis
             _definitions_by_line(compiled, source, found)
         if compiled.grammar.not_definitions is not None:
             none = compiled.grammar.not_definitions(source)
-    locals_ = _LocalScopes(scopes)
+    functions = Scopes(sorted(scopes, key=lambda node: node.start_byte))
     kept = [
         item
         for item in found.values()
         if item.start not in ignored
         and (item.name, item.line) not in none
-        and not (item.kind in _LOCAL_KINDS and locals_.holds(item.start, item.end))
+        and not (
+            item.kind in _LOCAL_KINDS and functions.innermost(item.start, item.end) != FILE_SCOPE
+        )
     ]
     return _without_nested_duplicates(_in_document_order(kept)), misread
 
@@ -401,12 +383,9 @@ def _references(compiled: _Compiled, root: ts.Node, source: bytes) -> list[Refer
     found = set()
     for node in ts.QueryCursor(compiled.identifiers).captures(root).get("id", []):
         row, column = node.start_point
-        target = targets.get((row + 1, column)) if targets else None
-        if target is None:
-            found.add(Reference(node_text(source, node), row + 1, False, "", column))
-        else:
-            exact = target != UNKNOWN_MEMBER
-            found.add(Reference(node_text(source, node), row + 1, exact, target, column))
+        target = targets.get((row + 1, column), "") if targets else ""
+        exact = bool(target) and target != UNKNOWN_MEMBER
+        found.add(Reference(node_text(source, node), row + 1, exact, target, column))
     return sorted(found, key=lambda ref: (ref.line, ref.column, ref.name))
 
 

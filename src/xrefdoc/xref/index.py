@@ -32,8 +32,10 @@ TEXTUAL_KINDS = frozenset(
 )
 # Kinds a textual use in a file of another language may mean (see ``may_mean``).
 LANGUAGE_WIDE_KINDS = frozenset({"class", "function", "method", "constant", "variable"})
-# Kinds a textual member use (``p->top`` where the type of ``p`` is not known) may mean.
-MEMBER_KINDS = frozenset({"field", "method", "prototype", "variable", "constant"})
+# Kinds a textual member use (``p->top`` where the type of ``p`` is not known) may mean,
+# besides those of a class's members (``CLASS_MEMBER_KINDS``).
+MEMBER_KINDS = frozenset({"field", "method"})
+CLASS_MEMBER_KINDS = frozenset({"prototype", "variable", "constant"})
 # Families whose module-level variables a use elsewhere may mean by name alone (C's
 # globals, Go's package variables); a member use there is told apart (``UNKNOWN_MEMBER``).
 GLOBAL_VARIABLE_FAMILIES = frozenset({"c", "cpp", "go"})
@@ -63,9 +65,9 @@ def may_match_textually(symbol: Symbol, family: str = "python") -> bool:
 def may_match_member(symbol: Symbol) -> bool:
     """Whether a member use of unknown type may mean the symbol: a field or method, or a
     variable or constant of a class."""
-    if symbol.kind in ("field", "method"):
+    if symbol.kind in MEMBER_KINDS:
         return True
-    return symbol.kind in MEMBER_KINDS and symbol.parent is not None
+    return symbol.kind in CLASS_MEMBER_KINDS and symbol.parent is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,9 +387,10 @@ def _textual_groups(
     else the name groups whose uses may (see ``may_mean``)."""
     found: dict[str, frozenset[str] | None] = {}
     for name, defined in textual.items():
-        groups = {name_group(by_path[d.path].family) for d in defined}
-        anywhere = any(language_wide(d.symbol) for d in defined)
-        found[name] = None if anywhere else frozenset(groups)
+        if any(language_wide(d.symbol) for d in defined):
+            found[name] = None
+        else:
+            found[name] = frozenset(name_group(by_path[d.path].family) for d in defined)
     return found
 
 

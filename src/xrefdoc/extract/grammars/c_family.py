@@ -12,7 +12,7 @@ import re
 
 from xrefdoc.core.model import SymbolKind
 from xrefdoc.extract.c_members import member_targets
-from xrefdoc.extract.cpp_repair import readable_copy
+from xrefdoc.extract.cpp_repair import DEFINE_HEAD, readable_copy
 from xrefdoc.extract.grammars.grammar import Grammar
 
 # Declarations outside functions: variables, ``static`` and ``extern``; one of a function
@@ -101,7 +101,7 @@ _CPP_TAGS = """
 # but for the include guard's (see ``include_guard``).
 _DEFINES = (
     (
-        re.compile(rb"^[ \t]*#[ \t]*define[ \t]+(\w+)(?P<signature>\([^)\n]*\))?", re.MULTILINE),
+        re.compile(DEFINE_HEAD + rb"(?P<signature>\([^)\n]*\))?", re.MULTILINE),
         SymbolKind.MACRO,
     ),
 )
