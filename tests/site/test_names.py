@@ -8,7 +8,8 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xrefdoc.site.names import keyword_anchor, relative_path
+from xrefdoc.core.model import Symbol, SymbolKind
+from xrefdoc.site.names import keyword_anchor, relative_path, symbol_anchors
 
 _PART = st.text(alphabet="ab._-", min_size=1, max_size=3).filter(
     lambda part: part not in (".", "..")
@@ -25,3 +26,19 @@ def test_relative_page_paths_are_posixpaths_relpath(target: str, start: str) -> 
 def test_anchors_replace_every_unsafe_character_by_its_code(text: str) -> None:
     expected = re.sub(r"[^A-Za-z0-9_.]", lambda match: f"-{ord(match.group()):x}-", text)
     assert keyword_anchor(text) == "kw-" + expected
+
+
+def test_symbol_anchors_name_the_symbol_and_tell_redefinitions_apart() -> None:
+    symbols = [
+        Symbol("Group", SymbolKind.CLASS, 10, 40),
+        Symbol("invoke", SymbolKind.METHOD, 20, 30, parent="Group"),
+        Symbol("value", SymbolKind.METHOD, 32, 34, parent="Group"),
+        Symbol("value", SymbolKind.METHOD, 36, 38, parent="Group"),
+    ]
+    anchors = symbol_anchors(reversed(symbols))
+    assert anchors == {
+        ("Group", 10): "sym-Group",
+        ("Group.invoke", 20): "sym-Group.invoke",
+        ("Group.value", 32): "sym-Group.value",
+        ("Group.value", 36): "sym-Group.value~2",
+    }

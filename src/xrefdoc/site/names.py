@@ -22,6 +22,8 @@ from enum import StrEnum
 from functools import lru_cache
 from urllib.parse import quote
 
+from xrefdoc.core.model import Symbol
+
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_.]")
 
 
@@ -156,6 +158,20 @@ def definition_anchor(qualname: str) -> str:
 
 def line_anchor(line: int) -> str:
     return f"L{line}"
+
+
+def symbol_anchors(symbols: Iterable[Symbol]) -> dict[tuple[str, int], str]:
+    """A stable HTML id for each definition of a file, keyed by its qualified name within
+    the file and its line (``sym-Group.invoke``): it names the symbol, not the line, so a
+    link to it survives edits above it. A name defined again in the same file (a property's
+    setter, a redefinition) takes ``~2``, ``~3``... in the order of its lines."""
+    anchors: dict[tuple[str, int], str] = {}
+    seen: dict[str, int] = {}
+    for symbol in sorted(symbols, key=lambda s: (s.line, s.qualname)):
+        base = "sym-" + _anchor_text(symbol.qualname)
+        count = seen[base] = seen.get(base, 0) + 1
+        anchors[(symbol.qualname, symbol.line)] = base if count == 1 else f"{base}~{count}"
+    return anchors
 
 
 # The longest file name a page's own part of its name may take, in bytes. A file system takes
