@@ -11,6 +11,7 @@ from xrefdoc.site.keyword_layout import (
     KeywordPage,
 )
 from xrefdoc.site.names import definition_anchor, keyword_anchor
+from xrefdoc.site.symbol_data import symbol_page_href
 from xrefdoc.site.view_types import (
     DefinitionView,
     FullKeywordView,
@@ -22,7 +23,7 @@ from xrefdoc.site.view_types import (
     UseGroup,
     UseLine,
 )
-from xrefdoc.site.views import SiteContext, definition_href
+from xrefdoc.site.views import SiteContext, definition_href, symbol_anchor
 from xrefdoc.xref.index import Use
 from xrefdoc.xref.resolve import Definition
 
@@ -56,6 +57,14 @@ def _use_groups(
     return groups, len(uses) - shown
 
 
+def references_href(site: SiteContext, page: str, definition: Definition) -> str | None:
+    """A link to the definition's references on the symbol page, which only the HTML site
+    has (its script draws it)."""
+    if site.names.suffix != ".html":
+        return None
+    return symbol_page_href(site.names, page, definition.path, symbol_anchor(site, definition))
+
+
 def keyword_entry(site: SiteContext, page: str, name: str, limit: bool) -> KeywordEntry:
     """One keyword: definitions, use counts, uses by file (cut on a letter page when long,
     with a link to its own page that has them all)."""
@@ -74,6 +83,7 @@ def keyword_entry(site: SiteContext, page: str, name: str, limit: bool) -> Keywo
                 "href": definition_href(site, page, definition),
                 "anchor": definition_anchor(ids[definition]),
                 "overloads": len(definition.symbol.overloads),
+                "references_href": references_href(site, page, definition),
             }
         )
     groups, hidden_uses = _use_groups(site, page, uses, limit)

@@ -175,11 +175,14 @@ def _touches(site: SiteContext, names: set[str]) -> frozenset[str]:
 @dataclass(frozen=True, slots=True)
 class Plan:
     """The pages to render: files (both pages of each), folders (both pages), keyword pages
-    (letter pages and keywords' own pages, by page name)."""
+    (letter pages and keywords' own pages, by page name); and the files whose symbol data
+    (``symbol_data``: their definitions, and each one's references with their lines) must
+    be made again."""
 
     files: frozenset[str]
     folders: frozenset[str]
     keyword_pages: frozenset[str]
+    symbol_files: frozenset[str] = frozenset()
 
 
 def plan_build(
@@ -281,8 +284,10 @@ def _plan_pages(
         for page in old.touches.get(path, frozenset()):
             candidates.update(old.keyword_pages.get(page, ()))
     use_digests = {name: _uses_digest(site, name) for name in candidates if name in new.keywords}
+    relisted_names = set(keywords)
     for name in candidates:
         if name in keywords or use_digests.get(name) != old.uses.get(name):
+            relisted_names.add(name)
             keyword_pages.update(
                 pages[name] for pages in (layout.page_of, layout.full_page_of) if name in pages
             )
@@ -292,5 +297,25 @@ def _plan_pages(
         # A README links to files anywhere in the tree: one that came or went may change it.
         folders |= {name for name, folder in index.folders.items() if find_readme(folder.files)}
     folders &= set(index.folders)
-    plan = Plan(frozenset(dirty), frozenset(folders), frozenset(keyword_pages))
+    symbol_files = _symbol_files(site, dirty, relisted_names)
+    plan = Plan(frozenset(dirty), frozenset(folders), frozenset(keyword_pages), symbol_files)
     return plan, mentioned, use_digests
+
+
+def _symbol_files(site: SiteContext, dirty: set[str], relisted: set[str]) -> frozenset[str]:
+    """The files whose symbol data may have changed: those rendered again (their
+    definitions, and the lines, the enclosing definitions and the area of the uses they
+    hold), the files of the definitions their uses mean or may mean, and the files defining
+    a keyword whose definitions or uses changed (a use gone with a removed file)."""
+    index = site.index
+    found = set(dirty)
+    names: set[str] = set(relisted)
+    for path in dirty:
+        for use in index.uses_in.get(path, ()):
+            if use.definition is not None:
+                found.add(use.definition.path)
+            else:
+                names.add(use.keyword)
+    for name in names:
+        found.update(d.path for d in index.definitions.get(name, ()))
+    return frozenset(path for path in found if path in index.records)

@@ -20,7 +20,8 @@ from xrefdoc.site.keyword_views import full_keyword_page, keywords_root, letter_
 from xrefdoc.site.names import FilePageKind, FolderPageKind
 from xrefdoc.site.plan import Plan
 from xrefdoc.site.readme import find_readme, readme_html
-from xrefdoc.site.view_types import KwPage, ReadmeView, UseLine
+from xrefdoc.site.symbol_data import symbol_page
+from xrefdoc.site.view_types import KwPage, ReadmeView, SymbolPageView, UseLine
 from xrefdoc.site.views import SiteContext, docs_page, folder_view, kw_page
 from xrefdoc.store.cache import RecordCache
 
@@ -261,7 +262,26 @@ def render_myst_pages(
     pages[keywords_context["page"]] = environment.get_template("keywords.md").render(
         **keywords_context
     )
+    symbol_context = symbol_page_view(site)
+    body = environment.get_template("_references.html").render(**symbol_context)
+    pages[symbol_context["page"]] = environment.get_template("references.md").render(body=body)
     return pages
+
+
+def symbol_page_view(site: SiteContext) -> SymbolPageView:
+    """The context of the symbol page's body: links from its place in the site."""
+    names = site.names
+    page = symbol_page(names)
+    depth = page.count("/")
+    return {
+        "page": page,
+        "title": site.title,
+        "root_href": names.href(page, names.folder_page("")),
+        "keywords_href": names.href(page, names.keywords_page()),
+        # Sphinx's static files are at the top of the HTML output, the pages under the prefix.
+        "script_href": "../" * depth + "_static/xrefdoc-refs.js",
+        "css_href": "../" * depth + "_static/xrefdoc-refs.css",
+    }
 
 
 def render_keyword_full_page(
@@ -281,6 +301,12 @@ def myst_page_names(site: SiteContext) -> list[str]:
         names.keywords_page(),
         *(page.page for page in site.keywords.pages),
     ]
+
+
+def html_only_page_names(site: SiteContext) -> list[str]:
+    """The MyST documents only the HTML site has (``render_myst_pages`` makes them too): the
+    symbol page, whose script draws it from the site's data."""
+    return [symbol_page(site.names)]
 
 
 class JobKind(StrEnum):

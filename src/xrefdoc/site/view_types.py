@@ -315,7 +315,7 @@ class UseGroup(TypedDict):
 
 class DefinitionView(TypedDict):
     """A definition in a keyword's entry; ``overloads``: how many ``@overload`` signatures
-    it has."""
+    it has; ``references_href``: its references on the symbol page (the HTML site only)."""
 
     kind: SymbolKind
     qualname: str
@@ -324,6 +324,18 @@ class DefinitionView(TypedDict):
     href: str
     anchor: str
     overloads: int
+    references_href: str | None
+
+
+class SymbolPageView(TypedDict):
+    """``_references.html``'s variables: the symbol page's links from its place."""
+
+    page: str
+    title: str
+    root_href: str
+    keywords_href: str
+    script_href: str
+    css_href: str
 
 
 class KeywordEntry(TypedDict):

@@ -17,6 +17,7 @@ from xrefdoc.site.names import (
     breadcrumbs,
     keyword_anchor,
     line_anchor,
+    symbol_anchors,
 )
 from xrefdoc.site.view_types import (
     AnalysisView,
@@ -140,6 +141,8 @@ class SiteContext:
     trees: FolderTrees
     # Files whose name on disk is not the name shown (``WalkResult.sources``).
     sources: Mapping[str, str] = field(default_factory=dict)
+    # File → its symbol anchors (``names.symbol_anchors``), made when first asked for.
+    anchors: dict[str, dict[tuple[str, int], str]] = field(default_factory=dict)
 
 
 def make_site(
@@ -175,6 +178,15 @@ def _existing_line_href(
 
 def definition_href(site: SiteContext, page: str, definition: Definition) -> str:
     return line_href(site, page, definition.path, definition.symbol.line)
+
+
+def symbol_anchor(site: SiteContext, definition: Definition) -> str:
+    """The definition's symbol anchor in its file (``sym-Group.invoke``)."""
+    anchors = site.anchors.get(definition.path)
+    if anchors is None:
+        symbols = site.index.records[definition.path].symbols
+        anchors = site.anchors[definition.path] = symbol_anchors(symbols)
+    return anchors[(definition.symbol.qualname, definition.symbol.line)]
 
 
 def human_size(size: int) -> str:

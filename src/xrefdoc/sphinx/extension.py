@@ -43,11 +43,13 @@ from xrefdoc.site.names import PageNames
 from xrefdoc.site.plan import Plan, SiteFacts, plan_build
 from xrefdoc.site.render import (
     collected_page_names,
+    html_only_page_names,
     make_environment,
     myst_page_names,
     page_jobs,
     render_myst_pages,
 )
+from xrefdoc.site.symbol_data import SymbolData, file_key, refs_script, sym_script
 from xrefdoc.site.views import SiteContext, make_site
 from xrefdoc.site.writer import write_pages
 from xrefdoc.sphinx.domain import ROLE, XrefDomain, html_block, skip_html_block, visit_html_block
@@ -303,7 +305,7 @@ def _generate_pages(app: Sphinx) -> _GeneratedSite | None:
     # Every page this build may write is listed before any is written, so a build stopped
     # part-way leaves none the next build cannot find and delete.
     collected = collected_page_names(site)
-    own_documents = myst_page_names(site)
+    own_documents = [*myst_page_names(site), *html_only_page_names(site)]
     declare_coming(
         doctrees / PAGES_FILE,
         (f"{name}.html" for name in (*collected, *own_documents)),
@@ -434,18 +436,24 @@ def _json(value: object) -> str:
 
 
 def _write_index_data(app: Sphinx, state: _GeneratedSite) -> None:
-    """``_xref/index.json`` and its parts (see ``export``), and the keyword box's scripts
-    (see ``kwbox``): the parts of the A-Z pages this build rendered again, and the lists;
-    parts of pages that are gone are deleted."""
+    """``_xref/index.json`` and its parts (see ``export``), the keyword box's scripts (see
+    ``kwbox``) and the symbol data (see ``symbol_data``): the parts of the A-Z pages this
+    build rendered again, the data of the files whose definitions or references may have
+    changed, and the lists; parts of pages and data of files that are gone are deleted."""
     folder = Path(app.outdir) / INDEX_FOLDER
     layout = state.site.keywords
     plan = state.plan
     index = state.site.index
+    symbols = SymbolData.for_tree(state.site, state.root)
+    defining = symbols.files()
+    keys = [file_key(state.site.names, path) for path in defining]
     current = [
         INDEX_FILE,
         *(part_file(page.page) for page in layout.pages),
         *(part_script(page) for page in layout.pages),
         INDEX_SCRIPT,
+        *(sym_script(key) for key in keys),
+        *(refs_script(key) for key in keys),
     ]
     manifest = Path(app.doctreedir) / INDEX_PARTS_FILE
     declare_coming(manifest, current)
@@ -455,6 +463,9 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite) -> None:
             write_if_changed(folder / part_script(page), page_script(index, page, state.site.names))
     write_if_changed(folder / INDEX_FILE, _json(index_parts(layout)))
     write_if_changed(folder / INDEX_SCRIPT, index_script(layout))
+    wanted = defining if plan is None else [p for p in defining if p in plan.symbol_files]
+    for name, text in symbols.scripts(wanted):
+        write_if_changed(folder / name, text)
     remove_stale(folder, manifest, current)
 
 

@@ -18,13 +18,75 @@
   var parts = {};
   var waitingForParts = {};
 
-  function load(src, onError) {
+  function load(src, onError, onLoad) {
     var script = document.createElement("script");
     script.src = root + "_xref/" + src;
     script.async = true;
     script.onerror = onError;
+    if (onLoad) { script.onload = onLoad; }
     document.head.appendChild(script);
   }
+
+  /* --- symbol data: _xref/sym/<key>.js and _xref/refs/<key>.js, one pair per file ----- */
+
+  // kind ("sym" or "refs") -> URL-quoted file key -> its data, or null when it failed to
+  // load; a script's data is taken on its load event, which runs right after the script.
+  var fileData = { sym: {}, refs: {} };
+  var waitingForData = { sym: {}, refs: {} };
+  var delivered = null;
+
+  window.xrefdocSymbols = function (data) { delivered = data; };
+  window.xrefdocRefs = function (data) { delivered = data; };
+
+  function withFileData(kind, key, callback) {
+    if (Object.prototype.hasOwnProperty.call(fileData[kind], key)) {
+      callback(fileData[kind][key]);
+      return;
+    }
+    var waiting = waitingForData[kind][key] = waitingForData[kind][key] || [];
+    waiting.push(callback);
+    if (waiting.length > 1) { return; }
+    function arrived(data) {
+      fileData[kind][key] = data;
+      delete waitingForData[kind][key];
+      waiting.forEach(function (call) { call(data); });
+    }
+    delivered = null;
+    load(kind + "/" + key + ".js", function () { arrived(null); }, function () {
+      var data = delivered;
+      delivered = null;
+      arrived(data && sameKey(data.k, key) ? data : null);
+    });
+  }
+  function sameKey(a, b) {
+    try { return a === b || decodeURIComponent(a) === decodeURIComponent(b); } catch (e) { return false; }
+  }
+
+  // The file key and line a link to a definition names (``…/core.py_docs.html#L12``), or
+  // null for a link elsewhere (a keyword's entry).
+  function definitionTarget(href) {
+    var base = new URL(root || "./", location.href).href;
+    var at = href.indexOf("#");
+    if (at < 0) { return null; }
+    var page = href.slice(0, at), line = /^#L(\d+)/.exec(href.slice(at));
+    if (!line || page.indexOf(base) !== 0 || !/_docs\.html$/.test(page)) { return null; }
+    return { key: page.slice(base.length, -"_docs.html".length), line: +line[1] };
+  }
+
+  // The definition of a file's symbol data on a line; of several, the one named ``name``.
+  function definitionAt(data, line, name) {
+    var found = null;
+    Object.keys(data.d).forEach(function (anchor) {
+      var row = data.d[anchor];
+      if (row[2] !== line) { return; }
+      if (!found || row[10] === name) { found = anchor; }
+    });
+    return found;
+  }
+
+  // For the symbol page's script (xrefdoc-refs.js).
+  window.xrefdocDefinitionAt = definitionAt;
+  window.xrefdocFileData = withFileData;
 
   window.xrefdocKeywordIndex = function (list) {
     pages = list;
@@ -307,14 +369,26 @@
     title.className = "xref-card-title";
     title.textContent = link.dataset.title || name;
     card.appendChild(title);
+    var about = document.createElement("div");
+    about.className = "xref-card-about";
+    card.appendChild(about);
     var counts = document.createElement("div");
     counts.className = "xref-card-counts";
     counts.textContent = "…";
     card.appendChild(counts);
     var box = link.getBoundingClientRect();
-    card.style.left = Math.max(4, Math.min(box.left + scrollX, scrollX + innerWidth - 360)) + "px";
+    var width = Math.min(360, innerWidth - 8);
+    card.style.left = Math.max(4, Math.min(box.left + scrollX, scrollX + innerWidth - width - 4)) + "px";
     card.style.top = (box.bottom + scrollY + 4) + "px";
     card.hidden = false;
+    var target = definitionTarget(link.href);
+    if (target) {
+      withFileData("sym", target.key, function (data) {
+        if (cardFor !== link || !data) { return; }
+        var anchor = definitionAt(data, target.line, name);
+        if (anchor) { describe(about, title, data, anchor); }
+      });
+    }
     withPages(function () {
       var found = pagesFor(name);
       var pending = found.length;
@@ -342,6 +416,51 @@
         });
       });
     });
+  }
+
+  // What the file's symbol data says of the definition a name links to: kind and qualified
+  // name, signature, the docstring's first paragraph, where it is, its uses, and the link
+  // to the symbol page that lists them with their code.
+  function describe(about, title, data, anchor) {
+    var row = data.d[anchor];
+    title.textContent = "";
+    var kind = document.createElement("span");
+    kind.className = "xref-card-kind";
+    kind.textContent = row[1] + " ";
+    title.appendChild(kind);
+    title.appendChild(document.createTextNode(row[0]));
+    about.textContent = "";
+    if (row[4]) {
+      var signature = document.createElement("code");
+      signature.className = "xref-card-signature";
+      signature.textContent = row[4];
+      about.appendChild(signature);
+    }
+    if (row[5]) {
+      var doc = document.createElement("p");
+      doc.className = "xref-card-doc";
+      doc.textContent = row[5];
+      about.appendChild(doc);
+    }
+    var where = document.createElement("div");
+    where.className = "xref-card-where";
+    var go = document.createElement("a");
+    go.href = root + data.k + "_docs.html#L" + row[2];
+    go.textContent = data.path + ":" + row[2];
+    where.appendChild(document.createTextNode("Defined in "));
+    where.appendChild(go);
+    about.appendChild(where);
+    var uses = document.createElement("div");
+    uses.className = "xref-card-uses";
+    var text = plural(row[6], "use") + (row[7] ? " and " + row[7] + " textual" : "") +
+      (row[6] + row[7] ? " in " + plural(row[8], "file") : "") + " · ";
+    uses.appendChild(document.createTextNode(text));
+    var references = document.createElement("a");
+    references.className = "xref-card-references";
+    references.href = root + data.s + "#" + data.k + "/" + anchor;
+    references.textContent = "References";
+    uses.appendChild(references);
+    about.appendChild(uses);
   }
 
   // The definitions a textual match may mean, each a link to its line; the keyword's
@@ -460,6 +579,7 @@
       if (list.querySelectorAll("dt").length > 1) { letterFilter(list); }
     });
     if (document.querySelector(".xref-source")) {
+      var touched = false;
       highlight();
       addEventListener("hashchange", highlight);
       document.addEventListener("click", onLineNumber);
@@ -479,9 +599,26 @@
       });
       document.addEventListener("focusin", function (event) {
         var link = nameOf(event);
-        if (link) { showCard(link); } else if (!card || !card.contains(event.target)) { hideCard(); }
+        // A tap focuses the name before its click: the click decides (below).
+        if (link) { if (!touched) { showCard(link); } } else if (!card || !card.contains(event.target)) { hideCard(); }
       });
-      document.addEventListener("keydown", function (event) { if (event.key === "Escape") { hideCard(); } });
+      document.addEventListener("keydown", function (event) {
+        touched = false;
+        if (event.key === "Escape") { hideCard(); }
+      });
+      // A tap has no hover: the first tap on a name shows its card, a second one (or the
+      // card's links) goes on; a tap elsewhere closes the card.
+      document.addEventListener("pointerdown", function (event) { touched = event.pointerType === "touch"; });
+      document.addEventListener("click", function (event) {
+        var link = nameOf(event);
+        if (link && touched && (cardFor !== link || !card || card.hidden)) {
+          event.preventDefault();
+          clearTimeout(timer);
+          showCard(link);
+        } else if (!link && card && !card.contains(event.target)) {
+          hideCard();
+        }
+      });
     }
   }
 

@@ -1,0 +1,401 @@
+"""The data of each definition for the browser, one pair of scripts per file that defines
+anything: ``_xref/sym/<key>.js`` (what the hover card and the head of the symbol page show)
+and ``_xref/refs/<key>.js`` (every reference of each definition, with its line of code and
+the definition around it).
+
+``<key>`` is the file's page name without its ``_docs`` (``src/click/core.py``), so a page
+that links a line of the file (``…/core.py_docs.html#L12``) finds the file's scripts from the
+link alone, and file pages carry nothing per use. A definition is named by its symbol anchor
+(``site.names.symbol_anchors``: ``sym-Group.invoke``), which survives line moves.
+
+The symbol page (``references.html``) is one static page; its hash names a definition as
+``<key>/<anchor>``, the key URL-quoted as page links are (``/`` kept): an anchor has no
+``/``, so the last one splits the two whatever the path holds.
+
+They are scripts (a call with the data), not JSON, so a site read from disk (``file://``)
+loads them; they load only when a card opens or the symbol page asks, so no page grows with
+them. A reference is a compact array, its file an index into the script's table of paths.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from xrefdoc.core.languages import name_group
+from xrefdoc.extract import read_text
+from xrefdoc.site.names import FilePageKind, PageNames
+from xrefdoc.site.views import SiteContext, symbol_anchor
+from xrefdoc.xref.index import Use, may_match_member, may_mean
+from xrefdoc.xref.places import AREAS, Enclosing, area_of
+from xrefdoc.xref.resolve import Definition
+
+SYM_FOLDER = "sym"
+REFS_FOLDER = "refs"
+# The symbol page, in the folder of the site's pages (beside ``keywords``).
+SYMBOL_PAGE = "references"
+# A line of code is shown cut to about this many characters, around the name.
+LINE_CHARS = 160
+# Characters kept before the name when a long line is cut.
+LINE_LEAD = 60
+# The first paragraph of a docstring is cut after this many characters.
+DOC_CHARS = 400
+# A signature (or a declaration's first line) is cut after this many characters.
+SIGNATURE_CHARS = 300
+# Families whose definitions are headings and keys, not declarations with a first line.
+_PROSE_FAMILIES = frozenset({"markdown", "rst", "text", "data"})
+_DOCS_END = "_" + FilePageKind.DOCS.value
+
+# The fields of a definition in ``sym/<key>.js``, in order (documented for readers of the
+# data; the scripts hold arrays).
+SYMBOL_FIELDS = (
+    "qualname",
+    "kind",
+    "line",
+    "end_line",
+    "signature",
+    "doc",
+    "exact_uses",
+    "textual_uses",
+    "files",
+    "textual_candidates",
+    "name",
+)
+# The fields of a reference in ``refs/<key>.js``: the file (an index into ``paths``), the
+# line, 1 for a textual match, the line's text, where the name starts in it and its length
+# (in UTF-16 code units, as the browser counts), the enclosing definition (an index into
+# ``enclosing``, -1 at the top level).
+REFERENCE_FIELDS = ("file", "line", "textual", "text", "column", "length", "enclosing")
+
+
+def file_key(names: PageNames, path: str) -> str:
+    """The file's page name without ``_docs``: what its scripts are named after."""
+    return names.file_page(path)[: -len(_DOCS_END)]
+
+
+def quoted_key(names: PageNames, path: str) -> str:
+    """``file_key`` URL-quoted as the site's links are (``/`` kept)."""
+    return quote(file_key(names, path), safe="/")
+
+
+def sym_script(key: str) -> str:
+    """Where a file's symbol data lives, relative to ``_xref/``."""
+    return f"{SYM_FOLDER}/{key}.js"
+
+
+def refs_script(key: str) -> str:
+    """Where a file's references live, relative to ``_xref/``."""
+    return f"{REFS_FOLDER}/{key}.js"
+
+
+def symbol_page(names: PageNames) -> str:
+    return f"{names.prefix}{SYMBOL_PAGE}"
+
+
+def symbol_page_href(names: PageNames, from_page: str, path: str, anchor: str) -> str:
+    """A link from a page to the symbol page of the definition ``anchor`` of ``path``."""
+    return names.href(from_page, symbol_page(names), f"{quoted_key(names, path)}/{anchor}")
+
+
+def first_paragraph(doc: str, limit: int = DOC_CHARS) -> str:
+    """A docstring's first paragraph on one line, cut at ``limit`` characters."""
+    paragraph = re.split(r"\n\s*\n", doc.strip(), maxsplit=1)[0]
+    text = " ".join(paragraph.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _utf16_length(text: str) -> int:
+    """How many code units the browser counts in ``text`` (a character past U+FFFF is two)."""
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
+
+
+def shown_line(line: str, name: str, column: int) -> tuple[str, int, int]:
+    """A line of code as a reference shows it: without its indentation, cut to about
+    ``LINE_CHARS`` around the name, and where the name is in it (``column`` in UTF-8 bytes
+    as the extractors count, -1 when unknown: then its first whole-word occurrence).
+    The column and length are -1 when the name is not found on the line."""
+    line = line.rstrip()
+    start = _name_column(line, name, column)
+    stripped = line.lstrip()
+    indent = len(line) - len(stripped)
+    position = start - indent if start >= 0 else -1
+    if len(stripped) > LINE_CHARS:
+        cut_from = max(0, min(position, len(stripped)) - LINE_LEAD) if position >= 0 else 0
+        piece = stripped[cut_from : cut_from + LINE_CHARS]
+        head = "…" if cut_from else ""
+        tail = "…" if cut_from + LINE_CHARS < len(stripped) else ""
+        stripped = head + piece + tail
+        if position >= 0:
+            position = position - cut_from + len(head)
+            if position + len(name) > len(head) + len(piece):
+                position = -1
+    if position < 0:
+        return stripped, -1, -1
+    return (
+        stripped,
+        _utf16_length(stripped[:position]),
+        _utf16_length(stripped[position : position + len(name)]),
+    )
+
+
+def _name_column(line: str, name: str, column: int) -> int:
+    """Where ``name`` starts in ``line``, in characters; -1 when it is not there."""
+    if column >= 0:
+        start = column
+        if not line.isascii():
+            start = len(line.encode("utf-8")[:column].decode("utf-8", "ignore"))
+        if line[start : start + len(name)] == name:
+            return start
+    match = re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", line) if name else None
+    if match is None:
+        return line.find(name) if name else -1
+    return match.start()
+
+
+def _call(function: str, value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # Text from the tree such as "</script>" must not end a script element inlining this.
+    safe = text.replace("</", "<\\/")
+    return f"{function}({safe});\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A use of a definition: exact, or a textual match that may mean it."""
+
+    use: Use
+    textual: bool
+
+
+class SymbolData:
+    """Makes the scripts of the files asked for, from the index and the tree's text (read
+    once per file, only the lines a reference shows)."""
+
+    def __init__(self, site: SiteContext, lines_of: Callable[[str], list[str] | None]) -> None:
+        self._site = site
+        self._index = site.index
+        self._names = site.names
+        self._lines_of = lines_of
+        self._enclosing = Enclosing(site.index)
+
+    @classmethod
+    def for_tree(cls, site: SiteContext, root: Path) -> SymbolData:
+        """Reading the tree's files from ``root``."""
+        index = site.index
+
+        def lines_of(path: str) -> list[str] | None:
+            record = index.records.get(path)
+            if record is None or record.is_binary:
+                return None
+            try:
+                return read_text(root, record, site.sources.get(path)).splitlines()
+            except OSError:
+                return None
+
+        return cls(site, lines_of)
+
+    def anchor(self, definition: Definition) -> str:
+        """The definition's symbol anchor in its file (``sym-Group.invoke``)."""
+        return symbol_anchor(self._site, definition)
+
+    def files(self) -> list[str]:
+        """Every file that defines anything, sorted: the files that have scripts."""
+        return sorted(path for path, found in self._index.definitions_in.items() if found)
+
+    def references(self, paths: Iterable[str]) -> dict[Definition, list[Reference]]:
+        """The references of every definition of ``paths``: its exact uses, and the textual
+        matches whose candidates include it, in the order the page lists them (area, then
+        file, files with an exact use first; in a file exact uses first, then by line)."""
+        wanted = {d for path in paths for d in self._index.definitions_in.get(path, ())}
+        found: dict[Definition, list[Reference]] = defaultdict(list)
+        for name in sorted({d.symbol.name for d in wanted}):
+            candidates: dict[tuple[str, bool], tuple[Definition, ...]] = {}
+            for use in self._index.uses.get(name, ()):
+                if use.definition is not None:
+                    if use.definition in wanted:
+                        found[use.definition].append(Reference(use, False))
+                    continue
+                group = name_group(self._index.records[use.path].family)
+                key = (group, use.member)
+                if key not in candidates:
+                    candidates[key] = self._candidates(name, group, use.member)
+                for definition in candidates[key]:
+                    if definition in wanted:
+                        found[definition].append(Reference(use, True))
+        return {d: self._ordered(refs) for d, refs in found.items()}
+
+    def _candidates(self, name: str, group: str, member: bool) -> tuple[Definition, ...]:
+        """``index.textual_candidates`` of a textual use of ``name`` in a file of ``group``."""
+        records = self._index.records
+        return tuple(
+            d
+            for d in self._index.textual_definitions.get(name, ())
+            if may_mean(d, name_group(records[d.path].family), group)
+            and (not member or may_match_member(d.symbol))
+        )
+
+    def _ordered(self, references: list[Reference]) -> list[Reference]:
+        areas = {}
+        exact_files = set()
+        for reference in references:
+            path = reference.use.path
+            if path not in areas:
+                areas[path] = AREAS.index(area_of(self._index, path))
+            if not reference.textual:
+                exact_files.add(path)
+        unique: dict[tuple[str, int, bool], Reference] = {}
+        for reference in references:
+            unique.setdefault(
+                (reference.use.path, reference.use.line, reference.textual), reference
+            )
+        return sorted(
+            unique.values(),
+            key=lambda r: (
+                areas[r.use.path],
+                r.use.path not in exact_files,
+                r.use.path,
+                r.textual,
+                r.use.line,
+            ),
+        )
+
+    def scripts(self, paths: Iterable[str]) -> Iterator[tuple[str, str]]:
+        """(file relative to ``_xref/``, text) of both scripts of each of ``paths`` that
+        defines anything."""
+        paths = [path for path in paths if self._index.definitions_in.get(path)]
+        references = self.references(paths)
+        lines = self._needed_lines(paths, references)
+        for path in paths:
+            key = file_key(self._names, path)
+            definitions = self._index.definitions_in[path]
+            yield sym_script(key), self.sym_text(path, definitions, references, lines)
+            yield refs_script(key), self.refs_text(path, definitions, references, lines)
+
+    def _needed_lines(
+        self, paths: list[str], references: Mapping[Definition, list[Reference]]
+    ) -> dict[str, dict[int, str]]:
+        """The text of every line a script shows: the references' lines, and the first
+        line of each declaration without a signature."""
+        needed: dict[str, set[int]] = defaultdict(set)
+        for path in paths:
+            if self._index.records[path].family not in _PROSE_FAMILIES:
+                needed[path].update(
+                    d.symbol.line
+                    for d in self._index.definitions_in[path]
+                    if not d.symbol.signature
+                )
+        for found in references.values():
+            for reference in found:
+                needed[reference.use.path].add(reference.use.line)
+        texts: dict[str, dict[int, str]] = {}
+        for path in sorted(needed):
+            lines = self._lines_of(path) or []
+            texts[path] = {n: lines[n - 1] for n in needed[path] if 0 < n <= len(lines)}
+        return texts
+
+    def sym_text(
+        self,
+        path: str,
+        definitions: list[Definition],
+        references: Mapping[Definition, list[Reference]],
+        lines: Mapping[str, Mapping[int, str]],
+    ) -> str:
+        """``xrefdocSymbols({k, path, s, d: {anchor: [SYMBOL_FIELDS...]}})``: ``k`` the
+        file's quoted key, ``s`` the symbol page from the site's root."""
+        rows: dict[str, list[object]] = {}
+        for definition in definitions:
+            symbol = definition.symbol
+            found = references.get(definition, [])
+            exact = sum(1 for r in found if not r.textual)
+            signature = symbol.signature
+            if not signature and self._index.records[path].family not in _PROSE_FAMILIES:
+                signature = lines.get(path, {}).get(symbol.line, "").strip()
+            rows[self.anchor(definition)] = [
+                definition.qualname,
+                symbol.kind,
+                symbol.line,
+                symbol.end_line,
+                _cut(signature, SIGNATURE_CHARS),
+                first_paragraph(symbol.doc),
+                exact,
+                len(found) - exact,
+                len({r.use.path for r in found}),
+                len(self._index.textual_definitions.get(symbol.name, ())),
+                symbol.name,
+            ]
+        value = {
+            "k": quoted_key(self._names, path),
+            "path": path,
+            "s": quote(symbol_page(self._names) + self._names.suffix, safe="/"),
+            "d": rows,
+        }
+        return _call("xrefdocSymbols", value)
+
+    def _path_row(self, path: str, area: int) -> list[object]:
+        """[path, area(, quoted key)]: the key only where it is not the path itself (a
+        prefix, a cut name, a character that is quoted)."""
+        key = quoted_key(self._names, path)
+        return [path, area] if key == path else [path, area, key]
+
+    def refs_text(
+        self,
+        path: str,
+        definitions: list[Definition],
+        references: Mapping[Definition, list[Reference]],
+        lines: Mapping[str, Mapping[int, str]],
+    ) -> str:
+        """``xrefdocRefs({k, p: [[path, area(, key)]], e: [[anchor, qualname]], d: {anchor:
+        [[REFERENCE_FIELDS...]]}})``: paths and enclosing definitions are tables shared by
+        the script's references."""
+        paths: dict[str, int] = {}
+        enclosing: dict[tuple[str, str], int] = {}
+        path_rows: list[list[object]] = []
+        enclosing_rows: list[list[str]] = []
+        rows: dict[str, list[list[object]]] = {}
+        for definition in definitions:
+            found = references.get(definition, [])
+            out: list[list[object]] = []
+            for reference in found:
+                use = reference.use
+                if use.path not in paths:
+                    paths[use.path] = len(path_rows)
+                    area = AREAS.index(area_of(self._index, use.path))
+                    path_rows.append(self._path_row(use.path, area))
+                around = self._enclosing.of(use.path, use.line)
+                where = -1
+                if around is not None:
+                    anchor = self.anchor(around)
+                    where = enclosing.get((use.path, anchor), -1)
+                    if where < 0:
+                        where = enclosing[(use.path, anchor)] = len(enclosing_rows)
+                        enclosing_rows.append([anchor, around.symbol.qualname])
+                text = lines.get(use.path, {}).get(use.line, "")
+                shown, column, length = shown_line(text, use.name, use.column)
+                out.append(
+                    [
+                        paths[use.path],
+                        use.line,
+                        int(reference.textual),
+                        shown,
+                        column,
+                        length,
+                        where,
+                    ]
+                )
+            rows[self.anchor(definition)] = out
+        value = {
+            "k": quoted_key(self._names, path),
+            "p": path_rows,
+            "e": enclosing_rows,
+            "d": rows,
+        }
+        return _call("xrefdocRefs", value)

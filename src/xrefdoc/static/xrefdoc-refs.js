@@ -1,0 +1,264 @@
+/* The symbol page (references.html): one definition, named by the address's hash as
+   "<file key>/<symbol anchor>" (site/symbol_data.py), with its kind, signature and docstring,
+   then every reference by area and file, each with its line of code and the definition
+   around it. The data is the definition's file's two scripts, _xref/sym/<key>.js and
+   _xref/refs/<key>.js, loaded by xrefdoc.js's loader (scripts, so it works from file://).
+   Long lists are drawn a chunk at a time; the filter narrows them by path and code. */
+(function () {
+  "use strict";
+
+  var root = document.documentElement.dataset.content_root || "";
+  var AREAS = ["Source", "Tests", "Docs and examples", "Other"];
+  var FIRST_CHUNK = 200, CHUNK = 500;
+  var TEXTUAL = "textual match: the name is the same, the definition meant is not known";
+  var place = document.getElementById("xref-symbol");
+
+  function element(tag, className, text) {
+    var made = document.createElement(tag);
+    if (className) { made.className = className; }
+    if (text !== undefined) { made.textContent = text; }
+    return made;
+  }
+
+  function link(href, text, className) {
+    var made = element("a", className, text);
+    made.href = href;
+    return made;
+  }
+
+  function plural(count, word) {
+    return count.toLocaleString("en") + " " + word + (count === 1 ? "" : "s");
+  }
+
+  function decoded(text) {
+    try { return decodeURIComponent(text); } catch (e) { return text; }
+  }
+
+  // "#<quoted key>/<anchor>": an anchor has no "/", so the last one splits them.
+  function target() {
+    var hash = location.hash.slice(1);
+    var cut = hash.lastIndexOf("/");
+    if (cut <= 0) { return null; }
+    return { key: hash.slice(0, cut), anchor: decoded(hash.slice(cut + 1)) };
+  }
+
+  function status(parts) {
+    place.textContent = "";
+    var line = element("p", "xref-symbol-status");
+    parts.forEach(function (part) {
+      line.appendChild(typeof part === "string" ? document.createTextNode(part) : part);
+    });
+    place.appendChild(line);
+  }
+
+  function filePage(key, line) { return root + key + "_docs.html" + (line ? "#L" + line : ""); }
+
+  function show() {
+    var wanted = target();
+    if (!wanted) {
+      status(["Name a definition after # in the address: a name's card and its entry in the ",
+        link(root + "keywords.html", "keyword index"), " link here."]);
+      return;
+    }
+    status(["Loading…"]);
+    window.xrefdocFileData("sym", wanted.key, function (sym) {
+      if (!sym) {
+        status(["No file ", element("code", "", decoded(wanted.key)), " has definitions in this site: ",
+          "the link is older than the site, or mistyped."]);
+        return;
+      }
+      var row = sym.d[wanted.anchor];
+      if (!row) { unknown(sym, wanted.anchor); return; }
+      place.textContent = "";
+      head(sym, wanted.anchor, row);
+      var list = element("div", "xref-refs");
+      list.appendChild(element("p", "xref-symbol-status", "Loading the references…"));
+      place.appendChild(list);
+      window.xrefdocFileData("refs", wanted.key, function (refs) {
+        references(list, sym, refs, wanted.anchor, row);
+      });
+    });
+  }
+
+  // A stale link: the file is known but not this definition. Its definitions of the same
+  // name are offered, else the file's page.
+  function unknown(sym, anchor) {
+    var name = anchor.replace(/^sym-/, "").replace(/~\d+$/, "").split(".").pop();
+    status(["No definition ", element("code", "", anchor), " in ", link(filePage(sym.k), sym.path),
+      " in this build: the link is older than the site, or mistyped."]);
+    var same = Object.keys(sym.d).filter(function (other) { return sym.d[other][10] === name; });
+    if (same.length) {
+      var list = element("ul", "xref-symbol-others");
+      same.forEach(function (other) {
+        var item = element("li");
+        item.appendChild(link("#" + sym.k + "/" + other, sym.d[other][0]));
+        item.appendChild(document.createTextNode(" (" + sym.d[other][1] + ", line " + sym.d[other][2] + ")"));
+        list.appendChild(item);
+      });
+      place.appendChild(element("p", "", "Definitions of " + name + " in this file:"));
+      place.appendChild(list);
+    }
+  }
+
+  function head(sym, anchor, row) {
+    var qualname = row[0];
+    document.title = "References of " + qualname;
+    var heading = document.querySelector("div.body h1");
+    if (heading) {
+      heading.textContent = "References of ";
+      heading.appendChild(element("code", "", row[10]));
+    }
+    var box = element("div", "xref-symbol-head");
+    var title = element("p", "xref-symbol-title");
+    title.appendChild(element("span", "xref-kind", row[1] + " "));
+    var name = link(filePage(sym.k, row[2]), "");
+    name.appendChild(element("code", "", qualname));
+    title.appendChild(name);
+    box.appendChild(title);
+    var where = element("p", "xref-symbol-where");
+    where.appendChild(document.createTextNode("Defined in "));
+    where.appendChild(link(filePage(sym.k, row[2]), sym.path + ":" + row[2]));
+    if (row[3] > row[2]) { where.appendChild(document.createTextNode("–" + row[3])); }
+    where.appendChild(document.createTextNode(" · "));
+    where.appendChild(link(filePage(sym.k) + "#" + anchor, "symbol link"));
+    box.appendChild(where);
+    if (row[4]) {
+      var signature = element("pre", "xref-symbol-signature");
+      signature.appendChild(element("code", "", row[4]));
+      box.appendChild(signature);
+    }
+    if (row[5]) { box.appendChild(element("p", "xref-symbol-doc", row[5])); }
+    place.appendChild(box);
+  }
+
+  // The references, filtered by the box, drawn a chunk at a time: area sections, file
+  // headings and lines follow the data's order (area, file, exact first, line).
+  function references(list, sym, refs, anchor, row) {
+    list.textContent = "";
+    var rows = refs && refs.d[anchor];
+    if (!rows) {
+      list.appendChild(element("p", "xref-symbol-status", "The references of this file could not be loaded."));
+      return;
+    }
+    var heading = element("h2", "", "References ");
+    var total = element("span", "xref-count");
+    heading.appendChild(total);
+    list.appendChild(heading);
+    if (!rows.length) {
+      total.textContent = "(none)";
+      list.appendChild(element("p", "", "Nothing in this tree uses " + row[0] + "."));
+      return;
+    }
+    var label = element("label", "xref-filter", "Filter ");
+    var input = element("input");
+    input.type = "search";
+    input.placeholder = "path or code";
+    input.setAttribute("aria-controls", "xref-refs-groups");
+    label.appendChild(input);
+    list.appendChild(label);
+    var groups = element("div", "xref-refs-groups");
+    groups.id = "xref-refs-groups";
+    list.appendChild(groups);
+    var lower = rows.map(function (r) { return (refs.p[r[0]][0] + "\n" + r[3]).toLowerCase(); });
+
+    function draw() {
+      var wanted = input.value.trim().toLowerCase();
+      var shown = rows.filter(function (r, at) { return !wanted || lower[at].indexOf(wanted) >= 0; });
+      var exact = shown.filter(function (r) { return !r[2]; }).length;
+      total.textContent = "(" + plural(shown.length, "reference") +
+        (shown.length - exact ? ", " + (shown.length - exact) + " textual" : "") +
+        (wanted ? " of " + rows.length : "") + ")";
+      groups.textContent = "";
+      if (!shown.length) {
+        groups.appendChild(element("p", "xref-symbol-status", "No reference matches " + input.value.trim() + "."));
+        return;
+      }
+      var areaCounts = {}, fileCounts = {};
+      shown.forEach(function (r) {
+        var area = refs.p[r[0]][1];
+        areaCounts[area] = (areaCounts[area] || 0) + 1;
+        fileCounts[r[0]] = (fileCounts[r[0]] || 0) + 1;
+      });
+      var drawn = 0, section = null, lines = null, file = -1, area = -1;
+      function more(count) {
+        var end = Math.min(shown.length, drawn + count);
+        for (; drawn < end; drawn++) {
+          var r = shown[drawn];
+          var info = refs.p[r[0]];
+          if (info[1] !== area) {
+            area = info[1];
+            section = element("section", "xref-area");
+            var title = element("h3", "", AREAS[area] + " ");
+            title.appendChild(element("span", "xref-count", "(" + areaCounts[area] + ")"));
+            section.appendChild(title);
+            groups.appendChild(section);
+            file = -1;
+          }
+          if (r[0] !== file) {
+            file = r[0];
+            var fileTitle = element("h4", "xref-ref-file");
+            fileTitle.appendChild(link(filePage(info[2] || info[0]), info[0]));
+            fileTitle.appendChild(element("span", "xref-count", " (" + fileCounts[file] + ")"));
+            section.appendChild(fileTitle);
+            lines = element("ol", "xref-ref-lines");
+            section.appendChild(lines);
+          }
+          lines.appendChild(reference(refs, r, info));
+        }
+        var button = groups.querySelector(".xref-more-refs");
+        if (button) { button.remove(); }
+        if (drawn < shown.length) {
+          button = element("button", "xref-more-refs", "Show " + Math.min(CHUNK, shown.length - drawn) +
+            " more (" + (shown.length - drawn) + " left)");
+          button.type = "button";
+          button.addEventListener("click", function () { more(CHUNK); });
+          groups.appendChild(button);
+        }
+      }
+      more(FIRST_CHUNK);
+    }
+
+    var pending = 0;
+    input.addEventListener("input", function () {
+      clearTimeout(pending);
+      pending = setTimeout(draw, 120);
+    });
+    draw();
+  }
+
+  function reference(refs, r, info) {
+    var key = info[2] || info[0];
+    var item = element("li", r[2] ? "xref-ref xref-ref-textual" : "xref-ref");
+    item.appendChild(link(filePage(key, r[1]), String(r[1]), "xref-ref-number"));
+    var code = element("code", "xref-ref-code");
+    var text = r[3], column = r[4], length = r[5];
+    if (column >= 0) {
+      code.appendChild(document.createTextNode(text.slice(0, column)));
+      code.appendChild(element("mark", "", text.slice(column, column + length)));
+      code.appendChild(document.createTextNode(text.slice(column + length)));
+    } else {
+      code.textContent = text;
+    }
+    item.appendChild(code);
+    var notes = element("span", "xref-ref-notes");
+    if (r[6] >= 0) {
+      var around = refs.e[r[6]];
+      notes.appendChild(document.createTextNode("in "));
+      var go = link("#" + key + "/" + around[0], "");
+      go.appendChild(element("code", "", around[1]));
+      notes.appendChild(go);
+    }
+    if (r[2]) {
+      var mark = element("span", "xref-ref-mark", "textual");
+      mark.title = TEXTUAL;
+      notes.appendChild(mark);
+    }
+    if (notes.firstChild) { item.appendChild(notes); }
+    return item;
+  }
+
+  if (place && window.xrefdocFileData) {
+    addEventListener("hashchange", function () { show(); scrollTo(0, 0); });
+    show();
+  }
+})();
