@@ -29,6 +29,7 @@ from urllib.parse import quote
 
 from xrefdoc.core.languages import name_group
 from xrefdoc.extract import read_text
+from xrefdoc.site.hierarchy_data import HierarchyData
 from xrefdoc.site.names import FilePageKind, PageNames
 from xrefdoc.site.views import SiteContext, symbol_anchor
 from xrefdoc.xref.index import Use, may_match_member, may_mean
@@ -186,6 +187,14 @@ class SymbolData:
         self._names = site.names
         self._lines_of = lines_of
         self._enclosing = Enclosing(site.index)
+        self._hierarchy: HierarchyData | None = None
+
+    @property
+    def hierarchy(self) -> HierarchyData:
+        """The call and type hierarchies, made on first use (a few seconds on a large tree)."""
+        if self._hierarchy is None:
+            self._hierarchy = HierarchyData(self._index)
+        return self._hierarchy
 
     @classmethod
     def for_tree(cls, site: SiteContext, root: Path) -> SymbolData:
@@ -206,6 +215,14 @@ class SymbolData:
     def anchor(self, definition: Definition) -> str:
         """The definition's symbol anchor in its file (``sym-Group.invoke``)."""
         return symbol_anchor(self._site, definition)
+
+    def with_hierarchy_neighbours(self, changed: Iterable[str]) -> set[str]:
+        """``changed`` (files whose data the plan says changed) and the files whose type
+        hierarchy data their classes are part of: a subclass added in one file changes the
+        transitive subclasses listed by its bases' files, and the overrides of its
+        descendants."""
+        found = set(changed)
+        return found | self.hierarchy.related_files(found)
 
     def files(self) -> list[str]:
         """Every file that defines anything, sorted: the files that have scripts."""
@@ -317,6 +334,8 @@ class SymbolData:
             found = references.get(definition, [])
             exact = sum(1 for r in found if not r.textual)
             signature = symbol.signature
+            if signature.startswith(("(", "[")):  # Python's: the parameters, without the name
+                signature = symbol.name + signature
             if not signature and self._index.records[path].family not in _PROSE_FAMILIES:
                 signature = lines.get(path, {}).get(symbol.line, "").strip()
             rows[self.anchor(definition)] = [
@@ -354,48 +373,50 @@ class SymbolData:
         lines: Mapping[str, Mapping[int, str]],
     ) -> str:
         """``xrefdocRefs({k, p: [[path, area(, key)]], e: [[anchor, qualname]], d: {anchor:
-        [[REFERENCE_FIELDS...]]}})``: paths and enclosing definitions are tables shared by
-        the script's references."""
+        [[REFERENCE_FIELDS...]]}, h: {anchor: hierarchy}})``: paths and enclosing
+        definitions are tables shared by the script's references; ``h`` holds each
+        definition's call and type hierarchy (``hierarchy_data``), when it has one."""
         paths: dict[str, int] = {}
         enclosing: dict[tuple[str, str], int] = {}
         path_rows: list[list[object]] = []
         enclosing_rows: list[list[str]] = []
         rows: dict[str, list[list[object]]] = {}
+        hierarchies: dict[str, dict[str, object]] = {}
+
+        def file_of(used: str) -> int:
+            if used not in paths:
+                paths[used] = len(path_rows)
+                path_rows.append(self._path_row(used, AREAS.index(area_of(self._index, used))))
+            return paths[used]
+
+        def enclosing_of(used: str, around: Definition) -> int:
+            anchor = self.anchor(around)
+            where = enclosing.get((used, anchor), -1)
+            if where < 0:
+                where = enclosing[(used, anchor)] = len(enclosing_rows)
+                enclosing_rows.append([anchor, around.symbol.qualname])
+            return where
+
         for definition in definitions:
             found = references.get(definition, [])
             out: list[list[object]] = []
             for reference in found:
                 use = reference.use
-                if use.path not in paths:
-                    paths[use.path] = len(path_rows)
-                    area = AREAS.index(area_of(self._index, use.path))
-                    path_rows.append(self._path_row(use.path, area))
                 around = self._enclosing.of(use.path, use.line)
-                where = -1
-                if around is not None:
-                    anchor = self.anchor(around)
-                    where = enclosing.get((use.path, anchor), -1)
-                    if where < 0:
-                        where = enclosing[(use.path, anchor)] = len(enclosing_rows)
-                        enclosing_rows.append([anchor, around.symbol.qualname])
+                where = -1 if around is None else enclosing_of(use.path, around)
                 text = lines.get(use.path, {}).get(use.line, "")
                 shown, column, length = shown_line(text, use.name, use.column)
-                out.append(
-                    [
-                        paths[use.path],
-                        use.line,
-                        int(reference.textual),
-                        shown,
-                        column,
-                        length,
-                        where,
-                    ]
-                )
+                textual = int(reference.textual)
+                out.append([file_of(use.path), use.line, textual, shown, column, length, where])
+            hierarchy = self.hierarchy.of(definition, file_of, self.anchor, enclosing_of)
+            if hierarchy:
+                hierarchies[self.anchor(definition)] = hierarchy
             rows[self.anchor(definition)] = out
         value = {
             "k": quoted_key(self._names, path),
             "p": path_rows,
             "e": enclosing_rows,
             "d": rows,
+            "h": hierarchies,
         }
         return _call("xrefdocRefs", value)

@@ -463,7 +463,10 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite) -> None:
             write_if_changed(folder / part_script(page), page_script(index, page, state.site.names))
     write_if_changed(folder / INDEX_FILE, _json(index_parts(layout)))
     write_if_changed(folder / INDEX_SCRIPT, index_script(layout))
-    wanted = defining if plan is None else [p for p in defining if p in plan.symbol_files]
+    wanted = defining
+    if plan is not None:
+        changed = symbols.with_hierarchy_neighbours(plan.symbol_files)
+        wanted = [path for path in defining if path in changed]
     for name, text in symbols.scripts(wanted):
         write_if_changed(folder / name, text)
     remove_stale(folder, manifest, current)

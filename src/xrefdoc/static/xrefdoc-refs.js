@@ -75,6 +75,8 @@
       list.appendChild(element("p", "xref-symbol-status", "Loading the references…"));
       place.appendChild(list);
       window.xrefdocFileData("refs", wanted.key, function (refs) {
+        var hierarchy = refs && refs.h[wanted.anchor];
+        if (hierarchy) { place.insertBefore(hierarchies(refs, hierarchy, wanted.anchor), list); }
         references(list, sym, refs, wanted.anchor, row);
       });
     });
@@ -226,7 +228,202 @@
     draw();
   }
 
-  function reference(refs, r, info) {
+  /* --- call and type hierarchies (site/hierarchy_data.py) ----------------------------- */
+
+  var LIST_CAP = 100;
+
+  function keyOf(refs, file) { var info = refs.p[file]; return info[2] || info[0]; }
+
+  function definitionLink(refs, file, anchor, qualname) {
+    var go = link("#" + keyOf(refs, file) + "/" + anchor, "");
+    go.appendChild(element("code", "", qualname));
+    return go;
+  }
+
+  function textualMark(exact) {
+    if (exact) { return null; }
+    var mark = element("span", "xref-ref-mark", "textual");
+    mark.title = TEXTUAL;
+    return mark;
+  }
+
+  // A list drawn LIST_CAP items at a time.
+  function cappedList(tag, className, items, draw) {
+    var list = element(tag, className);
+    var drawn = 0;
+    function more() {
+      var end = Math.min(items.length, drawn + (drawn ? 10 * LIST_CAP : LIST_CAP));
+      for (; drawn < end; drawn++) { list.appendChild(draw(items[drawn])); }
+      var old = list.querySelector(":scope > .xref-more-item");
+      if (old) { old.remove(); }
+      if (drawn < items.length) {
+        var item = element("li", "xref-more-item");
+        var button = element("button", "xref-more-refs", "Show " + (items.length - drawn) + " more");
+        button.type = "button";
+        button.addEventListener("click", more);
+        item.appendChild(button);
+        list.appendChild(item);
+      }
+    }
+    more();
+    return list;
+  }
+
+  function section(title, count) {
+    var box = element("section", "xref-hierarchy");
+    var heading = element("h2", "", title + " ");
+    heading.appendChild(element("span", "xref-count", "(" + count + ")"));
+    box.appendChild(heading);
+    return box;
+  }
+
+  // The callers of a definition, each with its call lines and their code, expandable into
+  // its own callers; ``callers`` come from ``refs`` (the definition's file's data).
+  function callerList(refs, anchor, callers) {
+    var byLine = {};
+    (refs.d[anchor] || []).forEach(function (r) { byLine[r[0] + ":" + r[1]] = r; });
+    return cappedList("ul", "xref-calls", callers, function (call) {
+      var item = element("li", "xref-call");
+      var line = element("div", "xref-call-head");
+      var around = call[1] >= 0 ? refs.e[call[1]] : null;
+      if (around) {
+        line.appendChild(expander(function (into) {
+          window.xrefdocFileData("refs", keyOf(refs, call[0]), function (theirs) {
+            var more = theirs && theirs.h[around[0]] && theirs.h[around[0]].c;
+            into.appendChild(more ? callerList(theirs, around[0], more) :
+              element("p", "xref-symbol-status", theirs ? "No callers." : "Its data could not be loaded."));
+          });
+        }));
+        line.appendChild(definitionLink(refs, call[0], around[0], around[1]));
+      } else {
+        line.appendChild(element("code", "", "<module>"));
+      }
+      line.appendChild(element("span", "xref-call-where", " " + refs.p[call[0]][0]));
+      var mark = textualMark(call[3]);
+      if (mark) { line.appendChild(mark); }
+      item.appendChild(line);
+      var lines = element("ol", "xref-ref-lines");
+      call[2].forEach(function (number) {
+        var r = byLine[call[0] + ":" + number];
+        lines.appendChild(r ? reference(refs, r, refs.p[call[0]], true) :
+          lineOnly(keyOf(refs, call[0]), number));
+      });
+      item.appendChild(lines);
+      return item;
+    });
+  }
+
+  // The callees of a definition, each with the lines that call it, expandable into its
+  // own callees (its file's data).
+  function calleeList(refs, here, callees) {
+    return cappedList("ul", "xref-calls", callees, function (call) {
+      var item = element("li", "xref-call");
+      var line = element("div", "xref-call-head");
+      line.appendChild(expander(function (into) {
+        window.xrefdocFileData("refs", keyOf(refs, call[0]), function (theirs) {
+          var more = theirs && theirs.h[call[1]] && theirs.h[call[1]].o;
+          into.appendChild(more ? calleeList(theirs, keyOf(refs, call[0]), more) :
+            element("p", "xref-symbol-status", theirs ? "Calls nothing in this tree." : "Its data could not be loaded."));
+        });
+      }));
+      line.appendChild(definitionLink(refs, call[0], call[1], call[2]));
+      var where = element("span", "xref-call-where", " line ");
+      call[3].forEach(function (number, at) {
+        if (at) { where.appendChild(document.createTextNode(", ")); }
+        where.appendChild(link(filePage(here, number), String(number)));
+      });
+      line.appendChild(where);
+      var mark = textualMark(call[4]);
+      if (mark) { line.appendChild(mark); }
+      item.appendChild(line);
+      return item;
+    });
+  }
+
+  // A button that shows one more level below its item, drawn by ``fill`` the first time.
+  function expander(fill) {
+    var button = element("button", "xref-expand", "▸");
+    button.type = "button";
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-label", "Show one more level");
+    var box = null;
+    button.addEventListener("click", function () {
+      var item = button.closest("li");
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", String(open));
+      button.textContent = open ? "▾" : "▸";
+      if (!box) {
+        box = element("div", "xref-expanded");
+        item.appendChild(box);
+        fill(box);
+      }
+      box.hidden = !open;
+    });
+    return button;
+  }
+
+  function lineOnly(key, number) {
+    var item = element("li", "xref-ref");
+    item.appendChild(link(filePage(key, number), String(number), "xref-ref-number"));
+    return item;
+  }
+
+  function hierarchies(refs, h, anchor) {
+    var box = element("div", "xref-hierarchies");
+    var here = refs.k;
+    if (h.v) {
+      var overrides = element("p", "xref-overrides", "Overrides ");
+      overrides.appendChild(definitionLink(refs, h.v[0], h.v[1], h.v[2]));
+      box.appendChild(overrides);
+    }
+    if (h.b) {
+      var bases = element("p", "xref-bases", "Bases: ");
+      h.b.forEach(function (base, at) {
+        if (at) { bases.appendChild(document.createTextNode(", ")); }
+        bases.appendChild(base[0] >= 0 ? definitionLink(refs, base[0], base[1], base[2]) :
+          element("code", "", base[2]));
+        var mark = base[0] >= 0 ? textualMark(base[3]) : null;
+        if (mark) { bases.appendChild(mark); }
+      });
+      box.appendChild(bases);
+    }
+    if (h.s) {
+      var subclasses = section("Subclasses", h.s.length);
+      subclasses.appendChild(cappedList("ul", "xref-subclasses", h.s, function (sub) {
+        var item = element("li");
+        item.style.paddingLeft = Math.min(sub[0] - 1, 8) * 1.2 + "em";
+        item.appendChild(definitionLink(refs, sub[1], sub[2], sub[3]));
+        item.appendChild(element("span", "xref-call-where", " " + refs.p[sub[1]][0]));
+        var mark = textualMark(sub[4]);
+        if (mark) { item.appendChild(mark); }
+        return item;
+      }));
+      box.appendChild(subclasses);
+    }
+    if (h.i) {
+      var overridden = section("Overridden in", h.i.length);
+      overridden.appendChild(cappedList("ul", "xref-overridden", h.i, function (method) {
+        var item = element("li");
+        item.appendChild(definitionLink(refs, method[0], method[1], method[2]));
+        item.appendChild(element("span", "xref-call-where", " " + refs.p[method[0]][0]));
+        return item;
+      }));
+      box.appendChild(overridden);
+    }
+    if (h.c) {
+      var called = section("Called by", h.c.length);
+      called.appendChild(callerList(refs, anchor, h.c));
+      box.appendChild(called);
+    }
+    if (h.o) {
+      var calls = section("Calls", h.o.length);
+      calls.appendChild(calleeList(refs, here, h.o));
+      box.appendChild(calls);
+    }
+    return box;
+  }
+
+  function reference(refs, r, info, inCall) {
     var key = info[2] || info[0];
     var item = element("li", r[2] ? "xref-ref xref-ref-textual" : "xref-ref");
     item.appendChild(link(filePage(key, r[1]), String(r[1]), "xref-ref-number"));
@@ -241,14 +438,14 @@
     }
     item.appendChild(code);
     var notes = element("span", "xref-ref-notes");
-    if (r[6] >= 0) {
+    if (r[6] >= 0 && !inCall) {
       var around = refs.e[r[6]];
       notes.appendChild(document.createTextNode("in "));
       var go = link("#" + key + "/" + around[0], "");
       go.appendChild(element("code", "", around[1]));
       notes.appendChild(go);
     }
-    if (r[2]) {
+    if (r[2] && !inCall) {
       var mark = element("span", "xref-ref-mark", "textual");
       mark.title = TEXTUAL;
       notes.appendChild(mark);

@@ -73,6 +73,14 @@
     return { key: page.slice(base.length, -"_docs.html".length), line: +line[1] };
   }
 
+  // A name where it is defined links to its keyword's entry: the definition is this page's
+  // file at the name's line.
+  function definedHere(link) {
+    var line = link.closest(".xl");
+    if (!/#kw-/.test(link.getAttribute("href") || "") || !line || !/^L\d+$/.test(line.id)) { return null; }
+    return definitionTarget(location.href.split("#")[0] + "#" + line.id);
+  }
+
   // The definition of a file's symbol data on a line; of several, the one named ``name``.
   function definitionAt(data, line, name) {
     var found = null;
@@ -381,7 +389,7 @@
     card.style.left = Math.max(4, Math.min(box.left + scrollX, scrollX + innerWidth - width - 4)) + "px";
     card.style.top = (box.bottom + scrollY + 4) + "px";
     card.hidden = false;
-    var target = definitionTarget(link.href);
+    var target = definitionTarget(link.href) || definedHere(link);
     if (target) {
       withFileData("sym", target.key, function (data) {
         if (cardFor !== link || !data) { return; }

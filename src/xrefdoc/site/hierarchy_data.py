@@ -1,0 +1,115 @@
+"""The call and type hierarchy of each definition, as the symbol page's data (the ``h`` part
+of ``_xref/refs/<key>.js``, see ``symbol_data``): who calls it from where, what it calls,
+its bases and subclasses, what it overrides and where it is overridden.
+
+A definition at the other end of an edge is ``[file, anchor, qualified name]``, the file an
+index into the script's table of paths, so the page links it and loads that file's data to
+expand it one more level. Textual edges (a match of the name that may mean another
+definition) carry 0 where exact ones carry 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from xrefdoc.xref.calls import CALLEE_KINDS, CallGraph
+from xrefdoc.xref.hierarchy import CLASS_KINDS, METHOD_KINDS, TypeHierarchy
+from xrefdoc.xref.index import Index
+from xrefdoc.xref.resolve import Definition
+
+# The keys of a definition's hierarchy, each present only when not empty:
+#   c: callers   [[file, enclosing or -1 (the module level), [lines], exact], ...], the
+#      enclosing definition an index into the script's table of them, as its references'
+#   o: callees   [[file, anchor, qualname, [lines of this definition's file], exact], ...]
+#   b: bases     [[file, anchor, qualname, exact] or [-1, "", text, 0], ...]
+#   s: subclasses, at any depth [[depth, file, anchor, qualname, exact], ...]
+#   v: overrides [file, anchor, qualname]
+#   i: overridden in [[file, anchor, qualname], ...]
+HIERARCHY_KEYS = ("c", "o", "b", "s", "v", "i")
+
+
+class HierarchyData:
+    """Both hierarchies over one index, made once for the scripts of a build."""
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+        self.calls = CallGraph(index)
+        self.types = TypeHierarchy(index)
+
+    def of(
+        self,
+        definition: Definition,
+        file_of: Callable[[str], int],
+        anchor_of: Callable[[Definition], str],
+        enclosing_of: Callable[[str, Definition], int],
+    ) -> dict[str, object]:
+        """The definition's hierarchy (``HIERARCHY_KEYS``): ``file_of`` gives a path's index
+        in the script's table, ``anchor_of`` a definition's symbol anchor, ``enclosing_of``
+        a definition's index in the script's table of enclosing definitions."""
+
+        def ref(d: Definition) -> list[object]:
+            return [file_of(d.path), anchor_of(d), d.qualname]
+
+        found: dict[str, object] = {}
+        symbol = definition.symbol
+        if _callable(definition):
+            callers = [
+                [
+                    file_of(call.path),
+                    enclosing_of(call.path, call.definition) if call.definition else -1,
+                    list(call.lines),
+                    int(call.exact),
+                ]
+                for call in self.calls.callers(definition)
+            ]
+            callees = []
+            for call in self.calls.callees(definition):
+                assert call.definition is not None
+                callees.append([*ref(call.definition), list(call.lines), int(call.exact)])
+            if callers:
+                found["c"] = callers
+            if callees:
+                found["o"] = callees
+        if symbol.kind in CLASS_KINDS:
+            bases = [
+                [*ref(base.definition), int(base.exact)]
+                if base.definition is not None
+                else [-1, "", base.text, 0]
+                for base in self.types.base_links(definition)
+            ]
+            subclasses = []
+            reached = {definition}
+            for depth, sub in self.types.all_subclasses(definition):
+                links = self.types.base_links(sub)
+                exact = any(b.exact for b in links if b.definition in reached)
+                reached.add(sub)
+                subclasses.append([depth, *ref(sub), int(exact)])
+            if bases:
+                found["b"] = bases
+            if subclasses:
+                found["s"] = subclasses
+        if symbol.kind in METHOD_KINDS:
+            overrides = self.types.overrides(definition)
+            if overrides is not None:
+                found["v"] = ref(overrides)
+            overridden = [ref(d) for d in self.types.overridden_in(definition)]
+            if overridden:
+                found["i"] = overridden
+        return found
+
+    def related_files(self, paths: Iterable[str]) -> set[str]:
+        """The files whose type hierarchy data may change with the classes of ``paths``:
+        those of their ancestors (their subclasses, overrides) and their descendants
+        (what they inherit and override)."""
+        found: set[str] = set()
+        for path in paths:
+            for definition in self._index.definitions_in.get(path, ()):
+                if definition.symbol.kind not in CLASS_KINDS:
+                    continue
+                found.update(d.path for d in self.types.ancestors(definition))
+                found.update(d.path for _, d in self.types.all_subclasses(definition))
+        return found
+
+
+def _callable(definition: Definition) -> bool:
+    return definition.symbol.kind in CALLEE_KINDS
