@@ -1,11 +1,18 @@
-"""Checks a built site: every internal link points at an existing page and anchor."""
+"""Checks a built site: every internal link points at an existing page and anchor.
+
+The symbol page draws the definition its fragment names (``#<file key>/<symbol anchor>``)
+from the site's data (``site.symbol_data``), so a link to it is checked against that data:
+the file's ``_xref/sym/<key>.js`` exists and holds the anchor."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from xrefdoc.site.symbol_data import DATA_FOLDER, FRAGMENTS_ATTRIBUTE, SYM_FOLDER
 
 
 class _PageScan(HTMLParser):
@@ -15,9 +22,17 @@ class _PageScan(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
         self.links: list[str] = []
+        # The site's root from this page (Sphinx's ``data-content_root``), and whether the
+        # page's fragments name definitions of the symbol data rather than ids.
+        self.content_root = ""
+        self.symbol_fragments = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
+            if name == "data-content_root" and tag == "html" and value is not None:
+                self.content_root = value
+            elif name == FRAGMENTS_ATTRIBUTE:
+                self.symbol_fragments = True
             if value is None:
                 continue
             if name in ("id", "name"):
@@ -63,13 +78,24 @@ def check_site(site: Path) -> SiteCheck:
             where = f"{page.relative_to(site).as_posix()}: {link}"
             if not target.is_relative_to(site) or not target.is_file():
                 problems.append(f"{where} (no such file)")
-            elif (
-                parts.fragment
-                and target.suffix == ".html"
-                and unquote(parts.fragment) not in _scan(target, cache).ids
-            ):
-                problems.append(f"{where} (no such anchor)")
+            elif parts.fragment and target.suffix == ".html":
+                scanned = _scan(target, cache)
+                if unquote(parts.fragment) in scanned.ids:
+                    continue
+                if not scanned.symbol_fragments:
+                    problems.append(f"{where} (no such anchor)")
+                elif not _symbol_known(target.parent / scanned.content_root, parts.fragment):
+                    problems.append(f"{where} (no such definition)")
     return SiteCheck(pages, links, problems)
+
+
+def _symbol_known(root: Path, fragment: str) -> bool:
+    """Whether ``<key>/<anchor>`` names a definition in the symbol data under ``root``."""
+    key, slash, anchor = unquote(fragment).rpartition("/")
+    data = root / DATA_FOLDER / SYM_FOLDER / f"{key}.js"
+    if not slash or not data.is_file():
+        return False
+    return json.dumps(anchor, ensure_ascii=False) + ":" in data.read_text(encoding="utf-8")
 
 
 def broken_links(site: Path) -> list[str]:

@@ -36,10 +36,15 @@ from xrefdoc.xref.index import Use, may_match_member, may_mean
 from xrefdoc.xref.places import AREAS, Enclosing, area_of
 from xrefdoc.xref.resolve import Definition
 
+# The folder of the site's data (beside the pages' root), and of each kind of script in it.
+DATA_FOLDER = "_xref"
 SYM_FOLDER = "sym"
 REFS_FOLDER = "refs"
 # The symbol page, in the folder of the site's pages (beside ``keywords``).
 SYMBOL_PAGE = "references"
+# The attribute that marks the symbol page's body: its fragments name definitions of this
+# data, not ids of the page (``xrefdoc check`` reads them so).
+FRAGMENTS_ATTRIBUTE = "data-xref-fragments"
 # A line of code is shown cut to about this many characters, around the name.
 LINE_CHARS = 160
 # Characters kept before the name when a long line is cut.

@@ -1,0 +1,227 @@
+"""The symbol data of a small shop: each definition's head (``_xref/sym``) and its references
+with their lines of code, grouped by area and file (``_xref/refs``), on the real scan of a
+tree; then a real build writes the scripts, keeps ``xrefdoc check`` at zero, rewrites none
+of them when nothing changed, and the plan names the files whose data a change touches."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from helpers import write_tree
+
+from xrefdoc.commands.check import broken_links
+from xrefdoc.commands.cli import main
+from xrefdoc.core.settings import make_settings
+from xrefdoc.pipeline.scan import scan
+from xrefdoc.site.names import PageNames
+from xrefdoc.site.plan import SiteFacts, plan_build
+from xrefdoc.site.symbol_data import SymbolData, first_paragraph, shown_line
+from xrefdoc.site.views import make_site
+
+MODELS = '''"""What a shop sells and holds."""
+
+
+class Cart:
+    """Holds the items a customer picked.
+
+    Items are kept in the order they were added.
+    """
+
+    def __init__(self) -> None:
+        self.items: list[int] = []
+
+    def add(self, item: int) -> int:
+        """Put an item in the cart; how many it holds then."""
+        self.items.append(item)
+        return len(self.items)
+
+
+class Basket:
+    def add(self, item: int) -> None:
+        pass
+'''
+CHECKOUT = """from shop.models import Cart
+
+
+def pay(cart: Cart) -> int:
+    return cart.add(1)
+
+
+def refund(thing):
+    return thing.add(2)
+"""
+TEST = """from shop.models import Cart
+
+
+def test_add():
+    assert Cart().add(3) == 1
+"""
+TREE: dict[str, str | bytes] = {
+    "shop/__init__.py": "",
+    "shop/models.py": MODELS,
+    "shop/checkout.py": CHECKOUT,
+    "tests/test_models.py": TEST,
+    "docs/guide.md": "# Guide\n\nA `Cart` holds items: `Cart().add(item)`.\n",
+}
+
+
+def _data(text: str, function: str) -> Any:
+    assert text.startswith(function + "(") and text.endswith(");\n")
+    return json.loads(text[len(function) + 1 : -3])
+
+
+def _scripts(root: Path) -> dict[str, Any]:
+    result = scan(make_settings(root), use_cache=False)
+    site = make_site(result.index, PageNames(), 1000, "shop")
+    data = SymbolData.for_tree(site, root)
+    return {
+        name: _data(text, "xrefdocSymbols" if name.startswith("sym/") else "xrefdocRefs")
+        for name, text in data.scripts(data.files())
+    }
+
+
+def _references(refs: Any, anchor: str) -> list[tuple[str, str, int, str, str, str]]:
+    """(area, path, line, exact or textual, the marked name, in what) of each reference."""
+    areas = ("source", "tests", "docs", "other")
+    found = []
+    for file, line, textual, text, column, length, where in refs["d"][anchor]:
+        path, area = refs["p"][file][:2]
+        marked = text[column : column + length] if column >= 0 else ""
+        around = refs["e"][where][1] if where >= 0 else ""
+        kind = "textual" if textual else "exact"
+        found.append((areas[area], path, line, kind, f"{marked} in {text}", around))
+    return found
+
+
+TEST_ADD = "test_add"
+
+
+def test_a_definition_lists_its_uses_by_area_then_file_exact_first(tmp_path: Path) -> None:
+    scripts = _scripts(write_tree(tmp_path / "tree", TREE))
+    refs = scripts["refs/shop/models.py.js"]
+    assert _references(refs, "sym-Cart.add") == [
+        ("source", "shop/checkout.py", 5, "exact", "add in return cart.add(1)", "pay"),
+        # ``thing`` has no type: it may be a Cart or a Basket.
+        ("source", "shop/checkout.py", 9, "textual", "add in return thing.add(2)", "refund"),
+        ("tests", "tests/test_models.py", 5, "exact", "add in assert Cart().add(3) == 1", TEST_ADD),
+        (
+            "docs",
+            "docs/guide.md",
+            3,
+            "textual",
+            "add in A `Cart` holds items: `Cart().add(item)`.",
+            "",
+        ),
+    ]
+    cart = _references(refs, "sym-Cart")
+    assert [(area, path) for area, path, *_ in cart] == [
+        ("source", "shop/checkout.py"),
+        ("source", "shop/checkout.py"),
+        ("tests", "tests/test_models.py"),
+        ("tests", "tests/test_models.py"),
+        ("docs", "docs/guide.md"),
+    ]
+    # The other ``add`` is only a candidate of the textual matches.
+    assert {kind for _, _, _, kind, _, _ in _references(refs, "sym-Basket.add")} == {"textual"}
+
+
+def test_a_definitions_head_has_its_signature_doc_and_counts(tmp_path: Path) -> None:
+    scripts = _scripts(write_tree(tmp_path / "tree", TREE))
+    symbols = scripts["sym/shop/models.py.js"]
+    assert symbols["path"] == "shop/models.py" and symbols["s"] == "references.html"
+    qualname, kind, line, end, signature, doc, exact, textual, files, candidates, name = symbols[
+        "d"
+    ]["sym-Cart.add"]
+    assert (qualname, kind, line, end, name) == ("shop.models.Cart.add", "method", 13, 16, "add")
+    assert signature == "add(self, item: int) -> int"
+    assert doc == "Put an item in the cart; how many it holds then."
+    assert (exact, textual, files, candidates) == (2, 2, 3, 2)
+    # A class: its docstring's first paragraph only; no signature, so its first line.
+    cart = symbols["d"]["sym-Cart"]
+    assert cart[4] == "class Cart:" and cart[5] == "Holds the items a customer picked."
+    assert "sym/shop/checkout.py.js" in scripts and "sym/tests/test_models.py.js" in scripts
+
+
+def test_the_hierarchy_of_a_method_names_its_callers_and_their_lines(tmp_path: Path) -> None:
+    refs = _scripts(write_tree(tmp_path / "tree", TREE))["refs/shop/models.py.js"]
+    callers = refs["h"]["sym-Cart.add"]["c"]
+    named = [
+        (refs["p"][file][0], refs["e"][where][1], lines, exact)
+        for file, where, lines, exact in callers
+    ]
+    assert named == [
+        ("shop/checkout.py", "pay", [5], 1),
+        ("tests/test_models.py", "test_add", [5], 1),
+        ("shop/checkout.py", "refund", [9], 0),
+    ]
+
+
+def test_a_line_is_cut_around_the_name_and_a_doc_to_its_first_paragraph() -> None:
+    line = "    total = " + "x + " * 60 + "cart.add(1) + " + "y + " * 60
+    text, column, length = shown_line(line, "add", line.index("add"))
+    assert len(text) <= 162 and text.startswith("…") and text.endswith("…")
+    assert text[column : column + length] == "add"
+    # A column in UTF-8 bytes, counted back in the browser's UTF-16 units.
+    text, column, length = shown_line("  s = 'é😀'; run()", "run", len("  s = 'é😀'; ".encode()))
+    assert text == "s = 'é😀'; run()" and (column, length) == (11, 3)
+    assert first_paragraph("One.\nTwo.\n\nThree.") == "One. Two."
+
+
+def _written(site: Path) -> dict[str, tuple[int, int]]:
+    data = site / "_xref"
+    return {
+        path.relative_to(data).as_posix(): (path.stat().st_mtime_ns, path.stat().st_ino)
+        for folder in ("sym", "refs")
+        for path in sorted((data / folder).rglob("*.js"))
+    }
+
+
+def test_a_build_writes_the_scripts_checks_clean_and_a_rebuild_rewrites_none(
+    tmp_path: Path,
+) -> None:
+    tree = write_tree(tmp_path / "tree", TREE)
+    site = tmp_path / "site"
+    arguments = ["build", str(tree), "-o", str(site), "-q", "--cache-dir", str(tmp_path / "c")]
+    assert main(arguments) == 0
+    written = _written(site)
+    # A file that defines nothing (a guide's headings are its outline) has no scripts.
+    assert sorted(written) == [
+        "refs/shop/checkout.py.js",
+        "refs/shop/models.py.js",
+        "refs/tests/test_models.py.js",
+        "sym/shop/checkout.py.js",
+        "sym/shop/models.py.js",
+        "sym/tests/test_models.py.js",
+    ]
+    assert (site / "references.html").is_file()
+    letter = (site / "keywords-c.html").read_text(encoding="utf-8")
+    assert 'href="references.html#shop/models.py/sym-Cart">references</a>' in letter
+    assert broken_links(site) == []
+    assert main(arguments) == 0
+    assert _written(site) == written, "nothing changed: no script is written again"
+    # A link to a definition the data does not hold is broken.
+    page = site / "keywords-c.html"
+    page.write_text(letter.replace('sym-Cart"', 'sym-Gone"'), encoding="utf-8")
+    assert broken_links(site) == [
+        "keywords-c.html: references.html#shop/models.py/sym-Gone (no such definition)"
+    ]
+
+
+def test_the_plan_names_the_files_whose_data_a_change_touches(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "tree", TREE)
+    facts_file = tmp_path / "facts"
+
+    def build() -> frozenset[str]:
+        result = scan(make_settings(root), use_cache=False)
+        site = make_site(result.index, PageNames(), 1000, "shop")
+        facts, plan = plan_build(site, "settings", SiteFacts.load(facts_file))
+        facts.save(facts_file)
+        return frozenset() if plan is None else plan.symbol_files
+
+    build()
+    assert build() == frozenset(), "nothing changed"
+    # A test's line changes: its own data, and that of what it uses (the line's text).
+    write_tree(root, {"tests/test_models.py": TEST.replace("== 1", "== 1  # first")})
+    assert build() == {"tests/test_models.py", "shop/models.py"}
