@@ -231,6 +231,8 @@
   /* --- call and type hierarchies (site/hierarchy_data.py) ----------------------------- */
 
   var LIST_CAP = 100;
+  // A caller's call lines shown before "Show more" (a test may call a function 400 times).
+  var CALL_LINES = 5;
 
   function keyOf(refs, file) { var info = refs.p[file]; return info[2] || info[0]; }
 
@@ -240,19 +242,24 @@
     return go;
   }
 
+  // " textual", marked; null for an exact edge.
   function textualMark(exact) {
     if (exact) { return null; }
+    var both = document.createDocumentFragment();
+    both.appendChild(document.createTextNode(" "));
     var mark = element("span", "xref-ref-mark", "textual");
     mark.title = TEXTUAL;
-    return mark;
+    both.appendChild(mark);
+    return both;
   }
 
-  // A list drawn LIST_CAP items at a time.
-  function cappedList(tag, className, items, draw) {
+  // A list drawn ``first`` items (LIST_CAP unless told), then ten times as many a click.
+  function cappedList(tag, className, items, draw, first) {
     var list = element(tag, className);
     var drawn = 0;
+    var step = first || LIST_CAP;
     function more() {
-      var end = Math.min(items.length, drawn + (drawn ? 10 * LIST_CAP : LIST_CAP));
+      var end = Math.min(items.length, drawn + (drawn ? 10 * step : step));
       for (; drawn < end; drawn++) { list.appendChild(draw(items[drawn])); }
       var old = list.querySelector(":scope > .xref-more-item");
       if (old) { old.remove(); }
@@ -302,12 +309,10 @@
       var mark = textualMark(call[3]);
       if (mark) { line.appendChild(mark); }
       item.appendChild(line);
-      var lines = element("ol", "xref-ref-lines");
-      call[2].forEach(function (number) {
+      var lines = cappedList("ol", "xref-ref-lines", call[2], function (number) {
         var r = byLine[call[0] + ":" + number];
-        lines.appendChild(r ? reference(refs, r, refs.p[call[0]], true) :
-          lineOnly(keyOf(refs, call[0]), number));
-      });
+        return r ? reference(refs, r, refs.p[call[0]], true) : lineOnly(keyOf(refs, call[0]), number);
+      }, CALL_LINES);
       item.appendChild(lines);
       return item;
     });
@@ -445,11 +450,7 @@
       go.appendChild(element("code", "", around[1]));
       notes.appendChild(go);
     }
-    if (r[2] && !inCall) {
-      var mark = element("span", "xref-ref-mark", "textual");
-      mark.title = TEXTUAL;
-      notes.appendChild(mark);
-    }
+    if (r[2] && !inCall) { notes.appendChild(textualMark(0)); }
     if (notes.firstChild) { item.appendChild(notes); }
     return item;
   }
