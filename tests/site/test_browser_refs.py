@@ -212,6 +212,7 @@ def test_the_callers_are_listed_with_their_code_and_expand_a_level(page: Any, si
     assert " ".join(first.locator(".xref-ref").inner_text().split()) == "5 return cart.add(1)"
     # ``pay`` is called by nothing: its own data says so, loaded on demand.
     first.locator("button.xref-expand").click()
+    first.locator(".xref-expanded p").wait_for()
     assert first.locator(".xref-expanded").inner_text() == "No callers."
     page.goto(site + "references.html#shop/checkout.py/sym-pay")
     calls = page.locator("section.xref-hierarchy", has_text="Calls")

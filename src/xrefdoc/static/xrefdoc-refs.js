@@ -56,8 +56,9 @@
   function show() {
     var wanted = target();
     if (!wanted) {
+      var index = document.querySelector(".xref-crumbs a[href$='keywords.html']");
       status(["Name a definition after # in the address: a name's card and its entry in the ",
-        link(root + "keywords.html", "keyword index"), " link here."]);
+        link(index ? index.href : root + "keywords.html", "keyword index"), " link here."]);
       return;
     }
     status(["Loading…"]);
