@@ -50,6 +50,9 @@ class SymbolView(TypedDict):
     overloads: list[OverloadView]
     doc: str
     href: str
+    # Its id on the _docs page (``sym-Group.invoke``, ``names.symbol_anchors``): the outline
+    # links to it.
+    anchor: str
 
 
 class ClassView(SymbolView):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from html import escape
 
 from xrefdoc.core.model import FileRecord, Symbol, SymbolKind
 from xrefdoc.site.folder_tree import FolderTrees
@@ -17,6 +18,7 @@ from xrefdoc.site.names import (
     breadcrumbs,
     keyword_anchor,
     line_anchor,
+    symbol_anchors,
 )
 from xrefdoc.site.view_types import (
     AnalysisView,
@@ -199,7 +201,9 @@ def _file_link(site: SiteContext, page: str, path: str) -> Link:
     return {"label": path, "href": site.names.href(page, site.names.file_page(path))}
 
 
-def _symbol_view(site: SiteContext, page: str, path: str, symbol: Symbol) -> SymbolView:
+def _symbol_view(
+    site: SiteContext, page: str, path: str, symbol: Symbol, anchors: Mapping[tuple[str, int], str]
+) -> SymbolView:
     return {
         "entry_href": keyword_href(site, page, symbol.name),
         "name": symbol.name,
@@ -216,6 +220,7 @@ def _symbol_view(site: SiteContext, page: str, path: str, symbol: Symbol) -> Sym
         ],
         "doc": symbol.doc,
         "href": line_href(site, page, path, symbol.line),
+        "anchor": anchors[(symbol.qualname, symbol.line)],
     }
 
 
@@ -231,20 +236,24 @@ def _source_view(
         )
         cut_anchors = _anchors_past_the_cut(record, source.shown_lines)
     links = _name_links(site, record, page)
-    return {"html": source.html(links.link_for), "cut_note": cut_note, "cut_anchors": cut_anchors}
+    anchors: dict[int, list[str]] = defaultdict(list)
+    for (_, line), anchor in symbol_anchors(record.symbols).items():
+        anchors[line].append(anchor)
+    html = source.html(links.link_for, anchors)
+    return {"html": html, "cut_note": cut_note, "cut_anchors": cut_anchors}
 
 
 def _entry_link(site: SiteContext, page: str, keyword: str, textual: bool) -> NameLink | None:
     entry = keyword_href(site, page, keyword)
     if entry is None:
         return None
+    if not textual:
+        return NameLink(entry)
     # No use count here: it changes with every file that uses the name, and every page that
     # shows the name would have to be written again; the entry has the uses.
     count = len(site.index.definitions.get(keyword, ()))
-    title = f"{keyword}: {count} definition{'s' if count != 1 else ''}; uses in the keyword index"
-    if textual:
-        title = f"textual match, {title}"
-    return NameLink(entry, title, textual)
+    s = "s" if count != 1 else ""
+    return NameLink(entry, f"textual match, {keyword}: {count} definition{s}", textual)
 
 
 def _use_link(site: SiteContext, record: FileRecord, page: str, use: Use) -> NameLink | None:
@@ -262,9 +271,7 @@ def _use_link(site: SiteContext, record: FileRecord, page: str, use: Use) -> Nam
         return NameLink(definition_href(site, page, definition), title, textual=True)
     if definition.path == record.path and definition.symbol.line == use.line:
         return _entry_link(site, page, use.keyword, textual=False)
-    where = f"{definition.path}:{definition.symbol.line}"
-    title = f"{definition.qualname} ({definition.symbol.kind}, {where})"
-    return NameLink(definition_href(site, page, definition), title)
+    return NameLink(definition_href(site, page, definition))
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,24 +307,28 @@ def _name_links(site: SiteContext, record: FileRecord, page: str) -> _NameLinks:
                 links.own[(symbol.name, symbol.line)] = own
         for stub in symbol.overloads:
             if stub.line != symbol.line:  # a stub's name leads to the function it describes
-                title = f"{symbol.qualname}: an overload; the definition is at line {symbol.line}"
                 href = line_href(site, page, record.path, symbol.line)
-                links.own[(symbol.name, stub.line)] = NameLink(href, title)
+                links.own[(symbol.name, stub.line)] = NameLink(href)
     return links
 
 
 def _anchors_past_the_cut(record: FileRecord, shown: int) -> str:
-    """Empty ``L<n>`` targets for every line past the cut that some page links to, so such
-    links land on the note that says the source was cut instead of nowhere."""
+    """Empty ``L<n>`` targets for every line past the cut that some page links to, and the
+    anchors of the symbols defined there, so such links land on the note that says the
+    source was cut instead of nowhere."""
     lines = {symbol.line for symbol in record.symbols}
     lines |= {stub.line for symbol in record.symbols for stub in symbol.overloads}
     lines |= {imp.line for imp in record.imports}
     lines |= {heading.line for heading in record.headings}
     lines |= {diagnostic.line for diagnostic in record.diagnostics if diagnostic.line}
     lines |= {line for _, line, _, _, _ in record.references.rows()}
-    return "".join(
-        f'<span id="{line_anchor(line)}"></span>' for line in sorted(lines) if line > shown
+    spans = [f'<span id="{line_anchor(line)}"></span>' for line in sorted(lines) if line > shown]
+    spans += (
+        f'<span id="{escape(anchor)}"></span>'
+        for (_, line), anchor in symbol_anchors(record.symbols).items()
+        if line > shown
     )
+    return "".join(spans)
 
 
 def _analysis(site: SiteContext, record: FileRecord, page: str) -> AnalysisView:
@@ -326,12 +337,16 @@ def _analysis(site: SiteContext, record: FileRecord, page: str) -> AnalysisView:
     and nested functions, functions in a namespace, methods of a class defined elsewhere
     such as C++ ``Engine::run``), labelled with their qualified names."""
     class_names = {s.qualname for s in record.symbols if s.kind == SymbolKind.CLASS}
+    anchors = symbol_anchors(record.symbols)
     members: dict[str | None, list[SymbolView]] = defaultdict(list)
     for member in record.symbols:
         if member.parent in class_names and member.kind in MEMBER_KINDS:
-            members[member.parent].append(_symbol_view(site, page, record.path, member))
+            members[member.parent].append(_symbol_view(site, page, record.path, member, anchors))
     classes: list[ClassView] = [
-        {**_symbol_view(site, page, record.path, s), "members": members.get(s.qualname, [])}
+        {
+            **_symbol_view(site, page, record.path, s, anchors),
+            "members": members.get(s.qualname, []),
+        }
         for s in record.symbols
         if s.kind == SymbolKind.CLASS
     ]
@@ -339,7 +354,8 @@ def _analysis(site: SiteContext, record: FileRecord, page: str) -> AnalysisView:
 
     by_kind: dict[str, list[SymbolView]] = defaultdict(list)
     for s in outside:
-        by_kind[s.kind].append({**_symbol_view(site, page, record.path, s), "label": s.qualname})
+        view = _symbol_view(site, page, record.path, s, anchors)
+        by_kind[s.kind].append({**view, "label": s.qualname})
     groups: list[SymbolGroupView] = [
         {"title": title, "items": by_kind[kind]}
         for kind, title in OUTSIDE_GROUPS
