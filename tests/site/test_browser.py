@@ -68,7 +68,12 @@ def flush(device):
     return device.run(2)
 '''
 FILES: dict[str, str | bytes] = {
-    "README.md": "# Plant\n\nThe `Pump` moves liquids; see [the pumps](plant/pumps/pump.py).\n",
+    # A README's long line of raw HTML (shown as text) and code: a phone must not scroll.
+    "README.md": "# Plant\n\nThe `Pump` moves liquids; see [the pumps](plant/pumps/pump.py).\n\n"
+    '<div align="center"><img src="https://raw.githubusercontent.com/plant/plant/refs/heads/'
+    'stable/docs/_static/plant-name-and-logo.svg" alt="" height="150"></div>\n\n'
+    '```python\nprint({"rate": 4, "seconds": 10, "what": "a line longer than a phone is wide"})'
+    "\n```\n",
     "plant/__init__.py": "from .pumps.pump import Pump\n",
     "plant/pumps/__init__.py": "",
     "plant/pumps/pump.py": PUMP,
@@ -465,6 +470,7 @@ PAGE_KINDS = (
     ("root", ""),
     ("folder-index", "plant/index.html"),
     ("folder-doc", "plant/doc.html"),
+    ("root-doc", "doc.html"),
     ("file-docs", PUMP_PAGE),
     ("file-kw", "plant/pumps/pump.py_kw.html"),
     ("keywords", "keywords.html"),
