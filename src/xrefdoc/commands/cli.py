@@ -119,7 +119,18 @@ def _parser() -> argparse.ArgumentParser:
     lookup = commands.add_parser(
         "lookup", help="print where a name is defined and used, one path:line per row"
     )
-    lookup.add_argument("name", help="a name (run), or a qualified name (Engine.run)")
+    lookup.add_argument("name", nargs="?", help="a name (run), or a qualified name (Engine.run)")
+    hierarchy = lookup.add_mutually_exclusive_group()
+    hierarchy.add_argument(
+        "--callers",
+        metavar="NAME",
+        help="print the definitions that call NAME, with their call lines, instead",
+    )
+    hierarchy.add_argument(
+        "--callees",
+        metavar="NAME",
+        help="print the in-tree functions, methods and classes NAME calls, instead",
+    )
     lookup.add_argument("--root", default=".", help="the documented tree (default: .)")
     lookup.add_argument("--json", action="store_true", help="print JSON instead of rows")
     _add_cache_dir(lookup)
@@ -142,15 +153,29 @@ def _note_cache(note: str) -> None:
 
 
 def _lookup(arguments: argparse.Namespace) -> int:
-    from xrefdoc.commands.lookup import find, json_data, load_index, text_rows
+    from xrefdoc.commands import lookup
 
-    index, note = load_index(Path(arguments.root), arguments.cache_dir)
+    direction = "callers" if arguments.callers else "callees" if arguments.callees else ""
+    name = arguments.callers or arguments.callees or arguments.name
+    if not name or (direction and arguments.name):
+        raise ConfigError("lookup: give one NAME, or --callers NAME, or --callees NAME")
+    root = Path(arguments.root)
+    index, note = lookup.load_index(root, arguments.cache_dir)
     _note_cache(note)
-    found = find(index, arguments.name)
+    context = lookup.Context(index, lookup.Lines(root))
+    if direction:
+        definitions = lookup.definitions_named(index, name)
+        if arguments.json:
+            _print_json(lookup.hierarchy_json(name, definitions, direction, context))
+        else:
+            for row in lookup.hierarchy_rows(definitions, direction, context):
+                print(row)
+        return 0
+    found = lookup.find(index, name)
     if arguments.json:
-        _print_json(json_data(found))
+        _print_json(lookup.json_data(found, context))
     else:
-        for row in text_rows(found):
+        for row in lookup.text_rows(found, context):
             print(row)
     return 0
 

@@ -1,0 +1,206 @@
+"""The call hierarchy of the tree: the definitions whose bodies use a definition (its callers)
+and the in-tree functions, methods and classes a definition's own lines use (its callees)."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from xrefdoc.core.languages import name_group
+from xrefdoc.xref.index import Index, Use, textual_candidates
+from xrefdoc.xref.places import Enclosing
+from xrefdoc.xref.resolve import Definition
+
+# What a call can reach: a class is "called" by constructing it.
+CALLEE_KINDS = frozenset({"function", "method", "prototype", "class"})
+# Files with no bodies to call from: a use in prose is a reference, not a call.
+PROSE_FAMILIES = frozenset({"markdown", "rst", "text", "data", "binary"})
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One edge of the call hierarchy, seen from one end: the definition at the other end
+    (the caller, listing callers; the callee, listing callees), None for the module level
+    of ``path``; the lines of ``path`` that hold the calls; and whether some use behind the
+    edge is exact (False when every one is a textual match that may mean another
+    definition of the name)."""
+
+    definition: Definition | None
+    path: str
+    lines: tuple[int, ...]
+    exact: bool
+
+    @property
+    def qualname(self) -> str:
+        """The caller or callee as a reader names it, ``<module>`` for the module level."""
+        return self.definition.qualname if self.definition is not None else "<module>"
+
+
+def _header_line(definition: Definition, line: int) -> bool:
+    """Whether ``line`` is the first line of a definition spanning several: what it uses
+    there (parameter annotations, a class's bases) is part of its signature, not a call
+    its body makes. A one-line definition (``const f = () => g()``) keeps it."""
+    symbol = definition.symbol
+    return line == symbol.line and symbol.end_line > symbol.line
+
+
+class CallGraph:
+    """Callers and callees of any definition, from the index's uses. A use counts at the
+    innermost definition around it (``places.Enclosing``), so a nested function's calls
+    are its own, not its parent's, on both sides. Exact uses make exact edges; a textual
+    match counts only where the definition is among what it may mean
+    (``textual_candidates``), as an edge marked inexact. What the index cannot tell apart
+    is counted as a call: passing a function as a value, a class in an ``isinstance``
+    test or in an annotation inside the body; uses on a definition's first line (its
+    signature, a class's bases), the names an import brings in, and a name whose member
+    follows it (``Command.invoke``: the use of ``invoke`` is the call) are not."""
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+        self._enclosing = Enclosing(index)
+        self._candidates: dict[tuple[str, str, bool], tuple[Definition, ...]] = {}
+        self._lines: dict[str, list[int]] = {}
+        self._imports: dict[str, frozenset[tuple[int, str]]] = {}
+        self._reached: dict[str, frozenset[tuple[int, int]]] = {}
+
+    def _may_mean(self, use: Use) -> tuple[Definition, ...]:
+        """What a textual use may mean, shared by the uses of one name in one language."""
+        group = name_group(self._index.records[use.path].family)
+        key = (group, use.keyword, use.member)
+        found = self._candidates.get(key)
+        if found is None:
+            found = self._candidates[key] = textual_candidates(self._index, use)
+        return found
+
+    def _caller(self, use: Use) -> tuple[bool, Definition | None]:
+        """Whether the use is a call, and the definition that makes it: the innermost one
+        around it (a use at a class's own level, a class attribute's value, is the class's),
+        None at the module level."""
+        record = self._index.records.get(use.path)
+        if record is None or record.family in PROSE_FAMILIES:
+            return False, None
+        around = self._enclosing.of(use.path, use.line)
+        if around is not None and _header_line(around, use.line):
+            return False, around
+        if around is None and (use.line, use.name) in self._imported(use.path):
+            return False, None
+        if self._member_follows(use):
+            return False, around
+        return True, around
+
+    def _member_follows(self, use: Use) -> bool:
+        """Whether the use is reached through, not called: a member of it is named on its
+        line (``Command.invoke``, whose use of ``invoke`` is the call), as the targets the
+        extractor wrote say (``~Command.invoke`` follows ``~Command``; ``Command().run``
+        is ``~Command().run``, a call). Only where uses have targets and columns (Python)."""
+        if use.column < 0:
+            return False
+        reached = self._reached.get(use.path)
+        if reached is None:
+            rows = list(self._index.records[use.path].references.rows())
+            through = {
+                (line, target.rpartition(".")[0]) for _, line, _, target, _ in rows if target
+            }
+            reached = self._reached[use.path] = frozenset(
+                (line, column)
+                for _, line, _, target, column in rows
+                if target and (line, target) in through
+            )
+        return (use.line, use.column) in reached
+
+    def _imported(self, path: str) -> frozenset[tuple[int, str]]:
+        """The (line, name) of the names a file's imports bring in: what an import names is
+        not called. A statement's names follow it, one line each at most
+        (``from .core import (``...); one without names (``#include``) names all of its
+        line."""
+        found = self._imports.get(path)
+        if found is None:
+            pairs: set[tuple[int, str]] = set()
+            for imp in self._index.records[path].imports:
+                if not imp.names:
+                    pairs.update((imp.line, use.name) for use in self._on_line(path, imp.line))
+                for offset in range(len(imp.names) + 2):
+                    pairs.update((imp.line + offset, name) for name in imp.names)
+            found = self._imports[path] = frozenset(pairs)
+        return found
+
+    def _on_line(self, path: str, line: int) -> list[Use]:
+        lines = self._file_lines(path)
+        uses = self._index.uses_in.get(path, [])
+        return uses[bisect_left(lines, line) : bisect_right(lines, line)]
+
+    def callers(self, definition: Definition) -> list[Call]:
+        """The definitions whose bodies use ``definition``, each with its lines: the exact
+        ones first, then the textual ones, each part by path and line."""
+        exact: dict[tuple[str, Definition | None], list[int]] = {}
+        textual: dict[tuple[str, Definition | None], list[int]] = {}
+        for use in self._index.uses.get(definition.symbol.name, ()):
+            if use.definition is None:
+                if definition not in self._may_mean(use):
+                    continue
+                into = textual
+            elif use.definition == definition:
+                into = exact
+            else:
+                continue
+            is_call, caller = self._caller(use)
+            if is_call:
+                into.setdefault((use.path, caller), []).append(use.line)
+        return [*_calls(exact, True), *_calls(textual, False)]
+
+    def _file_lines(self, path: str) -> list[int]:
+        lines = self._lines.get(path)
+        if lines is None:
+            lines = self._lines[path] = [use.line for use in self._index.uses_in.get(path, ())]
+        return lines
+
+    def callees(self, definition: Definition) -> list[Call]:
+        """The in-tree functions, methods and classes that ``definition``'s own lines use
+        (not those of the definitions nested in it), by the callee's path and line. A
+        textual match counts when it may mean one callable definition only; one that may
+        mean several (``.get`` of an unknown value) names no callee."""
+        path = definition.path
+        symbol = definition.symbol
+        uses = self._index.uses_in.get(path, ())
+        lines = self._file_lines(path)
+        start = bisect_left(lines, symbol.line)
+        end = bisect_right(lines, symbol.end_line)
+        exact: dict[Definition, list[int]] = {}
+        textual: dict[Definition, list[int]] = {}
+        for use in uses[start:end]:
+            callee = use.definition
+            into = exact
+            if callee is None:
+                callable_ = [d for d in self._may_mean(use) if d.symbol.kind in CALLEE_KINDS]
+                if len(callable_) != 1:
+                    continue
+                callee, into = callable_[0], textual
+            if callee.symbol.kind not in CALLEE_KINDS:
+                continue
+            is_call, caller = self._caller(use)
+            if is_call and caller == definition:
+                into.setdefault(callee, []).append(use.line)
+        edges = [Call(d, path, tuple(dict.fromkeys(found)), True) for d, found in exact.items()]
+        edges += [
+            Call(d, path, tuple(dict.fromkeys(found)), False)
+            for d, found in textual.items()
+            if d not in exact
+        ]
+        return sorted(edges, key=_callee_order)
+
+
+def _callee_order(call: Call) -> tuple[str, int, str]:
+    assert call.definition is not None
+    return (call.definition.path, call.definition.symbol.line, call.definition.qualname)
+
+
+def _calls(groups: dict[tuple[str, Definition | None], list[int]], exact: bool) -> Iterable[Call]:
+    """One edge per (file, caller), by path then the caller's first line (the module level
+    first)."""
+    ordered = sorted(
+        groups.items(),
+        key=lambda item: (item[0][0], item[0][1].symbol.line if item[0][1] else 0, item[1][0]),
+    )
+    for (path, caller), lines in ordered:
+        yield Call(caller, path, tuple(dict.fromkeys(lines)), exact)
