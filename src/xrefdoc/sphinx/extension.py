@@ -35,6 +35,7 @@ from xrefdoc.core.resources import resource_dir
 from xrefdoc.core.settings import PROJECT_SETTINGS, Settings, layered_settings
 from xrefdoc.pipeline.build import TreeBuild
 from xrefdoc.pipeline.scan import Scan, scan
+from xrefdoc.site.find_data import NAMES_SCRIPT, PATHS_SCRIPT, names_script, paths_script
 from xrefdoc.site.highlight import highlighted_source
 from xrefdoc.site.index_json import index_part, index_parts, part_file
 from xrefdoc.site.keyword_box import INDEX_SCRIPT, index_script, page_script, part_script
@@ -434,9 +435,10 @@ def _json(value: object) -> str:
 
 
 def _write_index_data(app: Sphinx, state: _GeneratedSite) -> None:
-    """``_xref/index.json`` and its parts (see ``export``), and the keyword box's scripts
-    (see ``kwbox``): the parts of the A-Z pages this build rendered again, and the lists;
-    parts of pages that are gone are deleted."""
+    """``_xref/index.json`` and its parts (see ``export``), the keyword box's scripts (see
+    ``keyword_box``) and the lists of names and paths (see ``find_data``): the parts of the
+    A-Z pages this build rendered again, and the lists; parts of pages that are gone are
+    deleted."""
     folder = Path(app.outdir) / INDEX_FOLDER
     layout = state.site.keywords
     plan = state.plan
@@ -446,6 +448,8 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite) -> None:
         *(part_file(page.page) for page in layout.pages),
         *(part_script(page) for page in layout.pages),
         INDEX_SCRIPT,
+        NAMES_SCRIPT,
+        PATHS_SCRIPT,
     ]
     manifest = Path(app.doctreedir) / INDEX_PARTS_FILE
     declare_coming(manifest, current)
@@ -455,6 +459,8 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite) -> None:
             write_if_changed(folder / part_script(page), page_script(index, page, state.site.names))
     write_if_changed(folder / INDEX_FILE, _json(index_parts(layout)))
     write_if_changed(folder / INDEX_SCRIPT, index_script(layout))
+    write_if_changed(folder / NAMES_SCRIPT, names_script(layout))
+    write_if_changed(folder / PATHS_SCRIPT, paths_script(index, state.site.names))
     remove_stale(folder, manifest, current)
 
 
@@ -517,6 +523,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )
     app.add_css_file("xrefdoc.css")
     app.add_js_file("xrefdoc.js", loading_method="defer")
+    app.add_js_file("xrefdoc-find.js", loading_method="defer")
     app.add_html_theme(THEME, str(THEME_FOLDER))
     # No ``env_version``: the environment keeps nothing of ours outside the ``xref`` domain,
     # whose ``data_version`` Sphinx checks itself (and an extension's ``env_version`` is
