@@ -317,6 +317,32 @@
     });
   }
 
+  /* --- the selected lines on the forge ----------------------------------------------------- */
+
+  // The permalink bar of selected lines (xrefdoc.js) gets a link to the same lines on the
+  // forge, at the site's commit: the page's one forge link carries the template.
+  window.xrefdocForgeLink = function (bar, first, last) {
+    var source = document.querySelector("a.xref-forge[data-lines]");
+    if (!source) { return; }
+    var link = bar.querySelector("a.xref-forge-lines");
+    if (!link) {
+      link = document.createElement("a");
+      link.className = "xref-forge-lines";
+      link.textContent = source.textContent;
+      bar.appendChild(link);
+    }
+    link.href = source.dataset.lines.split("{line}").join(first).split("{end_line}").join(last);
+  };
+
+  // xrefdoc.js ran first and may have shown the bar before the function above existed.
+  function forgeLinkOfShownBar() {
+    var bar = document.querySelector(".xref-permalink");
+    var match = /^#L(\d+)(?:-L?(\d+))?$/.exec(location.hash);
+    if (!bar || bar.hidden || !match) { return; }
+    var first = +match[1], last = match[2] ? +match[2] : first;
+    window.xrefdocForgeLink(bar, Math.min(first, last), Math.max(first, last));
+  }
+
   /* --- start ------------------------------------------------------------------------------ */
 
   function start() {
@@ -330,6 +356,7 @@
       event.preventDefault();
       openFinder();
     });
+    forgeLinkOfShownBar();
     var results = document.getElementById("search-results");
     if (results) { searchPage(results); }
   }

@@ -384,6 +384,7 @@
       document.body.appendChild(bar);
     }
     bar.firstChild.textContent = first === last ? "Line " + first : "Lines " + first + "–" + last;
+    if (window.xrefdocForgeLink) { window.xrefdocForgeLink(bar, first, last); }
     bar.hidden = false;
   }
 
