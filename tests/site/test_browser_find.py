@@ -6,6 +6,7 @@ desktop and phone widths go to ``_build/screenshots``."""
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -73,9 +74,24 @@ FILES: dict[str, str | bytes] = {
 }
 
 
+def git(root: Path, *arguments: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(root), "-c", "user.email=t@example.org", "-c", "user.name=T", *arguments],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tree = write_tree(tmp_path_factory.mktemp("tool"), FILES)
+    # A clone of a GitHub repository: the file pages link their lines there.
+    git(tree, "init", "-q")
+    git(tree, "add", "-A")
+    git(tree, "commit", "-qm", "first")
+    git(tree, "remote", "add", "origin", "git@github.com:org/tool.git")
     output = tree / "_build" / "html"
     assert main(["build", str(tree), "-o", str(output), "-q"]) == 0
     with served(output) as url:
@@ -288,3 +304,23 @@ def test_without_javascript_the_keyword_form_lands_on_the_letters_with_their_ran
         page.get_by_role("link", name="S", exact=True).click()
         assert page.url.endswith("keywords-s.html")
         assert page.locator("#kw-shell_complete").is_visible()
+
+
+def test_selected_lines_link_to_the_same_lines_on_the_forge(page: Any, site: str) -> None:
+    page.goto(site + "src/tool/core.py_docs.html#L5-L9")
+    assert page.title() == "src/tool/core.py — tool 2.1.0"
+    commit = page.locator("footer code").inner_text()
+    bar = page.locator(".xref-permalink")
+    link = bar.get_by_role("link", name="View on GitHub")
+    href = link.get_attribute("href")
+    assert href.startswith("https://github.com/org/tool/blob/" + commit)
+    assert href.endswith("/src/tool/core.py#L5-L9")
+    # Another line chosen: the link follows.
+    page.locator("#L12 a.ln").click(modifiers=["Shift"])
+    assert link.get_attribute("href").endswith("/src/tool/core.py#L5-L12")
+    page.goto(site + "src/tool/core.py_docs.html#L14")
+    assert (
+        page.locator(".xref-permalink a.xref-forge-lines")
+        .get_attribute("href")
+        .endswith("#L14-L14")
+    )

@@ -559,7 +559,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Where the record cache goes (see ``cache.cache_location``); "": the default.
     app.add_config_value("xrefdoc_cache_dir", "", "", str)
     app.connect("config-inited", _add_static_files)
-    app.connect("config-inited", _identify)
+    # After Sphinx has said which configured values have a type the setting does not declare.
+    app.connect("config-inited", _identify, priority=900)
     # It connects what the build's later events need (``_GeneratedSite``).
     app.connect("builder-inited", _generate)
     app.connect("build-finished", _write_dark_highlighting)
