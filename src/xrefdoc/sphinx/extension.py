@@ -402,7 +402,8 @@ def _identify(app: Sphinx, config: Config) -> None:
     )
     context = dataclasses.asdict(identity)
     context["short_commit"] = identity.short_commit
-    config.html_context[IDENTITY_CONTEXT] = context
+    # A new dictionary: the default value is shared by every Sphinx of the process.
+    config.html_context = {**config.html_context, IDENTITY_CONTEXT: context}
 
 
 def _identity_of(app: Sphinx, settings: Settings) -> Identity:
