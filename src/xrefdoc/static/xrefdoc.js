@@ -141,28 +141,22 @@
     return false;
   }
 
-  function substringAt(name, query) {
-    var low = query.toLowerCase(), lower = name.toLowerCase();
-    for (var at = lower.indexOf(low); at >= 0; at = lower.indexOf(low, at + 1)) {
-      if (matchesAt(name, at, query, 0, query.length)) { return at; }
-    }
-    return -1;
-  }
-
   // The keywords the query matches, best first: the name itself, then names it starts, then
-  // names whose humps it spells, then names it is inside of; shorter names first in each.
+  // names whose humps it spells, then names it starts but for the case of a capital typed
+  // (Bu: Builder, then build), then names it is inside of; shorter names first in each.
   function matchNames(query) {
     var low = query.toLowerCase();
     var found = [];
     (names || []).forEach(function (entry) {
-      if (entry.lower.indexOf(low.charAt(0)) < 0) { return; }
+      var at = entry.lower.indexOf(low);
+      if (at < 0 && entry.lower.indexOf(low.charAt(0)) < 0) { return; }
       var kind;
-      var at = substringAt(entry.name, query);
-      if (at === 0) { kind = 1; }
-      else if (humpMatch(entry.name, humps(entry.name), query, 0, 0)) { kind = 2; }
-      else if (at > 0) { kind = 3; }
-      else { return; }
       if (entry.name === query) { kind = 0; }
+      else if (at === 0 && matchesAt(entry.name, 0, query, 0, query.length)) { kind = 1; }
+      else if (humpMatch(entry.name, humps(entry.name), query, 0, 0)) { kind = 2; }
+      else if (at === 0) { kind = 3; }
+      else if (at > 0) { kind = 4; }
+      else { return; }
       found.push({ name: entry.name, page: entry.page, kind: kind });
     });
     return found.sort(function (a, b) {
