@@ -87,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_selection(build)
     _add_cache_dir(build)
+    _add_identity(build)
 
     generate = commands.add_parser(
         "generate", help="write the pages of a tree as Markdown files, for a forge or other tools"
@@ -227,8 +228,35 @@ def _tree_options(arguments: argparse.Namespace) -> dict[str, object]:
         source_cap=arguments.source_cap,
         disable_rules=arguments.disable_rule,
         cache_dir=arguments.cache_dir,
-        # Only ``build`` renders the HTML templates.
+        # Only ``build`` renders the HTML templates, and shows the project's identity.
         templates=getattr(arguments, "templates", None),
+        project=getattr(arguments, "project", None),
+        version=getattr(arguments, "project_version", None),
+        repository=getattr(arguments, "repository", None),
+        forge=getattr(arguments, "forge", None),
+        source_link_template=getattr(arguments, "source_link_template", None),
+    )
+
+
+def _add_identity(command: argparse.ArgumentParser) -> None:
+    """The project's name and version, and where its files are on the forge (by default
+    from the tree's metadata and git, see the configuration docs)."""
+    command.add_argument("--project", metavar="NAME", help="the project's name in the site")
+    command.add_argument("--project-version", metavar="VERSION", help='its version ("" for none)')
+    command.add_argument(
+        "--repository",
+        metavar="URL",
+        help="the repository's web address, for links to the forge (default: git's origin)",
+    )
+    command.add_argument(
+        "--forge",
+        metavar="FORGE",
+        help="github, gitlab or gitea: how links to lines are written (default: from the host)",
+    )
+    command.add_argument(
+        "--source-link-template",
+        metavar="TEMPLATE",
+        help="a link to lines with {repository}, {commit}, {path}, {line} and {end_line}",
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
 
+from xrefdoc.core.identity import Identity
 from xrefdoc.core.model import FileRecord, Symbol, SymbolKind
 from xrefdoc.site.folder_tree import FolderTrees
 from xrefdoc.site.highlight import NameLink, SourceHTML
@@ -29,6 +30,7 @@ from xrefdoc.site.view_types import (
     FolderFile,
     FolderFindings,
     FolderView,
+    ForgeLink,
     ImportView,
     KeywordGroup,
     KeywordItem,
@@ -142,6 +144,8 @@ class SiteContext:
     trees: FolderTrees
     # Files whose name on disk is not the name shown (``WalkResult.sources``).
     sources: Mapping[str, str] = field(default_factory=dict)
+    # The project's name, commit and links to the forge; None: no links to a forge.
+    identity: Identity | None = None
 
 
 def make_site(
@@ -150,10 +154,13 @@ def make_site(
     source_cap: int,
     title: str,
     sources: Mapping[str, str] | None = None,
+    identity: Identity | None = None,
 ) -> SiteContext:
     layout = keyword_layout(index, names)
     trees = FolderTrees(index, names, title)
-    return SiteContext(index, names, source_cap, title, layout, trees, dict(sources or {}))
+    return SiteContext(
+        index, names, source_cap, title, layout, trees, dict(sources or {}), identity
+    )
 
 
 def keyword_href(site: SiteContext, page: str, name: str) -> str | None:
@@ -434,6 +441,21 @@ def docs_page(site: SiteContext, record: FileRecord, source: SourceHTML | None) 
         **view,
         "tree": site.trees.html(record.path),
         "source": None if source is None else _source_view(site, record, source, view["page"]),
+        "forge": _forge_link(site, record),
+    }
+
+
+def _forge_link(site: SiteContext, record: FileRecord) -> ForgeLink | None:
+    """The file on the forge at the site's commit, and its lines' link as a template the
+    page's script fills in with the selected lines; None without a commit or repository."""
+    identity = site.identity
+    if identity is None or not identity.link_template:
+        return None
+    path = site.sources.get(record.path, record.path)
+    return {
+        "href": identity.file_link(path),
+        "lines": identity.lines_link(path),
+        "title": identity.forge_title,
     }
 
 

@@ -60,6 +60,111 @@
     }
   }
 
+  /* --- every keyword's name: _xref/kw/names.js, for matching inside names ------------ */
+
+  var names = null;          // [{name, lower, page}] once loaded
+  var waitingForNames = [];
+
+  window.xrefdocKeywordNames = function (data) {
+    var counts = data[0], listed = data[1];
+    var at = 0;
+    names = [];
+    counts.forEach(function (count, position) {
+      var href = pages && pages[position] ? pages[position][0] : null;
+      for (var end = at + count; at < end; at++) {
+        if (href) { names.push({ name: listed[at], lower: listed[at].toLowerCase(), page: href }); }
+      }
+    });
+    var waiting = waitingForNames;
+    waitingForNames = [];
+    waiting.forEach(function (callback) { callback(); });
+  };
+
+  function withNames(callback) {
+    withPages(function () {
+      if (names) { callback(); return; }
+      waitingForNames.push(callback);
+      if (waitingForNames.length === 1) {
+        load("kw/names.js", function () { window.xrefdocKeywordNames([[], []]); });
+      }
+    });
+  }
+
+  // Where each word of a name starts (its humps): the first character, a character after
+  // _ . - : / $ or a space, a capital after a small letter or a digit, the last capital of
+  // a run before a small letter (HTTPServer: H, S), a digit after a letter.
+  function humps(name) {
+    var starts = [];
+    for (var at = 0; at < name.length; at++) {
+      var here = name.charAt(at), before = name.charAt(at - 1), after = name.charAt(at + 1);
+      if ("_.-:/$ ".indexOf(here) >= 0) { continue; }
+      var upper = here !== here.toLowerCase(), digit = here >= "0" && here <= "9";
+      if (at === 0 || "_.-:/$ ".indexOf(before) >= 0 ||
+          (upper && (before === before.toLowerCase() && before !== before.toUpperCase() ||
+                     before >= "0" && before <= "9")) ||
+          (upper && before !== before.toLowerCase() && after && after !== after.toUpperCase()) ||
+          (digit && !(before >= "0" && before <= "9"))) {
+        starts.push(at);
+      }
+    }
+    return starts;
+  }
+
+  // A character of the query matches one of a name: a small letter either case, a capital
+  // only itself ("smart case": CR is CliRunner, not create).
+  function same(nameChar, queryChar) {
+    return queryChar === nameChar || (queryChar === queryChar.toLowerCase() &&
+      nameChar.toLowerCase() === queryChar);
+  }
+
+  function matchesAt(name, at, query, from, length) {
+    for (var k = 0; k < length; k++) {
+      if (!same(name.charAt(at + k), query.charAt(from + k))) { return false; }
+    }
+    return true;
+  }
+
+  // The query as pieces, each the start of a successive word of the name: shcomp is
+  // shell_complete, gi is Group.invoke.
+  function humpMatch(name, starts, query, from, hump) {
+    if (from === query.length) { return true; }
+    for (var s = hump; s < starts.length; s++) {
+      var at = starts[s];
+      var longest = Math.min(query.length - from, name.length - at);
+      for (var length = longest; length >= 1; length--) {
+        if (matchesAt(name, at, query, from, length) &&
+            humpMatch(name, starts, query, from + length, s + 1)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // The keywords the query matches, best first: the name itself, then names it starts, then
+  // names whose humps it spells, then names it starts but for the case of a capital typed
+  // (Bu: Builder, then build), then names it is inside of; shorter names first in each.
+  function matchNames(query) {
+    var low = query.toLowerCase();
+    var found = [];
+    (names || []).forEach(function (entry) {
+      var at = entry.lower.indexOf(low);
+      if (at < 0 && entry.lower.indexOf(low.charAt(0)) < 0) { return; }
+      var kind;
+      if (entry.name === query) { kind = 0; }
+      else if (at === 0 && matchesAt(entry.name, 0, query, 0, query.length)) { kind = 1; }
+      else if (humpMatch(entry.name, humps(entry.name), query, 0, 0)) { kind = 2; }
+      else if (at === 0) { kind = 3; }
+      else if (at > 0) { kind = 4; }
+      else { return; }
+      found.push({ name: entry.name, page: entry.page, kind: kind });
+    });
+    return found.sort(function (a, b) {
+      return a.kind - b.kind || a.name.length - b.name.length ||
+        (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    });
+  }
+
   // The A-Z pages are sorted by lower-cased name, each page on its own.
   function pagesFor(prefix) {
     var low = prefix.toLowerCase();
@@ -104,7 +209,14 @@
         var code = document.createElement("code");
         code.textContent = item.name;
         var small = document.createElement("small");
-        small.textContent = item.where + " · " + plural(item.uses, "use");
+        small.textContent = item.path ? item.where : item.where + " · " + plural(item.uses, "use");
+        if (item.path && (position === 0 || !items[position - 1].path)) {
+          var heading = document.createElement("li");
+          heading.className = "xt-kw-note";
+          heading.setAttribute("role", "presentation");
+          heading.textContent = "Files and folders";
+          list.appendChild(heading);
+        }
         option.appendChild(code);
         option.appendChild(small);
         option.addEventListener("mousedown", function (event) {
@@ -142,41 +254,43 @@
       var query = input.value.trim();
       asked = query;
       if (!query) { close(); return; }
-      withPages(function () {
-        var found = pagesFor(query);
-        if (query.length === 1) { found = found.slice(0, 1); }
-        if (!found.length) { show([], "No keyword starts with " + query); return; }
-        var pending = found.length;
-        found.forEach(function (page) {
-          withPart(page[0], function () {
-            pending -= 1;
-            if (pending === 0 && asked === query) { rank(query, found); }
-          });
+      withNames(function () {
+        if (asked !== query) { return; }
+        var found = matchNames(query);
+        var shown = found.slice(0, 12);
+        var hrefs = [];
+        shown.forEach(function (match) {
+          if (hrefs.indexOf(match.page) < 0) { hrefs.push(match.page); }
         });
+        var pending = hrefs.length + 1;
+        var paths = [];
+        function done() {
+          pending -= 1;
+          if (pending === 0 && asked === query) { rank(query, found, shown, paths); }
+        }
+        hrefs.forEach(function (href) { withPart(href, done); });
+        if (window.xrefdocFind) {
+          window.xrefdocFind.paths(query, 5, function (list) { paths = list; done(); });
+        } else {
+          done();
+        }
       });
     }
 
-    function rank(query, found) {
-      var low = query.toLowerCase();
-      var items = [];
-      found.forEach(function (page) {
-        parts[page[0]].forEach(function (row) {
-          if (row[0].toLowerCase().slice(0, low.length) === low) {
-            items.push({
-              name: row[0], definitions: row[1], uses: row[2], where: row[4],
-              href: entryHref(page[0], row[0]),
-            });
-          }
-        });
+    function rank(query, found, shown, paths) {
+      var items = shown.map(function (match) {
+        var row = null;
+        (parts[match.page] || []).forEach(function (r) { if (r[0] === match.name) { row = r; } });
+        return {
+          name: match.name, uses: row ? row[2] : 0, where: row ? row[4] : "",
+          href: entryHref(match.page, match.name),
+        };
       });
-      items.sort(function (a, b) {
-        var exact = (b.name === query) - (a.name === query);
-        var same = (b.name.toLowerCase() === low) - (a.name.toLowerCase() === low);
-        return exact || same || a.name.length - b.name.length || b.uses - a.uses ||
-          (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      paths.forEach(function (path) {
+        items.push({ name: path.path, path: true, where: path.folder ? "folder" : "file", href: path.href });
       });
-      var more = items.length > 12 ? (items.length - 12) + " more: keep typing" : "";
-      show(items.slice(0, 12), items.length ? more : "No keyword starts with " + query);
+      var more = found.length > 12 ? (found.length - 12) + " more: keep typing" : "";
+      show(items, items.length ? more : "No keyword or path matches " + query);
     }
 
     input.addEventListener("input", search);
@@ -197,6 +311,25 @@
       }
     });
     input.form.addEventListener("submit", function (event) { event.preventDefault(); });
+  }
+
+  // The keyword index's overview opened with ?kw=NAME (the keyword box's form, sent before
+  // this script ran, or a link): the name's entry when the name is a keyword, else the box
+  // lists what the name matches.
+  function keywordFromAddress(box) {
+    var wanted = (new URLSearchParams(location.search).get("kw") || "").trim();
+    if (!wanted || !box.form) { return; }
+    if (location.href.split(/[?#]/)[0] !== box.form.action.split(/[?#]/)[0]) { return; }
+    withNames(function () {
+      var found = matchNames(wanted);
+      if (found.length && (found[0].kind === 0 || found.length === 1)) {
+        location.replace(entryHref(found[0].page, found[0].name));
+        return;
+      }
+      box.value = wanted;
+      box.focus();
+      box.dispatchEvent(new Event("input"));
+    });
   }
 
   /* --- line ranges and permalinks ----------------------------------------------------- */
@@ -294,6 +427,7 @@
       button.title = symbol.slice(4);
       bar.appendChild(button);
     }
+    if (window.xrefdocForgeLink) { window.xrefdocForgeLink(bar, first, last); }
     bar.hidden = false;
   }
 
@@ -597,7 +731,7 @@
   function start() {
     addEventListener("keydown", onKey, true);
     var box = document.getElementById("xt-kw-input");
-    if (box) { keywordBox(box); }
+    if (box) { keywordBox(box); keywordFromAddress(box); }
     // A-Z pages only: a keyword's own page holds one entry.
     document.querySelectorAll("dl.xref-kwindex").forEach(function (list) {
       if (list.querySelectorAll("dt").length > 1) { letterFilter(list); }
