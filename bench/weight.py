@@ -4,17 +4,27 @@ stylesheets name in turn (``@import``, ``url()``; of a font face only the first 
 format browsers read). Fonts and images a stylesheet names count even if no element uses
 them, so the figure is an upper bound; what scripts fetch while running is not counted.
 Used by ``themes.py`` (theme against theme) and ``scale.py`` (2,000 against 20,000 files).
+
+Run as a script, it gives the file pages' weight over a site and the tree it documents:
+each page's (HTML bytes - 40 KB) / source bytes for the Python files above 4 KB (issue 23's
+measure), with the median, p90, max and the heaviest pages::
+
+    python bench/weight.py SITE TREE [--pattern '*.py'] [--min-bytes 4096] [--worst 10]
 """
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import os
 import re
+import statistics
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
+
+from xrefdoc.site.names import PageNames
 
 # Link relations whose target a browser fetches with the page; the others (next, prev,
 # index, search, canonical...) are pages.
@@ -201,3 +211,78 @@ def measure_page(page: Path, output: Path, body: str = "") -> Page:
         len(gzip.compress(html.encode(), 6)),
         sorted(missing),
     )
+
+
+# What a page carries whatever its file (the theme, the header, the folder tree beside the
+# source), taken off before dividing by the source's size: issue 23's measure.
+FIXED_PAGE_BYTES = 40 * 1024
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """One file of the tree against its _docs page."""
+
+    path: str  # in the tree
+    source_bytes: int
+    page_bytes: int
+
+    @property
+    def ratio(self) -> float:
+        return (self.page_bytes - FIXED_PAGE_BYTES) / self.source_bytes
+
+
+def page_ratios(
+    site: Path, tree: Path, pattern: str = "*.py", min_bytes: int = 4096
+) -> list[Ratio]:
+    """The ratio of every file of ``tree`` matching ``pattern`` above ``min_bytes`` whose
+    _docs page is in ``site`` (a file the build left out has none), by path."""
+    names = PageNames()
+    ratios = []
+    for source in sorted(tree.rglob(pattern)):
+        size = source.stat().st_size if source.is_file() else 0
+        if size <= min_bytes:
+            continue
+        path = source.relative_to(tree).as_posix()
+        page = site / (names.file_page(path) + names.suffix)
+        if page.is_file():
+            ratios.append(Ratio(path, size, page.stat().st_size))
+    return ratios
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The value below which ``fraction`` of ``values`` lie (nearest rank)."""
+    ordered = sorted(values)
+    rank = max(1, round(fraction * len(ordered) + 0.5)) if len(ordered) > 1 else 1
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def ratio_report(ratios: list[Ratio], worst: int = 10) -> str:
+    if not ratios:
+        return "no file pages matched"
+    values = [r.ratio for r in ratios]
+    lines = [
+        f"files: {len(ratios)}  median: {statistics.median(values):.2f}  "
+        f"p90: {percentile(values, 0.9):.2f}  max: {max(values):.2f}",
+        "heaviest:",
+    ]
+    for r in sorted(ratios, key=lambda r: -r.ratio)[:worst]:
+        lines.append(
+            f"  {r.ratio:6.2f}  {r.page_bytes:>10,} B page  {r.source_bytes:>9,} B source  {r.path}"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="File pages' weight against their sources.")
+    parser.add_argument("site", type=Path, help="the built site (its top folder)")
+    parser.add_argument("tree", type=Path, help="the tree the site documents")
+    parser.add_argument("--pattern", default="*.py", help="which files (default: *.py)")
+    parser.add_argument("--min-bytes", type=int, default=4096, help="larger files only")
+    parser.add_argument("--worst", type=int, default=10, help="how many heaviest to list")
+    arguments = parser.parse_args()
+    ratios = page_ratios(arguments.site, arguments.tree, arguments.pattern, arguments.min_bytes)
+    print(ratio_report(ratios, arguments.worst))
+
+
+if __name__ == "__main__":
+    main()

@@ -41,10 +41,9 @@ def h2_titles(html: str) -> list[str]:
 
 def source_line(html: str, number: int) -> str:
     """The text of source line ``number`` on a _docs page, tags removed."""
-    match = re.search(rf'<span class="xl" id="L{number}">(.*?)</span>\n', html)
+    match = re.search(rf'<span id="L{number}">(.*?)</span>\n', html)
     assert match, f"no line L{number}"
-    without_number = re.sub(r'^<a class="ln"[^>]*>\d+</a>', "", match.group(1))
-    return unescape(re.sub(r"<[^>]+>", "", without_number))
+    return unescape(re.sub(r"<[^>]+>", "", match.group(1)))
 
 
 def hrefs(html: str) -> list[str]:

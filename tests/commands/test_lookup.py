@@ -145,7 +145,8 @@ def test_rows_are_path_line_and_what_is_used(
     # rows: see the RUNNERS tests below).
     assert rows == [
         "shop/money.py:9: definition: method shop.money.Price.total",
-        "shop/cart.py:7: use of shop.money.Price.total",
+        "shop/cart.py:7: use of shop.money.Price.total in checkout:"
+        " return convert(len(items)) + money.RATE + price.total()",
     ]
 
 
@@ -237,8 +238,9 @@ def test_a_qualified_lookup_lists_exact_uses_then_the_textual_candidates(
     assert main(["lookup", "Engine.run", "--root", str(runners)]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "works/engines.py:4: definition: method works.engines.Engine.run",
-        "works/shop.py:7: use of works.engines.Engine.run",
-        "works/shop.py:6: use (textual match: may mean any of the 2 definitions of run)",
+        "works/shop.py:7: use of works.engines.Engine.run in start: Engine().run()",
+        "works/shop.py:6: use (textual match: may mean any of the 2 definitions of run)"
+        " in start: machine.run()",
     ]
     found = lookup_json(capsys, runners, "works.engines.Engine.run")
     assert [(u["line"], u["exact"], u["match"]) for u in found["uses"]] == [
@@ -268,3 +270,132 @@ def test_a_qualified_lookup_lists_no_textual_use_that_cannot_mean_it(
         ("works/shop.py", 8, "exact"),
         ("works/shop.py", 8, "textual"),
     ]
+
+
+def test_json_uses_carry_their_line_the_definition_around_them_and_their_area(
+    runners: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = lookup_json(capsys, runners, "Engine")
+    assert [
+        (u["path"], u["line"], u["text"], u["enclosing"], u["area"]) for u in found["uses"]
+    ] == [
+        ("works/shop.py", 1, "from works.engines import Engine", None, "source"),
+        ("works/shop.py", 7, "Engine().run()", "works.shop.start", "source"),
+    ]
+
+
+def test_a_long_line_is_cut(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    call = "value = compute(" + ", ".join(f"argument_{n}" for n in range(20)) + ")"
+    root = write_tree(
+        tmp_path / "long",
+        {"calc.py": f"def compute(*args):\n    return 1\n\n\ndef run():\n    {call}\n"},
+    )
+    assert main(["lookup", "compute", "--root", str(root)]) == 0
+    use = capsys.readouterr().out.splitlines()[1]
+    assert use.startswith("calc.py:6: use of calc.compute in run: value = compute(argument_0, ")
+    assert use.endswith("…") and len(use.partition(" in run: ")[2]) == 120
+
+
+# A command hierarchy: Group.invoke calls Command.invoke through super(), a test calls it on
+# an instance, and ``command.invoke()`` on a value of unknown type may mean it.
+CALLS = {
+    "cli/__init__.py": "",
+    "cli/core.py": """\
+        class Command:
+            def invoke(self, ctx):
+                return ctx
+
+
+        class Group(Command):
+            def invoke(self, ctx):
+                self.prepare(ctx)
+                return super().invoke(ctx)
+
+            def prepare(self, ctx):
+                return None
+
+
+        def dispatch(command, ctx):
+            return command.invoke(ctx)
+        """,
+    "tests/test_core.py": """\
+        from cli.core import Command
+
+
+        def test_invoke():
+            assert Command().invoke(1) == 1
+        """,
+}
+
+
+@pytest.fixture(scope="module")
+def calls(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_tree(tmp_path_factory.mktemp("calls"), CALLS)
+
+
+def test_callers_print_each_caller_with_its_call_lines(
+    calls: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["lookup", "--callers", "Command.invoke", "--root", str(calls)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "cli/core.py:2: callers of method cli.core.Command.invoke",
+        "cli/core.py:9: cli.core.Group.invoke: return super().invoke(ctx)",
+        "tests/test_core.py:5: test_core.test_invoke: assert Command().invoke(1) == 1",
+        "cli/core.py:16: cli.core.dispatch (textual match): return command.invoke(ctx)",
+    ]
+
+
+def test_callees_print_what_a_definition_calls(
+    calls: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["lookup", "--callees", "Group.invoke", "--root", str(calls)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "cli/core.py:7: callees of method cli.core.Group.invoke",
+        "cli/core.py:9: cli.core.Command.invoke: return super().invoke(ctx)",
+        "cli/core.py:8: cli.core.Group.prepare: self.prepare(ctx)",
+    ]
+
+
+def test_callers_as_json(calls: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["lookup", "--callers", "cli.core.Command.invoke", "--root", str(calls), "--json"]
+    assert main(argv) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["direction"] == "callers"
+    [definition] = data["definitions"]
+    assert definition["qualname"] == "cli.core.Command.invoke"
+    assert [
+        (
+            edge["definition"]["qualname"] if edge["definition"] else None,
+            edge["match"],
+            edge["area"],
+            [(call["line"], call["text"]) for call in edge["calls"]],
+        )
+        for edge in definition["callers"]
+    ] == [
+        ("cli.core.Group.invoke", "exact", "source", [(9, "return super().invoke(ctx)")]),
+        (
+            "test_core.test_invoke",
+            "exact",
+            "tests",
+            [(5, "assert Command().invoke(1) == 1")],
+        ),
+        ("cli.core.dispatch", "textual", "source", [(16, "return command.invoke(ctx)")]),
+    ]
+
+
+def test_callers_of_an_unknown_name_exit_1_with_one_line(
+    calls: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["lookup", "--callers", "no_such_name", "--root", str(calls)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip().count("\n") == 0 and "no_such_name" in captured.err
+
+
+def test_a_name_and_callers_together_are_a_usage_error(
+    calls: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["lookup", "invoke", "--callers", "invoke", "--root", str(calls)]) == 2
+    assert "--callers" in capsys.readouterr().err
+    assert main(["lookup", "--root", str(calls)]) == 2
+    assert "NAME" in capsys.readouterr().err

@@ -68,7 +68,12 @@ def flush(device):
     return device.run(2)
 '''
 FILES: dict[str, str | bytes] = {
-    "README.md": "# Plant\n\nThe `Pump` moves liquids; see [the pumps](plant/pumps/pump.py).\n",
+    # A README's long line of raw HTML (shown as text) and code: a phone must not scroll.
+    "README.md": "# Plant\n\nThe `Pump` moves liquids; see [the pumps](plant/pumps/pump.py).\n\n"
+    '<div align="center"><img src="https://raw.githubusercontent.com/plant/plant/refs/heads/'
+    'stable/docs/_static/plant-name-and-logo.svg" alt="" height="150"></div>\n\n'
+    '```python\nprint({"rate": 4, "seconds": 10, "what": "a line longer than a phone is wide"})'
+    "\n```\n",
     "plant/__init__.py": "from .pumps.pump import Pump\n",
     "plant/pumps/__init__.py": "",
     "plant/pumps/pump.py": PUMP,
@@ -206,13 +211,28 @@ def test_a_line_anchor_highlights_and_scrolls_to_its_line(page: Any, site: str) 
     shoot(page, "file-page-desktop")
     # A range, and its permalink.
     page.goto(f"{site}{PUMP_PAGE}#L{RUN_LINE}-L{RUN_LINE + 5}")
-    marked = page.eval_on_selector_all(".xl.xref-hl", "lines => lines.map(l => l.id)")
+    marked = page.eval_on_selector_all(
+        ".xref-source pre > span.xref-hl", "lines => lines.map(l => l.id)"
+    )
     assert marked == [f"L{n}" for n in range(RUN_LINE, RUN_LINE + 6)]
     assert page.inner_text(".xref-permalink").startswith(f"Lines {RUN_LINE}\u2013{RUN_LINE + 5}")
-    # Shift-click on a line number extends the selection.
+    # Shift-click on a line number (drawn by CSS, left of the code) extends the selection.
     page.goto(f"{site}{PUMP_PAGE}#L{RUN_LINE}")
-    page.click(f"#L{RUN_LINE + 2} a.ln", modifiers=["Shift"])
+    page.click(f"#L{RUN_LINE + 2}", position={"x": 8, "y": 5}, modifiers=["Shift"])
     assert page.url.endswith(f"#L{RUN_LINE}-L{RUN_LINE + 2}")
+    # A plain click on a number selects its line; a click on the code does not.
+    page.click(f"#L{RUN_LINE + 4}", position={"x": 8, "y": 5})
+    assert page.url.endswith(f"#L{RUN_LINE + 4}")
+    page.click(f"#L{RUN_LINE + 5}", position={"x": 200, "y": 5})
+    assert page.url.endswith(f"#L{RUN_LINE + 4}")
+    # Copying the code leaves the numbers out.
+    copied = page.evaluate(
+        f"""() => {{ const range = document.createRange();
+        range.selectNodeContents(document.getElementById("L{RUN_LINE}"));
+        getSelection().removeAllRanges(); getSelection().addRange(range);
+        return getSelection().toString(); }}"""
+    )
+    assert copied.startswith("    def run(") and str(RUN_LINE) not in copied
 
 
 def test_a_name_in_the_source_has_a_card_with_its_definition_and_uses(page: Any, site: str) -> None:
@@ -221,7 +241,8 @@ def test_a_name_in_the_source_has_a_card_with_its_definition_and_uses(page: Any,
     card = page.locator(".xref-card")
     card.locator(".xref-card-counts a").wait_for()
     text = card.inner_text()
-    assert "plant.pumps.pump.start_pump" in text
+    # Where the name leads (the page carries no title on exact links: the card says it).
+    assert "start_pump → plant/pumps/pump.py:25" in text
     # Imported and called in loop.py.
     assert "1 definition · 2 uses in 1 file" in text
 
@@ -250,7 +271,7 @@ def test_a_textual_matchs_card_lists_the_definitions_it_may_mean_each_a_link(
     # An exact link's card names its one definition, and lists no candidates.
     page.hover("#L26 a.xref-name >> text=Pump")
     page.locator(".xref-card .xref-card-counts a").wait_for()
-    assert "plant.pumps.pump.Pump" in page.inner_text(".xref-card")
+    assert "Pump → plant/pumps/pump.py:8" in page.inner_text(".xref-card")
     assert page.locator(".xref-card .xref-card-candidates").count() == 0
 
 
@@ -348,9 +369,11 @@ def test_text_and_links_have_enough_contrast(chromium: Any, site: str, theme: st
     page.goto(site + PUMP_PAGE)
     page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
     body = background(page, "body")
-    for selector in ("div.body p", "div.body a", ".xt-header a", ".xref-crumbs", ".ln"):
-        colour = page.eval_on_selector(selector, "e => getComputedStyle(e).color")
-        ground = body if selector != ".ln" else background(page, "div.highlight")
+    number = ".xref-source pre > span"  # its ::before, the line's number
+    for selector in ("div.body p", "div.body a", ".xt-header a", ".xref-crumbs", number):
+        pseudo = "'::before'" if selector == number else "null"
+        colour = page.eval_on_selector(selector, f"e => getComputedStyle(e, {pseudo}).color")
+        ground = body if selector != number else background(page, "div.highlight")
         assert _contrast(colour, ground) >= 4.5, (theme, selector, colour, ground)
     context.close()
 
@@ -372,3 +395,119 @@ def _luminance(colour: str) -> float:
 def _contrast(first: str, second: str) -> float:
     light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
+
+
+def test_a_code_page_opens_with_an_outline_whose_links_land_on_symbol_anchors(
+    page: Any, site: str
+) -> None:
+    page.goto(site + PUMP_PAGE)
+    outline = page.locator("details.xref-toc")
+    # Right under the title, before the metadata; short, so open.
+    assert page.evaluate(
+        "document.querySelector('h1').nextElementSibling.matches('details.xref-toc')"
+    )
+    assert outline.get_attribute("open") is not None
+    summary = outline.locator("summary").inner_text()
+    assert summary == "Outline 1 class (4 members) · Functions (1) · Constants (1)"
+    assert outline.locator("a").all_inner_texts()[:4] == ["Pump", "__init__", "rate", "run"]
+    shoot(page, "outline-desktop")
+    outline.locator("a", has_text="run").click()
+    assert page.url.endswith("#sym-Pump.run")
+    # The line is marked and shown below the sticky header, not under it.
+    line = page.locator(f"#L{RUN_LINE}")
+    assert "def run" in line.inner_text()
+    assert background(page, f"#L{RUN_LINE}") != background(page, f"#L{RUN_LINE + 1}")
+    header_bottom = page.eval_on_selector(
+        "header.xt-header", "e => e.getBoundingClientRect().bottom"
+    )
+    assert line.evaluate("e => e.getBoundingClientRect().top") >= header_bottom
+    # The permalink bar offers the line's link and the symbol's.
+    bar = page.locator(".xref-permalink")
+    assert bar.locator("button").all_inner_texts() == ["Copy line link", "Copy symbol link"]
+    # A long outline starts closed, with its counts.
+    page.goto(site + "plant/widgets.py_docs.html")
+    assert page.locator("details.xref-toc").get_attribute("open") is None
+    assert page.inner_text("details.xref-toc summary") == "Outline Constants (1600)"
+
+
+def test_keys_slash_y_and_question_mark(chromium: Any, site: str) -> None:
+    context = chromium.new_context(
+        viewport=DESKTOP, permissions=["clipboard-read", "clipboard-write"]
+    )
+    page = context.new_page()
+    page.goto(f"{site}{PUMP_PAGE}#sym-start_pump")
+    before = page.evaluate("scrollY")
+    assert before > 0
+    # / focuses the keyword box where it is, the page stays where it was.
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "xt-kw-input"
+    assert page.evaluate("scrollY") == before
+    # Keys typed into a field are text, not shortcuts.
+    page.keyboard.type("y?")
+    assert page.input_value("#xt-kw-input") == "y?"
+    assert page.locator("dialog.xref-keys").count() == 0
+    page.keyboard.press("Escape")
+    page.evaluate("document.activeElement.blur()")
+    # y copies the permalink, the symbol's here, and says so.
+    page.keyboard.press("y")
+    page.locator(".xref-toast").wait_for()
+    assert "Copied the permalink" in page.inner_text(".xref-toast")
+    assert page.evaluate("navigator.clipboard.readText()").endswith(f"{PUMP_PAGE}#sym-start_pump")
+    # ? lists the keys, t (the file finder) among them.
+    page.keyboard.press("?")
+    keys = page.locator("dialog.xref-keys")
+    assert keys.is_visible()
+    assert keys.locator("kbd").all_inner_texts() == ["/", "t", "y", "?", "Esc"]
+    shoot(page, "keys-desktop")
+    page.keyboard.press("Escape")
+    assert not keys.is_visible()
+    context.close()
+
+
+# Every kind of page, each wide with something of its own (the A-Z pages' long names, the
+# search page's results, the folder pages' tables).
+PAGE_KINDS = (
+    ("root", ""),
+    ("folder-index", "plant/index.html"),
+    ("folder-doc", "plant/doc.html"),
+    ("root-doc", "doc.html"),
+    ("file-docs", PUMP_PAGE),
+    ("file-kw", "plant/pumps/pump.py_kw.html"),
+    ("keywords", "keywords.html"),
+    ("letter", "keywords-w.html"),
+    ("search", "search.html?q=Pump"),
+)
+
+
+def test_no_page_scrolls_sideways_on_a_phone_and_the_header_is_one_row(
+    chromium: Any, site: str
+) -> None:
+    context = chromium.new_context(viewport=PHONE)
+    page = context.new_page()
+    problems = ConsoleProblems(page)
+    for name, address in PAGE_KINDS:
+        page.goto(site + address)
+        if name == "search":
+            page.wait_for_selector("#search-results ul.search li", timeout=15000)
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= PHONE["width"], (name, width)
+        height = page.eval_on_selector("header.xt-header", "e => e.getBoundingClientRect().height")
+        assert height <= 64, (name, height)
+    # The header stays on screen, and the keyword box and search button are in it.
+    page.goto(site + PUMP_PAGE)
+    shoot(page, "outline-phone")
+    page.evaluate("scrollTo(0, 2000)")
+    assert page.eval_on_selector("header.xt-header", "e => e.getBoundingClientRect().top") == 0
+    assert page.locator("#xt-kw-input").is_visible()
+    assert page.get_by_role("button", name="Search").is_visible()
+    shoot(page, "header-scrolled-phone")
+    # The source scrolls inside its own box.
+    wide = page.eval_on_selector(".xref-source pre", "e => e.scrollWidth > e.clientWidth")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+    assert wide or page.eval_on_selector(".xref-source pre", "e => e.clientWidth <= 390")
+    # The search button alone leads to the search page, which has its own box.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Search").click()
+    assert "search.html" in page.url
+    context.close()
+    assert problems.found == []

@@ -311,8 +311,14 @@ def test_large_source_is_cut_at_the_cap_with_a_note(tmp_path: Path) -> None:
     )
     body = main_body(page_text(tmp_path / "out" / "big.py_docs.html"))
     assert "Source cut after line" in body and "of 400" in body
-    assert '<span class="xl" id="L1">' in body
-    assert '<span class="xl" id="L400">' not in body, "lines past the cap are not shown"
+    source = body[body.index('<div class="highlight xref-source">') : body.index("</pre></div>")]
+    assert '<span id="L1">' in source
+    assert '<span id="L400">' not in source, "lines past the cap are not shown"
+    assert "value_400" not in source
+    # Its anchor, and its symbol's, land on the note that says the source was cut.
+    note = re.search(r'<p class="xref-note" id="source-cut">.*?</p>', body, re.S)
+    assert note and '<span id="L400"></span>' in note.group(0)
+    assert '<span id="sym-value_400"></span>' in note.group(0)
     kw = main_body(page_text(tmp_path / "out" / "big.py_kw.html"))
     assert "value_400" in kw, "keywords still cover the whole file"
     assert broken_links(tmp_path / "out") == [], "links to lines past the cut land on the note"

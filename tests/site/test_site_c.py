@@ -68,7 +68,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def links_on_line(html: str, number: int) -> list[tuple[str, str, bool]]:
     """(name, href, textual?) of the name links on source line ``number`` of a _docs page."""
-    line = re.search(rf'<span class="xl" id="L{number}">(.*?)</span>\n', html)
+    line = re.search(rf'<span id="L{number}">(.*?)</span>\n', html)
     assert line, number
     return [
         (unescape(re.sub(r"<[^>]+>", "", inner)), unescape(href), "textual" in css)

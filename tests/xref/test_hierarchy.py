@@ -137,3 +137,157 @@ def test_a_cycle_of_bases_ends(tmp_path: Path) -> None:
     a = named(index, "loop.A")
     assert [(depth, d.qualname) for depth, d in hierarchy.all_subclasses(a)] == [(1, "loop.B")]
     assert hierarchy.overrides(named(index, "loop.B.run")) is None
+
+
+def tree_of(tmp_path: Path, files: dict[str, str]) -> tuple[Index, TypeHierarchy]:
+    index = index_tree(tmp_path, files)
+    return index, TypeHierarchy(index)
+
+
+def by_path(index: Index, path: str, qualname: str) -> Definition:
+    return next(d for d in index.definitions_in[path] if d.symbol.qualname == qualname)
+
+
+def test_cpp_subclasses_across_headers_and_overrides(tmp_path: Path) -> None:
+    index, hierarchy = tree_of(
+        tmp_path,
+        {
+            "include/shape.h": "class Shape {\n public:\n  virtual double area() const;\n};\n",
+            "include/circle.h": (
+                '#include "shape.h"\n'
+                "class Circle : public Shape {\n public:\n  double area() const override;\n};\n"
+            ),
+            "src/circle.cc": '#include "circle.h"\ndouble Circle::area() const { return 3.14; }\n',
+        },
+    )
+    shape = by_path(index, "include/shape.h", "Shape")
+    assert [d.path for d in hierarchy.subclasses(shape)] == ["include/circle.h"]
+    # Named by its name alone in the C++ files: a link marked inexact.
+    [(_, link)] = hierarchy.subclass_links(shape)
+    assert link.exact is False
+    body = by_path(index, "src/circle.cc", "Circle.area")
+    overridden = hierarchy.overrides(body)
+    assert overridden is not None and overridden.qualname == "include/shape.h:Shape.area"
+    in_subclasses = hierarchy.overridden_in(by_path(index, "include/shape.h", "Shape.area"))
+    assert [d.qualname for d in in_subclasses] == ["include/circle.h:Circle.area"]
+
+
+def test_java_extends_and_implements_in_one_package(tmp_path: Path) -> None:
+    index, hierarchy = tree_of(
+        tmp_path,
+        {
+            "src/org/junit/Runner.java": "public abstract class Runner { void run() {} }\n",
+            "src/org/junit/Filterable.java": "public interface Filterable { void filter(); }\n",
+            "src/org/junit/Suite.java": (
+                "public class Suite extends Runner implements Filterable, Serializable {\n"
+                "  void run() {}\n  public void filter() {}\n}\n"
+            ),
+        },
+    )
+    suite = by_path(index, "src/org/junit/Suite.java", "Suite")
+    assert [b if isinstance(b, str) else b.qualname for b in hierarchy.bases(suite)] == [
+        "src/org/junit/Runner.java:Runner",
+        "src/org/junit/Filterable.java:Filterable",
+        "Serializable",
+    ]
+    # One package: the compiler's own resolution, exact.
+    assert all(link.exact for link in hierarchy.base_links(suite) if link.definition)
+    run = hierarchy.overrides(by_path(index, "src/org/junit/Suite.java", "Suite.run"))
+    assert run is not None and run.qualname == "src/org/junit/Runner.java:Runner.run"
+
+
+def test_typescript_and_ruby_subclasses(tmp_path: Path) -> None:
+    index, hierarchy = tree_of(
+        tmp_path,
+        {
+            "src/types.ts": (
+                "export interface Schema { parse(x: unknown): unknown }\n"
+                "export abstract class ZodType implements Schema {\n"
+                "  parse(x: unknown) { return x }\n}\n"
+                "export class ZodString extends ZodType {}\n"
+            ),
+            "lib/rack/base.rb": "module Rack\n  class Base\n  end\nend\n",
+            "lib/rack/request.rb": "module Rack\n  class Request < Base\n  end\nend\n",
+        },
+    )
+    schema = by_path(index, "src/types.ts", "Schema")
+    assert [(depth, d.qualname) for depth, d in hierarchy.all_subclasses(schema)] == [
+        (1, "src/types.ts:ZodType"),
+        (2, "src/types.ts:ZodString"),
+    ]
+    base = by_path(index, "lib/rack/base.rb", "Rack.Base")
+    assert [d.qualname for d in hierarchy.subclasses(base)] == ["lib/rack/request.rb:Rack.Request"]
+
+
+def test_rust_trait_impls_make_their_type_a_subclass(tmp_path: Path) -> None:
+    index, hierarchy = tree_of(
+        tmp_path,
+        {
+            "src/ser.rs": "pub trait Serialize {\n    fn serialize(&self);\n}\n",
+            "src/json.rs": (
+                "pub struct Json;\n"
+                "impl Json {\n    fn serialize(&self) {}\n}\n"
+                "impl Serialize for Json {\n    fn serialize(&self) {}\n}\n"
+                "impl Serialize for Vec<u8> {\n    fn serialize(&self) {}\n}\n"
+            ),
+        },
+    )
+    trait = by_path(index, "src/ser.rs", "Serialize")
+    # The struct in the tree; a type from outside it (``Vec``) is its ``impl`` block.
+    assert [(d.symbol.kind, d.qualname) for d in hierarchy.subclasses(trait)] == [
+        ("class", "src/json.rs:Json"),
+        ("impl", "src/json.rs:Vec"),
+    ]
+    implementations = hierarchy.overridden_in(by_path(index, "src/ser.rs", "Serialize.serialize"))
+    # The trait's method in each impl of it, not the inherent ``impl Json``'s (line 3).
+    assert [(d.qualname, d.symbol.line) for d in implementations] == [
+        ("src/json.rs:Json.serialize", 6),
+        ("src/json.rs:Vec.serialize", 9),
+    ]
+
+
+GIN = """\
+package gin
+
+type Engine struct{}
+
+func (engine *Engine) ServeHTTP(w ResponseWriter, req *Request) {}
+func (engine *Engine) Run() error { return nil }
+
+type Context struct{}
+
+func (c *Context) Next() {}
+"""
+
+HANDLER = """\
+package gin
+
+type Handler interface {
+\tServeHTTP(w ResponseWriter, req *Request)
+}
+
+type Runner interface {
+\tHandler
+\tRun() error
+}
+"""
+
+
+def test_go_types_implement_interfaces_their_methods_cover(tmp_path: Path) -> None:
+    index, hierarchy = tree_of(tmp_path, {"gin.go": GIN, "handler.go": HANDLER})
+    handler = by_path(index, "handler.go", "Handler")
+    # Runner embeds Handler (written); Engine has Handler's methods, and Runner's too.
+    assert [d.qualname for d in hierarchy.subclasses(handler)] == [
+        "gin.go:Engine",
+        "handler.go:Runner",
+    ]
+    engine = by_path(index, "gin.go", "Engine")
+    assert [b if isinstance(b, str) else b.qualname for b in hierarchy.bases(engine)] == [
+        "handler.go:Handler",
+        "handler.go:Runner",
+    ]
+    # By method names: marked inexact.
+    assert not any(link.exact for link in hierarchy.base_links(engine))
+    serve = hierarchy.overrides(by_path(index, "gin.go", "Engine.ServeHTTP"))
+    assert serve is not None and serve.qualname == "handler.go:Handler.ServeHTTP"
+    assert hierarchy.bases(by_path(index, "gin.go", "Context")) == []

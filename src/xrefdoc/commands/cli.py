@@ -87,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_selection(build)
     _add_cache_dir(build)
+    _add_identity(build)
 
     generate = commands.add_parser(
         "generate", help="write the pages of a tree as Markdown files, for a forge or other tools"
@@ -119,7 +120,18 @@ def _parser() -> argparse.ArgumentParser:
     lookup = commands.add_parser(
         "lookup", help="print where a name is defined and used, one path:line per row"
     )
-    lookup.add_argument("name", help="a name (run), or a qualified name (Engine.run)")
+    lookup.add_argument("name", nargs="?", help="a name (run), or a qualified name (Engine.run)")
+    hierarchy = lookup.add_mutually_exclusive_group()
+    hierarchy.add_argument(
+        "--callers",
+        metavar="NAME",
+        help="print the definitions that call NAME, with their call lines, instead",
+    )
+    hierarchy.add_argument(
+        "--callees",
+        metavar="NAME",
+        help="print the in-tree functions, methods and classes NAME calls, instead",
+    )
     lookup.add_argument("--root", default=".", help="the documented tree (default: .)")
     lookup.add_argument("--json", action="store_true", help="print JSON instead of rows")
     _add_cache_dir(lookup)
@@ -142,15 +154,29 @@ def _note_cache(note: str) -> None:
 
 
 def _lookup(arguments: argparse.Namespace) -> int:
-    from xrefdoc.commands.lookup import find, json_data, load_index, text_rows
+    from xrefdoc.commands import lookup
 
-    index, note = load_index(Path(arguments.root), arguments.cache_dir)
+    direction = "callers" if arguments.callers else "callees" if arguments.callees else ""
+    name = arguments.callers or arguments.callees or arguments.name
+    if not name or (direction and arguments.name):
+        raise ConfigError("lookup: give one NAME, or --callers NAME, or --callees NAME")
+    root = Path(arguments.root)
+    index, note = lookup.load_index(root, arguments.cache_dir)
     _note_cache(note)
-    found = find(index, arguments.name)
+    context = lookup.Context(index, lookup.Lines(root))
+    if direction:
+        definitions = lookup.definitions_named(index, name)
+        if arguments.json:
+            _print_json(lookup.hierarchy_json(name, definitions, direction, context))
+        else:
+            for row in lookup.hierarchy_rows(definitions, direction, context):
+                print(row)
+        return 0
+    found = lookup.find(index, name)
     if arguments.json:
-        _print_json(json_data(found))
+        _print_json(lookup.json_data(found, context))
     else:
-        for row in text_rows(found):
+        for row in lookup.text_rows(found, context):
             print(row)
     return 0
 
@@ -202,8 +228,35 @@ def _tree_options(arguments: argparse.Namespace) -> dict[str, object]:
         source_cap=arguments.source_cap,
         disable_rules=arguments.disable_rule,
         cache_dir=arguments.cache_dir,
-        # Only ``build`` renders the HTML templates.
+        # Only ``build`` renders the HTML templates, and shows the project's identity.
         templates=getattr(arguments, "templates", None),
+        project=getattr(arguments, "project", None),
+        version=getattr(arguments, "project_version", None),
+        repository=getattr(arguments, "repository", None),
+        forge=getattr(arguments, "forge", None),
+        source_link_template=getattr(arguments, "source_link_template", None),
+    )
+
+
+def _add_identity(command: argparse.ArgumentParser) -> None:
+    """The project's name and version, and where its files are on the forge (by default
+    from the tree's metadata and git, see the configuration docs)."""
+    command.add_argument("--project", metavar="NAME", help="the project's name in the site")
+    command.add_argument("--project-version", metavar="VERSION", help='its version ("" for none)')
+    command.add_argument(
+        "--repository",
+        metavar="URL",
+        help="the repository's web address, for links to the forge (default: git's origin)",
+    )
+    command.add_argument(
+        "--forge",
+        metavar="FORGE",
+        help="github, gitlab or gitea: how links to lines are written (default: from the host)",
+    )
+    command.add_argument(
+        "--source-link-template",
+        metavar="TEMPLATE",
+        help="a link to lines with {repository}, {commit}, {path}, {line} and {end_line}",
     )
 
 

@@ -1,18 +1,25 @@
-"""``xrefdoc lookup``: a name's definitions and uses, from the cached records of the last run."""
+"""``xrefdoc lookup``: a name's definitions and uses, each with its line of code and the
+definition around it, or its callers and callees, from the cached records of the last run."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from xrefdoc.core.errors import XrefdocError
 from xrefdoc.core.settings import CLI_SETTING_NAMES, make_settings
+from xrefdoc.extract import decode
 from xrefdoc.pipeline.scan import scan
-from xrefdoc.site.index_json import uses_data
+from xrefdoc.site.index_json import definition_data, uses_data
 from xrefdoc.store.cache import RecordCache, cache_location
+from xrefdoc.xref.calls import Call, CallGraph
 from xrefdoc.xref.index import Index, Use
+from xrefdoc.xref.places import Enclosing, area_of
 from xrefdoc.xref.resolve import Definition
+
+# A line of code is cut to this many characters in a row (``…`` marks the cut).
+LINE_TEXT_WIDTH = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +33,42 @@ class Found:
     definitions: list[Definition]
     uses: list[Use]
     candidates: int = 0
+
+
+class Lines:
+    """The text of the tree's lines, each file read once, as extraction decoded it: a line
+    is stripped and cut to ``LINE_TEXT_WIDTH`` characters; "" for a file gone since."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._files: dict[str, list[str]] = {}
+
+    def text(self, path: str, line: int) -> str:
+        lines = self._files.get(path)
+        if lines is None:
+            try:
+                data = (self._root / path).read_bytes()
+            except OSError:
+                data = b""
+            lines = self._files[path] = decode(data)[0].split("\n")
+        text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        return text if len(text) <= LINE_TEXT_WIDTH else text[: LINE_TEXT_WIDTH - 1] + "…"
+
+
+@dataclass(slots=True)
+class Context:
+    """What a row says about a line beyond its path and number: its text, the definition
+    around it, the area of its file."""
+
+    index: Index
+    lines: Lines
+    enclosing: Enclosing = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.enclosing = Enclosing(self.index)
+
+    def around(self, path: str, line: int) -> Definition | None:
+        return self.enclosing.of(path, line)
 
 
 def load_index(root: Path, cache_dir: str | None = None) -> tuple[Index, str]:
@@ -78,8 +121,14 @@ def find(index: Index, name: str) -> Found:
     return Found(keyword, definitions, _exact_first(uses), len(candidates) if textual else 0)
 
 
-def text_rows(found: Found) -> list[str]:
-    """``path:line: what`` rows, as compilers print them, so editors can jump to each."""
+def _in(definition: Definition | None) -> str:
+    """`` in Group.invoke``: the definition around a line, by its name in its file."""
+    return f" in {definition.symbol.qualname}" if definition is not None else ""
+
+
+def text_rows(found: Found, context: Context) -> list[str]:
+    """``path:line: what in where: code`` rows, as compilers print them, so editors can
+    jump to each: the use, the definition around it, the line's text."""
     rows = [
         f"{d.path}:{d.symbol.line}: definition: {d.symbol.kind} {d.qualname}"
         for d in found.definitions
@@ -93,20 +142,83 @@ def text_rows(found: Found) -> list[str]:
     elif found.candidates == 1:
         textual = "use (textual match: may mean only this definition)"
     for use in found.uses:
-        if use.definition is None:
-            rows.append(f"{use.path}:{use.line}: {textual}")
-        else:
-            rows.append(f"{use.path}:{use.line}: use of {use.definition.qualname}")
+        what = textual if use.definition is None else f"use of {use.definition.qualname}"
+        where = _in(context.around(use.path, use.line))
+        rows.append(
+            f"{use.path}:{use.line}: {what}{where}: {context.lines.text(use.path, use.line)}"
+        )
     return rows
 
 
-def json_data(found: Found) -> dict[str, Any]:
+def json_data(found: Found, context: Context) -> dict[str, Any]:
     """The same definitions and uses as the rows, as JSON data: each use says whether it is
-    an exact use or a textual match (``match``; ``exact`` as in ``index.json``), and with a
-    qualified name, ``candidates`` counts the definitions a textual match may mean."""
+    an exact use or a textual match (``match``; ``exact`` as in ``index.json``), its line's
+    ``text``, the qualified name of the definition around it (``enclosing``, null at the
+    module level) and its file's ``area`` (source, tests, docs or other); with a qualified
+    name, ``candidates`` counts the definitions a textual match may mean."""
     data = uses_data(found.definitions, found.uses)
     for use in data["uses"]:
         use["match"] = "exact" if use["exact"] else "textual"
+        around = context.around(use["path"], use["line"])
+        use["text"] = context.lines.text(use["path"], use["line"])
+        use["enclosing"] = around.qualname if around is not None else None
+        use["area"] = area_of(context.index, use["path"])
     if found.candidates:
         data["candidates"] = found.candidates
     return {"name": found.name, **data}
+
+
+def definitions_named(index: Index, name: str) -> list[Definition]:
+    """The definitions ``name`` selects, as ``find`` selects them."""
+    return find(index, name).definitions
+
+
+def _edges(graph: CallGraph, definition: Definition, direction: str) -> list[Call]:
+    return graph.callers(definition) if direction == "callers" else graph.callees(definition)
+
+
+def hierarchy_rows(definitions: list[Definition], direction: str, context: Context) -> list[str]:
+    """One level of the call hierarchy of each definition, as rows: its own row, then one
+    ``path:line: caller (or callee): code`` row per call line; a textual edge says so."""
+    graph = CallGraph(context.index)
+    rows: list[str] = []
+    for definition in definitions:
+        rows.append(
+            f"{definition.path}:{definition.symbol.line}: {direction} of "
+            f"{definition.symbol.kind} {definition.qualname}"
+        )
+        for call in _edges(graph, definition, direction):
+            mark = "" if call.exact else " (textual match)"
+            for line in call.lines:
+                code = context.lines.text(call.path, line)
+                rows.append(f"{call.path}:{line}: {call.qualname}{mark}: {code}")
+    return rows
+
+
+def hierarchy_json(
+    name: str, definitions: list[Definition], direction: str, context: Context
+) -> dict[str, Any]:
+    """The same as ``hierarchy_rows`` as JSON data: each definition with its ``callers``
+    (or ``callees``), each edge the definition at its other end (``definition``, null for a
+    module's top level), whether it is ``exact``, and its call lines (``calls``: the file,
+    each line with its text)."""
+    graph = CallGraph(context.index)
+    entries = []
+    for definition in definitions:
+        edges = []
+        for call in _edges(graph, definition, direction):
+            edges.append(
+                {
+                    "definition": definition_data(call.definition) if call.definition else None,
+                    "exact": call.exact,
+                    "match": "exact" if call.exact else "textual",
+                    "path": call.path,
+                    "area": area_of(context.index, call.path),
+                    "calls": [
+                        {"line": line, "text": context.lines.text(call.path, line)}
+                        for line in call.lines
+                    ],
+                }
+            )
+        entries.append({**definition_data(definition), direction: edges})
+    return {"name": name, "direction": direction, "definitions": entries}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xrefdoc.core.errors import ConfigError
+from xrefdoc.core.identity import check_forge, check_link_template
 
 DEFAULT_SOURCE_CAP = 512 * 1024
 
@@ -22,6 +23,11 @@ CLI_SETTING_NAMES = {
     "disable_rules": "--disable-rule",
     "cache_dir": "--cache-dir",
     "templates": "--templates",
+    "project": "--project",
+    "version": "--project-version",
+    "repository": "--repository",
+    "forge": "--forge",
+    "source_link_template": "--source-link-template",
 }
 
 
@@ -57,6 +63,15 @@ class Settings:
     # A folder of the user's templates, searched before ours (``render.template_loader``),
     # so one can extend ours (``{% extends "!file_docs.html" %}``) and replace a block.
     templates: Path | None = None
+    # The project's name and version, over what the tree's metadata says (``identity``).
+    project: str | None = None
+    version: str | None = None
+    # The repository's web address (over git's ``origin``), its forge (``identity.FORGES``,
+    # over what the host says) and a link template over the forge's (``{repository}``,
+    # ``{commit}``, ``{path}``, ``{line}``, ``{end_line}``).
+    repository: str | None = None
+    forge: str | None = None
+    source_link_template: str | None = None
 
 
 def _glob_list(setting: str, value: object) -> tuple[str, ...]:
@@ -78,6 +93,11 @@ def make_settings(
     never: Sequence[Path] = (),
     cache_dir: str | Path | None = None,
     templates: object = None,
+    project: object = None,
+    version: object = None,
+    repository: object = None,
+    forge: object = None,
+    source_link_template: object = None,
     setting_names: Mapping[str, str] | None = None,
     rule_names: RuleNames = NO_RULE_NAMES,
 ) -> Settings:
@@ -111,7 +131,30 @@ def make_settings(
         never=tuple(Path(p).resolve() for p in never),
         cache_dir=cache_path,
         templates=_template_folder(name("templates"), templates),
+        project=_text(name("project"), project),
+        version=_text(name("version"), version, empty=True),
+        repository=_text(name("repository"), repository),
+        forge=_checked(check_forge, name("forge"), forge),
+        source_link_template=_checked(
+            check_link_template, name("source_link_template"), source_link_template
+        ),
     )
+
+
+def _text(setting: str, value: object, empty: bool = False) -> str | None:
+    """A text setting (``empty``: "" is allowed, and means none, as a version may be)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not (value.strip() or empty):
+        raise ConfigError(f"{setting} must be a non-empty text, got {value!r}")
+    return value.strip()
+
+
+def _checked(check: Callable[[str, object], str | None], setting: str, value: object) -> str | None:
+    try:
+        return check(setting, value)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
 
 
 def _template_folder(setting: str, value: object) -> Path | None:
@@ -130,7 +173,18 @@ def _template_folder(setting: str, value: object) -> Path | None:
 
 
 # The settings a tree may keep in its pyproject.toml, under [tool.xrefdoc].
-PROJECT_SETTINGS = ("include", "exclude", "source_cap", "disable_rules", "templates")
+PROJECT_SETTINGS = (
+    "include",
+    "exclude",
+    "source_cap",
+    "disable_rules",
+    "templates",
+    "project",
+    "version",
+    "repository",
+    "forge",
+    "source_link_template",
+)
 
 
 def _rule_list(setting: str, value: object, known: RuleNames) -> tuple[str, ...]:
@@ -224,6 +278,11 @@ def tree_options(
     disable_rules: Sequence[str] = (),
     cache_dir: str | None = None,
     templates: str | None = None,
+    project: str | None = None,
+    version: str | None = None,
+    repository: str | None = None,
+    forge: str | None = None,
+    source_link_template: str | None = None,
 ) -> dict[str, object]:
     """The tree's settings as a command line gives them, each None where it was left out
     (an empty list, no number; 0 is given, and is an error); and where the cache goes."""
@@ -234,6 +293,11 @@ def tree_options(
         "disable_rules": list(disable_rules) or None,
         "cache_dir": cache_dir,
         "templates": templates,
+        "project": project,
+        "version": version,
+        "repository": repository,
+        "forge": forge,
+        "source_link_template": source_link_template,
     }
 
 

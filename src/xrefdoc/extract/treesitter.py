@@ -44,6 +44,10 @@ _NOT_ENCLOSING_CLASSES = frozenset(
 )
 # The tags query's capture of a grammar's local scopes.
 _LOCAL_SCOPE = "local.function"
+# The captures of a grammar's inheritance patterns: the node of a class (the same node its
+# definition pattern captures) and each base or interface it names.
+_BASES_OF = "bases.of"
+_BASE = "base"
 # Kinds that are locals inside a grammar's local scopes (a function's body).
 _LOCAL_KINDS = frozenset(
     {SymbolKind.VARIABLE, SymbolKind.CONSTANT, SymbolKind.TYPE, SymbolKind.PROTOTYPE}
@@ -146,6 +150,7 @@ class _Found:
     scope: str | None  # a C++ ``A::run`` names its class itself
     signature: str = ""
     value_type: str = ""
+    bases: tuple[str, ...] = ()
 
 
 def _definitions(compiled: _Compiled, root: ts.Node, source: bytes) -> tuple[list[_Found], bool]:
@@ -157,9 +162,14 @@ def _definitions(compiled: _Compiled, root: ts.Node, source: bytes) -> tuple[lis
     misread = False
     ignored: set[int] = set()
     scopes: list[ts.Node] = []
+    bases: dict[int, set[tuple[int, str]]] = {}
     for _, captures in ts.QueryCursor(compiled.tags).matches(root):
         if _LOCAL_SCOPE in captures:
             scopes.extend(captures[_LOCAL_SCOPE])
+            continue
+        if _BASES_OF in captures:
+            written = bases.setdefault(captures[_BASES_OF][0].start_byte, set())
+            written.update((node.start_byte, base_text(source, node)) for node in captures[_BASE])
             continue
         wrappers = captures.get("ignore.whole_file")
         if not wrappers or _holds_the_rest(wrappers[0]):
@@ -211,6 +221,11 @@ def _definitions(compiled: _Compiled, root: ts.Node, source: bytes) -> tuple[lis
         if compiled.grammar.not_definitions is not None:
             none = compiled.grammar.not_definitions(source)
     functions = Scopes(sorted(scopes, key=lambda node: node.start_byte))
+    if bases:
+        for item in found.values():
+            of_item = bases.get(item.start)
+            if of_item and item.kind in _HAS_BASES:
+                item.bases = tuple(dict.fromkeys(text for _, text in sorted(of_item) if text))
     kept = [
         item
         for item in found.values()
@@ -221,6 +236,20 @@ def _definitions(compiled: _Compiled, root: ts.Node, source: bytes) -> tuple[lis
         )
     ]
     return _without_nested_duplicates(_in_document_order(kept)), misread
+
+
+# Kinds whose bases a grammar's inheritance patterns give: a class, struct, interface,
+# trait or Ruby module, and a Rust ``impl`` of a trait.
+_HAS_BASES = frozenset({SymbolKind.CLASS, SymbolKind.IMPL})
+
+
+def base_text(source: bytes, node: ts.Node) -> str:
+    """A base as a reader names it: ``ns::Base`` of ``public ns::Base<T>``, ``List`` of
+    ``List<String>``, on one line, without type arguments."""
+    text = node_text(source, node)
+    for opening in "<([":
+        text = text.partition(opening)[0]
+    return "".join(text.split()).removeprefix("::")
 
 
 def _holds_the_rest(node: ts.Node) -> bool:
@@ -343,6 +372,7 @@ def _symbols(found: list[_Found]) -> list[Symbol]:
                     item.end_line,
                     parent,
                     signature=item.signature,
+                    bases=item.bases,
                     value_type=item.value_type,
                 )
             )

@@ -1,5 +1,12 @@
 """Highlighted source: one anchored line per source line, known names turned into links.
 
+A file page is mostly its source, so the markup is kept lean: a line is ``<span id="L7">``
+(its number is drawn by CSS, a counter in a ``::before``, and a click on it is handled by
+``xrefdoc.js``: a link to a line needs no script, making one does), neighbouring tokens of
+one class share a span, and a name's link has a ``title`` only when it is a textual match
+(the hover card says where an exact one leads). On Sphinx's sources this took a page from
+6.6 to under 4 times its source's size (``bench/weight.py``).
+
 Lexing is the costly part of a page (Pygments, about 15 ms a file), and it depends only on
 the file's content, its lexer and the source cap. So it is done once per content hash: the
 site hands ``highlighted_source`` to the scan, which runs it in the extraction's worker
@@ -14,7 +21,7 @@ import array
 import functools
 import re
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -27,19 +34,26 @@ from xrefdoc.site.names import line_anchor
 
 @dataclass(frozen=True, slots=True)
 class NameLink:
-    """Where a name in the source leads, what hovering it says, and whether the link is a
-    textual match (the name is the same; the definition meant is not known)."""
+    """Where a name in the source leads, whether the link is a textual match (the name is
+    the same; the definition meant is not known), and what hovering it says without a
+    script: only a textual match has a ``title``, which says so. An exact link's target is
+    its href, and the hover card tells more, so a title on each (a fifth of a page's bytes)
+    would say it twice."""
 
     href: str
-    title: str
+    title: str = ""
     textual: bool = False
 
     def wrap(self, piece: str) -> str:
-        css = "xref-name xref-textual" if self.textual else "xref-name"
-        return (
-            f'<a class="{css}" href="{escape(self.href)}" title="{escape(self.title)}">{piece}</a>'
-        )
+        if self.textual:
+            return (
+                f'<a class="xref-name xref-textual" href="{escape(self.href)}" '
+                f'title="{escape(self.title)}">{piece}</a>'
+            )
+        return f'<a class="xref-name" href="{escape(self.href)}">{piece}</a>'
 
+
+_NO_ANCHORS: Mapping[int, Sequence[str]] = {}
 
 # (name, line, column in UTF-8 bytes) → the name's link, if it has one.
 LinkFor = Callable[[str, int, int], NameLink | None]
@@ -56,18 +70,24 @@ class SourceHTML:
     names: list[tuple[str, int, int]]
     shown_lines: int = 0
 
-    def html(self, link_for: LinkFor | None = None) -> str:
-        """The ``<pre>`` HTML with a link on each name ``link_for`` knows."""
+    def html(
+        self, link_for: LinkFor | None = None, anchors: Mapping[int, Sequence[str]] = _NO_ANCHORS
+    ) -> str:
+        """The ``<pre>`` HTML with a link on each name ``link_for`` knows, and an empty
+        ``<span id>`` at the start of each line ``anchors`` names (line → ids; symbols'
+        anchors, ``site.names.symbol_anchors``): a cost on definition lines only."""
         if link_for is None or not self.names:
-            return "".join(self.pieces)
-        pieces = self.pieces
-        out = [pieces[0]]
-        for position, (name, line, column) in enumerate(self.names):
-            piece = pieces[2 * position + 1]
-            link = link_for(name, line, column)
-            out.append(piece if link is None else link.wrap(piece))
-            out.append(pieces[2 * position + 2])
-        return "".join(out)
+            text = "".join(self.pieces)
+        else:
+            pieces = self.pieces
+            out = [pieces[0]]
+            for position, (name, line, column) in enumerate(self.names):
+                piece = pieces[2 * position + 1]
+                link = link_for(name, line, column)
+                out.append(piece if link is None else link.wrap(piece))
+                out.append(pieces[2 * position + 2])
+            text = "".join(out)
+        return _with_anchors(text, anchors) if anchors else text
 
     def to_bytes(self) -> bytes:
         """The cut and the count of names, each name's line and column as arrays of 32-bit
@@ -115,6 +135,24 @@ class SourceHTML:
         return cls(pieces, list(zip(names, lines, columns, strict=True)), shown)
 
 
+def _with_anchors(text: str, anchors: Mapping[int, Sequence[str]]) -> str:
+    """``text`` with ``<span id="...">`` after the start of each line of ``anchors`` that
+    it shows, found in one pass from line to line (the lines come in order)."""
+    out: list[str] = []
+    position = 0
+    for line in sorted(anchors):
+        start = _line_start(line)
+        found = text.find(start, position)
+        if found < 0:
+            continue  # past the cut: the page's note holds the line's anchor
+        end = found + len(start)
+        out.append(text[position:end])
+        out += (f'<span id="{escape(anchor)}"></span>' for anchor in anchors[line])
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
+
 # The head of a stored source: lines shown (0: all), names, bytes of the names' text.
 _HEADER = struct.Struct("<III")
 # No stored source is larger: the source cap is 512 KiB by default, and its HTML a few times
@@ -133,8 +171,8 @@ _SEPARATOR = "\x00"
 # Any "<" that does not open a tag ``prepare_source`` writes (the text between tags is
 # escaped, and none of these tags holds a "<" or ">" inside).
 _FOREIGN_TAG = re.compile(
-    r'<(?!span class="[a-z0-9 ]*">|span class="xl" id="L\d+">|a class="ln" href="#L\d+">|'
-    r'div class="highlight xref-source">|/span>|/a>|pre>|/pre>|/div>)'
+    r'<(?!span class="[a-z0-9 ]*">|span id="L\d+">|'
+    r'div class="highlight xref-source">|/span>|pre>|/pre>|/div>)'
 )
 
 
@@ -180,8 +218,7 @@ def _escaped(text: str) -> str:
 
 
 def _line_start(number: int) -> str:
-    anchor = line_anchor(number)
-    return f'<span class="xl" id="{anchor}"><a class="ln" href="#{anchor}">{number}</a>'
+    return f'<span id="{line_anchor(number)}">'
 
 
 def cut_at_cap(text: str, cap: int) -> tuple[str, int]:
@@ -199,7 +236,9 @@ def cut_at_cap(text: str, cap: int) -> tuple[str, int]:
 
 def prepare_source(text: str, lexer_alias: str, cap: int) -> SourceHTML:
     """Lex ``text`` (cut at ``cap`` bytes) into a ``SourceHTML``: an ``L<n>`` anchor on every
-    line and Pygments' CSS classes (styled by Sphinx's ``pygments.css``).
+    line and Pygments' CSS classes (styled by Sphinx's ``pygments.css``), one span for a
+    run of tokens of one class (``collections.abc``, ``()):``) but a name, which may become
+    a link.
 
     The loop runs once per token of every file of the tree, so it is written for speed:
     styles looked up by id, text escaped only where it needs it, and a token's lines before
@@ -216,6 +255,9 @@ def prepare_source(text: str, lexer_alias: str, cap: int) -> SourceHTML:
     number = 1
     column = 0
     line_empty = True
+    # The opening tag of the styled piece that ends ``fixed``, whose span the next piece of
+    # the same class joins; "" when ``fixed`` ends otherwise.
+    last_open = ""
     for token_type, value in tokens:
         open_tag, close_tag, is_name = styles.get(id(token_type)) or _token_style(token_type)
         if "\n" in value:
@@ -228,15 +270,15 @@ def prepare_source(text: str, lexer_alias: str, cap: int) -> SourceHTML:
                         pieces += ("".join(fixed), piece)
                         names.append((line, number, column))
                         fixed = []
+                    elif open_tag and open_tag == last_open:
+                        fixed[-1] = fixed[-1][: -len(close_tag)] + _escaped(line) + close_tag
                     else:
                         fixed.append(piece)
                 number += 1
                 column = 0
                 # _line_start, written out: this runs once per line of the tree.
-                fixed.append(
-                    f'</span>\n<span class="xl" id="L{number}"><a class="ln" href="#L{number}">'
-                    f"{number}</a>"
-                )
+                fixed.append(f'</span>\n<span id="L{number}">')
+                last_open = ""
             line_empty = True
         if not value:
             continue
@@ -244,14 +286,19 @@ def prepare_source(text: str, lexer_alias: str, cap: int) -> SourceHTML:
         start = column
         column += len(value) if value.isascii() else len(value.encode("utf-8"))
         piece = _escaped(value) if needs_escape(value) else value
-        if open_tag:
-            piece = open_tag + piece + close_tag
         if is_name:
-            pieces += ("".join(fixed), piece)
+            pieces += ("".join(fixed), open_tag + piece + close_tag)
             names.append((value, number, start))
             fixed = []
-        else:
+            last_open = ""
+        elif not open_tag:
             fixed.append(piece)
+            last_open = ""
+        elif open_tag == last_open:
+            fixed[-1] = fixed[-1][: -len(close_tag)] + piece + close_tag
+        else:
+            fixed.append(open_tag + piece + close_tag)
+            last_open = open_tag
     if len(fixed) == 2 and not pieces:
         fixed.pop()  # no text, no lines
     elif line_empty and number > 1:

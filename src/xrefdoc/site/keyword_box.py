@@ -33,7 +33,7 @@ def part_script(page: KeywordPage) -> str:
     return f"{FOLDER}/{page.page.rpartition('/')[2]}.js"
 
 
-def _call(function: str, value: object) -> str:
+def call_script(function: str, value: object) -> str:
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     # A name such as "</script>" must not end a script element that inlines this text.
     safe = text.replace("</", "<\\/")
@@ -47,7 +47,7 @@ def _href(page: KeywordPage) -> str:
 def index_script(layout: KeywordLayout) -> str:
     """The A-Z pages, each as [its address from the site's root, its first keyword, its
     last]; a page's keywords are sorted by their lower-cased names."""
-    return _call(
+    return call_script(
         "xrefdocKeywordIndex",
         [[_href(page), page.keywords[0], page.keywords[-1]] for page in layout.pages],
     )
@@ -82,4 +82,4 @@ def page_script(index: Index, page: KeywordPage, names: PageNames) -> str:
         where = f"{first.symbol.kind} {first.path}:{first.symbol.line}"
         row = [name, len(definitions), len(uses), len({use.path for use in uses}), where]
         rows.append(row + _candidates(index, names, name))
-    return _call("xrefdocKeywordPart", [_href(page), rows])
+    return call_script("xrefdocKeywordPart", [_href(page), rows])

@@ -50,6 +50,9 @@ class SymbolView(TypedDict):
     overloads: list[OverloadView]
     doc: str
     href: str
+    # Its id on the _docs page (``sym-Group.invoke``, ``names.symbol_anchors``): the outline
+    # links to it.
+    anchor: str
 
 
 class ClassView(SymbolView):
@@ -179,10 +182,21 @@ class DocsView(TypedDict):
     sections: tuple[tuple[str, str], ...]
 
 
+class ForgeLink(TypedDict):
+    """The file on its forge at the site's commit (``href``), the link of its lines with
+    ``{line}`` and ``{end_line}`` left for the page's script, and the forge's name."""
+
+    href: str
+    lines: str
+    title: str
+
+
 class DocsPage(DocsView):
-    """``file_docs.html``'s variables: the view, its source, and the folder tree beside it."""
+    """``file_docs.html``'s variables: the view, its source, the folder tree beside it, and
+    the file on its forge (None without a known commit and repository)."""
 
     tree: Markup
+    forge: ForgeLink | None
 
 
 # --- A file's _kw page (``file_kw.html``) ---

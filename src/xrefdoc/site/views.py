@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from html import escape
 
+from xrefdoc.core.identity import Identity
 from xrefdoc.core.model import FileRecord, Symbol, SymbolKind
 from xrefdoc.site.folder_tree import FolderTrees
 from xrefdoc.site.highlight import NameLink, SourceHTML
@@ -28,6 +30,7 @@ from xrefdoc.site.view_types import (
     FolderFile,
     FolderFindings,
     FolderView,
+    ForgeLink,
     ImportView,
     KeywordGroup,
     KeywordItem,
@@ -141,6 +144,8 @@ class SiteContext:
     trees: FolderTrees
     # Files whose name on disk is not the name shown (``WalkResult.sources``).
     sources: Mapping[str, str] = field(default_factory=dict)
+    # The project's name, commit and links to the forge; None: no links to a forge.
+    identity: Identity | None = None
     # File → its symbol anchors (``names.symbol_anchors``), made when first asked for.
     anchors: dict[str, dict[tuple[str, int], str]] = field(default_factory=dict)
 
@@ -151,10 +156,13 @@ def make_site(
     source_cap: int,
     title: str,
     sources: Mapping[str, str] | None = None,
+    identity: Identity | None = None,
 ) -> SiteContext:
     layout = keyword_layout(index, names)
     trees = FolderTrees(index, names, title)
-    return SiteContext(index, names, source_cap, title, layout, trees, dict(sources or {}))
+    return SiteContext(
+        index, names, source_cap, title, layout, trees, dict(sources or {}), identity
+    )
 
 
 def keyword_href(site: SiteContext, page: str, name: str) -> str | None:
@@ -211,7 +219,9 @@ def _file_link(site: SiteContext, page: str, path: str) -> Link:
     return {"label": path, "href": site.names.href(page, site.names.file_page(path))}
 
 
-def _symbol_view(site: SiteContext, page: str, path: str, symbol: Symbol) -> SymbolView:
+def _symbol_view(
+    site: SiteContext, page: str, path: str, symbol: Symbol, anchors: Mapping[tuple[str, int], str]
+) -> SymbolView:
     return {
         "entry_href": keyword_href(site, page, symbol.name),
         "name": symbol.name,
@@ -228,6 +238,7 @@ def _symbol_view(site: SiteContext, page: str, path: str, symbol: Symbol) -> Sym
         ],
         "doc": symbol.doc,
         "href": line_href(site, page, path, symbol.line),
+        "anchor": anchors[(symbol.qualname, symbol.line)],
     }
 
 
@@ -243,20 +254,24 @@ def _source_view(
         )
         cut_anchors = _anchors_past_the_cut(record, source.shown_lines)
     links = _name_links(site, record, page)
-    return {"html": source.html(links.link_for), "cut_note": cut_note, "cut_anchors": cut_anchors}
+    anchors: dict[int, list[str]] = defaultdict(list)
+    for (_, line), anchor in symbol_anchors(record.symbols).items():
+        anchors[line].append(anchor)
+    html = source.html(links.link_for, anchors)
+    return {"html": html, "cut_note": cut_note, "cut_anchors": cut_anchors}
 
 
 def _entry_link(site: SiteContext, page: str, keyword: str, textual: bool) -> NameLink | None:
     entry = keyword_href(site, page, keyword)
     if entry is None:
         return None
+    if not textual:
+        return NameLink(entry)
     # No use count here: it changes with every file that uses the name, and every page that
     # shows the name would have to be written again; the entry has the uses.
     count = len(site.index.definitions.get(keyword, ()))
-    title = f"{keyword}: {count} definition{'s' if count != 1 else ''}; uses in the keyword index"
-    if textual:
-        title = f"textual match, {title}"
-    return NameLink(entry, title, textual)
+    s = "s" if count != 1 else ""
+    return NameLink(entry, f"textual match, {keyword}: {count} definition{s}", textual)
 
 
 def _use_link(site: SiteContext, record: FileRecord, page: str, use: Use) -> NameLink | None:
@@ -274,9 +289,7 @@ def _use_link(site: SiteContext, record: FileRecord, page: str, use: Use) -> Nam
         return NameLink(definition_href(site, page, definition), title, textual=True)
     if definition.path == record.path and definition.symbol.line == use.line:
         return _entry_link(site, page, use.keyword, textual=False)
-    where = f"{definition.path}:{definition.symbol.line}"
-    title = f"{definition.qualname} ({definition.symbol.kind}, {where})"
-    return NameLink(definition_href(site, page, definition), title)
+    return NameLink(definition_href(site, page, definition))
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,24 +325,28 @@ def _name_links(site: SiteContext, record: FileRecord, page: str) -> _NameLinks:
                 links.own[(symbol.name, symbol.line)] = own
         for stub in symbol.overloads:
             if stub.line != symbol.line:  # a stub's name leads to the function it describes
-                title = f"{symbol.qualname}: an overload; the definition is at line {symbol.line}"
                 href = line_href(site, page, record.path, symbol.line)
-                links.own[(symbol.name, stub.line)] = NameLink(href, title)
+                links.own[(symbol.name, stub.line)] = NameLink(href)
     return links
 
 
 def _anchors_past_the_cut(record: FileRecord, shown: int) -> str:
-    """Empty ``L<n>`` targets for every line past the cut that some page links to, so such
-    links land on the note that says the source was cut instead of nowhere."""
+    """Empty ``L<n>`` targets for every line past the cut that some page links to, and the
+    anchors of the symbols defined there, so such links land on the note that says the
+    source was cut instead of nowhere."""
     lines = {symbol.line for symbol in record.symbols}
     lines |= {stub.line for symbol in record.symbols for stub in symbol.overloads}
     lines |= {imp.line for imp in record.imports}
     lines |= {heading.line for heading in record.headings}
     lines |= {diagnostic.line for diagnostic in record.diagnostics if diagnostic.line}
     lines |= {line for _, line, _, _, _ in record.references.rows()}
-    return "".join(
-        f'<span id="{line_anchor(line)}"></span>' for line in sorted(lines) if line > shown
+    spans = [f'<span id="{line_anchor(line)}"></span>' for line in sorted(lines) if line > shown]
+    spans += (
+        f'<span id="{escape(anchor)}"></span>'
+        for (_, line), anchor in symbol_anchors(record.symbols).items()
+        if line > shown
     )
+    return "".join(spans)
 
 
 def _analysis(site: SiteContext, record: FileRecord, page: str) -> AnalysisView:
@@ -338,12 +355,16 @@ def _analysis(site: SiteContext, record: FileRecord, page: str) -> AnalysisView:
     and nested functions, functions in a namespace, methods of a class defined elsewhere
     such as C++ ``Engine::run``), labelled with their qualified names."""
     class_names = {s.qualname for s in record.symbols if s.kind == SymbolKind.CLASS}
+    anchors = symbol_anchors(record.symbols)
     members: dict[str | None, list[SymbolView]] = defaultdict(list)
     for member in record.symbols:
         if member.parent in class_names and member.kind in MEMBER_KINDS:
-            members[member.parent].append(_symbol_view(site, page, record.path, member))
+            members[member.parent].append(_symbol_view(site, page, record.path, member, anchors))
     classes: list[ClassView] = [
-        {**_symbol_view(site, page, record.path, s), "members": members.get(s.qualname, [])}
+        {
+            **_symbol_view(site, page, record.path, s, anchors),
+            "members": members.get(s.qualname, []),
+        }
         for s in record.symbols
         if s.kind == SymbolKind.CLASS
     ]
@@ -351,7 +372,8 @@ def _analysis(site: SiteContext, record: FileRecord, page: str) -> AnalysisView:
 
     by_kind: dict[str, list[SymbolView]] = defaultdict(list)
     for s in outside:
-        by_kind[s.kind].append({**_symbol_view(site, page, record.path, s), "label": s.qualname})
+        view = _symbol_view(site, page, record.path, s, anchors)
+        by_kind[s.kind].append({**view, "label": s.qualname})
     groups: list[SymbolGroupView] = [
         {"title": title, "items": by_kind[kind]}
         for kind, title in OUTSIDE_GROUPS
@@ -430,6 +452,21 @@ def docs_page(site: SiteContext, record: FileRecord, source: SourceHTML | None) 
         **view,
         "tree": site.trees.html(record.path),
         "source": None if source is None else _source_view(site, record, source, view["page"]),
+        "forge": _forge_link(site, record),
+    }
+
+
+def _forge_link(site: SiteContext, record: FileRecord) -> ForgeLink | None:
+    """The file on the forge at the site's commit, and its lines' link as a template the
+    page's script fills in with the selected lines; None without a commit or repository."""
+    identity = site.identity
+    if identity is None or not identity.link_template:
+        return None
+    path = site.sources.get(record.path, record.path)
+    return {
+        "href": identity.file_link(path),
+        "lines": identity.lines_link(path),
+        "title": identity.forge_title,
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import posixpath
@@ -30,11 +31,13 @@ from xrefdoc.core.fsutil import (
     write_if_changed,
 )
 from xrefdoc.core.gc_pause import collector_paused
+from xrefdoc.core.identity import Identity, project_identity
 from xrefdoc.core.progress import progress_of
 from xrefdoc.core.resources import resource_dir
 from xrefdoc.core.settings import PROJECT_SETTINGS, Settings, layered_settings
 from xrefdoc.pipeline.build import TreeBuild
 from xrefdoc.pipeline.scan import Scan, scan
+from xrefdoc.site.find_data import NAMES_SCRIPT, PATHS_SCRIPT, names_script, paths_script
 from xrefdoc.site.highlight import highlighted_source
 from xrefdoc.site.index_json import index_part, index_parts, part_file
 from xrefdoc.site.keyword_box import INDEX_SCRIPT, index_script, page_script, part_script
@@ -89,7 +92,17 @@ SETTING_TYPES: dict[str, frozenset[type]] = {
     "disable_rules": frozenset({list, tuple, NoneType}),
     # A folder of templates searched before ours, relative to conf.py's folder.
     "templates": frozenset({str, NoneType}),
+    # The project's identity (see ``identity``): its name and version over the tree's
+    # metadata, where its files are on the forge.
+    "project": frozenset({str, NoneType}),
+    "version": frozenset({str, NoneType}),
+    "repository": frozenset({str, NoneType}),
+    "forge": frozenset({str, NoneType}),
+    "source_link_template": frozenset({str, NoneType}),
 }
+# In ``html_context``: the project's identity (``Identity``'s fields and ``short_commit``),
+# for the theme's footer and the pages' links to the forge.
+IDENTITY_CONTEXT = "xrefdoc_identity"
 
 # A warning about a file of the tree: its text and where (``path:line``).
 FileWarning = tuple[str, str]
@@ -286,12 +299,14 @@ def _generate_pages(app: Sphinx) -> _GeneratedSite | None:
     result = scan(settings, progress, derive=highlighted_source, walked=walked)
     warnings = _report(settings, result)
     environment = make_environment([settings.templates] if settings.templates else [])
+    identity = _identity_of(app, settings)
     site = make_site(
         result.index,
         names,
         settings.source_cap,
-        _title(app, settings.root),
+        _title(app, settings, identity),
         sources=result.walked.sources,
+        identity=identity,
     )
     domain.set_entry_pages(_entry_pages(site))
     facts, plan = plan_build(site, settings_digest, old_facts)
@@ -352,11 +367,54 @@ def _tree_build(app: Sphinx, settings: Settings) -> TreeBuild:
     return TreeBuild(settings)
 
 
-def _title(app: Sphinx, root: Path) -> str:
-    """The reference's title: the Sphinx project's name, else the tree's folder name."""
+def _title(app: Sphinx, settings: Settings, identity: Identity) -> str:
+    """The reference's title: the ``project`` setting, else the Sphinx project's name, else
+    the name the tree's metadata gives, else its folder's."""
     project = str(app.config.project or "")
     unset = Config.config_values["project"].default
-    return project if project and project != unset else root.name or str(root)
+    if settings.project:
+        return settings.project
+    return project if project and project != unset else identity.name
+
+
+def _identify(app: Sphinx, config: Config) -> None:
+    """On ``config-inited``: the project's identity into ``html_context`` (see
+    ``IDENTITY_CONTEXT``), before the HTML builder hashes its configuration: a new commit
+    then changes the hash, so Sphinx writes its own pages again with the new footer."""
+    root = _root(app)
+    if root is None or not root.is_dir():
+        return
+    try:
+        output, _ = _output_folder(app)
+        settings = _settings(app, root, output)
+    except XrefdocConfigError as error:
+        raise ConfigError(str(error)) from error
+
+    def warn(message: str) -> None:
+        logger.warning("xrefdoc: %s", message, type="xrefdoc", subtype="config")
+
+    identity = project_identity(
+        settings.root,
+        project=settings.project,
+        version=settings.version,
+        repository=settings.repository,
+        forge=settings.forge,
+        source_link_template=settings.source_link_template,
+        warn=warn,
+    )
+    context = dataclasses.asdict(identity)
+    context["short_commit"] = identity.short_commit
+    # A new dictionary: the default value is shared by every Sphinx of the process.
+    config.html_context = {**config.html_context, IDENTITY_CONTEXT: context}
+
+
+def _identity_of(app: Sphinx, settings: Settings) -> Identity:
+    """The identity ``_identify`` found (the folder's name alone when it found none)."""
+    found = app.config.html_context.get(IDENTITY_CONTEXT)
+    if not isinstance(found, dict):
+        return Identity(name=settings.root.name or str(settings.root))
+    fields = {field.name for field in dataclasses.fields(Identity)}
+    return Identity(**{key: value for key, value in found.items() if key in fields})
 
 
 def _domain(app: Sphinx) -> XrefDomain:
@@ -437,9 +495,10 @@ def _json(value: object) -> str:
 
 def _write_index_data(app: Sphinx, state: _GeneratedSite) -> None:
     """``_xref/index.json`` and its parts (see ``export``), the keyword box's scripts (see
-    ``kwbox``) and the symbol data (see ``symbol_data``): the parts of the A-Z pages this
-    build rendered again, the data of the files whose definitions or references may have
-    changed, and the lists; parts of pages and data of files that are gone are deleted."""
+    ``keyword_box``), the lists of names and paths (see ``find_data``) and the symbol data
+    (see ``symbol_data``): the parts of the A-Z pages this build rendered again, the data of
+    the files whose definitions or references may have changed, and the lists; parts of
+    pages and data of files that are gone are deleted."""
     folder = Path(app.outdir) / INDEX_FOLDER
     layout = state.site.keywords
     plan = state.plan
@@ -452,6 +511,8 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite) -> None:
         *(part_file(page.page) for page in layout.pages),
         *(part_script(page) for page in layout.pages),
         INDEX_SCRIPT,
+        NAMES_SCRIPT,
+        PATHS_SCRIPT,
         *(sym_script(key) for key in keys),
         *(refs_script(key) for key in keys),
     ]
@@ -463,6 +524,8 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite) -> None:
             write_if_changed(folder / part_script(page), page_script(index, page, state.site.names))
     write_if_changed(folder / INDEX_FILE, _json(index_parts(layout)))
     write_if_changed(folder / INDEX_SCRIPT, index_script(layout))
+    write_if_changed(folder / NAMES_SCRIPT, names_script(layout))
+    write_if_changed(folder / PATHS_SCRIPT, paths_script(index, state.site.names))
     wanted = defining
     if plan is not None:
         changed = symbols.with_hierarchy_neighbours(plan.symbol_files)
@@ -511,6 +574,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Where the record cache goes (see ``cache.cache_location``); "": the default.
     app.add_config_value("xrefdoc_cache_dir", "", "", str)
     app.connect("config-inited", _add_static_files)
+    # After Sphinx has said which configured values have a type the setting does not declare.
+    app.connect("config-inited", _identify, priority=900)
     # It connects what the build's later events need (``_GeneratedSite``).
     app.connect("builder-inited", _generate)
     app.connect("build-finished", _write_dark_highlighting)
@@ -531,6 +596,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )
     app.add_css_file("xrefdoc.css")
     app.add_js_file("xrefdoc.js", loading_method="defer")
+    app.add_js_file("xrefdoc-find.js", loading_method="defer")
     app.add_html_theme(THEME, str(THEME_FOLDER))
     # No ``env_version``: the environment keeps nothing of ours outside the ``xref`` domain,
     # whose ``data_version`` Sphinx checks itself (and an extension's ``env_version`` is

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import shutil
@@ -24,6 +25,7 @@ from xrefdoc.core.fsutil import (
     write_if_changed,
     write_listing,
 )
+from xrefdoc.core.identity import project_identity
 from xrefdoc.core.resources import resource_dir
 from xrefdoc.core.settings import (
     PROJECT_SETTINGS,
@@ -56,6 +58,10 @@ PUBLISHED_FILE = "xrefdoc-published"
 LOCK_FILE = "xrefdoc-build.lock"
 # In the work folder while Sphinx runs: found at the start, the last build was killed.
 UNFINISHED_FILE = "xrefdoc-build-unfinished"
+
+
+def _warn(message: str) -> None:
+    print(f"xrefdoc: warning: {message}", file=sys.stderr)
 
 
 def default_work_dir(output: Path) -> Path:
@@ -119,11 +125,21 @@ def _build_site(
     jobs: int,
 ) -> int:
     sources = work / "src"
-    title = settings.root.name or str(settings.root)
+    identity = project_identity(
+        settings.root,
+        project=settings.project,
+        version=settings.version,
+        repository=settings.repository,
+        forge=settings.forge,
+        source_link_template=settings.source_link_template,
+        warn=_warn,
+    )
     overrides = {
-        "project": title,
-        # The tree's name alone, not Sphinx's "NAME documentation".
-        "html_title": title,
+        "project": identity.name,
+        "version": identity.version,
+        "release": identity.version,
+        # The project's name and version alone, not Sphinx's "NAME documentation".
+        "html_title": f"{identity.name} {identity.version}".strip(),
         "xrefdoc_root": str(settings.root),
         **{f"xrefdoc_{key}": _plain(getattr(settings, key)) for key in PROJECT_SETTINGS},
         "xrefdoc_cache_dir": str(settings.cache_dir or ""),
@@ -138,6 +154,8 @@ def _build_site(
         json.dumps(overrides, sort_keys=True),
         str(output),
         str(fail_on_warning),
+        # A new commit changes the footer and every link to the forge.
+        json.dumps(dataclasses.asdict(identity), sort_keys=True),
     ]
     build = TreeBuild(settings)
     intact = pages_intact(output, work / "doctrees" / PAGES_FILE)

@@ -76,7 +76,7 @@
   // A name where it is defined links to its keyword's entry: the definition is this page's
   // file at the name's line.
   function definedHere(link) {
-    var line = link.closest(".xl");
+    var line = link.closest(".xref-source pre > span");
     if (!/#kw-/.test(link.getAttribute("href") || "") || !line || !/^L\d+$/.test(line.id)) { return null; }
     return definitionTarget(location.href.split("#")[0] + "#" + line.id);
   }
@@ -130,6 +130,111 @@
     }
   }
 
+  /* --- every keyword's name: _xref/kw/names.js, for matching inside names ------------ */
+
+  var names = null;          // [{name, lower, page}] once loaded
+  var waitingForNames = [];
+
+  window.xrefdocKeywordNames = function (data) {
+    var counts = data[0], listed = data[1];
+    var at = 0;
+    names = [];
+    counts.forEach(function (count, position) {
+      var href = pages && pages[position] ? pages[position][0] : null;
+      for (var end = at + count; at < end; at++) {
+        if (href) { names.push({ name: listed[at], lower: listed[at].toLowerCase(), page: href }); }
+      }
+    });
+    var waiting = waitingForNames;
+    waitingForNames = [];
+    waiting.forEach(function (callback) { callback(); });
+  };
+
+  function withNames(callback) {
+    withPages(function () {
+      if (names) { callback(); return; }
+      waitingForNames.push(callback);
+      if (waitingForNames.length === 1) {
+        load("kw/names.js", function () { window.xrefdocKeywordNames([[], []]); });
+      }
+    });
+  }
+
+  // Where each word of a name starts (its humps): the first character, a character after
+  // _ . - : / $ or a space, a capital after a small letter or a digit, the last capital of
+  // a run before a small letter (HTTPServer: H, S), a digit after a letter.
+  function humps(name) {
+    var starts = [];
+    for (var at = 0; at < name.length; at++) {
+      var here = name.charAt(at), before = name.charAt(at - 1), after = name.charAt(at + 1);
+      if ("_.-:/$ ".indexOf(here) >= 0) { continue; }
+      var upper = here !== here.toLowerCase(), digit = here >= "0" && here <= "9";
+      if (at === 0 || "_.-:/$ ".indexOf(before) >= 0 ||
+          (upper && (before === before.toLowerCase() && before !== before.toUpperCase() ||
+                     before >= "0" && before <= "9")) ||
+          (upper && before !== before.toLowerCase() && after && after !== after.toUpperCase()) ||
+          (digit && !(before >= "0" && before <= "9"))) {
+        starts.push(at);
+      }
+    }
+    return starts;
+  }
+
+  // A character of the query matches one of a name: a small letter either case, a capital
+  // only itself ("smart case": CR is CliRunner, not create).
+  function same(nameChar, queryChar) {
+    return queryChar === nameChar || (queryChar === queryChar.toLowerCase() &&
+      nameChar.toLowerCase() === queryChar);
+  }
+
+  function matchesAt(name, at, query, from, length) {
+    for (var k = 0; k < length; k++) {
+      if (!same(name.charAt(at + k), query.charAt(from + k))) { return false; }
+    }
+    return true;
+  }
+
+  // The query as pieces, each the start of a successive word of the name: shcomp is
+  // shell_complete, gi is Group.invoke.
+  function humpMatch(name, starts, query, from, hump) {
+    if (from === query.length) { return true; }
+    for (var s = hump; s < starts.length; s++) {
+      var at = starts[s];
+      var longest = Math.min(query.length - from, name.length - at);
+      for (var length = longest; length >= 1; length--) {
+        if (matchesAt(name, at, query, from, length) &&
+            humpMatch(name, starts, query, from + length, s + 1)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // The keywords the query matches, best first: the name itself, then names it starts, then
+  // names whose humps it spells, then names it starts but for the case of a capital typed
+  // (Bu: Builder, then build), then names it is inside of; shorter names first in each.
+  function matchNames(query) {
+    var low = query.toLowerCase();
+    var found = [];
+    (names || []).forEach(function (entry) {
+      var at = entry.lower.indexOf(low);
+      if (at < 0 && entry.lower.indexOf(low.charAt(0)) < 0) { return; }
+      var kind;
+      if (entry.name === query) { kind = 0; }
+      else if (at === 0 && matchesAt(entry.name, 0, query, 0, query.length)) { kind = 1; }
+      else if (humpMatch(entry.name, humps(entry.name), query, 0, 0)) { kind = 2; }
+      else if (at === 0) { kind = 3; }
+      else if (at > 0) { kind = 4; }
+      else { return; }
+      found.push({ name: entry.name, page: entry.page, kind: kind });
+    });
+    return found.sort(function (a, b) {
+      return a.kind - b.kind || a.name.length - b.name.length ||
+        (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    });
+  }
+
   // The A-Z pages are sorted by lower-cased name, each page on its own.
   function pagesFor(prefix) {
     var low = prefix.toLowerCase();
@@ -174,7 +279,14 @@
         var code = document.createElement("code");
         code.textContent = item.name;
         var small = document.createElement("small");
-        small.textContent = item.where + " · " + plural(item.uses, "use");
+        small.textContent = item.path ? item.where : item.where + " · " + plural(item.uses, "use");
+        if (item.path && (position === 0 || !items[position - 1].path)) {
+          var heading = document.createElement("li");
+          heading.className = "xt-kw-note";
+          heading.setAttribute("role", "presentation");
+          heading.textContent = "Files and folders";
+          list.appendChild(heading);
+        }
         option.appendChild(code);
         option.appendChild(small);
         option.addEventListener("mousedown", function (event) {
@@ -212,41 +324,43 @@
       var query = input.value.trim();
       asked = query;
       if (!query) { close(); return; }
-      withPages(function () {
-        var found = pagesFor(query);
-        if (query.length === 1) { found = found.slice(0, 1); }
-        if (!found.length) { show([], "No keyword starts with " + query); return; }
-        var pending = found.length;
-        found.forEach(function (page) {
-          withPart(page[0], function () {
-            pending -= 1;
-            if (pending === 0 && asked === query) { rank(query, found); }
-          });
+      withNames(function () {
+        if (asked !== query) { return; }
+        var found = matchNames(query);
+        var shown = found.slice(0, 12);
+        var hrefs = [];
+        shown.forEach(function (match) {
+          if (hrefs.indexOf(match.page) < 0) { hrefs.push(match.page); }
         });
+        var pending = hrefs.length + 1;
+        var paths = [];
+        function done() {
+          pending -= 1;
+          if (pending === 0 && asked === query) { rank(query, found, shown, paths); }
+        }
+        hrefs.forEach(function (href) { withPart(href, done); });
+        if (window.xrefdocFind) {
+          window.xrefdocFind.paths(query, 5, function (list) { paths = list; done(); });
+        } else {
+          done();
+        }
       });
     }
 
-    function rank(query, found) {
-      var low = query.toLowerCase();
-      var items = [];
-      found.forEach(function (page) {
-        parts[page[0]].forEach(function (row) {
-          if (row[0].toLowerCase().slice(0, low.length) === low) {
-            items.push({
-              name: row[0], definitions: row[1], uses: row[2], where: row[4],
-              href: entryHref(page[0], row[0]),
-            });
-          }
-        });
+    function rank(query, found, shown, paths) {
+      var items = shown.map(function (match) {
+        var row = null;
+        (parts[match.page] || []).forEach(function (r) { if (r[0] === match.name) { row = r; } });
+        return {
+          name: match.name, uses: row ? row[2] : 0, where: row ? row[4] : "",
+          href: entryHref(match.page, match.name),
+        };
       });
-      items.sort(function (a, b) {
-        var exact = (b.name === query) - (a.name === query);
-        var same = (b.name.toLowerCase() === low) - (a.name.toLowerCase() === low);
-        return exact || same || a.name.length - b.name.length || b.uses - a.uses ||
-          (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      paths.forEach(function (path) {
+        items.push({ name: path.path, path: true, where: path.folder ? "folder" : "file", href: path.href });
       });
-      var more = items.length > 12 ? (items.length - 12) + " more: keep typing" : "";
-      show(items.slice(0, 12), items.length ? more : "No keyword starts with " + query);
+      var more = found.length > 12 ? (found.length - 12) + " more: keep typing" : "";
+      show(items, items.length ? more : "No keyword or path matches " + query);
     }
 
     input.addEventListener("input", search);
@@ -269,19 +383,73 @@
     input.form.addEventListener("submit", function (event) { event.preventDefault(); });
   }
 
+  // The keyword index's overview opened with ?kw=NAME (the keyword box's form, sent before
+  // this script ran, or a link): the name's entry when the name is a keyword, else the box
+  // lists what the name matches.
+  function keywordFromAddress(box) {
+    var wanted = (new URLSearchParams(location.search).get("kw") || "").trim();
+    if (!wanted || !box.form) { return; }
+    if (location.href.split(/[?#]/)[0] !== box.form.action.split(/[?#]/)[0]) { return; }
+    withNames(function () {
+      var found = matchNames(wanted);
+      if (found.length && (found[0].kind === 0 || found.length === 1)) {
+        location.replace(entryHref(found[0].page, found[0].name));
+        return;
+      }
+      box.value = wanted;
+      box.focus();
+      box.dispatchEvent(new Event("input"));
+    });
+  }
+
   /* --- line ranges and permalinks ----------------------------------------------------- */
 
   var RANGE = /^#L(\d+)(?:-L?(\d+))?$/;
 
-  function lines() { return document.querySelectorAll(".xref-source .xl"); }
+  // A line is a span with its id as the <pre>'s child (highlight.py); a symbol's anchor
+  // (#sym-Group.invoke) is an empty span at the start of its definition's line.
+  function lines() { return document.querySelectorAll(".xref-source pre > span"); }
+
+  function symbolLine() {
+    if (location.hash.slice(0, 5) !== "#sym-") { return null; }
+    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var line = target && target.parentNode;
+    return line && line.parentNode && line.parentNode.matches(".xref-source pre") ? line : null;
+  }
+
+  // The selected lines: [first, last], from #L7, #L7-L9 or a symbol's anchor; null if none.
+  function selection() {
+    var match = RANGE.exec(location.hash);
+    if (match) {
+      var first = +match[1], last = match[2] ? +match[2] : first;
+      return first <= last ? [first, last] : [last, first];
+    }
+    var line = symbolLine();
+    return line ? [+line.id.slice(1), +line.id.slice(1)] : null;
+  }
+
+  // The first symbol anchor on a line, as "sym-Group.invoke", or "".
+  function symbolOn(number) {
+    var anchor = document.querySelector("#L" + number + " > [id^='sym-']");
+    return anchor ? anchor.id : "";
+  }
+
+  function pageUrl() { return location.href.split("#")[0]; }
+
+  // What y copies: the symbol's link when the page is at one, else the lines', else the page's.
+  function permalink() {
+    var picked = selection();
+    if (symbolLine()) { return location.href; }
+    return picked ? pageUrl() + "#L" + picked[0] + (picked[1] > picked[0] ? "-L" + picked[1] : "") : pageUrl();
+  }
 
   function highlight() {
     lines().forEach(function (line) { line.classList.remove("xref-hl"); });
     var bar = document.querySelector(".xref-permalink");
+    var picked = selection();
+    if (!picked) { if (bar) { bar.hidden = true; } return; }
+    var first = picked[0], last = picked[1];
     var match = RANGE.exec(location.hash);
-    if (!match) { if (bar) { bar.hidden = true; } return; }
-    var first = +match[1], last = match[2] ? +match[2] : first;
-    if (last < first) { var swap = first; first = last; last = swap; }
     last = Math.min(last, lines().length);
     if (first > last) { return; }
     for (var number = first; number <= last; number++) {
@@ -290,32 +458,62 @@
     }
     var start = document.getElementById("L" + first);
     if (!start) { return; }
-    if (match[2]) { start.scrollIntoView({ block: "center" }); }
+    if (match && match[2]) { start.scrollIntoView({ block: "center" }); }
     permalinkBar(first, last);
   }
 
+  function copyButton(label, link) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = label;
+    button.addEventListener("click", function () {
+      copy(link, function (done) {
+        button.textContent = done ? "Copied" : "Copy failed";
+        setTimeout(function () { button.textContent = label; }, 1500);
+      });
+    });
+    return button;
+  }
+
+  // The selected lines, and a button for each permalink: the lines', and the symbol's when
+  // the selection starts on a definition (a link by name survives edits above it).
   function permalinkBar(first, last) {
     var bar = document.querySelector(".xref-permalink");
     if (!bar) {
       bar = document.createElement("div");
       bar.className = "xref-permalink";
       bar.setAttribute("role", "status");
-      var label = document.createElement("span");
-      var button = document.createElement("button");
-      button.type = "button";
-      button.textContent = "Copy permalink";
-      button.addEventListener("click", function () {
-        copy(location.href, function (done) {
-          button.textContent = done ? "Copied" : "Copy failed";
-          setTimeout(function () { button.textContent = "Copy permalink"; }, 1500);
-        });
-      });
-      bar.appendChild(label);
-      bar.appendChild(button);
       document.body.appendChild(bar);
     }
-    bar.firstChild.textContent = first === last ? "Line " + first : "Lines " + first + "–" + last;
+    bar.textContent = "";
+    var label = document.createElement("span");
+    label.textContent = first === last ? "Line " + first : "Lines " + first + "–" + last;
+    bar.appendChild(label);
+    var lineLink = pageUrl() + "#L" + first + (last > first ? "-L" + last : "");
+    bar.appendChild(copyButton(first === last ? "Copy line link" : "Copy lines link", lineLink));
+    var symbol = symbolOn(first);
+    if (symbol) {
+      var button = copyButton("Copy symbol link", pageUrl() + "#" + symbol);
+      button.title = symbol.slice(4);
+      bar.appendChild(button);
+    }
+    if (window.xrefdocForgeLink) { window.xrefdocForgeLink(bar, first, last); }
     bar.hidden = false;
+  }
+
+  // A short note that something was done (y: the permalink was copied), read out too.
+  function say(text) {
+    var note = document.querySelector(".xref-toast");
+    if (!note) {
+      note = document.createElement("div");
+      note.className = "xref-toast";
+      note.setAttribute("role", "status");
+      document.body.appendChild(note);
+    }
+    note.textContent = text;
+    note.hidden = false;
+    clearTimeout(say.timer);
+    say.timer = setTimeout(function () { note.hidden = true; }, 2000);
   }
 
   function copy(text, done) {
@@ -333,23 +531,94 @@
     done(ok);
   }
 
-  // Shift-click on a line number extends the selection into a range.
+  // A click on a line's number (its ::before, left of the code) selects the line, as a
+  // link to it would; shift-click extends the selection into a range.
   function onLineNumber(event) {
-    var number = event.target.closest(".xref-source a.ln");
-    if (!number || !event.shiftKey) { return; }
+    var line = event.target;
+    if (!line.parentNode || !line.parentNode.matches || !line.parentNode.matches(".xref-source pre")) { return; }
+    var gutter = parseFloat(getComputedStyle(line, "::before").width) || 0;
+    if (event.clientX - line.getBoundingClientRect().left > gutter) { return; }
     event.preventDefault();
-    var target = +number.getAttribute("href").slice(2);
-    var match = RANGE.exec(location.hash);
-    if (!match) {  // nothing selected yet: the line itself
-      history.replaceState(null, "", "#L" + target);
-      highlight();
+    var target = +line.id.slice(1);
+    var picked = selection();
+    if (!event.shiftKey || !picked) {
+      location.hash = "#L" + target;  // a new entry in the history, as a link's click makes
       return;
     }
-    var first = +match[1];
+    var first = picked[0];
     var range = target === first ? "#L" + first :
       "#L" + Math.min(first, target) + "-L" + Math.max(first, target);
     history.replaceState(null, "", range);
     highlight();
+  }
+
+  /* --- keys: / the keyword box, y the permalink, ? the list of keys ----------------- */
+
+  // The keys of every page; t (the file finder) is handled by its own code. Listed by ?.
+  var KEYS = [
+    ["/", "Jump to a keyword (the keyword box)"],
+    ["t", "Find a file by name"],
+    ["y", "Copy the permalink of this page, line or symbol"],
+    ["?", "Show these keys"],
+    ["Esc", "Close a list, card or this box"],
+  ];
+
+  function typing(target) {
+    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  }
+
+  function keyList() {
+    var box = document.getElementById("xref-keys");
+    if (box) { return box; }
+    box = document.createElement("dialog");
+    box.id = "xref-keys";
+    box.className = "xref-keys";
+    box.setAttribute("aria-label", "Keyboard shortcuts");
+    var title = document.createElement("h2");
+    title.textContent = "Keyboard shortcuts";
+    box.appendChild(title);
+    var list = document.createElement("dl");
+    KEYS.forEach(function (pair) {
+      var key = document.createElement("dt");
+      var kbd = document.createElement("kbd");
+      kbd.textContent = pair[0];
+      key.appendChild(kbd);
+      var what = document.createElement("dd");
+      what.textContent = pair[1];
+      list.appendChild(key);
+      list.appendChild(what);
+    });
+    box.appendChild(list);
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Close";
+    close.addEventListener("click", function () { box.close(); });
+    box.appendChild(close);
+    box.addEventListener("click", function (event) { if (event.target === box) { box.close(); } });
+    document.body.appendChild(box);
+    return box;
+  }
+
+  // Registered on window in the capture phase: Sphinx's own "/" (which focuses its search
+  // box and scrolls to the top) never sees the key.
+  function onKey(event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }
+    if (event.key === "/") {
+      var box = document.getElementById("xt-kw-input");
+      if (!box) { return; }
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      box.focus({ preventScroll: true });
+    } else if (event.key === "y") {
+      var link = permalink();
+      copy(link, function (done) {
+        say(done ? "Copied the permalink: " + link.split("/").pop() : "Could not copy the permalink");
+      });
+    } else if (event.key === "?") {
+      event.preventDefault();
+      var list = keyList();
+      if (list.open) { list.close(); } else { list.showModal(); }
+    }
   }
 
   /* --- the card of a name in the source -------------------------------------------- */
@@ -375,7 +644,7 @@
     card.textContent = "";
     var title = document.createElement("div");
     title.className = "xref-card-title";
-    title.textContent = link.dataset.title || name;
+    title.textContent = link.dataset.title || name + leadsTo(link);
     card.appendChild(title);
     var about = document.createElement("div");
     about.className = "xref-card-about";
@@ -469,6 +738,13 @@
     references.textContent = "References";
     uses.appendChild(references);
     about.appendChild(uses);
+  }
+
+  // Where an exact link leads, from its href (the page says it in no title): " → a/b.py:12".
+  function leadsTo(link) {
+    var top = new URL(root || "./", location.href).href;
+    var match = /^(.*)_docs\.html#L(\d+)$/.exec(decodeURIComponent(link.href.slice(top.length)));
+    return link.href.indexOf(top) === 0 && match ? " → " + match[1] + ":" + match[2] : "";
   }
 
   // The definitions a textual match may mean, each a link to its line; the keyword's
@@ -580,8 +856,9 @@
   /* --- start ------------------------------------------------------------------------ */
 
   function start() {
+    addEventListener("keydown", onKey, true);
     var box = document.getElementById("xt-kw-input");
-    if (box) { keywordBox(box); }
+    if (box) { keywordBox(box); keywordFromAddress(box); }
     // A-Z pages only: a keyword's own page holds one entry.
     document.querySelectorAll("dl.xref-kwindex").forEach(function (list) {
       if (list.querySelectorAll("dt").length > 1) { letterFilter(list); }

@@ -54,6 +54,9 @@ def settings_signature(settings: Settings, extra: Iterable[str] = ()) -> str:
         settings.disable_rules,
         str(settings.templates or ""),
         templates_digest(settings.templates),
+        # What names the project and links its files; the commit is the caller's to add.
+        [settings.project, settings.version, settings.repository, settings.forge],
+        settings.source_link_template,
         list(extra),
     ]
     return hashlib.sha256(json.dumps(head, default=list).encode()).hexdigest()

@@ -180,6 +180,8 @@ class TypeHierarchy:
             self._add_edge(holder, link)
 
     def _add_edge(self, subclass: Definition, base: Base) -> None:
+        if base.definition == subclass:  # ``impl Serialize for ()`` is named after its trait
+            return
         known = self._bases.setdefault(subclass, [])
         if base.definition is not None:
             if any(b.definition == base.definition for b in known):
@@ -223,11 +225,15 @@ class TypeHierarchy:
             has = methods.get((definition.path.rpartition("/")[0], definition.symbol.name))
             if not has:
                 continue
-            for name in sorted(has):
-                for interface, names in by_key.get(name, ()):
-                    if interface != definition and names <= has:
-                        text = interface.symbol.name
-                        self._add_edge(definition, Base(text, interface, False, definition))
+            covered = {
+                interface
+                for name in has
+                for interface, names in by_key.get(name, ())
+                if interface != definition and names <= has
+            }
+            for interface in sorted(covered, key=lambda d: (d.path, d.symbol.line)):
+                text = interface.symbol.name
+                self._add_edge(definition, Base(text, interface, False, definition))
 
     def _interface_methods(self, interface: Definition, names: frozenset[str]) -> frozenset[str]:
         """An interface's method names with those of the interfaces it embeds."""

@@ -381,9 +381,10 @@ class TreeResolver:
 
     def _in_bases(self, definition: Definition, parts: list[str], depth: int) -> Resolution:
         """``parts`` looked up in the bases of class ``definition``, in order (depth first,
-        the method resolution order of single inheritance)."""
+        the method resolution order of single inheritance). Only a Python class's bases are
+        targets; another language's are the names as written (``xref.hierarchy`` reads them)."""
         outside = False
-        if depth <= _MAX_DEPTH:
+        if depth <= _MAX_DEPTH and self._groups.get(definition.path) == "python":
             for base in definition.symbol.bases:
                 found = self._candidates(definition.path, base, depth + 1)
                 if found.definition is None or found.definition.symbol.kind != "class":

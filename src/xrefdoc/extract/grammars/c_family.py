@@ -95,6 +95,11 @@ _CPP_TAGS = """
     (function_declarator declarator: (qualified_identifier
       scope: (namespace_identifier) @local.scope
       name: [(operator_name) (destructor_name)] @name)) @definition.method
+    ; A class's bases (``class B : public A, private ns::C<T>``).
+    (class_specifier (base_class_clause
+      [(type_identifier) (qualified_identifier) (template_type)] @base)) @bases.of
+    (struct_specifier (base_class_clause
+      [(type_identifier) (qualified_identifier) (template_type)] @base)) @bases.of
 """
 
 # A ``#define`` is one line (or more, continued): found by line where the tree is broken,

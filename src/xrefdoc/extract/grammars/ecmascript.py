@@ -110,6 +110,9 @@ _ES_TAGS = f"""
 _JS_TAGS = """
     (field_definition
       property: [(property_identifier) (private_property_identifier)] @name) @definition.field
+    ; What a class extends (``class B extends mod.A``; a mixin's call names no class).
+    (class_declaration (class_heritage [(identifier) (member_expression)] @base)) @bases.of
+    (class (class_heritage [(identifier) (member_expression)] @base)) @bases.of
 """
 
 # The members of an object type a type alias names (one in a function is a local, and so are
@@ -160,6 +163,21 @@ _TS_TAGS = f"""
       (property_signature name: (property_identifier) @name) @definition.field)))))
     (class_declaration name: (type_identifier) @local.scope body: {_PARAMETER_FIELDS})
     (abstract_class_declaration name: (type_identifier) @local.scope body: {_PARAMETER_FIELDS})
+    ; What a class extends and implements, and what an interface extends.
+    (class_declaration (class_heritage [
+      (extends_clause value: [(identifier) (member_expression)] @base)
+      (implements_clause [(type_identifier) (nested_type_identifier) (generic_type)] @base)
+    ])) @bases.of
+    (abstract_class_declaration (class_heritage [
+      (extends_clause value: [(identifier) (member_expression)] @base)
+      (implements_clause [(type_identifier) (nested_type_identifier) (generic_type)] @base)
+    ])) @bases.of
+    (class (class_heritage [
+      (extends_clause value: [(identifier) (member_expression)] @base)
+      (implements_clause [(type_identifier) (nested_type_identifier) (generic_type)] @base)
+    ])) @bases.of
+    (interface_declaration (extends_type_clause
+      type: [(type_identifier) (nested_type_identifier) (generic_type)] @base)) @bases.of
 """
 
 _ES_MODULE_IMPORTS = """

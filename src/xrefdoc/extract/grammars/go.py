@@ -43,6 +43,9 @@ _TAGS = """
       ) @definition.field)))
     (type_spec type: (interface_type
       (method_elem name: (field_identifier) @name) @definition.method))
+    ; The interfaces an interface embeds (``type ReadWriter interface { Reader; io.Writer }``).
+    (type_spec type: (interface_type
+      (type_elem . [(type_identifier) (qualified_type)] @base .))) @bases.of
     ; A spec of one name spans the spec; each of several (``var a, b = 1, 2``) its name.
     (const_spec . name: (identifier) @name . [type: (_) value: (_)]
       (#not-eq? @name "_")) @definition.constant

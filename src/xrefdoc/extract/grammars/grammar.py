@@ -62,7 +62,9 @@ class Grammar:
     (through pointers, arrays, initialisers);
     ``@signature`` is a macro's parameter list; ``@type`` the type of a field or variable,
     or what a typedef names; ``@local.scope`` names the class a definition belongs to (a Go
-    method's receiver, C++ ``A::run``).
+    method's receiver, C++ ``A::run``). A pattern with ``@bases.of`` (the node a class's
+    definition pattern captures) gives that class the text of each of its ``@base`` nodes
+    as a base, without type arguments (``Symbol.bases``).
     ``imports`` captures ``@import`` nodes whose text names the imported module or file;
     ``identifiers`` are the node types whose text is a name.
     ``local_scopes`` are the node types (function bodies) inside which a variable or a

@@ -35,6 +35,12 @@ _TAGS = """
         declarator: (variable_declarator name: (identifier) @name) @definition.field))
       (annotation_type_body (constant_declaration
         declarator: (variable_declarator name: (identifier) @name) @definition.field))])
+    ; What a class extends and implements, and what an interface extends.
+    (class_declaration superclass: (superclass (_) @base)) @bases.of
+    (class_declaration interfaces: (super_interfaces (type_list (_) @base))) @bases.of
+    (enum_declaration interfaces: (super_interfaces (type_list (_) @base))) @bases.of
+    (record_declaration interfaces: (super_interfaces (type_list (_) @base))) @bases.of
+    (interface_declaration (extends_interfaces (type_list (_) @base))) @bases.of
 """
 
 JAVA = Grammar(

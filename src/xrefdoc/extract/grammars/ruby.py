@@ -35,6 +35,14 @@ _TAGS = """
     (call method: (identifier) @_alias (#eq? @_alias "alias_method")
       arguments: (argument_list . [(simple_symbol) @name
         (string . (string_content) @name .)])) @definition.method
+    ; A class's superclass (``class B < A``), and the modules a class or module includes.
+    (class superclass: (superclass [(constant) (scope_resolution)] @base)) @bases.of
+    (class body: (body_statement (call !receiver method: (identifier) @_include
+      (#eq? @_include "include")
+      arguments: (argument_list [(constant) (scope_resolution)] @base)))) @bases.of
+    (module body: (body_statement (call !receiver method: (identifier) @_include
+      (#eq? @_include "include")
+      arguments: (argument_list [(constant) (scope_resolution)] @base)))) @bases.of
 """
 
 RUBY = Grammar(

@@ -57,6 +57,9 @@ _TAGS = """
       (field_declaration name: (field_identifier) @name) @definition.field))
     (union_item body: (field_declaration_list
       (field_declaration name: (field_identifier) @name) @definition.field))
+    ; A trait's supertraits (``trait B: A + fmt::Debug``).
+    (trait_item bounds: (trait_bounds
+      [(type_identifier) (scoped_type_identifier) (generic_type)] @base)) @bases.of
 """
 
 _IMPLS = f"""
@@ -75,6 +78,9 @@ _IMPLS = f"""
       (generic_type type: [(type_identifier) @name
                            (scoped_type_identifier name: (type_identifier) @name)])
     ] type: [(unit_type) (never_type)]) @definition.impl
+    ; The trait an ``impl`` gives its type (``impl fmt::Display for Engine``).
+    (impl_item
+      trait: [(type_identifier) (scoped_type_identifier) (generic_type)] @base) @bases.of
 """
 
 RUST = Grammar(

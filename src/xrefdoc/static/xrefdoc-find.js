@@ -1,0 +1,369 @@
+/* Finding a file or folder by name: the file finder (the key t, or the header's Files
+   button), the files and folders that match a query on the search page, and the path
+   matches the keyword box lists (xrefdoc.js asks window.xrefdocFind). The paths are loaded
+   once, on first use, from _xref/paths.js: a script, since a page read from disk may run a
+   script but not fetch a file. Also the link to the forge for a selected range of lines. */
+(function () {
+  "use strict";
+
+  var root = document.documentElement.dataset.content_root || "";
+  var SHOWN = 50;        // results the finder renders
+  var SEARCH_SHOWN = 20; // path matches shown above the search page's results
+
+  /* --- the paths: _xref/paths.js ------------------------------------------------------ */
+
+  var entries = null;    // [{path, href, folder, lower, nameStart}] once loaded
+  var waiting = [];
+
+  function encodePath(path) { return path.split("/").map(encodeURIComponent).join("/"); }
+
+  window.xrefdocPaths = function (data) {
+    var list = [];
+    var pages = data.pages || {};
+    (data.folders || []).forEach(function (row) {
+      var folder = row[0];
+      if (folder) {
+        list.push(entry(folder + "/", encodePath(data.prefix + folder) + "/index.html", true));
+      }
+      row[1].forEach(function (name) {
+        var path = folder ? folder + "/" + name : name;
+        var href = pages[path] ? encodePath(pages[path]) : encodePath(data.prefix + path) + "_docs.html";
+        list.push(entry(path, href, false));
+      });
+    });
+    entries = list;
+    var callbacks = waiting;
+    waiting = [];
+    callbacks.forEach(function (callback) { callback(); });
+  };
+
+  function entry(path, href, folder) {
+    var bare = folder ? path.slice(0, -1) : path;
+    return {
+      path: path, href: root + href, folder: folder, lower: path.toLowerCase(),
+      nameStart: bare.lastIndexOf("/") + 1,
+    };
+  }
+
+  function withPaths(callback) {
+    if (entries) { callback(); return; }
+    waiting.push(callback);
+    if (waiting.length === 1) {
+      var script = document.createElement("script");
+      script.src = root + "_xref/paths.js";
+      script.async = true;
+      script.onerror = function () { window.xrefdocPaths({ prefix: "", folders: [] }); };
+      document.head.appendChild(script);
+    }
+  }
+
+  /* --- matching ------------------------------------------------------------------------ */
+
+  // Where a word of a path starts: after a separator, or a capital after a small letter.
+  function startsSegment(path, at) {
+    if (at === 0) { return true; }
+    var before = path.charAt(at - 1), here = path.charAt(at);
+    if ("/_-. ".indexOf(before) >= 0) { return true; }
+    return before === before.toLowerCase() && here !== here.toLowerCase();
+  }
+
+  // The fuzzy score of a path for a query (lower case, no spaces): null when the query's
+  // characters are not all in the path in order. Each matched character earns more at the
+  // start of a word of the path, in the file's own name, and right after the previous match;
+  // a gap costs a little, a longer path a little. The best placement is found over all
+  // placements (a small dynamic programme: query length x path length).
+  function fuzzyScore(query, item) {
+    var text = item.lower, n = text.length, m = query.length;
+    if (!m || m > n) { return null; }
+    var k = 0;
+    for (var j = 0; j < n && k < m; j++) { if (text.charAt(j) === query.charAt(k)) { k++; } }
+    if (k < m) { return null; }
+    var NONE = -1e9;
+    var previous = null, current = null;
+    for (var i = 0; i < m; i++) {
+      current = new Array(n);
+      var run = NONE;
+      var wanted = query.charAt(i);
+      for (j = 0; j < n; j++) {
+        if (i > 0 && j > 0) { run = Math.max(run - 0.05, previous[j - 1]); }
+        if (text.charAt(j) !== wanted) { current[j] = NONE; continue; }
+        var bonus = 1;
+        if (startsSegment(item.path, j)) { bonus += 3; }
+        if (j >= item.nameStart) { bonus += 2; }
+        if (j === item.nameStart) { bonus += 2; }
+        if (i === 0) {
+          current[j] = bonus;
+        } else {
+          var after = j > 0 ? previous[j - 1] + 3 : NONE;  // right after the previous match
+          current[j] = Math.max(after, run) + bonus;
+        }
+      }
+      previous = current;
+    }
+    var best = NONE;
+    for (j = 0; j < n; j++) { if (current[j] > best) { best = current[j]; } }
+    if (best <= NONE / 2) { return null; }
+    var name = item.lower.slice(item.nameStart).replace(/\/$/, "");
+    if (name === query) { best += 10; } else if (name.indexOf(query) === 0) { best += 5; }
+    return best - n * 0.01;
+  }
+
+  function byScore(a, b) {
+    return b.score - a.score || (a.item.path < b.item.path ? -1 : a.item.path > b.item.path ? 1 : 0);
+  }
+
+  // The paths the query's characters spell in order, best first.
+  function fuzzy(query) {
+    var wanted = query.toLowerCase().replace(/\s+/g, "");
+    var found = [];
+    (entries || []).forEach(function (item) {
+      var score = fuzzyScore(wanted, item);
+      if (score !== null) { found.push({ item: item, score: score }); }
+    });
+    return found.sort(byScore);
+  }
+
+  // The paths that hold every word of the query as it is written (case aside), the ones
+  // whose own name holds them first: what a search for "README" or "shell_completion.py"
+  // means, without the stray matches of the finder's fuzzy matching.
+  function literal(query) {
+    var words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    if (!words.length) { return []; }
+    var found = [];
+    (entries || []).forEach(function (item) {
+      var name = item.lower.slice(item.nameStart);
+      var score = 0;
+      for (var w = 0; w < words.length; w++) {
+        var word = words[w];
+        if (item.lower.indexOf(word) < 0) { return; }
+        if (name.replace(/\/$/, "") === word) { score += 100; }
+        else if (name.indexOf(word) === 0) { score += 50; }
+        else if (name.indexOf(word) >= 0) { score += 20; }
+      }
+      found.push({ item: item, score: score - item.path.length * 0.01 });
+    });
+    return found.sort(byScore);
+  }
+
+  window.xrefdocFind = {
+    // callback(list of {path, href, folder}) with the first `limit` literal matches.
+    paths: function (query, limit, callback) {
+      withPaths(function () {
+        callback(literal(query).slice(0, limit).map(function (found) { return found.item; }));
+      });
+    },
+  };
+
+  function folderOf(item) {
+    return item.path.slice(0, item.nameStart);
+  }
+
+  function nameOf(item) { return item.path.slice(item.nameStart); }
+
+  // A result: the file's name, then its folder, smaller.
+  function pathLink(item) {
+    var link = document.createElement("a");
+    link.href = item.href;
+    var name = document.createElement("span");
+    name.className = "xref-found-name";
+    name.textContent = nameOf(item);
+    link.appendChild(name);
+    if (item.nameStart) {
+      var folder = document.createElement("small");
+      folder.textContent = " " + folderOf(item);
+      link.appendChild(folder);
+    }
+    return link;
+  }
+
+  /* --- the file finder ------------------------------------------------------------------ */
+
+  var finder = null;
+
+  function makeFinder() {
+    var dialog = document.createElement("dialog");
+    dialog.className = "xref-finder";
+    dialog.setAttribute("aria-label", "Find a file");
+    var input = document.createElement("input");
+    input.id = "xref-finder-input";
+    input.type = "text";
+    input.autocomplete = "off";
+    input.spellcheck = false;
+    input.placeholder = "Find a file: type part of its path";
+    input.setAttribute("aria-label", "Find a file or folder");
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", "xref-finder-list");
+    input.setAttribute("aria-expanded", "true");
+    var list = document.createElement("ul");
+    list.id = "xref-finder-list";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Files and folders");
+    var note = document.createElement("p");
+    note.className = "xref-finder-note";
+    note.setAttribute("aria-live", "polite");
+    dialog.appendChild(input);
+    dialog.appendChild(list);
+    dialog.appendChild(note);
+    document.body.appendChild(dialog);
+
+    var results = [], active = -1;
+
+    function select(position) {
+      var options = list.querySelectorAll("[role=option]");
+      options.forEach(function (option, at) {
+        option.setAttribute("aria-selected", at === position ? "true" : "false");
+      });
+      active = position;
+      if (position >= 0 && options[position]) {
+        input.setAttribute("aria-activedescendant", options[position].id);
+        options[position].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function render() {
+      var query = input.value.trim();
+      list.textContent = "";
+      if (!query) {
+        results = [];
+        note.textContent = "Characters in order: “shcomp” finds shell_completion.py. " +
+          "↑ ↓ to choose, Enter to open, Esc to close.";
+        select(-1);
+        return;
+      }
+      withPaths(function () {
+        if (input.value.trim() !== query) { return; }
+        var found = fuzzy(query);
+        results = found.slice(0, SHOWN).map(function (match) { return match.item; });
+        list.textContent = "";
+        results.forEach(function (item, position) {
+          var option = document.createElement("li");
+          option.id = "xref-finder-" + position;
+          option.setAttribute("role", "option");
+          var link = pathLink(item);
+          link.tabIndex = -1;
+          option.appendChild(link);
+          list.appendChild(option);
+        });
+        note.textContent = !found.length ? "No file or folder matches " + query :
+          found.length > SHOWN ? SHOWN + " of " + found.length + " shown: keep typing" :
+          found.length + (found.length === 1 ? " match" : " matches");
+        select(results.length ? 0 : -1);
+      });
+    }
+
+    input.addEventListener("input", render);
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" && results.length) {
+        event.preventDefault();
+        select((active + 1) % results.length);
+      } else if (event.key === "ArrowUp" && results.length) {
+        event.preventDefault();
+        select((active - 1 + results.length) % results.length);
+      } else if (event.key === "Enter") {
+        event.preventDefault();
+        if (active >= 0 && results[active]) { location.href = results[active].href; }
+      }
+    });
+    // A click on the backdrop, outside the box, closes it.
+    dialog.addEventListener("click", function (event) {
+      if (event.target === dialog) { dialog.close(); }
+    });
+    return { dialog: dialog, input: input, render: render };
+  }
+
+  function openFinder() {
+    if (!finder) { finder = makeFinder(); }
+    if (!finder.dialog.open) { finder.dialog.showModal(); }
+    finder.input.select();
+    finder.render();
+    withPaths(function () {});
+  }
+
+  function typing(target) {
+    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  }
+
+  /* --- files and folders on the search page ----------------------------------------------- */
+
+  function searchPage(results) {
+    var query = new URLSearchParams(location.search).get("q");
+    if (!query || !query.trim()) { return; }
+    withPaths(function () {
+      var found = literal(query);
+      if (!found.length) { return; }
+      var section = document.createElement("section");
+      section.className = "xref-path-results";
+      section.setAttribute("aria-labelledby", "xref-path-results-title");
+      var title = document.createElement("h2");
+      title.id = "xref-path-results-title";
+      title.textContent = "Files and folders";
+      section.appendChild(title);
+      var list = document.createElement("ul");
+      found.slice(0, SEARCH_SHOWN).forEach(function (match) {
+        var item = document.createElement("li");
+        item.appendChild(pathLink(match.item));
+        list.appendChild(item);
+      });
+      section.appendChild(list);
+      if (found.length > SEARCH_SHOWN) {
+        var more = document.createElement("p");
+        more.textContent = (found.length - SEARCH_SHOWN) + " more: find them with the file finder (t)";
+        section.appendChild(more);
+      }
+      results.parentNode.insertBefore(section, results);
+    });
+  }
+
+  /* --- the selected lines on the forge ----------------------------------------------------- */
+
+  // The permalink bar of selected lines (xrefdoc.js) gets a link to the same lines on the
+  // forge, at the site's commit: the page's one forge link carries the template.
+  window.xrefdocForgeLink = function (bar, first, last) {
+    var source = document.querySelector("a.xref-forge[data-lines]");
+    if (!source) { return; }
+    var link = bar.querySelector("a.xref-forge-lines");
+    if (!link) {
+      link = document.createElement("a");
+      link.className = "xref-forge-lines";
+      link.textContent = source.textContent;
+      bar.appendChild(link);
+    }
+    link.href = source.dataset.lines.split("{line}").join(first).split("{end_line}").join(last);
+  };
+
+  // xrefdoc.js ran first and may have shown the bar before the function above existed.
+  function forgeLinkOfShownBar() {
+    var bar = document.querySelector(".xref-permalink");
+    var match = /^#L(\d+)(?:-L?(\d+))?$/.exec(location.hash);
+    if (!bar || bar.hidden || !match) { return; }
+    var first = +match[1], last = match[2] ? +match[2] : first;
+    window.xrefdocForgeLink(bar, Math.min(first, last), Math.max(first, last));
+  }
+
+  /* --- start ------------------------------------------------------------------------------ */
+
+  function start() {
+    document.querySelectorAll(".xt-finder").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", openFinder);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "t" || event.ctrlKey || event.metaKey || event.altKey) { return; }
+      if (typing(event.target) || event.defaultPrevented) { return; }
+      event.preventDefault();
+      openFinder();
+    });
+    forgeLinkOfShownBar();
+    var results = document.getElementById("search-results");
+    if (results) { searchPage(results); }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
