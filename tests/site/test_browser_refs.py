@@ -138,14 +138,14 @@ def test_a_cards_references_link_lists_the_uses_by_area_with_their_code(
     page.hover("#L5 a.xref-name >> text=add")
     card = page.locator(".xref-card")
     card.locator(".xref-card-references").wait_for()
-    assert card.locator(".xref-card-title").inner_text() == "method shop.models.Cart.add"
+    assert card.locator(".xref-card-title").inner_text() == "add → shop/models.py:10"
+    assert card.locator(".xref-card-qualname").inner_text() == "method shop.models.Cart.add"
     assert card.locator(".xref-card-signature").inner_text() == "add(self, item: int) -> int"
     # The docstring's first paragraph only.
     assert (
         card.locator(".xref-card-doc").inner_text()
         == "Put an item in the cart; how many it holds then."
     )
-    assert card.locator(".xref-card-where").inner_text() == "Defined in shop/models.py:10"
     assert card.locator(".xref-card-uses").inner_text().startswith("452 uses and 2 textual in 4")
     shoot(page, "refs-card-desktop")
     with page.expect_navigation():
@@ -244,6 +244,18 @@ def test_a_stale_link_says_the_definition_is_unknown(chromium: Any, site: str) -
     page.goto(site + "references.html#shop/gone.py/sym-Cart")
     page.locator(".xref-symbol-status", has_text="No file").wait_for()
     page.close()
+
+
+def test_a_names_card_where_it_is_defined_says_so_and_leads_to_its_references(
+    page: Any, site: str
+) -> None:
+    page.goto(site + "shop/models.py_docs.html")
+    page.hover("#L10 a.xref-name")
+    card = page.locator(".xref-card")
+    card.locator(".xref-card-references").wait_for()
+    assert card.locator(".xref-card-qualname").inner_text() == "method shop.models.Cart.add"
+    assert card.locator(".xref-card-where").inner_text() == "Defined in shop/models.py:10"
+    assert card.locator(".xref-card-references").get_attribute("href") == "../" + ADD_REFERENCES
 
 
 def test_keyboard_focus_opens_the_card(page: Any, site: str) -> None:

@@ -24,7 +24,8 @@ MODELS = '''"""What a shop sells and holds."""
 
 
 class Cart:
-    """Holds the items a customer picked.
+    """Holds the items a customer
+    picked.
 
     Items are kept in the order they were added.
     """
@@ -134,11 +135,12 @@ def test_a_definitions_head_has_its_signature_doc_and_counts(tmp_path: Path) -> 
     qualname, kind, line, end, signature, doc, exact, textual, files, candidates, name = symbols[
         "d"
     ]["sym-Cart.add"]
-    assert (qualname, kind, line, end, name) == ("shop.models.Cart.add", "method", 13, 16, "add")
+    assert (qualname, kind, line, end, name) == ("shop.models.Cart.add", "method", 14, 17, "add")
     assert signature == "add(self, item: int) -> int"
     assert doc == "Put an item in the cart; how many it holds then."
     assert (exact, textual, files, candidates) == (2, 2, 3, 2)
-    # A class: its docstring's first paragraph only; no signature, so its first line.
+    # A class: its docstring's first paragraph (of two lines) only; no signature, so its
+    # first line.
     cart = symbols["d"]["sym-Cart"]
     assert cart[4] == "class Cart:" and cart[5] == "Holds the items a customer picked."
     assert "sym/shop/checkout.py.js" in scripts and "sym/tests/test_models.py.js" in scripts

@@ -56,6 +56,9 @@ SIGNATURE_CHARS = 300
 # Families whose definitions are headings and keys, not declarations with a first line.
 _PROSE_FAMILIES = frozenset({"markdown", "rst", "text", "data"})
 _DOCS_END = "_" + FilePageKind.DOCS.value
+# The closing quotes of a docstring, and how many lines its first paragraph is read for.
+_QUOTES = re.compile(r"\"\"\"|'''")
+_DOC_LINES = 12
 
 # The fields of a definition in ``sym/<key>.js``, in order (documented for readers of the
 # data; the scripts hold arrays).
@@ -193,6 +196,8 @@ class SymbolData:
         self._lines_of = lines_of
         self._enclosing = Enclosing(site.index)
         self._hierarchy: HierarchyData | None = None
+        self._lines_path: str | None = None
+        self._lines: list[str] = []
 
     @property
     def hierarchy(self) -> HierarchyData:
@@ -324,6 +329,37 @@ class SymbolData:
             texts[path] = {n: lines[n - 1] for n in needed[path] if 0 < n <= len(lines)}
         return texts
 
+    def _doc_paragraph(self, path: str, definition: Definition) -> str:
+        """The first paragraph of a Python docstring, of which extraction kept the first
+        line (``Symbol.doc``): the lines that follow it in the file, up to a blank line or
+        the closing quotes. Other languages keep what extraction kept."""
+        doc = definition.symbol.doc.strip()
+        if not doc or self._index.records[path].family != "python":
+            return doc
+        lines = self._defining_lines(path)
+        symbol = definition.symbol
+        for number in range(symbol.line - 1, min(symbol.end_line, symbol.line + 40, len(lines))):
+            if doc not in lines[number]:
+                continue
+            if _QUOTES.search(lines[number].split(doc, 1)[1]):
+                return doc
+            found = [doc]
+            for line in lines[number + 1 : number + 1 + _DOC_LINES]:
+                closing = _QUOTES.search(line)
+                text = (line[: closing.start()] if closing else line).strip()
+                if text:
+                    found.append(text)
+                if closing or not text:
+                    break
+            return " ".join(found)
+        return doc
+
+    def _defining_lines(self, path: str) -> list[str]:
+        """The lines of a file whose scripts are being made (the last one read is kept)."""
+        if self._lines_path != path:
+            self._lines_path, self._lines = path, self._lines_of(path) or []
+        return self._lines
+
     def sym_text(
         self,
         path: str,
@@ -349,7 +385,7 @@ class SymbolData:
                 symbol.line,
                 symbol.end_line,
                 _cut(signature, SIGNATURE_CHARS),
-                first_paragraph(symbol.doc),
+                first_paragraph(self._doc_paragraph(path, definition)),
                 exact,
                 len(found) - exact,
                 len({r.use.path for r in found}),

@@ -700,13 +700,15 @@
   // to the symbol page that lists them with their code.
   function describe(about, title, data, anchor) {
     var row = data.d[anchor];
-    title.textContent = "";
+    about.textContent = "";
+    var named = document.createElement("div");
+    named.className = "xref-card-qualname";
     var kind = document.createElement("span");
     kind.className = "xref-card-kind";
     kind.textContent = row[1] + " ";
-    title.appendChild(kind);
-    title.appendChild(document.createTextNode(row[0]));
-    about.textContent = "";
+    named.appendChild(kind);
+    named.appendChild(document.createTextNode(row[0]));
+    about.appendChild(named);
     if (row[4]) {
       var signature = document.createElement("code");
       signature.className = "xref-card-signature";
@@ -719,14 +721,17 @@
       doc.textContent = row[5];
       about.appendChild(doc);
     }
-    var where = document.createElement("div");
-    where.className = "xref-card-where";
-    var go = document.createElement("a");
-    go.href = root + data.k + "_docs.html#L" + row[2];
-    go.textContent = data.path + ":" + row[2];
-    where.appendChild(document.createTextNode("Defined in "));
-    where.appendChild(go);
-    about.appendChild(where);
+    // The title says where an exact link leads; at the definition itself it does not.
+    if (title.textContent.indexOf(" → ") < 0) {
+      var where = document.createElement("div");
+      where.className = "xref-card-where";
+      var go = document.createElement("a");
+      go.href = root + data.k + "_docs.html#L" + row[2];
+      go.textContent = data.path + ":" + row[2];
+      where.appendChild(document.createTextNode("Defined in "));
+      where.appendChild(go);
+      about.appendChild(where);
+    }
     var uses = document.createElement("div");
     uses.className = "xref-card-uses";
     var text = plural(row[6], "use") + (row[7] ? " and " + row[7] + " textual" : "") +
