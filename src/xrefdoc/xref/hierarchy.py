@@ -78,11 +78,15 @@ class TypeHierarchy:
         # (file, parent, name) → the methods so named of the class so named in the file;
         # (folder, type, name) → a Go type's methods, in any file of its package.
         self._members: dict[tuple[str, str, str], list[Definition]] = defaultdict(list)
+        # (file, qualname) → the classes and ``impl`` blocks so named in the file.
+        self._holders: dict[tuple[str, str], list[Definition]] = defaultdict(list)
         for path in sorted(index.definitions_in):
             go = index.records[path].family == "go"
             folder = path.rpartition("/")[0]
             for definition in index.definitions_in[path]:
                 symbol = definition.symbol
+                if symbol.kind in CLASS_KINDS or symbol.kind == IMPL_KIND:
+                    self._holders[(path, symbol.qualname)].append(definition)
                 if symbol.parent is not None and symbol.kind in METHOD_KINDS:
                     self._members[(path, symbol.parent, symbol.name)].append(definition)
                     if go:
@@ -307,12 +311,7 @@ class TypeHierarchy:
         parent = method.symbol.parent
         if parent is None or method.symbol.kind not in METHOD_KINDS:
             return None
-        named = [
-            d
-            for d in self._index.definitions_in.get(method.path, ())
-            if d.symbol.qualname == parent
-            and (d.symbol.kind in CLASS_KINDS or d.symbol.kind == IMPL_KIND)
-        ]
+        named = self._holders.get((method.path, parent), ())
         for definition in named:
             if definition.symbol.line <= method.symbol.line <= definition.symbol.end_line:
                 return definition
