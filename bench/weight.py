@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import math
 import os
 import re
 import statistics
@@ -252,7 +253,7 @@ def page_ratios(
 def percentile(values: list[float], fraction: float) -> float:
     """The value below which ``fraction`` of ``values`` lie (nearest rank)."""
     ordered = sorted(values)
-    rank = max(1, round(fraction * len(ordered) + 0.5)) if len(ordered) > 1 else 1
+    rank = max(1, math.ceil(fraction * len(ordered)))
     return ordered[min(rank, len(ordered)) - 1]
 
 

@@ -195,19 +195,24 @@
   }
 
   // The query as pieces, each the start of a successive word of the name: shcomp is
-  // shell_complete, gi is Group.invoke.
-  function humpMatch(name, starts, query, from, hump) {
+  // shell_complete, gi is Group.invoke. What failed from a (query position, hump) is
+  // remembered, so a name of many words costs query length × humps, never more.
+  function humpMatch(name, starts, query, from, hump, failed) {
     if (from === query.length) { return true; }
+    failed = failed || {};
+    var key = from + ":" + hump;
+    if (failed[key]) { return false; }
     for (var s = hump; s < starts.length; s++) {
       var at = starts[s];
       var longest = Math.min(query.length - from, name.length - at);
       for (var length = longest; length >= 1; length--) {
         if (matchesAt(name, at, query, from, length) &&
-            humpMatch(name, starts, query, from + length, s + 1)) {
+            humpMatch(name, starts, query, from + length, s + 1, failed)) {
           return true;
         }
       }
     }
+    failed[key] = true;
     return false;
   }
 
@@ -223,7 +228,8 @@
       var kind;
       if (entry.name === query) { kind = 0; }
       else if (at === 0 && matchesAt(entry.name, 0, query, 0, query.length)) { kind = 1; }
-      else if (humpMatch(entry.name, humps(entry.name), query, 0, 0)) { kind = 2; }
+      else if (humpMatch(entry.name, entry.starts || (entry.starts = humps(entry.name)),
+                         query, 0, 0)) { kind = 2; }
       else if (at === 0) { kind = 3; }
       else if (at > 0) { kind = 4; }
       else { return; }
