@@ -727,8 +727,13 @@
       doc.textContent = row[5];
       about.appendChild(doc);
     }
-    // The title says where an exact link leads; at the definition itself it does not.
-    if (title.textContent.indexOf(" → ") < 0) {
+    // The title says where an exact link leads, now with the file's own path (the href
+    // holds its page's name: a site's prefix, a long name's hash); at the definition
+    // itself it does not.
+    var arrow = title.textContent.indexOf(" → ");
+    if (arrow >= 0) {
+      title.textContent = title.textContent.slice(0, arrow) + " → " + data.path + ":" + row[2];
+    } else {
       var where = document.createElement("div");
       where.className = "xref-card-where";
       var go = document.createElement("a");
