@@ -321,9 +321,10 @@
   /* --- the commit and the links to the forge ----------------------------------------------- */
 
   // The pages never name the commit (a new one would rewrite them all): _xref/build.js,
-  // loaded after this script, calls xrefdocBuild with it and with the link of a file's lines
-  // on the forge at that commit, as [text, field] parts. Without it (or without JavaScript)
-  // the footer names no commit and the file page has no link to the forge.
+  // loaded by start() on a page with a place for it (whatever the theme), calls xrefdocBuild
+  // with it and with the link of a file's lines on the forge at that commit, as [text, field]
+  // parts. Without it (or without JavaScript) the footer names no commit and the file page
+  // has no link to the forge.
   var build = null;
 
   function forgeLink(path, first, last) {
@@ -412,9 +413,17 @@
     forgeLinkOfShownBar();
   };
 
+  function loadBuild() {
+    if (!document.querySelector(".xt-built, dl[data-forge-path]")) { return; }
+    var script = document.createElement("script");
+    script.src = root + "_xref/build.js";
+    document.head.appendChild(script);
+  }
+
   /* --- start ------------------------------------------------------------------------------ */
 
   function start() {
+    loadBuild();
     document.querySelectorAll(".xt-finder").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", openFinder);
