@@ -3,6 +3,7 @@ from git, and the forge's links from origin's URL or the settings."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -203,3 +204,58 @@ def test_no_commit_no_link(tmp_path: Path) -> None:
     root, commit = repository(tmp_path / "second", None)
     identity = project_identity(root, warn=pytest.fail)
     assert identity.commit == commit and identity.link_template == ""
+
+
+def test_a_deeply_nested_metadata_file_is_a_warning(tmp_path: Path) -> None:
+    found, warnings = metadata(
+        tmp_path,
+        {
+            "pyproject.toml": "a = " + "[" * 100_000 + "]" * 100_000 + "\n",
+            "package.json": "[" * 100_000 + "]" * 100_000,
+            "go.mod": "module x/y\n",
+        },
+    )
+    assert found == ("y", "")
+    assert len(warnings) == 2
+    assert "pyproject.toml: not read" in warnings[0] and "package.json: not read" in warnings[1]
+
+
+def test_a_folder_name_that_is_not_utf8_does_not_stop_it(tmp_path: Path) -> None:
+    top = tmp_path / "repo"
+    folder = Path(os.fsdecode(os.fsencode(top) + b"/caf\xe9"))
+    folder.mkdir(parents=True)
+    (folder / "m.py").write_text("x = 1\n")
+    git(top, "init", "-q")
+    git(top, "add", "-A")
+    git(top, "commit", "-qm", "first")
+    git(top, "remote", "add", "origin", "git@github.com:org/lib.git")
+    identity = project_identity(folder, warn=pytest.fail)
+    commit = git(top, "rev-parse", "HEAD")
+    assert identity.commit == commit
+    assert identity.file_link("m.py") == f"https://github.com/org/lib/blob/{commit}/caf%E9/m.py"
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "git@github.com:org/lib.git",
+        "https://github.com/org/lib.git",
+        "https://github.com/org/lib/",
+        "ssh://git@github.com/org/lib",
+    ],
+)
+def test_the_repository_setting_is_the_web_address_of_its_pages(
+    tmp_path: Path, setting: str
+) -> None:
+    root, commit = repository(tmp_path, None)
+    identity = project_identity(root, repository=setting, warn=pytest.fail)
+    assert identity.file_link("m.py") == f"https://github.com/org/lib/blob/{commit}/lib/m.py"
+    assert identity.commit_url == f"https://github.com/org/lib/commit/{commit}"
+
+
+def test_an_untracked_folder_inside_another_repository_has_no_commit(tmp_path: Path) -> None:
+    root, _ = repository(tmp_path, "git@github.com:org/lib.git")
+    inside = write_tree(root.parent / "vendored", {"v.py": "y = 1\n"})
+    identity = project_identity(inside, warn=pytest.fail)
+    assert (identity.commit, identity.link_template, identity.commit_url) == ("", "", "")
+    assert not identity.dirty

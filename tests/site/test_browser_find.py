@@ -85,13 +85,20 @@ def git(root: Path, *arguments: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def tool_tree(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The fixture tree, a clone of a GitHub repository (the file pages link their lines
+    there), and its commit."""
     tree = write_tree(tmp_path_factory.mktemp("tool"), FILES)
-    # A clone of a GitHub repository: the file pages link their lines there.
     git(tree, "init", "-q")
     git(tree, "add", "-A")
     git(tree, "commit", "-qm", "first")
     git(tree, "remote", "add", "origin", "git@github.com:org/tool.git")
+    return tree, git(tree, "rev-parse", "HEAD")
+
+
+@pytest.fixture(scope="module")
+def site(tool_tree: tuple[Path, str]) -> Iterator[str]:
+    tree, _ = tool_tree
     output = tree / "_build" / "html"
     assert main(["build", str(tree), "-o", str(output), "-q"]) == 0
     with served(output) as url:
@@ -311,22 +318,52 @@ def test_without_javascript_the_keyword_form_lands_on_the_letters_with_their_ran
         assert page.locator("#kw-shell_complete").is_visible()
 
 
-def test_selected_lines_link_to_the_same_lines_on_the_forge(page: Any, site: str) -> None:
+def test_selected_lines_link_to_the_same_lines_on_the_forge(
+    page: Any, site: str, tool_tree: tuple[Path, str]
+) -> None:
+    _, commit = tool_tree
     page.goto(site + "src/tool/core.py_docs.html#L5-L9")
     assert page.title() == "src/tool/core.py — tool 2.1.0"
-    commit = page.locator("footer code").inner_text()
+    # The footer names the commit the site was built from (from _xref/build.js).
+    footer = page.locator("footer")
+    assert " ".join(footer.inner_text().split()) == (
+        f"tool 2.1.0 · built from commit {commit[:12]} · Made with xrefdoc"
+    )
+    assert footer.get_by_role("link").get_attribute("href") == (
+        f"https://github.com/org/tool/commit/{commit}"
+    )
+    # The file's facts link the file on GitHub at that commit.
+    blob = f"https://github.com/org/tool/blob/{commit}/src/tool/core.py"
+    facts = page.locator("#file-metadata")
+    assert facts.get_by_role("link", name="View on GitHub").get_attribute("href") == blob
     bar = page.locator(".xref-permalink")
     link = bar.get_by_role("link", name="View on GitHub")
     href = link.get_attribute("href")
-    assert href.startswith("https://github.com/org/tool/blob/" + commit)
-    assert href.endswith("/src/tool/core.py#L5-L9")
+    assert href == blob + "#L5-L9"
+    shoot(page, "forge-links-desktop")
     # Another line chosen: the link follows.
     # Shift-click on the number (drawn by CSS, left of the code) extends the selection.
     page.click("#L12", position={"x": 8, "y": 5}, modifiers=["Shift"])
-    assert link.get_attribute("href").endswith("/src/tool/core.py#L5-L12")
+    assert link.get_attribute("href") == blob + "#L5-L12"
     page.goto(site + "src/tool/core.py_docs.html#L14")
     assert (
-        page.locator(".xref-permalink a.xref-forge-lines")
-        .get_attribute("href")
-        .endswith("#L14-L14")
+        page.locator(".xref-permalink a.xref-forge-lines").get_attribute("href")
+        == blob + "#L14-L14"
     )
+
+
+def test_the_commit_and_forge_links_on_a_phone(phone: Any, site: str) -> None:
+    phone.goto(site + "src/tool/core.py_docs.html#L5-L9")
+    phone.locator(".xref-permalink a.xref-forge-lines").wait_for()
+    phone.locator("footer code").scroll_into_view_if_needed()
+    no_sideways_scroll(phone)
+    shoot(phone, "forge-links-phone")
+
+
+def test_without_javascript_no_commit_and_no_forge_link(chromium: Any, site: str) -> None:
+    for page in _opened(chromium, DESKTOP, javascript=False):
+        page.goto(site + "src/tool/core.py_docs.html#L5-L9")
+        assert " ".join(page.locator("footer").inner_text().split()) == (
+            "tool 2.1.0 · Made with xrefdoc"
+        )
+        assert page.get_by_role("link", name="View on GitHub").count() == 0

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import configparser
 import json
+import os
 import re
 import subprocess
 import tomllib
@@ -91,7 +92,8 @@ class Identity:
         with the selected lines (``{line}``, ``{end_line}``)."""
         if not self.link_template:
             return ""
-        return self.link_template.format(path=quote(path, safe="/"), line=line, end_line=end_line)
+        path = quote(os.fsencode(path), safe="/")
+        return self.link_template.format(path=path, line=line, end_line=end_line)
 
 
 def check_forge(setting: str, value: object) -> str | None:
@@ -211,7 +213,8 @@ def project_metadata(root: Path, warn: Warn) -> tuple[str, str]:
             continue
         try:
             name, version = read(text)
-        except (ValueError, configparser.Error) as error:  # TOML, JSON and INI errors
+        # TOML, JSON and INI errors; a deeply nested document exhausts the parser's stack.
+        except (ValueError, RecursionError, configparser.Error) as error:
             warn(f"{path}: not read ({error}); the project's name is taken from elsewhere")
             continue
         if name:
@@ -223,18 +226,19 @@ def project_metadata(root: Path, warn: Warn) -> tuple[str, str]:
 
 
 def _git(root: Path, *arguments: str) -> str | None:
-    """git's output in ``root``, stripped; None when git is missing or fails (no work tree)."""
+    """git's output in ``root``; None when git is missing or fails (no work tree). Read as
+    bytes and decoded as file names are: a folder's name that is not UTF-8 (``--show-prefix``)
+    never stops the build."""
     try:
         done = subprocess.run(
             ["git", "-C", str(root), *arguments],
             capture_output=True,
-            text=True,
             timeout=_GIT_TIMEOUT,
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    return done.stdout.strip() if done.returncode == 0 else None
+    return os.fsdecode(done.stdout) if done.returncode == 0 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,14 +253,19 @@ class GitState:
 
 
 def git_state(root: Path) -> GitState | None:
-    """The state of the git work tree ``root`` is in; None outside one, or without a commit."""
-    commit = _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
-    if not commit:
+    """The state of the git work tree ``root`` is in; None outside one, without a commit, or
+    when the commit does not hold the tree's folder (an untracked folder inside an unrelated
+    repository: that repository's commit and links would name files it does not have)."""
+    found = _git(root, "rev-parse", "--show-prefix", "--verify", "HEAD")
+    lines = (found or "").split("\n")
+    if len(lines) < 2 or not lines[1].strip():
         return None
-    prefix = _git(root, "rev-parse", "--show-prefix") or ""
+    prefix, commit = lines[0], lines[1].strip()
+    if _git(root, "rev-parse", "--verify", "--quiet", "HEAD:./") is None:
+        return None
     changes = _git(root, "status", "--porcelain", "--untracked-files=no", "--", ".")
-    remote = _git(root, "remote", "get-url", "origin") or ""
-    return GitState(commit, bool(changes), prefix, remote)
+    remote = (_git(root, "remote", "get-url", "origin") or "").strip()
+    return GitState(commit, bool(changes and changes.strip()), prefix, remote)
 
 
 _SCP_LIKE = re.compile(r"^(?:[^@/]+@)?([^:/]+):(?!//)(.+)$")
@@ -317,7 +326,7 @@ def project_identity(
     name, found_version = project_metadata(root, warn)
     git = git_state(root)
     commit = git.commit if git else ""
-    address = (repository or "").strip().rstrip("/")
+    address = _repository_setting(repository or "")
     if repository is None and git:
         address = repository_url(git.remote)
     chosen_forge = forge or (forge_of(address) if address else None)
@@ -340,13 +349,21 @@ def project_identity(
     )
 
 
+def _repository_setting(value: str) -> str:
+    """The ``repository`` setting as ``repository_url`` writes a remote (``git@host:o/p.git``
+    and a trailing ``.git`` are the https address of its pages); what is no remote's URL is
+    kept as written."""
+    value = value.strip().rstrip("/")
+    return repository_url(value) or value
+
+
 def _fill(template: str, repository: str, commit: str, prefix: str) -> str:
     """``template`` with the repository and commit filled in and the tree's folder inside
     the repository put before the path; ``{path}``, ``{line}`` and ``{end_line}`` stay."""
     escaped = {
         "repository": repository.replace("{", "{{").replace("}", "}}"),
         "commit": commit,
-        "path": quote(prefix, safe="/").replace("{", "{{") + "{path}",
+        "path": quote(os.fsencode(prefix), safe="/").replace("{", "{{") + "{path}",
         "line": "{line}",
         "end_line": "{end_line}",
     }

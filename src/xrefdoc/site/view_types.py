@@ -182,21 +182,13 @@ class DocsView(TypedDict):
     sections: tuple[tuple[str, str], ...]
 
 
-class ForgeLink(TypedDict):
-    """The file on its forge at the site's commit (``href``), the link of its lines with
-    ``{line}`` and ``{end_line}`` left for the page's script, and the forge's name."""
-
-    href: str
-    lines: str
-    title: str
-
-
 class DocsPage(DocsView):
     """``file_docs.html``'s variables: the view, its source, the folder tree beside it, and
-    the file on its forge (None without a known commit and repository)."""
+    the file's path as its forge names it (URL-quoted; the page's script makes the link to
+    the forge from it and ``_xref/build.js``: the page never names the commit)."""
 
     tree: Markup
-    forge: ForgeLink | None
+    forge_path: str
 
 
 # --- A file's _kw page (``file_kw.html``) ---

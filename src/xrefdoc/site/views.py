@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
+from urllib.parse import quote
 
-from xrefdoc.core.identity import Identity
 from xrefdoc.core.model import FileRecord, Symbol, SymbolKind
 from xrefdoc.site.folder_tree import FolderTrees
 from xrefdoc.site.highlight import NameLink, SourceHTML
@@ -30,7 +31,6 @@ from xrefdoc.site.view_types import (
     FolderFile,
     FolderFindings,
     FolderView,
-    ForgeLink,
     ImportView,
     KeywordGroup,
     KeywordItem,
@@ -144,8 +144,6 @@ class SiteContext:
     trees: FolderTrees
     # Files whose name on disk is not the name shown (``WalkResult.sources``).
     sources: Mapping[str, str] = field(default_factory=dict)
-    # The project's name, commit and links to the forge; None: no links to a forge.
-    identity: Identity | None = None
     # File → its symbol anchors (``names.symbol_anchors``), made when first asked for.
     anchors: dict[str, dict[tuple[str, int], str]] = field(default_factory=dict)
 
@@ -156,13 +154,10 @@ def make_site(
     source_cap: int,
     title: str,
     sources: Mapping[str, str] | None = None,
-    identity: Identity | None = None,
 ) -> SiteContext:
     layout = keyword_layout(index, names)
     trees = FolderTrees(index, names, title)
-    return SiteContext(
-        index, names, source_cap, title, layout, trees, dict(sources or {}), identity
-    )
+    return SiteContext(index, names, source_cap, title, layout, trees, dict(sources or {}))
 
 
 def keyword_href(site: SiteContext, page: str, name: str) -> str | None:
@@ -452,21 +447,8 @@ def docs_page(site: SiteContext, record: FileRecord, source: SourceHTML | None) 
         **view,
         "tree": site.trees.html(record.path),
         "source": None if source is None else _source_view(site, record, source, view["page"]),
-        "forge": _forge_link(site, record),
-    }
-
-
-def _forge_link(site: SiteContext, record: FileRecord) -> ForgeLink | None:
-    """The file on the forge at the site's commit, and its lines' link as a template the
-    page's script fills in with the selected lines; None without a commit or repository."""
-    identity = site.identity
-    if identity is None or not identity.link_template:
-        return None
-    path = site.sources.get(record.path, record.path)
-    return {
-        "href": identity.file_link(path),
-        "lines": identity.lines_link(path),
-        "title": identity.forge_title,
+        # The bytes of the name (one that is not UTF-8 keeps its own bytes).
+        "forge_path": quote(os.fsencode(site.sources.get(record.path, record.path)), safe="/"),
     }
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import json
 import posixpath
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +37,7 @@ from xrefdoc.core.resources import resource_dir
 from xrefdoc.core.settings import PROJECT_SETTINGS, Settings, layered_settings
 from xrefdoc.pipeline.build import TreeBuild
 from xrefdoc.pipeline.scan import Scan, scan
+from xrefdoc.site.build_data import BUILD_SCRIPT, build_script
 from xrefdoc.site.find_data import NAMES_SCRIPT, PATHS_SCRIPT, names_script, paths_script
 from xrefdoc.site.highlight import highlighted_source
 from xrefdoc.site.index_json import index_part, index_parts, part_file
@@ -100,9 +101,12 @@ SETTING_TYPES: dict[str, frozenset[type]] = {
     "forge": frozenset({str, NoneType}),
     "source_link_template": frozenset({str, NoneType}),
 }
-# In ``html_context``: the project's identity (``Identity``'s fields and ``short_commit``),
-# for the theme's footer and the pages' links to the forge.
+# In ``html_context``: the project's name and version, for the theme's footer. Only these:
+# the context is part of Sphinx's configuration hash, and a commit there would rewrite every
+# page at every commit; the commit is in ``_xref/build.js`` (see ``build_data``).
 IDENTITY_CONTEXT = "xrefdoc_identity"
+# The identity each Sphinx found on ``config-inited``, for ``_xref/build.js``.
+_IDENTITIES: weakref.WeakKeyDictionary[Sphinx, Identity] = weakref.WeakKeyDictionary()
 
 # A warning about a file of the tree: its text and where (``path:line``).
 FileWarning = tuple[str, str]
@@ -306,7 +310,6 @@ def _generate_pages(app: Sphinx) -> _GeneratedSite | None:
         settings.source_cap,
         _title(app, settings, identity),
         sources=result.walked.sources,
-        identity=identity,
     )
     domain.set_entry_pages(_entry_pages(site))
     facts, plan = plan_build(site, settings_digest, old_facts)
@@ -354,9 +357,13 @@ class StandaloneSphinx(Sphinx):
     """Sphinx as ``xrefdoc build`` runs it: it carries the build that already walked the tree
     (to see whether anything changed, see ``standalone``), which the extension continues."""
 
-    def __init__(self, *arguments: Any, tree_build: TreeBuild, **options: Any) -> None:
-        # Set first: the extension takes it on ``builder-inited``, inside Sphinx's __init__.
+    def __init__(
+        self, *arguments: Any, tree_build: TreeBuild, identity: Identity, **options: Any
+    ) -> None:
+        # Set first: the extension takes them on ``config-inited`` and ``builder-inited``,
+        # inside Sphinx's __init__. The identity too: resolved once per build (git runs).
         self.tree_build = tree_build
+        self.identity = identity
         super().__init__(*arguments, **options)
 
 
@@ -378,9 +385,8 @@ def _title(app: Sphinx, settings: Settings, identity: Identity) -> str:
 
 
 def _identify(app: Sphinx, config: Config) -> None:
-    """On ``config-inited``: the project's identity into ``html_context`` (see
-    ``IDENTITY_CONTEXT``), before the HTML builder hashes its configuration: a new commit
-    then changes the hash, so Sphinx writes its own pages again with the new footer."""
+    """On ``config-inited``: the project's identity, kept for ``_xref/build.js``, and its
+    name and version into ``html_context`` (see ``IDENTITY_CONTEXT``) for the footer."""
     root = _root(app)
     if root is None or not root.is_dir():
         return
@@ -393,28 +399,36 @@ def _identify(app: Sphinx, config: Config) -> None:
     def warn(message: str) -> None:
         logger.warning("xrefdoc: %s", message, type="xrefdoc", subtype="config")
 
-    identity = project_identity(
-        settings.root,
-        project=settings.project,
-        version=settings.version,
-        repository=settings.repository,
-        forge=settings.forge,
-        source_link_template=settings.source_link_template,
-        warn=warn,
-    )
-    context = dataclasses.asdict(identity)
-    context["short_commit"] = identity.short_commit
+    if isinstance(app, StandaloneSphinx):
+        identity = app.identity
+    else:
+        identity = project_identity(
+            settings.root,
+            project=settings.project,
+            version=settings.version,
+            repository=settings.repository,
+            forge=settings.forge,
+            source_link_template=settings.source_link_template,
+            warn=warn,
+        )
+    _IDENTITIES[app] = identity
+    context = {"name": identity.name, "version": identity.version}
     # A new dictionary: the default value is shared by every Sphinx of the process.
     config.html_context = {**config.html_context, IDENTITY_CONTEXT: context}
 
 
 def _identity_of(app: Sphinx, settings: Settings) -> Identity:
     """The identity ``_identify`` found (the folder's name alone when it found none)."""
-    found = app.config.html_context.get(IDENTITY_CONTEXT)
-    if not isinstance(found, dict):
-        return Identity(name=settings.root.name or str(settings.root))
-    fields = {field.name for field in dataclasses.fields(Identity)}
-    return Identity(**{key: value for key, value in found.items() if key in fields})
+    return _IDENTITIES.get(app) or Identity(name=settings.root.name or str(settings.root))
+
+
+def _write_build_script(app: Sphinx, exception: BaseException | None) -> None:
+    """On ``build-finished``: ``_xref/build.js``, the commit and the links to the forge (see
+    ``build_data``), for every HTML build of a tree, even one whose pages all stand (the
+    commit may have changed); written only when its bytes change."""
+    identity = _IDENTITIES.get(app)
+    if exception is None and app.builder.format == "html" and identity is not None:
+        write_if_changed(Path(app.outdir) / INDEX_FOLDER / BUILD_SCRIPT, build_script(identity))
 
 
 def _domain(app: Sphinx) -> XrefDomain:
@@ -579,6 +593,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # It connects what the build's later events need (``_GeneratedSite``).
     app.connect("builder-inited", _generate)
     app.connect("build-finished", _write_dark_highlighting)
+    app.connect("build-finished", _write_build_script)
     app.connect("build-finished", _clean_search_index)
     app.connect("env-updated", lambda app, env: timings.lap("sphinx read"))
     app.connect("build-finished", lambda app, error: timings.lap("search index and finish"), 900)

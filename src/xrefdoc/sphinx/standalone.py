@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import shutil
@@ -25,7 +24,7 @@ from xrefdoc.core.fsutil import (
     write_if_changed,
     write_listing,
 )
-from xrefdoc.core.identity import project_identity
+from xrefdoc.core.identity import Identity, project_identity
 from xrefdoc.core.resources import resource_dir
 from xrefdoc.core.settings import (
     PROJECT_SETTINGS,
@@ -35,6 +34,7 @@ from xrefdoc.core.settings import (
     tree_options,
 )
 from xrefdoc.pipeline.build import TreeBuild
+from xrefdoc.site.build_data import BUILD_SCRIPT, build_script
 from xrefdoc.sphinx.extension import (
     INDEX_FOLDER,
     INDEX_PARTS_FILE,
@@ -154,8 +154,7 @@ def _build_site(
         json.dumps(overrides, sort_keys=True),
         str(output),
         str(fail_on_warning),
-        # A new commit changes the footer and every link to the forge.
-        json.dumps(dataclasses.asdict(identity), sort_keys=True),
+        # Not the commit: pages never name it (see ``build_data``); ``_xref/build.js`` does.
     ]
     build = TreeBuild(settings)
     intact = pages_intact(output, work / "doctrees" / PAGES_FILE)
@@ -164,6 +163,8 @@ def _build_site(
     )
     timings.lap("check for changes")
     if change is not Change.CHANGED:
+        # The pages stand; the commit may be new (a commit of what was already built).
+        _write_build_script(identity, (output, work / STAGE))
         if not quiet:
             what = "file" if change is Change.UNCHANGED else "file's content"
             print(f"xrefdoc: no {what} changed since the last complete build of {output}")
@@ -176,7 +177,16 @@ def _build_site(
         write_listing(published, earlier)
     with _colour_only_on_a_terminal(), _marked_unfinished(work, output, quiet):
         status = _run_sphinx(
-            build, sources, confdir, work, overrides, fail_on_warning, quiet, verbosity, jobs
+            build,
+            identity,
+            sources,
+            confdir,
+            work,
+            overrides,
+            fail_on_warning,
+            quiet,
+            verbosity,
+            jobs,
         )
         if status == 0:
             _publish(work, output)
@@ -186,6 +196,18 @@ def _build_site(
         if not quiet:
             print(f"xrefdoc: site written to {output}/index.html")
     return status
+
+
+def _write_build_script(identity: Identity, sites: tuple[Path, ...]) -> None:
+    """``_xref/build.js`` (see ``build_data``) in the site and in the stage it is published
+    from, when its bytes change; Sphinx, when it runs, writes it in the stage itself."""
+    text = build_script(identity)
+    for site in sites:
+        if site.is_dir():
+            try:
+                write_if_changed(site / INDEX_FOLDER / BUILD_SCRIPT, text)
+            except OSError as error:
+                raise FileSystemError.of(error) from None
 
 
 def _publish(work: Path, output: Path) -> None:
@@ -289,6 +311,7 @@ def _write_failures_stop_the_build() -> Iterator[None]:
 
 def _run_sphinx(
     build: TreeBuild,
+    identity: Identity,
     sources: Path,
     confdir: Path,
     work: Path,
@@ -307,6 +330,7 @@ def _run_sphinx(
             # The extension continues ``build``: the tree is not walked again.
             app = StandaloneSphinx(
                 tree_build=build,
+                identity=identity,
                 srcdir=sources,
                 confdir=confdir,
                 outdir=work / STAGE,

@@ -2,7 +2,8 @@
    button), the files and folders that match a query on the search page, and the path
    matches the keyword box lists (xrefdoc.js asks window.xrefdocFind). The paths are loaded
    once, on first use, from _xref/paths.js: a script, since a page read from disk may run a
-   script but not fetch a file. Also the link to the forge for a selected range of lines. */
+   script but not fetch a file. Also the footer's commit and the links to the forge, from
+   _xref/build.js (the pages do not name the commit). */
 (function () {
   "use strict";
 
@@ -317,24 +318,86 @@
     });
   }
 
-  /* --- the selected lines on the forge ----------------------------------------------------- */
+  /* --- the commit and the links to the forge ----------------------------------------------- */
+
+  // The pages never name the commit (a new one would rewrite them all): _xref/build.js,
+  // loaded by start() on a page with a place for it (whatever the theme), calls xrefdocBuild
+  // with it and with the link of a file's lines on the forge at that commit, as [text, field]
+  // parts. Without it (or without JavaScript) the footer names no commit and the file page
+  // has no link to the forge.
+  var build = null;
+
+  function forgeLink(path, first, last) {
+    if (!build || !build.lines.length || path === null) { return ""; }
+    var values = { path: path, line: first, end_line: last };
+    return build.lines.map(function (part) {
+      return part[0] + (part[1] ? values[part[1]] : "");
+    }).join("");
+  }
+
+  function forgePath() {
+    var facts = document.querySelector("dl[data-forge-path]");
+    return facts ? facts.dataset.forgePath : null;
+  }
+
+  function showCommit() {
+    document.querySelectorAll(".xt-built").forEach(function (place) {
+      place.textContent = "";
+      if (!build.commit) { return; }
+      place.appendChild(document.createTextNode("built from commit "));
+      var code = document.createElement("code");
+      code.textContent = build.short;
+      if (build.commit_url) {
+        var link = document.createElement("a");
+        link.href = build.commit_url;
+        link.appendChild(code);
+        place.appendChild(link);
+      } else {
+        place.appendChild(code);
+      }
+      place.appendChild(document.createTextNode((build.dirty ? " with uncommitted changes" : "") + " · "));
+    });
+  }
+
+  // The file page's "View on <forge>": the file at the commit, after its facts.
+  function showFileOnForge() {
+    var facts = document.querySelector("dl[data-forge-path]");
+    var old = facts && facts.querySelector(".xref-forge-row");
+    if (old) { facts.removeChild(old.previousElementSibling); facts.removeChild(old); }
+    var href = forgeLink(forgePath(), "{line}", "{end_line}").split("#")[0];
+    if (!facts || !href) { return; }
+    var term = document.createElement("dt");
+    term.textContent = "Source";
+    var row = document.createElement("dd");
+    row.className = "xref-forge-row";
+    var link = document.createElement("a");
+    link.className = "xref-forge";
+    link.href = href;
+    link.textContent = "View on " + build.forge;
+    row.appendChild(link);
+    facts.appendChild(term);
+    facts.appendChild(row);
+  }
 
   // The permalink bar of selected lines (xrefdoc.js) gets a link to the same lines on the
-  // forge, at the site's commit: the page's one forge link carries the template.
+  // forge, at the site's commit.
   window.xrefdocForgeLink = function (bar, first, last) {
-    var source = document.querySelector("a.xref-forge[data-lines]");
-    if (!source) { return; }
+    var href = forgeLink(forgePath(), first, last);
     var link = bar.querySelector("a.xref-forge-lines");
+    if (!href) {
+      if (link) { link.parentNode.removeChild(link); }
+      return;
+    }
     if (!link) {
       link = document.createElement("a");
       link.className = "xref-forge-lines";
-      link.textContent = source.textContent;
       bar.appendChild(link);
     }
-    link.href = source.dataset.lines.split("{line}").join(first).split("{end_line}").join(last);
+    link.textContent = "View on " + build.forge;
+    link.href = href;
   };
 
-  // xrefdoc.js ran first and may have shown the bar before the function above existed.
+  // xrefdoc.js ran first and may have shown the bar before the data came.
   function forgeLinkOfShownBar() {
     var bar = document.querySelector(".xref-permalink");
     var match = /^#L(\d+)(?:-L?(\d+))?$/.exec(location.hash);
@@ -343,9 +406,24 @@
     window.xrefdocForgeLink(bar, Math.min(first, last), Math.max(first, last));
   }
 
+  window.xrefdocBuild = function (data) {
+    build = data;
+    showCommit();
+    showFileOnForge();
+    forgeLinkOfShownBar();
+  };
+
+  function loadBuild() {
+    if (!document.querySelector(".xt-built, dl[data-forge-path]")) { return; }
+    var script = document.createElement("script");
+    script.src = root + "_xref/build.js";
+    document.head.appendChild(script);
+  }
+
   /* --- start ------------------------------------------------------------------------------ */
 
   function start() {
+    loadBuild();
     document.querySelectorAll(".xt-finder").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", openFinder);
@@ -356,7 +434,6 @@
       event.preventDefault();
       openFinder();
     });
-    forgeLinkOfShownBar();
     var results = document.getElementById("search-results");
     if (results) { searchPage(results); }
   }
