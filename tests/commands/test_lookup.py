@@ -399,3 +399,24 @@ def test_a_name_and_callers_together_are_a_usage_error(
     assert "--callers" in capsys.readouterr().err
     assert main(["lookup", "--root", str(calls)]) == 2
     assert "NAME" in capsys.readouterr().err
+
+
+def test_a_use_after_a_form_feed_or_a_lone_carriage_return_shows_its_own_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Lines as extraction numbers them: a form feed does not end a line, a lone ``\\r``
+    does."""
+    root = write_tree(
+        tmp_path / "endings",
+        {
+            "feed.py": "def f():\n    return 1\n\x0c\ndef g():\n    return f()\n",
+            "mac.py": b"from feed import f\r\r\rdef k():\r    return f() + 2\r",
+        },
+    )
+    assert main(["lookup", "f", "--root", str(root)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "feed.py:1: definition: function feed.f",
+        "feed.py:5: use of feed.f in g: return f()",
+        "mac.py:1: use of feed.f: from feed import f",
+        "mac.py:5: use of feed.f in k: return f() + 2",
+    ]

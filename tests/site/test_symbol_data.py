@@ -227,3 +227,23 @@ def test_the_plan_names_the_files_whose_data_a_change_touches(tmp_path: Path) ->
     # A test's line changes: its own data, and that of what it uses (the line's text).
     write_tree(root, {"tests/test_models.py": TEST.replace("== 1", "== 1  # first")})
     assert build() == {"tests/test_models.py", "shop/models.py"}
+
+
+def test_a_reference_after_a_form_feed_shows_its_own_line(tmp_path: Path) -> None:
+    """Extraction counts lines at ``\\n`` only; a form feed, ``\\x1c`` or ``\\u2028`` in
+    the file must not shift the text every later reference shows, nor a docstring's
+    paragraph or a signature read from the file."""
+    source = (
+        "def f():\n    return 1\n\x0c\ndef g():\n    return f()  # \u2028 \x1c end\n\n\n"
+        "class Box:\n    '''Holds a thing\n    and more.\n\n    Not this.'''\n\n\n"
+        "def h():\n    return f() + g()\n"
+    )
+    root = write_tree(tmp_path / "tree", {"pkg/__init__.py": "", "pkg/mod.py": source})
+    scripts = _scripts(root)
+    refs = _references(scripts["refs/pkg/mod.py.js"], "sym-f")
+    assert [(line, marked) for _, _, line, _, marked, _ in refs] == [
+        (5, "f in return f()  # \u2028 \x1c end"),
+        (16, "f in return f() + g()"),
+    ]
+    head = scripts["sym/pkg/mod.py.js"]["d"]["sym-Box"]
+    assert head[5] == "Holds a thing and more."

@@ -28,7 +28,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from xrefdoc.core.languages import name_group
-from xrefdoc.extract import read_text
+from xrefdoc.extract import read_lines
 from xrefdoc.site.hierarchy_data import HierarchyData
 from xrefdoc.site.names import FilePageKind, PageNames
 from xrefdoc.site.views import SiteContext, symbol_anchor
@@ -54,7 +54,7 @@ DOC_CHARS = 400
 # A signature (or a declaration's first line) is cut after this many characters.
 SIGNATURE_CHARS = 300
 # Families whose definitions are headings and keys, not declarations with a first line.
-_PROSE_FAMILIES = frozenset({"markdown", "rst", "text", "data"})
+PROSE_FAMILIES = frozenset({"markdown", "rst", "text", "data"})
 _DOCS_END = "_" + FilePageKind.DOCS.value
 # The closing quotes of a docstring, and how many lines its first paragraph is read for.
 _QUOTES = re.compile(r"\"\"\"|'''")
@@ -177,6 +177,41 @@ def _call(function: str, value: object) -> str:
     return f"{function}({safe});\n"
 
 
+def _doc_paragraph(definition: Definition, lines: list[str]) -> str:
+    """The first paragraph of a Python docstring, of which extraction kept the first line
+    (``Symbol.doc``): the lines that follow it in the file, up to a blank line or the
+    closing quotes."""
+    symbol = definition.symbol
+    doc = symbol.doc.strip()
+    if not doc:
+        return doc
+    for number in range(symbol.line - 1, min(symbol.end_line, symbol.line + 40, len(lines))):
+        if doc not in lines[number]:
+            continue
+        if _QUOTES.search(lines[number].split(doc, 1)[1]):
+            return doc
+        found = [doc]
+        for line in lines[number + 1 : number + 1 + _DOC_LINES]:
+            closing = _QUOTES.search(line)
+            text = (line[: closing.start()] if closing else line).strip()
+            if text:
+                found.append(text)
+            if closing or not text:
+                break
+        return " ".join(found)
+    return doc
+
+
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    """What the scripts show of the tree's text: the lines they show, by file and number,
+    and the docstring paragraph of each Python definition (other languages show what
+    extraction kept)."""
+
+    lines: dict[str, dict[int, str]]
+    docs: dict[Definition, str]
+
+
 @dataclass(frozen=True, slots=True)
 class Reference:
     """A use of a definition: exact, or a textual match that may mean it."""
@@ -196,8 +231,6 @@ class SymbolData:
         self._lines_of = lines_of
         self._enclosing = Enclosing(site.index)
         self._hierarchy: HierarchyData | None = None
-        self._lines_path: str | None = None
-        self._lines: list[str] = []
 
     @property
     def hierarchy(self) -> HierarchyData:
@@ -216,7 +249,7 @@ class SymbolData:
             if record is None or record.is_binary:
                 return None
             try:
-                return read_text(root, record, site.sources.get(path)).splitlines()
+                return read_lines(root, record, site.sources.get(path))
             except OSError:
                 return None
 
@@ -300,21 +333,22 @@ class SymbolData:
         defines anything."""
         paths = [path for path in paths if self._index.definitions_in.get(path)]
         references = self.references(paths)
-        lines = self._needed_lines(paths, references)
+        texts = self._read_texts(paths, references)
         for path in paths:
             key = file_key(self._names, path)
             definitions = self._index.definitions_in[path]
-            yield sym_script(key), self.sym_text(path, definitions, references, lines)
-            yield refs_script(key), self.refs_text(path, definitions, references, lines)
+            yield sym_script(key), self.sym_text(path, definitions, references, texts)
+            yield refs_script(key), self.refs_text(path, definitions, references, texts.lines)
 
-    def _needed_lines(
+    def _read_texts(
         self, paths: list[str], references: Mapping[Definition, list[Reference]]
-    ) -> dict[str, dict[int, str]]:
-        """The text of every line a script shows: the references' lines, and the first
-        line of each declaration without a signature."""
+    ) -> _Texts:
+        """The text of every line a script shows (the references' lines, and the first line
+        of each declaration without a signature) and the docstring paragraph of each
+        definition of ``paths``: each file read once."""
         needed: dict[str, set[int]] = defaultdict(set)
         for path in paths:
-            if self._index.records[path].family not in _PROSE_FAMILIES:
+            if self._index.records[path].family not in PROSE_FAMILIES:
                 needed[path].update(
                     d.symbol.line
                     for d in self._index.definitions_in[path]
@@ -323,49 +357,27 @@ class SymbolData:
         for found in references.values():
             for reference in found:
                 needed[reference.use.path].add(reference.use.line)
-        texts: dict[str, dict[int, str]] = {}
-        for path in sorted(needed):
+        documented = {
+            path
+            for path in paths
+            if self._index.records[path].family == "python"
+            and any(d.symbol.doc.strip() for d in self._index.definitions_in[path])
+        }
+        texts = _Texts({}, {})
+        for path in sorted(needed.keys() | documented):
             lines = self._lines_of(path) or []
-            texts[path] = {n: lines[n - 1] for n in needed[path] if 0 < n <= len(lines)}
+            texts.lines[path] = {n: lines[n - 1] for n in needed[path] if 0 < n <= len(lines)}
+            if path in documented:
+                for definition in self._index.definitions_in[path]:
+                    texts.docs[definition] = _doc_paragraph(definition, lines)
         return texts
-
-    def _doc_paragraph(self, path: str, definition: Definition) -> str:
-        """The first paragraph of a Python docstring, of which extraction kept the first
-        line (``Symbol.doc``): the lines that follow it in the file, up to a blank line or
-        the closing quotes. Other languages keep what extraction kept."""
-        doc = definition.symbol.doc.strip()
-        if not doc or self._index.records[path].family != "python":
-            return doc
-        lines = self._defining_lines(path)
-        symbol = definition.symbol
-        for number in range(symbol.line - 1, min(symbol.end_line, symbol.line + 40, len(lines))):
-            if doc not in lines[number]:
-                continue
-            if _QUOTES.search(lines[number].split(doc, 1)[1]):
-                return doc
-            found = [doc]
-            for line in lines[number + 1 : number + 1 + _DOC_LINES]:
-                closing = _QUOTES.search(line)
-                text = (line[: closing.start()] if closing else line).strip()
-                if text:
-                    found.append(text)
-                if closing or not text:
-                    break
-            return " ".join(found)
-        return doc
-
-    def _defining_lines(self, path: str) -> list[str]:
-        """The lines of a file whose scripts are being made (the last one read is kept)."""
-        if self._lines_path != path:
-            self._lines_path, self._lines = path, self._lines_of(path) or []
-        return self._lines
 
     def sym_text(
         self,
         path: str,
         definitions: list[Definition],
         references: Mapping[Definition, list[Reference]],
-        lines: Mapping[str, Mapping[int, str]],
+        texts: _Texts,
     ) -> str:
         """``xrefdocSymbols({k, path, s, d: {anchor: [SYMBOL_FIELDS...]}})``: ``k`` the
         file's quoted key, ``s`` the symbol page from the site's root."""
@@ -377,15 +389,15 @@ class SymbolData:
             signature = symbol.signature
             if signature.startswith(("(", "[")):  # Python's: the parameters, without the name
                 signature = symbol.name + signature
-            if not signature and self._index.records[path].family not in _PROSE_FAMILIES:
-                signature = lines.get(path, {}).get(symbol.line, "").strip()
+            if not signature and self._index.records[path].family not in PROSE_FAMILIES:
+                signature = texts.lines.get(path, {}).get(symbol.line, "").strip()
             rows[self.anchor(definition)] = [
                 definition.qualname,
                 symbol.kind,
                 symbol.line,
                 symbol.end_line,
                 _cut(signature, SIGNATURE_CHARS),
-                first_paragraph(self._doc_paragraph(path, definition)),
+                first_paragraph(texts.docs.get(definition, symbol.doc.strip())),
                 exact,
                 len(found) - exact,
                 len({r.use.path for r in found}),
