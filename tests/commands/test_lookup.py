@@ -420,3 +420,22 @@ def test_a_use_after_a_form_feed_or_a_lone_carriage_return_shows_its_own_line(
         "mac.py:1: use of feed.f: from feed import f",
         "mac.py:5: use of feed.f in k: return f() + 2",
     ]
+
+
+def test_uses_in_code_of_any_language_are_in_the_source_area(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_tree(
+        tmp_path / "mixed",
+        {
+            "app.py": "def render():\n    return 1\n",
+            "web/index.php": "<?php\necho render();\n",
+            "web/page.lua": "local x = render()\n",
+        },
+    )
+    found = lookup_json(capsys, root, "render")
+    areas = {use["path"]: use["area"] for use in found["uses"]}
+    assert areas == {
+        "web/index.php": "source",
+        "web/page.lua": "source",
+    }

@@ -33,7 +33,7 @@ from xrefdoc.site.hierarchy_data import HierarchyData
 from xrefdoc.site.names import FilePageKind, PageNames
 from xrefdoc.site.views import SiteContext, symbol_anchor
 from xrefdoc.xref.index import Use, may_match_member, may_mean
-from xrefdoc.xref.places import AREAS, Enclosing, area_of
+from xrefdoc.xref.places import AREAS, PROSE_FAMILIES, Enclosing, area_of
 from xrefdoc.xref.resolve import Definition
 
 # The folder of the site's data (beside the pages' root), and of each kind of script in it.
@@ -53,8 +53,6 @@ LINE_LEAD = 60
 DOC_CHARS = 400
 # A signature (or a declaration's first line) is cut after this many characters.
 SIGNATURE_CHARS = 300
-# Families whose definitions are headings and keys, not declarations with a first line.
-PROSE_FAMILIES = frozenset({"markdown", "rst", "text", "data"})
 _DOCS_END = "_" + FilePageKind.DOCS.value
 # The closing quotes of a docstring, and how many lines its first paragraph is read for.
 _QUOTES = re.compile(r"\"\"\"|'''")

@@ -9,13 +9,11 @@ from dataclasses import dataclass
 
 from xrefdoc.core.languages import name_group
 from xrefdoc.xref.index import Index, Use, textual_candidates
-from xrefdoc.xref.places import Enclosing
+from xrefdoc.xref.places import PROSE_FAMILIES, Enclosing
 from xrefdoc.xref.resolve import Definition
 
 # What a call can reach: a class is "called" by constructing it.
 CALLEE_KINDS = frozenset({"function", "method", "prototype", "class"})
-# Files with no bodies to call from: a use in prose is a reference, not a call.
-PROSE_FAMILIES = frozenset({"markdown", "rst", "text", "data", "binary"})
 
 
 @dataclass(frozen=True, slots=True)
