@@ -247,3 +247,26 @@ def test_a_reference_after_a_form_feed_shows_its_own_line(tmp_path: Path) -> Non
     ]
     head = scripts["sym/pkg/mod.py.js"]["d"]["sym-Box"]
     assert head[5] == "Holds a thing and more."
+
+
+def test_bases_outside_the_tree_show_as_written(tmp_path: Path) -> None:
+    """Not as resolver targets (``builtins.Exception``, ``~make().base``): as the class's
+    line writes them; an expression that names no class is left out."""
+    source = (
+        "import typing\nfrom typing import Protocol\n\n\n"
+        "def make():\n    return object\n\n\n"
+        "class Failed(Exception):\n    pass\n\n\n"
+        "class Both(typing.Protocol, Protocol):\n    pass\n\n\n"
+        "class Made(make().base, Failed):\n    pass\n"
+    )
+    root = write_tree(tmp_path / "tree", {"pkg/__init__.py": "", "pkg/mod.py": source})
+    refs = _scripts(root)["refs/pkg/mod.py.js"]
+    bases = {
+        anchor: [row[2] for row in refs["h"][anchor]["b"]]
+        for anchor in ("sym-Failed", "sym-Both", "sym-Made")
+    }
+    assert bases == {
+        "sym-Failed": ["Exception"],
+        "sym-Both": ["typing.Protocol", "Protocol"],
+        "sym-Made": ["pkg.mod.Failed"],
+    }

@@ -13,7 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from xrefdoc.xref.calls import CALLEE_KINDS, CallGraph
-from xrefdoc.xref.hierarchy import CLASS_KINDS, METHOD_KINDS, TypeHierarchy
+from xrefdoc.xref.hierarchy import (
+    CLASS_KINDS,
+    METHOD_KINDS,
+    TypeHierarchy,
+    base_name,
+    display_text,
+)
 from xrefdoc.xref.index import Index
 from xrefdoc.xref.resolve import Definition
 
@@ -71,12 +77,15 @@ class HierarchyData:
             if callees:
                 found["o"] = callees
         if symbol.kind in CLASS_KINDS:
-            bases = [
-                [*ref(base.definition), int(base.exact)]
-                if base.definition is not None
-                else [-1, "", base.text, 0]
-                for base in self.types.base_links(definition)
-            ]
+            bases: list[list[object]] = []
+            written = _written_bases(symbol.signature)
+            for base in self.types.base_links(definition):
+                if base.definition is not None:
+                    bases.append([*ref(base.definition), int(base.exact)])
+                    continue
+                text = _shown_base(base.text, written)
+                if text:
+                    bases.append([-1, "", text, 0])
             subclasses = []
             reached = {definition}
             for depth, sub in self.types.all_subclasses(definition):
@@ -109,6 +118,47 @@ class HierarchyData:
                 found.update(d.path for d in self.types.ancestors(definition))
                 found.update(d.path for _, d in self.types.all_subclasses(definition))
         return found
+
+
+def _written_bases(signature: str) -> list[str]:
+    """The bases a Python class's signature lists as its source writes them:
+    ``(Base, mod.Other[T], metaclass=M)`` gives ``Base`` and ``mod.Other[T]``; none for
+    other languages, whose bases are already as written."""
+    if not signature.startswith("(") or not signature.endswith(")"):
+        return []
+    items: list[str] = []
+    depth = 0
+    start = 1
+    for position, character in enumerate(signature[1:-1], 1):
+        if character in "([{":
+            depth += 1
+        elif character in ")]}":
+            depth -= 1
+        elif character == "," and depth == 0:
+            items.append(signature[start:position])
+            start = position + 1
+    items.append(signature[start:-1])
+    return [
+        item.strip()
+        for item in items
+        if item.strip() and not item.strip().startswith("*") and "=" not in item
+    ]
+
+
+def _shown_base(target: str, written: list[str]) -> str:
+    """A base outside the tree as a reader sees it: as the source writes it when the
+    class's signature has it (consumed from ``written``, so ``(typing.Protocol, Protocol)``
+    shows both), else the target as a reader names it (``Exception``, not
+    ``builtins.Exception``); "" for a target that names no class (``~make().base``,
+    ``~bases.[]``: an expression the reader sees in the signature)."""
+    name = base_name(target)
+    text = display_text(target)
+    for item in written:
+        if item.partition("[")[0].rpartition(".")[2] == name:
+            written.remove(item)
+            text = item
+            break
+    return "" if "(" in text or "[]" in text or "~" in text else text
 
 
 def _callable(definition: Definition) -> bool:
