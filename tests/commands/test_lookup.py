@@ -439,3 +439,23 @@ def test_uses_in_code_of_any_language_are_in_the_source_area(
         "web/index.php": "source",
         "web/page.lua": "source",
     }
+
+
+def test_a_call_on_the_line_after_an_import_is_a_call(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What an import names is not called; the next statement's call of it is."""
+    root = write_tree(
+        tmp_path / "after",
+        {
+            "app.py": "def main():\n    return 1\n",
+            "run.py": "from app import main\nmain()\n",
+            "wrapped.py": "from app import (\n    main,\n)\nmain()\n",
+        },
+    )
+    assert main(["lookup", "--callers", "main", "--root", str(root)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "app.py:1: callers of function app.main",
+        "run.py:2: <module>: main()",
+        "wrapped.py:4: <module>: main()",
+    ]

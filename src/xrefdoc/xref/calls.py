@@ -109,17 +109,26 @@ class CallGraph:
 
     def _imported(self, path: str) -> frozenset[tuple[int, str]]:
         """The (line, name) of the names a file's imports bring in: what an import names is
-        not called. A statement's names follow it, one line each at most
-        (``from .core import (``...); one without names (``#include``) names all of its
-        line."""
+        not called. A statement's names are on its own lines: from its first line on, each
+        name is the next use of it (``from .core import (`` then one name a line), and the
+        statement ends where its last name is, so a call on the next line is a call. One
+        without names (``#include``) names all of its line."""
         found = self._imports.get(path)
         if found is None:
             pairs: set[tuple[int, str]] = set()
             for imp in self._index.records[path].imports:
                 if not imp.names:
                     pairs.update((imp.line, use.name) for use in self._on_line(path, imp.line))
-                for offset in range(len(imp.names) + 2):
-                    pairs.update((imp.line + offset, name) for name in imp.names)
+                    continue
+                pending = set(imp.names)
+                # A name per line at most after the first: no further than that.
+                for line in range(imp.line, imp.line + len(imp.names) + 2):
+                    for use in self._on_line(path, line):
+                        if use.name in pending:
+                            pending.discard(use.name)
+                            pairs.add((line, use.name))
+                    if not pending:
+                        break
             found = self._imports[path] = frozenset(pairs)
         return found
 
