@@ -10,7 +10,7 @@ definition) carry 0 where exact ones carry 1.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from xrefdoc.xref.calls import CALLEE_KINDS, CallGraph
 from xrefdoc.xref.hierarchy import (
@@ -110,14 +110,24 @@ class HierarchyData:
         """The files whose type hierarchy data may change with the classes of ``paths``:
         those of their ancestors (their subclasses, overrides) and their descendants
         (what they inherit and override)."""
+        found = self.ancestor_files(paths)
+        for definition in self._classes_of(paths):
+            found.update(d.path for _, d in self.types.all_subclasses(definition))
+        return found
+
+    def ancestor_files(self, paths: Iterable[str]) -> set[str]:
+        """The files of the ancestors of the classes of ``paths``: they list those classes'
+        subclasses, and where their methods are overridden."""
         found: set[str] = set()
+        for definition in self._classes_of(paths):
+            found.update(d.path for d in self.types.ancestors(definition))
+        return found
+
+    def _classes_of(self, paths: Iterable[str]) -> Iterator[Definition]:
         for path in paths:
             for definition in self._index.definitions_in.get(path, ()):
-                if definition.symbol.kind not in CLASS_KINDS:
-                    continue
-                found.update(d.path for d in self.types.ancestors(definition))
-                found.update(d.path for _, d in self.types.all_subclasses(definition))
-        return found
+                if definition.symbol.kind in CLASS_KINDS:
+                    yield definition
 
 
 def _written_bases(signature: str) -> list[str]:

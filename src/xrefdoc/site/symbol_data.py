@@ -257,13 +257,24 @@ class SymbolData:
         """The definition's symbol anchor in its file (``sym-Group.invoke``)."""
         return symbol_anchor(self._site, definition)
 
-    def with_hierarchy_neighbours(self, changed: Iterable[str]) -> set[str]:
+    def with_hierarchy_neighbours(
+        self, changed: Iterable[str], rendered: Iterable[str]
+    ) -> set[str]:
         """``changed`` (files whose data the plan says changed) and the files whose type
-        hierarchy data their classes are part of: a subclass added in one file changes the
-        transitive subclasses listed by its bases' files, and the overrides of its
-        descendants."""
+        hierarchy data their classes are part of. A class of a file rendered again
+        (``rendered``: its text, or what its names mean, changed) may have gained or lost
+        bases: the transitive subclasses its ancestors' files list change, and what its
+        descendants inherit and override. A class of another changed file (one whose names'
+        uses changed) may have gained or lost a subclass, which its ancestors' files list
+        too. The hierarchies are made only when something changed."""
         found = set(changed)
-        return found | self.hierarchy.related_files(found)
+        if not found:
+            return found
+        rendered = set(rendered)
+        hierarchy = self.hierarchy
+        return (
+            found | hierarchy.related_files(rendered) | hierarchy.ancestor_files(found - rendered)
+        )
 
     def files(self) -> list[str]:
         """Every file that defines anything, sorted: the files that have scripts."""

@@ -3,17 +3,21 @@ and the in-tree functions, methods and classes a definition's own lines use (its
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from xrefdoc.core.languages import name_group
 from xrefdoc.xref.index import Index, Use, textual_candidates
-from xrefdoc.xref.places import PROSE_FAMILIES, Enclosing
+from xrefdoc.xref.places import PROSE_FAMILIES, Enclosing, LineUses
 from xrefdoc.xref.resolve import Definition
 
 # What a call can reach: a class is "called" by constructing it.
 CALLEE_KINDS = frozenset({"function", "method", "prototype", "class"})
+
+
+# Call lines by (file, caller): the caller None at a module's level.
+_Groups = dict[tuple[str, Definition | None], list[int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +62,10 @@ class CallGraph:
         self._index = index
         self._enclosing = Enclosing(index)
         self._candidates: dict[tuple[str, str, bool], tuple[Definition, ...]] = {}
-        self._lines: dict[str, list[int]] = {}
+        self._line_uses = LineUses(index)
         self._imports: dict[str, frozenset[tuple[int, str]]] = {}
         self._reached: dict[str, frozenset[tuple[int, int]]] = {}
+        self._meant: dict[str, dict[Definition, list[Use]]] = {}
 
     def _may_mean(self, use: Use) -> tuple[Definition, ...]:
         """What a textual use may mean, shared by the uses of one name in one language."""
@@ -118,12 +123,12 @@ class CallGraph:
             pairs: set[tuple[int, str]] = set()
             for imp in self._index.records[path].imports:
                 if not imp.names:
-                    pairs.update((imp.line, use.name) for use in self._on_line(path, imp.line))
+                    pairs.update((imp.line, use.name) for use in self._line_uses.on(path, imp.line))
                     continue
                 pending = set(imp.names)
                 # A name per line at most after the first: no further than that.
                 for line in range(imp.line, imp.line + len(imp.names) + 2):
-                    for use in self._on_line(path, line):
+                    for use in self._line_uses.on(path, line):
                         if use.name in pending:
                             pending.discard(use.name)
                             pairs.add((line, use.name))
@@ -132,35 +137,29 @@ class CallGraph:
             found = self._imports[path] = frozenset(pairs)
         return found
 
-    def _on_line(self, path: str, line: int) -> list[Use]:
-        lines = self._file_lines(path)
-        uses = self._index.uses_in.get(path, [])
-        return uses[bisect_left(lines, line) : bisect_right(lines, line)]
-
     def callers(self, definition: Definition) -> list[Call]:
         """The definitions whose bodies use ``definition``, each with its lines: the exact
         ones first, then the textual ones, each part by path and line."""
-        exact: dict[tuple[str, Definition | None], list[int]] = {}
-        textual: dict[tuple[str, Definition | None], list[int]] = {}
-        for use in self._index.uses.get(definition.symbol.name, ()):
-            if use.definition is None:
-                if definition not in self._may_mean(use):
-                    continue
-                into = textual
-            elif use.definition == definition:
-                into = exact
-            else:
-                continue
+        exact: _Groups = {}
+        textual: _Groups = {}
+        for use in self._uses_by_definition(definition.symbol.name).get(definition, ()):
             is_call, caller = self._caller(use)
             if is_call:
+                into = exact if use.definition is not None else textual
                 into.setdefault((use.path, caller), []).append(use.line)
         return [*_calls(exact, True), *_calls(textual, False)]
 
-    def _file_lines(self, path: str) -> list[int]:
-        lines = self._lines.get(path)
-        if lines is None:
-            lines = self._lines[path] = [use.line for use in self._index.uses_in.get(path, ())]
-        return lines
+    def _uses_by_definition(self, name: str) -> dict[Definition, list[Use]]:
+        """The uses of ``name`` by the definition each means or may mean, from one pass over
+        them: a name with many definitions (``__init__``) is not read again for each."""
+        found = self._meant.get(name)
+        if found is None:
+            found = self._meant[name] = defaultdict(list)
+            for use in self._index.uses.get(name, ()):
+                meant = self._may_mean(use) if use.definition is None else (use.definition,)
+                for definition in meant:
+                    found[definition].append(use)
+        return found
 
     def callees(self, definition: Definition) -> list[Call]:
         """The in-tree functions, methods and classes that ``definition``'s own lines use
@@ -169,13 +168,9 @@ class CallGraph:
         mean several (``.get`` of an unknown value) names no callee."""
         path = definition.path
         symbol = definition.symbol
-        uses = self._index.uses_in.get(path, ())
-        lines = self._file_lines(path)
-        start = bisect_left(lines, symbol.line)
-        end = bisect_right(lines, symbol.end_line)
         exact: dict[Definition, list[int]] = {}
         textual: dict[Definition, list[int]] = {}
-        for use in uses[start:end]:
+        for use in self._line_uses.between(path, symbol.line, symbol.end_line):
             callee = use.definition
             into = exact
             if callee is None:
@@ -202,7 +197,7 @@ def _callee_order(call: Call) -> tuple[str, int, str]:
     return (call.definition.path, call.definition.symbol.line, call.definition.qualname)
 
 
-def _calls(groups: dict[tuple[str, Definition | None], list[int]], exact: bool) -> Iterable[Call]:
+def _calls(groups: _Groups, exact: bool) -> Iterable[Call]:
     """One edge per (file, caller), by path then the caller's first line (the module level
     first)."""
     ordered = sorted(

@@ -3,10 +3,10 @@ tests, docs and examples, other), which the references of a definition are group
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from xrefdoc.core.languages import PLAIN
-from xrefdoc.xref.index import Index, is_test_support
+from xrefdoc.xref.index import Index, Use, is_test_support
 from xrefdoc.xref.resolve import Definition
 
 # Kinds a line of code sits inside and that a reader names it by ("in ``Group.invoke``"):
@@ -91,3 +91,24 @@ class Enclosing:
             # Neither it, its earlier siblings nor anything inside them holds the line.
             position = parents[position]
         return None
+
+
+class LineUses:
+    """The uses on a line, or a span of lines, of a file: a bisection of the file's uses
+    (``Index.uses_in``, sorted by line), their lines listed on first use."""
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+        self._lines: dict[str, list[int]] = {}
+
+    def between(self, path: str, first: int, last: int) -> list[Use]:
+        """The uses of ``path`` from line ``first`` to ``last``, both included."""
+        lines = self._lines.get(path)
+        if lines is None:
+            lines = self._lines[path] = [use.line for use in self._index.uses_in.get(path, ())]
+        uses = self._index.uses_in.get(path, [])
+        return uses[bisect_left(lines, first) : bisect_right(lines, last)]
+
+    def on(self, path: str, line: int) -> list[Use]:
+        """The uses on one line of ``path``."""
+        return self.between(path, line, line)
