@@ -132,13 +132,13 @@ def test_a_definitions_head_has_its_signature_doc_and_counts(tmp_path: Path) -> 
     scripts = _scripts(write_tree(tmp_path / "tree", TREE))
     symbols = scripts["sym/shop/models.py.js"]
     assert symbols["path"] == "shop/models.py" and symbols["s"] == "references.html"
-    qualname, kind, line, end, signature, doc, exact, textual, files, candidates, name = symbols[
-        "d"
-    ]["sym-Cart.add"]
+    qualname, kind, line, end, signature, doc, exact, textual, files, name = symbols["d"][
+        "sym-Cart.add"
+    ]
     assert (qualname, kind, line, end, name) == ("shop.models.Cart.add", "method", 14, 17, "add")
     assert signature == "add(self, item: int) -> int"
     assert doc == "Put an item in the cart; how many it holds then."
-    assert (exact, textual, files, candidates) == (2, 2, 3, 2)
+    assert (exact, textual, files) == (2, 2, 3)
     # A class: its docstring's first paragraph (of two lines) only; no signature, so its
     # first line.
     cart = symbols["d"]["sym-Cart"]

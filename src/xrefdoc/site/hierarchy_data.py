@@ -21,6 +21,7 @@ from xrefdoc.xref.hierarchy import (
     display_text,
 )
 from xrefdoc.xref.index import Index
+from xrefdoc.xref.places import Enclosing
 from xrefdoc.xref.resolve import Definition
 
 # The keys of a definition's hierarchy, each present only when not empty:
@@ -37,9 +38,9 @@ HIERARCHY_KEYS = ("c", "o", "b", "s", "v", "i")
 class HierarchyData:
     """Both hierarchies over one index, made once for the scripts of a build."""
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, enclosing: Enclosing | None = None) -> None:
         self._index = index
-        self.calls = CallGraph(index)
+        self.calls = CallGraph(index, enclosing)
         self.types = TypeHierarchy(index)
 
     def of(

@@ -19,7 +19,6 @@ them. A reference is a compact array, its file an index into the script's table 
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -27,12 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from xrefdoc.core.languages import name_group
 from xrefdoc.extract import read_lines
 from xrefdoc.site.hierarchy_data import HierarchyData
+from xrefdoc.site.keyword_box import call_script
 from xrefdoc.site.names import FilePageKind, PageNames
 from xrefdoc.site.views import SiteContext, symbol_anchor
-from xrefdoc.xref.index import Use, may_match_member, may_mean
+from xrefdoc.xref.index import Use, textual_candidates
 from xrefdoc.xref.places import AREAS, PROSE_FAMILIES, Enclosing, area_of
 from xrefdoc.xref.resolve import Definition
 
@@ -70,7 +69,6 @@ SYMBOL_FIELDS = (
     "exact_uses",
     "textual_uses",
     "files",
-    "textual_candidates",
     "name",
 )
 # The fields of a reference in ``refs/<key>.js``: the file (an index into ``paths``), the
@@ -168,13 +166,6 @@ def _name_column(line: str, name: str, column: int) -> int:
     return match.start()
 
 
-def _call(function: str, value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    # Text from the tree such as "</script>" must not end a script element inlining this.
-    safe = text.replace("</", "<\\/")
-    return f"{function}({safe});\n"
-
-
 def _doc_paragraph(definition: Definition, lines: list[str]) -> str:
     """The first paragraph of a Python docstring, of which extraction kept the first line
     (``Symbol.doc``): the lines that follow it in the file, up to a blank line or the
@@ -234,7 +225,7 @@ class SymbolData:
     def hierarchy(self) -> HierarchyData:
         """The call and type hierarchies, made on first use (a few seconds on a large tree)."""
         if self._hierarchy is None:
-            self._hierarchy = HierarchyData(self._index)
+            self._hierarchy = HierarchyData(self._index, self._enclosing)
         return self._hierarchy
 
     @classmethod
@@ -287,30 +278,15 @@ class SymbolData:
         wanted = {d for path in paths for d in self._index.definitions_in.get(path, ())}
         found: dict[Definition, list[Reference]] = defaultdict(list)
         for name in sorted({d.symbol.name for d in wanted}):
-            candidates: dict[tuple[str, bool], tuple[Definition, ...]] = {}
             for use in self._index.uses.get(name, ()):
                 if use.definition is not None:
                     if use.definition in wanted:
                         found[use.definition].append(Reference(use, False))
                     continue
-                group = name_group(self._index.records[use.path].family)
-                key = (group, use.member)
-                if key not in candidates:
-                    candidates[key] = self._candidates(name, group, use.member)
-                for definition in candidates[key]:
+                for definition in textual_candidates(self._index, use):
                     if definition in wanted:
                         found[definition].append(Reference(use, True))
         return {d: self._ordered(refs) for d, refs in found.items()}
-
-    def _candidates(self, name: str, group: str, member: bool) -> tuple[Definition, ...]:
-        """``index.textual_candidates`` of a textual use of ``name`` in a file of ``group``."""
-        records = self._index.records
-        return tuple(
-            d
-            for d in self._index.textual_definitions.get(name, ())
-            if may_mean(d, name_group(records[d.path].family), group)
-            and (not member or may_match_member(d.symbol))
-        )
 
     def _ordered(self, references: list[Reference]) -> list[Reference]:
         areas = {}
@@ -410,7 +386,6 @@ class SymbolData:
                 exact,
                 len(found) - exact,
                 len({r.use.path for r in found}),
-                len(self._index.textual_definitions.get(symbol.name, ())),
                 symbol.name,
             ]
         value = {
@@ -419,7 +394,7 @@ class SymbolData:
             "s": quote(symbol_page(self._names) + self._names.suffix, safe="/"),
             "d": rows,
         }
-        return _call("xrefdocSymbols", value)
+        return call_script("xrefdocSymbols", value)
 
     def _path_row(self, path: str, area: int) -> list[object]:
         """[path, area(, quoted key)]: the key only where it is not the path itself (a
@@ -481,4 +456,4 @@ class SymbolData:
             "d": rows,
             "h": hierarchies,
         }
-        return _call("xrefdocRefs", value)
+        return call_script("xrefdocRefs", value)

@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from xrefdoc.core.languages import name_group
 from xrefdoc.xref.index import Index, Use, textual_candidates
 from xrefdoc.xref.places import PROSE_FAMILIES, Enclosing, LineUses
 from xrefdoc.xref.resolve import Definition
@@ -58,23 +57,15 @@ class CallGraph:
     signature, a class's bases), the names an import brings in, and a name whose member
     follows it (``Command.invoke``: the use of ``invoke`` is the call) are not."""
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, enclosing: Enclosing | None = None) -> None:
+        """``enclosing``: the one ``Enclosing`` of the index that the caller also uses, if
+        any (its tables are made per file on first use)."""
         self._index = index
-        self._enclosing = Enclosing(index)
-        self._candidates: dict[tuple[str, str, bool], tuple[Definition, ...]] = {}
+        self._enclosing = enclosing if enclosing is not None else Enclosing(index)
         self._line_uses = LineUses(index)
         self._imports: dict[str, frozenset[tuple[int, str]]] = {}
         self._reached: dict[str, frozenset[tuple[int, int]]] = {}
         self._meant: dict[str, dict[Definition, list[Use]]] = {}
-
-    def _may_mean(self, use: Use) -> tuple[Definition, ...]:
-        """What a textual use may mean, shared by the uses of one name in one language."""
-        group = name_group(self._index.records[use.path].family)
-        key = (group, use.keyword, use.member)
-        found = self._candidates.get(key)
-        if found is None:
-            found = self._candidates[key] = textual_candidates(self._index, use)
-        return found
 
     def _caller(self, use: Use) -> tuple[bool, Definition | None]:
         """Whether the use is a call, and the definition that makes it: the innermost one
@@ -156,7 +147,11 @@ class CallGraph:
         if found is None:
             found = self._meant[name] = defaultdict(list)
             for use in self._index.uses.get(name, ()):
-                meant = self._may_mean(use) if use.definition is None else (use.definition,)
+                meant = (
+                    textual_candidates(self._index, use)
+                    if use.definition is None
+                    else (use.definition,)
+                )
                 for definition in meant:
                     found[definition].append(use)
         return found
@@ -174,7 +169,9 @@ class CallGraph:
             callee = use.definition
             into = exact
             if callee is None:
-                callable_ = [d for d in self._may_mean(use) if d.symbol.kind in CALLEE_KINDS]
+                callable_ = [
+                    d for d in textual_candidates(self._index, use) if d.symbol.kind in CALLEE_KINDS
+                ]
                 if len(callable_) != 1:
                     continue
                 callee, into = callable_[0], textual
