@@ -399,3 +399,63 @@ def test_a_name_and_callers_together_are_a_usage_error(
     assert "--callers" in capsys.readouterr().err
     assert main(["lookup", "--root", str(calls)]) == 2
     assert "NAME" in capsys.readouterr().err
+
+
+def test_a_use_after_a_form_feed_or_a_lone_carriage_return_shows_its_own_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Lines as extraction numbers them: a form feed does not end a line, a lone ``\\r``
+    does."""
+    root = write_tree(
+        tmp_path / "endings",
+        {
+            "feed.py": "def f():\n    return 1\n\x0c\ndef g():\n    return f()\n",
+            "mac.py": b"from feed import f\r\r\rdef k():\r    return f() + 2\r",
+        },
+    )
+    assert main(["lookup", "f", "--root", str(root)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "feed.py:1: definition: function feed.f",
+        "feed.py:5: use of feed.f in g: return f()",
+        "mac.py:1: use of feed.f: from feed import f",
+        "mac.py:5: use of feed.f in k: return f() + 2",
+    ]
+
+
+def test_uses_in_code_of_any_language_are_in_the_source_area(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_tree(
+        tmp_path / "mixed",
+        {
+            "app.py": "def render():\n    return 1\n",
+            "web/index.php": "<?php\necho render();\n",
+            "web/page.lua": "local x = render()\n",
+        },
+    )
+    found = lookup_json(capsys, root, "render")
+    areas = {use["path"]: use["area"] for use in found["uses"]}
+    assert areas == {
+        "web/index.php": "source",
+        "web/page.lua": "source",
+    }
+
+
+def test_a_call_on_the_line_after_an_import_is_a_call(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What an import names is not called; the next statement's call of it is."""
+    root = write_tree(
+        tmp_path / "after",
+        {
+            "app.py": "def main():\n    return 1\n",
+            "run.py": "from app import main\nmain()\n",
+            "wrapped.py": "from app import (\n    main,\n)\nmain()\n",
+        },
+    )
+    assert main(["lookup", "--callers", "main", "--root", str(root)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "app.py:1: callers of function app.main",
+        "run.py:2: <module>: main()",
+        "wrapped.py:4: <module>: main()",
+    ]

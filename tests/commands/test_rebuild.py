@@ -6,9 +6,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
+import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import uncoloured, whole_site, write_tree
@@ -245,6 +247,14 @@ def _edit(tree: Path, path: str, text: str | None) -> None:
         pytest.param([("pkg/new.py", "NEW = 1\n")], id="file-a-readme-elsewhere-links-to"),
         pytest.param([("pytest.ini", "[pytest]\n")], id="pytest-configuration-added"),
         pytest.param(
+            [("pkg/trucks.py", "from pkg.models import Car\n\n\nclass Truck(Car):\n    pass\n")],
+            id="subclass-two-levels-down",
+        ),
+        pytest.param(
+            [("pkg/models.py", RICH["pkg/models.py"].replace("Car(Engine)", "Car"))],
+            id="base-dropped",
+        ),
+        pytest.param(
             [(f"pkg/filler_{n:02}.py", f"FILLER_{n} = {n}\n") for n in range(30)],
             id="folder-grows-past-its-tree-window",
         ),
@@ -348,3 +358,37 @@ def test_verbose_progress_in_a_log_names_every_file(
     extracting = [line for line in log.split("\n") if "extracting and highlighting..." in line]
     assert len(extracting) == len(RICH)
     assert sorted(line.rsplit(" ", 1)[1] for line in extracting) == sorted(RICH)
+
+
+def _refs_data(site: Path, path: str) -> Any:
+    text = (site / "_xref" / "refs" / f"{path}.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+
+
+def test_a_rebuild_lists_a_new_subclass_under_its_bases_and_drops_a_removed_caller(
+    tmp_path: Path,
+) -> None:
+    """What the symbol page of ``Engine`` shows after one file changes elsewhere: a
+    subclass of a subclass added in another file is among its subclasses, and a caller of
+    ``run`` whose file is gone is no longer among its callers."""
+    tree = write_tree(tmp_path / "tree", RICH)
+    output = tmp_path / "site" / "out"
+    assert build(tree, output, "-q") == 0
+
+    def subclasses() -> list[tuple[int, str]]:
+        rows = _refs_data(output, "pkg/core.py")["h"]["sym-Engine"]["s"]
+        return [(depth, qualname) for depth, _, _, qualname, _ in rows]
+
+    def callers() -> list[str]:
+        data = _refs_data(output, "pkg/core.py")
+        return sorted(data["p"][row[0]][0] for row in data["h"]["sym-Engine.run"]["c"])
+
+    assert subclasses() == [(1, "pkg.models.Car")]
+    assert "pkg/util.py" in callers()
+    _edit(tree, "pkg/trucks.py", "from pkg.models import Car\n\n\nclass Truck(Car):\n    pass\n")
+    assert build(tree, output, "-q") == 0
+    assert subclasses() == [(1, "pkg.models.Car"), (2, "pkg.trucks.Truck")]
+    _edit(tree, "pkg/util.py", None)
+    assert build(tree, output, "-q") == 0
+    assert "pkg/util.py" not in callers()
+    assert callers(), "the other callers stay"

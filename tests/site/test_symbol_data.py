@@ -132,13 +132,13 @@ def test_a_definitions_head_has_its_signature_doc_and_counts(tmp_path: Path) -> 
     scripts = _scripts(write_tree(tmp_path / "tree", TREE))
     symbols = scripts["sym/shop/models.py.js"]
     assert symbols["path"] == "shop/models.py" and symbols["s"] == "references.html"
-    qualname, kind, line, end, signature, doc, exact, textual, files, candidates, name = symbols[
-        "d"
-    ]["sym-Cart.add"]
+    qualname, kind, line, end, signature, doc, exact, textual, files, name = symbols["d"][
+        "sym-Cart.add"
+    ]
     assert (qualname, kind, line, end, name) == ("shop.models.Cart.add", "method", 14, 17, "add")
     assert signature == "add(self, item: int) -> int"
     assert doc == "Put an item in the cart; how many it holds then."
-    assert (exact, textual, files, candidates) == (2, 2, 3, 2)
+    assert (exact, textual, files) == (2, 2, 3)
     # A class: its docstring's first paragraph (of two lines) only; no signature, so its
     # first line.
     cart = symbols["d"]["sym-Cart"]
@@ -227,3 +227,46 @@ def test_the_plan_names_the_files_whose_data_a_change_touches(tmp_path: Path) ->
     # A test's line changes: its own data, and that of what it uses (the line's text).
     write_tree(root, {"tests/test_models.py": TEST.replace("== 1", "== 1  # first")})
     assert build() == {"tests/test_models.py", "shop/models.py"}
+
+
+def test_a_reference_after_a_form_feed_shows_its_own_line(tmp_path: Path) -> None:
+    """Extraction counts lines at ``\\n`` only; a form feed, ``\\x1c`` or ``\\u2028`` in
+    the file must not shift the text every later reference shows, nor a docstring's
+    paragraph or a signature read from the file."""
+    source = (
+        "def f():\n    return 1\n\x0c\ndef g():\n    return f()  # \u2028 \x1c end\n\n\n"
+        "class Box:\n    '''Holds a thing\n    and more.\n\n    Not this.'''\n\n\n"
+        "def h():\n    return f() + g()\n"
+    )
+    root = write_tree(tmp_path / "tree", {"pkg/__init__.py": "", "pkg/mod.py": source})
+    scripts = _scripts(root)
+    refs = _references(scripts["refs/pkg/mod.py.js"], "sym-f")
+    assert [(line, marked) for _, _, line, _, marked, _ in refs] == [
+        (5, "f in return f()  # \u2028 \x1c end"),
+        (16, "f in return f() + g()"),
+    ]
+    head = scripts["sym/pkg/mod.py.js"]["d"]["sym-Box"]
+    assert head[5] == "Holds a thing and more."
+
+
+def test_bases_outside_the_tree_show_as_written(tmp_path: Path) -> None:
+    """Not as resolver targets (``builtins.Exception``, ``~make().base``): as the class's
+    line writes them; an expression that names no class is left out."""
+    source = (
+        "import typing\nfrom typing import Protocol\n\n\n"
+        "def make():\n    return object\n\n\n"
+        "class Failed(Exception):\n    pass\n\n\n"
+        "class Both(typing.Protocol, Protocol):\n    pass\n\n\n"
+        "class Made(make().base, Failed):\n    pass\n"
+    )
+    root = write_tree(tmp_path / "tree", {"pkg/__init__.py": "", "pkg/mod.py": source})
+    refs = _scripts(root)["refs/pkg/mod.py.js"]
+    bases = {
+        anchor: [row[2] for row in refs["h"][anchor]["b"]]
+        for anchor in ("sym-Failed", "sym-Both", "sym-Made")
+    }
+    assert bases == {
+        "sym-Failed": ["Exception"],
+        "sym-Both": ["typing.Protocol", "Protocol"],
+        "sym-Made": ["pkg.mod.Failed"],
+    }

@@ -62,3 +62,42 @@ def test_files_fall_in_areas(tmp_path: Path) -> None:
         "CHANGES.md": "docs",
         "pyproject.toml": "other",
     }
+
+
+def test_code_in_any_language_is_source_prose_is_docs_and_data_is_other(tmp_path: Path) -> None:
+    """A language Pygments only highlights (PHP, Lua, CSS, HTML) is code as much as one
+    extraction parses (TSX, Bash); plain text is prose; data and configuration are other."""
+    index = index_tree(
+        tmp_path,
+        {
+            "web/index.php": "<?php\nfunction helper() { return 1; }\n",
+            "web/app.tsx": "export const App = () => <div>{helper()}</div>;\n",
+            "web/page.html": "<p>helper</p>\n",
+            "web/style.css": ".helper { color: red; }\n",
+            "scripts/run.sh": "helper() {\n  echo 1\n}\nhelper\n",
+            "lua/init.lua": "local function helper() return 1 end\n",
+            "NOTES.txt": "Call helper first.\n",
+            "README.rst": "Title\n=====\n\nhelper\n",
+            "config/app.toml": "[helper]\nx = 1\n",
+            "config/app.json": '{"helper": 1}\n',
+            "config/app.yaml": "helper: 1\n",
+            "config/app.ini": "[helper]\nx = 1\n",
+            "config/app.xml": "<helper/>\n",
+        },
+    )
+    areas = {path: area_of(index, path) for path in index.records}
+    assert areas == {
+        "web/index.php": "source",
+        "web/app.tsx": "source",
+        "web/page.html": "source",
+        "web/style.css": "source",
+        "scripts/run.sh": "source",
+        "lua/init.lua": "source",
+        "NOTES.txt": "docs",
+        "README.rst": "docs",
+        "config/app.toml": "other",
+        "config/app.json": "other",
+        "config/app.yaml": "other",
+        "config/app.ini": "other",
+        "config/app.xml": "other",
+    }

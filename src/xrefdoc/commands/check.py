@@ -63,6 +63,7 @@ def check_site(site: Path) -> SiteCheck:
     file or anchor does not exist. Links to other sites are not followed."""
     site = site.resolve()
     cache: dict[Path, _PageScan] = {}
+    anchors: dict[Path, frozenset[str]] = {}
     problems: list[str] = []
     pages = links = 0
     for page in sorted(site.rglob("*.html")):
@@ -84,18 +85,41 @@ def check_site(site: Path) -> SiteCheck:
                     continue
                 if not scanned.symbol_fragments:
                     problems.append(f"{where} (no such anchor)")
-                elif not _symbol_known(target.parent / scanned.content_root, parts.fragment):
+                elif not _symbol_known(
+                    target.parent / scanned.content_root, parts.fragment, anchors
+                ):
                     problems.append(f"{where} (no such definition)")
     return SiteCheck(pages, links, problems)
 
 
-def _symbol_known(root: Path, fragment: str) -> bool:
-    """Whether ``<key>/<anchor>`` names a definition in the symbol data under ``root``."""
+def _symbol_known(root: Path, fragment: str, anchors: dict[Path, frozenset[str]]) -> bool:
+    """Whether ``<key>/<anchor>`` names a definition in the symbol data under ``root``;
+    each file's anchors are read once into ``anchors`` (a site links its files' data from
+    every line of theirs that a page cites)."""
     key, slash, anchor = unquote(fragment).rpartition("/")
-    data = root / DATA_FOLDER / SYM_FOLDER / f"{key}.js"
-    if not slash or not data.is_file():
+    if not slash:
         return False
-    return json.dumps(anchor, ensure_ascii=False) + ":" in data.read_text(encoding="utf-8")
+    data = (root / DATA_FOLDER / SYM_FOLDER / f"{key}.js").resolve()
+    known = anchors.get(data)
+    if known is None:
+        known = anchors[data] = _script_anchors(data)
+    return anchor in known
+
+
+def _script_anchors(data: Path) -> frozenset[str]:
+    """The definitions a ``sym/<key>.js`` script holds (``xrefdocSymbols({..., d: {anchor:
+    [...]}})``); none when it is missing or not such a script."""
+    try:
+        text = data.read_text(encoding="utf-8")
+    except OSError:
+        return frozenset()
+    start, end = text.find("("), text.rfind(")")
+    try:
+        value = json.loads(text[start + 1 : end])
+    except ValueError:
+        return frozenset()
+    rows = value.get("d") if isinstance(value, dict) else None
+    return frozenset(rows) if isinstance(rows, dict) else frozenset()
 
 
 def broken_links(site: Path) -> list[str]:

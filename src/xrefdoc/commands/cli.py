@@ -161,9 +161,9 @@ def _lookup(arguments: argparse.Namespace) -> int:
     if not name or (direction and arguments.name):
         raise ConfigError("lookup: give one NAME, or --callers NAME, or --callees NAME")
     root = Path(arguments.root)
-    index, note = lookup.load_index(root, arguments.cache_dir)
+    index, note, sources = lookup.load_index(root, arguments.cache_dir)
     _note_cache(note)
-    context = lookup.Context(index, lookup.Lines(root))
+    context = lookup.Context(index, lookup.Lines(root, index.records, sources))
     if direction:
         definitions = lookup.definitions_named(index, name)
         if arguments.json:

@@ -3,13 +3,16 @@ definition around it, or its callers and callees, from the cached records of the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from xrefdoc.core.errors import XrefdocError
+from xrefdoc.core.model import FileRecord
 from xrefdoc.core.settings import CLI_SETTING_NAMES, make_settings
-from xrefdoc.extract import decode
+from xrefdoc.extract import read_lines
 from xrefdoc.pipeline.scan import scan
 from xrefdoc.site.index_json import definition_data, uses_data
 from xrefdoc.store.cache import RecordCache, cache_location
@@ -36,21 +39,28 @@ class Found:
 
 
 class Lines:
-    """The text of the tree's lines, each file read once, as extraction decoded it: a line
-    is stripped and cut to ``LINE_TEXT_WIDTH`` characters; "" for a file gone since."""
+    """The text of the tree's lines, each file read once, decoded and numbered as extraction
+    did (``extract.read_lines``): a line is stripped and cut to ``LINE_TEXT_WIDTH``
+    characters; "" for a file gone since. ``sources`` names a file on disk where that is
+    not its shown name (``WalkResult.sources``)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(
+        self, root: Path, records: Mapping[str, FileRecord], sources: Mapping[str, str]
+    ) -> None:
         self._root = root
+        self._records = records
+        self._sources = sources
         self._files: dict[str, list[str]] = {}
 
     def text(self, path: str, line: int) -> str:
         lines = self._files.get(path)
         if lines is None:
-            try:
-                data = (self._root / path).read_bytes()
-            except OSError:
-                data = b""
-            lines = self._files[path] = decode(data)[0].split("\n")
+            record = self._records.get(path)
+            lines = []
+            if record is not None and not record.is_binary:
+                with suppress(OSError):
+                    lines = read_lines(self._root, record, self._sources.get(path))
+            self._files[path] = lines
         text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
         return text if len(text) <= LINE_TEXT_WIDTH else text[: LINE_TEXT_WIDTH - 1] + "…"
 
@@ -71,10 +81,11 @@ class Context:
         return self.enclosing.of(path, line)
 
 
-def load_index(root: Path, cache_dir: str | None = None) -> tuple[Index, str]:
+def load_index(root: Path, cache_dir: str | None = None) -> tuple[Index, str, dict[str, str]]:
     """The index of ``root`` as the last build selected it: the cache (in ``cache_dir``, see
     ``cache.cache_location``) supplies every record whose file is unchanged, anything else
-    is extracted now. With the cache's note for the log, if any."""
+    is extracted now. With the cache's note for the log, if any, and the files' names on
+    disk where they differ from those shown (``WalkResult.sources``)."""
     names = {**CLI_SETTING_NAMES, "root": "--root"}
     settings = make_settings(root, cache_dir=cache_dir, setting_names=names)
     with RecordCache.open(cache_location(settings.root, settings.cache_dir)) as cache:
@@ -88,7 +99,7 @@ def load_index(root: Path, cache_dir: str | None = None) -> tuple[Index, str]:
                 setting_names=CLI_SETTING_NAMES,
             )
         result = scan(settings, cache=cache)
-        return result.index, result.cache_note
+        return result.index, result.cache_note, result.walked.sources
 
 
 def _exact_first(uses: list[Use]) -> list[Use]:

@@ -166,6 +166,14 @@ def read_text(root: Path, record: FileRecord, on_disk: str | None = None) -> str
     return text_of((root / (on_disk or record.path)).read_bytes())
 
 
+def read_lines(root: Path, record: FileRecord, on_disk: str | None = None) -> list[str]:
+    """The file's lines numbered as extraction numbered them (line ``n`` is item ``n - 1``):
+    split only where extraction counts a line, at ``\\n`` once ``\\r\\n`` and ``\\r`` are
+    ``\\n``. ``str.splitlines`` would also split at a form feed, ``\\x1c``, ``\\x85`` or
+    ``\\u2028``, and every line after one would show its neighbour's text."""
+    return read_text(root, record, on_disk).split("\n")
+
+
 def lexer_of(path: str, data: bytes) -> str | None:
     """The Pygments lexer ``extract_bytes`` will choose for this content; None for binary."""
     if is_binary(data):

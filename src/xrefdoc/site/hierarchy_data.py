@@ -10,11 +10,18 @@ definition) carry 0 where exact ones carry 1.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from xrefdoc.xref.calls import CALLEE_KINDS, CallGraph
-from xrefdoc.xref.hierarchy import CLASS_KINDS, METHOD_KINDS, TypeHierarchy
+from xrefdoc.xref.hierarchy import (
+    CLASS_KINDS,
+    METHOD_KINDS,
+    TypeHierarchy,
+    base_name,
+    display_text,
+)
 from xrefdoc.xref.index import Index
+from xrefdoc.xref.places import Enclosing
 from xrefdoc.xref.resolve import Definition
 
 # The keys of a definition's hierarchy, each present only when not empty:
@@ -31,9 +38,9 @@ HIERARCHY_KEYS = ("c", "o", "b", "s", "v", "i")
 class HierarchyData:
     """Both hierarchies over one index, made once for the scripts of a build."""
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, enclosing: Enclosing | None = None) -> None:
         self._index = index
-        self.calls = CallGraph(index)
+        self.calls = CallGraph(index, enclosing)
         self.types = TypeHierarchy(index)
 
     def of(
@@ -71,12 +78,15 @@ class HierarchyData:
             if callees:
                 found["o"] = callees
         if symbol.kind in CLASS_KINDS:
-            bases = [
-                [*ref(base.definition), int(base.exact)]
-                if base.definition is not None
-                else [-1, "", base.text, 0]
-                for base in self.types.base_links(definition)
-            ]
+            bases: list[list[object]] = []
+            written = _written_bases(symbol.signature)
+            for base in self.types.base_links(definition):
+                if base.definition is not None:
+                    bases.append([*ref(base.definition), int(base.exact)])
+                    continue
+                text = _shown_base(base.text, written)
+                if text:
+                    bases.append([-1, "", text, 0])
             subclasses = []
             reached = {definition}
             for depth, sub in self.types.all_subclasses(definition):
@@ -101,14 +111,65 @@ class HierarchyData:
         """The files whose type hierarchy data may change with the classes of ``paths``:
         those of their ancestors (their subclasses, overrides) and their descendants
         (what they inherit and override)."""
+        found = self.ancestor_files(paths)
+        for definition in self._classes_of(paths):
+            found.update(d.path for _, d in self.types.all_subclasses(definition))
+        return found
+
+    def ancestor_files(self, paths: Iterable[str]) -> set[str]:
+        """The files of the ancestors of the classes of ``paths``: they list those classes'
+        subclasses, and where their methods are overridden."""
         found: set[str] = set()
+        for definition in self._classes_of(paths):
+            found.update(d.path for d in self.types.ancestors(definition))
+        return found
+
+    def _classes_of(self, paths: Iterable[str]) -> Iterator[Definition]:
         for path in paths:
             for definition in self._index.definitions_in.get(path, ()):
-                if definition.symbol.kind not in CLASS_KINDS:
-                    continue
-                found.update(d.path for d in self.types.ancestors(definition))
-                found.update(d.path for _, d in self.types.all_subclasses(definition))
-        return found
+                if definition.symbol.kind in CLASS_KINDS:
+                    yield definition
+
+
+def _written_bases(signature: str) -> list[str]:
+    """The bases a Python class's signature lists as its source writes them:
+    ``(Base, mod.Other[T], metaclass=M)`` gives ``Base`` and ``mod.Other[T]``; none for
+    other languages, whose bases are already as written."""
+    if not signature.startswith("(") or not signature.endswith(")"):
+        return []
+    items: list[str] = []
+    depth = 0
+    start = 1
+    for position, character in enumerate(signature[1:-1], 1):
+        if character in "([{":
+            depth += 1
+        elif character in ")]}":
+            depth -= 1
+        elif character == "," and depth == 0:
+            items.append(signature[start:position])
+            start = position + 1
+    items.append(signature[start:-1])
+    return [
+        item.strip()
+        for item in items
+        if item.strip() and not item.strip().startswith("*") and "=" not in item
+    ]
+
+
+def _shown_base(target: str, written: list[str]) -> str:
+    """A base outside the tree as a reader sees it: as the source writes it when the
+    class's signature has it (consumed from ``written``, so ``(typing.Protocol, Protocol)``
+    shows both), else the target as a reader names it (``Exception``, not
+    ``builtins.Exception``); "" for a target that names no class (``~make().base``,
+    ``~bases.[]``: an expression the reader sees in the signature)."""
+    name = base_name(target)
+    text = display_text(target)
+    for item in written:
+        if item.partition("[")[0].rpartition(".")[2] == name:
+            written.remove(item)
+            text = item
+            break
+    return "" if "(" in text or "[]" in text or "~" in text else text
 
 
 def _callable(definition: Definition) -> bool:

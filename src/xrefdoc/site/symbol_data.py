@@ -19,7 +19,6 @@ them. A reference is a compact array, its file an index into the script's table 
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -27,13 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from xrefdoc.core.languages import name_group
-from xrefdoc.extract import read_text
+from xrefdoc.extract import read_lines
 from xrefdoc.site.hierarchy_data import HierarchyData
+from xrefdoc.site.keyword_box import call_script
 from xrefdoc.site.names import FilePageKind, PageNames
 from xrefdoc.site.views import SiteContext, symbol_anchor
-from xrefdoc.xref.index import Use, may_match_member, may_mean
-from xrefdoc.xref.places import AREAS, Enclosing, area_of
+from xrefdoc.xref.index import Use, textual_candidates
+from xrefdoc.xref.places import AREAS, PROSE_FAMILIES, Enclosing, area_of
 from xrefdoc.xref.resolve import Definition
 
 # The folder of the site's data (beside the pages' root), and of each kind of script in it.
@@ -53,8 +52,6 @@ LINE_LEAD = 60
 DOC_CHARS = 400
 # A signature (or a declaration's first line) is cut after this many characters.
 SIGNATURE_CHARS = 300
-# Families whose definitions are headings and keys, not declarations with a first line.
-_PROSE_FAMILIES = frozenset({"markdown", "rst", "text", "data"})
 _DOCS_END = "_" + FilePageKind.DOCS.value
 # The closing quotes of a docstring, and how many lines its first paragraph is read for.
 _QUOTES = re.compile(r"\"\"\"|'''")
@@ -72,7 +69,6 @@ SYMBOL_FIELDS = (
     "exact_uses",
     "textual_uses",
     "files",
-    "textual_candidates",
     "name",
 )
 # The fields of a reference in ``refs/<key>.js``: the file (an index into ``paths``), the
@@ -170,11 +166,39 @@ def _name_column(line: str, name: str, column: int) -> int:
     return match.start()
 
 
-def _call(function: str, value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    # Text from the tree such as "</script>" must not end a script element inlining this.
-    safe = text.replace("</", "<\\/")
-    return f"{function}({safe});\n"
+def _doc_paragraph(definition: Definition, lines: list[str]) -> str:
+    """The first paragraph of a Python docstring, of which extraction kept the first line
+    (``Symbol.doc``): the lines that follow it in the file, up to a blank line or the
+    closing quotes."""
+    symbol = definition.symbol
+    doc = symbol.doc.strip()
+    if not doc:
+        return doc
+    for number in range(symbol.line - 1, min(symbol.end_line, symbol.line + 40, len(lines))):
+        if doc not in lines[number]:
+            continue
+        if _QUOTES.search(lines[number].split(doc, 1)[1]):
+            return doc
+        found = [doc]
+        for line in lines[number + 1 : number + 1 + _DOC_LINES]:
+            closing = _QUOTES.search(line)
+            text = (line[: closing.start()] if closing else line).strip()
+            if text:
+                found.append(text)
+            if closing or not text:
+                break
+        return " ".join(found)
+    return doc
+
+
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    """What the scripts show of the tree's text: the lines they show, by file and number,
+    and the docstring paragraph of each Python definition (other languages show what
+    extraction kept)."""
+
+    lines: dict[str, dict[int, str]]
+    docs: dict[Definition, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,14 +220,12 @@ class SymbolData:
         self._lines_of = lines_of
         self._enclosing = Enclosing(site.index)
         self._hierarchy: HierarchyData | None = None
-        self._lines_path: str | None = None
-        self._lines: list[str] = []
 
     @property
     def hierarchy(self) -> HierarchyData:
         """The call and type hierarchies, made on first use (a few seconds on a large tree)."""
         if self._hierarchy is None:
-            self._hierarchy = HierarchyData(self._index)
+            self._hierarchy = HierarchyData(self._index, self._enclosing)
         return self._hierarchy
 
     @classmethod
@@ -216,7 +238,7 @@ class SymbolData:
             if record is None or record.is_binary:
                 return None
             try:
-                return read_text(root, record, site.sources.get(path)).splitlines()
+                return read_lines(root, record, site.sources.get(path))
             except OSError:
                 return None
 
@@ -226,13 +248,24 @@ class SymbolData:
         """The definition's symbol anchor in its file (``sym-Group.invoke``)."""
         return symbol_anchor(self._site, definition)
 
-    def with_hierarchy_neighbours(self, changed: Iterable[str]) -> set[str]:
+    def with_hierarchy_neighbours(
+        self, changed: Iterable[str], rendered: Iterable[str]
+    ) -> set[str]:
         """``changed`` (files whose data the plan says changed) and the files whose type
-        hierarchy data their classes are part of: a subclass added in one file changes the
-        transitive subclasses listed by its bases' files, and the overrides of its
-        descendants."""
+        hierarchy data their classes are part of. A class of a file rendered again
+        (``rendered``: its text, or what its names mean, changed) may have gained or lost
+        bases: the transitive subclasses its ancestors' files list change, and what its
+        descendants inherit and override. A class of another changed file (one whose names'
+        uses changed) may have gained or lost a subclass, which its ancestors' files list
+        too. The hierarchies are made only when something changed."""
         found = set(changed)
-        return found | self.hierarchy.related_files(found)
+        if not found:
+            return found
+        rendered = set(rendered)
+        hierarchy = self.hierarchy
+        return (
+            found | hierarchy.related_files(rendered) | hierarchy.ancestor_files(found - rendered)
+        )
 
     def files(self) -> list[str]:
         """Every file that defines anything, sorted: the files that have scripts."""
@@ -245,30 +278,15 @@ class SymbolData:
         wanted = {d for path in paths for d in self._index.definitions_in.get(path, ())}
         found: dict[Definition, list[Reference]] = defaultdict(list)
         for name in sorted({d.symbol.name for d in wanted}):
-            candidates: dict[tuple[str, bool], tuple[Definition, ...]] = {}
             for use in self._index.uses.get(name, ()):
                 if use.definition is not None:
                     if use.definition in wanted:
                         found[use.definition].append(Reference(use, False))
                     continue
-                group = name_group(self._index.records[use.path].family)
-                key = (group, use.member)
-                if key not in candidates:
-                    candidates[key] = self._candidates(name, group, use.member)
-                for definition in candidates[key]:
+                for definition in textual_candidates(self._index, use):
                     if definition in wanted:
                         found[definition].append(Reference(use, True))
         return {d: self._ordered(refs) for d, refs in found.items()}
-
-    def _candidates(self, name: str, group: str, member: bool) -> tuple[Definition, ...]:
-        """``index.textual_candidates`` of a textual use of ``name`` in a file of ``group``."""
-        records = self._index.records
-        return tuple(
-            d
-            for d in self._index.textual_definitions.get(name, ())
-            if may_mean(d, name_group(records[d.path].family), group)
-            and (not member or may_match_member(d.symbol))
-        )
 
     def _ordered(self, references: list[Reference]) -> list[Reference]:
         areas = {}
@@ -300,21 +318,22 @@ class SymbolData:
         defines anything."""
         paths = [path for path in paths if self._index.definitions_in.get(path)]
         references = self.references(paths)
-        lines = self._needed_lines(paths, references)
+        texts = self._read_texts(paths, references)
         for path in paths:
             key = file_key(self._names, path)
             definitions = self._index.definitions_in[path]
-            yield sym_script(key), self.sym_text(path, definitions, references, lines)
-            yield refs_script(key), self.refs_text(path, definitions, references, lines)
+            yield sym_script(key), self.sym_text(path, definitions, references, texts)
+            yield refs_script(key), self.refs_text(path, definitions, references, texts.lines)
 
-    def _needed_lines(
+    def _read_texts(
         self, paths: list[str], references: Mapping[Definition, list[Reference]]
-    ) -> dict[str, dict[int, str]]:
-        """The text of every line a script shows: the references' lines, and the first
-        line of each declaration without a signature."""
+    ) -> _Texts:
+        """The text of every line a script shows (the references' lines, and the first line
+        of each declaration without a signature) and the docstring paragraph of each
+        definition of ``paths``: each file read once."""
         needed: dict[str, set[int]] = defaultdict(set)
         for path in paths:
-            if self._index.records[path].family not in _PROSE_FAMILIES:
+            if self._index.records[path].family not in PROSE_FAMILIES:
                 needed[path].update(
                     d.symbol.line
                     for d in self._index.definitions_in[path]
@@ -323,49 +342,27 @@ class SymbolData:
         for found in references.values():
             for reference in found:
                 needed[reference.use.path].add(reference.use.line)
-        texts: dict[str, dict[int, str]] = {}
-        for path in sorted(needed):
+        documented = {
+            path
+            for path in paths
+            if self._index.records[path].family == "python"
+            and any(d.symbol.doc.strip() for d in self._index.definitions_in[path])
+        }
+        texts = _Texts({}, {})
+        for path in sorted(needed.keys() | documented):
             lines = self._lines_of(path) or []
-            texts[path] = {n: lines[n - 1] for n in needed[path] if 0 < n <= len(lines)}
+            texts.lines[path] = {n: lines[n - 1] for n in needed[path] if 0 < n <= len(lines)}
+            if path in documented:
+                for definition in self._index.definitions_in[path]:
+                    texts.docs[definition] = _doc_paragraph(definition, lines)
         return texts
-
-    def _doc_paragraph(self, path: str, definition: Definition) -> str:
-        """The first paragraph of a Python docstring, of which extraction kept the first
-        line (``Symbol.doc``): the lines that follow it in the file, up to a blank line or
-        the closing quotes. Other languages keep what extraction kept."""
-        doc = definition.symbol.doc.strip()
-        if not doc or self._index.records[path].family != "python":
-            return doc
-        lines = self._defining_lines(path)
-        symbol = definition.symbol
-        for number in range(symbol.line - 1, min(symbol.end_line, symbol.line + 40, len(lines))):
-            if doc not in lines[number]:
-                continue
-            if _QUOTES.search(lines[number].split(doc, 1)[1]):
-                return doc
-            found = [doc]
-            for line in lines[number + 1 : number + 1 + _DOC_LINES]:
-                closing = _QUOTES.search(line)
-                text = (line[: closing.start()] if closing else line).strip()
-                if text:
-                    found.append(text)
-                if closing or not text:
-                    break
-            return " ".join(found)
-        return doc
-
-    def _defining_lines(self, path: str) -> list[str]:
-        """The lines of a file whose scripts are being made (the last one read is kept)."""
-        if self._lines_path != path:
-            self._lines_path, self._lines = path, self._lines_of(path) or []
-        return self._lines
 
     def sym_text(
         self,
         path: str,
         definitions: list[Definition],
         references: Mapping[Definition, list[Reference]],
-        lines: Mapping[str, Mapping[int, str]],
+        texts: _Texts,
     ) -> str:
         """``xrefdocSymbols({k, path, s, d: {anchor: [SYMBOL_FIELDS...]}})``: ``k`` the
         file's quoted key, ``s`` the symbol page from the site's root."""
@@ -377,19 +374,18 @@ class SymbolData:
             signature = symbol.signature
             if signature.startswith(("(", "[")):  # Python's: the parameters, without the name
                 signature = symbol.name + signature
-            if not signature and self._index.records[path].family not in _PROSE_FAMILIES:
-                signature = lines.get(path, {}).get(symbol.line, "").strip()
+            if not signature and self._index.records[path].family not in PROSE_FAMILIES:
+                signature = texts.lines.get(path, {}).get(symbol.line, "").strip()
             rows[self.anchor(definition)] = [
                 definition.qualname,
                 symbol.kind,
                 symbol.line,
                 symbol.end_line,
                 _cut(signature, SIGNATURE_CHARS),
-                first_paragraph(self._doc_paragraph(path, definition)),
+                first_paragraph(texts.docs.get(definition, symbol.doc.strip())),
                 exact,
                 len(found) - exact,
                 len({r.use.path for r in found}),
-                len(self._index.textual_definitions.get(symbol.name, ())),
                 symbol.name,
             ]
         value = {
@@ -398,7 +394,7 @@ class SymbolData:
             "s": quote(symbol_page(self._names) + self._names.suffix, safe="/"),
             "d": rows,
         }
-        return _call("xrefdocSymbols", value)
+        return call_script("xrefdocSymbols", value)
 
     def _path_row(self, path: str, area: int) -> list[object]:
         """[path, area(, quoted key)]: the key only where it is not the path itself (a
@@ -460,4 +456,4 @@ class SymbolData:
             "d": rows,
             "h": hierarchies,
         }
-        return _call("xrefdocRefs", value)
+        return call_script("xrefdocRefs", value)

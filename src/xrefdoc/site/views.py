@@ -183,12 +183,17 @@ def definition_href(site: SiteContext, page: str, definition: Definition) -> str
     return line_href(site, page, definition.path, definition.symbol.line)
 
 
+def file_symbol_anchors(site: SiteContext, path: str) -> Mapping[tuple[str, int], str]:
+    """``names.symbol_anchors`` of a file's symbols, made once per file."""
+    anchors = site.anchors.get(path)
+    if anchors is None:
+        anchors = site.anchors[path] = symbol_anchors(site.index.records[path].symbols)
+    return anchors
+
+
 def symbol_anchor(site: SiteContext, definition: Definition) -> str:
     """The definition's symbol anchor in its file (``sym-Group.invoke``)."""
-    anchors = site.anchors.get(definition.path)
-    if anchors is None:
-        symbols = site.index.records[definition.path].symbols
-        anchors = site.anchors[definition.path] = symbol_anchors(symbols)
+    anchors = file_symbol_anchors(site, definition.path)
     return anchors[(definition.symbol.qualname, definition.symbol.line)]
 
 
@@ -247,10 +252,10 @@ def _source_view(
             f"Source cut after line {source.shown_lines:,} of {record.lines:,}: the file is "
             f"larger than the source cap of {site.source_cap:,} bytes."
         )
-        cut_anchors = _anchors_past_the_cut(record, source.shown_lines)
+        cut_anchors = _anchors_past_the_cut(site, record, source.shown_lines)
     links = _name_links(site, record, page)
     anchors: dict[int, list[str]] = defaultdict(list)
-    for (_, line), anchor in symbol_anchors(record.symbols).items():
+    for (_, line), anchor in file_symbol_anchors(site, record.path).items():
         anchors[line].append(anchor)
     html = source.html(links.link_for, anchors)
     return {"html": html, "cut_note": cut_note, "cut_anchors": cut_anchors}
@@ -325,7 +330,7 @@ def _name_links(site: SiteContext, record: FileRecord, page: str) -> _NameLinks:
     return links
 
 
-def _anchors_past_the_cut(record: FileRecord, shown: int) -> str:
+def _anchors_past_the_cut(site: SiteContext, record: FileRecord, shown: int) -> str:
     """Empty ``L<n>`` targets for every line past the cut that some page links to, and the
     anchors of the symbols defined there, so such links land on the note that says the
     source was cut instead of nowhere."""
@@ -338,7 +343,7 @@ def _anchors_past_the_cut(record: FileRecord, shown: int) -> str:
     spans = [f'<span id="{line_anchor(line)}"></span>' for line in sorted(lines) if line > shown]
     spans += (
         f'<span id="{escape(anchor)}"></span>'
-        for (_, line), anchor in symbol_anchors(record.symbols).items()
+        for (_, line), anchor in file_symbol_anchors(site, record.path).items()
         if line > shown
     )
     return "".join(spans)
@@ -350,7 +355,7 @@ def _analysis(site: SiteContext, record: FileRecord, page: str) -> AnalysisView:
     and nested functions, functions in a namespace, methods of a class defined elsewhere
     such as C++ ``Engine::run``), labelled with their qualified names."""
     class_names = {s.qualname for s in record.symbols if s.kind == SymbolKind.CLASS}
-    anchors = symbol_anchors(record.symbols)
+    anchors = file_symbol_anchors(site, record.path)
     members: dict[str | None, list[SymbolView]] = defaultdict(list)
     for member in record.symbols:
         if member.parent in class_names and member.kind in MEMBER_KINDS:

@@ -542,7 +542,7 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite) -> None:
     write_if_changed(folder / PATHS_SCRIPT, paths_script(index, state.site.names))
     wanted = defining
     if plan is not None:
-        changed = symbols.with_hierarchy_neighbours(plan.symbol_files)
+        changed = symbols.with_hierarchy_neighbours(plan.symbol_files, plan.files)
         wanted = [path for path in defining if path in changed]
     for name, text in symbols.scripts(wanted):
         write_if_changed(folder / name, text)

@@ -109,7 +109,7 @@
     var heading = document.querySelector("div.body h1");
     if (heading) {
       heading.textContent = "References of ";
-      heading.appendChild(element("code", "", row[10]));
+      heading.appendChild(element("code", "", row[9]));
     }
     var box = element("div", "xref-symbol-head");
     var title = element("p", "xref-symbol-title");

@@ -87,7 +87,7 @@
     Object.keys(data.d).forEach(function (anchor) {
       var row = data.d[anchor];
       if (row[2] !== line) { return; }
-      if (!found || row[10] === name) { found = anchor; }
+      if (!found || row[9] === name) { found = anchor; }
     });
     return found;
   }

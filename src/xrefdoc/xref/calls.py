@@ -3,19 +3,20 @@ and the in-tree functions, methods and classes a definition's own lines use (its
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from xrefdoc.core.languages import name_group
 from xrefdoc.xref.index import Index, Use, textual_candidates
-from xrefdoc.xref.places import Enclosing
+from xrefdoc.xref.places import PROSE_FAMILIES, Enclosing, LineUses
 from xrefdoc.xref.resolve import Definition
 
 # What a call can reach: a class is "called" by constructing it.
 CALLEE_KINDS = frozenset({"function", "method", "prototype", "class"})
-# Files with no bodies to call from: a use in prose is a reference, not a call.
-PROSE_FAMILIES = frozenset({"markdown", "rst", "text", "data", "binary"})
+
+
+# Call lines by (file, caller): the caller None at a module's level.
+_Groups = dict[tuple[str, Definition | None], list[int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,22 +57,15 @@ class CallGraph:
     signature, a class's bases), the names an import brings in, and a name whose member
     follows it (``Command.invoke``: the use of ``invoke`` is the call) are not."""
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, enclosing: Enclosing | None = None) -> None:
+        """``enclosing``: the one ``Enclosing`` of the index that the caller also uses, if
+        any (its tables are made per file on first use)."""
         self._index = index
-        self._enclosing = Enclosing(index)
-        self._candidates: dict[tuple[str, str, bool], tuple[Definition, ...]] = {}
-        self._lines: dict[str, list[int]] = {}
+        self._enclosing = enclosing if enclosing is not None else Enclosing(index)
+        self._line_uses = LineUses(index)
         self._imports: dict[str, frozenset[tuple[int, str]]] = {}
         self._reached: dict[str, frozenset[tuple[int, int]]] = {}
-
-    def _may_mean(self, use: Use) -> tuple[Definition, ...]:
-        """What a textual use may mean, shared by the uses of one name in one language."""
-        group = name_group(self._index.records[use.path].family)
-        key = (group, use.keyword, use.member)
-        found = self._candidates.get(key)
-        if found is None:
-            found = self._candidates[key] = textual_candidates(self._index, use)
-        return found
+        self._meant: dict[str, dict[Definition, list[Use]]] = {}
 
     def _caller(self, use: Use) -> tuple[bool, Definition | None]:
         """Whether the use is a call, and the definition that makes it: the innermost one
@@ -111,49 +105,56 @@ class CallGraph:
 
     def _imported(self, path: str) -> frozenset[tuple[int, str]]:
         """The (line, name) of the names a file's imports bring in: what an import names is
-        not called. A statement's names follow it, one line each at most
-        (``from .core import (``...); one without names (``#include``) names all of its
-        line."""
+        not called. A statement's names are on its own lines: from its first line on, each
+        name is the next use of it (``from .core import (`` then one name a line), and the
+        statement ends where its last name is, so a call on the next line is a call. One
+        without names (``#include``) names all of its line."""
         found = self._imports.get(path)
         if found is None:
             pairs: set[tuple[int, str]] = set()
             for imp in self._index.records[path].imports:
                 if not imp.names:
-                    pairs.update((imp.line, use.name) for use in self._on_line(path, imp.line))
-                for offset in range(len(imp.names) + 2):
-                    pairs.update((imp.line + offset, name) for name in imp.names)
+                    pairs.update((imp.line, use.name) for use in self._line_uses.on(path, imp.line))
+                    continue
+                pending = set(imp.names)
+                # A name per line at most after the first: no further than that.
+                for line in range(imp.line, imp.line + len(imp.names) + 2):
+                    for use in self._line_uses.on(path, line):
+                        if use.name in pending:
+                            pending.discard(use.name)
+                            pairs.add((line, use.name))
+                    if not pending:
+                        break
             found = self._imports[path] = frozenset(pairs)
         return found
-
-    def _on_line(self, path: str, line: int) -> list[Use]:
-        lines = self._file_lines(path)
-        uses = self._index.uses_in.get(path, [])
-        return uses[bisect_left(lines, line) : bisect_right(lines, line)]
 
     def callers(self, definition: Definition) -> list[Call]:
         """The definitions whose bodies use ``definition``, each with its lines: the exact
         ones first, then the textual ones, each part by path and line."""
-        exact: dict[tuple[str, Definition | None], list[int]] = {}
-        textual: dict[tuple[str, Definition | None], list[int]] = {}
-        for use in self._index.uses.get(definition.symbol.name, ()):
-            if use.definition is None:
-                if definition not in self._may_mean(use):
-                    continue
-                into = textual
-            elif use.definition == definition:
-                into = exact
-            else:
-                continue
+        exact: _Groups = {}
+        textual: _Groups = {}
+        for use in self._uses_by_definition(definition.symbol.name).get(definition, ()):
             is_call, caller = self._caller(use)
             if is_call:
+                into = exact if use.definition is not None else textual
                 into.setdefault((use.path, caller), []).append(use.line)
         return [*_calls(exact, True), *_calls(textual, False)]
 
-    def _file_lines(self, path: str) -> list[int]:
-        lines = self._lines.get(path)
-        if lines is None:
-            lines = self._lines[path] = [use.line for use in self._index.uses_in.get(path, ())]
-        return lines
+    def _uses_by_definition(self, name: str) -> dict[Definition, list[Use]]:
+        """The uses of ``name`` by the definition each means or may mean, from one pass over
+        them: a name with many definitions (``__init__``) is not read again for each."""
+        found = self._meant.get(name)
+        if found is None:
+            found = self._meant[name] = defaultdict(list)
+            for use in self._index.uses.get(name, ()):
+                meant = (
+                    textual_candidates(self._index, use)
+                    if use.definition is None
+                    else (use.definition,)
+                )
+                for definition in meant:
+                    found[definition].append(use)
+        return found
 
     def callees(self, definition: Definition) -> list[Call]:
         """The in-tree functions, methods and classes that ``definition``'s own lines use
@@ -162,17 +163,15 @@ class CallGraph:
         mean several (``.get`` of an unknown value) names no callee."""
         path = definition.path
         symbol = definition.symbol
-        uses = self._index.uses_in.get(path, ())
-        lines = self._file_lines(path)
-        start = bisect_left(lines, symbol.line)
-        end = bisect_right(lines, symbol.end_line)
         exact: dict[Definition, list[int]] = {}
         textual: dict[Definition, list[int]] = {}
-        for use in uses[start:end]:
+        for use in self._line_uses.between(path, symbol.line, symbol.end_line):
             callee = use.definition
             into = exact
             if callee is None:
-                callable_ = [d for d in self._may_mean(use) if d.symbol.kind in CALLEE_KINDS]
+                callable_ = [
+                    d for d in textual_candidates(self._index, use) if d.symbol.kind in CALLEE_KINDS
+                ]
                 if len(callable_) != 1:
                     continue
                 callee, into = callable_[0], textual
@@ -195,7 +194,7 @@ def _callee_order(call: Call) -> tuple[str, int, str]:
     return (call.definition.path, call.definition.symbol.line, call.definition.qualname)
 
 
-def _calls(groups: dict[tuple[str, Definition | None], list[int]], exact: bool) -> Iterable[Call]:
+def _calls(groups: _Groups, exact: bool) -> Iterable[Call]:
     """One edge per (file, caller), by path then the caller's first line (the module level
     first)."""
     ordered = sorted(

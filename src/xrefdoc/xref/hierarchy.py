@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from xrefdoc.core.languages import name_group
 from xrefdoc.xref.index import Index, build_module_map, module_names
+from xrefdoc.xref.places import LineUses
 from xrefdoc.xref.resolve import Definition, TreeResolver
 
 # What can have bases and subclasses: a class (a struct, interface, trait, enum, Ruby
@@ -68,6 +69,7 @@ class TypeHierarchy:
 
     def __init__(self, index: Index) -> None:
         self._index = index
+        self._line_uses = LineUses(index)
         self._resolver: TreeResolver | None = None
         self._classes: dict[tuple[str, str], list[Definition]] = defaultdict(list)
         for path in sorted(index.definitions_in):
@@ -116,11 +118,7 @@ class TypeHierarchy:
 
     def _on_line(self, definition: Definition, name: str) -> Definition | None:
         """The class the index's exact use of ``name`` on the definition's line means."""
-        for use in self._index.uses_in.get(definition.path, ()):
-            if use.line < definition.symbol.line:
-                continue
-            if use.line > definition.symbol.line:
-                break
+        for use in self._line_uses.on(definition.path, definition.symbol.line):
             found = use.definition
             if (
                 use.name == name

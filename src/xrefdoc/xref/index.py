@@ -131,6 +131,11 @@ class Index:
     folders: dict[str, Folder]
     tests_of: dict[str, list[str]]
     test_files: frozenset[str]
+    # (keyword, name group, member use) → ``textual_candidates``, filled as uses ask: the
+    # uses of a name in one language share them.
+    candidates: dict[tuple[str, str, bool], tuple[Definition, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def with_records(self, records: Iterable[FileRecord]) -> Index:
         """This index holding ``records`` in place of its records of the same paths, all
@@ -149,13 +154,22 @@ def textual_candidates(index: Index, use: Use) -> tuple[Definition, ...]:
     file's language may mean (``may_mean``), only members for a member use of unknown
     type."""
     group = name_group(index.records[use.path].family)
-    found = index.textual_definitions.get(use.keyword, ())
-    return tuple(
-        d
-        for d in found
-        if may_mean(d, name_group(index.records[d.path].family), group)
-        and (not use.member or may_match_member(d.symbol))
-    )
+    return candidates_of(index, use.keyword, group, use.member)
+
+
+def candidates_of(index: Index, keyword: str, group: str, member: bool) -> tuple[Definition, ...]:
+    """``textual_candidates`` of a textual use of ``keyword`` in a file of name group
+    ``group`` (a ``member`` use or not), made once and kept in ``Index.candidates``."""
+    key = (keyword, group, member)
+    found = index.candidates.get(key)
+    if found is None:
+        found = index.candidates[key] = tuple(
+            d
+            for d in index.textual_definitions.get(keyword, ())
+            if may_mean(d, name_group(index.records[d.path].family), group)
+            and (not member or may_match_member(d.symbol))
+        )
+    return found
 
 
 def may_mean(definition: Definition, group: str, use_group: str) -> bool:

@@ -3,46 +3,50 @@ tests, docs and examples, other), which the references of a definition are group
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Mapping
+from bisect import bisect_left, bisect_right
 
-from xrefdoc.xref.index import Index, is_test_support
+from xrefdoc.core.languages import PLAIN
+from xrefdoc.xref.index import Index, Use, is_test_support
 from xrefdoc.xref.resolve import Definition
 
 # Kinds a line of code sits inside and that a reader names it by ("in ``Group.invoke``"):
 # a Markdown line sits in its heading's section.
 ENCLOSING_KINDS = frozenset({"class", "function", "method", "type", "namespace", "impl", "heading"})
 
-# The areas, in the order references are listed: a definition's uses in code first.
+# The areas, in the order references are listed: a definition's uses in code first (the
+# symbol page titles them, ``xrefdoc-refs.js``).
 AREAS = ("source", "tests", "docs", "other")
-AREA_TITLES: Mapping[str, str] = {
-    "source": "Source",
-    "tests": "Tests",
-    "docs": "Docs and examples",
-    "other": "Other",
-}
+# Families with no bodies of code: their definitions are headings and keys, not declarations
+# with a first line, and a use in them is a reference, never a call. Pygments-only
+# languages (PHP, Lua) are in ``text``: the token extractor sees no bodies in them either.
+PROSE_FAMILIES = frozenset({"markdown", "rst", "text", "data", "binary"})
 _DOC_FOLDERS = frozenset({"doc", "docs", "documentation", "example", "examples", "samples"})
-_DOC_FAMILIES = frozenset({"markdown", "rst", "text"})
-_SOURCE_FAMILIES = frozenset({"python", "c", "cpp", "go", "javascript", "typescript", "rust"})
-_SOURCE_FAMILIES |= {"java", "ruby", "shell", "csharp", "kotlin", "php", "swift", "scala"}
+# Prose: Markdown, reStructuredText, and plain text (``text`` read by the plain-text lexer,
+# ``languages.PLAIN``; other ``text`` files are languages Pygments highlights).
+_PROSE_MARKUP = frozenset({"markdown", "rst"})
+_PLAIN_LEXER = PLAIN.lexer
+# Data and configuration: what extraction reads as keys (``data``), and the Pygments
+# languages of data files (XML, gettext catalogues, Java properties, JSON5).
+_DATA_FAMILIES = frozenset({"data", "binary"})
+_DATA_LEXERS = frozenset({"xml", "dtd", "pot", "properties", "json", "json5", "toml", "yaml"})
 
 
 def area_of(index: Index, path: str) -> str:
     """The area of ``path``: ``tests`` for test files and the tests' own helpers, ``docs``
-    for prose and for anything under a docs or examples folder, ``source`` for code, and
-    ``other`` for the rest (changelogs at the root are prose: ``docs``)."""
-    record = index.records.get(path)
-    folders = path.split("/")[:-1]
+    for anything under a docs or examples folder and for prose (Markdown, reST, plain
+    text: changelogs at the root are prose), ``other`` for data and configuration files
+    (TOML, JSON, YAML, INI, XML...), ``source`` for any other code, whether extraction
+    parses it (Python, TSX, Bash) or Pygments only highlights it (PHP, Lua, CSS)."""
     if path in index.test_files or is_test_support(path):
         return "tests"
-    if any(part.lower() in _DOC_FOLDERS for part in folders):
+    if any(part.lower() in _DOC_FOLDERS for part in path.split("/")[:-1]):
         return "docs"
-    family = record.family if record is not None else ""
-    if family in _DOC_FAMILIES:
+    record = index.records.get(path)
+    if record is None or record.family in _DATA_FAMILIES or record.lexer in _DATA_LEXERS:
+        return "other"
+    if record.family in _PROSE_MARKUP or (record.family == "text" and record.lexer == _PLAIN_LEXER):
         return "docs"
-    if family in _SOURCE_FAMILIES or family.startswith("c"):
-        return "source"
-    return "other"
+    return "source"
 
 
 class Enclosing:
@@ -87,3 +91,24 @@ class Enclosing:
             # Neither it, its earlier siblings nor anything inside them holds the line.
             position = parents[position]
         return None
+
+
+class LineUses:
+    """The uses on a line, or a span of lines, of a file: a bisection of the file's uses
+    (``Index.uses_in``, sorted by line), their lines listed on first use."""
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+        self._lines: dict[str, list[int]] = {}
+
+    def between(self, path: str, first: int, last: int) -> list[Use]:
+        """The uses of ``path`` from line ``first`` to ``last``, both included."""
+        lines = self._lines.get(path)
+        if lines is None:
+            lines = self._lines[path] = [use.line for use in self._index.uses_in.get(path, ())]
+        uses = self._index.uses_in.get(path, [])
+        return uses[bisect_left(lines, first) : bisect_right(lines, last)]
+
+    def on(self, path: str, line: int) -> list[Use]:
+        """The uses on one line of ``path``."""
+        return self.between(path, line, line)
