@@ -46,8 +46,14 @@ SIGNALS = {"SIGKILL": signal.SIGKILL, "SIGINT": signal.SIGINT, "SIGTERM": signal
 MOMENTS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
 
 
+# Every tree's commit made at one moment: the same files give the same commit hash, which
+# the site names (_xref/build.js), so a site built from another copy can equal it.
+COMMIT_DATE = "2026-01-01T00:00:00+00:00"
+
+
 def git(tree: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(tree), *args], check=True, capture_output=True)
+    dated = {**os.environ, "GIT_AUTHOR_DATE": COMMIT_DATE, "GIT_COMMITTER_DATE": COMMIT_DATE}
+    subprocess.run(["git", "-C", str(tree), *args], check=True, capture_output=True, env=dated)
 
 
 def build(tree: Path, site: Path) -> None:
