@@ -2,10 +2,10 @@
 
 A file page is mostly its source, so the markup is kept lean: a line is ``<span id="L7">``
 (its number is drawn by CSS, a counter in a ``::before``, and a click on it is handled by
-``xrefdoc.js``: a link to a line needs no script, making one does), neighbouring tokens of
-one class share a span, and a name's link has a ``title`` only when it is a textual match
-(the hover card says where an exact one leads). On Sphinx's sources this took a page from
-6.6 to under 4 times its source's size (``bench/weight.py``).
+``xrefdoc-lines.js``: a link to a line needs no script, making one does), neighbouring
+tokens of one class share a span, and a name's link has a ``title`` only when it is a
+textual match (the hover card says where an exact one leads). On Sphinx's sources this
+took a page from 6.6 to under 4 times its source's size (``bench/weight.py``).
 
 Lexing is the costly part of a page (Pygments, about 15 ms a file), and it depends only on
 the file's content, its lexer and the source cap. So it is done once per content hash: the

@@ -379,7 +379,7 @@
     facts.appendChild(row);
   }
 
-  // The permalink bar of selected lines (xrefdoc.js) gets a link to the same lines on the
+  // The permalink bar of selected lines (xrefdoc-lines.js) gets a link to the same lines on the
   // forge, at the site's commit.
   window.xrefdocForgeLink = function (bar, first, last) {
     var href = forgeLink(forgePath(), first, last);
@@ -397,7 +397,7 @@
     link.href = href;
   };
 
-  // xrefdoc.js ran first and may have shown the bar before the data came.
+  // xrefdoc-lines.js ran first and may have shown the bar before the data came.
   function forgeLinkOfShownBar() {
     var bar = document.querySelector(".xref-permalink");
     var match = /^#L(\d+)(?:-L?(\d+))?$/.exec(location.hash);
