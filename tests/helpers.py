@@ -89,6 +89,28 @@ def assert_usage_error(completed: subprocess.CompletedProcess[str], *fragments: 
         assert fragment in lines[0]
 
 
+def git(root: Path, *arguments: str) -> str:
+    """``git -C ROOT ARGUMENTS`` under a test author's name, its output stripped."""
+    done = subprocess.run(
+        ["git", "-C", str(root), "-c", "user.email=t@example.org", "-c", "user.name=T", *arguments],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def git_repository(root: Path, remote: str | None = None) -> str:
+    """``git init`` of ``root``, one commit of everything in it and, if given, ``remote`` as
+    origin (the forge the pages link to): the commit."""
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "first")
+    if remote:
+        git(root, "remote", "add", "origin", remote)
+    return git(root, "rev-parse", "HEAD")
+
+
 def tree_files(count: int) -> dict[str, str | bytes]:
     """Modules that import each other, some prose and data: enough for a build to take a
     few seconds, so it can be stopped in the middle."""

@@ -6,7 +6,6 @@ not name it); the settings that override them, and a bad one as one line."""
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Any
 
 import pytest
 from browser import ConsoleProblems, browser
-from helpers import assert_usage_error, run_xrefdoc, write_tree
+from helpers import assert_usage_error, git, git_repository, run_xrefdoc, write_tree
 
 FILES: dict[str, str | bytes] = {
     "pyproject.toml": '[project]\nname = "proj"\nversion = "1.4.0"\n',
@@ -22,24 +21,9 @@ FILES: dict[str, str | bytes] = {
 }
 
 
-def git(root: Path, *arguments: str) -> str:
-    done = subprocess.run(
-        ["git", "-C", str(root), "-c", "user.email=t@example.org", "-c", "user.name=T", *arguments],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
-
-
 def committed(base: Path, remote: str | None) -> tuple[Path, str]:
     tree = write_tree(base / "proj", FILES)
-    git(tree, "init", "-q")
-    git(tree, "add", "-A")
-    git(tree, "commit", "-qm", "first")
-    if remote:
-        git(tree, "remote", "add", "origin", remote)
-    return tree, git(tree, "rev-parse", "HEAD")
+    return tree, git_repository(tree, remote)
 
 
 def build(tree: Path, site: Path, *options: str) -> None:

@@ -4,11 +4,10 @@ from git, and the forge's links from origin's URL or the settings."""
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import write_tree
+from helpers import git_repository, write_tree
 
 from xrefdoc.core.identity import (
     check_forge,
@@ -126,28 +125,13 @@ def test_settings_of_the_forge_are_checked() -> None:
         check_link_template("t", "{repository}/{commit}")
 
 
-def git(root: Path, *arguments: str) -> str:
-    done = subprocess.run(
-        ["git", "-C", str(root), "-c", "user.email=t@example.org", "-c", "user.name=T", *arguments],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
-
-
 def repository(tmp_path: Path, remote: str | None) -> tuple[Path, str]:
     """A git repository with the tree in its ``lib/`` folder, one commit; its commit."""
     top = write_tree(
         tmp_path / "repo",
         {"lib/pyproject.toml": '[project]\nname = "lib"\nversion = "0.3"\n', "lib/m.py": "x = 1\n"},
     )
-    git(top, "init", "-q")
-    git(top, "add", "-A")
-    git(top, "commit", "-qm", "first")
-    if remote:
-        git(top, "remote", "add", "origin", remote)
-    return top / "lib", git(top, "rev-parse", "HEAD")
+    return top / "lib", git_repository(top, remote)
 
 
 def test_a_tree_in_a_repository_links_its_files_at_the_commit(tmp_path: Path) -> None:
@@ -225,12 +209,8 @@ def test_a_folder_name_that_is_not_utf8_does_not_stop_it(tmp_path: Path) -> None
     folder = Path(os.fsdecode(os.fsencode(top) + b"/caf\xe9"))
     folder.mkdir(parents=True)
     (folder / "m.py").write_text("x = 1\n")
-    git(top, "init", "-q")
-    git(top, "add", "-A")
-    git(top, "commit", "-qm", "first")
-    git(top, "remote", "add", "origin", "git@github.com:org/lib.git")
+    commit = git_repository(top, "git@github.com:org/lib.git")
     identity = project_identity(folder, warn=pytest.fail)
-    commit = git(top, "rev-parse", "HEAD")
     assert identity.commit == commit
     assert identity.file_link("m.py") == f"https://github.com/org/lib/blob/{commit}/caf%E9/m.py"
 

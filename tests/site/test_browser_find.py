@@ -6,14 +6,13 @@ desktop and phone widths go to ``_build/screenshots``."""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from browser import DESKTOP, PHONE, ConsoleProblems, browser, served
-from helpers import write_tree
+from helpers import git_repository, write_tree
 
 from xrefdoc.commands.cli import main
 
@@ -74,26 +73,12 @@ FILES: dict[str, str | bytes] = {
 }
 
 
-def git(root: Path, *arguments: str) -> str:
-    done = subprocess.run(
-        ["git", "-C", str(root), "-c", "user.email=t@example.org", "-c", "user.name=T", *arguments],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
-
-
 @pytest.fixture(scope="module")
 def tool_tree(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The fixture tree, a clone of a GitHub repository (the file pages link their lines
     there), and its commit."""
     tree = write_tree(tmp_path_factory.mktemp("tool"), FILES)
-    git(tree, "init", "-q")
-    git(tree, "add", "-A")
-    git(tree, "commit", "-qm", "first")
-    git(tree, "remote", "add", "origin", "git@github.com:org/tool.git")
-    return tree, git(tree, "rev-parse", "HEAD")
+    return tree, git_repository(tree, "git@github.com:org/tool.git")
 
 
 @pytest.fixture(scope="module")

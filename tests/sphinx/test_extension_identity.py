@@ -5,12 +5,12 @@ commit is in ``_xref/build.js`` alone."""
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from browser import browser
+from helpers import git, git_repository
 from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
 
@@ -54,29 +54,15 @@ def test_a_bad_forge_is_a_configuration_error_that_names_it(
     )
 
 
-def git(root: Path, *arguments: str) -> str:
-    done = subprocess.run(
-        ["git", "-C", str(root), "-c", "user.email=t@example.org", "-c", "user.name=T", *arguments],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
-
-
 def test_the_commit_is_in_the_build_script_and_a_new_one_rewrites_no_page(
     make_app: MakeApp, engines: Path
 ) -> None:
     """In a user's Sphinx project (its own theme): the pages never name the commit, the file
     page's script shows the link to the forge at it from ``_xref/build.js``."""
-    git(engines, "init", "-q")
-    git(engines, "add", "-A")
-    git(engines, "commit", "-qm", "first")
-    git(engines, "remote", "add", "origin", "git@github.com:org/engines.git")
+    first = git_repository(engines, "git@github.com:org/engines.git")
     app = make_app("html", srcdir=engines)
     app.build()
     page = app.outdir / "_xref/pkg/core.py_docs.html"
-    first = git(engines, "rev-parse", "HEAD")
     script = (app.outdir / "_xref/build.js").read_text("utf-8")
     assert f'"commit":"{first}"' in script
     assert f'["https://github.com/org/engines/blob/{first}/tree/","path"]' in script
