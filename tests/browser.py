@@ -19,6 +19,8 @@ import pytest
 CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+# Where the browser tests leave their screenshots (not committed).
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "_build" / "screenshots"
 
 
 def chromium_path() -> str | None:
@@ -85,3 +87,21 @@ class ConsoleProblems:
     def _console(self, message: Any) -> None:
         if message.type in ("error", "warning"):
             self.found.append(f"{message.type}: {message.text}")
+
+
+def opened_page(chromium: Any, **context: Any) -> Iterator[Any]:
+    """A page in a browser context of its own (``context`` as Playwright's ``new_context``
+    takes it), for a fixture to yield from: closed after the test, which then fails on any
+    console problem the page had."""
+    browser_context = chromium.new_context(**context)
+    opened = browser_context.new_page()
+    problems = ConsoleProblems(opened)
+    yield opened
+    browser_context.close()
+    assert problems.found == [], "console errors"
+
+
+def shoot(page: Any, name: str) -> None:
+    """What ``page`` shows, saved as ``_build/screenshots/NAME.png``."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)

@@ -6,13 +6,12 @@ not name it); the settings that override them, and a bad one as one line."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import ConsoleProblems, browser
+from browser import ConsoleProblems
 from helpers import assert_usage_error, git, git_repository, run_xrefdoc, write_tree
 
 FILES: dict[str, str | bytes] = {
@@ -39,12 +38,6 @@ def footer(page: Path) -> str:
     found = re.search(r"<footer[^>]*>(.*?)</footer>", text(page), re.DOTALL)
     assert found
     return re.sub(r"<[^>]+>", "", found.group(1)).strip()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    with browser() as launched:
-        yield launched
 
 
 @dataclass(frozen=True)

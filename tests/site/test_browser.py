@@ -10,16 +10,13 @@ import itertools
 import re
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import DESKTOP, PHONE, ConsoleProblems, browser, served
+from browser import DESKTOP, PHONE, SCREENSHOTS, ConsoleProblems, opened_page, served, shoot
 from helpers import write_tree
 
 from xrefdoc.commands.cli import main
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "_build" / "screenshots"
 
 PUMP = '''"""Pumps and what drives them."""
 
@@ -100,25 +97,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    with browser() as launched:
-        yield launched
-
-
 @pytest.fixture
 def page(chromium: Any) -> Iterator[Any]:
-    context = chromium.new_context(viewport=DESKTOP)
-    opened = context.new_page()
-    problems = ConsoleProblems(opened)
-    yield opened
-    context.close()
-    assert problems.found == [], "console errors"
-
-
-def shoot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+    yield from opened_page(chromium, viewport=DESKTOP)
 
 
 def background(page: Any, selector: str) -> str:

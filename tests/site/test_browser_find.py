@@ -11,12 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import DESKTOP, PHONE, ConsoleProblems, browser, served
+from browser import DESKTOP, PHONE, opened_page, served, shoot
 from helpers import git_repository, write_tree
 
 from xrefdoc.commands.cli import main
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "_build" / "screenshots"
 
 CORE = '''"""Commands and groups."""
 
@@ -90,34 +88,14 @@ def site(tool_tree: tuple[Path, str]) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    with browser() as launched:
-        yield launched
-
-
-def _opened(chromium: Any, viewport: dict[str, int], javascript: bool = True) -> Iterator[Any]:
-    context = chromium.new_context(viewport=viewport, java_script_enabled=javascript)
-    opened = context.new_page()
-    problems = ConsoleProblems(opened)
-    yield opened
-    context.close()
-    assert problems.found == [], "console errors"
-
-
 @pytest.fixture
 def page(chromium: Any) -> Iterator[Any]:
-    yield from _opened(chromium, DESKTOP)
+    yield from opened_page(chromium, viewport=DESKTOP)
 
 
 @pytest.fixture
 def phone(chromium: Any) -> Iterator[Any]:
-    yield from _opened(chromium, PHONE)
-
-
-def shoot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+    yield from opened_page(chromium, viewport=PHONE)
 
 
 def no_sideways_scroll(page: Any) -> None:
@@ -289,7 +267,7 @@ def test_the_keyword_index_opened_with_a_name_goes_to_its_entry(page: Any, site:
 def test_without_javascript_the_keyword_form_lands_on_the_letters_with_their_ranges(
     chromium: Any, site: str
 ) -> None:
-    for page in _opened(chromium, DESKTOP, javascript=False):
+    for page in opened_page(chromium, viewport=DESKTOP, java_script_enabled=False):
         page.goto(site + "src/tool/core.py_docs.html")
         page.fill("#xt-kw-input", "shell_complete")
         with page.expect_navigation():
@@ -346,7 +324,7 @@ def test_the_commit_and_forge_links_on_a_phone(phone: Any, site: str) -> None:
 
 
 def test_without_javascript_no_commit_and_no_forge_link(chromium: Any, site: str) -> None:
-    for page in _opened(chromium, DESKTOP, javascript=False):
+    for page in opened_page(chromium, viewport=DESKTOP, java_script_enabled=False):
         page.goto(site + "src/tool/core.py_docs.html#L5-L9")
         assert " ".join(page.locator("footer").inner_text().split()) == (
             "tool 2.1.0 · Made with xrefdoc"

@@ -12,12 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import DESKTOP, PHONE, ConsoleProblems, browser, served
+from browser import DESKTOP, PHONE, opened_page, served, shoot
 from helpers import write_tree
 
 from xrefdoc.commands.cli import main
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "_build" / "screenshots"
 
 MODELS = '''"""What a shop sells and holds."""
 
@@ -83,34 +81,14 @@ def site(built: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    with browser() as launched:
-        yield launched
-
-
-def _open(chromium: Any, viewport: dict[str, int], touch: bool = False) -> Iterator[Any]:
-    context = chromium.new_context(viewport=viewport, has_touch=touch)
-    opened = context.new_page()
-    problems = ConsoleProblems(opened)
-    yield opened
-    context.close()
-    assert problems.found == [], "console errors"
-
-
 @pytest.fixture
 def page(chromium: Any) -> Iterator[Any]:
-    yield from _open(chromium, DESKTOP)
+    yield from opened_page(chromium, viewport=DESKTOP)
 
 
 @pytest.fixture
 def phone(chromium: Any) -> Iterator[Any]:
-    yield from _open(chromium, PHONE, touch=True)
-
-
-def shoot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+    yield from opened_page(chromium, viewport=PHONE, has_touch=True)
 
 
 def _groups(page: Any) -> list[tuple[str, list[str]]]:
