@@ -141,6 +141,13 @@ def test_a_search_that_names_no_path_adds_nothing(page: Any, site: str) -> None:
     assert page.locator(".xref-path-results").count() == 0
 
 
+def _find(page: Any, typed: str) -> None:
+    """Open the file finder with t and type ``typed``, until it lists what it found."""
+    page.keyboard.press("t")
+    page.keyboard.type(typed)
+    page.wait_for_selector("#xref-finder-list [role=option]")
+
+
 def test_t_opens_the_file_finder_and_enter_opens_the_best_match(page: Any, site: str) -> None:
     page.goto(site + "index.html")
     assert page.locator("#xref-finder-input").count() == 0, "nothing before it is asked for"
@@ -163,9 +170,7 @@ def test_the_finder_moves_with_the_arrows_finds_folders_and_closes_with_escape(
     page: Any, site: str
 ) -> None:
     page.goto(site + "src/tool/core.py_docs.html")
-    page.keyboard.press("t")
-    page.keyboard.type("tool")
-    page.wait_for_selector("#xref-finder-list [role=option]")
+    _find(page, "tool")
     first = page.locator("#xref-finder-list li").first
     assert " ".join(first.inner_text().split()) == "tool/ src/", "the folder named so comes first"
     assert first.get_attribute("aria-selected") == "true"
@@ -182,9 +187,7 @@ def test_the_finder_moves_with_the_arrows_finds_folders_and_closes_with_escape(
     # A folder's result leads to its index page.
     page.keyboard.press("Escape")
     page.locator("body").click(position={"x": 5, "y": 400})
-    page.keyboard.press("t")
-    page.keyboard.type("src/tool")
-    page.wait_for_selector("#xref-finder-list [role=option]")
+    _find(page, "src/tool")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith("/src/tool/index.html")

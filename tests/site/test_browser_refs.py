@@ -109,13 +109,19 @@ def _lines(page: Any, path: str) -> list[str]:
     return [" ".join(text.split()) for text in items.all_inner_texts()]
 
 
+def _card(page: Any, hovered: str) -> Any:
+    """The name card the pointer on ``hovered`` shows, once it holds its references link."""
+    page.hover(hovered)
+    card = page.locator(".xref-card")
+    card.locator(".xref-card-references").wait_for()
+    return card
+
+
 def test_a_cards_references_link_lists_the_uses_by_area_with_their_code(
     page: Any, site: str
 ) -> None:
     page.goto(site + "shop/checkout.py_docs.html")
-    page.hover("#L5 a.xref-name >> text=add")
-    card = page.locator(".xref-card")
-    card.locator(".xref-card-references").wait_for()
+    card = _card(page, "#L5 a.xref-name >> text=add")
     assert card.locator(".xref-card-title").inner_text() == "add → shop/models.py:10"
     assert card.locator(".xref-card-qualname").inner_text() == "method shop.models.Cart.add"
     assert card.locator(".xref-card-signature").inner_text() == "add(self, item: int) -> int"
@@ -228,9 +234,7 @@ def test_a_names_card_where_it_is_defined_says_so_and_leads_to_its_references(
     page: Any, site: str
 ) -> None:
     page.goto(site + "shop/models.py_docs.html")
-    page.hover("#L10 a.xref-name")
-    card = page.locator(".xref-card")
-    card.locator(".xref-card-references").wait_for()
+    card = _card(page, "#L10 a.xref-name")
     assert card.locator(".xref-card-qualname").inner_text() == "method shop.models.Cart.add"
     assert card.locator(".xref-card-where").inner_text() == "Defined in shop/models.py:10"
     assert card.locator(".xref-card-references").get_attribute("href") == "../" + ADD_REFERENCES
