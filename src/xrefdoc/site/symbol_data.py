@@ -24,12 +24,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from xrefdoc.extract import read_lines
 from xrefdoc.site.hierarchy_data import HierarchyData
 from xrefdoc.site.keyword_box import call_script
-from xrefdoc.site.names import FilePageKind, PageNames
+from xrefdoc.site.names import PageNames, quoted
 from xrefdoc.site.views import SiteContext, symbol_anchor
 from xrefdoc.xref.index import Use, textual_candidates
 from xrefdoc.xref.places import AREAS, PROSE_FAMILIES, Enclosing, area_of
@@ -52,7 +51,6 @@ LINE_LEAD = 60
 DOC_CHARS = 400
 # A signature (or a declaration's first line) is cut after this many characters.
 SIGNATURE_CHARS = 300
-_DOCS_END = "_" + FilePageKind.DOCS.value
 # The closing quotes of a docstring, and how many lines its first paragraph is read for.
 _QUOTES = re.compile(r"\"\"\"|'''")
 _DOC_LINES = 12
@@ -78,16 +76,6 @@ SYMBOL_FIELDS = (
 REFERENCE_FIELDS = ("file", "line", "textual", "text", "column", "length", "enclosing")
 
 
-def file_key(names: PageNames, path: str) -> str:
-    """The file's page name without ``_docs``: what its scripts are named after."""
-    return names.file_page(path)[: -len(_DOCS_END)]
-
-
-def quoted_key(names: PageNames, path: str) -> str:
-    """``file_key`` URL-quoted as the site's links are (``/`` kept)."""
-    return quote(file_key(names, path), safe="/")
-
-
 def sym_script(key: str) -> str:
     """Where a file's symbol data lives, relative to ``_xref/``."""
     return f"{SYM_FOLDER}/{key}.js"
@@ -104,14 +92,13 @@ def symbol_page(names: PageNames) -> str:
 
 def symbol_page_href(names: PageNames, from_page: str, path: str, anchor: str) -> str:
     """A link from a page to the symbol page of the definition ``anchor`` of ``path``."""
-    return names.href(from_page, symbol_page(names), f"{quoted_key(names, path)}/{anchor}")
+    return names.href(from_page, symbol_page(names), f"{quoted(names.file_key(path))}/{anchor}")
 
 
 def first_paragraph(doc: str, limit: int = DOC_CHARS) -> str:
     """A docstring's first paragraph on one line, cut at ``limit`` characters."""
     paragraph = re.split(r"\n\s*\n", doc.strip(), maxsplit=1)[0]
-    text = " ".join(paragraph.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return _cut(" ".join(paragraph.split()), limit)
 
 
 def _cut(text: str, limit: int) -> str:
@@ -320,7 +307,7 @@ class SymbolData:
         references = self.references(paths)
         texts = self._read_texts(paths, references)
         for path in paths:
-            key = file_key(self._names, path)
+            key = self._names.file_key(path)
             definitions = self._index.definitions_in[path]
             yield sym_script(key), self.sym_text(path, definitions, references, texts)
             yield refs_script(key), self.refs_text(path, definitions, references, texts.lines)
@@ -389,9 +376,9 @@ class SymbolData:
                 symbol.name,
             ]
         value = {
-            "k": quoted_key(self._names, path),
+            "k": quoted(self._names.file_key(path)),
             "path": path,
-            "s": quote(symbol_page(self._names) + self._names.suffix, safe="/"),
+            "s": quoted(symbol_page(self._names) + self._names.suffix),
             "d": rows,
         }
         return call_script("xrefdocSymbols", value)
@@ -399,7 +386,7 @@ class SymbolData:
     def _path_row(self, path: str, area: int) -> list[object]:
         """[path, area(, quoted key)]: the key only where it is not the path itself (a
         prefix, a cut name, a character that is quoted)."""
-        key = quoted_key(self._names, path)
+        key = quoted(self._names.file_key(path))
         return [path, area] if key == path else [path, area, key]
 
     def refs_text(
@@ -450,7 +437,7 @@ class SymbolData:
                 hierarchies[self.anchor(definition)] = hierarchy
             rows[self.anchor(definition)] = out
         value = {
-            "k": quoted_key(self._names, path),
+            "k": quoted(self._names.file_key(path)),
             "p": path_rows,
             "e": enclosing_rows,
             "d": rows,

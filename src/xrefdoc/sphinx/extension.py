@@ -53,7 +53,7 @@ from xrefdoc.site.render import (
     page_jobs,
     render_myst_pages,
 )
-from xrefdoc.site.symbol_data import SymbolData, file_key, refs_script, sym_script
+from xrefdoc.site.symbol_data import SymbolData, refs_script, sym_script
 from xrefdoc.site.views import SiteContext, make_site
 from xrefdoc.site.writer import write_pages
 from xrefdoc.sphinx.domain import ROLE, XrefDomain, html_block, skip_html_block, visit_html_block
@@ -511,7 +511,7 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite) -> None:
     index = state.site.index
     symbols = SymbolData.for_tree(state.site, state.root)
     defining = symbols.files()
-    keys = [file_key(state.site.names, path) for path in defining]
+    keys = [state.site.names.file_key(path) for path in defining]
     current = [
         INDEX_FILE,
         *(part_file(page.page) for page in layout.pages),
