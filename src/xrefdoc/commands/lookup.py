@@ -4,7 +4,6 @@ definition around it, or its callers and callees, from the cached records of the
 from __future__ import annotations
 
 from collections.abc import Mapping
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ from typing import Any
 from xrefdoc.core.errors import XrefdocError
 from xrefdoc.core.model import FileRecord
 from xrefdoc.core.settings import CLI_SETTING_NAMES, make_settings
-from xrefdoc.extract import read_lines
+from xrefdoc.extract import shown_lines
 from xrefdoc.pipeline.scan import scan
 from xrefdoc.site.index_json import definition_data, uses_data
 from xrefdoc.store.cache import RecordCache, cache_location
@@ -56,10 +55,7 @@ class Lines:
         lines = self._files.get(path)
         if lines is None:
             record = self._records.get(path)
-            lines = []
-            if record is not None and not record.is_binary:
-                with suppress(OSError):
-                    lines = read_lines(self._root, record, self._sources.get(path))
+            lines = shown_lines(self._root, record, self._sources.get(path)) or []
             self._files[path] = lines
         text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
         return text if len(text) <= LINE_TEXT_WIDTH else text[: LINE_TEXT_WIDTH - 1] + "…"

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from xrefdoc.extract import read_lines
+from xrefdoc.extract import shown_lines
 from xrefdoc.site.hierarchy_data import HierarchyData
 from xrefdoc.site.keyword_box import call_script
 from xrefdoc.site.names import PageNames, quoted
@@ -221,13 +221,7 @@ class SymbolData:
         index = site.index
 
         def lines_of(path: str) -> list[str] | None:
-            record = index.records.get(path)
-            if record is None or record.is_binary:
-                return None
-            try:
-                return read_lines(root, record, site.sources.get(path))
-            except OSError:
-                return None
+            return shown_lines(root, index.records.get(path), site.sources.get(path))
 
         return cls(site, lines_of)
 
