@@ -188,14 +188,6 @@ class _Texts:
     docs: dict[Definition, str]
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
-    """A use of a definition: exact, or a textual match that may mean it."""
-
-    use: Use
-    textual: bool
-
-
 class SymbolData:
     """Makes the scripts of the files asked for, from the index and the tree's text (read
     once per file, only the lines a reference shows)."""
@@ -252,45 +244,43 @@ class SymbolData:
         """Every file that defines anything, sorted: the files that have scripts."""
         return sorted(path for path, found in self._index.definitions_in.items() if found)
 
-    def references(self, paths: Iterable[str]) -> dict[Definition, list[Reference]]:
+    def references(self, paths: Iterable[str]) -> dict[Definition, list[Use]]:
         """The references of every definition of ``paths``: its exact uses, and the textual
         matches whose candidates include it, in the order the page lists them (area, then
         file, files with an exact use first; in a file exact uses first, then by line)."""
         wanted = {d for path in paths for d in self._index.definitions_in.get(path, ())}
-        found: dict[Definition, list[Reference]] = defaultdict(list)
+        found: dict[Definition, list[Use]] = defaultdict(list)
         for name in sorted({d.symbol.name for d in wanted}):
             for use in self._index.uses.get(name, ()):
                 if use.definition is not None:
                     if use.definition in wanted:
-                        found[use.definition].append(Reference(use, False))
+                        found[use.definition].append(use)
                     continue
                 for definition in textual_candidates(self._index, use):
                     if definition in wanted:
-                        found[definition].append(Reference(use, True))
+                        found[definition].append(use)
         return {d: self._ordered(refs) for d, refs in found.items()}
 
-    def _ordered(self, references: list[Reference]) -> list[Reference]:
+    def _ordered(self, references: list[Use]) -> list[Use]:
         areas = {}
         exact_files = set()
-        for reference in references:
-            path = reference.use.path
+        for use in references:
+            path = use.path
             if path not in areas:
                 areas[path] = AREAS.index(area_of(self._index, path))
-            if not reference.textual:
+            if use.definition is not None:
                 exact_files.add(path)
-        unique: dict[tuple[str, int, bool], Reference] = {}
-        for reference in references:
-            unique.setdefault(
-                (reference.use.path, reference.use.line, reference.textual), reference
-            )
+        unique: dict[tuple[str, int, bool], Use] = {}
+        for use in references:
+            unique.setdefault((use.path, use.line, use.definition is None), use)
         return sorted(
             unique.values(),
-            key=lambda r: (
-                areas[r.use.path],
-                r.use.path not in exact_files,
-                r.use.path,
-                r.textual,
-                r.use.line,
+            key=lambda use: (
+                areas[use.path],
+                use.path not in exact_files,
+                use.path,
+                use.definition is None,
+                use.line,
             ),
         )
 
@@ -306,9 +296,7 @@ class SymbolData:
             yield sym_script(key), self.sym_text(path, definitions, references, texts)
             yield refs_script(key), self.refs_text(path, definitions, references, texts.lines)
 
-    def _read_texts(
-        self, paths: list[str], references: Mapping[Definition, list[Reference]]
-    ) -> _Texts:
+    def _read_texts(self, paths: list[str], references: Mapping[Definition, list[Use]]) -> _Texts:
         """The text of every line a script shows (the references' lines, and the first line
         of each declaration without a signature) and the docstring paragraph of each
         definition of ``paths``: each file read once."""
@@ -321,8 +309,8 @@ class SymbolData:
                     if not d.symbol.signature
                 )
         for found in references.values():
-            for reference in found:
-                needed[reference.use.path].add(reference.use.line)
+            for use in found:
+                needed[use.path].add(use.line)
         documented = {
             path
             for path in paths
@@ -342,7 +330,7 @@ class SymbolData:
         self,
         path: str,
         definitions: list[Definition],
-        references: Mapping[Definition, list[Reference]],
+        references: Mapping[Definition, list[Use]],
         texts: _Texts,
     ) -> str:
         """``xrefdocSymbols({k, path, s, d: {anchor: [SYMBOL_FIELDS...]}})``: ``k`` the
@@ -351,7 +339,7 @@ class SymbolData:
         for definition in definitions:
             symbol = definition.symbol
             found = references.get(definition, [])
-            exact = sum(1 for r in found if not r.textual)
+            exact = sum(1 for use in found if use.definition is not None)
             signature = symbol.signature
             if signature.startswith(("(", "[")):  # Python's: the parameters, without the name
                 signature = symbol.name + signature
@@ -366,7 +354,7 @@ class SymbolData:
                 first_paragraph(texts.docs.get(definition, symbol.doc.strip())),
                 exact,
                 len(found) - exact,
-                len({r.use.path for r in found}),
+                len({use.path for use in found}),
                 symbol.name,
             ]
         value = {
@@ -387,7 +375,7 @@ class SymbolData:
         self,
         path: str,
         definitions: list[Definition],
-        references: Mapping[Definition, list[Reference]],
+        references: Mapping[Definition, list[Use]],
         lines: Mapping[str, Mapping[int, str]],
     ) -> str:
         """``xrefdocRefs({k, p: [[path, area(, key)]], e: [[anchor, qualname]], d: {anchor:
@@ -418,13 +406,12 @@ class SymbolData:
         for definition in definitions:
             found = references.get(definition, [])
             out: list[list[object]] = []
-            for reference in found:
-                use = reference.use
+            for use in found:
                 around = self._enclosing.of(use.path, use.line)
                 where = -1 if around is None else enclosing_of(use.path, around)
                 text = lines.get(use.path, {}).get(use.line, "")
                 shown, column, length = shown_line(text, use.name, use.column)
-                textual = int(reference.textual)
+                textual = int(use.definition is None)
                 out.append([file_of(use.path), use.line, textual, shown, column, length, where])
             hierarchy = self.hierarchy.of(definition, file_of, self.anchor, enclosing_of)
             if hierarchy:
