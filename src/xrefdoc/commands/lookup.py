@@ -175,11 +175,6 @@ def json_data(found: Found, context: Context) -> dict[str, Any]:
     return {"name": found.name, **data}
 
 
-def definitions_named(index: Index, name: str) -> list[Definition]:
-    """The definitions ``name`` selects, as ``find`` selects them."""
-    return find(index, name).definitions
-
-
 def _edges(graph: CallGraph, definition: Definition, direction: str) -> list[Call]:
     return graph.callers(definition) if direction == "callers" else graph.callees(definition)
 
@@ -187,7 +182,7 @@ def _edges(graph: CallGraph, definition: Definition, direction: str) -> list[Cal
 def hierarchy_rows(definitions: list[Definition], direction: str, context: Context) -> list[str]:
     """One level of the call hierarchy of each definition, as rows: its own row, then one
     ``path:line: caller (or callee): code`` row per call line; a textual edge says so."""
-    graph = CallGraph(context.index)
+    graph = CallGraph(context.index, context.enclosing)
     rows: list[str] = []
     for definition in definitions:
         rows.append(
@@ -209,7 +204,7 @@ def hierarchy_json(
     (or ``callees``), each edge the definition at its other end (``definition``, null for a
     module's top level), whether it is ``exact``, and its call lines (``calls``: the file,
     each line with its text)."""
-    graph = CallGraph(context.index)
+    graph = CallGraph(context.index, context.enclosing)
     entries = []
     for definition in definitions:
         edges = []
