@@ -165,7 +165,7 @@ def _lookup(arguments: argparse.Namespace) -> int:
     _note_cache(note)
     context = lookup.Context(index, lookup.Lines(root, index.records, sources))
     if direction:
-        definitions = lookup.definitions_named(index, name)
+        definitions = lookup.find(index, name).definitions
         if arguments.json:
             _print_json(lookup.hierarchy_json(name, definitions, direction, context))
         else:

@@ -4,7 +4,6 @@ definition around it, or its callers and callees, from the cached records of the
 from __future__ import annotations
 
 from collections.abc import Mapping
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ from typing import Any
 from xrefdoc.core.errors import XrefdocError
 from xrefdoc.core.model import FileRecord
 from xrefdoc.core.settings import CLI_SETTING_NAMES, make_settings
-from xrefdoc.extract import read_lines
+from xrefdoc.extract import shown_lines
 from xrefdoc.pipeline.scan import scan
 from xrefdoc.site.index_json import definition_data, uses_data
 from xrefdoc.store.cache import RecordCache, cache_location
@@ -56,10 +55,7 @@ class Lines:
         lines = self._files.get(path)
         if lines is None:
             record = self._records.get(path)
-            lines = []
-            if record is not None and not record.is_binary:
-                with suppress(OSError):
-                    lines = read_lines(self._root, record, self._sources.get(path))
+            lines = shown_lines(self._root, record, self._sources.get(path)) or []
             self._files[path] = lines
         text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
         return text if len(text) <= LINE_TEXT_WIDTH else text[: LINE_TEXT_WIDTH - 1] + "…"
@@ -179,11 +175,6 @@ def json_data(found: Found, context: Context) -> dict[str, Any]:
     return {"name": found.name, **data}
 
 
-def definitions_named(index: Index, name: str) -> list[Definition]:
-    """The definitions ``name`` selects, as ``find`` selects them."""
-    return find(index, name).definitions
-
-
 def _edges(graph: CallGraph, definition: Definition, direction: str) -> list[Call]:
     return graph.callers(definition) if direction == "callers" else graph.callees(definition)
 
@@ -191,7 +182,7 @@ def _edges(graph: CallGraph, definition: Definition, direction: str) -> list[Cal
 def hierarchy_rows(definitions: list[Definition], direction: str, context: Context) -> list[str]:
     """One level of the call hierarchy of each definition, as rows: its own row, then one
     ``path:line: caller (or callee): code`` row per call line; a textual edge says so."""
-    graph = CallGraph(context.index)
+    graph = CallGraph(context.index, context.enclosing)
     rows: list[str] = []
     for definition in definitions:
         rows.append(
@@ -213,7 +204,7 @@ def hierarchy_json(
     (or ``callees``), each edge the definition at its other end (``definition``, null for a
     module's top level), whether it is ``exact``, and its call lines (``calls``: the file,
     each line with its text)."""
-    graph = CallGraph(context.index)
+    graph = CallGraph(context.index, context.enclosing)
     entries = []
     for definition in definitions:
         edges = []

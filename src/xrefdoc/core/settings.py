@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xrefdoc.core.errors import ConfigError
-from xrefdoc.core.identity import check_forge, check_link_template
+from xrefdoc.core.identity import (
+    Identity,
+    Warn,
+    check_forge,
+    check_link_template,
+    project_identity,
+)
 
 DEFAULT_SOURCE_CAP = 512 * 1024
 
@@ -72,6 +78,20 @@ class Settings:
     repository: str | None = None
     forge: str | None = None
     source_link_template: str | None = None
+
+
+def settings_identity(settings: Settings, warn: Warn) -> Identity:
+    """The identity of the settings' tree, the identity settings over what the tree says;
+    one place, so the Sphinx extension and the standalone build hand over the same ones."""
+    return project_identity(
+        settings.root,
+        project=settings.project,
+        version=settings.version,
+        repository=settings.repository,
+        forge=settings.forge,
+        source_link_template=settings.source_link_template,
+        warn=warn,
+    )
 
 
 def _glob_list(setting: str, value: object) -> tuple[str, ...]:

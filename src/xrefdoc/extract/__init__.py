@@ -174,6 +174,19 @@ def read_lines(root: Path, record: FileRecord, on_disk: str | None = None) -> li
     return read_text(root, record, on_disk).split("\n")
 
 
+def shown_lines(
+    root: Path, record: FileRecord | None, on_disk: str | None = None
+) -> list[str] | None:
+    """``read_lines`` for showing a file's lines after the build read it: None for a file
+    with no lines to show (not in the index, binary, or gone since)."""
+    if record is None or record.is_binary:
+        return None
+    try:
+        return read_lines(root, record, on_disk)
+    except OSError:
+        return None
+
+
 def lexer_of(path: str, data: bytes) -> str | None:
     """The Pygments lexer ``extract_bytes`` will choose for this content; None for binary."""
     if is_binary(data):

@@ -59,7 +59,7 @@ class HierarchyData:
 
         found: dict[str, object] = {}
         symbol = definition.symbol
-        if _callable(definition):
+        if symbol.kind in CALLEE_KINDS:
             callers = [
                 [
                     file_of(call.path),
@@ -170,7 +170,3 @@ def _shown_base(target: str, written: list[str]) -> str:
             text = item
             break
     return "" if "(" in text or "[]" in text or "~" in text else text
-
-
-def _callable(definition: Definition) -> bool:
-    return definition.symbol.kind in CALLEE_KINDS

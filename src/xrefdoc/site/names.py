@@ -68,7 +68,12 @@ class PageNames:
 
     def file_page(self, path: str, kind: FilePageKind = FilePageKind.DOCS) -> str:
         """The file's page of that kind: its documentation page unless told."""
-        return f"{self.prefix}{page_stem(path)}{_FILE_PAGE_ENDS[kind]}"
+        return f"{self.file_key(path)}{_FILE_PAGE_ENDS[kind]}"
+
+    def file_key(self, path: str) -> str:
+        """The file's page name before its ``_docs``/``_kw``: what its symbol scripts
+        (``site.symbol_data``) are named after."""
+        return f"{self.prefix}{page_stem(path)}"
 
     def folder_page(self, folder: str, kind: FolderPageKind = FolderPageKind.INDEX) -> str:
         """The folder's page of that kind: its index unless told."""
@@ -206,7 +211,12 @@ def page_stem(path: str) -> str:
 def _page_url(start: str, to_page: str, suffix: str) -> str:
     """The quoted relative URL of a page from a folder; cached, since every page links to
     the same few targets (its folder, the keyword pages) many times."""
-    return quote(relative_path(to_page + suffix, start), safe="/")
+    return quoted(relative_path(to_page + suffix, start))
+
+
+def quoted(name: str) -> str:
+    """A page's or file's name URL-quoted as the site's links are (``/`` kept)."""
+    return quote(name, safe="/")
 
 
 def relative_path(target: str, start: str) -> str:
@@ -232,7 +242,7 @@ def _source_url(start: str, source: str) -> str:
     ``start`` (no ``relpath``, which would resolve the leading ``../`` against the working
     folder)."""
     depth = 0 if start == "." else start.count("/") + 1
-    return quote("../" * depth + source, safe="/")
+    return quoted("../" * depth + source)
 
 
 def _rendered_by_forges(path: str) -> bool:

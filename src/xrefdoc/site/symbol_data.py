@@ -24,12 +24,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
-from xrefdoc.extract import read_lines
+from xrefdoc.extract import shown_lines
 from xrefdoc.site.hierarchy_data import HierarchyData
 from xrefdoc.site.keyword_box import call_script
-from xrefdoc.site.names import FilePageKind, PageNames
+from xrefdoc.site.names import PageNames, quoted
 from xrefdoc.site.views import SiteContext, symbol_anchor
 from xrefdoc.xref.index import Use, textual_candidates
 from xrefdoc.xref.places import AREAS, PROSE_FAMILIES, Enclosing, area_of
@@ -52,7 +51,6 @@ LINE_LEAD = 60
 DOC_CHARS = 400
 # A signature (or a declaration's first line) is cut after this many characters.
 SIGNATURE_CHARS = 300
-_DOCS_END = "_" + FilePageKind.DOCS.value
 # The closing quotes of a docstring, and how many lines its first paragraph is read for.
 _QUOTES = re.compile(r"\"\"\"|'''")
 _DOC_LINES = 12
@@ -78,16 +76,6 @@ SYMBOL_FIELDS = (
 REFERENCE_FIELDS = ("file", "line", "textual", "text", "column", "length", "enclosing")
 
 
-def file_key(names: PageNames, path: str) -> str:
-    """The file's page name without ``_docs``: what its scripts are named after."""
-    return names.file_page(path)[: -len(_DOCS_END)]
-
-
-def quoted_key(names: PageNames, path: str) -> str:
-    """``file_key`` URL-quoted as the site's links are (``/`` kept)."""
-    return quote(file_key(names, path), safe="/")
-
-
 def sym_script(key: str) -> str:
     """Where a file's symbol data lives, relative to ``_xref/``."""
     return f"{SYM_FOLDER}/{key}.js"
@@ -104,14 +92,13 @@ def symbol_page(names: PageNames) -> str:
 
 def symbol_page_href(names: PageNames, from_page: str, path: str, anchor: str) -> str:
     """A link from a page to the symbol page of the definition ``anchor`` of ``path``."""
-    return names.href(from_page, symbol_page(names), f"{quoted_key(names, path)}/{anchor}")
+    return names.href(from_page, symbol_page(names), f"{quoted(names.file_key(path))}/{anchor}")
 
 
 def first_paragraph(doc: str, limit: int = DOC_CHARS) -> str:
     """A docstring's first paragraph on one line, cut at ``limit`` characters."""
     paragraph = re.split(r"\n\s*\n", doc.strip(), maxsplit=1)[0]
-    text = " ".join(paragraph.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return _cut(" ".join(paragraph.split()), limit)
 
 
 def _cut(text: str, limit: int) -> str:
@@ -201,14 +188,6 @@ class _Texts:
     docs: dict[Definition, str]
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
-    """A use of a definition: exact, or a textual match that may mean it."""
-
-    use: Use
-    textual: bool
-
-
 class SymbolData:
     """Makes the scripts of the files asked for, from the index and the tree's text (read
     once per file, only the lines a reference shows)."""
@@ -234,13 +213,7 @@ class SymbolData:
         index = site.index
 
         def lines_of(path: str) -> list[str] | None:
-            record = index.records.get(path)
-            if record is None or record.is_binary:
-                return None
-            try:
-                return read_lines(root, record, site.sources.get(path))
-            except OSError:
-                return None
+            return shown_lines(root, index.records.get(path), site.sources.get(path))
 
         return cls(site, lines_of)
 
@@ -271,45 +244,43 @@ class SymbolData:
         """Every file that defines anything, sorted: the files that have scripts."""
         return sorted(path for path, found in self._index.definitions_in.items() if found)
 
-    def references(self, paths: Iterable[str]) -> dict[Definition, list[Reference]]:
+    def references(self, paths: Iterable[str]) -> dict[Definition, list[Use]]:
         """The references of every definition of ``paths``: its exact uses, and the textual
         matches whose candidates include it, in the order the page lists them (area, then
         file, files with an exact use first; in a file exact uses first, then by line)."""
         wanted = {d for path in paths for d in self._index.definitions_in.get(path, ())}
-        found: dict[Definition, list[Reference]] = defaultdict(list)
+        found: dict[Definition, list[Use]] = defaultdict(list)
         for name in sorted({d.symbol.name for d in wanted}):
             for use in self._index.uses.get(name, ()):
                 if use.definition is not None:
                     if use.definition in wanted:
-                        found[use.definition].append(Reference(use, False))
+                        found[use.definition].append(use)
                     continue
                 for definition in textual_candidates(self._index, use):
                     if definition in wanted:
-                        found[definition].append(Reference(use, True))
+                        found[definition].append(use)
         return {d: self._ordered(refs) for d, refs in found.items()}
 
-    def _ordered(self, references: list[Reference]) -> list[Reference]:
+    def _ordered(self, references: list[Use]) -> list[Use]:
         areas = {}
         exact_files = set()
-        for reference in references:
-            path = reference.use.path
+        for use in references:
+            path = use.path
             if path not in areas:
                 areas[path] = AREAS.index(area_of(self._index, path))
-            if not reference.textual:
+            if use.definition is not None:
                 exact_files.add(path)
-        unique: dict[tuple[str, int, bool], Reference] = {}
-        for reference in references:
-            unique.setdefault(
-                (reference.use.path, reference.use.line, reference.textual), reference
-            )
+        unique: dict[tuple[str, int, bool], Use] = {}
+        for use in references:
+            unique.setdefault((use.path, use.line, use.definition is None), use)
         return sorted(
             unique.values(),
-            key=lambda r: (
-                areas[r.use.path],
-                r.use.path not in exact_files,
-                r.use.path,
-                r.textual,
-                r.use.line,
+            key=lambda use: (
+                areas[use.path],
+                use.path not in exact_files,
+                use.path,
+                use.definition is None,
+                use.line,
             ),
         )
 
@@ -320,14 +291,12 @@ class SymbolData:
         references = self.references(paths)
         texts = self._read_texts(paths, references)
         for path in paths:
-            key = file_key(self._names, path)
+            key = self._names.file_key(path)
             definitions = self._index.definitions_in[path]
             yield sym_script(key), self.sym_text(path, definitions, references, texts)
             yield refs_script(key), self.refs_text(path, definitions, references, texts.lines)
 
-    def _read_texts(
-        self, paths: list[str], references: Mapping[Definition, list[Reference]]
-    ) -> _Texts:
+    def _read_texts(self, paths: list[str], references: Mapping[Definition, list[Use]]) -> _Texts:
         """The text of every line a script shows (the references' lines, and the first line
         of each declaration without a signature) and the docstring paragraph of each
         definition of ``paths``: each file read once."""
@@ -340,8 +309,8 @@ class SymbolData:
                     if not d.symbol.signature
                 )
         for found in references.values():
-            for reference in found:
-                needed[reference.use.path].add(reference.use.line)
+            for use in found:
+                needed[use.path].add(use.line)
         documented = {
             path
             for path in paths
@@ -361,7 +330,7 @@ class SymbolData:
         self,
         path: str,
         definitions: list[Definition],
-        references: Mapping[Definition, list[Reference]],
+        references: Mapping[Definition, list[Use]],
         texts: _Texts,
     ) -> str:
         """``xrefdocSymbols({k, path, s, d: {anchor: [SYMBOL_FIELDS...]}})``: ``k`` the
@@ -370,7 +339,7 @@ class SymbolData:
         for definition in definitions:
             symbol = definition.symbol
             found = references.get(definition, [])
-            exact = sum(1 for r in found if not r.textual)
+            exact = sum(1 for use in found if use.definition is not None)
             signature = symbol.signature
             if signature.startswith(("(", "[")):  # Python's: the parameters, without the name
                 signature = symbol.name + signature
@@ -385,13 +354,13 @@ class SymbolData:
                 first_paragraph(texts.docs.get(definition, symbol.doc.strip())),
                 exact,
                 len(found) - exact,
-                len({r.use.path for r in found}),
+                len({use.path for use in found}),
                 symbol.name,
             ]
         value = {
-            "k": quoted_key(self._names, path),
+            "k": quoted(self._names.file_key(path)),
             "path": path,
-            "s": quote(symbol_page(self._names) + self._names.suffix, safe="/"),
+            "s": quoted(symbol_page(self._names) + self._names.suffix),
             "d": rows,
         }
         return call_script("xrefdocSymbols", value)
@@ -399,14 +368,14 @@ class SymbolData:
     def _path_row(self, path: str, area: int) -> list[object]:
         """[path, area(, quoted key)]: the key only where it is not the path itself (a
         prefix, a cut name, a character that is quoted)."""
-        key = quoted_key(self._names, path)
+        key = quoted(self._names.file_key(path))
         return [path, area] if key == path else [path, area, key]
 
     def refs_text(
         self,
         path: str,
         definitions: list[Definition],
-        references: Mapping[Definition, list[Reference]],
+        references: Mapping[Definition, list[Use]],
         lines: Mapping[str, Mapping[int, str]],
     ) -> str:
         """``xrefdocRefs({k, p: [[path, area(, key)]], e: [[anchor, qualname]], d: {anchor:
@@ -437,20 +406,19 @@ class SymbolData:
         for definition in definitions:
             found = references.get(definition, [])
             out: list[list[object]] = []
-            for reference in found:
-                use = reference.use
+            for use in found:
                 around = self._enclosing.of(use.path, use.line)
                 where = -1 if around is None else enclosing_of(use.path, around)
                 text = lines.get(use.path, {}).get(use.line, "")
                 shown, column, length = shown_line(text, use.name, use.column)
-                textual = int(reference.textual)
+                textual = int(use.definition is None)
                 out.append([file_of(use.path), use.line, textual, shown, column, length, where])
             hierarchy = self.hierarchy.of(definition, file_of, self.anchor, enclosing_of)
             if hierarchy:
                 hierarchies[self.anchor(definition)] = hierarchy
             rows[self.anchor(definition)] = out
         value = {
-            "k": quoted_key(self._names, path),
+            "k": quoted(self._names.file_key(path)),
             "p": path_rows,
             "e": enclosing_rows,
             "d": rows,

@@ -31,10 +31,10 @@ from xrefdoc.core.fsutil import (
     write_if_changed,
 )
 from xrefdoc.core.gc_pause import collector_paused
-from xrefdoc.core.identity import Identity, project_identity
+from xrefdoc.core.identity import Identity
 from xrefdoc.core.progress import progress_of
 from xrefdoc.core.resources import resource_dir
-from xrefdoc.core.settings import PROJECT_SETTINGS, Settings, layered_settings
+from xrefdoc.core.settings import PROJECT_SETTINGS, Settings, layered_settings, settings_identity
 from xrefdoc.pipeline.build import TreeBuild
 from xrefdoc.pipeline.scan import Scan, scan
 from xrefdoc.site.build_data import BUILD_SCRIPT, build_script
@@ -53,7 +53,7 @@ from xrefdoc.site.render import (
     page_jobs,
     render_myst_pages,
 )
-from xrefdoc.site.symbol_data import SymbolData, file_key, refs_script, sym_script
+from xrefdoc.site.symbol_data import SymbolData, refs_script, sym_script
 from xrefdoc.site.views import SiteContext, make_site
 from xrefdoc.site.writer import write_pages
 from xrefdoc.sphinx.domain import ROLE, XrefDomain, html_block, skip_html_block, visit_html_block
@@ -402,15 +402,7 @@ def _identify(app: Sphinx, config: Config) -> None:
     if isinstance(app, StandaloneSphinx):
         identity = app.identity
     else:
-        identity = project_identity(
-            settings.root,
-            project=settings.project,
-            version=settings.version,
-            repository=settings.repository,
-            forge=settings.forge,
-            source_link_template=settings.source_link_template,
-            warn=warn,
-        )
+        identity = settings_identity(settings, warn)
     _IDENTITIES[app] = identity
     context = {"name": identity.name, "version": identity.version}
     # A new dictionary: the default value is shared by every Sphinx of the process.
@@ -519,7 +511,7 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite) -> None:
     index = state.site.index
     symbols = SymbolData.for_tree(state.site, state.root)
     defining = symbols.files()
-    keys = [file_key(state.site.names, path) for path in defining]
+    keys = [state.site.names.file_key(path) for path in defining]
     current = [
         INDEX_FILE,
         *(part_file(page.page) for page in layout.pages),

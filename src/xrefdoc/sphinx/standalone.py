@@ -24,13 +24,14 @@ from xrefdoc.core.fsutil import (
     write_if_changed,
     write_listing,
 )
-from xrefdoc.core.identity import Identity, project_identity
+from xrefdoc.core.identity import Identity
 from xrefdoc.core.resources import resource_dir
 from xrefdoc.core.settings import (
     PROJECT_SETTINGS,
     Settings,
     check_output_folder,
     command_settings,
+    settings_identity,
     tree_options,
 )
 from xrefdoc.pipeline.build import TreeBuild
@@ -125,15 +126,7 @@ def _build_site(
     jobs: int,
 ) -> int:
     sources = work / "src"
-    identity = project_identity(
-        settings.root,
-        project=settings.project,
-        version=settings.version,
-        repository=settings.repository,
-        forge=settings.forge,
-        source_link_template=settings.source_link_template,
-        warn=_warn,
-    )
+    identity = settings_identity(settings, _warn)
     overrides = {
         "project": identity.name,
         "version": identity.version,

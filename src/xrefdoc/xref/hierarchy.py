@@ -71,22 +71,22 @@ class TypeHierarchy:
         self._index = index
         self._line_uses = LineUses(index)
         self._resolver: TreeResolver | None = None
+        # (name group, name) → the classes so named in the files of the group.
         self._classes: dict[tuple[str, str], list[Definition]] = defaultdict(list)
-        for path in sorted(index.definitions_in):
-            group = name_group(index.records[path].family)
-            for definition in index.definitions_in[path]:
-                if definition.symbol.kind in CLASS_KINDS:
-                    self._classes[(group, definition.symbol.name)].append(definition)
         # (file, parent, name) → the methods so named of the class so named in the file;
         # (folder, type, name) → a Go type's methods, in any file of its package.
         self._members: dict[tuple[str, str, str], list[Definition]] = defaultdict(list)
         # (file, qualname) → the classes and ``impl`` blocks so named in the file.
         self._holders: dict[tuple[str, str], list[Definition]] = defaultdict(list)
         for path in sorted(index.definitions_in):
-            go = index.records[path].family == "go"
+            family = index.records[path].family
+            group = name_group(family)
+            go = family == "go"
             folder = path.rpartition("/")[0]
             for definition in index.definitions_in[path]:
                 symbol = definition.symbol
+                if symbol.kind in CLASS_KINDS:
+                    self._classes[(group, symbol.name)].append(definition)
                 if symbol.kind in CLASS_KINDS or symbol.kind == IMPL_KIND:
                     self._holders[(path, symbol.qualname)].append(definition)
                 if symbol.parent is not None and symbol.kind in METHOD_KINDS:
