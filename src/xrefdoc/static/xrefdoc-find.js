@@ -68,11 +68,24 @@
     return before === before.toLowerCase() && here !== here.toLowerCase();
   }
 
+  // What a match at each character of a path earns before the order of the matches counts:
+  // more at the start of a word, in the file's own name, most at the name's start. Worked
+  // out once per path, on its first query, not again per keystroke and query character.
+  function bonuses(item) {
+    if (item.bonus) { return item.bonus; }
+    var bonus = item.bonus = new Array(item.path.length);
+    for (var j = 0; j < item.path.length; j++) {
+      bonus[j] = 1 + (startsSegment(item.path, j) ? 3 : 0) + (j >= item.nameStart ? 2 : 0) +
+        (j === item.nameStart ? 2 : 0);
+    }
+    return bonus;
+  }
+
   // The fuzzy score of a path for a query (lower case, no spaces): null when the query's
   // characters are not all in the path in order. Each matched character earns more at the
   // start of a word of the path, in the file's own name, and right after the previous match;
   // a gap costs a little, a longer path a little. The best placement is found over all
-  // placements (a small dynamic programme: query length x path length).
+  // placements (a small dynamic programme: query length x path length, in two rows).
   function fuzzyScore(query, item) {
     var text = item.lower, n = text.length, m = query.length;
     if (!m || m > n) { return null; }
@@ -80,29 +93,25 @@
     for (var j = 0; j < n && k < m; j++) { if (text.charAt(j) === query.charAt(k)) { k++; } }
     if (k < m) { return null; }
     var NONE = -1e9;
-    var previous = null, current = null;
+    var bonus = bonuses(item);
+    var previous = new Array(n), current = new Array(n), swap;
     for (var i = 0; i < m; i++) {
-      current = new Array(n);
       var run = NONE;
       var wanted = query.charAt(i);
       for (j = 0; j < n; j++) {
         if (i > 0 && j > 0) { run = Math.max(run - 0.05, previous[j - 1]); }
         if (text.charAt(j) !== wanted) { current[j] = NONE; continue; }
-        var bonus = 1;
-        if (startsSegment(item.path, j)) { bonus += 3; }
-        if (j >= item.nameStart) { bonus += 2; }
-        if (j === item.nameStart) { bonus += 2; }
         if (i === 0) {
-          current[j] = bonus;
+          current[j] = bonus[j];
         } else {
           var after = j > 0 ? previous[j - 1] + 3 : NONE;  // right after the previous match
-          current[j] = Math.max(after, run) + bonus;
+          current[j] = Math.max(after, run) + bonus[j];
         }
       }
-      previous = current;
+      swap = previous; previous = current; current = swap;
     }
     var best = NONE;
-    for (j = 0; j < n; j++) { if (current[j] > best) { best = current[j]; } }
+    for (j = 0; j < n; j++) { if (previous[j] > best) { best = previous[j]; } }
     if (best <= NONE / 2) { return null; }
     var name = item.lower.slice(item.nameStart).replace(/\/$/, "");
     if (name === query) { best += 10; } else if (name.indexOf(query) === 0) { best += 5; }
