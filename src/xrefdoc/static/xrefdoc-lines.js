@@ -83,13 +83,7 @@
   // The selected lines, and a button for each permalink: the lines', and the symbol's when
   // the selection starts on a definition (a link by name survives edits above it).
   function permalinkBar(first, last) {
-    var bar = document.querySelector(".xref-permalink");
-    if (!bar) {
-      bar = document.createElement("div");
-      bar.className = "xref-permalink";
-      bar.setAttribute("role", "status");
-      document.body.appendChild(bar);
-    }
+    var bar = statusBox("xref-permalink");
     bar.textContent = "";
     var label = document.createElement("span");
     label.textContent = first === last ? "Line " + first : "Lines " + first + "–" + last;
@@ -106,15 +100,21 @@
     bar.hidden = false;
   }
 
+  // The page's one box of a class, read out when it changes: made the first time.
+  function statusBox(className) {
+    var box = document.querySelector("." + className);
+    if (!box) {
+      box = document.createElement("div");
+      box.className = className;
+      box.setAttribute("role", "status");
+      document.body.appendChild(box);
+    }
+    return box;
+  }
+
   // A short note that something was done (y: the permalink was copied), read out too.
   function say(text) {
-    var note = document.querySelector(".xref-toast");
-    if (!note) {
-      note = document.createElement("div");
-      note.className = "xref-toast";
-      note.setAttribute("role", "status");
-      document.body.appendChild(note);
-    }
+    var note = statusBox("xref-toast");
     note.textContent = text;
     note.hidden = false;
     clearTimeout(say.timer);
