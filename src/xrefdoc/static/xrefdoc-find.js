@@ -3,7 +3,9 @@
    matches the keyword box lists (xrefdoc.js asks window.xrefdocFind). The paths are loaded
    once, on first use, from _xref/paths.js: a script, since a page read from disk may run a
    script but not fetch a file. Also the footer's commit and the links to the forge, from
-   _xref/build.js (the pages do not name the commit). */
+   _xref/build.js (the pages do not name the commit). Runs after xrefdoc.js and
+   xrefdoc-lines.js (deferred, in that order) and uses their window.xrefdocLoad (the loader
+   of _xref/ scripts) and window.xrefdocTyping (whether a key goes into a field). */
 (function () {
   "use strict";
 
@@ -50,11 +52,7 @@
     if (entries) { callback(); return; }
     waiting.push(callback);
     if (waiting.length === 1) {
-      var script = document.createElement("script");
-      script.src = root + "_xref/paths.js";
-      script.async = true;
-      script.onerror = function () { window.xrefdocPaths({ prefix: "", folders: [] }); };
-      document.head.appendChild(script);
+      window.xrefdocLoad("paths.js", function () { window.xrefdocPaths({ prefix: "", folders: [] }); });
     }
   }
 
@@ -292,10 +290,6 @@
     withPaths(function () {});
   }
 
-  function typing(target) {
-    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
-  }
-
   /* --- files and folders on the search page ----------------------------------------------- */
 
   function searchPage(results) {
@@ -424,9 +418,7 @@
 
   function loadBuild() {
     if (!document.querySelector(".xt-built, dl[data-forge-path]")) { return; }
-    var script = document.createElement("script");
-    script.src = root + "_xref/build.js";
-    document.head.appendChild(script);
+    window.xrefdocLoad("build.js");
   }
 
   /* --- start ------------------------------------------------------------------------------ */
@@ -439,7 +431,7 @@
     });
     document.addEventListener("keydown", function (event) {
       if (event.key !== "t" || event.ctrlKey || event.metaKey || event.altKey) { return; }
-      if (typing(event.target) || event.defaultPrevented) { return; }
+      if (window.xrefdocTyping(event.target) || event.defaultPrevented) { return; }
       event.preventDefault();
       openFinder();
     });

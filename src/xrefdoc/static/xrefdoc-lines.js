@@ -168,9 +168,11 @@
     ["Esc", "Close a list, card or this box"],
   ];
 
+  // Whether a key goes into a field (then it is no shortcut); xrefdoc-find.js asks it too.
   function typing(target) {
     return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
   }
+  window.xrefdocTyping = typing;
 
   function keyList() {
     var box = document.getElementById("xref-keys");

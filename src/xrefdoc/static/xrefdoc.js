@@ -26,6 +26,8 @@
     if (onLoad) { script.onload = onLoad; }
     document.head.appendChild(script);
   }
+  // The one loader of _xref/ data for the scripts that run after this one (xrefdoc-find.js).
+  window.xrefdocLoad = load;
 
   /* --- symbol data: _xref/sym/<key>.js and _xref/refs/<key>.js, one pair per file ----- */
 
