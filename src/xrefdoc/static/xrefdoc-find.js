@@ -5,7 +5,7 @@
    script but not fetch a file. Also the footer's commit and the links to the forge, from
    _xref/build.js (the pages do not name the commit). Runs after xrefdoc.js and
    xrefdoc-lines.js (deferred, in that order) and uses their window.xrefdocLoad (the loader
-   of _xref/ scripts) and window.xrefdocTyping (whether a key goes into a field). */
+   of _xref/ scripts), window.xrefdocOptions (↑ ↓ Enter over a list) and window.xrefdocTyping (whether a key goes into a field). */
 (function () {
   "use strict";
 
@@ -215,38 +215,24 @@
     dialog.appendChild(note);
     document.body.appendChild(dialog);
 
-    var results = [], active = -1;
-
-    function select(position) {
-      var options = list.querySelectorAll("[role=option]");
-      options.forEach(function (option, at) {
-        option.setAttribute("aria-selected", at === position ? "true" : "false");
-      });
-      active = position;
-      if (position >= 0 && options[position]) {
-        input.setAttribute("aria-activedescendant", options[position].id);
-        options[position].scrollIntoView({ block: "nearest" });
-      } else {
-        input.removeAttribute("aria-activedescendant");
-      }
-    }
+    var options = window.xrefdocOptions(input, list);
 
     function render() {
       var query = input.value.trim();
       list.textContent = "";
       if (!query) {
-        results = [];
+        options.items = [];
         note.textContent = "Characters in order: “shcomp” finds shell_completion.py. " +
           "↑ ↓ to choose, Enter to open, Esc to close.";
-        select(-1);
+        options.select(-1);
         return;
       }
       withPaths(function () {
         if (input.value.trim() !== query) { return; }
         var found = fuzzy(query);
-        results = found.slice(0, SHOWN).map(function (match) { return match.item; });
+        options.items = found.slice(0, SHOWN).map(function (match) { return match.item; });
         list.textContent = "";
-        results.forEach(function (item, position) {
+        options.items.forEach(function (item, position) {
           var option = document.createElement("li");
           option.id = "xref-finder-" + position;
           option.setAttribute("role", "option");
@@ -258,23 +244,11 @@
         note.textContent = !found.length ? "No file or folder matches " + query :
           found.length > SHOWN ? SHOWN + " of " + found.length + " shown: keep typing" :
           found.length + (found.length === 1 ? " match" : " matches");
-        select(results.length ? 0 : -1);
+        options.select(options.items.length ? 0 : -1);
       });
     }
 
     input.addEventListener("input", render);
-    input.addEventListener("keydown", function (event) {
-      if (event.key === "ArrowDown" && results.length) {
-        event.preventDefault();
-        select((active + 1) % results.length);
-      } else if (event.key === "ArrowUp" && results.length) {
-        event.preventDefault();
-        select((active - 1 + results.length) % results.length);
-      } else if (event.key === "Enter") {
-        event.preventDefault();
-        if (active >= 0 && results[active]) { location.href = results[active].href; }
-      }
-    });
     // A click on the backdrop, outside the box, closes it.
     dialog.addEventListener("click", function (event) {
       if (event.target === dialog) { dialog.close(); }

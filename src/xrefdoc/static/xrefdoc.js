@@ -264,21 +264,55 @@
 
   /* --- the keyword box -------------------------------------------------------------- */
 
+  // The options (role=option in ``list``) of a combobox ``input``: ↑ ↓ choose one, Enter
+  // opens its item's href. ``items`` are the items shown, ``active`` the chosen one's place.
+  // The keyword box's and the file finder's (xrefdoc-find.js, as window.xrefdocOptions).
+  function comboOptions(input, list) {
+    var options = { items: [], active: -1 };
+    options.select = function (position) {
+      var shown = list.querySelectorAll("[role=option]");
+      shown.forEach(function (option, at) {
+        option.setAttribute("aria-selected", at === position ? "true" : "false");
+      });
+      options.active = position;
+      if (position >= 0 && shown[position]) {
+        input.setAttribute("aria-activedescendant", shown[position].id);
+        shown[position].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    };
+    input.addEventListener("keydown", function (event) {
+      var items = options.items, active = options.active;
+      if (event.key === "ArrowDown" && items.length) {
+        event.preventDefault();
+        options.select((active + 1) % items.length);
+      } else if (event.key === "ArrowUp" && items.length) {
+        event.preventDefault();
+        options.select((active - 1 + items.length) % items.length);
+      } else if (event.key === "Enter") {
+        event.preventDefault();
+        if (active >= 0 && items[active]) { location.href = items[active].href; }
+      }
+    });
+    return options;
+  }
+  window.xrefdocOptions = comboOptions;
+
   function keywordBox(input) {
     var list = document.getElementById(input.getAttribute("aria-controls"));
-    var results = [];
-    var active = -1;
+    var options = comboOptions(input, list);
     var asked = "";
 
     function close() {
       list.hidden = true;
       input.setAttribute("aria-expanded", "false");
       input.removeAttribute("aria-activedescendant");
-      active = -1;
+      options.active = -1;
     }
 
     function show(items, note) {
-      results = items;
+      options.items = items;
       list.textContent = "";
       items.forEach(function (item, position) {
         var option = document.createElement("li");
@@ -311,21 +345,7 @@
       }
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
-      select(items.length ? 0 : -1);
-    }
-
-    function select(position) {
-      var options = list.querySelectorAll("[role=option]");
-      options.forEach(function (option, at) {
-        option.setAttribute("aria-selected", at === position ? "true" : "false");
-      });
-      active = position;
-      if (position >= 0) {
-        input.setAttribute("aria-activedescendant", options[position].id);
-        options[position].scrollIntoView({ block: "nearest" });
-      } else {
-        input.removeAttribute("aria-activedescendant");
-      }
+      options.select(items.length ? 0 : -1);
     }
 
     function search() {
@@ -375,18 +395,7 @@
     input.addEventListener("focus", function () { withPages(function () {}); });
     input.addEventListener("blur", close);
     input.addEventListener("keydown", function (event) {
-      if (event.key === "ArrowDown" && results.length) {
-        event.preventDefault();
-        select((active + 1) % results.length);
-      } else if (event.key === "ArrowUp" && results.length) {
-        event.preventDefault();
-        select((active - 1 + results.length) % results.length);
-      } else if (event.key === "Enter") {
-        event.preventDefault();
-        if (active >= 0 && results[active]) { location.href = results[active].href; }
-      } else if (event.key === "Escape") {
-        close();
-      }
+      if (event.key === "Escape") { close(); }
     });
     input.form.addEventListener("submit", function (event) { event.preventDefault(); });
   }
