@@ -5,7 +5,8 @@
    script but not fetch a file. Also the footer's commit and the links to the forge, from
    _xref/build.js (the pages do not name the commit). Runs after xrefdoc.js and
    xrefdoc-lines.js (deferred, in that order) and uses their window.xrefdocLoad (the loader
-   of _xref/ scripts), window.xrefdocOptions (↑ ↓ Enter over a list) and window.xrefdocTyping (whether a key goes into a field). */
+   of _xref/ scripts), window.xrefdocOptions (↑ ↓ Enter over a list), window.xrefdocTyping
+   (whether a key goes into a field) and window.xrefdocSelection (the selected lines). */
 (function () {
   "use strict";
 
@@ -374,13 +375,13 @@
     link.href = href;
   };
 
-  // xrefdoc-lines.js ran first and may have shown the bar before the data came.
+  // xrefdoc-lines.js ran first and may have shown the bar (for #L5-L9 or a symbol's
+  // anchor) before the data came.
   function forgeLinkOfShownBar() {
     var bar = document.querySelector(".xref-permalink");
-    var match = /^#L(\d+)(?:-L?(\d+))?$/.exec(location.hash);
-    if (!bar || bar.hidden || !match) { return; }
-    var first = +match[1], last = match[2] ? +match[2] : first;
-    window.xrefdocForgeLink(bar, Math.min(first, last), Math.max(first, last));
+    var picked = window.xrefdocSelection();
+    if (!bar || bar.hidden || !picked) { return; }
+    window.xrefdocForgeLink(bar, picked[0], picked[1]);
   }
 
   window.xrefdocBuild = function (data) {

@@ -32,6 +32,8 @@
     var line = symbolLine();
     return line ? [+line.id.slice(1), +line.id.slice(1)] : null;
   }
+  // xrefdoc-find.js adds the forge link to a bar shown before its data came.
+  window.xrefdocSelection = selection;
 
   // The first symbol anchor on a line, as "sym-Group.invoke", or "".
   function symbolOn(number) {
