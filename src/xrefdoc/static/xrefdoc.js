@@ -8,6 +8,13 @@
   "use strict";
 
   var root = document.documentElement.dataset.content_root || "";
+  // The site's top folder as an absolute URL, the start of every link to one of its pages.
+  var top = new URL(root || "./", location.href).href;
+
+  // The page of a file from its URL-quoted key (site/names.py), at a line if given; the
+  // symbol page's script (xrefdoc-refs.js) links files with it too.
+  function filePage(key, line) { return root + key + "_docs.html" + (line ? "#L" + line : ""); }
+  window.xrefdocFilePage = filePage;
 
   /* --- keyword data: _xref/kw/index.js, then one part per A-Z page ------------------ */
 
@@ -67,12 +74,11 @@
   // The file key and line a link to a definition names (``…/core.py_docs.html#L12``), or
   // null for a link elsewhere (a keyword's entry).
   function definitionTarget(href) {
-    var base = new URL(root || "./", location.href).href;
     var at = href.indexOf("#");
     if (at < 0) { return null; }
     var page = href.slice(0, at), line = /^#L(\d+)/.exec(href.slice(at));
-    if (!line || page.indexOf(base) !== 0 || !/_docs\.html$/.test(page)) { return null; }
-    return { key: page.slice(base.length, -"_docs.html".length), line: +line[1] };
+    if (!line || page.indexOf(top) !== 0 || !/_docs\.html$/.test(page)) { return null; }
+    return { key: page.slice(top.length, -"_docs.html".length), line: +line[1] };
   }
 
   // A name where it is defined links to its keyword's entry: the definition is this page's
@@ -529,7 +535,7 @@
       var where = document.createElement("div");
       where.className = "xref-card-where";
       var go = document.createElement("a");
-      go.href = root + data.k + "_docs.html#L" + row[2];
+      go.href = filePage(data.k, row[2]);
       go.textContent = data.path + ":" + row[2];
       where.appendChild(document.createTextNode("Defined in "));
       where.appendChild(go);
@@ -550,7 +556,6 @@
 
   // Where an exact link leads, from its href (the page says it in no title): " → a/b.py:12".
   function leadsTo(link) {
-    var top = new URL(root || "./", location.href).href;
     var match = /^(.*)_docs\.html#L(\d+)$/.exec(decodeURIComponent(link.href.slice(top.length)));
     return link.href.indexOf(top) === 0 && match ? " → " + match[1] + ":" + match[2] : "";
   }
