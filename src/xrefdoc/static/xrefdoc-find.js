@@ -16,7 +16,10 @@
 
   /* --- the paths: _xref/paths.js ------------------------------------------------------ */
 
-  var entries = null;    // [{path, href, folder, lower, nameStart}] once loaded
+  // [{path, href, folder, lower, nameStart, name, bare}] once loaded: name is the lower-cased
+  // own name (a folder's with its "/"), bare the same without the "/", made once here rather
+  // than per path on every keystroke.
+  var entries = null;
   var waiting = [];
 
   function encodePath(path) { return path.split("/").map(encodeURIComponent).join("/"); }
@@ -42,10 +45,11 @@
   };
 
   function entry(path, href, folder) {
-    var bare = folder ? path.slice(0, -1) : path;
+    var nameStart = (folder ? path.slice(0, -1) : path).lastIndexOf("/") + 1;
+    var lower = path.toLowerCase(), name = lower.slice(nameStart);
     return {
-      path: path, href: root + href, folder: folder, lower: path.toLowerCase(),
-      nameStart: bare.lastIndexOf("/") + 1,
+      path: path, href: root + href, folder: folder, lower: lower, nameStart: nameStart,
+      name: name, bare: folder ? name.slice(0, -1) : name,
     };
   }
 
@@ -112,8 +116,7 @@
     var best = NONE;
     for (j = 0; j < n; j++) { if (previous[j] > best) { best = previous[j]; } }
     if (best <= NONE / 2) { return null; }
-    var name = item.lower.slice(item.nameStart).replace(/\/$/, "");
-    if (name === query) { best += 10; } else if (name.indexOf(query) === 0) { best += 5; }
+    if (item.bare === query) { best += 10; } else if (item.bare.indexOf(query) === 0) { best += 5; }
     return best - n * 0.01;
   }
 
@@ -140,12 +143,12 @@
     if (!words.length) { return []; }
     var found = [];
     (entries || []).forEach(function (item) {
-      var name = item.lower.slice(item.nameStart);
+      var name = item.name;
       var score = 0;
       for (var w = 0; w < words.length; w++) {
         var word = words[w];
         if (item.lower.indexOf(word) < 0) { return; }
-        if (name.replace(/\/$/, "") === word) { score += 100; }
+        if (item.bare === word) { score += 100; }
         else if (name.indexOf(word) === 0) { score += 50; }
         else if (name.indexOf(word) >= 0) { score += 20; }
       }
