@@ -24,6 +24,11 @@
   // candidate is [qualname, kind, path, line, href] (see keyword_box.py).
   var parts = {};
   var waitingForParts = {};
+  // href -> Map of name -> row, made once as a part arrives: the keyword box (per keystroke)
+  // and the card (per hover) look names up in it.
+  var rowsByName = {};
+
+  function rowOf(href, name) { return (rowsByName[href] && rowsByName[href].get(name)) || null; }
 
   function load(src, onError, onLoad) {
     var script = document.createElement("script");
@@ -114,6 +119,8 @@
   window.xrefdocKeywordPart = function (data) {
     var href = data[0];
     parts[href] = data[1];
+    var rows = rowsByName[href] = new Map();
+    data[1].forEach(function (row) { rows.set(row[0], row); });
     var waiting = waitingForParts[href] || [];
     delete waitingForParts[href];
     waiting.forEach(function (callback) { callback(); });
@@ -383,8 +390,7 @@
 
     function rank(query, found, shown, paths) {
       var items = shown.map(function (match) {
-        var row = null;
-        (parts[match.page] || []).forEach(function (r) { if (r[0] === match.name) { row = r; } });
+        var row = rowOf(match.page, match.name);
         return {
           name: match.name, uses: row ? row[2] : 0, where: row ? row[4] : "",
           href: entryHref(match.page, match.name),
@@ -480,9 +486,8 @@
           if (pending || cardFor !== link) { return; }
           var row = null, where = null;
           found.forEach(function (candidate) {
-            (parts[candidate[0]] || []).forEach(function (r) {
-              if (r[0] === name) { row = r; where = candidate[0]; }
-            });
+            var r = rowOf(candidate[0], name);
+            if (r) { row = r; where = candidate[0]; }
           });
           if (!row) { counts.textContent = "Not in the keyword index"; return; }
           counts.textContent = plural(row[1], "definition") + " · " + plural(row[2], "use") +
