@@ -318,6 +318,19 @@ def test_selected_lines_link_to_the_same_lines_on_the_forge(
     )
 
 
+def test_a_symbol_link_selects_its_line_with_a_link_to_it_on_the_forge(
+    page: Any, site: str, tool_tree: tuple[Path, str]
+) -> None:
+    _, commit = tool_tree
+    line = CORE.splitlines().index("class Group(Command):") + 1
+    page.goto(site + "src/tool/core.py_docs.html#sym-Group")
+    bar = page.locator(".xref-permalink")
+    assert bar.locator("span").first.inner_text() == f"Line {line}"
+    assert bar.get_by_role("link", name="View on GitHub").get_attribute("href") == (
+        f"https://github.com/org/tool/blob/{commit}/src/tool/core.py#L{line}-L{line}"
+    )
+
+
 def test_the_commit_and_forge_links_on_a_phone(phone: Any, site: str) -> None:
     phone.goto(site + "src/tool/core.py_docs.html#L5-L9")
     phone.locator(".xref-permalink a.xref-forge-lines").wait_for()

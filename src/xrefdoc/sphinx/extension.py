@@ -603,7 +603,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )
     app.add_css_file("xrefdoc.css")
     app.add_js_file("xrefdoc.js", loading_method="defer")
-    # Deferred scripts run in this order: the permalink bar exists before xrefdoc-find.js.
+    # Deferred scripts run in this order: xrefdoc-find.js uses the two before it (their
+    # window.xrefdoc* helpers and the permalink bar), xrefdoc-refs.js uses xrefdoc.js.
     app.add_js_file("xrefdoc-lines.js", loading_method="defer")
     app.add_js_file("xrefdoc-find.js", loading_method="defer")
     app.add_html_theme(THEME, str(THEME_FOLDER))

@@ -3,7 +3,10 @@
    matches the keyword box lists (xrefdoc.js asks window.xrefdocFind). The paths are loaded
    once, on first use, from _xref/paths.js: a script, since a page read from disk may run a
    script but not fetch a file. Also the footer's commit and the links to the forge, from
-   _xref/build.js (the pages do not name the commit). */
+   _xref/build.js (the pages do not name the commit). Runs after xrefdoc.js and
+   xrefdoc-lines.js (deferred, in that order) and uses their window.xrefdocLoad (the loader
+   of _xref/ scripts), window.xrefdocOptions (↑ ↓ Enter over a list), window.xrefdocTyping
+   (whether a key goes into a field) and window.xrefdocSelection (the selected lines). */
 (function () {
   "use strict";
 
@@ -13,7 +16,10 @@
 
   /* --- the paths: _xref/paths.js ------------------------------------------------------ */
 
-  var entries = null;    // [{path, href, folder, lower, nameStart}] once loaded
+  // [{path, href, folder, lower, nameStart, name, bare}] once loaded: name is the lower-cased
+  // own name (a folder's with its "/"), bare the same without the "/", made once here rather
+  // than per path on every keystroke.
+  var entries = null;
   var waiting = [];
 
   function encodePath(path) { return path.split("/").map(encodeURIComponent).join("/"); }
@@ -39,10 +45,11 @@
   };
 
   function entry(path, href, folder) {
-    var bare = folder ? path.slice(0, -1) : path;
+    var nameStart = (folder ? path.slice(0, -1) : path).lastIndexOf("/") + 1;
+    var lower = path.toLowerCase(), name = lower.slice(nameStart);
     return {
-      path: path, href: root + href, folder: folder, lower: path.toLowerCase(),
-      nameStart: bare.lastIndexOf("/") + 1,
+      path: path, href: root + href, folder: folder, lower: lower, nameStart: nameStart,
+      name: name, bare: folder ? name.slice(0, -1) : name,
     };
   }
 
@@ -50,11 +57,7 @@
     if (entries) { callback(); return; }
     waiting.push(callback);
     if (waiting.length === 1) {
-      var script = document.createElement("script");
-      script.src = root + "_xref/paths.js";
-      script.async = true;
-      script.onerror = function () { window.xrefdocPaths({ prefix: "", folders: [] }); };
-      document.head.appendChild(script);
+      window.xrefdocLoad("paths.js", function () { window.xrefdocPaths({ prefix: "", folders: [] }); });
     }
   }
 
@@ -68,11 +71,24 @@
     return before === before.toLowerCase() && here !== here.toLowerCase();
   }
 
+  // What a match at each character of a path earns before the order of the matches counts:
+  // more at the start of a word, in the file's own name, most at the name's start. Worked
+  // out once per path, on its first query, not again per keystroke and query character.
+  function bonuses(item) {
+    if (item.bonus) { return item.bonus; }
+    var bonus = item.bonus = new Array(item.path.length);
+    for (var j = 0; j < item.path.length; j++) {
+      bonus[j] = 1 + (startsSegment(item.path, j) ? 3 : 0) + (j >= item.nameStart ? 2 : 0) +
+        (j === item.nameStart ? 2 : 0);
+    }
+    return bonus;
+  }
+
   // The fuzzy score of a path for a query (lower case, no spaces): null when the query's
   // characters are not all in the path in order. Each matched character earns more at the
   // start of a word of the path, in the file's own name, and right after the previous match;
   // a gap costs a little, a longer path a little. The best placement is found over all
-  // placements (a small dynamic programme: query length x path length).
+  // placements (a small dynamic programme: query length x path length, in two rows).
   function fuzzyScore(query, item) {
     var text = item.lower, n = text.length, m = query.length;
     if (!m || m > n) { return null; }
@@ -80,32 +96,27 @@
     for (var j = 0; j < n && k < m; j++) { if (text.charAt(j) === query.charAt(k)) { k++; } }
     if (k < m) { return null; }
     var NONE = -1e9;
-    var previous = null, current = null;
+    var bonus = bonuses(item);
+    var previous = new Array(n), current = new Array(n), swap;
     for (var i = 0; i < m; i++) {
-      current = new Array(n);
       var run = NONE;
       var wanted = query.charAt(i);
       for (j = 0; j < n; j++) {
         if (i > 0 && j > 0) { run = Math.max(run - 0.05, previous[j - 1]); }
         if (text.charAt(j) !== wanted) { current[j] = NONE; continue; }
-        var bonus = 1;
-        if (startsSegment(item.path, j)) { bonus += 3; }
-        if (j >= item.nameStart) { bonus += 2; }
-        if (j === item.nameStart) { bonus += 2; }
         if (i === 0) {
-          current[j] = bonus;
+          current[j] = bonus[j];
         } else {
           var after = j > 0 ? previous[j - 1] + 3 : NONE;  // right after the previous match
-          current[j] = Math.max(after, run) + bonus;
+          current[j] = Math.max(after, run) + bonus[j];
         }
       }
-      previous = current;
+      swap = previous; previous = current; current = swap;
     }
     var best = NONE;
-    for (j = 0; j < n; j++) { if (current[j] > best) { best = current[j]; } }
+    for (j = 0; j < n; j++) { if (previous[j] > best) { best = previous[j]; } }
     if (best <= NONE / 2) { return null; }
-    var name = item.lower.slice(item.nameStart).replace(/\/$/, "");
-    if (name === query) { best += 10; } else if (name.indexOf(query) === 0) { best += 5; }
+    if (item.bare === query) { best += 10; } else if (item.bare.indexOf(query) === 0) { best += 5; }
     return best - n * 0.01;
   }
 
@@ -132,12 +143,12 @@
     if (!words.length) { return []; }
     var found = [];
     (entries || []).forEach(function (item) {
-      var name = item.lower.slice(item.nameStart);
+      var name = item.name;
       var score = 0;
       for (var w = 0; w < words.length; w++) {
         var word = words[w];
         if (item.lower.indexOf(word) < 0) { return; }
-        if (name.replace(/\/$/, "") === word) { score += 100; }
+        if (item.bare === word) { score += 100; }
         else if (name.indexOf(word) === 0) { score += 50; }
         else if (name.indexOf(word) >= 0) { score += 20; }
       }
@@ -208,38 +219,24 @@
     dialog.appendChild(note);
     document.body.appendChild(dialog);
 
-    var results = [], active = -1;
-
-    function select(position) {
-      var options = list.querySelectorAll("[role=option]");
-      options.forEach(function (option, at) {
-        option.setAttribute("aria-selected", at === position ? "true" : "false");
-      });
-      active = position;
-      if (position >= 0 && options[position]) {
-        input.setAttribute("aria-activedescendant", options[position].id);
-        options[position].scrollIntoView({ block: "nearest" });
-      } else {
-        input.removeAttribute("aria-activedescendant");
-      }
-    }
+    var options = window.xrefdocOptions(input, list);
 
     function render() {
       var query = input.value.trim();
       list.textContent = "";
       if (!query) {
-        results = [];
+        options.items = [];
         note.textContent = "Characters in order: “shcomp” finds shell_completion.py. " +
           "↑ ↓ to choose, Enter to open, Esc to close.";
-        select(-1);
+        options.select(-1);
         return;
       }
       withPaths(function () {
         if (input.value.trim() !== query) { return; }
         var found = fuzzy(query);
-        results = found.slice(0, SHOWN).map(function (match) { return match.item; });
+        options.items = found.slice(0, SHOWN).map(function (match) { return match.item; });
         list.textContent = "";
-        results.forEach(function (item, position) {
+        options.items.forEach(function (item, position) {
           var option = document.createElement("li");
           option.id = "xref-finder-" + position;
           option.setAttribute("role", "option");
@@ -251,23 +248,11 @@
         note.textContent = !found.length ? "No file or folder matches " + query :
           found.length > SHOWN ? SHOWN + " of " + found.length + " shown: keep typing" :
           found.length + (found.length === 1 ? " match" : " matches");
-        select(results.length ? 0 : -1);
+        options.select(options.items.length ? 0 : -1);
       });
     }
 
     input.addEventListener("input", render);
-    input.addEventListener("keydown", function (event) {
-      if (event.key === "ArrowDown" && results.length) {
-        event.preventDefault();
-        select((active + 1) % results.length);
-      } else if (event.key === "ArrowUp" && results.length) {
-        event.preventDefault();
-        select((active - 1 + results.length) % results.length);
-      } else if (event.key === "Enter") {
-        event.preventDefault();
-        if (active >= 0 && results[active]) { location.href = results[active].href; }
-      }
-    });
     // A click on the backdrop, outside the box, closes it.
     dialog.addEventListener("click", function (event) {
       if (event.target === dialog) { dialog.close(); }
@@ -281,10 +266,6 @@
     finder.input.select();
     finder.render();
     withPaths(function () {});
-  }
-
-  function typing(target) {
-    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
   }
 
   /* --- files and folders on the search page ----------------------------------------------- */
@@ -397,13 +378,13 @@
     link.href = href;
   };
 
-  // xrefdoc-lines.js ran first and may have shown the bar before the data came.
+  // xrefdoc-lines.js ran first and may have shown the bar (for #L5-L9 or a symbol's
+  // anchor) before the data came.
   function forgeLinkOfShownBar() {
     var bar = document.querySelector(".xref-permalink");
-    var match = /^#L(\d+)(?:-L?(\d+))?$/.exec(location.hash);
-    if (!bar || bar.hidden || !match) { return; }
-    var first = +match[1], last = match[2] ? +match[2] : first;
-    window.xrefdocForgeLink(bar, Math.min(first, last), Math.max(first, last));
+    var picked = window.xrefdocSelection();
+    if (!bar || bar.hidden || !picked) { return; }
+    window.xrefdocForgeLink(bar, picked[0], picked[1]);
   }
 
   window.xrefdocBuild = function (data) {
@@ -415,9 +396,7 @@
 
   function loadBuild() {
     if (!document.querySelector(".xt-built, dl[data-forge-path]")) { return; }
-    var script = document.createElement("script");
-    script.src = root + "_xref/build.js";
-    document.head.appendChild(script);
+    window.xrefdocLoad("build.js");
   }
 
   /* --- start ------------------------------------------------------------------------------ */
@@ -430,7 +409,7 @@
     });
     document.addEventListener("keydown", function (event) {
       if (event.key !== "t" || event.ctrlKey || event.metaKey || event.altKey) { return; }
-      if (typing(event.target) || event.defaultPrevented) { return; }
+      if (window.xrefdocTyping(event.target) || event.defaultPrevented) { return; }
       event.preventDefault();
       openFinder();
     });

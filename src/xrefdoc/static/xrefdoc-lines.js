@@ -3,7 +3,8 @@
    right after xrefdoc.js, so it runs after it and before xrefdoc-find.js. It shares nothing
    with xrefdoc.js but the page (/ focuses the keyword box xrefdoc.js runs); it draws the
    permalink bar (.xref-permalink) that xrefdoc-find.js adds a forge link to, through
-   window.xrefdocForgeLink when that is loaded. */
+   window.xrefdocForgeLink when that is loaded, and gives xrefdoc-find.js
+   window.xrefdocTyping and window.xrefdocSelection. */
 (function () {
   "use strict";
 
@@ -32,6 +33,8 @@
     var line = symbolLine();
     return line ? [+line.id.slice(1), +line.id.slice(1)] : null;
   }
+  // xrefdoc-find.js adds the forge link to a bar shown before its data came.
+  window.xrefdocSelection = selection;
 
   // The first symbol anchor on a line, as "sym-Group.invoke", or "".
   function symbolOn(number) {
@@ -83,13 +86,7 @@
   // The selected lines, and a button for each permalink: the lines', and the symbol's when
   // the selection starts on a definition (a link by name survives edits above it).
   function permalinkBar(first, last) {
-    var bar = document.querySelector(".xref-permalink");
-    if (!bar) {
-      bar = document.createElement("div");
-      bar.className = "xref-permalink";
-      bar.setAttribute("role", "status");
-      document.body.appendChild(bar);
-    }
+    var bar = statusBox("xref-permalink");
     bar.textContent = "";
     var label = document.createElement("span");
     label.textContent = first === last ? "Line " + first : "Lines " + first + "–" + last;
@@ -106,15 +103,21 @@
     bar.hidden = false;
   }
 
+  // The page's one box of a class, read out when it changes: made the first time.
+  function statusBox(className) {
+    var box = document.querySelector("." + className);
+    if (!box) {
+      box = document.createElement("div");
+      box.className = className;
+      box.setAttribute("role", "status");
+      document.body.appendChild(box);
+    }
+    return box;
+  }
+
   // A short note that something was done (y: the permalink was copied), read out too.
   function say(text) {
-    var note = document.querySelector(".xref-toast");
-    if (!note) {
-      note = document.createElement("div");
-      note.className = "xref-toast";
-      note.setAttribute("role", "status");
-      document.body.appendChild(note);
-    }
+    var note = statusBox("xref-toast");
     note.textContent = text;
     note.hidden = false;
     clearTimeout(say.timer);
@@ -168,9 +171,11 @@
     ["Esc", "Close a list, card or this box"],
   ];
 
+  // Whether a key goes into a field (then it is no shortcut); xrefdoc-find.js asks it too.
   function typing(target) {
     return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
   }
+  window.xrefdocTyping = typing;
 
   function keyList() {
     var box = document.getElementById("xref-keys");

@@ -51,7 +51,7 @@
     place.appendChild(line);
   }
 
-  function filePage(key, line) { return root + key + "_docs.html" + (line ? "#L" + line : ""); }
+  var filePage = window.xrefdocFilePage;  // xrefdoc.js, loaded before this script
 
   function show() {
     var wanted = target();

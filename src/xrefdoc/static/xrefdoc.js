@@ -8,6 +8,13 @@
   "use strict";
 
   var root = document.documentElement.dataset.content_root || "";
+  // The site's top folder as an absolute URL, the start of every link to one of its pages.
+  var top = new URL(root || "./", location.href).href;
+
+  // The page of a file from its URL-quoted key (site/names.py), at a line if given; the
+  // symbol page's script (xrefdoc-refs.js) links files with it too.
+  function filePage(key, line) { return root + key + "_docs.html" + (line ? "#L" + line : ""); }
+  window.xrefdocFilePage = filePage;
 
   /* --- keyword data: _xref/kw/index.js, then one part per A-Z page ------------------ */
 
@@ -17,6 +24,11 @@
   // candidate is [qualname, kind, path, line, href] (see keyword_box.py).
   var parts = {};
   var waitingForParts = {};
+  // href -> Map of name -> row, made once as a part arrives: the keyword box (per keystroke)
+  // and the card (per hover) look names up in it.
+  var rowsByName = {};
+
+  function rowOf(href, name) { return (rowsByName[href] && rowsByName[href].get(name)) || null; }
 
   function load(src, onError, onLoad) {
     var script = document.createElement("script");
@@ -26,6 +38,8 @@
     if (onLoad) { script.onload = onLoad; }
     document.head.appendChild(script);
   }
+  // The one loader of _xref/ data for the scripts that run after this one (xrefdoc-find.js).
+  window.xrefdocLoad = load;
 
   /* --- symbol data: _xref/sym/<key>.js and _xref/refs/<key>.js, one pair per file ----- */
 
@@ -65,12 +79,11 @@
   // The file key and line a link to a definition names (``…/core.py_docs.html#L12``), or
   // null for a link elsewhere (a keyword's entry).
   function definitionTarget(href) {
-    var base = new URL(root || "./", location.href).href;
     var at = href.indexOf("#");
     if (at < 0) { return null; }
     var page = href.slice(0, at), line = /^#L(\d+)/.exec(href.slice(at));
-    if (!line || page.indexOf(base) !== 0 || !/_docs\.html$/.test(page)) { return null; }
-    return { key: page.slice(base.length, -"_docs.html".length), line: +line[1] };
+    if (!line || page.indexOf(top) !== 0 || !/_docs\.html$/.test(page)) { return null; }
+    return { key: page.slice(top.length, -"_docs.html".length), line: +line[1] };
   }
 
   // A name where it is defined links to its keyword's entry: the definition is this page's
@@ -106,6 +119,8 @@
   window.xrefdocKeywordPart = function (data) {
     var href = data[0];
     parts[href] = data[1];
+    var rows = rowsByName[href] = new Map();
+    data[1].forEach(function (row) { rows.set(row[0], row); });
     var waiting = waitingForParts[href] || [];
     delete waitingForParts[href];
     waiting.forEach(function (callback) { callback(); });
@@ -262,21 +277,55 @@
 
   /* --- the keyword box -------------------------------------------------------------- */
 
+  // The options (role=option in ``list``) of a combobox ``input``: ↑ ↓ choose one, Enter
+  // opens its item's href. ``items`` are the items shown, ``active`` the chosen one's place.
+  // The keyword box's and the file finder's (xrefdoc-find.js, as window.xrefdocOptions).
+  function comboOptions(input, list) {
+    var options = { items: [], active: -1 };
+    options.select = function (position) {
+      var shown = list.querySelectorAll("[role=option]");
+      shown.forEach(function (option, at) {
+        option.setAttribute("aria-selected", at === position ? "true" : "false");
+      });
+      options.active = position;
+      if (position >= 0 && shown[position]) {
+        input.setAttribute("aria-activedescendant", shown[position].id);
+        shown[position].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    };
+    input.addEventListener("keydown", function (event) {
+      var items = options.items, active = options.active;
+      if (event.key === "ArrowDown" && items.length) {
+        event.preventDefault();
+        options.select((active + 1) % items.length);
+      } else if (event.key === "ArrowUp" && items.length) {
+        event.preventDefault();
+        options.select((active - 1 + items.length) % items.length);
+      } else if (event.key === "Enter") {
+        event.preventDefault();
+        if (active >= 0 && items[active]) { location.href = items[active].href; }
+      }
+    });
+    return options;
+  }
+  window.xrefdocOptions = comboOptions;
+
   function keywordBox(input) {
     var list = document.getElementById(input.getAttribute("aria-controls"));
-    var results = [];
-    var active = -1;
+    var options = comboOptions(input, list);
     var asked = "";
 
     function close() {
       list.hidden = true;
       input.setAttribute("aria-expanded", "false");
       input.removeAttribute("aria-activedescendant");
-      active = -1;
+      options.active = -1;
     }
 
     function show(items, note) {
-      results = items;
+      options.items = items;
       list.textContent = "";
       items.forEach(function (item, position) {
         var option = document.createElement("li");
@@ -309,21 +358,7 @@
       }
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
-      select(items.length ? 0 : -1);
-    }
-
-    function select(position) {
-      var options = list.querySelectorAll("[role=option]");
-      options.forEach(function (option, at) {
-        option.setAttribute("aria-selected", at === position ? "true" : "false");
-      });
-      active = position;
-      if (position >= 0) {
-        input.setAttribute("aria-activedescendant", options[position].id);
-        options[position].scrollIntoView({ block: "nearest" });
-      } else {
-        input.removeAttribute("aria-activedescendant");
-      }
+      options.select(items.length ? 0 : -1);
     }
 
     function search() {
@@ -355,8 +390,7 @@
 
     function rank(query, found, shown, paths) {
       var items = shown.map(function (match) {
-        var row = null;
-        (parts[match.page] || []).forEach(function (r) { if (r[0] === match.name) { row = r; } });
+        var row = rowOf(match.page, match.name);
         return {
           name: match.name, uses: row ? row[2] : 0, where: row ? row[4] : "",
           href: entryHref(match.page, match.name),
@@ -373,18 +407,7 @@
     input.addEventListener("focus", function () { withPages(function () {}); });
     input.addEventListener("blur", close);
     input.addEventListener("keydown", function (event) {
-      if (event.key === "ArrowDown" && results.length) {
-        event.preventDefault();
-        select((active + 1) % results.length);
-      } else if (event.key === "ArrowUp" && results.length) {
-        event.preventDefault();
-        select((active - 1 + results.length) % results.length);
-      } else if (event.key === "Enter") {
-        event.preventDefault();
-        if (active >= 0 && results[active]) { location.href = results[active].href; }
-      } else if (event.key === "Escape") {
-        close();
-      }
+      if (event.key === "Escape") { close(); }
     });
     input.form.addEventListener("submit", function (event) { event.preventDefault(); });
   }
@@ -463,9 +486,8 @@
           if (pending || cardFor !== link) { return; }
           var row = null, where = null;
           found.forEach(function (candidate) {
-            (parts[candidate[0]] || []).forEach(function (r) {
-              if (r[0] === name) { row = r; where = candidate[0]; }
-            });
+            var r = rowOf(candidate[0], name);
+            if (r) { row = r; where = candidate[0]; }
           });
           if (!row) { counts.textContent = "Not in the keyword index"; return; }
           counts.textContent = plural(row[1], "definition") + " · " + plural(row[2], "use") +
@@ -518,7 +540,7 @@
       var where = document.createElement("div");
       where.className = "xref-card-where";
       var go = document.createElement("a");
-      go.href = root + data.k + "_docs.html#L" + row[2];
+      go.href = filePage(data.k, row[2]);
       go.textContent = data.path + ":" + row[2];
       where.appendChild(document.createTextNode("Defined in "));
       where.appendChild(go);
@@ -539,7 +561,6 @@
 
   // Where an exact link leads, from its href (the page says it in no title): " → a/b.py:12".
   function leadsTo(link) {
-    var top = new URL(root || "./", location.href).href;
     var match = /^(.*)_docs\.html#L(\d+)$/.exec(decodeURIComponent(link.href.slice(top.length)));
     return link.href.indexOf(top) === 0 && match ? " → " + match[1] + ":" + match[2] : "";
   }
