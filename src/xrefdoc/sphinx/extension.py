@@ -20,8 +20,11 @@ from sphinx.util import logging
 
 from xrefdoc import __version__
 from xrefdoc.analyze.catalogue import RULE_NAMES
+from xrefdoc.codesearch.writer import FOLDER as CODE_FOLDER
+from xrefdoc.codesearch.writer import write_index as write_code_index
 from xrefdoc.core import timings
 from xrefdoc.core.errors import ConfigError as XrefdocConfigError
+from xrefdoc.core.executor import local_executor
 from xrefdoc.core.fsutil import (
     MANIFEST,
     declare_coming,
@@ -80,6 +83,8 @@ INDEX_PARTS_FILE = "xrefdoc-index-parts"
 # In the site: the index of every keyword, and its folder.
 INDEX_FILE = "index.json"
 INDEX_FOLDER = "_xref"
+# What the last build wrote of the code-search index, beside Sphinx's doctrees.
+CODE_STATE_FILE = "xrefdoc-code-search.json"
 # What must outlive a stopped build: the lists of what the builds wrote into the site.
 WRITTEN_LISTS = frozenset({PAGES_FILE, INDEX_PARTS_FILE})
 
@@ -160,6 +165,7 @@ class _GeneratedSite:
         if exception is not None or app.builder.format != "html":
             return
         _write_index_data(app, self)
+        _write_code_search(app, self)
         doctrees = Path(app.doctreedir)
         write_if_changed(doctrees / WARNINGS_FILE, _json(self.warnings))
         self.facts.save(doctrees / FACTS_FILE)
@@ -539,6 +545,28 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite) -> None:
     for name, text in symbols.scripts(wanted):
         write_if_changed(folder / name, text)
     remove_stale(folder, manifest, current)
+
+
+def _write_code_search(app: Sphinx, state: _GeneratedSite) -> None:
+    """``_xref/code/``: the code-search index of every text file's content (see
+    ``codesearch``), its groups written again only where a file changed."""
+    written = write_code_index(
+        Path(app.outdir) / INDEX_FOLDER / CODE_FOLDER,
+        state.root,
+        state.site.index.records.values(),
+        state.site.source_cap,
+        Path(app.doctreedir) / CODE_STATE_FILE,
+        lambda shared, count: local_executor(shared, size=count, min_size=2, workers=app.parallel),
+    )
+    logger.info(
+        "xrefdoc: code search over %d files (%.1f MB); %d left out (binary or over the "
+        "source cap); %d of its files written",
+        written.searched,
+        written.text_bytes / 1e6,
+        len(written.skipped),
+        written.rewritten,
+    )
+    timings.lap("code search")
 
 
 def _add_static_files(app: Sphinx, config: Config) -> None:

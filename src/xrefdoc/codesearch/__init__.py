@@ -1,0 +1,28 @@
+"""Code search: a static trigram index of every searched file's text, written with the site
+into ``_xref/code/`` and read by the browser's Code tab and by ``xrefdoc grep``.
+
+The files searched are the documented text files up to the source cap; binary files and
+larger ones are listed as left out, with why. A file's text is what its page shows:
+decoded as extraction decodes it, with ``\\n`` line ends, as UTF-8.
+
+The layout (see ``layout`` for how each cut is made, ``encoding`` for the bytes):
+
+- Files are spread over ``G`` groups by a hash of their path (``G`` a power of two, some
+  4 MiB of text each). Each file's text is cut at line ends into regions (one region for
+  all but files over 64 KiB); a group numbers its regions 0, 1, … in path order.
+- A group's regions are packed in order into chunks (some 32-192 KiB), each chunk one
+  script ``g<group>/c<chunk>.js`` holding the concatenated region texts.
+- A group's trigrams (three bytes, ASCII letters folded to lower case) are spread over
+  ``T`` posting shards by a hash (``trigrams.shard_of``); shard ``g<group>/p<shard>.js``
+  lists, for each of its trigrams, the group's regions that hold it.
+- ``index.js`` is the table: every searched file ``[path, language, group]`` in path
+  order, per group ``{"shards": T, "chunks": C, "regions": [file, first line, chunk,
+  offset, length, …]}`` (five numbers per region: ``file`` a position in ``files``,
+  ``offset`` and ``length`` in bytes of the chunk's text), and ``skipped``:
+  ``[[path, why], …]``.
+
+Every file is a script ``xrefdocCode("<name>","<base64 of zlib-compressed bytes>");`` so a
+page opened from disk can load it. A query fetches the table, one shard per group for each
+trigram it looks up, and the chunks of the regions that hold them all; it matches the
+pattern against those regions' lines, so the index prunes and never decides.
+"""

@@ -1,0 +1,108 @@
+"""How the code-search index cuts a tree: files into groups, a file's text into regions, a
+group's regions into chunks, a group's trigrams into posting shards.
+
+Every cut is a function of the files' paths and sizes alone, with counts rounded to powers
+of two, so that a one-file change moves nothing else: the file stays in its group, the
+other chunks of its group keep their members, and the group keeps its shard count.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+# A group's text (a query fetches one posting shard per group and trigram; a change
+# re-reads its group): some 4 MiB.
+GROUP_BYTES = 4 << 20
+# A posting shard covers the trigrams of some 96 KiB of text: about 8 KiB compressed.
+SHARD_TEXT_BYTES = 96 << 10
+MAX_SHARDS = 4096
+# A file's text is cut at line ends into regions of at most 64 KiB (or one longer line):
+# the posting lists name regions, so a match in a large file fetches one chunk.
+REGION_BYTES = 64 << 10
+# A chunk ends before a file whose path hashes to a multiple of ``CHUNK_EVERY`` once it holds
+# ``CHUNK_MIN`` bytes, and before a region that would take it past ``CHUNK_MAX``.
+CHUNK_EVERY = 8
+CHUNK_MIN = 32 << 10
+CHUNK_MAX = 192 << 10
+
+
+def power_of_two_at_least(value: float) -> int:
+    count = 1
+    while count < value:
+        count *= 2
+    return count
+
+
+def group_count(text_bytes: int) -> int:
+    """How many groups a tree of ``text_bytes`` searchable bytes is cut into."""
+    return power_of_two_at_least(text_bytes / GROUP_BYTES)
+
+
+def path_hash(path: str) -> int:
+    return zlib.crc32(path.encode("utf-8", "surrogateescape"))
+
+
+def group_of(path: str, groups: int) -> int:
+    return path_hash(path) & (groups - 1)
+
+
+def _chunk_hash(path: str) -> int:
+    """Bits of the path's hash that ``group_of`` does not use (all files of a group share those)."""
+    return path_hash(path) >> 16
+
+
+def shard_count(group_bytes: int) -> int:
+    """How many posting shards a group of ``group_bytes`` bytes of text has."""
+    return min(MAX_SHARDS, power_of_two_at_least(group_bytes / SHARD_TEXT_BYTES))
+
+
+@dataclass(frozen=True)
+class Region:
+    """A run of whole lines of a file: bytes ``start:end`` of its text, from line ``line``."""
+
+    start: int
+    end: int
+    line: int
+
+
+def regions_of(text: bytes) -> Iterator[Region]:
+    """``text`` cut at line ends into regions of at most ``REGION_BYTES`` (a longer line is a
+    region of its own); an empty text is one empty region."""
+    start = 0
+    line = 1
+    size = len(text)
+    while True:
+        end = size
+        if size - start > REGION_BYTES:
+            cut = text.rfind(b"\n", start, start + REGION_BYTES)
+            if cut < 0:
+                cut = text.find(b"\n", start + REGION_BYTES)
+            end = size if cut < 0 else cut + 1
+        yield Region(start, end, line)
+        if end >= size:
+            return
+        line += text.count(b"\n", start, end)
+        start = end
+
+
+def chunk_starts(paths: Sequence[str], sizes: Sequence[int]) -> list[bool]:
+    """For each region of a group in order (``paths[i]`` its file, ``sizes[i]`` its bytes),
+    whether a new chunk starts with it."""
+    starts = []
+    held = 0
+    for index, (path, size) in enumerate(zip(paths, sizes, strict=True)):
+        first_of_file = index == 0 or paths[index - 1] != path
+        new = index == 0 or (
+            held > 0
+            and (
+                held + size > CHUNK_MAX
+                or (first_of_file and held >= CHUNK_MIN and _chunk_hash(path) % CHUNK_EVERY == 0)
+            )
+        )
+        if new:
+            held = 0
+        held += size
+        starts.append(new)
+    return starts

@@ -1,0 +1,207 @@
+"""Answering a query from the code-search index: which trigrams every match must hold (for a
+regular expression, from its parsed form), the regions that hold them, and the lines of
+those regions that match, in path and line order.
+
+The index only prunes. A region is a candidate when it holds every trigram of one of the
+query's alternatives; each candidate's lines are matched by the pattern itself, so a
+match is never lost to the index. A pattern with no literal of three characters prunes
+nothing and reads every region.
+
+Matching is Python's ``re`` (the syntax of ``git grep -P``, line by line) with ``re.ASCII``:
+``\\w`` and case folding are ASCII's, as in the browser's JavaScript without the ``u`` flag.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from xrefdoc.codesearch.reader import CodeIndex
+from xrefdoc.codesearch.trigrams import fold, pack
+
+# The parser of ``re``: the parsed form of a pattern has no public interface. Its names of
+# operations (``LITERAL``, ``BRANCH``, ...) are those of ``re._constants``.
+sre: Any = importlib.import_module("re._parser")
+
+# The trigrams looked up per alternative: each costs one posting shard per group.
+MAX_TRIGRAMS = 4
+# Past this many alternatives a requirement is not multiplied out; one side of it is kept.
+_MAX_ALTERNATIVES = 32
+
+# Or over alternatives, each the literals that must all occur; None: nothing is required.
+Requirement = list[frozenset[str]] | None
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to look for: a literal or a regular expression, and which files to look in
+    (``paths``: a file's path holds each; ``languages``: its language is one of them)."""
+
+    pattern: str
+    regex: bool = False
+    ignore_case: bool = False
+    paths: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    """A matching line: ``spans`` are the matches' ``(start, end)`` in ``text``."""
+
+    path: str
+    line: int
+    text: str
+    spans: tuple[tuple[int, int], ...] = field(default=())
+
+
+def compile_query(query: Query) -> re.Pattern[str]:
+    """The pattern that matches a line; ``re.error`` when the expression is not valid."""
+    source = query.pattern if query.regex else re.escape(query.pattern)
+    flags = re.ASCII | (re.IGNORECASE if query.ignore_case else 0)
+    return re.compile(source, flags)
+
+
+def requirement(query: Query) -> Requirement:
+    """The literals that a matching line holds (see ``Requirement``)."""
+    if not query.regex:
+        return [frozenset({query.pattern})] if len(query.pattern.encode()) >= 3 else None
+    parsed = sre.parse(query.pattern, re.ASCII)
+    return _normal(_sequence(parsed))
+
+
+def plan(required: Requirement) -> list[list[int]] | None:
+    """The trigrams to look up for each alternative of ``required``."""
+    if required is None:
+        return None
+    return [_trigrams(literals) for literals in required]
+
+
+def _trigrams(literals: frozenset[str]) -> list[int]:
+    """A few trigrams of the longest literals: from each, its first and every third after
+    (so they overlap no more than needed), and its last."""
+    chosen: list[int] = []
+    for literal in sorted(literals, key=lambda text: (-len(text.encode()), text)):
+        data = fold(literal.encode("utf-8"))
+        starts = [*range(0, len(data) - 2, 3), len(data) - 3]
+        for start in starts:
+            key = pack(data[start : start + 3])
+            if key not in chosen:
+                chosen.append(key)
+    return chosen[:MAX_TRIGRAMS]
+
+
+def _normal(required: Requirement) -> Requirement:
+    if required is None or any(not literals for literals in required):
+        return None
+    return required
+
+
+def _both(first: Requirement, second: Requirement) -> Requirement:
+    if first is None:
+        return second
+    if second is None:
+        return first
+    if len(first) * len(second) > _MAX_ALTERNATIVES:
+        return first if len(first) <= len(second) else second
+    return [a | b for a in first for b in second]
+
+
+def _either(options: Sequence[Requirement]) -> Requirement:
+    alternatives: list[frozenset[str]] = []
+    for option in options:
+        option = _normal(option)
+        if option is None:
+            return None
+        alternatives += [literals for literals in option if literals not in alternatives]
+    return alternatives
+
+
+def _sequence(items: Any) -> Requirement:
+    """What a concatenation of parsed items requires: its runs of literal characters (across
+    plain groups), and what its groups, alternations and repeated parts each require."""
+    required: Requirement = None
+    run: list[str] = []
+
+    def end_run() -> None:
+        nonlocal required
+        literal = "".join(run)
+        if len(literal.encode()) >= 3:
+            required = _both(required, [frozenset({literal})])
+        run.clear()
+
+    for op, value in items:
+        if op is sre.LITERAL:
+            run.append(chr(value))
+            continue
+        if op is sre.SUBPATTERN and all(inner is sre.LITERAL for inner, _ in value[3]):
+            run += [chr(char) for _, char in value[3]]
+            continue
+        end_run()
+        if op is sre.SUBPATTERN:
+            required = _both(required, _sequence(value[3]))
+        elif op is sre.BRANCH:
+            required = _both(required, _either([_sequence(branch) for branch in value[1]]))
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and value[0] >= 1:
+            required = _both(required, _sequence(value[2]))
+        elif op is sre.ATOMIC_GROUP:
+            required = _both(required, _sequence(value))
+    end_run()
+    return required
+
+
+def allowed_files(index: CodeIndex, query: Query) -> set[int] | None:
+    """The numbers of the files the query's filters let through; None when it has none."""
+    if not query.paths and not query.languages:
+        return None
+    languages = {language.lower() for language in query.languages}
+    return {
+        number
+        for number, (path, language, _) in enumerate(index.files)
+        if all(part in path for part in query.paths)
+        and (not languages or language.lower() in languages)
+    }
+
+
+def candidates(index: CodeIndex, query: Query) -> list[tuple[str, int, int]]:
+    """The regions that may hold a match, ``(path, group, region)`` in path and line order."""
+    trigram_plan = plan(requirement(query))
+    allowed = allowed_files(index, query)
+    found: list[tuple[str, int, int, int]] = []
+    for group in range(index.groups):
+        if trigram_plan is None:
+            numbers: set[int] = set(index.regions_of_files(group, allowed))
+        else:
+            numbers = set()
+            for trigrams in trigram_plan:
+                held: set[int] | None = None
+                for trigram in trigrams:
+                    regions = set(index.regions_with(group, trigram).tolist())
+                    held = regions if held is None else held & regions
+                    if not held:
+                        break
+                numbers |= held or set()
+            if allowed is not None:
+                numbers = set(index.regions_of_files(group, allowed)) & numbers
+        for number in numbers:
+            region = index.region(group, number)
+            found.append((region.path, region.line, group, number))
+    found.sort()
+    return [(path, group, number) for path, _, group, number in found]
+
+
+def search(index: CodeIndex, query: Query) -> Iterator[Match]:
+    """Every line of the index's files that matches ``query``, in path and line order."""
+    pattern = compile_query(query)
+    for path, group, number in candidates(index, query):
+        first = index.region(group, number).line
+        text = index.text(group, number).decode("utf-8", "surrogatepass")
+        lines = text.split("\n")
+        if text.endswith("\n"):
+            lines.pop()
+        for offset, line in enumerate(lines):
+            spans = tuple(found.span() for found in pattern.finditer(line))
+            if spans:
+                yield Match(path, first + offset, line, spans)

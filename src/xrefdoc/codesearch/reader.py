@@ -1,0 +1,99 @@
+"""Reading a site's code-search index back, as the terminal's ``xrefdoc grep`` does: the table
+first, then only the posting shards of a query's trigrams and the chunks of its candidates."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from xrefdoc.codesearch.encoding import BrokenIndex, Shard, script_data
+from xrefdoc.codesearch.trigrams import shard_of
+from xrefdoc.codesearch.writer import FORMAT, TABLE_NAME, TABLE_SCRIPT, chunk_name, shard_name
+
+
+@dataclass(frozen=True)
+class SearchedRegion:
+    """A region of a searched file: its text starts at line ``line``."""
+
+    path: str
+    group: int
+    number: int
+    line: int
+
+
+class CodeIndex:
+    """A site's code-search index, read lazily from its folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        data = self._data(TABLE_NAME)
+        try:
+            table: dict[str, Any] = json.loads(data)
+        except ValueError as error:
+            raise BrokenIndex(f"{TABLE_SCRIPT}: {error}") from error
+        if not isinstance(table, dict) or table.get("format") != FORMAT:
+            raise BrokenIndex(f"{TABLE_SCRIPT} is of another version of xrefdoc")
+        self.files: list[tuple[str, str, int]] = [tuple(file) for file in table["files"]]
+        self.skipped: list[tuple[str, str]] = [tuple(entry) for entry in table["skipped"]]
+        self._groups: list[dict[str, Any]] = table["groups"]
+        self._regions = [
+            np.array(group["regions"], dtype=np.int64).reshape(-1, 5) for group in self._groups
+        ]
+        self.shard = cache(self._shard)
+        self.chunk = cache(self._chunk)
+
+    @classmethod
+    def exists(cls, folder: Path) -> bool:
+        return (folder / TABLE_SCRIPT).is_file()
+
+    def _data(self, name: str) -> bytes:
+        path = self.folder / f"{name}.js"
+        try:
+            text = path.read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError) as error:
+            raise BrokenIndex(f"cannot read {path}: {error}") from error
+        return script_data(text, name)
+
+    @property
+    def groups(self) -> int:
+        return len(self._groups)
+
+    def _shard(self, group: int, shard: int) -> Shard:
+        return Shard.read(self._data(shard_name(group, shard)))
+
+    def _chunk(self, group: int, chunk: int) -> bytes:
+        return self._data(chunk_name(group, chunk))
+
+    def regions_with(self, group: int, trigram: int) -> npt.NDArray[np.int64]:
+        """The regions of ``group`` that hold ``trigram`` (folded)."""
+        shard = self.shard(group, shard_of(trigram, self._groups[group]["shards"]))
+        return shard.regions_of(trigram)
+
+    def region_count(self, group: int) -> int:
+        return len(self._regions[group])
+
+    def region(self, group: int, number: int) -> SearchedRegion:
+        file, line, _, _, _ = self._regions[group][number]
+        return SearchedRegion(self.files[file][0], group, number, int(line))
+
+    def text(self, group: int, number: int) -> bytes:
+        """The text of region ``number`` of ``group``."""
+        _, _, chunk, offset, length = (int(value) for value in self._regions[group][number])
+        return self.chunk(group, chunk)[offset : offset + length]
+
+    def language(self, path_number: int) -> str:
+        return self.files[path_number][1]
+
+    def regions_of_files(self, group: int, files: set[int] | None) -> Iterator[int]:
+        """Every region of ``group``, or those of the files numbered in ``files``."""
+        owners = self._regions[group][:, 0]
+        for number, owner in enumerate(owners.tolist()):
+            if files is None or owner in files:
+                yield number
