@@ -111,6 +111,8 @@ class Shard:
         if counts.sum() != gaps.size:
             raise BrokenIndex("a posting shard whose lists do not add up")
         starts = np.concatenate(([0], np.cumsum(counts)))
+        if trigrams.size == 0:
+            return cls(trigrams, starts, gaps)
         regions = np.cumsum(gaps)
         # Each list restarts from its own first number: take back what the lists before it added.
         before = np.repeat(np.concatenate(([0], regions[starts[1:-1] - 1])), counts)

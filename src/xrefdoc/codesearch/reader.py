@@ -76,6 +76,9 @@ class CodeIndex:
         shard = self.shard(group, shard_of(trigram, self._groups[group]["shards"]))
         return shard.regions_of(trigram)
 
+    def shard_count(self, group: int) -> int:
+        return int(self._groups[group]["shards"])
+
     def region_count(self, group: int) -> int:
         return len(self._regions[group])
 

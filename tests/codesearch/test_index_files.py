@@ -1,0 +1,207 @@
+"""The code-search index's files: its numbers and posting lists read back as written, texts cut
+where the format says, and an update after a one-file change that rewrites only what it
+touched and ends with the bytes a cold write makes."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xrefdoc.codesearch import layout
+from xrefdoc.codesearch.encoding import Shard, read_varints, shard_bytes, varints
+from xrefdoc.codesearch.query import Query, search
+from xrefdoc.codesearch.reader import CodeIndex
+from xrefdoc.codesearch.trigrams import pack, shard_of, shards_of, trigrams_of
+from xrefdoc.codesearch.writer import FOLDER, Written, write_index
+from xrefdoc.core.executor import InProcess
+from xrefdoc.core.model import FileRecord
+from xrefdoc.extract import is_binary
+
+CAP = 4096
+
+
+@given(st.lists(st.integers(min_value=0, max_value=2**35 - 1)))
+def test_numbers_read_back_as_written(numbers: list[int]) -> None:
+    assert read_varints(varints(np.array(numbers, dtype=np.uint64))).tolist() == numbers
+
+
+@given(
+    st.dictionaries(
+        st.integers(min_value=0, max_value=2**24 - 1),
+        st.sets(st.integers(min_value=0, max_value=5000), min_size=1),
+        max_size=40,
+    )
+)
+def test_a_shard_gives_back_each_trigrams_regions(postings: dict[int, set[int]]) -> None:
+    trigrams = sorted(postings)
+    lists = [sorted(postings[trigram]) for trigram in trigrams]
+    gaps = [value for regions in lists for value in [regions[0], *np.diff(regions).tolist()]]
+    shard = Shard.read(
+        shard_bytes(
+            np.array(trigrams, dtype=np.uint32),
+            np.array([len(regions) for regions in lists], dtype=np.int64),
+            np.array(gaps, dtype=np.uint32),
+        )
+    )
+    for trigram, regions in zip(trigrams, lists, strict=True):
+        assert shard.regions_of(trigram).tolist() == regions
+    assert shard.regions_of(2**24).tolist() == []
+
+
+def test_trigrams_fold_ascii_letters_only() -> None:
+    found = set(trigrams_of("AbC é".encode()).tolist())
+    assert pack(b"abc") in found
+    assert pack(b"ABC") not in found
+    assert pack("c é".encode()[:3]) in found  # past ASCII, bytes as they are
+
+
+def test_the_shard_hash_of_one_trigram_and_of_an_array_agree() -> None:
+    keys = trigrams_of(b"def shard_of(trigram, shards): return 1")
+    for shards in (1, 2, 64, 4096):
+        assert shards_of(keys, shards).tolist() == [shard_of(int(k), shards) for k in keys]
+
+
+def test_regions_end_at_line_ends_and_count_lines() -> None:
+    line = b"x" * 1000 + b"\n"
+    text = line * 200 + b"y" * (layout.REGION_BYTES + 10) + b"\n" + line
+    regions = list(layout.regions_of(text))
+    assert all(text[region.end - 1 : region.end] == b"\n" for region in regions)
+    assert [region.start for region in regions[1:]] == [region.end for region in regions[:-1]]
+    assert regions[-1].end == len(text)
+    for region in regions:
+        assert region.line == text.count(b"\n", 0, region.start) + 1
+        long_line = region.end - region.start > layout.REGION_BYTES
+        assert not long_line or text.count(b"\n", region.start, region.end) == 1
+    assert list(layout.regions_of(b"")) == [layout.Region(0, 0, 1)]
+
+
+def records(root: Path) -> list[FileRecord]:
+    found = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            name = path.relative_to(root).as_posix()
+            language = "Python" if name.endswith(".py") else "Text"
+            digest = hashlib.sha256(data).hexdigest()
+            found.append(
+                FileRecord(name, len(data), 0, language, "", "", None, digest, is_binary(data))
+            )
+    return found
+
+
+def write(root: Path, site: Path) -> Written:
+    return write_index(
+        site / FOLDER,
+        root,
+        records(root),
+        CAP,
+        site / "state.json",
+        lambda shared, _: InProcess(shared),
+    )
+
+
+def files_of(site: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        path.relative_to(site).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted((site / FOLDER).rglob("*"))
+        if path.is_file()
+    }
+
+
+def make_tree(root: Path, count: int) -> None:
+    for number in range(count):
+        folder = root / f"pkg{number % 7}"
+        folder.mkdir(parents=True, exist_ok=True)
+        body = "".join(f"    value_{number}_{line} = compute({line})\n" for line in range(60))
+        (folder / f"module_{number}.py").write_text(f"def function_{number}():\n{body}")
+    (root / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0" + bytes(range(256)))
+    (root / "huge.txt").write_text("needle_in_huge\n" * 1000)
+
+
+def test_the_files_left_out_are_listed_with_why(tmp_path: Path) -> None:
+    make_tree(tmp_path / "tree", 3)
+    written = write(tmp_path / "tree", tmp_path / "site")
+    assert dict(written.skipped) == {
+        "huge.txt": f"larger than the source cap ({CAP} bytes)",
+        "logo.png": "binary",
+    }
+    index = CodeIndex(tmp_path / "site" / FOLDER)
+    assert dict(index.skipped) == dict(written.skipped)
+    assert not list(search(index, Query("needle_in_huge")))
+
+
+@pytest.fixture
+def small_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Groups of 256 KiB and shards of 4 KiB of text, so a small tree has several of each."""
+    monkeypatch.setattr(layout, "GROUP_BYTES", 256 << 10)
+    monkeypatch.setattr(layout, "SHARD_TEXT_BYTES", 4 << 10)
+
+
+@pytest.mark.usefixtures("small_groups")
+def test_a_one_file_change_rewrites_only_what_it_touched(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    make_tree(tree, 600)  # some 1.2 MB: several groups, chunks and shards
+    site = tmp_path / "site"
+    first = write(tree, site)
+    before = files_of(site)
+    index = CodeIndex(site / FOLDER)
+    assert index.groups > 1
+    assert [m.line for m in search(index, Query("value_17_5 ="))] == [7]
+
+    changed = tree / "pkg3" / "module_17.py"
+    changed.write_text(changed.read_text().replace("value_17_5 =", "renamed_17_5 ="))
+    second = write(tree, site)
+    after = files_of(site)
+    rewritten = sorted(name for name in after if after[name] != before.get(name))
+    assert second.rewritten == len(rewritten)
+    group = layout.group_of("pkg3/module_17.py", index.groups)
+    assert f"{FOLDER}/index.js" in rewritten
+    assert all(
+        name.startswith(f"{FOLDER}/g{group}/") for name in rewritten if name != f"{FOLDER}/index.js"
+    )
+    chunks = [name for name in rewritten if "/c" in name]
+    assert len(chunks) == 1, "one chunk holds the changed file"
+    shards = [name for name in rewritten if "/p" in name]
+    assert 0 < len(shards) < index.shard_count(group), "only the shards of new trigrams"
+    assert len(rewritten) < len(before) / 4, (first.rewritten, rewritten)
+
+    index = CodeIndex(site / FOLDER)
+    assert [(m.path, m.line) for m in search(index, Query("renamed_17_5"))] == [
+        ("pkg3/module_17.py", 7)
+    ]
+    assert not list(search(index, Query("value_17_5 =")))
+
+    cold = tmp_path / "cold"
+    write(tree, cold)
+    assert {name: data for name, (data, _) in files_of(cold).items()} == {
+        name: data for name, (data, _) in after.items()
+    }, "an updated index holds the bytes of a cold one"
+
+
+def test_an_unchanged_tree_rewrites_nothing(tmp_path: Path) -> None:
+    make_tree(tmp_path / "tree", 40)
+    write(tmp_path / "tree", tmp_path / "site")
+    before = files_of(tmp_path / "site")
+    assert write(tmp_path / "tree", tmp_path / "site").rewritten == 0
+    assert files_of(tmp_path / "site") == before
+
+
+@pytest.mark.usefixtures("small_groups")
+def test_files_of_removed_groups_and_chunks_are_deleted(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    make_tree(tree, 600)
+    site = tmp_path / "site"
+    write(tree, site)
+    for path in list(tree.rglob("module_*.py"))[40:]:
+        path.unlink()
+    written = write(tree, site)
+    left = sorted(
+        path.relative_to(site / FOLDER).as_posix() for path in (site / FOLDER).rglob("*.js")
+    )
+    assert left == sorted(written.current)
+    assert CodeIndex(site / FOLDER).groups == 1
