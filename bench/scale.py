@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import gzip
 import json
 import multiprocessing
 import os
@@ -42,6 +43,8 @@ from pygments.lexers import TextLexer, get_lexer_for_filename
 from pygments.util import ClassNotFound
 from weight import measure_page
 
+from xrefdoc.codesearch.reader import CodeIndex
+from xrefdoc.codesearch.writer import FOLDER as CODE_FOLDER
 from xrefdoc.core.settings import make_settings
 from xrefdoc.walk.tree import walk
 
@@ -58,6 +61,16 @@ class Build:
 
 
 @dataclass
+class CodeIndexSize:
+    """The code-search index (``_xref/code/``) beside the text it searches."""
+
+    index_bytes: int
+    gzip_bytes: int
+    text_bytes: int
+    files: int
+
+
+@dataclass
 class SizeResult:
     files: int
     floor: dict[str, float]
@@ -70,6 +83,7 @@ class SizeResult:
     # The page with every asset a browser fetches for it on a cold cache (weight.py).
     transferred_bytes: int
     search_index_kib: float
+    code_index: CodeIndexSize
     serial: Build | None
     peers: dict[str, str]
 
@@ -179,6 +193,20 @@ def change_visible(output: Path, changed: str) -> bool:
         for p in output.glob(f"keywords-{letter}*.html")
     )
     return in_page and in_index
+
+
+def code_index_size(output: Path, tree: Path) -> CodeIndexSize:
+    """The index's bytes on disk and gzip-compressed (as a server that compresses sends them),
+    and the bytes of the files it searches."""
+    folder = output / "_xref" / CODE_FOLDER
+    scripts = sorted(folder.rglob("*.js"))
+    searched = CodeIndex(folder).files
+    return CodeIndexSize(
+        sum(path.stat().st_size for path in scripts),
+        sum(len(gzip.compress(path.read_bytes(), 6)) for path in scripts),
+        sum((tree / path).stat().st_size for path, _, _ in searched),
+        len(searched),
+    )
 
 
 def folder_mib(folder: Path) -> float:
@@ -328,6 +356,7 @@ def measure(
         page.stat().st_size if page.exists() else 0,
         measure_page(page, output).total if page.exists() else 0,
         (output / "searchindex.js").stat().st_size / 1024,
+        code_index_size(output, tree),
         serial,
         peers,
     )
@@ -363,6 +392,17 @@ def report(results: list[SizeResult]) -> None:
             f"visible after the rebuild: {result.change_visible}"
         )
         print(f"Sphinx search index (searchindex.js): {result.search_index_kib:,.0f} KiB")
+        code = result.code_index
+        cold_code = dict((name, s) for name, s, _ in result.cold.stages).get("code search", 0.0)
+        print(
+            f"code search index: {code.index_bytes / 2**20:.1f} MiB, "
+            f"{code.index_bytes / code.text_bytes:.1%} of the {code.text_bytes / 2**20:.1f} MiB "
+            f"of text in the {code.files} files it searches; gzip-compressed "
+            f"{code.gzip_bytes / 2**20:.1f} MiB ({code.gzip_bytes / code.text_bytes:.1%}); "
+            f"its stage {cold_code:.1f} s of the cold build "
+            f"({cold_code / max(result.cold.seconds - cold_code, 1e-9):.1%} added), "
+            f"{changed.get('code search', 0.0):.2f} s of the one-file rebuild"
+        )
         if result.serial is not None:
             print(
                 f"cold build with -j 1: {result.serial.seconds:.1f} s "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,9 +45,12 @@ _TRIGRAM_BITS = 24
 
 @dataclass(frozen=True)
 class SearchedFile:
+    """A file to search: ``source`` is its name on disk (``WalkResult.sources``)."""
+
     path: str
     language: str
     digest: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -81,10 +84,10 @@ def shard_name(group: int, shard: int) -> str:
     return f"g{group}/p{shard}"
 
 
-def searched_text(root: Path, path: str) -> bytes:
-    """A file's text as the index holds it: decoded as the site shows it, ``\\n`` line ends,
-    UTF-8."""
-    return text_of((root / path).read_bytes()).encode("utf-8", "surrogatepass")
+def searched_text(root: Path, source: str) -> bytes:
+    """The text of the file named ``source`` on disk as the index holds it: decoded as the
+    site shows it, ``\\n`` line ends, UTF-8."""
+    return text_of((root / source).read_bytes()).encode("utf-8", "surrogatepass")
 
 
 def skip_reason(record: FileRecord, cap: int) -> str | None:
@@ -103,7 +106,7 @@ def _digest(data: bytes | bytearray) -> str:
 def write_group(folder: Path, root: Path, work: GroupWork) -> dict[str, Any]:
     """Write one group's chunks and posting shards under ``folder``; returns its state."""
     previous = work.previous or {}
-    texts = [searched_text(root, file.path) for file in work.files]
+    texts = [searched_text(root, file.source) for file in work.files]
     regions = [(number, region) for number, text in enumerate(texts) for region in regions_of(text)]
     starts = chunk_starts(
         [work.files[number].path for number, _ in regions],
@@ -179,7 +182,10 @@ def _shards(
 
 
 def group_works(
-    records: Iterable[FileRecord], cap: int, previous: dict[str, Any] | None
+    records: Iterable[FileRecord],
+    cap: int,
+    sources: Mapping[str, str],
+    previous: dict[str, Any] | None,
 ) -> tuple[list[GroupWork], list[tuple[str, str]], int]:
     """The groups of the tree's searched files (each with what the last build wrote of it
     when that is still of use), the files left out and why, and the searched bytes."""
@@ -202,7 +208,10 @@ def group_works(
     works = [
         GroupWork(
             group,
-            tuple(SearchedFile(r.path, r.language, r.sha256) for r in files),
+            tuple(
+                SearchedFile(r.path, r.language, r.sha256, sources.get(r.path, r.path))
+                for r in files
+            ),
             shard_count(sum(r.size for r in files)),
             old_groups[group],
         )
@@ -271,12 +280,14 @@ def write_index(
     cap: int,
     state_file: Path,
     executor: Callable[[tuple[Path, Path], int], Executor[Any]],
+    sources: Mapping[str, str] | None = None,
 ) -> Written:
     """Write or update the index of ``records`` (files of ``root``) in ``folder``: the groups
     that changed run on ``executor((folder, root), count)``; files of the folder the index no
-    longer holds are deleted."""
+    longer holds are deleted. ``sources``: the names on disk of files whose shown name
+    differs (``WalkResult.sources``)."""
     previous = read_state(state_file)
-    works, skipped, text_bytes = group_works(records, cap, previous)
+    works, skipped, text_bytes = group_works(records, cap, sources or {}, previous)
     states: list[dict[str, Any] | None] = [
         work.previous if is_unchanged(work) else None for work in works
     ]

@@ -557,6 +557,7 @@ def _write_code_search(app: Sphinx, state: _GeneratedSite) -> None:
         state.site.source_cap,
         Path(app.doctreedir) / CODE_STATE_FILE,
         lambda shared, count: local_executor(shared, size=count, min_size=2, workers=app.parallel),
+        state.site.sources,
     )
     logger.info(
         "xrefdoc: code search over %d files (%.1f MB); %d left out (binary or over the "
