@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,7 @@ from xrefdoc.codesearch.layout import (
 )
 from xrefdoc.codesearch.trigrams import shards_of, trigrams_of
 from xrefdoc.core.executor import Executor
-from xrefdoc.core.fsutil import write_if_changed
+from xrefdoc.core.fsutil import write_bytes_atomically, write_if_changed
 from xrefdoc.core.model import FileRecord
 from xrefdoc.extract import text_of
 
@@ -133,7 +134,7 @@ def write_group(folder: Path, root: Path, work: GroupWork) -> dict[str, Any]:
         if at >= len(old_shards) or old_shards[at] != shard_digests[-1]:
             rewritten += _write_script(folder, shard_name(work.group, at), data)
     return {
-        "files": [[file.path, file.digest, file.language] for file in work.files],
+        "files": [(file.path, file.digest, file.language) for file in work.files],
         "shards": work.shards,
         "regions": table,
         "chunks": chunk_digests,
@@ -186,9 +187,10 @@ def group_works(
     cap: int,
     sources: Mapping[str, str],
     previous: dict[str, Any] | None,
-) -> tuple[list[GroupWork], list[tuple[str, str]], int]:
-    """The groups of the tree's searched files (each with what the last build wrote of it
-    when that is still of use), the files left out and why, and the searched bytes."""
+) -> tuple[list[GroupWork | dict[str, Any]], list[tuple[str, str]], int, int]:
+    """Per group of the tree's searched files, what the last build wrote of it when its
+    files are the same (nothing to do), else the work of writing it; the files left out and
+    why, and how many files and bytes are searched."""
     searched: list[FileRecord] = []
     skipped: list[tuple[str, str]] = []
     for record in sorted(records, key=lambda record: record.path):
@@ -205,29 +207,20 @@ def group_works(
     old_groups = (previous or {}).get("groups", [])
     if len(old_groups) != groups:
         old_groups = [None] * groups
-    works = [
-        GroupWork(
-            group,
-            tuple(
-                SearchedFile(r.path, r.language, r.sha256, sources.get(r.path, r.path))
-                for r in files
-            ),
-            shard_count(sum(r.size for r in files)),
-            old_groups[group],
+    works: list[GroupWork | dict[str, Any]] = []
+    for group, files in enumerate(members):
+        shards = shard_count(sum(record.size for record in files))
+        old = old_groups[group]
+        listed = [(record.path, record.sha256, record.language) for record in files]
+        if old is not None and old["shards"] == shards and old["files"] == listed:
+            works.append(old)
+            continue
+        searched_files = tuple(
+            SearchedFile(path, language, digest, sources.get(path, path))
+            for path, digest, language in listed
         )
-        for group, files in enumerate(members)
-    ]
-    return works, skipped, text_bytes
-
-
-def is_unchanged(work: GroupWork) -> bool:
-    """Whether the last build wrote this group from the same files, as it would now."""
-    previous = work.previous
-    return (
-        previous is not None
-        and previous.get("shards") == work.shards
-        and previous.get("files") == [[f.path, f.digest, f.language] for f in work.files]
-    )
+        works.append(GroupWork(group, searched_files, shards, old))
+    return works, skipped, len(searched), text_bytes
 
 
 def table(groups: Sequence[dict[str, Any]], skipped: Sequence[tuple[str, str]]) -> dict[str, Any]:
@@ -266,9 +259,11 @@ def current_files(groups: Sequence[dict[str, Any]]) -> list[str]:
 
 
 def read_state(path: Path) -> dict[str, Any] | None:
+    """What the last build wrote, if this version of xrefdoc wrote it."""
     try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        with path.open("rb") as stream:
+            state = pickle.load(stream)
+    except Exception:  # a state that cannot be read is no state: write anew
         return None
     return state if isinstance(state, dict) and state.get("format") == FORMAT else None
 
@@ -287,30 +282,31 @@ def write_index(
     longer holds are deleted. ``sources``: the names on disk of files whose shown name
     differs (``WalkResult.sources``)."""
     previous = read_state(state_file)
-    works, skipped, text_bytes = group_works(records, cap, sources or {}, previous)
-    states: list[dict[str, Any] | None] = [
-        work.previous if is_unchanged(work) else None for work in works
-    ]
-    pending = [work for work in works if states[work.group] is None]
+    works, skipped, searched, text_bytes = group_works(records, cap, sources or {}, previous)
+    pending = [work for work in works if isinstance(work, GroupWork)]
+    states = [work for work in works if not isinstance(work, GroupWork)]
+    if (
+        previous is not None
+        and not pending
+        and previous["skipped"] == skipped
+        and (folder / TABLE_SCRIPT).is_file()
+    ):
+        return Written(tuple(current_files(states)), 0, searched, tuple(skipped), text_bytes)
     rewritten = 0
+    done: list[dict[str, Any]] = [{} if isinstance(work, GroupWork) else work for work in works]
+    folder.mkdir(parents=True, exist_ok=True)
     if pending:
-        folder.mkdir(parents=True, exist_ok=True)
         with executor((folder, root), len(pending)) as pool:
             for work, state in zip(pending, pool.map(_write_group_task, pending), strict=True):
                 rewritten += state.pop("rewritten")
-                states[work.group] = state
-    done = [state for state in states if state is not None]
-    assert len(done) == len(works)
-    folder.mkdir(parents=True, exist_ok=True)
+                done[work.group] = state
     text = json.dumps(table(done, skipped), ensure_ascii=False, separators=(",", ":"))
     rewritten += _write_script(folder, TABLE_NAME, text.encode("utf-8"))
     current = current_files(done)
-    _remove_others(folder, current)
-    state = {"format": FORMAT, "groups": done}
-    write_if_changed(state_file, json.dumps(state, separators=(",", ":")))
-    return Written(
-        tuple(current), rewritten, sum(len(w.files) for w in works), tuple(skipped), text_bytes
-    )
+    _remove_others(folder, current, None if previous is None else current_files(previous["groups"]))
+    state = {"format": FORMAT, "groups": done, "skipped": skipped}
+    write_bytes_atomically(state_file, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+    return Written(tuple(current), rewritten, searched, tuple(skipped), text_bytes)
 
 
 def _write_group_task(shared: tuple[Path, Path], work: GroupWork) -> dict[str, Any]:
@@ -318,12 +314,17 @@ def _write_group_task(shared: tuple[Path, Path], work: GroupWork) -> dict[str, A
     return write_group(folder, root, work)
 
 
-def _remove_others(folder: Path, current: Sequence[str]) -> None:
-    """Delete what the index's folder holds beyond ``current`` (the folder is the index's
-    alone)."""
+def _remove_others(folder: Path, current: Sequence[str], listed: Sequence[str] | None) -> None:
+    """Delete the files of the index's folder that it no longer holds: those the last build
+    ``listed``, or when that is unknown, any file of the folder (it is the index's alone)."""
     kept = set(current)
-    for directory, _, names in os.walk(folder):
-        for name in names:
-            path = Path(directory, name)
-            if path.relative_to(folder).as_posix() not in kept:
-                path.unlink()
+    if listed is None:
+        top = str(folder)
+        listed = [
+            os.path.relpath(os.path.join(directory, name), top).replace(os.sep, "/")
+            for directory, _, names in os.walk(folder)
+            for name in names
+        ]
+    for name in listed:
+        if name not in kept:
+            (folder / name).unlink(missing_ok=True)

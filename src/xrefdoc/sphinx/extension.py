@@ -84,7 +84,7 @@ INDEX_PARTS_FILE = "xrefdoc-index-parts"
 INDEX_FILE = "index.json"
 INDEX_FOLDER = "_xref"
 # What the last build wrote of the code-search index, beside Sphinx's doctrees.
-CODE_STATE_FILE = "xrefdoc-code-search.json"
+CODE_STATE_FILE = "xrefdoc-code-search.pickle"
 # What must outlive a stopped build: the lists of what the builds wrote into the site.
 WRITTEN_LISTS = frozenset({PAGES_FILE, INDEX_PARTS_FILE})
 
