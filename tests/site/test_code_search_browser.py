@@ -50,6 +50,8 @@ FILES: dict[str, str | bytes] = {
     # A line longer than a phone is wide, with a match near its end.
     "notes.txt": "x = " + "word " * 60 + "needle at the end\n",
     "data/readings.txt": "2024-01-05 12.5\n2024-01-06 13.0\nno reading\n",
+    # Left out of the search, and said to be.
+    "data/pump.bin": b"\x00\x01pump\x00" * 64,
 }
 
 
@@ -219,6 +221,11 @@ def test_a_regex_without_a_literal_scans_with_a_progress_bar(page: Any, url: str
     assert "No literal of 3 or more characters" in page.inner_text(".xref-code-note")
     assert status == "2 matches in 1 file"
     assert marks(page) == ["12.5", "13.0"]
+    # The binary file is not searched, and the page says so.
+    summary = page.locator(".xref-code-skipped summary")
+    assert summary.inner_text() == "1 file not searched (binary or larger than the source cap)"
+    summary.click()
+    assert "data/pump.bin" in page.inner_text(".xref-code-skipped li")
 
 
 def test_an_invalid_expression_says_so_in_one_line(page: Any, url: str) -> None:
@@ -336,3 +343,22 @@ def test_the_planner_requires_what_the_python_query_requires(page: Any, url: str
 
 def _alternatives(required: Any) -> list[list[str]] | None:
     return None if required is None else sorted(sorted(literals) for literals in required)
+
+
+def test_fifty_files_then_more(page: Any, tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        f"parts/part_{n:02}.txt": f"part {n}\nthe shared marker\n" for n in range(55)
+    }
+    tree = write_tree(tmp_path / "tree", files)
+    output = tmp_path / "site"
+    assert main(["build", str(tree), "-o", str(output), "-q"]) == 0
+    with served(output) as address:
+        page.goto(address + "search.html?" + urlencode({"q": "shared marker", "tab": "code"}))
+        more = page.get_by_role("button", name="More files")
+        more.wait_for()
+        assert page.inner_text(".xref-code-status") == "50 matches in 50 files so far"
+        assert page.locator(".xref-code-file").count() == 50
+        more.click()
+        assert finished(page) == "55 matches in 55 files"
+        assert page.locator(".xref-code-file h3").last.inner_text() == "parts/part_54.txt"
+        assert more.count() == 0
