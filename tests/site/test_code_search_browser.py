@@ -48,7 +48,7 @@ FILES: dict[str, str | bytes] = {
     # One line that (a+)+$ backtracks on for ever.
     "data/long.txt": "a" * 40 + "b\n",
     # A line longer than a phone is wide, with a match near its end.
-    "notes.txt": "x = " + "word " * 60 + "needle at the end\n",
+    "notes.txt": "x = " + "word " * 300 + "needle at the end\n",
     "data/readings.txt": "2024-01-05 12.5\n2024-01-06 13.0\nno reading\n",
     # Left out of the search, and said to be.
     "data/pump.bin": b"\x00\x01pump\x00" * 64,
@@ -245,6 +245,8 @@ def test_file_url_and_a_phone(chromium: Any, site: Path) -> None:
     assert status == "1 match in 1 file"
     assert hits(page)[0][1] == "notes.txt_docs.html#L1"
     assert marks(page) == ["needle"]
+    # Of a line this long, the part from a little before the match.
+    assert hits(page)[0][2] == "…" + "word " * 20 + "needle at the end"
     # The long line scrolls inside its box; the page does not scroll sideways.
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
     assert page.eval_on_selector("pre.xref-code-lines", "e => e.scrollWidth > e.clientWidth")

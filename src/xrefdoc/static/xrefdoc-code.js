@@ -736,27 +736,30 @@
     };
   }
 
+  // A line of a file's results: its number (a link to it on the file's page when it
+  // matched) and its text with the matches marked; of a long line, LONG_LINE characters
+  // from a little before its first match.
   function row(number, line, spans, href) {
     var item = element("span", spans ? "xref-code-hit" : "xref-code-context");
     var label = element(spans && href ? "a" : "span", "xref-code-n", String(number));
     if (spans && href) { label.href = href + "#L" + number; }
     item.appendChild(label);
     var text = element("span", "xref-code-text");
-    var shift = 0;
-    if (line.length > LONG_LINE) {
-      shift = Math.max(0, (spans ? spans[0] : 0) - 100);
-      line = (shift ? "…" : "") + line.slice(shift, shift + LONG_LINE) + "…";
-      shift -= shift ? 1 : 0;
+    var from = 0, to = line.length;
+    if (to > LONG_LINE) {
+      from = Math.max(0, (spans ? spans[0] : 0) - 100);
+      to = Math.min(line.length, from + LONG_LINE);
     }
-    var at = 0;
+    if (from) { text.appendChild(document.createTextNode("…")); }
+    var at = from;
     for (var k = 0; spans && k < spans.length; k += 2) {
-      var start = spans[k] - shift, end = spans[k + 1] - shift;
-      if (end <= start || start < at || end > line.length) { continue; }
+      var start = spans[k], end = Math.min(spans[k + 1], to);
+      if (end <= start || start < at) { continue; }
       text.appendChild(document.createTextNode(line.slice(at, start)));
       text.appendChild(element("mark", "", line.slice(start, end)));
       at = end;
     }
-    text.appendChild(document.createTextNode(line.slice(at)));
+    text.appendChild(document.createTextNode(line.slice(at, to) + (to < line.length ? "…" : "")));
     item.appendChild(text);
     return item;
   }
