@@ -794,8 +794,8 @@
     namesTab.setAttribute("aria-controls", "search-results");
     codeTab.setAttribute("aria-controls", "xref-code-panel");
     var toggles = element("span", "xref-code-toggles");
-    var caseToggle = button("Aa", "Match case", "xref-toggle");
-    var regexToggle = button(".*", "Regular expression", "xref-toggle");
+    var caseToggle = button("Aa", "Aa: match case", "xref-toggle");
+    var regexToggle = button(".*", ".*: regular expression", "xref-toggle");
     toggles.appendChild(caseToggle);
     toggles.appendChild(regexToggle);
     form.appendChild(toggles);
