@@ -301,17 +301,17 @@ SHARED_PATTERNS = [
 
 def test_the_planner_requires_what_the_python_query_requires(page: Any, url: str) -> None:
     page.goto(url + "search.html")
-    page.wait_for_function("window.xrefdocCodeSearch")
+    page.wait_for_function("window.xrefdocCodePlan")
     for pattern in SHARED_PATTERNS:
         python = requirement(Query(pattern, regex=True))
         got = page.evaluate(
-            "p => window.xrefdocCodeSearch.requirement({pattern: p, regex: true})", pattern
+            "p => window.xrefdocCodePlan.requirement({pattern: p, regex: true})", pattern
         )
         wanted = None if python is None else sorted(sorted(literals) for literals in python)
         assert (None if got is None else sorted(sorted(literals) for literals in got)) == wanted, (
             pattern
         )
-    search = "window.xrefdocCodeSearch"
+    search = "window.xrefdocCodePlan"
     # What JavaScript reads differently from Python, and its own syntax.
     for pattern, wanted in (
         ("(?<name>abc)def", [["abcdef"]]),

@@ -595,12 +595,14 @@ def _write_dark_highlighting(app: Sphinx, exception: BaseException | None) -> No
 def _add_code_search(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """The Code tab's script and styles (``static/xrefdoc-code.js``), on the search page
+    """The Code tab's scripts and styles (``static/xrefdoc-code*.js``), on the search page
     only: no other page loads them."""
     if pagename == "search":
         app.add_css_file("xrefdoc-code.css")
-        # After xrefdoc.js and xrefdoc-find.js (deferred, added before it): it uses their
-        # window.xrefdocLoad and window.xrefdocFind.
+        # After xrefdoc.js and xrefdoc-find.js (deferred, added before them): the Code tab
+        # uses their window.xrefdocLoad and window.xrefdocFind, and the planner's
+        # window.xrefdocCodePlan.
+        app.add_js_file("xrefdoc-code-plan.js", loading_method="defer")
         app.add_js_file("xrefdoc-code.js", loading_method="defer")
 
 
