@@ -593,6 +593,20 @@ def _write_dark_highlighting(app: Sphinx, exception: BaseException | None) -> No
         write_if_changed(Path(app.outdir) / "_static" / DARK_CSS, dark_highlighting_css())
 
 
+def _add_code_search(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """The Code tab's scripts and styles (``static/xrefdoc-code*.js``), on the search page
+    only: no other page loads them."""
+    if pagename == "search":
+        app.add_css_file("xrefdoc-code.css")
+        # After xrefdoc.js and xrefdoc-find.js (deferred, added before them): the Code tab
+        # uses their window.xrefdocLoad and window.xrefdocFind, and the planner's
+        # window.xrefdocCodePlan.
+        app.add_js_file("xrefdoc-code-plan.js", loading_method="defer")
+        app.add_js_file("xrefdoc-code.js", loading_method="defer")
+
+
 def _unprefixed_role(name: str, *arguments: Any, **options: Any) -> Any:
     return XrefDomain.roles[ROLE](f"{XrefDomain.name}:{ROLE}", *arguments, **options)
 
@@ -616,6 +630,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", _write_dark_highlighting)
     app.connect("build-finished", _write_build_script)
     app.connect("build-finished", _clean_search_index)
+    app.connect("html-page-context", _add_code_search)
     app.connect("env-updated", lambda app, env: timings.lap("sphinx read"))
     app.connect("build-finished", lambda app, error: timings.lap("search index and finish"), 900)
     app.add_domain(XrefDomain)

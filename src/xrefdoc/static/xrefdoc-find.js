@@ -157,6 +157,17 @@
     return found.sort(byScore);
   }
 
+  // A file's path -> the href of its page, made on first use (by the search page's Code tab).
+  var pageOfPath = null;
+
+  function pageOf(path) {
+    if (!pageOfPath) {
+      pageOfPath = new Map();
+      entries.forEach(function (item) { if (!item.folder) { pageOfPath.set(item.path, item.href); } });
+    }
+    return pageOfPath.get(path) || null;
+  }
+
   window.xrefdocFind = {
     // callback(list of {path, href, folder}) with the first `limit` literal matches.
     paths: function (query, limit, callback) {
@@ -164,6 +175,8 @@
         callback(literal(query).slice(0, limit).map(function (found) { return found.item; }));
       });
     },
+    // callback(pageOf), pageOf(path) the href of a file's page (null for a path of none).
+    pages: function (callback) { withPaths(function () { callback(pageOf); }); },
   };
 
   function folderOf(item) {

@@ -37,8 +37,10 @@
     script.onerror = onError;
     if (onLoad) { script.onload = onLoad; }
     document.head.appendChild(script);
+    return script;
   }
-  // The one loader of _xref/ data for the scripts that run after this one (xrefdoc-find.js).
+  // The one loader of _xref/ data for the scripts that run after this one (xrefdoc-find.js,
+  // and xrefdoc-code.js, which removes each script it loaded once it ran).
   window.xrefdocLoad = load;
 
   /* --- symbol data: _xref/sym/<key>.js and _xref/refs/<key>.js, one pair per file ----- */

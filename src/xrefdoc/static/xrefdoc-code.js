@@ -1,0 +1,637 @@
+/* Code search: the search page's Code tab, over the text of every file, from the static
+   trigram index in _xref/code/ (see xrefdoc.codesearch, whose query.py this follows). The
+   query's trigrams pick the posting shards to load, the regions that hold them all are
+   the candidates, and a Web Worker matches their lines, so a slow expression never
+   freezes the page. Every file of the index is a script, as a page read from disk may run
+   one but not fetch a file. Loaded on the search page only, after xrefdoc.js (its
+   window.xrefdocLoad), xrefdoc-find.js (window.xrefdocFind.pages, a file's page) and
+   xrefdoc-code-plan.js (window.xrefdocCodePlan: the query's filters and trigrams). */
+(function () {
+  "use strict";
+
+  var SHOWN_FILES = 50;       // files shown before "More files"
+  var CONTEXT = 2;            // lines shown before and after a match, as grep -C2
+  var LINES_PER_FILE = 100;   // matching lines shown per file
+  var LONG_LINE = 1000;       // characters shown of a longer line, from before its match
+  var DEADLINE = 2500;        // ms the worker may take over one region before it is stopped
+  var AHEAD = 4;              // chunks loaded ahead of the one being matched
+  var decoder = new TextDecoder();
+
+  var planner = window.xrefdocCodePlan;
+  var parseQuery = planner.parseQuery, plan = planner.plan, shardOf = planner.shardOf;
+
+  /* --- the index's files: scripts of zlib-compressed bytes --------------------------------- */
+
+  var delivered = {};
+  window.xrefdocCode = function (name, packed) { delivered[name] = packed; };
+
+  // The bytes a script of the index carries.
+  function loadBytes(name) {
+    return new Promise(function (resolve, reject) {
+      var script = window.xrefdocLoad("code/" + name + ".js", function () {
+        script.remove();
+        reject(new Error("cannot load _xref/code/" + name + ".js"));
+      }, function () {
+        script.remove();
+        var packed = delivered[name];
+        delete delivered[name];
+        if (packed === undefined) { reject(new Error("_xref/code/" + name + ".js is not " + name)); return; }
+        resolve(inflate(packed));
+      });
+    });
+  }
+
+  function inflate(packed) {
+    var binary = atob(packed), bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).arrayBuffer().then(function (buffer) { return new Uint8Array(buffer); });
+  }
+
+  var table = null;
+
+  // The table: files [path, language, group], groups {shards, chunks, regions}, skipped.
+  function loadTable() {
+    if (!table) {
+      table = loadBytes("index").then(function (bytes) {
+        var data = JSON.parse(decoder.decode(bytes));
+        if (data.format !== 1) { throw new Error("the code index is of another version of xrefdoc"); }
+        return data;
+      });
+      table.catch(function () { table = null; });
+    }
+    return table;
+  }
+
+  // LEB128 numbers from ``at`` to the end (encoding.read_varints).
+  function varints(bytes, at) {
+    var numbers = [], value = 0, scale = 1;
+    for (; at < bytes.length; at++) {
+      value += (bytes[at] & 0x7F) * scale;
+      if (bytes[at] < 0x80) { numbers.push(value); value = 0; scale = 1; } else { scale *= 128; }
+    }
+    return numbers;
+  }
+
+  var shards = new Map();
+
+  // A posting shard (encoding.Shard): for each of its trigrams, the group's regions
+  // that hold it, ascending.
+  function loadShard(group, number) {
+    var name = "g" + group + "/p" + number;
+    if (!shards.has(name)) {
+      shards.set(name, loadBytes(name).then(function (bytes) {
+        var head = 0;
+        while (bytes[head] >= 0x80) { head++; }
+        var count = varints(bytes.subarray(0, head + 1), 0)[0];
+        var keys = new Uint32Array(count), at = head + 1;
+        for (var i = 0; i < count; i++, at += 3) {
+          keys[i] = bytes[at] << 16 | bytes[at + 1] << 8 | bytes[at + 2];
+        }
+        var numbers = varints(bytes, at);
+        var lists = new Map(), next = count;
+        for (i = 0; i < count; i++) {
+          var list = numbers.slice(next, next + numbers[i]);
+          for (var k = 1; k < list.length; k++) { list[k] += list[k - 1]; }
+          lists.set(keys[i], list);
+          next += numbers[i];
+        }
+        return lists;
+      }));
+    }
+    return shards.get(name);
+  }
+
+  // Decompressed chunks, the most recently used last: a scan walks every group's chunks
+  // in path order at once, so a few per group are kept.
+  var chunks = new Map();
+
+  function loadChunk(group, number, keep) {
+    var name = "g" + group + "/c" + number;
+    var found = chunks.get(name) || loadBytes(name);
+    chunks.delete(name);
+    chunks.set(name, found);
+    while (chunks.size > keep) { chunks.delete(chunks.keys().next().value); }
+    return found;
+  }
+
+  /* --- candidates ------------------------------------------------------------------------- */
+
+  function allowedFile(query, file) {
+    return query.paths.every(function (part) { return file[0].indexOf(part) >= 0; }) &&
+      !query.notPaths.some(function (part) { return file[0].indexOf(part) >= 0; }) &&
+      (!query.languages.length || query.languages.indexOf(file[1].toLowerCase()) >= 0);
+  }
+
+  function intersect(first, second) {
+    var out = [], i = 0, j = 0;
+    while (i < first.length && j < second.length) {
+      if (first[i] < second[j]) { i++; } else if (first[i] > second[j]) { j++; } else { out.push(first[i]); i++; j++; }
+    }
+    return out;
+  }
+
+  // The regions that may hold a match, [{group, region, file, line, chunk, offset,
+  // length}] in path and line order (query.candidates).
+  function candidates(data, query, trigramPlan) {
+    var allowed = data.files.map(function (file) { return allowedFile(query, file); });
+    var wanted = [];
+    data.groups.forEach(function (group, number) {
+      if (trigramPlan === null) { wanted.push(Promise.resolve(null)); return; }
+      var lookups = trigramPlan.map(function (trigrams) {
+        return Promise.all(trigrams.map(function (trigram) {
+          return loadShard(number, shardOf(trigram, group.shards)).then(function (lists) {
+            return lists.get(trigram) || [];
+          });
+        }));
+      });
+      wanted.push(Promise.all(lookups).then(function (alternatives) {
+        var held = new Set();
+        alternatives.forEach(function (lists) {
+          lists.reduce(intersect).forEach(function (region) { held.add(region); });
+        });
+        return held;
+      }));
+    });
+    return Promise.all(wanted).then(function (held) {
+      var found = [];
+      data.groups.forEach(function (group, number) {
+        var regions = group.regions;
+        for (var region = 0; region * 5 < regions.length; region++) {
+          var file = regions[region * 5];
+          if (!allowed[file] || (held[number] && !held[number].has(region))) { continue; }
+          found.push({
+            group: number, region: region, file: file, line: regions[region * 5 + 1],
+            chunk: regions[region * 5 + 2], offset: regions[region * 5 + 3],
+            length: regions[region * 5 + 4], path: data.files[file][0],
+          });
+        }
+      });
+      return found.sort(function (a, b) { return a.file - b.file || a.line - b.line; });
+    });
+  }
+
+  /* --- matching lines, in a worker ---------------------------------------------------------- */
+
+  // The matching lines of a region's text: [[line index, [start, end, ...]], ...]. A line
+  // is the text split at "\n"; a final "\n" starts no line (as query.search).
+  function matchRegion(pattern, text) {
+    var lines = text.split("\n"), hits = [];
+    if (text.charAt(text.length - 1) === "\n") { lines.pop(); }
+    for (var i = 0; i < lines.length; i++) {
+      var line = lines[i], spans = [], found;
+      pattern.lastIndex = 0;
+      while ((found = pattern.exec(line)) !== null) {
+        spans.push(found.index, found.index + found[0].length);
+        if (!found[0].length) { pattern.lastIndex++; }
+        if (spans.length >= 400 || pattern.lastIndex > line.length) { break; }
+      }
+      if (spans.length) { hits.push([i, spans]); }
+    }
+    return hits;
+  }
+
+  function workerLoop(matchRegion) {
+    var pattern = null;
+    self.onmessage = function (event) {
+      var data = event.data;
+      if (data.source !== undefined) { pattern = new RegExp(data.source, data.flags); return; }
+      data.texts.forEach(function (text, at) {
+        self.postMessage({ batch: data.batch, at: at, hits: matchRegion(pattern, text) });
+      });
+    };
+  }
+
+  var workerURL = null;
+
+  // Matches batches of regions with ``source`` and ``flags``: check(texts, answer) calls
+  // answer(at, hits) per region and resolves when all are done; when a region takes past
+  // the deadline, the worker is ended and it rejects with {stuck: at}. Without workers it
+  // matches on this thread, a region at a time.
+  function Verifier(source, flags) {
+    var worker = null;
+    try {
+      if (!workerURL) {
+        var code = matchRegion.toString() + "\n(" + workerLoop.toString() + ")(matchRegion);\n";
+        workerURL = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
+      }
+      worker = new Worker(workerURL);
+      worker.postMessage({ source: source, flags: flags });
+    } catch (error) {
+      worker = null;
+    }
+    var pattern = new RegExp(source, flags), batch = 0;
+    this.stop = function () { if (worker) { worker.terminate(); } };
+    this.check = function (texts, answer) {
+      batch++;
+      if (!worker) {
+        return texts.reduce(function (done, text, at) {
+          return done.then(function () {
+            answer(at, matchRegion(pattern, text));
+            return new Promise(function (resolve) { setTimeout(resolve, 0); });
+          });
+        }, Promise.resolve());
+      }
+      var mine = batch;
+      return new Promise(function (resolve, reject) {
+        var answered = 0, timer = 0;
+        function wait() {
+          clearTimeout(timer);
+          timer = setTimeout(function () {
+            worker.onmessage = null;
+            worker.terminate();
+            reject({ stuck: answered });
+          }, DEADLINE);
+        }
+        worker.onmessage = function (event) {
+          if (event.data.batch !== mine) { return; }
+          answer(event.data.at, event.data.hits);
+          answered++;
+          if (answered === texts.length) { clearTimeout(timer); worker.onmessage = null; resolve(); } else { wait(); }
+        };
+        wait();
+        worker.postMessage({ batch: mine, texts: texts });
+      });
+    };
+  }
+
+  /* --- the search: candidates verified in order, results shown as they come ---------------- */
+
+  function plural(count, word) { return count + " " + word + (count === 1 ? "" : /ch$/.test(word) ? "es" : "s"); }
+
+  function escapeRegExp(text) { return text.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&"); }
+
+  function pathAllowed(query, path) {
+    return allowedFile({ paths: query.paths, notPaths: query.notPaths, languages: [] }, [path, ""]);
+  }
+
+  // One search, shown in ``view`` (see codePanel), with ``pageOf(path)`` the href of a
+  // file's page; it stops when told (a newer search starts).
+  function Search(query, view, pageOf) {
+    var source = query.regex ? query.pattern : escapeRegExp(query.pattern);
+    var flags = "g" + (query.ignoreCase ? "i" : "");
+    var verifier = null, list = [], next = 0, limit = SHOWN_FILES, keep = AHEAD;
+    var matches = 0, files = 0, current = null, stopped = false;
+    this.stop = stop;
+
+    function stop() { stopped = true; if (verifier) { verifier.stop(); } }
+
+    try {
+      new RegExp(source, flags);
+    } catch (error) {
+      view.say("Not a valid regular expression: " + error.message.replace(/^Invalid regular expression: /, ""));
+      return;
+    }
+    var trigramPlan = plan(query);
+    view.say("Loading the code index…");
+    loadTable().then(function (data) {
+      if (stopped) { return; }
+      view.skipped(data.skipped.filter(function (entry) { return pathAllowed(query, entry[0]); }));
+      var searched = data.files.filter(function (file) { return allowedFile(query, file); }).length;
+      keep = AHEAD + 2 * data.groups.length;
+      if (trigramPlan === null) {
+        view.note("No literal of 3 or more characters: scanning all " + plural(searched, "file") + ".");
+      }
+      return candidates(data, query, trigramPlan).then(function (found) {
+        if (stopped) { return; }
+        list = found;
+        if (trigramPlan !== null) {
+          view.note(fileCount(found) + " of " + plural(searched, "file") + " hold the literals the pattern needs.");
+        }
+        verifier = new Verifier(source, flags);
+        return run();
+      });
+    }).catch(fail);
+
+    function fail(error) {
+      if (stopped) { return; }
+      view.progress(null);
+      view.say("Code search failed: " + error.message);
+      stop();
+    }
+
+    function fileCount(found) {
+      var seen = 0, last = -1;
+      found.forEach(function (item) { if (item.file !== last) { seen++; last = item.file; } });
+      return seen;
+    }
+
+    function status(more) {
+      var text = !matches && !more ? "No match" : plural(matches, "match") + " in " + plural(files, "file");
+      return more ? text + " so far" : text;
+    }
+
+    function run() {
+      if (stopped) { return Promise.resolve(); }
+      view.progress(next, list.length);
+      if (next >= list.length) { view.say(status(false)); view.progress(null); return Promise.resolve(); }
+      if (files >= limit) {
+        view.say(status(true));
+        view.progress(null);
+        view.more(function () { limit += SHOWN_FILES; view.more(null); run().catch(fail); });
+        return Promise.resolve();
+      }
+      // A batch: the next regions of one chunk, no more than there are files left to show.
+      var first = list[next], end = next + 1;
+      while (end < list.length && end - next < limit - files &&
+             list[end].group === first.group && list[end].chunk === first.chunk) { end++; }
+      var batch = list.slice(next, end);
+      loadAhead(end);
+      return loadChunk(first.group, first.chunk, keep).then(function (bytes) {
+        if (stopped) { return; }
+        var texts = batch.map(function (item) {
+          return decoder.decode(bytes.subarray(item.offset, item.offset + item.length));
+        });
+        return verifier.check(texts, function (at, hits) {
+          if (stopped || !hits.length) { return; }
+          var item = batch[at];
+          if (!current || current.path !== item.path) {
+            current = view.file(item.path, pageOf(item.path));
+            files++;
+          }
+          matches += hits.length;
+          current.add(item.line, texts[at], hits);
+          view.say(status(true));
+        }).then(function () {
+          next = end;
+          return run();
+        }, function (error) {
+          if (error.stuck === undefined) { throw error; }
+          var item = batch[error.stuck];
+          view.progress(null);
+          view.say("The expression took too long on " + item.path + " (from line " + item.line +
+            "): the search stopped. " + status(true).replace(" so far", " before it") + ".");
+          stop();
+        });
+      });
+    }
+
+    // The chunks of the next few batches, loading while this one is matched.
+    function loadAhead(from) {
+      var seen = 0, last = "";
+      for (var at = from; at < list.length && seen < AHEAD; at++) {
+        var item = list[at], name = item.group + "/" + item.chunk;
+        if (name === last) { continue; }
+        last = name;
+        seen++;
+        loadChunk(item.group, item.chunk, keep).catch(function () {});
+      }
+    }
+  }
+
+  /* --- the page: tabs, toggles, results ----------------------------------------------------- */
+
+  function button(text, label, className) {
+    var made = document.createElement("button");
+    made.type = "button";
+    made.textContent = text;
+    made.className = className;
+    if (label) { made.title = label; made.setAttribute("aria-label", label); }
+    return made;
+  }
+
+  function element(tag, className, text) {
+    var made = document.createElement(tag);
+    if (className) { made.className = className; }
+    if (text !== undefined) { made.textContent = text; }
+    return made;
+  }
+
+  // Where the results of a search go: a status line, a note, the progress bar, a block
+  // per file, the "more" button and the files not searched.
+  function codePanel(panel) {
+    panel.textContent = "";
+    var status = element("p", "xref-code-status");
+    status.setAttribute("role", "status");
+    var note = element("p", "xref-code-note");
+    var bar = element("progress", "xref-code-progress");
+    bar.hidden = true;
+    var results = element("div", "xref-code-results");
+    var moreBox = element("p", "xref-code-more");
+    var skippedBox = element("div", "xref-code-skipped");
+    [status, note, bar, results, moreBox, skippedBox].forEach(function (part) { panel.appendChild(part); });
+    return {
+      say: function (text) { status.textContent = text; },
+      note: function (text) { note.textContent = text; },
+      progress: function (done, total) {
+        bar.hidden = done === null;
+        if (done !== null) { bar.max = Math.max(total, 1); bar.value = done; }
+      },
+      more: function (go) {
+        moreBox.textContent = "";
+        if (!go) { return; }
+        var more = button("More files", "", "xref-code-more-button");
+        more.addEventListener("click", go);
+        moreBox.appendChild(more);
+      },
+      skipped: function (entries) {
+        skippedBox.textContent = "";
+        if (!entries.length) { return; }
+        var details = element("details");
+        details.appendChild(element("summary", "", plural(entries.length, "file") +
+          " not searched (binary or larger than the source cap)"));
+        var listed = element("ul");
+        entries.forEach(function (entry) { listed.appendChild(element("li", "", entry[0] + " (" + entry[1] + ")")); });
+        details.appendChild(listed);
+        skippedBox.appendChild(details);
+      },
+      file: function (path, href) { return fileBlock(results, path, href); },
+    };
+  }
+
+  // A file's results: its path, then its matching lines with CONTEXT lines around each,
+  // merged when they touch (grep -C2); past LINES_PER_FILE matching lines, a count.
+  function fileBlock(results, path, href) {
+    var block = element("section", "xref-code-file");
+    var title = element("h3", "xref-code-path");
+    var link = element(href ? "a" : "span", "", path);
+    if (href) { link.href = href; }
+    title.appendChild(link);
+    block.appendChild(title);
+    var code = element("pre", "xref-code-lines");
+    block.appendChild(code);
+    results.appendChild(block);
+    var shown = 0, hidden = 0, lastLine = 0, overflow = null;
+
+    function hunk(first, lines, spansAt, start, end) {
+      if (lastLine && first + start > lastLine + 1) { code.appendChild(element("span", "xref-code-gap", "…")); }
+      for (var at = start; at <= end; at++) { code.appendChild(row(first + at, lines[at], spansAt[at], href)); }
+      lastLine = first + end;
+    }
+
+    return {
+      path: path,
+      // The matches of a region: its first line's number, its text, [[line index, spans]].
+      add: function (first, text, hits) {
+        var lines = text.split("\n");
+        if (text.charAt(text.length - 1) === "\n") { lines.pop(); }
+        var spansAt = {}, windows = [];
+        hits.forEach(function (hit) {
+          if (shown >= LINES_PER_FILE) { hidden++; return; }
+          shown++;
+          spansAt[hit[0]] = hit[1];
+          var start = Math.max(0, hit[0] - CONTEXT), end = Math.min(lines.length - 1, hit[0] + CONTEXT);
+          var last = windows[windows.length - 1];
+          if (last && start <= last[1] + 1) { last[1] = end; } else { windows.push([start, end]); }
+        });
+        windows.forEach(function (window) { hunk(first, lines, spansAt, window[0], window[1]); });
+        if (hidden) {
+          if (!overflow) { overflow = element("p", "xref-code-overflow"); block.appendChild(overflow); }
+          overflow.textContent = plural(hidden, "more matching line") + " in this file";
+        }
+      },
+    };
+  }
+
+  // A line of a file's results: its number (a link to it on the file's page when it
+  // matched) and its text with the matches marked; of a long line, LONG_LINE characters
+  // from a little before its first match.
+  function row(number, line, spans, href) {
+    var item = element("span", spans ? "xref-code-hit" : "xref-code-context");
+    var label = element(spans && href ? "a" : "span", "xref-code-n", String(number));
+    if (spans && href) { label.href = href + "#L" + number; }
+    item.appendChild(label);
+    var text = element("span", "xref-code-text");
+    var from = 0, to = line.length;
+    if (to > LONG_LINE) {
+      from = Math.max(0, (spans ? spans[0] : 0) - 100);
+      to = Math.min(line.length, from + LONG_LINE);
+    }
+    if (from) { text.appendChild(document.createTextNode("…")); }
+    var at = from;
+    for (var k = 0; spans && k < spans.length; k += 2) {
+      var start = spans[k], end = Math.min(spans[k + 1], to);
+      if (end <= start || start < at) { continue; }
+      text.appendChild(document.createTextNode(line.slice(at, start)));
+      text.appendChild(element("mark", "", line.slice(start, end)));
+      at = end;
+    }
+    text.appendChild(document.createTextNode(line.slice(at, to) + (to < line.length ? "…" : "")));
+    item.appendChild(text);
+    return item;
+  }
+
+  /* --- start ------------------------------------------------------------------------------ */
+
+  function start() {
+    var names = document.getElementById("search-results");
+    var input = names && names.parentNode.querySelector("form input[name=q]");
+    if (!input) { return; }
+    var form = input.form;
+    var address = new URLSearchParams(location.search);
+    var state = {
+      tab: address.get("tab") === "code" ? "code" : "names",
+      caseSensitive: address.get("case") === "1",
+      regex: address.get("re") === "1",
+    };
+    var asked = (address.get("q") || "").trim();
+    // The words on the search page about name search only.
+    for (var before = form.previousElementSibling; before && before.tagName === "P"; before = before.previousElementSibling) {
+      before.classList.add("xref-names-only");
+    }
+
+    var tabs = element("div", "xref-tabs");
+    tabs.setAttribute("role", "tablist");
+    tabs.setAttribute("aria-label", "What to search");
+    var namesTab = button("Names", "", "xref-tab");
+    var codeTab = button("Code", "", "xref-tab");
+    namesTab.id = "xref-tab-names";
+    codeTab.id = "xref-tab-code";
+    [namesTab, codeTab].forEach(function (tab) { tab.setAttribute("role", "tab"); tabs.appendChild(tab); });
+    namesTab.setAttribute("aria-controls", "search-results");
+    codeTab.setAttribute("aria-controls", "xref-code-panel");
+    var toggles = element("span", "xref-code-toggles");
+    var caseToggle = button("Aa", "Aa: match case", "xref-toggle");
+    var regexToggle = button(".*", ".*: regular expression", "xref-toggle");
+    toggles.appendChild(caseToggle);
+    toggles.appendChild(regexToggle);
+    form.appendChild(toggles);
+    form.parentNode.insertBefore(tabs, form.nextSibling);
+    var panel = element("div", "xref-code-panel");
+    panel.id = "xref-code-panel";
+    panel.setAttribute("role", "tabpanel");
+    panel.setAttribute("aria-labelledby", codeTab.id);
+    names.parentNode.insertBefore(panel, names);
+    var help = element("p", "xref-code-help",
+      "Search the text of every file. Filters: path:tests/ (the path holds it), -path:docs/ " +
+      "(it does not), lang:python. Aa: match case. .*: a regular expression (JavaScript's).");
+    panel.appendChild(help);
+
+    var search = null;
+
+    // The tab and toggles as they are now; with ``remember``, in the address too, so that
+    // a link to the results shows the same.
+    function show(remember) {
+      var code = state.tab === "code";
+      document.body.classList.toggle("xref-code-tab", code);
+      panel.hidden = !code;
+      namesTab.setAttribute("aria-selected", String(!code));
+      codeTab.setAttribute("aria-selected", String(code));
+      caseToggle.setAttribute("aria-pressed", String(state.caseSensitive));
+      regexToggle.setAttribute("aria-pressed", String(state.regex));
+      toggles.hidden = !code;
+      if (!remember) { return; }
+      var params = new URLSearchParams(location.search);
+      params.set("q", input.value);
+      [["tab", code ? "code" : ""], ["case", state.caseSensitive ? "1" : ""], ["re", state.regex ? "1" : ""]]
+        .forEach(function (pair) { if (pair[1]) { params.set(pair[0], pair[1]); } else { params.delete(pair[0]); } });
+      try {
+        history.replaceState(history.state, "", "?" + params.toString() + location.hash);
+      } catch (error) {
+        // A browser that will not rewrite this address: the results stay, unlinked.
+      }
+    }
+
+    function runCode() {
+      show(true);
+      if (search) { search.stop(); search = null; }
+      var query = parseQuery(input.value);
+      if (!query.pattern) {
+        panel.textContent = "";
+        panel.appendChild(help);
+        return;
+      }
+      query.regex = state.regex;
+      query.ignoreCase = !state.caseSensitive;
+      var view = codePanel(panel);
+      if (!window.DecompressionStream) {
+        view.say("This browser cannot read the code index (it lacks DecompressionStream).");
+        return;
+      }
+      view.say("Searching…");
+      var mine = { stop: function () {} };
+      search = mine;
+      window.xrefdocFind.pages(function (pageOf) {
+        if (search === mine) { search = new Search(query, view, pageOf); }
+      });
+    }
+
+    namesTab.addEventListener("click", function () {
+      state.tab = "names";
+      if (search) { search.stop(); search = null; }
+      // The names shown are of the query the page was opened with.
+      show(true);
+      if (input.value.trim() !== asked) { form.submit(); }
+    });
+    codeTab.addEventListener("click", function () { state.tab = "code"; runCode(); });
+    caseToggle.addEventListener("click", function () { state.caseSensitive = !state.caseSensitive; runCode(); });
+    regexToggle.addEventListener("click", function () { state.regex = !state.regex; runCode(); });
+    form.addEventListener("submit", function (event) {
+      if (state.tab !== "code") { return; }
+      event.preventDefault();
+      runCode();
+    });
+    if (state.tab === "code") {
+      input.value = address.get("q") || "";
+      runCode();
+    } else {
+      show(false);
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
