@@ -9,8 +9,8 @@ The layout (see ``layout`` for how each cut is made, ``encoding`` for the bytes)
 
 - Files are spread over ``G`` groups by a hash of their path (``G`` a power of two, some
   4 MiB of text each). Each file's text is cut at line ends into regions (one region for
-  all but files over 64 KiB); a group numbers its regions 0, 1, … in path order.
-- A group's regions are packed in order into chunks (some 32-192 KiB), each chunk one
+  all but files over 32 KiB); a group numbers its regions 0, 1, … in path order.
+- A group's regions are packed in order into chunks (some 8-32 KiB), each chunk one
   script ``g<group>/c<chunk>.js`` holding the concatenated region texts.
 - A group's trigrams (three bytes, ASCII letters folded to lower case) are spread over
   ``T`` posting shards by a hash (``trigrams.shard_of``); shard ``g<group>/p<shard>.js``

@@ -15,17 +15,19 @@ from dataclasses import dataclass
 # A group's text (a query fetches one posting shard per group and trigram; a change
 # re-reads its group): some 4 MiB.
 GROUP_BYTES = 4 << 20
-# A posting shard covers the trigrams of some 96 KiB of text: about 8 KiB compressed.
-SHARD_TEXT_BYTES = 96 << 10
+# A posting shard covers the trigrams of some 48 KiB of text: about 4 KiB compressed.
+SHARD_TEXT_BYTES = 48 << 10
 MAX_SHARDS = 4096
-# A file's text is cut at line ends into regions of at most 64 KiB (or one longer line):
+# A file's text is cut at line ends into regions of at most 32 KiB (or one longer line):
 # the posting lists name regions, so a match in a large file fetches one chunk.
-REGION_BYTES = 64 << 10
+REGION_BYTES = 32 << 10
 # A chunk ends before a file whose path hashes to a multiple of ``CHUNK_EVERY`` once it holds
-# ``CHUNK_MIN`` bytes, and before a region that would take it past ``CHUNK_MAX``.
-CHUNK_EVERY = 8
-CHUNK_MIN = 32 << 10
-CHUNK_MAX = 192 << 10
+# ``CHUNK_MIN`` bytes, and before a region that would take it past ``CHUNK_MAX``. A
+# candidate fetches its whole chunk, and zlib's window is 32 KiB: larger chunks would
+# compress the text 5% better (Sphinx's tree) and cost each candidate four times the bytes.
+CHUNK_EVERY = 4
+CHUNK_MIN = 8 << 10
+CHUNK_MAX = 32 << 10
 
 
 def power_of_two_at_least(value: float) -> int:

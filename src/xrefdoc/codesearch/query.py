@@ -26,8 +26,10 @@ from xrefdoc.codesearch.trigrams import fold, pack
 # operations (``LITERAL``, ``BRANCH``, ...) are those of ``re._constants``.
 sre: Any = importlib.import_module("re._parser")
 
-# The trigrams looked up per alternative: each costs one posting shard per group.
-MAX_TRIGRAMS = 4
+# The trigrams looked up per alternative, one after the other: each costs one posting shard
+# per group whose regions held all the trigrams before it, so a selective literal's first
+# trigrams leave few groups to look further in.
+MAX_TRIGRAMS = 8
 # Past this many alternatives a requirement is not multiplied out; one side of it is kept.
 _MAX_ALTERNATIVES = 32
 

@@ -7,7 +7,7 @@
 (function () {
   "use strict";
 
-  var MAX_TRIGRAMS = 4;       // trigrams looked up per alternative (query.MAX_TRIGRAMS)
+  var MAX_TRIGRAMS = 8;       // trigrams looked up per alternative (query.MAX_TRIGRAMS)
   var MAX_ALTERNATIVES = 32;  // query._MAX_ALTERNATIVES
 
   var encoder = new TextEncoder();

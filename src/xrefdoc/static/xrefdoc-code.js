@@ -14,7 +14,9 @@
   var LINES_PER_FILE = 100;   // matching lines shown per file
   var LONG_LINE = 1000;       // characters shown of a longer line, from before its match
   var DEADLINE = 2500;        // ms the worker may take over one region before it is stopped
-  var AHEAD = 4;              // chunks loaded ahead of the one being matched
+  var AHEAD = 4;              // chunks loaded ahead of the batch being matched
+  var BATCH_REGIONS = 64;     // regions matched in one message to the worker
+  var BATCH_BYTES = 1 << 20;  // and no more text than this
   var decoder = new TextDecoder();
 
   var planner = window.xrefdocCodePlan;
@@ -131,27 +133,36 @@
     return out;
   }
 
+  // The regions of a group that hold every trigram of one alternative, narrowed one
+  // trigram at a time: a group that no region of which holds the first trigram fetches no
+  // other shard, so a selective literal reads a shard per group and few more.
+  function narrowed(number, group, trigrams, index, held) {
+    if (index === trigrams.length || (held !== null && !held.length)) {
+      return Promise.resolve(held || []);
+    }
+    var trigram = trigrams[index];
+    return loadShard(number, shardOf(trigram, group.shards)).then(function (lists) {
+      var list = lists.get(trigram) || [];
+      return narrowed(number, group, trigrams, index + 1, held === null ? list : intersect(held, list));
+    });
+  }
+
   // The regions that may hold a match, [{group, region, file, line, chunk, offset,
   // length}] in path and line order (query.candidates).
   function candidates(data, query, trigramPlan) {
     var allowed = data.files.map(function (file) { return allowedFile(query, file); });
-    var wanted = [];
-    data.groups.forEach(function (group, number) {
-      if (trigramPlan === null) { wanted.push(Promise.resolve(null)); return; }
-      var lookups = trigramPlan.map(function (trigrams) {
-        return Promise.all(trigrams.map(function (trigram) {
-          return loadShard(number, shardOf(trigram, group.shards)).then(function (lists) {
-            return lists.get(trigram) || [];
-          });
-        }));
-      });
-      wanted.push(Promise.all(lookups).then(function (alternatives) {
+    var wanted = data.groups.map(function (group, number) {
+      if (trigramPlan === null) { return Promise.resolve(null); }
+      var regions = group.regions, any = false;
+      for (var at = 0; at < regions.length && !any; at += 5) { any = allowed[regions[at]]; }
+      if (!any) { return Promise.resolve(new Set()); } // the filters leave it nothing
+      return Promise.all(trigramPlan.map(function (trigrams) {
+        return narrowed(number, group, trigrams, 0, null);
+      })).then(function (alternatives) {
         var held = new Set();
-        alternatives.forEach(function (lists) {
-          lists.reduce(intersect).forEach(function (region) { held.add(region); });
-        });
+        alternatives.forEach(function (list) { list.forEach(function (region) { held.add(region); }); });
         return held;
-      }));
+      });
     });
     return Promise.all(wanted).then(function (held) {
       var found = [];
@@ -288,7 +299,7 @@
       if (stopped) { return; }
       view.skipped(data.skipped.filter(function (entry) { return pathAllowed(query, entry[0]); }));
       var searched = data.files.filter(function (file) { return allowedFile(query, file); }).length;
-      keep = AHEAD + 2 * data.groups.length;
+      keep = AHEAD + BATCH_REGIONS + 2 * data.groups.length;
       if (trigramPlan === null) {
         view.note("No literal of 3 or more characters: scanning all " + plural(searched, "file") + ".");
       }
@@ -331,21 +342,28 @@
         view.more(function () { limit += SHOWN_FILES; view.more(null); run().catch(fail); });
         return Promise.resolve();
       }
-      // A batch: the next regions of one chunk, no more than there are files left to show.
-      var first = list[next], end = next + 1;
-      while (end < list.length && end - next < limit - files &&
-             list[end].group === first.group && list[end].chunk === first.chunk) { end++; }
-      var batch = list.slice(next, end);
+      // A batch: the next regions in path order, from as many chunks as they are in (a
+      // group's files are spread over the tree, so neighbours in path order are in
+      // different chunks), matched in one message to the worker.
+      var end = next, size = 0;
+      while (end < list.length && end - next < BATCH_REGIONS && size < BATCH_BYTES) {
+        size += list[end].length;
+        end++;
+      }
+      var batch = list.slice(next, end), resume = end;
       loadAhead(end);
-      return loadChunk(first.group, first.chunk, keep).then(function (bytes) {
+      return Promise.all(batch.map(function (item) {
+        return loadChunk(item.group, item.chunk, keep);
+      })).then(function (loaded) {
         if (stopped) { return; }
-        var texts = batch.map(function (item) {
-          return decoder.decode(bytes.subarray(item.offset, item.offset + item.length));
+        var texts = batch.map(function (item, at) {
+          return decoder.decode(loaded[at].subarray(item.offset, item.offset + item.length));
         });
         return verifier.check(texts, function (at, hits) {
-          if (stopped || !hits.length) { return; }
+          if (stopped || !hits.length || at >= resume - next) { return; }
           var item = batch[at];
           if (!current || current.path !== item.path) {
+            if (files >= limit) { resume = next + at; return; } // the rest waits for "More files"
             current = view.file(item.path, pageOf(item.path));
             files++;
           }
@@ -353,7 +371,7 @@
           current.add(item.line, texts[at], hits);
           view.say(status(true));
         }).then(function () {
-          next = end;
+          next = resume;
           return run();
         }, function (error) {
           if (error.stuck === undefined) { throw error; }
