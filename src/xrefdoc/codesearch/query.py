@@ -200,6 +200,8 @@ def search(index: CodeIndex, query: Query) -> Iterator[Match]:
     for path, group, number in candidates(index, query):
         first = index.region(group, number).line
         text = index.text(group, number).decode("utf-8", "surrogatepass")
+        if not query.regex and not pattern.search(text):
+            continue  # a literal holds no line end: found in no line unless in the text
         lines = text.split("\n")
         if text.endswith("\n"):
             lines.pop()
