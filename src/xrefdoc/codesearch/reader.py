@@ -14,8 +14,8 @@ import numpy as np
 import numpy.typing as npt
 
 from xrefdoc.codesearch.encoding import BrokenIndex, Shard, script_data
+from xrefdoc.codesearch.layout import FORMAT, TABLE_NAME, TABLE_SCRIPT, chunk_name, shard_name
 from xrefdoc.codesearch.trigrams import shard_of
-from xrefdoc.codesearch.writer import FORMAT, TABLE_NAME, TABLE_SCRIPT, chunk_name, shard_name
 
 
 @dataclass(frozen=True)
