@@ -198,7 +198,8 @@ def search(index: CodeIndex, query: Query) -> Iterator[Match]:
     for path, group, number in candidates(index, query):
         first = index.region(group, number).line
         text = index.text(group, number).decode("utf-8", "surrogatepass")
-        lines = text.split("\n")
+        # An empty region is an empty file's, which has no line (not one empty line).
+        lines = text.split("\n") if text else []
         if text.endswith("\n"):
             lines.pop()
         for offset, line in enumerate(lines):
