@@ -178,7 +178,7 @@ def candidates(index: CodeIndex, query: Query) -> list[tuple[str, int, int]]:
             for trigrams in trigram_plan:
                 held: set[int] | None = None
                 for trigram in trigrams:
-                    regions = set(index.regions_with(group, trigram).tolist())
+                    regions = set(index.regions_with(group, trigram))
                     held = regions if held is None else held & regions
                     if not held:
                         break
