@@ -195,14 +195,36 @@ def candidates(index: CodeIndex, query: Query) -> list[tuple[str, int, int]]:
 def search(index: CodeIndex, query: Query) -> Iterator[Match]:
     """Every line of the index's files that matches ``query``, in path and line order."""
     pattern = compile_query(query)
+    literal = query.pattern if not query.regex and not query.ignore_case else ""
     for path, group, number in candidates(index, query):
         first = index.region(group, number).line
         text = index.text(group, number).decode("utf-8", "surrogatepass")
-        # An empty region is an empty file's, which has no line (not one empty line).
-        lines = text.split("\n") if text else []
-        if text.endswith("\n"):
-            lines.pop()
-        for offset, line in enumerate(lines):
+        lines = _lines_holding(text, literal) if literal else _lines(text)
+        for offset, line in lines:
             spans = tuple(found.span() for found in pattern.finditer(line))
             if spans:
                 yield Match(path, first + offset, line, spans)
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """Each line of a region's text, with its number from 0. An empty region is an empty
+    file's, which has no line (not one empty line)."""
+    lines = text.split("\n") if text else []
+    if text.endswith("\n"):
+        lines.pop()
+    return enumerate(lines)
+
+
+def _lines_holding(text: str, literal: str) -> Iterator[tuple[int, str]]:
+    """The lines of a region's text that hold ``literal``, found by ``str.find`` over the
+    whole text: a candidate region of a selective literal holds it in few of its lines."""
+    at = text.find(literal)
+    counted = offset = 0
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        offset += text.count("\n", counted, start)
+        counted = start
+        yield offset, text[start:end]
+        at = text.find(literal, end + 1)
