@@ -237,6 +237,10 @@ QUERIES: list[tuple[tuple[str, ...], tuple[str, ...], str]] = [
     (("-F", "-i"), ("-F", "-i"), "Error"),
     (("-F", "-i"), ("-F", "-i"), "HANDLER_01"),
     (("-F", "-i"), ("-F", "-i"), "todo"),
+    # Non-ASCII letters fold too, as in git grep (and JavaScript); the index folds only
+    # ASCII's, so these look up the trigrams of their ASCII parts only.
+    (("-F", "-i"), ("-F", "-i"), "überprüfung"),
+    (("-F", "-i"), ("-F", "-i"), "NAÏVE CAFÉ"),
     # Regular expressions.
     ((), ("-P",), r"def \w+\("),
     ((), ("-P",), r"^import "),
@@ -257,6 +261,13 @@ QUERIES: list[tuple[tuple[str, ...], tuple[str, ...], str]] = [
     ((), ("-P",), r"\S"),
     ((), ("-P",), r"(?:TODO|FIXME):?\s+\w+"),
     (("-i",), ("-P", "-i"), r"NO SUCH \w+"),
+    (("-i",), ("-P", "-i"), r"über\w+"),
+    ((), ("-P",), r"(?i)ÜBERPRÜ[a-z]+"),
+    # \w, \b, \d, \s are ASCII's, also in a set (git grep -P's, without PCRE's UCP): the
+    # first branch would match README.md's "naïve café" with Unicode's.
+    ((), ("-P",), r"[\w.]+ caf[\w]|Error: \d+"),
+    ((), ("-P",), r"\bna\w+ve\b|Error: \d+"),
+    (("-i",), ("-P", "-i"), r"NA\wVE|ERROR: \d+"),
     (("-i",), ("-P", "-i"), r"^\s+return respond\(REQUEST, 1[0-9]{3},"),
 ]
 
