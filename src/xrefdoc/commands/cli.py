@@ -158,7 +158,8 @@ def _add_grep(commands: Any) -> None:
         "pattern",
         metavar="PATTERN",
         help="a regular expression in Python's re syntax (the Perl-like syntax of git grep -P), "
-        "matched against each line with ASCII rules for \\w, \\b and -i; with -F, a string",
+        "matched against each line (\\w, \\b, \\d, \\s are ASCII's, as in git grep -P); with -F, "
+        "a string",
     )
     where = grep.add_mutually_exclusive_group()
     where.add_argument(
@@ -173,7 +174,10 @@ def _add_grep(commands: Any) -> None:
         "-F", "--fixed-strings", action="store_true", help="PATTERN is a string, not a regex"
     )
     grep.add_argument(
-        "-i", "--ignore-case", action="store_true", help="ignore the case of ASCII letters"
+        "-i",
+        "--ignore-case",
+        action="store_true",
+        help="ignore case (of every letter: ü matches Ü)",
     )
     grep.add_argument(
         "--path",
