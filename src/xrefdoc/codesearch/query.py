@@ -251,11 +251,12 @@ def candidates(index: CodeIndex, query: Query) -> list[tuple[str, int, int]]:
 def search(index: CodeIndex, query: Query) -> Iterator[Match]:
     """Every line of the index's files that matches ``query``, in path and line order."""
     pattern = compile_query(query)
-    literal = query.pattern if not query.regex and not query.ignore_case else ""
+    # A string holds no line end, so its matches in a region's text are in one line each.
+    by_text = not query.regex and "\n" not in query.pattern and query.pattern != ""
     for path, group, number in candidates(index, query):
         first = index.region(group, number).line
         text = index.text(group, number).decode("utf-8", "surrogatepass")
-        lines = _lines_holding(text, literal) if literal else _lines(text)
+        lines = _lines_holding(text, pattern) if by_text else _lines(text)
         for offset, line in lines:
             spans = tuple(found.span() for found in pattern.finditer(line))
             if spans:
@@ -271,16 +272,17 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
     return enumerate(lines)
 
 
-def _lines_holding(text: str, literal: str) -> Iterator[tuple[int, str]]:
-    """The lines of a region's text that hold ``literal``, found by ``str.find`` over the
-    whole text: a candidate region of a selective literal holds it in few of its lines."""
-    at = text.find(literal)
+def _lines_holding(text: str, pattern: re.Pattern[str]) -> Iterator[tuple[int, str]]:
+    """The lines of a region's text that ``pattern`` (a string's) matches in, found by
+    searching the whole text: a candidate region of a selective string holds it in few of
+    its lines."""
+    found = pattern.search(text)
     counted = offset = 0
-    while at >= 0:
-        start = text.rfind("\n", 0, at) + 1
-        end = text.find("\n", at)
+    while found is not None:
+        start = text.rfind("\n", 0, found.start()) + 1
+        end = text.find("\n", found.start())
         end = len(text) if end < 0 else end
         offset += text.count("\n", counted, start)
         counted = start
         yield offset, text[start:end]
-        at = text.find(literal, end + 1)
+        found = pattern.search(text, end + 1)
