@@ -42,6 +42,8 @@ from xrefdoc.commands.grep import index_folder
 SEED = 24
 # At most this many matching lines make a literal selective (for the speed part).
 SELECTIVE_HITS = 20
+# How many selective literals are timed.
+SPEED_QUERIES = 6
 # Regular expressions with no literal of three characters: the index reads every region.
 NO_LITERAL = [r"\d{3,}\.\d+", r"[A-Z]{2}\d", r"^\s*#\s*\w", r"\(\s*\)\s*:", r"=\s*\d+\s*$"]
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{4,}")
@@ -85,9 +87,8 @@ def built_site(source: Path, site: Path | None, work: Path) -> Path:
     return site
 
 
-def sample_queries(index: CodeIndex, seed: int) -> list[Sample]:
-    """30 queries drawn from the index's own lines: the same tree and seed, the same ones."""
-    chance = random.Random(seed)
+def tree_lines(index: CodeIndex) -> list[tuple[str, str]]:
+    """Every line of eight characters or more of the index's files, with its path."""
     lines: list[tuple[str, str]] = []
     for group in range(index.groups):
         for number in range(index.region_count(group)):
@@ -95,17 +96,30 @@ def sample_queries(index: CodeIndex, seed: int) -> list[Sample]:
             text = index.text(group, number).decode("utf-8", "surrogatepass")
             lines += [(path, line) for line in text.split("\n") if len(line.strip()) >= 8]
     lines.sort()
+    return lines
+
+
+def draw_literal(
+    chance: random.Random, lines: list[tuple[str, str]], low: int, high: int
+) -> tuple[str, str]:
+    """A piece of a line, ``low`` to ``high`` characters from a word's start, and its path."""
+    while True:
+        path, line = chance.choice(lines)
+        starts = [found.start() for found in re.finditer(r"\b\w", line)]
+        if not starts:
+            continue
+        start = chance.choice(starts)
+        piece = line[start : start + chance.randint(low, high)].strip()
+        if len(piece) >= low and re.search("[A-Za-z]", piece):
+            return path, piece
+
+
+def sample_queries(lines: list[tuple[str, str]], seed: int) -> list[Sample]:
+    """30 queries drawn from the index's own lines: the same tree and seed, the same ones."""
+    chance = random.Random(seed)
 
     def literal(low: int, high: int) -> tuple[str, str]:
-        while True:
-            path, line = chance.choice(lines)
-            starts = [found.start() for found in re.finditer(r"\b\w", line)]
-            if not starts:
-                continue
-            start = chance.choice(starts)
-            piece = line[start : start + chance.randint(low, high)].strip()
-            if len(piece) >= low and re.search("[A-Za-z]", piece):
-                return path, piece
+        return draw_literal(chance, lines, low, high)
 
     def word() -> str:
         while True:
@@ -241,7 +255,15 @@ def timed(commands: dict[str, tuple[list[str], Path]], runs: int) -> dict[str, f
     return {name: statistics.median(values) for name, values in times.items()}
 
 
-def speed(site: Path, tree: Path, results: list[Checked], runs: int, size: int) -> None:
+def speed(
+    site: Path,
+    tree: Path,
+    results: list[Checked],
+    lines: list[tuple[str, str]],
+    args: argparse.Namespace,
+    size: int,
+) -> None:
+    runs, seed, folder = args.runs, args.seed, index_folder(site)
     in_git = is_git_tree(tree)
     selective = [
         checked
@@ -250,6 +272,15 @@ def speed(site: Path, tree: Path, results: list[Checked], runs: int, size: int) 
         and len(checked.sample.query.pattern) >= 6
         and 0 < len(checked.git) <= SELECTIVE_HITS
     ]
+    # More of them, drawn apart: pieces of 8 to 20 characters that few lines hold.
+    chance = random.Random(seed + 1)
+    for _ in range(200):
+        if len(selective) >= SPEED_QUERIES:
+            break
+        sample = Sample("literal", Query(draw_literal(chance, lines, 8, 20)[1]))
+        checked = check(folder, tree, in_git, sample)
+        if 0 < len(checked.git) <= SELECTIVE_HITS and checked.ours == checked.git:
+            selective.append(checked)
     rg = shutil.which("rg")
     print(f"\n## Speed: selective literals, medians of {runs} runs (page cache warm)\n")
     if rg is None:
@@ -348,8 +379,9 @@ def main(argv: list[str]) -> int:
         f"grep bench: {tree}, {len(index.files):,} files searched, {len(index.skipped):,} "
         f"left out; index {size / 1e6:.1f} MB in {folder}"
     )
-    results = exactness(folder, tree, sample_queries(index, args.seed))
-    speed(site, tree, results, args.runs, size)
+    lines = tree_lines(index)
+    results = exactness(folder, tree, sample_queries(lines, args.seed))
+    speed(site, tree, results, lines, args, size)
     return 0
 
 
