@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -500,3 +501,21 @@ def test_a_one_file_change_is_found_after_the_rebuild(tmp_path: Path) -> None:
         ("pkg/core.py", 5, "FAILURE = 'engine halted'"),
         ("pkg/other.py", 1, "VALUE = 'engine started'"),
     ]
+
+
+def test_grep_starts_without_the_builds_heavy_libraries(built: tuple[Path, Path]) -> None:
+    """A grep loads the index's reader and nothing of the build: importing numpy alone took
+    longer than a whole query, Sphinx or Pygments far longer."""
+    _, site = built
+    heavy = ("sphinx", "jinja2", "pygments", "tree_sitter", "numpy", "markdown_it", "docutils")
+    script = (
+        "import sys\n"
+        "from xrefdoc.commands.cli import main\n"
+        f"code = main(['grep', '-F', 'handler_0042', '--site', {str(site)!r}])\n"
+        f"loaded = sorted({{m.split('.')[0] for m in sys.modules}} & {set(heavy)!r})\n"
+        "print(code, loaded)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "0 []"
