@@ -5,6 +5,9 @@ Every file of the index is a script, ``xrefdocCode("<name>","<base64>");``, so t
 read from disk may load it (a ``file://`` page may run a script but not fetch a file); the
 base64 holds zlib-compressed bytes, which the browser inflates with
 ``DecompressionStream("deflate")`` and the terminal with ``zlib``.
+
+Reading needs no numpy (the writer's encoders import it when called): ``xrefdoc grep`` reads
+a few posting lists, and importing numpy took longer (some 140 ms) than the whole query.
 """
 
 from __future__ import annotations
@@ -12,18 +15,22 @@ from __future__ import annotations
 import base64
 import re
 import zlib
-from dataclasses import dataclass
+from itertools import accumulate
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Numbers = npt.NDArray[np.uint32]
 
 # zlib's level for every file of the index: on Sphinx's tree, 6 writes the texts 11% smaller
 # than 3 in twice the time, 9 2% smaller again in twice the time again.
 LEVEL = 3
 
 _SCRIPT = re.compile(r'xrefdocCode\("([^"]*)","([A-Za-z0-9+/=]*)"\);\n?\Z')
-
-Numbers = npt.NDArray[np.uint32]
+# The bytes that do not end a LEB128 number (its top bit set).
+_NOT_LAST = bytes(range(0x80, 0x100))
 
 
 class BrokenIndex(ValueError):
@@ -50,6 +57,8 @@ def script_data(text: str, name: str) -> bytes:
 def varints(values: npt.NDArray[np.integer]) -> bytes:
     """LEB128: seven bits a byte, low bits first, the top bit set on all but a number's last
     byte. Values below 2^35."""
+    import numpy as np
+
     numbers = values.astype(np.uint64, copy=False)
     lengths = np.ones(numbers.size, dtype=np.int64)
     for k in range(1, 5):
@@ -60,25 +69,12 @@ def varints(values: npt.NDArray[np.integer]) -> bytes:
     return bytes(septets[columns[None, :] < lengths[:, None]].tobytes())
 
 
-def read_varints(data: bytes, start: int = 0) -> npt.NDArray[np.int64]:
-    """Every LEB128 number of ``data[start:]`` (which must end at a number's end)."""
-    raw = np.frombuffer(data, dtype=np.uint8, offset=start)
-    if raw.size == 0:
-        return np.empty(0, dtype=np.int64)
-    ends = raw < 0x80
-    if not ends[-1]:
-        raise BrokenIndex("a number cut short")
-    number_of: npt.NDArray[np.int64] = np.cumsum(ends) - ends  # the number each byte is of
-    firsts = np.concatenate(([0], np.flatnonzero(ends)[:-1] + 1))
-    shifts = 7 * (np.arange(raw.size) - firsts[number_of])
-    parts = (raw & 0x7F).astype(np.int64) << shifts
-    return np.bincount(number_of, weights=parts).astype(np.int64)
-
-
 def shard_bytes(trigrams: Numbers, counts: npt.NDArray[np.int64], gaps: Numbers) -> bytes:
     """A posting shard: its trigrams (sorted), how many regions hold each, and the regions
     of each in turn as gaps (the first region's number, then each one's distance from the
     one before)."""
+    import numpy as np
+
     keys = np.empty((trigrams.size, 3), dtype=np.uint8)
     keys[:, 0] = trigrams >> 16
     keys[:, 1] = (trigrams >> 8) & 0xFF
@@ -87,48 +83,86 @@ def shard_bytes(trigrams: Numbers, counts: npt.NDArray[np.int64], gaps: Numbers)
     return head + keys.tobytes() + varints(counts) + varints(gaps)
 
 
-@dataclass(frozen=True)
+def read_numbers(data: bytes, start: int, count: int) -> tuple[list[int], int]:
+    """The ``count`` LEB128 numbers from ``data[start:]``, and where they end."""
+    numbers: list[int] = []
+    value = shift = 0
+    at = start
+    try:
+        while len(numbers) < count:
+            byte = data[at]
+            at += 1
+            value |= (byte & 0x7F) << shift
+            if byte < 0x80:
+                numbers.append(value)
+                value = shift = 0
+            else:
+                shift += 7
+    except IndexError:
+        raise BrokenIndex("a number cut short") from None
+    return numbers, at
+
+
+def skip_numbers(data: bytes, start: int, count: int) -> int:
+    """Where the ``count``-th LEB128 number from ``data[start:]`` ends: the numbers' last
+    bytes are counted a block at a time by ``bytes.translate``, so that finding one list
+    among a shard's thousands takes no Python loop over the ones before it."""
+    at = start
+    block = 4096
+    while count > 0:
+        piece = data[at : at + block]
+        if not piece:
+            raise BrokenIndex("a number cut short")
+        ends = len(piece.translate(None, _NOT_LAST))
+        if ends < count:
+            at += len(piece)
+            count -= ends
+            continue
+        for byte in piece:
+            at += 1
+            if byte < 0x80:
+                count -= 1
+                if count == 0:
+                    break
+    return at
+
+
 class Shard:
-    """A posting shard read back: which regions of its group hold each of its trigrams."""
+    """A posting shard read back: which regions of its group hold each of its trigrams. Its
+    lists are decoded only when asked for."""
 
-    trigrams: Numbers
-    starts: npt.NDArray[np.int64]
-    regions: npt.NDArray[np.int64]
-
-    @classmethod
-    def read(cls, data: bytes) -> Shard:
-        head = _first_end(data)
-        count = int(read_varints(data[:head])[0])
+    def __init__(self, data: bytes) -> None:
+        (count,), head = read_numbers(data, 0, 1)
         keys_end = head + 3 * count
         if keys_end > len(data):
             raise BrokenIndex("a posting shard cut short")
-        keys = np.frombuffer(data, dtype=np.uint8, offset=head, count=3 * count)
-        keys = keys.reshape(-1, 3).astype(np.uint32)
-        trigrams: Numbers = ((keys[:, 0] << 16) | (keys[:, 1] << 8) | keys[:, 2]).astype(np.uint32)
-        numbers = read_varints(data, keys_end)
-        counts = numbers[: trigrams.size]
-        gaps = numbers[trigrams.size :]
-        if counts.sum() != gaps.size:
+        self._keys = data[head:keys_end]
+        counts, self._lists = read_numbers(data, keys_end, count)
+        self._counts = counts
+        self._starts = list(accumulate(counts, initial=0))
+        # Every list's numbers, and nothing after them: one last byte per number.
+        lists = data[self._lists :]
+        if len(lists.translate(None, _NOT_LAST)) != self._starts[-1] or lists[-1:] >= b"\x80":
             raise BrokenIndex("a posting shard whose lists do not add up")
-        starts = np.concatenate(([0], np.cumsum(counts)))
-        if trigrams.size == 0:
-            return cls(trigrams, starts, gaps)
-        regions = np.cumsum(gaps)
-        # Each list restarts from its own first number: take back what the lists before it added.
-        before = np.repeat(np.concatenate(([0], regions[starts[1:-1] - 1])), counts)
-        return cls(trigrams, starts, regions - before)
+        self._data = data
 
-    def regions_of(self, trigram: int) -> npt.NDArray[np.int64]:
+    @classmethod
+    def read(cls, data: bytes) -> Shard:
+        return cls(data)
+
+    def regions_of(self, trigram: int) -> list[int]:
         """The regions (numbers within the group) holding ``trigram``, ascending."""
-        at = int(np.searchsorted(self.trigrams, trigram))
-        if at == self.trigrams.size or self.trigrams[at] != trigram:
-            return np.empty(0, dtype=np.int64)
-        return self.regions[self.starts[at] : self.starts[at + 1]]
-
-
-def _first_end(data: bytes) -> int:
-    """Where the first LEB128 number of ``data`` ends."""
-    for at, byte in enumerate(data):
-        if byte < 0x80:
-            return at + 1
-    raise BrokenIndex("a number cut short")
+        key = trigram.to_bytes(3, "big")
+        keys = self._keys
+        low, high = 0, len(self._counts)
+        while low < high:
+            middle = (low + high) // 2
+            if keys[3 * middle : 3 * middle + 3] < key:
+                low = middle + 1
+            else:
+                high = middle
+        if low == len(self._counts) or keys[3 * low : 3 * low + 3] != key:
+            return []
+        start = skip_numbers(self._data, self._lists, self._starts[low])
+        gaps, _ = read_numbers(self._data, start, self._counts[low])
+        return list(accumulate(gaps))

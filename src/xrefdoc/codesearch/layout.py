@@ -12,6 +12,13 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+# The table's script (see the package's docstring), read first by every query.
+TABLE_SCRIPT = "index.js"
+TABLE_NAME = "index"
+# Bumped whenever the files' layout or bytes change: an older index or state is then not
+# trusted.
+FORMAT = 1
+
 # A group's text (a query fetches one posting shard per group and trigram; a change
 # re-reads its group): some 4 MiB.
 GROUP_BYTES = 4 << 20
@@ -28,6 +35,14 @@ REGION_BYTES = 32 << 10
 CHUNK_EVERY = 4
 CHUNK_MIN = 8 << 10
 CHUNK_MAX = 32 << 10
+
+
+def chunk_name(group: int, chunk: int) -> str:
+    return f"g{group}/c{chunk}"
+
+
+def shard_name(group: int, shard: int) -> str:
+    return f"g{group}/p{shard}"
 
 
 def power_of_two_at_least(value: float) -> int:

@@ -7,8 +7,13 @@ query's alternatives; each candidate's lines are matched by the pattern itself, 
 match is never lost to the index. A pattern with no literal of three characters prunes
 nothing and reads every region.
 
-Matching is Python's ``re`` (the syntax of ``git grep -P``, line by line) with ``re.ASCII``:
-``\\w`` and case folding are ASCII's, as in the browser's JavaScript without the ``u`` flag.
+Matching is Python's ``re`` (the syntax of ``git grep -P``, line by line) with the semantics
+of ``git grep -P`` and of the browser's JavaScript without the ``u`` flag: the class escapes
+(``\\w``, ``\\b``, ``\\d``, ``\\s`` and their negations) are ASCII's, and a case-insensitive
+query folds every letter's case (``ü`` matches ``Ü``), not only ASCII's. Python has no flag
+for the two together: the pattern is compiled for Unicode, each class escape (and each set
+that holds one) scoped to ASCII with ``(?a:...)``. The index folds only ASCII letters, so a
+case-insensitive query looks up only the trigrams of its pure-ASCII parts.
 """
 
 from __future__ import annotations
@@ -26,12 +31,15 @@ from xrefdoc.codesearch.trigrams import fold, pack
 # operations (``LITERAL``, ``BRANCH``, ...) are those of ``re._constants``.
 sre: Any = importlib.import_module("re._parser")
 
-# The trigrams looked up per alternative, one after the other: each costs one posting shard
-# per group whose regions held all the trigrams before it, so a selective literal's first
-# trigrams leave few groups to look further in.
+# The trigrams looked up per alternative: each costs one posting shard per group.
 MAX_TRIGRAMS = 8
 # Past this many alternatives a requirement is not multiplied out; one side of it is kept.
 _MAX_ALTERNATIVES = 32
+
+# A class escape (``\\w``, ``\\b``, ``\\d``, ``\\s``, their negations), ASCII's in git grep -P.
+_CLASS_ESCAPE = re.compile(r"\\[wWbBdDsS]")
+# An inline flag group that may turn case folding on (``(?i)``, ``(?i:...)``, ``(?si)``).
+_CASE_FLAG = re.compile(r"\(\?[aLmsux]*i")
 
 # Or over alternatives, each the literals that must all occur; None: nothing is required.
 Requirement = list[frozenset[str]] | None
@@ -61,17 +69,63 @@ class Match:
 
 def compile_query(query: Query) -> re.Pattern[str]:
     """The pattern that matches a line; ``re.error`` when the expression is not valid."""
-    source = query.pattern if query.regex else re.escape(query.pattern)
-    flags = re.ASCII | (re.IGNORECASE if query.ignore_case else 0)
-    return re.compile(source, flags)
+    flags = re.IGNORECASE if query.ignore_case else 0
+    if not query.regex:
+        return re.compile(re.escape(query.pattern), flags)
+    re.compile(query.pattern, flags | re.ASCII)  # its errors, at the user's positions
+    return re.compile(ascii_classes(query.pattern), flags)
+
+
+def ascii_classes(pattern: str) -> str:
+    """``pattern`` with each class escape, and each set that holds one, scoped to ASCII."""
+    parts: list[str] = []
+    at = 0
+    while at < len(pattern):
+        if pattern[at] == "\\":
+            part = pattern[at : at + 2]
+        elif pattern[at] == "[":
+            part = pattern[at : _set_end(pattern, at)]
+        else:
+            part = pattern[at]
+        at += len(part)
+        parts.append(f"(?a:{part})" if _CLASS_ESCAPE.search(part) else part)
+    return "".join(parts)
+
+
+def _set_end(pattern: str, start: int) -> int:
+    """Where the set ``[...]`` that starts at ``start`` ends (a ``]`` first in it is its own)."""
+    at = start + 1
+    if pattern.startswith("^", at):
+        at += 1
+    if pattern.startswith("]", at):
+        at += 1
+    while at < len(pattern) and pattern[at] != "]":
+        at += 2 if pattern[at] == "\\" else 1
+    return min(at + 1, len(pattern))
 
 
 def requirement(query: Query) -> Requirement:
-    """The literals that a matching line holds (see ``Requirement``)."""
+    """The literals that a matching line holds (see ``Requirement``); for a query that may
+    ignore case, only their pure-ASCII parts (the index folds no other letter)."""
     if not query.regex:
-        return [frozenset({query.pattern})] if len(query.pattern.encode()) >= 3 else None
-    parsed = sre.parse(query.pattern, re.ASCII)
-    return _normal(_sequence(parsed))
+        required: Requirement = [frozenset({query.pattern})]
+    else:
+        required = _sequence(sre.parse(query.pattern, re.ASCII))
+    if required is not None and (query.ignore_case or _CASE_FLAG.search(query.pattern)):
+        required = [frozenset(_ascii_runs(literals)) for literals in required]
+    if required is not None:
+        required = [frozenset(_long_enough(literals)) for literals in required]
+    return _normal(required)
+
+
+def _long_enough(literals: frozenset[str]) -> Iterator[str]:
+    """The literals of three bytes or more: a shorter one has no trigram."""
+    return (literal for literal in literals if len(literal.encode()) >= 3)
+
+
+def _ascii_runs(literals: frozenset[str]) -> Iterator[str]:
+    for literal in literals:
+        yield from re.split(r"[^\x00-\x7f]+", literal)
 
 
 def plan(required: Requirement) -> list[list[int]] | None:
@@ -180,7 +234,7 @@ def candidates(index: CodeIndex, query: Query) -> list[tuple[str, int, int]]:
             for trigrams in trigram_plan:
                 held: set[int] | None = None
                 for trigram in trigrams:
-                    regions = set(index.regions_with(group, trigram).tolist())
+                    regions = set(index.regions_with(group, trigram))
                     held = regions if held is None else held & regions
                     if not held:
                         break
@@ -197,15 +251,38 @@ def candidates(index: CodeIndex, query: Query) -> list[tuple[str, int, int]]:
 def search(index: CodeIndex, query: Query) -> Iterator[Match]:
     """Every line of the index's files that matches ``query``, in path and line order."""
     pattern = compile_query(query)
+    # A string holds no line end, so its matches in a region's text are in one line each.
+    by_text = not query.regex and "\n" not in query.pattern and query.pattern != ""
     for path, group, number in candidates(index, query):
         first = index.region(group, number).line
         text = index.text(group, number).decode("utf-8", "surrogatepass")
-        if not query.regex and not pattern.search(text):
-            continue  # a literal holds no line end: found in no line unless in the text
-        lines = text.split("\n")
-        if text.endswith("\n"):
-            lines.pop()
-        for offset, line in enumerate(lines):
+        lines = _lines_holding(text, pattern) if by_text else _lines(text)
+        for offset, line in lines:
             spans = tuple(found.span() for found in pattern.finditer(line))
             if spans:
                 yield Match(path, first + offset, line, spans)
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """Each line of a region's text, with its number from 0. An empty region is an empty
+    file's, which has no line (not one empty line)."""
+    lines = text.split("\n") if text else []
+    if text.endswith("\n"):
+        lines.pop()
+    return enumerate(lines)
+
+
+def _lines_holding(text: str, pattern: re.Pattern[str]) -> Iterator[tuple[int, str]]:
+    """The lines of a region's text that ``pattern`` (a string's) matches in, found by
+    searching the whole text: a candidate region of a selective string holds it in few of
+    its lines."""
+    found = pattern.search(text)
+    counted = offset = 0
+    while found is not None:
+        start = text.rfind("\n", 0, found.start()) + 1
+        end = text.find("\n", found.start())
+        end = len(text) if end < 0 else end
+        offset += text.count("\n", counted, start)
+        counted = start
+        yield offset, text[start:end]
+        found = pattern.search(text, end + 1)

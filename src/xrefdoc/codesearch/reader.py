@@ -10,12 +10,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-
 from xrefdoc.codesearch.encoding import BrokenIndex, Shard, script_data
+from xrefdoc.codesearch.layout import FORMAT, TABLE_NAME, TABLE_SCRIPT, chunk_name, shard_name
 from xrefdoc.codesearch.trigrams import shard_of
-from xrefdoc.codesearch.writer import FORMAT, TABLE_NAME, TABLE_SCRIPT, chunk_name, shard_name
 
 
 @dataclass(frozen=True)
@@ -43,9 +40,8 @@ class CodeIndex:
         self.files: list[tuple[str, str, int]] = [tuple(file) for file in table["files"]]
         self.skipped: list[tuple[str, str]] = [tuple(entry) for entry in table["skipped"]]
         self._groups: list[dict[str, Any]] = table["groups"]
-        self._regions = [
-            np.array(group["regions"], dtype=np.int64).reshape(-1, 5) for group in self._groups
-        ]
+        # Per group, five numbers a region: file, first line, chunk, offset, length.
+        self._regions: list[list[int]] = [group["regions"] for group in self._groups]
         self.shard = cache(self._shard)
         self.chunk = cache(self._chunk)
 
@@ -71,7 +67,7 @@ class CodeIndex:
     def _chunk(self, group: int, chunk: int) -> bytes:
         return self._data(chunk_name(group, chunk))
 
-    def regions_with(self, group: int, trigram: int) -> npt.NDArray[np.int64]:
+    def regions_with(self, group: int, trigram: int) -> list[int]:
         """The regions of ``group`` that hold ``trigram`` (folded)."""
         shard = self.shard(group, shard_of(trigram, self._groups[group]["shards"]))
         return shard.regions_of(trigram)
@@ -80,15 +76,15 @@ class CodeIndex:
         return int(self._groups[group]["shards"])
 
     def region_count(self, group: int) -> int:
-        return len(self._regions[group])
+        return len(self._regions[group]) // 5
 
     def region(self, group: int, number: int) -> SearchedRegion:
-        file, line, _, _, _ = self._regions[group][number]
-        return SearchedRegion(self.files[file][0], group, number, int(line))
+        file, line = self._regions[group][5 * number : 5 * number + 2]
+        return SearchedRegion(self.files[file][0], group, number, line)
 
     def text(self, group: int, number: int) -> bytes:
         """The text of region ``number`` of ``group``."""
-        _, _, chunk, offset, length = (int(value) for value in self._regions[group][number])
+        chunk, offset, length = self._regions[group][5 * number + 2 : 5 * number + 5]
         return self.chunk(group, chunk)[offset : offset + length]
 
     def language(self, path_number: int) -> str:
@@ -96,7 +92,7 @@ class CodeIndex:
 
     def regions_of_files(self, group: int, files: set[int] | None) -> Iterator[int]:
         """Every region of ``group``, or those of the files numbered in ``files``."""
-        owners = self._regions[group][:, 0]
-        for number, owner in enumerate(owners.tolist()):
+        owners = self._regions[group][0::5]
+        for number, owner in enumerate(owners):
             if files is None or owner in files:
                 yield number

@@ -9,25 +9,30 @@ uses only the trigrams of its pure-ASCII parts (see ``query``).
 
 from __future__ import annotations
 
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Trigrams = npt.NDArray[np.uint32]
 
 # The byte → folded byte table: A-Z → a-z, every other byte itself.
-_FOLD = np.arange(256, dtype=np.uint8)
-_FOLD[ord("A") : ord("Z") + 1] += 32
+_FOLD = bytes(range(256)).lower()
 
 # The multiplier of the shard hash (Knuth's, 2^32 / φ): the browser computes the same with
 # ``Math.imul``.
 _HASH = 0x9E3779B1
 
-Trigrams = npt.NDArray[np.uint32]
-
 
 def trigrams_of(data: bytes) -> Trigrams:
-    """The distinct folded trigrams of ``data``, sorted."""
+    """The distinct folded trigrams of ``data``, sorted. (numpy is imported here, by the
+    writer: reading the index needs none, see ``encoding``.)"""
+    import numpy as np
+
     if len(data) < 3:
         return np.empty(0, dtype=np.uint32)
-    folded = _FOLD[np.frombuffer(data, dtype=np.uint8)].astype(np.uint32)
+    folded = np.frombuffer(data.translate(_FOLD), dtype=np.uint8).astype(np.uint32)
     packed = ((folded[:-2] << 16) | (folded[1:-1] << 8) | folded[2:]).astype(np.uint32, copy=False)
     # Sorting in place and keeping the first of each run is twice as fast as ``np.unique``.
     packed.sort()
@@ -55,5 +60,7 @@ def shard_of(trigram: int, shards: int) -> int:
 
 def shards_of(trigrams: Trigrams, shards: int) -> npt.NDArray[np.uint32]:
     """``shard_of`` for every trigram of an array."""
+    import numpy as np
+
     hashed = (trigrams.astype(np.uint64) * _HASH) & 0xFFFFFFFF
     return ((hashed >> 16) & (shards - 1)).astype(np.uint32)

@@ -21,11 +21,16 @@ import numpy as np
 
 from xrefdoc.codesearch.encoding import script, shard_bytes
 from xrefdoc.codesearch.layout import (
+    FORMAT,
+    TABLE_NAME,
+    TABLE_SCRIPT,
+    chunk_name,
     chunk_starts,
     group_count,
     group_of,
     regions_of,
     shard_count,
+    shard_name,
 )
 from xrefdoc.codesearch.trigrams import shards_of, trigrams_of
 from xrefdoc.core.executor import Executor
@@ -34,10 +39,6 @@ from xrefdoc.core.model import FileRecord
 from xrefdoc.extract import text_of
 
 FOLDER = "code"
-TABLE_SCRIPT = "index.js"
-TABLE_NAME = "index"
-# Bumped whenever the files' layout or bytes change: an older state is then not trusted.
-FORMAT = 1
 
 # The bits of a posting key: shard, then trigram, then region.
 _REGION_BITS = 28
@@ -75,14 +76,6 @@ class Written:
     searched: int
     skipped: tuple[tuple[str, str], ...]
     text_bytes: int
-
-
-def chunk_name(group: int, chunk: int) -> str:
-    return f"g{group}/c{chunk}"
-
-
-def shard_name(group: int, shard: int) -> str:
-    return f"g{group}/p{shard}"
 
 
 def searched_text(root: Path, source: str) -> bytes:

@@ -1,5 +1,5 @@
 """Command line: ``build`` makes the site, ``generate`` its Markdown pages, ``scan`` prints the
-records, ``lookup`` a name."""
+records, ``lookup`` a name, ``grep`` the lines that match a pattern."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ from xrefdoc.core import stopping
 from xrefdoc.core.errors import ConfigError, FileSystemError, XrefdocError
 from xrefdoc.core.executor import end_workers, treat_forked_processes_as_workers
 from xrefdoc.core.settings import DEFAULT_SOURCE_CAP, command_settings, tree_options
+
+# Where ``build`` writes the site unless told (relative to the folder it runs in).
+DEFAULT_OUTPUT = "_build/html"
 
 # The exit codes of a build stopped by Ctrl-C or SIGTERM, as a shell reports them.
 INTERRUPTED = frozenset({128 + signal.SIGINT, 128 + signal.SIGTERM})
@@ -54,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build the cross-referenced site of a tree")
     build.add_argument("source", help="the tree to document")
     build.add_argument(
-        "-o", "--output", default="_build/html", help="the site folder (default: %(default)s)"
+        "-o", "--output", default=DEFAULT_OUTPUT, help="the site folder (default: %(default)s)"
     )
     build.add_argument(
         "--work-dir", help="Sphinx sources and doctrees (default: beside the output, in .xrefdoc/)"
@@ -135,7 +138,67 @@ def _parser() -> argparse.ArgumentParser:
     lookup.add_argument("--root", default=".", help="the documented tree (default: .)")
     lookup.add_argument("--json", action="store_true", help="print JSON instead of rows")
     _add_cache_dir(lookup)
+    _add_grep(commands)
     return parser
+
+
+def _add_grep(commands: Any) -> None:
+    grep = commands.add_parser(
+        "grep",
+        help="print the lines of the documented tree that match a pattern, path:line:text, "
+        "from the site's code-search index (exit 0 if any matched, 1 if none, 2 on error)",
+        description="Print the lines of a documented tree that match PATTERN, as git grep -n "
+        "does (path:line:text, paths relative to the tree), from the code-search index that "
+        "xrefdoc build writes into the site. Binary files and files over the source cap are "
+        "not searched (a line on stderr says how many). Lines are the site's: decoded text, "
+        "\\r\\n and \\r line ends read as \\n. Exit 0 when a line matched, 1 when none did, "
+        "2 on an error.",
+    )
+    grep.add_argument(
+        "pattern",
+        metavar="PATTERN",
+        help="a regular expression in Python's re syntax (the Perl-like syntax of git grep -P), "
+        "matched against each line (\\w, \\b, \\d, \\s are ASCII's, as in git grep -P); with -F, "
+        "a string",
+    )
+    where = grep.add_mutually_exclusive_group()
+    where.add_argument(
+        "--root",
+        metavar="SRC",
+        default=".",
+        help=f"the documented tree, whose site is SRC/{DEFAULT_OUTPUT} (as xrefdoc build . "
+        "writes it in the tree) (default: .)",
+    )
+    where.add_argument("--site", metavar="OUT", help="the built site (the -o of build)")
+    grep.add_argument(
+        "-F", "--fixed-strings", action="store_true", help="PATTERN is a string, not a regex"
+    )
+    grep.add_argument(
+        "-i",
+        "--ignore-case",
+        action="store_true",
+        help="ignore case (of every letter: ü matches Ü)",
+    )
+    grep.add_argument(
+        "--path",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="only files whose path holds TEXT (repeat: each)",
+    )
+    grep.add_argument(
+        "--lang",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only files in language NAME, as the site names it: python, markdown... (repeat: any)",
+    )
+    grep.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON document: matches (path, line, text, spans [start, end] in "
+        "characters of the line), searched (files) and skipped ([path, why])",
+    )
 
 
 def _add_cache_dir(command: argparse.ArgumentParser) -> None:
@@ -179,6 +242,27 @@ def _lookup(arguments: argparse.Namespace) -> int:
         for row in lookup.text_rows(found, context):
             print(row)
     return 0
+
+
+def _grep(arguments: argparse.Namespace) -> int:
+    from xrefdoc.codesearch.query import Query
+    from xrefdoc.commands import grep
+
+    if arguments.site is not None:
+        site = Path(arguments.site)
+        how = "pass the site xrefdoc build wrote (its -o) to --site"
+    else:
+        root = Path(arguments.root)
+        site = grep.site_of_root(root, DEFAULT_OUTPUT)
+        how = f"build it with xrefdoc build {root} -o {site}, or pass the site to --site"
+    query = Query(
+        arguments.pattern,
+        regex=not arguments.fixed_strings,
+        ignore_case=arguments.ignore_case,
+        paths=tuple(arguments.path),
+        languages=tuple(arguments.lang),
+    )
+    return grep.run(site, how, query, arguments.json, _print_json)
 
 
 def _generate(arguments: argparse.Namespace) -> int:
@@ -383,6 +467,8 @@ def _command(argv: Sequence[str] | None) -> int:
     arguments = _parser().parse_args(argv)
     if arguments.command == "lookup":
         return _lookup(arguments)
+    if arguments.command == "grep":
+        return _grep(arguments)
     if arguments.command == "check":
         return _check(arguments)
     if arguments.command == "generate":

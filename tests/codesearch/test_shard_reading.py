@@ -1,0 +1,60 @@
+"""A posting shard as the writer encodes it reads back the same lists without numpy, for
+lists far past the first block of bytes the reader counts at a time, and a cut or padded
+shard is a ``BrokenIndex``."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from xrefdoc.codesearch.encoding import BrokenIndex, Shard, read_numbers, shard_bytes, varints
+
+
+def encoded(lists: dict[int, list[int]]) -> bytes:
+    """The shard of ``lists`` (trigram: its ascending regions), as ``writer`` encodes it."""
+    trigrams = sorted(lists)
+    gaps = [
+        gap for trigram in trigrams for gap in np.diff(np.array(lists[trigram]), prepend=0).tolist()
+    ]
+    return shard_bytes(
+        np.array(trigrams, dtype=np.uint32),
+        np.array([len(lists[t]) for t in trigrams], dtype=np.int64),
+        np.array(gaps, dtype=np.uint32),
+    )
+
+
+def test_every_list_reads_back_and_an_absent_trigram_has_none() -> None:
+    chance = random.Random(24)
+    lists = {
+        chance.randrange(1 << 24): sorted(chance.sample(range(1 << 20), chance.randint(1, 300)))
+        for _ in range(400)
+    }
+    data = encoded(lists)
+    assert len(data) > 10 * 4096  # the lists run over many of the reader's blocks
+    shard = Shard.read(data)
+    for trigram, regions in lists.items():
+        assert shard.regions_of(trigram) == regions
+    absent = next(t for t in range(1 << 24) if t not in lists)
+    assert shard.regions_of(absent) == []
+
+
+def test_numbers_read_back_across_their_byte_lengths() -> None:
+    values = [0, 1, 127, 128, 16383, 16384, 2**21, 2**28, 2**35 - 1]
+    assert read_numbers(varints(np.array(values, dtype=np.uint64)), 0, len(values)) == (
+        values,
+        len(varints(np.array(values, dtype=np.uint64))),
+    )
+
+
+@pytest.mark.parametrize("damage", ["cut", "padded", "cut in the keys"])
+def test_a_damaged_shard_is_a_broken_index(damage: str) -> None:
+    data = encoded({0x616263: [1, 5, 9], 0x646566: [2, 300]})
+    broken = {
+        "cut": data[:-1],
+        "padded": data + b"\x05",
+        "cut in the keys": data[:4],
+    }[damage]
+    with pytest.raises(BrokenIndex):
+        Shard.read(broken).regions_of(0x646566)
