@@ -30,7 +30,7 @@ from browser import chromium_path, served
 
 from xrefdoc.codesearch.query import Query, search
 from xrefdoc.codesearch.reader import CodeIndex
-from xrefdoc.codesearch.writer import FOLDER
+from xrefdoc.site.names import code_search_folder
 
 IDENTIFIER = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]{7,30}\b")
 THREE = re.compile(r"\b[a-z]{3}\b")
@@ -78,7 +78,7 @@ def run_query(browser: Any, base: str, box: str, regex: bool) -> tuple[float, li
     """Seconds from the address to the last result, the index files fetched, the status."""
     context = browser.new_context()
     fetched: list[str] = []
-    marker = f"/_xref/{FOLDER}/"
+    marker = "/" + code_search_folder(Path()).as_posix() + "/"
     context.on(
         "request",
         lambda request: (
@@ -102,7 +102,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--queries", type=int, default=5, help="of each kind")
     args = parser.parse_args(argv)
-    folder = args.site / "_xref" / FOLDER
+    folder = code_search_folder(args.site)
     index = CodeIndex(folder)
     sizes = {
         path.relative_to(folder).as_posix(): path.stat().st_size for path in folder.rglob("*.js")

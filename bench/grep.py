@@ -37,7 +37,7 @@ from pathlib import Path
 
 from xrefdoc.codesearch.query import Match, Query, search
 from xrefdoc.codesearch.reader import CodeIndex
-from xrefdoc.commands.grep import index_folder
+from xrefdoc.site.names import code_search_folder
 
 SEED = 24
 # At most this many matching lines make a literal selective (for the speed part).
@@ -80,7 +80,7 @@ def built_site(source: Path, site: Path | None, work: Path) -> Path:
     if site is not None:
         return site
     site = work / "site"
-    if not CodeIndex.exists(index_folder(site)):
+    if not CodeIndex.exists(code_search_folder(site)):
         print(f"grep bench: building the site of {source} into {site}", flush=True)
         command = [sys.executable, "-m", "xrefdoc", "build", str(source), "-o", str(site), "-q"]
         subprocess.run(command, check=True)
@@ -149,11 +149,16 @@ def sample_queries(lines: list[tuple[str, str]], seed: int) -> list[Sample]:
     return samples
 
 
-def git_grep(tree: Path, in_git: bool, sample: Sample) -> list[Row]:
-    """``git grep -n -I`` of the tree, each line decoded as the site decodes it (UTF-8, else
-    Latin-1) and without a CRLF's ``\\r``."""
+def git_grep_rows(
+    tree: Path, options: list[str], pattern: str, *, in_git: bool = True
+) -> list[Row]:
+    """``git grep -n -I`` of the tree (``--no-index`` unless ``in_git``), each line as the site
+    shows it: decoded as UTF-8 or else Latin-1 (as xrefdoc decodes a file that is not UTF-8),
+    without the ``\\r`` of a CRLF line end. ``options`` come before the pattern; a ``--``
+    after it and paths may follow in them."""
     command = ["git", "-C", str(tree), "grep", *([] if in_git else ["--no-index"])]
-    command += ["-n", "-I", "-z", "--no-color", *sample.git_options(), "-e", sample.query.pattern]
+    command += ["-n", "-I", "-z", "--no-color", *options[: _paths_at(options)], "-e", pattern]
+    command += options[_paths_at(options) :]
     done = subprocess.run(
         command, capture_output=True, check=False, env={**os.environ, "LC_ALL": "C.UTF-8"}
     )
@@ -170,6 +175,15 @@ def git_grep(tree: Path, in_git: bool, sample: Sample) -> list[Row]:
             (path.decode("utf-8", "surrogateescape"), int(number), shown.removesuffix("\r"))
         )
     return rows
+
+
+def _paths_at(options: list[str]) -> int:
+    return options.index("--") if "--" in options else len(options)
+
+
+def git_grep(tree: Path, in_git: bool, sample: Sample) -> list[Row]:
+    """``git_grep_rows`` of a sample's query."""
+    return git_grep_rows(tree, sample.git_options(), sample.query.pattern, in_git=in_git)
 
 
 def is_git_tree(tree: Path) -> bool:
@@ -263,7 +277,7 @@ def speed(
     args: argparse.Namespace,
     size: int,
 ) -> None:
-    runs, seed, folder = args.runs, args.seed, index_folder(site)
+    runs, seed, folder = args.runs, args.seed, code_search_folder(site)
     in_git = is_git_tree(tree)
     selective = [
         checked
@@ -372,7 +386,7 @@ def main(argv: list[str]) -> int:
         print(f"grep bench: {count} files in {made}")
         tree = made
     site = built_site(tree, args.site, args.work)
-    folder = index_folder(site)
+    folder = code_search_folder(site)
     index = CodeIndex(folder)
     size = folder_bytes(folder)
     print(

@@ -44,8 +44,8 @@ from pygments.util import ClassNotFound
 from weight import measure_page
 
 from xrefdoc.codesearch.reader import CodeIndex
-from xrefdoc.codesearch.writer import FOLDER as CODE_FOLDER
 from xrefdoc.core.settings import make_settings
+from xrefdoc.site.names import code_search_folder
 from xrefdoc.walk.tree import walk
 
 CHANGED_FUNCTION = "bench_changed_function"
@@ -198,7 +198,7 @@ def change_visible(output: Path, changed: str) -> bool:
 def code_index_size(output: Path, tree: Path) -> CodeIndexSize:
     """The index's bytes on disk and gzip-compressed (as a server that compresses sends them),
     and the bytes of the files it searches."""
-    folder = output / "_xref" / CODE_FOLDER
+    folder = code_search_folder(output)
     scripts = sorted(folder.rglob("*.js"))
     searched = CodeIndex(folder).files
     return CodeIndexSize(

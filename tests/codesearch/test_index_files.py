@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 
 from xrefdoc.codesearch import layout
 from xrefdoc.codesearch.encoding import Shard, read_numbers, shard_bytes, varints
+from xrefdoc.codesearch.layout import FOLDER
 from xrefdoc.codesearch.query import Query, search
 from xrefdoc.codesearch.reader import CodeIndex
 from xrefdoc.codesearch.trigrams import pack, shard_of, shards_of, trigrams_of
-from xrefdoc.codesearch.writer import FOLDER, Written, write_index
+from xrefdoc.codesearch.writer import Written, write_index
 from xrefdoc.core.executor import InProcess
 from xrefdoc.core.model import FileRecord
 from xrefdoc.extract import is_binary
@@ -42,7 +43,7 @@ def test_a_shard_gives_back_each_trigrams_regions(postings: dict[int, set[int]])
     trigrams = sorted(postings)
     lists = [sorted(postings[trigram]) for trigram in trigrams]
     gaps = [value for regions in lists for value in [regions[0], *np.diff(regions).tolist()]]
-    shard = Shard.read(
+    shard = Shard(
         shard_bytes(
             np.array(trigrams, dtype=np.uint32),
             np.array([len(regions) for regions in lists], dtype=np.int64),

@@ -33,7 +33,7 @@ def test_every_list_reads_back_and_an_absent_trigram_has_none() -> None:
     }
     data = encoded(lists)
     assert len(data) > 10 * 4096  # the lists run over many of the reader's blocks
-    shard = Shard.read(data)
+    shard = Shard(data)
     for trigram, regions in lists.items():
         assert shard.regions_of(trigram) == regions
     absent = next(t for t in range(1 << 24) if t not in lists)
@@ -57,4 +57,4 @@ def test_a_damaged_shard_is_a_broken_index(damage: str) -> None:
         "cut in the keys": data[:4],
     }[damage]
     with pytest.raises(BrokenIndex):
-        Shard.read(broken).regions_of(0x646566)
+        Shard(broken).regions_of(0x646566)

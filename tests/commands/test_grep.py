@@ -17,16 +17,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import assert_usage_error, git_repository, run_xrefdoc, write_tree
+from helpers import assert_usage_error, git_repository, load_bench, run_xrefdoc, write_tree
 
 from xrefdoc.codesearch.reader import CodeIndex
-from xrefdoc.commands.grep import CODE_FOLDER, SITE_DATA
+from xrefdoc.site.names import code_search_folder
 
 # The source cap of the test's builds: the large file is under it (three regions of 64 KiB),
 # the dump over it.
 SOURCE_CAP = 256 * 1024
 
 Row = tuple[str, int, str]
+# bench/grep.py: its git grep runner is the exactness tests' oracle too.
+GREP_BENCH = load_bench("grep")
 
 
 def _handlers() -> str:
@@ -175,43 +177,14 @@ def rows_of(output: str) -> list[Row]:
 
 def searched_files(site: Path) -> dict[str, str]:
     """The files the index searches, with their languages."""
-    index = CodeIndex(site / SITE_DATA / CODE_FOLDER)
+    index = CodeIndex(code_search_folder(site))
     return {path: language for path, language, _ in index.files}
 
 
 def git_grep(tree: Path, pattern: str, *options: str, within: str = ".") -> list[Row]:
-    """``git grep -n -I`` of the committed tree, each line as the site shows it: decoded as
-    UTF-8 or else Latin-1 (as xrefdoc decodes a file that is not UTF-8), without the ``\\r``
-    of a CRLF line end."""
-    completed = subprocess.run(
-        [
-            "git",
-            "-C",
-            str(tree),
-            "grep",
-            "-n",
-            "-I",
-            "-z",
-            "--no-color",
-            *options,
-            "-e",
-            pattern,
-            "--",
-            within,
-        ],
-        capture_output=True,
-        check=False,
-        env={**os.environ, "LC_ALL": "C.UTF-8"},
-    )
-    assert completed.returncode in (0, 1), completed.stderr
-    rows = []
-    for line in completed.stdout.split(b"\n")[:-1]:
-        path, number, text = line.split(b"\0", 2)
-        try:
-            shown = text.decode("utf-8")
-        except UnicodeDecodeError:
-            shown = text.decode("latin-1")
-        rows.append((path.decode("utf-8"), int(number), shown.removesuffix("\r")))
+    """``git grep -n -I`` of the committed tree as the site shows each line (the bench's
+    runner, ``bench/grep.py``)."""
+    rows: list[Row] = GREP_BENCH.git_grep_rows(tree, [*options, "--", within], pattern)
     return rows
 
 
@@ -332,7 +305,7 @@ def test_the_large_file_is_cut_into_regions_and_matches_in_each_keep_their_lines
     built: tuple[Path, Path],
 ) -> None:
     _, site = built
-    index = CodeIndex(site / SITE_DATA / CODE_FOLDER)
+    index = CodeIndex(code_search_folder(site))
     handlers = next(n for n, (path, _, _) in enumerate(index.files) if path == "app/handlers.py")
     group = index.files[handlers][2]
     regions = [
@@ -449,9 +422,9 @@ def test_a_misspelt_language_is_said(built: tuple[Path, Path]) -> None:
 
 def test_a_broken_index_is_one_line_and_exit_2(built: tuple[Path, Path], tmp_path: Path) -> None:
     _, site = built
-    code = tmp_path / "site" / SITE_DATA / CODE_FOLDER
+    code = code_search_folder(tmp_path / "site")
     code.mkdir(parents=True)
-    table = (site / SITE_DATA / CODE_FOLDER / "index.js").read_text()
+    table = (code_search_folder(site) / "index.js").read_text()
     (code / "index.js").write_text(table)
     # The table without the groups' chunks and shards it names.
     assert_usage_error(

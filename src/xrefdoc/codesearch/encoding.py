@@ -146,10 +146,6 @@ class Shard:
             raise BrokenIndex("a posting shard whose lists do not add up")
         self._data = data
 
-    @classmethod
-    def read(cls, data: bytes) -> Shard:
-        return cls(data)
-
     def regions_of(self, trigram: int) -> list[int]:
         """The regions (numbers within the group) holding ``trigram``, ascending."""
         key = trigram.to_bytes(3, "big")

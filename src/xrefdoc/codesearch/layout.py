@@ -12,6 +12,8 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+# The index's folder in the site's data folder (``site.names.code_search_folder``).
+FOLDER = "code"
 # The table's script (see the package's docstring), read first by every query.
 TABLE_SCRIPT = "index.js"
 TABLE_NAME = "index"

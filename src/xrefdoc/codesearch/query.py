@@ -208,21 +208,33 @@ def _sequence(items: Any) -> Requirement:
     return required
 
 
+def path_allowed(query: Query, path: str) -> bool:
+    """Whether the query's path filters let ``path`` through: it holds each."""
+    return all(part in path for part in query.paths)
+
+
+def file_allowed(query: Query, path: str, language: str) -> bool:
+    """Whether the query's filters let a file through: its path, and its language is one of
+    the query's (any case), when it names some."""
+    return path_allowed(query, path) and (
+        not query.languages or language.lower() in (wanted.lower() for wanted in query.languages)
+    )
+
+
 def allowed_files(index: CodeIndex, query: Query) -> set[int] | None:
     """The numbers of the files the query's filters let through; None when it has none."""
     if not query.paths and not query.languages:
         return None
-    languages = {language.lower() for language in query.languages}
     return {
         number
         for number, (path, language, _) in enumerate(index.files)
-        if all(part in path for part in query.paths)
-        and (not languages or language.lower() in languages)
+        if file_allowed(query, path, language)
     }
 
 
-def candidates(index: CodeIndex, query: Query) -> list[tuple[str, int, int]]:
-    """The regions that may hold a match, ``(path, group, region)`` in path and line order."""
+def candidates(index: CodeIndex, query: Query) -> list[tuple[str, int, int, int]]:
+    """The regions that may hold a match, ``(path, first line, group, region)`` in path and
+    line order."""
     trigram_plan = plan(requirement(query))
     allowed = allowed_files(index, query)
     found: list[tuple[str, int, int, int]] = []
@@ -245,7 +257,7 @@ def candidates(index: CodeIndex, query: Query) -> list[tuple[str, int, int]]:
             region = index.region(group, number)
             found.append((region.path, region.line, group, number))
     found.sort()
-    return [(path, group, number) for path, _, group, number in found]
+    return found
 
 
 def search(index: CodeIndex, query: Query) -> Iterator[Match]:
@@ -253,8 +265,7 @@ def search(index: CodeIndex, query: Query) -> Iterator[Match]:
     pattern = compile_query(query)
     # A string holds no line end, so its matches in a region's text are in one line each.
     by_text = not query.regex and "\n" not in query.pattern and query.pattern != ""
-    for path, group, number in candidates(index, query):
-        first = index.region(group, number).line
+    for path, first, group, number in candidates(index, query):
         text = index.text(group, number).decode("utf-8", "surrogatepass")
         lines = _lines_holding(text, pattern) if by_text else _lines(text)
         for offset, line in lines:

@@ -20,8 +20,6 @@ class SearchedRegion:
     """A region of a searched file: its text starts at line ``line``."""
 
     path: str
-    group: int
-    number: int
     line: int
 
 
@@ -62,7 +60,7 @@ class CodeIndex:
         return len(self._groups)
 
     def _shard(self, group: int, shard: int) -> Shard:
-        return Shard.read(self._data(shard_name(group, shard)))
+        return Shard(self._data(shard_name(group, shard)))
 
     def _chunk(self, group: int, chunk: int) -> bytes:
         return self._data(chunk_name(group, chunk))
@@ -80,15 +78,12 @@ class CodeIndex:
 
     def region(self, group: int, number: int) -> SearchedRegion:
         file, line = self._regions[group][5 * number : 5 * number + 2]
-        return SearchedRegion(self.files[file][0], group, number, line)
+        return SearchedRegion(self.files[file][0], line)
 
     def text(self, group: int, number: int) -> bytes:
         """The text of region ``number`` of ``group``."""
         chunk, offset, length = self._regions[group][5 * number + 2 : 5 * number + 5]
         return self.chunk(group, chunk)[offset : offset + length]
-
-    def language(self, path_number: int) -> str:
-        return self.files[path_number][1]
 
     def regions_of_files(self, group: int, files: set[int] | None) -> Iterator[int]:
         """Every region of ``group``, or those of the files numbered in ``files``."""

@@ -2,8 +2,9 @@
 are unchanged since the last build is not read, and a changed group rewrites only the chunks
 and posting shards whose bytes changed.
 
-What the last build wrote is kept beside the site's private state (``STATE_FILE``): per group
-its files and their digests, and a digest of each chunk's and shard's bytes.
+What the last build wrote is kept in a state file the caller names (the extension keeps it
+beside Sphinx's doctrees): per group its files and their digests, and a digest of each
+chunk's and shard's bytes.
 """
 
 from __future__ import annotations
@@ -37,8 +38,6 @@ from xrefdoc.core.executor import Executor
 from xrefdoc.core.fsutil import write_bytes_atomically, write_if_changed
 from xrefdoc.core.model import FileRecord
 from xrefdoc.extract import text_of
-
-FOLDER = "code"
 
 # The bits of a posting key: shard, then trigram, then region.
 _REGION_BITS = 28

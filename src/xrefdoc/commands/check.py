@@ -12,7 +12,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from xrefdoc.site.symbol_data import DATA_FOLDER, FRAGMENTS_ATTRIBUTE, SYM_FOLDER
+from xrefdoc.site.names import DATA_FOLDER
+from xrefdoc.site.symbol_data import FRAGMENTS_ATTRIBUTE, SYM_FOLDER
 
 
 class _PageScan(HTMLParser):

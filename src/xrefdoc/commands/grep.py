@@ -17,14 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from xrefdoc.codesearch.encoding import BrokenIndex
-from xrefdoc.codesearch.query import Match, Query, compile_query, search
+from xrefdoc.codesearch.query import (
+    Match,
+    Query,
+    compile_query,
+    file_allowed,
+    path_allowed,
+    search,
+)
 from xrefdoc.codesearch.reader import CodeIndex
 from xrefdoc.core.errors import XrefdocError
-
-# Where a site keeps its data (the extension's ``INDEX_FOLDER``; not imported from there, which
-# would start Sphinx) and, inside it, the code-search index (``writer.FOLDER``).
-SITE_DATA = "_xref"
-CODE_FOLDER = "code"
+from xrefdoc.site.names import code_search_folder
 
 
 class SearchError(XrefdocError):
@@ -51,13 +54,9 @@ def site_of_root(root: Path, default_output: str) -> Path:
     return root / default_output
 
 
-def index_folder(site: Path) -> Path:
-    return site / SITE_DATA / CODE_FOLDER
-
-
 def open_index(site: Path, how_to_build: str) -> CodeIndex:
     """The site's code-search index; ``SearchError`` naming ``how_to_build`` when it has none."""
-    folder = index_folder(site)
+    folder = code_search_folder(site)
     if not CodeIndex.exists(folder):
         raise SearchError(f"no code-search index in {site}: {how_to_build}")
     try:
@@ -80,18 +79,9 @@ def run_query(index: CodeIndex, query: Query) -> Outcome:
         raise SearchError(
             f"the code-search index is broken ({error}); build the site again"
         ) from None
-    languages = {language.lower() for language in query.languages}
-    searched = sum(
-        1
-        for path, language, _ in index.files
-        if _path_allowed(path, query.paths) and (not languages or language.lower() in languages)
-    )
-    skipped = [(path, why) for path, why in index.skipped if _path_allowed(path, query.paths)]
+    searched = sum(1 for path, language, _ in index.files if file_allowed(query, path, language))
+    skipped = [(path, why) for path, why in index.skipped if path_allowed(query, path)]
     return Outcome(matches, searched, skipped)
-
-
-def _path_allowed(path: str, parts: Sequence[str]) -> bool:
-    return all(part in path for part in parts)
 
 
 def text_rows(matches: Iterable[Match]) -> Iterator[str]:

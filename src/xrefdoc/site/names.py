@@ -20,9 +20,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import quote
 
+from xrefdoc.codesearch.layout import FOLDER as CODE_SEARCH_FOLDER
 from xrefdoc.core.model import Symbol
+
+# The folder of the site's data, beside the pages' root: the keyword index's parts, the
+# symbol data, the code-search index.
+DATA_FOLDER = "_xref"
+
+
+def code_search_folder(site: Path) -> Path:
+    """Where a site keeps its code-search index."""
+    return site / DATA_FOLDER / CODE_SEARCH_FOLDER
+
 
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_.]")
 

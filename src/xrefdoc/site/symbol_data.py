@@ -34,8 +34,7 @@ from xrefdoc.xref.index import Use, textual_candidates
 from xrefdoc.xref.places import AREAS, PROSE_FAMILIES, Enclosing, area_of
 from xrefdoc.xref.resolve import Definition
 
-# The folder of the site's data (beside the pages' root), and of each kind of script in it.
-DATA_FOLDER = "_xref"
+# The folders of each kind of script in the site's data folder (``names.DATA_FOLDER``).
 SYM_FOLDER = "sym"
 REFS_FOLDER = "refs"
 # The symbol page, in the folder of the site's pages (beside ``keywords``).

@@ -20,7 +20,6 @@ from sphinx.util import logging
 
 from xrefdoc import __version__
 from xrefdoc.analyze.catalogue import RULE_NAMES
-from xrefdoc.codesearch.writer import FOLDER as CODE_FOLDER
 from xrefdoc.codesearch.writer import write_index as write_code_index
 from xrefdoc.core import timings
 from xrefdoc.core.errors import ConfigError as XrefdocConfigError
@@ -46,7 +45,7 @@ from xrefdoc.site.highlight import highlighted_source
 from xrefdoc.site.index_json import index_part, index_parts, part_file
 from xrefdoc.site.keyword_box import INDEX_SCRIPT, index_script, page_script, part_script
 from xrefdoc.site.keyword_layout import keyword_sort_key
-from xrefdoc.site.names import PageNames
+from xrefdoc.site.names import DATA_FOLDER, PageNames, code_search_folder
 from xrefdoc.site.plan import Plan, SiteFacts, plan_build
 from xrefdoc.site.render import (
     collected_page_names,
@@ -82,7 +81,7 @@ FACTS_FILE = "xrefdoc-page-facts"
 INDEX_PARTS_FILE = "xrefdoc-index-parts"
 # In the site: the index of every keyword, and its folder.
 INDEX_FILE = "index.json"
-INDEX_FOLDER = "_xref"
+INDEX_FOLDER = DATA_FOLDER
 # What the last build wrote of the code-search index, beside Sphinx's doctrees.
 CODE_STATE_FILE = "xrefdoc-code-search.pickle"
 # What must outlive a stopped build: the lists of what the builds wrote into the site.
@@ -551,7 +550,7 @@ def _write_code_search(app: Sphinx, state: _GeneratedSite) -> None:
     """``_xref/code/``: the code-search index of every text file's content (see
     ``codesearch``), its groups written again only where a file changed."""
     written = write_code_index(
-        Path(app.outdir) / INDEX_FOLDER / CODE_FOLDER,
+        code_search_folder(Path(app.outdir)),
         state.root,
         state.site.index.records.values(),
         state.site.source_cap,
