@@ -164,9 +164,14 @@ def test_a_one_file_change_rewrites_only_what_it_touched(tmp_path: Path) -> None
     assert second.rewritten == len(rewritten)
     group = layout.group_of("pkg3/module_17.py", index.groups)
     assert f"{FOLDER}/index.js" in rewritten
+    directory = [name for name in rewritten if name.startswith(f"{FOLDER}/d")]
     assert all(
-        name.startswith(f"{FOLDER}/g{group}/") for name in rewritten if name != f"{FOLDER}/index.js"
+        name.startswith(f"{FOLDER}/g{group}/")
+        for name in rewritten
+        if name != f"{FOLDER}/index.js" and name not in directory
     )
+    # The directory shards of the trigrams the group gained ("renamed" is new to it).
+    assert 0 < len(directory) < layout.directory_count(index.groups) / 4
     chunks = [name for name in rewritten if "/c" in name]
     assert len(chunks) == 1, "one chunk holds the changed file"
     shards = [name for name in rewritten if "/p" in name]
@@ -208,3 +213,46 @@ def test_files_of_removed_groups_and_chunks_are_deleted(tmp_path: Path) -> None:
     )
     assert left == sorted(written.current)
     assert CodeIndex(site / FOLDER).groups == 1
+
+
+@pytest.mark.usefixtures("small_groups")
+def test_a_group_that_loses_a_word_leaves_the_directory_as_a_cold_write(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    make_tree(tree, 600)
+    (tree / "pkg2" / "lonely.py").write_text("zyxwvut_only_here = 1\n")
+    site = tmp_path / "site"
+    write(tree, site)
+    index = CodeIndex(site / FOLDER)
+    word = pack(b"zyx")
+    group = layout.group_of("pkg2/lonely.py", index.groups)
+    assert index.groups_with(word) == [group]
+
+    (tree / "pkg2" / "lonely.py").unlink()
+    write(tree, site)
+    index = CodeIndex(site / FOLDER)
+    assert index.groups_with(word) == []
+    assert not list(search(index, Query("zyxwvut")))
+    cold = tmp_path / "cold"
+    write(tree, cold)
+    assert {name: data for name, (data, _) in files_of(cold).items()} == {
+        name: data for name, (data, _) in files_of(site).items()
+    }
+
+
+@pytest.mark.usefixtures("small_groups")
+def test_an_index_whose_files_went_missing_is_written_anew(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    make_tree(tree, 600)
+    site = tmp_path / "site"
+    write(tree, site)
+    for shard in (site / FOLDER).glob("d*.js"):
+        shard.unlink()
+    changed = tree / "pkg3" / "module_17.py"
+    changed.write_text(changed.read_text().replace("value_17_5 =", "renamed_17_5 ="))
+    write(tree, site)
+    assert [m.line for m in search(CodeIndex(site / FOLDER), Query("renamed_17_5"))] == [7]
+    cold = tmp_path / "cold"
+    write(tree, cold)
+    assert {name: data for name, (data, _) in files_of(cold).items()} == {
+        name: data for name, (data, _) in files_of(site).items()
+    }

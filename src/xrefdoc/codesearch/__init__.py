@@ -10,19 +10,23 @@ The layout (see ``layout`` for how each cut is made, ``encoding`` for the bytes)
 - Files are spread over ``G`` groups by a hash of their path (``G`` a power of two, some
   4 MiB of text each). Each file's text is cut at line ends into regions (one region for
   all but files over 32 KiB); a group numbers its regions 0, 1, … in path order.
-- A group's regions are packed in order into chunks (some 8-32 KiB), each chunk one
+- A group's regions are packed in order into chunks (some 32-128 KiB), each chunk one
   script ``g<group>/c<chunk>.js`` holding the concatenated region texts.
 - A group's trigrams (three bytes, ASCII letters folded to lower case) are spread over
   ``T`` posting shards by a hash (``trigrams.shard_of``); shard ``g<group>/p<shard>.js``
   lists, for each of its trigrams, the group's regions that hold it.
+- The directory (``4 G`` shards ``d<shard>.js``, same format, by the same hash) lists, for
+  each trigram of the tree, the groups that hold it.
 - ``index.js`` is the table: every searched file ``[path, language, group]`` in path
-  order, per group ``{"shards": T, "chunks": C, "regions": [file, first line, chunk,
-  offset, length, …]}`` (five numbers per region: ``file`` a position in ``files``,
-  ``offset`` and ``length`` in bytes of the chunk's text), and ``skipped``:
+  order, ``directory``: its shard count, per group ``{"shards": T, "chunks": C,
+  "regions": [file, first line, chunk, offset, length, …]}`` (five numbers per region:
+  ``file`` a position in ``files``, ``offset`` and ``length`` in bytes of the chunk's
+  text), and ``skipped``:
   ``[[path, why], …]``.
 
 Every file is a script ``xrefdocCode("<name>","<base64 of zlib-compressed bytes>");`` so a
-page opened from disk can load it. A query fetches the table, one shard per group for each
-trigram it looks up, and the chunks of the regions that hold them all; it matches the
-pattern against those regions' lines, so the index prunes and never decides.
+page opened from disk can load it. A query fetches the table and a directory shard per
+trigram it looks up; in each group that holds them all, their posting shards, rarest
+trigram first, until few regions are left; then the chunks of those regions. It matches the
+pattern against the regions' lines, so the index prunes and never decides.
 """

@@ -85,6 +85,9 @@ def shard_bytes(trigrams: Numbers, counts: npt.NDArray[np.int64], gaps: Numbers)
 
 def read_numbers(data: bytes, start: int, count: int) -> tuple[list[int], int]:
     """The ``count`` LEB128 numbers from ``data[start:]``, and where they end."""
+    block = data[start : start + count]
+    if len(block) == count and len(block.translate(None, _NOT_LAST)) == count:
+        return list(block), start + count  # numbers below 128, a byte each: most counts
     numbers: list[int] = []
     value = shift = 0
     at = start
@@ -118,18 +121,21 @@ def skip_numbers(data: bytes, start: int, count: int) -> int:
             at += len(piece)
             count -= ends
             continue
-        for byte in piece:
-            at += 1
-            if byte < 0x80:
-                count -= 1
-                if count == 0:
-                    break
+        # The shortest start of ``piece`` that holds ``count`` last bytes, found by halving.
+        low, high = 1, len(piece)
+        while low < high:
+            middle = (low + high) // 2
+            if len(piece[:middle].translate(None, _NOT_LAST)) >= count:
+                high = middle
+            else:
+                low = middle + 1
+        return at + low
     return at
 
 
 class Shard:
-    """A posting shard read back: which regions of its group hold each of its trigrams. Its
-    lists are decoded only when asked for."""
+    """A posting shard read back: which regions of its group hold each of its trigrams (or,
+    a directory shard, which groups). Its lists are decoded only when asked for."""
 
     def __init__(self, data: bytes) -> None:
         (count,), head = read_numbers(data, 0, 1)
@@ -145,6 +151,19 @@ class Shard:
         if len(lists.translate(None, _NOT_LAST)) != self._starts[-1] or lists[-1:] >= b"\x80":
             raise BrokenIndex("a posting shard whose lists do not add up")
         self._data = data
+
+    def trigrams(self) -> list[int]:
+        """The shard's trigrams, ascending."""
+        keys = self._keys
+        return [int.from_bytes(keys[at : at + 3], "big") for at in range(0, len(keys), 3)]
+
+    def postings(self) -> list[tuple[int, list[int]]]:
+        """Each trigram with the numbers holding it."""
+        gaps, _ = read_numbers(self._data, self._lists, self._starts[-1])
+        return [
+            (trigram, list(accumulate(gaps[self._starts[at] : self._starts[at + 1]])))
+            for at, trigram in enumerate(self.trigrams())
+        ]
 
     def regions_of(self, trigram: int) -> list[int]:
         """The regions (numbers within the group) holding ``trigram``, ascending."""

@@ -31,8 +31,13 @@ from xrefdoc.codesearch.trigrams import fold, pack
 # operations (``LITERAL``, ``BRANCH``, ...) are those of ``re._constants``.
 sre: Any = importlib.import_module("re._parser")
 
-# The trigrams looked up per alternative: each costs one posting shard per group.
-MAX_TRIGRAMS = 8
+# The trigrams looked up per alternative at most: each costs a directory shard, and a posting
+# shard of each group that holds them all where the ones before it left some region.
+MAX_TRIGRAMS = 16
+# A group's narrowing stops once this many trigrams in a row left its regions as they were:
+# those regions most likely hold the literal, and the rest of its trigrams would cost a
+# shard each to say so (reading the regions says it exactly).
+SETTLED = 2
 # Past this many alternatives a requirement is not multiplied out; one side of it is kept.
 _MAX_ALTERNATIVES = 32
 
@@ -136,13 +141,15 @@ def plan(required: Requirement) -> list[list[int]] | None:
 
 
 def _trigrams(literals: frozenset[str]) -> list[int]:
-    """A few trigrams of the longest literals: from each, its first and every third after
-    (so they overlap no more than needed), and its last."""
+    """Up to ``MAX_TRIGRAMS`` trigrams of the longest literals: from each, its first, every
+    third after and its last (they cover it with little overlap), then the ones between
+    (overlapping ones say more together: "asttemplateargs" is rare where its every third
+    trigram, "ast", "tem", "lat", "arg", is in every large file)."""
     chosen: list[int] = []
     for literal in sorted(literals, key=lambda text: (-len(text.encode()), text)):
         data = fold(literal.encode("utf-8"))
-        starts = [*range(0, len(data) - 2, 3), len(data) - 3]
-        for start in starts:
+        spread = [*range(0, len(data) - 2, 3), len(data) - 3]
+        for start in [*spread, *range(len(data) - 2)]:
             key = pack(data[start : start + 3])
             if key not in chosen:
                 chosen.append(key)
@@ -237,20 +244,22 @@ def candidates(index: CodeIndex, query: Query) -> list[tuple[str, int, int, int]
     line order."""
     trigram_plan = plan(requirement(query))
     allowed = allowed_files(index, query)
+    # Per alternative, its trigrams (those held by fewest groups first) and the groups that
+    # hold them all, from the directory.
+    narrowing: list[tuple[list[int], set[int]]] = []
+    for trigrams in trigram_plan or []:
+        holders = {trigram: index.groups_with(trigram) for trigram in trigrams}
+        ordered = sorted(trigrams, key=lambda trigram: len(holders[trigram]))
+        narrowing.append((ordered, set.intersection(*(set(holders[t]) for t in ordered))))
     found: list[tuple[str, int, int, int]] = []
     for group in range(index.groups):
         if trigram_plan is None:
             numbers: set[int] = set(index.regions_of_files(group, allowed))
         else:
             numbers = set()
-            for trigrams in trigram_plan:
-                held: set[int] | None = None
-                for trigram in trigrams:
-                    regions = set(index.regions_with(group, trigram))
-                    held = regions if held is None else held & regions
-                    if not held:
-                        break
-                numbers |= held or set()
+            for trigrams, groups in narrowing:
+                if group in groups:
+                    numbers |= _narrowed(index, group, trigrams)
             if allowed is not None:
                 numbers = set(index.regions_of_files(group, allowed)) & numbers
         for number in numbers:
@@ -258,6 +267,22 @@ def candidates(index: CodeIndex, query: Query) -> list[tuple[str, int, int, int]
             found.append((region.path, region.line, group, number))
     found.sort()
     return found
+
+
+def _narrowed(index: CodeIndex, group: int, trigrams: list[int]) -> set[int]:
+    """The regions of ``group`` that may hold all of ``trigrams``: narrowed one trigram at a
+    time, until none is left, ``SETTLED`` trigrams in a row left them as they were, or they
+    are all in one chunk (reading it costs what one more shard would)."""
+    held: set[int] | None = None
+    unchanged = 0
+    for trigram in trigrams:
+        regions = set(index.regions_with(group, trigram))
+        narrowed = regions if held is None else held & regions
+        unchanged = unchanged + 1 if held is not None and narrowed == held else 0
+        held = narrowed
+        if not held or unchanged == SETTLED or len(index.chunks_of(group, held)) == 1:
+            break
+    return held or set()
 
 
 def search(index: CodeIndex, query: Query) -> Iterator[Match]:

@@ -1,17 +1,25 @@
 """Reading a site's code-search index back, as the terminal's ``xrefdoc grep`` does: the table
-first, then only the posting shards of a query's trigrams and the chunks of its candidates."""
+first, then the directory shards of a query's trigrams, the posting shards of the groups that
+hold them all, and the chunks of its candidates."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from xrefdoc.codesearch.encoding import BrokenIndex, Shard, script_data
-from xrefdoc.codesearch.layout import FORMAT, TABLE_NAME, TABLE_SCRIPT, chunk_name, shard_name
+from xrefdoc.codesearch.layout import (
+    FORMAT,
+    TABLE_NAME,
+    TABLE_SCRIPT,
+    chunk_name,
+    directory_name,
+    shard_name,
+)
 from xrefdoc.codesearch.trigrams import shard_of
 
 
@@ -40,6 +48,8 @@ class CodeIndex:
         self._groups: list[dict[str, Any]] = table["groups"]
         # Per group, five numbers a region: file, first line, chunk, offset, length.
         self._regions: list[list[int]] = [group["regions"] for group in self._groups]
+        self._directory = int(table["directory"])
+        self.directory_shard = cache(self._directory_shard)
         self.shard = cache(self._shard)
         self.chunk = cache(self._chunk)
 
@@ -65,6 +75,13 @@ class CodeIndex:
     def _chunk(self, group: int, chunk: int) -> bytes:
         return self._data(chunk_name(group, chunk))
 
+    def _directory_shard(self, shard: int) -> Shard:
+        return Shard(self._data(directory_name(shard)))
+
+    def groups_with(self, trigram: int) -> list[int]:
+        """The groups that hold ``trigram`` (folded), from the directory."""
+        return self.directory_shard(shard_of(trigram, self._directory)).regions_of(trigram)
+
     def regions_with(self, group: int, trigram: int) -> list[int]:
         """The regions of ``group`` that hold ``trigram`` (folded)."""
         shard = self.shard(group, shard_of(trigram, self._groups[group]["shards"]))
@@ -79,6 +96,11 @@ class CodeIndex:
     def region(self, group: int, number: int) -> SearchedRegion:
         file, line = self._regions[group][5 * number : 5 * number + 2]
         return SearchedRegion(self.files[file][0], line)
+
+    def chunks_of(self, group: int, numbers: Iterable[int]) -> set[int]:
+        """The chunks that hold the regions ``numbers`` of ``group``."""
+        regions = self._regions[group]
+        return {regions[5 * number + 2] for number in numbers}
 
     def text(self, group: int, number: int) -> bytes:
         """The text of region ``number`` of ``group``."""

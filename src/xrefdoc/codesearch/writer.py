@@ -19,21 +19,24 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from xrefdoc.codesearch.encoding import script, shard_bytes
+from xrefdoc.codesearch.encoding import BrokenIndex, Shard, script, script_data, shard_bytes
 from xrefdoc.codesearch.layout import (
     FORMAT,
     TABLE_NAME,
     TABLE_SCRIPT,
     chunk_name,
     chunk_starts,
+    directory_count,
+    directory_name,
     group_count,
     group_of,
     regions_of,
     shard_count,
     shard_name,
 )
-from xrefdoc.codesearch.trigrams import shards_of, trigrams_of
+from xrefdoc.codesearch.trigrams import shard_of, shards_of, trigrams_of
 from xrefdoc.core.executor import Executor
 from xrefdoc.core.fsutil import write_bytes_atomically, write_if_changed
 from xrefdoc.core.model import FileRecord
@@ -119,12 +122,9 @@ def write_group(folder: Path, root: Path, work: GroupWork) -> dict[str, Any]:
     for at, chunk in enumerate(chunks):
         if at >= len(old_chunks) or old_chunks[at] != chunk_digests[at]:
             rewritten += _write_script(folder, chunk_name(work.group, at), bytes(chunk))
-    shard_digests = []
-    old_shards = previous.get("postings", []) if previous.get("shards") == work.shards else []
-    for at, data in enumerate(_shards(texts, regions, work.shards)):
-        shard_digests.append(_digest(data))
-        if at >= len(old_shards) or old_shards[at] != shard_digests[-1]:
-            rewritten += _write_script(folder, shard_name(work.group, at), data)
+    postings, held = _group_postings(texts, regions, work.shards)
+    shard_digests, written, added, removed = _write_shards(folder, work, postings, held)
+    rewritten += written
     return {
         "files": [(file.path, file.digest, file.language) for file in work.files],
         "shards": work.shards,
@@ -132,7 +132,47 @@ def write_group(folder: Path, root: Path, work: GroupWork) -> dict[str, Any]:
         "chunks": chunk_digests,
         "postings": shard_digests,
         "rewritten": rewritten,
+        "added": sorted(added),
+        "removed": sorted(removed),
     }
+
+
+def _write_shards(
+    folder: Path, work: GroupWork, postings: list[bytes], held: npt.NDArray[np.uint32]
+) -> tuple[list[str], int, set[int], set[int]]:
+    """Write a group's posting shards whose bytes changed. Returns their digests, how many
+    were written, and the trigrams the group gained and lost (for the directory): read from
+    each shard it rewrites before it is, or from all of them when their count changed."""
+    previous = work.previous or {}
+    recount = bool(previous) and previous["shards"] != work.shards
+    old_shards = [] if recount else previous.get("postings", [])
+    was: set[int] = set()
+    if recount:
+        for at in range(previous["shards"]):
+            was.update(_trigrams_on_disk(folder, shard_name(work.group, at)))
+    added: set[int] = set()
+    removed: set[int] = set()
+    digests = []
+    written = 0
+    for at, data in enumerate(postings):
+        digests.append(_digest(data))
+        if at < len(old_shards) and old_shards[at] == digests[-1]:
+            continue
+        if previous and not recount:
+            before = set(_trigrams_on_disk(folder, shard_name(work.group, at)))
+            after = set(Shard(data).trigrams())
+            added |= after - before
+            removed |= before - after
+        written += _write_script(folder, shard_name(work.group, at), data)
+    if not previous or recount:
+        now = set(held.tolist())
+        added, removed = now - was, was - now
+    return digests, written, added, removed
+
+
+def _trigrams_on_disk(folder: Path, name: str) -> list[int]:
+    """The trigrams of the posting shard ``name`` as the index holds it now."""
+    return Shard(_script_on_disk(folder, name)).trigrams()
 
 
 def _write_script(folder: Path, name: str, data: bytes) -> int:
@@ -141,20 +181,33 @@ def _write_script(folder: Path, name: str, data: bytes) -> int:
     return int(write_if_changed(path, script(name, data)))
 
 
-def _shards(
+def _group_postings(
     texts: Sequence[bytes], regions: Sequence[tuple[int, Any]], shards: int
-) -> Iterator[bytes]:
-    """The bytes of each posting shard of a group whose regions are ``regions``."""
+) -> tuple[list[bytes], npt.NDArray[np.uint32]]:
+    """The bytes of each posting shard of a group whose regions are ``regions``, and the
+    group's trigrams."""
     found = [trigrams_of(texts[number][region.start : region.end]) for number, region in regions]
     lengths = np.array([len(trigrams) for trigrams in found], dtype=np.int64)
     trigrams = np.concatenate(found) if found else np.empty(0, dtype=np.uint32)
     owners = np.repeat(np.arange(len(found), dtype=np.uint64), lengths)
+    made = dict(posting_lists(trigrams, owners, shards, range(shards)))
+    return [made[at] for at in range(shards)], np.unique(trigrams)
+
+
+def posting_lists(
+    trigrams: npt.NDArray[np.uint32],
+    owners: npt.NDArray[np.uint64],
+    shards: int,
+    wanted: Iterable[int],
+) -> Iterator[tuple[int, bytes]]:
+    """The bytes of the ``wanted`` shards of postings that say ``owners[i]`` (a region, or in
+    the directory a group) holds ``trigrams[i]``."""
     keys = (
         (shards_of(trigrams, shards).astype(np.uint64) << (_TRIGRAM_BITS + _REGION_BITS))
         | (trigrams.astype(np.uint64) << _REGION_BITS)
-        | owners
+        | owners.astype(np.uint64)
     )
-    keys.sort()
+    keys = np.unique(keys)
     shard_at = (keys >> (_TRIGRAM_BITS + _REGION_BITS)).astype(np.int64)
     trigram_at = ((keys >> _REGION_BITS) & ((1 << _TRIGRAM_BITS) - 1)).astype(np.uint32)
     region_at = (keys & ((1 << _REGION_BITS) - 1)).astype(np.int64)
@@ -166,12 +219,45 @@ def _shards(
     counts = np.diff(np.append(firsts, keys.size))
     bounds = np.searchsorted(shard_at, np.arange(shards + 1))
     list_bounds = np.searchsorted(firsts, bounds)
-    for shard in range(shards):
+    for shard in wanted:
         low, high = bounds[shard], bounds[shard + 1]
         lists = slice(list_bounds[shard], list_bounds[shard + 1])
-        yield shard_bytes(
-            trigram_at[firsts[lists]], counts[lists], gaps[low:high].astype(np.uint32)
+        yield (
+            shard,
+            shard_bytes(trigram_at[firsts[lists]], counts[lists], gaps[low:high].astype(np.uint32)),
         )
+
+
+def write_directory(
+    folder: Path, count: int, changes: Mapping[int, tuple[list[int], list[int]]], anew: bool
+) -> int:
+    """Write the directory's shards (which groups hold each trigram) that ``changes`` touch:
+    per group, the trigrams it gained and lost. ``anew``: there is no directory yet (every
+    group's trigrams are gains); else its touched shards are read and updated."""
+    touched = {trigram for added, removed in changes.values() for trigram in added + removed}
+    wanted = range(count) if anew else sorted({shard_of(trigram, count) for trigram in touched})
+    pairs: set[tuple[int, int]] = set()
+    for shard in [] if anew else wanted:
+        name = directory_name(shard)
+        for trigram, groups in Shard(_script_on_disk(folder, name)).postings():
+            pairs.update((trigram, group) for group in groups)
+    for group, (_, removed) in changes.items():
+        pairs.difference_update((trigram, group) for trigram in removed)
+    trigrams = [np.array(added, dtype=np.uint32) for added, _ in changes.values()]
+    owners = [np.full(len(added), group, dtype=np.uint64) for group, (added, _) in changes.items()]
+    trigrams.append(np.array([trigram for trigram, _ in pairs], dtype=np.uint32))
+    owners.append(np.array([group for _, group in pairs], dtype=np.uint64))
+    made = posting_lists(np.concatenate(trigrams), np.concatenate(owners), count, wanted)
+    return sum(_write_script(folder, directory_name(shard), data) for shard, data in made)
+
+
+def _script_on_disk(folder: Path, name: str) -> bytes:
+    path = folder / f"{name}.js"
+    try:
+        text = path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as error:
+        raise BrokenIndex(f"cannot read {path}: {error}") from error
+    return script_data(text, name)
 
 
 def group_works(
@@ -219,7 +305,7 @@ def table(groups: Sequence[dict[str, Any]], skipped: Sequence[tuple[str, str]]) 
     """What the browser and the terminal read first (``index.js``): every searched file
     ``[path, language, group]`` in path order, per group its shard and chunk counts and
     its regions ``[file, first line, chunk, offset, length]`` (``file`` a position in
-    ``files``), and the files left out ``[path, why]``."""
+    ``files``), the directory's shard count, and the files left out ``[path, why]``."""
     paths = sorted(
         (file[0], file[2], number) for number, group in enumerate(groups) for file in group["files"]
     )
@@ -236,6 +322,7 @@ def table(groups: Sequence[dict[str, Any]], skipped: Sequence[tuple[str, str]]) 
     return {
         "format": FORMAT,
         "files": [list(entry) for entry in paths],
+        "directory": directory_count(len(groups)),
         "groups": shown,
         "skipped": [list(entry) for entry in skipped],
     }
@@ -244,6 +331,7 @@ def table(groups: Sequence[dict[str, Any]], skipped: Sequence[tuple[str, str]]) 
 def current_files(groups: Sequence[dict[str, Any]]) -> list[str]:
     """The index's files, relative to its folder."""
     names = [TABLE_SCRIPT]
+    names += [f"{directory_name(at)}.js" for at in range(directory_count(len(groups)))]
     for number, group in enumerate(groups):
         names += [f"{chunk_name(number, at)}.js" for at in range(len(group["chunks"]))]
         names += [f"{shard_name(number, at)}.js" for at in range(group["shards"])]
@@ -273,7 +361,26 @@ def write_index(
     that changed run on ``executor((folder, root), count)``; files of the folder the index no
     longer holds are deleted. ``sources``: the names on disk of files whose shown name
     differs (``WalkResult.sources``)."""
+    records = list(records)
     previous = read_state(state_file)
+    if previous is not None:
+        try:
+            return _write(folder, root, records, cap, state_file, executor, sources, previous)
+        except BrokenIndex:  # the index on disk is not what the state says: write it anew
+            pass
+    return _write(folder, root, records, cap, state_file, executor, sources, None)
+
+
+def _write(
+    folder: Path,
+    root: Path,
+    records: Iterable[FileRecord],
+    cap: int,
+    state_file: Path,
+    executor: Callable[[tuple[Path, Path], int], Executor[Any]],
+    sources: Mapping[str, str] | None,
+    previous: dict[str, Any] | None,
+) -> Written:
     works, skipped, searched, text_bytes = group_works(records, cap, sources or {}, previous)
     pending = [work for work in works if isinstance(work, GroupWork)]
     states = [work for work in works if not isinstance(work, GroupWork)]
@@ -287,11 +394,15 @@ def write_index(
     rewritten = 0
     done: list[dict[str, Any]] = [{} if isinstance(work, GroupWork) else work for work in works]
     folder.mkdir(parents=True, exist_ok=True)
+    changes: dict[int, tuple[list[int], list[int]]] = {}
     if pending:
         with executor((folder, root), len(pending)) as pool:
             for work, state in zip(pending, pool.map(_write_group_task, pending), strict=True):
                 rewritten += state.pop("rewritten")
+                changes[work.group] = (state.pop("added"), state.pop("removed"))
                 done[work.group] = state
+    anew = previous is None or len(previous["groups"]) != len(done)
+    rewritten += write_directory(folder, directory_count(len(done)), changes, anew)
     text = json.dumps(table(done, skipped), ensure_ascii=False, separators=(",", ":"))
     rewritten += _write_script(folder, TABLE_NAME, text.encode("utf-8"))
     current = current_files(done)

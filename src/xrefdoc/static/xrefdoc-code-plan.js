@@ -7,7 +7,7 @@
 (function () {
   "use strict";
 
-  var MAX_TRIGRAMS = 8;       // trigrams looked up per alternative (query.MAX_TRIGRAMS)
+  var MAX_TRIGRAMS = 16;      // trigrams looked up per alternative (query.MAX_TRIGRAMS)
   var MAX_ALTERNATIVES = 32;  // query._MAX_ALTERNATIVES
 
   var encoder = new TextEncoder();
@@ -220,10 +220,10 @@
     }
   }
 
-  // A few trigrams of the longest literals (query._trigrams): from each, its first and
-  // every third after, and its last. The index folds A-Z to a-z only; JavaScript's i flag
-  // folds other letters too (é and É), so a case-insensitive query uses only trigrams of
-  // ASCII bytes, from any place of the literal when those places have none.
+  // Up to MAX_TRIGRAMS trigrams of the longest literals (query._trigrams): from each, its
+  // first, every third after and its last, then the ones between. The index folds A-Z to
+  // a-z only; JavaScript's i flag folds other letters too (é and É), so a case-insensitive
+  // query uses only trigrams of ASCII bytes.
   function trigramsOf(literals, ignoreCase) {
     var chosen = [];
     literals.map(function (text) { return { text: text, data: fold(encoder.encode(text)) }; })
@@ -234,14 +234,9 @@
         var data = literal.data, starts = [], at;
         for (at = 0; at < data.length - 2; at += 3) { starts.push(at); }
         starts.push(data.length - 3);
-        var usable = function (start) {
-          return !ignoreCase || (data[start] < 128 && data[start + 1] < 128 && data[start + 2] < 128);
-        };
-        var picked = starts.filter(usable);
-        if (!picked.length) {
-          for (at = 0; at + 3 <= data.length; at++) { if (usable(at)) { picked.push(at); } }
-        }
-        picked.forEach(function (start) {
+        for (at = 0; at + 3 <= data.length; at++) { starts.push(at); }
+        starts.forEach(function (start) {
+          if (ignoreCase && (data[start] >= 128 || data[start + 1] >= 128 || data[start + 2] >= 128)) { return; }
           var key = data[start] << 16 | data[start + 1] << 8 | data[start + 2];
           if (chosen.indexOf(key) < 0) { chosen.push(key); }
         });

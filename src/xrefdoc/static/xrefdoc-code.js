@@ -14,10 +14,10 @@
   var LINES_PER_FILE = 100;   // matching lines shown per file
   var LONG_LINE = 1000;       // characters shown of a longer line, from before its match
   var DEADLINE = 2500;        // ms the worker may take over one region before it is stopped
-  var AHEAD = 4;              // chunks loaded ahead of the batch being matched
+  var AHEAD = 16;             // chunks loaded ahead of the batch being matched
   var BATCH_REGIONS = 64;     // regions matched in one message to the worker
   var BATCH_BYTES = 1 << 20;  // and no more text than this
-  var decoder = new TextDecoder();
+  var SETTLED = 2;            // trigrams in a row that leave a group's regions be (query.SETTLED)
 
   var planner = window.xrefdocCodePlan;
   var parseQuery = planner.parseQuery, plan = planner.plan, shardOf = planner.shardOf;
@@ -27,8 +27,9 @@
   var delivered = {};
   window.xrefdocCode = function (name, packed) { delivered[name] = packed; };
 
-  // The bytes a script of the index carries.
-  function loadBytes(name) {
+  // The base64 a script of the index carries, loaded as a script (a page read from disk
+  // may run one but not fetch a file).
+  function loadPacked(name) {
     return new Promise(function (resolve, reject) {
       var script = window.xrefdocLoad("code/" + name + ".js", function () {
         script.remove();
@@ -38,16 +39,34 @@
         var packed = delivered[name];
         delete delivered[name];
         if (packed === undefined) { reject(new Error("_xref/code/" + name + ".js is not " + name)); return; }
-        resolve(inflate(packed));
+        resolve(packed);
       });
     });
   }
 
+  function loadBytes(name) { return loadPacked(name).then(inflate); }
+
+  // The bytes of base64 ``packed``, inflated (encoding.script). Also the worker's.
   function inflate(packed) {
-    var binary = atob(packed), bytes = new Uint8Array(binary.length);
-    for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
+    var bytes;
+    if (Uint8Array.fromBase64) {
+      bytes = Uint8Array.fromBase64(packed);
+    } else {
+      var binary = atob(packed);
+      bytes = new Uint8Array(binary.length);
+      for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
+    }
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
     return new Response(stream).arrayBuffer().then(function (buffer) { return new Uint8Array(buffer); });
+  }
+
+  // The base64 of a script of the index fetched as text: what xrefdocCode(name, …) is given.
+  function unpack(script, name) {
+    var head = 'xrefdocCode("' + name + '","', end = script.lastIndexOf('"');
+    if (script.lastIndexOf(head, 0) !== 0 || end < head.length) {
+      throw new Error("_xref/code/" + name + ".js is not " + name);
+    }
+    return script.slice(head.length, end);
   }
 
   var table = null;
@@ -56,8 +75,8 @@
   function loadTable() {
     if (!table) {
       table = loadBytes("index").then(function (bytes) {
-        var data = JSON.parse(decoder.decode(bytes));
-        if (data.format !== 1) { throw new Error("the code index is of another version of xrefdoc"); }
+        var data = JSON.parse(new TextDecoder().decode(bytes));
+        if (data.format !== 2) { throw new Error("the code index is of another version of xrefdoc"); }
         return data;
       });
       table.catch(function () { table = null; });
@@ -77,10 +96,9 @@
 
   var shards = new Map();
 
-  // A posting shard (encoding.Shard): for each of its trigrams, the group's regions
-  // that hold it, ascending.
-  function loadShard(group, number) {
-    var name = "g" + group + "/p" + number;
+  // A posting shard (encoding.Shard): for each of its trigrams, the group's regions that
+  // hold it (or, a directory shard, the groups), ascending.
+  function loadLists(name) {
     if (!shards.has(name)) {
       shards.set(name, loadBytes(name).then(function (bytes) {
         var head = 0;
@@ -104,16 +122,16 @@
     return shards.get(name);
   }
 
-  // Decompressed chunks, the most recently used last: a scan walks every group's chunks
-  // in path order at once, so a few per group are kept.
-  var chunks = new Map();
+  // The base64 of chunks loaded as scripts, the most recently used last, where the worker
+  // cannot fetch them itself (a page read from disk): a scan walks every group's chunks in
+  // path order at once, so a few per group are kept.
+  var packedChunks = new Map();
 
-  function loadChunk(group, number, keep) {
-    var name = "g" + group + "/c" + number;
-    var found = chunks.get(name) || loadBytes(name);
-    chunks.delete(name);
-    chunks.set(name, found);
-    while (chunks.size > keep) { chunks.delete(chunks.keys().next().value); }
+  function loadPackedChunk(name, keep) {
+    var found = packedChunks.get(name) || loadPacked(name);
+    packedChunks.delete(name);
+    packedChunks.set(name, found);
+    while (packedChunks.size > keep) { packedChunks.delete(packedChunks.keys().next().value); }
     return found;
   }
 
@@ -133,31 +151,63 @@
     return out;
   }
 
-  // The regions of a group that hold every trigram of one alternative, narrowed one
-  // trigram at a time: a group that no region of which holds the first trigram fetches no
-  // other shard, so a selective literal reads a shard per group and few more.
-  function narrowed(number, group, trigrams, index, held) {
-    if (index === trigrams.length || (held !== null && !held.length)) {
+  // The regions of a group that may hold one alternative: those that hold its trigrams,
+  // narrowed one trigram at a time, until none is left, SETTLED trigrams in a row left them
+  // as they were, or they are all in one chunk (query._narrowed).
+  function narrowed(number, group, trigrams, index, held, unchanged) {
+    if (index === trigrams.length || (held !== null && (!held.length || oneChunk(group, held))) ||
+        unchanged === SETTLED) {
       return Promise.resolve(held || []);
     }
     var trigram = trigrams[index];
-    return loadShard(number, shardOf(trigram, group.shards)).then(function (lists) {
-      var list = lists.get(trigram) || [];
-      return narrowed(number, group, trigrams, index + 1, held === null ? list : intersect(held, list));
+    return loadLists("g" + number + "/p" + shardOf(trigram, group.shards)).then(function (lists) {
+      var list = lists.get(trigram) || [], next = held === null ? list : intersect(held, list);
+      var same = held !== null && next.length === held.length;
+      return narrowed(number, group, trigrams, index + 1, next, same ? unchanged + 1 : 0);
+    });
+  }
+
+  function oneChunk(group, regions) {
+    var chunk = group.regions[regions[0] * 5 + 2];
+    return regions.every(function (region) { return group.regions[region * 5 + 2] === chunk; });
+  }
+
+  // An alternative's trigrams, those held by fewest groups first, and the groups that hold
+  // them all, from the directory (query.candidates).
+  function narrowing(data, trigrams) {
+    return Promise.all(trigrams.map(function (trigram) {
+      return loadLists("d" + shardOf(trigram, data.directory)).then(function (lists) {
+        return lists.get(trigram) || [];
+      });
+    })).then(function (holders) {
+      var order = trigrams.map(function (trigram, at) { return at; }).sort(function (a, b) {
+        return holders[a].length - holders[b].length || a - b;
+      });
+      var groups = holders[order[0]];
+      order.slice(1).forEach(function (at) { groups = intersect(groups, holders[at]); });
+      return { trigrams: order.map(function (at) { return trigrams[at]; }), groups: new Set(groups) };
     });
   }
 
   // The regions that may hold a match, [{group, region, file, line, chunk, offset,
   // length}] in path and line order (query.candidates).
   function candidates(data, query, trigramPlan) {
+    if (trigramPlan === null) { return regionsOf(data, query, null); }
+    return Promise.all(trigramPlan.map(function (trigrams) {
+      return narrowing(data, trigrams);
+    })).then(function (alternatives) { return regionsOf(data, query, alternatives); });
+  }
+
+  function regionsOf(data, query, trigramPlan) {
     var allowed = data.files.map(function (file) { return allowedFile(query, file); });
     var wanted = data.groups.map(function (group, number) {
       if (trigramPlan === null) { return Promise.resolve(null); }
       var regions = group.regions, any = false;
       for (var at = 0; at < regions.length && !any; at += 5) { any = allowed[regions[at]]; }
       if (!any) { return Promise.resolve(new Set()); } // the filters leave it nothing
-      return Promise.all(trigramPlan.map(function (trigrams) {
-        return narrowed(number, group, trigrams, 0, null);
+      return Promise.all(trigramPlan.map(function (alternative) {
+        if (!alternative.groups.has(number)) { return []; }
+        return narrowed(number, group, alternative.trigrams, 0, null, 0);
       })).then(function (alternatives) {
         var held = new Set();
         alternatives.forEach(function (list) { list.forEach(function (region) { held.add(region); }); });
@@ -185,8 +235,11 @@
   /* --- matching lines, in a worker ---------------------------------------------------------- */
 
   // The matching lines of a region's text: [[line index, [start, end, ...]], ...]. A line
-  // is the text split at "\n"; a final "\n" starts no line (as query.search).
-  function matchRegion(pattern, text) {
+  // is the text split at "\n"; a final "\n" starts no line (as query.search). ``quick``,
+  // the pattern over the whole text, rules most regions out in one pass: a match in a line
+  // is one in the text too, unless a lookaround sees past the line (then it is null).
+  function matchRegion(pattern, quick, text) {
+    if (quick && !quick.test(text)) { return []; }
     var lines = text.split("\n"), hits = [];
     if (text.charAt(text.length - 1) === "\n") { lines.pop(); }
     for (var i = 0; i < lines.length; i++) {
@@ -202,46 +255,91 @@
     return hits;
   }
 
-  function workerLoop(matchRegion) {
-    var pattern = null;
+  // Loads chunks of the index and matches regions of them: the worker's work (or the page's,
+  // where there is no worker). A chunk comes by fetch from ``base``, or, where the page
+  // cannot fetch (from disk), as the base64 the page loaded as a script. The newest ``keep``
+  // chunks stay inflated.
+  function Matcher(base, source, flags, keep) {
+    var pattern = new RegExp(source, flags);
+    var quick = /\(\?<?[=!]/.test(source) ? null : new RegExp(source, flags.replace("g", "") + "m");
+    var chunks = new Map(), decoder = new TextDecoder();
+
+    function chunk(name, packed) {
+      var found = chunks.get(name);
+      if (!found) {
+        found = packed !== undefined ? inflate(packed) : fetch(base + name + ".js").then(function (response) {
+          if (!response.ok) { throw new Error("cannot load _xref/code/" + name + ".js"); }
+          return response.text();
+        }).then(function (script) { return inflate(unpack(script, name)); });
+      }
+      chunks.delete(name);
+      chunks.set(name, found);
+      while (chunks.size > keep) { chunks.delete(chunks.keys().next().value); }
+      return found;
+    }
+
+    // Starts loading the chunks ``names``, wanted soon.
+    this.ahead = function (names) { names.forEach(function (name) { chunk(name).catch(function () {}); }); };
+
+    // Matches regions [chunk name, offset, length], with ``packed`` the base64 of chunks
+    // by name where the page loaded them: loaded() once their chunks are in, then
+    // answer(at, hits, text) for each, with its text where it matched.
+    this.match = function (regions, packed, loaded, answer) {
+      return Promise.all(regions.map(function (region) {
+        return chunk(region[0], packed[region[0]]);
+      })).then(function (bytes) {
+        loaded();
+        regions.forEach(function (region, at) {
+          var text = decoder.decode(bytes[at].subarray(region[1], region[1] + region[2]));
+          var hits = matchRegion(pattern, quick, text);
+          answer(at, hits, hits.length ? text : null);
+        });
+      });
+    };
+  }
+
+  function workerLoop() {
+    var matcher = null;
     self.onmessage = function (event) {
       var data = event.data;
-      if (data.source !== undefined) { pattern = new RegExp(data.source, data.flags); return; }
-      data.texts.forEach(function (text, at) {
-        self.postMessage({ batch: data.batch, at: at, hits: matchRegion(pattern, text) });
+      if (data.source !== undefined) { matcher = new Matcher(data.base, data.source, data.flags, data.keep); return; }
+      matcher.ahead(data.ahead);
+      matcher.match(data.regions, data.packed, function () {
+        self.postMessage({ batch: data.batch, loaded: true });
+      }, function (at, hits, text) {
+        self.postMessage({ batch: data.batch, at: at, hits: hits, text: text });
+      }).catch(function (error) {
+        self.postMessage({ batch: data.batch, error: String(error && error.message || error) });
       });
     };
   }
 
   var workerURL = null;
 
-  // Matches batches of regions with ``source`` and ``flags``: check(texts, answer) calls
-  // answer(at, hits) per region and resolves when all are done; when a region takes past
-  // the deadline, the worker is ended and it rejects with {stuck: at}. Without workers it
-  // matches on this thread, a region at a time.
-  function Verifier(source, flags) {
-    var worker = null;
+  // Matches batches of regions with ``source`` and ``flags`` in a worker (see Matcher):
+  // check(regions, packed, ahead, answer) calls answer(at, hits, text) per region and
+  // resolves when all are done; once the batch's chunks are in, a region that takes past
+  // the deadline ends the worker and it rejects with {stuck: at}. Without workers it
+  // matches on this thread.
+  function Verifier(base, source, flags, keep) {
+    var worker = null, matcher = null, batch = 0;
     try {
       if (!workerURL) {
-        var code = matchRegion.toString() + "\n(" + workerLoop.toString() + ")(matchRegion);\n";
+        var code = [inflate, unpack, matchRegion, Matcher, workerLoop].join("\n") + "\nworkerLoop();\n";
         workerURL = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
       }
       worker = new Worker(workerURL);
-      worker.postMessage({ source: source, flags: flags });
+      worker.postMessage({ base: base, source: source, flags: flags, keep: keep });
     } catch (error) {
       worker = null;
+      matcher = new Matcher(base, source, flags, keep);
     }
-    var pattern = new RegExp(source, flags), batch = 0;
     this.stop = function () { if (worker) { worker.terminate(); } };
-    this.check = function (texts, answer) {
+    this.check = function (regions, packed, ahead, answer) {
       batch++;
       if (!worker) {
-        return texts.reduce(function (done, text, at) {
-          return done.then(function () {
-            answer(at, matchRegion(pattern, text));
-            return new Promise(function (resolve) { setTimeout(resolve, 0); });
-          });
-        }, Promise.resolve());
+        matcher.ahead(ahead);
+        return matcher.match(regions, packed, function () {}, answer);
       }
       var mine = batch;
       return new Promise(function (resolve, reject) {
@@ -255,13 +353,15 @@
           }, DEADLINE);
         }
         worker.onmessage = function (event) {
-          if (event.data.batch !== mine) { return; }
-          answer(event.data.at, event.data.hits);
+          var data = event.data;
+          if (data.batch !== mine) { return; }
+          if (data.error !== undefined) { worker.onmessage = null; reject(new Error(data.error)); return; }
+          if (data.loaded) { wait(); return; }
+          answer(data.at, data.hits, data.text);
           answered++;
-          if (answered === texts.length) { clearTimeout(timer); worker.onmessage = null; resolve(); } else { wait(); }
+          if (answered === regions.length) { clearTimeout(timer); worker.onmessage = null; resolve(); } else { wait(); }
         };
-        wait();
-        worker.postMessage({ batch: mine, texts: texts });
+        worker.postMessage({ batch: mine, regions: regions, packed: packed, ahead: ahead });
       });
     };
   }
@@ -282,6 +382,9 @@
     var source = query.regex ? query.pattern : escapeRegExp(query.pattern);
     var flags = "g" + (query.ignoreCase ? "i" : "");
     var verifier = null, list = [], next = 0, limit = SHOWN_FILES, keep = AHEAD;
+    // Where the worker fetches chunks from; none from disk, where only scripts load.
+    var base = /^https?:$/.test(location.protocol) ?
+      new URL((document.documentElement.dataset.content_root || "") + "_xref/code/", location.href).href : null;
     var matches = 0, files = 0, current = null, stopped = false;
     this.stop = stop;
 
@@ -309,7 +412,7 @@
         if (trigramPlan !== null) {
           view.note(fileCount(found) + " of " + plural(searched, "file") + " hold the literals the pattern needs.");
         }
-        verifier = new Verifier(source, flags);
+        verifier = new Verifier(base, source, flags, keep);
         return run();
       });
     }).catch(fail);
@@ -351,15 +454,23 @@
         end++;
       }
       var batch = list.slice(next, end), resume = end;
-      loadAhead(end);
-      return Promise.all(batch.map(function (item) {
-        return loadChunk(item.group, item.chunk, keep);
-      })).then(function (loaded) {
-        if (stopped) { return; }
-        var texts = batch.map(function (item, at) {
-          return decoder.decode(loaded[at].subarray(item.offset, item.offset + item.length));
+      var regions = batch.map(function (item) { return [chunkName(item), item.offset, item.length]; });
+      var names = aheadOf(end), packed = Promise.resolve({});
+      if (!base) {
+        // From disk: the page loads the chunks as scripts and hands the worker their base64.
+        names.forEach(function (name) { loadPackedChunk(name, keep).catch(function () {}); });
+        names = [];
+        packed = Promise.all(regions.map(function (region) {
+          return loadPackedChunk(region[0], keep);
+        })).then(function (loaded) {
+          var byName = {};
+          loaded.forEach(function (text, at) { byName[regions[at][0]] = text; });
+          return byName;
         });
-        return verifier.check(texts, function (at, hits) {
+      }
+      return packed.then(function (byName) {
+        if (stopped) { return; }
+        return verifier.check(regions, byName, names, function (at, hits, text) {
           if (stopped || !hits.length || at >= resume - next) { return; }
           var item = batch[at];
           if (!current || current.path !== item.path) {
@@ -368,7 +479,7 @@
             files++;
           }
           matches += hits.length;
-          current.add(item.line, texts[at], hits);
+          current.add(item.line, text, hits);
           view.say(status(true));
         }).then(function () {
           next = resume;
@@ -384,18 +495,18 @@
       });
     }
 
-    // The chunks of the next few batches, loading while this one is matched.
-    function loadAhead(from) {
-      var seen = 0, last = "";
-      for (var at = from; at < list.length && seen < AHEAD; at++) {
-        var item = list[at], name = item.group + "/" + item.chunk;
-        if (name === last) { continue; }
-        last = name;
-        seen++;
-        loadChunk(item.group, item.chunk, keep).catch(function () {});
+    // The chunks of the next few batches, to load while this one is matched.
+    function aheadOf(from) {
+      var names = [], last = "";
+      for (var at = from; at < list.length && names.length < AHEAD; at++) {
+        var name = chunkName(list[at]);
+        if (name !== last) { names.push(name); last = name; }
       }
+      return names;
     }
   }
+
+  function chunkName(item) { return "g" + item.group + "/c" + item.chunk; }
 
   /* --- the page: tabs, toggles, results ----------------------------------------------------- */
 
