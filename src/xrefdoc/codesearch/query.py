@@ -290,13 +290,26 @@ def search(index: CodeIndex, query: Query) -> Iterator[Match]:
     pattern = compile_query(query)
     # A string holds no line end, so its matches in a region's text are in one line each.
     by_text = not query.regex and "\n" not in query.pattern and query.pattern != ""
+    whole = _over_whole_text(query, pattern)
     for path, first, group, number in candidates(index, query):
         text = index.text(group, number).decode("utf-8", "surrogatepass")
+        if whole is not None and whole.search(text) is None:
+            continue
         lines = _lines_holding(text, pattern) if by_text else _lines(text)
         for offset, line in lines:
             spans = tuple(found.span() for found in pattern.finditer(line))
             if spans:
                 yield Match(path, first + offset, line, spans)
+
+
+def _over_whole_text(query: Query, pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """An expression's pattern over a region's whole text, ``^`` and ``$`` at each line's
+    ends: a match in a line is one there too, so one search rules most candidates out.
+    None where that may not hold: a lookaround or an inline flag (``(?``), ``\\A`` or
+    ``\\Z`` (the text's ends, not a line's)."""
+    if not query.regex or "(?" in query.pattern or re.search(r"\\[AZ]", query.pattern):
+        return None
+    return re.compile(pattern.pattern, pattern.flags | re.MULTILINE)
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
