@@ -1,6 +1,7 @@
 """How xrefdoc scales: builds of N copies of a real tree, against the floor and the peers.
 
     python bench/scale.py --source DIR [--sizes 2000,20000] [--work DIR] [--no-peers]
+                          [--no-code-search]
 
 For each size, a tree of ``copy00/ … copyNN/`` copies of the files xrefdoc documents in
 ``--source`` (a repository cloned outside this one) is built three times in subprocesses:
@@ -11,7 +12,9 @@ the floor (reading every file, parsing the Python ones with ``ast``, highlightin
 once with Pygments in a pool of one process per core) and, when installed, the peers on the
 same tree: Doxygen (source browser and references on), GNU GLOBAL's ``gtags`` + ``htags``,
 and sphinx-autoapi on the smallest tree. A peer still running after ``--peer-timeout``
-seconds is stopped and reported as such. Prints markdown tables; figures, not verdicts.
+seconds is stopped and reported as such. On the largest tree it runs the code-search
+benches too (``grep.py``, ``code_search_browser.py``). Prints markdown tables; figures, not
+verdicts.
 
 Nothing is deleted while anything is timed: what an earlier run left in ``--work`` is moved
 aside and deleted when the bench ends. ext4 without a journal (this machine's disk) passes
@@ -317,12 +320,27 @@ def run_autoapi(tree: Path, work: Path, timeout: float, trash: Trash) -> str:
     return timed_peer(command, work, timeout)
 
 
+def code_search_benches(tree: Path, output: Path) -> None:
+    """The code-search benches on the largest tree and its site, in the same run: ``xrefdoc
+    grep`` against git grep and ripgrep (``grep.py``), the Code tab in headless Chromium
+    (``code_search_browser.py``). Each prints its own tables."""
+    here = Path(__file__).resolve().parent
+    runs = [
+        ["grep.py", "--source", str(tree), "--site", str(output), "--runs", "5"],
+        ["code_search_browser.py", "--site", str(output)],
+    ]
+    for script, *options in runs:
+        print(f"\n### {script}\n", flush=True)
+        subprocess.run([sys.executable, str(here / script), *options], check=False)
+
+
 def measure(
     source: Path,
     files: list[str],
     size: int,
     args: argparse.Namespace,
     smallest: bool,
+    largest: bool,
     trash: Trash,
 ) -> SizeResult:
     work = args.work / f"size-{size}"
@@ -345,6 +363,8 @@ def measure(
         trash.discard(work / "out-j1")
         serial = run_build(tree, work / "out-j1", work / "timings-j1.jsonl", "-j", "1")
     peers = {} if args.no_peers else run_peers(tree, work, smallest, args.peer_timeout, trash)
+    if largest and not args.no_code_search:
+        code_search_benches(tree, output)
     return SizeResult(
         count,
         floor_seconds,
@@ -435,6 +455,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/xrefdoc-scale"))
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--peer-timeout", type=float, default=900.0)
+    parser.add_argument(
+        "--no-code-search", action="store_true", help="skip the code-search benches"
+    )
     args = parser.parse_args(argv)
     source = args.source.resolve()
     files = source_files(source)
@@ -443,7 +466,10 @@ def main(argv: list[str]) -> int:
     sizes = sorted(int(size) for size in args.sizes.split(","))
     trash = Trash(args.work / ".trash")
     try:
-        results = [measure(source, files, size, args, size == sizes[0], trash) for size in sizes]
+        results = [
+            measure(source, files, size, args, size == sizes[0], size == sizes[-1], trash)
+            for size in sizes
+        ]
     finally:
         trash.empty()
     report(results)
