@@ -139,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
     lookup.add_argument("--json", action="store_true", help="print JSON instead of rows")
     _add_cache_dir(lookup)
     _add_grep(commands)
+    _add_diff(commands)
     return parser
 
 
@@ -199,6 +200,41 @@ def _add_grep(commands: Any) -> None:
         help="print one JSON document: matches (path, line, text, spans [start, end] in "
         "characters of the line), searched (files) and skipped ([path, why])",
     )
+
+
+def _add_diff(commands: Any) -> None:
+    diff = commands.add_parser(
+        "diff",
+        help="the API changes of the tree between two git refs: definitions added, removed, "
+        "moved and changed",
+        description="Compare the definitions of the tree at two git refs (tags, branches, "
+        "commits), each read from git's objects without touching the work tree: those added, "
+        "removed, moved to another file, and changed (a new signature, or a new kind for the "
+        "same name). Changes inside a definition's body are counted per file, not listed.",
+    )
+    diff.add_argument("old", metavar="A", help="the older ref")
+    diff.add_argument("new", metavar="B", help="the newer ref")
+    diff.add_argument("--root", default=".", help="the documented tree (default: .)")
+    diff.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    _add_selection(diff)
+
+
+def _diff(arguments: argparse.Namespace) -> int:
+    from xrefdoc.commands import diff
+
+    options = tree_options(
+        include=arguments.include,
+        exclude=arguments.exclude,
+        source_cap=arguments.source_cap,
+        disable_rules=arguments.disable_rule,
+    )
+    shown = diff.api_diff(Path(arguments.root), arguments.old, arguments.new, options)
+    if arguments.json:
+        _print_json(shown)
+    else:
+        for line in diff.lines(shown):
+            print(line)
+    return 0
 
 
 def _add_cache_dir(command: argparse.ArgumentParser) -> None:
@@ -469,6 +505,8 @@ def _command(argv: Sequence[str] | None) -> int:
         return _lookup(arguments)
     if arguments.command == "grep":
         return _grep(arguments)
+    if arguments.command == "diff":
+        return _diff(arguments)
     if arguments.command == "check":
         return _check(arguments)
     if arguments.command == "generate":
