@@ -88,6 +88,14 @@ def _parser() -> argparse.ArgumentParser:
         help='your templates, searched before xrefdoc\'s: one that extends "!file_docs.html" '
         "replaces a block of it (see the configuration docs)",
     )
+    build.add_argument(
+        "--versions",
+        action="append",
+        default=[],
+        metavar="REF",
+        help="build the tree at this git ref into OUT/REF/ (repeat; a pattern with * ? [ "
+        "matches tags and branches, e.g. 'v2.*'); OUT/index.html lists the versions",
+    )
     _add_selection(build)
     _add_cache_dir(build)
     _add_identity(build)
@@ -514,6 +522,20 @@ def _command(argv: Sequence[str] | None) -> int:
     if arguments.command == "scan":
         _print_json(_scan_json(arguments))
         return 0
+    if arguments.versions:
+        from xrefdoc.sphinx.versions import build_versions
+
+        return build_versions(
+            Path(arguments.source),
+            Path(arguments.output),
+            arguments.versions,
+            work_dir=Path(arguments.work_dir) if arguments.work_dir else None,
+            options=_tree_options(arguments),
+            fail_on_warning=arguments.fail_on_warning,
+            quiet=arguments.quiet,
+            verbosity=arguments.verbose,
+            jobs=arguments.jobs,
+        )
     from xrefdoc.sphinx.standalone import build_site
 
     return build_site(

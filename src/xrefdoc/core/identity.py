@@ -27,7 +27,7 @@ import re
 import subprocess
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from string import Formatter
 from urllib.parse import quote, urlsplit
@@ -66,7 +66,9 @@ class Identity:
     """The project as the site names it, and where its files are on the forge. ``commit``
     is "" when the tree is not a git work tree (or git is missing); ``link_template`` is ""
     when no link can be made, else a format of ``path``, ``line`` and ``end_line`` (the
-    repository and commit filled in); ``forge_title`` names the forge for link texts."""
+    repository and commit filled in); ``forge_title`` names the forge for link texts;
+    ``site_version`` is the site's folder among the versions of a multi-version site ("" in
+    a site of one version)."""
 
     name: str
     version: str = ""
@@ -75,6 +77,7 @@ class Identity:
     commit_url: str = ""
     link_template: str = ""
     forge_title: str = ""
+    site_version: str = ""
 
     @property
     def short_commit(self) -> str:
@@ -319,12 +322,17 @@ def project_identity(
     repository: str | None = None,
     forge: str | None = None,
     source_link_template: str | None = None,
+    at_commit: str | None = None,
     warn: Warn,
 ) -> Identity:
     """The identity of the tree at ``root`` (see the module's docstring); the arguments are
-    the settings, each None when not set."""
+    the settings, each None when not set, and ``at_commit``, a commit of the work tree's
+    repository the site shows instead of the checked-out one (a version of a multi-version
+    site)."""
     name, found_version = project_metadata(root, warn)
     git = git_state(root)
+    if git and at_commit is not None:
+        git = replace(git, commit=at_commit, dirty=False)
     commit = git.commit if git else ""
     address = _repository_setting(repository or "")
     if repository is None and git:

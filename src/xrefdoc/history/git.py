@@ -9,11 +9,15 @@ tree at that commit.
 
 from __future__ import annotations
 
+import fnmatch
 import io
 import os
+import re
 import shutil
 import subprocess
 import tarfile
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from xrefdoc.core.errors import XrefdocError
@@ -86,4 +90,68 @@ def export(root: Path, commit: str, into: Path) -> Path:
     into.mkdir(parents=True)
     with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
         archive.extractall(into, filter="data")
+    # A repository of its own (with no commit), so that git lists its files by its own
+    # .gitignore files, never by those of a repository it may sit in (a site folder inside
+    # the work tree, that ignores it).
+    _git(into, "init", "-q")
     return into
+
+
+@dataclass(frozen=True)
+class Version:
+    """A ref to build: its name in the site (a folder of the output), the ref, its commit
+    and the commit's time (seconds)."""
+
+    name: str
+    ref: str
+    commit: str
+    time: int
+
+
+_GLOB = re.compile(r"[*?\[]")
+
+
+def versions(root: Path, patterns: Sequence[str]) -> list[Version]:
+    """The refs ``patterns`` name, newest commit first: a pattern with ``*``, ``?`` or ``[``
+    matches the short names of tags and branches; another is one ref (a tag, a branch, a
+    commit). ``RefError`` for a pattern that names nothing."""
+    repository_of(root)
+    listed = _git(root, "for-each-ref", "--format=%(refname:short)", "refs/tags", "refs/heads")
+    names = os.fsdecode(listed.stdout).split()
+    wanted: dict[str, None] = {}
+    for pattern in patterns:
+        if _GLOB.search(pattern):
+            matched = [name for name in names if fnmatch.fnmatchcase(name, pattern)]
+            if not matched:
+                raise RefError(f"no tag or branch of {root} matches {pattern}")
+            wanted.update(dict.fromkeys(sorted(matched)))
+        else:
+            wanted[pattern] = None
+    commits = [resolve(root, ref) for ref in wanted]
+    shown = _git(root, "log", "--no-walk=unsorted", "--format=%H %ct", *sorted(set(commits)), "--")
+    time_of = dict(line.split() for line in os.fsdecode(shown.stdout).splitlines())
+    found: dict[str, Version] = {}
+    for ref, commit in zip(wanted, commits, strict=True):
+        time = int(time_of[commit])
+        name = folder_name(ref)
+        if name in found:
+            raise RefError(f"{found[name].ref} and {ref} would share the folder {name}")
+        found[name] = Version(name, ref, commit, time)
+    # Newest first; of one time, the greater name first (v2 before v1).
+    return sorted(found.values(), key=lambda version: (version.time, version.name), reverse=True)
+
+
+def folder_name(ref: str) -> str:
+    """The folder of a version in the site: its ref, ``/`` and what a file name should not
+    hold as ``-`` (``release/2.x`` is ``release-2.x``)."""
+    name = re.sub(r"[^A-Za-z0-9._+-]+", "-", ref).strip("-.")
+    return name or "version"
+
+
+@dataclass(frozen=True)
+class SiteVersion:
+    """A version a site is built as: its ref and commit in the repository of the work tree
+    at ``source`` (where its links to the forge come from)."""
+
+    source: Path
+    version: Version

@@ -22,9 +22,11 @@ def link_parts(template: str) -> list[list[str]]:
 
 
 def build_script(identity: Identity) -> str:
-    """``xrefdocBuild({commit, short, dirty, commit_url, lines, forge})``: the commit ("" when
-    not known), whether tracked files differed from it, its page on the forge, the link of a
-    file's lines as ``link_parts`` ([] without one) and the forge's name."""
+    """``xrefdocBuild({commit, short, dirty, commit_url, lines, forge, version})``: the
+    commit ("" when not known), whether tracked files differed from it, its page on the
+    forge, the link of a file's lines as ``link_parts`` ([] without one), the forge's name,
+    and the site's folder among the versions of a multi-version site ("" in a site of one
+    version: the pages then load no list of versions)."""
     return call_script(
         "xrefdocBuild",
         {
@@ -34,5 +36,6 @@ def build_script(identity: Identity) -> str:
             "commit_url": identity.commit_url,
             "lines": link_parts(identity.link_template),
             "forge": identity.forge_title,
+            "version": identity.site_version,
         },
     )

@@ -9,6 +9,7 @@ import sys
 import traceback
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import sphinx
@@ -24,7 +25,7 @@ from xrefdoc.core.fsutil import (
     write_if_changed,
     write_listing,
 )
-from xrefdoc.core.identity import Identity
+from xrefdoc.core.identity import Identity, project_identity
 from xrefdoc.core.resources import resource_dir
 from xrefdoc.core.settings import (
     PROJECT_SETTINGS,
@@ -34,6 +35,7 @@ from xrefdoc.core.settings import (
     settings_identity,
     tree_options,
 )
+from xrefdoc.history.git import SiteVersion
 from xrefdoc.pipeline.build import TreeBuild
 from xrefdoc.site.build_data import BUILD_SCRIPT, build_script
 from xrefdoc.sphinx.extension import (
@@ -87,10 +89,12 @@ def build_site(
     quiet: bool = False,
     verbosity: int = 0,
     jobs: int = 1,
+    shown: SiteVersion | None = None,
 ) -> int:
     """Build the site of ``source`` into ``output`` with ``jobs`` processes (Sphinx's ``-j``);
-    ``options`` are the tree's settings the command line gave (``config.tree_options``).
-    Returns the exit code."""
+    ``options`` are the tree's settings the command line gave (``config.tree_options``);
+    ``shown``: the version of a multi-version site that ``source`` holds (its files exported
+    from git). Returns the exit code."""
     timings.start()
     output = output.resolve()
     work = (work_dir or default_work_dir(output)).resolve()
@@ -113,11 +117,39 @@ def build_site(
     # One build at a time per work folder: a second build would take the first one's
     # unfinished marker for a killed build's and delete what the first is writing.
     with one_at_a_time(work / LOCK_FILE, wait):
-        return _build_site(settings, output, work, fail_on_warning, quiet, verbosity, jobs)
+        identity = settings_identity(settings, _warn)
+        if shown is not None:
+            identity = _at_version(identity, settings, shown)
+        return _build_site(
+            settings, identity, output, work, fail_on_warning, quiet, verbosity, jobs
+        )
+
+
+def _at_version(identity: Identity, settings: Settings, shown: SiteVersion) -> Identity:
+    """The identity of a version's site: its tree's name and version, with the commit and
+    the forge's links of the work tree's repository at the version's commit."""
+    at = project_identity(
+        shown.source,
+        repository=settings.repository,
+        forge=settings.forge,
+        source_link_template=settings.source_link_template,
+        at_commit=shown.version.commit,
+        warn=_warn,
+    )
+    return replace(
+        identity,
+        commit=at.commit,
+        dirty=False,
+        commit_url=at.commit_url,
+        link_template=at.link_template,
+        forge_title=at.forge_title,
+        site_version=shown.version.name,
+    )
 
 
 def _build_site(
     settings: Settings,
+    identity: Identity,
     output: Path,
     work: Path,
     fail_on_warning: bool,
@@ -126,7 +158,6 @@ def _build_site(
     jobs: int,
 ) -> int:
     sources = work / "src"
-    identity = settings_identity(settings, _warn)
     overrides = {
         "project": identity.name,
         "version": identity.version,

@@ -3,7 +3,8 @@
    matches the keyword box lists (xrefdoc.js asks window.xrefdocFind). The paths are loaded
    once, on first use, from _xref/paths.js: a script, since a page read from disk may run a
    script but not fetch a file. Also the footer's commit and the links to the forge, from
-   _xref/build.js (the pages do not name the commit). Runs after xrefdoc.js and
+   _xref/build.js (the pages do not name the commit), and in a site of several versions the
+   version switcher. Runs after xrefdoc.js and
    xrefdoc-lines.js (deferred, in that order) and uses their window.xrefdocLoad (the loader
    of _xref/ scripts), window.xrefdocOptions (↑ ↓ Enter over a list), window.xrefdocTyping
    (whether a key goes into a field) and window.xrefdocSelection (the selected lines). */
@@ -405,11 +406,112 @@
     showCommit();
     showFileOnForge();
     forgeLinkOfShownBar();
+    if (data.version && !thisVersion) {
+      thisVersion = data.version;
+      noteMissing();
+      window.xrefdocLoad("../../_versions.js");  // beside the versions' folders
+    }
   };
 
   function loadBuild() {
     if (!document.querySelector(".xt-built, dl[data-forge-path]")) { return; }
     window.xrefdocLoad("build.js");
+  }
+
+  /* --- the versions of a multi-version site ----------------------------------------------- */
+
+  // In a site of several versions (xrefdoc build --versions), _xref/build.js names this
+  // one, and _versions.js, beside the versions' folders, lists them all, newest first. The
+  // header gets a switcher that opens the same page in the version chosen, at the same
+  // place (#L12, a symbol's anchor); where that version has no such file or folder, its
+  // nearest folder that it has, which says so.
+  var thisVersion = "";
+
+  window.xrefdocVersions = function (data) {
+    var tools = document.querySelector(".xt-tools");
+    if (!tools || tools.querySelector(".xt-versions")) { return; }
+    var label = document.createElement("label");
+    label.className = "xt-versions";
+    label.appendChild(document.createTextNode("Version "));
+    var select = document.createElement("select");
+    data.versions.forEach(function (version) {
+      var option = document.createElement("option");
+      option.value = version.name;
+      option.textContent = version.name + " (" + version.date + ")";
+      option.selected = version.name === thisVersion;
+      select.appendChild(option);
+    });
+    select.addEventListener("change", function () { switchVersion(select.value); });
+    label.appendChild(select);
+    tools.insertBefore(label, tools.firstChild);
+  };
+
+  function switchVersion(name) {
+    var top = new URL(root || "./", location.href).href;
+    var page = decodeURIComponent(location.href.split("#")[0].split("?")[0].slice(top.length));
+    var target = new URL("../" + encodeURIComponent(name) + "/", top).href;
+    pagesOf(target, function (has) {
+      var found = nearestPage(page || "index.html", has);
+      var address = target + encodePath(found);
+      if (found === (page || "index.html")) {
+        address += location.hash;
+      } else {
+        address += "?" + new URLSearchParams({ missing: page, from: thisVersion }).toString();
+      }
+      location.href = address;
+    });
+  }
+
+  // What a version's _xref/paths.js says it has: {folders, pages} (each a Set), or null.
+  function pagesOf(target, answer) {
+    var saved = window.xrefdocPaths, script = document.createElement("script");
+    window.xrefdocPaths = function (data) {
+      window.xrefdocPaths = saved;
+      var folders = new Set(), pages = new Set(), named = data.pages || {};
+      (data.folders || []).forEach(function (row) {
+        folders.add(row[0]);
+        row[1].forEach(function (file) {
+          var path = row[0] ? row[0] + "/" + file : file;
+          pages.add(named[path] || data.prefix + path + "_docs.html");
+        });
+      });
+      answer({ folders: folders, pages: pages });
+    };
+    script.onerror = function () { window.xrefdocPaths = saved; answer(null); };
+    script.src = target + "_xref/paths.js";
+    document.head.appendChild(script);
+  }
+
+  // ``page`` where the version has it, else the index page of its nearest folder there.
+  function nearestPage(page, has) {
+    if (!has) { return "index.html"; }
+    var folder = null, file = /^(.*)_(docs|kw)\.html$/.exec(page);
+    if (file) {
+      if (has.pages.has(file[1] + "_docs.html")) { return page; }
+      folder = file[1].split("/").slice(0, -1).join("/");
+    } else if (/(^|\/)(index|doc)\.html$/.test(page)) {
+      folder = page.split("/").slice(0, -1).join("/");
+      if (has.folders.has(folder)) { return page; }
+    } else {
+      return page; // the keyword index, the search page: every version has them
+    }
+    while (folder && !has.folders.has(folder)) { folder = folder.split("/").slice(0, -1).join("/"); }
+    return folder ? folder + "/index.html" : "index.html";
+  }
+
+  // Landed here from another version's page that this version does not have: say so.
+  function noteMissing() {
+    var address = new URLSearchParams(location.search), missing = address.get("missing");
+    var body = document.querySelector("[role=main]");
+    if (!missing || !body) { return; }
+    var note = document.createElement("p");
+    note.className = "xref-version-note";
+    note.setAttribute("role", "status");
+    var what = missing.replace(/_(docs|kw)\.html$/, "").replace(/\/?(index|doc)\.html$/, "/");
+    note.textContent = (what || "That page") + " is not in this version" +
+      (thisVersion ? " (" + thisVersion + ")" : "") + "; this is the nearest folder it has" +
+      (address.get("from") ? " (from " + address.get("from") + ")." : ".");
+    body.insertBefore(note, body.firstChild);
   }
 
   /* --- start ------------------------------------------------------------------------------ */

@@ -1,0 +1,124 @@
+"""``xrefdoc build SRC -o OUT --versions PATTERN``: a site per git ref, each read from git's
+objects, a page that lists them newest first, a version switcher that lands on the same page
+or the nearest folder that version has, a tag added later built alone, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from browser import DESKTOP, browser, served
+from helpers import git, run_xrefdoc, write_tree
+
+V1 = {
+    "pkg/__init__.py": "",
+    "pkg/core.py": "def run(task):\n    return task()\n\n\nclass Engine:\n    pass\n",
+    "README.md": "# Demo\n",
+}
+V2 = {**V1, "pkg/engine.py": "class Engine:\n    def start(self):\n        return 1\n"}
+V3 = {**V2, "pkg/core.py": "def run(task, retries=3):\n    return task()\n"}
+
+
+def commit_at(root: Path, message: str, seconds: int) -> None:
+    """A commit of everything, dated ``seconds`` after 2024-01-01, so versions have an order."""
+    date = f"{1704067200 + seconds} +0000"
+    environment = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    git(root, "add", "-A")
+    author = ["-c", "user.email=t@example.org", "-c", "user.name=T"]
+    subprocess.run(
+        ["git", "-C", str(root), *author, "commit", "-qm", message], check=True, env=environment
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("versions")
+    root = base / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    for number, files in enumerate((V1, V2, V3), start=1):
+        write_tree(root, files)
+        commit_at(root, f"v{number}", number * 86400)
+        git(root, "tag", f"v{number}")
+    (root / "pkg" / "core.py").write_text("def uncommitted():\n    pass\n")
+    out = base / "site"
+    done = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v*", "-q")
+    assert done.returncode == 0, done.stderr
+    return root, out
+
+
+def test_each_version_is_a_site_of_its_own_files(built: tuple[Path, Path]) -> None:
+    root, out = built
+    assert (out / "v1" / "pkg" / "core.py_docs.html").is_file()
+    assert not (out / "v1" / "pkg" / "engine.py_docs.html").exists()
+    assert (out / "v2" / "pkg" / "engine.py_docs.html").is_file()
+    v3 = (out / "v3" / "pkg" / "core.py_docs.html").read_text(encoding="utf-8")
+    assert "retries" in v3 and "uncommitted" not in v3
+    build = (out / "v2" / "_xref" / "build.js").read_text(encoding="utf-8")
+    data = json.loads(build[build.index("(") + 1 : build.rindex(")")])
+    assert data["version"] == "v2"
+    assert data["commit"] == git(root, "rev-parse", "v2")
+    assert git(root, "status", "--porcelain") == "M pkg/core.py", "the work tree is untouched"
+
+
+def test_the_versions_page_lists_them_newest_first(built: tuple[Path, Path]) -> None:
+    _, out = built
+    page = (out / "index.html").read_text(encoding="utf-8")
+    links = [page.index(f'href="{name}/index.html"') for name in ("v3", "v2", "v1")]
+    assert links == sorted(links)
+    assert "2024-01-04" in page  # v3's commit date
+
+
+def test_a_second_run_builds_nothing_and_a_new_tag_alone(built: tuple[Path, Path]) -> None:
+    root, out = built
+    again = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v*")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.count("is built already") == 3 and "building" not in again.stdout
+    write_tree(root, {"pkg/extra.py": "def extra():\n    pass\n"})
+    commit_at(root, "v4", 4 * 86400)
+    git(root, "tag", "v4")
+    done = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v*")
+    assert done.returncode == 0, done.stderr
+    assert "building v4" in done.stdout and done.stdout.count("is built already") == 3
+    assert (out / "v4" / "pkg" / "extra.py_docs.html").is_file()
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert page.index('href="v4/index.html"') < page.index('href="v3/index.html"')
+
+
+def test_the_switcher_lands_on_the_same_page_or_the_nearest_folder(
+    built: tuple[Path, Path],
+) -> None:
+    _, out = built
+    with browser() as chromium, served(out) as base:
+        page = chromium.new_page(viewport=DESKTOP)
+        page.goto(base + "v2/pkg/core.py_docs.html#L1")
+        switcher = page.locator(".xt-versions select")
+        switcher.wait_for()
+        assert switcher.input_value() == "v2"
+        assert page.locator(".xt-versions option").all_inner_texts()[0].startswith("v")
+        switcher.select_option("v1")
+        page.wait_for_url(base + "v1/pkg/core.py_docs.html#L1")
+
+        page.goto(base + "v2/pkg/engine.py_docs.html")
+        page.locator(".xt-versions select").select_option("v1")
+        page.wait_for_url("**/v1/pkg/index.html?*")
+        note = page.locator(".xref-version-note")
+        note.wait_for()
+        assert "pkg/engine.py is not in this version (v1)" in note.inner_text()
+
+
+def test_a_pattern_that_matches_nothing_is_one_line(built: tuple[Path, Path]) -> None:
+    root, out = built
+    done = run_xrefdoc("build", str(root), "-o", str(out / "x"), "--versions", "v9*")
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"xrefdoc: error: no tag or branch of {root} matches v9*"
+
+
+def test_versions_of_a_tree_outside_git_is_one_line(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "plain", {"a.py": "x = 1\n"})
+    done = run_xrefdoc("build", str(root), "-o", str(tmp_path / "out"), "--versions", "v1")
+    assert done.returncode == 2
+    assert "is not in a git repository" in done.stderr and done.stderr.count("\n") == 1
