@@ -122,3 +122,24 @@ def test_versions_of_a_tree_outside_git_is_one_line(tmp_path: Path) -> None:
     done = run_xrefdoc("build", str(root), "-o", str(tmp_path / "out"), "--versions", "v1")
     assert done.returncode == 2
     assert "is not in a git repository" in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_a_page_shows_the_api_changes_since_the_version_before(built: tuple[Path, Path]) -> None:
+    _, out = built
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '<a href="_diff/v2..v3.html">API changes since v2</a>' in index
+    page = (out / "_diff" / "v2..v3.html").read_text(encoding="utf-8")
+    assert "1 removed, 1 changed, 0 moved, 0 added" in page
+    changed = page[
+        page.index('<h2 id="changed">') : page.index("</table>", page.index('id="changed"'))
+    ]
+    assert "<code>run(task, retries=3)</code>" in changed
+    assert 'href="../v2/pkg/core.py_docs.html#L1"' in changed
+    assert 'href="../v3/pkg/core.py_docs.html#L1"' in changed
+    assert "<code>run(task)</code>" in changed
+    removed = page[page.index('<h2 id="removed">') :]
+    assert "<code>Engine</code>" in removed.split("</table>")[0]
+    added = (out / "_diff" / "v1..v2.html").read_text(encoding="utf-8")
+    assert 'href="../v2/pkg/engine.py_docs.html#L1"' in added
+    # Each linked line is there in the version's site.
+    assert (out / "v2" / "pkg" / "engine.py_docs.html").is_file()

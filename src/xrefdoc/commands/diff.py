@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from xrefdoc.history.apidiff import ApiDiff, Definitions, as_json, compare, definitions
+from xrefdoc.history.apidiff import Definitions, as_json, compare, tree_definitions
 from xrefdoc.history.git import export, resolve
 
 _MARKS = {"removed": "-", "changed": "~", "moved": ">", "added": "+"}
@@ -23,30 +23,14 @@ def api_diff(
     with tempfile.TemporaryDirectory(prefix="xrefdoc-diff-") as temporary:
         for commit in commits:
             tree = export(root, commit, Path(temporary) / "tree")
-            sides.append(_definitions_of(tree, options))
+            sides.append(tree_definitions(tree, options, use_cache=False))
     diff = compare(*sides)
     return {
         "old": {"ref": old_ref, "commit": commits[0]},
         "new": {"ref": new_ref, "commit": commits[1]},
         **as_json(diff),
-        "summary": summary(diff),
+        "summary": diff.summary(),
     }
-
-
-def _definitions_of(tree: Path, options: Mapping[str, object]) -> Definitions:
-    from xrefdoc.analyze.catalogue import RULE_NAMES
-    from xrefdoc.core.settings import command_settings
-    from xrefdoc.pipeline.scan import scan
-
-    # No record cache: each export is a new folder, whose cache would be left behind.
-    result = scan(command_settings(tree, options, rule_names=RULE_NAMES), use_cache=False)
-    return definitions(result.records, tree)
-
-
-def summary(diff: ApiDiff) -> str:
-    counts = ", ".join(f"{len(diff.of(what))} {what}" for what in _MARKS)
-    files = len(diff.bodies)
-    return f"{counts}; bodies changed in {files} file{'' if files == 1 else 's'}"
 
 
 def lines(shown: dict[str, object]) -> list[str]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xrefdoc.core.model import FileRecord
+from xrefdoc.core.settings import command_settings
 from xrefdoc.extract import text_of
 
 
@@ -62,6 +63,12 @@ class ApiDiff:
     def of(self, what: str) -> list[Change]:
         return [change for change in self.changes if change.what == what]
 
+    def summary(self) -> str:
+        """How many changes of each kind, and how many files changed in bodies only."""
+        counts = ", ".join(f"{len(self.of(what))} {what}" for what in _ORDER)
+        files = len(self.bodies)
+        return f"{counts}; bodies changed in {files} file{'' if files == 1 else 's'}"
+
 
 Definitions = dict[tuple[str, str], Definition]
 
@@ -90,6 +97,18 @@ def definitions(records: Iterable[FileRecord], root: Path) -> Definitions:
                 ),
             )
     return found
+
+
+def tree_definitions(tree: Path, options: Mapping[str, object], *, use_cache: bool) -> Definitions:
+    """The definitions of the tree at ``tree``, scanned as a build scans it (``options`` as
+    ``settings.tree_options`` gives them). ``use_cache``: with the tree's record cache (a
+    version just built has every record there); not for a folder made for one run, whose
+    cache would be left behind."""
+    from xrefdoc.analyze.catalogue import RULE_NAMES
+    from xrefdoc.pipeline.scan import scan
+
+    settings = command_settings(tree, options, rule_names=RULE_NAMES)
+    return definitions(scan(settings, use_cache=use_cache).records, tree)
 
 
 def compare(old: Definitions, new: Definitions) -> ApiDiff:

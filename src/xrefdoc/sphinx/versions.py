@@ -1,7 +1,8 @@
 """A site of several versions (``xrefdoc build SRC -o OUT --versions 'v2.*'``): the tree at each
 git ref, read from git's objects (``history.git``), built into ``OUT/<version>/``;
-``OUT/index.html`` lists the versions, newest first, and ``OUT/_versions.js`` gives every
-page the list for its version switcher.
+``OUT/index.html`` lists the versions, newest first, ``OUT/_versions.js`` gives every page
+the list for its version switcher, and ``OUT/_diff/<A>..<B>.html`` shows the API changes
+(``history.apidiff``) of each version since the one before it.
 
 Work is shared between versions: every version's files are exported into the same folder
 and built with the same record cache, so a file whose content an earlier version had is not
@@ -13,23 +14,32 @@ adding a tag builds that tag alone.
 from __future__ import annotations
 
 import html
+import itertools
 import json
+import pickle
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from urllib.parse import quote
 
-from xrefdoc.core.fsutil import write_if_changed
+from xrefdoc.core.fsutil import write_bytes_atomically, write_if_changed
 from xrefdoc.core.identity import project_metadata
+from xrefdoc.history.apidiff import ApiDiff, Change, Definitions, compare, tree_definitions
 from xrefdoc.history.git import SiteVersion, Version, export, versions
 from xrefdoc.site.keyword_box import call_script
+from xrefdoc.site.names import page_stem
 from xrefdoc.sphinx.standalone import build_site, default_work_dir
 from xrefdoc.store.versions import pages_version
 
 # Beside the versions' folders in the output.
 VERSIONS_SCRIPT = "_versions.js"
 INDEX_PAGE = "index.html"
-# In the work folder: what each version's site was last built from.
+# The API changes of each version since the one before it: _diff/<old>..<new>.html.
+DIFF_FOLDER = "_diff"
+# In the work folder: what each version's site was last built from, and per version its
+# definitions (for the API changes when a later version is added).
 STATE_FILE = "versions.json"
+API_FILE = "definitions.pickle"
 
 
 def build_versions(
@@ -52,17 +62,21 @@ def build_versions(
     work.mkdir(parents=True, exist_ok=True)
     state = _read_state(work / STATE_FILE)
     made_by = [pages_version(), json.dumps(options or {}, sort_keys=True, default=str)]
+    tree = work / "tree"
+    apis: dict[str, Definitions] = {}
     for version in found:
         site = output / version.name
         built_from = [version.commit, *made_by]
+        api_file = work / version.name / API_FILE
         if state.get(version.name) == built_from and (site / INDEX_PAGE).is_file():
             if not quiet:
                 print(f"xrefdoc: {version.name} ({version.commit[:12]}) is built already")
+            apis[version.name] = _read_api(api_file) or _api(source, version, tree, options)
             continue
         if not quiet:
             print(f"xrefdoc: building {version.name} ({version.commit[:12]})", flush=True)
         code = build_site(
-            export(source, version.commit, work / "tree"),
+            export(source, version.commit, tree),
             site,
             work_dir=work / version.name,
             options=options,
@@ -74,14 +88,38 @@ def build_versions(
         )
         if code != 0:
             return code
+        # Its records are all in the cache the build just filled.
+        apis[version.name] = tree_definitions(tree, options or {}, use_cache=True)
+        write_bytes_atomically(api_file, pickle.dumps(apis[version.name]))
         state[version.name] = built_from
         write_if_changed(work / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
     name, _ = project_metadata(source, lambda message: None)
+    project = name or source.name
+    # Each version against the one before it (the list is newest first).
+    for new, old in itertools.pairwise(found):
+        diff = compare(apis[old.name], apis[new.name])
+        write_if_changed(output / diff_page_name(old, new), diff_page(project, old, new, diff))
     write_if_changed(output / VERSIONS_SCRIPT, versions_script(found))
-    write_if_changed(output / INDEX_PAGE, index_page(name or source.name, found))
+    write_if_changed(output / INDEX_PAGE, index_page(project, found))
     if not quiet:
         print(f"xrefdoc: {len(found)} versions listed in {output / INDEX_PAGE}")
     return 0
+
+
+def _api(
+    source: Path, version: Version, tree: Path, options: Mapping[str, object] | None
+) -> Definitions:
+    """A built version's definitions when their file is lost: its tree read again."""
+    return tree_definitions(export(source, version.commit, tree), options or {}, use_cache=True)
+
+
+def _read_api(path: Path) -> Definitions | None:
+    try:
+        with path.open("rb") as stream:
+            found = pickle.load(stream)
+    except Exception:  # not there, or not what we write: read the tree again
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def _read_state(path: Path) -> dict[str, list[str]]:
@@ -102,34 +140,107 @@ def versions_script(found: Sequence[Version]) -> str:
     return call_script("xrefdocVersions", {"versions": listed})
 
 
+def diff_page_name(old: Version, new: Version) -> str:
+    return f"{DIFF_FOLDER}/{old.name}..{new.name}.html"
+
+
 def index_page(project: str, found: Sequence[Version]) -> str:
-    """The page that lists the versions, newest first, each a link to its site."""
-    rows = "\n".join(
-        f'    <li><a href="{html.escape(v.name)}/index.html">{html.escape(v.name)}</a>'
-        f' <time datetime="{_date(v)}">{_date(v)}</time>'
-        f" <code>{v.commit[:12]}</code></li>"
-        for v in found
-    )
-    title = html.escape(f"{project}: versions")
+    """The page that lists the versions, newest first, each a link to its site and to its
+    API changes since the version before it."""
+    rows = []
+    for at, version in enumerate(found):
+        name = html.escape(version.name)
+        row = (
+            f'<li><a href="{name}/index.html">{name}</a>'
+            f' <time datetime="{_date(version)}">{_date(version)}</time>'
+            f" <code>{version.commit[:12]}</code>"
+        )
+        if at + 1 < len(found):
+            before = found[at + 1]
+            href = html.escape(diff_page_name(before, version))
+            row += f' · <a href="{href}">API changes since {html.escape(before.name)}</a>'
+        rows.append(row + "</li>")
+    title = f"{project}: versions"
+    body = '<ul class="xrefdoc-versions">\n' + "\n".join(rows) + "\n</ul>"
+    return _page(title, body)
+
+
+def diff_page(project: str, old: Version, new: Version, diff: ApiDiff) -> str:
+    """The API changes from ``old`` to ``new``: a table per kind of change, every definition
+    linked to its line in each version's site; then the files whose bodies alone changed."""
+    parts = [f"<p>{html.escape(diff.summary())}.</p>"]
+    headings = {"removed": "Removed", "changed": "Changed", "moved": "Moved", "added": "Added"}
+    for what, heading in headings.items():
+        changes = diff.of(what)
+        if not changes:
+            continue
+        rows = "\n".join(_diff_row(change, old, new) for change in changes)
+        parts.append(
+            f'<h2 id="{what}">{heading} ({len(changes)})</h2>\n<table class="xrefdoc-api">\n'
+            f"<tr><th>Kind</th><th>Definition</th><th>{html.escape(old.name)}</th>"
+            f"<th>{html.escape(new.name)}</th></tr>\n{rows}\n</table>"
+        )
+    if diff.bodies:
+        items = "\n".join(
+            f'<li><a href="{_file_href(new, path)}">{html.escape(path)}</a>: {count} '
+            f"definition{'' if count == 1 else 's'}</li>"
+            for path, count in diff.bodies.items()
+        )
+        parts.append(f'<h2 id="bodies">Changed in body only</h2>\n<ul>\n{items}\n</ul>')
+    title = f"{project}: API changes from {old.name} to {new.name}"
+    return _page(title, "\n".join(parts), up="../index.html")
+
+
+def _diff_row(change: Change, old: Version, new: Version) -> str:
+    definition = change.definition
+    name = html.escape(definition.qualname + definition.signature)
+    kind = html.escape(definition.kind)
+    if change.what == "changed" and change.old is not None and change.old.kind != definition.kind:
+        kind = f"{html.escape(change.old.kind)} → {kind}"
+    cells = []
+    for version, side in ((old, change.old), (new, change.new)):
+        if side is None:
+            cells.append("<td>—</td>")
+            continue
+        shown = html.escape(f"{side.path}:{side.line}")
+        signature = ""
+        if change.what == "changed":
+            signature = f"<br><code>{html.escape(side.qualname + side.signature)}</code>"
+        cells.append(
+            f'<td><a href="{_file_href(version, side.path, side.line)}">{shown}</a>{signature}</td>'
+        )
+    return f"<tr><td>{kind}</td><td><code>{name}</code></td>{''.join(cells)}</tr>"
+
+
+def _file_href(version: Version, path: str, line: int = 0) -> str:
+    """A file's page in a version's site, from a page of ``_diff/``."""
+    page = quote(f"{page_stem(path)}_docs.html")
+    return html.escape(f"../{quote(version.name)}/{page}" + (f"#L{line}" if line else ""))
+
+
+def _page(title: str, body: str, up: str = "") -> str:
+    """A page of the versions' own: the list of versions, an API diff."""
+    back = f'<p><a href="{up}">All versions</a></p>\n' if up else ""
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>{title}</title>
-  <style>
-    body {{ font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto;
-            padding: 0 1rem; line-height: 1.5; }}
-    li {{ margin: 0.25rem 0; }}
-    time, code {{ color: #555; margin-left: 0.5rem; }}
-  </style>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
+       line-height: 1.5; }}
+li {{ margin: 0.25rem 0; }}
+time, code {{ color: #555; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ text-align: left; padding: 0.25rem 0.5rem; border-bottom: 1px solid #ddd;
+          vertical-align: top; overflow-wrap: anywhere; }}
+</style>
 </head>
 <body>
-  <h1>{title}</h1>
-  <ul class="xrefdoc-versions">
-{rows}
-  </ul>
-  <p>Made with xrefdoc</p>
+{back}<h1>{html.escape(title)}</h1>
+{body}
+<p>Made with xrefdoc</p>
 </body>
 </html>
 """
