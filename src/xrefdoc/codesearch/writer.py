@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -190,8 +190,8 @@ def _group_postings(
     lengths = np.array([len(trigrams) for trigrams in found], dtype=np.int64)
     trigrams = np.concatenate(found) if found else np.empty(0, dtype=np.uint32)
     owners = np.repeat(np.arange(len(found), dtype=np.uint64), lengths)
-    made = dict(posting_lists(trigrams, owners, shards, range(shards)))
-    return [made[at] for at in range(shards)], np.unique(trigrams)
+    made, held = posting_lists(trigrams, owners, shards, range(shards))
+    return [data for _, data in made], held
 
 
 def posting_lists(
@@ -199,15 +199,17 @@ def posting_lists(
     owners: npt.NDArray[np.uint64],
     shards: int,
     wanted: Iterable[int],
-) -> Iterator[tuple[int, bytes]]:
+) -> tuple[list[tuple[int, bytes]], npt.NDArray[np.uint32]]:
     """The bytes of the ``wanted`` shards of postings that say ``owners[i]`` (a region, or in
-    the directory a group) holds ``trigrams[i]``."""
+    the directory a group) holds ``trigrams[i]``, and every trigram they hold, ascending."""
     keys = (
         (shards_of(trigrams, shards).astype(np.uint64) << (_TRIGRAM_BITS + _REGION_BITS))
         | (trigrams.astype(np.uint64) << _REGION_BITS)
         | owners.astype(np.uint64)
     )
-    keys = np.unique(keys)
+    keys.sort()  # (np.unique hashes first, and took four times as long)
+    if keys.size > 1:
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
     shard_at = (keys >> (_TRIGRAM_BITS + _REGION_BITS)).astype(np.int64)
     trigram_at = ((keys >> _REGION_BITS) & ((1 << _TRIGRAM_BITS) - 1)).astype(np.uint32)
     region_at = (keys & ((1 << _REGION_BITS) - 1)).astype(np.int64)
@@ -219,13 +221,15 @@ def posting_lists(
     counts = np.diff(np.append(firsts, keys.size))
     bounds = np.searchsorted(shard_at, np.arange(shards + 1))
     list_bounds = np.searchsorted(firsts, bounds)
+    made = []
     for shard in wanted:
         low, high = bounds[shard], bounds[shard + 1]
         lists = slice(list_bounds[shard], list_bounds[shard + 1])
-        yield (
-            shard,
-            shard_bytes(trigram_at[firsts[lists]], counts[lists], gaps[low:high].astype(np.uint32)),
+        data = shard_bytes(
+            trigram_at[firsts[lists]], counts[lists], gaps[low:high].astype(np.uint32)
         )
+        made.append((shard, data))
+    return made, np.sort(trigram_at[firsts])
 
 
 def write_directory(
@@ -247,7 +251,7 @@ def write_directory(
     owners = [np.full(len(added), group, dtype=np.uint64) for group, (added, _) in changes.items()]
     trigrams.append(np.array([trigram for trigram, _ in pairs], dtype=np.uint32))
     owners.append(np.array([group for _, group in pairs], dtype=np.uint64))
-    made = posting_lists(np.concatenate(trigrams), np.concatenate(owners), count, wanted)
+    made, _ = posting_lists(np.concatenate(trigrams), np.concatenate(owners), count, wanted)
     return sum(_write_script(folder, directory_name(shard), data) for shard, data in made)
 
 
