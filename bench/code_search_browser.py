@@ -59,7 +59,8 @@ def selective_literals(index: CodeIndex, count: int, seed: int = 24) -> list[str
         if word in tried:
             continue
         tried.add(word)
-        if len({match.path for match in search(index, Query(word))}) <= SHOWN_FILES:
+        # Ignoring case, as the Code tab does by default.
+        if len({m.path for m in search(index, Query(word, ignore_case=True))}) <= SHOWN_FILES:
             found.append(word)
     return found
 

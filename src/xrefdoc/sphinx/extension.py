@@ -164,6 +164,7 @@ class _GeneratedSite:
         if exception is not None or app.builder.format != "html":
             return
         _write_index_data(app, self)
+        timings.lap("index data")
         _write_code_search(app, self)
         doctrees = Path(app.doctreedir)
         write_if_changed(doctrees / WARNINGS_FILE, _json(self.warnings))
