@@ -1,0 +1,113 @@
+"""What a multi-version site costs: ten versions against one, the share of blobs the versions
+share, adding an eleventh version, and peak memory, on a real repository with release tags.
+
+    python bench/versions.py --repo DIR [--count 10] [--work DIR]
+
+``--repo`` is a git clone (not committed here) with at least ``count + 1`` tags. The tags
+are taken newest first by version order (``git tag --sort=-v:refname``): the newest is the
+one added last, the ``count`` before it are the ten. Each build runs ``xrefdoc build
+--versions`` in a process of its own with a fresh record cache (``XREFDOC_CACHE_DIR``), so
+the figures are cold ones; the one-version build is of the newest tag:
+
+1. one version, cold; the same again with no change (the no-change rebuild);
+2. ``count`` versions, cold, in one command; its ratio to (1);
+3. the newest tag added to the site of (2), the same command with the tag's pattern added.
+
+Also the blobs: how many files the ``count`` versions hold in all, how many distinct
+contents (git's blob ids) they are, so what share of files a version reuses; and how many
+of the newest tag's blobs no earlier version had. Peak memory is the builds' maximum
+resident size of its processes (``ru_maxrss``). Prints a markdown table; figures, not verdicts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def git(repo: Path, *arguments: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(repo), *arguments], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def build(repo: Path, out: Path, cache: Path, tags: list[str]) -> tuple[float, float]:
+    """Seconds and peak MiB of one ``xrefdoc build --versions`` of ``tags``."""
+    command = [sys.executable, "-m", "xrefdoc", "build", str(repo), "-o", str(out), "-q"]
+    for tag in tags:
+        command += ["--versions", tag]
+    environment = {**os.environ, "XREFDOC_CACHE_DIR": str(cache)}
+    # A process of its own between us and the build, so its peak is this build's alone.
+    measured = [sys.executable, "-c", _PEAK, *command]
+    started = time.perf_counter()
+    done = subprocess.run(measured, env=environment, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"versions bench: build failed:\n{done.stderr[-2000:]}")
+    return seconds, int(done.stdout.split()[-1]) / 1024
+
+
+# Runs the command it is given and prints the largest resident size (KiB) of its processes.
+_PEAK = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(code)\n"
+)
+
+
+def blobs(repo: Path, tag: str) -> list[str]:
+    listing = git(repo, "ls-tree", "-r", tag)
+    return [line.split()[2] for line in listing.splitlines() if line.split()[1] == "blob"]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repo", type=Path, required=True)
+    parser.add_argument("--count", type=int, default=10)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/xrefdoc-versions-bench"))
+    args = parser.parse_args(argv)
+    repo = args.repo.resolve()
+    tags = git(repo, "tag", "--sort=-v:refname").split()[: args.count + 1]
+    if len(tags) < args.count + 1:
+        sys.exit(f"versions bench: {repo} has fewer than {args.count + 1} tags")
+    newest, older = tags[0], tags[1:]
+    shutil.rmtree(args.work, ignore_errors=True)
+    work = args.work
+    one_cold = build(repo, work / "one", work / "cache-one", [newest])
+    one_again = build(repo, work / "one", work / "cache-one", [newest])
+    many_cold = build(repo, work / "many", work / "cache-many", older)
+    added = build(repo, work / "many", work / "cache-many", [*older, newest])
+
+    held = [blob for tag in older for blob in blobs(repo, tag)]
+    seen = set(held)
+    fresh = [blob for blob in blobs(repo, newest) if blob not in seen]
+    print(f"versions bench: {repo}, tags {older[-1]} .. {older[0]}, then {newest}\n")
+    print("| build | seconds | peak MiB | ratio |")
+    print("| --- | --: | --: | --: |")
+    print(f"| one version ({newest}), cold | {one_cold[0]:.1f} | {one_cold[1]:.0f} | 1.00 |")
+    print(f"| the same, no change | {one_again[0]:.1f} | {one_again[1]:.0f} | |")
+    print(
+        f"| {len(older)} versions, cold | {many_cold[0]:.1f} | {many_cold[1]:.0f} "
+        f"| {many_cold[0] / one_cold[0]:.2f} (target <= 2.5); memory "
+        f"{many_cold[1] / one_cold[1]:.2f} (target <= 1.5) |"
+    )
+    print(
+        f"| {newest} added to them | {added[0]:.1f} | {added[1]:.0f} "
+        f"| {added[0] / one_again[0]:.2f} of the no-change rebuild |"
+    )
+    print(
+        f"\nBlobs: the {len(older)} versions hold {len(held)} files, {len(seen)} distinct "
+        f"contents: {1 - len(seen) / len(held):.1%} of files reuse a content another version "
+        f"has. {newest} has {len(fresh)} contents none of them had."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
