@@ -143,3 +143,17 @@ def test_a_page_shows_the_api_changes_since_the_version_before(built: tuple[Path
     assert 'href="../v2/pkg/engine.py_docs.html#L1"' in added
     # Each linked line is there in the version's site.
     assert (out / "v2" / "pkg" / "engine.py_docs.html").is_file()
+
+
+def test_a_site_folder_inside_the_repository_that_ignores_it(tmp_path: Path) -> None:
+    # As a docs job builds: the site in _build/, which the repository's .gitignore ignores;
+    # each version's files are exported under it, and must still be documented.
+    root = write_tree(tmp_path / "repo", {**V1, ".gitignore": "_build/\n"})
+    git(root, "init", "-q")
+    commit_at(root, "v1", 86400)
+    git(root, "tag", "v1")
+    out = root / "_build" / "html"
+    done = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v1", "-q")
+    assert done.returncode == 0, done.stderr
+    assert (out / "v1" / "pkg" / "core.py_docs.html").is_file()
+    assert git(root, "status", "--porcelain") == ""
