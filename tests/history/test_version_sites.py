@@ -157,3 +157,27 @@ def test_a_site_folder_inside_the_repository_that_ignores_it(tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     assert (out / "v1" / "pkg" / "core.py_docs.html").is_file()
     assert git(root, "status", "--porcelain") == ""
+
+
+def test_the_versions_setting_of_pyproject_toml(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "repo", V1)
+    git(root, "init", "-q")
+    commit_at(root, "v1", 86400)
+    git(root, "tag", "v1")
+    write_tree(root, V2)
+    commit_at(root, "v2", 2 * 86400)
+    git(root, "tag", "v2")
+    (root / "pyproject.toml").write_text('[tool.xrefdoc]\nversions = ["v*"]\n')
+    out = tmp_path / "site"
+    done = run_xrefdoc("build", str(root), "-o", str(out), "-q")
+    assert done.returncode == 0, done.stderr
+    assert (out / "v1" / "index.html").is_file() and (out / "v2" / "index.html").is_file()
+    # The command line says otherwise.
+    only = tmp_path / "only"
+    done = run_xrefdoc("build", str(root), "-o", str(only), "--versions", "v1", "-q")
+    assert done.returncode == 0, done.stderr
+    assert (only / "v1" / "index.html").is_file() and not (only / "v2").exists()
+    (root / "pyproject.toml").write_text('[tool.xrefdoc]\nversions = "v*"\n')
+    done = run_xrefdoc("build", str(root), "-o", str(out), "-q")
+    assert done.returncode == 2
+    assert "[tool.xrefdoc] versions must be a list of glob patterns" in done.stderr

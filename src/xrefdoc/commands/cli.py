@@ -21,7 +21,12 @@ from xrefdoc import __version__
 from xrefdoc.core import stopping
 from xrefdoc.core.errors import ConfigError, FileSystemError, XrefdocError
 from xrefdoc.core.executor import end_workers, treat_forked_processes_as_workers
-from xrefdoc.core.settings import DEFAULT_SOURCE_CAP, command_settings, tree_options
+from xrefdoc.core.settings import (
+    DEFAULT_SOURCE_CAP,
+    command_settings,
+    tree_options,
+    versions_setting,
+)
 
 # Where ``build`` writes the site unless told (relative to the folder it runs in).
 DEFAULT_OUTPUT = "_build/html"
@@ -522,13 +527,14 @@ def _command(argv: Sequence[str] | None) -> int:
     if arguments.command == "scan":
         _print_json(_scan_json(arguments))
         return 0
-    if arguments.versions:
+    patterns = arguments.versions or versions_setting(Path(arguments.source))
+    if patterns:
         from xrefdoc.sphinx.versions import build_versions
 
         return build_versions(
             Path(arguments.source),
             Path(arguments.output),
-            arguments.versions,
+            patterns,
             work_dir=Path(arguments.work_dir) if arguments.work_dir else None,
             options=_tree_options(arguments),
             fail_on_warning=arguments.fail_on_warning,

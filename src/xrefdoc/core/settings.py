@@ -207,6 +207,20 @@ PROJECT_SETTINGS = (
 )
 
 
+# Settings a tree may keep in [tool.xrefdoc] for ``xrefdoc build`` alone, not for the Sphinx
+# extension: the git refs to build a site of (``--versions``).
+BUILD_SETTINGS = ("versions",)
+
+
+def versions_setting(root: Path) -> tuple[str, ...]:
+    """The tree's ``[tool.xrefdoc] versions`` (none without it): the git refs, or patterns of
+    tags and branches, that ``xrefdoc build`` builds a site of."""
+    value = project_settings(root).get("versions")
+    if value is None:
+        return ()
+    return _glob_list(f"{root / 'pyproject.toml'} [tool.xrefdoc] versions", value)
+
+
 def _rule_list(setting: str, value: object, known: RuleNames) -> tuple[str, ...]:
     """Rule ids or categories, each one xrefdoc has: a misspelt one would silently turn
     nothing off."""
@@ -241,9 +255,9 @@ def project_settings(
     table = tool.get("xrefdoc", {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.xrefdoc] must be a table, got {table!r}")
-    unknown = sorted(set(table) - set(PROJECT_SETTINGS))
+    unknown = sorted(set(table) - {*PROJECT_SETTINGS, *BUILD_SETTINGS})
     if unknown:
-        known = ", ".join(PROJECT_SETTINGS)
+        known = ", ".join((*PROJECT_SETTINGS, *BUILD_SETTINGS))
         raise ConfigError(f"{path}: [tool.xrefdoc] has no setting {unknown[0]!r} (known: {known})")
     return table
 
@@ -268,7 +282,7 @@ def layered_settings(
     wanted = root_path.is_dir() and None in values.values()
     project = project_settings(root_path, warn) if wanted else {}
     for key, value in project.items():
-        if values[key] is None:
+        if key in values and values[key] is None:
             # A folder named in the tree's pyproject.toml is relative to the tree.
             values[key] = (
                 root_path / value if key == "templates" and isinstance(value, str) else value
