@@ -16,6 +16,7 @@ import base64
 import re
 import zlib
 from itertools import accumulate
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -52,6 +53,17 @@ def script_data(text: str, name: str) -> bytes:
         return zlib.decompress(base64.b64decode(found.group(2)))
     except (ValueError, zlib.error) as error:
         raise BrokenIndex(f"{name}: {error}") from error
+
+
+def read_script(folder: Path, name: str) -> bytes:
+    """The bytes the script ``name`` of the index in ``folder`` carries; ``BrokenIndex`` when
+    it cannot be read or is not one."""
+    path = folder / f"{name}.js"
+    try:
+        text = path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as error:
+        raise BrokenIndex(f"cannot read {path}: {error}") from error
+    return script_data(text, name)
 
 
 def varints(values: npt.NDArray[np.integer]) -> bytes:

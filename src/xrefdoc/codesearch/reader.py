@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from xrefdoc.codesearch.encoding import BrokenIndex, Shard, script_data
+from xrefdoc.codesearch.encoding import BrokenIndex, Shard, read_script
 from xrefdoc.codesearch.layout import (
     FORMAT,
     TABLE_NAME,
@@ -58,12 +58,7 @@ class CodeIndex:
         return (folder / TABLE_SCRIPT).is_file()
 
     def _data(self, name: str) -> bytes:
-        path = self.folder / f"{name}.js"
-        try:
-            text = path.read_text(encoding="ascii")
-        except (OSError, UnicodeDecodeError) as error:
-            raise BrokenIndex(f"cannot read {path}: {error}") from error
-        return script_data(text, name)
+        return read_script(self.folder, name)
 
     @property
     def groups(self) -> int:

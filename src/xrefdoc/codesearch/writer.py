@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from xrefdoc.codesearch.encoding import BrokenIndex, Shard, script, script_data, shard_bytes
+from xrefdoc.codesearch.encoding import BrokenIndex, Shard, read_script, script, shard_bytes
 from xrefdoc.codesearch.layout import (
     FORMAT,
     TABLE_NAME,
@@ -172,7 +172,7 @@ def _write_shards(
 
 def _trigrams_on_disk(folder: Path, name: str) -> list[int]:
     """The trigrams of the posting shard ``name`` as the index holds it now."""
-    return Shard(_script_on_disk(folder, name)).trigrams()
+    return Shard(read_script(folder, name)).trigrams()
 
 
 def _write_script(folder: Path, name: str, data: bytes) -> int:
@@ -243,7 +243,7 @@ def write_directory(
     pairs: set[tuple[int, int]] = set()
     for shard in [] if anew else wanted:
         name = directory_name(shard)
-        for trigram, groups in Shard(_script_on_disk(folder, name)).postings():
+        for trigram, groups in Shard(read_script(folder, name)).postings():
             pairs.update((trigram, group) for group in groups)
     for group, (_, removed) in changes.items():
         pairs.difference_update((trigram, group) for trigram in removed)
@@ -253,15 +253,6 @@ def write_directory(
     owners.append(np.array([group for _, group in pairs], dtype=np.uint64))
     made, _ = posting_lists(np.concatenate(trigrams), np.concatenate(owners), count, wanted)
     return sum(_write_script(folder, directory_name(shard), data) for shard, data in made)
-
-
-def _script_on_disk(folder: Path, name: str) -> bytes:
-    path = folder / f"{name}.js"
-    try:
-        text = path.read_text(encoding="ascii")
-    except (OSError, UnicodeDecodeError) as error:
-        raise BrokenIndex(f"cannot read {path}: {error}") from error
-    return script_data(text, name)
 
 
 def group_works(

@@ -235,15 +235,11 @@ def _add_diff(commands: Any) -> None:
 def _diff(arguments: argparse.Namespace) -> int:
     from xrefdoc.commands import diff
 
-    options = tree_options(
-        include=arguments.include,
-        exclude=arguments.exclude,
-        source_cap=arguments.source_cap,
-        disable_rules=arguments.disable_rule,
+    shown = diff.api_diff(
+        Path(arguments.root), arguments.old, arguments.new, _tree_options(arguments)
     )
-    shown = diff.api_diff(Path(arguments.root), arguments.old, arguments.new, options)
     if arguments.json:
-        _print_json(shown)
+        _print_json(diff.json_of(shown))
     else:
         for line in diff.lines(shown):
             print(line)
@@ -354,13 +350,14 @@ def _check(arguments: argparse.Namespace) -> int:
 
 
 def _tree_options(arguments: argparse.Namespace) -> dict[str, object]:
-    """What the options of ``_add_selection`` gave (None where left out)."""
+    """What the options of ``_add_selection`` (and ``_add_cache_dir``, ``_add_identity``,
+    ``--templates`` where the command has them) gave, None where left out."""
     return tree_options(
         include=arguments.include,
         exclude=arguments.exclude,
         source_cap=arguments.source_cap,
         disable_rules=arguments.disable_rule,
-        cache_dir=arguments.cache_dir,
+        cache_dir=getattr(arguments, "cache_dir", None),
         # Only ``build`` renders the HTML templates, and shows the project's identity.
         templates=getattr(arguments, "templates", None),
         project=getattr(arguments, "project", None),

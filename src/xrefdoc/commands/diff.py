@@ -5,69 +5,76 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from xrefdoc.history.apidiff import Definitions, as_json, compare, tree_definitions
-from xrefdoc.history.git import export, resolve
+from xrefdoc.history.apidiff import (
+    ApiDiff,
+    Change,
+    Definitions,
+    as_json,
+    compare,
+    tree_definitions,
+)
+from xrefdoc.history.git import export, repository_of, resolve
 
 _MARKS = {"removed": "-", "changed": "~", "moved": ">", "added": "+"}
 
 
-def api_diff(
-    root: Path, old_ref: str, new_ref: str, options: Mapping[str, object]
-) -> dict[str, object]:
-    """The API diff of ``root`` from ``old_ref`` to ``new_ref`` as JSON (``apidiff.as_json``),
-    with each ref and its commit."""
-    commits = [resolve(root, ref) for ref in (old_ref, new_ref)]
+@dataclass(frozen=True)
+class RefDiff:
+    """The API changes between two refs, with the commit each names."""
+
+    old_ref: str
+    new_ref: str
+    old_commit: str
+    new_commit: str
+    diff: ApiDiff
+
+
+def api_diff(root: Path, old_ref: str, new_ref: str, options: Mapping[str, object]) -> RefDiff:
+    """The API changes of ``root`` from ``old_ref`` to ``new_ref``."""
+    repository_of(root)
+    old_commit, new_commit = (resolve(root, ref) for ref in (old_ref, new_ref))
     sides: list[Definitions] = []
     with tempfile.TemporaryDirectory(prefix="xrefdoc-diff-") as temporary:
-        for commit in commits:
+        for commit in (old_commit, new_commit):
             tree = export(root, commit, Path(temporary) / "tree")
             sides.append(tree_definitions(tree, options, use_cache=False))
-    diff = compare(*sides)
+    return RefDiff(old_ref, new_ref, old_commit, new_commit, compare(*sides))
+
+
+def json_of(shown: RefDiff) -> dict[str, object]:
+    """The changes as JSON (``apidiff.as_json``), with each ref and its commit."""
     return {
-        "old": {"ref": old_ref, "commit": commits[0]},
-        "new": {"ref": new_ref, "commit": commits[1]},
-        **as_json(diff),
-        "summary": diff.summary(),
+        "old": {"ref": shown.old_ref, "commit": shown.old_commit},
+        "new": {"ref": shown.new_ref, "commit": shown.new_commit},
+        **as_json(shown.diff),
+        "summary": shown.diff.summary(),
     }
 
 
-def lines(shown: dict[str, object]) -> list[str]:
-    """The diff as the terminal shows it: a heading, a line per change, then the body counts."""
-    old, new = shown["old"], shown["new"]
-    assert isinstance(old, dict) and isinstance(new, dict)
-    out = [
-        f"{old['ref']} ({str(old['commit'])[:12]}) .. {new['ref']} ({str(new['commit'])[:12]}): "
-        f"{shown['summary']}"
+def lines(shown: RefDiff) -> list[str]:
+    """The changes as the terminal shows them: a heading, a line per change in path and line
+    order, then the files changed in bodies only."""
+    heading = (
+        f"{shown.old_ref} ({shown.old_commit[:12]}) .. {shown.new_ref} "
+        f"({shown.new_commit[:12]}): {shown.diff.summary()}"
+    )
+    bodies = [
+        f"  {path}: {count} changed in body only" for path, count in shown.diff.bodies.items()
     ]
-    rows: list[tuple[str, int, str]] = []
-    for what, mark in _MARKS.items():
-        entries = shown[what]
-        assert isinstance(entries, list)
-        for entry in entries:
-            rows.append(_row(what, mark, entry))
-    out += [text for _, _, text in sorted(rows, key=lambda row: (row[0], row[1]))]
-    bodies = shown["body_only"]
-    assert isinstance(bodies, list)
-    out += [f"  {entry['path']}: {entry['definitions']} changed in body only" for entry in bodies]
-    return out
+    return [heading, *(_row(change) for change in shown.diff.changes), *bodies]
 
 
-def _row(what: str, mark: str, entry: dict[str, object]) -> tuple[str, int, str]:
-    name = entry["name"]
-    old, new = entry.get("old"), entry.get("new")
-    side = new if isinstance(new, dict) else old
-    assert isinstance(side, dict)
-    where = f"{side['path']}:{side['line']}"
-    if what == "moved" and isinstance(old, dict):
-        where = f"{old['path']}:{old['line']} -> {where}"
-    text = f"{mark} {side['kind']:<9} {where}  {name}{side['signature']}"
-    if what == "changed" and isinstance(old, dict):
-        before = (
-            f"{old['kind']} {name}{old['signature']}"
-            if old["kind"] != side["kind"]
-            else (f"{name}{old['signature']}")
-        )
-        text += f"  (was {before})"
-    return str(side["path"]), int(str(side["line"])), text
+def _row(change: Change) -> str:
+    side, old = change.definition, change.old
+    name = side.qualname
+    where = f"{side.path}:{side.line}"
+    if change.what == "moved" and old is not None:
+        where = f"{old.path}:{old.line} -> {where}"
+    text = f"{_MARKS[change.what]} {side.kind:<9} {where}  {name}{side.signature}"
+    if change.what == "changed" and old is not None:
+        kind = f"{old.kind} " if old.kind != side.kind else ""
+        text += f"  (was {kind}{name}{old.signature})"
+    return text

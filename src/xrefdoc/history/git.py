@@ -56,8 +56,8 @@ def repository_of(root: Path) -> tuple[Path, str]:
 
 
 def resolve(root: Path, ref: str) -> str:
-    """The commit ``ref`` names (a tag, a branch, a hash); ``RefError`` when it names none."""
-    repository_of(root)
+    """The commit ``ref`` names (a tag, a branch, a hash) in ``root``'s repository (see
+    ``repository_of``); ``RefError`` when it names none."""
     if ref.startswith("-"):
         raise RefError(f"not a ref: {ref}")
     done = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
