@@ -101,6 +101,19 @@ def _parser() -> argparse.ArgumentParser:
         help="build the tree at this git ref into OUT/REF/ (repeat; a pattern with * ? [ "
         "matches tags and branches, e.g. 'v2.*'); OUT/index.html lists the versions",
     )
+    build.add_argument(
+        "--no-history",
+        dest="history",
+        action="store_const",
+        const=False,
+        help="leave out each file's last commits (read from git by default)",
+    )
+    build.add_argument(
+        "--blame",
+        action="store_const",
+        const=True,
+        help="add who last changed each line, loaded on demand (one git blame per file)",
+    )
     _add_selection(build)
     _add_cache_dir(build)
     _add_identity(build)
@@ -365,6 +378,8 @@ def _tree_options(arguments: argparse.Namespace) -> dict[str, object]:
         repository=getattr(arguments, "repository", None),
         forge=getattr(arguments, "forge", None),
         source_link_template=getattr(arguments, "source_link_template", None),
+        history=getattr(arguments, "history", None),
+        blame=getattr(arguments, "blame", None),
     )
 
 

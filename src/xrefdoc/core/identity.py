@@ -68,7 +68,7 @@ class Identity:
     when no link can be made, else a format of ``path``, ``line`` and ``end_line`` (the
     repository and commit filled in); ``forge_title`` names the forge for link texts;
     ``site_version`` is the site's folder among the versions of a multi-version site ("" in
-    a site of one version)."""
+    a site of one version); ``commit_template`` links any commit (of a file's history)."""
 
     name: str
     version: str = ""
@@ -78,6 +78,8 @@ class Identity:
     link_template: str = ""
     forge_title: str = ""
     site_version: str = ""
+    # Any commit's page on the forge, a format of ``commit`` ("" without a forge).
+    commit_template: str = ""
 
     @property
     def short_commit(self) -> str:
@@ -343,9 +345,13 @@ def project_identity(
     if commit and template and (address or "{repository}" not in template):
         prefix = git.prefix if git else ""
         link_template = _fill(template, address, commit, prefix)
-    commit_url = ""
-    if commit and address and chosen_forge:
-        commit_url = _COMMIT_PAGES[chosen_forge].format(repository=address, commit=commit)
+    commit_url = commit_template = ""
+    if address and chosen_forge:
+        # Braces of the address, if any, doubled: literal text of the template, not fields.
+        literal = address.replace("{", "{{").replace("}", "}}")
+        commit_template = _COMMIT_PAGES[chosen_forge].format(repository=literal, commit="{commit}")
+    if commit and commit_template:
+        commit_url = commit_template.format(commit=commit)
     return Identity(
         name=project or name or root.name or str(root),
         version=version if version is not None else found_version,
@@ -354,6 +360,7 @@ def project_identity(
         commit_url=commit_url,
         link_template=link_template,
         forge_title=FORGE_TITLES.get(chosen_forge or "", "the forge"),
+        commit_template=commit_template,
     )
 
 

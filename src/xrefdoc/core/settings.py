@@ -34,6 +34,8 @@ CLI_SETTING_NAMES = {
     "repository": "--repository",
     "forge": "--forge",
     "source_link_template": "--source-link-template",
+    "history": "--no-history",
+    "blame": "--blame",
 }
 
 
@@ -78,6 +80,10 @@ class Settings:
     repository: str | None = None
     forge: str | None = None
     source_link_template: str | None = None
+    # Each file page's last commits, from git (``history.log``); and who last changed each
+    # line, loaded on demand (``history.blame``: one ``git blame`` a file, so off unless set).
+    history: bool = True
+    blame: bool = False
 
 
 def settings_identity(settings: Settings, warn: Warn) -> Identity:
@@ -118,6 +124,8 @@ def make_settings(
     repository: object = None,
     forge: object = None,
     source_link_template: object = None,
+    history: object = True,
+    blame: object = False,
     setting_names: Mapping[str, str] | None = None,
     rule_names: RuleNames = NO_RULE_NAMES,
 ) -> Settings:
@@ -158,7 +166,15 @@ def make_settings(
         source_link_template=_checked(
             check_link_template, name("source_link_template"), source_link_template
         ),
+        history=_switch(name("history"), history),
+        blame=_switch(name("blame"), blame),
     )
+
+
+def _switch(setting: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{setting} must be true or false, got {value!r}")
+    return value
 
 
 def _text(setting: str, value: object, empty: bool = False) -> str | None:
@@ -204,6 +220,8 @@ PROJECT_SETTINGS = (
     "repository",
     "forge",
     "source_link_template",
+    "history",
+    "blame",
 )
 
 
@@ -317,6 +335,8 @@ def tree_options(
     repository: str | None = None,
     forge: str | None = None,
     source_link_template: str | None = None,
+    history: bool | None = None,
+    blame: bool | None = None,
 ) -> dict[str, object]:
     """The tree's settings as a command line gives them, each None where it was left out
     (an empty list, no number; 0 is given, and is an error); and where the cache goes."""
@@ -332,6 +352,8 @@ def tree_options(
         "repository": repository,
         "forge": forge,
         "source_link_template": source_link_template,
+        "history": history,
+        "blame": blame,
     }
 
 

@@ -22,11 +22,12 @@ def link_parts(template: str) -> list[list[str]]:
 
 
 def build_script(identity: Identity) -> str:
-    """``xrefdocBuild({commit, short, dirty, commit_url, lines, forge, version})``: the
-    commit ("" when not known), whether tracked files differed from it, its page on the
+    """``xrefdocBuild({commit, short, dirty, commit_url, lines, forge, version, commit_link})``:
+    the commit ("" when not known), whether tracked files differed from it, its page on the
     forge, the link of a file's lines as ``link_parts`` ([] without one), the forge's name,
-    and the site's folder among the versions of a multi-version site ("" in a site of one
-    version: the pages then load no list of versions)."""
+    the site's folder among the versions of a multi-version site ("" in a site of one
+    version: the pages then load no list of versions), and the link of any commit as
+    ``link_parts`` (a file's history links its commits with it)."""
     return call_script(
         "xrefdocBuild",
         {
@@ -37,5 +38,6 @@ def build_script(identity: Identity) -> str:
             "lines": link_parts(identity.link_template),
             "forge": identity.forge_title,
             "version": identity.site_version,
+            "commit_link": link_parts(identity.commit_template),
         },
     )

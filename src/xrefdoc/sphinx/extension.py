@@ -37,10 +37,19 @@ from xrefdoc.core.identity import Identity
 from xrefdoc.core.progress import progress_of
 from xrefdoc.core.resources import resource_dir
 from xrefdoc.core.settings import PROJECT_SETTINGS, Settings, layered_settings, settings_identity
+from xrefdoc.history.git import SiteVersion
 from xrefdoc.pipeline.build import TreeBuild
 from xrefdoc.pipeline.scan import Scan, scan
 from xrefdoc.site.build_data import BUILD_SCRIPT, build_script
 from xrefdoc.site.find_data import NAMES_SCRIPT, PATHS_SCRIPT, names_script, paths_script
+from xrefdoc.site.git_data import STATE_FILE as GIT_STATE_FILE
+from xrefdoc.site.git_data import (
+    GitSource,
+    git_files,
+    git_scripts,
+    git_source,
+    update_git_data,
+)
 from xrefdoc.site.highlight import highlighted_source
 from xrefdoc.site.index_json import index_part, index_parts, part_file
 from xrefdoc.site.keyword_box import INDEX_SCRIPT, index_script, page_script, part_script
@@ -104,6 +113,9 @@ SETTING_TYPES: dict[str, frozenset[type]] = {
     "repository": frozenset({str, NoneType}),
     "forge": frozenset({str, NoneType}),
     "source_link_template": frozenset({str, NoneType}),
+    # Each file's last commits, and blame (see ``git_data``).
+    "history": frozenset({bool, NoneType}),
+    "blame": frozenset({bool, NoneType}),
 }
 # In ``html_context``: the project's name and version, for the theme's footer. Only these:
 # the context is part of Sphinx's configuration hash, and a commit there would rewrite every
@@ -133,6 +145,8 @@ class _GeneratedSite:
     plan: Plan | None
     # Every page the writer makes (``render.collected_page_names``), named once a build.
     collected: list[str]
+    # Where each file's history comes from (None: not wanted).
+    git: GitSource | None
 
     def collect_pages(self, app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         """On ``html-collect-pages``: the pages rendered by Jinja into the HTML builder; then
@@ -163,7 +177,16 @@ class _GeneratedSite:
         warnings fail the build nor how many there were)."""
         if exception is not None or app.builder.format != "html":
             return
-        _write_index_data(app, self)
+        git_state = update_git_data(
+            Path(app.outdir) / INDEX_FOLDER,
+            Path(app.doctreedir) / GIT_STATE_FILE,
+            self.git,
+            git_files(self.site.index.records.values(), self.site.names),
+            everything=self.plan is None,
+        )
+        _note_history(self.git, git_state.histories is not None)
+        timings.lap("history")
+        _write_index_data(app, self, git_scripts(git_state))
         timings.lap("index data")
         _write_code_search(app, self)
         doctrees = Path(app.doctreedir)
@@ -300,6 +323,7 @@ def _generate_pages(app: Sphinx) -> _GeneratedSite | None:
         what = "file" if change is Change.UNCHANGED else "file's content"
         logger.info("xrefdoc: no %s changed since the last complete build; pages kept", what)
         _warn_about_files(_read_warnings(doctrees / WARNINGS_FILE))
+        app.connect("build-finished", _refresh_git_data)
         return None
     facts_file = doctrees / FACTS_FILE
     old_facts = SiteFacts.load(facts_file) if intact else None
@@ -356,7 +380,35 @@ def _generate_pages(app: Sphinx) -> _GeneratedSite | None:
         facts,
         plan,
         collected,
+        git_source(settings, _shown(app), app.parallel),
     )
+
+
+def _shown(app: Sphinx) -> SiteVersion | None:
+    """The version of a multi-version site this build makes (see ``sphinx.versions``)."""
+    return app.shown if isinstance(app, StandaloneSphinx) else None
+
+
+def _note_history(source: GitSource | None, found: bool) -> None:
+    if source is not None and not found:
+        logger.info("xrefdoc: %s is not in a git work tree with commits; no history", source.root)
+
+
+def _refresh_git_data(app: Sphinx, exception: BaseException | None) -> None:
+    """On ``build-finished`` of a build whose pages all stand: the files' history and blame
+    brought up to a new commit (see ``git_data``)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    root = _root(app)
+    if root is None:
+        return
+    output, _ = _output_folder(app)
+    settings = _settings(app, root, output)
+    source = git_source(settings, _shown(app), app.parallel)
+    found = update_git_data(
+        Path(app.outdir) / INDEX_FOLDER, Path(app.doctreedir) / GIT_STATE_FILE, source
+    )
+    _note_history(source, found.histories is not None)
 
 
 class StandaloneSphinx(Sphinx):
@@ -364,12 +416,19 @@ class StandaloneSphinx(Sphinx):
     (to see whether anything changed, see ``standalone``), which the extension continues."""
 
     def __init__(
-        self, *arguments: Any, tree_build: TreeBuild, identity: Identity, **options: Any
+        self,
+        *arguments: Any,
+        tree_build: TreeBuild,
+        identity: Identity,
+        shown: SiteVersion | None = None,
+        **options: Any,
     ) -> None:
         # Set first: the extension takes them on ``config-inited`` and ``builder-inited``,
         # inside Sphinx's __init__. The identity too: resolved once per build (git runs).
+        # ``shown``: the version of a multi-version site being built.
         self.tree_build = tree_build
         self.identity = identity
+        self.shown = shown
         super().__init__(*arguments, **options)
 
 
@@ -505,12 +564,13 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def _write_index_data(app: Sphinx, state: _GeneratedSite) -> None:
+def _write_index_data(app: Sphinx, state: _GeneratedSite, git_scripts: list[str]) -> None:
     """``_xref/index.json`` and its parts (see ``export``), the keyword box's scripts (see
     ``keyword_box``), the lists of names and paths (see ``find_data``) and the symbol data
     (see ``symbol_data``): the parts of the A-Z pages this build rendered again, the data of
     the files whose definitions or references may have changed, and the lists; parts of
-    pages and data of files that are gone are deleted."""
+    pages and data of files that are gone are deleted, as are ``git_scripts`` (the files'
+    history and blame, see ``git_data``, written already) that are not listed."""
     folder = Path(app.outdir) / INDEX_FOLDER
     layout = state.site.keywords
     plan = state.plan
@@ -527,6 +587,7 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite) -> None:
         PATHS_SCRIPT,
         *(sym_script(key) for key in keys),
         *(refs_script(key) for key in keys),
+        *git_scripts,
     ]
     manifest = Path(app.doctreedir) / INDEX_PARTS_FILE
     declare_coming(manifest, current)
@@ -651,6 +712,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # window.xrefdoc* helpers and the permalink bar), xrefdoc-refs.js uses xrefdoc.js.
     app.add_js_file("xrefdoc-lines.js", loading_method="defer")
     app.add_js_file("xrefdoc-find.js", loading_method="defer")
+    app.add_js_file("xrefdoc-history.js", loading_method="defer")
     app.add_html_theme(THEME, str(THEME_FOLDER))
     # No ``env_version``: the environment keeps nothing of ours outside the ``xref`` domain,
     # whose ``data_version`` Sphinx checks itself (and an extension's ``env_version`` is

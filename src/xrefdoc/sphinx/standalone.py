@@ -38,6 +38,8 @@ from xrefdoc.core.settings import (
 from xrefdoc.history.git import SiteVersion
 from xrefdoc.pipeline.build import TreeBuild
 from xrefdoc.site.build_data import BUILD_SCRIPT, build_script
+from xrefdoc.site.git_data import STATE_FILE as GIT_STATE_FILE
+from xrefdoc.site.git_data import git_source, update_git_data
 from xrefdoc.sphinx.extension import (
     INDEX_FOLDER,
     INDEX_PARTS_FILE,
@@ -121,7 +123,7 @@ def build_site(
         if shown is not None:
             identity = _at_version(identity, settings, shown)
         return _build_site(
-            settings, identity, output, work, fail_on_warning, quiet, verbosity, jobs
+            settings, identity, output, work, fail_on_warning, quiet, verbosity, jobs, shown
         )
 
 
@@ -143,6 +145,7 @@ def _at_version(identity: Identity, settings: Settings, shown: SiteVersion) -> I
         commit_url=at.commit_url,
         link_template=at.link_template,
         forge_title=at.forge_title,
+        commit_template=at.commit_template,
         site_version=shown.version.name,
     )
 
@@ -156,6 +159,7 @@ def _build_site(
     quiet: bool,
     verbosity: int,
     jobs: int,
+    shown: SiteVersion | None,
 ) -> int:
     sources = work / "src"
     overrides = {
@@ -187,8 +191,14 @@ def _build_site(
     )
     timings.lap("check for changes")
     if change is not Change.CHANGED:
-        # The pages stand; the commit may be new (a commit of what was already built).
+        # The pages stand; the commit may be new (a commit of what was already built), and
+        # with it the history of the files it touched.
         _write_build_script(identity, (output, work / STAGE))
+        update_git_data(
+            output / INDEX_FOLDER,
+            work / "doctrees" / GIT_STATE_FILE,
+            git_source(settings, shown, jobs),
+        )
         if not quiet:
             what = "file" if change is Change.UNCHANGED else "file's content"
             print(f"xrefdoc: no {what} changed since the last complete build of {output}")
@@ -203,6 +213,7 @@ def _build_site(
         status = _run_sphinx(
             build,
             identity,
+            shown,
             sources,
             confdir,
             work,
@@ -336,6 +347,7 @@ def _write_failures_stop_the_build() -> Iterator[None]:
 def _run_sphinx(
     build: TreeBuild,
     identity: Identity,
+    shown: SiteVersion | None,
     sources: Path,
     confdir: Path,
     work: Path,
@@ -355,6 +367,7 @@ def _run_sphinx(
             app = StandaloneSphinx(
                 tree_build=build,
                 identity=identity,
+                shown=shown,
                 srcdir=sources,
                 confdir=confdir,
                 outdir=work / STAGE,

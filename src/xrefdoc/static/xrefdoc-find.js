@@ -403,6 +403,9 @@
 
   window.xrefdocBuild = function (data) {
     build = data;
+    // For xrefdoc-history.js, which links commits to the forge, whenever it runs.
+    window.xrefdocBuildData = data;
+    if (window.xrefdocGitLinks) { window.xrefdocGitLinks(data); }
     showCommit();
     showFileOnForge();
     forgeLinkOfShownBar();

@@ -3,7 +3,8 @@
    right after xrefdoc.js, so it runs after it and before xrefdoc-find.js. It shares nothing
    with xrefdoc.js but the page (/ focuses the keyword box xrefdoc.js runs); it draws the
    permalink bar (.xref-permalink) that xrefdoc-find.js adds a forge link to, through
-   window.xrefdocForgeLink when that is loaded, and gives xrefdoc-find.js
+   window.xrefdocForgeLink when that is loaded, and xrefdoc-history.js who last changed the
+   lines (window.xrefdocBlameBar), and gives xrefdoc-find.js
    window.xrefdocTyping and window.xrefdocSelection. */
 (function () {
   "use strict";
@@ -100,6 +101,9 @@
       bar.appendChild(button);
     }
     if (window.xrefdocForgeLink) { window.xrefdocForgeLink(bar, first, last); }
+    if (window.xrefdocBlameBar) {
+      window.xrefdocBlameBar(bar, first, last, symbolLine() ? window.xrefdocSymbolAnchor() : "");
+    }
     bar.hidden = false;
   }
 

@@ -1,0 +1,152 @@
+"""The last commits that touched each file of a tree, for the History part of its page: one
+walk of ``git log`` over the whole history (not one run per file), and after a new commit only
+the commits since the last walk.
+
+A file's history is every commit, not a merge, whose change from its first parent touches the
+file's path, as ``git log -- PATH`` lists them, newest first by commit time (then by hash, so
+the order never depends on how the walk went): ``HISTORY_LENGTH`` of them. Renames are not
+followed: a file's history starts where its path does, as a forge's file history does.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# How many commits a file's History part lists.
+HISTORY_LENGTH = 10
+# A subject is cut after this many characters.
+SUBJECT_CHARS = 120
+_GIT_TIMEOUT = 3600
+# ``git log``'s header of a commit: its hash, commit time, author time, author and subject,
+# after a record separator; the files it touched follow, each ended by a NUL (``-z``).
+_FORMAT = "%x1e%H%x1f%ct%x1f%at%x1f%an%x1f%s"
+# The rank of an earlier walk's commits: after every new one.
+_KEPT = 1 << 40
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """A commit as the site shows it: ``time`` (the commit's) orders histories, ``authored``
+    is the date shown."""
+
+    hash: str
+    time: int
+    authored: int
+    author: str
+    subject: str
+
+
+@dataclass(slots=True)
+class Histories:
+    """What one walk found: the commit the tree was at (``head``), and per file of the tree
+    its last commits, newest first, by hash in ``commits``."""
+
+    head: str
+    files: dict[str, list[str]] = field(default_factory=dict)
+    commits: dict[str, Commit] = field(default_factory=dict)
+
+    def of(self, path: str) -> list[Commit]:
+        return [self.commits[commit] for commit in self.files.get(path, ())]
+
+
+def _git_lines(root: Path, *arguments: str) -> bytes | None:
+    """git's output in ``root``; None when git is missing or fails."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *arguments],
+            capture_output=True,
+            timeout=_GIT_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def _head(root: Path, at: str) -> str | None:
+    found = _git_lines(root, "rev-parse", "--verify", "--quiet", f"{at}^{{commit}}")
+    return found.decode("ascii", "replace").strip() if found else None
+
+
+def _walk(root: Path, revisions: list[str]) -> Iterator[tuple[Commit, list[str]]]:
+    """Each commit ``revisions`` reach, in ``git log``'s order, and the paths it touched under
+    ``root`` (relative to it); a merge touched the paths that differ from every parent's
+    (the lines it made itself, as ``git log -- PATH`` lists merges)."""
+    found = _git_lines(
+        root,
+        "log",
+        "-z",
+        "--no-renames",
+        "--diff-merges=c",
+        "--name-only",
+        "--relative",
+        f"--format={_FORMAT}",
+        *revisions,
+        "--",
+        ".",
+    )
+    for record in (found or b"").split(b"\x1e")[1:]:
+        header, *names = record.split(b"\0")
+        fields = header.decode("utf-8", "replace").split("\x1f")
+        if len(fields) != 5:
+            continue
+        commit_hash, time, authored, author, subject = fields
+        if len(subject) > SUBJECT_CHARS:
+            subject = subject[: SUBJECT_CHARS - 1].rstrip() + "…"
+        commit = Commit(commit_hash, int(time), int(authored), author, subject)
+        yield commit, [os.fsdecode(name.lstrip(b"\n")) for name in names if name.strip(b"\n")]
+
+
+def file_histories(
+    root: Path, previous: Histories | None = None, at: str = "HEAD"
+) -> Histories | None:
+    """The history of every path under ``root`` that a commit touched (a file of the tree
+    now, or one that was); None when ``root`` is not in a git work tree with a commit. With
+    ``previous`` (an earlier walk), only the commits since it are read when its head is an
+    ancestor of the new one: a path's last commits are then the newest of its last ones
+    before and of the new ones, as a whole walk would find them. ``at``: the commit whose
+    history is read (a version's, in a site of several)."""
+    head = _head(root, at)
+    if head is None:
+        return None
+    if previous is not None and previous.head == head:
+        return previous
+    since = previous is not None and _is_ancestor(root, previous.head, head)
+    # Per path, (commit, rank): a commit's place in ``git log``'s order breaks ties of time
+    # (a child before its parent); the new commits come before the earlier walk's.
+    found: dict[str, list[tuple[Commit, int]]] = {}
+    if since and previous is not None:
+        found = {
+            path: [(commit, _KEPT + at) for at, commit in enumerate(previous.of(path))]
+            for path in previous.files
+        }
+        walked = _walk(root, [head, f"^{previous.head}"])
+    else:
+        walked = _walk(root, [head])
+    for rank, (commit, touched) in enumerate(walked):
+        for path in touched:
+            found.setdefault(path, []).append((commit, rank))
+    histories = Histories(head)
+    for path in sorted(found):
+        ranked = sorted(found[path], key=lambda pair: (-pair[0].time, pair[1]))
+        newest = [commit for commit, _ in ranked[:HISTORY_LENGTH]]
+        histories.files[path] = [commit.hash for commit in newest]
+        histories.commits.update((commit.hash, commit) for commit in newest)
+    return histories
+
+
+def _is_ancestor(root: Path, older: str, newer: str) -> bool:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "merge-base", "--is-ancestor", older, newer],
+            capture_output=True,
+            timeout=_GIT_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0

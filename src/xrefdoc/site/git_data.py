@@ -1,0 +1,222 @@
+"""What git knows of each file, for its page: ``_xref/git/<key>.js``, its last commits (the
+History part, see ``history.log``), and with the ``blame`` setting ``_xref/blame/<key>.js``,
+who last changed each line and each definition (see ``history.blame``), loaded when the
+reader asks for it.
+
+They are data, not part of the pages: a commit changes the history of the files it touched,
+and rewrites their scripts, never a page. Their names are the file's key, as the symbol
+scripts' are (``symbol_data``). What was written is remembered (``GitState``), so a build
+rewrites the scripts of the files whose history or blame changed, and a build whose pages
+all stand still brings them up to a new commit (``update_git_data``).
+
+A commit is an array: hash, author time (seconds), author, subject; a blame's lines are runs
+of [commit, line count] from line 1, its definitions an anchor (``names.symbol_anchors``) to
+the commit that last changed one of their lines.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xrefdoc.core.fsutil import write_bytes_atomically, write_if_changed
+from xrefdoc.core.model import FileRecord
+from xrefdoc.core.settings import Settings
+from xrefdoc.history.blame import Blame, blame_files
+from xrefdoc.history.git import SiteVersion
+from xrefdoc.history.log import Commit, Histories, file_histories
+from xrefdoc.site.keyword_box import call_script
+from xrefdoc.site.names import PageNames, symbol_anchors
+
+# In the folder of the build's own state (Sphinx's doctrees): what was written.
+STATE_FILE = "xrefdoc-git.pickle"
+GIT_FOLDER = "git"
+BLAME_FOLDER = "blame"
+# Bumped when the state's shape changes: an older state is dropped, every script written.
+_STATE_VERSION = 1
+
+
+def history_script(key: str) -> str:
+    """Where a file's last commits live, relative to ``_xref/``."""
+    return f"{GIT_FOLDER}/{key}.js"
+
+
+def blame_script(key: str) -> str:
+    """Where a file's blame lives, relative to ``_xref/``."""
+    return f"{BLAME_FOLDER}/{key}.js"
+
+
+@dataclass(frozen=True, slots=True)
+class GitFile:
+    """A documented file as its git data needs it: its script name, its content's digest,
+    and its definitions as (anchor, first line, last line)."""
+
+    path: str
+    key: str
+    sha256: str
+    spans: tuple[tuple[str, int, int], ...]
+
+
+def git_files(records: Iterable[FileRecord], names: PageNames) -> list[GitFile]:
+    files = []
+    for record in records:
+        anchors = symbol_anchors(record.symbols)
+        spans = tuple(
+            (anchors[(s.qualname, s.line)], s.line, max(s.line, s.end_line)) for s in record.symbols
+        )
+        files.append(GitFile(record.path, names.file_key(record.path), record.sha256, spans))
+    return sorted(files, key=lambda file: file.path)
+
+
+@dataclass(frozen=True, slots=True)
+class GitSource:
+    """Where the history comes from: the work tree's folder of the documented tree and the
+    commit (``HEAD``, or a version's in a site of several); whether to blame, with how many
+    git processes at a time."""
+
+    root: Path
+    at: str = "HEAD"
+    blame: bool = False
+    workers: int = 1
+
+
+def git_source(settings: Settings, shown: SiteVersion | None, workers: int) -> GitSource | None:
+    """The history the settings ask for (None when ``history`` is off): the tree's own, or
+    in a site of several versions, the repository's at the version's commit (``shown``; the
+    tree built is an export with no history)."""
+    if not settings.history:
+        return None
+    if shown is not None:
+        return GitSource(shown.source, shown.version.commit, settings.blame, workers)
+    return GitSource(settings.root, "HEAD", settings.blame, workers)
+
+
+@dataclass(slots=True)
+class GitState:
+    """What the last build wrote: the walk of the history, the files, per file the commits
+    its history script holds and the blame it was given, each blame by (last commit,
+    content digest)."""
+
+    version: int = _STATE_VERSION
+    histories: Histories | None = None
+    files: list[GitFile] = field(default_factory=list)
+    # Per file, its history script's commits and "blame" when it has one.
+    written: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    blames: dict[str, tuple[tuple[str, str], Blame | None]] = field(default_factory=dict)
+    blamed: dict[str, tuple[tuple[str, str], tuple[tuple[str, int, int], ...]]] = field(
+        default_factory=dict
+    )
+
+
+def read_state(path: Path) -> GitState:
+    try:
+        with path.open("rb") as stream:
+            state = pickle.load(stream)
+    except Exception:  # none yet, or not ours: every script is written
+        return GitState()
+    return state if isinstance(state, GitState) and state.version == _STATE_VERSION else GitState()
+
+
+def _row(commit: Commit) -> list[object]:
+    return [commit.hash, commit.authored, commit.author, commit.subject]
+
+
+def history_text(key: str, commits: Iterable[Commit], blamed: bool) -> str:
+    """``xrefdocHistory({k, commits, blame})``: the file's last commits, newest first, and
+    whether the site has its blame."""
+    rows = [_row(commit) for commit in commits]
+    return call_script("xrefdocHistory", {"k": key, "commits": rows, "blame": blamed})
+
+
+def blame_text(file: GitFile, blame: Blame) -> str:
+    """``xrefdocBlame({k, commits, runs, defs})``."""
+    changed = {}
+    for anchor, first, last in file.spans:
+        commit = blame.last_change(first, last)
+        if commit is not None:
+            changed[anchor] = blame.commits.index(commit)
+    return call_script(
+        "xrefdocBlame",
+        {
+            "k": file.key,
+            "commits": [_row(commit) for commit in blame.commits],
+            "runs": [list(run) for run in blame.runs],
+            "defs": changed,
+        },
+    )
+
+
+def git_scripts(state: GitState) -> list[str]:
+    """The scripts the site holds after a build with this state, for its list of data."""
+    keys = {file.path: file.key for file in state.files}
+    names = [history_script(keys[path]) for path in state.written if path in keys]
+    names += [blame_script(keys[path]) for path, (_, found) in state.blames.items() if found]
+    return sorted(names)
+
+
+def update_git_data(
+    folder: Path,
+    state_file: Path,
+    source: GitSource | None,
+    files: list[GitFile] | None = None,
+    everything: bool = False,
+) -> GitState:
+    """Bring the git scripts of ``folder`` (the site's ``_xref``) up to ``source``: for
+    ``files`` (by default the last build's), the history scripts whose commits changed and
+    the blames whose file or last commit changed; all of them when ``everything``. Without a
+    source (the setting is off) or outside a git work tree, none. Returns the new state,
+    which is saved."""
+    state = read_state(state_file)
+    if everything:
+        state.written, state.blamed = {}, {}
+    listed = state.files if files is None else files
+    histories = None
+    if source is not None:
+        histories = file_histories(source.root, state.histories, source.at)
+    new = GitState(histories=histories, files=listed)
+    if histories is not None and source is not None:
+        if source.blame:
+            _update_blames(folder, state, new, source)
+        for file in listed:
+            commits = histories.files.get(file.path)
+            if not commits:
+                continue
+            blamed = new.blamed.get(file.path) is not None
+            new.written[file.path] = (*commits, "blame" if blamed else "")
+            if state.written.get(file.path) != new.written[file.path]:
+                text = history_text(file.key, histories.of(file.path), blamed)
+                write_if_changed(folder / history_script(file.key), text)
+    write_bytes_atomically(state_file, pickle.dumps(new))
+    return new
+
+
+def _update_blames(folder: Path, state: GitState, new: GitState, source: GitSource) -> None:
+    """Blame the files whose content or last commit changed; write the scripts whose blame
+    or definitions changed."""
+    assert new.histories is not None
+    wanted: dict[str, tuple[str, str]] = {}
+    for file in new.files:
+        last = new.histories.files.get(file.path, [""])[0]
+        wanted[file.path] = (last, file.sha256)
+    by_path = {file.path: file for file in new.files}
+    stale = []
+    for path, key in wanted.items():
+        if path in state.blames and state.blames[path][0] == key:
+            new.blames[path] = state.blames[path]
+        else:
+            stale.append(path)
+
+    def done(path: str, found: Blame | None) -> None:
+        new.blames[path] = (wanted[path], found)
+
+    at = None if source.at == "HEAD" else source.at
+    blame_files(source.root, stale, at=at, workers=source.workers, done=done)
+    for path, (key, found) in sorted(new.blames.items()):
+        if found is None:
+            continue
+        file = by_path[path]
+        new.blamed[path] = (key, file.spans)
+        if state.blamed.get(path) != new.blamed[path]:
+            write_if_changed(folder / blame_script(file.key), blame_text(file, found))
