@@ -1,0 +1,225 @@
+"""A file page's History (its last commits, from ``git log``) and blame (``--blame``): checked
+against git itself on a repository the test makes, after a build, after a commit that
+touched one file, after a commit of what was already built (the pages stand, the history
+moves), and in the browser: the History row, the blame column, the bar's last change."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from browser import DESKTOP, ConsoleProblems, browser, served
+from helpers import run_xrefdoc, write_tree
+
+from xrefdoc.history.log import HISTORY_LENGTH, file_histories
+
+A_PY = "def f():\n    x = 1\n    return x\n\n\ndef g():\n    return 2\n"
+
+
+def commit(root: Path, author: str, message: str, day: int) -> str:
+    """A commit of everything by ``author``, dated ``day`` days after 2024-01-01."""
+    date = f"{1704067200 + day * 86400} +0000"
+    environment = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": author,
+        "GIT_AUTHOR_EMAIL": f"{author.lower()}@example.org",
+        "GIT_COMMITTER_NAME": author,
+        "GIT_COMMITTER_EMAIL": f"{author.lower()}@example.org",
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+    }
+    for arguments in (["add", "-A"], ["commit", "-qm", message]):
+        subprocess.run(["git", "-C", str(root), *arguments], check=True, env=environment)
+    return git_out(root, "rev-parse", "HEAD")
+
+
+def git_out(root: Path, *arguments: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(root), *arguments], capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def script_data(path: Path) -> dict:
+    """The object a data script (``xrefdocHistory({...});``) hands over."""
+    text = path.read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+
+
+def oracle_log(root: Path, path: str) -> list[str]:
+    return git_out(root, "log", f"-n{HISTORY_LENGTH}", "--format=%H", "--", path).split()
+
+
+def oracle_blame(root: Path, path: str) -> list[str]:
+    """The author of each line, from ``git blame --line-porcelain``."""
+    found = git_out(root, "blame", "--line-porcelain", "--", path)
+    return [line[len("author ") :] for line in found.splitlines() if line.startswith("author ")]
+
+
+def our_blame(site: Path, path: str) -> list[str]:
+    data = script_data(site / "_xref" / "blame" / f"{path}.js")
+    return [data["commits"][commit][2] for commit, count in data["runs"] for _ in range(count)]
+
+
+def build(root: Path, site: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    done = run_xrefdoc("build", str(root), "-o", str(site), "-q", *options)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.fixture(scope="module")
+def repository(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("history")
+    root = base / "repo"
+    root.mkdir()
+    git_out(root, "init", "-q")
+    write_tree(root, {"pkg/a.py": A_PY, "pkg/b.py": "B = 1\n"})
+    commit(root, "Ann", "Add a and b", 1)
+    (root / "pkg" / "a.py").write_text(A_PY.replace("x = 1", "x = 2"))
+    commit(root, "Bob", "Change f's x", 2)
+    (root / "pkg" / "b.py").write_text("B = 2\n")
+    commit(root, "Ann", "Change B", 3)
+    site = base / "site"
+    build(root, site, "--blame")
+    return root, site
+
+
+def test_a_files_history_is_git_logs(repository: tuple[Path, Path]) -> None:
+    root, site = repository
+    for path in ("pkg/a.py", "pkg/b.py"):
+        data = script_data(site / "_xref" / "git" / f"{path}.js")
+        assert [row[0] for row in data["commits"]] == oracle_log(root, path)
+        assert data["blame"] is True
+    a = script_data(site / "_xref" / "git" / "pkg/a.py.js")
+    assert [(row[2], row[3]) for row in a["commits"]] == [
+        ("Bob", "Change f's x"),
+        ("Ann", "Add a and b"),
+    ]
+
+
+def test_blame_is_git_blames_and_names_each_definitions_last_change(
+    repository: tuple[Path, Path],
+) -> None:
+    root, site = repository
+    assert our_blame(site, "pkg/a.py") == oracle_blame(root, "pkg/a.py")
+    assert our_blame(site, "pkg/a.py")[1] == "Bob"
+    data = script_data(site / "_xref" / "blame" / "pkg/a.py.js")
+    authors = {anchor: data["commits"][commit][2] for anchor, commit in data["defs"].items()}
+    assert authors == {"sym-f": "Bob", "sym-g": "Ann"}
+
+
+def test_a_commit_rewrites_the_data_of_the_files_it_touched(
+    repository: tuple[Path, Path], tmp_path: Path
+) -> None:
+    root, _ = repository
+    # A copy of the repository, so the module's other tests keep theirs.
+    clone, copy = tmp_path / "repo", tmp_path / "site"
+    subprocess.run(["cp", "-a", str(root), str(clone)], check=True)
+    build(clone, copy, "--blame")
+    a_history = copy / "_xref" / "git" / "pkg/a.py.js"
+    a_before = a_history.stat().st_mtime_ns
+    (clone / "pkg" / "b.py").write_text("B = 3\n")
+    commit(clone, "Cy", "Change B again", 4)
+    build(clone, copy, "--blame")
+    b = script_data(copy / "_xref" / "git" / "pkg/b.py.js")
+    assert [row[0] for row in b["commits"]] == oracle_log(clone, "pkg/b.py")
+    assert b["commits"][0][2] == "Cy"
+    assert our_blame(copy, "pkg/b.py") == ["Cy"]
+    assert a_history.stat().st_mtime_ns == a_before, "a.py's history did not change"
+
+    # An edit built before it is committed: its lines are not committed yet; the commit of
+    # the same content then leaves every page as it was and moves the history alone.
+    (clone / "pkg" / "a.py").write_text(A_PY + "\n\ndef h():\n    return 3\n")
+    build(clone, copy, "--blame")
+    assert our_blame(copy, "pkg/a.py")[-1] == ""
+    page = copy / "pkg" / "a.py_docs.html"
+    page_before = page.read_bytes()
+    made = commit(clone, "Dee", "Add h", 5)
+    done = build(clone, copy, "--blame")
+    assert page.read_bytes() == page_before
+    a = script_data(copy / "_xref" / "git" / "pkg/a.py.js")
+    assert a["commits"][0][0] == made
+    assert our_blame(copy, "pkg/a.py") == oracle_blame(clone, "pkg/a.py")
+    blame = script_data(copy / "_xref" / "blame" / "pkg/a.py.js")
+    assert blame["commits"][blame["defs"]["sym-h"]][2] == "Dee"
+    assert done.returncode == 0
+
+
+def test_without_blame_or_history_or_git(repository: tuple[Path, Path], tmp_path: Path) -> None:
+    root, _ = repository
+    plain = tmp_path / "plain"
+    build(root, plain)
+    assert script_data(plain / "_xref" / "git" / "pkg/a.py.js")["blame"] is False
+    assert not (plain / "_xref" / "blame").exists()
+    none = tmp_path / "none"
+    build(root, none, "--no-history")
+    assert not (none / "_xref" / "git").exists()
+    outside = tmp_path / "outside"
+    write_tree(outside, {"m.py": "M = 1\n"})
+    site = tmp_path / "outside-site"
+    build(outside, site, "--blame")
+    assert (site / "m.py_docs.html").is_file()
+    assert not (site / "_xref" / "git").exists()
+
+
+def test_an_incremental_walk_equals_a_whole_one_across_a_merge(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git_out(root, "init", "-q", "-b", "main")
+    write_tree(root, {"a.py": "A = 1\nB = 1\n"})
+    commit(root, "Ann", "start", 1)
+    earlier = file_histories(root)
+    git_out(root, "checkout", "-q", "-b", "side")
+    (root / "a.py").write_text("A = 2\nB = 1\n")
+    commit(root, "Bob", "side A", 2)
+    git_out(root, "checkout", "-q", "main")
+    (root / "a.py").write_text("A = 1\nB = 2\n")
+    commit(root, "Ann", "main B", 3)
+    # The two changes touch neighbouring lines: the merge conflicts, and its resolution is
+    # a change of the merge's own, so the merge is in the file's history.
+    subprocess.run(["git", "-C", str(root), "merge", "-q", "side"], capture_output=True)
+    (root / "a.py").write_text("A = 2\nB = 2\n")
+    merge = commit(root, "Max", "merge side", 5)
+    (root / "a.py").write_text("A = 3\nB = 2\n")
+    commit(root, "Cy", "after the merge", 6)
+    whole = file_histories(root)
+    since = file_histories(root, earlier)
+    assert whole is not None and since is not None
+    assert since.files == whole.files
+    assert whole.files["a.py"] == oracle_log(root, "a.py")
+    assert merge in whole.files["a.py"]
+
+
+def test_the_page_shows_history_blame_and_the_last_change_of_lines(
+    repository: tuple[Path, Path],
+) -> None:
+    root, site = repository
+    bob = git_out(root, "log", "-1", "--format=%H", "--author=Bob")
+    with browser() as chromium, served(site) as base:
+        page = chromium.new_page(viewport=DESKTOP)
+        problems = ConsoleProblems(page)
+        page.goto(f"{base}pkg/a.py_docs.html#L2")
+        row = page.locator(".xref-history-row")
+        row.wait_for()
+        assert "Last changed" in row.inner_text() and "Bob" in row.inner_text()
+        page.click(".xref-history summary")
+        first = git_out(root, "rev-list", "--max-parents=0", "HEAD")
+        assert page.locator(".xref-history li").all_inner_texts() == [
+            f"{bob[:8]} 2024-01-03 Bob: Change f's x",
+            f"{first[:8]} 2024-01-02 Ann: Add a and b",
+        ]
+        page.click(".xref-blame-toggle")
+        page.locator(".xref-blamed .xref-blame").first.wait_for()
+        assert "Bob" in page.locator("#L2 .xref-blame").inner_text()
+        assert "Ann" in page.locator("#L1 .xref-blame").inner_text()
+        page.click(".xref-blame-bar button")
+        bar = page.locator(".xref-blame-bar")
+        bar.get_by_text("Change f's x").wait_for()
+        page.goto(f"{base}pkg/a.py_docs.html#sym-g")
+        page.click(".xref-blame-bar button")
+        page.locator(".xref-blame-bar").get_by_text("g last changed in").wait_for()
+        assert "Ann" in page.locator(".xref-blame-bar").inner_text()
+        assert problems.found == [], "console errors"
