@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from helpers import git, git_repository, run_xrefdoc, write_tree
 
+from xrefdoc.history.apidiff import Definition, introduced
+
 V1 = {
     "pkg/__init__.py": "",
     "pkg/core.py": """
@@ -189,3 +191,20 @@ def test_a_shallow_clone_says_what_it_lacks(repository: Path, tmp_path: Path) ->
     assert done.returncode == 2
     assert "no such ref" in done.stderr and "shallow clone" in done.stderr, done.stderr
     shutil.rmtree(clone)
+
+
+def test_a_definition_keeps_the_version_it_came_in_when_it_moves() -> None:
+    def found(*definitions: tuple[str, str]) -> dict[tuple[str, str], Definition]:
+        return {
+            (path, name): Definition(path, name, "function", "()", 1, "")
+            for path, name in definitions
+        }
+
+    since = introduced(
+        [
+            ("v1", found(("a.py", "run"))),
+            ("v2", found(("a.py", "run"), ("a.py", "stop"))),
+            ("v3", found(("b.py", "run"), ("a.py", "stop"), ("a.py", "go"))),
+        ]
+    )
+    assert since["v3"] == {("b.py", "run"): "v1", ("a.py", "stop"): "v2", ("a.py", "go"): "v3"}

@@ -100,7 +100,8 @@ def test_the_switcher_lands_on_the_same_page_or_the_nearest_folder(
         assert switcher.input_value() == "v2"
         assert page.locator(".xt-versions option").all_inner_texts()[0].startswith("v")
         switcher.select_option("v1")
-        page.wait_for_url(base + "v1/pkg/core.py_docs.html#L1")
+        # Line 1 is run()'s: the other version opens at that definition.
+        page.wait_for_url(base + "v1/pkg/core.py_docs.html#sym-run")
 
         page.goto(base + "v2/pkg/engine.py_docs.html")
         page.locator(".xt-versions select").select_option("v1")
@@ -181,3 +182,43 @@ def test_the_versions_setting_of_pyproject_toml(tmp_path: Path) -> None:
     done = run_xrefdoc("build", str(root), "-o", str(out), "-q")
     assert done.returncode == 2
     assert "[tool.xrefdoc] versions must be a list of glob patterns" in done.stderr
+
+
+def since_of(site: Path, path: str) -> dict[str, str]:
+    text = (site / "_xref" / "since" / f"{path}.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])["defs"]
+
+
+def test_each_definition_says_the_version_it_came_in(built: tuple[Path, Path]) -> None:
+    root, out = built
+    assert since_of(out / "v2", "pkg/core.py") == {"sym-run": "v1", "sym-Engine": "v1"}
+    assert since_of(out / "v3", "pkg/core.py") == {"sym-run": "v1"}
+    assert since_of(out / "v3", "pkg/engine.py") == {"sym-Engine": "v2", "sym-Engine.start": "v2"}
+    # Each version's history is the repository's at its commit, not the work tree's.
+    text = (out / "v1" / "_xref" / "git" / "pkg/core.py.js").read_text(encoding="utf-8")
+    history = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    assert [row[0] for row in history["commits"]] == [git(root, "rev-parse", "v1")]
+
+
+def test_the_switcher_keeps_the_definition_and_the_bar_says_when_it_came(
+    built: tuple[Path, Path],
+) -> None:
+    _, out = built
+    with browser() as chromium, served(out) as base:
+        page = chromium.new_page(viewport=DESKTOP)
+        # Line 2 is in run(), which is on line 1 in every version: the switch lands on the
+        # definition, not on a line number that may hold something else there.
+        page.goto(base + "v3/pkg/core.py_docs.html#L2")
+        page.locator(".xt-versions select").select_option("v1")
+        page.wait_for_url(base + "v1/pkg/core.py_docs.html#sym-run")
+
+        page.goto(base + "v2/pkg/core.py_docs.html#sym-Engine")
+        page.locator(".xt-versions select").select_option("v3")
+        page.wait_for_url(base + "v3/pkg/core.py_docs.html#sym-Engine")
+        note = page.locator(".xref-version-note")
+        note.wait_for()
+        assert note.inner_text() == "Engine is not in this version (v3) of the file."
+
+        page.goto(base + "v3/pkg/engine.py_docs.html#sym-Engine.start")
+        page.locator(".xref-since").wait_for()
+        assert page.locator(".xref-since").inner_text() == "Introduced in v2"

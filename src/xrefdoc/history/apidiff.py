@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,6 +132,33 @@ def compare(old: Definitions, new: Definitions) -> ApiDiff:
     diff.changes = sorted(_outermost(diff.changes), key=_order)
     diff.bodies = dict(sorted(bodies.items()))
     return diff
+
+
+Introduced = dict[str, dict[tuple[str, str], str]]
+
+
+def introduced(versions: Sequence[tuple[str, Definitions]]) -> Introduced:
+    """For each version of ``versions`` (a name and its definitions, oldest first), the
+    version each of its definitions first appears in: the earlier version's where it was
+    already there, in the same file or in the one it moved from (see ``_moves``)."""
+    found: Introduced = {}
+    before: Definitions = {}
+    since_before: dict[tuple[str, str], str] = {}
+    for name, definitions in versions:
+        gone = [before[key] for key in before.keys() - definitions.keys()]
+        came = [definitions[key] for key in definitions.keys() - before.keys()]
+        moved_from = {
+            (change.new.path, change.new.qualname): (change.old.path, change.old.qualname)
+            for change in _moves(gone, came)
+            if change.old is not None and change.new is not None
+        }
+        since: dict[tuple[str, str], str] = {}
+        for key in definitions:
+            origin = key if key in before else moved_from.get(key)
+            since[key] = since_before[origin] if origin is not None else name
+        found[name] = since
+        before, since_before = definitions, since
+    return found
 
 
 def _moves(gone: list[Definition], came: list[Definition]) -> list[Change]:

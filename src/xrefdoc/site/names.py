@@ -185,10 +185,15 @@ def symbol_anchors(symbols: Iterable[Symbol]) -> dict[tuple[str, int], str]:
     anchors: dict[tuple[str, int], str] = {}
     seen: dict[str, int] = {}
     for symbol in sorted(symbols, key=lambda s: (s.line, s.qualname)):
-        base = "sym-" + _anchor_text(symbol.qualname)
+        base = symbol_anchor_base(symbol.qualname)
         count = seen[base] = seen.get(base, 0) + 1
         anchors[(symbol.qualname, symbol.line)] = base if count == 1 else f"{base}~{count}"
     return anchors
+
+
+def symbol_anchor_base(qualname: str) -> str:
+    """The anchor of a file's first definition of ``qualname`` (see ``symbol_anchors``)."""
+    return "sym-" + _anchor_text(qualname)
 
 
 # The longest file name a page's own part of its name may take, in bytes. A file system takes

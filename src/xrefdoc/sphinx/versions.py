@@ -24,10 +24,17 @@ from urllib.parse import quote
 
 from xrefdoc.core.fsutil import write_bytes_atomically, write_if_changed
 from xrefdoc.core.identity import project_metadata
-from xrefdoc.history.apidiff import ApiDiff, Change, Definitions, compare, tree_definitions
+from xrefdoc.history.apidiff import (
+    ApiDiff,
+    Change,
+    Definitions,
+    compare,
+    introduced,
+    tree_definitions,
+)
 from xrefdoc.history.git import SiteVersion, Version, export, versions
 from xrefdoc.site.keyword_box import call_script
-from xrefdoc.site.names import page_stem
+from xrefdoc.site.names import DATA_FOLDER, page_stem, symbol_anchor_base
 from xrefdoc.sphinx.standalone import build_site, default_work_dir
 from xrefdoc.store.versions import pages_version
 
@@ -36,6 +43,8 @@ VERSIONS_SCRIPT = "_versions.js"
 INDEX_PAGE = "index.html"
 # The API changes of each version since the one before it: _diff/<old>..<new>.html.
 DIFF_FOLDER = "_diff"
+# In each version's data folder: per file, the version each of its definitions came in.
+SINCE_FOLDER = "since"
 # In the work folder: what each version's site was last built from, and per version its
 # definitions (for the API changes when a later version is added).
 STATE_FILE = "versions.json"
@@ -93,6 +102,9 @@ def build_versions(
         write_bytes_atomically(api_file, pickle.dumps(apis[version.name]))
         state[version.name] = built_from
         write_if_changed(work / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
+    since = introduced([(version.name, apis[version.name]) for version in reversed(found)])
+    for version in found:
+        write_since_scripts(output / version.name / DATA_FOLDER / SINCE_FOLDER, since[version.name])
     name, _ = project_metadata(source, lambda message: None)
     project = name or source.name
     # Each version against the one before it (the list is newest first).
@@ -132,6 +144,24 @@ def _read_state(path: Path) -> dict[str, list[str]]:
 
 def _date(version: Version) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(version.time))
+
+
+def write_since_scripts(folder: Path, since: Mapping[tuple[str, str], str]) -> None:
+    """``since/<key>.js`` for each file of a version: ``xrefdocSince({k, defs})``, each
+    definition's anchor and the version it came in; the folder holds no other script."""
+    by_file: dict[str, dict[str, str]] = {}
+    for (path, qualname), version in sorted(since.items()):
+        by_file.setdefault(path, {})[symbol_anchor_base(qualname)] = version
+    current = set()
+    for path, definitions in by_file.items():
+        key = page_stem(path)
+        current.add(f"{key}.js")
+        text = call_script("xrefdocSince", {"k": key, "defs": definitions})
+        write_if_changed(folder / f"{key}.js", text)
+    if folder.is_dir():
+        for script in sorted(folder.rglob("*.js")):
+            if script.relative_to(folder).as_posix() not in current:
+                script.unlink()
 
 
 def versions_script(found: Sequence[Version]) -> str:

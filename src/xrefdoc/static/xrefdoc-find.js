@@ -457,12 +457,25 @@
       var found = nearestPage(page || "index.html", has);
       var address = target + encodePath(found);
       if (found === (page || "index.html")) {
-        address += location.hash;
+        address += symbolHash();
       } else {
         address += "?" + new URLSearchParams({ missing: page, from: thisVersion }).toString();
       }
       location.href = address;
     });
+  }
+
+  // Where the other version's page opens: at the definition the selected line is in (its
+  // anchor, #sym-Group.invoke, names the symbol, not the line, so it survives lines that
+  // moved between versions), else at the same hash.
+  function symbolHash() {
+    var match = /^#L(\d+)/.exec(location.hash);
+    if (!match) { return location.hash; }
+    for (var number = +match[1]; number > 0; number--) {
+      var anchor = document.querySelector("#L" + number + " > [id^='sym-']");
+      if (anchor) { return "#" + encodeURIComponent(anchor.id); }
+    }
+    return location.hash;
   }
 
   // What a version's _xref/paths.js says it has: {folders, pages} (each a Set), or null.
@@ -502,11 +515,23 @@
     return folder ? folder + "/index.html" : "index.html";
   }
 
-  // Landed here from another version's page that this version does not have: say so.
+  // Landed here from another version's page, or definition, that this version does not
+  // have: say so.
   function noteMissing() {
     var address = new URLSearchParams(location.search), missing = address.get("missing");
     var body = document.querySelector("[role=main]");
-    if (!missing || !body) { return; }
+    if (!body) { return; }
+    var symbol = decodeURIComponent(location.hash.slice(1));
+    if (!missing && symbol.slice(0, 4) === "sym-" && !document.getElementById(symbol)) {
+      var gone = document.createElement("p");
+      gone.className = "xref-version-note";
+      gone.setAttribute("role", "status");
+      gone.textContent = symbol.slice(4) + " is not in this version" +
+        (thisVersion ? " (" + thisVersion + ")" : "") + " of the file.";
+      body.insertBefore(gone, body.firstChild);
+      return;
+    }
+    if (!missing) { return; }
     var note = document.createElement("p");
     note.className = "xref-version-note";
     note.setAttribute("role", "status");

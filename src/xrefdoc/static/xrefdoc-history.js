@@ -4,7 +4,9 @@
    line-range bar's "Last changed"). Neither is in the page: a commit rewrites these small
    scripts, never the pages (site/git_data.py). Loaded deferred after xrefdoc-find.js, whose
    xrefdocBuild hands over the links to the forge (window.xrefdocGitLinks), and
-   xrefdoc-lines.js, whose bar asks window.xrefdocBlameBar. */
+   xrefdoc-lines.js, whose bar asks window.xrefdocBlameBar. In a site of several versions,
+   the bar at a definition says which version it came in (_xref/since/<key>.js, written by
+   sphinx/versions.py). */
 (function () {
   "use strict";
 
@@ -21,6 +23,7 @@
   var links = null;     // the forge's link of a commit, as [text, field] parts; [] for none
   var history = null;   // {commits: [[hash, time, author, subject]], blame}
   var blame = null;     // {commits, runs: [[commit, lines]], defs: {anchor: commit}}
+  var since = null;     // in a site of several versions: {defs: {anchor: version}}
   var waitingForBlame = [];
 
   function sameKey(other) {
@@ -124,10 +127,19 @@
   }
   window.xrefdocSymbolAnchor = symbolAnchor;
 
-  // From xrefdoc-find.js, once _xref/build.js came: the forge's link of a commit.
+  // From xrefdoc-find.js, once _xref/build.js came: the forge's link of a commit, and the
+  // version of a site of several (whose definitions say which version they came in).
   window.xrefdocGitLinks = function (build) {
+    var first = links === null;
     links = build.commit_link || [];
     showHistory();
+    if (first && build.version) { window.xrefdocLoad("since/" + key + ".js", function () {}); }
+  };
+
+  window.xrefdocSince = function (data) {
+    if (!data || !sameKey(data.k)) { return; }
+    since = data;
+    blameBarOfShownBar();
   };
 
   /* --- blame -------------------------------------------------------------------------- */
@@ -199,33 +211,47 @@
     }
   }
 
-  // The line-range bar (xrefdoc-lines.js): who last changed the selected lines, or the
-  // definition the selection is at, on a click.
+  // The line-range bar (xrefdoc-lines.js): at a definition, the version it came in (a site
+  // of several versions); and who last changed the selected lines, or the definition, on a
+  // click (a site with blame).
   window.xrefdocBlameBar = function (bar, first, last, anchor) {
     var old = bar.querySelector(".xref-blame-bar");
     if (old) { old.parentNode.removeChild(old); }
-    if (!history || !history.blame) { return; }
+    var came = anchor && since && Object.prototype.hasOwnProperty.call(since.defs, anchor) ?
+      since.defs[anchor] : "";
+    if (!came && (!history || !history.blame)) { return; }
     var box = document.createElement("span");
     box.className = "xref-blame-bar";
+    if (came) {
+      var note = document.createElement("span");
+      note.className = "xref-since";
+      note.textContent = "Introduced in " + came;
+      box.appendChild(note);
+    }
+    if (history && history.blame) { box.appendChild(lastChangeButton(box, first, last, anchor)); }
+    bar.appendChild(box);
+  };
+
+  function lastChangeButton(box, first, last, anchor) {
     var button = document.createElement("button");
     button.type = "button";
     button.textContent = "Last changed";
     button.addEventListener("click", function () {
       button.disabled = true;
       withBlame(function (data) {
-        box.textContent = "";
-        if (!data) { box.textContent = "Blame could not be loaded"; return; }
-        var newest = anchor && Object.prototype.hasOwnProperty.call(data.defs, anchor) ?
-          data.defs[anchor] : newestOf(data, first, last);
+        var shown = document.createElement("span");
+        box.replaceChild(shown, button);
+        if (!data) { shown.textContent = "Blame could not be loaded"; return; }
+        var ofDefinition = anchor && Object.prototype.hasOwnProperty.call(data.defs, anchor);
+        var newest = ofDefinition ? data.defs[anchor] : newestOf(data, first, last);
         if (newest === null) { return; }
-        box.appendChild(document.createTextNode(
-          (anchor && data.defs[anchor] !== undefined ? anchor.slice(4) + " last changed in " : "Last changed in ")));
-        describe(box, data.commits[newest], true);
+        shown.appendChild(document.createTextNode(
+          ofDefinition ? anchor.slice(4) + " last changed in " : "Last changed in "));
+        describe(shown, data.commits[newest], true);
       });
     });
-    box.appendChild(button);
-    bar.appendChild(box);
-  };
+    return button;
+  }
 
   function newestOf(data, first, last) {
     var commits = lineCommits(data), newest = null;
