@@ -57,6 +57,11 @@ def test_each_version_is_a_site_of_its_own_files(built: tuple[Path, Path]) -> No
     assert (out / "v2" / "pkg" / "engine.py_docs.html").is_file()
     v3 = (out / "v3" / "pkg" / "core.py_docs.html").read_text(encoding="utf-8")
     assert "retries" in v3 and "uncommitted" not in v3
+    # Built after it, v2 and v3 left v1's pages as they were.
+    assert "retries" not in (out / "v1" / "pkg" / "core.py_docs.html").read_text(encoding="utf-8")
+    # A page all three versions share is one file.
+    readme = [(out / name / "README.md_docs.html").stat().st_ino for name in ("v1", "v2", "v3")]
+    assert len(set(readme)) == 1
     build = (out / "v2" / "_xref" / "build.js").read_text(encoding="utf-8")
     data = json.loads(build[build.index("(") + 1 : build.rindex(")")])
     assert data["version"] == "v2"

@@ -128,8 +128,10 @@ def build_site(
 
 
 def _at_version(identity: Identity, settings: Settings, shown: SiteVersion) -> Identity:
-    """The identity of a version's site: its tree's name and version, with the commit and
-    the forge's links of the work tree's repository at the version's commit."""
+    """The identity of a version's site: its tree's name, with the commit and the forge's
+    links of the work tree's repository at the version's commit. Not its version: the
+    version switcher names it, from ``_xref/build.js``, so a page whose content two versions
+    share is the same page, and one version's build is a rebuild of another's."""
     at = project_identity(
         shown.source,
         repository=settings.repository,
@@ -140,6 +142,7 @@ def _at_version(identity: Identity, settings: Settings, shown: SiteVersion) -> I
     )
     return replace(
         identity,
+        version="",
         commit=at.commit,
         dirty=False,
         commit_url=at.commit_url,

@@ -5,10 +5,12 @@ the list for its version switcher, and ``OUT/_diff/<A>..<B>.html`` shows the API
 (``history.apidiff``) of each version since the one before it.
 
 Work is shared between versions: every version's files are exported into the same folder
-and built with the same record cache, so a file whose content an earlier version had is not
-extracted again, and a content highlighted once is not highlighted again. A version already
-built from the same commit, by the same xrefdoc, with the same options, is not built again:
-adding a tag builds that tag alone.
+and built, oldest first, into the same site in the work folder, each build a rebuild of the
+one before: it extracts, highlights and renders only what changed between the two, as a
+rebuild after a checkout would. Each version's folder of the output is then made a copy of
+that site by hard links (``mirror``), so the pages two versions share take room once. A
+version already built from the same commit, by the same xrefdoc, with the same options, is
+not built again: adding a tag builds that tag alone, as a rebuild of the last one built.
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import os
 import pickle
+import shutil
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
-from xrefdoc.core.fsutil import write_bytes_atomically, write_if_changed
+from xrefdoc.core.fsutil import TEMPORARY_SUFFIX, write_bytes_atomically, write_if_changed
 from xrefdoc.core.identity import project_metadata
 from xrefdoc.history.apidiff import (
     ApiDiff,
@@ -35,6 +39,7 @@ from xrefdoc.history.apidiff import (
 from xrefdoc.history.git import SiteVersion, Version, export, versions
 from xrefdoc.site.keyword_box import call_script
 from xrefdoc.site.names import DATA_FOLDER, page_stem, symbol_anchor_base
+from xrefdoc.sphinx.publish import staged_files
 from xrefdoc.sphinx.standalone import build_site, default_work_dir
 from xrefdoc.store.versions import pages_version
 
@@ -71,9 +76,11 @@ def build_versions(
     work.mkdir(parents=True, exist_ok=True)
     state = _read_state(work / STATE_FILE)
     made_by = [pages_version(), json.dumps(options or {}, sort_keys=True, default=str)]
-    tree = work / "tree"
+    tree, shared = work / "tree", work / "site"
     apis: dict[str, Definitions] = {}
-    for version in found:
+    # Oldest first: each build is a rebuild of the one before, in the same folders, so it
+    # renders only the pages of what changed between them.
+    for version in reversed(found):
         site = output / version.name
         built_from = [version.commit, *made_by]
         api_file = work / version.name / API_FILE
@@ -86,8 +93,8 @@ def build_versions(
             print(f"xrefdoc: building {version.name} ({version.commit[:12]})", flush=True)
         code = build_site(
             export(source, version.commit, tree),
-            site,
-            work_dir=work / version.name,
+            shared,
+            work_dir=work / "build",
             options=options,
             fail_on_warning=fail_on_warning,
             quiet=quiet,
@@ -97,6 +104,9 @@ def build_versions(
         )
         if code != 0:
             return code
+        mirror(shared, site, keep=f"{DATA_FOLDER}/{SINCE_FOLDER}/")
+        if not quiet:
+            print(f"xrefdoc: {version.name} is in {site}", flush=True)
         # Its records are all in the cache the build just filled.
         apis[version.name] = tree_definitions(tree, options or {}, use_cache=True)
         write_bytes_atomically(api_file, pickle.dumps(apis[version.name]))
@@ -116,6 +126,34 @@ def build_versions(
     if not quiet:
         print(f"xrefdoc: {len(found)} versions listed in {output / INDEX_PAGE}")
     return 0
+
+
+def mirror(site: Path, into: Path, keep: str) -> None:
+    """Make ``into`` hold what ``site`` holds, each file a hard link to the site's (a copy
+    where the two are on different file systems), put in place by a rename, so a version's
+    folder costs no room for the pages it shares with the others; the files under ``keep``
+    (a folder, relative, with its ``/``) are the versions' own and stay. The shared site is
+    only ever replaced file by file (``publish``, ``write_if_changed``), never written in
+    place, so a later build never changes a version already mirrored."""
+    wanted = set(staged_files(site))
+    for relative in sorted(wanted):
+        source, target = site / relative, into / relative
+        try:
+            if os.path.samefile(source, target):
+                continue
+        except OSError:
+            pass  # not there yet
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}{TEMPORARY_SUFFIX}")
+        temporary.unlink(missing_ok=True)
+        try:
+            os.link(source, temporary)
+        except OSError:
+            shutil.copyfile(source, temporary)
+        os.replace(temporary, target)
+    for relative in sorted(set(staged_files(into)) - wanted):
+        if not relative.startswith(keep):
+            (into / relative).unlink()
 
 
 def _api(
