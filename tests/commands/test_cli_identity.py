@@ -43,12 +43,14 @@ def footer(page: Path) -> str:
 @dataclass(frozen=True)
 class Shown:
     """What a browser shows of a file page opened at lines 1-2: the footer's text, the file's
-    "View on" link and the permalink bar's link to the lines on the forge ("" when absent)."""
+    "View on" link, the permalink bar's link to the lines on the forge and the link of the
+    History's newest commit ("" when absent)."""
 
     footer: str
     file_link: str
     file_link_text: str
     lines_link: str
+    history_link: str
 
 
 def shown(chromium: Any, page: Path) -> Shown:
@@ -59,11 +61,13 @@ def shown(chromium: Any, page: Path) -> Shown:
     opened.wait_for_load_state("load")
     forge = opened.locator("a.xref-forge")
     lines = opened.locator(".xref-permalink a.xref-forge-lines")
+    history = opened.locator(".xref-history li a")
     result = Shown(
         " ".join(opened.locator("footer").inner_text().split()),
         forge.get_attribute("href") if forge.count() else "",
         forge.inner_text() if forge.count() else "",
         lines.get_attribute("href") if lines.count() else "",
+        history.first.get_attribute("href") if history.count() else "",
     )
     context.close()
     assert problems.found == [], "console errors"
@@ -89,6 +93,8 @@ def test_a_github_tree_is_named_and_linked_at_its_commit(tmp_path: Path, chromiu
     blob = f"https://github.com/org/proj/blob/{commit}/src/proj/core.py"
     assert (seen.file_link, seen.lines_link) == (blob, blob + "#L1-L2")
     assert seen.file_link_text == "View on GitHub"
+    # The file's History links its commit to the forge.
+    assert seen.history_link == f"https://github.com/org/proj/commit/{commit}"
     # Every page says the same in its footer, the keyword index too.
     assert shown(chromium, site / "keywords.html").footer == seen.footer
     # The pages do not name the commit: a new one rewrites _xref/build.js alone.
