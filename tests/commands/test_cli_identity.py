@@ -161,7 +161,7 @@ def test_without_git_the_site_has_no_commit_and_no_forge_link(
     site = tmp_path / "site"
     build(tree, site, "--repository", "https://github.com/org/plain")
     page = site / "src/proj/core.py_docs.html"
-    assert shown(chromium, page) == Shown("proj 1.4.0 · Made with xrefdoc", "", "", "")
+    assert shown(chromium, page) == Shown("proj 1.4.0 · Made with xrefdoc", "", "", "", "")
 
 
 def test_without_javascript_the_footer_names_the_project_alone(tmp_path: Path) -> None:
@@ -256,9 +256,10 @@ def test_a_commit_of_one_file_rewrites_its_pages_and_the_build_script_alone(
     assert "src/proj/other.py_docs.html" in changed
     assert '"dirty":true' in text(site / "_xref/build.js")
 
-    # A commit of what was built: no page, the script alone.
+    # A commit of what was built: no page; the script, and the history of the file the
+    # commit touched.
     before = snapshot(site)
     git(tree, "commit", "-qam", "third")
     build(tree, site)
-    assert rewritten(before, site) == {"_xref/build.js"}
+    assert rewritten(before, site) == {"_xref/build.js", "_xref/git/src/proj/other.py.js"}
     assert f'"commit":"{git(tree, "rev-parse", "HEAD")}"' in text(site / "_xref/build.js")

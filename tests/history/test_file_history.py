@@ -223,3 +223,24 @@ def test_the_page_shows_history_blame_and_the_last_change_of_lines(
         page.locator(".xref-blame-bar").get_by_text("g last changed in").wait_for()
         assert "Ann" in page.locator(".xref-blame-bar").inner_text()
         assert problems.found == [], "console errors"
+
+
+def test_a_shallow_clone_has_the_history_it_holds_and_no_more(
+    repository: tuple[Path, Path], tmp_path: Path
+) -> None:
+    root, _ = repository
+    clone = tmp_path / "clone"
+    # The last two commits: Bob's change of a.py is the boundary, whose parent is not there.
+    subprocess.run(["git", "clone", "-q", "--depth", "2", root.as_uri(), str(clone)], check=True)
+    site = tmp_path / "site"
+    done = run_xrefdoc("build", str(clone), "-o", str(site), "--blame")
+    assert done.returncode == 0, done.stderr
+    assert "a shallow clone: file histories and blame stop where its history does" in done.stdout
+    b = script_data(site / "_xref" / "git" / "pkg/b.py.js")
+    assert [(row[2], row[3]) for row in b["commits"]] == [("Ann", "Change B")]
+    # The boundary seems to add every file: it is in no history, and blame does not name it.
+    assert script_data(site / "_xref" / "git" / "pkg/a.py.js")["commits"] == []
+    data = script_data(site / "_xref" / "blame" / "pkg/a.py.js")
+    assert [row[:3] for row in data["commits"]] == [["", 0, ""]]
+    assert data["commits"][0][3] == "Before the shallow clone's history"
+    assert our_blame(site, "pkg/b.py") == ["Ann"]

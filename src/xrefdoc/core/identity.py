@@ -80,6 +80,9 @@ class Identity:
     site_version: str = ""
     # Any commit's page on the forge, a format of ``commit`` ("" without a forge).
     commit_template: str = ""
+    # Whether the site has each file's history (``site.git_data``): a commit, and the
+    # ``history`` setting on.
+    history: bool = False
 
     @property
     def short_commit(self) -> str:

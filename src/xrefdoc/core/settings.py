@@ -6,7 +6,7 @@ import os
 import sys
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from xrefdoc.core.errors import ConfigError
@@ -89,7 +89,7 @@ class Settings:
 def settings_identity(settings: Settings, warn: Warn) -> Identity:
     """The identity of the settings' tree, the identity settings over what the tree says;
     one place, so the Sphinx extension and the standalone build hand over the same ones."""
-    return project_identity(
+    identity = project_identity(
         settings.root,
         project=settings.project,
         version=settings.version,
@@ -98,6 +98,7 @@ def settings_identity(settings: Settings, warn: Warn) -> Identity:
         source_link_template=settings.source_link_template,
         warn=warn,
     )
+    return replace(identity, history=settings.history and bool(identity.commit))
 
 
 def _glob_list(setting: str, value: object) -> tuple[str, ...]:

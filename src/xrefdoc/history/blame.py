@@ -21,6 +21,9 @@ _GIT_TIMEOUT = 600
 # The commit git names for lines not committed yet.
 NOT_COMMITTED = "0" * 40
 UNCOMMITTED = Commit("", 0, 0, "", "Not committed yet")
+# Lines a shallow clone's boundary commit holds: they were changed before the history the
+# clone has, by a commit it cannot name.
+BEFORE_CLONE = Commit("", 0, 0, "", "Before the shallow clone's history")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +64,12 @@ def _newer(commit: Commit, than: Commit) -> bool:
     return (commit.authored, commit.hash) > (than.authored, than.hash)
 
 
-def blame_file(root: Path, path: str, at: str | None = None) -> Blame | None:
+def blame_file(
+    root: Path, path: str, at: str | None = None, cut: frozenset[str] = frozenset()
+) -> Blame | None:
     """The blame of ``path`` (relative to ``root``) as the work tree has it, or at the
-    commit ``at``; None when git cannot blame it (not committed, not a git work tree)."""
+    commit ``at``; None when git cannot blame it (not committed, not a git work tree).
+    ``cut``: a shallow clone's boundary commits (``log.shallow_commits``)."""
     revision = [at] if at else []
     try:
         done = subprocess.run(
@@ -76,10 +82,10 @@ def blame_file(root: Path, path: str, at: str | None = None) -> Blame | None:
         return None
     if done.returncode != 0:
         return None
-    return _parse(done.stdout)
+    return _parse(done.stdout, cut)
 
 
-def _parse(output: bytes) -> Blame:
+def _parse(output: bytes, cut: frozenset[str] = frozenset()) -> Blame:
     """``git blame --incremental``: groups of lines ("HASH ORIG FINAL COUNT"), the first of a
     commit followed by its headers, each group ended by "filename"."""
     facts: dict[str, dict[str, str]] = {}
@@ -103,7 +109,8 @@ def _parse(output: bytes) -> Blame:
     for _, count, commit_hash in groups:
         if commit_hash not in index:
             index[commit_hash] = len(commits)
-            commits.append(_commit(commit_hash, facts[commit_hash]))
+            known = BEFORE_CLONE if commit_hash in cut else _commit(commit_hash, facts[commit_hash])
+            commits.append(known)
         at = index[commit_hash]
         if runs and runs[-1][0] == at:
             runs[-1] = (at, runs[-1][1] + count)
@@ -132,6 +139,7 @@ def blame_files(
     paths: Iterable[str],
     *,
     at: str | None = None,
+    cut: frozenset[str] = frozenset(),
     workers: int = 1,
     done: Callable[[str, Blame | None], None],
 ) -> None:
@@ -142,6 +150,6 @@ def blame_files(
         return
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for path, found in zip(
-            listed, pool.map(lambda path: blame_file(root, path, at), listed), strict=True
+            listed, pool.map(lambda path: blame_file(root, path, at, cut), listed), strict=True
         ):
             done(path, found)

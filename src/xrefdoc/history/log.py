@@ -5,7 +5,9 @@ the commits since the last walk.
 A file's history is every commit, not a merge, whose change from its first parent touches the
 file's path, as ``git log -- PATH`` lists them, newest first by commit time (then by hash, so
 the order never depends on how the walk went): ``HISTORY_LENGTH`` of them. Renames are not
-followed: a file's history starts where its path does, as a forge's file history does.
+followed: a file's history starts where its path does, as a forge's file history does. In a
+shallow clone the history stops where the clone's does: its boundary commits, which seem to
+add every file, are in no file's history.
 """
 
 from __future__ import annotations
@@ -48,6 +50,9 @@ class Histories:
     head: str
     files: dict[str, list[str]] = field(default_factory=dict)
     commits: dict[str, Commit] = field(default_factory=dict)
+    # A shallow clone's boundary commits: git holds them without their parents, so they
+    # seem to add every file they hold; they are in no file's history (see ``shallow_commits``).
+    cut: frozenset[str] = frozenset()
 
     def of(self, path: str) -> list[Commit]:
         return [self.commits[commit] for commit in self.files.get(path, ())]
@@ -113,8 +118,11 @@ def file_histories(
     head = _head(root, at)
     if head is None:
         return None
-    if previous is not None and previous.head == head:
+    cut = shallow_commits(root)
+    if previous is not None and previous.head == head and previous.cut == cut:
         return previous
+    if previous is not None and previous.cut != cut:
+        previous = None  # fetched deeper, or cut: the walk is made again
     since = previous is not None and _is_ancestor(root, previous.head, head)
     # Per path, (commit, rank): a commit's place in ``git log``'s order breaks ties of time
     # (a child before its parent); the new commits come before the earlier walk's.
@@ -128,15 +136,31 @@ def file_histories(
     else:
         walked = _walk(root, [head])
     for rank, (commit, touched) in enumerate(walked):
+        if commit.hash in cut:
+            continue
         for path in touched:
             found.setdefault(path, []).append((commit, rank))
-    histories = Histories(head)
+    histories = Histories(head, cut=cut)
     for path in sorted(found):
         ranked = sorted(found[path], key=lambda pair: (-pair[0].time, pair[1]))
         newest = [commit for commit, _ in ranked[:HISTORY_LENGTH]]
         histories.files[path] = [commit.hash for commit in newest]
         histories.commits.update((commit.hash, commit) for commit in newest)
     return histories
+
+
+def shallow_commits(root: Path) -> frozenset[str]:
+    """The boundary commits of a shallow clone (git's ``shallow`` file; none in a whole
+    clone): the oldest commits it has, whose parents it lacks."""
+    found = _git_lines(root, "rev-parse", "--git-path", "shallow")
+    if not found:
+        return frozenset()
+    path = Path(os.fsdecode(found.strip()))
+    try:
+        text = (path if path.is_absolute() else root / path).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
+    return frozenset(text.split())
 
 
 def _is_ancestor(root: Path, older: str, newer: str) -> bool:

@@ -179,10 +179,10 @@ def update_git_data(
     if histories is not None and source is not None:
         if source.blame:
             _update_blames(folder, state, new, source)
+        # Every file has a script, an empty list where git has none for it (a file not
+        # committed yet): the page loads it whenever the site has history.
         for file in listed:
-            commits = histories.files.get(file.path)
-            if not commits:
-                continue
+            commits = histories.files.get(file.path, [])
             blamed = new.blamed.get(file.path) is not None
             new.written[file.path] = (*commits, "blame" if blamed else "")
             if state.written.get(file.path) != new.written[file.path]:
@@ -202,8 +202,10 @@ def _update_blames(folder: Path, state: GitState, new: GitState, source: GitSour
         wanted[file.path] = (last, file.sha256)
     by_path = {file.path: file for file in new.files}
     stale = []
+    # A clone made deeper (or shallower) names other commits for old lines: all again.
+    same_cut = state.histories is not None and state.histories.cut == new.histories.cut
     for path, key in wanted.items():
-        if path in state.blames and state.blames[path][0] == key:
+        if same_cut and path in state.blames and state.blames[path][0] == key:
             new.blames[path] = state.blames[path]
         else:
             stale.append(path)
@@ -212,7 +214,8 @@ def _update_blames(folder: Path, state: GitState, new: GitState, source: GitSour
         new.blames[path] = (wanted[path], found)
 
     at = None if source.at == "HEAD" else source.at
-    blame_files(source.root, stale, at=at, workers=source.workers, done=done)
+    cut = new.histories.cut
+    blame_files(source.root, stale, at=at, cut=cut, workers=source.workers, done=done)
     for path, (key, found) in sorted(new.blames.items()):
         if found is None:
             continue

@@ -38,6 +38,7 @@ from xrefdoc.core.progress import progress_of
 from xrefdoc.core.resources import resource_dir
 from xrefdoc.core.settings import PROJECT_SETTINGS, Settings, layered_settings, settings_identity
 from xrefdoc.history.git import SiteVersion
+from xrefdoc.history.log import Histories
 from xrefdoc.pipeline.build import TreeBuild
 from xrefdoc.pipeline.scan import Scan, scan
 from xrefdoc.site.build_data import BUILD_SCRIPT, build_script
@@ -184,7 +185,7 @@ class _GeneratedSite:
             git_files(self.site.index.records.values(), self.site.names),
             everything=self.plan is None,
         )
-        _note_history(self.git, git_state.histories is not None)
+        _note_history(self.git, git_state.histories)
         timings.lap("history")
         _write_index_data(app, self, git_scripts(git_state))
         timings.lap("index data")
@@ -389,9 +390,18 @@ def _shown(app: Sphinx) -> SiteVersion | None:
     return app.shown if isinstance(app, StandaloneSphinx) else None
 
 
-def _note_history(source: GitSource | None, found: bool) -> None:
-    if source is not None and not found:
+def _note_history(source: GitSource | None, found: Histories | None) -> None:
+    """Say why files have less history than they might: no git, or a shallow clone."""
+    if source is None:
+        return
+    if found is None:
         logger.info("xrefdoc: %s is not in a git work tree with commits; no history", source.root)
+    elif found.cut:
+        # Said, not warned: a CI job's default checkout is shallow, and -W must not fail it.
+        logger.info(
+            "xrefdoc: a shallow clone: file histories and blame stop where its history does "
+            "(fetch the whole history for them, e.g. git fetch --unshallow)"
+        )
 
 
 def _refresh_git_data(app: Sphinx, exception: BaseException | None) -> None:
@@ -408,7 +418,7 @@ def _refresh_git_data(app: Sphinx, exception: BaseException | None) -> None:
     found = update_git_data(
         Path(app.outdir) / INDEX_FOLDER, Path(app.doctreedir) / GIT_STATE_FILE, source
     )
-    _note_history(source, found.histories is not None)
+    _note_history(source, found.histories)
 
 
 class StandaloneSphinx(Sphinx):

@@ -40,7 +40,8 @@
   // A commit as a short hash (a link to the forge when one is known), its subject as title.
   function commitLabel(commit) {
     var code = document.createElement("code");
-    code.textContent = commit[0] ? commit[0].slice(0, 8) : "uncommitted";
+    // A line with no commit to name: not committed yet, or before a shallow clone's history.
+    code.textContent = commit[0] ? commit[0].slice(0, 8) : commit[3].toLowerCase();
     var href = commitLink(commit[0]);
     var label = code;
     if (href) {
@@ -48,7 +49,7 @@
       label.href = href;
       label.appendChild(code);
     }
-    label.title = commit[3];
+    if (commit[0]) { label.title = commit[3]; }
     return label;
   }
 
@@ -133,7 +134,12 @@
     var first = links === null;
     links = build.commit_link || [];
     showHistory();
-    if (first && build.version) { window.xrefdocLoad("since/" + key + ".js", function () {}); }
+    if (!first) { return; }
+    if (build.history) { window.xrefdocLoad("git/" + key + ".js"); }
+    // Written for the files that define something (sphinx/versions.py).
+    if (build.version && document.querySelector(".xref-source [id^='sym-']")) {
+      window.xrefdocLoad("since/" + key + ".js");
+    }
   };
 
   window.xrefdocSince = function (data) {
@@ -268,6 +274,5 @@
     return commit[1] > than[1] || (commit[1] === than[1] && commit[0] > than[0]);
   }
 
-  window.xrefdocLoad("git/" + key + ".js", function () {});
   if (window.xrefdocBuildData) { window.xrefdocGitLinks(window.xrefdocBuildData); }
 })();
