@@ -15,6 +15,7 @@ not built again: adding a tag builds that tag alone, as a rebuild of the last on
 
 from __future__ import annotations
 
+import gc
 import html
 import itertools
 import json
@@ -104,6 +105,9 @@ def build_versions(
         )
         if code != 0:
             return code
+        # What the build left in cycles (Sphinx's application, its environment) goes before
+        # the next one, or each version's build would stand on the last one's peak.
+        gc.collect()
         mirror(shared, site, keep=f"{DATA_FOLDER}/{SINCE_FOLDER}/")
         if not quiet:
             print(f"xrefdoc: {version.name} is in {site}", flush=True)
