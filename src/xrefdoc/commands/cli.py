@@ -114,6 +114,12 @@ def _parser() -> argparse.ArgumentParser:
         const=True,
         help="add who last changed each line, loaded on demand (one git blame per file)",
     )
+    build.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the work that fans out on a Dask cluster: tcp://HOST:8786, or local:N "
+        "for N worker processes here (needs pip install 'xrefdoc[cluster]')",
+    )
     _add_selection(build)
     _add_cache_dir(build)
     _add_identity(build)
@@ -380,6 +386,7 @@ def _tree_options(arguments: argparse.Namespace) -> dict[str, object]:
         source_link_template=getattr(arguments, "source_link_template", None),
         history=getattr(arguments, "history", None),
         blame=getattr(arguments, "blame", None),
+        scheduler=getattr(arguments, "scheduler", None),
     )
 
 

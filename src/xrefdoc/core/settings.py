@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from xrefdoc.core.cluster import check_scheduler
 from xrefdoc.core.errors import ConfigError
 from xrefdoc.core.identity import (
     Identity,
@@ -36,6 +37,7 @@ CLI_SETTING_NAMES = {
     "source_link_template": "--source-link-template",
     "history": "--no-history",
     "blame": "--blame",
+    "scheduler": "--scheduler",
 }
 
 
@@ -84,6 +86,9 @@ class Settings:
     # line, loaded on demand (``history.blame``: one ``git blame`` a file, so off unless set).
     history: bool = True
     blame: bool = False
+    # A Dask cluster that runs the work that fans out (``core.cluster``): ``local:N`` or a
+    # scheduler's address; None: this machine's processes. It never changes the output.
+    scheduler: str | None = None
 
 
 def settings_identity(settings: Settings, warn: Warn) -> Identity:
@@ -127,6 +132,7 @@ def make_settings(
     source_link_template: object = None,
     history: object = True,
     blame: object = False,
+    scheduler: object = None,
     setting_names: Mapping[str, str] | None = None,
     rule_names: RuleNames = NO_RULE_NAMES,
 ) -> Settings:
@@ -169,6 +175,7 @@ def make_settings(
         ),
         history=_switch(name("history"), history),
         blame=_switch(name("blame"), blame),
+        scheduler=_checked(check_scheduler, name("scheduler"), scheduler),
     )
 
 
@@ -223,6 +230,7 @@ PROJECT_SETTINGS = (
     "source_link_template",
     "history",
     "blame",
+    "scheduler",
 )
 
 
@@ -338,6 +346,7 @@ def tree_options(
     source_link_template: str | None = None,
     history: bool | None = None,
     blame: bool | None = None,
+    scheduler: str | None = None,
 ) -> dict[str, object]:
     """The tree's settings as a command line gives them, each None where it was left out
     (an empty list, no number; 0 is given, and is an error); and where the cache goes."""
@@ -355,6 +364,7 @@ def tree_options(
         "source_link_template": source_link_template,
         "history": history,
         "blame": blame,
+        "scheduler": scheduler,
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from xrefdoc.analyze.project import read_project
 from xrefdoc.analyze.rules import enabled
 from xrefdoc.analyze.stage import analyze, with_findings
 from xrefdoc.core import timings
-from xrefdoc.core.executor import local_executor
+from xrefdoc.core.cluster import open_cluster
+from xrefdoc.core.executor import Executor, local_executor
 from xrefdoc.core.model import FileRecord
 from xrefdoc.core.settings import Settings
 from xrefdoc.extract import extract_bytes, lexer_of, read_file, text_of
@@ -25,6 +27,7 @@ from xrefdoc.store.cache import (
     make_cache_folder,
     vouched_digest,
 )
+from xrefdoc.store.versions import code_identity
 from xrefdoc.walk.tree import WalkResult, walk
 from xrefdoc.xref.index import Index, build_index
 
@@ -84,12 +87,24 @@ def _do(derive: DeriveSource | None, work: _Work) -> tuple[FileRecord, bytes | N
 
 
 def _done(
-    pending: list[_Work], progress: Progress, pool_min_files: int, derive: DeriveSource | None
+    pending: list[_Work],
+    progress: Progress,
+    pool_min_files: int,
+    derive: DeriveSource | None,
+    scheduler: str | None,
 ) -> Iterator[tuple[_Work, FileRecord, bytes | None]]:
     """Each pending work item with its record and derived source, in order, as they are
-    made: in worker processes for many files, here for a few."""
+    made: in worker processes for many files, here for a few, or on the cluster
+    ``scheduler`` names (``core.cluster``; the items carry the files' bytes, so the workers
+    need not see this file system, and the results come back here, to this cache)."""
     paths = progress([work.path for work in pending])
-    with local_executor(derive, size=len(pending), min_size=pool_min_files, chunksize=8) as pool:
+    with ExitStack() as stack:
+        if scheduler is not None and pending:
+            cluster = stack.enter_context(open_cluster(scheduler, code_identity))
+            pool: Executor[DeriveSource | None] = cluster.executor(derive)
+        else:
+            pool = local_executor(derive, size=len(pending), min_size=pool_min_files, chunksize=8)
+        stack.enter_context(pool)
         results = pool.map(_do, pending)
         for (_, work), result in zip(zip(paths, pending, strict=False), results, strict=False):
             yield work, *result
@@ -204,7 +219,8 @@ def scan(
             if record is not None:
                 by_path[path] = record
         hits = len(by_path)
-        for work, record, blob in _done(pending, progress, pool_min_files, derive):
+        done = _done(pending, progress, pool_min_files, derive, settings.scheduler)
+        for work, record, blob in done:
             if work.record is None:
                 cache.put(record, stamps[work.path])
                 by_path[record.path] = record

@@ -117,7 +117,11 @@ SETTING_TYPES: dict[str, frozenset[type]] = {
     # Each file's last commits, and blame (see ``git_data``).
     "history": frozenset({bool, NoneType}),
     "blame": frozenset({bool, NoneType}),
+    # A Dask cluster for the work that fans out (see ``cluster``); never changes a page.
+    "scheduler": frozenset({str, NoneType}),
 }
+# Settings that change where the work runs, never what it makes.
+OUTPUT_NEUTRAL_SETTINGS = frozenset({"scheduler"})
 # In ``html_context``: the project's name and version, for the theme's footer. Only these:
 # the context is part of Sphinx's configuration hash, and a commit there would rewrite every
 # page at every commit; the commit is in ``_xref/build.js`` (see ``build_data``).
@@ -686,7 +690,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_parser")
     app.add_config_value("xrefdoc_root", "", "env", str)
     for key, types in SETTING_TYPES.items():
-        app.add_config_value(f"xrefdoc_{key}", None, "env", types)
+        # Where the work runs decides no page: changing it rebuilds nothing.
+        if key in OUTPUT_NEUTRAL_SETTINGS:
+            app.add_config_value(f"xrefdoc_{key}", None, "", types)
+        else:
+            app.add_config_value(f"xrefdoc_{key}", None, "env", types)
     app.add_config_value("xrefdoc_output", "_xref", "env", str)
     # Where the pages end up when not in Sphinx's output folder (``xrefdoc build`` stages
     # them there and publishes them, see ``publish``).

@@ -43,6 +43,7 @@ from xrefdoc.site.git_data import git_source, update_git_data
 from xrefdoc.sphinx.extension import (
     INDEX_FOLDER,
     INDEX_PARTS_FILE,
+    OUTPUT_NEUTRAL_SETTINGS,
     PAGES_FILE,
     WORK_MARKER,
     WRITTEN_LISTS,
@@ -182,7 +183,15 @@ def _build_site(
     configuration = [
         sphinx.__version__,
         (confdir / "conf.py").read_text(encoding="utf-8"),
-        json.dumps(overrides, sort_keys=True),
+        # Not where the work runs (``--scheduler``): it changes no page.
+        json.dumps(
+            {
+                key: value
+                for key, value in overrides.items()
+                if key.removeprefix("xrefdoc_") not in OUTPUT_NEUTRAL_SETTINGS
+            },
+            sort_keys=True,
+        ),
         str(output),
         str(fail_on_warning),
         # Not the commit: pages never name it (see ``build_data``); ``_xref/build.js`` does.

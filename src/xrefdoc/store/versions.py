@@ -150,3 +150,11 @@ def pages_version() -> str:
         distributions=(*EXTRACTION_DISTRIBUTIONS, *PAGE_DISTRIBUTIONS),
         resources=("templates", "static", "conf"),
     )
+
+
+def code_identity() -> tuple[str, str]:
+    """This process's xrefdoc: its version and ``pages_version`` (two checkouts of one version
+    may differ), which the workers of a cluster must share with the client (``core.cluster``)."""
+    from xrefdoc import __version__
+
+    return __version__, pages_version()

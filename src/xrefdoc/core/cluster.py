@@ -1,0 +1,197 @@
+"""A build's work on a Dask cluster (``--scheduler``): the ``Executor`` of ``core.executor``
+over ``dask.distributed``, so the stages that fan out run as tasks on the cluster's workers
+while everything else stays in this process (the client). No scheduler of our own: Dask
+places the tasks, moves the data and runs again elsewhere the tasks of a worker that died.
+
+``--scheduler tcp://HOST:8786`` joins a running cluster; ``local:N`` starts a
+``LocalCluster`` of N worker processes on 127.0.0.1 over TCP, for trying it out and for the
+tests. The workers must run the same xrefdoc as the client, the same code to the byte (a
+worker with other extraction code would fill the cache with other records): a cluster that
+does not is refused before any work is sent, with both versions named. Dask is an optional
+extra (``pip install 'xrefdoc[cluster]'``): without it the option says how to install it.
+
+The items of a batch go to the cluster in chunks (a task per chunk), so the scheduler's
+cost per task is paid once per chunk, not once per file.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from itertools import islice
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar
+
+from xrefdoc.core.errors import BuildError, ConfigError
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+Shared = TypeVar("Shared")
+
+INSTALL_HINT = "a Dask scheduler needs Dask: pip install 'xrefdoc[cluster]'"
+# ``local:N``, or a scheduler's address (``tcp://host:8786``, ``tls://``, ``ws://``...).
+_LOCAL = re.compile(r"^local:([1-9][0-9]*)$")
+_ADDRESS = re.compile(r"^[a-z+]+://[^\s/]+$")
+# How long to wait for a scheduler, and for the first worker, before saying it is not there.
+CONNECT_SECONDS = 30
+# A task that ran on a worker that died runs again elsewhere, this many times.
+RETRIES = 3
+# Items a task carries: large enough that the scheduler's cost per task (about a
+# millisecond) is small beside the task's, small enough to spread a batch over the workers.
+CHUNK_ITEMS = 32
+
+
+def check_scheduler(setting: str, value: object) -> str | None:
+    """A valid ``scheduler`` setting (None: not set), or ``ValueError`` naming ``setting``;
+    also when Dask is not installed, which is said before anything is built."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not (_LOCAL.match(value) or _ADDRESS.match(value)):
+        raise ValueError(
+            f"{setting} must be local:N (N worker processes on this machine) or a "
+            f"scheduler's address such as tcp://host:8786, got {value!r}"
+        )
+    if importlib.util.find_spec("distributed") is None:
+        raise ValueError(f"{setting} needs Dask: pip install 'xrefdoc[cluster]'")
+    return value
+
+
+def _distributed() -> Any:
+    try:
+        import distributed
+    except ImportError:
+        raise ConfigError(INSTALL_HINT) from None
+    return distributed
+
+
+# What xrefdoc a process runs: its version and the digest of its code (two checkouts of one
+# version may differ); the store's ``versions.code_identity``, run here and on each worker.
+CodeIdentity = Callable[[], tuple[str, str]]
+
+
+class Cluster:
+    """A client of a Dask cluster whose workers run this xrefdoc; made by ``open_cluster``."""
+
+    def __init__(self, client: Any, address: str) -> None:
+        self.client = client
+        self.address = address
+
+    def executor(self, shared: Shared, chunk: int = CHUNK_ITEMS) -> ClusterExecutor[Shared]:
+        return ClusterExecutor(self, shared, chunk)
+
+    @property
+    def workers(self) -> int:
+        return len(self.client.scheduler_info().get("workers", {}))
+
+
+@contextmanager
+def open_cluster(scheduler: str, identity: CodeIdentity) -> Iterator[Cluster]:
+    """The cluster ``scheduler`` names (see the module's docstring), its workers checked to
+    run this xrefdoc (``identity`` says which, in each process); a ``LocalCluster`` it
+    started is stopped at the end."""
+    distributed = _distributed()
+    local = _LOCAL.match(scheduler)
+    cluster = None
+    try:
+        if local:
+            cluster = distributed.LocalCluster(
+                n_workers=int(local.group(1)),
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                protocol="tcp",
+                # Any free port: None still takes 8787, and warns when another has it.
+                dashboard_address="127.0.0.1:0",
+            )
+            client = distributed.Client(cluster, timeout=CONNECT_SECONDS)
+        else:
+            client = distributed.Client(scheduler, timeout=CONNECT_SECONDS)
+    except (OSError, TimeoutError) as error:
+        raise BuildError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
+    try:
+        client.wait_for_workers(1, timeout=CONNECT_SECONDS)
+        _check_workers(client, scheduler, identity)
+        yield Cluster(client, scheduler)
+    except (OSError, TimeoutError) as error:
+        raise BuildError(f"the Dask scheduler at {scheduler} went away: {error}") from None
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _check_workers(client: Any, scheduler: str, identity: CodeIdentity) -> None:
+    """Refuse a cluster whose workers run another xrefdoc (or none)."""
+    ours = identity()
+    try:
+        found = client.run(identity)
+    except Exception as error:  # a worker that cannot import xrefdoc, say
+        raise BuildError(f"the workers of {scheduler} cannot run xrefdoc: {error}") from None
+    for worker, theirs in sorted(found.items()):
+        if tuple(theirs) != ours:
+            raise ConfigError(
+                f"the worker {worker} of {scheduler} runs xrefdoc {theirs[0]} "
+                f"(code {theirs[1][:12]}), this is xrefdoc {ours[0]} (code {ours[1][:12]}); "
+                "install the same xrefdoc on the workers"
+            )
+
+
+def _run_chunk(task: Callable[[Any, Any], Any], shared: Any, items: list[Any]) -> list[Any]:
+    return [task(shared, item) for item in items]
+
+
+class ClusterExecutor(Generic[Shared]):
+    """``core.executor.Executor`` on a cluster: the shared state sent to every worker once,
+    the items in chunks, one task each, the results in the items' order."""
+
+    def __init__(self, cluster: Cluster, shared: Shared, chunk: int) -> None:
+        self._cluster = cluster
+        self._shared = shared
+        self._chunk = chunk
+        self._scattered: Any = None
+        self._futures: list[Any] = []
+
+    def map(
+        self, task: Callable[[Shared, Item], Result], items: Iterable[Item]
+    ) -> Iterator[Result]:
+        client = self._cluster.client
+        if self._scattered is None:
+            self._scattered = client.scatter(self._shared, broadcast=True, hash=False)
+        chunks = []
+        iterator = iter(items)
+        while chunk := list(islice(iterator, self._chunk)):
+            chunks.append(chunk)
+        futures = client.map(
+            _run_chunk,
+            [task] * len(chunks),
+            [self._scattered] * len(chunks),
+            chunks,
+            pure=False,
+            retries=RETRIES,
+        )
+        self._futures += futures
+        try:
+            for future in futures:
+                yield from future.result()
+        except (OSError, TimeoutError) as error:
+            raise BuildError(
+                f"the Dask scheduler at {self._cluster.address} went away: {error}"
+            ) from None
+
+    def close(self) -> None:
+        if self._futures:
+            self._cluster.client.cancel(self._futures)
+            self._futures = []
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()

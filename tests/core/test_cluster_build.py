@@ -1,0 +1,179 @@
+"""``xrefdoc build --scheduler``: extraction and highlighting as tasks on a real Dask cluster
+(a ``LocalCluster`` of two worker processes over TCP on 127.0.0.1), with the same site as a
+build on this machine, a worker killed mid-build survived, a cluster whose workers run
+another xrefdoc refused, and the message when Dask is not installed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from helpers import differing, run_xrefdoc, tree_files, whole_site, write_tree
+
+distributed = pytest.importorskip("distributed")
+
+SOURCE = Path(__file__).resolve().parents[2] / "src"
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[tuple[str, object]]:
+    """A scheduler and two worker processes (each with a nanny that restarts it) on TCP."""
+    local = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        protocol="tcp",
+        dashboard_address="127.0.0.1:0",
+    )
+    client = distributed.Client(local)
+    try:
+        yield local.scheduler_address, client
+    finally:
+        client.close()
+        local.close()
+
+
+def build(tree: Path, site: Path, cache: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """``xrefdoc build`` with a cache of its own; ``-q`` unless ``options`` say ``-v``."""
+    command = [sys.executable, "-m", "xrefdoc", "build", str(tree), "-o", str(site)]
+    if "-v" not in options:
+        command.append("-q")
+    environment = {**os.environ, "XREFDOC_CACHE_DIR": str(cache), "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [*command, *options], capture_output=True, text=True, env=environment, timeout=300
+    )
+
+
+def test_a_cluster_builds_the_site_a_machine_builds(
+    cluster: tuple[str, object], tmp_path: Path
+) -> None:
+    address, _ = cluster
+    tree = write_tree(tmp_path / "tree", tree_files(150))
+    sites = {}
+    for name, options in (
+        ("one", ("-j", "1")),
+        ("auto", ("-j", "auto")),
+        ("cluster", ("--scheduler", address)),
+    ):
+        done = build(tree, tmp_path / name, tmp_path / f"cache-{name}", *options)
+        assert done.returncode == 0, done.stderr
+        sites[name] = whole_site(tmp_path / name)
+    assert len(sites["one"]) > 150
+    assert differing(sites["one"], sites["cluster"]) == []
+    assert differing(sites["auto"], sites["cluster"]) == []
+    # What the workers extracted reached this machine's cache: a local rebuild after an
+    # edit of one file parses that file alone.
+    (tree / "pkg/sub_0/mod_0.py").write_text("class Engine_0:\n    pass\n")
+    again = build(tree, tmp_path / "cluster", tmp_path / "cache-cluster", "-v", "-j", "1")
+    assert again.returncode == 0, again.stderr
+    assert "1 files parsed" in again.stdout
+
+
+def test_a_worker_killed_mid_build_is_survived(cluster: tuple[str, object], tmp_path: Path) -> None:
+    address, client = cluster
+    tree = write_tree(tmp_path / "tree", tree_files(600))
+    expected = build(tree, tmp_path / "local", tmp_path / "cache-local")
+    assert expected.returncode == 0, expected.stderr
+    killed: list[int] = []
+
+    def kill_a_busy_worker() -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not killed:
+            busy = [worker for worker, tasks in client.processing().items() if tasks]
+            if busy:
+                pids = client.run(os.getpid, workers=busy[:1])
+                for pid in pids.values():
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+            time.sleep(0.005)
+
+    killer = threading.Thread(target=kill_a_busy_worker)
+    killer.start()
+    done = build(tree, tmp_path / "cluster", tmp_path / "cache-cluster", "--scheduler", address)
+    killer.join()
+    assert killed, "no worker was seen at work"
+    assert done.returncode == 0, done.stderr
+    assert differing(whole_site(tmp_path / "local"), whole_site(tmp_path / "cluster")) == []
+    client.wait_for_workers(2, timeout=60)
+
+
+def test_workers_of_another_xrefdoc_are_refused(tmp_path: Path) -> None:
+    # A worker that imports a copy of xrefdoc whose version says otherwise.
+    other = tmp_path / "other"
+    shutil.copytree(SOURCE / "xrefdoc", other / "src" / "xrefdoc")
+    for resources in ("templates", "conf"):
+        shutil.copytree(SOURCE.parent / resources, other / resources)
+    init = other / "src" / "xrefdoc" / "__init__.py"
+    init.write_text(init.read_text().replace('__version__ = "', '__version__ = "9.9-'))
+    scheduler = distributed.LocalCluster(
+        n_workers=0, host="127.0.0.1", protocol="tcp", dashboard_address="127.0.0.1:0"
+    )
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "distributed.cli.dask_worker",
+            scheduler.scheduler_address,
+            "--nthreads",
+            "1",
+            "--no-nanny",
+            "--no-dashboard",
+        ],
+        env={**os.environ, "PYTHONPATH": str(other / "src")},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        tree = write_tree(tmp_path / "tree", {"a.py": "A = 1\n"})
+        done = build(
+            tree, tmp_path / "site", tmp_path / "cache", "--scheduler", scheduler.scheduler_address
+        )
+        assert done.returncode == 2
+        line = done.stderr.strip()
+        assert line.count("\n") == 0
+        assert "runs xrefdoc 9.9-" in line and "this is xrefdoc 0." in line
+        assert not (tmp_path / "site" / "index.html").exists()
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        scheduler.close()
+
+
+def test_without_dask_the_option_says_how_to_install_it(tmp_path: Path) -> None:
+    # Dask hidden from the build: a module that is None in sys.modules cannot be imported.
+    blocker = write_tree(
+        tmp_path / "block", {"sitecustomize.py": "import sys\nsys.modules['distributed'] = None\n"}
+    )
+    tree = write_tree(tmp_path / "tree", {"a.py": "A = 1\n"})
+    environment = {**os.environ, "PYTHONPATH": f"{blocker}{os.pathsep}{SOURCE}"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "xrefdoc",
+            "build",
+            str(tree),
+            "-o",
+            str(tmp_path / "site"),
+            "--scheduler",
+            "local:2",
+        ],
+        capture_output=True,
+        text=True,
+        env=environment,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "xrefdoc: error: --scheduler needs Dask: pip install 'xrefdoc[cluster]'"
+    )
+    bad = run_xrefdoc("build", str(tree), "-o", str(tmp_path / "site"), "--scheduler", "local")
+    assert bad.returncode == 2 and "must be local:N" in bad.stderr
