@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -177,3 +178,77 @@ def test_without_dask_the_option_says_how_to_install_it(tmp_path: Path) -> None:
     )
     bad = run_xrefdoc("build", str(tree), "-o", str(tmp_path / "site"), "--scheduler", "local")
     assert bad.returncode == 2 and "must be local:N" in bad.stderr
+
+
+def test_a_scheduler_that_goes_away_stops_the_build_in_one_line(tmp_path: Path) -> None:
+    tree = write_tree(tmp_path / "tree", tree_files(60))
+    site = tmp_path / "site"
+    first = build(tree, site, tmp_path / "cache-first")
+    assert first.returncode == 0, first.stderr
+    before = whole_site(site)
+    # Then many files change, and the cluster's scheduler dies while they are made.
+    write_tree(tree, tree_files(900))
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--dashboard-address",
+                "127.0.0.1:0",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
+    processes += [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_worker",
+                address,
+                "--nthreads",
+                "1",
+                "--no-dashboard",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(2)
+    ]
+    command = [sys.executable, "-m", "xrefdoc", "build", str(tree), "-o", str(site), "-q"]
+    environment = {**os.environ, "XREFDOC_CACHE_DIR": str(tmp_path / "cache-first")}
+    try:
+        client = distributed.Client(address, timeout=60)
+        client.wait_for_workers(2, timeout=60)
+        running = subprocess.Popen(
+            [*command, "--scheduler", address], env=environment, stderr=subprocess.PIPE, text=True
+        )
+        # Once the build's tasks are on the scheduler (beside the data it scattered); a
+        # lambda, sent by value (the scheduler cannot import this module).
+        count = lambda dask_scheduler: len(dask_scheduler.tasks)  # noqa: E731
+        while running.poll() is None and client.run_on_scheduler(count) < 2:
+            time.sleep(0.005)
+        processes[0].kill()
+        _, errors = running.communicate(timeout=120)
+        client.close()
+    finally:
+        for process in processes:
+            process.kill()
+            process.wait(timeout=30)
+    assert running.returncode == 1
+    assert errors.strip() == f"xrefdoc: error: the Dask scheduler at {address} went away"
+    assert whole_site(site) == before
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -17,8 +17,10 @@ cost per task is paid once per chunk, not once per file.
 from __future__ import annotations
 
 import importlib.util
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import CancelledError
 from contextlib import contextmanager
 from itertools import islice
 from types import TracebackType
@@ -81,9 +83,12 @@ class Cluster:
     def executor(self, shared: Shared, chunk: int = CHUNK_ITEMS) -> ClusterExecutor[Shared]:
         return ClusterExecutor(self, shared, chunk)
 
-    @property
-    def workers(self) -> int:
-        return len(self.client.scheduler_info().get("workers", {}))
+    def lost(self, error: BaseException) -> BuildError:
+        """The one line for tasks the cluster could not finish: the scheduler went away (the
+        client lost it), or it dropped them (all copies of their data lost)."""
+        if self.client.status != "running":
+            return BuildError(f"the Dask scheduler at {self.address} went away")
+        return BuildError(f"the Dask cluster at {self.address} dropped the build's tasks: {error}")
 
 
 @contextmanager
@@ -94,6 +99,9 @@ def open_cluster(scheduler: str, identity: CodeIdentity) -> Iterator[Cluster]:
     distributed = _distributed()
     local = _LOCAL.match(scheduler)
     cluster = None
+    # Dask's own log (its reconnection attempts, tracebacks of a lost scheduler) is not the
+    # build's: what goes wrong is said in one line, by the build.
+    silenced = _silence("distributed")
     try:
         if local:
             cluster = distributed.LocalCluster(
@@ -120,6 +128,22 @@ def open_cluster(scheduler: str, identity: CodeIdentity) -> Iterator[Cluster]:
         client.close()
         if cluster is not None:
             cluster.close()
+        for logger in silenced:
+            logger.disabled = False
+
+
+def _silence(package: str) -> list[logging.Logger]:
+    """Turn off the loggers of ``package`` that are on (each logs to its own handlers too,
+    whatever its parent's level); returns them, to be turned on again."""
+    names = [
+        package,
+        *(name for name in logging.root.manager.loggerDict if name.startswith(f"{package}.")),
+    ]
+    found = [logging.getLogger(name) for name in names]
+    silenced = [logger for logger in found if not logger.disabled]
+    for logger in silenced:
+        logger.disabled = True
+    return silenced
 
 
 def _check_workers(client: Any, scheduler: str, identity: CodeIdentity) -> None:
@@ -127,8 +151,11 @@ def _check_workers(client: Any, scheduler: str, identity: CodeIdentity) -> None:
     ours = identity()
     try:
         found = client.run(identity)
-    except Exception as error:  # a worker that cannot import xrefdoc, say
-        raise BuildError(f"the workers of {scheduler} cannot run xrefdoc: {error}") from None
+    except Exception as error:  # a worker whose xrefdoc lacks the function: another one
+        raise ConfigError(
+            f"the workers of {scheduler} cannot run this xrefdoc ({type(error).__name__}: "
+            f"{error}); install the same xrefdoc on the workers"
+        ) from None
     for worker, theirs in sorted(found.items()):
         if tuple(theirs) != ours:
             raise ConfigError(
@@ -175,10 +202,8 @@ class ClusterExecutor(Generic[Shared]):
         try:
             for future in futures:
                 yield from future.result()
-        except (OSError, TimeoutError) as error:
-            raise BuildError(
-                f"the Dask scheduler at {self._cluster.address} went away: {error}"
-            ) from None
+        except (OSError, TimeoutError, CancelledError) as error:
+            raise self._cluster.lost(error) from None
 
     def close(self) -> None:
         if self._futures:
