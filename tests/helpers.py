@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import subprocess
@@ -11,6 +12,7 @@ import textwrap
 import time
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from xrefdoc.analyze.plugin import register_rules
 from xrefdoc.core.model import FileRecord
@@ -98,6 +100,31 @@ def git(root: Path, *arguments: str) -> str:
         check=True,
     )
     return done.stdout.strip()
+
+
+def commit_as(root: Path, message: str, seconds: int, author: str = "T") -> str:
+    """A commit of everything in ``root`` by ``author``, dated ``seconds`` after 2024-01-01
+    (so commits and versions have an order); its hash."""
+    date = f"{1704067200 + seconds} +0000"
+    email = f"{author.lower()}@example.org"
+    environment = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": author,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": author,
+        "GIT_COMMITTER_EMAIL": email,
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+    }
+    for arguments in (["add", "-A"], ["commit", "-qm", message]):
+        subprocess.run(["git", "-C", str(root), *arguments], check=True, env=environment)
+    return git(root, "rev-parse", "HEAD")
+
+
+def script_data(path: Path) -> Any:
+    """The value a data script of the site (``xrefdocHistory({...});``) hands over."""
+    text = path.read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
 
 
 def git_repository(root: Path, remote: str | None = None) -> str:

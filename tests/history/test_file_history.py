@@ -5,14 +5,12 @@ moves), and in the browser: the History row, the blame column, the bar's last ch
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 from browser import DESKTOP, ConsoleProblems, browser, served
-from helpers import run_xrefdoc, write_tree
+from helpers import commit_as, run_xrefdoc, script_data, write_tree
 
 from xrefdoc.history.log import HISTORY_LENGTH, file_histories
 
@@ -21,19 +19,7 @@ A_PY = "def f():\n    x = 1\n    return x\n\n\ndef g():\n    return 2\n"
 
 def commit(root: Path, author: str, message: str, day: int) -> str:
     """A commit of everything by ``author``, dated ``day`` days after 2024-01-01."""
-    date = f"{1704067200 + day * 86400} +0000"
-    environment = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": author,
-        "GIT_AUTHOR_EMAIL": f"{author.lower()}@example.org",
-        "GIT_COMMITTER_NAME": author,
-        "GIT_COMMITTER_EMAIL": f"{author.lower()}@example.org",
-        "GIT_AUTHOR_DATE": date,
-        "GIT_COMMITTER_DATE": date,
-    }
-    for arguments in (["add", "-A"], ["commit", "-qm", message]):
-        subprocess.run(["git", "-C", str(root), *arguments], check=True, env=environment)
-    return git_out(root, "rev-parse", "HEAD")
+    return commit_as(root, message, day * 86400, author)
 
 
 def git_out(root: Path, *arguments: str) -> str:
@@ -41,12 +27,6 @@ def git_out(root: Path, *arguments: str) -> str:
         ["git", "-C", str(root), *arguments], capture_output=True, text=True, check=True
     )
     return done.stdout.strip()
-
-
-def script_data(path: Path) -> dict:
-    """The object a data script (``xrefdocHistory({...});``) hands over."""
-    text = path.read_text(encoding="utf-8")
-    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
 
 
 def oracle_log(root: Path, path: str) -> list[str]:

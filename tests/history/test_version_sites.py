@@ -5,13 +5,11 @@ or the nearest folder that version has, a tag added later built alone, and one-l
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 from browser import DESKTOP, browser, served
-from helpers import git, run_xrefdoc, write_tree
+from helpers import commit_as, git, run_xrefdoc, script_data, write_tree
 
 V1 = {
     "pkg/__init__.py": "",
@@ -23,14 +21,7 @@ V3 = {**V2, "pkg/core.py": "def run(task, retries=3):\n    return task()\n"}
 
 
 def commit_at(root: Path, message: str, seconds: int) -> None:
-    """A commit of everything, dated ``seconds`` after 2024-01-01, so versions have an order."""
-    date = f"{1704067200 + seconds} +0000"
-    environment = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-    git(root, "add", "-A")
-    author = ["-c", "user.email=t@example.org", "-c", "user.name=T"]
-    subprocess.run(
-        ["git", "-C", str(root), *author, "commit", "-qm", message], check=True, env=environment
-    )
+    commit_as(root, message, seconds)
 
 
 @pytest.fixture(scope="module")
@@ -190,8 +181,7 @@ def test_the_versions_setting_of_pyproject_toml(tmp_path: Path) -> None:
 
 
 def since_of(site: Path, path: str) -> dict[str, str]:
-    text = (site / "_xref" / "since" / f"{path}.js").read_text(encoding="utf-8")
-    return json.loads(text[text.index("(") + 1 : text.rindex(")")])["defs"]
+    return dict(script_data(site / "_xref" / "since" / f"{path}.js")["defs"])
 
 
 def test_each_definition_says_the_version_it_came_in(built: tuple[Path, Path]) -> None:
@@ -200,8 +190,7 @@ def test_each_definition_says_the_version_it_came_in(built: tuple[Path, Path]) -
     assert since_of(out / "v3", "pkg/core.py") == {"sym-run": "v1"}
     assert since_of(out / "v3", "pkg/engine.py") == {"sym-Engine": "v2", "sym-Engine.start": "v2"}
     # Each version's history is the repository's at its commit, not the work tree's.
-    text = (out / "v1" / "_xref" / "git" / "pkg/core.py.js").read_text(encoding="utf-8")
-    history = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    history = script_data(out / "v1" / "_xref" / "git" / "pkg/core.py.js")
     assert [row[0] for row in history["commits"]] == [git(root, "rev-parse", "v1")]
 
 

@@ -23,10 +23,10 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
 from contextlib import contextmanager
 from itertools import islice
-from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, TypeVar
 
 from xrefdoc.core.errors import BuildError, ConfigError
+from xrefdoc.core.executor import Closing
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -169,7 +169,7 @@ def _run_chunk(task: Callable[[Any, Any], Any], shared: Any, items: list[Any]) -
     return [task(shared, item) for item in items]
 
 
-class ClusterExecutor(Generic[Shared]):
+class ClusterExecutor(Closing, Generic[Shared]):
     """``core.executor.Executor`` on a cluster: the shared state sent to every worker once,
     the items in chunks, one task each, the results in the items' order."""
 
@@ -209,14 +209,3 @@ class ClusterExecutor(Generic[Shared]):
         if self._futures:
             self._cluster.client.cancel(self._futures)
             self._futures = []
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()

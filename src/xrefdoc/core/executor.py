@@ -159,7 +159,7 @@ def treat_forked_processes_as_workers() -> None:
         )
 
 
-class _Closing:
+class Closing:
     """``with executor:`` closes it; when the block raised, it stops what still runs."""
 
     def close(self) -> None:
@@ -184,7 +184,7 @@ class _Closing:
             self.stop()
 
 
-class InProcess(_Closing, Generic[Shared]):
+class InProcess(Closing, Generic[Shared]):
     """Each task run here, one after the other: for a batch too small for workers."""
 
     def __init__(self, shared: Shared) -> None:
@@ -217,7 +217,7 @@ def _with_shared(task: Callable[[Any, Item], Result], item: Item) -> Result:
     return task(_worker_shared, item)
 
 
-class SpawnedPool(_Closing, Generic[Shared]):
+class SpawnedPool(Closing, Generic[Shared]):
     """``workers`` spawned processes, each given the shared state once and then items in
     chunks of ``chunksize``. Spawned, not forked: a worker inherits none of the state
     (threads, open files) of a Sphinx process, and no helper process or socket folder is
@@ -285,7 +285,7 @@ def _run_forked(
     sender.send((True, result))
 
 
-class ForkedTasks(_Closing, Generic[Shared]):
+class ForkedTasks(Closing, Generic[Shared]):
     """A process forked for each task, at most ``workers`` at once. Each inherits this
     process's memory (the shared state is never pickled) and gives it back when its task
     ends: a long-lived forked worker would, by touching inherited objects, copy more of

@@ -24,13 +24,14 @@ import configparser
 import json
 import os
 import re
-import subprocess
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from string import Formatter
 from urllib.parse import quote, urlsplit
+
+from xrefdoc.core.git_process import git_output
 
 # How each forge links a file's lines at a commit.
 FORGE_TEMPLATES = {
@@ -237,16 +238,8 @@ def _git(root: Path, *arguments: str) -> str | None:
     """git's output in ``root``; None when git is missing or fails (no work tree). Read as
     bytes and decoded as file names are: a folder's name that is not UTF-8 (``--show-prefix``)
     never stops the build."""
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), *arguments],
-            capture_output=True,
-            timeout=_GIT_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return os.fsdecode(done.stdout) if done.returncode == 0 else None
+    found = git_output(root, *arguments, timeout=_GIT_TIMEOUT)
+    return None if found is None else os.fsdecode(found)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,12 @@ the same: a build after a commit blames the files it touched.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from xrefdoc.core.git_process import git_output
 from xrefdoc.history.log import SUBJECT_CHARS, Commit
 
 _GIT_TIMEOUT = 600
@@ -71,18 +71,8 @@ def blame_file(
     commit ``at``; None when git cannot blame it (not committed, not a git work tree).
     ``cut``: a shallow clone's boundary commits (``log.shallow_commits``)."""
     revision = [at] if at else []
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), "blame", "--incremental", *revision, "--", path],
-            capture_output=True,
-            timeout=_GIT_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if done.returncode != 0:
-        return None
-    return _parse(done.stdout, cut)
+    found = git_output(root, "blame", "--incremental", *revision, "--", path, timeout=_GIT_TIMEOUT)
+    return None if found is None else _parse(found, cut)
 
 
 def _parse(output: bytes, cut: frozenset[str] = frozenset()) -> Blame:

@@ -13,10 +13,11 @@ add every file, are in no file's history.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from xrefdoc.core.git_process import git_output
 
 # How many commits a file's History part lists.
 HISTORY_LENGTH = 10
@@ -59,17 +60,7 @@ class Histories:
 
 
 def _git_lines(root: Path, *arguments: str) -> bytes | None:
-    """git's output in ``root``; None when git is missing or fails."""
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), *arguments],
-            capture_output=True,
-            timeout=_GIT_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 else None
+    return git_output(root, *arguments, timeout=_GIT_TIMEOUT)
 
 
 def _head(root: Path, at: str) -> str | None:
@@ -164,13 +155,4 @@ def shallow_commits(root: Path) -> frozenset[str]:
 
 
 def _is_ancestor(root: Path, older: str, newer: str) -> bool:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), "merge-base", "--is-ancestor", older, newer],
-            capture_output=True,
-            timeout=_GIT_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return done.returncode == 0
+    return _git_lines(root, "merge-base", "--is-ancestor", older, newer) is not None
