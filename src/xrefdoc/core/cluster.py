@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import re
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
 from contextlib import contextmanager
@@ -190,14 +191,20 @@ class ClusterExecutor(Closing, Generic[Shared]):
         iterator = iter(items)
         while chunk := list(islice(iterator, self._chunk)):
             chunks.append(chunk)
-        futures = client.map(
-            _run_chunk,
-            [task] * len(chunks),
-            [self._scattered] * len(chunks),
-            chunks,
-            pure=False,
-            retries=RETRIES,
-        )
+        # The items (a file's bytes) travel inside the tasks, through the scheduler: a task
+        # whose worker died is then sent again with its data, where data scattered to that
+        # worker would be lost with it. Dask advises against large graphs; here that is the
+        # point, so its warning is not shown.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Sending large graph", UserWarning)
+            futures = client.map(
+                _run_chunk,
+                [task] * len(chunks),
+                [self._scattered] * len(chunks),
+                chunks,
+                pure=False,
+                retries=RETRIES,
+            )
         self._futures += futures
         try:
             for future in futures:
