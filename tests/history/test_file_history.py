@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from browser import DESKTOP, ConsoleProblems, browser, served
-from helpers import commit_as, run_xrefdoc, script_data, write_tree
+from helpers import commit_as, git, run_xrefdoc, script_data, write_tree
 
 from xrefdoc.history.log import HISTORY_LENGTH, file_histories
 
@@ -22,20 +22,13 @@ def commit(root: Path, author: str, message: str, day: int) -> str:
     return commit_as(root, message, day * 86400, author)
 
 
-def git_out(root: Path, *arguments: str) -> str:
-    done = subprocess.run(
-        ["git", "-C", str(root), *arguments], capture_output=True, text=True, check=True
-    )
-    return done.stdout.strip()
-
-
 def oracle_log(root: Path, path: str) -> list[str]:
-    return git_out(root, "log", f"-n{HISTORY_LENGTH}", "--format=%H", "--", path).split()
+    return git(root, "log", f"-n{HISTORY_LENGTH}", "--format=%H", "--", path).split()
 
 
 def oracle_blame(root: Path, path: str) -> list[str]:
     """The author of each line, from ``git blame --line-porcelain``."""
-    found = git_out(root, "blame", "--line-porcelain", "--", path)
+    found = git(root, "blame", "--line-porcelain", "--", path)
     return [line[len("author ") :] for line in found.splitlines() if line.startswith("author ")]
 
 
@@ -55,7 +48,7 @@ def repository(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("history")
     root = base / "repo"
     root.mkdir()
-    git_out(root, "init", "-q")
+    git(root, "init", "-q")
     write_tree(root, {"pkg/a.py": A_PY, "pkg/b.py": "B = 1\n"})
     commit(root, "Ann", "Add a and b", 1)
     (root / "pkg" / "a.py").write_text(A_PY.replace("x = 1", "x = 2"))
@@ -148,14 +141,14 @@ def test_without_blame_or_history_or_git(repository: tuple[Path, Path], tmp_path
 def test_an_incremental_walk_equals_a_whole_one_across_a_merge(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     root.mkdir()
-    git_out(root, "init", "-q", "-b", "main")
+    git(root, "init", "-q", "-b", "main")
     write_tree(root, {"a.py": "A = 1\nB = 1\n"})
     commit(root, "Ann", "start", 1)
     earlier = file_histories(root)
-    git_out(root, "checkout", "-q", "-b", "side")
+    git(root, "checkout", "-q", "-b", "side")
     (root / "a.py").write_text("A = 2\nB = 1\n")
     commit(root, "Bob", "side A", 2)
-    git_out(root, "checkout", "-q", "main")
+    git(root, "checkout", "-q", "main")
     (root / "a.py").write_text("A = 1\nB = 2\n")
     commit(root, "Ann", "main B", 3)
     # The two changes touch neighbouring lines: the merge conflicts, and its resolution is
@@ -177,7 +170,7 @@ def test_the_page_shows_history_blame_and_the_last_change_of_lines(
     repository: tuple[Path, Path],
 ) -> None:
     root, site = repository
-    bob = git_out(root, "log", "-1", "--format=%H", "--author=Bob")
+    bob = git(root, "log", "-1", "--format=%H", "--author=Bob")
     with browser() as chromium, served(site) as base:
         page = chromium.new_page(viewport=DESKTOP)
         problems = ConsoleProblems(page)
@@ -186,7 +179,7 @@ def test_the_page_shows_history_blame_and_the_last_change_of_lines(
         row.wait_for()
         assert "Last changed" in row.inner_text() and "Bob" in row.inner_text()
         page.click(".xref-history summary")
-        first = git_out(root, "rev-list", "--max-parents=0", "HEAD")
+        first = git(root, "rev-list", "--max-parents=0", "HEAD")
         assert page.locator(".xref-history li").all_inner_texts() == [
             f"{bob[:8]} 2024-01-03 Bob: Change f's x",
             f"{first[:8]} 2024-01-02 Ann: Add a and b",

@@ -20,10 +20,6 @@ V2 = {**V1, "pkg/engine.py": "class Engine:\n    def start(self):\n        retur
 V3 = {**V2, "pkg/core.py": "def run(task, retries=3):\n    return task()\n"}
 
 
-def commit_at(root: Path, message: str, seconds: int) -> None:
-    commit_as(root, message, seconds)
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("versions")
@@ -32,7 +28,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     git(root, "init", "-q")
     for number, files in enumerate((V1, V2, V3), start=1):
         write_tree(root, files)
-        commit_at(root, f"v{number}", number * 86400)
+        commit_as(root, f"v{number}", number * 86400)
         git(root, "tag", f"v{number}")
     (root / "pkg" / "core.py").write_text("def uncommitted():\n    pass\n")
     out = base / "site"
@@ -74,7 +70,7 @@ def test_a_second_run_builds_nothing_and_a_new_tag_alone(built: tuple[Path, Path
     assert again.returncode == 0, again.stderr
     assert again.stdout.count("is built already") == 3 and "building" not in again.stdout
     write_tree(root, {"pkg/extra.py": "def extra():\n    pass\n"})
-    commit_at(root, "v4", 4 * 86400)
+    commit_as(root, "v4", 4 * 86400)
     git(root, "tag", "v4")
     done = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v*")
     assert done.returncode == 0, done.stderr
@@ -147,7 +143,7 @@ def test_a_site_folder_inside_the_repository_that_ignores_it(tmp_path: Path) -> 
     # each version's files are exported under it, and must still be documented.
     root = write_tree(tmp_path / "repo", {**V1, ".gitignore": "_build/\n"})
     git(root, "init", "-q")
-    commit_at(root, "v1", 86400)
+    commit_as(root, "v1", 86400)
     git(root, "tag", "v1")
     out = root / "_build" / "html"
     done = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v1", "-q")
@@ -159,10 +155,10 @@ def test_a_site_folder_inside_the_repository_that_ignores_it(tmp_path: Path) -> 
 def test_the_versions_setting_of_pyproject_toml(tmp_path: Path) -> None:
     root = write_tree(tmp_path / "repo", V1)
     git(root, "init", "-q")
-    commit_at(root, "v1", 86400)
+    commit_as(root, "v1", 86400)
     git(root, "tag", "v1")
     write_tree(root, V2)
-    commit_at(root, "v2", 2 * 86400)
+    commit_as(root, "v2", 2 * 86400)
     git(root, "tag", "v2")
     (root / "pyproject.toml").write_text('[tool.xrefdoc]\nversions = ["v*"]\n')
     out = tmp_path / "site"

@@ -22,7 +22,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from itertools import islice
 from typing import Any, Generic, TypeVar
 
@@ -33,7 +33,8 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 Shared = TypeVar("Shared")
 
-INSTALL_HINT = "a Dask scheduler needs Dask: pip install 'xrefdoc[cluster]'"
+# What a scheduler needs when Dask is not installed, after the setting's name.
+INSTALL_HINT = "needs Dask: pip install 'xrefdoc[cluster]'"
 # ``local:N``, or a scheduler's address (``tcp://host:8786``, ``tls://``, ``ws://``...).
 _LOCAL = re.compile(r"^local:([1-9][0-9]*)$")
 _ADDRESS = re.compile(r"^[a-z+]+://[^\s/]+$")
@@ -57,7 +58,7 @@ def check_scheduler(setting: str, value: object) -> str | None:
             f"scheduler's address such as tcp://host:8786, got {value!r}"
         )
     if importlib.util.find_spec("distributed") is None:
-        raise ValueError(f"{setting} needs Dask: pip install 'xrefdoc[cluster]'")
+        raise ValueError(f"{setting} {INSTALL_HINT}")
     return value
 
 
@@ -65,7 +66,7 @@ def _distributed() -> Any:
     try:
         import distributed
     except ImportError:
-        raise ConfigError(INSTALL_HINT) from None
+        raise ConfigError(f"a Dask scheduler {INSTALL_HINT}") from None
     return distributed
 
 
@@ -99,52 +100,53 @@ def open_cluster(scheduler: str, identity: CodeIdentity) -> Iterator[Cluster]:
     started is stopped at the end."""
     distributed = _distributed()
     local = _LOCAL.match(scheduler)
-    cluster = None
-    # Dask's own log (its reconnection attempts, tracebacks of a lost scheduler) is not the
-    # build's: what goes wrong is said in one line, by the build.
-    silenced = _silence("distributed")
-    try:
-        if local:
-            cluster = distributed.LocalCluster(
-                n_workers=int(local.group(1)),
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                protocol="tcp",
-                # Any free port: None still takes 8787, and warns when another has it.
-                dashboard_address="127.0.0.1:0",
-            )
-            client = distributed.Client(cluster, timeout=CONNECT_SECONDS)
-        else:
-            client = distributed.Client(scheduler, timeout=CONNECT_SECONDS)
-    except (OSError, TimeoutError) as error:
-        raise BuildError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
-    try:
-        client.wait_for_workers(1, timeout=CONNECT_SECONDS)
-        _check_workers(client, scheduler, identity)
-        yield Cluster(client, scheduler)
-    except (OSError, TimeoutError) as error:
-        raise BuildError(f"the Dask scheduler at {scheduler} went away: {error}") from None
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-        for logger in silenced:
-            logger.disabled = False
+    with ExitStack() as stack:
+        # Dask's own log (its reconnection attempts, tracebacks of a lost scheduler) is not
+        # the build's: what goes wrong is said in one line, by the build.
+        stack.callback(_silence("distributed"))
+        try:
+            if local:
+                cluster = stack.enter_context(
+                    distributed.LocalCluster(
+                        n_workers=int(local.group(1)),
+                        threads_per_worker=1,
+                        processes=True,
+                        host="127.0.0.1",
+                        protocol="tcp",
+                        # Any free port: None still takes 8787, and warns when another has it.
+                        dashboard_address="127.0.0.1:0",
+                    )
+                )
+                client = distributed.Client(cluster, timeout=CONNECT_SECONDS)
+            else:
+                client = distributed.Client(scheduler, timeout=CONNECT_SECONDS)
+        except (OSError, TimeoutError) as error:
+            raise BuildError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
+        stack.callback(client.close)
+        try:
+            client.wait_for_workers(1, timeout=CONNECT_SECONDS)
+            _check_workers(client, scheduler, identity)
+            yield Cluster(client, scheduler)
+        except (OSError, TimeoutError) as error:
+            raise BuildError(f"the Dask scheduler at {scheduler} went away: {error}") from None
 
 
-def _silence(package: str) -> list[logging.Logger]:
+def _silence(package: str) -> Callable[[], None]:
     """Turn off the loggers of ``package`` that are on (each logs to its own handlers too,
-    whatever its parent's level); returns them, to be turned on again."""
+    whatever its parent's level); returns what turns them on again."""
     names = [
         package,
         *(name for name in logging.root.manager.loggerDict if name.startswith(f"{package}.")),
     ]
-    found = [logging.getLogger(name) for name in names]
-    silenced = [logger for logger in found if not logger.disabled]
+    silenced = [logger for logger in map(logging.getLogger, names) if not logger.disabled]
     for logger in silenced:
         logger.disabled = True
-    return silenced
+
+    def restore() -> None:
+        for logger in silenced:
+            logger.disabled = False
+
+    return restore
 
 
 def _check_workers(client: Any, scheduler: str, identity: CodeIdentity) -> None:

@@ -9,13 +9,13 @@ the same: a build after a commit blames the files it touched.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from xrefdoc.core.git_process import git_output
-from xrefdoc.history.log import SUBJECT_CHARS, Commit
+from xrefdoc.history.log import Commit, short_subject
 
 _GIT_TIMEOUT = 600
 # The commit git names for lines not committed yet.
@@ -35,21 +35,16 @@ class Blame:
     commits: tuple[Commit, ...]
     runs: tuple[tuple[int, int], ...]
 
-    def lines(self) -> Iterator[Commit]:
-        for commit, count in self.runs:
-            for _ in range(count):
-                yield self.commits[commit]
-
-    def last_change(self, first: int, last: int) -> Commit | None:
-        """The newest commit among lines ``first``..``last`` (1-based), None for none."""
-        newest: Commit | None = None
+    def last_change(self, first: int, last: int) -> int | None:
+        """The newest commit among lines ``first``..``last`` (1-based), as an index into
+        ``commits``; None for none."""
+        newest: int | None = None
         line = 1
         for at, count in self.runs:
             end = line + count - 1
-            if end >= first and line <= last:
-                commit = self.commits[at]
-                if newest is None or _newer(commit, newest):
-                    newest = commit
+            overlaps = end >= first and line <= last
+            if overlaps and (newest is None or _newer(self.commits[at], self.commits[newest])):
+                newest = at
             if end >= last:
                 break
             line = end + 1
@@ -112,15 +107,12 @@ def _parse(output: bytes, cut: frozenset[str] = frozenset()) -> Blame:
 def _commit(commit_hash: str, facts: dict[str, str]) -> Commit:
     if commit_hash == NOT_COMMITTED:
         return UNCOMMITTED
-    subject = facts.get("summary", "")
-    if len(subject) > SUBJECT_CHARS:
-        subject = subject[: SUBJECT_CHARS - 1].rstrip() + "…"
     return Commit(
         commit_hash,
         int(facts.get("committer-time", "0")),
         int(facts.get("author-time", "0")),
         facts.get("author", ""),
-        subject,
+        short_subject(facts.get("summary", "")),
     )
 
 

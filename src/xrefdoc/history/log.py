@@ -2,9 +2,12 @@
 walk of ``git log`` over the whole history (not one run per file), and after a new commit only
 the commits since the last walk.
 
-A file's history is every commit, not a merge, whose change from its first parent touches the
-file's path, as ``git log -- PATH`` lists them, newest first by commit time (then by hash, so
-the order never depends on how the walk went): ``HISTORY_LENGTH`` of them. Renames are not
+A file's history is every commit that changed the file's path: a commit with one parent whose
+change touches it, and a merge whose file differs from every parent's (a merge that took one
+side's file as it was changed nothing itself). Newest first by commit time (of one time, in
+``git log``'s order), ``HISTORY_LENGTH`` of them. That is ``git log --full-history -- PATH``
+without the merges that only brought in a branch; plain ``git log -- PATH`` also hides the
+commits of a branch whose change to the file a merge did not keep. Renames are not
 followed: a file's history starts where its path does, as a forge's file history does. In a
 shallow clone the history stops where the clone's does: its boundary commits, which seem to
 add every file, are in no file's history.
@@ -59,6 +62,13 @@ class Histories:
         return [self.commits[commit] for commit in self.files.get(path, ())]
 
 
+def short_subject(subject: str) -> str:
+    """A commit's subject as the site shows it: cut after ``SUBJECT_CHARS`` characters."""
+    if len(subject) <= SUBJECT_CHARS:
+        return subject
+    return subject[: SUBJECT_CHARS - 1].rstrip() + "…"
+
+
 def _git_lines(root: Path, *arguments: str) -> bytes | None:
     return git_output(root, *arguments, timeout=_GIT_TIMEOUT)
 
@@ -91,9 +101,7 @@ def _walk(root: Path, revisions: list[str]) -> Iterator[tuple[Commit, list[str]]
         if len(fields) != 5:
             continue
         commit_hash, time, authored, author, subject = fields
-        if len(subject) > SUBJECT_CHARS:
-            subject = subject[: SUBJECT_CHARS - 1].rstrip() + "…"
-        commit = Commit(commit_hash, int(time), int(authored), author, subject)
+        commit = Commit(commit_hash, int(time), int(authored), author, short_subject(subject))
         yield commit, [os.fsdecode(name.lstrip(b"\n")) for name in names if name.strip(b"\n")]
 
 

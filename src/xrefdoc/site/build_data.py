@@ -23,9 +23,9 @@ def link_parts(template: str) -> list[list[str]]:
 
 def build_script(identity: Identity) -> str:
     """``xrefdocBuild({commit, short, dirty, commit_url, lines, forge, version, commit_link,
-    history})``:
-    the commit ("" when not known), whether tracked files differed from it, its page on the
-    forge, the link of a file's lines as ``link_parts`` ([] without one), the forge's name,
+    history})``: the commit ("" when not known), whether tracked files differed from it, its
+    page on the forge, the link of a file's lines as ``link_parts`` ([] without one), the
+    forge's name,
     the site's folder among the versions of a multi-version site ("" in a site of one
     version: the pages then load no list of versions), the link of any commit as
     ``link_parts`` (a file's history links its commits with it), and whether the site has

@@ -134,9 +134,9 @@ def blame_text(file: GitFile, blame: Blame) -> str:
     """``xrefdocBlame({k, commits, runs, defs})``."""
     changed = {}
     for anchor, first, last in file.spans:
-        commit = blame.last_change(first, last)
-        if commit is not None:
-            changed[anchor] = blame.commits.index(commit)
+        newest = blame.last_change(first, last)
+        if newest is not None:
+            changed[anchor] = newest
     return call_script(
         "xrefdocBlame",
         {

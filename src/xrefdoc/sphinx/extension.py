@@ -8,6 +8,7 @@ import posixpath
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import NoneType
 from typing import Any
@@ -186,7 +187,8 @@ class _GeneratedSite:
             Path(app.outdir) / INDEX_FOLDER,
             Path(app.doctreedir) / GIT_STATE_FILE,
             self.git,
-            git_files(self.site.index.records.values(), self.site.names),
+            # Each file's definitions and anchors, made only for a site with history.
+            git_files(self.site.index.records.values(), self.site.names) if self.git else [],
             everything=self.plan is None,
         )
         _note_history(self.git, git_state.histories)
@@ -324,11 +326,12 @@ def _generate_pages(app: Sphinx) -> _GeneratedSite | None:
     domain.set_files(_tree_pages(walked.files, names))
     trusted = intact and domain.has_entry_pages()
     change, signatures = build.changes(last, settings_digest, intact=trusted)
+    git = git_source(settings, _shown(app), app.parallel)
     if change is not Change.CHANGED:
         what = "file" if change is Change.UNCHANGED else "file's content"
         logger.info("xrefdoc: no %s changed since the last complete build; pages kept", what)
         _warn_about_files(_read_warnings(doctrees / WARNINGS_FILE))
-        app.connect("build-finished", _refresh_git_data)
+        app.connect("build-finished", partial(_refresh_git_data, git))
         return None
     facts_file = doctrees / FACTS_FILE
     old_facts = SiteFacts.load(facts_file) if intact else None
@@ -385,7 +388,7 @@ def _generate_pages(app: Sphinx) -> _GeneratedSite | None:
         facts,
         plan,
         collected,
-        git_source(settings, _shown(app), app.parallel),
+        git,
     )
 
 
@@ -408,17 +411,13 @@ def _note_history(source: GitSource | None, found: Histories | None) -> None:
         )
 
 
-def _refresh_git_data(app: Sphinx, exception: BaseException | None) -> None:
+def _refresh_git_data(
+    source: GitSource | None, app: Sphinx, exception: BaseException | None
+) -> None:
     """On ``build-finished`` of a build whose pages all stand: the files' history and blame
-    brought up to a new commit (see ``git_data``)."""
+    brought up to a new commit (see ``git_data``), from ``source``."""
     if exception is not None or app.builder.format != "html":
         return
-    root = _root(app)
-    if root is None:
-        return
-    output, _ = _output_folder(app)
-    settings = _settings(app, root, output)
-    source = git_source(settings, _shown(app), app.parallel)
     found = update_git_data(
         Path(app.outdir) / INDEX_FOLDER, Path(app.doctreedir) / GIT_STATE_FILE, source
     )

@@ -354,24 +354,34 @@
     });
   }
 
+  // A row of the file page's facts, after the others: its term and its value (a dd of the
+  // class ``className``), made again each time; none when ``term`` is "".
+  function factsRow(facts, className, term) {
+    var old = facts.querySelector("." + className);
+    if (old) { facts.removeChild(old.previousElementSibling); facts.removeChild(old); }
+    if (!term) { return null; }
+    var title = document.createElement("dt");
+    title.textContent = term;
+    var row = document.createElement("dd");
+    row.className = className;
+    facts.appendChild(title);
+    facts.appendChild(row);
+    return row;
+  }
+  window.xrefdocFactsRow = factsRow;
+
   // The file page's "View on <forge>": the file at the commit, after its facts.
   function showFileOnForge() {
     var facts = document.querySelector("dl[data-forge-path]");
-    var old = facts && facts.querySelector(".xref-forge-row");
-    if (old) { facts.removeChild(old.previousElementSibling); facts.removeChild(old); }
+    if (!facts) { return; }
     var href = forgeLink(forgePath(), "{line}", "{end_line}").split("#")[0];
-    if (!facts || !href) { return; }
-    var term = document.createElement("dt");
-    term.textContent = "Source";
-    var row = document.createElement("dd");
-    row.className = "xref-forge-row";
+    var row = factsRow(facts, "xref-forge-row", href ? "Source" : "");
+    if (!row) { return; }
     var link = document.createElement("a");
     link.className = "xref-forge";
     link.href = href;
     link.textContent = "View on " + build.forge;
     row.appendChild(link);
-    facts.appendChild(term);
-    facts.appendChild(row);
   }
 
   // The permalink bar of selected lines (xrefdoc-lines.js) gets a link to the same lines on the

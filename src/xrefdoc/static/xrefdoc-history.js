@@ -3,7 +3,8 @@
    last changed each line (_xref/blame/<key>.js, loaded when asked: the Blame button, or the
    line-range bar's "Last changed"). Neither is in the page: a commit rewrites these small
    scripts, never the pages (site/git_data.py). Loaded deferred after xrefdoc-find.js, whose
-   xrefdocBuild hands over the links to the forge (window.xrefdocGitLinks), and
+   xrefdocBuild hands over the links to the forge (window.xrefdocGitLinks) and which makes
+   the rows of the facts (window.xrefdocFactsRow), and
    xrefdoc-lines.js, whose bar asks window.xrefdocBlameBar. In a site of several versions,
    the bar at a definition says which version it came in (_xref/since/<key>.js, written by
    sphinx/versions.py). */
@@ -69,13 +70,9 @@
 
   function showHistory() {
     if (!history || links === null) { return; }
-    var old = facts.querySelector(".xref-history-row");
-    if (old) { facts.removeChild(old.previousElementSibling); facts.removeChild(old); }
-    if (!history.commits.length) { return; }
-    var term = document.createElement("dt");
-    term.textContent = "History";
-    var row = document.createElement("dd");
-    row.className = "xref-history-row";
+    var term = history.commits.length ? "History" : "";
+    var row = window.xrefdocFactsRow(facts, "xref-history-row", term);
+    if (!row) { return; }
     var details = document.createElement("details");
     details.className = "xref-history";
     var summary = document.createElement("summary");
@@ -101,8 +98,6 @@
       button.addEventListener("click", function () { toggleBlame(button); });
       row.appendChild(button);
     }
-    facts.appendChild(term);
-    facts.appendChild(row);
   }
 
   window.xrefdocHistory = function (data) {
@@ -118,15 +113,8 @@
     var bar = document.querySelector(".xref-permalink");
     var picked = window.xrefdocSelection && window.xrefdocSelection();
     if (!bar || bar.hidden || !picked) { return; }
-    window.xrefdocBlameBar(bar, picked[0], picked[1], symbolAnchor());
+    window.xrefdocBlameBar(bar, picked[0], picked[1], window.xrefdocSymbolAnchor());
   }
-
-  // The definition the page is at (#sym-Group.invoke), or "".
-  function symbolAnchor() {
-    var hash = decodeURIComponent(location.hash.slice(1));
-    return hash.slice(0, 4) === "sym-" ? hash : "";
-  }
-  window.xrefdocSymbolAnchor = symbolAnchor;
 
   // From xrefdoc-find.js, once _xref/build.js came: the forge's link of a commit, and the
   // version of a site of several (whose definitions say which version they came in).

@@ -24,6 +24,11 @@
     return line && line.parentNode && line.parentNode.matches(".xref-source pre") ? line : null;
   }
 
+  // The definition the page is at (#sym-Group.invoke), or "".
+  function symbolAnchor() { return symbolLine() ? decodeURIComponent(location.hash.slice(1)) : ""; }
+  // xrefdoc-history.js says what it knows of that definition in the bar.
+  window.xrefdocSymbolAnchor = symbolAnchor;
+
   // The selected lines: [first, last], from #L7, #L7-L9 or a symbol's anchor; null if none.
   function selection() {
     var match = RANGE.exec(location.hash);
@@ -102,7 +107,7 @@
     }
     if (window.xrefdocForgeLink) { window.xrefdocForgeLink(bar, first, last); }
     if (window.xrefdocBlameBar) {
-      window.xrefdocBlameBar(bar, first, last, symbolLine() ? window.xrefdocSymbolAnchor() : "");
+      window.xrefdocBlameBar(bar, first, last, symbolAnchor());
     }
     bar.hidden = false;
   }
