@@ -331,7 +331,7 @@ def test_a_failing_page_writer_fails_the_build_and_the_next_build_repairs_the_si
 ) -> None:
     tree = write_tree(tmp_path / "tree", RICH)
     output = tmp_path / "site" / "out"
-    real_render = writer.render_file_pages
+    real_render = render.render_file_pages
 
     def failing_render(*arguments: object) -> object:
         if getattr(arguments[3], "path", "") == "pkg/util.py":
@@ -339,10 +339,10 @@ def test_a_failing_page_writer_fails_the_build_and_the_next_build_repairs_the_si
         return real_render(*arguments)  # type: ignore[arg-type]
 
     monkeypatch.setattr(writer, "PARALLEL_MIN_JOBS", 1)
-    monkeypatch.setattr(writer, "render_file_pages", failing_render)
+    monkeypatch.setattr(render, "render_file_pages", failing_render)
     assert build(tree, output, "-q", "-j", "2") != 0
     assert "planted failure" in capsys.readouterr().err
-    monkeypatch.setattr(writer, "render_file_pages", real_render)
+    monkeypatch.setattr(render, "render_file_pages", real_render)
     assert build(tree, output, "-q", "-j", "2") == 0
     scratch = tmp_path / "scratch" / "out"
     assert build(tree, scratch, "-q", "-j", "1") == 0

@@ -1,10 +1,12 @@
-"""``xrefdoc build --scheduler``: extraction and highlighting as tasks on a real Dask cluster
-(a ``LocalCluster`` of two worker processes over TCP on 127.0.0.1), with the same site as a
-build on this machine, a worker killed mid-build survived, a cluster whose workers run
+"""``xrefdoc build --scheduler``: extraction, highlighting and page writing as tasks on a real
+Dask cluster (a ``LocalCluster`` of two worker processes over TCP on 127.0.0.1), with the
+same site as a build on this machine, also by workers that cannot see its files
+(``--no-shared-fs``); a worker killed mid-build survived, a cluster whose workers run
 another xrefdoc refused, and the message when Dask is not installed."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
@@ -81,6 +83,65 @@ def test_a_cluster_builds_the_site_a_machine_builds(
     again = build(tree, tmp_path / "cluster", tmp_path / "cache-cluster", "-v", "-j", "1")
     assert again.returncode == 0, again.stderr
     assert "1 files parsed" in again.stdout
+
+
+def _forbid(folder: str) -> None:
+    """On a worker: from now on, any file or folder under ``folder`` cannot be opened, made,
+    renamed or listed there, as on a machine that does not share this file system."""
+
+    def hook(event: str, args: tuple[object, ...]) -> None:
+        touching = ("open", "sqlite3.connect", "os.mkdir", "os.rename", "os.listdir", "os.scandir")
+        if event in touching and args and str(args[0]).startswith(folder):
+            raise PermissionError(errno.EACCES, "Permission denied", str(args[0]))
+
+    sys.addaudithook(hook)
+
+
+def _readable(path: str) -> bool:
+    try:
+        with open(path, "rb"):
+            return True
+    except PermissionError:
+        return False
+
+
+def test_workers_that_cannot_see_the_files_build_the_same_site(
+    cluster: tuple[str, object], tmp_path: Path
+) -> None:
+    address, client = cluster
+    files = {
+        **tree_files(120),
+        "pkg/README.md": "# Engines\n\nSee [the first](sub_0/mod_0.py).\n",
+        # A name no frame fits: its pages come back to be laid out by Sphinx here.
+        "odd/a&b.py": "VALUE = 1\n",
+    }
+    tree = write_tree(tmp_path / "tree", files)
+    local = build(tree, tmp_path / "local", tmp_path / "cache-local")
+    assert local.returncode == 0, local.stderr
+    # The workers lose sight of everything here: the tree, the cache and the site.
+    client.run(_forbid, str(tmp_path))  # type: ignore[attr-defined]
+    assert not any(client.run(_readable, str(tree / "pkg/README.md")).values())  # type: ignore[attr-defined]
+    done = build(
+        tree,
+        tmp_path / "cluster",
+        tmp_path / "cache-cluster",
+        "-v",
+        "--scheduler",
+        address,
+        "--no-shared-fs",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "writing pages on the cluster" in done.stdout
+    assert differing(whole_site(tmp_path / "local"), whole_site(tmp_path / "cluster")) == []
+    assert "Engines" in (tmp_path / "cluster" / "pkg" / "doc.html").read_text(encoding="utf-8")
+    # Without the option the workers cannot write the pages: one line says what to do.
+    (tree / "pkg/sub_0/mod_0.py").write_text("class Engine_0:\n    pass\n")
+    shared = build(tree, tmp_path / "cluster", tmp_path / "cache-cluster", "--scheduler", address)
+    assert shared.returncode == 1
+    line = shared.stderr.strip()
+    assert line.count("\n") == 0 and "Permission denied" in line
+    assert line.endswith("(workers that do not share this file system need --no-shared-fs)")
+    assert differing(whole_site(tmp_path / "local"), whole_site(tmp_path / "cluster")) == []
 
 
 def test_a_worker_killed_mid_build_is_survived(cluster: tuple[str, object], tmp_path: Path) -> None:

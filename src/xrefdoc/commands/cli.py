@@ -120,6 +120,14 @@ def _parser() -> argparse.ArgumentParser:
         help="run the work that fans out on a Dask cluster: tcp://HOST:8786, or local:N "
         "for N worker processes here (needs pip install 'xrefdoc[cluster]')",
     )
+    build.add_argument(
+        "--no-shared-fs",
+        dest="shared_fs",
+        action="store_const",
+        const=False,
+        help="the cluster's workers do not see this file system: send them the files and "
+        "write the pages they make here",
+    )
     _add_selection(build)
     _add_cache_dir(build)
     _add_identity(build)
@@ -387,6 +395,7 @@ def _tree_options(arguments: argparse.Namespace) -> dict[str, object]:
         history=getattr(arguments, "history", None),
         blame=getattr(arguments, "blame", None),
         scheduler=getattr(arguments, "scheduler", None),
+        shared_fs=getattr(arguments, "shared_fs", None),
     )
 
 

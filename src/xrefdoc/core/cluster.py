@@ -11,7 +11,10 @@ does not is refused before any work is sent, with both versions named. Dask is a
 extra (``pip install 'xrefdoc[cluster]'``): without it the option says how to install it.
 
 The items of a batch go to the cluster in chunks (a task per chunk), so the scheduler's
-cost per task is paid once per chunk, not once per file.
+cost per task is paid once per chunk, not once per file; and a few chunks per worker at a
+time, so what the items carry (a file's bytes, a page's inputs) is made as the cluster
+takes it, not held for the whole batch. A build opens its cluster once (``ClusterSession``),
+when a stage first has work for it.
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ import importlib.util
 import logging
 import re
 import warnings
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
 from contextlib import ExitStack, contextmanager
 from itertools import islice
 from typing import Any, Generic, TypeVar
 
-from xrefdoc.core.errors import BuildError, ConfigError
+from xrefdoc.core.errors import BuildError, ConfigError, FileSystemError
 from xrefdoc.core.executor import Closing
 
 Item = TypeVar("Item")
@@ -45,6 +49,9 @@ RETRIES = 3
 # Items a task carries: large enough that the scheduler's cost per task (about a
 # millisecond) is small beside the task's, small enough to spread a batch over the workers.
 CHUNK_ITEMS = 32
+# Chunks sent ahead of the one whose results are awaited, per worker: enough that no worker
+# waits for the next, few enough that the items in flight stay a small part of a batch.
+CHUNKS_AHEAD_PER_WORKER = 4
 
 
 def check_scheduler(setting: str, value: object) -> str | None:
@@ -81,6 +88,7 @@ class Cluster:
     def __init__(self, client: Any, address: str) -> None:
         self.client = client
         self.address = address
+        self.workers = max(1, len(client.scheduler_info().get("workers", {})))
 
     def executor(self, shared: Shared, chunk: int = CHUNK_ITEMS) -> ClusterExecutor[Shared]:
         return ClusterExecutor(self, shared, chunk)
@@ -129,6 +137,26 @@ def open_cluster(scheduler: str, identity: CodeIdentity) -> Iterator[Cluster]:
             yield Cluster(client, scheduler)
         except (OSError, TimeoutError) as error:
             raise BuildError(f"the Dask scheduler at {scheduler} went away: {error}") from None
+
+
+class ClusterSession(Closing):
+    """A build's cluster: opened when a stage first asks for it (a build with nothing to
+    extract or write never starts one), the same for every stage after, closed once."""
+
+    def __init__(self, scheduler: str, identity: CodeIdentity) -> None:
+        self.scheduler = scheduler
+        self._identity = identity
+        self._stack = ExitStack()
+        self._cluster: Cluster | None = None
+
+    def cluster(self) -> Cluster:
+        if self._cluster is None:
+            self._cluster = self._stack.enter_context(open_cluster(self.scheduler, self._identity))
+        return self._cluster
+
+    def close(self) -> None:
+        self._cluster = None
+        self._stack.close()
 
 
 def _silence(package: str) -> Callable[[], None]:
@@ -181,7 +209,9 @@ class ClusterExecutor(Closing, Generic[Shared]):
         self._shared = shared
         self._chunk = chunk
         self._scattered: Any = None
-        self._futures: list[Any] = []
+        # The chunks sent and not yet taken back, oldest first (a result stays on its worker
+        # while its future lives).
+        self._waiting: deque[Any] = deque()
 
     def map(
         self, task: Callable[[Shared, Item], Result], items: Iterable[Item]
@@ -189,32 +219,42 @@ class ClusterExecutor(Closing, Generic[Shared]):
         client = self._cluster.client
         if self._scattered is None:
             self._scattered = client.scatter(self._shared, broadcast=True, hash=False)
-        chunks = []
+        ahead = CHUNKS_AHEAD_PER_WORKER * self._cluster.workers
         iterator = iter(items)
+        waiting = self._waiting
         while chunk := list(islice(iterator, self._chunk)):
-            chunks.append(chunk)
+            waiting.append(self._submit(task, chunk))
+            if len(waiting) > ahead:
+                yield from self._result(waiting.popleft())
+        while waiting:
+            yield from self._result(waiting.popleft())
+
+    def _result(self, future: Any) -> list[Any]:
+        try:
+            return list(future.result())
+        except (OSError, TimeoutError, CancelledError) as error:
+            if future.status == "error" and isinstance(error, OSError):  # the task's own
+                raise BuildError(
+                    f"a worker of the Dask cluster at {self._cluster.address} could not use "
+                    f"a file of the build: {FileSystemError.of(error)} (workers that do not "
+                    "share this file system need --no-shared-fs)"
+                ) from None
+            raise self._cluster.lost(error) from None
+
+    def _submit(self, task: Callable[[Shared, Item], Result], chunk: list[Item]) -> Any:
         # The items (a file's bytes) travel inside the tasks, through the scheduler: a task
         # whose worker died is then sent again with its data, where data scattered to that
         # worker would be lost with it. Dask advises against large graphs; here that is the
         # point, so its warning is not shown.
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", "Sending large graph", UserWarning)
-            futures = client.map(
-                _run_chunk,
-                [task] * len(chunks),
-                [self._scattered] * len(chunks),
-                chunks,
-                pure=False,
-                retries=RETRIES,
+            return self._cluster.client.submit(
+                _run_chunk, task, self._scattered, chunk, pure=False, retries=RETRIES
             )
-        self._futures += futures
-        try:
-            for future in futures:
-                yield from future.result()
-        except (OSError, TimeoutError, CancelledError) as error:
-            raise self._cluster.lost(error) from None
 
     def close(self) -> None:
-        if self._futures:
-            self._cluster.client.cancel(self._futures)
-            self._futures = []
+        """Cancel what still runs; the shared state leaves the workers with its future."""
+        if self._waiting:
+            self._cluster.client.cancel(list(self._waiting))
+            self._waiting.clear()
+        self._scattered = None

@@ -38,6 +38,7 @@ CLI_SETTING_NAMES = {
     "history": "--no-history",
     "blame": "--blame",
     "scheduler": "--scheduler",
+    "shared_fs": "--no-shared-fs",
 }
 
 
@@ -89,6 +90,10 @@ class Settings:
     # A Dask cluster that runs the work that fans out (``core.cluster``): ``local:N`` or a
     # scheduler's address; None: this machine's processes. It never changes the output.
     scheduler: str | None = None
+    # Whether the cluster's workers see the tree, the cache and the site at this process's
+    # paths (they read and write there), or get everything from this process and hand it
+    # back (``--no-shared-fs``). It never changes the output.
+    shared_fs: bool = True
 
 
 def settings_identity(settings: Settings, warn: Warn) -> Identity:
@@ -133,6 +138,7 @@ def make_settings(
     history: object = True,
     blame: object = False,
     scheduler: object = None,
+    shared_fs: object = True,
     setting_names: Mapping[str, str] | None = None,
     rule_names: RuleNames = NO_RULE_NAMES,
 ) -> Settings:
@@ -176,6 +182,7 @@ def make_settings(
         history=_switch(name("history"), history),
         blame=_switch(name("blame"), blame),
         scheduler=_checked(check_scheduler, name("scheduler"), scheduler),
+        shared_fs=_switch(name("shared_fs"), shared_fs),
     )
 
 
@@ -231,6 +238,7 @@ PROJECT_SETTINGS = (
     "history",
     "blame",
     "scheduler",
+    "shared_fs",
 )
 
 
@@ -347,6 +355,7 @@ def tree_options(
     history: bool | None = None,
     blame: bool | None = None,
     scheduler: str | None = None,
+    shared_fs: bool | None = None,
 ) -> dict[str, object]:
     """The tree's settings as a command line gives them, each None where it was left out
     (an empty list, no number; 0 is given, and is an error); and where the cache goes."""
@@ -365,6 +374,7 @@ def tree_options(
         "history": history,
         "blame": blame,
         "scheduler": scheduler,
+        "shared_fs": shared_fs,
     }
 
 

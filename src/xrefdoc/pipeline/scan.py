@@ -12,7 +12,7 @@ from xrefdoc.analyze.project import read_project
 from xrefdoc.analyze.rules import enabled
 from xrefdoc.analyze.stage import analyze, with_findings
 from xrefdoc.core import timings
-from xrefdoc.core.cluster import open_cluster
+from xrefdoc.core.cluster import ClusterSession
 from xrefdoc.core.executor import Executor, local_executor
 from xrefdoc.core.model import FileRecord
 from xrefdoc.core.settings import Settings
@@ -91,17 +91,17 @@ def _done(
     progress: Progress,
     pool_min_files: int,
     derive: DeriveSource | None,
-    scheduler: str | None,
+    cluster: ClusterSession | None,
 ) -> Iterator[tuple[_Work, FileRecord, bytes | None]]:
     """Each pending work item with its record and derived source, in order, as they are
-    made: in worker processes for many files, here for a few, or on the cluster
-    ``scheduler`` names (``core.cluster``; the items carry the files' bytes, so the workers
-    need not see this file system, and the results come back here, to this cache)."""
+    made: in worker processes for many files, here for a few, or on the ``cluster``. The
+    items carry the bytes this process read and hashed, so a record is always of the content
+    its hash names (a worker reading the file itself might see a later one), and the results
+    come back here, to this cache."""
     paths = progress([work.path for work in pending])
     with ExitStack() as stack:
-        if scheduler is not None and pending:
-            cluster = stack.enter_context(open_cluster(scheduler, code_identity))
-            pool: Executor[DeriveSource | None] = cluster.executor(derive)
+        if cluster is not None and pending:
+            pool: Executor[DeriveSource | None] = cluster.cluster().executor(derive)
         else:
             pool = local_executor(derive, size=len(pending), min_size=pool_min_files, chunksize=8)
         stack.enter_context(pool)
@@ -168,6 +168,7 @@ def scan(
     pool_min_files: int = POOL_MIN_FILES,
     derive: DeriveSource | None = None,
     walked: WalkResult | None = None,
+    cluster: ClusterSession | None = None,
 ) -> Scan:
     """Walk, extract every file (or take its record from the cache when its content is
     unchanged), and index; a file that cannot be read is skipped with why. ``use_cache=False``
@@ -175,13 +176,17 @@ def scan(
     already (the scan closes it). ``derive`` (see ``DeriveSource``) is also run on every text
     content the cache has no output of it for, in the same workers as the extraction, and
     its output stored in the cache. ``walked`` is the walk's result when the caller has
-    walked already."""
+    walked already; ``cluster`` the build's cluster when it has one (else, with a
+    ``scheduler`` setting, the scan opens one of its own)."""
     if cache is None:
         if use_cache:
             cache = RecordCache.open(cache_location(settings.root, settings.cache_dir))
         else:
             cache = RecordCache.disabled()
-    with cache:
+    with ExitStack() as stack:
+        stack.enter_context(cache)
+        if cluster is None and settings.scheduler is not None:
+            cluster = stack.enter_context(ClusterSession(settings.scheduler, code_identity))
         # Opened before the walk, so the cache folder already carries its markers when listed.
         if walked is None:
             walked = walk(settings)
@@ -219,7 +224,7 @@ def scan(
             if record is not None:
                 by_path[path] = record
         hits = len(by_path)
-        done = _done(pending, progress, pool_min_files, derive, settings.scheduler)
+        done = _done(pending, progress, pool_min_files, derive, cluster)
         for work, record, blob in done:
             if work.record is None:
                 cache.put(record, stamps[work.path])

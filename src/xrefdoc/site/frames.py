@@ -113,16 +113,67 @@ def _shared_folders(builder: StandaloneHTMLBuilder, prefix: str) -> frozenset[st
     )
 
 
+@dataclass(frozen=True, slots=True)
+class FilledPages:
+    """The frames made so far (by depth) and where pages go: what fills and writes pages
+    without the builder, so a process that cannot render the theme (a cluster's worker)
+    writes them too. Picklable."""
+
+    frames: dict[int, Frame | None]
+    prefix: str
+    # The folders under ``prefix`` whose pages are never framed (``_shared_folders``).
+    shared: frozenset[str]
+    outdir: Path
+    suffix: str
+    encoding: str
+
+    def framable(self, pagename: str) -> bool:
+        """A plain name under the prefix, in no folder it shares with other files."""
+        if not _PLAIN_NAME.fullmatch(pagename) or not pagename.startswith(self.prefix):
+            return False
+        return pagename[len(self.prefix) :].partition("/")[0] not in self.shared
+
+    def html(self, pagename: str, title: str, body: str) -> str | None:
+        """The page laid out through its frame; None when it must go through
+        ``handle_page`` (see the module's docstring), or its depth has no frame made."""
+        if _UNSAFE_IN_TITLE.search(title) or title != " ".join(title.split()):
+            return None
+        frame = self.frames.get(pagename.count("/")) if self.framable(pagename) else None
+        return None if frame is None else frame.fill(_Values(pagename, title, body))
+
+    def write(self, pagename: str, html: str, folders_made: set[Path]) -> None:
+        """Write a laid-out page where the builder would; ``folders_made``: the folders this
+        process made already."""
+        path = Path(self.outdir, pagename + self.suffix)  # as ``get_output_path``
+        if path.parent not in folders_made:
+            ensuredir(path.parent)
+            folders_made.add(path.parent)
+        # Written beside the page, then renamed: a reader (or a killed build) sees the old
+        # page or the new one, never part of one. The name is this process's own.
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            with naming(path):
+                temporary.write_text(html, encoding=self.encoding, errors="xmlcharrefreplace")
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+
+
 class PageFrames:
     """Writes pages through frames where that is safe (see the module's docstring)."""
 
     def __init__(self, builder: StandaloneHTMLBuilder, prefix: str) -> None:
         """Use ``for_builder``. ``prefix``: the folder of the site every page is in."""
         self._builder = builder
-        self._prefix = prefix
-        self._encoding = builder.config.html_output_encoding
-        self._frames: dict[int, Frame | None] = {}
-        self._shared = _shared_folders(builder, prefix)
+        self.filled = FilledPages(
+            {},
+            prefix,
+            _shared_folders(builder, prefix),
+            Path(builder.outdir),
+            builder.out_suffix,
+            builder.config.html_output_encoding,
+        )
         self._folders_made: set[Path] = set()
         self._scratch: Path | None = None
         self._owner = 0
@@ -138,39 +189,23 @@ class PageFrames:
 
     def write(self, pagename: str, title: str, body: str) -> bool:
         """Write the page through its frame; False when it must go through ``handle_page``."""
-        if _UNSAFE_IN_TITLE.search(title) or title != " ".join(title.split()):
+        if self.filled.framable(pagename):
+            self._frame(pagename)
+        html = self.filled.html(pagename, title, body)
+        if html is None:
             return False
-        frame = self._frame(pagename) if self._framable(pagename) else None
-        if frame is None:
-            return False
-        path = self._builder.get_output_path(pagename)
-        if path.parent not in self._folders_made:
-            ensuredir(path.parent)
-            self._folders_made.add(path.parent)
-        output = frame.fill(_Values(pagename, title, body))
-        # Written beside the page, then renamed: a reader (or a killed build) sees the old
-        # page or the new one, never part of one. The name is this process's own.
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            with naming(path):
-                temporary.write_text(output, encoding=self._encoding, errors="xmlcharrefreplace")
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        self.write_html(pagename, html)
         return True
+
+    def write_html(self, pagename: str, html: str) -> None:
+        """Write a page laid out already (by ``filled``, in another process)."""
+        self.filled.write(pagename, html, self._folders_made)
 
     def prepare(self, pagenames: Iterable[str]) -> None:
         """Make the frames these pages need now, so forked writers share them."""
         for pagename in pagenames:
-            if self._framable(pagename):
+            if self.filled.framable(pagename):
                 self._frame(pagename)
-
-    def _framable(self, pagename: str) -> bool:
-        """A plain name under the prefix, in no folder it shares with other files."""
-        if not _PLAIN_NAME.fullmatch(pagename) or not pagename.startswith(self._prefix):
-            return False
-        return pagename[len(self._prefix) :].partition("/")[0] not in self._shared
 
     def close(self) -> None:
         """Remove the scratch folder (only the process that made it: workers share it)."""
@@ -180,9 +215,10 @@ class PageFrames:
 
     def _frame(self, pagename: str) -> Frame | None:
         depth = pagename.count("/")
-        if depth not in self._frames:
-            self._frames[depth] = self._checked_frame(pagename)
-        return self._frames[depth]
+        frames = self.filled.frames
+        if depth not in frames:
+            frames[depth] = self._checked_frame(pagename)
+        return frames[depth]
 
     def _render(self, values: _Values) -> str:
         if self._scratch is None:
@@ -192,11 +228,11 @@ class PageFrames:
         self._builder.handle_page(
             values.pagename, {"title": values.title, "body": values.body}, outfilename=target
         )
-        return target.read_bytes().decode(self._encoding)  # line breaks as written
+        return target.read_bytes().decode(self.filled.encoding)  # line breaks as written
 
     def _checked_frame(self, pagename: str) -> Frame | None:
-        first = _made_up(pagename, self._prefix, "a")
-        second = _made_up(pagename, self._prefix, "b")
+        first = _made_up(pagename, self.filled.prefix, "a")
+        second = _made_up(pagename, self.filled.prefix, "b")
         frame = _cut(self._render(first), first)
         if frame is None or frame.fill(second) != self._render(second):
             logger.info(

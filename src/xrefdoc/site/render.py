@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
-from collections.abc import Callable, Collection, Iterable, MutableMapping
+from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -14,16 +15,15 @@ from markupsafe import Markup, escape
 
 from xrefdoc.core.model import FileRecord
 from xrefdoc.core.resources import resource_dir
-from xrefdoc.extract import read_text
 from xrefdoc.site.highlight import SourceHTML, prepare_source
 from xrefdoc.site.keyword_views import full_keyword_page, keywords_root, letter_page
 from xrefdoc.site.names import FilePageKind, FolderPageKind
+from xrefdoc.site.page_inputs import PageInputs, readme_of
 from xrefdoc.site.plan import Plan
-from xrefdoc.site.readme import find_readme, readme_html
+from xrefdoc.site.readme import readme_html
 from xrefdoc.site.symbol_data import symbol_page
 from xrefdoc.site.view_types import KwPage, ReadmeView, SymbolPageView, UseLine
 from xrefdoc.site.views import SiteContext, docs_page, folder_view, kw_page
-from xrefdoc.store.cache import RecordCache
 
 _MYST_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 
@@ -158,33 +158,29 @@ def make_environment(user_template_dirs: Iterable[Path] = ()) -> jinja2.Environm
     return environment
 
 
-def source_of(
-    site: SiteContext, cache: RecordCache, root: Path, record: FileRecord
-) -> SourceHTML | None:
+def source_of(site: SiteContext, inputs: PageInputs, record: FileRecord) -> SourceHTML | None:
     """The file's highlighted source, cut at the site's cap: from the cache, where the scan
     put it, else lexed now (the cache is off, or was damaged during the run); None for a
     binary file."""
     if record.is_binary:
         return None
-    stored = cache.get_source((record.sha256, record.lexer, site.source_cap))
+    stored = inputs.stored_source((record.sha256, record.lexer, site.source_cap))
     if stored is not None:
         # A row this run stored is its own; any other may have been planted since.
         found = SourceHTML.from_bytes(stored.blob, check_markup=not stored.this_run)
         if found is not None:
             return found
-    text = read_text(root, record, site.sources.get(record.path))
-    return prepare_source(text, record.lexer, site.source_cap)
+    return prepare_source(inputs.text(record), record.lexer, site.source_cap)
 
 
 def render_file_pages(
     environment: jinja2.Environment,
     site: SiteContext,
-    root: Path,
+    inputs: PageInputs,
     record: FileRecord,
-    cache: RecordCache,
 ) -> list[tuple[str, str, str]]:
     """(pagename, title, body HTML) of the file's _docs page and of its _kw page."""
-    docs = docs_page(site, record, source_of(site, cache, root, record))
+    docs = docs_page(site, record, source_of(site, inputs, record))
     kw: KwPage = {**kw_page(site, record), "tree": site.trees.html(record.path, FilePageKind.KW)}
     return [
         (docs["page"], record.path, environment.get_template("file_docs.html").render(**docs)),
@@ -196,14 +192,13 @@ def render_file_pages(
     ]
 
 
-def _readme(site: SiteContext, root: Path, folder: str, page: str) -> ReadmeView | None:
+def _readme(site: SiteContext, inputs: PageInputs, folder: str, page: str) -> ReadmeView | None:
     """The folder's README as HTML for its doc page, links into the tree made relative."""
     index = site.index
     names = site.names
-    readme_path = find_readme(index.folders[folder].files)
-    if readme_path is None:
+    record = readme_of(site, folder)
+    if record is None:
         return None
-    record = index.records[readme_path]
 
     def tree_link(path: str) -> str | None:
         if path in index.records:
@@ -212,7 +207,7 @@ def _readme(site: SiteContext, root: Path, folder: str, page: str) -> ReadmeView
             return names.href(page, names.folder_page("" if path == "." else path))
         return None
 
-    text = "" if record.is_binary else read_text(root, record, site.sources.get(record.path))
+    text = "" if record.is_binary else inputs.text(record)
     return {
         "name": record.name,
         "html": Markup('<div class="xref-readme">{}</div>').format(
@@ -222,7 +217,7 @@ def _readme(site: SiteContext, root: Path, folder: str, page: str) -> ReadmeView
 
 
 def render_folder_pages(
-    environment: jinja2.Environment, site: SiteContext, root: Path, folder: str
+    environment: jinja2.Environment, site: SiteContext, inputs: PageInputs, folder: str
 ) -> list[tuple[str, str, str]]:
     """(pagename, title, body HTML) of a folder's index and doc page; the root folder's index
     is Sphinx's root document instead (see ``render_myst_pages``)."""
@@ -234,7 +229,7 @@ def render_folder_pages(
         body = environment.get_template("folder_index.html").render(**context, with_title=True)
         pages.append((page, context["title"], body))
     page = names.folder_page(folder, FolderPageKind.DOC)
-    readme = _readme(site, root, folder, page)
+    readme = _readme(site, inputs, folder, page)
     body = environment.get_template("folder_doc.html").render(**context, readme=readme)
     pages.append((page, f"{context['title']}: overview", body))
     return pages
@@ -356,6 +351,27 @@ def job_pages(site: SiteContext, job: PageJob) -> list[str]:
             names.folder_page(key, FolderPageKind.DOC),
         ]
     return [site.keywords.full_page_of[key]]
+
+
+# A page for Sphinx's ``handle_page``: its name, context and template.
+Page = tuple[str, dict[str, Any], str]
+
+
+def render_job(
+    environment: jinja2.Environment, site: SiteContext, inputs: PageInputs, job: PageJob
+) -> Iterator[Page]:
+    """The pages of a file, folder or keyword-use job, for ``handle_page``."""
+    kind, key = job
+    if kind == JobKind.FILE:
+        pages = render_file_pages(environment, site, inputs, site.index.records[key])
+    elif kind == JobKind.FOLDER:
+        pages = render_folder_pages(environment, site, inputs, key)
+    else:
+        pages = render_keyword_full_page(environment, site, key)
+    for name, title, body in pages:
+        # A theme prints the title as HTML (``title|striptags|e``): a file named
+        # ``a<b>.py`` must not lose its ``<b>``.
+        yield name, {"title": html.escape(title, quote=False), "body": body}, "page.html"
 
 
 def collected_page_names(site: SiteContext) -> list[str]:

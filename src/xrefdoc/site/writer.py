@@ -1,11 +1,12 @@
 """The pages rendered by Jinja into Sphinx's HTML builder (file, folder and keyword-use
-pages), written in worker processes when there are many.
+pages), written in worker processes when there are many, or on the build's cluster.
 
 Rendering a page and laying it out in the theme (``handle_page``) takes a few milliseconds,
 and a large tree has tens of thousands of pages, so the work is split into chunks written by
 forked workers (``local_executor``'s ``"fork"``), the way Sphinx's own parallel writer calls
 ``handle_page``. A worker inherits the index, the templates and the builder, and sends back
-only its log.
+only its log. A build with a cluster (``--scheduler``) writes them there instead
+(``remote_pages``), when its pages can all be laid out without the builder.
 """
 
 from __future__ import annotations
@@ -13,9 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from sphinx.application import Sphinx
@@ -23,22 +22,17 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging as sphinx_logging
 from sphinx.util.parallel import parallel_available
 
+from xrefdoc.core.cluster import ClusterSession
 from xrefdoc.core.executor import local_executor
 from xrefdoc.core.progress import progress
 from xrefdoc.site.frames import PageFrames
-from xrefdoc.site.render import (
-    PageJob,
-    job_pages,
-    render_file_pages,
-    render_folder_pages,
-    render_keyword_full_page,
-)
+from xrefdoc.site.page_inputs import DiskInputs, cache_reader
+from xrefdoc.site.remote_pages import RemoteWriter, SharedDisk, task_parts, write_on_cluster
+from xrefdoc.site.render import Page, PageJob, job_pages, render_job
 from xrefdoc.site.views import SiteContext
-from xrefdoc.store.cache import CacheLocation, RecordCache
+from xrefdoc.store.cache import CacheLocation
 
 logger = sphinx_logging.getLogger(__name__)
-
-Page = tuple[str, dict[str, Any], str]
 
 # Below this many jobs, forking workers costs more than it saves.
 PARALLEL_MIN_JOBS = 200
@@ -49,22 +43,6 @@ CHUNKS_PER_WORKER = 3
 # cause is not found yet: its Python objects do not grow so), so a chunk has a ceiling:
 # on 20,000 files, chunks of 3,500 jobs took a worker to 2.5 GB.
 MAX_JOBS_PER_CHUNK = 1000
-
-
-def _pages(
-    environment: jinja2.Environment, site: SiteContext, root: Path, cache: RecordCache, job: PageJob
-) -> Iterator[Page]:
-    kind, key = job
-    if kind == "file":
-        pages = render_file_pages(environment, site, root, site.index.records[key], cache)
-    elif kind == "folder":
-        pages = render_folder_pages(environment, site, root, key)
-    else:
-        pages = render_keyword_full_page(environment, site, key)
-    for name, title, body in pages:
-        # A theme prints the title as HTML (``title|striptags|e``): a file named
-        # ``a<b>.py`` must not lose its ``<b>``.
-        yield name, {"title": escape(title, quote=False), "body": body}, "page.html"
 
 
 def _unframed(frames: PageFrames | None, pages: Iterator[Page]) -> Iterator[Page]:
@@ -84,8 +62,14 @@ def _representatives(site: SiteContext, jobs: list[PageJob]) -> dict[int, str]:
     return found
 
 
-def _reader(location: CacheLocation | None) -> RecordCache:
-    return RecordCache.disabled() if location is None else RecordCache.reader(location)
+@dataclass(frozen=True, slots=True)
+class OnCluster:
+    """A build's cluster, for its pages: the session, the user's template folders (a worker
+    makes its own environment from them), and whether the workers share this file system."""
+
+    session: ClusterSession
+    templates: tuple[Path, ...]
+    shared_fs: bool
 
 
 def write_pages(
@@ -95,17 +79,61 @@ def write_pages(
     root: Path,
     jobs: list[PageJob],
     cache: CacheLocation | None = None,
+    cluster: OnCluster | None = None,
 ) -> Iterator[Page]:
     """For ``html-collect-pages``: yields the pages for Sphinx to write when they are few;
-    writes them in one worker per core (and yields nothing) when they are many. Pages go
-    through their theme frames where that is safe (see ``frames``). Highlighted sources
-    come from the cache at ``cache``, where the scan put them (None: lexed here)."""
+    writes them in one worker per core, or on the ``cluster`` (and yields nothing, or only
+    those no frame fits) when they are many. Pages go through their theme frames where that
+    is safe (see ``frames``). Highlighted sources come from the cache at ``cache``, where
+    the scan put them (None: lexed here)."""
     frames = PageFrames.for_builder(app.builder, site.names.prefix)
     try:
+        if cluster is not None and jobs:
+            if frames is not None and app.is_parallel_allowed("write"):
+                yield from _write_on_cluster(app, site, root, jobs, frames, cache, cluster)
+                return
+            logger.info(
+                "xrefdoc: pages written here, not on the cluster: %s",
+                "an extension does not allow writing in parallel"
+                if frames is not None
+                else "the theme or the project's templates need Sphinx's builder for each page",
+            )
         yield from _write_pages(app, environment, site, root, jobs, frames, cache)
     finally:
         if frames is not None:
             frames.close()
+
+
+def _write_on_cluster(
+    app: Sphinx,
+    site: SiteContext,
+    root: Path,
+    jobs: list[PageJob],
+    frames: PageFrames,
+    cache_location: CacheLocation | None,
+    on: OnCluster,
+) -> Iterator[Page]:
+    """Write the pages on the cluster (see ``remote_pages``); yields those no frame fits."""
+    frames.prepare(name for job in jobs for name in job_pages(site, job))
+    disk = SharedDisk(root, cache_location) if on.shared_fs else None
+    writer = RemoteWriter(site, on.templates, frames.filled, disk)
+    cluster = on.session.cluster()
+    parts = task_parts(jobs, cluster.workers)
+    parts_progress = progress(
+        parts,
+        "xrefdoc: writing pages on the cluster... ",
+        app.verbosity,
+        lambda part: _label(part[0]),
+        "chunks of pages",
+    )
+    with cache_reader(cache_location) as cache:
+        done = write_on_cluster(cluster, writer, parts, DiskInputs(root, cache, site.sources))
+        for _, chunk in zip(parts_progress, done, strict=True):
+            for log in chunk.logs:
+                logger.handle(log)
+            for name, html in chunk.written:
+                frames.write_html(name, html)
+            yield from chunk.unframed
 
 
 def _write_pages(
@@ -129,9 +157,10 @@ def _write_pages(
         # collects state in html-page-context would lose what the workers saw).
         or not app.is_parallel_allowed("write")
     ):
-        with _reader(cache_location) as cache:
+        with cache_reader(cache_location) as cache:
+            inputs = DiskInputs(root, cache, site.sources)
             for job in progress(jobs, summary, app.verbosity, _label, "pages' sources"):
-                yield from _unframed(frames, _pages(environment, site, root, cache, job))
+                yield from _unframed(frames, render_job(environment, site, inputs, job))
         return
 
     if frames is not None:
@@ -167,9 +196,10 @@ def _write_chunk(writer: _ChunkWriter, chunk: list[PageJob]) -> list[logging.Log
     """Write a chunk's pages in a forked worker; what it logged, for the build to log (its
     warnings count for ``-W`` there), as Sphinx's own parallel writer does."""
     collector = sphinx_logging.LogCollector()
-    with collector.collect(), _reader(writer.cache_location) as cache:
+    with collector.collect(), cache_reader(writer.cache_location) as cache:
+        inputs = DiskInputs(writer.root, cache, writer.site.sources)
         for job in chunk:
-            pages = _pages(writer.environment, writer.site, writer.root, cache, job)
+            pages = render_job(writer.environment, writer.site, inputs, job)
             for name, context, template in _unframed(writer.frames, pages):
                 writer.builder.handle_page(name, context, template)
     sphinx_logging.convert_serializable(collector.logs)

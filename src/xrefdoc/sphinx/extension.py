@@ -7,6 +7,7 @@ import json
 import posixpath
 import weakref
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -23,6 +24,7 @@ from xrefdoc import __version__
 from xrefdoc.analyze.catalogue import RULE_NAMES
 from xrefdoc.codesearch.writer import write_index as write_code_index
 from xrefdoc.core import timings
+from xrefdoc.core.cluster import ClusterSession
 from xrefdoc.core.errors import ConfigError as XrefdocConfigError
 from xrefdoc.core.executor import local_executor
 from xrefdoc.core.fsutil import (
@@ -68,12 +70,13 @@ from xrefdoc.site.render import (
 )
 from xrefdoc.site.symbol_data import SymbolData, refs_script, sym_script
 from xrefdoc.site.views import SiteContext, make_site
-from xrefdoc.site.writer import write_pages
+from xrefdoc.site.writer import OnCluster, write_pages
 from xrefdoc.sphinx.domain import ROLE, XrefDomain, html_block, skip_html_block, visit_html_block
 from xrefdoc.sphinx.searchindex import drop_empty_terms
 from xrefdoc.sphinx.theme import DARK_CSS, THEME, THEME_FOLDER, dark_highlighting_css
 from xrefdoc.store.buildstate import Change, LastBuild, Signatures, settings_signature
 from xrefdoc.store.cache import CacheLocation
+from xrefdoc.store.versions import code_identity
 from xrefdoc.walk.tree import OUTPUT_MARKERS, skipped_report
 
 logger = logging.getLogger(__name__)
@@ -120,9 +123,10 @@ SETTING_TYPES: dict[str, frozenset[type]] = {
     "blame": frozenset({bool, NoneType}),
     # A Dask cluster for the work that fans out (see ``cluster``); never changes a page.
     "scheduler": frozenset({str, NoneType}),
+    "shared_fs": frozenset({bool, NoneType}),
 }
 # Settings that change where the work runs, never what it makes.
-OUTPUT_NEUTRAL_SETTINGS = frozenset({"scheduler"})
+OUTPUT_NEUTRAL_SETTINGS = frozenset({"scheduler", "shared_fs"})
 # In ``html_context``: the project's name and version, for the theme's footer. Only these:
 # the context is part of Sphinx's configuration hash, and a commit there would rewrite every
 # page at every commit; the commit is in ``_xref/build.js`` (see ``build_data``).
@@ -153,13 +157,17 @@ class _GeneratedSite:
     collected: list[str]
     # Where each file's history comes from (None: not wanted).
     git: GitSource | None
+    # The build's cluster, for its pages (None: this machine's processes).
+    cluster: OnCluster | None
 
     def collect_pages(self, app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         """On ``html-collect-pages``: the pages rendered by Jinja into the HTML builder; then
         the ones an earlier build wrote for files and folders that are gone are deleted."""
         timings.lap("sphinx write")
         jobs = page_jobs(self.site, self.plan)
-        yield from write_pages(app, self.environment, self.site, self.root, jobs, self.cache)
+        yield from write_pages(
+            app, self.environment, self.site, self.root, jobs, self.cache, self.cluster
+        )
         # Our documents that Sphinx read count as current, so a page that moved between the
         # two kinds is never deleted after being written, and one that left the sources goes.
         prefix = self.site.names.prefix
@@ -181,6 +189,8 @@ class _GeneratedSite:
         warnings are recorded first: a later build that keeps these pages says them again, so
         a build that fails on warnings fails again (Sphinx tells an extension neither whether
         warnings fail the build nor how many there were)."""
+        if self.cluster is not None:  # all the work it could do is done
+            self.cluster.session.close()
         if exception is not None or app.builder.format != "html":
             return
         git_state = update_git_data(
@@ -337,59 +347,70 @@ def _generate_pages(app: Sphinx) -> _GeneratedSite | None:
     old_facts = SiteFacts.load(facts_file) if intact else None
     facts_file.unlink(missing_ok=True)
 
-    progress = progress_of(app.verbosity, "xrefdoc: extracting and highlighting... ")
-    result = scan(settings, progress, derive=highlighted_source, walked=walked)
-    warnings = _report(settings, result)
-    environment = make_environment([settings.templates] if settings.templates else [])
-    identity = _identity_of(app, settings)
-    site = make_site(
-        result.index,
-        names,
-        settings.source_cap,
-        _title(app, settings, identity),
-        sources=result.walked.sources,
-    )
-    domain.set_entry_pages(_entry_pages(site))
-    facts, plan = plan_build(site, settings_digest, old_facts)
-    if plan is not None:
-        logger.info(
-            "xrefdoc: pages to render again: %d files, %d folders, %d keyword pages",
-            len(plan.files),
-            len(plan.folders),
-            len(plan.keyword_pages),
+    with ExitStack() as stack:
+        # One cluster for the build's stages, opened when one has work for it.
+        session = (
+            stack.enter_context(ClusterSession(settings.scheduler, code_identity))
+            if settings.scheduler
+            else None
         )
-    # Every page this build may write is listed before any is written, so a build stopped
-    # part-way leaves none the next build cannot find and delete.
-    collected = collected_page_names(site)
-    own_documents = [*myst_page_names(site), *html_only_page_names(site)]
-    declare_coming(
-        doctrees / PAGES_FILE,
-        (f"{name}.html" for name in (*collected, *own_documents)),
-    )
-    pages = render_myst_pages(environment, site, None if plan is None else plan.keyword_pages)
-    relative_pages = {name[len(prefix) :] + ".md": text for name, text in pages.items()}
-    kept = [name[len(prefix) :] + ".md" for name in own_documents]
-    written, deleted = replace_generated(output, relative_pages, kept)
-    logger.info(
-        "xrefdoc: %d files documented; keyword and root pages: %d rewritten, %d removed",
-        len(result.records),
-        written,
-        deleted,
-    )
-    timings.lap("render folder and keyword pages")
-    return _GeneratedSite(
-        settings.root,
-        result.cache_location,
-        site,
-        environment,
-        last,
-        signatures,
-        warnings,
-        facts,
-        plan,
-        collected,
-        git,
-    )
+        progress = progress_of(app.verbosity, "xrefdoc: extracting and highlighting... ")
+        result = scan(settings, progress, derive=highlighted_source, walked=walked, cluster=session)
+        warnings = _report(settings, result)
+        templates = (settings.templates,) if settings.templates else ()
+        environment = make_environment(templates)
+        identity = _identity_of(app, settings)
+        site = make_site(
+            result.index,
+            names,
+            settings.source_cap,
+            _title(app, settings, identity),
+            sources=result.walked.sources,
+        )
+        domain.set_entry_pages(_entry_pages(site))
+        facts, plan = plan_build(site, settings_digest, old_facts)
+        if plan is not None:
+            logger.info(
+                "xrefdoc: pages to render again: %d files, %d folders, %d keyword pages",
+                len(plan.files),
+                len(plan.folders),
+                len(plan.keyword_pages),
+            )
+        # Every page this build may write is listed before any is written, so a build stopped
+        # part-way leaves none the next build cannot find and delete.
+        collected = collected_page_names(site)
+        own_documents = [*myst_page_names(site), *html_only_page_names(site)]
+        declare_coming(
+            doctrees / PAGES_FILE,
+            (f"{name}.html" for name in (*collected, *own_documents)),
+        )
+        pages = render_myst_pages(environment, site, None if plan is None else plan.keyword_pages)
+        relative_pages = {name[len(prefix) :] + ".md": text for name, text in pages.items()}
+        kept = [name[len(prefix) :] + ".md" for name in own_documents]
+        written, deleted = replace_generated(output, relative_pages, kept)
+        logger.info(
+            "xrefdoc: %d files documented; keyword and root pages: %d rewritten, %d removed",
+            len(result.records),
+            written,
+            deleted,
+        )
+        timings.lap("render folder and keyword pages")
+        # From here the build closes the cluster, when it finishes (``finish``).
+        stack.pop_all()
+        return _GeneratedSite(
+            settings.root,
+            result.cache_location,
+            site,
+            environment,
+            last,
+            signatures,
+            warnings,
+            facts,
+            plan,
+            collected,
+            git,
+            None if session is None else OnCluster(session, templates, settings.shared_fs),
+        )
 
 
 def _shown(app: Sphinx) -> SiteVersion | None:
