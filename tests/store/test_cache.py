@@ -146,6 +146,31 @@ def test_a_changed_file_is_the_only_one_extracted_again(tree: Path) -> None:
     assert unchanged == [record for record in first.records if record.path != "demo/util.py"]
 
 
+def test_files_past_the_bytes_kept_are_read_again_at_their_turn(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = scan_tree(tree, use_cache=False, derive=highlighted_source).records
+    monkeypatch.setattr(pipeline, "PENDING_BYTES_KEPT", 0)
+    assert scan_tree(tree, derive=highlighted_source).records == expected
+
+    # A file that changes after it was hashed and before its turn is taken as it is then:
+    # its record and its page's source are of its new text, never of the old hash.
+    write_tree(tree, {"demo/util.py": "def second_helper():\n    return 2\n"})
+
+    def edit_while_scanning(paths: list[str]) -> list[str]:
+        write_tree(tree, {"demo/util.py": "def third_helper():\n    return 3\n"})
+        return paths
+
+    during = scan_tree(tree, derive=highlighted_source, progress=edit_while_scanning)
+    util = {record.path: record for record in during.records}["demo/util.py"]
+    assert [symbol.name for symbol in util.symbols] == ["third_helper"]
+    assert util.sha256 == hashlib.sha256((tree / "demo/util.py").read_bytes()).hexdigest()
+    with open_cache(tree) as cache:
+        second = hashlib.sha256(b"def second_helper():\n    return 2\n").hexdigest()
+        assert cache.get_source((second, util.lexer, make_settings(tree).source_cap)) is None
+        assert cache.get("demo/util.py", second) is None
+
+
 def test_parse_problems_come_back_from_the_cache(tree: Path) -> None:
     """A cached record still carries its diagnostics, so a rebuild warns as the first did."""
     write_tree(tree, {"bad.py": "def f(:\n    pass\n"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
@@ -59,18 +61,40 @@ def _unchanged(paths: Iterable[str]) -> Iterable[str]:
 
 # Below this many files to work on, starting worker processes costs more than it saves.
 POOL_MIN_FILES = 64
+# The bytes of the files waiting for a worker that the scan keeps from when it hashed them;
+# past this, a file is read again when its turn comes (a cold build of 200,000 files would
+# otherwise hold all of their 3 GB at once).
+PENDING_BYTES_KEPT = 256 * 2**20
 
 
 @dataclass(frozen=True, slots=True)
 class _Work:
     """One file for a worker: its record when the cache had it (else extract it), and the
-    key of its derived source when that must be made too."""
+    key of its derived source when that must be made too; its bytes, or None when they are
+    read again at its turn (``_loaded``), from its name on disk."""
 
     path: str
-    data: bytes
+    on_disk: str
+    data: bytes | None
     digest: str
     record: FileRecord | None
     source_key: SourceKey | None
+
+
+def _loaded(root: Path, work: _Work) -> _Work:
+    """``work`` with its bytes. A file that changed since it was hashed is taken as it is
+    now, under its new hash, and its derived source is left for the site to make (it was
+    listed under the old hash); one that is gone since is taken as empty, and the next
+    build leaves it out."""
+    if work.data is not None:
+        return work
+    try:
+        data, digest = read_file(root, work.on_disk)
+    except OSError:
+        data, digest = b"", hashlib.sha256(b"").hexdigest()
+    if digest == work.digest:
+        return replace(work, data=data)
+    return replace(work, data=data, digest=digest, source_key=None)
 
 
 # The per-file rules, run by extraction through its hooks. Registered as this module is
@@ -79,14 +103,16 @@ _RULE_HOOKS = register_rules(Hooks())
 
 
 def _do(derive: DeriveSource | None, work: _Work) -> tuple[FileRecord, bytes | None]:
-    record = work.record or extract_bytes(work.path, work.data, work.digest, _RULE_HOOKS)
+    data = work.data or b""
+    record = work.record or extract_bytes(work.path, data, work.digest, _RULE_HOOKS)
     if work.source_key is None or derive is None:
         return record, None
     _, lexer, cap = work.source_key
-    return record, derive(text_of(work.data), lexer, cap)
+    return record, derive(text_of(data), lexer, cap)
 
 
 def _done(
+    root: Path,
     pending: list[_Work],
     progress: Progress,
     pool_min_files: int,
@@ -97,17 +123,23 @@ def _done(
     made: in worker processes for many files, here for a few, or on the ``cluster``. The
     items carry the bytes this process read and hashed, so a record is always of the content
     its hash names (a worker reading the file itself might see a later one), and the results
-    come back here, to this cache."""
+    come back here, to this cache. Bytes not kept are read as each item is handed over."""
     paths = progress([work.path for work in pending])
+    handed: deque[_Work] = deque()
+
+    def items() -> Iterator[_Work]:
+        for work in pending:
+            handed.append(_loaded(root, work))
+            yield handed[-1]
+
     with ExitStack() as stack:
         if cluster is not None and pending:
             pool: Executor[DeriveSource | None] = cluster.cluster().executor(derive)
         else:
             pool = local_executor(derive, size=len(pending), min_size=pool_min_files, chunksize=8)
         stack.enter_context(pool)
-        results = pool.map(_do, pending)
-        for (_, work), result in zip(zip(paths, pending, strict=False), results, strict=False):
-            yield work, *result
+        for _, result in zip(paths, pool.map(_do, items()), strict=False):
+            yield handed.popleft(), *result
 
 
 def _cached(
@@ -193,6 +225,7 @@ def scan(
             timings.lap("walk")
         by_path: dict[str, FileRecord] = {}
         pending: list[_Work] = []
+        kept = 0
         stamps: dict[str, str] = {}
         # Deriving is only worth doing where the caller can find the output again.
         derived = cache.source_keys() if derive is not None and cache.enabled else None
@@ -220,11 +253,16 @@ def scan(
                 if data is None:
                     source_key = None  # changed since: the caller derives it itself
             if record is None or source_key is not None:
-                pending.append(_Work(path, data or b"", digest, record, source_key))
+                data = data or b""
+                kept += len(data)
+                keep = kept <= PENDING_BYTES_KEPT
+                pending.append(
+                    _Work(path, on_disk, data if keep else None, digest, record, source_key)
+                )
             if record is not None:
                 by_path[path] = record
         hits = len(by_path)
-        done = _done(pending, progress, pool_min_files, derive, cluster)
+        done = _done(settings.root, pending, progress, pool_min_files, derive, cluster)
         for work, record, blob in done:
             if work.record is None:
                 cache.put(record, stamps[work.path])
