@@ -144,29 +144,32 @@ def test_workers_that_cannot_see_the_files_build_the_same_site(
     assert differing(whole_site(tmp_path / "local"), whole_site(tmp_path / "cluster")) == []
 
 
-def test_a_worker_killed_mid_build_is_survived(cluster: tuple[str, object], tmp_path: Path) -> None:
+def test_workers_killed_mid_build_are_survived(cluster: tuple[str, object], tmp_path: Path) -> None:
     address, client = cluster
     tree = write_tree(tmp_path / "tree", tree_files(600))
     expected = build(tree, tmp_path / "local", tmp_path / "cache-local")
     assert expected.returncode == 0, expected.stderr
+    stage = tmp_path / ".xrefdoc" / "cluster" / "html"
+    # A busy worker is killed as soon as there is one, then another once pages are written.
+    phases = [lambda: True, lambda: any(stage.rglob("*_docs.html"))]
     killed: list[int] = []
 
-    def kill_a_busy_worker() -> None:
+    def kill_busy_workers() -> None:
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and not killed:
+        while time.monotonic() < deadline and len(killed) < len(phases):
             busy = [worker for worker, tasks in client.processing().items() if tasks]
-            if busy:
+            if busy and phases[len(killed)]():
                 pids = client.run(os.getpid, workers=busy[:1])
                 for pid in pids.values():
                     os.kill(pid, signal.SIGKILL)
                     killed.append(pid)
             time.sleep(0.005)
 
-    killer = threading.Thread(target=kill_a_busy_worker)
+    killer = threading.Thread(target=kill_busy_workers)
     killer.start()
     done = build(tree, tmp_path / "cluster", tmp_path / "cache-cluster", "--scheduler", address)
     killer.join()
-    assert killed, "no worker was seen at work"
+    assert len(killed) == 2, "no worker was seen at work in each phase"
     assert done.returncode == 0, done.stderr
     assert differing(whole_site(tmp_path / "local"), whole_site(tmp_path / "cluster")) == []
     client.wait_for_workers(2, timeout=60)
