@@ -91,16 +91,10 @@ def _write_chunk(writer: RemoteWriter, chunk: Chunk) -> ChunkDone:
     unframed: list[Page] = []
     folders_made: set[Path] = set()
     with collector.collect(), ExitStack() as stack:
-        inputs: PageInputs
-        if chunk.inputs is not None:
-            inputs = chunk.inputs
-        else:
-            assert writer.disk is not None
-            inputs = DiskInputs(
-                writer.disk.root,
-                stack.enter_context(cache_reader(writer.disk.cache)),
-                writer.site.sources,
-            )
+        inputs: PageInputs = chunk.inputs or ShippedInputs()
+        if writer.disk is not None:
+            cache = stack.enter_context(cache_reader(writer.disk.cache))
+            inputs = DiskInputs(writer.disk.root, cache, writer.site.sources)
         for job in chunk.jobs:
             for page in render_job(environment, writer.site, inputs, job):
                 name, context, _ = page
