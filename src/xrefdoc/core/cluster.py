@@ -218,7 +218,10 @@ class ClusterExecutor(Closing, Generic[Shared]):
     ) -> Iterator[Result]:
         client = self._cluster.client
         if self._scattered is None:
-            self._scattered = client.scatter(self._shared, broadcast=True, hash=False)
+            try:
+                self._scattered = client.scatter(self._shared, broadcast=True, hash=False)
+            except (OSError, TimeoutError, CancelledError) as error:
+                raise self._cluster.lost(error) from None
         ahead = CHUNKS_AHEAD_PER_WORKER * self._cluster.workers
         iterator = iter(items)
         waiting = self._waiting

@@ -55,6 +55,9 @@ class RemoteWriter:
 
     site: SiteContext
     templates: tuple[Path, ...]
+    # The templates' digest (``buildstate.templates_digest``): a long-lived worker makes its
+    # environment again when the user changed them since an earlier build.
+    templates_digest: str
     filled: FilledPages
     disk: SharedDisk | None
 
@@ -78,14 +81,15 @@ class ChunkDone:
 
 
 @functools.cache
-def _environment(templates: tuple[Path, ...]) -> jinja2.Environment:
-    """A worker's environment, made once per process (it cannot travel: it holds a lock)."""
+def _environment(templates: tuple[Path, ...], digest: str) -> jinja2.Environment:
+    """A worker's environment, made once per process and set of templates (it cannot
+    travel: it holds a lock)."""
     return make_environment(templates)
 
 
 def _write_chunk(writer: RemoteWriter, chunk: Chunk) -> ChunkDone:
     """On a worker: render and lay out a chunk's pages; write them on the shared disk."""
-    environment = _environment(writer.templates)
+    environment = _environment(writer.templates, writer.templates_digest)
     collector = sphinx_logging.LogCollector()
     written: list[tuple[str, str]] = []
     unframed: list[Page] = []

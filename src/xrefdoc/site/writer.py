@@ -69,6 +69,7 @@ class OnCluster:
 
     session: ClusterSession
     templates: tuple[Path, ...]
+    templates_digest: str
     shared_fs: bool
 
 
@@ -89,15 +90,19 @@ def write_pages(
     frames = PageFrames.for_builder(app.builder, site.names.prefix)
     try:
         if cluster is not None and jobs:
-            if frames is not None and app.is_parallel_allowed("write"):
-                yield from _write_on_cluster(app, site, root, jobs, frames, cache, cluster)
+            if frames is None:
+                why = "the theme or the project's templates need Sphinx's builder for each page"
+            elif cluster.templates and not cluster.shared_fs:
+                why = "the workers cannot read the project's templates (--no-shared-fs)"
+            elif not app.is_parallel_allowed("write"):
+                why = "an extension does not allow writing in parallel"
+            else:
+                try:
+                    yield from _write_on_cluster(app, site, root, jobs, frames, cache, cluster)
+                finally:  # its last stage: the cluster is not kept open while Sphinx goes on
+                    cluster.session.close()
                 return
-            logger.info(
-                "xrefdoc: pages written here, not on the cluster: %s",
-                "an extension does not allow writing in parallel"
-                if frames is not None
-                else "the theme or the project's templates need Sphinx's builder for each page",
-            )
+            logger.info("xrefdoc: pages written here, not on the cluster: %s", why)
         yield from _write_pages(app, environment, site, root, jobs, frames, cache)
     finally:
         if frames is not None:
@@ -116,7 +121,7 @@ def _write_on_cluster(
     """Write the pages on the cluster (see ``remote_pages``); yields those no frame fits."""
     frames.prepare(name for job in jobs for name in job_pages(site, job))
     disk = SharedDisk(root, cache_location) if on.shared_fs else None
-    writer = RemoteWriter(site, on.templates, frames.filled, disk)
+    writer = RemoteWriter(site, on.templates, on.templates_digest, frames.filled, disk)
     cluster = on.session.cluster()
     parts = task_parts(jobs, cluster.workers)
     parts_progress = progress(

@@ -74,7 +74,13 @@ from xrefdoc.site.writer import OnCluster, write_pages
 from xrefdoc.sphinx.domain import ROLE, XrefDomain, html_block, skip_html_block, visit_html_block
 from xrefdoc.sphinx.searchindex import drop_empty_terms
 from xrefdoc.sphinx.theme import DARK_CSS, THEME, THEME_FOLDER, dark_highlighting_css
-from xrefdoc.store.buildstate import Change, LastBuild, Signatures, settings_signature
+from xrefdoc.store.buildstate import (
+    Change,
+    LastBuild,
+    Signatures,
+    settings_signature,
+    templates_digest,
+)
 from xrefdoc.store.cache import CacheLocation
 from xrefdoc.store.versions import code_identity
 from xrefdoc.walk.tree import OUTPUT_MARKERS, skipped_report
@@ -409,7 +415,11 @@ def _generate_pages(app: Sphinx) -> _GeneratedSite | None:
             plan,
             collected,
             git,
-            None if session is None else OnCluster(session, templates, settings.shared_fs),
+            None
+            if session is None
+            else OnCluster(
+                session, templates, templates_digest(settings.templates), settings.shared_fs
+            ),
         )
 
 
