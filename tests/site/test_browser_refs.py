@@ -7,6 +7,7 @@ and on a phone without sideways scrolling. Screenshots go to ``_build/screenshot
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -62,9 +63,23 @@ FILES: dict[str, str | bytes] = {
     "shop/stock/bulk.py": BULK,
     "tests/test_models.py": TEST,
     "docs/guide.md": "# Guide\n\nA `Cart` holds items: `Cart().add(item)`.\n",
+    # Five classes define ``handle``: the data holds a match of ``plugin.handle`` once, in
+    # a shared list that all five name.
+    **{
+        f"plugins/p{n}.py": f"class P{n}:\n    def handle(self, event):\n        return event\n"
+        for n in range(1, 6)
+    },
+    "plugins/__init__.py": "",
+    "shop/dispatch.py": (
+        "def dispatch(plugins, event):\n"
+        "    for plugin in plugins:\n"
+        "        plugin.handle(event)\n"
+        "    return [p.handle(event) for p in plugins]\n"
+    ),
 }
 ADD_REFERENCES = "references.html#shop/models.py/sym-Cart.add"
 REFUND_REFERENCES = "references.html#shop/models.py/sym-Basket.add"
+HANDLE_REFERENCES = "references.html#plugins/p2.py/sym-P2.handle"
 
 
 @pytest.fixture(scope="module")
@@ -204,6 +219,35 @@ def test_the_callers_are_listed_with_their_code_and_expand_a_level(page: Any, si
     assert " ".join(calls.locator(".xref-call-head").inner_text().split()) == (
         "▸shop.models.Cart.add line 5"
     )
+
+
+def test_matches_of_a_name_defined_many_times_are_listed_as_its_own(page: Any, site: str) -> None:
+    page.goto(site + HANDLE_REFERENCES)
+    page.locator(".xref-refs .xref-ref").first.wait_for()
+    assert page.inner_text(".xref-refs h2") == "References (2 references, 2 textual)"
+    assert _groups(page) == [("Source (2)", ["shop/dispatch.py (2)"])]
+    assert _lines(page, "shop/dispatch.py") == [
+        "3 plugin.handle(event) in dispatch textual",
+        "4 return [p.handle(event) for p in plugins] in dispatch textual",
+    ]
+    # The caller's call lines show their code, from the same list.
+    called = page.locator("section.xref-hierarchy", has_text="Called by")
+    lines = [" ".join(t.split()) for t in called.locator(".xref-ref").all_inner_texts()]
+    assert lines == ["3 plugin.handle(event)", "4 return [p.handle(event) for p in plugins]"]
+
+
+def test_a_shared_list_that_cannot_load_is_said(chromium: Any, built: Path, tmp_path: Path) -> None:
+    # Not the ``page`` fixture: a script of the data fails to load, on purpose.
+    damaged = tmp_path / "site"
+    shutil.copytree(built, damaged)
+    for script in (damaged / "_xref" / "text").glob("*.js"):
+        script.unlink()
+    page = chromium.new_page()
+    page.goto((damaged / "references.html").as_uri() + "#" + HANDLE_REFERENCES.split("#")[1])
+    page.locator(".xref-refs h2").wait_for()
+    assert page.inner_text(".xref-refs h2") == "References (none)"
+    assert "1 list of textual matches could not be loaded" in page.inner_text(".xref-refs")
+    page.close()
 
 
 def test_the_a_to_z_entry_links_each_definitions_references(page: Any, site: str) -> None:

@@ -9,12 +9,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from helpers import write_tree
 
 from xrefdoc.commands.check import broken_links
 from xrefdoc.commands.cli import main
 from xrefdoc.core.settings import make_settings
 from xrefdoc.pipeline.scan import scan
+from xrefdoc.site import symbol_data
 from xrefdoc.site.names import PageNames
 from xrefdoc.site.plan import SiteFacts, plan_build
 from xrefdoc.site.symbol_data import SymbolData, first_paragraph, shown_line
@@ -78,9 +80,12 @@ def _scripts(root: Path) -> dict[str, Any]:
     site = make_site(result.index, PageNames(), 1000, "shop")
     data = SymbolData.for_tree(site, root)
     return {
-        name: _data(text, "xrefdocSymbols" if name.startswith("sym/") else "xrefdocRefs")
+        name: _data(text, _FUNCTIONS[name.split("/")[0]])
         for name, text in data.scripts(data.files())
     }
+
+
+_FUNCTIONS = {"sym": "xrefdocSymbols", "refs": "xrefdocRefs", "text": "xrefdocText"}
 
 
 def _references(refs: Any, anchor: str) -> list[tuple[str, str, int, str, str, str]]:
@@ -270,3 +275,137 @@ def test_bases_outside_the_tree_show_as_written(tmp_path: Path) -> None:
         "sym-Both": ["typing.Protocol", "Protocol"],
         "sym-Made": ["pkg.mod.Failed"],
     }
+
+
+# Five classes define ``handle``: a match of ``plugin.handle`` may mean any of them, so it is
+# listed once, in the shared list of its keyword, not in each of their references.
+PLUGINS: dict[str, str | bytes] = {
+    **{
+        f"plugins/p{n}.py": f"class P{n}:\n    def handle(self, event):\n        return event\n"
+        for n in range(1, 6)
+    },
+    "plugins/__init__.py": "",
+    "shop/dispatch.py": (
+        "def dispatch(plugins, event):\n"
+        "    for plugin in plugins:\n"
+        "        plugin.handle(event)\n"
+        "    return [p.handle(event) for p in plugins]\n"
+    ),
+    "docs/plugins.md": "# Plugins\n\nEach plugin has `handle(event)`.\n",
+}
+
+
+def _merged(scripts: dict[str, Any], key: str, anchor: str) -> list[tuple[object, ...]]:
+    """A definition's references as the symbol page shows them: its own rows and those of
+    the shared lists it names, one per line and kind, by area, file (files with an exact
+    reference first), exact before textual, line."""
+    refs = scripts[f"refs/{key}.js"]
+
+    def rows(data: Any, found: list[list[Any]]) -> list[tuple[object, ...]]:
+        return [
+            (
+                *data["p"][r[0]][:2],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                data["e"][r[6]] if r[6] >= 0 else None,
+            )
+            for r in found
+        ]
+
+    found = rows(refs, refs["d"][anchor])
+    seen = {(path, line, textual) for path, _, line, textual, *_ in found}
+    for list_id in refs["t"].get(anchor, []):
+        shared = scripts[f"text/{list_id}.js"]
+        assert shared["k"] == list_id
+        for row in rows(shared, shared["d"]):
+            if (row[0], row[2], row[3]) not in seen:
+                seen.add((row[0], row[2], row[3]))
+                found.append(row)
+    exact_files = {row[0] for row in found if not row[3]}
+    return sorted(found, key=lambda r: (r[1], r[0] not in exact_files, r[0], r[3], r[2]))
+
+
+def test_a_match_of_a_name_defined_many_times_is_listed_once_for_all(tmp_path: Path) -> None:
+    scripts = _scripts(write_tree(tmp_path / "tree", PLUGINS))
+    lists = {name for name in scripts if name.startswith("text/")}
+    # The matches in Python code, and the one in the docs (another language's list).
+    assert len(lists) == 2
+    named = set()
+    for n in range(1, 6):
+        refs = scripts[f"refs/plugins/p{n}.py.js"]
+        assert refs["d"][f"sym-P{n}.handle"] == [], "no match is held by each definition"
+        named.add(tuple(refs["t"][f"sym-P{n}.handle"]))
+        head = scripts[f"sym/plugins/p{n}.py.js"]["d"][f"sym-P{n}.handle"]
+        assert head[6:9] == [0, 3, 2], "0 exact, 3 textual, in 2 files: the lists counted"
+    assert len(named) == 1, "all five name the same lists"
+    assert {f"text/{list_id}.js" for list_id in next(iter(named))} == lists
+    shown = [
+        (path, line, text, around)
+        for path, _, line, _, text, *_, around in _merged(scripts, "plugins/p3.py", "sym-P3.handle")
+    ]
+    around = ["sym-dispatch", "dispatch"]
+    assert shown == [
+        ("shop/dispatch.py", 3, "plugin.handle(event)", around),
+        ("shop/dispatch.py", 4, "return [p.handle(event) for p in plugins]", around),
+        ("docs/plugins.md", 3, "Each plugin has `handle(event)`.", None),
+    ]
+
+
+@pytest.mark.parametrize("files", [TREE, PLUGINS], ids=["shop", "plugins"])
+def test_the_shared_lists_show_what_each_definition_would_hold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str | bytes]
+) -> None:
+    """With no list shared, every definition holds its matches itself: the symbol page then
+    shows the same references, and the heads count the same."""
+    root = write_tree(tmp_path / "tree", files)
+    shared = _scripts(root)
+    monkeypatch.setattr(symbol_data, "SHARED_FROM", 10**9)
+    alone = _scripts(root)
+    assert not any(name.startswith("text/") for name in alone)
+    for name, refs in alone.items():
+        if name.startswith("refs/"):
+            key = name[5:-3]
+            assert shared[f"sym/{key}.js"] == alone[f"sym/{key}.js"]
+            for anchor in refs["d"]:
+                assert _merged(shared, key, anchor) == _merged(alone, key, anchor), anchor
+
+
+def _data_files(site: Path) -> dict[str, str]:
+    data = site / "_xref"
+    return {
+        path.relative_to(data).as_posix(): path.read_text(encoding="utf-8")
+        for folder in ("sym", "refs", "text")
+        for path in sorted((data / folder).rglob("*.js"))
+    }
+
+
+def test_a_rebuild_keeps_the_shared_lists_as_a_clean_build_writes_them(tmp_path: Path) -> None:
+    """A match's line changes; a definition goes, so the name is defined too few times for
+    a shared list, then comes back: each rebuild's data is the clean build's."""
+    tree = write_tree(tmp_path / "tree", PLUGINS)
+    site = tmp_path / "site"
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    assert main(["build", str(tree), "-o", str(site), "-q", *cache]) == 0
+    first = _data_files(site)
+    assert sum(name.startswith("text/") for name in first) == 2
+    changes: list[dict[str, str | bytes | None]] = [
+        {"shop/dispatch.py": str(PLUGINS["shop/dispatch.py"]).replace("(event)", "(event, 1)")},
+        {"plugins/p5.py": None},
+        {"plugins/p5.py": PLUGINS["plugins/p5.py"]},
+    ]
+    for number, change in enumerate(changes):
+        for path, text in change.items():
+            if text is None:
+                (tree / path).unlink()
+            else:
+                write_tree(tree, {path: text})
+        assert main(["build", str(tree), "-o", str(site), "-q", *cache]) == 0
+        clean = tmp_path / f"clean{number}"
+        cold = ["--cache-dir", str(tmp_path / f"cache{number}")]
+        assert main(["build", str(tree), "-o", str(clean), "-q", *cold]) == 0
+        assert _data_files(site) == _data_files(clean), change
+    assert not any(name.startswith("text/") for name in _data_files(tmp_path / "clean1"))
+    assert _data_files(site) != first and broken_links(site) == []

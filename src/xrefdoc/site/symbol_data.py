@@ -12,6 +12,13 @@ The symbol page (``references.html``) is one static page; its hash names a defin
 ``<key>/<anchor>``, the key URL-quoted as page links are (``/`` kept): an anchor has no
 ``/``, so the last one splits the two whatever the path holds.
 
+A textual match that may mean many definitions (``SHARED_FROM`` or more: ``__init__``,
+``run``, a name every copy of a vendored folder defines) is listed once, in the shared list
+of its keyword, ``_xref/text/<id>.js``, and each definition it may mean names that list
+(``t``) instead of holding the match: otherwise each such match is written once per
+definition, and the data grows with the square of the tree. The symbol page merges the
+lists into the definition's references.
+
 They are scripts (a call with the data), not JSON, so a site read from disk (``file://``)
 loads them; they load only when a card opens or the symbol page asks, so no page grows with
 them. A reference is a compact array, its file an index into the script's table of paths.
@@ -19,6 +26,7 @@ them. A reference is a compact array, its file an index into the script's table 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -30,13 +38,21 @@ from xrefdoc.site.hierarchy_data import HierarchyData
 from xrefdoc.site.keyword_box import call_script
 from xrefdoc.site.names import PageNames, quoted
 from xrefdoc.site.views import SiteContext, symbol_anchor
-from xrefdoc.xref.index import Use, textual_candidates
+from xrefdoc.xref.index import Index, Use, candidate_key, candidates_of
 from xrefdoc.xref.places import AREAS, PROSE_FAMILIES, Enclosing, area_of
 from xrefdoc.xref.resolve import Definition
 
 # The folders of each kind of script in the site's data folder (``names.DATA_FOLDER``).
 SYM_FOLDER = "sym"
 REFS_FOLDER = "refs"
+TEXT_FOLDER = "text"
+# A textual match that may mean this many definitions or more is listed in its keyword's
+# shared list, not in each definition's references.
+SHARED_FROM = 5
+# The scripts are made this many files (or shared lists' matches) at a time, so the lines
+# they show are held for a part of the tree at once, not for all of it.
+FILES_AT_ONCE = 2000
+MATCHES_AT_ONCE = 100_000
 # The symbol page, in the folder of the site's pages (beside ``keywords``).
 SYMBOL_PAGE = "references"
 # The attribute that marks the symbol page's body: its fragments name definitions of this
@@ -83,6 +99,24 @@ def sym_script(key: str) -> str:
 def refs_script(key: str) -> str:
     """Where a file's references live, relative to ``_xref/``."""
     return f"{REFS_FOLDER}/{key}.js"
+
+
+def text_script(list_id: str) -> str:
+    """Where a shared list of textual matches lives, relative to ``_xref/``."""
+    return f"{TEXT_FOLDER}/{list_id}.js"
+
+
+# A shared list's key: the keyword, the name group of the matches' files, member matches or
+# not (``xref.index.candidate_key``).
+ListKey = tuple[str, str, bool]
+
+
+def list_id(key: ListKey) -> str:
+    """The name of a shared list's script: a digest of its key, which may hold any
+    character and differ from another only in case."""
+    keyword, group, member = key
+    text = f"{keyword}\0{group}\0{int(member)}".encode("utf-8", "surrogatepass")
+    return hashlib.sha1(text).hexdigest()[:16]
 
 
 def symbol_page(names: PageNames) -> str:
@@ -187,9 +221,53 @@ class _Texts:
     docs: dict[Definition, str]
 
 
+@dataclass(frozen=True, slots=True)
+class _UseTable:
+    """Every use of the index by what it may mean, made in one pass: each definition's own
+    references (its exact uses, and the textual matches that may mean fewer than
+    ``SHARED_FROM`` definitions), the matches of each shared list, and the lists each
+    definition draws on."""
+
+    own: dict[Definition, list[Use]]
+    shared: dict[ListKey, list[Use]]
+    lists_of: dict[Definition, tuple[ListKey, ...]]
+
+    @classmethod
+    def of(cls, index: Index) -> _UseTable:
+        own: dict[Definition, list[Use]] = defaultdict(list)
+        shared: dict[ListKey, list[Use]] = defaultdict(list)
+        for uses in index.uses.values():
+            for use in uses:
+                if use.definition is not None:
+                    own[use.definition].append(use)
+                    continue
+                key = candidate_key(index, use)
+                candidates = candidates_of(index, *key)
+                if len(candidates) >= SHARED_FROM:
+                    shared[key].append(use)
+                else:
+                    for definition in candidates:
+                        own[definition].append(use)
+        lists_of: dict[Definition, list[ListKey]] = defaultdict(list)
+        for key in sorted(shared):
+            for definition in candidates_of(index, *key):
+                lists_of[definition].append(key)
+        return cls(dict(own), dict(shared), {d: tuple(keys) for d, keys in lists_of.items()})
+
+
+@dataclass(frozen=True, slots=True)
+class _Counts:
+    """How many references a definition has, as its head shows them."""
+
+    exact: int
+    textual: int
+    files: int
+
+
 class SymbolData:
     """Makes the scripts of the files asked for, from the index and the tree's text (read
-    once per file, only the lines a reference shows)."""
+    once per file for each part of the tree made at once, only the lines a reference
+    shows)."""
 
     def __init__(self, site: SiteContext, lines_of: Callable[[str], list[str] | None]) -> None:
         self._site = site
@@ -198,6 +276,12 @@ class SymbolData:
         self._lines_of = lines_of
         self._enclosing = Enclosing(site.index)
         self._hierarchy: HierarchyData | None = None
+        self._uses: _UseTable | None = None
+        # Of each shared list: its lines (file, line) and its files; and of each set of lists
+        # a definition draws on, how many of both they hold together.
+        self._list_lines: dict[ListKey, set[tuple[str, int]]] = {}
+        self._list_files: dict[ListKey, set[str]] = {}
+        self._union_sizes: dict[tuple[ListKey, ...], tuple[int, int]] = {}
 
     @property
     def hierarchy(self) -> HierarchyData:
@@ -205,6 +289,13 @@ class SymbolData:
         if self._hierarchy is None:
             self._hierarchy = HierarchyData(self._index, self._enclosing)
         return self._hierarchy
+
+    @property
+    def uses(self) -> _UseTable:
+        """The uses by what they may mean, made on first use."""
+        if self._uses is None:
+            self._uses = _UseTable.of(self._index)
+        return self._uses
 
     @classmethod
     def for_tree(cls, site: SiteContext, root: Path) -> SymbolData:
@@ -243,22 +334,22 @@ class SymbolData:
         """Every file that defines anything, sorted: the files that have scripts."""
         return sorted(path for path, found in self._index.definitions_in.items() if found)
 
+    def shared_scripts(self) -> list[str]:
+        """The scripts of every shared list, relative to ``_xref/``, sorted."""
+        return sorted(text_script(list_id(key)) for key in self.uses.shared)
+
     def references(self, paths: Iterable[str]) -> dict[Definition, list[Use]]:
-        """The references of every definition of ``paths``: its exact uses, and the textual
-        matches whose candidates include it, in the order the page lists them (area, then
-        file, files with an exact use first; in a file exact uses first, then by line)."""
-        wanted = {d for path in paths for d in self._index.definitions_in.get(path, ())}
-        found: dict[Definition, list[Use]] = defaultdict(list)
-        for name in sorted({d.symbol.name for d in wanted}):
-            for use in self._index.uses.get(name, ()):
-                if use.definition is not None:
-                    if use.definition in wanted:
-                        found[use.definition].append(use)
-                    continue
-                for definition in textual_candidates(self._index, use):
-                    if definition in wanted:
-                        found[definition].append(use)
-        return {d: self._ordered(refs) for d, refs in found.items()}
+        """The own references of every definition of ``paths`` (all but the matches of
+        shared lists): its exact uses and its textual matches, in the order the page lists
+        them (area, then file, files with an exact use first; in a file exact uses first,
+        then by line)."""
+        own = self.uses.own
+        return {
+            definition: self._ordered(own[definition])
+            for path in paths
+            for definition in self._index.definitions_in.get(path, ())
+            if definition in own
+        }
 
     def _ordered(self, references: list[Use]) -> list[Use]:
         areas = {}
@@ -283,19 +374,82 @@ class SymbolData:
             ),
         )
 
+    def _shared_matches(self, key: ListKey) -> list[Use]:
+        """A shared list's matches, one per line, by area, file and line."""
+        unique: dict[tuple[str, int], Use] = {}
+        for use in self.uses.shared[key]:
+            unique.setdefault((use.path, use.line), use)
+        areas = {path: AREAS.index(area_of(self._index, path)) for path, _ in unique}
+        return sorted(unique.values(), key=lambda use: (areas[use.path], use.path, use.line))
+
+    def counts(self, definition: Definition, own: list[Use]) -> _Counts:
+        """How many exact and textual references the definition has and in how many files,
+        its shared lists' matches included (``own`` is what ``references`` gave it)."""
+        exact = sum(1 for use in own if use.definition is not None)
+        textual = {(use.path, use.line) for use in own if use.definition is None}
+        files = {use.path for use in own}
+        keys = self.uses.lists_of.get(definition, ())
+        if not keys:
+            return _Counts(exact, len(textual), len(files))
+        listed_lines, listed_files = self._union_size(keys)
+        lines = [self._list_lines[key] for key in keys]
+        paths = [self._list_files[key] for key in keys]
+        return _Counts(
+            exact,
+            listed_lines + sum(1 for line in textual if not any(line in s for s in lines)),
+            listed_files + sum(1 for path in files if not any(path in s for s in paths)),
+        )
+
+    def _union_size(self, keys: tuple[ListKey, ...]) -> tuple[int, int]:
+        """How many lines and files the shared lists ``keys`` hold together."""
+        for key in keys:
+            if key not in self._list_lines:
+                matches = self.uses.shared[key]
+                self._list_lines[key] = {(use.path, use.line) for use in matches}
+                self._list_files[key] = {use.path for use in matches}
+        if keys not in self._union_sizes:
+            if len(keys) == 1:
+                sizes = len(self._list_lines[keys[0]]), len(self._list_files[keys[0]])
+            else:
+                lines = set().union(*(self._list_lines[key] for key in keys))
+                files = set().union(*(self._list_files[key] for key in keys))
+                sizes = len(lines), len(files)
+            self._union_sizes[keys] = sizes
+        return self._union_sizes[keys]
+
     def scripts(self, paths: Iterable[str]) -> Iterator[tuple[str, str]]:
         """(file relative to ``_xref/``, text) of both scripts of each of ``paths`` that
-        defines anything."""
+        defines anything, then of the shared lists their definitions draw on; made
+        ``FILES_AT_ONCE`` files at a time."""
         paths = [path for path in paths if self._index.definitions_in.get(path)]
-        references = self.references(paths)
-        texts = self._read_texts(paths, references)
-        for path in paths:
-            key = self._names.file_key(path)
-            definitions = self._index.definitions_in[path]
-            yield sym_script(key), self.sym_text(path, definitions, references, texts)
-            yield refs_script(key), self.refs_text(path, definitions, references, texts.lines)
+        lists: set[ListKey] = set()
+        for start in range(0, len(paths), FILES_AT_ONCE):
+            part = paths[start : start + FILES_AT_ONCE]
+            references = self.references(part)
+            texts = self._read_texts(part, references.values())
+            for path in part:
+                key = self._names.file_key(path)
+                definitions = self._index.definitions_in[path]
+                for definition in definitions:
+                    lists.update(self.uses.lists_of.get(definition, ()))
+                yield sym_script(key), self.sym_text(path, definitions, references, texts)
+                yield refs_script(key), self.refs_text(path, definitions, references, texts.lines)
+        yield from self._shared_scripts(sorted(lists))
 
-    def _read_texts(self, paths: list[str], references: Mapping[Definition, list[Use]]) -> _Texts:
+    def _shared_scripts(self, keys: list[ListKey]) -> Iterator[tuple[str, str]]:
+        """The scripts of the shared lists ``keys``, about ``MATCHES_AT_ONCE`` matches at a
+        time."""
+        part: dict[ListKey, list[Use]] = {}
+        for at, key in enumerate(keys):
+            part[key] = self._shared_matches(key)
+            if at + 1 < len(keys) and sum(map(len, part.values())) < MATCHES_AT_ONCE:
+                continue
+            lines = self._read_texts([], part.values()).lines
+            for done, matches in part.items():
+                yield text_script(list_id(done)), self.shared_text(done, matches, lines)
+            part = {}
+
+    def _read_texts(self, paths: list[str], references: Iterable[list[Use]]) -> _Texts:
         """The text of every line a script shows (the references' lines, and the first line
         of each declaration without a signature) and the docstring paragraph of each
         definition of ``paths``: each file read once."""
@@ -307,7 +461,7 @@ class SymbolData:
                     for d in self._index.definitions_in[path]
                     if not d.symbol.signature
                 )
-        for found in references.values():
+        for found in references:
             for use in found:
                 needed[use.path].add(use.line)
         documented = {
@@ -337,8 +491,7 @@ class SymbolData:
         rows: dict[str, list[object]] = {}
         for definition in definitions:
             symbol = definition.symbol
-            found = references.get(definition, [])
-            exact = sum(1 for use in found if use.definition is not None)
+            counts = self.counts(definition, references.get(definition, []))
             signature = symbol.signature
             if signature.startswith(("(", "[")):  # Python's: the parameters, without the name
                 signature = symbol.name + signature
@@ -351,9 +504,9 @@ class SymbolData:
                 symbol.end_line,
                 _cut(signature, SIGNATURE_CHARS),
                 first_paragraph(texts.docs.get(definition, symbol.doc.strip())),
-                exact,
-                len(found) - exact,
-                len({use.path for use in found}),
+                counts.exact,
+                counts.textual,
+                counts.files,
                 symbol.name,
             ]
         value = {
@@ -364,12 +517,6 @@ class SymbolData:
         }
         return call_script("xrefdocSymbols", value)
 
-    def _path_row(self, path: str, area: int) -> list[object]:
-        """[path, area(, quoted key)]: the key only where it is not the path itself (a
-        prefix, a cut name, a character that is quoted)."""
-        key = quoted(self._names.file_key(path))
-        return [path, area] if key == path else [path, area, key]
-
     def refs_text(
         self,
         path: str,
@@ -378,49 +525,88 @@ class SymbolData:
         lines: Mapping[str, Mapping[int, str]],
     ) -> str:
         """``xrefdocRefs({k, p: [[path, area(, key)]], e: [[anchor, qualname]], d: {anchor:
-        [[REFERENCE_FIELDS...]]}, h: {anchor: hierarchy}})``: paths and enclosing
-        definitions are tables shared by the script's references; ``h`` holds each
-        definition's call and type hierarchy (``hierarchy_data``), when it has one."""
-        paths: dict[str, int] = {}
-        enclosing: dict[tuple[str, str], int] = {}
-        path_rows: list[list[object]] = []
-        enclosing_rows: list[list[str]] = []
+        [[REFERENCE_FIELDS...]]}, t: {anchor: [shared list id]}, h: {anchor: hierarchy}})``:
+        paths and enclosing definitions are tables shared by the script's references; ``t``
+        names the shared lists of textual matches a definition draws on, when it has any;
+        ``h`` holds each definition's call and type hierarchy (``hierarchy_data``), when it
+        has one."""
+        table = _Tables(self, self._enclosing)
         rows: dict[str, list[list[object]]] = {}
+        lists: dict[str, list[str]] = {}
         hierarchies: dict[str, dict[str, object]] = {}
-
-        def file_of(used: str) -> int:
-            if used not in paths:
-                paths[used] = len(path_rows)
-                path_rows.append(self._path_row(used, AREAS.index(area_of(self._index, used))))
-            return paths[used]
-
-        def enclosing_of(used: str, around: Definition) -> int:
-            anchor = self.anchor(around)
-            where = enclosing.get((used, anchor), -1)
-            if where < 0:
-                where = enclosing[(used, anchor)] = len(enclosing_rows)
-                enclosing_rows.append([anchor, around.symbol.qualname])
-            return where
-
         for definition in definitions:
-            found = references.get(definition, [])
-            out: list[list[object]] = []
-            for use in found:
-                around = self._enclosing.of(use.path, use.line)
-                where = -1 if around is None else enclosing_of(use.path, around)
-                text = lines.get(use.path, {}).get(use.line, "")
-                shown, column, length = shown_line(text, use.name, use.column)
-                textual = int(use.definition is None)
-                out.append([file_of(use.path), use.line, textual, shown, column, length, where])
-            hierarchy = self.hierarchy.of(definition, file_of, self.anchor, enclosing_of)
+            anchor = self.anchor(definition)
+            rows[anchor] = table.rows(references.get(definition, []), lines)
+            keys = self.uses.lists_of.get(definition, ())
+            if keys:
+                lists[anchor] = [list_id(key) for key in keys]
+            hierarchy = self.hierarchy.of(definition, table.file_of, self.anchor, table.around)
             if hierarchy:
-                hierarchies[self.anchor(definition)] = hierarchy
-            rows[self.anchor(definition)] = out
+                hierarchies[anchor] = hierarchy
         value = {
             "k": quoted(self._names.file_key(path)),
-            "p": path_rows,
-            "e": enclosing_rows,
+            "p": table.paths,
+            "e": table.enclosing,
             "d": rows,
+            "t": lists,
             "h": hierarchies,
         }
         return call_script("xrefdocRefs", value)
+
+    def shared_text(
+        self, key: ListKey, matches: list[Use], lines: Mapping[str, Mapping[int, str]]
+    ) -> str:
+        """``xrefdocText({k, p, e, d: [[REFERENCE_FIELDS...]]})``: a shared list's matches
+        (``k`` its id), with their tables as in ``refs_text``."""
+        table = _Tables(self, self._enclosing)
+        rows = table.rows(matches, lines)
+        value = {"k": list_id(key), "p": table.paths, "e": table.enclosing, "d": rows}
+        return call_script("xrefdocText", value)
+
+    def path_row(self, path: str) -> list[object]:
+        """[path, area(, quoted key)]: the key only where it is not the path itself (a
+        prefix, a cut name, a character that is quoted)."""
+        area = AREAS.index(area_of(self._index, path))
+        key = quoted(self._names.file_key(path))
+        return [path, area] if key == path else [path, area, key]
+
+
+class _Tables:
+    """The tables of one script that its references share: the files (``p``) and the
+    enclosing definitions (``e``), each row added on first use."""
+
+    def __init__(self, data: SymbolData, enclosing: Enclosing) -> None:
+        self._data = data
+        self._enclosing = enclosing
+        self._files: dict[str, int] = {}
+        self._around: dict[tuple[str, str], int] = {}
+        self.paths: list[list[object]] = []
+        self.enclosing: list[list[str]] = []
+
+    def file_of(self, path: str) -> int:
+        if path not in self._files:
+            self._files[path] = len(self.paths)
+            self.paths.append(self._data.path_row(path))
+        return self._files[path]
+
+    def around(self, path: str, definition: Definition) -> int:
+        anchor = self._data.anchor(definition)
+        where = self._around.get((path, anchor), -1)
+        if where < 0:
+            where = self._around[(path, anchor)] = len(self.enclosing)
+            self.enclosing.append([anchor, definition.symbol.qualname])
+        return where
+
+    def rows(
+        self, references: list[Use], lines: Mapping[str, Mapping[int, str]]
+    ) -> list[list[object]]:
+        """Each reference as ``[REFERENCE_FIELDS...]``."""
+        found: list[list[object]] = []
+        for use in references:
+            around = self._enclosing.of(use.path, use.line)
+            where = -1 if around is None else self.around(use.path, around)
+            text = lines.get(use.path, {}).get(use.line, "")
+            shown, column, length = shown_line(text, use.name, use.column)
+            textual = int(use.definition is None)
+            found.append([self.file_of(use.path), use.line, textual, shown, column, length, where])
+        return found

@@ -631,6 +631,7 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite, git_scripts: list[str]
         PATHS_SCRIPT,
         *(sym_script(key) for key in keys),
         *(refs_script(key) for key in keys),
+        *symbols.shared_scripts(),
         *git_scripts,
     ]
     manifest = Path(app.doctreedir) / INDEX_PARTS_FILE

@@ -2,7 +2,8 @@
    "<file key>/<symbol anchor>" (site/symbol_data.py), with its kind, signature and docstring,
    then every reference by area and file, each with its line of code and the definition
    around it. The data is the definition's file's two scripts, _xref/sym/<key>.js and
-   _xref/refs/<key>.js, loaded by xrefdoc.js's loader (scripts, so it works from file://).
+   _xref/refs/<key>.js, and the shared lists of textual matches its references name,
+   _xref/text/<id>.js, loaded by xrefdoc.js's loader (scripts, so it works from file://).
    Long lists are drawn a chunk at a time; the filter narrows them by path and code. */
 (function () {
   "use strict";
@@ -76,9 +77,16 @@
       list.appendChild(element("p", "xref-symbol-status", "Loading the references…"));
       place.appendChild(list);
       window.xrefdocFileData("refs", wanted.key, function (refs) {
-        var hierarchy = refs && refs.h[wanted.anchor];
-        if (hierarchy) { place.insertBefore(hierarchies(refs, hierarchy, wanted.anchor), list); }
-        references(list, sym, refs, wanted.anchor, row);
+        if (!refs || !refs.d[wanted.anchor]) {
+          list.textContent = "";
+          list.appendChild(element("p", "xref-symbol-status", "The references of this file could not be loaded."));
+          return;
+        }
+        withReferences(refs, wanted.anchor, function (rows, missing) {
+          var hierarchy = refs.h[wanted.anchor];
+          if (hierarchy) { place.insertBefore(hierarchies(refs, hierarchy, wanted.anchor, rows), list); }
+          references(list, rows, row, missing);
+        });
       });
     });
   }
@@ -134,19 +142,67 @@
     place.appendChild(box);
   }
 
-  // The references, filtered by the box, drawn a chunk at a time: area sections, file
-  // headings and lines follow the data's order (area, file, exact first, line).
-  function references(list, sym, refs, anchor, row) {
-    list.textContent = "";
-    var rows = refs && refs.d[anchor];
-    if (!rows) {
-      list.appendChild(element("p", "xref-symbol-status", "The references of this file could not be loaded."));
-      return;
+  // A definition's references, whole: the rows of its file's data, and those of the
+  // shared lists of textual matches it names (a match that may mean many definitions is
+  // listed once, in its keyword's list). Each as {file: [path, area(, key)], line, textual,
+  // text, column, length, around: [anchor, qualname] or null}, one per line and kind, in
+  // the data's order: area, then file (files with an exact reference first), exact before
+  // textual, line. ``callback(rows, missing)``: how many lists could not be loaded.
+  function withReferences(refs, anchor, callback) {
+    var ids = (refs.t && refs.t[anchor]) || [];
+    var lists = [], missing = 0, pending = ids.length + 1;
+    function arrived() {
+      if (--pending) { return; }
+      callback(merged(refs, anchor, lists), missing);
     }
+    ids.forEach(function (id, at) {
+      window.xrefdocFileData("text", id, function (list) {
+        if (list) { lists[at] = list; } else { missing++; }
+        arrived();
+      });
+    });
+    arrived();
+  }
+
+  function rowsOf(data, rows) {
+    return rows.map(function (r) {
+      return { file: data.p[r[0]], line: r[1], textual: r[2], text: r[3], column: r[4],
+        length: r[5], around: r[6] >= 0 ? data.e[r[6]] : null };
+    });
+  }
+
+  function merged(refs, anchor, lists) {
+    var rows = rowsOf(refs, refs.d[anchor]);
+    if (!lists.length) { return rows; }  // in order already
+    var seen = new Set(rows.map(function (r) { return r.file[0] + ":" + r.line + ":" + r.textual; }));
+    lists.forEach(function (list) {
+      rowsOf(list, list.d).forEach(function (r) {
+        var key = r.file[0] + ":" + r.line + ":" + r.textual;
+        if (!seen.has(key)) { seen.add(key); rows.push(r); }
+      });
+    });
+    var exactFiles = new Set();
+    rows.forEach(function (r) { if (!r.textual) { exactFiles.add(r.file[0]); } });
+    function rank(r) { return exactFiles.has(r.file[0]) ? 0 : 1; }
+    return rows.sort(function (a, b) {
+      return a.file[1] - b.file[1] || rank(a) - rank(b) ||
+        (a.file[0] < b.file[0] ? -1 : a.file[0] > b.file[0] ? 1 : 0) ||
+        a.textual - b.textual || a.line - b.line;
+    });
+  }
+
+  // The references, filtered by the box, drawn a chunk at a time: area sections, file
+  // headings and lines follow the rows' order.
+  function references(list, rows, row, missing) {
+    list.textContent = "";
     var heading = element("h2", "", "References ");
     var total = element("span", "xref-count");
     heading.appendChild(total);
     list.appendChild(heading);
+    if (missing) {
+      list.appendChild(element("p", "xref-symbol-status", plural(missing, "list") +
+        " of textual matches could not be loaded; the references below are without them."));
+    }
     if (!rows.length) {
       total.textContent = "(none)";
       list.appendChild(element("p", "", "Nothing in this tree uses " + row[0] + "."));
@@ -162,12 +218,12 @@
     var groups = element("div", "xref-refs-groups");
     groups.id = "xref-refs-groups";
     list.appendChild(groups);
-    var lower = rows.map(function (r) { return (refs.p[r[0]][0] + "\n" + r[3]).toLowerCase(); });
+    var lower = rows.map(function (r) { return (r.file[0] + "\n" + r.text).toLowerCase(); });
 
     function draw() {
       var wanted = input.value.trim().toLowerCase();
       var shown = rows.filter(function (r, at) { return !wanted || lower[at].indexOf(wanted) >= 0; });
-      var exact = shown.filter(function (r) { return !r[2]; }).length;
+      var exact = shown.filter(function (r) { return !r.textual; }).length;
       total.textContent = "(" + plural(shown.length, "reference") +
         (shown.length - exact ? ", " + (shown.length - exact) + " textual" : "") +
         (wanted ? " of " + rows.length : "") + ")";
@@ -178,16 +234,16 @@
       }
       var areaCounts = {}, fileCounts = {};
       shown.forEach(function (r) {
-        var area = refs.p[r[0]][1];
+        var area = r.file[1];
         areaCounts[area] = (areaCounts[area] || 0) + 1;
-        fileCounts[r[0]] = (fileCounts[r[0]] || 0) + 1;
+        fileCounts[r.file[0]] = (fileCounts[r.file[0]] || 0) + 1;
       });
-      var drawn = 0, section = null, lines = null, file = -1, area = -1;
+      var drawn = 0, section = null, lines = null, file = null, area = -1;
       function more(count) {
         var end = Math.min(shown.length, drawn + count);
         for (; drawn < end; drawn++) {
           var r = shown[drawn];
-          var info = refs.p[r[0]];
+          var info = r.file;
           if (info[1] !== area) {
             area = info[1];
             section = element("section", "xref-area");
@@ -195,10 +251,10 @@
             title.appendChild(element("span", "xref-count", "(" + areaCounts[area] + ")"));
             section.appendChild(title);
             groups.appendChild(section);
-            file = -1;
+            file = null;
           }
-          if (r[0] !== file) {
-            file = r[0];
+          if (info[0] !== file) {
+            file = info[0];
             var fileTitle = element("h4", "xref-ref-file");
             fileTitle.appendChild(link(filePage(info[2] || info[0]), info[0]));
             fileTitle.appendChild(element("span", "xref-count", " (" + fileCounts[file] + ")"));
@@ -206,7 +262,7 @@
             lines = element("ol", "xref-ref-lines");
             section.appendChild(lines);
           }
-          lines.appendChild(reference(refs, r, info));
+          lines.appendChild(reference(r));
         }
         var button = groups.querySelector(".xref-more-refs");
         if (button) { button.remove(); }
@@ -286,10 +342,11 @@
   }
 
   // The callers of a definition, each with its call lines and their code, expandable into
-  // its own callers; ``callers`` come from ``refs`` (the definition's file's data).
-  function callerList(refs, anchor, callers) {
+  // its own callers; ``callers`` come from ``refs`` (the definition's file's data), the
+  // code of their lines from ``rows`` (its references, see withReferences).
+  function callerList(refs, callers, rows) {
     var byLine = {};
-    (refs.d[anchor] || []).forEach(function (r) { byLine[r[0] + ":" + r[1]] = r; });
+    rows.forEach(function (r) { byLine[r.file[0] + ":" + r.line] = r; });
     return cappedList("ul", "xref-calls", callers, function (call) {
       var item = element("li", "xref-call");
       var line = element("div", "xref-call-head");
@@ -298,8 +355,11 @@
         line.appendChild(expander(function (into) {
           window.xrefdocFileData("refs", keyOf(refs, call[0]), function (theirs) {
             var more = theirs && theirs.h[around[0]] && theirs.h[around[0]].c;
-            into.appendChild(more ? callerList(theirs, around[0], more) :
-              element("p", "xref-symbol-status", theirs ? "No callers." : "Its data could not be loaded."));
+            if (!more) {
+              into.appendChild(element("p", "xref-symbol-status", theirs ? "No callers." : "Its data could not be loaded."));
+              return;
+            }
+            withReferences(theirs, around[0], function (rows) { into.appendChild(callerList(theirs, more, rows)); });
           });
         }));
         line.appendChild(definitionLink(refs, call[0], around[0], around[1]));
@@ -311,8 +371,8 @@
       if (mark) { line.appendChild(mark); }
       item.appendChild(line);
       var lines = cappedList("ol", "xref-ref-lines", call[2], function (number) {
-        var r = byLine[call[0] + ":" + number];
-        return r ? reference(refs, r, refs.p[call[0]], true) : lineOnly(keyOf(refs, call[0]), number);
+        var r = byLine[refs.p[call[0]][0] + ":" + number];
+        return r ? reference(r, true) : lineOnly(keyOf(refs, call[0]), number);
       }, CALL_LINES);
       item.appendChild(lines);
       return item;
@@ -374,7 +434,7 @@
     return item;
   }
 
-  function hierarchies(refs, h, anchor) {
+  function hierarchies(refs, h, anchor, rows) {
     var box = element("div", "xref-hierarchies");
     var here = refs.k;
     if (h.v) {
@@ -418,7 +478,7 @@
     }
     if (h.c) {
       var called = section("Called by", h.c.length);
-      called.appendChild(callerList(refs, anchor, h.c));
+      called.appendChild(callerList(refs, h.c, rows));
       box.appendChild(called);
     }
     if (h.o) {
@@ -429,12 +489,12 @@
     return box;
   }
 
-  function reference(refs, r, info, inCall) {
-    var key = info[2] || info[0];
-    var item = element("li", r[2] ? "xref-ref xref-ref-textual" : "xref-ref");
-    item.appendChild(link(filePage(key, r[1]), String(r[1]), "xref-ref-number"));
+  function reference(r, inCall) {
+    var key = r.file[2] || r.file[0];
+    var item = element("li", r.textual ? "xref-ref xref-ref-textual" : "xref-ref");
+    item.appendChild(link(filePage(key, r.line), String(r.line), "xref-ref-number"));
     var code = element("code", "xref-ref-code");
-    var text = r[3], column = r[4], length = r[5];
+    var text = r.text, column = r.column, length = r.length;
     if (column >= 0) {
       code.appendChild(document.createTextNode(text.slice(0, column)));
       code.appendChild(element("mark", "", text.slice(column, column + length)));
@@ -444,14 +504,13 @@
     }
     item.appendChild(code);
     var notes = element("span", "xref-ref-notes");
-    if (r[6] >= 0 && !inCall) {
-      var around = refs.e[r[6]];
+    if (r.around && !inCall) {
       notes.appendChild(document.createTextNode("in "));
-      var go = link("#" + key + "/" + around[0], "");
-      go.appendChild(element("code", "", around[1]));
+      var go = link("#" + key + "/" + r.around[0], "");
+      go.appendChild(element("code", "", r.around[1]));
       notes.appendChild(go);
     }
-    if (r[2] && !inCall) { notes.appendChild(textualMark(0)); }
+    if (r.textual && !inCall) { notes.appendChild(textualMark(0)); }
     if (notes.firstChild) { item.appendChild(notes); }
     return item;
   }

@@ -43,16 +43,19 @@
   // and xrefdoc-code.js, which removes each script it loaded once it ran).
   window.xrefdocLoad = load;
 
-  /* --- symbol data: _xref/sym/<key>.js and _xref/refs/<key>.js, one pair per file ----- */
+  /* --- symbol data: _xref/sym/<key>.js and _xref/refs/<key>.js, one pair per file, and
+     _xref/text/<id>.js, the shared lists of textual matches ------------------------- */
 
-  // kind ("sym" or "refs") -> URL-quoted file key -> its data, or null when it failed to
-  // load; a script's data is taken on its load event, which runs right after the script.
-  var fileData = { sym: {}, refs: {} };
-  var waitingForData = { sym: {}, refs: {} };
+  // kind ("sym", "refs" or "text") -> URL-quoted file key (a list's id) -> its data, or
+  // null when it failed to load; a script's data is taken on its load event, which runs
+  // right after the script.
+  var fileData = { sym: {}, refs: {}, text: {} };
+  var waitingForData = { sym: {}, refs: {}, text: {} };
   var delivered = null;
 
   window.xrefdocSymbols = function (data) { delivered = data; };
   window.xrefdocRefs = function (data) { delivered = data; };
+  window.xrefdocText = function (data) { delivered = data; };
 
   function withFileData(kind, key, callback) {
     if (Object.prototype.hasOwnProperty.call(fileData[kind], key)) {

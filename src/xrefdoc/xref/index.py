@@ -153,8 +153,13 @@ def textual_candidates(index: Index, use: Use) -> tuple[Definition, ...]:
     """The definitions a textual use may mean: those of its keyword that a use in its
     file's language may mean (``may_mean``), only members for a member use of unknown
     type."""
-    group = name_group(index.records[use.path].family)
-    return candidates_of(index, use.keyword, group, use.member)
+    return candidates_of(index, *candidate_key(index, use))
+
+
+def candidate_key(index: Index, use: Use) -> tuple[str, str, bool]:
+    """What decides a textual use's candidates: its keyword, the name group of its file's
+    language and whether it is a member use (the arguments of ``candidates_of``)."""
+    return use.keyword, name_group(index.records[use.path].family), use.member
 
 
 def candidates_of(index: Index, keyword: str, group: str, member: bool) -> tuple[Definition, ...]:
