@@ -58,14 +58,16 @@ class ShippedInputs:
         return self.texts[record.path]
 
     def add_file(self, site: SiteContext, inputs: PageInputs, record: FileRecord) -> None:
-        """What a file's pages read: its highlighted source, else its text."""
+        """What a file's pages read: its highlighted source, else its text; and its text
+        too when the source was stored by an earlier run, which the worker checks and may
+        refuse (``render.source_of``)."""
         if record.is_binary:
             return
         key = (record.sha256, record.lexer, site.source_cap)
         stored = inputs.stored_source(key)
         if stored is not None:
             self.sources[key] = stored
-        else:
+        if stored is None or not stored.this_run:
             self.texts[record.path] = inputs.text(record)
 
     def add_folder(self, site: SiteContext, inputs: PageInputs, folder: str) -> None:
