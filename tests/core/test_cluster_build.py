@@ -21,6 +21,9 @@ from pathlib import Path
 import pytest
 from helpers import differing, run_xrefdoc, tree_files, whole_site, write_tree
 
+from xrefdoc.core.cluster import Cluster
+from xrefdoc.core.errors import BuildError
+
 distributed = pytest.importorskip("distributed")
 
 SOURCE = Path(__file__).resolve().parents[2] / "src"
@@ -83,6 +86,14 @@ def test_a_cluster_builds_the_site_a_machine_builds(
     again = build(tree, tmp_path / "cluster", tmp_path / "cache-cluster", "-v", "-j", "1")
     assert again.returncode == 0, again.stderr
     assert "1 files parsed" in again.stdout
+    # A page or two are written here: sending the whole site would cost more.
+    (tree / "pkg/sub_1/mod_1.py").write_text("class Engine_1:\n    pass\n")
+    few = build(
+        tree, tmp_path / "cluster", tmp_path / "cache-cluster", "-v", "--scheduler", address
+    )
+    assert few.returncode == 0, few.stderr
+    assert "pages written here, not on the cluster: " in few.stdout
+    assert "too few to pay for sending the site" in few.stdout
 
 
 def _forbid(folder: str) -> None:
@@ -134,8 +145,10 @@ def test_workers_that_cannot_see_the_files_build_the_same_site(
     assert "writing pages on the cluster" in done.stdout
     assert differing(whole_site(tmp_path / "local"), whole_site(tmp_path / "cluster")) == []
     assert "Engines" in (tmp_path / "cluster" / "pkg" / "doc.html").read_text(encoding="utf-8")
-    # Without the option the workers cannot write the pages: one line says what to do.
-    (tree / "pkg/sub_0/mod_0.py").write_text("class Engine_0:\n    pass\n")
+    # Without the option the workers cannot write the pages (enough of them to be sent to
+    # the cluster): one line says what to do.
+    for n in range(60):
+        (tree / f"pkg/sub_{n % 7}/mod_{n}.py").write_text(f"class Engine_{n}:\n    pass\n")
     shared = build(tree, tmp_path / "cluster", tmp_path / "cache-cluster", "--scheduler", address)
     assert shared.returncode == 1
     line = shared.stderr.strip()
@@ -172,7 +185,26 @@ def test_workers_killed_mid_build_are_survived(cluster: tuple[str, object], tmp_
     assert len(killed) == 2, "no worker was seen at work in each phase"
     assert done.returncode == 0, done.stderr
     assert differing(whole_site(tmp_path / "local"), whole_site(tmp_path / "cluster")) == []
+    assert not list(stage.rglob("*.tmp")), "a page a killed worker was writing is left"
     client.wait_for_workers(2, timeout=60)
+
+
+def test_a_file_a_worker_cannot_use_is_one_line_hinting_only_where_it_fits(
+    cluster: tuple[str, object], tmp_path: Path
+) -> None:
+    """A file not there (as for workers that do not share this file system) names
+    ``--no-shared-fs``; another error (here a folder opened for writing) is said as it is."""
+    address, client = cluster
+    running = Cluster(client, address)
+    with pytest.raises(BuildError) as missing:
+        list(running.executor(str(tmp_path / "gone")).map(os.open, [os.O_RDONLY]))
+    assert str(missing.value).count("\n") == 0 and "gone" in str(missing.value)
+    assert str(missing.value).endswith(
+        "(workers that do not share this file system need --no-shared-fs)"
+    )
+    with pytest.raises(BuildError) as folder:
+        list(running.executor(str(tmp_path)).map(os.open, [os.O_WRONLY]))
+    assert "a file of the build" in str(folder.value) and "--no-shared-fs" not in str(folder.value)
 
 
 def test_workers_of_another_xrefdoc_are_refused(tmp_path: Path) -> None:

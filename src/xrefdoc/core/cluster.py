@@ -19,6 +19,7 @@ when a stage first has work for it.
 
 from __future__ import annotations
 
+import errno
 import importlib.util
 import logging
 import pickle
@@ -30,11 +31,11 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
 from contextlib import ExitStack, contextmanager
-from itertools import islice
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from xrefdoc.core.errors import BuildError, ConfigError, FileSystemError
-from xrefdoc.core.executor import Closing
+from xrefdoc.core.executor import CHUNKS_AHEAD_PER_WORKER, Closing, submitted_ahead
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -52,9 +53,10 @@ RETRIES = 3
 # Items a task carries: large enough that the scheduler's cost per task (about a
 # millisecond) is small beside the task's, small enough to spread a batch over the workers.
 CHUNK_ITEMS = 32
-# Chunks sent ahead of the one whose results are awaited, per worker: enough that no worker
-# waits for the next, few enough that the items in flight stay a small part of a batch.
-CHUNKS_AHEAD_PER_WORKER = 4
+# The errors of a worker that does not see the build's files (the hint then names
+# ``--no-shared-fs``); another (a full disk) is said as it is.
+_UNSEEN = frozenset({errno.ENOENT, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EROFS})
+_UNSEEN_HINT = " (workers that do not share this file system need --no-shared-fs)"
 
 
 def check_scheduler(setting: str, value: object) -> str | None:
@@ -91,7 +93,9 @@ class Cluster:
     def __init__(self, client: Any, address: str) -> None:
         self.client = client
         self.address = address
-        self.workers = max(1, len(client.scheduler_info().get("workers", {})))
+        # How many tasks it runs at once: its workers' threads, when it was joined.
+        workers = client.scheduler_info().get("workers", {}).values()
+        self.workers = max(1, sum(int(worker.get("nthreads", 1)) for worker in workers))
 
     def executor(self, shared: Shared, chunk: int = CHUNK_ITEMS) -> ClusterExecutor[Shared]:
         return ClusterExecutor(self, shared, chunk)
@@ -255,24 +259,19 @@ class ClusterExecutor(Closing, Generic[Shared]):
                 raise self._cluster.lost(error) from None
             del pickled
         ahead = CHUNKS_AHEAD_PER_WORKER * self._cluster.workers
-        iterator = iter(items)
-        waiting = self._waiting
-        while chunk := list(islice(iterator, self._chunk)):
-            waiting.append(self._submit(task, chunk))
-            if len(waiting) > ahead:
-                yield from self._result(waiting.popleft())
-        while waiting:
-            yield from self._result(waiting.popleft())
+        yield from submitted_ahead(
+            items, self._chunk, ahead, partial(self._submit, task), self._result, self._waiting
+        )
 
     def _result(self, future: Any) -> list[Any]:
         try:
             return list(future.result())
         except (OSError, TimeoutError, CancelledError) as error:
             if future.status == "error" and isinstance(error, OSError):  # the task's own
+                hint = _UNSEEN_HINT if error.errno in _UNSEEN else ""
                 raise BuildError(
                     f"a worker of the Dask cluster at {self._cluster.address} could not use "
-                    f"a file of the build: {FileSystemError.of(error)} (workers that do not "
-                    "share this file system need --no-shared-fs)"
+                    f"a file of the build: {FileSystemError.of(error)}{hint}"
                 ) from None
             raise self._cluster.lost(error) from None
 

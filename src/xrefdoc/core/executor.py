@@ -28,9 +28,12 @@ import sys
 import threading
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from functools import partial
+from itertools import islice
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, Self, TypeVar
 
@@ -213,16 +216,44 @@ def _start_spawned(parent: int, shared: bytes) -> None:
     _worker_shared = pickle.loads(shared)
 
 
-def _with_shared(task: Callable[[Any, Item], Result], item: Item) -> Result:
-    return task(_worker_shared, item)
+def _spawned_chunk(task: Callable[[Any, Item], Result], items: list[Item]) -> list[Result]:
+    return [task(_worker_shared, item) for item in items]
+
+
+# Chunks handed to a pool ahead of the one whose results are awaited, per worker: enough
+# that no worker waits, few enough that what the items carry (a file's bytes) is made as
+# the workers take it, not for the whole batch at once.
+CHUNKS_AHEAD_PER_WORKER = 4
+
+Sent = TypeVar("Sent")
+
+
+def submitted_ahead(
+    items: Iterable[Item],
+    size: int,
+    ahead: int,
+    submit: Callable[[list[Item]], Sent],
+    results: Callable[[Sent], Iterable[Result]],
+    waiting: deque[Sent],
+) -> Iterator[Result]:
+    """The results of ``items`` in order, sent in chunks of ``size`` (``submit``), at most
+    ``ahead`` chunks beyond the one awaited (``results``); ``waiting`` holds those sent and
+    not yet taken back, for the caller to cancel."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        waiting.append(submit(chunk))
+        if len(waiting) > ahead:
+            yield from results(waiting.popleft())
+    while waiting:
+        yield from results(waiting.popleft())
 
 
 class SpawnedPool(Closing, Generic[Shared]):
     """``workers`` spawned processes, each given the shared state once and then items in
-    chunks of ``chunksize``. Spawned, not forked: a worker inherits none of the state
-    (threads, open files) of a Sphinx process, and no helper process or socket folder is
-    left behind. When the caller stops early, the workers are stopped at once, not after
-    their queue."""
+    chunks of ``chunksize``, a few chunks per worker ahead (``CHUNKS_AHEAD_PER_WORKER``).
+    Spawned, not forked: a worker inherits none of the state (threads, open files) of a
+    Sphinx process, and no helper process or socket folder is left behind. When the caller
+    stops early, the workers are stopped at once, not after their queue."""
 
     def __init__(self, shared: Shared, workers: int, chunksize: int) -> None:
         import multiprocessing
@@ -233,18 +264,24 @@ class SpawnedPool(Closing, Generic[Shared]):
         state = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
         self._pool = ProcessPoolExecutor(workers, context, _start_spawned, (os.getpid(), state))
         self._chunksize = chunksize
+        self._ahead = CHUNKS_AHEAD_PER_WORKER * workers
         self._unfinished = 0
 
     def map(
         self, task: Callable[[Shared, Item], Result], items: Iterable[Item]
     ) -> Iterator[Result]:
         self._unfinished += 1
-        try:
+        run = partial(_spawned_chunk, task)
+
+        def submit(chunk: list[Item]) -> Future[list[Result]]:
             with _stops_held():  # the pool spawns its workers as the tasks are submitted
-                results = self._pool.map(
-                    partial(_with_shared, task), items, chunksize=self._chunksize
-                )
-            yield from results
+                return self._pool.submit(run, chunk)
+
+        waiting: deque[Future[list[Result]]] = deque()
+        try:
+            yield from submitted_ahead(
+                items, self._chunksize, self._ahead, submit, Future.result, waiting
+            )
         except BaseException:
             self.stop()
             raise

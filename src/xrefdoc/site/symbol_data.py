@@ -38,7 +38,7 @@ from xrefdoc.site.hierarchy_data import HierarchyData
 from xrefdoc.site.keyword_box import call_script
 from xrefdoc.site.names import PageNames, quoted
 from xrefdoc.site.views import SiteContext, symbol_anchor
-from xrefdoc.xref.index import Index, Use, candidate_key, candidates_of
+from xrefdoc.xref.index import CandidateKey, Index, Use, candidate_key, candidates_of
 from xrefdoc.xref.places import AREAS, PROSE_FAMILIES, Enclosing, area_of
 from xrefdoc.xref.resolve import Definition
 
@@ -107,8 +107,8 @@ def text_script(list_id: str) -> str:
 
 
 # A shared list's key: the keyword, the name group of the matches' files, member matches or
-# not (``xref.index.candidate_key``).
-ListKey = tuple[str, str, bool]
+# not.
+ListKey = CandidateKey
 
 
 def list_id(key: ListKey) -> str:

@@ -4,10 +4,17 @@ and the in-tree functions, methods and classes a definition's own lines use (its
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from xrefdoc.xref.index import Index, Use, textual_candidates
+from xrefdoc.xref.index import (
+    CandidateKey,
+    Index,
+    Use,
+    candidate_key,
+    candidates_of,
+    textual_candidates,
+)
 from xrefdoc.xref.places import PROSE_FAMILIES, Enclosing, LineUses
 from xrefdoc.xref.resolve import Definition
 
@@ -65,7 +72,8 @@ class CallGraph:
         self._line_uses = LineUses(index)
         self._imports: dict[str, frozenset[tuple[int, str]]] = {}
         self._reached: dict[str, frozenset[tuple[int, int]]] = {}
-        self._meant: dict[str, dict[Definition, list[Use]]] = {}
+        self._exact: dict[str, dict[Definition, list[Use]]] = {}
+        self._textual: dict[str, _TextualCalls] = {}
 
     def _caller(self, use: Use) -> tuple[bool, Definition | None]:
         """Whether the use is a call, and the definition that makes it: the innermost one
@@ -131,29 +139,38 @@ class CallGraph:
     def callers(self, definition: Definition) -> list[Call]:
         """The definitions whose bodies use ``definition``, each with its lines: the exact
         ones first, then the textual ones, each part by path and line."""
+        name = definition.symbol.name
         exact: _Groups = {}
-        textual: _Groups = {}
-        for use in self._uses_by_definition(definition.symbol.name).get(definition, ()):
+        for use in self._exact_uses(name).get(definition, ()):
             is_call, caller = self._caller(use)
             if is_call:
-                into = exact if use.definition is not None else textual
-                into.setdefault((use.path, caller), []).append(use.line)
+                exact.setdefault((use.path, caller), []).append(use.line)
+        textual: _Groups = {}
+        matches = self._textual_calls(name)
+        for key in matches.keys_of.get(definition, ()):
+            for group, lines in matches.groups(key, self._caller).items():
+                textual.setdefault(group, []).extend(lines)
+        if len(matches.keys_of.get(definition, ())) > 1:  # in line order, as one list was
+            textual = {group: sorted(lines) for group, lines in textual.items()}
         return [*_calls(exact, True), *_calls(textual, False)]
 
-    def _uses_by_definition(self, name: str) -> dict[Definition, list[Use]]:
-        """The uses of ``name`` by the definition each means or may mean, from one pass over
-        them: a name with many definitions (``__init__``) is not read again for each."""
-        found = self._meant.get(name)
+    def _exact_uses(self, name: str) -> dict[Definition, list[Use]]:
+        """The exact uses of ``name`` by the definition each means, from one pass."""
+        found = self._exact.get(name)
         if found is None:
-            found = self._meant[name] = defaultdict(list)
+            found = self._exact[name] = defaultdict(list)
             for use in self._index.uses.get(name, ()):
-                meant = (
-                    textual_candidates(self._index, use)
-                    if use.definition is None
-                    else (use.definition,)
-                )
-                for definition in meant:
-                    found[definition].append(use)
+                if use.definition is not None:
+                    found[use.definition].append(use)
+        return found
+
+    def _textual_calls(self, name: str) -> _TextualCalls:
+        """The textual matches of ``name``, grouped by what decides their candidates: each
+        group's calls are found once, however many definitions it may mean (``__init__``
+        of a large tree: thousands), and a definition takes those of its groups."""
+        found = self._textual.get(name)
+        if found is None:
+            found = self._textual[name] = _TextualCalls.of(self._index, name)
         return found
 
     def callees(self, definition: Definition) -> list[Call]:
@@ -192,6 +209,40 @@ class CallGraph:
 def _callee_order(call: Call) -> tuple[str, int, str]:
     assert call.definition is not None
     return (call.definition.path, call.definition.symbol.line, call.definition.qualname)
+
+
+@dataclass(frozen=True, slots=True)
+class _TextualCalls:
+    """A name's textual matches by candidate key (``index.candidate_key``), the keys each
+    definition is a candidate of, and the calls of each key, found on first use."""
+
+    matches: dict[CandidateKey, list[Use]]
+    keys_of: dict[Definition, list[CandidateKey]]
+    calls: dict[CandidateKey, _Groups]
+
+    @classmethod
+    def of(cls, index: Index, name: str) -> _TextualCalls:
+        matches: dict[CandidateKey, list[Use]] = defaultdict(list)
+        for use in index.uses.get(name, ()):
+            if use.definition is None:
+                matches[candidate_key(index, use)].append(use)
+        keys_of: dict[Definition, list[CandidateKey]] = defaultdict(list)
+        for key in matches:
+            for definition in candidates_of(index, *key):
+                keys_of[definition].append(key)
+        return cls(dict(matches), dict(keys_of), {})
+
+    def groups(
+        self, key: CandidateKey, caller_of: Callable[[Use], tuple[bool, Definition | None]]
+    ) -> _Groups:
+        found = self.calls.get(key)
+        if found is None:
+            found = self.calls[key] = {}
+            for use in self.matches[key]:
+                is_call, caller = caller_of(use)
+                if is_call:
+                    found.setdefault((use.path, caller), []).append(use.line)
+        return found
 
 
 def _calls(groups: _Groups, exact: bool) -> Iterable[Call]:

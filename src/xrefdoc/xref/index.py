@@ -156,9 +156,13 @@ def textual_candidates(index: Index, use: Use) -> tuple[Definition, ...]:
     return candidates_of(index, *candidate_key(index, use))
 
 
-def candidate_key(index: Index, use: Use) -> tuple[str, str, bool]:
-    """What decides a textual use's candidates: its keyword, the name group of its file's
-    language and whether it is a member use (the arguments of ``candidates_of``)."""
+# What decides a textual use's candidates: its keyword, the name group of its file's
+# language and whether it is a member use (the arguments of ``candidates_of``).
+CandidateKey = tuple[str, str, bool]
+
+
+def candidate_key(index: Index, use: Use) -> CandidateKey:
+    """The use's ``CandidateKey``."""
     return use.keyword, name_group(index.records[use.path].family), use.member
 
 
