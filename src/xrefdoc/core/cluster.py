@@ -36,6 +36,7 @@ from typing import Any, Generic, TypeVar
 
 from xrefdoc.core.errors import BuildError, ConfigError, FileSystemError
 from xrefdoc.core.executor import CHUNKS_AHEAD_PER_WORKER, Closing, submitted_ahead
+from xrefdoc.core.gc_pause import collector_paused
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -222,7 +223,10 @@ def _loaded(token: str, pickled: bytes) -> Any:
         if token in _LOADED:
             _LOADED.move_to_end(token)
         else:
-            _LOADED[token] = pickle.loads(pickled)
+            # Millions of objects without cycles, for the rest of the worker's tasks: made
+            # without collections, then frozen, as the client's index is (``gc_pause``).
+            with collector_paused(freeze_after=True):
+                _LOADED[token] = pickle.loads(pickled)
             while len(_LOADED) > _LOADED_KEPT:
                 _LOADED.popitem(last=False)
         return _LOADED[token]

@@ -38,6 +38,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, Self, TypeVar
 
 from xrefdoc.core import stopping
+from xrefdoc.core.gc_pause import collector_paused
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -213,7 +214,8 @@ def _start_spawned(parent: int, shared: bytes) -> None:
     long enough for a Ctrl-C to land in it (and print a traceback) if it came first."""
     global _worker_shared
     start_worker(parent)
-    _worker_shared = pickle.loads(shared)
+    with collector_paused(freeze_after=True):  # as a cluster's worker does (``cluster``)
+        _worker_shared = pickle.loads(shared)
 
 
 def _spawned_chunk(task: Callable[[Any, Item], Result], items: list[Item]) -> list[Result]:
