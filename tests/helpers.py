@@ -138,6 +138,24 @@ def git_repository(root: Path, remote: str | None = None) -> str:
     return git(root, "rev-parse", "HEAD")
 
 
+# Five classes define ``handle``, and ``plugin.handle`` is called on values of no known type:
+# a match that may mean any of the five, which the symbol data lists once, in a shared list
+# all five name (``site.symbol_data.SHARED_FROM``).
+PLUGIN_FILES: dict[str, str | bytes] = {
+    **{
+        f"plugins/p{n}.py": f"class P{n}:\n    def handle(self, event):\n        return event\n"
+        for n in range(1, 6)
+    },
+    "plugins/__init__.py": "",
+    "shop/dispatch.py": (
+        "def dispatch(plugins, event):\n"
+        "    for plugin in plugins:\n"
+        "        plugin.handle(event)\n"
+        "    return [p.handle(event) for p in plugins]\n"
+    ),
+}
+
+
 def tree_files(count: int) -> dict[str, str | bytes]:
     """Modules that import each other, some prose and data: enough for a build to take a
     few seconds, so it can be stopped in the middle."""

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from browser import DESKTOP, PHONE, opened_page, served, shoot
-from helpers import write_tree
+from helpers import PLUGIN_FILES, write_tree
 
 from xrefdoc.commands.cli import main
 
@@ -65,17 +65,7 @@ FILES: dict[str, str | bytes] = {
     "docs/guide.md": "# Guide\n\nA `Cart` holds items: `Cart().add(item)`.\n",
     # Five classes define ``handle``: the data holds a match of ``plugin.handle`` once, in
     # a shared list that all five name.
-    **{
-        f"plugins/p{n}.py": f"class P{n}:\n    def handle(self, event):\n        return event\n"
-        for n in range(1, 6)
-    },
-    "plugins/__init__.py": "",
-    "shop/dispatch.py": (
-        "def dispatch(plugins, event):\n"
-        "    for plugin in plugins:\n"
-        "        plugin.handle(event)\n"
-        "    return [p.handle(event) for p in plugins]\n"
-    ),
+    **PLUGIN_FILES,
 }
 ADD_REFERENCES = "references.html#shop/models.py/sym-Cart.add"
 REFUND_REFERENCES = "references.html#shop/models.py/sym-Basket.add"

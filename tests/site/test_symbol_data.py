@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import write_tree
+from helpers import PLUGIN_FILES, write_tree
 
 from xrefdoc.commands.check import broken_links
 from xrefdoc.commands.cli import main
@@ -280,17 +280,7 @@ def test_bases_outside_the_tree_show_as_written(tmp_path: Path) -> None:
 # Five classes define ``handle``: a match of ``plugin.handle`` may mean any of them, so it is
 # listed once, in the shared list of its keyword, not in each of their references.
 PLUGINS: dict[str, str | bytes] = {
-    **{
-        f"plugins/p{n}.py": f"class P{n}:\n    def handle(self, event):\n        return event\n"
-        for n in range(1, 6)
-    },
-    "plugins/__init__.py": "",
-    "shop/dispatch.py": (
-        "def dispatch(plugins, event):\n"
-        "    for plugin in plugins:\n"
-        "        plugin.handle(event)\n"
-        "    return [p.handle(event) for p in plugins]\n"
-    ),
+    **PLUGIN_FILES,
     "docs/plugins.md": "# Plugins\n\nEach plugin has `handle(event)`.\n",
 }
 
