@@ -318,6 +318,32 @@ def _merged(scripts: dict[str, Any], key: str, anchor: str) -> list[tuple[object
     return sorted(found, key=lambda r: (r[1], r[0] not in exact_files, r[0], r[3], r[2]))
 
 
+def _callers(scripts: dict[str, Any], key: str, anchor: str) -> set[tuple[object, ...]]:
+    """A definition's callers as the symbol page shows them: its own, and those of the
+    shared lists it names when its hierarchy says so, one per file and caller."""
+    refs = scripts[f"refs/{key}.js"]
+    hierarchy = refs["h"].get(anchor, {})
+
+    def calls(data: Any, found: list[list[Any]]) -> list[tuple[str, str, list[int], int]]:
+        return [
+            (data["p"][c[0]][0], data["e"][c[1]][0] if c[1] >= 0 else "", c[2], c[3]) for c in found
+        ]
+
+    own = calls(refs, hierarchy.get("c", []))
+    groups: dict[tuple[object, ...], set[int]] = {}
+    for path, caller, lines, exact in own:
+        groups.setdefault((path, caller, exact), set()).update(lines)
+    if hierarchy.get("l"):
+        for list_id in refs["t"][anchor]:
+            shared = scripts[f"text/{list_id}.js"]
+            for path, caller, lines, exact in calls(shared, shared["c"]):
+                groups.setdefault((path, caller, exact), set()).update(lines)
+    return {
+        (path, caller, tuple(sorted(lines)), exact)
+        for (path, caller, exact), lines in groups.items()
+    }
+
+
 def test_a_match_of_a_name_defined_many_times_is_listed_once_for_all(tmp_path: Path) -> None:
     scripts = _scripts(write_tree(tmp_path / "tree", PLUGINS))
     lists = {name for name in scripts if name.startswith("text/")}
@@ -327,6 +353,8 @@ def test_a_match_of_a_name_defined_many_times_is_listed_once_for_all(tmp_path: P
     for n in range(1, 6):
         refs = scripts[f"refs/plugins/p{n}.py.js"]
         assert refs["d"][f"sym-P{n}.handle"] == [], "no match is held by each definition"
+        # Nor the call it makes: its callers are those of its lists too.
+        assert refs["h"][f"sym-P{n}.handle"] == {"l": 1}
         named.add(tuple(refs["t"][f"sym-P{n}.handle"]))
         head = scripts[f"sym/plugins/p{n}.py.js"]["d"][f"sym-P{n}.handle"]
         assert head[6:9] == [0, 3, 2], "0 exact, 3 textual, in 2 files: the lists counted"
@@ -337,6 +365,9 @@ def test_a_match_of_a_name_defined_many_times_is_listed_once_for_all(tmp_path: P
         for path, _, line, _, text, *_, around in _merged(scripts, "plugins/p3.py", "sym-P3.handle")
     ]
     around = ["sym-dispatch", "dispatch"]
+    assert _callers(scripts, "plugins/p3.py", "sym-P3.handle") == {
+        ("shop/dispatch.py", "sym-dispatch", (3, 4), 0)
+    }
     assert shown == [
         ("shop/dispatch.py", 3, "plugin.handle(event)", around),
         ("shop/dispatch.py", 4, "return [p.handle(event) for p in plugins]", around),
@@ -361,6 +392,7 @@ def test_the_shared_lists_show_what_each_definition_would_hold(
             assert shared[f"sym/{key}.js"] == alone[f"sym/{key}.js"]
             for anchor in refs["d"]:
                 assert _merged(shared, key, anchor) == _merged(alone, key, anchor), anchor
+                assert _callers(shared, key, anchor) == _callers(alone, key, anchor), anchor
 
 
 def _data_files(site: Path) -> dict[str, str]:

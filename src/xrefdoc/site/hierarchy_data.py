@@ -10,9 +10,9 @@ definition) carry 0 where exact ones carry 1.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 
-from xrefdoc.xref.calls import CALLEE_KINDS, CallGraph
+from xrefdoc.xref.calls import CALLEE_KINDS, Call, CallGraph
 from xrefdoc.xref.hierarchy import (
     CLASS_KINDS,
     METHOD_KINDS,
@@ -20,19 +20,21 @@ from xrefdoc.xref.hierarchy import (
     base_name,
     display_text,
 )
-from xrefdoc.xref.index import Index
+from xrefdoc.xref.index import CandidateKey, Index
 from xrefdoc.xref.places import Enclosing
 from xrefdoc.xref.resolve import Definition
 
 # The keys of a definition's hierarchy, each present only when not empty:
 #   c: callers   [[file, enclosing or -1 (the module level), [lines], exact], ...], the
 #      enclosing definition an index into the script's table of them, as its references'
+#   l: 1 when the callers through the shared lists of textual matches it names (their
+#      ``c``, in the same form, see ``symbol_data``) are its callers too
 #   o: callees   [[file, anchor, qualname, [lines of this definition's file], exact], ...]
 #   b: bases     [[file, anchor, qualname, exact] or [-1, "", text, 0], ...]
 #   s: subclasses, at any depth [[depth, file, anchor, qualname, exact], ...]
 #   v: overrides [file, anchor, qualname]
 #   i: overridden in [[file, anchor, qualname], ...]
-HIERARCHY_KEYS = ("c", "o", "b", "s", "v", "i")
+HIERARCHY_KEYS = ("c", "l", "o", "b", "s", "v", "i")
 
 
 class HierarchyData:
@@ -49,10 +51,12 @@ class HierarchyData:
         file_of: Callable[[str], int],
         anchor_of: Callable[[Definition], str],
         enclosing_of: Callable[[str, Definition], int],
+        shared: Collection[CandidateKey] = (),
     ) -> dict[str, object]:
         """The definition's hierarchy (``HIERARCHY_KEYS``): ``file_of`` gives a path's index
         in the script's table, ``anchor_of`` a definition's symbol anchor, ``enclosing_of``
-        a definition's index in the script's table of enclosing definitions."""
+        a definition's index in the script's table of enclosing definitions; the callers
+        through the textual matches of the ``shared`` keys are left to their lists."""
 
         def ref(d: Definition) -> list[object]:
             return [file_of(d.path), anchor_of(d), d.qualname]
@@ -60,21 +64,15 @@ class HierarchyData:
         found: dict[str, object] = {}
         symbol = definition.symbol
         if symbol.kind in CALLEE_KINDS:
-            callers = [
-                [
-                    file_of(call.path),
-                    enclosing_of(call.path, call.definition) if call.definition else -1,
-                    list(call.lines),
-                    int(call.exact),
-                ]
-                for call in self.calls.callers(definition)
-            ]
+            callers = self._rows(self.calls.callers(definition, shared), file_of, enclosing_of)
             callees = []
             for call in self.calls.callees(definition):
                 assert call.definition is not None
                 callees.append([*ref(call.definition), list(call.lines), int(call.exact)])
             if callers:
                 found["c"] = callers
+            if any(self.calls.key_callers(key) for key in shared):
+                found["l"] = 1
             if callees:
                 found["o"] = callees
         if symbol.kind in CLASS_KINDS:
@@ -106,6 +104,31 @@ class HierarchyData:
             if overridden:
                 found["i"] = overridden
         return found
+
+    def key_callers(
+        self,
+        key: CandidateKey,
+        file_of: Callable[[str], int],
+        enclosing_of: Callable[[str, Definition], int],
+    ) -> list[list[object]]:
+        """The callers through a shared list's textual matches, as ``c`` rows."""
+        return self._rows(self.calls.key_callers(key), file_of, enclosing_of)
+
+    @staticmethod
+    def _rows(
+        calls: Iterable[Call],
+        file_of: Callable[[str], int],
+        enclosing_of: Callable[[str, Definition], int],
+    ) -> list[list[object]]:
+        return [
+            [
+                file_of(call.path),
+                enclosing_of(call.path, call.definition) if call.definition else -1,
+                list(call.lines),
+                int(call.exact),
+            ]
+            for call in calls
+        ]
 
     def related_files(self, paths: Iterable[str]) -> set[str]:
         """The files whose type hierarchy data may change with the classes of ``paths``:

@@ -15,9 +15,9 @@ The symbol page (``references.html``) is one static page; its hash names a defin
 A textual match that may mean many definitions (``SHARED_FROM`` or more: ``__init__``,
 ``run``, a name every copy of a vendored folder defines) is listed once, in the shared list
 of its keyword, ``_xref/text/<id>.js``, and each definition it may mean names that list
-(``t``) instead of holding the match: otherwise each such match is written once per
-definition, and the data grows with the square of the tree. The symbol page merges the
-lists into the definition's references.
+(``t``) instead of holding the match, or the call it makes: otherwise each such match is
+written once per definition, and the data grows with the square of the tree. The symbol
+page merges the lists into the definition's references and callers.
 
 They are scripts (a call with the data), not JSON, so a site read from disk (``file://``)
 loads them; they load only when a card opens or the symbol page asks, so no page grows with
@@ -540,7 +540,9 @@ class SymbolData:
             keys = self.uses.lists_of.get(definition, ())
             if keys:
                 lists[anchor] = [list_id(key) for key in keys]
-            hierarchy = self.hierarchy.of(definition, table.file_of, self.anchor, table.around)
+            hierarchy = self.hierarchy.of(
+                definition, table.file_of, self.anchor, table.around, keys
+            )
             if hierarchy:
                 hierarchies[anchor] = hierarchy
         value = {
@@ -556,11 +558,19 @@ class SymbolData:
     def shared_text(
         self, key: ListKey, matches: list[Use], lines: Mapping[str, Mapping[int, str]]
     ) -> str:
-        """``xrefdocText({k, p, e, d: [[REFERENCE_FIELDS...]]})``: a shared list's matches
-        (``k`` its id), with their tables as in ``refs_text``."""
+        """``xrefdocText({k, p, e, d: [[REFERENCE_FIELDS...]], c})``: a shared list's
+        matches (``k`` its id), with their tables as in ``refs_text``, and the callers they
+        make (``c``, as a hierarchy's, see ``hierarchy_data``)."""
         table = _Tables(self, self._enclosing)
         rows = table.rows(matches, lines)
-        value = {"k": list_id(key), "p": table.paths, "e": table.enclosing, "d": rows}
+        callers = self.hierarchy.key_callers(key, table.file_of, table.around)
+        value = {
+            "k": list_id(key),
+            "p": table.paths,
+            "e": table.enclosing,
+            "d": rows,
+            "c": callers,
+        }
         return call_script("xrefdocText", value)
 
     def path_row(self, path: str) -> list[object]:

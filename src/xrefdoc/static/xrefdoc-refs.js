@@ -82,10 +82,10 @@
           list.appendChild(element("p", "xref-symbol-status", "The references of this file could not be loaded."));
           return;
         }
-        withReferences(refs, wanted.anchor, function (rows, missing) {
+        withReferences(refs, wanted.anchor, function (found) {
           var hierarchy = refs.h[wanted.anchor];
-          if (hierarchy) { place.insertBefore(hierarchies(refs, hierarchy, wanted.anchor, rows), list); }
-          references(list, rows, row, missing);
+          if (hierarchy) { place.insertBefore(hierarchies(refs, hierarchy, found), list); }
+          references(list, found.rows, row, found.missing);
         });
       });
     });
@@ -142,18 +142,21 @@
     place.appendChild(box);
   }
 
-  // A definition's references, whole: the rows of its file's data, and those of the
-  // shared lists of textual matches it names (a match that may mean many definitions is
-  // listed once, in its keyword's list). Each as {file: [path, area(, key)], line, textual,
-  // text, column, length, around: [anchor, qualname] or null}, one per line and kind, in
-  // the data's order: area, then file (files with an exact reference first), exact before
-  // textual, line. ``callback(rows, missing)``: how many lists could not be loaded.
+  // A definition's references and callers, whole: those of its file's data, and those of
+  // the shared lists of textual matches it names (a match that may mean many definitions
+  // is listed once, in its keyword's list). ``callback({rows, callers, missing})``: rows
+  // as {file: [path, area(, key)], line, textual, text, column, length, around: [anchor,
+  // qualname] or null}, one per line and kind, in the data's order: area, then file
+  // (files with an exact reference first), exact before textual, line; callers as
+  // {file, around, lines, exact}, exact ones first, then by file and first line; missing:
+  // how many lists could not be loaded.
   function withReferences(refs, anchor, callback) {
     var ids = (refs.t && refs.t[anchor]) || [];
     var lists = [], missing = 0, pending = ids.length + 1;
     function arrived() {
       if (--pending) { return; }
-      callback(merged(refs, anchor, lists), missing);
+      lists = lists.filter(Boolean);
+      callback({ rows: merged(refs, anchor, lists), callers: mergedCallers(refs, anchor, lists), missing: missing });
     }
     ids.forEach(function (id, at) {
       window.xrefdocFileData("text", id, function (list) {
@@ -189,6 +192,32 @@
         (a.file[0] < b.file[0] ? -1 : a.file[0] > b.file[0] ? 1 : 0) ||
         a.textual - b.textual || a.line - b.line;
     });
+  }
+
+  function callsOf(data, calls) {
+    return calls.map(function (c) {
+      return { file: data.p[c[0]], around: c[1] >= 0 ? data.e[c[1]] : null, lines: c[2], exact: c[3] };
+    });
+  }
+
+  function mergedCallers(refs, anchor, lists) {
+    var h = refs.h[anchor] || {};
+    var calls = callsOf(refs, h.c || []);
+    if (!h.l || !lists.length) { return calls; }
+    var exact = calls.filter(function (c) { return c.exact; });
+    var textual = new Map();
+    function group(c) { return c.file[0] + "\n" + (c.around ? c.around[0] : ""); }
+    calls.forEach(function (c) { if (!c.exact) { textual.set(group(c), c); } });
+    lists.forEach(function (list) {
+      callsOf(list, list.c || []).forEach(function (c) {
+        var same = textual.get(group(c));
+        if (!same) { textual.set(group(c), c); return; }
+        same.lines = Array.from(new Set(same.lines.concat(c.lines))).sort(function (a, b) { return a - b; });
+      });
+    });
+    return exact.concat(Array.from(textual.values()).sort(function (a, b) {
+      return (a.file[0] < b.file[0] ? -1 : a.file[0] > b.file[0] ? 1 : 0) || a.lines[0] - b.lines[0];
+    }));
   }
 
   // The references, filtered by the box, drawn a chunk at a time: area sections, file
@@ -294,7 +323,11 @@
   function keyOf(refs, file) { var info = refs.p[file]; return info[2] || info[0]; }
 
   function definitionLink(refs, file, anchor, qualname) {
-    var go = link("#" + keyOf(refs, file) + "/" + anchor, "");
+    return definitionLinkIn(keyOf(refs, file), anchor, qualname);
+  }
+
+  function definitionLinkIn(key, anchor, qualname) {
+    var go = link("#" + key + "/" + anchor, "");
     go.appendChild(element("code", "", qualname));
     return go;
   }
@@ -341,38 +374,39 @@
     return box;
   }
 
-  // The callers of a definition, each with its call lines and their code, expandable into
-  // its own callers; ``callers`` come from ``refs`` (the definition's file's data), the
-  // code of their lines from ``rows`` (its references, see withReferences).
-  function callerList(refs, callers, rows) {
+  // The callers of a definition (``calls``, see withReferences), each with its call lines
+  // and their code (from ``rows``, its references), expandable into its own callers.
+  function callerList(calls, rows) {
     var byLine = {};
     rows.forEach(function (r) { byLine[r.file[0] + ":" + r.line] = r; });
-    return cappedList("ul", "xref-calls", callers, function (call) {
+    return cappedList("ul", "xref-calls", calls, function (call) {
       var item = element("li", "xref-call");
       var line = element("div", "xref-call-head");
-      var around = call[1] >= 0 ? refs.e[call[1]] : null;
+      var key = call.file[2] || call.file[0], around = call.around;
       if (around) {
         line.appendChild(expander(function (into) {
-          window.xrefdocFileData("refs", keyOf(refs, call[0]), function (theirs) {
-            var more = theirs && theirs.h[around[0]] && theirs.h[around[0]].c;
-            if (!more) {
-              into.appendChild(element("p", "xref-symbol-status", theirs ? "No callers." : "Its data could not be loaded."));
+          window.xrefdocFileData("refs", key, function (theirs) {
+            if (!theirs || !theirs.d[around[0]]) {
+              into.appendChild(element("p", "xref-symbol-status", "Its data could not be loaded."));
               return;
             }
-            withReferences(theirs, around[0], function (rows) { into.appendChild(callerList(theirs, more, rows)); });
+            withReferences(theirs, around[0], function (found) {
+              into.appendChild(found.callers.length ? callerList(found.callers, found.rows) :
+                element("p", "xref-symbol-status", "No callers."));
+            });
           });
         }));
-        line.appendChild(definitionLink(refs, call[0], around[0], around[1]));
+        line.appendChild(definitionLinkIn(key, around[0], around[1]));
       } else {
         line.appendChild(element("code", "", "<module>"));
       }
-      line.appendChild(element("span", "xref-call-where", " " + refs.p[call[0]][0]));
-      var mark = textualMark(call[3]);
+      line.appendChild(element("span", "xref-call-where", " " + call.file[0]));
+      var mark = textualMark(call.exact);
       if (mark) { line.appendChild(mark); }
       item.appendChild(line);
-      var lines = cappedList("ol", "xref-ref-lines", call[2], function (number) {
-        var r = byLine[refs.p[call[0]][0] + ":" + number];
-        return r ? reference(r, true) : lineOnly(keyOf(refs, call[0]), number);
+      var lines = cappedList("ol", "xref-ref-lines", call.lines, function (number) {
+        var r = byLine[call.file[0] + ":" + number];
+        return r ? reference(r, true) : lineOnly(key, number);
       }, CALL_LINES);
       item.appendChild(lines);
       return item;
@@ -434,7 +468,7 @@
     return item;
   }
 
-  function hierarchies(refs, h, anchor, rows) {
+  function hierarchies(refs, h, found) {
     var box = element("div", "xref-hierarchies");
     var here = refs.k;
     if (h.v) {
@@ -476,9 +510,9 @@
       }));
       box.appendChild(overridden);
     }
-    if (h.c) {
-      var called = section("Called by", h.c.length);
-      called.appendChild(callerList(refs, h.c, rows));
+    if (found.callers.length) {
+      var called = section("Called by", found.callers.length);
+      called.appendChild(callerList(found.callers, found.rows));
       box.appendChild(called);
     }
     if (h.o) {

@@ -4,7 +4,7 @@ and the in-tree functions, methods and classes a definition's own lines use (its
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from xrefdoc.xref.index import (
@@ -74,6 +74,7 @@ class CallGraph:
         self._reached: dict[str, frozenset[tuple[int, int]]] = {}
         self._exact: dict[str, dict[Definition, list[Use]]] = {}
         self._textual: dict[str, _TextualCalls] = {}
+        self._key_calls: dict[CandidateKey, list[Call]] = {}
 
     def _caller(self, use: Use) -> tuple[bool, Definition | None]:
         """Whether the use is a call, and the definition that makes it: the innermost one
@@ -136,9 +137,11 @@ class CallGraph:
             found = self._imports[path] = frozenset(pairs)
         return found
 
-    def callers(self, definition: Definition) -> list[Call]:
+    def callers(self, definition: Definition, without: Collection[CandidateKey] = ()) -> list[Call]:
         """The definitions whose bodies use ``definition``, each with its lines: the exact
-        ones first, then the textual ones, each part by path and line."""
+        ones first, then the textual ones, each part by path and line; ``without`` the
+        textual matches of those candidate keys (listed once for all the definitions they
+        may mean, ``key_callers``)."""
         name = definition.symbol.name
         exact: _Groups = {}
         for use in self._exact_uses(name).get(definition, ()):
@@ -147,12 +150,22 @@ class CallGraph:
                 exact.setdefault((use.path, caller), []).append(use.line)
         textual: _Groups = {}
         matches = self._textual_calls(name)
-        for key in matches.keys_of.get(definition, ()):
+        keys = [key for key in matches.keys_of.get(definition, ()) if key not in without]
+        for key in keys:
             for group, lines in matches.groups(key, self._caller).items():
                 textual.setdefault(group, []).extend(lines)
-        if len(matches.keys_of.get(definition, ())) > 1:  # in line order, as one list was
+        if len(keys) > 1:  # in line order, as one list was
             textual = {group: sorted(lines) for group, lines in textual.items()}
         return [*_calls(exact, True), *_calls(textual, False)]
+
+    def key_callers(self, key: CandidateKey) -> list[Call]:
+        """The callers through the textual matches of one candidate key, by path and line:
+        what they add to the callers of each definition the key may mean."""
+        found = self._key_calls.get(key)
+        if found is None:
+            groups = self._textual_calls(key[0]).groups(key, self._caller)
+            found = self._key_calls[key] = list(_calls(groups, False))
+        return found
 
     def _exact_uses(self, name: str) -> dict[Definition, list[Use]]:
         """The exact uses of ``name`` by the definition each means, from one pass."""
