@@ -413,6 +413,8 @@ def test_a_rebuild_keeps_the_shared_lists_as_a_clean_build_writes_them(tmp_path:
     assert main(["build", str(tree), "-o", str(site), "-q", *cache]) == 0
     first = _data_files(site)
     assert sum(name.startswith("text/") for name in first) == 2
+    assert main(["build", str(tree), "-o", str(site), "-q", *cache]) == 0
+    assert _data_files(site) == first, "nothing changed: the lists stay as they are"
     changes: list[dict[str, str | bytes | None]] = [
         {"shop/dispatch.py": str(PLUGINS["shop/dispatch.py"]).replace("(event)", "(event, 1)")},
         {"plugins/p5.py": None},

@@ -31,6 +31,7 @@ from xrefdoc.core.fsutil import (
     MANIFEST,
     declare_coming,
     pages_intact,
+    read_listing,
     remove_stale,
     replace_generated,
     write_if_changed,
@@ -68,7 +69,7 @@ from xrefdoc.site.render import (
     page_jobs,
     render_myst_pages,
 )
-from xrefdoc.site.symbol_data import SymbolData, refs_script, sym_script
+from xrefdoc.site.symbol_data import TEXT_FOLDER, SymbolData, refs_script, sym_script
 from xrefdoc.site.views import SiteContext, make_site
 from xrefdoc.site.writer import OnCluster, write_pages
 from xrefdoc.sphinx.domain import ROLE, XrefDomain, html_block, skip_html_block, visit_html_block
@@ -622,6 +623,15 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite, git_scripts: list[str]
     symbols = SymbolData.for_tree(state.site, state.root)
     defining = symbols.files()
     keys = [state.site.names.file_key(path) for path in defining]
+    manifest = Path(app.doctreedir) / INDEX_PARTS_FILE
+    if plan is not None and not plan.symbol_files:
+        # No use or definition changed, so neither did the shared lists: those listed stay
+        # (finding them again is a pass over every use of the tree).
+        shared = sorted(
+            name for name in read_listing(manifest) if name.startswith(f"{TEXT_FOLDER}/")
+        )
+    else:
+        shared = symbols.shared_scripts()
     current = [
         INDEX_FILE,
         *(part_file(page.page) for page in layout.pages),
@@ -631,10 +641,9 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite, git_scripts: list[str]
         PATHS_SCRIPT,
         *(sym_script(key) for key in keys),
         *(refs_script(key) for key in keys),
-        *symbols.shared_scripts(),
+        *shared,
         *git_scripts,
     ]
-    manifest = Path(app.doctreedir) / INDEX_PARTS_FILE
     declare_coming(manifest, current)
     for page in layout.pages:
         if plan is None or page.page in plan.keyword_pages:
