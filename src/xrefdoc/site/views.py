@@ -147,6 +147,19 @@ class SiteContext:
     # File → its symbol anchors (``names.symbol_anchors``), made when first asked for.
     anchors: dict[str, dict[tuple[str, int], str]] = field(default_factory=dict)
 
+    def __reduce__(self) -> tuple[type[SiteContext], tuple[object, ...]]:
+        """Pickled (for a cluster's workers) without what it made as it was asked:
+        ``anchors`` are made again where they are needed."""
+        return SiteContext, (
+            self.index,
+            self.names,
+            self.source_cap,
+            self.title,
+            self.keywords,
+            self.trees,
+            self.sources,
+        )
+
 
 def make_site(
     index: Index,
