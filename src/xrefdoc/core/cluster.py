@@ -24,7 +24,6 @@ import importlib.util
 import logging
 import pickle
 import re
-import tempfile
 import threading
 import uuid
 import warnings
@@ -36,7 +35,12 @@ from functools import partial
 from typing import Any, Generic, TypeVar
 
 from xrefdoc.core.errors import BuildError, ConfigError, FileSystemError
-from xrefdoc.core.executor import CHUNKS_AHEAD_PER_WORKER, Closing, submitted_ahead
+from xrefdoc.core.executor import (
+    CHUNKS_AHEAD_PER_WORKER,
+    Closing,
+    pickled_state,
+    submitted_ahead,
+)
 from xrefdoc.core.gc_pause import collector_paused
 
 Item = TypeVar("Item")
@@ -205,18 +209,6 @@ def _check_workers(client: Any, scheduler: str, identity: CodeIdentity) -> None:
             )
 
 
-def _pickled(shared: object) -> bytes:
-    """``shared`` pickled, never with the pickler's memo (an entry for each of its objects:
-    millions) and the growing bytes in memory at once: it is written to a file, then read
-    back. Given the object, Dask pickles it in memory in one piece; at 200,000 files the
-    client's peak rose from 5.1 to 9.6 GB while the site was sent that way, and to 8.4 GB
-    with ``pickle.dumps`` here."""
-    with tempfile.TemporaryFile() as spool:
-        pickle.Pickler(spool, protocol=pickle.HIGHEST_PROTOCOL).dump(shared)
-        spool.seek(0)
-        return spool.read()
-
-
 # The shared states a worker has unpickled, by token, the latest last: each once per worker,
 # however many chunks use it; a worker that serves build after build keeps the last few.
 _LOADED: OrderedDict[str, Any] = OrderedDict()
@@ -250,7 +242,7 @@ class ClusterExecutor(Closing, Generic[Shared]):
     the items in chunks, one task each, the results in the items' order.
 
     The shared state (a whole site's index, at the page writing) is pickled here and sent
-    as bytes, which Dask sends as they are (``_pickled``)."""
+    as bytes, which Dask sends as they are (``executor.pickled_state``)."""
 
     def __init__(self, cluster: Cluster, shared: Shared, chunk: int) -> None:
         self._cluster = cluster
@@ -267,7 +259,7 @@ class ClusterExecutor(Closing, Generic[Shared]):
     ) -> Iterator[Result]:
         client = self._cluster.client
         if self._scattered is None:
-            pickled = _pickled(self._shared)
+            pickled = pickled_state(self._shared)
             try:
                 self._scattered = client.scatter(pickled, broadcast=True, hash=False)
             except (OSError, TimeoutError, CancelledError) as error:

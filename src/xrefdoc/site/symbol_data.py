@@ -106,12 +106,7 @@ def text_script(list_id: str) -> str:
     return f"{TEXT_FOLDER}/{list_id}.js"
 
 
-# A shared list's key: the keyword, the name group of the matches' files, member matches or
-# not.
-ListKey = CandidateKey
-
-
-def list_id(key: ListKey) -> str:
+def list_id(key: CandidateKey) -> str:
     """The name of a shared list's script: a digest of its key, which may hold any
     character and differ from another only in case."""
     keyword, group, member = key
@@ -229,13 +224,13 @@ class _UseTable:
     definition draws on."""
 
     own: dict[Definition, list[Use]]
-    shared: dict[ListKey, list[Use]]
-    lists_of: dict[Definition, tuple[ListKey, ...]]
+    shared: dict[CandidateKey, list[Use]]
+    lists_of: dict[Definition, tuple[CandidateKey, ...]]
 
     @classmethod
     def of(cls, index: Index) -> _UseTable:
         own: dict[Definition, list[Use]] = defaultdict(list)
-        shared: dict[ListKey, list[Use]] = defaultdict(list)
+        shared: dict[CandidateKey, list[Use]] = defaultdict(list)
         for uses in index.uses.values():
             for use in uses:
                 if use.definition is not None:
@@ -248,7 +243,7 @@ class _UseTable:
                 else:
                     for definition in candidates:
                         own[definition].append(use)
-        lists_of: dict[Definition, list[ListKey]] = defaultdict(list)
+        lists_of: dict[Definition, list[CandidateKey]] = defaultdict(list)
         for key in sorted(shared):
             for definition in candidates_of(index, *key):
                 lists_of[definition].append(key)
@@ -279,9 +274,9 @@ class SymbolData:
         self._uses: _UseTable | None = None
         # Of each shared list: its lines (file, line) and its files; and of each set of lists
         # a definition draws on, how many of both they hold together.
-        self._list_lines: dict[ListKey, set[tuple[str, int]]] = {}
-        self._list_files: dict[ListKey, set[str]] = {}
-        self._union_sizes: dict[tuple[ListKey, ...], tuple[int, int]] = {}
+        self._list_lines: dict[CandidateKey, set[tuple[str, int]]] = {}
+        self._list_files: dict[CandidateKey, set[str]] = {}
+        self._union_sizes: dict[tuple[CandidateKey, ...], tuple[int, int]] = {}
 
     @property
     def hierarchy(self) -> HierarchyData:
@@ -374,7 +369,7 @@ class SymbolData:
             ),
         )
 
-    def _shared_matches(self, key: ListKey) -> list[Use]:
+    def _shared_matches(self, key: CandidateKey) -> list[Use]:
         """A shared list's matches, one per line, by area, file and line."""
         unique: dict[tuple[str, int], Use] = {}
         for use in self.uses.shared[key]:
@@ -400,7 +395,7 @@ class SymbolData:
             listed_files + sum(1 for path in files if not any(path in s for s in paths)),
         )
 
-    def _union_size(self, keys: tuple[ListKey, ...]) -> tuple[int, int]:
+    def _union_size(self, keys: tuple[CandidateKey, ...]) -> tuple[int, int]:
         """How many lines and files the shared lists ``keys`` hold together."""
         for key in keys:
             if key not in self._list_lines:
@@ -422,7 +417,7 @@ class SymbolData:
         defines anything, then of the shared lists their definitions draw on; made
         ``FILES_AT_ONCE`` files at a time."""
         paths = [path for path in paths if self._index.definitions_in.get(path)]
-        lists: set[ListKey] = set()
+        lists: set[CandidateKey] = set()
         for start in range(0, len(paths), FILES_AT_ONCE):
             part = paths[start : start + FILES_AT_ONCE]
             references = self.references(part)
@@ -436,18 +431,20 @@ class SymbolData:
                 yield refs_script(key), self.refs_text(path, definitions, references, texts.lines)
         yield from self._shared_scripts(sorted(lists))
 
-    def _shared_scripts(self, keys: list[ListKey]) -> Iterator[tuple[str, str]]:
+    def _shared_scripts(self, keys: list[CandidateKey]) -> Iterator[tuple[str, str]]:
         """The scripts of the shared lists ``keys``, about ``MATCHES_AT_ONCE`` matches at a
         time."""
-        part: dict[ListKey, list[Use]] = {}
+        part: dict[CandidateKey, list[Use]] = {}
+        held = 0
         for at, key in enumerate(keys):
             part[key] = self._shared_matches(key)
-            if at + 1 < len(keys) and sum(map(len, part.values())) < MATCHES_AT_ONCE:
+            held += len(part[key])
+            if at + 1 < len(keys) and held < MATCHES_AT_ONCE:
                 continue
             lines = self._read_texts([], part.values()).lines
             for done, matches in part.items():
                 yield text_script(list_id(done)), self.shared_text(done, matches, lines)
-            part = {}
+            part, held = {}, 0
 
     def _read_texts(self, paths: list[str], references: Iterable[list[Use]]) -> _Texts:
         """The text of every line a script shows (the references' lines, and the first line
@@ -556,7 +553,7 @@ class SymbolData:
         return call_script("xrefdocRefs", value)
 
     def shared_text(
-        self, key: ListKey, matches: list[Use], lines: Mapping[str, Mapping[int, str]]
+        self, key: CandidateKey, matches: list[Use], lines: Mapping[str, Mapping[int, str]]
     ) -> str:
         """``xrefdocText({k, p, e, d: [[REFERENCE_FIELDS...]], c})``: a shared list's
         matches (``k`` its id), with their tables as in ``refs_text``, and the callers they

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from html import escape
 from urllib.parse import quote
 
@@ -150,15 +150,8 @@ class SiteContext:
     def __reduce__(self) -> tuple[type[SiteContext], tuple[object, ...]]:
         """Pickled (for a cluster's workers) without what it made as it was asked:
         ``anchors`` are made again where they are needed."""
-        return SiteContext, (
-            self.index,
-            self.names,
-            self.source_cap,
-            self.title,
-            self.keywords,
-            self.trees,
-            self.sources,
-        )
+        kept = (getattr(self, item.name) for item in fields(self) if item.name != "anchors")
+        return SiteContext, tuple(kept)
 
 
 def make_site(
