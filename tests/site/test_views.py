@@ -3,14 +3,17 @@ page would show, before any template renders it."""
 
 from __future__ import annotations
 
+import pickle
 import re
 from pathlib import Path
 
+import pytest
 from helpers import write_tree
 
 from xrefdoc.core.model import SymbolKind
 from xrefdoc.core.settings import make_settings
 from xrefdoc.pipeline.scan import scan
+from xrefdoc.site import views
 from xrefdoc.site.highlight import prepare_source
 from xrefdoc.site.keyword_layout import USE_LINES_SHOWN
 from xrefdoc.site.keyword_views import (
@@ -113,6 +116,29 @@ def test_a_files_page_shows_its_imports_and_who_uses_it(tmp_path: Path) -> None:
     (in_tree,) = pumps["dependencies"]["in-tree"]
     assert in_tree["module"] == "pkg.core"
     assert in_tree["target"] == {"label": "pkg/core.py", "href": "core.py_docs.html"}
+
+
+def test_a_site_sent_to_workers_is_made_again_from_its_records_in_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a cluster's workers are sent: the records, pickled in parts, and the settings;
+    the index and layouts they make from them are the client's, and so are the pages."""
+    site = make_tree_site(tmp_path, TREE)
+    monkeypatch.setattr(views, "RECORDS_PER_PART", 2)  # two parts of the four files
+    sent = pickle.dumps(site, pickle.HIGHEST_PROTOCOL)
+    monkeypatch.setattr(views, "RECORDS_PER_PART", 10**6)
+    assert len(sent) > len(pickle.dumps(site, pickle.HIGHEST_PROTOCOL))  # the parts' own memos
+    loaded = pickle.loads(sent)
+    assert list(loaded.index.records) == list(site.index.records)
+    assert loaded.index == site.index
+    assert loaded.keywords == site.keywords
+    for path, record in site.index.records.items():
+        text = (tmp_path / path).read_text(encoding="utf-8")
+        source = prepare_source(text, record.lexer, site.source_cap)
+        assert docs_page(loaded, loaded.index.records[path], source) == docs_page(
+            site, record, source
+        )
+        assert kw_page(loaded, loaded.index.records[path]) == kw_page(site, record)
 
 
 def test_a_files_source_links_each_name_to_its_definition(tmp_path: Path) -> None:
