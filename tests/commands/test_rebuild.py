@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import uncoloured, whole_site, write_tree
+from helpers import PLUGIN_FILES, uncoloured, whole_site, write_tree
 from sites import main_body, page_text
 from sphinx.cmd.build import build_main
 
@@ -21,7 +21,7 @@ from xrefdoc.commands.check import broken_links
 from xrefdoc.commands.cli import main
 from xrefdoc.site import keyword_layout as kwlayout
 from xrefdoc.site import keyword_views as kwviews
-from xrefdoc.site import render, writer
+from xrefdoc.site import render, symbol_scripts, writer
 
 FILES = {
     "pkg/__init__.py": "",
@@ -290,18 +290,21 @@ def test_a_rebuild_after_changes_equals_a_build_from_scratch(
 def test_pages_written_by_worker_processes_equal_those_written_in_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    tree = write_tree(tmp_path / "tree", RICH)
+    """The file pages and the symbol data, the shared lists among them (``PLUGIN_FILES``)."""
+    tree = write_tree(tmp_path / "tree", {**RICH, **PLUGIN_FILES})
     serial = tmp_path / "serial" / "out"
     assert build(tree, serial, "-q", "-j", "1") == 0
-    monkeypatch.setattr(writer, "PARALLEL_MIN_JOBS", 1)
-    monkeypatch.setattr(writer, "CHUNKS_PER_WORKER", 5)
-    parallel = tmp_path / "parallel" / "out"
-    assert build(tree, parallel, "-q", "-j", "2") == 0
-    assert whole_site(parallel) == whole_site(serial)
-    # And a rebuild after a change, written by the workers, matches too.
-    _edit(tree, "pkg/core.py", '"""Engine."""\n\n' + FILES["pkg/core.py"])
-    assert build(tree, parallel, "-q", "-j", "2") == 0
-    monkeypatch.undo()
+    with monkeypatch.context() as workers:
+        workers.setattr(writer, "PARALLEL_MIN_JOBS", 1)
+        workers.setattr(writer, "CHUNKS_PER_WORKER", 5)
+        workers.setattr(symbol_scripts, "PARALLEL_MIN_FILES", 1)
+        parallel = tmp_path / "parallel" / "out"
+        assert build(tree, parallel, "-q", "-j", "2") == 0
+        assert list((parallel / "_xref" / "text").glob("*.js"))
+        assert whole_site(parallel) == whole_site(serial)
+        # And a rebuild after a change, written by the workers, matches too.
+        _edit(tree, "pkg/core.py", '"""Engine."""\n\n' + FILES["pkg/core.py"])
+        assert build(tree, parallel, "-q", "-j", "2") == 0
     assert build(tree, serial, "-q", "-j", "1") == 0
     assert whole_site(parallel) == whole_site(serial)
 

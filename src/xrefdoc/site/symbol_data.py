@@ -292,6 +292,12 @@ class SymbolData:
             self._uses = _UseTable.of(self._index)
         return self._uses
 
+    def make_shared_parts(self) -> None:
+        """Make now what the scripts of every file draw on (the uses by what they may mean,
+        the hierarchies), made on first use otherwise: before workers fork, so that each
+        inherits them rather than making them again."""
+        _ = self.uses, self.hierarchy
+
     @classmethod
     def for_tree(cls, site: SiteContext, root: Path) -> SymbolData:
         """Reading the tree's files from ``root``."""
@@ -414,10 +420,15 @@ class SymbolData:
 
     def scripts(self, paths: Iterable[str]) -> Iterator[tuple[str, str]]:
         """(file relative to ``_xref/``, text) of both scripts of each of ``paths`` that
-        defines anything, then of the shared lists their definitions draw on; made
-        ``FILES_AT_ONCE`` files at a time."""
+        defines anything, then of the shared lists their definitions draw on."""
+        paths = list(paths)
+        yield from self.file_scripts(paths)
+        yield from self.list_scripts(self.lists_drawn_on(paths))
+
+    def file_scripts(self, paths: Iterable[str]) -> Iterator[tuple[str, str]]:
+        """Both scripts of each of ``paths`` that defines anything, made ``FILES_AT_ONCE``
+        files at a time."""
         paths = [path for path in paths if self._index.definitions_in.get(path)]
-        lists: set[CandidateKey] = set()
         for start in range(0, len(paths), FILES_AT_ONCE):
             part = paths[start : start + FILES_AT_ONCE]
             references = self.references(part)
@@ -425,13 +436,22 @@ class SymbolData:
             for path in part:
                 key = self._names.file_key(path)
                 definitions = self._index.definitions_in[path]
-                for definition in definitions:
-                    lists.update(self.uses.lists_of.get(definition, ()))
                 yield sym_script(key), self.sym_text(path, definitions, references, texts)
                 yield refs_script(key), self.refs_text(path, definitions, references, texts.lines)
-        yield from self._shared_scripts(sorted(lists))
 
-    def _shared_scripts(self, keys: list[CandidateKey]) -> Iterator[tuple[str, str]]:
+    def lists_drawn_on(self, paths: Iterable[str]) -> list[CandidateKey]:
+        """The shared lists the definitions of ``paths`` name, sorted."""
+        lists_of = self.uses.lists_of
+        return sorted(
+            {
+                key
+                for path in paths
+                for definition in self._index.definitions_in.get(path, ())
+                for key in lists_of.get(definition, ())
+            }
+        )
+
+    def list_scripts(self, keys: list[CandidateKey]) -> Iterator[tuple[str, str]]:
         """The scripts of the shared lists ``keys``, about ``MATCHES_AT_ONCE`` matches at a
         time."""
         part: dict[CandidateKey, list[Use]] = {}

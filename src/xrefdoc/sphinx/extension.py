@@ -70,6 +70,7 @@ from xrefdoc.site.render import (
     render_myst_pages,
 )
 from xrefdoc.site.symbol_data import TEXT_FOLDER, SymbolData, refs_script, sym_script
+from xrefdoc.site.symbol_scripts import write_symbol_scripts
 from xrefdoc.site.views import SiteContext, make_site
 from xrefdoc.site.writer import OnCluster, write_pages
 from xrefdoc.sphinx.domain import ROLE, XrefDomain, html_block, skip_html_block, visit_html_block
@@ -657,8 +658,10 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite, git_scripts: list[str]
     if plan is not None:
         changed = symbols.with_hierarchy_neighbours(plan.symbol_files, plan.files)
         wanted = [path for path in defining if path in changed]
-    for name, text in symbols.scripts(wanted):
-        write_if_changed(folder / name, text)
+    # With a cluster, the client's machine is the memory budget (``docs/scale.md``): no
+    # forked workers, which copy what they touch of a large index.
+    workers = app.parallel if state.cluster is None else 1
+    write_symbol_scripts(symbols, folder, wanted, workers)
     remove_stale(folder, manifest, current)
 
 
