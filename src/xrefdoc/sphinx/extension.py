@@ -658,10 +658,7 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite, git_scripts: list[str]
     if plan is not None:
         changed = symbols.with_hierarchy_neighbours(plan.symbol_files, plan.files)
         wanted = [path for path in defining if path in changed]
-    # With a cluster, the client's machine is the memory budget (``docs/scale.md``): no
-    # forked workers, which copy what they touch of a large index.
-    workers = app.parallel if state.cluster is None else 1
-    write_symbol_scripts(symbols, folder, wanted, workers)
+    write_symbol_scripts(symbols, folder, wanted, app.parallel)
     remove_stale(folder, manifest, current)
 
 
