@@ -42,6 +42,9 @@ from xrefdoc.core.fsutil import write_bytes_atomically, write_if_changed
 from xrefdoc.core.model import FileRecord
 from xrefdoc.extract import text_of
 
+# A group's trigrams gained or lost, ascending.
+Trigrams = npt.NDArray[np.uint32]
+
 # The bits of a posting key: shard, then trigram, then region.
 _REGION_BITS = 28
 _TRIGRAM_BITS = 24
@@ -132,8 +135,10 @@ def write_group(folder: Path, root: Path, work: GroupWork) -> dict[str, Any]:
         "chunks": chunk_digests,
         "postings": shard_digests,
         "rewritten": rewritten,
-        "added": sorted(added),
-        "removed": sorted(removed),
+        # As arrays: a cold build's client held every group's trigrams until the directory
+        # was written, as Python integers of 36 bytes each with their list's pointer.
+        "added": np.array(sorted(added), dtype=np.uint32),
+        "removed": np.array(sorted(removed), dtype=np.uint32),
     }
 
 
@@ -233,21 +238,24 @@ def posting_lists(
 
 
 def write_directory(
-    folder: Path, count: int, changes: Mapping[int, tuple[list[int], list[int]]], anew: bool
+    folder: Path, count: int, changes: Mapping[int, tuple[Trigrams, Trigrams]], anew: bool
 ) -> int:
     """Write the directory's shards (which groups hold each trigram) that ``changes`` touch:
     per group, the trigrams it gained and lost. ``anew``: there is no directory yet (every
     group's trigrams are gains); else its touched shards are read and updated."""
-    touched = {trigram for added, removed in changes.values() for trigram in added + removed}
-    wanted = range(count) if anew else sorted({shard_of(trigram, count) for trigram in touched})
+    if anew:
+        wanted: Sequence[int] = range(count)
+    else:
+        touched = {int(t) for added, removed in changes.values() for t in (*added, *removed)}
+        wanted = sorted({shard_of(trigram, count) for trigram in touched})
     pairs: set[tuple[int, int]] = set()
     for shard in [] if anew else wanted:
         name = directory_name(shard)
         for trigram, groups in Shard(read_script(folder, name)).postings():
             pairs.update((trigram, group) for group in groups)
     for group, (_, removed) in changes.items():
-        pairs.difference_update((trigram, group) for trigram in removed)
-    trigrams = [np.array(added, dtype=np.uint32) for added, _ in changes.values()]
+        pairs.difference_update((int(trigram), group) for trigram in removed)
+    trigrams = [np.asarray(added, dtype=np.uint32) for added, _ in changes.values()]
     owners = [np.full(len(added), group, dtype=np.uint64) for group, (added, _) in changes.items()]
     trigrams.append(np.array([trigram for trigram, _ in pairs], dtype=np.uint32))
     owners.append(np.array([group for _, group in pairs], dtype=np.uint64))
@@ -389,7 +397,7 @@ def _write(
     rewritten = 0
     done: list[dict[str, Any]] = [{} if isinstance(work, GroupWork) else work for work in works]
     folder.mkdir(parents=True, exist_ok=True)
-    changes: dict[int, tuple[list[int], list[int]]] = {}
+    changes: dict[int, tuple[Trigrams, Trigrams]] = {}
     if pending:
         with executor((folder, root), len(pending)) as pool:
             for work, state in zip(pending, pool.map(_write_group_task, pending), strict=True):
