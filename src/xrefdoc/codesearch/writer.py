@@ -16,7 +16,7 @@ import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -36,14 +36,14 @@ from xrefdoc.codesearch.layout import (
     shard_count,
     shard_name,
 )
-from xrefdoc.codesearch.trigrams import shard_of, shards_of, trigrams_of
+from xrefdoc.codesearch.trigrams import shards_of, trigrams_of
 from xrefdoc.core.executor import Executor
 from xrefdoc.core.fsutil import write_bytes_atomically, write_if_changed
 from xrefdoc.core.model import FileRecord
 from xrefdoc.extract import text_of
 
-# A group's trigrams gained or lost, ascending.
-Trigrams = npt.NDArray[np.uint32]
+if TYPE_CHECKING:
+    from xrefdoc.codesearch.trigrams import Trigrams
 
 # The bits of a posting key: shard, then trigram, then region.
 _REGION_BITS = 28
@@ -137,14 +137,14 @@ def write_group(folder: Path, root: Path, work: GroupWork) -> dict[str, Any]:
         "rewritten": rewritten,
         # As arrays: a cold build's client held every group's trigrams until the directory
         # was written, as Python integers of 36 bytes each with their list's pointer.
-        "added": np.array(sorted(added), dtype=np.uint32),
-        "removed": np.array(sorted(removed), dtype=np.uint32),
+        "added": added,
+        "removed": removed,
     }
 
 
 def _write_shards(
     folder: Path, work: GroupWork, postings: list[bytes], held: npt.NDArray[np.uint32]
-) -> tuple[list[str], int, set[int], set[int]]:
+) -> tuple[list[str], int, Trigrams, Trigrams]:
     """Write a group's posting shards whose bytes changed. Returns their digests, how many
     were written, and the trigrams the group gained and lost (for the directory): read from
     each shard it rewrites before it is, or from all of them when their count changed."""
@@ -169,10 +169,19 @@ def _write_shards(
             added |= after - before
             removed |= before - after
         written += _write_script(folder, shard_name(work.group, at), data)
-    if not previous or recount:
+    if not previous:
+        return digests, written, held, _NO_TRIGRAMS  # ``held``: sorted, each once
+    if recount:
         now = set(held.tolist())
         added, removed = now - was, was - now
-    return digests, written, added, removed
+    return digests, written, _trigram_array(added), _trigram_array(removed)
+
+
+_NO_TRIGRAMS: Trigrams = np.empty(0, dtype=np.uint32)
+
+
+def _trigram_array(trigrams: set[int]) -> Trigrams:
+    return np.array(sorted(trigrams), dtype=np.uint32)
 
 
 def _trigrams_on_disk(folder: Path, name: str) -> list[int]:
@@ -246,8 +255,8 @@ def write_directory(
     if anew:
         wanted: Sequence[int] = range(count)
     else:
-        touched = {int(t) for added, removed in changes.values() for t in (*added, *removed)}
-        wanted = sorted({shard_of(trigram, count) for trigram in touched})
+        touched = [trigrams for pair in changes.values() for trigrams in pair]
+        wanted = np.unique(shards_of(np.concatenate([_NO_TRIGRAMS, *touched]), count)).tolist()
     pairs: set[tuple[int, int]] = set()
     for shard in [] if anew else wanted:
         name = directory_name(shard)

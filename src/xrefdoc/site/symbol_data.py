@@ -294,8 +294,9 @@ class SymbolData:
 
     def make_shared_parts(self) -> None:
         """Make now what the scripts of every file draw on (the uses by what they may mean,
-        the hierarchies), made on first use otherwise: before workers fork, so that each
-        inherits them rather than making them again."""
+        the type hierarchy; the call graph is made per name as it is asked), made on first
+        use otherwise: before workers fork, so that each inherits them rather than making
+        them again."""
         _ = self.uses, self.hierarchy
 
     @classmethod

@@ -3,9 +3,10 @@ there are many: made one file after another, they were as long a stage as writin
 pages (6.9 s of a 2,059-file build's index data), on one core.
 
 A worker inherits the index and what ``SymbolData`` made before the fork (the uses by what
-they may mean, the hierarchies' graphs), writes the scripts of a part of the files, and
-sends back only the shared lists those files' definitions name. Each shared list is then
-written once, by a part of its own.
+they may mean, the type hierarchy; the call graph is made per name as asked, by each
+worker for its files), writes the scripts of a part of the files, and sends back only the
+shared lists those files' definitions name. Each shared list is then written once, by a
+part of its own.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def _write_lists(writer: _Writer, keys: list[CandidateKey]) -> None:
 
 
 def _parts(sizes: list[int], count: int) -> list[slice]:
-    """``count`` runs of consecutive items, of about the same total size each (none empty)."""
+    """Runs of consecutive items, none empty, of about the same total size each: ``count``
+    of them, or fewer when one item is larger than a run should be."""
     total = sum(sizes)
     parts: list[slice] = []
     start, held = 0, 0
@@ -61,9 +63,13 @@ def write_symbol_scripts(symbols: SymbolData, folder: Path, paths: list[str], wo
     """The scripts of ``paths`` (see ``SymbolData.scripts``) written under ``folder`` (the
     site's ``_xref/``), each only if its text changed, by up to ``workers`` forked
     workers."""
-    symbols.make_shared_parts()
+    if not paths:
+        return  # nothing to make: not even what every file's scripts draw on
+    parallel = workers > 1 and len(paths) >= PARALLEL_MIN_FILES
+    count = workers * PARTS_PER_WORKER if parallel else 1
+    if parallel:
+        symbols.make_shared_parts()
     writer = _Writer(symbols, folder)
-    count = max(1, workers * PARTS_PER_WORKER)
     file_parts = [paths[part] for part in _parts([1] * len(paths), count)]
     with local_executor(
         writer, size=len(paths), min_size=PARALLEL_MIN_FILES, start_method="fork", workers=workers
