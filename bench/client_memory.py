@@ -29,6 +29,8 @@ from pathlib import Path
 
 from scale import Trash, folder_mib, make_tree, source_files
 
+from xrefdoc.sphinx.standalone import default_work_dir
+
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -48,6 +50,7 @@ def main(argv: list[str]) -> int:
         files = make_tree(args.source.resolve(), source_files(args.source), args.size, tree, trash)
         trash.discard(cache)
     trash.discard(out)
+    trash.discard(default_work_dir(out))  # the staged site and its state: from nothing too
     stages.unlink(missing_ok=True)
     environment = {**os.environ, "XREFDOC_CACHE_DIR": str(cache), "XREFDOC_TIMINGS": str(stages)}
     workers = str(args.workers)
