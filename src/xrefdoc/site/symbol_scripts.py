@@ -70,7 +70,8 @@ def write_symbol_scripts(symbols: SymbolData, folder: Path, paths: list[str], wo
     if parallel:
         symbols.make_shared_parts()
     writer = _Writer(symbols, folder)
-    file_parts = [paths[part] for part in _parts([1] * len(paths), count)]
+    weights = [symbols.file_weight(path) for path in paths] if parallel else [1] * len(paths)
+    file_parts = [paths[part] for part in _parts(weights, count)]
     with local_executor(
         writer, size=len(paths), min_size=PARALLEL_MIN_FILES, start_method="fork", workers=workers
     ) as executor:
