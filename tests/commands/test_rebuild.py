@@ -23,7 +23,6 @@ from xrefdoc.core import memory
 from xrefdoc.site import keyword_layout as kwlayout
 from xrefdoc.site import keyword_views as kwviews
 from xrefdoc.site import render, symbol_scripts, writer
-from xrefdoc.sphinx import extension
 
 FILES = {
     "pkg/__init__.py": "",
@@ -320,7 +319,6 @@ def test_symbol_data_forks_no_more_workers_than_the_memory_holds(
     serial = tmp_path / "serial" / "out"
     assert build(tree, serial, "-q", "-j", "1") == 0
     monkeypatch.setattr(symbol_scripts, "PARALLEL_MIN_FILES", 1)
-    monkeypatch.setattr(extension, "PARALLEL_MIN_FILES", 1)
     monkeypatch.setattr(memory, "available_bytes", lambda: memory.resident_bytes())
     capsys.readouterr()
     tight = tmp_path / "tight" / "out"

@@ -14,10 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sphinx.util import logging
+
 from xrefdoc.core.executor import local_executor
 from xrefdoc.core.fsutil import write_if_changed
+from xrefdoc.core.memory import forks_that_fit
 from xrefdoc.site.symbol_data import SymbolData
 from xrefdoc.xref.index import CandidateKey
+
+logger = logging.getLogger(__name__)
 
 # Below this many files, forking workers costs more than it saves.
 PARALLEL_MIN_FILES = 200
@@ -59,13 +64,23 @@ def _parts(sizes: list[int], count: int) -> list[slice]:
     return parts
 
 
-def write_symbol_scripts(symbols: SymbolData, folder: Path, paths: list[str], workers: int) -> None:
+def write_symbol_scripts(symbols: SymbolData, folder: Path, paths: list[str], asked: int) -> None:
     """The scripts of ``paths`` (see ``SymbolData.scripts``) written under ``folder`` (the
-    site's ``_xref/``), each only if its text changed, by up to ``workers`` forked
-    workers."""
+    site's ``_xref/``), each only if its text changed, by up to ``asked`` forked workers:
+    fewer, as the log says, when the available memory holds fewer copies of this process
+    (``memory.forks_that_fit``)."""
     if not paths:
         return  # nothing to make: not even what every file's scripts draw on
-    parallel = workers > 1 and len(paths) >= PARALLEL_MIN_FILES
+    many = len(paths) >= PARALLEL_MIN_FILES
+    workers = forks_that_fit(asked) if many else asked
+    if workers < asked:
+        logger.info(
+            "xrefdoc: symbol data written by %d worker(s), not %d: the available memory "
+            "holds no more copies of this process",
+            workers,
+            asked,
+        )
+    parallel = workers > 1 and many
     count = workers * PARTS_PER_WORKER if parallel else 1
     if parallel:
         symbols.make_shared_parts()

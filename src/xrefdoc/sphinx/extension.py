@@ -38,7 +38,6 @@ from xrefdoc.core.fsutil import (
 )
 from xrefdoc.core.gc_pause import collector_paused
 from xrefdoc.core.identity import Identity
-from xrefdoc.core.memory import forks_that_fit
 from xrefdoc.core.progress import progress_of
 from xrefdoc.core.resources import resource_dir
 from xrefdoc.core.settings import PROJECT_SETTINGS, Settings, layered_settings, settings_identity
@@ -71,7 +70,7 @@ from xrefdoc.site.render import (
     render_myst_pages,
 )
 from xrefdoc.site.symbol_data import TEXT_FOLDER, SymbolData, refs_script, sym_script
-from xrefdoc.site.symbol_scripts import PARALLEL_MIN_FILES, write_symbol_scripts
+from xrefdoc.site.symbol_scripts import write_symbol_scripts
 from xrefdoc.site.views import SiteContext, make_site
 from xrefdoc.site.writer import OnCluster, write_pages
 from xrefdoc.sphinx.domain import ROLE, XrefDomain, html_block, skip_html_block, visit_html_block
@@ -659,15 +658,7 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite, git_scripts: list[str]
     if plan is not None:
         changed = symbols.with_hierarchy_neighbours(plan.symbol_files, plan.files)
         wanted = [path for path in defining if path in changed]
-    workers = forks_that_fit(app.parallel)
-    if workers < app.parallel and len(wanted) >= PARALLEL_MIN_FILES:
-        logger.info(
-            "xrefdoc: symbol data written by %d worker(s), not %d: the available memory "
-            "holds no more copies of this process",
-            workers,
-            app.parallel,
-        )
-    write_symbol_scripts(symbols, folder, wanted, workers)
+    write_symbol_scripts(symbols, folder, wanted, app.parallel)
     remove_stale(folder, manifest, current)
 
 
