@@ -39,11 +39,32 @@ def h2_titles(html: str) -> list[str]:
     ]
 
 
+def source_line_html(html: str, number: int) -> str:
+    """The HTML of source line ``number`` on a _docs page: what its line's span holds."""
+    match = re.search(rf"<span id=L{number}>(.*?)</span>\n", html)
+    assert match, f"no line L{number}"
+    return match.group(1)
+
+
 def source_line(html: str, number: int) -> str:
     """The text of source line ``number`` on a _docs page, tags removed."""
-    match = re.search(rf'<span id="L{number}">(.*?)</span>\n', html)
-    assert match, f"no line L{number}"
-    return unescape(re.sub(r"<[^>]+>", "", match.group(1)))
+    return unescape(re.sub(r"<[^>]+>", "", source_line_html(html, number)))
+
+
+# A name's link in a page's source: it carries its token's class, if any, and a textual
+# match has the class xref-textual and a title.
+_NAME_LINK = re.compile(r'<a (?:class=("[^"]*"|[a-z0-9]+) )?href="([^"]*)"[^>]*>(.*?)</a>')
+
+
+def name_links(html: str) -> list[tuple[str, str, bool]]:
+    """(href, name shown, textual?) of every name link in a page's source view, or in the
+    HTML of some of its lines."""
+    if "<pre>" in html:
+        html = html.split("<pre>", 1)[1].split("</pre>", 1)[0]
+    return [
+        (unescape(link), unescape(re.sub(r"<[^>]+>", "", inner)), "xref-textual" in (css or ""))
+        for css, link, inner in _NAME_LINK.findall(html)
+    ]
 
 
 def hrefs(html: str) -> list[str]:

@@ -43,7 +43,7 @@ def test_a_missing_page_and_a_missing_anchor_are_reported_and_fail(
     broken = copy_of(site, tmp_path)
     (broken / "pkg/core.py_kw.html").unlink()
     docs = broken / "pkg/core.py_docs.html"
-    docs.write_text(docs.read_text("utf-8").replace('id="L2"', 'id="moved"'), "utf-8")
+    docs.write_text(docs.read_text("utf-8").replace("id=L2>", "id=moved>"), "utf-8")
     checked = run_xrefdoc("check", str(broken))
     assert checked.returncode == 1
     problems = checked.stdout.splitlines()

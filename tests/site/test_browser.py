@@ -218,7 +218,7 @@ def test_a_line_anchor_highlights_and_scrolls_to_its_line(page: Any, site: str) 
 
 def test_a_name_in_the_source_has_a_card_with_its_definition_and_uses(page: Any, site: str) -> None:
     page.goto(site + "plant/control/loop.py_docs.html")
-    page.hover("#L5 a.xref-name >> text=start_pump")
+    page.hover("#L5 a >> text=start_pump")
     card = page.locator(".xref-card")
     card.locator(".xref-card-counts a").wait_for()
     text = card.inner_text()
@@ -250,7 +250,7 @@ def test_a_textual_matchs_card_lists_the_definitions_it_may_mean_each_a_link(
         card.locator("a", has_text="plant.pumps.pump.Pump.run").click()
     assert page.url.endswith(f"plant/pumps/pump.py_docs.html#L{RUN_LINE}")
     # An exact link's card names its one definition, and lists no candidates.
-    page.hover("#L26 a.xref-name >> text=Pump")
+    page.hover("#L26 a >> text=Pump")
     page.locator(".xref-card .xref-card-counts a").wait_for()
     assert "Pump → plant/pumps/pump.py:8" in page.inner_text(".xref-card")
     assert page.locator(".xref-card .xref-card-candidates").count() == 0
@@ -305,7 +305,7 @@ def test_everything_but_search_and_the_keyword_box_works_without_javascript(
     page.click("text=pumps/")
     page.click("a[href='pump.py_docs.html'] >> nth=0")
     # A name in the source is a link to its definition.
-    page.click("#L26 a.xref-name >> text=Pump")
+    page.click("#L26 a >> text=Pump")
     page.wait_for_load_state("load")
     assert re.search(r"pump\.py_docs\.html#L\d+$", page.url)
     page.goto(f"{site}{PUMP_PAGE}#L{RUN_LINE}")

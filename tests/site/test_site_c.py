@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from helpers import write_tree
-from sites import main_body, page_text
+from sites import main_body, name_links, page_text, source_line_html
 
 from xrefdoc.commands.check import broken_links
 from xrefdoc.commands.cli import main
@@ -68,13 +68,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def links_on_line(html: str, number: int) -> list[tuple[str, str, bool]]:
     """(name, href, textual?) of the name links on source line ``number`` of a _docs page."""
-    line = re.search(rf'<span id="L{number}">(.*?)</span>\n', html)
-    assert line, number
     return [
-        (unescape(re.sub(r"<[^>]+>", "", inner)), unescape(href), "textual" in css)
-        for css, href, inner in re.findall(
-            r'<a class="(xref-name[^"]*)" href="([^"]*)"[^>]*>(.*?)</a>', line.group(1)
-        )
+        (name, href, textual) for href, name, textual in name_links(source_line_html(html, number))
     ]
 
 

@@ -1,11 +1,15 @@
 """Highlighted source: one anchored line per source line, known names turned into links.
 
-A file page is mostly its source, so the markup is kept lean: a line is ``<span id="L7">``
+A file page is mostly its source, so the markup is kept lean: a line is ``<span id=L7>``
 (its number is drawn by CSS, a counter in a ``::before``, and a click on it is handled by
 ``xrefdoc-lines.js``: a link to a line needs no script, making one does), neighbouring
-tokens of one class share a span, and a name's link has a ``title`` only when it is a
-textual match (the hover card says where an exact one leads). On Sphinx's sources this
-took a page from 6.6 to under 4 times its source's size (``bench/weight.py``).
+tokens of one class share a span, a name's link carries its token's class itself, and has
+a ``title`` only when it is a textual match (the hover card says where an exact one
+leads). Tokens that look like plain text in both the theme's styles (punctuation, plain
+names, whitespace: ``PLAIN_CLASSES``) have no span, and attributes that hold only letters
+and digits are not quoted. On Sphinx's sources a page went from 6.6 to under 4 times its
+source's size, and then its source's markup from 4.1 to 3.1 times its text
+(``bench/weight.py``).
 
 Lexing is the costly part of a page (Pygments, about 15 ms a file), and it depends only on
 the file's content, its lexer and the source cap. So it is done once per content hash: the
@@ -45,12 +49,19 @@ class NameLink:
     textual: bool = False
 
     def wrap(self, piece: str) -> str:
+        """A name's piece (``<span class=nf>run</span>``, or bare text for a plain name) as
+        a link that carries the token's class: ``<a class=nf href="...">run</a>``."""
+        css = ""
+        if piece.startswith("<span class="):
+            css, _, rest = piece[12:].partition(">")
+            piece = rest[:-7]  # "</span>"
+        href = escape(self.href)
         if self.textual:
-            return (
-                f'<a class="xref-name xref-textual" href="{escape(self.href)}" '
-                f'title="{escape(self.title)}">{piece}</a>'
-            )
-        return f'<a class="xref-name" href="{escape(self.href)}">{piece}</a>'
+            classes = f"{css} xref-textual" if css else "xref-textual"
+            return f'<a class="{classes}" href="{href}" title="{escape(self.title)}">{piece}</a>'
+        if css:
+            return f'<a class={css} href="{href}">{piece}</a>'
+        return f'<a href="{href}">{piece}</a>'
 
 
 _NO_ANCHORS: Mapping[int, Sequence[str]] = {}
@@ -171,7 +182,7 @@ _SEPARATOR = "\x00"
 # Any "<" that does not open a tag ``prepare_source`` writes (the text between tags is
 # escaped, and none of these tags holds a "<" or ">" inside).
 _FOREIGN_TAG = re.compile(
-    r'<(?!span class="[a-z0-9 ]*">|span id="L\d+">|'
+    r"<(?!span class=[a-z0-9]+>|span id=L\d+>|"
     r'div class="highlight xref-source">|/span>|pre>|/pre>|/div>)'
 )
 
@@ -186,6 +197,13 @@ def _is_our_markup(text: str) -> bool:
 
 
 _NEEDS_ESCAPE = re.compile("[&<>\x00]")
+
+# Pygments' classes of the tokens that look like plain text in both styles the theme ships
+# (Pygments' "default" in the light, ``DARK_STYLE`` in the dark; tests/site/test_highlight.py
+# checks them): punctuation and plain names have the text's own colour in both, and
+# whitespace shows no colour at all. They were two-fifths of a page's spans; they get none.
+# A project that sets another ``pygments_style`` sees these tokens in its text colour.
+PLAIN_CLASSES = frozenset({"p", "n", "nx", "w"})
 
 
 def _css_class(token_type: _TokenType) -> str:
@@ -202,8 +220,10 @@ _STYLES: dict[int, tuple[str, str, bool]] = {}
 
 def _token_style(token_type: _TokenType) -> tuple[str, str, bool]:
     css = _css_class(token_type)
+    if css in PLAIN_CLASSES:
+        css = ""
     style = (
-        f'<span class="{css}">' if css else "",
+        f"<span class={css}>" if css else "",
         "</span>" if css else "",
         is_name_token(token_type),
     )
@@ -218,7 +238,7 @@ def _escaped(text: str) -> str:
 
 
 def _line_start(number: int) -> str:
-    return f'<span id="{line_anchor(number)}">'
+    return f"<span id={line_anchor(number)}>"
 
 
 def cut_at_cap(text: str, cap: int) -> tuple[str, int]:
@@ -277,7 +297,7 @@ def prepare_source(text: str, lexer_alias: str, cap: int) -> SourceHTML:
                 number += 1
                 column = 0
                 # _line_start, written out: this runs once per line of the tree.
-                fixed.append(f'</span>\n<span id="L{number}">')
+                fixed.append(f"</span>\n<span id=L{number}>")
                 last_open = ""
             line_empty = True
         if not value:

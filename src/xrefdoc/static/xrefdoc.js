@@ -611,7 +611,7 @@
     cardFor = null;
   }
 
-  function nameOf(event) { return event.target.closest && event.target.closest(".xref-source a.xref-name"); }
+  function nameOf(event) { return event.target.closest && event.target.closest(".xref-source pre a"); }
 
   /* --- the filter of an A-Z page ----------------------------------------------------- */
 
