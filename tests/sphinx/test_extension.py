@@ -6,8 +6,9 @@ from __future__ import annotations
 import io
 import os
 import re
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from pathlib import Path
 from typing import Any
 
@@ -179,6 +180,32 @@ def test_the_extension_is_safe_for_parallel_reading_and_writing(app: SphinxTestA
     extension = app.extensions["xrefdoc.sphinx"]
     assert (extension.parallel_read_safe, extension.parallel_write_safe) == (True, True)
     assert extension.version == __version__
+
+
+def module_state() -> dict[tuple[str, str], tuple[int, int | None]]:
+    """Every global of the extension's modules: the object it is bound to and, for a
+    container, how many items it holds."""
+    state: dict[tuple[str, str], tuple[int, int | None]] = {}
+    for name, module in list(sys.modules.items()):
+        if name == "xrefdoc.sphinx" or name.startswith("xrefdoc.sphinx."):
+            for attribute, value in vars(module).items():
+                size = len(value) if isinstance(value, Sized) else None
+                state[(name, attribute)] = (id(value), size)
+    return state
+
+
+def test_a_build_leaves_the_extensions_module_globals_as_they_were(
+    make_app: MakeApp, engines: Path
+) -> None:
+    """What a build finds (its identity, its pages) is its own: held by the environment or
+    by the handlers connected to its Sphinx, never by a module, which another Sphinx of the
+    same process shares."""
+    make_app("html", srcdir=engines).build()
+    before = module_state()
+    again = make_app("html", srcdir=engines, freshenv=True)
+    again.build()
+    after = module_state()
+    assert {key: after[key] for key in before} == before
 
 
 def test_another_project_links_to_a_keyword_through_intersphinx(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import json
 import posixpath
-import weakref
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -139,11 +138,19 @@ OUTPUT_NEUTRAL_SETTINGS = frozenset({"scheduler", "shared_fs"})
 # the context is part of Sphinx's configuration hash, and a commit there would rewrite every
 # page at every commit; the commit is in ``_xref/build.js`` (see ``build_data``).
 IDENTITY_CONTEXT = "xrefdoc_identity"
-# The identity each Sphinx found on ``config-inited``, for ``_xref/build.js``.
-_IDENTITIES: weakref.WeakKeyDictionary[Sphinx, Identity] = weakref.WeakKeyDictionary()
 
 # A warning about a file of the tree: its text and where (``path:line``).
 FileWarning = tuple[str, str]
+
+
+@dataclass(slots=True)
+class _FoundIdentity:
+    """The project's identity one Sphinx found on ``config-inited`` (None: it documents no
+    tree), for its later events (the reference's title, ``_xref/build.js``). ``setup`` makes
+    one for each Sphinx and hands it to the handlers it connects there, so it is that
+    application's own, never a module's."""
+
+    identity: Identity | None = None
 
 
 @dataclass(slots=True)
@@ -259,7 +266,7 @@ def _page_prefix(relative: str) -> str:
 PAGE_URL_BUILDERS = frozenset({"dirhtml", "singlehtml"})
 
 
-def _generate(app: Sphinx) -> None:
+def _generate(found: _FoundIdentity, app: Sphinx) -> None:
     """On ``builder-inited``: scan the tree, plan the pages, and write the MyST documents
     Sphinx reads (the other pages are written by ``_GeneratedSite.collect_pages``). What it
     made is then frozen for the garbage collector until the build finishes, or the first
@@ -268,7 +275,7 @@ def _generate(app: Sphinx) -> None:
     project that loads the extension for its role), nothing is made and nothing frozen."""
     freeze = gc.get_freeze_count() == 0 and _root(app) is not None
     with collector_paused(freeze_after=freeze):
-        generated = _generate_pages(app)
+        generated = _generate_pages(app, found)
     if freeze:
         app.connect("build-finished", _thaw, 1000)
     if generated is not None:
@@ -302,7 +309,7 @@ def _settings(app: Sphinx, root: Path, output: Path) -> Settings:
     return layered_settings(root, given, names, rule_names=RULE_NAMES, never=never, warn=warn)
 
 
-def _generate_pages(app: Sphinx) -> _GeneratedSite | None:
+def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None:
     """Everything ``_generate`` makes; None when there is nothing to write: no tree, or no
     change since the last complete build."""
     timings.lap("sphinx set-up")
@@ -367,7 +374,7 @@ def _generate_pages(app: Sphinx) -> _GeneratedSite | None:
         warnings = _report(settings, result)
         templates = (settings.templates,) if settings.templates else ()
         environment = make_environment(templates)
-        identity = _identity_of(app, settings)
+        identity = _identity_of(found, settings)
         site = make_site(
             result.index,
             names,
@@ -495,7 +502,7 @@ def _title(app: Sphinx, settings: Settings, identity: Identity) -> str:
     return project if project and project != unset else identity.name
 
 
-def _identify(app: Sphinx, config: Config) -> None:
+def _identify(found: _FoundIdentity, app: Sphinx, config: Config) -> None:
     """On ``config-inited``: the project's identity, kept for ``_xref/build.js``, and its
     name and version into ``html_context`` (see ``IDENTITY_CONTEXT``) for the footer."""
     root = _root(app)
@@ -514,22 +521,24 @@ def _identify(app: Sphinx, config: Config) -> None:
         identity = app.identity
     else:
         identity = settings_identity(settings, warn)
-    _IDENTITIES[app] = identity
+    found.identity = identity
     context = {"name": identity.name, "version": identity.version}
     # A new dictionary: the default value is shared by every Sphinx of the process.
     config.html_context = {**config.html_context, IDENTITY_CONTEXT: context}
 
 
-def _identity_of(app: Sphinx, settings: Settings) -> Identity:
+def _identity_of(found: _FoundIdentity, settings: Settings) -> Identity:
     """The identity ``_identify`` found (the folder's name alone when it found none)."""
-    return _IDENTITIES.get(app) or Identity(name=settings.root.name or str(settings.root))
+    return found.identity or Identity(name=settings.root.name or str(settings.root))
 
 
-def _write_build_script(app: Sphinx, exception: BaseException | None) -> None:
+def _write_build_script(
+    found: _FoundIdentity, app: Sphinx, exception: BaseException | None
+) -> None:
     """On ``build-finished``: ``_xref/build.js``, the commit and the links to the forge (see
     ``build_data``), for every HTML build of a tree, even one whose pages all stand (the
     commit may have changed); written only when its bytes change."""
-    identity = _IDENTITIES.get(app)
+    identity = found.identity
     if exception is None and app.builder.format == "html" and identity is not None:
         write_if_changed(Path(app.outdir) / INDEX_FOLDER / BUILD_SCRIPT, build_script(identity))
 
@@ -741,13 +750,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("xrefdoc_site_folder", "", "", str)
     # Where the record cache goes (see ``cache.cache_location``); "": the default.
     app.add_config_value("xrefdoc_cache_dir", "", "", str)
+    found = _FoundIdentity()
     app.connect("config-inited", _add_static_files)
     # After Sphinx has said which configured values have a type the setting does not declare.
-    app.connect("config-inited", _identify, priority=900)
+    app.connect("config-inited", partial(_identify, found), priority=900)
     # It connects what the build's later events need (``_GeneratedSite``).
-    app.connect("builder-inited", _generate)
+    app.connect("builder-inited", partial(_generate, found))
     app.connect("build-finished", _write_dark_highlighting)
-    app.connect("build-finished", _write_build_script)
+    app.connect("build-finished", partial(_write_build_script, found))
     app.connect("build-finished", _clean_search_index)
     app.connect("html-page-context", _add_code_search)
     app.connect("env-updated", lambda app, env: timings.lap("sphinx read"))
