@@ -307,7 +307,7 @@ def test_keyword_index_lists_definitions_and_uses(inside: tuple[Path, Path]) -> 
     index = read(output / "keywords.md")
     assert "- [E](keywords-e.md): " in index
     kw = read(output / "pkg/core.py_kw.md")
-    assert "[in the keyword index](../keywords-e.md#kw-Engine)" in kw
+    assert "[uses](../keywords-e.md#kw-Engine)" in kw
 
 
 def test_folder_pages_list_files_and_summarise_the_readme(inside: tuple[Path, Path]) -> None:

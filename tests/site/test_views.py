@@ -313,8 +313,8 @@ OVERLOADED: dict[str, str | bytes] = {
 # A stub's signature in Detailed Analysis, linked to the stub's line.
 OVERLOAD_ITEM = (
     '<li><span class="xref-kind">overload</span> <a href="numbers.{ext}_docs.html#L{line}">'
-    '<code class="xref-sig"><span class="xref-name">parse</span>({value}) -&gt; int</code></a> '
-    '<span class="xref-lines">line {line}</span></li>'
+    '<code class="xref-sig">parse({value}) -&gt; int</code></a> '
+    "<small>line {line}</small></li>"
 )
 
 

@@ -27,7 +27,9 @@ from xrefdoc.site.views import SiteContext, definition_href, symbol_anchor
 from xrefdoc.xref.index import Use
 from xrefdoc.xref.resolve import Definition
 
-TEXTUAL_TITLE = "textual match: the name is the same, the definition meant is not known"
+# What hovering a textual use says; the page's legend says what that means, once, instead
+# of on each of the hundreds of thousands of line numbers a large tree's lists hold.
+TEXTUAL_TITLE = "textual match"
 
 
 def letter_label(letter: str) -> str:
