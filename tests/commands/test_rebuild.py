@@ -83,6 +83,29 @@ def test_a_rebuild_after_only_times_changed_writes_nothing(
     assert "no file changed since the last complete build" in capsys.readouterr().out
 
 
+def test_a_page_deleted_after_a_rebuild_that_changed_nothing_is_written_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A rebuild with nothing to do stats the site's folders, not each page, once it has seen
+    them all (their times are kept): removing a page changes its folder, so it is seen."""
+    tree = write_tree(tmp_path / "tree", FILES)
+    output = tmp_path / "out"
+    assert build(tree, output) == 0
+    hour_ago = time.time() - 3600  # folders changed a moment ago are not trusted yet
+    for folder in [output, *(path for path in output.rglob("*") if path.is_dir())]:
+        os.utime(folder, (hour_ago, hour_ago))
+    for _ in range(2):  # the first looks at every page and keeps the folders' times
+        capsys.readouterr()
+        assert build(tree, output) == 0
+        assert "no file changed since the last complete build" in capsys.readouterr().out
+    page = output / "pkg/core.py_docs.html"
+    text = page.read_bytes()
+    page.unlink()
+    assert build(tree, output) == 0
+    assert "no file changed" not in capsys.readouterr().out
+    assert page.read_bytes() == text
+
+
 def test_inside_sphinx_a_rebuild_after_no_change_renders_no_page(tmp_path: Path) -> None:
     tree = write_tree(tmp_path / "tree", FILES)
     project = write_tree(

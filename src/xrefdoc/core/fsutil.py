@@ -3,9 +3,12 @@ one build at a time."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import json
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -170,6 +173,65 @@ def _remove_empty_folders(top: Path, folders: Iterable[Path]) -> None:
 def pages_intact(folder: Path, manifest: Path) -> bool:
     """Whether every file ``manifest`` lists (relative to ``folder``) is still there: a
     site someone deleted pages from, or a work folder kept without its site, is not one a
-    build can leave as it is."""
+    build can leave as it is.
+
+    Removing, adding or renaming a file changes its folder's modification time. So once a
+    folder's listed files were all seen, its inode and time are kept beside the manifest
+    (``<manifest>.folders``), and the next check stats the folder instead of each of its
+    files: 58,000 pages at 20,000 files took 0.3 s, a third of a no-change rebuild. A
+    folder whose inode or time moved has its files looked at again; one changed within
+    ``_RACY_NS`` of the check is not stamped, since a change in the same tick of the
+    clock would leave its time as it was (git's "racy" files)."""
     listed = read_listing(manifest)
-    return bool(listed) and all(os.path.isfile(os.path.join(folder, name)) for name in listed)
+    if not listed:
+        return False
+    by_folder: dict[str, list[str]] = {}
+    for name in listed:
+        by_folder.setdefault(os.path.dirname(name), []).append(name)
+    stamps_file = manifest.with_name(f"{manifest.name}.folders")
+    listing = _stamp(manifest)
+    stamps = _read_folder_stamps(stamps_file, listing)
+    now = time.time_ns()
+    kept: dict[str, list[int]] = {}
+    for relative, names in sorted(by_folder.items()):
+        try:
+            info = os.stat(os.path.join(folder, relative))
+        except OSError:
+            return False
+        stamp = [info.st_ino, info.st_mtime_ns]
+        if stamps.get(relative) != stamp:
+            if not all(os.path.isfile(os.path.join(folder, name)) for name in names):
+                return False
+            if now - info.st_mtime_ns < _RACY_NS:
+                continue
+        kept[relative] = stamp
+    if kept != stamps and listing is not None:
+        # Unwritten, the next check looks at every file again.
+        with contextlib.suppress(OSError):
+            text = json.dumps({"manifest": listing, "folders": kept})
+            write_bytes_atomically(stamps_file, text.encode())
+    return True
+
+
+# See ``pages_intact``: longer than any file system's tick (FAT's is 2 s).
+_RACY_NS = 3_000_000_000
+
+
+def _stamp(path: Path) -> list[int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return [info.st_ino, info.st_size, info.st_mtime_ns]
+
+
+def _read_folder_stamps(path: Path, listing: list[int] | None) -> dict[str, list[int]]:
+    """The folders' stamps kept with this very manifest; none for another one."""
+    try:
+        kept = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(kept, dict) or listing is None or kept.get("manifest") != listing:
+        return {}
+    folders = kept.get("folders")
+    return folders if isinstance(folders, dict) else {}

@@ -110,13 +110,36 @@ class GitState:
     )
 
 
+# The state file's first byte: whether the state holds anything of git's (a history, a
+# script written from one, a blame), so that a rebuild of a tree without history need not
+# load the files' list to learn that it has nothing to bring up to date (0.2 s at 20,000
+# files, a fifth of a no-change rebuild).
+_WITH_GIT = b"G"
+_WITHOUT_GIT = b"-"
+
+
 def read_state(path: Path) -> GitState:
     try:
         with path.open("rb") as stream:
+            if stream.read(1) not in (_WITH_GIT, _WITHOUT_GIT):
+                return GitState()
             state = pickle.load(stream)
     except Exception:  # none yet, or not ours: every script is written
         return GitState()
     return state if isinstance(state, GitState) and state.version == _STATE_VERSION else GitState()
+
+
+def _holds_git_data(path: Path) -> bool:
+    try:
+        with path.open("rb") as stream:
+            return stream.read(1) == _WITH_GIT
+    except OSError:
+        return False
+
+
+def _write_state(path: Path, state: GitState) -> None:
+    with_git = state.histories is not None or state.written or state.blames or state.blamed
+    write_bytes_atomically(path, (_WITH_GIT if with_git else _WITHOUT_GIT) + pickle.dumps(state))
 
 
 def _row(commit: Commit) -> list[object]:
@@ -168,13 +191,20 @@ def update_git_data(
     the blames whose file or last commit changed; all of them when ``everything``. Without a
     source (the setting is off) or outside a git work tree, none. Returns the new state,
     which is saved."""
-    state = read_state(state_file)
+    # A rebuild whose pages all stand, of a tree that had no history and has none now,
+    # leaves the state as it is.
+    standing = files is None and not everything and not _holds_git_data(state_file)
+    state = GitState() if standing else read_state(state_file)
     if everything:
         state.written, state.blamed = {}, {}
-    listed = state.files if files is None else files
     histories = None
     if source is not None:
         histories = file_histories(source.root, state.histories, source.at)
+    if standing:
+        if histories is None:
+            return state
+        state = read_state(state_file)
+    listed = state.files if files is None else files
     new = GitState(histories=histories, files=listed)
     if histories is not None and source is not None:
         if source.blame:
@@ -188,7 +218,7 @@ def update_git_data(
             if state.written.get(file.path) != new.written[file.path]:
                 text = history_text(file.key, histories.of(file.path), blamed)
                 write_if_changed(folder / history_script(file.key), text)
-    write_bytes_atomically(state_file, pickle.dumps(new))
+    _write_state(state_file, new)
     return new
 
 

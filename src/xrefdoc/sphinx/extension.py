@@ -58,7 +58,7 @@ from xrefdoc.site.highlight import highlighted_source
 from xrefdoc.site.index_json import index_part, index_parts, part_file
 from xrefdoc.site.keyword_box import INDEX_SCRIPT, index_script, page_script, part_script
 from xrefdoc.site.keyword_layout import keyword_sort_key
-from xrefdoc.site.names import DATA_FOLDER, PageNames, code_search_folder
+from xrefdoc.site.names import PageNames, code_search_folder
 from xrefdoc.site.plan import Plan, SiteFacts, plan_build
 from xrefdoc.site.render import (
     collected_page_names,
@@ -75,6 +75,19 @@ from xrefdoc.site.writer import OnCluster, write_pages
 from xrefdoc.sphinx.domain import ROLE, XrefDomain, html_block, skip_html_block, visit_html_block
 from xrefdoc.sphinx.searchindex import drop_empty_terms
 from xrefdoc.sphinx.theme import DARK_CSS, THEME, THEME_FOLDER, dark_highlighting_css
+from xrefdoc.sphinx.work_files import (
+    CODE_STATE_FILE,
+    CONTENTS_STATE_FILE,
+    FACTS_FILE,
+    INDEX_FILE,
+    INDEX_FOLDER,
+    INDEX_PARTS_FILE,
+    OUTPUT_NEUTRAL_SETTINGS,
+    PAGES_FILE,
+    STATE_FILE,
+    WARNINGS_FILE,
+    WORK_MARKER,
+)
 from xrefdoc.store.buildstate import (
     Change,
     LastBuild,
@@ -84,29 +97,9 @@ from xrefdoc.store.buildstate import (
 )
 from xrefdoc.store.cache import CacheLocation
 from xrefdoc.store.versions import code_identity
-from xrefdoc.walk.tree import OUTPUT_MARKERS, skipped_report
+from xrefdoc.walk.tree import skipped_report
 
 logger = logging.getLogger(__name__)
-
-WORK_MARKER = OUTPUT_MARKERS[1]
-# In Sphinx's doctree folder: the signatures of the last complete build, by the files' times
-# and by their contents, and the warnings it gave about the tree's files.
-STATE_FILE = "xrefdoc-build-state"
-CONTENTS_STATE_FILE = "xrefdoc-build-contents"
-WARNINGS_FILE = "xrefdoc-build-warnings"
-# In Sphinx's doctree folder: the pages the last build rendered into the HTML builder.
-PAGES_FILE = "xrefdoc-pages"
-# In Sphinx's doctree folder: what the last complete build's pages were made from.
-FACTS_FILE = "xrefdoc-page-facts"
-# In Sphinx's doctree folder: the parts of ``_xref/index.json`` the last build wrote.
-INDEX_PARTS_FILE = "xrefdoc-index-parts"
-# In the site: the index of every keyword, and its folder.
-INDEX_FILE = "index.json"
-INDEX_FOLDER = DATA_FOLDER
-# What the last build wrote of the code-search index, beside Sphinx's doctrees.
-CODE_STATE_FILE = "xrefdoc-code-search.pickle"
-# What must outlive a stopped build: the lists of what the builds wrote into the site.
-WRITTEN_LISTS = frozenset({PAGES_FILE, INDEX_PARTS_FILE})
 
 
 # The types of the settings a tree may keep in its ``[tool.xrefdoc]`` (``PROJECT_SETTINGS``)
@@ -132,8 +125,6 @@ SETTING_TYPES: dict[str, frozenset[type]] = {
     "scheduler": frozenset({str, NoneType}),
     "shared_fs": frozenset({bool, NoneType}),
 }
-# Settings that change where the work runs, never what it makes.
-OUTPUT_NEUTRAL_SETTINGS = frozenset({"scheduler", "shared_fs"})
 # In ``html_context``: the project's name and version, for the theme's footer. Only these:
 # the context is part of Sphinx's configuration hash, and a commit there would rewrite every
 # page at every commit; the commit is in ``_xref/build.js`` (see ``build_data``).

@@ -40,16 +40,14 @@ from xrefdoc.pipeline.build import TreeBuild
 from xrefdoc.site.build_data import BUILD_SCRIPT, build_script
 from xrefdoc.site.git_data import STATE_FILE as GIT_STATE_FILE
 from xrefdoc.site.git_data import git_source, update_git_data
-from xrefdoc.sphinx.extension import (
+from xrefdoc.sphinx.work_files import (
     INDEX_FOLDER,
     INDEX_PARTS_FILE,
     OUTPUT_NEUTRAL_SETTINGS,
     PAGES_FILE,
     WORK_MARKER,
     WRITTEN_LISTS,
-    StandaloneSphinx,
 )
-from xrefdoc.sphinx.publish import publish
 from xrefdoc.store.buildstate import Change, LastBuild, settings_signature
 
 # In the work folder: the signature of the last complete standalone build.
@@ -260,6 +258,8 @@ def _write_build_script(identity: Identity, sites: tuple[Path, ...]) -> None:
 def _publish(work: Path, output: Path) -> None:
     """The staged site into ``output`` (see ``publish``): the pages of files and folders and
     the index data move; Sphinx's own documents and files stay staged for the next build."""
+    from xrefdoc.sphinx.publish import publish
+
     doctrees = work / "doctrees"
     own_documents = {
         path.relative_to(work / "src").with_suffix(".html").as_posix()
@@ -369,8 +369,12 @@ def _run_sphinx(
     verbosity: int,
     jobs: int,
 ) -> int:
+    # Imported here: a rebuild that finds nothing changed does not start Sphinx, nor import
+    # it and the extension (0.4 s).
     from sphinx.errors import SphinxError, SphinxParallelError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    from xrefdoc.sphinx.extension import StandaloneSphinx
 
     try:
         # As sphinx-build does: docutils' registries are process-wide, keep ours apart.

@@ -206,15 +206,41 @@ def _bracket(pattern: str, index: int) -> tuple[str, int] | None:
     return (f"(?!/)[{body}]" if body else "(?!)"), index + 1
 
 
+# A folder's rules without a negated one, joined: (for files, for folders), each a pattern
+# of the rules matching base names and one of those matching paths (None: no such rule).
+_Joined = tuple[
+    tuple[re.Pattern[str] | None, re.Pattern[str] | None],
+    tuple[re.Pattern[str] | None, re.Pattern[str] | None],
+]
+
+
+def _either(rules: list[IgnoreRule]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    def joined(patterns: list[str]) -> re.Pattern[str] | None:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), re.DOTALL) if patterns else None
+
+    return (
+        joined([rule.regex.pattern for rule in rules if rule.basename_only]),
+        joined([rule.regex.pattern for rule in rules if not rule.basename_only]),
+    )
+
+
 class IgnoreRules:
-    """The rules of the ``.gitignore`` files met so far, by the folder that holds each."""
+    """The rules of the ``.gitignore`` files met so far, by the folder that holds each.
+
+    Where a folder's rules negate nothing, which rule matches last does not matter, only
+    whether one does: they are asked as one pattern (an entry of Sphinx's tree was matched
+    against 21 rules one by one, a third of walking a tree that is not in git)."""
 
     def __init__(self) -> None:
         self._by_folder: dict[str, list[IgnoreRule]] = {}
+        self._joined: dict[str, _Joined] = {}
 
     def add(self, folder: str, rules: list[IgnoreRule]) -> None:
         if rules:
             self._by_folder[folder] = rules
+            if not any(rule.negated for rule in rules):
+                files = [rule for rule in rules if not rule.folders_only]
+                self._joined[folder] = (_either(files), _either(rules))
 
     def ignored(self, rel: str, is_folder: bool) -> bool:
         """Whether git leaves the entry ``rel`` (relative to the root) out; its folder was
@@ -228,6 +254,14 @@ class IgnoreRules:
             if rules is None:
                 continue
             inner = text[len(as_bytes_text(folder)) + 1 :] if folder else text
+            joined = self._joined.get(folder)
+            if joined is not None:
+                by_name, by_path = joined[1] if is_folder else joined[0]
+                if (by_name is not None and by_name.fullmatch(base_name)) or (
+                    by_path is not None and by_path.fullmatch(inner)
+                ):
+                    return True
+                continue
             for rule in reversed(rules):
                 if rule.folders_only and not is_folder:
                     continue

@@ -81,46 +81,48 @@ def _gitignore_rules(folder: Path) -> list[IgnoreRule]:
         return []
 
 
-def _is_output_folder(folder: Path) -> bool:
-    return any((folder / marker).exists() for marker in OUTPUT_MARKERS)
+def _is_output_folder(folder: str | Path) -> bool:
+    return any(os.path.exists(os.path.join(folder, marker)) for marker in OUTPUT_MARKERS)
 
 
-def _is_cache_folder(folder: Path) -> bool:
+def _is_cache_folder(folder: str | Path) -> bool:
     """The convention asks tools to check the signature, not only the file's name."""
     try:
-        with (folder / CACHE_TAG).open("rb") as tag:
+        with open(os.path.join(folder, CACHE_TAG), "rb") as tag:
             return tag.read(len(CACHE_TAG_SIGNATURE)) == CACHE_TAG_SIGNATURE
     except OSError:
         return False
 
 
-def _is_virtualenv(folder: Path) -> bool:
-    return (folder / "pyvenv.cfg").is_file()
+def _is_virtualenv(folder: str | Path) -> bool:
+    return os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
 
 
 def _directory_listing(root: Path) -> tuple[list[str], list[tuple[str, str]]]:
     """Files (walked without following links, .gitignore files applied as git applies them)
     and the folders met on the way that are not walked, with why: linked folders, and
-    folders that cannot be listed."""
+    folders that cannot be listed. Paths are joined as text: this runs for every folder and
+    file of a tree that is not in git, and a no-change rebuild waits for it."""
     found: list[str] = []
     unwalked: list[tuple[str, str]] = []
     rules = IgnoreRules()
+    top = str(root)
 
     def unlistable(error: OSError) -> None:
         folder = Path(error.filename).relative_to(root).as_posix() if error.filename else "?"
         unwalked.append((folder, f"folder that cannot be read: {error.strerror or error}"))
 
-    for current, dirnames, filenames in os.walk(root, onerror=unlistable, followlinks=False):
-        current_path = Path(current)
-        rel_dir = current_path.relative_to(root).as_posix()
+    for current, dirnames, filenames in os.walk(top, onerror=unlistable, followlinks=False):
+        rel_dir = os.path.relpath(current, top).replace(os.sep, "/")
         rel_dir = "" if rel_dir == "." else rel_dir
-        rules.add(rel_dir, _gitignore_rules(current_path))
+        if ".gitignore" in filenames:
+            rules.add(rel_dir, _gitignore_rules(Path(current)))
         kept = []
         for name in sorted(dirnames):
             rel = f"{rel_dir}/{name}" if rel_dir else name
             if name == ".git":
                 continue
-            if (current_path / name).is_symlink():
+            if os.path.islink(os.path.join(current, name)):
                 # git lists a link as a file, whatever it points at.
                 if not rules.ignored(rel, False):
                     unwalked.append((rel, "linked folder, not followed"))
@@ -143,24 +145,15 @@ def _examine(
     links: dict[str, str],
 ) -> str | os.stat_result:
     """Why a listed path is not documented, or the status of the file to document."""
-    parts = rel.split("/")
-    for depth in range(1, len(parts)):
-        folder_rel = "/".join(parts[:depth])
-        if folder_rel not in checked:
-            folder = root / folder_rel
-            reason: str | None = None
-            if folder.resolve() in settings.never or _is_output_folder(folder):
-                reason = f"inside generated output {folder_rel}/"
-            elif _is_virtualenv(folder):
-                reason = f"inside virtual environment {folder_rel}/"
-            elif _is_cache_folder(folder):
-                reason = f"inside cache folder {folder_rel}/"
-            elif folder.is_symlink():
-                reason = f"inside linked folder {folder_rel}/"
-            checked[folder_rel] = reason
-        folder_reason = checked[folder_rel]
+    end = rel.find("/")
+    while end >= 0:
+        folder_rel = rel[:end]
+        folder_reason = checked.get(folder_rel, _UNCHECKED)
+        if folder_reason is _UNCHECKED:
+            folder_reason = checked[folder_rel] = _folder_reason(root, folder_rel, settings.never)
         if folder_reason:
             return folder_reason
+        end = rel.find("/", end + 1)
     # One system call for the common case, a plain file: this runs for every file of the tree.
     name = os.path.join(root, rel)
     try:
@@ -185,6 +178,25 @@ def _examine(
     if not stat.S_ISREG(info.st_mode):
         return _not_a_regular_file(info.st_mode)
     return info
+
+
+_UNCHECKED = "unchecked"
+
+
+def _folder_reason(root: Path, folder_rel: str, never: tuple[Path, ...]) -> str | None:
+    """Why the files of a folder of the tree are not documented, if they are not. Its
+    parents were checked first and are no links, and the root is resolved, so the folder
+    is where its path says unless it is a link itself."""
+    folder = os.path.join(root, folder_rel)
+    if (never and Path(folder) in never) or _is_output_folder(folder):
+        return f"inside generated output {folder_rel}/"
+    if _is_virtualenv(folder):
+        return f"inside virtual environment {folder_rel}/"
+    if _is_cache_folder(folder):
+        return f"inside cache folder {folder_rel}/"
+    if os.path.islink(folder):
+        return f"inside linked folder {folder_rel}/"
+    return None
 
 
 def _not_a_regular_file(mode: int) -> str:
