@@ -225,6 +225,14 @@ RICH = {
     "app.py": "import lib\n\nlib.f()\n",
 }
 
+# A method two classes define, and a call that may mean either (a textual match held by
+# each one's data, not by a shared list).
+PAIR = {
+    "shop/pair_a.py": "class PingA:\n    def ping(self):\n        return 1\n",
+    "shop/pair_b.py": "class PingB:\n    def ping(self):\n        return 2\n",
+    "shop/caller.py": "def call(target):\n    return target.ping()\n",
+}
+
 
 def _edit(tree: Path, path: str, text: str | None) -> None:
     target = tree / path
@@ -282,6 +290,32 @@ def _edit(tree: Path, path: str, text: str | None) -> None:
             [(f"pkg/filler_{n:02}.py", f"FILLER_{n} = {n}\n") for n in range(30)],
             id="folder-grows-past-its-tree-window",
         ),
+        # A textual match's line changes where it stands: the shared list that holds it
+        # (five definitions of handle) and the data of the two pings it may mean show it.
+        pytest.param(
+            [
+                (
+                    "shop/dispatch.py",
+                    str(PLUGIN_FILES["shop/dispatch.py"]).replace(
+                        "plugin.handle(event)", "plugin.handle(event or None)"
+                    ),
+                )
+            ],
+            id="shared-match-line-changed",
+        ),
+        pytest.param(
+            [("shop/caller.py", PAIR["shop/caller.py"].replace("()", "() + 0"))],
+            id="match-line-changed",
+        ),
+        pytest.param(
+            [
+                (
+                    "shop/dispatch.py",
+                    str(PLUGIN_FILES["shop/dispatch.py"]).replace("dispatch(", "send("),
+                )
+            ],
+            id="match-enclosing-renamed",
+        ),
     ],
 )
 @pytest.mark.parametrize("small_pages", [False, True], ids=["pages", "small-pages"])
@@ -297,7 +331,7 @@ def test_a_rebuild_after_changes_equals_a_build_from_scratch(
         for module in (kwlayout, kwviews):
             monkeypatch.setattr(module, "DEFINITIONS_SHOWN", 1)
             monkeypatch.setattr(module, "USE_LINES_SHOWN", 1)
-    tree = write_tree(tmp_path / "tree", RICH)
+    tree = write_tree(tmp_path / "tree", {**RICH, **PLUGIN_FILES, **PAIR})
     output = tmp_path / "site" / "out"
     assert build(tree, output, "-q") == 0
     for path, text in edits:

@@ -31,7 +31,9 @@ from pathlib import Path
 from xrefdoc.core.fsutil import write_bytes_atomically
 from xrefdoc.site.folder_tree import tree_window
 from xrefdoc.site.readme import find_readme
+from xrefdoc.site.symbol_data import SHARED_FROM
 from xrefdoc.site.views import SIBLING_LIMIT, SiteContext
+from xrefdoc.xref.index import candidate_key, candidates_of
 from xrefdoc.xref.resolve import Definition
 
 # Bump when what the facts mean changes: facts of another format are not compared.
@@ -306,16 +308,23 @@ def _symbol_files(site: SiteContext, dirty: set[str], relisted: set[str]) -> fro
     """The files whose symbol data may have changed: those rendered again (their
     definitions, and the lines, the enclosing definitions and the area of the uses they
     hold), the files of the definitions their uses mean or may mean, and the files defining
-    a keyword whose definitions or uses changed (a use gone with a removed file)."""
+    a keyword whose definitions or uses changed (a use gone with a removed file).
+
+    A textual match that may mean ``SHARED_FROM`` definitions or more is held by its
+    keyword's shared list, not by those definitions' data (which only count the list's
+    lines and files: a match come, gone or moved relists its keyword). The list is written
+    again for the match (``SymbolData.lists_holding``), not every definition of the name:
+    one file that calls ``__init__`` was the scripts of every file defining one."""
     index = site.index
     found = set(dirty)
-    names: set[str] = set(relisted)
     for path in dirty:
         for use in index.uses_in.get(path, ()):
             if use.definition is not None:
                 found.add(use.definition.path)
-            else:
-                names.add(use.keyword)
-    for name in names:
+                continue
+            candidates = candidates_of(index, *candidate_key(index, use))
+            if len(candidates) < SHARED_FROM:
+                found.update(definition.path for definition in candidates)
+    for name in relisted:
         found.update(d.path for d in index.definitions.get(name, ()))
     return frozenset(path for path in found if path in index.records)

@@ -458,6 +458,18 @@ class SymbolData:
             }
         )
 
+    def lists_holding(self, paths: Iterable[str]) -> list[CandidateKey]:
+        """The shared lists that hold a textual match in one of ``paths``, sorted."""
+        shared = self.uses.shared
+        found = set()
+        for path in paths:
+            for use in self._index.uses_in.get(path, ()):
+                if use.definition is None:
+                    key = candidate_key(self._index, use)
+                    if key in shared:
+                        found.add(key)
+        return sorted(found)
+
     def list_scripts(self, keys: list[CandidateKey]) -> Iterator[tuple[str, str]]:
         """The scripts of the shared lists ``keys``, about ``MATCHES_AT_ONCE`` matches at a
         time."""

@@ -11,6 +11,7 @@ part of its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,12 +65,18 @@ def _parts(sizes: list[int], count: int) -> list[slice]:
     return parts
 
 
-def write_symbol_scripts(symbols: SymbolData, folder: Path, paths: list[str], asked: int) -> None:
+def write_symbol_scripts(
+    symbols: SymbolData,
+    folder: Path,
+    paths: list[str],
+    asked: int,
+    lists: Sequence[CandidateKey] = (),
+) -> None:
     """The scripts of ``paths`` (see ``SymbolData.scripts``) written under ``folder`` (the
-    site's ``_xref/``), each only if its text changed, by up to ``asked`` forked workers:
-    fewer, as the log says, when the available memory holds fewer copies of this process
-    (``memory.forks_that_fit``)."""
-    if not paths:
+    site's ``_xref/``), with the shared lists they draw on and ``lists``, each only if its
+    text changed, by up to ``asked`` forked workers: fewer, as the log says, when the
+    available memory holds fewer copies of this process (``memory.forks_that_fit``)."""
+    if not paths and not lists:
         return  # nothing to make: not even what every file's scripts draw on
     many = len(paths) >= PARALLEL_MIN_FILES
     workers = forks_that_fit(asked) if many else asked
@@ -90,7 +97,9 @@ def write_symbol_scripts(symbols: SymbolData, folder: Path, paths: list[str], as
     with local_executor(
         writer, size=len(paths), min_size=PARALLEL_MIN_FILES, start_method="fork", workers=workers
     ) as executor:
-        keys = sorted({key for drawn in executor.map(_write_files, file_parts) for key in drawn})
+        keys = sorted(
+            {key for drawn in executor.map(_write_files, file_parts) for key in drawn}.union(lists)
+        )
         sizes = [len(symbols.uses.shared[key]) for key in keys]
         list_parts = [keys[part] for part in _parts(sizes, count)]
         for _ in executor.map(_write_lists, list_parts):

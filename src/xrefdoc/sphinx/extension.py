@@ -654,11 +654,12 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite, git_scripts: list[str]
     write_if_changed(folder / INDEX_SCRIPT, index_script(layout))
     write_if_changed(folder / NAMES_SCRIPT, names_script(layout))
     write_if_changed(folder / PATHS_SCRIPT, paths_script(index, state.site.names))
-    wanted = defining
+    wanted, lists = defining, []
     if plan is not None:
         changed = symbols.with_hierarchy_neighbours(plan.symbol_files, plan.files)
         wanted = [path for path in defining if path in changed]
-    write_symbol_scripts(symbols, folder, wanted, app.parallel)
+        lists = symbols.lists_holding(plan.files)
+    write_symbol_scripts(symbols, folder, wanted, app.parallel, lists)
     remove_stale(folder, manifest, current)
 
 
