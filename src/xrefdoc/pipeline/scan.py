@@ -83,10 +83,6 @@ class _Work:
     source_key: SourceKey | None
 
 
-# What stands in a list of pending work for an item already handed over.
-_HANDED = _Work("", "", None, "", None, None)
-
-
 def _loaded(root: Path, work: _Work) -> _Work:
     """``work`` with its bytes. A file that changed since it was hashed is taken as it is
     now, under its new hash, and its derived source is left for the site to make (it was
@@ -133,19 +129,21 @@ def _done(
     paths = progress([work.path for work in pending])
     handed: deque[_Work] = deque()
 
+    # Taken out of ``pending`` as each is handed over, so that its bytes are freed with its
+    # result, not held until the whole scan ends.
+    waiting, count = deque(pending), len(pending)
+    pending.clear()
+
     def items() -> Iterator[_Work]:
-        # Each item is let go of once handed over, so that its bytes are freed with its
-        # result, not held until the whole scan ends.
-        for at, work in enumerate(pending):
-            pending[at] = _HANDED
-            handed.append(_loaded(root, work))
+        while waiting:
+            handed.append(_loaded(root, waiting.popleft()))
             yield handed[-1]
 
     with ExitStack() as stack:
-        if cluster is not None and pending:
+        if cluster is not None and count:
             pool: Executor[DeriveSource | None] = cluster.cluster().executor(derive)
         else:
-            pool = local_executor(derive, size=len(pending), min_size=pool_min_files, chunksize=8)
+            pool = local_executor(derive, size=count, min_size=pool_min_files, chunksize=8)
         stack.enter_context(pool)
         for _, result in zip(paths, pool.map(_do, items()), strict=False):
             yield handed.popleft(), *result

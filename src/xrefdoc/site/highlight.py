@@ -52,9 +52,9 @@ class NameLink:
         """A name's piece (``<span class=nf>run</span>``, or bare text for a plain name) as
         a link that carries the token's class: ``<a class=nf href="...">run</a>``."""
         css = ""
-        if piece.startswith("<span class="):
-            css, _, rest = piece[12:].partition(">")
-            piece = rest[:-7]  # "</span>"
+        if piece.startswith(_CLASS_OPEN):
+            css, _, rest = piece[len(_CLASS_OPEN) :].partition(">")
+            piece = rest[: -len(_CLOSE)]
         href = escape(self.href)
         if self.textual:
             classes = f"{css} xref-textual" if css else "xref-textual"
@@ -63,6 +63,10 @@ class NameLink:
             return f'<a class={css} href="{href}">{piece}</a>'
         return f'<a href="{href}">{piece}</a>'
 
+
+# A styled token's span, as ``_token_style`` writes it: ``<span class=nf>…</span>``.
+_CLASS_OPEN = "<span class="
+_CLOSE = "</span>"
 
 _NO_ANCHORS: Mapping[int, Sequence[str]] = {}
 
@@ -223,8 +227,8 @@ def _token_style(token_type: _TokenType) -> tuple[str, str, bool]:
     if css in PLAIN_CLASSES:
         css = ""
     style = (
-        f"<span class={css}>" if css else "",
-        "</span>" if css else "",
+        f"{_CLASS_OPEN}{css}>" if css else "",
+        _CLOSE if css else "",
         is_name_token(token_type),
     )
     _STYLES[id(token_type)] = style

@@ -31,9 +31,9 @@ from pathlib import Path
 from xrefdoc.core.fsutil import write_bytes_atomically
 from xrefdoc.site.folder_tree import tree_window
 from xrefdoc.site.readme import find_readme
-from xrefdoc.site.symbol_data import SHARED_FROM
+from xrefdoc.site.symbol_data import match_holders
 from xrefdoc.site.views import SIBLING_LIMIT, SiteContext
-from xrefdoc.xref.index import candidate_key, candidates_of
+from xrefdoc.xref.index import CandidateKey
 from xrefdoc.xref.resolve import Definition
 
 # Bump when what the facts mean changes: facts of another format are not compared.
@@ -185,6 +185,8 @@ class Plan:
     folders: frozenset[str]
     keyword_pages: frozenset[str]
     symbol_files: frozenset[str] = frozenset()
+    # The shared lists that hold a textual match of a file rendered again.
+    symbol_lists: frozenset[CandidateKey] = frozenset()
 
 
 def plan_build(
@@ -299,32 +301,32 @@ def _plan_pages(
         # A README links to files anywhere in the tree: one that came or went may change it.
         folders |= {name for name, folder in index.folders.items() if find_readme(folder.files)}
     folders &= set(index.folders)
-    symbol_files = _symbol_files(site, dirty, relisted_names)
-    plan = Plan(frozenset(dirty), frozenset(folders), frozenset(keyword_pages), symbol_files)
+    symbol_files, symbol_lists = _symbol_data(site, dirty, relisted_names)
+    plan = Plan(
+        frozenset(dirty), frozenset(folders), frozenset(keyword_pages), symbol_files, symbol_lists
+    )
     return plan, mentioned, use_digests
 
 
-def _symbol_files(site: SiteContext, dirty: set[str], relisted: set[str]) -> frozenset[str]:
-    """The files whose symbol data may have changed: those rendered again (their
-    definitions, and the lines, the enclosing definitions and the area of the uses they
-    hold), the files of the definitions their uses mean or may mean, and the files defining
-    a keyword whose definitions or uses changed (a use gone with a removed file).
+def _symbol_data(
+    site: SiteContext, dirty: set[str], relisted: set[str]
+) -> tuple[frozenset[str], frozenset[CandidateKey]]:
+    """The files whose symbol data may have changed, and the shared lists that may have:
+    the files rendered again (their definitions, and the lines, the enclosing definitions
+    and the area of the uses they hold), the files of the definitions their uses mean or
+    may mean, and the files defining a keyword whose definitions or uses changed (a use
+    gone with a removed file).
 
     A textual match that may mean ``SHARED_FROM`` definitions or more is held by its
     keyword's shared list, not by those definitions' data (which only count the list's
     lines and files: a match come, gone or moved relists its keyword). The list is written
-    again for the match (``SymbolData.lists_holding``), not every definition of the name:
+    again for the match (``symbol_data.match_holders``), not every definition of the name:
     one file that calls ``__init__`` was the scripts of every file defining one."""
     index = site.index
-    found = set(dirty)
+    found, lists = match_holders(index, dirty)
+    found.update(dirty)
     for path in dirty:
-        for use in index.uses_in.get(path, ()):
-            if use.definition is not None:
-                found.add(use.definition.path)
-                continue
-            candidates = candidates_of(index, *candidate_key(index, use))
-            if len(candidates) < SHARED_FROM:
-                found.update(definition.path for definition in candidates)
+        found.update(use.definition.path for use in index.uses_in.get(path, ()) if use.definition)
     for name in relisted:
         found.update(d.path for d in index.definitions.get(name, ()))
-    return frozenset(path for path in found if path in index.records)
+    return frozenset(path for path in found if path in index.records), frozenset(lists)

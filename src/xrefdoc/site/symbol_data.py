@@ -216,6 +216,29 @@ class _Texts:
     docs: dict[Definition, str]
 
 
+def _held_by_a_list(candidates: tuple[Definition, ...]) -> bool:
+    """Whether a textual match that may mean ``candidates`` is held by its keyword's shared
+    list rather than by each of them."""
+    return len(candidates) >= SHARED_FROM
+
+
+def match_holders(index: Index, paths: Iterable[str]) -> tuple[set[str], set[CandidateKey]]:
+    """Where the textual matches in ``paths`` are held: the files of the definitions that
+    hold them themselves, and the shared lists that hold the others."""
+    files: set[str] = set()
+    lists: set[CandidateKey] = set()
+    for path in paths:
+        for use in index.uses_in.get(path, ()):
+            if use.definition is None:
+                key = candidate_key(index, use)
+                candidates = candidates_of(index, *key)
+                if _held_by_a_list(candidates):
+                    lists.add(key)
+                else:
+                    files.update(definition.path for definition in candidates)
+    return files, lists
+
+
 @dataclass(frozen=True, slots=True)
 class _UseTable:
     """Every use of the index by what it may mean, made in one pass: each definition's own
@@ -238,7 +261,7 @@ class _UseTable:
                     continue
                 key = candidate_key(index, use)
                 candidates = candidates_of(index, *key)
-                if len(candidates) >= SHARED_FROM:
+                if _held_by_a_list(candidates):
                     shared[key].append(use)
                 else:
                     for definition in candidates:
@@ -457,18 +480,6 @@ class SymbolData:
                 for key in lists_of.get(definition, ())
             }
         )
-
-    def lists_holding(self, paths: Iterable[str]) -> list[CandidateKey]:
-        """The shared lists that hold a textual match in one of ``paths``, sorted."""
-        shared = self.uses.shared
-        found = set()
-        for path in paths:
-            for use in self._index.uses_in.get(path, ()):
-                if use.definition is None:
-                    key = candidate_key(self._index, use)
-                    if key in shared:
-                        found.add(key)
-        return sorted(found)
 
     def list_scripts(self, keys: list[CandidateKey]) -> Iterator[tuple[str, str]]:
         """The scripts of the shared lists ``keys``, about ``MATCHES_AT_ONCE`` matches at a

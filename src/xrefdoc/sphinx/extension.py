@@ -658,7 +658,7 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite, git_scripts: list[str]
     if plan is not None:
         changed = symbols.with_hierarchy_neighbours(plan.symbol_files, plan.files)
         wanted = [path for path in defining if path in changed]
-        lists = symbols.lists_holding(plan.files)
+        lists = sorted(plan.symbol_lists)
     write_symbol_scripts(symbols, folder, wanted, app.parallel, lists)
     remove_stale(folder, manifest, current)
 

@@ -81,11 +81,11 @@ def _gitignore_rules(folder: Path) -> list[IgnoreRule]:
         return []
 
 
-def _is_output_folder(folder: str | Path) -> bool:
+def _is_output_folder(folder: str) -> bool:
     return any(os.path.exists(os.path.join(folder, marker)) for marker in OUTPUT_MARKERS)
 
 
-def _is_cache_folder(folder: str | Path) -> bool:
+def _is_cache_folder(folder: str) -> bool:
     """The convention asks tools to check the signature, not only the file's name."""
     try:
         with open(os.path.join(folder, CACHE_TAG), "rb") as tag:
@@ -94,7 +94,7 @@ def _is_cache_folder(folder: str | Path) -> bool:
         return False
 
 
-def _is_virtualenv(folder: str | Path) -> bool:
+def _is_virtualenv(folder: str) -> bool:
     return os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
 
 
@@ -148,10 +148,9 @@ def _examine(
     end = rel.find("/")
     while end >= 0:
         folder_rel = rel[:end]
-        folder_reason = checked.get(folder_rel, _UNCHECKED)
-        if folder_reason is _UNCHECKED:
-            folder_reason = checked[folder_rel] = _folder_reason(root, folder_rel, settings.never)
-        if folder_reason:
+        if folder_rel not in checked:
+            checked[folder_rel] = _folder_reason(root, folder_rel, settings.never)
+        if folder_reason := checked[folder_rel]:
             return folder_reason
         end = rel.find("/", end + 1)
     # One system call for the common case, a plain file: this runs for every file of the tree.
@@ -178,9 +177,6 @@ def _examine(
     if not stat.S_ISREG(info.st_mode):
         return _not_a_regular_file(info.st_mode)
     return info
-
-
-_UNCHECKED = "unchecked"
 
 
 def _folder_reason(root: Path, folder_rel: str, never: tuple[Path, ...]) -> str | None:
