@@ -41,7 +41,7 @@ def test_each_keyword_has_its_definitions_and_uses(tmp_path: Path) -> None:
     site = _site(tmp_path)
     parts = {page.page: _as_read(index_part(site.index, page)) for page in site.keywords.pages}
     assert parts["keywords-e"] == {
-        "version": 2,
+        "version": 3,
         "keywords": {
             "Engine": {
                 "definitions": [
@@ -53,9 +53,14 @@ def test_each_keyword_has_its_definitions_and_uses(tmp_path: Path) -> None:
                         "qualname": "pkg.engine.Engine",
                     }
                 ],
+                # The uses of one file that mean one definition are one entry.
                 "uses": [
-                    {"path": "app.py", "line": 1, "exact": True, "qualname": "pkg.engine.Engine"},
-                    {"path": "app.py", "line": 3, "exact": True, "qualname": "pkg.engine.Engine"},
+                    {
+                        "path": "app.py",
+                        "lines": [1, 3],
+                        "exact": True,
+                        "qualname": "pkg.engine.Engine",
+                    },
                 ],
             },
             "EXTRA": {
@@ -74,8 +79,8 @@ def test_each_keyword_has_its_definitions_and_uses(tmp_path: Path) -> None:
     }
     # A use whose definition is not known for certain is a textual match, without one.
     assert parts["keywords-s"]["keywords"]["start"]["uses"] == [
-        {"path": "app.py", "line": 3, "exact": True, "qualname": "pkg.engine.Engine.start"},
-        {"path": "web/boot.js", "line": 1, "exact": False},
+        {"path": "app.py", "lines": [3], "exact": True, "qualname": "pkg.engine.Engine.start"},
+        {"path": "web/boot.js", "lines": [1], "exact": False},
     ]
     assert str(tmp_path) not in json.dumps(parts), "no absolute path"
 
@@ -87,7 +92,7 @@ def test_the_list_of_parts_leads_a_reader_to_the_one_part_it_needs(
     site = _site(tmp_path, prefix="reference/")
     listing = _as_read(index_parts(site.keywords))
     assert listing == {
-        "version": 2,
+        "version": 3,
         "parts": [
             {"file": "index/keywords-e.json", "first": "Engine", "last": "Engine", "keywords": 1},
             {"file": "index/keywords-e-2.json", "first": "EXTRA", "last": "EXTRA", "keywords": 1},

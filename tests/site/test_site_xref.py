@@ -232,7 +232,7 @@ def test_search_index_holds_keywords_and_titles_not_the_pages_text(site: Path) -
 
 def test_index_json_holds_every_keyword_with_definitions_and_uses(site: Path) -> None:
     listing = json.loads(page_text(site / "_xref" / "index.json"))
-    assert listing["version"] == 2
+    assert listing["version"] == 3
     parts = [part for part in listing["parts"] if part["first"] <= "stop" <= part["last"]]
     assert [part["file"] for part in parts] == ["index/keywords-s.json"]
     data = json.loads(page_text(site / "_xref" / parts[0]["file"]))
@@ -248,7 +248,7 @@ def test_index_json_holds_every_keyword_with_definitions_and_uses(site: Path) ->
         }
     ]
     assert stop["uses"] == [
-        {"path": "pkg/core.py", "line": 8, "exact": True, "qualname": "pkg.core.Base.stop"}
+        {"path": "pkg/core.py", "lines": [8], "exact": True, "qualname": "pkg.core.Base.stop"}
     ]
     assert str(site.parent) not in page_text(site / "_xref" / parts[0]["file"])
 

@@ -8,13 +8,14 @@ tool) loads only the part it needs, and a build rewrites only the parts that cha
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import groupby
 from typing import Any
 
 from xrefdoc.site.keyword_layout import KeywordLayout, KeywordPage
 from xrefdoc.xref.index import Index, Use
 from xrefdoc.xref.resolve import Definition
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 def definition_data(definition: Definition) -> dict[str, Any]:
@@ -49,6 +50,28 @@ def uses_data(definitions: Iterable[Definition], uses: Iterable[Use]) -> dict[st
     }
 
 
+def grouped_uses_data(definitions: Iterable[Definition], uses: Iterable[Use]) -> dict[str, Any]:
+    """Definitions and uses as the index's parts hold them: the uses in a row of one file
+    that mean the same definition (or are all textual matches) are one entry with their
+    ``lines``, so a path and a qualified name are written once per file, not once per line."""
+    return {
+        "definitions": [definition_data(d) for d in definitions],
+        "uses": [
+            {
+                "path": path,
+                "lines": [use.line for use in group],
+                "exact": qualname is not None,
+                **({"qualname": qualname} if qualname is not None else {}),
+            }
+            for (path, qualname), group in groupby(uses, key=_file_and_meaning)
+        ],
+    }
+
+
+def _file_and_meaning(use: Use) -> tuple[str, str | None]:
+    return use.path, use.definition.qualname if use.definition else None
+
+
 def part_file(page: str) -> str:
     """Where the part of the A-Z page ``page`` lives, relative to ``_xref/``."""
     return f"index/{page.rpartition('/')[2]}.json"
@@ -77,7 +100,7 @@ def index_part(index: Index, page: KeywordPage) -> dict[str, Any]:
     return {
         "version": FORMAT_VERSION,
         "keywords": {
-            name: uses_data(index.definitions[name], index.uses.get(name, ()))
+            name: grouped_uses_data(index.definitions[name], index.uses.get(name, ()))
             for name in page.keywords
         },
     }
