@@ -17,7 +17,7 @@ the commit that last changed one of their lines.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,15 +59,30 @@ class GitFile:
     spans: tuple[tuple[str, int, int], ...]
 
 
-def git_files(records: Iterable[FileRecord], names: PageNames) -> list[GitFile]:
+def git_files(
+    records: Iterable[FileRecord], names: PageNames, last: Mapping[str, GitFile] | None = None
+) -> list[GitFile]:
+    """The files as their git data needs them. A file ``last`` holds (the last build's, by
+    path) with the same content and key keeps that entry: its spans come from its content
+    alone, and making every file's anchors again took 0.8 s of a one-file rebuild at 20,000
+    files."""
     files = []
     for record in records:
+        key = names.file_key(record.path)
+        known = last.get(record.path) if last else None
+        if known is not None and known.sha256 == record.sha256 and known.key == key:
+            files.append(known)
+            continue
         anchors = symbol_anchors(record.symbols)
         spans = tuple(
             (anchors[(s.qualname, s.line)], s.line, max(s.line, s.end_line)) for s in record.symbols
         )
-        files.append(GitFile(record.path, names.file_key(record.path), record.sha256, spans))
+        files.append(GitFile(record.path, key, record.sha256, spans))
     return sorted(files, key=lambda file: file.path)
+
+
+# Given the last build's files by path, this build's (``git_files`` with the records).
+FileLister = Callable[[Mapping[str, GitFile]], list[GitFile]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,12 +198,13 @@ def update_git_data(
     folder: Path,
     state_file: Path,
     source: GitSource | None,
-    files: list[GitFile] | None = None,
+    files: FileLister | None = None,
     everything: bool = False,
 ) -> GitState:
-    """Bring the git scripts of ``folder`` (the site's ``_xref``) up to ``source``: for
-    ``files`` (by default the last build's), the history scripts whose commits changed and
-    the blames whose file or last commit changed; all of them when ``everything``. Without a
+    """Bring the git scripts of ``folder`` (the site's ``_xref``) up to ``source``: for the
+    files ``files`` lists (by default the last build's), the history scripts whose commits
+    changed and the blames whose file or last commit changed; all of them when
+    ``everything`` (and then no file's entry is taken from the last build). Without a
     source (the setting is off) or outside a git work tree, none. Returns the new state,
     which is saved."""
     # A rebuild whose pages all stand, of a tree that had no history and has none now,
@@ -204,7 +220,10 @@ def update_git_data(
         if histories is None:
             return state
         state = read_state(state_file)
-    listed = state.files if files is None else files
+    if files is None:
+        listed = state.files
+    else:
+        listed = files({} if everything else {file.path: file for file in state.files})
     new = GitState(histories=histories, files=listed)
     if histories is not None and source is not None:
         if source.blame:

@@ -204,7 +204,9 @@ class _GeneratedSite:
             Path(app.doctreedir) / GIT_STATE_FILE,
             self.git,
             # Each file's definitions and anchors, made only for a site with history.
-            git_files(self.site.index.records.values(), self.site.names) if self.git else [],
+            partial(git_files, self.site.index.records.values(), self.site.names)
+            if self.git
+            else lambda _last: [],
             everything=self.plan is None,
         )
         _note_history(self.git, git_state.histories)
