@@ -8,8 +8,11 @@ For each size, a tree of ``copy00/ … copyNN/`` copies of the files xrefdoc doc
 cold (no cache, no output), again with no change, and after one Python file gained a
 function (the bench checks the function's page and its keyword entry). Each build reports
 its stages through ``XREFDOC_TIMINGS`` (``xrefdoc/timings.py``). In the same run it measures
-the floor (reading every file, parsing the Python ones with ``ast``, highlighting every file
-once with Pygments in a pool of one process per core) and, when installed, the peers on the
+two floors: reading every file, parsing the Python ones with ``ast`` and highlighting every
+file once in a pool of one process per core, with Pygments' lexers for every file (the
+Pygments floor), and with the tokenizers xrefdoc uses, tree-sitter for Python and Pygments
+for the rest (the tokenizer floor: ``extract.tokens.lexed``, then Pygments' HTML formatter
+for both). And, when installed, the peers on the
 same tree: Doxygen (source browser and references on), GNU GLOBAL's ``gtags`` + ``htags``,
 and sphinx-autoapi on the smallest tree. A peer still running after ``--peer-timeout``
 seconds is stopped and reported as such. On the largest tree it runs the code-search
@@ -40,14 +43,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pygments
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_for_filename
 from pygments.util import ClassNotFound
 from weight import measure_page
 
 from xrefdoc.codesearch.reader import CodeIndex
 from xrefdoc.core.settings import make_settings
+from xrefdoc.extract.tokens import lexed
 from xrefdoc.site.names import code_search_folder
 from xrefdoc.walk.tree import walk
 
@@ -131,18 +137,32 @@ def make_tree(source: Path, files: list[str], size: int, tree: Path, trash: Tras
     return copies * len(files)
 
 
-def _highlight_one(path: str) -> int:
-    data = Path(path).read_bytes()
-    text = data.decode("utf-8", "replace")
+def _lexer_of(path: str, text: str) -> Lexer:
     try:
-        lexer = get_lexer_for_filename(path, text)
+        return get_lexer_for_filename(path, text)
     except ClassNotFound:
-        lexer = TextLexer()
-    return len(highlight(text, lexer, HtmlFormatter()))
+        return TextLexer()
+
+
+def _highlight_one(path: str) -> int:
+    """Pygments' lexer for the file's name, and its HTML formatter."""
+    text = Path(path).read_bytes().decode("utf-8", "replace")
+    return len(highlight(text, _lexer_of(path, text), HtmlFormatter()))
+
+
+def _highlight_one_as_xrefdoc(path: str) -> int:
+    """The tokens xrefdoc's highlighter starts from (tree-sitter for Python that parses,
+    Pygments for the rest), through Pygments' HTML formatter."""
+    text = Path(path).read_bytes().decode("utf-8", "replace")
+    tokens = lexed(text, "python") if path.endswith(".py") else None
+    if tokens is None:
+        return len(highlight(text, _lexer_of(path, text), HtmlFormatter()))
+    return len(pygments.format(iter(tokens), HtmlFormatter()))
 
 
 def floor(tree: Path) -> dict[str, float]:
-    """Seconds to read every file, parse the Python ones, highlight all (one process a core)."""
+    """Seconds to read every file, parse the Python ones, and highlight all (one process a
+    core) with Pygments' lexers (``highlight``) and with xrefdoc's (``tokenizers``)."""
     paths = sorted(str(p) for p in tree.rglob("*") if p.is_file())
     start = time.perf_counter()
     contents = {path: Path(path).read_bytes() for path in paths}
@@ -153,11 +173,21 @@ def floor(tree: Path) -> dict[str, float]:
             with contextlib.suppress(SyntaxError, ValueError):
                 ast.parse(data)
     parse = time.perf_counter() - start
-    start = time.perf_counter()
-    with multiprocessing.Pool(os.cpu_count()) as pool:
-        pool.map(_highlight_one, paths, chunksize=32)
-    highlighting = time.perf_counter() - start
-    return {"read": read, "ast": parse, "highlight": highlighting}
+    passes = {}
+    for name, highlight_one in (
+        ("highlight", _highlight_one),
+        ("tokenizers", _highlight_one_as_xrefdoc),
+    ):
+        start = time.perf_counter()
+        with multiprocessing.Pool(os.cpu_count()) as pool:
+            pool.map(highlight_one, paths, chunksize=32)
+        passes[name] = time.perf_counter() - start
+    return {"read": read, "ast": parse, **passes}
+
+
+def floor_seconds(floor: dict[str, float], highlighting: str) -> float:
+    """One floor: reading, parsing and one of the highlighting passes."""
+    return floor["read"] + floor["ast"] + floor[highlighting]
 
 
 def run_build(tree: Path, output: Path, timings: Path, *options: str) -> Build:
@@ -349,7 +379,7 @@ def measure(
     trash.discard(output)
     trash.discard(work / ".xrefdoc")
     print(f"size {size}: {count} files in {tree}", flush=True)
-    floor_seconds = floor(tree)
+    floors = floor(tree)
     cold = run_build(tree, output, timings)
     unchanged = run_build(tree, output, timings)
     changed = change_one_file(tree, files)
@@ -367,7 +397,7 @@ def measure(
         code_search_benches(tree, output)
     return SizeResult(
         count,
-        floor_seconds,
+        floors,
         cold,
         unchanged,
         one_changed,
@@ -384,7 +414,6 @@ def measure(
 
 def report(results: list[SizeResult]) -> None:
     for result in results:
-        floor_total = sum(result.floor.values())
         print(f"\n## {result.files} files\n")
         print("| stage | cold s | peak MiB | no change s | one changed s |")
         print("| --- | --: | --: | --: | --: |")
@@ -400,11 +429,16 @@ def report(results: list[SizeResult]) -> None:
             f"| {result.unchanged.seconds:.1f} | {result.one_changed.seconds:.1f} |"
         )
         print()
+        fl = result.floor
+        pygments_floor = floor_seconds(fl, "highlight")
+        tokenizer_floor = floor_seconds(fl, "tokenizers")
         print(
-            f"floor: read {result.floor['read']:.1f} s, ast {result.floor['ast']:.1f} s, "
-            f"highlight ({os.cpu_count()} processes) {result.floor['highlight']:.1f} s; "
-            f"ours / floor {result.cold.seconds / floor_total:.2f}, "
-            f"ours / highlighting pass {result.cold.seconds / result.floor['highlight']:.2f}"
+            f"floors: read {fl['read']:.1f} s, ast {fl['ast']:.1f} s, highlighting "
+            f"({os.cpu_count()} processes) with Pygments {fl['highlight']:.1f} s, with "
+            f"xrefdoc's tokenizers (tree-sitter for Python) {fl['tokenizers']:.1f} s; "
+            f"Pygments floor {pygments_floor:.1f} s (ours / floor "
+            f"{result.cold.seconds / pygments_floor:.2f}), tokenizer floor "
+            f"{tokenizer_floor:.1f} s (ours / floor {result.cold.seconds / tokenizer_floor:.2f})"
         )
         print(
             f"output {result.output_mib:.0f} MiB; one file's _docs page {result.page_bytes:,} "
