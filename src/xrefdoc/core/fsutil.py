@@ -180,7 +180,7 @@ def pages_intact(folder: Path, manifest: Path) -> bool:
     (``<manifest>.folders``), and the next check stats the folder instead of each of its
     files: 58,000 pages at 20,000 files took 0.3 s, a third of a no-change rebuild. A
     folder whose inode or time moved has its files looked at again; one changed within
-    ``_RACY_NS`` of the check is not stamped, since a change in the same tick of the
+    ``RACY_NS`` of the check is not stamped, since a change in the same tick of the
     clock would leave its time as it was (git's "racy" files)."""
     listed = read_listing(manifest)
     if not listed:
@@ -202,7 +202,7 @@ def pages_intact(folder: Path, manifest: Path) -> bool:
         if stamps.get(relative) != stamp:
             if not all(os.path.isfile(os.path.join(folder, name)) for name in names):
                 return False
-            if now - info.st_mtime_ns < _RACY_NS:
+            if now - info.st_mtime_ns < RACY_NS:
                 continue
         kept[relative] = stamp
     if kept != stamps and listing is not None:
@@ -213,8 +213,9 @@ def pages_intact(folder: Path, manifest: Path) -> bool:
     return True
 
 
-# See ``pages_intact``: longer than any file system's tick (FAT's is 2 s).
-_RACY_NS = 3_000_000_000
+# A file changed this close to a check may change again within the same time stamp (git's
+# "racy" files): longer than any file system's tick (FAT's is 2 s).
+RACY_NS = 3_000_000_000
 
 
 def _stamp(path: Path) -> list[int] | None:

@@ -6,24 +6,35 @@ place; only when all of it is written are the files renamed into place (a rename
 room). A full or read-only disk therefore stops the build with the last complete site as it
 was. Pages of files and folders leave the stage when published (they are the bulk of the
 site, and nothing reads them back); what Sphinx reads back to know what to rewrite (its own
-pages, the search index, ``.buildinfo``) stays there and is copied.
+pages, the search index, ``.buildinfo``) and the code-search index, which its next update
+reads, stay there and are copied.
+
+A file that stays is compared with the site's byte for byte, unless both are as they were
+when the last publishing found them equal: the same inode, size and times, kept beside the
+listing (``<listing>.stamps``). At 100,793 files the stage holds 37,505 files, most of them
+the code-search index's, and reading each and its copy in the site was 6.0 of the 13.2 s
+that profiling gave publishing in a one-file rebuild.
 """
 
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import shutil
-from collections.abc import Collection, Iterator
+import time
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from xrefdoc.core.fsutil import (
+    RACY_NS,
     TEMPORARY_SUFFIX,
     declare_coming,
     naming,
     read_listing,
     remove_stale,
+    write_bytes_atomically,
 )
 
 
@@ -65,6 +76,8 @@ def publish(stage: Path, site: Path, moved: Collection[str], listing: Path) -> i
     written again. ``listing`` names every file of the site that was published, so the
     ones neither staged nor moved are deleted. Returns how many files were written."""
     current = sorted(staged_files(stage))
+    stamps_file = listing.with_name(f"{listing.name}.stamps")
+    vouched = _read_stamps(stamps_file)
     previous = read_listing(listing)
     now = {*previous, *current}
     declare_coming(listing, now)
@@ -77,6 +90,9 @@ def publish(stage: Path, site: Path, moved: Collection[str], listing: Path) -> i
     try:
         for relative in current:
             source, target = stage / relative, site / relative
+            stamp = None if relative in moved else vouched.get(relative)
+            if stamp is not None and stamp == _pair_stamp(source, target):
+                continue  # both as they were when found equal
             if _same_bytes(source, target):
                 if relative in moved:
                     source.unlink()
@@ -100,7 +116,45 @@ def publish(stage: Path, site: Path, moved: Collection[str], listing: Path) -> i
             if relative in moved:
                 (stage / relative).unlink(missing_ok=True)
     remove_stale(site, listing, [*current, *moved])
+    _write_stamps(stamps_file, stage, site, (name for name in current if name not in moved))
     return len(publication.renames)
+
+
+def _pair_stamp(source: Path, target: Path) -> list[int] | None:
+    """The inode, size and times of a staged file and of its copy in the site; None when
+    either is missing or was changed within ``RACY_NS`` of now (a change in the same tick of
+    the clock would leave its times as they were)."""
+    stamp: list[int] = []
+    now = time.time_ns()
+    for path in (source, target):
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        if now - max(info.st_mtime_ns, info.st_ctime_ns) < RACY_NS:
+            return None
+        stamp += (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    return stamp
+
+
+def _read_stamps(path: Path) -> dict[str, list[int]]:
+    """The stamps the last publishing kept (none when missing or unreadable: every file is
+    compared)."""
+    try:
+        stamps = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return stamps if isinstance(stamps, dict) else {}
+
+
+def _write_stamps(path: Path, stage: Path, site: Path, staying: Iterable[str]) -> None:
+    """The stamps of the files that stay staged, each now equal to its copy in the site."""
+    stamps = {}
+    for relative in staying:
+        stamp = _pair_stamp(stage / relative, site / relative)
+        if stamp is not None:
+            stamps[relative] = stamp
+    write_bytes_atomically(path, json.dumps(stamps, separators=(",", ":")).encode())
 
 
 def _same_bytes(source: Path, target: Path) -> bool:

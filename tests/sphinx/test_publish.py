@@ -1,0 +1,76 @@
+"""Publishing a staged site: a file that stays staged is compared with the site's copy only
+when either changed since the last publishing found them equal."""
+
+from __future__ import annotations
+
+import filecmp
+import time
+from pathlib import Path
+
+import pytest
+
+from xrefdoc.sphinx import publish as publishing
+
+HOUR_NS = 3600 * 10**9
+
+
+def stage_with(folder: Path, files: dict[str, str]) -> Path:
+    for relative, text in files.items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def an_hour_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file is older than the racy window (a file written a moment ago is never vouched
+    for, and a test cannot age a file's ctime)."""
+    real = time.time_ns
+    monkeypatch.setattr(publishing.time, "time_ns", lambda: real() + HOUR_NS)
+
+
+def compared(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The staged files that publishing reads to compare, from now on."""
+    seen: list[str] = []
+    real = filecmp.cmp
+
+    def counting(source: Path, target: Path, shallow: bool = True) -> bool:
+        seen.append(Path(source).name)
+        return real(source, target, shallow=shallow)
+
+    monkeypatch.setattr(publishing.filecmp, "cmp", counting)
+    return seen
+
+
+def test_unchanged_staged_files_are_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, an_hour_later: None
+) -> None:
+    stage = stage_with(tmp_path / "stage", {"search.html": "<p>search</p>", "code/a.js": "a()"})
+    site, listing = tmp_path / "site", tmp_path / "published"
+    publishing.publish(stage, site, set(), listing)
+    assert (site / "code/a.js").read_text(encoding="utf-8") == "a()"
+    seen = compared(monkeypatch)
+    (stage / "search.html").write_text("<p>found</p>", encoding="utf-8")
+    assert publishing.publish(stage, site, set(), listing) == 1
+    assert seen == ["search.html"], "the unchanged pair is vouched for by its stamps"
+    assert (site / "search.html").read_text(encoding="utf-8") == "<p>found</p>"
+
+
+def test_a_site_file_edited_by_hand_is_written_again(tmp_path: Path, an_hour_later: None) -> None:
+    stage = stage_with(tmp_path / "stage", {"search.html": "<p>search</p>", "code/a.js": "a()"})
+    site, listing = tmp_path / "site", tmp_path / "published"
+    publishing.publish(stage, site, set(), listing)
+    (site / "code/a.js").write_text("b()", encoding="utf-8")  # same size, staged copy as it was
+    publishing.publish(stage, site, set(), listing)
+    assert (site / "code/a.js").read_text(encoding="utf-8") == "a()"
+
+
+def test_files_written_a_moment_ago_are_compared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stage = stage_with(tmp_path / "stage", {"code/a.js": "a()"})
+    site, listing = tmp_path / "site", tmp_path / "published"
+    publishing.publish(stage, site, set(), listing)
+    seen = compared(monkeypatch)
+    publishing.publish(stage, site, set(), listing)
+    assert seen == ["a.js"], "a change within the same tick of the clock would not show"
