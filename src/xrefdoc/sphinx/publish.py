@@ -12,8 +12,8 @@ reads, stay there and are copied.
 A file that stays is compared with the site's byte for byte, unless both are as they were
 when the last publishing found them equal: the same inode, size and times, kept beside the
 listing (``<listing>.stamps``). At 100,793 files the stage holds 37,505 files, most of them
-the code-search index's, and reading each and its copy in the site was 6.0 of the 13.2 s
-that profiling gave publishing in a one-file rebuild.
+the code-search index's: publishing a one-file rebuild there went from 3.3 to 2.2 s (the
+rest is the walk of the stage and the lists of what was published).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,11 +40,12 @@ from xrefdoc.core.fsutil import (
 
 def staged_files(stage: Path) -> Iterator[str]:
     """Every file of the stage, relative and ``/``-separated."""
+    top = len(os.path.join(stage, ""))  # the walk's folders all start with the stage's path
     for folder, _, names in os.walk(stage):
-        relative = os.path.relpath(folder, stage)
+        relative = folder[top:].replace(os.sep, "/")
         for name in names:
             if not name.endswith(TEMPORARY_SUFFIX):
-                yield name if relative == "." else f"{relative}/{name}".replace(os.sep, "/")
+                yield f"{relative}/{name}" if relative else name
 
 
 @dataclass(slots=True)
@@ -87,12 +88,15 @@ def publish(stage: Path, site: Path, moved: Collection[str], listing: Path) -> i
     # A rename needs the stage and the site on one file system; else the pages are copied.
     renamed = os.stat(stage).st_dev == os.stat(site).st_dev
     folders: set[Path] = set()
+    # The files that stay staged and are as the last publishing found them, with their stamps.
+    kept: dict[str, list[int]] = {}
     try:
         for relative in current:
-            source, target = stage / relative, site / relative
             stamp = None if relative in moved else vouched.get(relative)
-            if stamp is not None and stamp == _pair_stamp(source, target):
+            if stamp is not None and stamp == _pair_stamp(stage, site, relative):
+                kept[relative] = stamp
                 continue  # both as they were when found equal
+            source, target = stage / relative, site / relative
             if _same_bytes(source, target):
                 if relative in moved:
                     source.unlink()
@@ -116,19 +120,24 @@ def publish(stage: Path, site: Path, moved: Collection[str], listing: Path) -> i
             if relative in moved:
                 (stage / relative).unlink(missing_ok=True)
     remove_stale(site, listing, [*current, *moved])
-    _write_stamps(stamps_file, stage, site, (name for name in current if name not in moved))
+    for relative in current:
+        if relative not in moved and relative not in kept:
+            stamp = _pair_stamp(stage, site, relative)
+            if stamp is not None:
+                kept[relative] = stamp
+    write_bytes_atomically(stamps_file, json.dumps(kept, separators=(",", ":")).encode())
     return len(publication.renames)
 
 
-def _pair_stamp(source: Path, target: Path) -> list[int] | None:
+def _pair_stamp(stage: Path, site: Path, relative: str) -> list[int] | None:
     """The inode, size and times of a staged file and of its copy in the site; None when
     either is missing or was changed within ``RACY_NS`` of now (a change in the same tick of
     the clock would leave its times as they were)."""
     stamp: list[int] = []
     now = time.time_ns()
-    for path in (source, target):
+    for folder in (stage, site):
         try:
-            info = os.stat(path)
+            info = os.stat(os.path.join(folder, relative))
         except OSError:
             return None
         if now - max(info.st_mtime_ns, info.st_ctime_ns) < RACY_NS:
@@ -145,16 +154,6 @@ def _read_stamps(path: Path) -> dict[str, list[int]]:
     except (OSError, ValueError):
         return {}
     return stamps if isinstance(stamps, dict) else {}
-
-
-def _write_stamps(path: Path, stage: Path, site: Path, staying: Iterable[str]) -> None:
-    """The stamps of the files that stay staged, each now equal to its copy in the site."""
-    stamps = {}
-    for relative in staying:
-        stamp = _pair_stamp(stage / relative, site / relative)
-        if stamp is not None:
-            stamps[relative] = stamp
-    write_bytes_atomically(path, json.dumps(stamps, separators=(",", ":")).encode())
 
 
 def _same_bytes(source: Path, target: Path) -> bool:
