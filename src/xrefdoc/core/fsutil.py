@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 MANIFEST = ".xrefdoc-manifest"
 # The end of the name of a file being written: one left by a stopped run is deleted.
@@ -180,7 +181,7 @@ def pages_intact(folder: Path, manifest: Path) -> bool:
     (``<manifest>.folders``), and the next check stats the folder instead of each of its
     files: 58,000 pages at 20,000 files took 0.3 s, a third of a no-change rebuild. A
     folder whose inode or time moved has its files looked at again; one changed within
-    ``RACY_NS`` of the check is not stamped, since a change in the same tick of the
+    ``_RACY_NS`` of the check is not stamped, since a change in the same tick of the
     clock would leave its time as it was (git's "racy" files)."""
     listed = read_listing(manifest)
     if not listed:
@@ -202,7 +203,7 @@ def pages_intact(folder: Path, manifest: Path) -> bool:
         if stamps.get(relative) != stamp:
             if not all(os.path.isfile(os.path.join(folder, name)) for name in names):
                 return False
-            if now - info.st_mtime_ns < RACY_NS:
+            if now - info.st_mtime_ns < _RACY_NS:
                 continue
         kept[relative] = stamp
     if kept != stamps and listing is not None:
@@ -213,9 +214,8 @@ def pages_intact(folder: Path, manifest: Path) -> bool:
     return True
 
 
-# A file changed this close to a check may change again within the same time stamp (git's
-# "racy" files): longer than any file system's tick (FAT's is 2 s).
-RACY_NS = 3_000_000_000
+# See ``pages_intact``: longer than any file system's tick (FAT's is 2 s).
+_RACY_NS = 3_000_000_000
 
 
 def _stamp(path: Path) -> list[int] | None:
@@ -226,13 +226,20 @@ def _stamp(path: Path) -> list[int] | None:
     return [info.st_ino, info.st_size, info.st_mtime_ns]
 
 
-def _read_folder_stamps(path: Path, listing: list[int] | None) -> dict[str, list[int]]:
-    """The folders' stamps kept with this very manifest; none for another one."""
+def read_json_object(path: Path) -> dict[str, Any]:
+    """The JSON object a file a build keeps holds; empty when it is missing, unreadable or
+    not an object (the caller then does the work the file would have spared)."""
     try:
-        kept = json.loads(path.read_bytes())
+        value = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return {}
-    if not isinstance(kept, dict) or listing is None or kept.get("manifest") != listing:
+    return value if isinstance(value, dict) else {}
+
+
+def _read_folder_stamps(path: Path, listing: list[int] | None) -> dict[str, list[int]]:
+    """The folders' stamps kept with this very manifest; none for another one."""
+    kept = read_json_object(path)
+    if listing is None or kept.get("manifest") != listing:
         return {}
     folders = kept.get("folders")
     return folders if isinstance(folders, dict) else {}
