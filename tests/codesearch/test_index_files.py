@@ -1,6 +1,7 @@
 """The code-search index's files: its numbers and posting lists read back as written, texts cut
-where the format says, and an update after a one-file change that rewrites only what it
-touched and ends with the bytes a cold write makes."""
+where the format says, a file that holds a string's trigrams but not the string ruled out by
+what follows them, and an update after a one-file change that rewrites only what it touched
+and ends with the bytes a cold write makes."""
 
 from __future__ import annotations
 
@@ -15,9 +16,17 @@ from hypothesis import strategies as st
 from xrefdoc.codesearch import layout
 from xrefdoc.codesearch.encoding import Shard, read_numbers, shard_bytes, varints
 from xrefdoc.codesearch.layout import FOLDER
-from xrefdoc.codesearch.query import Query, search
+from xrefdoc.codesearch.query import Query, candidates, search
 from xrefdoc.codesearch.reader import CodeIndex
-from xrefdoc.codesearch.trigrams import pack, shard_of, shards_of, trigrams_of
+from xrefdoc.codesearch.trigrams import (
+    fold,
+    follow_bit,
+    followed_trigrams,
+    pack,
+    shard_of,
+    shards_of,
+    trigrams_of,
+)
 from xrefdoc.codesearch.writer import Written, write_index
 from xrefdoc.core.executor import InProcess
 from xrefdoc.core.model import FileRecord
@@ -35,25 +44,48 @@ def test_numbers_read_back_as_written(numbers: list[int]) -> None:
 @given(
     st.dictionaries(
         st.integers(min_value=0, max_value=2**24 - 1),
-        st.sets(st.integers(min_value=0, max_value=5000), min_size=1),
+        st.dictionaries(
+            st.integers(min_value=0, max_value=5000),
+            st.integers(min_value=0, max_value=255),
+            min_size=1,
+        ),
         max_size=40,
-    )
+    ),
+    st.integers(min_value=1, max_value=255),
 )
-def test_a_shard_gives_back_each_trigrams_regions(postings: dict[int, set[int]]) -> None:
+def test_a_shard_gives_back_each_trigrams_regions(
+    postings: dict[int, dict[int, int]], follows: int
+) -> None:
     trigrams = sorted(postings)
     lists = [sorted(postings[trigram]) for trigram in trigrams]
     gaps = [value for regions in lists for value in [regions[0], *np.diff(regions).tolist()]]
+    masks = [
+        postings[trigram][region]
+        for trigram, regions in zip(trigrams, lists, strict=True)
+        for region in regions
+    ]
     shard = Shard(
         shard_bytes(
             np.array(trigrams, dtype=np.uint32),
             np.array([len(regions) for regions in lists], dtype=np.int64),
             np.array(gaps, dtype=np.uint32),
+            np.array(masks, dtype=np.uint8),
         )
     )
     for trigram, regions in zip(trigrams, lists, strict=True):
         assert list(shard.regions_of(trigram)) == regions
+        followed = [region for region in regions if postings[trigram][region] & follows == follows]
+        assert shard.regions_of(trigram, follows) == followed
     absent = next(key for key in range(2**24) if key not in postings)
     assert list(shard.regions_of(absent)) == []
+
+
+def test_a_trigram_knows_the_bytes_that_follow_it() -> None:
+    trigrams, follows = followed_trigrams(b"abcd Abce abc")
+    masks = dict(zip(trigrams.tolist(), follows.tolist(), strict=True))
+    assert masks[pack(b"abc")] == follow_bit(ord("d")) | follow_bit(ord("e"))
+    assert masks[pack(b"bce")] == follow_bit(ord(" "))
+    assert masks[pack(b" ab")] == follow_bit(ord("c"))  # both times
 
 
 def test_trigrams_fold_ascii_letters_only() -> None:
@@ -251,6 +283,55 @@ def test_an_index_whose_files_went_missing_is_written_anew(tmp_path: Path) -> No
     changed.write_text(changed.read_text().replace("value_17_5 =", "renamed_17_5 ="))
     write(tree, site)
     assert [m.line for m in search(CodeIndex(site / FOLDER), Query("renamed_17_5"))] == [7]
+    cold = tmp_path / "cold"
+    write(tree, cold)
+    assert {name: data for name, (data, _) in files_of(cold).items()} == {
+        name: data for name, (data, _) in files_of(site).items()
+    }
+
+
+def test_a_file_with_every_trigram_of_a_string_but_not_the_string_is_ruled_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A chunk a file: candidates in one chunk are not narrowed further (reading it is as cheap).
+    monkeypatch.setattr(layout, "CHUNK_MAX", 1)
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "real.py").write_text("attestation_path = 'a'\n")
+    # Every trigram of "attestation_path", none where the string has it: "est" is followed
+    # by " ", not "a". An index of trigrams alone cannot tell the two files apart.
+    (tree / "decoy.txt").write_text("attest the station: ion_path\n")
+    write(tree, tmp_path / "site")
+    index = CodeIndex(tmp_path / "site" / FOLDER)
+    decoy = fold(b"attest the station: ion_path")
+    literal = fold(b"attestation_path")
+    assert all(literal[at : at + 3] in decoy for at in range(len(literal) - 2))
+    for query in (Query("attestation_path"), Query("ATTESTATION_PATH", ignore_case=True)):
+        assert [path for path, *_ in candidates(index, query)] == ["real.py"]
+        assert [(m.path, m.line) for m in search(index, query)] == [("real.py", 1)]
+    # A regular expression's literal is pruned the same way.
+    assert [path for path, *_ in candidates(index, Query(r"attestation_\w+", regex=True))] == [
+        "real.py"
+    ]
+
+
+@pytest.mark.usefixtures("small_groups")
+def test_a_change_of_what_follows_a_trigram_updates_the_directory_as_a_cold_write(
+    tmp_path: Path,
+) -> None:
+    tree = tmp_path / "tree"
+    make_tree(tree, 600)
+    edited = tree / "pkg2" / "lonely.txt"
+    edited.write_text("qzjqz")  # "qzj" followed by "q", "zjq" by "z", "jqz" by nothing
+    site = tmp_path / "site"
+    write(tree, site)
+    assert [m.path for m in search(CodeIndex(site / FOLDER), Query("zjqz"))] == ["pkg2/lonely.txt"]
+
+    edited.write_text("jqzjq")  # the same trigrams: "jqz" followed by "j", "zjq" by nothing
+    write(tree, site)
+    index = CodeIndex(site / FOLDER)
+    assert not [path for path, *_ in candidates(index, Query("zjqz"))]
+    assert [m.path for m in search(index, Query("jqzj"))] == ["pkg2/lonely.txt"]
     cold = tmp_path / "cold"
     write(tree, cold)
     assert {name: data for name, (data, _) in files_of(cold).items()} == {

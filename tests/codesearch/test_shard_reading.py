@@ -1,4 +1,4 @@
-"""A posting shard as the writer encodes it reads back the same lists without numpy, for
+"""A posting shard as the writer encodes it reads back the same lists (and masks) without numpy, for
 lists far past the first block of bytes the reader counts at a time, and a cut or padded
 shard is a ``BrokenIndex``."""
 
@@ -12,8 +12,14 @@ import pytest
 from xrefdoc.codesearch.encoding import BrokenIndex, Shard, read_numbers, shard_bytes, varints
 
 
+def mask_of(trigram: int, region: int) -> int:
+    """The mask of bytes following ``trigram`` in ``region`` in these shards: any byte."""
+    return (trigram ^ region * 37) & 0xFF
+
+
 def encoded(lists: dict[int, list[int]]) -> bytes:
-    """The shard of ``lists`` (trigram: its ascending regions), as ``writer`` encodes it."""
+    """The shard of ``lists`` (trigram: its ascending regions), as ``writer`` encodes it, each
+    posting with its ``mask_of``."""
     trigrams = sorted(lists)
     gaps = [
         gap for trigram in trigrams for gap in np.diff(np.array(lists[trigram]), prepend=0).tolist()
@@ -22,6 +28,7 @@ def encoded(lists: dict[int, list[int]]) -> bytes:
         np.array(trigrams, dtype=np.uint32),
         np.array([len(lists[t]) for t in trigrams], dtype=np.int64),
         np.array(gaps, dtype=np.uint32),
+        np.array([mask_of(t, region) for t in trigrams for region in lists[t]], dtype=np.uint8),
     )
 
 
@@ -36,6 +43,9 @@ def test_every_list_reads_back_and_an_absent_trigram_has_none() -> None:
     shard = Shard(data)
     for trigram, regions in lists.items():
         assert shard.regions_of(trigram) == regions
+        follows = 0x81
+        followed = [region for region in regions if mask_of(trigram, region) & follows == follows]
+        assert shard.regions_of(trigram, follows) == followed
     absent = next(t for t in range(1 << 24) if t not in lists)
     assert shard.regions_of(absent) == []
 

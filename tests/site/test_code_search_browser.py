@@ -364,3 +364,25 @@ def test_fifty_files_then_more(page: Any, tmp_path: Path) -> None:
         assert finished(page) == "55 matches in 55 files"
         assert page.locator(".xref-code-file h3").last.inner_text() == "parts/part_54.txt"
         assert more.count() == 0
+
+
+def test_a_file_with_a_strings_trigrams_but_not_the_string_is_not_read(
+    page: Any, tmp_path: Path
+) -> None:
+    # Each file over 128 KiB, so that their last lines are in chunks of their own (in one
+    # chunk, candidates are read rather than narrowed).
+    padding = "x = 1\n" * 40_000
+    files: dict[str, str | bytes] = {
+        "decoy.txt": padding + "attest the station: ion_path\n",
+        "real.txt": padding + "attestation_path = 1\n",
+    }
+    tree = write_tree(tmp_path / "tree", files)
+    output = tmp_path / "site"
+    assert main(["build", str(tree), "-o", str(output), "-q"]) == 0
+    with served(output) as address:
+        assert code_search(page, address, "attestation_path") == "1 match in 1 file"
+        # The decoy holds every trigram of the string, but "est" is followed there by " ".
+        assert page.inner_text(".xref-code-note") == (
+            "1 of 2 files hold the literals the pattern needs."
+        )
+        assert [file for file, _, _ in hits(page)] == ["real.txt"]

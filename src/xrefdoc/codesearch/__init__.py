@@ -14,9 +14,10 @@ The layout (see ``layout`` for how each cut is made, ``encoding`` for the bytes)
   script ``g<group>/c<chunk>.js`` holding the concatenated region texts.
 - A group's trigrams (three bytes, ASCII letters folded to lower case) are spread over
   ``T`` posting shards by a hash (``trigrams.shard_of``); shard ``g<group>/p<shard>.js``
-  lists, for each of its trigrams, the group's regions that hold it.
+  lists, for each of its trigrams, the group's regions that hold it, each with a mask of
+  the bytes that follow the trigram there (``trigrams.follow_bit``).
 - The directory (``4 G`` shards ``d<shard>.js``, same format, by the same hash) lists, for
-  each trigram of the tree, the groups that hold it.
+  each trigram of the tree, the groups that hold it, with what follows it in each.
 - ``index.js`` is the table: every searched file ``[path, language, group]`` in path
   order, ``directory``: its shard count, per group ``{"shards": T, "chunks": C,
   "regions": [file, first line, chunk, offset, length, …]}`` (five numbers per region:
@@ -26,7 +27,8 @@ The layout (see ``layout`` for how each cut is made, ``encoding`` for the bytes)
 
 Every file is a script ``xrefdocCode("<name>","<base64 of zlib-compressed bytes>");`` so a
 page opened from disk can load it. A query fetches the table and a directory shard per
-trigram it looks up; in each group that holds them all, their posting shards, rarest
-trigram first, until few regions are left; then the chunks of those regions. It matches the
+trigram it looks up; in each group that holds them all (each followed by the bytes that
+follow it in the pattern's literals), their posting shards, rarest trigram first, until few
+regions are left; then the chunks of those regions. It matches the
 pattern against the regions' lines, so the index prunes and never decides.
 """

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xrefdoc.codesearch.reader import CodeIndex
-from xrefdoc.codesearch.trigrams import fold, pack
+from xrefdoc.codesearch.trigrams import fold, follow_bit, pack
 
 # The parser of ``re``: the parsed form of a pattern has no public interface. Its names of
 # operations (``LITERAL``, ``BRANCH``, ...) are those of ``re._constants``.
@@ -133,19 +133,26 @@ def _ascii_runs(literals: frozenset[str]) -> Iterator[str]:
         yield from re.split(r"[^\x00-\x7f]+", literal)
 
 
-def plan(required: Requirement) -> list[list[int]] | None:
-    """The trigrams to look up for each alternative of ``required``."""
+# A trigram to look up (``trigrams.pack``) with the bits of the bytes that must follow it
+# (``trigrams.follow_bit``; 0: none asked).
+Lookup = tuple[int, int]
+
+
+def plan(required: Requirement) -> list[list[Lookup]] | None:
+    """The trigrams to look up for each alternative of ``required``, with what follows each."""
     if required is None:
         return None
     return [_trigrams(literals) for literals in required]
 
 
-def _trigrams(literals: frozenset[str]) -> list[int]:
+def _trigrams(literals: frozenset[str]) -> list[Lookup]:
     """Up to ``MAX_TRIGRAMS`` trigrams of the longest literals: from each, its first, every
     third after and its last (they cover it with little overlap), then the ones between
     (overlapping ones say more together: "asttemplateargs" is rare where its every third
-    trigram, "ast", "tem", "lat", "arg", is in every large file)."""
+    trigram, "ast", "tem", "lat", "arg", is in every large file). Each asks for the bytes
+    that follow it in the literals."""
     chosen: list[int] = []
+    follows: dict[int, int] = {}
     for literal in sorted(literals, key=lambda text: (-len(text.encode()), text)):
         data = fold(literal.encode("utf-8"))
         spread = [*range(0, len(data) - 2, 3), len(data) - 3]
@@ -153,7 +160,9 @@ def _trigrams(literals: frozenset[str]) -> list[int]:
             key = pack(data[start : start + 3])
             if key not in chosen:
                 chosen.append(key)
-    return chosen[:MAX_TRIGRAMS]
+            if start + 3 < len(data):
+                follows[key] = follows.get(key, 0) | follow_bit(data[start + 3])
+    return [(key, follows.get(key, 0)) for key in chosen[:MAX_TRIGRAMS]]
 
 
 def _normal(required: Requirement) -> Requirement:
@@ -246,20 +255,20 @@ def candidates(index: CodeIndex, query: Query) -> list[tuple[str, int, int, int]
     allowed = allowed_files(index, query)
     # Per alternative, its trigrams (those held by fewest groups first) and the groups that
     # hold them all, from the directory.
-    narrowing: list[tuple[list[int], set[int]]] = []
-    for trigrams in trigram_plan or []:
-        holders = {trigram: index.groups_with(trigram) for trigram in trigrams}
-        ordered = sorted(trigrams, key=lambda trigram: len(holders[trigram]))
-        narrowing.append((ordered, set.intersection(*(set(holders[t]) for t in ordered))))
+    narrowing: list[tuple[list[Lookup], set[int]]] = []
+    for lookups in trigram_plan or []:
+        holders = {lookup: index.groups_with(*lookup) for lookup in lookups}
+        ordered = sorted(lookups, key=lambda lookup: len(holders[lookup]))
+        narrowing.append((ordered, set.intersection(*(set(holders[at]) for at in ordered))))
     found: list[tuple[str, int, int, int]] = []
     for group in range(index.groups):
         if trigram_plan is None:
             numbers: set[int] = set(index.regions_of_files(group, allowed))
         else:
             numbers = set()
-            for trigrams, groups in narrowing:
+            for lookups, groups in narrowing:
                 if group in groups:
-                    numbers |= _narrowed(index, group, trigrams)
+                    numbers |= _narrowed(index, group, lookups)
             if allowed is not None:
                 numbers = set(index.regions_of_files(group, allowed)) & numbers
         for number in numbers:
@@ -269,14 +278,14 @@ def candidates(index: CodeIndex, query: Query) -> list[tuple[str, int, int, int]
     return found
 
 
-def _narrowed(index: CodeIndex, group: int, trigrams: list[int]) -> set[int]:
-    """The regions of ``group`` that may hold all of ``trigrams``: narrowed one trigram at a
+def _narrowed(index: CodeIndex, group: int, lookups: list[Lookup]) -> set[int]:
+    """The regions of ``group`` that may hold all of ``lookups``: narrowed one trigram at a
     time, until none is left, ``SETTLED`` trigrams in a row left them as they were, or they
     are all in one chunk (reading it costs what one more shard would)."""
     held: set[int] | None = None
     unchanged = 0
-    for trigram in trigrams:
-        regions = set(index.regions_with(group, trigram))
+    for trigram, follows in lookups:
+        regions = set(index.regions_with(group, trigram, follows))
         narrowed = regions if held is None else held & regions
         unchanged = unchanged + 1 if held is not None and narrowed == held else 0
         held = narrowed

@@ -73,14 +73,17 @@ class CodeIndex:
     def _directory_shard(self, shard: int) -> Shard:
         return Shard(self._data(directory_name(shard)))
 
-    def groups_with(self, trigram: int) -> list[int]:
-        """The groups that hold ``trigram`` (folded), from the directory."""
-        return self.directory_shard(shard_of(trigram, self._directory)).regions_of(trigram)
+    def groups_with(self, trigram: int, follows: int = 0) -> list[int]:
+        """The groups that hold ``trigram`` (folded) followed by each byte whose bit is in
+        ``follows`` (``trigrams.follow_bit``), from the directory."""
+        shard = self.directory_shard(shard_of(trigram, self._directory))
+        return shard.regions_of(trigram, follows)
 
-    def regions_with(self, group: int, trigram: int) -> list[int]:
-        """The regions of ``group`` that hold ``trigram`` (folded)."""
+    def regions_with(self, group: int, trigram: int, follows: int = 0) -> list[int]:
+        """The regions of ``group`` that hold ``trigram`` (folded) followed by each byte
+        whose bit is in ``follows``."""
         shard = self.shard(group, shard_of(trigram, self._groups[group]["shards"]))
-        return shard.regions_of(trigram)
+        return shard.regions_of(trigram, follows)
 
     def shard_count(self, group: int) -> int:
         return int(self._groups[group]["shards"])

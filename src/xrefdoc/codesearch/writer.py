@@ -36,14 +36,14 @@ from xrefdoc.codesearch.layout import (
     shard_count,
     shard_name,
 )
-from xrefdoc.codesearch.trigrams import shards_of, trigrams_of
+from xrefdoc.codesearch.trigrams import followed_trigrams, shards_of
 from xrefdoc.core.executor import Executor
 from xrefdoc.core.fsutil import write_bytes_atomically, write_if_changed
 from xrefdoc.core.model import FileRecord
 from xrefdoc.extract import text_of
 
 if TYPE_CHECKING:
-    from xrefdoc.codesearch.trigrams import Trigrams
+    from xrefdoc.codesearch.trigrams import Follows, Trigrams
 
 # The bits of a posting key: shard, then trigram, then region.
 _REGION_BITS = 28
@@ -126,7 +126,7 @@ def write_group(folder: Path, root: Path, work: GroupWork) -> dict[str, Any]:
         if at >= len(old_chunks) or old_chunks[at] != chunk_digests[at]:
             rewritten += _write_script(folder, chunk_name(work.group, at), bytes(chunk))
     postings, held = _group_postings(texts, regions, work.shards)
-    shard_digests, written, added, removed = _write_shards(folder, work, postings, held)
+    shard_digests, written, change = _write_shards(folder, work, postings, held)
     rewritten += written
     return {
         "files": [(file.path, file.digest, file.language) for file in work.files],
@@ -137,25 +137,49 @@ def write_group(folder: Path, root: Path, work: GroupWork) -> dict[str, Any]:
         "rewritten": rewritten,
         # As arrays: a cold build's client held every group's trigrams until the directory
         # was written, as Python integers of 36 bytes each with their list's pointer.
-        "added": added,
-        "removed": removed,
+        "change": change,
     }
 
 
+@dataclass(frozen=True)
+class Held:
+    """Trigrams, ascending, each with the mask of the bytes that follow it (``follow_bit``)."""
+
+    trigrams: Trigrams
+    follows: Follows
+
+    @classmethod
+    def of(cls, found: Mapping[int, int]) -> Held:
+        ordered = sorted(found.items())
+        return cls(
+            np.array([trigram for trigram, _ in ordered], dtype=np.uint32),
+            np.array([mask for _, mask in ordered], dtype=np.uint8),
+        )
+
+
+@dataclass(frozen=True)
+class GroupChange:
+    """What a group's rewrite changes in the directory: the trigrams it now holds with
+    other masks than before (or newly), and those it no longer holds."""
+
+    held: Held
+    removed: Trigrams
+
+
 def _write_shards(
-    folder: Path, work: GroupWork, postings: list[bytes], held: npt.NDArray[np.uint32]
-) -> tuple[list[str], int, Trigrams, Trigrams]:
+    folder: Path, work: GroupWork, postings: list[bytes], held: Held
+) -> tuple[list[str], int, GroupChange]:
     """Write a group's posting shards whose bytes changed. Returns their digests, how many
-    were written, and the trigrams the group gained and lost (for the directory): read from
-    each shard it rewrites before it is, or from all of them when their count changed."""
+    were written, and what changes in the directory: read from each shard it rewrites before
+    it is, or from all of them when their count changed."""
     previous = work.previous or {}
     recount = bool(previous) and previous["shards"] != work.shards
     old_shards = [] if recount else previous.get("postings", [])
-    was: set[int] = set()
+    was: dict[int, int] = {}
     if recount:
         for at in range(previous["shards"]):
-            was.update(_trigrams_on_disk(folder, shard_name(work.group, at)))
-    added: set[int] = set()
+            was.update(_follows_on_disk(folder, shard_name(work.group, at)))
+    changed: dict[int, int] = {}
     removed: set[int] = set()
     digests = []
     written = 0
@@ -164,17 +188,20 @@ def _write_shards(
         if at < len(old_shards) and old_shards[at] == digests[-1]:
             continue
         if previous and not recount:
-            before = set(_trigrams_on_disk(folder, shard_name(work.group, at)))
-            after = set(Shard(data).trigrams())
-            added |= after - before
-            removed |= before - after
+            before = _follows_on_disk(folder, shard_name(work.group, at))
+            after = Shard(data).follows()
+            changed.update(
+                (trigram, mask) for trigram, mask in after.items() if before.get(trigram) != mask
+            )
+            removed.update(before.keys() - after.keys())
         written += _write_script(folder, shard_name(work.group, at), data)
     if not previous:
-        return digests, written, held, _NO_TRIGRAMS  # ``held``: sorted, each once
+        return digests, written, GroupChange(held, _NO_TRIGRAMS)
     if recount:
-        now = set(held.tolist())
-        added, removed = now - was, was - now
-    return digests, written, _trigram_array(added), _trigram_array(removed)
+        now = dict(zip(held.trigrams.tolist(), held.follows.tolist(), strict=True))
+        changed = {trigram: mask for trigram, mask in now.items() if was.get(trigram) != mask}
+        removed = was.keys() - now.keys()
+    return digests, written, GroupChange(Held.of(changed), _trigram_array(removed))
 
 
 _NO_TRIGRAMS: Trigrams = np.empty(0, dtype=np.uint32)
@@ -184,9 +211,10 @@ def _trigram_array(trigrams: set[int]) -> Trigrams:
     return np.array(sorted(trigrams), dtype=np.uint32)
 
 
-def _trigrams_on_disk(folder: Path, name: str) -> list[int]:
-    """The trigrams of the posting shard ``name`` as the index holds it now."""
-    return Shard(read_script(folder, name)).trigrams()
+def _follows_on_disk(folder: Path, name: str) -> dict[int, int]:
+    """The trigrams of the posting shard ``name`` as the index holds it now, with the bytes
+    that follow each in the group."""
+    return Shard(read_script(folder, name)).follows()
 
 
 def _write_script(folder: Path, name: str, data: bytes) -> int:
@@ -197,33 +225,45 @@ def _write_script(folder: Path, name: str, data: bytes) -> int:
 
 def _group_postings(
     texts: Sequence[bytes], regions: Sequence[tuple[int, Any]], shards: int
-) -> tuple[list[bytes], npt.NDArray[np.uint32]]:
+) -> tuple[list[bytes], Held]:
     """The bytes of each posting shard of a group whose regions are ``regions``, and the
-    group's trigrams."""
-    found = [trigrams_of(texts[number][region.start : region.end]) for number, region in regions]
-    lengths = np.array([len(trigrams) for trigrams in found], dtype=np.int64)
-    trigrams = np.concatenate(found) if found else np.empty(0, dtype=np.uint32)
+    group's trigrams with what follows each anywhere in it."""
+    found = [
+        followed_trigrams(texts[number][region.start : region.end]) for number, region in regions
+    ]
+    lengths = np.array([len(trigrams) for trigrams, _ in found], dtype=np.int64)
+    if found:
+        trigrams = np.concatenate([trigrams for trigrams, _ in found])
+        follows = np.concatenate([masks for _, masks in found])
+    else:
+        trigrams, follows = _NO_TRIGRAMS, _NO_MASKS
     owners = np.repeat(np.arange(len(found), dtype=np.uint64), lengths)
-    made, held = posting_lists(trigrams, owners, shards, range(shards))
+    made, held = posting_lists(trigrams, owners, follows, shards, range(shards))
     return [data for _, data in made], held
+
+
+_NO_MASKS: Follows = np.empty(0, dtype=np.uint8)
 
 
 def posting_lists(
     trigrams: npt.NDArray[np.uint32],
     owners: npt.NDArray[np.uint64],
+    follows: Follows,
     shards: int,
     wanted: Iterable[int],
-) -> tuple[list[tuple[int, bytes]], npt.NDArray[np.uint32]]:
+) -> tuple[list[tuple[int, bytes]], Held]:
     """The bytes of the ``wanted`` shards of postings that say ``owners[i]`` (a region, or in
-    the directory a group) holds ``trigrams[i]``, and every trigram they hold, ascending."""
+    the directory a group) holds ``trigrams[i]`` followed by the bytes of ``follows[i]``
+    (each pair of trigram and owner given once), and every trigram they hold, with the
+    bytes that follow it in any owner."""
     keys = (
         (shards_of(trigrams, shards).astype(np.uint64) << (_TRIGRAM_BITS + _REGION_BITS))
         | (trigrams.astype(np.uint64) << _REGION_BITS)
         | owners.astype(np.uint64)
     )
-    keys.sort()  # (np.unique hashes first, and took four times as long)
-    if keys.size > 1:
-        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+    order = np.argsort(keys)
+    keys = keys[order]
+    masks = follows[order]
     shard_at = (keys >> (_TRIGRAM_BITS + _REGION_BITS)).astype(np.int64)
     trigram_at = ((keys >> _REGION_BITS) & ((1 << _TRIGRAM_BITS) - 1)).astype(np.uint32)
     region_at = (keys & ((1 << _REGION_BITS) - 1)).astype(np.int64)
@@ -240,35 +280,57 @@ def posting_lists(
         low, high = bounds[shard], bounds[shard + 1]
         lists = slice(list_bounds[shard], list_bounds[shard + 1])
         data = shard_bytes(
-            trigram_at[firsts[lists]], counts[lists], gaps[low:high].astype(np.uint32)
+            trigram_at[firsts[lists]],
+            counts[lists],
+            gaps[low:high].astype(np.uint32),
+            masks[low:high],
         )
         made.append((shard, data))
-    return made, np.sort(trigram_at[firsts])
+    held = trigram_at[firsts]
+    held_follows = np.bitwise_or.reduceat(masks, firsts) if firsts.size else _NO_MASKS
+    ascending = np.argsort(held)
+    return made, Held(held[ascending], held_follows[ascending])
 
 
 def write_directory(
-    folder: Path, count: int, changes: Mapping[int, tuple[Trigrams, Trigrams]], anew: bool
+    folder: Path, count: int, changes: Mapping[int, GroupChange], anew: bool
 ) -> int:
-    """Write the directory's shards (which groups hold each trigram) that ``changes`` touch:
-    per group, the trigrams it gained and lost. ``anew``: there is no directory yet (every
-    group's trigrams are gains); else its touched shards are read and updated."""
+    """Write the directory's shards (which groups hold each trigram, with what follows it
+    there) that ``changes`` touch. ``anew``: there is no directory yet (every group's
+    trigrams are changes); else its touched shards are read and updated."""
     if anew:
         wanted: Sequence[int] = range(count)
     else:
-        touched = [trigrams for pair in changes.values() for trigrams in pair]
+        touched = [
+            trigrams
+            for change in changes.values()
+            for trigrams in (change.held.trigrams, change.removed)
+        ]
         wanted = np.unique(shards_of(np.concatenate([_NO_TRIGRAMS, *touched]), count)).tolist()
-    pairs: set[tuple[int, int]] = set()
+    pairs: dict[tuple[int, int], int] = {}
     for shard in [] if anew else wanted:
         name = directory_name(shard)
-        for trigram, groups in Shard(read_script(folder, name)).postings():
-            pairs.update((trigram, group) for group in groups)
-    for group, (_, removed) in changes.items():
-        pairs.difference_update((int(trigram), group) for trigram in removed)
-    trigrams = [np.asarray(added, dtype=np.uint32) for added, _ in changes.values()]
-    owners = [np.full(len(added), group, dtype=np.uint64) for group, (added, _) in changes.items()]
+        for trigram, groups, masks in Shard(read_script(folder, name)).postings():
+            pairs.update(
+                ((trigram, group), mask) for group, mask in zip(groups, masks, strict=True)
+            )
+    for group, change in changes.items():
+        for trigram in change.removed.tolist():
+            pairs.pop((trigram, group), None)
+        for trigram in change.held.trigrams.tolist():
+            pairs.pop((trigram, group), None)
+    trigrams = [change.held.trigrams for change in changes.values()]
+    follows = [change.held.follows for change in changes.values()]
+    owners = [
+        np.full(len(change.held.trigrams), group, dtype=np.uint64)
+        for group, change in changes.items()
+    ]
     trigrams.append(np.array([trigram for trigram, _ in pairs], dtype=np.uint32))
     owners.append(np.array([group for _, group in pairs], dtype=np.uint64))
-    made, _ = posting_lists(np.concatenate(trigrams), np.concatenate(owners), count, wanted)
+    follows.append(np.array(list(pairs.values()), dtype=np.uint8))
+    made, _ = posting_lists(
+        np.concatenate(trigrams), np.concatenate(owners), np.concatenate(follows), count, wanted
+    )
     return sum(_write_script(folder, directory_name(shard), data) for shard, data in made)
 
 
@@ -406,12 +468,12 @@ def _write(
     rewritten = 0
     done: list[dict[str, Any]] = [{} if isinstance(work, GroupWork) else work for work in works]
     folder.mkdir(parents=True, exist_ok=True)
-    changes: dict[int, tuple[Trigrams, Trigrams]] = {}
+    changes: dict[int, GroupChange] = {}
     if pending:
         with executor((folder, root), len(pending)) as pool:
             for work, state in zip(pending, pool.map(_write_group_task, pending), strict=True):
                 rewritten += state.pop("rewritten")
-                changes[work.group] = (state.pop("added"), state.pop("removed"))
+                changes[work.group] = state.pop("change")
                 done[work.group] = state
     anew = previous is None or len(previous["groups"]) != len(done)
     rewritten += write_directory(folder, directory_count(len(done)), changes, anew)

@@ -221,11 +221,12 @@
   }
 
   // Up to MAX_TRIGRAMS trigrams of the longest literals (query._trigrams): from each, its
-  // first, every third after and its last, then the ones between. The index folds A-Z to
-  // a-z only; JavaScript's i flag folds other letters too (é and É), so a case-insensitive
-  // query uses only trigrams of ASCII bytes.
+  // first, every third after and its last, then the ones between; each [trigram, follows],
+  // with the bits of the bytes that follow it in the literals (followBit). The index folds
+  // A-Z to a-z only; JavaScript's i flag folds other letters too (é and É), so a
+  // case-insensitive query uses only trigrams, and following bytes, of ASCII.
   function trigramsOf(literals, ignoreCase) {
-    var chosen = [];
+    var chosen = [], follows = new Map();
     literals.map(function (text) { return { text: text, data: fold(encoder.encode(text)) }; })
       .sort(function (a, b) {
         return b.data.length - a.data.length || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0);
@@ -237,18 +238,24 @@
         for (at = 0; at + 3 <= data.length; at++) { starts.push(at); }
         starts.forEach(function (start) {
           if (ignoreCase && (data[start] >= 128 || data[start + 1] >= 128 || data[start + 2] >= 128)) { return; }
-          var key = data[start] << 16 | data[start + 1] << 8 | data[start + 2];
+          var key = data[start] << 16 | data[start + 1] << 8 | data[start + 2], next = data[start + 3];
           if (chosen.indexOf(key) < 0) { chosen.push(key); }
+          if (next !== undefined && !(ignoreCase && next >= 128)) {
+            follows.set(key, (follows.get(key) || 0) | followBit(next));
+          }
         });
       });
-    return chosen.slice(0, MAX_TRIGRAMS);
+    return chosen.slice(0, MAX_TRIGRAMS).map(function (key) { return [key, follows.get(key) || 0]; });
   }
+
+  // The bit of a trigram's mask that says ``byte`` follows it (trigrams.follow_bit).
+  function followBit(byte) { return 1 << (byte & 7); }
 
   function fold(data) {
     return data.map(function (byte) { return byte >= 65 && byte <= 90 ? byte + 32 : byte; });
   }
 
-  // The trigrams to look up for each alternative, or null: every region is read.
+  // The [trigram, follows] to look up for each alternative, or null: every region is read.
   function plan(query) {
     var needed = requirement(query);
     if (needed === null) { return null; }

@@ -76,7 +76,7 @@
     if (!table) {
       table = loadBytes("index").then(function (bytes) {
         var data = JSON.parse(new TextDecoder().decode(bytes));
-        if (data.format !== 2) { throw new Error("the code index is of another version of xrefdoc"); }
+        if (data.format !== 3) { throw new Error("the code index is of another version of xrefdoc"); }
         return data;
       });
       table.catch(function () { table = null; });
@@ -84,42 +84,53 @@
     return table;
   }
 
-  // LEB128 numbers from ``at`` to the end (encoding.read_varints).
-  function varints(bytes, at) {
+  // ``count`` LEB128 numbers from ``at`` (all up to ``end`` when count is null), and where
+  // they end (encoding.read_numbers).
+  function varints(bytes, at, count, end) {
     var numbers = [], value = 0, scale = 1;
-    for (; at < bytes.length; at++) {
+    for (; at < end && numbers.length !== count; at++) {
       value += (bytes[at] & 0x7F) * scale;
       if (bytes[at] < 0x80) { numbers.push(value); value = 0; scale = 1; } else { scale *= 128; }
     }
-    return numbers;
+    return { numbers: numbers, end: at };
   }
 
   var shards = new Map();
 
   // A posting shard (encoding.Shard): for each of its trigrams, the group's regions that
-  // hold it (or, a directory shard, the groups), ascending.
+  // hold it (or, a directory shard, the groups), ascending, and for each of those the mask
+  // of the bytes that follow the trigram there: {numbers, masks}.
   function loadLists(name) {
     if (!shards.has(name)) {
       shards.set(name, loadBytes(name).then(function (bytes) {
-        var head = 0;
-        while (bytes[head] >= 0x80) { head++; }
-        var count = varints(bytes.subarray(0, head + 1), 0)[0];
-        var keys = new Uint32Array(count), at = head + 1;
+        var head = varints(bytes, 0, 1, bytes.length), count = head.numbers[0];
+        var keys = new Uint32Array(count), at = head.end;
         for (var i = 0; i < count; i++, at += 3) {
           keys[i] = bytes[at] << 16 | bytes[at + 1] << 8 | bytes[at + 2];
         }
-        var numbers = varints(bytes, at);
-        var lists = new Map(), next = count;
+        var counts = varints(bytes, at, count, bytes.length), total = 0;
+        counts.numbers.forEach(function (number) { total += number; });
+        var masksAt = bytes.length - total, numbers = varints(bytes, counts.end, null, masksAt).numbers;
+        var lists = new Map(), next = 0;
         for (i = 0; i < count; i++) {
-          var list = numbers.slice(next, next + numbers[i]);
+          var size = counts.numbers[i], list = numbers.slice(next, next + size);
           for (var k = 1; k < list.length; k++) { list[k] += list[k - 1]; }
-          lists.set(keys[i], list);
-          next += numbers[i];
+          lists.set(keys[i], { numbers: list, masks: bytes.subarray(masksAt + next, masksAt + next + size) });
+          next += size;
         }
         return lists;
       }));
     }
     return shards.get(name);
+  }
+
+  // The numbers a shard lists for ``lookup`` [trigram, follows]: those where the trigram is
+  // followed by each byte whose bit ``follows`` holds.
+  function listed(lists, lookup) {
+    var found = lists.get(lookup[0]), follows = lookup[1];
+    if (!found) { return []; }
+    if (!follows) { return found.numbers; }
+    return found.numbers.filter(function (number, at) { return (found.masks[at] & follows) === follows; });
   }
 
   // The base64 of chunks loaded as scripts, the most recently used last, where the worker
@@ -154,16 +165,16 @@
   // The regions of a group that may hold one alternative: those that hold its trigrams,
   // narrowed one trigram at a time, until none is left, SETTLED trigrams in a row left them
   // as they were, or they are all in one chunk (query._narrowed).
-  function narrowed(number, group, trigrams, index, held, unchanged) {
-    if (index === trigrams.length || (held !== null && (!held.length || oneChunk(group, held))) ||
+  function narrowed(number, group, lookups, index, held, unchanged) {
+    if (index === lookups.length || (held !== null && (!held.length || oneChunk(group, held))) ||
         unchanged === SETTLED) {
       return Promise.resolve(held || []);
     }
-    var trigram = trigrams[index];
-    return loadLists("g" + number + "/p" + shardOf(trigram, group.shards)).then(function (lists) {
-      var list = lists.get(trigram) || [], next = held === null ? list : intersect(held, list);
+    var lookup = lookups[index];
+    return loadLists("g" + number + "/p" + shardOf(lookup[0], group.shards)).then(function (lists) {
+      var list = listed(lists, lookup), next = held === null ? list : intersect(held, list);
       var same = held !== null && next.length === held.length;
-      return narrowed(number, group, trigrams, index + 1, next, same ? unchanged + 1 : 0);
+      return narrowed(number, group, lookups, index + 1, next, same ? unchanged + 1 : 0);
     });
   }
 
@@ -172,20 +183,20 @@
     return regions.every(function (region) { return group.regions[region * 5 + 2] === chunk; });
   }
 
-  // An alternative's trigrams, those held by fewest groups first, and the groups that hold
-  // them all, from the directory (query.candidates).
-  function narrowing(data, trigrams) {
-    return Promise.all(trigrams.map(function (trigram) {
-      return loadLists("d" + shardOf(trigram, data.directory)).then(function (lists) {
-        return lists.get(trigram) || [];
+  // An alternative's lookups [trigram, follows], those held by fewest groups first, and
+  // the groups that hold them all, from the directory (query.candidates).
+  function narrowing(data, lookups) {
+    return Promise.all(lookups.map(function (lookup) {
+      return loadLists("d" + shardOf(lookup[0], data.directory)).then(function (lists) {
+        return listed(lists, lookup);
       });
     })).then(function (holders) {
-      var order = trigrams.map(function (trigram, at) { return at; }).sort(function (a, b) {
+      var order = lookups.map(function (lookup, at) { return at; }).sort(function (a, b) {
         return holders[a].length - holders[b].length || a - b;
       });
       var groups = holders[order[0]];
       order.slice(1).forEach(function (at) { groups = intersect(groups, holders[at]); });
-      return { trigrams: order.map(function (at) { return trigrams[at]; }), groups: new Set(groups) };
+      return { lookups: order.map(function (at) { return lookups[at]; }), groups: new Set(groups) };
     });
   }
 
@@ -207,7 +218,7 @@
       if (!any) { return Promise.resolve(new Set()); } // the filters leave it nothing
       return Promise.all(trigramPlan.map(function (alternative) {
         if (!alternative.groups.has(number)) { return []; }
-        return narrowed(number, group, alternative.trigrams, 0, null, 0);
+        return narrowed(number, group, alternative.lookups, 0, null, 0);
       })).then(function (alternatives) {
         var held = new Set();
         alternatives.forEach(function (list) { list.forEach(function (region) { held.add(region); }); });
