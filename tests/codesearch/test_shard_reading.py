@@ -14,7 +14,7 @@ from xrefdoc.codesearch.encoding import BrokenIndex, Shard, read_numbers, shard_
 
 def mask_of(trigram: int, region: int) -> int:
     """The mask of bytes following ``trigram`` in ``region`` in these shards: any byte."""
-    return (trigram ^ region * 37) & 0xFF
+    return (trigram ^ region * 37) & 0x0F
 
 
 def encoded(lists: dict[int, list[int]]) -> bytes:
@@ -43,7 +43,7 @@ def test_every_list_reads_back_and_an_absent_trigram_has_none() -> None:
     shard = Shard(data)
     for trigram, regions in lists.items():
         assert shard.regions_of(trigram) == regions
-        follows = 0x81
+        follows = 0b1001
         followed = [region for region in regions if mask_of(trigram, region) & follows == follows]
         assert shard.regions_of(trigram, follows) == followed
     absent = next(t for t in range(1 << 24) if t not in lists)

@@ -249,7 +249,7 @@
   }
 
   // The bit of a trigram's mask that says ``byte`` follows it (trigrams.follow_bit).
-  function followBit(byte) { return 1 << (byte & 7); }
+  function followBit(byte) { return 1 << (byte & 3); }
 
   function fold(data) {
     return data.map(function (byte) { return byte >= 65 && byte <= 90 ? byte + 32 : byte; });

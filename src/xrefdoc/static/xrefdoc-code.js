@@ -98,8 +98,8 @@
   var shards = new Map();
 
   // A posting shard (encoding.Shard): for each of its trigrams, the group's regions that
-  // hold it (or, a directory shard, the groups), ascending, and for each of those the mask
-  // of the bytes that follow the trigram there: {numbers, masks}.
+  // hold it (or, a directory shard, the groups), ascending, and where the masks of the
+  // bytes that follow the trigram there are: {numbers, first, masksAt, bytes}.
   function loadLists(name) {
     if (!shards.has(name)) {
       shards.set(name, loadBytes(name).then(function (bytes) {
@@ -110,12 +110,12 @@
         }
         var counts = varints(bytes, at, count, bytes.length), total = 0;
         counts.numbers.forEach(function (number) { total += number; });
-        var masksAt = bytes.length - total, numbers = varints(bytes, counts.end, null, masksAt).numbers;
+        var masksAt = bytes.length - (total + 1 >> 1), numbers = varints(bytes, counts.end, null, masksAt).numbers;
         var lists = new Map(), next = 0;
         for (i = 0; i < count; i++) {
           var size = counts.numbers[i], list = numbers.slice(next, next + size);
           for (var k = 1; k < list.length; k++) { list[k] += list[k - 1]; }
-          lists.set(keys[i], { numbers: list, masks: bytes.subarray(masksAt + next, masksAt + next + size) });
+          lists.set(keys[i], { numbers: list, first: next, masksAt: masksAt, bytes: bytes });
           next += size;
         }
         return lists;
@@ -125,12 +125,16 @@
   }
 
   // The numbers a shard lists for ``lookup`` [trigram, follows]: those where the trigram is
-  // followed by each byte whose bit ``follows`` holds.
+  // followed by each byte whose bit ``follows`` holds. The shard's masks are four bits a
+  // number, two a byte, the first low (encoding.shard_bytes).
   function listed(lists, lookup) {
     var found = lists.get(lookup[0]), follows = lookup[1];
     if (!found) { return []; }
     if (!follows) { return found.numbers; }
-    return found.numbers.filter(function (number, at) { return (found.masks[at] & follows) === follows; });
+    return found.numbers.filter(function (number, at) {
+      var nth = found.first + at, mask = found.bytes[found.masksAt + (nth >> 1)] >> 4 * (nth & 1) & 15;
+      return (mask & follows) === follows;
+    });
   }
 
   // The base64 of chunks loaded as scripts, the most recently used last, where the worker
