@@ -14,7 +14,7 @@
   var LINES_PER_FILE = 100;   // matching lines shown per file
   var LONG_LINE = 1000;       // characters shown of a longer line, from before its match
   var DEADLINE = 2500;        // ms the worker may take over one region before it is stopped
-  var AHEAD = 16;             // chunks loaded ahead of the batch being matched
+  var AHEAD = 128;            // chunks loaded ahead of the batch being matched
   var BATCH_REGIONS = 64;     // regions matched in one message to the worker
   var BATCH_BYTES = 1 << 20;  // and no more text than this
   var SETTLED = 2;            // trigrams in a row that leave a group's regions be (query.SETTLED)
