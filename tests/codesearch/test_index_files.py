@@ -337,3 +337,37 @@ def test_a_change_of_what_follows_a_trigram_updates_the_directory_as_a_cold_writ
     assert {name: data for name, (data, _) in files_of(cold).items()} == {
         name: data for name, (data, _) in files_of(site).items()
     }
+
+
+@pytest.mark.usefixtures("small_groups")
+def test_probing_a_group_for_rare_trigrams_reads_fewer_chunks_and_finds_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    filler = "".join(f"row {line} of the table\n" for line in range(100))
+    for number in range(400):
+        # Every trigram of "alpha_beta", each followed as there but "_be" (followed by "y"):
+        # the directory finds all of them in every group.
+        text = "alpha_by a_bey beta\n" if number % 10 else "x_bet\n"  # "_be" then "t"
+        (tree / f"f{number:03}.txt").write_text(filler + text)
+    (tree / "f123.txt").write_text(filler + "alpha_beta\n")
+    query = Query("alpha_beta")
+
+    def searched(probe_groups: int) -> tuple[list[tuple[str, int]], int]:
+        monkeypatch.setattr(layout, "PROBE_GROUPS", probe_groups)
+        site = tmp_path / f"site-{probe_groups}"
+        write(tree, site)
+        index = CodeIndex(site / FOLDER)
+        assert index.groups >= 4
+        chunks = {
+            (group, index.chunks_of(group, [number]).pop())
+            for *_, group, number in candidates(index, query)
+        }
+        return [(m.path, m.line) for m in search(index, query)], len(chunks)
+
+    probed, probed_chunks = searched(2)
+    unprobed, unprobed_chunks = searched(10**9)
+    assert probed == unprobed == [("f123.txt", 101)]
+    # Without the probe, the plan's first trigrams say nothing and narrowing settles.
+    assert probed_chunks < unprobed_chunks / 4, (probed_chunks, unprobed_chunks)

@@ -18,6 +18,7 @@ import pytest
 from browser import DESKTOP, PHONE, opened_page, served, shoot
 from helpers import write_tree
 
+from xrefdoc.codesearch import layout
 from xrefdoc.codesearch.query import Query, requirement
 from xrefdoc.codesearch.trigrams import shard_of
 from xrefdoc.commands.cli import main
@@ -386,3 +387,27 @@ def test_a_file_with_a_strings_trigrams_but_not_the_string_is_not_read(
             "1 of 2 files hold the literals the pattern needs."
         )
         assert [file for file, _, _ in hits(page)] == ["real.txt"]
+
+
+def test_a_probed_group_orders_the_trigrams_rarest_first(
+    page: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every trigram of "alpha_beta" is in nearly every file, each followed as there but
+    # "_be" (followed by "y"); the directory cannot tell, the probe finds "_be" then "t" rare.
+    filler = "".join(f"row {line} of the table\n" for line in range(100))
+    files: dict[str, str | bytes] = {
+        f"f{number:03}.txt": filler + ("alpha_by a_bey beta\n" if number % 10 else "x_bet\n")
+        for number in range(400)
+    }
+    files["f123.txt"] = filler + "alpha_beta\n"
+    tree = write_tree(tmp_path / "tree", files)
+    output = tmp_path / "site"
+    monkeypatch.setattr(layout, "PROBE_GROUPS", 1)  # this tree has one group
+    assert main(["build", str(tree), "-o", str(output), "-q"]) == 0
+    with served(output) as address:
+        assert code_search(page, address, "alpha_beta") == "1 match in 1 file"
+        # Narrowed in the plan's order, the first trigrams are in every file and narrowing
+        # settles with some 360 candidates.
+        assert page.inner_text(".xref-code-note") == (
+            "1 of 400 files hold the literals the pattern needs."
+        )

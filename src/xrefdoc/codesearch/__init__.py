@@ -22,7 +22,8 @@ The layout (see ``layout`` for how each cut is made, ``encoding`` for the bytes)
   order, ``directory``: its shard count, per group ``{"shards": T, "chunks": C,
   "regions": [file, first line, chunk, offset, length, …]}`` (five numbers per region:
   ``file`` a position in ``files``, ``offset`` and ``length`` in bytes of the chunk's
-  text), and ``skipped``:
+  text), ``probe``: from how many groups holding all of a query's trigrams it probes one
+  for the rarest (``layout.PROBE_GROUPS``), and ``skipped``:
   ``[[path, why], …]``.
 
 Every file is a script ``xrefdocCode("<name>","<base64 of zlib-compressed bytes>");`` so a

@@ -253,13 +253,18 @@ def candidates(index: CodeIndex, query: Query) -> list[tuple[str, int, int, int]
     line order."""
     trigram_plan = plan(requirement(query))
     allowed = allowed_files(index, query)
-    # Per alternative, its trigrams (those held by fewest groups first) and the groups that
-    # hold them all, from the directory.
+    # Per alternative, its trigrams (those held by fewest groups first, or fewest regions of a
+    # probed group) and the groups that hold them all, from the directory.
     narrowing: list[tuple[list[Lookup], set[int]]] = []
     for lookups in trigram_plan or []:
         holders = {lookup: index.groups_with(*lookup) for lookup in lookups}
         ordered = sorted(lookups, key=lambda lookup: len(holders[lookup]))
-        narrowing.append((ordered, set.intersection(*(set(holders[at]) for at in ordered))))
+        groups = set.intersection(*(set(holders[at]) for at in ordered))
+        if len(groups) >= index.probe_groups:
+            probe = min(groups)
+            sizes = {lookup: len(index.regions_with(probe, *lookup)) for lookup in ordered}
+            ordered.sort(key=lambda lookup: sizes[lookup])
+        narrowing.append((ordered, groups))
     found: list[tuple[str, int, int, int]] = []
     for group in range(index.groups):
         if trigram_plan is None:

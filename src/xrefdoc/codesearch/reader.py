@@ -49,6 +49,9 @@ class CodeIndex:
         # Per group, five numbers a region: file, first line, chunk, offset, length.
         self._regions: list[list[int]] = [group["regions"] for group in self._groups]
         self._directory = int(table["directory"])
+        # How many groups holding all of a query's trigrams make it probe one of them first
+        # (``layout.PROBE_GROUPS``).
+        self.probe_groups = int(table["probe"])
         self.directory_shard = cache(self._directory_shard)
         self.shard = cache(self._shard)
         self.chunk = cache(self._chunk)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from xrefdoc.codesearch import layout
 from xrefdoc.codesearch.encoding import BrokenIndex, Shard, read_script, script, shard_bytes
 from xrefdoc.codesearch.layout import (
     FORMAT,
@@ -379,7 +380,8 @@ def table(groups: Sequence[dict[str, Any]], skipped: Sequence[tuple[str, str]]) 
     """What the browser and the terminal read first (``index.js``): every searched file
     ``[path, language, group]`` in path order, per group its shard and chunk counts and
     its regions ``[file, first line, chunk, offset, length]`` (``file`` a position in
-    ``files``), the directory's shard count, and the files left out ``[path, why]``."""
+    ``files``), the directory's shard count, from how many groups a query probes one
+    (``layout.PROBE_GROUPS``), and the files left out ``[path, why]``."""
     paths = sorted(
         (file[0], file[2], number) for number, group in enumerate(groups) for file in group["files"]
     )
@@ -397,6 +399,7 @@ def table(groups: Sequence[dict[str, Any]], skipped: Sequence[tuple[str, str]]) 
         "format": FORMAT,
         "files": [list(entry) for entry in paths],
         "directory": directory_count(len(groups)),
+        "probe": layout.PROBE_GROUPS,
         "groups": shown,
         "skipped": [list(entry) for entry in skipped],
     }

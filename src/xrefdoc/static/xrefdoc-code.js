@@ -188,19 +188,36 @@
   }
 
   // An alternative's lookups [trigram, follows], those held by fewest groups first, and
-  // the groups that hold them all, from the directory (query.candidates).
+  // the groups that hold them all, from the directory; where the table's ``probe`` or more
+  // groups hold them all, ordered by how few regions of the first of those groups hold each
+  // (query.candidates, layout.PROBE_GROUPS).
   function narrowing(data, lookups) {
     return Promise.all(lookups.map(function (lookup) {
       return loadLists("d" + shardOf(lookup[0], data.directory)).then(function (lists) {
         return listed(lists, lookup);
       });
     })).then(function (holders) {
-      var order = lookups.map(function (lookup, at) { return at; }).sort(function (a, b) {
-        return holders[a].length - holders[b].length || a - b;
-      });
+      var order = byCount(lookups, holders.map(function (groups) { return groups.length; }));
       var groups = holders[order[0]];
       order.slice(1).forEach(function (at) { groups = intersect(groups, holders[at]); });
-      return { lookups: order.map(function (at) { return lookups[at]; }), groups: new Set(groups) };
+      var ordered = order.map(function (at) { return lookups[at]; });
+      if (groups.length < data.probe) { return { lookups: ordered, groups: new Set(groups) }; }
+      var probe = groups[0], group = data.groups[probe];
+      return Promise.all(ordered.map(function (lookup) {
+        return loadLists("g" + probe + "/p" + shardOf(lookup[0], group.shards)).then(function (lists) {
+          return listed(lists, lookup).length;
+        });
+      })).then(function (sizes) {
+        var probed = byCount(ordered, sizes).map(function (at) { return ordered[at]; });
+        return { lookups: probed, groups: new Set(groups) };
+      });
+    });
+  }
+
+  // The positions of ``items`` by ascending ``counts``, ties in their order.
+  function byCount(items, counts) {
+    return items.map(function (item, at) { return at; }).sort(function (a, b) {
+      return counts[a] - counts[b] || a - b;
     });
   }
 
