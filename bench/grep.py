@@ -37,6 +37,7 @@ from pathlib import Path
 
 from xrefdoc.codesearch.query import Match, Query, search
 from xrefdoc.codesearch.reader import CodeIndex
+from xrefdoc.extract import decode
 from xrefdoc.site.names import code_search_folder
 
 SEED = 24
@@ -153,7 +154,8 @@ def git_grep_rows(
     tree: Path, options: list[str], pattern: str, *, in_git: bool = True
 ) -> list[Row]:
     """``git grep -n -I`` of the tree (``--no-index`` unless ``in_git``), each line as the site
-    shows it: decoded as UTF-8 or else Latin-1 (as xrefdoc decodes a file that is not UTF-8),
+    shows it: decoded as its whole file decodes (UTF-8, or the file's declared encoding, or
+    else Latin-1: ``extract.decode``; git says which lines match, the site how they read),
     without the ``\\r`` of a CRLF line end. ``options`` come before the pattern; a ``--``
     after it and paths may follow in them."""
     command = ["git", "-C", str(tree), "grep", *([] if in_git else ["--no-index"])]
@@ -165,12 +167,12 @@ def git_grep_rows(
     if done.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(command)}: {done.stderr.decode(errors='replace')}")
     rows = []
+    codecs: dict[bytes, str] = {}
     for line in done.stdout.split(b"\n")[:-1]:
         path, number, text = line.split(b"\0", 2)
-        try:
-            shown = text.decode("utf-8")
-        except UnicodeDecodeError:
-            shown = text.decode("latin-1")
+        if path not in codecs:
+            codecs[path] = decode((tree / os.fsdecode(path)).read_bytes())[1]
+        shown = text.decode(codecs[path].removesuffix("-sig"), "replace")
         rows.append(
             (path.decode("utf-8", "surrogateescape"), int(number), shown.removesuffix("\r"))
         )
