@@ -55,6 +55,7 @@ from xrefdoc.codesearch.reader import CodeIndex
 from xrefdoc.core.settings import make_settings
 from xrefdoc.extract.tokens import lexed
 from xrefdoc.site.names import code_search_folder
+from xrefdoc.store.cache import CACHE_DIR_VARIABLE
 from xrefdoc.walk.tree import walk
 
 CHANGED_FUNCTION = "bench_changed_function"
@@ -190,9 +191,11 @@ def floor_seconds(floor: dict[str, float], highlighting: str) -> float:
     return floor["read"] + floor["ast"] + floor[highlighting]
 
 
-def run_build(tree: Path, output: Path, timings: Path, *options: str) -> Build:
+def run_build(tree: Path, output: Path, timings: Path, cache: Path, *options: str) -> Build:
+    """One build of ``tree`` into ``output`` with its record cache in ``cache`` (the user's
+    cache directory would outlive the bench: a rerun's cold build would find every record)."""
     timings.unlink(missing_ok=True)
-    environment = {**os.environ, "XREFDOC_TIMINGS": str(timings)}
+    environment = {**os.environ, "XREFDOC_TIMINGS": str(timings), CACHE_DIR_VARIABLE: str(cache)}
     command = [sys.executable, "-m", "xrefdoc", "build", str(tree), "-o", str(output), "-q"]
     command += options
     start = time.perf_counter()
@@ -376,22 +379,25 @@ def measure(
     work = args.work / f"size-{size}"
     tree, output, timings = work / "tree", work / "out", work / "timings.jsonl"
     count = make_tree(source, files, size, tree, trash)
+    cache = work / "cache"
     trash.discard(output)
     trash.discard(work / ".xrefdoc")
+    trash.discard(cache)
     print(f"size {size}: {count} files in {tree}", flush=True)
     floors = floor(tree)
-    cold = run_build(tree, output, timings)
-    unchanged = run_build(tree, output, timings)
+    cold = run_build(tree, output, timings, cache)
+    unchanged = run_build(tree, output, timings, cache)
     changed = change_one_file(tree, files)
-    one_changed = run_build(tree, output, timings)
+    one_changed = run_build(tree, output, timings, cache)
     visible = change_visible(output, changed)
     page = output / f"copy00/{files[0]}_docs.html"
     serial = None
     if smallest:
         # Sphinx's -j and our page writers: one process (-j 1) against the default (auto).
-        trash.discard(tree / ".xrefdoc-cache")
+        trash.discard(cache)
         trash.discard(work / "out-j1")
-        serial = run_build(tree, work / "out-j1", work / "timings-j1.jsonl", "-j", "1")
+        trash.discard(work / ".xrefdoc" / "out-j1")
+        serial = run_build(tree, work / "out-j1", work / "timings-j1.jsonl", cache, "-j", "1")
     peers = {} if args.no_peers else run_peers(tree, work, smallest, args.peer_timeout, trash)
     if largest and not args.no_code_search:
         code_search_benches(tree, output)
