@@ -167,12 +167,14 @@ def git_grep_rows(
     if done.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(command)}: {done.stderr.decode(errors='replace')}")
     rows = []
-    codecs: dict[bytes, str] = {}
+    encodings: dict[bytes, str] = {}
     for line in done.stdout.split(b"\n")[:-1]:
         path, number, text = line.split(b"\0", 2)
-        if path not in codecs:
-            codecs[path] = decode((tree / os.fsdecode(path)).read_bytes())[1]
-        shown = text.decode(codecs[path].removesuffix("-sig"), "replace")
+        if path not in encodings:
+            encodings[path] = decode((tree / os.fsdecode(path)).read_bytes())[1]
+        if number == b"1" and encodings[path] == "utf-8-sig":
+            text = text.removeprefix(b"\xef\xbb\xbf")  # the site shows no byte-order mark
+        shown = text.decode(encodings[path].removesuffix("-sig"), "replace")
         rows.append(
             (path.decode("utf-8", "surrogateescape"), int(number), shown.removesuffix("\r"))
         )

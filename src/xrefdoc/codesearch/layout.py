@@ -52,8 +52,9 @@ DIRECTORY_SHARDS_PER_GROUP = 4
 # rare ones from its common ones (every group holds each): a query probes the first of those
 # groups for every trigram, and narrows all the groups rarest trigram first as there. At
 # 20,570 files, "attestation_path" (every trigram in every one of 64 groups) then reads 108
-# posting shards, not 426, and 32 chunks, not 74; a literal the directory narrows reads at
-# most a probe's 16 shards more. The table carries it, so the browser and the terminal agree.
+# posting shards, not 426, and 32 chunks, not 74; a probe costs a posting shard per trigram
+# looked up (at most ``query.MAX_TRIGRAMS``). The table carries it, so the browser and the
+# terminal probe from the same count of groups.
 PROBE_GROUPS = 16
 
 

@@ -3,7 +3,8 @@ regular expression, from its parsed form), the regions that hold them, and the l
 those regions that match, in path and line order.
 
 The index only prunes. A region is a candidate when it holds every trigram of one of the
-query's alternatives; each candidate's lines are matched by the pattern itself, so a
+query's alternatives, each followed somewhere by the byte that follows it in the literal
+(``trigrams.follow_bit``); each candidate's lines are matched by the pattern itself, so a
 match is never lost to the index. A pattern with no literal of three characters prunes
 nothing and reads every region.
 
@@ -13,7 +14,9 @@ of ``git grep -P`` and of the browser's JavaScript without the ``u`` flag: the c
 query folds every letter's case (``ü`` matches ``Ü``), not only ASCII's. Python has no flag
 for the two together: the pattern is compiled for Unicode, each class escape (and each set
 that holds one) scoped to ASCII with ``(?a:...)``. The index folds only ASCII letters, so a
-case-insensitive query looks up only the trigrams of its pure-ASCII parts.
+case-insensitive query looks up only the trigrams of its pure-ASCII parts, and not of the
+letters ``re`` folds with one past ASCII (``i`` with U+0130 and U+0131, ``k`` with the
+Kelvin sign U+212A, ``s`` with the long s U+017F), as ``git grep -i`` does too.
 """
 
 from __future__ import annotations
@@ -43,6 +46,10 @@ _MAX_ALTERNATIVES = 32
 
 # A class escape (``\\w``, ``\\b``, ``\\d``, ``\\s``, their negations), ASCII's in git grep -P.
 _CLASS_ESCAPE = re.compile(r"\\[wWbBdDsS]")
+# What a case-insensitive query may not look up in the index (which folds only ASCII's
+# letters): a character past ASCII, and the ASCII letters that ``re`` (and git grep -i)
+# fold with one past it: "i" with U+0130 and U+0131, "k" with U+212A, "s" with U+017F.
+_FOLDED_PAST_ASCII = re.compile(r"[^\x00-\x7f]+|[iksIKS]")
 # An inline flag group that may turn case folding on (``(?i)``, ``(?i:...)``, ``(?si)``).
 _CASE_FLAG = re.compile(r"\(\?[aLmsux]*i")
 
@@ -129,8 +136,9 @@ def _long_enough(literals: frozenset[str]) -> Iterator[str]:
 
 
 def _ascii_runs(literals: frozenset[str]) -> Iterator[str]:
+    """The parts of ``literals`` whose every letter is its ASCII case pair's alone."""
     for literal in literals:
-        yield from re.split(r"[^\x00-\x7f]+", literal)
+        yield from _FOLDED_PAST_ASCII.split(literal)
 
 
 # A trigram to look up (``trigrams.pack``) with the bits of the bytes that must follow it

@@ -75,11 +75,6 @@ def _run_starts(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     return first
 
 
-def trigrams_of(data: bytes) -> Trigrams:
-    """The distinct folded trigrams of ``data``, sorted."""
-    return followed_trigrams(data)[0]
-
-
 def follow_bit(byte: int) -> int:
     """The bit of a trigram's mask that says ``byte`` (folded) follows it: one of four, by
     its low two bits, so that with the trigram it stands for a four-byte gram. A text that
