@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xrefdoc.codesearch import layout
+from xrefdoc.codesearch import writer as writer_module
 from xrefdoc.codesearch.encoding import Shard, read_numbers, shard_bytes, varints
 from xrefdoc.codesearch.layout import FOLDER
 from xrefdoc.codesearch.query import Query, candidates, search
@@ -387,3 +388,30 @@ def test_a_case_insensitive_query_finds_the_letters_folded_past_ascii(tmp_path: 
     index = CodeIndex(tmp_path / "site" / FOLDER)
     found = search(index, Query("KELVIN_SCALE_LIMIT", ignore_case=True))
     assert [(m.path, m.line) for m in found] == [("units.txt", 1)]
+
+
+@pytest.mark.usefixtures("small_groups")
+def test_a_write_stopped_part_way_is_followed_by_a_whole_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = tmp_path / "tree"
+    make_tree(tree, 600)
+    site = tmp_path / "site"
+    write(tree, site)
+    changed = tree / "pkg3" / "module_17.py"
+    changed.write_text(changed.read_text().replace("value_17_5 =", "zqxjw_17_5 ="))
+
+    def stopped(*args: object) -> int:
+        raise KeyboardInterrupt  # killed after the group's shards, before the directory
+
+    with monkeypatch.context() as patched:
+        patched.setattr(writer_module, "write_directory", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            write(tree, site)
+    write(tree, site)
+    assert [m.line for m in search(CodeIndex(site / FOLDER), Query("zqxjw_17_5"))] == [7]
+    cold = tmp_path / "cold"
+    write(tree, cold)
+    assert {name: data for name, (data, _) in files_of(cold).items()} == {
+        name: data for name, (data, _) in files_of(site).items()
+    }

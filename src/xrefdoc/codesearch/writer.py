@@ -468,6 +468,10 @@ def _write(
         and (folder / TABLE_SCRIPT).is_file()
     ):
         return Written(tuple(current_files(states)), 0, searched, tuple(skipped), text_bytes)
+    # A write stopped part-way leaves no state, so the next one writes the index anew: its
+    # groups' shards may already hold what this write gave them, and what they held before
+    # (which the directory's update reads from them) would be lost.
+    state_file.unlink(missing_ok=True)
     rewritten = 0
     done: list[dict[str, Any]] = [{} if isinstance(work, GroupWork) else work for work in works]
     folder.mkdir(parents=True, exist_ok=True)
