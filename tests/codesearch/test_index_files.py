@@ -148,6 +148,14 @@ def files_of(site: Path) -> dict[str, tuple[bytes, int]]:
     }
 
 
+def assert_as_cold_write(tree: Path, site: Path, cold: Path) -> None:
+    """The index in ``site`` holds the bytes that a cold write of ``tree`` into ``cold`` makes."""
+    write(tree, cold)
+    assert {name: data for name, (data, _) in files_of(cold).items()} == {
+        name: data for name, (data, _) in files_of(site).items()
+    }
+
+
 def make_tree(root: Path, count: int) -> None:
     for number in range(count):
         folder = root / f"pkg{number % 7}"
@@ -264,11 +272,7 @@ def test_a_group_that_loses_a_word_leaves_the_directory_as_a_cold_write(tmp_path
     index = CodeIndex(site / FOLDER)
     assert index.groups_with(word) == []
     assert not list(search(index, Query("zyxwvut")))
-    cold = tmp_path / "cold"
-    write(tree, cold)
-    assert {name: data for name, (data, _) in files_of(cold).items()} == {
-        name: data for name, (data, _) in files_of(site).items()
-    }
+    assert_as_cold_write(tree, site, tmp_path / "cold")
 
 
 @pytest.mark.usefixtures("small_groups")
@@ -283,11 +287,7 @@ def test_an_index_whose_files_went_missing_is_written_anew(tmp_path: Path) -> No
     changed.write_text(changed.read_text().replace("value_17_5 =", "renamed_17_5 ="))
     write(tree, site)
     assert [m.line for m in search(CodeIndex(site / FOLDER), Query("renamed_17_5"))] == [7]
-    cold = tmp_path / "cold"
-    write(tree, cold)
-    assert {name: data for name, (data, _) in files_of(cold).items()} == {
-        name: data for name, (data, _) in files_of(site).items()
-    }
+    assert_as_cold_write(tree, site, tmp_path / "cold")
 
 
 def test_a_file_with_every_trigram_of_a_string_but_not_the_string_is_ruled_out(
@@ -336,11 +336,7 @@ def test_a_change_of_what_follows_a_trigram_updates_the_directory_as_a_cold_writ
     index = CodeIndex(site / FOLDER)
     assert not [path for path, *_ in candidates(index, Query("zjqz"))]
     assert [m.path for m in search(index, Query("jqzj"))] == ["pkg2/lonely.txt"]
-    cold = tmp_path / "cold"
-    write(tree, cold)
-    assert {name: data for name, (data, _) in files_of(cold).items()} == {
-        name: data for name, (data, _) in files_of(site).items()
-    }
+    assert_as_cold_write(tree, site, tmp_path / "cold")
 
 
 @pytest.mark.usefixtures("small_groups")
@@ -410,8 +406,4 @@ def test_a_write_stopped_part_way_is_followed_by_a_whole_one(
             write(tree, site)
     write(tree, site)
     assert [m.line for m in search(CodeIndex(site / FOLDER), Query("zqxjw_17_5"))] == [7]
-    cold = tmp_path / "cold"
-    write(tree, cold)
-    assert {name: data for name, (data, _) in files_of(cold).items()} == {
-        name: data for name, (data, _) in files_of(site).items()
-    }
+    assert_as_cold_write(tree, site, tmp_path / "cold")
