@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import write_tree
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -146,6 +147,12 @@ def files_of(site: Path) -> dict[str, tuple[bytes, int]]:
         for path in sorted((site / FOLDER).rglob("*"))
         if path.is_file()
     }
+
+
+def index_of(tmp_path: Path, files: dict[str, str | bytes]) -> CodeIndex:
+    """The code index written for a tree of ``files`` under ``tmp_path``."""
+    write(write_tree(tmp_path / "tree", files), tmp_path / "site")
+    return CodeIndex(tmp_path / "site" / FOLDER)
 
 
 def assert_as_cold_write(tree: Path, site: Path, cold: Path) -> None:
@@ -295,14 +302,10 @@ def test_a_file_with_every_trigram_of_a_string_but_not_the_string_is_ruled_out(
 ) -> None:
     # A chunk a file: candidates in one chunk are not narrowed further (reading it is as cheap).
     monkeypatch.setattr(layout, "CHUNK_MAX", 1)
-    tree = tmp_path / "tree"
-    tree.mkdir()
-    (tree / "real.py").write_text("attestation_path = 'a'\n")
     # Every trigram of "attestation_path", none where the string has it: "est" is followed
     # by " ", not "a". An index of trigrams alone cannot tell the two files apart.
-    (tree / "decoy.txt").write_text("attest the station: ion_path\n")
-    write(tree, tmp_path / "site")
-    index = CodeIndex(tmp_path / "site" / FOLDER)
+    files = {"real.py": "attestation_path = 'a'\n", "decoy.txt": "attest the station: ion_path\n"}
+    index = index_of(tmp_path, files)
     decoy = fold(b"attest the station: ion_path")
     literal = fold(b"attestation_path")
     assert all(literal[at : at + 3] in decoy for at in range(len(literal) - 2))
@@ -374,14 +377,13 @@ def test_probing_a_group_for_rare_trigrams_reads_fewer_chunks_and_finds_the_same
 
 
 def test_a_case_insensitive_query_finds_the_letters_folded_past_ascii(tmp_path: Path) -> None:
-    tree = tmp_path / "tree"
-    tree.mkdir()
     # The Kelvin sign, a long s and a dotless i: Python's re, like git grep -i, folds them
     # with k, s and i; the index, which folds only ASCII, holds none of their trigrams.
-    (tree / "units.txt").write_text("\u212aelvin_\u017fcale_l\u0131mit = 1\n")
-    (tree / "other.txt").write_text("kelvin scale limit\n")
-    write(tree, tmp_path / "site")
-    index = CodeIndex(tmp_path / "site" / FOLDER)
+    files = {
+        "units.txt": "\u212aelvin_\u017fcale_l\u0131mit = 1\n",
+        "other.txt": "kelvin scale limit\n",
+    }
+    index = index_of(tmp_path, files)
     found = search(index, Query("KELVIN_SCALE_LIMIT", ignore_case=True))
     assert [(m.path, m.line) for m in found] == [("units.txt", 1)]
 

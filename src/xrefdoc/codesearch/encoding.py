@@ -15,7 +15,9 @@ from __future__ import annotations
 import base64
 import re
 import zlib
+from functools import reduce
 from itertools import accumulate
+from operator import or_
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -199,13 +201,10 @@ class Shard:
     def follows(self) -> dict[int, int]:
         """Each trigram with the bytes that follow it in any of its numbers (a mask)."""
         masks = self._masks_from(0, self._starts[-1])
-        found = {}
-        for at, trigram in enumerate(self.trigrams()):
-            mask = 0
-            for value in set(masks[self._starts[at] : self._starts[at + 1]]):
-                mask |= value
-            found[trigram] = mask
-        return found
+        return {
+            trigram: reduce(or_, masks[self._starts[at] : self._starts[at + 1]], 0)
+            for at, trigram in enumerate(self.trigrams())
+        }
 
     def _masks_from(self, first: int, count: int) -> list[int]:
         """The masks of the ``count`` numbers from the ``first`` of the shard's lists on."""

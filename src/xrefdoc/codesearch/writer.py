@@ -171,38 +171,34 @@ def _write_shards(
     folder: Path, work: GroupWork, postings: list[bytes], held: Held
 ) -> tuple[list[str], int, GroupChange]:
     """Write a group's posting shards whose bytes changed. Returns their digests, how many
-    were written, and what changes in the directory: read from each shard it rewrites before
-    it is, or from all of them when their count changed."""
+    were written, and what changes in the directory: the trigrams of the rewritten shards
+    (all of them when their count changed) as the shards on disk held them before, against
+    ``held``'s."""
     previous = work.previous or {}
     recount = bool(previous) and previous["shards"] != work.shards
     old_shards = [] if recount else previous.get("postings", [])
-    was: dict[int, int] = {}
-    if recount:
-        for at in range(previous["shards"]):
-            was.update(_follows_on_disk(folder, shard_name(work.group, at)))
-    changed: dict[int, int] = {}
-    removed: set[int] = set()
-    digests = []
-    written = 0
-    for at, data in enumerate(postings):
-        digests.append(_digest(data))
-        if at < len(old_shards) and old_shards[at] == digests[-1]:
-            continue
-        if previous and not recount:
-            before = _follows_on_disk(folder, shard_name(work.group, at))
-            after = Shard(data).follows()
-            changed.update(
-                (trigram, mask) for trigram, mask in after.items() if before.get(trigram) != mask
-            )
-            removed.update(before.keys() - after.keys())
-        written += _write_script(folder, shard_name(work.group, at), data)
+    digests = [_digest(data) for data in postings]
+    rewritten = [
+        at for at, digest in enumerate(digests) if at >= len(old_shards) or old_shards[at] != digest
+    ]
+    before: dict[int, int] = {}
+    if previous:  # read before the shards are rewritten: all of them when their count changed
+        for at in range(previous["shards"]) if recount else rewritten:
+            before.update(_follows_on_disk(folder, shard_name(work.group, at)))
+    written = sum(
+        _write_script(folder, shard_name(work.group, at), postings[at]) for at in rewritten
+    )
     if not previous:
         return digests, written, GroupChange(held, _NO_TRIGRAMS)
-    if recount:
-        now = dict(zip(held.trigrams.tolist(), held.follows.tolist(), strict=True))
-        changed = {trigram: mask for trigram, mask in now.items() if was.get(trigram) != mask}
-        removed = was.keys() - now.keys()
-    return digests, written, GroupChange(Held.of(changed), _trigram_array(removed))
+    # The shards not rewritten hold what they held: only the rewritten ones can differ.
+    touched = np.isin(shards_of(held.trigrams, work.shards), rewritten)
+    after = dict(zip(held.trigrams[touched].tolist(), held.follows[touched].tolist(), strict=True))
+    changed = {trigram: mask for trigram, mask in after.items() if before.get(trigram) != mask}
+    return (
+        digests,
+        written,
+        GroupChange(Held.of(changed), _trigram_array(before.keys() - after.keys())),
+    )
 
 
 _NO_TRIGRAMS: Trigrams = np.empty(0, dtype=np.uint32)
@@ -316,9 +312,7 @@ def write_directory(
                 ((trigram, group), mask) for group, mask in zip(groups, masks, strict=True)
             )
     for group, change in changes.items():
-        for trigram in change.removed.tolist():
-            pairs.pop((trigram, group), None)
-        for trigram in change.held.trigrams.tolist():
+        for trigram in [*change.removed.tolist(), *change.held.trigrams.tolist()]:
             pairs.pop((trigram, group), None)
     trigrams = [change.held.trigrams for change in changes.values()]
     follows = [change.held.follows for change in changes.values()]

@@ -97,9 +97,9 @@
 
   var shards = new Map();
 
-  // A posting shard (encoding.Shard): for each of its trigrams, the group's regions that
-  // hold it (or, a directory shard, the groups), ascending, and where the masks of the
-  // bytes that follow the trigram there are: {numbers, first, masksAt, bytes}.
+  // A posting shard (encoding.Shard): {lists, masks}, for each of its trigrams the group's
+  // regions that hold it (or, a directory shard, the groups), ascending, and where the
+  // masks of the bytes that follow it there start ({numbers, first}); the shard's masks.
   function loadLists(name) {
     if (!shards.has(name)) {
       shards.set(name, loadBytes(name).then(function (bytes) {
@@ -115,10 +115,10 @@
         for (i = 0; i < count; i++) {
           var size = counts.numbers[i], list = numbers.slice(next, next + size);
           for (var k = 1; k < list.length; k++) { list[k] += list[k - 1]; }
-          lists.set(keys[i], { numbers: list, first: next, masksAt: masksAt, bytes: bytes });
+          lists.set(keys[i], { numbers: list, first: next });
           next += size;
         }
-        return lists;
+        return { lists: lists, masks: bytes.subarray(masksAt) };
       }));
     }
     return shards.get(name);
@@ -127,12 +127,12 @@
   // The numbers a shard lists for ``lookup`` [trigram, follows]: those where the trigram is
   // followed by each byte whose bit ``follows`` holds. The shard's masks are four bits a
   // number, two a byte, the first low (encoding.shard_bytes).
-  function listed(lists, lookup) {
-    var found = lists.get(lookup[0]), follows = lookup[1];
+  function listed(shard, lookup) {
+    var found = shard.lists.get(lookup[0]), follows = lookup[1];
     if (!found) { return []; }
     if (!follows) { return found.numbers; }
     return found.numbers.filter(function (number, at) {
-      var nth = found.first + at, mask = found.bytes[found.masksAt + (nth >> 1)] >> 4 * (nth & 1) & 15;
+      var nth = found.first + at, mask = shard.masks[nth >> 1] >> 4 * (nth & 1) & 15;
       return (mask & follows) === follows;
     });
   }
@@ -175,8 +175,8 @@
       return Promise.resolve(held || []);
     }
     var lookup = lookups[index];
-    return loadLists("g" + number + "/p" + shardOf(lookup[0], group.shards)).then(function (lists) {
-      var list = listed(lists, lookup), next = held === null ? list : intersect(held, list);
+    return loadLists("g" + number + "/p" + shardOf(lookup[0], group.shards)).then(function (shard) {
+      var list = listed(shard, lookup), next = held === null ? list : intersect(held, list);
       var same = held !== null && next.length === held.length;
       return narrowed(number, group, lookups, index + 1, next, same ? unchanged + 1 : 0);
     });
@@ -193,8 +193,8 @@
   // (query.candidates, layout.PROBE_GROUPS).
   function narrowing(data, lookups) {
     return Promise.all(lookups.map(function (lookup) {
-      return loadLists("d" + shardOf(lookup[0], data.directory)).then(function (lists) {
-        return listed(lists, lookup);
+      return loadLists("d" + shardOf(lookup[0], data.directory)).then(function (shard) {
+        return listed(shard, lookup);
       });
     })).then(function (holders) {
       var order = byCount(lookups, holders.map(function (groups) { return groups.length; }));
@@ -204,8 +204,8 @@
       if (groups.length < data.probe) { return { lookups: ordered, groups: new Set(groups) }; }
       var probe = groups[0], group = data.groups[probe];
       return Promise.all(ordered.map(function (lookup) {
-        return loadLists("g" + probe + "/p" + shardOf(lookup[0], group.shards)).then(function (lists) {
-          return listed(lists, lookup).length;
+        return loadLists("g" + probe + "/p" + shardOf(lookup[0], group.shards)).then(function (shard) {
+          return listed(shard, lookup).length;
         });
       })).then(function (sizes) {
         var probed = byCount(ordered, sizes).map(function (at) { return ordered[at]; });
