@@ -190,6 +190,30 @@ def test_each_definition_says_the_version_it_came_in(built: tuple[Path, Path]) -
     assert [row[0] for row in history["commits"]] == [git(root, "rev-parse", "v1")]
 
 
+def test_a_version_added_between_two_built_ones_changes_what_the_later_one_says(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    for number, files in enumerate((V1, V2, V3), start=1):
+        write_tree(root, files)
+        commit_as(root, f"v{number}", number * 86400)
+        git(root, "tag", f"v{number}")
+    out = tmp_path / "site"
+    first = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v1", "--versions", "v3")
+    assert first.returncode == 0, first.stderr
+    # Without v2, Engine moved from core.py (v1) and start came in v3.
+    assert since_of(out / "v3", "pkg/engine.py") == {"sym-Engine": "v1", "sym-Engine.start": "v3"}
+    done = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v*")
+    assert done.returncode == 0, done.stderr
+    assert "building v2" in done.stdout and done.stdout.count("is built already") == 2
+    # v3 was not built again, but what it says is what a build of all three says.
+    assert since_of(out / "v3", "pkg/engine.py") == {"sym-Engine": "v2", "sym-Engine.start": "v2"}
+    assert since_of(out / "v2", "pkg/engine.py") == {"sym-Engine": "v2", "sym-Engine.start": "v2"}
+    assert since_of(out / "v1", "pkg/core.py") == {"sym-run": "v1", "sym-Engine": "v1"}
+
+
 def test_the_switcher_keeps_the_definition_and_the_bar_says_when_it_came(
     built: tuple[Path, Path],
 ) -> None:

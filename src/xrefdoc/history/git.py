@@ -16,11 +16,12 @@ import re
 import shutil
 import subprocess
 import tarfile
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from xrefdoc.core.errors import XrefdocError
+from xrefdoc.core.model import FileRecord
 
 _GIT_TIMEOUT = 600
 
@@ -151,7 +152,10 @@ def folder_name(ref: str) -> str:
 @dataclass(frozen=True)
 class SiteVersion:
     """A version a site is built as: its ref and commit in the repository of the work tree
-    at ``source`` (where its links to the forge come from)."""
+    at ``source`` (where its links to the forge come from). ``scanned``, when given, is
+    handed the build's records once its scan is done (the versions' API changes are made
+    from them, so the tree is not scanned a second time)."""
 
     source: Path
     version: Version
+    scanned: Callable[[Sequence[FileRecord]], None] | None = field(default=None, compare=False)

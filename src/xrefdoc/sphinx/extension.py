@@ -364,6 +364,9 @@ def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None
         )
         progress = progress_of(app.verbosity, "xrefdoc: extracting and highlighting... ")
         result = scan(settings, progress, derive=highlighted_source, walked=walked, cluster=session)
+        shown = _shown(app)
+        if shown is not None and shown.scanned is not None:
+            shown.scanned(result.records)
         warnings = _report(settings, result)
         templates = (settings.templates,) if settings.templates else ()
         environment = make_environment(templates)

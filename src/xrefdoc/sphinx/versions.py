@@ -16,6 +16,7 @@ not built again: adding a tag builds that tag alone, as a rebuild of the last on
 from __future__ import annotations
 
 import gc
+import hashlib
 import html
 import itertools
 import json
@@ -24,16 +25,19 @@ import pickle
 import shutil
 import time
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
 from xrefdoc.core.fsutil import TEMPORARY_SUFFIX, write_bytes_atomically, write_if_changed
 from xrefdoc.core.identity import project_metadata
+from xrefdoc.core.model import FileRecord
 from xrefdoc.history.apidiff import (
     ApiDiff,
     Change,
     Definitions,
     compare,
+    definitions,
     introduced,
     tree_definitions,
 )
@@ -55,6 +59,8 @@ SINCE_FOLDER = "since"
 # definitions (for the API changes when a later version is added).
 STATE_FILE = "versions.json"
 API_FILE = "definitions.pickle"
+# In the work folder: per version, the digest of what its ``since`` scripts say.
+SINCE_STATE_FILE = "since.json"
 
 
 def build_versions(
@@ -79,6 +85,7 @@ def build_versions(
     made_by = [pages_version(), json.dumps(options or {}, sort_keys=True, default=str)]
     tree, shared = work / "tree", work / "site"
     apis: dict[str, Definitions] = {}
+    built = 0
     # Oldest first: each build is a rebuild of the one before, in the same folders, so it
     # renders only the pages of what changed between them.
     for version in reversed(found):
@@ -92,6 +99,12 @@ def build_versions(
             continue
         if not quiet:
             print(f"xrefdoc: building {version.name} ({version.commit[:12]})", flush=True)
+        if built:
+            # What the last build left in cycles (Sphinx's application, its environment)
+            # goes first, or each version's build would stand on the last one's peak.
+            gc.collect()
+        built += 1
+        scanned: list[Definitions] = []
         code = build_site(
             export(source, version.commit, tree),
             shared,
@@ -101,24 +114,32 @@ def build_versions(
             quiet=quiet,
             verbosity=verbosity,
             jobs=jobs,
-            shown=SiteVersion(source, version),
+            shown=SiteVersion(source, version, partial(_take_definitions, scanned, tree)),
         )
         if code != 0:
             return code
-        # What the build left in cycles (Sphinx's application, its environment) goes before
-        # the next one, or each version's build would stand on the last one's peak.
-        gc.collect()
         mirror(shared, site, keep=f"{DATA_FOLDER}/{SINCE_FOLDER}/")
         if not quiet:
             print(f"xrefdoc: {version.name} is in {site}", flush=True)
-        # Its records are all in the cache the build just filled.
-        apis[version.name] = tree_definitions(tree, options or {}, use_cache=True)
+        # Scanned again only when the build found nothing to scan (its site stood already).
+        apis[version.name] = (
+            scanned[0] if scanned else tree_definitions(tree, options or {}, use_cache=True)
+        )
         write_bytes_atomically(api_file, pickle.dumps(apis[version.name]))
         state[version.name] = built_from
         write_if_changed(work / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
     since = introduced([(version.name, apis[version.name]) for version in reversed(found)])
+    # A version's scripts are written when what they say changed (a version added before
+    # it, a rebuild), not each time one is added after it.
+    written = _read_state(work / SINCE_STATE_FILE)
     for version in found:
-        write_since_scripts(output / version.name / DATA_FOLDER / SINCE_FOLDER, since[version.name])
+        folder = output / version.name / DATA_FOLDER / SINCE_FOLDER
+        digest = _digest(since[version.name])
+        if written.get(version.name) != [digest] or not folder.is_dir():
+            write_since_scripts(folder, since[version.name])
+            written[version.name] = [digest]
+    written = {version.name: written[version.name] for version in found}
+    write_if_changed(work / SINCE_STATE_FILE, json.dumps(written, indent=1, sort_keys=True))
     name, _ = project_metadata(source, lambda message: None)
     project = name or source.name
     # Each version against the one before it (the list is newest first).
@@ -167,6 +188,10 @@ def _api(
     return tree_definitions(export(source, version.commit, tree), options or {}, use_cache=True)
 
 
+def _take_definitions(into: list[Definitions], tree: Path, records: Sequence[FileRecord]) -> None:
+    into.append(definitions(records, tree))
+
+
 def _read_api(path: Path) -> Definitions | None:
     try:
         with path.open("rb") as stream:
@@ -184,6 +209,10 @@ def _read_state(path: Path) -> dict[str, list[str]]:
     return state if isinstance(state, dict) else {}
 
 
+def _digest(since: Mapping[tuple[str, str], str]) -> str:
+    return hashlib.blake2b(repr(sorted(since.items())).encode(), digest_size=16).hexdigest()
+
+
 def _date(version: Version) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(version.time))
 
@@ -195,10 +224,10 @@ def write_since_scripts(folder: Path, since: Mapping[tuple[str, str], str]) -> N
     for (path, qualname), version in sorted(since.items()):
         by_file.setdefault(path, {})[symbol_anchor_base(qualname)] = version
     current = set()
-    for path, definitions in by_file.items():
+    for path, anchors in by_file.items():
         key = page_stem(path)
         current.add(f"{key}.js")
-        text = call_script("xrefdocSince", {"k": key, "defs": definitions})
+        text = call_script("xrefdocSince", {"k": key, "defs": anchors})
         write_if_changed(folder / f"{key}.js", text)
     if folder.is_dir():
         for script in sorted(folder.rglob("*.js")):
