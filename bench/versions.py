@@ -1,7 +1,7 @@
 """What a multi-version site costs: ten versions against one, the share of blobs the versions
 share, adding an eleventh version, and peak memory, on a real repository with release tags.
 
-    python bench/versions.py --repo DIR [--count 10] [--work DIR]
+    python bench/versions.py --repo DIR [--count 10] [--work DIR] [--repeat 3]
 
 ``--repo`` is a git clone (not committed here) with at least ``count + 1`` tags. The tags
 are taken newest first by version order (``git tag --sort=-v:refname``): the newest is the
@@ -18,7 +18,9 @@ the figures are cold ones; the one-version build is of the newest tag:
 
 Also the blobs: how many files the ``count`` versions hold in all, how many distinct
 contents (git's blob ids) they are, so what share of files a version reuses; and how many
-of the newest tag's blobs no earlier version had. Peak memory is the builds' maximum
+of the newest tag's blobs no earlier version had. The rebuilds (the no-change one, the tag
+added, the step) run ``--repeat`` times, and their medians are given: each adding starts
+from a copy of (2) as it was. Peak memory is the builds' maximum
 resident size of its processes (``ru_maxrss``). Prints a markdown table; figures, not verdicts.
 """
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -84,6 +87,28 @@ def step(repo: Path, work: Path, before: str, after: str) -> tuple[float, float]
     return changed, time.perf_counter() - started
 
 
+def added_again(repo: Path, work: Path, tags: list[str], repeat: int) -> list[tuple[float, float]]:
+    """``repeat`` times, the newest tag added to the site of the others, each time from a
+    copy of that site, its work folder and its cache as they were before the first."""
+    many, cache = work / "many", work / "cache-many"
+    kept = work / "kept"
+    shutil.copytree(many, kept / "many", symlinks=True)
+    shutil.copytree(cache, kept / "cache", symlinks=True)
+    runs = []
+    for _ in range(repeat):
+        shutil.rmtree(many)
+        shutil.rmtree(cache)
+        shutil.copytree(kept / "many", many, symlinks=True)
+        shutil.copytree(kept / "cache", cache, symlinks=True)
+        runs.append(build(repo, many, cache, tags))
+    shutil.rmtree(kept)
+    return runs
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
 def blobs(repo: Path, tag: str) -> list[str]:
     listing = git(repo, "ls-tree", "-r", tag)
     return [line.split()[2] for line in listing.splitlines() if line.split()[1] == "blob"]
@@ -94,6 +119,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--repo", type=Path, required=True)
     parser.add_argument("--count", type=int, default=10)
     parser.add_argument("--work", type=Path, default=Path("/tmp/xrefdoc-versions-bench"))
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each rebuild (median)")
     args = parser.parse_args(argv)
     repo = args.repo.resolve()
     tags = git(repo, "tag", "--sort=-v:refname").split()[: args.count + 1]
@@ -103,10 +129,13 @@ def main(argv: list[str]) -> int:
     shutil.rmtree(args.work, ignore_errors=True)
     work = args.work
     one_cold = build(repo, work / "one", work / "cache-one", [newest])
-    one_again = build(repo, work / "one", work / "cache-one", [newest])
+    agains = [build(repo, work / "one", work / "cache-one", [newest]) for _ in range(args.repeat)]
+    one_again = (median([s for s, _ in agains]), max(peak for _, peak in agains))
     many_cold = build(repo, work / "many", work / "cache-many", older)
-    added = build(repo, work / "many", work / "cache-many", [*older, newest])
-    changed, unchanged = step(repo, work, older[0], newest)
+    adds = added_again(repo, work, [*older, newest], args.repeat)
+    added = (median([s for s, _ in adds]), max(peak for _, peak in adds))
+    steps = [step(repo, work, older[0], newest) for _ in range(args.repeat)]
+    changed, unchanged = median([c for c, _ in steps]), median([u for _, u in steps])
     # The target: 1.5x the no-change rebuild, plus the work of the newest tag's changed blobs
     # (a one-version site's rebuild from the tag before to it, less a no-change rebuild).
     allowed = 1.5 * one_again[0] + max(0.0, changed - unchanged)
