@@ -90,16 +90,19 @@ def step(repo: Path, work: Path, before: str, after: str) -> tuple[float, float]
 def added_again(repo: Path, work: Path, tags: list[str], repeat: int) -> list[tuple[float, float]]:
     """``repeat`` times, the newest tag added to the site of the others, each time from a
     copy of that site, its work folder and its cache as they were before the first."""
+    from xrefdoc.sphinx.standalone import default_work_dir
+
     many, cache = work / "many", work / "cache-many"
+    # The site, its work folder (``default_work_dir``: beside it) and its record cache.
+    folders = [many, default_work_dir(many), cache]
     kept = work / "kept"
-    shutil.copytree(many, kept / "many", symlinks=True)
-    shutil.copytree(cache, kept / "cache", symlinks=True)
+    for number, folder in enumerate(folders):
+        shutil.copytree(folder, kept / str(number), symlinks=True)
     runs = []
     for _ in range(repeat):
-        shutil.rmtree(many)
-        shutil.rmtree(cache)
-        shutil.copytree(kept / "many", many, symlinks=True)
-        shutil.copytree(kept / "cache", cache, symlinks=True)
+        for number, folder in enumerate(folders):
+            shutil.rmtree(folder)
+            shutil.copytree(kept / str(number), folder, symlinks=True)
         runs.append(build(repo, many, cache, tags))
     shutil.rmtree(kept)
     return runs
