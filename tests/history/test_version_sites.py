@@ -236,3 +236,30 @@ def test_the_switcher_keeps_the_definition_and_the_bar_says_when_it_came(
         page.goto(base + "v3/pkg/engine.py_docs.html#sym-Engine.start")
         page.locator(".xref-since").wait_for()
         assert page.locator(".xref-since").inner_text() == "Introduced in v2"
+
+
+def test_a_branch_that_moved_is_built_again_and_its_api_changes_follow(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "trunk")
+    write_tree(root, V1)
+    commit_as(root, "v1", 86400)
+    git(root, "tag", "v1")
+    write_tree(root, {"NOTES.txt": "later\n"})
+    commit_as(root, "later", 2 * 86400)
+    out = tmp_path / "site"
+    first = run_xrefdoc(
+        "build", str(root), "-o", str(out), "--versions", "v1", "--versions", "trunk"
+    )
+    assert first.returncode == 0, first.stderr
+    page = out / "_diff" / "v1..trunk.html"
+    assert 'id="added"' not in page.read_text(encoding="utf-8")
+    write_tree(root, {"pkg/extra.py": "def extra():\n    pass\n"})
+    commit_as(root, "more", 3 * 86400)
+    done = run_xrefdoc(
+        "build", str(root), "-o", str(out), "--versions", "v1", "--versions", "trunk"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "building trunk" in done.stdout and "v1 (" in done.stdout
+    assert '<h2 id="added">Added (1)</h2>' in page.read_text(encoding="utf-8")
+    assert since_of(out / "trunk", "pkg/extra.py") == {"sym-extra": "trunk"}

@@ -59,8 +59,9 @@ SINCE_FOLDER = "since"
 # definitions (for the API changes when a later version is added).
 STATE_FILE = "versions.json"
 API_FILE = "definitions.pickle"
-# In the work folder: per version, the digest of what its ``since`` scripts say.
-SINCE_STATE_FILE = "since.json"
+# In the work folder: the digest of what each version's ``since`` scripts and each diff page
+# were made from.
+WRITTEN_FILE = "written.json"
 
 
 def build_versions(
@@ -129,23 +130,27 @@ def build_versions(
         state[version.name] = built_from
         write_if_changed(work / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
     since = introduced([(version.name, apis[version.name]) for version in reversed(found)])
-    # A version's scripts are written when what they say changed (a version added before
-    # it, a rebuild), not each time one is added after it.
-    written = _read_state(work / SINCE_STATE_FILE)
+    named, _ = project_metadata(source, lambda message: None)
+    project = named or source.name
+    # Each file of the versions' own is written again only when what it is made from
+    # changed: a version's since scripts when a version came in before it, a diff page when
+    # either side was built again; not each time a version is added after them.
+    written = _read_state(work / WRITTEN_FILE)
+    now: dict[str, list[str]] = {}
     for version in found:
         folder = output / version.name / DATA_FOLDER / SINCE_FOLDER
-        digest = _digest(since[version.name])
-        if written.get(version.name) != [digest] or not folder.is_dir():
+        now[f"{SINCE_FOLDER}/{version.name}"] = made = [_digest(since[version.name])]
+        if written.get(f"{SINCE_FOLDER}/{version.name}") != made or not folder.is_dir():
             write_since_scripts(folder, since[version.name])
-            written[version.name] = [digest]
-    written = {version.name: written[version.name] for version in found}
-    write_if_changed(work / SINCE_STATE_FILE, json.dumps(written, indent=1, sort_keys=True))
-    name, _ = project_metadata(source, lambda message: None)
-    project = name or source.name
     # Each version against the one before it (the list is newest first).
     for new, old in itertools.pairwise(found):
-        diff = compare(apis[old.name], apis[new.name])
-        write_if_changed(output / diff_page_name(old, new), diff_page(project, old, new, diff))
+        name = diff_page_name(old, new)
+        sides = [(v.name, v.ref, v.time, state[v.name]) for v in (old, new)]
+        now[name] = made = [_digest([project, *sides])]
+        if written.get(name) != made or not (output / name).is_file():
+            diff = compare(apis[old.name], apis[new.name])
+            write_if_changed(output / name, diff_page(project, old, new, diff))
+    write_if_changed(work / WRITTEN_FILE, json.dumps(now, indent=1, sort_keys=True))
     write_if_changed(output / VERSIONS_SCRIPT, versions_script(found))
     write_if_changed(output / INDEX_PAGE, index_page(project, found))
     if not quiet:
@@ -209,8 +214,9 @@ def _read_state(path: Path) -> dict[str, list[str]]:
     return state if isinstance(state, dict) else {}
 
 
-def _digest(since: Mapping[tuple[str, str], str]) -> str:
-    return hashlib.blake2b(repr(sorted(since.items())).encode(), digest_size=16).hexdigest()
+def _digest(made_from: object) -> str:
+    value = sorted(made_from.items()) if isinstance(made_from, Mapping) else made_from
+    return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
 
 
 def _date(version: Version) -> str:
