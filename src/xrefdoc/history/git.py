@@ -1,6 +1,7 @@
 """A tree at a git ref, read from git's objects: the ref resolved to its commit, and the files
 of the tree's folder at that commit written into a folder of ours (``git archive``), so that
-the work tree, its index and its checked-out branch are never touched.
+the work tree, its index and its checked-out branch are never touched. A folder written
+before is brought up to date: only the files whose blob changed are written.
 
 Every problem is one line (``RefError``): not a git repository, a ref that does not exist
 (with a word on shallow clones, which lack the history other refs need), no folder of the
@@ -73,29 +74,126 @@ def resolve(root: Path, ref: str) -> str:
     raise RefError(f"no such ref in {root}: {ref}{hint}")
 
 
+# In the exported folder's own repository: each file's mode and blob as last exported.
+EXPORTED_FILE = "xrefdoc-exported"
+# Past this many changed files, the whole tree is written again (one archive).
+_CHANGED_MAX = 2000
+
+
 def export(root: Path, commit: str, into: Path) -> Path:
-    """Write the files of ``root``'s folder as they are at ``commit`` into the empty folder
-    ``into`` (made or emptied); returns it. Read from git's objects (``git archive``)."""
+    """Write the files of ``root``'s folder as they are at ``commit`` into the folder
+    ``into`` (made, or made to hold them and nothing else); returns it. Read from git's
+    objects (``git archive``). A folder this wrote before keeps the files whose blob is the
+    same (their times too, so a build of it reads only the files that changed); one that
+    is not is written whole, and so is the tree when an attributes file changed (how the
+    archive writes a file may follow them; ``export-ignore`` leaves one out)."""
     top, prefix = repository_of(root)
     # ``commit:folder/`` names the folder's tree: its files come with paths relative to it
     # (run at the top, where git adds no folder of its own to the path).
-    done = _git(top, "archive", "--format=tar", f"{commit}:{prefix}")
+    tree = f"{commit}:{prefix}"
+    blobs = _blobs(top, tree)
+    record = into / ".git" / EXPORTED_FILE
+    before = _exported(record)
+    changed = gone = None
+    if before is not None and blobs is not None:
+        record.unlink()  # a write stopped part-way is followed by a whole one
+        changed = sorted(
+            path
+            for path, blob in blobs.items()
+            if before.get(path) != blob or not os.path.lexists(into / path)
+        )
+        gone = sorted(set(before) - set(blobs))
+    # A changed attributes file may change how the archive writes files whose blob did not.
+    if (
+        changed is None
+        or gone is None
+        or len(changed) + len(gone) > _CHANGED_MAX
+        or any(path.rpartition("/")[2] == ".gitattributes" for path in [*changed, *gone])
+    ):
+        _write_whole(top, tree, into)
+    else:
+        for path in [*gone, *changed]:
+            _remove(into, path)
+        if changed:
+            _extract(_archive(top, tree, changed), into)
+    if blobs is not None and record.parent.is_dir():
+        listing = "".join(f"{mode} {oid}\t{path}\0" for path, (mode, oid) in blobs.items())
+        record.write_text(listing, encoding="utf-8", errors="surrogateescape")
+    return into
+
+
+def _archive(top: Path, tree: str, paths: Sequence[str] = ()) -> bytes:
+    """``git archive`` of ``tree`` (of ``paths`` in it, literally, when given), as tar."""
+    pathspecs = ["--", *paths] if paths else []
+    done = _git(top, "--literal-pathspecs", "archive", "--format=tar", tree, *pathspecs)
     if done.returncode != 0:
         message = os.fsdecode(done.stderr).strip().splitlines()
+        commit, _, prefix = tree.partition(":")
         raise RefError(
             f"cannot read {prefix or 'the tree'} at {commit[:12]}: "
             f"{message[-1] if message else 'git archive failed'}"
         )
+    return done.stdout
+
+
+def _extract(archive: bytes, into: Path) -> None:
+    with tarfile.open(fileobj=io.BytesIO(archive)) as opened:
+        opened.extractall(into, filter="data")
+
+
+def _write_whole(top: Path, tree: str, into: Path) -> None:
+    archive = _archive(top, tree)
     if into.exists():
         shutil.rmtree(into)
     into.mkdir(parents=True)
-    with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
-        archive.extractall(into, filter="data")
+    _extract(archive, into)
     # A repository of its own (with no commit), so that git lists its files by its own
     # .gitignore files, never by those of a repository it may sit in (a site folder inside
     # the work tree, that ignores it).
     _git(into, "init", "-q")
-    return into
+
+
+def _blobs(top: Path, tree: str) -> dict[str, tuple[str, str]] | None:
+    """Each file of ``tree``: its path, mode and blob id (None when git cannot list them;
+    the archive then says why)."""
+    done = _git(top, "ls-tree", "-r", "-z", tree)
+    if done.returncode != 0:
+        return None
+    found = {}
+    for entry in os.fsdecode(done.stdout).split("\0"):
+        head, _, path = entry.partition("\t")
+        mode, kind, oid = [*head.split(" "), "", "", ""][:3]
+        if kind == "blob":
+            found[path] = (mode, oid)
+    return found
+
+
+def _exported(record: Path) -> dict[str, tuple[str, str]] | None:
+    """What ``export`` recorded it wrote into a folder, or None."""
+    try:
+        listing = record.read_text(encoding="utf-8", errors="surrogateescape")
+    except OSError:
+        return None
+    found = {}
+    for entry in listing.split("\0"):
+        head, _, path = entry.partition("\t")
+        if path:
+            mode, _, oid = head.partition(" ")
+            found[path] = (mode, oid)
+    return found
+
+
+def _remove(into: Path, path: str) -> None:
+    """Remove the file ``path`` of ``into`` and the folders it leaves empty."""
+    target = into / path
+    if target.is_symlink() or target.is_file():
+        target.unlink()
+    elif target.is_dir():
+        shutil.rmtree(target)
+    folder = target.parent
+    while folder != into and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 @dataclass(frozen=True)
