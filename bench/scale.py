@@ -16,8 +16,8 @@ for both). And, when installed, the peers on the
 same tree: Doxygen (source browser and references on), GNU GLOBAL's ``gtags`` + ``htags``,
 and sphinx-autoapi on the smallest tree. A peer still running after ``--peer-timeout``
 seconds is stopped and reported as such. On the largest tree it runs the code-search
-benches too (``grep.py``, ``code_search_browser.py``). Prints markdown tables; figures, not
-verdicts.
+benches too (``grep.py``, ``code_search_browser.py``), and weighs its site by kind of file
+(``site_size.py``). Prints markdown tables; figures, not verdicts.
 
 Nothing is deleted while anything is timed: what an earlier run left in ``--work`` is moved
 aside and deleted when the bench ends. ext4 without a journal (this machine's disk) passes
@@ -401,6 +401,10 @@ def measure(
     peers = {} if args.no_peers else run_peers(tree, work, smallest, args.peer_timeout, trash)
     if largest and not args.no_code_search:
         code_search_benches(tree, output)
+    if largest:
+        print("\n### site_size.py\n", flush=True)
+        here = Path(__file__).resolve().parent
+        subprocess.run([sys.executable, str(here / "site_size.py"), str(output)], check=False)
     return SizeResult(
         count,
         floors,
