@@ -40,8 +40,8 @@ def h2_titles(html: str) -> list[str]:
 
 
 def source_line_html(html: str, number: int) -> str:
-    """The HTML of source line ``number`` on a _docs page: what its line's span holds."""
-    match = re.search(rf"<span id=L{number}>(.*?)</span>\n", html)
+    """The HTML of source line ``number`` on a _docs page: what its line's element holds."""
+    match = re.search(rf"<i id=L{number}>(.*?)</i>\n", html)
     assert match, f"no line L{number}"
     return match.group(1)
 

@@ -193,7 +193,7 @@ def test_a_line_anchor_highlights_and_scrolls_to_its_line(page: Any, site: str) 
     # A range, and its permalink.
     page.goto(f"{site}{PUMP_PAGE}#L{RUN_LINE}-L{RUN_LINE + 5}")
     marked = page.eval_on_selector_all(
-        ".xref-source pre > span.xref-hl", "lines => lines.map(l => l.id)"
+        ".xref-source pre > i.xref-hl", "lines => lines.map(l => l.id)"
     )
     assert marked == [f"L{n}" for n in range(RUN_LINE, RUN_LINE + 6)]
     assert page.inner_text(".xref-permalink").startswith(f"Lines {RUN_LINE}\u2013{RUN_LINE + 5}")
@@ -350,12 +350,39 @@ def test_text_and_links_have_enough_contrast(chromium: Any, site: str, theme: st
     page.goto(site + PUMP_PAGE)
     page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
     body = background(page, "body")
-    number = ".xref-source pre > span"  # its ::before, the line's number
+    number = ".xref-source pre > i"  # its ::before, the line's number
     for selector in ("div.body p", "div.body a", ".xt-header a", ".xref-crumbs", number):
         pseudo = "'::before'" if selector == number else "null"
         colour = page.eval_on_selector(selector, f"e => getComputedStyle(e, {pseudo}).color")
         ground = body if selector != number else background(page, "div.highlight")
         assert _contrast(colour, ground) >= 4.5, (theme, selector, colour, ground)
+    context.close()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_a_token_looks_as_pygments_styles_its_class(chromium: Any, site: str, theme: str) -> None:
+    # Tokens are <i class=k>, lines <i id=L7> (the shortest element, highlight.py): each must
+    # look as a <span> of its class would, italics only where Pygments' style says so.
+    context = chromium.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(site + PUMP_PAGE)
+    page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
+    looks = """([tag, cls]) => {
+        const line = document.querySelector('.xref-source pre > i');
+        const e = document.createElement(tag); e.className = cls; e.textContent = 'x';
+        line.appendChild(e);
+        const style = getComputedStyle(e);
+        const found = [style.color, style.fontStyle, style.fontWeight];
+        e.remove();
+        return found;
+    }"""
+    for css in ("k", "sd", "mi", "nn"):
+        assert page.locator(f".xref-source pre > i i.{css}").count(), css
+        assert page.evaluate(looks, ["i", css]) == page.evaluate(looks, ["span", css]), css
+    assert page.evaluate(looks, ["i", "sd"])[1] == "italic", "Pygments' style: docstrings"
+    assert page.evaluate(looks, ["i", "k"])[1] == "normal"
+    line = page.eval_on_selector(".xref-source pre > i", "e => getComputedStyle(e).fontStyle")
+    assert line == "normal"
     context.close()
 
 

@@ -29,13 +29,13 @@ def test_a_highlighted_source_comes_back_from_its_bytes() -> None:
 
 def test_a_row_with_markup_of_its_own_is_refused() -> None:
     start, end = '<div class="highlight xref-source"><pre>', "</pre></div>"
-    good = [start + "<span class=k>", "x", "</span>" + end]
+    good = [start + "<i class=k>", "x", "</i>" + end]
     assert SourceHTML.from_bytes(stored(good, [("x", 1, 0)])) is not None
     planted = [start, "<img src=x onerror=alert(1)>", end]
     assert SourceHTML.from_bytes(stored(planted, [("x", 1, 0)])) is None
-    attribute = [start + "<span class=k onclick=alert(1)>", "x", "</span>" + end]
+    attribute = [start + "<i class=k onclick=alert(1)>", "x", "</i>" + end]
     assert SourceHTML.from_bytes(stored(attribute, [("x", 1, 0)])) is None
-    quoted = [start + '<span class="k" onclick="alert(1)">', "x", "</span>" + end]
+    quoted = [start + '<i class="k" onclick="alert(1)">', "x", "</i>" + end]
     assert SourceHTML.from_bytes(stored(quoted, [("x", 1, 0)])) is None
     unescaped = [start, "x", " a > b" + end]
     assert SourceHTML.from_bytes(stored(unescaped, [("x", 1, 0)])) is None
@@ -76,7 +76,7 @@ def test_a_line_too_long_for_the_lexer_is_shown_whole_and_the_lines_after_it_hig
     source = prepare_source(f"first: 1\n{junk}\nlast_key: 2\n", "yaml", 1_000_000)
     html = source.html()
     assert junk.replace("&", "&amp;") in html, "the long line, whole, as text"
-    assert "<span class=nt>last_key</span>" in html, "the next line highlighted as before"
+    assert "<i class=nt>last_key</i>" in html, "the next line highlighted as before"
     assert "id=L3>" in html and "id=L4>" not in html
 
 
@@ -85,9 +85,9 @@ def test_tokens_that_look_like_text_have_no_span_and_a_link_carries_its_token_cl
     html = source.html()
     # Punctuation, plain names and whitespace: no span; keywords and a function's name: one.
     assert html.splitlines()[1] == (
-        "<span id=L2>    <span class=k>return</span> engine<span class=o>.</span>start()</span>"
+        "<i id=L2>    <i class=k>return</i> engine<i class=o>.</i>start()</i>"
     )
-    assert "<span class=nf>run</span>" in html and 'class="' not in html.split("<pre>")[1]
+    assert "<i class=nf>run</i>" in html and 'class="' not in html.split("<pre>")[1]
 
     def link_for(name: str, line: int, column: int) -> NameLink | None:
         if name == "run":

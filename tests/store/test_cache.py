@@ -491,7 +491,7 @@ def test_a_planted_highlighted_source_does_not_reach_the_site(tree: Path, tmp_pa
     assert main(["build", str(tree), "-o", str(tmp_path / "second"), "-q"]) == 0
     page = (tmp_path / "second" / "demo/core.py_docs.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in page
-    assert "<span id=L1>" in page and "Engine" in page, "the source is lexed again instead"
+    assert "<i id=L1>" in page and "Engine" in page, "the source is lexed again instead"
 
 
 # --- extraction in worker processes ---------------------------------------------------------

@@ -1,15 +1,18 @@
 """Highlighted source: one anchored line per source line, known names turned into links.
 
-A file page is mostly its source, so the markup is kept lean: a line is ``<span id=L7>``
+A file page is mostly its source, so the markup is kept lean: a line is ``<i id=L7>``
 (its number is drawn by CSS, a counter in a ``::before``, and a click on it is handled by
-``xrefdoc-lines.js``: a link to a line needs no script, making one does), neighbouring
-tokens of one class share a span, a name's link carries its token's class itself, and has
-a ``title`` only when it is a textual match (the hover card says where an exact one
-leads). Tokens that look like plain text in both the theme's styles (punctuation, plain
-names, whitespace: ``PLAIN_CLASSES``) have no span, and attributes that hold only letters
-and digits are not quoted. On Sphinx's sources a page went from 6.6 to under 4 times its
-source's size, and then its source's markup from 4.1 to 3.1 times its text
-(``bench/weight.py``).
+``xrefdoc-lines.js``: a link to a line needs no script, making one does), a token is
+``<i class=k>`` (Pygments' class, which its stylesheet styles whatever the element;
+``xrefdoc.css`` sets the element's own italics aside), neighbouring tokens of one class
+share one, a name's link carries its token's class itself, and has a ``title`` only when it
+is a textual match (the hover card says where an exact one leads). Tokens that look like
+plain text in both the theme's styles (punctuation, plain names, whitespace:
+``PLAIN_CLASSES``) have no element, and attributes that hold only letters and digits are
+not quoted. On Sphinx's sources a page went from 6.6 to under 4 times its source's size,
+and then its source's markup from 4.1 to 3.1 times its text (``bench/weight.py``); ``<i>``
+for ``<span>`` took the highlighted source of Sphinx's 2,057 files from 49.3 to 41.4 MiB
+and the whole site from 133.1 to 125.1 MiB (``bench/site_size.py``).
 
 Lexing is the costly part of a page (Pygments, about 15 ms a file), and it depends only on
 the file's content, its lexer and the source cap. So it is done once per content hash: the
@@ -49,7 +52,7 @@ class NameLink:
     textual: bool = False
 
     def wrap(self, piece: str) -> str:
-        """A name's piece (``<span class=nf>run</span>``, or bare text for a plain name) as
+        """A name's piece (``<i class=nf>run</i>``, or bare text for a plain name) as
         a link that carries the token's class: ``<a class=nf href="...">run</a>``."""
         css = ""
         if piece.startswith(_CLASS_OPEN):
@@ -64,9 +67,9 @@ class NameLink:
         return f'<a href="{href}">{piece}</a>'
 
 
-# A styled token's span, as ``_token_style`` writes it: ``<span class=nf>…</span>``.
-_CLASS_OPEN = "<span class="
-_CLOSE = "</span>"
+# A styled token's element, as ``_token_style`` writes it: ``<i class=nf>…</i>``.
+_CLASS_OPEN = "<i class="
+_CLOSE = "</i>"
 
 _NO_ANCHORS: Mapping[int, Sequence[str]] = {}
 
@@ -186,8 +189,8 @@ _SEPARATOR = "\x00"
 # Any "<" that does not open a tag ``prepare_source`` writes (the text between tags is
 # escaped, and none of these tags holds a "<" or ">" inside).
 _FOREIGN_TAG = re.compile(
-    r"<(?!span class=[a-z0-9]+>|span id=L\d+>|"
-    r'div class="highlight xref-source">|/span>|pre>|/pre>|/div>)'
+    r"<(?!i class=[a-z0-9]+>|i id=L\d+>|"
+    r'div class="highlight xref-source">|/i>|pre>|/pre>|/div>)'
 )
 
 
@@ -205,7 +208,8 @@ _NEEDS_ESCAPE = re.compile("[&<>\x00]")
 # Pygments' classes of the tokens that look like plain text in both styles the theme ships
 # (Pygments' "default" in the light, ``DARK_STYLE`` in the dark; tests/site/test_highlight.py
 # checks them): punctuation and plain names have the text's own colour in both, and
-# whitespace shows no colour at all. They were two-fifths of a page's spans; they get none.
+# whitespace shows no colour at all. They were two-fifths of a page's tokens; they get no
+# element.
 # A project that sets another ``pygments_style`` sees these tokens in its text colour.
 PLAIN_CLASSES = frozenset({"p", "n", "nx", "w"})
 
@@ -242,7 +246,7 @@ def _escaped(text: str) -> str:
 
 
 def _line_start(number: int) -> str:
-    return f"<span id={line_anchor(number)}>"
+    return f"<i id={line_anchor(number)}>"
 
 
 def cut_at_cap(text: str, cap: int) -> tuple[str, int]:
@@ -260,7 +264,7 @@ def cut_at_cap(text: str, cap: int) -> tuple[str, int]:
 
 def prepare_source(text: str, lexer_alias: str, cap: int) -> SourceHTML:
     """Lex ``text`` (cut at ``cap`` bytes) into a ``SourceHTML``: an ``L<n>`` anchor on every
-    line and Pygments' CSS classes (styled by Sphinx's ``pygments.css``), one span for a
+    line and Pygments' CSS classes (styled by Sphinx's ``pygments.css``), one element for a
     run of tokens of one class (``collections.abc``, ``()):``) but a name, which may become
     a link.
 
@@ -279,7 +283,7 @@ def prepare_source(text: str, lexer_alias: str, cap: int) -> SourceHTML:
     number = 1
     column = 0
     line_empty = True
-    # The opening tag of the styled piece that ends ``fixed``, whose span the next piece of
+    # The opening tag of the styled piece that ends ``fixed``, whose element the next piece of
     # the same class joins; "" when ``fixed`` ends otherwise.
     last_open = ""
     for token_type, value in tokens:
@@ -301,7 +305,7 @@ def prepare_source(text: str, lexer_alias: str, cap: int) -> SourceHTML:
                 number += 1
                 column = 0
                 # _line_start, written out: this runs once per line of the tree.
-                fixed.append(f"</span>\n<span id=L{number}>")
+                fixed.append(f"</i>\n<i id=L{number}>")
                 last_open = ""
             line_empty = True
         if not value:
@@ -328,9 +332,9 @@ def prepare_source(text: str, lexer_alias: str, cap: int) -> SourceHTML:
     elif line_empty and number > 1:
         # Pygments ends the text with a newline: the line after it exists only when the
         # text had content there.
-        fixed[-1] = "</span>\n"
+        fixed[-1] = "</i>\n"
     else:
-        fixed.append("</span>\n")
+        fixed.append("</i>\n")
     fixed.append("</pre></div>")
     pieces.append("".join(fixed))
     return SourceHTML(pieces, names, shown)

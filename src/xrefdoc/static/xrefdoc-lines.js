@@ -13,9 +13,9 @@
 
   var RANGE = /^#L(\d+)(?:-L?(\d+))?$/;
 
-  // A line is a span with its id as the <pre>'s child (highlight.py); a symbol's anchor
+  // A line is an <i> with its id as the <pre>'s child (highlight.py); a symbol's anchor
   // (#sym-Group.invoke) is an empty span at the start of its definition's line.
-  function lines() { return document.querySelectorAll(".xref-source pre > span"); }
+  function lines() { return document.querySelectorAll(".xref-source pre > i"); }
 
   function symbolLine() {
     if (location.hash.slice(0, 5) !== "#sym-") { return null; }

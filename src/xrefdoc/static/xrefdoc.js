@@ -94,7 +94,7 @@
   // A name where it is defined links to its keyword's entry: the definition is this page's
   // file at the name's line.
   function definedHere(link) {
-    var line = link.closest(".xref-source pre > span");
+    var line = link.closest(".xref-source pre > i");
     if (!/#kw-/.test(link.getAttribute("href") || "") || !line || !/^L\d+$/.test(line.id)) { return null; }
     return definitionTarget(location.href.split("#")[0] + "#" + line.id);
   }
