@@ -51,16 +51,20 @@ class Tally:
         self.compressed += compressed
 
 
+# Folders of the site's own, first match wins.
+_FOLDERS = (
+    ("_xref/code/", "code-search index"),
+    ("_xref/", "other data (_xref)"),
+    ("_static/", "static"),
+    ("keyword-uses/", "keyword use pages"),
+)
+
+
 def kind_of(relative: str) -> str:
     name = relative.rpartition("/")[2]
-    if relative.startswith("_xref/code/"):
-        return "code-search index"
-    if relative.startswith("_xref/"):
-        return "other data (_xref)"
-    if relative.startswith("_static/"):
-        return "static"
-    if relative.startswith("keyword-uses/"):
-        return "keyword use pages"
+    for folder, kind in _FOLDERS:
+        if relative.startswith(folder):
+            return kind
     if name.endswith("_docs.html"):
         return "file pages"
     if name.endswith("_kw.html"):

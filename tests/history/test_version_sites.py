@@ -20,16 +20,21 @@ V2 = {**V1, "pkg/engine.py": "class Engine:\n    def start(self):\n        retur
 V3 = {**V2, "pkg/core.py": "def run(task, retries=3):\n    return task()\n"}
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    base = tmp_path_factory.mktemp("versions")
-    root = base / "repo"
+def tagged_repository(root: Path) -> Path:
+    """A repository at ``root`` with V1, V2 and V3 committed a day apart, tagged v1 to v3."""
     root.mkdir()
     git(root, "init", "-q")
     for number, files in enumerate((V1, V2, V3), start=1):
         write_tree(root, files)
         commit_as(root, f"v{number}", number * 86400)
         git(root, "tag", f"v{number}")
+    return root
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("versions")
+    root = tagged_repository(base / "repo")
     (root / "pkg" / "core.py").write_text("def uncommitted():\n    pass\n")
     out = base / "site"
     done = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v*", "-q")
@@ -193,13 +198,7 @@ def test_each_definition_says_the_version_it_came_in(built: tuple[Path, Path]) -
 def test_a_version_added_between_two_built_ones_changes_what_the_later_one_says(
     tmp_path: Path,
 ) -> None:
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q")
-    for number, files in enumerate((V1, V2, V3), start=1):
-        write_tree(root, files)
-        commit_as(root, f"v{number}", number * 86400)
-        git(root, "tag", f"v{number}")
+    root = tagged_repository(tmp_path / "repo")
     out = tmp_path / "site"
     first = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v1", "--versions", "v3")
     assert first.returncode == 0, first.stderr

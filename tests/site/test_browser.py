@@ -343,12 +343,18 @@ def test_landmarks_headings_and_link_texts(page: Any, site: str) -> None:
             assert label, address
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_text_and_links_have_enough_contrast(chromium: Any, site: str, theme: str) -> None:
+def themed_pump_page(chromium: Any, site: str, theme: str) -> tuple[Any, Any]:
+    """A new context and the pump's page in it, in the ``theme`` (light or dark)."""
     context = chromium.new_context(viewport=DESKTOP)
     page = context.new_page()
     page.goto(site + PUMP_PAGE)
     page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
+    return context, page
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_text_and_links_have_enough_contrast(chromium: Any, site: str, theme: str) -> None:
+    context, page = themed_pump_page(chromium, site, theme)
     body = background(page, "body")
     number = ".xref-source pre > i"  # its ::before, the line's number
     for selector in ("div.body p", "div.body a", ".xt-header a", ".xref-crumbs", number):
@@ -363,10 +369,7 @@ def test_text_and_links_have_enough_contrast(chromium: Any, site: str, theme: st
 def test_a_token_looks_as_pygments_styles_its_class(chromium: Any, site: str, theme: str) -> None:
     # Tokens are <i class=k>, lines <i id=L7> (the shortest element, highlight.py): each must
     # look as a <span> of its class would, italics only where Pygments' style says so.
-    context = chromium.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    page.goto(site + PUMP_PAGE)
-    page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
+    context, page = themed_pump_page(chromium, site, theme)
     looks = """([tag, cls]) => {
         const line = document.querySelector('.xref-source pre > i');
         const e = document.createElement(tag); e.className = cls; e.textContent = 'x';
