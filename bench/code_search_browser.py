@@ -8,9 +8,10 @@ result, or to the first 50 files' results where "More files" holds the rest. The
 are drawn from the site's own index, deterministically: selective literals (an identifier
 of 8 or more characters whose matches fit the first page: at most 50 files hold it) and
 regular expressions whose only literal has three characters. Prints a markdown table: the
-seconds (median of the runs), the files and bytes of ``_xref/code/`` fetched, and their
-share of the index. Needs
-Chromium (Debian's) and playwright, as the browser tests do.
+seconds (median of the runs), the files and bytes of ``_xref/code/`` fetched (heard in one
+more run: listening slows the page), and their share of the index. ``--url`` measures the
+site as another static server serves it. Needs Chromium (Debian's) and playwright, as the
+browser tests do.
 """
 
 from __future__ import annotations
@@ -79,19 +80,23 @@ def three_letter_regexes(index: CodeIndex, count: int, seed: int = 24) -> list[s
     return [rf"\b{word}\w*\(" for word in words]
 
 
-# Entries the page's resource timing keeps (the browser's default, 250, is less than a
-# scan's files).
-RESOURCE_BUFFER = 100_000
-
-
-def run_query(browser: Any, base: str, box: str, regex: bool) -> tuple[float, list[str], str]:
-    """Seconds from the address to the last result, the index files fetched, the status."""
+def run_query(
+    browser: Any, base: str, box: str, regex: bool, listen: bool = False
+) -> tuple[float, list[str], str]:
+    """Seconds from the address to the last result, the index files fetched (when
+    ``listen``), the status. The files are heard through Playwright, request by request,
+    which slows the page (a scan of 2,107 files: 9.7 s without listening, 11.1 s with it),
+    so the timed runs do not listen, and one more run does."""
     context = browser.new_context()
-    # The files fetched are read from the page's own resource timing afterwards: listening
-    # to each request through Playwright slowed the page (a scan of 2,107 files: 9.7 s
-    # without the listener, 11.1 s with it).
-    context.add_init_script(f"performance.setResourceTimingBufferSize({RESOURCE_BUFFER})")
+    fetched: list[str] = []
     marker = "/" + code_search_folder(Path()).as_posix() + "/"
+    if listen:
+        context.on(
+            "request",
+            lambda request: (
+                fetched.append(request.url.split(marker, 1)[1]) if marker in request.url else None
+            ),
+        )
     page = context.new_page()
     flags = {"re": "1"} if regex else {}
     started = time.perf_counter()
@@ -99,9 +104,7 @@ def run_query(browser: Any, base: str, box: str, regex: bool) -> tuple[float, li
     page.wait_for_function(DONE, timeout=120_000)
     seconds = time.perf_counter() - started
     status = page.inner_text(".xref-code-status")
-    urls = page.evaluate("performance.getEntriesByType('resource').map(entry => entry.name)")
     context.close()
-    fetched = [url.split(marker, 1)[1] for url in urls if marker in url]
     return seconds, fetched, status
 
 
@@ -139,7 +142,7 @@ def main(argv: list[str]) -> int:
             for box, regex, kind in queries:
                 runs = [run_query(browser, base, box, regex) for _ in range(args.runs)]
                 seconds = statistics.median(run[0] for run in runs)
-                fetched = set(runs[-1][1])
+                fetched = set(run_query(browser, base, box, regex, listen=True)[1])
                 fetched_bytes = sum(sizes.get(name, 0) for name in fetched)
                 print(
                     f"| `{box}` | {kind} | {runs[-1][2].splitlines()[0]} | {seconds:.2f} "
