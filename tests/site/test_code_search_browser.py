@@ -411,3 +411,42 @@ def test_a_probed_group_orders_the_trigrams_rarest_first(
         assert page.inner_text(".xref-code-note") == (
             "1 of 400 files hold the literals the pattern needs."
         )
+
+
+@pytest.mark.parametrize("cores", [1, 4])
+def test_workers_answer_in_path_order_whatever_chunk_each_owns(
+    chromium: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int
+) -> None:
+    # Small groups and chunks: 150 files in many chunks, which the workers (one per core)
+    # share out by name; the results must come in path order all the same.
+    filler = "".join(f"row {line} of the table\n" for line in range(120))
+    files: dict[str, str | bytes] = {
+        f"parts/p{number:03}.txt": filler + "\n" * (number % 7) + "the shared marker\n"
+        for number in range(150)
+    }
+    tree = write_tree(tmp_path / "tree", files)
+    output = tmp_path / "site"
+    monkeypatch.setattr(layout, "GROUP_BYTES", 64 << 10)
+    monkeypatch.setattr(layout, "CHUNK_MIN", 4 << 10)
+    monkeypatch.setattr(layout, "CHUNK_MAX", 8 << 10)
+    assert main(["build", str(tree), "-o", str(output), "-q"]) == 0
+    chunks = list((output / "_xref" / "code").glob("g*/c*.js"))
+    assert len(chunks) >= 8 and len(list((output / "_xref" / "code").glob("g*"))) > 2
+    expected = [
+        (path, f"{path}_docs.html#L{121 + int(path[7:10]) % 7}", "the shared marker")
+        for path in sorted(files)
+    ]
+    context = chromium.new_context(viewport=DESKTOP)
+    context.add_init_script(
+        f"Object.defineProperty(navigator, 'hardwareConcurrency', {{get: () => {cores}}})"
+    )
+    page = context.new_page()
+    with served(output) as address:
+        page.goto(address + "search.html?" + urlencode({"q": "shared marker", "tab": "code"}))
+        more = page.get_by_role("button", name="More files")
+        for _ in range(2):
+            more.wait_for()
+            more.click()
+        assert finished(page) == "150 matches in 150 files"
+        assert hits(page) == expected
+    context.close()

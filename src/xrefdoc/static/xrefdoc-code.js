@@ -1,8 +1,8 @@
 /* Code search: the search page's Code tab, over the text of every file, from the static
    trigram index in _xref/code/ (see xrefdoc.codesearch, whose query.py this follows). The
    query's trigrams pick the posting shards to load, the regions that hold them all are
-   the candidates, and a Web Worker matches their lines, so a slow expression never
-   freezes the page. Every file of the index is a script, as a page read from disk may run
+   the candidates, and Web Workers (one per core, up to four, each owning a share of the
+   chunks) match their lines, so a slow expression never freezes the page. Every file of the index is a script, as a page read from disk may run
    one but not fetch a file. Loaded on the search page only, after xrefdoc.js (its
    window.xrefdocLoad), xrefdoc-find.js (window.xrefdocFind.pages, a file's page) and
    xrefdoc-code-plan.js (window.xrefdocCodePlan: the query's filters and trigrams). */
@@ -17,6 +17,7 @@
   var AHEAD = 128;            // chunks loaded ahead of the batch being matched
   var BATCH_REGIONS = 64;     // regions matched in one message to the worker
   var BATCH_BYTES = 1 << 20;  // and no more text than this
+  var WORKERS = 4;            // workers that match, at most (one per core)
   var SETTLED = 2;            // trigrams in a row that leave a group's regions be (query.SETTLED)
 
   var planner = window.xrefdocCodePlan;
@@ -348,52 +349,94 @@
 
   var workerURL = null;
 
-  // Matches batches of regions with ``source`` and ``flags`` in a worker (see Matcher):
-  // check(regions, packed, ahead, answer) calls answer(at, hits, text) per region and
-  // resolves when all are done; once the batch's chunks are in, a region that takes past
-  // the deadline ends the worker and it rejects with {stuck: at}. Without workers it
-  // matches on this thread.
+  // Matches batches of regions with ``source`` and ``flags`` in workers (see Matcher), one
+  // per core up to WORKERS, each owning the chunks whose name hashes to it (it alone fetches,
+  // inflates and keeps them): check(regions, packed, ahead, answer) calls answer(at, hits,
+  // text) per region, in the regions' order, and resolves when all are done; once a worker's
+  // chunks of the batch are in, a region that takes it past the deadline ends the workers
+  // and it rejects with {stuck: at}. Without workers it matches on this thread.
   function Verifier(base, source, flags, keep) {
-    var worker = null, matcher = null, batch = 0;
+    var workers = [], matcher = null, batch = 0;
+    var count = Math.max(1, Math.min(WORKERS, navigator.hardwareConcurrency || 1));
     try {
       if (!workerURL) {
         var code = [inflate, unpack, matchRegion, Matcher, workerLoop].join("\n") + "\nworkerLoop();\n";
         workerURL = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
       }
-      worker = new Worker(workerURL);
-      worker.postMessage({ base: base, source: source, flags: flags, keep: keep });
+      for (var w = 0; w < count; w++) {
+        workers.push(new Worker(workerURL));
+        workers[w].postMessage({ base: base, source: source, flags: flags, keep: Math.ceil(keep / count) + 1 });
+      }
     } catch (error) {
-      worker = null;
+      workers.forEach(function (worker) { worker.terminate(); });
+      workers = [];
       matcher = new Matcher(base, source, flags, keep);
     }
-    this.stop = function () { if (worker) { worker.terminate(); } };
+    function stopAll() { workers.forEach(function (worker) { worker.onmessage = null; worker.terminate(); }); }
+    this.stop = stopAll;
+
+    // The worker that owns chunk ``name``.
+    function owner(name) {
+      var hash = 0;
+      for (var i = 0; i < name.length; i++) { hash = (hash * 31 + name.charCodeAt(i)) | 0; }
+      return (hash >>> 0) % workers.length;
+    }
+
     this.check = function (regions, packed, ahead, answer) {
       batch++;
-      if (!worker) {
+      if (!workers.length) {
         matcher.ahead(ahead);
         return matcher.match(regions, packed, function () {}, answer);
       }
       var mine = batch;
+      // Each worker's share: the regions (by their place in the batch), the chunks ahead,
+      // and the base64 of its chunks where the page loaded them.
+      var shares = workers.map(function () { return { at: [], regions: [], ahead: [], packed: {} }; });
+      regions.forEach(function (region, at) {
+        var share = shares[owner(region[0])];
+        share.at.push(at);
+        share.regions.push(region);
+        if (packed[region[0]] !== undefined) { share.packed[region[0]] = packed[region[0]]; }
+      });
+      ahead.forEach(function (name) { shares[owner(name)].ahead.push(name); });
       return new Promise(function (resolve, reject) {
-        var answered = 0, timer = 0;
-        function wait() {
-          clearTimeout(timer);
-          timer = setTimeout(function () {
-            worker.onmessage = null;
-            worker.terminate();
-            reject({ stuck: answered });
-          }, DEADLINE);
+        // Answers come back from each worker in its own order; they are handed on in the
+        // batch's.
+        var held = new Array(regions.length), next = 0, settled = false;
+        function release() {
+          while (next < regions.length && held[next]) {
+            var found = held[next];
+            held[next] = null;
+            answer(next, found[0], found[1]);
+            next++;
+          }
+          if (next === regions.length && !settled) { settled = true; resolve(); }
         }
-        worker.onmessage = function (event) {
-          var data = event.data;
-          if (data.batch !== mine) { return; }
-          if (data.error !== undefined) { worker.onmessage = null; reject(new Error(data.error)); return; }
-          if (data.loaded) { wait(); return; }
-          answer(data.at, data.hits, data.text);
-          answered++;
-          if (answered === regions.length) { clearTimeout(timer); worker.onmessage = null; resolve(); } else { wait(); }
-        };
-        worker.postMessage({ batch: mine, regions: regions, packed: packed, ahead: ahead });
+        function fail(error) {
+          if (settled) { return; }
+          settled = true;
+          stopAll();
+          reject(error);
+        }
+        workers.forEach(function (worker, w) {
+          var share = shares[w], answered = 0, timer = 0;
+          function wait() {
+            clearTimeout(timer);
+            timer = setTimeout(function () { fail({ stuck: share.at[answered] }); }, DEADLINE);
+          }
+          worker.onmessage = function (event) {
+            var data = event.data;
+            if (data.batch !== mine || settled) { return; }
+            if (data.error !== undefined) { clearTimeout(timer); fail(new Error(data.error)); return; }
+            if (data.loaded) { if (share.regions.length) { wait(); } return; }
+            held[share.at[data.at]] = [data.hits, data.text];
+            answered++;
+            if (answered === share.regions.length) { clearTimeout(timer); } else { wait(); }
+            release();
+          };
+          worker.postMessage({ batch: mine, regions: share.regions, packed: share.packed, ahead: share.ahead });
+        });
+        if (!regions.length) { release(); }
       });
     };
   }
