@@ -21,6 +21,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from xrefdoc.site.names import (
+    DATA_FOLDER,
+    SOURCE_SECTION,
+    FilePageKind,
+    FolderPageKind,
+    PageNames,
+    code_search_folder,
+)
+
 KINDS = (
     "file pages",
     "keyword pages of files",
@@ -35,8 +44,9 @@ KINDS = (
 )
 # The parts of a file page, in ``PART_NAMES`` order.
 PART_NAMES = ("frame (header, folder tree, outline)", "highlighted source", "the rest")
-_SOURCE_SECTION = b'<section id="original-source"'
+_SOURCE_SECTION = f'<section id="{SOURCE_SECTION}"'.encode()
 _SECTION = b"<section"
+_NAMES = PageNames()
 
 
 @dataclass
@@ -53,11 +63,12 @@ class Tally:
 
 # Folders of the site's own, first match wins.
 _FOLDERS = (
-    ("_xref/code/", "code-search index"),
-    ("_xref/", "other data (_xref)"),
+    (code_search_folder(Path()).as_posix() + "/", "code-search index"),
+    (f"{DATA_FOLDER}/", "other data (_xref)"),
     ("_static/", "static"),
-    ("keyword-uses/", "keyword use pages"),
+    (_NAMES.keyword_full_page(""), "keyword use pages"),
 )
+_FOLDER_PAGES = {f"{kind}.html" for kind in FolderPageKind}
 
 
 def kind_of(relative: str) -> str:
@@ -65,13 +76,13 @@ def kind_of(relative: str) -> str:
     for folder, kind in _FOLDERS:
         if relative.startswith(folder):
             return kind
-    if name.endswith("_docs.html"):
+    if name.endswith(f"_{FilePageKind.DOCS}.html"):
         return "file pages"
-    if name.endswith("_kw.html"):
+    if name.endswith(f"_{FilePageKind.KW}.html"):
         return "keyword pages of files"
-    if name in ("index.html", "doc.html"):
+    if name in _FOLDER_PAGES:
         return "folder pages"
-    if name.startswith("keywords") and name.endswith(".html"):
+    if name.startswith(_NAMES.keywords_page()) and name.endswith(".html"):
         return "A-Z pages"
     if name == "searchindex.js":
         return "Sphinx's search index"
@@ -80,16 +91,15 @@ def kind_of(relative: str) -> str:
 
 def page_parts(page: bytes) -> tuple[int, int, int]:
     """A file page's bytes before its first section (the frame), in its highlighted source's
-    section, and after it."""
-    source = page.find(_SOURCE_SECTION)
-    if source < 0:
-        first = page.find(_SECTION)
-        frame = first if first >= 0 else len(page)
-        return frame, 0, len(page) - frame
+    section, and the rest."""
     first = page.find(_SECTION)
-    end = page.find(_SECTION, source + len(_SECTION))
-    end = len(page) if end < 0 else end
-    return first, end - source, len(page) - first - (end - source)
+    frame = len(page) if first < 0 else first
+    start = page.find(_SOURCE_SECTION)
+    if start < 0:
+        return frame, 0, len(page) - frame
+    end = page.find(_SECTION, start + len(_SECTION))
+    source = (len(page) if end < 0 else end) - start
+    return frame, source, len(page) - frame - source
 
 
 def files_of(site: Path) -> Iterator[tuple[str, Path]]:

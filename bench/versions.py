@@ -29,11 +29,11 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from statistics import median
 
 
 def git(repo: Path, *arguments: str) -> str:
@@ -108,10 +108,6 @@ def added_again(repo: Path, work: Path, tags: list[str], repeat: int) -> list[tu
     return runs
 
 
-def median(values: list[float]) -> float:
-    return statistics.median(values)
-
-
 def blobs(repo: Path, tag: str) -> list[str]:
     listing = git(repo, "ls-tree", "-r", tag)
     return [line.split()[2] for line in listing.splitlines() if line.split()[1] == "blob"]
@@ -138,7 +134,10 @@ def main(argv: list[str]) -> int:
     adds = added_again(repo, work, [*older, newest], args.repeat)
     added = (median([s for s, _ in adds]), max(peak for _, peak in adds))
     steps = [step(repo, work, older[0], newest) for _ in range(args.repeat)]
-    changed, unchanged = median([c for c, _ in steps]), median([u for _, u in steps])
+    changed, unchanged = (
+        median([c for c, _ in steps]),
+        median([u for _, u in steps]),
+    )
     # The target: 1.5x the no-change rebuild, plus the work of the newest tag's changed blobs
     # (a one-version site's rebuild from the tag before to it, less a no-change rebuild).
     allowed = 1.5 * one_again[0] + max(0.0, changed - unchanged)

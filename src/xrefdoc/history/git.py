@@ -74,7 +74,8 @@ def resolve(root: Path, ref: str) -> str:
     raise RefError(f"no such ref in {root}: {ref}{hint}")
 
 
-# In the exported folder's own repository: each file's mode and blob as last exported.
+# In the exported folder's own repository: each file's mode and blob as last exported (the
+# listing of ``git ls-tree`` that the export followed).
 EXPORTED_FILE = "xrefdoc-exported"
 # Past this many changed files, the whole tree is written again (one archive).
 _CHANGED_MAX = 2000
@@ -91,35 +92,48 @@ def export(root: Path, commit: str, into: Path) -> Path:
     # ``commit:folder/`` names the folder's tree: its files come with paths relative to it
     # (run at the top, where git adds no folder of its own to the path).
     tree = f"{commit}:{prefix}"
-    blobs = _blobs(top, tree)
+    listed = _git(top, "ls-tree", "-r", "-z", tree)
     record = into / ".git" / EXPORTED_FILE
-    before = _exported(record)
-    changed = gone = None
-    if before is not None and blobs is not None:
-        record.unlink()  # a write stopped part-way is followed by a whole one
-        changed = sorted(
-            path
-            for path, blob in blobs.items()
-            if before.get(path) != blob or not os.path.lexists(into / path)
-        )
-        gone = sorted(set(before) - set(blobs))
-    # A changed attributes file may change how the archive writes files whose blob did not.
-    if (
-        changed is None
-        or gone is None
-        or len(changed) + len(gone) > _CHANGED_MAX
-        or any(path.rpartition("/")[2] == ".gitattributes" for path in [*changed, *gone])
-    ):
+    try:
+        before: dict[str, str] | None = _blobs(record.read_bytes())
+    except OSError:
+        before = None
+    # Gone first: a write stopped part-way is followed by a whole one.
+    record.unlink(missing_ok=True)
+    blobs = _blobs(listed.stdout) if listed.returncode == 0 else None
+    update = None if before is None or blobs is None else _update(before, blobs, into)
+    if update is None:
         _write_whole(top, tree, into)
     else:
+        changed, gone = update
         for path in [*gone, *changed]:
             _remove(into, path)
         if changed:
             _extract(_archive(top, tree, changed), into)
+    # ``git ls-tree``'s own listing is the record of what was written.
     if blobs is not None and record.parent.is_dir():
-        listing = "".join(f"{mode} {oid}\t{path}\0" for path, (mode, oid) in blobs.items())
-        record.write_text(listing, encoding="utf-8", errors="surrogateescape")
+        record.write_bytes(listed.stdout)
     return into
+
+
+def _update(
+    before: dict[str, str], blobs: dict[str, str], into: Path
+) -> tuple[list[str], list[str]] | None:
+    """The files to write again (blob or mode changed, or missing) and those gone, from
+    what was written ``before`` to ``blobs``; None when the tree is better written whole:
+    too many changes, or an attributes file among them, which may change how the archive
+    writes files whose blob did not."""
+    changed = sorted(
+        path
+        for path, blob in blobs.items()
+        if before.get(path) != blob or not os.path.lexists(into / path)
+    )
+    gone = sorted(before.keys() - blobs.keys())
+    if len(changed) + len(gone) > _CHANGED_MAX:
+        return None
+    if any(path.rpartition("/")[2] == ".gitattributes" for path in [*changed, *gone]):
+        return None
+    return changed, gone
 
 
 def _archive(top: Path, tree: str, paths: Sequence[str] = ()) -> bytes:
@@ -153,33 +167,14 @@ def _write_whole(top: Path, tree: str, into: Path) -> None:
     _git(into, "init", "-q")
 
 
-def _blobs(top: Path, tree: str) -> dict[str, tuple[str, str]] | None:
-    """Each file of ``tree``: its path, mode and blob id (None when git cannot list them;
-    the archive then says why)."""
-    done = _git(top, "ls-tree", "-r", "-z", tree)
-    if done.returncode != 0:
-        return None
+def _blobs(listing: bytes) -> dict[str, str]:
+    """Each file of a ``git ls-tree -r -z`` listing: its path and its mode and blob id."""
     found = {}
-    for entry in os.fsdecode(done.stdout).split("\0"):
+    for entry in os.fsdecode(listing).split("\0"):
         head, _, path = entry.partition("\t")
         mode, kind, oid = [*head.split(" "), "", "", ""][:3]
         if kind == "blob":
-            found[path] = (mode, oid)
-    return found
-
-
-def _exported(record: Path) -> dict[str, tuple[str, str]] | None:
-    """What ``export`` recorded it wrote into a folder, or None."""
-    try:
-        listing = record.read_text(encoding="utf-8", errors="surrogateescape")
-    except OSError:
-        return None
-    found = {}
-    for entry in listing.split("\0"):
-        head, _, path = entry.partition("\t")
-        if path:
-            mode, _, oid = head.partition(" ")
-            found[path] = (mode, oid)
+            found[path] = f"{mode} {oid}"
     return found
 
 

@@ -86,7 +86,7 @@ def build_versions(
     made_by = [pages_version(), json.dumps(options or {}, sort_keys=True, default=str)]
     tree, shared = work / "tree", work / "site"
     apis: dict[str, Definitions] = {}
-    built = 0
+    built_one = False
     # Oldest first: each build is a rebuild of the one before, in the same folders, so it
     # renders only the pages of what changed between them.
     for version in reversed(found):
@@ -100,11 +100,11 @@ def build_versions(
             continue
         if not quiet:
             print(f"xrefdoc: building {version.name} ({version.commit[:12]})", flush=True)
-        if built:
+        if built_one:
             # What the last build left in cycles (Sphinx's application, its environment)
             # goes first, or each version's build would stand on the last one's peak.
             gc.collect()
-        built += 1
+        built_one = True
         scanned: list[Definitions] = []
         code = build_site(
             export(source, version.commit, tree),
@@ -136,18 +136,19 @@ def build_versions(
     # changed: a version's since scripts when a version came in before it, a diff page when
     # either side was built again; not each time a version is added after them.
     written = _read_state(work / WRITTEN_FILE)
-    now: dict[str, list[str]] = {}
+    now: dict[str, str] = {}
     for version in found:
         folder = output / version.name / DATA_FOLDER / SINCE_FOLDER
-        now[f"{SINCE_FOLDER}/{version.name}"] = made = [_digest(since[version.name])]
-        if written.get(f"{SINCE_FOLDER}/{version.name}") != made or not folder.is_dir():
+        key = f"{SINCE_FOLDER}/{version.name}"
+        now[key] = _digest(sorted(since[version.name].items()))
+        if written.get(key) != now[key] or not folder.is_dir():
             write_since_scripts(folder, since[version.name])
     # Each version against the one before it (the list is newest first).
     for new, old in itertools.pairwise(found):
         name = diff_page_name(old, new)
         sides = [(v.name, v.ref, v.time, state[v.name]) for v in (old, new)]
-        now[name] = made = [_digest([project, *sides])]
-        if written.get(name) != made or not (output / name).is_file():
+        now[name] = _digest([project, *sides])
+        if written.get(name) != now[name] or not (output / name).is_file():
             diff = compare(apis[old.name], apis[new.name])
             write_if_changed(output / name, diff_page(project, old, new, diff))
     write_if_changed(work / WRITTEN_FILE, json.dumps(now, indent=1, sort_keys=True))
@@ -206,7 +207,7 @@ def _read_api(path: Path) -> Definitions | None:
     return found if isinstance(found, dict) else None
 
 
-def _read_state(path: Path) -> dict[str, list[str]]:
+def _read_state(path: Path) -> dict[str, object]:
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -215,8 +216,7 @@ def _read_state(path: Path) -> dict[str, list[str]]:
 
 
 def _digest(made_from: object) -> str:
-    value = sorted(made_from.items()) if isinstance(made_from, Mapping) else made_from
-    return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b(repr(made_from).encode(), digest_size=16).hexdigest()
 
 
 def _date(version: Version) -> str:
