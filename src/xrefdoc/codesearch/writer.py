@@ -149,14 +149,6 @@ class Held:
     trigrams: Trigrams
     follows: Follows
 
-    @classmethod
-    def of(cls, found: Mapping[int, int]) -> Held:
-        ordered = sorted(found.items())
-        return cls(
-            np.array([trigram for trigram, _ in ordered], dtype=np.uint32),
-            np.array([mask for _, mask in ordered], dtype=np.uint8),
-        )
-
 
 @dataclass(frozen=True)
 class GroupChange:
@@ -192,13 +184,13 @@ def _write_shards(
         return digests, written, GroupChange(held, _NO_TRIGRAMS)
     # The shards not rewritten hold what they held: only the rewritten ones can differ.
     touched = np.isin(shards_of(held.trigrams, work.shards), rewritten)
-    after = dict(zip(held.trigrams[touched].tolist(), held.follows[touched].tolist(), strict=True))
-    changed = {trigram: mask for trigram, mask in after.items() if before.get(trigram) != mask}
-    return (
-        digests,
-        written,
-        GroupChange(Held.of(changed), _trigram_array(before.keys() - after.keys())),
+    trigrams, follows = held.trigrams[touched], held.follows[touched]
+    differs = np.array(
+        [before.get(t, -1) != f for t, f in zip(trigrams.tolist(), follows.tolist(), strict=True)],
+        dtype=bool,
     )
+    removed = _trigram_array(before.keys() - set(trigrams.tolist()))
+    return digests, written, GroupChange(Held(trigrams[differs], follows[differs]), removed)
 
 
 _NO_TRIGRAMS: Trigrams = np.empty(0, dtype=np.uint32)
@@ -311,7 +303,7 @@ def write_directory(
             pairs.update(
                 ((trigram, group), mask) for group, mask in zip(groups, masks, strict=True)
             )
-    for group, change in changes.items():
+    for group, change in [] if anew else changes.items():
         for trigram in [*change.removed.tolist(), *change.held.trigrams.tolist()]:
             pairs.pop((trigram, group), None)
     trigrams = [change.held.trigrams for change in changes.values()]

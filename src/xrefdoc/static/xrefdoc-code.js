@@ -175,11 +175,17 @@
         unchanged === SETTLED) {
       return Promise.resolve(held || []);
     }
-    var lookup = lookups[index];
-    return loadLists("g" + number + "/p" + shardOf(lookup[0], group.shards)).then(function (shard) {
-      var list = listed(shard, lookup), next = held === null ? list : intersect(held, list);
+    return regionsWith(number, group, lookups[index]).then(function (list) {
+      var next = held === null ? list : intersect(held, list);
       var same = held !== null && next.length === held.length;
       return narrowed(number, group, lookups, index + 1, next, same ? unchanged + 1 : 0);
+    });
+  }
+
+  // The regions of group ``number`` that hold a lookup [trigram, follows] (reader.regions_with).
+  function regionsWith(number, group, lookup) {
+    return loadLists("g" + number + "/p" + shardOf(lookup[0], group.shards)).then(function (shard) {
+      return listed(shard, lookup);
     });
   }
 
@@ -205,9 +211,7 @@
       if (groups.length < data.probe) { return { lookups: ordered, groups: new Set(groups) }; }
       var probe = groups[0], group = data.groups[probe];
       return Promise.all(ordered.map(function (lookup) {
-        return loadLists("g" + probe + "/p" + shardOf(lookup[0], group.shards)).then(function (shard) {
-          return listed(shard, lookup).length;
-        });
+        return regionsWith(probe, group, lookup).then(function (list) { return list.length; });
       })).then(function (sizes) {
         var probed = byCount(ordered, sizes).map(function (at) { return ordered[at]; });
         return { lookups: probed, groups: new Set(groups) };
@@ -353,8 +357,8 @@
   // per core up to WORKERS, each owning the chunks whose name hashes to it (it alone fetches,
   // inflates and keeps them): check(regions, packed, ahead, answer) calls answer(at, hits,
   // text) per region, in the regions' order, and resolves when all are done; once a worker's
-  // chunks of the batch are in, a region that takes it past the deadline ends the workers
-  // and it rejects with {stuck: at}. Without workers it matches on this thread.
+  // chunks of the batch are in, a region that takes it past the deadline ends it, and the
+  // batch rejects with {stuck: at}. Without workers it matches on this thread.
   function Verifier(base, source, flags, keep) {
     var workers = [], matcher = null, batch = 0;
     var count = Math.max(1, Math.min(WORKERS, navigator.hardwareConcurrency || 1));
@@ -365,7 +369,8 @@
       }
       for (var w = 0; w < count; w++) {
         workers.push(new Worker(workerURL));
-        workers[w].postMessage({ base: base, source: source, flags: flags, keep: Math.ceil(keep / count) + 1 });
+        // Its share of the chunks kept, and room for a whole batch's, which may all be its.
+        workers[w].postMessage({ base: base, source: source, flags: flags, keep: Math.ceil(keep / count) + BATCH_REGIONS });
       }
     } catch (error) {
       workers.forEach(function (worker) { worker.terminate(); });
@@ -383,12 +388,11 @@
     }
 
     this.check = function (regions, packed, ahead, answer) {
-      batch++;
       if (!workers.length) {
         matcher.ahead(ahead);
         return matcher.match(regions, packed, function () {}, answer);
       }
-      var mine = batch;
+      var mine = ++batch;
       // Each worker's share: the regions (by their place in the batch), the chunks ahead,
       // and the base64 of its chunks where the page loaded them.
       var shares = workers.map(function () { return { at: [], regions: [], ahead: [], packed: {} }; });
@@ -401,19 +405,21 @@
       ahead.forEach(function (name) { shares[owner(name)].ahead.push(name); });
       return new Promise(function (resolve, reject) {
         // Answers come back from each worker in its own order; they are handed on in the
-        // batch's.
-        var held = new Array(regions.length), next = 0, settled = false;
+        // batch's. A worker past its deadline is ended; the batch fails at the first region
+        // a worker was stuck on, once every region before it is answered, as with one.
+        var held = new Array(regions.length), next = 0, stuckAt = regions.length, settled = false;
         function release() {
-          while (next < regions.length && held[next]) {
+          while (next < stuckAt && held[next]) {
             var found = held[next];
             held[next] = null;
             answer(next, found[0], found[1]);
             next++;
           }
-          if (next === regions.length && !settled) { settled = true; resolve(); }
+          if (next < stuckAt) { return; }
+          settled = true;
+          if (stuckAt === regions.length) { resolve(); } else { stopAll(); reject({ stuck: stuckAt }); }
         }
         function fail(error) {
-          if (settled) { return; }
           settled = true;
           stopAll();
           reject(error);
@@ -422,7 +428,13 @@
           var share = shares[w], answered = 0, timer = 0;
           function wait() {
             clearTimeout(timer);
-            timer = setTimeout(function () { fail({ stuck: share.at[answered] }); }, DEADLINE);
+            timer = setTimeout(function () {
+              if (settled) { return; }
+              worker.onmessage = null;
+              worker.terminate();
+              stuckAt = Math.min(stuckAt, share.at[answered]);
+              release();
+            }, DEADLINE);
           }
           worker.onmessage = function (event) {
             var data = event.data;
@@ -436,7 +448,6 @@
           };
           worker.postMessage({ batch: mine, regions: share.regions, packed: share.packed, ahead: share.ahead });
         });
-        if (!regions.length) { release(); }
       });
     };
   }
