@@ -8,10 +8,11 @@ result, or to the first 50 files' results where "More files" holds the rest. The
 are drawn from the site's own index, deterministically: selective literals (an identifier
 of 8 or more characters whose matches fit the first page: at most 50 files hold it) and
 regular expressions whose only literal has three characters. Prints a markdown table: the
-seconds (median of the runs), the files and bytes of ``_xref/code/`` fetched (heard in one
-more run: listening slows the page), and their share of the index. ``--url`` measures the
-site as another static server serves it. Needs Chromium (Debian's) and playwright, as the
-browser tests do.
+seconds (median of the runs), the requests for files of ``_xref/code/`` and the bytes they
+fetched, whole files or the ranges asked for (heard in one more run: listening slows the
+page), and their share of the index. ``--url`` measures the site as another static server
+serves it (one that serves ranges, as ours and most do). Needs Chromium (Debian's) and
+playwright, as the browser tests do.
 """
 
 from __future__ import annotations
@@ -82,19 +83,22 @@ def three_letter_regexes(index: CodeIndex, count: int, seed: int = 24) -> list[s
 
 def run_query(
     browser: Any, base: str, box: str, regex: bool, listen: bool = False
-) -> tuple[float, list[str], str]:
-    """Seconds from the address to the last result, the index files fetched (when
-    ``listen``), the status. The files are heard through Playwright, request by request,
+) -> tuple[float, list[tuple[str, str | None]], str]:
+    """Seconds from the address to the last result, the requests for index files (when
+    ``listen``: each file's name and the range of its bytes asked for, if one was), the
+    status. The files are heard through Playwright, request by request,
     which slows the page (a scan of 2,107 files: 9.7 s without listening, 11.1 s with it),
     so the timed runs do not listen, and one more run does."""
     context = browser.new_context()
-    fetched: list[str] = []
+    fetched: list[tuple[str, str | None]] = []
     marker = "/" + code_search_folder(Path()).as_posix() + "/"
     if listen:
         context.on(
             "request",
             lambda request: (
-                fetched.append(request.url.split(marker, 1)[1]) if marker in request.url else None
+                fetched.append((request.url.split(marker, 1)[1], request.headers.get("range")))
+                if marker in request.url
+                else None
             ),
         )
     page = context.new_page()
@@ -106,6 +110,15 @@ def run_query(
     status = page.inner_text(".xref-code-status")
     context.close()
     return seconds, fetched, status
+
+
+def fetched_size(sizes: dict[str, int], name: str, asked: str | None) -> int:
+    """The bytes a request for the index file ``name`` fetched: the range ``asked`` for
+    (``bytes=a-b``, as the Code tab asks), or the whole file."""
+    found = re.fullmatch(r"bytes=(\d+)-(\d+)", asked or "")
+    if found is None:
+        return sizes.get(name, 0)
+    return min(int(found[2]), sizes.get(name, 0) - 1) - int(found[1]) + 1
 
 
 def main(argv: list[str]) -> int:
@@ -133,7 +146,7 @@ def main(argv: list[str]) -> int:
     from playwright.sync_api import sync_playwright
 
     print(f"index: {total / 2**20:.1f} MiB in {len(sizes)} files, {index.groups} groups\n")
-    print("| query | kind | status | seconds (median) | files fetched | bytes fetched | of index |")
+    print("| query | kind | status | seconds (median) | requests | bytes fetched | of index |")
     print("| --- | --- | --- | --: | --: | --: | --: |")
     server = contextlib.nullcontext(args.url.rstrip("/") + "/") if args.url else served(args.site)
     with sync_playwright() as playwright, server as base:
@@ -143,7 +156,7 @@ def main(argv: list[str]) -> int:
                 runs = [run_query(browser, base, box, regex) for _ in range(args.runs)]
                 seconds = statistics.median(run[0] for run in runs)
                 fetched = set(run_query(browser, base, box, regex, listen=True)[1])
-                fetched_bytes = sum(sizes.get(name, 0) for name in fetched)
+                fetched_bytes = sum(fetched_size(sizes, name, asked) for name, asked in fetched)
                 print(
                     f"| `{box}` | {kind} | {runs[-1][2].splitlines()[0]} | {seconds:.2f} "
                     f"| {len(fetched)} | {fetched_bytes:,} | {fetched_bytes / total:.1%} |",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -56,15 +57,49 @@ def browser() -> Iterator[Any]:
             launched.close()
 
 
+_RANGE = re.compile(r"bytes=(\d+)-(\d+)")
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Python's static server, quiet, and answering a request for one range of bytes of a file
+    (``Range: bytes=a-b``) with those bytes, as static hosts do."""
+
+    ranges = True
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def do_GET(self) -> None:
+        wanted = _RANGE.fullmatch(self.headers.get("Range", "")) if self.ranges else None
+        path = Path(self.translate_path(self.path))
+        if wanted is None or not path.is_file():
+            super().do_GET()
+            return
+        data = path.read_bytes()
+        start, end = int(wanted[1]), min(int(wanted[2]), len(data) - 1)
+        if start > end:
+            self.send_error(416)
+            return
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+        self.send_header("Content-Length", str(end - start + 1))
+        self.end_headers()
+        self.wfile.write(data[start : end + 1])
+
+
+class _WholeFileHandler(_QuietHandler):
+    ranges = False
+
 
 @contextmanager
-def served(folder: Path) -> Iterator[str]:
-    """``folder`` served over HTTP on localhost (a free port); yields its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+def served(folder: Path, ranges: bool = True) -> Iterator[str]:
+    """``folder`` served over HTTP on localhost (a free port); yields its base URL. Without
+    ``ranges``, a request for a range of a file gets the whole file, as from a server that
+    does not serve ranges."""
+    handler = functools.partial(
+        _QuietHandler if ranges else _WholeFileHandler, directory=str(folder)
+    )
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -149,6 +149,11 @@ def files_of(site: Path) -> dict[str, tuple[bytes, int]]:
     }
 
 
+def segments_of(script: bytes) -> list[str]:
+    """The base64 segments of a pack's script, ``xrefdocCode("g0/k0",["…","…"]);``."""
+    return script.decode("ascii").split('",["', 1)[1].rsplit('"]', 1)[0].split('","')
+
+
 def index_of(tmp_path: Path, files: dict[str, str | bytes]) -> CodeIndex:
     """The code index written for a tree of ``files`` under ``tmp_path``."""
     write(write_tree(tmp_path / "tree", files), tmp_path / "site")
@@ -219,8 +224,16 @@ def test_a_one_file_change_rewrites_only_what_it_touched(tmp_path: Path) -> None
     )
     # The directory shards of the trigrams the group gained ("renamed" is new to it).
     assert 0 < len(directory) < layout.directory_count(index.groups) / 4
-    chunks = [name for name in rewritten if "/c" in name]
-    assert len(chunks) == 1, "one chunk holds the changed file"
+    packs = [name for name in rewritten if "/k" in name]
+    assert len(packs) == 1, "one pack holds the changed file"
+    old_segments, new_segments = (segments_of(files[packs[0]][0]) for files in (before, after))
+    assert len(old_segments) == len(new_segments) > 1
+    changed_segments = [
+        at
+        for at, (old, new) in enumerate(zip(old_segments, new_segments, strict=True))
+        if old != new
+    ]
+    assert len(changed_segments) == 1, "of its chunks, only the one with the file is new"
     shards = [name for name in rewritten if "/p" in name]
     assert 0 < len(shards) < index.shard_count(group), "only the shards of new trigrams"
     assert len(rewritten) < len(before) / 4, (first.rewritten, rewritten)

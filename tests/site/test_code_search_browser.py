@@ -430,8 +430,8 @@ def test_workers_answer_in_path_order_whatever_chunk_each_owns(
     monkeypatch.setattr(layout, "CHUNK_MIN", 4 << 10)
     monkeypatch.setattr(layout, "CHUNK_MAX", 8 << 10)
     assert main(["build", str(tree), "-o", str(output), "-q"]) == 0
-    chunks = list((output / "_xref" / "code").glob("g*/c*.js"))
-    assert len(chunks) >= 8 and len(list((output / "_xref" / "code").glob("g*"))) > 2
+    packs = list((output / "_xref" / "code").glob("g*/k*.js"))
+    assert len(packs) >= 8 and len(list((output / "_xref" / "code").glob("g*"))) > 2
     expected = [
         (path, f"{path}_docs.html#L{121 + int(path[7:10]) % 7}", "the shared marker")
         for path in sorted(files)
@@ -450,3 +450,71 @@ def test_workers_answer_in_path_order_whatever_chunk_each_owns(
         assert finished(page) == "150 matches in 150 files"
         assert hits(page) == expected
     context.close()
+
+
+@pytest.fixture
+def packed_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A site whose index holds 120 files in small chunks, several packs of them: one file
+    says "unique_needle_77"."""
+    filler = "".join(f"row {line} of the table\n" for line in range(100))
+    files: dict[str, str | bytes] = {
+        f"rows/r{number:03}.txt": filler + ("unique_needle_77\n" if number == 77 else "")
+        for number in range(120)
+    }
+    tree = write_tree(tmp_path / "tree", files)
+    output = tmp_path / "site"
+    monkeypatch.setattr(layout, "CHUNK_MIN", 2 << 10)
+    monkeypatch.setattr(layout, "CHUNK_MAX", 4 << 10)
+    assert main(["build", str(tree), "-o", str(output), "-q"]) == 0
+    assert len(list((output / "_xref" / "code").glob("g*/k*.js"))) >= 4
+    return output
+
+
+def pack_responses(page: Any) -> list[tuple[str, str | None, int, int]]:
+    """Records, for each response to a request for a pack of the code index: its file, the
+    range asked for, its status and the bytes of its body."""
+    heard: list[tuple[str, str | None, int, int]] = []
+
+    def hear(response: Any) -> None:
+        if "/_xref/code/g" in response.url and "/k" in response.url:
+            name = response.url.split("/_xref/code/", 1)[1]
+            heard.append(
+                (name, response.request.headers.get("range"), response.status, len(response.body()))
+            )
+
+    page.context.on("response", hear)
+    return heard
+
+
+@pytest.mark.parametrize("ranges", [True, False])
+def test_a_selective_literal_reads_one_chunk_of_a_pack(
+    page: Any, packed_site: Path, ranges: bool
+) -> None:
+    heard = pack_responses(page)
+    with served(packed_site, ranges=ranges) as address:
+        assert code_search(page, address, "unique_needle_77") == "1 match in 1 file"
+        assert hits(page) == [("rows/r077.txt", "rows/r077.txt_docs.html#L101", "unique_needle_77")]
+    assert len(heard) == 1, heard
+    name, asked, status, size = heard[0]
+    pack = (packed_site / "_xref" / "code" / name).stat().st_size
+    assert asked is not None and asked.startswith("bytes=")
+    if ranges:  # the chunk's bytes alone
+        assert status == 206 and size < pack / 2
+    else:  # a server that ignores ranges sends the pack, which serves as well
+        assert status == 200 and size == pack
+
+
+def test_a_scan_reads_each_pack_once_and_whole(page: Any, packed_site: Path) -> None:
+    heard = pack_responses(page)
+    with served(packed_site) as address:
+        # No literal of three characters: every file is read.
+        assert code_search(page, address, r"e_\w+_7\d", re="1") == "1 match in 1 file"
+        assert "scanning all 120 files" in page.inner_text(".xref-code-note")
+    packs = sorted(
+        path.relative_to(packed_site / "_xref" / "code").as_posix()
+        for path in (packed_site / "_xref" / "code").glob("g*/k*.js")
+    )
+    names = sorted(name for name, _, _, _ in heard)
+    assert len(names) == len(set(names)), "no pack is fetched twice"
+    assert all(asked is None and status == 200 for _, asked, status, _ in heard)
+    assert names == packs

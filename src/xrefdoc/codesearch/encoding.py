@@ -1,5 +1,5 @@
-"""The bytes of the code-search index's files: variable-length numbers, posting shards, and
-the scripts that carry them (see the package's docstring for the layout).
+"""The bytes of the code-search index's files: variable-length numbers, posting shards, the
+packs of chunks, and the scripts that carry them (see the package's docstring for the layout).
 
 Every file of the index is a script, ``xrefdocCode("<name>","<base64>");``, so that a page
 read from disk may load it (a ``file://`` page may run a script but not fetch a file); the
@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import re
 import zlib
+from collections.abc import Iterable, Sequence
 from functools import reduce
 from itertools import accumulate
 from operator import or_
@@ -34,6 +35,11 @@ if TYPE_CHECKING:
 LEVEL = 6
 
 _SCRIPT = re.compile(r'xrefdocCode\("([^"]*)","([A-Za-z0-9+/=]*)"\);\n?\Z')
+_PACK = re.compile(r'xrefdocCode\("([^"]*)",\["([A-Za-z0-9+/=",]*)"\]\);\n?\Z')
+# What ends a raw deflate stream: an empty final block (fixed codes). A pack's segments end
+# at a full flush, so that each inflates alone, and the pack's run together, once this is
+# put after the last.
+FINAL_BLOCK = b"\x03\x00"
 # The bytes that do not end a LEB128 number (its top bit set).
 _NOT_LAST = bytes(range(0x80, 0x100))
 
@@ -68,6 +74,58 @@ def read_script(folder: Path, name: str) -> bytes:
     except (OSError, UnicodeDecodeError) as error:
         raise BrokenIndex(f"cannot read {path}: {error}") from error
     return script_data(text, name)
+
+
+def pack_segments(chunks: Iterable[bytes]) -> list[str]:
+    """The segments of a pack of ``chunks``: each chunk's text as raw deflate (no zlib header)
+    ended by a full flush, which forgets what came before, in base64. One segment inflates
+    alone, with ``FINAL_BLOCK`` after it; the whole pack, its segments' bytes run together."""
+    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return [
+        base64.b64encode(compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)).decode(
+            "ascii"
+        )
+        for chunk in chunks
+    ]
+
+
+def pack_script(name: str, segments: Sequence[str]) -> str:
+    """The script that hands the page the pack ``name`` of ``segments``."""
+    listed = '","'.join(segments)
+    return f'xrefdocCode("{name}",["{listed}"]);\n'
+
+
+def segment_starts(name: str, lengths: Sequence[int]) -> list[int]:
+    """Where each segment of the pack ``name`` starts in its script, given their lengths: a
+    range request reads one from there."""
+    start = len(f'xrefdocCode("{name}",["')
+    starts = []
+    for length in lengths:
+        starts.append(start)
+        start += length + len('","')
+    return starts
+
+
+def read_pack(folder: Path, name: str) -> list[str]:
+    """The segments of the pack ``name`` of the index in ``folder``; ``BrokenIndex`` when it
+    cannot be read or is not one."""
+    path = folder / f"{name}.js"
+    try:
+        text = path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as error:
+        raise BrokenIndex(f"cannot read {path}: {error}") from error
+    found = _PACK.match(text)
+    if found is None or found.group(1) != name:
+        raise BrokenIndex(f"not a code-search pack of {name}")
+    return found.group(2).split('","')
+
+
+def segment_text(segment: str) -> bytes:
+    """The text of a chunk from its segment of a pack."""
+    try:
+        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(base64.b64decode(segment))
+    except (ValueError, zlib.error) as error:
+        raise BrokenIndex(f"a broken segment of a pack: {error}") from error
 
 
 def varints(values: npt.NDArray[np.integer]) -> bytes:

@@ -19,7 +19,7 @@ TABLE_SCRIPT = "index.js"
 TABLE_NAME = "index"
 # Bumped whenever the files' layout or bytes change: an older index or state is then not
 # trusted.
-FORMAT = 3
+FORMAT = 4
 
 # A group's text (a query fetches one posting shard per group and trigram; a change
 # re-reads its group): some 4 MiB.
@@ -66,8 +66,23 @@ def directory_name(shard: int) -> str:
     return f"d{shard}"
 
 
-def chunk_name(group: int, chunk: int) -> str:
-    return f"g{group}/c{chunk}"
+# A group's chunks are stored eight to a file, a pack ``g<group>/k<pack>.js``: a scan fetches a
+# pack at once, and a query that wants one chunk of it reads that chunk's bytes alone, with
+# an HTTP range request. In headless Chromium here a worker took 5.2-5.5 s to fetch the
+# 2,060 chunk files of 20,570 files one by one, whatever their size; 280 packs took 1.0 s.
+PACK_CHUNKS = 8
+
+
+def pack_of(chunk: int) -> int:
+    return chunk // PACK_CHUNKS
+
+
+def pack_name(group: int, pack: int) -> str:
+    return f"g{group}/k{pack}"
+
+
+def pack_count(chunks: int) -> int:
+    return -(-chunks // PACK_CHUNKS)
 
 
 def shard_name(group: int, shard: int) -> str:

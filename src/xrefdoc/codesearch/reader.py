@@ -1,6 +1,6 @@
 """Reading a site's code-search index back, as the terminal's ``xrefdoc grep`` does: the table
 first, then the directory shards of a query's trigrams, the posting shards of the groups that
-hold them all, and the chunks of its candidates."""
+hold them all, and the chunks of its candidates from their packs."""
 
 from __future__ import annotations
 
@@ -11,13 +11,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from xrefdoc.codesearch.encoding import BrokenIndex, Shard, read_script
+from xrefdoc.codesearch.encoding import BrokenIndex, Shard, read_pack, read_script, segment_text
 from xrefdoc.codesearch.layout import (
     FORMAT,
+    PACK_CHUNKS,
     TABLE_NAME,
     TABLE_SCRIPT,
-    chunk_name,
     directory_name,
+    pack_name,
+    pack_of,
     shard_name,
 )
 from xrefdoc.codesearch.trigrams import shard_of
@@ -55,6 +57,7 @@ class CodeIndex:
         self.directory_shard = cache(self._directory_shard)
         self.shard = cache(self._shard)
         self.chunk = cache(self._chunk)
+        self.pack = cache(self._pack)
 
     @classmethod
     def exists(cls, folder: Path) -> bool:
@@ -70,8 +73,14 @@ class CodeIndex:
     def _shard(self, group: int, shard: int) -> Shard:
         return Shard(self._data(shard_name(group, shard)))
 
+    def _pack(self, group: int, pack: int) -> list[str]:
+        return read_pack(self.folder, pack_name(group, pack))
+
     def _chunk(self, group: int, chunk: int) -> bytes:
-        return self._data(chunk_name(group, chunk))
+        segments = self.pack(group, pack_of(chunk))
+        if chunk % PACK_CHUNKS >= len(segments):
+            raise BrokenIndex(f"{pack_name(group, pack_of(chunk))} lacks chunk {chunk}")
+        return segment_text(segments[chunk % PACK_CHUNKS])
 
     def _directory_shard(self, shard: int) -> Shard:
         return Shard(self._data(directory_name(shard)))

@@ -1,6 +1,6 @@
 """Writing the code-search index of a tree into a site, and updating it: a group whose files
-are unchanged since the last build is not read, and a changed group rewrites only the chunks
-and posting shards whose bytes changed.
+are unchanged since the last build is not read, and a changed group rewrites only the packs
+whose chunks changed and the posting shards whose bytes changed.
 
 What the last build wrote is kept in a state file the caller names (the extension keeps it
 beside Sphinx's doctrees): per group its files and their digests, and a digest of each
@@ -22,17 +22,27 @@ import numpy as np
 import numpy.typing as npt
 
 from xrefdoc.codesearch import layout
-from xrefdoc.codesearch.encoding import BrokenIndex, Shard, read_script, script, shard_bytes
+from xrefdoc.codesearch.encoding import (
+    BrokenIndex,
+    Shard,
+    pack_script,
+    pack_segments,
+    read_script,
+    script,
+    shard_bytes,
+)
 from xrefdoc.codesearch.layout import (
     FORMAT,
+    PACK_CHUNKS,
     TABLE_NAME,
     TABLE_SCRIPT,
-    chunk_name,
     chunk_starts,
     directory_count,
     directory_name,
     group_count,
     group_of,
+    pack_count,
+    pack_name,
     regions_of,
     shard_count,
     shard_name,
@@ -120,12 +130,8 @@ def write_group(folder: Path, root: Path, work: GroupWork) -> dict[str, Any]:
         chunk = chunks[-1]
         table += [number, region.line, len(chunks) - 1, len(chunk), region.end - region.start]
         chunk += texts[number][region.start : region.end]
-    rewritten = 0
     chunk_digests = [_digest(chunk) for chunk in chunks]
-    old_chunks = previous.get("chunks", [])
-    for at, chunk in enumerate(chunks):
-        if at >= len(old_chunks) or old_chunks[at] != chunk_digests[at]:
-            rewritten += _write_script(folder, chunk_name(work.group, at), bytes(chunk))
+    segments, rewritten = _write_packs(folder, work.group, chunks, chunk_digests, previous)
     postings, held = _group_postings(texts, regions, work.shards)
     shard_digests, written, change = _write_shards(folder, work, postings, held)
     rewritten += written
@@ -134,12 +140,38 @@ def write_group(folder: Path, root: Path, work: GroupWork) -> dict[str, Any]:
         "shards": work.shards,
         "regions": table,
         "chunks": chunk_digests,
+        "segments": segments,
         "postings": shard_digests,
         "rewritten": rewritten,
         # As arrays: a cold build's client held every group's trigrams until the directory
         # was written, as Python integers of 36 bytes each with their list's pointer.
         "change": change,
     }
+
+
+def _write_packs(
+    folder: Path,
+    group: int,
+    chunks: Sequence[bytes | bytearray],
+    digests: Sequence[str],
+    previous: Mapping[str, Any],
+) -> tuple[list[int], int]:
+    """Write a group's packs whose chunks changed. Returns the length of each chunk's
+    segment, and how many packs were written."""
+    old_digests = previous.get("chunks", [])
+    old_lengths = previous.get("segments", [])
+    lengths: list[int] = []
+    written = 0
+    for pack in range(pack_count(len(chunks))):
+        members = slice(pack * PACK_CHUNKS, (pack + 1) * PACK_CHUNKS)
+        if old_digests[members] == digests[members]:
+            lengths += old_lengths[members]
+            continue
+        name = pack_name(group, pack)
+        segments = pack_segments(bytes(chunk) for chunk in chunks[members])
+        written += _write_text(folder, name, pack_script(name, segments))
+        lengths += [len(segment) for segment in segments]
+    return lengths, written
 
 
 @dataclass(frozen=True)
@@ -207,9 +239,13 @@ def _follows_on_disk(folder: Path, name: str) -> dict[int, int]:
 
 
 def _write_script(folder: Path, name: str, data: bytes) -> int:
+    return _write_text(folder, name, script(name, data))
+
+
+def _write_text(folder: Path, name: str, text: str) -> int:
     path = folder / f"{name}.js"
     path.parent.mkdir(parents=True, exist_ok=True)
-    return int(write_if_changed(path, script(name, data)))
+    return int(write_if_changed(path, text))
 
 
 def _group_postings(
@@ -365,6 +401,7 @@ def group_works(
 def table(groups: Sequence[dict[str, Any]], skipped: Sequence[tuple[str, str]]) -> dict[str, Any]:
     """What the browser and the terminal read first (``index.js``): every searched file
     ``[path, language, group]`` in path order, per group its shard and chunk counts and
+    the length of each chunk's segment in its pack's script (``encoding.segment_starts``),
     its regions ``[file, first line, chunk, offset, length]`` (``file`` a position in
     ``files``), the directory's shard count, from how many groups a query probes one
     (``layout.PROBE_GROUPS``), and the files left out ``[path, why]``."""
@@ -378,9 +415,7 @@ def table(groups: Sequence[dict[str, Any]], skipped: Sequence[tuple[str, str]]) 
         local = [file[0] for file in group["files"]]
         for at in range(0, len(regions), 5):
             regions[at] = position[local[regions[at]]]
-        shown.append(
-            {"shards": group["shards"], "chunks": len(group["chunks"]), "regions": regions}
-        )
+        shown.append({"shards": group["shards"], "segments": group["segments"], "regions": regions})
     return {
         "format": FORMAT,
         "files": [list(entry) for entry in paths],
@@ -396,7 +431,7 @@ def current_files(groups: Sequence[dict[str, Any]]) -> list[str]:
     names = [TABLE_SCRIPT]
     names += [f"{directory_name(at)}.js" for at in range(directory_count(len(groups)))]
     for number, group in enumerate(groups):
-        names += [f"{chunk_name(number, at)}.js" for at in range(len(group["chunks"]))]
+        names += [f"{pack_name(number, at)}.js" for at in range(pack_count(len(group["chunks"])))]
         names += [f"{shard_name(number, at)}.js" for at in range(group["shards"])]
     return names
 

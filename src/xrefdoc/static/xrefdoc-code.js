@@ -15,6 +15,8 @@
   var LONG_LINE = 1000;       // characters shown of a longer line, from before its match
   var DEADLINE = 2500;        // ms the worker may take over one region before it is stopped
   var AHEAD = 128;            // chunks loaded ahead of the batch being matched
+  var PACK_CHUNKS = 8;        // chunks a pack holds (layout.PACK_CHUNKS)
+  var FORMAT = 4;             // of the index's files (layout.FORMAT)
   var BATCH_REGIONS = 64;     // regions matched in one message to the worker
   var BATCH_BYTES = 1 << 20;  // and no more text than this
   var WORKERS = 4;            // workers that match, at most (one per core)
@@ -23,7 +25,7 @@
   var planner = window.xrefdocCodePlan;
   var parseQuery = planner.parseQuery, plan = planner.plan, shardOf = planner.shardOf;
 
-  /* --- the index's files: scripts of zlib-compressed bytes --------------------------------- */
+  /* --- the index's files: scripts of compressed bytes --------------------------------------- */
 
   var delivered = {};
   window.xrefdocCode = function (name, packed) { delivered[name] = packed; };
@@ -45,29 +47,30 @@
     });
   }
 
-  function loadBytes(name) { return loadPacked(name).then(inflate); }
+  function loadBytes(name) { return loadPacked(name).then(function (packed) { return inflate([packed], "deflate"); }); }
 
-  // The bytes of base64 ``packed``, inflated (encoding.script). Also the worker's.
-  function inflate(packed) {
-    var bytes;
-    if (Uint8Array.fromBase64) {
-      bytes = Uint8Array.fromBase64(packed);
-    } else {
-      var binary = atob(packed);
-      bytes = new Uint8Array(binary.length);
+  // The bytes of base64 ``parts`` run together, inflated: zlib's ("deflate", a script of
+  // encoding.script) or a pack's segments ("deflate-raw", encoding.pack_segments), after
+  // which the empty final block is put. Also the worker's.
+  function inflate(parts, format) {
+    var pieces = parts.map(function (part) {
+      if (Uint8Array.fromBase64) { return Uint8Array.fromBase64(part); }
+      var binary = atob(part), bytes = new Uint8Array(binary.length);
       for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
-    }
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+      return bytes;
+    });
+    if (format === "deflate-raw") { pieces.push(new Uint8Array([3, 0])); }
+    var stream = new Blob(pieces).stream().pipeThrough(new DecompressionStream(format));
     return new Response(stream).arrayBuffer().then(function (buffer) { return new Uint8Array(buffer); });
   }
 
-  // The base64 of a script of the index fetched as text: what xrefdocCode(name, …) is given.
-  function unpack(script, name) {
-    var head = 'xrefdocCode("' + name + '","', end = script.lastIndexOf('"');
+  // The segments of a pack's script fetched as text: what xrefdocCode(name, […]) is given.
+  function segmentsOf(script, name) {
+    var head = 'xrefdocCode("' + name + '",["', end = script.lastIndexOf('"]');
     if (script.lastIndexOf(head, 0) !== 0 || end < head.length) {
       throw new Error("_xref/code/" + name + ".js is not " + name);
     }
-    return script.slice(head.length, end);
+    return script.slice(head.length, end).split('","');
   }
 
   var table = null;
@@ -77,12 +80,31 @@
     if (!table) {
       table = loadBytes("index").then(function (bytes) {
         var data = JSON.parse(new TextDecoder().decode(bytes));
-        if (data.format !== 3) { throw new Error("the code index is of another version of xrefdoc"); }
+        if (data.format !== FORMAT) { throw new Error("the code index is of another version of xrefdoc"); }
+        data.places = data.groups.map(placesOf);
         return data;
       });
       table.catch(function () { table = null; });
     }
     return table;
+  }
+
+  // Where each chunk of ``group`` (the table's) is: its pack, its segment's place in the
+  // pack's script (encoding.segment_starts) and where its text starts in the pack's.
+  function placesOf(group, number) {
+    var sizes = group.segments.map(function () { return 0; }), regions = group.regions;
+    for (var at = 0; at < regions.length; at += 5) {
+      sizes[regions[at + 2]] = Math.max(sizes[regions[at + 2]], regions[at + 3] + regions[at + 4]);
+    }
+    var places = [], start = 0, text = 0;
+    group.segments.forEach(function (size, chunk) {
+      var pack = "g" + number + "/k" + Math.floor(chunk / PACK_CHUNKS);
+      if (chunk % PACK_CHUNKS === 0) { start = ('xrefdocCode("' + pack + '",["').length; text = 0; }
+      places.push({ pack: pack, segment: chunk % PACK_CHUNKS, start: start, size: size, at: text });
+      start += size + 3;
+      text += sizes[chunk];
+    });
+    return places;
   }
 
   // ``count`` LEB128 numbers from ``at`` (all up to ``end`` when count is null), and where
@@ -138,16 +160,16 @@
     });
   }
 
-  // The base64 of chunks loaded as scripts, the most recently used last, where the worker
+  // The segments of packs loaded as scripts, the most recently used last, where the worker
   // cannot fetch them itself (a page read from disk): a scan walks every group's chunks in
-  // path order at once, so a few per group are kept.
-  var packedChunks = new Map();
+  // path order at once, so a few packs per group are kept.
+  var loadedPacks = new Map();
 
-  function loadPackedChunk(name, keep) {
-    var found = packedChunks.get(name) || loadPacked(name);
-    packedChunks.delete(name);
-    packedChunks.set(name, found);
-    while (packedChunks.size > keep) { packedChunks.delete(packedChunks.keys().next().value); }
+  function loadPack(name, keep) {
+    var found = loadedPacks.get(name) || loadPacked(name);
+    loadedPacks.delete(name);
+    loadedPacks.set(name, found);
+    while (loadedPacks.size > keep) { loadedPacks.delete(loadedPacks.keys().next().value); }
     return found;
   }
 
@@ -293,41 +315,73 @@
   }
 
   // Loads chunks of the index and matches regions of them: the worker's work (or the page's,
-  // where there is no worker). A chunk comes by fetch from ``base``, or, where the page
-  // cannot fetch (from disk), as the base64 the page loaded as a script. The newest ``keep``
-  // chunks stay inflated.
+  // where there is no worker). A region is [place, offset, length], its chunk's place as
+  // placesOf gives it, with ``whole``: whether its pack is read whole. A chunk comes by fetch
+  // from ``base``: its pack whole, or its segment alone by a range request (a server that
+  // ignores the range sends the pack whole, which is kept); or, where the page cannot fetch
+  // (from disk), from the segments of its pack that the page loaded as a script. The newest
+  // ``keep`` packs and segments stay inflated.
   function Matcher(base, source, flags, keep) {
     var pattern = new RegExp(source, flags);
     var quick = /\(\?<?[=!]/.test(source) ? null : new RegExp(source, flags.replace("g", "") + "m");
-    var chunks = new Map(), decoder = new TextDecoder();
+    var texts = new Map(), decoder = new TextDecoder();
 
-    function chunk(name, packed) {
-      var found = chunks.get(name);
-      if (!found) {
-        found = packed !== undefined ? inflate(packed) : fetch(base + name + ".js").then(function (response) {
-          if (!response.ok) { throw new Error("cannot load _xref/code/" + name + ".js"); }
-          return response.text();
-        }).then(function (script) { return inflate(unpack(script, name)); });
-      }
-      chunks.delete(name);
-      chunks.set(name, found);
-      while (chunks.size > keep) { chunks.delete(chunks.keys().next().value); }
+    // The inflated text ``key`` names (a pack, or a pack's segment "pack#n"), the newest last.
+    function kept(key, load) {
+      var found = texts.get(key) || load();
+      texts.delete(key);
+      texts.set(key, found);
+      while (texts.size > keep) { texts.delete(texts.keys().next().value); }
       return found;
     }
 
-    // Starts loading the chunks ``names``, wanted soon.
-    this.ahead = function (names) { names.forEach(function (name) { chunk(name).catch(function () {}); }); };
+    function fetched(place, range) {
+      var url = base + place.pack + ".js";
+      return fetch(url, range ? { headers: { Range: "bytes=" + place.start + "-" + (place.start + place.size - 1) } } : {}).then(function (response) {
+        if (!response.ok) { throw new Error("cannot load _xref/code/" + place.pack + ".js"); }
+        return response.text().then(function (text) { return { text: text, part: response.status === 206 }; });
+      });
+    }
 
-    // Matches regions [chunk name, offset, length], with ``packed`` the base64 of chunks
-    // by name where the page loaded them: loaded() once their chunks are in, then
-    // answer(at, hits, text) for each, with its text where it matched.
+    function whole(place, segments) {
+      return kept(place.pack, function () {
+        if (segments) { return inflate(segments, "deflate-raw"); }
+        return fetched(place, false).then(function (got) { return inflate(segmentsOf(got.text, place.pack), "deflate-raw"); });
+      });
+    }
+
+    // {bytes, at}: inflated text that holds the chunk at ``place``, from ``at``.
+    function chunk(place, segments) {
+      if (segments || place.whole || texts.has(place.pack)) {
+        return whole(place, segments).then(function (bytes) { return { bytes: bytes, at: place.at }; });
+      }
+      return kept(place.pack + "#" + place.segment, function () {
+        return fetched(place, true).then(function (got) {
+          if (got.part) {
+            if (got.text.length !== place.size) { throw new Error("_xref/code/" + place.pack + ".js is not what the index says"); }
+            return inflate([got.text], "deflate-raw").then(function (bytes) { return { bytes: bytes, at: 0 }; });
+          }
+          var pack = inflate(segmentsOf(got.text, place.pack), "deflate-raw");
+          kept(place.pack, function () { return pack; });
+          return pack.then(function (bytes) { return { bytes: bytes, at: place.at }; });
+        });
+      });
+    }
+
+    // Starts loading the chunks at ``places``, wanted soon.
+    this.ahead = function (places) { places.forEach(function (place) { chunk(place).catch(function () {}); }); };
+
+    // Matches ``regions``, with ``packed`` the segments of packs by name where the page
+    // loaded them: loaded() once their chunks are in, then answer(at, hits, text) for each,
+    // with its text where it matched.
     this.match = function (regions, packed, loaded, answer) {
       return Promise.all(regions.map(function (region) {
-        return chunk(region[0], packed[region[0]]);
-      })).then(function (bytes) {
+        return chunk(region[0], packed[region[0].pack]);
+      })).then(function (found) {
         loaded();
         regions.forEach(function (region, at) {
-          var text = decoder.decode(bytes[at].subarray(region[1], region[1] + region[2]));
+          var start = found[at].at + region[1];
+          var text = decoder.decode(found[at].bytes.subarray(start, start + region[2]));
           var hits = matchRegion(pattern, quick, text);
           answer(at, hits, hits.length ? text : null);
         });
@@ -354,8 +408,8 @@
   var workerURL = null;
 
   // Matches batches of regions with ``source`` and ``flags`` in workers (see Matcher), one
-  // per core up to WORKERS, each owning the chunks whose name hashes to it (it alone fetches,
-  // inflates and keeps them): check(regions, packed, ahead, answer) calls answer(at, hits,
+  // per core up to WORKERS, each owning the packs whose name hashes to it (it alone fetches,
+  // inflates and keeps them and their segments): check(regions, packed, ahead, answer) calls answer(at, hits,
   // text) per region, in the regions' order, and resolves when all are done; once a worker's
   // chunks of the batch are in, a region that takes it past the deadline ends it, and the
   // batch rejects with {stuck: at}. Without workers it matches on this thread.
@@ -364,7 +418,7 @@
     var count = Math.max(1, Math.min(WORKERS, navigator.hardwareConcurrency || 1));
     try {
       if (!workerURL) {
-        var code = [inflate, unpack, matchRegion, Matcher, workerLoop].join("\n") + "\nworkerLoop();\n";
+        var code = [inflate, segmentsOf, matchRegion, Matcher, workerLoop].join("\n") + "\nworkerLoop();\n";
         workerURL = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
       }
       for (var w = 0; w < count; w++) {
@@ -380,7 +434,7 @@
     function stopAll() { workers.forEach(function (worker) { worker.onmessage = null; worker.terminate(); }); }
     this.stop = stopAll;
 
-    // The worker that owns chunk ``name``.
+    // The worker that owns pack ``name``.
     function owner(name) {
       var hash = 0;
       for (var i = 0; i < name.length; i++) { hash = (hash * 31 + name.charCodeAt(i)) | 0; }
@@ -394,15 +448,15 @@
       }
       var mine = ++batch;
       // Each worker's share: the regions (by their place in the batch), the chunks ahead,
-      // and the base64 of its chunks where the page loaded them.
+      // and the segments of its packs where the page loaded them.
       var shares = workers.map(function () { return { at: [], regions: [], ahead: [], packed: {} }; });
       regions.forEach(function (region, at) {
-        var share = shares[owner(region[0])];
+        var pack = region[0].pack, share = shares[owner(pack)];
         share.at.push(at);
         share.regions.push(region);
-        if (packed[region[0]] !== undefined) { share.packed[region[0]] = packed[region[0]]; }
+        if (packed[pack] !== undefined) { share.packed[pack] = packed[pack]; }
       });
-      ahead.forEach(function (name) { shares[owner(name)].ahead.push(name); });
+      ahead.forEach(function (place) { shares[owner(place.pack)].ahead.push(place); });
       return new Promise(function (resolve, reject) {
         // Answers come back from each worker in its own order; they are handed on in the
         // batch's. A worker past its deadline is ended; the batch fails at the first region
@@ -467,7 +521,7 @@
   function Search(query, view, pageOf) {
     var source = query.regex ? query.pattern : escapeRegExp(query.pattern);
     var flags = "g" + (query.ignoreCase ? "i" : "");
-    var verifier = null, list = [], next = 0, limit = SHOWN_FILES, keep = AHEAD;
+    var verifier = null, list = [], places = [], next = 0, limit = SHOWN_FILES, keep = AHEAD;
     // Where the worker fetches chunks from; none from disk, where only scripts load.
     var base = /^https?:$/.test(location.protocol) ?
       new URL((document.documentElement.dataset.content_root || "") + "_xref/code/", location.href).href : null;
@@ -495,6 +549,7 @@
       return candidates(data, query, trigramPlan).then(function (found) {
         if (stopped) { return; }
         list = found;
+        places = readPlaces(data, found, !base);
         if (trigramPlan !== null) {
           view.note(fileCount(found) + " of " + plural(searched, "file") + " hold the literals the pattern needs.");
         }
@@ -540,23 +595,23 @@
         end++;
       }
       var batch = list.slice(next, end), resume = end;
-      var regions = batch.map(function (item) { return [chunkName(item), item.offset, item.length]; });
-      var names = aheadOf(end), packed = Promise.resolve({});
+      var regions = batch.map(function (item) { return [placeOf(item), item.offset, item.length]; });
+      var ahead = aheadOf(end), packed = Promise.resolve({});
       if (!base) {
-        // From disk: the page loads the chunks as scripts and hands the worker their base64.
-        names.forEach(function (name) { loadPackedChunk(name, keep).catch(function () {}); });
-        names = [];
+        // From disk: the page loads the packs as scripts and hands the worker their segments.
+        ahead.forEach(function (place) { loadPack(place.pack, keep).catch(function () {}); });
+        ahead = [];
         packed = Promise.all(regions.map(function (region) {
-          return loadPackedChunk(region[0], keep);
+          return loadPack(region[0].pack, keep);
         })).then(function (loaded) {
           var byName = {};
-          loaded.forEach(function (text, at) { byName[regions[at][0]] = text; });
+          loaded.forEach(function (segments, at) { byName[regions[at][0].pack] = segments; });
           return byName;
         });
       }
       return packed.then(function (byName) {
         if (stopped) { return; }
-        return verifier.check(regions, byName, names, function (at, hits, text) {
+        return verifier.check(regions, byName, ahead, function (at, hits, text) {
           if (stopped || !hits.length || at >= resume - next) { return; }
           var item = batch[at];
           if (!current || current.path !== item.path) {
@@ -581,18 +636,35 @@
       });
     }
 
-    // The chunks of the next few batches, to load while this one is matched.
+    // The places of the chunks of the next few batches, to load while this one is matched.
     function aheadOf(from) {
-      var names = [], last = "";
-      for (var at = from; at < list.length && names.length < AHEAD; at++) {
-        var name = chunkName(list[at]);
-        if (name !== last) { names.push(name); last = name; }
+      var found = [], last = null;
+      for (var at = from; at < list.length && found.length < AHEAD; at++) {
+        var place = placeOf(list[at]);
+        if (place !== last) { found.push(place); last = place; }
       }
-      return names;
+      return found;
     }
+
+    function placeOf(item) { return places[item.group][item.chunk]; }
   }
 
-  function chunkName(item) { return "g" + item.group + "/c" + item.chunk; }
+  // The places of the index's chunks (see placesOf), each with ``whole``: whether its pack is
+  // read whole, as it is when the candidates ``found`` are in two or more of its chunks (a
+  // request costs more than its bytes), or when the page cannot fetch (from disk).
+  function readPlaces(data, found, fromDisk) {
+    var wanted = new Map();
+    found.forEach(function (item) {
+      var place = data.places[item.group][item.chunk], chunks = wanted.get(place.pack) || new Set();
+      wanted.set(place.pack, chunks.add(item.chunk));
+    });
+    return data.places.map(function (group) {
+      return group.map(function (place) {
+        var whole = fromDisk || (wanted.get(place.pack) || new Set()).size > 1;
+        return Object.assign({ whole: whole }, place);
+      });
+    });
+  }
 
   /* --- the page: tabs, toggles, results ----------------------------------------------------- */
 
