@@ -15,7 +15,8 @@
   var LONG_LINE = 1000;       // characters shown of a longer line, from before its match
   var DEADLINE = 2500;        // ms the worker may take over one region before it is stopped
   var AHEAD = 128;            // packs or segments loaded ahead of the batch being matched
-  var PREFETCH = 2;           // of each group, loaded as soon as its candidates are known
+  var PREFETCH = 1;           // of each group, loaded as soon as its candidates are known (2: the
+                              // scans no faster, and queries that stop at 50 files slower)
   var PACK_CHUNKS = 8;        // chunks a pack holds (layout.PACK_CHUNKS)
   var FORMAT = 4;             // of the index's files (layout.FORMAT)
   var BATCH_REGIONS = 256;    // regions matched in one message to the workers
