@@ -35,7 +35,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from xrefdoc.codesearch.layout import pack_name
 from xrefdoc.codesearch.query import Match, Query, search
 from xrefdoc.codesearch.reader import CodeIndex
 from xrefdoc.extract import decode
@@ -76,9 +75,9 @@ class CountingIndex(CodeIndex):
         self.read_bytes += (self.folder / f"{name}.js").stat().st_size
         return super()._data(name)
 
-    def _pack(self, group: int, pack: int) -> list[str]:
-        self.read_bytes += (self.folder / f"{pack_name(group, pack)}.js").stat().st_size
-        return super()._pack(group, pack)
+    def _segment(self, name: str, start: int, length: int) -> str:
+        self.read_bytes += length
+        return super()._segment(name, start, length)
 
 
 def built_site(source: Path, site: Path | None, work: Path) -> Path:

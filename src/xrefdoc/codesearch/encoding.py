@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 LEVEL = 6
 
 _SCRIPT = re.compile(r'xrefdocCode\("([^"]*)","([A-Za-z0-9+/=]*)"\);\n?\Z')
-_PACK = re.compile(r'xrefdocCode\("([^"]*)",\["([A-Za-z0-9+/=",]*)"\]\);\n?\Z')
+_BASE64 = re.compile(rb"[A-Za-z0-9+/=]*")
 # What ends a raw deflate stream: an empty final block (fixed codes). A pack's segments end
 # at a full flush, so that each inflates alone, and the pack's run together, once this is
 # put after the last.
@@ -106,18 +106,26 @@ def segment_starts(name: str, lengths: Sequence[int]) -> list[int]:
     return starts
 
 
-def read_pack(folder: Path, name: str) -> list[str]:
-    """The segments of the pack ``name`` of the index in ``folder``; ``BrokenIndex`` when it
-    cannot be read or is not one."""
+def read_segment(folder: Path, name: str, start: int, length: int) -> str:
+    """The segment of the pack ``name`` of the index in ``folder`` that starts at ``start``
+    of its script and is ``length`` long (``segment_starts``), read alone; ``BrokenIndex``
+    when it cannot be read or is not one."""
     path = folder / f"{name}.js"
     try:
-        text = path.read_text(encoding="ascii")
-    except (OSError, UnicodeDecodeError) as error:
+        with path.open("rb") as stream:
+            stream.seek(start - 2)
+            framed = stream.read(length + 4)
+    except OSError as error:
         raise BrokenIndex(f"cannot read {path}: {error}") from error
-    found = _PACK.match(text)
-    if found is None or found.group(1) != name:
-        raise BrokenIndex(f"not a code-search pack of {name}")
-    return found.group(2).split('","')
+    segment = framed[2:-2]
+    if (
+        len(framed) != length + 4
+        or framed[:2] not in (b'["', b',"')
+        or framed[-2:] not in (b'",', b'"]')
+        or not _BASE64.fullmatch(segment)
+    ):
+        raise BrokenIndex(f"{path} is not the pack the table describes")
+    return segment.decode("ascii")
 
 
 def segment_text(segment: str) -> bytes:

@@ -1,6 +1,6 @@
 """Reading a site's code-search index back, as the terminal's ``xrefdoc grep`` does: the table
 first, then the directory shards of a query's trigrams, the posting shards of the groups that
-hold them all, and the chunks of its candidates from their packs."""
+hold them all, and the chunks of its candidates, each read alone from its pack."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from xrefdoc.codesearch.encoding import BrokenIndex, Shard, read_pack, read_script, segment_text
+from xrefdoc.codesearch.encoding import (
+    BrokenIndex,
+    Shard,
+    read_script,
+    read_segment,
+    segment_starts,
+    segment_text,
+)
 from xrefdoc.codesearch.layout import (
     FORMAT,
     PACK_CHUNKS,
@@ -57,7 +64,6 @@ class CodeIndex:
         self.directory_shard = cache(self._directory_shard)
         self.shard = cache(self._shard)
         self.chunk = cache(self._chunk)
-        self.pack = cache(self._pack)
 
     @classmethod
     def exists(cls, folder: Path) -> bool:
@@ -73,14 +79,18 @@ class CodeIndex:
     def _shard(self, group: int, shard: int) -> Shard:
         return Shard(self._data(shard_name(group, shard)))
 
-    def _pack(self, group: int, pack: int) -> list[str]:
-        return read_pack(self.folder, pack_name(group, pack))
-
     def _chunk(self, group: int, chunk: int) -> bytes:
-        segments = self.pack(group, pack_of(chunk))
-        if chunk % PACK_CHUNKS >= len(segments):
-            raise BrokenIndex(f"{pack_name(group, pack_of(chunk))} lacks chunk {chunk}")
-        return segment_text(segments[chunk % PACK_CHUNKS])
+        """The text of a chunk, from its segment alone of its pack."""
+        first = pack_of(chunk) * PACK_CHUNKS
+        lengths = self._groups[group]["segments"][first : first + PACK_CHUNKS]
+        name = pack_name(group, pack_of(chunk))
+        if not 0 <= chunk - first < len(lengths):
+            raise BrokenIndex(f"the table names no chunk {chunk} of group {group}")
+        start = segment_starts(name, lengths)[chunk - first]
+        return segment_text(self._segment(name, start, lengths[chunk - first]))
+
+    def _segment(self, name: str, start: int, length: int) -> str:
+        return read_segment(self.folder, name, start, length)
 
     def _directory_shard(self, shard: int) -> Shard:
         return Shard(self._data(directory_name(shard)))
