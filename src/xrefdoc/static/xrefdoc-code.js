@@ -2,8 +2,9 @@
    trigram index in _xref/code/ (see xrefdoc.codesearch, whose query.py this follows). The
    query's trigrams pick the posting shards to load, the regions that hold them all are
    the candidates, and Web Workers (one per core, up to four, each owning a share of the
-   chunks) match their lines, so a slow expression never freezes the page. Every file of the index is a script, as a page read from disk may run
-   one but not fetch a file. Loaded on the search page only, after xrefdoc.js (its
+   packs of chunks) match their lines, so a slow expression never freezes the page. Every
+   file of the index is a script, as a page read from disk may run one but not fetch a
+   file; over HTTP, a pack is read whole, or one chunk of it by a range request. Loaded on the search page only, after xrefdoc.js (its
    window.xrefdocLoad), xrefdoc-find.js (window.xrefdocFind.pages, a file's page) and
    xrefdoc-code-plan.js (window.xrefdocCodePlan: the query's filters and trigrams). */
 (function () {
@@ -429,11 +430,12 @@
   var workerURL = null;
 
   // Matches batches of regions with ``source`` and ``flags`` in workers (see Matcher), one
-  // per core up to WORKERS, each owning the packs whose name hashes to it (it alone fetches,
-  // inflates and keeps them and their segments): check(regions, packed, ahead, answer) calls answer(at, hits,
-  // text) per region, in the regions' order, and resolves when all are done; once a worker's
-  // chunks of the batch are in, a region that takes it past the deadline ends it, and the
-  // batch rejects with {stuck: at}. Without workers it matches on this thread.
+  // per core up to WORKERS, each owning the packs whose name hashes to it (it alone
+  // fetches, inflates and keeps them and their segments): check(regions, packed, ahead,
+  // answer) calls answer(at, hits, text) per region, in the regions' order, and resolves
+  // when all are done; once a worker's chunks of the batch are in, a region that takes it
+  // past the deadline ends it, and the batch rejects with {stuck: at}. Without workers it
+  // matches on this thread.
   function Verifier(base, source, flags, keep) {
     var workers = [], matcher = null, batch = 0;
     var count = Math.max(1, Math.min(WORKERS, navigator.hardwareConcurrency || 1));
