@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from xrefdoc.codesearch import layout
 from xrefdoc.codesearch import writer as writer_module
-from xrefdoc.codesearch.encoding import Shard, read_numbers, shard_bytes, varints
+from xrefdoc.codesearch.encoding import BrokenIndex, Shard, read_numbers, shard_bytes, varints
 from xrefdoc.codesearch.layout import FOLDER
 from xrefdoc.codesearch.query import Query, candidates, search
 from xrefdoc.codesearch.reader import CodeIndex
@@ -296,6 +296,56 @@ def test_a_group_that_loses_a_word_leaves_the_directory_as_a_cold_write(tmp_path
 
 
 @pytest.mark.usefixtures("small_groups")
+@pytest.mark.parametrize("damage", ["a byte of a segment", "a segment cut", "the pack cut"])
+def test_a_damaged_pack_is_a_broken_index(tmp_path: Path, damage: str) -> None:
+    index = index_of(tmp_path, {"a.txt": "".join(f"line {n} of many\n" for n in range(200))})
+    assert [m.line for m in search(index, Query("line 199 of"))] == [200]
+    pack = tmp_path / "site" / FOLDER / "g0" / "k0.js"
+    script = pack.read_text()
+    segment = segments_of(script.encode())[0]
+    at = script.index(segment) + len(segment) // 2
+    pack.write_text(
+        {
+            # The framing holds and the base64 decodes: only the text can tell.
+            "a byte of a segment": script[:at]
+            + ("A" if script[at] != "A" else "B")
+            + script[at + 1 :],
+            "a segment cut": script[:at] + script[at + 4 :],
+            "the pack cut": script[:at],
+        }[damage]
+    )
+    with pytest.raises(BrokenIndex):
+        list(search(CodeIndex(tmp_path / "site" / FOLDER), Query("line 199 of")))
+
+
+@pytest.mark.usefixtures("small_groups")
+def test_a_group_that_gains_and_loses_packs_is_written_as_a_cold_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(layout, "CHUNK_MIN", 512)
+    monkeypatch.setattr(layout, "CHUNK_MAX", 1024)  # a chunk a file
+    tree = tmp_path / "tree"
+    make_tree(tree, 600)
+    site = tmp_path / "site"
+    write(tree, site)
+    packs = set((site / FOLDER).glob("g*/k*.js"))
+    added = tree / "added"
+    added.mkdir()
+    for number in range(100):  # packs more in every group
+        (added / f"f{number}.txt").write_text(f"filler {number} with words\n" * 50)
+    write(tree, site)
+    assert len(set((site / FOLDER).glob("g*/k*.js"))) > len(packs)
+    assert [m.path for m in search(CodeIndex(site / FOLDER), Query("filler 77 "))] == [
+        "added/f77.txt"
+    ] * 50
+    assert_as_cold_write(tree, site, tmp_path / "cold")
+    for path in added.iterdir():
+        path.unlink()
+    write(tree, site)
+    assert set((site / FOLDER).glob("g*/k*.js")) == packs
+    assert_as_cold_write(tree, site, tmp_path / "cold-again")
+
+
 def test_an_index_whose_files_went_missing_is_written_anew(tmp_path: Path) -> None:
     tree = tmp_path / "tree"
     make_tree(tree, 600)

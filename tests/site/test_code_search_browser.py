@@ -454,8 +454,8 @@ def test_workers_answer_in_path_order_whatever_chunk_each_owns(
 
 @pytest.fixture
 def packed_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A site whose index holds 120 files in small chunks, several packs of them: one file
-    says "unique_needle_77"."""
+    """A site whose index holds 120 files in small chunks, four to a pack (the table tells
+    the page how many): one file says "unique_needle_77"."""
     filler = "".join(f"row {line} of the table\n" for line in range(100))
     files: dict[str, str | bytes] = {
         f"rows/r{number:03}.txt": filler + ("unique_needle_77\n" if number == 77 else "")
@@ -465,8 +465,9 @@ def packed_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     output = tmp_path / "site"
     monkeypatch.setattr(layout, "CHUNK_MIN", 2 << 10)
     monkeypatch.setattr(layout, "CHUNK_MAX", 4 << 10)
+    monkeypatch.setattr(layout, "PACK_CHUNKS", 4)
     assert main(["build", str(tree), "-o", str(output), "-q"]) == 0
-    assert len(list((output / "_xref" / "code").glob("g*/k*.js"))) >= 4
+    assert len(list((output / "_xref" / "code").glob("g*/k*.js"))) >= 10
     return output
 
 

@@ -24,15 +24,16 @@ The layout (see ``layout`` for how each cut is made, ``encoding`` for the bytes)
   each trigram of the tree, the groups that hold it, with what follows it in each.
 - ``index.js`` is the table: every searched file ``[path, language, group]`` in path
   order, ``directory``: its shard count, per group ``{"shards": T, "segments": [length of
-  each chunk's segment, …], "regions": [file, first line, chunk, offset, length, …]}``
-  (a segment's place in its pack's script follows from the lengths; five numbers per region:
+  each chunk's segment, …], "sums": [CRC-32 of each chunk's text, …], "regions": [file,
+  first line, chunk, offset, length, …]}`` (a segment's place in its pack's script follows
+  from the lengths; five numbers per region:
   ``file`` a position in ``files``, ``offset`` and ``length`` in bytes of the chunk's
   text), ``probe``: from how many groups holding all of a query's trigrams it probes one
   for the rarest (``layout.PROBE_GROUPS``), and ``skipped``:
   ``[[path, why], …]``.
 
-Every other file is a script ``xrefdocCode("<name>","<base64 of zlib-compressed bytes>");``:
-every file is a script, so that a page opened from disk can load it. A query fetches the
+Every other file is a script ``xrefdocCode("<name>","<base64 of zlib-compressed bytes>");``.
+All are scripts so that a page opened from disk can load them. A query fetches the
 table and a directory shard per trigram it looks up; in each group that holds them all
 (each followed by the bytes that follow it in the pattern's literals), their posting
 shards, rarest trigram first, until few regions are left; then the chunks of those

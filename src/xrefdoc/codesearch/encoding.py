@@ -1,10 +1,12 @@
 """The bytes of the code-search index's files: variable-length numbers, posting shards, the
 packs of chunks, and the scripts that carry them (see the package's docstring for the layout).
 
-Every file of the index is a script, ``xrefdocCode("<name>","<base64>");``, so that a page
-read from disk may load it (a ``file://`` page may run a script but not fetch a file); the
-base64 holds zlib-compressed bytes, which the browser inflates with
-``DecompressionStream("deflate")`` and the terminal with ``zlib``.
+Every file of the index is a script, so that a page read from disk may load it (a
+``file://`` page may run a script but not fetch a file). A pack of chunks is
+``xrefdocCode("<name>",["<segment>",…]);``, each segment raw deflate in base64
+(``pack_segments``), which the browser inflates with ``DecompressionStream("deflate-raw")``;
+every other file is ``xrefdocCode("<name>","<base64>");`` of zlib-compressed bytes, inflated
+with ``DecompressionStream("deflate")``. The terminal inflates both with ``zlib``.
 
 Reading needs no numpy (the writer's encoders import it when called): ``xrefdoc grep`` reads
 a few posting lists, and importing numpy took longer (some 140 ms) than the whole query.
@@ -129,11 +131,17 @@ def read_segment(folder: Path, name: str, start: int, length: int) -> str:
 
 
 def segment_text(segment: str) -> bytes:
-    """The text of a chunk from its segment of a pack."""
+    """The text of a chunk from its segment of a pack; ``BrokenIndex`` when the segment does
+    not inflate to whole blocks (raw deflate carries no checksum: the table holds each
+    chunk's CRC-32 for that)."""
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     try:
-        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(base64.b64decode(segment))
+        text = inflater.decompress(base64.b64decode(segment, validate=True) + FINAL_BLOCK)
     except (ValueError, zlib.error) as error:
         raise BrokenIndex(f"a broken segment of a pack: {error}") from error
+    if not inflater.eof or inflater.unused_data:
+        raise BrokenIndex("a broken segment of a pack: it does not end where it should")
+    return text
 
 
 def varints(values: npt.NDArray[np.integer]) -> bytes:

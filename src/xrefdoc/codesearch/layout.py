@@ -73,10 +73,6 @@ def directory_name(shard: int) -> str:
 PACK_CHUNKS = 8
 
 
-def pack_of(chunk: int) -> int:
-    return chunk // PACK_CHUNKS
-
-
 def pack_name(group: int, pack: int) -> str:
     return f"g{group}/k{pack}"
 

@@ -5,6 +5,7 @@ hold them all, and the chunks of its candidates, each read alone from its pack."
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -21,12 +22,10 @@ from xrefdoc.codesearch.encoding import (
 )
 from xrefdoc.codesearch.layout import (
     FORMAT,
-    PACK_CHUNKS,
     TABLE_NAME,
     TABLE_SCRIPT,
     directory_name,
     pack_name,
-    pack_of,
     shard_name,
 )
 from xrefdoc.codesearch.trigrams import shard_of
@@ -61,6 +60,8 @@ class CodeIndex:
         # How many groups holding all of a query's trigrams make it probe one of them first
         # (``layout.PROBE_GROUPS``).
         self.probe_groups = int(table["probe"])
+        # How many chunks a pack holds (``layout.PACK_CHUNKS``).
+        self._pack_chunks = int(table["pack"])
         self.directory_shard = cache(self._directory_shard)
         self.shard = cache(self._shard)
         self.chunk = cache(self._chunk)
@@ -81,13 +82,17 @@ class CodeIndex:
 
     def _chunk(self, group: int, chunk: int) -> bytes:
         """The text of a chunk, from its segment alone of its pack."""
-        first = pack_of(chunk) * PACK_CHUNKS
-        lengths = self._groups[group]["segments"][first : first + PACK_CHUNKS]
-        name = pack_name(group, pack_of(chunk))
+        pack = chunk // self._pack_chunks
+        first = pack * self._pack_chunks
+        lengths = self._groups[group]["segments"][first : first + self._pack_chunks]
+        name = pack_name(group, pack)
         if not 0 <= chunk - first < len(lengths):
             raise BrokenIndex(f"the table names no chunk {chunk} of group {group}")
         start = segment_starts(name, lengths)[chunk - first]
-        return segment_text(self._segment(name, start, lengths[chunk - first]))
+        text = segment_text(self._segment(name, start, lengths[chunk - first]))
+        if zlib.crc32(text) != self._groups[group]["sums"][chunk]:
+            raise BrokenIndex(f"{name}.js does not hold the text the table describes")
+        return text
 
     def _segment(self, name: str, start: int, length: int) -> str:
         return read_segment(self.folder, name, start, length)

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import pickle
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,6 @@ from xrefdoc.codesearch.encoding import (
 )
 from xrefdoc.codesearch.layout import (
     FORMAT,
-    PACK_CHUNKS,
     TABLE_NAME,
     TABLE_SCRIPT,
     chunk_starts,
@@ -114,7 +114,8 @@ def _digest(data: bytes | bytearray) -> str:
 
 
 def write_group(folder: Path, root: Path, work: GroupWork) -> dict[str, Any]:
-    """Write one group's chunks and posting shards under ``folder``; returns its state."""
+    """Write one group's packs of chunks and posting shards under ``folder``; returns its
+    state."""
     previous = work.previous or {}
     texts = [searched_text(root, file.source) for file in work.files]
     regions = [(number, region) for number, text in enumerate(texts) for region in regions_of(text)]
@@ -141,6 +142,7 @@ def write_group(folder: Path, root: Path, work: GroupWork) -> dict[str, Any]:
         "regions": table,
         "chunks": chunk_digests,
         "segments": segments,
+        "sums": [zlib.crc32(chunk) for chunk in chunks],
         "postings": shard_digests,
         "rewritten": rewritten,
         # As arrays: a cold build's client held every group's trigrams until the directory
@@ -163,7 +165,7 @@ def _write_packs(
     lengths: list[int] = []
     written = 0
     for pack in range(pack_count(len(chunks))):
-        members = slice(pack * PACK_CHUNKS, (pack + 1) * PACK_CHUNKS)
+        members = slice(pack * layout.PACK_CHUNKS, (pack + 1) * layout.PACK_CHUNKS)
         if old_digests[members] == digests[members]:
             lengths += old_lengths[members]
             continue
@@ -400,11 +402,12 @@ def group_works(
 
 def table(groups: Sequence[dict[str, Any]], skipped: Sequence[tuple[str, str]]) -> dict[str, Any]:
     """What the browser and the terminal read first (``index.js``): every searched file
-    ``[path, language, group]`` in path order, per group its shard and chunk counts and
-    the length of each chunk's segment in its pack's script (``encoding.segment_starts``),
-    its regions ``[file, first line, chunk, offset, length]`` (``file`` a position in
-    ``files``), the directory's shard count, from how many groups a query probes one
-    (``layout.PROBE_GROUPS``), and the files left out ``[path, why]``."""
+    ``[path, language, group]`` in path order; per group its shard count, the length of each
+    chunk's segment in its pack's script (``encoding.segment_starts``), the CRC-32 of each
+    chunk's text, and its regions ``[file, first line, chunk, offset, length]`` (``file`` a
+    position in ``files``); the directory's shard count, from how many groups a query probes
+    one (``layout.PROBE_GROUPS``), how many chunks a pack holds (``layout.PACK_CHUNKS``),
+    and the files left out ``[path, why]``."""
     paths = sorted(
         (file[0], file[2], number) for number, group in enumerate(groups) for file in group["files"]
     )
@@ -415,12 +418,20 @@ def table(groups: Sequence[dict[str, Any]], skipped: Sequence[tuple[str, str]]) 
         local = [file[0] for file in group["files"]]
         for at in range(0, len(regions), 5):
             regions[at] = position[local[regions[at]]]
-        shown.append({"shards": group["shards"], "segments": group["segments"], "regions": regions})
+        shown.append(
+            {
+                "shards": group["shards"],
+                "segments": group["segments"],
+                "sums": group["sums"],
+                "regions": regions,
+            }
+        )
     return {
         "format": FORMAT,
         "files": [list(entry) for entry in paths],
         "directory": directory_count(len(groups)),
         "probe": layout.PROBE_GROUPS,
+        "pack": layout.PACK_CHUNKS,
         "groups": shown,
         "skipped": [list(entry) for entry in skipped],
     }

@@ -18,7 +18,6 @@
   var AHEAD = 128;            // packs or segments loaded ahead of the batch being matched
   var PREFETCH = 1;           // of each group, loaded as soon as its candidates are known (2: the
                               // scans no faster, and queries that stop at 50 files slower)
-  var PACK_CHUNKS = 8;        // chunks a pack holds (layout.PACK_CHUNKS)
   var FORMAT = 4;             // of the index's files (layout.FORMAT)
   var BATCH_REGIONS = 256;    // regions matched in one message to the workers
   var BATCH_BYTES = 4 << 20;  // and no more text than this (a batch waits for its last pack:
@@ -34,8 +33,8 @@
   var delivered = {};
   window.xrefdocCode = function (name, packed) { delivered[name] = packed; };
 
-  // The base64 a script of the index carries, loaded as a script (a page read from disk
-  // may run one but not fetch a file).
+  // What a script of the index carries (base64, or a pack's segments), loaded as a script
+  // (a page read from disk may run one but not fetch a file).
   function loadPacked(name) {
     return new Promise(function (resolve, reject) {
       var script = window.xrefdocLoad("code/" + name + ".js", function () {
@@ -59,16 +58,31 @@
   // stream, not read from a Blob's: at 20,570 files, inflating every pack took 1.1 s more
   // than fetching them that way, 0.65 s this way.
   function inflate(parts, format) {
-    var stream = new DecompressionStream(format), writer = stream.writable.getWriter();
-    parts.forEach(function (part) {
-      if (Uint8Array.fromBase64) { writer.write(Uint8Array.fromBase64(part)); return; }
-      var binary = atob(part), bytes = new Uint8Array(binary.length);
-      for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
-      writer.write(bytes);
-    });
-    if (format === "deflate-raw") { writer.write(new Uint8Array([3, 0])); }
-    writer.close();
-    return new Response(stream.readable).arrayBuffer().then(function (buffer) { return new Uint8Array(buffer); });
+    try {
+      var stream = new DecompressionStream(format), writer = stream.writable.getWriter();
+      var ignore = function () {};  // a write's failure is the reading's too, and said there
+      parts.forEach(function (part) {
+        var bytes;
+        if (Uint8Array.fromBase64) {
+          bytes = Uint8Array.fromBase64(part);
+        } else {
+          var binary = atob(part);
+          bytes = new Uint8Array(binary.length);
+          for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
+        }
+        writer.write(bytes).catch(ignore);
+      });
+      if (format === "deflate-raw") { writer.write(new Uint8Array([3, 0])).catch(ignore); }
+      writer.close().catch(ignore);
+      return new Response(stream.readable).arrayBuffer().then(function (buffer) { return new Uint8Array(buffer); });
+    } catch (error) {  // base64 that is not, or no such format: a rejection, as any failure
+      return Promise.reject(error);
+    }
+  }
+
+  // Where a file of the index is not what the table says: the site was built again since.
+  function changed(place) {
+    return new Error("_xref/code/" + place.pack + ".js is not what the index says: reload the page");
   }
 
   // The segments of a pack's script fetched as text: what xrefdocCode(name, […]) is given.
@@ -88,7 +102,7 @@
       table = loadBytes("index").then(function (bytes) {
         var data = JSON.parse(new TextDecoder().decode(bytes));
         if (data.format !== FORMAT) { throw new Error("the code index is of another version of xrefdoc"); }
-        data.places = data.groups.map(placesOf);
+        data.places = data.groups.map(function (group, number) { return placesOf(group, number, data.pack); });
         return data;
       });
       table.catch(function () { table = null; });
@@ -96,20 +110,22 @@
     return table;
   }
 
-  // Where each chunk of ``group`` (the table's) is: its pack, its segment's place in the
-  // pack's script (encoding.segment_starts) and where its text starts in the pack's.
-  function placesOf(group, number) {
+  // Where each chunk of ``group`` (the table's) is: its pack and how many chunks it holds,
+  // its segment's place in the pack's script (encoding.segment_starts), where its text
+  // starts in the pack's, and the bytes of its text and of the pack's.
+  function placesOf(group, number, packChunks) {
     var sizes = group.segments.map(function () { return 0; }), regions = group.regions;
     for (var at = 0; at < regions.length; at += 5) {
       sizes[regions[at + 2]] = Math.max(sizes[regions[at + 2]], regions[at + 3] + regions[at + 4]);
     }
     var places = [], start = 0, text = 0, count = group.segments.length;
     group.segments.forEach(function (size, chunk) {
-      var pack = "g" + number + "/k" + Math.floor(chunk / PACK_CHUNKS), first = chunk - chunk % PACK_CHUNKS;
+      var pack = "g" + number + "/k" + Math.floor(chunk / packChunks), first = chunk - chunk % packChunks;
       if (chunk === first) { start = ('xrefdocCode("' + pack + '",["').length; text = 0; }
       places.push({
-        pack: pack, chunks: Math.min(PACK_CHUNKS, count - first), segment: chunk - first,
-        start: start, size: size, at: text,
+        pack: pack, chunks: Math.min(packChunks, count - first), segment: chunk - first,
+        start: start, size: size, at: text, length: sizes[chunk],
+        packLength: sizes.slice(first, first + packChunks).reduce(function (a, b) { return a + b; }, 0),
       });
       start += size + 3;
       text += sizes[chunk];
@@ -356,18 +372,37 @@
       return found.text;
     }
 
+    // The pack's script, or with ``range`` the segment at ``place`` alone: {text, part}, with
+    // ``part`` false where the server sent the whole script all the same.
     function fetched(place, range) {
-      var url = base + place.pack + ".js";
-      return fetch(url, range ? { headers: { Range: "bytes=" + place.start + "-" + (place.start + place.size - 1) } } : {}).then(function (response) {
+      var url = base + place.pack + ".js", options = {};
+      if (range) {  // and the two characters either side, to check that it is a segment
+        options.headers = { Range: "bytes=" + (place.start - 2) + "-" + (place.start + place.size + 1) };
+      }
+      return fetch(url, options).then(function (response) {
         if (!response.ok) { throw new Error("cannot load _xref/code/" + place.pack + ".js"); }
-        return response.text().then(function (text) { return { text: text, part: response.status === 206 }; });
+        return response.text().then(function (text) {
+          if (response.status !== 206) { return { text: text, part: false }; }
+          var framed = text.length === place.size + 4 && /^(\["|,")/.test(text) && /(",|"\])$/.test(text);
+          if (!framed) { throw changed(place); }
+          return { text: text.slice(2, -2), part: true };
+        });
       });
     }
 
+    // The pack's text, from ``segments`` or fetched whole.
     function whole(place, segments) {
       return kept(place.pack, place.chunks, function () {
-        if (segments) { return inflate(segments, "deflate-raw"); }
-        return fetched(place, false).then(function (got) { return inflate(segmentsOf(got.text, place.pack), "deflate-raw"); });
+        var got = segments ? Promise.resolve(segments) : fetched(place, false).then(function (script) {
+          return segmentsOf(script.text, place.pack);
+        });
+        return got.then(function (parts) {
+          if (parts.length !== place.chunks) { throw changed(place); }
+          return inflate(parts, "deflate-raw");
+        }).then(function (bytes) {
+          if (bytes.length !== place.packLength) { throw changed(place); }
+          return bytes;
+        });
       });
     }
 
@@ -378,13 +413,17 @@
       }
       return kept(place.pack + "#" + place.segment, 1, function () {
         return fetched(place, true).then(function (got) {
-          if (got.part) {
-            if (got.text.length !== place.size) { throw new Error("_xref/code/" + place.pack + ".js is not what the index says"); }
-            return inflate([got.text], "deflate-raw").then(function (bytes) { return { bytes: bytes, at: 0 }; });
+          if (!got.part) {
+            // The server sent the whole pack: it is kept as the pack, and a copy of the
+            // chunk's text as the segment (not a view that would keep the pack's bytes).
+            var pack = inflate(segmentsOf(got.text, place.pack), "deflate-raw");
+            kept(place.pack, place.chunks, function () { return pack; });
+            return pack.then(function (bytes) { return bytes.slice(place.at, place.at + place.length); });
           }
-          var pack = inflate(segmentsOf(got.text, place.pack), "deflate-raw");
-          kept(place.pack, place.chunks, function () { return pack; });
-          return pack.then(function (bytes) { return { bytes: bytes, at: place.at }; });
+          return inflate([got.text], "deflate-raw");
+        }).then(function (bytes) {
+          if (bytes.length !== place.length) { throw changed(place); }
+          return { bytes: bytes, at: 0 };
         });
       });
     }
@@ -436,18 +475,18 @@
   // when all are done; once a worker's chunks of the batch are in, a region that takes it
   // past the deadline ends it, and the batch rejects with {stuck: at}. Without workers it
   // matches on this thread.
-  function Verifier(base, source, flags, keep) {
+  function Verifier(base, source, flags, keep, room) {
     var workers = [], matcher = null, batch = 0;
     var count = Math.max(1, Math.min(WORKERS, navigator.hardwareConcurrency || 1));
     try {
       if (!workerURL) {
-        var code = [inflate, segmentsOf, matchRegion, Matcher, workerLoop].join("\n") + "\nworkerLoop();\n";
+        var code = [inflate, changed, segmentsOf, matchRegion, Matcher, workerLoop].join("\n") + "\nworkerLoop();\n";
         workerURL = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
       }
       for (var w = 0; w < count; w++) {
         workers.push(new Worker(workerURL));
-        // Its share of the chunks kept, and room for a whole batch's, which may all be its.
-        workers[w].postMessage({ base: base, source: source, flags: flags, keep: Math.ceil(keep / count) + BATCH_REGIONS });
+        // Its share of the chunks kept, and ``room`` for a whole batch's, which may all be its.
+        workers[w].postMessage({ base: base, source: source, flags: flags, keep: Math.ceil(keep / count) + room });
       }
     } catch (error) {
       workers.forEach(function (worker) { worker.terminate(); });
@@ -552,7 +591,7 @@
   function Search(query, view, pageOf) {
     var source = query.regex ? query.pattern : escapeRegExp(query.pattern);
     var flags = "g" + (query.ignoreCase ? "i" : "");
-    var verifier = null, list = [], places = [], next = 0, limit = SHOWN_FILES, keep = AHEAD;
+    var verifier = null, list = [], places = [], next = 0, limit = SHOWN_FILES, keep = AHEAD, packChunks = 1;
     // Where the worker fetches chunks from; none from disk, where only scripts load.
     var base = /^https?:$/.test(location.protocol) ?
       new URL((document.documentElement.dataset.content_root || "") + "_xref/code/", location.href).href : null;
@@ -575,11 +614,13 @@
       var searched = data.files.filter(function (file) { return allowedFile(query, file); }).length;
       // Chunks kept inflated: those ahead, a batch's, and a scan's (it walks every group's
       // packs in path order at once) two packs per group.
-      keep = PACK_CHUNKS * (AHEAD + 2 * data.groups.length) + BATCH_REGIONS;
+      packChunks = data.pack;
+      keep = packChunks * (AHEAD + 2 * data.groups.length + BATCH_REGIONS);
       if (trigramPlan === null) {
         view.note("No literal of 3 or more characters: scanning all " + plural(searched, "file") + ".");
       }
-      verifier = new Verifier(base, source, flags, keep);
+      // Room for a batch's chunks: a region's may be a whole pack's.
+      verifier = new Verifier(base, source, flags, keep, packChunks * BATCH_REGIONS);
       return candidates(data, query, trigramPlan, function (number, items) {
         places[number] = groupPlaces(data, number, items, !base);
         // The group's first chunks, wanted by the first batches, load while the other
@@ -636,10 +677,10 @@
       var ahead = aheadOf(end), packed = Promise.resolve({});
       if (!base) {
         // From disk: the page loads the packs as scripts and hands the worker their segments.
-        ahead.forEach(function (place) { loadPack(place.pack, keep / PACK_CHUNKS).catch(function () {}); });
+        ahead.forEach(function (place) { loadPack(place.pack, keep / packChunks).catch(function () {}); });
         ahead = [];
         packed = Promise.all(regions.map(function (region) {
-          return loadPack(region[0].pack, keep / PACK_CHUNKS);
+          return loadPack(region[0].pack, keep / packChunks);
         })).then(function (loaded) {
           var byName = {};
           loaded.forEach(function (segments, at) { byName[regions[at][0].pack] = segments; });
@@ -692,8 +733,8 @@
 
   // The places of the chunks of group ``number`` (see placesOf), each with ``whole``: whether
   // its pack is read whole, as it is when the group's candidates ``items`` are in two or more
-  // of its chunks (a request costs more than its bytes), or when the page cannot fetch (from
-  // disk).
+  // of its chunks (a request costs more than its bytes), when it holds one chunk, or when
+  // the page cannot fetch (from disk).
   function groupPlaces(data, number, items, fromDisk) {
     var wanted = new Map();
     items.forEach(function (item) {
@@ -701,7 +742,7 @@
       wanted.set(pack, chunks.add(item.chunk));
     });
     return data.places[number].map(function (place) {
-      var whole = fromDisk || (wanted.get(place.pack) || new Set()).size > 1;
+      var whole = fromDisk || place.chunks === 1 || (wanted.get(place.pack) || new Set()).size > 1;
       return Object.assign({ whole: whole }, place);
     });
   }
