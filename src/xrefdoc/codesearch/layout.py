@@ -19,7 +19,7 @@ TABLE_SCRIPT = "index.js"
 TABLE_NAME = "index"
 # Bumped whenever the files' layout or bytes change: an older index or state is then not
 # trusted.
-FORMAT = 4
+FORMAT = 5
 
 # A group's text (a query fetches one posting shard per group and trigram; a change
 # re-reads its group): some 4 MiB.

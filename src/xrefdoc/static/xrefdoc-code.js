@@ -18,7 +18,7 @@
   var AHEAD = 128;            // packs or segments loaded ahead of the batch being matched
   var PREFETCH = 1;           // of each group, loaded as soon as its candidates are known (2: the
                               // scans no faster, and queries that stop at 50 files slower)
-  var FORMAT = 4;             // of the index's files (layout.FORMAT)
+  var FORMAT = 5;             // of the index's files (layout.FORMAT)
   var BATCH_REGIONS = 256;    // regions matched in one message to the workers
   var BATCH_BYTES = 4 << 20;  // and no more text than this (a batch waits for its last pack:
                               // at 20,570 files, scans took 0.3 s less than with 64 and 1 MiB)
