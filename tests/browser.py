@@ -65,6 +65,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     (``Range: bytes=a-b``) with those bytes, as static hosts do."""
 
     ranges = True
+    # Bytes the answer to a range is moved by: a server that sends other bytes than asked.
+    shift = 0
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -76,7 +78,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
             super().do_GET()
             return
         data = path.read_bytes()
-        start, end = int(wanted[1]), min(int(wanted[2]), len(data) - 1)
+        start, end = int(wanted[1]) + self.shift, min(int(wanted[2]) + self.shift, len(data) - 1)
         if start > end:
             self.send_error(416)
             return
@@ -92,14 +94,20 @@ class _WholeFileHandler(_QuietHandler):
     ranges = False
 
 
+class _ShiftedRangeHandler(_QuietHandler):
+    shift = 1
+
+
+_HANDLERS = {"served": _QuietHandler, "whole": _WholeFileHandler, "shifted": _ShiftedRangeHandler}
+
+
 @contextmanager
-def served(folder: Path, ranges: bool = True) -> Iterator[str]:
-    """``folder`` served over HTTP on localhost (a free port); yields its base URL. Without
-    ``ranges``, a request for a range of a file gets the whole file, as from a server that
-    does not serve ranges."""
-    handler = functools.partial(
-        _QuietHandler if ranges else _WholeFileHandler, directory=str(folder)
-    )
+def served(folder: Path, ranges: str = "served") -> Iterator[str]:
+    """``folder`` served over HTTP on localhost (a free port); yields its base URL. A
+    request for a range of a file gets those bytes (``ranges="served"``), the whole file
+    (``"whole"``, as from a server that does not serve ranges), or the bytes one further
+    on (``"shifted"``, a server that answers wrongly)."""
+    handler = functools.partial(_HANDLERS[ranges], directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
