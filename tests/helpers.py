@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import re
 import subprocess
@@ -18,6 +17,7 @@ from xrefdoc.analyze.plugin import register_rules
 from xrefdoc.core.model import FileRecord
 from xrefdoc.extract import extract_file
 from xrefdoc.extract.hooks import Hooks
+from xrefdoc.site.data_scripts import script_value
 from xrefdoc.xref.index import Index, build_index
 
 # Extraction's hooks as a build registers them: every rule that reads one file.
@@ -123,8 +123,7 @@ def commit_as(root: Path, message: str, seconds: int, author: str = "T") -> str:
 
 def script_data(path: Path) -> Any:
     """The value a data script of the site (``xrefdocHistory({...});``) hands over."""
-    text = path.read_text(encoding="utf-8")
-    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    return script_value(path.read_text(encoding="utf-8"))
 
 
 def git_repository(root: Path, remote: str | None = None) -> str:

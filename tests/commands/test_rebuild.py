@@ -6,14 +6,13 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
-import json
 import os
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import PLUGIN_FILES, uncoloured, whole_site, write_tree
+from helpers import PLUGIN_FILES, script_data, uncoloured, whole_site, write_tree
 from sites import main_body, page_text
 from sphinx.cmd.build import build_main
 
@@ -440,8 +439,7 @@ def test_verbose_progress_in_a_log_names_every_file(
 
 
 def _refs_data(site: Path, path: str) -> Any:
-    text = (site / "_xref" / "refs" / f"{path}.js").read_text(encoding="utf-8")
-    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    return script_data(site / "_xref" / "refs" / f"{path}.js")
 
 
 def test_a_rebuild_lists_a_new_subclass_under_its_bases_and_drops_a_removed_caller(

@@ -3,13 +3,12 @@ counts; scripts whose data is exactly the index's, whatever the names hold."""
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 from typing import Any
 
 from helpers import index_tree
 
+from xrefdoc.site.data_scripts import script_value
 from xrefdoc.site.keyword_box import CARD_CANDIDATES, index_script, page_script, part_script
 from xrefdoc.site.keyword_layout import keyword_layout
 from xrefdoc.site.names import PageNames, keyword_anchor
@@ -17,9 +16,8 @@ from xrefdoc.xref.index import Index
 
 
 def _data(script: str, function: str) -> object:
-    match = re.fullmatch(rf"{function}\((.*)\);\n", script, re.S)
-    assert match, script
-    return json.loads(match.group(1))
+    assert script.startswith(f"{function}("), script
+    return script_value(script)
 
 
 def test_the_list_and_a_part_hold_the_pages_and_counts(tmp_path: Path) -> None:

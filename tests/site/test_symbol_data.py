@@ -5,7 +5,6 @@ of them when nothing changed, and the plan names the files whose data a change t
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from xrefdoc.commands.cli import main
 from xrefdoc.core.settings import make_settings
 from xrefdoc.pipeline.scan import scan
 from xrefdoc.site import symbol_data
+from xrefdoc.site.data_scripts import script_value
 from xrefdoc.site.names import PageNames
 from xrefdoc.site.plan import SiteFacts, plan_build
 from xrefdoc.site.symbol_data import SymbolData, first_paragraph, shown_line
@@ -71,8 +71,8 @@ TREE: dict[str, str | bytes] = {
 
 
 def _data(text: str, function: str) -> Any:
-    assert text.startswith(function + "(") and text.endswith(");\n")
-    return json.loads(text[len(function) + 1 : -3])
+    assert text.startswith(function + '("') and text.endswith('");\n')
+    return script_value(text)
 
 
 def _scripts(root: Path) -> dict[str, Any]:

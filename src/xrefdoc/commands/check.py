@@ -6,12 +6,12 @@ the file's ``_xref/sym/<key>.js`` exists and holds the anchor."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from xrefdoc.site.data_scripts import script_value
 from xrefdoc.site.names import DATA_FOLDER
 from xrefdoc.site.symbol_data import FRAGMENTS_ATTRIBUTE, SYM_FOLDER
 
@@ -114,9 +114,8 @@ def _script_anchors(data: Path) -> frozenset[str]:
         text = data.read_text(encoding="utf-8")
     except OSError:
         return frozenset()
-    start, end = text.find("("), text.rfind(")")
     try:
-        value = json.loads(text[start + 1 : end])
+        value = script_value(text)
     except ValueError:
         return frozenset()
     rows = value.get("d") if isinstance(value, dict) else None

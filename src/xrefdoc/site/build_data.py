@@ -8,7 +8,7 @@ from __future__ import annotations
 from string import Formatter
 
 from xrefdoc.core.identity import Identity
-from xrefdoc.site.keyword_box import call_script
+from xrefdoc.site.data_scripts import call_script
 
 # In the site's ``_xref`` folder; loaded by every page of the theme.
 BUILD_SCRIPT = "build.js"

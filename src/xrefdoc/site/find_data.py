@@ -13,7 +13,8 @@ and no name carries its page.
 
 from __future__ import annotations
 
-from xrefdoc.site.keyword_box import FOLDER, call_script
+from xrefdoc.site.data_scripts import call_script
+from xrefdoc.site.keyword_box import FOLDER
 from xrefdoc.site.keyword_layout import KeywordLayout
 from xrefdoc.site.names import PageNames, page_stem
 from xrefdoc.xref.index import Index

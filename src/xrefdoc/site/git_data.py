@@ -27,7 +27,7 @@ from xrefdoc.core.settings import Settings
 from xrefdoc.history.blame import Blame, blame_files
 from xrefdoc.history.git import SiteVersion
 from xrefdoc.history.log import Commit, Histories, file_histories
-from xrefdoc.site.keyword_box import call_script
+from xrefdoc.site.data_scripts import call_script
 from xrefdoc.site.names import PageNames, symbol_anchors
 
 # In the folder of the build's own state (Sphinx's doctrees): what was written.

@@ -8,15 +8,13 @@ loads the list, then only the part its prefix falls in; nothing is loaded before
 keystroke or hover. The candidates live here, once per keyword for the whole site, not on
 the links of the pages: a large file has thousands of textual matches.
 
-They are scripts (a call with the data), not JSON: a browser reading the site from disk
-(``file://``) runs a script it is given, where it refuses to fetch a JSON file. Each part
-follows its A-Z page, so a build rewrites only the parts of the pages it renders again.
+They are scripts (``data_scripts``), a part packed. Each part follows its A-Z page, so a
+build rewrites only the parts of the pages it renders again.
 """
 
 from __future__ import annotations
 
-import json
-
+from xrefdoc.site.data_scripts import call_script, packed_script
 from xrefdoc.site.keyword_layout import KeywordLayout, KeywordPage
 from xrefdoc.site.names import PageNames
 from xrefdoc.xref.index import Index
@@ -31,13 +29,6 @@ CARD_CANDIDATES = 20
 def part_script(page: KeywordPage) -> str:
     """Where one A-Z page's part lives, relative to ``_xref/``."""
     return f"{FOLDER}/{page.page.rpartition('/')[2]}.js"
-
-
-def call_script(function: str, value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    # A name such as "</script>" must not end a script element that inlines this text.
-    safe = text.replace("</", "<\\/")
-    return f"{function}({safe});\n"
 
 
 def _href(page: KeywordPage) -> str:
@@ -82,4 +73,4 @@ def page_script(index: Index, page: KeywordPage, names: PageNames) -> str:
         where = f"{first.symbol.kind} {first.path}:{first.symbol.line}"
         row = [name, len(definitions), len(uses), len({use.path for use in uses}), where]
         rows.append(row + _candidates(index, names, name))
-    return call_script("xrefdocKeywordPart", [_href(page), rows])
+    return packed_script("xrefdocKeywordPart", [_href(page), rows])

@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xrefdoc.extract import shown_lines
+from xrefdoc.site.data_scripts import packed_script
 from xrefdoc.site.hierarchy_data import HierarchyData
-from xrefdoc.site.keyword_box import call_script
 from xrefdoc.site.names import PageNames, quoted
 from xrefdoc.site.views import SiteContext, symbol_anchor
 from xrefdoc.xref.index import CandidateKey, Index, Use, candidate_key, candidates_of
@@ -533,8 +533,9 @@ class SymbolData:
         references: Mapping[Definition, list[Use]],
         texts: _Texts,
     ) -> str:
-        """``xrefdocSymbols({k, path, s, d: {anchor: [SYMBOL_FIELDS...]}})``: ``k`` the
-        file's quoted key, ``s`` the symbol page from the site's root."""
+        """``xrefdocSymbols({k, path, s, d: {anchor: [SYMBOL_FIELDS...]}})``, packed
+        (``data_scripts``): ``k`` the file's quoted key, ``s`` the symbol page from the
+        site's root."""
         rows: dict[str, list[object]] = {}
         for definition in definitions:
             symbol = definition.symbol
@@ -562,7 +563,7 @@ class SymbolData:
             "s": quoted(symbol_page(self._names) + self._names.suffix),
             "d": rows,
         }
-        return call_script("xrefdocSymbols", value)
+        return packed_script("xrefdocSymbols", value)
 
     def refs_text(
         self,
@@ -572,8 +573,8 @@ class SymbolData:
         lines: Mapping[str, Mapping[int, str]],
     ) -> str:
         """``xrefdocRefs({k, p: [[path, area(, key)]], e: [[anchor, qualname]], d: {anchor:
-        [[REFERENCE_FIELDS...]]}, t: {anchor: [shared list id]}, h: {anchor: hierarchy}})``:
-        paths and enclosing definitions are tables shared by the script's references; ``t``
+        [[REFERENCE_FIELDS...]]}, t: {anchor: [shared list id]}, h: {anchor: hierarchy}})``,
+        packed: paths and enclosing definitions are tables shared by the script's references; ``t``
         names the shared lists of textual matches a definition draws on, when it has any;
         ``h`` holds each definition's call and type hierarchy (``hierarchy_data``), when it
         has one."""
@@ -600,12 +601,12 @@ class SymbolData:
             "t": lists,
             "h": hierarchies,
         }
-        return call_script("xrefdocRefs", value)
+        return packed_script("xrefdocRefs", value)
 
     def shared_text(
         self, key: CandidateKey, matches: list[Use], lines: Mapping[str, Mapping[int, str]]
     ) -> str:
-        """``xrefdocText({k, p, e, d: [[REFERENCE_FIELDS...]], c})``: a shared list's
+        """``xrefdocText({k, p, e, d: [[REFERENCE_FIELDS...]], c})``, packed: a shared list's
         matches (``k`` its id), with their tables as in ``refs_text``, and the callers they
         make (``c``, as a hierarchy's, see ``hierarchy_data``)."""
         table = _Tables(self, self._enclosing)
@@ -618,7 +619,7 @@ class SymbolData:
             "d": rows,
             "c": callers,
         }
-        return call_script("xrefdocText", value)
+        return packed_script("xrefdocText", value)
 
     def path_row(self, path: str) -> list[object]:
         """[path, area(, quoted key)]: the key only where it is not the path itself (a

@@ -42,7 +42,7 @@ from xrefdoc.history.apidiff import (
     tree_definitions,
 )
 from xrefdoc.history.git import SiteVersion, Version, export, versions
-from xrefdoc.site.keyword_box import call_script
+from xrefdoc.site.data_scripts import call_script
 from xrefdoc.site.names import DATA_FOLDER, page_stem, symbol_anchor_base
 from xrefdoc.sphinx.publish import staged_files
 from xrefdoc.sphinx.standalone import build_site, default_work_dir

@@ -43,6 +43,21 @@
   // and xrefdoc-code.js, which removes each script it loaded once it ran).
   window.xrefdocLoad = load;
 
+  // The value a data script handed over: a large piece is packed (site/data_scripts.py),
+  // zlib's bytes in base64, inflated here by the browser's own DecompressionStream; a
+  // promise either way, rejected when a packed piece is not one.
+  function unpack(data) {
+    if (typeof data !== "string") { return Promise.resolve(data); }
+    try {
+      var binary = atob(data), bytes = new Uint8Array(binary.length);
+      for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
+      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+      return new Response(stream).text().then(JSON.parse);
+    } catch (error) {  // not base64, or no DecompressionStream: a rejection, as any failure
+      return Promise.reject(error);
+    }
+  }
+
   /* --- symbol data: _xref/sym/<key>.js and _xref/refs/<key>.js, one pair per file, and
      _xref/text/<id>.js, the shared lists of textual matches ------------------------- */
 
@@ -74,7 +89,9 @@
     load(kind + "/" + key + ".js", function () { arrived(null); }, function () {
       var data = delivered;
       delivered = null;
-      arrived(data && sameKey(data.k, key) ? data : null);
+      unpack(data).then(function (value) {
+        arrived(value && sameKey(value.k, key) ? value : null);
+      }, function () { arrived(null); });
     });
   }
   function sameKey(a, b) {
@@ -121,15 +138,17 @@
     waiting.forEach(function (callback) { callback(); });
   };
 
-  window.xrefdocKeywordPart = function (data) {
-    var href = data[0];
-    parts[href] = data[1];
+  function partArrived(href, list) {
+    parts[href] = list;
     var rows = rowsByName[href] = new Map();
-    data[1].forEach(function (row) { rows.set(row[0], row); });
+    list.forEach(function (row) { rows.set(row[0], row); });
     var waiting = waitingForParts[href] || [];
     delete waitingForParts[href];
     waiting.forEach(function (callback) { callback(); });
-  };
+  }
+  // A part hands over [its page, its rows], packed; taken on its script's load event.
+  var deliveredPart = null;
+  window.xrefdocKeywordPart = function (data) { deliveredPart = data; };
 
   function withPages(callback) {
     if (pages) { callback(); return; }
@@ -146,7 +165,16 @@
     waiting.push(callback);
     if (waiting.length === 1) {
       var file = href.split("/").pop().replace(/\.html$/, ".js");
-      load("kw/" + file, function () { window.xrefdocKeywordPart([href, []]); });
+      // A part that cannot load or unpack answers every caller as an empty one would.
+      var empty = function () { partArrived(href, []); };
+      deliveredPart = null;
+      load("kw/" + file, empty, function () {
+        var data = deliveredPart;
+        deliveredPart = null;
+        unpack(data).then(function (value) {
+          if (value && value[0] === href) { partArrived(href, value[1]); } else { empty(); }
+        }, empty);
+      });
     }
   }
 
