@@ -556,6 +556,18 @@
 
   function start() {
     loadBuild();
+    // The Files button, in the header's tools of xrefdoc's theme (it works only with this
+    // script, so only it makes the button), or wherever another theme put one.
+    var tools = document.querySelector(".xt-tools");
+    if (tools && !document.querySelector(".xt-finder")) {
+      var made = document.createElement("button");
+      made.className = "xt-finder";
+      made.type = "button";
+      made.setAttribute("aria-keyshortcuts", "t");
+      made.title = "Find a file by its path (t)";
+      made.textContent = "Files";
+      tools.appendChild(made);
+    }
     document.querySelectorAll(".xt-finder").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", openFinder);

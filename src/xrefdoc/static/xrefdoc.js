@@ -345,8 +345,19 @@
   }
   window.xrefdocOptions = comboOptions;
 
+  // The box is a combobox only with this script, so the script makes it one: its list
+  // and its attributes are not in the page.
   function keywordBox(input) {
-    var list = document.getElementById(input.getAttribute("aria-controls"));
+    var list = document.createElement("ul");
+    list.id = "xt-kw-list";
+    list.className = "xt-kw-list";
+    list.setAttribute("role", "listbox");
+    list.hidden = true;
+    input.after(list);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", list.id);
     var options = comboOptions(input, list);
     var asked = "";
 
