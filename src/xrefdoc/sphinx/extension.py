@@ -72,6 +72,7 @@ from xrefdoc.site.symbol_data import TEXT_FOLDER, SymbolData, refs_script, sym_s
 from xrefdoc.site.symbol_scripts import write_symbol_scripts
 from xrefdoc.site.views import SiteContext, make_site
 from xrefdoc.site.writer import OnCluster, write_pages
+from xrefdoc.sphinx.bundles import BundleMaker
 from xrefdoc.sphinx.domain import ROLE, XrefDomain, html_block, skip_html_block, visit_html_block
 from xrefdoc.sphinx.searchindex import drop_empty_terms
 from xrefdoc.sphinx.theme import DARK_CSS, THEME, THEME_FOLDER, dark_highlighting_css
@@ -757,6 +758,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", partial(_write_build_script, found))
     app.connect("build-finished", _clean_search_index)
     app.connect("html-page-context", _add_code_search)
+    BundleMaker().connect(app)
     app.connect("env-updated", lambda app, env: timings.lap("sphinx read"))
     app.connect("build-finished", lambda app, error: timings.lap("search index and finish"), 900)
     app.add_domain(XrefDomain)
