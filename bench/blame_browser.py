@@ -15,7 +15,6 @@ tests do.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -26,14 +25,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from browser import chromium_path, served
 
+from xrefdoc.site.data_scripts import script_value
+
 
 def blamed_files(site: Path, least: int) -> list[tuple[int, str, int]]:
     """(lines, key, script bytes) of each file with blame data, longest first."""
     found = []
     folder = site / "_xref" / "blame"
     for script in folder.rglob("*.js"):
-        text = script.read_text(encoding="utf-8")
-        data = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+        data = script_value(script.read_text(encoding="utf-8"))
+        assert isinstance(data, dict)
         lines = sum(count for _, count in data["runs"])
         if lines >= least:
             found.append((lines, data["k"], script.stat().st_size))

@@ -27,7 +27,7 @@ from xrefdoc.core.settings import Settings
 from xrefdoc.history.blame import Blame, blame_files
 from xrefdoc.history.git import SiteVersion
 from xrefdoc.history.log import Commit, Histories, file_histories
-from xrefdoc.site.data_scripts import call_script
+from xrefdoc.site.data_scripts import packed_script
 from xrefdoc.site.names import PageNames, symbol_anchors
 
 # In the folder of the build's own state (Sphinx's doctrees): what was written.
@@ -162,20 +162,20 @@ def _row(commit: Commit) -> list[object]:
 
 
 def history_text(key: str, commits: Iterable[Commit], blamed: bool) -> str:
-    """``xrefdocHistory({k, commits, blame})``: the file's last commits, newest first, and
-    whether the site has its blame."""
+    """``xrefdocHistory({k, commits, blame})``, packed (``data_scripts``): the file's last
+    commits, newest first, and whether the site has its blame."""
     rows = [_row(commit) for commit in commits]
-    return call_script("xrefdocHistory", {"k": key, "commits": rows, "blame": blamed})
+    return packed_script("xrefdocHistory", {"k": key, "commits": rows, "blame": blamed})
 
 
 def blame_text(file: GitFile, blame: Blame) -> str:
-    """``xrefdocBlame({k, commits, runs, defs})``."""
+    """``xrefdocBlame({k, commits, runs, defs})``, packed."""
     changed = {}
     for anchor, first, last in file.spans:
         newest = blame.last_change(first, last)
         if newest is not None:
             changed[anchor] = newest
-    return call_script(
+    return packed_script(
         "xrefdocBlame",
         {
             "k": file.key,

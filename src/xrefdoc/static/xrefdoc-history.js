@@ -12,7 +12,8 @@
   "use strict";
 
   var facts = document.querySelector("dl[data-forge-path]");
-  if (!facts || !window.xrefdocLoad) { return; }
+  if (!facts || !window.xrefdocLoad || !window.xrefdocUnpack) { return; }
+  var unpack = window.xrefdocUnpack;  // the history and the blame come packed (xrefdoc.js)
 
   var root = document.documentElement.dataset.content_root || "";
   var top = new URL(root || "./", location.href).href;
@@ -101,10 +102,12 @@
   }
 
   window.xrefdocHistory = function (data) {
-    if (!data || !sameKey(data.k)) { return; }
-    history = data;
-    showHistory();
-    blameBarOfShownBar();
+    unpack(data).then(function (value) {
+      if (!value || !sameKey(value.k)) { return; }
+      history = value;
+      showHistory();
+      blameBarOfShownBar();
+    }, function () {});
   };
 
   // xrefdoc-lines.js may have shown the bar (for #L5-L9 or a symbol's anchor) before the
@@ -138,9 +141,11 @@
 
   /* --- blame -------------------------------------------------------------------------- */
 
+  var blameUnpacked = null;  // the blame script's data, once inflated
   window.xrefdocBlame = function (data) {
-    if (!data || !sameKey(data.k)) { return; }
-    blame = data;
+    blameUnpacked = unpack(data).then(function (value) {
+      if (value && sameKey(value.k)) { blame = value; }
+    }, function () {});
   };
 
   function withBlame(callback) {
@@ -148,9 +153,11 @@
     waitingForBlame.push(callback);
     if (waitingForBlame.length > 1) { return; }
     function arrived() {
-      var waiting = waitingForBlame;
-      waitingForBlame = [];
-      waiting.forEach(function (call) { call(blame); });
+      (blameUnpacked || Promise.resolve()).then(function () {
+        var waiting = waitingForBlame;
+        waitingForBlame = [];
+        waiting.forEach(function (call) { call(blame); });
+      });
     }
     window.xrefdocLoad("blame/" + key + ".js", arrived, arrived);
   }

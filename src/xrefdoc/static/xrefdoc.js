@@ -57,6 +57,8 @@
       return Promise.reject(error);
     }
   }
+  // For the scripts that run after this one (xrefdoc-history.js).
+  window.xrefdocUnpack = unpack;
 
   /* --- symbol data: _xref/sym/<key>.js and _xref/refs/<key>.js, one pair per file, and
      _xref/text/<id>.js, the shared lists of textual matches ------------------------- */
