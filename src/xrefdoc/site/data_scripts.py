@@ -2,12 +2,12 @@
 
 A browser reading the site from disk (``file://``) runs a script it is given, where it
 refuses to fetch a JSON file, so every piece of ``_xref/`` data is a script. The pieces a
-site has many of, or large (each file's symbols and references, the shared lists of textual
-matches, the keyword box's parts), are packed: the call is given a string, the JSON
-compressed with zlib, in base64, which ``xrefdoc.js`` inflates with the browser's own
-``DecompressionStream("deflate")``. On ten copies of Sphinx's sources (20,570 files) that took those
-pieces from 110.2 to 22.5 MiB, a site's 7%, for a millisecond of inflating per piece loaded
-(``bench/site_size.py``). The small pieces a page loads at once stay plain.
+site has many of, or large ones (each file's symbols, references, history and blame, the
+shared lists of textual matches, the keyword box's parts), are packed: the call is given a
+string, the JSON compressed with zlib, in base64, which ``xrefdoc.js`` inflates with the
+browser's own ``DecompressionStream("deflate")``. On ten copies of Sphinx's sources
+(20,570 files) that took the symbol data and the keyword box's parts from 110.2 to 23.2 MiB,
+7% of the site (``bench/site_size.py``). The small pieces a page loads at once stay plain.
 """
 
 from __future__ import annotations
