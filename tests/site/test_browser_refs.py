@@ -177,7 +177,8 @@ def test_a_cards_references_link_lists_the_uses_by_area_with_their_code(
     # The enclosing definition leads to its own references.
     page.click("text=refund")
     page.wait_for_function("location.hash.endsWith('/sym-refund')")
-    page.locator(".xref-symbol-title").wait_for()
+    # The page shows the definition it had until the new one's data is in (loaded, inflated).
+    page.locator(".xref-symbol-title", has_text="shop.checkout.refund").wait_for()
     assert page.inner_text(".xref-symbol-title") == "function shop.checkout.refund"
 
 

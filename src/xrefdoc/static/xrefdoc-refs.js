@@ -54,7 +54,12 @@
 
   var filePage = window.xrefdocFilePage;  // xrefdoc.js, loaded before this script
 
+  // Each show() draws only if no later one began: the data of a definition left behind
+  // (a click, then another, before the first's data was loaded) must not draw over it.
+  var shown = 0;
+
   function show() {
+    var ticket = ++shown;
     var wanted = target();
     if (!wanted) {
       var index = document.querySelector(".xref-crumbs a[href$='keywords.html']");
@@ -64,6 +69,7 @@
     }
     status(["Loading…"]);
     window.xrefdocFileData("sym", wanted.key, function (sym) {
+      if (ticket !== shown) { return; }
       if (!sym) {
         status(["No file ", element("code", "", decoded(wanted.key)), " has definitions in this site: ",
           "the link is older than the site, or mistyped."]);
@@ -77,12 +83,14 @@
       list.appendChild(element("p", "xref-symbol-status", "Loading the references…"));
       place.appendChild(list);
       window.xrefdocFileData("refs", wanted.key, function (refs) {
+        if (ticket !== shown) { return; }
         if (!refs || !refs.d[wanted.anchor]) {
           list.textContent = "";
           list.appendChild(element("p", "xref-symbol-status", "The references of this file could not be loaded."));
           return;
         }
         withReferences(refs, wanted.anchor, function (found) {
+          if (ticket !== shown) { return; }
           var hierarchy = refs.h[wanted.anchor];
           if (hierarchy) { place.insertBefore(hierarchies(refs, hierarchy, found), list); }
           references(list, found.rows, row, found.missing);
