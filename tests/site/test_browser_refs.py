@@ -182,6 +182,28 @@ def test_a_cards_references_link_lists_the_uses_by_area_with_their_code(
     assert page.inner_text(".xref-symbol-title") == "function shop.checkout.refund"
 
 
+def test_a_definition_left_behind_does_not_draw_over_the_next_one(page: Any, site: str) -> None:
+    """The reader opens one definition, then another before the first's data came: the
+    first's data, when it comes, is not drawn."""
+    held: list[Any] = []
+    page.route("**/_xref/sym/shop/models.py.js", lambda route: held.append(route))
+    # Its script held back, the page does not finish loading: no waiting for that.
+    page.goto(site + ADD_REFERENCES, wait_until="domcontentloaded")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1, "the first definition's data is held back"
+    page.evaluate("location.hash = 'shop/checkout.py/sym-refund'")
+    page.locator(".xref-symbol-title", has_text="shop.checkout.refund").wait_for()
+    held[0].continue_()
+    # Asked for the same data now, a callback runs after the page's own, queued before it.
+    page.evaluate(
+        "new Promise(done => window.xrefdocFileData('sym', 'shop/models.py', () => done()))"
+    )
+    assert page.inner_text(".xref-symbol-title") == "function shop.checkout.refund"
+
+
 def test_the_callers_are_listed_with_their_code_and_expand_a_level(page: Any, site: str) -> None:
     page.goto(site + ADD_REFERENCES)
     called = page.locator("section.xref-hierarchy", has_text="Called by")
