@@ -55,9 +55,10 @@ class Bundles:
     js: Bundle
 
 
-def _bundle(static: Path, name: str, parts: tuple[str, ...], texts: dict[str, str]) -> Bundle:
-    # A script's last statement is ended, whatever the file ends with.
-    end = "\n;" if name == JS_BUNDLE else ""
+def _bundle(
+    static: Path, name: str, parts: tuple[str, ...], texts: dict[str, str], end: str = ""
+) -> Bundle:
+    """The bundle ``name`` of ``parts``, each followed by ``end``, written into ``static``."""
     joined = "\n".join(texts[part].rstrip("\n") + end for part in parts) + "\n"
     write_if_changed(static / name, joined)
     checksum = zlib.crc32(joined.encode("utf-8"))
@@ -77,7 +78,8 @@ def make_bundles(outdir: Path) -> Bundles | None:
             except (OSError, UnicodeDecodeError):
                 return None
     css = _bundle(static, CSS_BUNDLE, CSS_PARTS, texts)
-    return Bundles(css, _bundle(static, JS_BUNDLE, JS_PARTS, texts))
+    # A script's last statement is ended, whatever the file ends with.
+    return Bundles(css, _bundle(static, JS_BUNDLE, JS_PARTS, texts, end="\n;"))
 
 
 class BundleMaker:
@@ -85,7 +87,8 @@ class BundleMaker:
     first page it lays out, after Sphinx copied the files of ``_static/``."""
 
     def __init__(self) -> None:
-        self._made: dict[str, Bundles | None] = {}
+        self._made = False
+        self._bundles: Bundles | None = None
 
     def connect(self, app: Sphinx) -> None:
         app.connect("write-started", self.forget)
@@ -93,7 +96,7 @@ class BundleMaker:
 
     def forget(self, app: Sphinx, builder: Any) -> None:
         """A new build's writing: its files of ``_static/`` may differ."""
-        self._made.clear()
+        self._made = False
 
     def add(
         self, app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
@@ -101,7 +104,7 @@ class BundleMaker:
         """``xrefdoc_bundles`` for the theme's layout."""
         if app.builder.format != "html":
             return
-        outdir = str(app.outdir)
-        if outdir not in self._made:
-            self._made[outdir] = make_bundles(Path(outdir))
-        context["xrefdoc_bundles"] = self._made[outdir]
+        if not self._made:
+            self._bundles = make_bundles(Path(app.outdir))
+            self._made = True
+        context["xrefdoc_bundles"] = self._bundles

@@ -4,9 +4,10 @@
    the candidates, and Web Workers (one per core, up to four, each owning a share of the
    packs of chunks) match their lines, so a slow expression never freezes the page. Every
    file of the index is a script, as a page read from disk may run one but not fetch a
-   file; over HTTP, a pack is read whole, or one chunk of it by a range request. Loaded on the search page only, after xrefdoc.js (its
-   window.xrefdocLoad), xrefdoc-find.js (window.xrefdocFind.pages, a file's page) and
-   xrefdoc-code-plan.js (window.xrefdocCodePlan: the query's filters and trigrams). */
+   file; over HTTP, a pack is read whole, or one chunk of it by a range request. Loaded on
+   the search page only, after xrefdoc.js (its window.xrefdocLoad and xrefdocInflate),
+   xrefdoc-find.js (window.xrefdocFind.pages, a file's page) and xrefdoc-code-plan.js
+   (window.xrefdocCodePlan: the query's filters and trigrams). */
 (function () {
   "use strict";
 
@@ -52,33 +53,9 @@
 
   function loadBytes(name) { return loadPacked(name).then(function (packed) { return inflate([packed], "deflate"); }); }
 
-  // The bytes of base64 ``parts`` run together, inflated: zlib's ("deflate", a script of
-  // encoding.script) or a pack's segments ("deflate-raw", encoding.pack_segments), after
-  // which the empty final block is put. Also the worker's. The bytes are written to the
-  // stream, not read from a Blob's: at 20,570 files, inflating every pack took 1.1 s more
-  // than fetching them that way, 0.65 s this way.
-  function inflate(parts, format) {
-    try {
-      var stream = new DecompressionStream(format), writer = stream.writable.getWriter();
-      var ignore = function () {};  // a write's failure is the reading's too, and said there
-      parts.forEach(function (part) {
-        var bytes;
-        if (Uint8Array.fromBase64) {
-          bytes = Uint8Array.fromBase64(part);
-        } else {
-          var binary = atob(part);
-          bytes = new Uint8Array(binary.length);
-          for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
-        }
-        writer.write(bytes).catch(ignore);
-      });
-      if (format === "deflate-raw") { writer.write(new Uint8Array([3, 0])).catch(ignore); }
-      writer.close().catch(ignore);
-      return new Response(stream.readable).arrayBuffer().then(function (buffer) { return new Uint8Array(buffer); });
-    } catch (error) {  // base64 that is not, or no such format: a rejection, as any failure
-      return Promise.reject(error);
-    }
-  }
+  // The one inflater (xrefdoc.js): zlib's bytes, or a pack's raw deflate segments; the
+  // workers are given its source.
+  var inflate = window.xrefdocInflate;
 
   // Where a file of the index is not what the table says: the site was built again since.
   function changed(place) {

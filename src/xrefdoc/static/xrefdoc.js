@@ -43,19 +43,43 @@
   // and xrefdoc-code.js, which removes each script it loaded once it ran).
   window.xrefdocLoad = load;
 
-  // The value a data script handed over: a large piece is packed (site/data_scripts.py),
-  // zlib's bytes in base64, inflated here by the browser's own DecompressionStream; a
-  // promise either way, rejected when a packed piece is not one.
-  function unpack(data) {
-    if (typeof data !== "string") { return Promise.resolve(data); }
+  // The bytes of base64 ``parts`` run together, inflated: zlib's ("deflate": a packed data
+  // script, or a code-search script of codesearch/encoding.py's ``script``) or a pack's
+  // segments ("deflate-raw", encoding.pack_segments), after which the empty final block is
+  // put. The one inflater: the Code tab's too, and its workers' (given its source, so it
+  // uses nothing outside itself). The bytes are written to the stream, not read from a
+  // Blob's: at 20,570 files, inflating every pack took 1.1 s more that way, 0.65 s this way.
+  function inflate(parts, format) {
     try {
-      var binary = atob(data), bytes = new Uint8Array(binary.length);
-      for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
-      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
-      return new Response(stream).text().then(JSON.parse);
-    } catch (error) {  // not base64, or no DecompressionStream: a rejection, as any failure
+      var stream = new DecompressionStream(format), writer = stream.writable.getWriter();
+      var ignore = function () {};  // a write's failure is the reading's too, and said there
+      parts.forEach(function (part) {
+        var bytes;
+        if (Uint8Array.fromBase64) {
+          bytes = Uint8Array.fromBase64(part);
+        } else {
+          var binary = atob(part);
+          bytes = new Uint8Array(binary.length);
+          for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
+        }
+        writer.write(bytes).catch(ignore);
+      });
+      if (format === "deflate-raw") { writer.write(new Uint8Array([3, 0])).catch(ignore); }
+      writer.close().catch(ignore);
+      return new Response(stream.readable).arrayBuffer().then(function (buffer) { return new Uint8Array(buffer); });
+    } catch (error) {  // base64 that is not, or no such format: a rejection, as any failure
       return Promise.reject(error);
     }
+  }
+  window.xrefdocInflate = inflate;
+
+  // The value a data script handed over: a large piece is packed (site/data_scripts.py),
+  // zlib's bytes in base64; a promise either way, rejected when a packed piece is not one.
+  function unpack(data) {
+    if (typeof data !== "string") { return Promise.resolve(data); }
+    return inflate([data], "deflate").then(function (bytes) {
+      return JSON.parse(new TextDecoder().decode(bytes));
+    });
   }
   // For the scripts that run after this one (xrefdoc-history.js).
   window.xrefdocUnpack = unpack;
@@ -69,6 +93,17 @@
   var fileData = { sym: {}, refs: {}, text: {} };
   var waitingForData = { sym: {}, refs: {}, text: {} };
   var delivered = null;
+
+  // The value the data script ``src`` hands over (taken on its load event, which runs right
+  // after the script), unpacked; null when it cannot load or unpack.
+  function loadValue(src, callback) {
+    delivered = null;
+    load(src, function () { callback(null); }, function () {
+      var data = delivered;
+      delivered = null;
+      unpack(data).then(callback, function () { callback(null); });
+    });
+  }
 
   window.xrefdocSymbols = function (data) { delivered = data; };
   window.xrefdocRefs = function (data) { delivered = data; };
@@ -87,13 +122,8 @@
       delete waitingForData[kind][key];
       waiting.forEach(function (call) { call(data); });
     }
-    delivered = null;
-    load(kind + "/" + key + ".js", function () { arrived(null); }, function () {
-      var data = delivered;
-      delivered = null;
-      unpack(data).then(function (value) {
-        arrived(value && sameKey(value.k, key) ? value : null);
-      }, function () { arrived(null); });
+    loadValue(kind + "/" + key + ".js", function (value) {
+      arrived(value && sameKey(value.k, key) ? value : null);
     });
   }
   function sameKey(a, b) {
@@ -148,9 +178,8 @@
     delete waitingForParts[href];
     waiting.forEach(function (callback) { callback(); });
   }
-  // A part hands over [its page, its rows], packed; taken on its script's load event.
-  var deliveredPart = null;
-  window.xrefdocKeywordPart = function (data) { deliveredPart = data; };
+  // A part hands over [its page, its rows], packed (see loadValue).
+  window.xrefdocKeywordPart = function (data) { delivered = data; };
 
   function withPages(callback) {
     if (pages) { callback(); return; }
@@ -168,14 +197,8 @@
     if (waiting.length === 1) {
       var file = href.split("/").pop().replace(/\.html$/, ".js");
       // A part that cannot load or unpack answers every caller as an empty one would.
-      var empty = function () { partArrived(href, []); };
-      deliveredPart = null;
-      load("kw/" + file, empty, function () {
-        var data = deliveredPart;
-        deliveredPart = null;
-        unpack(data).then(function (value) {
-          if (value && value[0] === href) { partArrived(href, value[1]); } else { empty(); }
-        }, empty);
+      loadValue("kw/" + file, function (value) {
+        partArrived(href, value && value[0] === href ? value[1] : []);
       });
     }
   }
