@@ -367,8 +367,8 @@ def test_text_and_links_have_enough_contrast(chromium: Any, site: str, theme: st
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_a_token_looks_as_pygments_styles_its_class(chromium: Any, site: str, theme: str) -> None:
-    # Tokens are <i class=k>, lines <i id=L7> (the shortest element, highlight.py): each must
-    # look as a <span> of its class would, italics only where Pygments' style says so.
+    # Tokens are elements named after their class (<k->), lines <i id=L7> (highlight.py):
+    # each must look as a <span> of its class would, italics only where Pygments' style says.
     context, page = themed_pump_page(chromium, site, theme)
     looks = """([tag, cls]) => {
         const line = document.querySelector('.xref-source pre > i');
@@ -380,10 +380,12 @@ def test_a_token_looks_as_pygments_styles_its_class(chromium: Any, site: str, th
         return found;
     }"""
     for css in ("k", "sd", "mi", "nn"):
-        assert page.locator(f".xref-source pre > i i.{css}").count(), css
-        assert page.evaluate(looks, ["i", css]) == page.evaluate(looks, ["span", css]), css
-    assert page.evaluate(looks, ["i", "sd"])[1] == "italic", "Pygments' style: docstrings"
-    assert page.evaluate(looks, ["i", "k"])[1] == "normal"
+        assert page.locator(f".xref-source pre > i {css}-").count(), css
+        element = page.evaluate(looks, [f"{css}-", ""])
+        assert element == page.evaluate(looks, ["span", css]), css
+        assert element != page.evaluate(looks, ["span", ""]), f"{css}: styled, not plain text"
+    assert page.evaluate(looks, ["sd-", ""])[1] == "italic", "Pygments' style: docstrings"
+    assert page.evaluate(looks, ["k-", ""])[1] == "normal"
     line = page.eval_on_selector(".xref-source pre > i", "e => getComputedStyle(e).fontStyle")
     assert line == "normal"
     context.close()

@@ -29,14 +29,16 @@ def test_a_highlighted_source_comes_back_from_its_bytes() -> None:
 
 def test_a_row_with_markup_of_its_own_is_refused() -> None:
     start, end = '<div class="highlight xref-source"><pre>', "</pre></div>"
-    good = [start + "<i class=k>", "x", "</i>" + end]
+    good = [start + "<k->", "x", "</k->" + end]
     assert SourceHTML.from_bytes(stored(good, [("x", 1, 0)])) is not None
     planted = [start, "<img src=x onerror=alert(1)>", end]
     assert SourceHTML.from_bytes(stored(planted, [("x", 1, 0)])) is None
-    attribute = [start + "<i class=k onclick=alert(1)>", "x", "</i>" + end]
+    attribute = [start + "<k- onclick=alert(1)>", "x", "</k->" + end]
     assert SourceHTML.from_bytes(stored(attribute, [("x", 1, 0)])) is None
     quoted = [start + '<i class="k" onclick="alert(1)">', "x", "</i>" + end]
     assert SourceHTML.from_bytes(stored(quoted, [("x", 1, 0)])) is None
+    classed = [start + "<i class=k>", "x", "</i>" + end]  # not what the highlighter writes
+    assert SourceHTML.from_bytes(stored(classed, [("x", 1, 0)])) is None
     unescaped = [start, "x", " a > b" + end]
     assert SourceHTML.from_bytes(stored(unescaped, [("x", 1, 0)])) is None
     # A tag is only ours when whole in one piece: halves in two pieces are refused.
@@ -76,18 +78,16 @@ def test_a_line_too_long_for_the_lexer_is_shown_whole_and_the_lines_after_it_hig
     source = prepare_source(f"first: 1\n{junk}\nlast_key: 2\n", "yaml", 1_000_000)
     html = source.html()
     assert junk.replace("&", "&amp;") in html, "the long line, whole, as text"
-    assert "<i class=nt>last_key</i>" in html, "the next line highlighted as before"
+    assert "<nt->last_key</nt->" in html, "the next line highlighted as before"
     assert "id=L3>" in html and "id=L4>" not in html
 
 
-def test_tokens_that_look_like_text_have_no_span_and_a_link_carries_its_token_class() -> None:
+def test_tokens_that_look_like_text_have_no_element_and_a_link_carries_its_token_class() -> None:
     source = prepare_source("def run(engine):\n    return engine.start()\n", "python", 10_000)
     html = source.html()
-    # Punctuation, plain names and whitespace: no span; keywords and a function's name: one.
-    assert html.splitlines()[1] == (
-        "<i id=L2>    <i class=k>return</i> engine<i class=o>.</i>start()</i>"
-    )
-    assert "<i class=nf>run</i>" in html and 'class="' not in html.split("<pre>")[1]
+    # Punctuation, plain names and whitespace: no element; keywords and a function's name: one.
+    assert html.splitlines()[1] == ("<i id=L2>    <k->return</k-> engine<o->.</o->start()</i>")
+    assert "<nf->run</nf->" in html and "class=" not in html.split("<pre>")[1]
 
     def link_for(name: str, line: int, column: int) -> NameLink | None:
         if name == "run":

@@ -57,3 +57,8 @@ def test_another_theme_links_the_files_themselves(make_app: MakeApp, engines: Pa
     assert "../../_static/xrefdoc.css" in [sheet.split("?")[0] for sheet in sheets]
     assert "../../_static/xrefdoc.js" in [script.split("?")[0] for script in scripts]
     assert not any("xrefdoc-site" in address for address in sheets + scripts)
+    # Its pygments.css styles the tokens' elements (<k->) as it styles their classes.
+    page = (app.outdir / PAGE).read_text("utf-8")
+    assert "<k->class</k->" in page
+    pygments = (app.outdir / "_static/pygments.css").read_text("utf-8")
+    assert re.search(r"^\.highlight \.k, \.highlight k- \{ *color", pygments, re.M), pygments[:300]

@@ -2,9 +2,10 @@
 
 A file page is mostly its source, so the markup is kept lean: a line is ``<i id=L7>``
 (its number is drawn by CSS, a counter in a ``::before``, and a click on it is handled by
-``xrefdoc-lines.js``: a link to a line needs no script, making one does), a token is
-``<i class=k>`` (Pygments' class, which its stylesheet styles whatever the element;
-``xrefdoc.css`` sets the element's own italics aside), neighbouring tokens of one class
+``xrefdoc-lines.js``: a link to a line needs no script, making one does; ``xrefdoc.css``
+sets the element's own italics aside), a token is an element named after its Pygments class,
+``<k->`` (a custom element, styled by Pygments' rules for its class, which
+``with_token_elements`` extends to the element), neighbouring tokens of one class
 share one, a name's link carries its token's class itself, and has a ``title`` only when it
 is a textual match (the hover card says where an exact one leads). Tokens that look like
 plain text in both the theme's styles (punctuation, plain names, whitespace:
@@ -52,12 +53,12 @@ class NameLink:
     textual: bool = False
 
     def wrap(self, piece: str) -> str:
-        """A name's piece (``<i class=nf>run</i>``, or bare text for a plain name) as
+        """A name's piece (``<nf->run</nf->``, or bare text for a plain name) as
         a link that carries the token's class: ``<a class=nf href="...">run</a>``."""
         css = ""
-        if piece.startswith(_CLASS_OPEN):
-            css, _, rest = piece[len(_CLASS_OPEN) :].partition(">")
-            piece = rest[: -len(_CLOSE)]
+        if piece.startswith("<"):  # a styled token's element; text is escaped
+            css, _, rest = piece[1:].partition("->")
+            piece = rest[: -len(_close_tag(css))]
         href = escape(self.href)
         if self.textual:
             classes = f"{css} xref-textual" if css else "xref-textual"
@@ -67,9 +68,25 @@ class NameLink:
         return f'<a href="{href}">{piece}</a>'
 
 
-# A styled token's element, as ``_token_style`` writes it: ``<i class=nf>…</i>``.
-_CLASS_OPEN = "<i class="
-_CLOSE = "</i>"
+def _open_tag(css: str) -> str:
+    """A styled token's element, named after its Pygments class: ``<nf->`` (a custom
+    element's name needs a hyphen)."""
+    return f"<{css}->"
+
+
+def _close_tag(css: str) -> str:
+    return f"</{css}->"
+
+
+_TOKEN_RULE = re.compile(r"^(?P<scope>[^{}\n]*\.highlight) \.(?P<css>[a-z][a-z0-9]*) \{", re.M)
+
+
+def with_token_elements(css: str) -> str:
+    """A Pygments stylesheet whose rules for a class (``.highlight .nf {``) style the
+    class's element too (``.highlight .nf, .highlight nf- {``), each in its place, so the
+    cascade is what it was; a rule already changed is left as it is."""
+    return _TOKEN_RULE.sub(r"\g<scope> .\g<css>, \g<scope> \g<css>- {", css)
+
 
 _NO_ANCHORS: Mapping[int, Sequence[str]] = {}
 
@@ -189,7 +206,7 @@ _SEPARATOR = "\x00"
 # Any "<" that does not open a tag ``prepare_source`` writes (the text between tags is
 # escaped, and none of these tags holds a "<" or ">" inside).
 _FOREIGN_TAG = re.compile(
-    r"<(?!i class=[a-z0-9]+>|i id=L\d+>|"
+    r"<(?!/?[a-z][a-z0-9]*->|i id=L\d+>|"
     r'div class="highlight xref-source">|/i>|pre>|/pre>|/div>)'
 )
 
@@ -231,8 +248,8 @@ def _token_style(token_type: _TokenType) -> tuple[str, str, bool]:
     if css in PLAIN_CLASSES:
         css = ""
     style = (
-        f"{_CLASS_OPEN}{css}>" if css else "",
-        _CLOSE if css else "",
+        _open_tag(css) if css else "",
+        _close_tag(css) if css else "",
         is_name_token(token_type),
     )
     _STYLES[id(token_type)] = style

@@ -25,10 +25,12 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from xrefdoc.core.fsutil import write_if_changed
+from xrefdoc.site.highlight import with_token_elements
 from xrefdoc.sphinx.theme import DARK_CSS, dark_highlighting_css
 
 STATIC = "_static"
-CSS_PARTS = ("pygments.css", "basic.css", "xrefdoc-theme.css", "xrefdoc.css", DARK_CSS)
+PYGMENTS_CSS = "pygments.css"
+CSS_PARTS = (PYGMENTS_CSS, "basic.css", "xrefdoc-theme.css", "xrefdoc.css", DARK_CSS)
 JS_PARTS = (
     "xrefdoc.js",
     "xrefdoc-lines.js",
@@ -77,6 +79,8 @@ def make_bundles(outdir: Path) -> Bundles | None:
                 texts[part] = (static / part).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 return None
+    # Sphinx writes its own each build; the tokens' elements are styled in the bundle too.
+    texts[PYGMENTS_CSS] = with_token_elements(texts[PYGMENTS_CSS])
     css = _bundle(static, CSS_BUNDLE, CSS_PARTS, texts)
     # A script's last statement is ended, whatever the file ends with.
     return Bundles(css, _bundle(static, JS_BUNDLE, JS_PARTS, texts, end="\n;"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import posixpath
@@ -54,7 +55,7 @@ from xrefdoc.site.git_data import (
     git_source,
     update_git_data,
 )
-from xrefdoc.site.highlight import highlighted_source
+from xrefdoc.site.highlight import highlighted_source, with_token_elements
 from xrefdoc.site.index_json import index_part, index_parts, part_file
 from xrefdoc.site.keyword_box import INDEX_SCRIPT, index_script, page_script, part_script
 from xrefdoc.site.keyword_layout import keyword_sort_key
@@ -72,7 +73,7 @@ from xrefdoc.site.symbol_data import TEXT_FOLDER, SymbolData, refs_script, sym_s
 from xrefdoc.site.symbol_scripts import write_symbol_scripts
 from xrefdoc.site.views import SiteContext, make_site
 from xrefdoc.site.writer import OnCluster, write_pages
-from xrefdoc.sphinx.bundles import BundleMaker
+from xrefdoc.sphinx.bundles import PYGMENTS_CSS, BundleMaker
 from xrefdoc.sphinx.domain import ROLE, XrefDomain, html_block, skip_html_block, visit_html_block
 from xrefdoc.sphinx.searchindex import drop_empty_terms
 from xrefdoc.sphinx.theme import DARK_CSS, THEME, THEME_FOLDER, dark_highlighting_css
@@ -708,11 +709,17 @@ def _clean_search_index(app: Sphinx, exception: BaseException | None) -> None:
         drop_empty_terms(Path(app.outdir) / filename)
 
 
-def _write_dark_highlighting(app: Sphinx, exception: BaseException | None) -> None:
+def _write_highlighting(app: Sphinx, exception: BaseException | None) -> None:
     """The highlighting colours in the dark of xrefdoc's theme and of themes that inherit
-    it (see ``theme``); written for every HTML build, since any theme may inherit it."""
+    it (see ``theme``), written for every HTML build, since any theme may inherit it; and
+    Sphinx's ``pygments.css`` styling the tokens' elements (``with_token_elements``), for
+    a theme that links it as it is rather than in xrefdoc's bundle."""
     if exception is None and app.builder.format == "html":
-        write_if_changed(Path(app.outdir) / "_static" / DARK_CSS, dark_highlighting_css())
+        static = Path(app.outdir) / "_static"
+        write_if_changed(static / DARK_CSS, dark_highlighting_css())
+        light = static / PYGMENTS_CSS
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            write_if_changed(light, with_token_elements(light.read_text(encoding="utf-8")))
 
 
 def _add_code_search(
@@ -754,7 +761,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", partial(_identify, found), priority=900)
     # It connects what the build's later events need (``_GeneratedSite``).
     app.connect("builder-inited", partial(_generate, found))
-    app.connect("build-finished", _write_dark_highlighting)
+    app.connect("build-finished", _write_highlighting)
     app.connect("build-finished", partial(_write_build_script, found))
     app.connect("build-finished", _clean_search_index)
     app.connect("html-page-context", _add_code_search)

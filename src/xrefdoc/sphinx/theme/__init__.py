@@ -10,6 +10,8 @@ from pathlib import Path
 
 from pygments.formatters import HtmlFormatter
 
+from xrefdoc.site.highlight import with_token_elements
+
 THEME = "xrefdoc"
 # The theme's folder, which Sphinx reads as the theme.
 THEME_FOLDER = Path(__file__).resolve().parent
@@ -19,7 +21,8 @@ DARK_STYLE = "github-dark"
 
 def dark_highlighting_css(style: str = DARK_STYLE) -> str:
     """The style's rules twice, each time under a scope of its own: Pygments puts a prefix in
-    front of every selector of the background's and the tokens' rules."""
+    front of every selector of the background's and the tokens' rules (which style the
+    tokens' elements too: ``with_token_elements``)."""
     formatter = HtmlFormatter(style=style)
 
     def scoped(scope: str) -> str:
@@ -30,4 +33,4 @@ def dark_highlighting_css(style: str = DARK_STYLE) -> str:
 
     chosen = scoped('html[data-theme="dark"]')
     system = scoped('html:not([data-theme="light"])')
-    return f"{chosen}\n@media (prefers-color-scheme: dark) {{\n{system}\n}}\n"
+    return with_token_elements(f"{chosen}\n@media (prefers-color-scheme: dark) {{\n{system}\n}}\n")
