@@ -251,6 +251,29 @@ def test_a_keywords_entry_lists_its_definitions_and_its_uses_by_file(tmp_path: P
     assert (entry["hidden_uses"], entry["hidden_definitions"], entry["full_href"]) == (0, 0, None)
 
 
+def test_definitions_sharing_a_qualified_name_have_anchors_that_name_their_file(
+    tmp_path: Path,
+) -> None:
+    """Two copies of a module (``a/pkg/core.py``, ``b/pkg/core.py``: both ``pkg.core``)
+    define ``pkg.core.Engine`` each; a file that defines a name twice defines it twice."""
+    core = "class Engine:\n    pass\n\n\nclass Engine:\n    speed = 2\n"
+    files: dict[str, str | bytes] = {
+        "a/pkg/__init__.py": "",
+        "a/pkg/core.py": core,
+        "b/pkg/__init__.py": "",
+        "b/pkg/core.py": "class Engine:\n    pass\n",
+    }
+    entry = keyword_entry(make_tree_site(tmp_path / "one", files), "keywords-e", "Engine", True)
+    anchors = {(d["path"], d["line"]): d["anchor"] for d in entry["definitions"]}
+    assert len(set(anchors.values())) == 3, anchors
+    a_first, a_second = anchors[("a/pkg/core.py", 1)], anchors[("a/pkg/core.py", 5)]
+    assert a_first.startswith("def-pkg.core.Engine~") and a_second == a_first + "~2"
+    # Lines added above the definitions do not move their anchors.
+    files["a/pkg/core.py"] = "import os\n\n" + core
+    again = keyword_entry(make_tree_site(tmp_path / "two", files), "keywords-e", "Engine", True)
+    assert sorted(d["anchor"] for d in again["definitions"]) == sorted(anchors.values())
+
+
 def test_the_az_pages_list_every_defined_name(tmp_path: Path) -> None:
     site = make_tree_site(tmp_path, TREE)
     root = keywords_root(site)

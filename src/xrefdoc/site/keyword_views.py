@@ -10,7 +10,7 @@ from xrefdoc.site.keyword_layout import (
     USE_LINES_SHOWN,
     KeywordPage,
 )
-from xrefdoc.site.names import definition_anchor, keyword_anchor
+from xrefdoc.site.names import keyword_anchor
 from xrefdoc.site.symbol_data import symbol_page_href
 from xrefdoc.site.view_types import (
     DefinitionView,
@@ -74,7 +74,7 @@ def keyword_entry(site: SiteContext, page: str, name: str, limit: bool) -> Keywo
     uses = site.index.uses.get(name, [])
     shown_definitions = definitions[:DEFINITIONS_SHOWN] if limit else definitions
     definition_views: list[DefinitionView] = []
-    ids = site.keywords.definition_ids
+    anchors = site.keywords.definition_anchors
     for definition in shown_definitions:
         definition_views.append(
             {
@@ -83,7 +83,7 @@ def keyword_entry(site: SiteContext, page: str, name: str, limit: bool) -> Keywo
                 "path": definition.path,
                 "line": definition.symbol.line,
                 "href": definition_href(site, page, definition),
-                "anchor": definition_anchor(ids[definition]),
+                "anchor": anchors[definition],
                 "overloads": len(definition.symbol.overloads),
                 "references_href": references_href(site, page, definition),
             }
@@ -122,7 +122,7 @@ def _page_objects(site: SiteContext, keyword_page: KeywordPage) -> list[tuple[st
     name, not per definition, so the search index and ``objects.inv`` grow with the names of
     a tree, not with its copies. A name defined once points at its definition when shown;
     one defined in several places, or cut from its entry, at the entry that lists them."""
-    ids = site.keywords.definition_ids
+    anchors = site.keywords.definition_anchors
     found = []
     for name in keyword_page.keywords:
         places: dict[str, list[tuple[int, Definition]]] = {}
@@ -131,7 +131,7 @@ def _page_objects(site: SiteContext, keyword_page: KeywordPage) -> list[tuple[st
         for qualname, defined in places.items():
             position, definition = defined[0]
             alone_and_shown = len(defined) == 1 and position < DEFINITIONS_SHOWN
-            anchor = definition_anchor(ids[definition]) if alone_and_shown else keyword_anchor(name)
+            anchor = anchors[definition] if alone_and_shown else keyword_anchor(name)
             found.append((qualname, anchor))
     return found
 
