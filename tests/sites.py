@@ -53,7 +53,9 @@ def source_line(html: str, number: int) -> str:
 
 # A name's link in a page's source: it carries its token's class, if any, and a textual
 # match has the class xref-textual and a title.
-_NAME_LINK = re.compile(r'<a (?:class=("[^"]*"|[a-z0-9]+) )?href="([^"]*)"[^>]*>(.*?)</a>')
+# An attribute's value is quoted only when HTML needs it to be (``names.attribute``).
+_HREF = r'href=(?:"([^"]*)"|([^\s"\'=<>`]+))'
+_NAME_LINK = re.compile(rf'<a (?:class=("[^"]*"|[a-z0-9]+) )?{_HREF}[^>]*>(.*?)</a>')
 
 
 def name_links(html: str) -> list[tuple[str, str, bool]]:
@@ -62,10 +64,14 @@ def name_links(html: str) -> list[tuple[str, str, bool]]:
     if "<pre>" in html:
         html = html.split("<pre>", 1)[1].split("</pre>", 1)[0]
     return [
-        (unescape(link), unescape(re.sub(r"<[^>]+>", "", inner)), "xref-textual" in (css or ""))
-        for css, link, inner in _NAME_LINK.findall(html)
+        (
+            unescape(quoted or bare),
+            unescape(re.sub(r"<[^>]+>", "", inner)),
+            "xref-textual" in (css or ""),
+        )
+        for css, quoted, bare, inner in _NAME_LINK.findall(html)
     ]
 
 
 def hrefs(html: str) -> list[str]:
-    return [unescape(link) for link in re.findall(r'href="([^"]*)"', html)]
+    return [unescape(quoted or bare) for quoted, bare in re.findall(_HREF, html)]

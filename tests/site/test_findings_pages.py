@@ -59,7 +59,7 @@ def test_findings_are_in_their_sections_linked_to_their_lines(tmp_path: Path) ->
         "line 13: subprocess.run(..., shell=True) in deploy runs its command through a shell "
         "security.shell",
     ]
-    assert '<a href="core.py_docs.html#L9">line 9</a>' in html
+    assert '<a href="#L9">line 9</a>' in html
     assert section(html, "performance")[0].startswith("line 7: settings keeps its results")
     empty = main_body(page_text(site / "pkg/__init__.py_docs.html"))
     assert "Security &amp; Safety" not in empty, "a section with nothing to say is left out"

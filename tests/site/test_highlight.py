@@ -97,9 +97,9 @@ def test_tokens_that_look_like_text_have_no_element_and_a_link_carries_its_token
         return None
 
     linked = source.html(link_for)
-    assert '<a class=nf href="a.py_docs.html#L1">run</a>' in linked
+    assert "<a class=nf href=a.py_docs.html#L1>run</a>" in linked
     assert (
-        '<a class="xref-textual" href="keywords-s.html#kw-start" '
+        '<a class="xref-textual" href=keywords-s.html#kw-start '
         'title="start: 2 definitions">start</a>' in linked
     )
 

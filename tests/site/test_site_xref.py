@@ -130,14 +130,14 @@ def test_a_decorator_links_to_its_definition(site: Path) -> None:
 def test_a_parameter_beside_a_linked_attribute_of_the_same_name_is_no_link(site: Path) -> None:
     html = page_text(site / "pkg/core.py_docs.html")
     links = name_links(source_line_html(html, 20))
-    assert [(link, name) for link, name, _ in links] == [("core.py_docs.html#L17", "speed")]
+    assert [(link, name) for link, name, _ in links] == [("#L17", "speed")]
 
 
 def test_definition_names_link_to_their_keyword_entry(site: Path) -> None:
     html = page_text(site / "pkg/core.py_docs.html")
     assert re.search(
         r'<span id="sym-Engine"></span><k->class</k-> '
-        r'<a class=nc href="\.\./keywords-e\.html#kw-Engine">',
+        r"<a class=nc href=\.\./keywords-e\.html#kw-Engine>",
         html,
     )
 
@@ -191,7 +191,7 @@ def test_keywords_are_sphinx_objects_in_search_and_inventory(site: Path) -> None
     assert set(keywords) >= {"pkg.core.Engine", "pkg.core.Engine.run", "pkg.helpers.assist"}
     uri = keywords["pkg.core.Engine.run"].uri
     page, _, anchor = uri.partition("#")
-    assert page == "keywords-r.html" and f'id="{anchor}"' in page_text(site / page)
+    assert page == "keywords-r.html" and f"id={anchor}>" in page_text(site / page)
     search = page_text(site / "searchindex.js")
     assert "pkg.core.Engine.run" in search and '"xref:keyword"' in search
 
@@ -217,7 +217,7 @@ def test_a_name_defined_in_several_places_is_one_object_pointing_at_its_entry(
     entry = main_body(page_text(out / page)).split(f'id="{anchor}"', 1)[1]
     assert all(f"copy{n}/pkg/mod.py" in entry for n in (1, 2, 3))
     page, _, anchor = keywords["one.lonely"].uri.partition("#")
-    assert anchor.startswith("def-") and f'id="{anchor}"' in page_text(out / page)
+    assert anchor.startswith("def-") and f"id={anchor}>" in page_text(out / page)
 
 
 def test_search_index_holds_keywords_and_titles_not_the_pages_text(site: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sphinx.testing.util import SphinxTestApp
 
-from xrefdoc.sphinx.bundles import CSS_PARTS, JS_PARTS
+from xrefdoc.sphinx.bundles import CSS_PARTS, JS_PARTS, SPHINX_JS_PARTS
 
 MakeApp = Callable[..., SphinxTestApp]
 PAGE = "_xref/pkg/core.py_docs.html"
@@ -31,14 +31,24 @@ def test_the_theme_links_one_bundle_of_each_made_of_the_files_in_order(
     app.build()
     sheets, scripts = head_links(app.outdir / PAGE)
     assert [sheet.split("?")[0] for sheet in sheets] == ["../../_static/xrefdoc-site.css"]
-    assert [script.split("?")[0] for script in scripts] == [
-        "../../_static/documentation_options.js",
-        "../../_static/doctools.js",
-        "../../_static/sphinx_highlight.js",
-        "../../_static/xrefdoc-site.js",
+    # Sphinx's scripts are at the head of the page's bundle: nothing else uses them.
+    assert [script.split("?")[0] for script in scripts] == ["../../_static/xrefdoc-page.js"]
+    # The search page's scripts use Sphinx's as they load: those stay apart.
+    _, searching = head_links(app.outdir / "search.html")
+    assert [script.split("?")[0] for script in searching[:4]] == [
+        "_static/documentation_options.js",
+        "_static/doctools.js",
+        "_static/sphinx_highlight.js",
+        "_static/xrefdoc-site.js",
     ]
+    assert "_static/searchtools.js" in [script.split("?")[0] for script in searching]
     static = app.outdir / "_static"
-    for address, parts in ((sheets[0], CSS_PARTS), (scripts[-1], JS_PARTS)):
+    bundles = (
+        (sheets[0], CSS_PARTS),
+        (scripts[0], (*SPHINX_JS_PARTS, *JS_PARTS)),
+        (searching[3], JS_PARTS),
+    )
+    for address, parts in bundles:
         name, _, version = address.rpartition("/")[2].partition("?v=")
         bundle = (static / name).read_text("utf-8")
         assert version == f"{zlib.crc32(bundle.encode()):08x}", "a new bundle, a new address"

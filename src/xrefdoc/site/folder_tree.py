@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from xrefdoc.site.names import FilePageKind, PageNames, breadcrumbs
+from xrefdoc.site.names import FilePageKind, PageNames, attribute, breadcrumbs
 from xrefdoc.xref.index import Index
 
 # Entries of its folder shown beside a file's pages.
@@ -100,11 +100,11 @@ class FolderTrees:
         for sub in info.folders:
             href = names.href(page, names.folder_page(sub))
             label = sub.rpartition("/")[2] + "/"
-            folder.entries[sub] = f'<li><a href="{escape(href)}">{escape(label)}</a></li>'
+            folder.entries[sub] = f"<li><a href={attribute(href)}>{escape(label)}</a></li>"
         for file in info.files:
             href = names.href(page, names.file_page(file))
             label = file.rpartition("/")[2]
-            folder.entries[file] = f'<li><a href="{escape(href)}">{escape(label)}</a></li>'
+            folder.entries[file] = f"<li><a href={attribute(href)}>{escape(label)}</a></li>"
         return folder
 
 

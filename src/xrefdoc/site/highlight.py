@@ -37,7 +37,7 @@ import zstandard
 from pygments.token import STANDARD_TYPES, _TokenType
 
 from xrefdoc.extract.tokens import is_name_token, lexed
-from xrefdoc.site.names import line_anchor
+from xrefdoc.site.names import attribute, line_anchor
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +59,13 @@ class NameLink:
         if piece.startswith("<"):  # a styled token's element; text is escaped
             css, _, rest = piece[1:].partition("->")
             piece = rest[: -len(_close_tag(css))]
-        href = escape(self.href)
+        href = attribute(self.href)
         if self.textual:
             classes = f"{css} xref-textual" if css else "xref-textual"
-            return f'<a class="{classes}" href="{href}" title="{escape(self.title)}">{piece}</a>'
+            return f'<a class="{classes}" href={href} title="{escape(self.title)}">{piece}</a>'
         if css:
-            return f'<a class={css} href="{href}">{piece}</a>'
-        return f'<a href="{href}">{piece}</a>'
+            return f"<a class={css} href={href}>{piece}</a>"
+        return f"<a href={href}>{piece}</a>"
 
 
 def _open_tag(css: str) -> str:

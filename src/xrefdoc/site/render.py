@@ -17,7 +17,7 @@ from xrefdoc.core.model import FileRecord
 from xrefdoc.core.resources import resource_dir
 from xrefdoc.site.highlight import SourceHTML, prepare_source
 from xrefdoc.site.keyword_views import full_keyword_page, keywords_root, letter_page
-from xrefdoc.site.names import FilePageKind, FolderPageKind
+from xrefdoc.site.names import FilePageKind, FolderPageKind, attribute
 from xrefdoc.site.page_inputs import PageInputs, readme_of
 from xrefdoc.site.plan import Plan
 from xrefdoc.site.readme import readme_html
@@ -108,9 +108,6 @@ class ViewEnvironment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
-_HTML_SPECIAL = re.compile("[&<>\"']")
-
-
 def use_links(lines: Iterable[UseLine], textual_title: str) -> Markup:
     """The links to the lines of one file in a keyword's entry, `` <a href="…">12</a>``
     each, a textual match in italics with its title: what a template loop wrote, written
@@ -118,14 +115,12 @@ def use_links(lines: Iterable[UseLine], textual_title: str) -> Markup:
     title = escape(textual_title)
     links = []
     for line in lines:
-        href = line["href"]
-        if _HTML_SPECIAL.search(href):  # a quoted URL has none: escape only what needs it
-            href = escape(href)
+        href = attribute(line["href"])
         number = line["line"]
         if line["textual"]:
-            links.append(f' <a href="{href}" class="xref-textual" title="{title}">{number}</a>')
+            links.append(f' <a href={href} class="xref-textual" title="{title}">{number}</a>')
         else:
-            links.append(f' <a href="{href}">{number}</a>')
+            links.append(f" <a href={href}>{number}</a>")
     return Markup("".join(links))
 
 
@@ -155,6 +150,7 @@ def make_environment(user_template_dirs: Iterable[Path] = ()) -> jinja2.Environm
     environment.filters["html_anchor"] = html_anchor
     environment.filters["objects_directive"] = objects_directive
     environment.filters["use_links"] = use_links
+    environment.filters["attribute"] = lambda value: Markup(attribute(str(value)))
     return environment
 
 

@@ -6,9 +6,11 @@ theme's, xrefdoc's, the colours of code in the dark) and the same deferred scrip
 some ninety bytes on each of a site's pages, three pages a file. The theme's layout links
 one bundle of each instead (``xrefdoc-site.css``, ``xrefdoc-site.js``), made of the same
 files in the same order, so the cascade and the order the scripts run in are what they
-were, and one request brings what nine did. Sphinx's own scripts stay apart: the search
-page's, which are not deferred, use them as they load. Other themes link the files as
-Sphinx lists them.
+were, and one request brings what nine did. Sphinx's own scripts (its options, ``doctools``,
+the highlighting of searched words) are at the head of the script bundle on a page whose
+scripts are all bundled; they stay apart on the search page, whose scripts are not deferred
+and use them as they load, and on a page with a script of another extension, which may.
+Other themes link the files as Sphinx lists them.
 
 The bundles are made from the files Sphinx copied to ``_static/``, so the first page the
 build lays out makes them, once per process (a parallel build's workers make the same
@@ -18,7 +20,8 @@ bytes, each written whole).
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +32,7 @@ from xrefdoc.site.highlight import with_token_elements
 from xrefdoc.sphinx.theme import DARK_CSS, dark_highlighting_css
 
 STATIC = "_static"
+SEARCH_PAGE = "search"
 PYGMENTS_CSS = "pygments.css"
 CSS_PARTS = (PYGMENTS_CSS, "basic.css", "xrefdoc-theme.css", "xrefdoc.css", DARK_CSS)
 JS_PARTS = (
@@ -38,8 +42,11 @@ JS_PARTS = (
     "xrefdoc-history.js",
     "xrefdoc-theme.js",
 )
+# Sphinx's scripts on every page, which only a deferred bundle's own scripts use as it loads.
+SPHINX_JS_PARTS = ("documentation_options.js", "doctools.js", "sphinx_highlight.js")
 CSS_BUNDLE = "xrefdoc-site.css"
 JS_BUNDLE = "xrefdoc-site.js"
+PAGE_JS_BUNDLE = "xrefdoc-page.js"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +60,20 @@ class Bundle:
 
 @dataclass(frozen=True, slots=True)
 class Bundles:
+    """The stylesheet, and the script bundle a page links: ``js`` on a page of xrefdoc's
+    and Sphinx's scripts only, ``ours`` on another."""
+
     css: Bundle
     js: Bundle
+    ours: Bundle
+
+    def for_page(self, pagename: str, scripts: Iterable[Any]) -> Bundles:
+        """These bundles as the page links them: ``js`` is ``ours`` unless every script of
+        the page is in ``js``."""
+        names = {str(getattr(script, "filename", "")) for script in scripts}
+        if pagename == SEARCH_PAGE or not names <= self.js.parts:
+            return replace(self, js=self.ours)
+        return self
 
 
 def _bundle(
@@ -73,7 +92,7 @@ def make_bundles(outdir: Path) -> Bundles | None:
     of those files is not there (the theme then links each file as Sphinx lists it)."""
     static = outdir / STATIC
     texts = {DARK_CSS: dark_highlighting_css()}
-    for part in (*CSS_PARTS, *JS_PARTS):
+    for part in (*CSS_PARTS, *SPHINX_JS_PARTS, *JS_PARTS):
         if part not in texts:
             try:
                 texts[part] = (static / part).read_text(encoding="utf-8")
@@ -83,7 +102,8 @@ def make_bundles(outdir: Path) -> Bundles | None:
     texts[PYGMENTS_CSS] = with_token_elements(texts[PYGMENTS_CSS])
     css = _bundle(static, CSS_BUNDLE, CSS_PARTS, texts)
     # A script's last statement is ended, whatever the file ends with.
-    return Bundles(css, _bundle(static, JS_BUNDLE, JS_PARTS, texts, end="\n;"))
+    page = _bundle(static, PAGE_JS_BUNDLE, (*SPHINX_JS_PARTS, *JS_PARTS), texts, end="\n;")
+    return Bundles(css, page, _bundle(static, JS_BUNDLE, JS_PARTS, texts, end="\n;"))
 
 
 class BundleMaker:
@@ -111,4 +131,8 @@ class BundleMaker:
         if not self._made:
             self._bundles = make_bundles(Path(app.outdir))
             self._made = True
-        context["xrefdoc_bundles"] = self._bundles
+        if self._bundles is not None:
+            scripts = context.get("script_files", ())
+            context["xrefdoc_bundles"] = self._bundles.for_page(pagename, scripts)
+        else:
+            context["xrefdoc_bundles"] = None
