@@ -335,7 +335,7 @@ OVERLOADED: dict[str, str | bytes] = {
 }
 # A stub's signature in Detailed Analysis, linked to the stub's line.
 OVERLOAD_ITEM = (
-    '<li><span class="xref-kind">overload</span> <a href="{href}">'
+    '<li><span class="xref-kind">overload</span> <a href={href}>'
     '<code class="xref-sig">parse({value}) -&gt; int</code></a> '
     "<small>line {line}</small></li>"
 )

@@ -124,6 +124,13 @@ def use_links(lines: Iterable[UseLine], textual_title: str) -> Markup:
     return Markup("".join(links))
 
 
+def attribute_filter(value: object) -> Markup:
+    """``names.attribute`` for a template: ``href={{ x|attribute }}``, the value quoted and
+    escaped only where HTML needs it (a value already escaped is escaped once)."""
+    text = value.unescape() if isinstance(value, Markup) else str(value)
+    return Markup(attribute(text))
+
+
 def template_loader(ours: Path, user_template_dirs: Iterable[Path] = ()) -> jinja2.BaseLoader:
     """The user's folders first, then ours (``!name`` is always ours)."""
     return jinja2.ChoiceLoader(
@@ -150,7 +157,7 @@ def make_environment(user_template_dirs: Iterable[Path] = ()) -> jinja2.Environm
     environment.filters["html_anchor"] = html_anchor
     environment.filters["objects_directive"] = objects_directive
     environment.filters["use_links"] = use_links
-    environment.filters["attribute"] = lambda value: Markup(attribute(str(value)))
+    environment.filters["attribute"] = attribute_filter
     return environment
 
 
