@@ -40,49 +40,48 @@ def _as_read(data: dict[str, Any]) -> Any:
 def test_each_keyword_has_its_definitions_and_uses(tmp_path: Path) -> None:
     site = _site(tmp_path)
     parts = {page.page: _as_read(index_part(site.index, page)) for page in site.keywords.pages}
+    paths = parts["keywords-e"]["paths"]
+    assert paths == ["app.py", "pkg/engine.py"]
     assert parts["keywords-e"] == {
-        "version": 3,
+        "version": 4,
+        "paths": paths,
         "keywords": {
             "Engine": {
-                "definitions": [
-                    {
-                        "path": "pkg/engine.py",
-                        "line": 4,
-                        "end_line": 6,
-                        "kind": "class",
-                        "qualname": "pkg.engine.Engine",
-                    }
-                ],
-                # The uses of one file that mean one definition are one entry.
-                "uses": [
-                    {
-                        "path": "app.py",
-                        "lines": [1, 3],
-                        "exact": True,
-                        "qualname": "pkg.engine.Engine",
-                    },
-                ],
+                "definitions": [[1, 4, 6, "class", "pkg.engine.Engine"]],
+                # The uses of one file that mean one definition are one row, which gives
+                # the definition by its position.
+                "uses": [[0, [1, 3], 0]],
             },
-            "EXTRA": {
-                "definitions": [
-                    {
-                        "path": "pkg/engine.py",
-                        "line": 1,
-                        "end_line": 1,
-                        "kind": "constant",
-                        "qualname": "pkg.engine.EXTRA",
-                    }
-                ],
-                "uses": [],
-            },
+            "EXTRA": {"definitions": [[1, 1, 1, "constant", "pkg.engine.EXTRA"]], "uses": []},
         },
     }
     # A use whose definition is not known for certain is a textual match, without one.
-    assert parts["keywords-s"]["keywords"]["start"]["uses"] == [
-        {"path": "app.py", "lines": [3], "exact": True, "qualname": "pkg.engine.Engine.start"},
-        {"path": "web/boot.js", "lines": [1], "exact": False},
-    ]
+    start = parts["keywords-s"]
+    assert [
+        (start["paths"][path], lines, meant)
+        for path, lines, meant in start["keywords"]["start"]["uses"]
+    ] == [("app.py", [3], 0), ("web/boot.js", [1], None)]
+    assert start["keywords"]["start"]["definitions"][0][4] == "pkg.engine.Engine.start"
     assert str(tmp_path) not in json.dumps(parts), "no absolute path"
+
+
+def test_a_use_row_names_the_copy_it_means(tmp_path: Path) -> None:
+    """Two files define ``pkg.engine.Engine`` (two copies of a package); each copy's use
+    means its own, which the row tells apart by position where a qualified name could not."""
+    files: dict[str, str | bytes] = {}
+    for copy in ("one", "two"):
+        files[f"{copy}/pkg/__init__.py"] = ""
+        files[f"{copy}/pkg/engine.py"] = "class Engine:\n    pass\n"
+        files[f"{copy}/pkg/app.py"] = "from .engine import Engine\n\nEngine()\n"
+    write_tree(tmp_path, files)
+    site = make_site(scan(make_settings(tmp_path), use_cache=False).index, PageNames(), 1000, "x")
+    (page,) = [page for page in site.keywords.pages if "Engine" in page.keywords]
+    part = _as_read(index_part(site.index, page))
+    engine = part["keywords"]["Engine"]
+    where = [part["paths"][row[0]] for row in engine["definitions"]]
+    assert where == ["one/pkg/engine.py", "two/pkg/engine.py"]
+    meant = {part["paths"][path]: where[n] for path, _, n in engine["uses"]}
+    assert meant == {"one/pkg/app.py": "one/pkg/engine.py", "two/pkg/app.py": "two/pkg/engine.py"}
 
 
 def test_the_list_of_parts_leads_a_reader_to_the_one_part_it_needs(
@@ -92,7 +91,7 @@ def test_the_list_of_parts_leads_a_reader_to_the_one_part_it_needs(
     site = _site(tmp_path, prefix="reference/")
     listing = _as_read(index_parts(site.keywords))
     assert listing == {
-        "version": 3,
+        "version": 4,
         "parts": [
             {"file": "index/keywords-e.json", "first": "Engine", "last": "Engine", "keywords": 1},
             {"file": "index/keywords-e-2.json", "first": "EXTRA", "last": "EXTRA", "keywords": 1},

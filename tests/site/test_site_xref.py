@@ -232,24 +232,17 @@ def test_search_index_holds_keywords_and_titles_not_the_pages_text(site: Path) -
 
 def test_index_json_holds_every_keyword_with_definitions_and_uses(site: Path) -> None:
     listing = json.loads(page_text(site / "_xref" / "index.json"))
-    assert listing["version"] == 3
+    assert listing["version"] == 4
     parts = [part for part in listing["parts"] if part["first"] <= "stop" <= part["last"]]
     assert [part["file"] for part in parts] == ["index/keywords-s.json"]
     data = json.loads(page_text(site / "_xref" / parts[0]["file"]))
     assert len(data["keywords"]) == parts[0]["keywords"]
     stop = data["keywords"]["stop"]
-    assert stop["definitions"] == [
-        {
-            "path": "pkg/core.py",
-            "line": 2,
-            "end_line": 3,
-            "kind": "method",
-            "qualname": "pkg.core.Base.stop",
-        }
+    paths = data["paths"]
+    assert [[paths[row[0]], *row[1:]] for row in stop["definitions"]] == [
+        ["pkg/core.py", 2, 3, "method", "pkg.core.Base.stop"]
     ]
-    assert stop["uses"] == [
-        {"path": "pkg/core.py", "lines": [8], "exact": True, "qualname": "pkg.core.Base.stop"}
-    ]
+    assert [[paths[row[0]], *row[1:]] for row in stop["uses"]] == [["pkg/core.py", [8], 0]]
     assert str(site.parent) not in page_text(site / "_xref" / parts[0]["file"])
 
 
