@@ -41,7 +41,7 @@ def h2_titles(html: str) -> list[str]:
 
 def source_line_html(html: str, number: int) -> str:
     """The HTML of source line ``number`` on a _docs page: what its line's element holds."""
-    match = re.search(rf"<i id=L{number}>(.*?)</i>\n", html)
+    match = re.search(rf"<li id=L{number}>(.*?)\n", html)
     assert match, f"no line L{number}"
     return match.group(1)
 
@@ -61,8 +61,8 @@ _NAME_LINK = re.compile(rf'<a (?:class=("[^"]*"|[a-z0-9]+) )?{_HREF}[^>]*>(.*?)<
 def name_links(html: str) -> list[tuple[str, str, bool]]:
     """(href, name shown, textual?) of every name link in a page's source view, or in the
     HTML of some of its lines."""
-    if "<pre>" in html:
-        html = html.split("<pre>", 1)[1].split("</pre>", 1)[0]
+    if '<div class="highlight xref-source"><ol>' in html:
+        html = html.split('<div class="highlight xref-source"><ol>', 1)[1].split("</ol>", 1)[0]
     return [
         (
             unescape(quoted or bare),

@@ -33,7 +33,7 @@ def test_every_file_is_weighed_once_by_its_kind(tmp_path: Path) -> None:
     page = (site / "pkg" / "core.py_docs.html").read_bytes()
     frame, source, rest = bench.page_parts(page)
     start = page.index(b'<section id="original-source"')
-    assert b"<pre><i id=L1>" in page[start : start + source]
-    assert b"<pre>" not in page[:start] + page[start + source :]
+    assert b"<ol><li id=L1>" in page[start : start + source]
+    assert b"<li id=L" not in page[:start] + page[start + source :]
     assert page[frame:].startswith(b"<section") and rest > 0
     assert all(tally.compressed < tally.size for tally in kinds.values() if tally.size > 4096)

@@ -248,6 +248,6 @@ def test_huge_inputs_are_shown_cut_and_malformed_data_is_text(
     assert "Source cut" in one_line or source_line(one_line, 1).startswith("var a = [1,1")
     for name in ("bad.json", "bad.yaml", "bad.toml"):
         page = main_body(page_text(site / f"config/{name}_docs.html"))
-        assert "<i id=L1>" in page, name
+        assert "<li id=L1>" in page, name
     binary = main_body(page_text(site / "binary/blob.bin_docs.html"))
-    assert "Binary" in binary and "<i id=L1>" not in binary
+    assert "Binary" in binary and "<li id=L1>" not in binary

@@ -193,7 +193,7 @@ def test_a_line_anchor_highlights_and_scrolls_to_its_line(page: Any, site: str) 
     # A range, and its permalink.
     page.goto(f"{site}{PUMP_PAGE}#L{RUN_LINE}-L{RUN_LINE + 5}")
     marked = page.eval_on_selector_all(
-        ".xref-source pre > i.xref-hl", "lines => lines.map(l => l.id)"
+        ".xref-source ol > li.xref-hl", "lines => lines.map(l => l.id)"
     )
     assert marked == [f"L{n}" for n in range(RUN_LINE, RUN_LINE + 6)]
     assert page.inner_text(".xref-permalink").startswith(f"Lines {RUN_LINE}\u2013{RUN_LINE + 5}")
@@ -356,7 +356,7 @@ def themed_pump_page(chromium: Any, site: str, theme: str) -> tuple[Any, Any]:
 def test_text_and_links_have_enough_contrast(chromium: Any, site: str, theme: str) -> None:
     context, page = themed_pump_page(chromium, site, theme)
     body = background(page, "body")
-    number = ".xref-source pre > i"  # its ::before, the line's number
+    number = ".xref-source ol > li"  # its ::before, the line's number
     for selector in ("div.body p", "div.body a", ".xt-header a", ".xref-crumbs", number):
         pseudo = "'::before'" if selector == number else "null"
         colour = page.eval_on_selector(selector, f"e => getComputedStyle(e, {pseudo}).color")
@@ -367,11 +367,11 @@ def test_text_and_links_have_enough_contrast(chromium: Any, site: str, theme: st
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_a_token_looks_as_pygments_styles_its_class(chromium: Any, site: str, theme: str) -> None:
-    # Tokens are elements named after their class (<k->), lines <i id=L7> (highlight.py):
+    # Tokens are elements named after their class (<k->), lines <li id=L7> (highlight.py):
     # each must look as a <span> of its class would, italics only where Pygments' style says.
     context, page = themed_pump_page(chromium, site, theme)
     looks = """([tag, cls]) => {
-        const line = document.querySelector('.xref-source pre > i');
+        const line = document.querySelector('.xref-source ol > li');
         const e = document.createElement(tag); e.className = cls; e.textContent = 'x';
         line.appendChild(e);
         const style = getComputedStyle(e);
@@ -380,13 +380,13 @@ def test_a_token_looks_as_pygments_styles_its_class(chromium: Any, site: str, th
         return found;
     }"""
     for css in ("k", "sd", "mi", "nn"):
-        assert page.locator(f".xref-source pre > i {css}-").count(), css
+        assert page.locator(f".xref-source ol > li {css}-").count(), css
         element = page.evaluate(looks, [f"{css}-", ""])
         assert element == page.evaluate(looks, ["span", css]), css
         assert element != page.evaluate(looks, ["span", ""]), f"{css}: styled, not plain text"
     assert page.evaluate(looks, ["sd-", ""])[1] == "italic", "Pygments' style: docstrings"
     assert page.evaluate(looks, ["k-", ""])[1] == "normal"
-    line = page.eval_on_selector(".xref-source pre > i", "e => getComputedStyle(e).fontStyle")
+    line = page.eval_on_selector(".xref-source ol > li", "e => getComputedStyle(e).fontStyle")
     assert line == "normal"
     context.close()
 
@@ -515,9 +515,9 @@ def test_no_page_scrolls_sideways_on_a_phone_and_the_header_is_one_row(
     assert page.get_by_role("button", name="Search").is_visible()
     shoot(page, "header-scrolled-phone")
     # The source scrolls inside its own box.
-    wide = page.eval_on_selector(".xref-source pre", "e => e.scrollWidth > e.clientWidth")
+    wide = page.eval_on_selector(".xref-source ol", "e => e.scrollWidth > e.clientWidth")
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
-    assert wide or page.eval_on_selector(".xref-source pre", "e => e.clientWidth <= 390")
+    assert wide or page.eval_on_selector(".xref-source ol", "e => e.clientWidth <= 390")
     # The search button alone leads to the search page, which has its own box.
     with page.expect_navigation():
         page.get_by_role("button", name="Search").click()

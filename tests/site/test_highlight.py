@@ -28,7 +28,7 @@ def test_a_highlighted_source_comes_back_from_its_bytes() -> None:
 
 
 def test_a_row_with_markup_of_its_own_is_refused() -> None:
-    start, end = '<div class="highlight xref-source"><pre>', "</pre></div>"
+    start, end = '<div class="highlight xref-source"><ol>', "</ol></div>"
     good = [start + "<k->", "x", "</k->" + end]
     assert SourceHTML.from_bytes(stored(good, [("x", 1, 0)])) is not None
     planted = [start, "<img src=x onerror=alert(1)>", end]
@@ -55,7 +55,7 @@ def test_a_row_with_markup_of_its_own_is_refused() -> None:
 def test_a_row_that_does_not_say_its_size_or_says_too_much_is_not_read(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    start, end = '<div class="highlight xref-source"><pre>', "</pre></div>"
+    start, end = '<div class="highlight xref-source"><ol>', "</ol></div>"
     row = stored([start + "x = 1" + end], [])
     assert SourceHTML.from_bytes(row) is not None
     whole = zstandard.ZstdDecompressor().decompress(row)
@@ -86,8 +86,8 @@ def test_tokens_that_look_like_text_have_no_element_and_a_link_carries_its_token
     source = prepare_source("def run(engine):\n    return engine.start()\n", "python", 10_000)
     html = source.html()
     # Punctuation, plain names and whitespace: no element; keywords and a function's name: one.
-    assert html.splitlines()[1] == ("<i id=L2>    <k->return</k-> engine<o->.</o->start()</i>")
-    assert "<nf->run</nf->" in html and "class=" not in html.split("<pre>")[1]
+    assert html.splitlines()[1] == "<li id=L2>    <k->return</k-> engine<o->.</o->start()"
+    assert "<nf->run</nf->" in html and "class=" not in html.split("<ol>")[1]
 
     def link_for(name: str, line: int, column: int) -> NameLink | None:
         if name == "run":

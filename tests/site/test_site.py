@@ -157,8 +157,8 @@ def test_every_source_line_has_an_anchor(site: Path) -> None:
     html = page_text(site / "pkg/core.py_docs.html")
     lines = CORE.count("\n")
     for number in range(1, lines + 1):
-        assert f"<i id=L{number}>" in html
-    assert f"<i id=L{lines + 1}>" not in html
+        assert f"<li id=L{number}>" in html
+    assert f"<li id=L{lines + 1}>" not in html
     assert source_line(html, 9) == "class Engine:"
 
 
@@ -312,9 +312,9 @@ def test_large_source_is_cut_at_the_cap_with_a_note(tmp_path: Path) -> None:
     )
     body = main_body(page_text(tmp_path / "out" / "big.py_docs.html"))
     assert "Source cut after line" in body and "of 400" in body
-    source = body[body.index('<div class="highlight xref-source">') : body.index("</pre></div>")]
-    assert "<i id=L1>" in source
-    assert "<i id=L400>" not in source, "lines past the cap are not shown"
+    source = body[body.index('<div class="highlight xref-source">') : body.index("</ol></div>")]
+    assert "<li id=L1>" in source
+    assert "<li id=L400>" not in source, "lines past the cap are not shown"
     assert "value_400" not in source
     # Its anchor, and its symbol's, land on the note that says the source was cut.
     note = re.search(r'<p class="xref-note" id="source-cut">.*?</p>', body, re.S)

@@ -149,7 +149,7 @@ def test_a_files_source_links_each_name_to_its_definition(tmp_path: Path) -> Non
 
     source = view["source"]
     assert source is not None
-    lines = dict(re.findall(r"<i id=(L\d+)>(.*)", source["html"]))
+    lines = dict(re.findall(r"<li id=(L\d+)>(.*)", source["html"]))
     # ``helper(value)`` in Engine.run leads to helper's line (with no title: the card says
     # what it is); the name where it is defined leads to its entry in the A-Z index, and
     # the line holds the definition's stable anchor.
@@ -359,7 +359,7 @@ def test_an_overloaded_function_is_one_definition_listing_its_signatures(tmp_pat
     # Each stub's name leads to the definition; the use on line 13 too.
     source = view["source"]
     assert source is not None
-    lines = dict(re.findall(r"<i id=(L\d+)>(.*)", source["html"]))
+    lines = dict(re.findall(r"<li id=(L\d+)>(.*)", source["html"]))
     stub_link = "<a class=nf href=#L8>parse</a>"
     assert stub_link in lines["L5"] and stub_link in lines["L7"]
     assert "<a href=#L8>parse</a>" in lines["L13"]

@@ -481,7 +481,7 @@ def test_only_the_sources_a_scan_stored_itself_skip_the_markup_check(tree: Path)
 def test_a_planted_highlighted_source_does_not_reach_the_site(tree: Path, tmp_path: Path) -> None:
     assert main(["build", str(tree), "-o", str(tmp_path / "first"), "-q"]) == 0
     # A well-formed row (as ``to_bytes`` writes one) whose markup is not ours.
-    planted = SourceHTML(['<div class="highlight xref-source"><pre><script>alert(1)</script>'], [])
+    planted = SourceHTML(['<div class="highlight xref-source"><ol><script>alert(1)</script>'], [])
     blob = planted.to_bytes()
     assert SourceHTML.from_bytes(blob, check_markup=False) == planted
     database = database_of(tree)
@@ -491,7 +491,7 @@ def test_a_planted_highlighted_source_does_not_reach_the_site(tree: Path, tmp_pa
     assert main(["build", str(tree), "-o", str(tmp_path / "second"), "-q"]) == 0
     page = (tmp_path / "second" / "demo/core.py_docs.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in page
-    assert "<i id=L1>" in page and "Engine" in page, "the source is lexed again instead"
+    assert "<li id=L1>" in page and "Engine" in page, "the source is lexed again instead"
 
 
 # --- extraction in worker processes ---------------------------------------------------------

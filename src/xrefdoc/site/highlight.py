@@ -1,9 +1,12 @@
 """Highlighted source: one anchored line per source line, known names turned into links.
 
-A file page is mostly its source, so the markup is kept lean: a line is ``<i id=L7>``
-(its number is drawn by CSS, a counter in a ``::before``, and a click on it is handled by
-``xrefdoc-lines.js``: a link to a line needs no script, making one does; ``xrefdoc.css``
-sets the element's own italics aside), a token is an element named after its Pygments class,
+A file page is mostly its source, so the markup is kept lean: the lines are the items of a
+list, ``<ol>``, each ``<li id=L7>`` with its text and newline and no end tag, which HTML
+lets an item leave out before the next (its number is drawn by CSS, a counter in a
+``::before``, and a click on it is handled by ``xrefdoc-lines.js``: a link to a line needs
+no script, making one does; ``xrefdoc.css`` lays the list out as preformatted text, and a
+copy of the lines is their text, as from a ``<pre>``), a token is an element named after
+its Pygments class,
 ``<k->`` (a custom element, styled by Pygments' rules for its class, which
 ``with_token_elements`` extends to the element), neighbouring tokens of one class
 share one, a name's link carries its token's class itself, and has a ``title`` only when it
@@ -108,7 +111,7 @@ class SourceHTML:
     def html(
         self, link_for: LinkFor | None = None, anchors: Mapping[int, Sequence[str]] = _NO_ANCHORS
     ) -> str:
-        """The ``<pre>`` HTML with a link on each name ``link_for`` knows, and an empty
+        """The source's HTML with a link on each name ``link_for`` knows, and an empty
         ``<span id>`` at the start of each line ``anchors`` names (line → ids; symbols'
         anchors, ``site.names.symbol_anchors``): a cost on definition lines only."""
         if link_for is None or not self.names:
@@ -206,8 +209,8 @@ _SEPARATOR = "\x00"
 # Any "<" that does not open a tag ``prepare_source`` writes (the text between tags is
 # escaped, and none of these tags holds a "<" or ">" inside).
 _FOREIGN_TAG = re.compile(
-    r"<(?!/?[a-z][a-z0-9]*->|i id=L\d+>|"
-    r'div class="highlight xref-source">|/i>|pre>|/pre>|/div>)'
+    r"<(?!/?[a-z][a-z0-9]*->|li id=L\d+>|"
+    r'div class="highlight xref-source">|ol>|/ol>|/div>)'
 )
 
 
@@ -263,7 +266,7 @@ def _escaped(text: str) -> str:
 
 
 def _line_start(number: int) -> str:
-    return f"<i id={line_anchor(number)}>"
+    return f"<li id={line_anchor(number)}>"
 
 
 def cut_at_cap(text: str, cap: int) -> tuple[str, int]:
@@ -294,7 +297,7 @@ def prepare_source(text: str, lexer_alias: str, cap: int) -> SourceHTML:
     assert tokens is not None
     pieces: list[str] = []
     names: list[tuple[str, int, int]] = []
-    fixed = ['<div class="highlight xref-source"><pre>', _line_start(1)]
+    fixed = ['<div class="highlight xref-source"><ol>', _line_start(1)]
     styles = _STYLES
     needs_escape = _NEEDS_ESCAPE.search
     number = 1
@@ -322,7 +325,7 @@ def prepare_source(text: str, lexer_alias: str, cap: int) -> SourceHTML:
                 number += 1
                 column = 0
                 # _line_start, written out: this runs once per line of the tree.
-                fixed.append(f"</i>\n<i id=L{number}>")
+                fixed.append(f"\n<li id=L{number}>")
                 last_open = ""
             line_empty = True
         if not value:
@@ -349,10 +352,10 @@ def prepare_source(text: str, lexer_alias: str, cap: int) -> SourceHTML:
     elif line_empty and number > 1:
         # Pygments ends the text with a newline: the line after it exists only when the
         # text had content there.
-        fixed[-1] = "</i>\n"
+        fixed[-1] = "\n"
     else:
-        fixed.append("</i>\n")
-    fixed.append("</pre></div>")
+        fixed.append("\n")
+    fixed.append("</ol></div>")
     pieces.append("".join(fixed))
     return SourceHTML(pieces, names, shown)
 

@@ -193,7 +193,7 @@
   // lines one commit last changed; runs alternate in shade.
   function drawBlame(source, data) {
     var commits = lineCommits(data);
-    var lines = source.querySelectorAll("pre > i[id^='L']");
+    var lines = source.querySelectorAll("ol > li[id^='L']");
     var previous = -1, shade = false;
     for (var at = 0; at < lines.length; at++) {
       var line = lines[at];

@@ -13,15 +13,15 @@
 
   var RANGE = /^#L(\d+)(?:-L?(\d+))?$/;
 
-  // A line is an <i> with its id as the <pre>'s child (highlight.py); a symbol's anchor
+  // A line is an <li> with its id, the source's <ol>'s child (highlight.py); a symbol's anchor
   // (#sym-Group.invoke) is an empty span at the start of its definition's line.
-  function lines() { return document.querySelectorAll(".xref-source pre > i"); }
+  function lines() { return document.querySelectorAll(".xref-source ol > li"); }
 
   function symbolLine() {
     if (location.hash.slice(0, 5) !== "#sym-") { return null; }
     var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
     var line = target && target.parentNode;
-    return line && line.parentNode && line.parentNode.matches(".xref-source pre") ? line : null;
+    return line && line.parentNode && line.parentNode.matches(".xref-source ol") ? line : null;
   }
 
   // The definition the page is at (#sym-Group.invoke), or "".
@@ -152,7 +152,7 @@
   // link to it would; shift-click extends the selection into a range.
   function onLineNumber(event) {
     var line = event.target;
-    if (!line.parentNode || !line.parentNode.matches || !line.parentNode.matches(".xref-source pre")) { return; }
+    if (!line.parentNode || !line.parentNode.matches || !line.parentNode.matches(".xref-source ol")) { return; }
     var gutter = parseFloat(getComputedStyle(line, "::before").width) || 0;
     if (event.clientX - line.getBoundingClientRect().left > gutter) { return; }
     event.preventDefault();

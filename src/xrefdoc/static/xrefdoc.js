@@ -143,7 +143,7 @@
   // A name where it is defined links to its keyword's entry: the definition is this page's
   // file at the name's line.
   function definedHere(link) {
-    var line = link.closest(".xref-source pre > i");
+    var line = link.closest(".xref-source ol > li");
     if (!/#kw-/.test(link.getAttribute("href") || "") || !line || !/^L\d+$/.test(line.id)) { return null; }
     return definitionTarget(location.href.split("#")[0] + "#" + line.id);
   }
@@ -675,7 +675,7 @@
     cardFor = null;
   }
 
-  function nameOf(event) { return event.target.closest && event.target.closest(".xref-source pre a"); }
+  function nameOf(event) { return event.target.closest && event.target.closest(".xref-source ol a"); }
 
   /* --- the filter of an A-Z page ----------------------------------------------------- */
 
