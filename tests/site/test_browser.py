@@ -214,6 +214,19 @@ def test_a_line_anchor_highlights_and_scrolls_to_its_line(page: Any, site: str) 
         return getSelection().toString(); }}"""
     )
     assert copied.startswith("    def run(") and str(RUN_LINE) not in copied
+    # Copying all of it gives the file's text, a line a line (each <li> holds its newline);
+    # each line is one line of text tall.
+    whole = page.evaluate(
+        """() => { const range = document.createRange();
+        range.selectNodeContents(document.querySelector(".xref-source ol"));
+        getSelection().removeAllRanges(); getSelection().addRange(range);
+        return getSelection().toString(); }"""
+    )
+    assert whole.rstrip("\n") == PUMP.rstrip("\n")
+    heights = page.eval_on_selector_all(
+        ".xref-source ol > li", "lines => lines.map(l => l.getBoundingClientRect().height)"
+    )
+    assert len(heights) == PUMP.count("\n") and len(set(heights)) == 1, heights
 
 
 def test_a_name_in_the_source_has_a_card_with_its_definition_and_uses(page: Any, site: str) -> None:
