@@ -378,7 +378,7 @@ def test_an_overloaded_function_is_one_definition_listing_its_signatures(tmp_pat
     ]
     macros = make_environment().get_template("_kwindex.html").module
     entry_html = str(macros.entry(entry, "textual"))
-    assert '<span class="xref-where">calc/numbers.py:8 · 2 overloads</span>' in entry_html
+    assert "<small>calc/numbers.py:8 · 2 overloads</small>" in entry_html
 
 
 def test_a_function_without_overloads_lists_none(tmp_path: Path) -> None:
