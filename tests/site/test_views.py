@@ -335,9 +335,9 @@ OVERLOADED: dict[str, str | bytes] = {
 }
 # A stub's signature in Detailed Analysis, linked to the stub's line.
 OVERLOAD_ITEM = (
-    '<li><span class="xref-kind">overload</span> <a href={href}>'
-    '<code class="xref-sig">parse({value}) -&gt; int</code></a> '
-    "<small>line {line}</small></li>"
+    "<li><small>overload</small> <a href={href}>"
+    "<code>parse({value}) -&gt; int</code></a> "
+    "<small>line {line}</small>\n"
 )
 
 
