@@ -80,7 +80,7 @@ def test_a_github_tree_is_named_and_linked_at_its_commit(tmp_path: Path, chromiu
     build(tree, site)
     page = site / "src/proj/core.py_docs.html"
     assert "<title>src/proj/core.py &#8212; proj 1.4.0</title>" in text(page)
-    assert re.search(r'class="xt-home"[^>]*>proj 1\.4\.0<', text(page))
+    assert re.search(r"class=xt-home[^>]*>proj 1\.4\.0<", text(page))
     crumbs = re.search(r'<nav class="xref-crumbs".*?</nav>', text(page), re.DOTALL)
     assert (
         crumbs and re.sub(r"<[^>]+>", "", crumbs.group(0)).strip() == "proj / src / proj / core.py"

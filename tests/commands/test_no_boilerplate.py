@@ -89,6 +89,7 @@ class _Sentences(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.open: list[tuple[str, list[str], list[str]]] = []
+        self.lists: list[int] = []  # for each list open, how many blocks were open at it
         self.in_main = False
         self.in_nav = 0
         self.in_link = False
@@ -98,13 +99,27 @@ class _Sentences(HTMLParser):
         if tag == "div" and ("role", "main") in attrs:
             self.in_main = True
         self.in_nav += tag == "nav"
+        if tag in ("ul", "ol"):
+            self.lists.append(len(self.open))
+        elif tag == "li" and self._item_open():
+            self.handle_endtag("li")  # HTML leaves an item's end tag out before the next
         if tag in self.BLOCKS:
             self.open.append((tag, [], []))
         if tag == "a" and self.open:
             self.in_link = True
             self.open[-1][2].append("")
 
+    def _item_open(self) -> bool:
+        """Whether an item of the innermost list is open, which its list's end closes."""
+        depth = self.lists[-1] if self.lists else 0
+        return bool(self.open) and self.open[-1][0] == "li" and len(self.open) > depth
+
     def handle_endtag(self, tag: str) -> None:
+        if tag in ("ul", "ol"):
+            while self._item_open():
+                self.handle_endtag("li")
+            if self.lists:
+                self.lists.pop()
         self.in_nav -= tag == "nav"
         if tag == "a":
             self.in_link = False

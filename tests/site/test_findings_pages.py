@@ -43,8 +43,9 @@ def section(html: str, section_id: str) -> list[str]:
     """The items of a findings section, tags taken out."""
     found = re.search(rf'<section id="{section_id}">(.*?)</section>', html, re.S)
     assert found, section_id
-    items = re.findall(r"<li>(.*?)</li>", found.group(1), re.S)
-    return [re.sub(r"<[^>]+>", "", item) for item in items]
+    # An item ends at the next or at its list's end (HTML leaves its end tag out).
+    items = re.findall(r"<li>(.*?)(?=<li>|</li>|</ul>)", found.group(1), re.S)
+    return [re.sub(r"<[^>]+>", "", item).strip() for item in items]
 
 
 def test_findings_are_in_their_sections_linked_to_their_lines(tmp_path: Path) -> None:
