@@ -154,6 +154,9 @@ def test_the_keyword_box_jumps_to_a_keyword_entry(page: Any, site: str) -> None:
     page.wait_for_selector("#xt-kw-list [role=option]")
     options = page.locator("#xt-kw-list [role=option]").all_inner_texts()
     assert options and options[0].startswith("Pump")
+    # Its own suggestions only: the script turns the browser's and its spelling marks off.
+    assert page.get_attribute("#xt-kw-input", "autocomplete") == "off"
+    assert page.eval_on_selector("#xt-kw-input", "e => e.spellcheck") is False
     shoot(page, "keyword-box-desktop")
     with page.expect_navigation():
         page.press("#xt-kw-input", "Enter")
@@ -334,6 +337,9 @@ def test_landmarks_headings_and_link_texts(page: Any, site: str) -> None:
     for address in ("", PUMP_PAGE, "plant/pumps/pump.py_kw.html", "keywords-p.html"):
         page.goto(site + address)
         assert page.locator("header").count() == 1, address
+        # The header's boxes have the names a screen reader says.
+        assert page.get_by_role("combobox", name="Jump to a keyword").count() == 1, address
+        assert page.get_by_role("searchbox", name="Search the site").count() == 1, address
         assert page.locator("[role=main]").count() == 1, address
         # Navigation of the page's own, besides the header's tools.
         assert page.locator("div.body nav").count() >= 1, address

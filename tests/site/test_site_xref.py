@@ -136,7 +136,7 @@ def test_a_parameter_beside_a_linked_attribute_of_the_same_name_is_no_link(site:
 def test_definition_names_link_to_their_keyword_entry(site: Path) -> None:
     html = page_text(site / "pkg/core.py_docs.html")
     assert re.search(
-        r'<span id="sym-Engine"></span><k->class</k-> '
+        r"<span id=sym-Engine></span><k->class</k-> "
         r"<a class=nc href=\.\./keywords-e\.html#kw-Engine>",
         html,
     )

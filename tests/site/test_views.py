@@ -155,7 +155,7 @@ def test_a_files_source_links_each_name_to_its_definition(tmp_path: Path) -> Non
     # the line holds the definition's stable anchor.
     assert "<a href=#L18>helper</a>" in lines["L15"]
     assert "href=../keywords-h.html#kw-helper>" in lines["L18"]
-    assert lines["L18"].startswith('<span id="sym-helper"></span>')
+    assert lines["L18"].startswith("<span id=sym-helper></span>")
     assert "title=" not in source["html"]
     assert source["cut_note"] == source["cut_anchors"] == ""
     assert "xref-tree" in view["tree"]  # the folder tree beside the page

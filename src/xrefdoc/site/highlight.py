@@ -174,7 +174,7 @@ class SourceHTML:
 
 
 def _with_anchors(text: str, anchors: Mapping[int, Sequence[str]]) -> str:
-    """``text`` with ``<span id="...">`` after the start of each line of ``anchors`` that
+    """``text`` with ``<span id=...>`` after the start of each line of ``anchors`` that
     it shows, found in one pass from line to line (the lines come in order)."""
     out: list[str] = []
     position = 0
@@ -185,7 +185,7 @@ def _with_anchors(text: str, anchors: Mapping[int, Sequence[str]]) -> str:
             continue  # past the cut: the page's note holds the line's anchor
         end = found + len(start)
         out.append(text[position:end])
-        out += (f'<span id="{escape(anchor)}"></span>' for anchor in anchors[line])
+        out += (f"<span id={attribute(anchor)}></span>" for anchor in anchors[line])
         position = end
     out.append(text[position:])
     return "".join(out)

@@ -263,8 +263,9 @@ def _crumbs(site: SiteContext, page: str, folder: str) -> list[Link]:
     ]
 
 
-def _file_link(site: SiteContext, page: str, path: str) -> Link:
-    return {"label": path, "href": site.names.href(page, site.names.file_page(path))}
+def _file_link(site: SiteContext, page: str, path: str, label: str | None = None) -> Link:
+    """A link to the file's page, labelled with its path unless told otherwise."""
+    return {"label": label or path, "href": site.names.href(page, site.names.file_page(path))}
 
 
 def _symbol_view(
@@ -484,7 +485,10 @@ def _related(site: SiteContext, record: FileRecord, page: str) -> RelatedView:
     index = site.index
     siblings = [p for p in index.folders[record.folder].files if p != record.path]
     return {
-        "siblings": [_file_link(site, page, p) for p in siblings[:SIBLING_LIMIT]],
+        # Files of the page's own folder, by name: the folder is the page's.
+        "siblings": [
+            _file_link(site, page, p, p.rpartition("/")[2]) for p in siblings[:SIBLING_LIMIT]
+        ],
         "more_siblings": max(0, len(siblings) - SIBLING_LIMIT),
         "imports": [_file_link(site, page, p) for p in index.imports_of.get(record.path, [])],
         "imported_by": [_file_link(site, page, p) for p in index.imported_by.get(record.path, [])],

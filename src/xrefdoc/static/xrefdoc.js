@@ -381,6 +381,9 @@
     input.after(list);
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
+    // The list is the box's suggestions: not the browser's, nor its spelling marks.
+    input.setAttribute("autocomplete", "off");
+    input.spellcheck = false;
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", list.id);
     var options = comboOptions(input, list);
