@@ -66,7 +66,7 @@ def test_findings_are_in_their_sections_linked_to_their_lines(tmp_path: Path) ->
     assert "Security &amp; Safety" not in empty, "a section with nothing to say is left out"
     folder = main_body(page_text(site / "pkg/doc.html"))
     assert (
-        '<tr><td>Security &amp; Safety</td><td class="xref-number">2</td>'
+        "<tr><td>Security &amp; Safety</td><td class=xref-number>2</td>"
         "<td><a href=core.py_docs.html#security>core.py</a> (2)</td></tr>"
     ) in folder
     root = main_body(page_text(site / "doc.html"))

@@ -336,7 +336,7 @@ OVERLOADED: dict[str, str | bytes] = {
 # A stub's signature in Detailed Analysis, linked to the stub's line.
 OVERLOAD_ITEM = (
     "<li><small>overload</small> <a href={href}>"
-    "<code>parse({value}) -&gt; int</code></a> "
+    "parse({value}) -&gt; int</a> "
     "<small>line {line}</small>\n"
 )
 
