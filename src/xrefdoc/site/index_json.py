@@ -69,7 +69,7 @@ def keyword_rows(
     in ``definitions`` (null for a textual match). At 20,570 files the rows took the parts
     from 40 to 17 MiB, where each row was an object naming its keys, its path and the
     qualified name meant."""
-    position = {d: n for n, d in enumerate(definitions)}
+    position: dict[Definition | None, int] = {d: n for n, d in enumerate(definitions)}
     return {
         "definitions": [_definition_row(d, path_number[d.path]) for d in definitions],
         "uses": [
