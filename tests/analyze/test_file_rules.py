@@ -103,7 +103,7 @@ def test_a_minified_file_is_shown_plain_and_nothing_links_to_its_names(tmp_path:
     built = run_xrefdoc("build", str(tree), "-o", str(tmp_path / "site"), "-q")
     assert built.returncode == 0, built.stderr
     body = main_body(page_text(tmp_path / "site/app.min.js_docs.html"))
-    assert "<dd>JavaScript (minified)</dd>" in body
+    assert "<dd>JavaScript (minified)\n" in body
     source = body.split('<section id="original-source">')[1].split("</section>")[0]
     assert "function r(e){return e+1};var total=r(2)" in source
     assert "<a " not in source and "<k->" not in source

@@ -17,11 +17,11 @@ def test_a_small_folder_is_shown_whole_with_the_file_marked(tmp_path: Path) -> N
     html = FolderTrees(index, PageNames(), "Tree").html("a/b/two.py")
     labels = re.findall(r">([^<>]+)</a>", html)
     assert labels == ["Tree", "a", "b", "sub/", "one.py", "two.py"]
-    assert '<a class="xref-here" aria-current="page" href=two.py_docs.html>' in html
+    assert "<a class=xref-here aria-current=page href=two.py_docs.html>" in html
     assert "href=sub/index.html>" in html and "href=../../index.html>" in html
     # Its _kw page is not the page that entry links to: the reader is there, not on it.
     kw = FolderTrees(index, PageNames(), "Tree").html("a/b/two.py", "kw")
-    assert 'aria-current="location" href=two.py_docs.html>' in kw
+    assert "aria-current=location href=two.py_docs.html>" in kw
 
 
 def test_a_big_folder_shows_a_window_around_the_file(tmp_path: Path) -> None:

@@ -41,8 +41,8 @@ def tree_window(index: Index, path: str) -> tuple[list[str], int, int]:
 # The file's own entry: the page itself on its _docs page, where the reader is on its _kw
 # page (the entry links to the _docs page).
 _HERE = {
-    FilePageKind.DOCS: '<a class="xref-here" aria-current="page" ',
-    FilePageKind.KW: '<a class="xref-here" aria-current="location" ',
+    FilePageKind.DOCS: "<a class=xref-here aria-current=page ",
+    FilePageKind.KW: "<a class=xref-here aria-current=location ",
 }
 
 
@@ -91,7 +91,7 @@ class FolderTrees:
         # Any page of the folder: all of them link to the same places the same way.
         page = names.file_page(f"{path}/x" if path else "x")
         crumbs = breadcrumbs(path, self._title)
-        opening = '<nav class="xref-tree" aria-label="Folder tree">\n' + "".join(
+        opening = '<nav class=xref-tree aria-label="Folder tree">\n' + "".join(
             f"<ul><li><a href={attribute(names.href(page, names.folder_page(at)))}>"
             f"{escape(label)}</a>\n"
             for label, at in crumbs
@@ -112,4 +112,4 @@ class FolderTrees:
 
 
 def _more(href: str, text: str) -> str:
-    return f'<li class="xref-tree-more"><a href={attribute(href)}>{escape(text)}</a>'
+    return f"<li class=xref-tree-more><a href={attribute(href)}>{escape(text)}</a>"
