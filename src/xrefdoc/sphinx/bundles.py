@@ -47,6 +47,8 @@ SPHINX_JS_PARTS = ("documentation_options.js", "doctools.js", "sphinx_highlight.
 CSS_BUNDLE = "xrefdoc-site.css"
 JS_BUNDLE = "xrefdoc-site.js"
 PAGE_JS_BUNDLE = "xrefdoc-page.js"
+# What ends each script of a bundle: its last statement, whatever the file ends with.
+_SCRIPT_END = "\n;"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +103,8 @@ def make_bundles(outdir: Path) -> Bundles | None:
     # Sphinx writes its own each build; the tokens' elements are styled in the bundle too.
     texts[PYGMENTS_CSS] = with_token_elements(texts[PYGMENTS_CSS])
     css = _bundle(static, CSS_BUNDLE, CSS_PARTS, texts)
-    # A script's last statement is ended, whatever the file ends with.
-    page = _bundle(static, PAGE_JS_BUNDLE, (*SPHINX_JS_PARTS, *JS_PARTS), texts, end="\n;")
-    return Bundles(css, page, _bundle(static, JS_BUNDLE, JS_PARTS, texts, end="\n;"))
+    page = _bundle(static, PAGE_JS_BUNDLE, (*SPHINX_JS_PARTS, *JS_PARTS), texts, _SCRIPT_END)
+    return Bundles(css, page, _bundle(static, JS_BUNDLE, JS_PARTS, texts, _SCRIPT_END))
 
 
 class BundleMaker:
@@ -131,8 +132,6 @@ class BundleMaker:
         if not self._made:
             self._bundles = make_bundles(Path(app.outdir))
             self._made = True
-        if self._bundles is not None:
-            scripts = context.get("script_files", ())
-            context["xrefdoc_bundles"] = self._bundles.for_page(pagename, scripts)
-        else:
-            context["xrefdoc_bundles"] = None
+        bundles = self._bundles
+        scripts = context.get("script_files", ())
+        context["xrefdoc_bundles"] = bundles and bundles.for_page(pagename, scripts)
