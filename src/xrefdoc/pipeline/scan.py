@@ -29,9 +29,10 @@ from xrefdoc.store.cache import (
     make_cache_folder,
     vouched_digest,
 )
-from xrefdoc.store.versions import code_identity
+from xrefdoc.store.versions import code_identity, resolver_version
 from xrefdoc.walk.tree import WalkResult, walk
-from xrefdoc.xref.index import Index, build_index
+from xrefdoc.xref.index import Index, resolve_index
+from xrefdoc.xref.reuse import RESOLVED_FILE, Resolved
 
 Progress = Callable[[Sequence[str]], Iterable[str]]
 # Made from a text content for its lexer and the source cap, in the same pass as the
@@ -190,6 +191,14 @@ def _without_disabled(record: FileRecord, disabled: tuple[str, ...]) -> FileReco
     return replace(record, findings=tuple(enabled(record.findings, disabled)))
 
 
+def _resolved_file(cache: RecordCache) -> Path | None:
+    """Where the cache keeps the last build's resolutions (``xref.reuse``), if it is used."""
+    location = cache.location
+    if not cache.enabled or location is None or location.database is None:
+        return None
+    return location.database.parent / RESOLVED_FILE
+
+
 def walk_tree(settings: Settings) -> WalkResult:
     """The walk of a tree that will be scanned with its cache: the cache folder is made
     first, so it already carries its markers when the walk lists it (and leaves it out),
@@ -232,7 +241,7 @@ def scan(
             timings.lap("walk")
         by_path: dict[str, FileRecord] = {}
         pending: list[_Work] = []
-        kept = 0
+        held = 0
         stamps: dict[str, str] = {}
         # Deriving is only worth doing where the caller can find the output again.
         derived = cache.source_keys() if derive is not None and cache.enabled else None
@@ -261,8 +270,8 @@ def scan(
                     source_key = None  # changed since: the caller derives it itself
             if record is None or source_key is not None:
                 data = data or b""
-                kept += len(data)
-                keep = kept <= PENDING_BYTES_KEPT
+                held += len(data)
+                keep = held <= PENDING_BYTES_KEPT
                 pending.append(
                     _Work(path, on_disk, data if keep else None, digest, record, source_key)
                 )
@@ -282,8 +291,13 @@ def scan(
         walked.files[:] = [record.path for record in records]
         cache.prune(settings.root, walked.files)
         cache.save_settings(settings)
+        kept_at = _resolved_file(cache)
     timings.lap("extract")
-    index = build_index(records)
+    kept = Resolved.load(kept_at, resolver_version()) if kept_at is not None else None
+    index, resolved = resolve_index(records, kept)
+    if kept_at is not None and (kept is None or kept.files != resolved.files):
+        resolved.save(kept_at, resolver_version())
+    del kept, resolved  # what is kept is on disk: not held through the build
     timings.lap("xref")
     project = read_project(settings.root, walked.files)
     found_in = analyze(records, index, project, settings.disable_rules)

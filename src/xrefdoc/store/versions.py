@@ -142,6 +142,12 @@ def highlighter_version() -> str:
 
 
 @functools.cache
+def resolver_version() -> str:
+    """What decides a file's uses, given the records: the index and its resolver."""
+    return code_version(["xrefdoc.xref.index"])
+
+
+@functools.cache
 def pages_version() -> str:
     """What decides the pages: all of xrefdoc, its templates, static files and standalone
     configuration, and every library whose output reaches a page."""

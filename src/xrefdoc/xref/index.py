@@ -17,7 +17,8 @@ from xrefdoc.core.model import (
     child_target,
 )
 from xrefdoc.xref.imports import FileImports, is_standard_import
-from xrefdoc.xref.resolve import Definition, TreeResolver
+from xrefdoc.xref.resolve import Definition, Reads, TreeResolver
+from xrefdoc.xref.reuse import FileResolution, Resolved, defines, use_columns, use_rows
 
 STDLIB = frozenset(sys.stdlib_module_names)
 
@@ -446,6 +447,13 @@ def _visible(definition: Definition, path: str) -> bool:
 
 def build_index(records: Iterable[FileRecord]) -> Index:
     """The index of all records; pure, no files read."""
+    return resolve_index(records, None)[0]
+
+
+def resolve_index(records: Iterable[FileRecord], kept: Resolved | None) -> tuple[Index, Resolved]:
+    """The index of all records, and what each file's resolution gave and read, to keep for
+    the next build. A file whose resolution ``kept`` (the last build's) still holds is not
+    resolved again (``xref.reuse``)."""
     by_path = {record.path: record for record in sorted(records, key=lambda r: r.path)}
     python_files = frozenset(path for path, record in by_path.items() if record.family == "python")
     names_of = {path: module_names(path, python_files) for path in python_files}
@@ -469,14 +477,17 @@ def build_index(records: Iterable[FileRecord]) -> Index:
     unique = _unique_definitions(definitions, by_path)
     test_files = frozenset(path for path, record in by_path.items() if is_test_file(record))
 
+    reusable = kept.reusable(by_path) if kept is not None else frozenset()
+    positions: dict[int, int] = {}  # id of a definition → its position in its file's
+    resolutions: dict[str, FileResolution] = {}
     import_targets: dict[str, list[ImportTarget]] = {}
-    imports_of: dict[str, set[str]] = defaultdict(set)
-    imported_by: dict[str, set[str]] = defaultdict(set)
-    uses: dict[str, list[Use]] = defaultdict(list)
     uses_in: dict[str, list[Use]] = {}
-    users: dict[Definition, set[str]] = defaultdict(set)
-    tested: dict[str, set[str]] = defaultdict(set)
     for path, record in by_path.items():
+        if kept is not None and path in reusable:
+            resolutions[path] = kept.files[path]
+            import_targets[path], uses_in[path] = _kept(path, kept.files[path], definitions_in)
+            continue
+        resolver.start_file()
         if record.family == "python":
             targets = [resolve_import(path, imp, resolver) for imp in record.imports]
         else:
@@ -484,14 +495,28 @@ def build_index(records: Iterable[FileRecord]) -> Index:
                 ImportTarget(file_imports.resolve(path, record.family, imp.module))
                 for imp in record.imports
             ]
-        import_targets[path] = targets
-        for target in targets:
+        in_group = unique if name_group(record.family) == UNIQUE_GROUP else {}
+        file_uses = _uses_of(record, resolver, textual_groups, members, in_group)
+        import_targets[path], uses_in[path] = targets, file_uses
+        if not positions:
+            positions = {
+                id(d): at for found in definitions_in.values() for at, d in enumerate(found)
+            }
+        resolutions[path] = _resolution(
+            record, targets, file_uses, resolver.file_reads(), positions
+        )
+
+    imports_of: dict[str, set[str]] = defaultdict(set)
+    imported_by: dict[str, set[str]] = defaultdict(set)
+    uses: dict[str, list[Use]] = defaultdict(list)
+    users: dict[Definition, set[str]] = defaultdict(set)
+    tested: dict[str, set[str]] = defaultdict(set)
+    for path in by_path:
+        for target in import_targets[path]:
             for reached in (target.module, *(where for _, where in target.names)):
                 if reached is not None and reached != path:
                     imports_of[path].add(reached)
                     imported_by[reached].add(path)
-        in_group = unique if name_group(record.family) == UNIQUE_GROUP else {}
-        uses_in[path] = _uses_of(record, resolver, textual_groups, members, in_group)
         for use in uses_in[path]:
             uses[use.keyword].append(use)
             if use.definition is not None and use.definition.path != path:
@@ -517,7 +542,51 @@ def build_index(records: Iterable[FileRecord]) -> Index:
         folders=_folders(by_path.values()),
         tests_of={path: sorted(tests) for path, tests in tested.items()},
         test_files=test_files,
+    ), Resolved(resolutions)
+
+
+def _resolution(
+    record: FileRecord,
+    targets: list[ImportTarget],
+    uses: list[Use],
+    reads: Reads,
+    positions: dict[int, int],
+) -> FileResolution:
+    """What resolving ``record`` gave, as kept for the next build."""
+    files, names = reads
+    meant = {use.definition.path for use in uses if use.definition is not None}
+    return FileResolution(
+        record.sha256,
+        defines(record.symbols),
+        files | meant,
+        names,
+        tuple((target.module, target.names) for target in targets),
+        use_columns(
+            (
+                use.line,
+                use.column,
+                use.name,
+                use.definition.path,
+                positions[id(use.definition)],
+                use.member,
+            )
+            if use.definition is not None
+            else (use.line, use.column, use.name, None, -1, use.member)
+            for use in uses
+        ),
     )
+
+
+def _kept(
+    path: str, kept: FileResolution, definitions_in: dict[str, list[Definition]]
+) -> tuple[list[ImportTarget], list[Use]]:
+    """The import targets and uses of a file as ``kept``."""
+    targets = [ImportTarget(module, names) for module, names in kept.imports]
+    uses = [
+        Use(path, line, name, None if where is None else definitions_in[where][at], column, member)
+        for line, column, name, where, at, member in use_rows(kept.uses)
+    ]
+    return targets, uses
 
 
 def import_category(module: str, level: int, resolved: str | None, family: str = "python") -> str:

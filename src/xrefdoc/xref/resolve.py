@@ -95,8 +95,15 @@ def _is_package(path: str) -> bool:
     return path.rpartition("/")[2] in ("__init__.py", "__init__.pyi")
 
 
+# What a resolution read: the files whose definitions, aliases or star imports it looked in,
+# and the names it looked up across the tree (types and method bodies by name).
+Reads = tuple[frozenset[str], frozenset[str]]
+
+
 class TreeResolver:
-    """Resolves targets against all records; results are memoised per (start, target)."""
+    """Resolves targets against all records; results are memoised per (start, target), with
+    what each one read (``Reads``), so that a file's resolution can be kept for a later build
+    in which nothing it read changed (``xref.reuse``)."""
 
     def __init__(
         self,
@@ -157,6 +164,13 @@ class TreeResolver:
         # The file and line of the use being resolved (line 0: not a same-file target).
         self._start = ""
         self._line = 0
+        # What each memoised resolution read; what the resolutions under way read (one
+        # entry per memoised one being made, innermost last, above a sink for calls made
+        # outside ``resolve``); the memo keys of the file being resolved (``start_file``).
+        self._memo_reads: dict[object, Reads] = {}
+        self._distinct_reads: dict[Reads, Reads] = {}
+        self._reading: list[tuple[set[str], set[str]]] = [(set(), set())]
+        self._file_keys: set[tuple[str, str, int]] | None = None
 
     def resolve(self, path: str, target: str, line: int = 0) -> Resolution:
         """What ``target``, written at ``line`` of file ``path``, refers to. A name defined
@@ -166,16 +180,55 @@ class TreeResolver:
             start = f"{self._groups[path]}:{path.rpartition('/')[0]}"
         by_line = target.startswith("~") and path in self._redefining
         key = (start, target, line if by_line else 0)
+        if self._file_keys is not None:
+            self._file_keys.add(key)
         found = self._memo.get(key)
         if found is None:
             self._start, self._line = path, key[2]
+            self._reading.append((set(), set()))
             found = self._candidates(path, target, 0)
             self._memo[key] = found
+            self._memo_reads[key] = self._end_reading()
         return found
+
+    def start_file(self) -> None:
+        """Start noting what the resolutions asked for from now on read (``file_reads``)."""
+        self._file_keys = set()
+
+    def file_reads(self) -> Reads:
+        """What every resolution asked for since ``start_file`` read, together."""
+        files: set[str] = set()
+        names: set[str] = set()
+        for key in self._file_keys or ():
+            read_files, read_names = self._memo_reads[key]
+            files |= read_files
+            names |= read_names
+        self._file_keys = None
+        return frozenset(files), frozenset(names)
+
+    def _end_reading(self) -> Reads:
+        """What the innermost resolution under way read, also counted as read by the one
+        around it."""
+        files, names = self._reading.pop()
+        if len(self._reading) > 1:  # not the sink
+            outer_files, outer_names = self._reading[-1]
+            outer_files |= files
+            outer_names |= names
+        reads = (frozenset(files), frozenset(names))
+        # One object for equal reads: a large tree has a million resolutions, most of
+        # which read the same one or two files.
+        return self._distinct_reads.setdefault(reads, reads)
+
+    def _read(self, reads: Reads) -> None:
+        """Count what a memoised resolution read as read by the one under way."""
+        files, names = self._reading[-1]
+        files |= reads[0]
+        names |= reads[1]
 
     def _member(self, path: str, parent: str | None, name: str) -> Definition | None:
         """The definition of ``name`` in ``parent`` of ``path``: the one in force at the use
         line for a use in the same file, else the first."""
+        self._reading[-1][0].add(path)
         found = self._members.get(path, {}).get((parent, name))
         if not found:
             return None
@@ -255,14 +308,17 @@ class TreeResolver:
         key = (group, folder, name, tuple(rest))
         known = self._type_memo.get(key)
         if known is not None:
+            self._read(self._memo_reads[key])
             return known
         if key in self._types_open:  # ``typedef struct A B; typedef struct B A;``
             return TEXTUAL
         self._types_open.add(key)
+        self._reading.append((set(), set()))
         try:
             known = self._in_type_first_time(name, rest, group, folder, depth)
         finally:
             self._types_open.discard(key)
+            self._memo_reads[key] = self._end_reading()
         self._type_memo[key] = known
         return known
 
@@ -270,6 +326,7 @@ class TreeResolver:
         self, name: str, rest: list[str], group: str, folder: str, depth: int
     ) -> Resolution:
         found: list[Definition] = []
+        self._reading[-1][1].add(name)
         for definition in self._types.get((group, name), ()):
             symbol = definition.symbol
             if symbol.kind == "type" and symbol.value_type:
@@ -292,6 +349,7 @@ class TreeResolver:
         symbol = definition.symbol
         if symbol.kind != "prototype" or not symbol.parent:
             return definition
+        self._reading[-1][1].add(symbol.name)
         bodies = self._bodies.get((group, symbol.parent.rpartition(".")[2], symbol.name), [])
         return bodies[0] if len(bodies) == 1 else definition
 

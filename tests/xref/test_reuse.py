@@ -1,0 +1,210 @@
+"""Resolutions kept from one build for the next (``xref.reuse``): after each kind of edit,
+the index built with what the last build kept is the index built from scratch, and the
+files the edit cannot reach are not resolved again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import extract_tree
+
+from xrefdoc.core.model import FileRecord
+from xrefdoc.xref.index import Index, build_index, resolve_index
+from xrefdoc.xref.reuse import Resolved
+
+TREE: dict[str, str | bytes] = {
+    "pkg/__init__.py": "from .core import Engine, make\n",
+    "pkg/core.py": """\
+        class Base:
+            def stop(self):
+                return 0
+
+
+        class Engine(Base):
+            def start(self):
+                return 1
+
+
+        def make() -> Engine:
+            return Engine()
+        """,
+    "pkg/extra.py": """\
+        class Other:
+            def start(self):
+                return 2
+
+            def stop(self):
+                return 3
+        """,
+    "pkg/stars.py": "from .extra import *\n",
+    "app.py": """\
+        from pkg import make
+        from pkg.stars import Other
+
+
+        def main():
+            engine = make()
+            engine.start()
+            engine.stop()
+            return Other().start()
+
+
+        def direct():
+            from pkg import Engine
+            return Engine().stop()
+        """,
+    "unrelated.py": """\
+        def alone():
+            return len([])
+        """,
+    "tests/test_app.py": """\
+        from app import main
+
+
+        def test_main():
+            assert main() == 2
+        """,
+    "c/state.h": """\
+        #define STATE_SIZE 8
+        typedef struct real_state lua_State;
+        struct real_state { int top; };
+        struct second { int top; };
+        struct Engine { int stop(); };
+        """,
+    "c/engine.cpp": """\
+        #include "state.h"
+        int Engine::stop() { return 0; }
+        """,
+    "c/use.c": """\
+        #include "state.h"
+        int size(lua_State *L) { return L->top + STATE_SIZE; }
+        """,
+    "c/alone.c": "int quiet(void) { return 0; }\n",
+}
+
+# Each edit: the files it rewrites (None: delete), and a file it cannot reach, which must be
+# kept rather than resolved again (None: the edit adds or removes a file, and every file is
+# resolved again).
+EDITS: dict[str, tuple[dict[str, str | None], str | None]] = {
+    "return type": (
+        {
+            "pkg/core.py": TREE["pkg/core.py"].replace(
+                "def make() -> Engine:", "def make() -> Base:"
+            )
+        },  # type: ignore[union-attr]
+        "unrelated.py",
+    ),
+    "re-export": (
+        {"pkg/__init__.py": "from .extra import Other as Engine\nfrom .core import make\n"},
+        "unrelated.py",
+    ),
+    "base class": (
+        {
+            "pkg/core.py": TREE["pkg/core.py"].replace("class Engine(Base):", "class Engine:")  # type: ignore[union-attr]
+        },
+        "c/use.c",
+    ),
+    "star import": (
+        {"pkg/extra.py": "class Another:\n    pass\n"},
+        "unrelated.py",
+    ),
+    "lines moved": (
+        {"pkg/core.py": "\n\n\n" + TREE["pkg/core.py"]},  # type: ignore[operator]
+        "unrelated.py",
+    ),
+    "typedef": (
+        {"c/state.h": TREE["c/state.h"].replace("int top;", "int top; int base;")},  # type: ignore[union-attr]
+        "unrelated.py",
+    ),
+    "macro defined twice": (
+        {"c/alone.c": "#define STATE_SIZE 9\nint quiet(void) { return 0; }\n"},
+        "unrelated.py",
+    ),
+    "type named again": (
+        {"c/alone.c": "typedef struct second real_state;\nint quiet(void) { return 0; }\n"},
+        "unrelated.py",
+    ),
+    "method body": (
+        {"c/engine.cpp": '#include "state.h"\n'},
+        "unrelated.py",
+    ),
+    "test renamed": (
+        {"tests/test_app.py": "from app import main\n\n\ndef check_main():\n    return main()\n"},
+        "c/use.c",
+    ),
+    "file added": ({"pkg/new.py": "from .core import make\n\nmake().start()\n"}, None),
+    "file removed": ({"pkg/stars.py": None}, None),
+}
+
+
+def _same(got: Index, want: Index) -> None:
+    assert got.uses_in == want.uses_in
+    assert got.import_targets == want.import_targets
+    assert got.uses == want.uses
+    assert got.users == want.users
+    assert got.imports_of == want.imports_of
+    assert got.imported_by == want.imported_by
+    assert got.tests_of == want.tests_of
+
+
+def _edited(tmp_path: Path, edits: dict[str, str | None]) -> list[FileRecord]:
+    files = {path: text for path, text in TREE.items() if edits.get(path, "") is not None}
+    files.update({path: text for path, text in edits.items() if text is not None})
+    for path, text in edits.items():
+        if text is None:
+            (tmp_path / path).unlink()
+    return list(extract_tree(tmp_path, files).values())
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_an_edit_gives_the_index_built_from_scratch(tmp_path: Path, edit: str) -> None:
+    _, before = resolve_index(extract_tree(tmp_path, TREE).values(), None)
+    edits, untouched = EDITS[edit]
+    records = _edited(tmp_path, edits)
+
+    index, after = resolve_index(records, before)
+    _same(index, build_index(records))
+    if untouched is not None:
+        assert after.files[untouched] is before.files[untouched]
+        for path in edits:
+            assert after.files[path] is not before.files[path]
+    else:
+        assert not any(after.files[path] is before.files.get(path) for path in index.records)
+
+
+def test_what_an_edit_reaches_is_resolved_again(tmp_path: Path) -> None:
+    """A new return type changes what ``engine.start()`` in ``app.py`` means, though
+    ``app.py`` itself is unchanged: it read ``pkg/core.py``, so it is resolved again."""
+    first, before = resolve_index(extract_tree(tmp_path, TREE).values(), None)
+    edits, _ = EDITS["return type"]
+    second, after = resolve_index(_edited(tmp_path, edits), before)
+
+    assert after.files["app.py"] is not before.files["app.py"]
+
+    def meant(index: Index) -> list[str | None]:
+        found = [use for use in index.uses_in["app.py"] if use.line == 7]
+        return [use.definition.qualname if use.definition else None for use in found]
+
+    assert meant(first) == ["pkg.core.Engine.start"]
+    assert meant(second) == []  # ``Base`` has no ``start``: ``engine.start()`` means nothing
+
+
+def test_no_change_keeps_every_file(tmp_path: Path) -> None:
+    records = list(extract_tree(tmp_path, TREE).values())
+    first, before = resolve_index(records, None)
+    second, after = resolve_index(records, before)
+    _same(second, first)
+    assert all(after.files[path] is before.files[path] for path in second.records)
+
+
+def test_what_is_kept_is_read_back(tmp_path: Path) -> None:
+    """Kept in a file between builds, and read back the same; a damaged file, or one kept
+    by other code, reads as nothing kept (every file is resolved again)."""
+    _, before = resolve_index(extract_tree(tmp_path, TREE).values(), None)
+    kept = tmp_path / "resolved.pickle"
+    before.save(kept, "v1")
+    assert Resolved.load(kept, "v1") == before
+    assert Resolved.load(kept, "v2") is None  # kept by other code
+    kept.write_bytes(b"damaged")
+    assert Resolved.load(kept, "v1") is None
