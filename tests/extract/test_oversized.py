@@ -10,7 +10,8 @@ from collections.abc import Callable
 import pytest
 from helpers import RULES
 
-from xrefdoc.extract import extract_bytes, oversized
+from xrefdoc import extract
+from xrefdoc.extract import extract_bytes, lines_digest, oversized
 from xrefdoc.extract.tokens import lexed
 from xrefdoc.site.highlight import prepare_source
 
@@ -130,3 +131,19 @@ def test_highlighting_a_huge_text_reads_only_the_cap() -> None:
     huge_peak = _peak(lambda: prepare_source(huge, "python", CAP))
     assert huge_peak < 1.5 * small_peak, f"{huge_peak:,} bytes against {small_peak:,}"
     assert 0 < prepare_source(huge, "python", CAP).shown_lines < at_cap.count("\n")
+
+
+@pytest.mark.parametrize("over_the_cap", [False, True])
+def test_the_digest_of_lines_follows_those_lines_only(
+    monkeypatch: pytest.MonkeyPatch, over_the_cap: bool
+) -> None:
+    """A digest of the lines that hold references: the pages of other files show these
+    lines, and are kept or made again by it. Past the cap the lines are found one by one
+    (a string per line would be several times the file); the digest is the same."""
+    text = "a\nbb\n\nccc"
+    split = [lines_digest(text, numbers) for numbers in ([4, 2, 2], [0, 3, 9], [5], [])]
+    monkeypatch.setattr(extract, "is_oversized", lambda size: over_the_cap)
+    assert [lines_digest(text, numbers) for numbers in ([2, 4], [3], [5], [])] == split
+    assert lines_digest(text.replace("bb", "bx"), [2]) != lines_digest(text, [2])
+    assert lines_digest(text.replace("a", "x"), [2, 4]) == lines_digest(text, [2, 4])
+    assert lines_digest("\n" + text, [2, 4]) != lines_digest(text, [2, 4])

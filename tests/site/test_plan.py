@@ -87,6 +87,21 @@ def test_an_edit_renders_the_pages_of_the_names_it_defines_and_uses(tmp_path: Pa
     assert "app.py" not in files
 
 
+def test_the_data_of_what_a_file_uses_is_made_again_only_when_its_use_lines_change(
+    tmp_path: Path,
+) -> None:
+    """``engine.py``'s symbol data shows the line of ``app.py`` that uses ``Engine`` and
+    ``start``: an edit below that line leaves it as it was; an edit of the line does not."""
+    builds = Builds(tmp_path)
+    builds.build()
+    below = builds.edit("app.py", str(TREE["app.py"]) + "\nVALUE = 1\n")
+    assert below is not None and below.symbol_files == {"app.py"}
+    line = builds.edit("app.py", str(TREE["app.py"]).replace("start()", "start()  # go"))
+    assert line is not None and line.symbol_files == {"app.py", "pkg/engine.py"}
+    above = builds.edit("app.py", "\n" + str(TREE["app.py"]))
+    assert above is not None and above.symbol_files == {"app.py", "pkg/engine.py"}
+
+
 def test_a_removed_file_renders_what_it_used_and_the_folders_involved(tmp_path: Path) -> None:
     builds = Builds(tmp_path)
     builds.build()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -197,6 +197,10 @@ class References:
     def names(self) -> tuple[str, ...]:
         return self._names
 
+    def lines(self) -> Sequence[int]:
+        """The line of each reference, in order."""
+        return self._lines
+
     def __iter__(self) -> Iterator[Reference]:
         return map(Reference._make, self.rows())
 
@@ -293,6 +297,10 @@ class FileRecord:
     has_main_guard: bool = False
     aliases: tuple[Alias, ...] = ()
     findings: tuple[Finding, ...] = ()
+    # A digest of the text of the lines that hold references: the pages of other files show
+    # those lines, and a rebuild after an edit that left them as they were need not write
+    # those pages' data again (``site.plan``).
+    reference_lines: str = ""
 
     @property
     def folder(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from xrefdoc.core.languages import BINARY, MINIFIED_FAMILY, Language, language_of
@@ -126,6 +127,7 @@ def extract_bytes(path: str, data: bytes, digest: str, hooks: Hooks) -> FileReco
     else:
         extracted = extract_text(text, path, language, hooks)
     diagnostics = ((note,) if note else ()) + extracted.diagnostics
+    references = References.of(extracted.references)
     return FileRecord(
         path=path,
         size=len(data),
@@ -138,7 +140,7 @@ def extract_bytes(path: str, data: bytes, digest: str, hooks: Hooks) -> FileReco
         docstring=extracted.docstring,
         symbols=extracted.symbols,
         imports=extracted.imports,
-        references=References.of(extracted.references),
+        references=references,
         headings=extracted.headings,
         diagnostics=diagnostics,
         has_main_guard=extracted.has_main_guard,
@@ -146,7 +148,38 @@ def extract_bytes(path: str, data: bytes, digest: str, hooks: Hooks) -> FileReco
         findings=hooks.on_findings.call(
             (*extracted.findings, *hooks.on_file.call(path, text, language.family)), text
         ),
+        reference_lines=lines_digest(text, references.lines()),
     )
+
+
+def lines_digest(text: str, numbers: Iterable[int]) -> str:
+    """A digest of the lines ``numbers`` of ``text`` (numbered as ``read_lines`` numbers
+    them), each with its number."""
+    digest = hashlib.blake2b(digest_size=8)
+    for number, line in _numbered_lines(text, sorted(set(numbers))):
+        digest.update(f"{number}\0{line}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _numbered_lines(text: str, numbers: list[int]) -> Iterator[tuple[int, str]]:
+    """The lines ``numbers`` (sorted) of ``text`` that it has, with their numbers. A text
+    over the source cap is not split into lines: a string for each of its lines would be
+    several times the memory extraction keeps it in (``extract.oversized``); a smaller one
+    is, which is three times quicker than looking for each line."""
+    if not is_oversized(len(text)):
+        lines = text.split("\n")
+        yield from ((n, lines[n - 1]) for n in numbers if 0 < n <= len(lines))
+        return
+    start, at = 0, 1  # where line ``at`` starts (-1: past the end)
+    for number in numbers:
+        while 0 < at < number and start >= 0:
+            start = text.find("\n", start)
+            start, at = (start + 1, at + 1) if start >= 0 else (-1, at)
+        if start < 0:
+            return
+        if number >= 1:
+            end = text.find("\n", start)
+            yield number, text[start:] if end < 0 else text[start:end]
 
 
 def _with_newlines(text: str) -> str:

@@ -12,6 +12,11 @@ comes from three places, and each is summed up by a digest kept between builds:
   how many files use each of its definitions, and what each name it uses resolves to
   (which a re-export in a file it does not even import changes).
 
+A file's symbol data (``symbol_data``) shows the lines of the uses of its definitions in
+other files: what a file gives them is summed up by a digest of its own (its uses, the
+text of their lines, the definitions around them), so that an edit that leaves that as it
+was writes again only the data of the edited file.
+
 Folder pages follow their files. A keyword's entry (on its letter page, and on its own page
 when it is cut) follows its keyword digest and the digest of its uses (file, line, column,
 textual or not). Uses change only in files that are rendered again, so only the keywords
@@ -34,10 +39,11 @@ from xrefdoc.site.readme import find_readme
 from xrefdoc.site.symbol_data import match_holders
 from xrefdoc.site.views import SIBLING_LIMIT, SiteContext
 from xrefdoc.xref.index import CandidateKey
+from xrefdoc.xref.places import Enclosing
 from xrefdoc.xref.resolve import Definition
 
 # Bump when what the facts mean changes: facts of another format are not compared.
-FACTS_FORMAT = 3
+FACTS_FORMAT = 4
 
 
 def _digest(value: object) -> bytes:
@@ -62,6 +68,7 @@ class SiteFacts:
     touches: dict[str, frozenset[str]] = field(default_factory=dict)
     keyword_pages: dict[str, tuple[str, ...]] = field(default_factory=dict)
     uses: dict[str, bytes] = field(default_factory=dict)
+    lent: dict[str, bytes] = field(default_factory=dict)
 
     def to_bytes(self) -> bytes:
         value = (
@@ -73,6 +80,7 @@ class SiteFacts:
             {path: sorted(pages) for path, pages in self.touches.items()},
             self.keyword_pages,
             self.uses,
+            self.lent,
         )
         return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -83,9 +91,9 @@ class SiteFacts:
             value = _BuiltinsOnly(io.BytesIO(path.read_bytes())).load()
             if value[0] != FACTS_FORMAT:
                 return None
-            _, settings, files, keywords, places, touches, keyword_pages, uses = value
+            _, settings, files, keywords, places, touches, keyword_pages, uses, lent = value
             frozen = {name: frozenset(pages) for name, pages in touches.items()}
-            return cls(settings, files, keywords, places, frozen, keyword_pages, uses)
+            return cls(settings, files, keywords, places, frozen, keyword_pages, uses, lent)
         except Exception:  # missing, damaged or of another format: render everything
             return None
 
@@ -145,6 +153,20 @@ def _place_fact(site: SiteContext, path: str) -> bytes:
     )
 
 
+def _lent_fact(site: SiteContext, enclosing: Enclosing, path: str) -> bytes:
+    """What the file gives the symbol data of the definitions it uses: where each use is,
+    what it means and the definition around it, the text of the lines, and whether the
+    file is a test file (its area, ``places.area_of``)."""
+    index = site.index
+    rows: list[tuple[object, ...]] = []
+    for use in index.uses_in.get(path, ()):
+        around = enclosing.of(path, use.line)
+        where = (around.qualname, around.symbol.line) if around else None
+        meant = (use.definition.path, use.definition.qualname) if use.definition else None
+        rows.append((use.line, use.column, use.name, meant, where))
+    return _digest((index.records[path].reference_lines, rows, path in index.test_files))
+
+
 def _uses_digest(site: SiteContext, name: str) -> bytes:
     """What a keyword's entry (and its part of ``index.json``) shows of its uses: where
     each is, and the definition it means, if known."""
@@ -200,6 +222,8 @@ def plan_build(
         mentioned = {path: _mentioned(site, path) for path in site.index.records}
         new.uses = {name: _uses_digest(site, name) for name in new.keywords}
         new.touches = {path: _touches(site, names) for path, names in mentioned.items()}
+        enclosing = Enclosing(site.index)
+        new.lent = {path: _lent_fact(site, enclosing, path) for path in site.index.records}
         return new, None
     plan, mentioned, use_digests = _plan_pages(site, new, old)
     new.uses = {name: old.uses[name] for name in new.keywords if name in old.uses}
@@ -242,7 +266,8 @@ def _plan_pages(
     site: SiteContext, new: SiteFacts, old: SiteFacts
 ) -> tuple[Plan, dict[str, set[str]], dict[str, bytes]]:
     """The plan; the keywords each file it renders mentions; the use digests it worked
-    out again."""
+    out again. Fills in ``new.lent``: worked out again for the files it renders, the
+    others' carried over (their content and their uses are as they were)."""
     index = site.index
     changed = {path for path, sha in new.files.items() if old.files.get(path) != sha}
     removed = set(old.files) - set(new.files)
@@ -301,7 +326,15 @@ def _plan_pages(
         # A README links to files anywhere in the tree: one that came or went may change it.
         folders |= {name for name, folder in index.folders.items() if find_readme(folder.files)}
     folders &= set(index.folders)
-    symbol_files, symbol_lists = _symbol_data(site, dirty, relisted_names)
+    enclosing = Enclosing(index)
+    new.lent = {
+        path: _lent_fact(site, enclosing, path)
+        if path in dirty or path not in old.lent
+        else old.lent[path]
+        for path in index.records
+    }
+    lending = {path for path in dirty if new.lent[path] != old.lent.get(path)}
+    symbol_files, symbol_lists = _symbol_data(site, dirty, lending, relisted_names)
     plan = Plan(
         frozenset(dirty), frozenset(folders), frozenset(keyword_pages), symbol_files, symbol_lists
     )
@@ -309,13 +342,13 @@ def _plan_pages(
 
 
 def _symbol_data(
-    site: SiteContext, dirty: set[str], relisted: set[str]
+    site: SiteContext, dirty: set[str], lending: set[str], relisted: set[str]
 ) -> tuple[frozenset[str], frozenset[CandidateKey]]:
     """The files whose symbol data may have changed, and the shared lists that may have:
-    the files rendered again (their definitions, and the lines, the enclosing definitions
-    and the area of the uses they hold), the files of the definitions their uses mean or
-    may mean, and the files defining a keyword whose definitions or uses changed (a use
-    gone with a removed file).
+    the files rendered again (their definitions); of those whose uses, or the lines and
+    the enclosing definitions of those, changed (``lending``), the files of the
+    definitions their uses mean or may mean; and the files defining a keyword whose
+    definitions or uses changed (a use gone with a removed file).
 
     A textual match that may mean ``SHARED_FROM`` definitions or more is held by its
     keyword's shared list, not by those definitions' data (which only count the list's
@@ -323,9 +356,9 @@ def _symbol_data(
     again for the match (``symbol_data.match_holders``), not every definition of the name:
     one file that calls ``__init__`` was the scripts of every file defining one."""
     index = site.index
-    found, lists = match_holders(index, dirty)
+    found, lists = match_holders(index, lending)
     found.update(dirty)
-    for path in dirty:
+    for path in lending:
         found.update(use.definition.path for use in index.uses_in.get(path, ()) if use.definition)
     for name in relisted:
         found.update(d.path for d in index.definitions.get(name, ()))
