@@ -54,6 +54,9 @@ TREE: dict[str, str | bytes] = {
             from pkg import Engine
             return Engine().stop()
         """,
+    "pkg/relative.py": "from . import helpers\n",
+    "lib/mod.py": "def fetch():\n    return 1\n",
+    "user.py": "import mod\n\nmod.fetch()\n",
     "unrelated.py": """\
         def alone():
             return len([])
@@ -78,15 +81,15 @@ TREE: dict[str, str | bytes] = {
         """,
     "c/use.c": """\
         #include "state.h"
+        #include "other.h"
         int size(lua_State *L) { return L->top + STATE_SIZE; }
         """,
     "c/alone.c": "int quiet(void) { return 0; }\n",
 }
 
 # Each edit: the files it rewrites (None: delete), and a file it cannot reach, which must be
-# kept rather than resolved again (None: the edit adds or removes a file, and every file is
-# resolved again).
-EDITS: dict[str, tuple[dict[str, str | None], str | None]] = {
+# kept rather than resolved again.
+EDITS: dict[str, tuple[dict[str, str | None], str]] = {
     "return type": (
         {
             "pkg/core.py": TREE["pkg/core.py"].replace(
@@ -133,8 +136,20 @@ EDITS: dict[str, tuple[dict[str, str | None], str | None]] = {
         {"tests/test_app.py": "from app import main\n\n\ndef check_main():\n    return main()\n"},
         "c/use.c",
     ),
-    "file added": ({"pkg/new.py": "from .core import make\n\nmake().start()\n"}, None),
-    "file removed": ({"pkg/stars.py": None}, None),
+    "file added": ({"pkg/new.py": "from .core import make\n\nmake().start()\n"}, "unrelated.py"),
+    "file removed": ({"pkg/stars.py": None}, "unrelated.py"),
+    "package beside a module": (
+        {"pkg/core/__init__.py": "def make():\n    return 0\n"},
+        "unrelated.py",
+    ),
+    "package made": ({"c/__init__.py": ""}, "unrelated.py"),
+    # Each of these three changes what one file finds, and nothing it mentions.
+    "module added where a relative import looks": (
+        {"pkg/helpers.py": "VALUE = 1\n"},
+        "unrelated.py",
+    ),
+    "module renamed by a package made": ({"lib/__init__.py": ""}, "unrelated.py"),
+    "header added where an include looks": ({"c/other.h": "int unused;\n"}, "unrelated.py"),
 }
 
 
@@ -165,12 +180,10 @@ def test_an_edit_gives_the_index_built_from_scratch(tmp_path: Path, edit: str) -
 
     index, after = resolve_index(records, before)
     _same(index, build_index(records))
-    if untouched is not None:
-        assert after.files[untouched] is before.files[untouched]
-        for path in edits:
-            assert after.files[path] is not before.files[path]
-    else:
-        assert not any(after.files[path] is before.files.get(path) for path in index.records)
+    assert after.files[untouched] is before.files[untouched]
+    for path, text in edits.items():
+        if text is not None:
+            assert after.files[path] is not before.files.get(path)
 
 
 def test_what_an_edit_reaches_is_resolved_again(tmp_path: Path) -> None:

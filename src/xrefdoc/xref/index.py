@@ -477,7 +477,7 @@ def resolve_index(records: Iterable[FileRecord], kept: Resolved | None) -> tuple
     unique = _unique_definitions(definitions, by_path)
     test_files = frozenset(path for path, record in by_path.items() if is_test_file(record))
 
-    reusable = kept.reusable(by_path) if kept is not None else frozenset()
+    reusable = kept.reusable(by_path, module_map) if kept is not None else frozenset()
     positions: dict[int, int] = {}  # id of a definition → its position in its file's
     resolutions: dict[str, FileResolution] = {}
     import_targets: dict[str, list[ImportTarget]] = {}
@@ -542,7 +542,7 @@ def resolve_index(records: Iterable[FileRecord], kept: Resolved | None) -> tuple
         folders=_folders(by_path.values()),
         tests_of={path: sorted(tests) for path, tests in tested.items()},
         test_files=test_files,
-    ), Resolved(resolutions)
+    ), Resolved(resolutions, module_map)
 
 
 def _resolution(

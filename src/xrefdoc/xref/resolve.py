@@ -54,14 +54,15 @@ TEXTUAL = Resolution(textual=True)
 def module_file(folder: str, dotted: str, files: frozenset[str]) -> str | None:
     """The file of module ``dotted`` under ``folder`` (a package before a plain module, as
     Python's finder does); ``dotted`` empty means the package ``folder`` itself."""
+    return next((c for c in module_candidates(folder, dotted) if c in files), None)
+
+
+def module_candidates(folder: str, dotted: str) -> tuple[str, ...]:
+    """The files that may be module ``dotted`` under ``folder``, first found first."""
     if not dotted:
-        init = posixpath.join(folder, "__init__.py") if folder else "__init__.py"
-        return init if init in files else None
+        return (posixpath.join(folder, "__init__.py") if folder else "__init__.py",)
     base = posixpath.join(folder, *dotted.split("."))
-    for candidate in (base + "/__init__.py", base + ".py", base + "/__init__.pyi", base + ".pyi"):
-        if candidate in files:
-            return candidate
-    return None
+    return (base + "/__init__.py", base + ".py", base + "/__init__.pyi", base + ".pyi")
 
 
 def package_folder(path: str, level: int) -> str | None:
@@ -101,8 +102,9 @@ def _is_package(path: str) -> bool:
     return path.rpartition("/")[2] in ("__init__.py", "__init__.pyi")
 
 
-# What a resolution read: the files whose definitions, aliases or star imports it looked in,
-# and the names it looked up across the tree (types and method bodies by name).
+# What a resolution read: the files whose definitions, aliases or star imports it looked in
+# or whose presence it checked, and the names it looked up across the tree (modules in the
+# module map, types and method bodies by name).
 Reads = tuple[frozenset[str], frozenset[str]]
 
 
@@ -243,6 +245,13 @@ class TreeResolver:
             return found[above - 1] if above else found[0]
         return found[0]
 
+    def _module_file(self, folder: str, dotted: str) -> str | None:
+        """``module_file`` in the tree, its candidates noted as read: a file added or
+        removed at one changes what it finds."""
+        candidates = module_candidates(folder, dotted)
+        self._reading[-1][0].update(candidates)
+        return next((c for c in candidates if c in self._files), None)
+
     def _candidates(self, path: str, target: str, depth: int) -> Resolution:
         best = NOTHING
         for candidate in target.split("|"):
@@ -269,13 +278,15 @@ class TreeResolver:
                 return NOTHING
             parts = rest.split(".") if rest else []
             for size in range(len(parts), -1, -1):
-                found = module_file(folder, ".".join(parts[:size]), self._files)
+                found = self._module_file(folder, ".".join(parts[:size]))
                 if found is not None:
                     return self._in_module(found, parts[size:], depth)
             return NOTHING
         parts = target.split(".")
         for size in range(len(parts), 0, -1):
-            found = self._module_map.get(".".join(parts[:size]))
+            dotted = ".".join(parts[:size])
+            self._reading[-1][1].add(dotted)
+            found = self._module_map.get(dotted)
             if found is not None:
                 return self._in_module(found, parts[size:], depth)
         return NOTHING
@@ -292,7 +303,7 @@ class TreeResolver:
             suffix = ("()" if called else "") + "".join(f".{part}" for part in rest)
             return self._candidates(path, "|".join(c + suffix for c in alias.split("|")), depth + 1)
         if _is_package(path) and not called:
-            sub = module_file(path.rpartition("/")[0], head, self._files)
+            sub = self._module_file(path.rpartition("/")[0], head)
             if sub is not None:
                 return self._in_module(sub, rest, depth)
         for star in self._stars.get(path, ()):
@@ -374,6 +385,7 @@ class TreeResolver:
                 break
             folder = folder.rpartition("/")[0]
         for place in places:
+            self._reading[-1][0].add(place)
             if place not in self._files:
                 continue
             found = self._in_module(place, [name], depth + 1).definition

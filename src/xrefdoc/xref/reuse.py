@@ -5,9 +5,8 @@ Resolving every name of every file was 2.9 s of a 14 s rebuild of a 20,000-file 
 one file changed. A file's uses and import targets follow from its own record, from the
 files its resolution read (their definitions, aliases and star imports, ``resolve.Reads``),
 from the names it looked up across the tree (types and method bodies) and from the tables
-of its textual matches, which change only for names a changed file defines. A file is kept
-when none of these changed; a file added or removed changes the module map, and then every
-file is resolved again.
+of its textual matches, which change only for names a changed file defines; from the
+module map, for the modules it looked up. A file is kept when none of these changed.
 """
 
 from __future__ import annotations
@@ -93,41 +92,57 @@ def use_rows(kept: UseColumns) -> Iterator[UseRow]:
 
 @dataclass(frozen=True, slots=True)
 class Resolved:
-    """Every file's resolution in one build (path → ``FileResolution``)."""
+    """Every file's resolution in one build (path → ``FileResolution``), and the module map
+    it resolved with (dotted name → file, ``index.build_module_map``)."""
 
     files: dict[str, FileResolution]
+    modules: dict[str, str]
 
-    def reusable(self, records: Mapping[str, FileRecord]) -> frozenset[str]:
-        """The files of ``records`` whose kept resolution still holds: the tree has the same
-        files, the file's content is the same, and so is that of every file it read; it
-        neither looked up nor mentions a name whose definitions a changed file added,
-        removed or changed in kind or scope (what the tables of textual matches hold)."""
-        if self.files.keys() != records.keys():
-            return frozenset()
-        changed = {
-            path for path, record in records.items() if self.files[path].sha256 != record.sha256
-        }
+    def reusable(
+        self, records: Mapping[str, FileRecord], modules: Mapping[str, str]
+    ) -> frozenset[str]:
+        """The files of ``records`` whose kept resolution still holds, with ``modules`` the
+        module map now: the file's content is the same, and so is every file it read (or
+        checked the presence of); it neither looked up nor mentions a name whose
+        definitions a file changed, added or removed has, or had, in another kind or scope
+        (what the tables of textual matches hold), nor looked up a module now elsewhere;
+        and, when files came or went, it is not a file of another language that imports
+        (``imports.FileImports`` finds those by the files there are)."""
+        added = records.keys() - self.files.keys()
+        removed = self.files.keys() - records.keys()
+        changed = added | removed
+        changed.update(
+            path
+            for path, record in records.items()
+            if path not in added and self.files[path].sha256 != record.sha256
+        )
         if not changed:
             return frozenset(records)
         names: set[str] = set()
         for path in changed:
-            before, after = (
-                Counter(self.files[path].defines),
-                Counter(defines(records[path].symbols)),
-            )
+            before = Counter(self.files[path].defines if path in self.files else ())
+            after = Counter(defines(records[path].symbols) if path in records else ())
             names.update(name for name, _, _ in (before - after) + (after - before))
+        looked_up = names | {
+            name
+            for name in self.modules.keys() | modules.keys()
+            if self.modules.get(name) != modules.get(name)
+        }
+        files_moved = bool(added or removed)
         return frozenset(
             path
             for path, record in records.items()
             if path not in changed
             and self.files[path].reads.isdisjoint(changed)
-            and self.files[path].looks_up.isdisjoint(names)
+            and self.files[path].looks_up.isdisjoint(looked_up)
             and names.isdisjoint(record.references.names())
+            and not (files_moved and record.family != "python" and record.imports)
         )
 
     def save(self, path: Path, version: str) -> None:
         """Keep these at ``path``, made by code of ``version`` (``resolver_version``)."""
-        value = (version, {name: _fields(kept) for name, kept in self.files.items()})
+        files = {name: _fields(kept) for name, kept in self.files.items()}
+        value = (version, files, self.modules)
         write_bytes_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     @classmethod
@@ -138,7 +153,8 @@ class Resolved:
             value = _BuiltinsOnly(io.BytesIO(path.read_bytes())).load()
             if value[0] != version:
                 return None
-            return cls({name: FileResolution(*fields) for name, fields in value[1].items()})
+            files = {name: FileResolution(*fields) for name, fields in value[1].items()}
+            return cls(files, value[2])
         except Exception:  # missing, damaged or of another format: resolve every file
             return None
 
