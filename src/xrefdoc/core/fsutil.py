@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import io
 import json
 import os
+import pickle
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -39,6 +41,19 @@ def write_if_changed(path: Path, text: str) -> bool:
         pass
     write_bytes_atomically(path, data)
     return True
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Loads builtins only (strings, bytes, numbers, tuples, lists, sets, dicts): a file of
+    ours that was damaged or planted must not run code when it is read."""
+
+    def find_class(self, module: str, name: str) -> type:
+        raise pickle.UnpicklingError(f"{module}.{name}: only builtins are read here")
+
+
+def read_plain_pickle(path: Path) -> Any:
+    """The value pickled in ``path``, which holds builtins only (else an error)."""
+    return _PlainUnpickler(io.BytesIO(path.read_bytes())).load()
 
 
 def write_bytes_atomically(path: Path, data: bytes) -> None:

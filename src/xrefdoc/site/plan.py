@@ -27,13 +27,12 @@ their use digests worked out again; the others are carried over.
 from __future__ import annotations
 
 import hashlib
-import io
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xrefdoc.core.fsutil import write_bytes_atomically
+from xrefdoc.core.fsutil import read_plain_pickle, write_bytes_atomically
 from xrefdoc.site.folder_tree import tree_window
 from xrefdoc.site.readme import find_readme
 from xrefdoc.site.symbol_data import match_holders
@@ -88,7 +87,7 @@ class SiteFacts:
     def load(cls, path: Path) -> SiteFacts | None:
         """The facts stored at ``path``, or None when there are none usable."""
         try:
-            value = _BuiltinsOnly(io.BytesIO(path.read_bytes())).load()
+            value = read_plain_pickle(path)
             if value[0] != FACTS_FORMAT:
                 return None
             _, settings, files, keywords, places, touches, keyword_pages, uses, lent = value
@@ -99,13 +98,6 @@ class SiteFacts:
 
     def save(self, path: Path) -> None:
         write_bytes_atomically(path, self.to_bytes())
-
-
-class _BuiltinsOnly(pickle.Unpickler):
-    """Facts hold only str, bytes, int, tuples, lists and dicts: nothing else is loaded."""
-
-    def find_class(self, module: str, name: str) -> type:
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in page facts")
 
 
 def _keyword_facts(site: SiteContext) -> dict[str, bytes]:

@@ -11,7 +11,6 @@ module map, for the modules it looked up. A file is kept when none of these chan
 
 from __future__ import annotations
 
-import io
 import pickle
 from array import array
 from collections import Counter
@@ -19,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from xrefdoc.core.fsutil import write_bytes_atomically
+from xrefdoc.core.fsutil import read_plain_pickle, write_bytes_atomically
 from xrefdoc.core.model import FileRecord, Symbol
 
 RESOLVED_FILE = "resolved.pickle"
@@ -150,7 +149,7 @@ class Resolved:
         """The resolutions kept at ``path`` by code of ``version``, or None when there are
         none usable."""
         try:
-            value = _BuiltinsOnly(io.BytesIO(path.read_bytes())).load()
+            value = read_plain_pickle(path)
             if value[0] != version:
                 return None
             files = {name: FileResolution(*fields) for name, fields in value[1].items()}
@@ -161,10 +160,3 @@ class Resolved:
 
 def _fields(kept: FileResolution) -> tuple[object, ...]:
     return (kept.sha256, kept.defines, kept.reads, kept.looks_up, kept.imports, kept.uses)
-
-
-class _BuiltinsOnly(pickle.Unpickler):
-    """What is kept holds only str, int, bool, None, tuples, frozensets and dicts."""
-
-    def find_class(self, module: str, name: str) -> type:
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in kept resolutions")
