@@ -278,7 +278,7 @@ def _plan_pages(
         dirty.update(
             path
             for path, record in index.records.items()
-            if path not in dirty and any(name in keywords for name in record.references.names())
+            if path not in dirty and not keywords.isdisjoint(record.references.names())
         )
     # A file that imports a changed one is rendered again only when something it shows
     # changed: its place fact holds what each of its names resolves to.
