@@ -262,3 +262,28 @@ def test_a_branch_that_moved_is_built_again_and_its_api_changes_follow(tmp_path:
     assert "building trunk" in done.stdout and "v1 (" in done.stdout
     assert '<h2 id="added">Added (1)</h2>' in page.read_text(encoding="utf-8")
     assert since_of(out / "trunk", "pkg/extra.py") == {"sym-extra": "trunk"}
+
+
+def test_a_version_is_built_without_the_last_ones_index_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each version is built in the same process: the index (and Sphinx application) of the
+    one before must be freed first, or every version's build stands on the last one's peak."""
+    import gc
+
+    from xrefdoc.commands.cli import main
+    from xrefdoc.sphinx import versions
+    from xrefdoc.xref.index import Index
+
+    held: list[int] = []
+    build_site = versions.build_site
+
+    def counting(*arguments: object, **options: object) -> int:
+        gc.collect()
+        held.append(sum(1 for found in gc.get_objects() if isinstance(found, Index)))
+        return build_site(*arguments, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(versions, "build_site", counting)
+    root = tagged_repository(tmp_path / "repo")
+    assert main(["build", str(root), "-o", str(tmp_path / "site"), "-q", "--versions", "v*"]) == 0
+    assert held == [0, 0, 0]

@@ -21,7 +21,7 @@ from xrefdoc.core.settings import command_settings
 from xrefdoc.extract import text_of
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Definition:
     """A definition as one version has it; ``body`` is a digest of its lines' text."""
 
