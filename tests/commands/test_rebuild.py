@@ -230,6 +230,8 @@ PAIR = {
     "shop/pair_a.py": "class PingA:\n    def ping(self):\n        return 1\n",
     "shop/pair_b.py": "class PingB:\n    def ping(self):\n        return 2\n",
     "shop/caller.py": "def call(target):\n    return target.ping()\n",
+    "web/engine.js": "export function target() {\n  return 1\n}\n",
+    "web/app.js": 'import { target } from "./engine.js"\nexport const caller = () => target()\n',
 }
 
 
@@ -305,6 +307,18 @@ def _edit(tree: Path, path: str, text: str | None) -> None:
         pytest.param(
             [("shop/caller.py", PAIR["shop/caller.py"].replace("()", "() + 0"))],
             id="match-line-changed",
+        ),
+        # The lines of the use are as they were; the definition around it is now the second
+        # of its name (its anchor in the used file's data gains ``~2``).
+        pytest.param(
+            [("pkg/util.py", FILES["pkg/util.py"].replace("\n\n\n", "\ndef start(): pass\n\n"))],
+            id="enclosing-defined-again-above",
+        ),
+        # The use's line is as it was, but the definition around it now goes on below it:
+        # its first line is its signature, and the use there is no longer a call.
+        pytest.param(
+            [("web/app.js", PAIR["web/app.js"] + "  + 1\n")],
+            id="use-now-on-a-signature-line",
         ),
         pytest.param(
             [

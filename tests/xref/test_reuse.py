@@ -85,6 +85,16 @@ TREE: dict[str, str | bytes] = {
         int size(lua_State *L) { return L->top + STATE_SIZE; }
         """,
     "c/alone.c": "int quiet(void) { return 0; }\n",
+    "d/x.h": "struct X { int val; };\n",
+    "d/y.h": "struct Y { int val; };\n",
+    "d/t.h": "typedef struct X A;\n",
+    "d/main.c": '#include "t.h"\nint f(A *p) { return p->val; }\n',
+    "e/e.h": "struct Wheel { int spin(); };\nstruct Axle { int spin(); };\n",
+    "e/b.cpp": "int Axle::spin() { return 0; }\n",
+    "e/main.cpp": '#include "e.h"\nint go(Wheel *w) { return w->spin(); }\n',
+    "f/t.h": "typedef struct CycB CycA;\ntypedef struct CycA CycB;\nstruct CycB { int val; };\n",
+    "f/a.c": '#include "t.h"\nint f(CycB *p) { return p->val; }\n',
+    "f/z.c": '#include "t.h"\nint g(CycA *q) { return q->val; }\n',
 }
 
 # Each edit: the files it rewrites (None: delete), and a file it cannot reach, which must be
@@ -143,6 +153,19 @@ EDITS: dict[str, tuple[dict[str, str | None], str]] = {
         "unrelated.py",
     ),
     "package made": ({"c/__init__.py": ""}, "unrelated.py"),
+    # A typedef names another struct: what ``p->val`` means follows it.
+    "typedef retargeted": ({"d/t.h": "typedef struct Y A;\n"}, "unrelated.py"),
+    # The body of the method another class declares: ``w->spin()`` gains one.
+    "method body of another class": (
+        {"e/b.cpp": "int Wheel::spin() { return 0; }\n"},
+        "unrelated.py",
+    ),
+    # Through a cycle of typedefs, what one file finds must not depend on which file asked
+    # first: a rebuild resolves only some of them again.
+    "file beside a typedef cycle": (
+        {"f/z.c": '#include "t.h"\nint g(CycA *q) { return q->val; }\n// edited\n'},
+        "unrelated.py",
+    ),
     # Each of these three changes what one file finds, and nothing it mentions.
     "module added where a relative import looks": (
         {"pkg/helpers.py": "VALUE = 1\n"},
@@ -221,3 +244,33 @@ def test_what_is_kept_is_read_back(tmp_path: Path) -> None:
     assert Resolved.load(kept, "v2") is None  # kept by other code
     kept.write_bytes(b"damaged")
     assert Resolved.load(kept, "v1") is None
+
+
+def test_a_build_that_cannot_keep_them_says_so_and_goes_on(
+    tmp_path: Path,
+) -> None:
+    """The build goes on; its note says why the next one has nothing kept."""
+    from helpers import write_tree
+
+    from xrefdoc.core.settings import make_settings
+    from xrefdoc.pipeline.scan import scan
+    from xrefdoc.store.cache import cache_location
+    from xrefdoc.xref.reuse import RESOLVED_FILE
+
+    root = write_tree(
+        tmp_path / "tree", {"a.py": "def f():\n    pass\n", "b.py": "from a import f\n\nf()\n"}
+    )
+    settings = make_settings(root, cache_dir=tmp_path / "cache")
+    first = scan(settings)
+    assert "resolutions not kept" not in first.cache_note
+    folder = cache_location(settings.root, settings.cache_dir).folder
+    assert folder is not None
+    kept = folder / RESOLVED_FILE
+    kept.unlink()
+    kept.mkdir()  # where the file should go, a folder: it cannot be written
+    second = scan(settings)
+    assert "resolutions not kept for the next build" in second.cache_note
+    assert [use.definition.qualname for use in second.index.uses_in["b.py"] if use.definition] == [
+        "a.f",
+        "a.f",
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -200,6 +201,20 @@ class References:
     def lines(self) -> Sequence[int]:
         """The line of each reference, in order."""
         return self._lines
+
+    def fingerprint(self) -> bytes:
+        """A digest of every reference, to tell whether two files' references are the same
+        without comparing them."""
+        digest = hashlib.blake2b(digest_size=8)
+        for column in (
+            self._lines.tobytes(),
+            self._exact,
+            self._columns.tobytes(),
+            "\0".join(self._names).encode("utf-8", "surrogatepass"),
+            "\0".join(self._targets).encode("utf-8", "surrogatepass"),
+        ):
+            digest.update(len(column).to_bytes(8, "little") + column)
+        return digest.digest()
 
     def __iter__(self) -> Iterator[Reference]:
         return map(Reference._make, self.rows())

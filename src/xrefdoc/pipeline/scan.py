@@ -295,8 +295,15 @@ def scan(
     timings.lap("extract")
     kept = Resolved.load(kept_at, resolver_version()) if kept_at is not None else None
     index, resolved = resolve_index(records, kept)
+    note = cache.reason
     if kept_at is not None and (kept is None or kept.files != resolved.files):
-        resolved.save(kept_at, resolver_version())
+        try:
+            resolved.save(kept_at, resolver_version())
+        except OSError as error:
+            # The next build uses what an earlier one kept, if anything: each file's
+            # resolution there says what it was made from, so it is only less of use.
+            note = f"{note}; " if note else ""
+            note += f"resolutions not kept for the next build: {error.strerror or error}"
     del kept, resolved  # what is kept is on disk: not held through the build
     timings.lap("xref")
     project = read_project(settings.root, walked.files)
@@ -310,6 +317,6 @@ def scan(
         index,
         cache_hits=hits,
         cache_misses=len(records) - hits,
-        cache_note=cache.reason,
+        cache_note=note,
         cache_location=cache.location,
     )

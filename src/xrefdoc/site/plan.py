@@ -36,7 +36,7 @@ from xrefdoc.core.fsutil import read_plain_pickle, write_bytes_atomically
 from xrefdoc.site.folder_tree import tree_window
 from xrefdoc.site.readme import find_readme
 from xrefdoc.site.symbol_data import match_holders
-from xrefdoc.site.views import SIBLING_LIMIT, SiteContext
+from xrefdoc.site.views import SIBLING_LIMIT, SiteContext, symbol_anchor
 from xrefdoc.xref.index import CandidateKey
 from xrefdoc.xref.places import Enclosing
 from xrefdoc.xref.resolve import Definition
@@ -147,16 +147,32 @@ def _place_fact(site: SiteContext, path: str) -> bytes:
 
 def _lent_fact(site: SiteContext, enclosing: Enclosing, path: str) -> bytes:
     """What the file gives the symbol data of the definitions it uses: where each use is,
-    what it means and the definition around it, the text of the lines, and whether the
-    file is a test file (its area, ``places.area_of``)."""
+    what it means and the definition around it (its anchor and lines), the text of the
+    lines; and what tells a call from another use (``calls.CallGraph``: the file's
+    references and imports) and the file's area (``places.area_of``)."""
     index = site.index
+    record = index.records[path]
     rows: list[tuple[object, ...]] = []
     for use in index.uses_in.get(path, ()):
         around = enclosing.of(path, use.line)
-        where = (around.qualname, around.symbol.line) if around else None
-        meant = (use.definition.path, use.definition.qualname) if use.definition else None
-        rows.append((use.line, use.column, use.name, meant, where))
-    return _digest((index.records[path].reference_lines, rows, path in index.test_files))
+        where = None
+        if around is not None:
+            where = (symbol_anchor(site, around), around.symbol.line, around.symbol.end_line)
+        meant = None
+        if use.definition is not None:
+            meant = (use.definition.path, use.definition.qualname, use.definition.symbol.line)
+        rows.append((use.line, use.column, use.name, use.member, meant, where))
+    return _digest(
+        (
+            record.reference_lines,
+            record.references.fingerprint(),
+            record.imports,
+            record.family,
+            record.lexer,
+            path in index.test_files,
+            rows,
+        )
+    )
 
 
 def _uses_digest(site: SiteContext, name: str) -> bytes:

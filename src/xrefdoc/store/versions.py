@@ -143,8 +143,12 @@ def highlighter_version() -> str:
 
 @functools.cache
 def resolver_version() -> str:
-    """What decides a file's uses, given the records: the index and its resolver."""
-    return code_version(["xrefdoc.xref.index"])
+    """What decides a file's uses: the index and its resolver, and what makes the records
+    they read (a record made anew for the same content may list other definitions)."""
+    return code_version(
+        ["xrefdoc.xref.index", "xrefdoc.extract", "xrefdoc.analyze"],
+        distributions=EXTRACTION_DISTRIBUTIONS,
+    )
 
 
 @functools.cache

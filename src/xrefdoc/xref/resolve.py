@@ -179,6 +179,12 @@ class TreeResolver:
         self._distinct_reads: dict[Reads, Reads] = {}
         self._reading: list[tuple[set[str], set[str]]] = [(set(), set())]
         self._file_keys: set[tuple[str, str, int]] | None = None
+        # How many answers so far depended on where the resolution came from, not only on
+        # the tree: a chain cut at ``_MAX_DEPTH`` or at a cycle of typedefs, a name defined
+        # twice chosen by the use's line. A type's members found with such an answer are
+        # not memoised for the other files of the folder (they would get the first file's
+        # answer, and which file came first depends on which files a rebuild resolves).
+        self._contextual = 0
 
     def resolve(self, path: str, target: str, line: int = 0) -> Resolution:
         """What ``target``, written at ``line`` of file ``path``, refers to. A name defined
@@ -241,6 +247,7 @@ class TreeResolver:
         if not found:
             return None
         if self._line and len(found) > 1 and path == self._start:
+            self._contextual += 1
             above = bisect_right(found, self._line, key=_definition_line)
             return found[above - 1] if above else found[0]
         return found[0]
@@ -263,7 +270,10 @@ class TreeResolver:
         return best
 
     def _one(self, path: str, target: str, depth: int) -> Resolution:
-        if depth > _MAX_DEPTH or not target or target.startswith("["):
+        if depth > _MAX_DEPTH:
+            self._contextual += 1
+            return NOTHING
+        if not target or target.startswith("["):
             return NOTHING  # a container is reached only through its element, ``[]``
         if target.startswith(TYPE_NAMESPACE):
             return self._in_type(target[len(TYPE_NAMESPACE) :].split("."), depth)
@@ -328,15 +338,19 @@ class TreeResolver:
             self._read(self._memo_reads[key])
             return known
         if key in self._types_open:  # ``typedef struct A B; typedef struct B A;``
+            self._contextual += 1
             return TEXTUAL
         self._types_open.add(key)
         self._reading.append((set(), set()))
+        contextual = self._contextual
         try:
             known = self._in_type_first_time(name, rest, group, folder, depth)
         finally:
             self._types_open.discard(key)
-            self._memo_reads[key] = self._end_reading()
-        self._type_memo[key] = known
+            reads = self._end_reading()
+        if self._contextual == contextual:
+            self._type_memo[key] = known
+            self._memo_reads[key] = reads
         return known
 
     def _in_type_first_time(
@@ -345,6 +359,7 @@ class TreeResolver:
         found: list[Definition] = []
         self._reading[-1][1].add(name)
         for definition in self._types.get((group, name), ()):
+            self._reading[-1][0].add(definition.path)  # a typedef's target is read here
             symbol = definition.symbol
             if symbol.kind == "type" and symbol.value_type:
                 target = symbol.value_type + "".join(f".{part}" for part in rest)
@@ -368,6 +383,7 @@ class TreeResolver:
             return definition
         self._reading[-1][1].add(symbol.name)
         bodies = self._bodies.get((group, symbol.parent.rpartition(".")[2], symbol.name), [])
+        self._reading[-1][0].update(body.path for body in bodies)
         return bodies[0] if len(bodies) == 1 else definition
 
     def _fixture_value(self, path: str, parts: list[str], depth: int) -> Resolution:
@@ -460,7 +476,9 @@ class TreeResolver:
         the method resolution order of single inheritance). Only a Python class's bases are
         targets; another language's are the names as written (``xref.hierarchy`` reads them)."""
         outside = False
-        if depth <= _MAX_DEPTH and self._groups.get(definition.path) == "python":
+        if depth > _MAX_DEPTH:
+            self._contextual += 1
+        elif self._groups.get(definition.path) == "python":
             for base in definition.symbol.bases:
                 found = self._candidates(definition.path, base, depth + 1)
                 if found.definition is None or found.definition.symbol.kind != "class":

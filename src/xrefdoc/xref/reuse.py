@@ -33,16 +33,17 @@ UseRow = tuple[int, int, str, str | None, int, bool]
 UseColumns = tuple[tuple[str, ...], bytes, bytes, tuple[str | None, ...], bytes, bytes]
 # An import statement's target as kept: the module's file, and (name, file) pairs.
 ImportRow = tuple[str | None, tuple[tuple[str, str], ...]]
-# What the tables of textual matches (``index._textual_definitions`` and the tables made
-# from it) take from a definition: its name, its kind, whether it is in a class or other
+# What the tables looked up by name take from a definition: the tables of textual matches
+# (``index._textual_definitions`` and those made from it) its name, its kind and whether it
+# is in a scope; the method bodies by class (``TreeResolver._bodies``) the name of its
 # scope. The file's language is its path's, which does not change.
-Defines = tuple[tuple[str, str, bool], ...]
+Defines = tuple[tuple[str, str, str], ...]
 
 
 def defines(symbols: Iterable[Symbol]) -> Defines:
     """``Defines`` of a file's symbols, sorted."""
     return tuple(
-        sorted((s.name, str(s.kind), s.parent is None) for s in symbols if s.kind != "heading")
+        sorted((s.name, str(s.kind), s.parent or "") for s in symbols if s.kind != "heading")
     )
 
 
