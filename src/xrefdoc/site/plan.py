@@ -175,6 +175,16 @@ def _lent_fact(site: SiteContext, enclosing: Enclosing, path: str) -> bytes:
     )
 
 
+def _lent_facts(site: SiteContext, old: dict[str, bytes], again: set[str]) -> dict[str, bytes]:
+    """Every file's lent fact: worked out for the files ``again`` and those ``old`` lacks,
+    carried over from ``old`` for the others."""
+    enclosing = Enclosing(site.index)
+    return {
+        path: _lent_fact(site, enclosing, path) if path in again or path not in old else old[path]
+        for path in site.index.records
+    }
+
+
 def _uses_digest(site: SiteContext, name: str) -> bytes:
     """What a keyword's entry (and its part of ``index.json``) shows of its uses: where
     each is, and the definition it means, if known."""
@@ -230,8 +240,7 @@ def plan_build(
         mentioned = {path: _mentioned(site, path) for path in site.index.records}
         new.uses = {name: _uses_digest(site, name) for name in new.keywords}
         new.touches = {path: _touches(site, names) for path, names in mentioned.items()}
-        enclosing = Enclosing(site.index)
-        new.lent = {path: _lent_fact(site, enclosing, path) for path in site.index.records}
+        new.lent = _lent_facts(site, {}, set())
         return new, None
     plan, mentioned, use_digests = _plan_pages(site, new, old)
     new.uses = {name: old.uses[name] for name in new.keywords if name in old.uses}
@@ -334,13 +343,7 @@ def _plan_pages(
         # A README links to files anywhere in the tree: one that came or went may change it.
         folders |= {name for name, folder in index.folders.items() if find_readme(folder.files)}
     folders &= set(index.folders)
-    enclosing = Enclosing(index)
-    new.lent = {
-        path: _lent_fact(site, enclosing, path)
-        if path in dirty or path not in old.lent
-        else old.lent[path]
-        for path in index.records
-    }
+    new.lent = _lent_facts(site, old.lent, dirty)
     lending = {path for path in dirty if new.lent[path] != old.lent.get(path)}
     symbol_files, symbol_lists = _symbol_data(site, dirty, lending, relisted_names)
     plan = Plan(

@@ -63,8 +63,6 @@ API_FILE = "definitions.pickle"
 # In the work folder: the digest of what each version's ``since`` scripts and each diff page
 # were made from.
 WRITTEN_FILE = "written.json"
-# The logger Sphinx's applications put their handlers on (``sphinx.util.logging.NAMESPACE``).
-SPHINX_LOGGER = "sphinx"
 
 
 def build_versions(
@@ -205,7 +203,9 @@ def _api(
 def _release_sphinx_logging() -> None:
     """Take off the handlers the last Sphinx application put on Sphinx's logger: they hold
     that application (the next one replaces them, but only once it has started)."""
-    logger = logging.getLogger(SPHINX_LOGGER)
+    from sphinx.util.logging import NAMESPACE  # loaded already: a build has run
+
+    logger = logging.getLogger(NAMESPACE)
     for handler in logger.handlers[:]:
         logger.removeHandler(handler)
 

@@ -478,7 +478,10 @@ def resolve_index(records: Iterable[FileRecord], kept: Resolved | None) -> tuple
     test_files = frozenset(path for path, record in by_path.items() if is_test_file(record))
 
     reusable = kept.reusable(by_path, module_map) if kept is not None else frozenset()
-    positions: dict[int, int] = {}  # id of a definition → its position in its file's
+    # Id of a definition → its position among its file's: how a kept use names it.
+    positions: dict[int, int] = {}
+    if len(reusable) < len(by_path):
+        positions = {id(d): at for found in definitions_in.values() for at, d in enumerate(found)}
     resolutions: dict[str, FileResolution] = {}
     import_targets: dict[str, list[ImportTarget]] = {}
     uses_in: dict[str, list[Use]] = {}
@@ -498,10 +501,6 @@ def resolve_index(records: Iterable[FileRecord], kept: Resolved | None) -> tuple
         in_group = unique if name_group(record.family) == UNIQUE_GROUP else {}
         file_uses = _uses_of(record, resolver, textual_groups, members, in_group)
         import_targets[path], uses_in[path] = targets, file_uses
-        if not positions:
-            positions = {
-                id(d): at for found in definitions_in.values() for at, d in enumerate(found)
-            }
         resolutions[path] = _resolution(
             record, targets, file_uses, resolver.file_reads(), positions
         )

@@ -160,4 +160,5 @@ class Resolved:
 
 
 def _fields(kept: FileResolution) -> tuple[object, ...]:
-    return (kept.sha256, kept.defines, kept.reads, kept.looks_up, kept.imports, kept.uses)
+    """Its fields in order, which ``FileResolution(*fields)`` takes back."""
+    return tuple(getattr(kept, name) for name in kept.__slots__)
