@@ -213,6 +213,40 @@ def test_a_version_added_between_two_built_ones_changes_what_the_later_one_says(
     assert since_of(out / "v1", "pkg/core.py") == {"sym-run": "v1", "sym-Engine": "v1"}
 
 
+def test_a_version_added_after_the_others_reads_only_the_definitions_of_the_one_before(
+    tmp_path: Path,
+) -> None:
+    root = tagged_repository(tmp_path / "repo")
+    out = tmp_path / "site"
+    first = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v1", "--versions", "v2")
+    assert first.returncode == 0, first.stderr
+    work = tmp_path / ".xrefdoc" / "site" / "versions"
+    v1_kept = [work / "v1" / "definitions.pickle", work / "v1" / "since.pickle"]
+    assert all(path.is_file() for path in v1_kept)
+    for path in v1_kept:
+        path.unlink()
+    done = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v*")
+    assert done.returncode == 0, done.stderr
+    assert "building v3" in done.stdout and done.stdout.count("is built already") == 2
+    # v3's since scripts and the v2..v3 page come from v2's definitions and since alone.
+    assert not any(path.exists() for path in v1_kept)
+    assert since_of(out / "v3", "pkg/core.py") == {"sym-run": "v1"}
+    assert since_of(out / "v3", "pkg/engine.py") == {"sym-Engine": "v2", "sym-Engine.start": "v2"}
+    assert "run(task, retries=3)" in (out / "_diff" / "v2..v3.html").read_text(encoding="utf-8")
+
+
+def test_a_version_whose_since_is_lost_has_it_made_again_from_the_oldest(tmp_path: Path) -> None:
+    root = tagged_repository(tmp_path / "repo")
+    out = tmp_path / "site"
+    first = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v1", "--versions", "v2")
+    assert first.returncode == 0, first.stderr
+    (tmp_path / ".xrefdoc" / "site" / "versions" / "v2" / "since.pickle").unlink()
+    done = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v*")
+    assert done.returncode == 0, done.stderr
+    assert since_of(out / "v3", "pkg/core.py") == {"sym-run": "v1"}
+    assert since_of(out / "v3", "pkg/engine.py") == {"sym-Engine": "v2", "sym-Engine.start": "v2"}
+
+
 def test_the_switcher_keeps_the_definition_and_the_bar_says_when_it_came(
     built: tuple[Path, Path],
 ) -> None:

@@ -134,31 +134,43 @@ def compare(old: Definitions, new: Definitions) -> ApiDiff:
     return diff
 
 
-Introduced = dict[str, dict[tuple[str, str], str]]
+# The version each definition of a version first appears in, by (path, qualified name).
+Since = dict[tuple[str, str], str]
+Introduced = dict[str, Since]
 
 
 def introduced(versions: Sequence[tuple[str, Definitions]]) -> Introduced:
     """For each version of ``versions`` (a name and its definitions, oldest first), the
-    version each of its definitions first appears in: the earlier version's where it was
-    already there, in the same file or in the one it moved from (see ``_moves``)."""
+    version each of its definitions first appears in (``introduced_in``)."""
     found: Introduced = {}
     before: Definitions = {}
-    since_before: dict[tuple[str, str], str] = {}
+    since_before: Since = {}
     for name, definitions in versions:
-        gone = [before[key] for key in before.keys() - definitions.keys()]
-        came = [definitions[key] for key in definitions.keys() - before.keys()]
-        moved_from = {
-            (change.new.path, change.new.qualname): (change.old.path, change.old.qualname)
-            for change in _moves(gone, came)
-            if change.old is not None and change.new is not None
-        }
-        since: dict[tuple[str, str], str] = {}
-        for key in definitions:
-            origin = key if key in before else moved_from.get(key)
-            since[key] = since_before[origin] if origin is not None else name
-        found[name] = since
-        before, since_before = definitions, since
+        found[name] = since_before = introduced_in(name, definitions, before, since_before)
+        before = definitions
     return found
+
+
+def introduced_in(
+    name: str, definitions: Definitions, before: Definitions, since_before: Since
+) -> Since:
+    """The version each of the definitions of the version ``name`` first appears in, from
+    the version before it (its definitions and theirs): that version's where the definition
+    was already there, in the same file or in the one it moved from (see ``_moves``), else
+    ``name``. A version's alone needs only the one before it, so adding a version does not
+    read them all."""
+    gone = [before[key] for key in before.keys() - definitions.keys()]
+    came = [definitions[key] for key in definitions.keys() - before.keys()]
+    moved_from = {
+        (change.new.path, change.new.qualname): (change.old.path, change.old.qualname)
+        for change in _moves(gone, came)
+        if change.old is not None and change.new is not None
+    }
+    since: Since = {}
+    for key in definitions:
+        origin = key if key in before else moved_from.get(key)
+        since[key] = since_before[origin] if origin is not None else name
+    return since
 
 
 def _moves(gone: list[Definition], came: list[Definition]) -> list[Change]:
