@@ -4,8 +4,8 @@ share, adding an eleventh version, and peak memory, on a real repository with re
     python bench/versions.py --repo DIR [--count 10] [--work DIR] [--repeat 3]
 
 ``--repo`` is a git clone (not committed here) with at least ``count + 1`` tags. The tags
-are taken newest first by version order (``git tag --sort=-v:refname``): the newest is the
-one added last, the ``count`` before it are the ten. Each build runs ``xrefdoc build
+are taken newest first as the site orders them (by commit time): the newest is the one
+added last, the ``count`` before it are the ten. Each build runs ``xrefdoc build
 --versions`` in a process of its own with a fresh record cache (``XREFDOC_CACHE_DIR``), so
 the figures are cold ones; the one-version build is of the newest tag:
 
@@ -121,7 +121,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each rebuild (median)")
     args = parser.parse_args(argv)
     repo = args.repo.resolve()
-    tags = git(repo, "tag", "--sort=-v:refname").split()[: args.count + 1]
+    # Newest first as the site lists them (``history.git.versions``: by commit time). Git's
+    # version order puts ``v9.1.0rc2`` after ``v9.1.0``: the tag "added" was then an older
+    # one, built between two built ones.
+    from xrefdoc.history.git import versions
+
+    listed = git(repo, "tag").split()
+    tags = [version.ref for version in versions(repo, listed)][: args.count + 1]
     if len(tags) < args.count + 1:
         sys.exit(f"versions bench: {repo} has fewer than {args.count + 1} tags")
     newest, older = tags[0], tags[1:]

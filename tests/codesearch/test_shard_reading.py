@@ -9,7 +9,14 @@ import random
 import numpy as np
 import pytest
 
-from xrefdoc.codesearch.encoding import BrokenIndex, Shard, read_numbers, shard_bytes, varints
+from xrefdoc.codesearch.encoding import (
+    BrokenIndex,
+    Shard,
+    read_numbers,
+    shard_bytes,
+    varint_values,
+    varints,
+)
 
 
 def mask_of(trigram: int, region: int) -> int:
@@ -50,8 +57,22 @@ def test_every_list_reads_back_and_an_absent_trigram_has_none() -> None:
     assert shard.regions_of(absent) == []
 
 
+def test_the_writer_reads_every_posting_back_at_once() -> None:
+    chance = random.Random(7)
+    lists = {
+        chance.randrange(1 << 24): sorted(chance.sample(range(1 << 27), chance.randint(1, 40)))
+        for _ in range(200)
+    }
+    trigrams, numbers, masks = Shard(encoded(lists)).entries()
+    expected = [(t, region, mask_of(t, region)) for t in sorted(lists) for region in lists[t]]
+    found = list(zip(trigrams.tolist(), numbers.tolist(), masks.tolist(), strict=True))
+    assert found == expected
+
+
 def test_numbers_read_back_across_their_byte_lengths() -> None:
     values = [0, 1, 127, 128, 16383, 16384, 2**21, 2**28, 2**35 - 1]
+    encoded_values = np.frombuffer(varints(np.array(values, dtype=np.uint64)), dtype=np.uint8)
+    assert varint_values(encoded_values).tolist() == values
     assert read_numbers(varints(np.array(values, dtype=np.uint64)), 0, len(values)) == (
         values,
         len(varints(np.array(values, dtype=np.uint64))),

@@ -18,9 +18,7 @@ import base64
 import re
 import zlib
 from collections.abc import Iterable, Sequence
-from functools import reduce
 from itertools import accumulate
-from operator import or_
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -159,6 +157,18 @@ def varints(values: npt.NDArray[np.integer]) -> bytes:
     return bytes(septets[columns[None, :] < lengths[:, None]].tobytes())
 
 
+def varint_values(data: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint64]:
+    """The numbers of the LEB128 bytes ``data`` (``varints``'s), which end with a number's
+    last byte."""
+    import numpy as np
+
+    ends = np.flatnonzero(data < 0x80)
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    within = np.arange(data.size) - np.repeat(starts, ends - starts + 1)
+    septets = (data & 0x7F).astype(np.uint64) << (7 * within).astype(np.uint64)
+    return np.add.reduceat(septets, starts)
+
+
 def shard_bytes(
     trigrams: Numbers, counts: npt.NDArray[np.int64], gaps: Numbers, follows: Masks
 ) -> bytes:
@@ -259,26 +269,29 @@ class Shard:
         keys = self._keys
         return [int.from_bytes(keys[at : at + 3], "big") for at in range(0, len(keys), 3)]
 
-    def postings(self) -> list[tuple[int, list[int], list[int]]]:
-        """Each trigram with the numbers holding it and their masks."""
-        gaps, _ = read_numbers(self._data, self._lists, self._starts[-1])
-        masks = self._masks_from(0, self._starts[-1])
-        return [
-            (
-                trigram,
-                list(accumulate(gaps[self._starts[at] : self._starts[at + 1]])),
-                masks[self._starts[at] : self._starts[at + 1]],
-            )
-            for at, trigram in enumerate(self.trigrams())
-        ]
+    def entries(self) -> tuple[Numbers, npt.NDArray[np.int64], Masks]:
+        """Every posting of the shard, as arrays (for the writer, which updates shards): the
+        trigram, the number holding it and the mask of the bytes that follow it there; by
+        trigram, then number. Decoded at once: a Python loop over a 2,000-file tree's
+        directory took 0.3 s of a rebuild."""
+        import numpy as np
 
-    def follows(self) -> dict[int, int]:
-        """Each trigram with the bytes that follow it in any of its numbers (a mask)."""
-        masks = self._masks_from(0, self._starts[-1])
-        return {
-            trigram: reduce(or_, masks[self._starts[at] : self._starts[at + 1]], 0)
-            for at, trigram in enumerate(self.trigrams())
-        }
+        keys = np.frombuffer(self._keys, dtype=np.uint8).reshape(-1, 3).astype(np.uint32)
+        trigrams = ((keys[:, 0] << 16) | (keys[:, 1] << 8) | keys[:, 2]).astype(np.uint32)
+        counts = np.array(self._counts, dtype=np.int64)
+        total = self._starts[-1]
+        if total == 0:
+            return trigrams[:0], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint8)
+        lists = np.frombuffer(self._data, dtype=np.uint8, offset=self._lists)
+        positions = np.cumsum(varint_values(lists[: self._masks - self._lists]), dtype=np.int64)
+        # Each list's gaps add up from its first number: the sum of the lists before it goes.
+        firsts = np.array(self._starts[:-1], dtype=np.int64)
+        before = np.where(firsts > 0, positions[np.maximum(firsts - 1, 0)], 0)
+        numbers = positions - np.repeat(before, counts)
+        packed = np.frombuffer(self._data, dtype=np.uint8, offset=self._masks)
+        masks = np.empty(2 * packed.size, dtype=np.uint8)
+        masks[0::2], masks[1::2] = packed & 15, packed >> 4
+        return np.repeat(trigrams, counts), numbers, masks[:total]
 
     def _masks_from(self, first: int, count: int) -> list[int]:
         """The masks of the ``count`` numbers from the ``first`` of the shard's lists on."""

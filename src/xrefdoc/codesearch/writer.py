@@ -207,37 +207,44 @@ def _write_shards(
     rewritten = [
         at for at, digest in enumerate(digests) if at >= len(old_shards) or old_shards[at] != digest
     ]
-    before: dict[int, int] = {}
+    before = [Held(_NO_TRIGRAMS, _NO_MASKS)]
     if previous:  # read before the shards are rewritten: all of them when their count changed
         for at in range(previous["shards"]) if recount else rewritten:
-            before.update(_follows_on_disk(folder, shard_name(work.group, at)))
+            before.append(_follows_on_disk(folder, shard_name(work.group, at)))
     written = sum(
         _write_script(folder, shard_name(work.group, at), postings[at]) for at in rewritten
     )
     if not previous:
         return digests, written, GroupChange(held, _NO_TRIGRAMS)
-    # The shards not rewritten hold what they held: only the rewritten ones can differ.
+    # The shards not rewritten hold what they held: only the rewritten ones can differ. A
+    # trigram is in one shard alone, so the shards' trigrams are distinct.
+    old_trigrams = np.concatenate([found.trigrams for found in before])
+    old_follows = np.concatenate([found.follows for found in before])
+    order = np.argsort(old_trigrams)
+    old_trigrams, old_follows = old_trigrams[order], old_follows[order]
     touched = np.isin(shards_of(held.trigrams, work.shards), rewritten)
     trigrams, follows = held.trigrams[touched], held.follows[touched]
-    differs = np.array(
-        [before.get(t, -1) != f for t, f in zip(trigrams.tolist(), follows.tolist(), strict=True)],
-        dtype=bool,
+    found = np.minimum(np.searchsorted(old_trigrams, trigrams), max(old_trigrams.size - 1, 0))
+    same = (
+        (old_trigrams[found] == trigrams) & (old_follows[found] == follows)
+        if old_trigrams.size
+        else np.zeros(trigrams.size, dtype=bool)
     )
-    removed = _trigram_array(before.keys() - set(trigrams.tolist()))
-    return digests, written, GroupChange(Held(trigrams[differs], follows[differs]), removed)
+    removed = np.setdiff1d(old_trigrams, trigrams, assume_unique=True)
+    return digests, written, GroupChange(Held(trigrams[~same], follows[~same]), removed)
 
 
 _NO_TRIGRAMS: Trigrams = np.empty(0, dtype=np.uint32)
 
 
-def _trigram_array(trigrams: set[int]) -> Trigrams:
-    return np.array(sorted(trigrams), dtype=np.uint32)
-
-
-def _follows_on_disk(folder: Path, name: str) -> dict[int, int]:
+def _follows_on_disk(folder: Path, name: str) -> Held:
     """The trigrams of the posting shard ``name`` as the index holds it now, with the bytes
     that follow each in the group."""
-    return Shard(read_script(folder, name)).follows()
+    trigrams, _, masks = Shard(read_script(folder, name)).entries()
+    if not trigrams.size:
+        return Held(_NO_TRIGRAMS, _NO_MASKS)
+    firsts = np.flatnonzero(np.concatenate([[True], trigrams[1:] != trigrams[:-1]]))
+    return Held(trigrams[firsts], np.bitwise_or.reduceat(masks, firsts))
 
 
 def _write_script(folder: Path, name: str, data: bytes) -> int:
@@ -334,27 +341,37 @@ def write_directory(
             for trigrams in (change.held.trigrams, change.removed)
         ]
         wanted = np.unique(shards_of(np.concatenate([_NO_TRIGRAMS, *touched]), count)).tolist()
-    pairs: dict[tuple[int, int], int] = {}
+    # What the touched shards hold, less each changed group's pairs of a trigram it no
+    # longer holds or holds with other bytes after it; then those groups' pairs as they are.
+    trigrams: list[Trigrams] = []
+    owners: list[npt.NDArray[np.uint64]] = []
+    follows: list[Follows] = []
+    dropped = np.concatenate(
+        [
+            np.empty(0, dtype=np.uint64),
+            *(
+                (np.concatenate([change.removed, change.held.trigrams]).astype(np.uint64) << 32)
+                | np.uint64(group)
+                for group, change in changes.items()
+            ),
+        ]
+    )
     for shard in [] if anew else wanted:
-        name = directory_name(shard)
-        for trigram, groups, masks in Shard(read_script(folder, name)).postings():
-            pairs.update(
-                ((trigram, group), mask) for group, mask in zip(groups, masks, strict=True)
-            )
-    for group, change in [] if anew else changes.items():
-        for trigram in [*change.removed.tolist(), *change.held.trigrams.tolist()]:
-            pairs.pop((trigram, group), None)
-    trigrams = [change.held.trigrams for change in changes.values()]
-    follows = [change.held.follows for change in changes.values()]
-    owners = [
-        np.full(len(change.held.trigrams), group, dtype=np.uint64)
-        for group, change in changes.items()
-    ]
-    trigrams.append(np.array([trigram for trigram, _ in pairs], dtype=np.uint32))
-    owners.append(np.array([group for _, group in pairs], dtype=np.uint64))
-    follows.append(np.array(list(pairs.values()), dtype=np.uint8))
+        held, groups, masks = Shard(read_script(folder, directory_name(shard))).entries()
+        keep = ~np.isin((held.astype(np.uint64) << 32) | groups.astype(np.uint64), dropped)
+        trigrams.append(held[keep])
+        owners.append(groups[keep].astype(np.uint64))
+        follows.append(masks[keep])
+    for group, change in changes.items():
+        trigrams.append(change.held.trigrams)
+        owners.append(np.full(len(change.held.trigrams), group, dtype=np.uint64))
+        follows.append(change.held.follows)
     made, _ = posting_lists(
-        np.concatenate(trigrams), np.concatenate(owners), np.concatenate(follows), count, wanted
+        np.concatenate([_NO_TRIGRAMS, *trigrams]),
+        np.concatenate([np.empty(0, dtype=np.uint64), *owners]),
+        np.concatenate([_NO_MASKS, *follows]),
+        count,
+        wanted,
     )
     return sum(_write_script(folder, directory_name(shard), data) for shard, data in made)
 
