@@ -185,7 +185,8 @@ def _write_versions_own(
                 since = introduced_in(
                     version.name, apis.get(version), apis.get(before), since_before
                 )
-            write_since_scripts(folder, since)
+            like = None if before is None else output / before.name / DATA_FOLDER / SINCE_FOLDER
+            write_since_scripts(folder, since, like)
             write_bytes_atomically(work / version.name / SINCE_FILE, pickle.dumps((chain, since)))
         if before is not None:
             name = diff_page_name(before, version)
@@ -236,6 +237,7 @@ def mirror(site: Path, into: Path, keep: str) -> None:
     stay. The shared site is
     only ever replaced file by file (``publish``, ``write_if_changed``), never written in
     place, so a later build never changes a version already mirrored."""
+    fresh = not into.exists()  # then it holds nothing but what is linked here
     wanted = set(staged_files(site))
     made: set[str] = set()  # folders of ``into`` known to be there
     for relative in sorted(wanted):
@@ -258,7 +260,7 @@ def mirror(site: Path, into: Path, keep: str) -> None:
         if not _linked(source, temporary):
             shutil.copyfile(source, temporary)
         os.replace(temporary, target)
-    for relative in sorted(set(staged_files(into)) - wanted):
+    for relative in [] if fresh else sorted(set(staged_files(into)) - wanted):
         if not relative.startswith(keep):
             (into / relative).unlink()
 
@@ -328,9 +330,19 @@ def _date(version: Version) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(version.time))
 
 
-def write_since_scripts(folder: Path, since: Mapping[tuple[str, str], str]) -> None:
+def write_since_scripts(
+    folder: Path, since: Mapping[tuple[str, str], str], like: Path | None = None
+) -> None:
     """``since/<key>.js`` for each file of a version: ``xrefdocSince({k, defs})``, each
-    definition's anchor and the version it came in; the folder holds no other script."""
+    definition's anchor and the version it came in; the folder holds no other script.
+    ``like``: the since folder of the version before, whose scripts a new folder starts
+    from, as links: most files say what they said there, and a script found the same is
+    not written (writing a new version's 1,100 scripts took 0.5 s)."""
+    if like is not None and like.is_dir() and not folder.exists():
+        for script in sorted(like.rglob("*.js")):
+            target = folder / script.relative_to(like)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _linked(str(script), str(target))
     by_file: dict[str, dict[str, str]] = {}
     for (path, qualname), version in sorted(since.items()):
         by_file.setdefault(path, {})[symbol_anchor_base(qualname)] = version
