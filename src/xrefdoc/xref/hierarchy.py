@@ -53,8 +53,12 @@ def display_text(text: str) -> str:
     return text.removeprefix("~").removeprefix("builtins.")
 
 
+# Each class's direct subclasses, with the base link that makes each one.
+_Subclasses = dict[Definition, list[tuple[Definition, Base]]]
+
+
 class TypeHierarchy:
-    """Bases, subclasses and overrides over the whole index, computed once when made.
+    """Bases, subclasses and overrides over the whole index, computed once when first asked.
 
     A base resolves, in order, to the in-tree class that the index's exact use of its name
     on the class's own line means (the resolver already followed ``class Group(Command)``'s
@@ -95,16 +99,32 @@ class TypeHierarchy:
                         self._members[(folder, "go:" + symbol.parent, symbol.name)].append(
                             definition
                         )
-        self._bases: dict[Definition, list[Base]] = {}
-        self._subclasses: dict[Definition, list[tuple[Definition, Base]]] = defaultdict(list)
-        for path in sorted(index.definitions_in):
-            for definition in index.definitions_in[path]:
-                kind = definition.symbol.kind
-                if definition.symbol.bases and (kind in CLASS_KINDS or kind == IMPL_KIND):
-                    self._add_bases(definition)
-        self._add_go_interfaces()
-        for edges in self._subclasses.values():
-            edges.sort(key=lambda edge: (edge[0].path, edge[0].symbol.line, edge[0].qualname))
+        self._edges: tuple[dict[Definition, list[Base]], _Subclasses] | None = None
+
+    @property
+    def _bases(self) -> dict[Definition, list[Base]]:
+        return self._resolved()[0]
+
+    @property
+    def _subclasses(self) -> _Subclasses:
+        return self._resolved()[1]
+
+    def _resolved(self) -> tuple[dict[Definition, list[Base]], _Subclasses]:
+        """Every class's bases and subclasses, resolved when a query first needs them: a
+        rebuild whose changed files hold no class, and whose data names no method of one,
+        asks for none (resolving them took 0.7 s of a one-file rebuild at 20,000 files)."""
+        if self._edges is None:
+            self._edges = {}, defaultdict(list)
+            index = self._index
+            for path in sorted(index.definitions_in):
+                for definition in index.definitions_in[path]:
+                    kind = definition.symbol.kind
+                    if definition.symbol.bases and (kind in CLASS_KINDS or kind == IMPL_KIND):
+                        self._add_bases(definition)
+            self._add_go_interfaces()
+            for edges in self._edges[1].values():
+                edges.sort(key=lambda edge: (edge[0].path, edge[0].symbol.line, edge[0].qualname))
+        return self._edges
 
     # Resolving bases.
 
