@@ -126,7 +126,20 @@ def main(argv: list[str]) -> int:
     # one, built between two built ones.
     from xrefdoc.history.git import versions
 
-    listed = git(repo, "tag").split()
+    # Tags of commits only: a tag may name a blob or a tree (git.git's ``junio-gpg-pub``).
+    listed = [
+        name
+        for name, kind, target in (
+            line.split(" ")
+            for line in git(
+                repo,
+                "for-each-ref",
+                "refs/tags",
+                "--format=%(refname:short) %(objecttype) %(*objecttype)",
+            ).splitlines()
+        )
+        if "commit" in (kind, target)
+    ]
     tags = [version.ref for version in versions(repo, listed)][: args.count + 1]
     if len(tags) < args.count + 1:
         sys.exit(f"versions bench: {repo} has fewer than {args.count + 1} tags")

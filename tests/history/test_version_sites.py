@@ -240,9 +240,11 @@ def test_a_version_whose_since_is_lost_has_it_made_again_from_the_oldest(tmp_pat
     out = tmp_path / "site"
     first = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v1", "--versions", "v2")
     assert first.returncode == 0, first.stderr
-    (tmp_path / ".xrefdoc" / "site" / "versions" / "v2" / "since.pickle").unlink()
+    kept = tmp_path / ".xrefdoc" / "site" / "versions" / "v2" / "since.pickle"
+    kept.unlink()
     done = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v*")
     assert done.returncode == 0, done.stderr
+    assert kept.is_file(), "made again, and kept for the next time"
     assert since_of(out / "v3", "pkg/core.py") == {"sym-run": "v1"}
     assert since_of(out / "v3", "pkg/engine.py") == {"sym-Engine": "v2", "sym-Engine.start": "v2"}
 

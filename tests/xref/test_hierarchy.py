@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from helpers import index_tree
 
 from xrefdoc.xref.hierarchy import TypeHierarchy
@@ -291,3 +292,23 @@ def test_go_types_implement_interfaces_their_methods_cover(tmp_path: Path) -> No
     serve = hierarchy.overrides(by_path(index, "gin.go", "Engine.ServeHTTP"))
     assert serve is not None and serve.qualname == "handler.go:Handler.ServeHTTP"
     assert hierarchy.bases(by_path(index, "gin.go", "Context")) == []
+
+
+def test_bases_are_resolved_once_and_then_answer_without_resolving(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``resolve`` (run before the symbol data's workers fork) leaves nothing for a query
+    to resolve; a query with nothing resolved yet resolves it all."""
+    index = tree(tmp_path)
+    hierarchy = TypeHierarchy(index)
+    hierarchy.resolve()
+    monkeypatch.setattr(TypeHierarchy, "_add_bases", _resolving_again)
+    command = named(index, "pkg.core.Command")
+    assert "pkg.core.Group" in names(list(hierarchy.subclasses(command)))
+    fresh = TypeHierarchy(index)
+    with pytest.raises(AssertionError, match="resolved again"):
+        fresh.subclasses(command)
+
+
+def _resolving_again(self: TypeHierarchy, definition: Definition) -> None:
+    raise AssertionError("resolved again")

@@ -320,7 +320,8 @@ class SymbolData:
         the type hierarchy; the call graph is made per name as it is asked), made on first
         use otherwise: before workers fork, so that each inherits them rather than making
         them again."""
-        _ = self.uses, self.hierarchy
+        _ = self.uses
+        self.hierarchy.types.resolve()
 
     @classmethod
     def for_tree(cls, site: SiteContext, root: Path) -> SymbolData:

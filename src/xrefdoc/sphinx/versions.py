@@ -41,7 +41,6 @@ from xrefdoc.history.apidiff import (
     Since,
     compare,
     definitions,
-    introduced,
     introduced_in,
     tree_definitions,
 )
@@ -167,7 +166,7 @@ def _write_versions_own(
     before: Version | None = None
     since_before: Since | None = None  # made in this pass, else read when needed
     for version in reversed(found):
-        chain_before, chain = chain, _digest([chain, version.name, state[version.name]])
+        chain_before, chain = chain, _chain(chain, version, state)
         key = f"{SINCE_FOLDER}/{version.name}"
         now[key] = chain
         folder = output / version.name / DATA_FOLDER / SINCE_FOLDER
@@ -179,9 +178,7 @@ def _write_versions_own(
                 if since_before is None:
                     since_before = _read_since(work, before, chain_before)
                 if since_before is None:  # lost: made again from the oldest version on
-                    listed = list(reversed(found))
-                    older = listed[: listed.index(before) + 1]
-                    since_before = introduced([(v.name, apis.get(v)) for v in older])[before.name]
+                    since_before = _since_again(work, list(reversed(found)), before, state, apis)
                 since = introduced_in(
                     version.name, apis.get(version), apis.get(before), since_before
                 )
@@ -198,6 +195,35 @@ def _write_versions_own(
         apis.keep_only(version)
         before, since_before = version, since
     write_if_changed(work / WRITTEN_FILE, json.dumps(now, indent=1, sort_keys=True))
+
+
+def _chain(before: str, version: Version, state: Mapping[str, object]) -> str:
+    """What the since map of ``version`` is made from: the chain of the version before it
+    (``""`` for the oldest), its name and what its site was built from."""
+    return _digest([before, version.name, state[version.name]])
+
+
+def _since_again(
+    work: Path,
+    oldest_first: list[Version],
+    until: Version,
+    state: Mapping[str, object],
+    apis: _Apis,
+) -> Since:
+    """The since map of ``until``, whose kept one is lost, made again from the oldest version
+    on, two versions' definitions held at a time; kept again, with the digest of the versions
+    it was made from (``_write_versions_own``'s chain)."""
+    chain = ""
+    since: Since = {}
+    before: Version | None = None
+    for version in oldest_first[: oldest_first.index(until) + 1]:
+        chain = _chain(chain, version, state)
+        older = {} if before is None else apis.get(before)
+        since = introduced_in(version.name, apis.get(version), older, since)
+        apis.keep_only(version)
+        before = version
+    write_bytes_atomically(work / until.name / SINCE_FILE, pickle.dumps((chain, since)))
+    return since
 
 
 class _Apis:
