@@ -195,13 +195,20 @@ def test_each_definition_says_the_version_it_came_in(built: tuple[Path, Path]) -
     assert [row[0] for row in history["commits"]] == [git(root, "rev-parse", "v1")]
 
 
+def built_versions(tmp_path: Path, *refs: str) -> tuple[Path, Path]:
+    """The tagged repository in ``tmp_path`` and its site of the versions ``refs``."""
+    root = tagged_repository(tmp_path / "repo")
+    out = tmp_path / "site"
+    versions = [argument for ref in refs for argument in ("--versions", ref)]
+    first = run_xrefdoc("build", str(root), "-o", str(out), *versions)
+    assert first.returncode == 0, first.stderr
+    return root, out
+
+
 def test_a_version_added_between_two_built_ones_changes_what_the_later_one_says(
     tmp_path: Path,
 ) -> None:
-    root = tagged_repository(tmp_path / "repo")
-    out = tmp_path / "site"
-    first = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v1", "--versions", "v3")
-    assert first.returncode == 0, first.stderr
+    root, out = built_versions(tmp_path, "v1", "v3")
     # Without v2, Engine moved from core.py (v1) and start came in v3.
     assert since_of(out / "v3", "pkg/engine.py") == {"sym-Engine": "v1", "sym-Engine.start": "v3"}
     done = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v*")
@@ -216,10 +223,7 @@ def test_a_version_added_between_two_built_ones_changes_what_the_later_one_says(
 def test_a_version_added_after_the_others_reads_only_the_definitions_of_the_one_before(
     tmp_path: Path,
 ) -> None:
-    root = tagged_repository(tmp_path / "repo")
-    out = tmp_path / "site"
-    first = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v1", "--versions", "v2")
-    assert first.returncode == 0, first.stderr
+    root, out = built_versions(tmp_path, "v1", "v2")
     work = tmp_path / ".xrefdoc" / "site" / "versions"
     v1_kept = [work / "v1" / "definitions.pickle", work / "v1" / "since.pickle"]
     assert all(path.is_file() for path in v1_kept)
@@ -236,10 +240,7 @@ def test_a_version_added_after_the_others_reads_only_the_definitions_of_the_one_
 
 
 def test_a_version_whose_since_is_lost_has_it_made_again_from_the_oldest(tmp_path: Path) -> None:
-    root = tagged_repository(tmp_path / "repo")
-    out = tmp_path / "site"
-    first = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v1", "--versions", "v2")
-    assert first.returncode == 0, first.stderr
+    root, out = built_versions(tmp_path, "v1", "v2")
     kept = tmp_path / ".xrefdoc" / "site" / "versions" / "v2" / "since.pickle"
     kept.unlink()
     done = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v*")
