@@ -8,6 +8,7 @@ import contextlib
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import write_tree
@@ -73,6 +74,28 @@ def test_editing_a_user_template_renders_the_pages_again(tmp_path: Path) -> None
 
     assert "EDITED" in page(site)
     assert "CUSTOM" not in page(site)
+
+
+def test_a_second_environment_of_the_process_compiles_no_template_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A site of several versions makes an environment per version: the templates are
+    compiled once (an edited one again: see the test above)."""
+    import jinja2
+
+    mine = write_tree(tmp_path / "mine", {"file_docs.html": OVERRIDE})
+    make_environment([mine]).get_template("file_docs.html")
+    compiled: list[str | None] = []
+    compile_template = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: Any, name: str | None = None, **k: Any) -> Any:
+        compiled.append(name)
+        return compile_template(self, source, name, **k)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    again = make_environment([mine]).get_template("file_docs.html")
+    assert compiled == []
+    assert again.filename == str(mine / "file_docs.html")
 
 
 def test_the_trees_pyproject_names_a_folder_relative_to_the_tree(tmp_path: Path) -> None:
