@@ -346,22 +346,23 @@ def write_directory(
     trigrams: list[Trigrams] = []
     owners: list[npt.NDArray[np.uint64]] = []
     follows: list[Follows] = []
-    dropped = np.concatenate(
-        [
-            np.empty(0, dtype=np.uint64),
-            *(
-                (np.concatenate([change.removed, change.held.trigrams]).astype(np.uint64) << 32)
-                | np.uint64(group)
-                for group, change in changes.items()
-            ),
-        ]
-    )
-    for shard in [] if anew else wanted:
-        held, groups, masks = Shard(read_script(folder, directory_name(shard))).entries()
-        keep = ~np.isin((held.astype(np.uint64) << 32) | groups.astype(np.uint64), dropped)
-        trigrams.append(held[keep])
-        owners.append(groups[keep].astype(np.uint64))
-        follows.append(masks[keep])
+    if not anew:  # a cold write has nothing to drop (and its changes are every trigram)
+        dropped = np.concatenate(
+            [
+                np.empty(0, dtype=np.uint64),
+                *(
+                    (np.concatenate([change.removed, change.held.trigrams]).astype(np.uint64) << 32)
+                    | np.uint64(group)
+                    for group, change in changes.items()
+                ),
+            ]
+        )
+        for shard in wanted:
+            held, groups, masks = Shard(read_script(folder, directory_name(shard))).entries()
+            keep = ~np.isin((held.astype(np.uint64) << 32) | groups.astype(np.uint64), dropped)
+            trigrams.append(held[keep])
+            owners.append(groups[keep].astype(np.uint64))
+            follows.append(masks[keep])
     for group, change in changes.items():
         trigrams.append(change.held.trigrams)
         owners.append(np.full(len(change.held.trigrams), group, dtype=np.uint64))
