@@ -220,21 +220,21 @@ def _write_shards(
     # trigram is in one shard alone, so the shards' trigrams are distinct.
     old_trigrams = np.concatenate([found.trigrams for found in before])
     old_follows = np.concatenate([found.follows for found in before])
-    order = np.argsort(old_trigrams)
-    old_trigrams, old_follows = old_trigrams[order], old_follows[order]
     touched = np.isin(shards_of(held.trigrams, work.shards), rewritten)
     trigrams, follows = held.trigrams[touched], held.follows[touched]
-    found = np.minimum(np.searchsorted(old_trigrams, trigrams), max(old_trigrams.size - 1, 0))
-    same = (
-        (old_trigrams[found] == trigrams) & (old_follows[found] == follows)
-        if old_trigrams.size
-        else np.zeros(trigrams.size, dtype=bool)
-    )
+    same = np.isin(_pairs(trigrams, follows), _pairs(old_trigrams, old_follows))
     removed = np.setdiff1d(old_trigrams, trigrams, assume_unique=True)
     return digests, written, GroupChange(Held(trigrams[~same], follows[~same]), removed)
 
 
 _NO_TRIGRAMS: Trigrams = np.empty(0, dtype=np.uint32)
+
+
+def _pairs(trigrams: Trigrams, others: npt.NDArray[np.integer]) -> npt.NDArray[np.uint64]:
+    """Each trigram with its other number (a mask, a group) as one number, to compare pairs
+    as a whole."""
+    pairs = (trigrams.astype(np.uint64) << np.uint64(32)) | others.astype(np.uint64)
+    return pairs.astype(np.uint64, copy=False)
 
 
 def _follows_on_disk(folder: Path, name: str) -> Held:
@@ -347,19 +347,16 @@ def write_directory(
     owners: list[npt.NDArray[np.uint64]] = []
     follows: list[Follows] = []
     if not anew:  # a cold write has nothing to drop (and its changes are every trigram)
+        gone = [np.concatenate([c.removed, c.held.trigrams]) for c in changes.values()]
         dropped = np.concatenate(
             [
                 np.empty(0, dtype=np.uint64),
-                *(
-                    (np.concatenate([change.removed, change.held.trigrams]).astype(np.uint64) << 32)
-                    | np.uint64(group)
-                    for group, change in changes.items()
-                ),
+                *(_pairs(t, np.full(t.size, g)) for t, g in zip(gone, changes, strict=True)),
             ]
         )
         for shard in wanted:
             held, groups, masks = Shard(read_script(folder, directory_name(shard))).entries()
-            keep = ~np.isin((held.astype(np.uint64) << 32) | groups.astype(np.uint64), dropped)
+            keep = ~np.isin(_pairs(held, groups), dropped)
             trigrams.append(held[keep])
             owners.append(groups[keep].astype(np.uint64))
             follows.append(masks[keep])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,7 +139,7 @@ Since = dict[tuple[str, str], str]
 Introduced = dict[str, Since]
 
 
-def introduced(versions: Sequence[tuple[str, Definitions]]) -> Introduced:
+def introduced(versions: Iterable[tuple[str, Definitions]]) -> Introduced:
     """For each version of ``versions`` (a name and its definitions, oldest first), the
     version each of its definitions first appears in (``introduced_in``)."""
     found: Introduced = {}

@@ -28,10 +28,14 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
-from xrefdoc.core.fsutil import TEMPORARY_SUFFIX, write_bytes_atomically, write_if_changed
+from xrefdoc.core.fsutil import (
+    TEMPORARY_SUFFIX,
+    read_plain_pickle,
+    write_bytes_atomically,
+    write_if_changed,
+)
 from xrefdoc.core.identity import project_metadata
 from xrefdoc.core.model import FileRecord
 from xrefdoc.history.apidiff import (
@@ -41,6 +45,7 @@ from xrefdoc.history.apidiff import (
     Since,
     compare,
     definitions,
+    introduced,
     introduced_in,
     tree_definitions,
 )
@@ -178,13 +183,15 @@ def _write_versions_own(
                 if since_before is None:
                     since_before = _read_since(work, before, chain_before)
                 if since_before is None:  # lost: made again from the oldest version on
-                    since_before = _since_again(work, list(reversed(found)), before, state, apis)
+                    oldest_first = list(reversed(found))
+                    older = oldest_first[: oldest_first.index(before) + 1]
+                    since_before = _since_again(work, older, chain_before, apis)
                 since = introduced_in(
                     version.name, apis.get(version), apis.get(before), since_before
                 )
             like = None if before is None else output / before.name / DATA_FOLDER / SINCE_FOLDER
             write_since_scripts(folder, since, like)
-            write_bytes_atomically(work / version.name / SINCE_FILE, pickle.dumps((chain, since)))
+            _save_since(work, version, chain, since)
         if before is not None:
             name = diff_page_name(before, version)
             sides = [(v.name, v.ref, v.time, state[v.name]) for v in (before, version)]
@@ -203,27 +210,17 @@ def _chain(before: str, version: Version, state: Mapping[str, object]) -> str:
     return _digest([before, version.name, state[version.name]])
 
 
-def _since_again(
-    work: Path,
-    oldest_first: list[Version],
-    until: Version,
-    state: Mapping[str, object],
-    apis: _Apis,
-) -> Since:
-    """The since map of ``until``, whose kept one is lost, made again from the oldest version
-    on, two versions' definitions held at a time; kept again, with the digest of the versions
-    it was made from (``_write_versions_own``'s chain)."""
-    chain = ""
-    since: Since = {}
-    before: Version | None = None
-    for version in oldest_first[: oldest_first.index(until) + 1]:
-        chain = _chain(chain, version, state)
-        older = {} if before is None else apis.get(before)
-        since = introduced_in(version.name, apis.get(version), older, since)
-        apis.keep_only(version)
-        before = version
-    write_bytes_atomically(work / until.name / SINCE_FILE, pickle.dumps((chain, since)))
+def _since_again(work: Path, older: list[Version], chain: str, apis: _Apis) -> Since:
+    """The since map of the last of ``older`` (oldest first), whose kept one is lost, made
+    again from the oldest version on, two versions' definitions held at a time; kept again
+    with ``chain``, the digest of what it is made from."""
+    since = introduced((version.name, apis.alone(version)) for version in older)[older[-1].name]
+    _save_since(work, older[-1], chain, since)
     return since
+
+
+def _save_since(work: Path, version: Version, chain: str, since: Since) -> None:
+    write_bytes_atomically(work / version.name / SINCE_FILE, pickle.dumps((chain, since)))
 
 
 class _Apis:
@@ -237,18 +234,26 @@ class _Apis:
         self._held: dict[str, Definitions] = {}
 
     def put(self, version: Version, found: Definitions) -> None:
-        write_bytes_atomically(self._work / version.name / API_FILE, pickle.dumps(found))
+        self._save(version, found)
         self.keep_only(version)
         self._held[version.name] = found
 
     def get(self, version: Version) -> Definitions:
         if version.name not in self._held:
-            found = _read_pickled(self._work / version.name / API_FILE, dict)
+            found = _read_api(self._work / version.name / API_FILE)
             if found is None:  # lost: scanned again, and kept for the next time
                 found = self._rescan(version)
-                write_bytes_atomically(self._work / version.name / API_FILE, pickle.dumps(found))
+                self._save(version, found)
             self._held[version.name] = found
         return self._held[version.name]
+
+    def alone(self, version: Version) -> Definitions:
+        """``get``, letting go of every other version's definitions first."""
+        self.keep_only(version)
+        return self.get(version)
+
+    def _save(self, version: Version, found: Definitions) -> None:
+        write_bytes_atomically(self._work / version.name / API_FILE, pickle.dumps(found))
 
     def keep_only(self, version: Version) -> None:
         """Let go of every version's definitions but ``version``'s."""
@@ -260,9 +265,9 @@ def mirror(site: Path, into: Path, keep: str) -> None:
     where the two are on different file systems; one that was there is replaced by a
     rename), so a version's folder costs no room for the pages it shares with the others;
     the files under ``keep`` (a folder, relative, with its ``/``) are the versions' own and
-    stay. The shared site is
-    only ever replaced file by file (``publish``, ``write_if_changed``), never written in
-    place, so a later build never changes a version already mirrored."""
+    stay. The shared site is only ever replaced file by file (``publish``,
+    ``write_if_changed``), never written in place, so a later build never changes a version
+    already mirrored."""
     fresh = not into.exists()  # then it holds nothing but what is linked here
     wanted = set(staged_files(site))
     made: set[str] = set()  # folders of ``into`` known to be there
@@ -323,21 +328,23 @@ def _take_definitions(into: list[Definitions], tree: Path, records: Sequence[Fil
 
 
 def _read_since(work: Path, version: Version, chain: str) -> Since | None:
-    """The since map the work folder holds for ``version``, if it was made from ``chain``."""
-    found = _read_pickled(work / version.name / SINCE_FILE, tuple)
-    if found is None or len(found) != 2 or found[0] != chain:
+    """The since map the work folder holds for ``version``, if it was made from ``chain``
+    (plain data: read with nothing but builtins)."""
+    try:
+        kept, since = read_plain_pickle(work / version.name / SINCE_FILE)
+    except Exception:  # not there, or not what we write: made again
         return None
-    return found[1] if isinstance(found[1], dict) else None
+    return since if kept == chain and isinstance(since, dict) else None
 
 
-def _read_pickled(path: Path, kind: type) -> Any:
-    """What the work folder's pickle ``path`` holds when it is a ``kind``, else None."""
+def _read_api(path: Path) -> Definitions | None:
+    """A version's definitions as the work folder holds them, if it does."""
     try:
         with path.open("rb") as stream:
             found = pickle.load(stream)
-    except Exception:  # not there, or not what we write: made again
+    except Exception:  # not there, or not what we write: scanned again
         return None
-    return found if isinstance(found, kind) else None
+    return found if isinstance(found, dict) else None
 
 
 def _read_state(path: Path) -> dict[str, object]:
@@ -365,10 +372,7 @@ def write_since_scripts(
     from, as links: most files say what they said there, and a script found the same is
     not written (writing a new version's 1,100 scripts took 0.5 s)."""
     if like is not None and like.is_dir() and not folder.exists():
-        for script in sorted(like.rglob("*.js")):
-            target = folder / script.relative_to(like)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _linked(str(script), str(target))
+        mirror(like, folder, keep="")
     by_file: dict[str, dict[str, str]] = {}
     for (path, qualname), version in sorted(since.items()):
         by_file.setdefault(path, {})[symbol_anchor_base(qualname)] = version

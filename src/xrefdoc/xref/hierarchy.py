@@ -116,19 +116,22 @@ class TypeHierarchy:
         if self._edges is None:
             self._edges = {}, defaultdict(list)
             try:
-                index = self._index
-                for path in sorted(index.definitions_in):
-                    for definition in index.definitions_in[path]:
-                        kind = definition.symbol.kind
-                        if definition.symbol.bases and (kind in CLASS_KINDS or kind == IMPL_KIND):
-                            self._add_bases(definition)
-                self._add_go_interfaces()
+                self._resolve_all()
             except BaseException:
                 self._edges = None  # not half made for the next query
                 raise
-            for edges in self._edges[1].values():
-                edges.sort(key=lambda edge: (edge[0].path, edge[0].symbol.line, edge[0].qualname))
         return self._edges
+
+    def _resolve_all(self) -> None:
+        index = self._index
+        for path in sorted(index.definitions_in):
+            for definition in index.definitions_in[path]:
+                kind = definition.symbol.kind
+                if definition.symbol.bases and (kind in CLASS_KINDS or kind == IMPL_KIND):
+                    self._add_bases(definition)
+        self._add_go_interfaces()
+        for edges in self._subclasses.values():
+            edges.sort(key=lambda edge: (edge[0].path, edge[0].symbol.line, edge[0].qualname))
 
     def resolve(self) -> None:
         """Resolve every class's bases now: before workers fork, so that each inherits them
