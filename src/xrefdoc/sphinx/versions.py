@@ -36,6 +36,7 @@ from xrefdoc.core.fsutil import (
     write_bytes_atomically,
     write_if_changed,
 )
+from xrefdoc.core.gc_pause import collector_paused
 from xrefdoc.core.identity import project_metadata
 from xrefdoc.core.model import FileRecord
 from xrefdoc.history.apidiff import (
@@ -340,7 +341,9 @@ def _read_since(work: Path, version: Version, chain: str) -> Since | None:
 def _read_api(path: Path) -> Definitions | None:
     """A version's definitions as the work folder holds them, if it does."""
     try:
-        with path.open("rb") as stream:
+        # Without the collector, which walks the build's heap again and again while the
+        # 14,000 definitions of a version of Sphinx are made: 0.25 s, 0.05 s without.
+        with path.open("rb") as stream, collector_paused(freeze_after=False):
             found = pickle.load(stream)
     except Exception:  # not there, or not what we write: scanned again
         return None
