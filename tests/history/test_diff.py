@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 from helpers import git, git_repository, run_xrefdoc, write_tree
 
-from xrefdoc.history.apidiff import Definition, introduced
+from xrefdoc.analyze.catalogue import RULE_NAMES
+from xrefdoc.core.settings import command_settings
+from xrefdoc.history.apidiff import Definition, definitions, introduced, tree_known
+from xrefdoc.pipeline.scan import scan
 
 V1 = {
     "pkg/__init__.py": "",
@@ -208,3 +211,21 @@ def test_a_definition_keeps_the_version_it_came_in_when_it_moves() -> None:
         ]
     )
     assert since["v3"] == {("b.py", "run"): "v1", ("a.py", "stop"): "v2", ("a.py", "go"): "v3"}
+
+
+def test_a_file_the_version_before_had_as_it_is_takes_its_definitions_from_there(
+    tmp_path: Path,
+) -> None:
+    tree = write_tree(tmp_path / "tree", V2)
+    before = tree_known(tree, {}, use_cache=False)
+    write_tree(tree, V3)
+    records = scan(command_settings(tree, {}, rule_names=RULE_NAMES), use_cache=False).records
+    read_anew = definitions(records, tree)
+    # The engine is as it was: taken from the version before, so not read again.
+    (tree / "pkg" / "engine.py").unlink()
+    taken = definitions(records, tree, before)
+    assert taken == read_anew
+    assert ("pkg/engine.py", "Engine.start") in taken
+    # The core changed: read again, without the function V3 removed.
+    assert ("pkg/core.py", "stop") in before.definitions
+    assert ("pkg/core.py", "stop") not in taken

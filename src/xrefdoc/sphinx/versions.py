@@ -43,12 +43,14 @@ from xrefdoc.history.apidiff import (
     ApiDiff,
     Change,
     Definitions,
+    Known,
     Since,
     compare,
     definitions,
     introduced,
     introduced_in,
-    tree_definitions,
+    known,
+    tree_known,
 )
 from xrefdoc.history.git import SiteVersion, Version, export, versions
 from xrefdoc.site.data_scripts import call_script
@@ -99,6 +101,7 @@ def build_versions(
     tree, shared = work / "tree", work / "site"
     apis = _Apis(work, partial(_api, source, tree=tree, options=options))
     built_one = False
+    last: Version | None = None  # the version last built, or found built
     # Oldest first: each build is a rebuild of the one before, in the same folders, so it
     # renders only the pages of what changed between them.
     for version in reversed(found):
@@ -107,6 +110,7 @@ def build_versions(
         if state.get(version.name) == built_from and (site / INDEX_PAGE).is_file():
             if not quiet:
                 print(f"xrefdoc: {version.name} ({version.commit[:12]}) is built already")
+            last = version
             continue
         if not quiet:
             print(f"xrefdoc: building {version.name} ({version.commit[:12]})", flush=True)
@@ -119,7 +123,8 @@ def build_versions(
             _release_sphinx_logging()
             gc.collect()
         built_one = True
-        scanned: list[Definitions] = []
+        scanned: list[Known] = []
+        take = partial(_take_definitions, scanned, tree, apis, last)
         code = build_site(
             export(source, version.commit, tree),
             shared,
@@ -129,7 +134,7 @@ def build_versions(
             quiet=quiet,
             verbosity=verbosity,
             jobs=jobs,
-            shown=SiteVersion(source, version, partial(_take_definitions, scanned, tree)),
+            shown=SiteVersion(source, version, take),
         )
         if code != 0:
             return code
@@ -139,8 +144,10 @@ def build_versions(
         # Scanned again only when the build found nothing to scan (its site stood already).
         apis.put(
             version,
-            scanned[0] if scanned else tree_definitions(tree, options or {}, use_cache=True),
+            scanned[0] if scanned else tree_known(tree, options or {}, use_cache=True),
+            beside=last,
         )
+        last = version
         state[version.name] = built_from
         write_if_changed(work / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
     named, _ = project_metadata(source, lambda message: None)
@@ -200,7 +207,8 @@ def _write_versions_own(
             if written.get(name) != now[name] or not (output / name).is_file():
                 diff = compare(apis.get(before), apis.get(version))
                 write_if_changed(output / name, diff_page(project, before, version, diff))
-        apis.keep_only(version)
+        if before is not None:
+            apis.let_go(before)
         before, since_before = version, since
     write_if_changed(work / WRITTEN_FILE, json.dumps(now, indent=1, sort_keys=True))
 
@@ -229,36 +237,53 @@ class _Apis:
     asked for (or scanned again when that is lost), and held until let go: adding a version
     to ten reads the one or two its files are made from, not all ten (1.1 s of 12.9 s)."""
 
-    def __init__(self, work: Path, rescan: Callable[[Version], Definitions]) -> None:
+    def __init__(self, work: Path, rescan: Callable[[Version], Known]) -> None:
         self._work = work
         self._rescan = rescan
-        self._held: dict[str, Definitions] = {}
+        self._held: dict[str, Known] = {}
 
-    def put(self, version: Version, found: Definitions) -> None:
+    def put(self, version: Version, found: Known, beside: Version | None = None) -> None:
+        """Keep ``found`` as the definitions of ``version``, letting go of every other
+        version's but ``beside``'s (the version it was built after: the next build and the
+        API changes compare the two)."""
         self._save(version, found)
-        self.keep_only(version)
+        self._held = {
+            name: held for name, held in self._held.items() if beside and name == beside.name
+        }
         self._held[version.name] = found
 
     def get(self, version: Version) -> Definitions:
+        return self.known(version).definitions
+
+    def known(self, version: Version) -> Known:
+        """``get``, with the content hash of each file."""
+        found = self.saved(version)
+        if found is None:  # lost: scanned again, and kept for the next time
+            found = self._held[version.name] = self._rescan(version)
+            self._save(version, found)
+        return found
+
+    def saved(self, version: Version) -> Known | None:
+        """``known``, but None when the file is lost: not scanned again (which exports the
+        version's tree where a build may be reading another's)."""
         if version.name not in self._held:
             found = _read_api(self._work / version.name / API_FILE)
-            if found is None:  # lost: scanned again, and kept for the next time
-                found = self._rescan(version)
-                self._save(version, found)
+            if found is None:
+                return None
             self._held[version.name] = found
         return self._held[version.name]
 
     def alone(self, version: Version) -> Definitions:
         """``get``, letting go of every other version's definitions first."""
-        self.keep_only(version)
+        self._held = {name: held for name, held in self._held.items() if name == version.name}
         return self.get(version)
 
-    def _save(self, version: Version, found: Definitions) -> None:
-        write_bytes_atomically(self._work / version.name / API_FILE, pickle.dumps(found))
+    def _save(self, version: Version, found: Known) -> None:
+        held = (found.definitions, dict(found.digests))
+        write_bytes_atomically(self._work / version.name / API_FILE, pickle.dumps(held))
 
-    def keep_only(self, version: Version) -> None:
-        """Let go of every version's definitions but ``version``'s."""
-        self._held = {name: held for name, held in self._held.items() if name == version.name}
+    def let_go(self, version: Version) -> None:
+        self._held.pop(version.name, None)
 
 
 def mirror(site: Path, into: Path, keep: str) -> None:
@@ -309,9 +334,9 @@ def _linked(source: str, target: str) -> bool:
 
 def _api(
     source: Path, version: Version, *, tree: Path, options: Mapping[str, object] | None
-) -> Definitions:
+) -> Known:
     """A built version's definitions when their file is lost: its tree read again."""
-    return tree_definitions(export(source, version.commit, tree), options or {}, use_cache=True)
+    return tree_known(export(source, version.commit, tree), options or {}, use_cache=True)
 
 
 def _release_sphinx_logging() -> None:
@@ -324,8 +349,17 @@ def _release_sphinx_logging() -> None:
         logger.removeHandler(handler)
 
 
-def _take_definitions(into: list[Definitions], tree: Path, records: Sequence[FileRecord]) -> None:
-    into.append(definitions(records, tree))
+def _take_definitions(
+    into: list[Known],
+    tree: Path,
+    apis: _Apis,
+    earlier: Version | None,
+    records: Sequence[FileRecord],
+) -> None:
+    """The definitions of a version's records, those of the files it shares with the
+    version ``earlier`` (built before it) taken from that one's."""
+    before = None if earlier is None else apis.saved(earlier)
+    into.append(known(records, definitions(records, tree, before)))
 
 
 def _read_since(work: Path, version: Version, chain: str) -> Since | None:
@@ -338,7 +372,7 @@ def _read_since(work: Path, version: Version, chain: str) -> Since | None:
     return since if kept == chain and isinstance(since, dict) else None
 
 
-def _read_api(path: Path) -> Definitions | None:
+def _read_api(path: Path) -> Known | None:
     """A version's definitions as the work folder holds them, if it does."""
     try:
         # Without the collector, which walks the build's heap again and again while the
@@ -347,7 +381,9 @@ def _read_api(path: Path) -> Definitions | None:
             found = pickle.load(stream)
     except Exception:  # not there, or not what we write: scanned again
         return None
-    return found if isinstance(found, dict) else None
+    if not (isinstance(found, tuple) and len(found) == 2):
+        return None
+    return Known(*found) if all(isinstance(part, dict) for part in found) else None
 
 
 def _read_state(path: Path) -> dict[str, object]:
