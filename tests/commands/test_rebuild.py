@@ -105,6 +105,24 @@ def test_a_page_deleted_after_a_rebuild_that_changed_nothing_is_written_again(
     assert page.read_bytes() == text
 
 
+def test_a_page_deleted_right_after_the_build_is_written_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Right after a build, its folders are too new to be trusted by their times: each one's
+    listing is read, and a page missing from it is seen."""
+    tree = write_tree(tmp_path / "tree", FILES)
+    output = tmp_path / "out"
+    assert build(tree, output) == 0
+    page = output / "pkg/core.py_kw.html"
+    text = page.read_bytes()
+    page.unlink()
+    (output / "pkg" / "core.py_kw.html.kept").write_bytes(text)  # another name is no page
+    capsys.readouterr()
+    assert build(tree, output) == 0
+    assert "no file changed" not in capsys.readouterr().out
+    assert page.read_bytes() == text
+
+
 def test_inside_sphinx_a_rebuild_after_no_change_renders_no_page(tmp_path: Path) -> None:
     tree = write_tree(tmp_path / "tree", FILES)
     project = write_tree(

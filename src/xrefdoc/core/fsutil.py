@@ -216,7 +216,7 @@ def pages_intact(folder: Path, manifest: Path) -> bool:
             return False
         stamp = [info.st_ino, info.st_mtime_ns]
         if stamps.get(relative) != stamp:
-            if not all(os.path.isfile(os.path.join(folder, name)) for name in names):
+            if not _all_files(os.path.join(folder, relative), names):
                 return False
             if now - info.st_mtime_ns < _RACY_NS:
                 continue
@@ -231,6 +231,18 @@ def pages_intact(folder: Path, manifest: Path) -> bool:
 
 # See ``pages_intact``: longer than any file system's tick (FAT's is 2 s).
 _RACY_NS = 3_000_000_000
+
+
+def _all_files(folder: str, names: list[str]) -> bool:
+    """Whether each of ``names`` (paths whose folder is ``folder``) is a file there, from
+    one listing of the folder: a stat of each took 0.3 s for the 58,000 pages of 20,000
+    files, a check right after the build that wrote them (no folder stamped yet)."""
+    try:
+        with os.scandir(folder) as entries:
+            found = {entry.name for entry in entries if entry.is_file()}
+    except OSError:
+        return False
+    return all(os.path.basename(name) in found for name in names)
 
 
 def _stamp(path: Path) -> list[int] | None:

@@ -81,12 +81,23 @@ def _gitignore_rules(folder: Path) -> list[IgnoreRule]:
         return []
 
 
-def _is_output_folder(folder: str) -> bool:
-    return any(os.path.exists(os.path.join(folder, marker)) for marker in OUTPUT_MARKERS)
+def _has(folder: str, name: str, listed: frozenset[str] | None) -> bool:
+    """Whether ``name`` may be in ``folder``: not when the walk's listing of the folder
+    (``listed``) lacks it, which spares a system call per folder and marker."""
+    return listed is None or name in listed
 
 
-def _is_cache_folder(folder: str) -> bool:
+def _is_output_folder(folder: str, listed: frozenset[str] | None) -> bool:
+    return any(
+        _has(folder, marker, listed) and os.path.exists(os.path.join(folder, marker))
+        for marker in OUTPUT_MARKERS
+    )
+
+
+def _is_cache_folder(folder: str, listed: frozenset[str] | None) -> bool:
     """The convention asks tools to check the signature, not only the file's name."""
+    if not _has(folder, CACHE_TAG, listed):
+        return False
     try:
         with open(os.path.join(folder, CACHE_TAG), "rb") as tag:
             return tag.read(len(CACHE_TAG_SIGNATURE)) == CACHE_TAG_SIGNATURE
@@ -94,62 +105,91 @@ def _is_cache_folder(folder: str) -> bool:
         return False
 
 
-def _is_virtualenv(folder: str) -> bool:
-    return os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
+def _is_virtualenv(folder: str, listed: frozenset[str] | None) -> bool:
+    return _has(folder, "pyvenv.cfg", listed) and os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
 
 
-def _directory_listing(root: Path) -> tuple[list[str], list[tuple[str, str]]]:
-    """Files (walked without following links, .gitignore files applied as git applies them)
-    and the folders met on the way that are not walked, with why: linked folders, and
-    folders that cannot be listed. Paths are joined as text: this runs for every folder and
-    file of a tree that is not in git, and a no-change rebuild waits for it."""
-    found: list[str] = []
-    unwalked: list[tuple[str, str]] = []
+@dataclass(slots=True)
+class _Listing:
+    """What a walk of the folders found: the files (relative, ``/``-separated, sorted), the
+    folders not walked with why (linked folders, folders that cannot be listed), and the
+    names in each folder walked."""
+
+    files: list[str] = field(default_factory=list)
+    unwalked: list[tuple[str, str]] = field(default_factory=list)
+    names: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def _directory_listing(root: Path) -> _Listing:
+    """The tree's files, walked without following links, .gitignore files applied as git
+    applies them (see ``_Listing``). One listing per folder, with the kind of each entry
+    from it: this runs for every folder and file of a tree that is not in git, and a
+    no-change rebuild waits for it (``os.walk`` and a check for a link per folder took
+    0.45 s of its 0.8 s at 20,000 files)."""
+    listing = _Listing()
     rules = IgnoreRules()
     top = str(root)
-
-    def unlistable(error: OSError) -> None:
-        folder = Path(error.filename).relative_to(root).as_posix() if error.filename else "?"
-        unwalked.append((folder, f"folder that cannot be read: {error.strerror or error}"))
-
-    for current, dirnames, filenames in os.walk(top, onerror=unlistable, followlinks=False):
-        rel_dir = os.path.relpath(current, top).replace(os.sep, "/")
-        rel_dir = "" if rel_dir == "." else rel_dir
-        if ".gitignore" in filenames:
+    waiting = [""]  # folders to list, relative; each before the folders inside it
+    while waiting:
+        rel_dir = waiting.pop()
+        current = os.path.join(top, rel_dir) if rel_dir else top
+        try:
+            with os.scandir(current) as scanned:
+                entries = list(scanned)
+        except OSError as error:
+            why = f"folder that cannot be read: {error.strerror or error}"
+            listing.unwalked.append((rel_dir or ".", why))
+            continue
+        listing.names[rel_dir] = frozenset(entry.name for entry in entries)
+        folders: list[os.DirEntry[str]] = []
+        files: list[str] = []
+        for entry in entries:
+            try:
+                is_folder = entry.is_dir()  # a link to a folder too, as ``os.walk`` has it
+            except OSError:
+                is_folder = False
+            if is_folder:
+                folders.append(entry)
+            else:
+                files.append(entry.name)
+        if ".gitignore" in files:
             rules.add(rel_dir, _gitignore_rules(Path(current)))
         kept = []
-        for name in sorted(dirnames):
-            rel = f"{rel_dir}/{name}" if rel_dir else name
-            if name == ".git":
+        for entry in sorted(folders, key=lambda entry: entry.name):
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            if entry.name == ".git":
                 continue
-            if os.path.islink(os.path.join(current, name)):
+            if entry.is_symlink():
                 # git lists a link as a file, whatever it points at.
                 if not rules.ignored(rel, False):
-                    unwalked.append((rel, "linked folder, not followed"))
+                    listing.unwalked.append((rel, "linked folder, not followed"))
                 continue
             if not rules.ignored(rel, True):
-                kept.append(name)
-        dirnames[:] = kept
-        for name in sorted(filenames):
+                kept.append(rel)
+        waiting.extend(reversed(kept))
+        for name in sorted(files):
             rel = f"{rel_dir}/{name}" if rel_dir else name
             if not rules.ignored(rel, False):
-                found.append(rel)
-    return sorted(found), unwalked
+                listing.files.append(rel)
+    listing.files.sort()
+    return listing
 
 
 def _examine(
     root: Path,
     rel: str,
-    settings: Settings,
+    never: frozenset[str],
     checked: dict[str, str | None],
     links: dict[str, str],
+    listed: dict[str, frozenset[str]],
 ) -> str | os.stat_result:
-    """Why a listed path is not documented, or the status of the file to document."""
+    """Why a listed path is not documented, or the status of the file to document.
+    ``listed``: the names in each folder, where the walk listed them."""
     end = rel.find("/")
     while end >= 0:
         folder_rel = rel[:end]
         if folder_rel not in checked:
-            checked[folder_rel] = _folder_reason(root, folder_rel, settings.never)
+            checked[folder_rel] = _folder_reason(root, folder_rel, never, listed.get(folder_rel))
         if folder_reason := checked[folder_rel]:
             return folder_reason
         end = rel.find("/", end + 1)
@@ -179,18 +219,22 @@ def _examine(
     return info
 
 
-def _folder_reason(root: Path, folder_rel: str, never: tuple[Path, ...]) -> str | None:
+def _folder_reason(
+    root: Path, folder_rel: str, never: frozenset[str], listed: frozenset[str] | None
+) -> str | None:
     """Why the files of a folder of the tree are not documented, if they are not. Its
     parents were checked first and are no links, and the root is resolved, so the folder
-    is where its path says unless it is a link itself."""
+    is where its path says unless it is a link itself (not one the walk listed: it follows
+    no link). ``never``: the folders never documented, as text; ``listed``: the names in
+    the folder, when the walk listed it."""
     folder = os.path.join(root, folder_rel)
-    if (never and Path(folder) in never) or _is_output_folder(folder):
+    if folder in never or _is_output_folder(folder, listed):
         return f"inside generated output {folder_rel}/"
-    if _is_virtualenv(folder):
+    if _is_virtualenv(folder, listed):
         return f"inside virtual environment {folder_rel}/"
-    if _is_cache_folder(folder):
+    if _is_cache_folder(folder, listed):
         return f"inside cache folder {folder_rel}/"
-    if os.path.islink(folder):
+    if listed is None and os.path.islink(folder):
         return f"inside linked folder {folder_rel}/"
     return None
 
@@ -213,12 +257,16 @@ def walk(settings: Settings) -> WalkResult:
     started = time.time_ns()
     listing = _git_listing(root)
     unwalked: list[tuple[str, str]] = []
+    listed: dict[str, frozenset[str]] = {}
     if listing is None:
-        listing, unwalked = _directory_listing(root)
+        walked = _directory_listing(root)
+        listing, unwalked, listed = walked.files, walked.unwalked, walked.names
     include = pathspec.GitIgnoreSpec.from_lines(settings.include) if settings.include else None
     exclude = pathspec.GitIgnoreSpec.from_lines(settings.exclude) if settings.exclude else None
     result = WalkResult(skipped=unwalked, started_ns=started)
     checked: dict[str, str | None] = {}
+    # As paths are joined below (a path object per folder took a tenth of the walk).
+    never = frozenset(str(path) for path in settings.never)
     links: dict[str, str] = {}  # symbolic link → the file of the tree it points at
     for rel in listing:
         shown = shown_name(rel)
@@ -226,7 +274,7 @@ def walk(settings: Settings) -> WalkResult:
             continue
         if exclude is not None and exclude.match_file(shown):
             continue
-        found = _examine(root, rel, settings, checked, links)
+        found = _examine(root, rel, never, checked, links, listed)
         if isinstance(found, str):
             result.skipped.append((rel, found))
         else:
