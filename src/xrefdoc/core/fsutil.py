@@ -202,8 +202,8 @@ def pages_intact(folder: Path, manifest: Path) -> bool:
     if not listed:
         return False
     by_folder: dict[str, list[str]] = {}
-    for name in listed:
-        by_folder.setdefault(os.path.dirname(name), []).append(name)
+    for name in listed:  # ``/``-separated: the folder is what the last ``/`` ends
+        by_folder.setdefault(name.rpartition("/")[0], []).append(name)
     stamps_file = manifest.with_name(f"{manifest.name}.folders")
     listing = _stamp(manifest)
     stamps = _read_folder_stamps(stamps_file, listing)

@@ -50,6 +50,8 @@ class IgnoreRule:
 
 def as_bytes_text(name: str) -> str:
     """A name (as os functions give it) as one character per byte, the way rules match."""
+    if name.isascii():  # most names: the same text (the walk asks for every entry)
+        return name
     return os.fsencode(name).decode("latin-1")
 
 
