@@ -274,6 +274,31 @@ def test_definitions_sharing_a_qualified_name_have_anchors_that_name_their_file(
     assert sorted(d["anchor"] for d in again["definitions"]) == sorted(anchors.values())
 
 
+def test_a_definitions_anchor_is_the_same_whichever_entries_are_made_first(
+    tmp_path: Path,
+) -> None:
+    """Anchors are made per keyword as a build shows its entries (a rebuild shows few):
+    an entry shown alone has the anchors it has among all of them."""
+    files: dict[str, str | bytes] = {
+        **TREE,
+        "copy/pkg/__init__.py": "",
+        "copy/pkg/core.py": "class Engine:\n    pass\n\n\nclass Engine:\n    pass\n",
+    }
+    everything = dict(make_tree_site(tmp_path / "all", files).keywords.definition_anchors)
+    alone = make_tree_site(tmp_path / "alone", files)
+    entry = keyword_entry(alone, "keywords-e", "Engine", True)
+    assert len(entry["definitions"]) == 3
+    for shown in entry["definitions"]:
+        [definition] = [
+            d
+            for d in everything
+            if (d.path, d.symbol.line, d.qualname)
+            == (shown["path"], shown["line"], shown["qualname"])
+        ]
+        assert shown["anchor"] == everything[definition]
+    assert len(set(everything.values())) == len(everything)
+
+
 def test_the_az_pages_list_every_defined_name(tmp_path: Path) -> None:
     site = make_tree_site(tmp_path, TREE)
     root = keywords_root(site)
