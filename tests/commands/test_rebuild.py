@@ -123,6 +123,20 @@ def test_a_page_deleted_right_after_the_build_is_written_again(
     assert page.read_bytes() == text
 
 
+def test_a_looping_link_beside_the_pages_does_not_make_them_all_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Right after the build, each folder's listing is read: an entry that is not a page (a
+    link to itself, which cannot be followed) says nothing about the pages."""
+    tree = write_tree(tmp_path / "tree", FILES)
+    output = tmp_path / "out"
+    assert build(tree, output) == 0
+    (output / "pkg" / "loop").symlink_to("loop")
+    capsys.readouterr()
+    assert build(tree, output) == 0
+    assert "no file changed since the last complete build" in capsys.readouterr().out
+
+
 def test_inside_sphinx_a_rebuild_after_no_change_renders_no_page(tmp_path: Path) -> None:
     tree = write_tree(tmp_path / "tree", FILES)
     project = write_tree(

@@ -250,6 +250,24 @@ def test_a_version_whose_since_is_lost_has_it_made_again_from_the_oldest(tmp_pat
     assert since_of(out / "v3", "pkg/engine.py") == {"sym-Engine": "v2", "sym-Engine.start": "v2"}
 
 
+def test_a_version_added_after_one_whose_definitions_are_lost_is_built_from_its_own_tree(
+    tmp_path: Path,
+) -> None:
+    """The build of v3 takes the definitions of the files v2 has as they were from v2's;
+    lost, they are not made again while v3's tree is being built (that would put v2's files
+    where v3's are read), but after, for v3's API changes."""
+    root, out = built_versions(tmp_path, "v1", "v2")
+    lost = tmp_path / ".xrefdoc" / "site" / "versions" / "v2" / "definitions.pickle"
+    lost.unlink()
+    done = run_xrefdoc("build", str(root), "-o", str(out), "--versions", "v*")
+    assert done.returncode == 0, done.stderr
+    assert "building v3" in done.stdout
+    assert lost.is_file(), "made again, and kept for the next time"
+    assert "retries" in (out / "v3" / "pkg" / "core.py_docs.html").read_text(encoding="utf-8")
+    assert since_of(out / "v3", "pkg/engine.py") == {"sym-Engine": "v2", "sym-Engine.start": "v2"}
+    assert "run(task, retries=3)" in (out / "_diff" / "v2..v3.html").read_text(encoding="utf-8")
+
+
 def test_the_switcher_keeps_the_definition_and_the_bar_says_when_it_came(
     built: tuple[Path, Path],
 ) -> None:

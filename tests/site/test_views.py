@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pickle
 import re
+import zlib
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -22,9 +24,11 @@ from xrefdoc.site.keyword_views import (
     keywords_root,
     letter_page,
 )
-from xrefdoc.site.names import PageNames
+from xrefdoc.site.names import PageNames, definition_anchor
 from xrefdoc.site.render import make_environment
 from xrefdoc.site.views import SiteContext, docs_page, docs_view, folder_view, kw_page, make_site
+from xrefdoc.xref.index import Index
+from xrefdoc.xref.resolve import Definition
 
 TREE: dict[str, str | bytes] = {
     "README.md": "# Fleet\n\nUses `Engine`.\n",
@@ -274,6 +278,24 @@ def test_definitions_sharing_a_qualified_name_have_anchors_that_name_their_file(
     assert sorted(d["anchor"] for d in again["definitions"]) == sorted(anchors.values())
 
 
+def eager_anchors(index: Index) -> dict[Definition, str]:
+    """The anchors as they were made before they were made per keyword: all at once, in the
+    index's order."""
+    counts = Counter(d.qualname for found in index.definitions.values() for d in found)
+    anchors: dict[Definition, str] = {}
+    taken: Counter[str] = Counter()
+    for found in index.definitions.values():
+        for d in found:
+            anchor = definition_anchor(d.qualname)
+            if counts[d.qualname] > 1:
+                anchor += f"~{zlib.crc32(d.path.encode('utf-8', 'surrogatepass')) & 0xFFFFFF:06x}"
+                taken[anchor] += 1
+                if taken[anchor] > 1:
+                    anchor += f"~{taken[anchor]}"
+            anchors[d] = anchor
+    return anchors
+
+
 def test_a_definitions_anchor_is_the_same_whichever_entries_are_made_first(
     tmp_path: Path,
 ) -> None:
@@ -284,7 +306,7 @@ def test_a_definitions_anchor_is_the_same_whichever_entries_are_made_first(
         "copy/pkg/__init__.py": "",
         "copy/pkg/core.py": "class Engine:\n    pass\n\n\nclass Engine:\n    pass\n",
     }
-    everything = dict(make_tree_site(tmp_path / "all", files).keywords.definition_anchors)
+    everything = eager_anchors(make_tree_site(tmp_path / "all", files).index)
     alone = make_tree_site(tmp_path / "alone", files)
     entry = keyword_entry(alone, "keywords-e", "Engine", True)
     assert len(entry["definitions"]) == 3

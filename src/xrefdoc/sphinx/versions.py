@@ -145,7 +145,6 @@ def build_versions(
         apis.put(
             version,
             scanned[0] if scanned else tree_known(tree, options or {}, use_cache=True),
-            beside=last,
         )
         last = version
         state[version.name] = built_from
@@ -242,15 +241,11 @@ class _Apis:
         self._rescan = rescan
         self._held: dict[str, Known] = {}
 
-    def put(self, version: Version, found: Known, beside: Version | None = None) -> None:
+    def put(self, version: Version, found: Known) -> None:
         """Keep ``found`` as the definitions of ``version``, letting go of every other
-        version's but ``beside``'s (the version it was built after: the next build and the
-        API changes compare the two)."""
+        version's: the next build draws on this one's alone."""
         self._save(version, found)
-        self._held = {
-            name: held for name, held in self._held.items() if beside and name == beside.name
-        }
-        self._held[version.name] = found
+        self._held = {version.name: found}
 
     def get(self, version: Version) -> Definitions:
         return self.known(version).definitions

@@ -83,8 +83,9 @@ def _gitignore_rules(folder: Path) -> list[IgnoreRule]:
 
 def _has(folder: str, name: str, listed: frozenset[str] | None) -> bool:
     """Whether ``name`` may be in ``folder``: not when the walk's listing of the folder
-    (``listed``) lacks it, which spares a system call per folder and marker."""
-    return listed is None or name in listed
+    (``listed``, its names in lower case, as a file system that ignores case finds them)
+    lacks it, which spares a system call per folder and marker."""
+    return listed is None or name.lower() in listed
 
 
 def _is_output_folder(folder: str, listed: frozenset[str] | None) -> bool:
@@ -113,7 +114,7 @@ def _is_virtualenv(folder: str, listed: frozenset[str] | None) -> bool:
 class _Listing:
     """What a walk of the folders found: the files (relative, ``/``-separated, sorted), the
     folders not walked with why (linked folders, folders that cannot be listed), and the
-    names in each folder walked."""
+    names in each folder walked (in lower case)."""
 
     files: list[str] = field(default_factory=list)
     unwalked: list[tuple[str, str]] = field(default_factory=list)
@@ -140,7 +141,7 @@ def _directory_listing(root: Path) -> _Listing:
             why = f"folder that cannot be read: {error.strerror or error}"
             listing.unwalked.append((rel_dir or ".", why))
             continue
-        listing.names[rel_dir] = frozenset(entry.name for entry in entries)
+        listing.names[rel_dir] = frozenset(entry.name.lower() for entry in entries)
         folders: list[os.DirEntry[str]] = []
         files: list[str] = []
         for entry in entries:
