@@ -81,8 +81,8 @@ def _gitignore_rules(folder: Path) -> list[IgnoreRule]:
         return []
 
 
-def _has(folder: str, name: str, listed: frozenset[str] | None) -> bool:
-    """Whether ``name`` may be in ``folder``: not when the walk's listing of the folder
+def _may_hold(listed: frozenset[str] | None, name: str) -> bool:
+    """Whether ``name`` may be in a folder: not when the walk's listing of it
     (``listed``, its names in lower case, as a file system that ignores case finds them)
     lacks it, which spares a system call per folder and marker."""
     return listed is None or name.lower() in listed
@@ -90,14 +90,14 @@ def _has(folder: str, name: str, listed: frozenset[str] | None) -> bool:
 
 def _is_output_folder(folder: str, listed: frozenset[str] | None) -> bool:
     return any(
-        _has(folder, marker, listed) and os.path.exists(os.path.join(folder, marker))
+        _may_hold(listed, marker) and os.path.exists(os.path.join(folder, marker))
         for marker in OUTPUT_MARKERS
     )
 
 
 def _is_cache_folder(folder: str, listed: frozenset[str] | None) -> bool:
     """The convention asks tools to check the signature, not only the file's name."""
-    if not _has(folder, CACHE_TAG, listed):
+    if not _may_hold(listed, CACHE_TAG):
         return False
     try:
         with open(os.path.join(folder, CACHE_TAG), "rb") as tag:
@@ -107,7 +107,7 @@ def _is_cache_folder(folder: str, listed: frozenset[str] | None) -> bool:
 
 
 def _is_virtualenv(folder: str, listed: frozenset[str] | None) -> bool:
-    return _has(folder, "pyvenv.cfg", listed) and os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
+    return _may_hold(listed, "pyvenv.cfg") and os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
 
 
 @dataclass(slots=True)
