@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from helpers import write_tree
 
+from xrefdoc.commands.cli import main
 from xrefdoc.core.settings import make_settings
-from xrefdoc.walk.tree import walk
+from xrefdoc.walk.tree import is_site_top_file, walk
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -275,6 +276,37 @@ def test_plain_folder_skips_git_folder_virtualenv_and_sphinx_output(tmp_path: Pa
     assert "virtual environment" in why["env/pyvenv.cfg"]
     assert "generated output" in why["site/index.html"]
     assert not any(path.startswith(".git/") for path in why)
+
+
+def test_a_top_folder_named_like_a_file_of_the_sites_top_is_skipped_with_a_reason(
+    tmp_path: Path,
+) -> None:
+    """``searchindex.js/0`` would need a folder where the site writes Sphinx's search index
+    (the build failed: "searchindex.js.tmp: Is a directory"); a file of that name, or such
+    a folder deeper in the tree, is documented as any other."""
+    root = write_tree(
+        tmp_path / "tree",
+        {
+            "searchindex.js/0": "",
+            "keywords-q.html/page.md": "# Q\n",
+            "searchindex.js.py": "",
+            "docs/searchindex.js/0": "",
+        },
+    )
+    result = walk(make_settings(root))
+    assert result.files == ["docs/searchindex.js/0", "searchindex.js.py"]
+    why = reasons(result)
+    assert "named like a file the site writes at its top" in why["searchindex.js/0"]
+    assert "(keywords-q.html)" in why["keywords-q.html/page.md"]
+
+
+def test_every_file_at_a_sites_top_is_a_name_the_walk_keeps_for_it(tmp_path: Path) -> None:
+    tree = write_tree(tmp_path / "tree", {"pkg/core.py": "def run():\n    pass\n"})
+    site = tmp_path / "site"
+    assert main(["build", str(tree), "-o", str(site), "-q"]) == 0
+    top_files = [path.name for path in site.iterdir() if path.is_file()]
+    assert "searchindex.js" in top_files and "keywords-r.html" in top_files
+    assert [name for name in top_files if not is_site_top_file(name)] == []
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 import time
@@ -16,6 +17,13 @@ from xrefdoc.walk.gitignore import IgnoreRule, IgnoreRules, parse_ignore_file
 
 # A folder holding one of these is a build output or our own work folder, never source.
 OUTPUT_MARKERS = (".buildinfo", ".xrefdoc-work")
+# The files a site writes at its top (Sphinx's and xrefdoc's own): a folder of the tree's top
+# named like one would be a folder of the site's top of that name, which cannot be.
+SITE_TOP_FILES = frozenset(
+    {".buildinfo", "objects.inv", "searchindex.js"}
+    | {f"{page}.html" for page in ("index", "doc", "genindex", "search", "references", "keywords")}
+)
+_KEYWORD_PAGE = re.compile(r"keywords-[^/]+\.html")
 # A folder tagged like this is a cache (https://bford.info/cachedir/): ours, pytest's, mypy's.
 CACHE_TAG = "CACHEDIR.TAG"
 CACHE_TAG_SIGNATURE = b"Signature: 8a477f597d28d172789f06886806bc55"
@@ -229,6 +237,8 @@ def _folder_reason(
     no link). ``never``: the folders never documented, as text; ``listed``: the names in
     the folder, when the walk listed it."""
     folder = os.path.join(root, folder_rel)
+    if is_site_top_file(folder_rel):
+        return f"a folder named like a file the site writes at its top ({folder_rel})"
     if folder in never or _is_output_folder(folder, listed):
         return f"inside generated output {folder_rel}/"
     if _is_virtualenv(folder, listed):
@@ -238,6 +248,12 @@ def _folder_reason(
     if listed is None and os.path.islink(folder):
         return f"inside linked folder {folder_rel}/"
     return None
+
+
+def is_site_top_file(path: str) -> bool:
+    """Whether ``path`` is the name of a file the site writes at its top (``SITE_TOP_FILES``,
+    the A-Z pages ``keywords-<letter>.html``)."""
+    return path in SITE_TOP_FILES or _KEYWORD_PAGE.fullmatch(path) is not None
 
 
 def _not_a_regular_file(mode: int) -> str:
