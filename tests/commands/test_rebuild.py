@@ -36,6 +36,21 @@ def build(tree: Path, output: Path, *extra: str) -> int:
     return main(["build", str(tree), "-o", str(output), *extra])
 
 
+def built_site(tmp_path: Path) -> tuple[Path, Path]:
+    """``FILES`` written under ``tmp_path`` and built: the tree and the site."""
+    tree = write_tree(tmp_path / "tree", FILES)
+    output = tmp_path / "out"
+    assert build(tree, output) == 0
+    return tree, output
+
+
+def rebuilt(tree: Path, output: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """What a rebuild that succeeds prints."""
+    capsys.readouterr()
+    assert build(tree, output) == 0
+    return capsys.readouterr().out
+
+
 def pages(output: Path) -> dict[str, tuple[bytes, int]]:
     """Every HTML page of the site: its bytes and modification time."""
     return {
@@ -47,13 +62,9 @@ def pages(output: Path) -> dict[str, tuple[bytes, int]]:
 def test_a_rebuild_after_no_change_rewrites_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    tree = write_tree(tmp_path / "tree", FILES)
-    output = tmp_path / "out"
-    assert build(tree, output) == 0
+    tree, output = built_site(tmp_path)
     before = pages(output)
-    capsys.readouterr()
-    assert build(tree, output) == 0
-    assert "no file changed since the last complete build" in capsys.readouterr().out
+    assert "no file changed since the last complete build" in rebuilt(tree, output, capsys)
     assert pages(output) == before, "every page kept, none written again, Sphinx not run"
 
 
@@ -110,16 +121,12 @@ def test_a_page_deleted_right_after_the_build_is_written_again(
 ) -> None:
     """Right after a build, its folders are too new to be trusted by their times: each one's
     listing is read, and a page missing from it is seen."""
-    tree = write_tree(tmp_path / "tree", FILES)
-    output = tmp_path / "out"
-    assert build(tree, output) == 0
+    tree, output = built_site(tmp_path)
     page = output / "pkg/core.py_kw.html"
     text = page.read_bytes()
     page.unlink()
     (output / "pkg" / "core.py_kw.html.kept").write_bytes(text)  # another name is no page
-    capsys.readouterr()
-    assert build(tree, output) == 0
-    assert "no file changed" not in capsys.readouterr().out
+    assert "no file changed" not in rebuilt(tree, output, capsys)
     assert page.read_bytes() == text
 
 
@@ -128,13 +135,9 @@ def test_a_looping_link_beside_the_pages_does_not_make_them_all_again(
 ) -> None:
     """Right after the build, each folder's listing is read: an entry that is not a page (a
     link to itself, which cannot be followed) says nothing about the pages."""
-    tree = write_tree(tmp_path / "tree", FILES)
-    output = tmp_path / "out"
-    assert build(tree, output) == 0
+    tree, output = built_site(tmp_path)
     (output / "pkg" / "loop").symlink_to("loop")
-    capsys.readouterr()
-    assert build(tree, output) == 0
-    assert "no file changed since the last complete build" in capsys.readouterr().out
+    assert "no file changed since the last complete build" in rebuilt(tree, output, capsys)
 
 
 def test_inside_sphinx_a_rebuild_after_no_change_renders_no_page(tmp_path: Path) -> None:

@@ -101,16 +101,15 @@ def build_versions(
     tree, shared = work / "tree", work / "site"
     apis = _Apis(work, partial(_api, source, tree=tree, options=options))
     built_one = False
-    last: Version | None = None  # the version last built, or found built
     # Oldest first: each build is a rebuild of the one before, in the same folders, so it
     # renders only the pages of what changed between them.
-    for version in reversed(found):
+    oldest_first = list(reversed(found))
+    for before, version in zip([None, *oldest_first], oldest_first, strict=False):
         site = output / version.name
         built_from = [version.commit, *made_by]
         if state.get(version.name) == built_from and (site / INDEX_PAGE).is_file():
             if not quiet:
                 print(f"xrefdoc: {version.name} ({version.commit[:12]}) is built already")
-            last = version
             continue
         if not quiet:
             print(f"xrefdoc: building {version.name} ({version.commit[:12]})", flush=True)
@@ -124,7 +123,7 @@ def build_versions(
             gc.collect()
         built_one = True
         scanned: list[Known] = []
-        take = partial(_take_definitions, scanned, tree, apis, last)
+        take = partial(_take_definitions, scanned, tree, apis, before)
         code = build_site(
             export(source, version.commit, tree),
             shared,
@@ -146,7 +145,6 @@ def build_versions(
             version,
             scanned[0] if scanned else tree_known(tree, options or {}, use_cache=True),
         )
-        last = version
         state[version.name] = built_from
         write_if_changed(work / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
     named, _ = project_metadata(source, lambda message: None)
