@@ -5,6 +5,7 @@ files the edit cannot reach are not resolved again."""
 from __future__ import annotations
 
 from pathlib import Path
+from textwrap import dedent
 
 import pytest
 from helpers import extract_tree
@@ -55,6 +56,7 @@ TREE: dict[str, str | bytes] = {
             return Engine().stop()
         """,
     "pkg/relative.py": "from . import helpers\n",
+    "starred.py": "from pkg.stars import *\n\nOther().stop()\nlater()\n",
     "lib/mod.py": "def fetch():\n    return 1\n",
     "user.py": "import mod\n\nmod.fetch()\n",
     "unrelated.py": """\
@@ -97,6 +99,8 @@ TREE: dict[str, str | bytes] = {
     "f/z.c": '#include "t.h"\nint g(CycA *q) { return q->val; }\n',
 }
 
+CORE = dedent(str(TREE["pkg/core.py"]))
+
 # Each edit: the files it rewrites (None: delete), and a file it cannot reach, which must be
 # kept rather than resolved again.
 EDITS: dict[str, tuple[dict[str, str | None], str]] = {
@@ -124,6 +128,34 @@ EDITS: dict[str, tuple[dict[str, str | None], str]] = {
     ),
     "lines moved": (
         {"pkg/core.py": "\n\n\n" + TREE["pkg/core.py"]},  # type: ignore[operator]
+        "unrelated.py",
+    ),
+    # What another file reads of ``pkg/core.py`` is as it was: its importers are kept.
+    "method body edited": (
+        {"pkg/core.py": TREE["pkg/core.py"].replace("return 1", "return 2")},  # type: ignore[union-attr]
+        "app.py",
+    ),
+    "lines moved under an importer": (
+        {"pkg/core.py": "# moved\n\n" + CORE},
+        "app.py",
+    ),
+    "definition added after the others": (
+        {"pkg/core.py": CORE + "\n\ndef later():\n    return 4\n"},
+        "app.py",
+    ),
+    # ``starred.py`` mentions the name added behind its star import: it now means it.
+    "definition added behind a star import": (
+        {"pkg/extra.py": dedent(str(TREE["pkg/extra.py"])) + "\n\ndef later():\n    return 4\n"},
+        "app.py",
+    ),
+    # Every definition after the new one moves along: what a kept use names by its
+    # position would be another.
+    "definition added before the others": (
+        {"pkg/core.py": "def first():\n    return 0\n\n\n" + CORE},
+        "unrelated.py",
+    ),
+    "definition removed": (
+        {"pkg/core.py": TREE["pkg/core.py"].split("def make")[0]},  # type: ignore[union-attr]
         "unrelated.py",
     ),
     "typedef": (

@@ -18,7 +18,14 @@ from xrefdoc.core.model import (
 )
 from xrefdoc.xref.imports import FileImports, is_standard_import
 from xrefdoc.xref.resolve import Definition, Reads, TreeResolver
-from xrefdoc.xref.reuse import FileResolution, Resolved, defines, use_columns, use_rows
+from xrefdoc.xref.reuse import (
+    FileResolution,
+    Resolved,
+    defines,
+    interface,
+    use_columns,
+    use_rows,
+)
 
 STDLIB = frozenset(sys.stdlib_module_names)
 
@@ -557,6 +564,7 @@ def _resolution(
     return FileResolution(
         record.sha256,
         defines(record.symbols),
+        interface(record),
         files | meant,
         names,
         tuple((target.module, target.names) for target in targets),

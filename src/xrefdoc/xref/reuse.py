@@ -7,10 +7,16 @@ files its resolution read (their definitions, aliases and star imports, ``resolv
 from the names it looked up across the tree (types and method bodies) and from the tables
 of its textual matches, which change only for names a changed file defines; from the
 module map, for the modules it looked up. A file is kept when none of these changed.
+
+A file it read counts as changed only when what another file may read of it did
+(``interface``): an edit inside a function's body, or a definition added after the others,
+leaves the files that import it as they were (re-resolving the 351 importers of one module
+took 0.7 s of a one-file rebuild at 20,000 files).
 """
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 from array import array
 from collections import Counter
@@ -40,6 +46,33 @@ ImportRow = tuple[str | None, tuple[tuple[str, str], ...]]
 Defines = tuple[tuple[str, str, str], ...]
 
 
+# What another file's resolution may read of a file (``interface``): how many definitions
+# it covers, and their digest.
+Interface = tuple[int, str]
+
+
+def interface(record: FileRecord, count: int | None = None) -> Interface:
+    """What another file's resolution may read of ``record``: its first ``count``
+    definitions (all when None) as ``TreeResolver`` reads them, in order (a kept use names
+    one by its position), without their lines, and its aliases and star imports. Two
+    records with the same interface over the first definitions of the older one resolve
+    another file's names the same, except names the newer one adds (which ``reusable``
+    follows by name)."""
+    symbols = [s for s in record.symbols if s.kind != "heading"]
+    if count is None:
+        count = len(symbols)
+    elif count > len(symbols):
+        return count, ""  # fewer definitions than before: never the same
+    covered = symbols[:count]
+    facts = [(s.name, str(s.kind), s.parent, s.bases, s.value_type, s.return_type) for s in covered]
+    keys = [(s.parent, s.name) for s in covered]
+    # Which of several definitions of one name comes first by line (``TreeResolver._member``).
+    order = sorted(range(count), key=lambda at: covered[at].line) if len(set(keys)) < count else ()
+    aliases = [(a.name, a.target) for a in record.aliases]
+    value = pickle.dumps((facts, order, aliases), protocol=pickle.HIGHEST_PROTOCOL)
+    return count, hashlib.blake2b(value, digest_size=16).hexdigest()
+
+
 def defines(symbols: Iterable[Symbol]) -> Defines:
     """``Defines`` of a file's symbols, sorted."""
     return tuple(
@@ -53,6 +86,7 @@ class FileResolution:
 
     sha256: str
     defines: Defines  # of the file's own definitions
+    interface: Interface  # of the file's record (``interface``)
     # The files its resolution read, and those of the definitions its uses mean.
     reads: frozenset[str]
     looks_up: frozenset[str]  # the names it looked up across the tree
@@ -118,6 +152,13 @@ class Resolved:
         )
         if not changed:
             return frozenset(records)
+        # Changed files that another file reads as before, but for the names they add.
+        same_face = {
+            path
+            for path in changed - added - removed
+            if interface(records[path], self.files[path].interface[0]) == self.files[path].interface
+        }
+        read_changed = changed - same_face
         names: set[str] = set()
         for path in changed:
             before = Counter(self.files[path].defines if path in self.files else ())
@@ -133,7 +174,7 @@ class Resolved:
             path
             for path, record in records.items()
             if path not in changed
-            and self.files[path].reads.isdisjoint(changed)
+            and self.files[path].reads.isdisjoint(read_changed)
             and self.files[path].looks_up.isdisjoint(looked_up)
             and names.isdisjoint(record.references.names())
             and not (files_moved and record.family != "python" and record.imports)
