@@ -343,6 +343,11 @@ def _edit(tree: Path, path: str, text: str | None) -> None:
             [("shop/caller.py", PAIR["shop/caller.py"].replace("()", "() + 0"))],
             id="match-line-changed",
         ),
+        # Four definitions of ``handle`` are left: its matches leave the shared list for
+        # each one's data, and the list is gone.
+        pytest.param([("plugins/p5.py", None)], id="shared-list-falls-below-its-size"),
+        # The list's matches are all in the file removed: it is gone too.
+        pytest.param([("shop/dispatch.py", None)], id="last-matches-of-a-shared-list-removed"),
         # The lines of the use are as they were; the definition around it is now the second
         # of its name (its anchor in the used file's data gains ``~2``).
         pytest.param(

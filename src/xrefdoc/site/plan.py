@@ -43,7 +43,7 @@ from xrefdoc.xref.places import Enclosing
 from xrefdoc.xref.resolve import Definition
 
 # Bump when what the facts mean changes: facts of another format are not compared.
-FACTS_FORMAT = 5
+FACTS_FORMAT = 6
 
 
 def _digest(value: object) -> bytes:
@@ -77,6 +77,9 @@ class SiteFacts:
     keyword_pages: dict[str, tuple[str, ...]] = field(default_factory=dict)
     uses: dict[str, bytes] = field(default_factory=dict)
     lent: dict[str, bytes] = field(default_factory=dict)
+    # The shared lists of textual matches the symbol data holds (``symbol_data``): they
+    # change only with the keywords whose uses or definitions do (``Plan.keywords``).
+    lists: frozenset[CandidateKey] = frozenset()
 
     def to_bytes(self) -> bytes:
         value = (
@@ -89,6 +92,7 @@ class SiteFacts:
             self.keyword_pages,
             self.uses,
             self.lent,
+            sorted(self.lists),
         )
         return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -99,9 +103,19 @@ class SiteFacts:
             value = read_plain_pickle(path)
             if value[0] != FACTS_FORMAT:
                 return None
-            _, settings, files, keywords, places, touches, keyword_pages, uses, lent = value
+            _, settings, files, keywords, places, touches, keyword_pages, uses, lent, lists = value
             frozen = {name: frozenset(pages) for name, pages in touches.items()}
-            return cls(settings, files, keywords, places, frozen, keyword_pages, uses, lent)
+            return cls(
+                settings,
+                files,
+                keywords,
+                places,
+                frozen,
+                keyword_pages,
+                uses,
+                lent,
+                frozenset(map(tuple, lists)),
+            )
         except Exception:  # missing, damaged or of another format: render everything
             return None
 
@@ -236,6 +250,9 @@ class Plan:
     symbol_files: frozenset[str] = frozenset()
     # The shared lists that hold a textual match of a file rendered again.
     symbol_lists: frozenset[CandidateKey] = frozenset()
+    # The keywords whose uses or definitions may have changed: the others' entries, and
+    # their shared lists, are as the last build made them.
+    keywords: frozenset[str] = frozenset()
 
 
 def plan_build(
@@ -252,6 +269,7 @@ def plan_build(
         new.lent = _lent_facts(site, {}, set())
         return new, None
     plan, mentioned, use_digests = _plan_pages(site, new, old)
+    new.lists = old.lists
     new.uses = {name: old.uses[name] for name in new.keywords if name in old.uses}
     new.uses.update(use_digests)
     new.touches = {
@@ -356,7 +374,12 @@ def _plan_pages(
     lending = {path for path in dirty if new.lent[path] != old.lent.get(path)}
     symbol_files, symbol_lists = _symbol_data(site, dirty, lending, relisted_names)
     plan = Plan(
-        frozenset(dirty), frozenset(folders), frozenset(keyword_pages), symbol_files, symbol_lists
+        frozenset(dirty),
+        frozenset(folders),
+        frozenset(keyword_pages),
+        symbol_files,
+        symbol_lists,
+        frozenset(candidates),
     )
     return plan, mentioned, use_digests
 

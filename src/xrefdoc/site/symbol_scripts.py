@@ -100,7 +100,7 @@ def write_symbol_scripts(
         keys = sorted(
             {key for drawn in executor.map(_write_files, file_parts) for key in drawn}.union(lists)
         )
-        sizes = [len(symbols.uses.shared[key]) for key in keys]
+        sizes = [len(symbols.uses.shared(key)) for key in keys]
         list_parts = [keys[part] for part in _parts(sizes, count)]
         for _ in executor.map(_write_lists, list_parts):
             pass

@@ -31,7 +31,6 @@ from xrefdoc.core.fsutil import (
     MANIFEST,
     declare_coming,
     pages_intact,
-    read_listing,
     remove_stale,
     replace_generated,
     write_if_changed,
@@ -69,7 +68,13 @@ from xrefdoc.site.render import (
     page_jobs,
     render_myst_pages,
 )
-from xrefdoc.site.symbol_data import TEXT_FOLDER, SymbolData, refs_script, sym_script
+from xrefdoc.site.symbol_data import (
+    SymbolData,
+    list_id,
+    refs_script,
+    sym_script,
+    text_script,
+)
 from xrefdoc.site.symbol_scripts import write_symbol_scripts
 from xrefdoc.site.views import SiteContext, make_site
 from xrefdoc.site.writer import OnCluster, write_pages
@@ -632,14 +637,14 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite, git_scripts: list[str]
     defining = symbols.files()
     keys = [state.site.names.file_key(path) for path in defining]
     manifest = Path(app.doctreedir) / INDEX_PARTS_FILE
-    if plan is not None and not plan.symbol_files:
-        # No use or definition changed, so neither did the shared lists: those listed stay
-        # (finding them again is a pass over every use of the tree).
-        shared = sorted(
-            name for name in read_listing(manifest) if name.startswith(f"{TEXT_FOLDER}/")
-        )
+    facts = state.facts
+    if plan is None:
+        facts.lists = frozenset(symbols.shared_lists())
     else:
-        shared = symbols.shared_scripts()
+        # Only the keywords whose uses or definitions changed may have other shared lists.
+        kept = {key for key in facts.lists if key[0] not in plan.keywords}
+        facts.lists = frozenset(kept | symbols.shared_lists(plan.keywords))
+    shared = sorted(text_script(list_id(key)) for key in facts.lists)
     current = [
         INDEX_FILE,
         *(part_file(page.page) for page in layout.pages),
