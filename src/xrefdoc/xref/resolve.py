@@ -120,32 +120,20 @@ class TreeResolver:
         definitions: dict[str, list[Definition]],
     ) -> None:
         self._files = frozenset(records)
+        self._records = records
+        self._definitions = definitions
         self._module_map = module_map
-        # File → (parent, name) → definitions in line order (a name may be defined again).
+        # Of each file, made when a resolution first reads it (a rebuild resolves a few
+        # files again, and reads a few hundred; making them for all 20,000 files of a tree
+        # was 0.25 s): (parent, name) → definitions in line order (a name may be defined
+        # again); name → an import's target; star imports' targets.
         self._members: dict[str, dict[tuple[str | None, str], list[Definition]]] = {}
-        for path, found in definitions.items():
-            members = self._members.setdefault(path, {})
-            for definition in found:
-                key = (definition.symbol.parent, definition.symbol.name)
-                members.setdefault(key, []).append(definition)
-            for same_name in members.values():
-                same_name.sort(key=_definition_line)
         self._aliases: dict[str, dict[str, str]] = {}
         self._stars: dict[str, list[str]] = {}
-        for path, record in records.items():
-            for alias in record.aliases:
-                if alias.name == "*":
-                    self._stars.setdefault(path, []).append(alias.target)
-                else:
-                    self._aliases.setdefault(path, {}).setdefault(alias.name, alias.target)
-        # Files that define some name twice in one scope: only there does the line of a use
-        # decide which definition a same-file target means (elsewhere one answer serves
-        # every line, and the memo finds it).
-        self._redefining = frozenset(
-            path
-            for path, members in self._members.items()
-            if any(len(found) > 1 for found in members.values())
-        )
+        # Whether the file defines some name twice in one scope: only there does the line
+        # of a use decide which definition a same-file target means (elsewhere one answer
+        # serves every line, and the memo finds it).
+        self._redefining: dict[str, bool] = {}
         # The types of each name group (C with C++, Go) by name, over the whole tree, in
         # path and line order; the group of each file.
         self._groups = {path: name_group(record.family) for path, record in records.items()}
@@ -192,7 +180,10 @@ class TreeResolver:
         start = path if target.startswith(("~", ".", "@")) else ""
         if target.startswith(TYPE_NAMESPACE):  # the types of its group, its folder's first
             start = f"{self._groups[path]}:{path.rpartition('/')[0]}"
-        by_line = target.startswith("~") and path in self._redefining
+        by_line = False
+        if target.startswith("~"):
+            redefines = self._redefining.get(path)
+            by_line = self._redefines(path) if redefines is None else redefines
         key = (start, target, line if by_line else 0)
         if self._file_keys is not None:
             self._file_keys.add(key)
@@ -243,7 +234,10 @@ class TreeResolver:
         """The definition of ``name`` in ``parent`` of ``path``: the one in force at the use
         line for a use in the same file, else the first."""
         self._reading[-1][0].add(path)
-        found = self._members.get(path, {}).get((parent, name))
+        members = self._members.get(path)
+        if members is None:
+            members = self._members_of(path)
+        found = members.get((parent, name))
         if not found:
             return None
         if self._line and len(found) > 1 and path == self._start:
@@ -251,6 +245,38 @@ class TreeResolver:
             above = bisect_right(found, self._line, key=_definition_line)
             return found[above - 1] if above else found[0]
         return found[0]
+
+    def _members_of(self, path: str) -> dict[tuple[str | None, str], list[Definition]]:
+        members = self._members.get(path)
+        if members is None:
+            members = self._members[path] = {}
+            for definition in self._definitions.get(path, ()):
+                key = (definition.symbol.parent, definition.symbol.name)
+                members.setdefault(key, []).append(definition)
+            for same_name in members.values():
+                if len(same_name) > 1:
+                    same_name.sort(key=_definition_line)
+        return members
+
+    def _redefines(self, path: str) -> bool:
+        found = self._redefining.get(path)
+        if found is None:
+            members = self._members_of(path).values()
+            found = self._redefining[path] = any(len(same) > 1 for same in members)
+        return found
+
+    def _aliases_of(self, path: str) -> tuple[dict[str, str], list[str]]:
+        aliases = self._aliases.get(path)
+        if aliases is None:
+            aliases = self._aliases[path] = {}
+            stars = self._stars[path] = []
+            record = self._records.get(path)
+            for alias in record.aliases if record is not None else ():
+                if alias.name == "*":
+                    stars.append(alias.target)
+                else:
+                    aliases.setdefault(alias.name, alias.target)
+        return aliases, self._stars[path]
 
     def _module_file(self, folder: str, dotted: str) -> str | None:
         """``module_file`` in the tree, its candidates noted as read: a file added or
@@ -308,7 +334,10 @@ class TreeResolver:
         definition = self._member(path, None, head)
         if definition is not None:
             return self._enter(definition, called, rest, depth)
-        alias = self._aliases.get(path, {}).get(head)
+        aliases = self._aliases.get(path)
+        if aliases is None:
+            aliases = self._aliases_of(path)[0]
+        alias = aliases.get(head)
         if alias is not None:
             suffix = ("()" if called else "") + "".join(f".{part}" for part in rest)
             return self._candidates(path, "|".join(c + suffix for c in alias.split("|")), depth + 1)
@@ -316,7 +345,7 @@ class TreeResolver:
             sub = self._module_file(path.rpartition("/")[0], head)
             if sub is not None:
                 return self._in_module(sub, rest, depth)
-        for star in self._stars.get(path, ()):
+        for star in self._stars[path]:  # made with its aliases
             found = self._one(path, child_target(star, ".".join(parts)), depth + 1)
             if found.definition is not None or found.module is not None:
                 return found
