@@ -210,12 +210,13 @@ def _lent_facts(site: SiteContext, old: dict[str, bytes], again: set[str]) -> di
 
 def _uses_digest(site: SiteContext, name: str) -> bytes:
     """What a keyword's entry (and its part of ``index.json``) shows of its uses: where
-    each is, and the definition it means, if known."""
+    each is, and the definition it means, if known; and which shared list a textual match
+    is held by (a member use or not, ``symbol_data``)."""
     return _digest(
         [
             (u.path, u.line, u.column, u.definition.qualname, u.definition.path)
             if u.definition
-            else (u.path, u.line, u.column)
+            else (u.path, u.line, u.column, u.member)
             for u in site.index.uses.get(name, ())
         ]
     )
@@ -250,8 +251,8 @@ class Plan:
     symbol_files: frozenset[str] = frozenset()
     # The shared lists that hold a textual match of a file rendered again.
     symbol_lists: frozenset[CandidateKey] = frozenset()
-    # The keywords whose uses or definitions may have changed: the others' entries, and
-    # their shared lists, are as the last build made them.
+    # The keywords whose uses or definitions changed: the others' entries, and their
+    # shared lists, are as the last build made them.
     keywords: frozenset[str] = frozenset()
 
 
@@ -379,7 +380,7 @@ def _plan_pages(
         frozenset(keyword_pages),
         symbol_files,
         symbol_lists,
-        frozenset(candidates),
+        frozenset(relisted_names),
     )
     return plan, mentioned, use_digests
 
