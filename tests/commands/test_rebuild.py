@@ -343,6 +343,12 @@ def _edit(tree: Path, path: str, text: str | None) -> None:
             [("shop/caller.py", PAIR["shop/caller.py"].replace("()", "() + 0"))],
             id="match-line-changed",
         ),
+        # ``ping`` is left defined once: its entry, and what ``target.ping()`` may mean,
+        # lose the method of the file changed.
+        pytest.param(
+            [("shop/pair_b.py", "class PingB:\n    pass\n")],
+            id="definition-removed-where-another-file-has-its-name",
+        ),
         # Four definitions of ``handle`` are left: its matches leave the shared list for
         # each one's data, and the list is gone.
         pytest.param([("plugins/p5.py", None)], id="shared-list-falls-below-its-size"),

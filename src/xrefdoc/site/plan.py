@@ -38,12 +38,12 @@ from xrefdoc.site.folder_tree import tree_window
 from xrefdoc.site.readme import find_readme
 from xrefdoc.site.symbol_data import match_holders
 from xrefdoc.site.views import SIBLING_LIMIT, SiteContext, symbol_anchor
-from xrefdoc.xref.index import CandidateKey
+from xrefdoc.xref.index import CandidateKey, Index
 from xrefdoc.xref.places import Enclosing
 from xrefdoc.xref.resolve import Definition
 
 # Bump when what the facts mean changes: facts of another format are not compared.
-FACTS_FORMAT = 6
+FACTS_FORMAT = 7
 
 
 def _digest(value: object) -> bytes:
@@ -80,42 +80,27 @@ class SiteFacts:
     # The shared lists of textual matches the symbol data holds (``symbol_data``): they
     # change only with the keywords whose uses or definitions do (``Plan.keywords``).
     lists: frozenset[CandidateKey] = frozenset()
+    # The names each file defines, and a digest of each keyword's definitions: only the
+    # keywords a changed file defines, or defined, have other definitions.
+    defined: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    definitions: dict[str, bytes] = field(default_factory=dict)
 
     def to_bytes(self) -> bytes:
-        value = (
-            FACTS_FORMAT,
-            self.settings,
-            self.files,
-            self.keywords,
-            self.places,
-            {path: sorted(pages) for path, pages in self.touches.items()},
-            self.keyword_pages,
-            self.uses,
-            self.lent,
-            sorted(self.lists),
-        )
-        return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        value = {name: getattr(self, name) for name in self.__slots__}
+        value["touches"] = {path: sorted(pages) for path, pages in self.touches.items()}
+        value["lists"] = sorted(self.lists)
+        return pickle.dumps((FACTS_FORMAT, value), protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
     def load(cls, path: Path) -> SiteFacts | None:
         """The facts stored at ``path``, or None when there are none usable."""
         try:
-            value = read_plain_pickle(path)
-            if value[0] != FACTS_FORMAT:
+            version, value = read_plain_pickle(path)
+            if version != FACTS_FORMAT:
                 return None
-            _, settings, files, keywords, places, touches, keyword_pages, uses, lent, lists = value
-            frozen = {name: frozenset(pages) for name, pages in touches.items()}
-            return cls(
-                settings,
-                files,
-                keywords,
-                places,
-                frozen,
-                keyword_pages,
-                uses,
-                lent,
-                frozenset(map(tuple, lists)),
-            )
+            value["touches"] = {name: frozenset(pages) for name, pages in value["touches"].items()}
+            value["lists"] = frozenset(map(tuple, value["lists"]))
+            return cls(**value)
         except Exception:  # missing, damaged or of another format: render everything
             return None
 
@@ -123,19 +108,58 @@ class SiteFacts:
         write_bytes_atomically(path, self.to_bytes())
 
 
-def _keyword_facts(site: SiteContext) -> dict[str, bytes]:
+def _defined(site: SiteContext, old: SiteFacts | None) -> dict[str, tuple[str, ...]]:
+    """The names each file defines (an unchanged file's as ``old`` has them)."""
     index = site.index
+    found = {}
+    for path, record in index.records.items():
+        if old is not None and old.files.get(path) == record.sha256 and path in old.defined:
+            found[path] = old.defined[path]
+        else:
+            found[path] = tuple(sorted({d.symbol.name for d in index.definitions_in[path]}))
+    return found
+
+
+def _definition_digests(
+    site: SiteContext, defined: dict[str, tuple[str, ...]], old: SiteFacts | None
+) -> dict[str, bytes]:
+    """Each keyword's definitions, and those a textual match of it may mean, as a digest:
+    worked out again for the keywords a file changed since ``old`` defines or defined,
+    carried over for the others. When files came or went, for every keyword: a package
+    made or gone renames the modules of files that did not change (their qualified
+    names)."""
+    index = site.index
+    if old is None or old.files.keys() != index.records.keys():
+        return {name: _definitions_digest(index, name) for name in index.definitions}
+    again: set[str] = set()
+    for path, record in index.records.items():
+        if old.files[path] != record.sha256:
+            again.update(defined[path], old.defined.get(path, ()))
+    return {
+        name: (
+            old.definitions[name]
+            if name not in again and name in old.definitions
+            else _definitions_digest(index, name)
+        )
+        for name in index.definitions
+    }
+
+
+def _definitions_digest(index: Index, name: str) -> bytes:
+    return _digest(
+        (
+            _definition_facts(index.definitions[name]),
+            _definition_facts(index.textual_definitions.get(name, ())),
+        )
+    )
+
+
+def _keyword_facts(site: SiteContext, definitions: dict[str, bytes]) -> dict[str, bytes]:
+    """Each keyword's entry's place and its definitions (``_definition_digests``)."""
     layout = site.keywords
     return {
-        name: _digest(
-            (
-                layout.page_of.get(name),
-                layout.full_page_of.get(name),
-                _definition_facts(definitions),
-                _definition_facts(index.textual_definitions.get(name, ())),
-            )
-        )
-        for name, definitions in index.definitions.items()
+        name: _digest((layout.page_of.get(name), layout.full_page_of.get(name), digest))
+        for name, digest in definitions.items()
     }
 
 
@@ -262,8 +286,10 @@ def plan_build(
     """The facts of this build, and the pages whose inputs changed since ``old`` (None when
     everything must be rendered: no earlier facts, or other settings, code or templates).
     What the plan does not render again keeps its touches and use digests from ``old``."""
-    new = _site_facts(site, settings)
-    if old is None or old.settings != new.settings:
+    if old is not None and old.settings != settings:
+        old = None  # made by other settings, code or templates: nothing carries over
+    new = _site_facts(site, settings, old)
+    if old is None:
         mentioned = {path: _mentioned(site, path) for path in site.index.records}
         new.uses = {name: _uses_digest(site, name) for name in new.keywords}
         new.touches = {path: _touches(site, names) for path, names in mentioned.items()}
@@ -284,15 +310,20 @@ def plan_build(
     return new, plan
 
 
-def _site_facts(site: SiteContext, settings: str) -> SiteFacts:
-    """Every fact but ``touches`` and ``uses``, which ``plan_build`` adds."""
+def _site_facts(site: SiteContext, settings: str, old: SiteFacts | None) -> SiteFacts:
+    """Every fact but ``touches`` and ``uses``, which ``plan_build`` adds; those ``old``
+    vouches for carried over."""
     index = site.index
+    defined = _defined(site, old)
+    definitions = _definition_digests(site, defined, old)
     return SiteFacts(
         settings=settings,
         files={path: record.sha256 for path, record in index.records.items()},
-        keywords=_keyword_facts(site),
+        keywords=_keyword_facts(site, definitions),
         places={path: _place_fact(site, path) for path in index.records},
         keyword_pages={page.page: page.keywords for page in site.keywords.pages},
+        defined=defined,
+        definitions=definitions,
     )
 
 
