@@ -405,6 +405,25 @@ def test_a_rebuild_after_changes_equals_a_build_from_scratch(
     assert different == [], "every page as a build from scratch writes it"
 
 
+def test_a_site_rebuilt_after_another_site_of_the_tree_equals_a_build_from_scratch(
+    tmp_path: Path,
+) -> None:
+    """Two sites of one tree share its cache: the other site's build resolved ``app.py``
+    again after a re-export moved, and kept that; this site's rebuild, which last saw the
+    re-export where it was, still shows where ``lib.f`` now leads."""
+    tree = write_tree(tmp_path / "tree", RICH)
+    cache = str(tmp_path / "cache")
+    this, other = tmp_path / "this" / "out", tmp_path / "other" / "out"
+    assert build(tree, this, "-q", "--cache-dir", cache) == 0
+    _edit(tree, "lib/sub/__init__.py", "from lib.sub.impl2 import f\n")
+    assert build(tree, other, "-q", "--cache-dir", cache) == 0
+    assert build(tree, this, "-q", "--cache-dir", cache) == 0
+    scratch = tmp_path / "scratch" / "out"
+    assert build(tree, scratch, "-q", "--cache-dir", str(tmp_path / "scratch-cache")) == 0
+    rebuilt, clean = whole_site(this), whole_site(scratch)
+    assert [page for page in clean if rebuilt.get(page) != clean[page]] == []
+
+
 def test_pages_written_by_worker_processes_equal_those_written_in_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -32,7 +32,7 @@ from xrefdoc.store.cache import (
 from xrefdoc.store.versions import code_identity, resolver_version
 from xrefdoc.walk.tree import WalkResult, walk
 from xrefdoc.xref.index import Index, resolve_index
-from xrefdoc.xref.reuse import RESOLVED_FILE, Resolved
+from xrefdoc.xref.reuse import EVERY_FILE, RESOLVED_FILE, Resolved, Rework
 
 Progress = Callable[[Sequence[str]], Iterable[str]]
 # Made from a text content for its lexer and the source cap, in the same pass as the
@@ -54,6 +54,9 @@ class Scan:
     cache_note: str = ""
     # Where the cache that holds what ``derive`` made is (None: none).
     cache_location: CacheLocation | None = None
+    # The files whose names were resolved again, not kept from the last build; the others'
+    # uses are the last build's (``xref.reuse``).
+    rework: Rework = EVERY_FILE
 
 
 def _unchanged(paths: Iterable[str]) -> Iterable[str]:
@@ -295,10 +298,17 @@ def scan(
     timings.lap("extract")
     kept = Resolved.load(kept_at, resolver_version()) if kept_at is not None else None
     index, resolved = resolve_index(records, kept)
+    rework = Rework()
+    if kept is not None:
+        again = (
+            path for path, found in resolved.files.items() if kept.files.get(path) is not found
+        )
+        rework = Rework(frozenset(again), kept.token, kept.token)
     note = cache.reason
     if kept_at is not None and (kept is None or kept.files != resolved.files):
+        rework = replace(rework, token="")  # not kept, unless saved now
         try:
-            resolved.save(kept_at, resolver_version())
+            rework = replace(rework, token=resolved.save(kept_at, resolver_version()))
         except OSError as error:
             # The next build uses what an earlier one kept, if anything: each file's
             # resolution there says what it was made from, so it is only less of use.
@@ -319,4 +329,5 @@ def scan(
         cache_misses=len(records) - hits,
         cache_note=note,
         cache_location=cache.location,
+        rework=rework,
     )

@@ -41,9 +41,10 @@ from xrefdoc.site.views import SIBLING_LIMIT, SiteContext, symbol_anchor
 from xrefdoc.xref.index import CandidateKey, Index
 from xrefdoc.xref.places import Enclosing
 from xrefdoc.xref.resolve import Definition
+from xrefdoc.xref.reuse import EVERY_FILE, Rework
 
 # Bump when what the facts mean changes: facts of another format are not compared.
-FACTS_FORMAT = 7
+FACTS_FORMAT = 8
 
 
 def _digest(value: object) -> bytes:
@@ -84,6 +85,10 @@ class SiteFacts:
     # keywords a changed file defines, or defined, have other definitions.
     defined: dict[str, tuple[str, ...]] = field(default_factory=dict)
     definitions: dict[str, bytes] = field(default_factory=dict)
+    # Each file's ``_meanings_digest``, part of its place fact, made with the resolutions
+    # of this token (``reuse.Rework``).
+    meanings: dict[str, bytes] = field(default_factory=dict)
+    resolutions: str = ""
 
     def to_bytes(self) -> bytes:
         value = {name: getattr(self, name) for name in self.__slots__}
@@ -163,7 +168,8 @@ def _keyword_facts(site: SiteContext, definitions: dict[str, bytes]) -> dict[str
     }
 
 
-def _place_fact(site: SiteContext, path: str) -> bytes:
+def _place_fact(site: SiteContext, path: str, meanings: bytes) -> bytes:
+    """The file's place fact, with ``meanings`` its ``_meanings_digest``."""
     index = site.index
     siblings = index.folders[path.rpartition("/")[0]].files
     return _digest(
@@ -172,24 +178,63 @@ def _place_fact(site: SiteContext, path: str) -> bytes:
             len(siblings),
             # The folder tree beside the page.
             tree_window(index, path),
-            index.import_targets.get(path),
+            [(target.module, target.names) for target in index.import_targets.get(path, ())],
             index.imports_of.get(path),
             index.imported_by.get(path),
             index.tests_of.get(path),
             path in index.test_files,
             # Its findings, some of which come from other files (tests, the packaging).
             index.records[path].findings,
-            # What each name resolves to, which may change through re-exports in files
-            # this one does not import directly.
-            [
-                (u.line, u.column, u.definition.path, u.definition.symbol.line)
-                if u.definition
-                else (u.line, u.column)
-                for u in index.uses_in.get(path, ())
-            ],
+            meanings,
             [(d.qualname, len(index.users.get(d, ()))) for d in index.definitions_in.get(path, ())],
         )
     )
+
+
+def _meanings_digest(index: Index, path: str) -> bytes:
+    """What each name the file uses resolves to (the use's line and column, the
+    definition's file and line), which may change through re-exports in files it does not
+    even import."""
+    return _digest(
+        [
+            (u.line, u.column, u.definition.path, u.definition.symbol.line)
+            if u.definition
+            else (u.line, u.column)
+            for u in index.uses_in.get(path, ())
+        ]
+    )
+
+
+def _meanings(site: SiteContext, old: SiteFacts | None, rework: Rework) -> dict[str, bytes]:
+    """Each file's ``_meanings_digest``: worked out again for the files whose names were
+    resolved again (``rework``), the files changed since ``old`` and the files using a
+    definition of one (its line may have moved); carried over for the others, whose uses
+    are those ``old`` was made with, when it was made with the resolutions the others' were
+    kept from (another site of the tree shares its cache, and may have resolved them
+    again since)."""
+    index = site.index
+    if (
+        old is None
+        or rework.again is None
+        or not old.resolutions
+        or old.resolutions != rework.since
+        or old.files.keys() != index.records.keys()
+    ):
+        return {path: _meanings_digest(index, path) for path in index.records}
+    again = set(rework.again)
+    for path, record in index.records.items():
+        if old.files[path] != record.sha256:
+            again.add(path)
+            for definition in index.definitions_in.get(path, ()):
+                again.update(index.users.get(definition, ()))
+    return {
+        path: (
+            old.meanings[path]
+            if path not in again and path in old.meanings
+            else _meanings_digest(index, path)
+        )
+        for path in index.records
+    }
 
 
 def _lent_fact(site: SiteContext, enclosing: Enclosing, path: str) -> bytes:
@@ -281,14 +326,18 @@ class Plan:
 
 
 def plan_build(
-    site: SiteContext, settings: str, old: SiteFacts | None
+    site: SiteContext,
+    settings: str,
+    old: SiteFacts | None,
+    rework: Rework = EVERY_FILE,
 ) -> tuple[SiteFacts, Plan | None]:
     """The facts of this build, and the pages whose inputs changed since ``old`` (None when
     everything must be rendered: no earlier facts, or other settings, code or templates).
-    What the plan does not render again keeps its touches and use digests from ``old``."""
+    What the plan does not render again keeps its touches and use digests from ``old``;
+    ``rework``: the files whose names the scan resolved again (by default, all)."""
     if old is not None and old.settings != settings:
         old = None  # made by other settings, code or templates: nothing carries over
-    new = _site_facts(site, settings, old)
+    new = _site_facts(site, settings, old, rework)
     if old is None:
         mentioned = {path: _mentioned(site, path) for path in site.index.records}
         new.uses = {name: _uses_digest(site, name) for name in new.keywords}
@@ -310,20 +359,28 @@ def plan_build(
     return new, plan
 
 
-def _site_facts(site: SiteContext, settings: str, old: SiteFacts | None) -> SiteFacts:
+def _site_facts(
+    site: SiteContext,
+    settings: str,
+    old: SiteFacts | None,
+    rework: Rework,
+) -> SiteFacts:
     """Every fact but ``touches`` and ``uses``, which ``plan_build`` adds; those ``old``
     vouches for carried over."""
     index = site.index
     defined = _defined(site, old)
     definitions = _definition_digests(site, defined, old)
+    meanings = _meanings(site, old, rework)
     return SiteFacts(
         settings=settings,
         files={path: record.sha256 for path, record in index.records.items()},
         keywords=_keyword_facts(site, definitions),
-        places={path: _place_fact(site, path) for path in index.records},
+        places={path: _place_fact(site, path, meanings[path]) for path in index.records},
         keyword_pages={page.page: page.keywords for page in site.keywords.pages},
         defined=defined,
         definitions=definitions,
+        meanings=meanings,
+        resolutions=rework.token,
     )
 
 

@@ -386,7 +386,7 @@ def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None
             sources=result.walked.sources,
         )
         domain.set_entry_pages(_entry_pages(site))
-        facts, plan = plan_build(site, settings_digest, old_facts)
+        facts, plan = plan_build(site, settings_digest, old_facts, result.rework)
         if plan is not None:
             logger.info(
                 "xrefdoc: pages to render again: %d files, %d folders, %d keyword pages",

@@ -21,7 +21,7 @@ import pickle
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from xrefdoc.core.fsutil import read_plain_pickle, write_bytes_atomically
@@ -127,10 +127,12 @@ def use_rows(kept: UseColumns) -> Iterator[UseRow]:
 @dataclass(frozen=True, slots=True)
 class Resolved:
     """Every file's resolution in one build (path → ``FileResolution``), and the module map
-    it resolved with (dotted name → file, ``index.build_module_map``)."""
+    it resolved with (dotted name → file, ``index.build_module_map``); as kept, which save
+    it is (a digest of what it holds; empty when not saved)."""
 
     files: dict[str, FileResolution]
     modules: dict[str, str]
+    token: str = field(default="", compare=False)
 
     def reusable(
         self, records: Mapping[str, FileRecord], modules: Mapping[str, str]
@@ -180,24 +182,45 @@ class Resolved:
             and not (files_moved and record.family != "python" and record.imports)
         )
 
-    def save(self, path: Path, version: str) -> None:
-        """Keep these at ``path``, made by code of ``version`` (``resolver_version``)."""
+    def save(self, path: Path, version: str) -> str:
+        """Keep these at ``path``, made by code of ``version`` (``resolver_version``); the
+        token that names this save."""
         files = {name: _fields(kept) for name, kept in self.files.items()}
-        value = (version, files, self.modules)
+        held = pickle.dumps((files, self.modules), protocol=pickle.HIGHEST_PROTOCOL)
+        token = hashlib.blake2b(held, digest_size=16).hexdigest()
+        value = (version, token, held)
         write_bytes_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        return token
 
     @classmethod
     def load(cls, path: Path, version: str) -> Resolved | None:
         """The resolutions kept at ``path`` by code of ``version``, or None when there are
         none usable."""
         try:
-            value = read_plain_pickle(path)
-            if value[0] != version:
+            stored, token, held = read_plain_pickle(path)
+            if stored != version:
                 return None
-            files = {name: FileResolution(*fields) for name, fields in value[1].items()}
-            return cls(files, value[2])
+            kept, modules = pickle.loads(held)
+            files = {name: FileResolution(*fields) for name, fields in kept.items()}
+            return cls(files, modules, token)
         except Exception:  # missing, damaged or of another format: resolve every file
             return None
+
+
+@dataclass(frozen=True, slots=True)
+class Rework:
+    """What a build resolved again: the files (None: every file, nothing was kept), since
+    the kept resolutions of token ``since``; and the token of this build's, as kept for the
+    next (empty: not kept). A later build may carry over what it made from the uses of the
+    other files only when what it made was made with resolutions of token ``since``."""
+
+    again: frozenset[str] | None = None
+    since: str = ""
+    token: str = ""
+
+
+# Every file resolved, nothing kept: what a build without kept resolutions did.
+EVERY_FILE = Rework()
 
 
 def _fields(kept: FileResolution) -> tuple[object, ...]:
