@@ -29,8 +29,9 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
-from collections.abc import Iterable
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from xrefdoc.core.fsutil import read_plain_pickle, write_bytes_atomically
@@ -140,14 +141,7 @@ def _definition_digests(
     for path, record in index.records.items():
         if old.files[path] != record.sha256:
             again.update(defined[path], old.defined.get(path, ()))
-    return {
-        name: (
-            old.definitions[name]
-            if name not in again and name in old.definitions
-            else _definitions_digest(index, name)
-        )
-        for name in index.definitions
-    }
+    return _carried(index.definitions, again, old.definitions, partial(_definitions_digest, index))
 
 
 def _definitions_digest(index: Index, name: str) -> bytes:
@@ -227,14 +221,18 @@ def _meanings(site: SiteContext, old: SiteFacts | None, rework: Rework) -> dict[
             again.add(path)
             for definition in index.definitions_in.get(path, ()):
                 again.update(index.users.get(definition, ()))
-    return {
-        path: (
-            old.meanings[path]
-            if path not in again and path in old.meanings
-            else _meanings_digest(index, path)
-        )
-        for path in index.records
-    }
+    return _carried(index.records, again, old.meanings, partial(_meanings_digest, index))
+
+
+def _carried(
+    keys: Iterable[str],
+    again: Container[str],
+    old: Mapping[str, bytes],
+    make: Callable[[str], bytes],
+) -> dict[str, bytes]:
+    """The digest of each key: ``make(key)`` for those ``again`` holds and those ``old``
+    lacks, ``old``'s for the others."""
+    return {key: old[key] if key not in again and key in old else make(key) for key in keys}
 
 
 def _lent_fact(site: SiteContext, enclosing: Enclosing, path: str) -> bytes:
@@ -271,10 +269,7 @@ def _lent_facts(site: SiteContext, old: dict[str, bytes], again: set[str]) -> di
     """Every file's lent fact: worked out for the files ``again`` and those ``old`` lacks,
     carried over from ``old`` for the others."""
     enclosing = Enclosing(site.index)
-    return {
-        path: _lent_fact(site, enclosing, path) if path in again or path not in old else old[path]
-        for path in site.index.records
-    }
+    return _carried(site.index.records, again, old, partial(_lent_fact, site, enclosing))
 
 
 def _uses_digest(site: SiteContext, name: str) -> bytes:
