@@ -217,3 +217,21 @@ def test_a_shallow_clone_has_the_history_it_holds_and_no_more(
     assert [row[:3] for row in data["commits"]] == [["", 0, ""]]
     assert data["commits"][0][3] == "Before the shallow clone's history"
     assert our_blame(site, "pkg/b.py") == ["Ann"]
+
+
+def test_history_that_comes_later_covers_every_file_the_standing_pages_show(tmp_path: Path) -> None:
+    """A tree built outside git, a file added and built again, then the tree committed as
+    it is: the pages stand, and every file of them, the added one too, gets its history."""
+    root = tmp_path / "tree"
+    write_tree(root, {"m.py": "M = 1\n"})
+    site = tmp_path / "site"
+    build(root, site)
+    write_tree(root, {"n.py": "N = 1\n"})
+    build(root, site)
+    assert not (site / "_xref" / "git").exists()
+    git(root, "init", "-q")
+    made = commit(root, "Ann", "Everything", 1)
+    build(root, site)
+    for path in ("m.py", "n.py"):
+        data = script_data(site / "_xref" / "git" / f"{path}.js")
+        assert [row[0] for row in data["commits"]] == [made] == oracle_log(root, path)
