@@ -4,6 +4,7 @@ files the edit cannot reach are not resolved again."""
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 from textwrap import dedent
 
@@ -100,6 +101,7 @@ TREE: dict[str, str | bytes] = {
 }
 
 CORE = dedent(str(TREE["pkg/core.py"]))
+TEST_X = "def test_x(engine):\n    engine.run()\n"
 
 # Each edit: the files it rewrites (None: delete), and a file it cannot reach, which must be
 # kept rather than resolved again.
@@ -208,6 +210,16 @@ EDITS: dict[str, tuple[dict[str, str | None], str]] = {
 }
 
 
+class _Planted:
+    """An object whose unpickling would create a file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return open, (self.path, "w")
+
+
 def _same(got: Index, want: Index) -> None:
     assert got.uses_in == want.uses_in
     assert got.import_targets == want.import_targets
@@ -239,6 +251,50 @@ def test_an_edit_gives_the_index_built_from_scratch(tmp_path: Path, edit: str) -
     for path, text in edits.items():
         if text is not None:
             assert after.files[path] is not before.files.get(path)
+
+
+BASE = "class Base:\n    def run(self):\n        return 1\n"
+CONFTEST = "import pytest\nfrom base import Base\n\n\ndef helper():\n    return 1\n"
+K = "from base import Base\n\n\nclass K:\n    def a(self):\n        return 1\n"
+
+# A definition added after the others of a file that another file looked up a name in,
+# and found nothing, though it never writes the name: its answer changes.
+ADDED_NAMES: dict[str, tuple[dict[str, str | bytes], dict[str, str]]] = {
+    # ``engine`` is a test's parameter, not a reference: the fixture added is its value.
+    "fixture added": (
+        {"base.py": BASE, "tests/conftest.py": CONFTEST, "tests/test_x.py": TEST_X},
+        {
+            "tests/conftest.py": CONFTEST
+            + "\n\n@pytest.fixture\ndef engine() -> Base:\n    return Base()\n"
+        },
+    ),
+    # Calling an instance looks up ``__call__``.
+    "__call__ added": (
+        {"base.py": BASE, "a.py": K, "c.py": "from a import K\n\nK()().run()\n"},
+        {"a.py": K + "\n    def __call__(self) -> Base:\n        return Base()\n"},
+    ),
+    # ``h`` is ``g`` is ``f``: ``c.py`` never writes ``f``.
+    "name reached through two aliases added": (
+        {
+            "a.py": "def other():\n    return 1\n",
+            "b.py": "from a import f as g\n",
+            "c.py": "from b import g as h\n\nh()\n",
+        },
+        {"a.py": "def other():\n    return 1\n\n\ndef f():\n    return 2\n"},
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(ADDED_NAMES))
+def test_a_name_looked_up_in_vain_and_defined_later_is_resolved_again(
+    tmp_path: Path, edit: str
+) -> None:
+    tree, edits = ADDED_NAMES[edit]
+    _, before = resolve_index(extract_tree(tmp_path, tree).values(), None)
+    records = list(extract_tree(tmp_path, {**tree, **edits}).values())
+    index, _ = resolve_index(records, before)
+    _same(index, build_index(records))
+    assert any(use.definition is not None for use in index.uses_in[sorted(tree)[-1]])
 
 
 def test_what_an_edit_reaches_is_resolved_again(tmp_path: Path) -> None:
@@ -276,6 +332,12 @@ def test_what_is_kept_is_read_back(tmp_path: Path) -> None:
     assert Resolved.load(kept, "v2") is None  # kept by other code
     kept.write_bytes(b"damaged")
     assert Resolved.load(kept, "v1") is None
+    # Planted: what it holds is read as builtins only, and no code it names runs.
+    ran = tmp_path / "ran"
+    held = pickle.dumps(({}, {"x": _Planted(str(ran))}))
+    kept.write_bytes(pickle.dumps(("v1", "token", held)))
+    assert Resolved.load(kept, "v1") is None
+    assert not ran.exists()
 
 
 def test_a_build_that_cannot_keep_them_says_so_and_goes_on(

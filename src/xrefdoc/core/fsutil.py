@@ -53,7 +53,12 @@ class _PlainUnpickler(pickle.Unpickler):
 
 def read_plain_pickle(path: Path) -> Any:
     """The value pickled in ``path``, which holds builtins only (else an error)."""
-    return _PlainUnpickler(io.BytesIO(path.read_bytes())).load()
+    return plain_unpickled(path.read_bytes())
+
+
+def plain_unpickled(data: bytes) -> Any:
+    """The value pickled in ``data``, which holds builtins only (else an error)."""
+    return _PlainUnpickler(io.BytesIO(data)).load()
 
 
 def write_bytes_atomically(path: Path, data: bytes) -> None:

@@ -239,6 +239,10 @@ class TreeResolver:
             members = self._members_of(path)
         found = members.get((parent, name))
         if not found:
+            # Noted as looked up: a file that defines it later changes this answer, though
+            # the file asking may never write the name (``engine`` a fixture's parameter,
+            # ``()`` a class's ``__call__``, a name reached through two aliases).
+            self._reading[-1][1].add(name)
             return None
         if self._line and len(found) > 1 and path == self._start:
             self._contextual += 1

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xrefdoc.core.fsutil import read_plain_pickle, write_bytes_atomically
+from xrefdoc.core.fsutil import plain_unpickled, read_plain_pickle, write_bytes_atomically
 from xrefdoc.core.model import FileRecord, Symbol
 
 RESOLVED_FILE = "resolved.pickle"
@@ -200,7 +200,7 @@ class Resolved:
             stored, token, held = read_plain_pickle(path)
             if stored != version:
                 return None
-            kept, modules = pickle.loads(held)
+            kept, modules = plain_unpickled(held)
             files = {name: FileResolution(*fields) for name, fields in kept.items()}
             return cls(files, modules, token)
         except Exception:  # missing, damaged or of another format: resolve every file
