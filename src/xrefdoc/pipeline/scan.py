@@ -306,14 +306,15 @@ def scan(
         rework = Rework(frozenset(again), kept.token, kept.token)
     note = cache.reason
     if kept_at is not None and (kept is None or kept.files != resolved.files):
-        rework = replace(rework, token="")  # not kept, unless saved now
+        token = ""  # not kept, unless saved now
         try:
-            rework = replace(rework, token=resolved.save(kept_at, resolver_version()))
+            token = resolved.save(kept_at, resolver_version())
         except OSError as error:
             # The next build uses what an earlier one kept, if anything: each file's
             # resolution there says what it was made from, so it is only less of use.
             note = f"{note}; " if note else ""
             note += f"resolutions not kept for the next build: {error.strerror or error}"
+        rework = replace(rework, token=token)
     del kept, resolved  # what is kept is on disk: not held through the build
     timings.lap("xref")
     project = read_project(settings.root, walked.files)

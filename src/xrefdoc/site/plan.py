@@ -127,20 +127,22 @@ def _defined(site: SiteContext, old: SiteFacts | None) -> dict[str, tuple[str, .
 
 
 def _definition_digests(
-    site: SiteContext, defined: dict[str, tuple[str, ...]], old: SiteFacts | None
+    site: SiteContext,
+    defined: dict[str, tuple[str, ...]],
+    old: SiteFacts | None,
+    changed: set[str] | None,
 ) -> dict[str, bytes]:
     """Each keyword's definitions, and those a textual match of it may mean, as a digest:
-    worked out again for the keywords a file changed since ``old`` defines or defined,
-    carried over for the others. When files came or went, for every keyword: a package
-    made or gone renames the modules of files that did not change (their qualified
-    names)."""
+    worked out again for the keywords a file ``changed`` since ``old`` defines or defined,
+    carried over for the others. When files came or went (``changed`` None), for every
+    keyword: a package made or gone renames the modules of files that did not change
+    (their qualified names)."""
     index = site.index
-    if old is None or old.files.keys() != index.records.keys():
+    if old is None or changed is None:
         return {name: _definitions_digest(index, name) for name in index.definitions}
     again: set[str] = set()
-    for path, record in index.records.items():
-        if old.files[path] != record.sha256:
-            again.update(defined[path], old.defined.get(path, ()))
+    for path in changed:
+        again.update(defined[path], old.defined.get(path, ()))
     return _carried(index.definitions, again, old.definitions, partial(_definitions_digest, index))
 
 
@@ -199,9 +201,11 @@ def _meanings_digest(index: Index, path: str) -> bytes:
     )
 
 
-def _meanings(site: SiteContext, old: SiteFacts | None, rework: Rework) -> dict[str, bytes]:
+def _meanings(
+    site: SiteContext, old: SiteFacts | None, rework: Rework, changed: set[str] | None
+) -> dict[str, bytes]:
     """Each file's ``_meanings_digest``: worked out again for the files whose names were
-    resolved again (``rework``), the files changed since ``old`` and the files using a
+    resolved again (``rework``), the files ``changed`` since ``old`` and the files using a
     definition of one (its line may have moved); carried over for the others, whose uses
     are those ``old`` was made with, when it was made with the resolutions the others' were
     kept from (another site of the tree shares its cache, and may have resolved them
@@ -209,18 +213,16 @@ def _meanings(site: SiteContext, old: SiteFacts | None, rework: Rework) -> dict[
     index = site.index
     if (
         old is None
+        or changed is None
         or rework.again is None
         or not old.resolutions
         or old.resolutions != rework.since
-        or old.files.keys() != index.records.keys()
     ):
         return {path: _meanings_digest(index, path) for path in index.records}
-    again = set(rework.again)
-    for path, record in index.records.items():
-        if old.files[path] != record.sha256:
-            again.add(path)
-            for definition in index.definitions_in.get(path, ()):
-                again.update(index.users.get(definition, ()))
+    again = set(rework.again) | changed
+    for path in changed:
+        for definition in index.definitions_in.get(path, ()):
+            again.update(index.users.get(definition, ()))
     return _carried(index.records, again, old.meanings, partial(_meanings_digest, index))
 
 
@@ -363,9 +365,15 @@ def _site_facts(
     """Every fact but ``touches`` and ``uses``, which ``plan_build`` adds; those ``old``
     vouches for carried over."""
     index = site.index
+    # The files changed since ``old``; None when files came or went, or nothing is known.
+    changed = None
+    if old is not None and old.files.keys() == index.records.keys():
+        changed = {
+            path for path, record in index.records.items() if old.files[path] != record.sha256
+        }
     defined = _defined(site, old)
-    definitions = _definition_digests(site, defined, old)
-    meanings = _meanings(site, old, rework)
+    definitions = _definition_digests(site, defined, old, changed)
+    meanings = _meanings(site, old, rework, changed)
     return SiteFacts(
         settings=settings,
         files={path: record.sha256 for path, record in index.records.items()},

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from itertools import groupby
 
 # POSIX classes of git's wildmatch (its C locale: ASCII only).
 _CLASSES = {
@@ -232,13 +233,10 @@ def _runs(rules: list[IgnoreRule]) -> list[_Joined]:
     """The rules as runs that all negate or all do not, the last run first: the last rule
     that matches decides, and within a run which one it is does not matter."""
     runs: list[_Joined] = []
-    start = 0
-    for end in range(1, len(rules) + 1):
-        if end == len(rules) or rules[end].negated != rules[start].negated:
-            run = rules[start:end]
-            files = [rule for rule in run if not rule.folders_only]
-            runs.append((run[0].negated, _either(files), _either(run)))
-            start = end
+    for negated, grouped in groupby(rules, key=lambda rule: rule.negated):
+        run = list(grouped)
+        files = [rule for rule in run if not rule.folders_only]
+        runs.append((negated, _either(files), _either(run)))
     return runs[::-1]
 
 
