@@ -205,6 +205,11 @@ EDITS: dict[str, tuple[dict[str, str | None], str]] = {
         {"pkg/helpers.py": "VALUE = 1\n"},
         "unrelated.py",
     ),
+    # A lookup is kept as its module's base, ``pkg/helpers``: a stub is one of its files.
+    "stub added where a relative import looks": (
+        {"pkg/helpers.pyi": "VALUE: int\n"},
+        "unrelated.py",
+    ),
     "module renamed by a package made": ({"lib/__init__.py": ""}, "unrelated.py"),
     "header added where an include looks": ({"c/other.h": "int unused;\n"}, "unrelated.py"),
 }

@@ -24,8 +24,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xrefdoc.core.fsutil import plain_unpickled, read_plain_pickle, write_bytes_atomically
+from xrefdoc.core.fsutil import pickle_atomically, plain_unpickled, read_plain_pickle
 from xrefdoc.core.model import FileRecord, Symbol
+from xrefdoc.xref.resolve import module_base_of
 
 RESOLVED_FILE = "resolved.pickle"
 
@@ -87,7 +88,8 @@ class FileResolution:
     sha256: str
     defines: Defines  # of the file's own definitions
     interface: Interface  # of the file's record (``interface``)
-    # The files its resolution read, and those of the definitions its uses mean.
+    # The files its resolution read (a module looked up as its ``module_base``), and those
+    # of the definitions its uses mean.
     reads: frozenset[str]
     looks_up: frozenset[str]  # the names it looked up across the tree
     imports: tuple[ImportRow, ...]
@@ -161,6 +163,9 @@ class Resolved:
             if interface(records[path], self.files[path].interface[0]) == self.files[path].interface
         }
         read_changed = changed - same_face
+        # A module looked up is read as its base (``TreeResolver._module_file``).
+        bases = {module_base_of(path) for path in read_changed}
+        read_changed.update(base for base in bases if base is not None)
         names: set[str] = set()
         for path in changed:
             before = Counter(self.files[path].defines if path in self.files else ())
@@ -188,8 +193,7 @@ class Resolved:
         files = {name: _fields(kept) for name, kept in self.files.items()}
         held = pickle.dumps((files, self.modules), protocol=pickle.HIGHEST_PROTOCOL)
         token = hashlib.blake2b(held, digest_size=16).hexdigest()
-        value = (version, token, held)
-        write_bytes_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        pickle_atomically(path, (version, token, held))
         return token
 
     @classmethod
@@ -201,6 +205,7 @@ class Resolved:
             if stored != version:
                 return None
             kept, modules = plain_unpickled(held)
+            del held  # as large as what it holds: not kept while that is made
             files = {name: FileResolution(*fields) for name, fields in kept.items()}
             return cls(files, modules, token)
         except Exception:  # missing, damaged or of another format: resolve every file
