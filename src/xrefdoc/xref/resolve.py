@@ -347,7 +347,10 @@ class TreeResolver:
             if folder is None:
                 return NOTHING
             parts = rest.split(".") if rest else []
-            for size in range(len(parts), -1, -1):
+            # A module's name is a word: ``.m.make().[]`` is looked for as ``m``, not as
+            # a file named ``make()``.
+            words = next((at for at, part in enumerate(parts) if not part.isidentifier()), None)
+            for size in range(len(parts) if words is None else words, -1, -1):
                 found = self._module_file(folder, ".".join(parts[:size]))
                 if found is not None:
                     return self._in_module(found, parts[size:], depth)
@@ -375,7 +378,7 @@ class TreeResolver:
         if alias is not None:
             suffix = ("()" if called else "") + "".join(f".{part}" for part in rest)
             return self._candidates(path, "|".join(c + suffix for c in alias.split("|")), depth + 1)
-        if _is_package(path) and not called:
+        if _is_package(path) and not called and head.isidentifier():
             sub = self._module_file(path.rpartition("/")[0], head)
             if sub is not None:
                 return self._in_module(sub, rest, depth)
