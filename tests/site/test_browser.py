@@ -164,6 +164,19 @@ def test_the_keyword_box_jumps_to_a_keyword_entry(page: Any, site: str) -> None:
     assert page.locator("#kw-Pump").is_visible()
 
 
+def test_a_keyword_entry_shows_textual_lines_in_italics_and_says_why(page: Any, site: str) -> None:
+    page.goto(site + "keywords-r.html#kw-run")
+    looks = """links => links.map(a => [a.textContent, getComputedStyle(a).fontStyle,
+        (a.closest('[title]') || {}).title || ''])"""
+    entry = "#kw-run + dd .xref-uses a[href*='#L']"
+    shown = page.eval_on_selector_all(entry, looks)
+    textual = [row for row in shown if row[1] == "italic"]
+    exact = [row for row in shown if row[1] == "normal"]
+    assert textual and exact, shown
+    assert {title for _, _, title in textual} == {"textual match"}
+    assert {title for _, _, title in exact} == {""}
+
+
 def test_a_letter_page_filters_as_you_type_across_the_letter(page: Any, site: str) -> None:
     page.goto(site + "keywords-w.html")
     assert page.locator("nav.xref-parts a").count() >= 1, "W takes more than one page"

@@ -436,3 +436,31 @@ def test_a_function_without_overloads_lists_none(tmp_path: Path) -> None:
     assert "xref-overloads" not in html and "overload" not in html
     entry = keyword_entry(site, "keywords-h", "helper", limit=True)
     assert [d["overloads"] for d in entry["definitions"]] == [0]
+
+
+def test_a_line_is_linked_once_and_textual_lines_are_one_italic_run(tmp_path: Path) -> None:
+    """A keyword's entry links each line once for its exact uses and once for its textual
+    ones, however often it uses the name there; a run of textual lines is one ``<i>``."""
+    files: dict[str, str | bytes] = {
+        "engine.py": "class Engine:\n    def start(self):\n        return 1\n",
+        "run.py": (
+            "from engine import Engine\n\n\n"
+            "def go(job, other):\n"
+            "    job.start(); other.start()\n"
+            "    job.start()\n"
+            "    Engine().start(); Engine().start()\n"
+            "    job.start()\n"
+        ),
+    }
+    site = make_tree_site(tmp_path, files)
+    entry = keyword_entry(site, "keywords-s", "start", limit=True)
+    macros = make_environment().get_template("_kwindex.html").module
+    entry_html = str(macros.entry(entry, "textual match"))
+    uses = entry_html.split('<ul class="xref-uses">', 1)[1].split("</ul>", 1)[0]
+    row = next(item for item in uses.split("<li>") if "run.py_docs.html#L" in item)
+    assert re.sub(
+        r"<a href=run\.py_docs\.html#L(\d+)>\d+</a>", r"L\1", row.split(":", 1)[1].rstrip()
+    ) == (
+        ' <i class=xref-textual title="textual match">L5 L6</i> L7'
+        ' <i class=xref-textual title="textual match">L8</i>'
+    )

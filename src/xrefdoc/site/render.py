@@ -112,17 +112,30 @@ class ViewEnvironment(jinja2.Environment):
 
 def use_links(lines: Iterable[UseLine], textual_title: str) -> Markup:
     """The links to the lines of one file in a keyword's entry, `` <a href="…">12</a>``
-    each, a textual match in italics with its title: what a template loop wrote, written
-    here because a keyword's own page lists hundreds of thousands of them on a large tree."""
+    each, a run of textual matches in one ``<i>`` with the title: what a template loop
+    wrote, written here because a keyword's own page lists hundreds of thousands of them on
+    a large tree. A line is linked once for its exact uses and once for its textual ones,
+    however many times it uses the name: on NumPy x3 a line linked again was one link in
+    eleven, and the class and title on each textual link a sixth of these pages."""
     title = escape(textual_title)
     links = []
+    seen: set[tuple[int, bool]] = set()
+    in_textual = False
     for line in lines:
-        href = attribute(line["href"])
-        number = line["line"]
-        if line["textual"]:
-            links.append(f' <a href={href} class="xref-textual" title="{title}">{number}</a>')
-        else:
-            links.append(f" <a href={href}>{number}</a>")
+        number, textual = line["line"], line["textual"]
+        if (number, textual) in seen:
+            continue
+        seen.add((number, textual))
+        space = " "
+        if textual != in_textual:
+            if textual:
+                space = f' <i class=xref-textual title="{title}">'
+            else:
+                links.append("</i>")
+            in_textual = textual
+        links.append(f"{space}<a href={attribute(line['href'])}>{number}</a>")
+    if in_textual:
+        links.append("</i>")
     return Markup("".join(links))
 
 
