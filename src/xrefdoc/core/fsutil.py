@@ -11,7 +11,7 @@ import os
 import pickle
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -104,15 +104,16 @@ def naming(path: Path) -> Iterator[None]:
 
 
 def replace_generated(
-    folder: Path, pages: dict[str, str], kept: Iterable[str] = ()
+    folder: Path, pages: Mapping[str, Callable[[], str]], kept: Iterable[str] = ()
 ) -> tuple[int, int]:
-    """Write ``pages`` (relative path → text) under ``folder`` and delete the files an earlier
-    run wrote that are neither in ``pages`` nor in ``kept`` (pages left as they are); returns
+    """Write ``pages`` (relative path → what makes its text, called as it is written, so
+    one page's text is held at a time) under ``folder`` and delete the files an earlier run
+    wrote that are neither in ``pages`` nor in ``kept`` (pages left as they are); returns
     (written, deleted)."""
     manifest = folder / MANIFEST
     declare_coming(manifest, pages)
     written = sum(
-        write_if_changed(folder / relative, text) for relative, text in sorted(pages.items())
+        write_if_changed(folder / relative, pages[relative]()) for relative in sorted(pages)
     )
     return written, remove_stale(folder, manifest, [*pages, *kept])
 
