@@ -175,6 +175,9 @@ def test_a_keyword_entry_shows_textual_lines_in_italics_and_says_why(page: Any, 
     assert textual and exact, shown
     assert {title for _, _, title in textual} == {"textual match"}
     assert {title for _, _, title in exact} == {""}
+    # A screen reader hears it too: the run is a group whose name says so.
+    groups = page.locator("#kw-run + dd").get_by_role("group", name="textual match")
+    assert groups.locator("a").count() == len(textual)
 
 
 def test_a_letter_page_filters_as_you_type_across_the_letter(page: Any, site: str) -> None:

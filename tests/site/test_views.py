@@ -438,6 +438,9 @@ def test_a_function_without_overloads_lists_none(tmp_path: Path) -> None:
     assert [d["overloads"] for d in entry["definitions"]] == [0]
 
 
+TEXTUAL_RUN = '<i class=xref-textual title="textual match" role=group aria-label="textual match">'
+
+
 def test_a_line_is_linked_once_and_textual_lines_are_one_italic_run(tmp_path: Path) -> None:
     """A keyword's entry links each line once for its exact uses and once for its textual
     ones, however often it uses the name there; a run of textual lines is one ``<i>``."""
@@ -454,13 +457,13 @@ def test_a_line_is_linked_once_and_textual_lines_are_one_italic_run(tmp_path: Pa
     }
     site = make_tree_site(tmp_path, files)
     entry = keyword_entry(site, "keywords-s", "start", limit=True)
+    (group,) = [group for group in entry["groups"] if group["path"] == "run.py"]
+    listed = [(line["line"], line["textual"]) for line in group["lines"]]
+    assert listed == [(5, True), (6, True), (7, False), (8, True)]  # the Markdown export's too
     macros = make_environment().get_template("_kwindex.html").module
     entry_html = str(macros.entry(entry, "textual match"))
     uses = entry_html.split('<ul class="xref-uses">', 1)[1].split("</ul>", 1)[0]
     row = next(item for item in uses.split("<li>") if "run.py_docs.html#L" in item)
     assert re.sub(
         r"<a href=run\.py_docs\.html#L(\d+)>\d+</a>", r"L\1", row.split(":", 1)[1].rstrip()
-    ) == (
-        ' <i class=xref-textual title="textual match">L5 L6</i> L7'
-        ' <i class=xref-textual title="textual match">L8</i>'
-    )
+    ) == (f" {TEXTUAL_RUN}L5 L6</i> L7 {TEXTUAL_RUN}L8</i>")

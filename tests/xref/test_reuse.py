@@ -302,6 +302,42 @@ def test_a_name_looked_up_in_vain_and_defined_later_is_resolved_again(
     assert any(use.definition is not None for use in index.uses_in[sorted(tree)[-1]])
 
 
+# A module named ``__init__`` (``from .__init__ import X``): its files are candidates of
+# two lookups, the package's and its own; each edit adds or removes one of them.
+INIT_MODULES: dict[str, tuple[dict[str, str], dict[str, str | None]]] = {
+    "module added beside its stub": (
+        {"pkg/__init__.pyi": "X: int\n", "pkg/mod.py": "from .__init__ import X\n\nX\n"},
+        {"pkg/__init__.py": ""},
+    ),
+    "module removed, its stub kept": (
+        {
+            "pkg/__init__.py": "X = 1\n",
+            "pkg/__init__.pyi": "X: int\n",
+            "pkg/mod.py": "from . import __init__\n",
+        },
+        {"pkg/__init__.py": None},
+    ),
+    "module added at the top": (
+        {"__init__.pyi": "X: int\n", "mod.py": "from .__init__ import X\n\nX\n"},
+        {"__init__.py": ""},
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(INIT_MODULES))
+def test_a_module_named_init_is_found_again(tmp_path: Path, edit: str) -> None:
+    tree, edits = INIT_MODULES[edit]
+    _, before = resolve_index(extract_tree(tmp_path, tree).values(), None)
+    for path, text in edits.items():
+        if text is None:
+            (tmp_path / path).unlink()
+    files: dict[str, str | bytes] = {**tree, **{p: t for p, t in edits.items() if t is not None}}
+    files = {path: text for path, text in files.items() if edits.get(path, "") is not None}
+    records = list(extract_tree(tmp_path, files).values())
+    index, _ = resolve_index(records, before)
+    _same(index, build_index(records))
+
+
 def test_what_an_edit_reaches_is_resolved_again(tmp_path: Path) -> None:
     """A new return type changes what ``engine.start()`` in ``app.py`` means, though
     ``app.py`` itself is unchanged: it read ``pkg/core.py``, so it is resolved again."""

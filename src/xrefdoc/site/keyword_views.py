@@ -39,7 +39,9 @@ def letter_label(letter: str) -> str:
 def _use_groups(
     site: SiteContext, page: str, uses: list[Use], limit: bool
 ) -> tuple[list[UseGroup], int]:
-    """Uses grouped by file (files and lines in order), and how many were left out."""
+    """Uses grouped by file (files and lines in order), and how many were left out. A line
+    is listed once for its exact uses and once for its textual ones, however often it uses
+    the name: on NumPy x3 a line listed again was one link in eleven."""
     groups: list[UseGroup] = []
     shown = 0
     for path, in_file in groupby(uses, key=lambda use: use.path):
@@ -49,10 +51,13 @@ def _use_groups(
         if limit:
             file_uses = file_uses[: USE_LINES_SHOWN - shown]
         hrefs = site.names.line_hrefs(page, path, (use.line for use in file_uses))
-        lines: list[UseLine] = [
-            {"line": use.line, "href": href, "textual": use.definition is None}
-            for use, href in zip(file_uses, hrefs, strict=True)
-        ]
+        lines: list[UseLine] = []
+        listed: set[tuple[int, bool]] = set()
+        for use, href in zip(file_uses, hrefs, strict=True):
+            key = (use.line, use.definition is None)
+            if key not in listed:
+                listed.add(key)
+                lines.append({"line": use.line, "href": href, "textual": key[1]})
         docs = site.names.href(page, site.names.file_page(path))
         groups.append({"path": path, "href": docs, "lines": lines})
         shown += len(file_uses)

@@ -113,28 +113,24 @@ class ViewEnvironment(jinja2.Environment):
 
 def use_links(lines: Iterable[UseLine], textual_title: str) -> Markup:
     """The links to the lines of one file in a keyword's entry, `` <a href="…">12</a>``
-    each, a run of textual matches in one ``<i>`` with the title: what a template loop
-    wrote, written here because a keyword's own page lists hundreds of thousands of them on
-    a large tree. A line is linked once for its exact uses and once for its textual ones,
-    however many times it uses the name: on NumPy x3 a line linked again was one link in
-    eleven, and the class and title on each textual link a sixth of these pages."""
+    each, a run of textual matches in one ``<i>`` that says so (its title for the pointer, a
+    group's label for a screen reader), not a class and title on each link: what a template
+    loop wrote, written here because a keyword's own page lists hundreds of thousands of
+    them on a large tree (the class and title on each were a sixth of these pages on NumPy
+    x3)."""
     title = escape(textual_title)
     links = []
-    seen: set[tuple[int, bool]] = set()
     in_textual = False
     for line in lines:
-        number, textual = line["line"], line["textual"]
-        if (number, textual) in seen:
-            continue
-        seen.add((number, textual))
+        textual = line["textual"]
         space = " "
         if textual != in_textual:
             if textual:
-                space = f' <i class=xref-textual title="{title}">'
+                space = f' <i class=xref-textual title="{title}" role=group aria-label="{title}">'
             else:
                 links.append("</i>")
             in_textual = textual
-        links.append(f"{space}<a href={attribute(line['href'])}>{number}</a>")
+        links.append(f"{space}<a href={attribute(line['href'])}>{line['line']}</a>")
     if in_textual:
         links.append("</i>")
     return Markup("".join(links))

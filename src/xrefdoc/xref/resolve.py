@@ -71,18 +71,18 @@ def module_base(folder: str, dotted: str) -> str:
     return posixpath.join(folder, *dotted.split(".")) if dotted else folder
 
 
-_MODULE_ENDINGS = ("/__init__.py", "/__init__.pyi", ".py", ".pyi")
-
-
-def module_base_of(path: str) -> str | None:
-    """``module_base`` of the module a file may be, or None for a file no import finds;
-    ``__init__.py`` at the top gives "", the top folder's."""
-    if path in ("__init__.py", "__init__.pyi"):
-        return ""
-    for ending in _MODULE_ENDINGS:
-        if path.endswith(ending):
-            return path[: -len(ending)]
-    return None
+def module_bases_of(path: str) -> tuple[str, ...]:
+    """The ``module_base`` of each module lookup that ``path`` is a candidate of: ``pkg/mod``
+    of ``pkg/mod.py``; of ``pkg/__init__.py`` both ``pkg`` (the package) and ``pkg/__init__``
+    (a module of that name: ``from .__init__ import x``); none of a file no import finds."""
+    stem = path.removesuffix(".py") if path.endswith(".py") else path.removesuffix(".pyi")
+    if stem == path:
+        return ()
+    if stem == "__init__":
+        return (stem, "")
+    if stem.endswith("/__init__"):
+        return (stem, stem.removesuffix("/__init__"))
+    return (stem,)
 
 
 def package_folder(path: str, level: int) -> str | None:
@@ -309,9 +309,10 @@ class TreeResolver:
         return aliases, self._stars[path]
 
     def _module_file(self, folder: str, dotted: str) -> str | None:
-        """``module_file`` in the tree, its module's base noted as read: a file added,
-        removed or changed at one of its candidates changes what it finds (``Resolved``
-        takes each changed file's ``module_base_of`` as changed too)."""
+        """``module_file`` in the tree, its module's base noted as read: a file added or
+        removed at one of its candidates changes what it finds (``Resolved`` takes each
+        changed file's ``module_bases_of`` as changed too; the file found is read by path
+        when a name is looked up in it)."""
         known = self._modules_found.get((folder, dotted))
         if known is None:
             found = module_file(folder, dotted, self._files)
@@ -349,8 +350,10 @@ class TreeResolver:
             parts = rest.split(".") if rest else []
             # A module's name is a word: ``.m.make().[]`` is looked for as ``m``, not as
             # a file named ``make()``.
-            words = next((at for at, part in enumerate(parts) if not part.isidentifier()), None)
-            for size in range(len(parts) if words is None else words, -1, -1):
+            first_non_word = next(
+                (at for at, part in enumerate(parts) if not part.isidentifier()), len(parts)
+            )
+            for size in range(first_non_word, -1, -1):
                 found = self._module_file(folder, ".".join(parts[:size]))
                 if found is not None:
                     return self._in_module(found, parts[size:], depth)
