@@ -235,8 +235,11 @@ def _same(got: Index, want: Index) -> None:
     assert got.tests_of == want.tests_of
 
 
-def _edited(tmp_path: Path, edits: dict[str, str | None]) -> list[FileRecord]:
-    files = {path: text for path, text in TREE.items() if edits.get(path, "") is not None}
+def _edited(
+    tmp_path: Path, edits: dict[str, str | None], tree: dict[str, str | bytes] = TREE
+) -> list[FileRecord]:
+    """The records of ``tree`` after ``edits`` (None: the file deleted)."""
+    files = {path: text for path, text in tree.items() if edits.get(path, "") is not None}
     files.update({path: text for path, text in edits.items() if text is not None})
     for path, text in edits.items():
         if text is None:
@@ -328,12 +331,7 @@ INIT_MODULES: dict[str, tuple[dict[str, str], dict[str, str | None]]] = {
 def test_a_module_named_init_is_found_again(tmp_path: Path, edit: str) -> None:
     tree, edits = INIT_MODULES[edit]
     _, before = resolve_index(extract_tree(tmp_path, tree).values(), None)
-    for path, text in edits.items():
-        if text is None:
-            (tmp_path / path).unlink()
-    files: dict[str, str | bytes] = {**tree, **{p: t for p, t in edits.items() if t is not None}}
-    files = {path: text for path, text in files.items() if edits.get(path, "") is not None}
-    records = list(extract_tree(tmp_path, files).values())
+    records = _edited(tmp_path, edits, dict(tree))
     index, _ = resolve_index(records, before)
     _same(index, build_index(records))
 

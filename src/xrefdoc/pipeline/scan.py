@@ -298,7 +298,7 @@ def scan(
     timings.lap("extract")
     kept = Resolved.load(kept_at, resolver_version()) if kept_at is not None else None
     index, resolved = resolve_index(records, kept)
-    rework = Rework()
+    rework = EVERY_FILE
     if kept is not None:
         again = (
             path for path, found in resolved.files.items() if kept.files.get(path) is not found

@@ -59,9 +59,9 @@ def module_file(folder: str, dotted: str, files: frozenset[str]) -> str | None:
 
 def module_candidates(folder: str, dotted: str) -> tuple[str, ...]:
     """The files that may be module ``dotted`` under ``folder``, first found first."""
-    if not dotted:
-        return (posixpath.join(folder, "__init__.py") if folder else "__init__.py",)
     base = module_base(folder, dotted)
+    if not dotted:
+        return (posixpath.join(base, "__init__.py"),)
     return (base + "/__init__.py", base + ".py", base + "/__init__.pyi", base + ".pyi")
 
 
