@@ -10,11 +10,13 @@ Frames are used only where nothing else can make two such pages differ: a theme 
 templates were read for it (they print the page's name and title, and compare the name only
 with Sphinx's own "search" and "genindex"), no templates of the project's own
 (``templates_path``), only known ``html-page-context`` handlers, sidebars the same for
-every page, names and titles that no escaping or quoting changes, and pages in no folder
-that also holds a document or Sphinx's own files (``relative_uri`` would shorten links to
-those). Each frame is also checked: it is rendered twice with two sets of made-up values,
-and filling the first with the second's values must give the second byte for byte. Any
-other page is laid out by ``handle_page``.
+every page, titles that no escaping changes, and pages in no folder that also holds a
+document or Sphinx's own files (``relative_uri`` would shorten links to those). A page
+whose name escaping or URL quoting would change (a space, a ``+``) is framed only where the
+layout does not print the name at all (xrefdoc's theme does not; a canonical URL does):
+half of NumPy's pages are under ``test cases``. Each frame is also checked: it is rendered
+twice with two sets of made-up values, and filling the first with the second's values must
+give the second byte for byte. Any other page is laid out by ``handle_page``.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ KNOWN_THEMES = ("alabaster", "basic", "xrefdoc")
 # Where Sphinx writes files of its own, beside the documents.
 SPHINX_FOLDERS = ("_static", "_images", "_downloads", "_sources")
 
-# Names and titles that escaping, URL quoting and ``striptags`` leave as they are.
+# Names that escaping and URL quoting leave as they are; what a title must not hold.
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_./-]+")
 _UNSAFE_IN_TITLE = re.compile(r"[<>&\"'\\\x00-\x1f\x7f]")
 
@@ -62,6 +64,11 @@ class Frame:
     and a slot (``pagename``, ``title`` or ``body``), first and last fixed."""
 
     pieces: tuple[str, ...]
+
+    @property
+    def prints_name(self) -> bool:
+        """Whether the layout prints the page's name (its slots are every other piece)."""
+        return "pagename" in self.pieces[1::2]
 
     def fill(self, values: _Values) -> str:
         out = []
@@ -128,8 +135,8 @@ class FilledPages:
     encoding: str
 
     def framable(self, pagename: str) -> bool:
-        """A plain name under the prefix, in no folder it shares with other files."""
-        if not _PLAIN_NAME.fullmatch(pagename) or not pagename.startswith(self.prefix):
+        """A name under the prefix, in no folder it shares with other files."""
+        if not pagename.startswith(self.prefix):
             return False
         return pagename[len(self.prefix) :].partition("/")[0] not in self.shared
 
@@ -139,7 +146,9 @@ class FilledPages:
         if _UNSAFE_IN_TITLE.search(title) or title != " ".join(title.split()):
             return None
         frame = self.frames.get(pagename.count("/")) if self.framable(pagename) else None
-        return None if frame is None else frame.fill(_Values(pagename, title, body))
+        if frame is None or (frame.prints_name and not _PLAIN_NAME.fullmatch(pagename)):
+            return None
+        return frame.fill(_Values(pagename, title, body))
 
     def write(self, pagename: str, html: str, folders_made: set[Path]) -> None:
         """Write a laid-out page where the builder would; ``folders_made``: the folders this
