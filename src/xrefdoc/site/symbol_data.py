@@ -671,22 +671,25 @@ class _Tables:
         self._data = data
         self._enclosing = enclosing
         self._files: dict[str, int] = {}
-        self._around: dict[tuple[str, str], int] = {}
+        # A definition's row, by the definition: its anchor is worked out once (a script of
+        # NumPy's may name one enclosing definition for thousands of references).
+        self._around: dict[Definition, int] = {}
         self.paths: list[list[object]] = []
         self.enclosing: list[list[str]] = []
 
     def file_of(self, path: str) -> int:
-        if path not in self._files:
-            self._files[path] = len(self.paths)
+        where = self._files.get(path)
+        if where is None:
+            where = self._files[path] = len(self.paths)
             self.paths.append(self._data.path_row(path))
-        return self._files[path]
+        return where
 
     def around(self, path: str, definition: Definition) -> int:
-        anchor = self._data.anchor(definition)
-        where = self._around.get((path, anchor), -1)
-        if where < 0:
-            where = self._around[(path, anchor)] = len(self.enclosing)
-            self.enclosing.append([anchor, definition.symbol.qualname])
+        """The row of ``definition`` (a definition of ``path``, which it names)."""
+        where = self._around.get(definition)
+        if where is None:
+            where = self._around[definition] = len(self.enclosing)
+            self.enclosing.append([self._data.anchor(definition), definition.symbol.qualname])
         return where
 
     def rows(
@@ -694,11 +697,14 @@ class _Tables:
     ) -> list[list[object]]:
         """Each reference as ``[REFERENCE_FIELDS...]``."""
         found: list[list[object]] = []
+        enclosing_of, around_row, file_of = self._enclosing.of, self.around, self.file_of
+        no_lines: Mapping[int, str] = {}
         for use in references:
-            around = self._enclosing.of(use.path, use.line)
-            where = -1 if around is None else self.around(use.path, around)
-            text = lines.get(use.path, {}).get(use.line, "")
+            path, line = use.path, use.line
+            around = enclosing_of(path, line)
+            where = -1 if around is None else around_row(path, around)
+            text = lines.get(path, no_lines).get(line, "")
             shown, column, length = shown_line(text, use.name, use.column)
             textual = int(use.definition is None)
-            found.append([self.file_of(use.path), use.line, textual, shown, column, length, where])
+            found.append([file_of(path), line, textual, shown, column, length, where])
         return found
