@@ -21,6 +21,7 @@ TREE = {
     "docs/guide.md": "# Guide\n\nCall `pkg.core.Engine.run`.\n",
     "odd name with spaces.py": "VALUE = 1\n",
     "pkg/a+b.py": "PLUS = 1\n",
+    "pkg/café #1 50%.py": "CAFE = 1\n",
     "_sources/beside_sphinx.py": "BESIDE = 1\n",
     "top.py": "import pkg\n",
 }
@@ -60,6 +61,7 @@ def test_framed_pages_are_the_pages_sphinx_writes(
         # xrefdoc's theme does not print a page's name, so it need not be plain.
         assert "odd name with spaces.py_docs" in written
         assert "pkg/a+b.py_docs" in written
+        assert "pkg/café #1 50%.py_docs" in written
         assert "_sources/beside_sphinx.py_docs" not in written, "beside Sphinx's own folder"
     monkeypatch.setattr(frames, "frames_allowed", lambda builder: False)
     assert main(["build", str(tree), "-o", str(tmp_path / "full"), "-q", "-j", jobs]) == 0
