@@ -4,8 +4,9 @@
                           [--no-code-search]
 
 For each size, a tree of ``copy00/ … copyNN/`` copies of the files xrefdoc documents in
-``--source`` (a repository cloned outside this one) is built three times in subprocesses:
-cold (no cache, no output), again with no change, and after one Python file gained a
+``--source`` (a repository cloned outside this one) is built in subprocesses: cold (no
+cache, no output), again with no change (right after, while the kernel still writes back the
+site the cold build wrote, and again after ``sync``), and after one Python file gained a
 function (the bench checks the function's page and its keyword entry). Each build reports
 its stages through ``XREFDOC_TIMINGS`` (``xrefdoc/timings.py``). In the same run it measures
 two floors: reading every file, parsing the Python ones with ``ast`` and highlighting every
@@ -86,6 +87,9 @@ class SizeResult:
     floor: dict[str, float]
     cold: Build
     unchanged: Build
+    # The no-change rebuild again, once the cold build's writes are on disk (``sync``): the
+    # first one runs while the kernel writes back the site the cold build just wrote.
+    unchanged_synced: Build
     one_changed: Build
     change_visible: bool
     output_mib: float
@@ -387,6 +391,8 @@ def measure(
     floors = floor(tree)
     cold = run_build(tree, output, timings, cache)
     unchanged = run_build(tree, output, timings, cache)
+    os.sync()
+    unchanged_synced = run_build(tree, output, timings, cache)
     changed = change_one_file(tree, files)
     one_changed = run_build(tree, output, timings, cache)
     visible = change_visible(output, changed)
@@ -410,6 +416,7 @@ def measure(
         floors,
         cold,
         unchanged,
+        unchanged_synced,
         one_changed,
         visible,
         folder_mib(output),
@@ -439,6 +446,10 @@ def report(results: list[SizeResult]) -> None:
             f"| {result.unchanged.seconds:.1f} | {result.one_changed.seconds:.1f} |"
         )
         print()
+        print(
+            f"no change right after the cold build {result.unchanged.seconds:.1f} s; again "
+            f"after sync (its writes on disk) {result.unchanged_synced.seconds:.1f} s"
+        )
         fl = result.floor
         pygments_floor = floor_seconds(fl, "highlight")
         tokenizer_floor = floor_seconds(fl, "tokenizers")
