@@ -427,17 +427,31 @@ def test_a_site_rebuilt_after_another_site_of_the_tree_equals_a_build_from_scrat
 def test_pages_written_by_worker_processes_equal_those_written_in_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The file pages and the symbol data, the shared lists among them (``PLUGIN_FILES``)."""
+    """The file pages, the A-Z pages and the symbol data, the shared lists among them
+    (``PLUGIN_FILES``)."""
     tree = write_tree(tmp_path / "tree", {**RICH, **PLUGIN_FILES})
     serial = tmp_path / "serial" / "out"
     assert build(tree, serial, "-q", "-j", "1") == 0
+    # Which processes rendered the A-Z pages (a worker inherits this spy).
+    writers = tmp_path / "myst-writers.txt"
+    real_write = writer.write_generated
+
+    def write_generated(folder: Path, pages: Any, names: list[str]) -> int:
+        with open(writers, "a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return real_write(folder, pages, names)
+
     with monkeypatch.context() as workers:
         workers.setattr(writer, "PARALLEL_MIN_JOBS", 1)
         workers.setattr(writer, "CHUNKS_PER_WORKER", 5)
+        workers.setattr(writer, "MYST_PARALLEL_MIN", 1)
+        workers.setattr(writer, "write_generated", write_generated)
         workers.setattr(symbol_scripts, "PARALLEL_MIN_FILES", 1)
         parallel = tmp_path / "parallel" / "out"
         assert build(tree, parallel, "-q", "-j", "2") == 0
         assert list((parallel / "_xref" / "text").glob("*.js"))
+        pids = set(writers.read_text(encoding="utf-8").split())
+        assert len(pids) > 1 and str(os.getpid()) not in pids, "A-Z pages made by workers"
         assert whole_site(parallel) == whole_site(serial)
         # And a rebuild after a change, written by the workers, matches too.
         _edit(tree, "pkg/core.py", '"""Engine."""\n\n' + FILES["pkg/core.py"])

@@ -103,18 +103,29 @@ def naming(path: Path) -> Iterator[None]:
         raise
 
 
+# Writes the named pages of ``pages`` under ``folder``; how many it wrote (``write_generated``).
+PageWriter = Callable[[Path, Mapping[str, Callable[[], str]], list[str]], int]
+
+
+def write_generated(folder: Path, pages: Mapping[str, Callable[[], str]], names: list[str]) -> int:
+    """Write the pages ``names`` of ``pages`` (relative path → what makes its text, called
+    as it is written, so one page's text is held at a time) under ``folder``, each only if
+    its text changed; how many were written."""
+    return sum(write_if_changed(folder / relative, pages[relative]()) for relative in names)
+
+
 def replace_generated(
-    folder: Path, pages: Mapping[str, Callable[[], str]], kept: Iterable[str] = ()
+    folder: Path,
+    pages: Mapping[str, Callable[[], str]],
+    kept: Iterable[str] = (),
+    write: PageWriter = write_generated,
 ) -> tuple[int, int]:
-    """Write ``pages`` (relative path → what makes its text, called as it is written, so
-    one page's text is held at a time) under ``folder`` and delete the files an earlier run
+    """Write ``pages`` under ``folder`` with ``write`` and delete the files an earlier run
     wrote that are neither in ``pages`` nor in ``kept`` (pages left as they are); returns
     (written, deleted)."""
     manifest = folder / MANIFEST
     declare_coming(manifest, pages)
-    written = sum(
-        write_if_changed(folder / relative, pages[relative]()) for relative in sorted(pages)
-    )
+    written = write(folder, pages, sorted(pages))
     return written, remove_stale(folder, manifest, [*pages, *kept])
 
 

@@ -77,7 +77,7 @@ from xrefdoc.site.symbol_data import (
 )
 from xrefdoc.site.symbol_scripts import write_symbol_scripts
 from xrefdoc.site.views import SiteContext, make_site
-from xrefdoc.site.writer import OnCluster, write_pages
+from xrefdoc.site.writer import OnCluster, write_myst_pages, write_pages
 from xrefdoc.sphinx.bundles import PYGMENTS_CSS, BundleMaker
 from xrefdoc.sphinx.domain import ROLE, XrefDomain, html_block, skip_html_block, visit_html_block
 from xrefdoc.sphinx.searchindex import drop_empty_terms
@@ -416,7 +416,9 @@ def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None
         pages = render_myst_pages(environment, site, None if plan is None else plan.keyword_pages)
         relative_pages = {name[len(prefix) :] + ".md": text for name, text in pages.items()}
         kept = [name[len(prefix) :] + ".md" for name in own_documents]
-        written, deleted = replace_generated(output, relative_pages, kept)
+        written, deleted = replace_generated(
+            output, relative_pages, kept, partial(write_myst_pages, asked=app.parallel)
+        )
         logger.info(
             "xrefdoc: %d files documented; keyword and root pages: %d rewritten, %d removed",
             len(result.records),
