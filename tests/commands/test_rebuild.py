@@ -444,7 +444,7 @@ def test_pages_written_by_worker_processes_equal_those_written_in_one(
     with monkeypatch.context() as workers:
         workers.setattr(writer, "PARALLEL_MIN_JOBS", 1)
         workers.setattr(writer, "CHUNKS_PER_WORKER", 5)
-        workers.setattr(writer, "MYST_PARALLEL_MIN", 1)
+        workers.setattr(writer, "GENERATED_PARALLEL_MIN", 1)
         workers.setattr(writer, "write_generated", write_generated)
         workers.setattr(symbol_scripts, "PARALLEL_MIN_FILES", 1)
         parallel = tmp_path / "parallel" / "out"

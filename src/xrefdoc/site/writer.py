@@ -51,32 +51,36 @@ CHUNKS_PER_WORKER = 3
 MAX_JOBS_PER_CHUNK = 1000
 
 
-# Below this many MyST pages (the A-Z pages and the root's), forking costs more than it saves.
-MYST_PARALLEL_MIN = 8
-# Parts of them per worker: pages are cut to about one size, so a few parts balance.
-MYST_PARTS_PER_WORKER = 2
+# Below this many generated files (the A-Z pages, their parts of the index data), forking
+# costs more than it saves.
+GENERATED_PARALLEL_MIN = 8
+# Parts of them per worker: the A-Z pages are cut to about one size, so a few parts balance.
+GENERATED_PARTS_PER_WORKER = 2
 
 
-def write_myst_pages(
+def write_generated_in_workers(
     folder: Path, pages: Mapping[str, Callable[[], str]], names: list[str], asked: int
 ) -> int:
-    """``fsutil.write_generated`` by up to ``asked`` forked workers, each rendering and
-    writing every ``count``-th page: made one after another, the A-Z pages held the render
-    stage on one core (half of NumPy x1's 14 s stage, profiled). How many were written."""
+    """``fsutil.write_generated`` by up to ``asked`` forked workers, each making and writing
+    every ``count``-th file: made one after another, the A-Z pages held the render stage on
+    one core (half of NumPy x1's 14 s stage, profiled), and their parts of the index data
+    a seventh of the index data stage. How many were written."""
     workers = forks_that_fit(asked)
-    count = max(1, workers * MYST_PARTS_PER_WORKER)
+    count = max(1, workers * GENERATED_PARTS_PER_WORKER)
     parts = [names[start::count] for start in range(min(count, len(names)))]
     with local_executor(
         (folder, pages),
         size=len(names),
-        min_size=MYST_PARALLEL_MIN,
+        min_size=GENERATED_PARALLEL_MIN,
         start_method="fork",
         workers=workers,
     ) as executor:
-        return sum(executor.map(_write_myst_part, parts))
+        return sum(executor.map(_write_generated_part, parts))
 
 
-def _write_myst_part(shared: tuple[Path, Mapping[str, Callable[[], str]]], names: list[str]) -> int:
+def _write_generated_part(
+    shared: tuple[Path, Mapping[str, Callable[[], str]]], names: list[str]
+) -> int:
     folder, pages = shared
     return write_generated(folder, pages, names)
 

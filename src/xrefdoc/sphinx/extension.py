@@ -6,7 +6,7 @@ import contextlib
 import gc
 import json
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
@@ -57,7 +57,7 @@ from xrefdoc.site.git_data import (
 from xrefdoc.site.highlight import highlighted_source, with_token_elements
 from xrefdoc.site.index_json import index_part, index_parts, part_file
 from xrefdoc.site.keyword_box import INDEX_SCRIPT, index_script, page_script, part_script
-from xrefdoc.site.keyword_layout import keyword_sort_key
+from xrefdoc.site.keyword_layout import KeywordPage, keyword_sort_key
 from xrefdoc.site.names import PageNames, code_search_folder
 from xrefdoc.site.plan import Plan, SiteFacts, plan_build
 from xrefdoc.site.render import (
@@ -77,7 +77,7 @@ from xrefdoc.site.symbol_data import (
 )
 from xrefdoc.site.symbol_scripts import write_symbol_scripts
 from xrefdoc.site.views import SiteContext, make_site
-from xrefdoc.site.writer import OnCluster, write_myst_pages, write_pages
+from xrefdoc.site.writer import OnCluster, write_generated_in_workers, write_pages
 from xrefdoc.sphinx.bundles import PYGMENTS_CSS, BundleMaker
 from xrefdoc.sphinx.domain import ROLE, XrefDomain, html_block, skip_html_block, visit_html_block
 from xrefdoc.sphinx.searchindex import drop_empty_terms
@@ -105,6 +105,7 @@ from xrefdoc.store.buildstate import (
 from xrefdoc.store.cache import CacheLocation
 from xrefdoc.store.versions import code_identity
 from xrefdoc.walk.tree import skipped_report
+from xrefdoc.xref.index import Index
 
 logger = logging.getLogger(__name__)
 
@@ -417,7 +418,7 @@ def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None
         relative_pages = {name[len(prefix) :] + ".md": text for name, text in pages.items()}
         kept = [name[len(prefix) :] + ".md" for name in own_documents]
         written, deleted = replace_generated(
-            output, relative_pages, kept, partial(write_myst_pages, asked=app.parallel)
+            output, relative_pages, kept, partial(write_generated_in_workers, asked=app.parallel)
         )
         logger.info(
             "xrefdoc: %d files documented; keyword and root pages: %d rewritten, %d removed",
@@ -671,10 +672,12 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite, git_scripts: list[str]
         *git_scripts,
     ]
     declare_coming(manifest, current)
+    parts: dict[str, Callable[[], str]] = {}
     for page in layout.pages:
         if plan is None or page.page in plan.keyword_pages:
-            write_if_changed(folder / part_file(page.page), _json(index_part(index, page)))
-            write_if_changed(folder / part_script(page), page_script(index, page, state.site.names))
+            parts[part_file(page.page)] = partial(_index_part_json, index, page)
+            parts[part_script(page)] = partial(page_script, index, page, state.site.names)
+    write_generated_in_workers(folder, parts, sorted(parts), app.parallel)
     write_if_changed(folder / INDEX_FILE, _json(index_parts(layout)))
     write_if_changed(folder / INDEX_SCRIPT, index_script(layout))
     write_if_changed(folder / NAMES_SCRIPT, names_script(layout))
@@ -686,6 +689,10 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite, git_scripts: list[str]
         lists = sorted(plan.symbol_lists)
     write_symbol_scripts(symbols, folder, wanted, app.parallel, lists)
     remove_stale(folder, manifest, current)
+
+
+def _index_part_json(index: Index, page: KeywordPage) -> str:
+    return _json(index_part(index, page))
 
 
 def _write_code_search(app: Sphinx, state: _GeneratedSite) -> None:
