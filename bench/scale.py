@@ -6,8 +6,10 @@
 For each size, a tree of ``copy00/ … copyNN/`` copies of the files xrefdoc documents in
 ``--source`` (a repository cloned outside this one) is built in subprocesses: cold (no
 cache, no output), again with no change (right after, while the kernel still writes back the
-site the cold build wrote, and again after ``sync``), and after one Python file gained a
-function (the bench checks the function's page and its keyword entry). Each build reports
+site the cold build wrote, and again after ``sync``: the table's stages are the first's),
+and after one Python file gained a function (the bench checks the function's page and its
+keyword entry; since the ``sync`` came in, this build no longer runs while the cold
+build's writes are flushed). Each build reports
 its stages through ``XREFDOC_TIMINGS`` (``xrefdoc/timings.py``). In the same run it measures
 two floors: reading every file, parsing the Python ones with ``ast`` and highlighting every
 file once in a pool of one process per core, with Pygments' lexers for every file (the

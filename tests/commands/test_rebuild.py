@@ -18,7 +18,7 @@ from sphinx.cmd.build import build_main
 
 from xrefdoc.commands.check import broken_links
 from xrefdoc.commands.cli import main
-from xrefdoc.core import memory
+from xrefdoc.core import generated, memory
 from xrefdoc.site import keyword_layout as kwlayout
 from xrefdoc.site import keyword_views as kwviews
 from xrefdoc.site import render, symbol_scripts, writer
@@ -432,26 +432,32 @@ def test_pages_written_by_worker_processes_equal_those_written_in_one(
     tree = write_tree(tmp_path / "tree", {**RICH, **PLUGIN_FILES})
     serial = tmp_path / "serial" / "out"
     assert build(tree, serial, "-q", "-j", "1") == 0
-    # Which processes rendered the A-Z pages (a worker inherits this spy).
-    writers = tmp_path / "myst-writers.txt"
-    real_write = writer.write_generated
+    # Which processes wrote the A-Z pages and their index parts (a worker inherits the spy).
+    writers = tmp_path / "writers.txt"
+    real_write = generated.write_generated
 
     def write_generated(folder: Path, pages: Any, names: list[str]) -> int:
         with open(writers, "a", encoding="utf-8") as out:
-            out.write(f"{os.getpid()}\n")
+            out.write(f"{folder.name}\t{os.getpid()}\n")
         return real_write(folder, pages, names)
 
     with monkeypatch.context() as workers:
         workers.setattr(writer, "PARALLEL_MIN_JOBS", 1)
         workers.setattr(writer, "CHUNKS_PER_WORKER", 5)
-        workers.setattr(writer, "GENERATED_PARALLEL_MIN", 1)
-        workers.setattr(writer, "write_generated", write_generated)
+        workers.setattr(generated, "PARALLEL_MIN_FILES", 1)
+        workers.setattr(generated, "write_generated", write_generated)
         workers.setattr(symbol_scripts, "PARALLEL_MIN_FILES", 1)
+        workers.setattr(memory, "available_bytes", lambda: 2**40)  # room for every worker
         parallel = tmp_path / "parallel" / "out"
         assert build(tree, parallel, "-q", "-j", "2") == 0
         assert list((parallel / "_xref" / "text").glob("*.js"))
-        pids = set(writers.read_text(encoding="utf-8").split())
-        assert len(pids) > 1 and str(os.getpid()) not in pids, "A-Z pages made by workers"
+        by_folder: dict[str, set[str]] = {}
+        for line in writers.read_text(encoding="utf-8").splitlines():
+            folder, pid = line.split("\t")
+            by_folder.setdefault(folder, set()).add(pid)
+        assert by_folder.keys() == {"_xref", "src"}, "the A-Z pages' folder and _xref"
+        for pids in by_folder.values():
+            assert len(pids) > 1 and str(os.getpid()) not in pids, "written by workers"
         assert whole_site(parallel) == whole_site(serial)
         # And a rebuild after a change, written by the workers, matches too.
         _edit(tree, "pkg/core.py", '"""Engine."""\n\n' + FILES["pkg/core.py"])

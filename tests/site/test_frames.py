@@ -22,6 +22,7 @@ TREE = {
     "odd name with spaces.py": "VALUE = 1\n",
     "pkg/a+b.py": "PLUS = 1\n",
     "pkg/café #1 50%.py": "CAFE = 1\n",
+    "test cases/common/1 trivial/main.py": "MAIN = 1\n",
     "_sources/beside_sphinx.py": "BESIDE = 1\n",
     "top.py": "import pkg\n",
 }
@@ -62,6 +63,8 @@ def test_framed_pages_are_the_pages_sphinx_writes(
         assert "odd name with spaces.py_docs" in written
         assert "pkg/a+b.py_docs" in written
         assert "pkg/café #1 50%.py_docs" in written
+        assert "test cases/common/1 trivial/main.py_docs" in written
+        assert "test cases/common/1 trivial/index" in written
         assert "_sources/beside_sphinx.py_docs" not in written, "beside Sphinx's own folder"
     monkeypatch.setattr(frames, "frames_allowed", lambda builder: False)
     assert main(["build", str(tree), "-o", str(tmp_path / "full"), "-q", "-j", jobs]) == 0
@@ -126,7 +129,12 @@ def test_inside_a_sphinx_project_frames_are_used_only_where_safe(
     written = framed_pages(monkeypatch)
     assert sphinx_build(project, tmp_path / "framed") == 0
     assert bool(written) == framed
-    odd = {"_xref/odd name with spaces.py_docs", "_xref/pkg/a+b.py_docs"}
+    odd = {
+        "_xref/odd name with spaces.py_docs",
+        "_xref/pkg/a+b.py_docs",
+        "_xref/pkg/café #1 50%.py_docs",
+        "_xref/test cases/common/1 trivial/main.py_docs",
+    }
     assert (odd <= set(written)) == odd_names_framed
     assert odd & set(written) in (set(), odd)
     monkeypatch.setattr(frames, "frames_allowed", lambda builder: False)

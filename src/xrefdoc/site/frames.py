@@ -13,8 +13,10 @@ with Sphinx's own "search" and "genindex"), no templates of the project's own
 every page, titles that no escaping changes, and pages in no folder that also holds a
 document or Sphinx's own files (``relative_uri`` would shorten links to those). A page
 whose name escaping or URL quoting would change (a space, a ``+``) is framed only where the
-layout does not print the name at all (xrefdoc's theme does not; a canonical URL does):
-half of NumPy's pages are under ``test cases``. Each frame is also checked: it is rendered
+layout does not print the name at all (xrefdoc's theme does not; a canonical URL does).
+Its depth and the folders it shares links with are the same quoted or not (quoting adds or
+removes no ``/``). Half of NumPy 2.1.3's pages are under its vendored Meson's ``test
+cases/``. Each frame is also checked: it is rendered
 twice with two sets of made-up values, and filling the first with the second's values must
 give the second byte for byte. Any other page is laid out by ``handle_page``.
 """

@@ -279,28 +279,30 @@ def render_myst_pages(
     """Docname → what makes its MyST text, for the documents Sphinx reads: the root folder's
     index (the site's root document) and the A-Z pages (the letter pages in ``letters``,
     when given). Each is made when asked, so that they need not all be held at once: the
-    A-Z pages of NumPy x3 held 277 MiB."""
+    A-Z pages of NumPy x3 held 277 MiB. The templates are loaded here, so that workers
+    that make the pages (``core.generated``) inherit them compiled."""
+    folder_index, root_page = (
+        environment.get_template(n) for n in ("folder_index.html", "root_index.md")
+    )
+    letter_template = environment.get_template("keywords_letter.md")
+    keywords_template = environment.get_template("keywords.md")
+    references_body, references_page = (
+        environment.get_template(n) for n in ("_references.html", "references.md")
+    )
 
     def root_index() -> str:
         root_context = folder_view(site, "")
-        body = environment.get_template("folder_index.html").render(
-            **root_context, with_title=False
-        )
-        return environment.get_template("root_index.md").render(
-            title=root_context["title"], body=body
-        )
+        body = folder_index.render(**root_context, with_title=False)
+        return root_page.render(title=root_context["title"], body=body)
 
     def letter(keyword_page: KeywordPage) -> Callable[[], str]:
-        return lambda: environment.get_template("keywords_letter.md").render(
-            **letter_page(site, keyword_page)
-        )
+        return lambda: letter_template.render(**letter_page(site, keyword_page))
 
     def keywords() -> str:
-        return environment.get_template("keywords.md").render(**keywords_root(site))
+        return keywords_template.render(**keywords_root(site))
 
     def references() -> str:
-        body = environment.get_template("_references.html").render(**symbol_page_view(site))
-        return environment.get_template("references.md").render(body=body)
+        return references_page.render(body=references_body.render(**symbol_page_view(site)))
 
     pages: dict[str, Callable[[], str]] = {site.names.folder_page(""): root_index}
     for keyword_page in site.keywords.pages:

@@ -685,7 +685,8 @@ class _Tables:
         return where
 
     def around(self, path: str, definition: Definition) -> int:
-        """The row of ``definition`` (a definition of ``path``, which it names)."""
+        """The row of ``definition``, a definition of ``path`` (the hierarchy's
+        ``enclosing_of`` passes both)."""
         where = self._around.get(definition)
         if where is None:
             where = self._around[definition] = len(self.enclosing)

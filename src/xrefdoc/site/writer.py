@@ -12,7 +12,7 @@ only its log. A build with a cluster (``--scheduler``) writes them there instead
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,8 +24,7 @@ from sphinx.util.parallel import parallel_available
 
 from xrefdoc.core.cluster import ClusterSession
 from xrefdoc.core.executor import local_executor
-from xrefdoc.core.fsutil import remove_unfinished, write_generated
-from xrefdoc.core.memory import forks_that_fit
+from xrefdoc.core.fsutil import remove_unfinished
 from xrefdoc.core.progress import progress
 from xrefdoc.site.frames import PageFrames
 from xrefdoc.site.page_inputs import DiskInputs, cache_reader
@@ -49,40 +48,6 @@ CHUNKS_PER_WORKER = 3
 # cause is not found yet: its Python objects do not grow so), so a chunk has a ceiling:
 # on 20,000 files, chunks of 3,500 jobs took a worker to 2.5 GB.
 MAX_JOBS_PER_CHUNK = 1000
-
-
-# Below this many generated files (the A-Z pages, their parts of the index data), forking
-# costs more than it saves.
-GENERATED_PARALLEL_MIN = 8
-# Parts of them per worker: the A-Z pages are cut to about one size, so a few parts balance.
-GENERATED_PARTS_PER_WORKER = 2
-
-
-def write_generated_in_workers(
-    folder: Path, pages: Mapping[str, Callable[[], str]], names: list[str], asked: int
-) -> int:
-    """``fsutil.write_generated`` by up to ``asked`` forked workers, each making and writing
-    every ``count``-th file: made one after another, the A-Z pages held the render stage on
-    one core (half of NumPy x1's 14 s stage, profiled), and their parts of the index data
-    a seventh of the index data stage. How many were written."""
-    workers = forks_that_fit(asked)
-    count = max(1, workers * GENERATED_PARTS_PER_WORKER)
-    parts = [names[start::count] for start in range(min(count, len(names)))]
-    with local_executor(
-        (folder, pages),
-        size=len(names),
-        min_size=GENERATED_PARALLEL_MIN,
-        start_method="fork",
-        workers=workers,
-    ) as executor:
-        return sum(executor.map(_write_generated_part, parts))
-
-
-def _write_generated_part(
-    shared: tuple[Path, Mapping[str, Callable[[], str]]], names: list[str]
-) -> int:
-    folder, pages = shared
-    return write_generated(folder, pages, names)
 
 
 def _unframed(frames: PageFrames | None, pages: Iterator[Page]) -> Iterator[Page]:

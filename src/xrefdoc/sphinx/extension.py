@@ -36,6 +36,7 @@ from xrefdoc.core.fsutil import (
     write_if_changed,
 )
 from xrefdoc.core.gc_pause import collector_paused
+from xrefdoc.core.generated import write_generated_in_workers
 from xrefdoc.core.identity import Identity
 from xrefdoc.core.progress import progress_of
 from xrefdoc.core.resources import resource_dir
@@ -77,7 +78,7 @@ from xrefdoc.site.symbol_data import (
 )
 from xrefdoc.site.symbol_scripts import write_symbol_scripts
 from xrefdoc.site.views import SiteContext, make_site
-from xrefdoc.site.writer import OnCluster, write_generated_in_workers, write_pages
+from xrefdoc.site.writer import OnCluster, write_pages
 from xrefdoc.sphinx.bundles import PYGMENTS_CSS, BundleMaker
 from xrefdoc.sphinx.domain import ROLE, XrefDomain, html_block, skip_html_block, visit_html_block
 from xrefdoc.sphinx.searchindex import drop_empty_terms
@@ -417,8 +418,10 @@ def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None
         pages = render_myst_pages(environment, site, None if plan is None else plan.keyword_pages)
         relative_pages = {name[len(prefix) :] + ".md": text for name, text in pages.items()}
         kept = [name[len(prefix) :] + ".md" for name in own_documents]
+        # No fork while a cluster client runs its threads (``core.generated``).
+        workers = 1 if session is not None else app.parallel
         written, deleted = replace_generated(
-            output, relative_pages, kept, partial(write_generated_in_workers, asked=app.parallel)
+            output, relative_pages, kept, partial(write_generated_in_workers, workers=workers)
         )
         logger.info(
             "xrefdoc: %d files documented; keyword and root pages: %d rewritten, %d removed",
