@@ -466,21 +466,24 @@ def test_pages_written_by_worker_processes_equal_those_written_in_one(
     assert whole_site(parallel) == whole_site(serial)
 
 
-def test_symbol_data_forks_no_more_workers_than_the_memory_holds(
+def test_forked_stages_fork_no_more_workers_than_the_memory_holds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A machine whose available memory holds one copy of the build: the symbol data is
-    written here, as the log says, and the site is the same."""
+    """A machine whose available memory holds one copy of the build: the symbol data, the
+    A-Z pages and their index parts are written here, as the log says, and the site is the
+    same."""
     tree = write_tree(tmp_path / "tree", {**RICH, **PLUGIN_FILES})
     serial = tmp_path / "serial" / "out"
     assert build(tree, serial, "-q", "-j", "1") == 0
     monkeypatch.setattr(symbol_scripts, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(generated, "PARALLEL_MIN_FILES", 1)
     monkeypatch.setattr(memory, "available_bytes", lambda: memory.resident_bytes())
     capsys.readouterr()
     tight = tmp_path / "tight" / "out"
     assert build(tree, tight, "-j", "2") == 0
     said = capsys.readouterr().out
-    assert "xrefdoc: symbol data written by 1 worker(s), not 2: the available memory" in said
+    for what in ("symbol data", "A-Z pages", "A-Z index parts"):
+        assert f"xrefdoc: {what} written by 1 worker(s), not 2: the available memory" in said
     assert whole_site(tight) == whole_site(serial)
 
 

@@ -23,4 +23,4 @@ def test_forks_are_as_many_as_the_memory_holds(
 ) -> None:
     monkeypatch.setattr(memory, "available_bytes", lambda: available)
     monkeypatch.setattr(memory, "resident_bytes", lambda: 2_000)
-    assert memory.forks_that_fit(asked) == started
+    assert memory.forks_that_fit(asked, "pages") == started

@@ -25,11 +25,18 @@ PARTS_PER_WORKER = 2
 
 
 def write_generated_in_workers(
-    folder: Path, pages: Mapping[str, Callable[[], str]], names: list[str], workers: int
+    folder: Path,
+    pages: Mapping[str, Callable[[], str]],
+    names: list[str],
+    *,
+    workers: int,
+    what: str,
 ) -> int:
-    """``fsutil.write_generated`` by up to ``workers`` forked workers (fewer when the
-    available memory holds fewer copies of this process); how many files were written."""
-    workers = forks_that_fit(workers)
+    """``fsutil.write_generated`` by up to ``workers`` forked workers (fewer, as the log
+    says, when the available memory holds fewer copies of this process; ``what`` the files
+    are); how many files were written."""
+    if len(names) >= PARALLEL_MIN_FILES:
+        workers = forks_that_fit(workers, what)
     count = max(1, workers * PARTS_PER_WORKER)
     parts = [names[start::count] for start in range(min(count, len(names)))]
     with local_executor(

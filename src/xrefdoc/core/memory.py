@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import os
 
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
 
 def available_bytes() -> int | None:
     """The memory the system can give without swapping (``MemAvailable``, Linux's estimate,
@@ -31,10 +35,20 @@ def resident_bytes() -> int | None:
         return None
 
 
-def forks_that_fit(workers: int) -> int:
+def forks_that_fit(workers: int, what: str) -> int:
     """``workers``, or fewer (one: no fork) when the available memory does not hold as many
-    copies of this process; ``workers`` where the memory cannot be read."""
+    copies of this process, as the log says (``what`` the workers make); ``workers`` where
+    the memory cannot be read."""
     available, resident = available_bytes(), resident_bytes()
     if workers < 2 or available is None or not resident:
         return workers
-    return max(1, min(workers, available // resident))
+    fit = max(1, min(workers, available // resident))
+    if fit < workers:
+        logger.info(
+            "xrefdoc: %s written by %d worker(s), not %d: the available memory holds no more "
+            "copies of this process",
+            what,
+            fit,
+            workers,
+        )
+    return fit

@@ -15,15 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sphinx.util import logging
-
 from xrefdoc.core.executor import local_executor
 from xrefdoc.core.fsutil import write_if_changed
 from xrefdoc.core.memory import forks_that_fit
 from xrefdoc.site.symbol_data import SymbolData
 from xrefdoc.xref.index import CandidateKey
-
-logger = logging.getLogger(__name__)
 
 # Below this many files, forking workers costs more than it saves.
 PARALLEL_MIN_FILES = 200
@@ -79,14 +75,7 @@ def write_symbol_scripts(
     if not paths and not lists:
         return  # nothing to make: not even what every file's scripts draw on
     many = len(paths) >= PARALLEL_MIN_FILES
-    workers = forks_that_fit(asked) if many else asked
-    if workers < asked:
-        logger.info(
-            "xrefdoc: symbol data written by %d worker(s), not %d: the available memory "
-            "holds no more copies of this process",
-            workers,
-            asked,
-        )
+    workers = forks_that_fit(asked, "symbol data") if many else asked
     parallel = workers > 1 and many
     count = workers * PARTS_PER_WORKER if parallel else 1
     if parallel:

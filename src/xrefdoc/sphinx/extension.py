@@ -421,7 +421,10 @@ def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None
         # No fork while a cluster client runs its threads (``core.generated``).
         workers = 1 if session is not None else app.parallel
         written, deleted = replace_generated(
-            output, relative_pages, kept, partial(write_generated_in_workers, workers=workers)
+            output,
+            relative_pages,
+            kept,
+            partial(write_generated_in_workers, workers=workers, what="A-Z pages"),
         )
         logger.info(
             "xrefdoc: %d files documented; keyword and root pages: %d rewritten, %d removed",
@@ -680,7 +683,9 @@ def _write_index_data(app: Sphinx, state: _GeneratedSite, git_scripts: list[str]
         if plan is None or page.page in plan.keyword_pages:
             parts[part_file(page.page)] = partial(_index_part_json, index, page)
             parts[part_script(page)] = partial(page_script, index, page, state.site.names)
-    write_generated_in_workers(folder, parts, sorted(parts), app.parallel)
+    write_generated_in_workers(
+        folder, parts, sorted(parts), workers=app.parallel, what="A-Z index parts"
+    )
     write_if_changed(folder / INDEX_FILE, _json(index_parts(layout)))
     write_if_changed(folder / INDEX_SCRIPT, index_script(layout))
     write_if_changed(folder / NAMES_SCRIPT, names_script(layout))
