@@ -6,7 +6,7 @@ import contextlib
 import gc
 import json
 import posixpath
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
@@ -46,7 +46,6 @@ from xrefdoc.history.log import Histories
 from xrefdoc.pipeline.build import TreeBuild
 from xrefdoc.pipeline.scan import Scan, scan
 from xrefdoc.site.build_data import BUILD_SCRIPT, build_script
-from xrefdoc.site.find_data import NAMES_SCRIPT, PATHS_SCRIPT, names_script, paths_script
 from xrefdoc.site.git_data import STATE_FILE as GIT_STATE_FILE
 from xrefdoc.site.git_data import (
     GitSource,
@@ -56,9 +55,7 @@ from xrefdoc.site.git_data import (
     update_git_data,
 )
 from xrefdoc.site.highlight import highlighted_source, with_token_elements
-from xrefdoc.site.index_json import index_part, index_parts, part_file
-from xrefdoc.site.keyword_box import INDEX_SCRIPT, index_script, page_script, part_script
-from xrefdoc.site.keyword_layout import KeywordPage, keyword_sort_key
+from xrefdoc.site.keyword_layout import keyword_sort_key
 from xrefdoc.site.names import PageNames, code_search_folder
 from xrefdoc.site.plan import Plan, SiteFacts, plan_build
 from xrefdoc.site.render import (
@@ -69,27 +66,18 @@ from xrefdoc.site.render import (
     page_jobs,
     render_myst_pages,
 )
-from xrefdoc.site.symbol_data import (
-    SymbolData,
-    list_id,
-    refs_script,
-    sym_script,
-    text_script,
-)
-from xrefdoc.site.symbol_scripts import write_symbol_scripts
 from xrefdoc.site.views import SiteContext, make_site
 from xrefdoc.site.writer import OnCluster, write_pages
 from xrefdoc.sphinx.bundles import PYGMENTS_CSS, BundleMaker
 from xrefdoc.sphinx.domain import ROLE, XrefDomain, html_block, skip_html_block, visit_html_block
+from xrefdoc.sphinx.index_data import json_line, write_index_data
 from xrefdoc.sphinx.searchindex import drop_empty_terms
 from xrefdoc.sphinx.theme import DARK_CSS, THEME, THEME_FOLDER, dark_highlighting_css
 from xrefdoc.sphinx.work_files import (
     CODE_STATE_FILE,
     CONTENTS_STATE_FILE,
     FACTS_FILE,
-    INDEX_FILE,
     INDEX_FOLDER,
-    INDEX_PARTS_FILE,
     OUTPUT_NEUTRAL_SETTINGS,
     PAGES_FILE,
     STATE_FILE,
@@ -106,7 +94,6 @@ from xrefdoc.store.buildstate import (
 from xrefdoc.store.cache import CacheLocation
 from xrefdoc.store.versions import code_identity
 from xrefdoc.walk.tree import skipped_report
-from xrefdoc.xref.index import Index
 
 logger = logging.getLogger(__name__)
 
@@ -221,11 +208,11 @@ class _GeneratedSite:
         )
         _note_history(self.git, git_state.histories)
         timings.lap("history")
-        _write_index_data(app, self, git_scripts(git_state))
+        write_index_data(app, self.site, self.root, self.plan, self.facts, git_scripts(git_state))
         timings.lap("index data")
         _write_code_search(app, self)
         doctrees = Path(app.doctreedir)
-        write_if_changed(doctrees / WARNINGS_FILE, _json(self.warnings))
+        write_if_changed(doctrees / WARNINGS_FILE, json_line(self.warnings))
         self.facts.save(doctrees / FACTS_FILE)
         self.last.record(self.signatures)
 
@@ -636,71 +623,6 @@ def _output_signature(app: Sphinx, prefix: str) -> list[str]:
         str(getattr(build_info, "config_hash", "")),
         str(getattr(build_info, "tags_hash", "")),
     ]
-
-
-def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
-def _write_index_data(app: Sphinx, state: _GeneratedSite, git_scripts: list[str]) -> None:
-    """``_xref/index.json`` and its parts (see ``export``), the keyword box's scripts (see
-    ``keyword_box``), the lists of names and paths (see ``find_data``) and the symbol data
-    (see ``symbol_data``): the parts of the A-Z pages this build rendered again, the data of
-    the files whose definitions or references may have changed, and the lists; parts of
-    pages and data of files that are gone are deleted, as are ``git_scripts`` (the files'
-    history and blame, see ``git_data``, written already) that are not listed."""
-    folder = Path(app.outdir) / INDEX_FOLDER
-    layout = state.site.keywords
-    plan = state.plan
-    index = state.site.index
-    symbols = SymbolData.for_tree(state.site, state.root)
-    defining = symbols.files()
-    keys = [state.site.names.file_key(path) for path in defining]
-    manifest = Path(app.doctreedir) / INDEX_PARTS_FILE
-    facts = state.facts
-    if plan is None:
-        facts.lists = frozenset(symbols.shared_lists())
-    else:
-        # Only the keywords whose uses or definitions changed may have other shared lists.
-        kept = {key for key in facts.lists if key[0] not in plan.keywords}
-        facts.lists = frozenset(kept | symbols.shared_lists(plan.keywords))
-    shared = sorted(text_script(list_id(key)) for key in facts.lists)
-    current = [
-        INDEX_FILE,
-        *(part_file(page.page) for page in layout.pages),
-        *(part_script(page) for page in layout.pages),
-        INDEX_SCRIPT,
-        NAMES_SCRIPT,
-        PATHS_SCRIPT,
-        *(sym_script(key) for key in keys),
-        *(refs_script(key) for key in keys),
-        *shared,
-        *git_scripts,
-    ]
-    declare_coming(manifest, current)
-    parts: dict[str, Callable[[], str]] = {}
-    for page in layout.pages:
-        if plan is None or page.page in plan.keyword_pages:
-            parts[part_file(page.page)] = partial(_index_part_json, index, page)
-            parts[part_script(page)] = partial(page_script, index, page, state.site.names)
-    write_generated_in_workers(
-        folder, parts, sorted(parts), workers=app.parallel, what="A-Z index parts"
-    )
-    write_if_changed(folder / INDEX_FILE, _json(index_parts(layout)))
-    write_if_changed(folder / INDEX_SCRIPT, index_script(layout))
-    write_if_changed(folder / NAMES_SCRIPT, names_script(layout))
-    write_if_changed(folder / PATHS_SCRIPT, paths_script(index, state.site.names))
-    wanted, lists = defining, []
-    if plan is not None:
-        changed = symbols.with_hierarchy_neighbours(plan.symbol_files, plan.files)
-        wanted = [path for path in defining if path in changed]
-        lists = sorted(plan.symbol_lists)
-    write_symbol_scripts(symbols, folder, wanted, app.parallel, lists)
-    remove_stale(folder, manifest, current)
-
-
-def _index_part_json(index: Index, page: KeywordPage) -> str:
-    return _json(index_part(index, page))
 
 
 def _write_code_search(app: Sphinx, state: _GeneratedSite) -> None:

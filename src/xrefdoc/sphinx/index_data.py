@@ -1,0 +1,97 @@
+"""The index data stage, on ``build-finished``: everything under ``_xref/`` that the pages
+look names up in (the A-Z index and its parts, the keyword box's scripts, the lists of names
+and paths, each file's symbol data), written again only where this build's plan says it may
+have changed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+from xrefdoc.core.fsutil import declare_coming, remove_stale, write_if_changed
+from xrefdoc.core.generated import write_generated_in_workers
+from xrefdoc.site.find_data import NAMES_SCRIPT, PATHS_SCRIPT, names_script, paths_script
+from xrefdoc.site.index_json import index_part, index_parts, part_file
+from xrefdoc.site.keyword_box import INDEX_SCRIPT, index_script, page_script, part_script
+from xrefdoc.site.keyword_layout import KeywordPage
+from xrefdoc.site.plan import Plan, SiteFacts
+from xrefdoc.site.symbol_data import SymbolData, list_id, refs_script, sym_script, text_script
+from xrefdoc.site.symbol_scripts import write_symbol_scripts
+from xrefdoc.site.views import SiteContext
+from xrefdoc.sphinx.work_files import INDEX_FILE, INDEX_FOLDER, INDEX_PARTS_FILE
+from xrefdoc.xref.index import Index
+
+
+def write_index_data(
+    app: Sphinx,
+    site: SiteContext,
+    root: Path,
+    plan: Plan | None,
+    facts: SiteFacts,
+    git_scripts: list[str],
+) -> None:
+    """``_xref/index.json`` and its parts (see ``export``), the keyword box's scripts (see
+    ``keyword_box``), the lists of names and paths (see ``find_data``) and the symbol data
+    (see ``symbol_data``): the parts of the A-Z pages this build rendered again, the data of
+    the files whose definitions or references may have changed, and the lists; parts of
+    pages and data of files that are gone are deleted, as are ``git_scripts`` (the files'
+    history and blame, see ``git_data``, written already) that are not listed."""
+    folder = Path(app.outdir) / INDEX_FOLDER
+    layout = site.keywords
+    index = site.index
+    symbols = SymbolData.for_tree(site, root)
+    defining = symbols.files()
+    keys = [site.names.file_key(path) for path in defining]
+    manifest = Path(app.doctreedir) / INDEX_PARTS_FILE
+    if plan is None:
+        facts.lists = frozenset(symbols.shared_lists())
+    else:
+        # Only the keywords whose uses or definitions changed may have other shared lists.
+        kept = {key for key in facts.lists if key[0] not in plan.keywords}
+        facts.lists = frozenset(kept | symbols.shared_lists(plan.keywords))
+    shared = sorted(text_script(list_id(key)) for key in facts.lists)
+    current = [
+        INDEX_FILE,
+        *(part_file(page.page) for page in layout.pages),
+        *(part_script(page) for page in layout.pages),
+        INDEX_SCRIPT,
+        NAMES_SCRIPT,
+        PATHS_SCRIPT,
+        *(sym_script(key) for key in keys),
+        *(refs_script(key) for key in keys),
+        *shared,
+        *git_scripts,
+    ]
+    declare_coming(manifest, current)
+    parts: dict[str, Callable[[], str]] = {}
+    for page in layout.pages:
+        if plan is None or page.page in plan.keyword_pages:
+            parts[part_file(page.page)] = partial(_part_json, index, page)
+            parts[part_script(page)] = partial(page_script, index, page, site.names)
+    write_generated_in_workers(
+        folder, parts, sorted(parts), workers=app.parallel, what="A-Z index parts"
+    )
+    write_if_changed(folder / INDEX_FILE, json_line(index_parts(layout)))
+    write_if_changed(folder / INDEX_SCRIPT, index_script(layout))
+    write_if_changed(folder / NAMES_SCRIPT, names_script(layout))
+    write_if_changed(folder / PATHS_SCRIPT, paths_script(index, site.names))
+    wanted, lists = defining, []
+    if plan is not None:
+        changed = symbols.with_hierarchy_neighbours(plan.symbol_files, plan.files)
+        wanted = [path for path in defining if path in changed]
+        lists = sorted(plan.symbol_lists)
+    write_symbol_scripts(symbols, folder, wanted, app.parallel, lists)
+    remove_stale(folder, manifest, current)
+
+
+def _part_json(index: Index, page: KeywordPage) -> str:
+    return json_line(index_part(index, page))
+
+
+def json_line(value: object) -> str:
+    """``value`` as compact JSON (names as they are, not escaped), one line."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
