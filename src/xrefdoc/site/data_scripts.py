@@ -27,6 +27,11 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def json_line(value: object) -> str:
+    """``value`` as compact JSON (names as they are, not escaped), one line."""
+    return _json(value) + "\n"
+
+
 def call_script(function: str, value: object) -> str:
     """``function(<value as JSON>);``, which a page loads as a script."""
     # A name such as "</script>" must not end a script element that inlines this text.

@@ -66,11 +66,8 @@ class Frame:
     and a slot (``pagename``, ``title`` or ``body``), first and last fixed."""
 
     pieces: tuple[str, ...]
-
-    @property
-    def prints_name(self) -> bool:
-        """Whether the layout prints the page's name (its slots are every other piece)."""
-        return "pagename" in self.pieces[1::2]
+    # Whether the layout prints the page's name (found once, when the frame is cut).
+    prints_name: bool
 
     def fill(self, values: _Values) -> str:
         out = []
@@ -92,7 +89,8 @@ def _cut(output: str, values: _Values) -> Frame | None:
     pieces = re.split("(" + "|".join(map(re.escape, slots)) + ")", output)
     if pieces.count(values.body) != 1:
         return None
-    return Frame(tuple(slots[p] if i % 2 else p for i, p in enumerate(pieces)))
+    cut = tuple(slots[p] if i % 2 else p for i, p in enumerate(pieces))
+    return Frame(cut, prints_name="pagename" in cut[1::2])
 
 
 def frames_allowed(builder: StandaloneHTMLBuilder) -> bool:

@@ -50,7 +50,7 @@ class HierarchyData:
         definition: Definition,
         file_of: Callable[[str], int],
         anchor_of: Callable[[Definition], str],
-        enclosing_of: Callable[[str, Definition], int],
+        enclosing_of: Callable[[Definition], int],
         shared: Collection[CandidateKey] = (),
     ) -> dict[str, object]:
         """The definition's hierarchy (``HIERARCHY_KEYS``): ``file_of`` gives a path's index
@@ -109,7 +109,7 @@ class HierarchyData:
         self,
         key: CandidateKey,
         file_of: Callable[[str], int],
-        enclosing_of: Callable[[str, Definition], int],
+        enclosing_of: Callable[[Definition], int],
     ) -> list[list[object]]:
         """The callers through a shared list's textual matches, as ``c`` rows."""
         return self._rows(self.calls.key_callers(key), file_of, enclosing_of)
@@ -118,12 +118,12 @@ class HierarchyData:
     def _rows(
         calls: Iterable[Call],
         file_of: Callable[[str], int],
-        enclosing_of: Callable[[str, Definition], int],
+        enclosing_of: Callable[[Definition], int],
     ) -> list[list[object]]:
         return [
             [
                 file_of(call.path),
-                enclosing_of(call.path, call.definition) if call.definition else -1,
+                enclosing_of(call.definition) if call.definition else -1,
                 list(call.lines),
                 int(call.exact),
             ]

@@ -684,9 +684,8 @@ class _Tables:
             self.paths.append(self._data.path_row(path))
         return where
 
-    def around(self, path: str, definition: Definition) -> int:
-        """The row of ``definition``, a definition of ``path`` (the hierarchy's
-        ``enclosing_of`` passes both)."""
+    def around(self, definition: Definition) -> int:
+        """The row of ``definition`` in the table of enclosing definitions."""
         where = self._around.get(definition)
         if where is None:
             where = self._around[definition] = len(self.enclosing)
@@ -703,7 +702,7 @@ class _Tables:
         for use in references:
             path, line = use.path, use.line
             around = enclosing_of(path, line)
-            where = -1 if around is None else around_row(path, around)
+            where = -1 if around is None else around_row(around)
             text = lines.get(path, no_lines).get(line, "")
             shown, column, length = shown_line(text, use.name, use.column)
             textual = int(use.definition is None)

@@ -46,6 +46,7 @@ from xrefdoc.history.log import Histories
 from xrefdoc.pipeline.build import TreeBuild
 from xrefdoc.pipeline.scan import Scan, scan
 from xrefdoc.site.build_data import BUILD_SCRIPT, build_script
+from xrefdoc.site.data_scripts import json_line
 from xrefdoc.site.git_data import STATE_FILE as GIT_STATE_FILE
 from xrefdoc.site.git_data import (
     GitSource,
@@ -70,7 +71,7 @@ from xrefdoc.site.views import SiteContext, make_site
 from xrefdoc.site.writer import OnCluster, write_pages
 from xrefdoc.sphinx.bundles import PYGMENTS_CSS, BundleMaker
 from xrefdoc.sphinx.domain import ROLE, XrefDomain, html_block, skip_html_block, visit_html_block
-from xrefdoc.sphinx.index_data import json_line, write_index_data
+from xrefdoc.sphinx.index_data import write_index_data
 from xrefdoc.sphinx.searchindex import drop_empty_terms
 from xrefdoc.sphinx.theme import DARK_CSS, THEME, THEME_FOLDER, dark_highlighting_css
 from xrefdoc.sphinx.work_files import (

@@ -5,7 +5,6 @@ have changed."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -14,6 +13,7 @@ from sphinx.application import Sphinx
 
 from xrefdoc.core.fsutil import declare_coming, remove_stale, write_if_changed
 from xrefdoc.core.generated import write_generated_in_workers
+from xrefdoc.site.data_scripts import json_line
 from xrefdoc.site.find_data import NAMES_SCRIPT, PATHS_SCRIPT, names_script, paths_script
 from xrefdoc.site.index_json import index_part, index_parts, part_file
 from xrefdoc.site.keyword_box import INDEX_SCRIPT, index_script, page_script, part_script
@@ -90,8 +90,3 @@ def write_index_data(
 
 def _part_json(index: Index, page: KeywordPage) -> str:
     return json_line(index_part(index, page))
-
-
-def json_line(value: object) -> str:
-    """``value`` as compact JSON (names as they are, not escaped), one line."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
