@@ -64,6 +64,18 @@ from xrefdoc.walk.tree import walk
 CHANGED_FUNCTION = "bench_changed_function"
 
 
+def compile_xrefdoc() -> None:
+    """xrefdoc's modules compiled to bytecode before any build is timed, as ``pip install``
+    leaves them for the user: run from a checkout (``PYTHONPATH``) where bytecode is not
+    written (``PYTHONDONTWRITEBYTECODE``), every build and each of its workers compiled some
+    250 modules first, 0.1 s of a 0.7 s no-change rebuild at 20,000 files."""
+    import compileall
+
+    import xrefdoc
+
+    compileall.compile_dir(Path(xrefdoc.__file__).parent, quiet=1)
+
+
 @dataclass
 class Build:
     """One build of ours: wall time, peak memory, and its stages in order."""
@@ -534,6 +546,7 @@ def main(argv: list[str]) -> int:
     if not files:
         sys.exit(f"scale: no files to document in {source}")
     sizes = sorted(int(size) for size in args.sizes.split(","))
+    compile_xrefdoc()
     trash = Trash(args.work / ".trash")
     try:
         results = [

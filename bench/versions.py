@@ -35,6 +35,8 @@ import time
 from pathlib import Path
 from statistics import median
 
+from scale import compile_xrefdoc
+
 
 def git(repo: Path, *arguments: str) -> str:
     return subprocess.run(
@@ -121,6 +123,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each rebuild (median)")
     args = parser.parse_args(argv)
     repo = args.repo.resolve()
+    compile_xrefdoc()
     # Newest first as the site lists them (``history.git.versions``: by commit time). Git's
     # version order puts ``v9.1.0rc2`` after ``v9.1.0``: the tag "added" was then an older
     # one, built between two built ones.
