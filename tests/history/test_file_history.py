@@ -13,6 +13,7 @@ from browser import DESKTOP, ConsoleProblems, browser, served
 from helpers import commit_as, git, run_xrefdoc, script_data, write_tree
 
 from xrefdoc.history.log import HISTORY_LENGTH, file_histories
+from xrefdoc.sphinx.standalone import LOCK_FILE, default_work_dir
 
 A_PY = "def f():\n    x = 1\n    return x\n\n\ndef g():\n    return 2\n"
 
@@ -235,3 +236,28 @@ def test_history_that_comes_later_covers_every_file_the_standing_pages_show(tmp_
     for path in ("m.py", "n.py"):
         data = script_data(site / "_xref" / "git" / f"{path}.js")
         assert [row[0] for row in data["commits"]] == [made] == oracle_log(root, path)
+
+
+def test_a_rebuild_of_a_git_work_tree_after_no_change_writes_nothing(
+    repository: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Neither the site nor its work folder: the history's state, unchanged, was written
+    again on every rebuild (0.3 s at 20,000 files)."""
+    root, _ = repository
+    clone, copy = tmp_path / "repo", tmp_path / "site"
+    subprocess.run(["cp", "-a", str(root), str(clone)], check=True)
+    build(clone, copy, "--blame")
+    before = _files_written(copy)
+    build(clone, copy, "--blame")
+    assert _files_written(copy) == before
+
+
+def _files_written(site: Path) -> dict[Path, tuple[int, int]]:
+    """When each file of the site and of its work folder was written, and which file it is;
+    not the lock that every build takes."""
+    files = [*site.rglob("*"), *default_work_dir(site).rglob("*")]
+    return {
+        path: (path.stat().st_mtime_ns, path.stat().st_ino)
+        for path in files
+        if path.is_file() and path.name != LOCK_FILE
+    }

@@ -237,9 +237,11 @@ def update_git_data(
             if state.written.get(file.path) != new.written[file.path]:
                 text = history_text(file.key, histories.of(file.path), blamed)
                 write_if_changed(folder / history_script(file.key), text)
-    if histories is not None or state.histories is not None or listed != state.files:
-        # Outside a git work tree, the state only keeps the files' list for when history
-        # comes: written again when that changed (0.1 s of a one-file rebuild at 20,000).
+    if new != state:
+        # Written only when it changed: outside a git work tree, the state only keeps the
+        # files' list for when history comes (0.1 s of a one-file rebuild at 20,000 files);
+        # inside one, a rebuild with no change wrote it again each time (0.3 s). The same
+        # head gives back the same walk (``file_histories``), so the comparison is short.
         _write_state(state_file, new)
     return new
 
