@@ -209,16 +209,20 @@ def floor_seconds(floor: dict[str, float], highlighting: str) -> float:
     return floor["read"] + floor["ast"] + floor[highlighting]
 
 
-# Runs the command it is given as a child of its own. Linux starts a process's peak resident
-# size (``ru_maxrss``) at its parent's size when it execs: a build started by this bench,
-# which holds over a gigabyte at 100,000 files, reported 1,207 MiB from its first stage on.
-# A build started by this small process reports its own peak; starting it costs ~10 ms.
-_FRESH_PEAK = [
+# Runs the command it is given as a child of its own, its output dropped, and prints the
+# largest resident size (KiB) of its processes. Linux starts a process's peak resident size
+# (``ru_maxrss``) at its parent's size when it execs: a build started by this bench, which
+# holds over a gigabyte at 100,000 files, reported 1,207 MiB from its first stage on. A
+# build started by this small process reports its own peak; starting it costs ~10 ms.
+FRESH_PEAK = [
     sys.executable,
     "-I",
     "-S",
     "-c",
-    "import subprocess, sys; sys.exit(subprocess.run(sys.argv[1:]).returncode)",
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(code)\n",
 ]
 
 
@@ -228,7 +232,7 @@ def run_build(tree: Path, output: Path, timings: Path, cache: Path, *options: st
     timings.unlink(missing_ok=True)
     environment = {**os.environ, "XREFDOC_TIMINGS": str(timings), CACHE_DIR_VARIABLE: str(cache)}
     command = [sys.executable, "-m", "xrefdoc", "build", str(tree), "-o", str(output), "-q"]
-    command = [*_FRESH_PEAK, *command, *options]
+    command = [*FRESH_PEAK, *command, *options]
     start = time.perf_counter()
     result = subprocess.run(command, env=environment, capture_output=True, text=True)
     seconds = time.perf_counter() - start

@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 from statistics import median
 
-from scale import compile_xrefdoc
+from scale import FRESH_PEAK, compile_xrefdoc
 
 
 def git(repo: Path, *arguments: str) -> str:
@@ -51,22 +51,13 @@ def build(repo: Path, out: Path, cache: Path, tags: list[str]) -> tuple[float, f
         command += ["--versions", tag]
     environment = {**os.environ, "XREFDOC_CACHE_DIR": str(cache)}
     # A process of its own between us and the build, so its peak is this build's alone.
-    measured = [sys.executable, "-c", _PEAK, *command]
+    measured = [*FRESH_PEAK, *command]
     started = time.perf_counter()
     done = subprocess.run(measured, env=environment, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         sys.exit(f"versions bench: build failed:\n{done.stderr[-2000:]}")
     return seconds, int(done.stdout.split()[-1]) / 1024
-
-
-# Runs the command it is given and prints the largest resident size (KiB) of its processes.
-_PEAK = (
-    "import resource, subprocess, sys\n"
-    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-    "sys.exit(code)\n"
-)
 
 
 def step(repo: Path, work: Path, before: str, after: str) -> tuple[float, float]:

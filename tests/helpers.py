@@ -204,6 +204,18 @@ def start_build(tree: Path, site: Path) -> subprocess.Popen[str]:
     )
 
 
+def written(*folders: Path, leaving: str = "") -> dict[str, tuple[int, int]]:
+    """Everything under ``folders``: when it was last written, and which file it is (a file
+    replaced by an equal one is written too, for a deploy that compares times); not the
+    files named ``leaving``."""
+    return {
+        str(path): (path.stat().st_mtime_ns, path.stat().st_ino)
+        for folder in folders
+        for path in folder.rglob("*")
+        if path.name != leaving
+    }
+
+
 def whole_site(site: Path) -> dict[str, bytes]:
     """Every file of a site, as a reader (or a deploy) gets it."""
     return {

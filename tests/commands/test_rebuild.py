@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import PLUGIN_FILES, script_data, uncoloured, whole_site, write_tree
+from helpers import PLUGIN_FILES, script_data, uncoloured, whole_site, write_tree, written
 from sites import main_body, page_text
 from sphinx.cmd.build import build_main
 
@@ -66,12 +66,6 @@ def test_a_rebuild_after_no_change_rewrites_nothing(
     before = pages(output)
     assert "no file changed since the last complete build" in rebuilt(tree, output, capsys)
     assert pages(output) == before, "every page kept, none written again, Sphinx not run"
-
-
-def written(output: Path) -> dict[str, tuple[int, int]]:
-    """Every file of the site: when it was last written, and which file it is (a file
-    replaced by an equal one is written too, for a deploy that compares times)."""
-    return {str(path): (path.stat().st_mtime_ns, path.stat().st_ino) for path in output.rglob("*")}
 
 
 def test_a_rebuild_after_only_times_changed_writes_nothing(

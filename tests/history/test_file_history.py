@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from browser import DESKTOP, ConsoleProblems, browser, served
-from helpers import commit_as, git, run_xrefdoc, script_data, write_tree
+from helpers import commit_as, git, run_xrefdoc, script_data, write_tree, written
 
 from xrefdoc.history.log import HISTORY_LENGTH, file_histories
 from xrefdoc.sphinx.standalone import LOCK_FILE, default_work_dir
@@ -247,17 +247,7 @@ def test_a_rebuild_of_a_git_work_tree_after_no_change_writes_nothing(
     clone, copy = tmp_path / "repo", tmp_path / "site"
     subprocess.run(["cp", "-a", str(root), str(clone)], check=True)
     build(clone, copy, "--blame")
-    before = _files_written(copy)
+    # Not the lock that every build takes.
+    before = written(copy, default_work_dir(copy), leaving=LOCK_FILE)
     build(clone, copy, "--blame")
-    assert _files_written(copy) == before
-
-
-def _files_written(site: Path) -> dict[Path, tuple[int, int]]:
-    """When each file of the site and of its work folder was written, and which file it is;
-    not the lock that every build takes."""
-    files = [*site.rglob("*"), *default_work_dir(site).rglob("*")]
-    return {
-        path: (path.stat().st_mtime_ns, path.stat().st_ino)
-        for path in files
-        if path.is_file() and path.name != LOCK_FILE
-    }
+    assert written(copy, default_work_dir(copy), leaving=LOCK_FILE) == before
