@@ -220,6 +220,26 @@ def test_a_shallow_clone_has_the_history_it_holds_and_no_more(
     assert our_blame(site, "pkg/b.py") == ["Ann"]
 
 
+def test_a_shallow_clone_fetched_deeper_gets_the_history_it_now_holds(
+    repository: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The commit is the same and the pages stand: only the clone's boundary moved."""
+    root, _ = repository
+    clone, site = tmp_path / "clone", tmp_path / "site"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", root.as_uri(), str(clone)], check=True)
+    build(clone, site, "--blame")
+    assert script_data(site / "_xref" / "git" / "pkg/a.py.js")["commits"] == []
+    page = site / "pkg" / "a.py_docs.html"
+    page_before = page.stat().st_mtime_ns
+    git(clone, "fetch", "-q", "--unshallow")
+    build(clone, site, "--blame")
+    assert page.stat().st_mtime_ns == page_before, "the pages stand"
+    for path in ("pkg/a.py", "pkg/b.py"):
+        data = script_data(site / "_xref" / "git" / f"{path}.js")
+        assert [row[0] for row in data["commits"]] == oracle_log(clone, path)
+    assert our_blame(site, "pkg/a.py") == oracle_blame(clone, "pkg/a.py")
+
+
 def test_history_that_comes_later_covers_every_file_the_standing_pages_show(tmp_path: Path) -> None:
     """A tree built outside git, a file added and built again, then the tree committed as
     it is: the pages stand, and every file of them, the added one too, gets its history."""
@@ -246,6 +266,8 @@ def test_a_rebuild_of_a_git_work_tree_after_no_change_writes_nothing(
     root, _ = repository
     clone, copy = tmp_path / "repo", tmp_path / "site"
     subprocess.run(["cp", "-a", str(root), str(clone)], check=True)
+    build(clone, copy, "--blame")
+    # The first check after a build may stamp folders the build wrote too recently to stamp.
     build(clone, copy, "--blame")
     # Not the lock that every build takes.
     before = written(copy, default_work_dir(copy), leaving=LOCK_FILE)

@@ -46,6 +46,16 @@ class Commit:
     subject: str
 
 
+@dataclass(frozen=True, slots=True)
+class WalkStart:
+    """Where a walk of the history starts: the commit (``head``) and a shallow clone's
+    boundary commits (``cut``, see ``Histories``). Two walks from the same start find the
+    same histories."""
+
+    head: str
+    cut: frozenset[str] = frozenset()
+
+
 @dataclass(slots=True)
 class Histories:
     """What one walk found: the commit the tree was at (``head``), and per file of the tree
@@ -60,6 +70,10 @@ class Histories:
 
     def of(self, path: str) -> list[Commit]:
         return [self.commits[commit] for commit in self.files.get(path, ())]
+
+    @property
+    def start(self) -> WalkStart:
+        return WalkStart(self.head, self.cut)
 
 
 def short_subject(subject: str) -> str:
@@ -105,6 +119,13 @@ def _walk(root: Path, revisions: list[str]) -> Iterator[tuple[Commit, list[str]]
         yield commit, [os.fsdecode(name.lstrip(b"\n")) for name in names if name.strip(b"\n")]
 
 
+def walk_start(root: Path, at: str = "HEAD") -> WalkStart | None:
+    """Where a walk of the history at ``at`` starts; None when ``root`` is not in a git work
+    tree with a commit."""
+    head = _head(root, at)
+    return None if head is None else WalkStart(head, shallow_commits(root))
+
+
 def file_histories(
     root: Path, previous: Histories | None = None, at: str = "HEAD"
 ) -> Histories | None:
@@ -114,10 +135,10 @@ def file_histories(
     ancestor of the new one: a path's last commits are then the newest of its last ones
     before and of the new ones, as a whole walk would find them. ``at``: the commit whose
     history is read (a version's, in a site of several)."""
-    head = _head(root, at)
-    if head is None:
+    start = walk_start(root, at)
+    if start is None:
         return None
-    cut = shallow_commits(root)
+    head, cut = start.head, start.cut
     if previous is not None and previous.head == head and previous.cut == cut:
         return previous
     if previous is not None and previous.cut != cut:

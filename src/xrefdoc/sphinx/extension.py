@@ -42,7 +42,7 @@ from xrefdoc.core.progress import progress_of
 from xrefdoc.core.resources import resource_dir
 from xrefdoc.core.settings import PROJECT_SETTINGS, Settings, layered_settings, settings_identity
 from xrefdoc.history.git import SiteVersion
-from xrefdoc.history.log import Histories
+from xrefdoc.history.log import WalkStart
 from xrefdoc.pipeline.build import TreeBuild
 from xrefdoc.pipeline.scan import Scan, scan
 from xrefdoc.site.build_data import BUILD_SCRIPT, build_script
@@ -53,6 +53,7 @@ from xrefdoc.site.git_data import (
     git_files,
     git_scripts,
     git_source,
+    refresh_git_data,
     update_git_data,
 )
 from xrefdoc.site.highlight import highlighted_source, with_token_elements
@@ -207,7 +208,8 @@ class _GeneratedSite:
             else lambda _last: [],
             everything=self.plan is None,
         )
-        _note_history(self.git, git_state.histories)
+        histories = git_state.histories
+        _note_history(self.git, None if histories is None else histories.start)
         timings.lap("history")
         write_index_data(app, self.site, self.root, self.plan, self.facts, git_scripts(git_state))
         timings.lap("index data")
@@ -448,7 +450,7 @@ def _shown(app: Sphinx) -> SiteVersion | None:
     return app.shown if isinstance(app, StandaloneSphinx) else None
 
 
-def _note_history(source: GitSource | None, found: Histories | None) -> None:
+def _note_history(source: GitSource | None, found: WalkStart | None) -> None:
     """Say why files have less history than they might: no git, or a shallow clone."""
     if source is None:
         return
@@ -469,10 +471,10 @@ def _refresh_git_data(
     brought up to a new commit (see ``git_data``), from ``source``."""
     if exception is not None or app.builder.format != "html":
         return
-    found = update_git_data(
+    found = refresh_git_data(
         Path(app.outdir) / INDEX_FOLDER, Path(app.doctreedir) / GIT_STATE_FILE, source
     )
-    _note_history(source, found.histories)
+    _note_history(source, found)
 
 
 class StandaloneSphinx(Sphinx):

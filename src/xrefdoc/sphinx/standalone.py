@@ -39,7 +39,7 @@ from xrefdoc.history.git import SiteVersion
 from xrefdoc.pipeline.build import TreeBuild
 from xrefdoc.site.build_data import BUILD_SCRIPT, build_script
 from xrefdoc.site.git_data import STATE_FILE as GIT_STATE_FILE
-from xrefdoc.site.git_data import git_source, update_git_data
+from xrefdoc.site.git_data import git_source, refresh_git_data
 from xrefdoc.sphinx.work_files import (
     INDEX_FOLDER,
     INDEX_PARTS_FILE,
@@ -204,7 +204,7 @@ def _build_site(
         # The pages stand; the commit may be new (a commit of what was already built), and
         # with it the history of the files it touched.
         _write_build_script(identity, (output, work / STAGE))
-        update_git_data(
+        refresh_git_data(
             output / INDEX_FOLDER,
             work / "doctrees" / GIT_STATE_FILE,
             git_source(settings, shown, jobs),
