@@ -113,8 +113,8 @@ def test_a_page_deleted_after_a_rebuild_that_changed_nothing_is_written_again(
 def test_a_page_deleted_right_after_the_build_is_written_again(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Right after a build, its folders are too new to be trusted by their times: each one's
-    listing is read, and a page missing from it is seen."""
+    """The build's own check stamped the folders it had just written: the page's folder,
+    changed since, has its listing read again, and the page missing from it is seen."""
     tree, output = built_site(tmp_path)
     page = output / "pkg/core.py_kw.html"
     text = page.read_bytes()
@@ -127,8 +127,8 @@ def test_a_page_deleted_right_after_the_build_is_written_again(
 def test_a_looping_link_beside_the_pages_does_not_make_them_all_again(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Right after the build, each folder's listing is read: an entry that is not a page (a
-    link to itself, which cannot be followed) says nothing about the pages."""
+    """The folder the link came in has its listing read again: an entry that is not a page
+    (a link to itself, which cannot be followed) says nothing about the pages."""
     tree, output = built_site(tmp_path)
     (output / "pkg" / "loop").symlink_to("loop")
     assert "no file changed since the last complete build" in rebuilt(tree, output, capsys)
