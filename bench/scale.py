@@ -4,12 +4,13 @@
                           [--no-code-search]
 
 For each size, a tree of ``copy00/ … copyNN/`` copies of the files xrefdoc documents in
-``--source`` (a repository cloned outside this one) is built in subprocesses: cold (no
-cache, no output), again with no change (right after, while the kernel still writes back the
-site the cold build wrote, and again after ``sync``: the table's stages are the first's),
-and after one Python file gained a function (the bench checks the function's page and its
-keyword entry; since the ``sync`` came in, this build no longer runs while the cold
-build's writes are flushed). Each build reports
+``--source`` (a repository cloned outside this one), committed to a git repository of its
+own as a user's work tree is (so the files' history is part of each build), is built in
+subprocesses: cold (no cache, no output), again with no change (right after, while the
+kernel still writes back the site the cold build wrote, and again after ``sync``: the
+table's stages are the first's), and after one Python file gained a function, committed
+(the bench checks the function's page and its keyword entry; since the ``sync`` came in,
+this build no longer runs while the cold build's writes are flushed). Each build reports
 its stages through ``XREFDOC_TIMINGS`` (``xrefdoc/timings.py``). In the same run it measures
 two floors: reading every file, parsing the Python ones with ``ast`` and highlighting every
 file once in a pool of one process per core, with Pygments' lexers for every file (the
@@ -182,7 +183,10 @@ def _highlight_one_as_xrefdoc(path: str) -> int:
 def floor(tree: Path) -> dict[str, float]:
     """Seconds to read every file, parse the Python ones, and highlight all (one process a
     core) with Pygments' lexers (``highlight``) and with xrefdoc's (``tokenizers``)."""
-    paths = sorted(str(p) for p in tree.rglob("*") if p.is_file())
+    repository = tree / ".git"  # git's own files (see ``commit_tree``) are not the tree's
+    paths = sorted(
+        str(p) for p in tree.rglob("*") if p.is_file() and not p.is_relative_to(repository)
+    )
     start = time.perf_counter()
     contents = {path: Path(path).read_bytes() for path in paths}
     read = time.perf_counter() - start
@@ -244,6 +248,28 @@ def run_build(tree: Path, output: Path, timings: Path, cache: Path, *options: st
         entry = json.loads(line)
         stages.append((entry["stage"], entry["seconds"], entry["peak_mib"]))
     return Build(seconds, max((peak for _, _, peak in stages), default=0.0), stages)
+
+
+def commit_tree(tree: Path, message: str) -> None:
+    """Commit everything in ``tree``, made a git repository first if it is not one: the
+    builds then do what they do for a user's work tree, the files' history included. The
+    copies of Sphinx's ``.gitattributes`` ask git to re-encode files on commit, which it
+    refuses for our copies; the repository's own attributes, which come first, turn that
+    off (and any filter, such as Git LFS's), so the tree stays as it was."""
+    if not (tree / ".git").exists():
+        subprocess.run(["git", "init", "-q", str(tree)], check=True)
+        attributes = tree / ".git" / "info" / "attributes"
+        attributes.parent.mkdir(parents=True, exist_ok=True)
+        attributes.write_text("* -working-tree-encoding -filter\n", encoding="utf-8")
+    environment = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.org",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.org",
+    }
+    for command in (["add", "-A"], ["commit", "-q", "--no-verify", "-m", message]):
+        subprocess.run(["git", "-C", str(tree), *command], check=True, env=environment)
 
 
 def change_one_file(tree: Path, files: list[str]) -> str:
@@ -414,6 +440,7 @@ def measure(
     work = args.work / f"size-{size}"
     tree, output, timings = work / "tree", work / "out", work / "timings.jsonl"
     count = make_tree(source, files, size, tree, trash)
+    commit_tree(tree, "The tree")
     cache = work / "cache"
     trash.discard(output)
     trash.discard(work / ".xrefdoc")
@@ -425,6 +452,7 @@ def measure(
     os.sync()
     unchanged_synced = run_build(tree, output, timings, cache)
     changed = change_one_file(tree, files)
+    commit_tree(tree, "One function more")
     one_changed = run_build(tree, output, timings, cache)
     visible = change_visible(output, changed)
     page = output / f"copy00/{files[0]}_docs.html"
