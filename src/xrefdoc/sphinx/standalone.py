@@ -22,6 +22,7 @@ from xrefdoc.core.fsutil import (
     pages_intact,
     read_listing,
     remove_unfinished,
+    stamp_folders,
     write_if_changed,
     write_listing,
 )
@@ -235,10 +236,7 @@ def _build_site(
         )
         if status == 0:
             _publish(work, output)
-            # Checked while the pages are known to be there: the folders it stamps are then
-            # stated by the next build's check, not listed (0.3 s of the first no-change
-            # rebuild after a cold build at 20,000 files).
-            pages_intact(output, work / "doctrees" / PAGES_FILE)
+            stamp_folders(output, work / "doctrees" / PAGES_FILE)
             timings.lap("publish")
     if status == 0:
         last.record(signatures)
