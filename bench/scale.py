@@ -268,13 +268,14 @@ def commit_tree(tree: Path, message: str) -> None:
         "GIT_COMMITTER_NAME": "bench",
         "GIT_COMMITTER_EMAIL": "bench@example.org",
     }
-    for command in (["add", "-A"], ["commit", "-q", "--no-verify", "-m", message]):
+    commit = ["-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "-m", message]
+    for command in (["add", "-A"], commit):
         # Quiet: git warns of each copy's ``[attr]`` lines, which only a top-level file may hold.
         done = subprocess.run(
             ["git", "-C", str(tree), *command], env=environment, capture_output=True, text=True
         )
         if done.returncode != 0:
-            sys.exit(f"scale: git {command[0]} in {tree} failed:\n{done.stderr[-2000:]}")
+            sys.exit(f"scale: git {' '.join(command)} in {tree} failed:\n{done.stderr[-2000:]}")
 
 
 def change_one_file(tree: Path, files: list[str]) -> str:

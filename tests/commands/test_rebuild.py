@@ -113,8 +113,9 @@ def test_a_page_deleted_after_a_rebuild_that_changed_nothing_is_written_again(
 def test_a_page_deleted_right_after_the_build_is_written_again(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The build's own check stamped the folders it had just written: the page's folder,
-    changed since, has its listing read again, and the page missing from it is seen."""
+    """Stamped by the build's own check or not (it may end in the tick of the last page's
+    write), the page's folder changed since: its listing is read again, and the page
+    missing from it is seen."""
     tree, output = built_site(tmp_path)
     page = output / "pkg/core.py_kw.html"
     text = page.read_bytes()

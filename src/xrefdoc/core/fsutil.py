@@ -226,9 +226,10 @@ def pages_intact(folder: Path, manifest: Path) -> bool:
     folder's listed files were all seen, its inode and time are kept beside the manifest
     (``<manifest>.folders``), and the next check stats the folder instead of each of its
     files: 58,000 pages at 20,000 files took 0.3 s, a third of a no-change rebuild. A
-    folder whose inode or time moved has its files looked at again; one changed within a
-    tick of the file system's clock of the check is not stamped, since a change in the
-    same tick would leave its time as it was (git's "racy" files; see ``_racy_ns``)."""
+    folder whose inode or time moved has its files looked at again, and is stamped only if
+    its time is before the check began by its file system's own clock (``_touched``): a
+    change in the same tick of that clock would leave its time as it was (git's "racy"
+    files)."""
     listed = read_listing(manifest)
     if not listed:
         return False
@@ -239,17 +240,24 @@ def pages_intact(folder: Path, manifest: Path) -> bool:
     listing = _stamp(manifest)
     stamps = _read_folder_stamps(stamps_file, listing)
     now = time.time_ns()
+    clock: os.stat_result | None = None  # when the check began, once a folder needs it
     kept: dict[str, list[int]] = {}
     for relative, names in sorted(by_folder.items()):
+        path = os.path.join(folder, relative)
         try:
-            info = os.stat(os.path.join(folder, relative))
+            info = os.stat(path)
+            if stamps.get(relative) != [info.st_ino, info.st_mtime_ns] and clock is None:
+                # Only now, so a check whose stamps all hold writes nothing; the folder is
+                # looked at again after it, so a change since has a later time.
+                clock = _touched(manifest.with_name(f"{manifest.name}.clock"))
+                info = os.stat(path)
         except OSError:
             return False
         stamp = [info.st_ino, info.st_mtime_ns]
         if stamps.get(relative) != stamp:
-            if not _all_files(os.path.join(folder, relative), names):
+            if not _all_files(path, names):
                 return False
-            if now - info.st_mtime_ns < _racy_ns(info.st_mtime_ns):
+            if not _settled(info, clock, now):
                 continue
         kept[relative] = stamp
     if kept != stamps and listing is not None:
@@ -258,6 +266,27 @@ def pages_intact(folder: Path, manifest: Path) -> bool:
             text = json.dumps({"manifest": listing, "folders": kept})
             write_bytes_atomically(stamps_file, text.encode())
     return True
+
+
+def _touched(path: Path) -> os.stat_result | None:
+    """The status of ``path`` made or touched now: its time is the file system's clock at
+    this instant (on NFS, the server's), the clock that times the site's folders when they
+    are on the same file system."""
+    try:
+        path.touch()
+        return os.stat(path)
+    except OSError:
+        return None
+
+
+def _settled(info: os.stat_result, clock: os.stat_result | None, now_ns: int) -> bool:
+    """Whether a folder's time is older than any change from now on can have: earlier than
+    ``clock`` (``_touched`` before the folder was looked at) on the same file system,
+    whatever that clock's tick or its drift from ours; on another, ``_RACY_NS`` before
+    ``now_ns`` by our clock."""
+    if clock is not None and clock.st_dev == info.st_dev:
+        return info.st_mtime_ns < clock.st_mtime_ns
+    return now_ns - info.st_mtime_ns >= _RACY_NS
 
 
 def stamp_folders(folder: Path, manifest: Path) -> None:
@@ -274,18 +303,9 @@ def _stamps_file(manifest: Path) -> Path:
     return manifest.with_name(f"{manifest.name}.folders")
 
 
-# See ``pages_intact``: longer than any file system's tick (FAT's is 2 s).
+# See ``_settled``: longer than any file system's tick (FAT's is 2 s) and than the drift of
+# a file server's clock from ours that we allow.
 _RACY_NS = 3_000_000_000
-# The same where times have a part below the second: such a file system (ext4, XFS, Btrfs,
-# tmpfs, NTFS; exFAT's 10 ms) takes them from the kernel's clock, whose tick is at most
-# 10 ms (a 100 Hz kernel's). A build's check right after its last writes can then stamp
-# the folders it wrote, and the next one stats them instead of listing them.
-_FINE_RACY_NS = 50_000_000
-
-
-def _racy_ns(mtime_ns: int) -> int:
-    """How long after ``mtime_ns`` a change could still leave that time as it is."""
-    return _RACY_NS if mtime_ns % 1_000_000_000 == 0 else _FINE_RACY_NS
 
 
 def _all_files(folder: str, names: list[str]) -> bool:

@@ -273,6 +273,8 @@ def refresh_git_data(folder: Path, state_file: Path, source: GitSource | None) -
     start = None if source is None else walk_start(source.root, source.at)
     if start is not None and source is not None and _read_head(state_file) == (start, source.blame):
         return start
+    if start is None and not _holds_git_data(state_file):
+        return None  # no history then or now: nothing to bring up to date
     histories = update_git_data(folder, state_file, source).histories
     return None if histories is None else histories.start
 
