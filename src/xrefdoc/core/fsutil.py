@@ -236,7 +236,7 @@ def pages_intact(folder: Path, manifest: Path) -> bool:
     by_folder: dict[str, list[str]] = {}
     for name in listed:  # ``/``-separated: the folder is what the last ``/`` ends
         by_folder.setdefault(name.rpartition("/")[0], []).append(name)
-    stamps_file = _stamps_file(manifest)
+    stamps_file = _beside(manifest, "folders")
     listing = _stamp(manifest)
     stamps = _read_folder_stamps(stamps_file, listing)
     now = time.time_ns()
@@ -246,14 +246,14 @@ def pages_intact(folder: Path, manifest: Path) -> bool:
         path = os.path.join(folder, relative)
         try:
             info = os.stat(path)
-            if stamps.get(relative) != [info.st_ino, info.st_mtime_ns] and clock is None:
+            if clock is None and stamps.get(relative) != _folder_stamp(info):
                 # Only now, so a check whose stamps all hold writes nothing; the folder is
                 # looked at again after it, so a change since has a later time.
-                clock = _touched(manifest.with_name(f"{manifest.name}.clock"))
+                clock = _touched(_beside(manifest, "clock"))
                 info = os.stat(path)
         except OSError:
             return False
-        stamp = [info.st_ino, info.st_mtime_ns]
+        stamp = _folder_stamp(info)
         if stamps.get(relative) != stamp:
             if not _all_files(path, names):
                 return False
@@ -295,12 +295,17 @@ def stamp_folders(folder: Path, manifest: Path) -> None:
     wrote a new list, so that the next check stats them instead of listing each (0.2 s of
     the first no-change rebuild after a cold build at 20,000 files). Stamps that are kept
     are left to that check: doing its work here cost a one-file rebuild 0.1 s."""
-    if not _read_folder_stamps(_stamps_file(manifest), _stamp(manifest)):
+    if not _read_folder_stamps(_beside(manifest, "folders"), _stamp(manifest)):
         pages_intact(folder, manifest)
 
 
-def _stamps_file(manifest: Path) -> Path:
-    return manifest.with_name(f"{manifest.name}.folders")
+def _folder_stamp(info: os.stat_result) -> list[int]:
+    return [info.st_ino, info.st_mtime_ns]
+
+
+def _beside(manifest: Path, suffix: str) -> Path:
+    """A file the check keeps beside ``manifest``: its folders' stamps, its clock."""
+    return manifest.with_name(f"{manifest.name}.{suffix}")
 
 
 # See ``_settled``: longer than any file system's tick (FAT's is 2 s) and than the drift of

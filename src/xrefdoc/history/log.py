@@ -127,20 +127,25 @@ def walk_start(root: Path, at: str = "HEAD") -> WalkStart | None:
 
 
 def file_histories(
-    root: Path, previous: Histories | None = None, at: str = "HEAD"
+    root: Path,
+    previous: Histories | None = None,
+    at: str = "HEAD",
+    *,
+    start: WalkStart | None = None,
 ) -> Histories | None:
     """The history of every path under ``root`` that a commit touched (a file of the tree
     now, or one that was); None when ``root`` is not in a git work tree with a commit. With
     ``previous`` (an earlier walk), only the commits since it are read when its head is an
     ancestor of the new one: a path's last commits are then the newest of its last ones
     before and of the new ones, as a whole walk would find them. ``at``: the commit whose
-    history is read (a version's, in a site of several)."""
-    start = walk_start(root, at)
+    history is read (a version's, in a site of several); ``start``: its ``walk_start``,
+    when the caller asked git for it already."""
+    start = start or walk_start(root, at)
     if start is None:
         return None
-    head, cut = start.head, start.cut
-    if previous is not None and previous.head == head and previous.cut == cut:
+    if previous is not None and previous.start == start:
         return previous
+    head, cut = start.head, start.cut
     if previous is not None and previous.cut != cut:
         previous = None  # fetched deeper, or cut: the walk is made again
     since = previous is not None and _is_ancestor(root, previous.head, head)

@@ -124,6 +124,11 @@ class GitState:
         default_factory=dict
     )
 
+    @property
+    def start(self) -> WalkStart | None:
+        """Where the walk of the history started (None without one)."""
+        return None if self.histories is None else self.histories.start
+
 
 # The state file's first byte: whether the state holds anything of git's (a history, a
 # script written from one, a blame), so that a rebuild of a tree without history need not
@@ -137,40 +142,39 @@ _Head = tuple[WalkStart, bool] | None
 
 
 def read_state(path: Path) -> GitState:
-    try:
-        with path.open("rb") as stream:
-            if stream.read(1) not in (_WITH_GIT, _WITHOUT_GIT):
-                return GitState()
-            pickle.load(stream)  # the head
-            state = pickle.load(stream)
-    except Exception:  # none yet, or not ours: every script is written
-        return GitState()
+    read = _read_state_file(path, 2)
+    state = None if read is None else read[1][1]  # none yet, or not ours: every script is written
     return state if isinstance(state, GitState) and state.version == _STATE_VERSION else GitState()
 
 
 def _read_head(path: Path) -> _Head:
     """The head of the state ``path`` holds (None when it holds none or is not ours)."""
-    try:
-        with path.open("rb") as stream:
-            if stream.read(1) != _WITH_GIT:
-                return None
-            head = pickle.load(stream)
-    except Exception:
-        return None
+    read = _read_state_file(path, 1)
+    head = None if read is None or read[0] != _WITH_GIT else read[1][0]
     return head if isinstance(head, tuple) else None
 
 
 def _holds_git_data(path: Path) -> bool:
+    read = _read_state_file(path, 0)
+    return read is not None and read[0] == _WITH_GIT
+
+
+def _read_state_file(path: Path, values: int) -> tuple[bytes, list[object]] | None:
+    """The state file's first byte and the first ``values`` values pickled after it (the
+    head, then the state), read no further; None when it is missing, cut short or not ours."""
     try:
         with path.open("rb") as stream:
-            return stream.read(1) == _WITH_GIT
-    except OSError:
-        return False
+            first = stream.read(1)
+            if first not in (_WITH_GIT, _WITHOUT_GIT):
+                return None
+            return first, [pickle.load(stream) for _ in range(values)]
+    except Exception:
+        return None
 
 
 def _write_state(path: Path, state: GitState, blame: bool) -> None:
     with_git = state.histories is not None or state.written or state.blames or state.blamed
-    head: _Head = None if state.histories is None else (state.histories.start, blame)
+    head: _Head = None if state.start is None else (state.start, blame)
     data = pickle.dumps(head) + pickle.dumps(state)
     write_bytes_atomically(path, (_WITH_GIT if with_git else _WITHOUT_GIT) + data)
 
@@ -218,26 +222,21 @@ def update_git_data(
     source: GitSource | None,
     files: FileLister | None = None,
     everything: bool = False,
+    start: WalkStart | None = None,
 ) -> GitState:
     """Bring the git scripts of ``folder`` (the site's ``_xref``) up to ``source``: for the
     files ``files`` lists (by default the last build's), the history scripts whose commits
     changed and the blames whose file or last commit changed; all of them when
     ``everything`` (and then no file's entry is taken from the last build). Without a
-    source (the setting is off) or outside a git work tree, none. Returns the new state,
-    which is saved."""
-    # A rebuild whose pages all stand, of a tree that had no history and has none now,
-    # leaves the state as it is.
-    standing = files is None and not everything and not _holds_git_data(state_file)
-    state = GitState() if standing else read_state(state_file)
+    source (the setting is off) or outside a git work tree, none. ``start``: the source's
+    ``walk_start``, when the caller asked git for it already. Returns the new state, which
+    is saved."""
+    state = read_state(state_file)
     if everything:
         state.written, state.blamed = {}, {}
     histories = None
     if source is not None:
-        histories = file_histories(source.root, state.histories, source.at)
-    if standing:
-        if histories is None:
-            return state
-        state = read_state(state_file)
+        histories = file_histories(source.root, state.histories, source.at, start=start)
     if files is None:
         listed = state.files
     else:
@@ -275,8 +274,7 @@ def refresh_git_data(folder: Path, state_file: Path, source: GitSource | None) -
         return start
     if start is None and not _holds_git_data(state_file):
         return None  # no history then or now: nothing to bring up to date
-    histories = update_git_data(folder, state_file, source).histories
-    return None if histories is None else histories.start
+    return update_git_data(folder, state_file, source, start=start).start
 
 
 def _update_blames(folder: Path, state: GitState, new: GitState, source: GitSource) -> None:

@@ -208,8 +208,7 @@ class _GeneratedSite:
             else lambda _last: [],
             everything=self.plan is None,
         )
-        histories = git_state.histories
-        _note_history(self.git, None if histories is None else histories.start)
+        _note_history(self.git, git_state.start)
         timings.lap("history")
         write_index_data(app, self.site, self.root, self.plan, self.facts, git_scripts(git_state))
         timings.lap("index data")
