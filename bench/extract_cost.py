@@ -27,7 +27,7 @@ from pathlib import Path
 from xrefdoc.analyze.plugin import register_rules
 from xrefdoc.core.languages import detect_language
 from xrefdoc.core.settings import make_settings
-from xrefdoc.extract import extract_bytes
+from xrefdoc.extract.file_record import extract_bytes
 from xrefdoc.extract.hooks import Hooks
 from xrefdoc.walk.tree import walk
 

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from xrefdoc.codesearch.query import Match, Query, search
 from xrefdoc.codesearch.reader import CodeIndex
-from xrefdoc.extract import decode
+from xrefdoc.extract.reading import decode
 from xrefdoc.site.names import code_search_folder
 
 SEED = 24

@@ -26,7 +26,7 @@ import sys
 import tracemalloc
 from pathlib import Path
 
-from xrefdoc.analyze.catalogue import RULE_NAMES
+from xrefdoc.analyze import rule_names
 from xrefdoc.core.settings import make_settings
 from xrefdoc.pipeline.scan import scan
 from xrefdoc.site.names import PageNames
@@ -47,7 +47,7 @@ def make_tree(source: Path, tree: Path, copies: int) -> None:
 def peak(tree: Path, cache: Path) -> float:
     """In this process, not traced (tracing costs memory of its own): the peak resident MiB
     of the scan from the cache, and the site and its plan."""
-    settings = make_settings(tree, cache_dir=cache, rule_names=RULE_NAMES)
+    settings = make_settings(tree, cache_dir=cache, rule_names=rule_names)
     result = scan(settings)
     site = make_site(
         result.index, PageNames(""), settings.source_cap, "bench", result.walked.sources
@@ -58,7 +58,7 @@ def peak(tree: Path, cache: Path) -> float:
 
 def measure(tree: Path, cache: Path) -> dict[str, float]:
     """In this process: the bytes traced for each structure."""
-    settings = make_settings(tree, cache_dir=cache, rule_names=RULE_NAMES)
+    settings = make_settings(tree, cache_dir=cache, rule_names=rule_names)
     tracemalloc.start()
     start = tracemalloc.get_traced_memory()[0]
     result = scan(settings)

@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from xrefdoc.core.settings import make_settings
-from xrefdoc.extract import extract_bytes, read_file
+from xrefdoc.extract.file_record import extract_bytes
 from xrefdoc.extract.hooks import Hooks
+from xrefdoc.extract.reading import read_file
 from xrefdoc.walk.tree import walk
 from xrefdoc.xref.index import Index, Use, build_index
 from xrefdoc.xref.resolve import Definition

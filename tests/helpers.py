@@ -15,7 +15,7 @@ from typing import Any
 
 from xrefdoc.analyze.plugin import register_rules
 from xrefdoc.core.model import FileRecord
-from xrefdoc.extract import extract_file
+from xrefdoc.extract.file_record import extract_file
 from xrefdoc.extract.hooks import Hooks
 from xrefdoc.site.data_scripts import script_value
 from xrefdoc.xref.index import Index, build_index

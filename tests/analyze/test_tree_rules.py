@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import write_tree
 
-from xrefdoc.analyze.catalogue import RULE_NAMES
+from xrefdoc.analyze import rule_names
 from xrefdoc.core.settings import make_settings
 from xrefdoc.pipeline.scan import scan
 
@@ -21,7 +21,7 @@ def findings(
 ) -> dict[str, list[tuple[str, int, str]]]:
     """Every tree-analysed file's findings of the purpose and testing rules."""
     write_tree(root, files)
-    settings = make_settings(root, disable_rules=disabled, rule_names=RULE_NAMES)
+    settings = make_settings(root, disable_rules=disabled, rule_names=rule_names)
     result = scan(settings, use_cache=False)
     return {
         record.path: [

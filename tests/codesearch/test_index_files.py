@@ -31,7 +31,7 @@ from xrefdoc.codesearch.trigrams import (
 from xrefdoc.codesearch.writer import Written, write_index
 from xrefdoc.core.executor import InProcess
 from xrefdoc.core.model import FileRecord
-from xrefdoc.extract import is_binary
+from xrefdoc.extract.reading import is_binary
 
 CAP = 4096
 

@@ -20,7 +20,7 @@ from helpers import RULES
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from xrefdoc.extract import extract_bytes
+from xrefdoc.extract.file_record import extract_bytes
 from xrefdoc.extract.tokens import lexed
 from xrefdoc.site.highlight import prepare_source
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from xrefdoc.analyze.catalogue import RULE_NAMES
+from xrefdoc.analyze import rule_names
 from xrefdoc.core.errors import ConfigError
 from xrefdoc.core.settings import RuleNames, layered_settings, make_settings
 
@@ -26,10 +26,12 @@ def test_importing_the_settings_imports_no_later_stage() -> None:
 
 def test_disable_rules_holds_only_the_names_the_caller_knows(tmp_path: Path) -> None:
     known = RuleNames(frozenset({"security.eval"}), ("security", "testing"))
-    settings = make_settings(tmp_path, disable_rules=["security.eval", "testing"], rule_names=known)
+    settings = make_settings(
+        tmp_path, disable_rules=["security.eval", "testing"], rule_names=lambda: known
+    )
     assert settings.disable_rules == ("security.eval", "testing")
     with pytest.raises(ConfigError) as raised:
-        make_settings(tmp_path, disable_rules=["security.shell"], rule_names=known)
+        make_settings(tmp_path, disable_rules=["security.shell"], rule_names=lambda: known)
     assert str(raised.value) == (
         "disable_rules: no rule or category 'security.shell' (categories: security, testing)"
     )
@@ -39,11 +41,11 @@ def test_disable_rules_holds_only_the_names_the_caller_knows(tmp_path: Path) -> 
 
 def test_the_analyze_stages_rule_names_reach_the_settings_of_every_layer(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.xrefdoc]\ndisable_rules = ["pattern.async"]\n')
-    settings = layered_settings(tmp_path, {}, {}, rule_names=RULE_NAMES)
+    settings = layered_settings(tmp_path, {}, {}, rule_names=rule_names)
     assert settings.disable_rules == ("pattern.async",)
     (tmp_path / "pyproject.toml").write_text('[tool.xrefdoc]\ndisable_rules = ["pattern.sync"]\n')
     with pytest.raises(ConfigError) as raised:
-        layered_settings(tmp_path, {}, {}, rule_names=RULE_NAMES)
+        layered_settings(tmp_path, {}, {}, rule_names=rule_names)
     assert str(raised.value) == (
         f"{tmp_path / 'pyproject.toml'} [tool.xrefdoc] disable_rules: no rule or category "
         "'pattern.sync' (categories: purpose, pattern, performance, security, testing)"

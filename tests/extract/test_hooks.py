@@ -11,7 +11,7 @@ import tree_sitter as ts
 from helpers import RULES
 
 from xrefdoc.core.model import Finding
-from xrefdoc.extract import extract_bytes
+from xrefdoc.extract.file_record import extract_bytes
 from xrefdoc.extract.hooks import Hooks
 
 SCRIPT = 'import os\n\n\ndef main():\n    os.system("ls")  # xrefdoc: ignore[security]\n'

@@ -10,8 +10,8 @@ from collections.abc import Callable
 import pytest
 from helpers import RULES
 
-from xrefdoc import extract
-from xrefdoc.extract import extract_bytes, lines_digest, oversized
+from xrefdoc.extract import file_record, oversized
+from xrefdoc.extract.file_record import extract_bytes, lines_digest
 from xrefdoc.extract.tokens import lexed
 from xrefdoc.site.highlight import prepare_source
 
@@ -142,7 +142,7 @@ def test_the_digest_of_lines_follows_those_lines_only(
     (a string per line would be several times the file); the digest is the same."""
     text = "a\nbb\n\nccc"
     split = [lines_digest(text, numbers) for numbers in ([4, 2, 2], [0, 3, 9], [5], [])]
-    monkeypatch.setattr(extract, "is_oversized", lambda size: over_the_cap)
+    monkeypatch.setattr(file_record, "is_oversized", lambda size: over_the_cap)
     assert [lines_digest(text, numbers) for numbers in ([2, 4], [3], [5], [])] == split
     assert lines_digest(text.replace("bb", "bx"), [2]) != lines_digest(text, [2])
     assert lines_digest(text.replace("a", "x"), [2, 4]) == lines_digest(text, [2, 4])

@@ -9,7 +9,7 @@ import pytest
 from helpers import extract_one
 
 from xrefdoc.core.model import Import, Symbol
-from xrefdoc.extract import read_text
+from xrefdoc.extract.reading import read_text
 
 SAMPLE = '''\
 """Tools for shapes.

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import git, git_repository, run_xrefdoc, write_tree
 
-from xrefdoc.analyze.catalogue import RULE_NAMES
+from xrefdoc.analyze import rule_names
 from xrefdoc.core.settings import command_settings
 from xrefdoc.history.apidiff import Definition, definitions, introduced, tree_known
 from xrefdoc.pipeline.scan import scan
@@ -219,7 +219,7 @@ def test_a_file_the_version_before_had_as_it_is_takes_its_definitions_from_there
     tree = write_tree(tmp_path / "tree", V2)
     before = tree_known(tree, {}, use_cache=False)
     write_tree(tree, V3)
-    records = scan(command_settings(tree, {}, rule_names=RULE_NAMES), use_cache=False).records
+    records = scan(command_settings(tree, {}, rule_names=rule_names), use_cache=False).records
     read_anew = definitions(records, tree)
     # The engine is as it was: taken from the version before, so not read again.
     (tree / "pkg" / "engine.py").unlink()

@@ -11,7 +11,7 @@ from helpers import write_tree
 
 from xrefdoc.core.model import FileRecord
 from xrefdoc.core.settings import make_settings
-from xrefdoc.extract import read_text
+from xrefdoc.extract.reading import read_text
 from xrefdoc.pipeline.scan import scan
 from xrefdoc.site.highlight import SourceHTML, prepare_source
 from xrefdoc.site.names import PageNames

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from helpers import ENGINE_FILES, age, aged_tree, write_tree
 
-from xrefdoc.analyze.catalogue import RULE_NAMES
+from xrefdoc.analyze import rule_names
 from xrefdoc.core.settings import Settings, make_settings
-from xrefdoc.pipeline.scan import scan, walk_tree
+from xrefdoc.pipeline.build import walk_tree
+from xrefdoc.pipeline.scan import scan
 from xrefdoc.store import buildstate
 from xrefdoc.store import cache as cache_module
 from xrefdoc.store.buildstate import (
@@ -84,7 +85,7 @@ def test_the_settings_and_the_output_are_part_of_the_settings_signature(tree: Pa
         settings_signature(make_settings(tree, exclude=["README.md"]), ["html", "/site"]),
         settings_signature(make_settings(tree, source_cap=1000), ["html", "/site"]),
         settings_signature(
-            make_settings(tree, disable_rules=["pattern"], rule_names=RULE_NAMES), ["html", "/site"]
+            make_settings(tree, disable_rules=["pattern"], rule_names=rule_names), ["html", "/site"]
         ),
         settings_signature(plain, ["html", "/elsewhere"]),
         settings_signature(plain, ["dirhtml", "/site"]),

@@ -526,6 +526,27 @@ def test_a_file_unchanged_since_the_last_scan_is_not_read_again(
     assert second.records == first.records
 
 
+def test_a_damaged_row_of_a_file_its_stamp_vouches_for_is_a_miss(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "_RACY_NS", 0)
+    scan_tree(tree)
+    with closing(sqlite3.connect(database_of(tree))) as connection, connection:
+        connection.execute("UPDATE records SET record = x'00ff' WHERE path = 'demo/util.py'")
+    reads: list[str] = []
+    real_read = pipeline.read_file
+
+    def counting_read(root: Path, path: str) -> tuple[bytes, str]:
+        reads.append(path)
+        return real_read(root, path)
+
+    monkeypatch.setattr(pipeline, "read_file", counting_read)
+    result = scan_tree(tree)
+    assert reads == ["demo/util.py"]
+    assert (result.cache_hits, result.cache_misses) == (len(TREE) - 1, 1)
+    assert result.records == scan_tree(tree, use_cache=False).records
+
+
 def test_a_file_rewritten_with_its_old_size_and_time_is_read_again(
     tree: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from helpers import write_tree
 
 from xrefdoc.commands.cli import main
 from xrefdoc.core.settings import make_settings
+from xrefdoc.walk import plain_folders, tree
 from xrefdoc.walk.tree import is_site_top_file, walk
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -529,3 +532,102 @@ def test_plain_folder_that_vanishes_while_walked_is_reported(
 
     assert result.files == ["a.py"]
     assert reasons(result) == {"gone": "folder that cannot be read: No such file or directory"}
+
+
+# --- the folders a walk found plain --------------------------------------------------------
+
+
+@pytest.fixture
+def settled_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder's stamp is kept at once, not two seconds after its last change: the tests
+    wait a tick of the file system's clock themselves before changing a folder."""
+    monkeypatch.setattr(plain_folders, "_RACY_NS", 0)
+
+
+def _tick() -> None:
+    """Past the file system's clock tick, so a change gives the folder a new time."""
+    time.sleep(0.05)
+
+
+@pytest.mark.usefixtures("settled_at_once")
+def test_a_marker_added_to_a_folder_found_plain_is_seen_by_the_next_walk(
+    tmp_path: Path,
+) -> None:
+    root = make_repo(tmp_path / "repo")
+    write_tree(root, {"app.py": "", "tools/env/run.py": "", "docs/html/page.py": ""})
+    kept = tmp_path / "plain-folders.json"
+    assert walk(make_settings(root), kept).files == [
+        "app.py",
+        "docs/html/page.py",
+        "tools/env/run.py",
+    ]
+    assert set(json.loads(kept.read_text())["folders"]) == {
+        "docs",
+        "docs/html",
+        "tools",
+        "tools/env",
+    }
+
+    _tick()
+    (root / "tools/env/pyvenv.cfg").write_text("home = /usr/bin\n")
+    (root / "docs/html/.buildinfo").write_text("# Sphinx build info version 1\n")
+    result = walk(make_settings(root), kept)
+
+    assert result.files == ["app.py"]
+    assert "inside virtual environment tools/env/" in reasons(result)["tools/env/run.py"]
+    assert "inside generated output docs/html/" in reasons(result)["docs/html/page.py"]
+    assert set(json.loads(kept.read_text())["folders"]) == {"docs", "tools"}
+
+
+@pytest.mark.usefixtures("settled_at_once")
+def test_a_folder_found_plain_is_not_checked_again_while_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_repo(tmp_path / "repo")
+    write_tree(root, {"a/b/c.py": "", "d/e.py": ""})
+    kept = tmp_path / "plain-folders.json"
+    first = walk(make_settings(root), kept)
+    checked: list[str] = []
+    real_check = tree._is_output_folder
+
+    def counted(folder: str, listed: frozenset[str] | None) -> bool:
+        checked.append(folder)
+        return real_check(folder, listed)
+
+    monkeypatch.setattr(tree, "_is_output_folder", counted)
+    _tick()
+    (root / "d/f.py").write_text("")
+    second = walk(make_settings(root), kept)
+
+    assert second.files == [*first.files, "d/f.py"]
+    assert checked == [str(root / "d")], "only the folder that changed is checked again"
+
+
+def test_a_folder_changed_just_before_the_walk_is_not_kept(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "repo")
+    write_tree(root, {"a/b.py": ""})
+    kept = tmp_path / "plain-folders.json"
+
+    assert walk(make_settings(root), kept).files == ["a/b.py"]
+    # Its time may still be in the clock's current tick, which a marker could share.
+    assert not kept.exists() or json.loads(kept.read_text())["folders"] == {}
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+@pytest.mark.usefixtures("settled_at_once")
+def test_a_folder_with_a_dangling_link_named_like_a_marker_is_checked_every_time(
+    tmp_path: Path,
+) -> None:
+    root = make_repo(tmp_path / "repo")
+    write_tree(root, {"site/page.py": "", "site/.gitignore": ".buildinfo\n"})
+    target = tmp_path / "later-buildinfo"
+    (root / "site/.buildinfo").symlink_to(target)
+    kept = tmp_path / "plain-folders.json"
+    assert walk(make_settings(root), kept).files == ["site/.gitignore", "site/page.py"]
+
+    # The folder is unchanged, but the link now names a file: the folder is an output.
+    target.write_text("# Sphinx build info version 1\n")
+    result = walk(make_settings(root), kept)
+
+    assert result.files == []
+    assert "inside generated output site/" in reasons(result)["site/page.py"]

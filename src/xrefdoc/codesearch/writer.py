@@ -51,7 +51,7 @@ from xrefdoc.codesearch.trigrams import followed_trigrams, shards_of
 from xrefdoc.core.executor import Executor
 from xrefdoc.core.fsutil import write_bytes_atomically, write_if_changed
 from xrefdoc.core.model import FileRecord
-from xrefdoc.extract import text_of
+from xrefdoc.extract.reading import text_of
 
 if TYPE_CHECKING:
     from xrefdoc.codesearch.trigrams import Follows, Trigrams

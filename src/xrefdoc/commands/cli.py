@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from xrefdoc import __version__
+from xrefdoc.analyze import rule_names
 from xrefdoc.core import stopping
 from xrefdoc.core.errors import ConfigError, FileSystemError, XrefdocError
 from xrefdoc.core.executor import end_workers, treat_forked_processes_as_workers
@@ -453,10 +454,9 @@ _SCAN_SYMBOL_FIELDS = ("name", "kind", "line", "end_line", "parent", "signature"
 
 
 def _scan_json(arguments: argparse.Namespace) -> dict[str, Any]:
-    from xrefdoc.analyze.catalogue import RULE_NAMES
     from xrefdoc.pipeline.scan import scan
 
-    settings = command_settings(arguments.source, _tree_options(arguments), rule_names=RULE_NAMES)
+    settings = command_settings(arguments.source, _tree_options(arguments), rule_names=rule_names)
     result = scan(settings)
     _note_cache(result.cache_note)
     files = []

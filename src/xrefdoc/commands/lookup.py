@@ -11,7 +11,7 @@ from typing import Any
 from xrefdoc.core.errors import XrefdocError
 from xrefdoc.core.model import FileRecord
 from xrefdoc.core.settings import CLI_SETTING_NAMES, make_settings
-from xrefdoc.extract import shown_lines
+from xrefdoc.extract.reading import shown_lines
 from xrefdoc.pipeline.scan import scan
 from xrefdoc.site.index_json import definition_data, uses_data
 from xrefdoc.store.cache import RecordCache, cache_location

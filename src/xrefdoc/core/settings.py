@@ -45,15 +45,16 @@ CLI_SETTING_NAMES = {
 @dataclass(frozen=True, slots=True)
 class RuleNames:
     """What ``disable_rules`` may name: the analysis rules' ids and their categories. The
-    analyze stage knows them (``analyze.catalogue.RULE_NAMES``); core imports no later
-    stage, so whoever makes the settings hands them in."""
+    analyze stage knows them (``analyze.rule_names``); core imports no later stage, so
+    whoever makes the settings hands in how to get them, asked only when a rule is named."""
 
     ids: frozenset[str]
     categories: tuple[str, ...]
 
 
-# For settings that name no rules to turn off: any name given is unknown.
-NO_RULE_NAMES = RuleNames(frozenset(), ())
+def no_rule_names() -> RuleNames:
+    """For settings that name no rules to turn off: any name given is unknown."""
+    return RuleNames(frozenset(), ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,11 +141,11 @@ def make_settings(
     scheduler: object = None,
     shared_fs: object = True,
     setting_names: Mapping[str, str] | None = None,
-    rule_names: RuleNames = NO_RULE_NAMES,
+    rule_names: Callable[[], RuleNames] = no_rule_names,
 ) -> Settings:
     """Check every value and name the offending setting in the error (``setting_names``
-    maps a field to how the user spells it; ``rule_names`` is what ``disable_rules`` may
-    name)."""
+    maps a field to how the user spells it; ``rule_names`` gives what ``disable_rules``
+    may name)."""
 
     def name(field: str) -> str:
         return (setting_names or {}).get(field, field)
@@ -256,11 +257,14 @@ def versions_setting(root: Path) -> tuple[str, ...]:
     return _glob_list(f"{root / 'pyproject.toml'} [tool.xrefdoc] versions", value)
 
 
-def _rule_list(setting: str, value: object, known: RuleNames) -> tuple[str, ...]:
+def _rule_list(setting: str, value: object, rule_names: Callable[[], RuleNames]) -> tuple[str, ...]:
     """Rule ids or categories, each one xrefdoc has: a misspelt one would silently turn
     nothing off."""
     if isinstance(value, str) or not isinstance(value, Sequence):
         raise ConfigError(f"{setting} must be a list of rule ids or categories, got {value!r}")
+    if not value:
+        return ()
+    known = rule_names()
     for item in value:
         if item not in known.ids and item not in known.categories:
             categories = ", ".join(known.categories)
@@ -302,7 +306,7 @@ def layered_settings(
     given: Mapping[str, object],
     setting_names: Mapping[str, str],
     *,
-    rule_names: RuleNames,
+    rule_names: Callable[[], RuleNames],
     never: Sequence[Path] = (),
     warn: Callable[[str], None] = _warn_on_stderr,
 ) -> Settings:
@@ -383,7 +387,7 @@ def command_settings(
     options: Mapping[str, object],
     never: Sequence[Path] = (),
     *,
-    rule_names: RuleNames,
+    rule_names: Callable[[], RuleNames],
 ) -> Settings:
     """The settings of a command: what ``options`` (see ``tree_options``) leaves out comes
     from the tree's ``[tool.xrefdoc]``, then the defaults; ``rule_names`` is what

@@ -16,9 +16,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xrefdoc.analyze import rule_names
 from xrefdoc.core.model import FileRecord
 from xrefdoc.core.settings import command_settings
-from xrefdoc.extract import text_of
+from xrefdoc.extract.reading import text_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,10 +141,9 @@ def tree_definitions(tree: Path, options: Mapping[str, object], *, use_cache: bo
 
 def tree_known(tree: Path, options: Mapping[str, object], *, use_cache: bool) -> Known:
     """``tree_definitions`` with the content hash of each file."""
-    from xrefdoc.analyze.catalogue import RULE_NAMES
     from xrefdoc.pipeline.scan import scan
 
-    settings = command_settings(tree, options, rule_names=RULE_NAMES)
+    settings = command_settings(tree, options, rule_names=rule_names)
     records = scan(settings, use_cache=use_cache).records
     return known(records, definitions(records, tree))
 

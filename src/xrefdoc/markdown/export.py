@@ -20,7 +20,7 @@ from typing import Any
 
 import jinja2
 
-from xrefdoc.analyze.catalogue import RULE_NAMES
+from xrefdoc.analyze import rule_names
 from xrefdoc.core import timings
 from xrefdoc.core.errors import ConfigError
 from xrefdoc.core.executor import local_executor
@@ -34,7 +34,7 @@ from xrefdoc.core.fsutil import (
 from xrefdoc.core.model import FileRecord
 from xrefdoc.core.resources import resource_dir
 from xrefdoc.core.settings import Settings, check_output_folder, command_settings, tree_options
-from xrefdoc.extract import read_text
+from xrefdoc.extract.reading import read_text
 from xrefdoc.markdown.escape import (
     MarkdownText,
     anchor,
@@ -346,7 +346,7 @@ def generate_markdown(
     timings.start()
     output = output.expanduser().resolve()
     settings = command_settings(
-        source, options or tree_options(), never=[output], rule_names=RULE_NAMES
+        source, options or tree_options(), never=[output], rule_names=rule_names
     )
     check_output_folder(output, "--output", settings.root, "pages' folder")
     result = scan(settings)

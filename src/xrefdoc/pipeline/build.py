@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from xrefdoc.core.settings import Settings
-from xrefdoc.pipeline.scan import walk_tree
 from xrefdoc.store.buildstate import (
     Change,
     LastBuild,
@@ -15,7 +14,22 @@ from xrefdoc.store.buildstate import (
     content_signature,
     tree_signature,
 )
-from xrefdoc.walk.tree import WalkResult
+from xrefdoc.store.cache import cache_location, make_cache_folder
+from xrefdoc.walk.tree import WalkResult, walk
+
+# In the tree's cache folder: the folders the last walk found plain (``walk.plain_folders``).
+PLAIN_FOLDERS_FILE = "plain-folders.json"
+
+
+def walk_tree(settings: Settings) -> WalkResult:
+    """The walk of a tree that will be scanned with its cache: the cache folder is made
+    first, so it already carries its markers when the walk lists it (and leaves it out),
+    should the user have put it inside the tree; it keeps the folders the walk found plain
+    for the next one."""
+    location = cache_location(settings.root, settings.cache_dir)
+    make_cache_folder(location)
+    database = location.database
+    return walk(settings, None if database is None else database.parent / PLAIN_FOLDERS_FILE)
 
 
 @dataclass(eq=False, slots=True)

@@ -18,15 +18,15 @@ from xrefdoc.core.cluster import ClusterSession
 from xrefdoc.core.executor import Executor, local_executor
 from xrefdoc.core.model import FileRecord
 from xrefdoc.core.settings import Settings
-from xrefdoc.extract import extract_bytes, lexer_of, read_file, text_of
+from xrefdoc.extract.file_record import extract_bytes, lexer_of
 from xrefdoc.extract.hooks import Hooks
+from xrefdoc.extract.reading import read_file, text_of
 from xrefdoc.store.cache import (
     CacheLocation,
     RecordCache,
     SourceKey,
     cache_location,
     file_stamp,
-    make_cache_folder,
     vouched_digest,
 )
 from xrefdoc.store.versions import code_identity, resolver_version
@@ -159,17 +159,14 @@ def _cached(
     path: str,
     on_disk: str,
     stamp: str,
-    stored: dict[str, tuple[str, str]],
+    vouched: FileRecord | None,
 ) -> tuple[FileRecord | None, bytes | None, str]:
     """The stored record of a file (or None), its bytes when they had to be read (None when
-    the stamp vouched for them) and its content hash; the file is read by its name
-    ``on_disk`` (``path`` is the name shown, see ``walk.shown_name``)."""
-    stored_digest = vouched_digest(stored, path, stamp)
-    if stored_digest is not None:
+    its stamp vouched for ``vouched``, its stored record) and its content hash; the file is
+    read by its name ``on_disk`` (``path`` is the name shown, see ``walk.shown_name``)."""
+    if vouched is not None:
         # Unchanged since the scan that stored it: the file is not even read.
-        record = cache.get(path, stored_digest)
-        if record is not None:
-            return record, None, stored_digest
+        return vouched, None, vouched.sha256
     data, digest = read_file(root, on_disk)
     record = cache.get(path, digest)
     if record is not None and stamp:
@@ -200,14 +197,6 @@ def _resolved_file(cache: RecordCache) -> Path | None:
     if not cache.enabled or location is None or location.database is None:
         return None
     return location.database.parent / RESOLVED_FILE
-
-
-def walk_tree(settings: Settings) -> WalkResult:
-    """The walk of a tree that will be scanned with its cache: the cache folder is made
-    first, so it already carries its markers when the walk lists it (and leaves it out),
-    should the user have put it inside the tree."""
-    make_cache_folder(cache_location(settings.root, settings.cache_dir))
-    return walk(settings)
 
 
 def scan(
@@ -245,19 +234,27 @@ def scan(
         by_path: dict[str, FileRecord] = {}
         pending: list[_Work] = []
         held = 0
-        stamps: dict[str, str] = {}
         # Deriving is only worth doing where the caller can find the output again.
         derived = cache.source_keys() if derive is not None and cache.enabled else None
         stored = cache.stamps()
+        stamps = {path: file_stamp(walked.stats[path], walked.started_ns) for path in walked.files}
+        vouched = cache.records_of(
+            {
+                path: digest
+                for path, stamp in stamps.items()
+                if (digest := vouched_digest(stored, path, stamp)) is not None
+            }
+        )
         for path in walked.files:
-            stamp = file_stamp(walked.stats[path], walked.started_ns)
+            stamp = stamps[path]
             try:
                 on_disk = walked.on_disk(path)
-                record, data, digest = _cached(cache, settings.root, path, on_disk, stamp, stored)
+                record, data, digest = _cached(
+                    cache, settings.root, path, on_disk, stamp, vouched.pop(path, None)
+                )
             except OSError as error:
                 walked.skipped.append((path, f"unreadable: {error.strerror or error}"))
                 continue
-            stamps[path] = stamp
             source_key = None
             if derived is not None:
                 if record is None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from xrefdoc.core.model import FileRecord
-from xrefdoc.extract import read_text
+from xrefdoc.extract.reading import read_text
 from xrefdoc.site.readme import find_readme
 from xrefdoc.site.views import SiteContext
 from xrefdoc.store.cache import CacheLocation, RecordCache, SourceKey, StoredSource

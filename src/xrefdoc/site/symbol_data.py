@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from xrefdoc.extract import shown_lines
+from xrefdoc.extract.reading import shown_lines
 from xrefdoc.site.data_scripts import packed_script
 from xrefdoc.site.hierarchy_data import HierarchyData
 from xrefdoc.site.names import PageNames, quoted

@@ -21,7 +21,7 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from xrefdoc import __version__
-from xrefdoc.analyze.catalogue import RULE_NAMES
+from xrefdoc.analyze import rule_names
 from xrefdoc.codesearch.writer import write_index as write_code_index
 from xrefdoc.core import timings
 from xrefdoc.core.cluster import ClusterSession
@@ -308,7 +308,7 @@ def _settings(app: Sphinx, root: Path, output: Path) -> Settings:
         logger.warning("xrefdoc: %s", message, type="xrefdoc", subtype="config")
 
     never = [Path(app.outdir), Path(app.doctreedir), output]
-    return layered_settings(root, given, names, rule_names=RULE_NAMES, never=never, warn=warn)
+    return layered_settings(root, given, names, rule_names=rule_names, never=never, warn=warn)
 
 
 def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sphinx
 
-from xrefdoc.analyze.catalogue import RULE_NAMES
+from xrefdoc.analyze import rule_names
 from xrefdoc.core import stopping, timings
 from xrefdoc.core.errors import BuildError, FileSystemError, XrefdocError
 from xrefdoc.core.fsutil import (
@@ -101,7 +101,7 @@ def build_site(
     output = output.resolve()
     work = (work_dir or default_work_dir(output)).resolve()
     settings = command_settings(
-        source, options or tree_options(), never=[output, work], rule_names=RULE_NAMES
+        source, options or tree_options(), never=[output, work], rule_names=rule_names
     )
     check_output_folder(output, "--output", settings.root, "site folder")
     check_output_folder(work, "--work-dir")

@@ -19,7 +19,7 @@ from pathlib import Path
 from xrefdoc import __version__
 from xrefdoc.core.fsutil import write_if_changed
 from xrefdoc.core.settings import Settings
-from xrefdoc.extract import read_file
+from xrefdoc.extract.reading import read_file
 from xrefdoc.store.cache import RecordCache, cache_location, file_stamp, vouched_digest
 from xrefdoc.store.versions import pages_version
 from xrefdoc.walk.tree import WalkResult, stat_stamp

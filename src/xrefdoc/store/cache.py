@@ -19,7 +19,7 @@ import secrets
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from contextlib import closing
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -329,6 +329,27 @@ class RecordCache:
             (path, sha256, self._version),
         )
         return _record(row[0], path, sha256) if row else None
+
+    def records_of(self, wanted: Mapping[str, str]) -> dict[str, FileRecord]:
+        """The stored records of the paths of ``wanted`` at its content hashes (path →
+        SHA-256), read in one pass over the table: a query for each of 20,000 files took a
+        third of loading their records."""
+        found: dict[str, FileRecord] = {}
+        if self._connection is None or not wanted:
+            return found
+        try:
+            rows = self._connection.execute(
+                "SELECT path, sha256, record FROM records WHERE version = ?", (self._version,)
+            )
+            for path, sha256, blob in rows:
+                if wanted.get(path) == sha256:
+                    record = _record(blob, path, sha256)
+                    if record is not None:
+                        found[path] = record
+        except sqlite3.Error as error:
+            self._fail(error)
+            return {}
+        return found
 
     def stamps(self) -> dict[str, tuple[str, str]]:
         """Path → (stamp, content hash) of every stored record, read in one query."""

@@ -9,11 +9,14 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from xrefdoc.core.settings import Settings
 from xrefdoc.walk.gitignore import IgnoreRule, IgnoreRules, parse_ignore_file
+from xrefdoc.walk.plain_folders import PlainFolders
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 # A folder holding one of these is a build output or our own work folder, never source.
 OUTPUT_MARKERS = (".buildinfo", ".xrefdoc-work")
@@ -27,6 +30,9 @@ _KEYWORD_PAGE = re.compile(r"keywords-[^/]+\.html")
 # A folder tagged like this is a cache (https://bford.info/cachedir/): ours, pytest's, mypy's.
 CACHE_TAG = "CACHEDIR.TAG"
 CACHE_TAG_SIGNATURE = b"Signature: 8a477f597d28d172789f06886806bc55"
+VIRTUALENV_MARKER = "pyvenv.cfg"
+# Every name that may make a folder's files undocumented.
+MARKERS = (*OUTPUT_MARKERS, VIRTUALENV_MARKER, CACHE_TAG)
 
 
 @dataclass(slots=True)
@@ -115,7 +121,9 @@ def _is_cache_folder(folder: str, listed: frozenset[str] | None) -> bool:
 
 
 def _is_virtualenv(folder: str, listed: frozenset[str] | None) -> bool:
-    return _may_hold(listed, "pyvenv.cfg") and os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
+    return _may_hold(listed, VIRTUALENV_MARKER) and os.path.isfile(
+        os.path.join(folder, VIRTUALENV_MARKER)
+    )
 
 
 @dataclass(slots=True)
@@ -191,14 +199,18 @@ def _examine(
     checked: dict[str, str | None],
     links: dict[str, str],
     listed: dict[str, frozenset[str]],
+    plain: PlainFolders,
 ) -> str | os.stat_result:
     """Why a listed path is not documented, or the status of the file to document.
-    ``listed``: the names in each folder, where the walk listed them."""
+    ``listed``: the names in each folder, where the walk listed them; ``plain``: the
+    folders found plain before."""
     end = rel.find("/")
     while end >= 0:
         folder_rel = rel[:end]
         if folder_rel not in checked:
-            checked[folder_rel] = _folder_reason(root, folder_rel, never, listed.get(folder_rel))
+            checked[folder_rel] = _folder_reason(
+                root, folder_rel, never, listed.get(folder_rel), plain
+            )
         if folder_reason := checked[folder_rel]:
             return folder_reason
         end = rel.find("/", end + 1)
@@ -229,17 +241,27 @@ def _examine(
 
 
 def _folder_reason(
-    root: Path, folder_rel: str, never: frozenset[str], listed: frozenset[str] | None
+    root: Path,
+    folder_rel: str,
+    never: frozenset[str],
+    listed: frozenset[str] | None,
+    plain: PlainFolders,
 ) -> str | None:
     """Why the files of a folder of the tree are not documented, if they are not. Its
     parents were checked first and are no links, and the root is resolved, so the folder
     is where its path says unless it is a link itself (not one the walk listed: it follows
     no link). ``never``: the folders never documented, as text; ``listed``: the names in
-    the folder, when the walk listed it."""
+    the folder, when the walk listed it; ``plain``: the folders found plain before, and
+    those found now."""
     folder = os.path.join(root, folder_rel)
     if is_site_top_file(folder_rel):
         return f"a folder named like a file the site writes at its top ({folder_rel})"
-    if folder in never or _is_output_folder(folder, listed):
+    if folder in never:
+        return f"inside generated output {folder_rel}/"
+    known, info = plain.still_plain(folder_rel, folder)
+    if known:
+        return None
+    if _is_output_folder(folder, listed):
         return f"inside generated output {folder_rel}/"
     if _is_virtualenv(folder, listed):
         return f"inside virtual environment {folder_rel}/"
@@ -247,6 +269,7 @@ def _folder_reason(
         return f"inside cache folder {folder_rel}/"
     if listed is None and os.path.islink(folder):
         return f"inside linked folder {folder_rel}/"
+    plain.found_plain(folder_rel, folder, info)
     return None
 
 
@@ -268,18 +291,32 @@ def _not_a_regular_file(mode: int) -> str:
     return "not a regular file"
 
 
-def walk(settings: Settings) -> WalkResult:
-    """The files under ``settings.root`` to document, honouring include and exclude globs."""
+def _patterns(globs: tuple[str, ...]) -> GitIgnoreSpec | None:
+    """``include`` or ``exclude`` as git matches its patterns; pathspec is imported only by
+    a walk that has some (it was a twentieth of what a build that finds nothing changed
+    spent importing)."""
+    if not globs:
+        return None
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(globs)
+
+
+def walk(settings: Settings, plain_folders: Path | None = None) -> WalkResult:
+    """The files under ``settings.root`` to document, honouring include and exclude globs.
+    ``plain_folders``: where the walks of this tree keep the folders they found plain
+    (``PlainFolders``), when git lists its files."""
     root = settings.root
     started = time.time_ns()
     listing = _git_listing(root)
     unwalked: list[tuple[str, str]] = []
     listed: dict[str, frozenset[str]] = {}
+    # A walk that lists each folder knows its names already: it has no checks to spare.
+    plain = PlainFolders(plain_folders if listing is not None else None, MARKERS, started)
     if listing is None:
         walked = _directory_listing(root)
         listing, unwalked, listed = walked.files, walked.unwalked, walked.names
-    include = pathspec.GitIgnoreSpec.from_lines(settings.include) if settings.include else None
-    exclude = pathspec.GitIgnoreSpec.from_lines(settings.exclude) if settings.exclude else None
+    include, exclude = _patterns(settings.include), _patterns(settings.exclude)
     result = WalkResult(skipped=unwalked, started_ns=started)
     checked: dict[str, str | None] = {}
     # As paths are joined below (a path object per folder took a tenth of the walk).
@@ -291,12 +328,13 @@ def walk(settings: Settings) -> WalkResult:
             continue
         if exclude is not None and exclude.match_file(shown):
             continue
-        found = _examine(root, rel, never, checked, links, listed)
+        found = _examine(root, rel, never, checked, links, listed, plain)
         if isinstance(found, str):
             result.skipped.append((rel, found))
         else:
             result.files.append(rel)
             result.stats[rel] = found
+    plain.save()
     _document_linked_files_once(result, links)
     _show_names_as_text(result)
     return result
