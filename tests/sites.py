@@ -6,6 +6,7 @@ import re
 import subprocess
 from html import unescape
 from pathlib import Path
+from urllib.parse import unquote
 
 GIT = ["git", "-c", "user.email=tests@xrefdoc.invalid", "-c", "user.name=xrefdoc tests"]
 
@@ -75,3 +76,22 @@ def name_links(html: str) -> list[tuple[str, str, bool]]:
 
 def hrefs(html: str) -> list[str]:
     return [unescape(quoted or bare) for quoted, bare in re.findall(_HREF, html)]
+
+
+def anchor_line(html: str, anchor: str) -> int:
+    """The source line of a _docs page that ``anchor`` lands on: ``L7``'s, or the line a
+    symbol's anchor (``sym-Engine.run``) starts, where its definition is."""
+    if re.fullmatch(r"L\d+", anchor):
+        return int(anchor[1:])
+    found = re.search(
+        rf"<li id=L(\d+)>(?:<span id=[^>]+></span>)*<span id={re.escape(anchor)}>", html
+    )
+    assert found, f"no line holds {anchor}"
+    return int(found.group(1))
+
+
+def landing(page: Path, link: str) -> tuple[str, int]:
+    """The _docs page (its file name) and the source line a link on ``page`` lands on."""
+    path, _, anchor = link.partition("#")
+    target = (page.parent / unquote(path)).resolve() if path else page
+    return target.name.removesuffix("_docs.html"), anchor_line(page_text(target), unquote(anchor))

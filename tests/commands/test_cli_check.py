@@ -43,13 +43,13 @@ def test_a_missing_page_and_a_missing_anchor_are_reported_and_fail(
     broken = copy_of(site, tmp_path)
     (broken / "pkg/core.py_kw.html").unlink()
     docs = broken / "pkg/core.py_docs.html"
-    docs.write_text(docs.read_text("utf-8").replace("id=L2>", "id=moved>"), "utf-8")
+    docs.write_text(docs.read_text("utf-8").replace("id=sym-Engine>", "id=moved>"), "utf-8")
     checked = run_xrefdoc("check", str(broken))
     assert checked.returncode == 1
     problems = checked.stdout.splitlines()
     assert "pkg/core.py_docs.html: core.py_kw.html (no such file)" in problems
     assert "pkg/index.html: core.py_kw.html (no such file)" in problems
-    assert any(p.endswith("core.py_docs.html#L2 (no such anchor)") for p in problems)
+    assert any(p.endswith("core.py_docs.html#sym-Engine (no such anchor)") for p in problems)
     assert all(p.endswith(("(no such file)", "(no such anchor)")) for p in problems)
     summary = checked.stderr.strip().splitlines()
     assert len(summary) == 1

@@ -173,7 +173,7 @@ def test_a_changed_file_shows_in_its_page_and_in_the_keyword_index(tmp_path: Pat
     assert build(tree, output, "-q") == 0
     assert "freshly_added" in main_body(page_text(output / "pkg/core.py_docs.html"))
     letter = main_body(page_text(output / "keywords-f.html"))
-    assert "freshly_added" in letter and "pkg/core.py_docs.html#L6" in letter
+    assert "freshly_added" in letter and "pkg/core.py_docs.html#sym-freshly_added" in letter
 
 
 def test_a_new_definition_renders_only_the_keyword_page_that_lists_it(
@@ -207,6 +207,38 @@ def test_a_new_definition_renders_only_the_keyword_page_that_lists_it(
         out.write("\n\ndef runner_two():\n    return Engine()\n")
     assert build(tree, output, "-q") == 0
     assert "pkg/core.py_docs.html#L11" in main_body(page_text(output / "keywords-e.html"))
+
+
+def test_lines_added_above_a_definition_render_no_page_that_links_to_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link names the definition by its symbol's anchor, not its line: the pages of a
+    file that uses ``Engine`` are not even rendered when lines come above ``Engine``, and
+    its link still lands on ``Engine``'s line. The keyword's entry, which shows the line,
+    is written again."""
+    tree = write_tree(tmp_path / "tree", FILES)
+    output = tmp_path / "out"
+    assert build(tree, output, "-q") == 0
+    before = pages(output)
+    assert "href=core.py_docs.html#sym-Engine>" in before["pkg/util.py_docs.html"][0].decode()
+    rendered: list[str] = []
+    real_file_pages = render.render_file_pages
+
+    def counted(environment: Any, site: Any, inputs: Any, record: Any) -> Any:
+        rendered.append(record.path)
+        return real_file_pages(environment, site, inputs, record)
+
+    monkeypatch.setattr(render, "render_file_pages", counted)
+    (tree / "pkg/core.py").write_text('"""The engine."""\n\n\n' + FILES["pkg/core.py"])
+    assert build(tree, output, "-q") == 0
+    after = pages(output)
+
+    assert rendered == ["pkg/core.py"], "only the edited file's pages are rendered"
+    assert after["pkg/util.py_docs.html"] == before["pkg/util.py_docs.html"]
+    core = after["pkg/core.py_docs.html"][0].decode()
+    assert "<li id=L4><span id=sym-Engine></span>" in core, "the anchor is on Engine's line"
+    assert "pkg/core.py_docs.html#sym-Engine" in main_body(page_text(output / "keywords-e.html"))
+    assert "pkg/core.py:4" in main_body(page_text(output / "keywords-e.html"))
 
 
 def test_pages_of_removed_files_and_folders_are_deleted(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from helpers import write_tree
 from sites import (
     h2_titles,
     hrefs,
+    landing,
     main_body,
     make_git_repository,
     name_links,
@@ -190,8 +191,9 @@ def test_keyword_links_never_point_at_the_top_of_a_page(site: Path) -> None:
 
 
 def test_names_in_source_link_to_their_definition(site: Path) -> None:
-    util = page_text(site / "pkg/util.py_docs.html")
-    assert ("core.py_docs.html#L9", "Engine", False) in name_links(util)
+    util = site / "pkg/util.py_docs.html"
+    assert ("core.py_docs.html#sym-Engine", "Engine", False) in name_links(page_text(util))
+    assert landing(util, "core.py_docs.html#sym-Engine") == ("core.py", 9)
 
 
 def test_breadcrumbs_lead_back_to_every_ancestor(site: Path) -> None:

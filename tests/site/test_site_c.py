@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from helpers import write_tree
-from sites import main_body, name_links, page_text, source_line_html
+from sites import landing, main_body, name_links, page_text, source_line_html
 
 from xrefdoc.commands.check import broken_links
 from xrefdoc.commands.cli import main
@@ -73,28 +73,37 @@ def links_on_line(html: str, number: int) -> list[tuple[str, str, bool]]:
     ]
 
 
+def landings(page: Path, number: int) -> list[tuple[str, str, int, bool]]:
+    """(name, file, line, textual?) of the name links on source line ``number`` of the
+    _docs page ``page``: the file and line each lands on."""
+    return [
+        (name, *landing(page, href), textual)
+        for name, href, textual in links_on_line(page_text(page), number)
+    ]
+
+
 def test_a_macro_used_in_another_file_links_to_its_define(site: Path) -> None:
-    links = links_on_line(page_text(site / "src/lapi.c_docs.html"), 4)
-    assert ("LUA_NUMBER_FMT", "lstate.h_docs.html#L4", False) in links
+    links = landings(site / "src/lapi.c_docs.html", 4)
+    assert ("LUA_NUMBER_FMT", "lstate.h", 4, False) in links
 
 
 def test_a_field_through_a_typed_pointer_links_exactly(site: Path) -> None:
-    html = page_text(site / "src/lapi.c_docs.html")
-    assert ("func", "lstate.h_docs.html#L7", False) in links_on_line(html, 4), "L->ci->func"
-    assert ("top", "lstate.h_docs.html#L11", False) in links_on_line(html, 5)
-    assert ("TK_GOTO", "lstate.h_docs.html#L16", False) in links_on_line(html, 5)
+    page = site / "src/lapi.c_docs.html"
+    assert ("func", "lstate.h", 7, False) in landings(page, 4), "L->ci->func"
+    assert ("top", "lstate.h", 11, False) in landings(page, 5)
+    assert ("TK_GOTO", "lstate.h", 16, False) in landings(page, 5)
 
 
 def test_a_field_of_unknown_type_is_a_textual_match_of_fields_only(site: Path) -> None:
-    links = links_on_line(page_text(site / "src/lapi.c_docs.html"), 6)
+    links = landings(site / "src/lapi.c_docs.html", 6)
     # ``other->top``: not the function ``top`` of lmain.c, the one field named top.
-    assert links.count(("top", "lstate.h_docs.html#L11", True)) == 1
-    assert ("top", "lstate.h_docs.html#L11", False) in links, "L->top on the same line"
+    assert links.count(("top", "lstate.h", 11, True)) == 1
+    assert ("top", "lstate.h", 11, False) in links, "L->top on the same line"
 
 
 def test_a_call_leads_to_the_body_and_the_index_lists_both_places(site: Path) -> None:
-    links = links_on_line(page_text(site / "src/lmain.c_docs.html"), 6)
-    assert ("lua_gettop", "lapi.c_docs.html#L3", True) in links
+    links = landings(site / "src/lmain.c_docs.html", 6)
+    assert ("lua_gettop", "lapi.c", 3, True) in links
     letter = unescape(re.sub(r"<[^>]+>", " ", main_body(page_text(site / "keywords-l.html"))))
     entry = " ".join(letter.split()).split("lua_gettop", 1)[1][:200]
     assert "function src/lapi.c:lua_gettop src/lapi.c:3" in entry

@@ -10,7 +10,16 @@ from urllib.parse import unquote
 
 import pytest
 from helpers import write_tree
-from sites import hrefs, main_body, name_links, page_text, source_line, source_line_html
+from sites import (
+    anchor_line,
+    hrefs,
+    landing,
+    main_body,
+    name_links,
+    page_text,
+    source_line,
+    source_line_html,
+)
 
 from xrefdoc.commands.check import broken_links
 from xrefdoc.commands.cli import main
@@ -92,18 +101,27 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def target_line(site: Path, page: Path, link: str) -> str:
-    """The source text of the line a ``…_docs.html#L<n>`` link lands on."""
+    """The source text of the line a link to a _docs page's line (``…_docs.html#L<n>``) or
+    symbol (``…#sym-Engine.run``) lands on."""
     path, _, anchor = link.partition("#")
     target = (page.parent / unquote(path)).resolve() if path else page
-    assert anchor.startswith("L"), link
-    return source_line(page_text(target), int(anchor[1:]))
+    html = page_text(target)
+    return source_line(html, anchor_line(html, unquote(anchor)))
+
+
+def is_place_link(link: str) -> bool:
+    """Whether a link leads to a line or a symbol of a _docs page (not a keyword's entry)."""
+    place = link.partition("#")[2]
+    return (link.startswith("#") or "_docs.html#" in link) and (
+        place.startswith("sym-") or re.fullmatch(r"L\d+", place) is not None
+    )
 
 
 def test_every_exact_name_link_lands_on_its_definition_line(site: Path) -> None:
     checked = 0
     for page in site.rglob("*.py_docs.html"):
         for link, name, textual in name_links(page_text(page)):
-            if textual or ("_docs.html#L" not in link and not link.startswith("#L")):
+            if textual or not is_place_link(link):
                 continue
             line = target_line(site, page, link)
             definition = rf"\b(def|class)\s+{re.escape(name)}\b|^\s*{re.escape(name)}\s*="
@@ -114,23 +132,31 @@ def test_every_exact_name_link_lands_on_its_definition_line(site: Path) -> None:
 
 def test_import_alias_and_reexport_links_reach_the_real_definition(site: Path) -> None:
     page = site / "app.py_docs.html"
-    links = {(name, link) for link, name, _ in name_links(page_text(page))}
-    assert ("Engine", "pkg/core.py_docs.html#L6") in links, "through pkg/__init__.py"
-    assert ("assist", "pkg/helpers.py_docs.html#L1") in links
+    links = {
+        (name, landing(page, link))
+        for link, name, _ in name_links(page_text(page))
+        if is_place_link(link)
+    }
+    assert ("Engine", ("core.py", 6)) in links, "through pkg/__init__.py"
+    assert ("assist", ("helpers.py", 1)) in links
 
 
 def test_a_decorator_links_to_its_definition(site: Path) -> None:
-    html = page_text(site / "jobs.py_docs.html")
+    page = site / "jobs.py_docs.html"
+    html = page_text(page)
     assert source_line(html, 5) == "@traced"
     for number in (5, 10):
-        links = {(name, link) for link, name, _ in name_links(source_line_html(html, number))}
-        assert ("traced", "pkg/tracing.py_docs.html#L1") in links, number
+        links = {
+            (name, link, landing(page, link))
+            for link, name, _ in name_links(source_line_html(html, number))
+        }
+        assert ("traced", "pkg/tracing.py_docs.html#sym-traced", ("tracing.py", 1)) in links
 
 
 def test_a_parameter_beside_a_linked_attribute_of_the_same_name_is_no_link(site: Path) -> None:
-    html = page_text(site / "pkg/core.py_docs.html")
-    links = name_links(source_line_html(html, 20))
-    assert [(link, name) for link, name, _ in links] == [("#L17", "speed")]
+    page = site / "pkg/core.py_docs.html"
+    links = name_links(source_line_html(page_text(page), 20))
+    assert [(landing(page, link), name) for link, name, _ in links] == [(("core.py", 17), "speed")]
 
 
 def test_definition_names_link_to_their_keyword_entry(site: Path) -> None:
@@ -143,9 +169,11 @@ def test_definition_names_link_to_their_keyword_entry(site: Path) -> None:
 
 
 def test_textual_matches_are_marked_and_unimported_names_are_not_links(site: Path) -> None:
-    app = name_links(page_text(site / "app.py_docs.html"))
+    page = site / "app.py_docs.html"
+    app = name_links(page_text(page))
     # job.run(): job's type is unknown; run has one definition, so the textual link goes there.
-    assert ("pkg/core.py_docs.html#L7", "run", True) in app
+    assert ("pkg/core.py_docs.html#sym-Engine.run", "run", True) in app
+    assert landing(page, "pkg/core.py_docs.html#sym-Engine.run") == ("core.py", 7)
     assert [name for _, name, _ in name_links(page_text(site / "loose.py_docs.html"))] == ["f"]
     notes = name_links(page_text(site / "web/notes.js_docs.html"))
     # A module-level JS variable is a definition: its name links to its own entry.
@@ -161,7 +189,9 @@ def test_entries_list_uses_by_file_linked_to_their_lines(site: Path) -> None:
     body = main_body(page_text(page))
     entry = body.split('id="kw-stop"', 1)[1].split("</dd>", 1)[0]
     assert "1 definition · 1 use in 1 file" in unescape(re.sub(r"<[^>]+>", "", entry))
-    (link,) = [h for h in hrefs(entry) if "#L" in h and "def-" not in h][1:]
+    definition, link = [h for h in hrefs(entry) if "_docs.html#" in h and "def-" not in h]
+    assert definition == "pkg/core.py_docs.html#sym-Base.stop"
+    assert "def stop(" in target_line(site, page, definition)
     assert link == "pkg/core.py_docs.html#L8"
     assert target_line(site, page, link).strip() == "self.stop()"
 

@@ -154,10 +154,10 @@ def test_a_files_source_links_each_name_to_its_definition(tmp_path: Path) -> Non
     source = view["source"]
     assert source is not None
     lines = dict(re.findall(r"<li id=(L\d+)>(.*)", source["html"]))
-    # ``helper(value)`` in Engine.run leads to helper's line (with no title: the card says
-    # what it is); the name where it is defined leads to its entry in the A-Z index, and
-    # the line holds the definition's stable anchor.
-    assert "<a href=#L18>helper</a>" in lines["L15"]
+    # ``helper(value)`` in Engine.run leads to helper's anchor on its line (with no title:
+    # the card says what it is); the name where it is defined leads to its entry in the
+    # A-Z index, and the line holds the definition's stable anchor.
+    assert "<a href=#sym-helper>helper</a>" in lines["L15"]
     assert "href=../keywords-h.html#kw-helper>" in lines["L18"]
     assert lines["L18"].startswith("<span id=sym-helper></span>")
     assert "title=" not in source["html"]
@@ -241,7 +241,7 @@ def test_a_keywords_entry_lists_its_definitions_and_its_uses_by_file(tmp_path: P
         "pkg/core.py",
         9,
     )
-    assert definition["href"] == "pkg/core.py_docs.html#L9"
+    assert definition["href"] == "pkg/core.py_docs.html#sym-Engine"
     uses = {group["path"]: group["lines"] for group in entry["groups"]}
     assert list(uses) == ["README.md", "pkg/__init__.py", "pkg/pumps.py"]
     assert [(line["line"], line["textual"]) for line in uses["pkg/pumps.py"]] == [
@@ -409,7 +409,8 @@ def test_an_overloaded_function_is_one_definition_listing_its_signatures(tmp_pat
     lines = dict(re.findall(r"<li id=(L\d+)>(.*)", source["html"]))
     stub_link = "<a class=nf href=#L8>parse</a>"
     assert stub_link in lines["L5"] and stub_link in lines["L7"]
-    assert "<a href=#L8>parse</a>" in lines["L13"]
+    assert "<a href=#sym-parse>parse</a>" in lines["L13"]
+    assert lines["L8"].startswith("<span id=sym-parse></span>")
 
     # The stubs alone: the first is the definition, and lists the other signature only.
     stub_file = site.index.records["calc/numbers.pyi"]

@@ -507,12 +507,8 @@ def test_worker_processes_extract_the_same_records_in_walk_order(
     assert pooled.cache_misses == len(TREE)
 
 
-def test_a_file_unchanged_since_the_last_scan_is_not_read_again(
-    tree: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Files written by the test are "racy" (just modified) for two seconds: none here.
-    monkeypatch.setattr(cache_module, "_RACY_NS", 0)
-    first = scan_tree(tree)
+def files_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the scans from now on read, in order."""
     reads: list[str] = []
     real_read = pipeline.read_file
 
@@ -521,6 +517,16 @@ def test_a_file_unchanged_since_the_last_scan_is_not_read_again(
         return real_read(root, path)
 
     monkeypatch.setattr(pipeline, "read_file", counting_read)
+    return reads
+
+
+def test_a_file_unchanged_since_the_last_scan_is_not_read_again(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Files written by the test are "racy" (just modified) for two seconds: none here.
+    monkeypatch.setattr(cache_module, "_RACY_NS", 0)
+    first = scan_tree(tree)
+    reads = files_read(monkeypatch)
     second = scan_tree(tree)
     assert reads == [], "size, times and inode unchanged: the stored record is trusted"
     assert second.records == first.records
@@ -533,14 +539,7 @@ def test_a_damaged_row_of_a_file_its_stamp_vouches_for_is_a_miss(
     scan_tree(tree)
     with closing(sqlite3.connect(database_of(tree))) as connection, connection:
         connection.execute("UPDATE records SET record = x'00ff' WHERE path = 'demo/util.py'")
-    reads: list[str] = []
-    real_read = pipeline.read_file
-
-    def counting_read(root: Path, path: str) -> tuple[bytes, str]:
-        reads.append(path)
-        return real_read(root, path)
-
-    monkeypatch.setattr(pipeline, "read_file", counting_read)
+    reads = files_read(monkeypatch)
     result = scan_tree(tree)
     assert reads == ["demo/util.py"]
     assert (result.cache_hits, result.cache_misses) == (len(TREE) - 1, 1)

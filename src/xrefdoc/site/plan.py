@@ -4,9 +4,10 @@ A page is rendered again when something it shows may have changed. What a file's
 comes from three places, and each is summed up by a digest kept between builds:
 
 - the file itself: its content hash;
-- each keyword it mentions (uses or defines): where the keyword's entry is, and every
-  definition a link to it may lead to (path, lines, qualified name, kind, overloads) — so a
-  function that moves rewrites the pages that link to it, and no page shows a count of uses;
+- each keyword it mentions (uses or defines): where the keyword's entry is; for a textual
+  match, every definition it may mean (path, symbol anchor, qualified name, kind). A link
+  names a definition by its anchor, not its line, so a function that only moves (lines
+  added above it) rewrites no page that links to it, and no page shows a count of uses;
 - its place in the tree: its folder's listing (and the neighbours its folder tree shows),
   its imports both ways and what they resolve to, the tests that cover it, its findings,
   how many files use each of its definitions, and what each name it uses resolves to
@@ -18,7 +19,8 @@ text of their lines, the definitions around them), so that an edit that leaves t
 was writes again only the data of the edited file.
 
 Folder pages follow their files. A keyword's entry (on its letter page, and on its own page
-when it is cut) follows its keyword digest and the digest of its uses (file, line, column,
+when it is cut) follows its keyword digest (its definitions with their lines, which the
+entry shows) and the digest of its uses (file, line, column,
 textual or not). Uses change only in files that are rendered again, so only the keywords
 those files mention now, or mentioned before (on the keyword pages they "touched"), have
 their use digests worked out again; the others are carried over.
@@ -45,7 +47,7 @@ from xrefdoc.xref.resolve import Definition
 from xrefdoc.xref.reuse import EVERY_FILE, Rework
 
 # Bump when what the facts mean changes: facts of another format are not compared.
-FACTS_FORMAT = 8
+FACTS_FORMAT = 9
 
 
 def _digest(value: object) -> bytes:
@@ -86,6 +88,9 @@ class SiteFacts:
     # keywords a changed file defines, or defined, have other definitions.
     defined: dict[str, tuple[str, ...]] = field(default_factory=dict)
     definitions: dict[str, bytes] = field(default_factory=dict)
+    # Per keyword, its definitions by anchor, not by line (``_anchors_digest``): what a
+    # textual match of it shows on a file page.
+    anchored: dict[str, bytes] = field(default_factory=dict)
     # Each file's ``_meanings_digest``, part of its place fact, made with the resolutions
     # of this token (``reuse.Rework``).
     meanings: dict[str, bytes] = field(default_factory=dict)
@@ -126,27 +131,37 @@ def _defined(site: SiteContext, old: SiteFacts | None) -> dict[str, tuple[str, .
     return found
 
 
-def _definition_digests(
-    site: SiteContext,
-    defined: dict[str, tuple[str, ...]],
-    old: SiteFacts | None,
-    changed: set[str] | None,
-) -> dict[str, bytes]:
-    """Each keyword's definitions, and those a textual match of it may mean, as a digest:
-    worked out again for the keywords a file ``changed`` since ``old`` defines or defined,
-    carried over for the others. When files came or went (``changed`` None), for every
-    keyword: a package made or gone renames the modules of files that did not change
-    (their qualified names)."""
-    index = site.index
+def _redefined(
+    defined: dict[str, tuple[str, ...]], old: SiteFacts | None, changed: set[str] | None
+) -> set[str] | None:
+    """The keywords whose definitions may have changed since ``old``: those a file
+    ``changed`` since defines or defined; None for every keyword, when nothing is known or
+    files came or went (``changed`` None): a package made or gone renames the modules of
+    files that did not change (their qualified names)."""
     if old is None or changed is None:
-        return {name: _definitions_digest(index, name) for name in index.definitions}
+        return None
     again: set[str] = set()
     for path in changed:
         again.update(defined[path], old.defined.get(path, ()))
-    return _carried(index.definitions, again, old.definitions, partial(_definitions_digest, index))
+    return again
+
+
+def _definition_digests(
+    index: Index,
+    again: set[str] | None,
+    old: Mapping[str, bytes],
+    make: Callable[[str], bytes],
+) -> dict[str, bytes]:
+    """Each keyword's definitions, and those a textual match of it may mean, as ``make``
+    digests them: worked out again for the keywords ``again`` holds (all when None),
+    carried over from ``old`` for the others."""
+    if again is None:
+        return {name: make(name) for name in index.definitions}
+    return _carried(index.definitions, again, old, make)
 
 
 def _definitions_digest(index: Index, name: str) -> bytes:
+    """What a keyword's entry shows of its definitions: where each is, to its lines."""
     return _digest(
         (
             _definition_facts(index.definitions[name]),
@@ -155,8 +170,23 @@ def _definitions_digest(index: Index, name: str) -> bytes:
     )
 
 
+def _anchors_digest(site: SiteContext, name: str) -> bytes:
+    """What a link to a keyword's definition shows (``views.definition_href``, a textual
+    match's title): each definition by its file, anchor, qualified name and kind; not
+    its lines, so that lines added above a definition change no page that links to it."""
+
+    def linked(definitions: Iterable[Definition]) -> list[tuple[object, ...]]:
+        return [(d.path, symbol_anchor(site, d), d.qualname, d.symbol.kind) for d in definitions]
+
+    index = site.index
+    return _digest(
+        (linked(index.definitions[name]), linked(index.textual_definitions.get(name, ())))
+    )
+
+
 def _keyword_facts(site: SiteContext, definitions: dict[str, bytes]) -> dict[str, bytes]:
-    """Each keyword's entry's place and its definitions (``_definition_digests``)."""
+    """Each keyword's entry's place with ``definitions``, a digest of its definitions
+    (``_definition_digests``)."""
     layout = site.keywords
     return {
         name: _digest((layout.page_of.get(name), layout.full_page_of.get(name), digest))
@@ -187,16 +217,16 @@ def _place_fact(site: SiteContext, path: str, meanings: bytes) -> bytes:
     )
 
 
-def _meanings_digest(index: Index, path: str) -> bytes:
+def _meanings_digest(site: SiteContext, path: str) -> bytes:
     """What each name the file uses resolves to (the use's line and column, the
-    definition's file and line), which may change through re-exports in files it does not
-    even import."""
+    definition's file and anchor: its link, ``views.definition_href``), which may change
+    through re-exports in files it does not even import."""
     return _digest(
         [
-            (u.line, u.column, u.definition.path, u.definition.symbol.line)
+            (u.line, u.column, u.definition.path, symbol_anchor(site, u.definition))
             if u.definition
             else (u.line, u.column)
-            for u in index.uses_in.get(path, ())
+            for u in site.index.uses_in.get(path, ())
         ]
     )
 
@@ -206,7 +236,7 @@ def _meanings(
 ) -> dict[str, bytes]:
     """Each file's ``_meanings_digest``: worked out again for the files whose names were
     resolved again (``rework``), the files ``changed`` since ``old`` and the files using a
-    definition of one (its line may have moved); carried over for the others, whose uses
+    definition of one (its anchor may have changed); carried over for the others, whose uses
     are those ``old`` was made with, when it was made with the resolutions the others' were
     kept from (another site of the tree shares its cache, and may have resolved them
     again since)."""
@@ -218,12 +248,12 @@ def _meanings(
         or not old.resolutions
         or old.resolutions != rework.since
     ):
-        return {path: _meanings_digest(index, path) for path in index.records}
+        return {path: _meanings_digest(site, path) for path in index.records}
     again = set(rework.again) | changed
     for path in changed:
         for definition in index.definitions_in.get(path, ()):
             again.update(index.users.get(definition, ()))
-    return _carried(index.records, again, old.meanings, partial(_meanings_digest, index))
+    return _carried(index.records, again, old.meanings, partial(_meanings_digest, site))
 
 
 def _carried(
@@ -252,7 +282,8 @@ def _lent_fact(site: SiteContext, enclosing: Enclosing, path: str) -> bytes:
             where = (symbol_anchor(site, around), around.symbol.line, around.symbol.end_line)
         meant = None
         if use.definition is not None:
-            meant = (use.definition.path, use.definition.qualname, use.definition.symbol.line)
+            # The data of the definition's file holds the use under its anchor.
+            meant = (use.definition.path, symbol_anchor(site, use.definition))
         rows.append((use.line, use.column, use.name, use.member, meant, where))
     return _digest(
         (
@@ -317,8 +348,8 @@ class Plan:
     symbol_files: frozenset[str] = frozenset()
     # The shared lists that hold a textual match of a file rendered again.
     symbol_lists: frozenset[CandidateKey] = frozenset()
-    # The keywords whose uses or definitions changed: the others' entries, and their
-    # shared lists, are as the last build made them.
+    # The keywords whose uses, or definitions by anchor, changed: the others' shared lists
+    # are as the last build made them.
     keywords: frozenset[str] = frozenset()
 
 
@@ -372,7 +403,12 @@ def _site_facts(
             path for path, record in index.records.items() if old.files[path] != record.sha256
         }
     defined = _defined(site, old)
-    definitions = _definition_digests(site, defined, old, changed)
+    again = _redefined(defined, old, changed)
+    kept = old or SiteFacts(settings)
+    definitions = _definition_digests(
+        index, again, kept.definitions, partial(_definitions_digest, index)
+    )
+    anchored = _definition_digests(index, again, kept.anchored, partial(_anchors_digest, site))
     meanings = _meanings(site, old, rework, changed)
     return SiteFacts(
         settings=settings,
@@ -382,6 +418,7 @@ def _site_facts(
         keyword_pages={page.page: page.keywords for page in site.keywords.pages},
         defined=defined,
         definitions=definitions,
+        anchored=anchored,
         meanings=meanings,
         resolutions=rework.token,
     )
@@ -398,6 +435,11 @@ def _with_ancestors(folders: Iterable[str]) -> set[str]:
     return found
 
 
+def _changed(new: Mapping[str, bytes], old: Mapping[str, bytes]) -> set[str]:
+    """The keys whose digests differ, or that one side lacks."""
+    return {name for name in new.keys() | old.keys() if new.get(name) != old.get(name)}
+
+
 def _plan_pages(
     site: SiteContext, new: SiteFacts, old: SiteFacts
 ) -> tuple[Plan, dict[str, set[str]], dict[str, bytes]]:
@@ -408,28 +450,40 @@ def _plan_pages(
     changed = {path for path, sha in new.files.items() if old.files.get(path) != sha}
     removed = set(old.files) - set(new.files)
     dirty = set(changed)
-    keywords = {
+    keywords = _changed(new.keywords, old.keywords)
+    # A file's pages link each name it mentions to the name's entry (``page_of``), or to
+    # the definition it means; a textual match, to its one candidate or to the entry with
+    # the count of definitions. So the pages of every file that mentions a keyword follow
+    # where its entry is; those of the files with a textual match of it, its definitions
+    # by anchor (``anchored``), not by line; an exact use follows its own definition's
+    # anchor, in the file's place fact (``_meanings_digest``).
+    layout = site.keywords
+    old_pages = {name: page for page, names in old.keyword_pages.items() for name in names}
+    moved = {
         name
         for name in new.keywords.keys() | old.keywords.keys()
-        if new.keywords.get(name) != old.keywords.get(name)
+        if layout.page_of.get(name) != old_pages.get(name)
     }
-    for name in keywords:
+    for name in moved:
         dirty.update(use.path for use in index.uses.get(name, ()))
         dirty.update(d.path for d in index.definitions.get(name, ()))
-    if keywords:
+    redefined = _changed(new.anchored, old.anchored)
+    for name in redefined:
+        dirty.update(use.path for use in index.uses.get(name, ()) if use.definition is None)
+    linked = moved | redefined
+    if linked:
         # A name that lost its last definition has no uses left in the index, but the pages
         # that linked it must lose the link: find them by the names their files mention.
         dirty.update(
             path
             for path, record in index.records.items()
-            if path not in dirty and not keywords.isdisjoint(record.references.names())
+            if path not in dirty and not linked.isdisjoint(record.references.names())
         )
     # A file that imports a changed one is rendered again only when something it shows
     # changed: its place fact holds what each of its names resolves to.
     dirty.update(path for path, fact in new.places.items() if old.places.get(path) != fact)
     dirty &= set(new.files)
 
-    layout = site.keywords
     keyword_pages: set[str] = set()
     if new.keyword_pages.keys() != old.keyword_pages.keys():
         # Every A-Z page (a keyword's own page too) links to every letter: a letter page more
@@ -449,10 +503,14 @@ def _plan_pages(
         for page in old.touches.get(path, frozenset()):
             candidates.update(old.keyword_pages.get(page, ()))
     use_digests = {name: _uses_digest(site, name) for name in candidates if name in new.keywords}
-    relisted_names = set(keywords)
+    # The symbol data and the shared lists follow a keyword's uses and its definitions by
+    # anchor; its entry also shows their lines.
+    relisted_names = set(redefined)
     for name in candidates:
-        if name in keywords or use_digests.get(name) != old.uses.get(name):
+        uses_changed = use_digests.get(name) != old.uses.get(name)
+        if uses_changed:
             relisted_names.add(name)
+        if uses_changed or name in keywords:
             keyword_pages.update(
                 pages[name] for pages in (layout.page_of, layout.full_page_of) if name in pages
             )
@@ -464,7 +522,10 @@ def _plan_pages(
     folders &= set(index.folders)
     new.lent = _lent_facts(site, old.lent, dirty)
     lending = {path for path in dirty if new.lent[path] != old.lent.get(path)}
-    symbol_files, symbol_lists = _symbol_data(site, dirty, lending, relisted_names)
+    # A use gone with a removed file is found by its keyword alone; any other use that
+    # changed is in a file whose lent fact changed.
+    respelled = relisted_names if removed else redefined
+    symbol_files, symbol_lists = _symbol_data(site, dirty, lending, respelled)
     plan = Plan(
         frozenset(dirty),
         frozenset(folders),
@@ -482,8 +543,9 @@ def _symbol_data(
     """The files whose symbol data may have changed, and the shared lists that may have:
     the files rendered again (their definitions); of those whose uses, or the lines and
     the enclosing definitions of those, changed (``lending``), the files of the
-    definitions their uses mean or may mean; and the files defining a keyword whose
-    definitions or uses changed (a use gone with a removed file).
+    definitions their uses mean or may mean; and the files defining a keyword of
+    ``relisted`` (whose definitions by anchor changed, or a use gone with a removed file):
+    the data names no definition of another file by its line.
 
     A textual match that may mean ``SHARED_FROM`` definitions or more is held by its
     keyword's shared list, not by those definitions' data (which only count the list's

@@ -228,6 +228,14 @@ def _existing_line_href(
 
 
 def definition_href(site: SiteContext, page: str, definition: Definition) -> str:
+    """A link to a definition: on pages with an anchor on each line, to its symbol's
+    anchor at the start of its line (``core.py_docs.html#sym-Group.invoke``), which does
+    not move with the lines around it, so a page that links to it stays the same when its
+    file is edited above it (a version's release notes, a function added on top); else to
+    its line (``PageNames.line_href``)."""
+    if site.names.line_anchors:
+        to_page = site.names.file_page(definition.path)
+        return site.names.href(page, to_page, symbol_anchor(site, definition))
     return line_href(site, page, definition.path, definition.symbol.line)
 
 
@@ -333,8 +341,10 @@ def _use_link(site: SiteContext, record: FileRecord, page: str, use: Use) -> Nam
         if len(candidates) != 1:
             return _entry_link(site, page, use.keyword, textual=True)
         definition = candidates[0]
-        where = f"{definition.path}:{definition.symbol.line}"
-        title = f"textual match: {definition.qualname} ({definition.symbol.kind}, {where})"
+        # Not its line: the page would change with every edit above the definition. The
+        # card that shows the title names the line, from the file's symbol data.
+        kind, where = definition.symbol.kind, definition.path
+        title = f"textual match: {definition.qualname} ({kind}, {where})"
         return NameLink(definition_href(site, page, definition), title, textual=True)
     if definition.path == record.path and definition.symbol.line == use.line:
         return _entry_link(site, page, use.keyword, textual=False)

@@ -130,14 +130,16 @@
     try { return a === b || decodeURIComponent(a) === decodeURIComponent(b); } catch (e) { return false; }
   }
 
-  // The file key and line a link to a definition names (``…/core.py_docs.html#L12``), or
-  // null for a link elsewhere (a keyword's entry).
+  // The file key and the line or symbol anchor a link to a definition names
+  // (``…/core.py_docs.html#sym-Engine.run``, ``…#L12``), or null for a link elsewhere (a
+  // keyword's entry).
   function definitionTarget(href) {
     var at = href.indexOf("#");
     if (at < 0) { return null; }
-    var page = href.slice(0, at), line = /^#L(\d+)/.exec(href.slice(at));
-    if (!line || page.indexOf(top) !== 0 || !/_docs\.html$/.test(page)) { return null; }
-    return { key: page.slice(top.length, -"_docs.html".length), line: +line[1] };
+    var page = href.slice(0, at), place = /^#(?:L(\d+)|(sym-.+))$/.exec(href.slice(at));
+    if (!place || page.indexOf(top) !== 0 || !/_docs\.html$/.test(page)) { return null; }
+    var anchor = place[2] ? decodeURIComponent(place[2]) : "";
+    return { key: page.slice(top.length, -"_docs.html".length), line: +(place[1] || 0), anchor: anchor };
   }
 
   // A name where it is defined links to its keyword's entry: the definition is this page's
@@ -544,7 +546,8 @@
     if (target) {
       withFileData("sym", target.key, function (data) {
         if (cardFor !== link || !data) { return; }
-        var anchor = definitionAt(data, target.line, name);
+        var anchor = target.anchor && data.d[target.anchor] ? target.anchor :
+          definitionAt(data, target.line, name);
         if (anchor) { describe(about, title, data, anchor); }
       });
     }
@@ -631,10 +634,11 @@
     about.appendChild(uses);
   }
 
-  // Where an exact link leads, from its href (the page says it in no title): " → a/b.py:12".
+  // Where an exact link leads, from its href (the page says it in no title): " → a/b.py:12",
+  // or " → a/b.py" for a link to a symbol's anchor until the file's data names the line.
   function leadsTo(link) {
-    var match = /^(.*)_docs\.html#L(\d+)$/.exec(decodeURIComponent(link.href.slice(top.length)));
-    return link.href.indexOf(top) === 0 && match ? " → " + match[1] + ":" + match[2] : "";
+    var match = /^(.*)_docs\.html#(?:L(\d+)|sym-.+)$/.exec(decodeURIComponent(link.href.slice(top.length)));
+    return link.href.indexOf(top) === 0 && match ? " → " + match[1] + (match[2] ? ":" + match[2] : "") : "";
   }
 
   // The definitions a textual match may mean, each a link to its line; the keyword's
