@@ -14,7 +14,6 @@ from xrefdoc.core.settings import Settings, make_settings
 from xrefdoc.pipeline.build import walk_tree
 from xrefdoc.pipeline.scan import scan
 from xrefdoc.store import buildstate
-from xrefdoc.store import cache as cache_module
 from xrefdoc.store.buildstate import (
     LastBuild,
     Signatures,
@@ -23,6 +22,7 @@ from xrefdoc.store.buildstate import (
     settings_signature,
     tree_signature,
 )
+from xrefdoc.walk import stamps as stamps_module
 
 
 @pytest.fixture
@@ -110,7 +110,7 @@ def test_content_hashes_come_from_the_cache_where_the_stamp_vouches(
     tree: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Files written by the test are "racy" (just modified) for two seconds: none here.
-    monkeypatch.setattr(cache_module, "_RACY_NS", 0)
+    monkeypatch.setattr(stamps_module, "_RACY_NS", 0)
     settings = make_settings(tree)
     scan(settings)  # stores every file's stamp and hash
     expected = [

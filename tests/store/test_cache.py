@@ -28,6 +28,7 @@ from xrefdoc.pipeline.scan import Scan, scan
 from xrefdoc.site.highlight import SourceHTML, highlighted_source
 from xrefdoc.store import cache as cache_module
 from xrefdoc.store.cache import DATABASE, RecordCache, cache_location
+from xrefdoc.walk import stamps as stamps_module
 
 TREE: dict[str, str | bytes] = {
     "README.md": "# Demo\n\nUse `demo.core`.\n",
@@ -524,7 +525,7 @@ def test_a_file_unchanged_since_the_last_scan_is_not_read_again(
     tree: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Files written by the test are "racy" (just modified) for two seconds: none here.
-    monkeypatch.setattr(cache_module, "_RACY_NS", 0)
+    monkeypatch.setattr(stamps_module, "_RACY_NS", 0)
     first = scan_tree(tree)
     reads = files_read(monkeypatch)
     second = scan_tree(tree)
@@ -535,7 +536,7 @@ def test_a_file_unchanged_since_the_last_scan_is_not_read_again(
 def test_a_damaged_row_of_a_file_its_stamp_vouches_for_is_a_miss(
     tree: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cache_module, "_RACY_NS", 0)
+    monkeypatch.setattr(stamps_module, "_RACY_NS", 0)
     scan_tree(tree)
     with closing(sqlite3.connect(database_of(tree))) as connection, connection:
         connection.execute("UPDATE records SET record = x'00ff' WHERE path = 'demo/util.py'")
@@ -549,7 +550,7 @@ def test_a_damaged_row_of_a_file_its_stamp_vouches_for_is_a_miss(
 def test_a_file_rewritten_with_its_old_size_and_time_is_read_again(
     tree: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cache_module, "_RACY_NS", 0)
+    monkeypatch.setattr(stamps_module, "_RACY_NS", 0)
     first = {record.path: record for record in scan_tree(tree).records}
     target = tree / "demo/util.py"
     before = target.stat()

@@ -14,7 +14,8 @@ from helpers import write_tree
 
 from xrefdoc.commands.cli import main
 from xrefdoc.core.settings import make_settings
-from xrefdoc.walk import plain_folders, tree
+from xrefdoc.walk import stamps as stamps_module
+from xrefdoc.walk import tree
 from xrefdoc.walk.tree import is_site_top_file, walk
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -541,7 +542,7 @@ def test_plain_folder_that_vanishes_while_walked_is_reported(
 def settled_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """A folder's stamp is kept at once, not two seconds after its last change: the tests
     wait a tick of the file system's clock themselves before changing a folder."""
-    monkeypatch.setattr(plain_folders, "_RACY_NS", 0)
+    monkeypatch.setattr(stamps_module, "_RACY_NS", 0)
 
 
 def _tick() -> None:

@@ -26,10 +26,9 @@ from xrefdoc.store.cache import (
     RecordCache,
     SourceKey,
     cache_location,
-    file_stamp,
-    vouched_digest,
 )
 from xrefdoc.store.versions import code_identity, resolver_version
+from xrefdoc.walk.stamps import file_stamp
 from xrefdoc.walk.tree import WalkResult, walk
 from xrefdoc.xref.index import Index, resolve_index
 from xrefdoc.xref.reuse import EVERY_FILE, RESOLVED_FILE, Resolved, Rework
@@ -236,15 +235,8 @@ def scan(
         held = 0
         # Deriving is only worth doing where the caller can find the output again.
         derived = cache.source_keys() if derive is not None and cache.enabled else None
-        stored = cache.stamps()
         stamps = {path: file_stamp(walked.stats[path], walked.started_ns) for path in walked.files}
-        vouched = cache.records_of(
-            {
-                path: digest
-                for path, stamp in stamps.items()
-                if (digest := vouched_digest(stored, path, stamp)) is not None
-            }
-        )
+        vouched = cache.vouched_records(stamps)
         for path in walked.files:
             stamp = stamps[path]
             try:

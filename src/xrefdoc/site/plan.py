@@ -149,13 +149,13 @@ def _redefined(
 def _definition_digests(
     index: Index,
     again: set[str] | None,
-    old: Mapping[str, bytes],
+    old: Mapping[str, bytes] | None,
     make: Callable[[str], bytes],
 ) -> dict[str, bytes]:
     """Each keyword's definitions, and those a textual match of it may mean, as ``make``
-    digests them: worked out again for the keywords ``again`` holds (all when None),
-    carried over from ``old`` for the others."""
-    if again is None:
+    digests them: worked out again for the keywords ``again`` holds (all when None, as it
+    is when there is no ``old``), carried over from ``old`` for the others."""
+    if again is None or old is None:
         return {name: make(name) for name in index.definitions}
     return _carried(index.definitions, again, old, make)
 
@@ -404,11 +404,12 @@ def _site_facts(
         }
     defined = _defined(site, old)
     again = _redefined(defined, old, changed)
-    kept = old or SiteFacts(settings)
     definitions = _definition_digests(
-        index, again, kept.definitions, partial(_definitions_digest, index)
+        index, again, None if old is None else old.definitions, partial(_definitions_digest, index)
     )
-    anchored = _definition_digests(index, again, kept.anchored, partial(_anchors_digest, site))
+    anchored = _definition_digests(
+        index, again, None if old is None else old.anchored, partial(_anchors_digest, site)
+    )
     meanings = _meanings(site, old, rework, changed)
     return SiteFacts(
         settings=settings,

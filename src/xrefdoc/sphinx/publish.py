@@ -11,7 +11,7 @@ reads, stay there and are copied.
 
 A file that stays is compared with the site's byte for byte, unless both are as they were
 when the last publishing found them equal: the same inode, size and times, kept beside the
-listing (``<listing>.stamps``; each file's ``store.cache.file_stamp``, so a file changed a
+listing (``<listing>.stamps``; each file's ``walk.stamps.file_stamp``, so a file changed a
 moment ago is always compared). At 100,793 files the stage holds 37,505 files, most of them
 the code-search index's: publishing a one-file rebuild there went from 3.3 to 2.2 s (the
 rest is the walk of the stage and the lists of what was published).
@@ -37,7 +37,7 @@ from xrefdoc.core.fsutil import (
     remove_stale,
     write_bytes_atomically,
 )
-from xrefdoc.store.cache import file_stamp
+from xrefdoc.walk.stamps import file_stamp
 
 
 def staged_files(stage: Path) -> Iterator[str]:

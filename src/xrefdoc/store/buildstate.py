@@ -20,9 +20,10 @@ from xrefdoc import __version__
 from xrefdoc.core.fsutil import write_if_changed
 from xrefdoc.core.settings import Settings
 from xrefdoc.extract.reading import read_file
-from xrefdoc.store.cache import RecordCache, cache_location, file_stamp, vouched_digest
+from xrefdoc.store.cache import RecordCache, cache_location, vouched_digest
 from xrefdoc.store.versions import pages_version
-from xrefdoc.walk.tree import WalkResult, stat_stamp
+from xrefdoc.walk.stamps import file_stamp, stat_stamp
+from xrefdoc.walk.tree import WalkResult
 
 
 def templates_digest(folder: Path | None) -> str:

@@ -4,9 +4,9 @@ A folder is plain when it holds no entry named like a marker (an output's, a vir
 environment's, a cache's) and is no link. Its stamp (inode, modification and change times)
 changes whenever an entry is added, removed or renamed in it, so a folder whose stamp is
 unchanged still holds no marker, and the next walk spares its five checks: a third of
-walking 20,000 files that git lists. As the record cache trusts a file's stamp, a stamp is
-kept only once two seconds older than the walk, so a marker made in the same tick as the
-folder's last change is still seen."""
+walking 20,000 files that git lists. A stamp is kept only once the record cache would trust
+it (``stamps.file_stamp``), so a marker made in the same tick as the folder's last change
+is still seen."""
 
 from __future__ import annotations
 
@@ -17,9 +17,7 @@ import stat
 from pathlib import Path
 
 from xrefdoc.core.fsutil import write_if_changed
-
-# A stamp this close to the walk may belong to a change still in its tick (``cache._RACY_NS``).
-_RACY_NS = 2_000_000_000
+from xrefdoc.walk.stamps import file_stamp, stat_stamp
 
 
 class PlainFolders:
@@ -30,7 +28,7 @@ class PlainFolders:
     def __init__(self, path: Path | None, markers: tuple[str, ...], started_ns: int) -> None:
         self._path = path
         self._markers = list(markers)
-        self._settled_ns = started_ns - _RACY_NS
+        self._started_ns = started_ns
         self._kept = self._load() if path is not None else {}
         self._now: dict[str, str] = {}
 
@@ -57,7 +55,7 @@ class PlainFolders:
         except OSError:
             return False, None
         stamp = _stamp(info)
-        if stamp is not None and self._kept.get(rel) == stamp:
+        if stamp and self._kept.get(rel) == stamp:
             self._now[rel] = stamp
             return True, info
         return False, info
@@ -67,10 +65,8 @@ class PlainFolders:
         environment or cache: when it holds no entry of a marker's name at all (a link
         named like one could come to point at a file without the folder changing) and its
         stamp is settled."""
-        if info is None or max(info.st_mtime_ns, info.st_ctime_ns) >= self._settled_ns:
-            return
-        stamp = _stamp(info)
-        if stamp is None:
+        stamp = "" if info is None else _stamp(info, self._started_ns)
+        if not stamp:
             return
         if not any(os.path.lexists(os.path.join(folder, name)) for name in self._markers):
             self._now[rel] = stamp
@@ -85,8 +81,9 @@ class PlainFolders:
             write_if_changed(self._path, text)
 
 
-def _stamp(info: os.stat_result) -> str | None:
-    """A folder's stamp; None for what is no folder (a link is never plain)."""
+def _stamp(info: os.stat_result, started_ns: int | None = None) -> str:
+    """A folder's stamp (with ``started_ns``, the one a walk that began then may keep);
+    empty for what is no folder (a link is never plain)."""
     if not stat.S_ISDIR(info.st_mode):
-        return None
-    return f"{info.st_ino}:{info.st_mtime_ns}:{info.st_ctime_ns}"
+        return ""
+    return stat_stamp(info) if started_ns is None else file_stamp(info, started_ns)

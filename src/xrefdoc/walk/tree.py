@@ -54,11 +54,6 @@ class WalkResult:
         return self.sources.get(path, path)
 
 
-def stat_stamp(info: os.stat_result) -> str:
-    """Size, times and inode: what tells a file's content changed without reading it."""
-    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
-
-
 def _git_listing(root: Path) -> list[str] | None:
     """Tracked plus untracked-but-not-ignored files, or None when root is not in a work tree."""
     try:
