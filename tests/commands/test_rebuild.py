@@ -366,6 +366,16 @@ def _edit(tree: Path, path: str, text: str | None) -> None:
             ],
             id="shared-match-line-changed",
         ),
+        # A match more of the shared list: each of the five definitions counts it.
+        pytest.param(
+            [
+                (
+                    "shop/dispatch.py",
+                    str(PLUGIN_FILES["shop/dispatch.py"]) + "\n\ndef again(p):\n    p.handle(1)\n",
+                )
+            ],
+            id="shared-match-added",
+        ),
         pytest.param(
             [("shop/caller.py", PAIR["shop/caller.py"].replace("()", "() + 0"))],
             id="match-line-changed",
@@ -379,6 +389,12 @@ def _edit(tree: Path, path: str, text: str | None) -> None:
         # Four definitions of ``handle`` are left: its matches leave the shared list for
         # each one's data, and the list is gone.
         pytest.param([("plugins/p5.py", None)], id="shared-list-falls-below-its-size"),
+        # The same by an edit, no file removed: the four files that still define ``handle``
+        # did not change, and each one's data now holds the matches.
+        pytest.param(
+            [("plugins/p5.py", "class P5:\n    def other(self, event):\n        return event\n")],
+            id="shared-list-falls-below-its-size-by-an-edit",
+        ),
         # The list's matches are all in the file removed: it is gone too.
         pytest.param([("shop/dispatch.py", None)], id="last-matches-of-a-shared-list-removed"),
         # The lines of the use are as they were; the definition around it is now the second

@@ -71,7 +71,7 @@ class HierarchyData:
                 callees.append([*ref(call.definition), list(call.lines), int(call.exact)])
             if callers:
                 found["c"] = callers
-            if any(self.calls.key_callers(key) for key in shared):
+            if self.lists_call(definition, shared):
                 found["l"] = 1
             if callees:
                 found["o"] = callees
@@ -104,6 +104,13 @@ class HierarchyData:
             if overridden:
                 found["i"] = overridden
         return found
+
+    def lists_call(self, definition: Definition, shared: Collection[CandidateKey]) -> bool:
+        """Whether the callers of ``definition`` go on in the shared lists ``shared`` it names
+        (its ``l``): whether a textual match they hold is a call."""
+        return definition.symbol.kind in CALLEE_KINDS and any(
+            self.calls.key_callers(key) for key in shared
+        )
 
     def key_callers(
         self,

@@ -47,7 +47,7 @@ from xrefdoc.xref.resolve import Definition
 from xrefdoc.xref.reuse import EVERY_FILE, Rework
 
 # Bump when what the facts mean changes: facts of another format are not compared.
-FACTS_FORMAT = 9
+FACTS_FORMAT = 10
 
 
 def _digest(value: object) -> bytes:
@@ -95,6 +95,9 @@ class SiteFacts:
     # of this token (``reuse.Rework``).
     meanings: dict[str, bytes] = field(default_factory=dict)
     resolutions: str = ""
+    # Per file, what its symbol data drew from textual matches when last written
+    # (``SymbolData.drawn_digest``): the index data adds it after writing.
+    drawn: dict[str, bytes] = field(default_factory=dict)
 
     def to_bytes(self) -> bytes:
         value = {name: getattr(self, name) for name in self.__slots__}
@@ -351,6 +354,9 @@ class Plan:
     # The keywords whose uses, or definitions by anchor, changed: the others' shared lists
     # are as the last build made them.
     keywords: frozenset[str] = frozenset()
+    # The keywords whose definitions by anchor changed: the data of each file defining one
+    # is made again when what it draws from textual matches changed (``drawn``).
+    redefined: frozenset[str] = frozenset()
 
 
 def plan_build(
@@ -374,6 +380,7 @@ def plan_build(
         return new, None
     plan, mentioned, use_digests = _plan_pages(site, new, old)
     new.lists = old.lists
+    new.drawn = {path: digest for path, digest in old.drawn.items() if path in new.files}
     new.uses = {name: old.uses[name] for name in new.keywords if name in old.uses}
     new.uses.update(use_digests)
     new.touches = {
@@ -524,8 +531,9 @@ def _plan_pages(
     new.lent = _lent_facts(site, old.lent, dirty)
     lending = {path for path in dirty if new.lent[path] != old.lent.get(path)}
     # A use gone with a removed file is found by its keyword alone; any other use that
-    # changed is in a file whose lent fact changed.
-    respelled = relisted_names if removed else redefined
+    # changed is in a file whose lent fact changed. A definition of a keyword defined again
+    # elsewhere follows what its data draws from textual matches (``Plan.redefined``).
+    respelled = relisted_names if removed else set()
     symbol_files, symbol_lists = _symbol_data(site, dirty, lending, respelled)
     plan = Plan(
         frozenset(dirty),
@@ -534,6 +542,7 @@ def _plan_pages(
         symbol_files,
         symbol_lists,
         frozenset(relisted_names),
+        frozenset(redefined),
     )
     return plan, mentioned, use_digests
 
@@ -545,14 +554,15 @@ def _symbol_data(
     the files rendered again (their definitions); of those whose uses, or the lines and
     the enclosing definitions of those, changed (``lending``), the files of the
     definitions their uses mean or may mean; and the files defining a keyword of
-    ``relisted`` (whose definitions by anchor changed, or a use gone with a removed file):
-    the data names no definition of another file by its line.
+    ``relisted`` (a use gone with a removed file, found by its keyword alone).
 
     A textual match that may mean ``SHARED_FROM`` definitions or more is held by its
     keyword's shared list, not by those definitions' data (which only count the list's
-    lines and files: a match come, gone or moved relists its keyword). The list is written
-    again for the match (``symbol_data.match_holders``), not every definition of the name:
-    one file that calls ``__init__`` was the scripts of every file defining one."""
+    lines and files). The list is written again for the match
+    (``symbol_data.match_holders``), not every definition of the name: one file that calls
+    ``__init__`` was the scripts of every file defining one. The definitions that name a
+    list whose counts changed, and those of a keyword defined again elsewhere, are found
+    when the data is written (``SymbolData.drawn_changed``)."""
     index = site.index
     found, lists = match_holders(index, lending)
     found.update(dirty)

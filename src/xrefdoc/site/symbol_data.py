@@ -27,6 +27,7 @@ them. A reference is a compact array, its file an index into the script's table 
 from __future__ import annotations
 
 import hashlib
+import pickle
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -333,6 +334,8 @@ class SymbolData:
         self._list_lines: dict[CandidateKey, set[tuple[str, int]]] = {}
         self._list_files: dict[CandidateKey, set[str]] = {}
         self._union_sizes: dict[tuple[CandidateKey, ...], tuple[int, int]] = {}
+        # Of each file whose scripts this made: what they drew (``drawn_digest``).
+        self.drawn: dict[str, bytes] = {}
 
     @property
     def hierarchy(self) -> HierarchyData:
@@ -496,6 +499,35 @@ class SymbolData:
                 definitions = self._index.definitions_in[path]
                 yield sym_script(key), self.sym_text(path, definitions, references, texts)
                 yield refs_script(key), self.refs_text(path, definitions, references, texts.lines)
+                self.drawn[path] = self.drawn_digest(path, references)
+
+    def drawn_digest(self, path: str, references: Mapping[Definition, list[Use]]) -> bytes:
+        """What the data of ``path`` draws from textual matches beyond those of the files the
+        plan follows (``plan._symbol_data``): per definition, the shared lists it names, with
+        the lines and files they hold together and whether they make callers, and its own
+        matches by file and line (``references``, as ``references`` gives them). Another
+        file's edit changes these for a file that did not change when it defines the name
+        again (its matches leave for a shared list, a body replaces the prototypes they
+        meant) or when it adds a match to a shared list the file's definitions name: each
+        shows the count."""
+        rows = []
+        for definition in self._index.definitions_in.get(path, ()):
+            keys = self.uses.lists_of(definition)
+            own = [(u.path, u.line) for u in references.get(definition, ()) if u.definition is None]
+            listed = None
+            if keys:
+                listed = (*self._union_size(keys), self.hierarchy.lists_call(definition, keys))
+            if keys or own:
+                rows.append((self.anchor(definition), keys, listed, own))
+        value = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+        return hashlib.blake2b(value, digest_size=8).digest()
+
+    def drawn_changed(self, paths: Iterable[str], drawn: Mapping[str, bytes]) -> set[str]:
+        """Those of ``paths`` whose ``drawn_digest`` is not the one ``drawn`` holds (what the
+        data as last written drew)."""
+        paths = [path for path in paths if self._index.definitions_in.get(path)]
+        references = self.references(paths)
+        return {path for path in paths if self.drawn_digest(path, references) != drawn.get(path)}
 
     def file_weight(self, path: str) -> int:
         """About what making a file's scripts costs: its definitions and their own

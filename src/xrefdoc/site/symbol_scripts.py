@@ -36,10 +36,15 @@ class _Writer:
     folder: Path
 
 
-def _write_files(writer: _Writer, paths: list[str]) -> list[CandidateKey]:
-    for name, text in writer.symbols.file_scripts(paths):
+def _write_files(writer: _Writer, paths: list[str]) -> tuple[list[CandidateKey], dict[str, bytes]]:
+    """Writes the scripts of ``paths``; the shared lists they draw on, and what each drew
+    (``SymbolData.drawn_digest``)."""
+    symbols = writer.symbols
+    for name, text in symbols.file_scripts(paths):
         write_if_changed(writer.folder / name, text)
-    return writer.symbols.lists_drawn_on(paths)
+    return symbols.lists_drawn_on(paths), {
+        path: symbols.drawn[path] for path in paths if path in symbols.drawn
+    }
 
 
 def _write_lists(writer: _Writer, keys: list[CandidateKey]) -> None:
@@ -67,13 +72,15 @@ def write_symbol_scripts(
     paths: list[str],
     asked: int,
     lists: Sequence[CandidateKey] = (),
-) -> None:
+) -> dict[str, bytes]:
     """The scripts of ``paths`` (see ``SymbolData.scripts``) written under ``folder`` (the
     site's ``_xref/``), with the shared lists they draw on and ``lists``, each only if its
     text changed, by up to ``asked`` forked workers: fewer, as the log says, when the
-    available memory holds fewer copies of this process (``memory.forks_that_fit``)."""
+    available memory holds fewer copies of this process (``memory.forks_that_fit``).
+    Returns what the scripts of each file drew (``SymbolData.drawn_digest``)."""
+    drawn: dict[str, bytes] = {}
     if not paths and not lists:
-        return  # nothing to make: not even what every file's scripts draw on
+        return drawn  # nothing to make: not even what every file's scripts draw on
     many = len(paths) >= PARALLEL_MIN_FILES
     workers = forks_that_fit(asked, "symbol data") if many else asked
     parallel = workers > 1 and many
@@ -86,10 +93,13 @@ def write_symbol_scripts(
     with local_executor(
         writer, size=len(paths), min_size=PARALLEL_MIN_FILES, start_method="fork", workers=workers
     ) as executor:
-        keys = sorted(
-            {key for drawn in executor.map(_write_files, file_parts) for key in drawn}.union(lists)
-        )
+        found = set(lists)
+        for keys_drawn, digests in executor.map(_write_files, file_parts):
+            found.update(keys_drawn)
+            drawn.update(digests)
+        keys = sorted(found)
         sizes = [len(symbols.uses.shared(key)) for key in keys]
         list_parts = [keys[part] for part in _parts(sizes, count)]
         for _ in executor.map(_write_lists, list_parts):
             pass
+    return drawn

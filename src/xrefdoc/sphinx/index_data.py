@@ -23,7 +23,7 @@ from xrefdoc.site.symbol_data import SymbolData, list_id, refs_script, sym_scrip
 from xrefdoc.site.symbol_scripts import write_symbol_scripts
 from xrefdoc.site.views import SiteContext
 from xrefdoc.sphinx.work_files import INDEX_FILE, INDEX_FOLDER, INDEX_PARTS_FILE
-from xrefdoc.xref.index import Index
+from xrefdoc.xref.index import Index, candidates_of
 
 
 def write_index_data(
@@ -82,10 +82,22 @@ def write_index_data(
     wanted, lists = defining, []
     if plan is not None:
         changed = symbols.with_hierarchy_neighbours(plan.symbol_files, plan.files)
+        changed |= symbols.drawn_changed(_drawing(index, plan) - changed, facts.drawn)
         wanted = [path for path in defining if path in changed]
         lists = sorted(plan.symbol_lists)
-    write_symbol_scripts(symbols, folder, wanted, app.parallel, lists)
+    facts.drawn.update(write_symbol_scripts(symbols, folder, wanted, app.parallel, lists))
     remove_stale(folder, manifest, current)
+
+
+def _drawing(index: Index, plan: Plan) -> set[str]:
+    """The files whose symbol data may draw otherwise from textual matches than when it was
+    last written, though the plan does not name them: those defining a keyword defined
+    again (``Plan.redefined``), and those of the definitions that name a shared list a
+    file rendered again holds a match of (``Plan.symbol_lists``)."""
+    found = {d.path for name in plan.redefined for d in index.definitions.get(name, ())}
+    for key in plan.symbol_lists:
+        found.update(d.path for d in candidates_of(index, *key))
+    return found
 
 
 def _part_json(index: Index, page: KeywordPage) -> str:
