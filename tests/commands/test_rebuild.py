@@ -306,6 +306,17 @@ def _edit(tree: Path, path: str, text: str | None) -> None:
     target.write_text(text, encoding="utf-8")
 
 
+# A match of the shared list of ``handle`` in a file of its own, and one of ``serve``, of
+# which four classes have a method: one short of a shared list.
+RELAY = {
+    "shop/relay.py": "def relay(plugin, host):\n    return plugin.handle(None) or host.serve()\n",
+    **{
+        f"hosts/h{n}.py": f"class H{n}:\n    def serve(self):\n        return {n}\n"
+        for n in range(1, 5)
+    },
+}
+
+
 @pytest.mark.parametrize(
     "edits",
     [
@@ -389,14 +400,26 @@ def _edit(tree: Path, path: str, text: str | None) -> None:
         # Four definitions of ``handle`` are left: its matches leave the shared list for
         # each one's data, and the list is gone.
         pytest.param([("plugins/p5.py", None)], id="shared-list-falls-below-its-size"),
+        # A fifth method ``serve``: the match of ``host.serve()`` leaves the data of the four
+        # files that did not change for a shared list, which is new.
+        pytest.param(
+            [("hosts/h5.py", "class H5:\n    def serve(self):\n        return 5\n")],
+            id="shared-list-reaches-its-size",
+        ),
         # The same by an edit, no file removed: the four files that still define ``handle``
         # did not change, and each one's data now holds the matches.
         pytest.param(
             [("plugins/p5.py", "class P5:\n    def other(self, event):\n        return event\n")],
             id="shared-list-falls-below-its-size-by-an-edit",
         ),
+        # A file removed with a match of a shared list that others still hold: the list
+        # loses it.
+        pytest.param([("shop/relay.py", None)], id="match-of-a-shared-list-removed-with-its-file"),
         # The list's matches are all in the file removed: it is gone too.
-        pytest.param([("shop/dispatch.py", None)], id="last-matches-of-a-shared-list-removed"),
+        pytest.param(
+            [("shop/dispatch.py", None), ("shop/relay.py", None)],
+            id="last-matches-of-a-shared-list-removed",
+        ),
         # The lines of the use are as they were; the definition around it is now the second
         # of its name (its anchor in the used file's data gains ``~2``).
         pytest.param(
@@ -433,7 +456,7 @@ def test_a_rebuild_after_changes_equals_a_build_from_scratch(
         for module in (kwlayout, kwviews):
             monkeypatch.setattr(module, "DEFINITIONS_SHOWN", 1)
             monkeypatch.setattr(module, "USE_LINES_SHOWN", 1)
-    tree = write_tree(tmp_path / "tree", {**RICH, **PLUGIN_FILES, **PAIR})
+    tree = write_tree(tmp_path / "tree", {**RICH, **PLUGIN_FILES, **PAIR, **RELAY})
     output = tmp_path / "site" / "out"
     assert build(tree, output, "-q") == 0
     for path, text in edits:

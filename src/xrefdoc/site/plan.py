@@ -357,6 +357,9 @@ class Plan:
     # The keywords whose definitions by anchor changed: the data of each file defining one
     # is made again when what it draws from textual matches changed (``drawn``).
     redefined: frozenset[str] = frozenset()
+    # The keywords that lost a use with a removed file: the data of every file defining one,
+    # and each of their shared lists, are made again.
+    respelled: frozenset[str] = frozenset()
 
 
 def plan_build(
@@ -543,6 +546,7 @@ def _plan_pages(
         symbol_lists,
         frozenset(relisted_names),
         frozenset(redefined),
+        frozenset(respelled),
     )
     return plan, mentioned, use_digests
 

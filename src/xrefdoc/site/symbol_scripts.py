@@ -11,7 +11,7 @@ part of its own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,12 +72,14 @@ def write_symbol_scripts(
     paths: list[str],
     asked: int,
     lists: Sequence[CandidateKey] = (),
+    written: Collection[CandidateKey] = frozenset(),
 ) -> dict[str, bytes]:
     """The scripts of ``paths`` (see ``SymbolData.scripts``) written under ``folder`` (the
-    site's ``_xref/``), with the shared lists they draw on and ``lists``, each only if its
-    text changed, by up to ``asked`` forked workers: fewer, as the log says, when the
-    available memory holds fewer copies of this process (``memory.forks_that_fit``).
-    Returns what the scripts of each file drew (``SymbolData.drawn_digest``)."""
+    site's ``_xref/``), with ``lists`` and the shared lists they draw on but ``written``
+    (there, and as their matches were), each only if its text changed, by up to ``asked``
+    forked workers: fewer, as the log says, when the available memory holds fewer copies
+    of this process (``memory.forks_that_fit``). Returns what the scripts of each file drew
+    (``SymbolData.drawn_digest``)."""
     drawn: dict[str, bytes] = {}
     if not paths and not lists:
         return drawn  # nothing to make: not even what every file's scripts draw on
@@ -95,7 +97,7 @@ def write_symbol_scripts(
     ) as executor:
         found = set(lists)
         for keys_drawn, digests in executor.map(_write_files, file_parts):
-            found.update(keys_drawn)
+            found.update(key for key in keys_drawn if key not in written)
             drawn.update(digests)
         keys = sorted(found)
         sizes = [len(symbols.uses.shared(key)) for key in keys]

@@ -47,6 +47,7 @@ def write_index_data(
     defining = symbols.files()
     keys = [site.names.file_key(path) for path in defining]
     manifest = Path(app.doctreedir) / INDEX_PARTS_FILE
+    listed_before = facts.lists
     if plan is None:
         facts.lists = frozenset(symbols.shared_lists())
     else:
@@ -84,8 +85,11 @@ def write_index_data(
         changed = symbols.with_hierarchy_neighbours(plan.symbol_files, plan.files)
         changed |= symbols.drawn_changed(_drawing(index, plan) - changed, facts.drawn)
         wanted = [path for path in defining if path in changed]
-        lists = sorted(plan.symbol_lists)
-    facts.drawn.update(write_symbol_scripts(symbols, folder, wanted, app.parallel, lists))
+        # A shared list changes with its matches: those of the files rendered again, and
+        # those gone with a removed file. One a file's data names that was not there is new.
+        lists = sorted(plan.symbol_lists | symbols.shared_lists(plan.respelled))
+    drawn = write_symbol_scripts(symbols, folder, wanted, app.parallel, lists, listed_before)
+    facts.drawn.update(drawn)
     remove_stale(folder, manifest, current)
 
 
