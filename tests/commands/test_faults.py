@@ -210,3 +210,23 @@ cli.run()
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 128 + signal.SIGINT, done.stderr
+
+
+def test_a_fault_in_a_stage_of_the_build_is_told_in_one_short_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Sphinx names a handler that failed by its repr: the build's whole state, every page
+    name of the tree, was hundreds of megabytes in the one line the error is."""
+    from xrefdoc.commands.cli import main
+    from xrefdoc.sphinx import extension
+
+    def broken(*arguments: object) -> None:
+        raise RuntimeError("the index data broke")
+
+    monkeypatch.setattr(extension, "write_index_data", broken)
+    tree = write_tree(tmp_path / "tree", tree_files(60))
+    assert main(["build", str(tree), "-o", str(tmp_path / "out"), "-q"]) != 0
+    errors = [line for line in capsys.readouterr().err.splitlines() if "error" in line]
+    assert errors, "the failure is told"
+    assert "the index data broke" in errors[-1]
+    assert len(errors[-1]) < 500, errors[-1][:500]

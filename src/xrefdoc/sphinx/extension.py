@@ -142,7 +142,7 @@ class _FoundIdentity:
     identity: Identity | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class _GeneratedSite:
     """What ``builder-inited`` produced, for the rest of the same build: its methods are
     connected to the build's later events, so the state is the build's own (never a module's,
@@ -163,6 +163,11 @@ class _GeneratedSite:
     git: GitSource | None
     # The build's cluster, for its pages (None: this machine's processes).
     cluster: OnCluster | None
+
+    def __repr__(self) -> str:
+        # Sphinx names a handler that failed by its repr, in the one line the build's error
+        # is: the whole state, every page name of the tree, was hundreds of megabytes.
+        return f"<xrefdoc site of {self.root}>"
 
     def collect_pages(self, app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         """On ``html-collect-pages``: the pages rendered by Jinja into the HTML builder; then
