@@ -39,7 +39,7 @@ from pathlib import Path
 from xrefdoc.core.fsutil import read_plain_pickle, write_bytes_atomically
 from xrefdoc.site.folder_tree import tree_window
 from xrefdoc.site.readme import find_readme
-from xrefdoc.site.symbol_data import match_holders
+from xrefdoc.site.symbol_data import Drawn, match_holders
 from xrefdoc.site.views import SIBLING_LIMIT, SiteContext, symbol_anchor
 from xrefdoc.xref.index import CandidateKey, Index
 from xrefdoc.xref.places import Enclosing
@@ -47,7 +47,7 @@ from xrefdoc.xref.resolve import Definition
 from xrefdoc.xref.reuse import EVERY_FILE, Rework
 
 # Bump when what the facts mean changes: facts of another format are not compared.
-FACTS_FORMAT = 10
+FACTS_FORMAT = 11
 
 
 def _digest(value: object) -> bytes:
@@ -96,8 +96,8 @@ class SiteFacts:
     meanings: dict[str, bytes] = field(default_factory=dict)
     resolutions: str = ""
     # Per file, what its symbol data drew from textual matches when last written
-    # (``SymbolData.drawn_digest``): the index data adds it after writing.
-    drawn: dict[str, bytes] = field(default_factory=dict)
+    # (``SymbolData.drawn``): the index data adds it after writing.
+    drawn: dict[str, Drawn] = field(default_factory=dict)
 
     def to_bytes(self) -> bytes:
         value = {name: getattr(self, name) for name in self.__slots__}

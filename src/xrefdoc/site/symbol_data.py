@@ -30,7 +30,7 @@ import hashlib
 import pickle
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +70,9 @@ SIGNATURE_CHARS = 300
 # The closing quotes of a docstring, and how many lines its first paragraph is read for.
 _QUOTES = re.compile(r"\"\"\"|'''")
 _DOC_LINES = 12
+
+# What a file's data drew from textual matches (``SymbolData.drawn``): a digest per keyword.
+Drawn = dict[str, bytes]
 
 # The fields of a definition in ``sym/<key>.js``, in order (documented for readers of the
 # data; the scripts hold arrays).
@@ -334,8 +337,8 @@ class SymbolData:
         self._list_lines: dict[CandidateKey, set[tuple[str, int]]] = {}
         self._list_files: dict[CandidateKey, set[str]] = {}
         self._union_sizes: dict[tuple[CandidateKey, ...], tuple[int, int]] = {}
-        # Of each file whose scripts this made: what they drew (``drawn_digest``).
-        self.drawn: dict[str, bytes] = {}
+        # Of each file whose scripts this made: what they drew (``drawn``).
+        self.made: dict[str, Drawn] = {}
 
     @property
     def hierarchy(self) -> HierarchyData:
@@ -499,35 +502,48 @@ class SymbolData:
                 definitions = self._index.definitions_in[path]
                 yield sym_script(key), self.sym_text(path, definitions, references, texts)
                 yield refs_script(key), self.refs_text(path, definitions, references, texts.lines)
-                self.drawn[path] = self.drawn_digest(path, references)
+                if found := self.drawn(path):
+                    self.made[path] = found
 
-    def drawn_digest(self, path: str, references: Mapping[Definition, list[Use]]) -> bytes:
+    def drawn(self, path: str, names: Container[str] | None = None) -> Drawn:
         """What the data of ``path`` draws from textual matches beyond those of the files the
-        plan follows (``plan._symbol_data``): per definition, the shared lists it names, with
-        the lines and files they hold together and whether they make callers, and its own
-        matches by file and line (``references``, as ``references`` gives them). Another
-        file's edit changes these for a file that did not change when it defines the name
-        again (its matches leave for a shared list, a body replaces the prototypes they
-        meant) or when it adds a match to a shared list the file's definitions name: each
-        shows the count."""
-        rows = []
+        plan follows (``plan._symbol_data``), by keyword (of ``names``, all when None): a
+        digest, per definition of the keyword, of the shared lists it names, with the lines
+        and files they hold together and whether they make callers, and of its own matches
+        by file and line. Another file's edit changes these for a file that did not change
+        when it defines the name again (its matches leave for a shared list, a body replaces
+        the prototypes they meant) or when it adds a match to a shared list the file's
+        definitions name: each shows the count."""
+        rows: dict[str, list[object]] = defaultdict(list)
         for definition in self._index.definitions_in.get(path, ()):
+            name = definition.symbol.name
+            if names is not None and name not in names:
+                continue
             keys = self.uses.lists_of(definition)
-            own = [(u.path, u.line) for u in references.get(definition, ()) if u.definition is None]
-            listed = None
-            if keys:
-                listed = (*self._union_size(keys), self.hierarchy.lists_call(definition, keys))
+            own = sorted({(u.path, u.line) for u in self.uses.own(definition) if not u.definition})
             if keys or own:
-                rows.append((self.anchor(definition), keys, listed, own))
-        value = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
-        return hashlib.blake2b(value, digest_size=8).digest()
+                listed = None
+                if keys:
+                    listed = (*self._union_size(keys), self.hierarchy.lists_call(definition, keys))
+                rows[name].append((self.anchor(definition), keys, listed, own))
+        return {
+            name: hashlib.blake2b(
+                pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL), digest_size=8
+            ).digest()
+            for name, found in rows.items()
+        }
 
-    def drawn_changed(self, paths: Iterable[str], drawn: Mapping[str, bytes]) -> set[str]:
-        """Those of ``paths`` whose ``drawn_digest`` is not the one ``drawn`` holds (what the
-        data as last written drew)."""
-        paths = [path for path in paths if self._index.definitions_in.get(path)]
-        references = self.references(paths)
-        return {path for path in paths if self.drawn_digest(path, references) != drawn.get(path)}
+    def drawn_changed(
+        self, names_of: Mapping[str, Collection[str]], drawn: Mapping[str, Drawn]
+    ) -> set[str]:
+        """The files of ``names_of`` whose ``drawn`` for its keywords is not what ``drawn``
+        holds (what their data drew when last written)."""
+        changed = set()
+        for path, names in names_of.items():
+            now, before = self.drawn(path, names), drawn.get(path, {})
+            if any(now.get(name) != before.get(name) for name in names):
+                changed.add(path)
+        return changed
 
     def file_weight(self, path: str) -> int:
         """About what making a file's scripts costs: its definitions and their own

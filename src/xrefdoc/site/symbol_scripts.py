@@ -18,7 +18,7 @@ from pathlib import Path
 from xrefdoc.core.executor import local_executor
 from xrefdoc.core.fsutil import write_if_changed
 from xrefdoc.core.memory import forks_that_fit
-from xrefdoc.site.symbol_data import SymbolData
+from xrefdoc.site.symbol_data import Drawn, SymbolData
 from xrefdoc.xref.index import CandidateKey
 
 # Below this many files, forking workers costs more than it saves.
@@ -36,15 +36,13 @@ class _Writer:
     folder: Path
 
 
-def _write_files(writer: _Writer, paths: list[str]) -> tuple[list[CandidateKey], dict[str, bytes]]:
+def _write_files(writer: _Writer, paths: list[str]) -> tuple[list[CandidateKey], dict[str, Drawn]]:
     """Writes the scripts of ``paths``; the shared lists they draw on, and what each drew
-    (``SymbolData.drawn_digest``)."""
+    (``SymbolData.drawn``)."""
     symbols = writer.symbols
     for name, text in symbols.file_scripts(paths):
         write_if_changed(writer.folder / name, text)
-    return symbols.lists_drawn_on(paths), {
-        path: symbols.drawn[path] for path in paths if path in symbols.drawn
-    }
+    return symbols.lists_drawn_on(paths), {path: symbols.made.get(path, {}) for path in paths}
 
 
 def _write_lists(writer: _Writer, keys: list[CandidateKey]) -> None:
@@ -73,14 +71,14 @@ def write_symbol_scripts(
     asked: int,
     lists: Sequence[CandidateKey] = (),
     written: Collection[CandidateKey] = frozenset(),
-) -> dict[str, bytes]:
+) -> dict[str, Drawn]:
     """The scripts of ``paths`` (see ``SymbolData.scripts``) written under ``folder`` (the
     site's ``_xref/``), with ``lists`` and the shared lists they draw on but ``written``
     (there, and as their matches were), each only if its text changed, by up to ``asked``
     forked workers: fewer, as the log says, when the available memory holds fewer copies
     of this process (``memory.forks_that_fit``). Returns what the scripts of each file drew
-    (``SymbolData.drawn_digest``)."""
-    drawn: dict[str, bytes] = {}
+    (``SymbolData.drawn``)."""
+    drawn: dict[str, Drawn] = {}
     if not paths and not lists:
         return drawn  # nothing to make: not even what every file's scripts draw on
     many = len(paths) >= PARALLEL_MIN_FILES

@@ -5,6 +5,7 @@ have changed."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -83,24 +84,35 @@ def write_index_data(
     wanted, lists = defining, []
     if plan is not None:
         changed = symbols.with_hierarchy_neighbours(plan.symbol_files, plan.files)
-        changed |= symbols.drawn_changed(_drawing(index, plan) - changed, facts.drawn)
+        drawing = {
+            path: names for path, names in _drawing(index, plan).items() if path not in changed
+        }
+        changed |= symbols.drawn_changed(drawing, facts.drawn)
         wanted = [path for path in defining if path in changed]
         # A shared list changes with its matches: those of the files rendered again, and
         # those gone with a removed file. One a file's data names that was not there is new.
         lists = sorted(plan.symbol_lists | symbols.shared_lists(plan.respelled))
     drawn = write_symbol_scripts(symbols, folder, wanted, app.parallel, lists, listed_before)
-    facts.drawn.update(drawn)
+    for path, found in drawn.items():
+        if found:
+            facts.drawn[path] = found
+        else:
+            facts.drawn.pop(path, None)
     remove_stale(folder, manifest, current)
 
 
-def _drawing(index: Index, plan: Plan) -> set[str]:
+def _drawing(index: Index, plan: Plan) -> dict[str, set[str]]:
     """The files whose symbol data may draw otherwise from textual matches than when it was
-    last written, though the plan does not name them: those defining a keyword defined
-    again (``Plan.redefined``), and those of the definitions that name a shared list a
-    file rendered again holds a match of (``Plan.symbol_lists``)."""
-    found = {d.path for name in plan.redefined for d in index.definitions.get(name, ())}
+    last written, though the plan does not name them, with the keywords it may for: those
+    defining a keyword defined again (``Plan.redefined``), and those of the definitions
+    that name a shared list a file rendered again holds a match of (``Plan.symbol_lists``)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for name in plan.redefined:
+        for definition in index.definitions.get(name, ()):
+            found[definition.path].add(name)
     for key in plan.symbol_lists:
-        found.update(d.path for d in candidates_of(index, *key))
+        for definition in candidates_of(index, *key):
+            found[definition.path].add(key[0])
     return found
 
 
