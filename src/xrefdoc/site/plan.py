@@ -16,7 +16,11 @@ comes from three places, and each is summed up by a digest kept between builds:
 A file's symbol data (``symbol_data``) shows the lines of the uses of its definitions in
 other files: what a file gives them is summed up by a digest of its own (its uses, the
 text of their lines, the definitions around them), so that an edit that leaves that as it
-was writes again only the data of the edited file.
+was writes again only the data of the edited file. What a file's data draws from textual
+matches (the shared lists its definitions name, with their counts, and the matches each
+holds itself) changes with other files' definitions and matches too: it is kept per
+keyword when the data is written and checked for the keywords an edit defines again or
+whose shared lists it changes (``Plan.redefined``, ``SymbolData.drawn``).
 
 Folder pages follow their files. A keyword's entry (on its letter page, and on its own page
 when it is cut) follows its keyword digest (its definitions with their lines, which the
