@@ -415,6 +415,29 @@ RELAY = {
         # A file removed with a match of a shared list that others still hold: the list
         # loses it.
         pytest.param([("shop/relay.py", None)], id="match-of-a-shared-list-removed-with-its-file"),
+        # A file's match of a shared list edited away, the file kept: the list loses it,
+        # and the five definitions count one line less.
+        pytest.param(
+            [("shop/relay.py", "def relay(plugin, host):\n    return host.serve()\n")],
+            id="match-of-a-shared-list-edited-away",
+        ),
+        # The same, with a sixth ``handle`` added in the file: the list is still held, and
+        # loses the match.
+        pytest.param(
+            [
+                (
+                    "shop/relay.py",
+                    "def relay(plugin, host):\n    return host.serve()\n\n\n"
+                    "class Relay:\n    def handle(self, event):\n        return event\n",
+                )
+            ],
+            id="match-of-a-shared-list-edited-away-with-a-definition-added",
+        ),
+        # A match that two definitions hold themselves edited away: the data of both loses it.
+        pytest.param(
+            [("shop/caller.py", "def call(target):\n    return target\n")],
+            id="match-held-by-its-definitions-edited-away",
+        ),
         # The list's matches are all in the file removed: it is gone too.
         pytest.param(
             [("shop/dispatch.py", None), ("shop/relay.py", None)],

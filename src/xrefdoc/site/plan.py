@@ -41,17 +41,18 @@ from functools import partial
 from pathlib import Path
 
 from xrefdoc.core.fsutil import read_plain_pickle, write_bytes_atomically
+from xrefdoc.core.languages import name_group
 from xrefdoc.site.folder_tree import tree_window
 from xrefdoc.site.readme import find_readme
-from xrefdoc.site.symbol_data import Drawn, match_holders
+from xrefdoc.site.symbol_data import Drawn, held_by_a_list, match_holders
 from xrefdoc.site.views import SIBLING_LIMIT, SiteContext, symbol_anchor
-from xrefdoc.xref.index import CandidateKey, Index
+from xrefdoc.xref.index import CandidateKey, Index, candidates_of
 from xrefdoc.xref.places import Enclosing
 from xrefdoc.xref.resolve import Definition
 from xrefdoc.xref.reuse import EVERY_FILE, Rework
 
 # Bump when what the facts mean changes: facts of another format are not compared.
-FACTS_FORMAT = 11
+FACTS_FORMAT = 12
 
 
 def _digest(value: object) -> bytes:
@@ -85,6 +86,9 @@ class SiteFacts:
     keyword_pages: dict[str, tuple[str, ...]] = field(default_factory=dict)
     uses: dict[str, bytes] = field(default_factory=dict)
     lent: dict[str, bytes] = field(default_factory=dict)
+    # Per file with textual matches, what decides where each is held (``_matched``): a
+    # match that leaves the file is found by it.
+    matched: dict[str, str] = field(default_factory=dict)
     # The shared lists of textual matches the symbol data holds (``symbol_data``): they
     # change only with the keywords whose uses or definitions do (``Plan.keywords``).
     lists: frozenset[CandidateKey] = frozenset()
@@ -305,6 +309,38 @@ def _lent_fact(site: SiteContext, enclosing: Enclosing, path: str) -> bytes:
     )
 
 
+# Marks a member match in ``_matched``.
+_MEMBER = "\x01"
+
+
+def _matched(site: SiteContext, path: str) -> str:
+    """What decides where each textual match of the file is held (its keyword, and whether
+    it is a member use: with the file's language, its ``CandidateKey``), one per line."""
+    found = {
+        use.keyword + _MEMBER if use.member else use.keyword
+        for use in site.index.uses_in.get(path, ())
+        if use.definition is None
+    }
+    return "\n".join(sorted(found))
+
+
+def _split(matched: str) -> list[str]:
+    return matched.split("\n") if matched else []
+
+
+def _matched_facts(
+    site: SiteContext, old: dict[str, str], again: set[str] | None
+) -> dict[str, str]:
+    """Every file's ``_matched`` that has matches: worked out for the files ``again`` (all
+    when None), carried over from ``old`` for the others (whose uses are as they were)."""
+    found = {}
+    for path in site.index.records:
+        matched = _matched(site, path) if again is None or path in again else old.get(path)
+        if matched:
+            found[path] = matched
+    return found
+
+
 def _lent_facts(site: SiteContext, old: dict[str, bytes], again: set[str]) -> dict[str, bytes]:
     """Every file's lent fact: worked out for the files ``again`` and those ``old`` lacks,
     carried over from ``old`` for the others."""
@@ -384,6 +420,7 @@ def plan_build(
         new.uses = {name: _uses_digest(site, name) for name in new.keywords}
         new.touches = {path: _touches(site, names) for path, names in mentioned.items()}
         new.lent = _lent_facts(site, {}, set())
+        new.matched = _matched_facts(site, {}, None)
         return new, None
     plan, mentioned, use_digests = _plan_pages(site, new, old)
     new.lists = old.lists
@@ -537,11 +574,17 @@ def _plan_pages(
     folders &= set(index.folders)
     new.lent = _lent_facts(site, old.lent, dirty)
     lending = {path for path in dirty if new.lent[path] != old.lent.get(path)}
+    new.matched = _matched_facts(site, old.matched, dirty)
+    # The matches gone from a file: their holders are found by what decided them.
+    left = {
+        path: set(_split(old.matched.get(path, ""))) - set(_split(new.matched.get(path, "")))
+        for path in lending
+    }
     # A use gone with a removed file is found by its keyword alone; any other use that
     # changed is in a file whose lent fact changed. A definition of a keyword defined again
     # elsewhere follows what its data draws from textual matches (``Plan.redefined``).
     respelled = relisted_names if removed else set()
-    symbol_files, symbol_lists = _symbol_data(site, dirty, lending, respelled)
+    symbol_files, symbol_lists = _symbol_data(site, dirty, lending, respelled, left)
     plan = Plan(
         frozenset(dirty),
         frozenset(folders),
@@ -556,13 +599,18 @@ def _plan_pages(
 
 
 def _symbol_data(
-    site: SiteContext, dirty: set[str], lending: set[str], relisted: set[str]
+    site: SiteContext,
+    dirty: set[str],
+    lending: set[str],
+    relisted: set[str],
+    left: Mapping[str, set[str]],
 ) -> tuple[frozenset[str], frozenset[CandidateKey]]:
     """The files whose symbol data may have changed, and the shared lists that may have:
     the files rendered again (their definitions); of those whose uses, or the lines and
     the enclosing definitions of those, changed (``lending``), the files of the
     definitions their uses mean or may mean; and the files defining a keyword of
-    ``relisted`` (a use gone with a removed file, found by its keyword alone).
+    ``relisted`` (a use gone with a removed file, found by its keyword alone); and the
+    holders of the matches that ``left`` the files that hold them (``_matched``).
 
     A textual match that may mean ``SHARED_FROM`` definitions or more is held by its
     keyword's shared list, not by those definitions' data (which only count the list's
@@ -574,6 +622,15 @@ def _symbol_data(
     index = site.index
     found, lists = match_holders(index, lending)
     found.update(dirty)
+    for path, gone in left.items():
+        group = name_group(index.records[path].family)
+        for match in gone:
+            keyword, member = match.removesuffix(_MEMBER), match.endswith(_MEMBER)
+            candidates = candidates_of(index, keyword, group, member)
+            if held_by_a_list(candidates):
+                lists.add((keyword, group, member))
+            else:
+                found.update(d.path for d in candidates)
     for path in lending:
         found.update(use.definition.path for use in index.uses_in.get(path, ()) if use.definition)
     for name in relisted:

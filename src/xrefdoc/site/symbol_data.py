@@ -220,7 +220,7 @@ class _Texts:
     docs: dict[Definition, str]
 
 
-def _held_by_a_list(candidates: tuple[Definition, ...]) -> bool:
+def held_by_a_list(candidates: tuple[Definition, ...]) -> bool:
     """Whether a textual match that may mean ``candidates`` is held by its keyword's shared
     list rather than by each of them."""
     return len(candidates) >= SHARED_FROM
@@ -236,7 +236,7 @@ def match_holders(index: Index, paths: Iterable[str]) -> tuple[set[str], set[Can
             if use.definition is None:
                 key = candidate_key(index, use)
                 candidates = candidates_of(index, *key)
-                if _held_by_a_list(candidates):
+                if held_by_a_list(candidates):
                     lists.add(key)
                 else:
                     files.update(definition.path for definition in candidates)
@@ -294,7 +294,7 @@ class _UseTable:
                 continue
             key = candidate_key(index, use)
             candidates = candidates_of(index, *key)
-            if _held_by_a_list(candidates):
+            if held_by_a_list(candidates):
                 shared[key].append(use)
             else:
                 for definition in candidates:
