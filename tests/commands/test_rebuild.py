@@ -433,6 +433,15 @@ RELAY = {
             ],
             id="match-of-a-shared-list-edited-away-with-a-definition-added",
         ),
+        # Every match of the shared list of ``handle`` edited away, the files kept: the
+        # list is gone.
+        pytest.param(
+            [
+                ("shop/relay.py", "def relay(plugin, host):\n    return host.serve()\n"),
+                ("shop/dispatch.py", "def dispatch(plugins, event):\n    return event\n"),
+            ],
+            id="last-matches-of-a-shared-list-edited-away",
+        ),
         # A match that two definitions hold themselves edited away: the data of both loses it.
         pytest.param(
             [("shop/caller.py", "def call(target):\n    return target\n")],
