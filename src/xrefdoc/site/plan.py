@@ -44,9 +44,9 @@ from xrefdoc.core.fsutil import read_plain_pickle, write_bytes_atomically
 from xrefdoc.core.languages import name_group
 from xrefdoc.site.folder_tree import tree_window
 from xrefdoc.site.readme import find_readme
-from xrefdoc.site.symbol_data import Drawn, held_by_a_list, match_holders
+from xrefdoc.site.symbol_data import Drawn, add_holders, match_holders
 from xrefdoc.site.views import SIBLING_LIMIT, SiteContext, symbol_anchor
-from xrefdoc.xref.index import CandidateKey, Index, candidates_of
+from xrefdoc.xref.index import CandidateKey, Index
 from xrefdoc.xref.places import Enclosing
 from xrefdoc.xref.resolve import Definition
 from xrefdoc.xref.reuse import EVERY_FILE, Rework
@@ -626,11 +626,7 @@ def _symbol_data(
         group = name_group(index.records[path].family)
         for match in gone:
             keyword, member = match.removesuffix(_MEMBER), match.endswith(_MEMBER)
-            candidates = candidates_of(index, keyword, group, member)
-            if held_by_a_list(candidates):
-                lists.add((keyword, group, member))
-            else:
-                found.update(d.path for d in candidates)
+            add_holders(index, (keyword, group, member), found, lists)
     for path in lending:
         found.update(use.definition.path for use in index.uses_in.get(path, ()) if use.definition)
     for name in relisted:

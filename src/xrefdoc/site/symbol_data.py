@@ -234,13 +234,18 @@ def match_holders(index: Index, paths: Iterable[str]) -> tuple[set[str], set[Can
     for path in paths:
         for use in index.uses_in.get(path, ()):
             if use.definition is None:
-                key = candidate_key(index, use)
-                candidates = candidates_of(index, *key)
-                if held_by_a_list(candidates):
-                    lists.add(key)
-                else:
-                    files.update(definition.path for definition in candidates)
+                add_holders(index, candidate_key(index, use), files, lists)
     return files, lists
+
+
+def add_holders(index: Index, key: CandidateKey, files: set[str], lists: set[CandidateKey]) -> None:
+    """Add where a textual match of ``key`` is held: its shared list to ``lists``, or the
+    files of the definitions that hold it themselves to ``files``."""
+    candidates = candidates_of(index, *key)
+    if held_by_a_list(candidates):
+        lists.add(key)
+    else:
+        files.update(definition.path for definition in candidates)
 
 
 class _UseTable:

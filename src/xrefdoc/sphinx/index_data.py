@@ -92,8 +92,8 @@ def write_index_data(
         # A shared list changes with its matches: those of the files rendered again, and
         # those gone with a removed file. One a file's data names that was not there is new.
         # One whose last match is gone is not there any more (``facts.lists``).
-        wrote = plan.symbol_lists | symbols.shared_lists(plan.respelled)
-        lists = sorted(key for key in wrote if key in facts.lists)
+        relisted = plan.symbol_lists | symbols.shared_lists(plan.respelled)
+        lists = sorted(key for key in relisted if key in facts.lists)
     drawn = write_symbol_scripts(symbols, folder, wanted, app.parallel, lists, listed_before)
     for path, found in drawn.items():
         if found:
