@@ -74,3 +74,22 @@ def test_files_written_a_moment_ago_are_compared(
     seen = compared(monkeypatch)
     publishing.publish(stage, site, set(), listing)
     assert seen == ["a.js"], "a change within the same tick of the clock would not show"
+
+
+def test_the_folders_pages_leave_are_removed_from_the_stage(tmp_path: Path) -> None:
+    """The next publishing walks the stage: folders of pages gone from it are not kept."""
+    staged = {
+        "pkg/sub/a.py.html": "a",
+        "pkg/b.py.html": "b",
+        "search.html": "s",
+        "code/a.js": "a()",
+    }
+    stage = stage_with(tmp_path / "stage", staged)
+    site, listing = tmp_path / "site", tmp_path / "published"
+    publishing.publish(stage, site, {"pkg/sub/a.py.html", "pkg/b.py.html"}, listing)
+    assert {path.relative_to(site).as_posix() for path in site.rglob("*.*")} == set(staged)
+    assert sorted(path.relative_to(stage).as_posix() for path in stage.rglob("*")) == [
+        "code",
+        "code/a.js",
+        "search.html",
+    ]

@@ -174,7 +174,7 @@ def remove_stale(folder: Path, manifest: Path, current: Iterable[str]) -> int:
     ]
     for path in stale:
         path.unlink(missing_ok=True)
-    _remove_empty_folders(top, [path.parent for path in stale])
+    remove_empty_folders(top, [path.parent for path in stale])
     write_listing(manifest, kept)
     return len(stale)
 
@@ -207,7 +207,9 @@ def one_at_a_time(lock: Path, waiting: Callable[[str], None]) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _remove_empty_folders(top: Path, folders: Iterable[Path]) -> None:
+def remove_empty_folders(top: Path, folders: Iterable[Path]) -> None:
+    """Remove each of ``folders`` (under ``top``, resolved) that is empty, and each of its
+    parents below ``top`` that this leaves empty."""
     for folder in sorted(set(folders), key=lambda item: len(item.parts), reverse=True):
         while folder != top and folder.is_relative_to(top):
             try:

@@ -14,7 +14,9 @@ when the last publishing found them equal: the same inode, size and times, kept 
 listing (``<listing>.stamps``; each file's ``walk.stamps.file_stamp``, so a file changed a
 moment ago is always compared). At 100,793 files the stage holds 37,505 files, most of them
 the code-search index's: publishing a one-file rebuild there went from 3.3 to 2.2 s (the
-rest is the walk of the stage and the lists of what was published).
+rest is the walk of the stage and the lists of what was published). The folders the pages
+leave are removed from the stage with them: at 20,590 files they were 11,700 of its 16,800
+folders, and the walk of each rebuild went through them all.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from xrefdoc.core.fsutil import (
     naming,
     read_json_object,
     read_listing,
+    remove_empty_folders,
     remove_stale,
     write_bytes_atomically,
 )
@@ -122,6 +125,10 @@ def publish(stage: Path, site: Path, moved: Collection[str], listing: Path) -> i
         for relative in current:
             if relative in moved:
                 (stage / relative).unlink(missing_ok=True)
+    # The folders the pages left go too: the next walk of the stage need not list them.
+    remove_empty_folders(
+        stage, {(stage / relative).parent for relative in current if relative in moved}
+    )
     remove_stale(site, listing, [*current, *moved])
     published = time.time_ns()
     for relative in current:

@@ -26,6 +26,7 @@ from xrefdoc.core.fsutil import (
     write_if_changed,
     write_listing,
 )
+from xrefdoc.core.gc_pause import collector_paused
 from xrefdoc.core.identity import Identity, project_identity
 from xrefdoc.core.resources import resource_dir
 from xrefdoc.core.settings import (
@@ -235,8 +236,13 @@ def _build_site(
             jobs,
         )
         if status == 0:
-            _publish(work, output)
-            stamp_folders(output, work / "doctrees" / PAGES_FILE)
+            # The build's objects, thawed when Sphinx finished (``extension._thaw``), live
+            # on until the process ends or the next version's build collects them
+            # (``versions``): a full collection while publishing walked them all only to
+            # find them alive, 0.9 s of a one-file rebuild at 20,590 files.
+            with collector_paused(freeze_after=False):
+                _publish(work, output)
+                stamp_folders(output, work / "doctrees" / PAGES_FILE)
             timings.lap("publish")
     if status == 0:
         last.record(signatures)
