@@ -122,6 +122,26 @@ def test_a_commit_rewrites_the_data_of_the_files_it_touched(
     assert done.returncode == 0
 
 
+def test_blame_and_history_turned_on_and_off_on_a_built_site(
+    repository: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The pages stand when only blame or history is turned on or off; their data follows,
+    and what is turned off leaves the site."""
+    root, _ = repository
+    site = tmp_path / "site"
+    build(root, site)
+    build(root, site, "--blame")
+    assert our_blame(site, "pkg/a.py") == oracle_blame(root, "pkg/a.py")
+    data = script_data(site / "_xref" / "blame" / "pkg/a.py.js")
+    authors = {anchor: data["commits"][commit][2] for anchor, commit in data["defs"].items()}
+    assert authors == {"sym-f": "Bob", "sym-g": "Ann"}
+    build(root, site)
+    assert script_data(site / "_xref" / "git" / "pkg/a.py.js")["blame"] is False
+    assert not (site / "_xref" / "blame").exists()
+    build(root, site, "--no-history")
+    assert not (site / "_xref" / "git").exists()
+
+
 def test_without_blame_or_history_or_git(repository: tuple[Path, Path], tmp_path: Path) -> None:
     root, _ = repository
     plain = tmp_path / "plain"

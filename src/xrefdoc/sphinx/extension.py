@@ -31,9 +31,11 @@ from xrefdoc.core.fsutil import (
     MANIFEST,
     declare_coming,
     pages_intact,
+    read_listing,
     remove_stale,
     replace_generated,
     write_if_changed,
+    write_listing,
 )
 from xrefdoc.core.gc_pause import collector_paused
 from xrefdoc.core.generated import write_generated_in_workers
@@ -53,6 +55,7 @@ from xrefdoc.site.git_data import (
     git_files,
     git_scripts,
     git_source,
+    read_state,
     refresh_git_data,
     update_git_data,
 )
@@ -80,6 +83,7 @@ from xrefdoc.sphinx.work_files import (
     CONTENTS_STATE_FILE,
     FACTS_FILE,
     INDEX_FOLDER,
+    INDEX_PARTS_FILE,
     OUTPUT_NEUTRAL_SETTINGS,
     PAGES_FILE,
     STATE_FILE,
@@ -472,12 +476,18 @@ def _refresh_git_data(
     source: GitSource | None, app: Sphinx, exception: BaseException | None
 ) -> None:
     """On ``build-finished`` of a build whose pages all stand: the files' history and blame
-    brought up to a new commit (see ``git_data``), from ``source``."""
+    brought up to a new commit or setting (see ``git_data``), from ``source``. They are
+    parts of the index data, published from the stage: the list of its parts follows, so
+    that the scripts turned off leave the site and those turned on are moved there."""
     if exception is not None or app.builder.format != "html":
         return
-    found = refresh_git_data(
-        Path(app.outdir) / INDEX_FOLDER, Path(app.doctreedir) / GIT_STATE_FILE, source
-    )
+    state_file = Path(app.doctreedir) / GIT_STATE_FILE
+    before = set(git_scripts(read_state(state_file)))
+    found = refresh_git_data(Path(app.outdir) / INDEX_FOLDER, state_file, source)
+    after = set(git_scripts(read_state(state_file)))
+    if after != before:
+        manifest = Path(app.doctreedir) / INDEX_PARTS_FILE
+        write_listing(manifest, (read_listing(manifest) - before) | after)
     _note_history(source, found)
 
 
