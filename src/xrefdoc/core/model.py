@@ -51,7 +51,7 @@ def variable_kind(name: str) -> SymbolKind:
     )
 
 
-def _reduce_to_fields(self: Any) -> tuple[type, tuple[object, ...]]:
+def reduce_to_fields(self: Any) -> tuple[type, tuple[object, ...]]:
     """Pickle a record class as its constructor and fields: loading a cached record then
     calls the class once per object, where the dataclass default looked every field list up
     again for each of the hundred thousand objects of a large tree."""
@@ -64,7 +64,7 @@ class Overload:
     stubs are kept on the symbol they describe, not as definitions of their own, so a use
     of the function leads to one place and the reader still sees every way to call it."""
 
-    __reduce__ = _reduce_to_fields
+    __reduce__ = reduce_to_fields
 
     line: int
     signature: str
@@ -74,7 +74,7 @@ class Overload:
 class Symbol:
     """A name a file defines: its kind, where it starts and ends, and its enclosing name."""
 
-    __reduce__ = _reduce_to_fields
+    __reduce__ = reduce_to_fields
 
     name: str
     kind: SymbolKind
@@ -103,7 +103,7 @@ class Symbol:
 class Import:
     """An import statement as written; ``level`` counts the leading dots of a relative one."""
 
-    __reduce__ = _reduce_to_fields
+    __reduce__ = reduce_to_fields
 
     module: str
     names: tuple[str, ...]
@@ -246,7 +246,7 @@ class Alias:
     """A module-level name bound by an import (``*`` for a star import), and its target, so
     a name re-exported through a package's ``__init__`` leads to its definition."""
 
-    __reduce__ = _reduce_to_fields
+    __reduce__ = reduce_to_fields
 
     name: str
     target: str
@@ -257,7 +257,7 @@ class Alias:
 class Heading:
     """A document heading: its level (1 = title), text and line."""
 
-    __reduce__ = _reduce_to_fields
+    __reduce__ = reduce_to_fields
 
     level: int
     text: str
@@ -268,7 +268,7 @@ class Heading:
 class Diagnostic:
     """A problem met while reading or parsing a file; shown on its page, never fatal."""
 
-    __reduce__ = _reduce_to_fields
+    __reduce__ = reduce_to_fields
 
     message: str
     line: int | None = None
@@ -280,7 +280,7 @@ class Finding:
     category (purpose, pattern, performance, security, testing) and a sentence about this
     file, never one that would be true of every file."""
 
-    __reduce__ = _reduce_to_fields
+    __reduce__ = reduce_to_fields
 
     rule: str
     category: str
@@ -292,7 +292,7 @@ class Finding:
 class FileRecord:
     """Everything extraction learned about one file; pickles cleanly for the cache."""
 
-    __reduce__ = _reduce_to_fields
+    __reduce__ = reduce_to_fields
 
     path: str
     size: int
