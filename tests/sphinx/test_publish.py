@@ -93,3 +93,20 @@ def test_the_folders_pages_leave_are_removed_from_the_stage(tmp_path: Path) -> N
         "code/a.js",
         "search.html",
     ]
+
+
+def test_files_replaced_whole_are_shared_and_change_in_the_site_only_when_published(
+    tmp_path: Path,
+) -> None:
+    stage = stage_with(tmp_path / "stage", {"code/a.js": "a()", "search.html": "s"})
+    site, listing = tmp_path / "site", tmp_path / "published"
+    publishing.publish(stage, site, set(), listing, replaced_whole=("code/",))
+    assert (site / "code/a.js").samefile(stage / "code/a.js"), "shared, not copied"
+    assert not (site / "search.html").samefile(stage / "search.html")
+    # The next build replaces the staged file by a rename, as ``write_if_changed`` does.
+    replacement = stage / "code/.a.js.tmp"
+    replacement.write_text("b()", encoding="utf-8")
+    replacement.replace(stage / "code/a.js")
+    assert (site / "code/a.js").read_text(encoding="utf-8") == "a()"
+    publishing.publish(stage, site, set(), listing, replaced_whole=("code/",))
+    assert (site / "code/a.js").read_text(encoding="utf-8") == "b()"

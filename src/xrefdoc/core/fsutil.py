@@ -207,6 +207,16 @@ def one_at_a_time(lock: Path, waiting: Callable[[str], None]) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def hard_linked(source: str | Path, target: str | Path) -> bool:
+    """Whether ``target`` (not there) is now a hard link to ``source``; not when the two are
+    on different file systems or the file system has none, or ``target`` came meanwhile."""
+    try:
+        os.link(source, target)
+    except OSError:
+        return False
+    return True
+
+
 def remove_empty_folders(top: Path, folders: Iterable[Path]) -> None:
     """Remove each of ``folders`` (under ``top``, resolved) that is empty, and each of its
     parents below ``top`` that this leaves empty."""

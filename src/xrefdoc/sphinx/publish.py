@@ -33,6 +33,7 @@ from pathlib import Path
 from xrefdoc.core.fsutil import (
     TEMPORARY_SUFFIX,
     declare_coming,
+    hard_linked,
     naming,
     read_json_object,
     read_listing,
@@ -61,11 +62,15 @@ class _Publication:
     renames: list[tuple[Path, Path]] = field(default_factory=list)
     temporaries: list[Path] = field(default_factory=list)
 
-    def copy(self, source: Path, target: Path) -> None:
+    def copy(self, source: Path, target: Path, link: bool = False) -> None:
+        """Copy ``source`` beside ``target``, to be renamed into place; or with ``link``, a
+        hard link to it where the file system allows one."""
         temporary = target.with_name(f".{target.name}.publish{TEMPORARY_SUFFIX}")
         self.temporaries.append(temporary)
+        temporary.unlink(missing_ok=True)
         try:
-            shutil.copyfile(source, temporary)
+            if not (link and hard_linked(source, temporary)):
+                shutil.copyfile(source, temporary)
         except OSError as error:  # named after the source it read; the target lacks room
             raise OSError(error.errno, error.strerror, str(target)) from error
         self.renames.append((temporary, target))
@@ -75,12 +80,22 @@ class _Publication:
             temporary.unlink(missing_ok=True)
 
 
-def publish(stage: Path, site: Path, moved: Collection[str], listing: Path) -> int:
+def publish(
+    stage: Path,
+    site: Path,
+    moved: Collection[str],
+    listing: Path,
+    replaced_whole: tuple[str, ...] = (),
+) -> int:
     """Make ``site`` hold what ``stage`` holds. ``moved`` names every page of files and
     folders the site has now (the stage holds those written by this build): they leave the
     stage, the other files are copied; a file the site holds already, byte for byte, is not
     written again. ``listing`` names every file of the site that was published, so the
-    ones neither staged nor moved are deleted. Returns how many files were written."""
+    ones neither staged nor moved are deleted. The staged files under the folders
+    ``replaced_whole`` (relative, each with its ``/``) are only ever replaced by a rename,
+    never written in place: the site shares them (a hard link) instead of a copy, and a
+    later build that replaces one in the stage leaves the site's as it was. Returns how
+    many files were written."""
     current = sorted(staged_files(stage))
     stamps_file = listing.with_name(f"{listing.name}.stamps")
     vouched = read_json_object(stamps_file)
@@ -114,7 +129,7 @@ def publish(stage: Path, site: Path, moved: Collection[str], listing: Path) -> i
             if renamed and relative in moved:
                 publication.renames.append((source, target))
             else:
-                publication.copy(source, target)
+                publication.copy(source, target, link=relative.startswith(replaced_whole))
     except BaseException:
         publication.abandon()
         raise

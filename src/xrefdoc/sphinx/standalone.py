@@ -42,6 +42,7 @@ from xrefdoc.pipeline.build import TreeBuild
 from xrefdoc.site.build_data import BUILD_SCRIPT, build_script
 from xrefdoc.site.git_data import STATE_FILE as GIT_STATE_FILE
 from xrefdoc.site.git_data import git_source, refresh_git_data
+from xrefdoc.site.names import code_search_folder
 from xrefdoc.sphinx.work_files import (
     INDEX_FOLDER,
     INDEX_PARTS_FILE,
@@ -276,7 +277,10 @@ def _publish(work: Path, output: Path) -> None:
     moved = {page for page in read_listing(doctrees / PAGES_FILE) if page not in own_documents}
     moved.update(f"{INDEX_FOLDER}/{part}" for part in read_listing(doctrees / INDEX_PARTS_FILE))
     try:
-        publish(work / STAGE, output, moved, work / PUBLISHED_FILE)
+        # The code-search index stays staged for its next update, which replaces its
+        # files by renames (``write_if_changed``), never in place: the site shares them.
+        code = f"{code_search_folder(Path()).as_posix()}/"
+        publish(work / STAGE, output, moved, work / PUBLISHED_FILE, replaced_whole=(code,))
     except OSError as error:
         raise FileSystemError.of(error) from None
 

@@ -32,6 +32,7 @@ from urllib.parse import quote
 
 from xrefdoc.core.fsutil import (
     TEMPORARY_SUFFIX,
+    hard_linked,
     read_plain_pickle,
     write_bytes_atomically,
     write_if_changed,
@@ -302,27 +303,17 @@ def mirror(site: Path, into: Path, keep: str) -> None:
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
-        if there is None and _linked(source, target):
+        if there is None and hard_linked(source, target):
             continue
         temporary = os.path.join(folder, f".{os.path.basename(target)}{TEMPORARY_SUFFIX}")
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
-        if not _linked(source, temporary):
+        if not hard_linked(source, temporary):
             shutil.copyfile(source, temporary)
         os.replace(temporary, target)
     for relative in [] if fresh else sorted(set(staged_files(into)) - wanted):
         if not relative.startswith(keep):
             (into / relative).unlink()
-
-
-def _linked(source: str, target: str) -> bool:
-    """Whether ``target`` (not there) is now a hard link to ``source``; not when the two are
-    on different file systems, or ``target`` came meanwhile."""
-    try:
-        os.link(source, target)
-    except OSError:
-        return False
-    return True
 
 
 def _api(
