@@ -6,6 +6,7 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from xrefdoc.core.languages import name_group
 from xrefdoc.core.model import (
@@ -78,10 +79,11 @@ def may_match_member(symbol: Symbol) -> bool:
     return symbol.kind in CLASS_MEMBER_KINDS and symbol.parent is not None
 
 
-@dataclass(frozen=True, slots=True)
-class Use:
+class Use(NamedTuple):
     """A use of a keyword at a line: the definition it means, or None for a textual match
-    (the name is the same; which definition, if any, is meant is not known)."""
+    (the name is the same; which definition, if any, is meant is not known). A tuple: a
+    build makes one for every use of the tree from its kept resolution (``_kept``), 520,000
+    at 20,590 files, in 0.15 s where a frozen dataclass took 0.37 s."""
 
     path: str
     line: int
