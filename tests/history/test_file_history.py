@@ -142,6 +142,26 @@ def test_blame_and_history_turned_on_and_off_on_a_built_site(
     assert not (site / "_xref" / "git").exists()
 
 
+def test_a_blame_brought_up_to_a_commit_without_sphinx_leaves_when_blame_is_turned_off(
+    tmp_path: Path,
+) -> None:
+    """A commit of what was built already brings the blame up to date in the site itself
+    (Sphinx does not run); what it writes there is listed, so it goes when turned off."""
+    root, site = tmp_path / "repo", tmp_path / "site"
+    root.mkdir()
+    git(root, "init", "-q")
+    write_tree(root, {"a.py": "A = 1\n"})
+    commit(root, "Ann", "Add a", 1)
+    (root / "b.py").write_text("B = 1\n")  # not committed: git has no blame of it yet
+    build(root, site, "--blame")
+    assert not (site / "_xref" / "blame" / "b.py.js").exists()
+    commit(root, "Bob", "Add b", 2)
+    build(root, site, "--blame")
+    assert our_blame(site, "b.py") == ["Bob"]
+    build(root, site)
+    assert not (site / "_xref" / "blame").exists()
+
+
 def test_without_blame_or_history_or_git(repository: tuple[Path, Path], tmp_path: Path) -> None:
     root, _ = repository
     plain = tmp_path / "plain"

@@ -150,6 +150,15 @@ def write_listing(manifest: Path, relatives: Iterable[str]) -> None:
     write_if_changed(manifest, LISTING_HEADER + names)
 
 
+def relist(manifest: Path, gone: Iterable[str], come: Iterable[str]) -> None:
+    """List ``come`` in ``manifest`` in place of ``gone`` (files written and deleted outside
+    the run that keeps it), when that changes it."""
+    listed = read_listing(manifest)
+    now = (listed - set(gone)) | set(come)
+    if now != listed:
+        write_listing(manifest, now)
+
+
 def declare_coming(manifest: Path, coming: Iterable[str]) -> None:
     """Before anything is written: list the files about to be written beside those listed
     already. A run stopped part-way then leaves every file it may have written listed, and

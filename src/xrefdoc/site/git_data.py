@@ -278,18 +278,29 @@ def update_git_data(
     return new
 
 
-def refresh_git_data(folder: Path, state_file: Path, source: GitSource | None) -> WalkStart | None:
+class Refreshed(NamedTuple):
+    """What ``refresh_git_data`` did: where the history's walk starts (None without one),
+    and the scripts the site had before and has now (relative to ``_xref/``), for the lists
+    of what it holds."""
+
+    start: WalkStart | None
+    before: frozenset[str] = frozenset()
+    after: frozenset[str] = frozenset()
+
+
+def refresh_git_data(folder: Path, state_file: Path, source: GitSource | None) -> Refreshed:
     """``update_git_data`` for a build whose pages all stand: when the commit, the shallow
     clone's boundary and the blame setting are those the state was written with, nothing
     can have changed, and only the state's head is read, not the state (0.2 s at 20,000
-    files in a git work tree). Returns where the history's walk starts (None without
-    one)."""
+    files in a git work tree)."""
     start = None if source is None else walk_start(source.root, source.at)
     if start is not None and source is not None and _read_head(state_file) == (start, source.blame):
-        return start
+        return Refreshed(start)
     if start is None and not _holds_git_data(state_file):
-        return None  # no history then or now: nothing to bring up to date
-    return update_git_data(folder, state_file, source, start=start).start
+        return Refreshed(None)  # no history then or now: nothing to bring up to date
+    before = frozenset(git_scripts(read_state(state_file)))
+    new = update_git_data(folder, state_file, source, start=start)
+    return Refreshed(new.start, before, frozenset(git_scripts(new)))
 
 
 def _update_blames(folder: Path, state: GitState, new: GitState, source: GitSource) -> None:

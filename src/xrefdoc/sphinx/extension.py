@@ -31,11 +31,10 @@ from xrefdoc.core.fsutil import (
     MANIFEST,
     declare_coming,
     pages_intact,
-    read_listing,
+    relist,
     remove_stale,
     replace_generated,
     write_if_changed,
-    write_listing,
 )
 from xrefdoc.core.gc_pause import collector_paused
 from xrefdoc.core.generated import write_generated_in_workers
@@ -55,7 +54,6 @@ from xrefdoc.site.git_data import (
     git_files,
     git_scripts,
     git_source,
-    read_state,
     refresh_git_data,
     update_git_data,
 )
@@ -481,14 +479,10 @@ def _refresh_git_data(
     that the scripts turned off leave the site and those turned on are moved there."""
     if exception is not None or app.builder.format != "html":
         return
-    state_file = Path(app.doctreedir) / GIT_STATE_FILE
-    before = set(git_scripts(read_state(state_file)))
-    found = refresh_git_data(Path(app.outdir) / INDEX_FOLDER, state_file, source)
-    after = set(git_scripts(read_state(state_file)))
-    if after != before:
-        manifest = Path(app.doctreedir) / INDEX_PARTS_FILE
-        write_listing(manifest, (read_listing(manifest) - before) | after)
-    _note_history(source, found)
+    doctrees = Path(app.doctreedir)
+    found = refresh_git_data(Path(app.outdir) / INDEX_FOLDER, doctrees / GIT_STATE_FILE, source)
+    relist(doctrees / INDEX_PARTS_FILE, found.before, found.after)
+    _note_history(source, found.start)
 
 
 class StandaloneSphinx(Sphinx):

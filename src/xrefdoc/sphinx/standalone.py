@@ -21,6 +21,7 @@ from xrefdoc.core.fsutil import (
     one_at_a_time,
     pages_intact,
     read_listing,
+    relist,
     remove_unfinished,
     stamp_folders,
     write_if_changed,
@@ -207,11 +208,19 @@ def _build_site(
         # The pages stand; the commit may be new (a commit of what was already built), and
         # with it the history of the files it touched.
         _write_build_script(identity, (output, work / STAGE))
-        refresh_git_data(
-            output / INDEX_FOLDER,
-            work / "doctrees" / GIT_STATE_FILE,
-            git_source(settings, shown, jobs),
-        )
+        doctrees = work / "doctrees"
+        source = git_source(settings, shown, jobs)
+        found = refresh_git_data(output / INDEX_FOLDER, doctrees / GIT_STATE_FILE, source)
+        # Written in the site itself: listed as the index data's parts and as published (a
+        # site an older xrefdoc wrote has no list of what was published; it is made from
+        # the parts when Sphinx next runs), so a later build deletes what is not current.
+        relist(doctrees / INDEX_PARTS_FILE, found.before, found.after)
+        if (work / PUBLISHED_FILE).exists():
+            relist(
+                work / PUBLISHED_FILE,
+                (f"{INDEX_FOLDER}/{name}" for name in found.before),
+                (f"{INDEX_FOLDER}/{name}" for name in found.after),
+            )
         if not quiet:
             what = "file" if change is Change.UNCHANGED else "file's content"
             print(f"xrefdoc: no {what} changed since the last complete build of {output}")
