@@ -152,9 +152,13 @@ def write_listing(manifest: Path, relatives: Iterable[str]) -> None:
 
 def relist(manifest: Path, gone: Iterable[str], come: Iterable[str]) -> None:
     """List ``come`` in ``manifest`` in place of ``gone`` (files written and deleted outside
-    the run that keeps it), when that changes it."""
+    the run that keeps it), when that changes it: not read when both are empty, as they are
+    on every rebuild that finds nothing changed."""
+    gone, come = set(gone), set(come)
+    if not gone and not come:
+        return
     listed = read_listing(manifest)
-    now = (listed - set(gone)) | set(come)
+    now = (listed - gone) | come
     if now != listed:
         write_listing(manifest, now)
 

@@ -233,15 +233,16 @@ def update_git_data(
     files: FileLister | None = None,
     everything: bool = False,
     start: WalkStart | None = None,
+    state: GitState | None = None,
 ) -> GitState:
     """Bring the git scripts of ``folder`` (the site's ``_xref``) up to ``source``: for the
     files ``files`` lists (by default the last build's), the history scripts whose commits
     changed and the blames whose file or last commit changed; all of them when
     ``everything`` (and then no file's entry is taken from the last build). Without a
     source (the setting is off) or outside a git work tree, none. ``start``: the source's
-    ``walk_start``, when the caller asked git for it already. Returns the new state, which
-    is saved."""
-    state = read_state(state_file)
+    ``walk_start``, when the caller asked git for it already; ``state``, the state as the
+    caller read it already. Returns the new state, which is saved."""
+    state = read_state(state_file) if state is None else state
     scripts_before = git_scripts(state)
     if everything:
         state.written, state.blamed = {}, {}
@@ -298,8 +299,9 @@ def refresh_git_data(folder: Path, state_file: Path, source: GitSource | None) -
         return Refreshed(start)
     if start is None and not _holds_git_data(state_file):
         return Refreshed(None)  # no history then or now: nothing to bring up to date
-    before = frozenset(git_scripts(read_state(state_file)))
-    new = update_git_data(folder, state_file, source, start=start)
+    state = read_state(state_file)
+    before = frozenset(git_scripts(state))
+    new = update_git_data(folder, state_file, source, start=start, state=state)
     return Refreshed(new.start, before, frozenset(git_scripts(new)))
 
 

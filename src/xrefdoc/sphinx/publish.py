@@ -67,7 +67,8 @@ class _Publication:
         hard link to it where the file system allows one."""
         temporary = target.with_name(f".{target.name}.publish{TEMPORARY_SUFFIX}")
         self.temporaries.append(temporary)
-        temporary.unlink(missing_ok=True)
+        if link:  # a link is not made over a file a stopped run left; a copy writes over it
+            temporary.unlink(missing_ok=True)
         try:
             if not (link and hard_linked(source, temporary)):
                 shutil.copyfile(source, temporary)
