@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from functools import partial
 from itertools import islice
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, Self, TypeVar, cast
 
 from xrefdoc.core import stopping
 from xrefdoc.core.gc_pause import collector_paused
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Result_co = TypeVar("Result_co", covariant=True)
 Shared = TypeVar("Shared")
 Shared_co = TypeVar("Shared_co", covariant=True)
 
@@ -397,23 +398,7 @@ class ForkedTasks(Closing, Generic[Shared]):
         sender.close()
 
     def _receive(self, number: int) -> Any:
-        process, receiver = self._running.pop(number)
-        try:
-            succeeded, value = receiver.recv()
-        except EOFError:
-            process.join()
-            raise WorkerFailed(
-                f"a worker process ended (exit code {process.exitcode}) without its result"
-            ) from None
-        finally:
-            receiver.close()
-        process.join()
-        if succeeded:
-            return value
-        error, trace = value
-        if isinstance(error, BaseException):
-            raise error from WorkerFailed(f"in the worker process:\n{trace}")
-        raise WorkerFailed(f"in the worker process:\n{trace}")
+        return _received(*self._running.pop(number))
 
     def stop(self) -> None:
         running, self._running = self._running, {}
@@ -428,6 +413,103 @@ class ForkedTasks(Closing, Generic[Shared]):
         if self._thaw:
             gc.unfreeze()
             self._thaw = False
+
+
+def _received(process: BaseProcess, receiver: Connection) -> Any:
+    """What a forked worker sent back (``_run_forked``), once it has ended; its error raised
+    here."""
+    try:
+        succeeded, value = receiver.recv()
+    except EOFError:
+        process.join()
+        raise WorkerFailed(
+            f"a worker process ended (exit code {process.exitcode}) without its result"
+        ) from None
+    finally:
+        receiver.close()
+    process.join()
+    if succeeded:
+        return value
+    error, trace = value
+    if isinstance(error, BaseException):
+        raise error from WorkerFailed(f"in the worker process:\n{trace}")
+    raise WorkerFailed(f"in the worker process:\n{trace}")
+
+
+class Pending(Protocol[Result_co]):
+    """A task's result to come (``in_background``): ``result`` waits for it, ``stop`` says it
+    is not wanted."""
+
+    def result(self) -> Result_co: ...
+
+    def stop(self) -> None: ...
+
+
+class _Background(Generic[Result]):
+    """A task run in a process forked when this is made, while this one goes on."""
+
+    def __init__(self, task: Callable[[Shared, Item], Result], shared: Shared, item: Item) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_run_forked,
+            args=(sender, os.getpid(), partial(_in_background, task), shared, item),
+            daemon=True,
+        )
+        self._process.start()
+        sender.close()
+
+    def result(self) -> Result:
+        try:
+            return cast("Result", _received(self._process, self._receiver))
+        except BaseException:
+            self.stop()  # a stop while waiting (or its own error): the process goes too
+            raise
+
+    def stop(self) -> None:
+        if self._process.exitcode is None:
+            _end_at_once([self._process])
+        self._receiver.close()
+
+
+class _Later(Generic[Result]):
+    """A task run here when its result is asked for."""
+
+    def __init__(self, task: Callable[[Shared, Item], Result], shared: Shared, item: Item) -> None:
+        self._call = partial(task, shared, item)
+
+    def result(self) -> Result:
+        return self._call()
+
+    def stop(self) -> None:
+        pass
+
+
+# How much lower than its parent's a background task's priority is (``nice``): it takes
+# the cores the build leaves idle, not those its stages on the way to it are using.
+BACKGROUND_NICENESS = 10
+
+
+def _in_background(task: Callable[[Shared, Item], Result], shared: Shared, item: Item) -> Result:
+    """``task`` in a forked process, at a lower priority (``BACKGROUND_NICENESS``), whose
+    collector leaves what it inherited alone (else a collection there writes to, and
+    copies, the memory it shares with its parent)."""
+    os.nice(BACKGROUND_NICENESS)
+    gc.freeze()
+    return task(shared, item)
+
+
+def in_background(
+    task: Callable[[Shared, Item], Result], shared: Shared, item: Item, *, fork: bool
+) -> Pending[Result]:
+    """``task(shared, item)`` run in a process forked now, beside this one, when ``fork``
+    (it inherits this process's memory, as ``ForkedTasks``' workers do, and may start no
+    process of its own); else here, when its result is asked for."""
+    if fork:
+        return _Background(task, shared, item)
+    return _Later(task, shared, item)
 
 
 # How long a worker asked to end (SIGTERM) has before it is killed.
