@@ -15,7 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from xrefdoc.core.executor import StartMethod, WorkerFailed, local_executor
+from xrefdoc.core.executor import (
+    BACKGROUND_NICENESS,
+    StartMethod,
+    WorkerFailed,
+    in_background,
+    local_executor,
+)
 
 # Enough for workers to be worth starting: ``min_size`` is set below it for the pools.
 ITEMS = list(range(12))
@@ -168,6 +174,42 @@ def test_the_collector_leaves_inherited_objects_alone_while_forked_workers_run()
     with local_executor(None, size=6, min_size=1, start_method="fork", workers=2):
         assert gc.get_freeze_count() > before
     assert gc.get_freeze_count() == before
+
+
+def _where_and_how_nice(shared: list[int], item: int) -> tuple[int, int, int]:
+    return os.getpid(), os.nice(0), shared[item]
+
+
+def test_a_background_task_runs_beside_this_process_at_a_lower_priority() -> None:
+    unpicklable = [lambda: None, 7]  # inherited, not sent: a lambda does not pickle
+    pending = in_background(_where_and_how_nice, unpicklable, 1, fork=True)
+    where, niceness, value = pending.result()
+    assert value == 7
+    assert where != os.getpid()
+    assert niceness == os.nice(0) + BACKGROUND_NICENESS
+    assert multiprocessing.active_children() == []
+
+
+def test_a_task_not_forked_runs_here_when_its_result_is_asked_for() -> None:
+    asked: list[int] = []
+    pending = in_background(lambda shared, item: asked.append(item) or item, None, 3, fork=False)
+    assert asked == []
+    assert pending.result() == 3
+    assert asked == [3]
+
+
+def test_a_background_task_s_error_is_raised_here_with_its_type() -> None:
+    pending = in_background(_fails_at_three, None, 3, fork=True)
+    with pytest.raises(ValueError, match="item 3 is bad"):
+        pending.result()
+    assert multiprocessing.active_children() == []
+
+
+def test_a_background_task_not_wanted_is_ended_at_once() -> None:
+    started = time.monotonic()
+    in_background(_waits, None, 1, fork=True).stop()
+    assert multiprocessing.active_children() == []
+    assert time.monotonic() - started < 30, "the task was waited for"
 
 
 def test_processes_forked_by_anyone_after_the_set_up_are_workers(tmp_path: Path) -> None:
