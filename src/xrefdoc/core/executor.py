@@ -233,7 +233,17 @@ def pickled_state(shared: object) -> bytes:
 
 
 def _spawned_chunk(task: Callable[[Any, Item], Result], items: list[Item]) -> list[Result]:
-    return [task(_worker_shared, item) for item in items]
+    return _chunk_done(task, _worker_shared, items)
+
+
+def _chunk_done(
+    task: Callable[[Shared, Item], Result], shared: Shared, items: list[Item]
+) -> list[Result]:
+    return [task(shared, item) for item in items]
+
+
+def _next_chunk(items: Iterator[Item], size: int) -> list[Item]:
+    return list(islice(items, size))
 
 
 # Chunks handed to a pool ahead of the one whose results are awaited, per worker: enough
@@ -346,9 +356,10 @@ class ForkedTasks(Closing, Generic[Shared]):
     opened are never collected in the workers (``gc.freeze``), so the collector does not
     write to (and copy) the memory they share with this process."""
 
-    def __init__(self, shared: Shared, workers: int) -> None:
+    def __init__(self, shared: Shared, workers: int, chunksize: int = 1) -> None:
         self._shared = shared
         self._workers = workers
+        self._chunksize = chunksize
         import multiprocessing
 
         self._context = multiprocessing.get_context("fork")
@@ -358,6 +369,16 @@ class ForkedTasks(Closing, Generic[Shared]):
         gc.freeze()
 
     def map(
+        self, task: Callable[[Shared, Item], Result], items: Iterable[Item]
+    ) -> Iterator[Result]:
+        if self._chunksize > 1:
+            chunks = iter(partial(_next_chunk, iter(items), self._chunksize), [])
+            for results in self._map(partial(_chunk_done, task), chunks):
+                yield from results
+        else:
+            yield from self._map(task, items)
+
+    def _map(
         self, task: Callable[[Shared, Item], Result], items: Iterable[Item]
     ) -> Iterator[Result]:
         waiting = enumerate(items)
@@ -563,12 +584,12 @@ def local_executor(
     (see the module's docstring); in this process when the batch is smaller than
     ``min_size`` (starting workers would cost more than they save), there is one worker,
     or the start method is not available here. ``chunksize``: how many items a spawned
-    worker is sent at a time."""
+    worker is sent at a time, or a forked one is given."""
     import multiprocessing
 
     count = (os.cpu_count() or 1) if workers is None else workers
     if count < 2 or size < min_size or start_method not in multiprocessing.get_all_start_methods():
         return InProcess(shared)
     if start_method == "fork":
-        return ForkedTasks(shared, count)
+        return ForkedTasks(shared, count, chunksize)
     return SpawnedPool(shared, count, chunksize)
