@@ -293,10 +293,7 @@ def mirror(site: Path, into: Path, keep: str) -> None:
     made: set[str] = set()  # folders of ``into`` known to be there
     for relative in sorted(wanted):
         source, target = os.path.join(site, relative), os.path.join(into, relative)
-        try:
-            there = os.lstat(target)
-        except OSError:
-            there = None  # not there yet: linked in place at once, with no rename
+        there = None if fresh else _stat_of(target)
         if there is not None and os.path.samestat(there, os.stat(source)):
             continue
         folder = os.path.dirname(target)
@@ -314,6 +311,15 @@ def mirror(site: Path, into: Path, keep: str) -> None:
     for relative in [] if fresh else sorted(set(staged_files(into)) - wanted):
         if not relative.startswith(keep):
             (into / relative).unlink()
+
+
+def _stat_of(path: str) -> os.stat_result | None:
+    """The file's ``lstat``; None when it is not there (then a link is made in its place
+    at once, with no rename)."""
+    try:
+        return os.lstat(path)
+    except OSError:
+        return None
 
 
 def _api(
