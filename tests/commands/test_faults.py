@@ -230,3 +230,28 @@ def test_a_fault_in_a_stage_of_the_build_is_told_in_one_short_line(
     assert errors, "the failure is told"
     assert "the index data broke" in errors[-1]
     assert len(errors[-1]) < 500, errors[-1][:500]
+
+
+@pytest.mark.parametrize("stage", ["write_code_index", "update_git_data"])
+def test_a_fault_in_work_done_beside_the_build_fails_it_and_leaves_no_process(
+    stage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The code-search index and the git data are written by processes forked while the
+    build renders its pages (two jobs): their error is the build's, told in one line."""
+    import multiprocessing
+
+    from xrefdoc.commands.cli import main
+    from xrefdoc.sphinx import extension
+
+    def broken(*arguments: object, **options: object) -> None:
+        raise RuntimeError(f"{stage} broke")
+
+    monkeypatch.setattr(extension, stage, broken)
+    tree = write_tree(tmp_path / "tree", tree_files(60))
+    assert main(["build", str(tree), "-o", str(tmp_path / "out"), "-q", "-j", "2"]) != 0
+    errors = [line for line in capsys.readouterr().err.splitlines() if "error" in line]
+    assert errors, "the failure is told"
+    assert f"{stage} broke" in errors[-1]
+    assert len(errors[-1]) < 500, errors[-1][:500]
+    assert multiprocessing.active_children() == []
+    assert not (tmp_path / "out" / "index.html").exists(), "a failed build publishes nothing"

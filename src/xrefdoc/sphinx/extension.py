@@ -398,20 +398,22 @@ def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None
         domain.set_entry_pages(_entry_pages(site))
         # No fork while a cluster client runs its threads (``core.generated``).
         workers = 1 if session is not None else app.parallel
+        # Each is stopped if the build fails before its end.
         code_search = (
             _start_code_search(app, settings.root, site, fork=workers > 1)
             if app.builder.format == "html"
             else None
         )
+        if code_search is not None:
+            stack.callback(code_search.stop)
         facts, plan = plan_build(site, settings_digest, old_facts, result.rework)
         git_data = (
             _start_git_data(app, git, site, everything=plan is None, fork=workers > 1)
             if app.builder.format == "html"
             else None
         )
-        for pending in (code_search, git_data):  # not wanted if the build fails before its end
-            if pending is not None:
-                stack.callback(pending.stop)
+        if git_data is not None:
+            stack.callback(git_data.stop)
         if plan is not None:
             logger.info(
                 "xrefdoc: pages to render again: %d files, %d folders, %d keyword pages",
