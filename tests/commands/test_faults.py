@@ -232,26 +232,43 @@ def test_a_fault_in_a_stage_of_the_build_is_told_in_one_short_line(
     assert len(errors[-1]) < 500, errors[-1][:500]
 
 
-@pytest.mark.parametrize("stage", ["write_code_index", "update_git_data"])
-def test_a_fault_in_work_done_beside_the_build_fails_it_and_leaves_no_process(
-    stage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("stage", "other"),
+    # The git data is waited for first: the code search, slow, is then stopped.
+    [("write_code_index", None), ("update_git_data", "write_code_index")],
+)
+def test_a_fault_in_work_done_beside_the_build_fails_it_and_ends_the_rest(
+    stage: str,
+    other: str | None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The code-search index and the git data are written by processes forked while the
-    build renders its pages (two jobs): their error is the build's, told in one line."""
+    build renders its pages (two jobs): an error in one is the build's, told in one line,
+    and what is still running beside it is ended, not waited for."""
     import multiprocessing
 
     from xrefdoc.commands.cli import main
     from xrefdoc.sphinx import extension
 
     def broken(*arguments: object, **options: object) -> None:
-        raise RuntimeError(f"{stage} broke")
+        raise RuntimeError(f"{stage} broke in process {os.getpid()}")
+
+    def slow(*arguments: object, **options: object) -> None:
+        time.sleep(60)
 
     monkeypatch.setattr(extension, stage, broken)
+    if other is not None:
+        monkeypatch.setattr(extension, other, slow)
     tree = write_tree(tmp_path / "tree", tree_files(60))
+    started = time.monotonic()
     assert main(["build", str(tree), "-o", str(tmp_path / "out"), "-q", "-j", "2"]) != 0
+    assert time.monotonic() - started < 45, "the other work was waited for"
     errors = [line for line in capsys.readouterr().err.splitlines() if "error" in line]
     assert errors, "the failure is told"
-    assert f"{stage} broke" in errors[-1]
+    assert f"{stage} broke in process" in errors[-1]
+    assert f"process {os.getpid()}" not in errors[-1], "it ran beside the build"
     assert len(errors[-1]) < 500, errors[-1][:500]
     assert multiprocessing.active_children() == []
     assert not (tmp_path / "out" / "index.html").exists(), "a failed build publishes nothing"

@@ -193,7 +193,7 @@ def test_a_background_task_runs_beside_this_process_at_a_lower_priority() -> Non
     where, niceness, value = pending.result()
     assert value == 7
     assert where != os.getpid()
-    assert niceness == os.nice(0) + BACKGROUND_NICENESS
+    assert niceness == min(19, os.nice(0) + BACKGROUND_NICENESS)  # 19: the lowest
     assert multiprocessing.active_children() == []
 
 

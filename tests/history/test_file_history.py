@@ -13,6 +13,7 @@ from browser import DESKTOP, ConsoleProblems, browser, served
 from helpers import commit_as, git, run_xrefdoc, script_data, write_tree, written
 
 from xrefdoc.history.log import HISTORY_LENGTH, file_histories
+from xrefdoc.site.git_data import STATE_FILE as GIT_STATE_FILE
 from xrefdoc.sphinx.standalone import LOCK_FILE, default_work_dir
 
 A_PY = "def f():\n    x = 1\n    return x\n\n\ndef g():\n    return 2\n"
@@ -120,6 +121,42 @@ def test_a_commit_rewrites_the_data_of_the_files_it_touched(
     blame = script_data(copy / "_xref" / "blame" / "pkg/a.py.js")
     assert blame["commits"][blame["defs"]["sym-h"]][2] == "Dee"
     assert done.returncode == 0
+
+
+def test_a_build_that_fails_after_its_git_data_leaves_the_next_one_to_bring_the_site_up(
+    repository: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The git data is brought up to date beside the build (two jobs), and its state kept
+    only once the build completes: after a build that failed once it was done, the next
+    build still brings the site's history and blame up to the new commit."""
+    from xrefdoc.commands.cli import main
+    from xrefdoc.sphinx import extension
+
+    root, _ = repository
+    clone, copy = tmp_path / "repo", tmp_path / "site"
+    subprocess.run(["cp", "-a", str(root), str(clone)], check=True)
+    (clone / "pkg" / "a.py").write_text(A_PY + "\n\ndef h():\n    return 3\n")
+    build(clone, copy, "--blame")
+    made = commit(clone, "Dee", "Add h", 5)
+
+    def broken(*arguments: object) -> None:
+        raise RuntimeError("the index data broke")
+
+    state = default_work_dir(copy) / "doctrees" / GIT_STATE_FILE
+    state_before = state.read_bytes()
+    b = clone / "pkg" / "b.py"
+    committed = b.read_text()
+    b.write_text("B = 4\n")  # a change, so the build runs Sphinx and fails in it
+    with monkeypatch.context() as patched:
+        patched.setattr(extension, "write_index_data", broken)
+        assert main(["build", str(clone), "-o", str(copy), "-q", "--blame", "-j", "2"]) != 0
+    assert state.read_bytes() == state_before, "the failed build's git state was kept"
+    assert [path.name for path in state.parent.glob(f"{GIT_STATE_FILE}*")] == [GIT_STATE_FILE]
+    b.write_text(committed)  # the tree of the last complete build, at the new commit
+    build(clone, copy, "--blame")
+    a = script_data(copy / "_xref" / "git" / "pkg/a.py.js")
+    assert a["commits"][0][0] == made
+    assert our_blame(copy, "pkg/a.py") == oracle_blame(clone, "pkg/a.py")
 
 
 def test_blame_and_history_turned_on_and_off_on_a_built_site(

@@ -501,11 +501,12 @@ def test_a_planted_highlighted_source_does_not_reach_the_site(tree: Path, tmp_pa
 def test_worker_processes_extract_the_same_records_in_walk_order(
     tree: Path, tmp_path: Path
 ) -> None:
-    alone = scan(make_settings(tree), use_cache=False, pool_min_files=10**9)
+    alone = scan(make_settings(tree), use_cache=False, pool_min_files=10**9, fork_min_files=10**9)
     pooled = scan(make_settings(tree), use_cache=False, pool_min_files=1)
+    forked = scan(make_settings(tree), use_cache=False, pool_min_files=10**9, fork_min_files=1)
     assert [record.path for record in pooled.records] == sorted(TREE)
-    assert pooled.records == alone.records
-    assert pooled.cache_misses == len(TREE)
+    assert pooled.records == alone.records == forked.records
+    assert pooled.cache_misses == forked.cache_misses == len(TREE)
 
 
 def files_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:

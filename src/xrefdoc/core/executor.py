@@ -458,8 +458,8 @@ def _received(process: BaseProcess, receiver: Connection) -> Any:
 
 
 class Pending(Protocol[Result_co]):
-    """A task's result to come (``in_background``): ``result`` waits for it, ``stop`` says it
-    is not wanted."""
+    """A task's result to come (``in_background``): ``result`` waits for it (asked once),
+    ``stop`` says it is not wanted."""
 
     def result(self) -> Result_co: ...
 
@@ -515,10 +515,12 @@ BACKGROUND_NICENESS = 10
 
 def _in_background(task: Callable[[Shared, Item], Result], shared: Shared, item: Item) -> Result:
     """``task`` in a forked process, at a lower priority (``BACKGROUND_NICENESS``), whose
-    collector leaves what it inherited alone (else a collection there writes to, and
-    copies, the memory it shares with its parent)."""
+    collector runs (it was forked while its parent may have paused it) but leaves what it
+    inherited alone (else a collection there writes to, and copies, the memory it shares
+    with its parent)."""
     os.nice(BACKGROUND_NICENESS)
     gc.freeze()
+    gc.enable()
     return task(shared, item)
 
 

@@ -126,11 +126,13 @@ def _done(
     pending: list[_Work],
     progress: Progress,
     pool_min_files: int,
+    fork_min_files: int,
     derive: DeriveSource | None,
     cluster: ClusterSession | None,
 ) -> Iterator[tuple[_Work, FileRecord, bytes | None]]:
     """Each pending work item with its record and derived source, in order, as they are
-    made: in worker processes for many files, here for a few, or on the ``cluster``. The
+    made: in spawned workers from ``pool_min_files`` files, in forked ones from
+    ``fork_min_files``, here for fewer, or on the ``cluster``. The
     items carry the bytes this process read and hashed, so a record is always of the content
     its hash names (a worker reading the file itself might see a later one), and the results
     come back here, to this cache. Bytes not kept are read as each item is handed over."""
@@ -150,17 +152,17 @@ def _done(
     with ExitStack() as stack:
         if cluster is not None and count:
             pool: Executor[DeriveSource | None] = cluster.cluster().executor(derive)
-        elif count < pool_min_files:  # a part of them for each core
+        elif count >= pool_min_files:
+            pool = local_executor(derive, size=count, min_size=pool_min_files, chunksize=8)
+        else:  # a part of them for each core, or here for a few
             workers = os.cpu_count() or 1
             pool = local_executor(
                 derive,
                 size=count,
-                min_size=FORK_MIN_FILES,
+                min_size=fork_min_files,
                 start_method="fork",
                 chunksize=-(-count // workers),
             )
-        else:
-            pool = local_executor(derive, size=count, min_size=pool_min_files, chunksize=8)
         stack.enter_context(pool)
         for _, result in zip(paths, pool.map(_do, items()), strict=False):
             yield handed.popleft(), *result
@@ -219,6 +221,7 @@ def scan(
     use_cache: bool = True,
     cache: RecordCache | None = None,
     pool_min_files: int = POOL_MIN_FILES,
+    fork_min_files: int = FORK_MIN_FILES,
     derive: DeriveSource | None = None,
     walked: WalkResult | None = None,
     cluster: ClusterSession | None = None,
@@ -284,7 +287,9 @@ def scan(
             if record is not None:
                 by_path[path] = record
         hits = len(by_path)
-        done = _done(settings.root, pending, progress, pool_min_files, derive, cluster)
+        done = _done(
+            settings.root, pending, progress, pool_min_files, fork_min_files, derive, cluster
+        )
         for work, record, blob in done:
             if work.record is None:
                 cache.put(record, stamps[work.path])

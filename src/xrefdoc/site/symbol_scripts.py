@@ -24,10 +24,11 @@ from xrefdoc.xref.index import CandidateKey
 # Below this many files, forking workers costs more than it saves.
 PARALLEL_MIN_FILES = 64
 # Parts per worker: a few, so that one slow part (a file whose names everything uses)
-# does not leave the other workers idle at the end; but no part of fewer files than
-# ``PART_MIN_FILES``, as each worker makes again what its files' scripts share (their
-# names' callers and callees). The 147 files of a step between two versions of Sphinx's
-# tree took 1.3 s in one process, 1.3 s in 8 parts on 2 cores and 1.0 s in 2.
+# does not leave the other workers idle at the end; but no more than a part per
+# ``PART_MIN_FILES`` files (and at least two), as each worker makes again what its files'
+# scripts share (their names' callers and callees). The 147 files of a step between two
+# versions of Sphinx's tree took 1.3 s in one process, 1.3 s in 8 parts on 2 cores and
+# 1.0 s in 2.
 PARTS_PER_WORKER = 4
 PART_MIN_FILES = 64
 
@@ -88,8 +89,8 @@ def write_symbol_scripts(
     many = len(paths) >= PARALLEL_MIN_FILES
     workers = forks_that_fit(asked, "symbol data") if many else asked
     parallel = workers > 1 and many
-    count = max(workers, min(workers * PARTS_PER_WORKER, len(paths) // PART_MIN_FILES))
-    count = count if parallel else 1
+    most = max(2, len(paths) // PART_MIN_FILES)
+    count = min(workers * PARTS_PER_WORKER, most) if parallel else 1
     if parallel:
         symbols.make_shared_parts()
     writer = _Writer(symbols, folder)

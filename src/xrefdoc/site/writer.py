@@ -147,7 +147,8 @@ def _write_on_cluster(
                 frames.write_html(name, html)
             yield from chunk.unframed
     # What a worker killed while it wrote a page left (``.NAME.PID.tmp``): its task ran
-    # again elsewhere.
+    # again elsewhere. (A build with a cluster writes nothing beside it into the folder
+    # meanwhile, see ``extension._start_code_search``: none of these is another's.)
     remove_unfinished(Path(app.outdir))
 
 

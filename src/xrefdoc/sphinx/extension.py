@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import os
 import posixpath
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
@@ -60,6 +61,7 @@ from xrefdoc.site.git_data import (
     refresh_git_data,
     update_git_data,
 )
+from xrefdoc.site.git_data import read_state as read_git_state
 from xrefdoc.site.highlight import highlighted_source, with_token_elements
 from xrefdoc.site.keyword_layout import keyword_sort_key
 from xrefdoc.site.names import PageNames, code_search_folder
@@ -209,22 +211,39 @@ class _GeneratedSite:
         warnings fail the build nor how many there were)."""
         if self.cluster is not None:  # all the work it could do is done
             self.cluster.session.close()
+        beside = [pending for pending in (self.code_search, self.git_data) if pending]
         if exception is not None or self.code_search is None or self.git_data is None:
-            for pending in (self.code_search, self.git_data):  # failed, or not HTML
-                if pending is not None:
-                    pending.stop()
+            _stop(beside, app)  # failed, or not HTML
             return
+        try:
+            self._finish(app, self.code_search, self.git_data)
+        except BaseException:
+            _stop(beside, app)
+            raise
+
+    def _finish(self, app: Sphinx, code_search: _CodeSearch, git_data: _GitData) -> None:
         _release_doctrees(app)
-        scripts, start = self.git_data.result()
+        scripts, start = git_data.result()
         _note_history(self.git, start)
         timings.lap("history")
         write_index_data(app, self.site, self.root, self.plan, self.facts, scripts)
         timings.lap("index data")
-        _note_code_search(self.code_search)
+        _note_code_search(code_search)
         doctrees = Path(app.doctreedir)
         write_if_changed(doctrees / WARNINGS_FILE, json_line(self.warnings))
         self.facts.save(doctrees / FACTS_FILE)
+        state, coming = _git_state_files(app)
+        if coming.exists():  # the git data's state, now that its scripts are the build's
+            os.replace(coming, state)
         self.last.record(self.signatures)
+
+
+def _stop(beside: Sequence[Pending[object]], app: Sphinx) -> None:
+    """Stop the work done beside a build that failed; the git data's state it may have
+    written is dropped with it (``_start_git_data``)."""
+    for pending in beside:
+        pending.stop()
+    _git_state_files(app)[1].unlink(missing_ok=True)
 
 
 def _root(app: Sphinx) -> Path | None:
@@ -657,10 +676,11 @@ def _output_signature(app: Sphinx, prefix: str) -> list[str]:
 def _start_code_search(app: Sphinx, root: Path, site: SiteContext, fork: bool) -> _CodeSearch:
     """``_xref/code/``: the code-search index of every text file's content (see
     ``codesearch``), its groups written again only where a file changed. It needs the files'
-    records alone, so when ``fork``, a process forked now writes it, one group after the
-    other, while the build renders the pages on the other cores: it was the last stage but
-    one, on its own (1.3 of 8.2 s of a step between two versions of Sphinx's tree, where
-    every group changed). Else it is written when ``_GeneratedSite.finish`` asks for it."""
+    records and their text alone, so when ``fork``, a process forked now writes it, one
+    group after the other, while the build renders the pages on the other cores: it was the
+    last stage but one, on its own (1.3 of 8.2 s of a step between two versions of Sphinx's
+    tree, where every group changed). Else it is written when ``_GeneratedSite.finish``
+    asks for it. (No fork with a cluster: its client runs threads.)"""
     workers = 1 if fork else app.parallel  # a forked process starts none of its own
     write = partial(
         write_code_index,
@@ -688,21 +708,34 @@ def _start_git_data(
     app: Sphinx, source: GitSource | None, site: SiteContext, everything: bool, fork: bool
 ) -> _GitData:
     """The files' history and blame (``git_data``) brought up to ``source``, for every file
-    when ``everything``. It needs the files' records alone, so when ``fork``, a process
-    forked now does it while the build renders the pages: git's walk and blames were the
-    longest work on one core after the extraction (6.9 s of a cold build at 20,590 files).
-    Else it is done when ``_GeneratedSite.finish`` asks for it. Gives the scripts the site
-    then holds, and where the history's walk started."""
+    when ``everything``. It needs the files' records and git alone, so when ``fork``, a
+    process forked now does it while the build renders the pages: git's walk and blames
+    were the longest work on one core after the extraction (6.9 s of a cold build at
+    20,590 files). Else it is done when ``_GeneratedSite.finish`` asks for it. Gives the
+    scripts the site then holds, and where the history's walk started.
+
+    Its new state is written beside the state (``_git_state_files``), which it replaces
+    when the build completes: a build that fails after it would otherwise leave a state
+    that says the site's scripts are of the new commit, and a rebuild with no change
+    (``refresh_git_data``) would not bring them up to it."""
+    state_file, coming = _git_state_files(app)
+    coming.unlink(missing_ok=True)  # one a stopped build left
     update = partial(
         update_git_data,
         Path(app.outdir) / INDEX_FOLDER,
-        Path(app.doctreedir) / GIT_STATE_FILE,
+        coming,
         source,
         # Each file's definitions and anchors, made only for a site with history.
         partial(git_files, site.index.records.values(), site.names) if source else lambda _last: [],
         everything=everything,
     )
-    return in_background(_git_data_written, update, None, fork=fork)
+    return in_background(_git_data_written, update, state_file, fork=fork)
+
+
+def _git_state_files(app: Sphinx) -> tuple[Path, Path]:
+    """The git data's state, and where a build writes its new one until it completes."""
+    state = Path(app.doctreedir) / GIT_STATE_FILE
+    return state, state.with_name(f"{state.name}.coming")
 
 
 # The git scripts the site holds, and where the history's walk started.
@@ -710,9 +743,9 @@ _GitData = Pending[tuple[list[str], WalkStart | None]]
 
 
 def _git_data_written(
-    update: Callable[[], GitState], _: None
+    update: Callable[..., GitState], state_file: Path
 ) -> tuple[list[str], WalkStart | None]:
-    state = update()
+    state = update(state=read_git_state(state_file))
     return git_scripts(state), state.start
 
 
