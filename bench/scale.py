@@ -539,9 +539,11 @@ def report(results: list[SizeResult]) -> None:
             f"{code.index_bytes / code.text_bytes:.1%} of the {code.text_bytes / 2**20:.1f} MiB "
             f"of text in the {code.files} files it searches; gzip-compressed "
             f"{code.gzip_bytes / 2**20:.1f} MiB ({code.gzip_bytes / code.text_bytes:.1%}); "
-            f"its stage {cold_code:.1f} s of the cold build "
+            # Written beside the build's other stages (``extension._start_code_search``):
+            # its stage is what the build waits for it at the end.
+            f"the build waited {cold_code:.1f} s for it at the end of the cold build "
             f"({cold_code / max(result.cold.seconds - cold_code, 1e-9):.1%} added), "
-            f"{changed.get('code search', 0.0):.2f} s of the one-file rebuild"
+            f"{changed.get('code search', 0.0):.2f} s at the end of the one-file rebuild"
         )
         if result.serial is not None:
             print(
