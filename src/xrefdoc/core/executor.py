@@ -360,9 +360,6 @@ class ForkedTasks(Closing, Generic[Shared]):
         self._shared = shared
         self._workers = workers
         self._chunksize = chunksize
-        import multiprocessing
-
-        self._context = multiprocessing.get_context("fork")
         self._running: dict[int, tuple[BaseProcess, Connection]] = {}
         # Thawed on close unless something was frozen before, whose owner thaws it.
         self._thaw = gc.get_freeze_count() == 0
@@ -408,12 +405,7 @@ class ForkedTasks(Closing, Generic[Shared]):
             raise
 
     def _start(self, task: Callable[[Shared, Any], object], number: int, item: object) -> None:
-        receiver, sender = self._context.Pipe(duplex=False)
-        process = self._context.Process(
-            target=_run_forked,
-            args=(sender, os.getpid(), task, self._shared, item),
-            daemon=True,
-        )
+        process, receiver, sender = _fork_process(task, self._shared, item)
         self._running[number] = (process, receiver)
         process.start()
         sender.close()
@@ -434,6 +426,22 @@ class ForkedTasks(Closing, Generic[Shared]):
         if self._thaw:
             gc.unfreeze()
             self._thaw = False
+
+
+def _fork_process(
+    task: Callable[[Shared, Item], object], shared: Shared, item: Item
+) -> tuple[BaseProcess, Connection, Connection]:
+    """A process, not started yet, that will fork from this one to run ``task(shared, item)``
+    (``_run_forked``), with the ends of the pipe its result comes back by: the caller keeps
+    the receiver, and closes the sender once the process has started."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_run_forked, args=(sender, os.getpid(), task, shared, item), daemon=True
+    )
+    return process, receiver, sender
 
 
 def _received(process: BaseProcess, receiver: Connection) -> Any:
@@ -470,14 +478,8 @@ class _Background(Generic[Result]):
     """A task run in a process forked when this is made, while this one goes on."""
 
     def __init__(self, task: Callable[[Shared, Item], Result], shared: Shared, item: Item) -> None:
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork")
-        self._receiver, sender = context.Pipe(duplex=False)
-        self._process = context.Process(
-            target=_run_forked,
-            args=(sender, os.getpid(), partial(_in_background, task), shared, item),
-            daemon=True,
+        self._process, self._receiver, sender = _fork_process(
+            partial(_in_background, task), shared, item
         )
         self._process.start()
         sender.close()

@@ -8,7 +8,7 @@ import json
 import os
 import posixpath
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
@@ -170,10 +170,8 @@ class _GeneratedSite:
     git: GitSource | None
     # The build's cluster, for its pages (None: this machine's processes).
     cluster: OnCluster | None
-    # The code-search index being written (None: not an HTML build).
-    code_search: _CodeSearch | None
-    # The files' history and blame being brought up to date (None: not an HTML build).
-    git_data: _GitData | None
+    # The work done beside the pages (None: not an HTML build).
+    beside: _Beside | None
 
     def __repr__(self) -> str:
         # Sphinx names a handler that failed by its repr, in the one line the build's error
@@ -211,39 +209,52 @@ class _GeneratedSite:
         warnings fail the build nor how many there were)."""
         if self.cluster is not None:  # all the work it could do is done
             self.cluster.session.close()
-        beside = [pending for pending in (self.code_search, self.git_data) if pending]
-        if exception is not None or self.code_search is None or self.git_data is None:
-            _stop(beside, app)  # failed, or not HTML
+        if self.beside is None:  # not HTML
+            return
+        if exception is not None:
+            self.beside.stop()
             return
         try:
-            self._finish(app, self.code_search, self.git_data)
+            self._finish(app, self.beside)
         except BaseException:
-            _stop(beside, app)
+            self.beside.stop()
             raise
 
-    def _finish(self, app: Sphinx, code_search: _CodeSearch, git_data: _GitData) -> None:
+    def _finish(self, app: Sphinx, beside: _Beside) -> None:
         _release_doctrees(app)
-        scripts, start = git_data.result()
+        scripts, start = beside.git_data.result()
         _note_history(self.git, start)
         timings.lap("history")
         write_index_data(app, self.site, self.root, self.plan, self.facts, scripts)
         timings.lap("index data")
-        _note_code_search(code_search)
+        _note_code_search(beside.code_search)
         doctrees = Path(app.doctreedir)
         write_if_changed(doctrees / WARNINGS_FILE, json_line(self.warnings))
         self.facts.save(doctrees / FACTS_FILE)
-        state, coming = _git_state_files(app)
-        if coming.exists():  # the git data's state, now that its scripts are the build's
-            os.replace(coming, state)
+        beside.keep_git_state()
         self.last.record(self.signatures)
 
 
-def _stop(beside: Sequence[Pending[object]], app: Sphinx) -> None:
-    """Stop the work done beside a build that failed; the git data's state it may have
-    written is dropped with it (``_start_git_data``)."""
-    for pending in beside:
-        pending.stop()
-    _git_state_files(app)[1].unlink(missing_ok=True)
+@dataclass(frozen=True, slots=True)
+class _Beside:
+    """The work of an HTML build done beside its pages, in processes forked for it when the
+    build may use more than one (``_start_code_search``, ``_start_git_data``); stopped if
+    the build fails before its end."""
+
+    code_search: _CodeSearch
+    git_data: _GitData
+    # The git data's state, and its new one, kept only when the build completes.
+    git_state: Path
+    coming_git_state: Path
+
+    def keep_git_state(self) -> None:
+        if self.coming_git_state.exists():  # now that its scripts are the build's
+            os.replace(self.coming_git_state, self.git_state)
+
+    def stop(self) -> None:
+        self.code_search.stop()
+        self.git_data.stop()
+        self.coming_git_state.unlink(missing_ok=True)
 
 
 def _root(app: Sphinx) -> Path | None:
@@ -417,22 +428,18 @@ def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None
         domain.set_entry_pages(_entry_pages(site))
         # No fork while a cluster client runs its threads (``core.generated``).
         workers = 1 if session is not None else app.parallel
-        # Each is stopped if the build fails before its end.
-        code_search = (
-            _start_code_search(app, settings.root, site, fork=workers > 1)
-            if app.builder.format == "html"
-            else None
-        )
+        html, fork = app.builder.format == "html", workers > 1
+        code_search = _start_code_search(app, settings.root, site, fork) if html else None
         if code_search is not None:
             stack.callback(code_search.stop)
         facts, plan = plan_build(site, settings_digest, old_facts, result.rework)
-        git_data = (
-            _start_git_data(app, git, site, everything=plan is None, fork=workers > 1)
-            if app.builder.format == "html"
-            else None
-        )
-        if git_data is not None:
-            stack.callback(git_data.stop)
+        beside = None
+        if code_search is not None:
+            git_state = Path(app.doctreedir) / GIT_STATE_FILE
+            coming = git_state.with_name(f"{git_state.name}.coming")
+            git_data = _start_git_data(app, git, site, plan is None, git_state, coming, fork)
+            beside = _Beside(code_search, git_data, git_state, coming)
+            stack.callback(beside.stop)
         if plan is not None:
             logger.info(
                 "xrefdoc: pages to render again: %d files, %d folders, %d keyword pages",
@@ -483,8 +490,7 @@ def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None
             else OnCluster(
                 session, templates, templates_digest(settings.templates), settings.shared_fs
             ),
-            code_search,
-            git_data,
+            beside,
         )
 
 
@@ -705,7 +711,13 @@ def _timed(write: Callable[[], Written], _: None) -> tuple[Written, float]:
 
 
 def _start_git_data(
-    app: Sphinx, source: GitSource | None, site: SiteContext, everything: bool, fork: bool
+    app: Sphinx,
+    source: GitSource | None,
+    site: SiteContext,
+    everything: bool,
+    state: Path,
+    coming: Path,
+    fork: bool,
 ) -> _GitData:
     """The files' history and blame (``git_data``) brought up to ``source``, for every file
     when ``everything``. It needs the files' records and git alone, so when ``fork``, a
@@ -714,11 +726,10 @@ def _start_git_data(
     20,590 files). Else it is done when ``_GeneratedSite.finish`` asks for it. Gives the
     scripts the site then holds, and where the history's walk started.
 
-    Its new state is written beside the state (``_git_state_files``), which it replaces
-    when the build completes: a build that fails after it would otherwise leave a state
-    that says the site's scripts are of the new commit, and a rebuild with no change
-    (``refresh_git_data``) would not bring them up to it."""
-    state_file, coming = _git_state_files(app)
+    It reads its state from ``state`` and writes the new one to ``coming``, which replaces
+    it when the build completes (``_Beside``): a build that fails after it would otherwise
+    leave a state that says the site's scripts are of the new commit, and a rebuild with
+    no change (``refresh_git_data``) would not bring them up to it."""
     coming.unlink(missing_ok=True)  # one a stopped build left
     update = partial(
         update_git_data,
@@ -729,13 +740,7 @@ def _start_git_data(
         partial(git_files, site.index.records.values(), site.names) if source else lambda _last: [],
         everything=everything,
     )
-    return in_background(_git_data_written, update, state_file, fork=fork)
-
-
-def _git_state_files(app: Sphinx) -> tuple[Path, Path]:
-    """The git data's state, and where a build writes its new one until it completes."""
-    state = Path(app.doctreedir) / GIT_STATE_FILE
-    return state, state.with_name(f"{state.name}.coming")
+    return in_background(_git_data_written, update, state, fork=fork)
 
 
 # The git scripts the site holds, and where the history's walk started.
