@@ -276,6 +276,22 @@ def test_the_a_to_z_entry_links_each_definitions_references(page: Any, site: str
     assert page.locator(".xref-refs .xref-ref-textual").count() == 2
 
 
+def test_a_keywords_own_page_links_each_definitions_references_from_its_folder(
+    page: Any, site: str
+) -> None:
+    # ``add`` has more uses than its letter page shows: its own page is one folder down.
+    page.goto(site + "keywords-a.html#kw-add")
+    with page.expect_navigation():
+        page.locator("#kw-add ~ dd .xref-more a").click()
+    assert "/keyword-uses/" in page.url
+    entry = page.locator("[id='def-shop.models.Cart.add']")
+    assert entry.locator("a.xref-references").get_attribute("href") == "../" + ADD_REFERENCES
+    with page.expect_navigation():
+        entry.locator("a.xref-references").click()
+    page.locator(".xref-ref").first.wait_for()
+    assert page.inner_text(".xref-symbol-title") == "method shop.models.Cart.add"
+
+
 def test_a_stale_link_says_the_definition_is_unknown(chromium: Any, site: str) -> None:
     # Not the ``page`` fixture: the data of a file that is gone fails to load, as it should.
     page = chromium.new_page()

@@ -204,16 +204,27 @@ def test_a_build_writes_the_scripts_checks_clean_and_a_rebuild_rewrites_none(
     ]
     assert (site / "references.html").is_file()
     letter = (site / "keywords-c.html").read_text(encoding="utf-8")
-    assert "href=references.html#shop/models.py/sym-Cart>references</a>" in letter
+    # The page's script links each definition to its references on the symbol page, made
+    # from the definition's own link (the browser tests follow one).
+    assert '<dl class="xref-kwindex" data-references=references.html>' in letter
+    assert "<a href=shop/models.py_docs.html#sym-Cart>shop.models.Cart</a>" in letter
+    assert "references.html#" not in letter
     assert broken_links(site) == []
     assert main(arguments) == 0
     assert _written(site) == written, "nothing changed: no script is written again"
-    # A link to a definition the data does not hold is broken.
+    # A definition the data does not hold has broken references, as its line has no anchor.
     page = site / "keywords-c.html"
-    page.write_text(letter.replace("/sym-Cart>", "/sym-Gone>"), encoding="utf-8")
+    page.write_text(letter.replace("#sym-Cart>", "#sym-Gone>"), encoding="utf-8")
     assert broken_links(site) == [
-        "keywords-c.html: references.html#shop/models.py/sym-Gone (no such definition)"
+        "keywords-c.html: shop/models.py_docs.html#sym-Gone (no such anchor)",
+        "keywords-c.html: references of shop/models.py_docs.html#sym-Gone (no such definition)",
     ]
+    # Without the symbol page, every definition's references are broken.
+    page.write_text(letter, encoding="utf-8")
+    (site / "references.html").unlink()
+    assert "keywords-c.html: references of shop/models.py_docs.html#sym-Cart (no such file)" in (
+        broken_links(site)
+    )
 
 
 def test_the_plan_names_the_files_whose_data_a_change_touches(tmp_path: Path) -> None:

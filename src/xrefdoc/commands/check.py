@@ -12,8 +12,14 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from xrefdoc.site.data_scripts import script_value
-from xrefdoc.site.names import DATA_FOLDER
+from xrefdoc.site.names import DATA_FOLDER, FilePageKind, definition_anchor
 from xrefdoc.site.symbol_data import FRAGMENTS_ATTRIBUTE, SYM_FOLDER
+
+# What a keyword page's list of entries names the symbol page with (templates/_kwindex.html),
+# how its definitions' ids start, and how a file page's name ends.
+REFERENCES_ATTRIBUTE = "data-references"
+_DEFINITION_ID = definition_anchor("")
+_FILE_PAGE_END = f"_{FilePageKind.DOCS}.html"
 
 
 class _PageScan(HTMLParser):
@@ -27,8 +33,21 @@ class _PageScan(HTMLParser):
         # page's fragments name definitions of the symbol data rather than ids.
         self.content_root = ""
         self.symbol_fragments = False
+        # A keyword page's link to the symbol page, and its definitions' links: its script
+        # links each of those to the definition's references there.
+        self.references_page = ""
+        self.definition_links: list[str] = []
+        self._in_definition = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "dl" and values.get(REFERENCES_ATTRIBUTE):
+            self.references_page = values[REFERENCES_ATTRIBUTE] or ""
+        elif tag == "li":
+            self._in_definition = (values.get("id") or "").startswith(_DEFINITION_ID)
+        elif tag == "a" and self._in_definition and values.get("href"):
+            self.definition_links.append(values["href"] or "")
+            self._in_definition = False
         for name, value in attrs:
             if name == "data-content_root" and tag == "html" and value is not None:
                 self.content_root = value
@@ -86,19 +105,48 @@ def check_site(site: Path) -> SiteCheck:
                     continue
                 if not scanned.symbol_fragments:
                     problems.append(f"{where} (no such anchor)")
-                elif not _symbol_known(
-                    target.parent / scanned.content_root, parts.fragment, anchors
-                ):
-                    problems.append(f"{where} (no such definition)")
+                else:
+                    key, _, anchor = unquote(parts.fragment).rpartition("/")
+                    if not _symbol_known(
+                        target.parent / scanned.content_root, key, anchor, anchors
+                    ):
+                        problems.append(f"{where} (no such definition)")
+        scanned = _scan(page, cache)
+        for link in scanned.definition_links if scanned.references_page else ():
+            named = _references_of(page, scanned.content_root, link)
+            if named is None:
+                continue
+            links += 1
+            where = f"{page.relative_to(site).as_posix()}: references of {link}"
+            if not (page.parent / unquote(scanned.references_page)).is_file():
+                problems.append(f"{where} (no such file)")
+            elif not _symbol_known(page.parent / scanned.content_root, *named, anchors):
+                problems.append(f"{where} (no such definition)")
     return SiteCheck(pages, links, problems)
 
 
-def _symbol_known(root: Path, fragment: str, anchors: dict[Path, frozenset[str]]) -> bool:
-    """Whether ``<key>/<anchor>`` names a definition in the symbol data under ``root``;
-    each file's anchors are read once into ``anchors`` (a site links its files' data from
-    every line of theirs that a page cites)."""
-    key, slash, anchor = unquote(fragment).rpartition("/")
-    if not slash:
+def _references_of(page: Path, content_root: str, link: str) -> tuple[str, str] | None:
+    """The file key and symbol anchor of the symbol page's link that a keyword page's script
+    makes from a definition's link (``…/<file key>_docs.html#<symbol anchor>``), as
+    xrefdoc.js does; None for a link it makes none from."""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or not parts.fragment.startswith("sym-"):
+        return None
+    if not parts.path.endswith(_FILE_PAGE_END):
+        return None
+    target = (page.parent / unquote(parts.path)).resolve()
+    root = (page.parent / content_root).resolve()
+    if not target.is_relative_to(root):
+        return None
+    key = target.relative_to(root).as_posix()[: -len(_FILE_PAGE_END)]
+    return key, unquote(parts.fragment)
+
+
+def _symbol_known(root: Path, key: str, anchor: str, anchors: dict[Path, frozenset[str]]) -> bool:
+    """Whether the anchor names a definition in the symbol data of file ``key`` under
+    ``root``; each file's anchors are read once into ``anchors`` (a site links its files'
+    data from every line of theirs that a page cites)."""
+    if not key:
         return False
     data = (root / DATA_FOLDER / SYM_FOLDER / f"{key}.js").resolve()
     known = anchors.get(data)

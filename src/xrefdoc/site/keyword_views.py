@@ -11,7 +11,7 @@ from xrefdoc.site.keyword_layout import (
     KeywordPage,
 )
 from xrefdoc.site.names import keyword_anchor
-from xrefdoc.site.symbol_data import symbol_page_href
+from xrefdoc.site.symbol_data import symbol_page
 from xrefdoc.site.view_types import (
     DefinitionView,
     FullKeywordView,
@@ -23,7 +23,7 @@ from xrefdoc.site.view_types import (
     UseGroup,
     UseLine,
 )
-from xrefdoc.site.views import SiteContext, definition_href, symbol_anchor
+from xrefdoc.site.views import SiteContext, definition_href
 from xrefdoc.xref.index import Use
 from xrefdoc.xref.resolve import Definition
 
@@ -64,12 +64,13 @@ def _use_groups(
     return groups, len(uses) - shown
 
 
-def references_href(site: SiteContext, page: str, definition: Definition) -> str | None:
-    """A link to the definition's references on the symbol page, which only the HTML site
-    has (its script draws it)."""
+def references_href(site: SiteContext, page: str) -> str | None:
+    """A keyword page's link to the symbol page, which only the HTML site has: its script
+    links each definition to its references there (``#<file key>/<symbol anchor>``, from
+    the definition's own link), as the symbol page needs a script to draw them."""
     if site.names.suffix != ".html":
         return None
-    return symbol_page_href(site.names, page, definition.path, symbol_anchor(site, definition))
+    return site.names.href(page, symbol_page(site.names))
 
 
 def keyword_entry(site: SiteContext, page: str, name: str, limit: bool) -> KeywordEntry:
@@ -90,7 +91,6 @@ def keyword_entry(site: SiteContext, page: str, name: str, limit: bool) -> Keywo
                 "href": definition_href(site, page, definition),
                 "anchor": anchors[definition],
                 "overloads": len(definition.symbol.overloads),
-                "references_href": references_href(site, page, definition),
             }
         )
     groups, hidden_uses = _use_groups(site, page, uses, limit)
@@ -169,6 +169,7 @@ def letter_page(site: SiteContext, keyword_page: KeywordPage) -> LetterPageView:
         "entries": entries,
         "objects": _page_objects(site, keyword_page),
         "keywords_href": names.href(page, names.keywords_page()),
+        "references_href": references_href(site, page),
         "textual_title": TEXTUAL_TITLE,
     }
 
@@ -185,6 +186,7 @@ def full_keyword_page(site: SiteContext, name: str) -> FullKeywordView:
         "letter_href": site.names.href(page, letter_page_name, keyword_anchor(name)),
         "keywords_href": site.names.href(page, site.names.keywords_page()),
         "letters": _letters_nav(site, page),
+        "references_href": references_href(site, page),
         "textual_title": TEXTUAL_TITLE,
     }
 

@@ -122,11 +122,6 @@ def symbol_page(names: PageNames) -> str:
     return f"{names.prefix}{SYMBOL_PAGE}"
 
 
-def symbol_page_href(names: PageNames, from_page: str, path: str, anchor: str) -> str:
-    """A link from a page to the symbol page of the definition ``anchor`` of ``path``."""
-    return names.href(from_page, symbol_page(names), f"{quoted(names.file_key(path))}/{anchor}")
-
-
 def first_paragraph(doc: str, limit: int = DOC_CHARS) -> str:
     """A docstring's first paragraph on one line, cut at ``limit`` characters."""
     paragraph = re.split(r"\n\s*\n", doc.strip(), maxsplit=1)[0]

@@ -321,7 +321,7 @@ class UseGroup(TypedDict):
 
 class DefinitionView(TypedDict):
     """A definition in a keyword's entry; ``overloads``: how many ``@overload`` signatures
-    it has; ``references_href``: its references on the symbol page (the HTML site only)."""
+    it has."""
 
     kind: SymbolKind
     qualname: str
@@ -330,7 +330,6 @@ class DefinitionView(TypedDict):
     href: str
     anchor: str
     overloads: int
-    references_href: str | None
 
 
 class SymbolPageView(TypedDict):
@@ -377,6 +376,7 @@ class LetterPageView(TypedDict):
     entries: list[KeywordEntry]
     objects: list[tuple[str, str]]
     keywords_href: str
+    references_href: str | None
     textual_title: str
 
 
@@ -390,6 +390,7 @@ class FullKeywordView(TypedDict):
     letter_href: str
     keywords_href: str
     letters: list[NavLink]
+    references_href: str | None
     textual_title: str
 
 
