@@ -219,6 +219,12 @@ def test_a_build_writes_the_scripts_checks_clean_and_a_rebuild_rewrites_none(
         "keywords-c.html: shop/models.py_docs.html#sym-Gone (no such anchor)",
         "keywords-c.html: references of shop/models.py_docs.html#sym-Gone (no such definition)",
     ]
+    # A definition linked by its line gets no references link: the checker says so.
+    page.write_text(letter.replace("#sym-Cart>", "#L4>"), encoding="utf-8")
+    assert broken_links(site) == [
+        "keywords-c.html: references of shop/models.py_docs.html#L4 "
+        "(no symbol anchor of a file page: no link made)"
+    ]
     # Without the symbol page, every definition's references are broken.
     page.write_text(letter, encoding="utf-8")
     (site / "references.html").unlink()

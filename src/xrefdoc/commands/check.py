@@ -79,8 +79,9 @@ class SiteCheck:
 
 
 def check_site(site: Path) -> SiteCheck:
-    """Every internal link of every page of ``site``; ``page: link (reason)`` for each whose
-    file or anchor does not exist. Links to other sites are not followed."""
+    """Every internal link of every page of ``site``, and those a keyword page's script
+    makes to the symbol page; ``page: link (reason)`` for each whose file or anchor does
+    not exist. Links to other sites are not followed."""
     site = site.resolve()
     cache: dict[Path, _PageScan] = {}
     anchors: dict[Path, frozenset[str]] = {}
@@ -112,30 +113,44 @@ def check_site(site: Path) -> SiteCheck:
                     ):
                         problems.append(f"{where} (no such definition)")
         scanned = _scan(page, cache)
-        for link in scanned.definition_links if scanned.references_page else ():
-            named = _references_of(page, scanned.content_root, link)
-            if named is None:
-                continue
-            links += 1
-            where = f"{page.relative_to(site).as_posix()}: references of {link}"
-            if not (page.parent / unquote(scanned.references_page)).is_file():
-                problems.append(f"{where} (no such file)")
-            elif not _symbol_known(page.parent / scanned.content_root, *named, anchors):
-                problems.append(f"{where} (no such definition)")
+        if scanned.references_page:
+            made = _references_problems(page, site, scanned, anchors)
+            links += len(scanned.definition_links)
+            problems += made
     return SiteCheck(pages, links, problems)
 
 
-def _references_of(page: Path, content_root: str, link: str) -> tuple[str, str] | None:
+def _references_problems(
+    page: Path, site: Path, scanned: _PageScan, anchors: dict[Path, frozenset[str]]
+) -> list[str]:
+    """The broken ones of the links a keyword page's script makes from its definitions'
+    links to their references on the symbol page (xrefdoc.js); a definition's link it can
+    make none from is one, as the reader gets no link."""
+    root = (page.parent / scanned.content_root).resolve()
+    symbol_page = (page.parent / unquote(urlsplit(scanned.references_page).path)).is_file()
+    problems = []
+    for link in scanned.definition_links:
+        where = f"{page.relative_to(site).as_posix()}: references of {link}"
+        named = _references_of(page, root, link)
+        if named is None:
+            problems.append(f"{where} (no symbol anchor of a file page: no link made)")
+        elif not symbol_page:
+            problems.append(f"{where} (no such file)")
+        elif not _symbol_known(root, *named, anchors):
+            problems.append(f"{where} (no such definition)")
+    return problems
+
+
+def _references_of(page: Path, root: Path, link: str) -> tuple[str, str] | None:
     """The file key and symbol anchor of the symbol page's link that a keyword page's script
-    makes from a definition's link (``…/<file key>_docs.html#<symbol anchor>``), as
-    xrefdoc.js does; None for a link it makes none from."""
+    makes from a definition's link (``…/<file key>_docs.html#<symbol anchor>``) on a page
+    of the site at ``root``, as xrefdoc.js does; None for a link it makes none from."""
     parts = urlsplit(link)
     if parts.scheme or parts.netloc or not parts.fragment.startswith("sym-"):
         return None
     if not parts.path.endswith(_FILE_PAGE_END):
         return None
     target = (page.parent / unquote(parts.path)).resolve()
-    root = (page.parent / content_root).resolve()
     if not target.is_relative_to(root):
         return None
     key = target.relative_to(root).as_posix()[: -len(_FILE_PAGE_END)]

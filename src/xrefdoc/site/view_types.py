@@ -367,7 +367,8 @@ class NavLink(Link):
 
 class LetterPageView(TypedDict):
     """``keywords_letter.md``'s variables; ``objects`` are the (name, anchor) pairs the page
-    registers with Sphinx."""
+    registers with Sphinx; ``references_href``: the symbol page, where the page's script
+    links each definition's references (the HTML site only)."""
 
     page: str
     title: str
@@ -382,7 +383,7 @@ class LetterPageView(TypedDict):
 
 class FullKeywordView(TypedDict):
     """``keyword_full.html``'s variables: the whole entry (``entry_view``: the template
-    imports a macro named ``entry``)."""
+    imports a macro named ``entry``); ``references_href`` as on a letter page."""
 
     page: str
     title: str

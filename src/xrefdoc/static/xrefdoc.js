@@ -1,8 +1,9 @@
 /* xrefdoc's pages in the browser: a card for each name of the source (its definition and
    how often it is used), the keyword box, the links of a keyword's definitions to their
    references, and the filter of an A-Z page (line ranges, permalinks and keys are
-   xrefdoc-lines.js). Every page works without this script but the keyword box and the
-   symbol page: it only adds to what the links already do. The keyword data is loaded a
+   xrefdoc-lines.js). Every page works without this script but the keyword box: it only
+   adds to what the links already do, and the links to the symbol page, which needs a
+   script itself. The keyword data is loaded a
    piece at a time, as scripts (a page read from disk may run a script but not fetch a
    file), on the first keystroke or hover, never before. */
 (function () {
