@@ -360,6 +360,35 @@ RELAY = {
             [("pkg/models.py", RICH["pkg/models.py"].replace("Car(Engine)", "Car"))],
             id="base-dropped",
         ),
+        # The base class's file keeps its classes and methods: the subclass's data is kept.
+        pytest.param(
+            [("pkg/core.py", FILES["pkg/core.py"].replace("return 1", "return 2"))],
+            id="base-method-body-edited",
+        ),
+        pytest.param(
+            [("pkg/core.py", FILES["pkg/core.py"] + "\n\ndef helper():\n    return 0\n")],
+            id="function-added-beside-a-base",
+        ),
+        # ``Car.drive`` now overrides a method of its base, and ``Car.run`` one of its own.
+        pytest.param(
+            [("pkg/core.py", FILES["pkg/core.py"] + "\n    def drive(self):\n        return 0\n")],
+            id="method-added-to-a-base",
+        ),
+        pytest.param(
+            [("pkg/models.py", RICH["pkg/models.py"] + "\n    def run(self):\n        return 3\n")],
+            id="override-added-to-a-subclass",
+        ),
+        # Two subclasses of one base swap places in their file: the base lists them in order.
+        pytest.param(
+            [
+                (
+                    "pkg/pair.py",
+                    "from pkg.core import Engine\n\n\nclass Bus(Engine):\n"
+                    "    pass\n\n\nclass Van(Engine):\n    pass\n",
+                ),
+            ],
+            id="subclasses-added",
+        ),
         pytest.param(
             [(f"pkg/filler_{n:02}.py", f"FILLER_{n} = {n}\n") for n in range(30)],
             id="folder-grows-past-its-tree-window",

@@ -10,12 +10,15 @@ definition) carry 0 where exact ones carry 1.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Collection, Iterable, Iterator
 
 from xrefdoc.xref.calls import CALLEE_KINDS, Call, CallGraph
 from xrefdoc.xref.hierarchy import (
     CLASS_KINDS,
+    IMPL_KIND,
     METHOD_KINDS,
+    Base,
     TypeHierarchy,
     base_name,
     display_text,
@@ -136,6 +139,36 @@ class HierarchyData:
             ]
             for call in calls
         ]
+
+    def outline(self, path: str, anchor_of: Callable[[Definition], str]) -> bytes:
+        """A digest of all that the type hierarchy data of other files may show of the
+        classes and methods of ``path``: their anchors and qualified names in the order of
+        their lines, each class's bases as resolved, each method's class; empty for a file
+        with neither. When it is as it was, an edit of the file (inside a method's body, a
+        function added) leaves the data of its classes' ancestors and descendants as it was."""
+        types = self.types
+        rows: list[object] = []
+
+        def end(definition: Definition | None) -> tuple[str, str] | None:
+            return None if definition is None else (definition.path, anchor_of(definition))
+
+        def row(base: Base) -> tuple[object, ...]:
+            return (base.text, end(base.definition), base.exact, end(base.via))
+
+        for definition in sorted(
+            self._index.definitions_in.get(path, ()),
+            key=lambda found: (found.symbol.line, found.qualname),
+        ):
+            symbol = definition.symbol
+            if symbol.kind in CLASS_KINDS or symbol.kind == IMPL_KIND:
+                bases = [row(base) for base in types.base_links(definition)]
+                rows.append((symbol.kind, definition.qualname, anchor_of(definition), bases))
+            elif symbol.kind in METHOD_KINDS and symbol.parent is not None:
+                owner = end(types.owner(definition))
+                rows.append((symbol.name, definition.qualname, anchor_of(definition), owner))
+        if not rows:
+            return b""
+        return hashlib.blake2b(repr(rows).encode(), digest_size=16).digest()
 
     def related_files(self, paths: Iterable[str]) -> set[str]:
         """The files whose type hierarchy data may change with the classes of ``paths``:

@@ -106,6 +106,9 @@ class SiteFacts:
     # Per file, what its symbol data drew from textual matches when last written
     # (``SymbolData.drawn``): the index data adds it after writing.
     drawn: dict[str, Drawn] = field(default_factory=dict)
+    # Per file with classes or methods, its ``SymbolData.outline`` when last rendered: the
+    # index data adds it.
+    outlines: dict[str, bytes] = field(default_factory=dict)
 
     def to_bytes(self) -> bytes:
         value = {name: getattr(self, name) for name in self.__slots__}
@@ -425,6 +428,7 @@ def plan_build(
     plan, mentioned, use_digests = _plan_pages(site, new, old)
     new.lists = old.lists
     new.drawn = {path: digest for path, digest in old.drawn.items() if path in new.files}
+    new.outlines = {path: found for path, found in old.outlines.items() if path in new.files}
     new.uses = {name: old.uses[name] for name in new.keywords if name in old.uses}
     new.uses.update(use_digests)
     new.touches = {

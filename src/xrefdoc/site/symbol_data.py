@@ -377,23 +377,30 @@ class SymbolData:
         return symbol_anchor(self._site, definition)
 
     def with_hierarchy_neighbours(
-        self, changed: Iterable[str], rendered: Iterable[str]
+        self, changed: Iterable[str], rendered: Iterable[str], outlines: Mapping[str, bytes]
     ) -> set[str]:
         """``changed`` (files whose data the plan says changed) and the files whose type
         hierarchy data their classes are part of. A class of a file rendered again
         (``rendered``: its text, or what its names mean, changed) may have gained or lost
-        bases: the transitive subclasses its ancestors' files list change, and what its
-        descendants inherit and override. A class of another changed file (one whose names'
-        uses changed) may have gained or lost a subclass, which its ancestors' files list
-        too. The hierarchies are made only when something changed."""
+        bases, methods or its place: the transitive subclasses its ancestors' files list
+        change, and what its descendants inherit and override; not when the file's
+        ``outline`` is the one of the last build (``outlines``), as after an edit inside a
+        method's body (a change to a base class's file, after which its 350 subclasses'
+        files were written again, took 4 of a 15 s rebuild at 20,000 files). A class of
+        another changed file (one whose names' uses changed) may have gained or lost a
+        subclass, which its ancestors' files list too. The hierarchies are made only when
+        something changed."""
         found = set(changed)
         if not found:
             return found
         rendered = set(rendered)
         hierarchy = self.hierarchy
-        return (
-            found | hierarchy.related_files(rendered) | hierarchy.ancestor_files(found - rendered)
-        )
+        moved = {path for path in rendered if self.outline(path) != outlines.get(path, b"")}
+        return found | hierarchy.related_files(moved) | hierarchy.ancestor_files(found - rendered)
+
+    def outline(self, path: str) -> bytes:
+        """``HierarchyData.outline`` of the file ``path``."""
+        return self.hierarchy.outline(path, self.anchor)
 
     def files(self) -> list[str]:
         """Every file that defines anything, sorted: the files that have scripts."""

@@ -82,8 +82,15 @@ def write_index_data(
     write_if_changed(folder / NAMES_SCRIPT, names_script(layout))
     write_if_changed(folder / PATHS_SCRIPT, paths_script(index, site.names))
     wanted, lists = defining, []
-    if plan is not None:
-        changed = symbols.with_hierarchy_neighbours(plan.symbol_files, plan.files)
+    if plan is None:
+        facts.outlines = {path: shape for path in defining if (shape := symbols.outline(path))}
+    else:
+        changed = symbols.with_hierarchy_neighbours(plan.symbol_files, plan.files, facts.outlines)
+        for path in plan.files:
+            if shape := symbols.outline(path):
+                facts.outlines[path] = shape
+            else:
+                facts.outlines.pop(path, None)
         drawing = {
             path: names for path, names in _drawing(index, plan).items() if path not in changed
         }
