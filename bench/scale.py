@@ -10,7 +10,10 @@ subprocesses: cold (no cache, no output), again with no change (right after, whi
 kernel still writes back the site the cold build wrote, and again after ``sync``: the
 table's stages are the first's), and after one Python file gained a function, committed
 (the bench checks the function's page and its keyword entry; since the ``sync`` came in,
-this build no longer runs while the cold build's writes are flushed). Each build reports
+this build no longer runs while the cold build's writes are flushed), then after the
+same edit of the module the most import statements name (the first file may be one nothing
+imports; an edit of a module everything uses reaches the most other files' data). Each
+build reports
 its stages through ``XREFDOC_TIMINGS`` (``xrefdoc/timings.py``). In the same run it measures
 two floors: reading every file, parsing the Python ones with ``ast`` and highlighting every
 file once in a pool of one process per core, with Pygments' lexers for every file (the
@@ -40,10 +43,12 @@ import gzip
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,6 +68,7 @@ from xrefdoc.store.cache import CACHE_DIR_VARIABLE
 from xrefdoc.walk.tree import walk
 
 CHANGED_FUNCTION = "bench_changed_function"
+IMPORTED_FUNCTION = "bench_changed_imported_function"
 
 
 def compile_xrefdoc() -> None:
@@ -106,6 +112,9 @@ class SizeResult:
     # first one runs while the kernel writes back the site the cold build just wrote.
     unchanged_synced: Build
     one_changed: Build
+    # The same edit of the module the most other files import, after it.
+    popular: str
+    popular_changed: Build
     change_visible: bool
     output_mib: float
     page_bytes: int
@@ -278,22 +287,48 @@ def commit_tree(tree: Path, message: str) -> None:
             sys.exit(f"scale: git {' '.join(command)} in {tree} failed:\n{done.stderr[-2000:]}")
 
 
-def change_one_file(tree: Path, files: list[str]) -> str:
-    """Add a function to the first Python file of copy00; its path."""
-    path = next(p for p in files if p.endswith(".py") and "/" in p)
+def change_one_file(tree: Path, path: str, function: str = CHANGED_FUNCTION) -> str:
+    """Add ``function`` to the Python file ``path`` of copy00; its path in the tree."""
     target = tree / "copy00" / path
     with open(target, "a", encoding="utf-8") as out:
-        out.write(f"\n\ndef {CHANGED_FUNCTION}():\n    return 1\n")
+        out.write(f"\n\ndef {function}():\n    return 1\n")
     return f"copy00/{path}"
 
 
-def change_visible(output: Path, changed: str) -> bool:
+def first_python_file(files: list[str]) -> str:
+    return next(p for p in files if p.endswith(".py") and "/" in p)
+
+
+_IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import|import[ \t]+([\w.]+))", re.M)
+
+
+def most_imported_file(tree: Path, files: list[str]) -> str:
+    """The Python file of copy00 that the most import statements of its other Python files
+    name, by its dotted module name: an edit there reaches the most other files' data (the
+    first file, which nothing may import, does not show that cost)."""
+    python = [path for path in files if path.endswith(".py")]
+    modules = {
+        path.removesuffix(".py").removesuffix("/__init__").replace("/", "."): path
+        for path in python
+    }
+    counts: Counter[str] = Counter()
+    for path in python:
+        text = (tree / "copy00" / path).read_text(encoding="utf-8", errors="replace")
+        for found in _IMPORT_LINE.finditer(text):
+            imported = modules.get(found.group(1) or found.group(2))
+            if imported is not None and imported != path:
+                counts[imported] += 1
+    if not counts:
+        return first_python_file(files)
+    return min(counts, key=lambda path: (-counts[path], path))
+
+
+def change_visible(output: Path, changed: str, function: str = CHANGED_FUNCTION) -> bool:
     page = output / f"{changed}_docs.html"
-    in_page = page.exists() and CHANGED_FUNCTION in page.read_text(encoding="utf-8")
-    letter = CHANGED_FUNCTION[0]
+    in_page = page.exists() and function in page.read_text(encoding="utf-8")
+    letter = function[0]
     in_index = any(
-        CHANGED_FUNCTION in p.read_text(encoding="utf-8")
-        for p in output.glob(f"keywords-{letter}*.html")
+        function in p.read_text(encoding="utf-8") for p in output.glob(f"keywords-{letter}*.html")
     )
     return in_page and in_index
 
@@ -457,10 +492,14 @@ def measure(
     unchanged = run_build(tree, output, timings, cache)
     os.sync()
     unchanged_synced = run_build(tree, output, timings, cache)
-    changed = change_one_file(tree, files)
+    changed = change_one_file(tree, first_python_file(files))
     commit_tree(tree, "One function more")
     one_changed = run_build(tree, output, timings, cache)
     visible = change_visible(output, changed)
+    popular = change_one_file(tree, most_imported_file(tree, files), IMPORTED_FUNCTION)
+    commit_tree(tree, "One function more in the module most imported")
+    popular_changed = run_build(tree, output, timings, cache)
+    visible = visible and change_visible(output, popular, IMPORTED_FUNCTION)
     page = output / f"copy00/{files[0]}_docs.html"
     serial = None
     if smallest:
@@ -483,6 +522,8 @@ def measure(
         unchanged,
         unchanged_synced,
         one_changed,
+        popular,
+        popular_changed,
         visible,
         folder_mib(output),
         page.stat().st_size if page.exists() else 0,
@@ -497,20 +538,26 @@ def measure(
 def report(results: list[SizeResult]) -> None:
     for result in results:
         print(f"\n## {result.files} files\n")
-        print("| stage | cold s | peak MiB | no change s | one changed s |")
-        print("| --- | --: | --: | --: | --: |")
+        print("| stage | cold s | peak MiB | no change s | one changed s | imported one s |")
+        print("| --- | --: | --: | --: | --: | --: |")
         unchanged = dict((name, s) for name, s, _ in result.unchanged.stages)
         changed = dict((name, s) for name, s, _ in result.one_changed.stages)
+        popular = dict((name, s) for name, s, _ in result.popular_changed.stages)
         for name, seconds, peak in result.cold.stages:
             print(
                 f"| {name} | {seconds:.1f} | {peak:.0f} | {unchanged.get(name, 0):.1f} "
-                f"| {changed.get(name, 0):.1f} |"
+                f"| {changed.get(name, 0):.1f} | {popular.get(name, 0):.1f} |"
             )
         print(
             f"| **whole build** | {result.cold.seconds:.1f} | {result.cold.peak_mib:.0f} "
-            f"| {result.unchanged.seconds:.1f} | {result.one_changed.seconds:.1f} |"
+            f"| {result.unchanged.seconds:.1f} | {result.one_changed.seconds:.1f} "
+            f"| {result.popular_changed.seconds:.1f} |"
         )
         print()
+        print(
+            f"one changed: a function added to the first Python file; imported one: the same "
+            f"in the module the most import statements name ({result.popular})"
+        )
         print(
             f"no change right after the cold build {result.unchanged.seconds:.1f} s; again "
             f"after sync (its writes on disk) {result.unchanged_synced.seconds:.1f} s"
