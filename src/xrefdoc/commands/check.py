@@ -89,7 +89,8 @@ def check_site(site: Path) -> SiteCheck:
     pages = links = 0
     for page in sorted(site.rglob("*.html")):
         pages += 1
-        for link in _scan(page, cache).links:
+        this = _scan(page, cache)
+        for link in this.links:
             parts = urlsplit(link)
             if parts.scheme or parts.netloc or link.startswith("//"):
                 continue
@@ -112,11 +113,9 @@ def check_site(site: Path) -> SiteCheck:
                         target.parent / scanned.content_root, key, anchor, anchors
                     ):
                         problems.append(f"{where} (no such definition)")
-        scanned = _scan(page, cache)
-        if scanned.references_page:
-            made = _references_problems(page, site, scanned, anchors)
-            links += len(scanned.definition_links)
-            problems += made
+        if this.references_page:
+            problems += _references_problems(page, site, this, anchors)
+            links += len(this.definition_links)
     return SiteCheck(pages, links, problems)
 
 

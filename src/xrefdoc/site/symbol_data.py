@@ -377,15 +377,15 @@ class SymbolData:
         return symbol_anchor(self._site, definition)
 
     def with_hierarchy_neighbours(
-        self, changed: Iterable[str], rendered: Iterable[str], outlines: Mapping[str, bytes]
+        self, changed: Iterable[str], rendered: Iterable[str], moved: Collection[str]
     ) -> set[str]:
         """``changed`` (files whose data the plan says changed) and the files whose type
         hierarchy data their classes are part of. A class of a file rendered again
         (``rendered``: its text, or what its names mean, changed) may have gained or lost
         bases, methods or its place: the transitive subclasses its ancestors' files list
-        change, and what its descendants inherit and override; not when the file's
-        ``outline`` is the one of the last build (``outlines``), as after an edit inside a
-        method's body (a change to a base class's file, after which its 350 subclasses'
+        change, and what its descendants inherit and override; only those of ``moved``
+        did, whose ``outline`` is not the one of the last build (not after an edit inside a
+        method's body: a change to a base class's file, after which its 350 subclasses'
         files were written again, took 4 of a 15 s rebuild at 20,000 files). A class of
         another changed file (one whose names' uses changed) may have gained or lost a
         subclass, which its ancestors' files list too. The hierarchies are made only when
@@ -395,12 +395,11 @@ class SymbolData:
             return found
         rendered = set(rendered)
         hierarchy = self.hierarchy
-        moved = {path for path in rendered if self.outline(path) != outlines.get(path, b"")}
         return found | hierarchy.related_files(moved) | hierarchy.ancestor_files(found - rendered)
 
-    def outline(self, path: str) -> bytes:
-        """``HierarchyData.outline`` of the file ``path``."""
-        return self.hierarchy.outline(path, self.anchor)
+    def outlines(self, paths: Iterable[str]) -> dict[str, bytes]:
+        """``HierarchyData.outline`` of each file of ``paths``."""
+        return {path: self.hierarchy.outline(path, self.anchor) for path in paths}
 
     def files(self) -> list[str]:
         """Every file that defines anything, sorted: the files that have scripts."""

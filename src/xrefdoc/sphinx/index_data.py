@@ -83,11 +83,15 @@ def write_index_data(
     write_if_changed(folder / PATHS_SCRIPT, paths_script(index, site.names))
     wanted, lists = defining, []
     if plan is None:
-        facts.outlines = {path: shape for path in defining if (shape := symbols.outline(path))}
+        facts.outlines = {
+            path: shape for path, shape in symbols.outlines(defining).items() if shape
+        }
     else:
-        changed = symbols.with_hierarchy_neighbours(plan.symbol_files, plan.files, facts.outlines)
-        for path in plan.files:
-            if shape := symbols.outline(path):
+        shapes = symbols.outlines(plan.files)
+        moved = {path for path, shape in shapes.items() if shape != facts.outlines.get(path, b"")}
+        changed = symbols.with_hierarchy_neighbours(plan.symbol_files, plan.files, moved)
+        for path, shape in shapes.items():
+            if shape:
                 facts.outlines[path] = shape
             else:
                 facts.outlines.pop(path, None)
