@@ -285,3 +285,68 @@ def test_each_use_carries_the_column_of_its_name(tmp_path: Path) -> None:
     assert ("schemes", 3, 19) in columns, "the attribute's own column"
     # Columns count UTF-8 bytes, as ast does: é is two bytes.
     assert ("échelle", 1, 25) in columns and ("échelle", 3, 28) in columns
+
+
+# Module-level names that a function binds again, each in another kind of statement, deep in
+# its blocks: its uses of them are of its own locals, not of these.
+_SHADOWING = """\
+a = b = c = d = e = f = g = h = i = j = k = m = n = p = 0
+KEPT = 1
+
+def run(items, manager):
+    if not items:  # before the bindings: the names are the function's all the same
+        return a, b, c, d, e, f, g, h, i, j, m, n, p, KEPT, k
+    if items:
+        for a, (b, *c) in items:
+            pass
+        else:
+            while not items:
+                with manager as (d, e):
+                    pass
+    else:
+        p = 2
+    try:
+        f: int
+        g += 1
+    except ValueError as h:
+        del i
+    else:
+        j = [k for k in items]
+    finally:
+        match items:
+            case [m, *n]:
+                pass
+"""
+
+
+def test_names_bound_by_statements_deep_in_a_function_are_its_own(tmp_path: Path) -> None:
+    """Without ``:=`` in the module, the names each scope binds are found in its statements'
+    targets without walking its expressions: every kind of binding statement still shadows."""
+    plain = extract_one(tmp_path, "plain.py", _SHADOWING)
+    # ``k`` is bound in the comprehension's own scope only: its use is of the module's.
+    expected = {("KEPT", 6): "~KEPT", ("k", 6): "~k"}
+    assert uses(plain) == expected
+    # The same with an assignment expression elsewhere: every expression walked, same uses.
+    walrus = _SHADOWING + "\nif (found := KEPT):\n    pass\n"
+    assert {
+        key: target
+        for key, target in uses(extract_one(tmp_path, "w.py", walrus)).items()
+        if key[1] <= 6
+    } == expected
+
+
+def test_an_assignment_expression_in_a_function_binds_a_local(tmp_path: Path) -> None:
+    record = extract_one(
+        tmp_path,
+        "m.py",
+        """\
+        found = 0
+
+        def look(items):
+            if any((found := item) for item in items):
+                return found
+            return [(size := len(item)) for item in items], size
+        """,
+    )
+    # ``found`` and ``size`` are the function's (a comprehension's ``:=`` binds outside it).
+    assert uses(record) == {}

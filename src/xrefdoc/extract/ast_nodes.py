@@ -30,8 +30,13 @@ def _fields(kind: type[ast.AST]) -> tuple[str, ...]:
 def child_nodes(node: ast.AST) -> list[ast.AST]:
     """The direct children of ``node`` in ``ast.iter_child_nodes``'s order, without the
     leaves of contexts and operators."""
+    return children_in(node, _fields(type(node)))
+
+
+def children_in(node: ast.AST, fields: tuple[str, ...]) -> list[ast.AST]:
+    """The children of ``node`` in its ``fields``, in their order."""
     children: list[ast.AST] = []
-    for name in _fields(type(node)):
+    for name in fields:
         value = getattr(node, name, None)
         if isinstance(value, ast.AST):
             children.append(value)

@@ -246,7 +246,7 @@ def extract_python(text: str, path: str, hooks: Hooks) -> Extracted:
     collector = _Collector()
     try:
         collector.statements(tree.body, [])
-        names = resolve_names(tree)
+        names = resolve_names(tree, expressions_bind=":=" in text)
         findings = hooks.on_python_tree.call(tree, text)
     except RecursionError:
         message = "Python nested too deeply to analyse (RecursionError); names read from tokens"

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xrefdoc.core.model import Alias, Reference, child_target
-from xrefdoc.extract.ast_nodes import child_nodes, walk_nodes
+from xrefdoc.extract.ast_nodes import child_nodes, children_in, walk_nodes
 from xrefdoc.extract.python_flow import BUILTINS, Binding, FlowState, ends_abruptly, join_states
 from xrefdoc.extract.python_flow import LOCAL as _LOCAL
 from xrefdoc.extract.python_types import AnnotationReader, container, elements_of, union
@@ -62,6 +62,27 @@ _BINDING_NODES = frozenset(
     | {ast.ImportFrom, ast.Global, ast.Nonlocal, ast.ExceptHandler, ast.MatchAs, ast.MatchStar}
     | {ast.MatchMapping}
 )
+# Where a statement may bind a name in its scope when no expression can (the module holds
+# no assignment expression, ``:=``): its targets and the statements in it, not its
+# expressions, which are most of a module's nodes. A statement not listed is walked whole.
+_BINDING_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {
+    ast.Assign: ("targets",),
+    ast.AugAssign: ("target",),
+    ast.AnnAssign: ("target",),
+    ast.Delete: ("targets",),
+    ast.For: ("target", "body", "orelse"),
+    ast.AsyncFor: ("target", "body", "orelse"),
+    ast.While: ("body", "orelse"),
+    ast.If: ("body", "orelse"),
+    ast.With: ("items", "body"),
+    ast.AsyncWith: ("items", "body"),
+    ast.withitem: ("optional_vars",),
+    ast.Try: ("body", "handlers", "orelse", "finalbody"),
+    ast.TryStar: ("body", "handlers", "orelse", "finalbody"),
+    ast.Match: ("cases",),
+    ast.match_case: ("pattern", "body"),
+    **dict.fromkeys((ast.Expr, ast.Return, ast.Raise, ast.Assert), ()),
+}
 # Decorators after which a function's name is still the function, or what ``_PROPERTIES``
 # and fixtures make of it (read elsewhere), or a value that is not worth reading.
 _KEEPING = frozenset(
@@ -151,8 +172,10 @@ def _bound_by_import(alias: ast.alias) -> tuple[str, str]:
 class _BindingCollector:
     """The names one scope binds, found without entering nested scopes."""
 
-    def __init__(self, scope: _Scope) -> None:
+    def __init__(self, scope: _Scope, expressions_bind: bool) -> None:
         self.scope = scope
+        # Where it need not look inside expressions: nowhere when an expression may bind.
+        self._fields = {} if expressions_bind else _BINDING_FIELDS
         self.imported: dict[str, list[str]] = {}
         self.import_lines: dict[str, int] = {}
         self.defined: dict[str, list[str]] = {}
@@ -168,7 +191,8 @@ class _BindingCollector:
         while stack:
             node = stack.pop()
             if type(node) not in _BINDING_NODES:  # most nodes: only their children count
-                stack.extend(child_nodes(node))
+                fields = self._fields.get(type(node))
+                stack.extend(child_nodes(node) if fields is None else children_in(node, fields))
                 continue
             if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
                 self._add(self.defined, node.name, _definition_target(self.scope, node.name))
@@ -222,11 +246,16 @@ def _definition_target(scope: _Scope, name: str) -> str:
 
 
 def _bound_scope(
-    kind: str, qualname: str, parent: _Scope | None, body: Iterable[ast.AST]
+    kind: str,
+    qualname: str,
+    parent: _Scope | None,
+    body: Iterable[ast.AST],
+    expressions_bind: bool,
 ) -> tuple[_Scope, _BindingCollector]:
-    """A new scope with the names ``body`` binds in it."""
+    """A new scope with the names ``body`` binds in it (``expressions_bind``: see
+    ``resolve_names``)."""
     scope = _Scope(kind, qualname, parent)
-    collector = _BindingCollector(scope)
+    collector = _BindingCollector(scope, expressions_bind)
     collector.collect(body)
     collector.bind()
     return scope, collector
@@ -284,7 +313,8 @@ def _method_of(scope: _Scope) -> _Scope | None:
 class _Resolver:
     """Walks the tree scope by scope, recording each use with what it refers to."""
 
-    def __init__(self) -> None:
+    def __init__(self, expressions_bind: bool) -> None:
+        self.expressions_bind = expressions_bind
         self.references: set[Reference] = set()
         self.class_bases: dict[tuple[str, int], tuple[str, ...]] = {}
         self.value_types: dict[tuple[str, int], str] = {}
@@ -295,7 +325,7 @@ class _Resolver:
     # Scopes -----------------------------------------------------------------------------
 
     def module(self, tree: ast.Module) -> list[Alias]:
-        scope, collector = _bound_scope("module", "", None, tree.body)
+        scope, collector = _bound_scope("module", "", None, tree.body, self.expressions_bind)
         self.module_has_star = bool(collector.stars)
         self._body(tree.body, scope)
         self._end(scope)
@@ -326,7 +356,7 @@ class _Resolver:
         """The scope of a ``def`` (whose ``decorators`` are named, see ``_decorator_names``)
         or a lambda, its parameters bound to what they are given."""
         body = node.body if isinstance(node.body, list) else [node.body]
-        scope, _ = _bound_scope("function", qualname, parent, body)
+        scope, _ = _bound_scope("function", qualname, parent, body, self.expressions_bind)
         receiver = self._receiver(node, parent, decorators)
         reader = AnnotationReader(lambda n: self._targets_of(n, parent), self._self_type(parent))
         fixtures = _fixture_parameters(node, decorators)
@@ -635,7 +665,7 @@ class _Resolver:
             self.visit(part, outer)
         bases = ["|".join(self._targets_of(base, outer, base=True)) for base in node.bases]
         self.class_bases[(qualname, node.lineno)] = tuple(base for base in bases if base)
-        inner, _ = _bound_scope("class", qualname, outer, node.body)
+        inner, _ = _bound_scope("class", qualname, outer, node.body, self.expressions_bind)
         self._body(node.body, inner)
         self._bind(scope, node.name, Binding((_definition_target(scope, node.name),)))
 
@@ -899,9 +929,12 @@ _VISITORS: dict[type[ast.AST], _Visitor] = {
 }
 
 
-def resolve_names(tree: ast.Module) -> ResolvedNames:
-    """Every use in ``tree`` with its target; raises RecursionError on pathological nesting."""
-    resolver = _Resolver()
+def resolve_names(tree: ast.Module, expressions_bind: bool = True) -> ResolvedNames:
+    """Every use in ``tree`` with its target; raises RecursionError on pathological nesting.
+    ``expressions_bind``: whether an expression may bind a name (the module holds ``:=``);
+    when none can, the names each scope binds are found without walking its expressions (a
+    fifth of reading a module's names)."""
+    resolver = _Resolver(expressions_bind)
     aliases = resolver.module(tree)
     references = sorted(resolver.references, key=lambda r: (r.line, r.column, r.name, r.target))
     return ResolvedNames(
