@@ -8,6 +8,7 @@ from pathlib import Path
 from helpers import extract_one, index_tree
 
 from xrefdoc.core.model import Alias, FileRecord
+from xrefdoc.extract.python_names import assignment_lines
 
 
 def uses(record: FileRecord) -> dict[tuple[str, int], str]:
@@ -343,10 +344,21 @@ def test_an_assignment_expression_in_a_function_binds_a_local(tmp_path: Path) ->
         found = 0
 
         def look(items):
-            if any((found := item) for item in items):
+            if not items:  # before the binding: the name is the function's all the same
                 return found
-            return [(size := len(item)) for item in items], size
+            if (found := items[0]) is not None:
+                return found
+            return KEPT
+
+        KEPT = 1
         """,
     )
-    # ``found`` and ``size`` are the function's (a comprehension's ``:=`` binds outside it).
-    assert uses(record) == {}
+    assert uses(record) == {("KEPT", 8): "~KEPT"}
+
+
+def test_the_lines_that_may_hold_an_assignment_expression() -> None:
+    """Numbered as Python numbers them and by ``\\n`` alone: a lone ``\\r`` ends a line
+    for the one, not the other."""
+    assert assignment_lines("a = 1\nb = 2\n") == ()
+    assert assignment_lines("a = 1\nif (b := 2):\n    pass\n") == (2,)
+    assert assignment_lines("a = 1\rb = 2\nc = (d := 3)\n") == (2, 3)

@@ -10,7 +10,12 @@ from typing import TypeGuard
 from xrefdoc.core.model import Diagnostic, Import, Symbol, SymbolKind, variable_kind
 from xrefdoc.extract.hooks import Hooks
 from xrefdoc.extract.python_grammar import parse_with_grammar
-from xrefdoc.extract.python_names import ResolvedNames, import_from_base, resolve_names
+from xrefdoc.extract.python_names import (
+    ResolvedNames,
+    assignment_lines,
+    import_from_base,
+    resolve_names,
+)
 from xrefdoc.extract.python_overloads import fold_overloads, overload_stub_lines
 from xrefdoc.extract.result import Extracted
 from xrefdoc.extract.tokens import extract_tokens
@@ -246,7 +251,7 @@ def extract_python(text: str, path: str, hooks: Hooks) -> Extracted:
     collector = _Collector()
     try:
         collector.statements(tree.body, [])
-        names = resolve_names(tree, expressions_bind=":=" in text)
+        names = resolve_names(tree, assignment_lines(text))
         findings = hooks.on_python_tree.call(tree, text)
     except RecursionError:
         message = "Python nested too deeply to analyse (RecursionError); names read from tokens"

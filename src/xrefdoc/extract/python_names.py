@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import ast
 import builtins
-from collections.abc import Callable, Iterable
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -252,8 +253,8 @@ def _bound_scope(
     body: Iterable[ast.AST],
     expressions_bind: bool,
 ) -> tuple[_Scope, _BindingCollector]:
-    """A new scope with the names ``body`` binds in it (``expressions_bind``: see
-    ``resolve_names``)."""
+    """A new scope with the names ``body`` binds in it (``expressions_bind``: whether an
+    expression in it may bind one, ``_Resolver._may_bind``)."""
     scope = _Scope(kind, qualname, parent)
     collector = _BindingCollector(scope, expressions_bind)
     collector.collect(body)
@@ -313,8 +314,8 @@ def _method_of(scope: _Scope) -> _Scope | None:
 class _Resolver:
     """Walks the tree scope by scope, recording each use with what it refers to."""
 
-    def __init__(self, expressions_bind: bool) -> None:
-        self.expressions_bind = expressions_bind
+    def __init__(self, assignment_lines: Sequence[int] | None) -> None:
+        self.assignment_lines = assignment_lines
         self.references: set[Reference] = set()
         self.class_bases: dict[tuple[str, int], tuple[str, ...]] = {}
         self.value_types: dict[tuple[str, int], str] = {}
@@ -325,7 +326,7 @@ class _Resolver:
     # Scopes -----------------------------------------------------------------------------
 
     def module(self, tree: ast.Module) -> list[Alias]:
-        scope, collector = _bound_scope("module", "", None, tree.body, self.expressions_bind)
+        scope, collector = _bound_scope("module", "", None, tree.body, self._may_bind(tree.body))
         self.module_has_star = bool(collector.stars)
         self._body(tree.body, scope)
         self._end(scope)
@@ -334,6 +335,21 @@ class _Resolver:
             for name, targets in sorted(collector.imported.items())
         ]
         return aliases + collector.stars
+
+    def _may_bind(self, body: Sequence[ast.AST]) -> bool:
+        """Whether an expression in ``body`` may bind a name: a line it spans holds ``:=``
+        (or its lines are not known)."""
+        lines = self.assignment_lines
+        if lines is None:
+            return True
+        if not lines or not body:
+            return False
+        first = getattr(body[0], "lineno", None)
+        last = getattr(body[-1], "end_lineno", None)
+        if first is None or last is None:
+            return True
+        at = bisect_left(lines, first)
+        return at < len(lines) and lines[at] <= last
 
     def _end(self, scope: _Scope) -> None:
         """Read the bodies of the functions defined in ``scope``, now that it has run."""
@@ -356,7 +372,7 @@ class _Resolver:
         """The scope of a ``def`` (whose ``decorators`` are named, see ``_decorator_names``)
         or a lambda, its parameters bound to what they are given."""
         body = node.body if isinstance(node.body, list) else [node.body]
-        scope, _ = _bound_scope("function", qualname, parent, body, self.expressions_bind)
+        scope, _ = _bound_scope("function", qualname, parent, body, self._may_bind(body))
         receiver = self._receiver(node, parent, decorators)
         reader = AnnotationReader(lambda n: self._targets_of(n, parent), self._self_type(parent))
         fixtures = _fixture_parameters(node, decorators)
@@ -665,7 +681,7 @@ class _Resolver:
             self.visit(part, outer)
         bases = ["|".join(self._targets_of(base, outer, base=True)) for base in node.bases]
         self.class_bases[(qualname, node.lineno)] = tuple(base for base in bases if base)
-        inner, _ = _bound_scope("class", qualname, outer, node.body, self.expressions_bind)
+        inner, _ = _bound_scope("class", qualname, outer, node.body, self._may_bind(node.body))
         self._body(node.body, inner)
         self._bind(scope, node.name, Binding((_definition_target(scope, node.name),)))
 
@@ -929,12 +945,26 @@ _VISITORS: dict[type[ast.AST], _Visitor] = {
 }
 
 
-def resolve_names(tree: ast.Module, expressions_bind: bool = True) -> ResolvedNames:
+def assignment_lines(text: str) -> tuple[int, ...]:
+    """The lines of ``text`` that hold ``:=``, in order (for ``resolve_names``), numbered as
+    Python's parser numbers them (``\r\n``, ``\r`` and ``\n`` each end a line) and as a
+    grammar counting ``\n`` alone would: a tree of either kind finds every line of its
+    assignment expressions here."""
+    if ":=" not in text:
+        return ()
+    found: set[int] = set()
+    for lines in (text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), text.split("\n")):
+        found.update(number for number, line in enumerate(lines, 1) if ":=" in line)
+    return tuple(sorted(found))
+
+
+def resolve_names(tree: ast.Module, assignment_lines: Sequence[int] | None = None) -> ResolvedNames:
     """Every use in ``tree`` with its target; raises RecursionError on pathological nesting.
-    ``expressions_bind``: whether an expression may bind a name (the module holds ``:=``);
-    when none can, the names each scope binds are found without walking its expressions (a
-    fifth of reading a module's names)."""
-    resolver = _Resolver(expressions_bind)
+    ``assignment_lines``: the lines, in order, that may hold an assignment expression
+    (``:=``), None when not known. In a scope whose lines hold none, no expression binds a
+    name, so the names it binds are found without walking its expressions (a fifth of
+    reading a module's names)."""
+    resolver = _Resolver(assignment_lines)
     aliases = resolver.module(tree)
     references = sorted(resolver.references, key=lambda r: (r.line, r.column, r.name, r.target))
     return ResolvedNames(
