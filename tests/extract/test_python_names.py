@@ -341,18 +341,19 @@ def test_an_assignment_expression_in_a_function_binds_a_local(tmp_path: Path) ->
         tmp_path,
         "m.py",
         """\
-        found = 0
+        found = size = 0
 
         def look(items):
-            if not items:  # before the binding: the name is the function's all the same
-                return found
-            if (found := items[0]) is not None:
-                return found
+            if not items:  # before the bindings: the names are the function's all the same
+                return found, size
+            if (found := items[0]) and [(size := len(item)) for item in items]:
+                return found, size
             return KEPT
 
         KEPT = 1
         """,
     )
+    # A comprehension's ``:=`` binds in the function around it (PEP 572).
     assert uses(record) == {("KEPT", 8): "~KEPT"}
 
 

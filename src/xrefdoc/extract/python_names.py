@@ -175,6 +175,7 @@ class _BindingCollector:
 
     def __init__(self, scope: _Scope, expressions_bind: bool) -> None:
         self.scope = scope
+        self._expressions_bind = expressions_bind
         # Where it need not look inside expressions: nowhere when an expression may bind.
         self._fields = {} if expressions_bind else _BINDING_FIELDS
         self.imported: dict[str, list[str]] = {}
@@ -198,6 +199,10 @@ class _BindingCollector:
             if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
                 self._add(self.defined, node.name, _definition_target(self.scope, node.name))
                 continue
+            if isinstance(node, _COMPREHENSIONS) and self._expressions_bind:
+                # ``:=`` in a comprehension binds in the scope around it (PEP 572).
+                for name in _comprehension_assignments(node):
+                    self._add(self.defined, name, _store_target(self.scope, name))
             if isinstance(node, (ast.Lambda, *_COMPREHENSIONS)):
                 continue
             if isinstance(node, ast.Name):
@@ -232,6 +237,20 @@ class _BindingCollector:
             targets = self.imported.get(name, []) + self.defined.get(name, [])
             binding = Binding(tuple(dict.fromkeys(targets))) if targets else _LOCAL
             self.scope.bindings[name] = binding
+
+
+def _comprehension_assignments(node: ast.AST) -> list[str]:
+    """The names the assignment expressions (``:=``) in a comprehension bind, in the
+    comprehensions nested in it too; not in a lambda, whose own they are."""
+    found = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.NamedExpr) and isinstance(current.target, ast.Name):
+            found.append(current.target.id)
+        if not isinstance(current, ast.Lambda):
+            stack.extend(child_nodes(current))
+    return found
 
 
 def _store_target(scope: _Scope, name: str) -> str | None:
