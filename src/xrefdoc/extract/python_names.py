@@ -63,9 +63,9 @@ _BINDING_NODES = frozenset(
     | {ast.ImportFrom, ast.Global, ast.Nonlocal, ast.ExceptHandler, ast.MatchAs, ast.MatchStar}
     | {ast.MatchMapping}
 )
-# Where a statement may bind a name in its scope when no expression can (the module holds
-# no assignment expression, ``:=``): its targets and the statements in it, not its
-# expressions, which are most of a module's nodes. A statement not listed is walked whole.
+# Where a statement may bind a name in its scope when no expression there can (no line of
+# the scope holds an assignment expression, ``:=``): its targets and the statements in it,
+# not its expressions, which are most of a module's nodes. Any other node is walked whole.
 _BINDING_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {
     ast.Assign: ("targets",),
     ast.AugAssign: ("target",),
@@ -965,7 +965,7 @@ _VISITORS: dict[type[ast.AST], _Visitor] = {
 
 
 def assignment_lines(text: str) -> tuple[int, ...]:
-    """The lines of ``text`` that hold ``:=``, in order (for ``resolve_names``), numbered as
+    r"""The lines of ``text`` that hold ``:=``, in order (for ``resolve_names``), numbered as
     Python's parser numbers them (``\r\n``, ``\r`` and ``\n`` each end a line) and as a
     grammar counting ``\n`` alone would: a tree of either kind finds every line of its
     assignment expressions here."""
