@@ -348,13 +348,14 @@ def test_an_assignment_expression_in_a_function_binds_a_local(tmp_path: Path) ->
                 return found, size
             if (found := items[0]) and [(size := len(item)) for item in items]:
                 return found, size
-            return KEPT
+            return KEPT, [lambda: (kept := 1) for _ in items], kept
 
-        KEPT = 1
+        KEPT = kept = 1
         """,
     )
-    # A comprehension's ``:=`` binds in the function around it (PEP 572).
-    assert uses(record) == {("KEPT", 8): "~KEPT"}
+    # A comprehension's ``:=`` binds in the function around it (PEP 572), a lambda's in the
+    # lambda: the last ``kept`` is the module's.
+    assert uses(record) == {("KEPT", 8): "~KEPT", ("kept", 8): "~kept"}
 
 
 def test_the_lines_that_may_hold_an_assignment_expression() -> None:

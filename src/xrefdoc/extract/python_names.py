@@ -121,6 +121,8 @@ class _Scope:
     returned: list[tuple[str, ...]] | None = None
     yields: bool = False
     yielded: list[tuple[str, ...]] = field(default_factory=list)
+    # A comprehension's scope: an assignment expression in it binds in the scope around it.
+    comprehension: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -767,7 +769,7 @@ class _Resolver:
     def _visit_named(self, node: ast.NamedExpr, scope: _Scope) -> None:
         self.visit(node.value, scope)
         binder = scope
-        while binder.kind == "function" and binder.returned is None and binder.parent:
+        while binder.comprehension and binder.parent:
             binder = binder.parent  # a comprehension's ``:=`` binds in the enclosing scope
         self._bind_value(binder, node.target, self._targets_of(node.value, scope), node.lineno)
 
@@ -903,7 +905,7 @@ class _Resolver:
     ) -> None:
         generators = node.generators
         self.visit(generators[0].iter, scope)
-        inner = _Scope("function", scope.qualname, scope)
+        inner = _Scope("function", scope.qualname, scope, comprehension=True)
         for position, generator in enumerate(generators):
             iterated = self._targets_of(generator.iter, inner if position else scope)
             for name in walk_nodes(generator.target):
