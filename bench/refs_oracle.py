@@ -145,7 +145,8 @@ def use_at(uses: dict[tuple[int, str], list[Use]], token: Token) -> Use | None:
 @dataclass(frozen=True, slots=True)
 class Answer:
     """What jedi said of a token: the definitions of ours it means, and how it was read:
-    ``definition``, ``in-tree other`` (a parameter, a local, ``self.x = …``, a module),
+    ``definition`` (in the tree, or in a stub jedi carries of it: ``stubbed``),
+    ``in-tree other`` (a parameter, a local, ``self.x = …``, a module),
     ``outside`` (standard library, site-packages), or no answer to judge by: ``import`` (an
     import it could not follow, landing on the import line), ``binding`` (the token binds
     the name: a target ``bound_sites`` missed, in a file ``ast`` cannot parse),
@@ -271,6 +272,16 @@ def ours(name: Any, tree: Tree) -> set[Definition]:
     return set()
 
 
+def stubbed(name: Any, tree: Tree) -> set[Definition]:
+    """The definitions of ours a jedi name in a stub file outside the tree stands for: those
+    of its qualified name. jedi carries stubs of some projects (``django-stubs``) and answers
+    with them, where the tree's own source is the definition."""
+    path = name.module_path
+    if path is None or not str(path).endswith(".pyi") or in_tree(name, tree.root) is not None:
+        return set()
+    return {d for d in tree.index.definitions.get(name.name, ()) if d.qualname == name.full_name}
+
+
 def ask_jedi(script: Any, token: Token, tree: Tree) -> Answer:
     """jedi's answer for one token."""
     root, index = tree.root, tree.index
@@ -285,7 +296,7 @@ def ask_jedi(script: Any, token: Token, tree: Tree) -> Answer:
     here = (root / token.path, token.line, token.column)
     if any((n.module_path, n.line, n.column) == here for n in names):
         return Answer(frozenset(), "binding", "the name is bound here")
-    matched = {d for name in names for d in ours(name, tree)}
+    matched = {d for name in names for d in ours(name, tree) or stubbed(name, tree)}
     said = "; ".join(sorted(describe_jedi(name, root) for name in names))
     if matched:
         return Answer(frozenset(matched), "definition", said)

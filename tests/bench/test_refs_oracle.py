@@ -162,6 +162,28 @@ def test_jedi_names_match_the_definitions_they_are(tmp_path: Path) -> None:
     assert oracle.ours(elsewhere, oracle.Tree.of(tmp_path / "other", index)) == set()
 
 
+def test_an_answer_from_a_stub_jedi_carries_is_the_definition_of_its_name(
+    tmp_path: Path,
+) -> None:
+    """jedi answers some names of Django from the ``django-stubs`` it carries: such an answer
+    is the tree's definition of the same qualified name, not one outside the tree."""
+    root = write_tree(tmp_path / "tree", {"pkg/__init__.py": "", "pkg/engine.py": ENGINE})
+    tree = oracle.Tree.of(root, index_of(root))
+    stubs = tmp_path / "site-packages" / "jedi" / "third_party" / "pkg-stubs" / "engine.pyi"
+
+    def stubbed(full_name: str, path: Path = stubs) -> list[str]:
+        name = SimpleNamespace(module_path=path, name=full_name.rpartition(".")[2],
+                               full_name=full_name, line=3, column=4)  # fmt: skip
+        return sorted(f"{d.qualname}:{d.symbol.line}" for d in oracle.stubbed(name, tree))
+
+    assert stubbed("pkg.engine.Engine.run") == ["pkg.engine.Engine.run:15"]
+    assert stubbed("pkg.engine.make") == ["pkg.engine.make:19"]
+    # Another module's ``run``, a source file outside, a stub inside the tree: not ours.
+    assert stubbed("other.Engine.run") == []
+    assert stubbed("pkg.engine.Engine.run", stubs.with_suffix(".py")) == []
+    assert stubbed("pkg.engine.Engine.run", root / "pkg" / "engine.pyi") == []
+
+
 def test_the_bench_agrees_with_jedi_on_plain_imports_and_calls(tmp_path: Path) -> None:
     pytest.importorskip("jedi")
     root = write_tree(tmp_path, {"pkg/__init__.py": "", "pkg/engine.py": ENGINE, "main.py": MAIN})
