@@ -13,10 +13,10 @@ table's stages are the first's), and after one Python file gained a function, co
 this build no longer runs while the cold build's writes are flushed), then after the
 same edit of the module the most import statements name (the first file may be one nothing
 imports; an edit of a module everything uses reaches the most other files' data). Each
-build reports
-its stages through ``XREFDOC_TIMINGS`` (``xrefdoc/timings.py``). In the same run it measures
-two floors: reading every file, parsing the Python ones with ``ast`` and highlighting every
-file once in a pool of one process per core, with Pygments' lexers for every file (the
+build reports its stages through ``XREFDOC_TIMINGS`` (``xrefdoc/timings.py``). In the same
+run it measures two floors: reading every file, parsing the Python ones with ``ast`` and
+highlighting every file once in a pool of one process per core, with Pygments' lexers for
+every file (the
 Pygments floor), and with the tokenizers xrefdoc uses, tree-sitter for Python and Pygments
 for the rest (the tokenizer floor: ``extract.tokens.lexed``, then Pygments' HTML formatter
 for both). And, when installed, the peers on the

@@ -178,8 +178,6 @@ class _BindingCollector:
     def __init__(self, scope: _Scope, expressions_bind: bool) -> None:
         self.scope = scope
         self._expressions_bind = expressions_bind
-        # Where it need not look inside expressions: nowhere when an expression may bind.
-        self._fields = {} if expressions_bind else _BINDING_FIELDS
         self.imported: dict[str, list[str]] = {}
         self.import_lines: dict[str, int] = {}
         self.defined: dict[str, list[str]] = {}
@@ -195,7 +193,8 @@ class _BindingCollector:
         while stack:
             node = stack.pop()
             if type(node) not in _BINDING_NODES:  # most nodes: only their children count
-                fields = self._fields.get(type(node))
+                # Where it need not look inside expressions: nowhere when one may bind.
+                fields = None if self._expressions_bind else _BINDING_FIELDS.get(type(node))
                 stack.extend(child_nodes(node) if fields is None else children_in(node, fields))
                 continue
             if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):

@@ -6,9 +6,10 @@ have changed."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from sphinx.application import Sphinx
 
@@ -25,6 +26,8 @@ from xrefdoc.site.symbol_scripts import write_symbol_scripts
 from xrefdoc.site.views import SiteContext
 from xrefdoc.sphinx.work_files import INDEX_FILE, INDEX_FOLDER, INDEX_PARTS_FILE
 from xrefdoc.xref.index import Index, candidates_of
+
+_Fact = TypeVar("_Fact")
 
 
 def write_index_data(
@@ -82,19 +85,10 @@ def write_index_data(
     write_if_changed(folder / NAMES_SCRIPT, names_script(layout))
     write_if_changed(folder / PATHS_SCRIPT, paths_script(index, site.names))
     wanted, lists = defining, []
-    if plan is None:
-        facts.outlines = {
-            path: shape for path, shape in symbols.outlines(defining).items() if shape
-        }
-    else:
-        shapes = symbols.outlines(plan.files)
+    shapes = symbols.outlines(defining if plan is None else plan.files)
+    if plan is not None:
         moved = {path for path, shape in shapes.items() if shape != facts.outlines.get(path, b"")}
         changed = symbols.with_hierarchy_neighbours(plan.symbol_files, plan.files, moved)
-        for path, shape in shapes.items():
-            if shape:
-                facts.outlines[path] = shape
-            else:
-                facts.outlines.pop(path, None)
         drawing = {
             path: names for path, names in _drawing(index, plan).items() if path not in changed
         }
@@ -105,13 +99,20 @@ def write_index_data(
         # One whose last match is gone is not there any more (``facts.lists``).
         relisted = plan.symbol_lists | symbols.shared_lists(plan.respelled)
         lists = sorted(key for key in relisted if key in facts.lists)
+    _keep(facts.outlines, shapes)
     drawn = write_symbol_scripts(symbols, folder, wanted, app.parallel, lists, listed_before)
-    for path, found in drawn.items():
-        if found:
-            facts.drawn[path] = found
-        else:
-            facts.drawn.pop(path, None)
+    _keep(facts.drawn, drawn)
     remove_stale(folder, manifest, current)
+
+
+def _keep(facts: dict[str, _Fact], found: Mapping[str, _Fact]) -> None:
+    """Each file's fact as this build ``found`` it, in ``facts``; a file whose fact is empty
+    (no classes or methods, nothing drawn) is left out."""
+    for path, fact in found.items():
+        if fact:
+            facts[path] = fact
+        else:
+            facts.pop(path, None)
 
 
 def _drawing(index: Index, plan: Plan) -> dict[str, set[str]]:
