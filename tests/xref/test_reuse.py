@@ -407,3 +407,22 @@ def test_a_build_that_cannot_keep_them_says_so_and_goes_on(
         "a.f",
         "a.f",
     ]
+
+
+def test_the_uses_of_a_line_hold_one_int_for_its_number(tmp_path: Path) -> None:
+    """A use holds its line as an int; past 256 Python makes a new one each time it reads
+    a record's array of lines, 32 bytes of every use held. The uses of one line number, in
+    one file or another, resolved now or taken from what the last build kept, hold one."""
+    padding = "\n" * 400
+    tree: dict[str, str | bytes] = {
+        "pkg/__init__.py": "",
+        "pkg/core.py": f"def make():\n    return 1\n{padding[:-1]}x = make()\n",
+        "pkg/use.py": f"from pkg.core import make\n{padding}make(); make()\n",
+    }
+    records = extract_tree(tmp_path, tree).values()
+    first, kept = resolve_index(records, None)
+    again, _ = resolve_index(records, kept)
+    for index in (first, again):
+        found = [(use.path, use.line) for use in index.uses["make"] if use.line > 256]
+        assert found == [("pkg/core.py", 402), ("pkg/use.py", 402), ("pkg/use.py", 402)]
+        assert len({id(use.line) for use in index.uses["make"] if use.line > 256}) == 1
