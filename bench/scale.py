@@ -16,10 +16,9 @@ imports; an edit of a module everything uses reaches the most other files' data)
 build reports its stages through ``XREFDOC_TIMINGS`` (``xrefdoc/timings.py``). In the same
 run it measures two floors: reading every file, parsing the Python ones with ``ast`` and
 highlighting every file once in a pool of one process per core, with Pygments' lexers for
-every file (the
-Pygments floor), and with the tokenizers xrefdoc uses, tree-sitter for Python and Pygments
-for the rest (the tokenizer floor: ``extract.tokens.lexed``, then Pygments' HTML formatter
-for both). And, when installed, the peers on the
+every file (the Pygments floor), and with the tokenizers xrefdoc uses, tree-sitter for
+Python and Pygments for the rest (the tokenizer floor: ``extract.tokens.lexed``, then
+Pygments' HTML formatter for both). And, when installed, the peers on the
 same tree: Doxygen (source browser and references on), GNU GLOBAL's ``gtags`` + ``htags``,
 and sphinx-autoapi on the smallest tree. A peer still running after ``--peer-timeout``
 seconds is stopped and reported as such. On the largest tree it runs the code-search

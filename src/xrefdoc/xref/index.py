@@ -458,14 +458,20 @@ def _visible(definition: Definition, path: str) -> bool:
     return where == path or not where.endswith(C_SOURCE_SUFFIXES)
 
 
+# The line numbers whose uses share their ints (``_line_numbers``): 2.3 MiB of ints at most,
+# however long a file is (a line past them is rare, and keeps its own).
+SHARED_LINES_MAX = 1 << 16
+
+
 def _line_numbers(records: Iterable[FileRecord]) -> list[int]:
-    """An int for each line number the records' references reach, for every use of a line
-    to hold the same one: a record keeps its references' lines in an array, and reading it
-    makes a new int for each one past 256 (Python shares the smaller ones), 32 bytes of
-    every such use held. On NumPy's tree (2,353 files, 403,911 uses, 304,537 of them past
-    line 256) the index took 59.5 MiB where it took 68.0."""
-    top = max((max(record.references.lines(), default=0) for record in records), default=0)
-    return list(range(top + 1))
+    """An int for each line number of the records' files, for every use of a line to hold
+    the same one: a record keeps its references' lines in an array, and reading it makes a
+    new int for each one past 256 (Python shares the smaller ones), 32 bytes of every such
+    use held. On NumPy's tree (2,353 files, 403,911 uses, 304,537 of them past line 256)
+    the index took 59.5 MiB where it took 68.0. Up to ``SHARED_LINES_MAX``; from the files'
+    line counts, not their references (a pass over every reference of the tree)."""
+    top = max((record.lines for record in records), default=0)
+    return list(range(min(top, SHARED_LINES_MAX) + 1))
 
 
 def build_index(records: Iterable[FileRecord]) -> Index:
