@@ -502,7 +502,8 @@ def measure(
     page = output / f"copy00/{files[0]}_docs.html"
     serial = None
     if smallest:
-        # Sphinx's -j and our page writers: one process (-j 1) against the default (auto).
+        # The whole build in one process (-j 1: extraction, Sphinx, the page writers) against
+        # the default (auto).
         trash.discard(cache)
         trash.discard(work / "out-j1")
         trash.discard(work / ".xrefdoc" / "out-j1")

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -61,9 +62,10 @@ def index_tree(root: Path, files: dict[str, str | bytes]) -> Index:
 
 
 def run_xrefdoc(
-    command: str, *args: str, cwd: Path | None = None
+    command: str, *args: str, cwd: Path | None = None, cores: set[int] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m xrefdoc COMMAND ARGS`` in a process of its own, its output as UTF-8."""
+    """``python -m xrefdoc COMMAND ARGS`` in a process of its own, its output as UTF-8; on
+    only the ``cores`` given (its CPU affinity, as ``taskset`` sets it), if any."""
     env = dict(os.environ)
     env["PYTHONIOENCODING"] = "utf-8"
     env.pop("PYTHONWARNINGS", None)
@@ -76,6 +78,7 @@ def run_xrefdoc(
         cwd=cwd,
         env=env,
         timeout=120,
+        preexec_fn=None if cores is None else partial(os.sched_setaffinity, 0, cores),
     )
 
 

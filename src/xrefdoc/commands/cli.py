@@ -21,7 +21,7 @@ from xrefdoc import __version__
 from xrefdoc.analyze import rule_names
 from xrefdoc.core import stopping
 from xrefdoc.core.errors import ConfigError, FileSystemError, XrefdocError
-from xrefdoc.core.executor import end_workers, treat_forked_processes_as_workers
+from xrefdoc.core.executor import end_workers, treat_forked_processes_as_workers, usable_cores
 from xrefdoc.core.settings import (
     DEFAULT_SOURCE_CAP,
     command_settings,
@@ -45,7 +45,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _jobs(value: str) -> int:
     if value == "auto":
-        return os.cpu_count() or 1
+        return usable_cores()
     try:
         jobs = int(value)
     except ValueError:
@@ -85,8 +85,8 @@ def _parser() -> argparse.ArgumentParser:
         type=_jobs,
         default="auto",
         metavar="N",
-        help="processes for Sphinx and for writing pages: a number or auto, one per core "
-        "(default: %(default)s)",
+        help="processes for reading files, for Sphinx and for writing pages: a number or auto, "
+        "one per core this process may use (default: %(default)s)",
     )
     build.add_argument(
         "--templates",

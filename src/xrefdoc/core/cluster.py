@@ -246,6 +246,7 @@ class ClusterExecutor(Closing, Generic[Shared]):
 
     def __init__(self, cluster: Cluster, shared: Shared, chunk: int) -> None:
         self._cluster = cluster
+        self.workers = cluster.workers
         self._shared = shared
         self._chunk = chunk
         self._scattered: Any = None

@@ -20,6 +20,7 @@ it stops early (an error, Ctrl-C, SIGTERM).
 from __future__ import annotations
 
 import gc
+import math
 import os
 import pickle
 import select
@@ -35,6 +36,7 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from functools import partial
 from itertools import islice
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, Self, TypeVar, cast
 
@@ -57,6 +59,46 @@ Shared_co = TypeVar("Shared_co", covariant=True)
 
 StartMethod = Literal["spawn", "fork"]
 
+# Where Linux shows the CPU quota of this process's control group (as a container sees its
+# own): ``cpu.max`` under cgroup v2, ``cpu.cfs_quota_us`` and ``cpu.cfs_period_us`` in the
+# cpu controller's folder (named one of these) under v1.
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+_CGROUP_V1_FOLDERS = ("cpu", "cpu,cpuacct", "cpuacct,cpu")
+
+
+def _cgroup_quota(root: Path) -> float | None:
+    """The CPUs' worth of time a period the control group may use (1.5: one and a half),
+    None when it sets no quota or none can be read."""
+    try:
+        quota, period = (root / "cpu.max").read_text().split()
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError):
+        pass
+    for folder in _CGROUP_V1_FOLDERS:
+        try:
+            quota_us = int((root / folder / "cpu.cfs_quota_us").read_text())
+            period_us = int((root / folder / "cpu.cfs_period_us").read_text())
+        except (OSError, ValueError):
+            continue
+        return quota_us / period_us if quota_us > 0 and period_us > 0 else None
+    return None
+
+
+def usable_cores(cgroup_root: Path = CGROUP_ROOT) -> int:
+    """How many cores this process can keep busy: those it may run on (its CPU affinity, as
+    ``taskset`` or a batch scheduler sets it), fewer when its control group's quota (a
+    container's ``--cpus``) is less, and at least one. ``os.cpu_count()`` is the host's: in
+    a CI container of 2 CPUs on a host of 64 it would start 64 workers."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 1
+    quota = _cgroup_quota(cgroup_root)
+    if quota is not None:
+        cores = min(cores, math.ceil(quota))
+    return max(1, cores)
+
+
 # prctl(2): the signal the kernel sends this process when its parent ends.
 _PR_SET_PDEATHSIG = 1
 
@@ -65,7 +107,11 @@ class Executor(Protocol[Shared_co]):
     """Runs tasks over a batch of items, each as ``task(shared, item)`` where ``shared`` is
     the state the executor was made with, and gives the results in the items' order. Tasks
     and items are picklable (a distributed executor sends them over the network); only the
-    local ``"fork"`` executor takes tasks that are not. ``close`` stops what still runs."""
+    local ``"fork"`` executor takes tasks that are not. ``close`` stops what still runs;
+    ``workers`` is how many tasks run at once."""
+
+    @property
+    def workers(self) -> int: ...
 
     def map(
         self, task: Callable[[Shared_co, Item], Result], items: Iterable[Item]
@@ -193,6 +239,8 @@ class Closing:
 class InProcess(Closing, Generic[Shared]):
     """Each task run here, one after the other: for a batch too small for workers."""
 
+    workers = 1
+
     def __init__(self, shared: Shared) -> None:
         self._shared = shared
 
@@ -289,6 +337,7 @@ class SpawnedPool(Closing, Generic[Shared]):
         self._before = set(multiprocessing.active_children())
         state = pickled_state(shared)
         self._pool = ProcessPoolExecutor(workers, context, _start_spawned, (os.getpid(), state))
+        self.workers = workers
         self._chunksize = chunksize
         self._ahead = CHUNKS_AHEAD_PER_WORKER * workers
         self._unfinished = 0
@@ -358,7 +407,7 @@ class ForkedTasks(Closing, Generic[Shared]):
 
     def __init__(self, shared: Shared, workers: int, chunksize: int = 1) -> None:
         self._shared = shared
-        self._workers = workers
+        self.workers = workers
         self._chunksize = chunksize
         self._running: dict[int, tuple[BaseProcess, Connection]] = {}
         # Thawed on close unless something was frozen before, whose owner thaws it.
@@ -384,7 +433,7 @@ class ForkedTasks(Closing, Generic[Shared]):
         exhausted = False
         try:
             while True:
-                while not exhausted and len(self._running) < self._workers:
+                while not exhausted and len(self._running) < self.workers:
                     found = next(waiting, None)
                     if found is None:
                         exhausted = True
@@ -584,14 +633,14 @@ def local_executor(
     chunksize: int = 1,
 ) -> Executor[Shared]:
     """The executor of this machine for a batch that holds ``size`` units of work (files,
-    pages): ``workers`` processes (one per core unless given) started by ``start_method``
+    pages): ``workers`` processes (``usable_cores`` unless given) started by ``start_method``
     (see the module's docstring); in this process when the batch is smaller than
     ``min_size`` (starting workers would cost more than they save), there is one worker,
     or the start method is not available here. ``chunksize``: how many items a spawned
     worker is sent at a time, or a forked one is given."""
     import multiprocessing
 
-    count = (os.cpu_count() or 1) if workers is None else workers
+    count = usable_cores() if workers is None else workers
     if count < 2 or size < min_size or start_method not in multiprocessing.get_all_start_methods():
         return InProcess(shared)
     if start_method == "fork":

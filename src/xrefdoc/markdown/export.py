@@ -11,7 +11,6 @@ wrote for files that are gone are deleted, and nothing else there is touched.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ import jinja2
 from xrefdoc.analyze import rule_names
 from xrefdoc.core import timings
 from xrefdoc.core.errors import ConfigError
-from xrefdoc.core.executor import local_executor
+from xrefdoc.core.executor import local_executor, usable_cores
 from xrefdoc.core.fsutil import (
     MANIFEST,
     declare_coming,
@@ -296,7 +295,7 @@ def render_and_write(renderer: PageRenderer, output: Path, jobs: list[PageJob]) 
     or where processes cannot be forked."""
     # Every chunk takes every n-th job, so the few large pages (the A-Z index, at the end)
     # are spread over the workers.
-    count = (os.cpu_count() or 1) * CHUNKS_PER_WORKER
+    count = usable_cores() * CHUNKS_PER_WORKER
     chunks = [jobs[start::count] for start in range(count)]
     with local_executor(
         (renderer, output), size=len(jobs), min_size=PARALLEL_MIN_JOBS, start_method="fork"

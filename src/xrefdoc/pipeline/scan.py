@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
@@ -16,7 +15,7 @@ from xrefdoc.analyze.rules import enabled
 from xrefdoc.analyze.stage import analyze, with_findings
 from xrefdoc.core import timings
 from xrefdoc.core.cluster import ClusterSession
-from xrefdoc.core.executor import Executor, local_executor
+from xrefdoc.core.executor import Executor, local_executor, usable_cores
 from xrefdoc.core.model import FileRecord
 from xrefdoc.core.settings import Settings
 from xrefdoc.extract.file_record import extract_bytes, lexer_of
@@ -51,6 +50,8 @@ class Scan:
     index: Index
     cache_hits: int = 0
     cache_misses: int = 0
+    # How many processes extracted at once (0: nothing was): one, workers, or the cluster's.
+    processes: int = 0
     cache_note: str = ""
     # Where the cache that holds what ``derive`` made is (None: none).
     cache_location: CacheLocation | None = None
@@ -121,27 +122,48 @@ def _do(derive: DeriveSource | None, work: _Work) -> tuple[FileRecord, bytes | N
     return record, derive(text_of(data), lexer, cap)
 
 
-def _done(
-    root: Path,
-    pending: list[_Work],
-    progress: Progress,
+def _executor(
+    count: int,
+    workers: int | None,
     pool_min_files: int,
     fork_min_files: int,
     derive: DeriveSource | None,
     cluster: ClusterSession | None,
+) -> Executor[DeriveSource | None]:
+    """Where ``count`` files are extracted: on the ``cluster``; else in ``workers`` processes
+    (``usable_cores`` when None), spawned from ``pool_min_files`` files, forked from
+    ``fork_min_files``; here for fewer."""
+    if cluster is not None and count:
+        return cluster.cluster().executor(derive)
+    if count >= pool_min_files:
+        return local_executor(
+            derive, size=count, min_size=pool_min_files, workers=workers, chunksize=8
+        )
+    workers = usable_cores() if workers is None else workers
+    return local_executor(  # a part of them for each worker
+        derive,
+        size=count,
+        min_size=fork_min_files,
+        start_method="fork",
+        workers=workers,
+        chunksize=-(-count // max(1, workers)),
+    )
+
+
+def _done(
+    root: Path, pending: list[_Work], progress: Progress, pool: Executor[DeriveSource | None]
 ) -> Iterator[tuple[_Work, FileRecord, bytes | None]]:
-    """Each pending work item with its record and derived source, in order, as they are
-    made: in spawned workers from ``pool_min_files`` files, in forked ones from
-    ``fork_min_files``, here for fewer, or on the ``cluster``. The
-    items carry the bytes this process read and hashed, so a record is always of the content
-    its hash names (a worker reading the file itself might see a later one), and the results
-    come back here, to this cache. Bytes not kept are read as each item is handed over."""
+    """Each pending work item with its record and derived source, in order, as ``pool``
+    makes them. The items carry the bytes this process read and hashed, so a record is
+    always of the content its hash names (a worker reading the file itself might see a later
+    one), and the results come back here, to this cache. Bytes not kept are read as each
+    item is handed over."""
     paths = progress([work.path for work in pending])
     handed: deque[_Work] = deque()
 
     # Taken out of ``pending`` as each is handed over, so that its bytes are freed with its
     # result, not held until the whole scan ends.
-    waiting, count = deque(pending), len(pending)
+    waiting = deque(pending)
     pending.clear()
 
     def items() -> Iterator[_Work]:
@@ -149,23 +171,8 @@ def _done(
             handed.append(_loaded(root, waiting.popleft()))
             yield handed[-1]
 
-    with ExitStack() as stack:
-        if cluster is not None and count:
-            pool: Executor[DeriveSource | None] = cluster.cluster().executor(derive)
-        elif count >= pool_min_files:
-            pool = local_executor(derive, size=count, min_size=pool_min_files, chunksize=8)
-        else:  # a part of them for each core, or here for a few
-            workers = os.cpu_count() or 1
-            pool = local_executor(
-                derive,
-                size=count,
-                min_size=fork_min_files,
-                start_method="fork",
-                chunksize=-(-count // workers),
-            )
-        stack.enter_context(pool)
-        for _, result in zip(paths, pool.map(_do, items()), strict=False):
-            yield handed.popleft(), *result
+    for _, result in zip(paths, pool.map(_do, items()), strict=False):
+        yield handed.popleft(), *result
 
 
 def _cached(
@@ -222,6 +229,7 @@ def scan(
     cache: RecordCache | None = None,
     pool_min_files: int = POOL_MIN_FILES,
     fork_min_files: int = FORK_MIN_FILES,
+    workers: int | None = None,
     derive: DeriveSource | None = None,
     walked: WalkResult | None = None,
     cluster: ClusterSession | None = None,
@@ -231,7 +239,8 @@ def scan(
     is for callers that must not write a cache; ``cache`` one the caller has open
     already (the scan closes it). ``derive`` (see ``DeriveSource``) is also run on every text
     content the cache has no output of it for, in the same workers as the extraction, and
-    its output stored in the cache. ``walked`` is the walk's result when the caller has
+    its output stored in the cache. ``workers``: how many processes extract (None: one per
+    usable core, ``usable_cores``). ``walked`` is the walk's result when the caller has
     walked already; ``cluster`` the build's cluster when it has one (else, with a
     ``scheduler`` setting, the scan opens one of its own)."""
     if cache is None:
@@ -287,15 +296,15 @@ def scan(
             if record is not None:
                 by_path[path] = record
         hits = len(by_path)
-        done = _done(
-            settings.root, pending, progress, pool_min_files, fork_min_files, derive, cluster
-        )
-        for work, record, blob in done:
-            if work.record is None:
-                cache.put(record, stamps[work.path])
-                by_path[record.path] = record
-            if work.source_key is not None and blob is not None:
-                cache.put_source(work.source_key, blob)
+        count = len(pending)
+        with _executor(count, workers, pool_min_files, fork_min_files, derive, cluster) as pool:
+            processes = pool.workers if count else 0
+            for work, record, blob in _done(settings.root, pending, progress, pool):
+                if work.record is None:
+                    cache.put(record, stamps[work.path])
+                    by_path[record.path] = record
+                if work.source_key is not None and blob is not None:
+                    cache.put_source(work.source_key, blob)
         records = [by_path[path] for path in walked.files if path in by_path]
         if settings.disable_rules:
             records = [_without_disabled(record, settings.disable_rules) for record in records]
@@ -336,6 +345,7 @@ def scan(
         index,
         cache_hits=hits,
         cache_misses=len(records) - hits,
+        processes=processes,
         cache_note=note,
         cache_location=cache.location,
         rework=rework,

@@ -410,7 +410,15 @@ def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None
             else None
         )
         progress = progress_of(app.verbosity, "xrefdoc: extracting and highlighting... ")
-        result = scan(settings, progress, derive=highlighted_source, walked=walked, cluster=session)
+        # As many extract as Sphinx reads and writes with (``-j``).
+        result = scan(
+            settings,
+            progress,
+            workers=max(1, app.parallel),
+            derive=highlighted_source,
+            walked=walked,
+            cluster=session,
+        )
         shown = _shown(app)
         if shown is not None and shown.scanned is not None:
             shown.scanned(result.records)
@@ -646,8 +654,15 @@ def _report(settings: Settings, result: Scan) -> list[FileWarning]:
     _warn_about_files(warnings)
     if result.cache_note:
         logger.info("xrefdoc: %s", result.cache_note)
+    processes = result.processes
+    by = ""
+    if processes:
+        by = f" ({processes} {'process' if processes == 1 else 'processes'} parsed)"
     logger.info(
-        "xrefdoc: %d files parsed, %d taken from the cache", result.cache_misses, result.cache_hits
+        "xrefdoc: %d files parsed, %d taken from the cache%s",
+        result.cache_misses,
+        result.cache_hits,
+        by,
     )
     return warnings
 
