@@ -9,7 +9,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -65,12 +64,16 @@ def run_xrefdoc(
     command: str, *args: str, cwd: Path | None = None, cores: set[int] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """``python -m xrefdoc COMMAND ARGS`` in a process of its own, its output as UTF-8; on
-    only the ``cores`` given (its CPU affinity, as ``taskset`` sets it), if any."""
+    only the ``cores`` given (its CPU affinity, as ``taskset`` sets it), if any: the process
+    sets it itself, first thing (``preexec_fn`` is not safe beside threads)."""
     env = dict(os.environ)
     env["PYTHONIOENCODING"] = "utf-8"
     env.pop("PYTHONWARNINGS", None)
+    start = ["-m", "xrefdoc"]
+    if cores is not None:
+        start = ["-c", _ON_CORES.format(cores=sorted(cores))]
     return subprocess.run(
-        [sys.executable, "-m", "xrefdoc", command, *args],
+        [sys.executable, *start, command, *args],
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -78,8 +81,14 @@ def run_xrefdoc(
         cwd=cwd,
         env=env,
         timeout=120,
-        preexec_fn=None if cores is None else partial(os.sched_setaffinity, 0, cores),
     )
+
+
+# ``python -m xrefdoc`` on the cores given, as a program for ``python -c``.
+_ON_CORES = (
+    "import os, runpy, sys; os.sched_setaffinity(0, {cores}); "
+    "sys.argv[0] = 'xrefdoc'; runpy.run_module('xrefdoc', run_name='__main__', alter_sys=True)"
+)
 
 
 def assert_usage_error(completed: subprocess.CompletedProcess[str], *fragments: str) -> None:

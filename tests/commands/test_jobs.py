@@ -19,7 +19,10 @@ from xrefdoc.pipeline.scan import POOL_MIN_FILES, scan
 MANY_FILES = {f"pkg/m{n}.py": f"def f{n}(x):\n    return x + {n}\n" for n in range(70)}
 assert len(MANY_FILES) > POOL_MIN_FILES
 
-CORES = sorted(os.sched_getaffinity(0))
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "sched_getaffinity"), reason="CPU affinity is Linux's"
+)
+CORES = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [0]
 two_cores = pytest.mark.skipif(len(CORES) < 2, reason="needs a machine of two cores or more")
 
 
@@ -40,10 +43,11 @@ def test_jobs_sets_how_many_processes_read_the_files_and_the_site_is_the_same(
     tmp_path: Path,
 ) -> None:
     sites = {}
-    for jobs, said in (("1", "(1 process parsed)"), ("2", "(2 processes parsed)")):
+    for jobs in ("1", "2"):
         tree = write_tree(tmp_path / jobs / "tree", MANY_FILES)
         line = build(tree, tmp_path / f"out-{jobs}", "-j", jobs)
-        assert line == f"xrefdoc: {len(MANY_FILES)} files parsed, 0 taken from the cache {said}"
+        said = f"xrefdoc: {len(MANY_FILES)} files parsed, 0 taken from the cache"
+        assert line == f"{said} (parsed {jobs} at once)"
         page = tmp_path / f"out-{jobs}" / "site" / "pkg" / "m7.py_docs.html"
         sites[jobs] = page.read_text(encoding="utf-8")
     assert sites["1"] == sites["2"]
@@ -54,18 +58,18 @@ def test_jobs_sets_how_many_processes_read_the_files_and_the_site_is_the_same(
 def test_jobs_auto_counts_the_cores_the_build_may_run_on(tmp_path: Path) -> None:
     tree = write_tree(tmp_path / "tree", MANY_FILES)
     line = build(tree, tmp_path / "out", "-j", "auto", cores={CORES[0]})
-    assert line.endswith("(1 process parsed)"), line
+    assert line.endswith("(parsed 1 at once)"), line
 
 
-def test_a_rebuild_that_parses_nothing_says_no_processes(tmp_path: Path) -> None:
+def test_a_build_that_parses_nothing_says_nothing_of_processes(tmp_path: Path) -> None:
+    """Even when the files are highlighted again (a new ``--source-cap``), none is parsed."""
     tree = write_tree(tmp_path / "tree", {"a.py": "x = 1\n"})
     build(tree, tmp_path / "out")
-    again = build(tree, tmp_path / "another")  # every record from the cache
+    again = build(tree, tmp_path / "out", "--source-cap", "100000")
     assert again == "xrefdoc: 0 files parsed, 1 taken from the cache"
 
 
-@two_cores
-@pytest.mark.parametrize(("workers", "others"), [(1, 0), (2, 2)])
+@pytest.mark.parametrize(("workers", "others"), [(1, 0), pytest.param(2, 2, marks=two_cores)])
 def test_the_scan_extracts_in_as_many_processes_as_it_is_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int, others: int
 ) -> None:
@@ -85,7 +89,7 @@ def test_the_scan_extracts_in_as_many_processes_as_it_is_given(
 
     pids = set(notes.read_text().split())
     assert len(result.records) == 8
-    assert result.processes == workers
+    assert result.processes == workers  # what the log says
     assert len(pids - {str(os.getpid())}) == others
     assert (str(os.getpid()) in pids) == (others == 0)
 
@@ -97,22 +101,46 @@ def write_cgroup(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+V2_ROOT = "0::/\n"
+V1_ROOT = "4:cpu,cpuacct:/\n3:memory:/\n"
+
+
 @pytest.mark.parametrize(
-    ("files", "cap"),
+    ("membership", "files", "cap"),
     [
-        ({}, None),
-        ({"cpu.max": "max 100000\n"}, None),
-        ({"cpu.max": "100000 100000\n"}, 1),
-        ({"cpu.max": "150000 100000\n"}, 2),  # one and a half cores keep two busy
-        ({"cpu.max": "50000 100000\n"}, 1),  # never none
-        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
-        ({"cpu,cpuacct/cpu.cfs_quota_us": "100000", "cpu,cpuacct/cpu.cfs_period_us": "100000"}, 1),
-        ({"cpu.max": "lots\n"}, None),  # unreadable: the affinity alone
+        (V2_ROOT, {}, None),
+        (V2_ROOT, {"cpu.max": "max 100000\n"}, None),
+        (V2_ROOT, {"cpu.max": "100000 100000\n"}, 1),
+        (V2_ROOT, {"cpu.max": "150000 100000\n"}, 2),  # one and a half cores keep two busy
+        (V2_ROOT, {"cpu.max": "50000 100000\n"}, 1),  # never none
+        (V2_ROOT, {"cpu.max": "lots\n"}, None),  # unreadable: the affinity alone
+        # A group's quota binds the groups below it (a systemd slice, a CI job in it).
+        (
+            "0::/ci.slice/job.scope\n",
+            {"ci.slice/cpu.max": "100000 100000\n", "ci.slice/job.scope/cpu.max": "max 100000"},
+            1,
+        ),
+        (
+            V1_ROOT,
+            {"cpu,cpuacct/cpu.cfs_quota_us": "-1\n", "cpu,cpuacct/cpu.cfs_period_us": "100000"},
+            None,
+        ),
+        # A v1 container sees its own group mounted at the root, under a host's path.
+        (
+            "4:cpu,cpuacct:/docker/4f2a\n",
+            {"cpu,cpuacct/cpu.cfs_quota_us": "100000", "cpu,cpuacct/cpu.cfs_period_us": "100000"},
+            1,
+        ),
+        # No /proc/self/cgroup to read: the usual places.
+        (None, {"cpu/cpu.cfs_quota_us": "100000", "cpu/cpu.cfs_period_us": "100000"}, 1),
     ],
 )
-def test_usable_cores_are_the_affinity_capped_by_the_cgroup_quota(
-    tmp_path: Path, files: dict[str, str], cap: int | None
+def test_usable_cores_are_the_affinity_capped_by_the_cgroup_quotas(
+    tmp_path: Path, membership: str | None, files: dict[str, str], cap: int | None
 ) -> None:
     root = write_cgroup(tmp_path / "cgroup", files)
+    membership_file = tmp_path / "proc-self-cgroup"
+    if membership is not None:
+        membership_file.write_text(membership)
     expected = len(CORES) if cap is None else min(len(CORES), cap)
-    assert usable_cores(root) == expected
+    assert usable_cores(root, membership_file) == expected

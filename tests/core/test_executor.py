@@ -90,7 +90,9 @@ def test_forked_tasks_each_get_a_fresh_process_that_inherits_what_cannot_be_pick
 def test_forked_tasks_given_in_chunks_come_in_order_one_process_a_chunk() -> None:
     with local_executor(3, size=len(ITEMS), min_size=1, start_method="fork", chunksize=5) as pool:
         assert list(pool.map(_scaled, ITEMS)) == [3 * item for item in ITEMS]
-    with local_executor(3, size=len(ITEMS), min_size=1, start_method="fork", chunksize=5) as pool:
+    with local_executor(
+        3, size=len(ITEMS), min_size=1, start_method="fork", workers=2, chunksize=5
+    ) as pool:
         assert len(set(pool.map(_process_of, ITEMS))) == 3  # 5, 5 and 2 items
 
 

@@ -59,43 +59,70 @@ Shared_co = TypeVar("Shared_co", covariant=True)
 
 StartMethod = Literal["spawn", "fork"]
 
-# Where Linux shows the CPU quota of this process's control group (as a container sees its
-# own): ``cpu.max`` under cgroup v2, ``cpu.cfs_quota_us`` and ``cpu.cfs_period_us`` in the
-# cpu controller's folder (named one of these) under v1.
+# Where Linux shows the control groups, and which this process is in: their CPU quotas (a
+# container's ``--cpus``, a systemd ``CPUQuota=``) bound how many cores it can keep busy.
 CGROUP_ROOT = Path("/sys/fs/cgroup")
+CGROUP_MEMBERSHIP = Path("/proc/self/cgroup")
+# Where cgroup v1's cpu controller is mounted, when this process's groups cannot be read.
 _CGROUP_V1_FOLDERS = ("cpu", "cpu,cpuacct", "cpuacct,cpu")
 
 
-def _cgroup_quota(root: Path) -> float | None:
-    """The CPUs' worth of time a period the control group may use (1.5: one and a half),
-    None when it sets no quota or none can be read."""
-    try:
-        quota, period = (root / "cpu.max").read_text().split()
-        return None if quota == "max" else int(quota) / int(period)
-    except (OSError, ValueError):
-        pass
-    for folder in _CGROUP_V1_FOLDERS:
-        try:
-            quota_us = int((root / folder / "cpu.cfs_quota_us").read_text())
-            period_us = int((root / folder / "cpu.cfs_period_us").read_text())
-        except (OSError, ValueError):
+def _quota_folders(root: Path, membership: str) -> list[tuple[Path, bool]]:
+    """The folders of the control groups whose CPU quota bounds this process, each with
+    whether it is of cgroup v2: its own group of each hierarchy ``membership`` (the text of
+    ``/proc/self/cgroup``) names, and every group above it. A container sees its own group
+    as the root, whatever path it is named by: the folders that are not there are skipped
+    when read."""
+    found: list[tuple[Path, bool]] = []
+    for line in membership.splitlines():
+        number, _, rest = line.partition(":")
+        controllers, _, path = rest.partition(":")
+        if number == "0" and not controllers:
+            base, v2 = root, True
+        elif "cpu" in controllers.split(","):
+            base, v2 = root / controllers, False
+        else:
             continue
-        return quota_us / period_us if quota_us > 0 and period_us > 0 else None
-    return None
+        parts = [part for part in path.split("/") if part]
+        if ".." in parts:  # a group outside this namespace's view
+            parts = []
+        found.extend((base.joinpath(*parts[:depth]), v2) for depth in range(len(parts), -1, -1))
+    if not found:
+        found = [(root, True), *((root / name, False) for name in _CGROUP_V1_FOLDERS)]
+    return found
 
 
-def usable_cores(cgroup_root: Path = CGROUP_ROOT) -> int:
+def _quota(folder: Path, v2: bool) -> float | None:
+    """The CPUs' worth of time a period the group may use (1.5: one and a half), None when
+    it sets no quota or none can be read."""
+    try:
+        if v2:
+            quota, period = (folder / "cpu.max").read_text().split()
+            return None if quota == "max" else int(quota) / int(period)
+        quota_us = int((folder / "cpu.cfs_quota_us").read_text())
+        period_us = int((folder / "cpu.cfs_period_us").read_text())
+    except (OSError, ValueError):
+        return None
+    return quota_us / period_us if quota_us > 0 and period_us > 0 else None
+
+
+def usable_cores(cgroup_root: Path = CGROUP_ROOT, membership_file: Path = CGROUP_MEMBERSHIP) -> int:
     """How many cores this process can keep busy: those it may run on (its CPU affinity, as
-    ``taskset`` or a batch scheduler sets it), fewer when its control group's quota (a
-    container's ``--cpus``) is less, and at least one. ``os.cpu_count()`` is the host's: in
-    a CI container of 2 CPUs on a host of 64 it would start 64 workers."""
+    ``taskset`` or a batch scheduler sets it), fewer when a control group it is in has a
+    smaller CPU quota, and at least one. ``os.cpu_count()`` is the host's: in a CI container
+    of 2 CPUs on a host of 64 it would start 64 workers."""
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not on Linux
         cores = os.cpu_count() or 1
-    quota = _cgroup_quota(cgroup_root)
-    if quota is not None:
-        cores = min(cores, math.ceil(quota))
+    try:
+        membership = membership_file.read_text()
+    except OSError:
+        membership = ""
+    quotas = [_quota(folder, v2) for folder, v2 in _quota_folders(cgroup_root, membership)]
+    limits = [quota for quota in quotas if quota is not None]
+    if limits:
+        cores = min(cores, math.ceil(min(limits)))
     return max(1, cores)
 
 

@@ -142,12 +142,15 @@ def tree_definitions(tree: Path, options: Mapping[str, object], *, use_cache: bo
     return tree_known(tree, options, use_cache=use_cache).definitions
 
 
-def tree_known(tree: Path, options: Mapping[str, object], *, use_cache: bool) -> Known:
-    """``tree_definitions`` with the content hash of each file."""
+def tree_known(
+    tree: Path, options: Mapping[str, object], *, use_cache: bool, workers: int | None = None
+) -> Known:
+    """``tree_definitions`` with the content hash of each file, read by ``workers``
+    processes (see ``scan``)."""
     from xrefdoc.pipeline.scan import scan
 
     settings = command_settings(tree, options, rule_names=rule_names)
-    records = scan(settings, use_cache=use_cache).records
+    records = scan(settings, use_cache=use_cache, workers=workers).records
     return known(records, definitions(records, tree))
 
 

@@ -295,10 +295,15 @@ def render_and_write(renderer: PageRenderer, output: Path, jobs: list[PageJob]) 
     or where processes cannot be forked."""
     # Every chunk takes every n-th job, so the few large pages (the A-Z index, at the end)
     # are spread over the workers.
-    count = usable_cores() * CHUNKS_PER_WORKER
+    workers = usable_cores()
+    count = workers * CHUNKS_PER_WORKER
     chunks = [jobs[start::count] for start in range(count)]
     with local_executor(
-        (renderer, output), size=len(jobs), min_size=PARALLEL_MIN_JOBS, start_method="fork"
+        (renderer, output),
+        size=len(jobs),
+        min_size=PARALLEL_MIN_JOBS,
+        start_method="fork",
+        workers=workers,
     ) as executor:
         counts = list(executor.map(_write_chunk, chunks))
     return sum(written for written, _ in counts), sum(unchanged for _, unchanged in counts)

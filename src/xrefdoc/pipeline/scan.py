@@ -50,7 +50,7 @@ class Scan:
     index: Index
     cache_hits: int = 0
     cache_misses: int = 0
-    # How many processes extracted at once (0: nothing was): one, workers, or the cluster's.
+    # How many files were extracted at once (0: none was): 1 here, else how many workers.
     processes: int = 0
     cache_note: str = ""
     # Where the cache that holds what ``derive`` made is (None: none).
@@ -70,6 +70,8 @@ def _unchanged(paths: Iterable[str]) -> Iterable[str]:
 # two versions of Sphinx's tree took 0.7 s here.
 POOL_MIN_FILES = 64
 FORK_MIN_FILES = 4
+# How many files a spawned worker is sent at a time.
+SPAWNED_CHUNK_FILES = 8
 # The bytes of the files waiting for a worker that the scan keeps from when it hashed them;
 # past this, a file is read again when its turn comes (a cold build of 200,000 files would
 # otherwise hold all of their 3 GB at once). Kept small: at 20,570 files, 256 MiB held all
@@ -129,25 +131,32 @@ def _executor(
     fork_min_files: int,
     derive: DeriveSource | None,
     cluster: ClusterSession | None,
-) -> Executor[DeriveSource | None]:
-    """Where ``count`` files are extracted: on the ``cluster``; else in ``workers`` processes
-    (``usable_cores`` when None), spawned from ``pool_min_files`` files, forked from
-    ``fork_min_files``; here for fewer."""
+) -> tuple[Executor[DeriveSource | None], int]:
+    """Where ``count`` files are extracted, and how many at once: on the ``cluster``; else
+    in ``workers`` processes (``usable_cores`` when None), spawned from ``pool_min_files``
+    files, forked from ``fork_min_files``; here for fewer. A worker is started for a chunk
+    of files, so never more of them than chunks."""
+    pool: Executor[DeriveSource | None]
     if cluster is not None and count:
-        return cluster.cluster().executor(derive)
+        pool = cluster.cluster().executor(derive)
+        return pool, min(pool.workers, count)
+    workers = usable_cores() if workers is None else max(1, workers)
     if count >= pool_min_files:
-        return local_executor(
-            derive, size=count, min_size=pool_min_files, workers=workers, chunksize=8
+        chunk = SPAWNED_CHUNK_FILES
+        pool = local_executor(
+            derive, size=count, min_size=pool_min_files, workers=workers, chunksize=chunk
         )
-    workers = usable_cores() if workers is None else workers
-    return local_executor(  # a part of them for each worker
-        derive,
-        size=count,
-        min_size=fork_min_files,
-        start_method="fork",
-        workers=workers,
-        chunksize=-(-count // max(1, workers)),
-    )
+    else:  # a part of them for each worker
+        chunk = max(1, -(-count // workers))
+        pool = local_executor(
+            derive,
+            size=count,
+            min_size=fork_min_files,
+            start_method="fork",
+            workers=workers,
+            chunksize=chunk,
+        )
+    return pool, min(pool.workers, -(-count // chunk))
 
 
 def _done(
@@ -296,9 +305,10 @@ def scan(
             if record is not None:
                 by_path[path] = record
         hits = len(by_path)
-        count = len(pending)
-        with _executor(count, workers, pool_min_files, fork_min_files, derive, cluster) as pool:
-            processes = pool.workers if count else 0
+        pool, processes = _executor(
+            len(pending), workers, pool_min_files, fork_min_files, derive, cluster
+        )
+        with pool:
             for work, record, blob in _done(settings.root, pending, progress, pool):
                 if work.record is None:
                     cache.put(record, stamps[work.path])

@@ -654,15 +654,14 @@ def _report(settings: Settings, result: Scan) -> list[FileWarning]:
     _warn_about_files(warnings)
     if result.cache_note:
         logger.info("xrefdoc: %s", result.cache_note)
-    processes = result.processes
-    by = ""
-    if processes:
-        by = f" ({processes} {'process' if processes == 1 else 'processes'} parsed)"
+    # How many at once, when any was parsed (``processes`` also counts the files whose
+    # highlighting alone was made again).
+    at_once = f" (parsed {result.processes} at once)" if result.cache_misses else ""
     logger.info(
         "xrefdoc: %d files parsed, %d taken from the cache%s",
         result.cache_misses,
         result.cache_hits,
-        by,
+        at_once,
     )
     return warnings
 

@@ -100,7 +100,7 @@ def build_versions(
     state = _read_state(work / STATE_FILE)
     made_by = [pages_version(), json.dumps(options or {}, sort_keys=True, default=str)]
     tree, shared = work / "tree", work / "site"
-    apis = _Apis(work, partial(_api, source, tree=tree, options=options))
+    apis = _Apis(work, partial(_api, source, tree=tree, options=options, jobs=jobs))
     built_one = False
     # Oldest first: each build is a rebuild of the one before, in the same folders, so it
     # renders only the pages of what changed between them.
@@ -144,7 +144,9 @@ def build_versions(
         # Scanned again only when the build found nothing to scan (its site stood already).
         apis.put(
             version,
-            scanned[0] if scanned else tree_known(tree, options or {}, use_cache=True),
+            scanned[0]
+            if scanned
+            else tree_known(tree, options or {}, use_cache=True, workers=jobs),
         )
         state[version.name] = built_from
         write_if_changed(work / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
@@ -323,10 +325,17 @@ def _stat_of(path: str) -> os.stat_result | None:
 
 
 def _api(
-    source: Path, version: Version, *, tree: Path, options: Mapping[str, object] | None
+    source: Path,
+    version: Version,
+    *,
+    tree: Path,
+    options: Mapping[str, object] | None,
+    jobs: int,
 ) -> Known:
-    """A built version's definitions when their file is lost: its tree read again."""
-    return tree_known(export(source, version.commit, tree), options or {}, use_cache=True)
+    """A built version's definitions when their file is lost: its tree read again by
+    ``jobs`` processes."""
+    exported = export(source, version.commit, tree)
+    return tree_known(exported, options or {}, use_cache=True, workers=jobs)
 
 
 def _release_sphinx_logging() -> None:
