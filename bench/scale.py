@@ -60,6 +60,7 @@ from pygments.util import ClassNotFound
 from weight import measure_page
 
 from xrefdoc.codesearch.reader import CodeIndex
+from xrefdoc.core.executor import usable_cores
 from xrefdoc.core.settings import make_settings
 from xrefdoc.extract.tokens import lexed
 from xrefdoc.site.names import code_search_folder
@@ -210,7 +211,8 @@ def floor(tree: Path) -> dict[str, float]:
         ("tokenizers", _highlight_one_as_xrefdoc),
     ):
         start = time.perf_counter()
-        with multiprocessing.Pool(os.cpu_count()) as pool:
+        # As many processes as the build's -j auto starts.
+        with multiprocessing.Pool(usable_cores()) as pool:
             pool.map(highlight_one, paths, chunksize=32)
         passes[name] = time.perf_counter() - start
     return {"read": read, "ast": parse, **passes}
@@ -567,7 +569,7 @@ def report(results: list[SizeResult]) -> None:
         tokenizer_floor = floor_seconds(fl, "tokenizers")
         print(
             f"floors: read {fl['read']:.1f} s, ast {fl['ast']:.1f} s, highlighting "
-            f"({os.cpu_count()} processes) with Pygments {fl['highlight']:.1f} s, with "
+            f"({usable_cores()} processes) with Pygments {fl['highlight']:.1f} s, with "
             f"xrefdoc's tokenizers (tree-sitter for Python) {fl['tokenizers']:.1f} s; "
             f"Pygments floor {pygments_floor:.1f} s (ours / floor "
             f"{result.cold.seconds / pygments_floor:.2f}), tokenizer floor "
