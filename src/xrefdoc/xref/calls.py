@@ -13,7 +13,6 @@ from xrefdoc.xref.index import (
     Use,
     candidate_key,
     candidates_of,
-    textual_candidates,
 )
 from xrefdoc.xref.places import PROSE_FAMILIES, Enclosing, LineUses
 from xrefdoc.xref.resolve import Definition
@@ -75,6 +74,7 @@ class CallGraph:
         self._exact: dict[str, dict[Definition, list[Use]]] = {}
         self._textual: dict[str, _TextualCalls] = {}
         self._key_calls: dict[CandidateKey, list[Call]] = {}
+        self._only_callables: dict[CandidateKey, Definition | None] = {}
 
     def _caller(self, use: Use) -> tuple[bool, Definition | None]:
         """Whether the use is a call, and the definition that makes it: the innermost one
@@ -199,12 +199,9 @@ class CallGraph:
             callee = use.definition
             into = exact
             if callee is None:
-                callable_ = [
-                    d for d in textual_candidates(self._index, use) if d.symbol.kind in CALLEE_KINDS
-                ]
-                if len(callable_) != 1:
+                callee, into = self._only_callable(candidate_key(self._index, use)), textual
+                if callee is None:
                     continue
-                callee, into = callable_[0], textual
             if callee.symbol.kind not in CALLEE_KINDS:
                 continue
             is_call, caller = self._caller(use)
@@ -217,6 +214,19 @@ class CallGraph:
             if d not in exact
         ]
         return sorted(edges, key=_callee_order)
+
+    def _only_callable(self, key: CandidateKey) -> Definition | None:
+        """The one callable definition a textual match of ``key`` may mean; None when it
+        may mean none or several. Found once per key: each copy of a vendored folder adds a
+        candidate to every key, and looking through them at every match cost the square of
+        the copies (0.3 s at 10,000 files, 4.9 s at 41,000)."""
+        try:
+            return self._only_callables[key]
+        except KeyError:
+            pass
+        callable_ = [d for d in candidates_of(self._index, *key) if d.symbol.kind in CALLEE_KINDS]
+        only = self._only_callables[key] = callable_[0] if len(callable_) == 1 else None
+        return only
 
 
 def _callee_order(call: Call) -> tuple[str, int, str]:
