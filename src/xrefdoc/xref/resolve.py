@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import posixpath
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from xrefdoc.core.languages import name_group
 from xrefdoc.core.model import TYPE_NAMESPACE, FileRecord, Symbol, child_target
@@ -29,12 +29,25 @@ class Definition:
     path: str
     symbol: Symbol
     qualname: str
+    # Definitions key the tables of uses and of calls: 6.4 million lookups in the symbol
+    # data of NumPy x3, where working the hash out each time was 4% of the stage. Equal
+    # definitions still hash alike: these fields are part of what they compare.
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.path, self.qualname, self.symbol.line)))
 
     def __hash__(self) -> int:
-        # Definitions key the tables of uses (half a million lookups at 20,000 files); the
-        # generated hash went through every field of the symbol each time. Equal
-        # definitions still hash alike: these fields are part of what they compare.
-        return hash((self.path, self.qualname, self.symbol.line))
+        return self._hash
+
+    def __getstate__(self) -> tuple[str, Symbol, str]:
+        # Without the hash: a string's hash is another in another process.
+        return self.path, self.symbol, self.qualname
+
+    def __setstate__(self, state: tuple[str, Symbol, str]) -> None:
+        for name, value in zip(("path", "symbol", "qualname"), state, strict=True):
+            object.__setattr__(self, name, value)
+        self.__post_init__()
 
 
 @dataclass(frozen=True, slots=True)
