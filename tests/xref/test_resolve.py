@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from helpers import index_tree
 
+import xrefdoc
 from xrefdoc.xref.index import Index
 
 TREE = {
@@ -254,3 +259,30 @@ def test_uses_of_an_overloaded_function_lead_to_its_implementation(tmp_path: Pat
     assert [d.symbol.line for d in index.definitions["handler"]] == [6, 8, 9]
     (use,) = [u for u in index.uses_in["registry.py"] if u.name == "handler"]
     assert use.definition is not None and use.definition.symbol.line == 9
+
+
+def test_a_definition_sent_to_another_process_finds_its_uses_there(tmp_path: Path) -> None:
+    """A definition keeps its hash once made; one pickled for another process (a cluster's
+    worker) must hash as that process's own, or its uses are not found by it there."""
+    index = index_tree(tmp_path, TREE)
+    engine = next(d for d in index.definitions["Engine"] if d.path == "pkg/core.py")
+    script = (
+        "import pickle, sys\n"
+        "sent = pickle.loads(sys.stdin.buffer.read())\n"
+        "from xrefdoc.xref.resolve import Definition\n"
+        "own = Definition(sent.path, sent.symbol, sent.qualname)\n"
+        "print({own: 'found'}.get(sent, 'missing'))\n"
+    )
+    environment = {
+        **os.environ,
+        "PYTHONHASHSEED": "12345",
+        "PYTHONPATH": str(Path(xrefdoc.__file__).parents[1]),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        input=pickle.dumps(engine),
+        capture_output=True,
+        env=environment,
+        check=True,
+    )
+    assert result.stdout.decode().strip() == "found"
