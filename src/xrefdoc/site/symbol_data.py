@@ -159,6 +159,8 @@ def shown_line(line: str, name: str, column: int) -> tuple[str, int, int]:
                 position = -1
     if position < 0:
         return stripped, -1, -1
+    if stripped.isascii():  # most lines: a character is one code unit
+        return stripped, position, min(len(name), len(stripped) - position)
     return (
         stripped,
         _utf16_length(stripped[:position]),
@@ -768,12 +770,17 @@ class _Tables:
         found: list[list[object]] = []
         enclosing_of, around_row, file_of = self._enclosing.of, self.around, self.file_of
         no_lines: Mapping[int, str] = {}
+        # References come a file at a time (sorted by area, then file): its row and its
+        # lines are looked up when the file changes.
+        path, file_row, file_lines = None, -1, no_lines
         for use in references:
-            path, line = use.path, use.line
+            line = use.line
+            if use.path != path:
+                path = use.path
+                file_row, file_lines = file_of(path), lines.get(path, no_lines)
             around = enclosing_of(path, line)
             where = -1 if around is None else around_row(around)
-            text = lines.get(path, no_lines).get(line, "")
-            shown, column, length = shown_line(text, use.name, use.column)
+            shown, column, length = shown_line(file_lines.get(line, ""), use.name, use.column)
             textual = int(use.definition is None)
-            found.append([file_of(path), line, textual, shown, column, length, where])
+            found.append([file_row, line, textual, shown, column, length, where])
         return found

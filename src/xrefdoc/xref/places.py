@@ -82,7 +82,7 @@ class Enclosing:
     def of(self, path: str, line: int) -> Definition | None:
         """The innermost definition whose lines hold ``line``, or None at the top level of
         the file (or of a Markdown file before its first heading)."""
-        starts, spans, parents = self._table(path)
+        starts, spans, parents = self._tables.get(path) or self._table(path)
         position = bisect_right(starts, line) - 1
         while position >= 0:
             definition = spans[position]
