@@ -160,7 +160,8 @@ def shown_line(line: str, name: str, column: int) -> tuple[str, int, int]:
     if position < 0:
         return stripped, -1, -1
     if stripped.isascii():  # most lines: a character is one code unit
-        return stripped, position, min(len(name), len(stripped) - position)
+        end = len(stripped)
+        return stripped, min(position, end), max(0, min(len(name), end - position))
     return (
         stripped,
         _utf16_length(stripped[:position]),
