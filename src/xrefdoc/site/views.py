@@ -369,8 +369,21 @@ class _NameLinks:
 
 def _name_links(site: SiteContext, record: FileRecord, page: str) -> _NameLinks:
     links = _NameLinks({}, {}, {})
+    # A page's uses of one definition, or textual matches of one name, lead to one place:
+    # its link is made once (NumPy x3: 1.2 million uses, 12% of writing the file pages).
+    made: dict[object, NameLink | None] = {}
     for use in site.index.uses_in.get(record.path, ()):
-        link = _use_link(site, record, page, use)
+        definition = use.definition
+        if definition is None:
+            key: object = (use.keyword, use.member)
+        elif definition.path == record.path and definition.symbol.line == use.line:
+            key = (definition, use.line)  # its own name: the entry, not itself
+        else:
+            key = definition
+        if key in made:
+            link = made[key]
+        else:
+            link = made[key] = _use_link(site, record, page, use)
         if link is None:
             continue
         if use.column >= 0:
