@@ -590,8 +590,8 @@ def _resolution(
         record.sha256,
         defines(record.symbols),
         interface(record),
-        files | meant,
-        names,
+        tuple(sorted(files | meant)),
+        tuple(sorted(names)),
         tuple((target.module, target.names) for target in targets),
         use_columns(
             (

@@ -89,9 +89,11 @@ class FileResolution:
     defines: Defines  # of the file's own definitions
     interface: Interface  # of the file's record (``interface``)
     # The files its resolution read (a module looked up as its ``module_base``), and those
-    # of the definitions its uses mean.
-    reads: frozenset[str]
-    looks_up: frozenset[str]  # the names it looked up across the tree
+    # of the definitions its uses mean; sorted. Tuples, not sets: what the tree's files
+    # read is held whole while the index is made, and as sets it was 36.3 MiB on NumPy x3
+    # (625,930 files read by 7,059 files), as tuples 5.0.
+    reads: tuple[str, ...]
+    looks_up: tuple[str, ...]  # the names it looked up across the tree, sorted
     imports: tuple[ImportRow, ...]
     uses: UseColumns
 
@@ -180,8 +182,8 @@ class Resolved:
             path
             for path, record in records.items()
             if path not in changed
-            and self.files[path].reads.isdisjoint(read_changed)
-            and self.files[path].looks_up.isdisjoint(looked_up)
+            and read_changed.isdisjoint(self.files[path].reads)
+            and looked_up.isdisjoint(self.files[path].looks_up)
             and names.isdisjoint(record.references.names())
             and not (files_moved and record.family != "python" and record.imports)
         )
