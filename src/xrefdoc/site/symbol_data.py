@@ -430,21 +430,15 @@ class SymbolData:
         }
 
     def _ordered(self, references: list[Use]) -> list[Use]:
-        areas = {}
-        exact_files = set()
-        for use in references:
-            path = use.path
-            if path not in areas:
-                areas[path] = self._area(path)
-            if use.definition is not None:
-                exact_files.add(path)
+        area = self._area
+        exact_files = {use.path for use in references if use.definition is not None}
         unique: dict[tuple[str, int, bool], Use] = {}
         for use in references:
             unique.setdefault((use.path, use.line, use.definition is None), use)
         return sorted(
             unique.values(),
             key=lambda use: (
-                areas[use.path],
+                area(use.path),
                 use.path not in exact_files,
                 use.path,
                 use.definition is None,

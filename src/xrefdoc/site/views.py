@@ -346,9 +346,19 @@ def _use_link(site: SiteContext, record: FileRecord, page: str, use: Use) -> Nam
         kind, where = definition.symbol.kind, definition.path
         title = f"textual match: {definition.qualname} ({kind}, {where})"
         return NameLink(definition_href(site, page, definition), title, textual=True)
-    if definition.path == record.path and definition.symbol.line == use.line:
+    if _names_itself(record, use):
         return _entry_link(site, page, use.keyword, textual=False)
     return NameLink(definition_href(site, page, definition))
+
+
+def _names_itself(record: FileRecord, use: Use) -> bool:
+    """Whether the use is its definition's own name, where it is defined."""
+    definition = use.definition
+    return (
+        definition is not None
+        and definition.path == record.path
+        and definition.symbol.line == use.line
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,8 +386,8 @@ def _name_links(site: SiteContext, record: FileRecord, page: str) -> _NameLinks:
         definition = use.definition
         if definition is None:
             key: object = (use.keyword, use.member)
-        elif definition.path == record.path and definition.symbol.line == use.line:
-            key = (definition, use.line)  # its own name: the entry, not itself
+        elif _names_itself(record, use):
+            key = (definition, use.line)  # it links to its entry, not to itself
         else:
             key = definition
         if key in made:

@@ -58,31 +58,30 @@ class Enclosing:
         self._index = index
         self._tables: dict[str, tuple[list[int], list[Definition], list[int]]] = {}
 
-    def _table(self, path: str) -> tuple[list[int], list[Definition], list[int]]:
-        table = self._tables.get(path)
-        if table is None:
-            spans = sorted(
-                (
-                    d
-                    for d in self._index.definitions_in.get(path, ())
-                    if d.symbol.kind in ENCLOSING_KINDS
-                ),
-                key=lambda d: (d.symbol.line, -d.symbol.end_line),
-            )
-            parents: list[int] = []
-            open_spans: list[int] = []
-            for position, definition in enumerate(spans):
-                while open_spans and spans[open_spans[-1]].symbol.end_line < definition.symbol.line:
-                    open_spans.pop()
-                parents.append(open_spans[-1] if open_spans else -1)
-                open_spans.append(position)
-            table = self._tables[path] = ([d.symbol.line for d in spans], spans, parents)
+    def _made_table(self, path: str) -> tuple[list[int], list[Definition], list[int]]:
+        """The file's table, made and kept (``of`` looks it up first)."""
+        spans = sorted(
+            (
+                d
+                for d in self._index.definitions_in.get(path, ())
+                if d.symbol.kind in ENCLOSING_KINDS
+            ),
+            key=lambda d: (d.symbol.line, -d.symbol.end_line),
+        )
+        parents: list[int] = []
+        open_spans: list[int] = []
+        for position, definition in enumerate(spans):
+            while open_spans and spans[open_spans[-1]].symbol.end_line < definition.symbol.line:
+                open_spans.pop()
+            parents.append(open_spans[-1] if open_spans else -1)
+            open_spans.append(position)
+        table = self._tables[path] = ([d.symbol.line for d in spans], spans, parents)
         return table
 
     def of(self, path: str, line: int) -> Definition | None:
         """The innermost definition whose lines hold ``line``, or None at the top level of
         the file (or of a Markdown file before its first heading)."""
-        starts, spans, parents = self._tables.get(path) or self._table(path)
+        starts, spans, parents = self._tables.get(path) or self._made_table(path)
         position = bisect_right(starts, line) - 1
         while position >= 0:
             definition = spans[position]

@@ -40,14 +40,10 @@ class Definition:
     def __hash__(self) -> int:
         return self._hash
 
-    def __getstate__(self) -> tuple[str, Symbol, str]:
-        # Without the hash: a string's hash is another in another process.
-        return self.path, self.symbol, self.qualname
-
-    def __setstate__(self, state: tuple[str, Symbol, str]) -> None:
-        for name, value in zip(("path", "symbol", "qualname"), state, strict=True):
-            object.__setattr__(self, name, value)
-        self.__post_init__()
+    def __reduce__(self) -> tuple[type[Definition], tuple[str, Symbol, str]]:
+        # Made again, hash and all, where it is loaded: a string's hash is another in
+        # another process.
+        return Definition, (self.path, self.symbol, self.qualname)
 
 
 @dataclass(frozen=True, slots=True)
