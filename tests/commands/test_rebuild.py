@@ -284,6 +284,7 @@ RICH = {
     "lib/sub/impl1.py": "def f():\n    return 1\n",
     "lib/sub/impl2.py": "\n\ndef f():\n    return 2\n",
     "app.py": "import lib\n\nlib.f()\n",
+    "pkg/aliases.py": "from pkg.core import Engine as Motor\n\nSPARE = Motor()\n",
 }
 
 # A method two classes define, and a call that may mean either (a textual match held by
@@ -502,6 +503,10 @@ RELAY = {
             ],
             id="match-enclosing-renamed",
         ),
+        # The entries of the names a file no longer uses lose it: ``f`` through a module,
+        # ``Engine`` through an alias (the names as written are ``lib``, ``Motor``).
+        pytest.param([("app.py", "import lib\n")], id="use-edited-away"),
+        pytest.param([("pkg/aliases.py", "SPARE = None\n")], id="aliased-use-edited-away"),
     ],
 )
 @pytest.mark.parametrize("small_pages", [False, True], ids=["pages", "small-pages"])

@@ -327,10 +327,15 @@ def scan(
     index, resolved = resolve_index(records, kept)
     rework = EVERY_FILE
     if kept is not None:
-        again = (
+        again = frozenset(
             path for path, found in resolved.files.items() if kept.files.get(path) is not found
         )
-        rework = Rework(frozenset(again), kept.token, kept.token)
+        before = {
+            path: found.mentioned()
+            for path, found in kept.files.items()
+            if path in again or path not in resolved.files
+        }
+        rework = Rework(again, kept.token, kept.token, before)
     note = cache.reason
     if kept_at is not None and (kept is None or kept.files != resolved.files):
         token = ""  # not kept, unless saved now

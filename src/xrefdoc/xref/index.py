@@ -606,6 +606,7 @@ def _resolution(
             else (use.line, use.column, use.name, None, -1, use.member)
             for use in uses
         ),
+        tuple(sorted({use.keyword for use in uses if use.keyword != use.name})),
     )
 
 

@@ -96,6 +96,15 @@ class FileResolution:
     looks_up: tuple[str, ...]  # the names it looked up across the tree, sorted
     imports: tuple[ImportRow, ...]
     uses: UseColumns
+    # The keywords of its uses that are not the name as written (an import alias's target),
+    # sorted: with the names as written and its own definitions', what it mentions.
+    renamed: tuple[str, ...] = ()
+
+    def mentioned(self) -> frozenset[str]:
+        """The keywords whose entries listed a use or a definition of the file when this
+        was made (``plan._mentioned`` of that build), and perhaps more: the names as written
+        of its uses, those uses' other keywords (``renamed``) and its definitions' names."""
+        return frozenset((*self.uses[0], *self.renamed, *(name for name, _, _ in self.defines)))
 
 
 def use_columns(rows: Iterable[UseRow]) -> UseColumns:
@@ -223,6 +232,9 @@ class Rework:
     again: frozenset[str] | None = None
     since: str = ""
     token: str = ""
+    # Of the files resolved again and those gone, each one's keywords as ``since`` kept
+    # them (``FileResolution.mentioned``): the others mention what they did.
+    mentioned_before: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 # Every file resolved, nothing kept: what a build without kept resolutions did.
