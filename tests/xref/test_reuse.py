@@ -379,6 +379,50 @@ def test_what_is_kept_is_read_back(tmp_path: Path) -> None:
     assert not ran.exists()
 
 
+def test_a_rebuild_that_resolved_few_files_again_keeps_only_those_beside_the_rest(
+    tmp_path: Path,
+) -> None:
+    """What differs from the last full save is kept beside it, and read back with it, until
+    it is more than one file in eight: then all are saved again. A delta saved on another
+    full save is not read."""
+    fillers = {f"fill/f{n:02}.py": f"from pkg import make\n\nX{n} = make()\n" for n in range(40)}
+    tree = {**TREE, **fillers}
+    kept = tmp_path / "resolved.pickle"
+    delta = tmp_path / "resolved.pickle.delta"
+    records = extract_tree(tmp_path / "tree", tree)
+    _, resolved = resolve_index(records.values(), None)
+    resolved.save(kept, "v1")
+    full = kept.read_bytes()
+
+    def rebuilt(edits: dict[str, str | None]) -> Resolved:
+        before = Resolved.load(kept, "v1")
+        assert before is not None
+        for path, text in edits.items():
+            if text is None:
+                del records[path]
+            else:
+                records[path] = extract_tree(tmp_path / "tree", {path: text})[path]
+        _, after = resolve_index(records.values(), before)
+        token = after.save(kept, "v1", before)
+        read = Resolved.load(kept, "v1")
+        assert read == after and read is not None and read.token == token
+        return read
+
+    assert rebuilt({"fill/f00.py": "X0 = 0\n"}).delta == {"fill/f00.py"}
+    assert kept.read_bytes() == full, "the full save as it was"
+    # A file gone: the files of other languages that import are resolved again too.
+    assert {"fill/f00.py", "fill/f01.py"} <= rebuilt({"fill/f01.py": None}).delta
+    assert kept.read_bytes() == full
+    stale = delta.read_bytes()
+    many = {f"fill/f{n:02}.py": f"Y{n} = {n}\n" for n in range(2, 40)}
+    assert rebuilt(many).delta == frozenset(), "all saved again"
+    assert not delta.exists() and kept.read_bytes() != full
+    delta.write_bytes(stale)  # a delta on the full save before
+    read = Resolved.load(kept, "v1")
+    assert read is not None and read.delta == frozenset() and "fill/f01.py" not in read.files
+    assert read.files["fill/f02.py"].sha256 == records["fill/f02.py"].sha256
+
+
 def test_a_build_that_cannot_keep_them_says_so_and_goes_on(
     tmp_path: Path,
 ) -> None:

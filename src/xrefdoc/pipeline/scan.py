@@ -340,7 +340,7 @@ def scan(
     if kept_at is not None and (kept is None or kept.files != resolved.files):
         token = ""  # not kept, unless saved now
         try:
-            token = resolved.save(kept_at, resolver_version())
+            token = resolved.save(kept_at, resolver_version(), kept)
         except OSError as error:
             # The next build uses what an earlier one kept, if anything: each file's
             # resolution there says what it was made from, so it is only less of use.

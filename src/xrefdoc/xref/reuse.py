@@ -29,6 +29,10 @@ from xrefdoc.core.model import FileRecord, Symbol
 from xrefdoc.xref.resolve import module_bases_of
 
 RESOLVED_FILE = "resolved.pickle"
+# Beside it, the files a later build resolved otherwise (``Resolved.save``).
+DELTA_SUFFIX = ".delta"
+# A delta holds at most one file in this many of the tree; past it, all are saved again.
+DELTA_SHARE = 8
 
 # A use: line, column, name as written, the definition as (its file, its position in that
 # file's definitions) or (None, -1) for a textual match, and whether it is a member use of
@@ -146,6 +150,9 @@ class Resolved:
     files: dict[str, FileResolution]
     modules: dict[str, str]
     token: str = field(default="", compare=False)
+    # As read (``load``): the token of the full save, and the files its delta holds.
+    base: str = field(default="", compare=False)
+    delta: frozenset[str] = field(default=frozenset(), compare=False)
 
     def reusable(
         self, records: Mapping[str, FileRecord], modules: Mapping[str, str]
@@ -197,27 +204,58 @@ class Resolved:
             and not (files_moved and record.family != "python" and record.imports)
         )
 
-    def save(self, path: Path, version: str) -> str:
+    def save(self, path: Path, version: str, since: Resolved | None = None) -> str:
         """Keep these at ``path``, made by code of ``version`` (``resolver_version``); the
-        token that names this save."""
+        token that names this save. With ``since`` as read from ``path``, when few files
+        differ from its full save, only those are written, beside it: a full save of NumPy
+        x3 (7,059 files) is 67 MB pickled, 0.5 s of a 9 s rebuild after one file changed."""
+        if since is not None and since.base:
+            differ = set(since.delta)
+            differ.update(
+                name
+                for name in self.files.keys() | since.files.keys()
+                if self.files.get(name) is not since.files.get(name)
+            )
+            if len(differ) * DELTA_SHARE <= len(self.files):
+                files = {
+                    name: _fields(self.files[name]) if name in self.files else None
+                    for name in sorted(differ)
+                }
+                held = _pickled(files, self.modules)
+                token = _token(since.base.encode() + held)
+                pickle_atomically(_delta_path(path), (version, since.base, token, held))
+                return token
+        # Gone first: a delta on the save replaced would be read as one on the new save.
+        _delta_path(path).unlink(missing_ok=True)
         files = {name: _fields(kept) for name, kept in self.files.items()}
-        held = pickle.dumps((files, self.modules), protocol=pickle.HIGHEST_PROTOCOL)
-        token = hashlib.blake2b(held, digest_size=16).hexdigest()
+        held = _pickled(files, self.modules)
+        token = _token(held)
         pickle_atomically(path, (version, token, held))
         return token
 
     @classmethod
     def load(cls, path: Path, version: str) -> Resolved | None:
-        """The resolutions kept at ``path`` by code of ``version``, or None when there are
-        none usable."""
+        """The resolutions kept at ``path`` by code of ``version``, with the delta beside
+        them if it was saved on them, or None when there are none usable."""
         try:
-            stored, token, held = read_plain_pickle(path)
+            stored, base, held = read_plain_pickle(path)
             if stored != version:
                 return None
             kept, modules = plain_unpickled(held)
             del held  # 67 MB on NumPy x3: freed before the resolutions are made of it
             files = {name: FileResolution(*fields) for name, fields in kept.items()}
-            return cls(files, modules, token)
+            token, delta = base, frozenset[str]()
+            if _delta_path(path).exists():
+                stored, on, newer, held = read_plain_pickle(_delta_path(path))
+                if stored == version and on == base:
+                    kept, modules = plain_unpickled(held)
+                    for name, fields in kept.items():
+                        if fields is None:
+                            files.pop(name, None)
+                        else:
+                            files[name] = FileResolution(*fields)
+                    token, delta = newer, frozenset(kept)
+            return cls(files, modules, token, base, delta)
         except Exception:  # missing, damaged or of another format: resolve every file
             return None
 
@@ -239,6 +277,18 @@ class Rework:
 
 # Every file resolved, nothing kept: what a build without kept resolutions did.
 EVERY_FILE = Rework()
+
+
+def _delta_path(path: Path) -> Path:
+    return path.with_name(path.name + DELTA_SUFFIX)
+
+
+def _pickled(files: dict[str, tuple[object, ...] | None], modules: dict[str, str]) -> bytes:
+    return pickle.dumps((files, modules), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _token(held: bytes) -> str:
+    return hashlib.blake2b(held, digest_size=16).hexdigest()
 
 
 def _fields(kept: FileResolution) -> tuple[object, ...]:
