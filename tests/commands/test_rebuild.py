@@ -662,6 +662,41 @@ def test_a_failing_page_writer_fails_the_build_and_the_next_build_repairs_the_si
     assert whole_site(output) == whole_site(scratch)
 
 
+def test_the_inventory_written_beside_the_index_data_fails_the_build_when_it_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With two processes, Sphinx's ``objects.inv`` is written by a process of its own
+    while the index data is written: a failure there fails the build, which publishes
+    nothing, and the next build writes it as a build in one process does."""
+    from sphinx.util.inventory import InventoryFile
+
+    tree = write_tree(tmp_path / "tree", RICH)
+    output = tmp_path / "site" / "out"
+    real_dump = InventoryFile.dump
+
+    def failing_dump(*arguments: Any, **options: Any) -> None:
+        raise RuntimeError("planted inventory failure")
+
+    monkeypatch.setattr(InventoryFile, "dump", failing_dump)
+    assert build(tree, output, "-q", "-j", "2") != 0
+    assert "planted inventory failure" in capsys.readouterr().err
+    assert not (output / "objects.inv").exists(), "nothing published"
+
+    def recorded_dump(*arguments: Any, **options: Any) -> None:
+        (tmp_path / "dumped-by").write_text(str(os.getpid()))
+        real_dump(*arguments, **options)
+
+    monkeypatch.setattr(InventoryFile, "dump", recorded_dump)
+    assert build(tree, output, "-q", "-j", "2") == 0
+    assert (tmp_path / "dumped-by").read_text() != str(os.getpid()), "written beside"
+    monkeypatch.setattr(InventoryFile, "dump", real_dump)
+    scratch = tmp_path / "scratch" / "out"
+    assert build(tree, scratch, "-q", "-j", "1") == 0
+    assert (output / "objects.inv").read_bytes() == (scratch / "objects.inv").read_bytes()
+    keywords = InventoryFile.loads((output / "objects.inv").read_bytes(), uri="").data
+    assert "pkg.core.Engine.run" in keywords["xref:keyword"]
+
+
 def test_verbose_progress_in_a_log_names_every_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -121,14 +121,12 @@ def full_page_slug(name: str) -> str:
 
 
 def is_cut(index: Index, name: str) -> bool:
-    """True when the keyword's entry cannot show everything on its letter page."""
+    """True when the keyword's entry cannot show everything on its letter page. Its uses'
+    files are counted only when they may be too many: they are no more than its uses."""
     uses = index.uses.get(name, ())
-    files = {use.path for use in uses}
-    return (
-        len(index.definitions.get(name, ())) > DEFINITIONS_SHOWN
-        or len(files) > USE_FILES_SHOWN
-        or len(uses) > USE_LINES_SHOWN
-    )
+    if len(index.definitions.get(name, ())) > DEFINITIONS_SHOWN or len(uses) > USE_LINES_SHOWN:
+        return True
+    return len(uses) > USE_FILES_SHOWN and len({use.path for use in uses}) > USE_FILES_SHOWN
 
 
 def _rows(index: Index, name: str) -> int:
