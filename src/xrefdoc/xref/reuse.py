@@ -20,7 +20,7 @@ import hashlib
 import pickle
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,17 +127,19 @@ def use_columns(rows: Iterable[UseRow]) -> UseColumns:
     )
 
 
-def use_rows(kept: UseColumns) -> Iterator[UseRow]:
-    """Uses as ``use_columns`` kept them, in order."""
+def use_fields(
+    kept: UseColumns,
+) -> tuple[tuple[str, ...], array[int], array[int], tuple[str | None, ...], array[int], list[bool]]:
+    """The columns ``use_columns`` kept, read: names, lines, columns, definitions' files,
+    their positions, member flags."""
     names, lines, columns, where, at, member = kept
-    return zip(
+    return (
+        names,
         array("i", lines),
         array("i", columns),
-        names,
         where,
         array("i", at),
-        map(bool, member),
-        strict=True,
+        list(map(bool, member)),
     )
 
 
