@@ -662,12 +662,13 @@ def test_a_failing_page_writer_fails_the_build_and_the_next_build_repairs_the_si
     assert whole_site(output) == whole_site(scratch)
 
 
-def test_the_inventory_written_beside_the_index_data_fails_the_build_when_it_fails(
+def test_sphinx_indexes_written_beside_the_index_data_fail_the_build_when_they_fail(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """With two processes, Sphinx's ``objects.inv`` is written by a process of its own
-    while the index data is written: a failure there fails the build, which publishes
-    nothing, and the next build writes it as a build in one process does."""
+    """With two processes, Sphinx's ``objects.inv`` and ``searchindex.js`` are written by a
+    process of their own while the index data is written: a failure there fails the
+    build, which publishes nothing, and the next build writes them as a build in one
+    process does."""
     from sphinx.util.inventory import InventoryFile
 
     tree = write_tree(tmp_path / "tree", RICH)
@@ -692,7 +693,8 @@ def test_the_inventory_written_beside_the_index_data_fails_the_build_when_it_fai
     monkeypatch.setattr(InventoryFile, "dump", real_dump)
     scratch = tmp_path / "scratch" / "out"
     assert build(tree, scratch, "-q", "-j", "1") == 0
-    assert (output / "objects.inv").read_bytes() == (scratch / "objects.inv").read_bytes()
+    for name in ("objects.inv", "searchindex.js"):
+        assert (output / name).read_bytes() == (scratch / name).read_bytes(), name
     keywords = InventoryFile.loads((output / "objects.inv").read_bytes(), uri="").data
     assert "pkg.core.Engine.run" in keywords["xref:keyword"]
 

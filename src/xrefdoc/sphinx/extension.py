@@ -233,8 +233,8 @@ class _GeneratedSite:
         with collector_paused(freeze_after=False):
             write_index_data(app, self.site, self.root, self.plan, self.facts, scripts)
         timings.lap("index data")
-        if beside.inventory is not None:
-            beside.inventory.wait()
+        if beside.sphinx_indexes is not None:
+            beside.sphinx_indexes.wait()
         _note_code_search(beside.code_search)
         doctrees = Path(app.doctreedir)
         write_if_changed(doctrees / WARNINGS_FILE, json_line(self.warnings))
@@ -254,7 +254,7 @@ class _Beside:
     # The git data's state, and its new one, kept only when the build completes.
     git_state: Path
     coming_git_state: Path
-    inventory: _Inventory | None
+    sphinx_indexes: _SphinxIndexes | None
 
     def keep_git_state(self) -> None:
         if self.coming_git_state.exists():  # now that its scripts are the build's
@@ -263,28 +263,29 @@ class _Beside:
     def stop(self) -> None:
         self.code_search.stop()
         self.git_data.stop()
-        if self.inventory is not None:
-            self.inventory.stop()
+        if self.sphinx_indexes is not None:
+            self.sphinx_indexes.stop()
         self.coming_git_state.unlink(missing_ok=True)
 
 
-class _Inventory:
-    """Sphinx's inventory of every keyword and page (``objects.inv``), written by a process
-    forked when Sphinx would write it (its builder's ``dump_inventory``, at the end of its
-    writing), while this one writes Sphinx's search index and the index data. Nothing else
-    reads it. Written here, it was 0.58 s of a 8.8 s one-file rebuild of NumPy x3 (76,212
-    objects, py-spy), all of it on the way to the build's end."""
+class _SphinxIndexes:
+    """Sphinx's search index and inventory (``searchindex.js``, ``objects.inv``: every page,
+    keyword and file), written by a process forked when Sphinx would write them (its
+    builder's ``handle_finish``, at the end of its writing), while this one writes the
+    index data. Written here, they were 1.1 s of a 8.8 s one-file rebuild of NumPy x3
+    (76,212 objects, py-spy), all of it on the way to the build's end. The search index
+    is cleaned (``_clean_search_index``) once they are written (``wait``)."""
 
     def __init__(self, builder: Any) -> None:
-        self._dump: Callable[[], None] = builder.dump_inventory
+        self._write: Callable[[], None] = builder.handle_finish
         self._pending: Pending[None] | None = None
-        builder.dump_inventory = self._start
+        builder.handle_finish = self._start
 
     def _start(self) -> None:
-        self._pending = in_background(_call, self._dump, None, fork=True)
+        self._pending = in_background(_call, self._write, None, fork=True)
 
     def wait(self) -> None:
-        """Once it is written (an error in its writing is raised here)."""
+        """Once they are written (an error in their writing is raised here)."""
         if self._pending is not None:
             self._pending.result()
 
@@ -486,10 +487,12 @@ def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None
             git_state = Path(app.doctreedir) / GIT_STATE_FILE
             coming = git_state.with_name(f"{git_state.name}.coming")
             git_data = _start_git_data(app, git, site, plan is None, git_state, coming, fork)
-            inventory = (
-                _Inventory(app.builder) if fork and hasattr(app.builder, "dump_inventory") else None
+            indexes = (
+                _SphinxIndexes(app.builder)
+                if fork and hasattr(app.builder, "handle_finish")
+                else None
             )
-            beside = _Beside(code_search, git_data, git_state, coming, inventory)
+            beside = _Beside(code_search, git_data, git_state, coming, indexes)
             stack.callback(beside.stop)
         if plan is not None:
             logger.info(
@@ -896,7 +899,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", partial(_generate, found))
     app.connect("build-finished", _write_highlighting)
     app.connect("build-finished", partial(_write_build_script, found))
-    app.connect("build-finished", _clean_search_index)
+    # After the site's own finish, which waits for the search index (``_SphinxIndexes``).
+    app.connect("build-finished", _clean_search_index, 800)
     app.connect("html-page-context", _add_code_search)
     BundleMaker().connect(app)
     app.connect("env-updated", lambda app, env: timings.lap("sphinx read"))
