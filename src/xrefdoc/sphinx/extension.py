@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import logging as std_logging
 import os
 import posixpath
 import time
@@ -21,6 +22,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 from sphinx.util import logging
+from sphinx.util.logging import NAMESPACE as SPHINX_LOGGERS
 
 from xrefdoc import __version__
 from xrefdoc.analyze import rule_names
@@ -282,7 +284,8 @@ class _SphinxIndexes:
         builder.handle_finish = self._start
 
     def _start(self) -> None:
-        self._pending = in_background(_call, self._write, None, fork=True)
+        logger.info("xrefdoc: writing the search index and object inventory beside the rest")
+        self._pending = in_background(_quietly, self._write, None, fork=True)
 
     def wait(self) -> None:
         """Once they are written (an error in their writing is raised here)."""
@@ -294,7 +297,10 @@ class _SphinxIndexes:
             self._pending.stop()
 
 
-def _call(call: Callable[[], None], _: None) -> None:
+def _quietly(call: Callable[[], None], _: None) -> None:
+    """``call()`` saying nothing but warnings: its progress lines (Sphinx's) would cut into
+    the lines this process prints meanwhile."""
+    std_logging.getLogger(SPHINX_LOGGERS).setLevel(std_logging.WARNING)
     call()
 
 
