@@ -325,7 +325,12 @@ def test_any_role_in_a_sphinx_project_links_to_a_keyword(tmp_path: Path, jobs: s
     docs = write_tree(
         tmp_path / "docs",
         {
-            "conf.py": f"extensions = ['xrefdoc.sphinx']\nxrefdoc_root = {str(tree)!r}\n",
+            "conf.py": f"extensions = ['xrefdoc.sphinx']\nxrefdoc_root = {str(tree)!r}\n"
+            # Another extension's handler, which finds Sphinx's inventory written.
+            "import shutil\n"
+            "def setup(app):\n"
+            "    app.connect('build-finished', lambda app, error: shutil.copy(\n"
+            "        app.outdir / 'objects.inv', app.outdir / 'seen.inv'))\n",
             "index.md": "# Guide\n\nThe {any}`Engine.run` method.\n",
         },
     )
@@ -333,6 +338,7 @@ def test_any_role_in_a_sphinx_project_links_to_a_keyword(tmp_path: Path, jobs: s
     assert build_main(["-q", "-W", "-j", jobs, "-b", "html", str(docs), str(out)]) == 0
     inventory = InventoryFile.loads((out / "objects.inv").read_bytes(), uri="")
     assert "pkg.core.Engine.run" in inventory.data["xref:keyword"], "merged from every worker"
+    assert (out / "seen.inv").read_bytes() == (out / "objects.inv").read_bytes()
     index = page_text(out / "index.html")
     assert re.search(r'href="_xref/keywords-r\.html#def-pkg\.core\.Engine\.run"', index)
     assert broken_links(out) == []

@@ -421,6 +421,8 @@ def test_a_rebuild_that_resolved_few_files_again_keeps_only_those_beside_the_res
     read = Resolved.load(kept, "v1")
     assert read is not None and read.delta == frozenset() and "fill/f01.py" not in read.files
     assert read.files["fill/f02.py"].sha256 == records["fill/f02.py"].sha256
+    delta.write_bytes(b"damaged")
+    assert Resolved.load(kept, "v1") == read, "the full save, as it was made"
 
 
 def test_a_build_that_cannot_keep_them_says_so_and_goes_on(

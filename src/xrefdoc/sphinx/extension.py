@@ -19,6 +19,7 @@ from typing import Any
 
 import jinja2
 from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 from sphinx.util import logging
@@ -274,18 +275,43 @@ class _SphinxIndexes:
     """Sphinx's search index and inventory (``searchindex.js``, ``objects.inv``: every page,
     keyword and file), written by a process forked when Sphinx would write them (its
     builder's ``handle_finish``, at the end of its writing), while this one writes the
-    index data. Written here, they were 1.1 s of a 8.8 s one-file rebuild of NumPy x3
-    (76,212 objects, py-spy), all of it on the way to the build's end. The search index
-    is cleaned (``_clean_search_index``) once they are written (``wait``)."""
+    index data; the search index is cleaned there too (``_clean_search_index``). Written
+    here, they were 1.1 s of a 8.8 s one-file rebuild of NumPy x3 (76,212 objects,
+    py-spy), all of it on the way to the build's end.
 
-    def __init__(self, builder: Any) -> None:
-        self._write: Callable[[], None] = builder.handle_finish
+    Only in ``xrefdoc build`` (``wanted``), whose site is published once the build is done:
+    in a Sphinx project's own build, other extensions' handlers of ``build-finished`` may
+    read these files before ``wait``. Only for Sphinx's HTML builder's own
+    ``handle_finish``: an EPUB builder's packs the whole output folder."""
+
+    def __init__(self, builder: StandaloneHTMLBuilder) -> None:
+        self._write = builder.handle_finish
+        self._search_index = Path(builder.outdir) / builder.searchindex_filename
         self._pending: Pending[None] | None = None
-        builder.handle_finish = self._start
+        builder.handle_finish = self._start  # type: ignore[method-assign]
+
+    @staticmethod
+    def wanted(app: Sphinx) -> bool:
+        builder = app.builder
+        return (
+            isinstance(app, StandaloneSphinx)
+            and isinstance(builder, StandaloneHTMLBuilder)
+            and type(builder).handle_finish is StandaloneHTMLBuilder.handle_finish
+        )
+
+    @staticmethod
+    def of(builder: Any) -> _SphinxIndexes | None:
+        """The one writing ``builder``'s indexes, if any."""
+        found = getattr(getattr(builder, "handle_finish", None), "__self__", None)
+        return found if isinstance(found, _SphinxIndexes) else None
 
     def _start(self) -> None:
         logger.info("xrefdoc: writing the search index and object inventory beside the rest")
-        self._pending = in_background(_quietly, self._write, None, fork=True)
+        self._pending = in_background(_quietly, self._write_all, None, fork=True)
+
+    def _write_all(self) -> None:
+        self._write()
+        drop_empty_terms(self._search_index)
 
     def wait(self) -> None:
         """Once they are written (an error in their writing is raised here)."""
@@ -299,7 +325,8 @@ class _SphinxIndexes:
 
 def _quietly(call: Callable[[], None], _: None) -> None:
     """``call()`` saying nothing but warnings: its progress lines (Sphinx's) would cut into
-    the lines this process prints meanwhile."""
+    the lines this process prints meanwhile. (A warning there is said, but not counted by
+    the build: Sphinx writes these indexes without any.)"""
     std_logging.getLogger(SPHINX_LOGGERS).setLevel(std_logging.WARNING)
     call()
 
@@ -493,11 +520,10 @@ def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None
             git_state = Path(app.doctreedir) / GIT_STATE_FILE
             coming = git_state.with_name(f"{git_state.name}.coming")
             git_data = _start_git_data(app, git, site, plan is None, git_state, coming, fork)
-            indexes = (
-                _SphinxIndexes(app.builder)
-                if fork and hasattr(app.builder, "handle_finish")
-                else None
-            )
+            indexes = None
+            if fork and _SphinxIndexes.wanted(app):
+                assert isinstance(app.builder, StandaloneHTMLBuilder)  # for mypy: wanted
+                indexes = _SphinxIndexes(app.builder)
             beside = _Beside(code_search, git_data, git_state, coming, indexes)
             stack.callback(beside.stop)
         if plan is not None:
@@ -847,6 +873,8 @@ def _clean_search_index(app: Sphinx, exception: BaseException | None) -> None:
     """Sphinx's search index without the terms of pages that are gone (see
     ``searchindex``), so a rebuild after a removal writes what a clean build does."""
     filename = getattr(app.builder, "searchindex_filename", None)
+    if _SphinxIndexes.of(app.builder) is not None:
+        return  # cleaned where it is written
     if exception is None and app.builder.format == "html" and filename:
         drop_empty_terms(Path(app.outdir) / filename)
 
@@ -905,8 +933,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", partial(_generate, found))
     app.connect("build-finished", _write_highlighting)
     app.connect("build-finished", partial(_write_build_script, found))
-    # After the site's own finish, which waits for the search index (``_SphinxIndexes``).
-    app.connect("build-finished", _clean_search_index, 800)
+    app.connect("build-finished", _clean_search_index)
     app.connect("html-page-context", _add_code_search)
     BundleMaker().connect(app)
     app.connect("env-updated", lambda app, env: timings.lap("sphinx read"))

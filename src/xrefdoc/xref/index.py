@@ -7,7 +7,6 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
-from itertools import repeat
 from typing import NamedTuple
 
 from xrefdoc.core.languages import name_group
@@ -635,7 +634,8 @@ def _kept(
     meant = [
         None if file is None else definitions_in[file][n] for file, n in zip(where, at, strict=True)
     ]
-    uses = list(map(_new_use, zip(repeat(path), shown, names, meant, columns, member)))
+    paths = [path] * len(names)
+    uses = list(map(_new_use, zip(paths, shown, names, meant, columns, member, strict=True)))
     return targets, uses
 
 

@@ -246,20 +246,18 @@ class Resolved:
             kept, modules = plain_unpickled(held)
             del held  # 67 MB on NumPy x3: freed before the resolutions are made of it
             files = {name: FileResolution(*fields) for name, fields in kept.items()}
-            token, delta = base, frozenset[str]()
-            if _delta_path(path).exists():
-                stored, on, newer, held = read_plain_pickle(_delta_path(path))
-                if stored == version and on == base:
-                    kept, modules = plain_unpickled(held)
-                    for name, fields in kept.items():
-                        if fields is None:
-                            files.pop(name, None)
-                        else:
-                            files[name] = FileResolution(*fields)
-                    token, delta = newer, frozenset(kept)
-            return cls(files, modules, token, base, delta)
         except Exception:  # missing, damaged or of another format: resolve every file
             return None
+        delta = _read_delta(_delta_path(path), version, base)
+        if delta is None:  # the full save, as it was made
+            return cls(files, modules, base, base)
+        token, changed, modules = delta
+        for name, found in changed.items():
+            if found is None:
+                files.pop(name, None)
+            else:
+                files[name] = found
+        return cls(files, modules, token, base, frozenset(changed))
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +281,26 @@ EVERY_FILE = Rework()
 
 def _delta_path(path: Path) -> Path:
     return path.with_name(path.name + DELTA_SUFFIX)
+
+
+def _read_delta(
+    path: Path, version: str, base: str
+) -> tuple[str, dict[str, FileResolution | None], dict[str, str]] | None:
+    """The delta at ``path`` saved on the full save of token ``base`` by code of
+    ``version``: its token, the resolutions it holds (None: the file is gone), the module
+    map; None when there is none, or it is damaged or saved on another."""
+    try:
+        stored, on, token, held = read_plain_pickle(path)
+        if stored != version or on != base:
+            return None
+        kept, modules = plain_unpickled(held)
+        changed = {
+            name: None if fields is None else FileResolution(*fields)
+            for name, fields in kept.items()
+        }
+    except Exception:  # missing, damaged or of another format
+        return None
+    return token, changed, modules
 
 
 def _pickled(files: dict[str, tuple[object, ...] | None], modules: dict[str, str]) -> bytes:
