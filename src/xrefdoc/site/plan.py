@@ -255,20 +255,22 @@ def _meanings(
     kept from (another site of the tree shares its cache, and may have resolved them
     again since)."""
     index = site.index
-    if old is None or changed is None or not _resolved_since(old, rework):
+    resolved = None if old is None else _resolved_again(old, rework)
+    if old is None or changed is None or resolved is None:
         return {path: _meanings_digest(site, path) for path in index.records}
-    assert rework.again is not None  # for mypy: _resolved_since
-    again = set(rework.again) | changed
+    again = set(resolved) | changed
     for path in changed:
         for definition in index.definitions_in.get(path, ()):
             again.update(index.users.get(definition, ()))
     return _carried(index.records, again, old.meanings, partial(_meanings_digest, site))
 
 
-def _resolved_since(old: SiteFacts, rework: Rework) -> bool:
-    """Whether the files ``rework`` did not resolve again have the uses ``old`` was made
-    with: it resolved the others again since the resolutions ``old`` was made with."""
-    return rework.again is not None and bool(old.resolutions) and old.resolutions == rework.since
+def _resolved_again(old: SiteFacts, rework: Rework) -> frozenset[str] | None:
+    """The files ``rework`` resolved again since the resolutions ``old`` was made with (the
+    others have the uses ``old`` was made with); None when it is not known."""
+    if old.resolutions and old.resolutions == rework.since:
+        return rework.again
+    return None
 
 
 def _carried(
@@ -607,11 +609,11 @@ def _mentioned_before(old: SiteFacts, rework: Rework, paths: set[str]) -> Iterat
     mentions now for a file whose kept uses are those ``old`` was made with; else every
     keyword on the keyword pages it touched (a letter page lists hundreds: on NumPy x3,
     one file edited was 11,744 use digests, 0.8 s of a 12 s rebuild)."""
-    kept = _resolved_since(old, rework)
+    again = _resolved_again(old, rework)
     for path in paths:
-        if kept and path in rework.mentioned_before:
+        if again is not None and path in rework.mentioned_before:
             yield rework.mentioned_before[path]
-        elif not kept or path in (rework.again or ()):  # or a file added since
+        elif again is None or path in again:  # or a file added since
             for page in old.touches.get(path, frozenset()):
                 yield old.keyword_pages.get(page, ())
 

@@ -279,7 +279,7 @@ class _SphinxIndexes:
     here, they were 1.1 s of a 8.8 s one-file rebuild of NumPy x3 (76,212 objects,
     py-spy), all of it on the way to the build's end.
 
-    Only in ``xrefdoc build`` (``wanted``), whose site is published once the build is done:
+    Only in ``xrefdoc build`` (``for_build``), whose site is published once the build is done:
     in a Sphinx project's own build, other extensions' handlers of ``build-finished`` may
     read these files before ``wait``. Only for Sphinx's HTML builder's own
     ``handle_finish``: an EPUB builder's packs the whole output folder."""
@@ -290,14 +290,17 @@ class _SphinxIndexes:
         self._pending: Pending[None] | None = None
         builder.handle_finish = self._start  # type: ignore[method-assign]
 
-    @staticmethod
-    def wanted(app: Sphinx) -> bool:
+    @classmethod
+    def for_build(cls, app: Sphinx) -> _SphinxIndexes | None:
+        """One for this build's builder, when it is ``xrefdoc build``'s HTML builder."""
         builder = app.builder
-        return (
+        if (
             isinstance(app, StandaloneSphinx)
             and isinstance(builder, StandaloneHTMLBuilder)
             and type(builder).handle_finish is StandaloneHTMLBuilder.handle_finish
-        )
+        ):
+            return cls(builder)
+        return None
 
     @staticmethod
     def of(builder: Any) -> _SphinxIndexes | None:
@@ -520,10 +523,7 @@ def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None
             git_state = Path(app.doctreedir) / GIT_STATE_FILE
             coming = git_state.with_name(f"{git_state.name}.coming")
             git_data = _start_git_data(app, git, site, plan is None, git_state, coming, fork)
-            indexes = None
-            if fork and _SphinxIndexes.wanted(app):
-                assert isinstance(app.builder, StandaloneHTMLBuilder)  # for mypy: wanted
-                indexes = _SphinxIndexes(app.builder)
+            indexes = _SphinxIndexes.for_build(app) if fork else None
             beside = _Beside(code_search, git_data, git_state, coming, indexes)
             stack.callback(beside.stop)
         if plan is not None:
@@ -872,9 +872,9 @@ def _add_static_files(app: Sphinx, config: Config) -> None:
 def _clean_search_index(app: Sphinx, exception: BaseException | None) -> None:
     """Sphinx's search index without the terms of pages that are gone (see
     ``searchindex``), so a rebuild after a removal writes what a clean build does."""
-    filename = getattr(app.builder, "searchindex_filename", None)
     if _SphinxIndexes.of(app.builder) is not None:
         return  # cleaned where it is written
+    filename = getattr(app.builder, "searchindex_filename", None)
     if exception is None and app.builder.format == "html" and filename:
         drop_empty_terms(Path(app.outdir) / filename)
 
