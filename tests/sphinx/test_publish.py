@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from xrefdoc.core.fsutil import TEMPORARY_SUFFIX
 from xrefdoc.sphinx import publish as publishing
 
 HOUR_NS = 3600 * 10**9
@@ -110,3 +111,34 @@ def test_files_replaced_whole_are_shared_and_change_in_the_site_only_when_publis
     assert (site / "code/a.js").read_text(encoding="utf-8") == "a()"
     publishing.publish(stage, site, set(), listing, replaced_whole=("code/",))
     assert (site / "code/a.js").read_text(encoding="utf-8") == "b()"
+
+
+def test_a_folder_of_pages_the_site_lacks_moves_whole(tmp_path: Path) -> None:
+    """A first build's folders of pages move by one rename each; a folder that also holds
+    a file that stays staged, or a temporary file a stopped write left, moves file by file,
+    and the leftover stays out of the site."""
+    pages = {"pkg/sub/a.py.html": "a", "pkg/b.py.html": "b", "mixed/c.py.html": "c"}
+    staged = {**pages, "mixed/data.js": "d()", "left/e.py.html": "e", "search.html": "s"}
+    stage = stage_with(tmp_path / "stage", staged)
+    (stage / f"left/.e.py.html.publish{TEMPORARY_SUFFIX}").write_text("part", encoding="utf-8")
+    folders = {name: (stage / name).stat().st_ino for name in ("pkg", "mixed", "left")}
+    site, listing = tmp_path / "site", tmp_path / "published"
+    moved = {*pages, "left/e.py.html"}
+
+    assert publishing.publish(stage, site, moved, listing) == len(staged), "files written"
+
+    published = {path.relative_to(site).as_posix() for path in site.rglob("*") if path.is_file()}
+    assert published == set(staged)
+    assert all((site / name).read_text(encoding="utf-8") == text for name, text in staged.items())
+    assert (site / "pkg").stat().st_ino == folders["pkg"], "pkg/ moved by one rename"
+    assert (site / "mixed").stat().st_ino != folders["mixed"]
+    assert (site / "left").stat().st_ino != folders["left"]
+    assert not (stage / "pkg").exists()
+    assert (stage / "mixed/data.js").exists()
+    # A second build's pages go into the folders the site has, file by file.
+    stage_with(stage, {"pkg/b.py.html": "b2", "pkg/new/f.py.html": "f"})
+    publishing.publish(stage, site, {*moved, "pkg/new/f.py.html"}, listing)
+    assert (site / "pkg/b.py.html").read_text(encoding="utf-8") == "b2"
+    assert (site / "pkg/sub/a.py.html").read_text(encoding="utf-8") == "a"
+    assert (site / "pkg/new/f.py.html").read_text(encoding="utf-8") == "f"
+    assert not (stage / "pkg").exists()

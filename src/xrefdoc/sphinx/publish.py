@@ -44,14 +44,19 @@ from xrefdoc.core.fsutil import (
 from xrefdoc.walk.stamps import file_stamp
 
 
-def staged_files(stage: Path) -> Iterator[str]:
-    """Every file of the stage, relative and ``/``-separated."""
+def staged_files(stage: Path, leftovers: set[str] | None = None) -> Iterator[str]:
+    """Every file of the stage, relative and ``/``-separated; ``leftovers`` gets the folders
+    (relative) that hold something else: a temporary file a stopped write left, or nothing."""
     top = len(os.path.join(stage, ""))  # the walk's folders all start with the stage's path
-    for folder, _, names in os.walk(stage):
+    for folder, folders, names in os.walk(stage):
         relative = folder[top:].replace(os.sep, "/")
+        if leftovers is not None and not (folders or names):
+            leftovers.add(relative)
         for name in names:
             if not name.endswith(TEMPORARY_SUFFIX):
                 yield f"{relative}/{name}" if relative else name
+            elif leftovers is not None:
+                leftovers.add(relative)
 
 
 @dataclass(slots=True)
@@ -97,7 +102,8 @@ def publish(
     never written in place: the site shares them (a hard link) instead of a copy, and a
     later build that replaces one in the stage leaves the site's as it was. Returns how
     many files were written."""
-    current = sorted(staged_files(stage))
+    leftovers: set[str] = set()
+    current = sorted(staged_files(stage, leftovers))
     stamps_file = listing.with_name(f"{listing.name}.stamps")
     vouched = read_json_object(stamps_file)
     started = time.time_ns()
@@ -109,11 +115,16 @@ def publish(
         site.mkdir(parents=True, exist_ok=True)
     # A rename needs the stage and the site on one file system; else the pages are copied.
     renamed = os.stat(stage).st_dev == os.stat(site).st_dev
+    whole = _WholeFolders(site, _mixed_folders(current, moved, leftovers)) if renamed else None
     folders: set[Path] = set()
     # The files that stay staged and are as the last publishing found them, with their stamps.
     kept: dict[str, str] = {}
+    in_whole = 0  # the files that move with a whole folder
     try:
         for relative in current:
+            if whole is not None and whole.holds(relative):
+                in_whole += 1
+                continue
             stamp = "" if relative in moved else vouched.get(relative, "")
             if stamp and stamp == _pair_stamp(stage, site, relative, started):
                 kept[relative] = stamp
@@ -131,6 +142,11 @@ def publish(
                 publication.renames.append((source, target))
             else:
                 publication.copy(source, target, link=relative.startswith(replaced_whole))
+        for folder in whole.chosen if whole is not None else ():
+            target = site / folder
+            with naming(target.parent):
+                target.parent.mkdir(parents=True, exist_ok=True)
+            publication.renames.append((stage / folder, target))
     except BaseException:
         publication.abandon()
         raise
@@ -142,9 +158,10 @@ def publish(
             if relative in moved:
                 (stage / relative).unlink(missing_ok=True)
     # The folders the pages left go too: the next walk of the stage need not list them.
-    remove_empty_folders(
-        stage, {(stage / relative).parent for relative in current if relative in moved}
-    )
+    gone = [relative for relative in current if relative in moved]
+    if whole is not None:  # a folder moved whole is gone already; its parent may be empty
+        gone = [relative for relative in gone if not whole.holds(relative)] + whole.chosen
+    remove_empty_folders(stage, {(stage / relative).parent for relative in gone})
     remove_stale(site, listing, [*current, *moved])
     published = time.time_ns()
     for relative in current:
@@ -153,7 +170,48 @@ def publish(
             if stamp:
                 kept[relative] = stamp
     write_bytes_atomically(stamps_file, json.dumps(kept, separators=(",", ":")).encode())
-    return len(publication.renames)
+    return len(publication.renames) - len(whole.chosen if whole is not None else ()) + in_whole
+
+
+def _mixed_folders(
+    current: Collection[str], moved: Collection[str], leftovers: set[str]
+) -> set[str]:
+    """The folders of the stage (relative) that hold more than pages that move: a file that
+    stays staged, or a ``leftovers`` folder, at any depth; the stage itself ("") always."""
+    mixed = {""}
+    for relative in [*(path for path in current if path not in moved), *leftovers]:
+        while relative and relative not in mixed:
+            mixed.add(relative)
+            relative = relative.rpartition("/")[0]
+    return mixed
+
+
+class _WholeFolders:
+    """The folders of the stage that move into the site by one rename each: every file
+    under one is a page that moves, and the site has no folder of its name. On a first
+    build that is every folder of pages: 20,590 files' pages were 61,000 renames (8.8 s of
+    the build's 170), where they are now a few hundred."""
+
+    def __init__(self, site: Path, mixed: set[str]) -> None:
+        self._site = site
+        self._mixed = mixed
+        self._whole: dict[str, bool] = {}
+        self.chosen: list[str] = []  # the outermost of them, in the order first met
+
+    def holds(self, relative: str) -> bool:
+        """Whether the staged file or folder ``relative`` moves with a whole folder."""
+        folder = relative.rpartition("/")[0]
+        if not folder:
+            return False
+        if folder not in self._whole:
+            above = self.holds(folder)
+            outermost = (
+                not above and folder not in self._mixed and not os.path.lexists(self._site / folder)
+            )
+            if outermost:
+                self.chosen.append(folder)
+            self._whole[folder] = above or outermost
+        return self._whole[folder]
 
 
 def _pair_stamp(stage: Path, site: Path, relative: str, now_ns: int) -> str:
