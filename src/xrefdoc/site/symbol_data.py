@@ -363,11 +363,12 @@ class SymbolData:
 
     def make_shared_parts(self) -> None:
         """Make now what the scripts of every file draw on (the uses by what they may mean,
-        the type hierarchy; the call graph is made per name as it is asked), made on first
-        use otherwise: before workers fork, so that each inherits them rather than making
-        them again."""
+        the type hierarchy, the uses a member follows; the call graph is made per name as
+        it is asked), made on first use otherwise: before workers fork, so that each
+        inherits them rather than making them again."""
         self.uses.complete()
         self.hierarchy.types.resolve()
+        self.hierarchy.calls.find_member_follows()
 
     @classmethod
     def for_tree(cls, site: SiteContext, root: Path) -> SymbolData:

@@ -101,16 +101,30 @@ class CallGraph:
             return False
         reached = self._reached.get(use.path)
         if reached is None:
-            rows = list(self._index.records[use.path].references.rows())
-            through = {
-                (line, target.rpartition(".")[0]) for _, line, _, target, _ in rows if target
-            }
-            reached = self._reached[use.path] = frozenset(
-                (line, column)
-                for _, line, _, target, column in rows
-                if target and (line, target) in through
-            )
+            reached = self._reached_in(use.path)
         return (use.line, use.column) in reached
+
+    def _reached_in(self, path: str) -> frozenset[tuple[int, int]]:
+        """The (line, column) of the uses in ``path`` that a member follows, kept."""
+        rows = [
+            (line, target, column)
+            for _, line, _, target, column in self._index.records[path].references.rows()
+            if target
+        ]
+        through = {(line, target.rpartition(".")[0]) for line, target, _ in rows}
+        found = self._reached[path] = frozenset(
+            (line, column) for line, target, column in rows if (line, target) in through
+        )
+        return found
+
+    def find_member_follows(self) -> None:
+        """Find now which uses of every file of code a member follows, before workers fork:
+        each worker's part of the shared lists of textual matches reaches into most files,
+        and found them again (NumPy's 2,363 files: 2.6 s of the workers' processor time,
+        for 0.35 s here; the symbol data stage 9.0-9.3 s -> 7.8-8.2 s)."""
+        for path, record in self._index.records.items():
+            if record.family not in PROSE_FAMILIES and path not in self._reached:
+                self._reached_in(path)
 
     def _imported(self, path: str) -> frozenset[tuple[int, str]]:
         """The (line, name) of the names a file's imports bring in: what an import names is
