@@ -144,17 +144,27 @@ def segment_text(segment: str) -> bytes:
 
 def varints(values: npt.NDArray[np.integer]) -> bytes:
     """LEB128: seven bits a byte, low bits first, the top bit set on all but a number's last
-    byte. Values below 2^35."""
+    byte. Values below 2^35. Written a byte position at a time, each pass over the numbers
+    that have a byte there: most gaps and counts are one byte (a million gaps of Sphinx's
+    shards: 0.14 s as a table of five bytes a number cut down, 0.06 s so)."""
     import numpy as np
 
-    numbers = values.astype(np.uint64, copy=False)
+    numbers = values.astype(np.uint64)  # a copy: shifted in place below
     lengths = np.ones(numbers.size, dtype=np.int64)
     for k in range(1, 5):
         lengths += numbers >= (1 << (7 * k))
-    columns = np.arange(5)
-    septets = ((numbers[:, None] >> (7 * columns).astype(np.uint64)) & 0x7F).astype(np.uint8)
-    septets[columns[None, :] < (lengths[:, None] - 1)] |= 0x80
-    return bytes(septets[columns[None, :] < lengths[:, None]].tobytes())
+    ends = np.cumsum(lengths)
+    out = np.empty(int(ends[-1]) if numbers.size else 0, dtype=np.uint8)
+    at = ends - lengths  # where each number's next byte goes
+    live = np.arange(numbers.size)  # the numbers with a byte still to write
+    while live.size:
+        left = numbers[live]
+        more = lengths[live] > 1
+        out[at] = (left & 0x7F).astype(np.uint8) | (more.astype(np.uint8) << 7)
+        numbers[live] = left >> np.uint64(7)
+        lengths[live] -= 1
+        live, at = live[more], at[more] + 1
+    return out.tobytes()
 
 
 def varint_values(data: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint64]:
