@@ -272,3 +272,42 @@ def test_a_fault_in_work_done_beside_the_build_fails_it_and_ends_the_rest(
     assert len(errors[-1]) < 500, errors[-1][:500]
     assert multiprocessing.active_children() == []
     assert not (tmp_path / "out" / "index.html").exists(), "a failed build publishes nothing"
+
+
+def test_the_code_search_starts_beside_the_index_and_ends_when_the_index_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The code-search index needs only the records: its writer is forked as soon as the
+    files are extracted, while the index is made in this process. A fault in the index
+    fails the build in one line, and the writer, started already, is ended."""
+    import multiprocessing
+
+    from xrefdoc.commands.cli import main
+    from xrefdoc.pipeline import scan
+    from xrefdoc.sphinx import extension
+
+    started = tmp_path / "code search started"
+
+    def slow(*arguments: object, **options: object) -> None:
+        started.write_text(str(os.getpid()), encoding="utf-8")
+        time.sleep(60)
+
+    def broken(*arguments: object) -> None:
+        for _ in range(100):  # until the writer beside it has started, or 10 s
+            if started.exists():
+                break
+            time.sleep(0.1)
+        raise RuntimeError("the index broke")
+
+    monkeypatch.setattr(extension, "write_code_index", slow)
+    monkeypatch.setattr(scan, "resolve_index", broken)
+    tree = write_tree(tmp_path / "tree", tree_files(60))
+    began = time.monotonic()
+    assert main(["build", str(tree), "-o", str(tmp_path / "out"), "-q", "-j", "2"]) != 0
+    assert time.monotonic() - began < 45, "the code search was waited for"
+    assert started.exists(), "the code search started before the index was made"
+    assert started.read_text(encoding="utf-8") != str(os.getpid()), "beside the build"
+    errors = [line for line in capsys.readouterr().err.splitlines() if "error" in line]
+    assert errors and "the index broke" in errors[-1]
+    assert multiprocessing.active_children() == []
+    assert not (tmp_path / "out" / "index.html").exists(), "a failed build publishes nothing"

@@ -242,6 +242,7 @@ def scan(
     derive: DeriveSource | None = None,
     walked: WalkResult | None = None,
     cluster: ClusterSession | None = None,
+    extracted: Callable[[Sequence[FileRecord]], None] | None = None,
 ) -> Scan:
     """Walk, extract every file (or take its record from the cache when its content is
     unchanged), and index; a file that cannot be read is skipped with why. ``use_cache=False``
@@ -251,7 +252,9 @@ def scan(
     its output stored in the cache. ``workers``: how many processes extract (None: one per
     usable core, ``usable_cores``). ``walked`` is the walk's result when the caller has
     walked already; ``cluster`` the build's cluster when it has one (else, with a
-    ``scheduler`` setting, the scan opens one of its own)."""
+    ``scheduler`` setting, the scan opens one of its own). ``extracted`` is called with the
+    records once every file is extracted, before the index is made in this process alone:
+    work that needs only the records (the code-search index) may start beside it there."""
     if cache is None:
         if use_cache:
             cache = RecordCache.open(cache_location(settings.root, settings.cache_dir))
@@ -323,6 +326,8 @@ def scan(
         cache.save_settings(settings)
         kept_at = _resolved_file(cache)
     timings.lap("extract")
+    if extracted is not None:
+        extracted(records)
     kept = Resolved.load(kept_at, resolver_version()) if kept_at is not None else None
     index, resolved = resolve_index(records, kept)
     rework = EVERY_FILE

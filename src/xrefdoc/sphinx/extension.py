@@ -9,7 +9,7 @@ import logging as std_logging
 import os
 import posixpath
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
@@ -45,6 +45,7 @@ from xrefdoc.core.fsutil import (
 from xrefdoc.core.gc_pause import collector_paused
 from xrefdoc.core.generated import write_generated_in_workers
 from xrefdoc.core.identity import Identity
+from xrefdoc.core.model import FileRecord
 from xrefdoc.core.progress import progress_of
 from xrefdoc.core.resources import resource_dir
 from xrefdoc.core.settings import PROJECT_SETTINGS, Settings, layered_settings, settings_identity
@@ -487,6 +488,15 @@ def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None
             else None
         )
         progress = progress_of(app.verbosity, "xrefdoc: extracting and highlighting... ")
+        # No fork while a cluster client runs its threads (``core.generated``).
+        workers = 1 if session is not None else app.parallel
+        html, fork = app.builder.format == "html", workers > 1
+        searching: list[_CodeSearch] = []
+
+        def start_code_search(records: Sequence[FileRecord]) -> None:
+            searching.append(_start_code_search(app, settings, records, walked.sources, fork))
+            stack.callback(searching[0].stop)
+
         # As many extract as Sphinx reads and writes with (``-j``).
         result = scan(
             settings,
@@ -495,6 +505,7 @@ def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None
             derive=highlighted_source,
             walked=walked,
             cluster=session,
+            extracted=start_code_search if html else None,
         )
         shown = _shown(app)
         if shown is not None and shown.scanned is not None:
@@ -511,12 +522,7 @@ def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None
             sources=result.walked.sources,
         )
         domain.set_entry_pages(_entry_pages(site))
-        # No fork while a cluster client runs its threads (``core.generated``).
-        workers = 1 if session is not None else app.parallel
-        html, fork = app.builder.format == "html", workers > 1
-        code_search = _start_code_search(app, settings.root, site, fork) if html else None
-        if code_search is not None:
-            stack.callback(code_search.stop)
+        code_search = searching[0] if searching else None
         facts, plan = plan_build(site, settings_digest, old_facts, result.rework)
         beside = None
         if code_search is not None:
@@ -771,24 +777,32 @@ def _output_signature(app: Sphinx, prefix: str) -> list[str]:
     ]
 
 
-def _start_code_search(app: Sphinx, root: Path, site: SiteContext, fork: bool) -> _CodeSearch:
+def _start_code_search(
+    app: Sphinx,
+    settings: Settings,
+    records: Sequence[FileRecord],
+    sources: Mapping[str, str],
+    fork: bool,
+) -> _CodeSearch:
     """``_xref/code/``: the code-search index of every text file's content (see
     ``codesearch``), its groups written again only where a file changed. It needs the files'
-    records and their text alone, so when ``fork``, a process forked now writes it, one
-    group after the other, while the build renders the pages on the other cores: it was the
-    last stage but one, on its own (1.3 of 8.2 s of a step between two versions of Sphinx's
-    tree, where every group changed). Else it is written when ``_GeneratedSite.finish``
-    asks for it. (No fork with a cluster: its client runs threads.)"""
+    records and their text alone, so when ``fork``, a process forked as soon as the files
+    are extracted writes it, one group after the other, while this one makes the index on
+    its own and then the build renders the pages on the other cores: it was the last stage
+    but one, on its own (1.3 of 8.2 s of a step between two versions of Sphinx's tree,
+    where every group changed), and then it started once the index was made. Else it is
+    written when ``_GeneratedSite.finish`` asks for it. (No fork with a cluster: its client
+    runs threads.)"""
     workers = 1 if fork else app.parallel  # a forked process starts none of its own
     write = partial(
         write_code_index,
         code_search_folder(Path(app.outdir)),
-        root,
-        list(site.index.records.values()),
-        site.source_cap,
+        settings.root,
+        list(records),
+        settings.source_cap,
         Path(app.doctreedir) / CODE_STATE_FILE,
         lambda shared, count: local_executor(shared, size=count, min_size=2, workers=workers),
-        site.sources,
+        sources,
     )
     return in_background(_timed, write, None, fork=fork)
 
