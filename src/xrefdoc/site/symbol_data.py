@@ -361,14 +361,18 @@ class SymbolData:
             self._uses = _UseTable(self._index)
         return self._uses
 
-    def make_shared_parts(self) -> None:
+    def make_shared_parts(self, files: int) -> None:
         """Make now what the scripts of every file draw on (the uses by what they may mean,
-        the type hierarchy, the uses a member follows; the call graph is made per name as
-        it is asked), made on first use otherwise: before workers fork, so that each
-        inherits them rather than making them again."""
+        the type hierarchy; the call graph is made per name as it is asked), made on first
+        use otherwise: before workers fork, so that each inherits them rather than making
+        them again. When the scripts of ``files`` files are written, a quarter of the tree
+        or more, the uses a member follows in every file too: the workers' parts then
+        reach into most files each, and a rebuild of a few hundred files pays no pass
+        over the whole tree for them."""
         self.uses.complete()
         self.hierarchy.types.resolve()
-        self.hierarchy.calls.find_member_follows()
+        if 4 * files >= len(self._index.records):
+            self.hierarchy.calls.find_member_follows()
 
     @classmethod
     def for_tree(cls, site: SiteContext, root: Path) -> SymbolData:

@@ -92,7 +92,7 @@ def write_symbol_scripts(
     most = max(2, len(paths) // PART_MIN_FILES)
     count = min(workers * PARTS_PER_WORKER, most) if parallel else 1
     if parallel:
-        symbols.make_shared_parts()
+        symbols.make_shared_parts(len(paths))
     writer = _Writer(symbols, folder)
     weights = [symbols.file_weight(path) for path in paths] if parallel else [1] * len(paths)
     file_parts = [paths[part] for part in _parts(weights, count)]

@@ -494,8 +494,9 @@ def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None
         searching: list[_CodeSearch] = []
 
         def start_code_search(records: Sequence[FileRecord]) -> None:
-            searching.append(_start_code_search(app, settings, records, walked.sources, fork))
-            stack.callback(searching[0].stop)
+            started = _start_code_search(app, settings, records, walked.sources, fork)
+            stack.callback(started.stop)
+            searching.append(started)
 
         # As many extract as Sphinx reads and writes with (``-j``).
         result = scan(
@@ -787,12 +788,10 @@ def _start_code_search(
     """``_xref/code/``: the code-search index of every text file's content (see
     ``codesearch``), its groups written again only where a file changed. It needs the files'
     records and their text alone, so when ``fork``, a process forked as soon as the files
-    are extracted writes it, one group after the other, while this one makes the index on
-    its own and then the build renders the pages on the other cores: it was the last stage
-    but one, on its own (1.3 of 8.2 s of a step between two versions of Sphinx's tree,
-    where every group changed), and then it started once the index was made. Else it is
-    written when ``_GeneratedSite.finish`` asks for it. (No fork with a cluster: its client
-    runs threads.)"""
+    are extracted writes it, one group after the other: beside the index, which this process
+    makes on its own, then beside the pages. Else it is written when
+    ``_GeneratedSite.finish`` asks for it. (No fork with a cluster: its client runs
+    threads.)"""
     workers = 1 if fork else app.parallel  # a forked process starts none of its own
     write = partial(
         write_code_index,

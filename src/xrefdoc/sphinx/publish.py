@@ -16,7 +16,8 @@ moment ago is always compared). At 100,793 files the stage holds 37,505 files, m
 the code-search index's: publishing a one-file rebuild there went from 3.3 to 2.2 s (the
 rest is the walk of the stage and the lists of what was published). The folders the pages
 leave are removed from the stage with them: at 20,590 files they were 11,700 of its 16,800
-folders, and the walk of each rebuild went through them all.
+folders, and the walk of each rebuild went through them all. A folder of pages the site
+does not have yet (every one, on a first build) moves by one rename (``_WholeFolders``).
 """
 
 from __future__ import annotations
@@ -188,7 +189,7 @@ def _mixed_folders(
 
 class _WholeFolders:
     """The folders of the stage that move into the site by one rename each: every file
-    under one is a page that moves, and the site has no folder of its name. On a first
+    under one is a page that moves, and the site has nothing of its name. On a first
     build that is every folder of pages: 20,590 files' pages were 61,000 renames (8.8 s of
     the build's 170), where they are now a few hundred."""
 

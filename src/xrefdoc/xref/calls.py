@@ -96,7 +96,8 @@ class CallGraph:
         """Whether the use is reached through, not called: a member of it is named on its
         line (``Command.invoke``, whose use of ``invoke`` is the call), as the targets the
         extractor wrote say (``~Command.invoke`` follows ``~Command``; ``Command().run``
-        is ``~Command().run``, a call). Only where uses have targets and columns (Python)."""
+        is ``~Command().run``, a call). Only where uses have columns and targets (Python's;
+        the member uses tree-sitter finds in C, C++ and Go)."""
         if use.column < 0:
             return False
         reached = self._reached.get(use.path)
@@ -112,10 +113,10 @@ class CallGraph:
             if target
         ]
         through = {(line, target.rpartition(".")[0]) for line, target, _ in rows}
-        found = self._reached[path] = frozenset(
+        self._reached[path] = frozenset(
             (line, column) for line, target, column in rows if (line, target) in through
         )
-        return found
+        return self._reached[path]
 
     def find_member_follows(self) -> None:
         """Find now which uses of every file of code a member follows, before workers fork:
