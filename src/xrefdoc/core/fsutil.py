@@ -230,6 +230,19 @@ def hard_linked(source: str | Path, target: str | Path) -> bool:
     return True
 
 
+def with_ancestors(folders: Iterable[str]) -> set[str]:
+    """The folders (relative, ``/``-separated) and every folder above each, the top ("")
+    included."""
+    found: set[str] = set()
+    for folder in folders:
+        while folder not in found:
+            found.add(folder)
+            if not folder:
+                break
+            folder = folder.rpartition("/")[0]
+    return found
+
+
 def remove_empty_folders(top: Path, folders: Iterable[Path]) -> None:
     """Remove each of ``folders`` (under ``top``, resolved) that is empty, and each of its
     parents below ``top`` that this leaves empty."""

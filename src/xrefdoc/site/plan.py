@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from xrefdoc.core.fsutil import read_plain_pickle, write_bytes_atomically
+from xrefdoc.core.fsutil import read_plain_pickle, with_ancestors, write_bytes_atomically
 from xrefdoc.core.languages import name_group
 from xrefdoc.site.folder_tree import tree_window
 from xrefdoc.site.readme import find_readme
@@ -483,17 +483,6 @@ def _site_facts(
     )
 
 
-def _with_ancestors(folders: Iterable[str]) -> set[str]:
-    found: set[str] = set()
-    for folder in folders:
-        while folder not in found:
-            found.add(folder)
-            if not folder:
-                break
-            folder = folder.rpartition("/")[0]
-    return found
-
-
 def _changed(new: Mapping[str, bytes], old: Mapping[str, bytes]) -> set[str]:
     """The keys whose digests differ, or that one side lacks."""
     return {name for name in new.keys() | old.keys() if new.get(name) != old.get(name)}
@@ -571,7 +560,7 @@ def _plan_pages(
             keyword_pages.update(
                 pages[name] for pages in (layout.page_of, layout.full_page_of) if name in pages
             )
-    folders = _with_ancestors(path.rpartition("/")[0] for path in changed | removed)
+    folders = with_ancestors(path.rpartition("/")[0] for path in changed | removed)
     folders |= {path.rpartition("/")[0] for path in dirty}
     if new.files.keys() != old.files.keys():
         # A README links to files anywhere in the tree: one that came or went may change it.
