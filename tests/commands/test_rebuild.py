@@ -241,6 +241,45 @@ def test_lines_added_above_a_definition_render_no_page_that_links_to_it(
     assert "pkg/core.py:4" in main_body(page_text(output / "keywords-e.html"))
 
 
+def test_a_name_defined_once_more_renders_the_files_of_its_textual_matches_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second ``run`` changes what a textual match of ``run`` shows (its one candidate
+    becomes the entry and a count), not what an exact use of ``Engine.run`` shows: the file
+    of the match is rendered again, the file of the exact use is not, though it mentions
+    ``run`` too. Both pages are then as a build from scratch writes them."""
+    files = {
+        **FILES,
+        "pkg/poke.py": "def poke(thing):\n    return thing.run()\n",
+        "pkg/motor.py": "SPEED = 1\n",
+    }
+    tree = write_tree(tmp_path / "tree", files)
+    output = tmp_path / "out"
+    assert build(tree, output, "-q") == 0
+    before = pages(output)
+    rendered: list[str] = []
+    real_file_pages = render.render_file_pages
+
+    def counted(environment: Any, site: Any, inputs: Any, record: Any) -> Any:
+        rendered.append(record.path)
+        return real_file_pages(environment, site, inputs, record)
+
+    monkeypatch.setattr(render, "render_file_pages", counted)
+    motor = "SPEED = 1\n\n\nclass Motor:\n    def run(self):\n        return SPEED\n"
+    (tree / "pkg/motor.py").write_text(motor, encoding="utf-8")
+    assert build(tree, output, "-q") == 0
+    after = pages(output)
+
+    assert sorted(rendered) == ["pkg/motor.py", "pkg/poke.py"]
+    assert after["pkg/util.py_docs.html"] == before["pkg/util.py_docs.html"]
+    poke = after["pkg/poke.py_docs.html"][0].decode()
+    assert "textual match, run: 2 definitions" in poke
+    scratch = tmp_path / "scratch"
+    assert build(tree, scratch, "-q", "--cache-dir", str(tmp_path / "scratch-cache")) == 0
+    rebuilt, clean = whole_site(output), whole_site(scratch)
+    assert [page for page in clean if rebuilt.get(page) != clean[page]] == []
+
+
 def test_pages_of_removed_files_and_folders_are_deleted(tmp_path: Path) -> None:
     tree = write_tree(tmp_path / "tree", FILES)
     output = tmp_path / "out"

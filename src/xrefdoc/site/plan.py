@@ -518,14 +518,18 @@ def _plan_pages(
     redefined = _changed(new.anchored, old.anchored)
     for name in redefined:
         dirty.update(use.path for use in index.uses.get(name, ()) if use.definition is None)
-    linked = moved | redefined
-    if linked:
+    if moved:
         # A name that lost its last definition has no uses left in the index, but the pages
-        # that linked it must lose the link: find them by the names their files mention.
+        # that linked it must lose the link, and a file's _kw page links every name it
+        # mentions to its entry, used or not: find them by the names their files mention.
+        # Not for a name defined again (``redefined``) that stays on its page: what a page
+        # shows of its definitions is a textual match's (above) or an exact use's (the place
+        # fact). Scanning for those too rendered 331 pages for the 21 files changed between
+        # two versions of Sphinx, against 30.
         dirty.update(
             path
             for path, record in index.records.items()
-            if path not in dirty and not linked.isdisjoint(record.references.names())
+            if path not in dirty and not moved.isdisjoint(record.references.names())
         )
     # A file that imports a changed one is rendered again only when something it shows
     # changed: its place fact holds what each of its names resolves to.
