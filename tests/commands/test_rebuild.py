@@ -209,6 +209,19 @@ def test_a_new_definition_renders_only_the_keyword_page_that_lists_it(
     assert "pkg/core.py_docs.html#L11" in main_body(page_text(output / "keywords-e.html"))
 
 
+def _counting_file_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the files whose pages are rendered from now on, in order."""
+    rendered: list[str] = []
+    real_file_pages = render.render_file_pages
+
+    def counted(environment: Any, site: Any, inputs: Any, record: Any) -> Any:
+        rendered.append(record.path)
+        return real_file_pages(environment, site, inputs, record)
+
+    monkeypatch.setattr(render, "render_file_pages", counted)
+    return rendered
+
+
 def test_lines_added_above_a_definition_render_no_page_that_links_to_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -221,14 +234,7 @@ def test_lines_added_above_a_definition_render_no_page_that_links_to_it(
     assert build(tree, output, "-q") == 0
     before = pages(output)
     assert "href=core.py_docs.html#sym-Engine>" in before["pkg/util.py_docs.html"][0].decode()
-    rendered: list[str] = []
-    real_file_pages = render.render_file_pages
-
-    def counted(environment: Any, site: Any, inputs: Any, record: Any) -> Any:
-        rendered.append(record.path)
-        return real_file_pages(environment, site, inputs, record)
-
-    monkeypatch.setattr(render, "render_file_pages", counted)
+    rendered = _counting_file_pages(monkeypatch)
     (tree / "pkg/core.py").write_text('"""The engine."""\n\n\n' + FILES["pkg/core.py"])
     assert build(tree, output, "-q") == 0
     after = pages(output)
@@ -257,14 +263,7 @@ def test_a_name_defined_once_more_renders_the_files_of_its_textual_matches_alone
     output = tmp_path / "out"
     assert build(tree, output, "-q") == 0
     before = pages(output)
-    rendered: list[str] = []
-    real_file_pages = render.render_file_pages
-
-    def counted(environment: Any, site: Any, inputs: Any, record: Any) -> Any:
-        rendered.append(record.path)
-        return real_file_pages(environment, site, inputs, record)
-
-    monkeypatch.setattr(render, "render_file_pages", counted)
+    rendered = _counting_file_pages(monkeypatch)
     motor = "SPEED = 1\n\n\nclass Motor:\n    def run(self):\n        return SPEED\n"
     (tree / "pkg/motor.py").write_text(motor, encoding="utf-8")
     assert build(tree, output, "-q") == 0
