@@ -279,6 +279,41 @@ def test_a_name_defined_once_more_renders_the_files_of_its_textual_matches_alone
     assert [page for page in clean if rebuilt.get(page) != clean[page]] == []
 
 
+def test_a_base_named_by_a_short_name_defined_again_rewrites_its_subclasses_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """C++ names a base by its name alone, and a name this short has no textual match: a
+    second class ``Sh`` makes ``Circle``'s base ambiguous. No page of ``circle.h`` or
+    ``shape.h`` shows that, so only the edited file is rendered; their symbol data (the
+    bases, subclasses and overrides of the type hierarchy) is as a build from scratch
+    writes it."""
+    files = {
+        "include/shape.h": "class Sh {\n public:\n  virtual double area() const;\n};\n",
+        "include/circle.h": (
+            '#include "shape.h"\n'
+            "class Circle : public Sh {\n public:\n  double area() const override;\n};\n"
+        ),
+        "include/other.h": "int helper_value(void);\n",
+    }
+    tree = write_tree(tmp_path / "tree", files)
+    output = tmp_path / "out"
+    assert build(tree, output, "-q") == 0
+    circle = output / "_xref/refs/include/circle.h.js"
+    assert [base[1] for base in script_data(circle)["h"]["sym-Circle"]["b"]] == ["sym-Sh"]
+    rendered = _counting_file_pages(monkeypatch)
+    (tree / "include/other.h").write_text(
+        files["include/other.h"] + "class Sh {\n public:\n  int other;\n};\n", encoding="utf-8"
+    )
+    assert build(tree, output, "-q") == 0
+
+    assert rendered == ["include/other.h"]
+    assert [base[1] for base in script_data(circle)["h"]["sym-Circle"]["b"]] == [""], "ambiguous"
+    scratch = tmp_path / "scratch"
+    assert build(tree, scratch, "-q", "--cache-dir", str(tmp_path / "scratch-cache")) == 0
+    rebuilt, clean = whole_site(output), whole_site(scratch)
+    assert [page for page in clean if rebuilt.get(page) != clean[page]] == []
+
+
 def test_pages_of_removed_files_and_folders_are_deleted(tmp_path: Path) -> None:
     tree = write_tree(tmp_path / "tree", FILES)
     output = tmp_path / "out"

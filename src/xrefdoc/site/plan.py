@@ -406,6 +406,12 @@ class Plan:
     # The keywords that lost a use with a removed file: the data of every file defining one,
     # and each of their shared lists, are made again.
     respelled: frozenset[str] = frozenset()
+    # The files whose outline (their classes' place in the type hierarchy, see
+    # ``HierarchyData.outline``) is worked out again: those rendered again, and those that
+    # mention a keyword of ``redefined``, whose pages show nothing of it that changed but
+    # whose classes may name a base by that name alone (C++, Rust), which may now mean
+    # another definition or none.
+    outlined: frozenset[str] = frozenset()
 
 
 def plan_build(
@@ -518,19 +524,23 @@ def _plan_pages(
     redefined = _changed(new.anchored, old.anchored)
     for name in redefined:
         dirty.update(use.path for use in index.uses.get(name, ()) if use.definition is None)
-    if moved:
-        # A name that lost its last definition has no uses left in the index, but the pages
-        # that linked it must lose the link, and a file's _kw page links every name it
-        # mentions to its entry, used or not: find them by the names their files mention.
-        # Not for a name defined again (``redefined``) that stays on its page: what a page
-        # shows of its definitions is a textual match's (above) or an exact use's (the place
-        # fact). Scanning for those too rendered 331 pages for the 21 files changed between
-        # two versions of Sphinx, against 30.
-        dirty.update(
-            path
-            for path, record in index.records.items()
-            if path not in dirty and not moved.isdisjoint(record.references.names())
-        )
+    # A name that lost its last definition has no uses left in the index, but the pages that
+    # linked it must lose the link, and a file's _kw page links every name it mentions to
+    # its entry, used or not: find them by the names their files mention. A name defined
+    # again (``redefined``) that stays on its page changes no page of a file that only
+    # mentions it: what a page shows of its definitions is a textual match's (above) or an
+    # exact use's (the place fact). Their symbol data may change (``Plan.outlined``).
+    # Rendering those files too rendered the pages of 331 files for the 21 changed between
+    # two versions of Sphinx, against 30.
+    mentioning: set[str] = set()
+    if moved or redefined:
+        for path, record in index.records.items():
+            if path not in dirty:
+                names = record.references.names()
+                if not moved.isdisjoint(names):
+                    dirty.add(path)
+                elif not redefined.isdisjoint(names):
+                    mentioning.add(path)
     # A file that imports a changed one is rendered again only when something it shows
     # changed: its place fact holds what each of its names resolves to.
     dirty.update(path for path, fact in new.places.items() if old.places.get(path) != fact)
@@ -582,7 +592,8 @@ def _plan_pages(
     # changed is in a file whose lent fact changed. A definition of a keyword defined again
     # elsewhere follows what its data draws from textual matches (``Plan.redefined``).
     respelled = relisted_names if removed else set()
-    symbol_files, symbol_lists = _symbol_data(site, dirty, lending, respelled, left)
+    mentioning -= dirty
+    symbol_files, symbol_lists = _symbol_data(site, dirty | mentioning, lending, respelled, left)
     plan = Plan(
         frozenset(dirty),
         frozenset(folders),
@@ -592,6 +603,7 @@ def _plan_pages(
         frozenset(relisted_names),
         frozenset(redefined),
         frozenset(respelled),
+        frozenset(dirty | mentioning),
     )
     return plan, mentioned, use_digests
 

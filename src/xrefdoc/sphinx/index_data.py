@@ -85,10 +85,10 @@ def write_index_data(
     write_if_changed(folder / NAMES_SCRIPT, names_script(layout))
     write_if_changed(folder / PATHS_SCRIPT, paths_script(index, site.names))
     wanted, lists = defining, []
-    shapes = symbols.outlines(defining if plan is None else plan.files)
+    shapes = symbols.outlines(defining if plan is None else plan.outlined)
     if plan is not None:
         moved = {path for path, shape in shapes.items() if shape != facts.outlines.get(path, b"")}
-        changed = symbols.with_hierarchy_neighbours(plan.symbol_files, plan.files, moved)
+        changed = symbols.with_hierarchy_neighbours(plan.symbol_files, plan.outlined, moved)
         drawing = {
             path: names for path, names in _drawing(index, plan).items() if path not in changed
         }
