@@ -209,6 +209,15 @@ def test_a_new_definition_renders_only_the_keyword_page_that_lists_it(
     assert "pkg/core.py_docs.html#L11" in main_body(page_text(output / "keywords-e.html"))
 
 
+def _assert_as_from_scratch(tree: Path, output: Path, scratch: Path) -> None:
+    """Every page and data file of ``output`` is as a build of ``tree`` into ``scratch``
+    from scratch writes it: with its own cache beside it, so nothing the rebuilds kept
+    (records, resolutions) is used."""
+    assert build(tree, scratch, "-q", "--cache-dir", str(scratch.parent / "scratch-cache")) == 0
+    rebuilt, clean = whole_site(output), whole_site(scratch)
+    assert [page for page in clean if rebuilt.get(page) != clean[page]] == []
+
+
 def _counting_file_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths of the files whose pages are rendered from now on, in order."""
     rendered: list[str] = []
@@ -273,10 +282,7 @@ def test_a_name_defined_once_more_renders_the_files_of_its_textual_matches_alone
     assert after["pkg/util.py_docs.html"] == before["pkg/util.py_docs.html"]
     poke = after["pkg/poke.py_docs.html"][0].decode()
     assert "textual match, run: 2 definitions" in poke
-    scratch = tmp_path / "scratch"
-    assert build(tree, scratch, "-q", "--cache-dir", str(tmp_path / "scratch-cache")) == 0
-    rebuilt, clean = whole_site(output), whole_site(scratch)
-    assert [page for page in clean if rebuilt.get(page) != clean[page]] == []
+    _assert_as_from_scratch(tree, output, tmp_path / "scratch")
 
 
 def test_a_base_named_by_a_short_name_defined_again_rewrites_its_subclasses_data(
@@ -308,10 +314,7 @@ def test_a_base_named_by_a_short_name_defined_again_rewrites_its_subclasses_data
 
     assert rendered == ["include/other.h"]
     assert [base[1] for base in script_data(circle)["h"]["sym-Circle"]["b"]] == [""], "ambiguous"
-    scratch = tmp_path / "scratch"
-    assert build(tree, scratch, "-q", "--cache-dir", str(tmp_path / "scratch-cache")) == 0
-    rebuilt, clean = whole_site(output), whole_site(scratch)
-    assert [page for page in clean if rebuilt.get(page) != clean[page]] == []
+    _assert_as_from_scratch(tree, output, tmp_path / "scratch")
 
 
 def test_pages_of_removed_files_and_folders_are_deleted(tmp_path: Path) -> None:
@@ -623,10 +626,7 @@ def test_a_site_rebuilt_after_another_site_of_the_tree_equals_a_build_from_scrat
     _edit(tree, "lib/sub/__init__.py", "from lib.sub.impl2 import f\n")
     assert build(tree, other, "-q", "--cache-dir", cache) == 0
     assert build(tree, this, "-q", "--cache-dir", cache) == 0
-    scratch = tmp_path / "scratch" / "out"
-    assert build(tree, scratch, "-q", "--cache-dir", str(tmp_path / "scratch-cache")) == 0
-    rebuilt, clean = whole_site(this), whole_site(scratch)
-    assert [page for page in clean if rebuilt.get(page) != clean[page]] == []
+    _assert_as_from_scratch(tree, this, tmp_path / "scratch" / "out")
 
 
 def test_pages_written_by_worker_processes_equal_those_written_in_one(

@@ -592,8 +592,8 @@ def _plan_pages(
     # changed is in a file whose lent fact changed. A definition of a keyword defined again
     # elsewhere follows what its data draws from textual matches (``Plan.redefined``).
     respelled = relisted_names if removed else set()
-    mentioning -= dirty
-    symbol_files, symbol_lists = _symbol_data(site, dirty | mentioning, lending, respelled, left)
+    outlined = frozenset(dirty | mentioning)
+    symbol_files, symbol_lists = _symbol_data(site, outlined, lending, respelled, left)
     plan = Plan(
         frozenset(dirty),
         frozenset(folders),
@@ -603,7 +603,7 @@ def _plan_pages(
         frozenset(relisted_names),
         frozenset(redefined),
         frozenset(respelled),
-        frozenset(dirty | mentioning),
+        outlined,
     )
     return plan, mentioned, use_digests
 
@@ -625,13 +625,14 @@ def _mentioned_before(old: SiteFacts, rework: Rework, paths: set[str]) -> Iterat
 
 def _symbol_data(
     site: SiteContext,
-    dirty: set[str],
+    dirty: Iterable[str],
     lending: set[str],
     relisted: set[str],
     left: Mapping[str, set[str]],
 ) -> tuple[frozenset[str], frozenset[CandidateKey]]:
     """The files whose symbol data may have changed, and the shared lists that may have:
-    the files rendered again (their definitions); of those whose uses, or the lines and
+    the files of ``dirty`` (``Plan.outlined``: rendered again, or mentioning a keyword
+    defined again; their definitions); of those whose uses, or the lines and
     the enclosing definitions of those, changed (``lending``), the files of the
     definitions their uses mean or may mean; and the files defining a keyword of
     ``relisted`` (a use gone with a removed file, found by its keyword alone); and the

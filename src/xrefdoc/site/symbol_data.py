@@ -389,11 +389,12 @@ class SymbolData:
         return symbol_anchor(self._site, definition)
 
     def with_hierarchy_neighbours(
-        self, changed: Iterable[str], rendered: Iterable[str], moved: Collection[str]
+        self, changed: Iterable[str], outlined: Iterable[str], moved: Collection[str]
     ) -> set[str]:
         """``changed`` (files whose data the plan says changed) and the files whose type
-        hierarchy data their classes are part of. A class of a file rendered again
-        (``rendered``: its text, or what its names mean, changed) may have gained or lost
+        hierarchy data their classes are part of. A class of a file whose outline was worked
+        out again (``outlined``: its text, or what its names mean, changed or may have,
+        ``Plan.outlined``) may have gained or lost
         bases, methods or its place: the transitive subclasses its ancestors' files list
         change, and what its descendants inherit and override; only those of ``moved``
         did, whose ``outline`` is not the one of the last build (not after an edit inside a
@@ -405,9 +406,9 @@ class SymbolData:
         found = set(changed)
         if not found:
             return found
-        rendered = set(rendered)
+        outlined = set(outlined)
         hierarchy = self.hierarchy
-        return found | hierarchy.related_files(moved) | hierarchy.ancestor_files(found - rendered)
+        return found | hierarchy.related_files(moved) | hierarchy.ancestor_files(found - outlined)
 
     def outlines(self, paths: Iterable[str]) -> dict[str, bytes]:
         """``HierarchyData.outline`` of each file of ``paths``."""
