@@ -18,24 +18,37 @@ the figures are cold ones; the one-version build is of the newest tag:
 
 Also the blobs: how many files the ``count`` versions hold in all, how many distinct
 contents (git's blob ids) they are, so what share of files a version reuses; and how many
-of the newest tag's blobs no earlier version had. The rebuilds (the no-change one, the tag
-added, the step) run ``--repeat`` times, and their medians are given: each adding starts
-from a copy of (2) as it was. Peak memory is the builds' maximum
-resident size of its processes (``ru_maxrss``). Prints a markdown table; figures, not verdicts.
+of the newest tag's blobs no earlier version had. Files are not all of a size: per version,
+the contents (and their bytes) no earlier version had, with the seconds of that version in
+(2) (the sum of its build's stages, ``XREFDOC_TIMINGS``: its first stage runs from the end
+of the build before, so the work between the two counts: the last version's folder linked,
+the garbage collected, this version's tree exported), and the bytes of all distinct
+contents against one version's: a build that did each content's work once, and nothing
+else, would cost that ratio, the content floor of (2)'s ratio.
+
+The rebuilds (the no-change one, the tag added, the step) run ``--repeat`` times, and
+their medians are given: each adding starts from a copy of (2) as it was. Peak memory is
+the builds' maximum resident size of its processes (``ru_maxrss``). Prints markdown
+tables; figures, not verdicts.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
 from scale import FRESH_PEAK, compile_xrefdoc
+
+# The stage every build laps first (``core.timings``).
+FIRST_STAGE = "check for changes"
 
 
 def git(repo: Path, *arguments: str) -> str:
@@ -44,12 +57,18 @@ def git(repo: Path, *arguments: str) -> str:
     ).stdout
 
 
-def build(repo: Path, out: Path, cache: Path, tags: list[str]) -> tuple[float, float]:
-    """Seconds and peak MiB of one ``xrefdoc build --versions`` of ``tags``."""
+def build(
+    repo: Path, out: Path, cache: Path, tags: list[str], timings: Path | None = None
+) -> tuple[float, float]:
+    """Seconds and peak MiB of one ``xrefdoc build --versions`` of ``tags``; with
+    ``timings``, its builds' stages are written there (``XREFDOC_TIMINGS``)."""
     command = [sys.executable, "-m", "xrefdoc", "build", str(repo), "-o", str(out), "-q"]
     for tag in tags:
         command += ["--versions", tag]
     environment = {**os.environ, "XREFDOC_CACHE_DIR": str(cache)}
+    if timings is not None:
+        timings.unlink(missing_ok=True)
+        environment["XREFDOC_TIMINGS"] = str(timings)
     # A process of its own between us and the build, so its peak is this build's alone.
     measured = [*FRESH_PEAK, *command]
     started = time.perf_counter()
@@ -101,9 +120,49 @@ def added_again(repo: Path, work: Path, tags: list[str], repeat: int) -> list[tu
     return runs
 
 
-def blobs(repo: Path, tag: str) -> list[str]:
-    listing = git(repo, "ls-tree", "-r", tag)
-    return [line.split()[2] for line in listing.splitlines() if line.split()[1] == "blob"]
+def blobs(repo: Path, tag: str) -> dict[str, int]:
+    """The blob id and size of each file of ``tag`` (a content two files share counts once)."""
+    found = {}
+    for line in git(repo, "ls-tree", "-r", "-l", tag).splitlines():
+        meta, _ = line.split("\t", 1)
+        _, kind, blob, size = meta.split()
+        if kind == "blob":
+            found[blob] = int(size)
+    return found
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """What a version brings that no version before it had."""
+
+    tag: str
+    contents: int
+    size: int  # their bytes
+    total: int  # the bytes of all the version's contents
+
+
+def fresh_contents(repo: Path, oldest_first: list[str]) -> list[Fresh]:
+    """Per version, oldest first, the contents no earlier version had."""
+    seen: set[str] = set()
+    found = []
+    for tag in oldest_first:
+        contents = blobs(repo, tag)
+        new = {blob: size for blob, size in contents.items() if blob not in seen}
+        seen.update(new)
+        found.append(Fresh(tag, len(new), sum(new.values()), sum(contents.values())))
+    return found
+
+
+def seconds_per_build(timings: Path) -> list[float]:
+    """The sum of each build's stages in a ``XREFDOC_TIMINGS`` file, in order: every build
+    laps ``FIRST_STAGE`` first."""
+    builds: list[float] = []
+    for line in timings.read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        if entry["stage"] == FIRST_STAGE or not builds:
+            builds.append(0.0)
+        builds[-1] += entry["seconds"]
+    return builds
 
 
 def main(argv: list[str]) -> int:
@@ -143,7 +202,7 @@ def main(argv: list[str]) -> int:
     one_cold = build(repo, work / "one", work / "cache-one", [newest])
     agains = [build(repo, work / "one", work / "cache-one", [newest]) for _ in range(args.repeat)]
     one_again = (median([s for s, _ in agains]), max(peak for _, peak in agains))
-    many_cold = build(repo, work / "many", work / "cache-many", older)
+    many_cold = build(repo, work / "many", work / "cache-many", older, work / "many.timings")
     adds = added_again(repo, work, [*older, newest], args.repeat)
     added = (median([s for s, _ in adds]), max(peak for _, peak in adds))
     steps = [step(repo, work, older[0], newest) for _ in range(args.repeat)]
@@ -158,6 +217,10 @@ def main(argv: list[str]) -> int:
     held = [blob for tag in older for blob in blobs(repo, tag)]
     seen = set(held)
     fresh = [blob for blob in blobs(repo, newest) if blob not in seen]
+    brought = fresh_contents(repo, older[::-1])
+    built = seconds_per_build(work / "many.timings")
+    one_size = sum(blobs(repo, newest).values())
+    distinct = sum(version.size for version in brought)
     print(f"versions bench: {repo}, tags {older[-1]} .. {older[0]}, then {newest}\n")
     print("| build | seconds | peak MiB | ratio |")
     print("| --- | --: | --: | --: |")
@@ -182,6 +245,18 @@ def main(argv: list[str]) -> int:
         f"contents: {1 - len(seen) / len(held):.1%} of files reuse a content another version "
         f"has. {newest} has {len(fresh)} contents none of them had."
     )
+    print(
+        f"\nBytes: the {len(older)} versions' distinct contents are {distinct / 1e6:.1f} MB, "
+        f"{distinct / one_size:.2f} times {newest}'s {one_size / 1e6:.1f} MB: the content "
+        f"floor of the {len(older)} versions' ratio.\n"
+    )
+    print("| version | new contents | new MB | of its MB | seconds (its stages) |")
+    print("| --- | --: | --: | --: | --: |")
+    for version, seconds in zip(brought, built, strict=True):
+        print(
+            f"| {version.tag} | {version.contents} | {version.size / 1e6:.2f} "
+            f"| {version.total / 1e6:.2f} | {seconds:.1f} |"
+        )
     return 0
 
 
