@@ -19,10 +19,10 @@ the figures are cold ones; the one-version build is of the newest tag:
 Also the blobs: how many files the ``count`` versions hold in all, how many distinct
 contents (git's blob ids) they are, so what share of files a version reuses; and how many
 of the newest tag's blobs no earlier version had. Files are not all of a size: per version,
-the contents (and their bytes) no earlier version had, with the seconds of that version in
-(2) (the sum of its build's stages, ``XREFDOC_TIMINGS``: its first stage runs from the end
-of the build before, so the work between the two counts: the last version's folder linked,
-the garbage collected, this version's tree exported), and the bytes of all distinct
+the contents (and their bytes) no earlier version had, with the seconds of that version's
+build in (2) (the sum of its stages, ``XREFDOC_TIMINGS``; what (2) spent outside them is
+given too: starting, and per version its tree exported, its folder linked, its definitions
+kept, the collector run; the versions' own pages at the end), and the bytes of all distinct
 contents against one version's: a build that did each content's work once, and nothing
 else, would cost that ratio, the content floor of (2)'s ratio.
 
@@ -250,13 +250,14 @@ def main(argv: list[str]) -> int:
         f"{distinct / one_size:.2f} times {newest}'s {one_size / 1e6:.1f} MB: the content "
         f"floor of the {len(older)} versions' ratio.\n"
     )
-    print("| version | new contents | new MB | of its MB | seconds (its stages) |")
+    print("| version | new contents | new MB | of its MB | its build's stages, s |")
     print("| --- | --: | --: | --: | --: |")
     for version, seconds in zip(brought, built, strict=True):
         print(
             f"| {version.tag} | {version.contents} | {version.size / 1e6:.2f} "
             f"| {version.total / 1e6:.2f} | {seconds:.1f} |"
         )
+    print(f"| outside the builds' stages | | | | {many_cold[0] - sum(built):.1f} |")
     return 0
 
 
