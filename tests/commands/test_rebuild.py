@@ -186,9 +186,9 @@ def test_a_new_definition_renders_only_the_keyword_page_that_lists_it(
     rendered: list[str] = []
     real_letter_page = render.letter_page
 
-    def counted(site: object, keyword_page: kwlayout.KeywordPage) -> object:
+    def counted(site: object, keyword_page: kwlayout.KeywordPage, *rest: Any) -> object:
         rendered.append(keyword_page.page)
-        return real_letter_page(site, keyword_page)  # type: ignore[arg-type]
+        return real_letter_page(site, keyword_page, *rest)  # type: ignore[arg-type]
 
     monkeypatch.setattr(render, "letter_page", counted)
     # The edited file also defines Engine and run, whose entries do not change; the A-Z

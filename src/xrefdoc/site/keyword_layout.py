@@ -76,6 +76,8 @@ class DefinitionAnchors(Mapping[Definition, str]):
                 spans_keywords = spans_keywords or keyword_of.setdefault(d.qualname, name) != name
         self._anchors: dict[Definition, str] = {}
         self._made: set[str] = set()
+        # Whether the anchors of one keyword may follow the definitions of another.
+        self.spans_keywords = spans_keywords
         if spans_keywords:
             self._make(list(index.definitions))
 

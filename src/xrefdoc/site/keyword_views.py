@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from markupsafe import Markup
+
 from xrefdoc.site.keyword_layout import (
     DEFINITIONS_SHOWN,
     USE_FILES_SHOWN,
@@ -146,15 +148,22 @@ def _part_label(keyword_page: KeywordPage) -> str:
     return first if first == last else f"{first} \u2013 {last}"
 
 
-def letter_page(site: SiteContext, keyword_page: KeywordPage) -> LetterPageView:
-    """The context of one A-Z page (a MyST document, so Sphinx indexes its objects)."""
+def letter_page(
+    site: SiteContext, keyword_page: KeywordPage, rendered: list[Markup] | None = None
+) -> LetterPageView:
+    """The context of one A-Z page (a MyST document, so Sphinx indexes its objects); with
+    its entries' HTML ``rendered`` (``site.kept_entries``), no entry's view is made."""
     names = site.names
     page = keyword_page.page
     label = letter_label(keyword_page.letter)
     title = f"Keywords: {label}"
     if keyword_page.parts > 1:
         title += f" ({keyword_page.part} of {keyword_page.parts})"
-    entries = [keyword_entry(site, page, name, True) for name in keyword_page.keywords]
+    entries = (
+        [keyword_entry(site, page, name, True) for name in keyword_page.keywords]
+        if rendered is None
+        else []
+    )
     siblings = [p for p in site.keywords.pages if p.letter == keyword_page.letter]
     return {
         "page": page,
@@ -167,6 +176,7 @@ def letter_page(site: SiteContext, keyword_page: KeywordPage) -> LetterPageView:
         if len(siblings) > 1
         else [],
         "entries": entries,
+        "rendered": rendered,
         "objects": _page_objects(site, keyword_page),
         "keywords_href": names.href(page, names.keywords_page()),
         "references_href": references_href(site, page),

@@ -18,8 +18,15 @@ from markupsafe import Markup, escape
 from xrefdoc.core.model import FileRecord
 from xrefdoc.core.resources import resource_dir
 from xrefdoc.site.highlight import SourceHTML, prepare_source
+from xrefdoc.site.kept_entries import KeptEntries
 from xrefdoc.site.keyword_layout import KeywordPage
-from xrefdoc.site.keyword_views import full_keyword_page, keywords_root, letter_page
+from xrefdoc.site.keyword_views import (
+    TEXTUAL_TITLE,
+    full_keyword_page,
+    keyword_entry,
+    keywords_root,
+    letter_page,
+)
 from xrefdoc.site.names import FilePageKind, FolderPageKind, attribute
 from xrefdoc.site.page_inputs import PageInputs, readme_of
 from xrefdoc.site.plan import Plan
@@ -274,12 +281,16 @@ def render_folder_pages(
 
 
 def render_myst_pages(
-    environment: jinja2.Environment, site: SiteContext, letters: Collection[str] | None = None
+    environment: jinja2.Environment,
+    site: SiteContext,
+    letters: Collection[str] | None = None,
+    kept: KeptEntries | None = None,
 ) -> dict[str, Callable[[], str]]:
     """Docname → what makes its MyST text, for the documents Sphinx reads: the root folder's
     index (the site's root document) and the A-Z pages (the letter pages in ``letters``,
-    when given). Each is made when asked, so that they need not all be held at once: the
-    A-Z pages of NumPy x3 held 277 MiB. The templates are loaded here, so that workers
+    when given; with ``kept``, each renders only the entries whose keyword changed since
+    they were kept). Each is made when asked, so that they need not all be held at once:
+    the A-Z pages of NumPy x3 held 277 MiB. The templates are loaded here, so that workers
     that make the pages (``core.generated``) inherit them compiled."""
     folder_index, root_page = (
         environment.get_template(n) for n in ("folder_index.html", "root_index.md")
@@ -295,8 +306,23 @@ def render_myst_pages(
         body = folder_index.render(**root_context, with_title=False)
         return root_page.render(title=root_context["title"], body=body)
 
+    kwindex = environment.get_template("_kwindex.html") if kept is not None else None
+
     def letter(keyword_page: KeywordPage) -> Callable[[], str]:
-        return lambda: letter_template.render(**letter_page(site, keyword_page))
+        if kept is None:
+            return lambda: letter_template.render(**letter_page(site, keyword_page))
+        page = keyword_page.page
+
+        def entry(name: str) -> Markup:
+            assert kwindex is not None
+            macro = kwindex.module.entry  # type: ignore[attr-defined]
+            return Markup(macro(keyword_entry(site, page, name, True), TEXTUAL_TITLE))
+
+        def text() -> str:
+            rendered = kept.entries(page, keyword_page.keywords, entry)
+            return letter_template.render(**letter_page(site, keyword_page, rendered))
+
+        return text
 
     def keywords() -> str:
         return keywords_template.render(**keywords_root(site))

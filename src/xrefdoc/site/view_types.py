@@ -368,13 +368,17 @@ class NavLink(Link):
 class LetterPageView(TypedDict):
     """``keywords_letter.md``'s variables; ``objects`` are the (name, anchor) pairs the page
     registers with Sphinx; ``references_href``: the symbol page, where the page's script
-    links each definition's references (the HTML site only)."""
+    links each definition's references (the HTML site only). ``rendered``: each entry's
+    HTML, as ``_kwindex.html``'s ``entry`` made it, this build or the last
+    (``site.kept_entries``), in place of ``entries`` (then empty); None with a templates
+    folder, which may show any field of an entry."""
 
     page: str
     title: str
     letters: list[NavLink]
     parts: list[NavLink]
     entries: list[KeywordEntry]
+    rendered: list[Markup] | None
     objects: list[tuple[str, str]]
     keywords_href: str
     references_href: str | None

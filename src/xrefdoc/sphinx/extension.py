@@ -67,6 +67,7 @@ from xrefdoc.site.git_data import (
 )
 from xrefdoc.site.git_data import read_state as read_git_state
 from xrefdoc.site.highlight import highlighted_source, with_token_elements
+from xrefdoc.site.kept_entries import KeptEntries
 from xrefdoc.site.keyword_layout import keyword_sort_key
 from xrefdoc.site.names import PageNames, code_search_folder
 from xrefdoc.site.plan import Plan, SiteFacts, plan_build
@@ -88,6 +89,7 @@ from xrefdoc.sphinx.theme import DARK_CSS, THEME, THEME_FOLDER, dark_highlightin
 from xrefdoc.sphinx.work_files import (
     CODE_STATE_FILE,
     CONTENTS_STATE_FILE,
+    ENTRIES_FOLDER,
     FACTS_FILE,
     INDEX_FOLDER,
     INDEX_PARTS_FILE,
@@ -548,7 +550,10 @@ def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None
             doctrees / PAGES_FILE,
             (f"{name}.html" for name in (*collected, *own_documents)),
         )
-        pages = render_myst_pages(environment, site, None if plan is None else plan.keyword_pages)
+        entries = _kept_entries(app, settings, site, facts)
+        pages = render_myst_pages(
+            environment, site, None if plan is None else plan.keyword_pages, entries
+        )
         relative_pages = {name[len(prefix) :] + ".md": text for name, text in pages.items()}
         kept = [name[len(prefix) :] + ".md" for name in own_documents]
         written, deleted = replace_generated(
@@ -585,6 +590,22 @@ def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None
             ),
             beside,
         )
+
+
+def _kept_entries(
+    app: Sphinx, settings: Settings, site: SiteContext, facts: SiteFacts
+) -> KeptEntries | None:
+    """The letter pages' entries kept from the last build (``site.kept_entries``); none with
+    a templates folder (its letter page may show any field of an entry, not only the HTML
+    ours makes) or where a definition's anchor may follow another keyword's definitions
+    (``DefinitionAnchors.spans_keywords``), which the keyword's facts do not hold."""
+    if settings.templates or site.keywords.definition_anchors.spans_keywords:
+        return None
+    kept = KeptEntries(
+        Path(app.doctreedir) / ENTRIES_FOLDER, facts.settings, facts.keywords, facts.uses
+    )
+    kept.forget_others(page.page for page in site.keywords.pages)
+    return kept
 
 
 def _shown(app: Sphinx) -> SiteVersion | None:

@@ -17,6 +17,8 @@ WARNINGS_FILE = "xrefdoc-build-warnings"
 PAGES_FILE = "xrefdoc-pages"
 # In Sphinx's doctree folder: what the last complete build's pages were made from.
 FACTS_FILE = "xrefdoc-page-facts"
+# In Sphinx's doctree folder: the letter pages' entries as last rendered (``site.kept_entries``).
+ENTRIES_FOLDER = "xrefdoc-letter-entries"
 # In Sphinx's doctree folder: the parts of ``_xref/index.json`` the last build wrote.
 INDEX_PARTS_FILE = "xrefdoc-index-parts"
 # In the site: the index of every keyword, and its folder.
