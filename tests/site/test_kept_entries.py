@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 from helpers import whole_site, write_tree
+from markupsafe import Markup
 from sites import main_body, page_text
 
 from xrefdoc.commands.cli import main
 from xrefdoc.site import keyword_views, render
+from xrefdoc.site.kept_entries import KeptEntries
 from xrefdoc.sphinx.work_files import ENTRIES_FOLDER
 
 FILES = {
@@ -116,3 +118,60 @@ def test_a_templates_folder_renders_letter_pages_whole(
     assert sorted(made) == ["receiver", "run", "runner_added"]
     assert "· 3 entries" in page_text(output / "keywords-r.html")
     assert not [path for path in tmp_path.rglob(ENTRIES_FOLDER) if any(path.iterdir())]
+
+
+def test_letter_pages_are_the_same_bytes_made_whole_or_from_kept_entries(tmp_path: Path) -> None:
+    """An empty templates folder renders each letter page whole, through ``letter_body``'s
+    loop over the entries' views; without one, the entries come one at a time through
+    ``entry``, and the pages are the same."""
+    tree = write_tree(tmp_path / "tree", FILES)
+    whole, kept = tmp_path / "whole", tmp_path / "kept"
+    (tmp_path / "templates").mkdir()
+    assert build(tree, whole, "--templates", str(tmp_path / "templates")) == 0
+    assert build(tree, kept) == 0
+    letters = sorted(path.name for path in kept.glob("keywords-*.html"))
+    assert "keywords-r.html" in letters
+    for name in letters:
+        assert (whole / name).read_bytes() == (kept / name).read_bytes(), name
+
+
+def markup_of(name: str) -> Markup:
+    return Markup(f"<dt>{name}</dt>")
+
+
+def test_kept_entries_are_taken_only_with_the_facts_and_settings_they_were_made_with(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "entries"
+    keywords = {"run": b"k1", "runner": b"k2", "receiver": b"k3"}
+    uses = {"run": b"u1", "runner": b"u2"}  # receiver has no use digest: never kept
+    made: list[str] = []
+
+    def make(name: str) -> Markup:
+        made.append(name)
+        return markup_of(name)
+
+    first = KeptEntries(folder, "settings-1", keywords, uses)
+    names = ["receiver", "run", "runner"]
+    assert first.entries("keywords-r", names, make) == [markup_of(n) for n in names]
+    assert made == names
+
+    made.clear()
+    again = KeptEntries(folder, "settings-1", {**keywords, "runner": b"k2-moved"}, uses)
+    shown = again.entries("keywords-r", names, make)
+    assert made == ["receiver", "runner"]
+    assert shown == [markup_of(n) for n in names] and all(isinstance(h, Markup) for h in shown)
+
+    made.clear()
+    other = KeptEntries(folder, "settings-2", {**keywords, "runner": b"k2-moved"}, uses)
+    other.entries("keywords-r", names, make)
+    assert made == names, "a page of other settings keeps nothing"
+
+
+def test_the_entries_of_letter_pages_no_longer_in_the_site_are_deleted(tmp_path: Path) -> None:
+    folder = tmp_path / "entries"
+    kept = KeptEntries(folder, "s", {"a": b"k", "b": b"k"}, {"a": b"u", "b": b"u"})
+    kept.entries("keywords-a", ["a"], markup_of)
+    kept.entries("keywords-b", ["b"], markup_of)
+    kept.forget_others(["keywords-a"])
+    assert sorted(path.name for path in folder.iterdir()) == ["keywords-a.pickle"]

@@ -16,17 +16,13 @@ by whichever process renders the page; a page not rendered keeps its file.
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
 from markupsafe import Markup
 
-from xrefdoc.core.fsutil import read_plain_pickle, write_bytes_atomically
-
-# The version of the files' layout: a file of another is not read.
-_LAYOUT = 1
+from xrefdoc.core.fsutil import pickle_atomically, read_plain_pickle
 
 
 class KeptEntries:
@@ -52,23 +48,17 @@ class KeptEntries:
         facts are those it was rendered with, else made by ``make``. The page's file then
         holds them all, as they are now."""
         kept = self._read(page)
-        found: dict[str, tuple[bytes, str]] = {}
-        made = False
+        keeping: dict[str, tuple[bytes, str]] = {}
         shown = []
         for name in names:
             key = self._key(name)
             entry = kept.get(name)
-            if key is None or entry is None or entry[0] != key:
-                html = make(name)
-                made = True
-            else:
-                html = Markup(entry[1])
-            found[name] = (key or b"", str(html))
+            html = Markup(entry[1]) if key is not None and entry and entry[0] == key else make(name)
+            if key is not None:  # an entry without facts is made again each time
+                keeping[name] = (key, str(html))
             shown.append(html)
-        if made or found.keys() != kept.keys():
-            self._folder.mkdir(parents=True, exist_ok=True)
-            value = (_LAYOUT, self._settings, found)
-            write_bytes_atomically(self._file(page), pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+        if keeping != kept:
+            pickle_atomically(self._file(page), (self._settings, keeping))
         return shown
 
     def forget_others(self, pages: Iterable[str]) -> None:
@@ -88,16 +78,16 @@ class KeptEntries:
         return keyword + uses
 
     def _read(self, page: str) -> dict[str, tuple[bytes, str]]:
-        """The page's kept entries; none when its file is missing, damaged, or was written
-        with other settings or another layout."""
+        """The page's kept entries; none when its file is missing or damaged, or was written
+        with other settings, code or templates."""
         try:
             value = read_plain_pickle(self._file(page))
         except Exception:  # missing or damaged, whatever the unpickler raised: made again
             return {}
-        if not isinstance(value, tuple) or len(value) != 3:
+        if not isinstance(value, tuple) or len(value) != 2:
             return {}
-        layout, settings, found = value
-        if layout != _LAYOUT or settings != self._settings or not isinstance(found, dict):
+        settings, found = value
+        if settings != self._settings or not isinstance(found, dict):
             return {}
         return {
             name: entry

@@ -306,23 +306,24 @@ def render_myst_pages(
         body = folder_index.render(**root_context, with_title=False)
         return root_page.render(title=root_context["title"], body=body)
 
-    kwindex = environment.get_template("_kwindex.html") if kept is not None else None
-
     def letter(keyword_page: KeywordPage) -> Callable[[], str]:
-        if kept is None:
-            return lambda: letter_template.render(**letter_page(site, keyword_page))
-        page = keyword_page.page
+        return lambda: letter_template.render(**letter_page(site, keyword_page))
 
-        def entry(name: str) -> Markup:
-            assert kwindex is not None
-            macro = kwindex.module.entry  # type: ignore[attr-defined]
-            return Markup(macro(keyword_entry(site, page, name, True), TEXTUAL_TITLE))
+    if kept is not None:
+        # A letter page's entry, as ``_kwindex.html``'s ``letter_body`` makes each.
+        entry_macro = environment.get_template("_kwindex.html").module.entry  # type: ignore[attr-defined]
 
-        def text() -> str:
-            rendered = kept.entries(page, keyword_page.keywords, entry)
-            return letter_template.render(**letter_page(site, keyword_page, rendered))
+        def letter(keyword_page: KeywordPage) -> Callable[[], str]:
+            page = keyword_page.page
 
-        return text
+            def entry(name: str) -> Markup:
+                return Markup(entry_macro(keyword_entry(site, page, name, True), TEXTUAL_TITLE))
+
+            def text() -> str:
+                rendered = kept.entries(page, keyword_page.keywords, entry)
+                return letter_template.render(**letter_page(site, keyword_page, rendered))
+
+            return text
 
     def keywords() -> str:
         return keywords_template.render(**keywords_root(site))

@@ -595,10 +595,11 @@ def _generate_pages(app: Sphinx, found: _FoundIdentity) -> _GeneratedSite | None
 def _kept_entries(
     app: Sphinx, settings: Settings, site: SiteContext, facts: SiteFacts
 ) -> KeptEntries | None:
-    """The letter pages' entries kept from the last build (``site.kept_entries``); none with
-    a templates folder (its letter page may show any field of an entry, not only the HTML
-    ours makes) or where a definition's anchor may follow another keyword's definitions
-    (``DefinitionAnchors.spans_keywords``), which the keyword's facts do not hold."""
+    """The letter pages' entries kept from the last build (``site.kept_entries``), those of
+    pages the site no longer has deleted; none with a templates folder (its letter page may
+    show any field of an entry, not only the HTML ours makes) or where a definition's anchor
+    may follow another keyword's definitions (``DefinitionAnchors.spans_keywords``), which
+    the keyword's facts do not hold."""
     if settings.templates or site.keywords.definition_anchors.spans_keywords:
         return None
     kept = KeptEntries(
