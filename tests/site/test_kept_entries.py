@@ -45,6 +45,20 @@ def counting_entries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return made
 
 
+def built(tmp_path: Path, *extra: str) -> tuple[Path, Path]:
+    """``FILES`` written under ``tmp_path`` and built: the tree and the site."""
+    tree = write_tree(tmp_path / "tree", FILES)
+    output = tmp_path / "out"
+    assert build(tree, output, *extra) == 0
+    return tree, output
+
+
+def add_runner(tree: Path) -> None:
+    """A new name on the letter page of run and receiver, whose entries do not change."""
+    with (tree / "pkg/core.py").open("a", encoding="utf-8") as out:
+        out.write("\n\ndef runner_added():\n    return 3\n")
+
+
 def assert_as_from_scratch(tree: Path, output: Path, scratch: Path) -> None:
     assert build(tree, scratch, "--cache-dir", str(scratch.parent / "scratch-cache")) == 0
     rebuilt, clean = whole_site(output), whole_site(scratch)
@@ -54,13 +68,9 @@ def assert_as_from_scratch(tree: Path, output: Path, scratch: Path) -> None:
 def test_a_letter_page_rendered_again_makes_only_the_entries_that_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    tree = write_tree(tmp_path / "tree", FILES)
-    output = tmp_path / "out"
-    assert build(tree, output) == 0
+    tree, output = built(tmp_path)
     made = counting_entries(monkeypatch)
-    # A new name on the page of run and receiver: their entries do not change.
-    with (tree / "pkg/core.py").open("a", encoding="utf-8") as out:
-        out.write("\n\ndef runner_added():\n    return 3\n")
+    add_runner(tree)
     assert build(tree, output) == 0
     assert made == ["runner_added"]
     letter = main_body(page_text(output / "keywords-r.html"))
@@ -81,16 +91,13 @@ def test_a_letter_page_rendered_again_makes_only_the_entries_that_changed(
 def test_a_damaged_file_of_kept_entries_makes_them_all_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    tree = write_tree(tmp_path / "tree", FILES)
-    output = tmp_path / "out"
-    assert build(tree, output) == 0
+    tree, output = built(tmp_path)
     (kept,) = [path for path in tmp_path.rglob(ENTRIES_FOLDER) if path.is_dir()]
     letter_r = kept / "keywords-r.pickle"
     assert letter_r.is_file()
     letter_r.write_bytes(b"not a pickle")
     made = counting_entries(monkeypatch)
-    with (tree / "pkg/core.py").open("a", encoding="utf-8") as out:
-        out.write("\n\ndef runner_added():\n    return 3\n")
+    add_runner(tree)
     assert build(tree, output) == 0
     assert sorted(made) == ["receiver", "run", "runner_added"]
     assert_as_from_scratch(tree, output, tmp_path / "scratch")
@@ -100,7 +107,6 @@ def test_a_templates_folder_renders_letter_pages_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A letter page of the user's may show any field of an entry: none is kept."""
-    tree = write_tree(tmp_path / "tree", FILES)
     templates = write_tree(
         tmp_path / "templates",
         {
@@ -108,12 +114,10 @@ def test_a_templates_folder_renders_letter_pages_whole(
             "{% block crumbs %}{{ super() }} · {{ entries|length }} entries{% endblock %}\n"
         },
     )
-    output = tmp_path / "out"
-    assert build(tree, output, "--templates", str(templates)) == 0
+    tree, output = built(tmp_path, "--templates", str(templates))
     assert "· 2 entries" in page_text(output / "keywords-r.html")
     made = counting_entries(monkeypatch)
-    with (tree / "pkg/core.py").open("a", encoding="utf-8") as out:
-        out.write("\n\ndef runner_added():\n    return 3\n")
+    add_runner(tree)
     assert build(tree, output, "--templates", str(templates)) == 0
     assert sorted(made) == ["receiver", "run", "runner_added"]
     assert "· 3 entries" in page_text(output / "keywords-r.html")
