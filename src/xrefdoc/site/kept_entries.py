@@ -3,8 +3,8 @@ again renders only the entries whose keyword changed.
 
 A letter page is rendered whole when one of its entries changes, and a file edited changes
 the entries of every name it uses (their lines): a three-file step between two versions of
-Sphinx rendered 25 letter pages again, 11% of its processor time. An entry shows its
-keyword's definitions, where they are and link to, and its uses by line
+Sphinx rewrote 19 of its A-Z documents, their rendering 11% of its processor time. An
+entry shows its keyword's definitions, where they are and link to, and its uses by line
 (``keyword_views.keyword_entry``): what the plan's facts digest per keyword, the keyword's
 place and definitions (``SiteFacts.keywords``) and its uses (``SiteFacts.uses``). An entry
 is kept with those two digests and taken again only where both are the same, on a page made
