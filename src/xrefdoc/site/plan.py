@@ -625,13 +625,13 @@ def _mentioned_before(old: SiteFacts, rework: Rework, paths: set[str]) -> Iterat
 
 def _symbol_data(
     site: SiteContext,
-    dirty: Iterable[str],
+    outlined: Iterable[str],
     lending: set[str],
     relisted: set[str],
     left: Mapping[str, set[str]],
 ) -> tuple[frozenset[str], frozenset[CandidateKey]]:
     """The files whose symbol data may have changed, and the shared lists that may have:
-    the files of ``dirty`` (``Plan.outlined``: rendered again, or mentioning a keyword
+    the files ``outlined`` (``Plan.outlined``: rendered again, or mentioning a keyword
     defined again; their definitions); of those whose uses, or the lines and
     the enclosing definitions of those, changed (``lending``), the files of the
     definitions their uses mean or may mean; and the files defining a keyword of
@@ -647,7 +647,7 @@ def _symbol_data(
     when the data is written (``SymbolData.drawn_changed``)."""
     index = site.index
     found, lists = match_holders(index, lending)
-    found.update(dirty)
+    found.update(outlined)
     for path, gone in left.items():
         group = name_group(index.records[path].family)
         for match in gone:

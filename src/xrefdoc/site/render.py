@@ -306,24 +306,25 @@ def render_myst_pages(
         body = folder_index.render(**root_context, with_title=False)
         return root_page.render(title=root_context["title"], body=body)
 
+    kwindex = None if kept is None else environment.get_template("_kwindex.html")
+
+    def entries_of(keyword_page: KeywordPage) -> list[Markup] | None:
+        """A letter page's entries made one at a time by ``letter_body``'s macro, those that
+        did not change taken from ``kept``; None without it (the page makes them all)."""
+        if kept is None or kwindex is None:
+            return None
+        entry = kwindex.module.entry  # type: ignore[attr-defined]
+        page = keyword_page.page
+        return kept.entries(
+            page,
+            keyword_page.keywords,
+            lambda name: Markup(entry(keyword_entry(site, page, name, True), TEXTUAL_TITLE)),
+        )
+
     def letter(keyword_page: KeywordPage) -> Callable[[], str]:
-        return lambda: letter_template.render(**letter_page(site, keyword_page))
-
-    if kept is not None:
-        # A letter page's entry, as ``_kwindex.html``'s ``letter_body`` makes each.
-        entry_macro = environment.get_template("_kwindex.html").module.entry  # type: ignore[attr-defined]
-
-        def letter(keyword_page: KeywordPage) -> Callable[[], str]:
-            page = keyword_page.page
-
-            def entry(name: str) -> Markup:
-                return Markup(entry_macro(keyword_entry(site, page, name, True), TEXTUAL_TITLE))
-
-            def text() -> str:
-                rendered = kept.entries(page, keyword_page.keywords, entry)
-                return letter_template.render(**letter_page(site, keyword_page, rendered))
-
-            return text
+        return lambda: letter_template.render(
+            **letter_page(site, keyword_page, entries_of(keyword_page))
+        )
 
     def keywords() -> str:
         return keywords_template.render(**keywords_root(site))

@@ -394,14 +394,14 @@ class SymbolData:
         """``changed`` (files whose data the plan says changed) and the files whose type
         hierarchy data their classes are part of. A class of a file whose outline was worked
         out again (``outlined``: its text, or what its names mean, changed or may have,
-        ``Plan.outlined``) may have gained or lost
-        bases, methods or its place: the transitive subclasses its ancestors' files list
-        change, and what its descendants inherit and override; only those of ``moved``
-        did, whose ``outline`` is not the one of the last build (not after an edit inside a
-        method's body: a change to a base class's file, after which its 350 subclasses'
-        files were written again, took 4 of a 15 s rebuild at 20,000 files). A class of
-        another changed file (one whose names' uses changed) may have gained or lost a
-        subclass, which its ancestors' files list too. The hierarchies are made only when
+        ``Plan.outlined``) may have gained or lost bases, methods or its place: the
+        transitive subclasses its ancestors' files list change, and what its descendants
+        inherit and override; only those of ``moved`` did, whose ``outline`` is not the one
+        of the last build (not after an edit inside a method's body: a change to a base
+        class's file, after which its 350 subclasses' files were written again, took 4 of a
+        15 s rebuild at 20,000 files). A class of another changed file (one whose names'
+        uses changed) may have gained or lost a subclass, which its ancestors' files list
+        too. The hierarchies are made only when
         something changed."""
         found = set(changed)
         if not found:
