@@ -8,6 +8,8 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import unquote
 
+from xrefdoc.commands.check import page_links
+
 GIT = ["git", "-c", "user.email=tests@xrefdoc.invalid", "-c", "user.name=xrefdoc tests"]
 
 
@@ -75,7 +77,9 @@ def name_links(html: str) -> list[tuple[str, str, bool]]:
 
 
 def hrefs(html: str) -> list[str]:
-    return [unescape(quoted or bare) for quoted, bare in re.findall(_HREF, html)]
+    """The links of some HTML, with those the page's script makes from the numbers of a
+    keyword's lines of use (``test_browser`` checks that the script makes those)."""
+    return page_links(html)
 
 
 def anchor_line(html: str, anchor: str) -> int:

@@ -56,6 +56,23 @@ def test_a_missing_page_and_a_missing_anchor_are_reported_and_fail(
     assert summary[0].startswith(f"xrefdoc: {len(problems)} broken of ")
 
 
+def test_a_line_of_use_the_script_would_link_to_a_missing_line_is_reported(
+    site: Path, tmp_path: Path
+) -> None:
+    """The A-Z page writes ``pkg/__init__.py``'s use of ``Engine`` as its line's number,
+    which its script links to the line: the checker checks that link."""
+    broken = copy_of(site, tmp_path)
+    letter = (broken / "keywords-e.html").read_text("utf-8")
+    assert "<a href=pkg/__init__.py_docs.html>pkg/__init__.py</a>: 1" in letter
+    docs = broken / "pkg/__init__.py_docs.html"
+    docs.write_text(docs.read_text("utf-8").replace("<li id=L1>", "<li>"), "utf-8")
+    checked = run_xrefdoc("check", str(broken))
+    assert checked.returncode == 1
+    assert "keywords-e.html: pkg/__init__.py_docs.html#L1 (no such anchor)" in (
+        checked.stdout.splitlines()
+    )
+
+
 def test_a_folder_that_is_no_site_is_a_usage_error(tmp_path: Path) -> None:
     assert_usage_error(run_xrefdoc("check", str(tmp_path / "nowhere")), "not a folder")
     assert_usage_error(run_xrefdoc("check", str(tmp_path)), "no HTML page")

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from helpers import PLUGIN_FILES, script_data, uncoloured, whole_site, write_tree, written
-from sites import main_body, page_text
+from sites import hrefs, main_body, page_text
 from sphinx.cmd.build import build_main
 
 from xrefdoc.commands.check import broken_links
@@ -206,7 +206,7 @@ def test_a_new_definition_renders_only_the_keyword_page_that_lists_it(
     with (tree / "pkg/core.py").open("a", encoding="utf-8") as out:
         out.write("\n\ndef runner_two():\n    return Engine()\n")
     assert build(tree, output, "-q") == 0
-    assert "pkg/core.py_docs.html#L11" in main_body(page_text(output / "keywords-e.html"))
+    assert "pkg/core.py_docs.html#L11" in hrefs(main_body(page_text(output / "keywords-e.html")))
 
 
 def _assert_as_from_scratch(tree: Path, output: Path, scratch: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 from browser import DESKTOP, PHONE, SCREENSHOTS, ConsoleProblems, opened_page, served, shoot
 from helpers import write_tree
 
+from xrefdoc.commands.check import page_links
 from xrefdoc.commands.cli import main
 
 PUMP = '''"""Pumps and what drives them."""
@@ -170,6 +172,7 @@ def test_a_keyword_entry_shows_textual_lines_in_italics_and_says_why(page: Any, 
     looks = """links => links.map(a => [a.textContent, getComputedStyle(a).fontStyle,
         (a.closest('[title]') || {}).title || ''])"""
     entry = "#kw-run + dd .xref-uses a[href*='#L']"
+    page.wait_for_selector(entry)
     shown = page.eval_on_selector_all(entry, looks)
     textual = [row for row in shown if row[1] == "italic"]
     exact = [row for row in shown if row[1] == "normal"]
@@ -179,6 +182,41 @@ def test_a_keyword_entry_shows_textual_lines_in_italics_and_says_why(page: Any, 
     # A screen reader hears it too: the run is a group whose name says so.
     groups = page.locator("#kw-run + dd").get_by_role("group", name="textual match")
     assert groups.locator("a").count() == len(textual)
+
+
+def test_a_keywords_lines_of_use_are_links_to_their_lines_and_numbers_without_a_script(
+    chromium: Any, site: str
+) -> None:
+    """The page holds each file's link and its lines' numbers; the script links each
+    number to its line, the links ``xrefdoc check`` reads from the same HTML."""
+    written = urllib.request.urlopen(site + "keywords-r.html").read().decode()
+    entry = written.split('id="kw-run"', 1)[1].split("</dd>", 1)[0]
+    expected = [link for link in page_links(entry) if "#L" in link]
+    assert len(expected) >= 4 and "#L" not in entry, "the numbers are written without links"
+    uses = "#kw-run + dd .xref-uses"
+    for scripts in (True, False):
+        context = chromium.new_context(viewport=DESKTOP, java_script_enabled=scripts)
+        page = context.new_page()
+        page.goto(site + "keywords-r.html#kw-run")
+        valve = page.locator(f"{uses} li", has_text="valve.py")
+        numbers = re.findall(r"\d+", valve.inner_text().split("valve.py", 1)[1])
+        if scripts:
+            page.wait_for_selector(f"{uses} a[href*='#L']")
+            links = page.eval_on_selector_all(
+                f"{uses} a[href*='#L']", "links => links.map(a => a.getAttribute('href'))"
+            )
+            assert links == expected
+            # Each number its own link; the first of valve.py's lands on its line of run.
+            valve.locator("a[href*='#L']").first.click()
+            page.wait_for_load_state("load")
+            line = page.url.rpartition("#L")[2]
+            assert page.url.split("#")[0].endswith("plant/pumps/valve.py_docs.html")
+            assert "pump.run(1)" in page.inner_text(f"#L{line}")
+        else:
+            assert page.locator(f"{uses} a[href*='#L']").count() == 0
+            assert valve.locator("a").all_inner_texts() == ["plant/pumps/valve.py"]
+        assert numbers == ["5"], "valve.py's line of use shows as its number"
+        context.close()
 
 
 def test_a_letter_page_filters_as_you_type_across_the_letter(page: Any, site: str) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from helpers import whole_site, write_tree
 from markupsafe import Markup
-from sites import main_body, page_text
+from sites import hrefs, main_body, page_text
 
 from xrefdoc.commands.cli import main
 from xrefdoc.site import keyword_views, render
@@ -84,7 +84,7 @@ def test_a_letter_page_rendered_again_makes_only_the_entries_that_changed(
     assert build(tree, output) == 0
     assert "run" in made and "Engine" in made
     assert "receiver" not in made and "runner_added" not in made
-    assert "pkg/util.py_docs.html#L6" in main_body(page_text(output / "keywords-r.html"))
+    assert "pkg/util.py_docs.html#L6" in hrefs(main_body(page_text(output / "keywords-r.html")))
     assert_as_from_scratch(tree, output, tmp_path / "scratch2")
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from helpers import write_tree
+from sites import hrefs
 
 from xrefdoc.core.model import SymbolKind
 from xrefdoc.core.settings import make_settings
@@ -25,7 +26,7 @@ from xrefdoc.site.keyword_views import (
     letter_page,
 )
 from xrefdoc.site.names import PageNames, definition_anchor
-from xrefdoc.site.render import make_environment
+from xrefdoc.site.render import make_environment, use_links
 from xrefdoc.site.views import SiteContext, docs_page, docs_view, folder_view, kw_page, make_site
 from xrefdoc.xref.index import Index
 from xrefdoc.xref.resolve import Definition
@@ -464,7 +465,14 @@ def test_a_line_is_linked_once_and_textual_lines_are_one_italic_run(tmp_path: Pa
     macros = make_environment().get_template("_kwindex.html").module
     entry_html = str(macros.entry(entry, "textual match"))
     uses = entry_html.split('<ul class="xref-uses">', 1)[1].split("</ul>", 1)[0]
-    row = next(item for item in uses.split("<li>") if "run.py_docs.html#L" in item)
-    assert re.sub(
-        r"<a href=run\.py_docs\.html#L(\d+)>\d+</a>", r"L\1", row.split(":", 1)[1].rstrip()
-    ) == (f" {TEXTUAL_RUN}L5 L6</i> L7 {TEXTUAL_RUN}L8</i>")
+    row = next(item for item in uses.split("<li>") if "run.py_docs.html>" in item)
+    # Numbers the page's script links to their lines; written as links where lines have no
+    # anchors of their own (a template's ``use_links``).
+    assert row.split(":", 1)[1].rstrip() == f" {TEXTUAL_RUN}5 6</i> 7 {TEXTUAL_RUN}8</i>"
+    assert [link for link in hrefs(entry_html) if link.startswith("run.py_docs.html#")] == [
+        f"run.py_docs.html#L{line}" for line in (5, 6, 7, 8)
+    ]
+    written = str(use_links(group["lines"], "textual match"))
+    assert re.sub(r"<a href=run\.py_docs\.html#L(\d+)>\d+</a>", r"L\1", written) == (
+        f" {TEXTUAL_RUN}L5 L6</i> L7 {TEXTUAL_RUN}L8</i>"
+    )

@@ -2,22 +2,28 @@
 
 The symbol page draws the definition its fragment names (``#<file key>/<symbol anchor>``)
 from the site's data (``site.symbol_data``), so a link to it is checked against that data:
-the file's ``_xref/sym/<key>.js`` exists and holds the anchor."""
+the file's ``_xref/sym/<key>.js`` exists and holds the anchor. The links a keyword page's
+script makes from the numbers of its lines of use (``render.use_lines``) are checked as
+the links they become."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from xrefdoc.site.data_scripts import script_value
-from xrefdoc.site.names import DATA_FOLDER, FilePageKind, definition_anchor
+from xrefdoc.site.names import DATA_FOLDER, FilePageKind, definition_anchor, line_anchor
 from xrefdoc.site.symbol_data import FRAGMENTS_ATTRIBUTE, SYM_FOLDER
 
 # What a keyword page's list of entries names the symbol page with (templates/_kwindex.html),
 # how its definitions' ids start, and how a file page's name ends.
 REFERENCES_ATTRIBUTE = "data-references"
+# A keyword entry's list of uses by file, whose numbers the page's script links to lines.
+USES_CLASS = "xref-uses"
+_NUMBER = re.compile(r"\d+")
 _DEFINITION_ID = definition_anchor("")
 _FILE_PAGE_END = f"_{FilePageKind.DOCS}.html"
 
@@ -38,16 +44,28 @@ class _PageScan(HTMLParser):
         self.references_page = ""
         self.definition_links: list[str] = []
         self._in_definition = False
+        # A keyword's lines of use: in each item of its list, the file's link, then the
+        # numbers of its lines, which the page's script links to them.
+        self._in_uses = False
+        self._use_page: str | None = None
+        self._in_link = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if tag == "dl" and values.get(REFERENCES_ATTRIBUTE):
             self.references_page = values[REFERENCES_ATTRIBUTE] or ""
+        elif tag == "ul":
+            self._in_uses = USES_CLASS in (values.get("class") or "").split()
         elif tag == "li":
             self._in_definition = (values.get("id") or "").startswith(_DEFINITION_ID)
-        elif tag == "a" and self._in_definition and values.get("href"):
-            self.definition_links.append(values["href"] or "")
-            self._in_definition = False
+            self._use_page = None
+        elif tag == "a":
+            self._in_link = True
+            if self._in_definition and values.get("href"):
+                self.definition_links.append(values["href"] or "")
+                self._in_definition = False
+            if self._in_uses and self._use_page is None:
+                self._use_page = (values.get("href") or "").partition("#")[0]
         for name, value in attrs:
             if name == "data-content_root" and tag == "html" and value is not None:
                 self.content_root = value
@@ -59,6 +77,25 @@ class _PageScan(HTMLParser):
                 self.ids.add(value)
             elif name == "href" and tag in ("a", "link"):
                 self.links.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self._in_link = False
+        elif tag == "ul":
+            self._in_uses = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_uses and self._use_page and not self._in_link:
+            page = self._use_page
+            self.links += [f"{page}#{line_anchor(int(n))}" for n in _NUMBER.findall(data)]
+
+
+def page_links(html: str) -> list[str]:
+    """The links of a page's HTML, in order, with those its script makes from a keyword's
+    lines of use: what a reader with scripts on can follow."""
+    scanner = _PageScan()
+    scanner.feed(html)
+    return scanner.links
 
 
 def _scan(page: Path, cache: dict[Path, _PageScan]) -> _PageScan:

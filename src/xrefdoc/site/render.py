@@ -27,12 +27,12 @@ from xrefdoc.site.keyword_views import (
     keywords_root,
     letter_page,
 )
-from xrefdoc.site.names import FilePageKind, FolderPageKind, attribute
+from xrefdoc.site.names import FilePageKind, FolderPageKind, attribute, line_anchor
 from xrefdoc.site.page_inputs import PageInputs, readme_of
 from xrefdoc.site.plan import Plan
 from xrefdoc.site.readme import readme_html
 from xrefdoc.site.symbol_data import symbol_page
-from xrefdoc.site.view_types import KwPage, ReadmeView, SymbolPageView, UseLine
+from xrefdoc.site.view_types import KwPage, ReadmeView, SymbolPageView, UseGroup, UseLine
 from xrefdoc.site.views import SiteContext, docs_page, folder_view, kw_page
 
 _MYST_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
@@ -120,13 +120,37 @@ class ViewEnvironment(jinja2.Environment):
 
 def use_links(lines: Iterable[UseLine], textual_title: str) -> Markup:
     """The links to the lines of one file in a keyword's entry, `` <a href="…">12</a>``
-    each, a run of textual matches in one ``<i>`` that says so (its title for the pointer, a
-    group's label for a screen reader), not a class and title on each link: what a template
-    loop wrote, written here because a keyword's own page lists hundreds of thousands of
-    them on a large tree (the class and title on each were a sixth of these pages on NumPy
-    x3)."""
+    each: ``use_lines`` on a site without line anchors, and the filter a ``_kwindex.html``
+    written before ``use_lines`` calls."""
+    return _use_runs(
+        lines, textual_title, lambda line: f"<a href={attribute(line['href'])}>{line['line']}</a>"
+    )
+
+
+def use_lines(group: UseGroup, textual_title: str) -> Markup:
+    """The lines of one file in a keyword's entry as their numbers, `` 12 14``; the page's
+    script (``xrefdoc.js``) links each number to its line of the file the group's first
+    link names, and ``xrefdoc check`` checks those links. Written as links, each number
+    repeated its file's path: most of a keyword's own page, 530 MiB of them on NumPy x10.
+    Where a line's link is not the file's page at the line (a site without line anchors),
+    ``use_links``."""
+    lines = group["lines"]
+    page = group["href"]
+    if any(line["href"] != f"{page}#{line_anchor(line['line'])}" for line in lines):
+        return use_links(lines, textual_title)
+    return _use_runs(lines, textual_title, lambda line: str(line["line"]))
+
+
+def _use_runs(
+    lines: Iterable[UseLine], textual_title: str, item: Callable[[UseLine], str]
+) -> Markup:
+    """A file's lines in a keyword's entry, each ``item`` after a space, a run of textual
+    matches in one ``<i>`` that says so (its title for the pointer, a group's label for a
+    screen reader), not a class and title on each: a keyword's own page lists hundreds of
+    thousands of them on a large tree (the class and title on each were a sixth of these
+    pages on NumPy x3)."""
     title = escape(textual_title)
-    links = []
+    written = []
     in_textual = False
     for line in lines:
         textual = line["textual"]
@@ -135,12 +159,12 @@ def use_links(lines: Iterable[UseLine], textual_title: str) -> Markup:
             if textual:
                 space = f' <i class=xref-textual title="{title}" role=group aria-label="{title}">'
             else:
-                links.append("</i>")
+                written.append("</i>")
             in_textual = textual
-        links.append(f"{space}<a href={attribute(line['href'])}>{line['line']}</a>")
+        written.append(space + item(line))
     if in_textual:
-        links.append("</i>")
-    return Markup("".join(links))
+        written.append("</i>")
+    return Markup("".join(written))
 
 
 def attribute_filter(value: object) -> Markup:
@@ -199,6 +223,7 @@ def make_environment(user_template_dirs: Iterable[Path] = ()) -> jinja2.Environm
     environment.filters["html_anchor"] = html_anchor
     environment.filters["objects_directive"] = objects_directive
     environment.filters["use_links"] = use_links
+    environment.filters["use_lines"] = use_lines
     environment.filters["attribute"] = attribute_filter
     return environment
 

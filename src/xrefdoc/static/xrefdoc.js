@@ -2,8 +2,9 @@
    how often it is used), the keyword box, the links of a keyword's definitions to their
    references, and the filter of an A-Z page (line ranges, permalinks and keys are
    xrefdoc-lines.js). Every page works without this script but the keyword box: it only
-   adds to what the links already do, and the links to the symbol page, which needs a
-   script itself. The keyword data is loaded a
+   adds to what the links already do, the links to the symbol page, which needs a
+   script itself, and the links of a keyword's lines of use (their numbers show without
+   it, beside their file's link). The keyword data is loaded a
    piece at a time, as scripts (a page read from disk may run a script but not fetch a
    file), on the first keystroke or hover, never before. */
 (function () {
@@ -772,6 +773,51 @@
     });
   }
 
+  /* --- a keyword entry's links to its lines of use --------------------------------- */
+
+  // A file's uses in a keyword's entry are its name, linked to its page, then the numbers
+  // of its lines (site/render.py, use_lines): each number becomes a link to its line here,
+  // once its file comes near the screen. Written as links, each number repeated its
+  // file's path, most of a keyword's own page (530 MiB of them on NumPy x10).
+  function linkLines(item) {
+    var file = item.querySelector("a");
+    if (!file) { return; }
+    var page = file.getAttribute("href").split("#")[0];
+    var walker = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
+    var texts = [];
+    while (walker.nextNode()) {
+      var text = walker.currentNode;
+      if (!text.parentNode.closest("a") && /\d/.test(text.data)) { texts.push(text); }
+    }
+    texts.forEach(function (text) {
+      var pieces = document.createDocumentFragment();
+      text.data.split(/(\d+)/).forEach(function (piece, at) {
+        if (at % 2) {
+          var link = document.createElement("a");
+          link.setAttribute("href", page + "#L" + piece);
+          link.textContent = piece;
+          pieces.appendChild(link);
+        } else if (piece) {
+          pieces.appendChild(document.createTextNode(piece));
+        }
+      });
+      text.parentNode.replaceChild(pieces, text);
+    });
+  }
+
+  function lineLinks(list) {
+    var items = list.querySelectorAll("ul.xref-uses > li");
+    if (!("IntersectionObserver" in window)) { items.forEach(linkLines); return; }
+    var watcher = new IntersectionObserver(function (seen) {
+      seen.forEach(function (change) {
+        if (!change.isIntersecting) { return; }
+        watcher.unobserve(change.target);
+        linkLines(change.target);
+      });
+    }, { rootMargin: "100% 0px" });
+    items.forEach(function (item) { watcher.observe(item); });
+  }
+
   /* --- start ------------------------------------------------------------------------ */
 
   function start() {
@@ -780,6 +826,7 @@
     // A-Z pages only: a keyword's own page holds one entry.
     document.querySelectorAll("dl.xref-kwindex").forEach(function (list) {
       if (list.hasAttribute("data-references")) { referenceLinks(list); }
+      lineLinks(list);
       if (list.querySelectorAll("dt").length > 1) { letterFilter(list); }
     });
     if (document.querySelector(".xref-source")) {
