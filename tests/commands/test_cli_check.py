@@ -11,6 +11,8 @@ from helpers import assert_usage_error, run_xrefdoc, write_tree
 TREE: dict[str, str | bytes] = {
     "pkg/__init__.py": "from .core import Engine\n",
     "pkg/core.py": "class Engine:\n    def run(self):\n        return 1\n",
+    # One line; a digit in its name is not a line of its use of Engine.
+    "pkg/v2.py": "from pkg.core import Engine\n",
     "README.md": "# Engines\n\nSee `Engine`.\n",
 }
 

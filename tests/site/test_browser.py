@@ -79,6 +79,8 @@ FILES: dict[str, str | bytes] = {
     "plant/pumps/valve.py": "from .pump import Pump\n\n\ndef drain(pump: Pump) -> int:\n"
     "    return pump.run(1)\n",
     "plant/motors.py": MOTORS,
+    # A digit in a file's name, beside the numbers of its lines of use.
+    "plant/pumps/pump2.py": "from .pump import Pump\n\n\ndef spare():\n    return Pump(2).run(3)\n",
     "plant/control/loop.py": "from plant.pumps.pump import start_pump\n\n\ndef tick():\n"
     "    return start_pump(2).run(3)\n",
     "tests/test_pump.py": "from plant.pumps.pump import Pump\n\n\ndef test_run():\n"
@@ -192,7 +194,8 @@ def test_a_keywords_lines_of_use_are_links_to_their_lines_and_numbers_without_a_
     written = urllib.request.urlopen(site + "keywords-r.html").read().decode()
     entry = written.split('id="kw-run"', 1)[1].split("</dd>", 1)[0]
     expected = [link for link in page_links(entry) if "#L" in link]
-    assert len(expected) >= 4 and "#L" not in entry, "the numbers are written without links"
+    assert len(expected) >= 5 and "#L" not in entry, "the numbers are written without links"
+    assert "plant/pumps/pump2.py_docs.html#L5" in expected
     uses = "#kw-run + dd .xref-uses"
     for scripts in (True, False):
         context = chromium.new_context(viewport=DESKTOP, java_script_enabled=scripts)
@@ -201,11 +204,13 @@ def test_a_keywords_lines_of_use_are_links_to_their_lines_and_numbers_without_a_
         valve = page.locator(f"{uses} li", has_text="valve.py")
         numbers = re.findall(r"\d+", valve.inner_text().split("valve.py", 1)[1])
         if scripts:
-            page.wait_for_selector(f"{uses} a[href*='#L']")
+            page.wait_for_selector(f"{uses} a[href*='#L']", timeout=5000)
             links = page.eval_on_selector_all(
                 f"{uses} a[href*='#L']", "links => links.map(a => a.getAttribute('href'))"
             )
             assert links == expected
+            texts = page.locator(f"{uses} a[href*='#L']").all_inner_texts()
+            assert texts == [link.rpartition("#L")[2] for link in links]
             # Each number its own link; the first of valve.py's lands on its line of run.
             valve.locator("a[href*='#L']").first.click()
             page.wait_for_load_state("load")

@@ -23,7 +23,7 @@ from xrefdoc.site.symbol_data import FRAGMENTS_ATTRIBUTE, SYM_FOLDER
 REFERENCES_ATTRIBUTE = "data-references"
 # A keyword entry's list of uses by file, whose numbers the page's script links to lines.
 USES_CLASS = "xref-uses"
-_NUMBER = re.compile(r"\d+")
+_NUMBER = re.compile(r"[0-9]+")
 _DEFINITION_ID = definition_anchor("")
 _FILE_PAGE_END = f"_{FilePageKind.DOCS}.html"
 
@@ -64,7 +64,7 @@ class _PageScan(HTMLParser):
             if self._in_definition and values.get("href"):
                 self.definition_links.append(values["href"] or "")
                 self._in_definition = False
-            if self._in_uses and self._use_page is None:
+            if self._in_uses and self._use_page is None and values.get("href"):
                 self._use_page = (values.get("href") or "").partition("#")[0]
         for name, value in attrs:
             if name == "data-content_root" and tag == "html" and value is not None:

@@ -776,22 +776,23 @@
   /* --- a keyword entry's links to its lines of use --------------------------------- */
 
   // A file's uses in a keyword's entry are its name, linked to its page, then the numbers
-  // of its lines (site/render.py, use_lines): each number becomes a link to its line here,
-  // once its file comes near the screen. Written as links, each number repeated its
-  // file's path, most of a keyword's own page (530 MiB of them on NumPy x10).
+  // of its lines (site/render.py, use_lines): each number becomes a link to its line there,
+  // once its file comes near the screen (commands/check.py reads the same links). Written
+  // as links, each number repeated its file's path: half of the keywords' own pages on
+  // NumPy x10.
   function linkLines(item) {
-    var file = item.querySelector("a");
+    var file = item.querySelector("a[href]");
     if (!file) { return; }
     var page = file.getAttribute("href").split("#")[0];
     var walker = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
     var texts = [];
     while (walker.nextNode()) {
       var text = walker.currentNode;
-      if (!text.parentNode.closest("a") && /\d/.test(text.data)) { texts.push(text); }
+      if (!text.parentNode.closest("a") && /[0-9]/.test(text.data)) { texts.push(text); }
     }
     texts.forEach(function (text) {
       var pieces = document.createDocumentFragment();
-      text.data.split(/(\d+)/).forEach(function (piece, at) {
+      text.data.split(/([0-9]+)/).forEach(function (piece, at) {
         if (at % 2) {
           var link = document.createElement("a");
           link.setAttribute("href", page + "#L" + piece);
