@@ -824,10 +824,10 @@
   function start() {
     var box = document.getElementById("xt-kw-input");
     if (box) { keywordBox(box); keywordFromAddress(box); }
-    // A-Z pages only: a keyword's own page holds one entry.
     document.querySelectorAll("dl.xref-kwindex").forEach(function (list) {
       if (list.hasAttribute("data-references")) { referenceLinks(list); }
       lineLinks(list);
+      // A-Z pages only: a keyword's own page holds one entry.
       if (list.querySelectorAll("dt").length > 1) { letterFilter(list); }
     });
     if (document.querySelector(".xref-source")) {
