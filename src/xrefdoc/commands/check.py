@@ -61,11 +61,12 @@ class _PageScan(HTMLParser):
             self._use_page = None
         elif tag == "a":
             self._in_link = True
-            if self._in_definition and values.get("href"):
-                self.definition_links.append(values["href"] or "")
+            href = values.get("href")
+            if href and self._in_definition:
+                self.definition_links.append(href)
                 self._in_definition = False
-            if self._in_uses and self._use_page is None and values.get("href"):
-                self._use_page = (values.get("href") or "").partition("#")[0]
+            if href and self._in_uses and self._use_page is None:
+                self._use_page = href.partition("#")[0]
         for name, value in attrs:
             if name == "data-content_root" and tag == "html" and value is not None:
                 self.content_root = value
