@@ -129,18 +129,11 @@ def use_columns(rows: Iterable[UseRow]) -> UseColumns:
 
 def use_fields(
     kept: UseColumns,
-) -> tuple[tuple[str, ...], array[int], array[int], tuple[str | None, ...], array[int], list[bool]]:
+) -> tuple[tuple[str, ...], array[int], array[int], tuple[str | None, ...], array[int], bytes]:
     """The columns ``use_columns`` kept, read: names, lines, columns, definitions' files,
-    their positions, member flags."""
+    their positions, member flags (a byte each)."""
     names, lines, columns, where, at, member = kept
-    return (
-        names,
-        array("i", lines),
-        array("i", columns),
-        where,
-        array("i", at),
-        list(map(bool, member)),
-    )
+    return names, array("i", lines), array("i", columns), where, array("i", at), member
 
 
 @dataclass(frozen=True, slots=True)
