@@ -94,6 +94,28 @@ class Uses(Sequence[Use]):
             return {self._paths} if self.names else set()
         return set(self._paths)
 
+    def take(self, positions: Sequence[int]) -> list[Use]:
+        """The uses at ``positions``: what a table that keeps positions into these uses
+        holds (``symbol_data._UseTable``, ``calls.CallGraph``), where a list of the uses
+        themselves held them all again."""
+        paths = self._paths
+        return list(
+            map(
+                _new_use,
+                zip(
+                    repeat(paths, len(positions))
+                    if isinstance(paths, str)
+                    else map(paths.__getitem__, positions),
+                    map(self.lines.__getitem__, positions),
+                    map(self.names.__getitem__, positions),
+                    map(self.definitions.__getitem__, positions),
+                    map(self.columns.__getitem__, positions),
+                    map(bool, map(self.member_flags.__getitem__, positions)),
+                    strict=True,
+                ),
+            )
+        )
+
     def __len__(self) -> int:
         return len(self.names)
 
