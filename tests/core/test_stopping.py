@@ -52,3 +52,30 @@ def test_an_error_raised_while_a_stop_unwinds_is_the_stop() -> None:
             {}[0]
     except KeyError as error:
         assert isinstance(stopping.stop_behind(error), KeyboardInterrupt)
+
+
+def test_a_stop_inside_a_logging_handlers_constructor_leaves_no_traceback_at_exit() -> None:
+    """SIGTERM landing in ``StreamHandler.__init__`` (Sphinx makes its handlers as it
+    starts) leaves a handler logging has listed but that has no stream: logging flushes
+    every listed handler at exit, and while the stop kept the frames it was raised through,
+    this one was alive then, and Python printed a traceback after ``xrefdoc: interrupted``."""
+    code = """
+import logging, os, signal, sys
+from xrefdoc.commands import cli
+
+class Half(logging.StreamHandler):
+    def __init__(self):
+        logging.Handler.__init__(self)  # listed by logging from here on
+        os.kill(os.getpid(), signal.SIGTERM)  # the stop lands before the stream is set
+        self.stream = sys.stderr
+
+def command(argv):
+    Half()
+    return 0
+
+cli._command = command
+sys.exit(cli.main([]))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stderr == "xrefdoc: interrupted\n"
+    assert done.returncode == 128 + 15

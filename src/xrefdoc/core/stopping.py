@@ -93,6 +93,15 @@ def settle() -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
+def let_go() -> None:
+    """The command has returned: the noted stop lets go of the frames it was raised through.
+    What they held would live to the process's exit: a logging handler the stop cut short in
+    its constructor, listed by logging but with no stream, which logging flushes at exit
+    and fails on, printing a traceback after the one line the stop is reported by."""
+    if _command.stop is not None:
+        _command.stop.__traceback__ = None
+
+
 def requested() -> KeyboardInterrupt | None:
     """The stop noted during the command, whatever became of its exception."""
     return _command.stop
