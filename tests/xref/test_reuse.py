@@ -455,11 +455,10 @@ def test_a_build_that_cannot_keep_them_says_so_and_goes_on(
     ]
 
 
-def test_the_uses_are_the_same_from_columns_resolved_now_or_kept(tmp_path: Path) -> None:
-    """The index holds its uses as columns (``xref.uses``), by keyword and by file, and a
-    file kept from the last build reads its uses from the columns it was kept as: both
-    read as the same uses, lines past 256 and member flags included, by keyword and by
-    file, whole and sliced."""
+def test_the_uses_of_a_line_hold_one_int_for_its_number(tmp_path: Path) -> None:
+    """A use holds its line as an int; past 256 Python makes a new one each time it reads
+    a record's array of lines, 32 bytes of every use held. The uses of one line number, in
+    one file or another, resolved now or taken from what the last build kept, hold one."""
     padding = "\n" * 400
     tree: dict[str, str | bytes] = {
         "pkg/__init__.py": "",
@@ -472,14 +471,4 @@ def test_the_uses_are_the_same_from_columns_resolved_now_or_kept(tmp_path: Path)
     for index in (first, again):
         found = [(use.path, use.line) for use in index.uses["make"] if use.line > 256]
         assert found == [("pkg/core.py", 402), ("pkg/use.py", 402), ("pkg/use.py", 402)]
-        in_use = index.uses_in["pkg/use.py"]
-        assert [(use.line, use.column, use.keyword) for use in in_use] == [
-            (1, 21, "make"),
-            (402, 0, "make"),
-            (402, 8, "make"),
-        ]
-        assert list(in_use[1:]) == [in_use[1], in_use[2]]
-        assert in_use[1:].lines.tolist() == [402, 402]
-        assert index.uses["make"].files() == {"pkg/core.py", "pkg/use.py"}
-    assert list(first.uses["make"]) == list(again.uses["make"])
-    assert first.uses_in == again.uses_in
+        assert len({id(use.line) for use in index.uses["make"] if use.line > 256}) == 1

@@ -3,7 +3,7 @@ definition around it, or its callers and callees, from the cached records of the
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,7 +98,7 @@ def load_index(root: Path, cache_dir: str | None = None) -> tuple[Index, str, di
         return result.index, result.cache_note, result.walked.sources
 
 
-def _exact_first(uses: Sequence[Use]) -> list[Use]:
+def _exact_first(uses: list[Use]) -> list[Use]:
     return [u for u in uses if u.definition is not None] + [u for u in uses if u.definition is None]
 
 
@@ -108,7 +108,7 @@ def find(index: Index, name: str) -> Found:
     the textual matches of the name when one of them is among what those may mean (a
     textual match is never dropped from the definitions it may be a use of)."""
     if name in index.definitions:
-        return Found(name, index.definitions[name], _exact_first(index.uses.get(name, ())))
+        return Found(name, index.definitions[name], _exact_first(index.uses.get(name, [])))
     keyword = name.rpartition(".")[2]
     definitions = [
         d

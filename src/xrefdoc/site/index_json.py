@@ -14,7 +14,6 @@ from typing import Any
 from xrefdoc.site.keyword_layout import KeywordLayout, KeywordPage
 from xrefdoc.xref.index import Index, Use
 from xrefdoc.xref.resolve import Definition
-from xrefdoc.xref.uses import NO_USES
 
 FORMAT_VERSION = 4
 
@@ -111,8 +110,7 @@ def index_part(index: Index, page: KeywordPage) -> dict[str, Any]:
     they name (``paths``, sorted), which the rows give by position; no absolute paths or
     times."""
     named = {d.path for name in page.keywords for d in index.definitions[name]}
-    for name in page.keywords:
-        named.update(index.uses.get(name, NO_USES).files())
+    named.update(use.path for name in page.keywords for use in index.uses.get(name, ()))
     paths = sorted(named)
     path_number = {path: n for n, path in enumerate(paths)}
     return {

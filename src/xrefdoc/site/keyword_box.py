@@ -18,7 +18,6 @@ from xrefdoc.site.data_scripts import call_script, packed_script
 from xrefdoc.site.keyword_layout import KeywordLayout, KeywordPage
 from xrefdoc.site.names import PageNames
 from xrefdoc.xref.index import Index
-from xrefdoc.xref.uses import NO_USES
 
 FOLDER = "kw"
 INDEX_SCRIPT = f"{FOLDER}/index.js"
@@ -69,9 +68,9 @@ def page_script(index: Index, page: KeywordPage, names: PageNames) -> str:
     rows = []
     for name in page.keywords:
         definitions = index.definitions[name]
-        uses = index.uses.get(name, NO_USES)
+        uses = index.uses.get(name, ())
         first = definitions[0]
         where = f"{first.symbol.kind} {first.path}:{first.symbol.line}"
-        row = [name, len(definitions), len(uses), len(uses.files()), where]
+        row = [name, len(definitions), len(uses), len({use.path for use in uses}), where]
         rows.append(row + _candidates(index, names, name))
     return packed_script("xrefdocKeywordPart", [_href(page), rows])

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from xrefdoc.site.names import PageNames, definition_anchor, keyword_letter
 from xrefdoc.xref.index import Index
 from xrefdoc.xref.resolve import Definition
-from xrefdoc.xref.uses import NO_USES
 
 PAGE_ENTRY_LIMIT = 1500
 # About 150 bytes of HTML a row: a letter page stays under about a megabyte.
@@ -126,10 +125,10 @@ def full_page_slug(name: str) -> str:
 def is_cut(index: Index, name: str) -> bool:
     """True when the keyword's entry cannot show everything on its letter page. Its uses'
     files are counted only when they may be too many: they are no more than its uses."""
-    uses = index.uses.get(name, NO_USES)
+    uses = index.uses.get(name, ())
     if len(index.definitions.get(name, ())) > DEFINITIONS_SHOWN or len(uses) > USE_LINES_SHOWN:
         return True
-    return len(uses) > USE_FILES_SHOWN and len(uses.files()) > USE_FILES_SHOWN
+    return len(uses) > USE_FILES_SHOWN and len({use.path for use in uses}) > USE_FILES_SHOWN
 
 
 def _rows(index: Index, name: str) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from itertools import groupby
 
 from markupsafe import Markup
@@ -29,7 +28,6 @@ from xrefdoc.site.view_types import (
 from xrefdoc.site.views import SiteContext, definition_href
 from xrefdoc.xref.index import Use
 from xrefdoc.xref.resolve import Definition
-from xrefdoc.xref.uses import NO_USES
 
 # What hovering a textual use says; the page's legend says what that means, once, instead
 # of on each of the hundreds of thousands of line numbers a large tree's lists hold.
@@ -41,7 +39,7 @@ def letter_label(letter: str) -> str:
 
 
 def _use_groups(
-    site: SiteContext, page: str, uses: Sequence[Use], limit: bool
+    site: SiteContext, page: str, uses: list[Use], limit: bool
 ) -> tuple[list[UseGroup], int]:
     """Uses grouped by file (files and lines in order), and how many were left out. A line
     is listed once for its exact uses and once for its textual ones, however often it uses
@@ -81,7 +79,7 @@ def keyword_entry(site: SiteContext, page: str, name: str, limit: bool) -> Keywo
     """One keyword: definitions, use counts, uses by file (cut on a letter page when long,
     with a link to its own page that has them all)."""
     definitions = site.index.definitions[name]
-    uses = site.index.uses.get(name, NO_USES)
+    uses = site.index.uses.get(name, [])
     shown_definitions = definitions[:DEFINITIONS_SHOWN] if limit else definitions
     definition_views: list[DefinitionView] = []
     anchors = site.keywords.definition_anchors

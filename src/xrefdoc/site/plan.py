@@ -50,7 +50,6 @@ from xrefdoc.xref.index import CandidateKey, Index
 from xrefdoc.xref.places import Enclosing
 from xrefdoc.xref.resolve import Definition
 from xrefdoc.xref.reuse import EVERY_FILE, Rework
-from xrefdoc.xref.uses import NO_USES
 
 # Bump when what the facts mean changes: facts of another format are not compared.
 FACTS_FORMAT = 12
@@ -520,12 +519,11 @@ def _plan_pages(
         if layout.page_of.get(name) != old_pages.get(name)
     }
     for name in moved:
-        dirty.update(index.uses.get(name, NO_USES).files())
+        dirty.update(use.path for use in index.uses.get(name, ()))
         dirty.update(d.path for d in index.definitions.get(name, ()))
     redefined = _changed(new.anchored, old.anchored)
     for name in redefined:
-        uses = index.uses.get(name, NO_USES)
-        dirty.update(p for p, d in zip(uses.paths, uses.definitions, strict=True) if d is None)
+        dirty.update(use.path for use in index.uses.get(name, ()) if use.definition is None)
     # A name that lost its last definition has no uses left in the index, but the pages that
     # linked it must lose the link, and a file's _kw page links every name it mentions to
     # its entry, used or not: find them by the names their files mention. A name defined

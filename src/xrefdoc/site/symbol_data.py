@@ -29,7 +29,6 @@ from __future__ import annotations
 import hashlib
 import pickle
 import re
-from array import array
 from collections import defaultdict
 from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -43,7 +42,6 @@ from xrefdoc.site.views import SiteContext, symbol_anchor
 from xrefdoc.xref.index import CandidateKey, Index, Use, candidate_key, candidates_of
 from xrefdoc.xref.places import AREAS, PROSE_FAMILIES, Enclosing, area_of
 from xrefdoc.xref.resolve import Definition
-from xrefdoc.xref.uses import NO_USES
 
 # The folders of each kind of script in the site's data folder (``names.DATA_FOLDER``).
 SYM_FOLDER = "sym"
@@ -261,27 +259,16 @@ class _UseTable:
 
     def __init__(self, index: Index) -> None:
         self._index = index
-        # Positions in ``index.uses`` of the definition's name, of the list's keyword: a
-        # first build makes the table whole, and a list of the uses held them all again
-        # (1.2 million on NumPy x3, 120 bytes each).
-        self._own: dict[Definition, array[int]] = {}
-        self._shared: dict[CandidateKey, array[int]] = {}
+        self._own: dict[Definition, list[Use]] = defaultdict(list)
+        self._shared: dict[CandidateKey, list[Use]] = {}
         self._lists_of: dict[Definition, tuple[CandidateKey, ...]] = {}
         self._keys_of: dict[str, list[CandidateKey]] = {}
 
     def own(self, definition: Definition) -> list[Use]:
-        name = definition.symbol.name
-        at = self._made(name)._own.get(definition)
-        return self._index.uses[name].take(at) if at else []
-
-    def own_count(self, definition: Definition) -> int:
-        return len(self._made(definition.symbol.name)._own.get(definition, ()))
+        return self._made(definition.symbol.name)._own.get(definition, [])
 
     def shared(self, key: CandidateKey) -> list[Use]:
-        return self._index.uses[key[0]].take(self._made(key[0])._shared[key])
-
-    def shared_count(self, key: CandidateKey) -> int:
-        return len(self._made(key[0])._shared[key])
+        return self._made(key[0])._shared[key]
 
     def lists_of(self, definition: Definition) -> tuple[CandidateKey, ...]:
         return self._made(definition.symbol.name)._lists_of.get(definition, ())
@@ -303,26 +290,24 @@ class _UseTable:
         if name in self._keys_of:
             return self
         index = self._index
-        own: dict[Definition, list[int]] = defaultdict(list)
-        shared: dict[CandidateKey, list[int]] = defaultdict(list)
-        for at, use in enumerate(index.uses.get(name, NO_USES)):
+        shared: dict[CandidateKey, list[Use]] = defaultdict(list)
+        for use in index.uses.get(name, ()):
             if use.definition is not None:
-                own[use.definition].append(at)
+                self._own[use.definition].append(use)
                 continue
             key = candidate_key(index, use)
             candidates = candidates_of(index, *key)
             if held_by_a_list(candidates):
-                shared[key].append(at)
+                shared[key].append(use)
             else:
                 for definition in candidates:
-                    own[definition].append(at)
+                    self._own[definition].append(use)
         keys = sorted(shared)
         lists_of: dict[Definition, list[CandidateKey]] = defaultdict(list)
         for key in keys:
             for definition in candidates_of(index, *key):
                 lists_of[definition].append(key)
-        self._own.update((d, array("i", found)) for d, found in own.items())
-        self._shared.update((key, array("i", found)) for key, found in shared.items())
+        self._shared.update(shared)
         self._lists_of.update((d, tuple(found)) for d, found in lists_of.items())
         self._keys_of[name] = keys
         return self
@@ -583,8 +568,8 @@ class SymbolData:
     def file_weight(self, path: str) -> int:
         """About what making a file's scripts costs: its definitions and their own
         references (a tree's files differ by hundreds of times in both)."""
-        own_count = self.uses.own_count
-        return sum(1 + own_count(d) for d in self._index.definitions_in.get(path, ()))
+        own = self.uses.own
+        return sum(1 + len(own(d)) for d in self._index.definitions_in.get(path, ()))
 
     def lists_drawn_on(self, paths: Iterable[str]) -> list[CandidateKey]:
         """The shared lists the definitions of ``paths`` name, sorted."""

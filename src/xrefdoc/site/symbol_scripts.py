@@ -104,7 +104,7 @@ def write_symbol_scripts(
             found.update(key for key in keys_drawn if key not in written)
             drawn.update(digests)
         keys = sorted(found)
-        sizes = [symbols.uses.shared_count(key) for key in keys]
+        sizes = [len(symbols.uses.shared(key)) for key in keys]
         list_parts = [keys[part] for part in _parts(sizes, count)]
         for _ in executor.map(_write_lists, list_parts):
             pass

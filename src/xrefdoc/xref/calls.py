@@ -3,7 +3,6 @@ and the in-tree functions, methods and classes a definition's own lines use (its
 
 from __future__ import annotations
 
-from array import array
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -17,7 +16,6 @@ from xrefdoc.xref.index import (
 )
 from xrefdoc.xref.places import PROSE_FAMILIES, Enclosing, LineUses
 from xrefdoc.xref.resolve import Definition
-from xrefdoc.xref.uses import NO_USES, Uses
 
 # What a call can reach: a class is "called" by constructing it.
 CALLEE_KINDS = frozenset({"function", "method", "prototype", "class"})
@@ -73,9 +71,7 @@ class CallGraph:
         self._line_uses = LineUses(index)
         self._imports: dict[str, frozenset[tuple[int, str]]] = {}
         self._reached: dict[str, frozenset[tuple[int, int]]] = {}
-        # Name → the positions of its exact uses (in ``index.uses``) by the definition each
-        # means: positions, not the uses, which a first build would hold all again.
-        self._exact: dict[str, dict[Definition, array[int]]] = {}
+        self._exact: dict[str, dict[Definition, list[Use]]] = {}
         self._textual: dict[str, _TextualCalls] = {}
         self._key_calls: dict[CandidateKey, list[Call]] = {}
         self._only_callables: dict[CandidateKey, Definition | None] = {}
@@ -163,8 +159,7 @@ class CallGraph:
         may mean, ``key_callers``)."""
         name = definition.symbol.name
         exact: _Groups = {}
-        at = self._exact_uses(name).get(definition, ())
-        for use in self._index.uses[name].take(at) if at else ():
+        for use in self._exact_uses(name).get(definition, ()):
             is_call, caller = self._caller(use)
             if is_call:
                 exact.setdefault((use.path, caller), []).append(use.line)
@@ -187,16 +182,14 @@ class CallGraph:
             found = self._key_calls[key] = list(_calls(groups, False))
         return found
 
-    def _exact_uses(self, name: str) -> dict[Definition, array[int]]:
-        """The positions of the exact uses of ``name`` by the definition each means, from
-        one pass."""
+    def _exact_uses(self, name: str) -> dict[Definition, list[Use]]:
+        """The exact uses of ``name`` by the definition each means, from one pass."""
         found = self._exact.get(name)
         if found is None:
-            meant: dict[Definition, list[int]] = defaultdict(list)
-            for at, definition in enumerate(self._index.uses.get(name, NO_USES).definitions):
-                if definition is not None:
-                    meant[definition].append(at)
-            found = self._exact[name] = {d: array("i", at) for d, at in meant.items()}
+            found = self._exact[name] = defaultdict(list)
+            for use in self._index.uses.get(name, ()):
+                if use.definition is not None:
+                    found[use.definition].append(use)
         return found
 
     def _textual_calls(self, name: str) -> _TextualCalls:
@@ -255,28 +248,24 @@ def _callee_order(call: Call) -> tuple[str, int, str]:
 
 @dataclass(frozen=True, slots=True)
 class _TextualCalls:
-    """A name's textual matches by candidate key (``index.candidate_key``), as positions in
-    its uses, the keys each definition is a candidate of, and the calls of each key, found
-    on first use."""
+    """A name's textual matches by candidate key (``index.candidate_key``), the keys each
+    definition is a candidate of, and the calls of each key, found on first use."""
 
-    uses: Uses
-    matches: dict[CandidateKey, array[int]]
+    matches: dict[CandidateKey, list[Use]]
     keys_of: dict[Definition, list[CandidateKey]]
     calls: dict[CandidateKey, _Groups]
 
     @classmethod
     def of(cls, index: Index, name: str) -> _TextualCalls:
-        uses = index.uses.get(name, NO_USES)
-        matches: dict[CandidateKey, list[int]] = defaultdict(list)
-        for at, use in enumerate(uses):
+        matches: dict[CandidateKey, list[Use]] = defaultdict(list)
+        for use in index.uses.get(name, ()):
             if use.definition is None:
-                matches[candidate_key(index, use)].append(at)
+                matches[candidate_key(index, use)].append(use)
         keys_of: dict[Definition, list[CandidateKey]] = defaultdict(list)
         for key in matches:
             for definition in candidates_of(index, *key):
                 keys_of[definition].append(key)
-        held = {key: array("i", at) for key, at in matches.items()}
-        return cls(uses, held, dict(keys_of), {})
+        return cls(dict(matches), dict(keys_of), {})
 
     def groups(
         self, key: CandidateKey, caller_of: Callable[[Use], tuple[bool, Definition | None]]
@@ -284,7 +273,7 @@ class _TextualCalls:
         found = self.calls.get(key)
         if found is None:
             found = self.calls[key] = {}
-            for use in self.uses.take(self.matches[key]):
+            for use in self.matches[key]:
                 is_call, caller = caller_of(use)
                 if is_call:
                     found.setdefault((use.path, caller), []).append(use.line)

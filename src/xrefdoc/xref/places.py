@@ -4,12 +4,10 @@ tests, docs and examples, other), which the references of a definition are group
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
 
 from xrefdoc.core.languages import PLAIN
 from xrefdoc.xref.index import Index, Use, is_test_support
 from xrefdoc.xref.resolve import Definition
-from xrefdoc.xref.uses import NO_USES
 
 # Kinds a line of code sits inside and that a reader names it by ("in ``Group.invoke``"):
 # a Markdown line sits in its heading's section.
@@ -96,16 +94,20 @@ class Enclosing:
 
 class LineUses:
     """The uses on a line, or a span of lines, of a file: a bisection of the file's uses
-    (``Index.uses_in``, sorted by line) by their column of lines."""
+    (``Index.uses_in``, sorted by line), their lines listed on first use."""
 
     def __init__(self, index: Index) -> None:
         self._index = index
+        self._lines: dict[str, list[int]] = {}
 
-    def between(self, path: str, first: int, last: int) -> Sequence[Use]:
+    def between(self, path: str, first: int, last: int) -> list[Use]:
         """The uses of ``path`` from line ``first`` to ``last``, both included."""
-        uses = self._index.uses_in.get(path, NO_USES)
-        return uses[bisect_left(uses.lines, first) : bisect_right(uses.lines, last)]
+        lines = self._lines.get(path)
+        if lines is None:
+            lines = self._lines[path] = [use.line for use in self._index.uses_in.get(path, ())]
+        uses = self._index.uses_in.get(path, [])
+        return uses[bisect_left(lines, first) : bisect_right(lines, last)]
 
-    def on(self, path: str, line: int) -> Sequence[Use]:
+    def on(self, path: str, line: int) -> list[Use]:
         """The uses on one line of ``path``."""
         return self.between(path, line, line)

@@ -129,11 +129,18 @@ def use_columns(rows: Iterable[UseRow]) -> UseColumns:
 
 def use_fields(
     kept: UseColumns,
-) -> tuple[tuple[str, ...], array[int], array[int], tuple[str | None, ...], array[int], bytes]:
+) -> tuple[tuple[str, ...], array[int], array[int], tuple[str | None, ...], array[int], list[bool]]:
     """The columns ``use_columns`` kept, read: names, lines, columns, definitions' files,
-    their positions, member flags (a byte each)."""
+    their positions, member flags."""
     names, lines, columns, where, at, member = kept
-    return names, array("i", lines), array("i", columns), where, array("i", at), member
+    return (
+        names,
+        array("i", lines),
+        array("i", columns),
+        where,
+        array("i", at),
+        list(map(bool, member)),
+    )
 
 
 @dataclass(frozen=True, slots=True)
