@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from xrefdoc.core import stopping
 
 
@@ -54,12 +56,16 @@ def test_an_error_raised_while_a_stop_unwinds_is_the_stop() -> None:
         assert isinstance(stopping.stop_behind(error), KeyboardInterrupt)
 
 
-def test_a_stop_inside_a_logging_handlers_constructor_leaves_no_traceback_at_exit() -> None:
+@pytest.mark.parametrize("first_swallowed", [False, True], ids=["first stop", "second stop"])
+def test_a_stop_inside_a_logging_handlers_constructor_leaves_no_traceback_at_exit(
+    first_swallowed: bool,
+) -> None:
     """SIGTERM landing in ``StreamHandler.__init__`` (Sphinx makes its handlers as it
     starts) leaves a handler logging has listed but that has no stream: logging flushes
     every listed handler at exit, and while the stop kept the frames it was raised through,
-    this one was alive then, and Python printed a traceback after ``xrefdoc: interrupted``."""
-    code = """
+    this one was alive then, and Python printed a traceback after ``xrefdoc: interrupted``.
+    The same for a second stop, after a first one a library swallowed."""
+    code = f"""
 import logging, os, signal, sys
 from xrefdoc.commands import cli
 
@@ -70,6 +76,11 @@ class Half(logging.StreamHandler):
         self.stream = sys.stderr
 
 def command(argv):
+    if {first_swallowed}:
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+        except KeyboardInterrupt:
+            pass  # swallowed, as some libraries do
     Half()
     return 0
 
@@ -78,4 +89,4 @@ sys.exit(cli.main([]))
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stderr == "xrefdoc: interrupted\n"
-    assert done.returncode == 128 + 15
+    assert done.returncode == 128 + (2 if first_swallowed else 15)  # the first stop noted

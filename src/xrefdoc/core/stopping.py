@@ -94,7 +94,8 @@ def settle() -> None:
 
 
 def let_go() -> None:
-    """The command has returned: the noted stop lets go of the frames it was raised through.
+    """The command has returned: the noted stop lets go of the frames it was raised through
+    (a later stop, raised and lost, holds none past its handling: ``_on_stop``).
     What they held would live to the process's exit: a logging handler the stop cut short in
     its constructor, listed by logging but with no stream, which logging flushes at exit
     and fails on, printing a traceback after the one line the stop is reported by."""
@@ -133,7 +134,13 @@ def _on_stop(number: int, frame: object) -> None:
             signal.setitimer(signal.ITIMER_REAL, _LOOK_EVERY, _LOOK_EVERY)
         if _command.settled:
             return
-    raise stop
+    try:
+        raise stop
+    finally:
+        # Its traceback holds this frame, which held it: a cycle only the collector frees,
+        # and a second stop, not the noted one, would keep what its frames held (a handler
+        # it cut short, see ``let_go``) past the command's end.
+        del stop
 
 
 def _look(number: int, frame: object) -> None:
