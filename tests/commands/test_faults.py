@@ -140,11 +140,11 @@ try:
     for _ in range(100):
         time.sleep(0.01)
     print("went on")
-except stopping.Terminated:
-    print("stopped")
+except KeyboardInterrupt:
+    print("stopped by", stopping.signal_of(stopping.requested()).name)
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.stdout == "stopped\n"
+    assert done.stdout == "stopped by SIGTERM\n"
     assert "Exception ignored" not in done.stderr
     assert "Traceback" not in done.stderr
 

@@ -90,3 +90,27 @@ sys.exit(cli.main([]))
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stderr == "xrefdoc: interrupted\n"
     assert done.returncode == 128 + (2 if first_swallowed else 15)  # the first stop noted
+
+
+def test_sigterm_while_waiting_for_a_child_does_not_wait_for_ever() -> None:
+    """A stop that lands inside ``Popen.wait`` can leave the wait's lock held (CPython
+    checks it between taking the lock and the ``try`` that gives it back); the wait
+    ``subprocess.run`` makes as it unwinds then never ends. For Ctrl-C it makes none (it
+    tells Ctrl-C by its type): SIGTERM, raised as a kind of ``KeyboardInterrupt``, waited
+    there for ever, a build stopped as it ran git (found by a test of stopped builds)."""
+    code = """
+import os, signal, subprocess, sys
+from xrefdoc.commands import cli
+
+def command(argv):
+    with subprocess.Popen(["sleep", "0.1"]) as child:
+        child._waitpid_lock.acquire()  # held, as a stop inside Popen.wait leaves it
+        os.kill(os.getpid(), signal.SIGTERM)
+    return 0
+
+cli._command = command
+sys.exit(cli.main([]))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert done.stderr == "xrefdoc: interrupted\n"
+    assert done.returncode == 128 + 15

@@ -21,12 +21,6 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (a CI job cancelled, ``timeout``, ``kill``), taken as Ctrl-C is: the build
-    stops where it is, its workers with it, and says so in one line."""
-
-
 # The signals whose handlers raise a stop in the main thread: Ctrl-C, SIGTERM, and the timer
 # that raises a lost stop again.
 SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGALRM})
@@ -48,6 +42,7 @@ class _Command:
     owner: int = 0
     running: bool = False
     stop: KeyboardInterrupt | None = None
+    signal: signal.Signals = signal.SIGINT  # the one ``stop`` came by
     settled: bool = False
     unhandled: int = 0
 
@@ -57,7 +52,8 @@ _command = _Command()
 
 def install() -> None:
     """For the main thread of a command's process, once: SIGINT raises ``KeyboardInterrupt``
-    and SIGTERM ``Terminated``, both noted; a stop Python would print as an error it ignores
+    and SIGTERM (a CI job cancelled, ``timeout``, ``kill``) raise ``KeyboardInterrupt``, both
+    noted; a stop Python would print as an error it ignores
     (in a finaliser) is not printed, as it is raised again. A process forked from this one
     (a worker) leaves Ctrl-C to this one, and ends on SIGTERM as any process does."""
     if _command.owner:
@@ -115,7 +111,8 @@ def stop_behind(error: BaseException) -> KeyboardInterrupt | None:
 
 
 def signal_of(stop: KeyboardInterrupt) -> signal.Signals:
-    return signal.SIGTERM if isinstance(stop, Terminated) else signal.SIGINT
+    """The signal ``stop`` came by: the noted stop's, else Ctrl-C (Python's own)."""
+    return _command.signal if stop is _command.stop else signal.SIGINT
 
 
 def _on_stop(number: int, frame: object) -> None:
@@ -126,10 +123,16 @@ def _on_stop(number: int, frame: object) -> None:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             os.kill(os.getpid(), signal.SIGTERM)
         return
-    stop = Terminated() if number == signal.SIGTERM else KeyboardInterrupt()
+    # SIGTERM is raised as Ctrl-C is, a ``KeyboardInterrupt`` and not a kind of one: the
+    # standard library tells Ctrl-C apart by its type alone. ``subprocess.run`` leaves a
+    # child it was waiting for when Ctrl-C stops the wait, and waits for any other error's
+    # child to end; a stop that lands inside ``Popen.wait`` can leave the wait's lock held
+    # (CPython), and a SIGTERM then waited on it for ever (a build stopped as it ran git).
+    stop = KeyboardInterrupt()
     if _command.running:
         if _command.stop is None:
             _command.stop = stop
+            _command.signal = signal.Signals(number)
             _command.unhandled = 0
             signal.setitimer(signal.ITIMER_REAL, _LOOK_EVERY, _LOOK_EVERY)
         if _command.settled:
@@ -156,7 +159,7 @@ def _look(number: int, frame: object) -> None:
     _command.unhandled += 1
     if _command.unhandled >= _LOOKS:
         _command.unhandled = 0
-        raise Terminated() if isinstance(stop, Terminated) else KeyboardInterrupt()
+        raise KeyboardInterrupt()
 
 
 def _raised_again() -> bool:
