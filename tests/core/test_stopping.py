@@ -93,11 +93,12 @@ sys.exit(cli.main([]))
 
 
 def test_sigterm_while_waiting_for_a_child_does_not_wait_for_ever() -> None:
-    """A stop that lands inside ``Popen.wait`` can leave the wait's lock held (CPython
-    checks it between taking the lock and the ``try`` that gives it back); the wait
-    ``subprocess.run`` makes as it unwinds then never ends. For Ctrl-C it makes none (it
-    tells Ctrl-C by its type): SIGTERM, raised as a kind of ``KeyboardInterrupt``, waited
-    there for ever, a build stopped as it ran git (found by a test of stopped builds)."""
+    """A stop that lands in ``Popen``'s timed wait can leave the wait's lock held (CPython
+    runs the handler between taking the lock and the ``try`` that gives it back). As
+    ``subprocess.run`` unwinds from Ctrl-C (told by its type), ``Popen.__exit__`` waits a
+    moment without blocking and goes on; SIGTERM, raised as a kind of
+    ``KeyboardInterrupt``, made it wait for the child on that lock, for ever: a build
+    stopped as it ran git (found by a test of stopped builds)."""
     code = """
 import os, signal, subprocess, sys
 from xrefdoc.commands import cli

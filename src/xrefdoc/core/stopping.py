@@ -42,7 +42,7 @@ class _Command:
     owner: int = 0
     running: bool = False
     stop: KeyboardInterrupt | None = None
-    signal: signal.Signals = signal.SIGINT  # the one ``stop`` came by
+    stopped_by: signal.Signals = signal.SIGINT  # the signal ``stop`` came by
     settled: bool = False
     unhandled: int = 0
 
@@ -51,11 +51,11 @@ _command = _Command()
 
 
 def install() -> None:
-    """For the main thread of a command's process, once: SIGINT raises ``KeyboardInterrupt``
-    and SIGTERM (a CI job cancelled, ``timeout``, ``kill``) raise ``KeyboardInterrupt``, both
-    noted; a stop Python would print as an error it ignores
-    (in a finaliser) is not printed, as it is raised again. A process forked from this one
-    (a worker) leaves Ctrl-C to this one, and ends on SIGTERM as any process does."""
+    """For the main thread of a command's process, once: SIGINT and SIGTERM (a CI job
+    cancelled, ``timeout``, ``kill``) each raise ``KeyboardInterrupt``, noted with the
+    signal; a stop Python would print as an error it ignores (in a finaliser) is not
+    printed, as it is raised again. A process forked from this one (a worker) leaves
+    Ctrl-C to this one, and ends on SIGTERM as any process does."""
     if _command.owner:
         return
     _command.owner = os.getpid()
@@ -75,6 +75,7 @@ def begin() -> None:
     """A command starts: no stop noted yet."""
     _command.running = True
     _command.stop = None
+    _command.stopped_by = signal.SIGINT
     _command.settled = False
 
 
@@ -112,7 +113,7 @@ def stop_behind(error: BaseException) -> KeyboardInterrupt | None:
 
 def signal_of(stop: KeyboardInterrupt) -> signal.Signals:
     """The signal ``stop`` came by: the noted stop's, else Ctrl-C (Python's own)."""
-    return _command.signal if stop is _command.stop else signal.SIGINT
+    return _command.stopped_by if stop is _command.stop else signal.SIGINT
 
 
 def _on_stop(number: int, frame: object) -> None:
@@ -124,15 +125,19 @@ def _on_stop(number: int, frame: object) -> None:
             os.kill(os.getpid(), signal.SIGTERM)
         return
     # SIGTERM is raised as Ctrl-C is, a ``KeyboardInterrupt`` and not a kind of one: the
-    # standard library tells Ctrl-C apart by its type alone. ``subprocess.run`` leaves a
-    # child it was waiting for when Ctrl-C stops the wait, and waits for any other error's
-    # child to end; a stop that lands inside ``Popen.wait`` can leave the wait's lock held
-    # (CPython), and a SIGTERM then waited on it for ever (a build stopped as it ran git).
+    # standard library tells Ctrl-C apart by its type alone. As ``subprocess.run`` unwinds
+    # from Ctrl-C, ``Popen.__exit__`` gives the child a moment and goes on; from any other
+    # error it waits for the child, taking the lock its waits share, and a stop that lands
+    # in a timed wait (or ``poll``) between taking that lock and the ``try`` that gives it
+    # back leaves it held (CPython): a SIGTERM then waited for ever (a build stopped while
+    # it ran git).
     stop = KeyboardInterrupt()
     if _command.running:
         if _command.stop is None:
+            # The signal first: the stop counts as noted once it is set, and a second
+            # signal may land between the two.
+            _command.stopped_by = signal.Signals(number)
             _command.stop = stop
-            _command.signal = signal.Signals(number)
             _command.unhandled = 0
             signal.setitimer(signal.ITIMER_REAL, _LOOK_EVERY, _LOOK_EVERY)
         if _command.settled:
