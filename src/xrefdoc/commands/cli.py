@@ -536,7 +536,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return code
     # Whatever became of the exception (raised here, swallowed by a library, or turned into
     # another error), the command was stopped, and says only that.
-    stopping.let_go()
     print("xrefdoc: interrupted", file=sys.stderr)
     return 128 + stopping.signal_of(stop)
 

@@ -90,16 +90,6 @@ def settle() -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def let_go() -> None:
-    """The command has returned: the noted stop lets go of the frames it was raised through
-    (a later stop, raised and lost, holds none past its handling: ``_on_stop``).
-    What they held would live to the process's exit: a logging handler the stop cut short in
-    its constructor, listed by logging but with no stream, which logging flushes at exit
-    and fails on, printing a traceback after the one line the stop is reported by."""
-    if _command.stop is not None:
-        _command.stop.__traceback__ = None
-
-
 def requested() -> KeyboardInterrupt | None:
     """The stop noted during the command, whatever became of its exception."""
     return _command.stop
@@ -131,32 +121,30 @@ def _on_stop(number: int, frame: object) -> None:
     # in a timed wait (or ``poll``) between taking that lock and the ``try`` that gives it
     # back leaves it held (CPython): a SIGTERM then waited for ever (a build stopped while
     # it ran git).
-    stop = KeyboardInterrupt()
     if _command.running:
         if _command.stop is None:
             # The signal first: the stop counts as noted once it is set, and a second
-            # signal may land between the two.
+            # signal may land between the two. Noted as a stop of its own, never raised:
+            # a raised one carries the frames it passes through, and held to the process's
+            # exit they kept what those frames held (a logging handler the stop cut short
+            # in its constructor, listed by logging with no stream: logging flushes it at
+            # exit, fails, and prints a traceback after the one line the stop is told by).
             _command.stopped_by = signal.Signals(number)
-            _command.stop = stop
+            _command.stop = KeyboardInterrupt()
             _command.unhandled = 0
             signal.setitimer(signal.ITIMER_REAL, _LOOK_EVERY, _LOOK_EVERY)
         if _command.settled:
             return
-    try:
-        raise stop
-    finally:
-        # Its traceback holds this frame, which held it: a cycle only the collector frees,
-        # and a second stop, not the noted one, would keep what its frames held (a handler
-        # it cut short, see ``let_go``) past the command's end.
-        del stop
+    # Not named here: its traceback holds this frame, and a name for it would make a cycle
+    # that only the collector frees, keeping the same frames alive.
+    raise KeyboardInterrupt()
 
 
 def _look(number: int, frame: object) -> None:
     """Raises the noted stop again where the main thread is, unless it is handling it (a
     ``KeyboardInterrupt`` among the errors of the ``except`` and ``finally`` blocks and the
     context managers' exits it is in)."""
-    stop = _command.stop
-    if stop is None or not _raised_again():
+    if not _raised_again():
         return
     if _stop_in(sys.exc_info()[1]) is not None:
         _command.unhandled = 0

@@ -32,7 +32,7 @@ from xrefdoc.site.page_inputs import PageInputs, readme_of
 from xrefdoc.site.plan import Plan
 from xrefdoc.site.readme import readme_html
 from xrefdoc.site.symbol_data import symbol_page
-from xrefdoc.site.view_types import KwPage, ReadmeView, SymbolPageView, UseGroup, UseLine
+from xrefdoc.site.view_types import KwPage, ReadmeView, SymbolPageView, UseLine
 from xrefdoc.site.views import SiteContext, docs_page, folder_view, kw_page
 
 _MYST_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
@@ -126,13 +126,14 @@ def use_links(lines: Iterable[UseLine], textual_title: str) -> Markup:
     )
 
 
-def use_lines(group: UseGroup, textual_title: str) -> Markup:
+def use_lines(lines: Iterable[UseLine], textual_title: str) -> Markup:
     """The lines of one file in a keyword's entry as their numbers, `` 12 14``; the page's
-    script (``xrefdoc.js``) links each number to its line (``#L12``) of the page the
-    group's first link names, as every line of an HTML site's file page has its anchor,
-    and ``xrefdoc check`` checks those links. Written as links, each number repeated its
-    file's path: half of the keywords' own pages on NumPy x10 (529.6 MiB, now 266.8)."""
-    return _use_runs(group["lines"], textual_title, lambda line: str(line["line"]))
+    script (``xrefdoc.js``) links each number to its line (``#L12``) of the page its
+    file's link (before them) names, as every line of an HTML site's file page has its
+    anchor, and ``xrefdoc check`` checks those links. Written as links, each number
+    repeated its file's path: half of the keywords' own pages on NumPy x10 (529.6 MiB,
+    now 266.8)."""
+    return _use_runs(lines, textual_title, lambda line: str(line["line"]))
 
 
 def _use_runs(
